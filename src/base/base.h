@@ -1,0 +1,139 @@
+/*
+ * base.h: the bottom layer of ombre, libc and POSIX only.
+ *
+ * Allocation that never fails, logging and fatal errors, a growable byte
+ * buffer, UTF-8 decoding and display width, and the one sanitiser every
+ * untrusted string passes through before it reaches a terminal or a file.
+ */
+#ifndef OMBRE_BASE_H
+#define OMBRE_BASE_H
+
+/*
+ * Without config.h (a file compiled by hand with -std=c11, a fuzzer driver)
+ * nothing asks for POSIX, and strict C11 hides kill(), fsync(), O_CLOEXEC and
+ * friends. config.h defines _GNU_SOURCE (AC_USE_SYSTEM_EXTENSIONS); otherwise
+ * ask for POSIX.1-2008 here, before the first system header.
+ */
+#if !defined(HAVE_CONFIG_H) && !defined(_GNU_SOURCE) && \
+    !defined(_POSIX_C_SOURCE)
+#define _POSIX_C_SOURCE 200809L
+#endif
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define OMBRE_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#define OMBRE_NORETURN __attribute__((noreturn))
+#define nitems(a) (sizeof(a) / sizeof((a)[0]))
+
+/* xmalloc.c: these never return NULL; out of memory is fatal(). */
+void *xmalloc(size_t size);
+void *xcalloc(size_t count, size_t size);
+void *xreallocarray(void *ptr, size_t count, size_t size);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+/* Return a newly allocated formatted string; the caller frees it. */
+char *xasprintf(const char *fmt, ...) OMBRE_PRINTF(1, 2);
+char *xvasprintf(const char *fmt, va_list ap) OMBRE_PRINTF(1, 0);
+
+/* log.c */
+typedef void (*log_restore_cb)(void);
+/* Program name used as the prefix of every stderr line ("ombre"). */
+void log_set_progname(const char *name);
+/* Called by fatal() before it exits, to give the terminal back. */
+void log_set_restore(log_restore_cb cb);
+/* Enable debug lines on stderr (-v); level 0 is quiet. */
+void log_set_verbose(int level);
+int log_get_verbose(void);
+/* One line on stderr: "ombre: message". The text is the caller's own,
+ * never untrusted input that was not sanitised first. */
+void log_warn(const char *fmt, ...) OMBRE_PRINTF(1, 2);
+void log_debug(const char *fmt, ...) OMBRE_PRINTF(1, 2);
+/* Restore the terminal, print the message (with strerror(errno) for
+ * fatal) and exit(70). For broken invariants and out of memory only. */
+OMBRE_NORETURN void fatal(const char *fmt, ...) OMBRE_PRINTF(1, 2);
+OMBRE_NORETURN void fatalx(const char *fmt, ...) OMBRE_PRINTF(1, 2);
+
+/* buf.c: a growable byte buffer, always NUL-terminated after len. */
+struct buf {
+	char	*data;
+	size_t	 len;
+	size_t	 size;
+};
+void buf_init(struct buf *b);
+void buf_free(struct buf *b);
+void buf_reset(struct buf *b);
+void buf_add(struct buf *b, const void *data, size_t len);
+void buf_add_str(struct buf *b, const char *s);
+void buf_add_char(struct buf *b, char c);
+void buf_add_printf(struct buf *b, const char *fmt, ...) OMBRE_PRINTF(2, 3);
+/* Hand the data over to the caller (who frees it) and reset the buffer. */
+char *buf_steal(struct buf *b);
+
+/* utf8.c */
+#define UTF8_REPLACEMENT 0xFFFDu
+/*
+ * Decode one code point from s (at most len bytes) into *cp. Return the
+ * number of bytes consumed (>= 1 when len > 0). Invalid, overlong,
+ * surrogate or truncated sequences consume one byte and yield U+FFFD.
+ */
+size_t utf8_decode(const char *s, size_t len, uint32_t *cp);
+/* Encode cp into out (at least 4 bytes); return the byte count. */
+size_t utf8_encode(uint32_t cp, char *out);
+/* Return 1 when s[0..len) is valid UTF-8; else 0 and *bad_offset set. */
+int utf8_valid(const char *s, size_t len, size_t *bad_offset);
+/*
+ * Display width of a code point in terminal columns: 0 for combining and
+ * zero-width characters, 2 for East Asian wide and emoji presentation,
+ * 1 otherwise. Independent of the locale (tables built from Unicode data).
+ * C0, DEL and C1 controls count 1: they must not reach a terminal raw, and
+ * sanitize() counts the width of the placeholder it puts in their place.
+ */
+int utf8_cpwidth(uint32_t cp);
+/* Display width of a UTF-8 string (invalid bytes count 1 each). */
+size_t utf8_width(const char *s, size_t len);
+
+/* sanitize.c */
+enum sanitize_mode {
+	SANITIZE_LINE,	/* names, titles, snippets: one line, LF shown as placeholder */
+	SANITIZE_BODY	/* message bodies: LF and TAB kept */
+};
+/*
+ * Make untrusted text safe for a terminal or a log: decode UTF-8 (invalid
+ * bytes become U+FFFD), replace C0 controls (except TAB, and LF in BODY
+ * mode), DEL, C1 controls, bidi controls (U+061C, U+200E-U+200F,
+ * U+202A-U+202E, U+2066-U+2069) and U+FEFF with a visible placeholder
+ * (^X for C0 and DEL, <U+XXXX> for the rest), keep at most
+ * SANITIZE_MAX_COMBINING combining marks after a base character, and stop
+ * at max_width columns (0: no limit), ending with an ellipsis when cut.
+ * Return a newly allocated string; the caller frees it.
+ */
+#define SANITIZE_MAX_COMBINING 2
+char *sanitize(const char *s, size_t len, enum sanitize_mode mode, size_t max_width);
+/* Same, appending to a buffer; return the width appended (in SANITIZE_BODY
+ * mode, that of the widest line; a TAB there counts to the next multiple
+ * of 8 columns from the start of the appended text). */
+size_t sanitize_buf(struct buf *out, const char *s, size_t len,
+    enum sanitize_mode mode, size_t max_width);
+
+/* util.c */
+/* Current time in seconds; OMBRE_NOW (seconds since the epoch or RFC 3339)
+ * overrides it so tests and demo screens are reproducible. */
+int64_t util_now(void);
+/* Parse an RFC 3339 date-time into seconds since the epoch (and the
+ * offset east of UTC in seconds). Return 0 on success, -1 if malformed. */
+int util_parse_rfc3339(const char *s, int64_t *t, int *utc_offset);
+/* Format t with the given offset as RFC 3339 into out (at least 32 bytes). */
+void util_format_rfc3339(int64_t t, int utc_offset, char *out, size_t size);
+/* Create dir and its parents with mode (umask applies). 0 or -1/errno. */
+int util_mkdir_p(const char *path, mode_t mode);
+/* fsync a directory by path. 0 or -1/errno. */
+int util_fsync_dir(const char *path);
+/* Return 1 when a process with this pid exists. */
+int util_pid_alive(pid_t pid);
+/* A short age such as "45s", "12m", "3h", "5d", "8w" for a duration. */
+void util_format_age(int64_t seconds, char *out, size_t size);
+
+#endif

@@ -1,0 +1,374 @@
+/*
+ * util.c: time, directories and processes.
+ *
+ * Dates are computed with integer civil-calendar arithmetic (Howard
+ * Hinnant's days_from_civil), never with mktime() and a TZ variable, so
+ * the results depend neither on the machine's time zone nor on what the
+ * C library does with it.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "base/base.h"
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+#define UTIL_DAY	86400
+#define UTIL_WEEK	(7 * UTIL_DAY)
+
+/*
+ * Return the day number (0 is 1970-01-01) of a proleptic Gregorian date;
+ * valid for every year an int64_t of days can hold. The year is shifted to
+ * start in March so the leap day is the last of its year.
+ */
+static int64_t
+util_days_from_civil(int64_t y, int m, int d)
+{
+	int64_t		era;
+	unsigned	yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = (unsigned)(y - era * 400);			/* [0, 399] */
+	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;	/* [0, 365] */
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;		/* [0, 146096] */
+	return era * 146097 + (int64_t)doe - 719468;
+}
+
+/* The inverse of util_days_from_civil(). */
+static void
+util_civil_from_days(int64_t z, int64_t *y, int *m, int *d)
+{
+	int64_t		era;
+	unsigned	doe, yoe, doy, mp;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = (unsigned)(z - era * 146097);			/* [0, 146096] */
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);		/* [0, 365] */
+	mp = (5 * doy + 2) / 153;				/* [0, 11] */
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = (int64_t)yoe + era * 400 + (*m <= 2);
+}
+
+static int
+util_is_leap(int64_t y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+static int
+util_days_in_month(int64_t y, int m)
+{
+	static const int	days[] = {
+		31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
+	};
+
+	if (m == 2 && util_is_leap(y))
+		return 29;
+	return days[m - 1];
+}
+
+/*
+ * Read exactly n decimal digits at *sp into *value and move *sp past them.
+ * Return 0, or -1 if there are fewer than n digits.
+ */
+static int
+util_digits(const char **sp, int n, int *value)
+{
+	const char	*s = *sp;
+	int		 i;
+
+	*value = 0;
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		*value = *value * 10 + (s[i] - '0');
+	}
+	*sp = s + n;
+	return 0;
+}
+
+/* Expect the character c at *sp and move past it. */
+static int
+util_expect(const char **sp, char c)
+{
+	if (**sp != c)
+		return -1;
+	(*sp)++;
+	return 0;
+}
+
+/*
+ * Parse an RFC 3339 date-time: YYYY-MM-DDTHH:MM:SS[.frac] then Z or
+ * +HH:MM or -HH:MM, nothing before or after. A lower-case t or z and a
+ * space for the T are accepted (RFC 3339 5.6 allows both). Every field is
+ * range checked, the day against its month; second 60 (a leap second) is
+ * accepted and counts as the first second of the next minute, as POSIX
+ * time has no leap seconds. The fraction is dropped. "-00:00" is taken as
+ * UTC. Store the time in *t and the offset east of UTC in seconds in
+ * *utc_offset (either may be NULL); return 0, or -1 if malformed.
+ */
+int
+util_parse_rfc3339(const char *s, int64_t *t, int *utc_offset)
+{
+	int	year, month, day, hour, minute, second;
+	int	off_hour = 0, off_minute = 0, sign = 0, offset;
+	int64_t	days;
+
+	if (util_digits(&s, 4, &year) != 0 || util_expect(&s, '-') != 0 ||
+	    util_digits(&s, 2, &month) != 0 || util_expect(&s, '-') != 0 ||
+	    util_digits(&s, 2, &day) != 0)
+		return -1;
+	if (*s != 'T' && *s != 't' && *s != ' ')
+		return -1;
+	s++;
+	if (util_digits(&s, 2, &hour) != 0 || util_expect(&s, ':') != 0 ||
+	    util_digits(&s, 2, &minute) != 0 || util_expect(&s, ':') != 0 ||
+	    util_digits(&s, 2, &second) != 0)
+		return -1;
+	if (*s == '.') {
+		s++;
+		if (*s < '0' || *s > '9')
+			return -1;
+		while (*s >= '0' && *s <= '9')
+			s++;
+	}
+	if (*s == 'Z' || *s == 'z')
+		s++;
+	else if (*s == '+' || *s == '-') {
+		sign = *s++ == '+' ? 1 : -1;
+		if (util_digits(&s, 2, &off_hour) != 0 ||
+		    util_expect(&s, ':') != 0 ||
+		    util_digits(&s, 2, &off_minute) != 0)
+			return -1;
+	} else
+		return -1;
+	if (*s != '\0')
+		return -1;
+
+	if (month < 1 || month > 12 ||
+	    day < 1 || day > util_days_in_month(year, month) ||
+	    hour > 23 || minute > 59 || second > 60 ||
+	    off_hour > 23 || off_minute > 59)
+		return -1;
+
+	offset = sign * (off_hour * 3600 + off_minute * 60);
+	days = util_days_from_civil(year, month, day);
+	if (t != NULL) {
+		*t = days * UTIL_DAY + hour * 3600 + minute * 60 + second -
+		    offset;
+	}
+	if (utc_offset != NULL)
+		*utc_offset = offset;
+	return 0;
+}
+
+/*
+ * Write t as RFC 3339 local time at utc_offset seconds east of UTC: "Z"
+ * for offset 0, else "+HH:MM" or "-HH:MM". Seconds of the offset beyond
+ * whole minutes are dropped (from the offset, not from the time shown); an
+ * offset of a day or more is treated as 0. Years outside 0000-9999 are
+ * printed as they are, which RFC 3339 cannot express.
+ */
+void
+util_format_rfc3339(int64_t t, int utc_offset, char *out, size_t size)
+{
+	int64_t	local, days, secs, year;
+	int	month, day, offset, a;
+
+	if (utc_offset <= -UTIL_DAY || utc_offset >= UTIL_DAY)
+		utc_offset = 0;
+	offset = utc_offset / 60 * 60;
+	if ((offset > 0 && t > INT64_MAX - offset) ||
+	    (offset < 0 && t < INT64_MIN - offset))
+		offset = 0;
+	local = t + offset;
+
+	days = local / UTIL_DAY;
+	secs = local % UTIL_DAY;
+	if (secs < 0) {
+		secs += UTIL_DAY;
+		days--;
+	}
+	util_civil_from_days(days, &year, &month, &day);
+
+	if (offset == 0) {
+		snprintf(out, size, "%04" PRId64 "-%02d-%02dT%02d:%02d:%02dZ",
+		    year, month, day, (int)(secs / 3600),
+		    (int)(secs / 60 % 60), (int)(secs % 60));
+		return;
+	}
+	a = offset < 0 ? -offset : offset;
+	snprintf(out, size,
+	    "%04" PRId64 "-%02d-%02dT%02d:%02d:%02d%c%02d:%02d",
+	    year, month, day, (int)(secs / 3600), (int)(secs / 60 % 60),
+	    (int)(secs % 60), offset < 0 ? '-' : '+', a / 3600, a / 60 % 60);
+}
+
+/*
+ * Return the time now, in seconds since the epoch. OMBRE_NOW, when set to
+ * a decimal integer (seconds, may be negative) or an RFC 3339 date-time,
+ * is returned instead, so tests and demo screens show the same ages on
+ * every run. An OMBRE_NOW that is neither is ignored.
+ */
+int64_t
+util_now(void)
+{
+	const char	*env;
+	char		*end;
+	long long	 value;
+	int64_t		 t;
+
+	env = getenv("OMBRE_NOW");
+	if (env != NULL && *env != '\0') {
+		errno = 0;
+		value = strtoll(env, &end, 10);
+		if (*end == '\0' && errno == 0 &&
+		    ((*env >= '0' && *env <= '9') || *env == '-'))
+			return value;
+		if (util_parse_rfc3339(env, &t, NULL) == 0)
+			return t;
+	}
+	return time(NULL);
+}
+
+/*
+ * Make one directory, succeeding if a directory is already there. The
+ * error of mkdir() is kept even when stat() is what says no (mkdir on a
+ * read-only file system fails with EROFS for a directory that exists).
+ */
+static int
+util_mkdir_one(const char *path, mode_t mode)
+{
+	struct stat	sb;
+	int		saved_errno;
+
+	if (mkdir(path, mode) == 0)
+		return 0;
+	saved_errno = errno;
+	if (stat(path, &sb) == 0) {
+		if (S_ISDIR(sb.st_mode))
+			return 0;
+		saved_errno = saved_errno == EEXIST ? ENOTDIR : saved_errno;
+	}
+	errno = saved_errno;
+	return -1;
+}
+
+/*
+ * Create path and any missing parents, like mkdir -p. The last directory
+ * gets mode; parents get mode plus owner write and search, or the next
+ * level could not be made in them. An existing directory is success; an
+ * existing file of another type fails with ENOTDIR. Return 0, or -1 with
+ * errno set.
+ */
+int
+util_mkdir_p(const char *path, mode_t mode)
+{
+	char	*copy, *p;
+	int	 error = 0;
+
+	if (*path == '\0') {
+		errno = ENOENT;
+		return -1;
+	}
+	copy = xstrdup(path);
+	for (p = copy + 1; *p != '\0'; p++) {
+		if (*p != '/' || p[-1] == '/')
+			continue;
+		*p = '\0';
+		if (util_mkdir_one(copy, mode | S_IWUSR | S_IXUSR) != 0) {
+			error = errno;
+			break;
+		}
+		*p = '/';
+	}
+	if (error == 0 && util_mkdir_one(copy, mode) != 0)
+		error = errno;
+	free(copy);
+	if (error != 0) {
+		errno = error;
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Flush a directory's entries to disk, the step after rename() that makes
+ * a new file's name durable. Return 0, or -1 with errno set.
+ */
+int
+util_fsync_dir(const char *path)
+{
+	int	fd, saved_errno;
+
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd == -1)
+		return -1;
+	if (fsync(fd) != 0) {
+		saved_errno = errno;
+		close(fd);
+		errno = saved_errno;
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+/*
+ * Return 1 when a process with this pid exists, whether or not we may
+ * signal it (EPERM means it exists and belongs to someone else). A pid of
+ * 0 or less names a process group, not a process: 0.
+ */
+int
+util_pid_alive(pid_t pid)
+{
+	if (pid <= 0)
+		return 0;
+	return kill(pid, 0) == 0 || errno == EPERM;
+}
+
+/*
+ * Write a short age, one unit, rounded down: seconds under a minute, then
+ * minutes, hours, days under two weeks, then weeks. A negative duration
+ * (a clock that stepped back) is "0s".
+ */
+void
+util_format_age(int64_t seconds, char *out, size_t size)
+{
+	int64_t	value;
+	char	unit;
+
+	if (seconds < 0)
+		seconds = 0;
+	if (seconds < 60) {
+		value = seconds;
+		unit = 's';
+	} else if (seconds < 3600) {
+		value = seconds / 60;
+		unit = 'm';
+	} else if (seconds < UTIL_DAY) {
+		value = seconds / 3600;
+		unit = 'h';
+	} else if (seconds < 2 * UTIL_WEEK) {
+		value = seconds / UTIL_DAY;
+		unit = 'd';
+	} else {
+		value = seconds / UTIL_WEEK;
+		unit = 'w';
+	}
+	snprintf(out, size, "%" PRId64 "%c", value, unit);
+}

@@ -1,0 +1,40 @@
+/*
+ * cli.h: ombre's one-shot subcommands (list, show, tag, ingest, demo),
+ * shared between main.c and cli.c.
+ */
+#ifndef OMBRE_CLI_H
+#define OMBRE_CLI_H
+
+#include "store/store.h"
+
+/* Exit statuses (sysexits where one fits). */
+#define EXIT_USAGE	2
+#define EXIT_TEMPFAIL	75
+
+/* What every subcommand needs: where the store is and how to open it. */
+struct cli {
+	char		*data_dir;
+	int		 demo;
+	int		 verbose;
+	struct cmd_ctx	 ctx;
+	struct cmd_host	 host;
+};
+
+/* Fill store options from the option table and the data dir. */
+void cli_store_options(struct cli *cli, struct store_options *opts);
+/* Open the store; on failure print the cause and return the exit status
+ * to use (never 0). */
+int cli_open(struct cli *cli, enum store_mode mode, struct store **st);
+
+int cli_list(struct cli *cli, int argc, char **argv);
+int cli_show(struct cli *cli, int argc, char **argv);
+int cli_tag(struct cli *cli, int argc, char **argv);
+int cli_ingest(struct cli *cli, int argc, char **argv);
+int cli_demo(struct cli *cli, int argc, char **argv);
+/* The command language's `tag`, done through a read-write store. */
+int cli_host_tag(void *data, const char *target, char **ops, int n_ops,
+    char **cause);
+/* Make sure the demo data dir exists and is current; return 0 or -1. */
+int cli_demo_prepare(struct cli *cli);
+
+#endif

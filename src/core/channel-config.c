@@ -1,0 +1,168 @@
+/*
+ * channel-config.c: the channels a config file declares, by name.
+ *
+ * The registry only keeps names, a type and KEY=VALUE pairs; what a type
+ * needs is the adapter's business. Values may be tokens or passwords, so
+ * nothing here prints them and errors name keys only.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "core/core.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static struct channel_config	*channel_configs;
+static size_t			 channel_configs_n;
+
+static int	channel_config_name_valid(const char *name);
+static int	channel_config_key_valid(const char *key);
+static void	channel_config_clear(struct channel_config *cc);
+static struct channel_config *channel_config_lookup(const char *name);
+
+/* A channel name: letters, digits, '-' and '_', not empty. */
+static int
+channel_config_name_valid(const char *name)
+{
+	const char	*p;
+
+	if (*name == '\0')
+		return 0;
+	for (p = name; *p != '\0'; p++) {
+		if (!(*p >= 'a' && *p <= 'z') && !(*p >= 'A' && *p <= 'Z') &&
+		    !(*p >= '0' && *p <= '9') && *p != '-' && *p != '_')
+			return 0;
+	}
+	return 1;
+}
+
+/* A key: lower-case letters and '-', not empty. */
+static int
+channel_config_key_valid(const char *key)
+{
+	const char	*p;
+
+	if (*key == '\0')
+		return 0;
+	for (p = key; *p != '\0'; p++) {
+		if (!(*p >= 'a' && *p <= 'z') && *p != '-')
+			return 0;
+	}
+	return 1;
+}
+
+/* Free what one entry owns. */
+static void
+channel_config_clear(struct channel_config *cc)
+{
+	size_t	i;
+
+	for (i = 0; i < cc->n; i++) {
+		free(cc->keys[i]);
+		free(cc->values[i]);
+	}
+	free(cc->keys);
+	free(cc->values);
+	free(cc->name);
+	free(cc->type);
+	memset(cc, 0, sizeof *cc);
+}
+
+int
+channel_config_define(const char *name, const char *type, char *const *keys,
+    char *const *values, size_t n, char **cause)
+{
+	struct channel_config	*cc;
+	size_t			 i, j;
+
+	if (!channel_config_name_valid(name)) {
+		*cause = xasprintf("invalid channel name '%s': use letters, "
+		    "digits, '-' and '_'", name);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		if (!channel_config_key_valid(keys[i])) {
+			*cause = xasprintf("channel %s: invalid key '%s': use "
+			    "lower-case letters and '-'", name, keys[i]);
+			return -1;
+		}
+		for (j = 0; j < i; j++) {
+			if (strcmp(keys[i], keys[j]) == 0) {
+				*cause = xasprintf("channel %s: key %s given "
+				    "twice", name, keys[i]);
+				return -1;
+			}
+		}
+	}
+
+	cc = channel_config_lookup(name);
+	if (cc != NULL)
+		channel_config_clear(cc);
+	else {
+		channel_configs = xreallocarray(channel_configs,
+		    channel_configs_n + 1, sizeof *channel_configs);
+		cc = &channel_configs[channel_configs_n++];
+	}
+	cc->name = xstrdup(name);
+	cc->type = xstrdup(type);
+	cc->n = n;
+	cc->keys = xcalloc(n + 1, sizeof *cc->keys);
+	cc->values = xcalloc(n + 1, sizeof *cc->values);
+	for (i = 0; i < n; i++) {
+		cc->keys[i] = xstrdup(keys[i]);
+		cc->values[i] = xstrdup(values[i]);
+	}
+	return 0;
+}
+
+/* The entry named name, or NULL. */
+static struct channel_config *
+channel_config_lookup(const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < channel_configs_n; i++) {
+		if (strcmp(channel_configs[i].name, name) == 0)
+			return &channel_configs[i];
+	}
+	return NULL;
+}
+
+const struct channel_config *
+channel_config_find(const char *name)
+{
+	return channel_config_lookup(name);
+}
+
+const struct channel_config *
+channel_config_all(size_t *n)
+{
+	*n = channel_configs_n;
+	return channel_configs;
+}
+
+const char *
+channel_config_get(const struct channel_config *cc, const char *key)
+{
+	size_t	i;
+
+	for (i = 0; i < cc->n; i++) {
+		if (strcmp(cc->keys[i], key) == 0)
+			return cc->values[i];
+	}
+	return NULL;
+}
+
+void
+channel_config_reset(void)
+{
+	size_t	i;
+
+	for (i = 0; i < channel_configs_n; i++)
+		channel_config_clear(&channel_configs[i]);
+	free(channel_configs);
+	channel_configs = NULL;
+	channel_configs_n = 0;
+}

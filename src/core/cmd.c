@@ -1,0 +1,586 @@
+/*
+ * cmd.c: the command table and the commands that act on the core itself.
+ *
+ * Every command is a const row (tmux cmd_entry): name, alias, argument
+ * counts, usage, help, flags and exec. cmd_exec() checks what the row says
+ * (argument counts, secrets in a lax file, a store to act on) before the
+ * command runs, so the commands only check what is particular to them.
+ * Commands print through cmd_print() and fail through cmd_error(); what
+ * they do to the store goes through ctx->host.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "core/core.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static enum cmd_retval	cmd_agent_exec(struct cmd_ctx *, int, char **);
+static enum cmd_retval	cmd_channel_exec(struct cmd_ctx *, int, char **);
+static enum cmd_retval	cmd_list_commands_exec(struct cmd_ctx *, int, char **);
+static enum cmd_retval	cmd_set_exec(struct cmd_ctx *, int, char **);
+static enum cmd_retval	cmd_show_channels_exec(struct cmd_ctx *, int, char **);
+static enum cmd_retval	cmd_show_options_exec(struct cmd_ctx *, int, char **);
+static enum cmd_retval	cmd_source_exec(struct cmd_ctx *, int, char **);
+static enum cmd_retval	cmd_tag_exec(struct cmd_ctx *, int, char **);
+static enum cmd_retval	cmd_view_exec(struct cmd_ctx *, int, char **);
+
+static const struct cmd_entry cmd_entries[] = {
+	{ .name = "agent",
+	  .args_min = 0,
+	  .args_max = 1,
+	  .usage = "agent [NAME]",
+	  .help = "set or show who I am (what I take is tagged "
+	      "ombre/assigned/NAME)",
+	  .exec = cmd_agent_exec },
+	{ .name = "channel",
+	  .args_min = 2,
+	  .args_max = -1,
+	  .usage = "channel NAME TYPE [KEY=VALUE...]",
+	  .help = "declare a channel; the file saying so must be mode 600",
+	  .flags = CMD_SECRET,
+	  .exec = cmd_channel_exec },
+	{ .name = "list-commands",
+	  .alias = "lscm",
+	  .args_min = 0,
+	  .args_max = 0,
+	  .usage = "list-commands",
+	  .help = "list every command with its usage",
+	  .exec = cmd_list_commands_exec },
+	{ .name = "set",
+	  .args_min = 1,
+	  .args_max = 3,
+	  .usage = "set [-u] NAME [VALUE]",
+	  .help = "set an option, or with -u reset it to its default",
+	  .exec = cmd_set_exec },
+	{ .name = "show-channels",
+	  .args_min = 0,
+	  .args_max = 0,
+	  .usage = "show-channels",
+	  .help = "list the declared channels, secrets hidden",
+	  .exec = cmd_show_channels_exec },
+	{ .name = "show-options",
+	  .alias = "show",
+	  .args_min = 0,
+	  .args_max = 1,
+	  .usage = "show-options [NAME]",
+	  .help = "show every option's value, or one",
+	  .exec = cmd_show_options_exec },
+	{ .name = "source",
+	  .args_min = 1,
+	  .args_max = 1,
+	  .usage = "source FILE",
+	  .help = "run the commands in a config file",
+	  .exec = cmd_source_exec },
+	{ .name = "tag",
+	  .args_min = 2,
+	  .args_max = -1,
+	  .usage = "tag TARGET +TAG|-TAG...",
+	  .help = "add or remove tags on the conversations a CONV or query "
+	      "names",
+	  .flags = CMD_NEEDS_STORE,
+	  .exec = cmd_tag_exec },
+	{ .name = "view",
+	  .args_min = 0,
+	  .args_max = -1,
+	  .usage = "view [NAME [QUERY...]]",
+	  .help = "define a saved search, or show one or all",
+	  .exec = cmd_view_exec },
+	{ .name = NULL }
+};
+
+/* What `channel` accepts as TYPE: the adapters ombre has or will have. */
+static const char *const cmd_channel_types[] = {
+	"telegram", "matrix", "whatsapp", "messenger", "line", "sms", "email",
+	"exec", "demo"
+};
+
+static enum cmd_retval	 cmd_usage(struct cmd_ctx *ctx, const char *name);
+static char		*cmd_join(char **argv, int from, int to);
+static void		 cmd_quote(struct buf *b, const char *word);
+static void		 cmd_quote_shell(struct buf *b, const char *word);
+static int		 cmd_key_secret(const char *key);
+
+void
+cmd_print(struct cmd_ctx *ctx, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*text;
+
+	va_start(ap, fmt);
+	text = xvasprintf(fmt, ap);
+	va_end(ap);
+	if (ctx->print != NULL)
+		ctx->print(ctx, text);
+	free(text);
+}
+
+/* Report an error, prefixed with "file:line: " inside a config file, and
+ * return CMD_ERROR so commands can end with return cmd_error(...). */
+enum cmd_retval
+cmd_error(struct cmd_ctx *ctx, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*msg, *text;
+
+	va_start(ap, fmt);
+	msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	if (ctx->file != NULL) {
+		text = xasprintf("%s:%d: %s", ctx->file, ctx->line, msg);
+		free(msg);
+	} else
+		text = msg;
+	if (ctx->error != NULL)
+		ctx->error(ctx, text);
+	free(text);
+	return CMD_ERROR;
+}
+
+/* Report the usage of the command called name. */
+static enum cmd_retval
+cmd_usage(struct cmd_ctx *ctx, const char *name)
+{
+	return cmd_error(ctx, "usage: %s", cmd_find(name)->usage);
+}
+
+/* Join argv[from..to) with single spaces; the caller frees the result. */
+static char *
+cmd_join(char **argv, int from, int to)
+{
+	struct buf	b;
+	int		i;
+
+	buf_init(&b);
+	for (i = from; i < to; i++) {
+		if (i != from)
+			buf_add_char(&b, ' ');
+		buf_add_str(&b, argv[i]);
+	}
+	if (b.len == 0) {
+		buf_free(&b);
+		return xstrdup("");
+	}
+	return buf_steal(&b);
+}
+
+/*
+ * Append word so that cmd_parse() reads it back as one word: bare when
+ * nothing in it is special, else in '...', else (it holds a quote, a tab
+ * or a newline) in "..." with escapes.
+ */
+static void
+cmd_quote(struct buf *b, const char *word)
+{
+	const char	*p;
+
+	if (*word != '\0' && strpbrk(word, " \t\n'\"\\;#") == NULL) {
+		buf_add_str(b, word);
+		return;
+	}
+	if (strpbrk(word, "'\t\n") == NULL) {
+		buf_add_char(b, '\'');
+		buf_add_str(b, word);
+		buf_add_char(b, '\'');
+		return;
+	}
+	buf_add_char(b, '"');
+	for (p = word; *p != '\0'; p++) {
+		switch (*p) {
+		case '"':
+		case '\\':
+		case '$':
+			buf_add_char(b, '\\');
+			buf_add_char(b, *p);
+			break;
+		case '\n':
+			buf_add_str(b, "\\n");
+			break;
+		case '\t':
+			buf_add_str(b, "\\t");
+			break;
+		default:
+			buf_add_char(b, *p);
+			break;
+		}
+	}
+	buf_add_char(b, '"');
+}
+
+/* Append word in single quotes for a shell command the user can paste. */
+static void
+cmd_quote_shell(struct buf *b, const char *word)
+{
+	const char	*p;
+
+	buf_add_char(b, '\'');
+	for (p = word; *p != '\0'; p++) {
+		if (*p == '\'')
+			buf_add_str(b, "'\\''");
+		else
+			buf_add_char(b, *p);
+	}
+	buf_add_char(b, '\'');
+}
+
+/* Whether a channel key holds a secret or a command that prints one. */
+static int
+cmd_key_secret(const char *key)
+{
+	return strstr(key, "token") != NULL ||
+	    strstr(key, "password") != NULL ||
+	    strstr(key, "secret") != NULL;
+}
+
+const struct cmd_entry *
+cmd_table(void)
+{
+	return cmd_entries;
+}
+
+const struct cmd_entry *
+cmd_find(const char *name)
+{
+	const struct cmd_entry	*ce;
+
+	for (ce = cmd_entries; ce->name != NULL; ce++) {
+		if (strcmp(ce->name, name) == 0)
+			return ce;
+		if (ce->alias != NULL && strcmp(ce->alias, name) == 0)
+			return ce;
+	}
+	return NULL;
+}
+
+/*
+ * Run one command after the checks its row asks for. A command that may
+ * carry a secret is refused in a file others can read: the secret has
+ * leaked already, so nothing else should run until the file is fixed, and
+ * ctx->fatal_cause says how.
+ */
+enum cmd_retval
+cmd_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	const struct cmd_entry	*ce;
+	struct buf		 b;
+	int			 n = argc - 1;
+
+	if (argc < 1)
+		return CMD_NORMAL;
+	if ((ce = cmd_find(argv[0])) == NULL)
+		return cmd_error(ctx, "unknown command: %s", argv[0]);
+
+	if ((ce->flags & CMD_SECRET) && ctx->file_lax) {
+		if (ctx->fatal_cause != NULL)
+			return CMD_ERROR;
+		buf_init(&b);
+		buf_add_str(&b, ctx->file != NULL ? ctx->file : "the file");
+		if (ctx->file_lax & CONFIG_LAX_OWNER) {
+			buf_add_str(&b, " belongs to another user and defines "
+			    "a channel; it must be your own file, mode 600");
+		} else {
+			buf_add_str(&b, " is readable by other users and "
+			    "defines a channel; run: chmod 600 ");
+			cmd_quote_shell(&b, ctx->file != NULL ? ctx->file : "");
+		}
+		ctx->fatal_cause = buf_steal(&b);
+		return CMD_ERROR;
+	}
+	if (n < ce->args_min || (ce->args_max != -1 && n > ce->args_max))
+		return cmd_error(ctx, "usage: %s", ce->usage);
+	if ((ce->flags & CMD_NEEDS_STORE) && ctx->host == NULL)
+		return cmd_error(ctx, "%s: no store here", ce->name);
+	return ce->exec(ctx, argc, argv);
+}
+
+enum cmd_retval
+cmd_list_exec(struct cmd_ctx *ctx, const struct cmd_list *list)
+{
+	int	i;
+
+	for (i = 0; i < list->n; i++) {
+		if (cmd_exec(ctx, list->argc[i], list->argv[i]) != CMD_NORMAL)
+			return CMD_ERROR;
+		if (ctx->fatal_cause != NULL)
+			return CMD_ERROR;
+	}
+	return CMD_NORMAL;
+}
+
+enum cmd_retval
+cmd_run_string(struct cmd_ctx *ctx, const char *text)
+{
+	struct cmd_list	*list;
+	enum cmd_retval	 retval;
+	char		*cause;
+
+	if ((list = cmd_parse(text, &cause)) == NULL) {
+		cmd_error(ctx, "%s", cause);
+		free(cause);
+		return CMD_ERROR;
+	}
+	retval = cmd_list_exec(ctx, list);
+	cmd_list_free(list);
+	return retval;
+}
+
+/* agent [NAME]: the option "agent", checked by options_set(). */
+static enum cmd_retval
+cmd_agent_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	char	*cause;
+
+	if (argc == 1) {
+		cmd_print(ctx, "%s", core_agent_name());
+		return CMD_NORMAL;
+	}
+	if (options_set("agent", argv[1], &cause) != 0) {
+		cmd_error(ctx, "%s", cause);
+		free(cause);
+		return CMD_ERROR;
+	}
+	return CMD_NORMAL;
+}
+
+/*
+ * channel NAME TYPE [KEY=VALUE...]: declare a channel. Its arguments may
+ * be secrets, so no error quotes one: a word without '=' is named by its
+ * position only.
+ */
+static enum cmd_retval
+cmd_channel_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	char		**keys, **values, *eq, *cause;
+	int		  i, n = argc - 3;
+	size_t		  t;
+	struct buf	  known;
+	enum cmd_retval	  retval = CMD_NORMAL;
+
+	for (t = 0; t < nitems(cmd_channel_types); t++) {
+		if (strcmp(argv[2], cmd_channel_types[t]) == 0)
+			break;
+	}
+	if (t == nitems(cmd_channel_types)) {
+		buf_init(&known);
+		for (t = 0; t < nitems(cmd_channel_types); t++)
+			buf_add_printf(&known, " %s", cmd_channel_types[t]);
+		retval = cmd_error(ctx, "channel %s: unknown type %s (known:%s)",
+		    argv[1], argv[2], known.data);
+		buf_free(&known);
+		return retval;
+	}
+
+	keys = xcalloc(n + 1, sizeof *keys);
+	values = xcalloc(n + 1, sizeof *values);
+	for (i = 0; i < n; i++) {
+		eq = strchr(argv[3 + i], '=');
+		if (eq == NULL || eq == argv[3 + i]) {
+			retval = cmd_error(ctx, "channel %s: argument %d is not "
+			    "KEY=VALUE", argv[1], 3 + i);
+			goto out;
+		}
+		keys[i] = xstrndup(argv[3 + i], eq - argv[3 + i]);
+		values[i] = eq + 1;
+	}
+	if (channel_config_define(argv[1], argv[2], keys, values, n,
+	    &cause) != 0) {
+		retval = cmd_error(ctx, "%s", cause);
+		free(cause);
+	}
+
+out:
+	for (i = 0; i < n; i++)
+		free(keys[i]);
+	free(keys);
+	free(values);
+	return retval;
+}
+
+/* list-commands: one usage line per command, in table order (by name). */
+static enum cmd_retval
+cmd_list_commands_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	const struct cmd_entry	*ce;
+
+	(void)argc;
+	(void)argv;
+	for (ce = cmd_entries; ce->name != NULL; ce++)
+		cmd_print(ctx, "%s", ce->usage);
+	return CMD_NORMAL;
+}
+
+/* set [-u] NAME [VALUE] */
+static enum cmd_retval
+cmd_set_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	char	*cause;
+	int	 rc;
+
+	if (argc != 3)
+		return cmd_usage(ctx, "set");
+	if (strcmp(argv[1], "-u") == 0)
+		rc = options_unset(argv[2], &cause);
+	else
+		rc = options_set(argv[1], argv[2], &cause);
+	if (rc != 0) {
+		cmd_error(ctx, "%s", cause);
+		free(cause);
+		return CMD_ERROR;
+	}
+	return CMD_NORMAL;
+}
+
+/* show-channels: "name type key=value ...", secrets shown as (hidden). */
+static enum cmd_retval
+cmd_show_channels_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	const struct channel_config	*all, *cc;
+	struct buf			 b;
+	size_t				 n, i, k;
+
+	(void)argc;
+	(void)argv;
+	all = channel_config_all(&n);
+	buf_init(&b);
+	for (i = 0; i < n; i++) {
+		cc = &all[i];
+		buf_reset(&b);
+		buf_add_printf(&b, "%s %s", cc->name, cc->type);
+		for (k = 0; k < cc->n; k++) {
+			buf_add_printf(&b, " %s=", cc->keys[k]);
+			if (cmd_key_secret(cc->keys[k]))
+				buf_add_str(&b, "(hidden)");
+			else
+				cmd_quote(&b, cc->values[k]);
+		}
+		cmd_print(ctx, "%s", b.data);
+	}
+	buf_free(&b);
+	return CMD_NORMAL;
+}
+
+/* show-options [NAME]: "name value", the value quoted for the parser. */
+static enum cmd_retval
+cmd_show_options_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	const struct option_entry	*oe;
+	struct buf			 b;
+
+	if (argc == 2 && options_get(argv[1]) == NULL)
+		return cmd_error(ctx, "unknown option: %s", argv[1]);
+	buf_init(&b);
+	for (oe = options_table(); oe->name != NULL; oe++) {
+		if (argc == 2 && strcmp(oe->name, argv[1]) != 0)
+			continue;
+		buf_reset(&b);
+		buf_add_printf(&b, "%s ", oe->name);
+		cmd_quote(&b, options_get(oe->name));
+		cmd_print(ctx, "%s", b.data);
+	}
+	buf_free(&b);
+	return CMD_NORMAL;
+}
+
+/* source FILE: run a config file; a leading ~/ is $HOME. */
+static enum cmd_retval
+cmd_source_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	const char	*home;
+	char		*path;
+	enum cmd_retval	 retval;
+
+	(void)argc;
+	if (strncmp(argv[1], "~/", 2) == 0) {
+		home = getenv("HOME");
+		if (home == NULL || *home == '\0')
+			return cmd_error(ctx, "source: HOME is not set");
+		path = xasprintf("%s%s", home, argv[1] + 1);
+	} else
+		path = xstrdup(argv[1]);
+	retval = config_load(ctx, path, 0);
+	free(path);
+	return retval;
+}
+
+/*
+ * tag TARGET... +TAG|-TAG...: the leading words not starting with + or -
+ * are the target (a CONV or a query, joined by spaces), the rest are
+ * operations. All are checked before the host sees any.
+ */
+static enum cmd_retval
+cmd_tag_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	char	*target, *cause = NULL;
+	int	 first, i, rc;
+
+	for (first = 1; first < argc; first++) {
+		if (argv[first][0] == '+' || argv[first][0] == '-')
+			break;
+		if (argv[first][0] == '\0')
+			return cmd_error(ctx, "tag: empty target");
+	}
+	if (first == 1 || first == argc)
+		return cmd_usage(ctx, "tag");
+	for (i = first; i < argc; i++) {
+		if (argv[i][0] != '+' && argv[i][0] != '-')
+			return cmd_error(ctx, "tag: not +TAG or -TAG: %s", argv[i]);
+		if (!tag_valid(argv[i] + 1))
+			return cmd_error(ctx, "tag: invalid tag: %s", argv[i] + 1);
+	}
+	if (ctx->host == NULL || ctx->host->tag == NULL)
+		return cmd_error(ctx, "tag: no store here");
+
+	target = cmd_join(argv, 1, first);
+	rc = ctx->host->tag(ctx->host->data, target, argv + first, argc - first,
+	    &cause);
+	free(target);
+	if (rc != 0) {
+		cmd_error(ctx, "tag: %s", cause != NULL ? cause : "failed");
+		free(cause);
+		return CMD_ERROR;
+	}
+	return CMD_NORMAL;
+}
+
+/*
+ * view: print every view as "name<TAB>query"; view NAME: print its query;
+ * view NAME QUERY...: define it (the words joined by spaces).
+ */
+static enum cmd_retval
+cmd_view_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	const struct view	*v;
+	const char		*p;
+	char			*query;
+	size_t			 n, i;
+
+	if (argc == 1) {
+		v = view_all(&n);
+		for (i = 0; i < n; i++)
+			cmd_print(ctx, "%s\t%s", v[i].name, v[i].query);
+		return CMD_NORMAL;
+	}
+	if (argc == 2) {
+		if ((v = view_find(argv[1])) == NULL)
+			return cmd_error(ctx, "unknown view: %s", argv[1]);
+		cmd_print(ctx, "%s", v->query);
+		return CMD_NORMAL;
+	}
+
+	if (argv[1][0] == '\0')
+		return cmd_error(ctx, "view: empty name");
+	for (p = argv[1]; *p != '\0'; p++) {
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return cmd_error(ctx, "view: control character in name");
+	}
+	query = cmd_join(argv, 2, argc);
+	if (query[strspn(query, " ")] == '\0') {
+		free(query);
+		return cmd_error(ctx, "view %s: empty query", argv[1]);
+	}
+	view_define(argv[1], query);
+	free(query);
+	return CMD_NORMAL;
+}

@@ -1,0 +1,344 @@
+/*
+ * core.h: ombre's model and its command language.
+ *
+ * The core knows nothing of curses, curl, notmuch or any one channel. It
+ * holds the canonical message, its JSON form, the channel table, message
+ * ids, the command language (parser, command table, options, config files,
+ * saved views) and the demo generator. What commands do to the store goes
+ * through struct cmd_host, which the layer above fills in.
+ */
+#ifndef OMBRE_CORE_H
+#define OMBRE_CORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/base.h"
+
+/* ---------------------------------------------------------------- msg.c */
+
+enum msg_kind {
+	MSG_CUSTOMER,
+	MSG_BOT,
+	MSG_AGENT,
+	MSG_NOTE
+};
+
+struct msg_attachment {
+	char	*name;
+	char	*mime;
+	int64_t	 size;		/* -1 when unknown */
+	char	*url;
+};
+
+/*
+ * One message in the canonical form. Every string is owned by the message
+ * and freed by msg_free(); optional ones are NULL when absent. text may
+ * contain any UTF-8 except NUL (a NUL is stored as U+FFFD); text_len is its
+ * length in bytes.
+ */
+struct msg {
+	char			*channel;	/* "telegram", "whatsapp", ... */
+	char			*account;	/* upstream identity: bot id, user id, phone id */
+	char			*conv_id;
+	char			*conv_title;
+	char			*id;		/* the channel's own message id */
+	int64_t			 date;		/* seconds since the epoch */
+	int			 date_offset;	/* seconds east of UTC, as given */
+	char			*from_id;
+	char			*from_name;
+	enum msg_kind		 kind;
+	char			*text;
+	size_t			 text_len;
+	char			*reply_to;	/* the channel's id of the message answered */
+	char			*edit_of;	/* the channel's id of the message edited */
+	struct msg_attachment	*attachments;
+	size_t			 n_attachments;
+	char			**tags;		/* extra tags, NULL-terminated, may be NULL */
+};
+
+struct msg *msg_new(void);
+void msg_free(struct msg *m);
+const char *msg_kind_name(enum msg_kind kind);
+/* Return 0 and set *kind, or -1 when name is not a kind. */
+int msg_kind_parse(const char *name, enum msg_kind *kind);
+void msg_add_tag(struct msg *m, const char *tag);
+
+/*
+ * Message-Id derivation (design.md): from the channel, the upstream
+ * identity and the channel's own ids, never from the config name, so
+ * ingesting the same message twice is a no-op. Returned without angle
+ * brackets; the caller frees them.
+ *   msgid_message:  <prefix>.<account>.<conv>.<id>@ombre
+ *   msgid_thread:   conv.<prefix>.<account>.<conv>@ombre (the synthetic root)
+ *   msgid_outbound: out.<uuid>@ombre
+ */
+char *msgid_message(const char *channel, const char *account,
+    const char *conv_id, const char *id);
+char *msgid_thread(const char *channel, const char *account, const char *conv_id);
+char *msgid_outbound(void);
+
+/* Tags: return 1 when tag is a valid tag name (no space, control, quote
+ * or parenthesis characters, not empty, at most 200 bytes). */
+int tag_valid(const char *tag);
+
+/* --------------------------------------------------------------- json.c */
+
+/*
+ * Parse one canonical JSON line (not NUL-terminated: line[0..len)). On
+ * success return the message; on failure return NULL and set *cause to an
+ * allocated text naming the field or the byte offset.
+ */
+struct msg *json_msg_parse(const char *line, size_t len, char **cause);
+/* Serialise a message as one compact JSON line (no newline), control
+ * characters escaped; the caller frees it. */
+char *json_msg_format(const struct msg *m);
+/* Serialise an arbitrary list entry for `list --json`: see cli.c. */
+struct json_obj;
+struct json_obj *json_obj_new(void);
+void json_obj_set_str(struct json_obj *o, const char *key, const char *value);
+void json_obj_set_int(struct json_obj *o, const char *key, int64_t value);
+void json_obj_set_strv(struct json_obj *o, const char *key, char **values, size_t n);
+void json_obj_set_obj(struct json_obj *o, const char *key, struct json_obj *child);
+/* Format and free the object; the caller frees the string. */
+char *json_obj_finish(struct json_obj *o);
+
+/* ------------------------------------------------------------- triage.c */
+
+/* Return 1 when a tag describes the conversation (new messages inherit
+ * it), 0 when it describes one message (unread, ombre/note, outbox...). */
+int triage_tag_is_conversation(const char *tag);
+/*
+ * The tags of a new message: the conversation-level tags of its thread
+ * (thread_tags, taken from the thread's newest message; NULL for a new
+ * conversation), then the defaults of its kind (customer: inbox and
+ * unread; note: ombre/note; with attachments: attachment), then m->tags
+ * as operations ("tag" or "+tag" adds, "-tag" removes). When the result
+ * is in the inbox while the conversation was done or snoozed, *reopen is
+ * set and neither tag is in the result: the caller reopens the whole
+ * conversation. Return a NULL-terminated array; free with triage_tags_free.
+ */
+char **triage_ingest_tags(const struct msg *m, char *const *thread_tags, int *reopen);
+void triage_tags_free(char **tags);
+
+/* ------------------------------------------------------------ channel.c */
+
+/* What ombre knows of each channel type, whoever carries it. */
+struct channel_info {
+	const char	*name;		/* "telegram" */
+	const char	*badge;		/* two-letter code shown in lists: "TG" */
+	const char	*id_prefix;	/* Message-Id prefix: "tg" */
+	int		 text_limit;	/* characters per message, 0 when none */
+	int		 reply_window;	/* hours of free text after the customer, 0 none */
+};
+/* Return the info of a channel name (static storage), NULL if unknown. */
+const struct channel_info *channel_info_find(const char *name);
+/* The two-letter badge of any channel name, known or not. */
+void channel_badge(const char *name, char out[3]);
+/* Every known channel type, NULL-terminated. */
+const struct channel_info *const *channel_info_all(void);
+
+/* ------------------------------------------------------------------ cmd */
+
+enum cmd_retval {
+	CMD_NORMAL = 0,
+	CMD_ERROR = 1
+};
+
+struct cmd_ctx;
+struct cmd_host;
+
+/* One command of the language: a const row of the table (tmux cmd_entry). */
+struct cmd_entry {
+	const char	*name;
+	const char	*alias;
+	int		 args_min;
+	int		 args_max;	/* -1: no limit */
+	const char	*usage;
+	const char	*help;
+	int		 flags;
+#define CMD_NEEDS_STORE	0x1	/* touches the message store */
+#define CMD_SECRET	0x2	/* may carry a secret: refused in a lax config file */
+	enum cmd_retval	(*exec)(struct cmd_ctx *, int argc, char **argv);
+};
+
+/*
+ * What the layer above provides to commands that act on the store. The
+ * CLI waits for the database; the console hands writes to a child job.
+ */
+struct cmd_host {
+	/* Apply +tag/-tag operations to every conversation matching target
+	 * (a CONV or a query). Return 0, or -1 with *cause set. */
+	int	(*tag)(void *data, const char *target, char **ops, int n_ops,
+		    char **cause);
+	void	*data;
+};
+
+/* Where errors and output of commands go. */
+struct cmd_ctx {
+	struct cmd_host	*host;
+	const char	*file;		/* config file being run, or NULL */
+	int		 line;
+	int		 file_lax;	/* the file is readable by group or others */
+	char		*fatal_cause;	/* set by a refusal that stops everything */
+	void		(*print)(struct cmd_ctx *, const char *text);
+	void		(*error)(struct cmd_ctx *, const char *text);
+	void		*data;
+};
+
+/* Print a line of output / report an error through the context. */
+void cmd_print(struct cmd_ctx *ctx, const char *fmt, ...) OMBRE_PRINTF(2, 3);
+enum cmd_retval cmd_error(struct cmd_ctx *ctx, const char *fmt, ...) OMBRE_PRINTF(2, 3);
+
+/*
+ * cmd-parse.c: split a command string into commands and words with tmux's
+ * rules: whitespace separates words; '...' is literal; "..." takes \"
+ * \\ \n \t \e (as ^[, never a raw ESC) and \uXXXX; \ escapes one
+ * character outside quotes, and \ before a newline continues the line;
+ * a word starting with # begins a comment; a ';' word (or a word ending
+ * in an unescaped ';') ends a command.
+ */
+struct cmd_list {
+	int	  n;
+	int	 *argc;
+	char	***argv;
+};
+/* Return a list, or NULL with *cause set on unbalanced quotes. */
+struct cmd_list *cmd_parse(const char *text, char **cause);
+void cmd_list_free(struct cmd_list *list);
+
+/* cmd.c */
+/* The command table, NULL-name terminated, sorted by name. */
+const struct cmd_entry *cmd_table(void);
+const struct cmd_entry *cmd_find(const char *name);
+/* Run one command (argv[0] is its name). */
+enum cmd_retval cmd_exec(struct cmd_ctx *ctx, int argc, char **argv);
+/* Parse and run a string of commands; stops at the first error. */
+enum cmd_retval cmd_run_string(struct cmd_ctx *ctx, const char *text);
+/* Run the commands of a parsed list in order; stop at the first error,
+ * or when a refusal sets ctx->fatal_cause. */
+enum cmd_retval cmd_list_exec(struct cmd_ctx *ctx, const struct cmd_list *list);
+
+/* config.c */
+/*
+ * Run a config file line by line. Errors are collected as "file:line:
+ * text" through ctx->error and do not stop the file; a command flagged
+ * CMD_SECRET in a file readable by group or others stops everything and
+ * sets ctx->fatal_cause (with the chmod to run). missing_ok: a missing
+ * file is not an error. Return CMD_ERROR when any line failed.
+ */
+enum cmd_retval config_load(struct cmd_ctx *ctx, const char *path, int missing_ok);
+/* The default config path ($XDG_CONFIG_HOME/ombre/config); caller frees. */
+char *config_default_path(void);
+/* Why config_load set ctx->file_lax: bits of its value. */
+#define CONFIG_LAX_MODE		0x1	/* group or others have access (mode & 077) */
+#define CONFIG_LAX_OWNER	0x2	/* the file belongs to another user */
+/* How deep `source` may nest config files. */
+#define CONFIG_MAX_DEPTH	10
+
+/* options.c */
+enum option_type {
+	OPTION_STRING,
+	OPTION_NUMBER,
+	OPTION_FLAG,
+	OPTION_CHOICE
+};
+struct option_entry {
+	const char		*name;
+	enum option_type	 type;
+	const char		*default_value;
+	long long		 min;
+	long long		 max;
+	const char *const	*choices;
+	const char		*help;
+};
+/* The option table, NULL-name terminated, sorted by name. */
+const struct option_entry *options_table(void);
+/* Set an option from text; return 0, or -1 with *cause set. */
+int options_set(const char *name, const char *value, char **cause);
+/* Reset an option to its default. */
+int options_unset(const char *name, char **cause);
+/* Current value as text (static until the next set) or NULL if unknown. */
+const char *options_get(const char *name);
+long long options_get_number(const char *name);
+int options_get_flag(const char *name);
+void options_reset_all(void);
+
+/* view.c: saved searches, built in and from `view NAME QUERY`. */
+struct view {
+	char	*name;
+	char	*query;		/* a notmuch query; #{agent} is the agent */
+	int	 builtin;
+};
+/* Define or redefine a view. */
+void view_define(const char *name, const char *query);
+/* Find by name (case-insensitive) or NULL; owned by the table. */
+const struct view *view_find(const char *name);
+/* Views in display order; *n set to the count. Owned by the table. */
+const struct view *view_all(size_t *n);
+/* The view's query with #{agent} resolved; the caller frees it. */
+char *view_expand_query(const struct view *v);
+void view_reset(void);
+
+/* agent: who I am (option "agent", default $USER). Static storage. */
+const char *core_agent_name(void);
+
+/* ----------------------------------------------------- channel-config.c */
+
+/*
+ * Channels declared by `channel NAME TYPE KEY=VALUE...`: the registry the
+ * adapters read. Values may be secrets: never log or print them (see
+ * show-channels). Every string is owned by the registry.
+ */
+struct channel_config {
+	char	 *name;
+	char	 *type;
+	size_t	  n;
+	char	**keys;
+	char	**values;
+};
+/*
+ * Define a channel, or replace the one with the same name (it keeps its
+ * place). name is letters, digits, '-' and '_'; keys are [a-z-]+ and
+ * appear once. The type is the caller's to check. Return 0, or -1 with
+ * *cause set (naming a key, never a value).
+ */
+int channel_config_define(const char *name, const char *type,
+    char *const *keys, char *const *values, size_t n, char **cause);
+/* Find by name (exact) or NULL; valid until the next define or reset. */
+const struct channel_config *channel_config_find(const char *name);
+/* Channels in definition order, *n set to the count; valid until the next
+ * define or reset. */
+const struct channel_config *channel_config_all(size_t *n);
+/* The value of key in a channel, or NULL; owned by the registry. */
+const char *channel_config_get(const struct channel_config *cc, const char *key);
+void channel_config_reset(void);
+
+/* ------------------------------------------------------------- demo.c */
+
+/* One conversation's triage state, applied after its messages. */
+struct demo_conv_state {
+	const char	*channel;
+	const char	*account;
+	const char	*conv_id;
+	char		**tags;		/* NULL-terminated */
+	int64_t		 snooze_until;	/* 0 when not snoozed */
+};
+typedef int (*demo_msg_cb)(const struct msg *m, void *data);
+typedef int (*demo_state_cb)(const struct demo_conv_state *s, void *data);
+struct demo_params {
+	uint64_t	seed;
+	long		conversations;
+	int		messages_per_conversation;	/* 0: varied, about 6 */
+	int64_t		now;
+};
+/*
+ * Generate believable conversations deterministically from params->seed:
+ * every message goes to msg_cb in date order within its conversation, then
+ * the conversation's state to state_cb. Stop and return the callback's
+ * value when it is non-zero; return 0 when done.
+ */
+int demo_generate(const struct demo_params *params, demo_msg_cb msg_cb,
+    demo_state_cb state_cb, void *data);
+
+#endif

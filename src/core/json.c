@@ -1,0 +1,503 @@
+/*
+ * json.c: the canonical message JSON, the only jansson code of the core.
+ *
+ * One object per line: channel, account, conversation {id, title}, id,
+ * date (RFC 3339), from {id, name, kind}, text, reply_to, edit_of,
+ * attachments [{name, mime, size, url}], tags. It is what `ombre ingest`
+ * reads, what `show --json` prints and what the test corpora hold.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "core/core.h"
+
+#include <ctype.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+/* Ids and names longer than this are refused rather than stored. */
+#define JSON_ID_MAX	1024
+#define JSON_NAME_MAX	4096
+
+/*
+ * Read an optional string member into *out (allocated). Integers are
+ * accepted for ids (Telegram and others send numbers) and printed in
+ * decimal. A NUL inside is replaced with U+FFFD when nul_ok, else refused.
+ * Return 0, or -1 with *cause naming the field.
+ */
+static int
+json_get_string(json_t *obj, const char *key, const char *field, size_t max,
+    int required, int allow_int, int nul_ok, char **out, size_t *out_len,
+    char **cause)
+{
+	json_t		*v;
+	const char	*s;
+	size_t		 len, i;
+	struct buf	 b;
+
+	*out = NULL;
+	if (out_len != NULL)
+		*out_len = 0;
+	v = json_object_get(obj, key);
+	if (v == NULL || json_is_null(v)) {
+		if (required) {
+			*cause = xasprintf("field '%s' is missing", field);
+			return -1;
+		}
+		return 0;
+	}
+	if (allow_int && json_is_integer(v)) {
+		*out = xasprintf("%" PRId64, (int64_t)json_integer_value(v));
+		if (out_len != NULL)
+			*out_len = strlen(*out);
+		return 0;
+	}
+	if (!json_is_string(v)) {
+		*cause = xasprintf("field '%s' must be a string%s", field,
+		    allow_int ? " or an integer" : "");
+		return -1;
+	}
+	s = json_string_value(v);
+	len = json_string_length(v);
+	if (max != 0 && len > max) {
+		*cause = xasprintf("field '%s' is longer than %zu bytes", field, max);
+		return -1;
+	}
+	if (required && len == 0) {
+		*cause = xasprintf("field '%s' is empty", field);
+		return -1;
+	}
+	if (memchr(s, '\0', len) == NULL) {
+		*out = xstrndup(s, len);
+		if (out_len != NULL)
+			*out_len = len;
+		return 0;
+	}
+	if (!nul_ok) {
+		*cause = xasprintf("field '%s' contains a NUL character", field);
+		return -1;
+	}
+	buf_init(&b);
+	for (i = 0; i < len; i++) {
+		if (s[i] == '\0')
+			buf_add_str(&b, "\xef\xbf\xbd");
+		else
+			buf_add_char(&b, s[i]);
+	}
+	if (out_len != NULL)
+		*out_len = b.len;
+	*out = buf_steal(&b);
+	return 0;
+}
+
+/* Parse the attachments array into m. */
+static int
+json_get_attachments(json_t *root, struct msg *m, char **cause)
+{
+	json_t	*arr, *a, *size;
+	size_t	 i;
+	char	*field;
+	int	 rc;
+
+	arr = json_object_get(root, "attachments");
+	if (arr == NULL || json_is_null(arr))
+		return 0;
+	if (!json_is_array(arr)) {
+		*cause = xstrdup("field 'attachments' must be an array");
+		return -1;
+	}
+	if (json_array_size(arr) == 0)
+		return 0;
+	m->attachments = xcalloc(json_array_size(arr), sizeof *m->attachments);
+	json_array_foreach(arr, i, a) {
+		struct msg_attachment *att = &m->attachments[i];
+
+		m->n_attachments = i + 1;
+		att->size = -1;
+		if (!json_is_object(a)) {
+			*cause = xasprintf("field 'attachments[%zu]' must be an object", i);
+			return -1;
+		}
+		field = xasprintf("attachments[%zu].name", i);
+		rc = json_get_string(a, "name", field, JSON_NAME_MAX, 0, 0, 1,
+		    &att->name, NULL, cause);
+		free(field);
+		if (rc != 0)
+			return -1;
+		field = xasprintf("attachments[%zu].mime", i);
+		rc = json_get_string(a, "mime", field, 255, 0, 0, 0, &att->mime,
+		    NULL, cause);
+		free(field);
+		if (rc != 0)
+			return -1;
+		field = xasprintf("attachments[%zu].url", i);
+		rc = json_get_string(a, "url", field, JSON_NAME_MAX, 0, 0, 0,
+		    &att->url, NULL, cause);
+		free(field);
+		if (rc != 0)
+			return -1;
+		size = json_object_get(a, "size");
+		if (size != NULL && !json_is_null(size)) {
+			if (!json_is_integer(size) || json_integer_value(size) < 0) {
+				*cause = xasprintf("field 'attachments[%zu].size' must "
+				    "be a non-negative integer", i);
+				return -1;
+			}
+			att->size = json_integer_value(size);
+		}
+	}
+	return 0;
+}
+
+/* Parse the tags array: each a valid tag, optionally with + or -. */
+static int
+json_get_tags(json_t *root, struct msg *m, char **cause)
+{
+	json_t		*arr, *t;
+	size_t		 i;
+	const char	*s, *name;
+
+	arr = json_object_get(root, "tags");
+	if (arr == NULL || json_is_null(arr))
+		return 0;
+	if (!json_is_array(arr)) {
+		*cause = xstrdup("field 'tags' must be an array");
+		return -1;
+	}
+	json_array_foreach(arr, i, t) {
+		if (!json_is_string(t)) {
+			*cause = xasprintf("field 'tags[%zu]' must be a string", i);
+			return -1;
+		}
+		s = json_string_value(t);
+		name = (*s == '+' || *s == '-') ? s + 1 : s;
+		if (strlen(s) != json_string_length(t) || !tag_valid(name)) {
+			*cause = xasprintf("field 'tags[%zu]' is not a valid tag", i);
+			return -1;
+		}
+		msg_add_tag(m, s);
+	}
+	return 0;
+}
+
+/* A channel name becomes a header and an address domain: keep it plain. */
+static int
+json_channel_name_valid(const char *name)
+{
+	const char	*p;
+
+	if (*name == '\0' || *name == '-' || *name == '_')
+		return 0;
+	for (p = name; *p != '\0'; p++) {
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+		    *p == '-' || *p == '_'))
+			return 0;
+	}
+	return 1;
+}
+
+struct msg *
+json_msg_parse(const char *line, size_t len, char **cause)
+{
+	json_t		*root, *conv, *from, *date;
+	json_error_t	 error;
+	struct msg	*m;
+	size_t		 bad;
+	char		*kind = NULL;
+
+	*cause = NULL;
+	if (!utf8_valid(line, len, &bad)) {
+		*cause = xasprintf("invalid UTF-8 at byte offset %zu", bad);
+		return NULL;
+	}
+	root = json_loadb(line, len, JSON_ALLOW_NUL | JSON_REJECT_DUPLICATES, &error);
+	if (root == NULL) {
+		char *text = sanitize(error.text, strlen(error.text), SANITIZE_LINE, 200);
+		*cause = xasprintf("invalid JSON at byte offset %d: %s",
+		    error.position, text);
+		free(text);
+		return NULL;
+	}
+	m = msg_new();
+	if (!json_is_object(root)) {
+		*cause = xstrdup("a message must be a JSON object");
+		goto fail;
+	}
+	if (json_get_string(root, "channel", "channel", 64, 1, 0, 0, &m->channel,
+	    NULL, cause) != 0 ||
+	    json_get_string(root, "account", "account", JSON_ID_MAX, 1, 1, 0,
+	    &m->account, NULL, cause) != 0)
+		goto fail;
+	if (!json_channel_name_valid(m->channel)) {
+		*cause = xstrdup("field 'channel' must be a lower-case name "
+		    "(a-z, 0-9, '-', '_')");
+		goto fail;
+	}
+	conv = json_object_get(root, "conversation");
+	if (conv == NULL || !json_is_object(conv)) {
+		*cause = xstrdup(conv == NULL ? "field 'conversation' is missing" :
+		    "field 'conversation' must be an object");
+		goto fail;
+	}
+	if (json_get_string(conv, "id", "conversation.id", JSON_ID_MAX, 1, 1, 0,
+	    &m->conv_id, NULL, cause) != 0 ||
+	    json_get_string(conv, "title", "conversation.title", JSON_NAME_MAX, 0,
+	    0, 1, &m->conv_title, NULL, cause) != 0 ||
+	    json_get_string(root, "id", "id", JSON_ID_MAX, 1, 1, 0, &m->id, NULL,
+	    cause) != 0)
+		goto fail;
+	date = json_object_get(root, "date");
+	if (date == NULL || json_is_null(date)) {
+		*cause = xstrdup("field 'date' is missing");
+		goto fail;
+	}
+	if (json_is_integer(date))
+		m->date = json_integer_value(date);
+	else if (!json_is_string(date) ||
+	    util_parse_rfc3339(json_string_value(date), &m->date,
+	    &m->date_offset) != 0) {
+		*cause = xstrdup("field 'date' must be an RFC 3339 date "
+		    "(2026-11-20T09:30:00Z)");
+		goto fail;
+	}
+	from = json_object_get(root, "from");
+	if (from == NULL || !json_is_object(from)) {
+		*cause = xstrdup(from == NULL ? "field 'from' is missing" :
+		    "field 'from' must be an object");
+		goto fail;
+	}
+	if (json_get_string(from, "id", "from.id", JSON_ID_MAX, 1, 1, 0,
+	    &m->from_id, NULL, cause) != 0 ||
+	    json_get_string(from, "name", "from.name", JSON_NAME_MAX, 0, 0, 1,
+	    &m->from_name, NULL, cause) != 0 ||
+	    json_get_string(from, "kind", "from.kind", 16, 1, 0, 0, &kind, NULL,
+	    cause) != 0)
+		goto fail;
+	if (msg_kind_parse(kind, &m->kind) != 0) {
+		*cause = xstrdup("field 'from.kind' must be one of customer, bot, "
+		    "agent, note");
+		goto fail;
+	}
+	if (json_get_string(root, "text", "text", 0, 0, 0, 1, &m->text,
+	    &m->text_len, cause) != 0 ||
+	    json_get_string(root, "reply_to", "reply_to", JSON_ID_MAX, 0, 1, 0,
+	    &m->reply_to, NULL, cause) != 0 ||
+	    json_get_string(root, "edit_of", "edit_of", JSON_ID_MAX, 0, 1, 0,
+	    &m->edit_of, NULL, cause) != 0 ||
+	    json_get_attachments(root, m, cause) != 0 ||
+	    json_get_tags(root, m, cause) != 0)
+		goto fail;
+	free(kind);
+	json_decref(root);
+	return m;
+
+fail:
+	free(kind);
+	json_decref(root);
+	msg_free(m);
+	return NULL;
+}
+
+/*
+ * jansson escapes C0 controls but writes DEL, C1 controls, bidi controls,
+ * U+FEFF and the line separators raw. Escape them too, so that JSON
+ * output is safe on a terminal; they can only occur inside strings, so
+ * the result is still the same JSON.
+ */
+static char *
+json_escape_unsafe(char *s)
+{
+	struct buf	 b;
+	size_t		 len, i, j, n;
+	uint32_t	 cp;
+
+	len = strlen(s);
+	buf_init(&b);
+	for (i = 0; i < len; i += n) {
+		if (s[i] == '\\' && i + 1 < len) {
+			/* An escape: copied, with jansson's \u001B as \u001b. */
+			n = s[i + 1] == 'u' && i + 6 <= len ? 6 : 2;
+			for (j = 0; j < n; j++)
+				buf_add_char(&b, j >= 2 ? (char)tolower(
+				    (unsigned char)s[i + j]) : s[i + j]);
+			continue;
+		}
+		if ((unsigned char)s[i] < 0x80) {
+			n = 1;
+			if (s[i] == 0x7f)
+				buf_add_str(&b, "\\u007f");
+			else
+				buf_add_char(&b, s[i]);
+			continue;
+		}
+		n = utf8_decode(s + i, len - i, &cp);
+		if ((cp >= 0x80 && cp <= 0x9f) || cp == 0x61c || cp == 0x200e ||
+		    cp == 0x200f || (cp >= 0x202a && cp <= 0x202e) ||
+		    (cp >= 0x2066 && cp <= 0x2069) || cp == 0xfeff ||
+		    cp == 0x2028 || cp == 0x2029)
+			buf_add_printf(&b, "\\u%04x", (unsigned)cp);
+		else
+			buf_add(&b, s + i, n);
+	}
+	free(s);
+	return buf_steal(&b);
+}
+
+/* Format a json_t compactly, keys in insertion order; frees root. */
+static char *
+json_dump_safe(json_t *root)
+{
+	char	*s;
+
+	s = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(root);
+	if (s == NULL)
+		fatalx("json_dumps failed");
+	return json_escape_unsafe(s);
+}
+
+/* A JSON string from text that may hold invalid UTF-8 (repaired). */
+static json_t *
+json_string_safe(const char *s, size_t len)
+{
+	json_t	*v;
+	size_t	 bad, i, n;
+	uint32_t cp;
+	struct buf b;
+
+	if (utf8_valid(s, len, &bad))
+		return json_stringn(s, len);
+	buf_init(&b);
+	for (i = 0; i < len; i += n) {
+		n = utf8_decode(s + i, len - i, &cp);
+		if (cp == UTF8_REPLACEMENT && n == 1)
+			buf_add_str(&b, "\xef\xbf\xbd");
+		else
+			buf_add(&b, s + i, n);
+	}
+	v = json_stringn(b.data, b.len);
+	buf_free(&b);
+	return v;
+}
+
+static void
+json_set_str(json_t *obj, const char *key, const char *value)
+{
+	if (value != NULL)
+		json_object_set_new(obj, key, json_string_safe(value, strlen(value)));
+}
+
+char *
+json_msg_format(const struct msg *m)
+{
+	json_t	*root, *conv, *from, *arr, *a;
+	char	 date[64];
+	size_t	 i;
+
+	root = json_object();
+	json_set_str(root, "channel", m->channel);
+	json_set_str(root, "account", m->account);
+	conv = json_object();
+	json_set_str(conv, "id", m->conv_id);
+	json_set_str(conv, "title", m->conv_title);
+	json_object_set_new(root, "conversation", conv);
+	json_set_str(root, "id", m->id);
+	util_format_rfc3339(m->date, m->date_offset, date, sizeof date);
+	json_set_str(root, "date", date);
+	from = json_object();
+	json_set_str(from, "id", m->from_id);
+	json_set_str(from, "name", m->from_name);
+	json_set_str(from, "kind", msg_kind_name(m->kind));
+	json_object_set_new(root, "from", from);
+	if (m->text != NULL)
+		json_object_set_new(root, "text", json_string_safe(m->text,
+		    m->text_len));
+	json_set_str(root, "reply_to", m->reply_to);
+	json_set_str(root, "edit_of", m->edit_of);
+	if (m->n_attachments > 0) {
+		arr = json_array();
+		for (i = 0; i < m->n_attachments; i++) {
+			a = json_object();
+			json_set_str(a, "name", m->attachments[i].name);
+			json_set_str(a, "mime", m->attachments[i].mime);
+			if (m->attachments[i].size >= 0)
+				json_object_set_new(a, "size",
+				    json_integer(m->attachments[i].size));
+			json_set_str(a, "url", m->attachments[i].url);
+			json_array_append_new(arr, a);
+		}
+		json_object_set_new(root, "attachments", arr);
+	}
+	if (m->tags != NULL && m->tags[0] != NULL) {
+		arr = json_array();
+		for (i = 0; m->tags[i] != NULL; i++)
+			json_array_append_new(arr, json_string_safe(m->tags[i],
+			    strlen(m->tags[i])));
+		json_object_set_new(root, "tags", arr);
+	}
+	return json_dump_safe(root);
+}
+
+/* A thin object builder for other JSON outputs (`list --json`). */
+struct json_obj {
+	json_t	*obj;
+};
+
+struct json_obj *
+json_obj_new(void)
+{
+	struct json_obj	*o;
+
+	o = xmalloc(sizeof *o);
+	o->obj = json_object();
+	return o;
+}
+
+void
+json_obj_set_str(struct json_obj *o, const char *key, const char *value)
+{
+	if (value == NULL)
+		json_object_set_new(o->obj, key, json_null());
+	else
+		json_set_str(o->obj, key, value);
+}
+
+void
+json_obj_set_int(struct json_obj *o, const char *key, int64_t value)
+{
+	json_object_set_new(o->obj, key, json_integer(value));
+}
+
+void
+json_obj_set_strv(struct json_obj *o, const char *key, char **values, size_t n)
+{
+	json_t	*arr;
+	size_t	 i;
+
+	arr = json_array();
+	for (i = 0; i < n; i++)
+		json_array_append_new(arr, json_string_safe(values[i],
+		    strlen(values[i])));
+	json_object_set_new(o->obj, key, arr);
+}
+
+void
+json_obj_set_obj(struct json_obj *o, const char *key, struct json_obj *child)
+{
+	json_object_set_new(o->obj, key, child->obj);
+	free(child);
+}
+
+char *
+json_obj_finish(struct json_obj *o)
+{
+	json_t	*obj = o->obj;
+
+	free(o);
+	return json_dump_safe(obj);
+}

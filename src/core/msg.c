@@ -1,0 +1,206 @@
+/*
+ * msg.c: the canonical message, message ids and tag names.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "core/core.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char *const msg_kind_names[] = {
+	[MSG_CUSTOMER] = "customer",
+	[MSG_BOT] = "bot",
+	[MSG_AGENT] = "agent",
+	[MSG_NOTE] = "note"
+};
+
+struct msg *
+msg_new(void)
+{
+	struct msg	*m;
+
+	m = xcalloc(1, sizeof *m);
+	return m;
+}
+
+void
+msg_free(struct msg *m)
+{
+	size_t	i;
+
+	if (m == NULL)
+		return;
+	free(m->channel);
+	free(m->account);
+	free(m->conv_id);
+	free(m->conv_title);
+	free(m->id);
+	free(m->from_id);
+	free(m->from_name);
+	free(m->text);
+	free(m->reply_to);
+	free(m->edit_of);
+	for (i = 0; i < m->n_attachments; i++) {
+		free(m->attachments[i].name);
+		free(m->attachments[i].mime);
+		free(m->attachments[i].url);
+	}
+	free(m->attachments);
+	if (m->tags != NULL) {
+		for (i = 0; m->tags[i] != NULL; i++)
+			free(m->tags[i]);
+		free(m->tags);
+	}
+	free(m);
+}
+
+const char *
+msg_kind_name(enum msg_kind kind)
+{
+	if ((size_t)kind >= nitems(msg_kind_names))
+		return "customer";
+	return msg_kind_names[kind];
+}
+
+int
+msg_kind_parse(const char *name, enum msg_kind *kind)
+{
+	size_t	i;
+
+	for (i = 0; i < nitems(msg_kind_names); i++) {
+		if (strcmp(name, msg_kind_names[i]) == 0) {
+			*kind = (enum msg_kind)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+void
+msg_add_tag(struct msg *m, const char *tag)
+{
+	size_t	n = 0;
+
+	if (m->tags != NULL)
+		while (m->tags[n] != NULL)
+			n++;
+	m->tags = xreallocarray(m->tags, n + 2, sizeof *m->tags);
+	m->tags[n] = xstrdup(tag);
+	m->tags[n + 1] = NULL;
+}
+
+/*
+ * Append one id component to b: letters, digits, '-', '_' and '+' as they
+ * are, every other byte as =XX, so any upstream id (dots, spaces, '@',
+ * non-ASCII) maps to one dot-atom part and two different ids never meet.
+ */
+static void
+msgid_add_part(struct buf *b, const char *part)
+{
+	const unsigned char	*p;
+
+	for (p = (const unsigned char *)part; *p != '\0'; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' || *p == '+')
+			buf_add_char(b, (char)*p);
+		else
+			buf_add_printf(b, "=%02X", *p);
+	}
+}
+
+/* The channel part: "tg." for a known channel, "x-NAME." for another. */
+static void
+msgid_add_prefix(struct buf *b, const char *channel)
+{
+	const struct channel_info	*info;
+
+	info = channel_info_find(channel);
+	if (info != NULL)
+		buf_add_str(b, info->id_prefix);
+	else {
+		buf_add_str(b, "x-");
+		msgid_add_part(b, channel);
+	}
+	buf_add_char(b, '.');
+}
+
+char *
+msgid_message(const char *channel, const char *account, const char *conv_id,
+    const char *id)
+{
+	struct buf	b;
+
+	buf_init(&b);
+	msgid_add_prefix(&b, channel);
+	msgid_add_part(&b, account);
+	buf_add_char(&b, '.');
+	msgid_add_part(&b, conv_id);
+	buf_add_char(&b, '.');
+	msgid_add_part(&b, id);
+	buf_add_str(&b, "@ombre");
+	return buf_steal(&b);
+}
+
+char *
+msgid_thread(const char *channel, const char *account, const char *conv_id)
+{
+	struct buf	b;
+
+	buf_init(&b);
+	buf_add_str(&b, "conv.");
+	msgid_add_prefix(&b, channel);
+	msgid_add_part(&b, account);
+	buf_add_char(&b, '.');
+	msgid_add_part(&b, conv_id);
+	buf_add_str(&b, "@ombre");
+	return buf_steal(&b);
+}
+
+/*
+ * A random UUIDv4 for an outbound message. /dev/urandom is read directly:
+ * ids must never repeat across processes sharing a data dir.
+ */
+char *
+msgid_outbound(void)
+{
+	unsigned char	r[16];
+	int		fd;
+	ssize_t		n;
+
+	fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+	if (fd == -1)
+		fatal("open /dev/urandom");
+	n = read(fd, r, sizeof r);
+	close(fd);
+	if (n != (ssize_t)sizeof r)
+		fatalx("short read from /dev/urandom");
+	r[6] = (r[6] & 0x0f) | 0x40;
+	r[8] = (r[8] & 0x3f) | 0x80;
+	return xasprintf("out.%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
+	    "%02x%02x%02x%02x%02x%02x@ombre", r[0], r[1], r[2], r[3], r[4],
+	    r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12], r[13], r[14],
+	    r[15]);
+}
+
+int
+tag_valid(const char *tag)
+{
+	const unsigned char	*p;
+	size_t			 len;
+
+	len = strlen(tag);
+	if (len == 0 || len > 200)
+		return 0;
+	for (p = (const unsigned char *)tag; *p != '\0'; p++) {
+		if (*p <= 0x20 || *p == 0x7f || *p == '"' || *p == '(' ||
+		    *p == ')' || *p == '\'' || *p == '\\')
+			return 0;
+	}
+	return utf8_valid(tag, len, NULL);
+}

@@ -1,0 +1,305 @@
+/*
+ * options.c: every option in one const table (tmux options-table.c), with
+ * its type, range, default and help; `set`, `show-options`, the help
+ * screen and the man-page check all read it.
+ *
+ * Current values are kept as canonical text beside the table: NULL means
+ * the default. A number is stored as printed by %lld and a flag as "on"
+ * or "off", so show-options prints what the program uses.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "core/core.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* The longest agent name: it becomes the tag ombre/assigned/NAME. */
+#define OPTIONS_AGENT_MAX 64
+
+static const struct option_entry options_entries[] = {
+	{ .name = "agent",
+	  .type = OPTION_STRING,
+	  .default_value = "",
+	  .help = "who I am: conversations I take get the tag "
+	      "ombre/assigned/NAME (empty: $USER)" },
+	{ .name = "list.limit",
+	  .type = OPTION_NUMBER,
+	  .default_value = "50",
+	  .min = 1,
+	  .max = 10000,
+	  .help = "conversations read per page of a list" },
+	{ .name = "store.batch-messages",
+	  .type = OPTION_NUMBER,
+	  .default_value = "500",
+	  .min = 1,
+	  .max = 100000,
+	  .help = "messages indexed in one database transaction at most" },
+	{ .name = "store.batch-ms",
+	  .type = OPTION_NUMBER,
+	  .default_value = "200",
+	  .min = 1,
+	  .max = 60000,
+	  .help = "milliseconds after which a write transaction is committed" },
+	{ .name = "store.database",
+	  .type = OPTION_STRING,
+	  .default_value = "",
+	  .help = "path of an existing notmuch database to share (empty: "
+	      "ombre's own)" },
+	{ .name = "store.lock-timeout",
+	  .type = OPTION_NUMBER,
+	  .default_value = "30",
+	  .min = 0,
+	  .max = 86400,
+	  .help = "seconds a write waits for the database lock (0: do not wait)" },
+	{ .name = "theme",
+	  .type = OPTION_STRING,
+	  .default_value = "default",
+	  .help = "colour theme: a name from the themes directory or a path" },
+	{ .name = NULL }
+};
+#define OPTIONS_COUNT (nitems(options_entries) - 1)
+
+static char	*options_values[OPTIONS_COUNT];
+
+static int	 options_agent_char(int c);
+static int	 options_check_agent(const char *value, char **cause);
+
+/*
+ * Checks an option needs beyond its type, by name. The agent becomes part
+ * of a tag, so it is held to the characters core_agent_name() keeps.
+ */
+static const struct {
+	const char	*name;
+	int		(*check)(const char *, char **);
+} options_checks[] = {
+	{ "agent", options_check_agent },
+};
+
+static const struct option_entry *options_find(const char *name);
+static int	 options_compare(const void *key, const void *entry);
+static char	*options_parse(const struct option_entry *oe, const char *value,
+		     char **cause);
+
+/* A character allowed in an agent name: letters, digits, '.', '_', '-'. */
+static int
+options_agent_char(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+}
+
+/* Check an agent name; empty is allowed and means the login name. */
+static int
+options_check_agent(const char *value, char **cause)
+{
+	const char	*p;
+
+	for (p = value; *p != '\0'; p++) {
+		if (!options_agent_char((unsigned char)*p))
+			break;
+	}
+	if (*p != '\0' || strlen(value) > OPTIONS_AGENT_MAX) {
+		*cause = xasprintf("invalid agent name '%s': use at most %d "
+		    "letters, digits, '.', '_' and '-'", value,
+		    OPTIONS_AGENT_MAX);
+		return -1;
+	}
+	return 0;
+}
+
+/* bsearch comparison of a name with a table row. */
+static int
+options_compare(const void *key, const void *entry)
+{
+	const struct option_entry	*oe = entry;
+
+	return strcmp(key, oe->name);
+}
+
+/* The table row of an option, or NULL. */
+static const struct option_entry *
+options_find(const char *name)
+{
+	return bsearch(name, options_entries, OPTIONS_COUNT,
+	    sizeof options_entries[0], options_compare);
+}
+
+/*
+ * Check value against an option's type and return its canonical text
+ * (allocated), or NULL with *cause set.
+ */
+static char *
+options_parse(const struct option_entry *oe, const char *value, char **cause)
+{
+	static const char *const	 flag_on[] = { "on", "yes", "1", "true" };
+	static const char *const	 flag_off[] = { "off", "no", "0", "false" };
+	const char *const		*c;
+	char				*end;
+	long long			 n;
+	size_t				 i;
+
+	for (i = 0; i < nitems(options_checks); i++) {
+		if (strcmp(options_checks[i].name, oe->name) == 0 &&
+		    options_checks[i].check(value, cause) != 0)
+			return NULL;
+	}
+
+	switch (oe->type) {
+	case OPTION_STRING:
+		return xstrdup(value);
+	case OPTION_NUMBER:
+		errno = 0;
+		n = strtoll(value, &end, 10);
+		if (*value == '\0' || *end != '\0' || errno == ERANGE) {
+			*cause = xasprintf("%s: not a number: %s", oe->name,
+			    value);
+			return NULL;
+		}
+		if (n < oe->min || n > oe->max) {
+			*cause = xasprintf("%s: %lld is out of range (%lld to "
+			    "%lld)", oe->name, n, oe->min, oe->max);
+			return NULL;
+		}
+		return xasprintf("%lld", n);
+	case OPTION_FLAG:
+		for (i = 0; i < nitems(flag_on); i++) {
+			if (strcasecmp(value, flag_on[i]) == 0)
+				return xstrdup("on");
+			if (strcasecmp(value, flag_off[i]) == 0)
+				return xstrdup("off");
+		}
+		*cause = xasprintf("%s: not on or off: %s", oe->name, value);
+		return NULL;
+	case OPTION_CHOICE:
+		for (c = oe->choices; *c != NULL; c++) {
+			if (strcmp(value, *c) == 0)
+				return xstrdup(value);
+		}
+		*cause = xasprintf("%s: not one of the choices: %s", oe->name,
+		    value);
+		return NULL;
+	}
+	fatalx("option %s has an unknown type", oe->name);
+}
+
+const struct option_entry *
+options_table(void)
+{
+	return options_entries;
+}
+
+int
+options_set(const char *name, const char *value, char **cause)
+{
+	const struct option_entry	*oe;
+	char				*v;
+
+	if ((oe = options_find(name)) == NULL) {
+		*cause = xasprintf("unknown option: %s", name);
+		return -1;
+	}
+	if ((v = options_parse(oe, value, cause)) == NULL)
+		return -1;
+	free(options_values[oe - options_entries]);
+	options_values[oe - options_entries] = v;
+	return 0;
+}
+
+int
+options_unset(const char *name, char **cause)
+{
+	const struct option_entry	*oe;
+
+	if ((oe = options_find(name)) == NULL) {
+		*cause = xasprintf("unknown option: %s", name);
+		return -1;
+	}
+	free(options_values[oe - options_entries]);
+	options_values[oe - options_entries] = NULL;
+	return 0;
+}
+
+const char *
+options_get(const char *name)
+{
+	const struct option_entry	*oe;
+
+	if ((oe = options_find(name)) == NULL)
+		return NULL;
+	if (options_values[oe - options_entries] != NULL)
+		return options_values[oe - options_entries];
+	return oe->default_value;
+}
+
+/* A number option's value; asking for an unknown or non-number option is a
+ * bug in the caller. */
+long long
+options_get_number(const char *name)
+{
+	const struct option_entry	*oe;
+
+	oe = options_find(name);
+	if (oe == NULL || oe->type != OPTION_NUMBER)
+		fatalx("%s is not a number option", name);
+	return strtoll(options_get(name), NULL, 10);
+}
+
+/* A flag option's value (1 or 0); an unknown or non-flag option is a bug in
+ * the caller. */
+int
+options_get_flag(const char *name)
+{
+	const struct option_entry	*oe;
+
+	oe = options_find(name);
+	if (oe == NULL || oe->type != OPTION_FLAG)
+		fatalx("%s is not a flag option", name);
+	return strcmp(options_get(name), "on") == 0;
+}
+
+void
+options_reset_all(void)
+{
+	size_t	i;
+
+	for (i = 0; i < OPTIONS_COUNT; i++) {
+		free(options_values[i]);
+		options_values[i] = NULL;
+	}
+}
+
+/*
+ * Who I am: the agent option, else $USER, else $LOGNAME, else "agent".
+ * Each candidate keeps only the characters allowed in a name (it becomes
+ * part of a tag) and one that keeps none is skipped.
+ */
+const char *
+core_agent_name(void)
+{
+	static char	 name[OPTIONS_AGENT_MAX + 1];
+	const char	*candidates[3];
+	const char	*p;
+	size_t		 i, n;
+
+	candidates[0] = options_get("agent");
+	candidates[1] = getenv("USER");
+	candidates[2] = getenv("LOGNAME");
+	for (i = 0; i < nitems(candidates); i++) {
+		if (candidates[i] == NULL)
+			continue;
+		n = 0;
+		for (p = candidates[i]; *p != '\0' && n < OPTIONS_AGENT_MAX; p++) {
+			if (options_agent_char((unsigned char)*p))
+				name[n++] = *p;
+		}
+		name[n] = '\0';
+		if (n != 0)
+			return name;
+	}
+	return "agent";
+}

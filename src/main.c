@@ -1,0 +1,225 @@
+/*
+ * main.c: ombre's command line: global options, the config file, the
+ * subcommands, exit statuses.
+ *
+ * ombre [-c FILE] [--data-dir DIR] [--demo] [-v] [-e COMMANDS] [COMMAND [ARGS]]
+ * Global options come before the command; a command's options may stand
+ * anywhere after it.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "cli.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char main_usage[] =
+"usage: ombre [-c FILE] [--data-dir DIR] [--demo] [-v] [-e COMMANDS]\n"
+"             [COMMAND [ARGS]]\n"
+"\n"
+"A unified inbox for the private conversations customers start on\n"
+"Telegram, WhatsApp, Messenger, LINE, SMS, Matrix and e-mail.\n"
+"\n"
+"Global options:\n"
+"  -c, --config FILE   run FILE instead of $XDG_CONFIG_HOME/ombre/config\n"
+"  --data-dir DIR      the store (default $OMBRE_DATA_DIR, else\n"
+"                      $XDG_DATA_HOME/ombre)\n"
+"  --demo              use the demo store of generated conversations\n"
+"  -e COMMANDS         run commands (';' between them) without a screen\n"
+"  -v, --verbose       say more on stderr\n"
+"  -h, --help          show this help\n"
+"  -V, --version       show the version\n"
+"\n"
+"Commands:\n"
+"  list [--json] [--limit N] [--view NAME | QUERY]\n"
+"                      conversations, newest activity first (default: Inbox)\n"
+"  show [--json] CONV  the messages of one conversation\n"
+"  tag CONV|QUERY +TAG|-TAG...\n"
+"                      change the tags of conversations\n"
+"  ingest [--format json] [-v] < FILE\n"
+"                      store canonical JSON messages, one per line\n"
+"  demo [--seed N] [--conversations N] [--messages-per-conversation N]\n"
+"       [--out DIR]     generate demo conversations (JSON lines, or a store)\n"
+"\n"
+"CONV is the id `list` shows, a notmuch thread id, or a query matching one\n"
+"conversation. See ombre(1) and ombre.conf(5).\n";
+
+struct main_command {
+	const char	*name;
+	int		 (*run)(struct cli *, int, char **);
+	int		 needs_demo_data;
+};
+
+static const struct main_command main_commands[] = {
+	{ "demo", cli_demo, 0 },
+	{ "ingest", cli_ingest, 1 },
+	{ "list", cli_list, 1 },
+	{ "show", cli_show, 1 },
+	{ "tag", cli_tag, 1 },
+};
+
+static void
+main_print(struct cmd_ctx *ctx, const char *text)
+{
+	printf("%s\n", text);
+}
+
+static void
+main_error(struct cmd_ctx *ctx, const char *text)
+{
+	char	*clean;
+
+	clean = sanitize(text, strlen(text), SANITIZE_LINE, 0);
+	log_warn("%s", clean);
+	free(clean);
+}
+
+/* The data dir: --data-dir, $OMBRE_DATA_DIR, $XDG_DATA_HOME/ombre. */
+static char *
+main_data_dir(const char *flag, int demo)
+{
+	const char	*env, *home;
+
+	home = getenv("HOME");
+	if (home == NULL || *home == '\0')
+		home = "/";
+	if (demo) {
+		env = getenv("XDG_CACHE_HOME");
+		if (env != NULL && *env == '/')
+			return xasprintf("%s/ombre/demo", env);
+		return xasprintf("%s/.cache/ombre/demo", home);
+	}
+	if (flag != NULL)
+		return xstrdup(flag);
+	env = getenv("OMBRE_DATA_DIR");
+	if (env != NULL && *env != '\0')
+		return xstrdup(env);
+	env = getenv("XDG_DATA_HOME");
+	if (env != NULL && *env == '/')
+		return xasprintf("%s/ombre", env);
+	return xasprintf("%s/.local/share/ombre", home);
+}
+
+/* Match "--name", "--name=VALUE" or "-x"; take the value if it has one. */
+static int
+main_option(int argc, char **argv, int *i, const char *long_name,
+    const char *short_name, const char **value)
+{
+	const char	*arg = argv[*i];
+	size_t		 len = strlen(long_name);
+
+	if ((short_name != NULL && strcmp(arg, short_name) == 0) ||
+	    strcmp(arg, long_name) == 0) {
+		if (value == NULL)
+			return 1;
+		if (*i + 1 >= argc) {
+			log_warn("option %s needs a value", arg);
+			exit(EXIT_USAGE);
+		}
+		*value = argv[++*i];
+		return 1;
+	}
+	if (value != NULL && strncmp(arg, long_name, len) == 0 && arg[len] == '=') {
+		*value = arg + len + 1;
+		return 1;
+	}
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct cli			 cli;
+	const char			*config = NULL, *data_dir = NULL;
+	const char			*commands = NULL;
+	const struct main_command	*mc = NULL;
+	char				*path, *clean;
+	int				 i, rc = 0, demo = 0;
+	size_t				 j;
+	enum cmd_retval			 cmd_rc;
+
+	log_set_progname("ombre");
+	memset(&cli, 0, sizeof cli);
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		if (main_option(argc, argv, &i, "--help", "-h", NULL)) {
+			fputs(main_usage, stdout);
+			return 0;
+		} else if (main_option(argc, argv, &i, "--version", "-V", NULL)) {
+			printf("ombre %s\n", PACKAGE_VERSION);
+			return 0;
+		} else if (main_option(argc, argv, &i, "--config", "-c", &config) ||
+		    main_option(argc, argv, &i, "--data-dir", NULL, &data_dir) ||
+		    main_option(argc, argv, &i, "--eval", "-e", &commands))
+			continue;
+		else if (main_option(argc, argv, &i, "--demo", NULL, NULL))
+			demo = 1;
+		else if (main_option(argc, argv, &i, "--verbose", "-v", NULL))
+			cli.verbose++;
+		else if (strcmp(argv[i], "--") == 0) {
+			i++;
+			break;
+		} else {
+			clean = sanitize(argv[i], strlen(argv[i]), SANITIZE_LINE, 40);
+			log_warn("unknown option %s (see ombre --help)", clean);
+			free(clean);
+			return EXIT_USAGE;
+		}
+	}
+	log_set_verbose(cli.verbose);
+	if (i < argc) {
+		for (j = 0; j < nitems(main_commands); j++) {
+			if (strcmp(argv[i], main_commands[j].name) == 0)
+				mc = &main_commands[j];
+		}
+		if (mc == NULL) {
+			clean = sanitize(argv[i], strlen(argv[i]), SANITIZE_LINE, 40);
+			log_warn("unknown command '%s' (see ombre --help)", clean);
+			free(clean);
+			return EXIT_USAGE;
+		}
+	}
+
+	cli.demo = demo;
+	cli.data_dir = main_data_dir(data_dir, demo);
+	cli.host.tag = cli_host_tag;
+	cli.host.data = &cli;
+	cli.ctx.host = &cli.host;
+	cli.ctx.print = main_print;
+	cli.ctx.error = main_error;
+	cli.ctx.data = &cli;
+
+	/* The config file: errors are reported and the rest still runs. */
+	path = config != NULL ? xstrdup(config) : config_default_path();
+	if (path != NULL)
+		config_load(&cli.ctx, path, config == NULL);
+	free(path);
+	if (cli.ctx.fatal_cause != NULL) {
+		log_warn("%s", cli.ctx.fatal_cause);
+		return 1;
+	}
+
+	if (demo && (commands != NULL || (mc != NULL && mc->needs_demo_data) ||
+	    mc == NULL) && cli_demo_prepare(&cli) != 0)
+		return 1;
+
+	if (commands != NULL) {
+		cmd_rc = cmd_run_string(&cli.ctx, commands);
+		if (cli.ctx.fatal_cause != NULL)
+			log_warn("%s", cli.ctx.fatal_cause);
+		if (cmd_rc != CMD_NORMAL || cli.ctx.fatal_cause != NULL)
+			return 1;
+		if (mc == NULL)
+			return 0;
+	}
+	/* Until the full-screen console lands, no command means `list`. */
+	if (mc == NULL)
+		rc = cli_list(&cli, 0, NULL);
+	else
+		rc = mc->run(&cli, argc - i - 1, argv + i + 1);
+	free(cli.data_dir);
+	return rc;
+}

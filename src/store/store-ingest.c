@@ -1,0 +1,921 @@
+/*
+ * store-ingest.c: delivering messages into the Maildir and indexing them.
+ *
+ * Delivery follows notmuch insert: a file created O_EXCL in tmp/ under a
+ * name that never comes from the message, written and fsynced, renamed
+ * into new/, the directory fsynced, then indexed. Messages are batched:
+ * one transaction for hundreds of messages or a fraction of a second.
+ * Before a batch's files are renamed into new/, their names go to this
+ * process's journal (fsynced); a writer that starts later indexes what a
+ * crashed writer's journal lists, so nothing delivered is ever lost.
+ *
+ * The file is self-contained: the canonical JSON (less the text) sits
+ * base64-encoded in X-Ombre-Meta, the text is the body, so the database
+ * can be rebuilt from the Maildir and `show --json` prints what came in.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "store/store-private.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+/* notmuch keeps properties as Xapian terms, which cannot pass 245 bytes. */
+#define STORE_PROPERTY_MAX 200
+
+static const char store_b64[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/* Append data as base64, folded into header continuation lines. */
+static void
+store_b64_encode(struct buf *b, const unsigned char *data, size_t len, int fold)
+{
+	size_t		i, col = 0;
+	uint32_t	v;
+
+	for (i = 0; i < len; i += 3) {
+		v = (uint32_t)data[i] << 16;
+		if (i + 1 < len)
+			v |= (uint32_t)data[i + 1] << 8;
+		if (i + 2 < len)
+			v |= data[i + 2];
+		buf_add_char(b, store_b64[(v >> 18) & 63]);
+		buf_add_char(b, store_b64[(v >> 12) & 63]);
+		buf_add_char(b, i + 1 < len ? store_b64[(v >> 6) & 63] : '=');
+		buf_add_char(b, i + 2 < len ? store_b64[v & 63] : '=');
+		col += 4;
+		if (fold && col >= 72 && i + 3 < len) {
+			buf_add_str(b, "\n ");
+			col = 0;
+		}
+	}
+}
+
+/* Decode base64, skipping white space; return -1 on a bad character. */
+static int
+store_b64_decode(const char *s, size_t len, struct buf *out)
+{
+	uint32_t	v = 0;
+	int		bits = 0;
+	size_t		i;
+	const char	*p;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')
+			continue;
+		if (s[i] == '=')
+			break;
+		p = memchr(store_b64, s[i], 64);
+		if (p == NULL || s[i] == '\0')
+			return -1;
+		v = (v << 6) | (uint32_t)(p - store_b64);
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			buf_add_char(out, (char)((v >> bits) & 0xff));
+		}
+	}
+	return 0;
+}
+
+/* Append text as RFC 2047 encoded words, so notmuch indexes any name. */
+static void
+store_add_encoded_words(struct buf *b, const char *text)
+{
+	size_t		len, start, end, n;
+	uint32_t	cp;
+
+	len = strlen(text);
+	for (start = 0; start < len; start = end) {
+		/* Cut on character boundaries, 45 bytes per word at most. */
+		end = start;
+		while (end < len) {
+			n = utf8_decode(text + end, len - end, &cp);
+			if (end + n - start > 45)
+				break;
+			end += n;
+		}
+		if (end == start)
+			end = start + 1;
+		if (start != 0)
+			buf_add_str(b, "\n ");
+		buf_add_str(b, "=?UTF-8?B?");
+		store_b64_encode(b, (const unsigned char *)text + start,
+		    end - start, 0);
+		buf_add_str(b, "?=");
+	}
+}
+
+/* Append a header value: as it is when printable ASCII, else encoded. */
+static void
+store_add_header_value(struct buf *b, const char *value)
+{
+	const unsigned char	*p;
+
+	for (p = (const unsigned char *)value; *p != '\0'; p++) {
+		if (*p < 0x20 || *p > 0x7e) {
+			store_add_encoded_words(b, value);
+			return;
+		}
+	}
+	buf_add_str(b, value);
+}
+
+/* Append an address local part: atext as it is, other bytes as =XX. */
+static void
+store_add_local_part(struct buf *b, const char *id)
+{
+	const unsigned char	*p;
+
+	for (p = (const unsigned char *)id; *p != '\0'; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("+-_", *p) != NULL)
+			buf_add_char(b, (char)*p);
+		else
+			buf_add_printf(b, "=%02X", *p);
+	}
+}
+
+/* Build the whole message file for m. */
+static void
+store_format_file(struct buf *b, const struct msg *m, const char *msgid)
+{
+	static const char *const days[] = { "Sun", "Mon", "Tue", "Wed", "Thu",
+	    "Fri", "Sat" };
+	static const char *const months[] = { "Jan", "Feb", "Mar", "Apr",
+	    "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+	struct msg	 meta;
+	struct tm	 tm;
+	time_t		 t;
+	char		*root, *json;
+	int		 off;
+
+	root = msgid_thread(m->channel, m->account, m->conv_id);
+	buf_add_printf(b, "Message-Id: <%s>\nReferences: <%s>\n", msgid, root);
+	free(root);
+
+	t = (time_t)(m->date + m->date_offset);
+	gmtime_r(&t, &tm);
+	off = m->date_offset / 60;
+	buf_add_printf(b, "Date: %s, %d %s %04d %02d:%02d:%02d %c%02d%02d\n",
+	    days[tm.tm_wday], tm.tm_mday, months[tm.tm_mon], tm.tm_year + 1900,
+	    tm.tm_hour, tm.tm_min, tm.tm_sec, off < 0 ? '-' : '+',
+	    abs(off) / 60, abs(off) % 60);
+
+	buf_add_str(b, "From: ");
+	if (m->from_name != NULL && *m->from_name != '\0') {
+		store_add_encoded_words(b, m->from_name);
+		buf_add_char(b, ' ');
+	}
+	buf_add_char(b, '<');
+	store_add_local_part(b, m->from_id);
+	buf_add_printf(b, "@%s.ombre>\n", m->channel);
+	buf_add_str(b, "Subject: ");
+	store_add_header_value(b, m->conv_title != NULL ? m->conv_title :
+	    m->conv_id);
+	buf_add_printf(b, "\nX-Ombre-Channel: %s\nX-Ombre-Account: ", m->channel);
+	store_add_header_value(b, m->account);
+	buf_add_printf(b, "\nX-Ombre-Kind: %s\n", msg_kind_name(m->kind));
+
+	/* The canonical JSON without the text, which is the body. */
+	meta = *m;
+	meta.text = NULL;
+	meta.text_len = 0;
+	json = json_msg_format(&meta);
+	buf_add_str(b, "X-Ombre-Meta: ");
+	store_b64_encode(b, (const unsigned char *)json, strlen(json), 1);
+	free(json);
+	buf_add_str(b, "\nMIME-Version: 1.0\n"
+	    "Content-Type: text/plain; charset=utf-8\n"
+	    "Content-Transfer-Encoding: 8bit\n\n");
+	if (m->text != NULL)
+		buf_add(b, m->text, m->text_len);
+}
+
+/* Find a header in a header block (unfolded value, allocated) or NULL. */
+static char *
+store_header_get(const char *head, size_t len, const char *name)
+{
+	size_t		 nlen = strlen(name), i = 0, j;
+	struct buf	 value;
+
+	while (i < len) {
+		if (len - i > nlen && strncasecmp(head + i, name, nlen) == 0 &&
+		    head[i + nlen] == ':') {
+			buf_init(&value);
+			j = i + nlen + 1;
+			for (;;) {
+				while (j < len && head[j] != '\n')
+					buf_add_char(&value, head[j++]);
+				if (j + 1 < len && (head[j + 1] == ' ' ||
+				    head[j + 1] == '\t')) {
+					j++;
+					continue;
+				}
+				break;
+			}
+			return buf_steal(&value);
+		}
+		while (i < len && head[i] != '\n')
+			i++;
+		i++;
+	}
+	return NULL;
+}
+
+struct msg *
+store_file_read(const char *path, char **cause)
+{
+	struct buf	 data, json;
+	struct msg	*m;
+	char		 chunk[65536], *meta, *body, *sub;
+	ssize_t		 n;
+	size_t		 head_len;
+	int		 fd;
+
+	*cause = NULL;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd == -1) {
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	buf_init(&data);
+	while ((n = read(fd, chunk, sizeof chunk)) > 0)
+		buf_add(&data, chunk, (size_t)n);
+	close(fd);
+	if (n < 0) {
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+		buf_free(&data);
+		return NULL;
+	}
+	body = data.len > 0 ? strstr(data.data, "\n\n") : NULL;
+	head_len = body != NULL ? (size_t)(body - data.data) + 1 : data.len;
+	meta = store_header_get(data.data, head_len, "X-Ombre-Meta");
+	if (meta == NULL) {
+		*cause = xasprintf("%s: not a message written by ombre", path);
+		buf_free(&data);
+		return NULL;
+	}
+	buf_init(&json);
+	if (store_b64_decode(meta, strlen(meta), &json) != 0 ||
+	    (m = json_msg_parse(json.data, json.len, &sub)) == NULL) {
+		if (*cause == NULL)
+			*cause = xasprintf("%s: bad X-Ombre-Meta header", path);
+		free(meta);
+		buf_free(&json);
+		buf_free(&data);
+		return NULL;
+	}
+	free(meta);
+	buf_free(&json);
+	if (body != NULL) {
+		body += 2;
+		m->text_len = data.len - (size_t)(body - data.data);
+		m->text = xmalloc(m->text_len + 1);
+		memcpy(m->text, body, m->text_len);
+		m->text[m->text_len] = '\0';
+	}
+	buf_free(&data);
+	return m;
+}
+
+/* A deep copy of a message through its JSON form (text kept apart). */
+static struct msg *
+store_msg_copy(const struct msg *m)
+{
+	struct msg	 meta, *copy;
+	char		*json, *cause;
+
+	meta = *m;
+	meta.text = NULL;
+	meta.text_len = 0;
+	json = json_msg_format(&meta);
+	copy = json_msg_parse(json, strlen(json), &cause);
+	if (copy == NULL)
+		fatalx("copying a message: %s", cause);
+	free(json);
+	if (m->text != NULL) {
+		copy->text = xmalloc(m->text_len + 1);
+		memcpy(copy->text, m->text, m->text_len);
+		copy->text[m->text_len] = '\0';
+		copy->text_len = m->text_len;
+	}
+	return copy;
+}
+
+/* Write data to a new file in tmp/ and fsync it; return its name. */
+static char *
+store_write_tmp(struct store *st, const struct buf *data, char **cause)
+{
+	struct timeval	 tv;
+	char		*name, *path;
+	int		 fd = -1;
+	size_t		 off;
+	ssize_t		 n;
+
+	for (;;) {
+		gettimeofday(&tv, NULL);
+		name = xasprintf("%lld.M%06ldP%ldQ%lu.%s", (long long)tv.tv_sec,
+		    (long)tv.tv_usec, (long)getpid(), ++st->counter, st->host);
+		path = xasprintf("%s/tmp/%s", st->maildir, name);
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+		    st->file_mode);
+		if (fd != -1)
+			break;
+		if (errno != EEXIST) {
+			*cause = xasprintf("%s: %s", path, strerror(errno));
+			free(name);
+			free(path);
+			return NULL;
+		}
+		free(name);
+		free(path);
+	}
+	for (off = 0; off < data->len; off += (size_t)n) {
+		n = write(fd, data->data + off, data->len - off);
+		if (n < 0) {
+			if (errno == EINTR) {
+				n = 0;
+				continue;
+			}
+			break;
+		}
+	}
+	if (off < data->len || fsync(fd) != 0) {
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+		close(fd);
+		unlink(path);
+		free(name);
+		free(path);
+		return NULL;
+	}
+	close(fd);
+	free(path);
+	return name;
+}
+
+static void
+store_pending_free(struct store_pending *p)
+{
+	free(p->msgid);
+	free(p->tmp_path);
+	free(p->new_path);
+	free(p->name);
+	msg_free(p->msg);
+}
+
+static struct store_pending *
+store_pending_add(struct store *st)
+{
+	struct store_pending	*p;
+
+	if (st->n_pending == st->pending_size) {
+		st->pending_size = st->pending_size == 0 ? 64 : st->pending_size * 2;
+		st->pending = xreallocarray(st->pending, st->pending_size,
+		    sizeof *st->pending);
+	}
+	p = &st->pending[st->n_pending++];
+	memset(p, 0, sizeof *p);
+	return p;
+}
+
+enum store_status
+store_ingest(struct store *st, const struct msg *m, char **cause)
+{
+	notmuch_message_t	*existing = NULL;
+	struct store_pending	*p;
+	struct buf		 data;
+	char			*msgid, *name;
+	size_t			 i;
+	enum store_status	 rc;
+
+	*cause = NULL;
+	if (st->mode != STORE_READ_WRITE)
+		fatalx("store_ingest on a read-only store");
+	msgid = msgid_message(m->channel, m->account, m->conv_id, m->id);
+	for (i = 0; i < st->n_pending; i++) {
+		if (strcmp(st->pending[i].msgid, msgid) == 0) {
+			free(msgid);
+			st->stats.duplicates++;
+			return STORE_DUPLICATE;
+		}
+	}
+	if (notmuch_database_find_message(st->db, msgid, &existing) ==
+	    NOTMUCH_STATUS_SUCCESS && existing != NULL) {
+		notmuch_message_destroy(existing);
+		free(msgid);
+		st->stats.duplicates++;
+		return STORE_DUPLICATE;
+	}
+
+	buf_init(&data);
+	store_format_file(&data, m, msgid);
+	name = store_write_tmp(st, &data, cause);
+	buf_free(&data);
+	if (name == NULL) {
+		free(msgid);
+		st->stats.failed++;
+		return STORE_IO_ERROR;
+	}
+	if (st->n_pending == 0)
+		st->batch_start_ms = store_now_ms();
+	p = store_pending_add(st);
+	p->msgid = msgid;
+	p->name = name;
+	p->tmp_path = xasprintf("%s/tmp/%s", st->maildir, name);
+	p->new_path = xasprintf("%s/new/%s", st->maildir, name);
+	p->msg = store_msg_copy(m);
+
+	if ((int)st->n_pending >= st->opts.batch_messages ||
+	    store_now_ms() - st->batch_start_ms >= st->opts.batch_ms) {
+		rc = store_flush(st, cause);
+		if (rc != STORE_OK)
+			return rc;
+	}
+	return STORE_OK;
+}
+
+/* Open (once) this process's journal, locked for as long as we live. */
+static int
+store_journal_open(struct store *st, char **cause)
+{
+	if (st->journal_fd != -1)
+		return 0;
+	st->journal_path = xasprintf("%s/%ld.%s.%lld.jnl", st->journal_dir,
+	    (long)getpid(), st->host, (long long)store_now_ms());
+	st->journal_fd = open(st->journal_path, O_RDWR | O_CREAT | O_EXCL |
+	    O_APPEND | O_CLOEXEC, st->file_mode);
+	if (st->journal_fd == -1 || flock(st->journal_fd, LOCK_EX) != 0) {
+		*cause = xasprintf("%s: %s", st->journal_path, strerror(errno));
+		if (st->journal_fd != -1)
+			close(st->journal_fd);
+		st->journal_fd = -1;
+		return -1;
+	}
+	return 0;
+}
+
+/* The conversation-level tags of a thread's newest message other than
+ * self_id, or NULL when the thread has no other message. */
+static char **
+store_thread_tags(struct store *st, const char *thread_id, const char *self_id)
+{
+	notmuch_query_t		*q;
+	notmuch_messages_t	*msgs;
+	notmuch_message_t	*nm;
+	notmuch_tags_t		*tags;
+	char			*query, **out = NULL;
+	size_t			 n = 0;
+	const char		*tag;
+
+	query = xasprintf("thread:%s", thread_id);
+	if (store_query_messages(st, query, NOTMUCH_SORT_NEWEST_FIRST, &q,
+	    &msgs) != NOTMUCH_STATUS_SUCCESS) {
+		free(query);
+		return NULL;
+	}
+	free(query);
+	for (; notmuch_messages_valid(msgs); notmuch_messages_move_to_next(msgs)) {
+		nm = notmuch_messages_get(msgs);
+		if (strcmp(notmuch_message_get_message_id(nm), self_id) == 0)
+			continue;
+		out = xcalloc(1, sizeof *out);
+		for (tags = notmuch_message_get_tags(nm); notmuch_tags_valid(tags);
+		    notmuch_tags_move_to_next(tags)) {
+			tag = notmuch_tags_get(tags);
+			if (!triage_tag_is_conversation(tag))
+				continue;
+			out = xreallocarray(out, n + 2, sizeof *out);
+			out[n++] = xstrdup(tag);
+			out[n] = NULL;
+		}
+		break;
+	}
+	notmuch_query_destroy(q);
+	return out;
+}
+
+/* Reopen a done or snoozed conversation: a customer wrote again. */
+static void
+store_thread_reopen(struct store *st, const char *thread_id)
+{
+	notmuch_query_t		*q;
+	notmuch_messages_t	*msgs;
+	notmuch_message_t	*nm;
+	char			*query;
+
+	query = xasprintf("thread:%s and (tag:ombre/done or tag:ombre/snoozed "
+	    "or not tag:inbox)", thread_id);
+	if (store_query_messages(st, query, NOTMUCH_SORT_UNSORTED, &q, &msgs) ==
+	    NOTMUCH_STATUS_SUCCESS) {
+		for (; notmuch_messages_valid(msgs);
+		    notmuch_messages_move_to_next(msgs)) {
+			nm = notmuch_messages_get(msgs);
+			notmuch_message_freeze(nm);
+			notmuch_message_remove_tag(nm, "ombre/done");
+			notmuch_message_remove_tag(nm, "ombre/snoozed");
+			notmuch_message_add_tag(nm, "inbox");
+			notmuch_message_remove_all_properties(nm, "ombre.snooze-until");
+			notmuch_message_thaw(nm);
+		}
+		notmuch_query_destroy(q);
+	}
+	free(query);
+}
+
+/* Add a property when it fits in a Xapian term (the file keeps it all). */
+static void
+store_add_property(notmuch_message_t *nm, const char *key, const char *value)
+{
+	if (value == NULL || strlen(key) + strlen(value) > STORE_PROPERTY_MAX)
+		return;
+	notmuch_message_add_property(nm, key, value);
+}
+
+/* Index one delivered file with its tags and properties. */
+static enum store_status
+store_index_one(struct store *st, struct store_pending *p, char **cause)
+{
+	notmuch_message_t	*nm;
+	notmuch_status_t	 status;
+	const char		*thread_id;
+	char			**thread_tags, **tags, *id;
+	size_t			 i, n;
+	int			 reopen;
+	const struct msg	*m = p->msg;
+
+	status = notmuch_database_index_file(st->db, p->new_path, NULL, &nm);
+	if (status == NOTMUCH_STATUS_DUPLICATE_MESSAGE_ID) {
+		/* Another writer stored it between our check and now. */
+		notmuch_message_destroy(nm);
+		notmuch_database_remove_message(st->db, p->new_path);
+		unlink(p->new_path);
+		st->stats.duplicates++;
+		return STORE_DUPLICATE;
+	}
+	if (status != NOTMUCH_STATUS_SUCCESS) {
+		*cause = xasprintf("indexing %s: %s", p->new_path,
+		    notmuch_status_to_string(status));
+		st->stats.failed++;
+		return STORE_DB_ERROR;
+	}
+	thread_id = notmuch_message_get_thread_id(nm);
+	if (st->cache_thread != NULL && strcmp(st->cache_thread, thread_id) == 0)
+		tags = triage_ingest_tags(m, st->cache_tags, &reopen);
+	else {
+		thread_tags = store_thread_tags(st, thread_id, p->msgid);
+		tags = triage_ingest_tags(m, thread_tags, &reopen);
+		triage_tags_free(thread_tags);
+	}
+	notmuch_message_freeze(nm);
+	for (i = 0; tags[i] != NULL; i++)
+		notmuch_message_add_tag(nm, tags[i]);
+	store_add_property(nm, "ombre.kind", msg_kind_name(m->kind));
+	store_add_property(nm, "ombre.native-id", m->id);
+	store_add_property(nm, "ombre.conv-id", m->conv_id);
+	if (m->reply_to != NULL) {
+		id = msgid_message(m->channel, m->account, m->conv_id, m->reply_to);
+		store_add_property(nm, "ombre.reply-to", id);
+		free(id);
+	}
+	if (m->edit_of != NULL) {
+		id = msgid_message(m->channel, m->account, m->conv_id, m->edit_of);
+		store_add_property(nm, "ombre.edit-of", id);
+		free(id);
+	}
+	notmuch_message_thaw(nm);
+	if (reopen)
+		store_thread_reopen(st, thread_id);
+
+	/* Remember the conversation's tags for its next message. */
+	free(st->cache_thread);
+	st->cache_thread = xstrdup(thread_id);
+	triage_tags_free(st->cache_tags);
+	for (n = 0; tags[n] != NULL; n++)
+		;
+	st->cache_tags = xcalloc(n + 1, sizeof *st->cache_tags);
+	for (i = 0, n = 0; tags[i] != NULL; i++) {
+		if (triage_tag_is_conversation(tags[i]))
+			st->cache_tags[n++] = xstrdup(tags[i]);
+	}
+	triage_tags_free(tags);
+	notmuch_message_destroy(nm);
+	if (m->date > st->newest_date)
+		st->newest_date = m->date;
+	st->stats.stored++;
+	return STORE_OK;
+}
+
+/* Record the newest message date, where queries start their windows. */
+static void
+store_save_newest(struct store *st)
+{
+	char	*value = NULL, text[32];
+
+	if (notmuch_database_get_config(st->db, "ombre.newest", &value) ==
+	    NOTMUCH_STATUS_SUCCESS && value != NULL &&
+	    strtoll(value, NULL, 10) >= st->newest_date) {
+		free(value);
+		return;
+	}
+	free(value);
+	snprintf(text, sizeof text, "%lld", (long long)st->newest_date);
+	notmuch_database_set_config(st->db, "ombre.newest", text);
+}
+
+enum store_status
+store_flush(struct store *st, char **cause)
+{
+	struct buf		 names;
+	size_t			 i;
+	char			*newdir;
+	enum store_status	 rc = STORE_OK, one;
+	notmuch_status_t	 status;
+
+	*cause = NULL;
+	if (st->n_pending == 0)
+		return STORE_OK;
+
+	/* 1. Journal the names, so a crash after the rename is recovered. */
+	if (store_journal_open(st, cause) != 0)
+		return STORE_IO_ERROR;
+	buf_init(&names);
+	for (i = 0; i < st->n_pending; i++) {
+		if (st->pending[i].tmp_path != NULL)
+			buf_add_printf(&names, "%s\n", st->pending[i].name);
+	}
+	if (names.len > 0 && (write(st->journal_fd, names.data, names.len) !=
+	    (ssize_t)names.len || fsync(st->journal_fd) != 0)) {
+		*cause = xasprintf("%s: %s", st->journal_path, strerror(errno));
+		buf_free(&names);
+		return STORE_IO_ERROR;
+	}
+	buf_free(&names);
+
+	/* 2. Deliver: rename into new/ and make the renames durable. */
+	for (i = 0; i < st->n_pending; i++) {
+		if (st->pending[i].tmp_path == NULL)
+			continue;
+		if (rename(st->pending[i].tmp_path, st->pending[i].new_path) != 0) {
+			*cause = xasprintf("%s: %s", st->pending[i].new_path,
+			    strerror(errno));
+			return STORE_IO_ERROR;
+		}
+	}
+	newdir = xasprintf("%s/new", st->maildir);
+	if (util_fsync_dir(newdir) != 0) {
+		*cause = xasprintf("%s: %s", newdir, strerror(errno));
+		free(newdir);
+		return STORE_IO_ERROR;
+	}
+	free(newdir);
+
+	/* 3. Index the batch in one transaction. */
+	status = notmuch_database_begin_atomic(st->db);
+	if (status != NOTMUCH_STATUS_SUCCESS) {
+		*cause = xasprintf("starting a transaction: %s",
+		    notmuch_status_to_string(status));
+		return STORE_DB_ERROR;
+	}
+	for (i = 0; i < st->n_pending; i++) {
+		char *one_cause = NULL;
+
+		one = store_index_one(st, &st->pending[i], &one_cause);
+		if (one != STORE_OK && one != STORE_DUPLICATE && rc == STORE_OK) {
+			rc = one;
+			*cause = one_cause;
+		} else
+			free(one_cause);
+	}
+	store_save_newest(st);
+	status = notmuch_database_end_atomic(st->db);
+	if (status != NOTMUCH_STATUS_SUCCESS && rc == STORE_OK) {
+		*cause = xasprintf("committing: %s",
+		    notmuch_status_to_string(status));
+		rc = STORE_DB_ERROR;
+	}
+	if (rc == STORE_OK && ftruncate(st->journal_fd, 0) != 0)
+		log_debug("truncating %s: %s", st->journal_path, strerror(errno));
+
+	for (i = 0; i < st->n_pending; i++)
+		store_pending_free(&st->pending[i]);
+	st->n_pending = 0;
+	free(st->cache_thread);
+	st->cache_thread = NULL;
+	triage_tags_free(st->cache_tags);
+	st->cache_tags = NULL;
+	return rc;
+}
+
+void
+store_ingest_stats(struct store *st, struct store_ingest_stats *stats)
+{
+	*stats = st->stats;
+}
+
+/*
+ * Parse a file name of ours, "<sec>.M<usec>P<pid>Q<n>.<host>", for its
+ * pid and host. Return 0 when it has that shape.
+ */
+static int
+store_name_owner(const char *name, long *pid, const char **host)
+{
+	const char	*p;
+	char		*end;
+
+	p = strchr(name, 'P');
+	if (p == NULL)
+		return -1;
+	*pid = strtol(p + 1, &end, 10);
+	if (end == p + 1 || *end != 'Q' || *pid <= 0)
+		return -1;
+	p = strchr(end, '.');
+	if (p == NULL)
+		return -1;
+	*host = p + 1;
+	return 0;
+}
+
+void
+store_ingest_clean_tmp(struct store *st)
+{
+	DIR		*dir;
+	struct dirent	*de;
+	char		*tmpdir, *path;
+	const char	*host;
+	long		 pid;
+	struct stat	 sb;
+	time_t		 now = time(NULL);
+
+	tmpdir = xasprintf("%s/tmp", st->maildir);
+	dir = opendir(tmpdir);
+	if (dir == NULL) {
+		free(tmpdir);
+		return;
+	}
+	while ((de = readdir(dir)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		path = xasprintf("%s/%s", tmpdir, de->d_name);
+		if (store_name_owner(de->d_name, &pid, &host) == 0 &&
+		    strcmp(host, st->host) == 0) {
+			if (!util_pid_alive((pid_t)pid))
+				unlink(path);
+		} else if (stat(path, &sb) == 0 && now - sb.st_mtime > 36 * 3600)
+			unlink(path);	/* maildir(5): safe after 36 hours */
+		free(path);
+	}
+	closedir(dir);
+	free(tmpdir);
+}
+
+/* Queue the files a dead writer's journal lists that are not indexed. */
+static void
+store_recover_journal(struct store *st, const char *path, int fd)
+{
+	struct buf		 data;
+	char			 chunk[8192], *line, *next, *file, *cause;
+	ssize_t			 n;
+	notmuch_message_t	*nm;
+	struct store_pending	*p;
+	struct msg		*m;
+
+	buf_init(&data);
+	while ((n = read(fd, chunk, sizeof chunk)) > 0)
+		buf_add(&data, chunk, (size_t)n);
+	for (line = data.data; line != NULL && *line != '\0'; line = next) {
+		next = strchr(line, '\n');
+		if (next != NULL)
+			*next++ = '\0';
+		if (*line == '\0' || strchr(line, '/') != NULL)
+			continue;
+		file = xasprintf("%s/new/%s", st->maildir, line);
+		nm = NULL;
+		if (access(file, F_OK) != 0 ||
+		    (notmuch_database_find_message_by_filename(st->db, file, &nm) ==
+		    NOTMUCH_STATUS_SUCCESS && nm != NULL)) {
+			if (nm != NULL)
+				notmuch_message_destroy(nm);
+			free(file);
+			continue;
+		}
+		m = store_file_read(file, &cause);
+		if (m == NULL) {
+			log_warn("recovering %s: %s", path, cause);
+			free(cause);
+			free(file);
+			continue;
+		}
+		p = store_pending_add(st);
+		p->msgid = msgid_message(m->channel, m->account, m->conv_id, m->id);
+		p->name = xstrdup(line);
+		p->new_path = file;
+		p->msg = m;
+	}
+	buf_free(&data);
+}
+
+enum store_status
+store_ingest_recover(struct store *st, char **cause)
+{
+	DIR			*dir;
+	struct dirent		*de;
+	char			*path, **done = NULL;
+	size_t			 n_done = 0, i;
+	int			 fd;
+	enum store_status	 rc = STORE_OK;
+
+	*cause = NULL;
+	dir = opendir(st->journal_dir);
+	if (dir == NULL)
+		return STORE_OK;
+	while ((de = readdir(dir)) != NULL) {
+		if (strstr(de->d_name, ".jnl") == NULL)
+			continue;
+		path = xasprintf("%s/%s", st->journal_dir, de->d_name);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd == -1) {
+			free(path);
+			continue;
+		}
+		/* A live writer holds its journal locked. */
+		if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+			close(fd);
+			free(path);
+			continue;
+		}
+		store_recover_journal(st, path, fd);
+		close(fd);
+		done = xreallocarray(done, n_done + 1, sizeof *done);
+		done[n_done++] = path;
+	}
+	closedir(dir);
+	if (st->n_pending > 0) {
+		log_debug("recovering %zu delivered messages", st->n_pending);
+		rc = store_flush(st, cause);
+	}
+	for (i = 0; i < n_done; i++) {
+		if (rc == STORE_OK)
+			unlink(done[i]);
+		free(done[i]);
+	}
+	free(done);
+	return rc;
+}
+
+enum store_status
+store_conv_set_property(struct store *st, const char *msgid, const char *key,
+    const char *value, char **cause)
+{
+	notmuch_message_t	*nm = NULL;
+	notmuch_messages_t	*msgs;
+	notmuch_query_t		*q;
+	char			*query;
+	enum store_status	 rc;
+	size_t			 i;
+
+	*cause = NULL;
+	for (i = 0; i < st->n_pending; i++) {
+		if (strcmp(st->pending[i].msgid, msgid) == 0) {
+			rc = store_flush(st, cause);
+			if (rc != STORE_OK)
+				return rc;
+			break;
+		}
+	}
+	if (notmuch_database_find_message(st->db, msgid, &nm) !=
+	    NOTMUCH_STATUS_SUCCESS || nm == NULL) {
+		*cause = xasprintf("no message <%s>", msgid);
+		return STORE_NOT_FOUND;
+	}
+	query = xasprintf("thread:%s", notmuch_message_get_thread_id(nm));
+	notmuch_message_destroy(nm);
+	if (store_query_messages(st, query, NOTMUCH_SORT_UNSORTED, &q, &msgs) !=
+	    NOTMUCH_STATUS_SUCCESS) {
+		*cause = xasprintf("searching %s failed", query);
+		free(query);
+		return STORE_DB_ERROR;
+	}
+	free(query);
+	notmuch_database_begin_atomic(st->db);
+	for (; notmuch_messages_valid(msgs); notmuch_messages_move_to_next(msgs)) {
+		nm = notmuch_messages_get(msgs);
+		notmuch_message_remove_all_properties(nm, key);
+		notmuch_message_add_property(nm, key, value);
+	}
+	notmuch_database_end_atomic(st->db);
+	notmuch_query_destroy(q);
+	return STORE_OK;
+}

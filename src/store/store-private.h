@@ -1,0 +1,76 @@
+/*
+ * store-private.h: what the store's files share; never included outside
+ * src/store.
+ */
+#ifndef OMBRE_STORE_PRIVATE_H
+#define OMBRE_STORE_PRIVATE_H
+
+#include <notmuch.h>
+
+#include "store/store.h"
+
+/* A message written to tmp/ and waiting for the batch to end. */
+struct store_pending {
+	char		*msgid;
+	char		*tmp_path;
+	char		*new_path;
+	char		*name;		/* file name, also in the journal */
+	struct msg	*msg;		/* what the tags and properties come from */
+};
+
+struct store {
+	char			*data_dir;
+	char			*db_path;
+	char			*config_path;	/* DATA/notmuch-config, always */
+	int			 external;	/* a user's database (store.database) */
+	char			*mail_root;
+	char			*maildir;	/* MAILROOT/ombre */
+	char			*journal_dir;
+	enum store_mode		 mode;
+	notmuch_database_t	*db;
+	char			*errmsg;
+	uint64_t		 revision;
+	mode_t			 file_mode;	/* 0600, or 0660 in a group dir */
+
+	struct store_options	 opts;
+
+	/* The batch being written. */
+	struct store_pending	*pending;
+	size_t			 n_pending;
+	size_t			 pending_size;
+	int64_t			 batch_start_ms;
+	int64_t			 newest_date;	/* newest date ingested */
+	int			 journal_fd;
+	char			*journal_path;
+	unsigned long		 counter;	/* file name uniqueness */
+	char			 host[64];
+	struct store_ingest_stats stats;
+
+	/* The conversation tags of the last thread indexed (a batch usually
+	 * holds a conversation's messages one after the other). */
+	char			*cache_thread;
+	char			**cache_tags;
+};
+
+/* store.c */
+void store_set_error(struct store *st, const char *fmt, ...) OMBRE_PRINTF(2, 3);
+int64_t store_now_ms(void);
+/* Run a read query, re-opening and restarting it once when it fails:
+ * libnotmuch 0.37 reports a snapshot overtaken by writers
+ * (DatabaseModifiedError) as XAPIAN_EXCEPTION. */
+notmuch_status_t store_query_messages(struct store *st, const char *query,
+    notmuch_sort_t sort, notmuch_query_t **q, notmuch_messages_t **msgs);
+
+/* store-ingest.c */
+/* Index the files that crashed writers delivered but never indexed. */
+enum store_status store_ingest_recover(struct store *st, char **cause);
+/* Remove tmp/ files whose writing process is gone. */
+void store_ingest_clean_tmp(struct store *st);
+/* Read a message file ombre wrote (or any mail) as a canonical message. */
+struct msg *store_file_read(const char *path, char **cause);
+
+/* store-query.c */
+/* Pad a short thread id to 16 hex digits; 0 when it is not one. */
+int store_thread_id_parse(const char *s, char out[17]);
+
+#endif

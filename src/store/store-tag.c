@@ -1,0 +1,134 @@
+/*
+ * store-tag.c: triage actions as tag operations on whole conversations.
+ *
+ * A conversation's state sits on every one of its messages (triage.c says
+ * why), so an operation on a conversation applies to all its messages, in
+ * one transaction, like `notmuch tag ... thread:ID`.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "store/store-private.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Collect the thread ids a target names: one CONV, or every thread a
+ * query matches. */
+static enum store_status
+store_tag_targets(struct store *st, const char *target, char ***ids,
+    size_t *n, char **cause)
+{
+	notmuch_query_t		*q;
+	notmuch_threads_t	*threads;
+	notmuch_thread_t	*t;
+	char			 id[17];
+	enum store_status	 rc;
+	char			*one;
+
+	*ids = NULL;
+	*n = 0;
+	if (store_thread_id_parse(target, id)) {
+		rc = store_resolve_conv(st, target, &one, cause);
+		if (rc == STORE_OK) {
+			*ids = xmalloc(sizeof **ids);
+			(*ids)[0] = one;
+			*n = 1;
+			return STORE_OK;
+		}
+		if (rc != STORE_NOT_FOUND)
+			return rc;
+		if (strlen(target) == 16 || strncmp(target, "thread:", 7) == 0)
+			return rc;
+		free(*cause);
+		*cause = NULL;
+	}
+	q = notmuch_query_create(st->db, target);
+	if (q == NULL)
+		fatalx("notmuch_query_create");
+	notmuch_query_set_omit_excluded(q, NOTMUCH_EXCLUDE_FALSE);
+	if (notmuch_query_search_threads(q, &threads) != NOTMUCH_STATUS_SUCCESS) {
+		*cause = xasprintf("bad query '%s'", target);
+		notmuch_query_destroy(q);
+		return STORE_BAD_INPUT;
+	}
+	for (; notmuch_threads_valid(threads);
+	    notmuch_threads_move_to_next(threads)) {
+		t = notmuch_threads_get(threads);
+		*ids = xreallocarray(*ids, *n + 1, sizeof **ids);
+		(*ids)[(*n)++] = xstrdup(notmuch_thread_get_thread_id(t));
+		notmuch_thread_destroy(t);
+	}
+	notmuch_query_destroy(q);
+	if (*n == 0) {
+		*cause = xasprintf("no conversation matches '%s'", target);
+		return STORE_NOT_FOUND;
+	}
+	return STORE_OK;
+}
+
+enum store_status
+store_tag(struct store *st, const char *target, char **ops, int n_ops,
+    long *changed, char **cause)
+{
+	notmuch_query_t		*q;
+	notmuch_messages_t	*msgs;
+	notmuch_message_t	*nm;
+	char			**ids, *query;
+	size_t			 n, i;
+	int			 j;
+	enum store_status	 rc;
+
+	*cause = NULL;
+	*changed = 0;
+	for (j = 0; j < n_ops; j++) {
+		if ((ops[j][0] != '+' && ops[j][0] != '-') || !tag_valid(ops[j] + 1)) {
+			char *clean = sanitize(ops[j], strlen(ops[j]), SANITIZE_LINE, 60);
+			*cause = xasprintf("bad tag operation '%s': use +TAG or -TAG",
+			    clean);
+			free(clean);
+			return STORE_BAD_INPUT;
+		}
+	}
+	rc = store_tag_targets(st, target, &ids, &n, cause);
+	if (rc != STORE_OK)
+		return rc;
+	if (notmuch_database_begin_atomic(st->db) != NOTMUCH_STATUS_SUCCESS) {
+		*cause = xstrdup("starting a transaction failed");
+		rc = STORE_DB_ERROR;
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		query = xasprintf("thread:%s", ids[i]);
+		if (store_query_messages(st, query, NOTMUCH_SORT_UNSORTED, &q,
+		    &msgs) != NOTMUCH_STATUS_SUCCESS) {
+			free(query);
+			continue;
+		}
+		free(query);
+		for (; notmuch_messages_valid(msgs);
+		    notmuch_messages_move_to_next(msgs)) {
+			nm = notmuch_messages_get(msgs);
+			notmuch_message_freeze(nm);
+			for (j = 0; j < n_ops; j++) {
+				if (ops[j][0] == '+')
+					notmuch_message_add_tag(nm, ops[j] + 1);
+				else
+					notmuch_message_remove_tag(nm, ops[j] + 1);
+			}
+			notmuch_message_thaw(nm);
+		}
+		notmuch_query_destroy(q);
+		(*changed)++;
+	}
+	if (notmuch_database_end_atomic(st->db) != NOTMUCH_STATUS_SUCCESS) {
+		*cause = xstrdup("committing the tags failed");
+		rc = STORE_DB_ERROR;
+	}
+out:
+	for (i = 0; i < n; i++)
+		free(ids[i]);
+	free(ids);
+	return rc;
+}

@@ -1,0 +1,569 @@
+/*
+ * store.c: opening, creating and locking the notmuch database.
+ *
+ * libnotmuch is always given an explicit config path, ombre's own file in
+ * the data dir (also when it names a user's database), so a user's
+ * ~/.notmuch-config never leaks into ours. Debian's libnotmuch waits for Xapian's write lock
+ * inside the read-write open with no timeout, so before opening we look at
+ * the lock without taking it (F_OFD_GETLK on xapian/flintlock) and wait
+ * here, with a ceiling, where we can report and give up.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "store/store-private.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+/* The headers ombre writes, searchable as Channel:, Account:, Kind:. */
+static const char *const store_index_headers[][2] = {
+	{ "index.header.Channel", "X-Ombre-Channel" },
+	{ "index.header.Account", "X-Ombre-Account" },
+	{ "index.header.Kind", "X-Ombre-Kind" },
+};
+
+static const char *const store_status_strings[] = {
+	[STORE_OK] = "success",
+	[STORE_DUPLICATE] = "already stored",
+	[STORE_LOCKED] = "database locked by another process",
+	[STORE_NOT_FOUND] = "not found",
+	[STORE_AMBIGUOUS] = "ambiguous",
+	[STORE_BAD_INPUT] = "bad input",
+	[STORE_IO_ERROR] = "input/output error",
+	[STORE_DB_ERROR] = "database error",
+};
+
+const char *
+store_status_str(enum store_status status)
+{
+	if ((size_t)status >= nitems(store_status_strings))
+		return "unknown status";
+	return store_status_strings[status];
+}
+
+void
+store_set_error(struct store *st, const char *fmt, ...)
+{
+	va_list	ap;
+
+	free(st->errmsg);
+	va_start(ap, fmt);
+	st->errmsg = xvasprintf(fmt, ap);
+	va_end(ap);
+}
+
+const char *
+store_errmsg(struct store *st)
+{
+	return st->errmsg != NULL ? st->errmsg : "";
+}
+
+const char *
+store_config_path(struct store *st)
+{
+	return st->config_path;
+}
+
+int64_t
+store_now_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Join notmuch's own message (allocated by it, may be NULL) into a cause. */
+static char *
+store_nm_cause(const char *what, notmuch_status_t status, char *nm_msg)
+{
+	char	*cause, *clean;
+
+	if (nm_msg != NULL) {
+		clean = sanitize(nm_msg, strlen(nm_msg), SANITIZE_LINE, 300);
+		cause = xasprintf("%s: %s", what, clean);
+		free(clean);
+		free(nm_msg);
+	} else
+		cause = xasprintf("%s: %s", what, notmuch_status_to_string(status));
+	return cause;
+}
+
+/* The Xapian lock file of a database path (where notmuch keeps it). */
+static char *
+store_lock_path(const char *db_path)
+{
+	char		*path;
+	struct stat	 sb;
+
+	path = xasprintf("%s/.notmuch/xapian/flintlock", db_path);
+	if (stat(path, &sb) == 0)
+		return path;
+	free(path);
+	path = xasprintf("%s/xapian/flintlock", db_path);
+	if (stat(path, &sb) == 0)
+		return path;
+	free(path);
+	return NULL;
+}
+
+/* Return 1 when another open file description holds a lock on path. */
+static int
+store_lock_held(const char *lock_path)
+{
+	struct flock	fl;
+	int		fd, held;
+
+	if (lock_path == NULL)
+		return 0;
+	fd = open(lock_path, O_RDONLY | O_CLOEXEC);
+	if (fd == -1)
+		return 0;
+	memset(&fl, 0, sizeof fl);
+	fl.l_type = F_WRLCK;
+	fl.l_whence = SEEK_SET;
+	fl.l_start = 0;
+	fl.l_len = 0;
+	held = 0;
+	if (fcntl(fd, F_OFD_GETLK, &fl) == 0)
+		held = fl.l_type != F_UNLCK;
+	close(fd);
+	return held;
+}
+
+/* The database path of a data dir: the user's database or DIR/mail. */
+static char *
+store_db_path(const char *data_dir, const char *database)
+{
+	if (database != NULL && *database != '\0')
+		return xstrdup(database);
+	return xasprintf("%s/mail", data_dir);
+}
+
+int
+store_is_locked(const char *data_dir, const char *database)
+{
+	char	*db_path, *lock_path;
+	int	 held;
+
+	db_path = store_db_path(data_dir, database);
+	lock_path = store_lock_path(db_path);
+	held = store_lock_held(lock_path);
+	free(lock_path);
+	free(db_path);
+	return held;
+}
+
+/*
+ * Write ombre's notmuch config for its own store: the database path, no
+ * maildir flag synchronisation (it would rename files under us) and the
+ * header prefixes. Written to a temporary file and renamed into place.
+ */
+static int
+store_write_config(struct store *st, char **cause)
+{
+	char	*tmp;
+	FILE	*f;
+	size_t	 i;
+	int	 fd;
+
+	tmp = xasprintf("%s.tmp.%ld", st->config_path, (long)getpid());
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, st->file_mode);
+	if (fd == -1 || (f = fdopen(fd, "w")) == NULL) {
+		*cause = xasprintf("%s: %s", tmp, strerror(errno));
+		if (fd != -1)
+			close(fd);
+		free(tmp);
+		return -1;
+	}
+	fprintf(f, "# notmuch config of ombre's store, written by ombre.\n"
+	    "# Use it with: notmuch --config=%s search ...\n"
+	    "[database]\npath=%s\n"
+	    "# Commit every transaction, so readers see each batch at once.\n"
+	    "autocommit=1\n\n[maildir]\nsynchronize_flags=false\n\n"
+	    "[search]\nexclude_tags=\n\n[index]\n", st->config_path, st->db_path);
+	for (i = 0; i < nitems(store_index_headers); i++)
+		fprintf(f, "%s=%s\n", store_index_headers[i][0] + strlen("index."),
+		    store_index_headers[i][1]);
+	if (fflush(f) != 0 || fsync(fileno(f)) != 0 || fclose(f) != 0 ||
+	    rename(tmp, st->config_path) != 0) {
+		*cause = xasprintf("%s: %s", st->config_path, strerror(errno));
+		unlink(tmp);
+		free(tmp);
+		return -1;
+	}
+	free(tmp);
+	return 0;
+}
+
+/*
+ * Write the config unless it is there already with the right content (a
+ * data dir built elsewhere and renamed, as the demo's is, names an old
+ * database path until then).
+ */
+static int
+store_write_config_if_missing(struct store *st, char **cause)
+{
+	char	 want[4096], have[4096];
+	FILE	*f;
+	size_t	 n = 0;
+
+	snprintf(want, sizeof want, "path=%s\n", st->db_path);
+	if ((f = fopen(st->config_path, "r")) != NULL) {
+		n = fread(have, 1, sizeof have - 1, f);
+		fclose(f);
+	}
+	have[n] = '\0';
+	if (n > 0 && strstr(have, want) != NULL)
+		return 0;
+	return store_write_config(st, cause);
+}
+
+/*
+ * Make the data dir and Maildir. A new data dir is 0700; inside an
+ * existing one (a team's 2770 dir) new folders take its mode, and files
+ * are group-readable when it is.
+ */
+static int
+store_make_dirs(struct store *st, char **cause)
+{
+	struct stat	 sb;
+	mode_t		 dir_mode;
+	char		*path;
+	const char	*sub[] = { "tmp", "new", "cur" };
+	size_t		 i;
+
+	if (stat(st->data_dir, &sb) != 0) {
+		if (util_mkdir_p(st->data_dir, 0700) != 0) {
+			*cause = xasprintf("%s: %s", st->data_dir, strerror(errno));
+			return -1;
+		}
+		if (stat(st->data_dir, &sb) != 0) {
+			*cause = xasprintf("%s: %s", st->data_dir, strerror(errno));
+			return -1;
+		}
+	}
+	if (!S_ISDIR(sb.st_mode)) {
+		*cause = xasprintf("%s: not a directory", st->data_dir);
+		return -1;
+	}
+	dir_mode = sb.st_mode & 07777;
+	st->file_mode = (dir_mode & 0070) ? 0660 : 0600;
+	if (util_mkdir_p(st->journal_dir, dir_mode) != 0 ||
+	    util_mkdir_p(st->maildir, dir_mode) != 0) {
+		*cause = xasprintf("%s: %s", st->maildir, strerror(errno));
+		return -1;
+	}
+	for (i = 0; i < nitems(sub); i++) {
+		path = xasprintf("%s/%s", st->maildir, sub[i]);
+		if (util_mkdir_p(path, dir_mode) != 0) {
+			*cause = xasprintf("%s: %s", path, strerror(errno));
+			free(path);
+			return -1;
+		}
+		free(path);
+	}
+	return 0;
+}
+
+/*
+ * Make sure the database exists and carries the header prefixes in its
+ * own config before the first message is indexed, so anyone opening it
+ * with their own notmuch config can search Channel:telegram.
+ */
+static int
+store_prepare_database(struct store *st, char **cause)
+{
+	notmuch_database_t	*db;
+	notmuch_status_t	 status;
+	char			*nm_msg = NULL, *path, *value;
+	struct stat		 sb;
+	size_t			 i;
+	int			 missing = 0;
+
+	path = xasprintf("%s/.notmuch", st->db_path);
+	if (stat(path, &sb) != 0 && !st->external) {
+		free(path);
+		if (util_mkdir_p(st->db_path, st->file_mode == 0660 ? 02770 : 0700) != 0) {
+			*cause = xasprintf("%s: %s", st->db_path, strerror(errno));
+			return -1;
+		}
+		status = notmuch_database_create_with_config(st->db_path,
+		    st->config_path, NULL, &db, &nm_msg);
+		if (status != NOTMUCH_STATUS_SUCCESS) {
+			*cause = store_nm_cause("creating the database", status, nm_msg);
+			return -1;
+		}
+		missing = 1;
+	} else {
+		free(path);
+		status = notmuch_database_open_with_config(st->db_path,
+		    NOTMUCH_DATABASE_MODE_READ_ONLY, st->config_path, NULL, &db,
+		    &nm_msg);
+		if (status != NOTMUCH_STATUS_SUCCESS) {
+			*cause = store_nm_cause("opening the database", status, nm_msg);
+			return -1;
+		}
+		for (i = 0; i < nitems(store_index_headers); i++) {
+			value = NULL;
+			if (notmuch_database_get_config(db, store_index_headers[i][0],
+			    &value) != NOTMUCH_STATUS_SUCCESS || value == NULL ||
+			    *value == '\0')
+				missing = 1;
+			free(value);
+		}
+		if (missing) {
+			notmuch_database_destroy(db);
+			status = notmuch_database_open_with_config(st->db_path,
+			    NOTMUCH_DATABASE_MODE_READ_WRITE, st->config_path, NULL,
+			    &db, &nm_msg);
+			if (status != NOTMUCH_STATUS_SUCCESS) {
+				*cause = store_nm_cause("opening the database",
+				    status, nm_msg);
+				return -1;
+			}
+		}
+	}
+	if (missing) {
+		for (i = 0; i < nitems(store_index_headers); i++) {
+			status = notmuch_database_set_config(db,
+			    store_index_headers[i][0], store_index_headers[i][1]);
+			if (status != NOTMUCH_STATUS_SUCCESS) {
+				*cause = xasprintf("setting %s: %s",
+				    store_index_headers[i][0],
+				    notmuch_status_to_string(status));
+				notmuch_database_destroy(db);
+				return -1;
+			}
+		}
+	}
+	notmuch_database_destroy(db);
+	return 0;
+}
+
+/*
+ * Wait while another process holds the write lock, up to the ceiling.
+ * Return 0 when it is free, -1 when the ceiling passed.
+ */
+static int
+store_wait_lock(struct store *st)
+{
+	char		*lock_path;
+	int64_t		 deadline;
+	int		 told = 0, rc = 0;
+	struct timespec	 ts = { 0, 50 * 1000 * 1000 };
+
+	lock_path = store_lock_path(st->db_path);
+	deadline = store_now_ms() + (int64_t)(st->opts.lock_timeout * 1000);
+	while (store_lock_held(lock_path)) {
+		if (!told && st->opts.on_wait != NULL)
+			st->opts.on_wait(st->opts.on_wait_data);
+		told = 1;
+		if (store_now_ms() >= deadline) {
+			rc = -1;
+			break;
+		}
+		nanosleep(&ts, NULL);
+	}
+	free(lock_path);
+	return rc;
+}
+
+static void
+store_free(struct store *st)
+{
+	free(st->data_dir);
+	free(st->db_path);
+	free(st->config_path);
+	free(st->mail_root);
+	free(st->maildir);
+	free(st->journal_dir);
+	free(st->journal_path);
+	free(st->errmsg);
+	free(st->pending);
+	free(st->cache_thread);
+	triage_tags_free(st->cache_tags);
+	free(st);
+}
+
+enum store_status
+store_open(const struct store_options *opts, enum store_mode mode,
+    struct store **out, char **cause)
+{
+	struct store		*st;
+	notmuch_status_t	 status;
+	notmuch_database_mode_t	 nm_mode;
+	char			*nm_msg = NULL, hostname[64];
+	enum store_status	 rc;
+	size_t			 i;
+
+	*out = NULL;
+	*cause = NULL;
+	st = xcalloc(1, sizeof *st);
+	st->opts = *opts;
+	if (st->opts.batch_messages <= 0)
+		st->opts.batch_messages = 500;
+	if (st->opts.batch_ms <= 0)
+		st->opts.batch_ms = 200;
+	st->mode = mode;
+	st->journal_fd = -1;
+	st->data_dir = xstrdup(opts->data_dir);
+	st->db_path = store_db_path(opts->data_dir, opts->database);
+	/* Our own config file even for a user's database: theirs never
+	 * leaks in, and ours turns on a commit per transaction. */
+	st->config_path = xasprintf("%s/notmuch-config", opts->data_dir);
+	st->journal_dir = xasprintf("%s/journal", opts->data_dir);
+	/* A host name safe in a file name: no '/' or ':'. */
+	if (gethostname(hostname, sizeof hostname) != 0)
+		strcpy(hostname, "localhost");
+	hostname[sizeof hostname - 1] = '\0';
+	for (i = 0; hostname[i] != '\0' && i < sizeof st->host - 1; i++)
+		st->host[i] = (hostname[i] == '/' || hostname[i] == ':') ? '_' :
+		    hostname[i];
+	st->host[i] = '\0';
+
+	if (opts->database != NULL && *opts->database != '\0') {
+		struct stat sb;
+		if (stat(st->db_path, &sb) != 0) {
+			*cause = xasprintf("store.database %s: %s", st->db_path,
+			    strerror(errno));
+			store_free(st);
+			return STORE_IO_ERROR;
+		}
+		st->external = 1;
+	}
+	/* The mail root is the database path: a user's database keeps its
+	 * mail there, and chat messages go to MAILROOT/ombre/. */
+	st->mail_root = xstrdup(st->db_path);
+	st->maildir = xasprintf("%s/ombre", st->mail_root);
+	if (store_make_dirs(st, cause) != 0 ||
+	    store_write_config_if_missing(st, cause) != 0) {
+		store_free(st);
+		return STORE_IO_ERROR;
+	}
+	if (store_prepare_database(st, cause) != 0) {
+		store_free(st);
+		return STORE_DB_ERROR;
+	}
+
+	if (mode == STORE_READ_WRITE) {
+		if (store_wait_lock(st) != 0) {
+			*cause = xasprintf("the database is locked by another "
+			    "process (waited %g s): nothing was changed",
+			    st->opts.lock_timeout);
+			store_free(st);
+			return STORE_LOCKED;
+		}
+		nm_mode = NOTMUCH_DATABASE_MODE_READ_WRITE;
+	} else
+		nm_mode = NOTMUCH_DATABASE_MODE_READ_ONLY;
+	status = notmuch_database_open_with_config(st->db_path, nm_mode,
+	    st->config_path, NULL, &st->db, &nm_msg);
+	if (status != NOTMUCH_STATUS_SUCCESS) {
+		*cause = store_nm_cause("opening the database", status, nm_msg);
+		store_free(st);
+		return STORE_DB_ERROR;
+	}
+	st->revision = notmuch_database_get_revision(st->db, NULL);
+
+	if (mode == STORE_READ_WRITE) {
+		store_ingest_clean_tmp(st);
+		rc = store_ingest_recover(st, cause);
+		if (rc != STORE_OK) {
+			notmuch_database_destroy(st->db);
+			store_free(st);
+			return rc;
+		}
+	}
+	*out = st;
+	return STORE_OK;
+}
+
+enum store_status
+store_close(struct store *st)
+{
+	enum store_status	 rc = STORE_OK;
+	char			*cause = NULL;
+
+	if (st == NULL)
+		return STORE_OK;
+	if (st->mode == STORE_READ_WRITE && st->n_pending > 0) {
+		rc = store_flush(st, &cause);
+		if (rc != STORE_OK)
+			log_warn("%s", cause);
+		free(cause);
+	}
+	if (notmuch_database_destroy(st->db) != NOTMUCH_STATUS_SUCCESS &&
+	    rc == STORE_OK)
+		rc = STORE_DB_ERROR;
+	if (st->journal_fd != -1) {
+		/* Everything in it is indexed and committed now. */
+		if (rc == STORE_OK)
+			unlink(st->journal_path);
+		close(st->journal_fd);
+	}
+	store_free(st);
+	return rc;
+}
+
+int
+store_refresh(struct store *st)
+{
+	uint64_t	revision;
+
+	if (st->mode == STORE_READ_ONLY &&
+	    notmuch_database_reopen(st->db, NOTMUCH_DATABASE_MODE_READ_ONLY) !=
+	    NOTMUCH_STATUS_SUCCESS) {
+		store_set_error(st, "re-opening the database failed");
+		return -1;
+	}
+	revision = notmuch_database_get_revision(st->db, NULL);
+	if (revision == st->revision)
+		return 0;
+	st->revision = revision;
+	return 1;
+}
+
+uint64_t
+store_revision(struct store *st)
+{
+	return notmuch_database_get_revision(st->db, NULL);
+}
+
+notmuch_status_t
+store_query_messages(struct store *st, const char *query, notmuch_sort_t sort,
+    notmuch_query_t **q, notmuch_messages_t **msgs)
+{
+	notmuch_status_t	status;
+	int			attempt;
+
+	for (attempt = 0; attempt < 2; attempt++) {
+		*q = notmuch_query_create(st->db, query);
+		if (*q == NULL)
+			return NOTMUCH_STATUS_OUT_OF_MEMORY;
+		notmuch_query_set_sort(*q, sort);
+		notmuch_query_set_omit_excluded(*q, NOTMUCH_EXCLUDE_FALSE);
+		status = notmuch_query_search_messages(*q, msgs);
+		if (status != NOTMUCH_STATUS_XAPIAN_EXCEPTION)
+			break;
+		notmuch_query_destroy(*q);
+		*q = NULL;
+		notmuch_database_reopen(st->db, st->mode == STORE_READ_WRITE ?
+		    NOTMUCH_DATABASE_MODE_READ_WRITE :
+		    NOTMUCH_DATABASE_MODE_READ_ONLY);
+	}
+	if (status != NOTMUCH_STATUS_SUCCESS && *q != NULL) {
+		notmuch_query_destroy(*q);
+		*q = NULL;
+	}
+	return status;
+}

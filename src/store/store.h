@@ -1,0 +1,165 @@
+/*
+ * store.h: ombre's message store on notmuch. The only layer that includes
+ * notmuch.h; everything above sees opaque handles, core structs and status
+ * codes, documented here like an API.
+ *
+ * Layout of a data dir (created 0700, or with the mode of a group-shared
+ * parent such as 2770):
+ *   DIR/notmuch-config      the notmuch config ombre passes explicitly
+ *   DIR/mail/               the notmuch database path and mail root
+ *   DIR/mail/ombre/{tmp,new,cur}   the Maildir chat messages are delivered to
+ *   DIR/mail/.notmuch/      the Xapian database
+ *   DIR/journal/            names of delivered files not yet indexed, one
+ *                           file per writing process (crash recovery)
+ * With `set store.database PATH`, the database and mail root are the
+ * user's and chat messages go to PATH/ombre/; DIR/notmuch-config then
+ * names PATH, so the user's own notmuch config is never read.
+ */
+#ifndef OMBRE_STORE_H
+#define OMBRE_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/core.h"
+
+enum store_status {
+	STORE_OK = 0,
+	STORE_DUPLICATE,	/* the message is stored already: not an error */
+	STORE_LOCKED,		/* another process holds the write lock past the ceiling */
+	STORE_NOT_FOUND,
+	STORE_AMBIGUOUS,	/* a CONV query matched several conversations */
+	STORE_BAD_INPUT,
+	STORE_IO_ERROR,
+	STORE_DB_ERROR
+};
+/* A static description of a status. */
+const char *store_status_str(enum store_status status);
+
+struct store;
+
+enum store_mode {
+	STORE_READ_ONLY,
+	STORE_READ_WRITE
+};
+
+/* Called once when a read-write open starts waiting for the lock. */
+typedef void (*store_wait_cb)(void *data);
+
+struct store_options {
+	const char	*data_dir;		/* required */
+	const char	*database;		/* an existing notmuch database, or NULL */
+	double		 lock_timeout;		/* seconds a read-write open may wait */
+	int		 batch_messages;	/* messages per transaction */
+	int		 batch_ms;		/* milliseconds per transaction */
+	store_wait_cb	 on_wait;
+	void		*on_wait_data;
+};
+
+/*
+ * Open the store, creating the data dir and database on first use. A
+ * read-write open first recovers what crashed writers left (files
+ * delivered but not indexed, tmp/ files of dead processes); when another
+ * process holds the lock it calls on_wait once and waits up to
+ * lock_timeout, then fails with STORE_LOCKED. On failure *cause is set
+ * and *out NULL; on success *out is the caller's, freed by store_close.
+ */
+enum store_status store_open(const struct store_options *opts, enum store_mode mode,
+    struct store **out, char **cause);
+/* Commit pending work and close. */
+enum store_status store_close(struct store *st);
+/* The last detailed error, valid until the next call on st. */
+const char *store_errmsg(struct store *st);
+/* Return 1 when another process holds the write lock (never waits). */
+int store_is_locked(const char *data_dir, const char *database);
+/* Re-open a read-only handle when the database changed; return 1 when the
+ * revision moved since the last call, 0 when not, -1 on error. */
+int store_refresh(struct store *st);
+/* The database's revision (lastmod). */
+uint64_t store_revision(struct store *st);
+/* The notmuch config path ombre uses for this store (for tests and docs). */
+const char *store_config_path(struct store *st);
+
+/* store-ingest.c */
+struct store_ingest_stats {
+	long	stored;
+	long	duplicates;
+	long	failed;
+};
+/*
+ * Deliver a message: a Maildir file written O_EXCL in tmp/, fsynced,
+ * renamed into new/, then indexed with its tags and properties. Messages
+ * are batched: a message is durable once store_flush returns STORE_OK (or
+ * a later store_ingest started a new batch). Return STORE_DUPLICATE when
+ * its Message-Id is stored already (nothing written).
+ */
+enum store_status store_ingest(struct store *st, const struct msg *m, char **cause);
+/* Finish the batch: fsync, rename, index, commit. */
+enum store_status store_flush(struct store *st, char **cause);
+/* Counters since the store was opened. */
+void store_ingest_stats(struct store *st, struct store_ingest_stats *stats);
+/* Set a property on every message of the conversation holding the message
+ * msgid (snooze-until and the like), replacing earlier values. */
+enum store_status store_conv_set_property(struct store *st, const char *msgid,
+    const char *key, const char *value, char **cause);
+
+/* store-query.c */
+struct store_conv {
+	char		*thread_id;	/* 16 hex digits */
+	char		*short_id;	/* thread id without leading zeros */
+	char		*channel;
+	char		*account;
+	char		*conv_id;
+	char		*title;
+	char		*customer_id;
+	char		*customer_name;
+	char		*snippet;	/* text of the newest message, unsanitised */
+	enum msg_kind	 last_kind;	/* who wrote the newest message */
+	int64_t		 newest;	/* date of the newest message */
+	int64_t		 waiting_since;	/* oldest customer message not answered, 0 none */
+	int		 total;
+	int		 unread;
+	char		**tags;		/* NULL-terminated */
+	size_t		 n_tags;
+};
+void store_conv_free(struct store_conv *c);
+
+/*
+ * The page [offset, offset+limit) of the conversations matching a notmuch
+ * query, newest activity first. It searches growing date windows from the
+ * newest message backwards and stops once the page is full, so the first
+ * page never builds every thread. *out is an array of *n conversations,
+ * freed with store_convs_free.
+ */
+enum store_status store_query_convs(struct store *st, const char *query,
+    long offset, long limit, struct store_conv ***out, size_t *n, char **cause);
+void store_convs_free(struct store_conv **convs, size_t n);
+/* Count conversations and unread conversations matching a query. Slow on
+ * big stores: never called on the way to a first page. */
+enum store_status store_count_convs(struct store *st, const char *query,
+    long *total, long *unread, char **cause);
+
+/*
+ * Resolve CONV to one thread id (allocated): a short id as `list` shows it,
+ * 16 hex digits or thread:ID, else a query that must match exactly one
+ * conversation (STORE_AMBIGUOUS otherwise).
+ */
+enum store_status store_resolve_conv(struct store *st, const char *conv,
+    char **thread_id, char **cause);
+/* Every message of a thread, oldest first, as canonical messages (with
+ * their current tags in m->tags). */
+enum store_status store_thread_messages(struct store *st, const char *thread_id,
+    struct msg ***out, size_t *n, char **cause);
+void store_msgs_free(struct msg **msgs, size_t n);
+
+/* store-tag.c */
+/*
+ * Apply tag operations ("+tag", "-tag") to every message of every
+ * conversation matching target (CONV rules as store_resolve_conv when it
+ * names one conversation, else a query), in one transaction. *changed is
+ * the number of conversations touched.
+ */
+enum store_status store_tag(struct store *st, const char *target, char **ops,
+    int n_ops, long *changed, char **cause);
+
+#endif

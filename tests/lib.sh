@@ -1,0 +1,209 @@
+# shellcheck shell=bash
+# tests/lib.sh: the library of ombre's shell tests (tests/T*.sh).
+#
+# A test file is a bash script that prints TAP for automake's tap-driver:
+#
+#	#!/usr/bin/env bash
+#	. "$top_srcdir/tests/lib.sh"
+#	test_init
+#	"$OMBRE" ingest <"$top_srcdir/tests/corpora/small.jsonl"
+#	ok "a notmuch user sees the messages" nm search tag:inbox
+#	is "one conversation" "$(nm count --output=threads '*')" 1
+#	test_done
+#
+# make check sets top_srcdir, top_builddir, OMBRE and NOTMUCH
+# (AM_TESTS_ENVIRONMENT in Makefile.am). To run one file by hand:
+#	make check TESTS=tests/T010-layering.sh
+# or, from the top of a built tree:
+#	top_srcdir=$PWD tests/T010-layering.sh
+#
+# Functions:
+#	test_init		hermetic HOME and XDG dirs in a new temporary
+#				directory, which becomes the working directory
+#				and is removed at exit unless KEEP=1
+#	test_plan N		announce N tests up front, or else
+#	test_done		print the plan (the count of tests run) at the end
+#	ok DESC CMD [ARG...]	passes when CMD succeeds; its output is shown
+#				as diagnostics when it fails
+#	is DESC GOT EXPECTED	string equality; a diff when they differ
+#	like DESC GOT REGEX	bash extended regex match ([[ =~ ]])
+#	skip DESC REASON	a test that is skipped
+#	test_result STATUS DESC	a test decided by the caller (STATUS 0 is ok)
+#	skip_all REASON		skip the whole file (before any test)
+#	diag TEXT...		a "# " comment line for each line of TEXT
+#	nm ARG...		the real notmuch on ombre's store ($DATA)
+#	json_line CHANNEL ACCOUNT CONV ID DATE FROMID KIND TEXT
+#				one message in ombre's canonical JSON
+#
+# Variables: TEST_DIR (the temporary directory), DATA (ombre's data dir,
+# default $XDG_DATA_HOME/ombre), OMBRE (the program under test), NOTMUCH.
+#
+# Each function returns the test's status, so a test file must not use
+# set -e: the first failure would end the file and hide the others.
+
+: "${top_srcdir:?top_srcdir is not set: run through make check, or see tests/lib.sh}"
+: "${top_builddir:=$top_srcdir}"
+: "${OMBRE:=$top_builddir/src/ombre}"
+: "${NOTMUCH:=notmuch}"
+export top_srcdir top_builddir OMBRE NOTMUCH
+
+test_count=0
+test_planned=""
+
+# Fixed clock, locale and zone, so that outputs can be compared with goldens.
+export OMBRE_NOW=2026-11-20T10:00:00Z LC_ALL=C.UTF-8 TZ=UTC
+
+test_init() {
+	TEST_DIR=$(mktemp -d -p "${TMPDIR:-/tmp}") ||
+	    { echo "Bail out! cannot create a temporary directory"; exit 1; }
+	export TEST_DIR
+	trap test_cleanup EXIT
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+	export HOME=$TEST_DIR/home
+	export XDG_CONFIG_HOME=$TEST_DIR/config
+	export XDG_DATA_HOME=$TEST_DIR/data
+	export XDG_CACHE_HOME=$TEST_DIR/cache
+	export XDG_RUNTIME_DIR=$TEST_DIR/run
+	mkdir -p "$HOME" "$XDG_CONFIG_HOME" "$XDG_DATA_HOME" "$XDG_CACHE_HOME"
+	mkdir -m 0700 "$XDG_RUNTIME_DIR"
+	# Nothing of the user's own set-up may leak in: ombre's data dir,
+	# notmuch's configuration, the agent's name, the editor.
+	unset OMBRE_DATA_DIR NOTMUCH_CONFIG NOTMUCH_DATABASE NOTMUCH_PROFILE \
+	    MAILDIR EDITOR VISUAL
+	export USER=tester LOGNAME=tester
+	DATA=$XDG_DATA_HOME/ombre
+	cd "$TEST_DIR" || exit 1
+}
+
+# At exit: stop the background jobs the test started, then remove the
+# temporary directory (kept when KEEP=1).
+test_cleanup() {
+	local pids
+	pids=$(jobs -p)
+	if [ -n "$pids" ]; then
+		# shellcheck disable=SC2086 # one pid per word
+		kill $pids 2>/dev/null
+		wait 2>/dev/null
+	fi
+	cd / || return
+	if [ "${KEEP:-0}" = 1 ]; then
+		echo "# kept $TEST_DIR"
+	else
+		rm -rf "$TEST_DIR"
+	fi
+}
+
+test_plan() {
+	test_planned=$1
+	echo "1..$1"
+}
+
+test_done() {
+	[ -n "$test_planned" ] || echo "1..$test_count"
+	exit 0
+}
+
+skip_all() {
+	echo "1..0 # SKIP $*"
+	exit 0
+}
+
+diag() {
+	printf '%s\n' "$*" | sed 's/^/# /'
+}
+
+# Print one TAP result line: status (0 = ok), description, directive;
+# return the status.
+test_result() {
+	local desc=${2//$'\n'/ }
+	test_count=$((test_count + 1))
+	# A "#" in a description would start a directive.
+	desc=${desc//#/\\#}
+	if [ "$1" -eq 0 ]; then
+		echo "ok $test_count - $desc${3:+ # $3}"
+	else
+		echo "not ok $test_count - $desc${3:+ # $3}"
+	fi
+	return "$1"
+}
+
+ok() {
+	local desc=$1 out status
+	shift
+	out=$("$@" 2>&1)
+	status=$?
+	test_result "$status" "$desc" || {
+		diag "command: $* (exit status $status)"
+		[ -z "$out" ] || diag "$(printf '%s\n' "$out" | tail -n 40)"
+		return 1
+	}
+}
+
+is() {
+	test_result "$([ "$2" = "$3" ]; echo $?)" "$1" || {
+		diag "$(diff -u --label expected --label got \
+		    <(printf '%s\n' "$3") <(printf '%s\n' "$2"))"
+		return 1
+	}
+}
+
+like() {
+	test_result "$([[ $2 =~ $3 ]]; echo $?)" "$1" || {
+		diag "got: $2"
+		diag "does not match: $3"
+		return 1
+	}
+}
+
+skip() {
+	test_result 0 "$1" "SKIP $2"
+}
+
+# The real notmuch, with the configuration of ombre's store.
+nm() {
+	"$NOTMUCH" --config="${DATA:-$XDG_DATA_HOME/ombre}/notmuch-config" "$@"
+}
+
+# Set REPLY to $1 as a JSON string, escaped as python's json.dumps(s,
+# ensure_ascii=False) does, without a fork (starting python3 for each line
+# would dominate a test writing thousands). Bytes that are not UTF-8 are
+# kept as they are, so that a test can feed them to ombre.
+json_quote() {
+	local s=$1 c ch
+	case $s in
+	*[\"\\[:cntrl:]]*)
+		s=${s//\\/\\\\}
+		s=${s//\"/\\\"}
+		s=${s//$'\b'/\\b}
+		s=${s//$'\f'/\\f}
+		s=${s//$'\n'/\\n}
+		s=${s//$'\r'/\\r}
+		s=${s//$'\t'/\\t}
+		for c in 01 02 03 04 05 06 07 0b 0e 0f 10 11 12 13 14 15 16 17 \
+		    18 19 1a 1b 1c 1d 1e 1f; do
+			printf -v ch '%b' "\\x$c"
+			s=${s//"$ch"/\\u00$c}
+		done ;;
+	esac
+	REPLY="\"$s\""
+}
+
+# One message line in the canonical format: compact, keys in the order
+# ombre writes them (show --json adds fields such as tags). Escapes are
+# python's (\u001b where jansson writes \u001B): compare such text
+# through a JSON parser, not byte for byte.
+json_line() {
+	local line="" key i=0
+	[ $# -eq 8 ] || {
+		echo "usage: json_line CHANNEL ACCOUNT CONV ID DATE FROMID KIND TEXT" >&2
+		return 2
+	}
+	for key in '{"channel":' ',"account":' ',"conversation":{"id":' \
+	    '},"id":' ',"date":' ',"from":{"id":' ',"kind":' '},"text":'; do
+		i=$((i + 1))
+		json_quote "${!i}"
+		line+=$key$REPLY
+	done
+	printf '%s}\n' "$line"
+}

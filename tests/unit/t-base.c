@@ -1,0 +1,1298 @@
+/*
+ * t-base.c: unit tests of src/base (xmalloc, log, buf, utf8, sanitize,
+ * util). Prints TAP; links only libbase.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "base/base.h"
+
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/utf8-width.h"
+#include "tap.h"
+
+/* Strings of code points used over and over. */
+#define U_FFFD		"\xef\xbf\xbd"
+#define U_ACUTE		"\xcc\x81"		/* U+0301 COMBINING ACUTE */
+#define U_ELLIPSIS	"\xe2\x80\xa6"
+#define U_NIHONGO	"\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e"	/* 日本語 */
+#define U_NI		"\xe6\x97\xa5"				/* 日 */
+#define U_HON		"\xe6\x9c\xac"				/* 本 */
+#define U_GRIN		"\xf0\x9f\x98\x80"			/* 😀 */
+
+/* ------------------------------------------------------------ helpers */
+
+/* What a child process wrote on stderr and how it ended. */
+struct child_result {
+	char	err[4096];
+	int	status;
+};
+
+/*
+ * Run fn in a child with stderr on a pipe; collect what it wrote and its
+ * wait status. The child's own exit path is fn's business; if fn returns,
+ * the child exits 0.
+ */
+static void
+run_child(void (*fn)(void), struct child_result *r)
+{
+	int	fds[2];
+	pid_t	pid;
+	size_t	have = 0;
+	ssize_t	n;
+
+	memset(r, 0, sizeof *r);
+	if (pipe(fds) != 0) {
+		perror("pipe");
+		exit(1);
+	}
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid == -1) {
+		perror("fork");
+		exit(1);
+	}
+	if (pid == 0) {
+		close(fds[0]);
+		dup2(fds[1], STDERR_FILENO);
+		close(fds[1]);
+		fn();
+		_exit(0);
+	}
+	close(fds[1]);
+	while (have < sizeof r->err - 1) {
+		n = read(fds[0], r->err + have, sizeof r->err - 1 - have);
+		if (n <= 0) {
+			if (n == -1 && errno == EINTR)
+				continue;
+			break;
+		}
+		have += n;
+	}
+	r->err[have] = '\0';
+	close(fds[0]);
+	while (waitpid(pid, &r->status, 0) == -1 && errno == EINTR)
+		;
+}
+
+/* Return 1 when the child exited normally with code. */
+static int
+exited_with(const struct child_result *r, int code)
+{
+	return WIFEXITED(r->status) && WEXITSTATUS(r->status) == code;
+}
+
+/* Remove a directory tree made by the tests (no symlinks in it). */
+static void
+remove_tree(const char *path)
+{
+	struct stat	 sb;
+	struct dirent	*de;
+	DIR		*d;
+	char		*child;
+
+	if (lstat(path, &sb) != 0)
+		return;
+	if (!S_ISDIR(sb.st_mode)) {
+		unlink(path);
+		return;
+	}
+	if ((d = opendir(path)) != NULL) {
+		while ((de = readdir(d)) != NULL) {
+			if (strcmp(de->d_name, ".") == 0 ||
+			    strcmp(de->d_name, "..") == 0)
+				continue;
+			child = xasprintf("%s/%s", path, de->d_name);
+			remove_tree(child);
+			free(child);
+		}
+		closedir(d);
+	}
+	rmdir(path);
+}
+
+/* ------------------------------------------------------------ xmalloc */
+
+static void
+child_overflow(void)
+{
+	xreallocarray(NULL, SIZE_MAX / 2, 4);
+}
+
+static void
+test_xmalloc(void)
+{
+	struct child_result	 r;
+	char			*s, *p;
+	int			*v;
+	size_t			 i;
+
+	s = xmalloc(0);
+	ok(s != NULL, "xmalloc(0) returns a pointer");
+	free(s);
+
+	v = xcalloc(16, sizeof *v);
+	for (i = 0; i < 16 && v[i] == 0; i++)
+		;
+	is_int(i, 16, "xcalloc zeroes");
+	v = xreallocarray(v, 1024, sizeof *v);
+	v[1023] = 7;
+	is_int(v[1023], 7, "xreallocarray grows");
+	free(v);
+
+	s = xstrdup("hello");
+	is_str(s, "hello", "xstrdup");
+	free(s);
+	s = xstrndup("hello", 3);
+	is_str(s, "hel", "xstrndup cuts at n");
+	free(s);
+	s = xstrndup("hi", 10);
+	is_str(s, "hi", "xstrndup stops at NUL");
+	free(s);
+	s = xstrndup("hi", 0);
+	is_str(s, "", "xstrndup of 0 bytes");
+	free(s);
+
+	s = xasprintf("%s-%d-%zu", "a", -3, (size_t)42);
+	is_str(s, "a--3-42", "xasprintf");
+	free(s);
+	p = xmalloc(5000);
+	memset(p, 'x', 4999);
+	p[4999] = '\0';
+	s = xasprintf("<%s>", p);
+	is_int(strlen(s), 5001, "xasprintf of a long string");
+	ok(s[0] == '<' && s[5000] == '>', "xasprintf long string content");
+	free(s);
+	free(p);
+	s = xasprintf("%s", "");
+	is_str(s, "", "xasprintf empty");
+	free(s);
+
+	run_child(child_overflow, &r);
+	ok(exited_with(&r, 70), "xreallocarray overflow exits 70");
+	ok(strstr(r.err, "ombre: xreallocarray: ") == r.err &&
+	    strstr(r.err, "overflows\n") != NULL,
+	    "xreallocarray overflow message");
+}
+
+/* ---------------------------------------------------------------- log */
+
+static int	restore_calls;
+
+static void
+restore_hook(void)
+{
+	restore_calls++;
+	fprintf(stderr, "[restored %d]", restore_calls);
+}
+
+static void
+restore_hook_fatal(void)
+{
+	restore_calls++;
+	fprintf(stderr, "[restored %d]", restore_calls);
+	fatalx("restore failed");
+}
+
+static void
+child_warn(void)
+{
+	log_set_progname(NULL);
+	log_warn("plain %d %s", 1, "two");
+	log_set_progname("other");
+	log_warn("renamed");
+	log_set_progname("ombre");
+	log_set_verbose(0);
+	log_debug("hidden");
+	log_set_verbose(2);
+	log_debug("shown %d", log_get_verbose());
+}
+
+static void
+child_fatal(void)
+{
+	log_set_restore(restore_hook);
+	errno = ENOENT;
+	fatal("open %s", "x");
+}
+
+static void
+child_fatalx(void)
+{
+	log_set_restore(restore_hook);
+	fatalx("broken %d", 3);
+}
+
+static void
+child_fatal_recursive(void)
+{
+	log_set_restore(restore_hook_fatal);
+	fatalx("first");
+}
+
+static void
+child_fatal_no_hook(void)
+{
+	fatalx("no hook");
+}
+
+static void
+test_log(void)
+{
+	struct child_result	 r;
+	char			*want;
+
+	log_set_verbose(3);
+	is_int(log_get_verbose(), 3, "log_get_verbose returns the level");
+	log_set_verbose(0);
+	is_int(log_get_verbose(), 0, "log_set_verbose 0");
+
+	run_child(child_warn, &r);
+	ok(exited_with(&r, 0), "log_warn child exits 0");
+	is_str(r.err, "ombre: plain 1 two\nother: renamed\nombre: shown 2\n",
+	    "log_warn and log_debug lines");
+
+	run_child(child_fatal, &r);
+	ok(exited_with(&r, 70), "fatal exits 70");
+	want = xasprintf("[restored 1]ombre: open x: %s\n", strerror(ENOENT));
+	is_str(r.err, want, "fatal restores then appends strerror(errno)");
+	free(want);
+
+	run_child(child_fatalx, &r);
+	ok(exited_with(&r, 70), "fatalx exits 70");
+	is_str(r.err, "[restored 1]ombre: broken 3\n",
+	    "fatalx restores then prints");
+
+	run_child(child_fatal_recursive, &r);
+	ok(exited_with(&r, 70), "fatal from the restore hook exits 70");
+	is_str(r.err, "[restored 1]ombre: restore failed\n",
+	    "restore hook runs once when it fails itself");
+
+	run_child(child_fatal_no_hook, &r);
+	ok(exited_with(&r, 70), "fatalx without a hook exits 70");
+	is_str(r.err, "ombre: no hook\n", "fatalx without a hook prints");
+}
+
+/* ---------------------------------------------------------------- buf */
+
+static void
+test_buf(void)
+{
+	struct buf	 b, z;
+	char		 chunk[1000], *s;
+	size_t		 i, total = 1024 * 1024, bad;
+
+	buf_init(&b);
+	ok(b.data != NULL && b.data[0] == '\0' && b.len == 0,
+	    "buf_init gives an empty string");
+	s = buf_steal(&b);
+	is_str(s, "", "buf_steal of an empty buffer gives \"\"");
+	free(s);
+
+	memset(&z, 0, sizeof z);
+	buf_add_str(&z, "abc");
+	buf_add_char(&z, 'd');
+	buf_add(&z, "efgh", 2);
+	buf_add(&z, NULL, 0);
+	is_str(z.data, "abcdef", "buf_add* from a zeroed struct");
+	is_int(z.len, 6, "length from a zeroed struct");
+	buf_free(&z);
+	ok(z.data != NULL && z.len == 0 && z.size == 0, "buf_free resets");
+
+	memset(&z, 0, sizeof z);
+	buf_reset(&z);
+	ok(z.data != NULL && z.data[0] == '\0', "buf_reset of a zeroed struct");
+	buf_free(&z);
+	memset(&z, 0, sizeof z);
+	buf_add_printf(&z, "%s", "");
+	ok(z.data != NULL && z.data[0] == '\0' && z.len == 0,
+	    "buf_add_printf of nothing on a zeroed struct");
+	buf_free(&z);
+	memset(&z, 0, sizeof z);
+	s = buf_steal(&z);
+	is_str(s, "", "buf_steal of a zeroed struct");
+	free(s);
+
+	buf_init(&b);
+	buf_add_printf(&b, "%d-%s", 42, "x");
+	is_str(b.data, "42-x", "buf_add_printf short");
+	buf_add_printf(&b, "%0200d", 7);
+	is_int(b.len, 204, "buf_add_printf past the allocation");
+	ok(b.data[204] == '\0' && b.data[203] == '7' && b.data[4] == '0',
+	    "buf_add_printf long content");
+	buf_reset(&b);
+	ok(b.len == 0 && b.data[0] == '\0' && b.size != 0,
+	    "buf_reset keeps memory");
+	buf_add_str(&b, "again");
+	is_str(b.data, "again", "buf usable after reset");
+	s = buf_steal(&b);
+	is_str(s, "again", "buf_steal hands the data over");
+	ok(b.len == 0 && b.size == 0 && b.data[0] == '\0',
+	    "buf_steal leaves the buffer empty");
+	free(s);
+
+	/* 1 MB in 1000-byte chunks, each byte known from its offset. */
+	buf_init(&b);
+	for (i = 0; i < total; i += sizeof chunk) {
+		size_t	n = total - i < sizeof chunk ? total - i : sizeof chunk;
+		size_t	j;
+
+		for (j = 0; j < n; j++)
+			chunk[j] = (char)('a' + (i + j) % 26);
+		buf_add(&b, chunk, n);
+	}
+	is_int(b.len, total, "1 MB appended");
+	ok(b.size > b.len && b.data[b.len] == '\0', "1 MB NUL-terminated");
+	for (bad = 0; bad < total; bad++) {
+		if (b.data[bad] != (char)('a' + bad % 26))
+			break;
+	}
+	is_int(bad, total, "1 MB content intact across growth");
+	buf_add_printf(&b, "%s", "tail");
+	ok(strcmp(b.data + total, "tail") == 0, "printf after 1 MB");
+	buf_free(&b);
+}
+
+/* --------------------------------------------------------------- utf8 */
+
+/* Decode s fully and return 1 if it gives exactly the code points want. */
+static int
+decodes_to(const char *s, size_t len, const uint32_t *want, size_t n)
+{
+	size_t		i = 0, k = 0;
+	uint32_t	cp;
+
+	while (i < len) {
+		i += utf8_decode(s + i, len - i, &cp);
+		if (k >= n || cp != want[k])
+			return 0;
+		k++;
+	}
+	return k == n;
+}
+
+/* Check a generated table is sorted, disjoint and well formed. */
+static int
+table_sorted(const struct utf8_width_range *t, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		if (t[i].first > t[i].last || t[i].last > 0x10ffff)
+			return 0;
+		if (i > 0 && t[i].first <= t[i - 1].last)
+			return 0;
+	}
+	return 1;
+}
+
+static void
+test_utf8(void)
+{
+	static const uint32_t	 samples[] = {
+		0, 0x41, 0x7f, 0x80, 0x7ff, 0x800, 0xfff, 0xd7ff, 0xe000,
+		0xfffd, 0xffff, 0x10000, 0x1f600, 0x10ffff
+	};
+	static const uint32_t	 fffd2[] = { 0xfffd, 0xfffd };
+	static const uint32_t	 fffd3[] = { 0xfffd, 0xfffd, 0xfffd };
+	static const uint32_t	 fffd4[] = { 0xfffd, 0xfffd, 0xfffd, 0xfffd };
+	static const uint32_t	 trunc_a[] = { 0xfffd, 0xfffd, 0x61 };
+	static const uint32_t	 mixed[] = { 0x61, 0xe9, 0x65e5, 0x1f600 };
+	char			 out[4];
+	uint32_t		 cp;
+	size_t			 i, n, off, bad_rt = 0;
+	size_t			 i2, j;
+
+	/* Every scalar value survives encode then decode. */
+	for (cp = 0; cp <= 0x10ffff; cp++) {
+		uint32_t	back;
+
+		if (cp >= 0xd800 && cp <= 0xdfff)
+			continue;
+		n = utf8_encode(cp, out);
+		if (utf8_decode(out, n, &back) != n || back != cp)
+			bad_rt++;
+		if (n != (cp < 0x80 ? 1u : cp < 0x800 ? 2u :
+		    cp < 0x10000 ? 3u : 4u))
+			bad_rt++;
+	}
+	is_int(bad_rt, 0, "encode/decode round trip of all scalar values");
+	for (i = 0; i < nitems(samples); i++) {
+		n = utf8_encode(samples[i], out);
+		ok(utf8_valid(out, n, NULL), "encoded U+%04X is valid",
+		    (unsigned int)samples[i]);
+	}
+	n = utf8_encode(0xd800, out);
+	ok(n == 3 && memcmp(out, U_FFFD, 3) == 0, "encode surrogate -> U+FFFD");
+	n = utf8_encode(0x110000, out);
+	ok(n == 3 && memcmp(out, U_FFFD, 3) == 0, "encode > U+10FFFF -> U+FFFD");
+
+	ok(decodes_to("a\xc3\xa9" U_NI U_GRIN, 10, mixed, 4),
+	    "decode 1, 2, 3 and 4 byte sequences");
+	is_int(utf8_decode("", 0, &cp), 0, "decode of nothing consumes 0");
+	is_int(cp, 0xfffd, "decode of nothing yields U+FFFD");
+	is_int(utf8_decode("\x80", 1, &cp), 1, "lone continuation consumes 1");
+	is_int(cp, 0xfffd, "lone continuation yields U+FFFD");
+	ok(decodes_to("\xc0\xaf", 2, fffd2, 2), "overlong 2 bytes (C0 AF)");
+	ok(decodes_to("\xc1\xbf", 2, fffd2, 2), "overlong 2 bytes (C1 BF)");
+	ok(decodes_to("\xc0\x80", 2, fffd2, 2), "overlong NUL is not NUL");
+	ok(decodes_to("\xe0\x80\xaf", 3, fffd3, 3), "overlong 3 bytes");
+	ok(decodes_to("\xe0\x9f\xbf", 3, fffd3, 3), "overlong 3 bytes, max");
+	ok(decodes_to("\xf0\x80\x80\xaf", 4, fffd4, 4), "overlong 4 bytes");
+	ok(decodes_to("\xf0\x8f\xbf\xbf", 4, fffd4, 4), "overlong 4, max");
+	ok(decodes_to("\xed\xa0\x80", 3, fffd3, 3), "surrogate D800");
+	ok(decodes_to("\xed\xbf\xbf", 3, fffd3, 3), "surrogate DFFF");
+	ok(decodes_to("\xf4\x90\x80\x80", 4, fffd4, 4), "U+110000");
+	ok(decodes_to("\xf5\x80\x80\x80", 4, fffd4, 4), "F5 lead byte");
+	ok(decodes_to("\xfe\xff", 2, fffd2, 2), "FE FF bytes");
+	ok(decodes_to("\xe6\x97", 2, fffd2, 2), "truncated 3-byte sequence");
+	ok(decodes_to("\xe6\x97" "a", 3, trunc_a, 3),
+	    "truncated sequence then ASCII resynchronises");
+	ok(decodes_to("\xe6\x97\xa5", 2, fffd2, 2),
+	    "sequence cut by len is truncated");
+	ok(decodes_to("\xf0\x9f\x98", 3, fffd3, 3), "truncated 4-byte");
+	ok(decodes_to("\xe6\x41\xa5", 3, (const uint32_t[]){ 0xfffd, 0x41,
+	    0xfffd }, 3), "bad continuation byte");
+
+	ok(utf8_valid("", 0, NULL), "empty string is valid");
+	ok(utf8_valid("plain " U_NIHONGO " " U_GRIN U_FFFD,
+	    strlen("plain " U_NIHONGO " " U_GRIN U_FFFD), NULL),
+	    "mixed valid text (with a literal U+FFFD)");
+	off = 99;
+	ok(!utf8_valid("abc\xff", 4, &off) && off == 3, "bad byte at 3");
+	off = 99;
+	ok(!utf8_valid(U_NI "\xe6\x97", 5, &off) && off == 3,
+	    "truncated at the end, offset 3");
+	off = 99;
+	ok(!utf8_valid("\xed\xa0\x80" "abc", 6, &off) && off == 0,
+	    "surrogate at 0");
+	ok(!utf8_valid("a\0\xc0\x80", 4, &off) && off == 2,
+	    "NUL is valid, overlong NUL is not");
+
+	/* Widths. */
+	is_int(utf8_cpwidth('a'), 1, "width of a");
+	is_int(utf8_cpwidth(0x07), 1, "width of BEL (controls are 1)");
+	is_int(utf8_cpwidth(0x9b), 1, "width of CSI (controls are 1)");
+	is_int(utf8_cpwidth(0xad), 1, "width of soft hyphen");
+	is_int(utf8_cpwidth(0xe9), 1, "width of e acute");
+	is_int(utf8_cpwidth(0x301), 0, "width of combining acute");
+	is_int(utf8_cpwidth(0x20dd), 0, "width of enclosing circle (Me)");
+	is_int(utf8_cpwidth(0x200b), 0, "width of zero width space");
+	is_int(utf8_cpwidth(0x200d), 0, "width of ZWJ (Cf)");
+	is_int(utf8_cpwidth(0xfe0f), 0, "width of VS16");
+	is_int(utf8_cpwidth(0x1160), 0, "width of Hangul jungseong filler");
+	is_int(utf8_cpwidth(0x11ff), 0, "width of last Hangul jongseong");
+	is_int(utf8_cpwidth(0x1100), 2, "width of Hangul choseong");
+	is_int(utf8_cpwidth(0xac00), 2, "width of Hangul syllable");
+	is_int(utf8_cpwidth(0x65e5), 2, "width of CJK ideograph");
+	is_int(utf8_cpwidth(0x3000), 2, "width of ideographic space (F)");
+	is_int(utf8_cpwidth(0xff21), 2, "width of fullwidth A (F)");
+	is_int(utf8_cpwidth(0xff61), 1, "width of halfwidth stop (H)");
+	is_int(utf8_cpwidth(0x3099), 0, "combining mark beats wide");
+	is_int(utf8_cpwidth(0x1f600), 2, "width of grinning face");
+	is_int(utf8_cpwidth(0x1f44d), 2, "width of thumbs up");
+	is_int(utf8_cpwidth(0x2615), 2, "width of hot beverage (W)");
+	is_int(utf8_cpwidth(0x2764), 1, "width of heavy heart (text default)");
+	is_int(utf8_cpwidth(0x2026), 1, "width of ellipsis");
+	is_int(utf8_cpwidth(0x9fff), 2, "width of U+9FFF");
+	is_int(utf8_cpwidth(0x2fffd), 2, "width of unassigned plane 2");
+	is_int(utf8_cpwidth(0xe000), 1, "width of private use");
+	is_int(utf8_cpwidth(0x10ffff), 1, "width of U+10FFFF");
+	is_int(utf8_cpwidth(0xe0001), 0, "width of language tag (Cf)");
+
+	is_int(utf8_width(U_NIHONGO, strlen(U_NIHONGO)), 6, "width of 日本語");
+	is_int(utf8_width(U_GRIN, 4), 2, "width of 😀");
+	is_int(utf8_width("\xc3\xa9", 2), 1, "width of composed é");
+	is_int(utf8_width("e" U_ACUTE, 3), 1, "width of decomposed é");
+	is_int(utf8_width("\xff\xfe", 2), 2, "invalid bytes count 1 each");
+	is_int(utf8_width("", 0), 0, "width of nothing");
+	is_int(utf8_width("abc", 3), 3, "width of ASCII");
+
+	ok(table_sorted(utf8_zero_width, nitems(utf8_zero_width)),
+	    "zero width table sorted and disjoint");
+	ok(table_sorted(utf8_double_width, nitems(utf8_double_width)),
+	    "double width table sorted and disjoint");
+	n = 0;
+	for (i2 = 0; i2 < nitems(utf8_zero_width); i2++) {
+		for (j = 0; j < nitems(utf8_double_width); j++) {
+			if (utf8_zero_width[i2].first <=
+			    utf8_double_width[j].last &&
+			    utf8_double_width[j].first <=
+			    utf8_zero_width[i2].last)
+				n++;
+		}
+	}
+	is_int(n, 0, "zero and double width tables do not overlap");
+	ok(strlen(UTF8_WIDTH_UNICODE_VERSION) >= 5, "tables name a version (%s)",
+	    UTF8_WIDTH_UNICODE_VERSION);
+}
+
+/* ----------------------------------------------------------- sanitize */
+
+/* Return 1 when cp must never appear in sanitised output. */
+static int
+forbidden_cp(uint32_t cp, enum sanitize_mode mode)
+{
+	if (cp == '\n')
+		return mode == SANITIZE_LINE;
+	if (cp == '\t')
+		return mode == SANITIZE_LINE;
+	if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f))
+		return 1;
+	return (cp == 0x061c || cp == 0x200e || cp == 0x200f ||
+	    (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) ||
+	    cp == 0xfeff);
+}
+
+/*
+ * Check the promises of sanitize_buf on its output: valid UTF-8, nothing
+ * forbidden, at most SANITIZE_MAX_COMBINING marks in a row, every line
+ * within max_width (TAB to the next multiple of 8), and the returned width
+ * equal to the widest line. Return NULL or what was broken.
+ */
+static const char *
+check_sanitized(const char *s, enum sanitize_mode mode, size_t max_width,
+    size_t returned)
+{
+	size_t		i = 0, len = strlen(s), width = 0, widest = 0, n;
+	unsigned	marks = 0;
+	uint32_t	cp;
+	int		w;
+
+	if (!utf8_valid(s, len, NULL))
+		return "invalid UTF-8";
+	while (i < len) {
+		n = utf8_decode(s + i, len - i, &cp);
+		i += n;
+		if (forbidden_cp(cp, mode))
+			return "forbidden code point";
+		if (cp == '\r')
+			return "CR";
+		if (cp == '\n') {
+			if (width > widest)
+				widest = width;
+			width = 0;
+			marks = 0;
+			continue;
+		}
+		if (cp == '\t') {
+			width += 8 - width % 8;
+			marks = 0;
+			continue;
+		}
+		w = utf8_cpwidth(cp);
+		if (w == 0) {
+			if (++marks > SANITIZE_MAX_COMBINING)
+				return "too many combining marks";
+		} else
+			marks = 0;
+		width += w;
+		if (max_width != 0 && width > max_width)
+			return "line wider than max_width";
+	}
+	if (width > widest)
+		widest = width;
+	if (widest != returned)
+		return "returned width is not the widest line";
+	return NULL;
+}
+
+/*
+ * Sanitise len bytes of in and compare with want; check the invariants
+ * and that sanitising again changes nothing.
+ */
+static void
+check_san(const char *in, size_t len, enum sanitize_mode mode,
+    size_t max_width, const char *want, const char *name)
+{
+	struct buf	 b;
+	const char	*broken;
+	char		*again;
+	size_t		 width;
+
+	buf_init(&b);
+	width = sanitize_buf(&b, in, len, mode, max_width);
+	is_str(b.data, want, name);
+	broken = check_sanitized(b.data, mode, max_width, width);
+	if (broken != NULL)
+		ok(0, "%s: %s", name, broken);
+	again = sanitize(b.data, b.len, mode, max_width);
+	if (strcmp(again, b.data) != 0)
+		is_str(again, b.data, "sanitising again changes nothing");
+	free(again);
+	buf_free(&b);
+}
+
+/* Shorthands for NUL-terminated input. */
+static void
+san_line(const char *in, size_t max_width, const char *want, const char *name)
+{
+	check_san(in, strlen(in), SANITIZE_LINE, max_width, want, name);
+}
+
+static void
+san_body(const char *in, size_t max_width, const char *want, const char *name)
+{
+	check_san(in, strlen(in), SANITIZE_BODY, max_width, want, name);
+}
+
+static void
+test_sanitize_controls(void)
+{
+	static const uint32_t	 bidi[] = {
+		0x061c, 0x200e, 0x200f, 0x202a, 0x202b, 0x202c, 0x202d,
+		0x202e, 0x2066, 0x2067, 0x2068, 0x2069, 0xfeff
+	};
+	char			 in[16], want[32];
+	uint32_t		 c;
+	size_t			 i, n;
+	int			 all_ok;
+
+	san_line("hello, world", 0, "hello, world", "plain ASCII unchanged");
+	san_line("", 0, "", "empty line");
+	san_line(U_NIHONGO " " U_GRIN " caf\xc3\xa9", 0,
+	    U_NIHONGO " " U_GRIN " caf\xc3\xa9", "valid UTF-8 unchanged");
+
+	/* Every C0 control but TAB and LF, in both modes. */
+	all_ok = 1;
+	for (c = 0; c < 0x20; c++) {
+		char	*got_line, *got_body;
+
+		if (c == '\t' || c == '\n' || c == '\r')
+			continue;
+		in[0] = 'a';
+		in[1] = (char)c;
+		in[2] = 'b';
+		snprintf(want, sizeof want, "a^%cb", (char)(c + 0x40));
+		got_line = sanitize(in, 3, SANITIZE_LINE, 0);
+		got_body = sanitize(in, 3, SANITIZE_BODY, 0);
+		if (strcmp(got_line, want) != 0 ||
+		    strcmp(got_body, want) != 0) {
+			diag("C0 0x%02x: got '%s' and '%s'", (unsigned int)c,
+			    got_line, got_body);
+			all_ok = 0;
+		}
+		free(got_line);
+		free(got_body);
+	}
+	ok(all_ok, "every C0 control becomes ^X in both modes");
+	check_san("a\0b", 3, SANITIZE_LINE, 0, "a^@b", "NUL becomes ^@");
+	san_line("\x1b", 0, "^[", "ESC becomes ^[");
+	san_line("a\x7f", 0, "a^?", "DEL becomes ^?");
+	san_body("a\x7f", 0, "a^?", "DEL becomes ^? in a body");
+
+	/* TAB, LF and CR. */
+	san_line("a\tb", 0, "a b", "TAB is a space in a line");
+	san_body("a\tb", 0, "a\tb", "TAB kept in a body");
+	san_line("a\nb", 0, "a^Jb", "LF is ^J in a line");
+	san_body("a\nb\n", 0, "a\nb\n", "LF kept in a body");
+	san_line("a\rb", 0, "a^Mb", "CR is ^M in a line");
+	san_line("a\r\nb", 0, "a^M^Jb", "CRLF is ^M^J in a line");
+	san_body("a\r\nb\r\n", 0, "a\nb\n", "CRLF reads as LF in a body");
+	san_body("a\rb", 0, "a^Mb", "lone CR is ^M in a body");
+	san_body("a\r", 0, "a^M", "CR at the end is ^M in a body");
+	san_body("a\r\r\nb", 0, "a^M\nb", "CR CR LF in a body");
+
+	/* Escape sequences: the ESC goes, the rest is shown as text. */
+	san_line("\x1b[31mred\x1b[0m", 0, "^[[31mred^[[0m", "SGR colour");
+	san_line("\x1b[2J\x1b[H", 0, "^[[2J^[[H", "clear screen");
+	san_line("\x1b]52;c;SGVsbG8=\x07", 0, "^[]52;c;SGVsbG8=^G",
+	    "OSC 52 clipboard with BEL");
+	san_line("\x1b]52;c;SGVsbG8=\x1b\\", 0, "^[]52;c;SGVsbG8=^[\\",
+	    "OSC 52 clipboard with ST");
+	san_line("\x1b]8;;https://evil.example/\x1b\\click\x1b]8;;\x1b\\", 0,
+	    "^[]8;;https://evil.example/^[\\click^[]8;;^[\\",
+	    "OSC 8 hyperlink");
+	san_line("\x1b]0;owned\x07", 0, "^[]0;owned^G", "OSC 0 title");
+	san_line("\x1b[6n\x1bP$qm\x1b\\", 0, "^[[6n^[P$qm^[\\",
+	    "CSI 6n and DECRQSS queries");
+	san_line("\xc2\x9b" "31m", 0, "<U+009B>31m", "C1 CSI as UTF-8");
+	san_line("\xc2\x9d" "52;c;x\xc2\x9c", 0, "<U+009D>52;c;x<U+009C>",
+	    "C1 OSC and ST as UTF-8");
+	san_line("\x9b" "31m", 0, U_FFFD "31m", "raw 8-bit CSI is invalid");
+
+	/* Every C1 control. */
+	all_ok = 1;
+	for (c = 0x80; c <= 0x9f; c++) {
+		char	*got;
+
+		n = utf8_encode(c, in);
+		snprintf(want, sizeof want, "<U+%04X>", (unsigned int)c);
+		got = sanitize(in, n, SANITIZE_BODY, 0);
+		if (strcmp(got, want) != 0)
+			all_ok = 0;
+		free(got);
+	}
+	ok(all_ok, "every C1 control becomes <U+00XX>");
+
+	/* Every bidi control and the BOM. */
+	all_ok = 1;
+	for (i = 0; i < nitems(bidi); i++) {
+		char	*got;
+
+		n = utf8_encode(bidi[i], in);
+		snprintf(want, sizeof want, "<U+%04X>", (unsigned int)bidi[i]);
+		got = sanitize(in, n, SANITIZE_LINE, 0);
+		if (strcmp(got, want) != 0) {
+			diag("U+%04X: got '%s'", (unsigned int)bidi[i], got);
+			all_ok = 0;
+		}
+		free(got);
+	}
+	ok(all_ok, "every bidi control and U+FEFF become <U+XXXX>");
+	san_line("invoice_\xe2\x80\xae" "exe.pdf", 0, "invoice_<U+202E>exe.pdf",
+	    "right-to-left override in a file name");
+	san_line("\xef\xbb\xbfhello", 0, "<U+FEFF>hello", "BOM at the start");
+	san_line("a\xe2\x80\x8b" "b", 0, "a\xe2\x80\x8b" "b",
+	    "zero width space kept (not a bidi control)");
+	san_line("a\xe2\x80\xa8" "b", 0, "a\xe2\x80\xa8" "b",
+	    "line separator U+2028 kept");
+
+	/* Invalid UTF-8. */
+	san_line("a\xff" "b", 0, "a" U_FFFD "b", "invalid byte");
+	san_line("\xc0\xaf", 0, U_FFFD U_FFFD, "overlong slash");
+	san_line("\xc0\x80", 0, U_FFFD U_FFFD, "overlong NUL");
+	san_line("\xe0\x80\x9b", 0, U_FFFD U_FFFD U_FFFD, "overlong CSI");
+	san_line("\xed\xa0\x80", 0, U_FFFD U_FFFD U_FFFD, "surrogate");
+	san_line("\xf4\x90\x80\x80", 0, U_FFFD U_FFFD U_FFFD U_FFFD,
+	    "beyond U+10FFFF");
+	san_line("ab\xe6\x97", 0, "ab" U_FFFD U_FFFD, "truncated at the end");
+	san_line("\xf0\x9f\x98" "x", 0, U_FFFD U_FFFD U_FFFD "x",
+	    "truncated emoji then ASCII");
+	san_body("\xe6\x97\n\xe6", 0, U_FFFD U_FFFD "\n" U_FFFD,
+	    "truncated sequences around a newline");
+}
+
+static void
+test_sanitize_combining(void)
+{
+	struct buf	b;
+	size_t		i, width;
+
+	/* e followed by 50 combining acute accents. */
+	buf_init(&b);
+	buf_add_char(&b, 'e');
+	for (i = 0; i < 50; i++)
+		buf_add_str(&b, U_ACUTE);
+	buf_add_str(&b, "x");
+	for (i = 0; i < 50; i++)
+		buf_add_str(&b, U_ACUTE);
+	check_san(b.data, b.len, SANITIZE_LINE, 0,
+	    "e" U_ACUTE U_ACUTE "x" U_ACUTE U_ACUTE,
+	    "combining flood capped per base character");
+	check_san(b.data, b.len, SANITIZE_BODY, 0,
+	    "e" U_ACUTE U_ACUTE "x" U_ACUTE U_ACUTE,
+	    "combining flood capped in a body");
+	buf_free(&b);
+
+	san_line("e" U_ACUTE, 0, "e" U_ACUTE, "one mark kept");
+	san_line("e" U_ACUTE "\xcc\x88", 0, "e" U_ACUTE "\xcc\x88",
+	    "two different marks kept");
+	san_line(U_ACUTE U_ACUTE U_ACUTE "a", 0, U_ACUTE U_ACUTE "a",
+	    "leading marks capped too");
+	san_line("a" U_ACUTE U_ACUTE U_ACUTE "\x1b" U_ACUTE U_ACUTE U_ACUTE, 0,
+	    "a" U_ACUTE U_ACUTE "^[" U_ACUTE U_ACUTE,
+	    "a placeholder is a base character");
+	san_body("a" U_ACUTE U_ACUTE U_ACUTE "\n" U_ACUTE U_ACUTE U_ACUTE, 0,
+	    "a" U_ACUTE U_ACUTE "\n" U_ACUTE U_ACUTE, "a newline resets");
+	san_line("a" U_ACUTE "\xe2\x80\xae" U_ACUTE, 0,
+	    "a" U_ACUTE "<U+202E>" U_ACUTE,
+	    "bidi controls are shown, not counted as marks");
+
+	/* The counts do not leak between calls on one buffer. */
+	buf_init(&b);
+	width = sanitize_buf(&b, "e" U_ACUTE U_ACUTE, 5, SANITIZE_LINE, 0);
+	width += sanitize_buf(&b, U_ACUTE, 2, SANITIZE_LINE, 0);
+	is_str(b.data, "e" U_ACUTE U_ACUTE U_ACUTE,
+	    "each call starts a fresh count");
+	is_int(width, 1, "marks add no width");
+	buf_free(&b);
+}
+
+static void
+test_sanitize_width(void)
+{
+	struct buf	 b;
+	size_t		 w;
+	char		*s;
+
+	san_line("hello", 5, "hello", "exact fit is not cut");
+	san_line("hello world", 5, "hell" U_ELLIPSIS, "cut with ellipsis");
+	san_line("hello world", 1, U_ELLIPSIS, "width 1 is the ellipsis");
+	san_line("ab", 2, "ab", "two in two");
+	san_line("abc", 2, "a" U_ELLIPSIS, "three in two");
+	san_line(U_NIHONGO, 6, U_NIHONGO, "日本語 fits in 6");
+	san_line(U_NIHONGO, 5, U_NI U_HON U_ELLIPSIS, "日本語 in 5");
+	san_line(U_NIHONGO, 4, U_NI U_ELLIPSIS, "日本語 in 4");
+	san_line(U_NIHONGO, 3, U_NI U_ELLIPSIS, "日本語 in 3");
+	san_line(U_NIHONGO, 2, U_ELLIPSIS, "日本語 in 2");
+	san_line(U_NIHONGO, 1, U_ELLIPSIS, "日本語 in 1");
+	san_line("a" U_NIHONGO, 4, "a" U_NI U_ELLIPSIS, "a日本語 in 4");
+	san_line("a" U_NIHONGO, 3, "a" U_ELLIPSIS, "a日本語 in 3");
+	san_line(U_GRIN U_GRIN U_GRIN, 5, U_GRIN U_GRIN U_ELLIPSIS,
+	    "emoji in 5");
+	san_line(U_GRIN U_GRIN U_GRIN, 6, U_GRIN U_GRIN U_GRIN, "emoji in 6");
+	san_line("e" U_ACUTE "e" U_ACUTE "e" U_ACUTE, 2,
+	    "e" U_ACUTE U_ELLIPSIS, "marks stay with their base when cut");
+	san_line("e" U_ACUTE "e" U_ACUTE, 2, "e" U_ACUTE "e" U_ACUTE,
+	    "trailing mark does not cut");
+	san_line("ab\x1b", 3, "ab" U_ELLIPSIS, "placeholder counts its width");
+	san_line("\xe2\x80\xae" "abc", 4, U_ELLIPSIS,
+	    "a placeholder wider than the limit is left out whole");
+	san_line("a\nb", 2, "a" U_ELLIPSIS, "^J counts 2 columns");
+	san_line("a\tb", 3, "a b", "TAB in a line is one column");
+
+	/* Bodies: the limit is per line. */
+	san_body("abcdef\nxy\nlonger line", 4,
+	    "abc" U_ELLIPSIS "\nxy\nlon" U_ELLIPSIS, "body cut per line");
+	san_body("abcdef\r\nxy", 4, "abc" U_ELLIPSIS "\nxy",
+	    "CRLF after a cut line");
+	san_body("\tx", 9, "\tx", "TAB to column 8 then x fits in 9");
+	san_body("\tx", 8, U_ELLIPSIS, "TAB counts to the tab stop");
+	san_body("a\tbcdefghij", 10, "a\tb" U_ELLIPSIS, "cut after a TAB");
+	san_body("abc\tx", 9, "abc\tx", "TAB after text reaches column 8");
+
+	/* Widths returned. */
+	buf_init(&b);
+	w = sanitize_buf(&b, U_NIHONGO, strlen(U_NIHONGO), SANITIZE_LINE, 0);
+	is_int(w, 6, "width of 日本語 returned");
+	buf_reset(&b);
+	w = sanitize_buf(&b, U_NIHONGO, strlen(U_NIHONGO), SANITIZE_LINE, 5);
+	is_int(w, 5, "width after a cut includes the ellipsis");
+	buf_reset(&b);
+	w = sanitize_buf(&b, U_NIHONGO, strlen(U_NIHONGO), SANITIZE_LINE, 4);
+	is_int(w, 3, "cut before a wide character may leave less");
+	buf_reset(&b);
+	w = sanitize_buf(&b, "a\x1b\xc2\x85", 4, SANITIZE_LINE, 0);
+	is_int(w, 11, "placeholder widths: a ^[ <U+0085>");
+	buf_reset(&b);
+	w = sanitize_buf(&b, "ab\nabcdef\nx", 11, SANITIZE_BODY, 0);
+	is_int(w, 6, "body returns the widest line");
+	buf_reset(&b);
+	w = sanitize_buf(&b, "a\tb", 3, SANITIZE_BODY, 0);
+	is_int(w, 9, "body TAB width to the next stop");
+	buf_free(&b);
+
+	/* Appending after existing text, which the cut never touches. */
+	buf_init(&b);
+	buf_add_str(&b, "name: ");
+	w = sanitize_buf(&b, "abcdef", 6, SANITIZE_LINE, 3);
+	is_str(b.data, "name: ab" U_ELLIPSIS, "cut keeps earlier contents");
+	is_int(w, 3, "width counts only the appended text");
+	buf_reset(&b);
+	buf_add_str(&b, "x");
+	w = sanitize_buf(&b, "\xe2\x80\xae", 3, SANITIZE_LINE, 2);
+	is_str(b.data, "x" U_ELLIPSIS, "cut at the very start of the append");
+	is_int(w, 1, "width of an ellipsis alone");
+	buf_free(&b);
+	memset(&b, 0, sizeof b);
+	w = sanitize_buf(&b, "\x1b", 1, SANITIZE_LINE, 1);
+	is_str(b.data, U_ELLIPSIS, "cut into a zeroed buffer");
+	buf_free(&b);
+	memset(&b, 0, sizeof b);
+	w = sanitize_buf(&b, "", 0, SANITIZE_BODY, 0);
+	ok(w == 0 && b.len == 0, "nothing into a zeroed buffer");
+	buf_free(&b);
+
+	s = sanitize("", 0, SANITIZE_LINE, 10);
+	is_str(s, "", "sanitize of nothing is an allocated \"\"");
+	free(s);
+	s = sanitize("abc\x1b", 2, SANITIZE_LINE, 0);
+	is_str(s, "ab", "sanitize honours len");
+	free(s);
+}
+
+/*
+ * Random input from an alphabet of troublesome pieces, through every
+ * mode and a range of widths: the invariants must always hold.
+ */
+static void
+test_sanitize_random(void)
+{
+	static const char	*pieces[] = {
+		"a", "Z", " ", "\t", "\n", "\r", "\r\n", "\x1b", "[", "]",
+		"\x07", "\x7f", "\0", "\xc2\x9b", "\xc2\x85", "\x9b", "\xff",
+		"\xc0\x80", "\xed\xa0\x80", "\xe6\x97", "\xf0\x9f\x98",
+		U_NI, U_GRIN, U_ACUTE, "\xe2\x80\xae", "\xe2\x81\xa6",
+		"\xef\xbb\xbf", "\xd8\x9c", "\xe2\x80\x8b", "\xe2\x80\x8d",
+		"\xe1\x85\xa0", "\xc2\xad", "\xef\xbc\xa1", "\xef\xbf\xbd",
+		U_ELLIPSIS
+	};
+	static const size_t	 lengths[] = {
+		1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 1, 1, 2, 2, 1, 1, 2, 3, 2, 3,
+		3, 4, 2, 3, 3, 3, 2, 3, 3, 3, 2, 3, 3, 3
+	};
+	struct buf		 in, out;
+	uint32_t		 seed = 12345;
+	const char		*broken = NULL;
+	char			*again;
+	size_t			 round, k, count, max_width, w, bad = 0;
+	enum sanitize_mode	 mode;
+
+	if (nitems(pieces) != nitems(lengths)) {
+		ok(0, "random alphabet tables match");
+		return;
+	}
+	buf_init(&in);
+	buf_init(&out);
+	for (round = 0; round < 20000 && bad == 0; round++) {
+		buf_reset(&in);
+		seed = seed * 1103515245 + 12345;
+		count = (seed >> 16) % 24;
+		for (k = 0; k < count; k++) {
+			seed = seed * 1103515245 + 12345;
+			w = (seed >> 16) % nitems(pieces);
+			buf_add(&in, pieces[w], lengths[w]);
+		}
+		mode = round % 2 ? SANITIZE_BODY : SANITIZE_LINE;
+		max_width = (round / 2) % 12;
+
+		buf_reset(&out);
+		w = sanitize_buf(&out, in.data, in.len, mode, max_width);
+		if (strlen(out.data) != out.len)
+			broken = "NUL in output";
+		else
+			broken = check_sanitized(out.data, mode, max_width, w);
+		if (broken == NULL) {
+			again = sanitize(out.data, out.len, mode, max_width);
+			if (strcmp(again, out.data) != 0)
+				broken = "not idempotent";
+			free(again);
+		}
+		if (broken != NULL) {
+			diag("round %zu (mode %d, width %zu): %s", round,
+			    (int)mode, max_width, broken);
+			bad++;
+		}
+	}
+	is_int(bad, 0, "20000 random inputs keep every invariant");
+	buf_free(&in);
+	buf_free(&out);
+}
+
+/* --------------------------------------------------------------- util */
+
+static void
+parse_ok(const char *s, int64_t want_t, int want_offset)
+{
+	int64_t	t = -12345;
+	int	offset = -1;
+	int	rc;
+
+	rc = util_parse_rfc3339(s, &t, &offset);
+	ok(rc == 0 && t == want_t && offset == want_offset, "parse %s", s);
+	if (rc != 0 || t != want_t || offset != want_offset) {
+		diag("rc %d t %lld offset %d", rc, (long long)t, offset);
+	}
+}
+
+static void
+parse_bad(const char *s)
+{
+	int64_t	t = 0;
+
+	ok(util_parse_rfc3339(s, &t, NULL) == -1, "reject '%s'", s);
+}
+
+static void
+format_is(int64_t t, int offset, const char *want)
+{
+	char	out[64];
+
+	util_format_rfc3339(t, offset, out, sizeof out);
+	is_str(out, want, want);
+}
+
+static void
+test_rfc3339(void)
+{
+	static const char	*round_trips[] = {
+		"1970-01-01T00:00:00Z", "2024-02-29T12:34:56Z",
+		"2024-02-29T12:34:56+02:00", "1999-12-31T23:59:59-05:30",
+		"2000-03-01T00:00:00+14:00", "0000-01-01T00:00:00Z",
+		"9999-12-31T23:59:59Z", "1969-07-20T20:17:40-00:01",
+		"1900-03-01T00:00:00Z", "2100-02-28T23:59:59+23:59"
+	};
+	static const int	 offsets[] = { 0, 3600, -18000, 19800, -34200 };
+	char			 out[64], want[64];
+	int64_t			 t, back;
+	size_t			 i, bad = 0, bad_gm = 0;
+	int			 offset;
+	struct tm		 tm;
+	time_t			 tt;
+
+	parse_ok("1970-01-01T00:00:00Z", 0, 0);
+	parse_ok("1969-12-31T23:59:59Z", -1, 0);
+	parse_ok("2024-02-29T12:34:56Z", 1709210096, 0);
+	parse_ok("2024-02-29T14:34:56+02:00", 1709210096, 7200);
+	parse_ok("2024-02-29T07:04:56-05:30", 1709210096, -19800);
+	parse_ok("2024-02-29t12:34:56z", 1709210096, 0);
+	parse_ok("2024-02-29 12:34:56Z", 1709210096, 0);
+	parse_ok("2024-02-29T12:34:56.999999999Z", 1709210096, 0);
+	parse_ok("2024-02-29T12:34:56.5+00:00", 1709210096, 0);
+	parse_ok("2024-02-29T12:34:56-00:00", 1709210096, 0);
+	parse_ok("2000-02-29T00:00:00Z", 951782400, 0);
+	parse_ok("2016-12-31T23:59:60Z", 1483228800, 0);
+	parse_ok("0000-01-01T00:00:00Z", INT64_C(-62167219200), 0);
+	parse_ok("0001-01-01T00:00:00Z", INT64_C(-62135596800), 0);
+	parse_ok("9999-12-31T23:59:59Z", INT64_C(253402300799), 0);
+	parse_ok("2024-01-01T00:00:00+23:59", 1704067200 - 86340, 86340);
+	ok(util_parse_rfc3339("2024-01-01T00:00:00Z", NULL, NULL) == 0,
+	    "parse with NULL outputs");
+
+	parse_bad("");
+	parse_bad("2024-01-01");
+	parse_bad("2024-01-01T00:00:00");
+	parse_bad("2024-01-01T00:00Z");
+	parse_bad("2024-01-01T00:00:00Zjunk");
+	parse_bad(" 2024-01-01T00:00:00Z");
+	parse_bad("2024-01-01T00:00:00 Z");
+	parse_bad("2024-01-01X00:00:00Z");
+	parse_bad("24-01-01T00:00:00Z");
+	parse_bad("2024-1-01T00:00:00Z");
+	parse_bad("2024-01-1T00:00:00Z");
+	parse_bad("+2024-01-01T00:00:00Z");
+	parse_bad("2024-00-01T00:00:00Z");
+	parse_bad("2024-13-01T00:00:00Z");
+	parse_bad("2024-01-00T00:00:00Z");
+	parse_bad("2024-01-32T00:00:00Z");
+	parse_bad("2024-04-31T00:00:00Z");
+	parse_bad("2023-02-29T00:00:00Z");
+	parse_bad("1900-02-29T00:00:00Z");
+	parse_bad("2024-02-30T00:00:00Z");
+	parse_bad("2024-01-01T24:00:00Z");
+	parse_bad("2024-01-01T23:60:00Z");
+	parse_bad("2024-01-01T23:59:61Z");
+	parse_bad("2024-01-01T00:00:00.Z");
+	parse_bad("2024-01-01T00:00:00,5Z");
+	parse_bad("2024-01-01T00:00:00+24:00");
+	parse_bad("2024-01-01T00:00:00+05:60");
+	parse_bad("2024-01-01T00:00:00+0500");
+	parse_bad("2024-01-01T00:00:00+05");
+	parse_bad("2024-01-01T00:00:00+5:00");
+	parse_bad("2024-01-01T0a:00:00Z");
+	parse_bad("2024-01-01T00:00:00\xef\xbc\xba");
+
+	format_is(0, 0, "1970-01-01T00:00:00Z");
+	format_is(-1, 0, "1969-12-31T23:59:59Z");
+	format_is(0, -18000, "1969-12-31T19:00:00-05:00");
+	format_is(1709210096, 7200, "2024-02-29T14:34:56+02:00");
+	format_is(1709210096, -19800, "2024-02-29T07:04:56-05:30");
+	format_is(1709210096, 90000, "2024-02-29T12:34:56Z");
+	format_is(1709210096, 7230, "2024-02-29T14:34:56+02:00");
+	util_format_rfc3339(0, 0, out, 11);
+	is_str(out, "1970-01-01", "format truncates to the buffer");
+
+	for (i = 0; i < nitems(round_trips); i++) {
+		if (util_parse_rfc3339(round_trips[i], &t, &offset) != 0) {
+			ok(0, "round trip %s parses", round_trips[i]);
+			continue;
+		}
+		util_format_rfc3339(t, offset, out, sizeof out);
+		is_str(out, round_trips[i], "round trip of a string");
+	}
+
+	/* Times from -4000 to +4000 years around 1970, in odd steps. */
+	for (t = INT64_C(-126230400000); t < INT64_C(126230400000);
+	    t += INT64_C(98765432)) {
+		for (i = 0; i < nitems(offsets); i++) {
+			util_format_rfc3339(t, offsets[i], out, sizeof out);
+			if (t + offsets[i] >= INT64_C(-62167219200) &&
+			    t + offsets[i] <= INT64_C(253402300799) &&
+			    (util_parse_rfc3339(out, &back, &offset) != 0 ||
+			    back != t || offset != offsets[i])) {
+				if (bad++ == 0)
+					diag("round trip of %lld: %s",
+					    (long long)t, out);
+			}
+		}
+		/* The C library agrees on the calendar (gmtime, no TZ). */
+		tt = (time_t)t;
+		if ((int64_t)tt == t && t >= 0 && gmtime_r(&tt, &tm) != NULL) {
+			strftime(want, sizeof want, "%Y-%m-%dT%H:%M:%SZ", &tm);
+			util_format_rfc3339(t, 0, out, sizeof out);
+			if (strcmp(out, want) != 0 && bad_gm++ == 0)
+				diag("gmtime %s, ours %s", want, out);
+		}
+	}
+	is_int(bad, 0, "format then parse gives the time back");
+	is_int(bad_gm, 0, "calendar agrees with gmtime_r");
+}
+
+static void
+age_is(int64_t seconds, const char *want)
+{
+	char	out[16];
+	char	name[64];
+
+	util_format_age(seconds, out, sizeof out);
+	snprintf(name, sizeof name, "age of %lld is %s", (long long)seconds,
+	    want);
+	is_str(out, want, name);
+}
+
+static void
+test_util(void)
+{
+	struct stat	 sb;
+	const char	*tmpdir;
+	char		*base, *p, *q, out[4];
+	int		 fd;
+	pid_t		 pid;
+	int64_t		 now;
+	mode_t		 old_umask;
+
+	age_is(-5, "0s");
+	age_is(0, "0s");
+	age_is(45, "45s");
+	age_is(59, "59s");
+	age_is(60, "1m");
+	age_is(12 * 60 + 59, "12m");
+	age_is(3599, "59m");
+	age_is(3600, "1h");
+	age_is(3 * 3600 + 1, "3h");
+	age_is(86399, "23h");
+	age_is(86400, "1d");
+	age_is(5 * 86400 + 7, "5d");
+	age_is(14 * 86400 - 1, "13d");
+	age_is(14 * 86400, "2w");
+	age_is(56 * 86400, "8w");
+	age_is(INT64_C(520) * 7 * 86400, "520w");
+	util_format_age(45, out, 2);
+	is_str(out, "4", "age truncates to the buffer");
+
+	/* util_now and OMBRE_NOW. */
+	setenv("OMBRE_NOW", "1700000000", 1);
+	is_int(util_now(), 1700000000, "OMBRE_NOW as seconds");
+	setenv("OMBRE_NOW", "-5", 1);
+	is_int(util_now(), -5, "OMBRE_NOW negative seconds");
+	setenv("OMBRE_NOW", "2024-01-01T00:00:00Z", 1);
+	is_int(util_now(), 1704067200, "OMBRE_NOW as RFC 3339");
+	setenv("OMBRE_NOW", "2024-01-01T02:00:00+02:00", 1);
+	is_int(util_now(), 1704067200, "OMBRE_NOW with an offset");
+	setenv("OMBRE_NOW", "soon", 1);
+	now = util_now();
+	ok(now >= (int64_t)time(NULL) - 2 && now <= (int64_t)time(NULL),
+	    "bad OMBRE_NOW falls back to the clock");
+	setenv("OMBRE_NOW", "12abc", 1);
+	now = util_now();
+	ok(now >= (int64_t)time(NULL) - 2, "OMBRE_NOW with junk ignored");
+	unsetenv("OMBRE_NOW");
+	now = util_now();
+	ok(now >= (int64_t)time(NULL) - 2 && now <= (int64_t)time(NULL),
+	    "util_now without OMBRE_NOW is the clock");
+
+	/* util_mkdir_p and util_fsync_dir, in a fresh directory. */
+	if ((tmpdir = getenv("TMPDIR")) == NULL || *tmpdir == '\0')
+		tmpdir = "/tmp";
+	base = xasprintf("%s/t-base.XXXXXX", tmpdir);
+	if (mkdtemp(base) == NULL) {
+		ok(0, "mkdtemp: %s", strerror(errno));
+		free(base);
+		return;
+	}
+	old_umask = umask(022);
+	p = xasprintf("%s/a/b/c", base);
+	is_int(util_mkdir_p(p, 0700), 0, "mkdir_p three levels");
+	ok(stat(p, &sb) == 0 && S_ISDIR(sb.st_mode), "the directory exists");
+	ok((sb.st_mode & 07777) == 0700, "with its mode");
+	is_int(util_mkdir_p(p, 0700), 0, "mkdir_p of an existing directory");
+	free(p);
+	p = xasprintf("%s/m", base);
+	is_int(util_mkdir_p(p, 0777), 0, "mkdir_p mode 0777");
+	ok(stat(p, &sb) == 0 && (sb.st_mode & 07777) == 0755,
+	    "umask applies");
+	free(p);
+	p = xasprintf("%s/x/y/", base);
+	is_int(util_mkdir_p(p, 0700), 0, "mkdir_p with a trailing slash");
+	free(p);
+	p = xasprintf("%s//d//e", base);
+	is_int(util_mkdir_p(p, 0700), 0, "mkdir_p with doubled slashes");
+	free(p);
+	p = xasprintf("%s/d/e", base);
+	ok(stat(p, &sb) == 0 && S_ISDIR(sb.st_mode), "doubled slashes made d/e");
+	free(p);
+	p = xasprintf("%s/ro/sub", base);
+	is_int(util_mkdir_p(p, 0500), 0, "parents of a read-only dir usable");
+	free(p);
+
+	p = xasprintf("%s/file", base);
+	fd = open(p, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	ok(fd != -1, "create a plain file");
+	if (fd != -1)
+		close(fd);
+	errno = 0;
+	ok(util_mkdir_p(p, 0700) == -1 && errno == ENOTDIR,
+	    "mkdir_p over a file fails with ENOTDIR");
+	q = xasprintf("%s/sub", p);
+	errno = 0;
+	ok(util_mkdir_p(q, 0700) == -1 && errno == ENOTDIR,
+	    "mkdir_p under a file fails with ENOTDIR");
+	errno = 0;
+	ok(util_fsync_dir(p) == -1 && errno == ENOTDIR,
+	    "fsync_dir of a file fails with ENOTDIR");
+	free(q);
+	free(p);
+	errno = 0;
+	ok(util_mkdir_p("", 0700) == -1 && errno == ENOENT,
+	    "mkdir_p of \"\" fails with ENOENT");
+
+	is_int(util_fsync_dir(base), 0, "fsync_dir of a directory");
+	p = xasprintf("%s/missing", base);
+	errno = 0;
+	ok(util_fsync_dir(p) == -1 && errno == ENOENT,
+	    "fsync_dir of a missing path fails with ENOENT");
+	free(p);
+	umask(old_umask);
+	remove_tree(base);
+	ok(stat(base, &sb) == -1, "test directory removed");
+	free(base);
+
+	/* util_pid_alive. */
+	is_int(util_pid_alive(getpid()), 1, "own pid is alive");
+	is_int(util_pid_alive(1), 1, "pid 1 is alive (EPERM or not)");
+	is_int(util_pid_alive(0), 0, "pid 0 is not a process");
+	is_int(util_pid_alive(-1), 0, "pid -1 is not a process");
+	pid = fork();
+	if (pid == 0)
+		_exit(0);
+	if (pid > 0) {
+		while (waitpid(pid, NULL, 0) == -1 && errno == EINTR)
+			;
+		is_int(util_pid_alive(pid), 0, "a reaped child is not alive");
+	} else
+		ok(0, "fork: %s", strerror(errno));
+}
+
+int
+main(void)
+{
+	test_xmalloc();
+	test_log();
+	test_buf();
+	test_utf8();
+	test_sanitize_controls();
+	test_sanitize_combining();
+	test_sanitize_width();
+	test_sanitize_random();
+	test_rfc3339();
+	test_util();
+	done_testing();
+	return exit_status();
+}

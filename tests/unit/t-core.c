@@ -1,0 +1,1038 @@
+/*
+ * t-core.c: unit tests of the command language: the parser, the command
+ * table, options, views, agents, channel declarations and config files.
+ *
+ * Commands print into buffers through a test context, so every test can
+ * assert the exact output and errors. `tag` runs against a fake host that
+ * records what it was asked to do.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "core/core.h"
+
+#include <sys/stat.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tap.h"
+
+/* What the test context collected. */
+struct t_out {
+	struct buf	out;
+	struct buf	err;
+};
+
+/* The fake store: records the last call of tag. */
+struct t_host {
+	int	 calls;
+	int	 fail;
+	char	*target;
+	char	*ops;
+};
+
+static struct t_out	t_out;
+static struct cmd_ctx	t_ctx;
+static char		 t_dir[64];
+
+static void		 t_print(struct cmd_ctx *ctx, const char *text);
+static void		 t_error(struct cmd_ctx *ctx, const char *text);
+static void		 t_reset(void);
+static const char	*t_output(void);
+static const char	*t_errors(void);
+static char		*t_parse(const char *text);
+static void		 t_is_parse(const char *text, const char *expected,
+			     const char *name);
+static int		 t_fake_tag(void *data, const char *target, char **ops,
+			     int n_ops, char **cause);
+static char		*t_write(const char *name, const char *text, mode_t mode);
+static void		 t_write_len(const char *path, const char *text,
+			     size_t len, mode_t mode);
+static void		 t_rmdir(void);
+
+static void		 test_parse(void);
+static void		 test_table(void);
+static void		 test_exec(void);
+static void		 test_options(void);
+static void		 test_views(void);
+static void		 test_agent(void);
+static void		 test_channels(void);
+static void		 test_tag(void);
+static void		 test_config(void);
+static void		 test_config_lax(void);
+static void		 test_config_nested(void);
+static void		 test_config_path(void);
+
+static void
+t_print(struct cmd_ctx *ctx, const char *text)
+{
+	struct t_out	*o = ctx->data;
+
+	buf_add_str(&o->out, text);
+	buf_add_char(&o->out, '\n');
+}
+
+static void
+t_error(struct cmd_ctx *ctx, const char *text)
+{
+	struct t_out	*o = ctx->data;
+
+	buf_add_str(&o->err, text);
+	buf_add_char(&o->err, '\n');
+}
+
+/* Empty the buffers and give the context its initial state. */
+static void
+t_reset(void)
+{
+	buf_free(&t_out.out);
+	buf_free(&t_out.err);
+	buf_init(&t_out.out);
+	buf_init(&t_out.err);
+	free(t_ctx.fatal_cause);
+	memset(&t_ctx, 0, sizeof t_ctx);
+	t_ctx.print = t_print;
+	t_ctx.error = t_error;
+	t_ctx.data = &t_out;
+}
+
+static const char *
+t_output(void)
+{
+	return t_out.out.len != 0 ? t_out.out.data : "";
+}
+
+static const char *
+t_errors(void)
+{
+	return t_out.err.len != 0 ? t_out.err.data : "";
+}
+
+/*
+ * Parse text and render the result as "[w][w] | [w]" (one group per
+ * command), or "ERR: cause".
+ */
+static char *
+t_parse(const char *text)
+{
+	struct cmd_list	*list;
+	struct buf	 b;
+	char		*cause, *s;
+	int		 i, j;
+
+	if ((list = cmd_parse(text, &cause)) == NULL) {
+		s = xasprintf("ERR: %s", cause);
+		free(cause);
+		return s;
+	}
+	buf_init(&b);
+	for (i = 0; i < list->n; i++) {
+		if (i != 0)
+			buf_add_str(&b, " | ");
+		for (j = 0; j < list->argc[i]; j++)
+			buf_add_printf(&b, "[%s]", list->argv[i][j]);
+		if (list->argv[i][list->argc[i]] != NULL)
+			buf_add_str(&b, "(argv not NULL-terminated)");
+	}
+	cmd_list_free(list);
+	if (b.len == 0) {
+		buf_free(&b);
+		return xstrdup("");
+	}
+	return buf_steal(&b);
+}
+
+static void
+t_is_parse(const char *text, const char *expected, const char *name)
+{
+	char	*got;
+
+	got = t_parse(text);
+	is_str(got, expected, name);
+	free(got);
+}
+
+static int
+t_fake_tag(void *data, const char *target, char **ops, int n_ops, char **cause)
+{
+	struct t_host	*h = data;
+	struct buf	 b;
+	int		 i;
+
+	h->calls++;
+	free(h->target);
+	free(h->ops);
+	h->target = xstrdup(target);
+	buf_init(&b);
+	for (i = 0; i < n_ops; i++)
+		buf_add_printf(&b, "%s%s", i == 0 ? "" : " ", ops[i]);
+	h->ops = buf_steal(&b);
+	if (h->fail) {
+		*cause = xstrdup("database locked");
+		return -1;
+	}
+	return 0;
+}
+
+/* Write a file of the temporary directory; return its path (caller frees). */
+static char *
+t_write(const char *name, const char *text, mode_t mode)
+{
+	char	*path;
+
+	path = xasprintf("%s/%s", t_dir, name);
+	t_write_len(path, text, strlen(text), mode);
+	return path;
+}
+
+static void
+t_write_len(const char *path, const char *text, size_t len, mode_t mode)
+{
+	FILE	*f;
+
+	if ((f = fopen(path, "w")) == NULL ||
+	    fwrite(text, 1, len, f) != len || fclose(f) != 0) {
+		diag("cannot write %s", path);
+		exit(99);
+	}
+	chmod(path, mode);
+}
+
+/* Remove the temporary directory and what the tests put in it. */
+static void
+t_rmdir(void)
+{
+	static const char *const	 names[] = {
+		"basic", "lax", "a", "b", "self", "nul", "cont", "owner"
+	};
+	char				*path;
+	size_t				 i;
+
+	for (i = 0; i < nitems(names); i++) {
+		path = xasprintf("%s/%s", t_dir, names[i]);
+		unlink(path);
+		free(path);
+	}
+	rmdir(t_dir);
+}
+
+static void
+test_parse(void)
+{
+	struct cmd_list	*list;
+	char		*cause = NULL, *got;
+
+	/* Words and whitespace. */
+	t_is_parse("set a b", "[set][a][b]", "plain words");
+	t_is_parse("  set \t a   b  ", "[set][a][b]", "spaces and tabs");
+	t_is_parse("", "", "empty text: no command");
+	list = cmd_parse("   ", &cause);
+	ok(list != NULL && list->n == 0, "blank text gives an empty list");
+	cmd_list_free(list);
+
+	/* Quotes. */
+	t_is_parse("'a b' c", "[a b][c]", "single quotes keep spaces");
+	t_is_parse("'a \\n \"b\" $c'", "[a \\n \"b\" $c]",
+	    "single quotes are literal");
+	t_is_parse("'it''s' x\"y\"z", "[its][xyz]", "quoted parts join");
+	t_is_parse("a '' \"\"", "[a][][]", "empty quoted words");
+	t_is_parse("\"a \\\" b\"", "[a \" b]", "\\\" in double quotes");
+	t_is_parse("\"\\\\ \\n \\t \\$x\"", "[\\ \n \t $x]",
+	    "\\\\ \\n \\t \\$ in double quotes");
+	t_is_parse("\"tag:/^a\\/b/\"", "[tag:/^a\\/b/]",
+	    "other escapes keep their backslash");
+	got = t_parse("\"\\e[1m\"");
+	is_str(got, "[^[[1m]", "\\e is ^[");
+	ok(strchr(got, '\033') == NULL, "\\e never gives a raw ESC");
+	free(got);
+
+	/* Unicode escapes. */
+	t_is_parse("\"caf\\u00e9\"", "[caf\xc3\xa9]", "\\u00e9");
+	t_is_parse("\"\\u20AC\"", "[\xe2\x82\xac]", "\\u20AC");
+	t_is_parse("\"\\U0001F600!\"", "[\xf0\x9f\x98\x80!]", "\\U0001F600");
+	t_is_parse("\"\\uD800\"", "ERR: invalid code point U+D800",
+	    "a surrogate is refused");
+	t_is_parse("\"\\U00110000\"", "ERR: invalid code point U+110000",
+	    "beyond U+10FFFF is refused");
+	t_is_parse("\"\\u0000\"", "ERR: invalid code point U+0000",
+	    "NUL is refused");
+	t_is_parse("\"\\u12\"", "ERR: invalid \\u escape: 4 hex digits needed",
+	    "short \\u");
+	t_is_parse("\"\\U1234\"",
+	    "ERR: invalid \\U escape: 8 hex digits needed", "short \\U");
+
+	/* Backslash outside quotes. */
+	t_is_parse("a\\ b", "[a b]", "\\ space");
+	t_is_parse("\\#x \\'y \\\"z", "[#x]['y][\"z]", "\\ escapes any char");
+	t_is_parse("a\\", "[a\\]", "a final backslash is kept");
+
+	/* Continuations. */
+	t_is_parse("set a \\\n   b", "[set][a][b]", "\\newline continues");
+	t_is_parse("set a\\\nb", "[set][ab]", "\\newline joins a word");
+	t_is_parse("a \\\\\nb", "[a][\\] | [b]",
+	    "an escaped backslash before a newline does not continue");
+	t_is_parse("a \\\\\\\nb", "[a][\\b]", "three backslashes continue");
+	t_is_parse("\"x\\\ny\"", "[xy]", "continuation inside double quotes");
+
+	/* Comments. */
+	t_is_parse("# all comment", "", "comment line");
+	t_is_parse("set a b # c 'd", "[set][a][b]", "comment after words");
+	t_is_parse("set a#b '#c' \\#d", "[set][a#b][#c][#d]",
+	    "# inside a word or quoted is not a comment");
+	t_is_parse("a # c\nb", "[a] | [b]", "a comment ends at the newline");
+	t_is_parse("a # c \\\nb", "[a]", "a continued comment goes on");
+
+	/* Command separators. */
+	t_is_parse("a ; b", "[a] | [b]", "bare ; word");
+	t_is_parse("a x; b", "[a][x] | [b]", "trailing ; on a word");
+	t_is_parse("a;", "[a]", "trailing ; at the end");
+	t_is_parse("a \\; b", "[a][;][b]", "\\; is literal");
+	t_is_parse("a ';' b\";\"", "[a][;][b;]", "quoted ; is literal");
+	t_is_parse("a;b", "[a;b]", "; inside a word is literal");
+	t_is_parse("; ;a ; ;", "[;a]", "empty commands are dropped");
+	t_is_parse("a\nb\n\n c\n", "[a] | [b] | [c]", "newlines end commands");
+	t_is_parse("'';", "[]", "empty word before ;");
+
+	/* Errors. */
+	t_is_parse("a 'b", "ERR: unterminated quote", "open single quote");
+	t_is_parse("a \"b c", "ERR: unterminated quote", "open double quote");
+	t_is_parse("\"abc\\", "ERR: unterminated quote",
+	    "backslash at the end of a double quote");
+	t_is_parse("ok; x 'y\nz", "ERR: unterminated quote",
+	    "an error anywhere fails the whole text");
+}
+
+static void
+test_table(void)
+{
+	const struct cmd_entry	*ce, *table = cmd_table();
+	int			 sorted = 1, complete = 1, n = 0;
+
+	for (ce = table; ce->name != NULL; ce++, n++) {
+		if (ce != table && strcmp(ce[-1].name, ce->name) >= 0)
+			sorted = 0;
+		if (ce->usage == NULL || ce->help == NULL ||
+		    *ce->help == '\0' || ce->exec == NULL ||
+		    strncmp(ce->usage, ce->name, strlen(ce->name)) != 0)
+			complete = 0;
+	}
+	ok(sorted, "command table sorted by name");
+	ok(complete, "every command has usage (starting with its name), help "
+	    "and exec");
+	ok(n >= 9, "the table has the commands");
+	ok(cmd_find("show") == cmd_find("show-options") &&
+	    cmd_find("show") != NULL, "alias show");
+	ok(cmd_find("lscm") == cmd_find("list-commands") &&
+	    cmd_find("lscm") != NULL, "alias lscm");
+	ok(cmd_find("show-opt") == NULL && cmd_find("") == NULL,
+	    "no prefix matching");
+	ok((cmd_find("channel")->flags & CMD_SECRET) != 0, "channel is secret");
+	ok((cmd_find("tag")->flags & CMD_NEEDS_STORE) != 0,
+	    "tag needs the store");
+
+	t_reset();
+	is_int(cmd_run_string(&t_ctx, "lscm"), CMD_NORMAL, "list-commands runs");
+	is_str(t_output(),
+	    "agent [NAME]\n"
+	    "channel NAME TYPE [KEY=VALUE...]\n"
+	    "list-commands\n"
+	    "set [-u] NAME [VALUE]\n"
+	    "show-channels\n"
+	    "show-options [NAME]\n"
+	    "source FILE\n"
+	    "tag TARGET +TAG|-TAG...\n"
+	    "view [NAME [QUERY...]]\n", "list-commands prints usages by name");
+}
+
+static void
+test_exec(void)
+{
+	char	*argv[] = { NULL };
+
+	t_reset();
+	is_int(cmd_run_string(&t_ctx, "set"), CMD_ERROR, "set alone fails");
+	is_str(t_errors(), "usage: set [-u] NAME [VALUE]\n", "usage reported");
+
+	t_reset();
+	is_int(cmd_run_string(&t_ctx, "list-commands extra"), CMD_ERROR,
+	    "too many arguments");
+	is_str(t_errors(), "usage: list-commands\n", "usage for too many");
+
+	t_reset();
+	cmd_run_string(&t_ctx, "set list.limit 5 6");
+	is_str(t_errors(), "usage: set [-u] NAME [VALUE]\n",
+	    "set with an extra word");
+
+	t_reset();
+	is_int(cmd_run_string(&t_ctx, "frobnicate now"), CMD_ERROR,
+	    "unknown command fails");
+	is_str(t_errors(), "unknown command: frobnicate\n",
+	    "unknown command named");
+
+	t_reset();
+	is_int(cmd_exec(&t_ctx, 0, argv), CMD_NORMAL, "no words, nothing done");
+
+	t_reset();
+	is_int(cmd_run_string(&t_ctx, "set list.limit 7; nope; "
+	    "set list.limit 9"), CMD_ERROR, "a list fails at its first error");
+	is_str(options_get("list.limit"), "7",
+	    "commands before the error ran, after it did not");
+	is_str(t_errors(), "unknown command: nope\n", "one error");
+
+	t_reset();
+	is_int(cmd_run_string(&t_ctx, "set theme 'x"), CMD_ERROR,
+	    "parse error fails");
+	is_str(t_errors(), "unterminated quote\n", "parse error reported");
+
+	t_reset();
+	t_ctx.file = "some.conf";
+	t_ctx.line = 12;
+	cmd_error(&t_ctx, "bad %s", "thing");
+	is_str(t_errors(), "some.conf:12: bad thing\n",
+	    "cmd_error prefixes file:line");
+	options_reset_all();
+}
+
+static void
+test_options(void)
+{
+	const struct option_entry	*oe, *table = options_table();
+	int				 sorted = 1, complete = 1, n = 0;
+	char				*cause = NULL, *line;
+
+	for (oe = table; oe->name != NULL; oe++, n++) {
+		if (oe != table && strcmp(oe[-1].name, oe->name) >= 0)
+			sorted = 0;
+		if (oe->help == NULL || *oe->help == '\0' ||
+		    oe->default_value == NULL)
+			complete = 0;
+	}
+	ok(sorted, "option table sorted by name");
+	ok(complete, "every option has help and a default");
+	is_int(n, 7, "seven options");
+
+	is_str(options_get("list.limit"), "50", "list.limit default");
+	is_int(options_get_number("store.batch-messages"), 500,
+	    "store.batch-messages default");
+	is_int(options_get_number("store.batch-ms"), 200, "store.batch-ms default");
+	is_int(options_get_number("store.lock-timeout"), 30,
+	    "store.lock-timeout default");
+	is_str(options_get("store.database"), "", "store.database default");
+	is_str(options_get("theme"), "default", "theme default");
+	ok(options_get("nosuch") == NULL, "unknown option gets NULL");
+
+	t_reset();
+	is_int(cmd_run_string(&t_ctx, "set list.limit 0120"), CMD_NORMAL,
+	    "set a number");
+	is_int(options_get_number("list.limit"), 120, "number read back");
+	cmd_run_string(&t_ctx, "show list.limit");
+	is_str(t_output(), "list.limit 120\n", "show prints it canonically");
+
+	t_reset();
+	cmd_run_string(&t_ctx, "set list.limit 0");
+	is_str(t_errors(), "list.limit: 0 is out of range (1 to 10000)\n",
+	    "below the minimum");
+	cmd_run_string(&t_ctx, "set list.limit 10001");
+	cmd_run_string(&t_ctx, "set list.limit 12abc");
+	cmd_run_string(&t_ctx, "set list.limit ''");
+	cmd_run_string(&t_ctx, "set list.limit 99999999999999999999999");
+	is_str(t_errors(),
+	    "list.limit: 0 is out of range (1 to 10000)\n"
+	    "list.limit: 10001 is out of range (1 to 10000)\n"
+	    "list.limit: not a number: 12abc\n"
+	    "list.limit: not a number: \n"
+	    "list.limit: not a number: 99999999999999999999999\n",
+	    "bad numbers refused");
+	is_str(options_get("list.limit"), "120", "bad values change nothing");
+
+	t_reset();
+	is_int(cmd_run_string(&t_ctx, "set store.lock-timeout 0"), CMD_NORMAL,
+	    "0 is allowed for the lock timeout");
+	cmd_run_string(&t_ctx, "set nosuch 1");
+	cmd_run_string(&t_ctx, "set -u nosuch");
+	cmd_run_string(&t_ctx, "show nosuch");
+	is_str(t_errors(), "unknown option: nosuch\nunknown option: nosuch\n"
+	    "unknown option: nosuch\n", "unknown options refused");
+
+	t_reset();
+	cmd_run_string(&t_ctx, "set -u list.limit");
+	is_str(options_get("list.limit"), "50", "set -u restores the default");
+	cmd_run_string(&t_ctx, "set theme 'solar dark'; show theme; "
+	    "set theme ''; show theme; set theme \"it's\"; show theme");
+	is_str(t_output(), "theme 'solar dark'\ntheme ''\ntheme \"it's\"\n",
+	    "values with spaces, empty or quotes are quoted");
+
+	/* What show-options prints, `set` reads back. */
+	t_reset();
+	options_set("theme", "a 'b'\t\"c\" $d\\", &cause);
+	cmd_run_string(&t_ctx, "show theme");
+	line = xasprintf("set %s", t_output());
+	options_set("theme", "other", &cause);
+	is_int(cmd_run_string(&t_ctx, line), CMD_NORMAL, "show output runs");
+	is_str(options_get("theme"), "a 'b'\t\"c\" $d\\", "and round-trips");
+	free(line);
+
+	t_reset();
+	options_reset_all();
+	cmd_run_string(&t_ctx, "set list.limit 9; show-options");
+	is_str(t_output(),
+	    "agent ''\n"
+	    "list.limit 9\n"
+	    "store.batch-messages 500\n"
+	    "store.batch-ms 200\n"
+	    "store.database ''\n"
+	    "store.lock-timeout 30\n"
+	    "theme default\n", "show-options lists every option");
+	options_reset_all();
+	is_str(options_get("list.limit"), "50", "options_reset_all");
+}
+
+static void
+test_views(void)
+{
+	static const char *const	 names[] = {
+		"Inbox", "Needs human", "Bot", "Mine", "Unassigned", "Snoozed",
+		"Done", "Telegram", "WhatsApp", "Messenger", "LINE", "SMS",
+		"Matrix", "Email"
+	};
+	static const char		 first_views[] =
+	    "Inbox\ttag:inbox and not tag:spam\n"
+	    "Needs human\ttag:inbox and tag:ombre/handoff\n";
+	const struct view		*all, *v;
+	size_t				 n, i;
+	int				 same = 1;
+	char				*q, *cause = NULL;
+
+	view_reset();
+	all = view_all(&n);
+	is_int(n, nitems(names), "fourteen built-in views");
+	for (i = 0; i < n && i < nitems(names); i++) {
+		if (strcmp(all[i].name, names[i]) != 0 || !all[i].builtin)
+			same = 0;
+	}
+	ok(same, "built-ins in order");
+	is_str(all[0].query, "tag:inbox", "Inbox query");
+	is_str(all[1].query, "tag:inbox and tag:ombre/handoff", "Needs human query");
+	is_str(all[2].query, "tag:inbox and tag:ombre/bot", "Bot query");
+	is_str(all[3].query, "tag:ombre/assigned/#{agent} and not tag:ombre/done",
+	    "Mine query");
+	is_str(all[4].query, "tag:inbox and not tag:/^ombre\\/assigned\\//",
+	    "Unassigned query");
+	is_str(all[5].query, "tag:ombre/snoozed", "Snoozed query");
+	is_str(all[6].query, "tag:ombre/done", "Done query");
+	is_str(all[8].query, "Channel:whatsapp", "WhatsApp query");
+	is_str(all[13].query, "Channel:email", "Email query");
+
+	v = view_find("needs HUMAN");
+	ok(v != NULL && strcmp(v->name, "Needs human") == 0,
+	    "view_find ignores case");
+	ok(view_find("Nope") == NULL, "unknown view");
+
+	t_reset();
+	is_int(cmd_run_string(&t_ctx, "view Urgent tag:inbox and "
+	    "tag:ombre/prio/high"), CMD_NORMAL, "define a view");
+	all = view_all(&n);
+	is_int(n, 15, "user view appended");
+	is_str(all[14].name, "Urgent", "after the built-ins");
+	is_str(all[14].query, "tag:inbox and tag:ombre/prio/high",
+	    "query words joined");
+	ok(!all[14].builtin, "not built in");
+
+	cmd_run_string(&t_ctx, "view urgent 'tag:ombre/prio/high'");
+	all = view_all(&n);
+	is_int(n, 15, "redefinition replaces");
+	is_str(all[14].query, "tag:ombre/prio/high", "new query");
+	is_str(all[14].name, "Urgent", "keeps its label");
+
+	cmd_run_string(&t_ctx, "view INBOX 'tag:inbox and not tag:spam'");
+	all = view_all(&n);
+	is_int(n, 15, "built-in redefined in place");
+	is_str(all[0].query, "tag:inbox and not tag:spam", "Inbox query replaced");
+	ok(!all[0].builtin, "a redefined built-in is the user's");
+
+	t_reset();
+	cmd_run_string(&t_ctx, "view Mine");
+	is_str(t_output(), "tag:ombre/assigned/#{agent} and not tag:ombre/done\n",
+	    "view NAME prints the query");
+	t_reset();
+	cmd_run_string(&t_ctx, "view");
+	ok(strncmp(t_output(), first_views, strlen(first_views)) == 0,
+	    "view prints name<TAB>query");
+	ok(strstr(t_output(), "\nUrgent\ttag:ombre/prio/high\n") != NULL,
+	    "including user views");
+
+	t_reset();
+	cmd_run_string(&t_ctx, "view Nope");
+	cmd_run_string(&t_ctx, "view '' tag:x");
+	cmd_run_string(&t_ctx, "view X '' ' '");
+	cmd_run_string(&t_ctx, "view \"a\\tb\" tag:x");
+	is_str(t_errors(), "unknown view: Nope\nview: empty name\n"
+	    "view X: empty query\nview: control character in name\n",
+	    "bad views refused");
+
+	options_set("agent", "alice", &cause);
+	q = view_expand_query(view_find("mine"));
+	is_str(q, "tag:ombre/assigned/alice and not tag:ombre/done",
+	    "#{agent} expanded");
+	free(q);
+	view_define("Pair", "tag:ombre/assigned/#{agent} or #{agent}#{agent}");
+	q = view_expand_query(view_find("pair"));
+	is_str(q, "tag:ombre/assigned/alice or alicealice", "every #{agent}");
+	free(q);
+	q = view_expand_query(view_find("inbox"));
+	is_str(q, "tag:inbox and not tag:spam", "nothing to expand");
+	free(q);
+	options_reset_all();
+
+	view_reset();
+	all = view_all(&n);
+	is_int(n, 14, "view_reset drops user views");
+	is_str(all[0].query, "tag:inbox", "and restores the built-ins");
+	ok(all[0].builtin, "built in again");
+}
+
+static void
+test_agent(void)
+{
+	char	*user, *logname;
+
+	user = getenv("USER") != NULL ? xstrdup(getenv("USER")) : NULL;
+	logname = getenv("LOGNAME") != NULL ? xstrdup(getenv("LOGNAME")) : NULL;
+
+	t_reset();
+	is_int(cmd_run_string(&t_ctx, "agent alice.b-c_9"), CMD_NORMAL,
+	    "agent NAME");
+	is_str(core_agent_name(), "alice.b-c_9", "core_agent_name");
+	is_str(options_get("agent"), "alice.b-c_9", "stored in the option");
+	cmd_run_string(&t_ctx, "agent");
+	is_str(t_output(), "alice.b-c_9\n", "agent alone prints it");
+
+	is_int(cmd_run_string(&t_ctx, "agent 'bob smith'"), CMD_ERROR,
+	    "space refused");
+	cmd_run_string(&t_ctx, "agent a/b");
+	cmd_run_string(&t_ctx, "set agent 'x:y'");
+	ok(strstr(t_errors(), "invalid agent name 'bob smith'") != NULL &&
+	    strstr(t_errors(), "invalid agent name 'a/b'") != NULL &&
+	    strstr(t_errors(), "invalid agent name 'x:y'") != NULL,
+	    "bad names refused by agent and set");
+	is_str(core_agent_name(), "alice.b-c_9", "name unchanged");
+	cmd_run_string(&t_ctx, "agent aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	    "aaaaaaaaaaaaaaaaaaaaaaaa");
+	ok(strstr(t_errors(), "at most 64") != NULL, "too long refused");
+
+	options_reset_all();
+	setenv("USER", "jo doe!", 1);
+	is_str(core_agent_name(), "jodoe", "$USER, sanitised");
+	unsetenv("USER");
+	setenv("LOGNAME", "lg", 1);
+	is_str(core_agent_name(), "lg", "$LOGNAME next");
+	setenv("USER", "\xc3\xa9", 1);
+	is_str(core_agent_name(), "lg", "a name with nothing allowed is skipped");
+	unsetenv("USER");
+	unsetenv("LOGNAME");
+	is_str(core_agent_name(), "agent", "else \"agent\"");
+
+	if (user != NULL)
+		setenv("USER", user, 1);
+	if (logname != NULL)
+		setenv("LOGNAME", logname, 1);
+	free(user);
+	free(logname);
+}
+
+static void
+test_channels(void)
+{
+	static const char		 first_channel[] =
+	    "support-tg telegram token-command=(hidden)\n";
+	const struct channel_config	*cc, *all;
+	size_t				 n;
+
+	channel_config_reset();
+	t_reset();
+	is_int(cmd_run_string(&t_ctx, "channel support-tg telegram "
+	    "token=123:ABC chat-limit=5"), CMD_NORMAL, "declare a channel");
+	cc = channel_config_find("support-tg");
+	ok(cc != NULL && strcmp(cc->type, "telegram") == 0 && cc->n == 2,
+	    "found with its type and keys");
+	is_str(channel_config_get(cc, "token"), "123:ABC", "value stored");
+	ok(channel_config_get(cc, "nope") == NULL, "missing key");
+
+	cmd_run_string(&t_ctx, "channel mx matrix homeserver=https://m.example "
+	    "password=hunter2 app-secret=s3 login=bot");
+	cmd_run_string(&t_ctx, "channel bridge exec command='my-bridge --x' "
+	    "note=");
+	cmd_run_string(&t_ctx, "show-channels");
+	is_str(t_output(),
+	    "support-tg telegram token=(hidden) chat-limit=5\n"
+	    "mx matrix homeserver=https://m.example password=(hidden) "
+	    "app-secret=(hidden) login=bot\n"
+	    "bridge exec command='my-bridge --x' note=''\n",
+	    "show-channels hides secrets");
+
+	t_reset();
+	cmd_run_string(&t_ctx, "channel support-tg telegram "
+	    "token-command='pass show tg'");
+	all = channel_config_all(&n);
+	is_int(n, 3, "redefinition replaces");
+	is_str(all[0].name, "support-tg", "in its place");
+	cmd_run_string(&t_ctx, "show-channels");
+	ok(strncmp(t_output(), first_channel, strlen(first_channel)) == 0,
+	    "a token command is hidden too");
+	ok(strstr(t_output(), "pass show") == NULL &&
+	    strstr(t_output(), "hunter2") == NULL, "no secret printed");
+
+	t_reset();
+	cmd_run_string(&t_ctx, "channel x carrier-pigeon");
+	cmd_run_string(&t_ctx, "channel 'a b' telegram");
+	cmd_run_string(&t_ctx, "channel x telegram Token=1");
+	cmd_run_string(&t_ctx, "channel x telegram 999:supersecretvalue");
+	cmd_run_string(&t_ctx, "channel x telegram =supersecretvalue");
+	cmd_run_string(&t_ctx, "channel x telegram token=1 token=2");
+	cmd_run_string(&t_ctx, "channel x");
+	is_str(t_errors(),
+	    "channel x: unknown type carrier-pigeon (known: telegram matrix "
+	    "whatsapp messenger line sms email exec demo)\n"
+	    "invalid channel name 'a b': use letters, digits, '-' and '_'\n"
+	    "channel x: invalid key 'Token': use lower-case letters and '-'\n"
+	    "channel x: argument 3 is not KEY=VALUE\n"
+	    "channel x: argument 3 is not KEY=VALUE\n"
+	    "channel x: key token given twice\n"
+	    "usage: channel NAME TYPE [KEY=VALUE...]\n",
+	    "bad channels refused, no value quoted");
+	ok(channel_config_find("x") == NULL, "nothing defined by errors");
+
+	channel_config_reset();
+	channel_config_all(&n);
+	is_int(n, 0, "channel_config_reset");
+}
+
+static void
+test_tag(void)
+{
+	struct t_host	h;
+	struct cmd_host	host;
+
+	memset(&h, 0, sizeof h);
+	memset(&host, 0, sizeof host);
+	t_reset();
+	is_int(cmd_run_string(&t_ctx, "tag thread:1 +x"), CMD_ERROR,
+	    "tag without a host");
+	t_ctx.host = &host;
+	cmd_run_string(&t_ctx, "tag thread:1 +x");
+	is_str(t_errors(), "tag: no store here\ntag: no store here\n",
+	    "no store here, without host or host->tag");
+
+	host.tag = t_fake_tag;
+	host.data = &h;
+	t_reset();
+	t_ctx.host = &host;
+	is_int(cmd_run_string(&t_ctx, "tag thread:0001 +ombre/done -inbox"),
+	    CMD_NORMAL, "tag a conversation");
+	is_int(h.calls, 1, "host called");
+	is_str(h.target, "thread:0001", "target");
+	is_str(h.ops, "+ombre/done -inbox", "operations");
+
+	cmd_run_string(&t_ctx, "tag tag:inbox and from:bob +ombre/prio/high");
+	is_str(h.target, "tag:inbox and from:bob", "query words joined");
+	is_str(h.ops, "+ombre/prio/high", "one operation");
+
+	cmd_run_string(&t_ctx, "tag +x");
+	cmd_run_string(&t_ctx, "tag thread:1 thread:2");
+	cmd_run_string(&t_ctx, "tag thread:1 +ok stray");
+	cmd_run_string(&t_ctx, "tag thread:1 '+bad tag'");
+	cmd_run_string(&t_ctx, "tag thread:1 -");
+	cmd_run_string(&t_ctx, "tag '' +x");
+	is_str(t_errors(),
+	    "usage: tag TARGET +TAG|-TAG...\n"
+	    "usage: tag TARGET +TAG|-TAG...\n"
+	    "tag: not +TAG or -TAG: stray\n"
+	    "tag: invalid tag: bad tag\n"
+	    "tag: invalid tag: \n"
+	    "tag: empty target\n", "bad tag commands refused");
+	is_int(h.calls, 2, "and the host never saw them");
+
+	t_reset();
+	t_ctx.host = &host;
+	h.fail = 1;
+	is_int(cmd_run_string(&t_ctx, "tag thread:9 +x"), CMD_ERROR,
+	    "host failure fails");
+	is_str(t_errors(), "tag: database locked\n", "with the host's cause");
+	free(h.target);
+	free(h.ops);
+}
+
+static void
+test_config(void)
+{
+	static const char	 nul_data[] = "set theme a\0b\nset list.limit 3\n";
+	char			*path, *expect;
+
+	t_reset();
+	path = t_write("basic",
+	    "# a comment\n"
+	    "set list.limit 77\n"
+	    "bogus-command x\n"
+	    "set theme \\\n"
+	    "   'night owl'\n"
+	    "set list.limit abc\n"
+	    "view Urgent 'tag:ombre/prio/high'; set store.batch-ms 300\n"
+	    "set \\\n"
+	    "  store.lock-timeout \\\n"
+	    "  -1\n"
+	    "set store.batch-messages 7; nope; set store.database x\n"
+	    "set 'unterminated\n"
+	    "\n"
+	    "   set store.lock-timeout 60", 0600);
+	t_ctx.line = 42;
+	is_int(config_load(&t_ctx, path, 0), CMD_ERROR,
+	    "a file with errors returns CMD_ERROR");
+	expect = xasprintf(
+	    "%s:3: unknown command: bogus-command\n"
+	    "%s:6: list.limit: not a number: abc\n"
+	    "%s:8: store.lock-timeout: -1 is out of range (0 to 86400)\n"
+	    "%s:11: unknown command: nope\n"
+	    "%s:12: unterminated quote\n", path, path, path, path, path);
+	is_str(t_errors(), expect, "errors collected with file:line");
+	free(expect);
+	is_int(options_get_number("list.limit"), 77, "line 2 ran");
+	is_str(options_get("theme"), "night owl", "continued line ran");
+	ok(view_find("urgent") != NULL, "view defined");
+	is_int(options_get_number("store.batch-ms"), 300,
+	    "both commands of a line ran");
+	is_int(options_get_number("store.batch-messages"), 7,
+	    "a line runs up to its error");
+	is_str(options_get("store.database"), "", "and stops there");
+	is_int(options_get_number("store.lock-timeout"), 60,
+	    "last line without a newline ran");
+	ok(t_ctx.file == NULL && t_ctx.line == 42 && t_ctx.file_lax == 0,
+	    "ctx file, line and lax restored");
+	ok(t_ctx.fatal_cause == NULL, "no fatal cause");
+	free(path);
+	options_reset_all();
+	view_reset();
+
+	/* A NUL byte spoils its line only. */
+	t_reset();
+	path = xasprintf("%s/nul", t_dir);
+	t_write_len(path, nul_data, sizeof nul_data - 1, 0600);
+	config_load(&t_ctx, path, 0);
+	expect = xasprintf("%s:1: NUL byte in line\n", path);
+	is_str(t_errors(), expect, "NUL byte reported");
+	is_int(options_get_number("list.limit"), 3, "next line ran");
+	free(expect);
+	free(path);
+	options_reset_all();
+
+	/* Missing files. */
+	t_reset();
+	path = xasprintf("%s/none", t_dir);
+	is_int(config_load(&t_ctx, path, 1), CMD_NORMAL, "missing_ok");
+	is_str(t_errors(), "", "no error when missing is fine");
+	is_int(config_load(&t_ctx, path, 0), CMD_ERROR, "missing file fails");
+	expect = xasprintf("%s: No such file or directory\n", path);
+	is_str(t_errors(), expect, "missing file named");
+	free(expect);
+	free(path);
+
+	/* A file is run the same whether 600 or 644 when it has no secret. */
+	t_reset();
+	path = t_write("cont", "set list.limit 8\n", 0644);
+	is_int(config_load(&t_ctx, path, 0), CMD_NORMAL,
+	    "a readable file without channels is fine");
+	is_int(options_get_number("list.limit"), 8, "and ran");
+	free(path);
+	options_reset_all();
+}
+
+static void
+test_config_lax(void)
+{
+	char	*path, *expect;
+
+	t_reset();
+	channel_config_reset();
+	path = t_write("lax",
+	    "set theme lax\n"
+	    "channel tg telegram token=SECRET-TOKEN-1\n"
+	    "set list.limit 12\n", 0644);
+	is_int(config_load(&t_ctx, path, 0), CMD_ERROR, "lax file refused");
+	ok(t_ctx.fatal_cause != NULL, "fatal cause set");
+	expect = xasprintf("%s is readable by other users and defines a "
+	    "channel; run: chmod 600 '%s'", path, path);
+	is_str(t_ctx.fatal_cause, expect, "fatal cause says chmod 600");
+	free(expect);
+	is_str(options_get("theme"), "lax", "lines before ran");
+	is_int(options_get_number("list.limit"), 50, "nothing after ran");
+	ok(channel_config_find("tg") == NULL, "channel not defined");
+	ok(strstr(t_errors(), "SECRET") == NULL, "secret not in errors");
+	is_int(config_load(&t_ctx, path, 0), CMD_ERROR,
+	    "nothing runs once a fatal cause is set");
+
+	t_reset();
+	options_reset_all();
+	chmod(path, 0600);
+	is_int(config_load(&t_ctx, path, 0), CMD_NORMAL, "the same file at 600");
+	ok(t_ctx.fatal_cause == NULL, "no fatal cause");
+	ok(channel_config_find("tg") != NULL, "channel defined");
+	is_int(options_get_number("list.limit"), 12, "whole file ran");
+	free(path);
+
+	t_reset();
+	channel_config_reset();
+	path = t_write("lax", "channel x demo\n", 0640);
+	config_load(&t_ctx, path, 0);
+	ok(t_ctx.fatal_cause != NULL &&
+	    strstr(t_ctx.fatal_cause, "chmod 600") != NULL,
+	    "group-readable is lax too");
+	free(path);
+
+	if (geteuid() == 0) {
+		t_reset();
+		path = t_write("owner", "channel x demo\n", 0600);
+		if (chown(path, 65534, 65534) == 0) {
+			config_load(&t_ctx, path, 0);
+			ok(t_ctx.fatal_cause != NULL && strstr(t_ctx.fatal_cause,
+			    "belongs to another user") != NULL,
+			    "a file of another user is refused");
+		}
+		free(path);
+	}
+
+	/* Typed at the prompt, a channel is fine. */
+	t_reset();
+	is_int(cmd_run_string(&t_ctx, "channel y demo"), CMD_NORMAL,
+	    "channel outside a file");
+	channel_config_reset();
+	options_reset_all();
+}
+
+static void
+test_config_nested(void)
+{
+	char	*a, *b, *self, *text, *expect, *home;
+
+	t_reset();
+	b = t_write("b", "set theme nested\nbogus\n", 0600);
+	text = xasprintf("set list.limit 5\nsource %s\nset store.batch-ms 9\n"
+	    "source %s/none\n", b, t_dir);
+	a = t_write("a", text, 0600);
+	free(text);
+	is_int(config_load(&t_ctx, a, 0), CMD_ERROR, "nested errors count");
+	expect = xasprintf("%s:2: unknown command: bogus\n"
+	    "%s:4: %s/none: No such file or directory\n", b, a, t_dir);
+	is_str(t_errors(), expect, "errors name the inner file and line");
+	free(expect);
+	is_str(options_get("theme"), "nested", "inner file ran");
+	is_int(options_get_number("store.batch-ms"), 9,
+	    "outer file went on after source");
+	ok(t_ctx.file == NULL, "ctx file restored");
+	free(a);
+	options_reset_all();
+
+	/* ~/ is $HOME. */
+	t_reset();
+	home = getenv("HOME") != NULL ? xstrdup(getenv("HOME")) : NULL;
+	setenv("HOME", t_dir, 1);
+	is_int(cmd_run_string(&t_ctx, "source ~/b"), CMD_ERROR, "source ~/b");
+	is_str(options_get("theme"), "nested", "~/ expanded");
+	unsetenv("HOME");
+	t_reset();
+	cmd_run_string(&t_ctx, "source ~/b");
+	is_str(t_errors(), "source: HOME is not set\n", "~/ needs HOME");
+	if (home != NULL)
+		setenv("HOME", home, 1);
+	free(home);
+	free(b);
+	options_reset_all();
+
+	/* A file that sources itself stops at the depth limit. */
+	t_reset();
+	self = xasprintf("%s/self", t_dir);
+	text = xasprintf("source %s\n", self);
+	t_write_len(self, text, strlen(text), 0600);
+	free(text);
+	is_int(config_load(&t_ctx, self, 0), CMD_ERROR, "endless nesting fails");
+	expect = xasprintf("%s:1: %s: files nested too deep (at most %d)\n",
+	    self, self, CONFIG_MAX_DEPTH);
+	is_str(t_errors(), expect, "one error at the depth limit");
+	free(expect);
+	free(self);
+	ok(t_ctx.file == NULL && t_ctx.line == 0, "ctx restored after nesting");
+}
+
+static void
+test_config_path(void)
+{
+	char	*saved_xdg, *saved_home, *p;
+
+	saved_xdg = getenv("XDG_CONFIG_HOME") != NULL ?
+	    xstrdup(getenv("XDG_CONFIG_HOME")) : NULL;
+	saved_home = getenv("HOME") != NULL ? xstrdup(getenv("HOME")) : NULL;
+
+	setenv("XDG_CONFIG_HOME", "/x/conf", 1);
+	setenv("HOME", "/h", 1);
+	p = config_default_path();
+	is_str(p, "/x/conf/ombre/config", "XDG_CONFIG_HOME");
+	free(p);
+	setenv("XDG_CONFIG_HOME", "relative", 1);
+	p = config_default_path();
+	is_str(p, "/h/.config/ombre/config", "a relative XDG_CONFIG_HOME is ignored");
+	free(p);
+	unsetenv("XDG_CONFIG_HOME");
+	p = config_default_path();
+	is_str(p, "/h/.config/ombre/config", "else HOME");
+	free(p);
+
+	if (saved_xdg != NULL)
+		setenv("XDG_CONFIG_HOME", saved_xdg, 1);
+	if (saved_home != NULL)
+		setenv("HOME", saved_home, 1);
+	else
+		unsetenv("HOME");
+	free(saved_xdg);
+	free(saved_home);
+}
+
+int
+main(void)
+{
+	const char	*tmp;
+	int		 n;
+
+	tmp = getenv("TMPDIR");
+	if (tmp == NULL || *tmp == '\0')
+		tmp = "/tmp";
+	n = snprintf(t_dir, sizeof t_dir, "%s/t-core.XXXXXX", tmp);
+	if (n < 0 || (size_t)n >= sizeof t_dir || mkdtemp(t_dir) == NULL) {
+		printf("Bail out! cannot make a temporary directory\n");
+		return 1;
+	}
+
+	test_parse();
+	test_table();
+	test_exec();
+	test_options();
+	test_views();
+	test_agent();
+	test_channels();
+	test_tag();
+	test_config();
+	test_config_lax();
+	test_config_nested();
+	test_config_path();
+
+	t_reset();
+	buf_free(&t_out.out);
+	buf_free(&t_out.err);
+	options_reset_all();
+	view_reset();
+	channel_config_reset();
+	t_rmdir();
+	done_testing();
+	return exit_status();
+}

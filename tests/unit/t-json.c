@@ -1,0 +1,194 @@
+/*
+ * t-json.c: the canonical message JSON, message ids and the tags a new
+ * message gets.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "core/core.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "tap.h"
+
+static const char good[] =
+    "{\"channel\":\"telegram\",\"account\":\"7012345678\","
+    "\"conversation\":{\"id\":\"42\",\"title\":\"Zoë\"},\"id\":7,"
+    "\"date\":\"2026-11-20T09:30:00+01:00\","
+    "\"from\":{\"id\":42,\"name\":\"Zoë Martin\",\"kind\":\"customer\"},"
+    "\"text\":\"Bonjour 😀\",\"reply_to\":\"6\","
+    "\"attachments\":[{\"name\":\"photo.jpg\",\"mime\":\"image/jpeg\","
+    "\"size\":1234,\"url\":\"tg-file:AgAD\"}],\"tags\":[\"billing\",\"-unread\"]}";
+
+/* Parse text and return the cause (allocated) or NULL when it parsed. */
+static char *
+cause_of(const char *text)
+{
+	struct msg	*m;
+	char		*cause = NULL;
+
+	m = json_msg_parse(text, strlen(text), &cause);
+	msg_free(m);
+	return cause;
+}
+
+static void
+expect_cause(const char *text, const char *needle, const char *name)
+{
+	char	*cause = cause_of(text);
+
+	ok(cause != NULL && strstr(cause, needle) != NULL, "%s", name);
+	if (cause == NULL || strstr(cause, needle) == NULL)
+		diag("cause: %s", cause != NULL ? cause : "(parsed)");
+	free(cause);
+}
+
+int
+main(void)
+{
+	struct msg	*m, *m2;
+	char		*cause = NULL, *out, *out2, **tags, *id;
+	const char	*thread_tags[] = { "unread", "ombre/done",
+	    "ombre/assigned/alice", "ombre/note", "billing", NULL };
+	int		 reopen;
+
+	m = json_msg_parse(good, strlen(good), &cause);
+	ok(m != NULL, "a canonical line parses");
+	if (m == NULL) {
+		diag("%s", cause);
+		return 1;
+	}
+	is_str(m->channel, "telegram", "channel");
+	is_str(m->conv_id, "42", "conversation.id");
+	is_str(m->id, "7", "an integer id becomes text");
+	is_str(m->from_id, "42", "from.id as integer");
+	is_int(m->kind, MSG_CUSTOMER, "from.kind");
+	is_int(m->date, 1795163400, "the date with its offset");
+	is_int(m->date_offset, 3600, "the offset is kept");
+	is_str(m->text, "Bonjour 😀", "text with emoji");
+	is_int(m->n_attachments, 1, "one attachment");
+	is_int(m->attachments[0].size, 1234, "its size");
+	is_str(m->tags[1], "-unread", "tag operations kept");
+
+	out = json_msg_format(m);
+	m2 = json_msg_parse(out, strlen(out), &cause);
+	ok(m2 != NULL, "what is printed parses again");
+	out2 = m2 != NULL ? json_msg_format(m2) : NULL;
+	is_str(out2, out, "and prints the same");
+	ok(strstr(out, "\"date\":\"2026-11-20T09:30:00+01:00\"") != NULL,
+	    "the date is printed with its offset");
+	free(out);
+	free(out2);
+	msg_free(m2);
+	msg_free(m);
+
+	/* Errors name the field. */
+	expect_cause("{\"channel\":\"telegram\"}", "'account'", "missing account");
+	expect_cause("{\"channel\":\"Tele gram\",\"account\":\"a\"}", "'channel'",
+	    "a channel is a plain name");
+	expect_cause("{\"channel\":\"sms\",\"account\":\"a\",\"conversation\":{}}",
+	    "'conversation.id'", "missing conversation.id");
+	expect_cause("{\"channel\":\"sms\",\"account\":\"a\",\"conversation\":"
+	    "{\"id\":\"1\"},\"id\":\"1\",\"date\":\"yesterday\"}", "'date'",
+	    "a bad date");
+	expect_cause("{\"channel\":\"sms\",\"account\":\"a\",\"conversation\":"
+	    "{\"id\":\"1\"},\"id\":\"1\",\"date\":\"2026-01-01T00:00:00Z\","
+	    "\"from\":{\"id\":\"x\",\"kind\":\"robot\"}}", "'from.kind'",
+	    "an unknown kind");
+	expect_cause("{\"channel\":\"sms\",\"account\":\"a\",\"conversation\":"
+	    "{\"id\":\"1\"},\"id\":\"1\",\"date\":\"2026-01-01T00:00:00Z\","
+	    "\"from\":{\"id\":\"x\",\"kind\":\"bot\"},\"tags\":[\"a b\"]}",
+	    "'tags[0]'", "a bad tag");
+	expect_cause("{\"channel\":\"sms\",\"account\":\"a\\u0000b\"}",
+	    "NUL", "a NUL in an id is refused");
+	expect_cause("{\"channel\": \"sms\", \"acc\xff\"}", "byte offset 23",
+	    "invalid UTF-8 names its offset");
+	expect_cause("{\"channel\": \"sms\",, }", "invalid JSON", "broken JSON");
+	expect_cause("[1,2]", "object", "not an object");
+
+	/* A NUL in the text becomes U+FFFD, nothing is cut. */
+	m = json_msg_parse("{\"channel\":\"sms\",\"account\":\"a\",\"conversation\":"
+	    "{\"id\":\"1\"},\"id\":\"1\",\"date\":\"2026-01-01T00:00:00Z\","
+	    "\"from\":{\"id\":\"x\",\"kind\":\"bot\"},\"text\":\"a\\u0000b\"}",
+	    strlen("{\"channel\":\"sms\",\"account\":\"a\",\"conversation\":"
+	    "{\"id\":\"1\"},\"id\":\"1\",\"date\":\"2026-01-01T00:00:00Z\","
+	    "\"from\":{\"id\":\"x\",\"kind\":\"bot\"},\"text\":\"a\\u0000b\"}"),
+	    &cause);
+	ok(m != NULL && strcmp(m->text, "a\xef\xbf\xbd" "b") == 0 &&
+	    m->text_len == 5, "NUL in text is stored as U+FFFD");
+
+	/* Output is safe on a terminal. */
+	free(m->text);
+	m->text = xstrdup("\x1b]52;c;cHduZWQ=\x07 \xc2\x9b" "31m \xe2\x80\xae" "abc \x7f");
+	m->text_len = strlen(m->text);
+	out = json_msg_format(m);
+	ok(strstr(out, "\\u001b]52") != NULL, "ESC printed as \\u001b");
+	ok(strstr(out, "\\u0007") != NULL, "BEL escaped");
+	ok(strstr(out, "\\u009b") != NULL, "C1 CSI escaped");
+	ok(strstr(out, "\\u202e") != NULL, "bidi override escaped");
+	ok(strstr(out, "\\u007f") != NULL, "DEL escaped");
+	ok(strchr(out, 0x1b) == NULL && strstr(out, "\xc2\x9b") == NULL,
+	    "no raw control byte left");
+	m2 = json_msg_parse(out, strlen(out), &cause);
+	ok(m2 != NULL && strcmp(m2->text, m->text) == 0,
+	    "and it still reads back as the same text");
+	msg_free(m2);
+	free(out);
+	msg_free(m);
+
+	/* Message ids. */
+	id = msgid_message("telegram", "7012345678", "-100123", "55");
+	is_str(id, "tg.7012345678.-100123.55@ombre", "a Telegram Message-Id");
+	free(id);
+	id = msgid_message("matrix", "@support:example.org", "!room:ex.org",
+	    "$ev.1");
+	is_str(id, "mx.=40support=3Aexample=2Eorg.=21room=3Aex=2Eorg.=24ev=2E1@ombre",
+	    "ids are escaped, dots too");
+	free(id);
+	id = msgid_thread("whatsapp", "1065", "33612345678");
+	is_str(id, "conv.wa.1065.33612345678@ombre", "the synthetic thread root");
+	free(id);
+	id = msgid_message("mychat", "a", "b", "c");
+	is_str(id, "x-mychat.a.b.c@ombre", "an unknown channel keeps its name");
+	free(id);
+	id = msgid_outbound();
+	ok(strncmp(id, "out.", 4) == 0 && strlen(id) == 4 + 36 + 6,
+	    "an outbound id is out.<uuid>@ombre");
+	free(id);
+	ok(tag_valid("ombre/assigned/alice") && !tag_valid("a b") &&
+	    !tag_valid("") && !tag_valid("x\"y"), "tag names");
+
+	/* Tags of a new message. */
+	m = msg_new();
+	m->kind = MSG_CUSTOMER;
+	tags = triage_ingest_tags(m, (char *const *)thread_tags, &reopen);
+	ok(reopen, "a customer writing reopens a done conversation");
+	{
+		int has_done = 0, has_inbox = 0, has_alice = 0, has_note = 0, i;
+		for (i = 0; tags[i] != NULL; i++) {
+			has_done |= strcmp(tags[i], "ombre/done") == 0;
+			has_inbox |= strcmp(tags[i], "inbox") == 0;
+			has_alice |= strcmp(tags[i], "ombre/assigned/alice") == 0;
+			has_note |= strcmp(tags[i], "ombre/note") == 0;
+		}
+		ok(!has_done && has_inbox, "in the inbox, not done");
+		ok(has_alice, "the assignee is inherited");
+		ok(!has_note, "a message-level tag is not");
+	}
+	triage_tags_free(tags);
+	m->kind = MSG_BOT;
+	tags = triage_ingest_tags(m, (char *const *)thread_tags, &reopen);
+	ok(!reopen, "a bot message does not reopen");
+	triage_tags_free(tags);
+	m->kind = MSG_CUSTOMER;
+	msg_add_tag(m, "-inbox");
+	tags = triage_ingest_tags(m, (char *const *)thread_tags, &reopen);
+	ok(!reopen, "explicit -inbox keeps it closed");
+	triage_tags_free(tags);
+	msg_free(m);
+	free(cause);
+	done_testing();
+	return exit_status();
+}

@@ -1,0 +1,328 @@
+/*
+ * t-store.c: the store against a real notmuch database in a temporary
+ * directory: creation, delivery, dedup, tag inheritance, reopening done
+ * conversations, paged queries, CONV resolution, refresh and the lock.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "store/store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "tap.h"
+
+static char data_dir[256];
+static char base_dir[256];
+static int waited;
+
+static void
+on_wait(void *data)
+{
+	waited++;
+}
+
+static struct store *
+open_store(enum store_mode mode, double timeout, enum store_status *rc)
+{
+	struct store_options	 opts;
+	struct store		*st = NULL;
+	char			*cause = NULL;
+
+	memset(&opts, 0, sizeof opts);
+	opts.data_dir = data_dir;
+	opts.lock_timeout = timeout;
+	opts.batch_messages = 100;
+	opts.batch_ms = 10000;
+	opts.on_wait = on_wait;
+	*rc = store_open(&opts, mode, &st, &cause);
+	if (*rc != STORE_OK)
+		diag("store_open: %s", cause);
+	free(cause);
+	return st;
+}
+
+static struct msg *
+make_msg(const char *conv, const char *id, int64_t date, enum msg_kind kind,
+    const char *text)
+{
+	struct msg	*m = msg_new();
+
+	m->channel = xstrdup("telegram");
+	m->account = xstrdup("7012345678");
+	m->conv_id = xstrdup(conv);
+	m->conv_title = xasprintf("Customer %s", conv);
+	m->id = xstrdup(id);
+	m->date = date;
+	m->from_id = xstrdup(kind == MSG_CUSTOMER ? conv : "bot");
+	m->from_name = xstrdup(kind == MSG_CUSTOMER ? "Zoë Martin" : "Assistant");
+	m->kind = kind;
+	m->text = xstrdup(text);
+	m->text_len = strlen(text);
+	return m;
+}
+
+static enum store_status
+ingest(struct store *st, const char *conv, const char *id, int64_t date,
+    enum msg_kind kind, const char *text)
+{
+	struct msg		*m;
+	enum store_status	 rc;
+	char			*cause = NULL;
+
+	m = make_msg(conv, id, date, kind, text);
+	rc = store_ingest(st, m, &cause);
+	if (rc != STORE_OK && rc != STORE_DUPLICATE)
+		diag("store_ingest: %s", cause);
+	free(cause);
+	msg_free(m);
+	return rc;
+}
+
+static int
+has_tag(char **tags, const char *tag)
+{
+	size_t	i;
+
+	for (i = 0; tags != NULL && tags[i] != NULL; i++) {
+		if (strcmp(tags[i], tag) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* The tags of the newest message of the conversation holding CONV. */
+static char **
+conv_last_tags(struct store *st, const char *query, struct msg ***keep,
+    size_t *n)
+{
+	char	*tid = NULL, *cause = NULL;
+
+	*keep = NULL;
+	*n = 0;
+	if (store_resolve_conv(st, query, &tid, &cause) != STORE_OK ||
+	    store_thread_messages(st, tid, keep, n, &cause) != STORE_OK ||
+	    *n == 0) {
+		diag("conv_last_tags: %s", cause != NULL ? cause : "none");
+		free(cause);
+		free(tid);
+		return NULL;
+	}
+	free(tid);
+	return (*keep)[*n - 1]->tags;
+}
+
+int
+main(void)
+{
+	struct store		*st, *ro, *st2;
+	enum store_status	 rc;
+	struct store_conv	**convs;
+	struct msg		**msgs;
+	size_t			 n, nm;
+	char			*cause = NULL, *tid = NULL, path[512];
+	char			*ops[2];
+	long			 changed;
+	struct stat		 sb;
+	int64_t			 now = 1795000000;
+	char			**tags;
+
+	snprintf(data_dir, sizeof data_dir, "%s/t-store.XXXXXX",
+	    getenv("TMPDIR") != NULL ? getenv("TMPDIR") : "/tmp");
+	if (mkdtemp(data_dir) == NULL)
+		return 1;
+	snprintf(base_dir, sizeof base_dir, "%s", data_dir);
+	strcat(data_dir, "/store");
+
+	/* Creation. */
+	st = open_store(STORE_READ_WRITE, 5, &rc);
+	is_int(rc, STORE_OK, "a new data dir is created on first use");
+	ok(stat(data_dir, &sb) == 0 && (sb.st_mode & 0777) == 0700,
+	    "the data dir is private (0700)");
+	snprintf(path, sizeof path, "%s/mail/ombre/new", data_dir);
+	ok(stat(path, &sb) == 0 && S_ISDIR(sb.st_mode), "with a Maildir");
+	ok(strstr(store_config_path(st), "notmuch-config") != NULL,
+	    "and its own notmuch config");
+
+	/* Delivery and dedup. */
+	is_int(ingest(st, "100", "1", now - 7200, MSG_CUSTOMER, "Bonjour\r\nma commande"),
+	    STORE_OK, "a message is accepted");
+	is_int(ingest(st, "100", "1", now - 7200, MSG_CUSTOMER, "Bonjour"),
+	    STORE_DUPLICATE, "the same message in the same batch is a duplicate");
+	is_int(ingest(st, "100", "2", now - 7100, MSG_BOT, "Je suis l'assistant"),
+	    STORE_OK, "a bot answer");
+	is_int(ingest(st, "200", "1", now - 60, MSG_CUSTOMER, "Hello 😀"),
+	    STORE_OK, "another conversation");
+	rc = store_flush(st, &cause);
+	is_int(rc, STORE_OK, "the batch is flushed");
+	free(cause);
+	is_int(ingest(st, "100", "1", now - 7200, MSG_CUSTOMER, "Bonjour"),
+	    STORE_DUPLICATE, "a stored message is a duplicate");
+	snprintf(path, sizeof path, "%s/mail/ombre/tmp", data_dir);
+
+	/* Paged queries, newest activity first. */
+	rc = store_query_convs(st, "tag:inbox", 0, 10, &convs, &n, &cause);
+	is_int(rc, STORE_OK, "query the inbox");
+	is_int((long long)n, 2, "two conversations");
+	if (n == 2) {
+		is_str(convs[0]->conv_id, "200", "the newest first");
+		is_str(convs[1]->conv_id, "100", "then the older");
+		is_int(convs[1]->total, 2, "with its two messages");
+		is_int(convs[1]->unread, 1, "one unread (the customer's)");
+		is_str(convs[1]->customer_name, "Zoë Martin", "the customer's name");
+		is_int(strlen(convs[1]->thread_id), 16, "a 16-digit thread id");
+		ok(convs[1]->thread_id[0] == '0' && convs[1]->short_id[0] != '0',
+		    "a short id without leading zeros");
+		is_str(convs[0]->snippet, "Hello 😀", "the snippet is the newest text");
+		is_int(convs[0]->waiting_since, now - 60, "the customer waits");
+		is_int(convs[1]->waiting_since, 0, "the bot answered the other");
+	}
+	store_convs_free(convs, n);
+
+	/* Text comes back byte for byte. */
+	msgs = NULL;
+	if (store_resolve_conv(st, "subject:\"Customer 100\"", &tid, &cause) ==
+	    STORE_OK && store_thread_messages(st, tid, &msgs, &nm, &cause) ==
+	    STORE_OK && nm == 2) {
+		is_str(msgs[0]->text, "Bonjour\r\nma commande", "CR LF kept");
+		ok(has_tag(msgs[0]->tags, "inbox") && has_tag(msgs[0]->tags,
+		    "unread"), "a customer message gets inbox and unread");
+		ok(!has_tag(msgs[1]->tags, "unread"), "a bot message is not unread");
+		ok(has_tag(msgs[1]->tags, "inbox"),
+		    "but shares the conversation's inbox state");
+		store_msgs_free(msgs, nm);
+	} else {
+		ok(0, "resolve a conversation by query: %s", cause);
+		return exit_status();
+	}
+	free(cause);
+	cause = NULL;
+
+	/* Conversation tags are inherited; done conversations reopen. */
+	ops[0] = "+ombre/assigned/alice";
+	is_int(store_tag(st, tid, ops, 1, &changed, &cause), STORE_OK,
+	    "assign a conversation");
+	is_int(changed, 1, "one conversation changed");
+	is_int(ingest(st, "100", "3", now - 50, MSG_CUSTOMER, "Toujours là ?"),
+	    STORE_OK, "the customer writes again");
+	store_flush(st, &cause);
+	tags = conv_last_tags(st, tid, &msgs, &nm);
+	ok(has_tag(tags, "ombre/assigned/alice"),
+	    "a new message inherits the assignee");
+	store_msgs_free(msgs, nm);
+	ops[0] = "-inbox";
+	ops[1] = "+ombre/done";
+	store_tag(st, tid, ops, 2, &changed, &cause);
+	rc = store_query_convs(st, "tag:inbox", 0, 10, &convs, &n, &cause);
+	is_int((long long)n, 1, "done leaves the inbox");
+	store_convs_free(convs, n);
+	ingest(st, "100", "4", now - 40, MSG_CUSTOMER, "Allo ?");
+	store_flush(st, &cause);
+	rc = store_query_convs(st, "tag:ombre/done", 0, 10, &convs, &n, &cause);
+	is_int((long long)n, 0, "a customer writing again reopens it");
+	store_convs_free(convs, n);
+	rc = store_query_convs(st, "tag:inbox", 0, 10, &convs, &n, &cause);
+	is_int((long long)n, 2, "back in the inbox");
+	if (n > 0)
+		is_str(convs[0]->conv_id, "100", "at the top");
+	store_convs_free(convs, n);
+
+	/* CONV resolution. */
+	is_int(store_resolve_conv(st, tid + 10, &cause, &cause) == STORE_OK ||
+	    1, 1, "resolve runs");
+	free(cause);
+	cause = NULL;
+	{
+		char *got = NULL, shortid[17];
+		const char *p = tid;
+
+		while (*p == '0')
+			p++;
+		snprintf(shortid, sizeof shortid, "%s", p);
+		is_int(store_resolve_conv(st, shortid, &got, &cause), STORE_OK,
+		    "a short id resolves");
+		is_str(got, tid, "to its thread");
+		free(got);
+		snprintf(path, sizeof path, "thread:%s", tid);
+		is_int(store_resolve_conv(st, path, &got, &cause), STORE_OK,
+		    "thread:ID resolves");
+		free(got);
+		is_int(store_resolve_conv(st, "tag:inbox", &got, &cause),
+		    STORE_AMBIGUOUS, "a query matching two is ambiguous");
+		free(cause);
+		is_int(store_resolve_conv(st, "ffffffffffffffff", &got, &cause),
+		    STORE_NOT_FOUND, "an unknown thread id is not found");
+		free(cause);
+		cause = NULL;
+	}
+
+	/* Windows: many conversations over two years, paged. */
+	{
+		int	i;
+		char	conv[16];
+
+		for (i = 0; i < 60; i++) {
+			snprintf(conv, sizeof conv, "w%02d", i);
+			ingest(st, conv, "1", now - 86400LL * 12 * i - 3600,
+			    MSG_CUSTOMER, "old");
+		}
+		store_flush(st, &cause);
+		rc = store_query_convs(st, "tag:inbox", 0, 5, &convs, &n, &cause);
+		is_int((long long)n, 5, "the first page is full");
+		if (n == 5) {
+			is_str(convs[2]->conv_id, "w00", "in date order across windows");
+			is_str(convs[4]->conv_id, "w02", "still in order");
+		}
+		store_convs_free(convs, n);
+		rc = store_query_convs(st, "tag:inbox", 60, 10, &convs, &n, &cause);
+		is_int((long long)n, 2, "the last page holds the rest");
+		if (n == 2)
+			is_str(convs[1]->conv_id, "w59", "the oldest is last");
+		store_convs_free(convs, n);
+		rc = store_query_convs(st, "*", 0, 1000, &convs, &n, &cause);
+		is_int((long long)n, 62, "everything is reachable");
+		store_convs_free(convs, n);
+	}
+
+	/* The lock: seen without waiting; a second writer gives up. */
+	ok(store_is_locked(data_dir, NULL), "the write lock is seen as held");
+	waited = 0;
+	st2 = open_store(STORE_READ_WRITE, 0.3, &rc);
+	is_int(rc, STORE_LOCKED, "a second writer stops at the ceiling");
+	ok(st2 == NULL && waited == 1, "after saying it waits, once");
+
+	/* A reader notices the revision moving. */
+	ro = open_store(STORE_READ_ONLY, 0, &rc);
+	is_int(rc, STORE_OK, "a reader opens while a writer holds the lock");
+	is_int(store_refresh(ro), 0, "no change yet");
+	ingest(st, "300", "1", now, MSG_CUSTOMER, "new");
+	store_flush(st, &cause);
+	is_int(store_refresh(ro), 1, "the reader sees the revision move");
+	rc = store_query_convs(ro, "tag:inbox", 0, 1, &convs, &n, &cause);
+	if (n == 1)
+		is_str(convs[0]->conv_id, "300", "and the new conversation");
+	else
+		ok(0, "and the new conversation");
+	store_convs_free(convs, n);
+	store_close(ro);
+
+	is_int(store_close(st), STORE_OK, "close commits");
+	ok(!store_is_locked(data_dir, NULL), "the lock is free after close");
+	snprintf(path, sizeof path, "%s/journal", data_dir);
+	ok(stat(path, &sb) == 0, "the journal dir exists");
+	free(tid);
+	free(cause);
+	{
+		char cmd[600];
+		snprintf(cmd, sizeof cmd, "rm -rf '%s'", base_dir);
+		if (system(cmd) != 0)
+			diag("cleanup failed");
+	}
+	done_testing();
+	return exit_status();
+}
