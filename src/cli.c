@@ -157,7 +157,7 @@ cli_open(struct cli *cli, enum store_mode mode, struct store **st)
 	return rc == STORE_LOCKED ? EXIT_TEMPFAIL : 1;
 }
 
-/* The terminal's width, else $COLUMNS, else 80. */
+/* The terminal's width, else $COLUMNS, else 0: no limit when piped. */
 static int
 cli_width(void)
 {
@@ -171,7 +171,7 @@ cli_width(void)
 	cols = getenv("COLUMNS");
 	if (cols != NULL && (n = cli_number(cols)) > 20 && n < 1000)
 		return (int)n;
-	return 80;
+	return 0;
 }
 
 /* Append s sanitised and padded to exactly width columns. */
@@ -243,7 +243,9 @@ cli_list_row(struct buf *b, const struct store_conv *c, int64_t now, int width)
 		buf_add_str(b, "   - ");
 	used = utf8_width(b->data + start, b->len - start);
 	rest = width - (int)used;
-	if (rest > 4)
+	if (width == 0)
+		sanitize_buf(b, c->snippet, strlen(c->snippet), SANITIZE_LINE, 0);
+	else if (rest > 4)
 		sanitize_buf(b, c->snippet, strlen(c->snippet), SANITIZE_LINE,
 		    (size_t)rest);
 	while (b->len > start && b->data[b->len - 1] == ' ')
@@ -510,8 +512,11 @@ cli_host_tag(void *data, const char *target, char **ops, int n_ops,
 
 	cli_store_options(cli, &opts);
 	rc = store_open(&opts, STORE_READ_WRITE, &st, cause);
-	if (rc != STORE_OK)
+	if (rc != STORE_OK) {
+		if (rc == STORE_LOCKED)
+			cli->locked = 1;
 		return -1;
+	}
 	rc = store_tag(st, target, ops, n_ops, &changed, cause);
 	if (store_close(st) != STORE_OK && rc == STORE_OK) {
 		*cause = xstrdup("closing the database failed");
@@ -553,7 +558,7 @@ cli_tag(struct cli *cli, int argc, char **argv)
 		clean = sanitize(cause, strlen(cause), SANITIZE_LINE, 300);
 		log_warn("tag: %s", clean);
 		free(clean);
-		i = strstr(cause, "locked") != NULL ? EXIT_TEMPFAIL : 1;
+		i = cli->locked ? EXIT_TEMPFAIL : 1;
 		free(cause);
 		free(ops);
 		buf_free(&target);

@@ -16,6 +16,7 @@ struct cli {
 	char		*data_dir;
 	int		 demo;
 	int		 verbose;
+	int		 locked;	/* a write gave up on the lock */
 	struct cmd_ctx	 ctx;
 	struct cmd_host	 host;
 };

@@ -211,7 +211,7 @@ main(int argc, char **argv)
 		if (cli.ctx.fatal_cause != NULL)
 			log_warn("%s", cli.ctx.fatal_cause);
 		if (cmd_rc != CMD_NORMAL || cli.ctx.fatal_cause != NULL)
-			return 1;
+			return cli.locked ? EXIT_TEMPFAIL : 1;
 		if (mc == NULL)
 			return 0;
 	}

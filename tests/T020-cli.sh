@@ -43,7 +43,8 @@ like "a row shows the badge, the customer and the mode" "$out" "TG +[0-9]+[smhdw
 like "the snippet of the last message" "$out" "Je veux parler à un humain"
 ok "no escape character in list output" bash -c "! printf '%s' \"\$1\" | grep -q $'\e'" _ "$out"
 ok "no bidi override in list output" bash -c "! printf '%s' \"\$1\" | grep -q $'\u202e'" _ "$out"
-like "an escape attempt is shown as a placeholder" "$out" '\^\[\]0;pwned\^GEve <U\+202E>evil'
+like "an escape attempt is shown as a placeholder" "$out" '\^\[\]0;pwned\^GEve'
+like "the snippet is cut to the terminal's width" "$(COLUMNS=80 "$OMBRE" list | tail -n1)" "Je veux parler à un…$"
 
 json=$("$OMBRE" list --json)
 is "--json prints one object per conversation" "$(printf '%s\n' "$json" | wc -l)" 3
@@ -56,12 +57,13 @@ is "a view by name" "$("$OMBRE" list --view WhatsApp --json | wc -l)" 1
 "$OMBRE" list --view Nowhere 2>err
 ok "an unknown view is an error" test $? -ne 0
 
-tg=$(printf '%s\n' "$json" | grep '"channel":"telegram"' | sed 's/.*"id":"\([0-9a-f]*\)".*/\1/')
+field() { python3 -c 'import json,sys; [print(o[sys.argv[2]]) for o in map(json.loads, sys.stdin) if o["channel"] == sys.argv[1]]' "$@"; }
+tg=$(printf '%s\n' "$json" | field telegram id)
 out=$("$OMBRE" show "$tg")
 like "show by short id" "$out" "Conversation $tg"
 like "messages with the sender's kind" "$out" "Assistant \(bot\)"
 like "a day separator" "$out" "--- Fri 20 Nov 2026 ---"
-thread=$(printf '%s\n' "$json" | grep '"channel":"telegram"' | sed 's/.*"thread":"\([0-9a-f]*\)".*/\1/')
+thread=$(printf '%s\n' "$json" | field telegram thread)
 is "show by 16-digit thread id" "$("$OMBRE" show "$thread")" "$out"
 is "show by thread:ID" "$("$OMBRE" show "thread:$thread")" "$out"
 is "show by a query matching one" "$("$OMBRE" show from:Zoë)" "$out"
@@ -74,8 +76,12 @@ out=$("$OMBRE" show --json "$tg")
 is "show --json prints canonical lines" "$(printf '%s\n' "$out" | wc -l)" 3
 like "with the reply_to kept" "$out" '"reply_to":"102"'
 "$OMBRE" show --json "$tg" | "$OMBRE" --data-dir "$TEST_DIR/copy" ingest
-is "show --json feeds ingest (round trip)" "$("$OMBRE" --data-dir "$TEST_DIR/copy" show --json "$("$OMBRE" --data-dir "$TEST_DIR/copy" list --json | sed 's/.*"id":"\([0-9a-f]*\)".*/\1/')")" "$out"
-wa=$(printf '%s\n' "$json" | grep '"channel":"whatsapp"' | sed 's/.*"id":"\([0-9a-f]*\)".*/\1/')
+is "show --json feeds ingest (round trip)" "$("$OMBRE" --data-dir "$TEST_DIR/copy" show --json "$("$OMBRE" --data-dir "$TEST_DIR/copy" list --json | field telegram id)")" "$out"
+wa=$(printf '%s\n' "$json" | field whatsapp id)
+mx=$(printf '%s\n' "$json" | field matrix id)
+like "show makes a bidi override visible" "$("$OMBRE" show "$mx")" '\^\[\]0;pwned\^GEve <U\+202E>evil \(customer\)'
+like "and escape sequences in the text" "$("$OMBRE" show "$mx")" 'Look: \^\[\[31mred\^\[\[0m and \^\[\]52;c;cHduZWQ=\^G clipboard'
+
 out=$("$OMBRE" show "$wa")
 like "attachments are listed" "$out" "\[attachment\] statement.pdf application/pdf 48211 bytes"
 like "internal notes are marked" "$out" "alice \(internal note\)"

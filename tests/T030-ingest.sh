@@ -36,7 +36,7 @@ ok "a file with bad lines exits non-zero" test $? -ne 0
 like "truncated JSON names its line" "$(cat err)" "line 2: invalid JSON"
 like "an unknown kind names the field" "$(cat err)" "line 3: field 'from.kind'"
 like "a wrong type names the field" "$(cat err)" "line 4: field 'text' must be a string"
-like "invalid UTF-8 names the byte offset" "$(cat err)" "line 5: invalid UTF-8 at byte offset 140"
+like "invalid UTF-8 names the byte offset" "$(cat err)" "line 5: invalid UTF-8 at byte offset 149"
 like "a missing date names the field" "$(cat err)" "line 8: field 'date' is missing"
 is "the good lines are stored" "$(nm count --output=messages Channel:sms)" 2
 

@@ -20,10 +20,13 @@ for ((k = 1; k <= NCONV; k++)); do
 		    "cust$k" customer "conversation $k message $m"
 	done
 done >convs.jsonl
-for ((k = 1; k <= 10; k++)); do
+# An ingest of NLATE new conversations races the tag loops and readers:
+# committed in batches of 10, it takes a second or two.
+NLATE=50
+for ((k = 1; k <= NLATE; k++)); do
 	for ((m = 1; m <= 10; m++)); do
 		json_line whatsapp biz1 "late$k" "l${k}m$m" \
-		    "2026-11-19T20:$(printf '%02d' $((k + m))):00Z" "lcust$k" \
+		    "2026-11-19T2$((k % 4)):$(printf '%02d' $((k + m))):00Z" "lcust$k" \
 		    customer "late conversation $k message $m"
 	done
 done >late.jsonl
@@ -96,10 +99,11 @@ check_loop() {
 
 # Readers beside the writers: each list of the 20 conversations must work.
 reader_loop() {
-	local n
+	local rc
 	while [ ! -e stop-readers ]; do
-		n=$("$OMBRE" list --json --limit 100 "$all" 2>>reader.err | wc -l)
-		echo "${PIPESTATUS[0]} $n" >>reader.log
+		"$OMBRE" list --json --limit 100 "$all" >reader.out 2>>reader.err
+		rc=$?
+		echo "$rc $(wc -l <reader.out)" >>reader.log
 		"$OMBRE" show "${thread[1]}" >/dev/null 2>>reader.err
 		echo "$? show" >>reader.log
 	done
@@ -124,23 +128,24 @@ diag "two ombre tag loops of $ITER took $((SECONDS - start)) s"
 
 check_loop A a 1 14 "ombre tag loop A"
 check_loop B b 7 "$NCONV" "ombre tag loop B"
-is "the racing ingest stored its 100 messages once" \
-    "$(nm count --output=messages subject:late) $(nm search --output=files subject:late | wc -l)" \
-    "100 100"
+is "the racing ingest stored its $((NLATE * 10)) messages once" \
+    "$(nm count --output=messages Channel:whatsapp) $(nm search --output=files Channel:whatsapp | wc -l)" \
+    "$((NLATE * 10)) $((NLATE * 10))"
 is "every conversation carries the tags of both loops' all-conversation iterations" \
     "$(nm count --output=threads "tag:a1 and tag:b1 and tag:a$((ITER - 1)) and tag:b$((ITER - 1))")" \
     "$NCONV"
 is "no message got a tag from an iteration that did not target it" \
-    "$(nm count --output=messages "subject:late and (tag:a1 or tag:b1)")" 0
+    "$(nm count --output=messages "Channel:whatsapp and (tag:a1 or tag:b1)")" 0
 is "readers beside the writers: every list and show exits 0" \
     "$(awk '$1 != 0' reader.log | wc -l)" 0 ||
-    diag "$(head -n 10 reader.err)"
+    diag "$(awk '$1 != 0' reader.log | sort | uniq -c)" "$(sort reader.err | uniq -c | head -n 10)"
 is "every list showed the $NCONV conversations" \
     "$(awk '$2 != "show" && $2 != '"$NCONV" reader.log | wc -l)" 0 ||
     diag "$(awk '$2 != "show"' reader.log | sort | uniq -c)"
 diag "the readers ran $(grep -vc show reader.log) lists"
 ok "ombre list still works" "$OMBRE" list --limit 100
-is "and shows the 30 conversations" "$("$OMBRE" list --limit 100 | wc -l)" 30
+is "and shows the $((NCONV + NLATE)) conversations" \
+    "$("$OMBRE" list --limit 100 | wc -l)" $((NCONV + NLATE))
 is "ombre list --json shows the tags of both loops" \
     "$("$OMBRE" list --json --limit 100 "$all" | grep "\"a$((ITER - 1))\"" |
     grep -c "\"b$((ITER - 1))\"")" "$NCONV"
@@ -173,15 +178,16 @@ is "and the 12 tagged n2" "$("$OMBRE" list --json --limit 100 tag:n2 | wc -l)" 1
 
 # ombre removes what notmuch added and the other way round, at once.
 ( for ((i = 1; i <= ITER; i++)); do
-	"$OMBRE" tag "$all" "-n$i" || echo "ombre -n$i: $?"
-done ) >rm-ombre.log 2>&1 &
+	"$OMBRE" tag "$all" "-n$i" 2>>rm.err || echo "ombre -n$i: $?"
+done ) >rm-ombre.log &
 rm_o=$!
 ( for ((i = 1; i <= ITER; i++)); do
-	nm_tag "-o$i" "$all" || echo "notmuch -o$i: $?"
-done ) >rm-nm.log 2>&1 &
+	nm_tag "-o$i" "$all" 2>>rm.err || echo "notmuch -o$i: $?"
+done ) >rm-nm.log &
 rm_n=$!
 wait "$rm_o" "$rm_n"
-is "removals racing: every command exits 0" "$(cat rm-ombre.log rm-nm.log)" ""
+is "removals racing: every command exits 0" "$(cat rm-ombre.log rm-nm.log)" "" ||
+    diag "$(head -n 10 rm.err)"
 left=tag:n1
 for ((i = 1; i <= ITER; i++)); do
 	left+=" or tag:n$i or tag:o$i"

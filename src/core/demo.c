@@ -363,7 +363,7 @@ struct demo_beat {
 	int		 prio;
 	int		 read;		/* a customer message someone has read */
 	int64_t		 date;
-	char		 id[96];
+	char		 id[128];
 };
 
 enum demo_attach_kind {
@@ -397,7 +397,7 @@ struct demo_conv {
 	unsigned			 salt[DEMO_PICK_COUNT];
 	unsigned			 turn[DEMO_PICK_COUNT];
 	char				 handle[96];	/* ASCII, for addresses */
-	char				 conv_id[96];
+	char				 conv_id[128];
 	char				 from_id[128];
 	char				 from_name[160];
 	char				 title[256];
@@ -873,7 +873,7 @@ demo_conv_person(struct demo_gen *g, struct demo_conv *c, char *last,
 	const struct demo_world_name	*w;
 	const char			*fn, *ln;
 	uint64_t			 k, cycle, at;
-	char				 f[64], l[64];
+	char				 f[40], l[40];
 	size_t				 len;
 
 	c->tz = 0;
@@ -1404,8 +1404,8 @@ demo_conv_slots(struct demo_gen *g, struct demo_conv *c)
 	t = g->beats[0].date - demo_range(r, 2, 12) * DEMO_DAY;
 	demo_civil(t + demo_offset_at(c->tz, c->tz_eu, t), &tm);
 	if (c->lang == DEMO_FR)
-		demo_slot_set(c, DEMO_SLOT_ODATE, "le %d %s", tm.day,
-		    demo_months[tm.month - 1].fr);
+		demo_slot_set(c, DEMO_SLOT_ODATE, "le %d%s %s", tm.day,
+		    tm.day == 1 ? "er" : "", demo_months[tm.month - 1].fr);
 	else
 		demo_slot_set(c, DEMO_SLOT_ODATE, "on %d %s", tm.day,
 		    demo_months[tm.month - 1].en);
@@ -1416,8 +1416,11 @@ demo_conv_slots(struct demo_gen *g, struct demo_conv *c)
 	    c->lang == DEMO_FR ? "FA" : "INV", c->year,
 	    (int)demo_range(r, 100, 29999));
 
+	/* Deliveries come in a few days, never on a Sunday. */
 	t += demo_range(r, 1, 4) * DEMO_DAY;
 	demo_civil(t + demo_offset_at(c->tz, c->tz_eu, t), &tm);
+	if (tm.wday == 0)
+		tm.wday = 1;
 	if (c->lang == DEMO_FR)
 		demo_slot_set(c, DEMO_SLOT_ETA, "%s", demo_weekdays[tm.wday].fr);
 	else
@@ -1489,7 +1492,7 @@ demo_conv_tags(struct demo_conv *c)
 
 /* Pick a topic by weight, among those the bot can answer when it must. */
 static const struct demo_topic *
-demo_pick_topic(struct demo_gen *g, struct demo_conv *c, int bot_only)
+demo_pick_topic(struct demo_conv *c, int bot_only)
 {
 	int	total = 0, pick;
 	size_t	i;
@@ -1533,7 +1536,7 @@ demo_conv_init(struct demo_gen *g, long i)
 	c->chan = g->chan_deck[i % DEMO_BLOCK];
 	c->hostile = demo_hostile_at(g, i);
 	c->agent = &demo_agents[demo_below(r, nitems(demo_agents))];
-	c->topic = demo_pick_topic(g, c, c->kase == DEMO_CASE_BOT ||
+	c->topic = demo_pick_topic(c, c->kase == DEMO_CASE_BOT ||
 	    c->kase == DEMO_CASE_BOT_DONE);
 	/* Half the urgent ones are customers threatening to go public. */
 	if (c->prio && demo_chance(r, 50)) {
@@ -1666,7 +1669,7 @@ demo_media_url(struct demo_conv *c, const char *msg_id,
 
 /* A file of the given kind: a name as the sender's device makes it. */
 struct demo_file {
-	char				 name[128];
+	char				 name[192];
 	const char			*mime;
 	const char			*ext;
 	int64_t				 size;

@@ -544,6 +544,20 @@ store_add_property(notmuch_message_t *nm, const char *key, const char *value)
 	notmuch_message_add_property(nm, key, value);
 }
 
+/* The number of files a message has. */
+static int
+store_message_file_count(notmuch_message_t *nm)
+{
+	notmuch_filenames_t	*names;
+	int			 n = 0;
+
+	for (names = notmuch_message_get_filenames(nm);
+	    notmuch_filenames_valid(names); notmuch_filenames_move_to_next(names))
+		n++;
+	notmuch_filenames_destroy(names);
+	return n;
+}
+
 /* Index one delivered file with its tags and properties. */
 static enum store_status
 store_index_one(struct store *st, struct store_pending *p, char **cause)
@@ -555,15 +569,27 @@ store_index_one(struct store *st, struct store_pending *p, char **cause)
 	size_t			 i, n;
 	int			 reopen;
 	const struct msg	*m = p->msg;
+	const char		*kind = NULL;
 
 	status = notmuch_database_index_file(st->db, p->new_path, NULL, &nm);
 	if (status == NOTMUCH_STATUS_DUPLICATE_MESSAGE_ID) {
-		/* Another writer stored it between our check and now. */
-		notmuch_message_destroy(nm);
-		notmuch_database_remove_message(st->db, p->new_path);
-		unlink(p->new_path);
-		st->stats.duplicates++;
-		return STORE_DUPLICATE;
+		if (store_message_file_count(nm) > 1) {
+			/* Another writer stored it between our check and now. */
+			notmuch_message_destroy(nm);
+			notmuch_database_remove_message(st->db, p->new_path);
+			unlink(p->new_path);
+			st->stats.duplicates++;
+			return STORE_DUPLICATE;
+		}
+		/* Our own file, indexed first by a user's `notmuch new`: it
+		 * counts as delivered, and still gets ombre's tags. */
+		if (notmuch_message_get_property(nm, "ombre.kind", &kind) ==
+		    NOTMUCH_STATUS_SUCCESS && kind != NULL) {
+			notmuch_message_destroy(nm);
+			st->stats.duplicates++;
+			return STORE_DUPLICATE;
+		}
+		status = NOTMUCH_STATUS_SUCCESS;
 	}
 	if (status != NOTMUCH_STATUS_SUCCESS) {
 		*cause = xasprintf("indexing %s: %s", p->new_path,
@@ -791,6 +817,7 @@ store_recover_journal(struct store *st, const char *path, int fd)
 	notmuch_message_t	*nm;
 	struct store_pending	*p;
 	struct msg		*m;
+	const char		*kind;
 
 	buf_init(&data);
 	while ((n = read(fd, chunk, sizeof chunk)) > 0)
@@ -803,14 +830,20 @@ store_recover_journal(struct store *st, const char *path, int fd)
 			continue;
 		file = xasprintf("%s/new/%s", st->maildir, line);
 		nm = NULL;
+		kind = NULL;
 		if (access(file, F_OK) != 0 ||
 		    (notmuch_database_find_message_by_filename(st->db, file, &nm) ==
-		    NOTMUCH_STATUS_SUCCESS && nm != NULL)) {
+		    NOTMUCH_STATUS_SUCCESS && nm != NULL &&
+		    notmuch_message_get_property(nm, "ombre.kind", &kind) ==
+		    NOTMUCH_STATUS_SUCCESS && kind != NULL)) {
+			/* Gone, or indexed with ombre's tags already. */
 			if (nm != NULL)
 				notmuch_message_destroy(nm);
 			free(file);
 			continue;
 		}
+		if (nm != NULL)
+			notmuch_message_destroy(nm);
 		m = store_file_read(file, &cause);
 		if (m == NULL) {
 			log_warn("recovering %s: %s", path, cause);

@@ -15,6 +15,7 @@
 
 #include <ctype.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -131,6 +132,35 @@ store_split_from(const char *from, char **name, char **addr)
 	*name = len > 0 ? xstrndup(from, len) : xstrdup(*addr);
 }
 
+/*
+ * The channel's id of a sender from the address ombre wrote for it:
+ * "=40eve=3Aexample=2Eorg@matrix.ombre" is "@eve:example.org". Other
+ * addresses are returned as they are. Allocated.
+ */
+static char *
+store_decode_local_part(const char *addr)
+{
+	const char	*at, *p;
+	struct buf	 b;
+	unsigned int	 byte;
+
+	at = strrchr(addr, '@');
+	if (at == NULL || strlen(at) < 7 || strcmp(at + strlen(at) - 6,
+	    ".ombre") != 0)
+		return xstrdup(addr);
+	buf_init(&b);
+	for (p = addr; p < at; p++) {
+		if (*p == '=' && p + 2 < at && isxdigit((unsigned char)p[1]) &&
+		    isxdigit((unsigned char)p[2]) &&
+		    sscanf(p + 1, "%2x", &byte) == 1) {
+			buf_add_char(&b, (char)byte);
+			p += 2;
+		} else
+			buf_add_char(&b, *p);
+	}
+	return buf_steal(&b);
+}
+
 struct store_msg_ref {
 	notmuch_message_t	*nm;
 	int64_t			 date;
@@ -194,7 +224,8 @@ store_conv_from_thread(struct store *st, notmuch_thread_t *thread)
 				free(c->customer_name);
 				free(c->customer_id);
 				c->customer_name = name;
-				c->customer_id = addr;
+				c->customer_id = store_decode_local_part(addr);
+				free(addr);
 			}
 		}
 	}

@@ -173,7 +173,6 @@ store_write_config(struct store *st, char **cause)
 {
 	char	*tmp;
 	FILE	*f;
-	size_t	 i;
 	int	 fd;
 
 	tmp = xasprintf("%s.tmp.%ld", st->config_path, (long)getpid());
@@ -190,10 +189,9 @@ store_write_config(struct store *st, char **cause)
 	    "[database]\npath=%s\n"
 	    "# Commit every transaction, so readers see each batch at once.\n"
 	    "autocommit=1\n\n[maildir]\nsynchronize_flags=false\n\n"
-	    "[search]\nexclude_tags=\n\n[index]\n", st->config_path, st->db_path);
-	for (i = 0; i < nitems(store_index_headers); i++)
-		fprintf(f, "%s=%s\n", store_index_headers[i][0] + strlen("index."),
-		    store_index_headers[i][1]);
+	    "[search]\nexclude_tags=\n", st->config_path, st->db_path);
+	/* No [index] section: the header prefixes live in the database
+	 * itself (store_set_headers), where every notmuch user finds them. */
 	if (fflush(f) != 0 || fsync(fileno(f)) != 0 || fclose(f) != 0 ||
 	    rename(tmp, st->config_path) != 0) {
 		*cause = xasprintf("%s: %s", st->config_path, strerror(errno));
@@ -258,6 +256,12 @@ store_make_dirs(struct store *st, char **cause)
 	}
 	dir_mode = sb.st_mode & 07777;
 	st->file_mode = (dir_mode & 0070) ? 0660 : 0600;
+	if (dir_mode & 0070) {
+		/* A team's shared dir: what we create (folders, messages,
+		 * notmuch's own files) must stay writable by the group,
+		 * whatever umask the agent's shell has. */
+		umask(umask(0) & ~(mode_t)0070);
+	}
 	if (util_mkdir_p(st->journal_dir, dir_mode) != 0 ||
 	    util_mkdir_p(st->maildir, dir_mode) != 0) {
 		*cause = xasprintf("%s: %s", st->maildir, strerror(errno));
@@ -276,77 +280,78 @@ store_make_dirs(struct store *st, char **cause)
 }
 
 /*
- * Make sure the database exists and carries the header prefixes in its
- * own config before the first message is indexed, so anyone opening it
- * with their own notmuch config can search Channel:telegram.
+ * Create the database on first use of our own store. Nobody can hold the
+ * lock of a database that does not exist yet; when two processes race,
+ * the loser finds it there.
  */
 static int
-store_prepare_database(struct store *st, char **cause)
+store_create_database(struct store *st, char **cause)
 {
 	notmuch_database_t	*db;
 	notmuch_status_t	 status;
-	char			*nm_msg = NULL, *path, *value;
+	char			*nm_msg = NULL, *path;
 	struct stat		 sb;
-	size_t			 i;
-	int			 missing = 0;
 
 	path = xasprintf("%s/.notmuch", st->db_path);
-	if (stat(path, &sb) != 0 && !st->external) {
+	if (st->external || stat(path, &sb) == 0) {
 		free(path);
-		if (util_mkdir_p(st->db_path, st->file_mode == 0660 ? 02770 : 0700) != 0) {
-			*cause = xasprintf("%s: %s", st->db_path, strerror(errno));
-			return -1;
-		}
-		status = notmuch_database_create_with_config(st->db_path,
-		    st->config_path, NULL, &db, &nm_msg);
-		if (status != NOTMUCH_STATUS_SUCCESS) {
-			*cause = store_nm_cause("creating the database", status, nm_msg);
-			return -1;
-		}
-		missing = 1;
-	} else {
-		free(path);
-		status = notmuch_database_open_with_config(st->db_path,
-		    NOTMUCH_DATABASE_MODE_READ_ONLY, st->config_path, NULL, &db,
-		    &nm_msg);
-		if (status != NOTMUCH_STATUS_SUCCESS) {
-			*cause = store_nm_cause("opening the database", status, nm_msg);
-			return -1;
-		}
-		for (i = 0; i < nitems(store_index_headers); i++) {
-			value = NULL;
-			if (notmuch_database_get_config(db, store_index_headers[i][0],
-			    &value) != NOTMUCH_STATUS_SUCCESS || value == NULL ||
-			    *value == '\0')
-				missing = 1;
-			free(value);
-		}
-		if (missing) {
-			notmuch_database_destroy(db);
-			status = notmuch_database_open_with_config(st->db_path,
-			    NOTMUCH_DATABASE_MODE_READ_WRITE, st->config_path, NULL,
-			    &db, &nm_msg);
-			if (status != NOTMUCH_STATUS_SUCCESS) {
-				*cause = store_nm_cause("opening the database",
-				    status, nm_msg);
-				return -1;
-			}
-		}
+		return 0;
 	}
-	if (missing) {
-		for (i = 0; i < nitems(store_index_headers); i++) {
-			status = notmuch_database_set_config(db,
-			    store_index_headers[i][0], store_index_headers[i][1]);
-			if (status != NOTMUCH_STATUS_SUCCESS) {
-				*cause = xasprintf("setting %s: %s",
-				    store_index_headers[i][0],
-				    notmuch_status_to_string(status));
-				notmuch_database_destroy(db);
-				return -1;
-			}
-		}
+	free(path);
+	status = notmuch_database_create_with_config(st->db_path, st->config_path,
+	    NULL, &db, &nm_msg);
+	if (status == NOTMUCH_STATUS_DATABASE_EXISTS) {
+		free(nm_msg);
+		return 0;
+	}
+	if (status != NOTMUCH_STATUS_SUCCESS) {
+		*cause = store_nm_cause("creating the database", status, nm_msg);
+		return -1;
 	}
 	notmuch_database_destroy(db);
+	return 0;
+}
+
+/* Return 1 when the database lacks one of the header prefixes. */
+static int
+store_headers_missing(notmuch_database_t *db)
+{
+	char	*value;
+	size_t	 i;
+	int	 missing = 0;
+
+	for (i = 0; i < nitems(store_index_headers); i++) {
+		value = NULL;
+		if (notmuch_database_get_config(db, store_index_headers[i][0],
+		    &value) != NOTMUCH_STATUS_SUCCESS || value == NULL ||
+		    *value == '\0')
+			missing = 1;
+		free(value);
+	}
+	return missing;
+}
+
+/*
+ * Store the header prefixes in the database itself, so anyone opening it
+ * with their own notmuch config can search Channel:telegram. Done by a
+ * writer holding the lock, before it indexes anything; notmuch reads the
+ * prefixes when it opens, so the caller opens the database again.
+ */
+static int
+store_set_headers(notmuch_database_t *db, char **cause)
+{
+	notmuch_status_t	status;
+	size_t			i;
+
+	for (i = 0; i < nitems(store_index_headers); i++) {
+		status = notmuch_database_set_config(db, store_index_headers[i][0],
+		    store_index_headers[i][1]);
+		if (status != NOTMUCH_STATUS_SUCCESS) {
+			*cause = xasprintf("setting %s: %s", store_index_headers[i][0],
+			    notmuch_status_to_string(status));
+			return -1;
+		}
+	}
 	return 0;
 }
 
@@ -405,6 +410,7 @@ store_open(const struct store_options *opts, enum store_mode mode,
 	char			*nm_msg = NULL, hostname[64];
 	enum store_status	 rc;
 	size_t			 i;
+	int			 attempt;
 
 	*out = NULL;
 	*cause = NULL;
@@ -450,28 +456,39 @@ store_open(const struct store_options *opts, enum store_mode mode,
 		store_free(st);
 		return STORE_IO_ERROR;
 	}
-	if (store_prepare_database(st, cause) != 0) {
+	if (store_create_database(st, cause) != 0) {
 		store_free(st);
 		return STORE_DB_ERROR;
 	}
 
-	if (mode == STORE_READ_WRITE) {
-		if (store_wait_lock(st) != 0) {
+	nm_mode = mode == STORE_READ_WRITE ? NOTMUCH_DATABASE_MODE_READ_WRITE :
+	    NOTMUCH_DATABASE_MODE_READ_ONLY;
+	for (attempt = 0; attempt < 2; attempt++) {
+		if (mode == STORE_READ_WRITE && store_wait_lock(st) != 0) {
 			*cause = xasprintf("the database is locked by another "
 			    "process (waited %g s): nothing was changed",
 			    st->opts.lock_timeout);
 			store_free(st);
 			return STORE_LOCKED;
 		}
-		nm_mode = NOTMUCH_DATABASE_MODE_READ_WRITE;
-	} else
-		nm_mode = NOTMUCH_DATABASE_MODE_READ_ONLY;
-	status = notmuch_database_open_with_config(st->db_path, nm_mode,
-	    st->config_path, NULL, &st->db, &nm_msg);
-	if (status != NOTMUCH_STATUS_SUCCESS) {
-		*cause = store_nm_cause("opening the database", status, nm_msg);
-		store_free(st);
-		return STORE_DB_ERROR;
+		status = notmuch_database_open_with_config(st->db_path, nm_mode,
+		    st->config_path, NULL, &st->db, &nm_msg);
+		if (status != NOTMUCH_STATUS_SUCCESS) {
+			*cause = store_nm_cause("opening the database", status,
+			    nm_msg);
+			store_free(st);
+			return STORE_DB_ERROR;
+		}
+		if (mode == STORE_READ_ONLY || attempt > 0 ||
+		    !store_headers_missing(st->db))
+			break;
+		if (store_set_headers(st->db, cause) != 0) {
+			notmuch_database_destroy(st->db);
+			store_free(st);
+			return STORE_DB_ERROR;
+		}
+		notmuch_database_destroy(st->db);
+		st->db = NULL;
 	}
 	st->revision = notmuch_database_get_revision(st->db, NULL);
 
