@@ -789,8 +789,17 @@ cli_demo(struct cli *cli, int argc, char **argv)
 		params.messages_per_conversation = (int)v;
 	}
 	params.now = util_now();
-	if (out_s != NULL)
-		return cli_demo_into(out_s, &params);
+	if (out_s != NULL) {
+		char cwd[4096], *dir;
+
+		if (out_s[0] != '/' && getcwd(cwd, sizeof cwd) != NULL)
+			dir = xasprintf("%s/%s", cwd, out_s);
+		else
+			dir = xstrdup(out_s);
+		v = cli_demo_into(dir, &params);
+		free(dir);
+		return (int)v;
+	}
 	if (demo_generate(&params, cli_demo_print_msg, NULL, NULL) != 0 ||
 	    fflush(stdout) != 0) {
 		log_warn("demo: writing: %s", strerror(errno));

@@ -78,6 +78,19 @@ main_error(struct cmd_ctx *ctx, const char *text)
 	free(clean);
 }
 
+/* Make a path absolute (notmuch refuses relative database paths). */
+static char *
+main_absolute(char *path)
+{
+	char	cwd[4096], *abs;
+
+	if (path[0] == '/' || getcwd(cwd, sizeof cwd) == NULL)
+		return path;
+	abs = xasprintf("%s/%s", cwd, path);
+	free(path);
+	return abs;
+}
+
 /* The data dir: --data-dir, $OMBRE_DATA_DIR, $XDG_DATA_HOME/ombre. */
 static char *
 main_data_dir(const char *flag, int demo)
@@ -184,7 +197,7 @@ main(int argc, char **argv)
 	}
 
 	cli.demo = demo;
-	cli.data_dir = main_data_dir(data_dir, demo);
+	cli.data_dir = main_absolute(main_data_dir(data_dir, demo));
 	cli.host.tag = cli_host_tag;
 	cli.host.data = &cli;
 	cli.ctx.host = &cli.host;

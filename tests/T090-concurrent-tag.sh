@@ -26,7 +26,7 @@ NLATE=50
 for ((k = 1; k <= NLATE; k++)); do
 	for ((m = 1; m <= 10; m++)); do
 		json_line whatsapp biz1 "late$k" "l${k}m$m" \
-		    "2026-11-19T2$((k % 4)):$(printf '%02d' $((k + m))):00Z" "lcust$k" \
+		    "2026-11-19T2$((k % 4)):$(printf '%02d' $(((k + m) % 60))):00Z" "lcust$k" \
 		    customer "late conversation $k message $m"
 	done
 done >late.jsonl
@@ -59,18 +59,20 @@ targets() {	# targets I LO HI -> "LO HI"
 # tag_loop NAME PREFIX LO HI CMD...: ITER iterations of CMD +PREFIXi QUERY,
 # one "i status" line each in NAME.log.
 tag_loop() {
-	local name=$1 prefix=$2 lo=$3 hi=$4 i range q
+	local name=$1 prefix=$2 lo=$3 hi=$4 i from to q
 	shift 4
 	for ((i = 1; i <= ITER; i++)); do
-		range=$(targets "$i" "$lo" "$hi")
-		q=$(query $range)
+		read -r from to <<<"$(targets "$i" "$lo" "$hi")"
+		q=$(query "$from" "$to")
 		"$@" "+$prefix$i" "$q" >>"$name.out" 2>>"$name.err"
 		echo "$i $?" >>"$name.log"
 	done
 }
+# shellcheck disable=SC2317 # called through tag_loop
 ombre_tag() {
 	"$OMBRE" tag "$@"
 }
+# shellcheck disable=SC2317 # called through tag_loop
 nm_tag() {	# notmuch tag +TAG QUERY
 	nm tag "$1" -- "$2"
 }
@@ -78,15 +80,14 @@ nm_tag() {	# notmuch tag +TAG QUERY
 # check_loop NAME PREFIX LO HI WHO: a TAP line for the exit statuses and
 # one for the tags of the loop.
 check_loop() {
-	local name=$1 prefix=$2 lo=$3 hi=$4 who=$5 i range q n bad=()
+	local name=$1 prefix=$2 lo=$3 hi=$4 who=$5 i from to q n got bad=()
 	is "$who: all $ITER commands exit 0" \
 	    "$(awk '$2 == 0' "$name.log" | wc -l)" "$ITER" ||
-	    diag "$(grep -v ' 0$' "$name.log")" "$(head -n 10 "$name.err")"
+	    { diag "$(grep -v ' 0$' "$name.log")"; diag "$(head -n 10 "$name.err")"; }
 	for ((i = 1; i <= ITER; i++)); do
-		range=$(targets "$i" "$lo" "$hi")
-		q=$(query $range)
-		set -- $range
-		n=$(($2 - $1 + 1))
+		read -r from to <<<"$(targets "$i" "$lo" "$hi")"
+		q=$(query "$from" "$to")
+		n=$((to - from + 1))
 		got="$(nm count --output=messages "tag:$prefix$i and $q")"
 		got+=" $(nm count --output=threads "tag:$prefix$i")"
 		got+=" $(nm count --output=messages "tag:$prefix$i and not $q")"
@@ -101,10 +102,13 @@ check_loop() {
 reader_loop() {
 	local rc
 	while [ ! -e stop-readers ]; do
-		"$OMBRE" list --json --limit 100 "$all" >reader.out 2>>reader.err
+		# (braces: no "Aborted" notice from bash if one crashes)
+		{ "$OMBRE" list --json --limit 100 "$all" >reader.out \
+		    2>>reader.err; } 2>/dev/null
 		rc=$?
 		echo "$rc $(wc -l <reader.out)" >>reader.log
-		"$OMBRE" show "${thread[1]}" >/dev/null 2>>reader.err
+		{ "$OMBRE" show "${thread[1]}" >/dev/null 2>>reader.err; } \
+		    2>/dev/null
 		echo "$? show" >>reader.log
 	done
 }
@@ -119,7 +123,8 @@ tag_loop B b 7 "$NCONV" ombre_tag &
 loop_b=$!
 sleep 0.2
 "$OMBRE" -e 'set store.batch-messages 10' ingest <late.jsonl 2>late.err
-is "an ingest racing the tag loops exits 0" "$?" 0
+is "an ingest racing the tag loops exits 0" "$?" 0 ||
+    diag "$(head -n 5 late.err)"
 wait "$loop_a"
 wait "$loop_b"
 touch stop-readers
@@ -137,11 +142,19 @@ is "every conversation carries the tags of both loops' all-conversation iteratio
 is "no message got a tag from an iteration that did not target it" \
     "$(nm count --output=messages "Channel:whatsapp and (tag:a1 or tag:b1)")" 0
 is "readers beside the writers: every list and show exits 0" \
-    "$(awk '$1 != 0' reader.log | wc -l)" 0 ||
-    diag "$(awk '$1 != 0' reader.log | sort | uniq -c)" "$(sort reader.err | uniq -c | head -n 10)"
-is "every list showed the $NCONV conversations" \
-    "$(awk '$2 != "show" && $2 != '"$NCONV" reader.log | wc -l)" 0 ||
-    diag "$(awk '$2 != "show"' reader.log | sort | uniq -c)"
+    "$(awk '$1 != 0' reader.log | wc -l)" 0 || {
+	diag "$(awk '$1 != 0 { print ($2 == "show" ? "show" : "list") \
+	    " exit status " $1 }' reader.log | sort | uniq -c)"
+	if [ -s reader.err ]; then
+		diag "their errors:"
+		diag "$(sort reader.err | uniq -c | head -n 10)"
+	else
+		diag "(nothing on stderr: killed by a signal)"
+	fi
+}
+is "every list that exited 0 showed the $NCONV conversations" \
+    "$(awk '$1 == 0 && $2 != "show" && $2 != '"$NCONV" reader.log | wc -l)" 0 ||
+    diag "$(awk '$1 == 0 && $2 != "show"' reader.log | sort | uniq -c)"
 diag "the readers ran $(grep -vc show reader.log) lists"
 ok "ombre list still works" "$OMBRE" list --limit 100
 is "and shows the $((NCONV + NLATE)) conversations" \

@@ -340,5 +340,10 @@ struct demo_params {
  */
 int demo_generate(const struct demo_params *params, demo_msg_cb msg_cb,
     demo_state_cb state_cb, void *data);
+/*
+ * The message and the state handed to the callbacks are the generator's,
+ * valid only during the call; either callback may be NULL. Conversation
+ * ids are unique per channel for up to 10^8 conversations.
+ */
 
 #endif

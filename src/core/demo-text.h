@@ -293,7 +293,8 @@ static const struct demo_pair demo_invoice_wait[] = {
 	  "Accounts need to reissue the invoice; I'll send it as soon as it's ready (24 to 48 hours)." }
 };
 static const struct demo_pair demo_invoice_note[] = {
-	{ "Facture rééditée, l'ancienne {invoice} est annulée", "Invoice reissued, old {invoice} voided" }
+	{ "Facture rééditée au nom de la société, l'ancienne version est annulée",
+	  "Invoice reissued in the company's name, the old one voided" }
 };
 
 /* ---------------------------------------------------------- store hours */
@@ -364,7 +365,7 @@ static const struct demo_pair demo_promo_bot[] = {
 	  "Welcome! Use WELCOME10 for 10% off your first order 🎉" }
 };
 static const struct demo_pair demo_promo_ask[] = {
-	{ "Je vérifie le code {code} de mon côté.", "Let me check the code {code} on my side." }
+	{ "Je regarde les offres en cours de mon côté.", "Let me check the current offers on my side." }
 };
 static const struct demo_pair demo_promo_solve[] = {
 	{ "Le code avait été désactivé par erreur, c'est réparé. Je vous ai remboursé la différence sur la commande {order} 🎉",
@@ -455,7 +456,8 @@ static const struct demo_pair demo_complaint_wait[] = {
 static const struct demo_pair demo_complaint_note[] = {
 	{ "Menace de publication sur les réseaux, voir avec la com avant de répondre",
 	  "Threatening to go public, check with comms before replying" },
-	{ "3e contact du client pour ce dossier, priorité max", "Customer's 3rd contact on this, top priority" }
+	{ "3e contact du client pour ce dossier, priorité max", "Customer's 3rd contact on this, top priority" },
+	{ "Attention : ton agressif, rester factuel", "Heads up: aggressive tone, stick to the facts" }
 };
 
 /* ------------------------------------------------------------- app bug */
@@ -754,7 +756,7 @@ static const struct demo_pair demo_agent_close[] = {
 /* Internal notes that fit any topic. */
 static const struct demo_pair demo_note_any[] = {
 	{ "Client fidèle depuis 2019, 14 commandes", "Loyal customer since 2019, 14 orders" },
-	{ "Attention : ton agressif, rester factuel", "Heads up: aggressive tone, stick to the facts" },
+	{ "Préfère être contacté par e-mail", "Prefers to be contacted by email" },
 	{ "Déjà eu au téléphone hier, voir la fiche CRM", "Spoke on the phone yesterday, see the CRM record" },
 	{ "@bob tu peux regarder ? Je pars en pause", "@chloe can you take a look? Going on my break" },
 	{ "Geste commercial validé par Sarah (10 €)", "Goodwill gesture approved by Sarah (£10)" }
@@ -824,7 +826,7 @@ static const struct demo_world_name demo_world_names[] = {
 
 /* Emoji some people put after their name on chat apps. */
 static const char *const demo_name_emoji[] = {
-	"🌸", "✨", "🇫🇷", "⚽", "🎸", "☕", "👩‍💻"
+	"🌸", "✨", "🏳️‍🌈", "⚽", "🎸", "☕", "👩‍💻"
 };
 
 struct demo_agent {
@@ -862,16 +864,16 @@ static const struct demo_product demo_products[] = {
 	{ "humidificateur Averse", 0, "Averse humidifier", 3490 }
 };
 
-/* Carriers and the shape of their tracking numbers: # a digit, A a letter. */
+/* Carriers and the shape of their tracking numbers: # a digit, @ a letter. */
 static const struct demo_pair demo_carriers[] = {
 	{ "Colissimo", "Royal Mail" },
 	{ "Chronopost", "DPD" },
 	{ "Mondial Relay", "Evri" }
 };
 static const struct demo_pair demo_tracking_shapes[] = {
-	{ "6A###########", "AA#########GB" },
+	{ "6A###########", "@@#########GB" },
 	{ "XW#########FR", "##############" },
-	{ "########", "H##AAA##########" }
+	{ "########", "H##@@@##########" }
 };
 static const struct demo_pair demo_stores[] = {
 	{ "Lyon Part-Dieu", "Covent Garden" },

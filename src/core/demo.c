@@ -37,11 +37,11 @@
 #define DEMO_BRAND	"Atelier Nuage"
 #define DEMO_TWILIO_SID	"AC5f2d9c8e7b6a5f4e3d2c1b0a9f8e7d6c"
 #define DEMO_DAY	86400
-#define DEMO_SPREAD	(30 * DEMO_DAY)	/* the oldest conversations end about this long ago */
+#define DEMO_SPREAD	(30 * DEMO_DAY)	/* how long ago the oldest ones end */
 #define DEMO_HORIZON	(59 * DEMO_DAY)	/* no message is older than this */
-#define DEMO_BLOCK	20		/* conversations per deck of cases and channels */
-#define DEMO_HOSTILE_EVERY 150		/* one of each hostile input per this many */
-#define DEMO_WORLD_EVERY 50		/* one name in another script per this many */
+#define DEMO_BLOCK	20		/* conversations per deck */
+#define DEMO_HOSTILE_EVERY 150		/* one of each hostile input per */
+#define DEMO_WORLD_EVERY 50		/* one name in another script per */
 #define DEMO_TAGS_MAX	12
 
 /* ------------------------------------------------------------ channels */
@@ -123,8 +123,8 @@ static const struct demo_deal demo_deck_old[] = {
 /* ------------------------------------------------------------- scripts */
 
 enum demo_role {
-	DEMO_FILL_BOT,		/* where customer/bot exchanges pad the script */
-	DEMO_FILL_AGENT,	/* where customer/agent exchanges pad it */
+	DEMO_FILL_BOT,		/* customer/bot exchanges pad the script here */
+	DEMO_FILL_AGENT,	/* customer/agent exchanges pad it here */
 	DEMO_C_GREET,
 	DEMO_C_OPEN,
 	DEMO_C_DETAIL,
@@ -279,9 +279,11 @@ static const struct demo_script demo_scripts[] = {
 	[DEMO_CASE_OPEN] = { demo_script_open, nitems(demo_script_open) },
 	[DEMO_CASE_BOT] = { demo_script_bot, nitems(demo_script_bot) },
 	[DEMO_CASE_BOT_DONE] = { demo_script_bot, nitems(demo_script_bot) },
-	[DEMO_CASE_HANDOFF] = { demo_script_handoff, nitems(demo_script_handoff) },
+	[DEMO_CASE_HANDOFF] = { demo_script_handoff,
+	    nitems(demo_script_handoff) },
 	[DEMO_CASE_HUMAN] = { demo_script_human, nitems(demo_script_human) },
-	[DEMO_CASE_SNOOZED] = { demo_script_snoozed, nitems(demo_script_snoozed) },
+	[DEMO_CASE_SNOOZED] = { demo_script_snoozed,
+	    nitems(demo_script_snoozed) },
 	[DEMO_CASE_DONE] = { demo_script_done, nitems(demo_script_done) }
 };
 
@@ -335,11 +337,14 @@ static const char *const demo_slot_names[DEMO_SLOT_COUNT] = {
 enum demo_hostile {
 	DEMO_HOSTILE_NONE,
 	DEMO_HOSTILE_ESCAPES,	/* escape sequences in the name and the text */
-	DEMO_HOSTILE_BIDI,	/* a right-to-left override in text and file name */
+	DEMO_HOSTILE_BIDI,	/* a right-to-left override, text and file */
 	DEMO_HOSTILE_ZALGO	/* combining marks piled on letters */
 };
 
-/* Where in each DEMO_HOSTILE_EVERY conversations each one sits. */
+/*
+ * Where each sits in every DEMO_HOSTILE_EVERY conversations (shifted by
+ * the seed), and a name in another script in every DEMO_WORLD_EVERY.
+ */
 #define DEMO_AT_ESCAPES	7
 #define DEMO_AT_BIDI	58
 #define DEMO_AT_ZALGO	111
@@ -361,7 +366,7 @@ struct demo_perm {
 struct demo_beat {
 	enum demo_role	 role;
 	int		 prio;
-	int		 read;		/* a customer message someone has read */
+	int		 read;		/* a customer's, read by someone */
 	int64_t		 date;
 	char		 id[128];
 };
@@ -381,22 +386,21 @@ struct demo_conv {
 	int				 note;		/* the note must stay */
 	int				 when;		/* DEMO_IF_* */
 	int				 lang;
-	int				 read;		/* someone read the bot's chat */
-	int				 greeted;	/* a C_GREET beat survived */
+	int				 read;		/* bot chat read */
+	int				 greeted;	/* has a C_GREET */
 	enum demo_hostile		 hostile;
 	const struct demo_channel	*chan;
 	const struct demo_topic		*topic;
 	const struct demo_agent		*agent;
-	const struct demo_product	*product;
 	int				 tz;		/* winter UTC offset */
-	int				 tz_eu;		/* with EU summer time */
-	int				 year;		/* of the last message */
+	int				 tz_eu;		/* EU summer time */
+	int				 year;		/* of the end */
 	int64_t				 snooze_until;
-	uint64_t			 seq;		/* next sequential message id */
+	uint64_t			 seq;		/* next message id */
 	int				 agent_spoke;
 	unsigned			 salt[DEMO_PICK_COUNT];
 	unsigned			 turn[DEMO_PICK_COUNT];
-	char				 handle[96];	/* ASCII, for addresses */
+	char				 handle[96];	/* for addresses */
 	char				 conv_id[128];
 	char				 from_id[128];
 	char				 from_name[160];
@@ -415,12 +419,11 @@ struct demo_gen {
 	struct demo_perm		 phone_en;
 	struct demo_perm		 psid;
 	struct demo_perm		 line;
-	uint64_t			 names_fr;	/* French first x last names */
+	uint64_t			 names_fr;	/* French names */
 	uint64_t			 names_all;
-	long				 deck_block;	/* block the decks are for */
+	long				 deck_block;	/* decks dealt for */
 	struct demo_deal		 deck[DEMO_BLOCK];
 	const struct demo_channel	*chan_deck[DEMO_BLOCK];
-	int				 topic_weight;
 	struct demo_beat		*beats;
 	size_t				 n_beats;
 	size_t				 cap_beats;
@@ -451,12 +454,14 @@ demo_splitmix(uint64_t *x)
  * give unrelated sequences.
  */
 static void
-demo_rng_seed(struct demo_rng *r, uint64_t seed, uint64_t stream, uint64_t index)
+demo_rng_seed(struct demo_rng *r, uint64_t seed, uint64_t stream,
+    uint64_t index)
 {
 	uint64_t	x;
 	size_t		i;
 
-	x = seed ^ demo_mix(stream * 0xd1342543de82ef95ULL + demo_mix(index + 1));
+	x = seed ^ demo_mix(stream * 0xd1342543de82ef95ULL +
+	    demo_mix(index + 1));
 	for (i = 0; i < nitems(r->s); i++)
 		r->s[i] = demo_splitmix(&x);
 }
@@ -739,6 +744,8 @@ demo_pick(struct demo_conv *c, int key, const struct demo_pair *v, size_t n)
 {
 	return &v[(c->salt[key] + c->turn[key]++) % n];
 }
+#define DEMO_PICK(c, key, a)		demo_pick((c), (key), (a), nitems(a))
+#define DEMO_PICK_LIST(c, key, l)	demo_pick((c), (key), (l).v, (l).n)
 
 /*
  * Append tmpl to b with its {slots} filled from the conversation. A slot
@@ -805,7 +812,7 @@ demo_deal_block(struct demo_gen *g, long block)
 	const struct demo_channel	*tc;
 	int				 j;
 
-	if (2 * (double)block * DEMO_BLOCK < (double)p->conversations) {
+	if ((int64_t)block * 2 * DEMO_BLOCK < (int64_t)p->conversations) {
 		deck = demo_deck_recent;
 		n_deck = nitems(demo_deck_recent);
 	} else {
@@ -816,15 +823,15 @@ demo_deal_block(struct demo_gen *g, long block)
 		for (j = 0; j < deck[i].count && n < DEMO_BLOCK; j++)
 			g->deck[n++] = deck[i];
 	}
-	while (n < DEMO_BLOCK)
-		g->deck[n++] = demo_deck_old[nitems(demo_deck_old) - 1];
+	if (n != DEMO_BLOCK)
+		fatalx("demo: a deck of cases does not hold %d", DEMO_BLOCK);
 	n = 0;
 	for (i = 0; i < nitems(demo_channels); i++) {
 		for (j = 0; j < demo_channels[i].deck && n < DEMO_BLOCK; j++)
 			g->chan_deck[n++] = &demo_channels[i];
 	}
-	while (n < DEMO_BLOCK)
-		g->chan_deck[n++] = &demo_channels[0];
+	if (n != DEMO_BLOCK)
+		fatalx("demo: the deck of channels holds not %d", DEMO_BLOCK);
 
 	demo_rng_seed(&r, p->seed, 2, (uint64_t)block);
 	for (i = DEMO_BLOCK - 1; i > 0; i--) {
@@ -961,6 +968,8 @@ demo_conv_ids(struct demo_gen *g, struct demo_conv *c, const char *last)
 {
 	struct demo_rng		*r = &c->rng;
 	uint64_t		 i = (uint64_t)c->index;
+	unsigned long long	 fr = demo_perm_apply(&g->phone_fr, i);
+	unsigned long long	 en = demo_perm_apply(&g->phone_en, i);
 	const char		*first = c->slot[DEMO_SLOT_FIRST];
 	const char		*full = c->slot[DEMO_SLOT_NAME];
 	const char		*domain;
@@ -968,9 +977,11 @@ demo_conv_ids(struct demo_gen *g, struct demo_conv *c, const char *last)
 	int			 v;
 
 	if (c->lang == DEMO_FR)
-		domain = demo_domains_fr[demo_below(r, nitems(demo_domains_fr))];
+		domain = demo_domains_fr[demo_below(r,
+		    nitems(demo_domains_fr))];
 	else
-		domain = demo_domains_en[demo_below(r, nitems(demo_domains_en))];
+		domain = demo_domains_en[demo_below(r,
+		    nitems(demo_domains_en))];
 	demo_slot_set(c, DEMO_SLOT_EMAIL, "%s@%s", c->handle, domain);
 
 	switch (c->chan->type) {
@@ -982,11 +993,10 @@ demo_conv_ids(struct demo_gen *g, struct demo_conv *c, const char *last)
 	case DEMO_WHATSAPP:
 		if (c->lang == DEMO_FR) {
 			snprintf(c->conv_id, sizeof c->conv_id, "33%c%08llu",
-			    demo_chance(r, 70) ? '6' : '7',
-			    (unsigned long long)demo_perm_apply(&g->phone_fr, i));
+			    demo_chance(r, 70) ? '6' : '7', fr);
 		} else {
 			snprintf(c->conv_id, sizeof c->conv_id, "447%09llu",
-			    (unsigned long long)demo_perm_apply(&g->phone_en, i));
+			    en);
 		}
 		break;
 	case DEMO_MESSENGER:
@@ -1002,17 +1012,17 @@ demo_conv_ids(struct demo_gen *g, struct demo_conv *c, const char *last)
 	case DEMO_SMS:
 		if (c->lang == DEMO_FR) {
 			snprintf(c->conv_id, sizeof c->conv_id, "+33%c%08llu",
-			    demo_chance(r, 70) ? '6' : '7',
-			    (unsigned long long)demo_perm_apply(&g->phone_fr, i));
+			    demo_chance(r, 70) ? '6' : '7', fr);
 		} else {
 			snprintf(c->conv_id, sizeof c->conv_id, "+447%09llu",
-			    (unsigned long long)demo_perm_apply(&g->phone_en, i));
+			    en);
 		}
 		break;
 	case DEMO_MATRIX:
-		/* Room ids are opaque letters; users live on their own server. */
+		/* Room ids are opaque letters; users have their own server. */
 		demo_rand_chars(r, room, 18, demo_b64url, 5);
-		snprintf(c->conv_id, sizeof c->conv_id, "!%s:example.org", room);
+		snprintf(c->conv_id, sizeof c->conv_id, "!%s:example.org",
+		    room);
 		snprintf(c->from_id, sizeof c->from_id, "@%s:%s", c->handle,
 		    demo_chance(r, 60) ? "matrix.org" : "example.org");
 		break;
@@ -1110,10 +1120,10 @@ static void
 demo_conv_script(struct demo_gen *g, struct demo_conv *c)
 {
 	const struct demo_script	*s = &demo_scripts[c->kase];
-	size_t				 want, i, count, fill = 0, drop, k;
-	enum demo_role			 fill_role = DEMO_FILL_AGENT, owner;
+	size_t				 want, i, count, fill, drop, k;
+	enum demo_role			 owner, customer, first, second;
 	enum msg_kind			 prev;
-	int				 has_fill = 0, worst;
+	int				 worst;
 
 	want = demo_conv_length(g, c);
 	g->n_beats = 0;
@@ -1146,43 +1156,38 @@ demo_conv_script(struct demo_gen *g, struct demo_conv *c)
 		g->n_beats--;
 	}
 
-	for (i = 0; i < g->n_beats; i++) {
-		if (demo_is_fill(g->beats[i].role)) {
-			fill = i;
-			fill_role = g->beats[i].role;
-			has_fill = 1;
+	/* Every script has one fill mark, kept by its prio 0: pad there. */
+	for (fill = 0; fill < g->n_beats; fill++) {
+		if (demo_is_fill(g->beats[fill].role))
+			break;
+	}
+	if (fill == g->n_beats)
+		fatalx("demo: a script without a fill mark");
+	if (g->beats[fill].role == DEMO_FILL_BOT) {
+		owner = DEMO_B_FILL;
+		customer = DEMO_C_TO_BOT;
+	} else {
+		owner = DEMO_A_FILL;
+		customer = DEMO_C_FILL;
+	}
+	memmove(&g->beats[fill], &g->beats[fill + 1],
+	    (g->n_beats - fill - 1) * sizeof *g->beats);
+	g->n_beats--;
+	prev = MSG_BOT;
+	for (k = fill; k > 0; k--) {
+		if (g->beats[k - 1].role != DEMO_NOTE) {
+			prev = demo_role_kind[g->beats[k - 1].role];
 			break;
 		}
 	}
-	if (has_fill) {
-		memmove(&g->beats[fill], &g->beats[fill + 1],
-		    (g->n_beats - fill - 1) * sizeof *g->beats);
-		g->n_beats--;
-		owner = fill_role == DEMO_FILL_BOT ? DEMO_B_FILL : DEMO_A_FILL;
-		prev = MSG_BOT;
-		for (k = fill; k > 0; k--) {
-			if (g->beats[k - 1].role != DEMO_NOTE) {
-				prev = demo_role_kind[g->beats[k - 1].role];
-				break;
-			}
-		}
-		k = fill;
-		while (g->n_beats + 2 <= want) {
-			if (prev == MSG_CUSTOMER) {
-				demo_beats_insert(g, k++, owner, 2);
-				demo_beats_insert(g, k++, fill_role ==
-				    DEMO_FILL_BOT ? DEMO_C_TO_BOT : DEMO_C_FILL, 2);
-			} else {
-				demo_beats_insert(g, k++, fill_role ==
-				    DEMO_FILL_BOT ? DEMO_C_TO_BOT : DEMO_C_FILL, 2);
-				demo_beats_insert(g, k++, owner, 2);
-			}
-		}
-		if (g->n_beats < want) {
-			demo_beats_insert(g, k, fill_role == DEMO_FILL_BOT ?
-			    DEMO_C_TO_BOT : DEMO_C_FILL, 2);
-		}
+	first = prev == MSG_CUSTOMER ? owner : customer;
+	second = prev == MSG_CUSTOMER ? customer : owner;
+	for (k = fill; g->n_beats + 2 <= want; k += 2) {
+		demo_beats_insert(g, k, first, 2);
+		demo_beats_insert(g, k + 1, second, 2);
 	}
+	if (g->n_beats < want)
+		demo_beats_insert(g, k, customer, 2);
 
 	c->greeted = 0;
 	for (i = 0; i < g->n_beats; i++) {
@@ -1265,8 +1270,9 @@ demo_gap(struct demo_conv *c, enum demo_role from, enum demo_role to,
 			gap = demo_range(r, 10, 240);
 		else if (kf == MSG_CUSTOMER)
 			gap = demo_range(r, 4, 90);
+		/* Some say thanks the next day, whatever the channel. */
 		else if (to == DEMO_C_THANKS && demo_chance(r, 10))
-			gap = demo_range(r, 8 * 3600, 20 * 3600);
+			return demo_range(r, 8 * 3600, 20 * 3600);
 		else
 			gap = demo_range(r, 60, 2400);
 		return gap * slow;
@@ -1290,17 +1296,17 @@ static void
 demo_conv_dates(struct demo_gen *g, struct demo_conv *c)
 {
 	const struct demo_params	*p = g->params;
-	double				 u;
-	int64_t				 age, t, first, last, floor_date;
+	int64_t				 u, age, t, first, last, floor_date;
 	size_t				 k, first_answer;
 
 	for (first_answer = 0; first_answer < g->n_beats; first_answer++) {
 		if (demo_role_kind[g->beats[first_answer].role] == MSG_AGENT)
 			break;
 	}
-	u = ((double)c->index + (double)demo_below(&c->rng, 1000) / 1000.0) /
-	    (double)p->conversations;
-	age = 45 + (int64_t)(u * u * DEMO_SPREAD);
+	/* u in millionths, in integers so every machine gets the same. */
+	u = ((int64_t)c->index * 1000 + (int64_t)demo_below(&c->rng, 1000)) *
+	    1000 / p->conversations;
+	age = 45 + DEMO_SPREAD * u / 1000000 * u / 1000000;
 	t = p->now - age;
 	for (k = g->n_beats; k > 0; k--) {
 		g->beats[k - 1].date = t;
@@ -1330,7 +1336,7 @@ demo_conv_dates(struct demo_gen *g, struct demo_conv *c)
 static int
 demo_starts_with_vowel(const char *s)
 {
-	return strchr("aeiouhAEIOUH", s[0]) != NULL ||
+	return (s[0] != '\0' && strchr("aeiouhAEIOUH", s[0]) != NULL) ||
 	    (unsigned char)s[0] == 0xc3;	/* é, É and the like */
 }
 
@@ -1352,7 +1358,7 @@ demo_conv_slots(struct demo_gen *g, struct demo_conv *c)
 	demo_slot_set(c, DEMO_SLOT_ORDER, "#%s-%05d",
 	    c->lang == DEMO_FR ? "FR" : "UK", (int)demo_range(r, 10000, 99999));
 
-	pr = c->product = &demo_products[demo_below(r, nitems(demo_products))];
+	pr = &demo_products[demo_below(r, nitems(demo_products))];
 	if (c->lang == DEMO_FR) {
 		name = pr->fr;
 		if (demo_starts_with_vowel(name))
@@ -1363,8 +1369,8 @@ demo_conv_slots(struct demo_gen *g, struct demo_conv *c)
 		demo_slot_set(c, DEMO_SLOT_APRODUCT, "%s %s",
 		    pr->fr_feminine ? "une" : "un", name);
 		demo_slot_set(c, DEMO_SLOT_MYPRODUCT, "%s %s",
-		    pr->fr_feminine && !demo_starts_with_vowel(name) ? "ma" : "mon",
-		    name);
+		    pr->fr_feminine && !demo_starts_with_vowel(name) ? "ma" :
+		    "mon", name);
 		demo_slot_set(c, DEMO_SLOT_PRICE, "%d,%02d\xc2\xa0€",
 		    pr->cents / 100, pr->cents % 100);
 	} else {
@@ -1386,7 +1392,7 @@ demo_conv_slots(struct demo_gen *g, struct demo_conv *c)
 	for (i = 0; shape[i] != '\0' && i + 1 < sizeof c->slot[0]; i++) {
 		if (shape[i] == '#')
 			out[i] = (char)('0' + demo_below(r, 10));
-		else if (shape[i] == 'A' && (i > 0 || shape[1] == '#'))
+		else if (shape[i] == '@')
 			out[i] = (char)('A' + demo_below(r, 26));
 		else
 			out[i] = shape[i];
@@ -1421,12 +1427,16 @@ demo_conv_slots(struct demo_gen *g, struct demo_conv *c)
 	demo_civil(t + demo_offset_at(c->tz, c->tz_eu, t), &tm);
 	if (tm.wday == 0)
 		tm.wday = 1;
-	if (c->lang == DEMO_FR)
-		demo_slot_set(c, DEMO_SLOT_ETA, "%s", demo_weekdays[tm.wday].fr);
-	else
-		demo_slot_set(c, DEMO_SLOT_ETA, "on %s", demo_weekdays[tm.wday].en);
+	if (c->lang == DEMO_FR) {
+		demo_slot_set(c, DEMO_SLOT_ETA, "%s",
+		    demo_weekdays[tm.wday].fr);
+	} else {
+		demo_slot_set(c, DEMO_SLOT_ETA, "on %s",
+		    demo_weekdays[tm.wday].en);
+	}
 
-	demo_slot_set(c, DEMO_SLOT_TICKET, "SUP-%d", (int)demo_range(r, 1000, 9999));
+	demo_slot_set(c, DEMO_SLOT_TICKET, "SUP-%d",
+	    (int)demo_range(r, 1000, 9999));
 	demo_slot_set(c, DEMO_SLOT_LAST4, "%04d", (int)demo_range(r, 0, 9999));
 	demo_slot_set(c, DEMO_SLOT_WAIT, "%d", (int)demo_range(r, 2, 15));
 	demo_slot_set(c, DEMO_SLOT_HELP, "%s", c->lang == DEMO_FR ?
@@ -1559,7 +1569,8 @@ demo_conv_init(struct demo_gen *g, long i)
 	c->read = demo_chance(r, 50);
 	c->seq = (uint64_t)demo_range(r, 2, 3000);
 	if (c->chan->type == DEMO_LINE)
-		c->seq = 480000000000000000ULL + demo_below(r, 20000000000000000ULL);
+		c->seq = 480000000000000000ULL +
+		    demo_below(r, 20000000000000000ULL);
 
 	demo_conv_person(g, c, last, sizeof last);
 	demo_conv_ids(g, c, last);
@@ -1573,8 +1584,8 @@ demo_conv_init(struct demo_gen *g, long i)
 		buf_reset(&g->text);
 		if (c->hostile == DEMO_HOSTILE_ESCAPES)
 			buf_add_str(&g->text, DEMO_HOSTILE_CSI);
-		demo_expand(&g->text, c, demo_lang_text(c, demo_pick(c,
-		    DEMO_PICK_SUBJECT, c->topic->subject.v, c->topic->subject.n)));
+		demo_expand(&g->text, c, demo_lang_text(c, DEMO_PICK_LIST(c,
+		    DEMO_PICK_SUBJECT, c->topic->subject)));
 		snprintf(c->title, sizeof c->title, "%s", g->text.data);
 	} else
 		snprintf(c->title, sizeof c->title, "%s", c->from_name);
@@ -1596,7 +1607,8 @@ demo_msg_id(struct demo_conv *c, struct demo_beat *b, size_t k, int media)
 	}
 	switch (c->chan->type) {
 	case DEMO_TELEGRAM:
-		snprintf(b->id, sizeof b->id, "%llu", (unsigned long long)c->seq++);
+		snprintf(b->id, sizeof b->id, "%llu",
+		    (unsigned long long)c->seq++);
 		break;
 	case DEMO_WHATSAPP:
 		demo_rand_chars(r, s, 48, demo_b64url, 6);
@@ -1608,7 +1620,8 @@ demo_msg_id(struct demo_conv *c, struct demo_beat *b, size_t k, int media)
 		break;
 	case DEMO_LINE:
 		c->seq += (uint64_t)demo_range(r, 1000000, 900000000);
-		snprintf(b->id, sizeof b->id, "%llu", (unsigned long long)c->seq);
+		snprintf(b->id, sizeof b->id, "%llu",
+		    (unsigned long long)c->seq);
 		break;
 	case DEMO_SMS:
 		demo_rand_chars(r, s, 32, demo_hex, 4);
@@ -1635,6 +1648,7 @@ demo_media_url(struct demo_conv *c, const char *msg_id,
     enum demo_attach_kind kind, const char *ext)
 {
 	struct demo_rng	*r = &c->rng;
+	int64_t		 n[3];
 	char		 s[48];
 
 	switch (c->chan->type) {
@@ -1647,11 +1661,13 @@ demo_media_url(struct demo_conv *c, const char *msg_id,
 		return xasprintf("wa-media:%llu", (unsigned long long)
 		    demo_range(r, 100000000000000LL, 9999999999999999LL));
 	case DEMO_MESSENGER:
+		/* One draw per statement: argument order is unspecified. */
+		n[0] = demo_range(r, 100000000, 999999999);
+		n[1] = demo_range(r, 1000000000000000LL, 9999999999999999LL);
+		n[2] = demo_range(r, 1000000000000000LL, 9999999999999999LL);
 		return xasprintf("https://scontent.xx.fbcdn.net/v/t1.15752-9/"
-		    "%d_%lld_%lld_n.%s", (int)demo_range(r, 100000000, 999999999),
-		    (long long)demo_range(r, 1000000000000000LL, 9999999999999999LL),
-		    (long long)demo_range(r, 1000000000000000LL, 9999999999999999LL),
-		    ext);
+		    "%lld_%lld_%lld_n.%s", (long long)n[0], (long long)n[1],
+		    (long long)n[2], ext);
 	case DEMO_LINE:
 		return xasprintf("line-content:%s", msg_id);
 	case DEMO_SMS:
@@ -1789,7 +1805,8 @@ demo_add_open(struct demo_gen *g, struct demo_conv *c, const char *phrase)
 	struct buf	*b = &g->text;
 	size_t		 at;
 
-	if (c->chan->type == DEMO_EMAIL || c->greeted || !demo_chance(&c->rng, 35)) {
+	if (c->chan->type == DEMO_EMAIL || c->greeted ||
+	    !demo_chance(&c->rng, 35)) {
 		demo_expand(b, c, phrase);
 		return;
 	}
@@ -1807,9 +1824,10 @@ demo_add_open(struct demo_gen *g, struct demo_conv *c, const char *phrase)
 }
 
 /*
- * The text of beat k into g->text, and what it carries into m: the
- * phrase for its role, a greeting before an agent's first words, e-mail
- * salutations and signatures, the conversation's hostile input.
+ * The text of beat b into g->text, and the file it carries into *file
+ * (*has_file set): the phrase for its role, a greeting before an agent's
+ * first words, e-mail salutations and signatures, the conversation's
+ * hostile input.
  */
 static void
 demo_msg_text(struct demo_gen *g, struct demo_conv *c, struct demo_beat *b,
@@ -1825,11 +1843,13 @@ demo_msg_text(struct demo_gen *g, struct demo_conv *c, struct demo_beat *b,
 	*has_file = 0;
 	buf_reset(out);
 	if (email && kind == MSG_CUSTOMER && b->role == DEMO_C_OPEN) {
-		buf_add_str(out, demo_lang_text(c, demo_pick(c, DEMO_PICK_MAIL_HELLO,
-		    demo_mail_hello, nitems(demo_mail_hello))));
+		p = DEMO_PICK(c, DEMO_PICK_MAIL_HELLO, demo_mail_hello);
+		buf_add_str(out, demo_lang_text(c, p));
 		buf_add_str(out, ",\n\n");
+		p = NULL;
 	} else if (email && kind == MSG_AGENT)
-		demo_expand(out, c, fr ? "Bonjour {first},\n\n" : "Hi {first},\n\n");
+		demo_expand(out, c, fr ? "Bonjour {first},\n\n" :
+		    "Hi {first},\n\n");
 	else if (email && kind == MSG_BOT)
 		buf_add_str(out, fr ? "Bonjour,\n\n" : "Hello,\n\n");
 	if (kind == MSG_AGENT && !c->agent_spoke && b->role != DEMO_A_HELLO &&
@@ -1838,7 +1858,7 @@ demo_msg_text(struct demo_gen *g, struct demo_conv *c, struct demo_beat *b,
 
 	switch (b->role) {
 	case DEMO_C_GREET:
-		p = demo_pick(c, b->role, demo_greet, nitems(demo_greet));
+		p = DEMO_PICK(c, b->role, demo_greet);
 		break;
 	case DEMO_C_OPEN:
 		if (c->hostile == DEMO_HOSTILE_ESCAPES)
@@ -1848,8 +1868,9 @@ demo_msg_text(struct demo_gen *g, struct demo_conv *c, struct demo_beat *b,
 			    &demo_hostile_zalgo[0]));
 			buf_add_str(out, " ");
 		}
-		demo_add_open(g, c, demo_lang_text(c, demo_pick(c, b->role,
-		    t->open.v, t->open.n)));
+		p = DEMO_PICK_LIST(c, b->role, t->open);
+		demo_add_open(g, c, demo_lang_text(c, p));
+		p = NULL;
 		break;
 	case DEMO_C_DETAIL:
 		if (c->hostile == DEMO_HOSTILE_BIDI) {
@@ -1865,16 +1886,20 @@ demo_msg_text(struct demo_gen *g, struct demo_conv *c, struct demo_beat *b,
 			break;
 		}
 		if (t->show.n == 0 || demo_chance(&c->rng, 40)) {
-			p = demo_pick(c, b->role, t->detail.v, t->detail.n);
+			p = DEMO_PICK_LIST(c, b->role, t->detail);
 			break;
 		}
-		p = demo_pick(c, DEMO_PICK_SHOW, t->show.v, t->show.n);
+		p = DEMO_PICK_LIST(c, DEMO_PICK_SHOW, t->show);
 		demo_file_customer(c, t->attach, b->date, file);
 		*has_file = 1;
 		caption = demo_chance(&c->rng, 70);
 		break;
 	case DEMO_C_TO_BOT:
-		p = demo_pick(c, b->role, demo_cust_to_bot, nitems(demo_cust_to_bot));
+		/* Nobody mails "3" to a menu: e-mail gets sentences. */
+		if (email)
+			p = DEMO_PICK(c, b->role, demo_cust_fill);
+		else
+			p = DEMO_PICK(c, b->role, demo_cust_to_bot);
 		break;
 	case DEMO_C_FILL:
 		if (c->chan->voice && demo_chance(&c->rng, 10)) {
@@ -1886,88 +1911,84 @@ demo_msg_text(struct demo_gen *g, struct demo_conv *c, struct demo_beat *b,
 			*has_file = 1;
 			break;
 		}
-		p = demo_pick(c, b->role, demo_cust_fill, nitems(demo_cust_fill));
+		p = DEMO_PICK(c, b->role, demo_cust_fill);
 		break;
 	case DEMO_C_ASK_HUMAN:
-		p = demo_pick(c, b->role, demo_ask_human, nitems(demo_ask_human));
+		p = DEMO_PICK(c, b->role, demo_ask_human);
 		break;
 	case DEMO_C_WAIT:
-		p = demo_pick(c, b->role, demo_cust_wait, nitems(demo_cust_wait));
+		p = DEMO_PICK(c, b->role, demo_cust_wait);
 		break;
 	case DEMO_C_OK:
-		p = demo_pick(c, b->role, demo_cust_ok, nitems(demo_cust_ok));
+		p = DEMO_PICK(c, b->role, demo_cust_ok);
 		break;
 	case DEMO_C_THANKS:
-		p = demo_pick(c, b->role, demo_cust_thanks, nitems(demo_cust_thanks));
+		p = DEMO_PICK(c, b->role, demo_cust_thanks);
 		break;
 	case DEMO_C_FOLLOWUP:
-		p = demo_pick(c, b->role, demo_cust_followup,
-		    nitems(demo_cust_followup));
+		p = DEMO_PICK(c, b->role, demo_cust_followup);
 		break;
 	case DEMO_B_WELCOME:
 		if (email)
-			p = demo_pick(c, b->role, demo_bot_ack, nitems(demo_bot_ack));
+			p = DEMO_PICK(c, b->role, demo_bot_ack);
 		else
-			p = demo_pick(c, b->role, demo_bot_welcome,
-			    nitems(demo_bot_welcome));
+			p = DEMO_PICK(c, b->role, demo_bot_welcome);
 		break;
 	case DEMO_B_ANSWER:
 		if (t->bot.n == 0) {
-			p = demo_pick(c, b->role, demo_bot_unsure,
-			    nitems(demo_bot_unsure));
+			p = DEMO_PICK(c, b->role, demo_bot_unsure);
 			break;
 		}
-		p = demo_pick(c, b->role, t->bot.v, t->bot.n);
+		p = DEMO_PICK_LIST(c, b->role, t->bot);
 		if (t->attach_out == DEMO_OUT_INVOICE) {
 			demo_file_document(c, t->attach_out, file);
 			*has_file = 1;
 		}
 		break;
 	case DEMO_B_FILL:
-		p = demo_pick(c, b->role, demo_bot_unsure, nitems(demo_bot_unsure));
+		p = DEMO_PICK(c, b->role, demo_bot_unsure);
 		break;
 	case DEMO_B_TRANSFER:
-		p = demo_pick(c, b->role, demo_bot_transfer,
-		    nitems(demo_bot_transfer));
+		p = DEMO_PICK(c, b->role, demo_bot_transfer);
 		break;
 	case DEMO_B_CLOSE:
-		p = demo_pick(c, b->role, demo_bot_close, nitems(demo_bot_close));
+		p = DEMO_PICK(c, b->role, demo_bot_close);
 		break;
 	case DEMO_A_HELLO:
 		if (email)
 			buf_add_str(out, fr ? "Merci pour votre message. " :
 			    "Thank you for your message. ");
 		else {
-			demo_expand(out, c, demo_lang_text(c, demo_pick(c,
-			    b->role, demo_agent_hello, nitems(demo_agent_hello))));
+			demo_expand(out, c, demo_lang_text(c, DEMO_PICK(c,
+			    b->role, demo_agent_hello)));
 			buf_add_char(out, ' ');
 		}
-		p = demo_pick(c, DEMO_PICK_ASK, t->ask.v, t->ask.n);
+		p = DEMO_PICK_LIST(c, DEMO_PICK_ASK, t->ask);
 		break;
 	case DEMO_A_FILL:
-		p = demo_pick(c, b->role, demo_agent_fill, nitems(demo_agent_fill));
+		p = DEMO_PICK(c, b->role, demo_agent_fill);
 		break;
 	case DEMO_A_SOLVE:
-		if (t->send.n == 0 || (t->solve.n > 0 && demo_chance(&c->rng, 50))) {
-			p = demo_pick(c, b->role, t->solve.v, t->solve.n);
+		if (t->send.n == 0 ||
+		    (t->solve.n > 0 && demo_chance(&c->rng, 50))) {
+			p = DEMO_PICK_LIST(c, b->role, t->solve);
 			break;
 		}
-		p = demo_pick(c, DEMO_PICK_SEND, t->send.v, t->send.n);
+		p = DEMO_PICK_LIST(c, DEMO_PICK_SEND, t->send);
 		demo_file_document(c, t->attach_out, file);
 		*has_file = 1;
 		break;
 	case DEMO_A_WAIT:
-		p = demo_pick(c, b->role, t->wait.v, t->wait.n);
+		p = DEMO_PICK_LIST(c, b->role, t->wait);
 		break;
 	case DEMO_A_CLOSE:
-		p = demo_pick(c, b->role, demo_agent_close, nitems(demo_agent_close));
+		p = DEMO_PICK(c, b->role, demo_agent_close);
 		break;
 	case DEMO_NOTE:
 		if (demo_chance(&c->rng, 50))
-			p = demo_pick(c, b->role, t->note.v, t->note.n);
+			p = DEMO_PICK_LIST(c, b->role, t->note);
 		else
-			p = demo_pick(c, DEMO_PICK_NOTE_ANY, demo_note_any,
-			    nitems(demo_note_any));
+			p = DEMO_PICK(c, DEMO_PICK_NOTE_ANY, demo_note_any);
 		/* Notes are in the language of the agent who writes them. */
 		demo_expand(out, c, c->agent->lang == DEMO_FR ? p->fr : p->en);
 		p = NULL;
@@ -1983,8 +2004,8 @@ demo_msg_text(struct demo_gen *g, struct demo_conv *c, struct demo_beat *b,
 	if (email && kind == MSG_CUSTOMER) {
 		if (b->role == DEMO_C_OPEN) {
 			buf_add_str(out, "\n\n");
-			buf_add_str(out, demo_lang_text(c, demo_pick(c,
-			    DEMO_PICK_MAIL_BYE, demo_mail_bye, nitems(demo_mail_bye))));
+			buf_add_str(out, demo_lang_text(c, DEMO_PICK(c,
+			    DEMO_PICK_MAIL_BYE, demo_mail_bye)));
 			buf_add_str(out, ",\n");
 			buf_add_str(out, c->slot[DEMO_SLOT_NAME]);
 		} else if (!*has_file || caption) {
@@ -2043,7 +2064,8 @@ demo_msg_build(struct demo_gen *g, struct demo_conv *c, size_t k)
 		m->from_id = xstrdup(c->from_id);
 		m->from_name = xstrdup(c->from_name);
 		if (email)
-			m->date_offset = demo_offset_at(c->tz, c->tz_eu, b->date);
+			m->date_offset = demo_offset_at(c->tz, c->tz_eu,
+			    b->date);
 		break;
 	case MSG_BOT:
 		m->from_id = xstrdup(c->chan->account);
@@ -2096,7 +2118,8 @@ demo_gen_init(struct demo_gen *g, const struct demo_params *params)
 	g->deck_block = -1;
 	buf_init(&g->text);
 	g->names_fr = nitems(demo_first_fr) * nitems(demo_last_fr);
-	g->names_all = g->names_fr + nitems(demo_first_en) * nitems(demo_last_en);
+	g->names_all = g->names_fr +
+	    nitems(demo_first_en) * nitems(demo_last_en);
 
 	demo_rng_seed(&r, params->seed, 0, 0);
 	demo_perm_init(&g->names, &r, g->names_all);
@@ -2117,8 +2140,8 @@ demo_gen_free(struct demo_gen *g)
 /*
  * Build each conversation in turn, hand its messages to msg_cb in date
  * order and then its state to state_cb, and free it before the next.
- * Either callback may be NULL. Message ids, customer ids and names are
- * unique across up to 10^8 conversations.
+ * Either callback may be NULL. Customer ids stay unique per channel up
+ * to 10^8 conversations (the smallest permutation: French numbers).
  */
 int
 demo_generate(const struct demo_params *params, demo_msg_cb msg_cb,

@@ -289,7 +289,7 @@ store_create_database(struct store *st, char **cause)
 {
 	notmuch_database_t	*db;
 	notmuch_status_t	 status;
-	char			*nm_msg = NULL, *path;
+	char			*nm_msg = NULL, *path, *tmp, *built;
 	struct stat		 sb;
 
 	path = xasprintf("%s/.notmuch", st->db_path);
@@ -298,17 +298,38 @@ store_create_database(struct store *st, char **cause)
 		return 0;
 	}
 	free(path);
-	status = notmuch_database_create_with_config(st->db_path, st->config_path,
-	    NULL, &db, &nm_msg);
-	if (status == NOTMUCH_STATUS_DATABASE_EXISTS) {
-		free(nm_msg);
-		return 0;
+	/*
+	 * Creating a Xapian database is not atomic: a kill half-way would
+	 * leave a database nobody can open. Build it in a folder of its own
+	 * and rename the finished .notmuch into place.
+	 */
+	tmp = xasprintf("%s/.new.%ld", st->db_path, (long)getpid());
+	if (util_mkdir_p(tmp, 0700) != 0) {
+		*cause = xasprintf("%s: %s", tmp, strerror(errno));
+		free(tmp);
+		return -1;
 	}
+	status = notmuch_database_create_with_config(tmp, "", NULL, &db, &nm_msg);
 	if (status != NOTMUCH_STATUS_SUCCESS) {
 		*cause = store_nm_cause("creating the database", status, nm_msg);
+		free(tmp);
 		return -1;
 	}
 	notmuch_database_destroy(db);
+	built = xasprintf("%s/.notmuch", tmp);
+	path = xasprintf("%s/.notmuch", st->db_path);
+	if (rename(built, path) != 0 && stat(path, &sb) != 0) {
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+		free(built);
+		free(path);
+		free(tmp);
+		return -1;
+	}
+	/* When another process won the race, its database stays. */
+	rmdir(tmp);
+	free(built);
+	free(path);
+	free(tmp);
 	return 0;
 }
 

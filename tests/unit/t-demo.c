@@ -22,7 +22,7 @@
 
 #define T_NOW		((int64_t)1760000000)	/* 2025-10-09T08:53:20Z */
 #define T_DAY		86400
-#define T_MAX_CONV	512			/* messages kept per conversation */
+#define T_MAX_CONV	512			/* ids kept per conversation */
 
 /* What one run of the generator produced. */
 struct t_run {
@@ -56,7 +56,7 @@ struct t_run {
 	int		 bad_snooze;
 	int		 bad_account;
 	int		 bad_notes;
-	int		 first_bad;		/* print the first problem only */
+	int		 first_bad;		/* only the first is shown */
 
 	/* What was seen. */
 	int		 min_len;
@@ -166,7 +166,8 @@ t_scan_text(const char *s, int *emoji, int *bidi, int *marks)
 
 	for (i = 0; i < len; i += n) {
 		n = utf8_decode(s + i, len - i, &cp);
-		if ((cp >= 0x1f300 && cp <= 0x1faff) || (cp >= 0x2600 && cp <= 0x27bf))
+		if ((cp >= 0x1f300 && cp <= 0x1faff) ||
+		    (cp >= 0x2600 && cp <= 0x27bf))
 			*emoji = 1;
 		if (cp == 0x202e)
 			*bidi = 1;
@@ -223,7 +224,8 @@ t_check_account(struct t_run *r, const char *channel, const char *account)
 		if (r->accounts[i] == NULL)
 			r->accounts[i] = xstrdup(account);
 		else if (strcmp(r->accounts[i], account) != 0)
-			t_problem(r, &r->bad_account, "account changed", account);
+			t_problem(r, &r->bad_account, "account changed",
+			    account);
 		return;
 	}
 	t_problem(r, &r->bad_fields, "unknown channel", channel);
@@ -265,7 +267,8 @@ t_on_msg(const struct msg *m, void *data)
 	/* Grouping: a conversation's messages come together. */
 	if (!t_nonempty(m->channel) || !t_nonempty(m->account) ||
 	    !t_nonempty(m->conv_id)) {
-		t_problem(r, &r->bad_fields, "no channel, account or conv_id", m->id);
+		t_problem(r, &r->bad_fields, "no channel, account or conv_id",
+		    m->id);
 		return 0;
 	}
 	if (r->open && (strcmp(r->channel, m->channel) != 0 ||
@@ -290,16 +293,18 @@ t_on_msg(const struct msg *m, void *data)
 	    !t_nonempty(m->from_id) || !t_nonempty(m->from_name) ||
 	    m->text == NULL || m->text_len != strlen(m->text) ||
 	    (m->text_len == 0 && m->n_attachments == 0))
-		t_problem(r, &r->bad_fields, "a required field is empty", m->id);
+		t_problem(r, &r->bad_fields, "a required field is empty",
+		    m->id);
 	for (i = 0; i < m->n_attachments; i++) {
 		if (!t_nonempty(m->attachments[i].name) ||
 		    !t_nonempty(m->attachments[i].mime) ||
 		    m->attachments[i].size <= 0)
-			t_problem(r, &r->bad_fields, "an attachment lacks a field",
-			    m->id);
+			t_problem(r, &r->bad_fields,
+			    "an attachment lacks a field", m->id);
 		if (!t_utf8_ok(m->attachments[i].name) ||
 		    !t_utf8_ok(m->attachments[i].url))
-			t_problem(r, &r->bad_utf8, "attachment not UTF-8", m->id);
+			t_problem(r, &r->bad_utf8, "attachment not UTF-8",
+			    m->id);
 		t_scan_text(m->attachments[i].name, &emoji, &bidi, &marks);
 	}
 	if (!t_utf8_ok(m->text) || !t_utf8_ok(m->conv_title) ||
@@ -308,13 +313,15 @@ t_on_msg(const struct msg *m, void *data)
 		t_problem(r, &r->bad_utf8, "text not UTF-8", m->id);
 	if (strchr(m->text, '{') != NULL || strchr(m->text, '}') != NULL ||
 	    strchr(m->conv_title, '{') != NULL)
-		t_problem(r, &r->bad_slots, "a slot was left unfilled", m->text);
+		t_problem(r, &r->bad_slots, "a slot was left unfilled",
+		    m->text);
 
 	/* Dates: within 60 days before now, in order in the conversation. */
 	if (m->date > r->now || m->date < r->now - 60 * T_DAY)
 		t_problem(r, &r->bad_dates, "date out of range", m->id);
 	if (m->date < r->last_date)
-		t_problem(r, &r->bad_order, "messages out of date order", m->id);
+		t_problem(r, &r->bad_order, "messages out of date order",
+		    m->id);
 	r->last_date = m->date;
 	if (m->date > r->newest)
 		r->newest = m->date;
@@ -454,9 +461,10 @@ t_on_state(const struct demo_conv_state *s, void *data)
 
 	if (t_has_tag(s->tags, "ombre/done")) {
 		r->done++;
-		if (!t_has_tag(s->tags, "-inbox") || !t_has_tag(s->tags, "-unread"))
-			t_problem(r, &r->bad_state_tags, "done but in the inbox",
-			    s->conv_id);
+		if (!t_has_tag(s->tags, "-inbox") ||
+		    !t_has_tag(s->tags, "-unread"))
+			t_problem(r, &r->bad_state_tags,
+			    "done but in the inbox", s->conv_id);
 	}
 	if (t_has_tag(s->tags, "ombre/snoozed")) {
 		r->snoozed++;
@@ -479,7 +487,8 @@ t_on_state(const struct demo_conv_state *s, void *data)
 		r->labelled++;
 
 	if (r->keep_keys) {
-		r->keys = xreallocarray(r->keys, r->n_keys + 1, sizeof *r->keys);
+		r->keys = xreallocarray(r->keys, r->n_keys + 1,
+		    sizeof *r->keys);
 		r->keys[r->n_keys++] = xasprintf("%s\n%s\n%s", s->channel,
 		    s->account, s->conv_id);
 	}
@@ -598,7 +607,8 @@ t_default(void)
 	ok(r.done < 300 - 50, "plenty left in the inbox (%ld done)", r.done);
 	ok(r.notes > 0, "internal notes (%ld)", r.notes);
 	ok(r.attachments > 0, "attachments (%ld)", r.attachments);
-	ok(r.empty_with_file > 0, "files without text (%ld)", r.empty_with_file);
+	ok(r.empty_with_file > 0, "files without text (%ld)",
+	    r.empty_with_file);
 	ok(r.french > 0, "French text (%ld)", r.french);
 	ok(r.english > 0, "English text (%ld)", r.english);
 	ok(r.emoji > 0, "emoji (%ld)", r.emoji);
@@ -712,7 +722,8 @@ t_speed(void)
 	t_generate(&r, 11, 10000, 10);
 	secs = (double)(clock() - start) / CLOCKS_PER_SEC;
 	is_int(r.messages, 100000, "100,000 messages");
-	diag("10,000 conversations x 10 messages, checks included: %.2f s", secs);
+	diag("10,000 conversations x 10 messages, checks included: %.2f s",
+	    secs);
 	ok(secs < 10.0, "generated in reasonable time");
 	t_run_free(&r);
 }

@@ -50,8 +50,10 @@ main(void)
 {
 	struct msg	*m, *m2;
 	char		*cause = NULL, *out, *out2, **tags, *id;
-	const char	*thread_tags[] = { "unread", "ombre/done",
-	    "ombre/assigned/alice", "ombre/note", "billing", NULL };
+	static char	 t0[] = "unread", t1[] = "ombre/done",
+			 t2[] = "ombre/assigned/alice", t3[] = "ombre/note",
+			 t4[] = "billing";
+	char		*thread_tags[] = { t0, t1, t2, t3, t4, NULL };
 	int		 reopen;
 
 	m = json_msg_parse(good, strlen(good), &cause);
@@ -163,7 +165,7 @@ main(void)
 	/* Tags of a new message. */
 	m = msg_new();
 	m->kind = MSG_CUSTOMER;
-	tags = triage_ingest_tags(m, (char *const *)thread_tags, &reopen);
+	tags = triage_ingest_tags(m, thread_tags, &reopen);
 	ok(reopen, "a customer writing reopens a done conversation");
 	{
 		int has_done = 0, has_inbox = 0, has_alice = 0, has_note = 0, i;
@@ -179,12 +181,12 @@ main(void)
 	}
 	triage_tags_free(tags);
 	m->kind = MSG_BOT;
-	tags = triage_ingest_tags(m, (char *const *)thread_tags, &reopen);
+	tags = triage_ingest_tags(m, thread_tags, &reopen);
 	ok(!reopen, "a bot message does not reopen");
 	triage_tags_free(tags);
 	m->kind = MSG_CUSTOMER;
 	msg_add_tag(m, "-inbox");
-	tags = triage_ingest_tags(m, (char *const *)thread_tags, &reopen);
+	tags = triage_ingest_tags(m, thread_tags, &reopen);
 	ok(!reopen, "explicit -inbox keeps it closed");
 	triage_tags_free(tags);
 	msg_free(m);

@@ -18,6 +18,9 @@
 #include "tap.h"
 
 static char data_dir[256];
+static char op_assign[] = "+ombre/assigned/alice";
+static char op_uninbox[] = "-inbox";
+static char op_done[] = "+ombre/done";
 static char base_dir[256];
 static int waited;
 
@@ -204,7 +207,7 @@ main(void)
 	cause = NULL;
 
 	/* Conversation tags are inherited; done conversations reopen. */
-	ops[0] = "+ombre/assigned/alice";
+	ops[0] = op_assign;
 	is_int(store_tag(st, tid, ops, 1, &changed, &cause), STORE_OK,
 	    "assign a conversation");
 	is_int(changed, 1, "one conversation changed");
@@ -215,8 +218,8 @@ main(void)
 	ok(has_tag(tags, "ombre/assigned/alice"),
 	    "a new message inherits the assignee");
 	store_msgs_free(msgs, nm);
-	ops[0] = "-inbox";
-	ops[1] = "+ombre/done";
+	ops[0] = op_uninbox;
+	ops[1] = op_done;
 	store_tag(st, tid, ops, 2, &changed, &cause);
 	rc = store_query_convs(st, "tag:inbox", 0, 10, &convs, &n, &cause);
 	is_int((long long)n, 1, "done leaves the inbox");
