@@ -501,87 +501,16 @@ cli_show_once(struct cli *cli, int argc, char **argv)
 	return fflush(stdout) == 0 ? 0 : 1;
 }
 
-/*
- * Run a read-only subcommand in a child and retry it when the child dies
- * by a signal. libnotmuch 0.37 lets Xapian's DatabaseModifiedError escape
- * as an uncaught C++ exception (abort) when a writer commits while a
- * reader builds threads; a fresh attempt opens a fresh snapshot. Output
- * and errors are held until an attempt finishes, so a failed one shows
- * nothing. A child that exits non-zero without an error of ombre's own
- * ("ombre: ...") met one of libnotmuch's internal errors of that kind
- * ("Thread seed message does not exist") and is retried too.
- */
-static int cli_error_is_ours(FILE *err);
-
-static int
-cli_read_retrying(struct cli *cli, int (*fn)(struct cli *, int, char **),
-    int argc, char **argv)
-{
-	FILE	*out, *err;
-	pid_t	 pid;
-	int	 status, attempt, c;
-
-	for (attempt = 0; attempt < 5; attempt++) {
-		fflush(stdout);
-		fflush(stderr);
-		out = tmpfile();
-		err = tmpfile();
-		if (out == NULL || err == NULL || (pid = fork()) == -1) {
-			if (out != NULL)
-				fclose(out);
-			if (err != NULL)
-				fclose(err);
-			return fn(cli, argc, argv);
-		}
-		if (pid == 0) {
-			dup2(fileno(out), STDOUT_FILENO);
-			dup2(fileno(err), STDERR_FILENO);
-			_exit(fn(cli, argc, argv));
-		}
-		while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
-			;
-		if ((WIFSIGNALED(status) || (WEXITSTATUS(status) != 0 &&
-		    !cli_error_is_ours(err))) && attempt < 4) {
-			fclose(out);
-			fclose(err);
-			continue;
-		}
-		rewind(out);
-		while ((c = getc(out)) != EOF)
-			putchar(c);
-		rewind(err);
-		while ((c = getc(err)) != EOF)
-			fputc(c, stderr);
-		fclose(out);
-		fclose(err);
-		fflush(stdout);
-		return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
-	}
-	return 1;
-}
-
-/* Return 1 when captured stderr starts with ombre's own prefix. */
-static int
-cli_error_is_ours(FILE *err)
-{
-	char	head[8] = "";
-
-	rewind(err);
-	if (fread(head, 1, 6, err) != 6)
-		return 0;
-	return strncmp(head, "ombre:", 6) == 0;
-}
-
 int
 cli_list(struct cli *cli, int argc, char **argv)
 {
-	return cli_read_retrying(cli, cli_list_once, argc, argv);
+	return cli_list_once(cli, argc, argv);
 }
 
 int
 cli_show(struct cli *cli, int argc, char **argv)
 {
-	return cli_read_retrying(cli, cli_show_once, argc, argv);
+	return cli_show_once(cli, argc, argv);
 }
 
 int

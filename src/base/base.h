@@ -72,6 +72,20 @@ void buf_add_printf(struct buf *b, const char *fmt, ...) OMBRE_PRINTF(2, 3);
 /* Hand the data over to the caller (who frees it) and reset the buffer. */
 char *buf_steal(struct buf *b);
 
+/*
+ * strset.c: a set of strings in order of insertion; a zeroed struct is an
+ * empty set. items[0..n) are the strings, owned by the set.
+ */
+struct strset {
+	char	**items;
+	size_t	  n;
+	size_t	 *slots;	/* index + 1 into items; 0 is empty */
+	size_t	  slots_size;
+};
+/* Add a copy of s: return 1 when it was new, 0 when already there. */
+int strset_add(struct strset *set, const char *s);
+void strset_free(struct strset *set);
+
 /* utf8.c */
 #define UTF8_REPLACEMENT 0xFFFDu
 /*

@@ -726,7 +726,7 @@ store_flush(struct store *st, char **cause)
 			free(one_cause);
 	}
 	store_save_newest(st);
-	status = notmuch_database_end_atomic(st->db);
+	status = store_end_atomic(st);
 	if (status != NOTMUCH_STATUS_SUCCESS && rc == STORE_OK) {
 		*cause = xasprintf("committing: %s",
 		    notmuch_status_to_string(status));
@@ -948,7 +948,7 @@ store_conv_set_property(struct store *st, const char *msgid, const char *key,
 		notmuch_message_remove_all_properties(nm, key);
 		notmuch_message_add_property(nm, key, value);
 	}
-	notmuch_database_end_atomic(st->db);
+	store_end_atomic(st);
 	notmuch_query_destroy(q);
 	return STORE_OK;
 }

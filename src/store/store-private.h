@@ -42,6 +42,8 @@ struct store {
 	int64_t			 newest_date;	/* newest date ingested */
 	int			 journal_fd;
 	char			*journal_path;
+	int			 guard_fd;	/* DATA/readers.lock, see store.c */
+	int			 guard_depth;	/* nested reads holding it */
 	unsigned long		 counter;	/* file name uniqueness */
 	char			 host[64];
 	struct store_ingest_stats stats;
@@ -53,6 +55,14 @@ struct store {
 };
 
 /* store.c */
+/*
+ * The readers' guard: a read holds it shared from its fresh snapshot to its
+ * last row, a writer takes it exclusively for each commit, so ombre's own
+ * writers never overtake ombre's readers (see store.c).
+ */
+void store_read_begin(struct store *st);
+void store_read_end(struct store *st);
+notmuch_status_t store_end_atomic(struct store *st);
 void store_set_error(struct store *st, const char *fmt, ...) OMBRE_PRINTF(2, 3);
 int64_t store_now_ms(void);
 /* Run a read query, re-opening and restarting it once when it fails:
@@ -70,6 +80,19 @@ void store_ingest_clean_tmp(struct store *st);
 struct msg *store_file_read(const char *path, char **cause);
 
 /* store-query.c */
+/*
+ * Reads whose snapshot writers overtake start again (store-query.c): at
+ * most STORE_READ_ATTEMPTS tries, store_read_again between two. How a try
+ * ended when it must be retried: an iterator gave NULL (overtaken), or the
+ * search itself failed (a bad query, or overtaken: one more try says).
+ */
+#define STORE_READ_ATTEMPTS 30
+#define STORE_OVERTAKEN 1
+#define STORE_SEARCH_FAILED 2
+void store_read_again(struct store *st, int attempt);
+enum store_status store_collect_threads(struct store *st, const char *query,
+    notmuch_sort_t sort, size_t max, struct strset *seen, int *overtaken,
+    char **cause);
 /* Pad a short thread id to 16 hex digits; 0 when it is not one. */
 int store_thread_id_parse(const char *s, char out[17]);
 

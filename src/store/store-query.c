@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* Window widths in seconds back from the newest message; 0 is "all". */
 static const int64_t store_windows[] = {
@@ -168,44 +169,64 @@ struct store_msg_ref {
 };
 
 static int
-store_msg_ref_cmp(const void *a, const void *b)
+store_tag_cmp(const void *a, const void *b)
 {
-	const struct store_msg_ref *x = a, *y = b;
-
-	return (x->date > y->date) - (x->date < y->date);
+	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Build a conversation summary from a notmuch thread. */
+/*
+ * Build the summary of the conversation of a thread from its messages.
+ * (Not from notmuch_thread_t: libnotmuch 0.37 hands out a freed thread, or
+ * aborts, when a writer commits while it builds one.) Return NULL when the
+ * reader's snapshot was overtaken and the read must start again.
+ */
 static struct store_conv *
-store_conv_from_thread(struct store *st, notmuch_thread_t *thread)
+store_conv_build(struct store *st, const char *thread_id)
 {
 	struct store_conv	*c;
+	notmuch_query_t		*q;
 	notmuch_messages_t	*msgs;
+	notmuch_message_t	*nm;
 	notmuch_tags_t		*tags;
 	struct store_msg_ref	*refs = NULL;
+	struct strset		 tagset = { NULL, 0, NULL, 0 };
 	size_t			 n = 0, i;
-	const char		*tid, *from, *subject;
+	const char		*tid, *from, *subject, *path;
 	struct msg		*m;
-	char			*cause, *name, *addr;
-	int			 answered_after = 1;
+	char			*cause, *name, *addr, *query;
+	int			 answered_after = 1, ok = 1;
 
-	c = xcalloc(1, sizeof *c);
-	tid = notmuch_thread_get_thread_id(thread);
-	c->thread_id = xstrdup(tid);
-	while (*tid == '0' && tid[1] != '\0')
-		tid++;
-	c->short_id = xstrdup(tid);
-	for (msgs = notmuch_thread_get_messages(thread);
-	    notmuch_messages_valid(msgs); notmuch_messages_move_to_next(msgs)) {
-		refs = xreallocarray(refs, n + 1, sizeof *refs);
-		refs[n].nm = notmuch_messages_get(msgs);
-		refs[n].date = notmuch_message_get_date(refs[n].nm);
-		refs[n].kind = store_message_kind(refs[n].nm);
-		n++;
+	query = xasprintf("thread:%s", thread_id);
+	if (store_query_messages(st, query, NOTMUCH_SORT_OLDEST_FIRST, &q,
+	    &msgs) != NOTMUCH_STATUS_SUCCESS) {
+		free(query);
+		return NULL;
 	}
-	qsort(refs, n, sizeof *refs, store_msg_ref_cmp);
+	free(query);
+	c = xcalloc(1, sizeof *c);
+	c->thread_id = xstrdup(thread_id);
+	for (tid = thread_id; *tid == '0' && tid[1] != '\0'; tid++)
+		;
+	c->short_id = xstrdup(tid);
+	for (; notmuch_messages_valid(msgs); notmuch_messages_move_to_next(msgs)) {
+		nm = notmuch_messages_get(msgs);
+		if (nm == NULL) {
+			ok = 0;
+			break;
+		}
+		refs = xreallocarray(refs, n + 1, sizeof *refs);
+		refs[n].nm = nm;
+		refs[n].date = notmuch_message_get_date(nm);
+		refs[n].kind = store_message_kind(nm);
+		n++;
+		for (tags = notmuch_message_get_tags(nm); notmuch_tags_valid(tags);
+		    notmuch_tags_move_to_next(tags))
+			strset_add(&tagset, notmuch_tags_get(tags));
+		notmuch_tags_destroy(tags);
+	}
+	/* (The query sorts them oldest first.) */
 	c->total = (int)n;
-	for (i = 0; i < n; i++) {
+	for (i = 0; ok && i < n; i++) {
 		if (store_message_has_tag(refs[i].nm, "unread"))
 			c->unread++;
 		/* Waiting: the first customer message after the last answer. */
@@ -229,12 +250,14 @@ store_conv_from_thread(struct store *st, notmuch_thread_t *thread)
 			}
 		}
 	}
-	if (n > 0) {
+	if (ok && n > 0) {
 		c->newest = refs[n - 1].date;
 		c->last_kind = refs[n - 1].kind;
-		m = store_file_read(notmuch_message_get_filename(refs[n - 1].nm),
-		    &cause);
-		if (m != NULL) {
+		path = notmuch_message_get_filename(refs[n - 1].nm);
+		m = path != NULL ? store_file_read(path, &cause) : NULL;
+		if (path == NULL)
+			ok = 0;
+		else if (m != NULL) {
 			c->channel = xstrdup(m->channel);
 			c->account = xstrdup(m->account);
 			c->conv_id = xstrdup(m->conv_id);
@@ -244,8 +267,9 @@ store_conv_from_thread(struct store *st, notmuch_thread_t *thread)
 			    m->text_len > 400 ? 400 : m->text_len);
 			msg_free(m);
 		} else {
+			/* Mail ombre did not write: the user's own e-mail. */
 			free(cause);
-			subject = notmuch_thread_get_subject(thread);
+			subject = notmuch_message_get_header(refs[0].nm, "subject");
 			c->channel = xstrdup("email");
 			c->account = xstrdup("");
 			c->conv_id = xstrdup(c->thread_id);
@@ -253,19 +277,25 @@ store_conv_from_thread(struct store *st, notmuch_thread_t *thread)
 			c->snippet = xstrdup(c->title);
 		}
 	}
+	free(refs);
+	notmuch_query_destroy(q);
+	if (!ok || n == 0) {
+		/* No message: the thread went away under a reader. */
+		strset_free(&tagset);
+		store_conv_free(c);
+		return NULL;
+	}
 	if (c->customer_name == NULL) {
 		c->customer_name = xstrdup(c->title != NULL ? c->title : "");
 		c->customer_id = xstrdup("");
 	}
-	for (tags = notmuch_thread_get_tags(thread); notmuch_tags_valid(tags);
-	    notmuch_tags_move_to_next(tags)) {
-		c->tags = xreallocarray(c->tags, c->n_tags + 2, sizeof *c->tags);
-		c->tags[c->n_tags++] = xstrdup(notmuch_tags_get(tags));
-		c->tags[c->n_tags] = NULL;
-	}
-	if (c->tags == NULL)
-		c->tags = xcalloc(1, sizeof *c->tags);
-	free(refs);
+	c->n_tags = tagset.n;
+	c->tags = xreallocarray(tagset.items, tagset.n + 1, sizeof *c->tags);
+	c->tags[c->n_tags] = NULL;
+	qsort(c->tags, c->n_tags, sizeof *c->tags, store_tag_cmp);
+	tagset.items = NULL;
+	tagset.n = 0;
+	strset_free(&tagset);
 	return c;
 }
 
@@ -294,48 +324,92 @@ store_query_is_all(const char *query)
 	return *query == '\0' || strcmp(query, "*") == 0;
 }
 
-struct store_seen {
-	char	**ids;
-	size_t	  n;
-};
-
-static int
-store_seen_add(struct store_seen *seen, const char *id)
-{
-	size_t	i;
-
-	for (i = 0; i < seen->n; i++) {
-		if (strcmp(seen->ids[i], id) == 0)
-			return 0;
-	}
-	seen->ids = xreallocarray(seen->ids, seen->n + 1, sizeof *seen->ids);
-	seen->ids[seen->n++] = xstrdup(id);
-	return 1;
-}
-
+/*
+ * Walk the messages of a query in the given order and add the thread of
+ * each to seen, stopping once seen holds max threads (0: no limit). A
+ * conversation is thus placed by its newest matching message, as notmuch
+ * sorts threads. *overtaken says why a walk failed (see store-private.h).
+ */
 enum store_status
-store_query_convs(struct store *st, const char *query, long offset, long limit,
-    struct store_conv ***out, size_t *n, char **cause)
+store_collect_threads(struct store *st, const char *query, notmuch_sort_t sort,
+    size_t max, struct strset *seen, int *overtaken, char **cause)
 {
 	notmuch_query_t		*q;
-	notmuch_threads_t	*threads;
-	notmuch_thread_t	*thread;
+	notmuch_messages_t	*msgs;
+	notmuch_message_t	*nm;
 	notmuch_status_t	 status;
-	struct store_seen	 seen = { NULL, 0 };
-	struct store_conv	**convs = NULL;
-	size_t			 count = 0, w, i;
-	long			 skip = offset;
+	const char		*tid;
+
+	*overtaken = 0;
+	q = notmuch_query_create(st->db, query);
+	if (q == NULL)
+		fatalx("notmuch_query_create");
+	notmuch_query_set_sort(q, sort);
+	notmuch_query_set_omit_excluded(q, NOTMUCH_EXCLUDE_FALSE);
+	status = notmuch_query_search_messages(q, &msgs);
+	if (status != NOTMUCH_STATUS_SUCCESS) {
+		/* A bad query or an overtaken snapshot: one more try says. */
+		if (status == NOTMUCH_STATUS_XAPIAN_EXCEPTION)
+			*overtaken = STORE_SEARCH_FAILED;
+		*cause = xasprintf("bad query '%s': %s", query,
+		    notmuch_status_to_string(status));
+		notmuch_query_destroy(q);
+		return STORE_BAD_INPUT;
+	}
+	for (; notmuch_messages_valid(msgs) && (max == 0 || seen->n < max);
+	    notmuch_messages_move_to_next(msgs)) {
+		nm = notmuch_messages_get(msgs);
+		tid = nm != NULL ? notmuch_message_get_thread_id(nm) : NULL;
+		if (tid == NULL) {
+			*overtaken = STORE_OVERTAKEN;
+			break;
+		}
+		strset_add(seen, tid);
+		notmuch_message_destroy(nm);
+	}
+	notmuch_query_destroy(q);
+	if (*overtaken != 0) {
+		*cause = xstrdup("the database kept changing while it was read");
+		return STORE_DB_ERROR;
+	}
+	return STORE_OK;
+}
+
+/*
+ * A reader works on a snapshot of the database. When writers commit
+ * enough meanwhile, Xapian discards that snapshot and libnotmuch's
+ * iterators give NULL: the read starts again on a fresh snapshot after a
+ * short pause that grows, at most STORE_READ_ATTEMPTS times.
+ */
+void
+store_read_again(struct store *st, int attempt)
+{
+	struct timespec	ts;
+
+	notmuch_database_reopen(st->db, st->mode == STORE_READ_WRITE ?
+	    NOTMUCH_DATABASE_MODE_READ_WRITE : NOTMUCH_DATABASE_MODE_READ_ONLY);
+	ts.tv_sec = 0;
+	ts.tv_nsec = (long)(attempt < 10 ? attempt : 10) * 2000000L;
+	nanosleep(&ts, NULL);
+}
+
+/* One try of store_query_convs; *overtaken is set when it must restart. */
+static enum store_status
+store_query_convs_once(struct store *st, const char *query, long offset,
+    long limit, struct store_conv ***out, size_t *n, int *overtaken,
+    char **cause)
+{
+	struct strset		 seen = { NULL, 0, NULL, 0 };
+	struct store_conv	**convs = NULL, *c;
+	enum store_status	 rc = STORE_OK;
+	size_t			 w, i, want = (size_t)offset + (size_t)limit;
 	int64_t			 newest;
 	char			*windowed;
-	int			 all = store_query_is_all(query), retried = 0;
+	int			 all = store_query_is_all(query);
 
-	*out = NULL;
-	*n = 0;
-	*cause = NULL;
-	if (limit <= 0)
-		return STORE_OK;
+	*overtaken = 0;
 	newest = store_newest_date(st);
-	for (w = 0; w < nitems(store_windows) && (long)count < limit; w++) {
+	for (w = 0; w < nitems(store_windows) && seen.n < want; w++) {
 		if (store_windows[w] == 0)
 			windowed = xstrdup(all ? "*" : query);
 		else if (all)
@@ -344,60 +418,79 @@ store_query_convs(struct store *st, const char *query, long offset, long limit,
 		else
 			windowed = xasprintf("(%s) and date:@%" PRId64 "..", query,
 			    newest - store_windows[w]);
-		q = notmuch_query_create(st->db, windowed);
+		/* Threads found by a narrower window keep their place. */
+		rc = store_collect_threads(st, windowed, NOTMUCH_SORT_NEWEST_FIRST,
+		    want, &seen, overtaken, cause);
 		free(windowed);
-		if (q == NULL)
-			fatalx("notmuch_query_create");
-		notmuch_query_set_sort(q, NOTMUCH_SORT_NEWEST_FIRST);
-		notmuch_query_set_omit_excluded(q, NOTMUCH_EXCLUDE_FALSE);
-		status = notmuch_query_search_threads(q, &threads);
-		if (status == NOTMUCH_STATUS_XAPIAN_EXCEPTION && !retried) {
-			/* Maybe a snapshot overtaken by writers: once more. */
-			retried = 1;
-			notmuch_query_destroy(q);
-			notmuch_database_reopen(st->db, NOTMUCH_DATABASE_MODE_READ_ONLY);
-			w--;
-			continue;
-		}
-		if (status != NOTMUCH_STATUS_SUCCESS) {
-			*cause = xasprintf("bad query '%s': %s", query,
-			    notmuch_status_to_string(status));
-			notmuch_query_destroy(q);
-			for (i = 0; i < seen.n; i++)
-				free(seen.ids[i]);
-			free(seen.ids);
-			store_convs_free(convs, count);
-			return STORE_BAD_INPUT;
-		}
-		for (; notmuch_threads_valid(threads) && (long)count < limit;
-		    notmuch_threads_move_to_next(threads)) {
-			thread = notmuch_threads_get(threads);
-			if (!store_seen_add(&seen,
-			    notmuch_thread_get_thread_id(thread))) {
-				notmuch_thread_destroy(thread);
-				continue;
+		if (rc != STORE_OK) {
+			if (*overtaken == STORE_SEARCH_FAILED) {
+				free(*cause);
+				*cause = xasprintf("bad query '%s'", query);
 			}
-			if (skip > 0) {
-				skip--;
-				notmuch_thread_destroy(thread);
-				continue;
-			}
-			convs = xreallocarray(convs, count + 1, sizeof *convs);
-			convs[count++] = store_conv_from_thread(st, thread);
-			notmuch_thread_destroy(thread);
+			break;
 		}
-		notmuch_query_destroy(q);
 	}
-	for (i = 0; i < seen.n; i++)
-		free(seen.ids[i]);
-	free(seen.ids);
+	*n = 0;
+	for (i = (size_t)offset; rc == STORE_OK && i < seen.n; i++) {
+		c = store_conv_build(st, seen.items[i]);
+		if (c == NULL) {
+			*overtaken = STORE_OVERTAKEN;
+			*cause = xstrdup("the database kept changing while it "
+			    "was read");
+			rc = STORE_DB_ERROR;
+			break;
+		}
+		convs = xreallocarray(convs, *n + 1, sizeof *convs);
+		convs[(*n)++] = c;
+	}
+	strset_free(&seen);
+	if (rc != STORE_OK) {
+		store_convs_free(convs, *n);
+		*n = 0;
+		return rc;
+	}
 	*out = convs;
-	*n = count;
 	return STORE_OK;
 }
 
+static enum store_status
+store_query_convs_unguarded(struct store *st, const char *query, long offset, long limit,
+    struct store_conv ***out, size_t *n, char **cause)
+{
+	enum store_status	rc;
+	int			attempt, overtaken;
+
+	*out = NULL;
+	*n = 0;
+	*cause = NULL;
+	if (limit <= 0)
+		return STORE_OK;
+	for (attempt = 1;; attempt++) {
+		rc = store_query_convs_once(st, query, offset, limit, out, n,
+		    &overtaken, cause);
+		if (overtaken == 0 || attempt == STORE_READ_ATTEMPTS ||
+		    (overtaken == STORE_SEARCH_FAILED && attempt > 1))
+			return rc;
+		free(*cause);
+		*cause = NULL;
+		store_read_again(st, attempt);
+	}
+}
+
 enum store_status
-store_count_convs(struct store *st, const char *query, long *total,
+store_query_convs(struct store *st, const char *query, long offset, long limit,
+    struct store_conv ***out, size_t *n, char **cause)
+{
+	enum store_status	rc;
+
+	store_read_begin(st);
+	rc = store_query_convs_unguarded(st, query, offset, limit, out, n, cause);
+	store_read_end(st);
+	return rc;
+}
+
+static enum store_status
+store_count_convs_unguarded(struct store *st, const char *query, long *total,
     long *unread, char **cause)
 {
 	notmuch_query_t		*q;
@@ -432,35 +525,56 @@ store_count_convs(struct store *st, const char *query, long *total,
 	return STORE_OK;
 }
 
+enum store_status
+store_count_convs(struct store *st, const char *query, long *total,
+    long *unread, char **cause)
+{
+	enum store_status	rc;
+
+	store_read_begin(st);
+	rc = store_count_convs_unguarded(st, query, total, unread, cause);
+	store_read_end(st);
+	return rc;
+}
+
 /* Count the threads of a query, stopping at 2 (enough to say ambiguous). */
+static enum store_status
+store_threads_of_once(struct store *st, const char *query, char **first,
+    int *count, int *overtaken, char **cause)
+{
+	struct strset		seen = { NULL, 0, NULL, 0 };
+	enum store_status	rc;
+
+	*first = NULL;
+	*count = 0;
+	rc = store_collect_threads(st, query, NOTMUCH_SORT_UNSORTED, 2, &seen,
+	    overtaken, cause);
+	if (rc == STORE_OK) {
+		*count = (int)seen.n;
+		if (seen.n > 0)
+			*first = xstrdup(seen.items[0]);
+	}
+	strset_free(&seen);
+	return rc;
+}
+
 static enum store_status
 store_threads_of(struct store *st, const char *query, char **first,
     int *count, char **cause)
 {
-	notmuch_query_t		*q;
-	notmuch_threads_t	*threads;
+	enum store_status	rc;
+	int			attempt, overtaken;
 
-	*first = NULL;
-	*count = 0;
-	q = notmuch_query_create(st->db, query);
-	if (q == NULL)
-		fatalx("notmuch_query_create");
-	notmuch_query_set_omit_excluded(q, NOTMUCH_EXCLUDE_FALSE);
-	if (notmuch_query_search_threads(q, &threads) != NOTMUCH_STATUS_SUCCESS) {
-		*cause = xasprintf("bad query '%s'", query);
-		notmuch_query_destroy(q);
-		return STORE_BAD_INPUT;
+	for (attempt = 1;; attempt++) {
+		*cause = NULL;
+		rc = store_threads_of_once(st, query, first, count, &overtaken,
+		    cause);
+		if (overtaken == 0 || attempt == STORE_READ_ATTEMPTS ||
+		    (overtaken == STORE_SEARCH_FAILED && attempt > 1))
+			return rc;
+		free(*cause);
+		store_read_again(st, attempt);
 	}
-	for (; notmuch_threads_valid(threads) && *count < 2;
-	    notmuch_threads_move_to_next(threads)) {
-		notmuch_thread_t *t = notmuch_threads_get(threads);
-		if (*count == 0)
-			*first = xstrdup(notmuch_thread_get_thread_id(t));
-		(*count)++;
-		notmuch_thread_destroy(t);
-	}
-	notmuch_query_destroy(q);
-	return STORE_OK;
 }
 
 /* Return 1 when a thread with this id has messages. */
@@ -482,8 +596,8 @@ store_thread_exists(struct store *st, const char *thread_id)
 	return count > 0;
 }
 
-enum store_status
-store_resolve_conv(struct store *st, const char *conv, char **thread_id,
+static enum store_status
+store_resolve_conv_unguarded(struct store *st, const char *conv, char **thread_id,
     char **cause)
 {
 	char			 id[17], *first;
@@ -521,6 +635,18 @@ store_resolve_conv(struct store *st, const char *conv, char **thread_id,
 	return STORE_OK;
 }
 
+enum store_status
+store_resolve_conv(struct store *st, const char *conv, char **thread_id,
+    char **cause)
+{
+	enum store_status	rc;
+
+	store_read_begin(st);
+	rc = store_resolve_conv_unguarded(st, conv, thread_id, cause);
+	store_read_end(st);
+	return rc;
+}
+
 /* A canonical message for mail ombre did not write (a user's e-mail). */
 static struct msg *
 store_msg_from_mail(notmuch_message_t *nm, const char *thread_id)
@@ -547,9 +673,9 @@ store_msg_from_mail(notmuch_message_t *nm, const char *thread_id)
 	return m;
 }
 
-enum store_status
-store_thread_messages(struct store *st, const char *thread_id,
-    struct msg ***out, size_t *n, char **cause)
+static enum store_status
+store_thread_messages_once(struct store *st, const char *thread_id,
+    struct msg ***out, size_t *n, int *overtaken, char **cause)
 {
 	notmuch_query_t		*q;
 	notmuch_messages_t	*msgs;
@@ -557,11 +683,13 @@ store_thread_messages(struct store *st, const char *thread_id,
 	notmuch_tags_t		*tags;
 	struct msg		*m, **list = NULL;
 	size_t			 count = 0, i;
+	const char		*path;
 	char			*query, *read_cause;
 
 	*out = NULL;
 	*n = 0;
 	*cause = NULL;
+	*overtaken = 0;
 	query = xasprintf("thread:%s", thread_id);
 	if (store_query_messages(st, query, NOTMUCH_SORT_OLDEST_FIRST, &q,
 	    &msgs) != NOTMUCH_STATUS_SUCCESS) {
@@ -572,7 +700,12 @@ store_thread_messages(struct store *st, const char *thread_id,
 	free(query);
 	for (; notmuch_messages_valid(msgs); notmuch_messages_move_to_next(msgs)) {
 		nm = notmuch_messages_get(msgs);
-		m = store_file_read(notmuch_message_get_filename(nm), &read_cause);
+		path = nm != NULL ? notmuch_message_get_filename(nm) : NULL;
+		if (path == NULL) {
+			*overtaken = 1;
+			break;
+		}
+		m = store_file_read(path, &read_cause);
 		if (m == NULL) {
 			free(read_cause);
 			m = store_msg_from_mail(nm, thread_id);
@@ -591,9 +724,43 @@ store_thread_messages(struct store *st, const char *thread_id,
 		list[count++] = m;
 	}
 	notmuch_query_destroy(q);
+	if (*overtaken) {
+		store_msgs_free(list, count);
+		*cause = xstrdup("the database kept changing while it was read");
+		return STORE_DB_ERROR;
+	}
 	*out = list;
 	*n = count;
 	return STORE_OK;
+}
+
+static enum store_status
+store_thread_messages_unguarded(struct store *st, const char *thread_id,
+    struct msg ***out, size_t *n, char **cause)
+{
+	enum store_status	rc;
+	int			attempt, overtaken;
+
+	for (attempt = 1;; attempt++) {
+		rc = store_thread_messages_once(st, thread_id, out, n,
+		    &overtaken, cause);
+		if (!overtaken || attempt == STORE_READ_ATTEMPTS)
+			return rc;
+		free(*cause);
+		store_read_again(st, attempt);
+	}
+}
+
+enum store_status
+store_thread_messages(struct store *st, const char *thread_id,
+    struct msg ***out, size_t *n, char **cause)
+{
+	enum store_status	rc;
+
+	store_read_begin(st);
+	rc = store_thread_messages_unguarded(st, thread_id, out, n, cause);
+	store_read_end(st);
+	return rc;
 }
 
 void

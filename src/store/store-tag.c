@@ -20,9 +20,8 @@ static enum store_status
 store_tag_targets(struct store *st, const char *target, char ***ids,
     size_t *n, char **cause)
 {
-	notmuch_query_t		*q;
-	notmuch_threads_t	*threads;
-	notmuch_thread_t	*t;
+	struct strset		 seen = { NULL, 0, NULL, 0 };
+	int			 overtaken;
 	char			 id[17];
 	enum store_status	 rc;
 	char			*one;
@@ -44,23 +43,18 @@ store_tag_targets(struct store *st, const char *target, char ***ids,
 		free(*cause);
 		*cause = NULL;
 	}
-	q = notmuch_query_create(st->db, target);
-	if (q == NULL)
-		fatalx("notmuch_query_create");
-	notmuch_query_set_omit_excluded(q, NOTMUCH_EXCLUDE_FALSE);
-	if (notmuch_query_search_threads(q, &threads) != NOTMUCH_STATUS_SUCCESS) {
-		*cause = xasprintf("bad query '%s'", target);
-		notmuch_query_destroy(q);
-		return STORE_BAD_INPUT;
+	/* A writer holds the lock: no other writer can overtake its reads. */
+	rc = store_collect_threads(st, target, NOTMUCH_SORT_UNSORTED, 0, &seen,
+	    &overtaken, cause);
+	if (rc != STORE_OK) {
+		strset_free(&seen);
+		return rc;
 	}
-	for (; notmuch_threads_valid(threads);
-	    notmuch_threads_move_to_next(threads)) {
-		t = notmuch_threads_get(threads);
-		*ids = xreallocarray(*ids, *n + 1, sizeof **ids);
-		(*ids)[(*n)++] = xstrdup(notmuch_thread_get_thread_id(t));
-		notmuch_thread_destroy(t);
-	}
-	notmuch_query_destroy(q);
+	*ids = seen.items;
+	*n = seen.n;
+	seen.items = NULL;
+	seen.n = 0;
+	strset_free(&seen);
 	if (*n == 0) {
 		*cause = xasprintf("no conversation matches '%s'", target);
 		return STORE_NOT_FOUND;
@@ -110,6 +104,8 @@ store_tag(struct store *st, const char *target, char **ops, int n_ops,
 		for (; notmuch_messages_valid(msgs);
 		    notmuch_messages_move_to_next(msgs)) {
 			nm = notmuch_messages_get(msgs);
+			if (nm == NULL)
+				continue;
 			notmuch_message_freeze(nm);
 			for (j = 0; j < n_ops; j++) {
 				if (ops[j][0] == '+')
@@ -122,7 +118,7 @@ store_tag(struct store *st, const char *target, char **ops, int n_ops,
 		notmuch_query_destroy(q);
 		(*changed)++;
 	}
-	if (notmuch_database_end_atomic(st->db) != NOTMUCH_STATUS_SUCCESS) {
+	if (store_end_atomic(st) != NOTMUCH_STATUS_SUCCESS) {
 		*cause = xstrdup("committing the tags failed");
 		rc = STORE_DB_ERROR;
 	}

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -404,6 +405,73 @@ store_wait_lock(struct store *st)
 	return rc;
 }
 
+/*
+ * The readers' guard, DATA/readers.lock. A read-only handle reads the
+ * snapshot it last opened; when writers commit twice during one read,
+ * Xapian discards that snapshot, and libnotmuch 0.37 then aborts the
+ * reader (an uncaught DatabaseModifiedError in notmuch_messages_get). So a
+ * read takes the guard shared, re-opens its handle and reads; a writer
+ * takes it exclusively around each commit. Both wait at most
+ * STORE_GUARD_WAIT_MS and then go on without it: a stopped process can
+ * delay the others, never block them. Foreign writers (notmuch itself)
+ * know nothing of it; store-query.c retries what they overtake.
+ */
+#define STORE_GUARD_WAIT_MS 2000
+
+static int
+store_guard_lock(struct store *st, int how)
+{
+	int64_t		deadline;
+	struct timespec	ts = { 0, 1000 * 1000 };
+
+	if (st->guard_fd == -1)
+		return -1;
+	deadline = store_now_ms() + STORE_GUARD_WAIT_MS;
+	while (flock(st->guard_fd, how | LOCK_NB) != 0) {
+		if ((errno != EWOULDBLOCK && errno != EINTR) ||
+		    store_now_ms() >= deadline) {
+			log_debug("readers' guard: going on without it");
+			return -1;
+		}
+		nanosleep(&ts, NULL);
+		if (ts.tv_nsec < 16 * 1000 * 1000)
+			ts.tv_nsec *= 2;
+	}
+	return 0;
+}
+
+void
+store_read_begin(struct store *st)
+{
+	if (st->mode != STORE_READ_ONLY || st->guard_depth++ > 0)
+		return;
+	store_guard_lock(st, LOCK_SH);
+	/* The snapshot must be taken under the guard. */
+	notmuch_database_reopen(st->db, NOTMUCH_DATABASE_MODE_READ_ONLY);
+}
+
+void
+store_read_end(struct store *st)
+{
+	if (st->mode != STORE_READ_ONLY || --st->guard_depth > 0)
+		return;
+	if (st->guard_fd != -1)
+		flock(st->guard_fd, LOCK_UN);
+}
+
+notmuch_status_t
+store_end_atomic(struct store *st)
+{
+	notmuch_status_t	status;
+	int			locked;
+
+	locked = store_guard_lock(st, LOCK_EX) == 0;
+	status = notmuch_database_end_atomic(st->db);
+	if (locked)
+		flock(st->guard_fd, LOCK_UN);
+	return status;
+}
+
 static void
 store_free(struct store *st)
 {
@@ -418,6 +486,8 @@ store_free(struct store *st)
 	free(st->pending);
 	free(st->cache_thread);
 	triage_tags_free(st->cache_tags);
+	if (st->guard_fd != -1)
+		close(st->guard_fd);
 	free(st);
 }
 
@@ -428,7 +498,7 @@ store_open(const struct store_options *opts, enum store_mode mode,
 	struct store		*st;
 	notmuch_status_t	 status;
 	notmuch_database_mode_t	 nm_mode;
-	char			*nm_msg = NULL, hostname[64];
+	char			*nm_msg = NULL, hostname[64], *guard;
 	enum store_status	 rc;
 	size_t			 i;
 	int			 attempt;
@@ -443,6 +513,7 @@ store_open(const struct store_options *opts, enum store_mode mode,
 		st->opts.batch_ms = 200;
 	st->mode = mode;
 	st->journal_fd = -1;
+	st->guard_fd = -1;
 	st->data_dir = xstrdup(opts->data_dir);
 	st->db_path = store_db_path(opts->data_dir, opts->database);
 	/* Our own config file even for a user's database: theirs never
@@ -481,6 +552,13 @@ store_open(const struct store_options *opts, enum store_mode mode,
 		store_free(st);
 		return STORE_DB_ERROR;
 	}
+	guard = xasprintf("%s/readers.lock", st->data_dir);
+	st->guard_fd = open(guard, O_RDWR | O_CREAT | O_CLOEXEC, st->file_mode);
+	if (st->guard_fd == -1)	/* a reader without write access */
+		st->guard_fd = open(guard, O_RDONLY | O_CLOEXEC);
+	if (st->guard_fd == -1)
+		log_debug("%s: %s", guard, strerror(errno));
+	free(guard);
 
 	nm_mode = mode == STORE_READ_WRITE ? NOTMUCH_DATABASE_MODE_READ_WRITE :
 	    NOTMUCH_DATABASE_MODE_READ_ONLY;
@@ -531,6 +609,7 @@ store_close(struct store *st)
 {
 	enum store_status	 rc = STORE_OK;
 	char			*cause = NULL;
+	int			 locked;
 
 	if (st == NULL)
 		return STORE_OK;
@@ -540,9 +619,14 @@ store_close(struct store *st)
 			log_warn("%s", cause);
 		free(cause);
 	}
+	/* Closing commits what is left (a writer's configuration). */
+	locked = st->mode == STORE_READ_WRITE &&
+	    store_guard_lock(st, LOCK_EX) == 0;
 	if (notmuch_database_destroy(st->db) != NOTMUCH_STATUS_SUCCESS &&
 	    rc == STORE_OK)
 		rc = STORE_DB_ERROR;
+	if (locked)
+		flock(st->guard_fd, LOCK_UN);
 	if (st->journal_fd != -1) {
 		/* Everything in it is indexed and committed now. */
 		if (rc == STORE_OK)

@@ -1280,12 +1280,47 @@ test_util(void)
 		ok(0, "fork: %s", strerror(errno));
 }
 
+/* strset: each string once, in the order first added, at any size. */
+static void
+test_strset(void)
+{
+	struct strset	set = { NULL, 0, NULL, 0 };
+	char		key[32];
+	int		i, fresh = 0, again = 0, order = 1;
+
+	is_int(strset_add(&set, "b"), 1, "strset: a new string is added");
+	is_int(strset_add(&set, "a"), 1, "strset: another one too");
+	is_int(strset_add(&set, "b"), 0, "strset: a string already there is not");
+	is_int((int)set.n, 2, "strset: two strings");
+	is_str(set.items[0], "b", "strset: the first added comes first");
+	is_str(set.items[1], "a", "strset: then the second");
+	strset_free(&set);
+	is_int((int)set.n, 0, "strset: empty after strset_free");
+	/* Enough to grow the table several times. */
+	for (i = 0; i < 5000; i++) {
+		snprintf(key, sizeof key, "%016x", (unsigned)(i * 2654435761u));
+		fresh += strset_add(&set, key);
+	}
+	for (i = 4999; i >= 0; i--) {
+		snprintf(key, sizeof key, "%016x", (unsigned)(i * 2654435761u));
+		again += strset_add(&set, key);
+		if (strcmp(set.items[i], key) != 0)
+			order = 0;
+	}
+	is_int(fresh, 5000, "strset: 5000 distinct strings are all new");
+	is_int(again, 0, "strset: none of them is new the second time");
+	is_int((int)set.n, 5000, "strset: 5000 strings held");
+	ok(order, "strset: the order of insertion is kept through growth");
+	strset_free(&set);
+}
+
 int
 main(void)
 {
 	test_xmalloc();
 	test_log();
 	test_buf();
+	test_strset();
 	test_utf8();
 	test_sanitize_controls();
 	test_sanitize_combining();
