@@ -23,25 +23,41 @@ mkdir -p "$out" "$HOME"
 now() { date +%s.%N; }
 secs() { echo "$2 - $1" | bc -l; }
 
-# Run a command, sampling its peak VmRSS and RssAnon (kB) every 50 ms.
-# Sets: elapsed, peak_rss, peak_anon.
+# Run a command, sampling its /proc status every 20 ms: VmHWM (the peak
+# resident set, kept by the kernel) and the largest RssAnon seen.
+# Sets: elapsed, peak_rss, peak_anon (kB).
 measure() {
-	local t0 pid rss anon
+	local t0 pid hwm anon
 	peak_rss=0 peak_anon=0
 	t0=$(now)
-	"$@" &
+	# (<&0: a background job otherwise reads /dev/null, not our stdin)
+	"$@" <&0 &
 	pid=$!
 	while kill -0 "$pid" 2>/dev/null; do
-		if read -r rss anon < <(awk '/^VmRSS:/{r=$2} /^RssAnon:/{a=$2} END{print r+0, a+0}' "/proc/$pid/status" 2>/dev/null); then
-			[ "$rss" -gt "$peak_rss" ] && peak_rss=$rss
+		if read -r hwm anon < <(awk '/^VmHWM:/{h=$2} /^RssAnon:/{a=$2} END{print h+0, a+0}' "/proc/$pid/status" 2>/dev/null); then
+			[ "$hwm" -gt "$peak_rss" ] && peak_rss=$hwm
 			[ "$anon" -gt "$peak_anon" ] && peak_anon=$anon
 		fi
-		sleep 0.05
+		sleep 0.02
 	done
 	wait "$pid"
 	status=$?
 	elapsed=$(secs "$t0" "$(now)")
 	return $status
+}
+
+# The memory of a short command, read from its /proc status as it exits
+# (stopped by gdb at exit_group, so nothing is missed by sampling).
+# Sets: peak_rss (VmHWM), peak_anon (RssAnon at exit), in kB; 0 without gdb.
+measure_at_exit() {
+	local status_text
+	peak_rss=0 peak_anon=0
+	command -v gdb >/dev/null || return 0
+	status_text=$(gdb -q -batch -ex 'catch syscall exit_group' -ex run \
+	    -ex 'info proc status' --args "$@" 2>/dev/null </dev/null)
+	peak_rss=$(awk '/^VmHWM:/{print $2}' <<<"$status_text")
+	peak_anon=$(awk '/^RssAnon:/{print $2}' <<<"$status_text")
+	peak_rss=${peak_rss:-0} peak_anon=${peak_anon:-0}
 }
 
 # The median wall time of N runs of a command, in milliseconds.
@@ -95,7 +111,7 @@ for n in "${sizes[@]}"; do
 	measure "$OMBRE" --data-dir "$store" ingest <"$jsonl"
 	ingest_s=$elapsed
 	ingest_rate=$(echo "$n / $ingest_s" | bc -l)
-	printf '%-8s ombre ingest   %8.1f s   %8.0f msg/s   RSS %d kB, RssAnon %d kB\n' \
+	printf '%-8s ombre ingest   %8.1f s   %8.0f msg/s   RSS %d kB (peak), RssAnon %d kB\n' \
 	    "$n" "$ingest_s" "$ingest_rate" "$peak_rss" "$peak_anon"
 
 	t0=$(now)
@@ -114,7 +130,9 @@ for n in "${sizes[@]}"; do
 	search_ms=$(median_ms 7 notmuch --config="$store/notmuch-config" search --limit=50 --sort=newest-first tag:inbox)
 	printf '%-8s ombre list --limit 50             %8s ms (median of 7)\n' "$n" "$list_ms"
 	printf '%-8s notmuch search --limit=50 tag:inbox %6s ms (median of 7)\n' "$n" "$search_ms"
-	measure "$OMBRE" --data-dir "$store" list --limit 50 >/dev/null
-	printf '%-8s ombre list memory: RSS %d kB, RssAnon %d kB\n' "$n" "$peak_rss" "$peak_anon"
+	measure_at_exit "$OMBRE" --data-dir "$store" list --limit 50
+	printf '%-8s ombre list memory: RSS %d kB (peak), RssAnon %d kB\n' "$n" "$peak_rss" "$peak_anon"
+	measure_at_exit notmuch --config="$store/notmuch-config" search --limit=50 --sort=newest-first tag:inbox
+	printf '%-8s notmuch search memory: RSS %d kB (peak), RssAnon %d kB\n' "$n" "$peak_rss" "$peak_anon"
 	if [ "${BENCH_KEEP:-0}" != 1 ]; then rm -rf "$base"; fi
 done

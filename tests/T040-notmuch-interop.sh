@@ -60,12 +60,42 @@ Message-ID: <facture-1@example.net>
 
 Bonjour, je ne trouve pas ma facture.
 MAIL
+# A multipart mail: quoted-printable Latin-1 text beside an HTML part.
+{
+	printf 'From: Lea Martin <lea@example.net>\r\n'
+	printf 'Subject: Colis\r\nDate: Thu, 19 Nov 2026 15:00:00 +0000\r\n'
+	printf 'Message-ID: <colis-1@example.net>\r\nMIME-Version: 1.0\r\n'
+	printf 'Content-Type: multipart/alternative;\r\n boundary="=_b1"\r\n\r\n'
+	printf 'preamble\r\n--=_b1\r\nContent-Type: text/plain; charset=iso-8859-1\r\n'
+	printf 'Content-Transfer-Encoding: quoted-printable\r\n\r\n'
+	printf 'Mon colis n=27est pas arriv=E9, c=27est =\r\nurgent.\r\n'
+	printf '--=_b1\r\nContent-Type: text/html\r\n\r\n<p>HTML version</p>\r\n--=_b1--\r\n'
+} >mail/cur/2.eml
+# A base64 UTF-8 mail, and one with HTML only.
+{
+	printf 'From: Kenji <kenji@example.jp>\nSubject: Question\n'
+	printf 'Date: Thu, 19 Nov 2026 16:00:00 +0000\nMessage-ID: <q-1@example.jp>\n'
+	printf 'Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\n\n'
+	printf '%s\n' "$(printf '注文の状況を教えてください' | base64)"
+} >mail/cur/3.eml
+printf 'From: News <news@example.org>\nSubject: Offre\nMessage-ID: <n-1@example.org>\nDate: Thu, 19 Nov 2026 17:00:00 +0000\nContent-Type: text/html\n\n<b>promo</b>\n' >mail/cur/4.eml
 printf '[database]\npath=%s\n' "$TEST_DIR/mail" >mail.config
 notmuch --config=mail.config new >/dev/null 2>&1
 notmuch --config=mail.config tag +inbox -- '*'
 printf 'set store.database %s\n' "$TEST_DIR/mail" >"$XDG_CONFIG_HOME/ombre/config" 2>/dev/null ||
     { mkdir -p "$XDG_CONFIG_HOME/ombre"; printf 'set store.database %s\n' "$TEST_DIR/mail" >"$XDG_CONFIG_HOME/ombre/config"; }
 like "existing mail appears in ombre" "$("$OMBRE" list)" "Paul Durand"
+like "a plain mail's text is shown" "$("$OMBRE" show 'id:facture-1@example.net')" \
+    "je ne trouve pas ma facture"
+like "a multipart mail shows its text part, quoted-printable Latin-1 decoded" \
+    "$("$OMBRE" show 'id:colis-1@example.net')" "Mon colis n'est pas arrivé, c'est urgent."
+unlike "and not its HTML part" "$("$OMBRE" show 'id:colis-1@example.net')" "HTML version"
+like "a base64 UTF-8 mail is decoded" "$("$OMBRE" show 'id:q-1@example.jp')" \
+    "注文の状況を教えてください"
+like "the list's snippet is the mail's text" "$("$OMBRE" list --json 'id:colis-1@example.net')" \
+    '"snippet":"Mon colis'
+like "an HTML-only mail says where to read it" "$("$OMBRE" show 'id:n-1@example.org')" \
+    "no plain text part"
 json_line sms acct c9 m9 2026-11-20T09:00:00Z +33611111111 customer "SMS into the mail store" | "$OMBRE" ingest
 ok "chat messages go to a sub-folder of the mail root" test "$(ls "$TEST_DIR/mail/ombre/new" | wc -l)" -eq 1
 is "the user's notmuch sees them" "$(notmuch --config=mail.config count Channel:sms)" 1

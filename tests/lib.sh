@@ -27,6 +27,7 @@
 #				as diagnostics when it fails
 #	is DESC GOT EXPECTED	string equality; a diff when they differ
 #	like DESC GOT REGEX	bash extended regex match ([[ =~ ]])
+#	unlike DESC GOT REGEX	the reverse
 #	skip DESC REASON	a test that is skipped
 #	test_result STATUS DESC	a test decided by the caller (STATUS 0 is ok)
 #	skip_all REASON		skip the whole file (before any test)
@@ -152,6 +153,14 @@ like() {
 	test_result "$([[ $2 =~ $3 ]]; echo $?)" "$1" || {
 		diag "got: $2"
 		diag "does not match: $3"
+		return 1
+	}
+}
+
+unlike() {
+	test_result "$([[ ! $2 =~ $3 ]]; echo $?)" "$1" || {
+		diag "got: $2"
+		diag "matches, and should not: $3"
 		return 1
 	}
 }

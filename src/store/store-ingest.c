@@ -699,6 +699,9 @@ store_flush(struct store *st, char **cause)
 			    strerror(errno));
 			return STORE_IO_ERROR;
 		}
+		/* Delivered and journalled: a second flush only indexes it. */
+		free(st->pending[i].tmp_path);
+		st->pending[i].tmp_path = NULL;
 	}
 	newdir = xasprintf("%s/new", st->maildir);
 	if (util_fsync_dir(newdir) != 0) {

@@ -79,6 +79,11 @@ void store_ingest_clean_tmp(struct store *st);
 /* Read a message file ombre wrote (or any mail) as a canonical message. */
 struct msg *store_file_read(const char *path, char **cause);
 
+/* store-mail.c */
+/* The text of the first text/plain part of an e-mail file (allocated,
+ * UTF-8 or passed-through bytes), or NULL when it has none. */
+char *store_mail_text(const char *path, size_t *len);
+
 /* store-query.c */
 /*
  * Reads whose snapshot writers overtake start again (store-query.c): at

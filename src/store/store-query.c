@@ -190,7 +190,7 @@ store_conv_build(struct store *st, const char *thread_id)
 	notmuch_tags_t		*tags;
 	struct store_msg_ref	*refs = NULL;
 	struct strset		 tagset = { NULL, 0, NULL, 0 };
-	size_t			 n = 0, i;
+	size_t			 n = 0, i, len;
 	const char		*tid, *from, *subject, *path;
 	struct msg		*m;
 	char			*cause, *name, *addr, *query;
@@ -274,7 +274,11 @@ store_conv_build(struct store *st, const char *thread_id)
 			c->account = xstrdup("");
 			c->conv_id = xstrdup(c->thread_id);
 			c->title = xstrdup(subject != NULL ? subject : "");
-			c->snippet = xstrdup(c->title);
+			c->snippet = store_mail_text(path, &len);
+			if (c->snippet == NULL)
+				c->snippet = xstrdup(c->title);
+			else if (len > 400)
+				c->snippet[400] = '\0';
 		}
 	}
 	free(refs);
@@ -652,7 +656,7 @@ static struct msg *
 store_msg_from_mail(notmuch_message_t *nm, const char *thread_id)
 {
 	struct msg	*m;
-	const char	*from, *subject;
+	const char	*from, *subject, *path;
 	char		*name, *addr;
 
 	m = msg_new();
@@ -668,8 +672,14 @@ store_msg_from_mail(notmuch_message_t *nm, const char *thread_id)
 	m->kind = MSG_CUSTOMER;
 	subject = notmuch_message_get_header(nm, "subject");
 	m->conv_title = xstrdup(subject != NULL ? subject : "");
-	m->text = xstrdup("(e-mail: open it in your mail client)");
-	m->text_len = strlen(m->text);
+	path = notmuch_message_get_filename(nm);
+	m->text = path != NULL ? store_mail_text(path, &m->text_len) : NULL;
+	if (m->text == NULL) {
+		/* HTML only, or an attachment: the mail client shows it. */
+		m->text = xstrdup("(this e-mail has no plain text part: open it "
+		    "in your mail client)");
+		m->text_len = strlen(m->text);
+	}
 	return m;
 }
 
