@@ -86,6 +86,37 @@ struct strset {
 int strset_add(struct strset *set, const char *s);
 void strset_free(struct strset *set);
 
+/*
+ * ev.c: the poll() loop of a process. Watchers belong to their loop;
+ * callbacks may add or remove any watcher. A timer fires once and is then
+ * freed by the loop: forget it in its callback (ev_timer_del before it
+ * fires). Signals are delivered through a self-pipe, never in a handler.
+ */
+struct ev_loop;
+struct ev_fd;
+struct ev_timer;
+typedef void (*ev_fd_cb)(int fd, short revents, void *data);
+typedef void (*ev_timer_cb)(void *data);
+typedef void (*ev_signal_cb)(int signo, void *data);
+int64_t ev_now_ms(void);	/* monotonic */
+struct ev_loop *ev_loop_new(void);
+void ev_loop_free(struct ev_loop *loop);
+struct ev_fd *ev_fd_add(struct ev_loop *loop, int fd, short events,
+    ev_fd_cb cb, void *data);
+void ev_fd_set_events(struct ev_fd *w, short events);
+void ev_fd_del(struct ev_fd *w);
+struct ev_timer *ev_timer_add(struct ev_loop *loop, int64_t after_ms,
+    ev_timer_cb cb, void *data);
+void ev_timer_del(struct ev_timer *t);
+/* Catch a signal (SA_RESTART); its callback runs from the loop. */
+int ev_signal_add(struct ev_loop *loop, int signo, ev_signal_cb cb,
+    void *data);
+/* Wait for events up to max_wait_ms (-1: no limit but the timers) and
+ * dispatch them. Return -1 when poll() fails. */
+int ev_run_once(struct ev_loop *loop, int64_t max_wait_ms);
+void ev_loop_stop(struct ev_loop *loop);
+int ev_loop_stopped(struct ev_loop *loop);
+
 /* utf8.c */
 #define UTF8_REPLACEMENT 0xFFFDu
 /*

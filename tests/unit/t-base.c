@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1280,6 +1281,74 @@ test_util(void)
 		ok(0, "fork: %s", strerror(errno));
 }
 
+/* ev: a readable pipe, timers in order, a signal through the loop. */
+static int	ev_test_read, ev_test_signal;
+static int	ev_test_order[3], ev_test_n;
+
+static void
+ev_test_fd(int fd, short revents, void *data)
+{
+	char	c;
+
+	(void)revents;
+	(void)data;
+	if (read(fd, &c, 1) == 1)
+		ev_test_read = c;
+}
+
+static void
+ev_test_timer(void *data)
+{
+	if (ev_test_n < 3)
+		ev_test_order[ev_test_n++] = *(int *)data;
+}
+
+static void
+ev_test_sig(int signo, void *data)
+{
+	(void)data;
+	ev_test_signal = signo;
+}
+
+static void
+test_ev(void)
+{
+	struct ev_loop	*loop = ev_loop_new();
+	struct ev_timer	*gone;
+	int		 p[2], one = 1, two = 2, three = 3, i;
+	int64_t		 t0;
+
+	if (pipe(p) != 0) {
+		ok(0, "ev: pipe: %s", strerror(errno));
+		return;
+	}
+	ev_fd_add(loop, p[0], POLLIN, ev_test_fd, NULL);
+	(void)write(p[1], "x", 1);
+	ev_run_once(loop, 1000);
+	is_int(ev_test_read, 'x', "ev: a readable fd calls its callback");
+
+	ev_timer_add(loop, 30, ev_test_timer, &two);
+	ev_timer_add(loop, 10, ev_test_timer, &one);
+	gone = ev_timer_add(loop, 20, ev_test_timer, &three);
+	ev_timer_del(gone);
+	t0 = ev_now_ms();
+	for (i = 0; i < 20 && ev_test_n < 2; i++)
+		ev_run_once(loop, 1000);
+	ok(ev_now_ms() - t0 >= 30, "ev: the loop waited for the timers");
+	is_int(ev_test_n, 2, "ev: a deleted timer never fires");
+	ok(ev_test_order[0] == 1 && ev_test_order[1] == 2,
+	    "ev: timers fire in the order of their time");
+
+	ev_signal_add(loop, SIGUSR1, ev_test_sig, NULL);
+	kill(getpid(), SIGUSR1);
+	for (i = 0; i < 10 && ev_test_signal == 0; i++)
+		ev_run_once(loop, 100);
+	is_int(ev_test_signal, SIGUSR1, "ev: a signal reaches its callback");
+	ev_loop_free(loop);
+	close(p[0]);
+	close(p[1]);
+}
+
 /* strset: each string once, in the order first added, at any size. */
 static void
 test_strset(void)
@@ -1321,6 +1390,7 @@ main(void)
 	test_log();
 	test_buf();
 	test_strset();
+	test_ev();
 	test_utf8();
 	test_sanitize_controls();
 	test_sanitize_combining();

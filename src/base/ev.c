@@ -1,0 +1,293 @@
+/*
+ * ev.c: one poll() loop per process: file descriptors, one-shot timers and
+ * signals.
+ *
+ * Signal handlers only write the signal number to a self-pipe; the loop
+ * reads it and calls the signal's callback like any other event, so
+ * callbacks never run in a handler. Callbacks may add and remove watchers,
+ * including themselves: a removed watcher is only marked dead during a
+ * dispatch and freed once it is over.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "base/base.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+struct ev_fd {
+	struct ev_loop	*loop;
+	int		 fd;
+	short		 events;
+	ev_fd_cb	 cb;
+	void		*data;
+	int		 dead;
+};
+
+struct ev_timer {
+	struct ev_loop	*loop;
+	int64_t		 when_ms;
+	ev_timer_cb	 cb;
+	void		*data;
+	int		 dead;
+};
+
+struct ev_loop {
+	struct ev_fd	**fds;
+	size_t		  n_fds;
+	struct ev_timer	**timers;
+	size_t		  n_timers;
+	int		  dispatching;
+	int		  stop;
+
+	struct ev_fd	 *signal_watch;
+	ev_signal_cb	  signal_cbs[NSIG];
+	void		 *signal_data[NSIG];
+};
+
+/* The self-pipe: one per process, as signal dispositions are. */
+static int	ev_signal_pipe[2] = { -1, -1 };
+
+int64_t
+ev_now_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+struct ev_loop *
+ev_loop_new(void)
+{
+	return xcalloc(1, sizeof (struct ev_loop));
+}
+
+/* Free what callbacks removed while the loop dispatched. */
+static void
+ev_collect(struct ev_loop *loop)
+{
+	size_t	i, j;
+
+	for (i = j = 0; i < loop->n_fds; i++) {
+		if (loop->fds[i]->dead)
+			free(loop->fds[i]);
+		else
+			loop->fds[j++] = loop->fds[i];
+	}
+	loop->n_fds = j;
+	for (i = j = 0; i < loop->n_timers; i++) {
+		if (loop->timers[i]->dead)
+			free(loop->timers[i]);
+		else
+			loop->timers[j++] = loop->timers[i];
+	}
+	loop->n_timers = j;
+}
+
+void
+ev_loop_free(struct ev_loop *loop)
+{
+	size_t	i;
+	int	signo;
+
+	if (loop == NULL)
+		return;
+	for (signo = 1; signo < NSIG; signo++) {
+		if (loop->signal_cbs[signo] != NULL)
+			signal(signo, SIG_DFL);
+	}
+	for (i = 0; i < loop->n_fds; i++)
+		free(loop->fds[i]);
+	for (i = 0; i < loop->n_timers; i++)
+		free(loop->timers[i]);
+	free(loop->fds);
+	free(loop->timers);
+	free(loop);
+}
+
+struct ev_fd *
+ev_fd_add(struct ev_loop *loop, int fd, short events, ev_fd_cb cb, void *data)
+{
+	struct ev_fd	*w;
+
+	w = xcalloc(1, sizeof *w);
+	w->loop = loop;
+	w->fd = fd;
+	w->events = events;
+	w->cb = cb;
+	w->data = data;
+	loop->fds = xreallocarray(loop->fds, loop->n_fds + 1, sizeof *loop->fds);
+	loop->fds[loop->n_fds++] = w;
+	return w;
+}
+
+void
+ev_fd_set_events(struct ev_fd *w, short events)
+{
+	w->events = events;
+}
+
+void
+ev_fd_del(struct ev_fd *w)
+{
+	if (w == NULL)
+		return;
+	w->dead = 1;
+	if (!w->loop->dispatching)
+		ev_collect(w->loop);
+}
+
+struct ev_timer *
+ev_timer_add(struct ev_loop *loop, int64_t after_ms, ev_timer_cb cb,
+    void *data)
+{
+	struct ev_timer	*t;
+
+	t = xcalloc(1, sizeof *t);
+	t->loop = loop;
+	t->when_ms = ev_now_ms() + (after_ms > 0 ? after_ms : 0);
+	t->cb = cb;
+	t->data = data;
+	loop->timers = xreallocarray(loop->timers, loop->n_timers + 1,
+	    sizeof *loop->timers);
+	loop->timers[loop->n_timers++] = t;
+	return t;
+}
+
+void
+ev_timer_del(struct ev_timer *t)
+{
+	if (t == NULL)
+		return;
+	t->dead = 1;
+	if (!t->loop->dispatching)
+		ev_collect(t->loop);
+}
+
+static void
+ev_signal_handler(int signo)
+{
+	unsigned char	byte = (unsigned char)signo;
+	int		saved = errno;
+
+	/* A full pipe drops the byte: a signal pending already says it. */
+	(void)write(ev_signal_pipe[1], &byte, 1);
+	errno = saved;
+}
+
+static void
+ev_signal_read(int fd, short revents, void *data)
+{
+	struct ev_loop	*loop = data;
+	unsigned char	 buf[64];
+	ssize_t		 n, i;
+
+	(void)revents;
+	while ((n = read(fd, buf, sizeof buf)) > 0) {
+		for (i = 0; i < n; i++) {
+			if (buf[i] < NSIG && loop->signal_cbs[buf[i]] != NULL)
+				loop->signal_cbs[buf[i]](buf[i],
+				    loop->signal_data[buf[i]]);
+		}
+	}
+}
+
+int
+ev_signal_add(struct ev_loop *loop, int signo, ev_signal_cb cb, void *data)
+{
+	struct sigaction	sa;
+	int			i;
+
+	if (signo <= 0 || signo >= NSIG)
+		return -1;
+	if (ev_signal_pipe[0] == -1) {
+		if (pipe(ev_signal_pipe) != 0)
+			return -1;
+		for (i = 0; i < 2; i++) {
+			fcntl(ev_signal_pipe[i], F_SETFL, O_NONBLOCK);
+			fcntl(ev_signal_pipe[i], F_SETFD, FD_CLOEXEC);
+		}
+	}
+	if (loop->signal_watch == NULL)
+		loop->signal_watch = ev_fd_add(loop, ev_signal_pipe[0], POLLIN,
+		    ev_signal_read, loop);
+	loop->signal_cbs[signo] = cb;
+	loop->signal_data[signo] = data;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = ev_signal_handler;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	return sigaction(signo, &sa, NULL);
+}
+
+void
+ev_loop_stop(struct ev_loop *loop)
+{
+	loop->stop = 1;
+}
+
+int
+ev_loop_stopped(struct ev_loop *loop)
+{
+	return loop->stop;
+}
+
+int
+ev_run_once(struct ev_loop *loop, int64_t max_wait_ms)
+{
+	struct pollfd	*pfds;
+	struct ev_fd	**watch;
+	int64_t		 now, wait = max_wait_ms;
+	size_t		 i, n = 0, count;
+	int		 rc;
+
+	now = ev_now_ms();
+	for (i = 0; i < loop->n_timers; i++) {
+		if (wait < 0 || loop->timers[i]->when_ms - now < wait)
+			wait = loop->timers[i]->when_ms - now;
+	}
+	if (wait < 0 && loop->n_timers > 0)
+		wait = 0;
+	pfds = xcalloc(loop->n_fds + 1, sizeof *pfds);
+	watch = xcalloc(loop->n_fds + 1, sizeof *watch);
+	for (i = 0; i < loop->n_fds; i++) {
+		pfds[n].fd = loop->fds[i]->fd;
+		pfds[n].events = loop->fds[i]->events;
+		watch[n++] = loop->fds[i];
+	}
+	rc = poll(pfds, (nfds_t)n, wait > INT32_MAX ? INT32_MAX : (int)wait);
+	if (rc == -1 && errno != EINTR) {
+		free(pfds);
+		free(watch);
+		return -1;
+	}
+	loop->dispatching = 1;
+	for (i = 0; rc > 0 && i < n; i++) {
+		if (pfds[i].revents != 0 && !watch[i]->dead)
+			watch[i]->cb(watch[i]->fd, pfds[i].revents,
+			    watch[i]->data);
+	}
+	/* Timers due now, including those a callback above added late. */
+	now = ev_now_ms();
+	count = loop->n_timers;
+	for (i = 0; i < count; i++) {
+		if (!loop->timers[i]->dead && loop->timers[i]->when_ms <= now) {
+			loop->timers[i]->dead = 1;
+			loop->timers[i]->cb(loop->timers[i]->data);
+		}
+	}
+	loop->dispatching = 0;
+	ev_collect(loop);
+	free(pfds);
+	free(watch);
+	return 0;
+}
