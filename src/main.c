@@ -212,27 +212,36 @@ main(int argc, char **argv)
 	free(path);
 	if (cli.ctx.fatal_cause != NULL) {
 		log_warn("%s", cli.ctx.fatal_cause);
-		return 1;
+		rc = 1;
+		goto out;
 	}
 
 	if (demo && (commands != NULL || (mc != NULL && mc->needs_demo_data) ||
-	    mc == NULL) && cli_demo_prepare(&cli) != 0)
-		return 1;
+	    mc == NULL) && cli_demo_prepare(&cli) != 0) {
+		rc = 1;
+		goto out;
+	}
 
 	if (commands != NULL) {
 		cmd_rc = cmd_run_string(&cli.ctx, commands);
 		if (cli.ctx.fatal_cause != NULL)
 			log_warn("%s", cli.ctx.fatal_cause);
-		if (cmd_rc != CMD_NORMAL || cli.ctx.fatal_cause != NULL)
-			return cli.locked ? EXIT_TEMPFAIL : 1;
-		if (mc == NULL)
-			return 0;
+		if (cmd_rc != CMD_NORMAL || cli.ctx.fatal_cause != NULL) {
+			rc = cli.locked ? EXIT_TEMPFAIL : 1;
+			goto out;
+		}
+		if (mc == NULL) {
+			rc = 0;
+			goto out;
+		}
 	}
 	/* Until the full-screen console lands, no command means `list`. */
 	if (mc == NULL)
 		rc = cli_list(&cli, 0, NULL);
 	else
 		rc = mc->run(&cli, argc - i - 1, argv + i + 1);
+out:
+	free(cli.ctx.fatal_cause);
 	free(cli.data_dir);
 	return rc;
 }
