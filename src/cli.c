@@ -8,6 +8,7 @@
 #endif
 
 #include "cli.h"
+#include "ui/ui.h"
 
 #include <errno.h>
 #include <ftw.h>
@@ -882,4 +883,30 @@ cli_demo_prepare(struct cli *cli)
 	free(tmp);
 	free(old);
 	return rc == 0 ? 0 : -1;
+}
+
+/*
+ * The console on the Inbox view: `ombre` on a terminal. (When stdout is not
+ * a terminal, `ombre` is `ombre list`.)
+ */
+int
+cli_console(struct cli *cli, int argc, char **argv)
+{
+	struct ui_options	 opts;
+	const struct view	*v;
+	char			*query;
+	int			 rc;
+
+	(void)argc;
+	(void)argv;
+	memset(&opts, 0, sizeof opts);
+	cli_store_options(cli, &opts.store);
+	opts.store.on_wait = NULL;	/* the console never waits: read-only */
+	v = view_find("Inbox");
+	query = v != NULL ? view_expand_query(v) : xstrdup("tag:inbox");
+	opts.view_name = "Inbox";
+	opts.query = query;
+	rc = ui_run(&opts);
+	free(query);
+	return rc;
 }

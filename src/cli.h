@@ -28,6 +28,7 @@ void cli_store_options(struct cli *cli, struct store_options *opts);
 int cli_open(struct cli *cli, enum store_mode mode, struct store **st);
 
 int cli_list(struct cli *cli, int argc, char **argv);
+int cli_console(struct cli *cli, int argc, char **argv);
 int cli_show(struct cli *cli, int argc, char **argv);
 int cli_tag(struct cli *cli, int argc, char **argv);
 int cli_ingest(struct cli *cli, int argc, char **argv);

@@ -45,6 +45,8 @@ static const char main_usage[] =
 "  demo [--seed N] [--conversations N] [--messages-per-conversation N]\n"
 "       [--out DIR]     generate demo conversations (JSON lines, or a store)\n"
 "\n"
+"With no command, ombre opens the console when run on a terminal, and\n"
+"prints the Inbox list otherwise.\n"
 "CONV is the id `list` shows, a notmuch thread id, or a query matching one\n"
 "conversation. See ombre(1) and ombre.conf(5).\n";
 
@@ -235,8 +237,10 @@ main(int argc, char **argv)
 			goto out;
 		}
 	}
-	/* Until the full-screen console lands, no command means `list`. */
-	if (mc == NULL)
+	/* No command: the console on a terminal, else `list`. */
+	if (mc == NULL && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
+		rc = cli_console(&cli, 0, NULL);
+	else if (mc == NULL)
 		rc = cli_list(&cli, 0, NULL);
 	else
 		rc = mc->run(&cli, argc - i - 1, argv + i + 1);

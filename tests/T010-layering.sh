@@ -22,8 +22,10 @@ rule "only src/store/ includes notmuch.h" \
     only '^notmuch\.h$' '^src/store/'
 rule "only src/net/ includes curl" \
     only '^curl(/.*|\.h)$' '^src/net/'
-rule "only src/ui/ includes curses and termkey" \
-    only '^(n?curses\.h|ncursesw?/.*|term\.h|termkey\.h)$' '^src/ui/'
+rule "only src/ui/ui-screen.c includes curses (output)" \
+    only '^(n?curses\.h|ncursesw?/.*|term\.h)$' '^src/ui/ui-screen\.c$'
+rule "only src/ui/ui-input.c includes termkey (all keyboard input)" \
+    only '^termkey\.h$' '^src/ui/ui-input\.c$'
 rule "only src/core/json.c and src/chan/ include jansson.h" \
     only '^jansson\.h$' '^src/(core/json\.c|chan/)'
 rule "src/base/ includes nothing from the layers above it" \
@@ -89,6 +91,8 @@ plant store/g.c '#include "ui/ui.h"'
 plant store/store.h '#include <notmuch.h>'
 plant net/net.c '#include <curl/curl.h>'
 plant ui/ui.h '#include <ncursesw/curses.h>'
+plant ui/ui-screen.c '#include <ncurses.h>'
+plant ui/ui-input.c '#include <termkey.h>'
 plant core/json.c '#include <jansson.h>'
 plant chan/chan.c '#include <jansson.h>'
 plant core/term.h '#include "base/base.h"'
@@ -99,6 +103,7 @@ plant ui/i.c '#include "store/store.h"'
 scan_includes planted >planted.list
 expected="src/core/a.c:1: #include <notmuch.h>
 src/chan/b.c:1: #include <curl/curl.h>
+src/ui/ui.h:1: #include <ncursesw/curses.h>
 src/store/c.c:1: #include <termkey.h>
 src/core/d.c:1: #include <jansson.h>
 src/base/e.c:1: #include \"core/core.h\"

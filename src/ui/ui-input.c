@@ -1,0 +1,88 @@
+/*
+ * ui-input.c: the only libtermkey code: every key the console reads.
+ *
+ * libtermkey turns the terminal's bytes into keys ("C-z", "PageDown",
+ * "Enter") whatever the terminal sends for them. A lone Escape may be the
+ * start of a sequence: libtermkey says how long to wait before deciding,
+ * and the loop calls ui_input_flush when that time is up.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "ui/ui.h"
+
+#include <stdlib.h>
+
+#include <termkey.h>
+
+struct ui_input {
+	TermKey	*tk;
+};
+
+struct ui_input *
+ui_input_new(int fd)
+{
+	struct ui_input	*in;
+
+	in = xcalloc(1, sizeof *in);
+	/* NOSTART: started only once curses has the terminal. UTF8: keys
+	 * are UTF-8 whatever the locale says. */
+	in->tk = termkey_new(fd, TERMKEY_FLAG_UTF8 | TERMKEY_FLAG_CTRLC);
+	if (in->tk == NULL) {
+		free(in);
+		return NULL;
+	}
+	termkey_set_canonflags(in->tk, termkey_get_canonflags(in->tk) |
+	    TERMKEY_CANON_DELBS);
+	return in;
+}
+
+void
+ui_input_free(struct ui_input *in)
+{
+	if (in == NULL)
+		return;
+	termkey_destroy(in->tk);
+	free(in);
+}
+
+int
+ui_input_fd(struct ui_input *in)
+{
+	return termkey_get_fd(in->tk);
+}
+
+static void
+ui_input_emit(struct ui_input *in, TermKeyKey *key, ui_input_key_cb cb,
+    void *data)
+{
+	char	name[64];
+
+	termkey_strfkey(in->tk, name, sizeof name, key, TERMKEY_FORMAT_ALTISMETA);
+	cb(name, data);
+}
+
+int
+ui_input_read(struct ui_input *in, ui_input_key_cb cb, void *data)
+{
+	TermKeyKey	key;
+	TermKeyResult	res;
+
+	if (termkey_advisereadable(in->tk) == TERMKEY_RES_ERROR)
+		return -1;
+	while ((res = termkey_getkey(in->tk, &key)) == TERMKEY_RES_KEY)
+		ui_input_emit(in, &key, cb, data);
+	if (res == TERMKEY_RES_AGAIN)
+		return termkey_get_waittime(in->tk);
+	return -1;
+}
+
+void
+ui_input_flush(struct ui_input *in, ui_input_key_cb cb, void *data)
+{
+	TermKeyKey	key;
+
+	while (termkey_getkey_force(in->tk, &key) == TERMKEY_RES_KEY)
+		ui_input_emit(in, &key, cb, data);
+}

@@ -1,0 +1,191 @@
+/*
+ * ui-list.c: the conversation list: one row per conversation, a cursor,
+ * and the rows scrolled so the cursor is always visible.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "ui/ui.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct ui_list {
+	struct store_conv	**convs;
+	size_t			  n;
+	size_t			  cursor;
+	size_t			  top;		/* first row shown */
+};
+
+struct ui_list *
+ui_list_new(void)
+{
+	return xcalloc(1, sizeof (struct ui_list));
+}
+
+void
+ui_list_free(struct ui_list *l)
+{
+	if (l == NULL)
+		return;
+	store_convs_free(l->convs, l->n);
+	free(l);
+}
+
+void
+ui_list_set(struct ui_list *l, struct store_conv **convs, size_t n)
+{
+	char	*selected = NULL;
+	size_t	 i;
+
+	if (l->cursor < l->n)
+		selected = xstrdup(l->convs[l->cursor]->thread_id);
+	store_convs_free(l->convs, l->n);
+	l->convs = convs;
+	l->n = n;
+	if (l->cursor >= n)
+		l->cursor = n > 0 ? n - 1 : 0;
+	for (i = 0; selected != NULL && i < n; i++) {
+		if (strcmp(convs[i]->thread_id, selected) == 0) {
+			l->cursor = i;
+			break;
+		}
+	}
+	free(selected);
+}
+
+size_t
+ui_list_count(struct ui_list *l)
+{
+	return l->n;
+}
+
+void
+ui_list_move_to(struct ui_list *l, long index)
+{
+	if (l->n == 0 || index < 0)
+		l->cursor = 0;
+	else if ((size_t)index >= l->n)
+		l->cursor = l->n - 1;
+	else
+		l->cursor = (size_t)index;
+}
+
+void
+ui_list_move(struct ui_list *l, long delta)
+{
+	ui_list_move_to(l, (long)l->cursor + delta);
+}
+
+static int
+ui_list_has_tag(const struct store_conv *c, const char *tag)
+{
+	size_t	i;
+
+	for (i = 0; i < c->n_tags; i++) {
+		if (strcmp(c->tags[i], tag) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* The mode column: who has the conversation. */
+static const char *
+ui_list_mode(const struct store_conv *c, enum ui_role *role)
+{
+	size_t	i;
+
+	*role = UI_ROLE_NORMAL;
+	for (i = 0; i < c->n_tags; i++) {
+		if (strncmp(c->tags[i], "ombre/assigned/", 15) == 0)
+			return c->tags[i] + 15;
+	}
+	if (ui_list_has_tag(c, "ombre/handoff")) {
+		*role = UI_ROLE_MARKER_HANDOFF;
+		return "needs human";
+	}
+	if (ui_list_has_tag(c, "ombre/bot")) {
+		*role = UI_ROLE_MARKER_BOT;
+		return "bot";
+	}
+	return "";
+}
+
+/* A snippet on one line: line breaks and tabs as spaces, runs folded. */
+static void
+ui_list_snippet(const char *text, char *out, size_t size)
+{
+	size_t	n = 0;
+	int	space = 0;
+
+	for (; *text != '\0' && n + 1 < size; text++) {
+		if (*text == '\n' || *text == '\r' || *text == '\t' ||
+		    *text == ' ') {
+			space = n > 0;
+			continue;
+		}
+		if (space && n + 2 < size)
+			out[n++] = ' ';
+		space = 0;
+		out[n++] = *text;
+	}
+	out[n] = '\0';
+}
+
+/*
+ * Draw the rows [top, top+rows) of the screen: badge, age, customer, mode,
+ * unread count, snippet. Columns narrow first to keep the snippet on 80
+ * columns.
+ */
+void
+ui_list_draw(struct ui_list *l, int top, int rows, int cols, int64_t now)
+{
+	const struct store_conv	*c;
+	char			 badge[3], age[16], cell[32], snippet[512];
+	const char		*mode;
+	enum ui_role		 role, mode_role;
+	int			 r, x, name_w = cols >= 100 ? 22 : 16;
+	size_t			 i;
+
+	if (rows <= 0)
+		return;
+	if (l->cursor < l->top)
+		l->top = l->cursor;
+	if (l->cursor >= l->top + (size_t)rows)
+		l->top = l->cursor - (size_t)rows + 1;
+	for (r = 0; r < rows; r++) {
+		i = l->top + (size_t)r;
+		if (i >= l->n) {
+			ui_screen_text(top + r, 0, cols, UI_ROLE_NORMAL, "");
+			continue;
+		}
+		c = l->convs[i];
+		role = i == l->cursor ? UI_ROLE_LIST_CURSOR :
+		    c->unread > 0 ? UI_ROLE_LIST_UNREAD : UI_ROLE_NORMAL;
+		channel_badge(c->channel, badge);
+		util_format_age(now - c->newest, age, sizeof age);
+		snprintf(cell, sizeof cell, "%s %4s ", badge, age);
+		x = 0;
+		ui_screen_text(top + r, x, 8, role, cell);
+		x += 8;
+		ui_screen_text(top + r, x, name_w, role, c->customer_name);
+		x += name_w;
+		ui_screen_text(top + r, x, 1, role,
+		    ui_list_has_tag(c, "ombre/prio/high") ? "!" : " ");
+		x += 1;
+		mode = ui_list_mode(c, &mode_role);
+		ui_screen_text(top + r, x, 12, i == l->cursor ? role :
+		    mode_role, mode);
+		x += 12;
+		if (c->unread > 0)
+			snprintf(cell, sizeof cell, "%d new", c->unread);
+		else
+			cell[0] = '\0';
+		ui_screen_text(top + r, x, 7, role, cell);
+		x += 7;
+		ui_list_snippet(c->snippet, snippet, sizeof snippet);
+		ui_screen_text(top + r, x, cols - x, role, snippet);
+	}
+}

@@ -1,0 +1,73 @@
+/*
+ * ui.h: the full-screen console. ncurses is used only in ui-screen.c (for
+ * output) and libtermkey only in ui-input.c (all keyboard input); the
+ * console reads the store through store.h and never writes to it itself.
+ */
+#ifndef OMBRE_UI_H
+#define OMBRE_UI_H
+
+#include "base/base.h"
+#include "core/core.h"
+#include "store/store.h"
+
+/* ui-screen.c: what the console draws with. Text given to it is untrusted:
+ * every string is sanitised and cut to its cell here. */
+enum ui_role {
+	UI_ROLE_NORMAL,
+	UI_ROLE_LIST_UNREAD,	/* a conversation with unread messages */
+	UI_ROLE_LIST_CURSOR,	/* the selected row */
+	UI_ROLE_MARKER_HANDOFF,	/* a bot handed it to a human */
+	UI_ROLE_MARKER_BOT,
+	UI_ROLE_STATUS,		/* the status line */
+	UI_ROLE_ERROR,
+	UI_ROLE_COUNT
+};
+/* Take the terminal; 0, or -1 when it is not one. */
+int ui_screen_init(void);
+/* Give the terminal back as it was; safe to call twice. */
+void ui_screen_end(void);
+/* Re-read the terminal's size after SIGWINCH. */
+void ui_screen_resize(void);
+void ui_screen_size(int *rows, int *cols);
+void ui_screen_erase(void);
+/* Draw text at row, col in exactly width cells (cut or padded). */
+void ui_screen_text(int row, int col, int width, enum ui_role role,
+    const char *text);
+void ui_screen_flush(void);
+
+/* ui-input.c: keys from the terminal as strings ("j", "C-z", "PageDown",
+ * "Enter", "Escape"). */
+struct ui_input;
+struct ui_input *ui_input_new(int fd);
+void ui_input_free(struct ui_input *in);
+int ui_input_fd(struct ui_input *in);
+/* Read what is pending and call cb for each complete key. Return the
+ * milliseconds after which ui_input_flush must be called (a lone Escape may
+ * start a sequence), or -1. */
+typedef void (*ui_input_key_cb)(const char *key, void *data);
+int ui_input_read(struct ui_input *in, ui_input_key_cb cb, void *data);
+void ui_input_flush(struct ui_input *in, ui_input_key_cb cb, void *data);
+
+/* ui-list.c: the conversation list. */
+struct ui_list;
+struct ui_list *ui_list_new(void);
+void ui_list_free(struct ui_list *l);
+/* Replace the conversations (taken over), keeping the cursor on the same
+ * conversation when it is still there. */
+void ui_list_set(struct ui_list *l, struct store_conv **convs, size_t n);
+size_t ui_list_count(struct ui_list *l);
+/* Move the cursor by delta rows (clamped); page is the visible height. */
+void ui_list_move(struct ui_list *l, long delta);
+void ui_list_move_to(struct ui_list *l, long index);
+void ui_list_draw(struct ui_list *l, int top, int rows, int cols, int64_t now);
+
+/* ui.c */
+struct ui_options {
+	struct store_options	 store;
+	const char		*view_name;	/* shown in the status line */
+	const char		*query;
+};
+/* Run the console until the user quits; return the exit status. */
+int ui_run(const struct ui_options *opts);
+
+#endif

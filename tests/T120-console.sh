@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+#
+# The console, driven in tmux like a user would: first screen, moving the
+# cursor, resizing, following the database, hostile text never reaching the
+# terminal, and the terminal given back on q and on SIGTERM. Every wait has
+# a ceiling instead of a fixed sleep.
+
+. "$top_srcdir/tests/lib.sh"
+test_init
+
+command -v tmux >/dev/null || skip_all "tmux is not installed"
+export LC_ALL=C.UTF-8 TZ=UTC OMBRE_NOW=2026-11-20T10:00:00Z
+TMUX_SOCKET=ombre-test-$$
+tm() { tmux -L "$TMUX_SOCKET" -f /dev/null "$@"; }
+trap 'tm kill-server 2>/dev/null; test_cleanup' EXIT
+
+# wait_screen REGEX [SECONDS]: wait until the pane shows REGEX.
+wait_screen() {
+	local i limit=$((${2:-10} * 20))
+	for ((i = 0; i < limit; i++)); do
+		[[ $(tm capture-pane -p -t t) =~ $1 ]] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+# The row of the pane the cursor (cyan background) is on, 0-based.
+cursor_row() {
+	tm capture-pane -p -e -t t | grep -n $'\e\\[[0-9;]*46m' | head -n 1 |
+	    cut -d: -f1 | awk '{ print $1 - 1 }'
+}
+
+# The demo store, built before the console starts (it takes a few seconds).
+"$OMBRE" --demo list --limit 100000 >list.txt || { echo "Bail out! no demo store"; exit 1; }
+first=$(head -n 1 list.txt | cut -c 16-33 | sed 's/ *$//')
+total=$(wc -l <list.txt)
+
+# Every byte written to the terminal is recorded from the first frame on:
+# the pane starts on a shell that waits until pipe-pane is attached.
+tm new-session -d -s t -x 80 -y 24 "touch ready; while [ ! -e go ]; do sleep 0.05; done; \
+    '$OMBRE' --demo; echo \"EXIT=\$?\"; sleep 60"
+for ((i = 0; i < 100 && ! -e ready; i++)); do sleep 0.05; done
+tm pipe-pane -t t -o "cat >>'$TEST_DIR/terminal.raw'"
+touch go
+
+ok "the console shows the Inbox on 80x24" wait_screen "Inbox +[0-9]+ conversations"
+screen=$(tm capture-pane -p -t t)
+like "the status line is the last of the 24 rows" \
+    "$(sed -n 24p <<<"$screen")" "^ Inbox"
+like "the first row is the newest conversation, as list shows it" \
+    "$(head -n 1 <<<"$screen")" "$first"
+is "the cursor starts on the first row" "$(cursor_row)" 0
+tm send-keys -t t j j j
+sleep 0.2
+is "j moves it down (three times)" "$(cursor_row)" 3
+tm send-keys -t t k
+sleep 0.2
+is "k moves it up" "$(cursor_row)" 2
+tm send-keys -t t G
+last=$(tail -n 1 list.txt | cut -c 16-33 | sed 's/ *$//')
+ok "G goes to the last conversation: the list scrolled" \
+    bash -c "for i in \$(seq 100); do tmux -L '$TMUX_SOCKET' capture-pane -p -t t | sed -n 23p | grep -qF -- '$last' && exit 0; sleep 0.05; done; exit 1"
+is "and the cursor is on the last row above the status line" "$(cursor_row)" 22
+tm send-keys -t t g
+sleep 0.2
+is "g goes back to the first" "$(cursor_row)" 0
+tm send-keys -t t PageDown
+sleep 0.2
+is "PageDown moves a screen down" "$(cursor_row)" 22
+
+tm resize-window -t t -x 200 -y 60
+ok "resized to 200x60: the status line moves to row 60" \
+    bash -c "for i in \$(seq 100); do tmux -L '$TMUX_SOCKET' capture-pane -p -t t | sed -n 60p | grep -q '^ Inbox' && exit 0; sleep 0.05; done; exit 1"
+tm resize-window -t t -x 80 -y 24
+ok "and back to 80x24: row 24" \
+    bash -c "for i in \$(seq 100); do tmux -L '$TMUX_SOCKET' capture-pane -p -t t | sed -n 24p | grep -q '^ Inbox' && exit 0; sleep 0.05; done; exit 1"
+ok "no row is wider than the terminal" \
+    test "$(tm capture-pane -p -t t | wc -L)" -le 80
+
+# Another process changes the database: the console follows it.
+DEMO=$XDG_CACHE_HOME/ombre/demo
+tm send-keys -t t g
+second=$(sed -n 2p list.txt | awk '{ print $1 }')
+"$NOTMUCH" --config="$DEMO/notmuch-config" tag -inbox -- \
+    "thread:$(printf '%016x' $((16#$second)))"
+ok "a notmuch tag from outside shows within a second or two" \
+    wait_screen "Inbox +$((total - 1)) conversations" 3
+is "and the cursor stayed on the same conversation" "$(cursor_row)" 0
+
+# A name in the demo data carries an OSC title sequence (ESC ] 0;pwned BEL).
+ok "hostile text is shown as visible placeholders" wait_screen '\^\[\]0;pwned' 2
+ok "no escape sequence from a message reached the terminal" \
+    bash -c "! grep -qa $'\e]0;pwned' terminal.raw"
+
+tm send-keys -t t x
+ok "an unbound key says so" wait_screen "x is not bound" 2
+tm send-keys -t t q
+ok "q quits" wait_screen "EXIT=0" 3
+
+# SIGTERM gives the terminal back too.
+tm respawn-pane -k -t t "'$OMBRE' --demo; echo \"EXIT=\$?\"; stty -a | grep -o ' -\\?icanon'; sleep 60"
+wait_screen "Inbox +[0-9]+ conversations" 10
+pkill -TERM -f -- "^$OMBRE --demo\$" 2>/dev/null ||
+    pkill -TERM -x ombre
+ok "SIGTERM ends it" wait_screen "EXIT=0" 3
+ok "and the terminal is in canonical mode again" wait_screen $'(^|\n) icanon' 3
+
+test_done
