@@ -67,6 +67,24 @@ tm send-keys -t t PageDown
 sleep 0.2
 is "PageDown moves a screen down" "$(cursor_row)" 22
 
+# The thread view: Enter opens the conversation under the cursor.
+tm send-keys -t t g j
+sleep 0.2
+second_name=$(sed -n 2p list.txt | cut -c 16-33 | sed 's/ *$//')
+second_id=$(sed -n 2p list.txt | awk '{ print $1 }')
+tm send-keys -t t Enter
+ok "Enter opens the conversation: its customer in the title" \
+    wait_screen "^$second_name" 3
+last_text=$("$OMBRE" --demo show "$second_id" | grep '^  ' | tail -n 1 |
+    sed 's/^  //' | cut -c 1-30)
+like "its newest message is on the screen" "$(tm capture-pane -p -t t)" \
+    "$(printf '%s' "$last_text" | sed 's/[][\.*^$(){}?+|/]/\\&/g')"
+like "messages say who wrote them" "$(tm capture-pane -p -t t)" \
+    "[0-9][0-9]:[0-9][0-9]  .* \((customer|bot|agent|internal note)\)"
+tm send-keys -t t Escape
+ok "Escape goes back to the list" wait_screen "Inbox +[0-9]+ conversations" 3
+is "with the cursor where it was" "$(cursor_row)" 1
+
 tm resize-window -t t -x 200 -y 60
 ok "resized to 200x60: the status line moves to row 60" \
     bash -c "for i in \$(seq 100); do tmux -L '$TMUX_SOCKET' capture-pane -p -t t | sed -n 60p | grep -q '^ Inbox' && exit 0; sleep 0.05; done; exit 1"

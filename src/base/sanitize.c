@@ -153,6 +153,14 @@ sanitize_buf(struct buf *out, const char *s, size_t len,
 				break;
 			continue;
 		}
+		/*
+		 * Variation selectors 15 and 16 and the zero-width joiner
+		 * build emoji sequences whose width terminals, tmux and
+		 * wcwidth() disagree on, which shifts the rest of the row.
+		 * Without them the parts show, with widths all agree on.
+		 */
+		if (cp == 0xfe0e || cp == 0xfe0f || cp == 0x200d)
+			continue;
 		if (cp == '\r' && mode == SANITIZE_BODY && next < len &&
 		    s[next] == '\n')
 			continue;	/* CRLF reads as LF */

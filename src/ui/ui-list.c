@@ -56,6 +56,12 @@ ui_list_set(struct ui_list *l, struct store_conv **convs, size_t n)
 	free(selected);
 }
 
+const struct store_conv *
+ui_list_selected(struct ui_list *l)
+{
+	return l->cursor < l->n ? l->convs[l->cursor] : NULL;
+}
+
 size_t
 ui_list_count(struct ui_list *l)
 {

@@ -32,6 +32,7 @@ struct ui {
 	struct ev_timer		*escape_timer;
 	struct store		*store;
 	struct ui_list		*list;
+	struct ui_thread	*thread;	/* open conversation, or NULL */
 	char			*message;	/* status line message */
 	int			 message_error;
 	int			 redraw;
@@ -40,8 +41,9 @@ struct ui {
 };
 
 /*
- * The default key bindings. Each is a console action for now; they move
- * to `bind` and the command language with the rest of the console.
+ * The default key bindings, per view. Each is a console action for now;
+ * they move to `bind` and the command language with the rest of the
+ * console.
  */
 enum ui_action {
 	UI_SELECT_DOWN,
@@ -50,27 +52,34 @@ enum ui_action {
 	UI_SELECT_LAST,
 	UI_PAGE_DOWN,
 	UI_PAGE_UP,
+	UI_OPEN,
+	UI_BACK,
 	UI_REDRAW,
 	UI_QUIT
 };
+#define UI_IN_LIST	0x1
+#define UI_IN_THREAD	0x2
 static const struct {
+	int		 views;
 	const char	*key;
 	enum ui_action	 action;
 } ui_keys[] = {
-	{ "j", UI_SELECT_DOWN },
-	{ "Down", UI_SELECT_DOWN },
-	{ "k", UI_SELECT_UP },
-	{ "Up", UI_SELECT_UP },
-	{ "g", UI_SELECT_FIRST },
-	{ "Home", UI_SELECT_FIRST },
-	{ "G", UI_SELECT_LAST },
-	{ "End", UI_SELECT_LAST },
-	{ "PageDown", UI_PAGE_DOWN },
-	{ "C-f", UI_PAGE_DOWN },
-	{ "PageUp", UI_PAGE_UP },
-	{ "C-b", UI_PAGE_UP },
-	{ "C-l", UI_REDRAW },
-	{ "q", UI_QUIT },
+	{ UI_IN_LIST | UI_IN_THREAD, "j", UI_SELECT_DOWN },
+	{ UI_IN_LIST | UI_IN_THREAD, "Down", UI_SELECT_DOWN },
+	{ UI_IN_LIST | UI_IN_THREAD, "k", UI_SELECT_UP },
+	{ UI_IN_LIST | UI_IN_THREAD, "Up", UI_SELECT_UP },
+	{ UI_IN_LIST | UI_IN_THREAD, "g", UI_SELECT_FIRST },
+	{ UI_IN_LIST | UI_IN_THREAD, "Home", UI_SELECT_FIRST },
+	{ UI_IN_LIST | UI_IN_THREAD, "G", UI_SELECT_LAST },
+	{ UI_IN_LIST | UI_IN_THREAD, "End", UI_SELECT_LAST },
+	{ UI_IN_LIST | UI_IN_THREAD, "PageDown", UI_PAGE_DOWN },
+	{ UI_IN_LIST | UI_IN_THREAD, "C-f", UI_PAGE_DOWN },
+	{ UI_IN_LIST | UI_IN_THREAD, "PageUp", UI_PAGE_UP },
+	{ UI_IN_LIST | UI_IN_THREAD, "C-b", UI_PAGE_UP },
+	{ UI_IN_LIST, "Enter", UI_OPEN },
+	{ UI_IN_THREAD, "Escape", UI_BACK },
+	{ UI_IN_LIST | UI_IN_THREAD, "C-l", UI_REDRAW },
+	{ UI_IN_LIST | UI_IN_THREAD, "q", UI_QUIT },
 };
 
 static void
@@ -120,50 +129,118 @@ ui_draw(struct ui *ui)
 	}
 	ui_screen_size(&rows, &cols);
 	ui_screen_erase();
-	ui_list_draw(ui->list, 0, rows - 1, cols, util_now());
-	snprintf(status, sizeof status, " %s  %zu conversation%s%s%s",
-	    ui->opts->view_name, ui_list_count(ui->list),
-	    ui_list_count(ui->list) == 1 ? "" : "s",
-	    ui->message != NULL ? "  " : "",
-	    ui->message != NULL ? ui->message : "");
+	if (ui->thread != NULL)
+		ui_thread_draw(ui->thread, 0, rows - 1, cols);
+	else
+		ui_list_draw(ui->list, 0, rows - 1, cols, util_now());
+	if (ui->thread != NULL)
+		snprintf(status, sizeof status, " %s > conversation  Esc back%s%s",
+		    ui->opts->view_name, ui->message != NULL ? "  " : "",
+		    ui->message != NULL ? ui->message : "");
+	else
+		snprintf(status, sizeof status, " %s  %zu conversation%s%s%s",
+		    ui->opts->view_name, ui_list_count(ui->list),
+		    ui_list_count(ui->list) == 1 ? "" : "s",
+		    ui->message != NULL ? "  " : "",
+		    ui->message != NULL ? ui->message : "");
 	ui_screen_text(rows - 1, 0, cols, ui->message_error ? UI_ROLE_ERROR :
 	    UI_ROLE_STATUS, status);
 	ui_screen_flush();
 	ui->redraw = 0;
 }
 
+/* Open the conversation under the cursor in the thread view. */
+static void
+ui_open(struct ui *ui)
+{
+	const struct store_conv	 *c = ui_list_selected(ui->list);
+	struct msg		**msgs;
+	size_t			  n;
+	char			 *cause, *title;
+	int			  rows, cols;
+
+	if (c == NULL)
+		return;
+	if (store_thread_messages(ui->store, c->thread_id, &msgs, &n,
+	    &cause) != STORE_OK) {
+		ui_set_message(ui, 1, "%s", cause);
+		free(cause);
+		return;
+	}
+	title = xasprintf("%s  %s (%s)", c->customer_name, c->title,
+	    c->channel);
+	ui->thread = ui_thread_new(msgs, n, title);
+	free(title);
+	ui_screen_size(&rows, &cols);
+	ui_thread_scroll_end(ui->thread, rows - 2, cols);
+}
+
 static void
 ui_do(struct ui *ui, enum ui_action action)
 {
-	int	rows, cols;
+	int	rows, cols, page;
 
 	ui_screen_size(&rows, &cols);
-	switch (action) {
-	case UI_SELECT_DOWN:
-		ui_list_move(ui->list, 1);
-		break;
-	case UI_SELECT_UP:
-		ui_list_move(ui->list, -1);
-		break;
-	case UI_SELECT_FIRST:
-		ui_list_move_to(ui->list, 0);
-		break;
-	case UI_SELECT_LAST:
-		ui_list_move_to(ui->list, (long)ui_list_count(ui->list) - 1);
-		break;
-	case UI_PAGE_DOWN:
-		ui_list_move(ui->list, rows > 2 ? rows - 2 : 1);
-		break;
-	case UI_PAGE_UP:
-		ui_list_move(ui->list, -(rows > 2 ? rows - 2 : 1));
-		break;
-	case UI_REDRAW:
-		ui->resized = 1;
-		break;
-	case UI_QUIT:
-		ui->quit = 1;
-		break;
+	page = rows > 3 ? rows - 3 : 1;
+	if (ui->thread != NULL) {
+		switch (action) {
+		case UI_SELECT_DOWN:
+			ui_thread_scroll(ui->thread, 1, rows - 2);
+			break;
+		case UI_SELECT_UP:
+			ui_thread_scroll(ui->thread, -1, rows - 2);
+			break;
+		case UI_SELECT_FIRST:
+			ui_thread_scroll(ui->thread, -1000000, rows - 2);
+			break;
+		case UI_SELECT_LAST:
+			ui_thread_scroll(ui->thread, 1000000, rows - 2);
+			break;
+		case UI_PAGE_DOWN:
+			ui_thread_scroll(ui->thread, page, rows - 2);
+			break;
+		case UI_PAGE_UP:
+			ui_thread_scroll(ui->thread, -page, rows - 2);
+			break;
+		case UI_BACK:
+			ui_thread_free(ui->thread);
+			ui->thread = NULL;
+			break;
+		default:
+			break;
+		}
+	} else {
+		switch (action) {
+		case UI_SELECT_DOWN:
+			ui_list_move(ui->list, 1);
+			break;
+		case UI_SELECT_UP:
+			ui_list_move(ui->list, -1);
+			break;
+		case UI_SELECT_FIRST:
+			ui_list_move_to(ui->list, 0);
+			break;
+		case UI_SELECT_LAST:
+			ui_list_move_to(ui->list,
+			    (long)ui_list_count(ui->list) - 1);
+			break;
+		case UI_PAGE_DOWN:
+			ui_list_move(ui->list, rows > 2 ? rows - 2 : 1);
+			break;
+		case UI_PAGE_UP:
+			ui_list_move(ui->list, -(rows > 2 ? rows - 2 : 1));
+			break;
+		case UI_OPEN:
+			ui_open(ui);
+			break;
+		default:
+			break;
+		}
 	}
+	if (action == UI_REDRAW)
+		ui->resized = 1;
+	if (action == UI_QUIT)
+		ui->quit = 1;
 	ui->redraw = 1;
 }
 
@@ -173,8 +250,10 @@ ui_key(const char *key, void *data)
 	struct ui	*ui = data;
 	size_t		 i;
 
+	int		 view = ui->thread != NULL ? UI_IN_THREAD : UI_IN_LIST;
+
 	for (i = 0; i < nitems(ui_keys); i++) {
-		if (strcmp(ui_keys[i].key, key) == 0) {
+		if ((ui_keys[i].views & view) && strcmp(ui_keys[i].key, key) == 0) {
 			ui_do(ui, ui_keys[i].action);
 			return;
 		}
@@ -283,6 +362,7 @@ ui_run(const struct ui_options *opts)
 	log_set_restore(NULL);
 	ev_loop_free(ui.loop);
 	ui_list_free(ui.list);
+	ui_thread_free(ui.thread);
 	free(ui.message);
 	store_close(ui.store);
 	return rc;

@@ -19,6 +19,13 @@ enum ui_role {
 	UI_ROLE_MARKER_HANDOFF,	/* a bot handed it to a human */
 	UI_ROLE_MARKER_BOT,
 	UI_ROLE_STATUS,		/* the status line */
+	UI_ROLE_THREAD_TITLE,
+	UI_ROLE_THREAD_DAY,	/* day separators */
+	UI_ROLE_THREAD_CUSTOMER,	/* who wrote: the customer */
+	UI_ROLE_THREAD_BOT,
+	UI_ROLE_THREAD_AGENT,
+	UI_ROLE_THREAD_NOTE,	/* an internal note, never sent */
+	UI_ROLE_THREAD_ATTACHMENT,
 	UI_ROLE_ERROR,
 	UI_ROLE_COUNT
 };
@@ -49,6 +56,7 @@ int ui_input_read(struct ui_input *in, ui_input_key_cb cb, void *data);
 void ui_input_flush(struct ui_input *in, ui_input_key_cb cb, void *data);
 
 /* ui-list.c: the conversation list. */
+struct store_conv;
 struct ui_list;
 struct ui_list *ui_list_new(void);
 void ui_list_free(struct ui_list *l);
@@ -59,7 +67,19 @@ size_t ui_list_count(struct ui_list *l);
 /* Move the cursor by delta rows (clamped); page is the visible height. */
 void ui_list_move(struct ui_list *l, long delta);
 void ui_list_move_to(struct ui_list *l, long index);
+/* The conversation under the cursor, or NULL; owned by the list. */
+const struct store_conv *ui_list_selected(struct ui_list *l);
 void ui_list_draw(struct ui_list *l, int top, int rows, int cols, int64_t now);
+
+/* ui-thread.c: the messages of one conversation. */
+struct ui_thread;
+/* Takes over msgs (freed with the view). */
+struct ui_thread *ui_thread_new(struct msg **msgs, size_t n,
+    const char *title);
+void ui_thread_free(struct ui_thread *t);
+void ui_thread_scroll(struct ui_thread *t, long delta, int rows);
+void ui_thread_scroll_end(struct ui_thread *t, int rows, int cols);
+void ui_thread_draw(struct ui_thread *t, int top, int rows, int cols);
 
 /* ui.c */
 struct ui_options {

@@ -1349,6 +1349,25 @@ test_ev(void)
 	close(p[1]);
 }
 
+/* Emoji sequences are shown as their parts, whose widths agree. */
+static void
+test_sanitize_emoji_sequences(void)
+{
+	char	*out;
+
+	/* U+1F3F3 U+FE0F U+200D U+1F308, the rainbow flag. */
+	out = sanitize("\xf0\x9f\x8f\xb3\xef\xb8\x8f\xe2\x80\x8d"
+	    "\xf0\x9f\x8c\x88!", 15, SANITIZE_LINE, 0);
+	is_str(out, "\xf0\x9f\x8f\xb3\xf0\x9f\x8c\x88!",
+	    "sanitize: VS16 and ZWJ are left out of an emoji sequence");
+	is_int((int)utf8_width(out, strlen(out)), 4,
+	    "sanitize: and the width is that of the parts");
+	free(out);
+	out = sanitize("\xe2\x9c\x8c\xef\xb8\x8e", 6, SANITIZE_LINE, 0);
+	is_str(out, "\xe2\x9c\x8c", "sanitize: VS15 is left out too");
+	free(out);
+}
+
 /* strset: each string once, in the order first added, at any size. */
 static void
 test_strset(void)
@@ -1395,6 +1414,7 @@ main(void)
 	test_sanitize_controls();
 	test_sanitize_combining();
 	test_sanitize_width();
+	test_sanitize_emoji_sequences();
 	test_sanitize_random();
 	test_rfc3339();
 	test_util();

@@ -1,0 +1,238 @@
+/*
+ * ui-thread.c: the thread view: the messages of one conversation, oldest
+ * first, with day separators, who wrote each (customer, bot, agent and
+ * internal note look different), bodies wrapped to the width, attachments
+ * listed, and scrolling.
+ *
+ * The text is laid out once per width into display lines; each line is
+ * sanitised text already, so drawing is a copy.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "ui/ui.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+struct ui_thread_line {
+	char		*text;
+	enum ui_role	 role;
+};
+
+struct ui_thread {
+	struct msg		**msgs;
+	size_t			  n_msgs;
+	char			 *title;
+	int			  width;	/* the layout's width */
+	struct ui_thread_line	 *lines;
+	size_t			  n_lines;
+	size_t			  top;
+};
+
+struct ui_thread *
+ui_thread_new(struct msg **msgs, size_t n, const char *title)
+{
+	struct ui_thread	*t;
+
+	t = xcalloc(1, sizeof *t);
+	t->msgs = msgs;
+	t->n_msgs = n;
+	t->title = xstrdup(title);
+	return t;
+}
+
+static void
+ui_thread_clear_lines(struct ui_thread *t)
+{
+	size_t	i;
+
+	for (i = 0; i < t->n_lines; i++)
+		free(t->lines[i].text);
+	free(t->lines);
+	t->lines = NULL;
+	t->n_lines = 0;
+}
+
+void
+ui_thread_free(struct ui_thread *t)
+{
+	if (t == NULL)
+		return;
+	ui_thread_clear_lines(t);
+	store_msgs_free(t->msgs, t->n_msgs);
+	free(t->title);
+	free(t);
+}
+
+static void
+ui_thread_add(struct ui_thread *t, enum ui_role role, char *text)
+{
+	t->lines = xreallocarray(t->lines, t->n_lines + 1, sizeof *t->lines);
+	t->lines[t->n_lines].text = text;
+	t->lines[t->n_lines].role = role;
+	t->n_lines++;
+}
+
+/*
+ * Add safe (sanitised, one line) text wrapped to width cells: break after
+ * the last space that fits, or anywhere in a word longer than the width.
+ */
+static void
+ui_thread_wrap(struct ui_thread *t, enum ui_role role, const char *safe,
+    int indent, int width)
+{
+	const char	*p = safe, *start, *brk;
+	size_t		 n, len = strlen(safe);
+	uint32_t	 cp;
+	int		 used, w;
+
+	if (width - indent < 8)
+		indent = 0;
+	do {
+		start = p;
+		brk = NULL;
+		used = 0;
+		while (p < safe + len) {
+			n = utf8_decode(p, (size_t)(safe + len - p), &cp);
+			w = utf8_cpwidth(cp);
+			if (used + w > width - indent)
+				break;
+			used += w > 0 ? w : 0;
+			p += n;
+			if (cp == ' ')
+				brk = p;
+		}
+		if (p < safe + len && brk != NULL && brk > start)
+			p = brk;
+		if (p == start)		/* wider than the screen: take it */
+			p += utf8_decode(p, (size_t)(safe + len - p), &cp);
+		ui_thread_add(t, role, xasprintf("%*s%.*s", indent, "",
+		    (int)(p - start), start));
+		while (*p == ' ')
+			p++;
+	} while (*p != '\0');
+}
+
+static enum ui_role
+ui_thread_role(enum msg_kind kind)
+{
+	switch (kind) {
+	case MSG_CUSTOMER:
+		return UI_ROLE_THREAD_CUSTOMER;
+	case MSG_BOT:
+		return UI_ROLE_THREAD_BOT;
+	case MSG_AGENT:
+		return UI_ROLE_THREAD_AGENT;
+	case MSG_NOTE:
+		return UI_ROLE_THREAD_NOTE;
+	}
+	return UI_ROLE_NORMAL;
+}
+
+/* Lay the messages out as lines of the given width. */
+static void
+ui_thread_layout(struct ui_thread *t, int width)
+{
+	const struct msg	*m;
+	struct tm		 tm;
+	time_t			 date;
+	char			 day[64], last_day[64] = "", clock[16], *safe;
+	char			*name, *line;
+	const char		*p, *end;
+	size_t			 i, j, len;
+
+	ui_thread_clear_lines(t);
+	t->width = width;
+	for (i = 0; i < t->n_msgs; i++) {
+		m = t->msgs[i];
+		date = (time_t)m->date;
+		localtime_r(&date, &tm);
+		strftime(day, sizeof day, "%a %d %b %Y", &tm);
+		if (strcmp(day, last_day) != 0) {
+			ui_thread_add(t, UI_ROLE_THREAD_DAY,
+			    xasprintf("--- %s ---", day));
+			snprintf(last_day, sizeof last_day, "%s", day);
+		}
+		strftime(clock, sizeof clock, "%H:%M", &tm);
+		p = m->from_name != NULL ? m->from_name : m->from_id;
+		name = sanitize(p, strlen(p), SANITIZE_LINE, 40);
+		ui_thread_add(t, ui_thread_role(m->kind), xasprintf("%s  %s (%s)%s",
+		    clock, name, m->kind == MSG_NOTE ? "internal note" :
+		    msg_kind_name(m->kind), m->edit_of != NULL ? " [edited]" : ""));
+		free(name);
+		p = m->text != NULL ? m->text : "";
+		len = m->text_len;
+		while (len > 0) {
+			end = memchr(p, '\n', len);
+			j = end != NULL ? (size_t)(end - p) : len;
+			safe = sanitize(p, j, SANITIZE_LINE, 0);
+			ui_thread_wrap(t, m->kind == MSG_NOTE ?
+			    UI_ROLE_THREAD_NOTE : UI_ROLE_NORMAL, safe, 2, width);
+			free(safe);
+			if (end == NULL)
+				break;
+			len -= j + 1;
+			p = end + 1;
+		}
+		for (j = 0; j < m->n_attachments; j++) {
+			p = m->attachments[j].name != NULL ?
+			    m->attachments[j].name : "(unnamed)";
+			safe = sanitize(p, strlen(p), SANITIZE_LINE, 0);
+			line = xasprintf("[attachment] %s", safe);
+			ui_thread_wrap(t, UI_ROLE_THREAD_ATTACHMENT, line, 2,
+			    width);
+			free(line);
+			free(safe);
+		}
+		ui_thread_add(t, UI_ROLE_NORMAL, xstrdup(""));
+	}
+}
+
+/* Scroll by delta lines; rows is the visible height. */
+void
+ui_thread_scroll(struct ui_thread *t, long delta, int rows)
+{
+	long	top = (long)t->top + delta, max;
+
+	max = (long)t->n_lines - rows;
+	if (top > max)
+		top = max;
+	if (top < 0)
+		top = 0;
+	t->top = (size_t)top;
+}
+
+/* Show the end of the conversation (its newest messages). */
+void
+ui_thread_scroll_end(struct ui_thread *t, int rows, int cols)
+{
+	if (t->width != cols)
+		ui_thread_layout(t, cols);
+	ui_thread_scroll(t, (long)t->n_lines, rows);
+}
+
+void
+ui_thread_draw(struct ui_thread *t, int top, int rows, int cols)
+{
+	int	r;
+
+	if (t->width != cols) {
+		ui_thread_layout(t, cols);
+		ui_thread_scroll(t, 0, rows - 1);
+	}
+	if (rows <= 0)
+		return;
+	ui_screen_text(top, 0, cols, UI_ROLE_THREAD_TITLE, t->title);
+	for (r = 1; r < rows; r++) {
+		if (t->top + (size_t)r - 1 < t->n_lines) {
+			ui_screen_text(top + r, 0, cols,
+			    t->lines[t->top + r - 1].role,
+			    t->lines[t->top + r - 1].text);
+		} else
+			ui_screen_text(top + r, 0, cols, UI_ROLE_NORMAL, "");
+	}
+}
