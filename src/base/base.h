@@ -117,6 +117,20 @@ int ev_run_once(struct ev_loop *loop, int64_t max_wait_ms);
 void ev_loop_stop(struct ev_loop *loop);
 int ev_loop_stopped(struct ev_loop *loop);
 
+/*
+ * job.c: a function run in a forked child from a loop, its stdout and
+ * stderr captured. done gets the exit status (128 + signal when killed)
+ * and the output (NUL-terminated, owned by the job, valid during the
+ * call); the job is freed after it.
+ */
+struct job;
+typedef int (*job_fn)(void *arg);
+typedef void (*job_done_cb)(struct job *job, int status, const char *output,
+    void *data);
+struct job *job_run(struct ev_loop *loop, job_fn fn, void *arg,
+    job_done_cb done, void *data);
+pid_t job_pid(struct job *job);
+
 /* utf8.c */
 #define UTF8_REPLACEMENT 0xFFFDu
 /*

@@ -1349,6 +1349,59 @@ test_ev(void)
 	close(p[1]);
 }
 
+/* job: a child's exit status and output reach the loop. */
+static int	job_test_status = -1, job_test_done;
+static char	job_test_output[256];
+
+static int
+job_test_fn(void *arg)
+{
+	printf("out %s\n", (const char *)arg);
+	fprintf(stderr, "err line\n");
+	return 3;
+}
+
+static int
+job_test_killed(void *arg)
+{
+	(void)arg;
+	raise(SIGKILL);
+	return 0;
+}
+
+static void
+job_test_cb(struct job *job, int status, const char *output, void *data)
+{
+	(void)job;
+	(void)data;
+	job_test_status = status;
+	snprintf(job_test_output, sizeof job_test_output, "%s", output);
+	job_test_done = 1;
+}
+
+static void
+test_job(void)
+{
+	struct ev_loop	*loop = ev_loop_new();
+	char		 hello[] = "hello";
+	int		 i;
+
+	ok(job_run(loop, job_test_fn, hello, job_test_cb, NULL) != NULL,
+	    "job: a job starts");
+	for (i = 0; i < 100 && !job_test_done; i++)
+		ev_run_once(loop, 100);
+	is_int(job_test_status, 3, "job: its exit status comes back");
+	ok(strstr(job_test_output, "out hello\n") != NULL &&
+	    strstr(job_test_output, "err line\n") != NULL,
+	    "job: with what it wrote on stdout and stderr");
+	job_test_done = 0;
+	job_run(loop, job_test_killed, NULL, job_test_cb, NULL);
+	for (i = 0; i < 100 && !job_test_done; i++)
+		ev_run_once(loop, 100);
+	is_int(job_test_status, 128 + SIGKILL, "job: killed by a signal: 128+N");
+	ev_loop_free(loop);
+}
+
 /* Emoji sequences are shown as their parts, whose widths agree. */
 static void
 test_sanitize_emoji_sequences(void)
@@ -1410,6 +1463,7 @@ main(void)
 	test_buf();
 	test_strset();
 	test_ev();
+	test_job();
 	test_utf8();
 	test_sanitize_controls();
 	test_sanitize_combining();

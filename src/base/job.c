@@ -1,0 +1,128 @@
+/*
+ * job.c: short child processes run from a poll() loop.
+ *
+ * A job is a function run in a forked child, its stdout and stderr
+ * captured through a pipe. The console hands every database write to one
+ * (libnotmuch's read-write open may wait for the lock: the child waits,
+ * never the screen). When the pipe closes the child is reaped and the
+ * done callback gets its exit status and output.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "base/base.h"
+
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Output kept from a job: enough for its error lines. */
+#define JOB_OUTPUT_MAX	(64 * 1024)
+
+struct job {
+	struct ev_loop	*loop;
+	pid_t		 pid;
+	int		 fd;
+	struct ev_fd	*watch;
+	struct buf	 output;
+	job_done_cb	 done;
+	void		*data;
+};
+
+static void
+job_finish(struct job *job)
+{
+	int	status = 0, rc;
+
+	while (waitpid(job->pid, &status, 0) == -1 && errno == EINTR)
+		;
+	if (WIFEXITED(status))
+		rc = WEXITSTATUS(status);
+	else
+		rc = 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+	ev_fd_del(job->watch);
+	close(job->fd);
+	job->done(job, rc, job->output.len > 0 ? job->output.data : "",
+	    job->data);
+	buf_free(&job->output);
+	free(job);
+}
+
+static void
+job_read(int fd, short revents, void *data)
+{
+	struct job	*job = data;
+	char		 chunk[4096];
+	ssize_t		 n;
+
+	(void)revents;
+	n = read(fd, chunk, sizeof chunk);
+	if (n > 0) {
+		if (job->output.len < JOB_OUTPUT_MAX)
+			buf_add(&job->output, chunk, (size_t)n);
+		return;
+	}
+	if (n == -1 && (errno == EINTR || errno == EAGAIN))
+		return;
+	job_finish(job);	/* EOF: the child has closed its end */
+}
+
+struct job *
+job_run(struct ev_loop *loop, job_fn fn, void *arg, job_done_cb done,
+    void *data)
+{
+	struct job	*job;
+	int		 p[2], rc;
+
+	if (pipe(p) != 0)
+		return NULL;
+	fflush(stdout);
+	fflush(stderr);
+	job = xcalloc(1, sizeof *job);
+	job->pid = fork();
+	if (job->pid == -1) {
+		close(p[0]);
+		close(p[1]);
+		free(job);
+		return NULL;
+	}
+	if (job->pid == 0) {
+		/* The child: nothing of the parent's screen or loop. */
+		signal(SIGINT, SIG_IGN);
+		signal(SIGHUP, SIG_IGN);
+		signal(SIGWINCH, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		close(p[0]);
+		dup2(p[1], STDOUT_FILENO);
+		dup2(p[1], STDERR_FILENO);
+		close(p[1]);
+		log_set_restore(NULL);
+		rc = fn(arg);
+		fflush(stdout);
+		fflush(stderr);
+		_exit(rc);
+	}
+	close(p[1]);
+	fcntl(p[0], F_SETFD, FD_CLOEXEC);
+	job->loop = loop;
+	job->fd = p[0];
+	job->done = done;
+	job->data = data;
+	buf_init(&job->output);
+	job->watch = ev_fd_add(loop, p[0], POLLIN, job_read, job);
+	return job;
+}
+
+pid_t
+job_pid(struct job *job)
+{
+	return job->pid;
+}
