@@ -38,7 +38,7 @@ total=$(wc -l <list.txt)
 # the pane starts on a shell that waits until pipe-pane is attached.
 tm new-session -d -s t -x 80 -y 24 "touch ready; while [ ! -e go ]; do sleep 0.05; done; \
     '$OMBRE' --demo; echo \"EXIT=\$?\"; sleep 60"
-for ((i = 0; i < 100 && ! -e ready; i++)); do sleep 0.05; done
+for ((i = 0; i < 100; i++)); do [ -e ready ] && break; sleep 0.05; done
 tm pipe-pane -t t -o "cat >>'$TEST_DIR/terminal.raw'"
 touch go
 
@@ -109,8 +109,53 @@ ok "hostile text is shown as visible placeholders" wait_screen '\^\[\]0;pwned' 2
 ok "no escape sequence from a message reached the terminal" \
     bash -c "! grep -qa $'\e]0;pwned' terminal.raw"
 
-tm send-keys -t t x
-ok "an unbound key says so" wait_screen "x is not bound" 2
+# Triage keys: the write runs in a child, the list follows the database.
+nmd() { "$NOTMUCH" --config="$DEMO/notmuch-config" "$@"; }
+tm send-keys -t t g
+sleep 0.2
+now_total=$((total - 1))
+top_id=$(printf '%016x' $((16#$(sed -n 1p list.txt | awk '{ print $1 }'))))
+tm send-keys -t t e
+ok "e closes the conversation: it leaves the Inbox" \
+    wait_screen "Inbox +$((now_total - 1)) conversations +done" 3
+is "notmuch sees it done" "$(nmd count "thread:$top_id and tag:ombre/done")" \
+    "$(nmd count "thread:$top_id")"
+tm send-keys -t t U
+ok "U undoes it: back in the Inbox" \
+    wait_screen "Inbox +$now_total conversations +undo done" 3
+is "and ombre/done is gone again" "$(nmd count "thread:$top_id and tag:ombre/done")" 0
+tm send-keys -t t g x x
+ok "x marks conversations" wait_screen "2 marked" 2
+tm send-keys -t t T
+ok "T takes the marked set over from the bot" \
+    wait_screen "taken over from the bot \(2 conversations\)" 3
+is "both are assigned to the agent, no longer the bot's" \
+    "$(nmd count --output=threads 'tag:ombre/assigned/tester and -tag:ombre/bot and -tag:ombre/handoff')" 2
+if [ "$(nmd count "thread:$top_id and tag:ombre/prio/high")" -gt 0 ]; then
+	want="priority low" tag=ombre/prio/low
+else
+	want="priority high" tag=ombre/prio/high
+fi
+tm send-keys -t t g !
+ok "! cycles the priority: $want" wait_screen "$want" 3
+is "notmuch sees $tag" "$(nmd count --output=threads "thread:$top_id and tag:$tag")" 1
+
+# A write waiting for the lock: the screen says so and keeps answering.
+"$top_builddir/tests/helpers/hold-lock" "$DEMO/notmuch-config" 3 >holder.out 2>&1 &
+for ((i = 0; i < 100; i++)); do [ -s holder.out ] && break; sleep 0.05; done
+tm send-keys -t t g u
+ok "while another process holds the lock: waiting for database" \
+    wait_screen "waiting for database" 3 ||
+    diag "holder: $(cat holder.out)" "$(tm capture-pane -p -t t | tail -n 1)"
+tm send-keys -t t j
+sleep 0.3
+is "and keys still work meanwhile" "$(cursor_row)" 1
+ok "the write completes once the lock is free" \
+    wait_screen "marked (read|unread)" 8
+wait
+
+tm send-keys -t t y
+ok "an unbound key says so" wait_screen "y is not bound" 2
 tm send-keys -t t q
 ok "q quits" wait_screen "EXIT=0" 3
 

@@ -17,6 +17,7 @@ struct ui_list {
 	size_t			  n;
 	size_t			  cursor;
 	size_t			  top;		/* first row shown */
+	const struct strset	 *marked;	/* not owned */
 };
 
 struct ui_list *
@@ -54,6 +55,30 @@ ui_list_set(struct ui_list *l, struct store_conv **convs, size_t n)
 		}
 	}
 	free(selected);
+}
+
+const struct store_conv *
+ui_list_at(struct ui_list *l, size_t i)
+{
+	return i < l->n ? l->convs[i] : NULL;
+}
+
+void
+ui_list_set_marked(struct ui_list *l, const struct strset *marked)
+{
+	l->marked = marked;
+}
+
+static int
+ui_list_is_marked(struct ui_list *l, const struct store_conv *c)
+{
+	size_t	i;
+
+	for (i = 0; l->marked != NULL && i < l->marked->n; i++) {
+		if (strcmp(l->marked->items[i], c->thread_id) == 0)
+			return 1;
+	}
+	return 0;
 }
 
 const struct store_conv *
@@ -172,7 +197,8 @@ ui_list_draw(struct ui_list *l, int top, int rows, int cols, int64_t now)
 		    c->unread > 0 ? UI_ROLE_LIST_UNREAD : UI_ROLE_NORMAL;
 		channel_badge(c->channel, badge);
 		util_format_age(now - c->newest, age, sizeof age);
-		snprintf(cell, sizeof cell, "%s %4s ", badge, age);
+		snprintf(cell, sizeof cell, "%c%s%4s ",
+		    ui_list_is_marked(l, c) ? '*' : ' ', badge, age);
 		x = 0;
 		ui_screen_text(top + r, x, 8, role, cell);
 		x += 8;

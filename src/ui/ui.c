@@ -25,6 +25,26 @@
 /* How many conversations the list holds (a page of a large store). */
 #define UI_PAGE		500
 
+/* A triage action as it can be undone: its target and the operations
+ * that put the tags back. */
+struct ui_undo {
+	char	 *target;
+	char	**ops;
+	int	  n_ops;
+	char	 *what;
+};
+#define UI_UNDO_MAX	50
+
+/* A write handed to a child: `tag` on a set of conversations. */
+struct ui_write {
+	struct store_options	 store;
+	char			*target;
+	char			**ops;
+	int			 n_ops;
+	char			*what;
+	struct ui		*ui;
+};
+
 struct ui {
 	const struct ui_options	*opts;
 	struct ev_loop		*loop;
@@ -33,6 +53,11 @@ struct ui {
 	struct store		*store;
 	struct ui_list		*list;
 	struct ui_thread	*thread;	/* open conversation, or NULL */
+	struct strset		 marked;	/* thread ids of the marked set */
+	struct ui_undo		*undo;		/* the last triage actions */
+	size_t			 n_undo;
+	int			 jobs;		/* writes still running */
+	int			 waiting;	/* one waits for the lock */
 	char			*message;	/* status line message */
 	int			 message_error;
 	int			 redraw;
@@ -54,6 +79,14 @@ enum ui_action {
 	UI_PAGE_UP,
 	UI_OPEN,
 	UI_BACK,
+	UI_DONE,
+	UI_TOGGLE_UNREAD,
+	UI_CYCLE_PRIORITY,
+	UI_ASSIGN_ME,
+	UI_TAKE_OVER,
+	UI_HAND_BACK,
+	UI_MARK,
+	UI_UNDO,
 	UI_REDRAW,
 	UI_QUIT
 };
@@ -78,6 +111,15 @@ static const struct {
 	{ UI_IN_LIST | UI_IN_THREAD, "C-b", UI_PAGE_UP },
 	{ UI_IN_LIST, "Enter", UI_OPEN },
 	{ UI_IN_THREAD, "Escape", UI_BACK },
+	{ UI_IN_LIST | UI_IN_THREAD, "e", UI_DONE },
+	{ UI_IN_LIST | UI_IN_THREAD, "u", UI_TOGGLE_UNREAD },
+	{ UI_IN_LIST | UI_IN_THREAD, "!", UI_CYCLE_PRIORITY },
+	{ UI_IN_LIST | UI_IN_THREAD, "a", UI_ASSIGN_ME },
+	{ UI_IN_LIST | UI_IN_THREAD, "T", UI_TAKE_OVER },
+	{ UI_IN_LIST | UI_IN_THREAD, "B", UI_HAND_BACK },
+	{ UI_IN_LIST, "x", UI_MARK },
+	{ UI_IN_LIST, "Space", UI_MARK },
+	{ UI_IN_LIST | UI_IN_THREAD, "U", UI_UNDO },
 	{ UI_IN_LIST | UI_IN_THREAD, "C-l", UI_REDRAW },
 	{ UI_IN_LIST | UI_IN_THREAD, "q", UI_QUIT },
 };
@@ -120,9 +162,11 @@ ui_load(struct ui *ui)
 static void
 ui_draw(struct ui *ui)
 {
-	char	status[256];
+	char	status[512], marked[32] = "";
 	int	rows, cols;
 
+	if (ui->marked.n > 0)
+		snprintf(marked, sizeof marked, "  %zu marked", ui->marked.n);
 	if (ui->resized) {
 		ui_screen_resize();
 		ui->resized = 0;
@@ -138,15 +182,329 @@ ui_draw(struct ui *ui)
 		    ui->opts->view_name, ui->message != NULL ? "  " : "",
 		    ui->message != NULL ? ui->message : "");
 	else
-		snprintf(status, sizeof status, " %s  %zu conversation%s%s%s",
+		snprintf(status, sizeof status, " %s  %zu conversation%s%s%s%s%s",
 		    ui->opts->view_name, ui_list_count(ui->list),
 		    ui_list_count(ui->list) == 1 ? "" : "s",
+		    marked, ui->waiting ? "  waiting for database" : "",
 		    ui->message != NULL ? "  " : "",
 		    ui->message != NULL ? ui->message : "");
 	ui_screen_text(rows - 1, 0, cols, ui->message_error ? UI_ROLE_ERROR :
 	    UI_ROLE_STATUS, status);
 	ui_screen_flush();
 	ui->redraw = 0;
+}
+
+/* The child's side of a write: open read-write (waiting for the lock up
+ * to the ceiling), tag, close. Errors go to stderr, which the console
+ * shows. */
+static int
+ui_write_child(void *arg)
+{
+	struct ui_write		*w = arg;
+	struct store		*st;
+	enum store_status	 rc;
+	char			*cause;
+	long			 changed;
+
+	rc = store_open(&w->store, STORE_READ_WRITE, &st, &cause);
+	if (rc == STORE_OK) {
+		rc = store_tag(st, w->target, w->ops, w->n_ops, &changed,
+		    &cause);
+		if (store_close(st) != STORE_OK && rc == STORE_OK) {
+			cause = xstrdup("closing the database failed");
+			rc = STORE_DB_ERROR;
+		}
+	}
+	if (rc != STORE_OK) {
+		fprintf(stderr, "%s\n", cause);
+		return rc == STORE_LOCKED ? 75 : 1;
+	}
+	return 0;
+}
+
+static void
+ui_write_free(struct ui_write *w)
+{
+	int	i;
+
+	for (i = 0; i < w->n_ops; i++)
+		free(w->ops[i]);
+	free(w->ops);
+	free(w->target);
+	free(w->what);
+	free(w);
+}
+
+static void
+ui_write_done(struct job *job, int status, const char *output, void *data)
+{
+	struct ui_write	*w = data;
+	struct ui	*ui = w->ui;
+	char		*line;
+
+	(void)job;
+	ui->jobs--;
+	if (status == 0)
+		ui_set_message(ui, 0, "%s", w->what);
+	else {
+		line = xstrndup(output, strcspn(output, "\n"));
+		ui_set_message(ui, 1, "%s failed: %s", w->what,
+		    *line != '\0' ? line : "the database could not be written");
+		free(line);
+	}
+	ui_write_free(w);
+	/* Show the result now rather than at the next revision check. */
+	if (store_refresh(ui->store) == 1)
+		ui_load(ui);
+}
+
+/* Hand a tag operation to a child job. */
+static void
+ui_write(struct ui *ui, const char *target, char **ops, int n_ops,
+    const char *what)
+{
+	struct ui_write	*w;
+	int		 i;
+
+	w = xcalloc(1, sizeof *w);
+	w->store = ui->opts->store;
+	w->target = xstrdup(target);
+	w->ops = xcalloc((size_t)n_ops + 1, sizeof *w->ops);
+	for (i = 0; i < n_ops; i++)
+		w->ops[i] = xstrdup(ops[i]);
+	w->n_ops = n_ops;
+	w->what = xstrdup(what);
+	w->ui = ui;
+	if (job_run(ui->loop, ui_write_child, w, ui_write_done, w) == NULL) {
+		ui_set_message(ui, 1, "%s failed: cannot start a process", what);
+		ui_write_free(w);
+		return;
+	}
+	ui->jobs++;
+}
+
+static int
+ui_conv_has_tag(const struct store_conv *c, const char *tag)
+{
+	size_t	i;
+
+	for (i = 0; i < c->n_tags; i++) {
+		if (strcmp(c->tags[i], tag) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static void
+ui_undo_free(struct ui_undo *u)
+{
+	int	i;
+
+	for (i = 0; i < u->n_ops; i++)
+		free(u->ops[i]);
+	free(u->ops);
+	free(u->target);
+	free(u->what);
+}
+
+/*
+ * Apply tag operations to the marked set (or the conversation under the
+ * cursor), remembering for each conversation the operations that undo
+ * what actually changed.
+ */
+static void
+ui_triage(struct ui *ui, char **ops, int n_ops, const char *what)
+{
+	const struct store_conv	**convs, *c;
+	struct ui_undo		  undo;
+	struct buf		  target;
+	struct strset		  inverse = { NULL, 0, NULL, 0 };
+	size_t			  n = 0, i, k;
+	int			  j, has;
+	char			 *label, *op;
+
+	convs = xcalloc(ui_list_count(ui->list) + 1, sizeof *convs);
+	if (ui->marked.n > 0) {
+		for (i = 0; i < ui_list_count(ui->list); i++) {
+			c = ui_list_at(ui->list, i);
+			for (k = 0; k < ui->marked.n; k++) {
+				if (strcmp(ui->marked.items[k], c->thread_id) == 0)
+					convs[n++] = c;
+			}
+		}
+	} else if ((c = ui_list_selected(ui->list)) != NULL)
+		convs[n++] = c;
+	if (n == 0) {
+		free(convs);
+		ui_set_message(ui, 1, "no conversation to %s", what);
+		return;
+	}
+	buf_init(&target);
+	for (i = 0; i < n; i++) {
+		buf_add_printf(&target, "%sthread:%s", i > 0 ? " or " : "",
+		    convs[i]->thread_id);
+		for (j = 0; j < n_ops; j++) {
+			has = ui_conv_has_tag(convs[i], ops[j] + 1);
+			if (ops[j][0] == '+' && !has) {
+				op = xasprintf("-%s", ops[j] + 1);
+				strset_add(&inverse, op);
+				free(op);
+			} else if (ops[j][0] == '-' && has) {
+				op = xasprintf("+%s", ops[j] + 1);
+				strset_add(&inverse, op);
+				free(op);
+			}
+		}
+	}
+	label = n == 1 ? xstrdup(what) : xasprintf("%s (%zu conversations)",
+	    what, n);
+	ui_write(ui, target.data, ops, n_ops, label);
+	/* Undo puts back, on all of them, what changed on any of them. */
+	if (inverse.n > 0) {
+		undo.target = xstrdup(target.data);
+		undo.ops = inverse.items;
+		undo.n_ops = (int)inverse.n;
+		undo.what = xasprintf("undo %s", label);
+		inverse.items = NULL;
+		inverse.n = 0;
+		if (ui->n_undo == UI_UNDO_MAX) {
+			ui_undo_free(&ui->undo[0]);
+			memmove(ui->undo, ui->undo + 1,
+			    (UI_UNDO_MAX - 1) * sizeof *ui->undo);
+			ui->n_undo--;
+		}
+		ui->undo = xreallocarray(ui->undo, ui->n_undo + 1,
+		    sizeof *ui->undo);
+		ui->undo[ui->n_undo++] = undo;
+	}
+	strset_free(&inverse);
+	strset_free(&ui->marked);
+	free(label);
+	buf_free(&target);
+	free(convs);
+}
+
+static void
+ui_undo_last(struct ui *ui)
+{
+	struct ui_undo	*u;
+
+	if (ui->n_undo == 0) {
+		ui_set_message(ui, 0, "nothing to undo");
+		return;
+	}
+	u = &ui->undo[--ui->n_undo];
+	ui_write(ui, u->target, u->ops, u->n_ops, u->what);
+	ui_undo_free(u);
+}
+
+/* Run a triage key on the selection. */
+static void
+ui_triage_key(struct ui *ui, enum ui_action action)
+{
+	const struct store_conv	*c = ui_list_selected(ui->list);
+	const char		*me = core_agent_name();
+	char			*ops[8], *assigned;
+	int			 n = 0, i;
+	size_t			 t;
+
+	if (c == NULL) {
+		ui_set_message(ui, 1, "no conversation here");
+		return;
+	}
+	assigned = xasprintf("+ombre/assigned/%s", me);
+	switch (action) {
+	case UI_DONE:
+		ops[n++] = xstrdup("-inbox");
+		ops[n++] = xstrdup("+ombre/done");
+		ui_triage(ui, ops, n, "done");
+		break;
+	case UI_TOGGLE_UNREAD:
+		ops[n++] = xstrdup(c->unread > 0 ? "-unread" : "+unread");
+		ui_triage(ui, ops, n, c->unread > 0 ? "marked read" :
+		    "marked unread");
+		break;
+	case UI_CYCLE_PRIORITY:
+		/* none -> high -> low -> none */
+		if (ui_conv_has_tag(c, "ombre/prio/high")) {
+			ops[n++] = xstrdup("-ombre/prio/high");
+			ops[n++] = xstrdup("+ombre/prio/low");
+			ui_triage(ui, ops, n, "priority low");
+		} else if (ui_conv_has_tag(c, "ombre/prio/low")) {
+			ops[n++] = xstrdup("-ombre/prio/low");
+			ui_triage(ui, ops, n, "priority normal");
+		} else {
+			ops[n++] = xstrdup("+ombre/prio/high");
+			ui_triage(ui, ops, n, "priority high");
+		}
+		break;
+	case UI_ASSIGN_ME:
+	case UI_TAKE_OVER:
+		for (t = 0; t < c->n_tags && n < 5; t++) {
+			if (strncmp(c->tags[t], "ombre/assigned/", 15) == 0 &&
+			    strcmp(c->tags[t] + 15, me) != 0)
+				ops[n++] = xasprintf("-%s", c->tags[t]);
+		}
+		ops[n++] = xstrdup(assigned);
+		if (action == UI_TAKE_OVER) {
+			ops[n++] = xstrdup("-ombre/bot");
+			ops[n++] = xstrdup("-ombre/handoff");
+		}
+		ui_triage(ui, ops, n, action == UI_TAKE_OVER ?
+		    "taken over from the bot" : "assigned to you");
+		break;
+	case UI_HAND_BACK:
+		for (t = 0; t < c->n_tags && n < 6; t++) {
+			if (strncmp(c->tags[t], "ombre/assigned/", 15) == 0)
+				ops[n++] = xasprintf("-%s", c->tags[t]);
+		}
+		ops[n++] = xstrdup("+ombre/bot");
+		ops[n++] = xstrdup("-ombre/handoff");
+		ui_triage(ui, ops, n, "handed back to the bot");
+		break;
+	default:
+		break;
+	}
+	for (i = 0; i < n; i++)
+		free(ops[i]);
+	free(assigned);
+}
+
+/* Mark or unmark the conversation under the cursor, and move on. */
+static void
+ui_mark(struct ui *ui)
+{
+	const struct store_conv	*c = ui_list_selected(ui->list);
+	struct strset		 kept = { NULL, 0, NULL, 0 };
+	size_t			 i;
+
+	if (c == NULL)
+		return;
+	if (strset_add(&ui->marked, c->thread_id) == 0) {
+		for (i = 0; i < ui->marked.n; i++) {
+			if (strcmp(ui->marked.items[i], c->thread_id) != 0)
+				strset_add(&kept, ui->marked.items[i]);
+		}
+		strset_free(&ui->marked);
+		ui->marked = kept;
+	}
+	ui_list_move(ui->list, 1);
+}
+
+/* While writes run, say whether one waits for the database lock. */
+static void
+ui_watch_lock(void *data)
+{
+	struct ui	*ui = data;
+	int		 waiting;
+
+	waiting = ui->jobs > 0 && store_is_locked(ui->opts->store.data_dir,
+	    ui->opts->store.database);
+	if (waiting != ui->waiting) {
+		ui->waiting = waiting;
+		ui->redraw = 1;
+	}
+	ev_timer_add(ui->loop, 200, ui_watch_lock, ui);
 }
 
 /* Open the conversation under the cursor in the thread view. */
@@ -182,6 +540,27 @@ ui_do(struct ui *ui, enum ui_action action)
 
 	ui_screen_size(&rows, &cols);
 	page = rows > 3 ? rows - 3 : 1;
+	switch (action) {
+	case UI_DONE:
+	case UI_TOGGLE_UNREAD:
+	case UI_CYCLE_PRIORITY:
+	case UI_ASSIGN_ME:
+	case UI_TAKE_OVER:
+	case UI_HAND_BACK:
+		ui_triage_key(ui, action);
+		ui->redraw = 1;
+		return;
+	case UI_MARK:
+		ui_mark(ui);
+		ui->redraw = 1;
+		return;
+	case UI_UNDO:
+		ui_undo_last(ui);
+		ui->redraw = 1;
+		return;
+	default:
+		break;
+	}
 	if (ui->thread != NULL) {
 		switch (action) {
 		case UI_SELECT_DOWN:
@@ -341,12 +720,14 @@ ui_run(const struct ui_options *opts)
 	}
 	ui.loop = ev_loop_new();
 	ui.list = ui_list_new();
+	ui_list_set_marked(ui.list, &ui.marked);
 	ev_fd_add(ui.loop, ui_input_fd(ui.input), POLLIN, ui_input_ready, &ui);
 	ev_signal_add(ui.loop, SIGWINCH, ui_signal, &ui);
 	ev_signal_add(ui.loop, SIGTERM, ui_signal, &ui);
 	ev_signal_add(ui.loop, SIGHUP, ui_signal, &ui);
 	ev_signal_add(ui.loop, SIGINT, ui_signal, &ui);
 	ev_timer_add(ui.loop, UI_WATCH_MS, ui_watch, &ui);
+	ev_timer_add(ui.loop, 200, ui_watch_lock, &ui);
 	ui_load(&ui);
 	ui_draw(&ui);
 	while (!ui.quit) {
@@ -363,6 +744,10 @@ ui_run(const struct ui_options *opts)
 	ev_loop_free(ui.loop);
 	ui_list_free(ui.list);
 	ui_thread_free(ui.thread);
+	strset_free(&ui.marked);
+	while (ui.n_undo > 0)
+		ui_undo_free(&ui.undo[--ui.n_undo]);
+	free(ui.undo);
 	free(ui.message);
 	store_close(ui.store);
 	return rc;

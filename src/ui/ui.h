@@ -67,6 +67,10 @@ size_t ui_list_count(struct ui_list *l);
 /* Move the cursor by delta rows (clamped); page is the visible height. */
 void ui_list_move(struct ui_list *l, long delta);
 void ui_list_move_to(struct ui_list *l, long index);
+/* The conversation at index i, or NULL; owned by the list. */
+const struct store_conv *ui_list_at(struct ui_list *l, size_t i);
+/* Show the conversations of this set (thread ids) as marked. */
+void ui_list_set_marked(struct ui_list *l, const struct strset *marked);
 /* The conversation under the cursor, or NULL; owned by the list. */
 const struct store_conv *ui_list_selected(struct ui_list *l);
 void ui_list_draw(struct ui_list *l, int top, int rows, int cols, int64_t now);
