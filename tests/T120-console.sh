@@ -154,6 +154,14 @@ ok "the write completes once the lock is free" \
     wait_screen "marked (read|unread)" 8
 wait
 
+# Views: 2 is "Needs human", 1 the Inbox again.
+needs=$("$OMBRE" --demo list --limit 100000 --view "Needs human" | wc -l)
+tm send-keys -t t 2
+ok "2 shows the Needs human view, as many as list --view shows" \
+    wait_screen "Needs human +$needs conversations" 3
+tm send-keys -t t 1
+ok "1 goes back to the Inbox" wait_screen " Inbox +[0-9]+ conversations" 3
+
 tm send-keys -t t y
 ok "an unbound key says so" wait_screen "y is not bound" 2
 tm send-keys -t t q

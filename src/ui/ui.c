@@ -58,6 +58,8 @@ struct ui {
 	size_t			 n_undo;
 	int			 jobs;		/* writes still running */
 	int			 waiting;	/* one waits for the lock */
+	char			*view_name;	/* the view shown */
+	char			*query;		/* its query, #{agent} resolved */
 	char			*message;	/* status line message */
 	int			 message_error;
 	int			 redraw;
@@ -87,6 +89,7 @@ enum ui_action {
 	UI_HAND_BACK,
 	UI_MARK,
 	UI_UNDO,
+	UI_VIEW,
 	UI_REDRAW,
 	UI_QUIT
 };
@@ -96,32 +99,42 @@ static const struct {
 	int		 views;
 	const char	*key;
 	enum ui_action	 action;
+	int		 arg;
 } ui_keys[] = {
-	{ UI_IN_LIST | UI_IN_THREAD, "j", UI_SELECT_DOWN },
-	{ UI_IN_LIST | UI_IN_THREAD, "Down", UI_SELECT_DOWN },
-	{ UI_IN_LIST | UI_IN_THREAD, "k", UI_SELECT_UP },
-	{ UI_IN_LIST | UI_IN_THREAD, "Up", UI_SELECT_UP },
-	{ UI_IN_LIST | UI_IN_THREAD, "g", UI_SELECT_FIRST },
-	{ UI_IN_LIST | UI_IN_THREAD, "Home", UI_SELECT_FIRST },
-	{ UI_IN_LIST | UI_IN_THREAD, "G", UI_SELECT_LAST },
-	{ UI_IN_LIST | UI_IN_THREAD, "End", UI_SELECT_LAST },
-	{ UI_IN_LIST | UI_IN_THREAD, "PageDown", UI_PAGE_DOWN },
-	{ UI_IN_LIST | UI_IN_THREAD, "C-f", UI_PAGE_DOWN },
-	{ UI_IN_LIST | UI_IN_THREAD, "PageUp", UI_PAGE_UP },
-	{ UI_IN_LIST | UI_IN_THREAD, "C-b", UI_PAGE_UP },
-	{ UI_IN_LIST, "Enter", UI_OPEN },
-	{ UI_IN_THREAD, "Escape", UI_BACK },
-	{ UI_IN_LIST | UI_IN_THREAD, "e", UI_DONE },
-	{ UI_IN_LIST | UI_IN_THREAD, "u", UI_TOGGLE_UNREAD },
-	{ UI_IN_LIST | UI_IN_THREAD, "!", UI_CYCLE_PRIORITY },
-	{ UI_IN_LIST | UI_IN_THREAD, "a", UI_ASSIGN_ME },
-	{ UI_IN_LIST | UI_IN_THREAD, "T", UI_TAKE_OVER },
-	{ UI_IN_LIST | UI_IN_THREAD, "B", UI_HAND_BACK },
-	{ UI_IN_LIST, "x", UI_MARK },
-	{ UI_IN_LIST, "Space", UI_MARK },
-	{ UI_IN_LIST | UI_IN_THREAD, "U", UI_UNDO },
-	{ UI_IN_LIST | UI_IN_THREAD, "C-l", UI_REDRAW },
-	{ UI_IN_LIST | UI_IN_THREAD, "q", UI_QUIT },
+	{ UI_IN_LIST, "1", UI_VIEW, 0 },
+	{ UI_IN_LIST, "2", UI_VIEW, 1 },
+	{ UI_IN_LIST, "3", UI_VIEW, 2 },
+	{ UI_IN_LIST, "4", UI_VIEW, 3 },
+	{ UI_IN_LIST, "5", UI_VIEW, 4 },
+	{ UI_IN_LIST, "6", UI_VIEW, 5 },
+	{ UI_IN_LIST, "7", UI_VIEW, 6 },
+	{ UI_IN_LIST, "8", UI_VIEW, 7 },
+	{ UI_IN_LIST, "9", UI_VIEW, 8 },
+	{ UI_IN_LIST | UI_IN_THREAD, "j", UI_SELECT_DOWN, 0 },
+	{ UI_IN_LIST | UI_IN_THREAD, "Down", UI_SELECT_DOWN, 0 },
+	{ UI_IN_LIST | UI_IN_THREAD, "k", UI_SELECT_UP, 0 },
+	{ UI_IN_LIST | UI_IN_THREAD, "Up", UI_SELECT_UP, 0 },
+	{ UI_IN_LIST | UI_IN_THREAD, "g", UI_SELECT_FIRST, 0 },
+	{ UI_IN_LIST | UI_IN_THREAD, "Home", UI_SELECT_FIRST, 0 },
+	{ UI_IN_LIST | UI_IN_THREAD, "G", UI_SELECT_LAST, 0 },
+	{ UI_IN_LIST | UI_IN_THREAD, "End", UI_SELECT_LAST, 0 },
+	{ UI_IN_LIST | UI_IN_THREAD, "PageDown", UI_PAGE_DOWN, 0 },
+	{ UI_IN_LIST | UI_IN_THREAD, "C-f", UI_PAGE_DOWN, 0 },
+	{ UI_IN_LIST | UI_IN_THREAD, "PageUp", UI_PAGE_UP, 0 },
+	{ UI_IN_LIST | UI_IN_THREAD, "C-b", UI_PAGE_UP, 0 },
+	{ UI_IN_LIST, "Enter", UI_OPEN, 0 },
+	{ UI_IN_THREAD, "Escape", UI_BACK, 0 },
+	{ UI_IN_LIST | UI_IN_THREAD, "e", UI_DONE, 0 },
+	{ UI_IN_LIST | UI_IN_THREAD, "u", UI_TOGGLE_UNREAD, 0 },
+	{ UI_IN_LIST | UI_IN_THREAD, "!", UI_CYCLE_PRIORITY, 0 },
+	{ UI_IN_LIST | UI_IN_THREAD, "a", UI_ASSIGN_ME, 0 },
+	{ UI_IN_LIST | UI_IN_THREAD, "T", UI_TAKE_OVER, 0 },
+	{ UI_IN_LIST | UI_IN_THREAD, "B", UI_HAND_BACK, 0 },
+	{ UI_IN_LIST, "x", UI_MARK, 0 },
+	{ UI_IN_LIST, "Space", UI_MARK, 0 },
+	{ UI_IN_LIST | UI_IN_THREAD, "U", UI_UNDO, 0 },
+	{ UI_IN_LIST | UI_IN_THREAD, "C-l", UI_REDRAW, 0 },
+	{ UI_IN_LIST | UI_IN_THREAD, "q", UI_QUIT, 0 },
 };
 
 static void
@@ -149,7 +162,7 @@ ui_load(struct ui *ui)
 	size_t			  n;
 	char			 *cause;
 
-	if (store_query_convs(ui->store, ui->opts->query, 0, UI_PAGE, &convs,
+	if (store_query_convs(ui->store, ui->query, 0, UI_PAGE, &convs,
 	    &n, &cause) != STORE_OK) {
 		ui_set_message(ui, 1, "%s", cause);
 		free(cause);
@@ -179,11 +192,11 @@ ui_draw(struct ui *ui)
 		ui_list_draw(ui->list, 0, rows - 1, cols, util_now());
 	if (ui->thread != NULL)
 		snprintf(status, sizeof status, " %s > conversation  Esc back%s%s",
-		    ui->opts->view_name, ui->message != NULL ? "  " : "",
+		    ui->view_name, ui->message != NULL ? "  " : "",
 		    ui->message != NULL ? ui->message : "");
 	else
 		snprintf(status, sizeof status, " %s  %zu conversation%s%s%s%s%s",
-		    ui->opts->view_name, ui_list_count(ui->list),
+		    ui->view_name, ui_list_count(ui->list),
 		    ui_list_count(ui->list) == 1 ? "" : "s",
 		    marked, ui->waiting ? "  waiting for database" : "",
 		    ui->message != NULL ? "  " : "",
@@ -533,8 +546,28 @@ ui_open(struct ui *ui)
 	ui_thread_scroll_end(ui->thread, rows - 2, cols);
 }
 
+/* Show the view at this index of the view table (1..9 keys). */
 static void
-ui_do(struct ui *ui, enum ui_action action)
+ui_view(struct ui *ui, int index)
+{
+	const struct view	*views;
+	size_t			 n;
+
+	views = view_all(&n);
+	if (index < 0 || (size_t)index >= n)
+		return;
+	free(ui->view_name);
+	free(ui->query);
+	ui->view_name = xstrdup(views[index].name);
+	ui->query = view_expand_query(&views[index]);
+	strset_free(&ui->marked);
+	ui_list_set(ui->list, NULL, 0);
+	ui_load(ui);
+	ui_list_move_to(ui->list, 0);
+}
+
+static void
+ui_do(struct ui *ui, enum ui_action action, int arg)
 {
 	int	rows, cols, page;
 
@@ -556,6 +589,10 @@ ui_do(struct ui *ui, enum ui_action action)
 		return;
 	case UI_UNDO:
 		ui_undo_last(ui);
+		ui->redraw = 1;
+		return;
+	case UI_VIEW:
+		ui_view(ui, arg);
 		ui->redraw = 1;
 		return;
 	default:
@@ -633,7 +670,7 @@ ui_key(const char *key, void *data)
 
 	for (i = 0; i < nitems(ui_keys); i++) {
 		if ((ui_keys[i].views & view) && strcmp(ui_keys[i].key, key) == 0) {
-			ui_do(ui, ui_keys[i].action);
+			ui_do(ui, ui_keys[i].action, ui_keys[i].arg);
 			return;
 		}
 	}
@@ -699,6 +736,8 @@ ui_run(const struct ui_options *opts)
 
 	memset(&ui, 0, sizeof ui);
 	ui.opts = opts;
+	ui.view_name = xstrdup(opts->view_name);
+	ui.query = xstrdup(opts->query);
 	if (store_open(&opts->store, STORE_READ_ONLY, &ui.store, &cause) !=
 	    STORE_OK) {
 		log_warn("%s", cause);
@@ -748,6 +787,8 @@ ui_run(const struct ui_options *opts)
 	while (ui.n_undo > 0)
 		ui_undo_free(&ui.undo[--ui.n_undo]);
 	free(ui.undo);
+	free(ui.view_name);
+	free(ui.query);
 	free(ui.message);
 	store_close(ui.store);
 	return rc;
