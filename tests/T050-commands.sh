@@ -43,4 +43,28 @@ like "priority shows in the list" "$("$OMBRE" -e 'tag Channel:telegram +ombre/pr
 
 # A user view from -e is usable by list in the same run.
 is "a saved search" "$("$OMBRE" -e 'view Urgent tag:urgent' list --view Urgent --json | wc -l)" 1
+# Key bindings are data in the command language.
+keys=$("$OMBRE" -e list-keys)
+like "list-keys prints the defaults as bind commands" "$keys" "bind -T root +j select-down"
+like "with the list table's Enter" "$keys" "bind -T list +Enter open"
+"$OMBRE" -e 'bind -T thread y "tag +a; back"; list-keys' >keys.conf
+is "list-keys output, run as a config file, makes the same bindings" \
+    "$("$OMBRE" -c keys.conf -e list-keys)" "$(cat keys.conf)"
+like "bind adds a binding, a command string kept as one" \
+    "$("$OMBRE" -e 'bind -T thread y "tag +a; back"; list-keys -T thread')" \
+    "bind -T thread y 'tag \+a; back'"
+like "several words are one command, each word kept" \
+    "$("$OMBRE" -e 'bind -T list V show-view "Needs human"; list-keys -T list')" \
+    "bind -T list +V show-view 'Needs human'"
+unlike "unbind removes it" "$("$OMBRE" -e 'unbind q; list-keys')" " q quit"
+"$OMBRE" -e 'bind z nosuch-command' 2>err
+ok "a binding to an unknown command is refused" test $? -ne 0
+like "saying which" "$(cat err)" "unknown command: nosuch-command"
+"$OMBRE" -e 'bind -T nowhere z quit' 2>err
+ok "an unknown table is refused" test $? -ne 0
+"$OMBRE" -e 'unbind F12' 2>err
+ok "unbinding a key that is not bound is an error" test $? -ne 0
+"$OMBRE" -e 'done' 2>err
+ok "a console command without a console fails" test $? -ne 0
+like "saying it is for the console" "$(cat err)" "done: only in the console"
 test_done

@@ -34,6 +34,10 @@ cursor_row() {
 first=$(head -n 1 list.txt | cut -c 16-33 | sed 's/ *$//')
 total=$(wc -l <list.txt)
 
+# A binding of the user's own, from the config file.
+mkdir -p "$XDG_CONFIG_HOME/ombre"
+printf 'bind -T list J select-last\n' >"$XDG_CONFIG_HOME/ombre/config"
+
 # Every byte written to the terminal is recorded from the first frame on:
 # the pane starts on a shell that waits until pipe-pane is attached.
 tm new-session -d -s t -x 80 -y 24 "touch ready; while [ ! -e go ]; do sleep 0.05; done; \
@@ -63,6 +67,11 @@ is "and the cursor is on the last row above the status line" "$(cursor_row)" 22
 tm send-keys -t t g
 sleep 0.2
 is "g goes back to the first" "$(cursor_row)" 0
+tm send-keys -t t J
+sleep 0.2
+is "J, bound in the config file to select-last, goes to the last" "$(cursor_row)" 22
+tm send-keys -t t g
+sleep 0.2
 tm send-keys -t t PageDown
 sleep 0.2
 is "PageDown moves a screen down" "$(cursor_row)" 22

@@ -18,6 +18,10 @@
 #include <string.h>
 
 static enum cmd_retval	cmd_agent_exec(struct cmd_ctx *, int, char **);
+static enum cmd_retval	cmd_bind_exec(struct cmd_ctx *, int, char **);
+static enum cmd_retval	cmd_list_keys_exec(struct cmd_ctx *, int, char **);
+static enum cmd_retval	cmd_ui_exec(struct cmd_ctx *, int, char **);
+static enum cmd_retval	cmd_unbind_exec(struct cmd_ctx *, int, char **);
 static enum cmd_retval	cmd_channel_exec(struct cmd_ctx *, int, char **);
 static enum cmd_retval	cmd_list_commands_exec(struct cmd_ctx *, int, char **);
 static enum cmd_retval	cmd_set_exec(struct cmd_ctx *, int, char **);
@@ -35,6 +39,27 @@ static const struct cmd_entry cmd_entries[] = {
 	  .help = "set or show who I am (what I take is tagged "
 	      "ombre/assigned/NAME)",
 	  .exec = cmd_agent_exec },
+	{ .name = "assign-me",
+	  .args_min = 0,
+	  .args_max = 0,
+	  .usage = "assign-me",
+	  .help = "console: assign the selection to me",
+	  .flags = CMD_NEEDS_UI,
+	  .exec = cmd_ui_exec },
+	{ .name = "back",
+	  .args_min = 0,
+	  .args_max = 0,
+	  .usage = "back",
+	  .help = "console: back from a conversation to the list",
+	  .flags = CMD_NEEDS_UI,
+	  .exec = cmd_ui_exec },
+	{ .name = "bind",
+	  .args_min = 2,
+	  .args_max = -1,
+	  .usage = "bind [-T TABLE] KEY COMMAND...",
+	  .help = "bind a key of the console (tables: root, list, thread) to "
+	      "commands",
+	  .exec = cmd_bind_exec },
 	{ .name = "channel",
 	  .args_min = 2,
 	  .args_max = -1,
@@ -42,6 +67,27 @@ static const struct cmd_entry cmd_entries[] = {
 	  .help = "declare a channel; the file saying so must be mode 600",
 	  .flags = CMD_SECRET,
 	  .exec = cmd_channel_exec },
+	{ .name = "cycle-priority",
+	  .args_min = 0,
+	  .args_max = 0,
+	  .usage = "cycle-priority",
+	  .help = "console: priority high, low, normal in turn",
+	  .flags = CMD_NEEDS_UI,
+	  .exec = cmd_ui_exec },
+	{ .name = "done",
+	  .args_min = 0,
+	  .args_max = 0,
+	  .usage = "done",
+	  .help = "console: close the selection (-inbox +ombre/done)",
+	  .flags = CMD_NEEDS_UI,
+	  .exec = cmd_ui_exec },
+	{ .name = "hand-back",
+	  .args_min = 0,
+	  .args_max = 0,
+	  .usage = "hand-back",
+	  .help = "console: hand the selection back to the bot",
+	  .flags = CMD_NEEDS_UI,
+	  .exec = cmd_ui_exec },
 	{ .name = "list-commands",
 	  .alias = "lscm",
 	  .args_min = 0,
@@ -49,6 +95,83 @@ static const struct cmd_entry cmd_entries[] = {
 	  .usage = "list-commands",
 	  .help = "list every command with its usage",
 	  .exec = cmd_list_commands_exec },
+	{ .name = "list-keys",
+	  .alias = "lsk",
+	  .args_min = 0,
+	  .args_max = 2,
+	  .usage = "list-keys [-T TABLE]",
+	  .help = "list the key bindings, as bind commands",
+	  .exec = cmd_list_keys_exec },
+	{ .name = "mark",
+	  .args_min = 0,
+	  .args_max = 0,
+	  .usage = "mark",
+	  .help = "console: mark or unmark the conversation, move on",
+	  .flags = CMD_NEEDS_UI,
+	  .exec = cmd_ui_exec },
+	{ .name = "open",
+	  .args_min = 0,
+	  .args_max = 0,
+	  .usage = "open",
+	  .help = "console: open the conversation under the cursor",
+	  .flags = CMD_NEEDS_UI,
+	  .exec = cmd_ui_exec },
+	{ .name = "page-down",
+	  .args_min = 0,
+	  .args_max = 0,
+	  .usage = "page-down",
+	  .help = "console: a screen down",
+	  .flags = CMD_NEEDS_UI,
+	  .exec = cmd_ui_exec },
+	{ .name = "page-up",
+	  .args_min = 0,
+	  .args_max = 0,
+	  .usage = "page-up",
+	  .help = "console: a screen up",
+	  .flags = CMD_NEEDS_UI,
+	  .exec = cmd_ui_exec },
+	{ .name = "quit",
+	  .args_min = 0,
+	  .args_max = 0,
+	  .usage = "quit",
+	  .help = "console: quit",
+	  .flags = CMD_NEEDS_UI,
+	  .exec = cmd_ui_exec },
+	{ .name = "redraw",
+	  .args_min = 0,
+	  .args_max = 0,
+	  .usage = "redraw",
+	  .help = "console: redraw the screen",
+	  .flags = CMD_NEEDS_UI,
+	  .exec = cmd_ui_exec },
+	{ .name = "select-down",
+	  .args_min = 0,
+	  .args_max = 0,
+	  .usage = "select-down",
+	  .help = "console: next conversation, or scroll down",
+	  .flags = CMD_NEEDS_UI,
+	  .exec = cmd_ui_exec },
+	{ .name = "select-first",
+	  .args_min = 0,
+	  .args_max = 0,
+	  .usage = "select-first",
+	  .help = "console: first conversation, or the top",
+	  .flags = CMD_NEEDS_UI,
+	  .exec = cmd_ui_exec },
+	{ .name = "select-last",
+	  .args_min = 0,
+	  .args_max = 0,
+	  .usage = "select-last",
+	  .help = "console: last conversation, or the end",
+	  .flags = CMD_NEEDS_UI,
+	  .exec = cmd_ui_exec },
+	{ .name = "select-up",
+	  .args_min = 0,
+	  .args_max = 0,
+	  .usage = "select-up",
+	  .help = "console: previous conversation, or scroll up",
+	  .flags = CMD_NEEDS_UI,
+	  .exec = cmd_ui_exec },
 	{ .name = "set",
 	  .args_min = 1,
 	  .args_max = 3,
@@ -68,6 +191,13 @@ static const struct cmd_entry cmd_entries[] = {
 	  .usage = "show-options [NAME]",
 	  .help = "show every option's value, or one",
 	  .exec = cmd_show_options_exec },
+	{ .name = "show-view",
+	  .args_min = 1,
+	  .args_max = 1,
+	  .usage = "show-view N|NAME",
+	  .help = "console: show a view, by its number or name",
+	  .flags = CMD_NEEDS_UI,
+	  .exec = cmd_ui_exec },
 	{ .name = "source",
 	  .args_min = 1,
 	  .args_max = 1,
@@ -82,6 +212,33 @@ static const struct cmd_entry cmd_entries[] = {
 	      "names",
 	  .flags = CMD_NEEDS_STORE,
 	  .exec = cmd_tag_exec },
+	{ .name = "take-over",
+	  .args_min = 0,
+	  .args_max = 0,
+	  .usage = "take-over",
+	  .help = "console: take the selection over from the bot",
+	  .flags = CMD_NEEDS_UI,
+	  .exec = cmd_ui_exec },
+	{ .name = "toggle-unread",
+	  .args_min = 0,
+	  .args_max = 0,
+	  .usage = "toggle-unread",
+	  .help = "console: mark read, or unread again",
+	  .flags = CMD_NEEDS_UI,
+	  .exec = cmd_ui_exec },
+	{ .name = "unbind",
+	  .args_min = 1,
+	  .args_max = 3,
+	  .usage = "unbind [-T TABLE] KEY",
+	  .help = "remove a key binding",
+	  .exec = cmd_unbind_exec },
+	{ .name = "undo",
+	  .args_min = 0,
+	  .args_max = 0,
+	  .usage = "undo",
+	  .help = "console: undo the last triage action",
+	  .flags = CMD_NEEDS_UI,
+	  .exec = cmd_ui_exec },
 	{ .name = "view",
 	  .args_min = 0,
 	  .args_max = -1,
@@ -582,5 +739,145 @@ cmd_view_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	}
 	view_define(argv[1], query);
 	free(query);
+	return CMD_NORMAL;
+}
+
+/*
+ * Read "-T TABLE" at the front of the arguments ("root" when absent) and
+ * return the index of the next argument, or -1 for a table that is not.
+ */
+static int
+cmd_key_table(struct cmd_ctx *ctx, int argc, char **argv, const char **table)
+{
+	*table = "root";
+	if (argc >= 3 && strcmp(argv[1], "-T") == 0) {
+		*table = argv[2];
+		if (!keys_table_valid(*table)) {
+			cmd_error(ctx, "no key table %s (root, list, thread)",
+			    *table);
+			return -1;
+		}
+		return 3;
+	}
+	return 1;
+}
+
+/*
+ * bind [-T TABLE] KEY COMMAND...: one word after KEY is a command string
+ * ("tag +a; done"); several are one command, each word kept one word.
+ */
+static enum cmd_retval
+cmd_bind_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	const char	*table;
+	char		*command, *cause;
+	struct cmd_list	*list;
+	struct buf	 b;
+	const char	*key;
+	int		 i, k;
+
+	if ((k = cmd_key_table(ctx, argc, argv, &table)) == -1)
+		return CMD_ERROR;
+	if (argc - k < 2)
+		return cmd_usage(ctx, "bind");
+	key = argv[k];
+	if (argc - k == 2)
+		command = xstrdup(argv[k + 1]);
+	else {
+		buf_init(&b);
+		for (i = k + 1; i < argc; i++) {
+			if (i > k + 1)
+				buf_add_char(&b, ' ');
+			cmd_quote(&b, argv[i]);
+		}
+		command = buf_steal(&b);
+	}
+	/* Refused now rather than when the key is pressed. */
+	if ((list = cmd_parse(command, &cause)) == NULL) {
+		cmd_error(ctx, "bind %s: %s", key, cause);
+		free(cause);
+		free(command);
+		return CMD_ERROR;
+	}
+	for (i = 0; i < list->n; i++) {
+		if (list->argc[i] > 0 && cmd_find(list->argv[i][0]) == NULL) {
+			cmd_error(ctx, "bind %s: unknown command: %s", key,
+			    list->argv[i][0]);
+			cmd_list_free(list);
+			free(command);
+			return CMD_ERROR;
+		}
+	}
+	cmd_list_free(list);
+	keys_bind(table, key, command);
+	free(command);
+	return CMD_NORMAL;
+}
+
+static enum cmd_retval
+cmd_unbind_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	const char	*table;
+	int		 k;
+
+	if ((k = cmd_key_table(ctx, argc, argv, &table)) == -1)
+		return CMD_ERROR;
+	if (argc - k != 1)
+		return cmd_usage(ctx, "unbind");
+	if (keys_unbind(table, argv[k]) != 0)
+		return cmd_error(ctx, "unbind: %s is not bound in %s", argv[k],
+		    table);
+	return CMD_NORMAL;
+}
+
+static void
+cmd_list_keys_one(const char *table, const char *key, const char *command,
+    void *data)
+{
+	struct cmd_ctx	*ctx = data;
+	struct buf	 b;
+
+	buf_init(&b);
+	buf_add_printf(&b, "bind -T %-6s ", table);
+	cmd_quote(&b, key);
+	buf_add_char(&b, ' ');
+	/* "cmd; cmd" must read back as one binding. */
+	if (strchr(command, ';') != NULL)
+		cmd_quote(&b, command);
+	else
+		buf_add_str(&b, command);
+	cmd_print(ctx, "%s", b.data);
+	buf_free(&b);
+}
+
+static enum cmd_retval
+cmd_list_keys_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	const char	*table = NULL;
+
+	if (argc == 3 && strcmp(argv[1], "-T") == 0) {
+		if (!keys_table_valid(argv[2]))
+			return cmd_error(ctx, "no key table %s (root, list, "
+			    "thread)", argv[2]);
+		table = argv[2];
+	} else if (argc != 1)
+		return cmd_usage(ctx, "list-keys");
+	keys_each(table, cmd_list_keys_one, ctx);
+	return CMD_NORMAL;
+}
+
+/* A console command: the console does it, or says it is not there. */
+static enum cmd_retval
+cmd_ui_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	char	*cause;
+
+	if (ctx->host == NULL || ctx->host->ui == NULL)
+		return cmd_error(ctx, "%s: only in the console", argv[0]);
+	if (ctx->host->ui(ctx->host->data, argc, argv, &cause) != 0) {
+		cmd_error(ctx, "%s: %s", argv[0], cause);
+		free(cause);
+		return CMD_ERROR;
+	}
 	return CMD_NORMAL;
 }

@@ -159,6 +159,7 @@ struct cmd_entry {
 	int		 flags;
 #define CMD_NEEDS_STORE	0x1	/* touches the message store */
 #define CMD_SECRET	0x2	/* may carry a secret: refused in a lax config file */
+#define CMD_NEEDS_UI	0x4	/* acts on the console's screen */
 	enum cmd_retval	(*exec)(struct cmd_ctx *, int argc, char **argv);
 };
 
@@ -171,6 +172,9 @@ struct cmd_host {
 	 * (a CONV or a query). Return 0, or -1 with *cause set. */
 	int	(*tag)(void *data, const char *target, char **ops, int n_ops,
 		    char **cause);
+	/* Run a console command (CMD_NEEDS_UI); NULL without a console.
+	 * Return 0, or -1 with *cause set. */
+	int	(*ui)(void *data, int argc, char **argv, char **cause);
 	void	*data;
 };
 
@@ -263,6 +267,22 @@ const char *options_get(const char *name);
 long long options_get_number(const char *name);
 int options_get_flag(const char *name);
 void options_reset_all(void);
+
+/*
+ * keys.c: key bindings: in a table ("root", "list", "thread") a key maps to
+ * a string of commands. Lookups in list and thread fall back to root.
+ */
+int keys_table_valid(const char *table);
+void keys_bind(const char *table, const char *key, const char *command);
+/* Return -1 when the key is not bound in that table. */
+int keys_unbind(const char *table, const char *key);
+/* The command string bound to key, or NULL; owned by the table. */
+const char *keys_lookup(const char *table, const char *key);
+/* Call cb for each binding of a table (NULL: all), sorted by key. */
+typedef void (*keys_each_cb)(const char *table, const char *key,
+    const char *command, void *data);
+void keys_each(const char *table, keys_each_cb cb, void *data);
+void keys_reset(void);
 
 /* view.c: saved searches, built in and from `view NAME QUERY`. */
 struct view {

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 /* How often the revision is compared; the list follows within this. */
@@ -58,6 +59,8 @@ struct ui {
 	size_t			 n_undo;
 	int			 jobs;		/* writes still running */
 	int			 waiting;	/* one waits for the lock */
+	struct cmd_ctx		 ctx;		/* commands run by keys */
+	struct cmd_host		 host;
 	char			*view_name;	/* the view shown */
 	char			*query;		/* its query, #{agent} resolved */
 	char			*message;	/* status line message */
@@ -67,11 +70,7 @@ struct ui {
 	int			 quit;
 };
 
-/*
- * The default key bindings, per view. Each is a console action for now;
- * they move to `bind` and the command language with the rest of the
- * console.
- */
+/* What the console's commands do (see keys.c for the keys bound to them). */
 enum ui_action {
 	UI_SELECT_DOWN,
 	UI_SELECT_UP,
@@ -93,48 +92,29 @@ enum ui_action {
 	UI_REDRAW,
 	UI_QUIT
 };
-#define UI_IN_LIST	0x1
-#define UI_IN_THREAD	0x2
 static const struct {
-	int		 views;
-	const char	*key;
+	const char	*command;
 	enum ui_action	 action;
-	int		 arg;
-} ui_keys[] = {
-	{ UI_IN_LIST, "1", UI_VIEW, 0 },
-	{ UI_IN_LIST, "2", UI_VIEW, 1 },
-	{ UI_IN_LIST, "3", UI_VIEW, 2 },
-	{ UI_IN_LIST, "4", UI_VIEW, 3 },
-	{ UI_IN_LIST, "5", UI_VIEW, 4 },
-	{ UI_IN_LIST, "6", UI_VIEW, 5 },
-	{ UI_IN_LIST, "7", UI_VIEW, 6 },
-	{ UI_IN_LIST, "8", UI_VIEW, 7 },
-	{ UI_IN_LIST, "9", UI_VIEW, 8 },
-	{ UI_IN_LIST | UI_IN_THREAD, "j", UI_SELECT_DOWN, 0 },
-	{ UI_IN_LIST | UI_IN_THREAD, "Down", UI_SELECT_DOWN, 0 },
-	{ UI_IN_LIST | UI_IN_THREAD, "k", UI_SELECT_UP, 0 },
-	{ UI_IN_LIST | UI_IN_THREAD, "Up", UI_SELECT_UP, 0 },
-	{ UI_IN_LIST | UI_IN_THREAD, "g", UI_SELECT_FIRST, 0 },
-	{ UI_IN_LIST | UI_IN_THREAD, "Home", UI_SELECT_FIRST, 0 },
-	{ UI_IN_LIST | UI_IN_THREAD, "G", UI_SELECT_LAST, 0 },
-	{ UI_IN_LIST | UI_IN_THREAD, "End", UI_SELECT_LAST, 0 },
-	{ UI_IN_LIST | UI_IN_THREAD, "PageDown", UI_PAGE_DOWN, 0 },
-	{ UI_IN_LIST | UI_IN_THREAD, "C-f", UI_PAGE_DOWN, 0 },
-	{ UI_IN_LIST | UI_IN_THREAD, "PageUp", UI_PAGE_UP, 0 },
-	{ UI_IN_LIST | UI_IN_THREAD, "C-b", UI_PAGE_UP, 0 },
-	{ UI_IN_LIST, "Enter", UI_OPEN, 0 },
-	{ UI_IN_THREAD, "Escape", UI_BACK, 0 },
-	{ UI_IN_LIST | UI_IN_THREAD, "e", UI_DONE, 0 },
-	{ UI_IN_LIST | UI_IN_THREAD, "u", UI_TOGGLE_UNREAD, 0 },
-	{ UI_IN_LIST | UI_IN_THREAD, "!", UI_CYCLE_PRIORITY, 0 },
-	{ UI_IN_LIST | UI_IN_THREAD, "a", UI_ASSIGN_ME, 0 },
-	{ UI_IN_LIST | UI_IN_THREAD, "T", UI_TAKE_OVER, 0 },
-	{ UI_IN_LIST | UI_IN_THREAD, "B", UI_HAND_BACK, 0 },
-	{ UI_IN_LIST, "x", UI_MARK, 0 },
-	{ UI_IN_LIST, "Space", UI_MARK, 0 },
-	{ UI_IN_LIST | UI_IN_THREAD, "U", UI_UNDO, 0 },
-	{ UI_IN_LIST | UI_IN_THREAD, "C-l", UI_REDRAW, 0 },
-	{ UI_IN_LIST | UI_IN_THREAD, "q", UI_QUIT, 0 },
+} ui_commands[] = {
+	{ "assign-me", UI_ASSIGN_ME },
+	{ "back", UI_BACK },
+	{ "cycle-priority", UI_CYCLE_PRIORITY },
+	{ "done", UI_DONE },
+	{ "hand-back", UI_HAND_BACK },
+	{ "mark", UI_MARK },
+	{ "open", UI_OPEN },
+	{ "page-down", UI_PAGE_DOWN },
+	{ "page-up", UI_PAGE_UP },
+	{ "quit", UI_QUIT },
+	{ "redraw", UI_REDRAW },
+	{ "select-down", UI_SELECT_DOWN },
+	{ "select-first", UI_SELECT_FIRST },
+	{ "select-last", UI_SELECT_LAST },
+	{ "select-up", UI_SELECT_UP },
+	{ "show-view", UI_VIEW },
+	{ "take-over", UI_TAKE_OVER },
+	{ "toggle-unread", UI_TOGGLE_UNREAD },
+	{ "undo", UI_UNDO },
 };
 
 static void
@@ -294,6 +274,16 @@ ui_write(struct ui *ui, const char *target, char **ops, int n_ops,
 		return;
 	}
 	ui->jobs++;
+}
+
+/* `tag` from a key binding: the write goes to a child like the others. */
+static int
+ui_host_tag(void *data, const char *target, char **ops, int n_ops,
+    char **cause)
+{
+	(void)cause;
+	ui_write(data, target, ops, n_ops, "tagged");
+	return 0;
 }
 
 static int
@@ -660,21 +650,72 @@ ui_do(struct ui *ui, enum ui_action action, int arg)
 	ui->redraw = 1;
 }
 
+/* A console command run from a key (or, later, the prompt). */
+static int
+ui_host_command(void *data, int argc, char **argv, char **cause)
+{
+	struct ui		*ui = data;
+	const struct view	*views;
+	size_t			 i, n;
+	char			*end;
+	long			 number;
+
+	for (i = 0; i < nitems(ui_commands); i++) {
+		if (strcmp(ui_commands[i].command, argv[0]) != 0)
+			continue;
+		if (ui_commands[i].action != UI_VIEW) {
+			ui_do(ui, ui_commands[i].action, 0);
+			return 0;
+		}
+		/* show-view N|NAME */
+		views = view_all(&n);
+		number = strtol(argv[1], &end, 10);
+		if (*end == '\0' && number >= 1 && (size_t)number <= n) {
+			ui_do(ui, UI_VIEW, (int)number - 1);
+			return 0;
+		}
+		for (i = 0; i < n; i++) {
+			if (strcasecmp(views[i].name, argv[1]) == 0) {
+				ui_do(ui, UI_VIEW, (int)i);
+				return 0;
+			}
+		}
+		*cause = xasprintf("no view %s", argc > 1 ? argv[1] : "");
+		return -1;
+	}
+	*cause = xstrdup("not a console command");
+	return -1;
+}
+
+static void
+ui_cmd_print(struct cmd_ctx *ctx, const char *text)
+{
+	ui_set_message(ctx->data, 0, "%s", text);
+}
+
+static void
+ui_cmd_error(struct cmd_ctx *ctx, const char *text)
+{
+	ui_set_message(ctx->data, 1, "%s", text);
+}
+
+/* A key: run what it is bound to in the table of the view shown. */
 static void
 ui_key(const char *key, void *data)
 {
 	struct ui	*ui = data;
-	size_t		 i;
+	const char	*command;
+	char		*copy;
 
-	int		 view = ui->thread != NULL ? UI_IN_THREAD : UI_IN_LIST;
-
-	for (i = 0; i < nitems(ui_keys); i++) {
-		if ((ui_keys[i].views & view) && strcmp(ui_keys[i].key, key) == 0) {
-			ui_do(ui, ui_keys[i].action, ui_keys[i].arg);
-			return;
-		}
+	command = keys_lookup(ui->thread != NULL ? "thread" : "list", key);
+	if (command == NULL) {
+		ui_set_message(ui, 0, "%s is not bound", key);
+		return;
 	}
-	ui_set_message(ui, 0, "%s is not bound", key);
+	copy = xstrdup(command);	/* a command may rebind this key */
+	cmd_run_string(&ui->ctx, copy);
+	free(copy);
+	ui->redraw = 1;
 }
 
 static void
@@ -737,6 +778,13 @@ ui_run(const struct ui_options *opts)
 	memset(&ui, 0, sizeof ui);
 	ui.opts = opts;
 	ui.view_name = xstrdup(opts->view_name);
+	ui.host.ui = ui_host_command;
+	ui.host.tag = ui_host_tag;
+	ui.host.data = &ui;
+	ui.ctx.host = &ui.host;
+	ui.ctx.print = ui_cmd_print;
+	ui.ctx.error = ui_cmd_error;
+	ui.ctx.data = &ui;
 	ui.query = xstrdup(opts->query);
 	if (store_open(&opts->store, STORE_READ_ONLY, &ui.store, &cause) !=
 	    STORE_OK) {
