@@ -171,6 +171,35 @@ ok "2 shows the Needs human view, as many as list --view shows" \
 tm send-keys -t t 1
 ok "1 goes back to the Inbox" wait_screen " Inbox +[0-9]+ conversations" 3
 
+# The help screen is generated from the key tables.
+tm send-keys -t t '?'
+ok "? opens the screen headed Keys" wait_screen "^Keys" 3
+like "listing each binding as list-keys prints it" \
+    "$(tm capture-pane -p -t t)" "$("$OMBRE" -e list-keys | grep ' j ' | sed 's/[][\.*^$]/\\&/g')"
+tm send-keys -t t Escape
+ok "Escape closes it" wait_screen " Inbox +[0-9]+ conversations" 3
+
+# The ':' prompt: commands of the config language, completion, history.
+tm send-keys -t t : show-o Tab
+ok "Tab completes a command name" wait_screen ":show-options( |$)" 3
+tm send-keys -t t Escape
+sleep 0.2
+tm send-keys -t t : ag Tab Enter
+ok "Enter runs the line; its output goes to the status line" \
+    wait_screen "conversations +tester" 3
+tm send-keys -t t : q
+ok "in the prompt q is a letter" wait_screen ":q" 2
+tm send-keys -t t Escape
+ok "Escape cancels the prompt, the console is still there" \
+    wait_screen " Inbox +[0-9]+ conversations" 3
+tm send-keys -t t : nosuch Enter
+ok "an unknown command is reported on the status line" \
+    wait_screen "unknown command: nosuch" 3
+tm send-keys -t t : Up Up
+ok "Up recalls earlier lines" wait_screen ":agent" 3
+tm send-keys -t t Escape
+sleep 0.2	# else Escape and the next key read as Meta-key
+
 tm send-keys -t t y
 ok "an unbound key says so" wait_screen "y is not bound" 2
 tm send-keys -t t q

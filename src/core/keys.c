@@ -31,6 +31,8 @@ static const char *const keys_tables[] = { "root", "list", "thread" };
 /* The default bindings, as `bind` would be written in a config file. */
 static const char *const keys_defaults[][3] = {
 	{ "root", "q", "quit" },
+	{ "root", ":", "command-prompt" },
+	{ "root", "?", "help" },
 	{ "root", "C-l", "redraw" },
 	{ "root", "j", "select-down" },
 	{ "root", "Down", "select-down" },

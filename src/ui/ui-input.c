@@ -58,9 +58,13 @@ ui_input_emit(struct ui_input *in, TermKeyKey *key, ui_input_key_cb cb,
     void *data)
 {
 	char	name[64];
+	int	text;
 
 	termkey_strfkey(in->tk, name, sizeof name, key, TERMKEY_FORMAT_ALTISMETA);
-	cb(name, data);
+	/* A character typed as itself: what a prompt inserts. */
+	text = key->type == TERMKEY_TYPE_UNICODE &&
+	    (key->modifiers & ~TERMKEY_KEYMOD_SHIFT) == 0;
+	cb(name, text ? key->utf8 : NULL, data);
 }
 
 int

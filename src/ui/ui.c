@@ -54,6 +54,9 @@ struct ui {
 	struct store		*store;
 	struct ui_list		*list;
 	struct ui_thread	*thread;	/* open conversation, or NULL */
+	struct ui_pager		*pager;		/* the help screen, or NULL */
+	struct ui_prompt	*prompt;
+	int			 prompting;	/* the ':' prompt has the keys */
 	struct strset		 marked;	/* thread ids of the marked set */
 	struct ui_undo		*undo;		/* the last triage actions */
 	size_t			 n_undo;
@@ -90,6 +93,8 @@ enum ui_action {
 	UI_UNDO,
 	UI_VIEW,
 	UI_REDRAW,
+	UI_PROMPT,
+	UI_HELP,
 	UI_QUIT
 };
 static const struct {
@@ -98,9 +103,11 @@ static const struct {
 } ui_commands[] = {
 	{ "assign-me", UI_ASSIGN_ME },
 	{ "back", UI_BACK },
+	{ "command-prompt", UI_PROMPT },
 	{ "cycle-priority", UI_CYCLE_PRIORITY },
 	{ "done", UI_DONE },
 	{ "hand-back", UI_HAND_BACK },
+	{ "help", UI_HELP },
 	{ "mark", UI_MARK },
 	{ "open", UI_OPEN },
 	{ "page-down", UI_PAGE_DOWN },
@@ -166,11 +173,17 @@ ui_draw(struct ui *ui)
 	}
 	ui_screen_size(&rows, &cols);
 	ui_screen_erase();
-	if (ui->thread != NULL)
+	if (ui->pager != NULL)
+		ui_pager_draw(ui->pager, 0, rows - 1, cols);
+	else if (ui->thread != NULL)
 		ui_thread_draw(ui->thread, 0, rows - 1, cols);
 	else
 		ui_list_draw(ui->list, 0, rows - 1, cols, util_now());
-	if (ui->thread != NULL)
+	if (ui->pager != NULL)
+		snprintf(status, sizeof status, " Help  Esc back%s%s",
+		    ui->message != NULL ? "  " : "",
+		    ui->message != NULL ? ui->message : "");
+	else if (ui->thread != NULL)
 		snprintf(status, sizeof status, " %s > conversation  Esc back%s%s",
 		    ui->view_name, ui->message != NULL ? "  " : "",
 		    ui->message != NULL ? ui->message : "");
@@ -181,8 +194,11 @@ ui_draw(struct ui *ui)
 		    marked, ui->waiting ? "  waiting for database" : "",
 		    ui->message != NULL ? "  " : "",
 		    ui->message != NULL ? ui->message : "");
-	ui_screen_text(rows - 1, 0, cols, ui->message_error ? UI_ROLE_ERROR :
-	    UI_ROLE_STATUS, status);
+	if (ui->prompting)
+		ui_prompt_draw(ui->prompt, rows - 1, cols);
+	else
+		ui_screen_text(rows - 1, 0, cols, ui->message_error ?
+		    UI_ROLE_ERROR : UI_ROLE_STATUS, status);
 	ui_screen_flush();
 	ui->redraw = 0;
 }
@@ -536,6 +552,38 @@ ui_open(struct ui *ui)
 	ui_thread_scroll_end(ui->thread, rows - 2, cols);
 }
 
+/* The help screen collects what list-keys prints. */
+struct ui_help_lines {
+	char	**lines;
+	size_t	  n;
+};
+
+static void
+ui_help_print(struct cmd_ctx *ctx, const char *text)
+{
+	struct ui_help_lines	*h = ctx->data;
+
+	h->lines = xreallocarray(h->lines, h->n + 1, sizeof *h->lines);
+	h->lines[h->n++] = xstrdup(text);
+}
+
+/* The screen headed "Keys": every binding, as list-keys prints it. */
+static void
+ui_help(struct ui *ui)
+{
+	struct ui_help_lines	 h = { NULL, 0 };
+	struct cmd_ctx		 ctx;
+
+	memset(&ctx, 0, sizeof ctx);
+	ctx.print = ui_help_print;
+	ctx.error = ui_help_print;
+	ctx.data = &h;
+	cmd_run_string(&ctx, "list-keys");
+	ui_pager_free(ui->pager);
+	ui->pager = ui_pager_new("Keys (each runs a command; see list-keys, "
+	    "bind)", h.lines, h.n);
+}
+
 /* Show the view at this index of the view table (1..9 keys). */
 static void
 ui_view(struct ui *ui, int index)
@@ -563,6 +611,55 @@ ui_do(struct ui *ui, enum ui_action action, int arg)
 
 	ui_screen_size(&rows, &cols);
 	page = rows > 3 ? rows - 3 : 1;
+	switch (action) {
+	case UI_PROMPT:
+		ui_prompt_open(ui->prompt);
+		ui->prompting = 1;
+		ui->redraw = 1;
+		return;
+	case UI_HELP:
+		ui_help(ui);
+		ui->redraw = 1;
+		return;
+	case UI_QUIT:
+		ui->quit = 1;
+		return;
+	case UI_REDRAW:
+		ui->resized = 1;
+		ui->redraw = 1;
+		return;
+	default:
+		break;
+	}
+	if (ui->pager != NULL) {
+		switch (action) {
+		case UI_SELECT_DOWN:
+			ui_pager_scroll(ui->pager, 1, rows - 2);
+			break;
+		case UI_SELECT_UP:
+			ui_pager_scroll(ui->pager, -1, rows - 2);
+			break;
+		case UI_PAGE_DOWN:
+		case UI_SELECT_LAST:
+			ui_pager_scroll(ui->pager, action == UI_PAGE_DOWN ?
+			    page : 1000000, rows - 2);
+			break;
+		case UI_PAGE_UP:
+		case UI_SELECT_FIRST:
+			ui_pager_scroll(ui->pager, action == UI_PAGE_UP ?
+			    -page : -1000000, rows - 2);
+			break;
+		case UI_BACK:
+			ui_pager_free(ui->pager);
+			ui->pager = NULL;
+			break;
+		default:
+			ui_set_message(ui, 0, "Escape closes the help");
+			break;
+		}
+		ui->redraw = 1;
+		return;
+	}
 	switch (action) {
 	case UI_DONE:
 	case UI_TOGGLE_UNREAD:
@@ -701,13 +798,33 @@ ui_cmd_error(struct cmd_ctx *ctx, const char *text)
 
 /* A key: run what it is bound to in the table of the view shown. */
 static void
-ui_key(const char *key, void *data)
+ui_key(const char *key, const char *text, void *data)
 {
 	struct ui	*ui = data;
 	const char	*command;
-	char		*copy;
+	char		*copy, *line;
 
-	command = keys_lookup(ui->thread != NULL ? "thread" : "list", key);
+	if (ui->prompting) {
+		switch (ui_prompt_key(ui->prompt, key, text, &line)) {
+		case UI_PROMPT_DONE:
+			ui->prompting = 0;
+			free(ui->message);
+			ui->message = NULL;
+			ui->message_error = 0;
+			cmd_run_string(&ui->ctx, line);
+			free(line);
+			break;
+		case UI_PROMPT_CANCEL:
+			ui->prompting = 0;
+			break;
+		case UI_PROMPT_EDITING:
+			break;
+		}
+		ui->redraw = 1;
+		return;
+	}
+	command = keys_lookup(ui->thread != NULL || ui->pager != NULL ?
+	    "thread" : "list", key);
 	if (command == NULL) {
 		ui_set_message(ui, 0, "%s is not bound", key);
 		return;
@@ -807,6 +924,7 @@ ui_run(const struct ui_options *opts)
 	}
 	ui.loop = ev_loop_new();
 	ui.list = ui_list_new();
+	ui.prompt = ui_prompt_new();
 	ui_list_set_marked(ui.list, &ui.marked);
 	ev_fd_add(ui.loop, ui_input_fd(ui.input), POLLIN, ui_input_ready, &ui);
 	ev_signal_add(ui.loop, SIGWINCH, ui_signal, &ui);
@@ -831,6 +949,8 @@ ui_run(const struct ui_options *opts)
 	ev_loop_free(ui.loop);
 	ui_list_free(ui.list);
 	ui_thread_free(ui.thread);
+	ui_pager_free(ui.pager);
+	ui_prompt_free(ui.prompt);
 	strset_free(&ui.marked);
 	while (ui.n_undo > 0)
 		ui_undo_free(&ui.undo[--ui.n_undo]);

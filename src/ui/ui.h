@@ -43,7 +43,8 @@ void ui_screen_text(int row, int col, int width, enum ui_role role,
 void ui_screen_flush(void);
 
 /* ui-input.c: keys from the terminal as strings ("j", "C-z", "PageDown",
- * "Enter", "Escape"). */
+ * "Enter", "Escape"), with the UTF-8 text of a character typed as itself
+ * (NULL for other keys). */
 struct ui_input;
 struct ui_input *ui_input_new(int fd);
 void ui_input_free(struct ui_input *in);
@@ -51,7 +52,8 @@ int ui_input_fd(struct ui_input *in);
 /* Read what is pending and call cb for each complete key. Return the
  * milliseconds after which ui_input_flush must be called (a lone Escape may
  * start a sequence), or -1. */
-typedef void (*ui_input_key_cb)(const char *key, void *data);
+typedef void (*ui_input_key_cb)(const char *key, const char *text,
+    void *data);
 int ui_input_read(struct ui_input *in, ui_input_key_cb cb, void *data);
 void ui_input_flush(struct ui_input *in, ui_input_key_cb cb, void *data);
 
@@ -74,6 +76,30 @@ void ui_list_set_marked(struct ui_list *l, const struct strset *marked);
 /* The conversation under the cursor, or NULL; owned by the list. */
 const struct store_conv *ui_list_selected(struct ui_list *l);
 void ui_list_draw(struct ui_list *l, int top, int rows, int cols, int64_t now);
+
+/* ui-prompt.c: the one-line editor of the ':' prompt, with history and
+ * completion of command and option names. */
+struct ui_prompt;
+struct ui_prompt *ui_prompt_new(void);
+void ui_prompt_free(struct ui_prompt *p);
+/* Start editing an empty line. */
+void ui_prompt_open(struct ui_prompt *p);
+enum ui_prompt_result {
+	UI_PROMPT_EDITING,
+	UI_PROMPT_DONE,		/* Enter: the line is in *line (allocated) */
+	UI_PROMPT_CANCEL	/* Escape, or Backspace on an empty line */
+};
+enum ui_prompt_result ui_prompt_key(struct ui_prompt *p, const char *key,
+    const char *text, char **line);
+void ui_prompt_draw(struct ui_prompt *p, int row, int cols);
+
+/* ui-pager.c: lines of text to scroll (the help screen). */
+struct ui_pager;
+/* Takes over lines[0..n) (allocated strings). */
+struct ui_pager *ui_pager_new(const char *title, char **lines, size_t n);
+void ui_pager_free(struct ui_pager *pg);
+void ui_pager_scroll(struct ui_pager *pg, long delta, int rows);
+void ui_pager_draw(struct ui_pager *pg, int top, int rows, int cols);
 
 /* ui-thread.c: the messages of one conversation. */
 struct ui_thread;

@@ -1,0 +1,298 @@
+/*
+ * ui-prompt.c: the ':' prompt: a one-line editor for commands, with
+ * history (Up, Down) and completion (Tab) of command names and, after
+ * `set` or `show-options`, of option names.
+ *
+ * The line is UTF-8; the cursor is a byte offset always on a character
+ * boundary. Keys: Left, Right, C-a, C-e (Home, End), Backspace, C-d
+ * (Delete), C-w (word), C-u (to the start), C-k (to the end), Enter,
+ * Escape; any other character typed as itself is inserted (q included).
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "ui/ui.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define UI_PROMPT_HISTORY	100
+
+struct ui_prompt {
+	struct buf	 line;
+	size_t		 cursor;
+	char		*history[UI_PROMPT_HISTORY];
+	size_t		 n_history;
+	size_t		 browsing;	/* n_history when on the new line */
+};
+
+struct ui_prompt *
+ui_prompt_new(void)
+{
+	struct ui_prompt	*p;
+
+	p = xcalloc(1, sizeof *p);
+	buf_init(&p->line);
+	return p;
+}
+
+void
+ui_prompt_free(struct ui_prompt *p)
+{
+	size_t	i;
+
+	if (p == NULL)
+		return;
+	for (i = 0; i < p->n_history; i++)
+		free(p->history[i]);
+	buf_free(&p->line);
+	free(p);
+}
+
+void
+ui_prompt_open(struct ui_prompt *p)
+{
+	buf_reset(&p->line);
+	p->cursor = 0;
+	p->browsing = p->n_history;
+}
+
+static void
+ui_prompt_set(struct ui_prompt *p, const char *text)
+{
+	buf_reset(&p->line);
+	buf_add_str(&p->line, text);
+	p->cursor = p->line.len;
+}
+
+/* The start of the character before / after the cursor. */
+static size_t
+ui_prompt_prev(struct ui_prompt *p, size_t at)
+{
+	while (at > 0 && ((unsigned char)p->line.data[--at] & 0xc0) == 0x80)
+		;
+	return at;
+}
+
+static size_t
+ui_prompt_next(struct ui_prompt *p, size_t at)
+{
+	if (at < p->line.len)
+		at++;
+	while (at < p->line.len &&
+	    ((unsigned char)p->line.data[at] & 0xc0) == 0x80)
+		at++;
+	return at;
+}
+
+static void
+ui_prompt_delete(struct ui_prompt *p, size_t from, size_t to)
+{
+	memmove(p->line.data + from, p->line.data + to, p->line.len - to + 1);
+	p->line.len -= to - from;
+	if (p->cursor > to)
+		p->cursor -= to - from;
+	else if (p->cursor > from)
+		p->cursor = from;
+}
+
+static void
+ui_prompt_insert(struct ui_prompt *p, const char *text)
+{
+	size_t	len = strlen(text), tail = p->line.len - p->cursor;
+	char	*save;
+
+	save = xstrndup(p->line.data + p->cursor, tail);
+	p->line.len = p->cursor;
+	buf_add(&p->line, text, len);
+	buf_add(&p->line, save, tail);
+	free(save);
+	p->cursor += len;
+}
+
+/*
+ * Complete the word before the cursor: a command name when it is the
+ * first word of a command, an option name after `set` or `show-options`.
+ * One match is completed (with a space after it), several to their
+ * common prefix.
+ */
+static void
+ui_prompt_complete(struct ui_prompt *p)
+{
+	const struct cmd_entry	 *ce;
+	const struct option_entry *oe;
+	size_t			  start, n = 0, common = 0, wlen, i;
+	const char		 *first = NULL, *name, *cmd_start;
+	char			  prev[32] = "";
+	int			  options = 0;
+
+	start = p->cursor;
+	while (start > 0 && p->line.data[start - 1] != ' ' &&
+	    p->line.data[start - 1] != ';')
+		start--;
+	/* The word before this one, if any, in the same command. */
+	cmd_start = p->line.data;
+	for (i = start; i > 0; i--) {
+		if (p->line.data[i - 1] == ';') {
+			cmd_start = p->line.data + i;
+			break;
+		}
+	}
+	while (*cmd_start == ' ')
+		cmd_start++;
+	if (cmd_start < p->line.data + start) {
+		wlen = strcspn(cmd_start, " ;");
+		if (wlen < sizeof prev)
+			memcpy(prev, cmd_start, wlen);
+		prev[wlen < sizeof prev ? wlen : 0] = '\0';
+		if (strcmp(prev, "set") != 0 && strcmp(prev, "show-options") != 0 &&
+		    strcmp(prev, "show") != 0)
+			return;
+		options = 1;
+	}
+	wlen = p->cursor - start;
+	if (options) {
+		for (oe = options_table(); oe->name != NULL; oe++) {
+			name = oe->name;
+			if (strncmp(name, p->line.data + start, wlen) != 0)
+				continue;
+			if (n++ == 0) {
+				first = name;
+				common = strlen(name);
+			}
+			for (i = 0; i < common && name[i] == first[i]; i++)
+				;
+			common = i;
+		}
+	} else {
+		for (ce = cmd_table(); ce->name != NULL; ce++) {
+			name = ce->name;
+			if (strncmp(name, p->line.data + start, wlen) != 0)
+				continue;
+			if (n++ == 0) {
+				first = name;
+				common = strlen(name);
+			}
+			for (i = 0; i < common && name[i] == first[i]; i++)
+				;
+			common = i;
+		}
+	}
+	if (n == 0 || common < wlen)
+		return;
+	{
+		char	*add = xstrndup(first + wlen, common - wlen);
+
+		ui_prompt_insert(p, add);
+		free(add);
+	}
+	if (n == 1)
+		ui_prompt_insert(p, " ");
+}
+
+static void
+ui_prompt_remember(struct ui_prompt *p, const char *line)
+{
+	if (*line == '\0' || (p->n_history > 0 &&
+	    strcmp(p->history[p->n_history - 1], line) == 0))
+		return;
+	if (p->n_history == UI_PROMPT_HISTORY) {
+		free(p->history[0]);
+		memmove(p->history, p->history + 1,
+		    (UI_PROMPT_HISTORY - 1) * sizeof *p->history);
+		p->n_history--;
+	}
+	p->history[p->n_history++] = xstrdup(line);
+}
+
+enum ui_prompt_result
+ui_prompt_key(struct ui_prompt *p, const char *key, const char *text,
+    char **line)
+{
+	size_t	at;
+
+	*line = NULL;
+	if (text != NULL) {
+		ui_prompt_insert(p, text);
+		return UI_PROMPT_EDITING;
+	}
+	if (strcmp(key, "Space") == 0)
+		ui_prompt_insert(p, " ");
+	else if (strcmp(key, "Enter") == 0) {
+		*line = xstrdup(p->line.data);
+		ui_prompt_remember(p, *line);
+		return UI_PROMPT_DONE;
+	} else if (strcmp(key, "Escape") == 0 || strcmp(key, "C-c") == 0 ||
+	    strcmp(key, "C-g") == 0)
+		return UI_PROMPT_CANCEL;
+	else if (strcmp(key, "Backspace") == 0 || strcmp(key, "C-h") == 0) {
+		if (p->line.len == 0)
+			return UI_PROMPT_CANCEL;
+		ui_prompt_delete(p, ui_prompt_prev(p, p->cursor), p->cursor);
+	} else if (strcmp(key, "Delete") == 0 || strcmp(key, "C-d") == 0)
+		ui_prompt_delete(p, p->cursor, ui_prompt_next(p, p->cursor));
+	else if (strcmp(key, "Left") == 0 || strcmp(key, "C-b") == 0)
+		p->cursor = ui_prompt_prev(p, p->cursor);
+	else if (strcmp(key, "Right") == 0 || strcmp(key, "C-f") == 0)
+		p->cursor = ui_prompt_next(p, p->cursor);
+	else if (strcmp(key, "Home") == 0 || strcmp(key, "C-a") == 0)
+		p->cursor = 0;
+	else if (strcmp(key, "End") == 0 || strcmp(key, "C-e") == 0)
+		p->cursor = p->line.len;
+	else if (strcmp(key, "C-u") == 0)
+		ui_prompt_delete(p, 0, p->cursor);
+	else if (strcmp(key, "C-k") == 0)
+		ui_prompt_delete(p, p->cursor, p->line.len);
+	else if (strcmp(key, "C-w") == 0) {
+		at = p->cursor;
+		while (at > 0 && p->line.data[at - 1] == ' ')
+			at--;
+		while (at > 0 && p->line.data[at - 1] != ' ')
+			at--;
+		ui_prompt_delete(p, at, p->cursor);
+	} else if (strcmp(key, "Tab") == 0)
+		ui_prompt_complete(p);
+	else if (strcmp(key, "Up") == 0 || strcmp(key, "C-p") == 0) {
+		if (p->browsing > 0)
+			ui_prompt_set(p, p->history[--p->browsing]);
+	} else if (strcmp(key, "Down") == 0 || strcmp(key, "C-n") == 0) {
+		if (p->browsing < p->n_history) {
+			p->browsing++;
+			ui_prompt_set(p, p->browsing < p->n_history ?
+			    p->history[p->browsing] : "");
+		}
+	}
+	return UI_PROMPT_EDITING;
+}
+
+/* The line after ':', scrolled so the cursor shows; the cursor is drawn
+ * as a reversed cell. */
+void
+ui_prompt_draw(struct ui_prompt *p, int row, int cols)
+{
+	const char	*start = p->line.data;
+	size_t		 before;
+	char		*shown, *at_cursor;
+	int		 w;
+
+	/* Keep the cursor on screen: drop characters from the left. */
+	while ((before = utf8_width(start, (size_t)(p->line.data +
+	    p->cursor - start))) + 2 > (size_t)(cols > 2 ? cols : 2))
+		start += ui_prompt_next(p, (size_t)(start - p->line.data)) -
+		    (size_t)(start - p->line.data);
+	shown = xstrndup(start, (size_t)(p->line.data + p->cursor - start));
+	ui_screen_text(row, 0, 1, UI_ROLE_NORMAL, ":");
+	ui_screen_text(row, 1, (int)before, UI_ROLE_NORMAL, shown);
+	at_cursor = p->cursor < p->line.len ? xstrndup(p->line.data + p->cursor,
+	    ui_prompt_next(p, p->cursor) - p->cursor) : xstrdup(" ");
+	w = (int)utf8_width(at_cursor, strlen(at_cursor));
+	if (w < 1)
+		w = 1;
+	ui_screen_text(row, 1 + (int)before, w, UI_ROLE_LIST_CURSOR, at_cursor);
+	ui_screen_text(row, 1 + w + (int)before, cols - 1 - w - (int)before,
+	    UI_ROLE_NORMAL, p->cursor < p->line.len ? p->line.data +
+	    ui_prompt_next(p, p->cursor) : "");
+	free(at_cursor);
+	free(shown);
+}
