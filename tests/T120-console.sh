@@ -205,6 +205,22 @@ ok "an unbound key says so" wait_screen "y is not bound" 2
 tm send-keys -t t q
 ok "q quits" wait_screen "EXIT=0" 3
 
+# C-z suspends it to the shell, fg brings it back (job control needs an
+# interactive shell in the pane).
+tm respawn-pane -k -t t "env PS1='$ ' bash --norc -i"
+sleep 0.3
+tm send-keys -t t "'$OMBRE' --demo" Enter
+wait_screen "Inbox +[0-9]+ conversations" 10
+tm send-keys -t t C-z
+ok "C-z gives the terminal back to the shell" wait_screen "Stopped" 3
+tm send-keys -t t "fg" Enter
+ok "fg brings the console back, redrawn" \
+    wait_screen $'(^|\n)[ *][A-Z][A-Z] .*\n.* Inbox +[0-9]+ conversations' 3
+tm send-keys -t t q
+last_line() { tm capture-pane -p -t t | grep -v '^ *$' | tail -n 1; }
+for ((i = 0; i < 60; i++)); do [ "$(last_line)" = '$' ] && break; sleep 0.05; done
+is "and q ends it, back at the shell prompt" "$(last_line)" '$'
+
 # SIGTERM gives the terminal back too.
 tm respawn-pane -k -t t "'$OMBRE' --demo; echo \"EXIT=\$?\"; stty -a | grep -o ' -\\?icanon'; sleep 60"
 wait_screen "Inbox +[0-9]+ conversations" 10

@@ -33,6 +33,7 @@ static const char *const keys_defaults[][3] = {
 	{ "root", "q", "quit" },
 	{ "root", ":", "command-prompt" },
 	{ "root", "?", "help" },
+	{ "root", "C-z", "suspend" },
 	{ "root", "C-l", "redraw" },
 	{ "root", "j", "select-down" },
 	{ "root", "Down", "select-down" },

@@ -47,6 +47,18 @@ ui_input_free(struct ui_input *in)
 	free(in);
 }
 
+void
+ui_input_stop(struct ui_input *in)
+{
+	termkey_stop(in->tk);
+}
+
+void
+ui_input_start(struct ui_input *in)
+{
+	termkey_start(in->tk);
+}
+
 int
 ui_input_fd(struct ui_input *in)
 {

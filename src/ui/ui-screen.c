@@ -145,3 +145,24 @@ ui_screen_flush(void)
 {
 	refresh();
 }
+
+void
+ui_screen_suspend(void)
+{
+	if (ui_screen == NULL)
+		return;
+	curs_set(1);
+	endwin();
+	fflush(stdout);
+}
+
+void
+ui_screen_resume(void)
+{
+	if (ui_screen == NULL)
+		return;
+	reset_prog_mode();
+	curs_set(0);
+	ui_screen_resize();
+	refresh();
+}

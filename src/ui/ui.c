@@ -95,6 +95,7 @@ enum ui_action {
 	UI_REDRAW,
 	UI_PROMPT,
 	UI_HELP,
+	UI_SUSPEND,
 	UI_QUIT
 };
 static const struct {
@@ -119,6 +120,7 @@ static const struct {
 	{ "select-last", UI_SELECT_LAST },
 	{ "select-up", UI_SELECT_UP },
 	{ "show-view", UI_VIEW },
+	{ "suspend", UI_SUSPEND },
 	{ "take-over", UI_TAKE_OVER },
 	{ "toggle-unread", UI_TOGGLE_UNREAD },
 	{ "undo", UI_UNDO },
@@ -552,6 +554,31 @@ ui_open(struct ui *ui)
 	ui_thread_scroll_end(ui->thread, rows - 2, cols);
 }
 
+/*
+ * C-z. libtermkey turns the terminal's suspend character off, so this is
+ * a command: give the terminal back, stop with SIGTSTP's default action,
+ * and when the shell continues us (SIGCONT) take it again and redraw.
+ */
+static void
+ui_suspend(struct ui *ui)
+{
+	struct sigaction	sa, old;
+
+	ui_input_stop(ui->input);
+	ui_screen_suspend();
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = SIG_DFL;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTSTP, &sa, &old);
+	raise(SIGTSTP);
+	/* Continued. */
+	sigaction(SIGTSTP, &old, NULL);
+	ui_input_start(ui->input);
+	ui_screen_resume();
+	ui->resized = 1;
+	ui->redraw = 1;
+}
+
 /* The help screen collects what list-keys prints. */
 struct ui_help_lines {
 	char	**lines;
@@ -623,6 +650,9 @@ ui_do(struct ui *ui, enum ui_action action, int arg)
 		return;
 	case UI_QUIT:
 		ui->quit = 1;
+		return;
+	case UI_SUSPEND:
+		ui_suspend(ui);
 		return;
 	case UI_REDRAW:
 		ui->resized = 1;

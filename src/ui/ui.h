@@ -41,6 +41,10 @@ void ui_screen_erase(void);
 void ui_screen_text(int row, int col, int width, enum ui_role role,
     const char *text);
 void ui_screen_flush(void);
+/* Give the terminal back for a while (C-z, $EDITOR); resume takes it
+ * again and redraws everything. */
+void ui_screen_suspend(void);
+void ui_screen_resume(void);
 
 /* ui-input.c: keys from the terminal as strings ("j", "C-z", "PageDown",
  * "Enter", "Escape"), with the UTF-8 text of a character typed as itself
@@ -49,6 +53,9 @@ struct ui_input;
 struct ui_input *ui_input_new(int fd);
 void ui_input_free(struct ui_input *in);
 int ui_input_fd(struct ui_input *in);
+/* Restore / take the terminal's input modes (around a suspend). */
+void ui_input_stop(struct ui_input *in);
+void ui_input_start(struct ui_input *in);
 /* Read what is pending and call cb for each complete key. Return the
  * milliseconds after which ui_input_flush must be called (a lone Escape may
  * start a sequence), or -1. */
