@@ -171,6 +171,26 @@ ok "2 shows the Needs human view, as many as list --view shows" \
 tm send-keys -t t 1
 ok "1 goes back to the Inbox" wait_screen " Inbox +[0-9]+ conversations" 3
 
+# / searches with a notmuch query; n and N step through the results.
+sms=$("$OMBRE" --demo list --limit 100000 Channel:sms | wc -l)
+tm send-keys -t t / Channel:sms Enter
+ok "/ lists what a query matches" wait_screen "/Channel:sms +$sms conversations" 3
+ok "only SMS conversations" bash -c "tmux -L '$TMUX_SOCKET' capture-pane -p -t t |
+    head -n $((sms < 23 ? sms : 23)) | grep -qv '^ *SM' && exit 1 || exit 0"
+tm send-keys -t t n
+sleep 0.2
+is "n goes to the next result" "$(cursor_row)" 1
+tm send-keys -t t Enter
+wait_screen "conversation +Esc back" 3
+tm send-keys -t t N
+sleep 0.3
+third_name=$(sed -n 1p <("$OMBRE" --demo list --limit 100000 Channel:sms) | cut -c 16-33 | sed 's/ *$//')
+ok "N in an open conversation opens the previous result" wait_screen "^$third_name" 3
+tm send-keys -t t Escape
+sleep 0.2
+tm send-keys -t t 1
+ok "1 leaves the search for the Inbox" wait_screen " Inbox +[0-9]+ conversations" 3
+
 # The help screen is generated from the key tables.
 tm send-keys -t t '?'
 ok "? opens the screen headed Keys" wait_screen "^Keys" 3

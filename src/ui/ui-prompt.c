@@ -269,7 +269,7 @@ ui_prompt_key(struct ui_prompt *p, const char *key, const char *text,
 /* The line after ':', scrolled so the cursor shows; the cursor is drawn
  * as a reversed cell. */
 void
-ui_prompt_draw(struct ui_prompt *p, int row, int cols)
+ui_prompt_draw(struct ui_prompt *p, int row, int cols, const char *lead)
 {
 	const char	*start = p->line.data;
 	size_t		 before;
@@ -282,7 +282,7 @@ ui_prompt_draw(struct ui_prompt *p, int row, int cols)
 		start += ui_prompt_next(p, (size_t)(start - p->line.data)) -
 		    (size_t)(start - p->line.data);
 	shown = xstrndup(start, (size_t)(p->line.data + p->cursor - start));
-	ui_screen_text(row, 0, 1, UI_ROLE_NORMAL, ":");
+	ui_screen_text(row, 0, 1, UI_ROLE_NORMAL, lead);
 	ui_screen_text(row, 1, (int)before, UI_ROLE_NORMAL, shown);
 	at_cursor = p->cursor < p->line.len ? xstrndup(p->line.data + p->cursor,
 	    ui_prompt_next(p, p->cursor) - p->cursor) : xstrdup(" ");

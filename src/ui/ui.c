@@ -56,7 +56,9 @@ struct ui {
 	struct ui_thread	*thread;	/* open conversation, or NULL */
 	struct ui_pager		*pager;		/* the help screen, or NULL */
 	struct ui_prompt	*prompt;
-	int			 prompting;	/* the ':' prompt has the keys */
+	int			 prompting;	/* the prompt has the keys */
+#define UI_PROMPTING_COMMAND	1	/* ':' */
+#define UI_PROMPTING_SEARCH	2	/* '/' */
 	struct strset		 marked;	/* thread ids of the marked set */
 	struct ui_undo		*undo;		/* the last triage actions */
 	size_t			 n_undo;
@@ -96,8 +98,14 @@ enum ui_action {
 	UI_PROMPT,
 	UI_HELP,
 	UI_SUSPEND,
+	UI_SEARCH_PROMPT,
+	UI_SEARCH,
+	UI_SEARCH_NEXT,
+	UI_SEARCH_PREVIOUS,
 	UI_QUIT
 };
+static void	ui_open(struct ui *);
+
 static const struct {
 	const char	*command;
 	enum ui_action	 action;
@@ -115,6 +123,10 @@ static const struct {
 	{ "page-up", UI_PAGE_UP },
 	{ "quit", UI_QUIT },
 	{ "redraw", UI_REDRAW },
+	{ "search", UI_SEARCH },
+	{ "search-next", UI_SEARCH_NEXT },
+	{ "search-previous", UI_SEARCH_PREVIOUS },
+	{ "search-prompt", UI_SEARCH_PROMPT },
 	{ "select-down", UI_SELECT_DOWN },
 	{ "select-first", UI_SELECT_FIRST },
 	{ "select-last", UI_SELECT_LAST },
@@ -197,7 +209,8 @@ ui_draw(struct ui *ui)
 		    ui->message != NULL ? "  " : "",
 		    ui->message != NULL ? ui->message : "");
 	if (ui->prompting)
-		ui_prompt_draw(ui->prompt, rows - 1, cols);
+		ui_prompt_draw(ui->prompt, rows - 1, cols,
+		    ui->prompting == UI_PROMPTING_SEARCH ? "/" : ":");
 	else
 		ui_screen_text(rows - 1, 0, cols, ui->message_error ?
 		    UI_ROLE_ERROR : UI_ROLE_STATUS, status);
@@ -579,6 +592,50 @@ ui_suspend(struct ui *ui)
 	ui->redraw = 1;
 }
 
+/*
+ * Show the conversations a notmuch query matches, over every view: the
+ * list becomes the view "/QUERY" (1..9 go back to a saved view).
+ */
+static void
+ui_search(struct ui *ui, const char *query)
+{
+	while (*query == ' ')
+		query++;
+	if (*query == '\0')
+		return;
+	ui_thread_free(ui->thread);
+	ui->thread = NULL;
+	free(ui->view_name);
+	free(ui->query);
+	ui->view_name = xasprintf("/%s", query);
+	ui->query = xstrdup(query);
+	strset_free(&ui->marked);
+	ui_list_set(ui->list, NULL, 0);
+	ui_load(ui);
+	ui_list_move_to(ui->list, 0);
+	if (ui_list_count(ui->list) == 0 && !ui->message_error)
+		ui_set_message(ui, 0, "no conversation matches");
+}
+
+/* n / N: the next or previous result; in an open conversation, open it. */
+static void
+ui_search_step(struct ui *ui, int step)
+{
+	int	reopen = ui->thread != NULL;
+
+	if (ui->view_name[0] != '/') {
+		ui_set_message(ui, 0, "no search: / starts one");
+		return;
+	}
+	if (reopen) {
+		ui_thread_free(ui->thread);
+		ui->thread = NULL;
+	}
+	ui_list_move(ui->list, step);
+	if (reopen)
+		ui_open(ui);
+}
+
 /* The help screen collects what list-keys prints. */
 struct ui_help_lines {
 	char	**lines;
@@ -640,8 +697,15 @@ ui_do(struct ui *ui, enum ui_action action, int arg)
 	page = rows > 3 ? rows - 3 : 1;
 	switch (action) {
 	case UI_PROMPT:
+	case UI_SEARCH_PROMPT:
 		ui_prompt_open(ui->prompt);
-		ui->prompting = 1;
+		ui->prompting = action == UI_PROMPT ? UI_PROMPTING_COMMAND :
+		    UI_PROMPTING_SEARCH;
+		ui->redraw = 1;
+		return;
+	case UI_SEARCH_NEXT:
+	case UI_SEARCH_PREVIOUS:
+		ui_search_step(ui, action == UI_SEARCH_NEXT ? 1 : -1);
 		ui->redraw = 1;
 		return;
 	case UI_HELP:
@@ -790,6 +854,20 @@ ui_host_command(void *data, int argc, char **argv, char **cause)
 	for (i = 0; i < nitems(ui_commands); i++) {
 		if (strcmp(ui_commands[i].command, argv[0]) != 0)
 			continue;
+		if (ui_commands[i].action == UI_SEARCH) {
+			char *query = xstrdup("");
+			int j;
+
+			for (j = 1; j < argc; j++) {
+				char *next = xasprintf("%s%s%s", query,
+				    j > 1 ? " " : "", argv[j]);
+				free(query);
+				query = next;
+			}
+			ui_search(ui, query);
+			free(query);
+			return 0;
+		}
 		if (ui_commands[i].action != UI_VIEW) {
 			ui_do(ui, ui_commands[i].action, 0);
 			return 0;
@@ -837,11 +915,14 @@ ui_key(const char *key, const char *text, void *data)
 	if (ui->prompting) {
 		switch (ui_prompt_key(ui->prompt, key, text, &line)) {
 		case UI_PROMPT_DONE:
-			ui->prompting = 0;
 			free(ui->message);
 			ui->message = NULL;
 			ui->message_error = 0;
-			cmd_run_string(&ui->ctx, line);
+			if (ui->prompting == UI_PROMPTING_SEARCH)
+				ui_search(ui, line);
+			else
+				cmd_run_string(&ui->ctx, line);
+			ui->prompting = 0;
 			free(line);
 			break;
 		case UI_PROMPT_CANCEL:

@@ -98,7 +98,8 @@ enum ui_prompt_result {
 };
 enum ui_prompt_result ui_prompt_key(struct ui_prompt *p, const char *key,
     const char *text, char **line);
-void ui_prompt_draw(struct ui_prompt *p, int row, int cols);
+/* lead is the one-cell prompt sign: ":" or "/". */
+void ui_prompt_draw(struct ui_prompt *p, int row, int cols, const char *lead);
 
 /* ui-pager.c: lines of text to scroll (the help screen). */
 struct ui_pager;
