@@ -53,6 +53,13 @@ like "the status line is the last of the 24 rows" \
 like "the first row is the newest conversation, as list shows it" \
     "$(head -n 1 <<<"$screen")" "$first"
 is "the cursor starts on the first row" "$(cursor_row)" 0
+waits=$(head -n 23 list.txt | grep -cE ' new +[0-9]+h ')
+if [ "$waits" -gt 0 ]; then
+	like "a customer waiting for hours shows it in red" \
+	    "$(tm capture-pane -p -e -t t)" $'\e\\[31m +[0-9]+h '
+else
+	skip "a customer waiting for hours shows it in red" "none in the demo data"
+fi
 tm send-keys -t t j j j
 sleep 0.2
 is "j moves it down (three times)" "$(cursor_row)" 3

@@ -176,7 +176,7 @@ ui_list_draw(struct ui_list *l, int top, int rows, int cols, int64_t now)
 	const struct store_conv	*c;
 	char			 badge[3], age[16], cell[32], snippet[512];
 	const char		*mode;
-	enum ui_role		 role, mode_role;
+	enum ui_role		 role, mode_role, wait_role;
 	int			 r, x, name_w = cols >= 100 ? 22 : 16;
 	size_t			 i;
 
@@ -217,6 +217,21 @@ ui_list_draw(struct ui_list *l, int top, int rows, int cols, int64_t now)
 			cell[0] = '\0';
 		ui_screen_text(top + r, x, 7, role, cell);
 		x += 7;
+		/* How long the customer has waited for an answer, coloured
+		 * as it grows (only in the Inbox: done is not waiting). */
+		if (c->waiting_since > 0 && ui_list_has_tag(c, "inbox")) {
+			util_format_age(now - c->waiting_since, age, sizeof age);
+			snprintf(cell, sizeof cell, "%4s ", age);
+			wait_role = now - c->waiting_since >= 3600 ?
+			    UI_ROLE_WAIT_LONG : now - c->waiting_since >= 900 ?
+			    UI_ROLE_WAIT_MEDIUM : UI_ROLE_NORMAL;
+		} else {
+			snprintf(cell, sizeof cell, "   - ");
+			wait_role = UI_ROLE_NORMAL;
+		}
+		ui_screen_text(top + r, x, 5, i == l->cursor ||
+		    wait_role == UI_ROLE_NORMAL ? role : wait_role, cell);
+		x += 5;
 		ui_list_snippet(c->snippet, snippet, sizeof snippet);
 		ui_screen_text(top + r, x, cols - x, role, snippet);
 	}

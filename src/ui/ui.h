@@ -18,6 +18,8 @@ enum ui_role {
 	UI_ROLE_LIST_CURSOR,	/* the selected row */
 	UI_ROLE_MARKER_HANDOFF,	/* a bot handed it to a human */
 	UI_ROLE_MARKER_BOT,
+	UI_ROLE_WAIT_MEDIUM,	/* a customer waiting 15 minutes or more */
+	UI_ROLE_WAIT_LONG,	/* an hour or more */
 	UI_ROLE_STATUS,		/* the status line */
 	UI_ROLE_THREAD_TITLE,
 	UI_ROLE_THREAD_DAY,	/* day separators */
