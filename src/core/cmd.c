@@ -27,7 +27,9 @@ static enum cmd_retval	cmd_list_commands_exec(struct cmd_ctx *, int, char **);
 static enum cmd_retval	cmd_set_exec(struct cmd_ctx *, int, char **);
 static enum cmd_retval	cmd_show_channels_exec(struct cmd_ctx *, int, char **);
 static enum cmd_retval	cmd_show_options_exec(struct cmd_ctx *, int, char **);
+static enum cmd_retval	cmd_show_styles_exec(struct cmd_ctx *, int, char **);
 static enum cmd_retval	cmd_source_exec(struct cmd_ctx *, int, char **);
+static enum cmd_retval	cmd_style_exec(struct cmd_ctx *, int, char **);
 static enum cmd_retval	cmd_tag_exec(struct cmd_ctx *, int, char **);
 static enum cmd_retval	cmd_view_exec(struct cmd_ctx *, int, char **);
 
@@ -240,12 +242,25 @@ static const struct cmd_entry cmd_entries[] = {
 	  .help = "console: show a view, by its number or name",
 	  .flags = CMD_NEEDS_UI,
 	  .exec = cmd_ui_exec },
+	{ .name = "show-styles",
+	  .args_min = 0,
+	  .args_max = 0,
+	  .usage = "show-styles",
+	  .help = "print the style of every role, as style commands",
+	  .exec = cmd_show_styles_exec },
 	{ .name = "source",
 	  .args_min = 1,
 	  .args_max = 1,
 	  .usage = "source FILE",
 	  .help = "run the commands in a config file",
 	  .exec = cmd_source_exec },
+	{ .name = "style",
+	  .args_min = 2,
+	  .args_max = -1,
+	  .usage = "style ROLE SPEC",
+	  .help = "set how a role of the screen looks (fg=, bg=, bold, dim, "
+	      "underline, reverse)",
+	  .exec = cmd_style_exec },
 	{ .name = "suspend",
 	  .args_min = 0,
 	  .args_max = 0,
@@ -305,6 +320,7 @@ static const char *const cmd_channel_types[] = {
 
 static enum cmd_retval	 cmd_usage(struct cmd_ctx *ctx, const char *name);
 static char		*cmd_join(char **argv, int from, int to);
+static enum cmd_retval	 cmd_theme_load(struct cmd_ctx *, const char *);
 static void		 cmd_quote(struct buf *b, const char *word);
 static void		 cmd_quote_shell(struct buf *b, const char *word);
 static int		 cmd_key_secret(const char *key);
@@ -635,7 +651,33 @@ cmd_set_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		free(cause);
 		return CMD_ERROR;
 	}
+	if (strcmp(argv[1], "theme") == 0 ||
+	    (strcmp(argv[1], "-u") == 0 && strcmp(argv[2], "theme") == 0))
+		return cmd_theme_load(ctx, options_get("theme"));
 	return CMD_NORMAL;
+}
+
+/*
+ * A theme: the default styles, then the `style` lines of its file. An
+ * unknown theme leaves the styles as they were.
+ */
+static enum cmd_retval
+cmd_theme_load(struct cmd_ctx *ctx, const char *name)
+{
+	char		*path;
+	enum cmd_retval	 retval;
+
+	if (name == NULL || *name == '\0' || strcmp(name, "default") == 0) {
+		style_reset();
+		return CMD_NORMAL;
+	}
+	if ((path = style_theme_path(name)) == NULL)
+		return cmd_error(ctx, "no theme %s (default, light, "
+		    "high-contrast, mono, or a path)", name);
+	style_reset();
+	retval = config_load(ctx, path, 0);
+	free(path);
+	return retval;
 }
 
 /* show-channels: "name type key=value ...", secrets shown as (hidden). */
@@ -927,6 +969,46 @@ cmd_ui_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		cmd_error(ctx, "%s: %s", argv[0], cause);
 		free(cause);
 		return CMD_ERROR;
+	}
+	return CMD_NORMAL;
+}
+
+/* style ROLE SPEC: the words after ROLE are the spec. */
+static enum cmd_retval
+cmd_style_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct style	 st;
+	char		*spec, *cause;
+	int		 role;
+
+	if ((role = style_role_find(argv[1])) == -1)
+		return cmd_error(ctx, "style: no role %s (see show-styles)",
+		    argv[1]);
+	spec = cmd_join(argv, 2, argc);
+	if (style_parse(spec, &st, &cause) != 0) {
+		cmd_error(ctx, "style %s: %s", argv[1], cause);
+		free(cause);
+		free(spec);
+		return CMD_ERROR;
+	}
+	free(spec);
+	style_set((enum style_role)role, &st);
+	return CMD_NORMAL;
+}
+
+static enum cmd_retval
+cmd_show_styles_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	char	*spec;
+	int	 i;
+
+	(void)argc;
+	(void)argv;
+	for (i = 0; i < STYLE_ROLE_COUNT; i++) {
+		spec = style_format(style_get((enum style_role)i));
+		cmd_print(ctx, "style %s %s", style_role_name((enum style_role)i),
+		    spec);
+		free(spec);
 	}
 	return CMD_NORMAL;
 }

@@ -284,6 +284,51 @@ typedef void (*keys_each_cb)(const char *table, const char *key,
 void keys_each(const char *table, keys_each_cb cb, void *data);
 void keys_reset(void);
 
+/* style.c: the look of each role of the screen; themes are `style` lines. */
+enum style_role {
+	STYLE_NORMAL,
+	STYLE_LIST_UNREAD,
+	STYLE_LIST_CURSOR,
+	STYLE_MARKER_HANDOFF,
+	STYLE_MARKER_BOT,
+	STYLE_WAIT_MEDIUM,
+	STYLE_WAIT_LONG,
+	STYLE_STATUS,
+	STYLE_STATUS_ERROR,
+	STYLE_THREAD_TITLE,
+	STYLE_THREAD_DAY,
+	STYLE_THREAD_CUSTOMER,
+	STYLE_THREAD_BOT,
+	STYLE_THREAD_AGENT,
+	STYLE_THREAD_NOTE,
+	STYLE_THREAD_ATTACHMENT,
+	STYLE_ROLE_COUNT
+};
+struct style {
+	int		fg;		/* -1 default, else 0..255 */
+	int		bg;
+	unsigned	attrs;
+#define STYLE_BOLD	0x1
+#define STYLE_DIM	0x2
+#define STYLE_UNDERLINE	0x4
+#define STYLE_REVERSE	0x8
+};
+const char *style_role_name(enum style_role role);
+/* The role of a name, or -1. */
+int style_role_find(const char *name);
+/* Parse a SPEC; -1 with *cause set when it is bad. */
+int style_parse(const char *spec, struct style *out, char **cause);
+/* The canonical SPEC of a style (allocated). */
+char *style_format(const struct style *st);
+/* Back to the compiled-in default theme. */
+void style_reset(void);
+const struct style *style_get(enum style_role role);
+void style_set(enum style_role role, const struct style *st);
+/* Changes whenever a style does: the screen re-applies them. */
+unsigned style_generation(void);
+/* The file of a theme NAME (allocated), or NULL. */
+char *style_theme_path(const char *name);
+
 /* view.c: saved searches, built in and from `view NAME QUERY`. */
 struct view {
 	char	*name;

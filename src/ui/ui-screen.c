@@ -24,36 +24,66 @@
 static SCREEN	*ui_screen;
 static int	 ui_screen_colours;
 
-/* The default theme; themes/ and `set theme` come with the theme work. */
-static const struct {
-	short	fg;
-	short	bg;
-	attr_t	attr;
-	attr_t	mono;		/* without colour */
-} ui_screen_styles[UI_ROLE_COUNT] = {
-	[UI_ROLE_NORMAL] =		{ -1, -1, 0, 0 },
-	[UI_ROLE_LIST_UNREAD] =		{ -1, -1, A_BOLD, A_BOLD },
-	[UI_ROLE_LIST_CURSOR] =		{ COLOR_BLACK, COLOR_CYAN, 0, A_REVERSE },
-	[UI_ROLE_MARKER_HANDOFF] =	{ COLOR_RED, -1, A_BOLD, A_BOLD },
-	[UI_ROLE_MARKER_BOT] =		{ COLOR_BLUE, -1, 0, 0 },
-	[UI_ROLE_WAIT_MEDIUM] =		{ COLOR_YELLOW, -1, 0, A_BOLD },
-	[UI_ROLE_WAIT_LONG] =		{ COLOR_RED, -1, A_BOLD, A_BOLD | A_REVERSE },
-	[UI_ROLE_STATUS] =		{ COLOR_BLACK, COLOR_WHITE, 0, A_REVERSE },
-	[UI_ROLE_THREAD_TITLE] =	{ -1, -1, A_BOLD | A_UNDERLINE, A_BOLD },
-	[UI_ROLE_THREAD_DAY] =		{ COLOR_YELLOW, -1, 0, A_DIM },
-	[UI_ROLE_THREAD_CUSTOMER] =	{ COLOR_GREEN, -1, A_BOLD, A_BOLD },
-	[UI_ROLE_THREAD_BOT] =		{ COLOR_BLUE, -1, A_BOLD, A_DIM },
-	[UI_ROLE_THREAD_AGENT] =	{ COLOR_CYAN, -1, A_BOLD, A_UNDERLINE },
-	[UI_ROLE_THREAD_NOTE] =		{ COLOR_MAGENTA, -1, 0, A_REVERSE },
-	[UI_ROLE_THREAD_ATTACHMENT] =	{ COLOR_YELLOW, -1, 0, 0 },
-	[UI_ROLE_ERROR] =		{ COLOR_RED, -1, A_BOLD, A_BOLD },
-};
+static unsigned	 ui_screen_styles_seen = (unsigned)-1;	/* generation applied */
+static attr_t	 ui_screen_attrs[UI_ROLE_COUNT];
+
+/* A colour the terminal can show: 256 colours fold to the basic 8. */
+static short
+ui_screen_colour(int colour)
+{
+	int	r, g, b;
+
+	if (colour < 0 || colour < COLORS)
+		return (short)colour;
+	if (colour < 16)
+		return (short)(colour - 8);
+	if (colour >= 232)		/* the grey ramp */
+		return colour < 244 ? COLOR_BLACK : COLOR_WHITE;
+	colour -= 16;			/* the 6x6x6 cube */
+	r = colour / 36 >= 3;
+	g = (colour / 6) % 6 >= 3;
+	b = colour % 6 >= 3;
+	return (short)(r | g << 1 | b << 2);
+}
+
+/* Make the colour pairs and attributes of the current styles. */
+static void
+ui_screen_apply_styles(void)
+{
+	const struct style	*st;
+	attr_t			 attr;
+	int			 i;
+
+	if (ui_screen_styles_seen == style_generation())
+		return;
+	ui_screen_styles_seen = style_generation();
+	for (i = 0; i < UI_ROLE_COUNT; i++) {
+		st = style_get((enum style_role)i);
+		attr = 0;
+		if (st->attrs & STYLE_BOLD)
+			attr |= A_BOLD;
+		if (st->attrs & STYLE_DIM)
+			attr |= A_DIM;
+		if (st->attrs & STYLE_UNDERLINE)
+			attr |= A_UNDERLINE;
+		if (st->attrs & STYLE_REVERSE)
+			attr |= A_REVERSE;
+		if (ui_screen_colours && i > 0 && (st->fg >= 0 || st->bg >= 0)) {
+			init_pair((short)i, ui_screen_colour(st->fg),
+			    ui_screen_colour(st->bg));
+			attr |= COLOR_PAIR(i);
+		} else if (!ui_screen_colours && (st->fg >= 0 || st->bg >= 0) &&
+		    (st->attrs & ~STYLE_DIM) == 0) {
+			/* Colour was all it had: keep it visible. */
+			attr |= st->bg >= 0 ? A_REVERSE : A_BOLD;
+		}
+		ui_screen_attrs[i] = attr;
+	}
+}
 
 int
 ui_screen_init(void)
 {
-	int	i;
-
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
 		return -1;
 	/* ncursesw writes characters in the locale's encoding and ombre's
@@ -73,10 +103,9 @@ ui_screen_init(void)
 	if (has_colors() && start_color() == OK) {
 		use_default_colors();
 		ui_screen_colours = COLORS >= 8;
-		for (i = 1; i < UI_ROLE_COUNT; i++)
-			init_pair((short)i, ui_screen_styles[i].fg,
-			    ui_screen_styles[i].bg);
 	}
+	ui_screen_styles_seen = (unsigned)-1;
+	ui_screen_apply_styles();
 	return 0;
 }
 
@@ -130,11 +159,9 @@ ui_screen_text(int row, int col, int width, enum ui_role role,
 		width = COLS - col;
 	clean = sanitize(text, strlen(text), SANITIZE_LINE, (size_t)width);
 	used = utf8_width(clean, strlen(clean));
-	if (ui_screen_colours) {
-		attr = ui_screen_styles[role].attr;
-		attrset(attr | (role != UI_ROLE_NORMAL ? COLOR_PAIR(role) : 0));
-	} else
-		attrset(ui_screen_styles[role].mono);
+	ui_screen_apply_styles();
+	attr = ui_screen_attrs[role];
+	attrset(attr);
 	mvaddstr(row, col, clean);
 	for (; (int)used < width; used++)
 		addch(' ');

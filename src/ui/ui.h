@@ -10,26 +10,27 @@
 #include "core/core.h"
 #include "store/store.h"
 
-/* ui-screen.c: what the console draws with. Text given to it is untrusted:
- * every string is sanitised and cut to its cell here. */
+/* ui-screen.c: what the console draws with, in the styles of the theme
+ * (style.c). Text given to it is untrusted: every string is sanitised and
+ * cut to its cell here. */
 enum ui_role {
-	UI_ROLE_NORMAL,
-	UI_ROLE_LIST_UNREAD,	/* a conversation with unread messages */
-	UI_ROLE_LIST_CURSOR,	/* the selected row */
-	UI_ROLE_MARKER_HANDOFF,	/* a bot handed it to a human */
-	UI_ROLE_MARKER_BOT,
-	UI_ROLE_WAIT_MEDIUM,	/* a customer waiting 15 minutes or more */
-	UI_ROLE_WAIT_LONG,	/* an hour or more */
-	UI_ROLE_STATUS,		/* the status line */
-	UI_ROLE_THREAD_TITLE,
-	UI_ROLE_THREAD_DAY,	/* day separators */
-	UI_ROLE_THREAD_CUSTOMER,	/* who wrote: the customer */
-	UI_ROLE_THREAD_BOT,
-	UI_ROLE_THREAD_AGENT,
-	UI_ROLE_THREAD_NOTE,	/* an internal note, never sent */
-	UI_ROLE_THREAD_ATTACHMENT,
-	UI_ROLE_ERROR,
-	UI_ROLE_COUNT
+	UI_ROLE_NORMAL = STYLE_NORMAL,
+	UI_ROLE_LIST_UNREAD = STYLE_LIST_UNREAD,
+	UI_ROLE_LIST_CURSOR = STYLE_LIST_CURSOR,
+	UI_ROLE_MARKER_HANDOFF = STYLE_MARKER_HANDOFF,
+	UI_ROLE_MARKER_BOT = STYLE_MARKER_BOT,
+	UI_ROLE_WAIT_MEDIUM = STYLE_WAIT_MEDIUM,	/* waiting 15 min or more */
+	UI_ROLE_WAIT_LONG = STYLE_WAIT_LONG,		/* an hour or more */
+	UI_ROLE_STATUS = STYLE_STATUS,
+	UI_ROLE_ERROR = STYLE_STATUS_ERROR,
+	UI_ROLE_THREAD_TITLE = STYLE_THREAD_TITLE,
+	UI_ROLE_THREAD_DAY = STYLE_THREAD_DAY,
+	UI_ROLE_THREAD_CUSTOMER = STYLE_THREAD_CUSTOMER,
+	UI_ROLE_THREAD_BOT = STYLE_THREAD_BOT,
+	UI_ROLE_THREAD_AGENT = STYLE_THREAD_AGENT,
+	UI_ROLE_THREAD_NOTE = STYLE_THREAD_NOTE,	/* never sent */
+	UI_ROLE_THREAD_ATTACHMENT = STYLE_THREAD_ATTACHMENT,
+	UI_ROLE_COUNT = STYLE_ROLE_COUNT
 };
 /* Take the terminal; 0, or -1 when it is not one. */
 int ui_screen_init(void);
