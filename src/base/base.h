@@ -184,6 +184,9 @@ int64_t util_now(void);
 /* Parse an RFC 3339 date-time into seconds since the epoch (and the
  * offset east of UTC in seconds). Return 0 on success, -1 if malformed. */
 int util_parse_rfc3339(const char *s, int64_t *t, int *utc_offset);
+/* A time to come as people say it ("4h", "tomorrow", "next week", "17:30",
+ * "2026-12-01 9:00"): 0 and *when, or -1 (also for a time past). */
+int util_parse_when(const char *s, int64_t now, int64_t *when);
 /* Format t with the given offset as RFC 3339 into out (at least 32 bytes). */
 void util_format_rfc3339(int64_t t, int utc_offset, char *out, size_t size);
 /* Create dir and its parents with mode (umask applies). 0 or -1/errno. */

@@ -20,6 +20,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -371,4 +372,95 @@ util_format_age(int64_t seconds, char *out, size_t size)
 		unit = 'w';
 	}
 	snprintf(out, size, "%" PRId64 "%c", value, unit);
+}
+
+/* Local midnight-based time: day offset from now's day, at hour:minute. */
+static int64_t
+util_local_at(int64_t now, int day_offset, int hour, int minute)
+{
+	struct tm	tm;
+	time_t		t = (time_t)now;
+
+	localtime_r(&t, &tm);
+	tm.tm_mday += day_offset;
+	tm.tm_hour = hour;
+	tm.tm_min = minute;
+	tm.tm_sec = 0;
+	tm.tm_isdst = -1;
+	return (int64_t)mktime(&tm);
+}
+
+/*
+ * When "later" is: "30m", "1h", "4h", "2d", "1w" from now; "tomorrow"
+ * (9:00) or "tomorrow HH:MM"; "next week" (next Monday 9:00); "HH:MM"
+ * (today, or tomorrow once it has passed); "YYYY-MM-DD" (9:00) or
+ * "YYYY-MM-DD HH:MM", local time; or an RFC 3339 date-time. Return 0 and
+ * set *when (in the future), or -1.
+ */
+int
+util_parse_when(const char *s, int64_t now, int64_t *when)
+{
+	struct tm	tm;
+	time_t		t = (time_t)now;
+	char		*end, unit;
+	long		n;
+	int		hour, minute, year, month, day, used, offset;
+
+	while (*s == ' ')
+		s++;
+	n = strtol(s, &end, 10);
+	if (end != s && n > 0 && n <= 10000 && end[0] != '\0' && end[1] == '\0' &&
+	    strchr("mhdw", end[0]) != NULL) {
+		unit = end[0];
+		*when = now + n * (unit == 'm' ? 60 : unit == 'h' ? 3600 :
+		    unit == 'd' ? 86400 : 7 * 86400);
+		return 0;
+	}
+	if (strcmp(s, "tomorrow") == 0) {
+		*when = util_local_at(now, 1, 9, 0);
+		return 0;
+	}
+	if (sscanf(s, "tomorrow %d:%d%n", &hour, &minute, &used) == 2 &&
+	    s[used] == '\0' && hour >= 0 && hour < 24 && minute >= 0 &&
+	    minute < 60) {
+		*when = util_local_at(now, 1, hour, minute);
+		return 0;
+	}
+	if (strcmp(s, "next week") == 0) {
+		localtime_r(&t, &tm);
+		/* Days to next Monday (tm_wday 1), 1 to 7. */
+		offset = (8 - tm.tm_wday) % 7;
+		*when = util_local_at(now, offset == 0 ? 7 : offset, 9, 0);
+		return 0;
+	}
+	if (sscanf(s, "%d:%d%n", &hour, &minute, &used) == 2 &&
+	    s[used] == '\0' && hour >= 0 && hour < 24 && minute >= 0 &&
+	    minute < 60) {
+		*when = util_local_at(now, 0, hour, minute);
+		if (*when <= now)
+			*when = util_local_at(now, 1, hour, minute);
+		return 0;
+	}
+	hour = 9;
+	minute = 0;
+	if ((sscanf(s, "%d-%d-%d%n", &year, &month, &day, &used) == 3 &&
+	    s[used] == '\0') ||
+	    (sscanf(s, "%d-%d-%d %d:%d%n", &year, &month, &day, &hour, &minute,
+	    &used) == 5 && s[used] == '\0')) {
+		if (month < 1 || month > 12 || day < 1 || day > 31 ||
+		    hour < 0 || hour > 23 || minute < 0 || minute > 59)
+			return -1;
+		memset(&tm, 0, sizeof tm);
+		tm.tm_year = year - 1900;
+		tm.tm_mon = month - 1;
+		tm.tm_mday = day;
+		tm.tm_hour = hour;
+		tm.tm_min = minute;
+		tm.tm_isdst = -1;
+		*when = (int64_t)mktime(&tm);
+		return *when > now ? 0 : -1;
+	}
+	if (util_parse_rfc3339(s, when, &offset) == 0)
+		return *when > now ? 0 : -1;
+	return -1;
 }

@@ -25,6 +25,14 @@
 #define JSON_NAME_MAX	4096
 
 /*
+ * The integer dates RFC 3339 can write back, 0000-01-01T00:00:00Z to
+ * 9999-12-31T23:59:59Z: beyond them `show --json` would print a date that
+ * ingest refuses.
+ */
+#define JSON_DATE_MIN	(-62167219200LL)
+#define JSON_DATE_MAX	253402300799LL
+
+/*
  * Read an optional string member into *out (allocated). Integers are
  * accepted for ids (Telegram and others send numbers) and printed in
  * decimal. A NUL inside is replaced with U+FFFD when nul_ok, else refused.
@@ -256,9 +264,14 @@ json_msg_parse(const char *line, size_t len, char **cause)
 		*cause = xstrdup("field 'date' is missing");
 		goto fail;
 	}
-	if (json_is_integer(date))
+	if (json_is_integer(date)) {
 		m->date = json_integer_value(date);
-	else if (!json_is_string(date) ||
+		if (m->date < JSON_DATE_MIN || m->date > JSON_DATE_MAX) {
+			*cause = xstrdup("field 'date' is out of range (years "
+			    "0000 to 9999)");
+			goto fail;
+		}
+	} else if (!json_is_string(date) ||
 	    util_parse_rfc3339(json_string_value(date), &m->date,
 	    &m->date_offset) != 0) {
 		*cause = xstrdup("field 'date' must be an RFC 3339 date "

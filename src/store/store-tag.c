@@ -11,6 +11,7 @@
 
 #include "store/store-private.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -127,4 +128,141 @@ out:
 		free(ids[i]);
 	free(ids);
 	return rc;
+}
+
+/*
+ * Snooze conversations until a time: out of the Inbox (-inbox
+ * +ombre/snoozed) with the time as the property ombre.snooze-until on
+ * every message; store_wake brings them back once it has come.
+ */
+enum store_status
+store_snooze(struct store *st, const char *target, int64_t until,
+    long *changed, char **cause)
+{
+	notmuch_query_t		*q;
+	notmuch_messages_t	*msgs;
+	notmuch_message_t	*nm;
+	char			**ids, *query, value[32];
+	size_t			 n, i;
+	enum store_status	 rc;
+
+	*cause = NULL;
+	*changed = 0;
+	rc = store_tag_targets(st, target, &ids, &n, cause);
+	if (rc != STORE_OK)
+		return rc;
+	snprintf(value, sizeof value, "%lld", (long long)until);
+	notmuch_database_begin_atomic(st->db);
+	for (i = 0; i < n; i++) {
+		query = xasprintf("thread:%s", ids[i]);
+		if (store_query_messages(st, query, NOTMUCH_SORT_UNSORTED, &q,
+		    &msgs) == NOTMUCH_STATUS_SUCCESS) {
+			for (; notmuch_messages_valid(msgs);
+			    notmuch_messages_move_to_next(msgs)) {
+				if ((nm = notmuch_messages_get(msgs)) == NULL)
+					continue;
+				notmuch_message_freeze(nm);
+				notmuch_message_remove_tag(nm, "inbox");
+				notmuch_message_add_tag(nm, "ombre/snoozed");
+				notmuch_message_remove_all_properties(nm,
+				    "ombre.snooze-until");
+				notmuch_message_add_property(nm,
+				    "ombre.snooze-until", value);
+				notmuch_message_thaw(nm);
+			}
+			notmuch_query_destroy(q);
+			(*changed)++;
+		}
+		free(query);
+		free(ids[i]);
+	}
+	free(ids);
+	if (store_end_atomic(st) != NOTMUCH_STATUS_SUCCESS) {
+		*cause = xstrdup("committing the snooze failed");
+		return STORE_DB_ERROR;
+	}
+	return STORE_OK;
+}
+
+/* The threads of snoozed messages whose time has come (or has none). */
+static void
+store_snoozed_due(struct store *st, int64_t now, struct strset *due)
+{
+	notmuch_query_t		*q;
+	notmuch_messages_t	*msgs;
+	notmuch_message_t	*nm;
+	const char		*value, *tid;
+
+	if (store_query_messages(st, "tag:ombre/snoozed", NOTMUCH_SORT_UNSORTED,
+	    &q, &msgs) != NOTMUCH_STATUS_SUCCESS)
+		return;
+	for (; notmuch_messages_valid(msgs); notmuch_messages_move_to_next(msgs)) {
+		if ((nm = notmuch_messages_get(msgs)) == NULL)
+			break;
+		value = NULL;
+		if (notmuch_message_get_property(nm, "ombre.snooze-until",
+		    &value) != NOTMUCH_STATUS_SUCCESS || value == NULL ||
+		    strtoll(value, NULL, 10) <= now) {
+			if ((tid = notmuch_message_get_thread_id(nm)) != NULL)
+				strset_add(due, tid);
+		}
+		notmuch_message_destroy(nm);
+	}
+	notmuch_query_destroy(q);
+}
+
+long
+store_snooze_due_count(struct store *st, int64_t now)
+{
+	struct strset	due = { NULL, 0, NULL, 0 };
+	long		n;
+
+	store_read_begin(st);
+	store_snoozed_due(st, now, &due);
+	store_read_end(st);
+	n = (long)due.n;
+	strset_free(&due);
+	return n;
+}
+
+enum store_status
+store_wake(struct store *st, int64_t now, long *woken, char **cause)
+{
+	struct strset		 due = { NULL, 0, NULL, 0 };
+	notmuch_query_t		*q;
+	notmuch_messages_t	*msgs;
+	notmuch_message_t	*nm;
+	char			*query;
+	size_t			 i;
+
+	*cause = NULL;
+	*woken = 0;
+	store_snoozed_due(st, now, &due);
+	notmuch_database_begin_atomic(st->db);
+	for (i = 0; i < due.n; i++) {
+		query = xasprintf("thread:%s", due.items[i]);
+		if (store_query_messages(st, query, NOTMUCH_SORT_UNSORTED, &q,
+		    &msgs) == NOTMUCH_STATUS_SUCCESS) {
+			for (; notmuch_messages_valid(msgs);
+			    notmuch_messages_move_to_next(msgs)) {
+				if ((nm = notmuch_messages_get(msgs)) == NULL)
+					continue;
+				notmuch_message_freeze(nm);
+				notmuch_message_remove_tag(nm, "ombre/snoozed");
+				notmuch_message_add_tag(nm, "inbox");
+				notmuch_message_remove_all_properties(nm,
+				    "ombre.snooze-until");
+				notmuch_message_thaw(nm);
+			}
+			notmuch_query_destroy(q);
+			(*woken)++;
+		}
+		free(query);
+	}
+	strset_free(&due);
+	if (store_end_atomic(st) != NOTMUCH_STATUS_SUCCESS) {
+		*cause = xstrdup("committing the wake-up failed");
+		return STORE_DB_ERROR;
+	}
+	return STORE_OK;
 }

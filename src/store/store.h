@@ -161,5 +161,14 @@ void store_msgs_free(struct msg **msgs, size_t n);
  */
 enum store_status store_tag(struct store *st, const char *target, char **ops,
     int n_ops, long *changed, char **cause);
+/* Snooze the conversations a target names until a time (out of the Inbox,
+ * tag ombre/snoozed, property ombre.snooze-until). */
+enum store_status store_snooze(struct store *st, const char *target,
+    int64_t until, long *changed, char **cause);
+/* How many snoozed conversations are due (read-only, cheap). */
+long store_snooze_due_count(struct store *st, int64_t now);
+/* Bring the due ones back to the Inbox. */
+enum store_status store_wake(struct store *st, int64_t now, long *woken,
+    char **cause);
 
 #endif

@@ -274,23 +274,32 @@ ui_prompt_draw(struct ui_prompt *p, int row, int cols, const char *lead)
 	const char	*start = p->line.data;
 	size_t		 before;
 	char		*shown, *at_cursor;
-	int		 w;
+	int		 w, lw, row_start;
 
 	/* Keep the cursor on screen: drop characters from the left. */
+	lw = (int)utf8_width(lead, strlen(lead));
+	if (lw > cols / 2)
+		lw = cols / 2;
 	while ((before = utf8_width(start, (size_t)(p->line.data +
-	    p->cursor - start))) + 2 > (size_t)(cols > 2 ? cols : 2))
+	    p->cursor - start))) + 2 + (size_t)lw > (size_t)(cols > 2 ? cols : 2))
 		start += ui_prompt_next(p, (size_t)(start - p->line.data)) -
 		    (size_t)(start - p->line.data);
 	shown = xstrndup(start, (size_t)(p->line.data + p->cursor - start));
-	ui_screen_text(row, 0, 1, UI_ROLE_NORMAL, lead);
-	ui_screen_text(row, 1, (int)before, UI_ROLE_NORMAL, shown);
+	lw = (int)utf8_width(lead, strlen(lead));
+	if (lw > cols / 2)
+		lw = cols / 2;
+	ui_screen_text(row, 0, lw, UI_ROLE_NORMAL, lead);
+	row_start = lw;
+	cols -= lw;
+	ui_screen_text(row, row_start, (int)before, UI_ROLE_NORMAL, shown);
 	at_cursor = p->cursor < p->line.len ? xstrndup(p->line.data + p->cursor,
 	    ui_prompt_next(p, p->cursor) - p->cursor) : xstrdup(" ");
 	w = (int)utf8_width(at_cursor, strlen(at_cursor));
 	if (w < 1)
 		w = 1;
-	ui_screen_text(row, 1 + (int)before, w, UI_ROLE_LIST_CURSOR, at_cursor);
-	ui_screen_text(row, 1 + w + (int)before, cols - 1 - w - (int)before,
+	ui_screen_text(row, row_start + (int)before, w, UI_ROLE_LIST_CURSOR,
+	    at_cursor);
+	ui_screen_text(row, row_start + w + (int)before, cols - w - (int)before,
 	    UI_ROLE_NORMAL, p->cursor < p->line.len ? p->line.data +
 	    ui_prompt_next(p, p->cursor) : "");
 	free(at_cursor);

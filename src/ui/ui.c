@@ -19,10 +19,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 /* How often the revision is compared; the list follows within this. */
 #define UI_WATCH_MS	500
+/* How often snoozed conversations are checked for their time. */
+#define UI_WAKE_MS	30000
 /* How many conversations the list holds (a page of a large store). */
 #define UI_PAGE		500
 
@@ -39,6 +42,12 @@ struct ui_undo {
 /* A write handed to a child: `tag` on a set of conversations. */
 struct ui_write {
 	struct store_options	 store;
+	enum {
+		UI_WRITE_TAG,
+		UI_WRITE_SNOOZE,
+		UI_WRITE_WAKE
+	}			 kind;
+	int64_t			 until;		/* snooze */
 	char			*target;
 	char			**ops;
 	int			 n_ops;
@@ -57,6 +66,10 @@ struct ui {
 	struct ui_pager		*pager;		/* the help screen, or NULL */
 	struct ui_prompt	*prompt;
 	int			 prompting;	/* the prompt has the keys */
+	int			 waking;	/* a wake-up job runs */
+#define UI_PROMPTING_SNOOZE	3	/* 's' */
+#define UI_PROMPTING_LABEL	4	/* 'l' */
+#define UI_PROMPTING_ASSIGN	5	/* 'A' */
 #define UI_PROMPTING_COMMAND	1	/* ':' */
 #define UI_PROMPTING_SEARCH	2	/* '/' */
 	struct strset		 marked;	/* thread ids of the marked set */
@@ -99,24 +112,47 @@ enum ui_action {
 	UI_HELP,
 	UI_SUSPEND,
 	UI_SEARCH_PROMPT,
+	UI_SNOOZE_PROMPT,
+	UI_LABEL_PROMPT,
+	UI_ASSIGN_PROMPT,
+	UI_SNOOZE,
+	UI_LABEL,
+	UI_ASSIGN,
 	UI_SEARCH,
 	UI_SEARCH_NEXT,
 	UI_SEARCH_PREVIOUS,
 	UI_QUIT
 };
+/* What each prompt shows before the line. */
+static const char *const ui_prompt_leads[] = {
+	"", ":", "/",
+	"snooze until (1: 1h, 2: 4h, 3: tomorrow 9:00, 4: next week, or a "
+	    "time): ",
+	"label: ",
+	"assign to: "
+};
+
 static void	ui_open(struct ui *);
+static void	ui_search(struct ui *, const char *);
+static void	ui_wake_now(struct ui *);
+static void	ui_set_message(struct ui *, int, const char *, ...)
+		    OMBRE_PRINTF(3, 4);
 
 static const struct {
 	const char	*command;
 	enum ui_action	 action;
 } ui_commands[] = {
+	{ "assign", UI_ASSIGN },
 	{ "assign-me", UI_ASSIGN_ME },
+	{ "assign-prompt", UI_ASSIGN_PROMPT },
 	{ "back", UI_BACK },
 	{ "command-prompt", UI_PROMPT },
 	{ "cycle-priority", UI_CYCLE_PRIORITY },
 	{ "done", UI_DONE },
 	{ "hand-back", UI_HAND_BACK },
 	{ "help", UI_HELP },
+	{ "label", UI_LABEL },
+	{ "label-prompt", UI_LABEL_PROMPT },
 	{ "mark", UI_MARK },
 	{ "open", UI_OPEN },
 	{ "page-down", UI_PAGE_DOWN },
@@ -132,6 +168,8 @@ static const struct {
 	{ "select-last", UI_SELECT_LAST },
 	{ "select-up", UI_SELECT_UP },
 	{ "show-view", UI_VIEW },
+	{ "snooze", UI_SNOOZE },
+	{ "snooze-prompt", UI_SNOOZE_PROMPT },
 	{ "suspend", UI_SUSPEND },
 	{ "take-over", UI_TAKE_OVER },
 	{ "toggle-unread", UI_TOGGLE_UNREAD },
@@ -210,7 +248,7 @@ ui_draw(struct ui *ui)
 		    ui->message != NULL ? ui->message : "");
 	if (ui->prompting)
 		ui_prompt_draw(ui->prompt, rows - 1, cols,
-		    ui->prompting == UI_PROMPTING_SEARCH ? "/" : ":");
+		    ui_prompt_leads[ui->prompting]);
 	else
 		ui_screen_text(rows - 1, 0, cols, ui->message_error ?
 		    UI_ROLE_ERROR : UI_ROLE_STATUS, status);
@@ -232,8 +270,14 @@ ui_write_child(void *arg)
 
 	rc = store_open(&w->store, STORE_READ_WRITE, &st, &cause);
 	if (rc == STORE_OK) {
-		rc = store_tag(st, w->target, w->ops, w->n_ops, &changed,
-		    &cause);
+		if (w->kind == UI_WRITE_SNOOZE)
+			rc = store_snooze(st, w->target, w->until, &changed,
+			    &cause);
+		else if (w->kind == UI_WRITE_WAKE)
+			rc = store_wake(st, util_now(), &changed, &cause);
+		else
+			rc = store_tag(st, w->target, w->ops, w->n_ops,
+			    &changed, &cause);
 		if (store_close(st) != STORE_OK && rc == STORE_OK) {
 			cause = xstrdup("closing the database failed");
 			rc = STORE_DB_ERROR;
@@ -282,16 +326,18 @@ ui_write_done(struct job *job, int status, const char *output, void *data)
 		ui_load(ui);
 }
 
-/* Hand a tag operation to a child job. */
+/* Hand a write to a child job. */
 static void
-ui_write(struct ui *ui, const char *target, char **ops, int n_ops,
-    const char *what)
+ui_write_kind(struct ui *ui, int kind, int64_t until, const char *target,
+    char **ops, int n_ops, const char *what)
 {
 	struct ui_write	*w;
 	int		 i;
 
 	w = xcalloc(1, sizeof *w);
 	w->store = ui->opts->store;
+	w->kind = kind;
+	w->until = until;
 	w->target = xstrdup(target);
 	w->ops = xcalloc((size_t)n_ops + 1, sizeof *w->ops);
 	for (i = 0; i < n_ops; i++)
@@ -305,6 +351,13 @@ ui_write(struct ui *ui, const char *target, char **ops, int n_ops,
 		return;
 	}
 	ui->jobs++;
+}
+
+static void
+ui_write(struct ui *ui, const char *target, char **ops, int n_ops,
+    const char *what)
+{
+	ui_write_kind(ui, UI_WRITE_TAG, 0, target, ops, n_ops, what);
 }
 
 /* `tag` from a key binding: the write goes to a child like the others. */
@@ -339,6 +392,20 @@ ui_undo_free(struct ui_undo *u)
 	free(u->ops);
 	free(u->target);
 	free(u->what);
+}
+
+/* Remember an action to undo (taken over), forgetting the oldest. */
+static void
+ui_undo_push(struct ui *ui, struct ui_undo *undo)
+{
+	if (ui->n_undo == UI_UNDO_MAX) {
+		ui_undo_free(&ui->undo[0]);
+		memmove(ui->undo, ui->undo + 1,
+		    (UI_UNDO_MAX - 1) * sizeof *ui->undo);
+		ui->n_undo--;
+	}
+	ui->undo = xreallocarray(ui->undo, ui->n_undo + 1, sizeof *ui->undo);
+	ui->undo[ui->n_undo++] = *undo;
 }
 
 /*
@@ -401,15 +468,7 @@ ui_triage(struct ui *ui, char **ops, int n_ops, const char *what)
 		undo.what = xasprintf("undo %s", label);
 		inverse.items = NULL;
 		inverse.n = 0;
-		if (ui->n_undo == UI_UNDO_MAX) {
-			ui_undo_free(&ui->undo[0]);
-			memmove(ui->undo, ui->undo + 1,
-			    (UI_UNDO_MAX - 1) * sizeof *ui->undo);
-			ui->n_undo--;
-		}
-		ui->undo = xreallocarray(ui->undo, ui->n_undo + 1,
-		    sizeof *ui->undo);
-		ui->undo[ui->n_undo++] = undo;
+		ui_undo_push(ui, &undo);
 	}
 	strset_free(&inverse);
 	strset_free(&ui->marked);
@@ -592,6 +651,159 @@ ui_suspend(struct ui *ui)
 	ui->redraw = 1;
 }
 
+/* Snooze presets, by the digit typed at the snooze prompt. */
+static const char *const ui_snooze_presets[] = {
+	"1h", "4h", "tomorrow", "next week"
+};
+
+/* Run what a prompt was for with the line typed. */
+static void
+ui_prompt_done(struct ui *ui, int kind, const char *line)
+{
+	char	*command, *word;
+
+	switch (kind) {
+	case UI_PROMPTING_SEARCH:
+		ui_search(ui, line);
+		return;
+	case UI_PROMPTING_COMMAND:
+		cmd_run_string(&ui->ctx, line);
+		return;
+	default:
+		break;
+	}
+	while (*line == ' ')
+		line++;
+	if (*line == '\0')
+		return;
+	if (kind == UI_PROMPTING_SNOOZE && line[0] >= '1' && line[0] <= '4' &&
+	    line[1] == '\0')
+		line = ui_snooze_presets[line[0] - '1'];
+	/* The typed words become one quoted argument of the command. */
+	word = xstrdup(line);
+	command = xasprintf("%s '%s'", kind == UI_PROMPTING_SNOOZE ? "snooze" :
+	    kind == UI_PROMPTING_LABEL ? "label" : "assign",
+	    strchr(word, '\'') == NULL ? word : "");
+	if (strchr(word, '\'') != NULL)
+		ui_set_message(ui, 1, "no quote here, please");
+	else
+		cmd_run_string(&ui->ctx, command);
+	free(command);
+	free(word);
+}
+
+/* The selection as a target: marked conversations, else the cursor's. */
+static char *
+ui_selection_target(struct ui *ui, size_t *count)
+{
+	const struct store_conv	*c;
+	struct buf		 target;
+	size_t			 i, k;
+
+	*count = 0;
+	buf_init(&target);
+	for (i = 0; ui->marked.n > 0 && i < ui_list_count(ui->list); i++) {
+		c = ui_list_at(ui->list, i);
+		for (k = 0; k < ui->marked.n; k++) {
+			if (strcmp(ui->marked.items[k], c->thread_id) == 0) {
+				buf_add_printf(&target, "%sthread:%s",
+				    *count > 0 ? " or " : "", c->thread_id);
+				(*count)++;
+			}
+		}
+	}
+	if (*count == 0 && (c = ui_list_selected(ui->list)) != NULL) {
+		buf_add_printf(&target, "thread:%s", c->thread_id);
+		*count = 1;
+	}
+	if (*count == 0) {
+		buf_free(&target);
+		return NULL;
+	}
+	return buf_steal(&target);
+}
+
+/* snooze WHEN: the selection leaves the Inbox until then. */
+static int
+ui_snooze(struct ui *ui, const char *text, char **cause)
+{
+	struct ui_undo	 undo;
+	char		*target, *what, when_text[64];
+	int64_t		 when;
+	size_t		 n;
+	struct tm	 tm;
+	time_t		 t;
+
+	if (util_parse_when(text, util_now(), &when) != 0) {
+		*cause = xstrdup("say when: 1h, 4h, tomorrow, next week, 17:30, "
+		    "2026-12-01 9:00");
+		return -1;
+	}
+	if ((target = ui_selection_target(ui, &n)) == NULL) {
+		*cause = xstrdup("no conversation here");
+		return -1;
+	}
+	t = (time_t)when;
+	localtime_r(&t, &tm);
+	strftime(when_text, sizeof when_text, "%a %d %b %H:%M", &tm);
+	what = xasprintf("snoozed until %s%s", when_text, n > 1 ?
+	    " (several conversations)" : "");
+	ui_write_kind(ui, UI_WRITE_SNOOZE, when, target, NULL, 0, what);
+	/* Undo brings them back. */
+	undo.target = target;
+	undo.ops = xcalloc(3, sizeof *undo.ops);
+	undo.ops[0] = xstrdup("+inbox");
+	undo.ops[1] = xstrdup("-ombre/snoozed");
+	undo.n_ops = 2;
+	undo.what = xasprintf("undo %s", what);
+	ui_undo_push(ui, &undo);
+	strset_free(&ui->marked);
+	free(what);
+	return 0;
+}
+
+/* A wake-up: snoozed conversations whose time has come go back. */
+static void
+ui_wake_done(struct job *job, int status, const char *output, void *data)
+{
+	struct ui_write	*w = data;
+
+	w->ui->waking = 0;
+	ui_write_done(job, status, output, data);
+}
+
+static void
+ui_wake_now(struct ui *ui)
+{
+	struct ui_write	*w;
+
+	if (!ui->waking && store_snooze_due_count(ui->store, util_now()) > 0) {
+		w = xcalloc(1, sizeof *w);
+		w->store = ui->opts->store;
+		w->kind = UI_WRITE_WAKE;
+		w->target = xstrdup("");
+		w->ops = xcalloc(1, sizeof *w->ops);
+		w->what = xstrdup("a snoozed conversation is back");
+		w->ui = ui;
+		if (job_run(ui->loop, ui_write_child, w, ui_wake_done, w) ==
+		    NULL)
+			ui_write_free(w);
+		else {
+			ui->jobs++;
+			ui->waking = 1;
+		}
+	}
+}
+
+static void
+ui_wake_check(void *data)
+{
+	struct ui	*ui = data;
+
+	ui_wake_now(ui);
+	ev_timer_add(ui->loop, UI_WAKE_MS, ui_wake_check, ui);
+}
+
 /*
  * Show the conversations a notmuch query matches, over every view: the
  * list becomes the view "/QUERY" (1..9 go back to a saved view).
@@ -698,9 +910,15 @@ ui_do(struct ui *ui, enum ui_action action, int arg)
 	switch (action) {
 	case UI_PROMPT:
 	case UI_SEARCH_PROMPT:
+	case UI_SNOOZE_PROMPT:
+	case UI_LABEL_PROMPT:
+	case UI_ASSIGN_PROMPT:
 		ui_prompt_open(ui->prompt);
 		ui->prompting = action == UI_PROMPT ? UI_PROMPTING_COMMAND :
-		    UI_PROMPTING_SEARCH;
+		    action == UI_SEARCH_PROMPT ? UI_PROMPTING_SEARCH :
+		    action == UI_SNOOZE_PROMPT ? UI_PROMPTING_SNOOZE :
+		    action == UI_LABEL_PROMPT ? UI_PROMPTING_LABEL :
+		    UI_PROMPTING_ASSIGN;
 		ui->redraw = 1;
 		return;
 	case UI_SEARCH_NEXT:
@@ -841,6 +1059,48 @@ ui_do(struct ui *ui, enum ui_action action, int arg)
 	ui->redraw = 1;
 }
 
+/* snooze WHEN, label NAME, assign NAME: their words joined. */
+static int
+ui_with_argument(struct ui *ui, enum ui_action action, int argc, char **argv,
+    char **cause)
+{
+	struct buf	 b;
+	char		*ops[8], *text;
+	const struct store_conv *c;
+	int		 i, n = 0, rc = 0;
+	size_t		 t;
+
+	buf_init(&b);
+	for (i = 1; i < argc; i++) {
+		if (i > 1)
+			buf_add_char(&b, ' ');
+		buf_add_str(&b, argv[i]);
+	}
+	text = buf_steal(&b);
+	if (action == UI_SNOOZE)
+		rc = ui_snooze(ui, text, cause);
+	else if (!tag_valid(text) || strchr(text, ' ') != NULL) {
+		*cause = xasprintf("not a %s name (letters, digits, . _ - /)",
+		    action == UI_LABEL ? "label" : "agent");
+		rc = -1;
+	} else if (action == UI_LABEL) {
+		ops[n++] = xasprintf("+%s", text);
+		ui_triage(ui, ops, n, "labelled");
+	} else if ((c = ui_list_selected(ui->list)) != NULL) {
+		for (t = 0; t < c->n_tags && n < 6; t++) {
+			if (strncmp(c->tags[t], "ombre/assigned/", 15) == 0 &&
+			    strcmp(c->tags[t] + 15, text) != 0)
+				ops[n++] = xasprintf("-%s", c->tags[t]);
+		}
+		ops[n++] = xasprintf("+ombre/assigned/%s", text);
+		ui_triage(ui, ops, n, "assigned");
+	}
+	for (i = 0; i < n; i++)
+		free(ops[i]);
+	free(text);
+	return rc;
+}
+
 /* A console command run from a key (or, later, the prompt). */
 static int
 ui_host_command(void *data, int argc, char **argv, char **cause)
@@ -854,6 +1114,11 @@ ui_host_command(void *data, int argc, char **argv, char **cause)
 	for (i = 0; i < nitems(ui_commands); i++) {
 		if (strcmp(ui_commands[i].command, argv[0]) != 0)
 			continue;
+		if (ui_commands[i].action == UI_SNOOZE ||
+		    ui_commands[i].action == UI_LABEL ||
+		    ui_commands[i].action == UI_ASSIGN)
+			return ui_with_argument(ui, ui_commands[i].action,
+			    argc, argv, cause);
 		if (ui_commands[i].action == UI_SEARCH) {
 			char *query = xstrdup("");
 			int j;
@@ -918,10 +1183,7 @@ ui_key(const char *key, const char *text, void *data)
 			free(ui->message);
 			ui->message = NULL;
 			ui->message_error = 0;
-			if (ui->prompting == UI_PROMPTING_SEARCH)
-				ui_search(ui, line);
-			else
-				cmd_run_string(&ui->ctx, line);
+			ui_prompt_done(ui, ui->prompting, line);
 			ui->prompting = 0;
 			free(line);
 			break;
@@ -979,8 +1241,11 @@ ui_watch(void *data)
 {
 	struct ui	*ui = data;
 
-	if (store_refresh(ui->store) == 1)
+	if (store_refresh(ui->store) == 1) {
 		ui_load(ui);
+		/* Someone may have snoozed something that is due. */
+		ui_wake_now(ui);
+	}
 	ev_timer_add(ui->loop, UI_WATCH_MS, ui_watch, ui);
 }
 
@@ -1044,6 +1309,7 @@ ui_run(const struct ui_options *opts)
 	ev_signal_add(ui.loop, SIGINT, ui_signal, &ui);
 	ev_timer_add(ui.loop, UI_WATCH_MS, ui_watch, &ui);
 	ev_timer_add(ui.loop, 200, ui_watch_lock, &ui);
+	ev_timer_add(ui.loop, 1000, ui_wake_check, &ui);
 	ui_load(&ui);
 	ui_draw(&ui);
 	while (!ui.quit) {

@@ -1421,6 +1421,41 @@ test_sanitize_emoji_sequences(void)
 	free(out);
 }
 
+/* util_parse_when: the snooze presets and typed times. */
+static void
+test_parse_when(void)
+{
+	int64_t	now, when;
+
+	setenv("TZ", "UTC", 1);
+	tzset();
+	/* Friday 2026-11-20 10:00 UTC. */
+	util_parse_rfc3339("2026-11-20T10:00:00Z", &now, NULL);
+	ok(util_parse_when("1h", now, &when) == 0 && when == now + 3600,
+	    "when: 1h");
+	ok(util_parse_when("30m", now, &when) == 0 && when == now + 1800,
+	    "when: 30m");
+	ok(util_parse_when("2d", now, &when) == 0 && when == now + 2 * 86400,
+	    "when: 2d");
+	ok(util_parse_when("tomorrow", now, &when) == 0 &&
+	    when == now + 86400 - 3600, "when: tomorrow is 9:00 the next day");
+	ok(util_parse_when("next week", now, &when) == 0 &&
+	    when == now + 3 * 86400 - 3600, "when: next week is Monday 9:00");
+	ok(util_parse_when("17:30", now, &when) == 0 &&
+	    when == now + 7 * 3600 + 1800, "when: 17:30 today");
+	ok(util_parse_when("08:00", now, &when) == 0 &&
+	    when == now + 22 * 3600, "when: 08:00 has passed: tomorrow");
+	ok(util_parse_when("2026-12-01", now, &when) == 0 &&
+	    when == now + 11 * 86400 - 3600, "when: a date is 9:00 that day");
+	ok(util_parse_when("2026-12-01 14:15", now, &when) == 0,
+	    "when: a date and a time");
+	is_int(util_parse_when("2025-01-01", now, &when), -1,
+	    "when: a time past is refused");
+	is_int(util_parse_when("soon", now, &when), -1, "when: nonsense is refused");
+	is_int(util_parse_when("25:00", now, &when), -1, "when: 25:00 is refused");
+	is_int(util_parse_when("0h", now, &when), -1, "when: 0h is refused");
+}
+
 /* strset: each string once, in the order first added, at any size. */
 static void
 test_strset(void)
@@ -1462,6 +1497,7 @@ main(void)
 	test_log();
 	test_buf();
 	test_strset();
+	test_parse_when();
 	test_ev();
 	test_job();
 	test_utf8();
