@@ -263,6 +263,12 @@ static const struct cmd_entry cmd_entries[] = {
 	  .usage = "show-options [NAME]",
 	  .help = "show every option's value, or one",
 	  .exec = cmd_show_options_exec },
+	{ .name = "show-styles",
+	  .args_min = 0,
+	  .args_max = 0,
+	  .usage = "show-styles",
+	  .help = "print the style of every role, as style commands",
+	  .exec = cmd_show_styles_exec },
 	{ .name = "show-view",
 	  .args_min = 1,
 	  .args_max = 1,
@@ -270,12 +276,6 @@ static const struct cmd_entry cmd_entries[] = {
 	  .help = "console: show a view, by its number or name",
 	  .flags = CMD_NEEDS_UI,
 	  .exec = cmd_ui_exec },
-	{ .name = "show-styles",
-	  .args_min = 0,
-	  .args_max = 0,
-	  .usage = "show-styles",
-	  .help = "print the style of every role, as style commands",
-	  .exec = cmd_show_styles_exec },
 	{ .name = "snooze",
 	  .args_min = 1,
 	  .args_max = -1,
@@ -679,11 +679,14 @@ cmd_list_commands_exec(struct cmd_ctx *ctx, int argc, char **argv)
 static enum cmd_retval
 cmd_set_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	char	*cause;
-	int	 rc;
+	char	*cause, *old_theme;
+	int	 rc, theme;
 
 	if (argc != 3)
 		return cmd_usage(ctx, "set");
+	theme = strcmp(argv[1], "theme") == 0 ||
+	    (strcmp(argv[1], "-u") == 0 && strcmp(argv[2], "theme") == 0);
+	old_theme = xstrdup(options_get("theme"));
 	if (strcmp(argv[1], "-u") == 0)
 		rc = options_unset(argv[2], &cause);
 	else
@@ -691,11 +694,19 @@ cmd_set_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	if (rc != 0) {
 		cmd_error(ctx, "%s", cause);
 		free(cause);
+		free(old_theme);
 		return CMD_ERROR;
 	}
-	if (strcmp(argv[1], "theme") == 0 ||
-	    (strcmp(argv[1], "-u") == 0 && strcmp(argv[2], "theme") == 0))
-		return cmd_theme_load(ctx, options_get("theme"));
+	if (theme && cmd_theme_load(ctx, options_get("theme")) != CMD_NORMAL) {
+		/* A theme that does not load is not the theme. */
+		if (options_set("theme", old_theme, &cause) == 0)
+			cmd_theme_load(ctx, old_theme);
+		else
+			free(cause);
+		free(old_theme);
+		return CMD_ERROR;
+	}
+	free(old_theme);
 	return CMD_NORMAL;
 }
 

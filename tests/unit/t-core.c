@@ -338,13 +338,50 @@ test_table(void)
 	is_int(cmd_run_string(&t_ctx, "lscm"), CMD_NORMAL, "list-commands runs");
 	is_str(t_output(),
 	    "agent [NAME]\n"
+	    "assign NAME\n"
+	    "assign-me\n"
+	    "assign-prompt\n"
+	    "back\n"
+	    "bind [-T TABLE] KEY COMMAND...\n"
 	    "channel NAME TYPE [KEY=VALUE...]\n"
+	    "command-prompt\n"
+	    "cycle-priority\n"
+	    "done\n"
+	    "hand-back\n"
+	    "help\n"
+	    "label NAME\n"
+	    "label-prompt\n"
 	    "list-commands\n"
+	    "list-keys [-T TABLE]\n"
+	    "mark\n"
+	    "open\n"
+	    "page-down\n"
+	    "page-up\n"
+	    "quit\n"
+	    "redraw\n"
+	    "search QUERY...\n"
+	    "search-next\n"
+	    "search-previous\n"
+	    "search-prompt\n"
+	    "select-down\n"
+	    "select-first\n"
+	    "select-last\n"
+	    "select-up\n"
 	    "set [-u] NAME [VALUE]\n"
 	    "show-channels\n"
 	    "show-options [NAME]\n"
+	    "show-styles\n"
+	    "show-view N|NAME\n"
+	    "snooze WHEN...\n"
+	    "snooze-prompt\n"
 	    "source FILE\n"
+	    "style ROLE SPEC\n"
+	    "suspend\n"
 	    "tag TARGET +TAG|-TAG...\n"
+	    "take-over\n"
+	    "toggle-unread\n"
+	    "unbind [-T TABLE] KEY\n"
+	    "undo\n"
 	    "view [NAME [QUERY...]]\n", "list-commands prints usages by name");
 }
 
@@ -461,19 +498,19 @@ test_options(void)
 	t_reset();
 	cmd_run_string(&t_ctx, "set -u list.limit");
 	is_str(options_get("list.limit"), "50", "set -u restores the default");
-	cmd_run_string(&t_ctx, "set theme 'solar dark'; show theme; "
-	    "set theme ''; show theme; set theme \"it's\"; show theme");
-	is_str(t_output(), "theme 'solar dark'\ntheme ''\ntheme \"it's\"\n",
+	cmd_run_string(&t_ctx, "set store.database 'solar dark'; show store.database; "
+	    "set store.database ''; show store.database; set store.database \"it's\"; show store.database");
+	is_str(t_output(), "store.database 'solar dark'\nstore.database ''\nstore.database \"it's\"\n",
 	    "values with spaces, empty or quotes are quoted");
 
 	/* What show-options prints, `set` reads back. */
 	t_reset();
-	options_set("theme", "a 'b'\t\"c\" $d\\", &cause);
-	cmd_run_string(&t_ctx, "show theme");
+	options_set("store.database", "a 'b'\t\"c\" $d\\", &cause);
+	cmd_run_string(&t_ctx, "show store.database");
 	line = xasprintf("set %s", t_output());
-	options_set("theme", "other", &cause);
+	options_set("store.database", "other", &cause);
 	is_int(cmd_run_string(&t_ctx, line), CMD_NORMAL, "show output runs");
-	is_str(options_get("theme"), "a 'b'\t\"c\" $d\\", "and round-trips");
+	is_str(options_get("store.database"), "a 'b'\t\"c\" $d\\", "and round-trips");
 	free(line);
 
 	t_reset();
@@ -769,7 +806,7 @@ test_tag(void)
 static void
 test_config(void)
 {
-	static const char	 nul_data[] = "set theme a\0b\nset list.limit 3\n";
+	static const char	 nul_data[] = "set store.database a\0b\nset list.limit 3\n";
 	char			*path, *expect;
 
 	t_reset();
@@ -777,7 +814,7 @@ test_config(void)
 	    "# a comment\n"
 	    "set list.limit 77\n"
 	    "bogus-command x\n"
-	    "set theme \\\n"
+	    "set store.database \\\n"
 	    "   'night owl'\n"
 	    "set list.limit abc\n"
 	    "view Urgent 'tag:ombre/prio/high'; set store.batch-ms 300\n"
@@ -800,13 +837,13 @@ test_config(void)
 	is_str(t_errors(), expect, "errors collected with file:line");
 	free(expect);
 	is_int(options_get_number("list.limit"), 77, "line 2 ran");
-	is_str(options_get("theme"), "night owl", "continued line ran");
+	is_str(options_get("store.database"), "night owl", "continued line ran");
 	ok(view_find("urgent") != NULL, "view defined");
 	is_int(options_get_number("store.batch-ms"), 300,
 	    "both commands of a line ran");
 	is_int(options_get_number("store.batch-messages"), 7,
 	    "a line runs up to its error");
-	is_str(options_get("store.database"), "", "and stops there");
+	is_str(options_get("store.database"), "night owl", "and stops there");
 	is_int(options_get_number("store.lock-timeout"), 60,
 	    "last line without a newline ran");
 	ok(t_ctx.file == NULL && t_ctx.line == 42 && t_ctx.file_lax == 0,
@@ -857,7 +894,7 @@ test_config_lax(void)
 	t_reset();
 	channel_config_reset();
 	path = t_write("lax",
-	    "set theme lax\n"
+	    "set store.database lax\n"
 	    "channel tg telegram token=SECRET-TOKEN-1\n"
 	    "set list.limit 12\n", 0644);
 	is_int(config_load(&t_ctx, path, 0), CMD_ERROR, "lax file refused");
@@ -866,7 +903,7 @@ test_config_lax(void)
 	    "channel; run: chmod 600 '%s'", path, path);
 	is_str(t_ctx.fatal_cause, expect, "fatal cause says chmod 600");
 	free(expect);
-	is_str(options_get("theme"), "lax", "lines before ran");
+	is_str(options_get("store.database"), "lax", "lines before ran");
 	is_int(options_get_number("list.limit"), 50, "nothing after ran");
 	ok(channel_config_find("tg") == NULL, "channel not defined");
 	ok(strstr(t_errors(), "SECRET") == NULL, "secret not in errors");
@@ -917,7 +954,7 @@ test_config_nested(void)
 	char	*a, *b, *self, *text, *expect, *home;
 
 	t_reset();
-	b = t_write("b", "set theme nested\nbogus\n", 0600);
+	b = t_write("b", "set store.database nested\nbogus\n", 0600);
 	text = xasprintf("set list.limit 5\nsource %s\nset store.batch-ms 9\n"
 	    "source %s/none\n", b, t_dir);
 	a = t_write("a", text, 0600);
@@ -927,7 +964,7 @@ test_config_nested(void)
 	    "%s:4: %s/none: No such file or directory\n", b, a, t_dir);
 	is_str(t_errors(), expect, "errors name the inner file and line");
 	free(expect);
-	is_str(options_get("theme"), "nested", "inner file ran");
+	is_str(options_get("store.database"), "nested", "inner file ran");
 	is_int(options_get_number("store.batch-ms"), 9,
 	    "outer file went on after source");
 	ok(t_ctx.file == NULL, "ctx file restored");
@@ -939,7 +976,7 @@ test_config_nested(void)
 	home = getenv("HOME") != NULL ? xstrdup(getenv("HOME")) : NULL;
 	setenv("HOME", t_dir, 1);
 	is_int(cmd_run_string(&t_ctx, "source ~/b"), CMD_ERROR, "source ~/b");
-	is_str(options_get("theme"), "nested", "~/ expanded");
+	is_str(options_get("store.database"), "nested", "~/ expanded");
 	unsetenv("HOME");
 	t_reset();
 	cmd_run_string(&t_ctx, "source ~/b");
