@@ -104,6 +104,17 @@ is "with the cursor where it was" "$(cursor_row)" 1
 tm resize-window -t t -x 200 -y 60
 ok "resized to 200x60: the status line moves to row 60" \
     bash -c "for i in \$(seq 100); do tmux -L '$TMUX_SOCKET' capture-pane -p -t t | sed -n 60p | grep -q '^ Inbox' && exit 0; sleep 0.05; done; exit 1"
+sidebar=$(tm capture-pane -p -t t | head -n 14)
+like "from 100 columns a sidebar lists the views" "$sidebar" \
+    "^Inbox +[0-9.]+/?[0-9]* *\\|"
+for view in "Needs human" Bot Mine Unassigned Snoozed Done Telegram WhatsApp; do
+	like "the sidebar has $view" "$sidebar" $'(^|\n)'"$view"
+done
+inbox_total=$("$OMBRE" --demo list --limit 100000 | wc -l)
+inbox_unread=$("$OMBRE" --demo list --limit 100000 tag:inbox and tag:unread | wc -l)
+ok "with unread and total counts, filled in after the first paint" \
+    wait_screen "(^|\n)Inbox +$inbox_unread/$inbox_total +\\|" 5 ||
+    diag "$(tm capture-pane -p -t t | head -n 2)"
 tm resize-window -t t -x 80 -y 24
 ok "and back to 80x24: row 24" \
     bash -c "for i in \$(seq 100); do tmux -L '$TMUX_SOCKET' capture-pane -p -t t | sed -n 24p | grep -q '^ Inbox' && exit 0; sleep 0.05; done; exit 1"

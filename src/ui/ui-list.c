@@ -171,7 +171,8 @@ ui_list_snippet(const char *text, char *out, size_t size)
  * columns.
  */
 void
-ui_list_draw(struct ui_list *l, int top, int rows, int cols, int64_t now)
+ui_list_draw(struct ui_list *l, int top, int left, int rows, int cols,
+    int64_t now)
 {
 	const struct store_conv	*c;
 	char			 badge[3], age[16], cell[32], snippet[512];
@@ -189,7 +190,7 @@ ui_list_draw(struct ui_list *l, int top, int rows, int cols, int64_t now)
 	for (r = 0; r < rows; r++) {
 		i = l->top + (size_t)r;
 		if (i >= l->n) {
-			ui_screen_text(top + r, 0, cols, UI_ROLE_NORMAL, "");
+			ui_screen_text(top + r, left + 0, cols, UI_ROLE_NORMAL, "");
 			continue;
 		}
 		c = l->convs[i];
@@ -200,22 +201,22 @@ ui_list_draw(struct ui_list *l, int top, int rows, int cols, int64_t now)
 		snprintf(cell, sizeof cell, "%c%s%4s ",
 		    ui_list_is_marked(l, c) ? '*' : ' ', badge, age);
 		x = 0;
-		ui_screen_text(top + r, x, 8, role, cell);
+		ui_screen_text(top + r, left + x, 8, role, cell);
 		x += 8;
-		ui_screen_text(top + r, x, name_w, role, c->customer_name);
+		ui_screen_text(top + r, left + x, name_w, role, c->customer_name);
 		x += name_w;
-		ui_screen_text(top + r, x, 1, role,
+		ui_screen_text(top + r, left + x, 1, role,
 		    ui_list_has_tag(c, "ombre/prio/high") ? "!" : " ");
 		x += 1;
 		mode = ui_list_mode(c, &mode_role);
-		ui_screen_text(top + r, x, 12, i == l->cursor ? role :
+		ui_screen_text(top + r, left + x, 12, i == l->cursor ? role :
 		    mode_role, mode);
 		x += 12;
 		if (c->unread > 0)
 			snprintf(cell, sizeof cell, "%d new", c->unread);
 		else
 			cell[0] = '\0';
-		ui_screen_text(top + r, x, 7, role, cell);
+		ui_screen_text(top + r, left + x, 7, role, cell);
 		x += 7;
 		/* How long the customer has waited for an answer, coloured
 		 * as it grows (only in the Inbox: done is not waiting). */
@@ -229,10 +230,10 @@ ui_list_draw(struct ui_list *l, int top, int rows, int cols, int64_t now)
 			snprintf(cell, sizeof cell, "   - ");
 			wait_role = UI_ROLE_NORMAL;
 		}
-		ui_screen_text(top + r, x, 5, i == l->cursor ||
+		ui_screen_text(top + r, left + x, 5, i == l->cursor ||
 		    wait_role == UI_ROLE_NORMAL ? role : wait_role, cell);
 		x += 5;
 		ui_list_snippet(c->snippet, snippet, sizeof snippet);
-		ui_screen_text(top + r, x, cols - x, role, snippet);
+		ui_screen_text(top + r, left + x, cols - x, role, snippet);
 	}
 }

@@ -26,6 +26,12 @@
 #define UI_WATCH_MS	500
 /* How often snoozed conversations are checked for their time. */
 #define UI_WAKE_MS	30000
+/* The sidebar shows from this width, this wide. */
+#define UI_SIDEBAR_FROM	100
+#define UI_SIDEBAR_WIDTH	24
+/* Counts are recounted (in a child) at most this often when the database
+ * changes: a count walks every match, which takes seconds at 1M. */
+#define UI_COUNTS_MS	30000
 /* How many conversations the list holds (a page of a large store). */
 #define UI_PAGE		500
 
@@ -79,6 +85,13 @@ struct ui {
 	int			 waiting;	/* one waits for the lock */
 	struct cmd_ctx		 ctx;		/* commands run by keys */
 	struct cmd_host		 host;
+	long			*view_total;	/* per view, -1 not known yet */
+	long			*view_unread;
+	size_t			 n_view_counts;
+	int			 counting;	/* a count job runs */
+	int			 counts_stale;	/* the database changed since */
+	int64_t			 counts_started;
+	struct ev_timer		*counts_timer;
 	char			*view_name;	/* the view shown */
 	char			*query;		/* its query, #{agent} resolved */
 	char			*message;	/* status line message */
@@ -135,6 +148,9 @@ static const char *const ui_prompt_leads[] = {
 static void	ui_open(struct ui *);
 static void	ui_search(struct ui *, const char *);
 static void	ui_wake_now(struct ui *);
+static void	ui_sidebar_draw(struct ui *, int);
+static void	ui_counts_start(struct ui *);
+static void	ui_counts_first(void *);
 static void	ui_set_message(struct ui *, int, const char *, ...)
 		    OMBRE_PRINTF(3, 4);
 
@@ -229,8 +245,12 @@ ui_draw(struct ui *ui)
 		ui_pager_draw(ui->pager, 0, rows - 1, cols);
 	else if (ui->thread != NULL)
 		ui_thread_draw(ui->thread, 0, rows - 1, cols);
-	else
-		ui_list_draw(ui->list, 0, rows - 1, cols, util_now());
+	else if (cols >= UI_SIDEBAR_FROM) {
+		ui_sidebar_draw(ui, rows - 1);
+		ui_list_draw(ui->list, 0, UI_SIDEBAR_WIDTH, rows - 1,
+		    cols - UI_SIDEBAR_WIDTH, util_now());
+	} else
+		ui_list_draw(ui->list, 0, 0, rows - 1, cols, util_now());
 	if (ui->pager != NULL)
 		snprintf(status, sizeof status, " Help  Esc back%s%s",
 		    ui->message != NULL ? "  " : "",
@@ -762,6 +782,159 @@ ui_snooze(struct ui *ui, const char *text, char **cause)
 	return 0;
 }
 
+/*
+ * View counts, for the sidebar: a child counts every view (total and
+ * unread conversations) and prints "INDEX TOTAL UNREAD" lines. They come
+ * after the first paint and never delay a key.
+ */
+struct ui_counts {
+	struct store_options	 store;
+	struct ui		*ui;
+};
+
+static int
+ui_counts_child(void *arg)
+{
+	struct ui_counts	*c = arg;
+	const struct view	*views;
+	struct store		*st;
+	char			*cause, *query;
+	long			 total, unread;
+	size_t			 n, i;
+
+	if (store_open(&c->store, STORE_READ_ONLY, &st, &cause) != STORE_OK) {
+		fprintf(stderr, "%s\n", cause);
+		return 1;
+	}
+	views = view_all(&n);
+	for (i = 0; i < n; i++) {
+		query = view_expand_query(&views[i]);
+		if (store_count_convs(st, query, &total, &unread, &cause) ==
+		    STORE_OK)
+			printf("%zu %ld %ld\n", i, total, unread);
+		else
+			free(cause);
+		free(query);
+		fflush(stdout);
+	}
+	store_close(st);
+	return 0;
+}
+
+static void
+ui_counts_done(struct job *job, int status, const char *output, void *data)
+{
+	struct ui_counts	*c = data;
+	struct ui		*ui = c->ui;
+	const char		*line;
+	unsigned long		 i;
+	long			 total, unread;
+
+	(void)job;
+	(void)status;
+	for (line = output; *line != '\0'; line = strchr(line, '\n') + 1) {
+		if (sscanf(line, "%lu %ld %ld", &i, &total, &unread) == 3 &&
+		    i < ui->n_view_counts) {
+			ui->view_total[i] = total;
+			ui->view_unread[i] = unread;
+		}
+		if (strchr(line, '\n') == NULL)
+			break;
+	}
+	free(c);
+	ui->counting = 0;
+	ui->redraw = 1;
+	if (ui->counts_stale)
+		ui_counts_start(ui);
+}
+
+static void
+ui_counts_due(void *data)
+{
+	struct ui	*ui = data;
+
+	ui->counts_timer = NULL;
+	ui_counts_start(ui);
+}
+
+/* Count again, unless a count runs or ran less than UI_COUNTS_MS ago. */
+static void
+ui_counts_start(struct ui *ui)
+{
+	struct ui_counts	*c;
+	const struct view	*views;
+	size_t			 n, i;
+	int64_t			 wait;
+
+	views = view_all(&n);
+	(void)views;
+	if (n != ui->n_view_counts) {
+		ui->view_total = xreallocarray(ui->view_total, n + 1,
+		    sizeof *ui->view_total);
+		ui->view_unread = xreallocarray(ui->view_unread, n + 1,
+		    sizeof *ui->view_unread);
+		for (i = ui->n_view_counts; i < n; i++)
+			ui->view_total[i] = ui->view_unread[i] = -1;
+		ui->n_view_counts = n;
+	}
+	ui->counts_stale = 1;
+	if (ui->counting || ui->counts_timer != NULL)
+		return;
+	wait = ui->counts_started + UI_COUNTS_MS - ev_now_ms();
+	if (ui->counts_started != 0 && wait > 0) {
+		ui->counts_timer = ev_timer_add(ui->loop, wait, ui_counts_due,
+		    ui);
+		return;
+	}
+	c = xcalloc(1, sizeof *c);
+	c->store = ui->opts->store;
+	c->ui = ui;
+	if (job_run(ui->loop, ui_counts_child, c, ui_counts_done, c) == NULL) {
+		free(c);
+		return;
+	}
+	ui->counting = 1;
+	ui->counts_stale = 0;
+	ui->counts_started = ev_now_ms();
+}
+
+static void
+ui_counts_first(void *data)
+{
+	ui_counts_start(data);
+}
+
+/* The sidebar: every view with its unread and total conversations. */
+static void
+ui_sidebar_draw(struct ui *ui, int rows)
+{
+	const struct view	*views;
+	size_t			 n, i;
+	char			 count[32], cell[48];
+	int			 r = 0, name_w = UI_SIDEBAR_WIDTH - 12;
+
+	views = view_all(&n);
+	for (i = 0; i < n && r < rows; i++, r++) {
+		if (i < ui->n_view_counts && ui->view_total[i] >= 0)
+			snprintf(count, sizeof count, "%ld/%ld",
+			    ui->view_unread[i], ui->view_total[i]);
+		else
+			snprintf(count, sizeof count, "...");
+		snprintf(cell, sizeof cell, "%10s ", count);
+		ui_screen_text(r, 0, name_w, strcmp(views[i].name,
+		    ui->view_name) == 0 ? UI_ROLE_LIST_CURSOR : UI_ROLE_NORMAL,
+		    views[i].name);
+		ui_screen_text(r, name_w, 11, i < ui->n_view_counts &&
+		    ui->view_unread[i] > 0 ? UI_ROLE_LIST_UNREAD :
+		    UI_ROLE_NORMAL, cell);
+		ui_screen_text(r, UI_SIDEBAR_WIDTH - 1, 1, UI_ROLE_NORMAL, "|");
+	}
+	for (; r < rows; r++) {
+		ui_screen_text(r, 0, UI_SIDEBAR_WIDTH - 1, UI_ROLE_NORMAL, "");
+		ui_screen_text(r, UI_SIDEBAR_WIDTH - 1, 1, UI_ROLE_NORMAL, "|");
+	}
+}
+
 /* A wake-up: snoozed conversations whose time has come go back. */
 static void
 ui_wake_done(struct job *job, int status, const char *output, void *data)
@@ -1245,6 +1418,7 @@ ui_watch(void *data)
 		ui_load(ui);
 		/* Someone may have snoozed something that is due. */
 		ui_wake_now(ui);
+		ui_counts_start(ui);
 	}
 	ev_timer_add(ui->loop, UI_WATCH_MS, ui_watch, ui);
 }
@@ -1310,6 +1484,8 @@ ui_run(const struct ui_options *opts)
 	ev_timer_add(ui.loop, UI_WATCH_MS, ui_watch, &ui);
 	ev_timer_add(ui.loop, 200, ui_watch_lock, &ui);
 	ev_timer_add(ui.loop, 1000, ui_wake_check, &ui);
+	/* After the first paint: the counts never delay it. */
+	ev_timer_add(ui.loop, 0, ui_counts_first, &ui);
 	ui_load(&ui);
 	ui_draw(&ui);
 	while (!ui.quit) {
@@ -1334,6 +1510,8 @@ ui_run(const struct ui_options *opts)
 	free(ui.undo);
 	free(ui.view_name);
 	free(ui.query);
+	free(ui.view_total);
+	free(ui.view_unread);
 	free(ui.message);
 	store_close(ui.store);
 	return rc;

@@ -85,7 +85,9 @@ const struct store_conv *ui_list_at(struct ui_list *l, size_t i);
 void ui_list_set_marked(struct ui_list *l, const struct strset *marked);
 /* The conversation under the cursor, or NULL; owned by the list. */
 const struct store_conv *ui_list_selected(struct ui_list *l);
-void ui_list_draw(struct ui_list *l, int top, int rows, int cols, int64_t now);
+/* Draw at rows [top, top+rows), columns [left, left+cols). */
+void ui_list_draw(struct ui_list *l, int top, int left, int rows, int cols,
+    int64_t now);
 
 /* ui-prompt.c: the one-line editor of the ':' prompt, with history and
  * completion of command and option names. */
