@@ -212,6 +212,11 @@ main(int argc, char **argv)
 	if (path != NULL)
 		config_load(&cli.ctx, path, config == NULL);
 	free(path);
+	/* The macros recorded in the console, kept in a file of their own. */
+	if (config == NULL && (path = config_macros_path()) != NULL) {
+		config_load(&cli.ctx, path, 1);
+		free(path);
+	}
 	if (cli.ctx.fatal_cause != NULL) {
 		log_warn("%s", cli.ctx.fatal_cause);
 		rc = 1;

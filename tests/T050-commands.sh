@@ -67,4 +67,19 @@ ok "unbinding a key that is not bound is an error" test $? -ne 0
 "$OMBRE" -e 'done' 2>err
 ok "a console command without a console fails" test $? -ne 0
 like "saying it is for the console" "$(cat err)" "done: only in the console"
+# Macros outside the console run their commands in turn.
+is "a macro runs its commands" \
+    "$("$OMBRE" -e 'macro two "set list.limit 9; show-options list.limit"; macro-run two')" \
+    "list.limit 9"
+like "macro alone lists them as macro commands" \
+    "$("$OMBRE" -e 'macro two "set list.limit 9"; macro')" "^macro two 'set list.limit 9'"
+"$OMBRE" -e 'macro bad "nosuch-command"' 2>err
+ok "a macro of an unknown command is refused" test $? -ne 0
+"$OMBRE" -e 'macro-run nothing' 2>err
+ok "running a macro that is not there fails" test $? -ne 0
+mkdir -p "$XDG_CONFIG_HOME/ombre"
+printf 'macro kept "set list.limit 4"\n' >"$XDG_CONFIG_HOME/ombre/macros"
+is "the macros file is read after the config" \
+    "$("$OMBRE" -e 'macro-run kept; show-options list.limit')" "list.limit 4"
+rm "$XDG_CONFIG_HOME/ombre/macros"
 test_done

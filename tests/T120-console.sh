@@ -213,6 +213,40 @@ is "to bob alone" "$(nmd count --output=threads "thread:$top_id and tag:ombre/as
 tm send-keys -t t l 'bad label' Enter
 ok "a label with a space is refused" wait_screen "not a label name" 3
 
+# Macros: recorded from keys, run on the marked set, kept for next time.
+tm send-keys -t t : 'macro-record vipdone' Enter
+ok "macro-record starts a recording" wait_screen "recording macro vipdone" 3
+tm send-keys -t t l vip2 Enter
+wait_screen "labelled" 3
+tm send-keys -t t !
+wait_screen "priority" 3
+tm send-keys -t t : macro-stop Enter
+ok "macro-stop keeps it, in the macros file" \
+    wait_screen "macro vipdone recorded, kept in" 3
+like "the file holds it as a macro command" \
+    "$(cat "$XDG_CONFIG_HOME/ombre/macros")" "^macro vipdone .*label 'vip2'; cycle-priority"
+like "and the config reads it back next time" "$("$OMBRE" -e 'macro vipdone')" \
+    "macro vipdone .*label 'vip2'; cycle-priority"
+tm send-keys -t t G x k x
+ok "two conversations marked" wait_screen "2 marked" 3
+tm send-keys -t t : 'macro-run vipdone' Enter
+ok "the macro runs" wait_screen "conversations" 3
+for ((i = 0; i < 60; i++)); do
+	[ "$(nmd count --output=threads tag:vip2)" -ge 3 ] && break
+	sleep 0.05
+done
+is "on the whole marked set, every command of it (with the first one)" \
+    "$(nmd count --output=threads tag:vip2)" 3
+tm send-keys -t t : 'bind -T list M macro-run vipdone' Enter
+sleep 0.2
+tm send-keys -t t g j j M
+for ((i = 0; i < 60; i++)); do
+	[ "$(nmd count --output=threads tag:vip2)" -ge 4 ] && break
+	sleep 0.05
+done
+is "a macro bound to a key runs on the conversation under the cursor" \
+    "$(nmd count --output=threads tag:vip2)" 4
+
 # A write waiting for the lock: the screen says so and keeps answering.
 "$top_builddir/tests/helpers/hold-lock" "$DEMO/notmuch-config" 3 >holder.out 2>&1 &
 for ((i = 0; i < 100; i++)); do [ -s holder.out ] && break; sleep 0.05; done

@@ -20,6 +20,8 @@
 static enum cmd_retval	cmd_agent_exec(struct cmd_ctx *, int, char **);
 static enum cmd_retval	cmd_bind_exec(struct cmd_ctx *, int, char **);
 static enum cmd_retval	cmd_list_keys_exec(struct cmd_ctx *, int, char **);
+static enum cmd_retval	cmd_macro_exec(struct cmd_ctx *, int, char **);
+static enum cmd_retval	cmd_macro_run_exec(struct cmd_ctx *, int, char **);
 static enum cmd_retval	cmd_ui_exec(struct cmd_ctx *, int, char **);
 static enum cmd_retval	cmd_unbind_exec(struct cmd_ctx *, int, char **);
 static enum cmd_retval	cmd_channel_exec(struct cmd_ctx *, int, char **);
@@ -146,6 +148,32 @@ static const struct cmd_entry cmd_entries[] = {
 	  .usage = "list-keys [-T TABLE]",
 	  .help = "list the key bindings, as bind commands",
 	  .exec = cmd_list_keys_exec },
+	{ .name = "macro",
+	  .args_min = 0,
+	  .args_max = -1,
+	  .usage = "macro [NAME [COMMANDS...]]",
+	  .help = "define a named string of commands, or show one or all",
+	  .exec = cmd_macro_exec },
+	{ .name = "macro-record",
+	  .args_min = 1,
+	  .args_max = 1,
+	  .usage = "macro-record NAME",
+	  .help = "console: record the commands run by keys into a macro",
+	  .flags = CMD_NEEDS_UI,
+	  .exec = cmd_ui_exec },
+	{ .name = "macro-run",
+	  .args_min = 1,
+	  .args_max = 1,
+	  .usage = "macro-run NAME",
+	  .help = "run a macro (in the console, on the marked set)",
+	  .exec = cmd_macro_run_exec },
+	{ .name = "macro-stop",
+	  .args_min = 0,
+	  .args_max = 0,
+	  .usage = "macro-stop",
+	  .help = "console: end the recording, keep the macro",
+	  .flags = CMD_NEEDS_UI,
+	  .exec = cmd_ui_exec },
 	{ .name = "mark",
 	  .args_min = 0,
 	  .args_max = 0,
@@ -364,6 +392,12 @@ static enum cmd_retval	 cmd_usage(struct cmd_ctx *ctx, const char *name);
 static char		*cmd_join(char **argv, int from, int to);
 static enum cmd_retval	 cmd_theme_load(struct cmd_ctx *, const char *);
 static void		 cmd_quote(struct buf *b, const char *word);
+
+void
+cmd_quote_word(struct buf *b, const char *word)
+{
+	cmd_quote(b, word);
+}
 static void		 cmd_quote_shell(struct buf *b, const char *word);
 static int		 cmd_key_secret(const char *key);
 
@@ -1064,4 +1098,96 @@ cmd_show_styles_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		free(spec);
 	}
 	return CMD_NORMAL;
+}
+
+static void
+cmd_macro_one(const char *name, const char *commands, void *data)
+{
+	struct cmd_ctx	*ctx = data;
+	struct buf	 b;
+
+	buf_init(&b);
+	buf_add_printf(&b, "macro %s ", name);
+	cmd_quote(&b, commands);
+	cmd_print(ctx, "%s", b.data);
+	buf_free(&b);
+}
+
+/* macro [NAME [COMMANDS...]]: one word is a string of commands, several
+ * one command (as bind). */
+static enum cmd_retval
+cmd_macro_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	const char	*commands;
+	char		*text, *cause;
+	struct cmd_list	*list;
+	struct buf	 b;
+	int		 i;
+
+	if (argc == 1) {
+		macro_each(cmd_macro_one, ctx);
+		return CMD_NORMAL;
+	}
+	if (!macro_name_valid(argv[1]))
+		return cmd_error(ctx, "macro: bad name (letters, digits, - _)");
+	if (argc == 2) {
+		if ((commands = macro_find(argv[1])) == NULL)
+			return cmd_error(ctx, "no macro %s", argv[1]);
+		cmd_macro_one(argv[1], commands, ctx);
+		return CMD_NORMAL;
+	}
+	if (argc == 3)
+		text = xstrdup(argv[2]);
+	else {
+		buf_init(&b);
+		for (i = 2; i < argc; i++) {
+			if (i > 2)
+				buf_add_char(&b, ' ');
+			cmd_quote(&b, argv[i]);
+		}
+		text = buf_steal(&b);
+	}
+	if ((list = cmd_parse(text, &cause)) == NULL) {
+		cmd_error(ctx, "macro %s: %s", argv[1], cause);
+		free(cause);
+		free(text);
+		return CMD_ERROR;
+	}
+	for (i = 0; i < list->n; i++) {
+		if (list->argc[i] > 0 && cmd_find(list->argv[i][0]) == NULL) {
+			cmd_error(ctx, "macro %s: unknown command: %s", argv[1],
+			    list->argv[i][0]);
+			cmd_list_free(list);
+			free(text);
+			return CMD_ERROR;
+		}
+	}
+	cmd_list_free(list);
+	macro_define(argv[1], text);
+	free(text);
+	return CMD_NORMAL;
+}
+
+/* macro-run NAME; in the console the host runs it on the marked set. */
+static enum cmd_retval
+cmd_macro_run_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	const char	*commands;
+	char		*copy, *cause;
+	enum cmd_retval	 retval;
+
+	if ((commands = macro_find(argv[1])) == NULL)
+		return cmd_error(ctx, "no macro %s", argv[1]);
+	if (ctx->host != NULL && ctx->host->ui != NULL) {
+		if (ctx->host->ui(ctx->host->data, argc, argv, &cause) != 0) {
+			cmd_error(ctx, "macro-run: %s", cause);
+			free(cause);
+			return CMD_ERROR;
+		}
+		return CMD_NORMAL;
+	}
+	copy = xstrdup(commands);	/* it may redefine itself */
+	retval = cmd_run_string(ctx, copy);
+	free(copy);
+	return retval;
 }

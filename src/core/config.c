@@ -191,3 +191,17 @@ config_default_path(void)
 	}
 	return xasprintf("%s/.config/ombre/config", dir);
 }
+
+char *
+config_macros_path(void)
+{
+	char	*config, *slash, *path;
+
+	if ((config = config_default_path()) == NULL)
+		return NULL;
+	slash = strrchr(config, '/');
+	*slash = '\0';
+	path = xasprintf("%s/macros", config);
+	free(config);
+	return path;
+}

@@ -215,6 +215,8 @@ void cmd_list_free(struct cmd_list *list);
 /* The command table, NULL-name terminated, sorted by name. */
 const struct cmd_entry *cmd_table(void);
 const struct cmd_entry *cmd_find(const char *name);
+/* Append word quoted so that cmd_parse reads it back as one word. */
+void cmd_quote_word(struct buf *b, const char *word);
 /* Run one command (argv[0] is its name). */
 enum cmd_retval cmd_exec(struct cmd_ctx *ctx, int argc, char **argv);
 /* Parse and run a string of commands; stops at the first error. */
@@ -234,6 +236,9 @@ enum cmd_retval cmd_list_exec(struct cmd_ctx *ctx, const struct cmd_list *list);
 enum cmd_retval config_load(struct cmd_ctx *ctx, const char *path, int missing_ok);
 /* The default config path ($XDG_CONFIG_HOME/ombre/config); caller frees. */
 char *config_default_path(void);
+/* Where recorded macros are kept ($XDG_CONFIG_HOME/ombre/macros), read
+ * after the config file; caller frees. */
+char *config_macros_path(void);
 /* Why config_load set ctx->file_lax: bits of its value. */
 #define CONFIG_LAX_MODE		0x1	/* group or others have access (mode & 077) */
 #define CONFIG_LAX_OWNER	0x2	/* the file belongs to another user */
@@ -283,6 +288,16 @@ typedef void (*keys_each_cb)(const char *table, const char *key,
     const char *command, void *data);
 void keys_each(const char *table, keys_each_cb cb, void *data);
 void keys_reset(void);
+
+/* macro.c: named strings of commands. */
+void macro_define(const char *name, const char *commands);
+/* The commands of a macro, or NULL; owned by the table. */
+const char *macro_find(const char *name);
+void macro_each(void (*cb)(const char *name, const char *commands,
+    void *data), void *data);
+/* Letters, digits, '-' and '_', at most 64. */
+int macro_name_valid(const char *name);
+void macro_reset(void);
 
 /* style.c: the look of each role of the screen; themes are `style` lines. */
 enum style_role {

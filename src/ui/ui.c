@@ -13,6 +13,7 @@
 
 #include "ui/ui.h"
 
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -73,6 +74,9 @@ struct ui {
 	struct ui_prompt	*prompt;
 	int			 prompting;	/* the prompt has the keys */
 	int			 waking;	/* a wake-up job runs */
+	int			 in_macro;	/* macros running (they nest) */
+	char			*recording;	/* the macro being recorded */
+	struct buf		 recorded;	/* its commands so far */
 #define UI_PROMPTING_SNOOZE	3	/* 's' */
 #define UI_PROMPTING_LABEL	4	/* 'l' */
 #define UI_PROMPTING_ASSIGN	5	/* 'A' */
@@ -131,6 +135,9 @@ enum ui_action {
 	UI_SNOOZE,
 	UI_LABEL,
 	UI_ASSIGN,
+	UI_MACRO_RECORD,
+	UI_MACRO_STOP,
+	UI_MACRO_RUN,
 	UI_SEARCH,
 	UI_SEARCH_NEXT,
 	UI_SEARCH_PREVIOUS,
@@ -148,6 +155,8 @@ static const char *const ui_prompt_leads[] = {
 static void	ui_open(struct ui *);
 static void	ui_search(struct ui *, const char *);
 static void	ui_wake_now(struct ui *);
+static void	ui_run_command(struct ui *, const char *);
+static int	ui_macro(struct ui *, int, int, char **, char **);
 static void	ui_sidebar_draw(struct ui *, int);
 static void	ui_counts_start(struct ui *);
 static void	ui_counts_first(void *);
@@ -169,6 +178,9 @@ static const struct {
 	{ "help", UI_HELP },
 	{ "label", UI_LABEL },
 	{ "label-prompt", UI_LABEL_PROMPT },
+	{ "macro-record", UI_MACRO_RECORD },
+	{ "macro-run", UI_MACRO_RUN },
+	{ "macro-stop", UI_MACRO_STOP },
 	{ "mark", UI_MARK },
 	{ "open", UI_OPEN },
 	{ "page-down", UI_PAGE_DOWN },
@@ -491,7 +503,8 @@ ui_triage(struct ui *ui, char **ops, int n_ops, const char *what)
 		ui_undo_push(ui, &undo);
 	}
 	strset_free(&inverse);
-	strset_free(&ui->marked);
+	if (ui->in_macro == 0)		/* a macro acts on the whole set */
+		strset_free(&ui->marked);
 	free(label);
 	buf_free(&target);
 	free(convs);
@@ -687,7 +700,7 @@ ui_prompt_done(struct ui *ui, int kind, const char *line)
 		ui_search(ui, line);
 		return;
 	case UI_PROMPTING_COMMAND:
-		cmd_run_string(&ui->ctx, line);
+		ui_run_command(ui, line);
 		return;
 	default:
 		break;
@@ -707,7 +720,7 @@ ui_prompt_done(struct ui *ui, int kind, const char *line)
 	if (strchr(word, '\'') != NULL)
 		ui_set_message(ui, 1, "no quote here, please");
 	else
-		cmd_run_string(&ui->ctx, command);
+		ui_run_command(ui, command);
 	free(command);
 	free(word);
 }
@@ -777,7 +790,8 @@ ui_snooze(struct ui *ui, const char *text, char **cause)
 	undo.n_ops = 2;
 	undo.what = xasprintf("undo %s", what);
 	ui_undo_push(ui, &undo);
-	strset_free(&ui->marked);
+	if (ui->in_macro == 0)
+		strset_free(&ui->marked);
 	free(what);
 	return 0;
 }
@@ -1274,6 +1288,127 @@ ui_with_argument(struct ui *ui, enum ui_action action, int argc, char **argv,
 	return rc;
 }
 
+/*
+ * Run commands from a key or a prompt; while a macro is being recorded,
+ * keep them (not the prompts that ask for them, nor the recording's own).
+ */
+static void
+ui_run_command(struct ui *ui, const char *command)
+{
+	struct cmd_list	*list;
+	char		*cause;
+	const char	*name;
+	size_t		 len;
+	int		 keep = 0, i;
+
+	if (ui->recording != NULL &&
+	    (list = cmd_parse(command, &cause)) != NULL) {
+		for (i = 0; i < list->n; i++) {
+			if (list->argc[i] == 0)
+				continue;
+			name = list->argv[i][0];
+			len = strlen(name);
+			if (strncmp(name, "macro-", 6) == 0 || (len > 7 &&
+			    strcmp(name + len - 7, "-prompt") == 0) ||
+			    strcmp(name, "help") == 0 ||
+			    strcmp(name, "quit") == 0 ||
+			    strcmp(name, "suspend") == 0 ||
+			    strcmp(name, "redraw") == 0)
+				continue;
+			keep = 1;
+		}
+		cmd_list_free(list);
+		if (keep) {
+			if (ui->recorded.len > 0)
+				buf_add_str(&ui->recorded, "; ");
+			buf_add_str(&ui->recorded, command);
+		}
+	}
+	cmd_run_string(&ui->ctx, command);
+}
+
+/* macro-record NAME, macro-stop, macro-run NAME. */
+static int
+ui_macro(struct ui *ui, int action, int argc, char **argv, char **cause)
+{
+	const char	*commands;
+	char		*copy, *path, *dir;
+	struct buf	 b;
+	FILE		*f;
+	int		 kept, fd;
+
+	(void)argc;
+	if (action == UI_MACRO_RUN) {
+		commands = macro_find(argv[1]);
+		copy = xstrdup(commands);
+		ui->in_macro++;
+		cmd_run_string(&ui->ctx, copy);
+		if (--ui->in_macro == 0)
+			strset_free(&ui->marked);
+		free(copy);
+		ui->redraw = 1;
+		return 0;
+	}
+	if (action == UI_MACRO_RECORD) {
+		if (!macro_name_valid(argv[1])) {
+			*cause = xstrdup("bad name (letters, digits, - _)");
+			return -1;
+		}
+		free(ui->recording);
+		ui->recording = xstrdup(argv[1]);
+		buf_free(&ui->recorded);
+		buf_init(&ui->recorded);
+		ui_set_message(ui, 0, "recording macro %s (macro-stop ends it)",
+		    argv[1]);
+		return 0;
+	}
+	if (ui->recording == NULL) {
+		*cause = xstrdup("no macro is being recorded");
+		return -1;
+	}
+	if (ui->recorded.len == 0) {
+		ui_set_message(ui, 0, "macro %s: nothing recorded",
+		    ui->recording);
+		free(ui->recording);
+		ui->recording = NULL;
+		return 0;
+	}
+	macro_define(ui->recording, ui->recorded.data);
+	/* Kept for next time: a line of the macros file. */
+	buf_init(&b);
+	buf_add_printf(&b, "macro %s ", ui->recording);
+	cmd_quote_word(&b, ui->recorded.data);
+	buf_add_char(&b, '\n');
+	path = config_macros_path();
+	kept = 0;
+	if (path != NULL) {
+		dir = xstrdup(path);
+		*strrchr(dir, '/') = '\0';
+		util_mkdir_p(dir, 0700);
+		free(dir);
+		fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
+		    0600);
+		if (fd != -1 && (f = fdopen(fd, "a")) == NULL)
+			close(fd);
+		else if (fd != -1) {
+			kept = fputs(b.data, f) != EOF;
+			if (fclose(f) != 0)
+				kept = 0;
+		}
+	}
+	if (kept)
+		ui_set_message(ui, 0, "macro %s recorded, kept in %s",
+		    ui->recording, path);
+	else
+		ui_set_message(ui, 1, "macro %s recorded, but not kept: %s",
+		    ui->recording, path != NULL ? path : "no config directory");
+	free(path);
+	buf_free(&b);
+	free(ui->recording);
+	ui->recording = NULL;
+	return 0;
+}
+
 /* A console command run from a key (or, later, the prompt). */
 static int
 ui_host_command(void *data, int argc, char **argv, char **cause)
@@ -1287,6 +1422,11 @@ ui_host_command(void *data, int argc, char **argv, char **cause)
 	for (i = 0; i < nitems(ui_commands); i++) {
 		if (strcmp(ui_commands[i].command, argv[0]) != 0)
 			continue;
+		if (ui_commands[i].action == UI_MACRO_RECORD ||
+		    ui_commands[i].action == UI_MACRO_STOP ||
+		    ui_commands[i].action == UI_MACRO_RUN)
+			return ui_macro(ui, ui_commands[i].action, argc, argv,
+			    cause);
 		if (ui_commands[i].action == UI_SNOOZE ||
 		    ui_commands[i].action == UI_LABEL ||
 		    ui_commands[i].action == UI_ASSIGN)
@@ -1376,7 +1516,7 @@ ui_key(const char *key, const char *text, void *data)
 		return;
 	}
 	copy = xstrdup(command);	/* a command may rebind this key */
-	cmd_run_string(&ui->ctx, copy);
+	ui_run_command(ui, copy);
 	free(copy);
 	ui->redraw = 1;
 }
@@ -1512,6 +1652,8 @@ ui_run(const struct ui_options *opts)
 	free(ui.query);
 	free(ui.view_total);
 	free(ui.view_unread);
+	free(ui.recording);
+	buf_free(&ui.recorded);
 	free(ui.message);
 	store_close(ui.store);
 	return rc;
