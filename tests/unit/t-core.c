@@ -338,12 +338,12 @@ test_table(void)
 	is_int(cmd_run_string(&t_ctx, "lscm"), CMD_NORMAL, "list-commands runs");
 	{
 		/* One usage line per row of the table, in its (sorted) order. */
-		const struct cmd_entry	*ce;
+		const struct cmd_entry	*row;
 		struct buf		 want;
 
 		buf_init(&want);
-		for (ce = cmd_table(); ce->name != NULL; ce++)
-			buf_add_printf(&want, "%s\n", ce->usage);
+		for (row = cmd_table(); row->name != NULL; row++)
+			buf_add_printf(&want, "%s\n", row->usage);
 		is_str(t_output(), want.data, "list-commands prints usages by name");
 		buf_free(&want);
 	}
