@@ -255,7 +255,7 @@ ok "while another process holds the lock: waiting for database" \
     wait_screen "waiting for database" 3 ||
     diag "holder: $(cat holder.out)" "$(tm capture-pane -p -t t | tail -n 1)"
 tm send-keys -t t j
-sleep 0.3
+for ((i = 0; i < 60; i++)); do [ "$(cursor_row)" = 1 ] && break; sleep 0.05; done
 is "and keys still work meanwhile" "$(cursor_row)" 1
 ok "the write completes once the lock is free" \
     wait_screen "marked (read|unread)" 8
