@@ -23,6 +23,15 @@ wait_screen() {
 	done
 	return 1
 }
+# wait_cursor ROW: wait (with a ceiling) until the cursor is on ROW.
+wait_cursor() {
+	local i
+	for ((i = 0; i < 60; i++)); do
+		[ "$(cursor_row)" = "$1" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
 # The row of the pane the cursor (cyan background) is on, 0-based.
 cursor_row() {
 	tm capture-pane -p -e -t t | grep -n $'\e\\[[0-9;]*46m' | head -n 1 |
@@ -61,10 +70,10 @@ else
 	skip "a customer waiting for hours shows it in red" "none in the demo data"
 fi
 tm send-keys -t t j j j
-sleep 0.2
+wait_cursor 3
 is "j moves it down (three times)" "$(cursor_row)" 3
 tm send-keys -t t k
-sleep 0.2
+wait_cursor 2
 is "k moves it up" "$(cursor_row)" 2
 tm send-keys -t t G
 last=$(tail -n 1 list.txt | cut -c 16-33 | sed 's/ *$//')
@@ -72,15 +81,15 @@ ok "G goes to the last conversation: the list scrolled" \
     bash -c "for i in \$(seq 100); do tmux -L '$TMUX_SOCKET' capture-pane -p -t t | sed -n 23p | grep -qF -- '$last' && exit 0; sleep 0.05; done; exit 1"
 is "and the cursor is on the last row above the status line" "$(cursor_row)" 22
 tm send-keys -t t g
-sleep 0.2
+wait_cursor 0
 is "g goes back to the first" "$(cursor_row)" 0
 tm send-keys -t t J
-sleep 0.2
+wait_cursor 22
 is "J, bound in the config file to select-last, goes to the last" "$(cursor_row)" 22
 tm send-keys -t t g
 sleep 0.2
 tm send-keys -t t PageDown
-sleep 0.2
+wait_cursor 22
 is "PageDown moves a screen down" "$(cursor_row)" 22
 
 # The thread view: Enter opens the conversation under the cursor.
@@ -276,7 +285,7 @@ ok "/ lists what a query matches" wait_screen "/Channel:sms +$sms conversations"
 ok "only SMS conversations" bash -c "tmux -L '$TMUX_SOCKET' capture-pane -p -t t |
     head -n $((sms < 23 ? sms : 23)) | grep -qv '^ *SM' && exit 1 || exit 0"
 tm send-keys -t t n
-sleep 0.2
+wait_cursor 1
 is "n goes to the next result" "$(cursor_row)" 1
 tm send-keys -t t Enter
 wait_screen "conversation +Esc back" 3
