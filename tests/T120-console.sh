@@ -265,7 +265,8 @@ ok "while another process holds the lock: waiting for database" \
     diag "holder: $(cat holder.out)" "$(tm capture-pane -p -t t | tail -n 1)"
 tm send-keys -t t j
 for ((i = 0; i < 60; i++)); do [ "$(cursor_row)" = 1 ] && break; sleep 0.05; done
-is "and keys still work meanwhile" "$(cursor_row)" 1
+is "and keys still work meanwhile" "$(cursor_row)" 1 ||
+    diag "$(tm capture-pane -p -t t | sed -n '1,3p;24p')"
 ok "the write completes once the lock is free" \
     wait_screen "marked (read|unread)" 8
 wait
@@ -347,6 +348,19 @@ tm send-keys -t t q
 last_line() { tm capture-pane -p -t t | grep -v '^ *$' | tail -n 1; }
 for ((i = 0; i < 60; i++)); do [ "$(last_line)" = '$' ] && break; sleep 0.05; done
 is "and q ends it, back at the shell prompt" "$(last_line)" '$'
+
+# A view larger than a page: the first paint reads one page (200), the
+# rest comes as the cursor nears the end.
+"$OMBRE" demo --seed 3 --conversations 1200 --messages-per-conversation 2 --out big >/dev/null
+big_total=$("$OMBRE" --data-dir big list --limit 100000 | wc -l)
+tm respawn-pane -k -t t "'$OMBRE' --data-dir '$TEST_DIR/big'; sleep 60"
+ok "a large view paints its first page, saying there is more" \
+    wait_screen "Inbox +200\\+ conversations" 10
+tm send-keys -t t G
+ok "G reads the rest and goes to the last" \
+    wait_screen "Inbox +$big_total conversations" 10
+last_big=$("$OMBRE" --data-dir big list --limit 100000 | tail -n 1 | cut -c 16-33 | sed 's/ *$//')
+like "the last row is the last conversation" "$(tm capture-pane -p -t t | sed -n 23p)" "$last_big"
 
 # SIGTERM gives the terminal back too.
 tm respawn-pane -k -t t "'$OMBRE' --demo; echo \"EXIT=\$?\"; stty -a | grep -o ' -\\?icanon'; sleep 60"

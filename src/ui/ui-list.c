@@ -93,6 +93,23 @@ ui_list_count(struct ui_list *l)
 	return l->n;
 }
 
+size_t
+ui_list_cursor(struct ui_list *l)
+{
+	return l->cursor;
+}
+
+void
+ui_list_append(struct ui_list *l, struct store_conv **convs, size_t n)
+{
+	size_t	i;
+
+	l->convs = xreallocarray(l->convs, l->n + n + 1, sizeof *l->convs);
+	for (i = 0; i < n; i++)
+		l->convs[l->n++] = convs[i];
+	free(convs);
+}
+
 void
 ui_list_move_to(struct ui_list *l, long index)
 {

@@ -34,7 +34,9 @@
  * changes: a count walks every match, which takes seconds at 1M. */
 #define UI_COUNTS_MS	30000
 /* How many conversations the list holds (a page of a large store). */
-#define UI_PAGE		500
+/* Conversations read at a time: the first paint reads one page, the
+ * next come as the cursor nears the end. */
+#define UI_PAGE		200
 
 /* A triage action as it can be undone: its target and the operations
  * that put the tags back. */
@@ -74,6 +76,7 @@ struct ui {
 	struct ui_prompt	*prompt;
 	int			 prompting;	/* the prompt has the keys */
 	int			 waking;	/* a wake-up job runs */
+	int			 more;		/* the view may have more than loaded */
 	int			 in_macro;	/* macros running (they nest) */
 	char			*recording;	/* the macro being recorded */
 	struct buf		 recorded;	/* its commands so far */
@@ -226,17 +229,43 @@ static void
 ui_load(struct ui *ui)
 {
 	struct store_conv	**convs;
-	size_t			  n;
+	size_t			  n, want;
 	char			 *cause;
 
-	if (store_query_convs(ui->store, ui->query, 0, UI_PAGE, &convs,
+	/* As many as were loaded (the user may have scrolled far). */
+	want = ui_list_count(ui->list);
+	want = want < UI_PAGE ? UI_PAGE : (want + UI_PAGE - 1) / UI_PAGE * UI_PAGE;
+	if (store_query_convs(ui->store, ui->query, 0, (long)want, &convs,
 	    &n, &cause) != STORE_OK) {
 		ui_set_message(ui, 1, "%s", cause);
 		free(cause);
 		return;
 	}
 	ui_list_set(ui->list, convs, n);
+	ui->more = n == want;
 	ui->redraw = 1;
+}
+
+/* Read the next page of the view, if it has one. */
+static void
+ui_load_more(struct ui *ui)
+{
+	struct store_conv	**convs;
+	size_t			  n;
+	char			 *cause;
+
+	if (!ui->more)
+		return;
+	if (store_query_convs(ui->store, ui->query,
+	    (long)ui_list_count(ui->list), UI_PAGE, &convs, &n, &cause) !=
+	    STORE_OK) {
+		ui_set_message(ui, 1, "%s", cause);
+		free(cause);
+		ui->more = 0;
+		return;
+	}
+	ui_list_append(ui->list, convs, n);
+	ui->more = n == UI_PAGE;
 }
 
 static void
@@ -272,9 +301,9 @@ ui_draw(struct ui *ui)
 		    ui->view_name, ui->message != NULL ? "  " : "",
 		    ui->message != NULL ? ui->message : "");
 	else
-		snprintf(status, sizeof status, " %s  %zu conversation%s%s%s%s%s",
-		    ui->view_name, ui_list_count(ui->list),
-		    ui_list_count(ui->list) == 1 ? "" : "s",
+		snprintf(status, sizeof status, " %s  %zu%s conversation%s%s%s%s%s",
+		    ui->view_name, ui_list_count(ui->list), ui->more ? "+" : "",
+		    ui_list_count(ui->list) == 1 && !ui->more ? "" : "s",
 		    marked, ui->waiting ? "  waiting for database" : "",
 		    ui->message != NULL ? "  " : "",
 		    ui->message != NULL ? ui->message : "");
@@ -1223,6 +1252,8 @@ ui_do(struct ui *ui, enum ui_action action, int arg)
 			ui_list_move_to(ui->list, 0);
 			break;
 		case UI_SELECT_LAST:
+			while (ui->more)
+				ui_load_more(ui);
 			ui_list_move_to(ui->list,
 			    (long)ui_list_count(ui->list) - 1);
 			break;
@@ -1237,6 +1268,12 @@ ui_do(struct ui *ui, enum ui_action action, int arg)
 			break;
 		default:
 			break;
+		}
+		/* Near the end of what is loaded: the next page. */
+		if (ui->more && ui_list_cursor(ui->list) + (size_t)rows >=
+		    ui_list_count(ui->list)) {
+			ui_load_more(ui);
+			ui->redraw = 1;
 		}
 	}
 	if (action == UI_REDRAW)

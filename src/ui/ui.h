@@ -76,6 +76,9 @@ void ui_list_free(struct ui_list *l);
  * conversation when it is still there. */
 void ui_list_set(struct ui_list *l, struct store_conv **convs, size_t n);
 size_t ui_list_count(struct ui_list *l);
+size_t ui_list_cursor(struct ui_list *l);
+/* Add conversations (taken over) after those there. */
+void ui_list_append(struct ui_list *l, struct store_conv **convs, size_t n);
 /* Move the cursor by delta rows (clamped); page is the visible height. */
 void ui_list_move(struct ui_list *l, long delta);
 void ui_list_move_to(struct ui_list *l, long index);

@@ -1,0 +1,225 @@
+#!/usr/bin/env python3
+"""bench/console.py: the console's figures, printed (never asserted).
+
+    bench/console.py STORE [STORE...]
+
+For each store (a data dir built by bench/run.sh, e.g. bench/out/store-100000)
+it drives programs in tmux control mode (tmux -C), as a user would see them:
+
+  first paint   from starting the program to the first screen that shows
+                its inbox (polled with capture-pane every 2 ms)
+  page-down     from sending the key to the last %output of the redraw it
+                causes (control mode timestamps each output burst; polling
+                could not resolve 10 ms)
+  memory        VmHWM and RssAnon of the program after the first paint
+  bytes         written to the terminal for one j and for one page-down
+
+ombre is measured against `notmuch search --limit=50` on the same query, in
+the same harness (its first paint is its first page of output). Each figure
+is the median of RUNS runs (default 5; BENCH_RUNS sets it).
+"""
+
+import os
+import re
+import select
+import statistics
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TOP = os.path.dirname(HERE)
+OMBRE = os.environ.get("OMBRE", os.path.join(TOP, "src", "ombre"))
+RUNS = int(os.environ.get("BENCH_RUNS", "5"))
+WIDTH, HEIGHT = 200, 50
+
+
+class Tmux:
+    """A tmux server in control mode with one session running a command."""
+
+    def __init__(self, command, env):
+        self.socket = "ombre-bench-%d" % os.getpid()
+        self.start = time.monotonic()
+        self.proc = subprocess.Popen(
+            ["tmux", "-L", self.socket, "-f", "/dev/null", "-C",
+             "new-session", "-x", str(WIDTH), "-y", str(HEIGHT),
+             "env " + " ".join("%s=%s" % kv for kv in env.items()) +
+             " " + command + "; sleep 600"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0)
+        self.buffer = b""
+        self.outputs = []      # (time, bytes) of each %output
+
+    def _read(self, timeout):
+        ready, _, _ = select.select([self.proc.stdout], [], [], timeout)
+        if not ready:
+            return False
+        data = os.read(self.proc.stdout.fileno(), 65536)
+        if not data:
+            return False
+        self.buffer += data
+        now = time.monotonic()
+        while b"\n" in self.buffer:
+            line, self.buffer = self.buffer.split(b"\n", 1)
+            if line.startswith(b"%output "):
+                payload = line.split(b" ", 2)[2] if line.count(b" ") >= 2 else b""
+                self.outputs.append((now, decode_octal(payload)))
+            elif line.startswith(b"%begin"):
+                self.block = []
+            elif line.startswith(b"%end") or line.startswith(b"%error"):
+                self.last_block = getattr(self, "block", [])
+                self.block = None
+            elif getattr(self, "block", None) is not None:
+                self.block.append(line)
+        return True
+
+    def command(self, text):
+        self.last_block = None
+        self.proc.stdin.write(text.encode() + b"\n")
+        deadline = time.monotonic() + 5
+        while self.last_block is None and time.monotonic() < deadline:
+            self._read(0.05)
+        return b"\n".join(self.last_block or [])
+
+    def capture(self):
+        return self.command("capture-pane -p").decode("utf-8", "replace")
+
+    def wait_for(self, pattern, limit=60):
+        """Seconds from start until the pane shows pattern."""
+        regex = re.compile(pattern)
+        deadline = time.monotonic() + limit
+        while time.monotonic() < deadline:
+            if regex.search(self.capture()):
+                return time.monotonic() - self.start
+            time.sleep(0.002)
+        return None
+
+    def key(self, key, quiet=0.15):
+        """Send a key; return (ms to the last output burst, bytes)."""
+        self._drain(0.05)
+        self.outputs = []
+        sent = time.monotonic()
+        self.command("send-keys " + key)
+        last = time.monotonic()
+        while time.monotonic() - last < quiet:
+            if self._read(quiet) and self.outputs:
+                last = self.outputs[-1][0]
+        if not self.outputs:
+            return None, 0
+        return ((self.outputs[-1][0] - sent) * 1000,
+                sum(len(b) for _, b in self.outputs))
+
+    def _drain(self, quiet):
+        while self._read(quiet):
+            pass
+
+    def pane_pid(self):
+        out = self.command("display-message -p '#{pane_pid}'").decode()
+        return int(out.strip() or "0")
+
+    def close(self):
+        subprocess.run(["tmux", "-L", self.socket, "kill-server"],
+                       stderr=subprocess.DEVNULL)
+        self.proc.wait()
+
+
+def decode_octal(payload):
+    """tmux escapes bytes below 32 and backslash as \\ooo."""
+    out = bytearray()
+    i = 0
+    while i < len(payload):
+        if payload[i:i + 1] == b"\\" and i + 3 < len(payload) + 1 and \
+                payload[i + 1:i + 4].isdigit():
+            out.append(int(payload[i + 1:i + 4], 8))
+            i += 4
+        else:
+            out.append(payload[i])
+            i += 1
+    return bytes(out)
+
+
+def memory_of_child(shell_pid, name):
+    """VmHWM and RssAnon (kB) of the process called name under the pane."""
+    try:
+        children = subprocess.run(["pgrep", "-P", str(shell_pid)],
+                                  capture_output=True, text=True).stdout.split()
+    except OSError:
+        return 0, 0
+    for pid in children + [str(shell_pid)]:
+        try:
+            with open("/proc/%s/status" % pid) as f:
+                status = f.read()
+        except OSError:
+            continue
+        if re.search(r"^Name:\s*%s" % re.escape(name[:15]), status, re.M):
+            hwm = re.search(r"^VmHWM:\s*(\d+)", status, re.M)
+            anon = re.search(r"^RssAnon:\s*(\d+)", status, re.M)
+            return int(hwm.group(1)), int(anon.group(1))
+        # the program may be a grandchild (env, then the program)
+        sub = memory_of_child(int(pid), name) if pid != str(shell_pid) else (0, 0)
+        if sub != (0, 0):
+            return sub
+    return 0, 0
+
+
+def median(values):
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else None
+
+
+def fmt(value, unit):
+    return "%8.1f %s" % (value, unit) if value is not None else "       - " + unit
+
+
+def measure(label, command, pattern, env, keys=True, name="ombre"):
+    paints, pagedowns, js, bytes_j, bytes_pd, mems = [], [], [], [], [], []
+    for _ in range(RUNS):
+        t = Tmux(command, env)
+        try:
+            paint = t.wait_for(pattern)
+            paints.append(paint * 1000 if paint is not None else None)
+            if paint is None:
+                continue
+            time.sleep(0.3)
+            mems.append(memory_of_child(t.pane_pid(), name))
+            if keys:
+                ms, n = t.key("j")
+                js.append(ms)
+                bytes_j.append(n)
+                ms, n = t.key("PageDown")
+                pagedowns.append(ms)
+                bytes_pd.append(n)
+        finally:
+            t.close()
+    hwm = median([m[0] for m in mems])
+    anon = median([m[1] for m in mems])
+    print("  %-34s first paint %s" % (label, fmt(median(paints), "ms")))
+    if keys:
+        print("  %-34s j %s, page-down %s; bytes j %d, page-down %d" % (
+            "", fmt(median(js), "ms"), fmt(median(pagedowns), "ms"),
+            median(bytes_j) or 0, median(bytes_pd) or 0))
+    if hwm:
+        print("  %-34s RSS %d kB (VmHWM), RssAnon %d kB" % ("", hwm, anon))
+
+
+def main():
+    stores = sys.argv[1:]
+    if not stores:
+        print(__doc__.strip().splitlines()[2].strip())
+        return 2
+    env = {"LC_ALL": "C.UTF-8", "TZ": "UTC", "TERM": "tmux-256color",
+           "HOME": "/nonexistent", "XDG_CONFIG_HOME": "/nonexistent"}
+    print("ombre console, %dx%d, median of %d runs" % (WIDTH, HEIGHT, RUNS))
+    for store in stores:
+        store = os.path.abspath(store)
+        print(store)
+        measure("ombre", "%s --data-dir %s" % (OMBRE, store),
+                r"Inbox +\d+ conversations", env)
+        measure("notmuch search --limit=50",
+                "notmuch --config=%s/notmuch-config search --limit=50 "
+                "--sort=newest-first tag:inbox" % store,
+                r"thread:[0-9a-f]{16}", env, keys=False, name="notmuch")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
