@@ -37,8 +37,11 @@ WIDTH, HEIGHT = 200, 50
 class Tmux:
     """A tmux server in control mode with one session running a command."""
 
+    count = 0
+
     def __init__(self, command, env):
-        self.socket = "ombre-bench-%d" % os.getpid()
+        Tmux.count += 1     # a server of its own: never a dying one
+        self.socket = "ombre-bench-%d-%d" % (os.getpid(), Tmux.count)
         self.start = time.monotonic()
         self.proc = subprocess.Popen(
             ["tmux", "-L", self.socket, "-f", "/dev/null", "-C",
@@ -73,6 +76,10 @@ class Tmux:
         return True
 
     def command(self, text):
+        # Read what tmux has sent so far: a control client that falls
+        # behind is disconnected ("%exit too far behind").
+        while self._read(0):
+            pass
         self.last_block = None
         self.proc.stdin.write(text.encode() + b"\n")
         deadline = time.monotonic() + 5
@@ -213,7 +220,7 @@ def main():
         store = os.path.abspath(store)
         print(store)
         measure("ombre", "%s --data-dir %s" % (OMBRE, store),
-                r"Inbox +\d+ conversations", env)
+                r"Inbox +\d+\+? conversations", env)
         measure("notmuch search --limit=50",
                 "notmuch --config=%s/notmuch-config search --limit=50 "
                 "--sort=newest-first tag:inbox" % store,

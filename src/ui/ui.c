@@ -226,15 +226,12 @@ ui_set_message(struct ui *ui, int error, const char *fmt, ...)
 
 /* Read the first page of the view again. */
 static void
-ui_load(struct ui *ui)
+ui_load_limit(struct ui *ui, size_t want)
 {
 	struct store_conv	**convs;
-	size_t			  n, want;
+	size_t			  n;
 	char			 *cause;
 
-	/* As many as were loaded (the user may have scrolled far). */
-	want = ui_list_count(ui->list);
-	want = want < UI_PAGE ? UI_PAGE : (want + UI_PAGE - 1) / UI_PAGE * UI_PAGE;
 	if (store_query_convs(ui->store, ui->query, 0, (long)want, &convs,
 	    &n, &cause) != STORE_OK) {
 		ui_set_message(ui, 1, "%s", cause);
@@ -244,6 +241,27 @@ ui_load(struct ui *ui)
 	ui_list_set(ui->list, convs, n);
 	ui->more = n == want;
 	ui->redraw = 1;
+}
+
+static void
+ui_load(struct ui *ui)
+{
+	size_t	want;
+
+	/* As many as were loaded (the user may have scrolled far). */
+	want = ui_list_count(ui->list);
+	want = want < UI_PAGE ? UI_PAGE : (want + UI_PAGE - 1) / UI_PAGE * UI_PAGE;
+	ui_load_limit(ui, want);
+}
+
+/* After the first paint: the rest of the first page. */
+static void
+ui_load_rest(void *data)
+{
+	struct ui	*ui = data;
+
+	if (ui->more)
+		ui_load(ui);
 }
 
 /* Read the next page of the view, if it has one. */
@@ -1617,7 +1635,7 @@ ui_run(const struct ui_options *opts)
 {
 	struct ui	 ui;
 	char		*cause;
-	int		 rc = 0;
+	int		 rc = 0, rows, cols;
 
 	memset(&ui, 0, sizeof ui);
 	ui.opts = opts;
@@ -1663,8 +1681,11 @@ ui_run(const struct ui_options *opts)
 	ev_timer_add(ui.loop, 1000, ui_wake_check, &ui);
 	/* After the first paint: the counts never delay it. */
 	ev_timer_add(ui.loop, 0, ui_counts_first, &ui);
-	ui_load(&ui);
+	/* The first paint reads what fills the screen, then the page. */
+	ui_screen_size(&rows, &cols);
+	ui_load_limit(&ui, rows > 1 ? (size_t)rows - 1 : 1);
 	ui_draw(&ui);
+	ev_timer_add(ui.loop, 0, ui_load_rest, &ui);
 	while (!ui.quit) {
 		if (ev_run_once(ui.loop, -1) != 0) {
 			rc = 1;
