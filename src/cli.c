@@ -8,10 +8,13 @@
 #endif
 
 #include "cli.h"
+#include "chan/chan.h"
 #include "ui/ui.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
+#include <signal.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -886,6 +889,57 @@ cli_demo_prepare(struct cli *cli)
 }
 
 /*
+ * The demo traffic (a child of the console, in the role the syncer will
+ * have for real channels): the next simulated message, after its pause,
+ * stored with a short read-write session. It ends with the console (or
+ * when its parent is gone) and never writes to the terminal.
+ */
+static void
+cli_demo_traffic(struct cli *cli)
+{
+	struct chan_demo	*d;
+	struct store_options	 opts;
+	struct store		*st;
+	struct msg		*m;
+	struct timespec		 ts;
+	int64_t			 wait;
+	pid_t			 parent = getppid();
+	char			*cause;
+	int			 null;
+
+	signal(SIGINT, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
+	signal(SIGTERM, SIG_DFL);
+	if ((null = open("/dev/null", O_RDWR)) != -1) {
+		dup2(null, STDIN_FILENO);
+		dup2(null, STDOUT_FILENO);
+		dup2(null, STDERR_FILENO);
+		close(null);
+	}
+	cli_store_options(cli, &opts);
+	opts.on_wait = NULL;
+	d = chan_demo_new(42);
+	for (;;) {
+		m = chan_demo_next(d, util_now(), &wait);
+		ts.tv_sec = (time_t)(wait / 1000);
+		ts.tv_nsec = (long)(wait % 1000) * 1000000L;
+		while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+			;
+		if (getppid() != parent)
+			break;
+		if (store_open(&opts, STORE_READ_WRITE, &st, &cause) == STORE_OK) {
+			if (store_ingest(st, m, &cause) != STORE_OK &&
+			    cause != NULL)
+				free(cause);
+			store_close(st);
+		} else
+			free(cause);
+		msg_free(m);
+	}
+	_exit(0);
+}
+
+/*
  * The console on the Inbox view: `ombre` on a terminal. (When stdout is not
  * a terminal, `ombre` is `ombre list`.)
  */
@@ -896,6 +950,7 @@ cli_console(struct cli *cli, int argc, char **argv)
 	const struct view	*v;
 	char			*query;
 	int			 rc;
+	pid_t			 traffic;
 
 	(void)argc;
 	(void)argv;
@@ -906,7 +961,20 @@ cli_console(struct cli *cli, int argc, char **argv)
 	query = v != NULL ? view_expand_query(v) : xstrdup("tag:inbox");
 	opts.view_name = "Inbox";
 	opts.query = query;
+	/* The demo inbox lives: a child plays simulated traffic into it. */
+	traffic = -1;
+	if (cli->demo && !cli->no_traffic && isatty(STDOUT_FILENO)) {
+		fflush(stdout);
+		fflush(stderr);
+		if ((traffic = fork()) == 0)
+			cli_demo_traffic(cli);
+	}
 	rc = ui_run(&opts);
+	if (traffic > 0) {
+		kill(traffic, SIGTERM);
+		while (waitpid(traffic, NULL, 0) == -1 && errno == EINTR)
+			;
+	}
 	free(query);
 	return rc;
 }

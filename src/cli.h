@@ -15,6 +15,7 @@
 struct cli {
 	char		*data_dir;
 	int		 demo;
+	int		 no_traffic;	/* --demo without its simulated traffic */
 	int		 verbose;
 	int		 locked;	/* a write gave up on the lock */
 	struct cmd_ctx	 ctx;

@@ -28,7 +28,8 @@ static const char main_usage[] =
 "  -c, --config FILE   run FILE instead of $XDG_CONFIG_HOME/ombre/config\n"
 "  --data-dir DIR      the store (default $OMBRE_DATA_DIR, else\n"
 "                      $XDG_DATA_HOME/ombre)\n"
-"  --demo              use the demo store of generated conversations\n"
+"  --demo              use the demo store of generated conversations\n""  --no-traffic        with --demo: no simulated new messages in the console\n"
+
 "  -e COMMANDS         run commands (';' between them) without a screen\n"
 "  -v, --verbose       say more on stderr\n"
 "  -h, --help          show this help\n"
@@ -172,6 +173,8 @@ main(int argc, char **argv)
 			continue;
 		else if (main_option(argc, argv, &i, "--demo", NULL, NULL))
 			demo = 1;
+		else if (main_option(argc, argv, &i, "--no-traffic", NULL, NULL))
+			cli.no_traffic = 1;
 		else if (main_option(argc, argv, &i, "--verbose", "-v", NULL))
 			cli.verbose++;
 		else if (strcmp(argv[i], "--") == 0) {

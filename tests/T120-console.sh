@@ -50,7 +50,7 @@ printf 'bind -T list J select-last\n' >"$XDG_CONFIG_HOME/ombre/config"
 # Every byte written to the terminal is recorded from the first frame on:
 # the pane starts on a shell that waits until pipe-pane is attached.
 tm new-session -d -s t -x 80 -y 24 "touch ready; while [ ! -e go ]; do sleep 0.05; done; \
-    '$OMBRE' --demo; echo \"EXIT=\$?\"; sleep 60"
+    '$OMBRE' --demo --no-traffic; echo \"EXIT=\$?\"; sleep 60"
 for ((i = 0; i < 100; i++)); do [ -e ready ] && break; sleep 0.05; done
 tm pipe-pane -t t -o "cat >>'$TEST_DIR/terminal.raw'"
 touch go
@@ -336,7 +336,7 @@ ok "q quits" wait_screen "EXIT=0" 3
 # interactive shell in the pane).
 tm respawn-pane -k -t t "env PS1='$ ' bash --norc -i"
 sleep 0.3
-tm send-keys -t t "'$OMBRE' --demo" Enter
+tm send-keys -t t "'$OMBRE' --demo --no-traffic" Enter
 wait_screen "Inbox +[0-9]+ conversations" 10
 tm send-keys -t t C-z
 ok "C-z gives the terminal back to the shell" wait_screen "Stopped" 3
@@ -361,10 +361,22 @@ ok "G reads the rest and goes to the last" \
 last_big=$("$OMBRE" --data-dir big list --limit 100000 | tail -n 1 | cut -c 16-33 | sed 's/ *$//')
 like "the last row is the last conversation" "$(tm capture-pane -p -t t | sed -n 23p)" "$last_big"
 
-# SIGTERM gives the terminal back too.
-tm respawn-pane -k -t t "'$OMBRE' --demo; echo \"EXIT=\$?\"; stty -a | grep -o ' -\\?icanon'; sleep 60"
+# Without --no-traffic the demo inbox lives: simulated customers write,
+# played by a child into the store, and the console follows.
+now_inbox=$("$OMBRE" --demo list --limit 100000 | wc -l)
+tm respawn-pane -k -t t "'$OMBRE' --demo; echo \"EXIT=\$?\"; sleep 60"
 wait_screen "Inbox +[0-9]+ conversations" 10
-pkill -TERM -f -- "^$OMBRE --demo\$" 2>/dev/null ||
+ok "simulated traffic brings a new conversation within seconds" \
+    wait_screen "Inbox +$((now_inbox + 1)) conversations" 20
+tm send-keys -t t q
+wait_screen "EXIT=0" 3
+sleep 0.3
+ok "and stops with the console" bash -c "! pgrep -f -- '^$OMBRE --demo\$' >/dev/null"
+
+# SIGTERM gives the terminal back too.
+tm respawn-pane -k -t t "'$OMBRE' --demo --no-traffic; echo \"EXIT=\$?\"; stty -a | grep -o ' -\\?icanon'; sleep 60"
+wait_screen "Inbox +[0-9]+ conversations" 10
+pkill -TERM -f -- "^$OMBRE --demo --no-traffic\$" 2>/dev/null ||
     pkill -TERM -x ombre
 ok "SIGTERM ends it" wait_screen "EXIT=0" 3
 ok "and the terminal is in canonical mode again" wait_screen $'(^|\n) icanon' 3

@@ -1,0 +1,174 @@
+/*
+ * chan-demo.c: the demo channel: live traffic for `ombre --demo`.
+ *
+ * Each new conversation comes from the demo generator (a seed of its own,
+ * so the traffic is the same from run to run): its customer and bot
+ * messages are played one by one, customers every few seconds and the bot
+ * a moment after them; agents' replies and notes are left out (agents are
+ * the people watching). The conversation's last bot message carries its
+ * state, so a bot handoff shows as "needs human".
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "chan/chan.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define CHAN_DEMO_LIVE_SEED	0x6f6d627265ULL	/* apart from the store's */
+
+struct chan_demo {
+	uint64_t	  seed;
+	uint64_t	  rng;
+	long		  played;	/* conversations started */
+	struct msg	**queue;
+	size_t		  n, next;
+	char		**state_tags;	/* of the conversation being played */
+};
+
+/* splitmix64: small, deterministic, good enough for pauses. */
+static uint64_t
+chan_demo_rand(struct chan_demo *d)
+{
+	uint64_t	z = (d->rng += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+struct chan_demo *
+chan_demo_new(uint64_t seed)
+{
+	struct chan_demo	*d;
+
+	d = xcalloc(1, sizeof *d);
+	d->seed = seed ^ CHAN_DEMO_LIVE_SEED;
+	d->rng = d->seed;
+	return d;
+}
+
+static void
+chan_demo_clear(struct chan_demo *d)
+{
+	size_t	i;
+
+	for (i = d->next; i < d->n; i++)
+		msg_free(d->queue[i]);
+	free(d->queue);
+	d->queue = NULL;
+	d->n = d->next = 0;
+	triage_tags_free(d->state_tags);
+	d->state_tags = NULL;
+}
+
+void
+chan_demo_free(struct chan_demo *d)
+{
+	if (d == NULL)
+		return;
+	chan_demo_clear(d);
+	free(d);
+}
+
+/* A deep copy, through the message's JSON form. */
+static struct msg *
+chan_demo_copy(const struct msg *m)
+{
+	struct msg	*copy;
+	char		*json, *cause;
+
+	json = json_msg_format(m);
+	copy = json_msg_parse(json, strlen(json), &cause);
+	if (copy == NULL)
+		fatalx("demo message does not read back: %s", cause);
+	free(json);
+	return copy;
+}
+
+static int
+chan_demo_keep(const struct msg *m, void *data)
+{
+	struct chan_demo	*d = data;
+	struct msg		*copy;
+	size_t			 i;
+
+	if (m->kind != MSG_CUSTOMER && m->kind != MSG_BOT)
+		return 0;
+	d->queue = xreallocarray(d->queue, d->n + 1, sizeof *d->queue);
+	copy = chan_demo_copy(m);
+	/* The generator's tags are the conversation's final state (done,
+	 * assigned): live, it starts new, as ingest makes it. */
+	if (copy->tags != NULL) {
+		for (i = 0; copy->tags[i] != NULL; i++)
+			free(copy->tags[i]);
+		free(copy->tags);
+		copy->tags = NULL;
+	}
+	d->queue[d->n++] = copy;
+	return 0;
+}
+
+static int
+chan_demo_state(const struct demo_conv_state *s, void *data)
+{
+	struct chan_demo	*d = data;
+	size_t			 i, n = 0;
+
+	/* Only what a bot decides: it is handling it, or it handed it over. */
+	for (i = 0; s->tags[i] != NULL; i++)
+		n++;
+	d->state_tags = xcalloc(n + 1, sizeof *d->state_tags);
+	n = 0;
+	for (i = 0; s->tags[i] != NULL; i++) {
+		if (strcmp(s->tags[i], "ombre/bot") == 0 ||
+		    strcmp(s->tags[i], "ombre/handoff") == 0)
+			d->state_tags[n++] = xstrdup(s->tags[i]);
+	}
+	return 0;
+}
+
+/* Queue the messages of the next conversation. */
+static void
+chan_demo_fill(struct chan_demo *d, int64_t now)
+{
+	struct demo_params	params;
+	size_t			i;
+
+	chan_demo_clear(d);
+	memset(&params, 0, sizeof params);
+	params.seed = d->seed + (uint64_t)d->played++;
+	params.conversations = 1;
+	params.now = now;
+	demo_generate(&params, chan_demo_keep, chan_demo_state, d);
+	/* The last bot message carries the conversation's bot state. */
+	for (i = d->n; i > 0 && d->state_tags != NULL; i--) {
+		if (d->queue[i - 1]->kind == MSG_BOT) {
+			size_t k;
+
+			for (k = 0; d->state_tags[k] != NULL; k++)
+				msg_add_tag(d->queue[i - 1], d->state_tags[k]);
+			break;
+		}
+	}
+}
+
+struct msg *
+chan_demo_next(struct chan_demo *d, int64_t now, int64_t *wait_ms)
+{
+	struct msg	*m;
+
+	while (d->next >= d->n)
+		chan_demo_fill(d, now);
+	m = d->queue[d->next++];
+	m->date = now;
+	m->date_offset = 0;
+	/* A customer after 3 to 8 s, a bot 1 to 2 s after its customer. */
+	if (m->kind == MSG_CUSTOMER)
+		*wait_ms = 3000 + (int64_t)(chan_demo_rand(d) % 5000);
+	else
+		*wait_ms = 1000 + (int64_t)(chan_demo_rand(d) % 1000);
+	return m;
+}
