@@ -36,6 +36,8 @@ rule "src/store/ includes nothing from net/, chan/, ui/" \
     never '^src/store/' '^(net|chan|ui)/'
 rule "src/net/ includes nothing from core/, store/, chan/, ui/" \
     never '^src/net/' '^(core|store|chan|ui)/'
+rule "src/chan/ includes nothing from ui/" \
+    never '^src/chan/' '^ui/'
 
 # Print "FILE<tab>LINE<tab>TARGET<tab>TEXT" for each #include of the C
 # files under ROOT/src. A quoted name is resolved as the compiler does
@@ -103,6 +105,8 @@ plant store/h.c '#include "core/core.h"'
 plant ui/i.c '#include "store/store.h"'
 plant net/j.c '#include "store/store.h"'
 plant net/k.c '#include "base/base.h"'
+plant chan/l.c '#include "ui/ui.h"'
+plant chan/m.c '#include "store/store.h"'
 
 scan_includes planted >planted.list
 expected="src/core/a.c:1: #include <notmuch.h>
@@ -113,7 +117,8 @@ src/core/d.c:1: #include <jansson.h>
 src/base/e.c:1: #include \"core/core.h\"
 src/core/f.c:1:   #  include \"../store/store.h\"
 src/store/g.c:1: #include \"ui/ui.h\"
-src/net/j.c:1: #include \"store/store.h\""
+src/net/j.c:1: #include \"store/store.h\"
+src/chan/l.c:1: #include \"ui/ui.h\""
 got=""
 for i in "${!rule_desc[@]}"; do
 	got+=$(violations "$i" <planted.list)$'\n'
