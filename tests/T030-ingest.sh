@@ -69,6 +69,14 @@ ok "message files are 0600" test "$(stat -c %a "$file")" = 600
 ok "no file name carries message content" bash -c "! ls '$DATA/mail/ombre/new' | grep -q -e big -e wamid"
 is "no tmp/ leftovers" "$(ls "$DATA/mail/ombre/tmp" | wc -l)" 0
 
+# A row of the list comes from the index alone: with the message files
+# moved away, list still shows each conversation's channel and last text.
+before=$("$OMBRE" list --json --limit 100 '*')
+mv "$DATA/mail/ombre/new" "$DATA/mail/ombre/new.away"
+is "list reads no message file: the same rows without the files" \
+    "$("$OMBRE" list --json --limit 100 '*' 2>&1)" "$before"
+mv "$DATA/mail/ombre/new.away" "$DATA/mail/ombre/new"
+
 "$OMBRE" ingest --format xml </dev/null 2>err
 ok "an unknown format is a usage error" test $? -eq 2
 like "saying which formats exist" "$(cat err)" "known: json"

@@ -536,6 +536,29 @@ store_thread_reopen(struct store *st, const char *thread_id)
 }
 
 /* Add a property when it fits in a Xapian term (the file keeps it all). */
+/*
+ * A property from text cut to STORE_PROPERTY_MAX bytes on a character
+ * boundary: Xapian terms (which properties are) end at 245 bytes.
+ */
+#define STORE_PROPERTY_MAX 200
+static void
+store_add_property_cut(notmuch_message_t *nm, const char *key,
+    const char *text, size_t len)
+{
+	char	*cut;
+
+	if (len > STORE_PROPERTY_MAX) {
+		len = STORE_PROPERTY_MAX;
+		while (len > 0 && ((unsigned char)text[len] & 0xc0) == 0x80)
+			len--;
+	}
+	cut = xstrndup(text, len);
+	/* A NUL in the text would end the value early: none is stored. */
+	notmuch_message_remove_all_properties(nm, key);
+	notmuch_message_add_property(nm, key, cut);
+	free(cut);
+}
+
 static void
 store_add_property(notmuch_message_t *nm, const char *key, const char *value)
 {
@@ -611,6 +634,14 @@ store_index_one(struct store *st, struct store_pending *p, char **cause)
 	store_add_property(nm, "ombre.kind", msg_kind_name(m->kind));
 	store_add_property(nm, "ombre.native-id", m->id);
 	store_add_property(nm, "ombre.conv-id", m->conv_id);
+	/* What a row of the list shows, so drawing one reads no file. */
+	store_add_property(nm, "ombre.channel", m->channel);
+	store_add_property(nm, "ombre.account", m->account);
+	if (m->conv_title != NULL)
+		store_add_property_cut(nm, "ombre.title", m->conv_title,
+		    strlen(m->conv_title));
+	store_add_property_cut(nm, "ombre.snippet", m->text != NULL ? m->text :
+	    "", m->text_len);
 	if (m->reply_to != NULL) {
 		id = msgid_message(m->channel, m->account, m->conv_id, m->reply_to);
 		store_add_property(nm, "ombre.reply-to", id);

@@ -174,6 +174,30 @@ store_tag_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Channel, account, conversation, title and snippet from the properties
+ * ingest stores (older stores lack them: 0, and the file is read). */
+static int
+store_conv_from_properties(struct store_conv *c, notmuch_message_t *nm)
+{
+	const char	*channel = NULL, *account = NULL, *conv = NULL;
+	const char	*title = NULL, *snippet = NULL;
+
+	if (notmuch_message_get_property(nm, "ombre.channel", &channel) !=
+	    NOTMUCH_STATUS_SUCCESS || channel == NULL ||
+	    notmuch_message_get_property(nm, "ombre.snippet", &snippet) !=
+	    NOTMUCH_STATUS_SUCCESS || snippet == NULL)
+		return 0;
+	notmuch_message_get_property(nm, "ombre.account", &account);
+	notmuch_message_get_property(nm, "ombre.conv-id", &conv);
+	notmuch_message_get_property(nm, "ombre.title", &title);
+	c->channel = xstrdup(channel);
+	c->account = xstrdup(account != NULL ? account : "");
+	c->conv_id = xstrdup(conv != NULL ? conv : "");
+	c->title = xstrdup(title != NULL ? title : c->conv_id);
+	c->snippet = xstrdup(snippet);
+	return 1;
+}
+
 /*
  * Build the summary of the conversation of a thread from its messages.
  * (Not from notmuch_thread_t: libnotmuch 0.37 hands out a freed thread, or
@@ -254,10 +278,11 @@ store_conv_build(struct store *st, const char *thread_id)
 		c->newest = refs[n - 1].date;
 		c->last_kind = refs[n - 1].kind;
 		path = notmuch_message_get_filename(refs[n - 1].nm);
-		m = path != NULL ? store_file_read(path, &cause) : NULL;
-		if (path == NULL)
+		if (store_conv_from_properties(c, refs[n - 1].nm))
+			m = NULL;	/* the index had it all: no file read */
+		else if (path == NULL)
 			ok = 0;
-		else if (m != NULL) {
+		else if ((m = store_file_read(path, &cause)) != NULL) {
 			c->channel = xstrdup(m->channel);
 			c->account = xstrdup(m->account);
 			c->conv_id = xstrdup(m->conv_id);
@@ -266,7 +291,7 @@ store_conv_build(struct store *st, const char *thread_id)
 			c->snippet = xstrndup(m->text != NULL ? m->text : "",
 			    m->text_len > 400 ? 400 : m->text_len);
 			msg_free(m);
-		} else {
+		} else if (c->channel == NULL) {
 			/* Mail ombre did not write: the user's own e-mail. */
 			free(cause);
 			subject = notmuch_message_get_header(refs[0].nm, "subject");
