@@ -303,6 +303,9 @@ tm send-keys -t t '?'
 ok "? opens the screen headed Keys" wait_screen "^Keys" 3
 like "listing each binding as list-keys prints it" \
     "$(tm capture-pane -p -t t)" "$("$OMBRE" -e list-keys | head -n 1 | sed 's/[][\.*^$?!]/\\&/g')"
+tm send-keys -t t G
+ok "and ends with the legend of the channel badges" \
+    wait_screen "Badges: TG telegram, WA whatsapp" 3
 tm send-keys -t t Escape
 ok "Escape closes it" wait_screen " Inbox +[0-9]+ conversations" 3
 

@@ -1097,6 +1097,24 @@ ui_help_print(struct cmd_ctx *ctx, const char *text)
 	h->lines[h->n++] = xstrdup(text);
 }
 
+/* After the keys, what the badges of the list stand for. */
+static void
+ui_help_legend(struct ui_help_lines *h)
+{
+	const struct channel_info *const	*all = channel_info_all();
+	struct buf				 b;
+	size_t					 i;
+
+	h->lines = xreallocarray(h->lines, h->n + 3, sizeof *h->lines);
+	h->lines[h->n++] = xstrdup("");
+	buf_init(&b);
+	buf_add_str(&b, "Badges:");
+	for (i = 0; all[i] != NULL; i++)
+		buf_add_printf(&b, " %s %s%s", all[i]->badge, all[i]->name,
+		    all[i + 1] != NULL ? "," : "");
+	h->lines[h->n++] = buf_steal(&b);
+}
+
 /* The screen headed "Keys": every binding, as list-keys prints it. */
 static void
 ui_help(struct ui *ui)
@@ -1109,6 +1127,7 @@ ui_help(struct ui *ui)
 	ctx.error = ui_help_print;
 	ctx.data = &h;
 	cmd_run_string(&ctx, "list-keys");
+	ui_help_legend(&h);
 	ui_pager_free(ui->pager);
 	ui->pager = ui_pager_new("Keys (each runs a command; see list-keys, "
 	    "bind)", h.lines, h.n);
