@@ -472,6 +472,37 @@ store_end_atomic(struct store *st)
 	return status;
 }
 
+/*
+ * Open the database. A read-only open reads a revision too, and writers
+ * can overtake it ("The revision being read has been discarded"): it
+ * runs under the readers' guard and is tried again a few times.
+ */
+static notmuch_status_t
+store_open_db(struct store *st, notmuch_database_mode_t nm_mode,
+    char **nm_msg)
+{
+	notmuch_status_t	status;
+	struct timespec		ts;
+	int			attempt, locked = 0;
+
+	for (attempt = 1;; attempt++) {
+		if (nm_mode == NOTMUCH_DATABASE_MODE_READ_ONLY)
+			locked = store_guard_lock(st, LOCK_SH) == 0;
+		status = notmuch_database_open_with_config(st->db_path, nm_mode,
+		    st->config_path, NULL, &st->db, nm_msg);
+		if (locked)
+			flock(st->guard_fd, LOCK_UN);
+		if (status != NOTMUCH_STATUS_XAPIAN_EXCEPTION ||
+		    nm_mode != NOTMUCH_DATABASE_MODE_READ_ONLY || attempt == 10)
+			return status;
+		free(*nm_msg);
+		*nm_msg = NULL;
+		ts.tv_sec = 0;
+		ts.tv_nsec = 5000000L * attempt;
+		nanosleep(&ts, NULL);
+	}
+}
+
 static void
 store_free(struct store *st)
 {
@@ -570,8 +601,7 @@ store_open(const struct store_options *opts, enum store_mode mode,
 			store_free(st);
 			return STORE_LOCKED;
 		}
-		status = notmuch_database_open_with_config(st->db_path, nm_mode,
-		    st->config_path, NULL, &st->db, &nm_msg);
+		status = store_open_db(st, nm_mode, &nm_msg);
 		if (status != NOTMUCH_STATUS_SUCCESS) {
 			*cause = store_nm_cause("opening the database", status,
 			    nm_msg);
