@@ -190,18 +190,6 @@ cli_add_cell(struct buf *b, const char *s, size_t width)
 		buf_add_char(b, ' ');
 }
 
-static int
-cli_has_tag(const struct store_conv *c, const char *tag)
-{
-	size_t	i;
-
-	for (i = 0; i < c->n_tags; i++) {
-		if (strcmp(c->tags[i], tag) == 0)
-			return 1;
-	}
-	return 0;
-}
-
 /* The conversation's mode: bot, needs human, or the agent who has it. */
 static char *
 cli_conv_mode(const struct store_conv *c)
@@ -212,9 +200,9 @@ cli_conv_mode(const struct store_conv *c)
 		if (strncmp(c->tags[i], "ombre/assigned/", 15) == 0)
 			return xasprintf("@%s", c->tags[i] + 15);
 	}
-	if (cli_has_tag(c, "ombre/handoff"))
+	if (store_conv_has_tag(c, "ombre/handoff"))
 		return xstrdup("needs human");
-	if (cli_has_tag(c, "ombre/bot"))
+	if (store_conv_has_tag(c, "ombre/bot"))
 		return xstrdup("bot");
 	return xstrdup("");
 }
@@ -232,7 +220,7 @@ cli_list_row(struct buf *b, const struct store_conv *c, int64_t now, int width)
 	buf_add_printf(b, "%6s %s %4s ", c->short_id, badge, age);
 	cli_add_cell(b, c->customer_name, 18);
 	buf_add_char(b, ' ');
-	buf_add_char(b, cli_has_tag(c, "ombre/prio/high") ? '!' : ' ');
+	buf_add_char(b, store_conv_has_tag(c, "ombre/prio/high") ? '!' : ' ');
 	mode = cli_conv_mode(c);
 	cli_add_cell(b, mode, 12);
 	free(mode);
@@ -241,7 +229,7 @@ cli_list_row(struct buf *b, const struct store_conv *c, int64_t now, int width)
 	else
 		unread[0] = '\0';
 	buf_add_printf(b, " %-6s ", unread);
-	if (c->waiting_since > 0 && cli_has_tag(c, "inbox")) {
+	if (c->waiting_since > 0 && store_conv_has_tag(c, "inbox")) {
 		util_format_age(now - c->waiting_since, wait, sizeof wait);
 		buf_add_printf(b, "%4s ", wait);
 	} else

@@ -68,6 +68,18 @@ store_conv_free(struct store_conv *c)
 	free(c);
 }
 
+int
+store_conv_has_tag(const struct store_conv *c, const char *tag)
+{
+	size_t	i;
+
+	for (i = 0; i < c->n_tags; i++) {
+		if (strcmp(c->tags[i], tag) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 void
 store_convs_free(struct store_conv **convs, size_t n)
 {

@@ -123,6 +123,8 @@ struct store_conv {
 	size_t		 n_tags;
 };
 void store_conv_free(struct store_conv *c);
+/* Does any message of the conversation have this tag? */
+int store_conv_has_tag(const struct store_conv *c, const char *tag);
 
 /*
  * The page [offset, offset+limit) of the conversations matching a notmuch

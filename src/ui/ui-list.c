@@ -127,18 +127,6 @@ ui_list_move(struct ui_list *l, long delta)
 	ui_list_move_to(l, (long)l->cursor + delta);
 }
 
-static int
-ui_list_has_tag(const struct store_conv *c, const char *tag)
-{
-	size_t	i;
-
-	for (i = 0; i < c->n_tags; i++) {
-		if (strcmp(c->tags[i], tag) == 0)
-			return 1;
-	}
-	return 0;
-}
-
 /* The mode column: who has the conversation. */
 static const char *
 ui_list_mode(const struct store_conv *c, enum ui_role *role)
@@ -150,11 +138,11 @@ ui_list_mode(const struct store_conv *c, enum ui_role *role)
 		if (strncmp(c->tags[i], "ombre/assigned/", 15) == 0)
 			return c->tags[i] + 15;
 	}
-	if (ui_list_has_tag(c, "ombre/handoff")) {
+	if (store_conv_has_tag(c, "ombre/handoff")) {
 		*role = UI_ROLE_MARKER_HANDOFF;
 		return "needs human";
 	}
-	if (ui_list_has_tag(c, "ombre/bot")) {
+	if (store_conv_has_tag(c, "ombre/bot")) {
 		*role = UI_ROLE_MARKER_BOT;
 		return "bot";
 	}
@@ -223,7 +211,7 @@ ui_list_draw(struct ui_list *l, int top, int left, int rows, int cols,
 		ui_screen_text(top + r, left + x, name_w, role, c->customer_name);
 		x += name_w;
 		ui_screen_text(top + r, left + x, 1, role,
-		    ui_list_has_tag(c, "ombre/prio/high") ? "!" : " ");
+		    store_conv_has_tag(c, "ombre/prio/high") ? "!" : " ");
 		x += 1;
 		mode = ui_list_mode(c, &mode_role);
 		ui_screen_text(top + r, left + x, 12, i == l->cursor ? role :
@@ -237,7 +225,7 @@ ui_list_draw(struct ui_list *l, int top, int left, int rows, int cols,
 		x += 7;
 		/* How long the customer has waited for an answer, coloured
 		 * as it grows (only in the Inbox: done is not waiting). */
-		if (c->waiting_since > 0 && ui_list_has_tag(c, "inbox")) {
+		if (c->waiting_since > 0 && store_conv_has_tag(c, "inbox")) {
 			util_format_age(now - c->waiting_since, age, sizeof age);
 			snprintf(cell, sizeof cell, "%4s ", age);
 			wait_role = now - c->waiting_since >= 3600 ?

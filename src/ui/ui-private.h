@@ -1,0 +1,160 @@
+/*
+ * ui-private.h: what the files of the console share: the console's state
+ * and the functions one file calls in another. Not for outside src/ui.
+ */
+#ifndef OMBRE_UI_PRIVATE_H
+#define OMBRE_UI_PRIVATE_H
+
+#include "ui/ui.h"
+
+/* How often the revision is compared; the list follows within this. */
+#define UI_WATCH_MS	500
+/* How often snoozed conversations are checked for their time. */
+#define UI_WAKE_MS	30000
+/* The sidebar shows from this width, this wide. */
+#define UI_SIDEBAR_FROM	100
+#define UI_SIDEBAR_WIDTH	24
+/* Counts are recounted (in a child) at most this often when the database
+ * changes: a count walks every match, which takes seconds at 1M. */
+#define UI_COUNTS_MS	30000
+/* How many conversations the list holds (a page of a large store). */
+/* Conversations read at a time: the first paint reads one page, the
+ * next come as the cursor nears the end. */
+#define UI_PAGE		200
+
+/* A triage action as it can be undone: its target and the operations
+ * that put the tags back. */
+struct ui_undo {
+	char	 *target;
+	char	**ops;
+	int	  n_ops;
+	char	 *what;
+};
+#define UI_UNDO_MAX	50
+
+/* A write handed to a child: `tag` on a set of conversations. */
+struct ui_write {
+	struct store_options	 store;
+	enum {
+		UI_WRITE_TAG,
+		UI_WRITE_SNOOZE,
+		UI_WRITE_WAKE
+	}			 kind;
+	int64_t			 until;		/* snooze */
+	char			*target;
+	char			**ops;
+	int			 n_ops;
+	char			*what;
+	struct ui		*ui;
+};
+
+struct ui {
+	const struct ui_options	*opts;
+	struct ev_loop		*loop;
+	struct ui_input		*input;
+	struct ev_timer		*escape_timer;
+	struct store		*store;
+	struct ui_list		*list;
+	struct ui_thread	*thread;	/* open conversation, or NULL */
+	struct ui_pager		*pager;		/* the help screen, or NULL */
+	struct ui_prompt	*prompt;
+	int			 prompting;	/* the prompt has the keys */
+	int			 waking;	/* a wake-up job runs */
+	int			 more;		/* the view may have more than loaded */
+	int			 in_macro;	/* macros running (they nest) */
+	char			*recording;	/* the macro being recorded */
+	struct buf		 recorded;	/* its commands so far */
+#define UI_PROMPTING_SNOOZE	3	/* 's' */
+#define UI_PROMPTING_LABEL	4	/* 'l' */
+#define UI_PROMPTING_ASSIGN	5	/* 'A' */
+#define UI_PROMPTING_COMMAND	1	/* ':' */
+#define UI_PROMPTING_SEARCH	2	/* '/' */
+	struct strset		 marked;	/* thread ids of the marked set */
+	struct ui_undo		*undo;		/* the last triage actions */
+	size_t			 n_undo;
+	int			 jobs;		/* writes still running */
+	int			 waiting;	/* one waits for the lock */
+	struct cmd_ctx		 ctx;		/* commands run by keys */
+	struct cmd_host		 host;
+	long			*view_total;	/* per view, -1 not known yet */
+	long			*view_unread;
+	size_t			 n_view_counts;
+	int			 counting;	/* a count job runs */
+	int			 counts_stale;	/* the database changed since */
+	int64_t			 counts_started;
+	struct ev_timer		*counts_timer;
+	char			*view_name;	/* the view shown */
+	char			*query;		/* its query, #{agent} resolved */
+	char			*message;	/* status line message */
+	int			 message_error;
+	int			 redraw;
+	int			 resized;
+	int			 quit;
+};
+
+/* What the console's commands do (see keys.c for the keys bound to them). */
+enum ui_action {
+	UI_SELECT_DOWN,
+	UI_SELECT_UP,
+	UI_SELECT_FIRST,
+	UI_SELECT_LAST,
+	UI_PAGE_DOWN,
+	UI_PAGE_UP,
+	UI_OPEN,
+	UI_BACK,
+	UI_DONE,
+	UI_TOGGLE_UNREAD,
+	UI_CYCLE_PRIORITY,
+	UI_ASSIGN_ME,
+	UI_TAKE_OVER,
+	UI_HAND_BACK,
+	UI_MARK,
+	UI_UNDO,
+	UI_VIEW,
+	UI_REDRAW,
+	UI_PROMPT,
+	UI_HELP,
+	UI_SUSPEND,
+	UI_SEARCH_PROMPT,
+	UI_SNOOZE_PROMPT,
+	UI_LABEL_PROMPT,
+	UI_ASSIGN_PROMPT,
+	UI_SNOOZE,
+	UI_LABEL,
+	UI_ASSIGN,
+	UI_MACRO_RECORD,
+	UI_MACRO_STOP,
+	UI_MACRO_RUN,
+	UI_SEARCH,
+	UI_SEARCH_NEXT,
+	UI_SEARCH_PREVIOUS,
+	UI_QUIT
+};
+
+/* ui.c */
+void ui_set_message(struct ui *ui, int error, const char *fmt, ...)
+    OMBRE_PRINTF(3, 4);
+void ui_load(struct ui *ui);
+
+/* ui-triage.c: writes in child jobs, triage on the selection, undo,
+ * snooze and wake-up. */
+void ui_write(struct ui *ui, const char *target, char **ops, int n_ops,
+    const char *what);
+int ui_host_tag(void *data, const char *target, char **ops, int n_ops,
+    char **cause);
+void ui_triage(struct ui *ui, char **ops, int n_ops, const char *what);
+void ui_triage_key(struct ui *ui, enum ui_action action);
+void ui_undo_free(struct ui_undo *u);
+void ui_undo_last(struct ui *ui);
+void ui_mark(struct ui *ui);
+int ui_snooze(struct ui *ui, const char *text, char **cause);
+void ui_watch_lock(void *data);
+void ui_wake_now(struct ui *ui);
+void ui_wake_check(void *data);
+
+/* ui-counts.c: the sidebar and the view counts behind it. */
+void ui_counts_start(struct ui *ui);
+void ui_counts_first(void *data);
+void ui_sidebar_draw(struct ui *ui, int rows);
+
+#endif
