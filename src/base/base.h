@@ -130,6 +130,11 @@ typedef void (*job_done_cb)(struct job *job, int status, const char *output,
 struct job *job_run(struct ev_loop *loop, job_fn fn, void *arg,
     job_done_cb done, void *data);
 pid_t job_pid(struct job *job);
+/* Let the jobs of a loop still running go on alone (the loop is ending:
+ * a write waiting for the lock must still land): done is called with
+ * JOB_CANCELLED, only to free what it owns. */
+#define JOB_CANCELLED (-1)
+void job_detach_all(struct ev_loop *loop);
 
 /* utf8.c */
 #define UTF8_REPLACEMENT 0xFFFDu

@@ -28,6 +28,7 @@
 #define JOB_OUTPUT_MAX	(64 * 1024)
 
 struct job {
+	struct job	*next;		/* the jobs still running */
 	struct ev_loop	*loop;
 	pid_t		 pid;
 	int		 fd;
@@ -36,6 +37,21 @@ struct job {
 	job_done_cb	 done;
 	void		*data;
 };
+
+static struct job	*job_running;
+
+static void
+job_unlink(struct job *job)
+{
+	struct job	**p;
+
+	for (p = &job_running; *p != NULL; p = &(*p)->next) {
+		if (*p == job) {
+			*p = job->next;
+			return;
+		}
+	}
+}
 
 static void
 job_finish(struct job *job)
@@ -50,6 +66,7 @@ job_finish(struct job *job)
 		rc = 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
 	ev_fd_del(job->watch);
 	close(job->fd);
+	job_unlink(job);
 	job->done(job, rc, job->output.len > 0 ? job->output.data : "",
 	    job->data);
 	buf_free(&job->output);
@@ -118,7 +135,28 @@ job_run(struct ev_loop *loop, job_fn fn, void *arg, job_done_cb done,
 	job->data = data;
 	buf_init(&job->output);
 	job->watch = ev_fd_add(loop, p[0], POLLIN, job_read, job);
+	job->next = job_running;
+	job_running = job;
 	return job;
+}
+
+void
+job_detach_all(struct ev_loop *loop)
+{
+	struct job	*job, *next;
+
+	for (job = job_running; job != NULL; job = next) {
+		next = job->next;
+		if (job->loop != loop)
+			continue;
+		/* Not killed: a write waiting for the lock must still land. */
+		ev_fd_del(job->watch);
+		close(job->fd);
+		job_unlink(job);
+		job->done(job, JOB_CANCELLED, "", job->data);
+		buf_free(&job->output);
+		free(job);
+	}
 }
 
 pid_t

@@ -64,7 +64,10 @@ ui_counts_done(struct job *job, int status, const char *output, void *data)
 	long			 total, unread;
 
 	(void)job;
-	(void)status;
+	if (status == JOB_CANCELLED) {
+		free(c);
+		return;
+	}
 	for (line = output; *line != '\0'; line = strchr(line, '\n') + 1) {
 		if (sscanf(line, "%lu %ld %ld", &i, &total, &unread) == 3 &&
 		    i < ui->n_view_counts) {

@@ -73,6 +73,10 @@ ui_write_done(struct job *job, int status, const char *output, void *data)
 
 	(void)job;
 	ui->jobs--;
+	if (status == JOB_CANCELLED) {
+		ui_write_free(w);
+		return;
+	}
 	if (status == 0)
 		ui_set_message(ui, 0, "%s", w->what);
 	else {

@@ -973,6 +973,7 @@ ui_run(const struct ui_options *opts)
 	}
 	ui_input_free(ui.input);
 	ui_screen_end();
+	job_detach_all(ui.loop);	/* writes still running finish alone */
 	log_set_restore(NULL);
 	ev_loop_free(ui.loop);
 	ui_list_free(ui.list);

@@ -1362,6 +1362,14 @@ job_test_fn(void *arg)
 }
 
 static int
+job_test_slow(void *arg)
+{
+	(void)arg;
+	usleep(200000);
+	return 0;
+}
+
+static int
 job_test_killed(void *arg)
 {
 	(void)arg;
@@ -1399,6 +1407,12 @@ test_job(void)
 	for (i = 0; i < 100 && !job_test_done; i++)
 		ev_run_once(loop, 100);
 	is_int(job_test_status, 128 + SIGKILL, "job: killed by a signal: 128+N");
+	/* A loop that ends lets its jobs finish alone. */
+	job_test_done = 0;
+	job_test_status = 0;
+	job_run(loop, job_test_slow, NULL, job_test_cb, NULL);
+	job_detach_all(loop);
+	is_int(job_test_status, JOB_CANCELLED, "job: detached, done says so");
 	ev_loop_free(loop);
 }
 
