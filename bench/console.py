@@ -15,13 +15,16 @@ it drives programs in tmux control mode (tmux -C), as a user would see them:
   bytes         written to the terminal for one j and for one page-down
 
 ombre is measured against `notmuch search --limit=50` on the same query, in
-the same harness (its first paint is its first page of output). Each figure
+the same harness (its first paint is its first page of output), and
+against neomutt on a notmuch virtual mailbox of the same query (nm_db_limit
+1000) when neomutt is installed. Each figure
 is the median of RUNS runs (default 5; BENCH_RUNS sets it).
 """
 
 import os
 import re
 import select
+import shutil
 import statistics
 import subprocess
 import sys
@@ -168,6 +171,19 @@ def memory_of_child(shell_pid, name):
     return 0, 0
 
 
+def write_muttrc(store):
+    """A neomutt configuration showing tag:inbox of this store."""
+    path = "/tmp/ombre-bench-muttrc-%d" % os.getpid()
+    with open(path, "w") as f:
+        f.write('set folder = "%s/mail"\n' % store)
+        f.write('set nm_default_url = "notmuch://%s/mail"\n' % store)
+        f.write('virtual-mailboxes "inbox" "notmuch://?query=tag:inbox"\n')
+        f.write('set spoolfile = "notmuch://?query=tag:inbox"\n')
+        f.write('set nm_db_limit = 1000\nset sort = reverse-date\n')
+        f.write('set header_cache = ""\nset mail_check_stats = no\n')
+    return path
+
+
 def median(values):
     values = [v for v in values if v is not None]
     return statistics.median(values) if values else None
@@ -221,6 +237,12 @@ def main():
         print(store)
         measure("ombre", "%s --data-dir %s" % (OMBRE, store),
                 r"Inbox +\d+\+? conversations", env)
+        if shutil.which("neomutt"):
+            rc = write_muttrc(store)
+            measure("neomutt (notmuch, nm_db_limit 1000)",
+                    "env NOTMUCH_CONFIG=%s/notmuch-config neomutt -n -F %s"
+                    % (store, rc), r"NeoMutt: inbox \[Msgs:", env,
+                    name="neomutt")
         measure("notmuch search --limit=50",
                 "notmuch --config=%s/notmuch-config search --limit=50 "
                 "--sort=newest-first tag:inbox" % store,
