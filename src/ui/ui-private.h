@@ -17,7 +17,6 @@
 /* Counts are recounted (in a child) at most this often when the database
  * changes: a count walks every match, which takes seconds at 1M. */
 #define UI_COUNTS_MS	30000
-/* How many conversations the list holds (a page of a large store). */
 /* Conversations read at a time: the first paint reads one page, the
  * next come as the cursor nears the end. */
 #define UI_PAGE		200
@@ -32,7 +31,7 @@ struct ui_undo {
 };
 #define UI_UNDO_MAX	50
 
-/* A write handed to a child: `tag` on a set of conversations. */
+/* A write handed to a child: tags, a snooze or the wake-up. */
 struct ui_write {
 	struct store_options	 store;
 	enum {
