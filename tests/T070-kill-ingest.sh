@@ -299,8 +299,9 @@ mkfifo half.fifo
 pid=$!
 exec {feed}>half.fifo
 head -n 25 half.jsonl >&"$feed"
-# Wait until the 25 messages are written (20 in new/, 5 in tmp/).
-for ((i = 0; i < 200; i++)); do
+# Wait until the 25 messages are written (20 in new/, 5 in tmp/); the
+# ceiling is generous: a loaded CI machine is slow to start a writer.
+for ((i = 0; i < 600; i++)); do
 	[ "$(find "$DATA/mail/ombre/tmp" -type f 2>/dev/null | wc -l)" -ge 5 ] &&
 	    [ "$(find "$DATA/mail/ombre/new" -type f 2>/dev/null | wc -l)" -ge 20 ] &&
 	    break
