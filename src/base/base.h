@@ -98,7 +98,6 @@ struct ev_timer;
 typedef void (*ev_fd_cb)(int fd, short revents, void *data);
 typedef void (*ev_timer_cb)(void *data);
 typedef void (*ev_signal_cb)(int signo, void *data);
-int64_t ev_now_ms(void);	/* monotonic */
 struct ev_loop *ev_loop_new(void);
 void ev_loop_free(struct ev_loop *loop);
 struct ev_fd *ev_fd_add(struct ev_loop *loop, int fd, short events,
@@ -186,6 +185,8 @@ size_t sanitize_buf(struct buf *out, const char *s, size_t len,
 /* Current time in seconds; OMBRE_NOW (seconds since the epoch or RFC 3339)
  * overrides it so tests and demo screens are reproducible. */
 int64_t util_now(void);
+/* A monotonic clock in milliseconds, for timers and deadlines. */
+int64_t util_clock_ms(void);
 /* Parse an RFC 3339 date-time into seconds since the epoch (and the
  * offset east of UTC in seconds). Return 0 on success, -1 if malformed. */
 int util_parse_rfc3339(const char *s, int64_t *t, int *utc_offset);

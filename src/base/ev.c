@@ -56,15 +56,6 @@ struct ev_loop {
 /* The self-pipe: one per process, as signal dispositions are. */
 static int	ev_signal_pipe[2] = { -1, -1 };
 
-int64_t
-ev_now_ms(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 struct ev_loop *
 ev_loop_new(void)
 {
@@ -154,7 +145,7 @@ ev_timer_add(struct ev_loop *loop, int64_t after_ms, ev_timer_cb cb,
 
 	t = xcalloc(1, sizeof *t);
 	t->loop = loop;
-	t->when_ms = ev_now_ms() + (after_ms > 0 ? after_ms : 0);
+	t->when_ms = util_clock_ms() + (after_ms > 0 ? after_ms : 0);
 	t->cb = cb;
 	t->data = data;
 	loop->timers = xreallocarray(loop->timers, loop->n_timers + 1,
@@ -250,7 +241,7 @@ ev_run_once(struct ev_loop *loop, int64_t max_wait_ms)
 	size_t		 i, n = 0, count;
 	int		 rc;
 
-	now = ev_now_ms();
+	now = util_clock_ms();
 	for (i = 0; i < loop->n_timers; i++) {
 		if (wait < 0 || loop->timers[i]->when_ms - now < wait)
 			wait = loop->timers[i]->when_ms - now;
@@ -277,7 +268,7 @@ ev_run_once(struct ev_loop *loop, int64_t max_wait_ms)
 			    watch[i]->data);
 	}
 	/* Timers due now, including those a callback above added late. */
-	now = ev_now_ms();
+	now = util_clock_ms();
 	count = loop->n_timers;
 	for (i = 0; i < count; i++) {
 		if (!loop->timers[i]->dead && loop->timers[i]->when_ms <= now) {

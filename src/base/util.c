@@ -464,3 +464,12 @@ util_parse_when(const char *s, int64_t now, int64_t *when)
 		return *when > now ? 0 : -1;
 	return -1;
 }
+
+int64_t
+util_clock_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}

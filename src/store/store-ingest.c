@@ -430,7 +430,7 @@ store_ingest(struct store *st, const struct msg *m, char **cause)
 		return STORE_IO_ERROR;
 	}
 	if (st->n_pending == 0)
-		st->batch_start_ms = store_now_ms();
+		st->batch_start_ms = util_clock_ms();
 	p = store_pending_add(st);
 	p->msgid = msgid;
 	p->name = name;
@@ -439,7 +439,7 @@ store_ingest(struct store *st, const struct msg *m, char **cause)
 	p->msg = store_msg_copy(m);
 
 	if ((int)st->n_pending >= st->opts.batch_messages ||
-	    store_now_ms() - st->batch_start_ms >= st->opts.batch_ms) {
+	    util_clock_ms() - st->batch_start_ms >= st->opts.batch_ms) {
 		rc = store_flush(st, cause);
 		if (rc != STORE_OK)
 			return rc;
@@ -454,7 +454,7 @@ store_journal_open(struct store *st, char **cause)
 	if (st->journal_fd != -1)
 		return 0;
 	st->journal_path = xasprintf("%s/%ld.%s.%lld.jnl", st->journal_dir,
-	    (long)getpid(), st->host, (long long)store_now_ms());
+	    (long)getpid(), st->host, (long long)util_clock_ms());
 	st->journal_fd = open(st->journal_path, O_RDWR | O_CREAT | O_EXCL |
 	    O_APPEND | O_CLOEXEC, st->file_mode);
 	if (st->journal_fd == -1 || flock(st->journal_fd, LOCK_EX) != 0) {

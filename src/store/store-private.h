@@ -64,7 +64,6 @@ void store_read_begin(struct store *st);
 void store_read_end(struct store *st);
 notmuch_status_t store_end_atomic(struct store *st);
 void store_set_error(struct store *st, const char *fmt, ...) OMBRE_PRINTF(2, 3);
-int64_t store_now_ms(void);
 /* Run a read query, re-opening and restarting it once when it fails:
  * libnotmuch 0.37 reports a snapshot overtaken by writers
  * (DatabaseModifiedError) as XAPIAN_EXCEPTION. */

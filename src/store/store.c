@@ -74,15 +74,6 @@ store_config_path(struct store *st)
 	return st->config_path;
 }
 
-int64_t
-store_now_ms(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Join notmuch's own message (allocated by it, may be NULL) into a cause. */
 static char *
 store_nm_cause(const char *what, notmuch_status_t status, char *nm_msg)
@@ -390,12 +381,12 @@ store_wait_lock(struct store *st)
 	struct timespec	 ts = { 0, 50 * 1000 * 1000 };
 
 	lock_path = store_lock_path(st->db_path);
-	deadline = store_now_ms() + (int64_t)(st->opts.lock_timeout * 1000);
+	deadline = util_clock_ms() + (int64_t)(st->opts.lock_timeout * 1000);
 	while (store_lock_held(lock_path)) {
 		if (!told && st->opts.on_wait != NULL)
 			st->opts.on_wait(st->opts.on_wait_data);
 		told = 1;
-		if (store_now_ms() >= deadline) {
+		if (util_clock_ms() >= deadline) {
 			rc = -1;
 			break;
 		}
@@ -426,10 +417,10 @@ store_guard_lock(struct store *st, int how)
 
 	if (st->guard_fd == -1)
 		return -1;
-	deadline = store_now_ms() + STORE_GUARD_WAIT_MS;
+	deadline = util_clock_ms() + STORE_GUARD_WAIT_MS;
 	while (flock(st->guard_fd, how | LOCK_NB) != 0) {
 		if ((errno != EWOULDBLOCK && errno != EINTR) ||
-		    store_now_ms() >= deadline) {
+		    util_clock_ms() >= deadline) {
 			log_debug("readers' guard: going on without it");
 			return -1;
 		}

@@ -116,7 +116,7 @@ ui_counts_start(struct ui *ui)
 	ui->counts_stale = 1;
 	if (ui->counting || ui->counts_timer != NULL)
 		return;
-	wait = ui->counts_started + UI_COUNTS_MS - ev_now_ms();
+	wait = ui->counts_started + UI_COUNTS_MS - util_clock_ms();
 	if (ui->counts_started != 0 && wait > 0) {
 		ui->counts_timer = ev_timer_add(ui->loop, wait, ui_counts_due,
 		    ui);
@@ -131,7 +131,7 @@ ui_counts_start(struct ui *ui)
 	}
 	ui->counting = 1;
 	ui->counts_stale = 0;
-	ui->counts_started = ev_now_ms();
+	ui->counts_started = util_clock_ms();
 }
 
 void
