@@ -73,21 +73,6 @@ chan_demo_free(struct chan_demo *d)
 	free(d);
 }
 
-/* A deep copy, through the message's JSON form. */
-static struct msg *
-chan_demo_copy(const struct msg *m)
-{
-	struct msg	*copy;
-	char		*json, *cause;
-
-	json = json_msg_format(m);
-	copy = json_msg_parse(json, strlen(json), &cause);
-	if (copy == NULL)
-		fatalx("demo message does not read back: %s", cause);
-	free(json);
-	return copy;
-}
-
 static int
 chan_demo_keep(const struct msg *m, void *data)
 {
@@ -98,7 +83,7 @@ chan_demo_keep(const struct msg *m, void *data)
 	if (m->kind != MSG_CUSTOMER && m->kind != MSG_BOT)
 		return 0;
 	d->queue = xreallocarray(d->queue, d->n + 1, sizeof *d->queue);
-	copy = chan_demo_copy(m);
+	copy = json_msg_copy(m);
 	/* The generator's tags are the conversation's final state (done,
 	 * assigned): live, it starts new, as ingest makes it. */
 	if (copy->tags != NULL) {

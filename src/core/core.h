@@ -93,6 +93,9 @@ struct msg *json_msg_parse(const char *line, size_t len, char **cause);
 /* Serialise a message as one compact JSON line (no newline), control
  * characters escaped; the caller frees it. */
 char *json_msg_format(const struct msg *m);
+/* A deep copy of a message, through its JSON form (the text, of any
+ * length, copied apart). */
+struct msg *json_msg_copy(const struct msg *m);
 /* Serialise an arbitrary list entry for `list --json`: see cli.c. */
 struct json_obj;
 struct json_obj *json_obj_new(void);

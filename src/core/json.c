@@ -514,3 +514,27 @@ json_obj_finish(struct json_obj *o)
 	free(o);
 	return json_dump_safe(obj);
 }
+
+/* A deep copy of a message through its JSON form (text kept apart). */
+struct msg *
+json_msg_copy(const struct msg *m)
+{
+	struct msg	 meta, *copy;
+	char		*json, *cause;
+
+	meta = *m;
+	meta.text = NULL;
+	meta.text_len = 0;
+	json = json_msg_format(&meta);
+	copy = json_msg_parse(json, strlen(json), &cause);
+	if (copy == NULL)
+		fatalx("copying a message: %s", cause);
+	free(json);
+	if (m->text != NULL) {
+		copy->text = xmalloc(m->text_len + 1);
+		memcpy(copy->text, m->text, m->text_len);
+		copy->text[m->text_len] = '\0';
+		copy->text_len = m->text_len;
+	}
+	return copy;
+}

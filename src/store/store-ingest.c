@@ -291,30 +291,6 @@ store_file_read(const char *path, char **cause)
 	return m;
 }
 
-/* A deep copy of a message through its JSON form (text kept apart). */
-static struct msg *
-store_msg_copy(const struct msg *m)
-{
-	struct msg	 meta, *copy;
-	char		*json, *cause;
-
-	meta = *m;
-	meta.text = NULL;
-	meta.text_len = 0;
-	json = json_msg_format(&meta);
-	copy = json_msg_parse(json, strlen(json), &cause);
-	if (copy == NULL)
-		fatalx("copying a message: %s", cause);
-	free(json);
-	if (m->text != NULL) {
-		copy->text = xmalloc(m->text_len + 1);
-		memcpy(copy->text, m->text, m->text_len);
-		copy->text[m->text_len] = '\0';
-		copy->text_len = m->text_len;
-	}
-	return copy;
-}
-
 /* Write data to a new file in tmp/ and fsync it; return its name. */
 static char *
 store_write_tmp(struct store *st, const struct buf *data, char **cause)
@@ -436,7 +412,7 @@ store_ingest(struct store *st, const struct msg *m, char **cause)
 	p->name = name;
 	p->tmp_path = xasprintf("%s/tmp/%s", st->maildir, name);
 	p->new_path = xasprintf("%s/new/%s", st->maildir, name);
-	p->msg = store_msg_copy(m);
+	p->msg = json_msg_copy(m);
 
 	if ((int)st->n_pending >= st->opts.batch_messages ||
 	    util_clock_ms() - st->batch_start_ms >= st->opts.batch_ms) {
