@@ -63,14 +63,54 @@ store_tag_targets(struct store *st, const char *target, char ***ids,
 	return STORE_OK;
 }
 
-enum store_status
-store_tag(struct store *st, const char *target, char **ops, int n_ops,
-    long *changed, char **cause)
+/*
+ * Apply +TAG/-TAG operations to every message of a thread and, when key is
+ * not NULL, replace the property key by value (NULL: only remove it).
+ * Return 1 when the thread's messages could be searched.
+ */
+static int
+store_thread_edit(struct store *st, const char *thread_id,
+    const char *const *ops, int n_ops, const char *key, const char *value)
 {
 	notmuch_query_t		*q;
 	notmuch_messages_t	*msgs;
 	notmuch_message_t	*nm;
-	char			**ids, *query;
+	char			*query;
+	int			 j;
+
+	query = xasprintf("thread:%s", thread_id);
+	if (store_query_messages(st, query, NOTMUCH_SORT_UNSORTED, &q,
+	    &msgs) != NOTMUCH_STATUS_SUCCESS) {
+		free(query);
+		return 0;
+	}
+	free(query);
+	for (; notmuch_messages_valid(msgs); notmuch_messages_move_to_next(msgs)) {
+		if ((nm = notmuch_messages_get(msgs)) == NULL)
+			continue;
+		notmuch_message_freeze(nm);
+		for (j = 0; j < n_ops; j++) {
+			if (ops[j][0] == '+')
+				notmuch_message_add_tag(nm, ops[j] + 1);
+			else
+				notmuch_message_remove_tag(nm, ops[j] + 1);
+		}
+		if (key != NULL) {
+			notmuch_message_remove_all_properties(nm, key);
+			if (value != NULL)
+				notmuch_message_add_property(nm, key, value);
+		}
+		notmuch_message_thaw(nm);
+	}
+	notmuch_query_destroy(q);
+	return 1;
+}
+
+enum store_status
+store_tag(struct store *st, const char *target, char **ops, int n_ops,
+    long *changed, char **cause)
+{
+	char			**ids;
 	size_t			 n, i;
 	int			 j;
 	enum store_status	 rc;
@@ -95,29 +135,9 @@ store_tag(struct store *st, const char *target, char **ops, int n_ops,
 		goto out;
 	}
 	for (i = 0; i < n; i++) {
-		query = xasprintf("thread:%s", ids[i]);
-		if (store_query_messages(st, query, NOTMUCH_SORT_UNSORTED, &q,
-		    &msgs) != NOTMUCH_STATUS_SUCCESS) {
-			free(query);
-			continue;
-		}
-		free(query);
-		for (; notmuch_messages_valid(msgs);
-		    notmuch_messages_move_to_next(msgs)) {
-			nm = notmuch_messages_get(msgs);
-			if (nm == NULL)
-				continue;
-			notmuch_message_freeze(nm);
-			for (j = 0; j < n_ops; j++) {
-				if (ops[j][0] == '+')
-					notmuch_message_add_tag(nm, ops[j] + 1);
-				else
-					notmuch_message_remove_tag(nm, ops[j] + 1);
-			}
-			notmuch_message_thaw(nm);
-		}
-		notmuch_query_destroy(q);
-		(*changed)++;
+		if (store_thread_edit(st, ids[i], (const char *const *)ops,
+		    n_ops, NULL, NULL))
+			(*changed)++;
 	}
 	if (store_end_atomic(st) != NOTMUCH_STATUS_SUCCESS) {
 		*cause = xstrdup("committing the tags failed");
@@ -139,10 +159,8 @@ enum store_status
 store_snooze(struct store *st, const char *target, int64_t until,
     long *changed, char **cause)
 {
-	notmuch_query_t		*q;
-	notmuch_messages_t	*msgs;
-	notmuch_message_t	*nm;
-	char			**ids, *query, value[32];
+	static const char	*const ops[] = { "-inbox", "+ombre/snoozed" };
+	char			**ids, value[32];
 	size_t			 n, i;
 	enum store_status	 rc;
 
@@ -154,26 +172,9 @@ store_snooze(struct store *st, const char *target, int64_t until,
 	snprintf(value, sizeof value, "%lld", (long long)until);
 	notmuch_database_begin_atomic(st->db);
 	for (i = 0; i < n; i++) {
-		query = xasprintf("thread:%s", ids[i]);
-		if (store_query_messages(st, query, NOTMUCH_SORT_UNSORTED, &q,
-		    &msgs) == NOTMUCH_STATUS_SUCCESS) {
-			for (; notmuch_messages_valid(msgs);
-			    notmuch_messages_move_to_next(msgs)) {
-				if ((nm = notmuch_messages_get(msgs)) == NULL)
-					continue;
-				notmuch_message_freeze(nm);
-				notmuch_message_remove_tag(nm, "inbox");
-				notmuch_message_add_tag(nm, "ombre/snoozed");
-				notmuch_message_remove_all_properties(nm,
-				    "ombre.snooze-until");
-				notmuch_message_add_property(nm,
-				    "ombre.snooze-until", value);
-				notmuch_message_thaw(nm);
-			}
-			notmuch_query_destroy(q);
+		if (store_thread_edit(st, ids[i], ops, 2, "ombre.snooze-until",
+		    value))
 			(*changed)++;
-		}
-		free(query);
 		free(ids[i]);
 	}
 	free(ids);
@@ -228,11 +229,8 @@ store_snooze_due_count(struct store *st, int64_t now)
 enum store_status
 store_wake(struct store *st, int64_t now, long *woken, char **cause)
 {
+	static const char	*const ops[] = { "-ombre/snoozed", "+inbox" };
 	struct strset		 due = { NULL, 0, NULL, 0 };
-	notmuch_query_t		*q;
-	notmuch_messages_t	*msgs;
-	notmuch_message_t	*nm;
-	char			*query;
 	size_t			 i;
 
 	*cause = NULL;
@@ -240,24 +238,9 @@ store_wake(struct store *st, int64_t now, long *woken, char **cause)
 	store_snoozed_due(st, now, &due);
 	notmuch_database_begin_atomic(st->db);
 	for (i = 0; i < due.n; i++) {
-		query = xasprintf("thread:%s", due.items[i]);
-		if (store_query_messages(st, query, NOTMUCH_SORT_UNSORTED, &q,
-		    &msgs) == NOTMUCH_STATUS_SUCCESS) {
-			for (; notmuch_messages_valid(msgs);
-			    notmuch_messages_move_to_next(msgs)) {
-				if ((nm = notmuch_messages_get(msgs)) == NULL)
-					continue;
-				notmuch_message_freeze(nm);
-				notmuch_message_remove_tag(nm, "ombre/snoozed");
-				notmuch_message_add_tag(nm, "inbox");
-				notmuch_message_remove_all_properties(nm,
-				    "ombre.snooze-until");
-				notmuch_message_thaw(nm);
-			}
-			notmuch_query_destroy(q);
+		if (store_thread_edit(st, due.items[i], ops, 2,
+		    "ombre.snooze-until", NULL))
 			(*woken)++;
-		}
-		free(query);
 	}
 	strset_free(&due);
 	if (store_end_atomic(st) != NOTMUCH_STATUS_SUCCESS) {
