@@ -111,6 +111,24 @@ ui_prompt_insert(struct ui_prompt *p, const char *text)
 	p->cursor += len;
 }
 
+/* Count a name starting with word and narrow the prefix all share. */
+static void
+ui_prompt_candidate(const char *name, const char *word, size_t wlen,
+    size_t *n, const char **first, size_t *common)
+{
+	size_t	i;
+
+	if (strncmp(name, word, wlen) != 0)
+		return;
+	if ((*n)++ == 0) {
+		*first = name;
+		*common = strlen(name);
+	}
+	for (i = 0; i < *common && name[i] == (*first)[i]; i++)
+		;
+	*common = i;
+}
+
 /*
  * Complete the word before the cursor: a command name when it is the
  * first word of a command, an option name after `set` or `show-options`.
@@ -123,7 +141,7 @@ ui_prompt_complete(struct ui_prompt *p)
 	const struct cmd_entry	 *ce;
 	const struct option_entry *oe;
 	size_t			  start, n = 0, common = 0, wlen, i;
-	const char		 *first = NULL, *name, *cmd_start;
+	const char		 *first = NULL, *cmd_start;
 	char			  prev[32] = "";
 	int			  options = 0;
 
@@ -153,31 +171,13 @@ ui_prompt_complete(struct ui_prompt *p)
 	}
 	wlen = p->cursor - start;
 	if (options) {
-		for (oe = options_table(); oe->name != NULL; oe++) {
-			name = oe->name;
-			if (strncmp(name, p->line.data + start, wlen) != 0)
-				continue;
-			if (n++ == 0) {
-				first = name;
-				common = strlen(name);
-			}
-			for (i = 0; i < common && name[i] == first[i]; i++)
-				;
-			common = i;
-		}
+		for (oe = options_table(); oe->name != NULL; oe++)
+			ui_prompt_candidate(oe->name, p->line.data + start, wlen,
+			    &n, &first, &common);
 	} else {
-		for (ce = cmd_table(); ce->name != NULL; ce++) {
-			name = ce->name;
-			if (strncmp(name, p->line.data + start, wlen) != 0)
-				continue;
-			if (n++ == 0) {
-				first = name;
-				common = strlen(name);
-			}
-			for (i = 0; i < common && name[i] == first[i]; i++)
-				;
-			common = i;
-		}
+		for (ce = cmd_table(); ce->name != NULL; ce++)
+			ui_prompt_candidate(ce->name, p->line.data + start, wlen,
+			    &n, &first, &common);
 	}
 	if (n == 0 || common < wlen)
 		return;
