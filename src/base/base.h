@@ -84,6 +84,7 @@ struct strset {
 };
 /* Add a copy of s: return 1 when it was new, 0 when already there. */
 int strset_add(struct strset *set, const char *s);
+int strset_has(const struct strset *set, const char *s);
 void strset_free(struct strset *set);
 
 /*

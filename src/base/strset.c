@@ -46,6 +46,22 @@ strset_grow(struct strset *set)
 }
 
 int
+strset_has(const struct strset *set, const char *s)
+{
+	size_t	j;
+
+	if (set->n == 0)
+		return 0;
+	j = strset_hash(s) & (set->slots_size - 1);
+	while (set->slots[j] != 0) {
+		if (strcmp(set->items[set->slots[j] - 1], s) == 0)
+			return 1;
+		j = (j + 1) & (set->slots_size - 1);
+	}
+	return 0;
+}
+
+int
 strset_add(struct strset *set, const char *s)
 {
 	size_t	j;

@@ -72,13 +72,7 @@ ui_list_set_marked(struct ui_list *l, const struct strset *marked)
 static int
 ui_list_is_marked(struct ui_list *l, const struct store_conv *c)
 {
-	size_t	i;
-
-	for (i = 0; l->marked != NULL && i < l->marked->n; i++) {
-		if (strcmp(l->marked->items[i], c->thread_id) == 0)
-			return 1;
-	}
-	return 0;
+	return l->marked != NULL && strset_has(l->marked, c->thread_id);
 }
 
 const struct store_conv *

@@ -162,6 +162,30 @@ ui_undo_push(struct ui *ui, struct ui_undo *undo)
 }
 
 /*
+ * The conversations an action applies to: the marked ones in the list,
+ * else the one under the cursor. An array of *n (allocated, room for one
+ * more); the conversations are the list's.
+ */
+static const struct store_conv **
+ui_selection(struct ui *ui, size_t *n)
+{
+	const struct store_conv	**convs, *c;
+	size_t			  i;
+
+	*n = 0;
+	convs = xcalloc(ui_list_count(ui->list) + 1, sizeof *convs);
+	if (ui->marked.n > 0) {
+		for (i = 0; i < ui_list_count(ui->list); i++) {
+			c = ui_list_at(ui->list, i);
+			if (strset_has(&ui->marked, c->thread_id))
+				convs[(*n)++] = c;
+		}
+	} else if ((c = ui_list_selected(ui->list)) != NULL)
+		convs[(*n)++] = c;
+	return convs;
+}
+
+/*
  * Apply tag operations to the marked set (or the conversation under the
  * cursor), remembering for each conversation the operations that undo
  * what actually changed.
@@ -169,25 +193,15 @@ ui_undo_push(struct ui *ui, struct ui_undo *undo)
 void
 ui_triage(struct ui *ui, char **ops, int n_ops, const char *what)
 {
-	const struct store_conv	**convs, *c;
+	const struct store_conv	**convs;
 	struct ui_undo		  undo;
 	struct buf		  target;
 	struct strset		  inverse = { NULL, 0, NULL, 0 };
-	size_t			  n = 0, i, k;
+	size_t			  n, i;
 	int			  j, has;
 	char			 *label, *op;
 
-	convs = xcalloc(ui_list_count(ui->list) + 1, sizeof *convs);
-	if (ui->marked.n > 0) {
-		for (i = 0; i < ui_list_count(ui->list); i++) {
-			c = ui_list_at(ui->list, i);
-			for (k = 0; k < ui->marked.n; k++) {
-				if (strcmp(ui->marked.items[k], c->thread_id) == 0)
-					convs[n++] = c;
-			}
-		}
-	} else if ((c = ui_list_selected(ui->list)) != NULL)
-		convs[n++] = c;
+	convs = ui_selection(ui, &n);
 	if (n == 0) {
 		free(convs);
 		ui_set_message(ui, 1, "no conversation to %s", what);
@@ -354,34 +368,29 @@ ui_watch_lock(void *data)
 	ev_timer_add(ui->loop, 200, ui_watch_lock, ui);
 }
 
-/* The selection as a target: marked conversations, else the cursor's. */
+/* The selection as a target: marked conversations, else the cursor's
+ * (also when none of the marked is in the list any more). */
 static char *
 ui_selection_target(struct ui *ui, size_t *count)
 {
-	const struct store_conv	*c;
-	struct buf		 target;
-	size_t			 i, k;
+	const struct store_conv	**convs, *c;
+	struct buf		  target;
+	size_t			  i;
 
-	*count = 0;
-	buf_init(&target);
-	for (i = 0; ui->marked.n > 0 && i < ui_list_count(ui->list); i++) {
-		c = ui_list_at(ui->list, i);
-		for (k = 0; k < ui->marked.n; k++) {
-			if (strcmp(ui->marked.items[k], c->thread_id) == 0) {
-				buf_add_printf(&target, "%sthread:%s",
-				    *count > 0 ? " or " : "", c->thread_id);
-				(*count)++;
-			}
-		}
-	}
+	convs = ui_selection(ui, count);
 	if (*count == 0 && (c = ui_list_selected(ui->list)) != NULL) {
-		buf_add_printf(&target, "thread:%s", c->thread_id);
+		convs[0] = c;
 		*count = 1;
 	}
 	if (*count == 0) {
-		buf_free(&target);
+		free(convs);
 		return NULL;
 	}
+	buf_init(&target);
+	for (i = 0; i < *count; i++)
+		buf_add_printf(&target, "%sthread:%s", i > 0 ? " or " : "",
+		    convs[i]->thread_id);
+	free(convs);
 	return buf_steal(&target);
 }
 

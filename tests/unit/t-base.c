@@ -1482,6 +1482,8 @@ test_strset(void)
 	is_int(strset_add(&set, "a"), 1, "strset: another one too");
 	is_int(strset_add(&set, "b"), 0, "strset: a string already there is not");
 	is_int((int)set.n, 2, "strset: two strings");
+	ok(strset_has(&set, "a") && strset_has(&set, "b") &&
+	    !strset_has(&set, "c"), "strset: has what was added, only that");
 	is_str(set.items[0], "b", "strset: the first added comes first");
 	is_str(set.items[1], "a", "strset: then the second");
 	strset_free(&set);
