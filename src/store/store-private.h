@@ -97,6 +97,8 @@ void store_read_again(struct store *st, int attempt);
 enum store_status store_collect_threads(struct store *st, const char *query,
     notmuch_sort_t sort, size_t max, struct strset *seen, int *overtaken,
     char **cause);
+/* Return 1 when a query is "everything" (empty or *). */
+int store_query_is_all(const char *query);
 /* Pad a short thread id to 16 hex digits; 0 when it is not one. */
 int store_thread_id_parse(const char *s, char out[17]);
 

@@ -357,7 +357,7 @@ store_newest_date(struct store *st)
 }
 
 /* Return 1 when a query is "everything". */
-static int
+int
 store_query_is_all(const char *query)
 {
 	while (*query == ' ')

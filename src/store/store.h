@@ -141,6 +141,33 @@ void store_convs_free(struct store_conv **convs, size_t n);
 enum store_status store_count_convs(struct store *st, const char *query,
     long *total, long *unread, char **cause);
 
+/* store-counts.c */
+/*
+ * Conversation counts of several queries (the views), kept up to date
+ * from the database's changes: store_counts_build walks each query once;
+ * store_counts_update then reads only what changed since (a lastmod:
+ * delta) and looks again at the conversations it touched. A query that
+ * fails stays uncounted. At most STORE_COUNTS_MAX queries are counted.
+ */
+#define STORE_COUNTS_MAX 64
+struct store_counts;
+struct store_counts *store_counts_new(const char *const *queries, size_t n);
+void store_counts_free(struct store_counts *sc);
+/* The number of queries counted (n, capped). */
+size_t store_counts_size(const struct store_counts *sc);
+/* Walk every query; progress (may be NULL) is called after each. */
+enum store_status store_counts_build(struct store *st, struct store_counts *sc,
+    void (*progress)(struct store_counts *, size_t, void *), void *arg);
+/* Take in the changes since the last build or update (a no-op when the
+ * revision has not moved). */
+enum store_status store_counts_update(struct store *st, struct store_counts *sc);
+/* Query i's counts: -1 when it has none, else 1 when the last build or
+ * update changed them, 0 when not. */
+int store_counts_get(const struct store_counts *sc, size_t i, long *total,
+    long *unread);
+/* How many conversations the last update looked at again. */
+long store_counts_touched(const struct store_counts *sc);
+
 /*
  * Resolve CONV to one thread id (allocated): a short id as `list` shows it,
  * 16 hex digits or thread:ID, else a query that must match exactly one
