@@ -124,6 +124,24 @@ inbox_unread=$("$OMBRE" --demo list --limit 100000 tag:inbox and tag:unread | wc
 ok "with unread and total counts, filled in after the first paint" \
     wait_screen "(^|\n)Inbox +$inbox_unread/$inbox_total +\\|" 5 ||
     diag "$(tm capture-pane -p -t t | head -n 2)"
+# The counts follow the database from its changes (a lastmod: delta),
+# not from a recount held back for the next round.
+DEMO=$XDG_CACHE_HOME/ombre/demo
+unread_one=$("$OMBRE" --demo list --limit 1 tag:inbox and tag:unread | awk '{ print $1 }')
+"$NOTMUCH" --config="$DEMO/notmuch-config" tag -unread -- \
+    "thread:$(printf '%016x' $((16#$unread_one)))"
+ok "an outside notmuch tag -unread moves the Inbox's unread count at once" \
+    wait_screen "(^|\n)Inbox +$((inbox_unread - 1))/$inbox_total +\\|" 3 ||
+    diag "$(tm capture-pane -p -t t | head -n 2)"
+"$NOTMUCH" --config="$DEMO/notmuch-config" tag +unread -- \
+    "thread:$(printf '%016x' $((16#$unread_one)))"
+ok "and back when it is unread again" \
+    wait_screen "(^|\n)Inbox +$inbox_unread/$inbox_total +\\|" 3
+all_unread=$("$OMBRE" --demo list --limit 100000 tag:unread | wc -l)
+tm send-keys -t t : "view Unread tag:unread" Enter
+ok "a view defined at the prompt gets its counts in the sidebar" \
+    wait_screen "Unread +$all_unread/$all_unread +\\|" 5 ||
+    diag "$(tm capture-pane -p -t t | head -n 16)"
 tm resize-window -t t -x 80 -y 24
 ok "and back to 80x24: row 24" \
     bash -c "for i in \$(seq 100); do tmux -L '$TMUX_SOCKET' capture-pane -p -t t | sed -n 24p | grep -q '^ Inbox' && exit 0; sleep 0.05; done; exit 1"
@@ -131,7 +149,6 @@ ok "no row is wider than the terminal" \
     test "$(tm capture-pane -p -t t | wc -L)" -le 80
 
 # Another process changes the database: the console follows it.
-DEMO=$XDG_CACHE_HOME/ombre/demo
 tm send-keys -t t g
 second=$(sed -n 2p list.txt | awk '{ print $1 }')
 "$NOTMUCH" --config="$DEMO/notmuch-config" tag -inbox -- \

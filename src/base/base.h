@@ -130,6 +130,11 @@ typedef void (*job_done_cb)(struct job *job, int status, const char *output,
 struct job *job_run(struct ev_loop *loop, job_fn fn, void *arg,
     job_done_cb done, void *data);
 pid_t job_pid(struct job *job);
+/* Hand the output to cb a line at a time (newline removed) as it comes,
+ * for a child that runs long and reports as it goes; done then gets what
+ * followed the last newline. */
+typedef void (*job_line_cb)(struct job *job, const char *line, void *data);
+void job_set_line_cb(struct job *job, job_line_cb cb);
 /* Let the jobs of a loop still running go on alone (the loop is ending:
  * a write waiting for the lock must still land): done is called with
  * JOB_CANCELLED, only to free what it owns. */

@@ -35,6 +35,7 @@ struct job {
 	struct ev_fd	*watch;
 	struct buf	 output;
 	job_done_cb	 done;
+	job_line_cb	 line;
 	void		*data;
 };
 
@@ -73,6 +74,25 @@ job_finish(struct job *job)
 	free(job);
 }
 
+/* Give the complete lines to the line callback and keep the rest. */
+static void
+job_lines(struct job *job)
+{
+	char	*start = job->output.data, *nl;
+	size_t	 left;
+
+	while ((nl = memchr(start, '\n', job->output.len -
+	    (size_t)(start - job->output.data))) != NULL) {
+		*nl = '\0';
+		job->line(job, start, job->data);
+		start = nl + 1;
+	}
+	left = job->output.len - (size_t)(start - job->output.data);
+	memmove(job->output.data, start, left);
+	job->output.len = left;
+	job->output.data[left] = '\0';
+}
+
 static void
 job_read(int fd, short revents, void *data)
 {
@@ -85,6 +105,8 @@ job_read(int fd, short revents, void *data)
 	if (n > 0) {
 		if (job->output.len < JOB_OUTPUT_MAX)
 			buf_add(&job->output, chunk, (size_t)n);
+		if (job->line != NULL)
+			job_lines(job);
 		return;
 	}
 	if (n == -1 && (errno == EINTR || errno == EAGAIN))
@@ -157,6 +179,12 @@ job_detach_all(struct ev_loop *loop)
 		buf_free(&job->output);
 		free(job);
 	}
+}
+
+void
+job_set_line_cb(struct job *job, job_line_cb cb)
+{
+	job->line = cb;
 }
 
 pid_t

@@ -1,6 +1,6 @@
 /*
  * ui-counts.c: the sidebar: every view with its unread and total
- * conversations, counted by a child after the first paint.
+ * conversations, kept by a child from the first paint on.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -8,7 +8,7 @@
 
 #include "ui/ui-private.h"
 
-#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,122 +16,195 @@
 #include <unistd.h>
 
 /*
- * View counts, for the sidebar: a child counts every view (total and
- * unread conversations) and prints "INDEX TOTAL UNREAD" lines. They come
- * after the first paint and never delay a key.
+ * View counts, for the sidebar. One child keeps them for the console's
+ * life: it walks every view once after the first paint, then follows the
+ * database's revision and takes each change in as a lastmod: delta
+ * (store-counts.c), printing "INDEX TOTAL UNREAD" for the views whose
+ * counts moved. Its table of conversations never weighs on the console,
+ * and a count never delays a key. When the views themselves change
+ * (`view`, `agent`), a new child starts from the new queries.
  */
-struct ui_counts {
+struct ui_counter {
 	struct store_options	 store;
-	struct ui		*ui;
+	char			**queries;	/* #{agent} resolved */
+	size_t			  n;
+	pid_t			  parent;
+	struct job		 *job;
+	struct ui		 *ui;		/* NULL once replaced */
 };
 
-static int
-ui_counts_child(void *arg)
+static void
+ui_counter_free(struct ui_counter *c)
 {
-	struct ui_counts	*c = arg;
-	const struct view	*views;
+	size_t	i;
+
+	for (i = 0; i < c->n; i++)
+		free(c->queries[i]);
+	free(c->queries);
+	free(c);
+}
+
+static void
+ui_counter_print(struct store_counts *sc, size_t i, int all)
+{
+	long	total, unread;
+	int	changed;
+
+	changed = store_counts_get(sc, i, &total, &unread);
+	if (changed == -1)
+		printf("%zu -1 -1\n", i);
+	else if (changed == 1 || all)
+		printf("%zu %ld %ld\n", i, total, unread);
+}
+
+static void
+ui_counter_progress(struct store_counts *sc, size_t i, void *arg)
+{
+	(void)arg;
+	ui_counter_print(sc, i, 1);
+	fflush(stdout);
+}
+
+static int
+ui_counter_child(void *arg)
+{
+	struct ui_counter	*c = arg;
+	struct store_counts	*sc;
 	struct store		*st;
-	char			*cause, *query;
-	long			 total, unread;
-	size_t			 n, i;
+	struct timespec		 ts = { UI_WATCH_MS / 1000,
+				    (UI_WATCH_MS % 1000) * 1000000L };
+	char			*cause;
+	size_t			 i;
 
 	if (store_open(&c->store, STORE_READ_ONLY, &st, &cause) != STORE_OK) {
 		fprintf(stderr, "%s\n", cause);
 		return 1;
 	}
-	views = view_all(&n);
-	for (i = 0; i < n; i++) {
-		query = view_expand_query(&views[i]);
-		if (store_count_convs(st, query, &total, &unread, &cause) ==
-		    STORE_OK)
-			printf("%zu %ld %ld\n", i, total, unread);
-		else
-			free(cause);
-		free(query);
+	sc = store_counts_new((const char *const *)c->queries, c->n);
+	store_counts_build(st, sc, ui_counter_progress, NULL);
+	/* Until the console goes: its end of the pipe, or itself. */
+	while (!ferror(stdout) && getppid() == c->parent) {
+		nanosleep(&ts, NULL);
+		if (store_refresh(st) != 1 ||
+		    store_counts_update(st, sc) != STORE_OK)
+			continue;
+		for (i = 0; i < store_counts_size(sc); i++)
+			ui_counter_print(sc, i, 0);
 		fflush(stdout);
 	}
+	store_counts_free(sc);
 	store_close(st);
 	return 0;
 }
 
 static void
-ui_counts_done(struct job *job, int status, const char *output, void *data)
+ui_counter_line(struct job *job, const char *line, void *data)
 {
-	struct ui_counts	*c = data;
+	struct ui_counter	*c = data;
 	struct ui		*ui = c->ui;
-	const char		*line;
 	unsigned long		 i;
 	long			 total, unread;
 
 	(void)job;
-	if (status == JOB_CANCELLED) {
-		free(c);
+	if (ui == NULL || sscanf(line, "%lu %ld %ld", &i, &total,
+	    &unread) != 3 || i >= ui->n_view_counts)
 		return;
-	}
-	for (line = output; *line != '\0'; line = strchr(line, '\n') + 1) {
-		if (sscanf(line, "%lu %ld %ld", &i, &total, &unread) == 3 &&
-		    i < ui->n_view_counts) {
-			ui->view_total[i] = total;
-			ui->view_unread[i] = unread;
-		}
-		if (strchr(line, '\n') == NULL)
-			break;
-	}
-	free(c);
-	ui->counting = 0;
+	ui->view_total[i] = total;
+	ui->view_unread[i] = unread;
 	ui->redraw = 1;
-	if (ui->counts_stale)
-		ui_counts_start(ui);
 }
 
 static void
-ui_counts_due(void *data)
+ui_counter_done(struct job *job, int status, const char *output, void *data)
 {
-	struct ui	*ui = data;
+	struct ui_counter	*c = data;
 
-	ui->counts_timer = NULL;
-	ui_counts_start(ui);
+	(void)job;
+	(void)output;
+	if (c->ui != NULL && c->ui->counter == c) {
+		c->ui->counter = NULL;
+		if (status != JOB_CANCELLED && status != 0)
+			ui_set_message(c->ui, 1, "view counts stopped "
+			    "(status %d)", status);
+	}
+	ui_counter_free(c);
 }
 
-/* Count again, unless a count runs or ran less than UI_COUNTS_MS ago. */
+/* Are the running child's queries those of the views now? */
+static int
+ui_counter_current(struct ui_counter *c, char **queries, size_t n)
+{
+	size_t	i;
+
+	if (c == NULL || c->n != n)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (strcmp(c->queries[i], queries[i]) != 0)
+			return 0;
+	return 1;
+}
+
+/*
+ * Start the child keeping the counts, unless one runs for the same views:
+ * called after the first paint and after each command (a `view` or an
+ * `agent` changes what is counted).
+ */
 void
 ui_counts_start(struct ui *ui)
 {
-	struct ui_counts	*c;
+	struct ui_counter	*c;
 	const struct view	*views;
-	size_t			 n, i;
-	int64_t			 wait;
+	char			**queries;
+	size_t			  n, i;
 
 	views = view_all(&n);
-	(void)views;
-	if (n != ui->n_view_counts) {
-		ui->view_total = xreallocarray(ui->view_total, n + 1,
-		    sizeof *ui->view_total);
-		ui->view_unread = xreallocarray(ui->view_unread, n + 1,
-		    sizeof *ui->view_unread);
-		for (i = ui->n_view_counts; i < n; i++)
-			ui->view_total[i] = ui->view_unread[i] = -1;
-		ui->n_view_counts = n;
-	}
-	ui->counts_stale = 1;
-	if (ui->counting || ui->counts_timer != NULL)
-		return;
-	wait = ui->counts_started + UI_COUNTS_MS - util_clock_ms();
-	if (ui->counts_started != 0 && wait > 0) {
-		ui->counts_timer = ev_timer_add(ui->loop, wait, ui_counts_due,
-		    ui);
+	if (n > STORE_COUNTS_MAX)
+		n = STORE_COUNTS_MAX;	/* the sidebar shows "..." beyond */
+	queries = xcalloc(n + 1, sizeof *queries);
+	for (i = 0; i < n; i++)
+		queries[i] = view_expand_query(&views[i]);
+	if (ui_counter_current(ui->counter, queries, n)) {
+		for (i = 0; i < n; i++)
+			free(queries[i]);
+		free(queries);
 		return;
 	}
+	ui_counts_stop(ui);
+	ui->view_total = xreallocarray(ui->view_total, n + 1,
+	    sizeof *ui->view_total);
+	ui->view_unread = xreallocarray(ui->view_unread, n + 1,
+	    sizeof *ui->view_unread);
+	for (i = 0; i < n; i++)
+		ui->view_total[i] = ui->view_unread[i] = -1;
+	ui->n_view_counts = n;
+	ui->redraw = 1;
+
 	c = xcalloc(1, sizeof *c);
 	c->store = ui->opts->store;
+	c->queries = queries;
+	c->n = n;
+	c->parent = getpid();
 	c->ui = ui;
-	if (job_run(ui->loop, ui_counts_child, c, ui_counts_done, c) == NULL) {
-		free(c);
+	c->job = job_run(ui->loop, ui_counter_child, c, ui_counter_done, c);
+	if (c->job == NULL) {
+		ui_counter_free(c);
 		return;
 	}
-	ui->counting = 1;
-	ui->counts_stale = 0;
-	ui->counts_started = util_clock_ms();
+	job_set_line_cb(c->job, ui_counter_line);
+	ui->counter = c;
+}
+
+/* Stop the child (the console ends, or the views changed). */
+void
+ui_counts_stop(struct ui *ui)
+{
+	struct ui_counter	*c = ui->counter;
+
+	if (c == NULL)
+		return;
+	ui->counter = NULL;
+	c->ui = NULL;	/* what it still prints goes nowhere */
+	kill(job_pid(c->job), SIGTERM);
 }
 
 void

@@ -14,9 +14,6 @@
 /* The sidebar shows from this width, this wide. */
 #define UI_SIDEBAR_FROM	100
 #define UI_SIDEBAR_WIDTH	24
-/* Counts are recounted (in a child) at most this often when the database
- * changes: a count walks every match, which takes seconds at 1M. */
-#define UI_COUNTS_MS	30000
 /* Conversations read at a time: the first paint reads one page, the
  * next come as the cursor nears the end. */
 #define UI_PAGE		200
@@ -78,10 +75,7 @@ struct ui {
 	long			*view_total;	/* per view, -1 not known yet */
 	long			*view_unread;
 	size_t			 n_view_counts;
-	int			 counting;	/* a count job runs */
-	int			 counts_stale;	/* the database changed since */
-	int64_t			 counts_started;
-	struct ev_timer		*counts_timer;
+	struct ui_counter	*counter;	/* the child keeping them */
 	char			*view_name;	/* the view shown */
 	char			*query;		/* its query, #{agent} resolved */
 	char			*message;	/* status line message */
@@ -154,6 +148,7 @@ void ui_wake_check(void *data);
 /* ui-counts.c: the sidebar and the view counts behind it. */
 void ui_counts_start(struct ui *ui);
 void ui_counts_first(void *data);
+void ui_counts_stop(struct ui *ui);
 void ui_sidebar_draw(struct ui *ui, int rows);
 
 #endif

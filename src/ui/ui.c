@@ -657,6 +657,9 @@ ui_run_command(struct ui *ui, const char *command)
 		}
 	}
 	cmd_run_string(&ui->ctx, command);
+	/* A `view` or an `agent` may have changed what the sidebar counts. */
+	if (ui->counter != NULL)
+		ui_counts_start(ui);
 }
 
 /* macro-record NAME, macro-stop, macro-run NAME. */
@@ -890,7 +893,6 @@ ui_watch(void *data)
 		ui_load(ui);
 		/* Someone may have snoozed something that is due. */
 		ui_wake_now(ui);
-		ui_counts_start(ui);
 	}
 	ev_timer_add(ui->loop, UI_WATCH_MS, ui_watch, ui);
 }
@@ -973,6 +975,7 @@ ui_run(const struct ui_options *opts)
 	}
 	ui_input_free(ui.input);
 	ui_screen_end();
+	ui_counts_stop(&ui);
 	job_detach_all(ui.loop);	/* writes still running finish alone */
 	log_set_restore(NULL);
 	ev_loop_free(ui.loop);

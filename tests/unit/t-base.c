@@ -1387,9 +1387,37 @@ job_test_cb(struct job *job, int status, const char *output, void *data)
 	job_test_done = 1;
 }
 
+/* A long child reporting as it goes: the first line arrives while it
+ * still runs. */
+static int	job_test_lines, job_test_early;
+static char	job_test_first[64];
+
+static int
+job_test_reporter(void *arg)
+{
+	(void)arg;
+	printf("first\n");
+	fflush(stdout);
+	usleep(300000);
+	printf("second\nthird\ntail");
+	return 0;
+}
+
+static void
+job_test_line(struct job *job, const char *line, void *data)
+{
+	(void)job;
+	(void)data;
+	if (job_test_lines++ == 0) {
+		snprintf(job_test_first, sizeof job_test_first, "%s", line);
+		job_test_early = !job_test_done;
+	}
+}
+
 static void
 test_job(void)
 {
+	struct job	*reporter;
 	struct ev_loop	*loop = ev_loop_new();
 	char		 hello[] = "hello";
 	int		 i;
@@ -1413,6 +1441,18 @@ test_job(void)
 	job_run(loop, job_test_slow, NULL, job_test_cb, NULL);
 	job_detach_all(loop);
 	is_int(job_test_status, JOB_CANCELLED, "job: detached, done says so");
+
+	job_test_done = 0;
+	reporter = job_run(loop, job_test_reporter, NULL, job_test_cb, NULL);
+	job_set_line_cb(reporter, job_test_line);
+	for (i = 0; i < 100 && !job_test_done; i++)
+		ev_run_once(loop, 100);
+	is_str(job_test_first, "first", "job: lines come one by one, newline "
+	    "removed");
+	ok(job_test_early, "job: the first line comes while the child runs");
+	is_int(job_test_lines, 3, "job: every complete line comes");
+	is_str(job_test_output, "tail", "job: done gets what followed the "
+	    "last newline");
 	ev_loop_free(loop);
 }
 
