@@ -17,7 +17,8 @@ it drives programs in tmux control mode (tmux -C), as a user would see them:
 ombre is measured against `notmuch search --limit=50` on the same query, in
 the same harness (its first paint is its first page of output), and
 against neomutt on a notmuch virtual mailbox of the same query (nm_db_limit
-1000) when neomutt is installed. Each figure
+1000), alot (`alot search tag:inbox`) and aerc (a notmuch account whose
+inbox is tag:inbox), each when installed. Each figure
 is the median of RUNS runs (default 5; BENCH_RUNS sets it).
 """
 
@@ -184,6 +185,29 @@ def write_muttrc(store):
     return path
 
 
+def write_alot_config():
+    """alot reads the store's notmuch config; its own config stays empty."""
+    path = "/tmp/ombre-bench-alot-%d" % os.getpid()
+    open(path, "w").close()
+    return path
+
+
+def write_aerc_config(store):
+    """An aerc account on the store's notmuch database, tag:inbox as inbox.
+    aerc reads it from XDG_CONFIG_HOME; accounts.conf must be 0600."""
+    home = "/tmp/ombre-bench-aerc-%d" % os.getpid()
+    os.makedirs(home + "/aerc", exist_ok=True)
+    with open(home + "/aerc/querymap", "w") as f:
+        f.write("inbox=tag:inbox\n")
+    fd = os.open(home + "/aerc/accounts.conf",
+                 os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write("[bench]\nsource = notmuch://%s/mail\n" % store)
+        f.write("query-map = %s/aerc/querymap\ndefault = inbox\n" % home)
+        f.write("from = bench <bench@example.org>\noutgoing = /bin/true\n")
+    return home
+
+
 def median(values):
     values = [v for v in values if v is not None]
     return statistics.median(values) if values else None
@@ -193,7 +217,8 @@ def fmt(value, unit):
     return "%8.1f %s" % (value, unit) if value is not None else "       - " + unit
 
 
-def measure(label, command, pattern, env, keys=True, name="ombre"):
+def measure(label, command, pattern, env, keys=True, name="ombre",
+            quiet=0.15):
     paints, pagedowns, js, bytes_j, bytes_pd, mems = [], [], [], [], [], []
     for _ in range(RUNS):
         t = Tmux(command, env)
@@ -205,10 +230,10 @@ def measure(label, command, pattern, env, keys=True, name="ombre"):
             time.sleep(0.3)
             mems.append(memory_of_child(t.pane_pid(), name))
             if keys:
-                ms, n = t.key("j")
+                ms, n = t.key("j", quiet)
                 js.append(ms)
                 bytes_j.append(n)
-                ms, n = t.key("PageDown")
+                ms, n = t.key("PageDown", quiet)
                 pagedowns.append(ms)
                 bytes_pd.append(n)
         finally:
@@ -243,6 +268,19 @@ def main():
                     "env NOTMUCH_CONFIG=%s/notmuch-config neomutt -n -F %s"
                     % (store, rc), r"NeoMutt: inbox \[Msgs:", env,
                     name="neomutt")
+        if shutil.which("alot"):
+            measure("alot (notmuch)",
+                    "env NOTMUCH_CONFIG=%s/notmuch-config alot -r -c %s "
+                    "-n %s/notmuch-config search tag:inbox"
+                    % (store, write_alot_config(), store),
+                    r"ago \(\d+\)[\s\S]*\[0: search\] for", env,
+                    name="alot", quiet=1.0)
+        if shutil.which("aerc"):
+            home = write_aerc_config(store)
+            measure("aerc (notmuch)",
+                    "env NOTMUCH_CONFIG=%s/notmuch-config HOME=%s "
+                    "XDG_CONFIG_HOME=%s aerc" % (store, home, home),
+                    r"\d\d:\d\d [AP]M  ", env, name="aerc")
         measure("notmuch search --limit=50",
                 "notmuch --config=%s/notmuch-config search --limit=50 "
                 "--sort=newest-first tag:inbox" % store,

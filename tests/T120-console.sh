@@ -8,21 +8,8 @@
 . "$top_srcdir/tests/lib.sh"
 test_init
 
-command -v tmux >/dev/null || skip_all "tmux is not installed"
+tmux_init console
 export LC_ALL=C.UTF-8 TZ=UTC OMBRE_NOW=2026-11-20T10:00:00Z
-TMUX_SOCKET=ombre-test-$$
-tm() { tmux -L "$TMUX_SOCKET" -f /dev/null "$@"; }
-trap 'tm kill-server 2>/dev/null; test_cleanup' EXIT
-
-# wait_screen REGEX [SECONDS]: wait until the pane shows REGEX.
-wait_screen() {
-	local i limit=$((${2:-10} * 20))
-	for ((i = 0; i < limit; i++)); do
-		[[ $(tm capture-pane -p -t t) =~ $1 ]] && return 0
-		sleep 0.05
-	done
-	return 1
-}
 # wait_cursor ROW: wait (with a ceiling) until the cursor is on ROW.
 wait_cursor() {
 	local i
@@ -47,13 +34,8 @@ total=$(wc -l <list.txt)
 mkdir -p "$XDG_CONFIG_HOME/ombre"
 printf 'bind -T list J select-last\n' >"$XDG_CONFIG_HOME/ombre/config"
 
-# Every byte written to the terminal is recorded from the first frame on:
-# the pane starts on a shell that waits until pipe-pane is attached.
-tm new-session -d -s t -x 80 -y 24 "touch ready; while [ ! -e go ]; do sleep 0.05; done; \
-    '$OMBRE' --demo --no-traffic; echo \"EXIT=\$?\"; sleep 60"
-for ((i = 0; i < 100; i++)); do [ -e ready ] && break; sleep 0.05; done
-tm pipe-pane -t t -o "cat >>'$TEST_DIR/terminal.raw'"
-touch go
+# Every byte written to the terminal is recorded from the first frame on.
+tmux_start 80 24 "'$OMBRE' --demo --no-traffic; echo \"EXIT=\$?\"; sleep 60"
 
 ok "the console shows the Inbox on 80x24" wait_screen "Inbox +[0-9]+ conversations"
 screen=$(tm capture-pane -p -t t)

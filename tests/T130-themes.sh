@@ -45,21 +45,12 @@ like "an error in a theme file names its file and line" "$out" "bad.theme:1:"
 
 # The mono theme on a vt100: attributes only, never a colour.
 command -v tmux >/dev/null || { skip "mono theme on a vt100" "no tmux"; test_done; }
-TMUX_SOCKET=ombre-themes-$$
-tm() { tmux -L "$TMUX_SOCKET" -f /dev/null "$@"; }
-trap 'tm kill-server 2>/dev/null; test_cleanup' EXIT
+tmux_init themes
 mkdir -p "$XDG_CONFIG_HOME/ombre"
 echo 'set theme mono' >"$XDG_CONFIG_HOME/ombre/config"
 "$OMBRE" --demo list >/dev/null
-tm new-session -d -s t -x 80 -y 24 "touch ready; while [ ! -e go ]; do sleep 0.05; done; \
-    TERM=vt100 '$OMBRE' --demo --no-traffic; sleep 60"
-for ((i = 0; i < 100; i++)); do [ -e ready ] && break; sleep 0.05; done
-tm pipe-pane -t t -o "cat >>'$TEST_DIR/terminal.raw'"
-touch go
-for ((i = 0; i < 100; i++)); do
-	tm capture-pane -p -t t | grep -q 'Inbox.*conversations' && break
-	sleep 0.05
-done
+tmux_start 80 24 "TERM=vt100 '$OMBRE' --demo --no-traffic; sleep 60"
+wait_screen 'Inbox.*conversations' 5
 like "the console runs on a vt100 with the mono theme" "$(tm capture-pane -p -t t)" \
     "Inbox +[0-9]+\\+? conversations"
 ok "no colour sequence was written" bash -c "! grep -qaE $'\\e\\\\[[0-9;]*(3[0-9]|4[0-9])m' terminal.raw"

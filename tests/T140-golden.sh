@@ -7,24 +7,9 @@
 
 . "$top_srcdir/tests/lib.sh"
 test_init
-command -v tmux >/dev/null || skip_all "tmux is not installed"
 export LC_ALL=C.UTF-8 TZ=UTC OMBRE_NOW=2026-11-20T10:00:00Z
 GOLDEN=$top_srcdir/tests/golden
-TMUX_SOCKET=ombre-golden-$$
-tm() { tmux -L "$TMUX_SOCKET" -f /dev/null "$@"; }
-trap 'tm kill-server 2>/dev/null; test_cleanup' EXIT
-
-# settle: wait until two captures 100 ms apart are the same.
-settle() {
-	local a b i
-	a=$(tm capture-pane -p -t t)
-	for ((i = 0; i < 50; i++)); do
-		sleep 0.1
-		b=$(tm capture-pane -p -t t)
-		[ "$a" = "$b" ] && return 0
-		a=$b
-	done
-}
+tmux_init golden
 
 # golden NAME DESC [READY]: once the pane shows READY (a regex), compare
 # it with tests/golden/NAME.screen.

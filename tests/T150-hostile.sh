@@ -8,11 +8,8 @@
 
 . "$top_srcdir/tests/lib.sh"
 test_init
-command -v tmux >/dev/null || skip_all "tmux is not installed"
+tmux_init hostile
 export LC_ALL=C.UTF-8 TZ=UTC OMBRE_NOW=2026-11-20T10:00:00Z
-TMUX_SOCKET=ombre-hostile-$$
-tm() { tmux -L "$TMUX_SOCKET" -f /dev/null "$@"; }
-trap 'tm kill-server 2>/dev/null; test_cleanup' EXIT
 
 # The injections, each as the JSON escape that puts it in a message.
 python3 - >hostile.jsonl <<'PY'
@@ -40,15 +37,8 @@ PY
 "$OMBRE" --data-dir store ingest <hostile.jsonl
 ok "seven hostile conversations stored" test "$("$OMBRE" --data-dir store list | wc -l)" -eq 7
 
-tm new-session -d -s t -x 100 -y 30 "touch ready; while [ ! -e go ]; do sleep 0.05; done; \
-    '$OMBRE' --data-dir '$TEST_DIR/store'; sleep 60"
-for ((i = 0; i < 100; i++)); do [ -e ready ] && break; sleep 0.05; done
-tm pipe-pane -t t -o "cat >>'$TEST_DIR/terminal.raw'"
-touch go
-for ((i = 0; i < 100; i++)); do
-	tm capture-pane -p -t t | grep -q 'Inbox.*7 conversations' && break
-	sleep 0.05
-done
+tmux_start 100 30 "'$OMBRE' --data-dir '$TEST_DIR/store'; sleep 60"
+wait_screen 'Inbox.*7 conversations' 5
 # Open every conversation, so every body is drawn too.
 for ((k = 0; k < 7; k++)); do
 	tm send-keys -t t Enter

@@ -216,3 +216,48 @@ json_line() {
 	done
 	printf '%s}\n' "$line"
 }
+
+# ---------------------------------------------------------------- tmux
+# The console tests drive the real program in a tmux server of their own
+# (-L), in a pane called t. tmux_init NAME sets it up and kills it at exit.
+tmux_init() {
+	command -v tmux >/dev/null || skip_all "tmux is not installed"
+	TMUX_SOCKET=ombre-$1-$$
+	trap 'tm kill-server 2>/dev/null; test_cleanup' EXIT
+}
+tm() { tmux -L "$TMUX_SOCKET" -f /dev/null "$@"; }
+
+# tmux_start COLS ROWS COMMAND: run COMMAND in pane t, every byte it
+# writes recorded in terminal.raw from its first frame on (the pane waits
+# until pipe-pane is attached before it starts the program).
+tmux_start() {
+	local i
+	tm new-session -d -s t -x "$1" -y "$2" \
+	    "touch ready; while [ ! -e go ]; do sleep 0.05; done; $3"
+	for ((i = 0; i < 100; i++)); do [ -e ready ] && break; sleep 0.05; done
+	tm pipe-pane -t t -o "cat >>'$TEST_DIR/terminal.raw'"
+	touch go
+}
+
+# wait_screen REGEX [SECONDS]: wait until the pane shows REGEX (bash ERE;
+# a newline is $'\n'), at most SECONDS (10).
+wait_screen() {
+	local i limit=$((${2:-10} * 20))
+	for ((i = 0; i < limit; i++)); do
+		[[ $(tm capture-pane -p -t t) =~ $1 ]] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# settle: wait until two captures 100 ms apart are the same (5 s at most).
+settle() {
+	local a b i
+	a=$(tm capture-pane -p -t t)
+	for ((i = 0; i < 50; i++)); do
+		sleep 0.1
+		b=$(tm capture-pane -p -t t)
+		[ "$a" = "$b" ] && return 0
+		a=$b
+	done
+}
