@@ -966,3 +966,49 @@ cli_console(struct cli *cli, int argc, char **argv)
 	free(query);
 	return rc;
 }
+
+/*
+ * ombre sync [--once] [--status] [--channel NAME]: the syncer, headless
+ * (chan-sync.c). --status only reads what the running or last syncer
+ * wrote.
+ */
+int
+cli_sync(struct cli *cli, int argc, char **argv)
+{
+	struct sync_options	 so;
+	const char		*only = NULL;
+	char			**rest;
+	int			 once = 0, status = 0, n_rest, rc;
+	const struct cli_opt	 opts[] = {
+		{ "once", 0, 0, NULL, &once },
+		{ "status", 0, 0, NULL, &status },
+		{ "channel", 0, 1, &only, NULL },
+		{ NULL, 0, 0, NULL, NULL }
+	};
+
+	if (cli_parse_args("sync", opts, argc, argv, &rest, &n_rest) != 0)
+		return EXIT_USAGE;
+	free(rest);
+	if (n_rest > 0) {
+		log_warn("sync: unexpected argument (see ombre --help)");
+		return EXIT_USAGE;
+	}
+	if (status)
+		return sync_status_print(cli->data_dir, stdout);
+	memset(&so, 0, sizeof so);
+	cli_store_options(cli, &so.store);
+	so.net.connect_timeout_ms = options_get_number("net.connect-timeout");
+	so.net.low_speed_ms = options_get_number("net.low-speed-time");
+	so.net.max_response = (size_t)options_get_number("net.max-response");
+	so.net.ca_file = *options_get("net.ca-file") != '\0' ?
+	    options_get("net.ca-file") : NULL;
+	so.net.user_agent = "ombre/" PACKAGE_VERSION;
+	so.only = only;
+	so.once = once;
+	so.poll_timeout_s = options_get_number("sync.poll-timeout");
+	so.retry_base_ms = options_get_number("sync.retry-base");
+	so.retry_cap_ms = options_get_number("sync.retry-cap");
+	so.attempts = (int)options_get_number("sync.attempts");
+	rc = sync_run(&so);
+	return rc;
+}

@@ -34,6 +34,7 @@ int cli_show(struct cli *cli, int argc, char **argv);
 int cli_tag(struct cli *cli, int argc, char **argv);
 int cli_ingest(struct cli *cli, int argc, char **argv);
 int cli_demo(struct cli *cli, int argc, char **argv);
+int cli_sync(struct cli *cli, int argc, char **argv);
 /* The command language's `tag`, done through a read-write store. */
 int cli_host_tag(void *data, const char *target, char **ops, int n_ops,
     char **cause);

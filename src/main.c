@@ -43,6 +43,9 @@ static const char main_usage[] =
 "                      change the tags of conversations\n"
 "  ingest [--format json] [-v] < FILE\n"
 "                      store canonical JSON messages, one per line\n"
+"  sync [--once] [--status] [--channel NAME]\n"
+"                      fetch from the channels and deliver replies (one\n"
+"                      process at a time); --once until nothing is pending\n"
 "  demo [--seed N] [--conversations N] [--messages-per-conversation N]\n"
 "       [--out DIR]     generate demo conversations (JSON lines, or a store)\n"
 "\n"
@@ -62,6 +65,7 @@ static const struct main_command main_commands[] = {
 	{ "ingest", cli_ingest, 1 },
 	{ "list", cli_list, 1 },
 	{ "show", cli_show, 1 },
+	{ "sync", cli_sync, 0 },
 	{ "tag", cli_tag, 1 },
 };
 

@@ -8,8 +8,12 @@
 #ifndef OMBRE_CHAN_H
 #define OMBRE_CHAN_H
 
+#include <stdio.h>
+
 #include "base/base.h"
 #include "core/core.h"
+#include "net/net.h"
+#include "store/store.h"
 
 /* chan-demo.c: simulated traffic, deterministic from a seed. */
 struct chan_demo;
@@ -22,5 +26,90 @@ void chan_demo_free(struct chan_demo *d);
  * a human. The caller frees the message (msg_free).
  */
 struct msg *chan_demo_next(struct chan_demo *d, int64_t now, int64_t *wait_ms);
+
+/* chan-sync.c: the one syncing process (design.md, "Sync and delivery"). */
+struct sync_options {
+	struct store_options	 store;
+	struct net_options	 net;
+	const char		*only;		/* --channel NAME, or NULL */
+	int			 once;		/* poll until nothing is pending */
+	int64_t			 poll_timeout_s;
+	int64_t			 retry_base_ms;
+	int64_t			 retry_cap_ms;
+	int			 attempts;	/* --once: tries per channel */
+};
+/*
+ * Run the syncer: take the sync lock (DATA/sync.lock, flock, O_CLOEXEC),
+ * start every declared channel (or the one named) and run until SIGTERM,
+ * SIGINT or SIGHUP, or with once until each channel has nothing pending.
+ * Return 0, 1 when a channel could not be reached or started (one line
+ * each on stderr), or 75 when another process holds the lock.
+ */
+int sync_run(const struct sync_options *opts);
+/* Print each channel's state as the running (or last) syncer left it,
+ * and whether a syncer runs. Return 0, or 1 when nothing is known. */
+int sync_status_print(const char *data_dir, FILE *out);
+/* The pid of the syncer holding the lock, 0 when none, -1 on error. */
+long sync_lock_holder(const char *data_dir);
+
+/*
+ * What the syncer gives an adapter, and what an adapter calls back. An
+ * adapter runs on the syncer's loop: it starts requests with net_start
+ * and timers with ev_timer_add, and never blocks but to store messages.
+ */
+enum chan_state {
+	CHAN_STARTING,
+	CHAN_CONNECTED,
+	CHAN_BACKOFF,		/* an error: trying again at until */
+	CHAN_RATE_LIMITED,	/* told to wait until */
+	CHAN_CONFLICT,		/* another client polls the same account */
+	CHAN_AUTH_FAILED,
+	CHAN_FAILED		/* gave up (--once), or cannot start */
+};
+struct chan_link {
+	struct ev_loop			*loop;
+	struct net			*net;
+	const struct sync_options	*opts;
+	const struct channel_config	*cc;
+	const char			*name;		/* the config's name */
+	uint64_t			 rng;		/* for backoff */
+	/* Kept by the syncer: */
+	enum chan_state			 state;
+	int64_t				 until;		/* wall seconds, 0 none */
+	char				*error;		/* the last error, or NULL */
+	int				 finished;	/* --once: done with it */
+	int				 failed;
+	void				*adapter;
+	const struct chan_type		*type;
+	struct sync			*sync;
+};
+struct chan_type {
+	const char	*name;		/* the channel TYPE of the config */
+	/* Start (first request or timer); NULL with *cause when it cannot. */
+	void		*(*start)(struct chan_link *l, char **cause);
+	void		 (*stop)(void *adapter);
+};
+extern const struct chan_type chan_telegram_type;
+
+/* The state shown by the status line and `sync --status`; error may be
+ * NULL. Never put a secret in it. */
+void chan_set_state(struct chan_link *l, enum chan_state state,
+    int64_t until, const char *error);
+/* --once: this channel has nothing pending (ok) or cannot be reached. */
+void chan_finish(struct chan_link *l, int ok);
+/* Store messages durably (delivered, indexed, committed): only then may
+ * the adapter move its cursor. Return 0, or -1 with *cause. */
+int chan_store(struct chan_link *l, struct msg **msgs, size_t n,
+    size_t *stored, char **cause);
+/* The adapter's saved cursor under key (allocated), NULL when none. */
+char *chan_cursor_load(struct chan_link *l, const char *key);
+/* Save it durably (written, fsynced, renamed). Return 0 or -1. */
+int chan_cursor_save(struct chan_link *l, const char *key, const char *value);
+/* A secret from the channel's KEY or KEY-command (run by /bin/sh, its
+ * first line of output); NULL with *cause (naming the key, never the
+ * value) when there is none. */
+char *chan_secret(struct chan_link *l, const char *key, char **cause);
+/* The delay before retry n (from 0): full jitter under the caps. */
+int64_t chan_backoff_ms(struct chan_link *l, int attempt);
 
 #endif

@@ -1,0 +1,515 @@
+/*
+ * chan-sync.c: the one process that talks to the channels.
+ *
+ * Exactly one syncer runs per data dir: the holder of flock() on
+ * DATA/sync.lock (opened O_CLOEXEC, so children never inherit it; the
+ * kernel frees it when the process dies, even by SIGKILL). It runs one
+ * poll loop: curl multi's sockets and timers (net-http.c) and each
+ * adapter's timers. Adapters store what they fetch through chan_store,
+ * which returns once the messages are durable and indexed, and only then
+ * move their cursor (chan_cursor_save): a crash fetches again, never
+ * loses. Each channel's state goes to DATA/sync/status, rewritten whole
+ * (write, fsync, rename) on each change, for `ombre sync --status` and the
+ * console's status line.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "chan/chan.h"
+
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static const struct chan_type *const sync_types[] = {
+	&chan_telegram_type,
+	NULL
+};
+
+struct sync {
+	const struct sync_options	*opts;
+	struct ev_loop			*loop;
+	struct net			*net;
+	struct chan_link		*links;
+	size_t				 n_links;
+	char				*dir;		/* DATA/sync */
+	int				 stop;
+};
+
+static const char *const sync_state_names[] = {
+	"starting", "connected", "backing off", "rate-limited",
+	"conflict", "auth failed", "failed"
+};
+
+static const char *
+sync_state_name(enum chan_state s)
+{
+	return (size_t)s < nitems(sync_state_names) ? sync_state_names[s] :
+	    "?";
+}
+
+/* Write a file whole: tmp, fsync, rename, fsync of the directory. */
+static int
+sync_write_file(const char *dir, const char *name, const char *data,
+    size_t len)
+{
+	char	*path, *tmp;
+	int	 fd, rc = -1;
+
+	path = xasprintf("%s/%s", dir, name);
+	tmp = xasprintf("%s/.%s.%ld", dir, name, (long)getpid());
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd != -1) {
+		if (write(fd, data, len) == (ssize_t)len && fsync(fd) == 0 &&
+		    close(fd) == 0) {
+			fd = -1;
+			if (rename(tmp, path) == 0) {
+				util_fsync_dir(dir);
+				rc = 0;
+			}
+		}
+		if (fd != -1)
+			close(fd);
+		if (rc != 0)
+			unlink(tmp);
+	}
+	free(path);
+	free(tmp);
+	return rc;
+}
+
+static void
+sync_write_status(struct sync *s)
+{
+	struct buf		 b;
+	struct chan_link	*l;
+	size_t			 i;
+	char			*error;
+
+	buf_init(&b);
+	buf_add_printf(&b, "pid\t%ld\nupdated\t%lld\n", (long)getpid(),
+	    (long long)time(NULL));
+	for (i = 0; i < s->n_links; i++) {
+		l = &s->links[i];
+		/* One line a channel: no tab or newline inside a field. */
+		error = xstrdup(l->error != NULL ? l->error : "");
+		for (char *p = error; *p != '\0'; p++)
+			if (*p == '\t' || *p == '\n' || *p == '\r')
+				*p = ' ';
+		buf_add_printf(&b, "channel\t%s\t%s\t%s\t%lld\t%s\n", l->name,
+		    l->type != NULL ? l->type->name : l->cc->type,
+		    sync_state_name(l->state), (long long)l->until, error);
+		free(error);
+	}
+	if (sync_write_file(s->dir, "status", b.data, b.len) != 0)
+		log_warn("cannot write %s/status", s->dir);
+	buf_free(&b);
+}
+
+void
+chan_set_state(struct chan_link *l, enum chan_state state, int64_t until,
+    const char *error)
+{
+	int	changed;
+
+	changed = l->state != state || l->until != until ||
+	    (error == NULL) != (l->error == NULL) ||
+	    (error != NULL && strcmp(error, l->error) != 0);
+	l->state = state;
+	l->until = until;
+	if (error != NULL) {
+		free(l->error);
+		l->error = xstrdup(error);
+	} else if (state == CHAN_CONNECTED) {
+		free(l->error);
+		l->error = NULL;
+	}
+	if (changed)
+		sync_write_status(l->sync);
+	if (changed && error != NULL)
+		log_debug("%s: %s: %s", l->name, sync_state_name(state), error);
+}
+
+void
+chan_finish(struct chan_link *l, int ok)
+{
+	if (l->finished)
+		return;
+	l->finished = 1;
+	l->failed = !ok;
+	if (!ok && l->state != CHAN_AUTH_FAILED)
+		chan_set_state(l, CHAN_FAILED, 0, l->error);
+}
+
+int
+chan_store(struct chan_link *l, struct msg **msgs, size_t n, size_t *stored,
+    char **cause)
+{
+	struct store		*st;
+	enum store_status	 rc;
+	size_t			 i;
+	char			*why = NULL;
+
+	*stored = 0;
+	*cause = NULL;
+	if (n == 0)
+		return 0;
+	if (store_open(&l->opts->store, STORE_READ_WRITE, &st, cause) !=
+	    STORE_OK)
+		return -1;
+	for (i = 0; i < n; i++) {
+		rc = store_ingest(st, msgs[i], &why);
+		if (rc == STORE_OK)
+			(*stored)++;
+		else if (rc != STORE_DUPLICATE) {
+			/* A message the store refuses: said, and skipped (a
+			 * malformed one would stop the channel for good). */
+			log_warn("%s: message %s not stored: %s", l->name,
+			    msgs[i]->id != NULL ? msgs[i]->id : "?",
+			    why != NULL ? why : "?");
+		}
+		free(why);
+		why = NULL;
+	}
+	if (store_flush(st, cause) != STORE_OK) {
+		store_close(st);
+		return -1;
+	}
+	if (store_close(st) != STORE_OK) {
+		*cause = xstrdup("closing the database failed");
+		return -1;
+	}
+	return 0;
+}
+
+char *
+chan_cursor_load(struct chan_link *l, const char *key)
+{
+	char	*path, *value = NULL;
+	FILE	*f;
+	char	 line[4096];
+
+	path = xasprintf("%s/%s.%s", l->sync->dir, l->name, key);
+	if ((f = fopen(path, "re")) != NULL) {
+		if (fgets(line, sizeof line, f) != NULL) {
+			line[strcspn(line, "\n")] = '\0';
+			value = xstrdup(line);
+		}
+		fclose(f);
+	}
+	free(path);
+	return value;
+}
+
+int
+chan_cursor_save(struct chan_link *l, const char *key, const char *value)
+{
+	char	*name, *data;
+	int	 rc;
+
+	name = xasprintf("%s.%s", l->name, key);
+	data = xasprintf("%s\n", value);
+	rc = sync_write_file(l->sync->dir, name, data, strlen(data));
+	free(name);
+	free(data);
+	return rc;
+}
+
+char *
+chan_secret(struct chan_link *l, const char *key, char **cause)
+{
+	const char	*value, *command;
+	char		*ckey, line[8192], *out = NULL;
+	FILE		*f;
+	int		 status;
+
+	*cause = NULL;
+	if ((value = channel_config_get(l->cc, key)) != NULL)
+		return xstrdup(value);
+	ckey = xasprintf("%s-command", key);
+	command = channel_config_get(l->cc, ckey);
+	if (command == NULL) {
+		*cause = xasprintf("no %s and no %s", key, ckey);
+		free(ckey);
+		return NULL;
+	}
+	/* The command line is the config's, not a secret; its output is. */
+	fflush(NULL);
+	if ((f = popen(command, "re")) == NULL) {
+		*cause = xasprintf("%s: cannot run it", ckey);
+		free(ckey);
+		return NULL;
+	}
+	if (fgets(line, sizeof line, f) != NULL) {
+		line[strcspn(line, "\r\n")] = '\0';
+		if (line[0] != '\0')
+			out = xstrdup(line);
+	}
+	while (fgets(line, sizeof line, f) != NULL)
+		;
+	explicit_bzero(line, sizeof line);
+	status = pclose(f);
+	if (status != 0 || out == NULL) {
+		*cause = status != 0 ? xasprintf("%s failed (exit status %d)",
+		    ckey, WIFEXITED(status) ? WEXITSTATUS(status) : -1) :
+		    xasprintf("%s printed nothing", ckey);
+		if (out != NULL) {
+			explicit_bzero(out, strlen(out));
+			free(out);
+		}
+		out = NULL;
+	}
+	free(ckey);
+	return out;
+}
+
+int64_t
+chan_backoff_ms(struct chan_link *l, int attempt)
+{
+	return net_backoff_ms(attempt, l->opts->retry_base_ms,
+	    l->opts->retry_cap_ms, &l->rng);
+}
+
+/* The lock: held for the syncer's life, released by the kernel at exit. */
+static int
+sync_lock_take(const char *data_dir, int *fd_out)
+{
+	char	*path, pid[32];
+	int	 fd;
+
+	path = xasprintf("%s/sync.lock", data_dir);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	free(path);
+	if (fd == -1)
+		return -1;
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		close(fd);
+		return errno == EWOULDBLOCK ? 1 : -1;
+	}
+	snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+	if (ftruncate(fd, 0) != 0 ||
+	    pwrite(fd, pid, strlen(pid), 0) != (ssize_t)strlen(pid))
+		log_warn("cannot write the syncer's pid");
+	*fd_out = fd;
+	return 0;
+}
+
+long
+sync_lock_holder(const char *data_dir)
+{
+	char	*path, buf[32];
+	ssize_t	 n;
+	int	 fd;
+	long	 pid = 0;
+
+	path = xasprintf("%s/sync.lock", data_dir);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	free(path);
+	if (fd == -1)
+		return errno == ENOENT ? 0 : -1;
+	if (flock(fd, LOCK_SH | LOCK_NB) == 0) {
+		close(fd);
+		return 0;
+	}
+	n = pread(fd, buf, sizeof buf - 1, 0);
+	if (n > 0) {
+		buf[n] = '\0';
+		pid = strtol(buf, NULL, 10);
+	}
+	close(fd);
+	return pid > 0 ? pid : 1;
+}
+
+static void
+sync_signal(int signo, void *data)
+{
+	struct sync	*s = data;
+
+	(void)signo;
+	s->stop = 1;
+	ev_loop_stop(s->loop);
+}
+
+static const struct chan_type *
+sync_type_find(const char *name)
+{
+	size_t	i;
+
+	for (i = 0; sync_types[i] != NULL; i++)
+		if (strcmp(sync_types[i]->name, name) == 0)
+			return sync_types[i];
+	return NULL;
+}
+
+static int
+sync_all_finished(struct sync *s)
+{
+	size_t	i;
+
+	for (i = 0; i < s->n_links; i++)
+		if (!s->links[i].finished)
+			return 0;
+	return 1;
+}
+
+int
+sync_run(const struct sync_options *opts)
+{
+	struct sync			 s;
+	const struct channel_config	*ccs;
+	struct chan_link		*l;
+	size_t				 n, i;
+	char				*cause;
+	int				 lock_fd = -1, rc = 0;
+
+	memset(&s, 0, sizeof s);
+	s.opts = opts;
+	if (util_mkdir_p(opts->store.data_dir, 0700) != 0) {
+		log_warn("cannot create %s", opts->store.data_dir);
+		return 1;
+	}
+	switch (sync_lock_take(opts->store.data_dir, &lock_fd)) {
+	case 0:
+		break;
+	case 1:
+		log_warn("another syncer runs (pid %ld): not starting",
+		    sync_lock_holder(opts->store.data_dir));
+		return 75;
+	default:
+		log_warn("cannot open %s/sync.lock", opts->store.data_dir);
+		return 1;
+	}
+	s.dir = xasprintf("%s/sync", opts->store.data_dir);
+	if (util_mkdir_p(s.dir, 0700) != 0) {
+		log_warn("cannot create %s", s.dir);
+		close(lock_fd);
+		free(s.dir);
+		return 1;
+	}
+
+	ccs = channel_config_all(&n);
+	s.links = xcalloc(n + 1, sizeof *s.links);
+	for (i = 0; i < n; i++) {
+		if (opts->only != NULL && strcmp(ccs[i].name, opts->only) != 0)
+			continue;
+		if (sync_type_find(ccs[i].type) == NULL && opts->only == NULL)
+			continue;	/* webhook channels: `ombre ingest` */
+		l = &s.links[s.n_links++];
+		l->cc = &ccs[i];
+		l->name = ccs[i].name;
+		l->type = sync_type_find(ccs[i].type);
+		l->sync = &s;
+		l->opts = opts;
+		l->rng = (uint64_t)getpid() * 0x9e3779b97f4a7c15ULL +
+		    (uint64_t)time(NULL) + i;
+	}
+	if (opts->only != NULL && s.n_links == 0) {
+		log_warn("no channel called %s", opts->only);
+		rc = 1;
+		goto out;
+	}
+
+	s.loop = ev_loop_new();
+	s.net = net_new(s.loop, &opts->net);
+	ev_signal_add(s.loop, SIGTERM, sync_signal, &s);
+	ev_signal_add(s.loop, SIGINT, sync_signal, &s);
+	ev_signal_add(s.loop, SIGHUP, sync_signal, &s);
+	sync_write_status(&s);
+	for (i = 0; i < s.n_links; i++) {
+		l = &s.links[i];
+		l->loop = s.loop;
+		l->net = s.net;
+		if (l->type == NULL) {
+			cause = xasprintf("type %s is not synced (its messages "
+			    "come with `ombre ingest`)", l->cc->type);
+		} else if ((l->adapter = l->type->start(l, &cause)) != NULL)
+			continue;
+		chan_set_state(l, CHAN_FAILED, 0, cause);
+		l->finished = l->failed = 1;
+		free(cause);
+	}
+	while (!s.stop && !(opts->once && sync_all_finished(&s))) {
+		if (ev_run_once(s.loop, -1) != 0)
+			break;
+	}
+	for (i = 0; i < s.n_links; i++) {
+		l = &s.links[i];
+		if (l->adapter != NULL)
+			l->type->stop(l->adapter);
+		l->adapter = NULL;
+		if (l->failed) {
+			fprintf(stderr, "ombre: %s: %s%s%s\n", l->name,
+			    sync_state_name(l->state), l->error != NULL ?
+			    ": " : "", l->error != NULL ? l->error : "");
+			rc = 1;
+		}
+	}
+	net_free(s.net);
+	ev_loop_free(s.loop);
+out:
+	for (i = 0; i < s.n_links; i++)
+		free(s.links[i].error);
+	free(s.links);
+	free(s.dir);
+	close(lock_fd);
+	return rc;
+}
+
+int
+sync_status_print(const char *data_dir, FILE *out)
+{
+	char		*path, line[8192], *f[5];
+	FILE		*in;
+	long		 holder;
+	size_t		 i;
+	char		 when[32];
+	time_t		 t;
+	struct tm	 tm;
+
+	holder = sync_lock_holder(data_dir);
+	if (holder > 0)
+		fprintf(out, "syncer: running (pid %ld)\n", holder);
+	else
+		fprintf(out, "syncer: not running\n");
+	path = xasprintf("%s/sync/status", data_dir);
+	in = fopen(path, "re");
+	free(path);
+	if (in == NULL)
+		return holder > 0 ? 0 : 1;
+	while (fgets(line, sizeof line, in) != NULL) {
+		line[strcspn(line, "\n")] = '\0';
+		if (strncmp(line, "channel\t", 8) != 0)
+			continue;
+		f[0] = line + 8;
+		/* name, type, state, until, error */
+		for (i = 1; i < 5; i++) {
+			f[i] = strchr(f[i - 1], '\t');
+			if (f[i] == NULL)
+				break;
+			*f[i]++ = '\0';
+		}
+		if (i < 5)
+			continue;
+		fprintf(out, "%s (%s): %s", f[0], f[1], f[2]);
+		t = (time_t)strtoll(f[3], NULL, 10);
+		if (t > 0 && localtime_r(&t, &tm) != NULL) {
+			strftime(when, sizeof when, "%H:%M:%S", &tm);
+			fprintf(out, " until %s", when);
+		}
+		if (f[4] != NULL && *f[4] != '\0')
+			fprintf(out, ": %s", f[4]);
+		fputc('\n', out);
+	}
+	fclose(in);
+	return 0;
+}

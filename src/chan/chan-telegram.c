@@ -1,0 +1,437 @@
+/*
+ * chan-telegram.c: the Telegram Bot API adapter (channel-apis.md, 1).
+ *
+ * Inbound is a getUpdates long poll. An update is confirmed to Telegram
+ * by the next call's higher offset, so the offset is the acknowledgement:
+ * it is saved, and sent, only after chan_store has made the updates'
+ * messages durable and indexed. A crash between the two fetches the same
+ * updates again, and their Message-Ids make the second storing a no-op.
+ *
+ * The token sits in the URL's path: URLs are built here and handed to
+ * net only; nothing that is shown or logged contains one (errors are
+ * Telegram's descriptions or curl's, which name hosts, not paths).
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "chan/chan.h"
+
+#include <jansson.h>
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define TG_API_URL	"https://api.telegram.org"
+/* The long poll's HTTP timeout: the server's wait plus this margin. */
+#define TG_POLL_MARGIN_MS	15000
+
+struct tg {
+	struct chan_link	*link;
+	char			*token;
+	char			*api;		/* base URL, no trailing / */
+	char			*account;	/* the bot's id */
+	long long		 offset;	/* next update_id wanted, 0 none */
+	int			 attempt;	/* failures in a row */
+	struct net_req		*req;
+	struct ev_timer		*timer;
+};
+
+static void	tg_poll(void *);
+
+static char *
+tg_json_id(json_t *v)
+{
+	if (json_is_integer(v))
+		return xasprintf("%" JSON_INTEGER_FORMAT, json_integer_value(v));
+	if (json_is_string(v))
+		return xstrdup(json_string_value(v));
+	return NULL;
+}
+
+static const char *
+tg_str(json_t *obj, const char *key)
+{
+	return json_string_value(json_object_get(obj, key));
+}
+
+/* "First Last", or the username, or the title. */
+static char *
+tg_name(json_t *who)
+{
+	const char	*first = tg_str(who, "first_name");
+	const char	*last = tg_str(who, "last_name");
+
+	if (tg_str(who, "title") != NULL)
+		return xstrdup(tg_str(who, "title"));
+	if (first != NULL && last != NULL)
+		return xasprintf("%s %s", first, last);
+	if (first != NULL)
+		return xstrdup(first);
+	if (tg_str(who, "username") != NULL)
+		return xstrdup(tg_str(who, "username"));
+	return NULL;
+}
+
+static void
+tg_attach(struct msg *m, const char *name, const char *mime, json_t *file)
+{
+	struct msg_attachment	*a;
+	const char		*file_id = tg_str(file, "file_id");
+
+	if (file_id == NULL)
+		return;
+	m->attachments = xreallocarray(m->attachments, m->n_attachments + 1,
+	    sizeof *m->attachments);
+	a = &m->attachments[m->n_attachments++];
+	memset(a, 0, sizeof *a);
+	a->name = xstrdup(tg_str(file, "file_name") != NULL ?
+	    tg_str(file, "file_name") : name);
+	a->mime = xstrdup(tg_str(file, "mime_type") != NULL ?
+	    tg_str(file, "mime_type") : mime);
+	a->size = json_is_integer(json_object_get(file, "file_size")) ?
+	    (int64_t)json_integer_value(json_object_get(file, "file_size")) :
+	    -1;
+	/* Never a download URL: it would carry the token. */
+	a->url = xasprintf("tg-file:%s", file_id);
+}
+
+/*
+ * One Telegram Message as a canonical message; NULL when it is not one
+ * (no chat or id). An edit is a message of its own pointing at the
+ * original, so both texts are kept.
+ */
+static struct msg *
+tg_message(struct tg *tg, json_t *tm, int edited)
+{
+	struct msg	*m;
+	json_t		*chat = json_object_get(tm, "chat");
+	json_t		*from = json_object_get(tm, "from");
+	json_t		*photos, *biggest, *reply;
+	const char	*text;
+	char		*chat_id, *msg_id;
+	size_t		 i;
+
+	chat_id = tg_json_id(json_object_get(chat, "id"));
+	msg_id = tg_json_id(json_object_get(tm, "message_id"));
+	if (chat_id == NULL || msg_id == NULL ||
+	    !json_is_integer(json_object_get(tm, "date"))) {
+		free(chat_id);
+		free(msg_id);
+		return NULL;
+	}
+	m = msg_new();
+	m->channel = xstrdup("telegram");
+	m->account = xstrdup(tg->account);
+	m->conv_id = chat_id;
+	m->conv_title = tg_name(chat);
+	m->date = (int64_t)json_integer_value(json_object_get(tm, "date"));
+	if (edited && json_is_integer(json_object_get(tm, "edit_date"))) {
+		m->date = (int64_t)json_integer_value(json_object_get(tm,
+		    "edit_date"));
+		m->id = xasprintf("%s.edit.%" PRId64, msg_id, m->date);
+		m->edit_of = msg_id;
+	} else
+		m->id = msg_id;
+	if (json_is_object(from)) {
+		m->from_id = tg_json_id(json_object_get(from, "id"));
+		m->from_name = tg_name(from);
+	} else if (json_is_object(json_object_get(tm, "sender_chat"))) {
+		m->from_id = tg_json_id(json_object_get(json_object_get(tm,
+		    "sender_chat"), "id"));
+		m->from_name = tg_name(json_object_get(tm, "sender_chat"));
+	}
+	if (m->from_id == NULL)
+		m->from_id = xstrdup(m->conv_id);
+	m->kind = MSG_CUSTOMER;
+	if (json_is_true(json_object_get(from, "is_bot")) &&
+	    strcmp(m->from_id, tg->account) == 0)
+		m->kind = MSG_BOT;
+	text = tg_str(tm, "text");
+	if (text == NULL)
+		text = tg_str(tm, "caption");
+	if (text == NULL && json_is_integer(json_object_get(tm,
+	    "migrate_to_chat_id")))
+		text = "(this group became a supergroup)";
+	m->text = xstrdup(text != NULL ? text : "");
+	m->text_len = strlen(m->text);
+	reply = json_object_get(tm, "reply_to_message");
+	if (json_is_object(reply))
+		m->reply_to = tg_json_id(json_object_get(reply, "message_id"));
+
+	photos = json_object_get(tm, "photo");
+	if (json_is_array(photos) && json_array_size(photos) > 0) {
+		/* The sizes come smallest first: keep the largest. */
+		biggest = json_array_get(photos, json_array_size(photos) - 1);
+		tg_attach(m, "photo.jpg", "image/jpeg", biggest);
+	}
+	tg_attach(m, "document", "application/octet-stream",
+	    json_object_get(tm, "document"));
+	tg_attach(m, "voice.ogg", "audio/ogg", json_object_get(tm, "voice"));
+	tg_attach(m, "video.mp4", "video/mp4", json_object_get(tm, "video"));
+	tg_attach(m, "audio", "audio/mpeg", json_object_get(tm, "audio"));
+	tg_attach(m, "sticker.webp", "image/webp",
+	    json_object_get(tm, "sticker"));
+	for (i = 0; i < m->n_attachments && m->text_len == 0; i++) {
+		free(m->text);
+		m->text = xasprintf("(%s)", m->attachments[i].name);
+		m->text_len = strlen(m->text);
+	}
+	return m;
+}
+
+static void
+tg_schedule(struct tg *tg, int64_t ms)
+{
+	if (tg->timer != NULL)
+		ev_timer_del(tg->timer);
+	tg->timer = ev_timer_add(tg->link->loop, ms, tg_poll, tg);
+}
+
+/* A failure: wait and try again, or give up (--once, or auth). */
+static void
+tg_failed(struct tg *tg, enum chan_state state, int64_t wait_ms,
+    const char *error)
+{
+	struct chan_link	*l = tg->link;
+	int64_t			 until;
+
+	tg->attempt++;
+	if (state == CHAN_AUTH_FAILED || (l->opts->once &&
+	    (tg->attempt >= l->opts->attempts || state == CHAN_CONFLICT))) {
+		chan_set_state(l, state == CHAN_AUTH_FAILED ? state :
+		    CHAN_FAILED, 0, error);
+		if (l->opts->once) {
+			chan_finish(l, 0);
+			return;
+		}
+		/* The token may be fixed by the time the cap passes. */
+		wait_ms = l->opts->retry_cap_ms;
+	}
+	if (wait_ms < 0)
+		wait_ms = chan_backoff_ms(l, tg->attempt - 1);
+	until = (int64_t)time(NULL) + (wait_ms + 999) / 1000;
+	if (state != CHAN_AUTH_FAILED)
+		chan_set_state(l, state, until, error);
+	tg_schedule(tg, wait_ms);
+}
+
+/* The updates of one answer, stored; then the offset moves on. */
+static int
+tg_take_updates(struct tg *tg, json_t *result, size_t *count)
+{
+	struct msg	**msgs;
+	json_t		*u, *tm;
+	size_t		 i, n = 0, stored;
+	long long	 last = tg->offset - 1, id;
+	char		*cause, offset[32];
+	int		 rc;
+
+	*count = json_array_size(result);
+	msgs = xcalloc(*count + 1, sizeof *msgs);
+	json_array_foreach(result, i, u) {
+		if (!json_is_integer(json_object_get(u, "update_id")))
+			continue;
+		id = (long long)json_integer_value(json_object_get(u,
+		    "update_id"));
+		if (id > last)
+			last = id;
+		if ((tm = json_object_get(u, "message")) != NULL ||
+		    (tm = json_object_get(u, "channel_post")) != NULL ||
+		    (tm = json_object_get(u, "business_message")) != NULL)
+			msgs[n] = tg_message(tg, tm, 0);
+		else if ((tm = json_object_get(u, "edited_message")) != NULL ||
+		    (tm = json_object_get(u, "edited_channel_post")) != NULL ||
+		    (tm = json_object_get(u, "edited_business_message")) !=
+		    NULL)
+			msgs[n] = tg_message(tg, tm, 1);
+		else
+			continue;	/* callback queries and the like */
+		if (msgs[n] != NULL)
+			n++;
+	}
+	rc = chan_store(tg->link, msgs, n, &stored, &cause);
+	for (i = 0; i < n; i++)
+		msg_free(msgs[i]);
+	free(msgs);
+	if (rc != 0) {
+		tg_failed(tg, CHAN_BACKOFF, -1, cause);
+		free(cause);
+		return -1;
+	}
+	/* Durable: now the offset may confirm them. */
+	if (last >= tg->offset) {
+		tg->offset = last + 1;
+		snprintf(offset, sizeof offset, "%lld", tg->offset);
+		if (chan_cursor_save(tg->link, "offset", offset) != 0)
+			log_warn("%s: cannot save the offset", tg->link->name);
+	}
+	return 0;
+}
+
+static void
+tg_answer(const struct net_response *r, void *data)
+{
+	struct tg	*tg = data;
+	json_t		*root, *params;
+	json_error_t	 jerr;
+	const char	*desc;
+	char		*error;
+	long long	 code;
+	int64_t		 wait = -1;
+	size_t		 count;
+
+	tg->req = NULL;
+	if (r->status == 0 || r->too_large) {
+		tg_failed(tg, CHAN_BACKOFF, -1, r->error != NULL ? r->error :
+		    "no answer");
+		return;
+	}
+	root = json_loadb(r->body, r->len, 0, &jerr);
+	if (!json_is_object(root)) {
+		error = xasprintf("HTTP %ld: the answer is not JSON", r->status);
+		tg_failed(tg, CHAN_BACKOFF, -1, error);
+		free(error);
+		json_decref(root);
+		return;
+	}
+	if (json_is_true(json_object_get(root, "ok")) &&
+	    json_is_array(json_object_get(root, "result"))) {
+		if (tg_take_updates(tg, json_object_get(root, "result"),
+		    &count) == 0) {
+			tg->attempt = 0;
+			chan_set_state(tg->link, CHAN_CONNECTED, 0, NULL);
+			if (tg->link->opts->once && count == 0)
+				chan_finish(tg->link, 1);
+			else
+				tg_schedule(tg, 0);
+		}
+		json_decref(root);
+		return;
+	}
+	desc = tg_str(root, "description");
+	code = json_is_integer(json_object_get(root, "error_code")) ?
+	    (long long)json_integer_value(json_object_get(root, "error_code")) :
+	    r->status;
+	params = json_object_get(root, "parameters");
+	if (json_is_integer(json_object_get(params, "retry_after")))
+		wait = (int64_t)json_integer_value(json_object_get(params,
+		    "retry_after")) * 1000;
+	else if (r->retry_after_ms >= 0)
+		wait = r->retry_after_ms;
+	error = xasprintf("%lld %s", code, desc != NULL ? desc : "error");
+	if (code == 429 || r->status == 429)
+		tg_failed(tg, CHAN_RATE_LIMITED, wait >= 0 ? wait : -1, error);
+	else if (code == 409)
+		tg_failed(tg, CHAN_CONFLICT, -1, "409 another client polls this "
+		    "bot (getUpdates or a webhook): backing off");
+	else if (code == 401 || code == 404)
+		tg_failed(tg, CHAN_AUTH_FAILED, -1, code == 404 ? "404 the "
+		    "token is not a bot's (Not Found)" : error);
+	else
+		tg_failed(tg, CHAN_BACKOFF, -1, error);
+	free(error);
+	json_decref(root);
+}
+
+static void
+tg_poll(void *data)
+{
+	struct tg		*tg = data;
+	struct chan_link	*l = tg->link;
+	struct net_request	 rq;
+	char			*url, *cause;
+	int64_t			 wait_s = l->opts->once ? 0 :
+				    l->opts->poll_timeout_s;
+
+	tg->timer = NULL;
+	if (tg->offset > 0)
+		url = xasprintf("%s/bot%s/getUpdates?offset=%lld&limit=100&"
+		    "timeout=%" PRId64, tg->api, tg->token, tg->offset, wait_s);
+	else
+		url = xasprintf("%s/bot%s/getUpdates?limit=100&timeout=%"
+		    PRId64, tg->api, tg->token, wait_s);
+	memset(&rq, 0, sizeof rq);
+	rq.url = url;
+	rq.timeout_ms = wait_s * 1000 + TG_POLL_MARGIN_MS +
+	    l->opts->net.connect_timeout_ms;
+	tg->req = net_start(l->net, &rq, tg_answer, tg, &cause);
+	explicit_bzero(url, strlen(url));
+	free(url);
+	if (tg->req == NULL) {
+		tg_failed(tg, CHAN_FAILED, -1, cause);
+		free(cause);
+	}
+}
+
+static void
+tg_stop(void *data)
+{
+	struct tg	*tg = data;
+
+	if (tg == NULL)
+		return;
+	net_cancel(tg->req);
+	if (tg->timer != NULL)
+		ev_timer_del(tg->timer);
+	if (tg->token != NULL) {
+		explicit_bzero(tg->token, strlen(tg->token));
+		free(tg->token);
+	}
+	free(tg->api);
+	free(tg->account);
+	free(tg);
+}
+
+static void *
+tg_start(struct chan_link *l, char **cause)
+{
+	struct tg	*tg;
+	const char	*api;
+	char		*saved, *end;
+	size_t		 digits;
+
+	tg = xcalloc(1, sizeof *tg);
+	tg->link = l;
+	if ((tg->token = chan_secret(l, "token", cause)) == NULL) {
+		tg_stop(tg);
+		return NULL;
+	}
+	/* A bot token is "<bot id>:<secret>": the id is the account. */
+	digits = strspn(tg->token, "0123456789");
+	if (digits == 0 || tg->token[digits] != ':' ||
+	    tg->token[digits + 1] == '\0' ||
+	    strcspn(tg->token, "/?#% \t") != strlen(tg->token)) {
+		*cause = xstrdup("the token is not a bot token "
+		    "(<digits>:<secret>)");
+		tg_stop(tg);
+		return NULL;
+	}
+	tg->account = xasprintf("%.*s", (int)digits, tg->token);
+	api = channel_config_get(l->cc, "api-url");
+	tg->api = xstrdup(api != NULL ? api : TG_API_URL);
+	while (*tg->api != '\0' && tg->api[strlen(tg->api) - 1] == '/')
+		tg->api[strlen(tg->api) - 1] = '\0';
+	if (net_url_allowed(tg->api, cause) != 0) {
+		tg_stop(tg);
+		return NULL;
+	}
+	if ((saved = chan_cursor_load(l, "offset")) != NULL) {
+		tg->offset = strtoll(saved, &end, 10);
+		if (*end != '\0' || tg->offset < 0)
+			tg->offset = 0;
+		free(saved);
+	}
+	chan_set_state(l, CHAN_STARTING, 0, NULL);
+	tg_schedule(tg, 0);
+	return tg;
+}
+
+const struct chan_type chan_telegram_type = {
+	.name = "telegram",
+	.start = tg_start,
+	.stop = tg_stop
+};
