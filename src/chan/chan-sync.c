@@ -33,6 +33,7 @@
 
 static const struct chan_type *const sync_types[] = {
 	&chan_telegram_type,
+	&chan_matrix_type,
 	NULL
 };
 
@@ -192,23 +193,48 @@ chan_store(struct chan_link *l, struct msg **msgs, size_t n, size_t *stored,
 	return 0;
 }
 
+int
+chan_stored(struct chan_link *l, const char *msgid)
+{
+	struct store	*st;
+	char		*cause;
+	int		 found;
+
+	if (store_open(&l->opts->store, STORE_READ_ONLY, &st, &cause) !=
+	    STORE_OK) {
+		free(cause);
+		return 0;
+	}
+	found = store_has_message(st, msgid);
+	store_close(st);
+	return found;
+}
+
 char *
 chan_cursor_load(struct chan_link *l, const char *key)
 {
-	char	*path, *value = NULL;
-	FILE	*f;
-	char	 line[4096];
+	struct buf	 b;
+	char		*path, chunk[4096];
+	size_t		 n;
+	FILE		*f;
 
 	path = xasprintf("%s/%s.%s", l->sync->dir, l->name, key);
-	if ((f = fopen(path, "re")) != NULL) {
-		if (fgets(line, sizeof line, f) != NULL) {
-			line[strcspn(line, "\n")] = '\0';
-			value = xstrdup(line);
-		}
-		fclose(f);
-	}
+	f = fopen(path, "re");
 	free(path);
-	return value;
+	if (f == NULL)
+		return NULL;
+	buf_init(&b);
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		buf_add(&b, chunk, n);
+	fclose(f);
+	/* One value, written with a newline after it. */
+	if (b.len > 0 && b.data[b.len - 1] == '\n')
+		b.data[--b.len] = '\0';
+	if (b.len == 0) {
+		buf_free(&b);
+		return NULL;
+	}
+	return buf_steal(&b);
 }
 
 int

@@ -90,6 +90,7 @@ struct chan_type {
 	void		 (*stop)(void *adapter);
 };
 extern const struct chan_type chan_telegram_type;
+extern const struct chan_type chan_matrix_type;
 
 /* The state shown by the status line and `sync --status`; error may be
  * NULL. Never put a secret in it. */
@@ -101,6 +102,9 @@ void chan_finish(struct chan_link *l, int ok);
  * the adapter move its cursor. Return 0, or -1 with *cause. */
 int chan_store(struct chan_link *l, struct msg **msgs, size_t n,
     size_t *stored, char **cause);
+/* Is the message with this Message-Id stored already? (0 when the store
+ * cannot be read: the caller fetches more, never less.) */
+int chan_stored(struct chan_link *l, const char *msgid);
 /* The adapter's saved cursor under key (allocated), NULL when none. */
 char *chan_cursor_load(struct chan_link *l, const char *key);
 /* Save it durably (written, fsynced, renamed). Return 0 or -1. */

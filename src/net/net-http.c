@@ -558,6 +558,19 @@ net_check_done(struct net *n)
 	}
 }
 
+char *
+net_escape(const char *s)
+{
+	char	*e, *out;
+
+	e = curl_easy_escape(NULL, s, (int)strlen(s));
+	if (e == NULL)
+		fatalx("curl_easy_escape failed");
+	out = xstrdup(e);
+	curl_free(e);
+	return out;
+}
+
 int64_t
 net_backoff_ms(int attempt, int64_t base_ms, int64_t cap_ms, uint64_t *rng)
 {

@@ -101,6 +101,9 @@ int net_pending(struct net *n);
  */
 int64_t net_backoff_ms(int attempt, int64_t base_ms, int64_t cap_ms,
     uint64_t *rng);
+/* s percent-encoded for a URL's path segment or query value
+ * (allocated). */
+char *net_escape(const char *s);
 /* A Retry-After value (seconds or an HTTP-date) in ms from now, -1 when
  * it is neither. */
 int64_t net_parse_retry_after(const char *value, int64_t now_s);

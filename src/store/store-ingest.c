@@ -962,3 +962,18 @@ store_conv_set_property(struct store *st, const char *msgid, const char *key,
 	notmuch_query_destroy(q);
 	return STORE_OK;
 }
+
+int
+store_has_message(struct store *st, const char *msgid)
+{
+	notmuch_message_t	*nm = NULL;
+	int			 found;
+
+	store_read_begin(st);
+	found = notmuch_database_find_message(st->db, msgid, &nm) ==
+	    NOTMUCH_STATUS_SUCCESS && nm != NULL;
+	if (nm != NULL)
+		notmuch_message_destroy(nm);
+	store_read_end(st);
+	return found;
+}

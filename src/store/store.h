@@ -98,6 +98,8 @@ enum store_status store_ingest(struct store *st, const struct msg *m, char **cau
 enum store_status store_flush(struct store *st, char **cause);
 /* Counters since the store was opened. */
 void store_ingest_stats(struct store *st, struct store_ingest_stats *stats);
+/* Is a message with this Message-Id (no angle brackets) stored? */
+int store_has_message(struct store *st, const char *msgid);
 /* Set a property on every message of the conversation holding the message
  * msgid (snooze-until and the like), replacing earlier values. */
 enum store_status store_conv_set_property(struct store *st, const char *msgid,

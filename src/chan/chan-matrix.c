@@ -1,0 +1,761 @@
+/*
+ * chan-matrix.c: the Matrix client-server API adapter (channel-apis.md, 2).
+ *
+ * Inbound is a /sync long poll with an inline filter. Every joined room is
+ * ingested: m.direct only marks a room direct, and a bridge's m.bridge
+ * state names the network (whatsapp, signal, ...), which becomes the
+ * conversation's channel. A timeline that comes back limited has a gap:
+ * it is back-filled through /messages, newest first, until an empty
+ * chunk, a missing or unchanged end, an event already stored or
+ * MX_BACKFILL_PAGES pages. The since token is saved only after everything
+ * the answer (and its back-fill) held is stored and indexed.
+ *
+ * What /sync says of a room once (its name, members, bridge, encryption)
+ * is kept in the cursor file "rooms", so later answers, which carry only
+ * changes, still have it. Access tokens are never written anywhere: with
+ * password-command, ombre logs in at each start, always with the same
+ * device id so that transaction ids keep their scope.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "chan/chan.h"
+
+#include <jansson.h>
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define MX_DEVICE_ID		"OMBRE"
+#define MX_BACKFILL_PAGES	20
+#define MX_POLL_MARGIN_MS	15000
+#define MX_FILTER \
+	"{\"room\":{\"timeline\":{\"limit\":100},\"state\":{\"lazy_load_members\":false}," \
+	"\"ephemeral\":{\"types\":[]}},\"presence\":{\"types\":[]}}"
+
+enum mx_step {
+	MX_LOGIN,
+	MX_SYNC,
+	MX_BACKFILL
+};
+
+struct mx {
+	struct chan_link	*link;
+	char			*base;		/* homeserver URL, no trailing / */
+	char			*user;		/* @user:server */
+	char			*token;		/* access token */
+	char			*password;	/* for password login, or NULL */
+	char			*device;
+	char			*since;
+	json_t			*rooms;		/* room id -> what we know */
+	int			 attempt;
+	int			 relogged;
+	enum mx_step		 step;
+	struct net_req		*req;
+	struct ev_timer		*timer;
+	/* One /sync answer being taken in (with its back-fills). */
+	json_t			*answer;
+	json_t			*pending;	/* rooms still to back-fill */
+	struct msg		**msgs;
+	size_t			 n_msgs;
+	char			*fill_room;
+	char			*fill_from;
+	int			 fill_pages;
+};
+
+static void	mx_next(void *);
+static void	mx_sync_finish(struct mx *);
+
+static const char *
+mx_str(json_t *obj, const char *key)
+{
+	return json_string_value(json_object_get(obj, key));
+}
+
+static void
+mx_schedule(struct mx *mx, int64_t ms)
+{
+	if (mx->timer != NULL)
+		ev_timer_del(mx->timer);
+	mx->timer = ev_timer_add(mx->link->loop, ms, mx_next, mx);
+}
+
+static void
+mx_msgs_free(struct mx *mx)
+{
+	size_t	i;
+
+	for (i = 0; i < mx->n_msgs; i++)
+		msg_free(mx->msgs[i]);
+	free(mx->msgs);
+	mx->msgs = NULL;
+	mx->n_msgs = 0;
+	json_decref(mx->answer);
+	mx->answer = NULL;
+	json_decref(mx->pending);
+	mx->pending = NULL;
+	free(mx->fill_room);
+	mx->fill_room = NULL;
+	free(mx->fill_from);
+	mx->fill_from = NULL;
+}
+
+static void
+mx_failed(struct mx *mx, enum chan_state state, int64_t wait_ms,
+    const char *error)
+{
+	struct chan_link	*l = mx->link;
+
+	mx_msgs_free(mx);
+	mx->attempt++;
+	if (state == CHAN_AUTH_FAILED || (l->opts->once &&
+	    mx->attempt >= l->opts->attempts)) {
+		chan_set_state(l, state == CHAN_AUTH_FAILED ? state :
+		    CHAN_FAILED, 0, error);
+		if (l->opts->once) {
+			chan_finish(l, 0);
+			return;
+		}
+		wait_ms = l->opts->retry_cap_ms;
+	}
+	if (wait_ms < 0)
+		wait_ms = chan_backoff_ms(l, mx->attempt - 1);
+	if (state != CHAN_AUTH_FAILED)
+		chan_set_state(l, state, (int64_t)time(NULL) +
+		    (wait_ms + 999) / 1000, error);
+	mx_schedule(mx, wait_ms);
+}
+
+/*
+ * An error answer: Matrix's errcode first, the HTTP status else. Return 1
+ * when the caller should log in again (a token refused, a password known).
+ */
+static int
+mx_error(struct mx *mx, const struct net_response *r)
+{
+	json_t		*root;
+	const char	*code = NULL, *text = NULL;
+	char		*error;
+	int64_t		 wait = r->retry_after_ms;
+
+	if (r->status == 0 || r->too_large) {
+		mx_failed(mx, CHAN_BACKOFF, -1, r->error != NULL ? r->error :
+		    "no answer");
+		return 0;
+	}
+	root = json_loadb(r->body, r->len, 0, NULL);
+	code = mx_str(root, "errcode");
+	text = mx_str(root, "error");
+	if (wait < 0 && json_is_integer(json_object_get(root, "retry_after_ms")))
+		wait = (int64_t)json_integer_value(json_object_get(root,
+		    "retry_after_ms"));
+	error = xasprintf("HTTP %ld %s%s%s", r->status, code != NULL ? code :
+	    "", code != NULL && text != NULL ? ": " : "",
+	    text != NULL ? text : (code == NULL ? "error" : ""));
+	if (r->status == 429 || (code != NULL &&
+	    strcmp(code, "M_LIMIT_EXCEEDED") == 0))
+		mx_failed(mx, CHAN_RATE_LIMITED, wait, error);
+	else if (code != NULL && (strcmp(code, "M_UNKNOWN_TOKEN") == 0 ||
+	    strcmp(code, "M_MISSING_TOKEN") == 0) && mx->password != NULL &&
+	    !mx->relogged) {
+		mx->relogged = 1;
+		json_decref(root);
+		free(error);
+		return 1;
+	} else if (r->class == NET_AUTH && (code == NULL ||
+	    strcmp(code, "M_LIMIT_EXCEEDED") != 0))
+		mx_failed(mx, CHAN_AUTH_FAILED, -1, error);
+	else if (r->class == NET_PERMANENT && mx->step == MX_LOGIN)
+		mx_failed(mx, CHAN_AUTH_FAILED, -1, error);
+	else
+		mx_failed(mx, CHAN_BACKOFF, -1, error);
+	json_decref(root);
+	free(error);
+	return 0;
+}
+
+static struct net_req *
+mx_request(struct mx *mx, const char *method, const char *path,
+    const char *body, int64_t timeout_ms, net_done_cb done)
+{
+	struct net_request	 rq;
+	struct net_req		*req;
+	char			*url, *cause;
+
+	url = xasprintf("%s/_matrix/client/v3/%s", mx->base, path);
+	memset(&rq, 0, sizeof rq);
+	rq.method = method;
+	rq.url = url;
+	rq.body = body;
+	rq.body_len = body != NULL ? strlen(body) : 0;
+	rq.content_type = body != NULL ? "application/json" : NULL;
+	rq.bearer = mx->step == MX_LOGIN ? NULL : mx->token;
+	rq.timeout_ms = timeout_ms;
+	req = net_start(mx->link->net, &rq, done, mx, &cause);
+	free(url);
+	if (req == NULL) {
+		chan_set_state(mx->link, CHAN_FAILED, 0, cause);
+		chan_finish(mx->link, 0);
+		free(cause);
+	}
+	return req;
+}
+
+/* ------------------------------------------------------------- login */
+
+static void
+mx_login_answer(const struct net_response *r, void *data)
+{
+	struct mx	*mx = data;
+	json_t		*root;
+	const char	*token;
+
+	mx->req = NULL;
+	if (r->class != NET_OK) {
+		mx_error(mx, r);
+		return;
+	}
+	root = json_loadb(r->body, r->len, 0, NULL);
+	token = mx_str(root, "access_token");
+	if (token == NULL) {
+		json_decref(root);
+		mx_failed(mx, CHAN_BACKOFF, -1, "login: no access_token in the "
+		    "answer");
+		return;
+	}
+	if (mx->token != NULL) {
+		explicit_bzero(mx->token, strlen(mx->token));
+		free(mx->token);
+	}
+	mx->token = xstrdup(token);
+	if (mx_str(root, "user_id") != NULL) {
+		free(mx->user);
+		mx->user = xstrdup(mx_str(root, "user_id"));
+	}
+	json_decref(root);
+	mx->step = MX_SYNC;
+	mx_schedule(mx, 0);
+}
+
+static void
+mx_login(struct mx *mx)
+{
+	json_t	*body;
+	char	*text, *local;
+
+	/* The identifier is the localpart or the whole user id. */
+	local = mx->user[0] == '@' ? xstrndup(mx->user + 1,
+	    strcspn(mx->user + 1, ":")) : xstrdup(mx->user);
+	body = json_pack("{s:s, s:{s:s, s:s}, s:s, s:s, s:s}",
+	    "type", "m.login.password",
+	    "identifier", "type", "m.id.user", "user", local,
+	    "password", mx->password,
+	    "device_id", mx->device,
+	    "initial_device_display_name", "ombre");
+	free(local);
+	text = json_dumps(body, JSON_COMPACT);
+	json_decref(body);
+	mx->step = MX_LOGIN;
+	mx->req = mx_request(mx, "POST", "login", text, 30000,
+	    mx_login_answer);
+	explicit_bzero(text, strlen(text));
+	free(text);
+}
+
+/* ------------------------------------------------------------- rooms */
+
+/* What a room's state events say: name, members, bridge, encryption. */
+static json_t *
+mx_room(struct mx *mx, const char *room_id)
+{
+	json_t	*room = json_object_get(mx->rooms, room_id);
+
+	if (room == NULL) {
+		room = json_pack("{s:{}}", "members");
+		json_object_set_new(mx->rooms, room_id, room);
+	}
+	return room;
+}
+
+static void
+mx_room_state(struct mx *mx, const char *room_id, json_t *ev)
+{
+	json_t		*room = mx_room(mx, room_id), *content, *proto;
+	const char	*type = mx_str(ev, "type"), *key, *name;
+
+	content = json_object_get(ev, "content");
+	if (type == NULL || !json_is_object(content))
+		return;
+	if (strcmp(type, "m.room.name") == 0 && mx_str(content, "name"))
+		json_object_set_new(room, "name",
+		    json_string(mx_str(content, "name")));
+	else if (strcmp(type, "m.room.member") == 0 &&
+	    (key = mx_str(ev, "state_key")) != NULL) {
+		name = mx_str(content, "displayname");
+		json_object_set_new(json_object_get(room, "members"), key,
+		    json_string(name != NULL ? name : key));
+	} else if (strcmp(type, "m.room.encryption") == 0)
+		json_object_set_new(room, "encrypted", json_true());
+	else if (strcmp(type, "m.bridge") == 0 ||
+	    strcmp(type, "uk.half-shot.bridge") == 0) {
+		proto = json_object_get(content, "protocol");
+		if (mx_str(proto, "id") != NULL)
+			json_object_set_new(room, "network",
+			    json_string(mx_str(proto, "id")));
+	}
+}
+
+/* The channel of a room: the bridged network's name, else matrix. */
+static const char *
+mx_room_channel(json_t *room)
+{
+	const char	*net = mx_str(room, "network");
+
+	if (net == NULL)
+		return "matrix";
+	if (strcmp(net, "facebook") == 0 || strcmp(net, "meta") == 0)
+		return "messenger";
+	return net;
+}
+
+/* The room's title: its name, else the other members' names. */
+static char *
+mx_room_title(struct mx *mx, json_t *room)
+{
+	json_t		*members = json_object_get(room, "members"), *v;
+	const char	*k;
+	struct buf	 b;
+
+	if (mx_str(room, "name") != NULL)
+		return xstrdup(mx_str(room, "name"));
+	buf_init(&b);
+	json_object_foreach(members, k, v) {
+		if (strcmp(k, mx->user) == 0 || !json_is_string(v))
+			continue;
+		if (b.len > 0)
+			buf_add_str(&b, ", ");
+		buf_add_str(&b, json_string_value(v));
+		if (b.len > 200)
+			break;
+	}
+	if (b.len == 0) {
+		buf_free(&b);
+		return NULL;
+	}
+	return buf_steal(&b);
+}
+
+/* ------------------------------------------------------------ events */
+
+static struct msg *
+mx_event_msg(struct mx *mx, const char *room_id, json_t *ev)
+{
+	struct msg		*m;
+	struct msg_attachment	*a;
+	json_t			*room = mx_room(mx, room_id), *content, *rel;
+	json_t			*info, *newc;
+	const char		*type = mx_str(ev, "type");
+	const char		*id = mx_str(ev, "event_id");
+	const char		*sender = mx_str(ev, "sender");
+	const char		*msgtype, *body, *name;
+	json_int_t		 ts;
+
+	content = json_object_get(ev, "content");
+	if (type == NULL || id == NULL || sender == NULL ||
+	    !json_is_object(content) ||
+	    !json_is_integer(json_object_get(ev, "origin_server_ts")))
+		return NULL;
+	if (strcmp(type, "m.room.message") != 0 &&
+	    strcmp(type, "m.room.encrypted") != 0)
+		return NULL;
+	ts = json_integer_value(json_object_get(ev, "origin_server_ts"));
+	m = msg_new();
+	m->channel = xstrdup(mx_room_channel(room));
+	m->account = xstrdup(mx->user);
+	m->conv_id = xstrdup(room_id);
+	m->conv_title = mx_room_title(mx, room);
+	m->id = xstrdup(id);
+	m->date = (int64_t)(ts / 1000);
+	m->from_id = xstrdup(sender);
+	name = mx_str(json_object_get(room, "members"), sender);
+	m->from_name = xstrdup(name != NULL ? name : sender);
+	m->kind = strcmp(sender, mx->user) == 0 ? MSG_AGENT : MSG_CUSTOMER;
+	if (strcmp(type, "m.room.encrypted") == 0) {
+		/* Never dropped silently: shown for what it is. */
+		m->text = xstrdup("encrypted: not readable here");
+		m->text_len = strlen(m->text);
+		return m;
+	}
+	msgtype = mx_str(content, "msgtype");
+	body = mx_str(content, "body");
+	rel = json_object_get(content, "m.relates_to");
+	if (mx_str(rel, "rel_type") != NULL &&
+	    strcmp(mx_str(rel, "rel_type"), "m.replace") == 0 &&
+	    mx_str(rel, "event_id") != NULL) {
+		m->edit_of = xstrdup(mx_str(rel, "event_id"));
+		newc = json_object_get(content, "m.new_content");
+		if (mx_str(newc, "body") != NULL)
+			body = mx_str(newc, "body");
+	}
+	if (mx_str(json_object_get(rel, "m.in_reply_to"), "event_id") != NULL)
+		m->reply_to = xstrdup(mx_str(json_object_get(rel,
+		    "m.in_reply_to"), "event_id"));
+	if (msgtype != NULL && strcmp(msgtype, "m.notice") == 0 &&
+	    m->kind == MSG_CUSTOMER)
+		m->kind = MSG_BOT;	/* bots and bridges speak in notices */
+	if (msgtype != NULL && strcmp(msgtype, "m.emote") == 0)
+		m->text = xasprintf("* %s %s", m->from_name, body != NULL ?
+		    body : "");
+	else
+		m->text = xstrdup(body != NULL ? body : "");
+	m->text_len = strlen(m->text);
+	if (msgtype != NULL && (strcmp(msgtype, "m.image") == 0 ||
+	    strcmp(msgtype, "m.file") == 0 || strcmp(msgtype, "m.audio") == 0 ||
+	    strcmp(msgtype, "m.video") == 0) && mx_str(content, "url") != NULL) {
+		info = json_object_get(content, "info");
+		m->attachments = xcalloc(1, sizeof *m->attachments);
+		m->n_attachments = 1;
+		a = &m->attachments[0];
+		a->name = xstrdup(mx_str(content, "filename") != NULL ?
+		    mx_str(content, "filename") : (body != NULL ? body :
+		    "file"));
+		a->mime = xstrdup(mx_str(info, "mimetype") != NULL ?
+		    mx_str(info, "mimetype") : "application/octet-stream");
+		a->size = json_is_integer(json_object_get(info, "size")) ?
+		    (int64_t)json_integer_value(json_object_get(info, "size")) :
+		    -1;
+		a->url = xstrdup(mx_str(content, "url"));	/* mxc:// */
+	}
+	return m;
+}
+
+static void
+mx_add_event(struct mx *mx, const char *room_id, json_t *ev)
+{
+	struct msg	*m;
+
+	if (json_is_string(json_object_get(ev, "state_key")))
+		mx_room_state(mx, room_id, ev);
+	if ((m = mx_event_msg(mx, room_id, ev)) == NULL)
+		return;
+	mx->msgs = xreallocarray(mx->msgs, mx->n_msgs + 1, sizeof *mx->msgs);
+	mx->msgs[mx->n_msgs++] = m;
+}
+
+/* ---------------------------------------------------------- back-fill */
+
+static void mx_backfill_next(struct mx *);
+
+static void
+mx_backfill_answer(const struct net_response *r, void *data)
+{
+	struct mx	*mx = data;
+	json_t		*root, *chunk, *ev;
+	const char	*end;
+	size_t		 i;
+	int		 stop = 0;
+	char		*mid;
+
+	mx->req = NULL;
+	if (r->class != NET_OK) {
+		/* A side call: the gap stays, the sync goes on. */
+		log_warn("%s: back-filling %s failed: HTTP %ld", mx->link->name,
+		    mx->fill_room, r->status);
+		mx_backfill_next(mx);
+		return;
+	}
+	root = json_loadb(r->body, r->len, 0, NULL);
+	chunk = json_object_get(root, "chunk");
+	if (!json_is_array(chunk) || json_array_size(chunk) == 0)
+		stop = 1;
+	json_array_foreach(chunk, i, ev) {
+		mid = mx_str(ev, "event_id") != NULL ? msgid_message(
+		    mx_room_channel(mx_room(mx, mx->fill_room)), mx->user,
+		    mx->fill_room, mx_str(ev, "event_id")) : NULL;
+		if (mid != NULL && chan_stored(mx->link, mid)) {
+			free(mid);
+			stop = 1;	/* we have everything older */
+			break;
+		}
+		free(mid);
+		mx_add_event(mx, mx->fill_room, ev);
+	}
+	end = mx_str(root, "end");
+	if (end == NULL || strcmp(end, mx->fill_from) == 0 ||
+	    ++mx->fill_pages >= MX_BACKFILL_PAGES)
+		stop = 1;
+	if (!stop) {
+		free(mx->fill_from);
+		mx->fill_from = xstrdup(end);
+	}
+	json_decref(root);
+	if (stop) {
+		mx_backfill_next(mx);
+		return;
+	}
+	mx_schedule(mx, 0);
+}
+
+/* The next page of the room being back-filled, or the next room. */
+static void
+mx_backfill_page(struct mx *mx)
+{
+	char	*path, *room, *from;
+
+	room = net_escape(mx->fill_room);
+	from = net_escape(mx->fill_from);
+	path = xasprintf("rooms/%s/messages?dir=b&limit=100&from=%s", room,
+	    from);
+	mx->req = mx_request(mx, "GET", path, NULL, 60000,
+	    mx_backfill_answer);
+	free(path);
+	free(room);
+	free(from);
+}
+
+static void
+mx_backfill_next(struct mx *mx)
+{
+	json_t	*gap;
+
+	free(mx->fill_room);
+	mx->fill_room = NULL;
+	free(mx->fill_from);
+	mx->fill_from = NULL;
+	if (json_array_size(mx->pending) == 0) {
+		mx_sync_finish(mx);
+		return;
+	}
+	gap = json_array_get(mx->pending, 0);
+	mx->fill_room = xstrdup(mx_str(gap, "room"));
+	mx->fill_from = xstrdup(mx_str(gap, "from"));
+	mx->fill_pages = 0;
+	json_array_remove(mx->pending, 0);
+	mx->step = MX_BACKFILL;
+	mx_schedule(mx, 0);
+}
+
+/* --------------------------------------------------------------- sync */
+
+/* Everything of the answer is in: store it, then save since. */
+static void
+mx_sync_finish(struct mx *mx)
+{
+	struct chan_link	*l = mx->link;
+	size_t			 stored, events = mx->n_msgs;
+	char			*cause, *rooms;
+	const char		*next;
+
+	if (chan_store(l, mx->msgs, mx->n_msgs, &stored, &cause) != 0) {
+		mx_failed(mx, CHAN_BACKOFF, -1, cause);
+		free(cause);
+		return;
+	}
+	next = mx_str(mx->answer, "next_batch");
+	rooms = json_dumps(mx->rooms, JSON_COMPACT);
+	if (rooms == NULL || chan_cursor_save(l, "rooms", rooms) != 0)
+		log_warn("%s: cannot save what is known of the rooms", l->name);
+	free(rooms);
+	if (next != NULL) {
+		free(mx->since);
+		mx->since = xstrdup(next);
+		if (chan_cursor_save(l, "since", next) != 0)
+			log_warn("%s: cannot save the since token", l->name);
+	}
+	mx_msgs_free(mx);
+	mx->attempt = 0;
+	mx->step = MX_SYNC;
+	chan_set_state(l, CHAN_CONNECTED, 0, NULL);
+	if (l->opts->once && events == 0)
+		chan_finish(l, 1);
+	else
+		mx_schedule(mx, 0);
+}
+
+static void
+mx_sync_answer(const struct net_response *r, void *data)
+{
+	struct mx	*mx = data;
+	json_t		*root, *join, *room, *tl, *ev, *dm, *rooms;
+	const char	*room_id, *user, *prev;
+	size_t		 i, j;
+
+	mx->req = NULL;
+	if (r->class != NET_OK) {
+		if (mx_error(mx, r))
+			mx_login(mx);
+		return;
+	}
+	root = json_loadb(r->body, r->len, 0, NULL);
+	if (!json_is_object(root) || mx_str(root, "next_batch") == NULL) {
+		json_decref(root);
+		mx_failed(mx, CHAN_BACKOFF, -1, "/sync: the answer is not a "
+		    "sync response");
+		return;
+	}
+	mx->relogged = 0;
+	mx_msgs_free(mx);
+	mx->answer = root;
+	mx->pending = json_array();
+	/* m.direct: which rooms are direct chats. */
+	json_array_foreach(json_object_get(json_object_get(root,
+	    "account_data"), "events"), i, ev) {
+		if (mx_str(ev, "type") == NULL ||
+		    strcmp(mx_str(ev, "type"), "m.direct") != 0)
+			continue;
+		json_object_foreach(json_object_get(ev, "content"), user, dm) {
+			json_array_foreach(dm, j, rooms) {
+				if (json_is_string(rooms))
+					json_object_set_new(mx_room(mx,
+					    json_string_value(rooms)), "direct",
+					    json_true());
+			}
+		}
+	}
+	join = json_object_get(json_object_get(root, "rooms"), "join");
+	json_object_foreach(join, room_id, room) {
+		json_array_foreach(json_object_get(json_object_get(room,
+		    "state"), "events"), i, ev)
+			mx_room_state(mx, room_id, ev);
+		tl = json_object_get(room, "timeline");
+		/* State first: names are known before the messages. */
+		json_array_foreach(json_object_get(tl, "events"), i, ev)
+			if (json_is_string(json_object_get(ev, "state_key")))
+				mx_room_state(mx, room_id, ev);
+		json_array_foreach(json_object_get(tl, "events"), i, ev)
+			mx_add_event(mx, room_id, ev);
+		prev = mx_str(tl, "prev_batch");
+		if (json_is_true(json_object_get(tl, "limited")) && prev != NULL)
+			json_array_append_new(mx->pending, json_pack("{s:s, s:s}",
+			    "room", room_id, "from", prev));
+	}
+	mx_backfill_next(mx);
+}
+
+static void
+mx_sync(struct mx *mx)
+{
+	struct chan_link	*l = mx->link;
+	char			*path, *filter, *since = NULL;
+	int64_t			 wait_ms = l->opts->once ? 0 :
+				    l->opts->poll_timeout_s * 1000;
+
+	filter = net_escape(MX_FILTER);
+	if (mx->since != NULL)
+		since = net_escape(mx->since);
+	path = xasprintf("sync?timeout=%" PRId64 "&set_presence=offline&"
+	    "filter=%s%s%s", wait_ms, filter, since != NULL ? "&since=" : "",
+	    since != NULL ? since : "");
+	mx->req = mx_request(mx, "GET", path, NULL, wait_ms +
+	    MX_POLL_MARGIN_MS + l->opts->net.connect_timeout_ms,
+	    mx_sync_answer);
+	free(path);
+	free(filter);
+	free(since);
+}
+
+static void
+mx_next(void *data)
+{
+	struct mx	*mx = data;
+
+	mx->timer = NULL;
+	if (mx->token == NULL || mx->step == MX_LOGIN)
+		mx_login(mx);
+	else if (mx->step == MX_BACKFILL && mx->fill_room != NULL)
+		mx_backfill_page(mx);
+	else
+		mx_sync(mx);
+}
+
+static void
+mx_stop(void *data)
+{
+	struct mx	*mx = data;
+
+	if (mx == NULL)
+		return;
+	net_cancel(mx->req);
+	if (mx->timer != NULL)
+		ev_timer_del(mx->timer);
+	mx_msgs_free(mx);
+	if (mx->token != NULL) {
+		explicit_bzero(mx->token, strlen(mx->token));
+		free(mx->token);
+	}
+	if (mx->password != NULL) {
+		explicit_bzero(mx->password, strlen(mx->password));
+		free(mx->password);
+	}
+	free(mx->base);
+	free(mx->user);
+	free(mx->device);
+	free(mx->since);
+	json_decref(mx->rooms);
+	free(mx);
+}
+
+static void *
+mx_start(struct chan_link *l, char **cause)
+{
+	struct mx	*mx;
+	const char	*base, *user, *device;
+	char		*saved, *why = NULL;
+
+	mx = xcalloc(1, sizeof *mx);
+	mx->link = l;
+	base = channel_config_get(l->cc, "api-url");
+	if (base == NULL)
+		base = channel_config_get(l->cc, "homeserver");
+	user = channel_config_get(l->cc, "user");
+	if (base == NULL || user == NULL) {
+		*cause = xstrdup("a matrix channel needs homeserver= and user=");
+		mx_stop(mx);
+		return NULL;
+	}
+	mx->base = xstrdup(base);
+	while (*mx->base != '\0' && mx->base[strlen(mx->base) - 1] == '/')
+		mx->base[strlen(mx->base) - 1] = '\0';
+	if (net_url_allowed(mx->base, cause) != 0) {
+		mx_stop(mx);
+		return NULL;
+	}
+	mx->user = xstrdup(user);
+	device = channel_config_get(l->cc, "device-id");
+	mx->device = xstrdup(device != NULL ? device : MX_DEVICE_ID);
+	if (channel_config_get(l->cc, "password") != NULL ||
+	    channel_config_get(l->cc, "password-command") != NULL) {
+		mx->password = chan_secret(l, "password", cause);
+		if (mx->password == NULL) {
+			mx_stop(mx);
+			return NULL;
+		}
+	} else if ((mx->token = chan_secret(l, "token", &why)) == NULL) {
+		*cause = xasprintf("%s (or password, password-command)", why);
+		free(why);
+		mx_stop(mx);
+		return NULL;
+	}
+	mx->since = chan_cursor_load(l, "since");
+	saved = chan_cursor_load(l, "rooms");
+	mx->rooms = saved != NULL ? json_loads(saved, 0, NULL) : NULL;
+	if (!json_is_object(mx->rooms)) {
+		json_decref(mx->rooms);
+		mx->rooms = json_object();
+	}
+	free(saved);
+	mx->step = mx->token == NULL ? MX_LOGIN : MX_SYNC;
+	chan_set_state(l, CHAN_STARTING, 0, NULL);
+	mx_schedule(mx, 0);
+	return mx;
+}
+
+const struct chan_type chan_matrix_type = {
+	.name = "matrix",
+	.start = mx_start,
+	.stop = mx_stop
+};
