@@ -261,3 +261,42 @@ settle() {
 		a=$b
 	done
 }
+
+# ------------------------------------------------------- test servers
+# server_start NAME [ARGS...]: start tests/servers/NAME.py on 127.0.0.1 in
+# the background (stopped at exit) and set SERVER_PORT to its port.
+server_start() {
+	local name=$1 i
+	shift
+	rm -f "$TEST_DIR/$name.port"
+	python3 "$top_srcdir/tests/servers/$name.py" \
+	    --port-file "$TEST_DIR/$name.port" "$@" 2>>"$TEST_DIR/$name.log" &
+	for ((i = 0; i < 200; i++)); do
+		[ -s "$TEST_DIR/$name.port" ] && break
+		sleep 0.05
+	done
+	SERVER_PORT=$(cat "$TEST_DIR/$name.port" 2>/dev/null)
+	[ -n "$SERVER_PORT" ] ||
+	    { echo "Bail out! the $name test server did not start"; exit 1; }
+}
+
+# ctl PORT PATH [JSON]: a test server's control API (GET, or POST JSON);
+# prints the answer.
+ctl() {
+	python3 - "$@" <<'PY'
+import sys, urllib.request
+port, path = sys.argv[1], sys.argv[2]
+data = sys.argv[3].encode() if len(sys.argv) > 3 else None
+req = urllib.request.Request("http://127.0.0.1:%s/_control/%s" % (port, path),
+                             data=data, method="POST" if data else "GET",
+                             headers={"Content-Type": "application/json"})
+with urllib.request.urlopen(req, timeout=30) as r:
+    sys.stdout.write(r.read().decode())
+PY
+}
+
+# jq_py EXPR: evaluate a Python expression on the JSON read from stdin
+# (bound to j); prints the result (jq is not a dependency).
+jq_py() {
+	python3 -c 'import json, sys; j = json.load(sys.stdin); r = eval(sys.argv[1]); print(r if not isinstance(r, (dict, list)) else json.dumps(r))' "$1"
+}

@@ -128,10 +128,10 @@ chan_set_state(struct chan_link *l, enum chan_state state, int64_t until,
 	    (error != NULL && strcmp(error, l->error) != 0);
 	l->state = state;
 	l->until = until;
-	if (error != NULL) {
+	if (error != NULL && error != l->error) {
 		free(l->error);
 		l->error = xstrdup(error);
-	} else if (state == CHAN_CONNECTED) {
+	} else if (error == NULL && state == CHAN_CONNECTED) {
 		free(l->error);
 		l->error = NULL;
 	}
