@@ -8,7 +8,7 @@
 
 . "$top_srcdir/tests/lib.sh"
 test_init
-command -v python3 >/dev/null || skip_all "python3 is not installed"
+command -v "$PYTHON" >/dev/null || skip_all "python3 is not installed"
 
 TOKEN=7012345678:AAH-s3cr3t-T0KEN-never-shown
 SECRET=s3cr3t-T0KEN
@@ -73,7 +73,7 @@ ctl "$TG" updates '[
 ]' >/dev/null
 "$OMBRE" sync --once 2>err
 ok "updates of every kind are taken" test $? = 0 || diag "$(cat err)"
-zoe=$("$OMBRE" list --json --limit 2000 '*' | python3 -c '
+zoe=$("$OMBRE" list --json --limit 2000 '*' | "$PYTHON" -c '
 import json, sys
 for line in sys.stdin:
     c = json.loads(line)
@@ -101,7 +101,7 @@ ctl "$TG" faults '[{"match": "getUpdates", "kind": "rate_limit", "retry_after": 
 "$OMBRE" sync --once 2>err
 ok "after a 429 the run goes on and ends well" test $? = 0 || diag "$(cat err)"
 gap=$(ctl "$TG" log | jq_py '[round(b["t"] - a["t"], 2) for a, b in zip(j, j[1:]) if a["fault"] == "rate_limit"][0]')
-ok "no request before retry_after (2 s) passed: ${gap}s" python3 -c "import sys; sys.exit(0 if $gap >= 2.0 else 1)"
+ok "no request before retry_after (2 s) passed: ${gap}s" "$PYTHON" -c "import sys; sys.exit(0 if $gap >= 2.0 else 1)"
 is "the new messages are stored" "$(nm count '*')" $((before + want))
 
 # --- a 500 storm stays within the backoff bound ----------------------
@@ -113,7 +113,7 @@ config "set sync.attempts 10"
 ok "after four 500s the run ends well" test $? = 0 || diag "$(cat err)"
 gaps=$(ctl "$TG" log | jq_py '[round(b["t"] - a["t"], 3) for a, b in zip(j, j[1:]) if a["fault"] == "status"]')
 ok "each retry waited at most the cap (0.4 s) plus the request: $gaps" \
-    python3 -c "import sys; g = $gaps; sys.exit(0 if len(g) == 4 and max(g) <= 0.4 + 0.3 else 1)"
+    "$PYTHON" -c "import sys; g = $gaps; sys.exit(0 if len(g) == 4 and max(g) <= 0.4 + 0.3 else 1)"
 n=$(ctl "$TG" log | jq_py 'len(j)')
 ok "and no more requests than the storm needed ($n)" test "$n" -le 7
 ctl "$TG" reset "{}" >/dev/null
@@ -168,7 +168,7 @@ chmod 600 "$CONFIG"
 syncer=$!
 # Watch the argv of the syncer and of every process under it (the shell
 # running token-command, cat) while it starts.
-SECRET=$SECRET python3 - "$syncer" >argv.seen <<'PY'
+SECRET=$SECRET "$PYTHON" - "$syncer" >argv.seen <<'PY'
 import os, sys, time
 root, secret, seen = int(sys.argv[1]), os.environ["SECRET"].encode(), 0
 def parent(pid):

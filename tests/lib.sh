@@ -46,7 +46,12 @@
 : "${top_builddir:=$top_srcdir}"
 : "${OMBRE:=$top_builddir/src/ombre}"
 : "${NOTMUCH:=notmuch}"
-export top_srcdir top_builddir OMBRE NOTMUCH
+# Debian's python3 when there is one: a version manager's shim (pyenv)
+# costs most of a second at each start, and the tests start many.
+if [ -z "${PYTHON:-}" ]; then
+	if [ -x /usr/bin/python3 ]; then PYTHON=/usr/bin/python3; else PYTHON=python3; fi
+fi
+export top_srcdir top_builddir OMBRE NOTMUCH PYTHON
 
 test_count=0
 test_planned=""
@@ -269,7 +274,7 @@ server_start() {
 	local name=$1 i
 	shift
 	rm -f "$TEST_DIR/$name.port"
-	python3 "$top_srcdir/tests/servers/$name.py" \
+	"$PYTHON" "$top_srcdir/tests/servers/$name.py" \
 	    --port-file "$TEST_DIR/$name.port" "$@" 2>>"$TEST_DIR/$name.log" &
 	for ((i = 0; i < 200; i++)); do
 		[ -s "$TEST_DIR/$name.port" ] && break
@@ -283,7 +288,7 @@ server_start() {
 # ctl PORT PATH [JSON]: a test server's control API (GET, or POST JSON);
 # prints the answer.
 ctl() {
-	python3 - "$@" <<'PY'
+	"$PYTHON" - "$@" <<'PY'
 import sys, urllib.request
 port, path = sys.argv[1], sys.argv[2]
 data = sys.argv[3].encode() if len(sys.argv) > 3 else None
@@ -298,5 +303,5 @@ PY
 # jq_py EXPR: evaluate a Python expression on the JSON read from stdin
 # (bound to j); prints the result (jq is not a dependency).
 jq_py() {
-	python3 -c 'import json, sys; j = json.load(sys.stdin); r = eval(sys.argv[1]); print(r if not isinstance(r, (dict, list)) else json.dumps(r))' "$1"
+	"$PYTHON" -c 'import json, sys; j = json.load(sys.stdin); r = eval(sys.argv[1]); print(r if not isinstance(r, (dict, list)) else json.dumps(r))' "$1"
 }

@@ -306,6 +306,10 @@ mx_room_state(struct mx *mx, const char *room_id, json_t *ev)
 		if (mx_str(proto, "id") != NULL)
 			json_object_set_new(room, "network",
 			    json_string(mx_str(proto, "id")));
+		/* The bridge's bot is a member, not the customer. */
+		if (mx_str(content, "bridgebot") != NULL)
+			json_object_set_new(room, "bridgebot",
+			    json_string(mx_str(content, "bridgebot")));
 	}
 }
 
@@ -334,7 +338,9 @@ mx_room_title(struct mx *mx, json_t *room)
 		return xstrdup(mx_str(room, "name"));
 	buf_init(&b);
 	json_object_foreach(members, k, v) {
-		if (strcmp(k, mx->user) == 0 || !json_is_string(v))
+		if (strcmp(k, mx->user) == 0 || !json_is_string(v) ||
+		    (mx_str(room, "bridgebot") != NULL &&
+		    strcmp(k, mx_str(room, "bridgebot")) == 0))
 			continue;
 		if (b.len > 0)
 			buf_add_str(&b, ", ");

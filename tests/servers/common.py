@@ -18,7 +18,8 @@ Control API, on the same port, JSON, no authentication:
                           Each entry: {"t": time.monotonic(), "wall": time.time(),
                           "method", "endpoint", "path" (secrets replaced by
                           "<token>"), "query": {}, "body": JSON, form dict or
-                          null, "fault": kind applied or null}.
+                          null, "fault": kind applied or null, "status": HTTP
+                          status answered, null while pending or if none}.
   POST /_control/reset    clears the queued faults and the log (not the data).
   GET  /_control/state    server-specific summary.
   ...                     server-specific routes (see each server).
@@ -42,9 +43,17 @@ Kinds handled here, for every server:
 
 Every other kind ("status", "rate_limit", "unauthorized", and the
 server-specific ones) is an error answer built by the App (not performed).
+
+Request bodies: JSON, x-www-form-urlencoded and multipart/form-data (file
+parts logged as "<file NAME, N bytes>") are parsed by Content-Type; control
+requests, and every request of an App with json_only (Matrix), are parsed as
+JSON whatever the Content-Type. A bug in a server answers 500 with
+{"error": "fake server bug: ..."} and a traceback on stderr.
 """
 
 import argparse
+import email.parser
+import email.policy
 import json
 import os
 import signal
@@ -56,6 +65,21 @@ import time
 import traceback
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+# Sample data for the generators: varied names (accents, other scripts, emoji)
+# and text endings.
+FIRST_NAMES = ["Zoë", "José", "Ana", "Łukasz", "Søren", "Chloé", "Renée",
+               "François", "Björn", "Mei 🌸", "Ahmed", "Nguyễn", "Ümit",
+               "Dmitri", "Aoife", "Siobhán", "Kofi", "Priya ✨", "Jürgen",
+               "Inès", "Hélène", "Ōta", "Marie-Ève", "Tomás", "Ayşe",
+               "Sam", "Олег", "Λένα", "Yūki", "Noé 🚀"]
+LAST_NAMES = [None, "Dupont", "García", "Nowak", "Ødegaard", "Müller",
+              "O'Brien", "Lefèvre", "Çelik", "Nakamura", "Smith", "Da Silva",
+              None, "Ng", "Łopata", "Brontë"]
+TEXT_ENDINGS = ["", "", "", "", " 👋", " — bonjour !", " (urgent)",
+                "\nsecond line", ", merci d'avance", " 🙏🏽", " ça marche ?",
+                " https://example.org/commande/42", " <b>not html</b> & co",
+                " " + "très long " * 40]
 
 COMMON_KINDS = {"slow", "stall", "reset", "reset_before", "malformed", "huge"}
 ERROR_KINDS = {"status", "rate_limit", "unauthorized"}
@@ -93,10 +117,28 @@ def flatten(pairs):
     return out
 
 
+def parse_multipart(content_type, body):
+    """multipart/form-data -> dict of fields (files as "<file NAME, N bytes>")."""
+    msg = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
+        b"Content-Type: " + content_type.encode("latin-1") + b"\r\n\r\n" + body)
+    out = {}
+    if not msg.is_multipart():
+        return out
+    for part in msg.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        if name is None:
+            continue
+        data = part.get_payload(decode=True) or b""
+        filename = part.get_filename()
+        out[name] = ("<file %s, %d bytes>" % (filename, len(data)) if filename
+                     else data.decode("utf-8", "replace"))
+    return out
+
+
 class Request:
     """One parsed request as the Apps see it."""
 
-    def __init__(self, handler, body):
+    def __init__(self, handler, body, force_json=False):
         split = urllib.parse.urlsplit(handler.path)
         self.method = handler.command
         self.path = split.path                  # still percent-encoded
@@ -108,10 +150,13 @@ class Request:
         self.bad_json = False
         ctype = (self.headers.get("Content-Type") or "").lower()
         if body:
-            if "x-www-form-urlencoded" in ctype:
+            if "multipart/form-data" in ctype and not force_json:
+                self.body = parse_multipart(self.headers.get("Content-Type"), body)
+            elif "x-www-form-urlencoded" in ctype and not force_json:
                 self.body = flatten(urllib.parse.parse_qsl(
                     body.decode("utf-8", "replace"), keep_blank_values=True))
-            elif "json" in ctype or not ctype or body[:1] in (b"{", b"["):
+            elif (force_json or "json" in ctype or not ctype
+                  or body[:1] in (b"{", b"[")):
                 try:
                     self.body = json.loads(body.decode("utf-8"))
                 except (ValueError, UnicodeDecodeError):
@@ -193,6 +238,7 @@ class App:
     """Base of a fake API. Subclasses set `kinds` and override the hooks."""
 
     kinds = COMMON_KINDS | ERROR_KINDS
+    json_only = False          # True: bodies are JSON whatever Content-Type says
     huge_prefix = b'{"ok":true,"result":"'
 
     def __init__(self):
@@ -209,6 +255,9 @@ class App:
 
     def log_query(self, req):
         return dict(req.query)
+
+    def received(self, req):
+        """Called once per API request, before any fault is applied."""
 
     def handle(self, req):
         """Perform an API request; returns a Response (may block)."""
@@ -234,13 +283,22 @@ def _num(fault, key, default):
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "ombre-fake/1"
-    sys_version = ""
     disable_nagle_algorithm = True   # headers and body go out in two writes
+
+    def version_string(self):
+        return self.server_version
 
     def do_GET(self):
         self._serve()
 
     do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_GET
+
+    def log_request(self, code="-", size="-"):
+        if self.server.verbose:
+            req = getattr(self, "_logged", None)
+            what = ("%s %s" % (req.method, self.server.app.log_path(req))
+                    if req is not None else self.requestline.split(" ")[0])
+            self.log_message("%s %s", what, getattr(code, "value", code))
 
     def log_message(self, fmt, *args):
         if self.server.verbose:
@@ -282,8 +340,10 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             self._send(Response(400, {"error": "bad request body"}))
             return
-        req = Request(self, body)
-        if req.path.startswith("/_control/"):
+        control = self.path.startswith("/_control/")
+        req = Request(self, body, force_json=control or app.json_only)
+        self._logged = req
+        if control:
             self._send(self._control(app, req))
             return
         req.endpoint = app.endpoint(req)
@@ -293,8 +353,20 @@ class Handler(BaseHTTPRequestHandler):
             "endpoint": req.endpoint, "path": app.log_path(req),
             "query": app.log_query(req), "body": req.body,
             "fault": fault["kind"] if fault else None,
+            "status": None,
         }
+        self._entry = req.entry
         app.log.add(req.entry)
+        app.received(req)
+        try:
+            self._apply(app, req, fault)
+        except Exception as e:           # a bug here: say so, do not fake a fault
+            traceback.print_exc(file=sys.stderr)
+            if self._entry is not None:  # nothing sent yet
+                self.close_connection = True
+                self._send(Response(500, {"error": "fake server bug: %r" % e}))
+
+    def _apply(self, app, req, fault):
         kind = fault["kind"] if fault else None
         if kind is None:
             self._send(app.handle(req))
@@ -346,6 +418,10 @@ class Handler(BaseHTTPRequestHandler):
     # -- writing ------------------------------------------------------------
 
     def _head(self, status, ctype, length, extra):
+        entry = getattr(self, "_entry", None)
+        if entry is not None:
+            entry["status"] = status
+            self._entry = None
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         if length is not None:
@@ -397,6 +473,7 @@ class Handler(BaseHTTPRequestHandler):
     def _reset(self):
         """Close the connection with an RST (no FIN, no response)."""
         self.close_connection = True
+        self.log_request("RST")
         sock = self.connection
         try:
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
@@ -409,7 +486,7 @@ class Handler(BaseHTTPRequestHandler):
 class Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
-    request_queue_size = 128
+    request_queue_size = 1024
 
     def handle_error(self, request, client_address):
         exc = sys.exc_info()[1]

@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+#
+# The syncer killed with SIGKILL at random moments, 200 times, while
+# Telegram updates and Matrix events keep coming: afterwards every update
+# and event is stored exactly once, and no saved cursor (Telegram offset,
+# Matrix since) was ever ahead of what was stored. OMBRE_SEED replays a
+# run; RUNS sets the number of kills.
+
+. "$top_srcdir/tests/lib.sh"
+test_init
+command -v "$PYTHON" >/dev/null || skip_all "python3 is not installed"
+
+seed=${OMBRE_SEED:-$(od -An -N2 -tu2 /dev/urandom | tr -d ' ')}
+RANDOM=$seed
+runs=${RUNS:-200}
+diag "seed $seed (OMBRE_SEED=$seed replays it), $runs kills"
+
+TOKEN=7012345678:AAH-kill-test
+server_start telegram --token "$TOKEN" --first-update-id 1000
+first_tg_id=1000
+TG=$SERVER_PORT
+server_start matrix --user @support:localhost --token syt_kill_token
+MX=$SERVER_PORT
+mkdir -p "$XDG_CONFIG_HOME/ombre"
+{
+	printf 'channel support telegram token=%s api-url=http://127.0.0.1:%s\n' "$TOKEN" "$TG"
+	printf 'channel team matrix homeserver=http://127.0.0.1:%s user=@support:localhost token=syt_kill_token\n' "$MX"
+	printf 'set sync.poll-timeout 1\nset sync.retry-base 50\nset sync.retry-cap 200\n'
+	printf 'set store.batch-ms 20\n'
+} >"$XDG_CONFIG_HOME/ombre/config"
+chmod 600 "$XDG_CONFIG_HOME/ombre/config"
+
+# Every confirmed update (below the offset) must be stored: one message
+# each, Message-Id telegram.<bot>.<chat>.<message_id>. The check reads the
+# offset first, then the store, so a later store only helps.
+check_cursor() {
+	local offset stored_tg first_tg
+	offset=$(cat "$DATA/sync/support.offset" 2>/dev/null || echo 0)
+	[ "$offset" -gt 0 ] || return 0
+	stored_tg=$("$NOTMUCH" --config="$DATA/notmuch-config" count 'mid:/^tg\./' 2>/dev/null || echo 0)
+	# Updates are numbered from first_tg, one message each.
+	[ $((offset - first_tg_id)) -le "$stored_tg" ] || return 1
+}
+
+# Every message event at or before the saved since token (s<position>)
+# must be stored.
+check_since() {
+	local since stored_mx delivered
+	since=$(cat "$DATA/sync/team.since" 2>/dev/null) || return 0
+	stored_mx=$("$NOTMUCH" --config="$DATA/notmuch-config" count 'mid:/^mx\./' 2>/dev/null || echo 0)
+	delivered=$("$PYTHON" -c '
+import json, sys, urllib.request
+since = int(sys.argv[2].lstrip("s"))
+with urllib.request.urlopen("http://127.0.0.1:%s/_control/events" % sys.argv[1]) as r:
+    print(sum(1 for e in json.load(r)
+              if e["type"] == "m.room.message" and e["_position"] <= since))' "$MX" "$since")
+	[ "$delivered" -le "$stored_mx" ]
+}
+
+tg_total=0 mx_total=0 ahead=0 since_ahead=0
+for ((run = 1; run <= runs; run++)); do
+	# Some news on each side, most runs.
+	if ((RANDOM % 3 != 0)); then
+		n=$((RANDOM % 8 + 1))
+		ctl "$TG" generate "{\"count\": $n, \"chats\": 3, \"seed\": $run}" >gen.json
+		tg_total=$((tg_total + $(jq_py 'j["last_update_id"] - j["first_update_id"] + 1' <gen.json)))
+	fi
+	if ((RANDOM % 3 != 0)); then
+		n=$((RANDOM % 6 + 1))
+		ctl "$MX" generate "{\"count\": $n, \"rooms\": 3, \"seed\": $run}" >/dev/null
+		mx_total=$((mx_total + n))
+	fi
+	"$OMBRE" sync 2>>sync.err &
+	pid=$!
+	sleep "0.$(printf '%03d' $((RANDOM % 400)))"
+	kill -KILL "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	check_cursor || ahead=$((ahead + 1))
+	check_since || since_ahead=$((since_ahead + 1))
+done
+"$OMBRE" sync --once 2>err
+ok "after $runs kills, sync --once completes" test $? = 0 || diag "$(cat err)"
+is "no saved offset was ever ahead of what was stored" "$ahead" 0
+is "no saved since token was ever ahead of what was stored" "$since_ahead" 0
+stored_tg=$(nm count 'mid:/^tg\./')
+stored_mx=$(nm count 'mid:/^mx\./')
+is "every Telegram update is stored ($tg_total)" "$stored_tg" "$tg_total"
+is "every Matrix message event is stored ($mx_total)" "$stored_mx" "$mx_total"
+files=$(find "$DATA/mail" -type f \( -path '*/new/*' -o -path '*/cur/*' \) | wc -l)
+is "exactly once: one file per message" "$files" $((tg_total + mx_total))
+ok "no tmp/ file was left behind" test -z "$(find "$DATA/mail/ombre/tmp" -type f)"
+test_done
