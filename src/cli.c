@@ -935,6 +935,7 @@ int
 cli_console(struct cli *cli, int argc, char **argv)
 {
 	struct ui_options	 opts;
+	struct sync_options	 so;
 	const struct view	*v;
 	char			*query;
 	int			 rc;
@@ -949,6 +950,12 @@ cli_console(struct cli *cli, int argc, char **argv)
 	query = v != NULL ? view_expand_query(v) : xstrdup("tag:inbox");
 	opts.view_name = "Inbox";
 	opts.query = query;
+	/* The demo store never syncs: its traffic is simulated. */
+	if (!cli->demo && sync_has_channels()) {
+		cli_sync_options(cli, &so);
+		so.store.on_wait = NULL;
+		opts.sync = &so;
+	}
 	/* The demo inbox lives: a child plays simulated traffic into it. */
 	traffic = -1;
 	if (cli->demo && !cli->no_traffic && isatty(STDOUT_FILENO)) {
@@ -965,6 +972,24 @@ cli_console(struct cli *cli, int argc, char **argv)
 	}
 	free(query);
 	return rc;
+}
+
+/* The syncer's options from the option table. */
+void
+cli_sync_options(struct cli *cli, struct sync_options *so)
+{
+	memset(so, 0, sizeof *so);
+	cli_store_options(cli, &so->store);
+	so->net.connect_timeout_ms = options_get_number("net.connect-timeout");
+	so->net.low_speed_ms = options_get_number("net.low-speed-time");
+	so->net.max_response = (size_t)options_get_number("net.max-response");
+	so->net.ca_file = *options_get("net.ca-file") != '\0' ?
+	    options_get("net.ca-file") : NULL;
+	so->net.user_agent = "ombre/" PACKAGE_VERSION;
+	so->poll_timeout_s = options_get_number("sync.poll-timeout");
+	so->retry_base_ms = options_get_number("sync.retry-base");
+	so->retry_cap_ms = options_get_number("sync.retry-cap");
+	so->attempts = (int)options_get_number("sync.attempts");
 }
 
 /*
@@ -995,20 +1020,9 @@ cli_sync(struct cli *cli, int argc, char **argv)
 	}
 	if (status)
 		return sync_status_print(cli->data_dir, stdout);
-	memset(&so, 0, sizeof so);
-	cli_store_options(cli, &so.store);
-	so.net.connect_timeout_ms = options_get_number("net.connect-timeout");
-	so.net.low_speed_ms = options_get_number("net.low-speed-time");
-	so.net.max_response = (size_t)options_get_number("net.max-response");
-	so.net.ca_file = *options_get("net.ca-file") != '\0' ?
-	    options_get("net.ca-file") : NULL;
-	so.net.user_agent = "ombre/" PACKAGE_VERSION;
+	cli_sync_options(cli, &so);
 	so.only = only;
 	so.once = once;
-	so.poll_timeout_s = options_get_number("sync.poll-timeout");
-	so.retry_base_ms = options_get_number("sync.retry-base");
-	so.retry_cap_ms = options_get_number("sync.retry-cap");
-	so.attempts = (int)options_get_number("sync.attempts");
 	rc = sync_run(&so);
 	return rc;
 }

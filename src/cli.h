@@ -35,6 +35,9 @@ int cli_tag(struct cli *cli, int argc, char **argv);
 int cli_ingest(struct cli *cli, int argc, char **argv);
 int cli_demo(struct cli *cli, int argc, char **argv);
 int cli_sync(struct cli *cli, int argc, char **argv);
+/* The syncer's options from the option table and the data dir. */
+struct sync_options;
+void cli_sync_options(struct cli *cli, struct sync_options *so);
 /* The command language's `tag`, done through a read-write store. */
 int cli_host_tag(void *data, const char *target, char **ops, int n_ops,
     char **cause);

@@ -237,6 +237,7 @@ tm() { tmux -L "$TMUX_SOCKET" -f /dev/null "$@"; }
 # until pipe-pane is attached before it starts the program).
 tmux_start() {
 	local i
+	rm -f ready go
 	tm new-session -d -s t -x "$1" -y "$2" \
 	    "touch ready; while [ ! -e go ]; do sleep 0.05; done; $3"
 	for ((i = 0; i < 100; i++)); do [ -e ready ] && break; sleep 0.05; done

@@ -377,6 +377,19 @@ sync_type_find(const char *name)
 	return NULL;
 }
 
+int
+sync_has_channels(void)
+{
+	const struct channel_config	*ccs;
+	size_t				 n, i;
+
+	ccs = channel_config_all(&n);
+	for (i = 0; i < n; i++)
+		if (sync_type_find(ccs[i].type) != NULL)
+			return 1;
+	return 0;
+}
+
 static int
 sync_all_finished(struct sync *s)
 {

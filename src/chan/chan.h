@@ -49,6 +49,8 @@ int sync_run(const struct sync_options *opts);
 /* Print each channel's state as the running (or last) syncer left it,
  * and whether a syncer runs. Return 0, or 1 when nothing is known. */
 int sync_status_print(const char *data_dir, FILE *out);
+/* Does the config declare a channel the syncer polls? */
+int sync_has_channels(void);
 /* The pid of the syncer holding the lock, 0 when none, -1 on error. */
 long sync_lock_holder(const char *data_dir);
 

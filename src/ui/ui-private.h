@@ -11,6 +11,8 @@
 #define UI_WATCH_MS	500
 /* How often snoozed conversations are checked for their time. */
 #define UI_WAKE_MS	30000
+/* How often the console looks for a syncer and reads its status. */
+#define UI_SYNC_MS	1000
 /* The sidebar shows from this width, this wide. */
 #define UI_SIDEBAR_FROM	100
 #define UI_SIDEBAR_WIDTH	24
@@ -76,6 +78,9 @@ struct ui {
 	long			*view_unread;
 	size_t			 n_view_counts;
 	struct ui_counter	*counter;	/* the child keeping them */
+	struct job		*syncer;	/* our child syncer, or NULL */
+	char			*sync_text;	/* the channels' states, or NULL */
+	int64_t			 sync_mtime;	/* of the status file read */
 	char			*view_name;	/* the view shown */
 	char			*query;		/* its query, #{agent} resolved */
 	char			*message;	/* status line message */
@@ -149,6 +154,11 @@ void ui_wake_check(void *data);
 void ui_counts_start(struct ui *ui);
 void ui_counts_first(void *data);
 void ui_counts_stop(struct ui *ui);
+
+/* ui-sync.c: the syncer as the console's child, its state on the status
+ * line. */
+void ui_sync_check(void *data);
+void ui_sync_stop(struct ui *ui);
 void ui_sidebar_draw(struct ui *ui, int rows);
 
 #endif

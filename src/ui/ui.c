@@ -188,12 +188,14 @@ ui_draw(struct ui *ui)
 		    ui->view_name, ui->message != NULL ? "  " : "",
 		    ui->message != NULL ? ui->message : "");
 	else
-		snprintf(status, sizeof status, " %s  %zu%s conversation%s%s%s%s%s",
+		snprintf(status, sizeof status, " %s  %zu%s conversation%s%s%s%s%s%s%s",
 		    ui->view_name, ui_list_count(ui->list), ui->more ? "+" : "",
 		    ui_list_count(ui->list) == 1 && !ui->more ? "" : "s",
 		    marked, ui->waiting ? "  waiting for database" : "",
 		    ui->message != NULL ? "  " : "",
-		    ui->message != NULL ? ui->message : "");
+		    ui->message != NULL ? ui->message : "",
+		    ui->sync_text != NULL ? "  " : "",
+		    ui->sync_text != NULL ? ui->sync_text : "");
 	if (ui->prompting)
 		ui_prompt_draw(ui->prompt, rows - 1, cols,
 		    ui_prompt_leads[ui->prompting]);
@@ -958,8 +960,9 @@ ui_run(const struct ui_options *opts)
 	ev_timer_add(ui.loop, UI_WATCH_MS, ui_watch, &ui);
 	ev_timer_add(ui.loop, 200, ui_watch_lock, &ui);
 	ev_timer_add(ui.loop, 1000, ui_wake_check, &ui);
-	/* After the first paint: the counts never delay it. */
+	/* After the first paint: the counts never delay it, nor the syncer. */
 	ev_timer_add(ui.loop, 0, ui_counts_first, &ui);
+	ev_timer_add(ui.loop, 0, ui_sync_check, &ui);
 	/* The first paint reads what fills the screen, then the page. */
 	ui_screen_size(&rows, &cols);
 	ui_load_limit(&ui, rows > 1 ? (size_t)rows - 1 : 1);
@@ -976,6 +979,7 @@ ui_run(const struct ui_options *opts)
 	ui_input_free(ui.input);
 	ui_screen_end();
 	ui_counts_stop(&ui);
+	ui_sync_stop(&ui);
 	job_detach_all(ui.loop);	/* writes still running finish alone */
 	log_set_restore(NULL);
 	ev_loop_free(ui.loop);

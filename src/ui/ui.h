@@ -128,8 +128,12 @@ void ui_thread_scroll_end(struct ui_thread *t, int rows, int cols);
 void ui_thread_draw(struct ui_thread *t, int top, int rows, int cols);
 
 /* ui.c */
+struct sync_options;
 struct ui_options {
 	struct store_options	 store;
+	/* When set, the console starts the syncer as its child whenever no
+	 * process holds the sync lock, and stops it when it quits. */
+	struct sync_options	*sync;
 	const char		*view_name;	/* shown in the status line */
 	const char		*query;
 };
