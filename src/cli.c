@@ -1026,3 +1026,97 @@ cli_sync(struct cli *cli, int argc, char **argv)
 	rc = sync_run(&so);
 	return rc;
 }
+
+/*
+ * ombre reply CONV [--text TEXT]: store a reply in the outbox (the text
+ * from --text, else standard input); the syncer delivers it.
+ */
+int
+cli_reply(struct cli *cli, int argc, char **argv)
+{
+	struct store		*st;
+	struct msg		**msgs = NULL, *m, *last = NULL;
+	struct buf		 text;
+	const char		*text_opt = NULL;
+	char			**rest, *tid = NULL, *cause = NULL, *id, chunk[4096];
+	size_t			 n = 0, i, got;
+	int			 n_rest, rc;
+	const struct cli_opt	 opts[] = {
+		{ "text", 0, 1, &text_opt, NULL },
+		{ NULL, 0, 0, NULL, NULL }
+	};
+
+	if (cli_parse_args("reply", opts, argc, argv, &rest, &n_rest) != 0)
+		return EXIT_USAGE;
+	if (n_rest != 1) {
+		log_warn("usage: ombre reply CONV [--text TEXT] (else the text "
+		    "on standard input)");
+		free(rest);
+		return EXIT_USAGE;
+	}
+	buf_init(&text);
+	if (text_opt != NULL)
+		buf_add_str(&text, text_opt);
+	else {
+		while ((got = fread(chunk, 1, sizeof chunk, stdin)) > 0)
+			buf_add(&text, chunk, got);
+		while (text.len > 0 && text.data[text.len - 1] == '\n')
+			text.data[--text.len] = '\0';
+	}
+	if (text.len == 0 || !utf8_valid(text.data, text.len, NULL) ||
+	    memchr(text.data, '\0', text.len) != NULL) {
+		log_warn("reply: the text is empty or not UTF-8: nothing stored");
+		buf_free(&text);
+		free(rest);
+		return EXIT_USAGE;
+	}
+	if ((rc = cli_open(cli, STORE_READ_WRITE, &st)) != 0) {
+		buf_free(&text);
+		free(rest);
+		return rc;
+	}
+	rc = 1;
+	if (store_resolve_conv(st, rest[0], &tid, &cause) != STORE_OK ||
+	    store_thread_messages(st, tid, &msgs, &n, &cause) != STORE_OK ||
+	    n == 0) {
+		log_warn("reply: %s", cause != NULL ? cause : "no such "
+		    "conversation");
+		goto out;
+	}
+	/* The conversation's newest message from the other side says
+	 * where the reply goes. */
+	for (i = n; i-- > 0 && last == NULL;)
+		if (msgs[i]->kind == MSG_CUSTOMER)
+			last = msgs[i];
+	if (last == NULL)
+		last = msgs[n - 1];
+	m = msg_new();
+	m->channel = xstrdup(last->channel);
+	m->account = xstrdup(last->account);
+	m->conv_id = xstrdup(last->conv_id);
+	m->conv_title = last->conv_title != NULL ?
+	    xstrdup(last->conv_title) : NULL;
+	id = msgid_outbound();
+	m->id = xstrndup(id, strcspn(id, "@"));
+	free(id);
+	m->date = util_now();
+	m->from_id = xstrdup(last->account);
+	m->from_name = xstrdup(core_agent_name());
+	m->kind = MSG_AGENT;
+	m->text_len = text.len;
+	m->text = buf_steal(&text);
+	if (store_outbox_add(st, m, &cause) == STORE_OK) {
+		printf("%s queued\n", m->id);
+		rc = 0;
+	} else
+		log_warn("reply: %s", cause);
+	msg_free(m);
+out:
+	store_msgs_free(msgs, n);
+	store_close(st);
+	free(tid);
+	free(cause);
+	buf_free(&text);
+	free(rest);
+	return rc;
+}

@@ -43,6 +43,9 @@ static const char main_usage[] =
 "                      change the tags of conversations\n"
 "  ingest [--format json] [-v] < FILE\n"
 "                      store canonical JSON messages, one per line\n"
+"  reply CONV [--text TEXT]\n"
+"                      store a reply (TEXT, else standard input) in the\n"
+"                      outbox; the syncer delivers it\n"
 "  sync [--once] [--status] [--channel NAME]\n"
 "                      fetch from the channels and deliver replies (one\n"
 "                      process at a time); --once until nothing is pending\n"
@@ -64,6 +67,7 @@ static const struct main_command main_commands[] = {
 	{ "demo", cli_demo, 0 },
 	{ "ingest", cli_ingest, 1 },
 	{ "list", cli_list, 1 },
+	{ "reply", cli_reply, 1 },
 	{ "show", cli_show, 1 },
 	{ "sync", cli_sync, 0 },
 	{ "tag", cli_tag, 1 },

@@ -92,6 +92,45 @@ like "and both texts are there" "$json" '"text":"ma commande 1234"'
 like "the edited text too" "$json" '"text":"ma commande 4321"'
 like "a reply keeps what it answers" "$json" '"reply_to":"1"'
 
+# --- replies: stored first, sent once --------------------------------
+ctl "$TG" reset '{}' >/dev/null
+out=$("$OMBRE" reply "$zoe" --text "Bonjour Zoé, je regarde votre commande.")
+like "ombre reply stores the reply in the outbox" "$out" '^out\.[0-9a-f-]{36} queued$'
+rid=${out%% *}
+"$OMBRE" sync --once 2>err
+ok "sync --once delivers it" test $? = 0 || diag "$(cat err)"
+sent=$(ctl "$TG" sent)
+is "Telegram got it once, in Zoé's chat" \
+    "$(jq_py '[(m["chat_id"], m["text"]) for m in j if m["text"].startswith("Bonjour Zoé")]' <<<"$sent")" \
+    '[[424242, "Bonjour Zo\u00e9, je regarde votre commande."]]'
+json=$("$OMBRE" show --json "$zoe" | grep "\"id\":\"$rid\"")
+like "the reply is sent, with Telegram's message id" "$json" '"outbox":"sent","remote_id":"[0-9]+"'
+like "and tagged ombre/sent" "$json" '"ombre/sent"'
+out=$("$OMBRE" reply "$zoe" --text "Vous êtes toujours là ?")
+rid=${out%% *}
+ctl "$TG" faults '[{"match": "sendMessage", "kind": "reset"}]' >/dev/null
+"$OMBRE" sync --once 2>err
+like "a send cut off after the request left is 'delivery unknown'" \
+    "$("$OMBRE" show --json "$zoe" | grep "\"id\":\"$rid\"")" '"outbox":"unknown"'
+like "said on stderr" "$(cat err)" 'delivery unknown .*not sent again'
+"$OMBRE" sync --once 2>err
+is "and never sent again (Telegram has no idempotency key)" \
+    "$(ctl "$TG" sent | jq_py 'len([m for m in j if m["text"] == "Vous êtes toujours là ?"])')" 1
+out=$("$OMBRE" reply "$zoe" --text "Un instant")
+rid=${out%% *}
+ctl "$TG" faults '[{"match": "sendMessage", "kind": "blocked"}]' >/dev/null
+"$OMBRE" sync --once 2>err
+like "a reply to a user who blocked the bot fails, with the reason" \
+    "$("$OMBRE" show --json "$zoe" | grep "\"id\":\"$rid\"")" '"ombre/failed".*"outbox":"failed"'
+like "said on stderr" "$(cat err)" 'refused: 403 Forbidden: bot was blocked by the user'
+out=$("$OMBRE" reply "$zoe" --text "Après la pause")
+rid=${out%% *}
+ctl "$TG" faults '[{"match": "sendMessage", "kind": "rate_limit", "retry_after": 1}]' >/dev/null
+"$OMBRE" sync --once 2>err
+like "a 429 on a send is waited out, then the reply goes" \
+    "$("$OMBRE" show --json "$zoe" | grep "\"id\":\"$rid\"")" '"outbox":"sent"'
+is "once" "$(ctl "$TG" sent | jq_py 'len([m for m in j if m["text"] == "Après la pause"])')" 1
+
 # --- 429 with retry_after is honoured --------------------------------
 ctl "$TG" reset "{}" >/dev/null
 before=$(nm count '*')

@@ -92,6 +92,35 @@ like "an edit points at the original" "$json" '"edit_of":"\'"$first"'"'
 like "and both texts are kept" "$json" '"text":"Bonjour, ma commande 42 \?"'
 like "a reply keeps what it answers" "$json" '"reply_to":"\'"$first"'"'
 
+# --- replies: PUT with a txnId, the echo never stored twice ----------
+before=$(grep -c . <<<"$("$OMBRE" show --json "$wa_id")")
+out=$("$OMBRE" reply "$wa_id" --text "C'est en route !")
+rid=${out%% *}
+"$OMBRE" sync --once 2>err
+ok "a reply to a bridged room is delivered" test $? = 0 || diag "$(cat err)"
+json=$("$OMBRE" show --json "$wa_id")
+like "sent, with the event id as the remote id" \
+    "$(grep "\"id\":\"$rid\"" <<<"$json")" '"outbox":"sent","remote_id":"\$'
+"$OMBRE" sync --once 2>err
+is "its echo in /sync is not stored again" \
+    "$(grep -c . <<<"$("$OMBRE" show --json "$wa_id")")" $((before + 1))
+txn=ombre-${rid#out.}
+is "the PUT carried a txnId derived from the reply" \
+    "$(ctl "$MX" 'events?room_id=!wa:localhost' | jq_py '[e.get("_txn_id") for e in j if e["type"] == "m.room.message" and e["sender"] == "@support:localhost" and e["content"]["body"] == "C\u0027est en route !"]')" \
+    "[\"$txn\"]"
+out=$("$OMBRE" reply "$wa_id" --text "Une question ?")
+rid=${out%% *}
+ctl "$MX" reset '{}' >/dev/null
+ctl "$MX" faults '[{"match": "send", "kind": "reset"}]' >/dev/null
+"$OMBRE" sync --once 2>err
+ok "a send reset after the server made the event is sent again" test $? = 0 || diag "$(cat err)"
+is "with the same txnId: exactly one event on the server" \
+    "$(ctl "$MX" 'events?room_id=!wa:localhost' | jq_py 'len([e for e in j if e["type"] == "m.room.message" and e["content"].get("body") == "Une question ?"])')" 1
+is "two PUTs were made" \
+    "$(ctl "$MX" log | jq_py 'len([r for r in j if r["endpoint"] == "send"])')" 2
+like "and the reply is sent" \
+    "$("$OMBRE" show --json "$wa_id" | grep "\"id\":\"$rid\"")" '"outbox":"sent"'
+
 # --- 429 M_LIMIT_EXCEEDED with Retry-After ------------------------------
 ctl "$MX" reset '{}' >/dev/null
 ctl "$MX" generate '{"count": 3, "rooms": 2, "seed": 8}' >/dev/null

@@ -43,8 +43,16 @@ enum mx_step {
 	MX_BACKFILL
 };
 
+struct mx_send {
+	struct mx_send		*next;
+	struct mx		*mx;
+	struct store_outgoing	*o;
+	struct net_req		*req;
+};
+
 struct mx {
 	struct chan_link	*link;
+	struct mx_send		*sends;		/* in flight */
 	char			*base;		/* homeserver URL, no trailing / */
 	char			*user;		/* @user:server */
 	char			*token;		/* access token */
@@ -178,9 +186,10 @@ mx_error(struct mx *mx, const struct net_response *r)
 	return 0;
 }
 
+/* A request to the homeserver; done gets data (the adapter, or a send). */
 static struct net_req *
-mx_request(struct mx *mx, const char *method, const char *path,
-    const char *body, int64_t timeout_ms, net_done_cb done)
+mx_request_for(struct mx *mx, const char *method, const char *path,
+    const char *body, int64_t timeout_ms, net_done_cb done, void *data)
 {
 	struct net_request	 rq;
 	struct net_req		*req;
@@ -195,7 +204,7 @@ mx_request(struct mx *mx, const char *method, const char *path,
 	rq.content_type = body != NULL ? "application/json" : NULL;
 	rq.bearer = mx->step == MX_LOGIN ? NULL : mx->token;
 	rq.timeout_ms = timeout_ms;
-	req = net_start(mx->link->net, &rq, done, mx, &cause);
+	req = net_start(mx->link->net, &rq, done, data, &cause);
 	free(url);
 	if (req == NULL) {
 		chan_set_state(mx->link, CHAN_FAILED, 0, cause);
@@ -203,6 +212,13 @@ mx_request(struct mx *mx, const char *method, const char *path,
 		free(cause);
 	}
 	return req;
+}
+
+static struct net_req *
+mx_request(struct mx *mx, const char *method, const char *path,
+    const char *body, int64_t timeout_ms, net_done_cb done)
+{
+	return mx_request_for(mx, method, path, body, timeout_ms, done, mx);
 }
 
 /* ------------------------------------------------------------- login */
@@ -439,13 +455,28 @@ mx_event_msg(struct mx *mx, const char *room_id, json_t *ev)
 	return m;
 }
 
+/* Our reply's txnId: "ombre-" and the uuid of its out.<uuid> id. */
+#define MX_TXN_PREFIX	"ombre-"
+
 static void
 mx_add_event(struct mx *mx, const char *room_id, json_t *ev)
 {
 	struct msg	*m;
+	const char	*txn;
+	char		*msgid;
 
 	if (json_is_string(json_object_get(ev, "state_key")))
 		mx_room_state(mx, room_id, ev);
+	/* The echo of one of our sends: never stored twice, it settles
+	 * the reply instead. */
+	txn = mx_str(json_object_get(ev, "unsigned"), "transaction_id");
+	if (txn != NULL && strncmp(txn, MX_TXN_PREFIX,
+	    strlen(MX_TXN_PREFIX)) == 0 && mx_str(ev, "event_id") != NULL) {
+		msgid = xasprintf("out.%s@ombre", txn + strlen(MX_TXN_PREFIX));
+		chan_outbox_echo(mx->link, msgid, mx_str(ev, "event_id"));
+		free(msgid);
+		return;
+	}
 	if ((m = mx_event_msg(mx, room_id, ev)) == NULL)
 		return;
 	mx->msgs = xreallocarray(mx->msgs, mx->n_msgs + 1, sizeof *mx->msgs);
@@ -678,13 +709,128 @@ mx_next(void *data)
 		mx_sync(mx);
 }
 
+/* ------------------------------------------------------------ sending */
+
+static void
+mx_send_unlink(struct mx_send *ms)
+{
+	struct mx_send	**p;
+
+	for (p = &ms->mx->sends; *p != NULL; p = &(*p)->next) {
+		if (*p == ms) {
+			*p = ms->next;
+			break;
+		}
+	}
+}
+
+/*
+ * The PUT's answer. A resend with the same txnId is a retransmission to
+ * the server, so anything short of an answer is simply tried again.
+ */
+static void
+mx_send_answer(const struct net_response *r, void *data)
+{
+	struct mx_send		*ms = data;
+	struct chan_link	*l = ms->mx->link;
+	struct store_outgoing	*o = ms->o;
+	json_t			*root;
+	const char		*code, *text;
+	char			*error;
+	int64_t			 wait = r->retry_after_ms;
+
+	mx_send_unlink(ms);
+	free(ms);
+	if (r->status == 0) {
+		chan_send_done(l, o, CHAN_SEND_RETRY, NULL, r->error, -1);
+		return;
+	}
+	root = json_loadb(r->body, r->len, 0, NULL);
+	if (r->class == NET_OK && mx_str(root, "event_id") != NULL) {
+		chan_send_done(l, o, CHAN_SENT, mx_str(root, "event_id"), NULL,
+		    -1);
+		json_decref(root);
+		return;
+	}
+	code = mx_str(root, "errcode");
+	text = mx_str(root, "error");
+	if (wait < 0 && json_is_integer(json_object_get(root, "retry_after_ms")))
+		wait = (int64_t)json_integer_value(json_object_get(root,
+		    "retry_after_ms"));
+	error = xasprintf("HTTP %ld %s%s%s", r->status, code != NULL ? code :
+	    "", code != NULL && text != NULL ? ": " : "", text != NULL ? text :
+	    "");
+	if (r->class == NET_RATE_LIMITED || r->class == NET_RETRY ||
+	    r->class == NET_AUTH || r->class == NET_OK)
+		chan_send_done(l, o, CHAN_SEND_RETRY, NULL, error, wait);
+	else
+		chan_send_done(l, o, CHAN_SEND_FAILED, NULL, error, -1);
+	free(error);
+	json_decref(root);
+}
+
+static void
+mx_send(void *data, struct store_outgoing *o)
+{
+	struct mx		*mx = data;
+	struct mx_send		*ms;
+	json_t			*body;
+	char			*text, *room, *txn, *path;
+
+	body = json_pack("{s:s, s:s}", "msgtype", "m.text", "body", o->text);
+	if (o->reply_to != NULL)
+		json_object_set_new(body, "m.relates_to", json_pack(
+		    "{s:{s:s}}", "m.in_reply_to", "event_id", o->reply_to));
+	text = json_dumps(body, JSON_COMPACT);
+	json_decref(body);
+	/* Derived from the reply itself: every resend, even after a crash,
+	 * carries the same txnId. */
+	txn = xasprintf(MX_TXN_PREFIX "%s", o->native_id + strlen("out."));
+	room = net_escape(o->conv_id);
+	path = xasprintf("rooms/%s/send/m.room.message/%s", room, txn);
+	ms = xcalloc(1, sizeof *ms);
+	ms->mx = mx;
+	ms->o = o;
+	ms->next = mx->sends;
+	mx->sends = ms;
+	ms->req = mx_request_for(mx, "PUT", path, text, 30000, mx_send_answer,
+	    ms);
+	/* mx_request answers NULL only for a URL refused: never for this. */
+	if (ms->req == NULL) {
+		mx_send_unlink(ms);
+		free(ms);
+		chan_send_done(mx->link, o, CHAN_SEND_FAILED, NULL,
+		    "the homeserver's URL is refused", -1);
+	}
+	free(path);
+	free(room);
+	free(txn);
+	free(text);
+}
+
+static int
+mx_owns(void *data, const char *channel, const char *account)
+{
+	struct mx	*mx = data;
+
+	(void)channel;	/* bridged rooms carry their network's name */
+	return strcmp(account, mx->user) == 0;
+}
+
 static void
 mx_stop(void *data)
 {
 	struct mx	*mx = data;
+	struct mx_send	*ms;
 
 	if (mx == NULL)
 		return;
+	while ((ms = mx->sends) != NULL) {
+		mx->sends = ms->next;
+		net_cancel(ms->req);
+		store_outgoing_free(ms->o);
+		free(ms);
+	}
 	net_cancel(mx->req);
 	if (mx->timer != NULL)
 		ev_timer_del(mx->timer);
@@ -763,5 +909,8 @@ mx_start(struct chan_link *l, char **cause)
 const struct chan_type chan_matrix_type = {
 	.name = "matrix",
 	.start = mx_start,
-	.stop = mx_stop
+	.stop = mx_stop,
+	.owns = mx_owns,
+	.send = mx_send,
+	.idempotent = 1
 };

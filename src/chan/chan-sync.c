@@ -17,6 +17,7 @@
 #endif
 
 #include "chan/chan.h"
+#include "chan/chan-private.h"
 
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -35,16 +36,6 @@ static const struct chan_type *const sync_types[] = {
 	&chan_telegram_type,
 	&chan_matrix_type,
 	NULL
-};
-
-struct sync {
-	const struct sync_options	*opts;
-	struct ev_loop			*loop;
-	struct net			*net;
-	struct chan_link		*links;
-	size_t				 n_links;
-	char				*dir;		/* DATA/sync */
-	int				 stop;
 };
 
 static const char *const sync_state_names[] = {
@@ -477,16 +468,22 @@ sync_run(const struct sync_options *opts)
 		l->finished = l->failed = 1;
 		free(cause);
 	}
-	while (!s.stop && !(opts->once && sync_all_finished(&s))) {
+	sync_outbox_start(&s);
+	while (!s.stop && !(opts->once && sync_all_finished(&s) &&
+	    sync_outbox_idle(&s))) {
 		if (ev_run_once(s.loop, -1) != 0)
 			break;
 	}
+	if (s.outbox_given_up > 0)
+		rc = 1;
+	sync_outbox_stop(&s);
 	for (i = 0; i < s.n_links; i++) {
 		l = &s.links[i];
 		if (l->adapter != NULL)
 			l->type->stop(l->adapter);
 		l->adapter = NULL;
 		if (l->failed) {
+			rc = 1;
 			fprintf(stderr, "ombre: %s: %s%s%s\n", l->name,
 			    sync_state_name(l->state), l->error != NULL ?
 			    ": " : "", l->error != NULL ? l->error : "");

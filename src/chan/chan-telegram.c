@@ -29,8 +29,16 @@
 /* The long poll's HTTP timeout: the server's wait plus this margin. */
 #define TG_POLL_MARGIN_MS	15000
 
+struct tg_send {
+	struct tg_send		*next;
+	struct tg		*tg;
+	struct store_outgoing	*o;
+	struct net_req		*req;
+};
+
 struct tg {
 	struct chan_link	*link;
+	struct tg_send		*sends;		/* in flight */
 	char			*token;
 	char			*api;		/* base URL, no trailing / */
 	char			*account;	/* the bot's id */
@@ -367,13 +375,153 @@ tg_poll(void *data)
 	}
 }
 
+/* ------------------------------------------------------------ sending */
+
+static void
+tg_send_unlink(struct tg_send *ts)
+{
+	struct tg_send	**p;
+
+	for (p = &ts->tg->sends; *p != NULL; p = &(*p)->next) {
+		if (*p == ts) {
+			*p = ts->next;
+			break;
+		}
+	}
+}
+
+/*
+ * sendMessage's answer. Telegram has no idempotency key: a send whose
+ * request may have reached the server is never made again by itself.
+ */
+static void
+tg_send_answer(const struct net_response *r, void *data)
+{
+	struct tg_send		*ts = data;
+	struct chan_link	*l = ts->tg->link;
+	struct store_outgoing	*o = ts->o;
+	json_t			*root, *params, *res;
+	const char		*desc;
+	char			*error = NULL, *remote = NULL;
+	long long		 code;
+	int64_t			 wait = -1;
+
+	tg_send_unlink(ts);
+	free(ts);
+	if (r->status == 0) {
+		chan_send_done(l, o, r->unsent ? CHAN_SEND_RETRY :
+		    CHAN_SEND_UNKNOWN, NULL, r->error, -1);
+		return;
+	}
+	root = json_loadb(r->body, r->len, 0, NULL);
+	res = json_object_get(root, "result");
+	if (json_is_true(json_object_get(root, "ok"))) {
+		remote = tg_json_id(json_object_get(res, "message_id"));
+		chan_send_done(l, o, CHAN_SENT, remote, NULL, -1);
+		free(remote);
+		json_decref(root);
+		return;
+	}
+	if (!json_is_object(root)) {
+		/* An answer came, but not Telegram's: it may have been sent. */
+		error = xasprintf("HTTP %ld: the answer is not JSON", r->status);
+		chan_send_done(l, o, r->status >= 500 ? CHAN_SEND_UNKNOWN :
+		    CHAN_SEND_FAILED, NULL, error, -1);
+		free(error);
+		return;
+	}
+	desc = tg_str(root, "description");
+	code = json_is_integer(json_object_get(root, "error_code")) ?
+	    (long long)json_integer_value(json_object_get(root, "error_code")) :
+	    r->status;
+	params = json_object_get(root, "parameters");
+	if (json_is_integer(json_object_get(params, "retry_after")))
+		wait = (int64_t)json_integer_value(json_object_get(params,
+		    "retry_after")) * 1000;
+	else
+		wait = r->retry_after_ms;
+	error = xasprintf("%lld %s", code, desc != NULL ? desc : "error");
+	if (code == 429)
+		chan_send_done(l, o, CHAN_SEND_RETRY, NULL, error, wait);
+	else if (code >= 500)
+		chan_send_done(l, o, CHAN_SEND_UNKNOWN, NULL, error, -1);
+	else
+		chan_send_done(l, o, CHAN_SEND_FAILED, NULL, error, -1);
+	free(error);
+	json_decref(root);
+}
+
+static void
+tg_send(void *data, struct store_outgoing *o)
+{
+	struct tg		*tg = data;
+	struct tg_send		*ts;
+	struct net_request	 rq;
+	json_t			*body, *chat;
+	char			*url, *text, *cause, *end;
+	long long		 id;
+
+	id = strtoll(o->conv_id, &end, 10);
+	chat = *end == '\0' && *o->conv_id != '\0' ? json_integer(id) :
+	    json_string(o->conv_id);
+	body = json_pack("{s:o, s:s}", "chat_id", chat, "text", o->text);
+	if (o->reply_to != NULL && (id = strtoll(o->reply_to, &end, 10)) > 0 &&
+	    *end == '\0')
+		json_object_set_new(body, "reply_parameters", json_pack(
+		    "{s:I, s:b}", "message_id", (json_int_t)id,
+		    "allow_sending_without_reply", 1));
+	text = json_dumps(body, JSON_COMPACT);
+	json_decref(body);
+	url = xasprintf("%s/bot%s/sendMessage", tg->api, tg->token);
+	memset(&rq, 0, sizeof rq);
+	rq.method = "POST";
+	rq.url = url;
+	rq.body = text;
+	rq.body_len = strlen(text);
+	rq.content_type = "application/json";
+	rq.timeout_ms = 30000;
+	rq.not_idempotent = 1;
+	ts = xcalloc(1, sizeof *ts);
+	ts->tg = tg;
+	ts->o = o;
+	ts->next = tg->sends;
+	tg->sends = ts;
+	ts->req = net_start(tg->link->net, &rq, tg_send_answer, ts, &cause);
+	explicit_bzero(url, strlen(url));
+	free(url);
+	free(text);
+	if (ts->req == NULL) {
+		tg_send_unlink(ts);
+		free(ts);
+		chan_send_done(tg->link, o, CHAN_SEND_FAILED, NULL, cause, -1);
+		free(cause);
+	}
+}
+
+static int
+tg_owns(void *data, const char *channel, const char *account)
+{
+	struct tg	*tg = data;
+
+	return strcmp(channel, "telegram") == 0 &&
+	    strcmp(account, tg->account) == 0;
+}
+
 static void
 tg_stop(void *data)
 {
 	struct tg	*tg = data;
+	struct tg_send	*ts;
 
 	if (tg == NULL)
 		return;
+	/* Cut off: their state stays "sending", read as unknown next time. */
+	while ((ts = tg->sends) != NULL) {
+		tg->sends = ts->next;
+		net_cancel(ts->req);
+		store_outgoing_free(ts->o);
+		free(ts);
+	}
 	net_cancel(tg->req);
 	if (tg->timer != NULL)
 		ev_timer_del(tg->timer);
@@ -433,5 +581,8 @@ tg_start(struct chan_link *l, char **cause)
 const struct chan_type chan_telegram_type = {
 	.name = "telegram",
 	.start = tg_start,
-	.stop = tg_stop
+	.stop = tg_stop,
+	.owns = tg_owns,
+	.send = tg_send,
+	.idempotent = 0
 };

@@ -85,11 +85,26 @@ struct chan_link {
 	const struct chan_type		*type;
 	struct sync			*sync;
 };
+/* How a delivery ended (chan_send_done). */
+enum chan_send_result {
+	CHAN_SENT,		/* the channel took it: remote_id */
+	CHAN_SEND_FAILED,	/* refused for good: error says why */
+	CHAN_SEND_RETRY,	/* not done, safe to send again after retry_ms */
+	CHAN_SEND_UNKNOWN	/* the request left, no answer: never resent */
+};
 struct chan_type {
 	const char	*name;		/* the channel TYPE of the config */
 	/* Start (first request or timer); NULL with *cause when it cannot. */
 	void		*(*start)(struct chan_link *l, char **cause);
 	void		 (*stop)(void *adapter);
+	/* Is a reply on this channel and account the adapter's to send? */
+	int		 (*owns)(void *adapter, const char *channel,
+			    const char *account);
+	/* Start delivering o; chan_send_done follows, from the loop. */
+	void		 (*send)(void *adapter, struct store_outgoing *o);
+	/* A resend reuses the same transaction id (Matrix): a delivery cut
+	 * off by a crash may be sent again. */
+	int		 idempotent;
 };
 extern const struct chan_type chan_telegram_type;
 extern const struct chan_type chan_matrix_type;
@@ -115,6 +130,14 @@ int chan_cursor_save(struct chan_link *l, const char *key, const char *value);
  * first line of output); NULL with *cause (naming the key, never the
  * value) when there is none. */
 char *chan_secret(struct chan_link *l, const char *key, char **cause);
+/* A delivery ended; the syncer records it (and frees o). */
+void chan_send_done(struct chan_link *l, struct store_outgoing *o,
+    enum chan_send_result result, const char *remote_id, const char *error,
+    int64_t retry_ms);
+/* Our own reply came back from the channel (a Matrix echo): it is sent,
+ * whatever its state said. */
+void chan_outbox_echo(struct chan_link *l, const char *msgid,
+    const char *remote_id);
 /* The delay before retry n (from 0): full jitter under the caps. */
 int64_t chan_backoff_ms(struct chan_link *l, int attempt);
 

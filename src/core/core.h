@@ -55,6 +55,9 @@ struct msg {
 	struct msg_attachment	*attachments;
 	size_t			 n_attachments;
 	char			**tags;		/* extra tags, NULL-terminated, may be NULL */
+	char			*outbox;	/* a reply's delivery state (queued,
+						   sending, sent, failed, unknown), or NULL */
+	char			*remote_id;	/* a sent reply's id on the channel */
 };
 
 struct msg *msg_new(void);
@@ -77,6 +80,9 @@ char *msgid_message(const char *channel, const char *account,
     const char *conv_id, const char *id);
 char *msgid_thread(const char *channel, const char *account, const char *conv_id);
 char *msgid_outbound(void);
+/* Is this native id one of ours ("out.<uuid>", msgid_outbound without
+ * "@ombre")? Its Message-Id is then "<id>@ombre" whatever the channel. */
+int msgid_is_outbound(const char *id);
 
 /* Tags: return 1 when tag is a valid tag name (no space, control, quote
  * or parenthesis characters, not empty, at most 200 bytes). */

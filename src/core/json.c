@@ -453,6 +453,8 @@ json_msg_format(const struct msg *m)
 			    strlen(m->tags[i])));
 		json_object_set_new(root, "tags", arr);
 	}
+	json_set_str(root, "outbox", m->outbox);
+	json_set_str(root, "remote_id", m->remote_id);
 	return json_dump_safe(root);
 }
 

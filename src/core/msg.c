@@ -46,6 +46,8 @@ msg_free(struct msg *m)
 	free(m->text);
 	free(m->reply_to);
 	free(m->edit_of);
+	free(m->outbox);
+	free(m->remote_id);
 	for (i = 0; i < m->n_attachments; i++) {
 		free(m->attachments[i].name);
 		free(m->attachments[i].mime);
@@ -136,6 +138,8 @@ msgid_message(const char *channel, const char *account, const char *conv_id,
 {
 	struct buf	b;
 
+	if (msgid_is_outbound(id))
+		return xasprintf("%s@ombre", id);
 	buf_init(&b);
 	msgid_add_prefix(&b, channel);
 	msgid_add_part(&b, account);
@@ -186,6 +190,24 @@ msgid_outbound(void)
 	    "%02x%02x%02x%02x%02x%02x@ombre", r[0], r[1], r[2], r[3], r[4],
 	    r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12], r[13], r[14],
 	    r[15]);
+}
+
+int
+msgid_is_outbound(const char *id)
+{
+	size_t	i;
+
+	if (id == NULL || strncmp(id, "out.", 4) != 0 || strlen(id) != 40)
+		return 0;
+	for (i = 4; i < 40; i++) {
+		if (i == 12 || i == 17 || i == 22 || i == 27) {
+			if (id[i] != '-')
+				return 0;
+		} else if (!((id[i] >= '0' && id[i] <= '9') ||
+		    (id[i] >= 'a' && id[i] <= 'f')))
+			return 0;
+	}
+	return 1;
 }
 
 int

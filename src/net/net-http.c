@@ -46,6 +46,7 @@ struct net_req {
 	char			*content_type;
 	char			*bearer;
 	int64_t			 timeout_ms;
+	int			 not_idempotent;
 	int			 redirects;
 	struct buf		 response;
 	int			 too_large;
@@ -325,6 +326,10 @@ net_req_setup(struct net_req *r, char **cause)
 	    (long)((n->opts.low_speed_ms + 999) / 1000));
 	if (r->timeout_ms > 0)
 		curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)r->timeout_ms);
+	if (r->not_idempotent) {
+		curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
+		curl_easy_setopt(e, CURLOPT_FORBID_REUSE, 1L);
+	}
 	curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE,
 	    (curl_off_t)n->opts.max_response);
 	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
@@ -388,6 +393,7 @@ net_start(struct net *n, const struct net_request *rq, net_done_cb done,
 	    xstrdup(rq->content_type) : NULL;
 	r->bearer = rq->bearer != NULL ? xstrdup(rq->bearer) : NULL;
 	r->timeout_ms = rq->timeout_ms;
+	r->not_idempotent = rq->not_idempotent;
 	r->done = done;
 	r->data = data;
 	buf_init(&r->response);

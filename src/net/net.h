@@ -79,6 +79,9 @@ struct net_request {
 	const char	*bearer;	/* Authorization: Bearer, or NULL */
 	int64_t		 timeout_ms;	/* whole request; 0: none (the low-speed
 					   limit still applies) */
+	int		 not_idempotent;	/* a new connection, never reused:
+					   curl silently sends again a request
+					   whose reused connection died */
 };
 typedef void (*net_done_cb)(const struct net_response *r, void *data);
 

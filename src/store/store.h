@@ -143,6 +143,41 @@ void store_convs_free(struct store_conv **convs, size_t n);
 enum store_status store_count_convs(struct store *st, const char *query,
     long *total, long *unread, char **cause);
 
+/* store-outbox.c */
+/*
+ * Replies waiting for the syncer (design.md, "Sync and delivery"): each
+ * is a message in the Maildir, Message-Id out.<uuid>@ombre, tagged
+ * ombre/outbox, its state in the property ombre.outbox: queued, sending,
+ * sent, failed or unknown (the request left, no answer came).
+ */
+struct store_outgoing {
+	char	*msgid;		/* without angle brackets */
+	char	*native_id;	/* out.<uuid> */
+	char	*state;
+	char	*channel;
+	char	*account;
+	char	*conv_id;
+	char	*text;
+	char	*reply_to;	/* the channel's id of the message answered */
+	int64_t	 date;
+};
+void store_outgoing_free(struct store_outgoing *o);
+/* Store a reply (m->id from msgid_outbound, kind agent) as queued. */
+enum store_status store_outbox_add(struct store *st, const struct msg *m,
+    char **cause);
+/* Every reply still in ombre/outbox, oldest first. */
+enum store_status store_outbox_list(struct store *st,
+    struct store_outgoing ***out, size_t *n, char **cause);
+/*
+ * Move a reply to a state, durably (committed) before it returns: sent
+ * (-ombre/outbox +ombre/sent, remote_id kept), failed (-ombre/outbox
+ * +ombre/failed, error kept), or queued, sending, unknown (still in the
+ * outbox).
+ */
+enum store_status store_outbox_set(struct store *st, const char *msgid,
+    const char *state, const char *remote_id, const char *error,
+    char **cause);
+
 /* store-counts.c */
 /*
  * Conversation counts of several queries (the views), kept up to date

@@ -1,0 +1,312 @@
+/*
+ * chan-outbox.c: the syncer delivers the outbox.
+ *
+ * Every second (and after each delivery) the outbox is read: replies go
+ * out oldest first, one at a time per conversation so that they arrive in
+ * order, and only over a channel that is connected (offline, they wait).
+ * A reply's state is committed as "sending" before the adapter makes the
+ * request (reliability.md, R6). Then:
+ *   sent      the channel answered with its id;
+ *   failed    the channel refused it for good, with its reason;
+ *   queued    nothing was sent (a 429, a connect failure): again later;
+ *   unknown   the request left and no answer came: never resent by
+ *             itself on a channel without idempotency (Telegram); the
+ *             agent decides.
+ * A reply left "sending" by a crash is "unknown", except on a channel
+ * whose resend is idempotent (Matrix's txnId), where it simply goes again.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "chan/chan-private.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define OUTBOX_SCAN_MS	1000
+
+struct sync_delivery {
+	struct sync_delivery	*next;
+	char			*msgid;
+	char			*conv;		/* channel, account, conv id */
+	int			 in_flight;
+	int			 attempts;
+	int			 given_up;
+	int64_t			 not_before;	/* util_clock_ms */
+	struct chan_link	*link;
+};
+
+static void	sync_outbox_scan(void *);
+
+static struct sync *
+sync_of(struct chan_link *l)
+{
+	return l->sync;
+}
+
+static struct sync_delivery *
+delivery_find(struct sync *s, const char *msgid)
+{
+	struct sync_delivery	*d;
+
+	for (d = s->deliveries; d != NULL; d = d->next)
+		if (strcmp(d->msgid, msgid) == 0)
+			return d;
+	return NULL;
+}
+
+static void
+delivery_remove(struct sync *s, struct sync_delivery *d)
+{
+	struct sync_delivery	**p;
+
+	for (p = &s->deliveries; *p != NULL; p = &(*p)->next) {
+		if (*p == d) {
+			*p = d->next;
+			break;
+		}
+	}
+	free(d->msgid);
+	free(d->conv);
+	free(d);
+}
+
+static char *
+conv_key(const struct store_outgoing *o)
+{
+	return xasprintf("%s\n%s\n%s", o->channel, o->account, o->conv_id);
+}
+
+/* Is another reply of this conversation in flight or waiting to retry? */
+static int
+conv_busy(struct sync *s, const char *conv, const char *msgid)
+{
+	struct sync_delivery	*d;
+
+	for (d = s->deliveries; d != NULL; d = d->next)
+		if (strcmp(d->conv, conv) == 0 && strcmp(d->msgid, msgid) != 0 &&
+		    !d->given_up)
+			return 1;
+	return 0;
+}
+
+static struct chan_link *
+owner(struct sync *s, const struct store_outgoing *o)
+{
+	struct chan_link	*l;
+	size_t			 i;
+
+	for (i = 0; i < s->n_links; i++) {
+		l = &s->links[i];
+		if (l->adapter != NULL && l->type->owns != NULL &&
+		    l->type->owns(l->adapter, o->channel, o->account))
+			return l;
+	}
+	return NULL;
+}
+
+/* Commit a reply's state; 0, or -1 after saying why. */
+static int
+outbox_set(struct sync *s, const char *msgid, const char *state,
+    const char *remote_id, const char *error)
+{
+	struct store	*st;
+	char		*cause;
+	int		 rc = 0;
+
+	if (store_open(&s->opts->store, STORE_READ_WRITE, &st, &cause) !=
+	    STORE_OK) {
+		log_warn("outbox: %s", cause);
+		free(cause);
+		return -1;
+	}
+	if (store_outbox_set(st, msgid, state, remote_id, error, &cause) !=
+	    STORE_OK) {
+		log_warn("outbox: %s", cause);
+		free(cause);
+		rc = -1;
+	}
+	store_close(st);
+	return rc;
+}
+
+static void
+schedule_scan(struct sync *s, int64_t ms)
+{
+	if (s->outbox_timer != NULL)
+		ev_timer_del(s->outbox_timer);
+	s->outbox_timer = ev_timer_add(s->loop, ms, sync_outbox_scan, s);
+}
+
+static void
+sync_outbox_scan(void *data)
+{
+	struct sync		 *s = data;
+	struct store		 *st;
+	struct store_outgoing	**list = NULL, *o;
+	struct sync_delivery	 *d;
+	struct chan_link	 *l;
+	struct strset		  busy = { NULL, 0, NULL, 0 };
+	size_t			  n = 0, i;
+	char			 *cause, *conv;
+	int64_t			  now = util_clock_ms();
+	int			  pending = 0;
+
+	s->outbox_timer = NULL;
+	if (store_open(&s->opts->store, STORE_READ_ONLY, &st, &cause) !=
+	    STORE_OK) {
+		free(cause);
+		schedule_scan(s, OUTBOX_SCAN_MS);
+		return;
+	}
+	if (store_outbox_list(st, &list, &n, &cause) != STORE_OK) {
+		log_warn("outbox: %s", cause);
+		free(cause);
+	}
+	store_close(st);
+
+	for (i = 0; i < n; i++) {
+		o = list[i];
+		list[i] = NULL;
+		conv = conv_key(o);
+		d = delivery_find(s, o->msgid);
+		l = owner(s, o);
+		if (strcmp(o->state, "unknown") == 0 || l == NULL ||
+		    (d != NULL && d->given_up) || (l->finished && l->failed)) {
+			/* The agent's to decide, or no channel to carry it. */
+			goto next;
+		}
+		if (strset_has(&busy, conv) ||
+		    (d == NULL && conv_busy(s, conv, o->msgid))) {
+			pending++;
+			goto next;
+		}
+		strset_add(&busy, conv);
+		if (d != NULL && (d->in_flight || now < d->not_before)) {
+			pending++;
+			goto next;
+		}
+		if (strcmp(o->state, "sending") == 0 && d == NULL &&
+		    !l->type->idempotent) {
+			/* Cut off by a crash: it may have gone out. */
+			outbox_set(s, o->msgid, "unknown", NULL,
+			    "the syncer stopped during the send");
+			goto next;
+		}
+		pending++;
+		if (l->state != CHAN_CONNECTED)
+			goto next;	/* offline: it waits */
+		if (outbox_set(s, o->msgid, "sending", NULL, NULL) != 0)
+			goto next;
+		if (d == NULL) {
+			d = xcalloc(1, sizeof *d);
+			d->msgid = xstrdup(o->msgid);
+			d->conv = xstrdup(conv);
+			d->next = s->deliveries;
+			s->deliveries = d;
+		}
+		d->in_flight = 1;
+		d->link = l;
+		free(conv);
+		l->type->send(l->adapter, o);	/* o is the adapter's now */
+		continue;
+next:
+		free(conv);
+		store_outgoing_free(o);
+	}
+	free(list);
+	strset_free(&busy);
+	s->outbox_pending = pending;
+	if (!s->stop)
+		schedule_scan(s, OUTBOX_SCAN_MS);
+}
+
+void
+chan_send_done(struct chan_link *l, struct store_outgoing *o,
+    enum chan_send_result result, const char *remote_id, const char *error,
+    int64_t retry_ms)
+{
+	struct sync		*s = sync_of(l);
+	struct sync_delivery	*d = delivery_find(s, o->msgid);
+
+	switch (result) {
+	case CHAN_SENT:
+		outbox_set(s, o->msgid, "sent", remote_id, NULL);
+		break;
+	case CHAN_SEND_FAILED:
+		outbox_set(s, o->msgid, "failed", NULL, error);
+		log_warn("%s: reply %s refused: %s", l->name, o->native_id,
+		    error != NULL ? error : "?");
+		break;
+	case CHAN_SEND_UNKNOWN:
+		outbox_set(s, o->msgid, "unknown", NULL, error);
+		log_warn("%s: reply %s: delivery unknown (%s): not sent again",
+		    l->name, o->native_id, error != NULL ? error : "no answer");
+		break;
+	case CHAN_SEND_RETRY:
+		outbox_set(s, o->msgid, "queued", NULL, error);
+		if (d == NULL)
+			break;
+		d->in_flight = 0;
+		d->attempts++;
+		d->not_before = util_clock_ms() + (retry_ms >= 0 ? retry_ms :
+		    chan_backoff_ms(l, d->attempts - 1));
+		if (s->opts->once && d->attempts >= s->opts->attempts) {
+			d->given_up = 1;
+			s->outbox_given_up++;
+			log_warn("%s: reply %s still queued after %d tries: %s",
+			    l->name, o->native_id, d->attempts,
+			    error != NULL ? error : "?");
+		}
+		d = NULL;	/* kept for its next try */
+		break;
+	}
+	if (d != NULL)
+		delivery_remove(s, d);
+	store_outgoing_free(o);
+	if (!s->stop)
+		schedule_scan(s, 0);
+}
+
+void
+chan_outbox_echo(struct chan_link *l, const char *msgid, const char *remote_id)
+{
+	struct sync		*s = sync_of(l);
+	struct sync_delivery	*d = delivery_find(s, msgid);
+
+	/* In flight: its own answer will settle it. */
+	if (d != NULL && d->in_flight)
+		return;
+	outbox_set(s, msgid, "sent", remote_id, NULL);
+	if (d != NULL)
+		delivery_remove(s, d);
+}
+
+void
+sync_outbox_start(struct sync *s)
+{
+	schedule_scan(s, 0);
+}
+
+void
+sync_outbox_stop(struct sync *s)
+{
+	if (s->outbox_timer != NULL)
+		ev_timer_del(s->outbox_timer);
+	s->outbox_timer = NULL;
+	while (s->deliveries != NULL)
+		delivery_remove(s, s->deliveries);
+}
+
+int
+sync_outbox_idle(struct sync *s)
+{
+	struct sync_delivery	*d;
+
+	for (d = s->deliveries; d != NULL; d = d->next)
+		if (d->in_flight)
+			return 0;
+	return s->outbox_pending == 0;
+}

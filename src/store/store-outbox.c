@@ -1,0 +1,171 @@
+/*
+ * store-outbox.c: replies stored before they are sent.
+ *
+ * A reply is a message file like any other, so it is searchable, shown
+ * in its conversation and kept whatever happens to the network. Its
+ * delivery state is a property, changed in a transaction committed before
+ * the syncer makes the request it announces (reliability.md, R6): after a
+ * crash the state says what may have happened, never less.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "store/store-private.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define OUTBOX_STATE	"ombre.outbox"
+#define OUTBOX_REMOTE	"ombre.remote-id"
+#define OUTBOX_ERROR	"ombre.outbox-error"
+
+void
+store_msg_outbox_state(notmuch_message_t *nm, struct msg *m)
+{
+	const char	*value = NULL;
+
+	if (notmuch_message_get_property(nm, OUTBOX_STATE, &value) ==
+	    NOTMUCH_STATUS_SUCCESS && value != NULL)
+		m->outbox = xstrdup(value);
+	value = NULL;
+	if (notmuch_message_get_property(nm, OUTBOX_REMOTE, &value) ==
+	    NOTMUCH_STATUS_SUCCESS && value != NULL)
+		m->remote_id = xstrdup(value);
+}
+
+void
+store_outgoing_free(struct store_outgoing *o)
+{
+	if (o == NULL)
+		return;
+	free(o->msgid);
+	free(o->native_id);
+	free(o->state);
+	free(o->channel);
+	free(o->account);
+	free(o->conv_id);
+	free(o->text);
+	free(o->reply_to);
+	free(o);
+}
+
+enum store_status
+store_outbox_add(struct store *st, const struct msg *m, char **cause)
+{
+	enum store_status	rc;
+	char			*msgid;
+
+	if (!msgid_is_outbound(m->id)) {
+		*cause = xstrdup("a reply needs an outbound id");
+		return STORE_BAD_INPUT;
+	}
+	rc = store_ingest(st, m, cause);
+	if (rc != STORE_OK)
+		return rc;
+	if ((rc = store_flush(st, cause)) != STORE_OK)
+		return rc;
+	msgid = msgid_message(m->channel, m->account, m->conv_id, m->id);
+	rc = store_outbox_set(st, msgid, "queued", NULL, NULL, cause);
+	free(msgid);
+	return rc;
+}
+
+enum store_status
+store_outbox_list(struct store *st, struct store_outgoing ***out, size_t *n,
+    char **cause)
+{
+	notmuch_query_t		*q;
+	notmuch_messages_t	*msgs;
+	notmuch_message_t	*nm;
+	struct store_outgoing	*o;
+	struct msg		*m;
+	const char		*path, *state;
+	char			*why = NULL;
+
+	*out = NULL;
+	*n = 0;
+	*cause = NULL;
+	store_read_begin(st);
+	if (store_query_messages(st, "tag:ombre/outbox", NOTMUCH_SORT_OLDEST_FIRST,
+	    &q, &msgs) != NOTMUCH_STATUS_SUCCESS) {
+		store_read_end(st);
+		*cause = xstrdup("searching the outbox failed");
+		return STORE_DB_ERROR;
+	}
+	for (; notmuch_messages_valid(msgs); notmuch_messages_move_to_next(msgs)) {
+		nm = notmuch_messages_get(msgs);
+		if (nm == NULL)
+			break;
+		path = notmuch_message_get_filename(nm);
+		m = path != NULL ? store_file_read(path, &why) : NULL;
+		free(why);
+		why = NULL;
+		if (m == NULL)
+			continue;
+		o = xcalloc(1, sizeof *o);
+		o->msgid = xstrdup(notmuch_message_get_message_id(nm));
+		o->native_id = xstrdup(m->id);
+		state = NULL;
+		notmuch_message_get_property(nm, OUTBOX_STATE, &state);
+		o->state = xstrdup(state != NULL ? state : "queued");
+		o->channel = m->channel;
+		o->account = m->account;
+		o->conv_id = m->conv_id;
+		o->text = m->text;
+		o->reply_to = m->reply_to;
+		o->date = m->date;
+		m->channel = m->account = m->conv_id = m->text = NULL;
+		m->reply_to = NULL;
+		msg_free(m);
+		*out = xreallocarray(*out, *n + 1, sizeof **out);
+		(*out)[(*n)++] = o;
+	}
+	notmuch_query_destroy(q);
+	store_read_end(st);
+	return STORE_OK;
+}
+
+enum store_status
+store_outbox_set(struct store *st, const char *msgid, const char *state,
+    const char *remote_id, const char *error, char **cause)
+{
+	notmuch_message_t	*nm = NULL;
+	notmuch_status_t	 status;
+
+	*cause = NULL;
+	if (st->mode != STORE_READ_WRITE)
+		fatalx("store_outbox_set on a read-only store");
+	if (notmuch_database_find_message(st->db, msgid, &nm) !=
+	    NOTMUCH_STATUS_SUCCESS || nm == NULL) {
+		*cause = xasprintf("no reply <%s>", msgid);
+		return STORE_NOT_FOUND;
+	}
+	notmuch_database_begin_atomic(st->db);
+	notmuch_message_freeze(nm);
+	notmuch_message_remove_all_properties(nm, OUTBOX_STATE);
+	notmuch_message_add_property(nm, OUTBOX_STATE, state);
+	if (remote_id != NULL) {
+		notmuch_message_remove_all_properties(nm, OUTBOX_REMOTE);
+		notmuch_message_add_property(nm, OUTBOX_REMOTE, remote_id);
+	}
+	if (error != NULL) {
+		notmuch_message_remove_all_properties(nm, OUTBOX_ERROR);
+		notmuch_message_add_property(nm, OUTBOX_ERROR, error);
+	}
+	if (strcmp(state, "sent") == 0 || strcmp(state, "failed") == 0) {
+		notmuch_message_remove_tag(nm, "ombre/outbox");
+		notmuch_message_add_tag(nm, strcmp(state, "sent") == 0 ?
+		    "ombre/sent" : "ombre/failed");
+	} else
+		notmuch_message_add_tag(nm, "ombre/outbox");
+	notmuch_message_thaw(nm);
+	notmuch_message_destroy(nm);
+	status = store_end_atomic(st);
+	if (status != NOTMUCH_STATUS_SUCCESS) {
+		*cause = xasprintf("committing the reply's state failed: %s",
+		    notmuch_status_to_string(status));
+		return STORE_DB_ERROR;
+	}
+	return STORE_OK;
+}
