@@ -8,9 +8,12 @@ it drives programs in tmux control mode (tmux -C), as a user would see them:
 
   first paint   from starting the program to the first screen that shows
                 its inbox (polled with capture-pane every 2 ms)
-  page-down     from sending the key to the last %output of the redraw it
-                causes (control mode timestamps each output burst; polling
-                could not resolve 10 ms)
+  page-down     from sending the key to the first %output after it, the
+                program's answer (control mode timestamps each output burst;
+                polling could not resolve 10 ms), and to the last burst within
+                150 ms of quiet, once the screen has settled after
+                the first paint (ombre's sidebar counts, alot's and aerc's
+                loading would otherwise be counted as the key's answer)
   memory        VmHWM and RssAnon of the program after the first paint
   bytes         written to the terminal for one j and for one page-down
 
@@ -104,8 +107,20 @@ class Tmux:
             time.sleep(0.002)
         return None
 
+    def settle(self, limit=60):
+        """Wait until two captures 300 ms apart are the same."""
+        deadline = time.monotonic() + limit
+        last = self.capture()
+        while time.monotonic() < deadline:
+            time.sleep(0.3)
+            now = self.capture()
+            if now == last:
+                return
+            last = now
+
     def key(self, key, quiet=0.15):
-        """Send a key; return (ms to the last output burst, bytes)."""
+        """Send a key; return (ms to the first and to the last output
+        burst after it, bytes)."""
         self._drain(0.05)
         self.outputs = []
         sent = time.monotonic()
@@ -115,8 +130,9 @@ class Tmux:
             if self._read(quiet) and self.outputs:
                 last = self.outputs[-1][0]
         if not self.outputs:
-            return None, 0
-        return ((self.outputs[-1][0] - sent) * 1000,
+            return None, None, 0
+        return ((self.outputs[0][0] - sent) * 1000,
+                (self.outputs[-1][0] - sent) * 1000,
                 sum(len(b) for _, b in self.outputs))
 
     def _drain(self, quiet):
@@ -219,7 +235,8 @@ def fmt(value, unit):
 
 def measure(label, command, pattern, env, keys=True, name="ombre",
             quiet=0.15):
-    paints, pagedowns, js, bytes_j, bytes_pd, mems = [], [], [], [], [], []
+    paints, mems = [], []
+    js, js_last, pds, pds_last, bytes_j, bytes_pd = [], [], [], [], [], []
     for _ in range(RUNS):
         t = Tmux(command, env)
         try:
@@ -229,12 +246,18 @@ def measure(label, command, pattern, env, keys=True, name="ombre",
                 continue
             time.sleep(0.3)
             mems.append(memory_of_child(t.pane_pid(), name))
+            # Keys are timed on a settled screen: what a program draws
+            # on its own after the first paint (ombre's sidebar counts,
+            # alot's and aerc's loading) is not a key's answer.
+            t.settle()
             if keys:
-                ms, n = t.key("j", quiet)
-                js.append(ms)
+                first, last, n = t.key("j", quiet)
+                js.append(first)
+                js_last.append(last)
                 bytes_j.append(n)
-                ms, n = t.key("PageDown", quiet)
-                pagedowns.append(ms)
+                first, last, n = t.key("PageDown", quiet)
+                pds.append(first)
+                pds_last.append(last)
                 bytes_pd.append(n)
         finally:
             t.close()
@@ -242,9 +265,11 @@ def measure(label, command, pattern, env, keys=True, name="ombre",
     anon = median([m[1] for m in mems])
     print("  %-34s first paint %s" % (label, fmt(median(paints), "ms")))
     if keys:
-        print("  %-34s j %s, page-down %s; bytes j %d, page-down %d" % (
-            "", fmt(median(js), "ms"), fmt(median(pagedowns), "ms"),
-            median(bytes_j) or 0, median(bytes_pd) or 0))
+        print("  %-34s j %s (last output %s), page-down %s (last output %s)"
+              % ("", fmt(median(js), "ms"), fmt(median(js_last), "ms"),
+                 fmt(median(pds), "ms"), fmt(median(pds_last), "ms")))
+        print("  %-34s bytes j %d, page-down %d" % (
+            "", median(bytes_j) or 0, median(bytes_pd) or 0))
     if hwm:
         print("  %-34s RSS %d kB (VmHWM), RssAnon %d kB" % ("", hwm, anon))
 

@@ -8,6 +8,8 @@
 
 #include "ui/ui-private.h"
 
+#include <sys/resource.h>
+
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,6 +78,9 @@ ui_counter_child(void *arg)
 	char			*cause;
 	size_t			 i;
 
+	/* The screen comes first: on a small machine the walks must not
+	 * take the CPU a key needs. */
+	(void)setpriority(PRIO_PROCESS, 0, UI_COUNTS_NICE);
 	if (store_open(&c->store, STORE_READ_ONLY, &st, &cause) != STORE_OK) {
 		fprintf(stderr, "%s\n", cause);
 		return 1;
@@ -207,10 +212,14 @@ ui_counts_stop(struct ui *ui)
 	kill(job_pid(c->job), SIGTERM);
 }
 
+/* Once, when the first page is in. */
 void
 ui_counts_first(void *data)
 {
-	ui_counts_start(data);
+	struct ui	*ui = data;
+
+	if (ui->counter == NULL && ui->n_view_counts == 0)
+		ui_counts_start(ui);
 }
 
 /* The sidebar: every view with its unread and total conversations. */

@@ -11,6 +11,8 @@
 #define UI_WATCH_MS	500
 /* How often snoozed conversations are checked for their time. */
 #define UI_WAKE_MS	30000
+/* The counting child's niceness: it yields the CPU to the screen. */
+#define UI_COUNTS_NICE	10
 /* How often the console looks for a syncer and reads its status. */
 #define UI_SYNC_MS	1000
 /* The sidebar shows from this width, this wide. */
@@ -19,6 +21,8 @@
 /* Conversations read at a time: the first paint reads one page, the
  * next come as the cursor nears the end. */
 #define UI_PAGE		200
+/* ... read after the first paint this many at a time. */
+#define UI_SLICE	25
 
 /* A triage action as it can be undone: its target and the operations
  * that put the tags back. */

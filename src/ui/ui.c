@@ -123,14 +123,38 @@ ui_load(struct ui *ui)
 	ui_load_limit(ui, want);
 }
 
-/* After the first paint: the rest of the first page. */
+/*
+ * After the first paint: the rest of the first page, a slice at a time,
+ * each from the loop, so that a key pressed meanwhile is answered between
+ * two slices instead of after the whole page.
+ */
 static void
 ui_load_rest(void *data)
 {
-	struct ui	*ui = data;
+	struct ui		 *ui = data;
+	struct store_conv	**convs;
+	size_t			  n, have = ui_list_count(ui->list), want;
+	char			 *cause;
 
-	if (ui->more)
-		ui_load(ui);
+	if (!ui->more || have >= UI_PAGE) {
+		/* The first page is in: the counts may start. */
+		ui_counts_first(ui);
+		return;
+	}
+	want = UI_PAGE - have < UI_SLICE ? UI_PAGE - have : UI_SLICE;
+	if (store_query_convs(ui->store, ui->query, (long)have, (long)want,
+	    &convs, &n, &cause) != STORE_OK) {
+		ui_set_message(ui, 1, "%s", cause);
+		free(cause);
+		return;
+	}
+	ui_list_append(ui->list, convs, n);
+	ui->more = n == want;
+	ui->redraw = 1;
+	if (ui->more && have + n < UI_PAGE)
+		ev_timer_add(ui->loop, 0, ui_load_rest, ui);
+	else
+		ui_counts_first(ui);
 }
 
 /* Read the next page of the view, if it has one. */
@@ -960,8 +984,8 @@ ui_run(const struct ui_options *opts)
 	ev_timer_add(ui.loop, UI_WATCH_MS, ui_watch, &ui);
 	ev_timer_add(ui.loop, 200, ui_watch_lock, &ui);
 	ev_timer_add(ui.loop, 1000, ui_wake_check, &ui);
-	/* After the first paint: the counts never delay it, nor the syncer. */
-	ev_timer_add(ui.loop, 0, ui_counts_first, &ui);
+	/* After the first paint (and the rest of the first page, see
+	 * ui_load_rest): the counts and the syncer never delay it. */
 	ev_timer_add(ui.loop, 0, ui_sync_check, &ui);
 	/* The first paint reads what fills the screen, then the page. */
 	ui_screen_size(&rows, &cols);

@@ -67,6 +67,48 @@ main(void)
 	    "a URL without secrets is unchanged");
 	redacted("https://example.org/bot", "https://example.org/bot",
 	    "a path segment that is only 'bot' is kept");
+
+	/* Backoff: full jitter under a doubling ceiling and the cap. */
+	{
+		uint64_t	rng = 42;
+		int64_t		d, max_seen[8] = { 0 };
+		int		attempt, i, within = 1, spread = 1;
+
+		for (attempt = 0; attempt < 8; attempt++) {
+			for (i = 0; i < 2000; i++) {
+				d = net_backoff_ms(attempt, 100, 1000, &rng);
+				if (d < 0 || d > (attempt < 4 ? 100 << attempt : 1000))
+					within = 0;
+				if (d > max_seen[attempt])
+					max_seen[attempt] = d;
+			}
+			/* Some draws come close to the ceiling. */
+			if (max_seen[attempt] < (attempt < 4 ? 100 << attempt :
+			    1000) * 9 / 10)
+				spread = 0;
+		}
+		ok(within, "backoff: never above min(cap, base * 2^n), never "
+		    "below 0");
+		ok(spread, "backoff: the draws spread up to the ceiling (full "
+		    "jitter)");
+	}
+	is_int(net_parse_retry_after("7", 1000), 7000,
+	    "Retry-After in seconds");
+	is_int(net_parse_retry_after(" 0 ", 1000), 0, "Retry-After 0");
+	is_int(net_parse_retry_after("Wed, 21 Oct 2015 07:28:10 GMT",
+	    1445412480), 10000, "Retry-After as an HTTP-date");
+	is_int(net_parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT",
+	    1445412490), 0, "an HTTP-date in the past: no wait");
+	is_int(net_parse_retry_after("soon", 0), -1, "anything else: none");
+	is_int(net_parse_retry_after("99999999", 0), 86400000,
+	    "a huge value is capped at a day");
+	{
+		char	*e = net_escape("!room:example.org/ä");
+
+		is_str(e, "%21room%3Aexample.org%2F%C3%A4",
+		    "a room id escaped for a URL path");
+		free(e);
+	}
 	done_testing();
 	return exit_status();
 }
