@@ -70,6 +70,17 @@ tm send-keys -t t:1 q
 for ((i = 0; i < 50; i++)); do "$OMBRE" sync --status | grep -q 'not running' && break; sleep 0.1; done
 like "and when the last console quits no syncer is left" "$("$OMBRE" sync --status)" 'syncer: not running'
 
+# A console killed outright (SIGKILL) takes its syncer with it.
+tm kill-server 2>/dev/null
+TMUX_SOCKET=$TMUX_SOCKET-k
+tmux_start 100 20 "'$OMBRE'; sleep 60"
+wait_screen "Inbox +7 conversations" 10
+console=$(pgrep -P "$(tm display-message -p -t t '#{pane_pid}')" -x ombre)
+wait_holder_parent "$console"
+kill -KILL "$console"
+for ((i = 0; i < 50; i++)); do "$OMBRE" sync --status | grep -q 'not running' && break; sleep 0.1; done
+like "a console killed with SIGKILL leaves no syncer behind" "$("$OMBRE" sync --status)" 'syncer: not running'
+
 # A black hole: the syncer waits in connect, the console answers keys.
 server_start blackhole
 config "$SERVER_PORT" 3000

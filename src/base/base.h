@@ -204,6 +204,9 @@ void util_format_rfc3339(int64_t t, int utc_offset, char *out, size_t size);
 /* Create dir and its parents with mode (umask applies). 0 or -1/errno. */
 int util_mkdir_p(const char *path, mode_t mode);
 /* fsync a directory by path. 0 or -1/errno. */
+/* In a child: receive SIGTERM when the parent dies (Linux); exit at once
+ * when the parent (pid, 0: not checked) is already gone. */
+void util_die_with_parent(pid_t parent);
 int util_fsync_dir(const char *path);
 /* Return 1 when a process with this pid exists. */
 int util_pid_alive(pid_t pid);

@@ -81,6 +81,8 @@ ui_counter_child(void *arg)
 	/* The screen comes first: on a small machine the walks must not
 	 * take the CPU a key needs. */
 	(void)setpriority(PRIO_PROCESS, 0, UI_COUNTS_NICE);
+	/* A walk at 1M takes minutes: never outlive the console. */
+	util_die_with_parent(c->parent);
 	if (store_open(&c->store, STORE_READ_ONLY, &st, &cause) != STORE_OK) {
 		fprintf(stderr, "%s\n", cause);
 		return 1;

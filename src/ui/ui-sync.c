@@ -24,6 +24,9 @@
 static int
 ui_syncer_child(void *arg)
 {
+	/* Killed with the console (even by SIGKILL): the lock frees and
+	 * another console takes over. */
+	util_die_with_parent(0);
 	return sync_run(arg);
 }
 
