@@ -176,6 +176,16 @@ config "set sync.attempts 5" "set net.max-response 1048576"
 ok "a malformed and a huge answer (no Content-Length) are survived" test $? = 0 || diag "$(cat err)"
 is "and what came next is stored" "$(nm count '*')" $((before + want))
 
+# --- a hostile error text never reaches the terminal -----------------
+ctl "$TG" reset '{}' >/dev/null
+ctl "$TG" faults '[{"match": "getUpdates", "kind": "status", "status": 500, "count": 5,
+  "description": "\u001b]0;pwned\u0007\u001b[2J boom"}]' >/dev/null
+config "set sync.attempts 1"
+"$OMBRE" sync --once 2>err
+like "a server's error text is reported" "$(cat err)" 'support: failed: 500 .*boom'
+ok "without its escape sequences (stderr)" bash -c "! grep -qa $'\e' err"
+ok "nor in the status file" bash -c "! grep -qa $'\e' '$DATA/sync/status'"
+
 # --- 409: another poller ----------------------------------------------
 ctl "$TG" reset "{}" >/dev/null
 ctl "$TG" faults '[{"match": "getUpdates", "kind": "conflict"}]' >/dev/null

@@ -495,13 +495,16 @@ mx_backfill_answer(const struct net_response *r, void *data)
 	const char	*end;
 	size_t		 i;
 	int		 stop = 0;
-	char		*mid;
+	char		*mid, *room;
 
 	mx->req = NULL;
 	if (r->class != NET_OK) {
 		/* A side call: the gap stays, the sync goes on. */
+		room = sanitize(mx->fill_room, strlen(mx->fill_room),
+		    SANITIZE_LINE, 80);
 		log_warn("%s: back-filling %s failed: HTTP %ld", mx->link->name,
-		    mx->fill_room, r->status);
+		    room, r->status);
+		free(room);
 		mx_backfill_next(mx);
 		return;
 	}

@@ -230,7 +230,12 @@ chan_send_done(struct chan_link *l, struct store_outgoing *o,
 {
 	struct sync		*s = sync_of(l);
 	struct sync_delivery	*d = delivery_find(s, o->msgid);
+	char			*clean = NULL;
 
+	/* The reason quotes the channel's server: kept and shown clean. */
+	if (error != NULL)
+		error = clean = sanitize(error, strlen(error), SANITIZE_LINE,
+		    300);
 	switch (result) {
 	case CHAN_SENT:
 		outbox_set(s, o->msgid, "sent", remote_id, NULL);
@@ -266,6 +271,7 @@ chan_send_done(struct chan_link *l, struct store_outgoing *o,
 	if (d != NULL)
 		delivery_remove(s, d);
 	store_outgoing_free(o);
+	free(clean);
 	if (!s->stop)
 		schedule_scan(s, 0);
 }

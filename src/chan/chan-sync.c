@@ -38,6 +38,9 @@ static const struct chan_type *const sync_types[] = {
 	NULL
 };
 
+/* The longest error kept for a channel, in columns. */
+#define SYNC_ERROR_WIDTH	300
+
 static const char *const sync_state_names[] = {
 	"starting", "connected", "backing off", "rate-limited",
 	"conflict", "auth failed", "failed"
@@ -120,8 +123,10 @@ chan_set_state(struct chan_link *l, enum chan_state state, int64_t until,
 	l->state = state;
 	l->until = until;
 	if (error != NULL && error != l->error) {
+		/* Errors quote servers: never a control sequence onward. */
 		free(l->error);
-		l->error = xstrdup(error);
+		l->error = sanitize(error, strlen(error), SANITIZE_LINE,
+		    SYNC_ERROR_WIDTH);
 	} else if (error == NULL && state == CHAN_CONNECTED) {
 		free(l->error);
 		l->error = NULL;
@@ -150,7 +155,7 @@ chan_store(struct chan_link *l, struct msg **msgs, size_t n, size_t *stored,
 	struct store		*st;
 	enum store_status	 rc;
 	size_t			 i;
-	char			*why = NULL;
+	char			*why = NULL, *clean;
 
 	*stored = 0;
 	*cause = NULL;
@@ -166,9 +171,12 @@ chan_store(struct chan_link *l, struct msg **msgs, size_t n, size_t *stored,
 		else if (rc != STORE_DUPLICATE) {
 			/* A message the store refuses: said, and skipped (a
 			 * malformed one would stop the channel for good). */
+			clean = sanitize(msgs[i]->id != NULL ? msgs[i]->id :
+			    "?", msgs[i]->id != NULL ? strlen(msgs[i]->id) : 1,
+			    SANITIZE_LINE, 80);
 			log_warn("%s: message %s not stored: %s", l->name,
-			    msgs[i]->id != NULL ? msgs[i]->id : "?",
-			    why != NULL ? why : "?");
+			    clean, why != NULL ? why : "?");
+			free(clean);
 		}
 		free(why);
 		why = NULL;
@@ -483,7 +491,6 @@ sync_run(const struct sync_options *opts)
 			l->type->stop(l->adapter);
 		l->adapter = NULL;
 		if (l->failed) {
-			rc = 1;
 			fprintf(stderr, "ombre: %s: %s%s%s\n", l->name,
 			    sync_state_name(l->state), l->error != NULL ?
 			    ": " : "", l->error != NULL ? l->error : "");

@@ -414,7 +414,7 @@ test_options(void)
 	}
 	ok(sorted, "option table sorted by name");
 	ok(complete, "every option has help and a default");
-	is_int(n, 7, "seven options");
+	is_int(n, 15, "fifteen options");
 
 	is_str(options_get("list.limit"), "50", "list.limit default");
 	is_int(options_get_number("store.batch-messages"), 500,
@@ -483,10 +483,18 @@ test_options(void)
 	is_str(t_output(),
 	    "agent ''\n"
 	    "list.limit 9\n"
+	    "net.ca-file ''\n"
+	    "net.connect-timeout 10000\n"
+	    "net.low-speed-time 30000\n"
+	    "net.max-response 16777216\n"
 	    "store.batch-messages 500\n"
 	    "store.batch-ms 200\n"
 	    "store.database ''\n"
 	    "store.lock-timeout 30\n"
+	    "sync.attempts 5\n"
+	    "sync.poll-timeout 25\n"
+	    "sync.retry-base 1000\n"
+	    "sync.retry-cap 60000\n"
 	    "theme default\n", "show-options lists every option");
 	options_reset_all();
 	is_str(options_get("list.limit"), "50", "options_reset_all");
