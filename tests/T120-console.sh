@@ -92,6 +92,38 @@ tm send-keys -t t Escape
 ok "Escape goes back to the list" wait_screen "Inbox +[0-9]+ conversations" 3
 is "with the cursor where it was" "$(cursor_row)" 1
 
+# J / K: the next or previous unread conversation (J is the config's
+# select-last in the list table, so the thread view's J is used here).
+unread_rows=$(head -n 23 list.txt | grep -nE ' [0-9]+ new ' | cut -d: -f1 | awk '{ print $1 - 1 }')
+u1=$(sed -n 1p <<<"$unread_rows") u2=$(sed -n 2p <<<"$unread_rows")
+if [ -n "$u2" ]; then
+	tm send-keys -t t g
+	wait_cursor 0
+	for ((i = 0; i < u2; i++)); do tm send-keys -t t j; done
+	wait_cursor "$u2"
+	sleep 0.3
+	tm send-keys -t t K
+	wait_cursor "$u1"
+	is "K goes to the previous unread conversation" "$(cursor_row)" "$u1"
+	tm send-keys -t t Enter
+	sleep 0.3
+	u2_name=$(sed -n "$((u2 + 1))p" list.txt | cut -c 16-33 | sed 's/ *$//')
+	tm send-keys -t t J
+	ok "J in a conversation opens the next unread one" wait_screen "^$u2_name" 3 ||
+	    diag "$(tm capture-pane -p -t t | head -n 2)"
+	tm send-keys -t t Escape
+	wait_cursor "$u2"
+	is "and the list's cursor followed it" "$(cursor_row)" "$u2"
+	sleep 0.3
+	tm send-keys -t t g
+	wait_cursor 0
+	sleep 0.3
+	tm send-keys -t t j
+	wait_cursor 1
+else
+	skip "K goes to the previous unread conversation" "fewer than 2 unread rows"
+fi
+
 tm resize-window -t t -x 200 -y 60
 ok "resized to 200x60: the status line moves to row 60" \
     bash -c "for i in \$(seq 100); do tmux -L '$TMUX_SOCKET' capture-pane -p -t t | sed -n 60p | grep -q '^ Inbox' && exit 0; sleep 0.05; done; exit 1"
@@ -119,6 +151,21 @@ ok "an outside notmuch tag -unread moves the Inbox's unread count at once" \
     "thread:$(printf '%016x' $((16#$unread_one)))"
 ok "and back when it is unread again" \
     wait_screen "(^|\n)Inbox +$inbox_unread/$inbox_total +\\|" 3
+# Tab: the sidebar takes the keys; j moves in it, Enter shows a view.
+sidebar_cursor() {
+	tm capture-pane -p -e -t t | cut -c 1-60 | grep -n $'\e\\[[0-9;]*46m[A-Z]' |
+	    head -n 1 | cut -d: -f1
+}
+tm send-keys -t t Tab
+sleep 0.3
+tm send-keys -t t j
+for ((i = 0; i < 40; i++)); do [ "$(sidebar_cursor)" = 2 ] && break; sleep 0.05; done
+is "Tab gives the keys to the sidebar: j moves to its second view" "$(sidebar_cursor)" 2
+tm send-keys -t t Enter
+ok "and Enter shows that view" wait_screen $'\n Needs human +[0-9]+ conversations' 3 ||
+    diag "$(tm capture-pane -p -t t | tail -n 1)"
+tm send-keys -t t 1
+wait_screen $'\n Inbox +[0-9]+ conversations' 3
 all_unread=$("$OMBRE" --demo list --limit 100000 tag:unread | wc -l)
 tm send-keys -t t : "view Unread tag:unread" Enter
 ok "a view defined at the prompt gets its counts in the sidebar" \

@@ -241,8 +241,10 @@ ui_sidebar_draw(struct ui *ui, int rows)
 		else
 			snprintf(count, sizeof count, "...");
 		snprintf(cell, sizeof cell, "%10s ", count);
-		ui_screen_text(r, 0, name_w, strcmp(views[i].name,
-		    ui->view_name) == 0 ? UI_ROLE_LIST_CURSOR : UI_ROLE_NORMAL,
+		/* The cursor: the view shown, or where Tab put the focus. */
+		ui_screen_text(r, 0, name_w, (ui->sidebar_focus ?
+		    i == ui->sidebar_cursor : strcmp(views[i].name,
+		    ui->view_name) == 0) ? UI_ROLE_LIST_CURSOR : UI_ROLE_NORMAL,
 		    views[i].name);
 		ui_screen_text(r, name_w, 11, i < ui->n_view_counts &&
 		    ui->view_unread[i] > 0 ? UI_ROLE_LIST_UNREAD :

@@ -82,6 +82,8 @@ struct ui {
 	long			*view_unread;
 	size_t			 n_view_counts;
 	struct ui_counter	*counter;	/* the child keeping them */
+	int			 sidebar_focus;	/* Tab: keys move in the sidebar */
+	size_t			 sidebar_cursor;
 	struct job		*syncer;	/* our child syncer, or NULL */
 	char			*sync_text;	/* the channels' states, or NULL */
 	int64_t			 sync_mtime;	/* of the status file read */
@@ -99,6 +101,9 @@ enum ui_action {
 	UI_SELECT_DOWN,
 	UI_SELECT_UP,
 	UI_SELECT_FIRST,
+	UI_NEXT_UNREAD,
+	UI_PREVIOUS_UNREAD,
+	UI_NEXT_PANE,
 	UI_SELECT_LAST,
 	UI_PAGE_DOWN,
 	UI_PAGE_UP,

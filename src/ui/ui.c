@@ -58,6 +58,7 @@ static const struct {
 	{ "macro-run", UI_MACRO_RUN },
 	{ "macro-stop", UI_MACRO_STOP },
 	{ "mark", UI_MARK },
+	{ "next-pane", UI_NEXT_PANE },
 	{ "open", UI_OPEN },
 	{ "page-down", UI_PAGE_DOWN },
 	{ "page-up", UI_PAGE_UP },
@@ -70,6 +71,8 @@ static const struct {
 	{ "select-down", UI_SELECT_DOWN },
 	{ "select-first", UI_SELECT_FIRST },
 	{ "select-last", UI_SELECT_LAST },
+	{ "select-next-unread", UI_NEXT_UNREAD },
+	{ "select-previous-unread", UI_PREVIOUS_UNREAD },
 	{ "select-up", UI_SELECT_UP },
 	{ "show-view", UI_VIEW },
 	{ "snooze", UI_SNOOZE },
@@ -437,6 +440,70 @@ ui_view(struct ui *ui, int index)
 	ui_list_move_to(ui->list, 0);
 }
 
+/*
+ * J / K: the next or previous unread conversation of the view, loading
+ * pages as the search goes down. Return 0, or -1 when there is none.
+ */
+static int
+ui_unread_step(struct ui *ui, int step)
+{
+	const struct store_conv	*c;
+	long			 i = (long)ui_list_cursor(ui->list);
+
+	for (i += step; i >= 0; i += step) {
+		if ((size_t)i >= ui_list_count(ui->list)) {
+			if (step < 0 || !ui->more)
+				break;
+			ui_load_more(ui);
+			if ((size_t)i >= ui_list_count(ui->list))
+				break;
+		}
+		c = ui_list_at(ui->list, (size_t)i);
+		if (c != NULL && c->unread > 0) {
+			ui_list_move_to(ui->list, i);
+			return 0;
+		}
+	}
+	ui_set_message(ui, 0, "no %s unread conversation", step > 0 ?
+	    "later" : "earlier");
+	return -1;
+}
+
+/* Keys while the sidebar has the focus (Tab): move, Enter shows a view. */
+static int
+ui_sidebar_key(struct ui *ui, enum ui_action action)
+{
+	size_t	n;
+
+	view_all(&n);
+	switch (action) {
+	case UI_SELECT_DOWN:
+		if (ui->sidebar_cursor + 1 < n)
+			ui->sidebar_cursor++;
+		return 1;
+	case UI_SELECT_UP:
+		if (ui->sidebar_cursor > 0)
+			ui->sidebar_cursor--;
+		return 1;
+	case UI_SELECT_FIRST:
+		ui->sidebar_cursor = 0;
+		return 1;
+	case UI_SELECT_LAST:
+		ui->sidebar_cursor = n > 0 ? n - 1 : 0;
+		return 1;
+	case UI_OPEN:
+		ui->sidebar_focus = 0;
+		ui_view(ui, (int)ui->sidebar_cursor);
+		return 1;
+	case UI_BACK:
+	case UI_NEXT_PANE:
+		ui->sidebar_focus = 0;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 static void
 ui_do(struct ui *ui, enum ui_action action, int arg)
 {
@@ -509,7 +576,46 @@ ui_do(struct ui *ui, enum ui_action action, int arg)
 		ui->redraw = 1;
 		return;
 	}
+	if (ui->sidebar_focus && ui->thread == NULL) {
+		if (cols < UI_SIDEBAR_FROM)
+			ui->sidebar_focus = 0;	/* folded away by a resize */
+		else if (ui_sidebar_key(ui, action)) {
+			ui->redraw = 1;
+			return;
+		}
+	}
 	switch (action) {
+	case UI_NEXT_PANE:
+		/* The panes: the sidebar (from 100 columns), the list, the
+		 * open conversation (Tab goes back to its list). */
+		if (ui->thread != NULL) {
+			ui_thread_free(ui->thread);
+			ui->thread = NULL;
+		} else if (cols >= UI_SIDEBAR_FROM) {
+			size_t		 n, i;
+			const struct view *views = view_all(&n);
+
+			ui->sidebar_focus = 1;
+			ui->sidebar_cursor = 0;
+			for (i = 0; i < n; i++)
+				if (strcmp(views[i].name, ui->view_name) == 0)
+					ui->sidebar_cursor = i;
+		} else
+			ui_set_message(ui, 0, "the sidebar shows from %d "
+			    "columns", UI_SIDEBAR_FROM);
+		ui->redraw = 1;
+		return;
+	case UI_NEXT_UNREAD:
+	case UI_PREVIOUS_UNREAD:
+		/* In a conversation: open the next unread one. */
+		if (ui_unread_step(ui, action == UI_NEXT_UNREAD ? 1 : -1) == 0 &&
+		    ui->thread != NULL) {
+			ui_thread_free(ui->thread);
+			ui->thread = NULL;
+			ui_open(ui);
+		}
+		ui->redraw = 1;
+		return;
 	case UI_DONE:
 	case UI_TOGGLE_UNREAD:
 	case UI_CYCLE_PRIORITY:
