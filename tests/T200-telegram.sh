@@ -186,6 +186,41 @@ like "a server's error text is reported" "$(cat err)" 'support: failed: 500 .*bo
 ok "without its escape sequences (stderr)" bash -c "! grep -qa $'\e' err"
 ok "nor in the status file" bash -c "! grep -qa $'\e' '$DATA/sync/status'"
 
+# --- redirects: followed only to the same scheme, host and port -------
+ctl "$TG" reset '{}' >/dev/null
+ctl "$TG" generate '{"count": 1, "chats": 1, "seed": 21}' >/dev/null
+before=$(nm count '*')
+ctl "$TG" faults '[{"match": "getUpdates", "kind": "redirect", "status": 307, "location": "{path}"}]' >/dev/null
+config "set sync.attempts 1"
+"$OMBRE" sync --once 2>err
+ok "a redirect to the same server is followed" test $? = 0 || diag "$(cat err)"
+is "and its answer taken" "$(nm count '*')" $((before + 1))
+ctl "$TG" reset '{}' >/dev/null
+ctl "$TG" faults '[{"match": "getUpdates", "kind": "redirect", "location": "http://127.0.0.2:'"$TG"'{path}"}]' >/dev/null
+"$OMBRE" sync --once 2>err
+is "a redirect to another host: exit status 1" "$?" 1
+like "is not followed, and said so" "$(cat err)" 'redirected \(HTTP 302\) to another host or scheme: not followed'
+is "the other host was never asked (one request in all)" "$(ctl "$TG" log | jq_py 'len(j)')" 1
+
+# --- a stalled answer: dropped by the low-speed limit, then retried ----
+ctl "$TG" reset '{}' >/dev/null
+ctl "$TG" generate '{"count": 1, "chats": 1, "seed": 22}' >/dev/null
+before=$(nm count '*')
+ctl "$TG" faults '[{"match": "getUpdates", "kind": "stall", "delay": 30}]' >/dev/null
+config "set sync.attempts 3" "set net.low-speed-time 1000"
+start=$(date +%s)
+"$OMBRE" sync --once 2>err
+ok "a body that stalls is given up on and the poll retried" test $? = 0 || diag "$(cat err)"
+ok "within seconds, not the 30 s of the stall ($(($(date +%s) - start)) s)" test $(($(date +%s) - start)) -lt 10
+is "the update is stored" "$(nm count '*')" $((before + 1))
+
+# --- --channel ------------------------------------------------------------
+"$OMBRE" sync --once --channel nosuch 2>err
+is "sync --channel with an unknown name: exit status 1" "$?" 1
+like "saying so" "$(cat err)" 'no channel called nosuch'
+"$OMBRE" sync --once --channel support 2>err
+ok "sync --channel support syncs that channel" test $? = 0 || diag "$(cat err)"
+
 # --- 409: another poller ----------------------------------------------
 ctl "$TG" reset "{}" >/dev/null
 ctl "$TG" faults '[{"match": "getUpdates", "kind": "conflict"}]' >/dev/null

@@ -150,7 +150,8 @@ mx_error(struct mx *mx, const struct net_response *r)
 	char		*error;
 	int64_t		 wait = r->retry_after_ms;
 
-	if (r->status == 0 || r->too_large) {
+	if (r->status == 0 || r->too_large ||
+	    (r->status >= 300 && r->status < 400)) {
 		mx_failed(mx, CHAN_BACKOFF, -1, r->error != NULL ? r->error :
 		    "no answer");
 		return 0;

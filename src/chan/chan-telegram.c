@@ -293,7 +293,8 @@ tg_answer(const struct net_response *r, void *data)
 	size_t		 count;
 
 	tg->req = NULL;
-	if (r->status == 0 || r->too_large) {
+	if (r->status == 0 || r->too_large ||
+	    (r->status >= 300 && r->status < 400)) {
 		tg_failed(tg, CHAN_BACKOFF, -1, r->error != NULL ? r->error :
 		    "no answer");
 		return;

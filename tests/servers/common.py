@@ -40,6 +40,9 @@ Kinds handled here, for every server:
   huge          200 with "bytes" bytes (default 20 MiB) of a JSON-looking body
                 (not performed); "content_length": false sends it without
                 Content-Length and with Connection: close.
+  redirect      "status" (default 302) with Location: "location", in which
+                {path} stands for the request's own path and query (not
+                performed).
 
 Every other kind ("status", "rate_limit", "unauthorized", and the
 server-specific ones) is an error answer built by the App (not performed).
@@ -81,7 +84,8 @@ TEXT_ENDINGS = ["", "", "", "", " 👋", " — bonjour !", " (urgent)",
                 " https://example.org/commande/42", " <b>not html</b> & co",
                 " " + "très long " * 40]
 
-COMMON_KINDS = {"slow", "stall", "reset", "reset_before", "malformed", "huge"}
+COMMON_KINDS = {"slow", "stall", "reset", "reset_before", "malformed", "huge",
+                "redirect"}
 ERROR_KINDS = {"status", "rate_limit", "unauthorized"}
 MAX_BODY = 256 * 1024 * 1024
 
@@ -385,6 +389,13 @@ class Handler(BaseHTTPRequestHandler):
         elif kind == "huge":
             self._huge(app, int(_num(fault, "bytes", 20 * 1024 * 1024)),
                        fault.get("content_length", True) is not False)
+        elif kind == "redirect":
+            # "location": where to (a URL or a path); "{path}" in it is the
+            # request's own path and query.
+            target = str(fault.get("location", "/")).replace(
+                "{path}", self.path)
+            self._send(Response(int(_num(fault, "status", 302)),
+                                {"redirect": True}, {"Location": target}))
         else:
             self._send(app.fault_response(kind, fault, req))
 
