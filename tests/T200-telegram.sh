@@ -123,6 +123,8 @@ ctl "$TG" faults '[{"match": "sendMessage", "kind": "blocked"}]' >/dev/null
 like "a reply to a user who blocked the bot fails, with the reason" \
     "$("$OMBRE" show --json "$zoe" | grep "\"id\":\"$rid\"")" '"ombre/failed".*"outbox":"failed"'
 like "said on stderr" "$(cat err)" 'refused: 403 Forbidden: bot was blocked by the user'
+like "and the conversation is marked ombre/blocked" \
+    "$("$OMBRE" list --json --limit 2000 '*' | grep '"conversation":"424242"')" '"ombre/blocked"'
 out=$("$OMBRE" reply "$zoe" --text "Après la pause")
 rid=${out%% *}
 ctl "$TG" faults '[{"match": "sendMessage", "kind": "rate_limit", "retry_after": 1}]' >/dev/null

@@ -192,6 +192,30 @@ chan_store(struct chan_link *l, struct msg **msgs, size_t n, size_t *stored,
 	return 0;
 }
 
+void
+chan_conv_tag(struct chan_link *l, const char *msgid, const char *op)
+{
+	struct store	*st;
+	char		*cause, *target, *ops[1];
+	long		 changed;
+
+	if (store_open(&l->opts->store, STORE_READ_WRITE, &st, &cause) !=
+	    STORE_OK) {
+		log_warn("%s: %s", l->name, cause);
+		free(cause);
+		return;
+	}
+	target = xasprintf("id:%s", msgid);
+	ops[0] = xstrdup(op);
+	if (store_tag(st, target, ops, 1, &changed, &cause) != STORE_OK) {
+		log_warn("%s: %s", l->name, cause);
+		free(cause);
+	}
+	free(target);
+	free(ops[0]);
+	store_close(st);
+}
+
 int
 chan_stored(struct chan_link *l, const char *msgid)
 {

@@ -442,6 +442,9 @@ tg_send_answer(const struct net_response *r, void *data)
 	else
 		wait = r->retry_after_ms;
 	error = xasprintf("%lld %s", code, desc != NULL ? desc : "error");
+	/* The customer blocked the bot: the conversation says so. */
+	if (code == 403 && desc != NULL && strstr(desc, "blocked") != NULL)
+		chan_conv_tag(l, o->msgid, "+ombre/blocked");
 	if (code == 429)
 		chan_send_done(l, o, CHAN_SEND_RETRY, NULL, error, wait);
 	else if (code >= 500)

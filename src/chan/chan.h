@@ -134,6 +134,8 @@ char *chan_secret(struct chan_link *l, const char *key, char **cause);
 void chan_send_done(struct chan_link *l, struct store_outgoing *o,
     enum chan_send_result result, const char *remote_id, const char *error,
     int64_t retry_ms);
+/* Tag the conversation holding a message ("+ombre/blocked"). */
+void chan_conv_tag(struct chan_link *l, const char *msgid, const char *op);
 /* Our own reply came back from the channel (a Matrix echo): it is sent,
  * whatever its state said. */
 void chan_outbox_echo(struct chan_link *l, const char *msgid,
