@@ -66,6 +66,7 @@ ctl "$TG" updates '[
    "document": {"file_id": "BQDoc", "file_unique_id": "d", "file_name": "contrat.pdf", "mime_type": "application/pdf", "file_size": 5555}}},
  {"message": {"message_id": 4, "date": '"$now"', "chat": {"id": 424242, "type": "private"},
    "from": {"id": 424242, "is_bot": false, "first_name": "Zoé"}, "text": "ma commande 1234",
+   "entities": [{"offset": 3, "length": 8, "type": "bold"}],
    "reply_to_message": {"message_id": 1, "date": '"$now"', "chat": {"id": 424242, "type": "private"}}}},
  {"edited_message": {"message_id": 4, "date": '"$now"', "edit_date": '$((now + 60))', "chat": {"id": 424242, "type": "private"},
    "from": {"id": 424242, "is_bot": false, "first_name": "Zoé"}, "text": "ma commande 4321"}},
@@ -91,6 +92,10 @@ like "an edit is a message of its own, pointing at the original" "$json" '"edit_
 like "and both texts are there" "$json" '"text":"ma commande 1234"'
 like "the edited text too" "$json" '"text":"ma commande 4321"'
 like "a reply keeps what it answers" "$json" '"reply_to":"1"'
+like "entities are kept as data, the text untouched" "$json" \
+    '"text":"ma commande 1234","reply_to":"1","entities":\[\{"offset":3,"length":8,"type":"bold"\}\]'
+is "and as a property notmuch finds" \
+    "$(nm count 'property:ombre.entities=[{"offset":3,"length":8,"type":"bold"}]')" 1
 
 # --- replies: stored first, sent once --------------------------------
 ctl "$TG" reset '{}' >/dev/null

@@ -118,7 +118,7 @@ tg_message(struct tg *tg, json_t *tm, int edited)
 	struct msg	*m;
 	json_t		*chat = json_object_get(tm, "chat");
 	json_t		*from = json_object_get(tm, "from");
-	json_t		*photos, *biggest, *reply;
+	json_t		*photos, *biggest, *reply, *ents;
 	const char	*text;
 	char		*chat_id, *msg_id;
 	size_t		 i;
@@ -166,6 +166,11 @@ tg_message(struct tg *tg, json_t *tm, int edited)
 		text = "(this group became a supergroup)";
 	m->text = xstrdup(text != NULL ? text : "");
 	m->text_len = strlen(m->text);
+	/* Formatting stays data (a property), never markup. */
+	ents = json_object_get(tm, json_object_get(tm, "text") != NULL ?
+	    "entities" : "caption_entities");
+	if (json_is_array(ents) && json_array_size(ents) > 0)
+		m->entities = json_dumps(ents, JSON_COMPACT | JSON_ENSURE_ASCII);
 	reply = json_object_get(tm, "reply_to_message");
 	if (json_is_object(reply))
 		m->reply_to = tg_json_id(json_object_get(reply, "message_id"));

@@ -52,6 +52,9 @@ struct msg {
 	size_t			 text_len;
 	char			*reply_to;	/* the channel's id of the message answered */
 	char			*edit_of;	/* the channel's id of the message edited */
+	char			*entities;	/* the channel's formatting (Telegram's
+						   entities), JSON text kept as it came,
+						   never turned into markup; or NULL */
 	struct msg_attachment	*attachments;
 	size_t			 n_attachments;
 	char			**tags;		/* extra tags, NULL-terminated, may be NULL */

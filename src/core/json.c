@@ -22,6 +22,8 @@
 
 /* Ids and names longer than this are refused rather than stored. */
 #define JSON_ID_MAX	1024
+/* Telegram caps a message at 4096 characters: its entities stay small. */
+#define JSON_ENTITIES_MAX	65536
 #define JSON_NAME_MAX	4096
 
 /*
@@ -163,6 +165,33 @@ json_get_attachments(json_t *root, struct msg *m, char **cause)
 }
 
 /* Parse the tags array: each a valid tag, optionally with + or -. */
+/* "entities": an array (of objects), kept as compact JSON text. */
+static int
+json_get_entities(json_t *root, struct msg *m, char **cause)
+{
+	json_t	*v = json_object_get(root, "entities");
+
+	if (v == NULL || json_is_null(v))
+		return 0;
+	if (!json_is_array(v)) {
+		*cause = xstrdup("field 'entities' must be an array");
+		return -1;
+	}
+	m->entities = json_dumps(v, JSON_COMPACT | JSON_ENSURE_ASCII);
+	if (m->entities == NULL) {
+		*cause = xstrdup("field 'entities' cannot be kept");
+		return -1;
+	}
+	if (strlen(m->entities) > JSON_ENTITIES_MAX) {
+		free(m->entities);
+		m->entities = NULL;
+		*cause = xasprintf("field 'entities' is longer than %d bytes",
+		    JSON_ENTITIES_MAX);
+		return -1;
+	}
+	return 0;
+}
+
 static int
 json_get_tags(json_t *root, struct msg *m, char **cause)
 {
@@ -303,7 +332,8 @@ json_msg_parse(const char *line, size_t len, char **cause)
 	    json_get_string(root, "edit_of", "edit_of", JSON_ID_MAX, 0, 1, 0,
 	    &m->edit_of, NULL, cause) != 0 ||
 	    json_get_attachments(root, m, cause) != 0 ||
-	    json_get_tags(root, m, cause) != 0)
+	    json_get_tags(root, m, cause) != 0 ||
+	    json_get_entities(root, m, cause) != 0)
 		goto fail;
 	free(kind);
 	json_decref(root);
@@ -432,6 +462,9 @@ json_msg_format(const struct msg *m)
 		    m->text_len));
 	json_set_str(root, "reply_to", m->reply_to);
 	json_set_str(root, "edit_of", m->edit_of);
+	if (m->entities != NULL &&
+	    (arr = json_loads(m->entities, JSON_DECODE_ANY, NULL)) != NULL)
+		json_object_set_new(root, "entities", arr);
 	if (m->n_attachments > 0) {
 		arr = json_array();
 		for (i = 0; i < m->n_attachments; i++) {

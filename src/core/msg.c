@@ -46,6 +46,7 @@ msg_free(struct msg *m)
 	free(m->text);
 	free(m->reply_to);
 	free(m->edit_of);
+	free(m->entities);
 	free(m->outbox);
 	free(m->remote_id);
 	for (i = 0; i < m->n_attachments; i++) {

@@ -628,6 +628,8 @@ store_index_one(struct store *st, struct store_pending *p, char **cause)
 		store_add_property(nm, "ombre.edit-of", id);
 		free(id);
 	}
+	if (m->entities != NULL)
+		store_add_property(nm, "ombre.entities", m->entities);
 	notmuch_message_thaw(nm);
 	if (reopen)
 		store_thread_reopen(st, thread_id);

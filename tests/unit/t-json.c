@@ -191,6 +191,36 @@ main(void)
 	triage_tags_free(tags);
 	msg_free(m);
 	free(cause);
+	/* Telegram's entities: kept as data, round trip intact. */
+	{
+		const char *with = "{\"channel\":\"telegram\",\"account\":\"1\","
+		    "\"conversation\":{\"id\":\"2\"},\"id\":\"3\","
+		    "\"date\":\"2026-11-20T10:00:00Z\",\"from\":{\"id\":\"2\","
+		    "\"kind\":\"customer\"},\"text\":\"a *b*\","
+		    "\"entities\":[{\"offset\":2,\"length\":3,\"type\":\"bold\"}]}";
+		struct msg	*e;
+		char		*back, *why = NULL;
+
+		e = json_msg_parse(with, strlen(with), &why);
+		ok(e != NULL && e->entities != NULL &&
+		    strcmp(e->entities,
+		    "[{\"offset\":2,\"length\":3,\"type\":\"bold\"}]") == 0,
+		    "entities are kept as compact JSON text");
+		back = e != NULL ? json_msg_format(e) : NULL;
+		ok(back != NULL && strstr(back, "\"entities\":[{\"offset\":2,"
+		    "\"length\":3,\"type\":\"bold\"}]") != NULL &&
+		    strstr(back, "\"text\":\"a *b*\"") != NULL,
+		    "and written back as they came, the text untouched");
+		free(back);
+		msg_free(e);
+		free(why);
+		expect_cause("{\"channel\":\"telegram\",\"account\":\"1\","
+		    "\"conversation\":{\"id\":\"2\"},\"id\":\"3\","
+		    "\"date\":\"2026-11-20T10:00:00Z\",\"from\":{\"id\":\"2\","
+		    "\"kind\":\"customer\"},\"text\":\"x\",\"entities\":\"bold\"}",
+		    "'entities' must be an array", "entities that are no array "
+		    "are refused");
+	}
 	done_testing();
 	return exit_status();
 }
