@@ -97,6 +97,33 @@ like "entities are kept as data, the text untouched" "$json" \
 is "and as a property notmuch finds" \
     "$(nm count 'property:ombre.entities=[{"offset":3,"length":8,"type":"bold"}]')" 1
 
+# --- a group becomes a supergroup: one conversation goes on ------------
+ctl "$TG" updates '[
+ {"message": {"message_id": 10, "date": '"$now"', "chat": {"id": -555, "type": "group", "title": "Boutique Lyon"},
+   "from": {"id": 77, "is_bot": false, "first_name": "Karim"}, "text": "avant"}},
+ {"message": {"message_id": 11, "date": '"$now"', "chat": {"id": -555, "type": "group", "title": "Boutique Lyon"},
+   "from": {"id": 77, "is_bot": false, "first_name": "Karim"}, "migrate_to_chat_id": -100555}},
+ {"message": {"message_id": 1, "date": '"$now"', "chat": {"id": -100555, "type": "supergroup", "title": "Boutique Lyon"},
+   "from": {"id": 77, "is_bot": false, "first_name": "Karim"}, "migrate_from_chat_id": -555}},
+ {"message": {"message_id": 10, "date": '"$((now + 5))"', "chat": {"id": -100555, "type": "supergroup", "title": "Boutique Lyon"},
+   "from": {"id": 77, "is_bot": false, "first_name": "Karim"}, "text": "après"}}
+]' >/dev/null
+"$OMBRE" sync --once 2>err
+group=$("$OMBRE" list --json --limit 2000 '*' | "$PYTHON" -c '
+import json, sys
+for line in sys.stdin:
+    c = json.loads(line)
+    if c["conversation"] in ("-555", "-100555"):
+        print(c["id"], c["conversation"])')
+is "after a migration to a supergroup the group stays one conversation" "$(wc -l <<<"$group")" 1
+json=$("$OMBRE" show --json "${group%% *}")
+like "with the messages from before" "$json" '"text":"avant"'
+like "and from after, even with the same message id" "$json" '"text":"après"'
+"$OMBRE" reply "${group%% *}" --text "Bien reçu" >/dev/null
+"$OMBRE" sync --once 2>err
+is "a reply goes to the supergroup" \
+    "$(ctl "$TG" sent | jq_py '[m["chat_id"] for m in j if m["text"] == "Bien reçu"]')" '[-100555]'
+
 # --- replies: stored first, sent once --------------------------------
 ctl "$TG" reset '{}' >/dev/null
 out=$("$OMBRE" reply "$zoe" --text "Bonjour Zoé, je regarde votre commande.")
@@ -137,6 +164,12 @@ ctl "$TG" faults '[{"match": "sendMessage", "kind": "rate_limit", "retry_after":
 like "a 429 on a send is waited out, then the reply goes" \
     "$("$OMBRE" show --json "$zoe" | grep "\"id\":\"$rid\"")" '"outbox":"sent"'
 is "once" "$(ctl "$TG" sent | jq_py 'len([m for m in j if m["text"] == "Après la pause"])')" 1
+
+out=$("$OMBRE" reply "$zoe" --text "Migration")
+ctl "$TG" faults '[{"match": "sendMessage", "kind": "migrate", "migrate_to_chat_id": -1009999}]' >/dev/null
+"$OMBRE" sync --once 2>err
+is "a send told the group migrated goes again, to the new id, once" \
+    "$(ctl "$TG" sent | jq_py '[m["chat_id"] for m in j if m["text"] == "Migration"]')" '[-1009999]'
 
 # --- 429 with retry_after is honoured --------------------------------
 ctl "$TG" reset "{}" >/dev/null

@@ -43,6 +43,7 @@ struct tg {
 	char			*api;		/* base URL, no trailing / */
 	char			*account;	/* the bot's id */
 	long long		 offset;	/* next update_id wanted, 0 none */
+	json_t			*migrated;	/* group id -> its supergroup's id */
 	int			 attempt;	/* failures in a row */
 	struct net_req		*req;
 	struct ev_timer		*timer;
@@ -84,6 +85,54 @@ tg_name(json_t *who)
 	return NULL;
 }
 
+/*
+ * Group to supergroup migration: the chat gets a new id, the conversation
+ * keeps the old one (its Message-Ids, its thread); replies go to the new.
+ */
+static void
+tg_migrated(struct tg *tg, const char *from, const char *to)
+{
+	char	*text;
+
+	if (from == NULL || to == NULL || strcmp(from, to) == 0)
+		return;
+	if (json_is_string(json_object_get(tg->migrated, from)) &&
+	    strcmp(json_string_value(json_object_get(tg->migrated, from)),
+	    to) == 0)
+		return;
+	json_object_set_new(tg->migrated, from, json_string(to));
+	text = json_dumps(tg->migrated, JSON_COMPACT);
+	if (text == NULL || chan_cursor_save(tg->link, "migrations", text) != 0)
+		log_warn("%s: cannot save a group's migration", tg->link->name);
+	free(text);
+}
+
+/* The conversation of a chat: the group it was before a migration. */
+static char *
+tg_conv_of(struct tg *tg, char *chat_id)
+{
+	const char	*old;
+	json_t		*v;
+
+	json_object_foreach(tg->migrated, old, v) {
+		if (json_is_string(v) && strcmp(json_string_value(v),
+		    chat_id) == 0) {
+			free(chat_id);
+			return xstrdup(old);
+		}
+	}
+	return chat_id;
+}
+
+/* Where a conversation's replies go: its supergroup after a migration. */
+static const char *
+tg_chat_of(struct tg *tg, const char *conv_id)
+{
+	json_t	*v = json_object_get(tg->migrated, conv_id);
+
+	return json_is_string(v) ? json_string_value(v) : conv_id;
+}
+
 static void
 tg_attach(struct msg *m, const char *name, const char *mime, json_t *file)
 {
@@ -120,7 +169,7 @@ tg_message(struct tg *tg, json_t *tm, int edited)
 	json_t		*from = json_object_get(tm, "from");
 	json_t		*photos, *biggest, *reply, *ents;
 	const char	*text;
-	char		*chat_id, *msg_id;
+	char		*chat_id, *msg_id, *mig = NULL, *real_chat;
 	size_t		 i;
 
 	chat_id = tg_json_id(json_object_get(chat, "id"));
@@ -131,6 +180,25 @@ tg_message(struct tg *tg, json_t *tm, int edited)
 		free(msg_id);
 		return NULL;
 	}
+	/* A migration is learnt from either side's service message. */
+	if ((mig = tg_json_id(json_object_get(tm, "migrate_to_chat_id"))) !=
+	    NULL)
+		tg_migrated(tg, chat_id, mig);
+	else if ((mig = tg_json_id(json_object_get(tm,
+	    "migrate_from_chat_id"))) != NULL)
+		tg_migrated(tg, mig, chat_id);
+	free(mig);
+	real_chat = xstrdup(chat_id);
+	chat_id = tg_conv_of(tg, chat_id);
+	if (strcmp(real_chat, chat_id) != 0) {
+		/* Message ids count again in the supergroup: its messages
+		 * are told apart from the group's by its chat id. */
+		mig = xasprintf("%s:%s", real_chat, msg_id);
+		free(msg_id);
+		msg_id = mig;
+		mig = NULL;
+	}
+	free(real_chat);
 	m = msg_new();
 	m->channel = xstrdup("telegram");
 	m->account = xstrdup(tg->account);
@@ -161,8 +229,9 @@ tg_message(struct tg *tg, json_t *tm, int edited)
 	text = tg_str(tm, "text");
 	if (text == NULL)
 		text = tg_str(tm, "caption");
-	if (text == NULL && json_is_integer(json_object_get(tm,
-	    "migrate_to_chat_id")))
+	if (text == NULL && (json_is_integer(json_object_get(tm,
+	    "migrate_to_chat_id")) || json_is_integer(json_object_get(tm,
+	    "migrate_from_chat_id"))))
 		text = "(this group became a supergroup)";
 	m->text = xstrdup(text != NULL ? text : "");
 	m->text_len = strlen(m->text);
@@ -404,11 +473,12 @@ static void
 tg_send_answer(const struct net_response *r, void *data)
 {
 	struct tg_send		*ts = data;
+	struct tg		*ts_tg = ts->tg;
 	struct chan_link	*l = ts->tg->link;
 	struct store_outgoing	*o = ts->o;
 	json_t			*root, *params, *res;
 	const char		*desc;
-	char			*error = NULL, *remote = NULL;
+	char			*error = NULL, *remote = NULL, *mig;
 	long long		 code;
 	int64_t			 wait = -1;
 
@@ -447,6 +517,16 @@ tg_send_answer(const struct net_response *r, void *data)
 	else
 		wait = r->retry_after_ms;
 	error = xasprintf("%lld %s", code, desc != NULL ? desc : "error");
+	/* The group became a supergroup: nothing was sent; to the new id. */
+	if (code == 400 && (mig = tg_json_id(json_object_get(params,
+	    "migrate_to_chat_id"))) != NULL) {
+		tg_migrated(ts_tg, o->conv_id, mig);
+		free(mig);
+		chan_send_done(l, o, CHAN_SEND_RETRY, NULL, error, 0);
+		free(error);
+		json_decref(root);
+		return;
+	}
 	/* The customer blocked the bot: the conversation says so. */
 	if (code == 403 && desc != NULL && strstr(desc, "blocked") != NULL)
 		chan_conv_tag(l, o->msgid, "+ombre/blocked");
@@ -467,12 +547,14 @@ tg_send(void *data, struct store_outgoing *o)
 	struct tg_send		*ts;
 	struct net_request	 rq;
 	json_t			*body, *chat;
+	const char		*to;
 	char			*url, *text, *cause, *end;
 	long long		 id;
 
-	id = strtoll(o->conv_id, &end, 10);
-	chat = *end == '\0' && *o->conv_id != '\0' ? json_integer(id) :
-	    json_string(o->conv_id);
+	to = tg_chat_of(tg, o->conv_id);
+	id = strtoll(to, &end, 10);
+	chat = *end == '\0' && *to != '\0' ? json_integer(id) :
+	    json_string(to);
 	body = json_pack("{s:o, s:s}", "chat_id", chat, "text", o->text);
 	if (o->reply_to != NULL && (id = strtoll(o->reply_to, &end, 10)) > 0 &&
 	    *end == '\0')
@@ -540,6 +622,7 @@ tg_stop(void *data)
 	}
 	free(tg->api);
 	free(tg->account);
+	json_decref(tg->migrated);
 	free(tg);
 }
 
@@ -576,6 +659,13 @@ tg_start(struct chan_link *l, char **cause)
 		tg_stop(tg);
 		return NULL;
 	}
+	saved = chan_cursor_load(l, "migrations");
+	tg->migrated = saved != NULL ? json_loads(saved, 0, NULL) : NULL;
+	if (!json_is_object(tg->migrated)) {
+		json_decref(tg->migrated);
+		tg->migrated = json_object();
+	}
+	free(saved);
 	if ((saved = chan_cursor_load(l, "offset")) != NULL) {
 		tg->offset = strtoll(saved, &end, 10);
 		if (*end != '\0' || tg->offset < 0)
