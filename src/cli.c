@@ -412,6 +412,11 @@ cli_show_message(struct buf *b, const struct msg *m, char *day, size_t day_size)
 		}
 		if (a->size >= 0)
 			buf_add_printf(b, " %" PRId64 " bytes", a->size);
+		if (a->local != NULL) {
+			buf_add_str(b, " saved: ");
+			sanitize_buf(b, a->local, strlen(a->local),
+			    SANITIZE_LINE, 300);
+		}
 		buf_add_char(b, '\n');
 	}
 }
@@ -1118,5 +1123,61 @@ out:
 	free(cause);
 	buf_free(&text);
 	free(rest);
+	return rc;
+}
+
+/*
+ * ombre fetch CONV: ask the syncer for the conversation's attachments not
+ * fetched yet; they land in DATA/attachments (see show).
+ */
+int
+cli_fetch(struct cli *cli, int argc, char **argv)
+{
+	struct store	 *st;
+	struct msg	**msgs = NULL;
+	char		 *tid = NULL, *cause = NULL, *msgid;
+	size_t		  n = 0, i, j;
+	int		  rc, asked = 0;
+
+	if (argc != 1) {
+		log_warn("usage: ombre fetch CONV");
+		return EXIT_USAGE;
+	}
+	if ((rc = cli_open(cli, STORE_READ_ONLY, &st)) != 0)
+		return rc;
+	rc = 1;
+	if (store_resolve_conv(st, argv[0], &tid, &cause) != STORE_OK ||
+	    store_thread_messages(st, tid, &msgs, &n, &cause) != STORE_OK) {
+		log_warn("fetch: %s", cause != NULL ? cause : "?");
+		goto out;
+	}
+	rc = 0;
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < msgs[i]->n_attachments; j++) {
+			if (msgs[i]->attachments[j].local != NULL ||
+			    msgs[i]->attachments[j].url == NULL)
+				continue;
+			msgid = msgid_message(msgs[i]->channel, msgs[i]->account,
+			    msgs[i]->conv_id, msgs[i]->id);
+			if (chan_fetch_request(cli->data_dir, msgid, j,
+			    &cause) == 0)
+				asked++;
+			else {
+				log_warn("fetch: %s", cause);
+				free(cause);
+				cause = NULL;
+				rc = 1;
+			}
+			free(msgid);
+		}
+	}
+	printf("%d attachment%s asked for: the syncer fetches %s into %s/"
+	    "attachments\n", asked, asked == 1 ? "" : "s", asked == 1 ? "it" :
+	    "them", cli->data_dir);
+out:
+	store_msgs_free(msgs, n);
+	store_close(st);
+	free(tid);
+	free(cause);
 	return rc;
 }

@@ -43,6 +43,7 @@ static const char main_usage[] =
 "                      change the tags of conversations\n"
 "  ingest [--format json] [-v] < FILE\n"
 "                      store canonical JSON messages, one per line\n"
+"  fetch CONV          ask the syncer for the conversation's attachments\n"
 "  reply CONV [--text TEXT]\n"
 "                      store a reply (TEXT, else standard input) in the\n"
 "                      outbox; the syncer delivers it\n"
@@ -65,6 +66,7 @@ struct main_command {
 
 static const struct main_command main_commands[] = {
 	{ "demo", cli_demo, 0 },
+	{ "fetch", cli_fetch, 1 },
 	{ "ingest", cli_ingest, 1 },
 	{ "list", cli_list, 1 },
 	{ "reply", cli_reply, 1 },

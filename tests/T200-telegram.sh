@@ -97,6 +97,31 @@ like "entities are kept as data, the text untouched" "$json" \
 is "and as a property notmuch finds" \
     "$(nm count 'property:ombre.entities=[{"offset":3,"length":8,"type":"bold"}]')" 1
 
+# --- attachments fetched on demand, never by their URL -----------------
+printf '%%PDF-1.4 contrat signé\n' >contrat.pdf
+ctl "$TG" files '{"file_id": "BQDoc", "file_unique_id": "d", "file_path": "documents/file_7.pdf",
+  "content_base64": "'"$(base64 -w0 contrat.pdf)"'"}' >/dev/null
+out=$("$OMBRE" fetch "$zoe")
+like "ombre fetch asks the syncer for the attachments" "$out" '^2 attachments asked for'
+ctl "$TG" reset '{}' >/dev/null
+"$OMBRE" sync --once 2>err
+json=$("$OMBRE" show --json "$zoe")
+local_path=$("$PYTHON" -c '
+import json, sys
+for line in sys.stdin:
+    for a in json.loads(line).get("attachments", []):
+        if a.get("url") == "tg-file:BQDoc":
+            print(a.get("local", ""))' <<<"$json")
+like "the document is fetched into the data dir" "$local_path" "^$DATA/attachments/[0-9a-f]{16}-0\\.pdf\$"
+ok "with its bytes" cmp -s contrat.pdf "$local_path"
+like "show says where it is" "$("$OMBRE" show "$zoe")" 'contrat.pdf application/pdf 5555 bytes saved: '
+like "a file the server does not know is said and skipped" "$(cat err)" 'fetching an attachment failed: getFile: Bad Request: invalid file_id'
+is "through getFile, then the file URL" \
+    "$(ctl "$TG" log | jq_py '[r["endpoint"] for r in j if r["endpoint"] in ("getFile", "download")]')" \
+    '["getFile", "getFile", "download"]'
+ok "no URL with the token was stored" bash -c "! grep -rqaE 'file/bot|$SECRET' '$DATA/mail' '$DATA/attachments' '$DATA/sync'"
+ok "no request is left" test -z "$(ls "$DATA/sync/fetch")"
+
 # --- a group becomes a supergroup: one conversation goes on ------------
 ctl "$TG" updates '[
  {"message": {"message_id": 10, "date": '"$now"', "chat": {"id": -555, "type": "group", "title": "Boutique Lyon"},

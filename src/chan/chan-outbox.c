@@ -219,6 +219,7 @@ next:
 	free(list);
 	strset_free(&busy);
 	s->outbox_pending = pending;
+	sync_fetch_scan(s);
 	if (!s->stop)
 		schedule_scan(s, OUTBOX_SCAN_MS);
 }
@@ -314,5 +315,6 @@ sync_outbox_idle(struct sync *s)
 	for (d = s->deliveries; d != NULL; d = d->next)
 		if (d->in_flight)
 			return 0;
-	return s->outbox_pending == 0;
+	return s->outbox_pending == 0 && s->fetch_pending == 0 &&
+	    s->fetches == NULL;
 }

@@ -22,10 +22,16 @@ struct sync {
 	struct sync_delivery		*deliveries;	/* in flight or waiting */
 	int				 outbox_pending;	/* deliverable at the last scan */
 	int				 outbox_given_up;
+	/* Attachments asked for (chan-fetch.c). */
+	struct chan_fetch		*fetches;	/* in flight */
+	int				 fetch_pending;
 };
 
 void	sync_outbox_start(struct sync *s);
 void	sync_outbox_stop(struct sync *s);
+/* Start the fetches asked for in DATA/sync/fetch (from the outbox scan). */
+void	sync_fetch_scan(struct sync *s);
+void	sync_fetch_stop(struct sync *s);
 /* --once: nothing in flight and nothing deliverable left. */
 int	sync_outbox_idle(struct sync *s);
 

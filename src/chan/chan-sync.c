@@ -521,6 +521,7 @@ sync_run(const struct sync_options *opts)
 			rc = 1;
 		}
 	}
+	sync_fetch_stop(&s);
 	net_free(s.net);
 	ev_loop_free(s.loop);
 out:

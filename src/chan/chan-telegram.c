@@ -36,9 +36,17 @@ struct tg_send {
 	struct net_req		*req;
 };
 
+struct tg_fetch {
+	struct tg_fetch		*next;
+	struct tg		*tg;
+	struct chan_fetch	*f;
+	struct net_req		*req;
+};
+
 struct tg {
 	struct chan_link	*link;
 	struct tg_send		*sends;		/* in flight */
+	struct tg_fetch		*fetches;	/* in flight */
 	char			*token;
 	char			*api;		/* base URL, no trailing / */
 	char			*account;	/* the bot's id */
@@ -589,6 +597,116 @@ tg_send(void *data, struct store_outgoing *o)
 	}
 }
 
+/* ------------------------------------------------------- attachments */
+
+static void
+tg_fetch_end(struct tg_fetch *tf, const char *body, size_t len,
+    const char *error)
+{
+	struct tg_fetch	**p;
+
+	for (p = &tf->tg->fetches; *p != NULL; p = &(*p)->next) {
+		if (*p == tf) {
+			*p = tf->next;
+			break;
+		}
+	}
+	chan_fetch_done(tf->f, body, len, error);
+	free(tf);
+}
+
+/* Start a GET for a fetch; the URL holds the token and is never shown. */
+static int
+tg_fetch_get(struct tg_fetch *tf, char *url, net_done_cb done)
+{
+	struct net_request	 rq;
+	char			*cause;
+
+	memset(&rq, 0, sizeof rq);
+	rq.url = url;
+	rq.timeout_ms = 120000;
+	tf->req = net_start(tf->tg->link->net, &rq, done, tf, &cause);
+	explicit_bzero(url, strlen(url));
+	free(url);
+	if (tf->req == NULL) {
+		tg_fetch_end(tf, NULL, 0, cause);
+		free(cause);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+tg_fetch_body(const struct net_response *r, void *data)
+{
+	struct tg_fetch	*tf = data;
+	char		*error;
+
+	tf->req = NULL;
+	if (r->class != NET_OK) {
+		error = xasprintf("the download failed: %s", r->error != NULL ?
+		    r->error : "HTTP error");
+		if (r->error == NULL) {
+			free(error);
+			error = xasprintf("the download failed: HTTP %ld",
+			    r->status);
+		}
+		tg_fetch_end(tf, NULL, 0, error);
+		free(error);
+		return;
+	}
+	tg_fetch_end(tf, r->body, r->len, NULL);
+}
+
+static void
+tg_fetch_path(const struct net_response *r, void *data)
+{
+	struct tg_fetch	*tf = data;
+	struct tg	*tg = tf->tg;
+	json_t		*root;
+	const char	*path, *desc;
+	char		*error;
+
+	tf->req = NULL;
+	root = json_loadb(r->body, r->len, 0, NULL);
+	path = tg_str(json_object_get(root, "result"), "file_path");
+	if (r->class != NET_OK || path == NULL || strstr(path, "..") != NULL ||
+	    strcspn(path, "?#% \t\r\n") != strlen(path)) {
+		desc = tg_str(root, "description");
+		error = xasprintf("getFile: %s", desc != NULL ? desc :
+		    (r->error != NULL ? r->error : "no file path"));
+		tg_fetch_end(tf, NULL, 0, error);
+		free(error);
+		json_decref(root);
+		return;
+	}
+	tg_fetch_get(tf, xasprintf("%s/file/bot%s/%s", tg->api, tg->token,
+	    path), tg_fetch_body);
+	json_decref(root);
+}
+
+static void
+tg_fetch(void *data, const char *url, struct chan_fetch *f)
+{
+	struct tg	*tg = data;
+	struct tg_fetch	*tf;
+	char		*id;
+
+	tf = xcalloc(1, sizeof *tf);
+	tf->tg = tg;
+	tf->f = f;
+	tf->next = tg->fetches;
+	tg->fetches = tf;
+	if (strncmp(url, "tg-file:", 8) != 0 || url[8] == '\0') {
+		tg_fetch_end(tf, NULL, 0, "not a Telegram file");
+		return;
+	}
+	id = net_escape(url + 8);
+	tg_fetch_get(tf, xasprintf("%s/bot%s/getFile?file_id=%s", tg->api,
+	    tg->token, id), tg_fetch_path);
+	free(id);
+}
+
 static int
 tg_owns(void *data, const char *channel, const char *account)
 {
@@ -606,6 +724,14 @@ tg_stop(void *data)
 
 	if (tg == NULL)
 		return;
+	/* Fetches cut off: their requests stay on disk for the next run. */
+	while (tg->fetches != NULL) {
+		struct tg_fetch	*tf = tg->fetches;
+
+		tg->fetches = tf->next;
+		net_cancel(tf->req);
+		free(tf);
+	}
 	/* Cut off: their state stays "sending", read as unknown next time. */
 	while ((ts = tg->sends) != NULL) {
 		tg->sends = ts->next;
@@ -683,5 +809,6 @@ const struct chan_type chan_telegram_type = {
 	.stop = tg_stop,
 	.owns = tg_owns,
 	.send = tg_send,
-	.idempotent = 0
+	.idempotent = 0,
+	.fetch = tg_fetch
 };

@@ -85,6 +85,7 @@ struct chan_link {
 	const struct chan_type		*type;
 	struct sync			*sync;
 };
+struct chan_fetch;
 /* How a delivery ended (chan_send_done). */
 enum chan_send_result {
 	CHAN_SENT,		/* the channel took it: remote_id */
@@ -105,6 +106,10 @@ struct chan_type {
 	/* A resend reuses the same transaction id (Matrix): a delivery cut
 	 * off by a crash may be sent again. */
 	int		 idempotent;
+	/* Download an attachment by its url (tg-file:...); chan_fetch_done
+	 * follows, from the loop. NULL: the channel has none to fetch. */
+	void		 (*fetch)(void *adapter, const char *url,
+			    struct chan_fetch *f);
 };
 extern const struct chan_type chan_telegram_type;
 extern const struct chan_type chan_matrix_type;
@@ -134,6 +139,13 @@ char *chan_secret(struct chan_link *l, const char *key, char **cause);
 void chan_send_done(struct chan_link *l, struct store_outgoing *o,
     enum chan_send_result result, const char *remote_id, const char *error,
     int64_t retry_ms);
+/* An attachment's bytes came (error NULL), or not: the syncer writes
+ * them under DATA/attachments and notes the path on the message. */
+void chan_fetch_done(struct chan_fetch *f, const char *body, size_t len,
+    const char *error);
+/* Ask the syncer to fetch attachment index of a message (any process). */
+int chan_fetch_request(const char *data_dir, const char *msgid, size_t index,
+    char **cause);
 /* Tag the conversation holding a message ("+ombre/blocked"). */
 void chan_conv_tag(struct chan_link *l, const char *msgid, const char *op);
 /* Our own reply came back from the channel (a Matrix echo): it is sent,

@@ -29,6 +29,7 @@ struct msg_attachment {
 	char	*mime;
 	int64_t	 size;		/* -1 when unknown */
 	char	*url;
+	char	*local;		/* fetched into the data dir: its path, or NULL */
 };
 
 /*

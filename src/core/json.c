@@ -475,6 +475,7 @@ json_msg_format(const struct msg *m)
 				json_object_set_new(a, "size",
 				    json_integer(m->attachments[i].size));
 			json_set_str(a, "url", m->attachments[i].url);
+			json_set_str(a, "local", m->attachments[i].local);
 			json_array_append_new(arr, a);
 		}
 		json_object_set_new(root, "attachments", arr);

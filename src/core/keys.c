@@ -46,6 +46,7 @@ static const char *const keys_defaults[][3] = {
 	{ "root", "J", "select-next-unread" },
 	{ "root", "K", "select-previous-unread" },
 	{ "root", "Tab", "next-pane" },
+	{ "root", "F", "fetch-attachments" },
 	{ "root", "PageDown", "page-down" },
 	{ "root", "C-f", "page-down" },
 	{ "root", "PageUp", "page-up" },

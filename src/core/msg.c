@@ -53,6 +53,7 @@ msg_free(struct msg *m)
 		free(m->attachments[i].name);
 		free(m->attachments[i].mime);
 		free(m->attachments[i].url);
+		free(m->attachments[i].local);
 	}
 	free(m->attachments);
 	if (m->tags != NULL) {

@@ -13,6 +13,7 @@
 
 #include "store/store-private.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,6 +33,78 @@ store_msg_outbox_state(notmuch_message_t *nm, struct msg *m)
 	if (notmuch_message_get_property(nm, OUTBOX_REMOTE, &value) ==
 	    NOTMUCH_STATUS_SUCCESS && value != NULL)
 		m->remote_id = xstrdup(value);
+}
+
+/* Attachments fetched into the data dir: property ombre.attachment.N. */
+void
+store_msg_attachments_local(notmuch_message_t *nm, struct msg *m)
+{
+	const char	*value;
+	char		 key[64];
+	size_t		 i;
+
+	for (i = 0; i < m->n_attachments; i++) {
+		snprintf(key, sizeof key, "ombre.attachment.%zu", i);
+		value = NULL;
+		if (notmuch_message_get_property(nm, key, &value) ==
+		    NOTMUCH_STATUS_SUCCESS && value != NULL)
+			m->attachments[i].local = xstrdup(value);
+	}
+}
+
+enum store_status
+store_attachment_saved(struct store *st, const char *msgid, size_t index,
+    const char *path, char **cause)
+{
+	notmuch_message_t	*nm = NULL;
+	char			 key[64];
+
+	*cause = NULL;
+	if (notmuch_database_find_message(st->db, msgid, &nm) !=
+	    NOTMUCH_STATUS_SUCCESS || nm == NULL) {
+		*cause = xasprintf("no message <%s>", msgid);
+		return STORE_NOT_FOUND;
+	}
+	snprintf(key, sizeof key, "ombre.attachment.%zu", index);
+	notmuch_database_begin_atomic(st->db);
+	notmuch_message_remove_all_properties(nm, key);
+	notmuch_message_add_property(nm, key, path);
+	notmuch_message_destroy(nm);
+	if (store_end_atomic(st) != NOTMUCH_STATUS_SUCCESS) {
+		*cause = xstrdup("committing the attachment's path failed");
+		return STORE_DB_ERROR;
+	}
+	return STORE_OK;
+}
+
+enum store_status
+store_message_get(struct store *st, const char *msgid, struct msg **out,
+    char **cause)
+{
+	notmuch_message_t	*nm = NULL;
+	const char		*path;
+
+	*out = NULL;
+	*cause = NULL;
+	store_read_begin(st);
+	if (notmuch_database_find_message(st->db, msgid, &nm) !=
+	    NOTMUCH_STATUS_SUCCESS || nm == NULL) {
+		store_read_end(st);
+		*cause = xasprintf("no message <%s>", msgid);
+		return STORE_NOT_FOUND;
+	}
+	path = notmuch_message_get_filename(nm);
+	*out = path != NULL ? store_file_read(path, cause) : NULL;
+	if (*out != NULL)
+		store_msg_attachments_local(nm, *out);
+	notmuch_message_destroy(nm);
+	store_read_end(st);
+	if (*out == NULL) {
+		if (*cause == NULL)
+			*cause = xasprintf("<%s> has no file", msgid);
+		return STORE_DB_ERROR;
+	}
+	return STORE_OK;
 }
 
 void

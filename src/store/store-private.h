@@ -99,6 +99,7 @@ enum store_status store_collect_threads(struct store *st, const char *query,
     char **cause);
 /* store-outbox.c: a reply's delivery state and remote id into m. */
 void store_msg_outbox_state(notmuch_message_t *nm, struct msg *m);
+void store_msg_attachments_local(notmuch_message_t *nm, struct msg *m);
 /* Return 1 when a query is "everything" (empty or *). */
 int store_query_is_all(const char *query);
 /* Pad a short thread id to 16 hex digits; 0 when it is not one. */

@@ -768,6 +768,7 @@ store_thread_messages_once(struct store *st, const char *thread_id,
 		    notmuch_tags_move_to_next(tags))
 			msg_add_tag(m, notmuch_tags_get(tags));
 		store_msg_outbox_state(nm, m);
+		store_msg_attachments_local(nm, m);
 		list = xreallocarray(list, count + 1, sizeof *list);
 		list[count++] = m;
 	}

@@ -178,6 +178,13 @@ enum store_status store_outbox_set(struct store *st, const char *msgid,
     const char *state, const char *remote_id, const char *error,
     char **cause);
 
+/* One message by its Message-Id (attachments' local paths filled in). */
+enum store_status store_message_get(struct store *st, const char *msgid,
+    struct msg **out, char **cause);
+/* An attachment fetched into the data dir: where it is. */
+enum store_status store_attachment_saved(struct store *st, const char *msgid,
+    size_t index, const char *path, char **cause);
+
 /* store-counts.c */
 /*
  * Conversation counts of several queries (the views), kept up to date

@@ -13,6 +13,7 @@
 
 #include "ui/ui.h"
 #include "ui/ui-private.h"
+#include "chan/chan.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -50,6 +51,7 @@ static const struct {
 	{ "command-prompt", UI_PROMPT },
 	{ "cycle-priority", UI_CYCLE_PRIORITY },
 	{ "done", UI_DONE },
+	{ "fetch-attachments", UI_FETCH },
 	{ "hand-back", UI_HAND_BACK },
 	{ "help", UI_HELP },
 	{ "label", UI_LABEL },
@@ -504,6 +506,50 @@ ui_sidebar_key(struct ui *ui, enum ui_action action)
 	}
 }
 
+/* F: ask the syncer for the attachments of the conversation. */
+static void
+ui_fetch(struct ui *ui)
+{
+	const struct store_conv	 *c = ui_list_selected(ui->list);
+	struct msg		**msgs = NULL;
+	size_t			  n = 0, i, j;
+	char			 *cause = NULL, *msgid;
+	int			  asked = 0;
+
+	if (c == NULL)
+		return;
+	if (store_thread_messages(ui->store, c->thread_id, &msgs, &n,
+	    &cause) != STORE_OK) {
+		ui_set_message(ui, 1, "%s", cause);
+		free(cause);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < msgs[i]->n_attachments; j++) {
+			if (msgs[i]->attachments[j].local != NULL ||
+			    msgs[i]->attachments[j].url == NULL)
+				continue;
+			msgid = msgid_message(msgs[i]->channel, msgs[i]->account,
+			    msgs[i]->conv_id, msgs[i]->id);
+			if (chan_fetch_request(ui->opts->store.data_dir, msgid, j,
+			    &cause) == 0)
+				asked++;
+			else {
+				ui_set_message(ui, 1, "%s", cause);
+				free(cause);
+			}
+			free(msgid);
+		}
+	}
+	store_msgs_free(msgs, n);
+	if (asked > 0)
+		ui_set_message(ui, 0, "%d attachment%s asked for: the syncer "
+		    "fetches them into %s/attachments", asked, asked == 1 ?
+		    "" : "s", ui->opts->store.data_dir);
+	else
+		ui_set_message(ui, 0, "no attachment to fetch");
+}
+
 static void
 ui_do(struct ui *ui, enum ui_action action, int arg)
 {
@@ -603,6 +649,10 @@ ui_do(struct ui *ui, enum ui_action action, int arg)
 		} else
 			ui_set_message(ui, 0, "the sidebar shows from %d "
 			    "columns", UI_SIDEBAR_FROM);
+		ui->redraw = 1;
+		return;
+	case UI_FETCH:
+		ui_fetch(ui);
 		ui->redraw = 1;
 		return;
 	case UI_NEXT_UNREAD:
