@@ -1770,6 +1770,7 @@ demo_msg_attach(struct msg *m, const struct demo_file *f, char *url)
 	m->attachments = xreallocarray(m->attachments, m->n_attachments + 1,
 	    sizeof *m->attachments);
 	a = &m->attachments[m->n_attachments++];
+	memset(a, 0, sizeof *a);
 	a->name = xstrdup(f->name);
 	a->mime = xstrdup(f->mime);
 	a->size = f->size;
