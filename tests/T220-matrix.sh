@@ -78,6 +78,10 @@ IFS=$'\t' read -r wa_id wa_channel wa_title <<<"$(conv '!wa:localhost')"
 is "a WhatsApp bridge's room is a whatsapp conversation" "$wa_channel" whatsapp
 is "named by its room name" "$wa_title" "Zoé (WA)"
 IFS=$'\t' read -r sig_id sig_channel sig_title <<<"$(conv '!sig:localhost')"
+like "a room in m.direct is labelled ombre/direct" \
+    "$("$OMBRE" list --json --limit 1000 '*' | grep '"conversation":"!wa:localhost"')" '"ombre/direct"'
+unlike "a room that is not is not" \
+    "$("$OMBRE" list --json --limit 1000 '*' | grep '"conversation":"!sig:localhost"')" '"ombre/direct"'
 is "a Signal bridge's room is a signal conversation" "$sig_channel" signal
 is "a room without a name is named by its members" "$sig_title" Karim
 IFS=$'\t' read -r enc_id enc_channel enc_title <<<"$(conv '!enc:localhost')"

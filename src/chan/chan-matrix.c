@@ -407,6 +407,9 @@ mx_event_msg(struct mx *mx, const char *room_id, json_t *ev)
 	name = mx_str(json_object_get(room, "members"), sender);
 	m->from_name = xstrdup(name != NULL ? name : sender);
 	m->kind = strcmp(sender, mx->user) == 0 ? MSG_AGENT : MSG_CUSTOMER;
+	/* m.direct only labels a room: every joined room is ingested. */
+	if (json_is_true(json_object_get(room, "direct")))
+		msg_add_tag(m, "ombre/direct");
 	if (strcmp(type, "m.room.encrypted") == 0) {
 		/* Never dropped silently: shown for what it is. */
 		m->text = xstrdup("encrypted: not readable here");
