@@ -151,6 +151,7 @@ ui_load_rest(void *data)
 	    &convs, &n, &cause) != STORE_OK) {
 		ui_set_message(ui, 1, "%s", cause);
 		free(cause);
+		ui_counts_first(ui);	/* the counts come all the same */
 		return;
 	}
 	ui_list_append(ui->list, convs, n);
