@@ -1181,3 +1181,59 @@ out:
 	free(cause);
 	return rc;
 }
+
+/*
+ * ombre outbox: the replies not delivered yet (queued, sending, unknown)
+ * and those refused (failed), oldest first, one a line.
+ */
+int
+cli_outbox(struct cli *cli, int argc, char **argv)
+{
+	struct store		 *st;
+	struct store_outgoing	**list = NULL;
+	struct buf		  b;
+	char			 *cause = NULL, when[32];
+	size_t			  n = 0, i;
+	int			  rc;
+
+	(void)argv;
+	if (argc != 0) {
+		log_warn("usage: ombre outbox");
+		return EXIT_USAGE;
+	}
+	if ((rc = cli_open(cli, STORE_READ_ONLY, &st)) != 0)
+		return rc;
+	if (store_outbox_list(st, 1, &list, &n, &cause) != STORE_OK) {
+		log_warn("outbox: %s", cause);
+		free(cause);
+		store_close(st);
+		return 1;
+	}
+	buf_init(&b);
+	for (i = 0; i < n; i++) {
+		util_format_rfc3339(list[i]->date, 0, when, sizeof when);
+		buf_reset(&b);
+		buf_add_printf(&b, "%-8s %s %s ", list[i]->state, when,
+		    list[i]->native_id);
+		sanitize_buf(&b, list[i]->channel, strlen(list[i]->channel),
+		    SANITIZE_LINE, 20);
+		buf_add_char(&b, ' ');
+		sanitize_buf(&b, list[i]->conv_id, strlen(list[i]->conv_id),
+		    SANITIZE_LINE, 40);
+		buf_add_str(&b, "  ");
+		sanitize_buf(&b, list[i]->text, strlen(list[i]->text),
+		    SANITIZE_LINE, 60);
+		if (list[i]->error != NULL) {
+			buf_add_str(&b, "  (");
+			sanitize_buf(&b, list[i]->error, strlen(list[i]->error),
+			    SANITIZE_LINE, 120);
+			buf_add_char(&b, ')');
+		}
+		printf("%s\n", b.data);
+		store_outgoing_free(list[i]);
+	}
+	buf_free(&b);
+	free(list);
+	store_close(st);
+	return 0;
+}

@@ -37,6 +37,7 @@ int cli_demo(struct cli *cli, int argc, char **argv);
 int cli_sync(struct cli *cli, int argc, char **argv);
 int cli_reply(struct cli *cli, int argc, char **argv);
 int cli_fetch(struct cli *cli, int argc, char **argv);
+int cli_outbox(struct cli *cli, int argc, char **argv);
 /* The syncer's options from the option table and the data dir. */
 struct sync_options;
 void cli_sync_options(struct cli *cli, struct sync_options *so);

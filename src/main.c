@@ -44,6 +44,7 @@ static const char main_usage[] =
 "  ingest [--format json] [-v] < FILE\n"
 "                      store canonical JSON messages, one per line\n"
 "  fetch CONV          ask the syncer for the conversation's attachments\n"
+"  outbox              replies not delivered yet, and refused ones\n"
 "  reply CONV [--text TEXT]\n"
 "                      store a reply (TEXT, else standard input) in the\n"
 "                      outbox; the syncer delivers it\n"
@@ -69,6 +70,7 @@ static const struct main_command main_commands[] = {
 	{ "fetch", cli_fetch, 1 },
 	{ "ingest", cli_ingest, 1 },
 	{ "list", cli_list, 1 },
+	{ "outbox", cli_outbox, 1 },
 	{ "reply", cli_reply, 1 },
 	{ "show", cli_show, 1 },
 	{ "sync", cli_sync, 0 },

@@ -161,7 +161,7 @@ sync_outbox_scan(void *data)
 		schedule_scan(s, OUTBOX_SCAN_MS);
 		return;
 	}
-	if (store_outbox_list(st, &list, &n, &cause) != STORE_OK) {
+	if (store_outbox_list(st, 0, &list, &n, &cause) != STORE_OK) {
 		log_warn("outbox: %s", cause);
 		free(cause);
 	}

@@ -120,6 +120,7 @@ store_outgoing_free(struct store_outgoing *o)
 	free(o->conv_id);
 	free(o->text);
 	free(o->reply_to);
+	free(o->error);
 	free(o);
 }
 
@@ -145,8 +146,8 @@ store_outbox_add(struct store *st, const struct msg *m, char **cause)
 }
 
 enum store_status
-store_outbox_list(struct store *st, struct store_outgoing ***out, size_t *n,
-    char **cause)
+store_outbox_list(struct store *st, int with_failed,
+    struct store_outgoing ***out, size_t *n, char **cause)
 {
 	notmuch_query_t		*q;
 	notmuch_messages_t	*msgs;
@@ -160,7 +161,8 @@ store_outbox_list(struct store *st, struct store_outgoing ***out, size_t *n,
 	*n = 0;
 	*cause = NULL;
 	store_read_begin(st);
-	if (store_query_messages(st, "tag:ombre/outbox", NOTMUCH_SORT_OLDEST_FIRST,
+	if (store_query_messages(st, with_failed ? "tag:ombre/outbox or "
+	    "tag:ombre/failed" : "tag:ombre/outbox", NOTMUCH_SORT_OLDEST_FIRST,
 	    &q, &msgs) != NOTMUCH_STATUS_SUCCESS) {
 		store_read_end(st);
 		*cause = xstrdup("searching the outbox failed");
@@ -182,6 +184,9 @@ store_outbox_list(struct store *st, struct store_outgoing ***out, size_t *n,
 		state = NULL;
 		notmuch_message_get_property(nm, OUTBOX_STATE, &state);
 		o->state = xstrdup(state != NULL ? state : "queued");
+		state = NULL;
+		notmuch_message_get_property(nm, OUTBOX_ERROR, &state);
+		o->error = state != NULL ? xstrdup(state) : NULL;
 		o->channel = m->channel;
 		o->account = m->account;
 		o->conv_id = m->conv_id;

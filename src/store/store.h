@@ -159,14 +159,16 @@ struct store_outgoing {
 	char	*conv_id;
 	char	*text;
 	char	*reply_to;	/* the channel's id of the message answered */
+	char	*error;		/* why it failed or is unknown, or NULL */
 	int64_t	 date;
 };
 void store_outgoing_free(struct store_outgoing *o);
 /* Store a reply (m->id from msgid_outbound, kind agent) as queued. */
 enum store_status store_outbox_add(struct store *st, const struct msg *m,
     char **cause);
-/* Every reply still in ombre/outbox, oldest first. */
-enum store_status store_outbox_list(struct store *st,
+/* Every reply still in ombre/outbox (with failed: and in ombre/failed),
+ * oldest first. */
+enum store_status store_outbox_list(struct store *st, int with_failed,
     struct store_outgoing ***out, size_t *n, char **cause);
 /*
  * Move a reply to a state, durably (committed) before it returns: sent
