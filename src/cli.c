@@ -1135,8 +1135,8 @@ cli_fetch(struct cli *cli, int argc, char **argv)
 {
 	struct store	 *st;
 	struct msg	**msgs = NULL;
-	char		 *tid = NULL, *cause = NULL, *msgid;
-	size_t		  n = 0, i, j;
+	char		 *tid = NULL, *cause = NULL;
+	size_t		  n = 0;
 	int		  rc, asked = 0;
 
 	if (argc != 1) {
@@ -1152,24 +1152,9 @@ cli_fetch(struct cli *cli, int argc, char **argv)
 		goto out;
 	}
 	rc = 0;
-	for (i = 0; i < n; i++) {
-		for (j = 0; j < msgs[i]->n_attachments; j++) {
-			if (msgs[i]->attachments[j].local != NULL ||
-			    msgs[i]->attachments[j].url == NULL)
-				continue;
-			msgid = msgid_message(msgs[i]->channel, msgs[i]->account,
-			    msgs[i]->conv_id, msgs[i]->id);
-			if (chan_fetch_request(cli->data_dir, msgid, j,
-			    &cause) == 0)
-				asked++;
-			else {
-				log_warn("fetch: %s", cause);
-				free(cause);
-				cause = NULL;
-				rc = 1;
-			}
-			free(msgid);
-		}
+	if (chan_fetch_messages(cli->data_dir, msgs, n, &asked, &cause) != 0) {
+		log_warn("fetch: %s", cause);
+		rc = 1;
 	}
 	printf("%d attachment%s asked for: the syncer fetches %s into %s/"
 	    "attachments\n", asked, asked == 1 ? "" : "s", asked == 1 ? "it" :

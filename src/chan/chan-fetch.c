@@ -82,6 +82,36 @@ chan_fetch_request(const char *data_dir, const char *msgid, size_t index,
 	return rc;
 }
 
+int
+chan_fetch_messages(const char *data_dir, struct msg **msgs, size_t n,
+    int *asked, char **cause)
+{
+	size_t	 i, j;
+	char	*msgid, *why;
+	int	 rc = 0;
+
+	*asked = 0;
+	*cause = NULL;
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < msgs[i]->n_attachments; j++) {
+			if (msgs[i]->attachments[j].local != NULL ||
+			    msgs[i]->attachments[j].url == NULL)
+				continue;
+			msgid = msgid_message(msgs[i]->channel, msgs[i]->account,
+			    msgs[i]->conv_id, msgs[i]->id);
+			if (chan_fetch_request(data_dir, msgid, j, &why) == 0)
+				(*asked)++;
+			else if (*cause == NULL) {
+				*cause = why;
+				rc = -1;
+			} else
+				free(why);
+			free(msgid);
+		}
+	}
+	return rc;
+}
+
 static void
 fetch_free(struct chan_fetch *f)
 {
@@ -166,7 +196,7 @@ sync_fetch_scan(struct sync *s)
 {
 	struct chan_fetch	*f;
 	struct chan_link	*l;
-	struct store		*st;
+	struct store		*st = NULL;
 	struct msg		*m;
 	struct dirent		*de;
 	DIR			*dir;
@@ -197,15 +227,17 @@ sync_fetch_scan(struct sync *s)
 			continue;
 		}
 		m = NULL;
-		if (store_open(&s->opts->store, STORE_READ_ONLY, &st, &cause) ==
-		    STORE_OK) {
-			if (store_message_get(st, msgid, &m, &cause) != STORE_OK) {
-				log_warn("fetch: %s", cause);
-				free(cause);
-			}
-			store_close(st);
-		} else
+		/* One read-only handle for the whole scan. */
+		if (st == NULL && store_open(&s->opts->store, STORE_READ_ONLY,
+		    &st, &cause) != STORE_OK) {
 			free(cause);
+			st = NULL;
+		}
+		if (st != NULL && store_message_get(st, msgid, &m, &cause) !=
+		    STORE_OK) {
+			log_warn("fetch: %s", cause);
+			free(cause);
+		}
 		l = NULL;
 		for (i = 0; m != NULL && i < s->n_links && l == NULL; i++)
 			if (s->links[i].adapter != NULL &&
@@ -243,6 +275,8 @@ sync_fetch_scan(struct sync *s)
 		free(path);
 	}
 	closedir(dir);
+	if (st != NULL)
+		store_close(st);
 	free(dirpath);
 	s->fetch_pending = pending;
 }

@@ -644,13 +644,11 @@ tg_fetch_body(const struct net_response *r, void *data)
 
 	tf->req = NULL;
 	if (r->class != NET_OK) {
-		error = xasprintf("the download failed: %s", r->error != NULL ?
-		    r->error : "HTTP error");
-		if (r->error == NULL) {
-			free(error);
+		if (r->error != NULL)
+			error = xasprintf("the download failed: %s", r->error);
+		else
 			error = xasprintf("the download failed: HTTP %ld",
 			    r->status);
-		}
 		tg_fetch_end(tf, NULL, 0, error);
 		free(error);
 		return;

@@ -146,6 +146,10 @@ void chan_fetch_done(struct chan_fetch *f, const char *body, size_t len,
 /* Ask the syncer to fetch attachment index of a message (any process). */
 int chan_fetch_request(const char *data_dir, const char *msgid, size_t index,
     char **cause);
+/* Ask for every attachment of these messages not fetched yet; *asked
+ * says how many. Return 0, or -1 with the first failure in *cause. */
+int chan_fetch_messages(const char *data_dir, struct msg **msgs, size_t n,
+    int *asked, char **cause);
 /* Tag the conversation holding a message ("+ombre/blocked"). */
 void chan_conv_tag(struct chan_link *l, const char *msgid, const char *op);
 /* Our own reply came back from the channel (a Matrix echo): it is sent,

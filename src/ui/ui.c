@@ -513,8 +513,8 @@ ui_fetch(struct ui *ui)
 {
 	const struct store_conv	 *c = ui_list_selected(ui->list);
 	struct msg		**msgs = NULL;
-	size_t			  n = 0, i, j;
-	char			 *cause = NULL, *msgid;
+	size_t			  n = 0;
+	char			 *cause = NULL;
 	int			  asked = 0;
 
 	if (c == NULL)
@@ -525,22 +525,12 @@ ui_fetch(struct ui *ui)
 		free(cause);
 		return;
 	}
-	for (i = 0; i < n; i++) {
-		for (j = 0; j < msgs[i]->n_attachments; j++) {
-			if (msgs[i]->attachments[j].local != NULL ||
-			    msgs[i]->attachments[j].url == NULL)
-				continue;
-			msgid = msgid_message(msgs[i]->channel, msgs[i]->account,
-			    msgs[i]->conv_id, msgs[i]->id);
-			if (chan_fetch_request(ui->opts->store.data_dir, msgid, j,
-			    &cause) == 0)
-				asked++;
-			else {
-				ui_set_message(ui, 1, "%s", cause);
-				free(cause);
-			}
-			free(msgid);
-		}
+	if (chan_fetch_messages(ui->opts->store.data_dir, msgs, n, &asked,
+	    &cause) != 0) {
+		ui_set_message(ui, 1, "%s", cause);
+		free(cause);
+		store_msgs_free(msgs, n);
+		return;
 	}
 	store_msgs_free(msgs, n);
 	if (asked > 0)
