@@ -208,6 +208,15 @@ int util_mkdir_p(const char *path, mode_t mode);
  * when the parent (pid, 0: not checked) is already gone. */
 void util_die_with_parent(pid_t parent);
 int util_fsync_dir(const char *path);
+/*
+ * Replace dir/name whole and durably: a temporary file beside it written
+ * and fsynced, renamed over it, the directory fsynced. A reader sees the
+ * old or the new content, never a part. 0, or -1 with errno set.
+ */
+int util_write_file(const char *dir, const char *name, const char *data,
+    size_t len, mode_t mode);
+/* FNV-1a: a stable 64-bit hash of a string, for file names. */
+uint64_t util_hash64(const char *s);
 /* Return 1 when a process with this pid exists. */
 int util_pid_alive(pid_t pid);
 /* A short age such as "45s", "12m", "3h", "5d", "8w" for a duration. */

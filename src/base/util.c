@@ -333,6 +333,47 @@ util_fsync_dir(const char *path)
 	return 0;
 }
 
+int
+util_write_file(const char *dir, const char *name, const char *data,
+    size_t len, mode_t mode)
+{
+	char	*path, *tmp;
+	int	 fd, rc = -1, saved_errno;
+
+	path = xasprintf("%s/%s", dir, name);
+	tmp = xasprintf("%s/.%s.%ld.tmp", dir, name, (long)getpid());
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	if (fd != -1) {
+		if (write(fd, data, len) == (ssize_t)len && fsync(fd) == 0) {
+			rc = close(fd);
+			fd = -1;
+			if (rc == 0 && (rc = rename(tmp, path)) == 0)
+				rc = util_fsync_dir(dir);
+		}
+		saved_errno = errno;
+		if (fd != -1) {
+			close(fd);
+			rc = -1;
+		}
+		if (rc != 0)
+			unlink(tmp);
+		errno = saved_errno;
+	}
+	free(path);
+	free(tmp);
+	return rc;
+}
+
+uint64_t
+util_hash64(const char *s)
+{
+	uint64_t	h = 1469598103934665603ULL;
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
 /*
  * Return 1 when a process with this pid exists, whether or not we may
  * signal it (EPERM means it exists and belongs to someone else). A pid of

@@ -36,17 +36,6 @@ struct chan_fetch {
 	char			*dest;
 };
 
-/* FNV-1a of a string, for file names made of ids. */
-static uint64_t
-fetch_hash(const char *s)
-{
-	uint64_t	h = 1469598103934665603ULL;
-
-	for (; *s != '\0'; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
-}
-
 int
 chan_fetch_request(const char *data_dir, const char *msgid, size_t index,
     char **cause)
@@ -62,7 +51,7 @@ chan_fetch_request(const char *data_dir, const char *msgid, size_t index,
 		return -1;
 	}
 	path = xasprintf("%s/%016llx-%zu.req", dir,
-	    (unsigned long long)fetch_hash(msgid), index);
+	    (unsigned long long)util_hash64(msgid), index);
 	tmp = xasprintf("%s.%ld.tmp", path, (long)getpid());
 	text = xasprintf("%s\n%zu\n", msgid, index);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
@@ -160,7 +149,7 @@ fetch_dest(struct sync *s, const char *msgid, size_t index, const char *name)
 			ext[0] = '\0';
 	}
 	return xasprintf("%s/attachments/%016llx-%zu%s", s->opts->store.data_dir,
-	    (unsigned long long)fetch_hash(msgid), index, ext);
+	    (unsigned long long)util_hash64(msgid), index, ext);
 }
 
 /* Read one request; 0, or -1 when it is not one (then removed). */

@@ -53,36 +53,6 @@ sync_state_name(enum chan_state s)
 	    "?";
 }
 
-/* Write a file whole: tmp, fsync, rename, fsync of the directory. */
-static int
-sync_write_file(const char *dir, const char *name, const char *data,
-    size_t len)
-{
-	char	*path, *tmp;
-	int	 fd, rc = -1;
-
-	path = xasprintf("%s/%s", dir, name);
-	tmp = xasprintf("%s/.%s.%ld", dir, name, (long)getpid());
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd != -1) {
-		if (write(fd, data, len) == (ssize_t)len && fsync(fd) == 0 &&
-		    close(fd) == 0) {
-			fd = -1;
-			if (rename(tmp, path) == 0) {
-				util_fsync_dir(dir);
-				rc = 0;
-			}
-		}
-		if (fd != -1)
-			close(fd);
-		if (rc != 0)
-			unlink(tmp);
-	}
-	free(path);
-	free(tmp);
-	return rc;
-}
-
 static void
 sync_write_status(struct sync *s)
 {
@@ -106,7 +76,7 @@ sync_write_status(struct sync *s)
 		    sync_state_name(l->state), (long long)l->until, error);
 		free(error);
 	}
-	if (sync_write_file(s->dir, "status", b.data, b.len) != 0)
+	if (util_write_file(s->dir, "status", b.data, b.len, 0600) != 0)
 		log_warn("cannot write %s/status", s->dir);
 	buf_free(&b);
 }
@@ -268,7 +238,7 @@ chan_cursor_save(struct chan_link *l, const char *key, const char *value)
 
 	name = xasprintf("%s.%s", l->name, key);
 	data = xasprintf("%s\n", value);
-	rc = sync_write_file(l->sync->dir, name, data, strlen(data));
+	rc = util_write_file(l->sync->dir, name, data, strlen(data), 0600);
 	free(name);
 	free(data);
 	return rc;

@@ -18,6 +18,8 @@
 #ifndef OMBRE_STORE_H
 #define OMBRE_STORE_H
 
+#include <sys/types.h>
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -186,6 +188,54 @@ enum store_status store_message_get(struct store *st, const char *msgid,
 /* An attachment fetched into the data dir: where it is. */
 enum store_status store_attachment_saved(struct store *st, const char *msgid,
     size_t index, const char *path, char **cause);
+
+/* store-draft.c: replies and notes being written (see the file's head
+ * for the format), one per agent, conversation and kind, saved whole and
+ * fsynced at each call: DIR/drafts/AGENT/. */
+struct store_draft {
+	char	*conv;		/* the conversation: msgid_thread() */
+	char	*agent;
+	int	 note;		/* an internal note, not a reply */
+	char	*base;		/* the newest message's Message-Id when begun */
+	int64_t	 began;
+	char	*outbound;	/* being stored under this id (out.<uuid>) */
+	char	*text;
+	size_t	 text_len;
+};
+void store_draft_free(struct store_draft *d);
+int store_draft_save(const char *data_dir, const struct store_draft *d,
+    char **cause);
+/* The agent's draft of a kind for a conversation; NULL when there is none
+ * (*cause NULL) or it cannot be read (*cause set). */
+struct store_draft *store_draft_load(const char *data_dir, const char *agent,
+    const char *conv, int note, char **cause);
+int store_draft_remove(const char *data_dir, const char *agent,
+    const char *conv, int note);
+/* Every draft of the agent, oldest first; files that do not parse are
+ * named in *errors (allocated strings). */
+size_t store_draft_list(const char *data_dir, const char *agent,
+    struct store_draft ***out, char ***errors, size_t *n_errors);
+
+/* store-presence.c: what each console on the data dir shows (DIR/presence/,
+ * one file per console process). */
+#define STORE_PRESENCE_BEAT	5	/* seconds between rewrites */
+#define STORE_PRESENCE_TTL	15	/* seconds after which an entry is stale */
+struct store_presence {
+	char	*agent;
+	pid_t	 pid;
+	char	*conv;		/* msgid_thread() of the conversation, or NULL */
+	int	 typing;
+	int64_t	 when;
+};
+/* Say what this console shows (conv NULL: the list) and whether its agent
+ * types. 0 or -1. */
+int store_presence_announce(const char *data_dir, const char *agent,
+    const char *conv, int typing);
+void store_presence_leave(const char *data_dir);
+/* The other consoles' entries that are not stale; stale ones are removed. */
+size_t store_presence_read(const char *data_dir, int64_t now,
+    struct store_presence ***out);
+void store_presences_free(struct store_presence **list, size_t n);
 
 /* store-counts.c */
 /*

@@ -120,6 +120,135 @@ conv_last_tags(struct store *st, const char *query, struct msg ***keep,
 	return (*keep)[*n - 1]->tags;
 }
 
+/* Drafts: saved whole, read back, hostile files refused (store-draft.c). */
+static void
+test_drafts(void)
+{
+	struct store_draft	 d, *got, **list;
+	char			*cause = NULL, **errors, path[600], *out;
+	size_t			 n, n_errors, i;
+	FILE			*f;
+
+	memset(&d, 0, sizeof d);
+	d.conv = xstrdup("conv.tg.1.42@ombre");
+	d.agent = xstrdup("alice");
+	d.base = xstrdup("tg.1.42.7@ombre");
+	d.began = 1795000000;
+	d.text = xstrdup("Bonjour,\n\nligne deux \xe2\x9c\x93");
+	d.text_len = strlen(d.text);
+	is_int(store_draft_save(data_dir, &d, &cause), 0, "a draft is saved");
+	got = store_draft_load(data_dir, "alice", d.conv, 0, &cause);
+	ok(got != NULL && strcmp(got->text, d.text) == 0 &&
+	    got->text_len == d.text_len && strcmp(got->base, d.base) == 0 &&
+	    got->began == d.began && !got->note && got->outbound == NULL,
+	    "and read back whole");
+	store_draft_free(got);
+	ok(store_draft_load(data_dir, "alice", d.conv, 1, &cause) == NULL &&
+	    cause == NULL, "a note draft is another file");
+	ok(store_draft_load(data_dir, "bob", d.conv, 0, &cause) == NULL &&
+	    cause == NULL, "another agent has no draft there");
+	d.note = 1;
+	free(d.text);
+	d.text = xstrdup("internal");
+	d.text_len = 8;
+	out = msgid_outbound();
+	d.outbound = xstrndup(out, strcspn(out, "@"));
+	free(out);
+	store_draft_save(data_dir, &d, &cause);
+	n = store_draft_list(data_dir, "alice", &list, &errors, &n_errors);
+	ok(n == 2 && n_errors == 0, "the agent's drafts are listed");
+	for (i = 0; i < n; i++)
+		store_draft_free(list[i]);
+	free(list);
+	got = store_draft_load(data_dir, "alice", d.conv, 1, &cause);
+	ok(got != NULL && got->note && got->outbound != NULL,
+	    "the kind and the outbound id are kept");
+	store_draft_free(got);
+
+	/* A file that is not a draft: reported, never used. */
+	snprintf(path, sizeof path, "%s/drafts/alice/0000000000000000.reply",
+	    data_dir);
+	f = fopen(path, "w");
+	if (f != NULL) {
+		fputs("ombre-draft 1\nconv x\n\x1b[2J\n\ntext", f);
+		fclose(f);
+	}
+	n = store_draft_list(data_dir, "alice", &list, &errors, &n_errors);
+	ok(n == 2 && n_errors == 1 && strstr(errors[0], "not text") != NULL,
+	    "a draft with an escape in its header is reported, not read");
+	for (i = 0; i < n; i++)
+		store_draft_free(list[i]);
+	free(list);
+	for (i = 0; i < n_errors; i++)
+		free(errors[i]);
+	free(errors);
+	unlink(path);
+	free(d.agent);
+	d.agent = xstrdup("../../evil");
+	is_int(store_draft_save(data_dir, &d, &cause), 0,
+	    "an agent name with slashes is saved");
+	snprintf(path, sizeof path, "%s/drafts/_.._.._evil", data_dir);
+	ok(access(path, F_OK) == 0, "inside the drafts dir");
+	is_int(store_draft_remove(data_dir, "alice", "conv.tg.1.42@ombre", 0),
+	    0, "a draft is removed");
+	ok(store_draft_load(data_dir, "alice", "conv.tg.1.42@ombre", 0,
+	    &cause) == NULL && cause == NULL, "and gone");
+	free(cause);
+	free(d.conv);
+	free(d.agent);
+	free(d.base);
+	free(d.outbound);
+	free(d.text);
+}
+
+/* Presence: another console's entry read, stale ones dropped. */
+static void
+test_presence(void)
+{
+	struct store_presence	**list;
+	size_t			  n;
+	char			  path[600];
+	FILE			 *f;
+
+	is_int(store_presence_announce(data_dir, "alice", "conv.x@ombre", 1),
+	    0, "a console says what it shows");
+	n = store_presence_read(data_dir, util_now(), &list);
+	is_int((int)n, 0, "a console does not see itself");
+	store_presences_free(list, n);
+	/* An entry of our parent process, as another console would be. */
+	snprintf(path, sizeof path, "%s/presence/%ld", data_dir, (long)getppid());
+	f = fopen(path, "w");
+	if (f != NULL) {
+		fputs("agent bob\nconv conv.x@ombre\ntyping 1\n", f);
+		fclose(f);
+	}
+	n = store_presence_read(data_dir, util_now(), &list);
+	ok(n == 1 && strcmp(list[0]->agent, "bob") == 0 && list[0]->typing &&
+	    strcmp(list[0]->conv, "conv.x@ombre") == 0,
+	    "another console's entry is read: bob is typing");
+	store_presences_free(list, n);
+	n = store_presence_read(data_dir, util_now() + STORE_PRESENCE_TTL + 5,
+	    &list);
+	ok(n == 0 && access(path, F_OK) != 0, "a stale entry is dropped");
+	store_presences_free(list, n);
+	f = fopen(path, "w");
+	if (f != NULL) {
+		fputs("agent bob\n", f);
+		fclose(f);
+	}
+	snprintf(path, sizeof path, "%s/presence/999999999", data_dir);
+	f = fopen(path, "w");
+	if (f != NULL) {
+		fputs("agent ghost\n", f);
+		fclose(f);
+	}
+	n = store_presence_read(data_dir, util_now(), &list);
+	ok(n == 1 && access(path, F_OK) != 0,
+	    "an entry whose process is gone is dropped");
+	store_presences_free(list, n);
+	store_presence_leave(data_dir);
+}
+
 int
 main(void)
 {
@@ -318,6 +447,8 @@ main(void)
 	ok(!store_is_locked(data_dir, NULL), "the lock is free after close");
 	snprintf(path, sizeof path, "%s/journal", data_dir);
 	ok(stat(path, &sb) == 0, "the journal dir exists");
+	test_drafts();
+	test_presence();
 	free(tid);
 	free(cause);
 	{
