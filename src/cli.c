@@ -1033,29 +1033,36 @@ cli_sync(struct cli *cli, int argc, char **argv)
 }
 
 /*
- * ombre reply CONV [--text TEXT]: store a reply in the outbox (the text
- * from --text, else standard input); the syncer delivers it.
+ * ombre reply CONV [--text T] [--note] [--base ID [--force]]: a reply into
+ * the outbox (the syncer delivers it) or an internal note, through the
+ * same checks as the console's composer: the channel's limit and reply
+ * window (exit 1 with the reason), and with --base the double-answer
+ * guard (exit 3 with what changed since ID, unless --force).
  */
 int
 cli_reply(struct cli *cli, int argc, char **argv)
 {
 	struct store		*st;
-	struct msg		**msgs = NULL, *m, *last = NULL;
+	struct store_reply	 r;
 	struct buf		 text;
-	const char		*text_opt = NULL;
-	char			**rest, *tid = NULL, *cause = NULL, *id, chunk[4096];
-	size_t			 n = 0, i, got;
-	int			 n_rest, rc;
+	enum store_status	 status;
+	const char		*text_opt = NULL, *base = NULL;
+	char			**rest, *cause = NULL, *changes = NULL, *id = NULL;
+	char			 chunk[4096];
+	size_t			 got;
+	int			 n_rest, rc, note = 0, force = 0;
 	const struct cli_opt	 opts[] = {
 		{ "text", 0, 1, &text_opt, NULL },
+		{ "note", 0, 0, NULL, &note },
+		{ "base", 0, 1, &base, NULL },
+		{ "force", 0, 0, NULL, &force },
 		{ NULL, 0, 0, NULL, NULL }
 	};
-
 	if (cli_parse_args("reply", opts, argc, argv, &rest, &n_rest) != 0)
 		return EXIT_USAGE;
 	if (n_rest != 1) {
-		log_warn("usage: ombre reply CONV [--text TEXT] (else the text "
-		    "on standard input)");
+		log_warn("usage: ombre reply CONV [--note] [--base ID [--force]] "
+		    "[--text TEXT] (else the text on standard input)");
 		free(rest);
 		return EXIT_USAGE;
 	}
@@ -1080,46 +1087,37 @@ cli_reply(struct cli *cli, int argc, char **argv)
 		free(rest);
 		return rc;
 	}
-	rc = 1;
-	if (store_resolve_conv(st, rest[0], &tid, &cause) != STORE_OK ||
-	    store_thread_messages(st, tid, &msgs, &n, &cause) != STORE_OK ||
-	    n == 0) {
-		log_warn("reply: %s", cause != NULL ? cause : "no such "
-		    "conversation");
-		goto out;
-	}
-	/* The conversation's newest message from the other side says
-	 * where the reply goes. */
-	for (i = n; i-- > 0 && last == NULL;)
-		if (msgs[i]->kind == MSG_CUSTOMER)
-			last = msgs[i];
-	if (last == NULL)
-		last = msgs[n - 1];
-	m = msg_new();
-	m->channel = xstrdup(last->channel);
-	m->account = xstrdup(last->account);
-	m->conv_id = xstrdup(last->conv_id);
-	m->conv_title = last->conv_title != NULL ?
-	    xstrdup(last->conv_title) : NULL;
-	id = msgid_outbound();
-	m->id = xstrndup(id, strcspn(id, "@"));
-	free(id);
-	m->date = util_now();
-	m->from_id = xstrdup(last->account);
-	m->from_name = xstrdup(core_agent_name());
-	m->kind = MSG_AGENT;
-	m->text_len = text.len;
-	m->text = buf_steal(&text);
-	if (store_outbox_add(st, m, &cause) == STORE_OK) {
-		printf("%s queued\n", m->id);
+	memset(&r, 0, sizeof r);
+	r.conv = rest[0];
+	r.text = text.data;
+	r.text_len = text.len;
+	r.note = note;
+	r.base = base;
+	r.force = force;
+	r.now = util_now();
+	status = store_reply_add(st, &r, &id, &changes, &cause);
+	switch (status) {
+	case STORE_OK:
+		printf("%s %s\n", id, note ? "noted" : "queued");
 		rc = 0;
-	} else
-		log_warn("reply: %s", cause);
-	msg_free(m);
-out:
-	store_msgs_free(msgs, n);
-	store_close(st);
-	free(tid);
+		break;
+	case STORE_HELD:
+		log_warn("reply: held, the conversation moved since %s:\n%s\n"
+		    "(--force sends it anyway)", base, changes);
+		rc = 3;
+		break;
+	default:
+		log_warn("reply: %s: nothing stored", cause != NULL ? cause :
+		    store_status_str(status));
+		rc = 1;
+		break;
+	}
+	if (store_close(st) != STORE_OK && rc == 0) {
+		log_warn("reply: closing the database failed");
+		rc = 1;
+	}
+	free(id);
+	free(changes);
 	free(cause);
 	buf_free(&text);
 	free(rest);
@@ -1168,6 +1166,54 @@ out:
 }
 
 /*
+ * ombre outbox resend|mark-sent|discard ID: the agent's decision on a
+ * reply whose delivery is unknown (it may have gone out) or that failed.
+ */
+static int
+cli_outbox_decide(struct cli *cli, const char *verb, const char *id)
+{
+	struct store			*st;
+	enum store_outbox_action	 action;
+	char				*msgid, *cause = NULL;
+	int				 rc;
+
+	if (strcmp(verb, "resend") == 0)
+		action = STORE_OUTBOX_RESEND;
+	else if (strcmp(verb, "mark-sent") == 0)
+		action = STORE_OUTBOX_MARK_SENT;
+	else if (strcmp(verb, "discard") == 0)
+		action = STORE_OUTBOX_DISCARD;
+	else {
+		log_warn("usage: ombre outbox [resend|mark-sent|discard ID]");
+		return EXIT_USAGE;
+	}
+	if (!msgid_is_outbound(id) && !(strncmp(id, "out.", 4) == 0 &&
+	    strlen(id) == 46 && strcmp(id + 40, "@ombre") == 0)) {
+		log_warn("outbox: %s is not a reply's id (out.<uuid>, as "
+		    "ombre outbox prints it)", msgid_is_outbound(id) ? id :
+		    "the argument");
+		return EXIT_USAGE;
+	}
+	if ((rc = cli_open(cli, STORE_READ_WRITE, &st)) != 0)
+		return rc;
+	msgid = strchr(id, '@') != NULL ? xstrdup(id) :
+	    xasprintf("%s@ombre", id);
+	rc = 0;
+	if (store_outbox_decide(st, msgid, action, &cause) != STORE_OK) {
+		log_warn("outbox: %s: %s", verb, cause);
+		rc = 1;
+	} else
+		printf("%.40s %s\n", id, action == STORE_OUTBOX_RESEND ?
+		    "queued again" : action == STORE_OUTBOX_MARK_SENT ?
+		    "marked sent" : "discarded");
+	if (store_close(st) != STORE_OK && rc == 0)
+		rc = 1;
+	free(msgid);
+	free(cause);
+	return rc;
+}
+
+/*
  * ombre outbox: the replies not delivered yet (queued, sending, unknown)
  * and those refused (failed), oldest first, one a line.
  */
@@ -1181,9 +1227,10 @@ cli_outbox(struct cli *cli, int argc, char **argv)
 	size_t			  n = 0, i;
 	int			  rc;
 
-	(void)argv;
+	if (argc == 2)
+		return cli_outbox_decide(cli, argv[0], argv[1]);
 	if (argc != 0) {
-		log_warn("usage: ombre outbox");
+		log_warn("usage: ombre outbox [resend|mark-sent|discard ID]");
 		return EXIT_USAGE;
 	}
 	if ((rc = cli_open(cli, STORE_READ_ONLY, &st)) != 0)

@@ -107,10 +107,11 @@ owner(struct sync *s, const struct store_outgoing *o)
 	return NULL;
 }
 
-/* Commit a reply's state; 0, or -1 after saying why. */
+/* Commit a reply's state (when it is one of expect, unless NULL); 0, or
+ * -1 after saying why. */
 static int
-outbox_set(struct sync *s, const char *msgid, const char *state,
-    const char *remote_id, const char *error)
+outbox_move(struct sync *s, const char *msgid, const char *expect,
+    const char *state, const char *remote_id, const char *error)
 {
 	struct store	*st;
 	char		*cause;
@@ -122,14 +123,21 @@ outbox_set(struct sync *s, const char *msgid, const char *state,
 		free(cause);
 		return -1;
 	}
-	if (store_outbox_set(st, msgid, state, remote_id, error, &cause) !=
-	    STORE_OK) {
+	if (store_outbox_move(st, msgid, expect, state, remote_id, error,
+	    &cause) != STORE_OK) {
 		log_warn("outbox: %s", cause);
 		free(cause);
 		rc = -1;
 	}
 	store_close(st);
 	return rc;
+}
+
+static int
+outbox_set(struct sync *s, const char *msgid, const char *state,
+    const char *remote_id, const char *error)
+{
+	return outbox_move(s, msgid, NULL, state, remote_id, error);
 }
 
 static void
@@ -198,7 +206,10 @@ sync_outbox_scan(void *data)
 		pending++;
 		if (l->state != CHAN_CONNECTED)
 			goto next;	/* offline: it waits */
-		if (outbox_set(s, o->msgid, "sending", NULL, NULL) != 0)
+		/* Read before the lock was ours: the agent may have
+		 * discarded it since. */
+		if (outbox_move(s, o->msgid, "queued,sending", "sending", NULL,
+		    NULL) != 0)
 			goto next;
 		if (d == NULL) {
 			d = xcalloc(1, sizeof *d);

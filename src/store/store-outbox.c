@@ -204,21 +204,61 @@ store_outbox_list(struct store *st, int with_failed,
 	return STORE_OK;
 }
 
+/* Is state one of the comma-separated list? */
+static int
+outbox_state_in(const char *state, const char *list)
+{
+	size_t	len = strlen(state);
+
+	while (*list != '\0') {
+		if (strncmp(list, state, len) == 0 &&
+		    (list[len] == ',' || list[len] == '\0'))
+			return 1;
+		list += strcspn(list, ",");
+		if (*list == ',')
+			list++;
+	}
+	return 0;
+}
+
 enum store_status
 store_outbox_set(struct store *st, const char *msgid, const char *state,
     const char *remote_id, const char *error, char **cause)
 {
+	return store_outbox_move(st, msgid, NULL, state, remote_id, error,
+	    cause);
+}
+
+enum store_status
+store_outbox_move(struct store *st, const char *msgid, const char *expect,
+    const char *state, const char *remote_id, const char *error,
+    char **cause)
+{
 	notmuch_message_t	*nm = NULL;
 	notmuch_status_t	 status;
+	const char		*now;
+	int			 done;
 
 	*cause = NULL;
 	if (st->mode != STORE_READ_WRITE)
-		fatalx("store_outbox_set on a read-only store");
+		fatalx("store_outbox_move on a read-only store");
 	if (notmuch_database_find_message(st->db, msgid, &nm) !=
 	    NOTMUCH_STATUS_SUCCESS || nm == NULL) {
 		*cause = xasprintf("no reply <%s>", msgid);
 		return STORE_NOT_FOUND;
 	}
+	if (expect != NULL) {
+		now = NULL;
+		notmuch_message_get_property(nm, OUTBOX_STATE, &now);
+		if (now == NULL || !outbox_state_in(now, expect)) {
+			*cause = xasprintf("the reply is %s", now != NULL ?
+			    now : "not in the outbox");
+			notmuch_message_destroy(nm);
+			return STORE_REFUSED;
+		}
+	}
+	done = strcmp(state, "sent") == 0 || strcmp(state, "failed") == 0 ||
+	    strcmp(state, "discarded") == 0;
 	notmuch_database_begin_atomic(st->db);
 	notmuch_message_freeze(nm);
 	notmuch_message_remove_all_properties(nm, OUTBOX_STATE);
@@ -229,14 +269,20 @@ store_outbox_set(struct store *st, const char *msgid, const char *state,
 	}
 	if (error != NULL) {
 		notmuch_message_remove_all_properties(nm, OUTBOX_ERROR);
-		notmuch_message_add_property(nm, OUTBOX_ERROR, error);
+		if (*error != '\0')	/* "": no reason any more */
+			notmuch_message_add_property(nm, OUTBOX_ERROR, error);
 	}
-	if (strcmp(state, "sent") == 0 || strcmp(state, "failed") == 0) {
+	if (done) {
 		notmuch_message_remove_tag(nm, "ombre/outbox");
-		notmuch_message_add_tag(nm, strcmp(state, "sent") == 0 ?
-		    "ombre/sent" : "ombre/failed");
-	} else
+		notmuch_message_remove_tag(nm, "ombre/failed");
+		if (strcmp(state, "sent") == 0)
+			notmuch_message_add_tag(nm, "ombre/sent");
+		else if (strcmp(state, "failed") == 0)
+			notmuch_message_add_tag(nm, "ombre/failed");
+	} else {
+		notmuch_message_remove_tag(nm, "ombre/failed");
 		notmuch_message_add_tag(nm, "ombre/outbox");
+	}
 	notmuch_message_thaw(nm);
 	notmuch_message_destroy(nm);
 	status = store_end_atomic(st);
@@ -246,4 +292,29 @@ store_outbox_set(struct store *st, const char *msgid, const char *state,
 		return STORE_DB_ERROR;
 	}
 	return STORE_OK;
+}
+
+enum store_status
+store_outbox_decide(struct store *st, const char *msgid,
+    enum store_outbox_action action, char **cause)
+{
+	char			*agent_error;
+	enum store_status	 rc;
+
+	switch (action) {
+	case STORE_OUTBOX_RESEND:
+		return store_outbox_move(st, msgid, "unknown,failed", "queued",
+		    NULL, "", cause);
+	case STORE_OUTBOX_MARK_SENT:
+		return store_outbox_move(st, msgid, "unknown", "sent", NULL,
+		    NULL, cause);
+	case STORE_OUTBOX_DISCARD:
+		agent_error = xasprintf("discarded by %s", core_agent_name());
+		rc = store_outbox_move(st, msgid, "queued,unknown,failed",
+		    "discarded", NULL, agent_error, cause);
+		free(agent_error);
+		return rc;
+	}
+	*cause = xstrdup("no such action");
+	return STORE_BAD_INPUT;
 }

@@ -39,6 +39,8 @@ static const char *const store_status_strings[] = {
 	[STORE_NOT_FOUND] = "not found",
 	[STORE_AMBIGUOUS] = "ambiguous",
 	[STORE_BAD_INPUT] = "bad input",
+	[STORE_REFUSED] = "refused",
+	[STORE_HELD] = "held",
 	[STORE_IO_ERROR] = "input/output error",
 	[STORE_DB_ERROR] = "database error",
 };

@@ -32,6 +32,8 @@ enum store_status {
 	STORE_NOT_FOUND,
 	STORE_AMBIGUOUS,	/* a CONV query matched several conversations */
 	STORE_BAD_INPUT,
+	STORE_REFUSED,		/* against the channel's rules: limit, reply window */
+	STORE_HELD,		/* the double-answer guard: the conversation moved */
 	STORE_IO_ERROR,
 	STORE_DB_ERROR
 };
@@ -181,6 +183,68 @@ enum store_status store_outbox_list(struct store *st, int with_failed,
 enum store_status store_outbox_set(struct store *st, const char *msgid,
     const char *state, const char *remote_id, const char *error,
     char **cause);
+/* The same, only when the reply's state is one of expect (separated by
+ * commas); else STORE_REFUSED and nothing changes. */
+enum store_status store_outbox_move(struct store *st, const char *msgid,
+    const char *expect, const char *state, const char *remote_id,
+    const char *error, char **cause);
+
+/*
+ * A reply's delivery decided by the agent (an "unknown" one may have gone
+ * out): resend (back to queued: from unknown or failed), mark-sent (from
+ * unknown), discard (from queued, unknown or failed: out of the outbox,
+ * state discarded, never sent). Checked and changed under the write lock,
+ * so the syncer cannot take a discarded reply.
+ */
+enum store_outbox_action {
+	STORE_OUTBOX_RESEND,
+	STORE_OUTBOX_MARK_SENT,
+	STORE_OUTBOX_DISCARD
+};
+enum store_status store_outbox_decide(struct store *st, const char *msgid,
+    enum store_outbox_action action, char **cause);
+
+/* store-reply.c: a reply or a note for a conversation (see the file). */
+struct store_reply_context {
+	char	*thread_id;
+	char	*conv_key;	/* msgid_thread() of the destination */
+	char	*channel;	/* where a reply goes: the customer's side */
+	char	*account;
+	char	*conv_id;
+	char	*conv_title;
+	char	*newest;	/* Message-Id of the newest message (not a note) */
+	int64_t	 last_customer;	/* date of the customer's newest message, 0 */
+};
+enum store_status store_reply_context(struct store *st, const char *conv,
+    struct store_reply_context **out, char **cause);
+void store_reply_context_free(struct store_reply_context *c);
+/* Why the text may not be sent on this channel now (its limit, its reply
+ * window), or NULL. */
+char *store_reply_refusal(const struct store_reply_context *c,
+    const char *text, size_t len, int note, int64_t now);
+/* STORE_HELD and *changes (one line per message) when the conversation
+ * has messages after base other than notes and self (an out.<uuid>). */
+enum store_status store_reply_guard(struct store *st, const char *thread_id,
+    const char *base, const char *self, char **changes, char **cause);
+struct store_reply {
+	const char	*conv;		/* CONV, as store_resolve_conv takes it */
+	const char	*text;
+	size_t		 text_len;
+	int		 note;		/* an internal note: stored, never sent */
+	const char	*agent;		/* who writes; NULL: core_agent_name() */
+	const char	*outbound;	/* the id to store it under, or NULL */
+	const char	*base;		/* the guard's base, or NULL: no guard */
+	int		 force;		/* send although the guard holds it */
+	int64_t		 now;
+};
+/*
+ * Store a reply in the outbox (queued) or a note. *id is its native id
+ * (out.<uuid>). STORE_DUPLICATE when r->outbound is stored already (a
+ * resend after a crash: nothing stored twice); STORE_REFUSED with the
+ * reason in *cause; STORE_HELD with *changes.
+ */
+enum store_status store_reply_add(struct store *st, const struct store_reply *r,
+    char **id, char **changes, char **cause);
 
 /* One message by its Message-Id (attachments' local paths filled in). */
 enum store_status store_message_get(struct store *st, const char *msgid,

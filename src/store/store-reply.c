@@ -1,0 +1,277 @@
+/*
+ * store-reply.c: an agent's reply or internal note stored for a
+ * conversation, the one path for `ombre reply` and the console's composer.
+ *
+ * Before anything is stored it checks what the agent cannot see from the
+ * text alone: the channel's limit (compose_measure), the channel's reply
+ * window (compose_window: WhatsApp and Messenger take free text only 24
+ * hours after the customer's last message), and the double-answer guard:
+ * when the draft began, the conversation's newest message was `base`; if
+ * the customer wrote again or someone else answered since, the reply is
+ * held (STORE_HELD) with what changed, and goes only when the agent says
+ * so (force). A note is never sent: it is stored tagged ombre/note, out
+ * of the outbox, whatever the channel's window.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "store/store-private.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void
+store_reply_context_free(struct store_reply_context *c)
+{
+	if (c == NULL)
+		return;
+	free(c->thread_id);
+	free(c->conv_key);
+	free(c->channel);
+	free(c->account);
+	free(c->conv_id);
+	free(c->conv_title);
+	free(c->newest);
+	free(c);
+}
+
+enum store_status
+store_reply_context(struct store *st, const char *conv,
+    struct store_reply_context **out, char **cause)
+{
+	struct store_reply_context	*c;
+	struct msg			**msgs = NULL, *last = NULL;
+	enum store_status		 rc;
+	char				*tid = NULL;
+	size_t				 n = 0, i;
+
+	*out = NULL;
+	*cause = NULL;
+	if ((rc = store_resolve_conv(st, conv, &tid, cause)) != STORE_OK)
+		return rc;
+	if ((rc = store_thread_messages(st, tid, &msgs, &n, cause)) !=
+	    STORE_OK || n == 0) {
+		if (rc == STORE_OK) {
+			*cause = xstrdup("the conversation has no message");
+			rc = STORE_NOT_FOUND;
+		}
+		free(tid);
+		store_msgs_free(msgs, n);
+		return rc;
+	}
+	c = xcalloc(1, sizeof *c);
+	c->thread_id = tid;
+	/* The newest message from the other side says where a reply goes;
+	 * a conversation we started goes where its first message went. */
+	for (i = n; i-- > 0;) {
+		if (msgs[i]->kind == MSG_CUSTOMER) {
+			if (last == NULL)
+				last = msgs[i];
+			if (c->last_customer == 0)
+				c->last_customer = msgs[i]->date;
+		}
+		if (c->newest == NULL && msgs[i]->kind != MSG_NOTE)
+			c->newest = msgid_message(msgs[i]->channel,
+			    msgs[i]->account, msgs[i]->conv_id, msgs[i]->id);
+	}
+	if (last == NULL)
+		last = msgs[0];
+	c->channel = xstrdup(last->channel);
+	c->account = xstrdup(last->account);
+	c->conv_id = xstrdup(last->conv_id);
+	c->conv_title = last->conv_title != NULL ?
+	    xstrdup(last->conv_title) : NULL;
+	c->conv_key = msgid_thread(c->channel, c->account, c->conv_id);
+	store_msgs_free(msgs, n);
+	*out = c;
+	return STORE_OK;
+}
+
+/* What came after base: one line per message, or NULL when nothing. */
+static char *
+reply_changes(struct msg **msgs, size_t n, const char *base,
+    const char *self)
+{
+	struct buf	 b;
+	const char	*name;
+	char		*id, *clean, *who;
+	size_t		 i, from = 0, count = 0;
+
+	if (base == NULL)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		id = msgid_message(msgs[i]->channel, msgs[i]->account,
+		    msgs[i]->conv_id, msgs[i]->id);
+		if (strcmp(id, base) == 0)
+			from = i + 1;
+		free(id);
+	}
+	buf_init(&b);
+	for (i = from; i < n; i++) {
+		if (msgs[i]->kind == MSG_NOTE)
+			continue;
+		id = msgid_message(msgs[i]->channel, msgs[i]->account,
+		    msgs[i]->conv_id, msgs[i]->id);
+		if (self != NULL && strncmp(id, self, strlen(self)) == 0 &&
+		    id[strlen(self)] == '@') {
+			free(id);
+			continue;	/* this very reply, stored already */
+		}
+		free(id);
+		if (++count > 3)
+			continue;
+		clean = sanitize(msgs[i]->text != NULL ? msgs[i]->text : "",
+		    msgs[i]->text != NULL ? msgs[i]->text_len : 0,
+		    SANITIZE_LINE, 60);
+		if (msgs[i]->kind == MSG_CUSTOMER)
+			buf_add_str(&b, "the customer wrote again: ");
+		else {
+			name = msgs[i]->from_name != NULL ?
+			    msgs[i]->from_name : "someone";
+			who = sanitize(name, strlen(name), SANITIZE_LINE, 30);
+			buf_add_printf(&b, "%s %s: ", who, msgs[i]->kind ==
+			    MSG_BOT ? "(a bot) answered" : "replied");
+			free(who);
+		}
+		buf_add_printf(&b, "\"%s\"\n", clean);
+		free(clean);
+	}
+	if (count > 3)
+		buf_add_printf(&b, "and %zu more\n", count - 3);
+	if (b.len == 0) {
+		buf_free(&b);
+		return NULL;
+	}
+	b.data[--b.len] = '\0';	/* the last newline */
+	return buf_steal(&b);
+}
+
+enum store_status
+store_reply_guard(struct store *st, const char *thread_id, const char *base,
+    const char *self, char **changes, char **cause)
+{
+	struct msg		**msgs = NULL;
+	enum store_status	  rc;
+	size_t			  n = 0;
+
+	*changes = NULL;
+	*cause = NULL;
+	if ((rc = store_thread_messages(st, thread_id, &msgs, &n, cause)) !=
+	    STORE_OK)
+		return rc;
+	*changes = reply_changes(msgs, n, base, self);
+	store_msgs_free(msgs, n);
+	return *changes != NULL ? STORE_HELD : STORE_OK;
+}
+
+/* Is the text within the channel's limit and window? NULL, or why not. */
+char *
+store_reply_refusal(const struct store_reply_context *c, const char *text,
+    size_t len, int note, int64_t now)
+{
+	struct compose_measure	m;
+	int64_t			secs;
+	char			age[16], when[32];
+
+	if (note)
+		return NULL;	/* never sent: no channel rule applies */
+	compose_measure(c->channel, text, len, &m);
+	if (m.limit > 0 && m.left < 0)
+		return xasprintf("the reply is %ld %s over %s's limit of %ld",
+		    -m.left, m.unit, c->channel, m.limit);
+	if (compose_window(c->channel, c->last_customer, now, &secs) ==
+	    COMPOSE_WINDOW_CLOSED) {
+		if (c->last_customer == 0)
+			return xasprintf("%s takes free text only within 24 "
+			    "hours of a customer's message, and this customer "
+			    "never wrote: only an approved template can be sent",
+			    c->channel);
+		util_format_age(secs, age, sizeof age);
+		util_format_rfc3339(c->last_customer, 0, when, sizeof when);
+		return xasprintf("the 24-hour reply window of %s closed %s ago "
+		    "(the customer last wrote %s): only an approved template "
+		    "can be sent", c->channel, age, when);
+	}
+	return NULL;
+}
+
+enum store_status
+store_reply_add(struct store *st, const struct store_reply *r, char **id,
+    char **changes, char **cause)
+{
+	struct store_reply_context	*c = NULL;
+	enum store_status		 rc;
+	struct msg			*m;
+	char				*out, *msgid;
+
+	*id = NULL;
+	*changes = NULL;
+	*cause = NULL;
+	if (r->text_len == 0 || !utf8_valid(r->text, r->text_len, NULL) ||
+	    memchr(r->text, '\0', r->text_len) != NULL) {
+		*cause = xstrdup("the text is empty or not UTF-8");
+		return STORE_BAD_INPUT;
+	}
+	if (r->outbound != NULL && !msgid_is_outbound(r->outbound)) {
+		*cause = xstrdup("not an outbound id");
+		return STORE_BAD_INPUT;
+	}
+	if ((rc = store_reply_context(st, r->conv, &c, cause)) != STORE_OK)
+		return rc;
+	if (r->outbound != NULL) {
+		msgid = xasprintf("%s@ombre", r->outbound);
+		if (store_has_message(st, msgid)) {
+			/* Stored before a crash: the same reply, not another. */
+			free(msgid);
+			*id = xstrdup(r->outbound);
+			store_reply_context_free(c);
+			return STORE_DUPLICATE;
+		}
+		free(msgid);
+	}
+	if ((*cause = store_reply_refusal(c, r->text, r->text_len, r->note,
+	    r->now)) != NULL) {
+		store_reply_context_free(c);
+		return STORE_REFUSED;
+	}
+	if (!r->note && !r->force && r->base != NULL) {
+		rc = store_reply_guard(st, c->thread_id, r->base, r->outbound,
+		    changes, cause);
+		if (rc != STORE_OK) {
+			store_reply_context_free(c);
+			return rc;
+		}
+	}
+	m = msg_new();
+	m->channel = xstrdup(c->channel);
+	m->account = xstrdup(c->account);
+	m->conv_id = xstrdup(c->conv_id);
+	m->conv_title = c->conv_title != NULL ? xstrdup(c->conv_title) : NULL;
+	if (r->outbound != NULL)
+		m->id = xstrdup(r->outbound);
+	else {
+		out = msgid_outbound();
+		m->id = xstrndup(out, strcspn(out, "@"));
+		free(out);
+	}
+	m->date = r->now;
+	m->from_id = xstrdup(c->account);
+	m->from_name = xstrdup(r->agent != NULL ? r->agent :
+	    core_agent_name());
+	m->kind = r->note ? MSG_NOTE : MSG_AGENT;
+	m->text = xstrndup(r->text, r->text_len);
+	m->text_len = r->text_len;
+	if (r->note) {
+		rc = store_ingest(st, m, cause);
+		if (rc == STORE_OK)
+			rc = store_flush(st, cause);
+	} else
+		rc = store_outbox_add(st, m, cause);
+	if (rc == STORE_OK)
+		*id = xstrdup(m->id);
+	msg_free(m);
+	store_reply_context_free(c);
+	return rc;
+}
