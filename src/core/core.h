@@ -62,6 +62,7 @@ struct msg {
 	char			*outbox;	/* a reply's delivery state (queued,
 						   sending, sent, failed, unknown), or NULL */
 	char			*remote_id;	/* a sent reply's id on the channel */
+	char			*outbox_error;	/* why it failed or is unknown */
 };
 
 struct msg *msg_new(void);

@@ -489,6 +489,7 @@ json_msg_format(const struct msg *m)
 	}
 	json_set_str(root, "outbox", m->outbox);
 	json_set_str(root, "remote_id", m->remote_id);
+	json_set_str(root, "outbox_error", m->outbox_error);
 	return json_dump_safe(root);
 }
 

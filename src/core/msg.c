@@ -49,6 +49,7 @@ msg_free(struct msg *m)
 	free(m->entities);
 	free(m->outbox);
 	free(m->remote_id);
+	free(m->outbox_error);
 	for (i = 0; i < m->n_attachments; i++) {
 		free(m->attachments[i].name);
 		free(m->attachments[i].mime);

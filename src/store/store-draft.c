@@ -17,6 +17,7 @@
  *   kind reply|note
  *   base <Message-Id of the conversation's newest message when begun>
  *   began <seconds since the epoch>
+ *   title <who the conversation is with, as shown>        (optional)
  *   outbound <out.<uuid>: the id it is being stored under>   (optional)
  *   <empty line>
  *   <the text, UTF-8, to the end of the file>
@@ -50,6 +51,7 @@ store_draft_free(struct store_draft *d)
 	free(d->agent);
 	free(d->base);
 	free(d->outbound);
+	free(d->title);
 	free(d->text);
 	free(d);
 }
@@ -105,7 +107,8 @@ store_draft_save(const char *data_dir, const struct store_draft *d,
 	*cause = NULL;
 	if (!draft_value_ok(d->conv) || !draft_value_ok(d->agent) ||
 	    (d->base != NULL && !draft_value_ok(d->base)) ||
-	    (d->outbound != NULL && !draft_value_ok(d->outbound))) {
+	    (d->outbound != NULL && !draft_value_ok(d->outbound)) ||
+	    (d->title != NULL && !draft_value_ok(d->title))) {
 		*cause = xstrdup("a draft's header has a control character");
 		return -1;
 	}
@@ -124,6 +127,8 @@ store_draft_save(const char *data_dir, const struct store_draft *d,
 	buf_add_printf(&b, "began %lld\n", (long long)d->began);
 	if (d->outbound != NULL)
 		buf_add_printf(&b, "outbound %s\n", d->outbound);
+	if (d->title != NULL)
+		buf_add_printf(&b, "title %s\n", d->title);
 	buf_add_char(&b, '\n');
 	buf_add(&b, d->text, d->text_len);
 	name = draft_name(d->conv, d->note);
@@ -194,6 +199,8 @@ draft_parse(const char *data, size_t len, char **cause)
 		else if (strcmp(line, "outbound") == 0 && d->outbound == NULL &&
 		    msgid_is_outbound(value))
 			d->outbound = xstrdup(value);
+		else if (strcmp(line, "title") == 0 && d->title == NULL)
+			d->title = xstrdup(value);
 		else if (strcmp(line, "began") == 0) {
 			errno = 0;
 			d->began = strtoll(value, &stop, 10);

@@ -33,6 +33,10 @@ store_msg_outbox_state(notmuch_message_t *nm, struct msg *m)
 	if (notmuch_message_get_property(nm, OUTBOX_REMOTE, &value) ==
 	    NOTMUCH_STATUS_SUCCESS && value != NULL)
 		m->remote_id = xstrdup(value);
+	value = NULL;
+	if (notmuch_message_get_property(nm, OUTBOX_ERROR, &value) ==
+	    NOTMUCH_STATUS_SUCCESS && value != NULL)
+		m->outbox_error = xstrdup(value);
 }
 
 /* Attachments fetched into the data dir: property ombre.attachment.N. */

@@ -263,6 +263,7 @@ struct store_draft {
 	char	*base;		/* the newest message's Message-Id when begun */
 	int64_t	 began;
 	char	*outbound;	/* being stored under this id (out.<uuid>) */
+	char	*title;		/* who it is for, as shown (untrusted) */
 	char	*text;
 	size_t	 text_len;
 };

@@ -18,6 +18,8 @@ struct ui_list {
 	size_t			  cursor;
 	size_t			  top;		/* first row shown */
 	const struct strset	 *marked;	/* not owned */
+	struct store_presence	**presence;	/* not owned */
+	size_t			  n_presence;
 };
 
 struct ui_list *
@@ -119,6 +121,46 @@ void
 ui_list_move(struct ui_list *l, long delta)
 {
 	ui_list_move_to(l, (long)l->cursor + delta);
+}
+
+void
+ui_list_set_presence(struct ui_list *l, struct store_presence **p, size_t n)
+{
+	l->presence = p;
+	l->n_presence = n;
+}
+
+/* "alice is typing" when another console shows this conversation. */
+static int
+ui_list_presence(struct ui_list *l, const struct store_conv *c, char *out,
+    size_t size)
+{
+	char	*key;
+	size_t	 i, len = 0;
+	int	 typing = 0, found = 0;
+
+	if (l->n_presence == 0)
+		return 0;
+	key = msgid_thread(c->channel, c->account, c->conv_id);
+	out[0] = '\0';
+	for (i = 0; i < l->n_presence; i++) {
+		if (l->presence[i]->conv == NULL ||
+		    strcmp(l->presence[i]->conv, key) != 0)
+			continue;
+		/* Typing first: it is what stops a second answer. */
+		if (found && !l->presence[i]->typing)
+			continue;
+		if (!found || (l->presence[i]->typing && !typing)) {
+			len = (size_t)snprintf(out, size, "%s is %s",
+			    l->presence[i]->agent, l->presence[i]->typing ?
+			    "typing" : "viewing");
+			typing = l->presence[i]->typing;
+		}
+		found = 1;
+	}
+	free(key);
+	(void)len;
+	return found ? 1 + typing : 0;
 }
 
 /* The mode column: who has the conversation. */
@@ -232,7 +274,20 @@ ui_list_draw(struct ui_list *l, int top, int left, int rows, int cols,
 		ui_screen_text(top + r, left + x, 5, i == l->cursor ||
 		    wait_role == UI_ROLE_NORMAL ? role : wait_role, cell);
 		x += 5;
-		ui_list_snippet(c->snippet, snippet, sizeof snippet);
-		ui_screen_text(top + r, left + x, cols - x, role, snippet);
+		switch (ui_list_presence(l, c, snippet, sizeof snippet)) {
+		case 2:		/* someone types an answer here */
+			ui_screen_text(top + r, left + x, cols - x, i ==
+			    l->cursor ? role : UI_ROLE_MARKER_HANDOFF, snippet);
+			break;
+		case 1:
+			ui_screen_text(top + r, left + x, cols - x, i ==
+			    l->cursor ? role : UI_ROLE_MARKER_BOT, snippet);
+			break;
+		default:
+			ui_list_snippet(c->snippet, snippet, sizeof snippet);
+			ui_screen_text(top + r, left + x, cols - x, role,
+			    snippet);
+			break;
+		}
 	}
 }

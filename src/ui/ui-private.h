@@ -58,6 +58,16 @@ struct ui {
 	struct store		*store;
 	struct ui_list		*list;
 	struct ui_thread	*thread;	/* open conversation, or NULL */
+	char			*thread_id;	/* its notmuch thread id */
+	char			*thread_key;	/* its msgid_thread() */
+	char			*thread_who;	/* its customer's name */
+	struct ui_reply		*reply;		/* the composer, or NULL */
+	int			 reply_hidden;	/* closed, its draft kept */
+	struct store_presence	**presence;	/* the other consoles */
+	size_t			 n_presence;
+	char			*presence_conv;	/* what we said we show */
+	int			 presence_typing;
+	int64_t			 presence_beat;
 	struct ui_pager		*pager;		/* the help screen, or NULL */
 	struct ui_prompt	*prompt;
 	int			 prompting;	/* the prompt has the keys */
@@ -136,6 +146,12 @@ enum ui_action {
 	UI_SEARCH,
 	UI_SEARCH_NEXT,
 	UI_SEARCH_PREVIOUS,
+	UI_REPLY,
+	UI_NOTE,
+	UI_REPLY_EDITOR,
+	UI_OUTBOX_RESEND,
+	UI_OUTBOX_MARK_SENT,
+	UI_OUTBOX_DISCARD,
 	UI_QUIT
 };
 
@@ -143,6 +159,25 @@ enum ui_action {
 void ui_set_message(struct ui *ui, int error, const char *fmt, ...)
     OMBRE_PRINTF(3, 4);
 void ui_load(struct ui *ui);
+/* Open the conversation under the cursor. */
+void ui_open_selected(struct ui *ui);
+/* Read the open conversation again (after a change in the database). */
+void ui_thread_reload(struct ui *ui);
+
+/* ui-reply.c: the composer, drafts, sending, outbox decisions, presence. */
+struct ui_reply;
+int ui_reply_open(struct ui *ui, int note);
+void ui_reply_close(struct ui *ui);
+int ui_reply_key(struct ui *ui, const char *key, const char *text);
+void ui_reply_editor(struct ui *ui);
+void ui_reply_flush(struct ui *ui);
+void ui_reply_tick(void *data);
+int ui_reply_typing(struct ui *ui);
+int ui_reply_rows(struct ui *ui, int rows, int cols);
+void ui_reply_draw(struct ui *ui, int top, int rows, int cols);
+void ui_reply_decide(struct ui *ui, enum store_outbox_action action);
+void ui_reply_recover(struct ui *ui);
+void ui_presence_update(struct ui *ui);
 
 /* ui-triage.c: writes in child jobs, triage on the selection, undo,
  * snooze and wake-up. */

@@ -117,6 +117,27 @@ ui_thread_wrap(struct ui_thread *t, enum ui_role role, const char *safe,
 	} while (*p != '\0');
 }
 
+/* A reply's delivery, after who wrote it. */
+static const char *
+ui_thread_state(const struct msg *m)
+{
+	if (m->outbox == NULL)
+		return "";
+	if (strcmp(m->outbox, "queued") == 0)
+		return "  [queued]";
+	if (strcmp(m->outbox, "sending") == 0)
+		return "  [sending]";
+	if (strcmp(m->outbox, "sent") == 0)
+		return "  [sent]";
+	if (strcmp(m->outbox, "failed") == 0)
+		return "  [FAILED]";
+	if (strcmp(m->outbox, "unknown") == 0)
+		return "  [DELIVERY UNKNOWN]";
+	if (strcmp(m->outbox, "discarded") == 0)
+		return "  [discarded, not sent]";
+	return "";
+}
+
 static enum ui_role
 ui_thread_role(enum msg_kind kind)
 {
@@ -160,10 +181,23 @@ ui_thread_layout(struct ui_thread *t, int width)
 		strftime(clock, sizeof clock, "%H:%M", &tm);
 		p = m->from_name != NULL ? m->from_name : m->from_id;
 		name = sanitize(p, strlen(p), SANITIZE_LINE, 40);
-		ui_thread_add(t, ui_thread_role(m->kind), xasprintf("%s  %s (%s)%s",
+		ui_thread_add(t, ui_thread_role(m->kind), xasprintf("%s  %s (%s)%s%s",
 		    clock, name, m->kind == MSG_NOTE ? "internal note" :
-		    msg_kind_name(m->kind), m->edit_of != NULL ? " [edited]" : ""));
+		    msg_kind_name(m->kind), m->edit_of != NULL ? " [edited]" : "",
+		    ui_thread_state(m)));
 		free(name);
+		if (m->outbox != NULL && (strcmp(m->outbox, "unknown") == 0 ||
+		    strcmp(m->outbox, "failed") == 0)) {
+			p = m->outbox_error != NULL ? m->outbox_error : "";
+			safe = sanitize(p, strlen(p), SANITIZE_LINE, 200);
+			line = xasprintf("  %s%s%s", strcmp(m->outbox,
+			    "unknown") == 0 ? "it may have gone out: R resend, "
+			    "M mark sent, D discard" : "R resend, D discard",
+			    *safe != '\0' ? "  -- " : "", safe);
+			ui_thread_wrap(t, UI_ROLE_ERROR, line, 2, width);
+			free(line);
+			free(safe);
+		}
 		p = m->text != NULL ? m->text : "";
 		len = m->text_len;
 		while (len > 0) {
@@ -213,6 +247,35 @@ ui_thread_scroll_end(struct ui_thread *t, int rows, int cols)
 	if (t->width != cols)
 		ui_thread_layout(t, cols);
 	ui_thread_scroll(t, (long)t->n_lines, rows);
+}
+
+const char *
+ui_thread_title(struct ui_thread *t)
+{
+	return t->title;
+}
+
+int
+ui_thread_at_end(struct ui_thread *t, int rows)
+{
+	return t->n_lines <= (size_t)rows || t->top + (size_t)rows >=
+	    t->n_lines;
+}
+
+const struct msg *
+ui_thread_undelivered(struct ui_thread *t)
+{
+	size_t	i;
+
+	if (t == NULL)
+		return NULL;
+	for (i = t->n_msgs; i-- > 0;) {
+		if (t->msgs[i]->outbox != NULL &&
+		    (strcmp(t->msgs[i]->outbox, "unknown") == 0 ||
+		    strcmp(t->msgs[i]->outbox, "failed") == 0))
+			return t->msgs[i];
+	}
+	return NULL;
 }
 
 void

@@ -36,6 +36,7 @@ static const char *const ui_prompt_leads[] = {
 
 
 static void	ui_open(struct ui *);
+static void	ui_close_thread(struct ui *);
 static void	ui_search(struct ui *, const char *);
 static void	ui_run_command(struct ui *, const char *);
 static int	ui_macro(struct ui *, int, int, char **, char **);
@@ -60,12 +61,18 @@ static const struct {
 	{ "macro-run", UI_MACRO_RUN },
 	{ "macro-stop", UI_MACRO_STOP },
 	{ "mark", UI_MARK },
+	{ "note", UI_NOTE },
+	{ "outbox-discard", UI_OUTBOX_DISCARD },
+	{ "outbox-mark-sent", UI_OUTBOX_MARK_SENT },
+	{ "outbox-resend", UI_OUTBOX_RESEND },
 	{ "next-pane", UI_NEXT_PANE },
 	{ "open", UI_OPEN },
 	{ "page-down", UI_PAGE_DOWN },
 	{ "page-up", UI_PAGE_UP },
 	{ "quit", UI_QUIT },
 	{ "redraw", UI_REDRAW },
+	{ "reply", UI_REPLY },
+	{ "reply-editor", UI_REPLY_EDITOR },
 	{ "search", UI_SEARCH },
 	{ "search-next", UI_SEARCH_NEXT },
 	{ "search-previous", UI_SEARCH_PREVIOUS },
@@ -189,7 +196,7 @@ static void
 ui_draw(struct ui *ui)
 {
 	char	status[512], marked[32] = "";
-	int	rows, cols;
+	int	rows, cols, compose;
 
 	if (ui->marked.n > 0)
 		snprintf(marked, sizeof marked, "  %zu marked", ui->marked.n);
@@ -201,9 +208,12 @@ ui_draw(struct ui *ui)
 	ui_screen_erase();
 	if (ui->pager != NULL)
 		ui_pager_draw(ui->pager, 0, rows - 1, cols);
-	else if (ui->thread != NULL)
-		ui_thread_draw(ui->thread, 0, rows - 1, cols);
-	else if (cols >= UI_SIDEBAR_FROM) {
+	else if (ui->thread != NULL) {
+		compose = ui_reply_rows(ui, rows - 1, cols);
+		ui_thread_draw(ui->thread, 0, rows - 1 - compose, cols);
+		if (compose > 0)
+			ui_reply_draw(ui, rows - 1 - compose, compose, cols);
+	} else if (cols >= UI_SIDEBAR_FROM) {
 		ui_sidebar_draw(ui, rows - 1);
 		ui_list_draw(ui->list, 0, UI_SIDEBAR_WIDTH, rows - 1,
 		    cols - UI_SIDEBAR_WIDTH, util_now());
@@ -254,12 +264,64 @@ ui_open(struct ui *ui)
 		free(cause);
 		return;
 	}
+	ui_close_thread(ui);
 	title = xasprintf("%s  %s (%s)", c->customer_name, c->title,
 	    c->channel);
 	ui->thread = ui_thread_new(msgs, n, title);
+	ui->thread_id = xstrdup(c->thread_id);
+	ui->thread_key = msgid_thread(c->channel, c->account, c->conv_id);
+	ui->thread_who = xstrdup(c->customer_name != NULL ?
+	    c->customer_name : c->title != NULL ? c->title : "");
 	free(title);
 	ui_screen_size(&rows, &cols);
 	ui_thread_scroll_end(ui->thread, rows - 2, cols);
+}
+
+void
+ui_open_selected(struct ui *ui)
+{
+	ui_open(ui);
+}
+
+/* Close the open conversation, and its composer (the draft is saved). */
+static void
+ui_close_thread(struct ui *ui)
+{
+	if (ui->reply != NULL)
+		ui_reply_close(ui);
+	ui_thread_free(ui->thread);
+	ui->thread = NULL;
+	free(ui->thread_id);
+	free(ui->thread_key);
+	free(ui->thread_who);
+	ui->thread_id = ui->thread_key = ui->thread_who = NULL;
+}
+
+/* The open conversation read again, at its end if it was there. */
+void
+ui_thread_reload(struct ui *ui)
+{
+	struct msg	**msgs;
+	size_t		  n;
+	char		 *cause, *title;
+	int		  rows, cols, at_end;
+
+	if (ui->thread == NULL || ui->thread_id == NULL)
+		return;
+	if (store_thread_messages(ui->store, ui->thread_id, &msgs, &n,
+	    &cause) != STORE_OK) {
+		free(cause);
+		return;
+	}
+	ui_screen_size(&rows, &cols);
+	at_end = ui_thread_at_end(ui->thread, rows - 2);
+	title = xstrdup(ui_thread_title(ui->thread));
+	ui_thread_free(ui->thread);
+	ui->thread = ui_thread_new(msgs, n, title);
+	free(title);
+	if (at_end)
+		ui_thread_scroll_end(ui->thread, rows - 2, cols);
+	ui->redraw = 1;
 }
 
 /*
@@ -339,8 +401,7 @@ ui_search(struct ui *ui, const char *query)
 		query++;
 	if (*query == '\0')
 		return;
-	ui_thread_free(ui->thread);
-	ui->thread = NULL;
+	ui_close_thread(ui);
 	free(ui->view_name);
 	free(ui->query);
 	ui->view_name = xasprintf("/%s", query);
@@ -363,10 +424,8 @@ ui_search_step(struct ui *ui, int step)
 		ui_set_message(ui, 0, "no search: / starts one");
 		return;
 	}
-	if (reopen) {
-		ui_thread_free(ui->thread);
-		ui->thread = NULL;
-	}
+	if (reopen)
+		ui_close_thread(ui);
 	ui_list_move(ui->list, step);
 	if (reopen)
 		ui_open(ui);
@@ -626,8 +685,7 @@ ui_do(struct ui *ui, enum ui_action action, int arg)
 		/* The panes: the sidebar (from 100 columns), the list, the
 		 * open conversation (Tab goes back to its list). */
 		if (ui->thread != NULL) {
-			ui_thread_free(ui->thread);
-			ui->thread = NULL;
+			ui_close_thread(ui);
 		} else if (cols >= UI_SIDEBAR_FROM) {
 			size_t		 n, i;
 			const struct view *views = view_all(&n);
@@ -646,13 +704,32 @@ ui_do(struct ui *ui, enum ui_action action, int arg)
 		ui_fetch(ui);
 		ui->redraw = 1;
 		return;
+	case UI_REPLY:
+	case UI_NOTE:
+	case UI_REPLY_EDITOR:
+		ui->sidebar_focus = 0;
+		if (ui_reply_open(ui, action == UI_NOTE) == 0 &&
+		    action == UI_REPLY_EDITOR)
+			ui_reply_editor(ui);
+		ui->redraw = 1;
+		return;
+	case UI_OUTBOX_RESEND:
+	case UI_OUTBOX_MARK_SENT:
+	case UI_OUTBOX_DISCARD:
+		if (ui->thread == NULL)
+			ui_set_message(ui, 0, "open the conversation first");
+		else
+			ui_reply_decide(ui, action == UI_OUTBOX_RESEND ?
+			    STORE_OUTBOX_RESEND : action == UI_OUTBOX_MARK_SENT ?
+			    STORE_OUTBOX_MARK_SENT : STORE_OUTBOX_DISCARD);
+		ui->redraw = 1;
+		return;
 	case UI_NEXT_UNREAD:
 	case UI_PREVIOUS_UNREAD:
 		/* In a conversation: open the next unread one. */
 		if (ui_unread_step(ui, action == UI_NEXT_UNREAD ? 1 : -1) == 0 &&
 		    ui->thread != NULL) {
-			ui_thread_free(ui->thread);
-			ui->thread = NULL;
+			ui_close_thread(ui);
 			ui_open(ui);
 		}
 		ui->redraw = 1;
@@ -702,8 +779,7 @@ ui_do(struct ui *ui, enum ui_action action, int arg)
 			ui_thread_scroll(ui->thread, -page, rows - 2);
 			break;
 		case UI_BACK:
-			ui_thread_free(ui->thread);
-			ui->thread = NULL;
+			ui_close_thread(ui);
 			break;
 		default:
 			break;
@@ -1017,6 +1093,9 @@ ui_key(const char *key, const char *text, void *data)
 		ui->redraw = 1;
 		return;
 	}
+	if (ui->reply != NULL && ui->thread != NULL && ui->pager == NULL &&
+	    ui_reply_key(ui, key, text))
+		return;
 	command = keys_lookup(ui->thread != NULL || ui->pager != NULL ?
 	    "thread" : "list", key);
 	if (command == NULL) {
@@ -1064,6 +1143,7 @@ ui_watch(void *data)
 
 	if (store_refresh(ui->store) == 1) {
 		ui_load(ui);
+		ui_thread_reload(ui);
 		/* Someone may have snoozed something that is due. */
 		ui_wake_now(ui);
 	}
@@ -1139,6 +1219,8 @@ ui_run(const struct ui_options *opts)
 	ui_load_limit(&ui, rows > 1 ? (size_t)rows - 1 : 1);
 	ui_draw(&ui);
 	ev_timer_add(ui.loop, 0, ui_load_rest, &ui);
+	ui_reply_recover(&ui);
+	ev_timer_add(ui.loop, 0, ui_reply_tick, &ui);
 	while (!ui.quit) {
 		if (ev_run_once(ui.loop, -1) != 0) {
 			rc = 1;
@@ -1147,6 +1229,12 @@ ui_run(const struct ui_options *opts)
 		if (ui.redraw && !ui.quit)
 			ui_draw(&ui);
 	}
+	/* What is typed is on disk before anything else (SIGHUP: the ssh
+	 * connection dropped; SIGTERM). */
+	ui_close_thread(&ui);
+	store_presence_leave(opts->store.data_dir);
+	store_presences_free(ui.presence, ui.n_presence);
+	free(ui.presence_conv);
 	ui_input_free(ui.input);
 	ui_screen_end();
 	ui_counts_stop(&ui);
@@ -1155,7 +1243,6 @@ ui_run(const struct ui_options *opts)
 	log_set_restore(NULL);
 	ev_loop_free(ui.loop);
 	ui_list_free(ui.list);
-	ui_thread_free(ui.thread);
 	ui_pager_free(ui.pager);
 	ui_prompt_free(ui.prompt);
 	strset_free(&ui.marked);

@@ -88,6 +88,10 @@ const struct store_conv *ui_list_at(struct ui_list *l, size_t i);
 void ui_list_set_marked(struct ui_list *l, const struct strset *marked);
 /* The conversation under the cursor, or NULL; owned by the list. */
 const struct store_conv *ui_list_selected(struct ui_list *l);
+/* The other consoles' presence: a conversation one of them shows says so
+ * in its row (the list keeps the pointer, not the entries). */
+void ui_list_set_presence(struct ui_list *l, struct store_presence **p,
+    size_t n);
 /* Draw at rows [top, top+rows), columns [left, left+cols). */
 void ui_list_draw(struct ui_list *l, int top, int left, int rows, int cols,
     int64_t now);
@@ -109,6 +113,26 @@ enum ui_prompt_result ui_prompt_key(struct ui_prompt *p, const char *key,
 /* lead is the one-cell prompt sign: ":" or "/". */
 void ui_prompt_draw(struct ui_prompt *p, int row, int cols, const char *lead);
 
+/* ui-compose.c: the composer's multi-line editor (keys: see the file). */
+struct ui_compose;
+struct ui_compose *ui_compose_new(const char *text, size_t len);
+void ui_compose_free(struct ui_compose *c);
+enum ui_compose_result {
+	UI_COMPOSE_EDITING,
+	UI_COMPOSE_SEND,	/* C-s, M-Enter */
+	UI_COMPOSE_CLOSE,	/* Escape, C-g: the draft is kept */
+	UI_COMPOSE_EDITOR	/* M-e, C-o: to $EDITOR */
+};
+enum ui_compose_result ui_compose_key(struct ui_compose *c, const char *key,
+    const char *text);
+const char *ui_compose_text(struct ui_compose *c, size_t *len);
+void ui_compose_set_text(struct ui_compose *c, const char *text, size_t len);
+/* Moves at every change of the text (drafts are saved when it moved). */
+unsigned long ui_compose_generation(struct ui_compose *c);
+/* Display rows the text takes at this width. */
+int ui_compose_rows(struct ui_compose *c, int cols);
+void ui_compose_draw(struct ui_compose *c, int top, int rows, int cols);
+
 /* ui-pager.c: lines of text to scroll (the help screen). */
 struct ui_pager;
 /* Takes over lines[0..n) (allocated strings). */
@@ -126,6 +150,11 @@ void ui_thread_free(struct ui_thread *t);
 void ui_thread_scroll(struct ui_thread *t, long delta, int rows);
 void ui_thread_scroll_end(struct ui_thread *t, int rows, int cols);
 void ui_thread_draw(struct ui_thread *t, int top, int rows, int cols);
+const char *ui_thread_title(struct ui_thread *t);
+/* Is the view scrolled to its end? */
+int ui_thread_at_end(struct ui_thread *t, int rows);
+/* The newest reply whose delivery is unknown or that failed, or NULL. */
+const struct msg *ui_thread_undelivered(struct ui_thread *t);
 
 /* ui.c */
 struct sync_options;

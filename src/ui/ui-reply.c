@@ -1,0 +1,836 @@
+/*
+ * ui-reply.c: answering from the console: the composer pane under the
+ * thread (r a reply, p an internal note, E straight to $EDITOR), its
+ * draft, its checks and its sending; the outbox decisions (R, M, D) on a
+ * reply whose delivery is unknown; presence ("bob is typing").
+ *
+ * The draft is the agent's text on disk (store-draft.c): saved, fsynced,
+ * within UI_DRAFT_MS of a change and when the console quits (SIGHUP from
+ * a dropped ssh session included), so a kill loses at most that much.
+ * Sending writes the draft once more with the id the reply will be stored
+ * under, then a child stores it (the console never writes the database):
+ * a crash at any point leaves either the draft or the reply, and a draft
+ * whose id is stored already is the same reply, never a second one.
+ *
+ * Before sending, the console checks the channel's limit and reply window
+ * and the double-answer guard (store-reply.c); the child checks them again
+ * under the lock. A held reply shows what changed; y sends it anyway, e
+ * goes back to editing (the guard then starts from now), d discards it.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "ui/ui-private.h"
+
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* A draft is saved at most this long after a change. */
+#define UI_DRAFT_MS	1000
+/* Typing shows for this long after the agent's last key. */
+#define UI_TYPING_MS	5000
+
+struct ui_reply {
+	struct ui_compose		*editor;
+	struct store_reply_context	*ctx;
+	int				 note;
+	char				*who;		/* the customer's name */
+	char				*base;		/* the guard's base */
+	int64_t				 began;
+	char				*outbound;	/* set once sending starts */
+	unsigned long			 saved;		/* generation on disk */
+	int64_t				 last_key_ms;
+	char				*held;		/* what changed, when held */
+	int				 sending;	/* the child runs */
+};
+
+/* What the sending child needs. */
+struct ui_send {
+	struct store_options	 store;
+	struct store_reply	 r;
+	char			*conv;
+	char			*text;
+	char			*outbound;
+	char			*base;
+	char			*conv_key;
+	char			*agent;
+	struct ui		*ui;
+};
+
+static void
+ui_reply_free(struct ui_reply *rp)
+{
+	if (rp == NULL)
+		return;
+	ui_compose_free(rp->editor);
+	store_reply_context_free(rp->ctx);
+	free(rp->who);
+	free(rp->base);
+	free(rp->outbound);
+	free(rp->held);
+	free(rp);
+}
+
+static const char *
+ui_reply_data_dir(struct ui *ui)
+{
+	return ui->opts->store.data_dir;
+}
+
+/* Save the draft now if the text moved since the last save. */
+static void
+ui_reply_save(struct ui *ui)
+{
+	struct ui_reply		*rp = ui->reply;
+	struct store_draft	 d;
+	char			*cause;
+
+	if (rp == NULL || rp->saved == ui_compose_generation(rp->editor))
+		return;
+	memset(&d, 0, sizeof d);
+	d.conv = rp->ctx->conv_key;
+	d.agent = (char *)(uintptr_t)core_agent_name();
+	d.note = rp->note;
+	d.base = rp->base;
+	d.began = rp->began;
+	d.outbound = rp->outbound;
+	d.title = rp->who;
+	d.text = (char *)(uintptr_t)ui_compose_text(rp->editor, &d.text_len);
+	if (d.text_len == 0 && rp->outbound == NULL) {
+		/* Nothing typed (or all of it deleted): no draft. */
+		store_draft_remove(ui_reply_data_dir(ui), core_agent_name(),
+		    rp->ctx->conv_key, rp->note);
+	} else if (store_draft_save(ui_reply_data_dir(ui), &d, &cause) != 0) {
+		ui_set_message(ui, 1, "the draft was not saved: %s", cause);
+		free(cause);
+		return;
+	}
+	rp->saved = ui_compose_generation(rp->editor);
+}
+
+void
+ui_reply_flush(struct ui *ui)
+{
+	ui_reply_save(ui);
+}
+
+/* Every UI_DRAFT_MS / 2: the draft, and what this console shows. */
+void
+ui_reply_tick(void *data)
+{
+	struct ui	*ui = data;
+
+	ui_reply_save(ui);
+	ui_presence_update(ui);
+	ev_timer_add(ui->loop, UI_DRAFT_MS / 2, ui_reply_tick, ui);
+}
+
+int
+ui_reply_typing(struct ui *ui)
+{
+	return ui->reply != NULL && !ui->reply_hidden &&
+	    util_clock_ms() - ui->reply->last_key_ms < UI_TYPING_MS &&
+	    ui->reply->last_key_ms > 0;
+}
+
+void
+ui_reply_close(struct ui *ui)
+{
+	ui_reply_save(ui);
+	ui_reply_free(ui->reply);
+	ui->reply = NULL;
+	ui->reply_hidden = 0;
+}
+
+/*
+ * Open the composer on the open conversation (opening the one under the
+ * cursor first), with its draft when there is one.
+ */
+int
+ui_reply_open(struct ui *ui, int note)
+{
+	struct ui_reply		*rp;
+	struct store_draft	*d;
+	char			*cause = NULL, *conv, *msgid;
+
+	if (ui->thread == NULL)
+		ui_open_selected(ui);
+	if (ui->thread == NULL || ui->thread_id == NULL)
+		return -1;
+	if (ui->reply != NULL) {
+		if (ui->reply->note == note) {
+			ui->reply_hidden = 0;
+			return 0;
+		}
+		ui_reply_close(ui);
+	}
+	rp = xcalloc(1, sizeof *rp);
+	conv = xasprintf("thread:%s", ui->thread_id);
+	if (store_reply_context(ui->store, conv, &rp->ctx, &cause) !=
+	    STORE_OK) {
+		ui_set_message(ui, 1, "cannot answer here: %s", cause);
+		free(cause);
+		free(conv);
+		free(rp);
+		return -1;
+	}
+	free(conv);
+	rp->note = note;
+	/* Kept in the draft's header: one line, no control character. */
+	rp->who = sanitize(ui->thread_who != NULL ? ui->thread_who : "",
+	    ui->thread_who != NULL ? strlen(ui->thread_who) : 0,
+	    SANITIZE_LINE, 60);
+	d = store_draft_load(ui_reply_data_dir(ui), core_agent_name(),
+	    rp->ctx->conv_key, note, &cause);
+	if (d == NULL && cause != NULL) {
+		ui_set_message(ui, 1, "the draft was not read: %s", cause);
+		free(cause);
+	}
+	if (d != NULL && d->outbound != NULL) {
+		msgid = xasprintf("%s@ombre", d->outbound);
+		if (store_has_message(ui->store, msgid)) {
+			/* Stored before the console stopped: sent already. */
+			store_draft_remove(ui_reply_data_dir(ui),
+			    core_agent_name(), rp->ctx->conv_key, note);
+			store_draft_free(d);
+			d = NULL;
+		}
+		free(msgid);
+	}
+	if (d != NULL) {
+		rp->editor = ui_compose_new(d->text, d->text_len);
+		rp->base = d->base != NULL ? xstrdup(d->base) : NULL;
+		rp->began = d->began;
+		rp->outbound = d->outbound != NULL ? xstrdup(d->outbound) : NULL;
+		ui_set_message(ui, 0, "draft restored");
+		store_draft_free(d);
+	} else {
+		rp->editor = ui_compose_new(NULL, 0);
+		rp->base = rp->ctx->newest != NULL ? xstrdup(rp->ctx->newest) :
+		    NULL;
+		rp->began = util_now();
+	}
+	rp->saved = ui_compose_generation(rp->editor);
+	ui->reply = rp;
+	ui->reply_hidden = 0;
+	return 0;
+}
+
+/* The child: store the reply or note, then remove the draft. */
+static int
+ui_send_child(void *arg)
+{
+	struct ui_send		*s = arg;
+	struct store		*st;
+	enum store_status	 rc;
+	char			*cause = NULL, *changes = NULL, *id = NULL;
+
+	rc = store_open(&s->store, STORE_READ_WRITE, &st, &cause);
+	if (rc != STORE_OK) {
+		fprintf(stderr, "%s\n", cause);
+		return rc == STORE_LOCKED ? 75 : 1;
+	}
+	rc = store_reply_add(st, &s->r, &id, &changes, &cause);
+	if (store_close(st) != STORE_OK && (rc == STORE_OK ||
+	    rc == STORE_DUPLICATE)) {
+		fprintf(stderr, "closing the database failed\n");
+		return 1;
+	}
+	switch (rc) {
+	case STORE_OK:
+	case STORE_DUPLICATE:
+		store_draft_remove(s->store.data_dir, s->agent, s->conv_key,
+		    s->r.note);
+		printf("%s\n", id);
+		return 0;
+	case STORE_HELD:
+		printf("%s\n", changes);
+		return 3;
+	case STORE_LOCKED:
+		fprintf(stderr, "%s\n", cause);
+		return 75;
+	default:
+		fprintf(stderr, "%s\n", cause != NULL ? cause :
+		    store_status_str(rc));
+		return rc == STORE_REFUSED ? 4 : 1;
+	}
+}
+
+static void
+ui_send_free(struct ui_send *s)
+{
+	free(s->conv);
+	free(s->text);
+	free(s->outbound);
+	free(s->base);
+	free(s->conv_key);
+	free(s->agent);
+	free(s);
+}
+
+static void
+ui_send_done(struct job *job, int status, const char *output, void *data)
+{
+	struct ui_send	*s = data;
+	struct ui	*ui = s->ui;
+	struct ui_reply	*rp = ui->reply;
+	char		*line;
+
+	(void)job;
+	ui->jobs--;
+	if (status == JOB_CANCELLED) {
+		ui_send_free(s);
+		return;
+	}
+	if (rp != NULL && strcmp(rp->ctx->conv_key, s->conv_key) != 0)
+		rp = NULL;	/* the agent moved on meanwhile */
+	if (rp != NULL)
+		rp->sending = 0;
+	if (status == 0) {
+		ui_set_message(ui, 0, "%s", s->r.note ? "note added (never "
+		    "sent)" : "reply queued: the syncer sends it");
+		if (rp != NULL) {
+			ui_reply_free(rp);
+			ui->reply = NULL;
+		}
+	} else if (status == 3 && rp != NULL) {
+		free(rp->held);
+		rp->held = xstrdup(output);
+		rp->held[strcspn(rp->held, "\0")] = '\0';
+	} else {
+		line = xstrndup(output, strcspn(output, "\n"));
+		ui_set_message(ui, 1, "%s not sent: %s", s->r.note ? "note" :
+		    "reply", *line != '\0' ? line : "the database could not "
+		    "be written");
+		free(line);
+	}
+	ui_send_free(s);
+	if (store_refresh(ui->store) == 1)
+		ui_load(ui);
+	ui_thread_reload(ui);
+	ui->redraw = 1;
+}
+
+/* Store the composer's text through a child; force skips the guard. */
+static void
+ui_reply_send(struct ui *ui, int force)
+{
+	struct ui_reply	*rp = ui->reply;
+	struct ui_send	*s;
+	const char	*text;
+	char		*why, *changes = NULL, *cause = NULL, *id;
+	size_t		 len;
+
+	if (rp->sending)
+		return;
+	text = ui_compose_text(rp->editor, &len);
+	if (len == 0 || strspn(text, " \n") == len) {
+		ui_set_message(ui, 1, "nothing to send");
+		return;
+	}
+	/* The checks the child makes again, here to answer at once. */
+	if ((why = store_reply_refusal(rp->ctx, text, len, rp->note,
+	    util_now())) != NULL) {
+		ui_set_message(ui, 1, "not sent: %s", why);
+		free(why);
+		return;
+	}
+	store_refresh(ui->store);
+	if (!rp->note && !force && rp->base != NULL &&
+	    store_reply_guard(ui->store, rp->ctx->thread_id, rp->base,
+	    rp->outbound, &changes, &cause) == STORE_HELD) {
+		free(rp->held);
+		rp->held = changes;
+		free(cause);
+		ui->redraw = 1;
+		return;
+	}
+	free(changes);
+	free(cause);
+	if (rp->outbound == NULL) {
+		id = msgid_outbound();
+		rp->outbound = xstrndup(id, strcspn(id, "@"));
+		free(id);
+	}
+	/* The draft names the id before anything is stored. */
+	rp->saved = ui_compose_generation(rp->editor) - 1;
+	ui_reply_save(ui);
+	s = xcalloc(1, sizeof *s);
+	s->store = ui->opts->store;
+	s->conv = xasprintf("thread:%s", rp->ctx->thread_id);
+	s->text = xstrndup(text, len);
+	s->outbound = xstrdup(rp->outbound);
+	s->base = rp->base != NULL ? xstrdup(rp->base) : NULL;
+	s->conv_key = xstrdup(rp->ctx->conv_key);
+	s->agent = xstrdup(core_agent_name());
+	s->r.conv = s->conv;
+	s->r.text = s->text;
+	s->r.text_len = len;
+	s->r.note = rp->note;
+	s->r.agent = s->agent;
+	s->r.outbound = s->outbound;
+	s->r.base = s->base;
+	s->r.force = force;
+	s->r.now = util_now();
+	s->ui = ui;
+	if (job_run(ui->loop, ui_send_child, s, ui_send_done, s) == NULL) {
+		ui_set_message(ui, 1, "not sent: cannot start a process");
+		ui_send_free(s);
+		return;
+	}
+	ui->jobs++;
+	rp->sending = 1;
+	free(rp->held);
+	rp->held = NULL;
+	ui_set_message(ui, 0, "%s", rp->note ? "adding the note..." :
+	    "queueing the reply...");
+}
+
+/*
+ * The text in $EDITOR (else $VISUAL, else vi), on a file beside the
+ * drafts so the editor's own swap file is kept with them.
+ */
+void
+ui_reply_editor(struct ui *ui)
+{
+	struct ui_reply	*rp = ui->reply;
+	struct buf	 b;
+	const char	*text, *editor;
+	char		*dir, *path, chunk[4096];
+	size_t		 len;
+	ssize_t		 got;
+	pid_t		 pid;
+	int		 fd, status;
+
+	if (rp == NULL || rp->sending)
+		return;
+	ui_reply_save(ui);
+	dir = xasprintf("%s/drafts", ui_reply_data_dir(ui));
+	util_mkdir_p(dir, 0700);
+	path = xasprintf("%s/edit-%ld.txt", dir, (long)getpid());
+	text = ui_compose_text(rp->editor, &len);
+	if (util_write_file(dir, strrchr(path, '/') + 1, text, len,
+	    0600) != 0) {
+		ui_set_message(ui, 1, "cannot write %s: %s", path,
+		    strerror(errno));
+		free(path);
+		free(dir);
+		return;
+	}
+	if ((editor = getenv("VISUAL")) == NULL || *editor == '\0')
+		editor = getenv("EDITOR");
+	if (editor == NULL || *editor == '\0')
+		editor = "vi";
+	ui_input_stop(ui->input);
+	ui_screen_suspend();
+	pid = fork();
+	if (pid == 0) {
+		/* The editor's command may have words: the shell splits
+		 * them; the file is an argument, never in the string. */
+		execl("/bin/sh", "sh", "-c", "exec $0 \"$1\"", editor, path,
+		    (char *)NULL);
+		_exit(127);
+	}
+	status = -1;
+	if (pid > 0)
+		while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+			;
+	ui_input_start(ui->input);
+	ui_screen_resume();
+	ui->resized = 1;
+	ui->redraw = 1;
+	if (pid < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		ui_set_message(ui, 1, "the editor failed: the text is as it "
+		    "was");
+		unlink(path);
+		free(path);
+		free(dir);
+		return;
+	}
+	buf_init(&b);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) != -1) {
+		while ((got = read(fd, chunk, sizeof chunk)) > 0)
+			buf_add(&b, chunk, (size_t)got);
+		close(fd);
+	}
+	while (b.len > 0 && b.data[b.len - 1] == '\n')
+		b.data[--b.len] = '\0';
+	if (fd == -1 || !utf8_valid(b.data != NULL ? b.data : "", b.len,
+	    NULL) || (b.len > 0 && memchr(b.data, '\0', b.len) != NULL))
+		ui_set_message(ui, 1, "the edited text is not UTF-8: the text "
+		    "is as it was");
+	else {
+		ui_compose_set_text(rp->editor, b.data != NULL ? b.data : "",
+		    b.len);
+		rp->last_key_ms = util_clock_ms();
+		ui_reply_save(ui);
+	}
+	buf_free(&b);
+	unlink(path);
+	free(path);
+	free(dir);
+}
+
+/* A key while the composer is open: 1 when it took it. */
+int
+ui_reply_key(struct ui *ui, const char *key, const char *text)
+{
+	struct ui_reply	*rp = ui->reply;
+
+	if (rp == NULL || ui->reply_hidden)
+		return 0;
+	ui->redraw = 1;
+	if (rp->held != NULL) {
+		if (text != NULL && strcmp(text, "y") == 0)
+			ui_reply_send(ui, 1);
+		else if (text != NULL && strcmp(text, "e") == 0) {
+			/* The agent has seen what changed: the guard
+			 * starts again from the newest message. */
+			free(rp->held);
+			rp->held = NULL;
+			free(rp->base);
+			rp->base = NULL;
+			store_reply_context_free(rp->ctx);
+			rp->ctx = NULL;
+			{
+				char *conv = xasprintf("thread:%s",
+				    ui->thread_id), *cause = NULL;
+
+				if (store_reply_context(ui->store, conv,
+				    &rp->ctx, &cause) != STORE_OK) {
+					free(cause);
+					free(conv);
+					ui_reply_close(ui);
+					return 1;
+				}
+				free(conv);
+			}
+			rp->base = rp->ctx->newest != NULL ?
+			    xstrdup(rp->ctx->newest) : NULL;
+			rp->saved--;	/* the new base goes to the draft */
+			ui_thread_reload(ui);
+		} else if (text != NULL && strcmp(text, "d") == 0) {
+			store_draft_remove(ui_reply_data_dir(ui),
+			    core_agent_name(), rp->ctx->conv_key, rp->note);
+			ui_reply_free(rp);
+			ui->reply = NULL;
+			ui_set_message(ui, 0, "reply discarded");
+		}
+		return 1;
+	}
+	if (rp->sending)
+		return 1;	/* the text is on its way */
+	switch (ui_compose_key(rp->editor, key, text)) {
+	case UI_COMPOSE_SEND:
+		ui_reply_send(ui, 0);
+		break;
+	case UI_COMPOSE_CLOSE:
+		ui_reply_save(ui);
+		ui->reply_hidden = 1;
+		{
+			size_t len;
+
+			ui_compose_text(rp->editor, &len);
+			if (len > 0)
+				ui_set_message(ui, 0, "draft kept: r "
+				    "continues it");
+		}
+		break;
+	case UI_COMPOSE_EDITOR:
+		ui_reply_editor(ui);
+		break;
+	case UI_COMPOSE_EDITING:
+		rp->last_key_ms = util_clock_ms();
+		break;
+	}
+	return 1;
+}
+
+/* The composer's first line: what it is, the limits, the window, the keys. */
+static char *
+ui_reply_header(struct ui *ui, enum ui_role *role)
+{
+	struct ui_reply		*rp = ui->reply;
+	struct compose_measure	 m;
+	struct buf		 b;
+	const char		*text;
+	size_t			 len, i;
+	int64_t			 secs;
+	char			 age[16];
+
+	*role = UI_ROLE_THREAD_TITLE;
+	buf_init(&b);
+	if (rp->note) {
+		buf_add_str(&b, "Internal note, never sent  C-s add  Esc keep");
+		goto others;
+	}
+	text = ui_compose_text(rp->editor, &len);
+	compose_measure(rp->ctx->channel, text, len, &m);
+	buf_add_printf(&b, "Reply on %s  ", rp->ctx->channel);
+	if (m.limit > 0 && m.left >= 0)
+		buf_add_printf(&b, "%ld left", m.left);
+	else if (m.limit > 0) {
+		buf_add_printf(&b, "%ld %s over", -m.left, m.unit);
+		*role = UI_ROLE_ERROR;
+	} else
+		buf_add_printf(&b, "%ld %s", m.used, m.unit);
+	if (m.segments > 0)
+		buf_add_printf(&b, ", %d SMS%s%s", m.segments,
+		    m.sms_unicode ? " (Unicode)" : "", "");
+	switch (compose_window(rp->ctx->channel, rp->ctx->last_customer,
+	    util_now(), &secs)) {
+	case COMPOSE_WINDOW_OPEN:
+		util_format_age(secs, age, sizeof age);
+		buf_add_printf(&b, "  window %s left", age);
+		break;
+	case COMPOSE_WINDOW_CLOSED:
+		buf_add_str(&b, "  WINDOW CLOSED: approved templates only");
+		*role = UI_ROLE_ERROR;
+		break;
+	case COMPOSE_WINDOW_NONE:
+		break;
+	}
+	buf_add_str(&b, rp->sending ? "  sending..." :
+	    "  C-s send  Esc keep  M-e editor");
+others:
+	for (i = 0; i < ui->n_presence; i++) {
+		if (ui->presence[i]->conv != NULL &&
+		    strcmp(ui->presence[i]->conv, rp->ctx->conv_key) == 0)
+			buf_add_printf(&b, "  %s is %s", ui->presence[i]->agent,
+			    ui->presence[i]->typing ? "typing" : "here");
+	}
+	return buf_steal(&b);
+}
+
+/* Rows the pane wants at this size (0 when hidden). */
+int
+ui_reply_rows(struct ui *ui, int rows, int cols)
+{
+	struct ui_reply	*rp = ui->reply;
+	int		 want, n = 0;
+	const char	*p;
+
+	if (rp == NULL || ui->reply_hidden)
+		return 0;
+	if (rp->held != NULL) {
+		for (p = rp->held, n = 1; *p != '\0'; p++)
+			n += *p == '\n';
+		want = n + 2;
+	} else {
+		want = ui_compose_rows(rp->editor, cols) + 1;
+		if (want < 4)
+			want = 4;
+	}
+	if (want > rows / 2)
+		want = rows / 2;
+	return want < 2 ? 2 : want;
+}
+
+void
+ui_reply_draw(struct ui *ui, int top, int rows, int cols)
+{
+	struct ui_reply	*rp = ui->reply;
+	enum ui_role	 role;
+	const char	*p, *nl;
+	char		*header, *line;
+	int		 r;
+
+	if (rp->held != NULL) {
+		ui_screen_text(top, 0, cols, UI_ROLE_ERROR, "Held: the "
+		    "conversation moved since you began:");
+		for (p = rp->held, r = 1; r < rows - 1 && *p != '\0'; r++) {
+			nl = strchr(p, '\n');
+			line = xstrndup(p, nl != NULL ? (size_t)(nl - p) :
+			    strlen(p));
+			ui_screen_text(top + r, 0, cols, UI_ROLE_NORMAL, line);
+			free(line);
+			p = nl != NULL ? nl + 1 : p + strlen(p);
+		}
+		for (; r < rows - 1; r++)
+			ui_screen_text(top + r, 0, cols, UI_ROLE_NORMAL, "");
+		ui_screen_text(top + rows - 1, 0, cols, UI_ROLE_STATUS,
+		    "y send anyway  e edit  d discard");
+		return;
+	}
+	header = ui_reply_header(ui, &role);
+	ui_screen_text(top, 0, cols, role, header);
+	free(header);
+	ui_compose_draw(rp->editor, top + 1, rows - 1, cols);
+}
+
+/*
+ * R, M, D in a conversation: the agent's decision on its newest reply
+ * whose delivery is unknown (or that failed), through a child.
+ */
+struct ui_decide {
+	struct store_options		store;
+	char				*msgid;
+	enum store_outbox_action	action;
+	struct ui			*ui;
+};
+
+static int
+ui_decide_child(void *arg)
+{
+	struct ui_decide	*d = arg;
+	struct store		*st;
+	char			*cause;
+	enum store_status	 rc;
+
+	rc = store_open(&d->store, STORE_READ_WRITE, &st, &cause);
+	if (rc == STORE_OK) {
+		rc = store_outbox_decide(st, d->msgid, d->action, &cause);
+		store_close(st);
+	}
+	if (rc != STORE_OK) {
+		fprintf(stderr, "%s\n", cause);
+		return 1;
+	}
+	return 0;
+}
+
+static void
+ui_decide_done(struct job *job, int status, const char *output, void *data)
+{
+	struct ui_decide	*d = data;
+	struct ui		*ui = d->ui;
+	char			*line;
+
+	(void)job;
+	ui->jobs--;
+	if (status != JOB_CANCELLED) {
+		if (status == 0)
+			ui_set_message(ui, 0, "%s", d->action ==
+			    STORE_OUTBOX_RESEND ? "queued again: the syncer "
+			    "sends it" : d->action == STORE_OUTBOX_MARK_SENT ?
+			    "marked sent" : "discarded: never sent");
+		else {
+			line = xstrndup(output, strcspn(output, "\n"));
+			ui_set_message(ui, 1, "%s", line);
+			free(line);
+		}
+		if (store_refresh(ui->store) == 1)
+			ui_load(ui);
+		ui_thread_reload(ui);
+	}
+	free(d->msgid);
+	free(d);
+}
+
+void
+ui_reply_decide(struct ui *ui, enum store_outbox_action action)
+{
+	struct ui_decide	*d;
+	const struct msg	*m;
+
+	m = ui_thread_undelivered(ui->thread);
+	if (m == NULL) {
+		ui_set_message(ui, 0, "no reply here is unknown or failed");
+		return;
+	}
+	d = xcalloc(1, sizeof *d);
+	d->store = ui->opts->store;
+	d->msgid = xasprintf("%s@ombre", m->id);
+	d->action = action;
+	d->ui = ui;
+	if (job_run(ui->loop, ui_decide_child, d, ui_decide_done, d) == NULL) {
+		free(d->msgid);
+		free(d);
+		ui_set_message(ui, 1, "cannot start a process");
+		return;
+	}
+	ui->jobs++;
+}
+
+/* Say what this console shows; read what the others show. */
+void
+ui_presence_update(struct ui *ui)
+{
+	const char	*conv = NULL;
+	int		 typing, changed;
+	int64_t		 now = util_now();
+
+	if (ui->reply != NULL && !ui->reply_hidden)
+		conv = ui->reply->ctx->conv_key;
+	else if (ui->thread != NULL)
+		conv = ui->thread_key;
+	typing = ui_reply_typing(ui);
+	changed = typing != ui->presence_typing ||
+	    (conv == NULL) != (ui->presence_conv == NULL) ||
+	    (conv != NULL && strcmp(conv, ui->presence_conv) != 0);
+	if (changed || now - ui->presence_beat >= STORE_PRESENCE_BEAT) {
+		store_presence_announce(ui_reply_data_dir(ui),
+		    core_agent_name(), conv, typing);
+		free(ui->presence_conv);
+		ui->presence_conv = conv != NULL ? xstrdup(conv) : NULL;
+		ui->presence_typing = typing;
+		ui->presence_beat = now;
+	}
+	store_presences_free(ui->presence, ui->n_presence);
+	ui->n_presence = store_presence_read(ui_reply_data_dir(ui), now,
+	    &ui->presence);
+	ui_list_set_presence(ui->list, ui->presence, ui->n_presence);
+	if (ui->n_presence > 0 || changed)
+		ui->redraw = 1;
+}
+
+/* On start: the drafts this agent left, and replies whose fate is
+ * unknown. */
+void
+ui_reply_recover(struct ui *ui)
+{
+	struct store_draft	**drafts;
+	struct store_outgoing	**list = NULL;
+	struct buf		  b;
+	char			**errors, *cause = NULL;
+	size_t			  n, n_errors, i, n_out = 0, unknown = 0;
+
+	n = store_draft_list(ui_reply_data_dir(ui), core_agent_name(),
+	    &drafts, &errors, &n_errors);
+	if (store_outbox_list(ui->store, 0, &list, &n_out, &cause) == STORE_OK)
+		for (i = 0; i < n_out; i++) {
+			unknown += strcmp(list[i]->state, "unknown") == 0;
+			store_outgoing_free(list[i]);
+		}
+	free(list);
+	free(cause);
+	buf_init(&b);
+	if (n > 0) {
+		buf_add_printf(&b, "draft%s recovered:", n == 1 ? "" : "s");
+		for (i = 0; i < n && i < 3; i++)
+			buf_add_printf(&b, "%s %s%s", i > 0 ? "," : "",
+			    drafts[i]->title != NULL && *drafts[i]->title !=
+			    '\0' ? drafts[i]->title : "a conversation",
+			    drafts[i]->note ? " (note)" : "");
+		if (n > 3)
+			buf_add_printf(&b, " and %zu more", n - 3);
+		buf_add_str(&b, " (r there continues)");
+	}
+	if (n_errors > 0)
+		buf_add_printf(&b, "%s%zu draft%s unreadable (see %s/drafts)",
+		    b.len > 0 ? "; " : "", n_errors, n_errors == 1 ? "" : "s",
+		    ui_reply_data_dir(ui));
+	if (unknown > 0)
+		buf_add_printf(&b, "%s%zu repl%s of unknown delivery: R resend, "
+		    "M mark sent, D discard", b.len > 0 ? "; " : "", unknown,
+		    unknown == 1 ? "y" : "ies");
+	if (b.len > 0)
+		ui_set_message(ui, n_errors > 0 || unknown > 0, "%s", b.data);
+	buf_free(&b);
+	/* The titles are untrusted like any file: the status line
+	 * sanitises what it shows. */
+	for (i = 0; i < n; i++)
+		store_draft_free(drafts[i]);
+	free(drafts);
+	for (i = 0; i < n_errors; i++)
+		free(errors[i]);
+	free(errors);
+}
