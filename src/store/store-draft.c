@@ -15,7 +15,8 @@
  *   conv <key>
  *   agent <name>
  *   kind reply|note
- *   base <Message-Id of the conversation's newest message when begun>
+ *   seen <the Message-Ids of the conversation's newest messages when begun,
+ *        separated by spaces: the double-answer guard's view>
  *   began <seconds since the epoch>
  *   title <who the conversation is with, as shown>        (optional)
  *   outbound <out.<uuid>: the id it is being stored under>   (optional)
@@ -49,7 +50,7 @@ store_draft_free(struct store_draft *d)
 		return;
 	free(d->conv);
 	free(d->agent);
-	free(d->base);
+	free(d->seen);
 	free(d->outbound);
 	free(d->title);
 	free(d->text);
@@ -106,7 +107,7 @@ store_draft_save(const char *data_dir, const struct store_draft *d,
 
 	*cause = NULL;
 	if (!draft_value_ok(d->conv) || !draft_value_ok(d->agent) ||
-	    (d->base != NULL && !draft_value_ok(d->base)) ||
+	    (d->seen != NULL && !draft_value_ok(d->seen)) ||
 	    (d->outbound != NULL && !draft_value_ok(d->outbound)) ||
 	    (d->title != NULL && !draft_value_ok(d->title))) {
 		*cause = xstrdup("a draft's header has a control character");
@@ -122,8 +123,8 @@ store_draft_save(const char *data_dir, const struct store_draft *d,
 	buf_init(&b);
 	buf_add_printf(&b, DRAFT_MAGIC "\nconv %s\nagent %s\nkind %s\n",
 	    d->conv, d->agent, d->note ? "note" : "reply");
-	if (d->base != NULL)
-		buf_add_printf(&b, "base %s\n", d->base);
+	if (d->seen != NULL)
+		buf_add_printf(&b, "seen %s\n", d->seen);
 	buf_add_printf(&b, "began %lld\n", (long long)d->began);
 	if (d->outbound != NULL)
 		buf_add_printf(&b, "outbound %s\n", d->outbound);
@@ -194,8 +195,8 @@ draft_parse(const char *data, size_t len, char **cause)
 			d->agent = xstrdup(value);
 		else if (strcmp(line, "kind") == 0)
 			d->note = strcmp(value, "note") == 0;
-		else if (strcmp(line, "base") == 0 && d->base == NULL)
-			d->base = xstrdup(value);
+		else if (strcmp(line, "seen") == 0 && d->seen == NULL)
+			d->seen = xstrdup(value);
 		else if (strcmp(line, "outbound") == 0 && d->outbound == NULL &&
 		    msgid_is_outbound(value))
 			d->outbound = xstrdup(value);

@@ -6,10 +6,12 @@
  * text alone: the channel's limit (compose_measure), the channel's reply
  * window (compose_window: WhatsApp and Messenger take free text only 24
  * hours after the customer's last message), and the double-answer guard:
- * when the draft began, the conversation's newest message was `base`; if
- * the customer wrote again or someone else answered since, the reply is
- * held (STORE_HELD) with what changed, and goes only when the agent says
- * so (force). A note is never sent: it is stored tagged ombre/note, out
+ * when the draft began, the agent had the conversation's newest messages
+ * in view (`seen`, their ids); if the customer wrote again or someone else
+ * answered since, the reply is held (STORE_HELD) with what changed, and
+ * goes only when the agent says so (force). The guard compares ids, not
+ * dates: a customer's message is dated by the channel's clock and a
+ * colleague's reply by ours, and a second of difference would hide it. A note is never sent: it is stored tagged ombre/note, out
  * of the outbox, whatever the channel's window.
  */
 #ifdef HAVE_CONFIG_H
@@ -34,6 +36,7 @@ store_reply_context_free(struct store_reply_context *c)
 	free(c->conv_id);
 	free(c->conv_title);
 	free(c->newest);
+	free(c->seen);
 	free(c);
 }
 
@@ -44,8 +47,9 @@ store_reply_context(struct store *st, const char *conv,
 	struct store_reply_context	*c;
 	struct msg			**msgs = NULL, *last = NULL;
 	enum store_status		 rc;
-	char				*tid = NULL;
-	size_t				 n = 0, i;
+	struct buf			 seen;
+	char				*tid = NULL, *id;
+	size_t				 n = 0, i, n_seen = 0;
 
 	*out = NULL;
 	*cause = NULL;
@@ -76,6 +80,21 @@ store_reply_context(struct store *st, const char *conv,
 			c->newest = msgid_message(msgs[i]->channel,
 			    msgs[i]->account, msgs[i]->conv_id, msgs[i]->id);
 	}
+	/* The newest STORE_SEEN_MAX, oldest first. */
+	for (i = n; i > 0 && n_seen < STORE_SEEN_MAX; i--)
+		n_seen += msgs[i - 1]->kind != MSG_NOTE;
+	buf_init(&seen);
+	for (; i < n; i++) {
+		if (msgs[i]->kind == MSG_NOTE)
+			continue;
+		id = msgid_message(msgs[i]->channel, msgs[i]->account,
+		    msgs[i]->conv_id, msgs[i]->id);
+		if (strpbrk(id, " \n") == NULL)	/* not a mail's odd id */
+			buf_add_printf(&seen, "%s%s", seen.len > 0 ? " " : "",
+			    id);
+		free(id);
+	}
+	c->seen = buf_steal(&seen);
 	if (last == NULL)
 		last = msgs[0];
 	c->channel = xstrdup(last->channel);
@@ -89,35 +108,68 @@ store_reply_context(struct store *st, const char *conv,
 	return STORE_OK;
 }
 
-/* What came after base: one line per message, or NULL when nothing. */
+/* Is id one of the space-separated words of list? */
+static int
+reply_seen_has(const char *list, const char *id)
+{
+	size_t		 len = strlen(id);
+	const char	*p = list;
+
+	while ((p = strstr(p, id)) != NULL) {
+		if ((p == list || p[-1] == ' ') && (p[len] == ' ' ||
+		    p[len] == '\0'))
+			return 1;
+		p += len;
+	}
+	return 0;
+}
+
+/*
+ * What the agent has not seen: one line per message, or NULL. With seen,
+ * the messages not in it (when it holds STORE_SEEN_MAX, only from the
+ * oldest one in it on: what is older was out of view); without, those
+ * after base.
+ */
 static char *
-reply_changes(struct msg **msgs, size_t n, const char *base,
+reply_changes(struct msg **msgs, size_t n, const char *seen, const char *base,
     const char *self)
 {
 	struct buf	 b;
 	const char	*name;
 	char		*id, *clean, *who;
-	size_t		 i, from = 0, count = 0;
+	size_t		 i, from = 0, count = 0, selflen;
+	int		 found = 0;
 
-	if (base == NULL)
+	if (seen == NULL && base == NULL)
 		return NULL;
-	for (i = 0; i < n; i++) {
+	if (seen != NULL) {
+		for (i = 0, count = 1; seen[i] != '\0'; i++)
+			count += seen[i] == ' ';
+		found = count < STORE_SEEN_MAX;	/* all of it: from 0 */
+		count = 0;
+	}
+	for (i = 0; i < n && !found; i++) {
 		id = msgid_message(msgs[i]->channel, msgs[i]->account,
 		    msgs[i]->conv_id, msgs[i]->id);
-		if (strcmp(id, base) == 0)
-			from = i + 1;
+		if (seen != NULL ? reply_seen_has(seen, id) :
+		    strcmp(id, base) == 0) {
+			from = seen != NULL ? i : i + 1;
+			found = 1;
+		}
 		free(id);
 	}
 	buf_init(&b);
+	selflen = self != NULL ? strlen(self) : 0;
 	for (i = from; i < n; i++) {
 		if (msgs[i]->kind == MSG_NOTE)
 			continue;
 		id = msgid_message(msgs[i]->channel, msgs[i]->account,
 		    msgs[i]->conv_id, msgs[i]->id);
-		if (self != NULL && strncmp(id, self, strlen(self)) == 0 &&
-		    id[strlen(self)] == '@') {
+		if ((self != NULL && strncmp(id, self, selflen) == 0 &&
+		    id[selflen] == '@') ||	/* this very reply, stored */
+		    (seen != NULL && reply_seen_has(seen, id))) {
 			free(id);
-			continue;	/* this very reply, stored already */
+			continue;
 		}
 		free(id);
 		if (++count > 3)
@@ -149,8 +201,8 @@ reply_changes(struct msg **msgs, size_t n, const char *base,
 }
 
 enum store_status
-store_reply_guard(struct store *st, const char *thread_id, const char *base,
-    const char *self, char **changes, char **cause)
+store_reply_guard(struct store *st, const char *thread_id, const char *seen,
+    const char *base, const char *self, char **changes, char **cause)
 {
 	struct msg		**msgs = NULL;
 	enum store_status	  rc;
@@ -161,7 +213,7 @@ store_reply_guard(struct store *st, const char *thread_id, const char *base,
 	if ((rc = store_thread_messages(st, thread_id, &msgs, &n, cause)) !=
 	    STORE_OK)
 		return rc;
-	*changes = reply_changes(msgs, n, base, self);
+	*changes = reply_changes(msgs, n, seen, base, self);
 	store_msgs_free(msgs, n);
 	return *changes != NULL ? STORE_HELD : STORE_OK;
 }
@@ -236,9 +288,9 @@ store_reply_add(struct store *st, const struct store_reply *r, char **id,
 		store_reply_context_free(c);
 		return STORE_REFUSED;
 	}
-	if (!r->note && !r->force && r->base != NULL) {
-		rc = store_reply_guard(st, c->thread_id, r->base, r->outbound,
-		    changes, cause);
+	if (!r->note && !r->force && (r->seen != NULL || r->base != NULL)) {
+		rc = store_reply_guard(st, c->thread_id, r->seen, r->base,
+		    r->outbound, changes, cause);
 		if (rc != STORE_OK) {
 			store_reply_context_free(c);
 			return rc;

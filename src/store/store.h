@@ -213,6 +213,9 @@ struct store_reply_context {
 	char	*conv_id;
 	char	*conv_title;
 	char	*newest;	/* Message-Id of the newest message (not a note) */
+	char	*seen;		/* the Message-Ids of the newest STORE_SEEN_MAX
+				   messages (not notes), oldest first, separated
+				   by spaces: what the agent has in view */
 	int64_t	 last_customer;	/* date of the customer's newest message, 0 */
 };
 enum store_status store_reply_context(struct store *st, const char *conv,
@@ -222,10 +225,17 @@ void store_reply_context_free(struct store_reply_context *c);
  * window), or NULL. */
 char *store_reply_refusal(const struct store_reply_context *c,
     const char *text, size_t len, int note, int64_t now);
-/* STORE_HELD and *changes (one line per message) when the conversation
- * has messages after base other than notes and self (an out.<uuid>). */
+/*
+ * The double-answer guard: STORE_HELD and *changes (one line per message)
+ * when the conversation has messages (not notes, not self: an out.<uuid>)
+ * that are not in seen (as store_reply_context gave it when the draft
+ * began), or with seen NULL that come after the message base. Set
+ * membership, not dates: the channel's clock and ours may disagree.
+ */
+#define STORE_SEEN_MAX	50
 enum store_status store_reply_guard(struct store *st, const char *thread_id,
-    const char *base, const char *self, char **changes, char **cause);
+    const char *seen, const char *base, const char *self, char **changes,
+    char **cause);
 struct store_reply {
 	const char	*conv;		/* CONV, as store_resolve_conv takes it */
 	const char	*text;
@@ -233,7 +243,9 @@ struct store_reply {
 	int		 note;		/* an internal note: stored, never sent */
 	const char	*agent;		/* who writes; NULL: core_agent_name() */
 	const char	*outbound;	/* the id to store it under, or NULL */
-	const char	*base;		/* the guard's base, or NULL: no guard */
+	const char	*seen;		/* the guard's view, or NULL */
+	const char	*base;		/* or the newest message seen, or NULL:
+					   no guard */
 	int		 force;		/* send although the guard holds it */
 	int64_t		 now;
 };
@@ -260,7 +272,7 @@ struct store_draft {
 	char	*conv;		/* the conversation: msgid_thread() */
 	char	*agent;
 	int	 note;		/* an internal note, not a reply */
-	char	*base;		/* the newest message's Message-Id when begun */
+	char	*seen;		/* the guard's view when begun (store_reply_context) */
 	int64_t	 began;
 	char	*outbound;	/* being stored under this id (out.<uuid>) */
 	char	*title;		/* who it is for, as shown (untrusted) */

@@ -43,7 +43,7 @@ struct ui_reply {
 	struct store_reply_context	*ctx;
 	int				 note;
 	char				*who;		/* the customer's name */
-	char				*base;		/* the guard's base */
+	char				*seen;		/* the guard's view */
 	int64_t				 began;
 	char				*outbound;	/* set once sending starts */
 	unsigned long			 saved;		/* generation on disk */
@@ -59,7 +59,7 @@ struct ui_send {
 	char			*conv;
 	char			*text;
 	char			*outbound;
-	char			*base;
+	char			*seen;
 	char			*conv_key;
 	char			*agent;
 	struct ui		*ui;
@@ -73,7 +73,7 @@ ui_reply_free(struct ui_reply *rp)
 	ui_compose_free(rp->editor);
 	store_reply_context_free(rp->ctx);
 	free(rp->who);
-	free(rp->base);
+	free(rp->seen);
 	free(rp->outbound);
 	free(rp->held);
 	free(rp);
@@ -99,7 +99,7 @@ ui_reply_save(struct ui *ui)
 	d.conv = rp->ctx->conv_key;
 	d.agent = (char *)(uintptr_t)core_agent_name();
 	d.note = rp->note;
-	d.base = rp->base;
+	d.seen = rp->seen;
 	d.began = rp->began;
 	d.outbound = rp->outbound;
 	d.title = rp->who;
@@ -207,15 +207,14 @@ ui_reply_open(struct ui *ui, int note)
 	}
 	if (d != NULL) {
 		rp->editor = ui_compose_new(d->text, d->text_len);
-		rp->base = d->base != NULL ? xstrdup(d->base) : NULL;
+		rp->seen = d->seen != NULL ? xstrdup(d->seen) : NULL;
 		rp->began = d->began;
 		rp->outbound = d->outbound != NULL ? xstrdup(d->outbound) : NULL;
 		ui_set_message(ui, 0, "draft restored");
 		store_draft_free(d);
 	} else {
 		rp->editor = ui_compose_new(NULL, 0);
-		rp->base = rp->ctx->newest != NULL ? xstrdup(rp->ctx->newest) :
-		    NULL;
+		rp->seen = xstrdup(rp->ctx->seen);
 		rp->began = util_now();
 	}
 	rp->saved = ui_compose_generation(rp->editor);
@@ -270,7 +269,7 @@ ui_send_free(struct ui_send *s)
 	free(s->conv);
 	free(s->text);
 	free(s->outbound);
-	free(s->base);
+	free(s->seen);
 	free(s->conv_key);
 	free(s->agent);
 	free(s);
@@ -344,8 +343,8 @@ ui_reply_send(struct ui *ui, int force)
 		return;
 	}
 	store_refresh(ui->store);
-	if (!rp->note && !force && rp->base != NULL &&
-	    store_reply_guard(ui->store, rp->ctx->thread_id, rp->base,
+	if (!rp->note && !force && rp->seen != NULL &&
+	    store_reply_guard(ui->store, rp->ctx->thread_id, rp->seen, NULL,
 	    rp->outbound, &changes, &cause) == STORE_HELD) {
 		free(rp->held);
 		rp->held = changes;
@@ -368,7 +367,7 @@ ui_reply_send(struct ui *ui, int force)
 	s->conv = xasprintf("thread:%s", rp->ctx->thread_id);
 	s->text = xstrndup(text, len);
 	s->outbound = xstrdup(rp->outbound);
-	s->base = rp->base != NULL ? xstrdup(rp->base) : NULL;
+	s->seen = rp->seen != NULL ? xstrdup(rp->seen) : NULL;
 	s->conv_key = xstrdup(rp->ctx->conv_key);
 	s->agent = xstrdup(core_agent_name());
 	s->r.conv = s->conv;
@@ -377,7 +376,7 @@ ui_reply_send(struct ui *ui, int force)
 	s->r.note = rp->note;
 	s->r.agent = s->agent;
 	s->r.outbound = s->outbound;
-	s->r.base = s->base;
+	s->r.seen = s->seen;
 	s->r.force = force;
 	s->r.now = util_now();
 	s->ui = ui;
@@ -496,8 +495,8 @@ ui_reply_key(struct ui *ui, const char *key, const char *text)
 			 * starts again from the newest message. */
 			free(rp->held);
 			rp->held = NULL;
-			free(rp->base);
-			rp->base = NULL;
+			free(rp->seen);
+			rp->seen = NULL;
 			store_reply_context_free(rp->ctx);
 			rp->ctx = NULL;
 			{
@@ -513,9 +512,8 @@ ui_reply_key(struct ui *ui, const char *key, const char *text)
 				}
 				free(conv);
 			}
-			rp->base = rp->ctx->newest != NULL ?
-			    xstrdup(rp->ctx->newest) : NULL;
-			rp->saved--;	/* the new base goes to the draft */
+			rp->seen = xstrdup(rp->ctx->seen);
+			rp->saved--;	/* the new view goes to the draft */
 			ui_thread_reload(ui);
 		} else if (text != NULL && strcmp(text, "d") == 0) {
 			store_draft_remove(ui_reply_data_dir(ui),

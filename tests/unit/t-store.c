@@ -132,14 +132,14 @@ test_drafts(void)
 	memset(&d, 0, sizeof d);
 	d.conv = xstrdup("conv.tg.1.42@ombre");
 	d.agent = xstrdup("alice");
-	d.base = xstrdup("tg.1.42.7@ombre");
+	d.seen = xstrdup("tg.1.42.6@ombre tg.1.42.7@ombre");
 	d.began = 1795000000;
 	d.text = xstrdup("Bonjour,\n\nligne deux \xe2\x9c\x93");
 	d.text_len = strlen(d.text);
 	is_int(store_draft_save(data_dir, &d, &cause), 0, "a draft is saved");
 	got = store_draft_load(data_dir, "alice", d.conv, 0, &cause);
 	ok(got != NULL && strcmp(got->text, d.text) == 0 &&
-	    got->text_len == d.text_len && strcmp(got->base, d.base) == 0 &&
+	    got->text_len == d.text_len && strcmp(got->seen, d.seen) == 0 &&
 	    got->began == d.began && !got->note && got->outbound == NULL,
 	    "and read back whole");
 	store_draft_free(got);
@@ -196,9 +196,80 @@ test_drafts(void)
 	free(cause);
 	free(d.conv);
 	free(d.agent);
-	free(d.base);
+	free(d.seen);
 	free(d.outbound);
 	free(d.text);
+}
+
+/* The double-answer guard and the reply checks (store-reply.c). */
+static void
+test_reply(struct store *st, int64_t now)
+{
+	struct store_reply_context	*c = NULL;
+	struct store_reply		 r;
+	char				*cause = NULL, *changes = NULL, *id = NULL;
+	char				*why;
+
+	ingest(st, "900", "1", now - 600, MSG_CUSTOMER, "Où est ma commande ?");
+	ingest(st, "900", "2", now - 590, MSG_BOT, "Je cherche");
+	store_flush(st, &cause);
+	is_int(store_reply_context(st, "id:tg.7012345678.900.1@ombre", &c, &cause), STORE_OK,
+	    "the reply's context");
+	if (c == NULL)
+		return;
+	is_str(c->seen, "tg.7012345678.900.1@ombre tg.7012345678.900.2@ombre",
+	    "the messages in view, oldest first");
+	ok(c->last_customer == now - 600, "the customer's last message");
+	is_int(store_reply_guard(st, c->thread_id, c->seen, NULL, NULL,
+	    &changes, &cause), STORE_OK, "nothing new: not held");
+	/* A colleague's reply dated before the customer's message (our clock
+	 * behind the channel's): still new to the agent. */
+	ingest(st, "900", "3", now - 900, MSG_AGENT, "Je m'en occupe");
+	store_flush(st, &cause);
+	is_int(store_reply_guard(st, c->thread_id, c->seen, NULL, NULL,
+	    &changes, &cause), STORE_HELD,
+	    "a reply dated earlier than what was in view still holds the send");
+	ok(changes != NULL && strstr(changes, "replied: \"Je m'en occupe\"") !=
+	    NULL, "and says who answered what");
+	free(changes);
+	changes = NULL;
+	memset(&r, 0, sizeof r);
+	r.conv = "id:tg.7012345678.900.1@ombre";
+	r.text = "Bonjour";
+	r.text_len = 7;
+	r.seen = c->seen;
+	r.now = now;
+	is_int(store_reply_add(st, &r, &id, &changes, &cause), STORE_HELD,
+	    "store_reply_add holds it too, storing nothing");
+	free(changes);
+	changes = NULL;
+	r.force = 1;
+	is_int(store_reply_add(st, &r, &id, &changes, &cause), STORE_OK,
+	    "forced, it is queued");
+	r.outbound = id;
+	is_int(store_reply_add(st, &r, &id, &changes, &cause), STORE_DUPLICATE,
+	    "stored again under the same id: a duplicate, not a second reply");
+	free((char *)(uintptr_t)r.outbound);
+	free(id);
+	r.outbound = NULL;
+	r.note = 1;
+	r.force = 0;
+	r.text = "Client VIP";
+	r.text_len = 10;
+	is_int(store_reply_add(st, &r, &id, &changes, &cause), STORE_OK,
+	    "a note is never held");
+	free(id);
+	free(c->channel);
+	c->channel = xstrdup("whatsapp");
+	why = store_reply_refusal(c, "hi", 2, 0, now + 25 * 3600);
+	ok(why != NULL && strstr(why, "24-hour reply window of whatsapp "
+	    "closed 1h ago") != NULL,
+	    "whatsapp refuses free text 25 hours after the customer");
+	free(why);
+	ok(store_reply_refusal(c, "hi", 2, 1, now + 25 * 3600) == NULL,
+	    "but not a note");
+	store_reply_context_free(c);
+	free(cause);
 }
 
 /* Presence: another console's entry read, stale ones dropped. */
@@ -447,6 +518,11 @@ main(void)
 	ok(!store_is_locked(data_dir, NULL), "the lock is free after close");
 	snprintf(path, sizeof path, "%s/journal", data_dir);
 	ok(stat(path, &sb) == 0, "the journal dir exists");
+	st = open_store(STORE_READ_WRITE, 5, &rc);
+	if (st != NULL) {
+		test_reply(st, now);
+		store_close(st);
+	}
 	test_drafts();
 	test_presence();
 	free(tid);
