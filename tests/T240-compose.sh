@@ -217,8 +217,11 @@ wait_pane u "Reply on telegram" || diag "$(screen u)"
 tm send-keys -t u -l 'Je'
 ok "the list shows the other agent typing in a conversation" \
     wait_screen "bob is typing" 5 || diag "$(screen | head -n 5)"
+tm send-keys -t t Enter
+ok "so does the conversation's status line" \
+    wait_screen "conversation  Esc back  bob is typing" 5 || diag "$(screen | tail -n 1)"
 tm send-keys -t t r
-ok "and so does the composer" wait_screen "Reply on telegram .* bob is typing" 5 || diag "$(screen | grep Reply)"
+ok "and the composer" wait_screen "Reply on telegram .* bob is typing" 5 || diag "$(screen | grep Reply)"
 tm send-keys -t t -l 'Je regarde votre commande'
 tm send-keys -t u -l " m'en occupe"
 tm send-keys -t u C-s

@@ -178,6 +178,8 @@ void ui_reply_draw(struct ui *ui, int top, int rows, int cols);
 void ui_reply_decide(struct ui *ui, enum store_outbox_action action);
 void ui_reply_recover(struct ui *ui);
 void ui_presence_update(struct ui *ui);
+/* Who else shows the open conversation ("bob is typing"), or NULL. */
+char *ui_presence_here(struct ui *ui);
 
 /* ui-triage.c: writes in child jobs, triage on the selection, undo,
  * snooze and wake-up. */

@@ -303,7 +303,6 @@ ui_send_done(struct job *job, int status, const char *output, void *data)
 	} else if (status == 3 && rp != NULL) {
 		free(rp->held);
 		rp->held = xstrdup(output);
-		rp->held[strcspn(rp->held, "\0")] = '\0';
 	} else {
 		line = xstrndup(output, strcspn(output, "\n"));
 		ui_set_message(ui, 1, "%s not sent: %s", s->r.note ? "note" :
@@ -560,9 +559,9 @@ ui_reply_header(struct ui *ui, enum ui_role *role)
 	struct compose_measure	 m;
 	struct buf		 b;
 	const char		*text;
-	size_t			 len, i;
+	size_t			 len;
 	int64_t			 secs;
-	char			 age[16];
+	char			 age[16], *here;
 
 	*role = UI_ROLE_THREAD_TITLE;
 	buf_init(&b);
@@ -599,11 +598,9 @@ ui_reply_header(struct ui *ui, enum ui_role *role)
 	buf_add_str(&b, rp->sending ? "  sending..." :
 	    "  C-s send  Esc keep  M-e editor");
 others:
-	for (i = 0; i < ui->n_presence; i++) {
-		if (ui->presence[i]->conv != NULL &&
-		    strcmp(ui->presence[i]->conv, rp->ctx->conv_key) == 0)
-			buf_add_printf(&b, "  %s is %s", ui->presence[i]->agent,
-			    ui->presence[i]->typing ? "typing" : "here");
+	if ((here = ui_presence_here(ui)) != NULL) {
+		buf_add_printf(&b, "  %s", here);
+		free(here);
 	}
 	return buf_steal(&b);
 }
@@ -746,6 +743,31 @@ ui_reply_decide(struct ui *ui, enum store_outbox_action action)
 		return;
 	}
 	ui->jobs++;
+}
+
+/* "bob is typing, carol is viewing" for the open conversation, or NULL. */
+char *
+ui_presence_here(struct ui *ui)
+{
+	struct buf	b;
+	size_t		i;
+
+	if (ui->thread_key == NULL || ui->n_presence == 0)
+		return NULL;
+	buf_init(&b);
+	for (i = 0; i < ui->n_presence; i++) {
+		if (ui->presence[i]->conv == NULL ||
+		    strcmp(ui->presence[i]->conv, ui->thread_key) != 0)
+			continue;
+		buf_add_printf(&b, "%s%s is %s", b.len > 0 ? ", " : "",
+		    ui->presence[i]->agent, ui->presence[i]->typing ?
+		    "typing" : "viewing");
+	}
+	if (b.len == 0) {
+		buf_free(&b);
+		return NULL;
+	}
+	return buf_steal(&b);
 }
 
 /* Say what this console shows; read what the others show. */

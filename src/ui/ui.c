@@ -195,7 +195,7 @@ ui_load_more(struct ui *ui)
 static void
 ui_draw(struct ui *ui)
 {
-	char	status[512], marked[32] = "";
+	char	status[512], marked[32] = "", *here;
 	int	rows, cols, compose;
 
 	if (ui->marked.n > 0)
@@ -223,10 +223,14 @@ ui_draw(struct ui *ui)
 		snprintf(status, sizeof status, " Help  Esc back%s%s",
 		    ui->message != NULL ? "  " : "",
 		    ui->message != NULL ? ui->message : "");
-	else if (ui->thread != NULL)
-		snprintf(status, sizeof status, " %s > conversation  Esc back%s%s",
-		    ui->view_name, ui->message != NULL ? "  " : "",
+	else if (ui->thread != NULL) {
+		here = ui_presence_here(ui);
+		snprintf(status, sizeof status, " %s > conversation  Esc back%s%s%s%s",
+		    ui->view_name, here != NULL ? "  " : "",
+		    here != NULL ? here : "", ui->message != NULL ? "  " : "",
 		    ui->message != NULL ? ui->message : "");
+		free(here);
+	}
 	else
 		snprintf(status, sizeof status, " %s  %zu%s conversation%s%s%s%s%s%s%s",
 		    ui->view_name, ui_list_count(ui->list), ui->more ? "+" : "",
