@@ -1046,7 +1046,10 @@ cli_reply(struct cli *cli, int argc, char **argv)
 	struct store_reply	 r;
 	struct buf		 text;
 	enum store_status	 status;
-	const char		*text_opt = NULL, *base = NULL;
+	const char		*text_opt = NULL, *base = NULL, *tname = NULL;
+	struct store_reply_context *ctx = NULL;
+	struct template		*t = NULL;
+	struct template_vars	 v;
 	char			**rest, *cause = NULL, *changes = NULL, *id = NULL;
 	char			 chunk[4096];
 	size_t			 got;
@@ -1056,18 +1059,28 @@ cli_reply(struct cli *cli, int argc, char **argv)
 		{ "note", 0, 0, NULL, &note },
 		{ "base", 0, 1, &base, NULL },
 		{ "force", 0, 0, NULL, &force },
+		{ "template", 0, 1, &tname, NULL },
 		{ NULL, 0, 0, NULL, NULL }
 	};
 	if (cli_parse_args("reply", opts, argc, argv, &rest, &n_rest) != 0)
 		return EXIT_USAGE;
-	if (n_rest != 1) {
+	if (n_rest != 1 || (tname != NULL && (text_opt != NULL || note))) {
 		log_warn("usage: ombre reply CONV [--note] [--base ID [--force]] "
-		    "[--text TEXT] (else the text on standard input)");
+		    "[--text TEXT | --template NAME] (else the text on standard "
+		    "input)");
 		free(rest);
 		return EXIT_USAGE;
 	}
 	buf_init(&text);
-	if (text_opt != NULL)
+	if (tname != NULL) {
+		if ((t = template_load(tname, &cause)) == NULL) {
+			log_warn("reply: %s: nothing stored", cause);
+			free(cause);
+			free(rest);
+			return 1;
+		}
+		buf_add_str(&text, "-");	/* rendered once the store is open */
+	} else if (text_opt != NULL)
 		buf_add_str(&text, text_opt);
 	else {
 		while ((got = fread(chunk, 1, sizeof chunk, stdin)) > 0)
@@ -1087,8 +1100,36 @@ cli_reply(struct cli *cli, int argc, char **argv)
 		free(rest);
 		return rc;
 	}
+	if (t != NULL) {
+		/* The template's variables need the conversation. */
+		if (store_reply_context(st, rest[0], &ctx, &cause) != STORE_OK) {
+			log_warn("reply: %s: nothing stored", cause);
+			rc = 1;
+			goto out;
+		}
+		if (!template_allows(t, ctx->channel)) {
+			log_warn("reply: template %s is not for %s (channels: "
+			    "%s): nothing stored", t->name, ctx->channel,
+			    t->channels);
+			rc = 1;
+			goto out;
+		}
+		v.customer_name = ctx->customer_name;
+		v.agent_name = core_agent_name();
+		v.channel = ctx->channel;
+		buf_reset(&text);
+		if ((id = template_render(t, &v, &cause)) == NULL) {
+			log_warn("reply: %s: nothing stored", cause);
+			rc = 1;
+			goto out;
+		}
+		buf_add_str(&text, id);
+		free(id);
+		id = NULL;
+	}
 	memset(&r, 0, sizeof r);
 	r.conv = rest[0];
+	r.approved = t != NULL ? t->approved : NULL;
 	r.text = text.data;
 	r.text_len = text.len;
 	r.note = note;
@@ -1112,10 +1153,13 @@ cli_reply(struct cli *cli, int argc, char **argv)
 		rc = 1;
 		break;
 	}
+out:
 	if (store_close(st) != STORE_OK && rc == 0) {
 		log_warn("reply: closing the database failed");
 		rc = 1;
 	}
+	store_reply_context_free(ctx);
+	template_free(t);
 	free(id);
 	free(changes);
 	free(cause);

@@ -47,7 +47,7 @@ static const char main_usage[] =
 "  outbox [resend|mark-sent|discard ID]\n"
 "                      replies not delivered yet, and refused ones; the\n"
 "                      agent's decision on one of unknown delivery\n"
-"  reply CONV [--note] [--base ID [--force]] [--text TEXT]\n"
+"  reply CONV [--note] [--base ID [--force]] [--text TEXT | --template NAME]\n"
 "                      store a reply (TEXT, else standard input) in the\n"
 "                      outbox, the syncer delivers it; --note: an internal\n"
 "                      note, never sent; --base: held (exit 3) when the\n"

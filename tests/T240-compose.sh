@@ -63,6 +63,12 @@ wait_state() {
 	return 1
 }
 
+# Canned replies: one approved for WhatsApp, one free text.
+mkdir -p "$XDG_CONFIG_HOME/ombre/templates"
+printf 'shortcut: rf\nchannels: whatsapp messenger\napproved: refund_confirmed\n\nHello {{customer.first_name}}, your refund is on its way.\n{{agent.name}}\n' \
+    >"$XDG_CONFIG_HOME/ombre/templates/refund"
+printf 'channels: whatsapp\n\nHello, still there?\n' >"$XDG_CONFIG_HOME/ombre/templates/nudge"
+
 # $EDITOR: a script that adds two lines to the file it is given.
 cat >"$TEST_DIR/editor" <<'SH'
 #!/bin/sh
@@ -201,8 +207,35 @@ tm send-keys -t t j r
 ok "after SIGKILL the draft has what was typed a second before" \
     wait_screen "draft line and more" 5 || diag "$(screen | tail -n 4)"
 tm send-keys -t t C-u
-sleep 1.2
-esc
+
+# --- an approved template once the window closed -------------------------
+tm send-keys -t t C-t
+wait_screen ":template " 3
+tm send-keys -t t -l 'rf'
+tm send-keys -t t Enter
+ok "C-t puts a template in the composer, its variables filled in" \
+    wait_screen $'Hello [^ ]+, your refund is on its way.\n[a-z]+' 3 || diag "$(screen | tail -n 4)"
+ok "an approved one may go once the window closed: the composer says so" \
+    wait_screen "window closed: approved template refund_confirmed" 3 || diag "$(screen | grep Reply)"
+tm send-keys -t t -l '!'
+ok "edited, it is free text again" wait_screen "WINDOW CLOSED: approved templates only" 3
+tm send-keys -t t BSpace
+wait_screen "window closed: approved template refund_confirmed" 3
+tm send-keys -t t C-s
+ok "sent whole, it is queued" wait_screen "reply queued" 5 || diag "$(screen | tail -n 1)"
+like "stored as the approved template (property ombre.template)" \
+    "$(nm search --output=messages 'property:ombre.template=refund_confirmed' | wc -l)" '^1$'
+out=$("$OMBRE" reply wa-late --template nudge 2>&1)
+like "ombre reply --template: a template not approved is refused once the window closed" \
+    "$out" 'reply window of whatsapp closed .*only an approved template can be sent: nothing stored'
+out=$("$OMBRE" reply wa-late --template refund 2>&1)
+like "an approved one is queued" "$out" '^out\.[0-9a-f-]{36} queued$'
+out=$("$OMBRE" reply "$conv" --template refund 2>&1)
+like "a template for other channels is refused on Telegram" "$out" \
+    'template refund is not for telegram \(channels: whatsapp messenger\): nothing stored'
+out=$("$OMBRE" reply "$conv" --template nope 2>&1)
+like "an unknown template is named" "$out" 'no template nope in .*/templates'
+sleep 0.5
 esc
 
 # --- two agents on one conversation -------------------------------------

@@ -179,6 +179,37 @@ enum compose_window {
 enum compose_window compose_window(const char *channel, int64_t last_customer,
     int64_t now, int64_t *seconds);
 
+/* ----------------------------------------------------------- template.c */
+
+/* A canned reply (see template.c for the file format). */
+struct template {
+	char	*name;
+	char	*shortcut;
+	char	*language;
+	char	*channels;	/* where it may be used, NULL: anywhere */
+	char	*approved;	/* the channel-approved template it maps to */
+	char	*body;
+};
+struct template_vars {
+	const char	*customer_name;
+	const char	*agent_name;
+	const char	*channel;
+};
+void template_free(struct template *t);
+/* The templates directory (beside the config file); the caller frees it. */
+char *template_dir(void);
+/* Parse a template file's content; NULL and *cause (file:line) if bad. */
+struct template *template_parse(const char *file_name, const char *data,
+    size_t len, char **cause);
+/* Find a template by name or shortcut; NULL and *cause when none. */
+struct template *template_load(const char *name, char **cause);
+/* May it be used on this channel? */
+int template_allows(const struct template *t, const char *channel);
+/* The text with its variables filled in; NULL and *cause on an unknown
+ * variable. */
+char *template_render(const struct template *t, const struct template_vars *v,
+    char **cause);
+
 /* ------------------------------------------------------------------ cmd */
 
 enum cmd_retval {

@@ -20,6 +20,30 @@
 #define OUTBOX_STATE	"ombre.outbox"
 #define OUTBOX_REMOTE	"ombre.remote-id"
 #define OUTBOX_ERROR	"ombre.outbox-error"
+#define OUTBOX_TEMPLATE	"ombre.template"	/* the channel-approved one */
+
+/* One property of one message, committed. */
+static enum store_status
+outbox_set_property(struct store *st, const char *msgid,
+    const char *key, const char *value, char **cause)
+{
+	notmuch_message_t	*nm = NULL;
+
+	if (notmuch_database_find_message(st->db, msgid, &nm) !=
+	    NOTMUCH_STATUS_SUCCESS || nm == NULL) {
+		*cause = xasprintf("no message <%s>", msgid);
+		return STORE_NOT_FOUND;
+	}
+	notmuch_database_begin_atomic(st->db);
+	notmuch_message_remove_all_properties(nm, key);
+	notmuch_message_add_property(nm, key, value);
+	notmuch_message_destroy(nm);
+	if (store_end_atomic(st) != NOTMUCH_STATUS_SUCCESS) {
+		*cause = xasprintf("committing %s failed", key);
+		return STORE_DB_ERROR;
+	}
+	return STORE_OK;
+}
 
 void
 store_msg_outbox_state(notmuch_message_t *nm, struct msg *m)
@@ -125,11 +149,13 @@ store_outgoing_free(struct store_outgoing *o)
 	free(o->text);
 	free(o->reply_to);
 	free(o->error);
+	free(o->template_name);
 	free(o);
 }
 
 enum store_status
-store_outbox_add(struct store *st, const struct msg *m, char **cause)
+store_outbox_add(struct store *st, const struct msg *m, const char *approved,
+    char **cause)
 {
 	enum store_status	rc;
 	char			*msgid;
@@ -144,6 +170,12 @@ store_outbox_add(struct store *st, const struct msg *m, char **cause)
 	if ((rc = store_flush(st, cause)) != STORE_OK)
 		return rc;
 	msgid = msgid_message(m->channel, m->account, m->conv_id, m->id);
+	/* Before it is queued: a syncer never sees it without. */
+	if (approved != NULL && (rc = outbox_set_property(st,
+	    msgid, OUTBOX_TEMPLATE, approved, cause)) != STORE_OK) {
+		free(msgid);
+		return rc;
+	}
 	rc = store_outbox_set(st, msgid, "queued", NULL, NULL, cause);
 	free(msgid);
 	return rc;
@@ -191,6 +223,9 @@ store_outbox_list(struct store *st, int with_failed,
 		state = NULL;
 		notmuch_message_get_property(nm, OUTBOX_ERROR, &state);
 		o->error = state != NULL ? xstrdup(state) : NULL;
+		state = NULL;
+		notmuch_message_get_property(nm, OUTBOX_TEMPLATE, &state);
+		o->template_name = state != NULL ? xstrdup(state) : NULL;
 		o->channel = m->channel;
 		o->account = m->account;
 		o->conv_id = m->conv_id;

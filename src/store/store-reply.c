@@ -35,6 +35,7 @@ store_reply_context_free(struct store_reply_context *c)
 	free(c->account);
 	free(c->conv_id);
 	free(c->conv_title);
+	free(c->customer_name);
 	free(c->newest);
 	free(c->seen);
 	free(c);
@@ -102,6 +103,8 @@ store_reply_context(struct store *st, const char *conv,
 	c->conv_id = xstrdup(last->conv_id);
 	c->conv_title = last->conv_title != NULL ?
 	    xstrdup(last->conv_title) : NULL;
+	c->customer_name = last->kind == MSG_CUSTOMER && last->from_name !=
+	    NULL ? xstrdup(last->from_name) : NULL;
 	c->conv_key = msgid_thread(c->channel, c->account, c->conv_id);
 	store_msgs_free(msgs, n);
 	*out = c;
@@ -221,7 +224,7 @@ store_reply_guard(struct store *st, const char *thread_id, const char *seen,
 /* Is the text within the channel's limit and window? NULL, or why not. */
 char *
 store_reply_refusal(const struct store_reply_context *c, const char *text,
-    size_t len, int note, int64_t now)
+    size_t len, int note, const char *approved, int64_t now)
 {
 	struct compose_measure	m;
 	int64_t			secs;
@@ -234,7 +237,7 @@ store_reply_refusal(const struct store_reply_context *c, const char *text,
 		return xasprintf("the reply is %ld %s over %s's limit of %ld",
 		    -m.left, m.unit, c->channel, m.limit);
 	if (compose_window(c->channel, c->last_customer, now, &secs) ==
-	    COMPOSE_WINDOW_CLOSED) {
+	    COMPOSE_WINDOW_CLOSED && approved == NULL) {
 		if (c->last_customer == 0)
 			return xasprintf("%s takes free text only within 24 "
 			    "hours of a customer's message, and this customer "
@@ -284,7 +287,7 @@ store_reply_add(struct store *st, const struct store_reply *r, char **id,
 		free(msgid);
 	}
 	if ((*cause = store_reply_refusal(c, r->text, r->text_len, r->note,
-	    r->now)) != NULL) {
+	    r->approved, r->now)) != NULL) {
 		store_reply_context_free(c);
 		return STORE_REFUSED;
 	}
@@ -320,7 +323,7 @@ store_reply_add(struct store *st, const struct store_reply *r, char **id,
 		if (rc == STORE_OK)
 			rc = store_flush(st, cause);
 	} else
-		rc = store_outbox_add(st, m, cause);
+		rc = store_outbox_add(st, m, r->approved, cause);
 	if (rc == STORE_OK)
 		*id = xstrdup(m->id);
 	msg_free(m);

@@ -164,12 +164,15 @@ struct store_outgoing {
 	char	*text;
 	char	*reply_to;	/* the channel's id of the message answered */
 	char	*error;		/* why it failed or is unknown, or NULL */
+	char	*template_name;	/* the channel-approved template it is, or NULL */
 	int64_t	 date;
 };
 void store_outgoing_free(struct store_outgoing *o);
-/* Store a reply (m->id from msgid_outbound, kind agent) as queued. */
+/* Store a reply (m->id from msgid_outbound, kind agent) as queued; approved
+ * names the channel-approved template it is (property ombre.template), or
+ * NULL. */
 enum store_status store_outbox_add(struct store *st, const struct msg *m,
-    char **cause);
+    const char *approved, char **cause);
 /* Every reply still in ombre/outbox (with failed: and in ombre/failed),
  * oldest first. */
 enum store_status store_outbox_list(struct store *st, int with_failed,
@@ -212,6 +215,7 @@ struct store_reply_context {
 	char	*account;
 	char	*conv_id;
 	char	*conv_title;
+	char	*customer_name;	/* as the customer's last message gives it */
 	char	*newest;	/* Message-Id of the newest message (not a note) */
 	char	*seen;		/* the Message-Ids of the newest STORE_SEEN_MAX
 				   messages (not notes), oldest first, separated
@@ -222,9 +226,10 @@ enum store_status store_reply_context(struct store *st, const char *conv,
     struct store_reply_context **out, char **cause);
 void store_reply_context_free(struct store_reply_context *c);
 /* Why the text may not be sent on this channel now (its limit, its reply
- * window), or NULL. */
+ * window: a channel-approved template, approved, is sendable outside it),
+ * or NULL. */
 char *store_reply_refusal(const struct store_reply_context *c,
-    const char *text, size_t len, int note, int64_t now);
+    const char *text, size_t len, int note, const char *approved, int64_t now);
 /*
  * The double-answer guard: STORE_HELD and *changes (one line per message)
  * when the conversation has messages (not notes, not self: an out.<uuid>)
@@ -247,6 +252,8 @@ struct store_reply {
 	const char	*base;		/* or the newest message seen, or NULL:
 					   no guard */
 	int		 force;		/* send although the guard holds it */
+	const char	*approved;	/* the text is this channel-approved
+					   template, or NULL */
 	int64_t		 now;
 };
 /*

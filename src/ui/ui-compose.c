@@ -8,7 +8,8 @@
  * Right, Up, Down (C-b, C-f, C-p, C-n), Home, End (C-a, C-e) move;
  * Backspace, Delete (C-d), C-w (a word back), C-u (to the line's start)
  * and C-k (to its end, or the line break) delete. C-s and M-Enter send,
- * M-e and C-o hand the text to $EDITOR, Escape and C-g close the pane.
+ * M-e and C-o hand the text to $EDITOR, C-t asks for a template, Escape
+ * and C-g close the pane.
  * Ctrl and Alt keys both pass through ssh and tmux; libtermkey turns the
  * terminal's flow control off, so C-s reaches us.
  */
@@ -172,6 +173,8 @@ ui_compose_key(struct ui_compose *c, const char *key, const char *text)
 		return UI_COMPOSE_CLOSE;
 	if (strcmp(key, "M-e") == 0 || strcmp(key, "C-o") == 0)
 		return UI_COMPOSE_EDITOR;
+	if (strcmp(key, "C-t") == 0)
+		return UI_COMPOSE_TEMPLATE;
 	if (strcmp(key, "Space") == 0)
 		compose_insert(c, " ", 1);
 	else if (strcmp(key, "Enter") == 0 || strcmp(key, "C-j") == 0)

@@ -152,6 +152,7 @@ enum ui_action {
 	UI_OUTBOX_RESEND,
 	UI_OUTBOX_MARK_SENT,
 	UI_OUTBOX_DISCARD,
+	UI_TEMPLATE,
 	UI_QUIT
 };
 
@@ -176,6 +177,7 @@ int ui_reply_typing(struct ui *ui);
 int ui_reply_rows(struct ui *ui, int rows, int cols);
 void ui_reply_draw(struct ui *ui, int top, int rows, int cols);
 void ui_reply_decide(struct ui *ui, enum store_outbox_action action);
+int ui_reply_template(struct ui *ui, const char *name, char **cause);
 void ui_reply_recover(struct ui *ui);
 void ui_presence_update(struct ui *ui);
 /* Who else shows the open conversation ("bob is typing"), or NULL. */

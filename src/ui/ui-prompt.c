@@ -66,6 +66,13 @@ ui_prompt_set(struct ui_prompt *p, const char *text)
 	p->cursor = p->line.len;
 }
 
+void
+ui_prompt_open_with(struct ui_prompt *p, const char *text)
+{
+	ui_prompt_open(p);
+	ui_prompt_set(p, text);
+}
+
 /* The start of the character before / after the cursor. */
 static size_t
 ui_prompt_prev(struct ui_prompt *p, size_t at)

@@ -49,6 +49,8 @@ struct ui_reply {
 	unsigned long			 saved;		/* generation on disk */
 	int64_t				 last_key_ms;
 	char				*held;		/* what changed, when held */
+	char				*template_text;	/* a channel-approved template */
+	char				*approved;	/* inserted: its name */
 	int				 sending;	/* the child runs */
 };
 
@@ -60,6 +62,7 @@ struct ui_send {
 	char			*text;
 	char			*outbound;
 	char			*seen;
+	char			*approved;
 	char			*conv_key;
 	char			*agent;
 	struct ui		*ui;
@@ -76,7 +79,63 @@ ui_reply_free(struct ui_reply *rp)
 	free(rp->seen);
 	free(rp->outbound);
 	free(rp->held);
+	free(rp->template_text);
+	free(rp->approved);
 	free(rp);
+}
+
+/* The approved template's name when the text is that template as
+ * inserted; edited, it is free text. */
+static const char *
+ui_reply_approved(struct ui_reply *rp, const char *text, size_t len)
+{
+	if (rp->approved == NULL || rp->template_text == NULL ||
+	    strlen(rp->template_text) != len ||
+	    memcmp(rp->template_text, text, len) != 0)
+		return NULL;
+	return rp->approved;
+}
+
+/*
+ * `template NAME` in the composer: the template's text, its variables
+ * filled in, in place of what is typed (an approved one is only ever sent
+ * whole). Return 0, or -1 with *cause.
+ */
+int
+ui_reply_template(struct ui *ui, const char *name, char **cause)
+{
+	struct ui_reply		*rp = ui->reply;
+	struct template		*t;
+	struct template_vars	 v;
+	char			*text;
+
+	if (rp == NULL || ui->reply_hidden) {
+		*cause = xstrdup("template: open the composer first (r)");
+		return -1;
+	}
+	if ((t = template_load(name, cause)) == NULL)
+		return -1;
+	if (!template_allows(t, rp->ctx->channel)) {
+		*cause = xasprintf("template %s is not for %s (channels: %s)",
+		    t->name, rp->ctx->channel, t->channels);
+		template_free(t);
+		return -1;
+	}
+	v.customer_name = rp->who;
+	v.agent_name = core_agent_name();
+	v.channel = rp->ctx->channel;
+	if ((text = template_render(t, &v, cause)) == NULL) {
+		template_free(t);
+		return -1;
+	}
+	ui_compose_set_text(rp->editor, text, strlen(text));
+	free(rp->template_text);
+	free(rp->approved);
+	rp->template_text = text;
+	rp->approved = t->approved != NULL ? xstrdup(t->approved) : NULL;
+	rp->last_key_ms = util_clock_ms();
+	template_free(t);
+	return 0;
 }
 
 static const char *
@@ -270,6 +329,7 @@ ui_send_free(struct ui_send *s)
 	free(s->text);
 	free(s->outbound);
 	free(s->seen);
+	free(s->approved);
 	free(s->conv_key);
 	free(s->agent);
 	free(s);
@@ -323,7 +383,7 @@ ui_reply_send(struct ui *ui, int force)
 {
 	struct ui_reply	*rp = ui->reply;
 	struct ui_send	*s;
-	const char	*text;
+	const char	*text, *approved;
 	char		*why, *changes = NULL, *cause = NULL, *id;
 	size_t		 len;
 
@@ -335,7 +395,8 @@ ui_reply_send(struct ui *ui, int force)
 		return;
 	}
 	/* The checks the child makes again, here to answer at once. */
-	if ((why = store_reply_refusal(rp->ctx, text, len, rp->note,
+	approved = ui_reply_approved(rp, text, len);
+	if ((why = store_reply_refusal(rp->ctx, text, len, rp->note, approved,
 	    util_now())) != NULL) {
 		ui_set_message(ui, 1, "not sent: %s", why);
 		free(why);
@@ -377,6 +438,8 @@ ui_reply_send(struct ui *ui, int force)
 	s->r.outbound = s->outbound;
 	s->r.seen = s->seen;
 	s->r.force = force;
+	s->approved = approved != NULL ? xstrdup(approved) : NULL;
+	s->r.approved = s->approved;
 	s->r.now = util_now();
 	s->ui = ui;
 	if (job_run(ui->loop, ui_send_child, s, ui_send_done, s) == NULL) {
@@ -544,6 +607,10 @@ ui_reply_key(struct ui *ui, const char *key, const char *text)
 	case UI_COMPOSE_EDITOR:
 		ui_reply_editor(ui);
 		break;
+	case UI_COMPOSE_TEMPLATE:
+		ui_prompt_open_with(ui->prompt, "template ");
+		ui->prompting = UI_PROMPTING_COMMAND;
+		break;
 	case UI_COMPOSE_EDITING:
 		rp->last_key_ms = util_clock_ms();
 		break;
@@ -589,14 +656,20 @@ ui_reply_header(struct ui *ui, enum ui_role *role)
 		buf_add_printf(&b, "  window %s left", age);
 		break;
 	case COMPOSE_WINDOW_CLOSED:
-		buf_add_str(&b, "  WINDOW CLOSED: approved templates only");
-		*role = UI_ROLE_ERROR;
+		if (ui_reply_approved(rp, text, len) != NULL)
+			buf_add_printf(&b, "  window closed: approved template "
+			    "%s", rp->approved);
+		else {
+			buf_add_str(&b, "  WINDOW CLOSED: approved templates "
+			    "only (:template NAME)");
+			*role = UI_ROLE_ERROR;
+		}
 		break;
 	case COMPOSE_WINDOW_NONE:
 		break;
 	}
 	buf_add_str(&b, rp->sending ? "  sending..." :
-	    "  C-s send  Esc keep  M-e editor");
+	    "  C-s send  Esc keep  M-e editor  C-t template");
 others:
 	if ((here = ui_presence_here(ui)) != NULL) {
 		buf_add_printf(&b, "  %s", here);

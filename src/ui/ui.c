@@ -88,6 +88,7 @@ static const struct {
 	{ "snooze-prompt", UI_SNOOZE_PROMPT },
 	{ "suspend", UI_SUSPEND },
 	{ "take-over", UI_TAKE_OVER },
+	{ "template", UI_TEMPLATE },
 	{ "toggle-unread", UI_TOGGLE_UNREAD },
 	{ "undo", UI_UNDO },
 };
@@ -1020,6 +1021,12 @@ ui_host_command(void *data, int argc, char **argv, char **cause)
 		    ui_commands[i].action == UI_ASSIGN)
 			return ui_with_argument(ui, ui_commands[i].action,
 			    argc, argv, cause);
+		if (ui_commands[i].action == UI_TEMPLATE) {
+			if (ui_reply_template(ui, argv[1], cause) != 0)
+				return -1;
+			ui->redraw = 1;
+			return 0;
+		}
 		if (ui_commands[i].action == UI_SEARCH) {
 			char *query = xstrdup("");
 			int j;

@@ -101,8 +101,9 @@ void ui_list_draw(struct ui_list *l, int top, int left, int rows, int cols,
 struct ui_prompt;
 struct ui_prompt *ui_prompt_new(void);
 void ui_prompt_free(struct ui_prompt *p);
-/* Start editing an empty line. */
+/* Start editing an empty line, or one holding text. */
 void ui_prompt_open(struct ui_prompt *p);
+void ui_prompt_open_with(struct ui_prompt *p, const char *text);
 enum ui_prompt_result {
 	UI_PROMPT_EDITING,
 	UI_PROMPT_DONE,		/* Enter: the line is in *line (allocated) */
@@ -121,7 +122,8 @@ enum ui_compose_result {
 	UI_COMPOSE_EDITING,
 	UI_COMPOSE_SEND,	/* C-s, M-Enter */
 	UI_COMPOSE_CLOSE,	/* Escape, C-g: the draft is kept */
-	UI_COMPOSE_EDITOR	/* M-e, C-o: to $EDITOR */
+	UI_COMPOSE_EDITOR,	/* M-e, C-o: to $EDITOR */
+	UI_COMPOSE_TEMPLATE	/* C-t: a template by name */
 };
 enum ui_compose_result ui_compose_key(struct ui_compose *c, const char *key,
     const char *text);

@@ -1062,6 +1062,60 @@ test_compose(void)
 	ok(w == COMPOSE_WINDOW_NONE, "telegram has no window");
 }
 
+/* Canned replies (template.c). */
+static void
+test_templates(void)
+{
+	struct template		*t;
+	struct template_vars	 v = { "Zoë Martin", "alice", "whatsapp" };
+	char			*cause = NULL, *text;
+	const char		*good = "shortcut: rf\nchannels: whatsapp messenger\n"
+	    "approved: refund_ok\n\nBonjour {{customer.first_name}} ({{channel}}),"
+	    "\nc'est fait.\n{{agent.name}}\n";
+
+	t = template_parse("refund", good, strlen(good), &cause);
+	ok(t != NULL && strcmp(t->name, "refund") == 0 &&
+	    strcmp(t->shortcut, "rf") == 0 && strcmp(t->approved, "refund_ok") == 0,
+	    "a template: name from the file, shortcut, approved name");
+	if (t == NULL)
+		return;
+	ok(template_allows(t, "whatsapp") && template_allows(t, "messenger") &&
+	    !template_allows(t, "telegram") && !template_allows(t, "whats"),
+	    "its channels, as whole words");
+	text = template_render(t, &v, &cause);
+	is_str(text, "Bonjour Zoë (whatsapp),\nc'est fait.\nalice",
+	    "rendered: first name, channel, agent; the last newline dropped");
+	free(text);
+	free(t->body);
+	t->body = xstrdup("Hi {{customer.email}}");
+	ok(template_render(t, &v, &cause) == NULL && strstr(cause,
+	    "unknown variable {{customer.email}}") != NULL,
+	    "an unknown variable is an error, not sent as typed");
+	free(cause);
+	free(t->body);
+	t->body = xstrdup("Hi {{agent.name");
+	ok(template_render(t, &v, &cause) == NULL && strstr(cause, "without }}")
+	    != NULL, "so is a {{ left open");
+	free(cause);
+	template_free(t);
+	t = template_parse("bad", "colour: red\n\nHi", 15, &cause);
+	ok(t == NULL && strstr(cause, "bad:1: unknown key") != NULL,
+	    "an unknown header key names the file and line");
+	free(cause);
+	t = template_parse("bad", "name: x\nHi", 10, &cause);
+	ok(t == NULL && strstr(cause, "bad:2: ") != NULL,
+	    "a header without its empty line is refused");
+	free(cause);
+	t = template_parse("bad", "name: x\n\n\xff", 10, &cause);
+	ok(t == NULL && strstr(cause, "not UTF-8") != NULL,
+	    "a file that is not UTF-8 is refused");
+	free(cause);
+	t = template_parse("../x", "\nHi", 3, &cause);
+	ok(t == NULL && strstr(cause, "not a template name") != NULL,
+	    "a file name that is not a name needs a name: line");
+	free(cause);
+}
+
 int
 main(void)
 {
@@ -1085,6 +1139,7 @@ main(void)
 	test_agent();
 	test_channels();
 	test_compose();
+	test_templates();
 	test_tag();
 	test_config();
 	test_config_lax();

@@ -261,13 +261,15 @@ test_reply(struct store *st, int64_t now)
 	free(id);
 	free(c->channel);
 	c->channel = xstrdup("whatsapp");
-	why = store_reply_refusal(c, "hi", 2, 0, now + 25 * 3600);
+	why = store_reply_refusal(c, "hi", 2, 0, NULL, now + 25 * 3600);
 	ok(why != NULL && strstr(why, "24-hour reply window of whatsapp "
 	    "closed 1h ago") != NULL,
 	    "whatsapp refuses free text 25 hours after the customer");
 	free(why);
-	ok(store_reply_refusal(c, "hi", 2, 1, now + 25 * 3600) == NULL,
+	ok(store_reply_refusal(c, "hi", 2, 1, NULL, now + 25 * 3600) == NULL,
 	    "but not a note");
+	ok(store_reply_refusal(c, "hi", 2, 0, "order_update", now + 25 * 3600) ==
+	    NULL, "nor a channel-approved template");
 	store_reply_context_free(c);
 	free(cause);
 }

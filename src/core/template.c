@@ -1,0 +1,288 @@
+/*
+ * template.c: canned replies, one plain file per template in
+ * $XDG_CONFIG_HOME/ombre/templates/ (design.md, Templates):
+ *
+ *   name: refund-ok                 (default: the file's name)
+ *   shortcut: rf
+ *   language: fr
+ *   channels: whatsapp messenger     (where it may be used; default all)
+ *   approved: order_update           (the channel-approved template it
+ *                                     maps to: sendable outside WhatsApp's
+ *                                     and Messenger's 24-hour window)
+ *   <empty line>
+ *   Bonjour {{customer.first_name}}, votre remboursement est validé.
+ *   {{agent.name}}
+ *
+ * Variables: {{customer.name}}, {{customer.first_name}}, {{agent.name}},
+ * {{channel}}; an unknown one is an error, never sent as typed. A
+ * template file is the user's, but read like any input: a header line
+ * that does not parse or a body that is not UTF-8 names the file and the
+ * line, and the template is not used.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "core/core.h"
+
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define TEMPLATE_MAX	(64 * 1024)
+
+void
+template_free(struct template *t)
+{
+	if (t == NULL)
+		return;
+	free(t->name);
+	free(t->shortcut);
+	free(t->language);
+	free(t->channels);
+	free(t->approved);
+	free(t->body);
+	free(t);
+}
+
+char *
+template_dir(void)
+{
+	char	*config, *slash, *dir;
+
+	if ((config = config_default_path()) == NULL)
+		return NULL;
+	slash = strrchr(config, '/');
+	*slash = '\0';
+	dir = xasprintf("%s/templates", config);
+	free(config);
+	return dir;
+}
+
+static int
+template_name_ok(const char *s)
+{
+	if (*s == '\0' || *s == '.' || strlen(s) > 64)
+		return 0;
+	for (; *s != '\0'; s++) {
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		    (*s >= '0' && *s <= '9') || *s == '-' || *s == '_' ||
+		    *s == '.'))
+			return 0;
+	}
+	return 1;
+}
+
+struct template *
+template_parse(const char *file_name, const char *data, size_t len,
+    char **cause)
+{
+	struct template	*t;
+	const char	*p = data, *end = data + len, *nl, *colon;
+	char		*key, *value;
+	size_t		 bad;
+	int		 line = 0;
+
+	*cause = NULL;
+	if (!utf8_valid(data, len, &bad) || memchr(data, '\0', len) != NULL) {
+		*cause = xasprintf("%s: not UTF-8 text", file_name);
+		return NULL;
+	}
+	t = xcalloc(1, sizeof *t);
+	for (;;) {
+		line++;
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (nl == NULL) {
+			*cause = xasprintf("%s:%d: no empty line before the "
+			    "text", file_name, line);
+			goto bad;
+		}
+		if (nl == p || (nl == p + 1 && *p == '\r'))
+			break;
+		colon = memchr(p, ':', (size_t)(nl - p));
+		if (colon == NULL) {
+			*cause = xasprintf("%s:%d: not \"key: value\"",
+			    file_name, line);
+			goto bad;
+		}
+		key = xstrndup(p, (size_t)(colon - p));
+		colon++;
+		while (colon < nl && (*colon == ' ' || *colon == '\t'))
+			colon++;
+		value = xstrndup(colon, (size_t)(nl - colon));
+		value[strcspn(value, "\r")] = '\0';
+		p = nl + 1;
+		if (strcmp(key, "name") == 0 && template_name_ok(value)) {
+			free(t->name);
+			t->name = value;
+		} else if (strcmp(key, "shortcut") == 0) {
+			free(t->shortcut);
+			t->shortcut = value;
+		} else if (strcmp(key, "language") == 0) {
+			free(t->language);
+			t->language = value;
+		} else if (strcmp(key, "channels") == 0) {
+			free(t->channels);
+			t->channels = value;
+		} else if (strcmp(key, "approved") == 0 && *value != '\0') {
+			free(t->approved);
+			t->approved = value;
+		} else {
+			*cause = xasprintf("%s:%d: unknown key or bad value "
+			    "\"%s\"", file_name, line, key);
+			free(key);
+			free(value);
+			goto bad;
+		}
+		free(key);
+	}
+	p = nl + 1;
+	t->body = xstrndup(p, (size_t)(end - p));
+	while (*t->body != '\0' && t->body[strlen(t->body) - 1] == '\n')
+		t->body[strlen(t->body) - 1] = '\0';
+	if (*t->body == '\0') {
+		*cause = xasprintf("%s: the text is empty", file_name);
+		goto bad;
+	}
+	if (t->name == NULL) {
+		if (!template_name_ok(file_name)) {
+			*cause = xasprintf("%s: not a template name (letters, "
+			    "digits, - _ .)", file_name);
+			goto bad;
+		}
+		t->name = xstrdup(file_name);
+	}
+	return t;
+bad:
+	template_free(t);
+	return NULL;
+}
+
+struct template *
+template_load(const char *name, char **cause)
+{
+	struct template	*t = NULL, *found = NULL;
+	struct dirent	*de;
+	struct stat	 sb;
+	DIR		*dirp;
+	char		*dir, *path, buf[TEMPLATE_MAX + 1];
+	ssize_t		 got;
+	int		 fd;
+
+	*cause = NULL;
+	if ((dir = template_dir()) == NULL || (dirp = opendir(dir)) == NULL) {
+		*cause = xasprintf("no template %s (no directory %s)", name,
+		    dir != NULL ? dir : "of templates");
+		free(dir);
+		return NULL;
+	}
+	/* By file name or the name inside, or by shortcut. */
+	while (found == NULL && (de = readdir(dirp)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		path = xasprintf("%s/%s", dir, de->d_name);
+		fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+		free(path);
+		if (fd == -1)
+			continue;
+		if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) ||
+		    sb.st_size > TEMPLATE_MAX) {
+			close(fd);
+			continue;
+		}
+		got = read(fd, buf, TEMPLATE_MAX);
+		close(fd);
+		if (got < 0)
+			continue;
+		t = template_parse(de->d_name, buf, (size_t)got, cause);
+		if (t == NULL) {
+			if (strcmp(de->d_name, name) == 0)
+				break;	/* the one asked for is broken: say so */
+			free(*cause);
+			*cause = NULL;
+			continue;
+		}
+		if (strcmp(t->name, name) == 0 || strcmp(de->d_name, name) == 0 ||
+		    (t->shortcut != NULL && strcmp(t->shortcut, name) == 0))
+			found = t;
+		else
+			template_free(t);
+	}
+	closedir(dirp);
+	if (found == NULL && *cause == NULL)
+		*cause = xasprintf("no template %s in %s", name, dir);
+	free(dir);
+	return found;
+}
+
+int
+template_allows(const struct template *t, const char *channel)
+{
+	const char	*p;
+	size_t		 len = strlen(channel);
+
+	if (t->channels == NULL || *t->channels == '\0')
+		return 1;
+	for (p = t->channels; (p = strstr(p, channel)) != NULL; p += len) {
+		if ((p == t->channels || p[-1] == ' ' || p[-1] == ',') &&
+		    (p[len] == '\0' || p[len] == ' ' || p[len] == ','))
+			return 1;
+	}
+	return 0;
+}
+
+char *
+template_render(const struct template *t, const struct template_vars *v,
+    char **cause)
+{
+	struct buf	 b;
+	const char	*p = t->body, *close, *value;
+	char		*name, first[128];
+	size_t		 n;
+
+	*cause = NULL;
+	buf_init(&b);
+	while ((close = strstr(p, "{{")) != NULL) {
+		buf_add(&b, p, (size_t)(close - p));
+		p = close + 2;
+		if ((close = strstr(p, "}}")) == NULL) {
+			*cause = xasprintf("template %s: {{ without }}", t->name);
+			buf_free(&b);
+			return NULL;
+		}
+		name = xstrndup(p, (size_t)(close - p));
+		p = close + 2;
+		value = NULL;
+		if (strcmp(name, "customer.name") == 0)
+			value = v->customer_name;
+		else if (strcmp(name, "customer.first_name") == 0) {
+			value = v->customer_name != NULL ? v->customer_name : "";
+			n = strcspn(value, " ");
+			if (n >= sizeof first)
+				n = sizeof first - 1;
+			memcpy(first, value, n);
+			first[n] = '\0';
+			value = first;
+		} else if (strcmp(name, "agent.name") == 0)
+			value = v->agent_name;
+		else if (strcmp(name, "channel") == 0)
+			value = v->channel;
+		else {
+			*cause = xasprintf("template %s: unknown variable "
+			    "{{%s}}", t->name, name);
+			free(name);
+			buf_free(&b);
+			return NULL;
+		}
+		free(name);
+		buf_add_str(&b, value != NULL ? value : "");
+	}
+	buf_add_str(&b, p);
+	return buf_steal(&b);
+}
