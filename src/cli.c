@@ -1051,7 +1051,7 @@ cli_reply(struct cli *cli, int argc, char **argv)
 	struct template		*t = NULL;
 	struct template_vars	 v;
 	char			**rest, *cause = NULL, *changes = NULL, *id = NULL;
-	char			 chunk[4096];
+	char			*base_copy = NULL, chunk[4096];
 	size_t			 got;
 	int			 n_rest, rc, note = 0, force = 0;
 	const struct cli_opt	 opts[] = {
@@ -1127,6 +1127,8 @@ cli_reply(struct cli *cli, int argc, char **argv)
 		free(id);
 		id = NULL;
 	}
+	if (base != NULL && base[0] == '<' && base[strlen(base) - 1] == '>')
+		base = base_copy = xstrndup(base + 1, strlen(base) - 2);
 	memset(&r, 0, sizeof r);
 	r.conv = rest[0];
 	r.approved = t != NULL ? t->approved : NULL;
@@ -1160,6 +1162,7 @@ out:
 	}
 	store_reply_context_free(ctx);
 	template_free(t);
+	free(base_copy);
 	free(id);
 	free(changes);
 	free(cause);

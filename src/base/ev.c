@@ -237,17 +237,20 @@ ev_run_once(struct ev_loop *loop, int64_t max_wait_ms)
 {
 	struct pollfd	*pfds;
 	struct ev_fd	**watch;
-	int64_t		 now, wait = max_wait_ms;
+	int64_t		 now, wait = max_wait_ms, due;
 	size_t		 i, n = 0, count;
 	int		 rc;
 
+	/* The nearest timer; one overdue is due now (a negative wait here
+	 * would read as "none chosen yet" and a later timer would win). */
 	now = util_clock_ms();
 	for (i = 0; i < loop->n_timers; i++) {
-		if (wait < 0 || loop->timers[i]->when_ms - now < wait)
-			wait = loop->timers[i]->when_ms - now;
+		due = loop->timers[i]->when_ms - now;
+		if (due < 0)
+			due = 0;
+		if (wait < 0 || due < wait)
+			wait = due;
 	}
-	if (wait < 0 && loop->n_timers > 0)
-		wait = 0;
 	pfds = xcalloc(loop->n_fds + 1, sizeof *pfds);
 	watch = xcalloc(loop->n_fds + 1, sizeof *watch);
 	for (i = 0; i < loop->n_fds; i++) {

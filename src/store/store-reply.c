@@ -111,6 +111,23 @@ store_reply_context(struct store *st, const char *conv,
 	return STORE_OK;
 }
 
+/* Is a message with this Message-Id one of msgs? */
+static int
+reply_has_message(struct msg **msgs, size_t n, const char *msgid)
+{
+	size_t	i;
+	char	*id;
+	int	found = 0;
+
+	for (i = 0; i < n && !found; i++) {
+		id = msgid_message(msgs[i]->channel, msgs[i]->account,
+		    msgs[i]->conv_id, msgs[i]->id);
+		found = strcmp(id, msgid) == 0;
+		free(id);
+	}
+	return found;
+}
+
 /* Is id one of the space-separated words of list? */
 static int
 reply_seen_has(const char *list, const char *id)
@@ -216,6 +233,11 @@ store_reply_guard(struct store *st, const char *thread_id, const char *seen,
 	if ((rc = store_thread_messages(st, thread_id, &msgs, &n, cause)) !=
 	    STORE_OK)
 		return rc;
+	if (seen == NULL && base != NULL && !reply_has_message(msgs, n, base)) {
+		*cause = xasprintf("no message <%s> in this conversation", base);
+		store_msgs_free(msgs, n);
+		return STORE_NOT_FOUND;
+	}
 	*changes = reply_changes(msgs, n, seen, base, self);
 	store_msgs_free(msgs, n);
 	return *changes != NULL ? STORE_HELD : STORE_OK;
@@ -234,8 +256,9 @@ store_reply_refusal(const struct store_reply_context *c, const char *text,
 		return NULL;	/* never sent: no channel rule applies */
 	compose_measure(c->channel, text, len, &m);
 	if (m.limit > 0 && m.left < 0)
-		return xasprintf("the reply is %ld %s over %s's limit of %ld",
-		    -m.left, m.unit, c->channel, m.limit);
+		return xasprintf("the reply is %ld %.*s over %s's limit of %ld",
+		    -m.left, (int)strlen(m.unit) - (m.left == -1), m.unit,
+		    c->channel, m.limit);
 	if (compose_window(c->channel, c->last_customer, now, &secs) ==
 	    COMPOSE_WINDOW_CLOSED && approved == NULL) {
 		if (c->last_customer == 0)

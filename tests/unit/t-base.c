@@ -1338,6 +1338,16 @@ test_ev(void)
 	is_int(ev_test_n, 2, "ev: a deleted timer never fires");
 	ok(ev_test_order[0] == 1 && ev_test_order[1] == 2,
 	    "ev: timers fire in the order of their time");
+	/* An overdue timer is due now, whatever later timer there is. */
+	ev_test_n = 0;
+	ev_timer_add(loop, 0, ev_test_timer, &one);
+	usleep(5000);
+	gone = ev_timer_add(loop, 1000, ev_test_timer, &two);
+	t0 = util_clock_ms();
+	ev_run_once(loop, -1);
+	ok(ev_test_n == 1 && util_clock_ms() - t0 < 500,
+	    "ev: an overdue timer fires at once, not with a later one");
+	ev_timer_del(gone);
 
 	ev_signal_add(loop, SIGUSR1, ev_test_sig, NULL);
 	kill(getpid(), SIGUSR1);
