@@ -63,8 +63,9 @@ store_presence_announce(const char *data_dir, const char *agent,
 	buf_init(&b);
 	buf_add_printf(&b, "agent %s\nconv %s\ntyping %d\n", agent,
 	    conv != NULL ? conv : "", typing ? 1 : 0);
-	/* Shown to teammates: readable by the data dir's group. Not worth
-	 * an fsync: a lost entry is rewritten at the next beat. */
+	/* Shown to teammates: readable by the data dir's group. Written
+	 * whole like every file ombre replaces, at most on each change of
+	 * what the console shows and every STORE_PRESENCE_BEAT seconds. */
 	rc = util_write_file(dir, name, b.data, b.len, 0640);
 	buf_free(&b);
 	free(dir);

@@ -181,6 +181,28 @@ ui_reply_flush(struct ui *ui)
 	ui_reply_save(ui);
 }
 
+/*
+ * The conversation changed: where a reply goes and its window are read
+ * again (the customer may have written); what the agent had in view
+ * (seen) stays, it is the guard's.
+ */
+void
+ui_reply_refresh(struct ui *ui)
+{
+	struct store_reply_context	*c = NULL;
+	char				*conv, *cause = NULL;
+
+	if (ui->reply == NULL || ui->thread_id == NULL)
+		return;
+	conv = xasprintf("thread:%s", ui->thread_id);
+	if (store_reply_context(ui->store, conv, &c, &cause) == STORE_OK) {
+		store_reply_context_free(ui->reply->ctx);
+		ui->reply->ctx = c;
+	}
+	free(cause);
+	free(conv);
+}
+
 /* Every UI_DRAFT_MS / 2: the draft, and what this console shows. */
 void
 ui_reply_tick(void *data)
@@ -557,26 +579,10 @@ ui_reply_key(struct ui *ui, const char *key, const char *text)
 			 * starts again from the newest message. */
 			free(rp->held);
 			rp->held = NULL;
+			ui_thread_reload(ui);	/* and the reply's context */
 			free(rp->seen);
-			rp->seen = NULL;
-			store_reply_context_free(rp->ctx);
-			rp->ctx = NULL;
-			{
-				char *conv = xasprintf("thread:%s",
-				    ui->thread_id), *cause = NULL;
-
-				if (store_reply_context(ui->store, conv,
-				    &rp->ctx, &cause) != STORE_OK) {
-					free(cause);
-					free(conv);
-					ui_reply_close(ui);
-					return 1;
-				}
-				free(conv);
-			}
 			rp->seen = xstrdup(rp->ctx->seen);
 			rp->saved--;	/* the new view goes to the draft */
-			ui_thread_reload(ui);
 		} else if (text != NULL && strcmp(text, "d") == 0) {
 			store_draft_remove(ui_reply_data_dir(ui),
 			    core_agent_name(), rp->ctx->conv_key, rp->note);

@@ -326,6 +326,7 @@ ui_thread_reload(struct ui *ui)
 	free(title);
 	if (at_end)
 		ui_thread_scroll_end(ui->thread, rows - 2, cols);
+	ui_reply_refresh(ui);
 	ui->redraw = 1;
 }
 
