@@ -149,6 +149,10 @@ void job_detach_all(struct ev_loop *loop);
  * surrogate or truncated sequences consume one byte and yield U+FFFD.
  */
 size_t utf8_decode(const char *s, size_t len, uint32_t *cp);
+/* The start of the character before / after the one at byte offset at
+ * of s[0..len) (for cursors in text being edited). */
+size_t utf8_prev(const char *s, size_t at);
+size_t utf8_next(const char *s, size_t len, size_t at);
 /* Encode cp into out (at least 4 bytes); return the byte count. */
 size_t utf8_encode(uint32_t cp, char *out);
 /* Return 1 when s[0..len) is valid UTF-8; else 0 and *bad_offset set. */

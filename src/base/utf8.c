@@ -188,3 +188,21 @@ utf8_width(const char *s, size_t len)
 	}
 	return width;
 }
+
+size_t
+utf8_prev(const char *s, size_t at)
+{
+	while (at > 0 && ((unsigned char)s[--at] & 0xc0) == 0x80)
+		;
+	return at;
+}
+
+size_t
+utf8_next(const char *s, size_t len, size_t at)
+{
+	if (at < len)
+		at++;
+	while (at < len && ((unsigned char)s[at] & 0xc0) == 0x80)
+		at++;
+	return at;
+}

@@ -192,8 +192,9 @@ config_default_path(void)
 	return xasprintf("%s/.config/ombre/config", dir);
 }
 
+/* A file or directory beside the config file; NULL without a home. */
 char *
-config_macros_path(void)
+config_beside(const char *name)
 {
 	char	*config, *slash, *path;
 
@@ -201,7 +202,13 @@ config_macros_path(void)
 		return NULL;
 	slash = strrchr(config, '/');
 	*slash = '\0';
-	path = xasprintf("%s/macros", config);
+	path = xasprintf("%s/%s", config, name);
 	free(config);
 	return path;
+}
+
+char *
+config_macros_path(void)
+{
+	return config_beside("macros");
 }

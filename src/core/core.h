@@ -311,6 +311,8 @@ char *config_default_path(void);
 /* Where recorded macros are kept ($XDG_CONFIG_HOME/ombre/macros), read
  * after the config file; caller frees. */
 char *config_macros_path(void);
+/* A file or directory beside the config file ("templates"). */
+char *config_beside(const char *name);
 /* Why config_load set ctx->file_lax: bits of its value. */
 #define CONFIG_LAX_MODE		0x1	/* group or others have access (mode & 077) */
 #define CONFIG_LAX_OWNER	0x2	/* the file belongs to another user */

@@ -54,15 +54,7 @@ template_free(struct template *t)
 char *
 template_dir(void)
 {
-	char	*config, *slash, *dir;
-
-	if ((config = config_default_path()) == NULL)
-		return NULL;
-	slash = strrchr(config, '/');
-	*slash = '\0';
-	dir = xasprintf("%s/templates", config);
-	free(config);
-	return dir;
+	return config_beside("templates");
 }
 
 static int

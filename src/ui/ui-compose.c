@@ -75,19 +75,13 @@ ui_compose_generation(struct ui_compose *c)
 static size_t
 compose_prev(struct ui_compose *c, size_t at)
 {
-	while (at > 0 && ((unsigned char)c->text.data[--at] & 0xc0) == 0x80)
-		;
-	return at;
+	return utf8_prev(c->text.data, at);
 }
 
 static size_t
 compose_next(struct ui_compose *c, size_t at)
 {
-	uint32_t	cp;
-
-	if (at >= c->text.len)
-		return c->text.len;
-	return at + utf8_decode(c->text.data + at, c->text.len - at, &cp);
+	return utf8_next(c->text.data, c->text.len, at);
 }
 
 static size_t

@@ -77,20 +77,13 @@ ui_prompt_open_with(struct ui_prompt *p, const char *text)
 static size_t
 ui_prompt_prev(struct ui_prompt *p, size_t at)
 {
-	while (at > 0 && ((unsigned char)p->line.data[--at] & 0xc0) == 0x80)
-		;
-	return at;
+	return utf8_prev(p->line.data, at);
 }
 
 static size_t
 ui_prompt_next(struct ui_prompt *p, size_t at)
 {
-	if (at < p->line.len)
-		at++;
-	while (at < p->line.len &&
-	    ((unsigned char)p->line.data[at] & 0xc0) == 0x80)
-		at++;
-	return at;
+	return utf8_next(p->line.data, p->line.len, at);
 }
 
 static void

@@ -404,6 +404,20 @@ table_sorted(const struct utf8_width_range *t, size_t n)
 }
 
 static void
+test_utf8_steps(void)
+{
+	const char	*s = "a\xc3\xa9\xf0\x9f\x98\x80" "b";	/* a é 😀 b */
+	size_t		 len = strlen(s);
+
+	ok(utf8_next(s, len, 0) == 1 && utf8_next(s, len, 1) == 3 &&
+	    utf8_next(s, len, 3) == 7 && utf8_next(s, len, 7) == 8 &&
+	    utf8_next(s, len, 8) == 8, "utf8: next steps over whole characters");
+	ok(utf8_prev(s, 8) == 7 && utf8_prev(s, 7) == 3 && utf8_prev(s, 3) == 1 &&
+	    utf8_prev(s, 1) == 0 && utf8_prev(s, 0) == 0,
+	    "utf8: prev steps back over whole characters");
+}
+
+static void
 test_utf8(void)
 {
 	static const uint32_t	 samples[] = {
@@ -1566,6 +1580,7 @@ main(void)
 	test_parse_when();
 	test_ev();
 	test_job();
+	test_utf8_steps();
 	test_utf8();
 	test_sanitize_controls();
 	test_sanitize_combining();
