@@ -206,6 +206,20 @@ wait_screen "/Channel:whatsapp +2 conversations" 5
 tm send-keys -t t j r
 ok "after SIGKILL the draft has what was typed a second before" \
     wait_screen "draft line and more" 5 || diag "$(screen | tail -n 4)"
+
+# --- SIGTERM: saved on the way out, to the last key -----------------------
+tm send-keys -t t -l ' then TERM'
+settle
+kill -TERM "$(pgrep -P "$(tm display-message -p -t t '#{pane_pid}')" -x ombre)"
+sleep 0.5
+tm kill-session -t t
+tmux_start 170 30 "'$OMBRE'; sleep 60"
+wait_screen "draft recovered" 10
+tm send-keys -t t / 'Channel:whatsapp' Enter
+wait_screen "/Channel:whatsapp +2 conversations" 5
+tm send-keys -t t j r
+ok "after SIGTERM the draft has every key typed" \
+    wait_screen "draft line and more then TERM" 5 || diag "$(screen | tail -n 4)"
 tm send-keys -t t C-u
 
 # --- an approved template once the window closed -------------------------
