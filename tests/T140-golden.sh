@@ -45,6 +45,15 @@ sleep 0.3
 tm send-keys -t t Enter
 golden thread "an open conversation: the third of the list (j j Enter)" \
     "conversation  Esc back"
+tm send-keys -t t r
+sleep 0.2
+tm send-keys -t t -l 'Bonjour, je regarde votre commande tout de suite et je reviens vers vous.'
+tm send-keys -t t Enter
+tm send-keys -t t -l 'Zoé'
+golden composer "the composer under the conversation, a line wrapped" "Zoé"
+tm send-keys -t t C-u BSpace C-u	# nothing left: no draft kept
+tm send-keys -t t Escape
+sleep 0.3
 tm send-keys -t t Escape
 sleep 0.2
 tm send-keys -t t 2
