@@ -47,7 +47,7 @@ golden thread "an open conversation: the third of the list (j j Enter)" \
     "conversation  Esc back"
 tm send-keys -t t r
 sleep 0.2
-tm send-keys -t t -l 'Bonjour, je regarde votre commande tout de suite et je reviens vers vous.'
+tm send-keys -t t -l 'Bonjour, je regarde votre commande tout de suite et je reviens vers vous. Merci de votre patience.'
 tm send-keys -t t Enter
 tm send-keys -t t -l 'Zoé'
 golden composer "the composer under the conversation, a line wrapped" "Zoé"
