@@ -214,13 +214,18 @@ struct compose_row {
 	size_t	end;
 };
 
-/* Soft-wrap the text to width cells; the row and column of the cursor. */
+/*
+ * Soft-wrap the text to width cells, after the last space that fits (or
+ * anywhere in a word wider than the pane); the row and column of the
+ * cursor. A row's characters are scanned again after a break, so the
+ * cursor found last is where it shows.
+ */
 static struct compose_row *
 compose_layout(struct ui_compose *c, int width, size_t *n_rows,
     size_t *cursor_row, int *cursor_col)
 {
 	struct compose_row	*rows = NULL;
-	size_t			 n = 0, at = 0, start = 0, next;
+	size_t			 n = 0, at = 0, start = 0, next, space = 0;
 	uint32_t		 cp;
 	int			 used = 0, w;
 
@@ -240,6 +245,7 @@ compose_layout(struct ui_compose *c, int width, size_t *n_rows,
 			if (at >= c->text.len)
 				break;
 			start = ++at;
+			space = 0;
 			used = 0;
 			continue;
 		}
@@ -247,19 +253,22 @@ compose_layout(struct ui_compose *c, int width, size_t *n_rows,
 		utf8_decode(c->text.data + at, next - at, &cp);
 		w = utf8_cpwidth(cp);
 		if (used + w > width - 1 && used > 0) {
-			/* Wrap, keeping the last cell for the cursor. */
+			/* Wrap, keeping the last cell for the cursor: after
+			 * the row's last space, else here. */
+			if (space > start)
+				at = space;
 			rows = xreallocarray(rows, n + 1, sizeof *rows);
 			rows[n].start = start;
 			rows[n++].end = at;
 			start = at;
+			space = 0;
 			used = 0;
-			if (at == c->cursor) {
-				*cursor_row = n;
-				*cursor_col = 0;
-			}
+			continue;	/* the carried part is scanned again */
 		}
 		used += w > 0 ? w : 0;
 		at = next;
+		if (cp == ' ')
+			space = at;
 	}
 	*n_rows = n;
 	return rows;
