@@ -111,6 +111,9 @@ void ev_timer_del(struct ev_timer *t);
 /* Catch a signal (SA_RESTART); its callback runs from the loop. */
 int ev_signal_add(struct ev_loop *loop, int signo, ev_signal_cb cb,
     void *data);
+/* In a forked child: let go of the parent's signal pipe (a loop of the
+ * child's own makes its own). job_run's children do it. */
+void ev_forget_parent(void);
 /* Wait for events up to max_wait_ms (-1: no limit but the timers) and
  * dispatch them. Return -1 when poll() fails. */
 int ev_run_once(struct ev_loop *loop, int64_t max_wait_ms);

@@ -53,8 +53,12 @@ struct ev_loop {
 	void		 *signal_data[NSIG];
 };
 
-/* The self-pipe: one per process, as signal dispositions are. */
+/* The self-pipe: one per process, as signal dispositions are. A forked
+ * child inherits its parent's; it must never read it (it would take the
+ * parent's signals: a console's SIGWINCH read by its syncer) nor write to
+ * it, so a process only uses a pipe it made itself (ev_signal_pid). */
 static int	ev_signal_pipe[2] = { -1, -1 };
+static pid_t	ev_signal_pid;
 
 struct ev_loop *
 ev_loop_new(void)
@@ -192,6 +196,16 @@ ev_signal_read(int fd, short revents, void *data)
 	}
 }
 
+void
+ev_forget_parent(void)
+{
+	if (ev_signal_pipe[0] != -1 && ev_signal_pid != getpid()) {
+		close(ev_signal_pipe[0]);
+		close(ev_signal_pipe[1]);
+		ev_signal_pipe[0] = ev_signal_pipe[1] = -1;
+	}
+}
+
 int
 ev_signal_add(struct ev_loop *loop, int signo, ev_signal_cb cb, void *data)
 {
@@ -200,9 +214,11 @@ ev_signal_add(struct ev_loop *loop, int signo, ev_signal_cb cb, void *data)
 
 	if (signo <= 0 || signo >= NSIG)
 		return -1;
+	ev_forget_parent();
 	if (ev_signal_pipe[0] == -1) {
 		if (pipe(ev_signal_pipe) != 0)
 			return -1;
+		ev_signal_pid = getpid();
 		for (i = 0; i < 2; i++) {
 			fcntl(ev_signal_pipe[i], F_SETFL, O_NONBLOCK);
 			fcntl(ev_signal_pipe[i], F_SETFD, FD_CLOEXEC);

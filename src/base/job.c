@@ -139,6 +139,7 @@ job_run(struct ev_loop *loop, job_fn fn, void *arg, job_done_cb done,
 		signal(SIGHUP, SIG_IGN);
 		signal(SIGWINCH, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
+		ev_forget_parent();
 		close(p[0]);
 		dup2(p[1], STDOUT_FILENO);
 		dup2(p[1], STDERR_FILENO);

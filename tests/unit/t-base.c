@@ -1368,6 +1368,35 @@ test_ev(void)
 	for (i = 0; i < 10 && ev_test_signal == 0; i++)
 		ev_run_once(loop, 100);
 	is_int(ev_test_signal, SIGUSR1, "ev: a signal reaches its callback");
+
+	/* A forked child with a loop of its own never takes the parent's
+	 * signals (a console's SIGWINCH read by its syncer child). */
+	{
+		struct ev_loop	*child_loop;
+		pid_t		 pid;
+		int		 status;
+
+		ev_test_signal = 0;
+		pid = fork();
+		if (pid == 0) {
+			child_loop = ev_loop_new();
+			ev_signal_add(child_loop, SIGUSR2, ev_test_sig, NULL);
+			t0 = util_clock_ms();
+			while (util_clock_ms() - t0 < 400)
+				ev_run_once(child_loop, 50);
+			_exit(ev_test_signal == SIGUSR1 ? 1 : 0);
+		}
+		usleep(100000);		/* the child is in its loop */
+		kill(getpid(), SIGUSR1);
+		usleep(100000);		/* and could read the byte */
+		for (i = 0; i < 10 && ev_test_signal == 0; i++)
+			ev_run_once(loop, 100);
+		is_int(ev_test_signal, SIGUSR1,
+		    "ev: a child's loop leaves the parent's signals alone");
+		waitpid(pid, &status, 0);
+		ok(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		    "ev: and never sees them");
+	}
 	ev_loop_free(loop);
 	close(p[0]);
 	close(p[1]);
