@@ -1033,8 +1033,9 @@ cli_sync(struct cli *cli, int argc, char **argv)
 }
 
 /*
- * ombre reply CONV [--text T] [--note] [--base ID [--force]]: a reply into
- * the outbox (the syncer delivers it) or an internal note, through the
+ * ombre reply CONV [--note] [--base ID [--force]] [--text T | --template
+ * NAME]: a reply into the outbox (the syncer delivers it) or an internal
+ * note, through the
  * same checks as the console's composer: the channel's limit and reply
  * window (exit 1 with the reason), and with --base the double-answer
  * guard (exit 3 with what changed since ID, unless --force).
@@ -1051,7 +1052,7 @@ cli_reply(struct cli *cli, int argc, char **argv)
 	struct template		*t = NULL;
 	struct template_vars	 v;
 	char			**rest, *cause = NULL, *changes = NULL, *id = NULL;
-	char			*base_copy = NULL, chunk[4096];
+	char			*base_copy = NULL, *rendered, chunk[4096];
 	size_t			 got;
 	int			 n_rest, rc, note = 0, force = 0;
 	const struct cli_opt	 opts[] = {
@@ -1118,14 +1119,13 @@ cli_reply(struct cli *cli, int argc, char **argv)
 		v.agent_name = core_agent_name();
 		v.channel = ctx->channel;
 		buf_reset(&text);
-		if ((id = template_render(t, &v, &cause)) == NULL) {
+		if ((rendered = template_render(t, &v, &cause)) == NULL) {
 			log_warn("reply: %s: nothing stored", cause);
 			rc = 1;
 			goto out;
 		}
-		buf_add_str(&text, id);
-		free(id);
-		id = NULL;
+		buf_add_str(&text, rendered);
+		free(rendered);
 	}
 	if (base != NULL && base[0] == '<' && base[strlen(base) - 1] == '>')
 		base = base_copy = xstrndup(base + 1, strlen(base) - 2);
