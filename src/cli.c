@@ -1080,23 +1080,27 @@ cli_reply(struct cli *cli, int argc, char **argv)
 			free(rest);
 			return 1;
 		}
-		buf_add_str(&text, "-");	/* rendered once the store is open */
-	} else if (text_opt != NULL)
-		buf_add_str(&text, text_opt);
-	else {
-		while ((got = fread(chunk, 1, sizeof chunk, stdin)) > 0)
-			buf_add(&text, chunk, got);
-		while (text.len > 0 && text.data[text.len - 1] == '\n')
-			text.data[--text.len] = '\0';
-	}
-	if (text.len == 0 || !utf8_valid(text.data, text.len, NULL) ||
-	    memchr(text.data, '\0', text.len) != NULL) {
-		log_warn("reply: the text is empty or not UTF-8: nothing stored");
-		buf_free(&text);
-		free(rest);
-		return EXIT_USAGE;
+		/* Its text is rendered once the conversation is known. */
+	} else {
+		if (text_opt != NULL)
+			buf_add_str(&text, text_opt);
+		else {
+			while ((got = fread(chunk, 1, sizeof chunk, stdin)) > 0)
+				buf_add(&text, chunk, got);
+			while (text.len > 0 && text.data[text.len - 1] == '\n')
+				text.data[--text.len] = '\0';
+		}
+		if (text.len == 0 || !utf8_valid(text.data, text.len, NULL) ||
+		    memchr(text.data, '\0', text.len) != NULL) {
+			log_warn("reply: the text is empty or not UTF-8: nothing "
+			    "stored");
+			buf_free(&text);
+			free(rest);
+			return EXIT_USAGE;
+		}
 	}
 	if ((rc = cli_open(cli, STORE_READ_WRITE, &st)) != 0) {
+		template_free(t);
 		buf_free(&text);
 		free(rest);
 		return rc;
@@ -1118,7 +1122,6 @@ cli_reply(struct cli *cli, int argc, char **argv)
 		v.customer_name = ctx->customer_name;
 		v.agent_name = core_agent_name();
 		v.channel = ctx->channel;
-		buf_reset(&text);
 		if ((rendered = template_render(t, &v, &cause)) == NULL) {
 			log_warn("reply: %s: nothing stored", cause);
 			rc = 1;

@@ -188,6 +188,19 @@ ok "free text is refused with the reason" \
     diag "$(screen | tail -n 1)"
 unlike "and nothing was stored" "$("$OMBRE" show --json wa-late 2>&1)" 'Sorry for the wait'
 
+# console_pid: the console running in pane t.
+console_pid() { pgrep -P "$(tm display-message -p -t t '#{pane_pid}')" -x ombre; }
+# reopen_late: a new console, its composer on the WhatsApp conversation
+# whose window closed (the second of the view).
+reopen_late() {
+	tm kill-session -t t 2>/dev/null
+	tmux_start 170 30 "'$OMBRE'; sleep 60"
+	wait_screen "draft recovered" 10
+	tm send-keys -t t / 'Channel:whatsapp' Enter
+	wait_screen "/Channel:whatsapp +2 conversations" 5
+	tm send-keys -t t j r
+}
+
 # --- SIGHUP mid-reply: the draft is recovered ---------------------------
 tm send-keys -t t -l ' - draft line'
 tm kill-session -t t	# SIGHUP, as a dropped ssh connection
@@ -204,28 +217,18 @@ ok "a draft cut off by SIGHUP is restored on reopening, to the last key" \
 # --- SIGKILL: at most a second lost --------------------------------------
 tm send-keys -t t -l ' and more'
 sleep 1.5
-kill -KILL "$(pgrep -P "$(tm display-message -p -t t '#{pane_pid}')" -x ombre)"
+kill -KILL "$(console_pid)"
 sleep 0.3
-tm kill-session -t t
-tmux_start 170 30 "'$OMBRE'; sleep 60"
-wait_screen "draft recovered" 10
-tm send-keys -t t / 'Channel:whatsapp' Enter
-wait_screen "/Channel:whatsapp +2 conversations" 5
-tm send-keys -t t j r
+reopen_late
 ok "after SIGKILL the draft has what was typed a second before" \
     wait_screen "draft line and more" 5 || diag "$(screen | tail -n 4)"
 
 # --- SIGTERM: saved on the way out, to the last key -----------------------
 tm send-keys -t t -l ' then TERM'
 settle
-kill -TERM "$(pgrep -P "$(tm display-message -p -t t '#{pane_pid}')" -x ombre)"
+kill -TERM "$(console_pid)"
 sleep 0.5
-tm kill-session -t t
-tmux_start 170 30 "'$OMBRE'; sleep 60"
-wait_screen "draft recovered" 10
-tm send-keys -t t / 'Channel:whatsapp' Enter
-wait_screen "/Channel:whatsapp +2 conversations" 5
-tm send-keys -t t j r
+reopen_late
 ok "after SIGTERM the draft has every key typed" \
     wait_screen "draft line and more then TERM" 5 || diag "$(screen | tail -n 4)"
 tm send-keys -t t C-u

@@ -45,29 +45,39 @@ enum store_status
 store_reply_context(struct store *st, const char *conv,
     struct store_reply_context **out, char **cause)
 {
-	struct store_reply_context	*c;
-	struct msg			**msgs = NULL, *last = NULL;
-	enum store_status		 rc;
-	struct buf			 seen;
-	char				*tid = NULL, *id;
-	size_t				 n = 0, i, n_seen = 0;
+	struct msg		**msgs = NULL;
+	enum store_status	  rc;
+	char			 *tid = NULL;
+	size_t			  n = 0;
 
 	*out = NULL;
 	*cause = NULL;
 	if ((rc = store_resolve_conv(st, conv, &tid, cause)) != STORE_OK)
 		return rc;
-	if ((rc = store_thread_messages(st, tid, &msgs, &n, cause)) !=
-	    STORE_OK || n == 0) {
-		if (rc == STORE_OK) {
-			*cause = xstrdup("the conversation has no message");
-			rc = STORE_NOT_FOUND;
-		}
-		free(tid);
-		store_msgs_free(msgs, n);
-		return rc;
+	if ((rc = store_thread_messages(st, tid, &msgs, &n, cause)) ==
+	    STORE_OK && (*out = store_reply_context_of(tid, msgs, n)) == NULL) {
+		*cause = xstrdup("the conversation has no message");
+		rc = STORE_NOT_FOUND;
 	}
+	free(tid);
+	store_msgs_free(msgs, n);
+	return rc;
+}
+
+struct store_reply_context *
+store_reply_context_of(const char *thread_id, struct msg *const *msgs,
+    size_t n)
+{
+	struct store_reply_context	*c;
+	const struct msg		*last = NULL;
+	struct buf			 seen;
+	char				*id;
+	size_t				 i, n_seen = 0;
+
+	if (n == 0)
+		return NULL;
 	c = xcalloc(1, sizeof *c);
-	c->thread_id = tid;
+	c->thread_id = xstrdup(thread_id);
 	/* The newest message from the other side says where a reply goes;
 	 * a conversation we started goes where its first message went. */
 	for (i = n; i-- > 0;) {
@@ -106,9 +116,7 @@ store_reply_context(struct store *st, const char *conv,
 	c->customer_name = last->kind == MSG_CUSTOMER && last->from_name !=
 	    NULL ? xstrdup(last->from_name) : NULL;
 	c->conv_key = msgid_thread(c->channel, c->account, c->conv_id);
-	store_msgs_free(msgs, n);
-	*out = c;
-	return STORE_OK;
+	return c;
 }
 
 /* Is a message with this Message-Id one of msgs? */
@@ -126,6 +134,17 @@ reply_has_message(struct msg **msgs, size_t n, const char *msgid)
 		free(id);
 	}
 	return found;
+}
+
+/* How many ids a seen list holds. */
+static size_t
+reply_seen_count(const char *seen)
+{
+	size_t	count = 1;
+
+	for (; *seen != '\0'; seen++)
+		count += *seen == ' ';
+	return count;
 }
 
 /* Is id one of the space-separated words of list? */
@@ -162,12 +181,8 @@ reply_changes(struct msg **msgs, size_t n, const char *seen, const char *base,
 
 	if (seen == NULL && base == NULL)
 		return NULL;
-	if (seen != NULL) {
-		for (i = 0, count = 1; seen[i] != '\0'; i++)
-			count += seen[i] == ' ';
-		found = count < STORE_SEEN_MAX;	/* all of it: from 0 */
-		count = 0;
-	}
+	/* A view of the whole conversation: every message counts. */
+	found = seen != NULL && reply_seen_count(seen) < STORE_SEEN_MAX;
 	for (i = 0; i < n && !found; i++) {
 		id = msgid_message(msgs[i]->channel, msgs[i]->account,
 		    msgs[i]->conv_id, msgs[i]->id);

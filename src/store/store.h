@@ -224,6 +224,9 @@ struct store_reply_context {
 };
 enum store_status store_reply_context(struct store *st, const char *conv,
     struct store_reply_context **out, char **cause);
+/* The same from a thread's messages already read (NULL when none). */
+struct store_reply_context *store_reply_context_of(const char *thread_id,
+    struct msg *const *msgs, size_t n);
 void store_reply_context_free(struct store_reply_context *c);
 /* Why the text may not be sent on this channel now (its limit, its reply
  * window: a channel-approved template, approved, is sendable outside it),

@@ -136,7 +136,7 @@ ui_list_presence(struct ui_list *l, const struct store_conv *c, char *out,
     size_t size)
 {
 	char	*key;
-	size_t	 i, len = 0;
+	size_t	 i;
 	int	 typing = 0, found = 0;
 
 	if (l->n_presence == 0)
@@ -147,19 +147,16 @@ ui_list_presence(struct ui_list *l, const struct store_conv *c, char *out,
 		if (l->presence[i]->conv == NULL ||
 		    strcmp(l->presence[i]->conv, key) != 0)
 			continue;
-		/* Typing first: it is what stops a second answer. */
-		if (found && !l->presence[i]->typing)
+		/* The first one, unless a later one types: typing is what
+		 * stops a second answer. */
+		if (found && (typing || !l->presence[i]->typing))
 			continue;
-		if (!found || (l->presence[i]->typing && !typing)) {
-			len = (size_t)snprintf(out, size, "%s is %s",
-			    l->presence[i]->agent, l->presence[i]->typing ?
-			    "typing" : "viewing");
-			typing = l->presence[i]->typing;
-		}
+		snprintf(out, size, "%s is %s", l->presence[i]->agent,
+		    l->presence[i]->typing ? "typing" : "viewing");
+		typing = l->presence[i]->typing;
 		found = 1;
 	}
 	free(key);
-	(void)len;
 	return found ? 1 + typing : 0;
 }
 

@@ -172,7 +172,7 @@ void ui_reply_close(struct ui *ui);
 int ui_reply_key(struct ui *ui, const char *key, const char *text);
 void ui_reply_editor(struct ui *ui);
 void ui_reply_flush(struct ui *ui);
-void ui_reply_refresh(struct ui *ui);
+void ui_reply_refresh(struct ui *ui, struct msg *const *msgs, size_t n);
 void ui_reply_tick(void *data);
 int ui_reply_typing(struct ui *ui);
 int ui_reply_rows(struct ui *ui, int rows, int cols);

@@ -182,25 +182,20 @@ ui_reply_flush(struct ui *ui)
 }
 
 /*
- * The conversation changed: where a reply goes and its window are read
- * again (the customer may have written); what the agent had in view
- * (seen) stays, it is the guard's.
+ * The conversation changed (msgs: its messages as just read): where a
+ * reply goes and its window follow (the customer may have written); what
+ * the agent had in view (seen) stays, it is the guard's.
  */
 void
-ui_reply_refresh(struct ui *ui)
+ui_reply_refresh(struct ui *ui, struct msg *const *msgs, size_t n)
 {
-	struct store_reply_context	*c = NULL;
-	char				*conv, *cause = NULL;
+	struct store_reply_context	*c;
 
-	if (ui->reply == NULL || ui->thread_id == NULL)
+	if (ui->reply == NULL || ui->thread_id == NULL ||
+	    (c = store_reply_context_of(ui->thread_id, msgs, n)) == NULL)
 		return;
-	conv = xasprintf("thread:%s", ui->thread_id);
-	if (store_reply_context(ui->store, conv, &c, &cause) == STORE_OK) {
-		store_reply_context_free(ui->reply->ctx);
-		ui->reply->ctx = c;
-	}
-	free(cause);
-	free(conv);
+	store_reply_context_free(ui->reply->ctx);
+	ui->reply->ctx = c;
 }
 
 /* Every UI_DRAFT_MS / 2: the draft, and what this console shows. */
@@ -567,6 +562,7 @@ int
 ui_reply_key(struct ui *ui, const char *key, const char *text)
 {
 	struct ui_reply	*rp = ui->reply;
+	size_t		 len;
 
 	if (rp == NULL || ui->reply_hidden)
 		return 0;
@@ -601,14 +597,9 @@ ui_reply_key(struct ui *ui, const char *key, const char *text)
 	case UI_COMPOSE_CLOSE:
 		ui_reply_save(ui);
 		ui->reply_hidden = 1;
-		{
-			size_t len;
-
-			ui_compose_text(rp->editor, &len);
-			if (len > 0)
-				ui_set_message(ui, 0, "draft kept: r "
-				    "continues it");
-		}
+		ui_compose_text(rp->editor, &len);
+		if (len > 0)
+			ui_set_message(ui, 0, "draft kept: r continues it");
 		break;
 	case UI_COMPOSE_EDITOR:
 		ui_reply_editor(ui);
@@ -653,8 +644,8 @@ ui_reply_header(struct ui *ui, enum ui_role *role)
 	} else
 		buf_add_printf(&b, "%ld %s", m.used, m.unit);
 	if (m.segments > 0)
-		buf_add_printf(&b, ", %d SMS%s%s", m.segments,
-		    m.sms_unicode ? " (Unicode)" : "", "");
+		buf_add_printf(&b, ", %d SMS%s", m.segments,
+		    m.sms_unicode ? " (Unicode)" : "");
 	switch (compose_window(rp->ctx->channel, rp->ctx->last_customer,
 	    util_now(), &secs)) {
 	case COMPOSE_WINDOW_OPEN:

@@ -318,6 +318,7 @@ ui_thread_reload(struct ui *ui)
 		free(cause);
 		return;
 	}
+	ui_reply_refresh(ui, msgs, n);	/* before the thread takes them */
 	ui_screen_size(&rows, &cols);
 	at_end = ui_thread_at_end(ui->thread, rows - 2);
 	title = xstrdup(ui_thread_title(ui->thread));
@@ -326,7 +327,6 @@ ui_thread_reload(struct ui *ui)
 	free(title);
 	if (at_end)
 		ui_thread_scroll_end(ui->thread, rows - 2, cols);
-	ui_reply_refresh(ui);
 	ui->redraw = 1;
 }
 
