@@ -22,6 +22,19 @@ struct sync {
 	struct sync_delivery		*deliveries;	/* in flight or waiting */
 	int				 outbox_pending;	/* deliverable at the last scan */
 	int				 outbox_given_up;
+	/* Delivery and indexing (chan-sync.c): adapters deliver into the
+	 * Maildir (durable, journalled); a child indexes in large batches. */
+	struct store			*deliver;	/* STORE_DELIVER */
+	struct strset			 delivered;	/* ids not handed to an indexer */
+	struct strset			 indexing;	/* ids the indexer has */
+	size_t				 unindexed;	/* delivered, not indexed */
+	size_t				 index_batch;	/* what the indexer has */
+	int64_t				 unindexed_since;	/* util_clock_ms */
+	struct job			*indexer;
+	struct ev_timer			*index_timer;
+	int				 index_attempt;	/* failures in a row */
+	int				 index_given_up;	/* --once */
+	char				*index_error;
 	/* Attachments asked for (chan-fetch.c). */
 	struct chan_fetch		*fetches;	/* in flight */
 	int				 fetch_pending;

@@ -76,6 +76,10 @@ sync_write_status(struct sync *s)
 		    sync_state_name(l->state), (long long)l->until, error);
 		free(error);
 	}
+	/* Delivered messages the index does not have yet, and why. */
+	if (s->unindexed > 0 || s->index_error != NULL)
+		buf_add_printf(&b, "index\t%zu\t%s\n", s->unindexed,
+		    s->index_error != NULL ? s->index_error : "");
 	if (util_write_file(s->dir, "status", b.data, b.len, 0600) != 0)
 		log_warn("cannot write %s/status", s->dir);
 	buf_free(&b);
@@ -118,47 +122,234 @@ chan_finish(struct chan_link *l, int ok)
 		chan_set_state(l, CHAN_FAILED, 0, l->error);
 }
 
+/*
+ * Indexing, off the fetch path. Adapters deliver (chan_store: Maildir
+ * files and a journal, fsynced), which is all a cursor waits for; what
+ * was delivered is indexed by a child process that opens the store
+ * read-write, which indexes every journal no live process holds, once
+ * SYNC_INDEX_BATCH messages wait or the oldest has waited SYNC_INDEX_MS.
+ * A failed run (a full disk, a broken index) loses nothing: the files and
+ * their journals stay, and the next run, or the next start, indexes them.
+ */
+#define SYNC_INDEX_BATCH	5000
+#define SYNC_INDEX_MS		1000
+
+static void	sync_index_start(struct sync *);
+
+/* The indexer child: a read-write open recovers the journals. */
+static int
+sync_index_child(void *arg)
+{
+	struct sync		*s = arg;
+	struct store		*st;
+	enum store_status	 rc;
+	char			*cause = NULL;
+
+	rc = store_open(&s->opts->store, STORE_READ_WRITE, &st, &cause);
+	if (rc == STORE_OK && (rc = store_close(st)) != STORE_OK)
+		cause = xstrdup("closing the database failed");
+	if (rc != STORE_OK) {
+		fprintf(stderr, "%s%s\n", rc == STORE_FULL ? "disk full: " : "",
+		    cause != NULL ? cause : store_status_str(rc));
+		free(cause);
+		return rc == STORE_FULL ? 2 : 1;
+	}
+	return 0;
+}
+
+static void
+sync_index_timer(void *data)
+{
+	struct sync	*s = data;
+
+	s->index_timer = NULL;
+	sync_index_start(s);
+}
+
+/* Index now, or arm the timer for when the batch is due. */
+static void
+sync_index_schedule(struct sync *s)
+{
+	int64_t	wait;
+
+	if (s->indexer != NULL || s->unindexed == 0 || s->index_timer != NULL)
+		return;
+	wait = s->unindexed_since + SYNC_INDEX_MS - util_clock_ms();
+	if (s->unindexed >= SYNC_INDEX_BATCH || wait <= 0)
+		sync_index_start(s);
+	else
+		s->index_timer = ev_timer_add(s->loop, wait, sync_index_timer, s);
+}
+
+static void
+sync_index_done(struct job *job, int status, const char *output, void *data)
+{
+	struct sync	*s = data;
+	size_t		 i;
+	int64_t		 wait;
+	char		*line;
+
+	(void)job;
+	if (status == JOB_CANCELLED)
+		return;
+	s->indexer = NULL;
+	if (status == 0) {
+		s->unindexed -= s->index_batch < s->unindexed ?
+		    s->index_batch : s->unindexed;
+		s->index_attempt = 0;
+		free(s->index_error);
+		s->index_error = NULL;
+	} else {
+		/* Kept for the next run; their ids stay known as stored. */
+		for (i = 0; i < s->indexing.n; i++)
+			strset_add(&s->delivered, s->indexing.items[i]);
+		line = xstrndup(output, strcspn(output, "\n"));
+		free(s->index_error);
+		s->index_error = sanitize(line, strlen(line), SANITIZE_LINE,
+		    SYNC_ERROR_WIDTH);
+		free(line);
+		if (*s->index_error == '\0') {
+			free(s->index_error);
+			s->index_error = xasprintf("the indexer exited with "
+			    "status %d", status);
+		}
+		s->index_attempt++;
+		log_warn("indexing: %s (%zu messages delivered, waiting)",
+		    s->index_error, s->unindexed);
+		if (s->opts->once && s->index_attempt >= s->opts->attempts)
+			s->index_given_up = 1;
+	}
+	strset_free(&s->indexing);
+	s->index_batch = 0;
+	sync_write_status(s);
+	if (s->index_given_up || s->stop)
+		return;
+	if (status != 0) {
+		wait = net_backoff_ms(s->index_attempt - 1,
+		    s->opts->retry_base_ms, s->opts->retry_cap_ms,
+		    &s->links[0].rng);
+		if (s->index_timer != NULL)
+			ev_timer_del(s->index_timer);
+		s->index_timer = ev_timer_add(s->loop, wait, sync_index_timer,
+		    s);
+	} else if (s->unindexed > 0) {
+		s->unindexed_since = util_clock_ms();
+		sync_index_schedule(s);
+	}
+}
+
+static void
+sync_index_start(struct sync *s)
+{
+	if (s->indexer != NULL || s->unindexed == 0)
+		return;
+	if (s->index_timer != NULL) {
+		ev_timer_del(s->index_timer);
+		s->index_timer = NULL;
+	}
+	/* What the journal lists so far is the child's to index. */
+	store_deliver_release(s->deliver);
+	s->index_batch = s->unindexed;
+	strset_free(&s->indexing);
+	s->indexing = s->delivered;
+	memset(&s->delivered, 0, sizeof s->delivered);
+	s->indexer = job_run(s->loop, sync_index_child, s, sync_index_done, s);
+}
+
+/* --once: nothing delivered waits for the index (or it gave up). */
+static int
+sync_index_idle(struct sync *s)
+{
+	if (s->indexer != NULL)
+		return 0;
+	if (s->unindexed == 0 || s->index_given_up)
+		return 1;
+	if (s->index_timer == NULL)
+		sync_index_start(s);
+	return 0;
+}
+
+/*
+ * A message the store refuses (a field it cannot write back): said and
+ * kept aside, never silently dropped; the rest of the batch goes on.
+ */
+static void
+chan_store_refused(struct chan_link *l, const struct msg *m, const char *why)
+{
+	char	*clean;
+
+	clean = sanitize(m->id != NULL ? m->id : "?", m->id != NULL ?
+	    strlen(m->id) : 1, SANITIZE_LINE, 80);
+	log_warn("%s: message %s not stored: %s", l->name, clean,
+	    why != NULL ? why : "?");
+	free(clean);
+}
+
 int
 chan_store(struct chan_link *l, struct msg **msgs, size_t n, size_t *stored,
     char **cause)
 {
-	struct store		*st;
-	enum store_status	 rc;
+	struct sync		*s = l->sync;
+	struct strset		 ids = { NULL, 0, NULL, 0 };
+	enum store_status	 rc = STORE_OK;
 	size_t			 i;
-	char			*why = NULL, *clean;
+	char			*why = NULL, *id;
 
 	*stored = 0;
 	*cause = NULL;
 	if (n == 0)
 		return 0;
-	if (store_open(&l->opts->store, STORE_READ_WRITE, &st, cause) !=
-	    STORE_OK)
-		return -1;
-	for (i = 0; i < n; i++) {
-		rc = store_ingest(st, msgs[i], &why);
-		if (rc == STORE_OK)
-			(*stored)++;
-		else if (rc != STORE_DUPLICATE) {
-			/* A message the store refuses: said, and skipped (a
-			 * malformed one would stop the channel for good). */
-			clean = sanitize(msgs[i]->id != NULL ? msgs[i]->id :
-			    "?", msgs[i]->id != NULL ? strlen(msgs[i]->id) : 1,
-			    SANITIZE_LINE, 80);
-			log_warn("%s: message %s not stored: %s", l->name,
-			    clean, why != NULL ? why : "?");
-			free(clean);
+	for (i = 0; i < n && rc == STORE_OK; i++) {
+		id = msgid_message(msgs[i]->channel, msgs[i]->account,
+		    msgs[i]->conv_id, msgs[i]->id);
+		if (strset_has(&s->delivered, id) ||
+		    strset_has(&s->indexing, id)) {
+			free(id);
+			continue;	/* delivered already, not indexed yet */
 		}
+		switch (rc = store_ingest(s->deliver, msgs[i], &why)) {
+		case STORE_OK:
+			strset_add(&ids, id);
+			break;
+		case STORE_DUPLICATE:
+			rc = STORE_OK;
+			break;
+		case STORE_BAD_INPUT:
+		case STORE_REFUSED:
+			chan_store_refused(l, msgs[i], why);
+			rc = STORE_OK;
+			break;
+		default:
+			break;
+		}
+		free(id);
+		if (rc != STORE_OK)
+			break;
 		free(why);
 		why = NULL;
 	}
-	if (store_flush(st, cause) != STORE_OK) {
-		store_close(st);
+	/* The batch is durable only once flushed; the cursor waits for it. */
+	if (rc == STORE_OK)
+		rc = store_flush(s->deliver, &why);
+	if (rc != STORE_OK) {
+		/* A store that cannot write: nothing of the batch counts, and
+		 * the adapter keeps its cursor where it was. */
+		*cause = xasprintf("%s: not fetching (%s)", rc == STORE_FULL ?
+		    "disk full" : "cannot write the store", why != NULL ? why :
+		    store_status_str(rc));
+		free(why);
+		strset_free(&ids);
 		return -1;
 	}
-	if (store_close(st) != STORE_OK) {
-		*cause = xstrdup("closing the database failed");
-		return -1;
-	}
+	free(why);
+	for (i = 0; i < ids.n; i++)
+		strset_add(&s->delivered, ids.items[i]);
+	*stored = ids.n;
+	if (ids.n > 0 && s->unindexed == 0)
+		s->unindexed_since = util_clock_ms();
+	s->unindexed += ids.n;
+	strset_free(&ids);
+	sync_index_schedule(s);
 	return 0;
 }
 
@@ -192,6 +383,10 @@ chan_stored(struct chan_link *l, const char *msgid)
 	struct store	*st;
 	char		*cause;
 	int		 found;
+
+	if (strset_has(&l->sync->delivered, msgid) ||
+	    strset_has(&l->sync->indexing, msgid))
+		return 1;
 
 	if (store_open(&l->opts->store, STORE_READ_ONLY, &st, &cause) !=
 	    STORE_OK) {
@@ -394,6 +589,36 @@ sync_all_finished(struct sync *s)
 	return 1;
 }
 
+/*
+ * The store at start: a read-write open creates the database on first use
+ * and indexes what an earlier run delivered and left; it may fail (a full
+ * disk, a broken index), and delivery goes on all the same. Then the
+ * delivery handle the adapters store through. Return 0, or -1 said.
+ */
+static int
+sync_store_open(struct sync *s)
+{
+	struct store		*st;
+	enum store_status	 rc;
+	char			*cause;
+
+	rc = store_open(&s->opts->store, STORE_READ_WRITE, &st, &cause);
+	if (rc == STORE_OK)
+		rc = store_close(st);
+	else {
+		log_warn("%s: delivering all the same; indexed later", cause);
+		free(cause);
+		s->index_error = xstrdup(store_status_str(rc));
+	}
+	if (store_open(&s->opts->store, STORE_DELIVER, &s->deliver, &cause) !=
+	    STORE_OK) {
+		log_warn("%s", cause);
+		free(cause);
+		return -1;
+	}
+	return 0;
+}
+
 int
 sync_run(const struct sync_options *opts)
 {
@@ -424,6 +649,12 @@ sync_run(const struct sync_options *opts)
 	s.dir = xasprintf("%s/sync", opts->store.data_dir);
 	if (util_mkdir_p(s.dir, 0700) != 0) {
 		log_warn("cannot create %s", s.dir);
+		close(lock_fd);
+		free(s.dir);
+		return 1;
+	}
+
+	if (sync_store_open(&s) != 0) {
 		close(lock_fd);
 		free(s.dir);
 		return 1;
@@ -472,12 +703,18 @@ sync_run(const struct sync_options *opts)
 	}
 	sync_outbox_start(&s);
 	while (!s.stop && !(opts->once && sync_all_finished(&s) &&
-	    sync_outbox_idle(&s))) {
+	    sync_outbox_idle(&s) && sync_index_idle(&s))) {
 		if (ev_run_once(s.loop, -1) != 0)
 			break;
 	}
 	if (s.outbox_given_up > 0)
 		rc = 1;
+	if (s.index_given_up) {
+		fprintf(stderr, "ombre: %zu messages delivered to the Maildir "
+		    "but not indexed: %s; the next start indexes them\n",
+		    s.unindexed, s.index_error != NULL ? s.index_error : "?");
+		rc = 1;
+	}
 	sync_outbox_stop(&s);
 	for (i = 0; i < s.n_links; i++) {
 		l = &s.links[i];
@@ -492,9 +729,19 @@ sync_run(const struct sync_options *opts)
 		}
 	}
 	sync_fetch_stop(&s);
+	/* A running indexer finishes alone; what no indexer took yet is
+	 * left to the next writer (its journal is let go of here). */
+	if (s.index_timer != NULL)
+		ev_timer_del(s.index_timer);
+	job_detach_all(s.loop);
 	net_free(s.net);
 	ev_loop_free(s.loop);
 out:
+	if (s.deliver != NULL && store_close(s.deliver) != STORE_OK)
+		rc = 1;
+	strset_free(&s.delivered);
+	strset_free(&s.indexing);
+	free(s.index_error);
 	for (i = 0; i < s.n_links; i++)
 		free(s.links[i].error);
 	free(s.links);
@@ -506,7 +753,7 @@ out:
 int
 sync_status_print(const char *data_dir, FILE *out)
 {
-	char		*path, line[8192], *f[5];
+	char		*path, line[8192], *f[5], index_line[8192] = "";
 	FILE		*in;
 	long		 holder;
 	size_t		 i;
@@ -526,6 +773,10 @@ sync_status_print(const char *data_dir, FILE *out)
 		return holder > 0 ? 0 : 1;
 	while (fgets(line, sizeof line, in) != NULL) {
 		line[strcspn(line, "\n")] = '\0';
+		if (strncmp(line, "index\t", 6) == 0) {
+			memcpy(index_line, line + 6, strlen(line + 6) + 1);
+			continue;
+		}
 		if (strncmp(line, "channel\t", 8) != 0)
 			continue;
 		f[0] = line + 8;
@@ -549,5 +800,14 @@ sync_status_print(const char *data_dir, FILE *out)
 		fputc('\n', out);
 	}
 	fclose(in);
+	if (index_line[0] != '\0') {
+		f[0] = index_line;
+		f[1] = strchr(f[0], '\t');
+		if (f[1] != NULL)
+			*f[1]++ = '\0';
+		fprintf(out, "index: %s message%s delivered, not indexed yet%s%s\n",
+		    f[0], strcmp(f[0], "1") == 0 ? "" : "s", f[1] != NULL &&
+		    *f[1] != '\0' ? ": " : "", f[1] != NULL ? f[1] : "");
+	}
 	return 0;
 }

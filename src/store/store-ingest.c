@@ -35,6 +35,26 @@
 /* notmuch keeps properties as Xapian terms, which cannot pass 245 bytes. */
 #define STORE_PROPERTY_MAX 200
 
+/* The status of a failed write: a full disk is told apart. */
+static enum store_status
+store_errno_status(int err)
+{
+	return err == ENOSPC || err == EDQUOT ? STORE_FULL : STORE_IO_ERROR;
+}
+
+/* The status of a failed database write: Xapian says "No space left on
+ * device" in its message only. */
+static enum store_status
+store_db_status(struct store *st)
+{
+	const char	*text = notmuch_database_status_string(st->db);
+
+	if (text != NULL && (strstr(text, "No space left") != NULL ||
+	    strstr(text, "Disk quota") != NULL))
+		return STORE_FULL;
+	return STORE_DB_ERROR;
+}
+
 static const char store_b64[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
@@ -293,11 +313,12 @@ store_file_read(const char *path, char **cause)
 
 /* Write data to a new file in tmp/ and fsync it; return its name. */
 static char *
-store_write_tmp(struct store *st, const struct buf *data, char **cause)
+store_write_tmp(struct store *st, const struct buf *data, int *err,
+    char **cause)
 {
 	struct timeval	 tv;
 	char		*name, *path;
-	int		 fd = -1;
+	int		 fd = -1, closed;
 	size_t		 off;
 	ssize_t		 n;
 
@@ -311,6 +332,7 @@ store_write_tmp(struct store *st, const struct buf *data, char **cause)
 		if (fd != -1)
 			break;
 		if (errno != EEXIST) {
+			*err = errno;
 			*cause = xasprintf("%s: %s", path, strerror(errno));
 			free(name);
 			free(path);
@@ -329,15 +351,17 @@ store_write_tmp(struct store *st, const struct buf *data, char **cause)
 			break;
 		}
 	}
-	if (off < data->len || fsync(fd) != 0) {
+	closed = off == data->len && fsync(fd) == 0 ? close(fd) : -2;
+	if (closed != 0) {
+		*err = errno;
 		*cause = xasprintf("%s: %s", path, strerror(errno));
-		close(fd);
+		if (closed == -2)
+			close(fd);
 		unlink(path);
 		free(name);
 		free(path);
 		return NULL;
 	}
-	close(fd);
 	free(path);
 	return name;
 }
@@ -367,18 +391,45 @@ store_pending_add(struct store *st)
 	return p;
 }
 
+/*
+ * Forget a batch that failed before it was delivered: its tmp/ files are
+ * removed (nothing half written is left behind), the messages already
+ * renamed into new/ stay (they are journalled: the next writer indexes
+ * them).
+ */
+static void
+store_batch_drop(struct store *st)
+{
+	size_t	i;
+
+	for (i = 0; i < st->n_pending; i++) {
+		if (st->pending[i].tmp_path != NULL)
+			unlink(st->pending[i].tmp_path);
+		store_pending_free(&st->pending[i]);
+	}
+	st->n_pending = 0;
+}
+
+size_t
+store_pending_count(struct store *st)
+{
+	return st->n_pending;
+}
+
 enum store_status
 store_ingest(struct store *st, const struct msg *m, char **cause)
 {
 	notmuch_message_t	*existing = NULL;
 	struct store_pending	*p;
 	struct buf		 data;
+	struct msg		*copy;
 	char			*msgid, *name;
 	size_t			 i;
+	int			 err = 0;
 	enum store_status	 rc;
 
 	*cause = NULL;
-	if (st->mode != STORE_READ_WRITE)
+	if (st->mode == STORE_READ_ONLY)
 		fatalx("store_ingest on a read-only store");
 	msgid = msgid_message(m->channel, m->account, m->conv_id, m->id);
 	for (i = 0; i < st->n_pending; i++) {
@@ -388,22 +439,29 @@ store_ingest(struct store *st, const struct msg *m, char **cause)
 			return STORE_DUPLICATE;
 		}
 	}
-	if (notmuch_database_find_message(st->db, msgid, &existing) ==
-	    NOTMUCH_STATUS_SUCCESS && existing != NULL) {
+	if (st->db != NULL && notmuch_database_find_message(st->db, msgid,
+	    &existing) == NOTMUCH_STATUS_SUCCESS && existing != NULL) {
 		notmuch_message_destroy(existing);
 		free(msgid);
 		st->stats.duplicates++;
 		return STORE_DUPLICATE;
 	}
+	/* What the index is built from; a message whose fields cannot be
+	 * written back (a date out of range) is refused before any write. */
+	copy = json_msg_copy(m);
 
 	buf_init(&data);
 	store_format_file(&data, m, msgid);
-	name = store_write_tmp(st, &data, cause);
+	name = store_write_tmp(st, &data, &err, cause);
 	buf_free(&data);
 	if (name == NULL) {
 		free(msgid);
+		msg_free(copy);
 		st->stats.failed++;
-		return STORE_IO_ERROR;
+		/* The batch is lost with this one: none of it stays half
+		 * written, and the caller keeps all of it. */
+		store_batch_drop(st);
+		return store_errno_status(err);
 	}
 	if (st->n_pending == 0)
 		st->batch_start_ms = util_clock_ms();
@@ -412,7 +470,7 @@ store_ingest(struct store *st, const struct msg *m, char **cause)
 	p->name = name;
 	p->tmp_path = xasprintf("%s/tmp/%s", st->maildir, name);
 	p->new_path = xasprintf("%s/new/%s", st->maildir, name);
-	p->msg = json_msg_copy(m);
+	p->msg = copy;
 
 	if ((int)st->n_pending >= st->opts.batch_messages ||
 	    util_clock_ms() - st->batch_start_ms >= st->opts.batch_ms) {
@@ -425,22 +483,48 @@ store_ingest(struct store *st, const struct msg *m, char **cause)
 
 /* Open (once) this process's journal, locked for as long as we live. */
 static int
-store_journal_open(struct store *st, char **cause)
+store_journal_open(struct store *st, int *err, char **cause)
 {
+	struct timespec	ts;
+
 	if (st->journal_fd != -1)
 		return 0;
-	st->journal_path = xasprintf("%s/%ld.%s.%lld.jnl", st->journal_dir,
-	    (long)getpid(), st->host, (long long)util_clock_ms());
+	/* Named by the wall clock first: recovery takes them in order. */
+	free(st->journal_path);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	st->journal_path = xasprintf("%s/%013lld.%ld.%lu.%s.jnl",
+	    st->journal_dir, (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000,
+	    (long)getpid(), ++st->counter, st->host);
 	st->journal_fd = open(st->journal_path, O_RDWR | O_CREAT | O_EXCL |
 	    O_APPEND | O_CLOEXEC, st->file_mode);
-	if (st->journal_fd == -1 || flock(st->journal_fd, LOCK_EX) != 0) {
+	if (st->journal_fd == -1 || flock(st->journal_fd, LOCK_EX) != 0 ||
+	    util_fsync_dir(st->journal_dir) != 0) {
+		*err = errno;
 		*cause = xasprintf("%s: %s", st->journal_path, strerror(errno));
-		if (st->journal_fd != -1)
+		if (st->journal_fd != -1) {
 			close(st->journal_fd);
+			unlink(st->journal_path);
+		}
 		st->journal_fd = -1;
 		return -1;
 	}
+	st->journal_dirty = 0;
 	return 0;
+}
+
+size_t
+store_deliver_release(struct store *st)
+{
+	size_t	n = st->delivered;
+
+	if (st->journal_fd != -1) {
+		if (!st->journal_dirty)
+			unlink(st->journal_path);
+		close(st->journal_fd);
+		st->journal_fd = -1;
+	}
+	st->delivered = 0;
+	return n;
 }
 
 /* The conversation-level tags of a thread's newest message other than
@@ -678,14 +762,17 @@ store_flush(struct store *st, char **cause)
 	char			*newdir;
 	enum store_status	 rc = STORE_OK, one;
 	notmuch_status_t	 status;
+	int			 err;
 
 	*cause = NULL;
 	if (st->n_pending == 0)
 		return STORE_OK;
 
 	/* 1. Journal the names, so a crash after the rename is recovered. */
-	if (store_journal_open(st, cause) != 0)
-		return STORE_IO_ERROR;
+	if (store_journal_open(st, &err, cause) != 0) {
+		store_batch_drop(st);
+		return store_errno_status(err);
+	}
 	buf_init(&names);
 	for (i = 0; i < st->n_pending; i++) {
 		if (st->pending[i].tmp_path != NULL)
@@ -693,10 +780,14 @@ store_flush(struct store *st, char **cause)
 	}
 	if (names.len > 0 && (write(st->journal_fd, names.data, names.len) !=
 	    (ssize_t)names.len || fsync(st->journal_fd) != 0)) {
-		*cause = xasprintf("%s: %s", st->journal_path, strerror(errno));
+		err = errno;
+		*cause = xasprintf("%s: %s", st->journal_path, strerror(err));
 		buf_free(&names);
-		return STORE_IO_ERROR;
+		store_batch_drop(st);
+		return store_errno_status(err);
 	}
+	if (names.len > 0)
+		st->journal_dirty = 1;
 	buf_free(&names);
 
 	/* 2. Deliver: rename into new/ and make the renames durable. */
@@ -704,9 +795,11 @@ store_flush(struct store *st, char **cause)
 		if (st->pending[i].tmp_path == NULL)
 			continue;
 		if (rename(st->pending[i].tmp_path, st->pending[i].new_path) != 0) {
+			err = errno;
 			*cause = xasprintf("%s: %s", st->pending[i].new_path,
-			    strerror(errno));
-			return STORE_IO_ERROR;
+			    strerror(err));
+			store_batch_drop(st);
+			return store_errno_status(err);
 		}
 		/* Delivered and journalled: a second flush only indexes it. */
 		free(st->pending[i].tmp_path);
@@ -714,11 +807,21 @@ store_flush(struct store *st, char **cause)
 	}
 	newdir = xasprintf("%s/new", st->maildir);
 	if (util_fsync_dir(newdir) != 0) {
-		*cause = xasprintf("%s: %s", newdir, strerror(errno));
+		err = errno;
+		*cause = xasprintf("%s: %s", newdir, strerror(err));
 		free(newdir);
-		return STORE_IO_ERROR;
+		store_batch_drop(st);
+		return store_errno_status(err);
 	}
 	free(newdir);
+
+	if (st->mode == STORE_DELIVER) {
+		/* Durable: the journal hands them to the next indexer. */
+		st->delivered += st->n_pending;
+		st->stats.stored += (long)st->n_pending;
+		store_batch_drop(st);
+		return STORE_OK;
+	}
 
 	/* 3. Index the batch in one transaction. */
 	status = notmuch_database_begin_atomic(st->db);
@@ -740,11 +843,15 @@ store_flush(struct store *st, char **cause)
 	store_save_newest(st);
 	status = store_end_atomic(st);
 	if (status != NOTMUCH_STATUS_SUCCESS && rc == STORE_OK) {
-		*cause = xasprintf("committing: %s",
-		    notmuch_status_to_string(status));
-		rc = STORE_DB_ERROR;
+		rc = store_db_status(st);
+		*cause = xasprintf("committing: %s%s",
+		    notmuch_status_to_string(status), rc == STORE_FULL ?
+		    " (no space left on the device)" : "");
 	}
-	if (rc == STORE_OK && ftruncate(st->journal_fd, 0) != 0)
+	/* Indexed and committed: the journal's names are done with. */
+	if (rc == STORE_OK && ftruncate(st->journal_fd, 0) == 0)
+		st->journal_dirty = 0;
+	else if (rc == STORE_OK)
 		log_debug("truncating %s: %s", st->journal_path, strerror(errno));
 
 	for (i = 0; i < st->n_pending; i++)
@@ -872,13 +979,19 @@ store_recover_journal(struct store *st, const char *path, int fd)
 	buf_free(&data);
 }
 
+static int
+store_name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 enum store_status
 store_ingest_recover(struct store *st, char **cause)
 {
 	DIR			*dir;
 	struct dirent		*de;
-	char			*path, **done = NULL;
-	size_t			 n_done = 0, i;
+	char			*path, **names = NULL, **done = NULL;
+	size_t			 n_names = 0, n_done = 0, i;
 	int			 fd;
 	enum store_status	 rc = STORE_OK;
 
@@ -889,7 +1002,17 @@ store_ingest_recover(struct store *st, char **cause)
 	while ((de = readdir(dir)) != NULL) {
 		if (strstr(de->d_name, ".jnl") == NULL)
 			continue;
-		path = xasprintf("%s/%s", st->journal_dir, de->d_name);
+		names = xreallocarray(names, n_names + 1, sizeof *names);
+		names[n_names++] = xstrdup(de->d_name);
+	}
+	closedir(dir);
+	/* Oldest first (the names start with the time): a conversation's
+	 * tags follow its messages in the order they came. */
+	if (n_names > 0)
+		qsort(names, n_names, sizeof *names, store_name_cmp);
+	for (i = 0; i < n_names; i++) {
+		path = xasprintf("%s/%s", st->journal_dir, names[i]);
+		free(names[i]);
 		fd = open(path, O_RDONLY | O_CLOEXEC);
 		if (fd == -1) {
 			free(path);
@@ -906,7 +1029,7 @@ store_ingest_recover(struct store *st, char **cause)
 		done = xreallocarray(done, n_done + 1, sizeof *done);
 		done[n_done++] = path;
 	}
-	closedir(dir);
+	free(names);
 	if (st->n_pending > 0) {
 		log_debug("recovering %zu delivered messages", st->n_pending);
 		rc = store_flush(st, cause);

@@ -42,6 +42,8 @@ struct store {
 	int64_t			 newest_date;	/* newest date ingested */
 	int			 journal_fd;
 	char			*journal_path;
+	int			 journal_dirty;	/* lists files not indexed yet */
+	size_t			 delivered;	/* STORE_DELIVER: in the journal */
 	int			 guard_fd;	/* DATA/readers.lock, see store.c */
 	int			 guard_depth;	/* nested reads holding it */
 	unsigned long		 counter;	/* file name uniqueness */

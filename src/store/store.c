@@ -43,6 +43,7 @@ static const char *const store_status_strings[] = {
 	[STORE_HELD] = "held",
 	[STORE_IO_ERROR] = "input/output error",
 	[STORE_DB_ERROR] = "database error",
+	[STORE_FULL] = "no space left on the device",
 };
 
 const char *
@@ -51,6 +52,13 @@ store_status_str(enum store_status status)
 	if ((size_t)status >= nitems(store_status_strings))
 		return "unknown status";
 	return store_status_strings[status];
+}
+
+int
+store_status_cannot_write(enum store_status status)
+{
+	return status == STORE_IO_ERROR || status == STORE_DB_ERROR ||
+	    status == STORE_FULL || status == STORE_LOCKED;
 }
 
 void
@@ -570,11 +578,18 @@ store_open(const struct store_options *opts, enum store_mode mode,
 	if (store_make_dirs(st, cause) != 0 ||
 	    store_write_config_if_missing(st, cause) != 0) {
 		store_free(st);
-		return STORE_IO_ERROR;
+		return errno == ENOSPC || errno == EDQUOT ? STORE_FULL :
+		    STORE_IO_ERROR;
 	}
-	if (store_create_database(st, cause) != 0) {
+	if (mode != STORE_DELIVER && store_create_database(st, cause) != 0) {
 		store_free(st);
 		return STORE_DB_ERROR;
+	}
+	if (mode == STORE_DELIVER) {
+		/* Files and journals only: the database may be locked,
+		 * broken or full, delivery goes on (reliability.md, R3). */
+		*out = st;
+		return STORE_OK;
 	}
 	guard = xasprintf("%s/readers.lock", st->data_dir);
 	st->guard_fd = open(guard, O_RDWR | O_CREAT | O_CLOEXEC, st->file_mode);
@@ -636,11 +651,18 @@ store_close(struct store *st)
 
 	if (st == NULL)
 		return STORE_OK;
-	if (st->mode == STORE_READ_WRITE && st->n_pending > 0) {
+	if (st->mode != STORE_READ_ONLY && st->n_pending > 0) {
 		rc = store_flush(st, &cause);
 		if (rc != STORE_OK)
 			log_warn("%s", cause);
 		free(cause);
+	}
+	if (st->mode == STORE_DELIVER) {
+		/* What it lists is delivered, not indexed: the journal stays
+		 * for the next read-write open. */
+		store_deliver_release(st);
+		store_free(st);
+		return rc;
 	}
 	/* Closing commits what is left (a writer's configuration). */
 	locked = st->mode == STORE_READ_WRITE &&
@@ -651,8 +673,9 @@ store_close(struct store *st)
 	if (locked)
 		flock(st->guard_fd, LOCK_UN);
 	if (st->journal_fd != -1) {
-		/* Everything in it is indexed and committed now. */
-		if (rc == STORE_OK)
+		/* Everything in it is indexed and committed now, or it
+		 * stays for the next writer to index. */
+		if (rc == STORE_OK && !st->journal_dirty)
 			unlink(st->journal_path);
 		close(st->journal_fd);
 	}

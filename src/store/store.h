@@ -34,9 +34,16 @@ enum store_status {
 	STORE_BAD_INPUT,
 	STORE_REFUSED,		/* against the channel's rules: limit, reply window */
 	STORE_HELD,		/* the double-answer guard: the conversation moved */
-	STORE_IO_ERROR,
-	STORE_DB_ERROR
+	STORE_IO_ERROR,		/* the store cannot write: EIO, EROFS, ... */
+	STORE_DB_ERROR,		/* the database failed (a Xapian error) */
+	STORE_FULL		/* no space left on the device (or quota) */
 };
+/*
+ * Does a status say the store could not write (as opposed to a message it
+ * refuses)? A caller fetching from a channel then stops and keeps its
+ * cursor: nothing it has not stored may be acknowledged.
+ */
+int store_status_cannot_write(enum store_status status);
 /* A static description of a status. */
 const char *store_status_str(enum store_status status);
 
@@ -44,7 +51,16 @@ struct store;
 
 enum store_mode {
 	STORE_READ_ONLY,
-	STORE_READ_WRITE
+	STORE_READ_WRITE,
+	/*
+	 * Delivery only, never the database (the syncer's fetch path):
+	 * store_ingest writes the file to tmp/, store_flush journals the
+	 * batch and renames it into new/, both fsynced, and the messages are
+	 * then durable. They are indexed by the next read-write open of the
+	 * store (any process: it recovers journals nobody holds), once
+	 * store_deliver_release has let go of the journal.
+	 */
+	STORE_DELIVER
 };
 
 /* Called once when a read-write open starts waiting for the lock. */
@@ -95,11 +111,26 @@ struct store_ingest_stats {
  * renamed into new/, then indexed with its tags and properties. Messages
  * are batched: a message is durable once store_flush returns STORE_OK (or
  * a later store_ingest started a new batch). Return STORE_DUPLICATE when
- * its Message-Id is stored already (nothing written).
+ * its Message-Id is stored already (nothing written; STORE_DELIVER only
+ * knows its own batch: a duplicate delivered there is dropped when it is
+ * indexed), STORE_BAD_INPUT for a message the store refuses (a field out
+ * of range: nothing written), or a status for which
+ * store_status_cannot_write holds: the message is not stored, and when a
+ * batch failed, none of the messages since the last successful flush is
+ * (their tmp/ files are removed).
  */
 enum store_status store_ingest(struct store *st, const struct msg *m, char **cause);
-/* Finish the batch: fsync, rename, index, commit. */
+/* Finish the batch: journal, rename, fsync (then, read-write, index and
+ * commit). On failure nothing of the batch is left in tmp/. */
 enum store_status store_flush(struct store *st, char **cause);
+/* Messages written to tmp/ and waiting for store_flush. */
+size_t store_pending_count(struct store *st);
+/*
+ * STORE_DELIVER: let go of the journal of what was delivered so far, so
+ * that the next read-write open indexes it (the next flush starts a new
+ * one). Return how many messages it listed.
+ */
+size_t store_deliver_release(struct store *st);
 /* Counters since the store was opened. */
 void store_ingest_stats(struct store *st, struct store_ingest_stats *stats);
 /* Is a message with this Message-Id (no angle brackets) stored? */
