@@ -53,6 +53,42 @@ sync_state_name(enum chan_state s)
 	    "?";
 }
 
+#define SYNC_STATUS_BLOCK	4096
+
+/* The status file overwritten in place, when it is big enough: no new
+ * block is needed. Readers may see a torn line once; the next write
+ * mends it. Return 0 or -1. */
+static int
+sync_status_overwrite(struct sync *s, const struct buf *b)
+{
+	struct stat	 sb;
+	char		*path;
+	int		 fd, rc = -1;
+
+	path = xasprintf("%s/status", s->dir);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	free(path);
+	if (fd == -1)
+		return -1;
+	if (fstat(fd, &sb) == 0 && (size_t)sb.st_size >= b->len &&
+	    pwrite(fd, b->data, b->len, 0) == (ssize_t)b->len) {
+		/* Blank lines for what the old text had beyond ours. */
+		rc = 0;
+		for (off_t off = (off_t)b->len; off < sb.st_size && rc == 0;
+		    off += SYNC_STATUS_BLOCK) {
+			char	blank[SYNC_STATUS_BLOCK];
+			size_t	n = sb.st_size - off < SYNC_STATUS_BLOCK ?
+			    (size_t)(sb.st_size - off) : SYNC_STATUS_BLOCK;
+
+			memset(blank, '\n', n);
+			if (pwrite(fd, blank, n, off) != (ssize_t)n)
+				rc = -1;
+		}
+	}
+	close(fd);
+	return rc;
+}
+
 static void
 sync_write_status(struct sync *s)
 {
@@ -80,7 +116,15 @@ sync_write_status(struct sync *s)
 	if (s->unindexed > 0 || s->index_error != NULL)
 		buf_add_printf(&b, "index\t%zu\t%s\n", s->unindexed,
 		    s->index_error != NULL ? s->index_error : "");
-	if (util_write_file(s->dir, "status", b.data, b.len, 0600) != 0)
+	/*
+	 * Padded to whole blocks with empty lines, so that on a full disk,
+	 * where a new file cannot be written, the state ("disk full") can
+	 * still overwrite the old file's bytes in place.
+	 */
+	while (b.len % SYNC_STATUS_BLOCK != 0)
+		buf_add_char(&b, '\n');
+	if (util_write_file(s->dir, "status", b.data, b.len, 0600) != 0 &&
+	    sync_status_overwrite(s, &b) != 0)
 		log_warn("cannot write %s/status", s->dir);
 	buf_free(&b);
 }
@@ -510,9 +554,10 @@ sync_lock_take(const char *data_dir, int *fd_out)
 		close(fd);
 		return errno == EWOULDBLOCK ? 1 : -1;
 	}
-	snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
-	if (ftruncate(fd, 0) != 0 ||
-	    pwrite(fd, pid, strlen(pid), 0) != (ssize_t)strlen(pid))
+	/* A fixed width written over the last one: on a full disk the
+	 * bytes are there to overwrite. */
+	snprintf(pid, sizeof pid, "%-20ld\n", (long)getpid());
+	if (pwrite(fd, pid, strlen(pid), 0) != (ssize_t)strlen(pid))
 		log_warn("cannot write the syncer's pid");
 	*fd_out = fd;
 	return 0;

@@ -1,0 +1,156 @@
+#!/usr/bin/env bash
+#
+# A full disk never loses a message (issue 10, §1). An LD_PRELOAD shim
+# (tests/helpers/enospc.c) fills the "disk" of the data dir: what needs new
+# space fails with ENOSPC. The syncer then stops each channel's batch,
+# keeps its cursor, says "disk full: not fetching" and exits non-zero with
+# --once; a running syncer resumes by itself once space is back. Then the
+# disk fills after N allocating calls, for N across the whole run, so that
+# every write path is hit (delivery, journal, cursor save, index, outbox
+# state): afterwards every update and event is stored once and no reply
+# went out twice.
+
+. "$top_srcdir/tests/lib.sh"
+test_init
+command -v "$PYTHON" >/dev/null || skip_all "python3 is not installed"
+SHIM=$top_builddir/tests/helpers/enospc.so
+[ -f "$SHIM" ] || skip_all "the ENOSPC shim is not built"
+
+TOKEN=7012345678:AAH-disk-full
+server_start telegram --token "$TOKEN" --first-update-id 5000
+TG=$SERVER_PORT
+server_start matrix --user @support:localhost --token syt_full_token
+MX=$SERVER_PORT
+mkdir -p "$XDG_CONFIG_HOME/ombre"
+{
+	printf 'channel support telegram token=%s api-url=http://127.0.0.1:%s\n' "$TOKEN" "$TG"
+	printf 'channel team matrix homeserver=http://127.0.0.1:%s user=@support:localhost token=syt_full_token\n' "$MX"
+	printf 'set sync.poll-timeout 1\nset sync.retry-base 50\nset sync.retry-cap 300\n'
+	printf 'set sync.attempts 3\nset store.batch-ms 20\n'
+} >"$XDG_CONFIG_HOME/ombre/config"
+chmod 600 "$XDG_CONFIG_HOME/ombre/config"
+
+FLAG=$TEST_DIR/disk-is-full	# outside the data dir
+# full CMD...: run CMD on the data dir's full disk (full while $FLAG is).
+full() {
+	env LD_PRELOAD="$SHIM" OMBRE_ENOSPC_DIR="$DATA" OMBRE_ENOSPC_FLAG="$FLAG" \
+	    ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" "$@"
+}
+# The distinct Message-Ids delivered to the Maildir, and its files.
+ids() {
+	find "$DATA/mail/ombre/new" "$DATA/mail/ombre/cur" -type f \
+	    -exec grep -ah -m1 '^Message-Id: ' {} + 2>/dev/null | sort -u | wc -l
+}
+files() {
+	find "$DATA/mail/ombre/new" "$DATA/mail/ombre/cur" -type f | wc -l
+}
+tmp_files() { find "$DATA/mail/ombre/tmp" -type f | wc -l; }
+tg_gen() {	# N SEED: N more Telegram updates
+	ctl "$TG" generate "{\"count\": $1, \"chats\": 3, \"seed\": $2}" >/dev/null
+}
+mx_gen() {	# N SEED: N more Matrix message events
+	ctl "$MX" generate "{\"count\": $1, \"rooms\": 2, \"seed\": $2}" >/dev/null
+}
+
+# --- 1. 20 updates stored on a disk with room -----------------------------
+tg_gen 20 1
+mx_gen 10 1
+"$OMBRE" sync --once 2>err
+ok "with room, sync --once stores the first updates" test $? = 0 || diag "$(cat err)"
+is "20 Telegram messages" "$(nm count 'mid:/^tg\./')" 20
+is "10 Matrix messages" "$(nm count 'mid:/^mx\./')" 10
+offset0=$(cat "$DATA/sync/support.offset")
+since0=$(cat "$DATA/sync/team.since")
+
+# --- 2. the disk fills: nothing fetched is acknowledged --------------------
+touch "$FLAG"
+tg_gen 50 2
+mx_gen 30 2
+files0=$(files)
+full "$OMBRE" sync --once 2>err
+rc=$?
+ok "sync --once on a full disk exits non-zero" test "$rc" -ne 0
+like "it says the disk is full" "$(cat err)" 'disk full: not fetching'
+status=$("$OMBRE" sync --status)
+like "sync --status: Telegram says disk full" "$status" 'support \(telegram\): .*disk full: not fetching'
+like "sync --status: Matrix says disk full" "$status" 'team \(matrix\): .*disk full: not fetching'
+is "the Telegram offset did not move" "$(cat "$DATA/sync/support.offset")" "$offset0"
+is "the Matrix since token did not move" "$(cat "$DATA/sync/team.since")" "$since0"
+is "nothing was delivered" "$(files)" "$files0"
+is "nothing was left in tmp/" "$(tmp_files)" 0
+unconfirmed=$(ctl "$TG" state | jq_py 'j["queued"]')
+ok "Telegram still holds the 50 unconfirmed updates" test "$unconfirmed" -ge 50
+
+# --- 3. a running syncer resumes by itself when space is back -------------
+# env execs ombre: $! is the syncer itself, for kill.
+env LD_PRELOAD="$SHIM" OMBRE_ENOSPC_DIR="$DATA" OMBRE_ENOSPC_FLAG="$FLAG" \
+    ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
+    "$OMBRE" sync 2>sync.err &
+pid=$!
+for ((i = 0; i < 100; i++)); do
+	"$OMBRE" sync --status 2>/dev/null | grep -q 'support.*disk full' && break
+	sleep 0.1
+done
+like "the running syncer shows disk full" "$("$OMBRE" sync --status)" 'disk full: not fetching'
+rm -f "$FLAG"
+for ((i = 0; i < 200; i++)); do
+	[ "$(nm count 'mid:/^tg\./')" = 70 ] && [ "$(nm count 'mid:/^mx\./')" = 40 ] && break
+	sleep 0.1
+done
+is "space back: all 70 Telegram messages are stored" "$(nm count 'mid:/^tg\./')" 70
+is "and all 40 Matrix messages" "$(nm count 'mid:/^mx\./')" 40
+for ((i = 0; i < 50; i++)); do
+	"$OMBRE" sync --status | grep -q 'disk full' || break
+	sleep 0.1
+done
+unlike "the status line no longer says disk full" "$("$OMBRE" sync --status)" 'disk full'
+kill "$pid"
+wait "$pid"
+ok "the syncer ends cleanly on SIGTERM" test $? = 0 || diag "$(cat sync.err)"
+is "no message twice: one file per message" "$(files)" "$(ids)"
+
+# --- 4. the disk fills after N writes, on every write path ----------------
+conv_of() {
+	"$OMBRE" list --json --limit 1000 '*' | "$PYTHON" -c '
+import json, sys
+for line in sys.stdin:
+    c = json.loads(line)
+    if c["channel"] == "telegram":
+        print(c["id"]); break'
+}
+CONV=$(conv_of)
+ok "a Telegram conversation to reply to" test -n "$CONV"
+tg_total=70 mx_total=40 replies=() bad_second=()
+for n in 0 1 2 3 4 5 6 8 10 13 16 20 25 31 39 49 61 76 95 119 149 186; do
+	tg_gen 3 $((100 + n))
+	mx_gen 2 $((100 + n))
+	tg_total=$((tg_total + 3)) mx_total=$((mx_total + 2))
+	text="Réponse $n"
+	"$OMBRE" reply "$CONV" --text "$text" >/dev/null 2>reply.err ||
+	    diag "reply $n: $(cat reply.err)"
+	replies+=("$text")
+	rm -f "$FLAG"
+	OMBRE_ENOSPC_AFTER=$n full "$OMBRE" sync --once >/dev/null 2>"full.$n.err"
+	rm -f "$FLAG"
+	"$OMBRE" sync --once >/dev/null 2>"after.$n.err" ||
+	    bad_second+=("after $n: $(head -c 300 "after.$n.err")")
+done
+is "with space back, each following sync --once succeeds" "${#bad_second[@]}" 0 ||
+    diag "${bad_second[@]}"
+is "every Telegram update is stored ($tg_total)" "$(nm count 'mid:/^tg\./')" "$tg_total"
+is "every Matrix event is stored ($mx_total)" "$(nm count 'mid:/^mx\./')" "$mx_total"
+is "no message twice: one file per message" "$(files)" "$(ids)"
+is "nothing was left in tmp/" "$(tmp_files)" 0
+is "no journal is left" "$(find "$DATA/journal" -type f -size +0 | wc -l)" 0
+sent=$(ctl "$TG" sent)
+twice=0 gone=0
+for text in "${replies[@]}"; do
+	k=$(T=$text jq_py 'len([m for m in j if m["text"] == __import__("os").environ["T"]])' <<<"$sent")
+	[ "$k" -le 1 ] || twice=$((twice + 1))
+	gone=$((gone + k))
+done
+is "no reply was sent twice" "$twice" 0
+unknown=$("$OMBRE" outbox 2>/dev/null | grep -c 'unknown')
+is "each reply was sent once, or is of unknown delivery for the agent" \
+    $((gone + unknown)) "${#replies[@]}"
+test_done
