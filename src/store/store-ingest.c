@@ -412,7 +412,13 @@ store_ingest(struct store *st, const struct msg *m, char **cause)
 	p->name = name;
 	p->tmp_path = xasprintf("%s/tmp/%s", st->maildir, name);
 	p->new_path = xasprintf("%s/new/%s", st->maildir, name);
-	p->msg = json_msg_copy(m);
+	if ((p->msg = json_msg_copy(m, cause)) == NULL) {
+		unlink(p->tmp_path);
+		store_pending_free(p);
+		st->n_pending--;
+		st->stats.failed++;
+		return STORE_BAD_INPUT;
+	}
 
 	if ((int)st->n_pending >= st->opts.batch_messages ||
 	    util_clock_ms() - st->batch_start_ms >= st->opts.batch_ms) {
