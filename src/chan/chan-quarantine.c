@@ -181,6 +181,11 @@ chan_json_load(struct chan_link *l, const char *what, const char *body,
 			free(text);
 			break;
 		}
+		if (end >= b.len) {
+			/* Cut short: the rest cannot be whole either. */
+			*cause = xstrdup("the answer is not JSON (cut short)");
+			break;
+		}
 		text = sanitize(jerr.text, strlen(jerr.text), SANITIZE_LINE,
 		    200);
 		reason = xasprintf("not JSON that can be read: %s", text);
@@ -190,11 +195,6 @@ chan_json_load(struct chan_link *l, const char *what, const char *body,
 		if (id_key != NULL && json_repair_scan_int(b.data + start,
 		    end - start, id_key, &id) == 0 && id > *max_id)
 			*max_id = id;
-		if (end >= b.len) {
-			/* Cut short: what is left cannot be whole either. */
-			*cause = xstrdup("the answer is not JSON (cut short)");
-			break;
-		}
 		chan_json_cut(&b, start, end);
 	}
 	buf_free(&b);

@@ -43,6 +43,9 @@ Kinds handled here, for every server:
   redirect      "status" (default 302) with Location: "location", in which
                 {path} stands for the request's own path and query (not
                 performed).
+  truncate      perform the request and send only the first "bytes" bytes
+                of its answer, with a Content-Length of that many: a proxy
+                that cuts long answers.
   raw           "status" (default 200) with the bytes of "body_base64" as
                 the body, whatever they are (not performed): an answer cut
                 short, invalid UTF-8, a body no JSON parser takes.
@@ -89,7 +92,7 @@ TEXT_ENDINGS = ["", "", "", "", " 👋", " — bonjour !", " (urgent)",
                 " " + "très long " * 40]
 
 COMMON_KINDS = {"slow", "stall", "reset", "reset_before", "malformed", "huge",
-                "redirect", "raw"}
+                "redirect", "raw", "truncate"}
 ERROR_KINDS = {"status", "rate_limit", "unauthorized"}
 MAX_BODY = 256 * 1024 * 1024
 
@@ -390,6 +393,10 @@ class Handler(BaseHTTPRequestHandler):
             self._reset()
         elif kind == "malformed":
             self._send(Response(200, b'{"ok":tru'))
+        elif kind == "truncate":
+            resp = app.handle(req)
+            resp.data = resp.data[:int(_num(fault, "bytes", 1024))]
+            self._send(resp)
         elif kind == "raw":
             self._send(Response(int(_num(fault, "status", 200)),
                                 base64.b64decode(fault.get("body_base64", ""))))

@@ -42,7 +42,8 @@ PUT send is idempotent per (device of the access token, room, txnId); the
 sending device sees unsigned.transaction_id on its events in /sync.
 
 Control API (JSON, no auth; see common.py for faults, log, reset):
-  POST /_control/faults    kinds: status, rate_limit ("retry_after" s, default 2),
+  POST /_control/faults    kinds: status ("error": its text), rate_limit
+                           ("retry_after" s, default 2),
                            slow, stall, reset, reset_before, malformed, huge,
                            unauthorized.
   POST /_control/rooms     {"room_id", "name", "members": [{"user_id",
@@ -254,7 +255,7 @@ class Matrix(common.App):
     def fault_response(self, kind, fault, req):
         if kind == "status":
             return mx_error(int(fault.get("status", 500)), "M_UNKNOWN",
-                            "Internal server error")
+                            fault.get("error", "Internal server error"))
         if kind == "rate_limit":
             n = fault.get("retry_after", 2)
             return mx_error(429, "M_LIMIT_EXCEEDED", "Too many requests",

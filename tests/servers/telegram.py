@@ -345,6 +345,7 @@ class Telegram(common.App):
                     uid = self.next_update_id
                 u = {"update_id": uid,
                      "_raw": raw.replace(b"{update_id}", str(uid).encode())}
+            uid = u.get("update_id")
             if not isinstance(uid, int) or isinstance(uid, bool):
                 uid = self.next_update_id
             if "_raw" not in u:
