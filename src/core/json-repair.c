@@ -149,6 +149,10 @@ json_repair_element(const char *raw, size_t len, size_t pos, size_t *start,
 			else if (c == '"')
 				in_string = 0;
 		} else if (found && depth == outer && (c == ',' || c == ']')) {
+			while (i > *start && (raw[i - 1] == ' ' ||
+			    raw[i - 1] == '\t' || raw[i - 1] == '\r' ||
+			    raw[i - 1] == '\n'))
+				i--;
 			*end = i;
 			return 0;
 		} else if (c == '"') {
