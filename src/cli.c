@@ -995,12 +995,14 @@ cli_sync_options(struct cli *cli, struct sync_options *so)
 	so->retry_base_ms = options_get_number("sync.retry-base");
 	so->retry_cap_ms = options_get_number("sync.retry-cap");
 	so->attempts = (int)options_get_number("sync.attempts");
+	so->max_wait_ms = options_get_number("sync.max-wait") * 1000;
 }
 
 /*
- * ombre sync [--once] [--status] [--channel NAME]: the syncer, headless
- * (chan-sync.c). --status only reads what the running or last syncer
- * wrote.
+ * ombre sync [--once] [--status] [--quarantine] [--channel NAME]: the
+ * syncer, headless (chan-sync.c). --status only reads what the running or
+ * last syncer wrote; --quarantine lists what the channels sent that could
+ * not be taken (chan-quarantine.c).
  */
 int
 cli_sync(struct cli *cli, int argc, char **argv)
@@ -1008,10 +1010,12 @@ cli_sync(struct cli *cli, int argc, char **argv)
 	struct sync_options	 so;
 	const char		*only = NULL;
 	char			**rest;
-	int			 once = 0, status = 0, n_rest, rc;
+	int			 once = 0, status = 0, quarantine = 0;
+	int			 n_rest, rc;
 	const struct cli_opt	 opts[] = {
 		{ "once", 0, 0, NULL, &once },
 		{ "status", 0, 0, NULL, &status },
+		{ "quarantine", 0, 0, NULL, &quarantine },
 		{ "channel", 0, 1, &only, NULL },
 		{ NULL, 0, 0, NULL, NULL }
 	};
@@ -1025,6 +1029,8 @@ cli_sync(struct cli *cli, int argc, char **argv)
 	}
 	if (status)
 		return sync_status_print(cli->data_dir, stdout);
+	if (quarantine)
+		return sync_quarantine_print(cli->data_dir, stdout);
 	cli_sync_options(cli, &so);
 	so.only = only;
 	so.once = once;

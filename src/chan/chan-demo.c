@@ -79,11 +79,14 @@ chan_demo_keep(const struct msg *m, void *data)
 	struct chan_demo	*d = data;
 	struct msg		*copy;
 	size_t			 i;
+	char			*cause;
 
 	if (m->kind != MSG_CUSTOMER && m->kind != MSG_BOT)
 		return 0;
 	d->queue = xreallocarray(d->queue, d->n + 1, sizeof *d->queue);
-	copy = json_msg_copy(m);
+	/* The generator's messages always have a canonical form. */
+	if ((copy = json_msg_copy(m, &cause)) == NULL)
+		fatalx("demo: %s", cause);
 	/* The generator's tags are the conversation's final state (done,
 	 * assigned): live, it starts new, as ingest makes it. */
 	if (copy->tags != NULL) {

@@ -33,6 +33,9 @@
 #define MX_DEVICE_ID		"OMBRE"
 #define MX_BACKFILL_PAGES	20
 #define MX_POLL_MARGIN_MS	15000
+/* The same /sync answer refused this many times in a row: kept in
+ * quarantine, and skipped when its next_batch can be read. */
+#define MX_BAD_ANSWERS		3
 #define MX_FILTER \
 	"{\"room\":{\"timeline\":{\"limit\":100},\"state\":{\"lazy_load_members\":false}," \
 	"\"ephemeral\":{\"types\":[]}},\"presence\":{\"types\":[]}}"
@@ -62,6 +65,8 @@ struct mx {
 	json_t			*rooms;		/* room id -> what we know */
 	int			 attempt;
 	int			 relogged;
+	uint64_t		 bad_key;	/* an answer that does not parse */
+	int			 bad_count;
 	enum mx_step		 step;
 	struct net_req		*req;
 	struct ev_timer		*timer;
@@ -139,6 +144,21 @@ mx_failed(struct mx *mx, enum chan_state state, int64_t wait_ms,
 }
 
 /*
+ * The wait a 429 asks for: the Retry-After header, else the deprecated
+ * retry_after_ms (any integer a server puts there), at most sync.max-wait;
+ * -1 none.
+ */
+static int64_t
+mx_retry_ms(struct mx *mx, json_t *root, int64_t header_ms)
+{
+	json_t	*v = json_object_get(root, "retry_after_ms");
+
+	if (header_ms < 0 && json_is_integer(v) && json_integer_value(v) >= 0)
+		header_ms = (int64_t)json_integer_value(v);
+	return chan_wait_ms(mx->link, header_ms);
+}
+
+/*
  * An error answer: Matrix's errcode first, the HTTP status else. Return 1
  * when the caller should log in again (a token refused, a password known).
  */
@@ -156,12 +176,10 @@ mx_error(struct mx *mx, const struct net_response *r)
 		    "no answer");
 		return 0;
 	}
-	root = json_loadb(r->body, r->len, 0, NULL);
+	root = json_loadb(r->body, r->len, JSON_ALLOW_NUL, NULL);
 	code = mx_str(root, "errcode");
 	text = mx_str(root, "error");
-	if (wait < 0 && json_is_integer(json_object_get(root, "retry_after_ms")))
-		wait = (int64_t)json_integer_value(json_object_get(root,
-		    "retry_after_ms"));
+	wait = mx_retry_ms(mx, root, wait);
 	error = xasprintf("HTTP %ld %s%s%s", r->status, code != NULL ? code :
 	    "", code != NULL && text != NULL ? ": " : "",
 	    text != NULL ? text : (code == NULL ? "error" : ""));
@@ -374,28 +392,49 @@ mx_room_title(struct mx *mx, json_t *room)
 
 /* ------------------------------------------------------------ events */
 
+/*
+ * A message event as a canonical message. NULL without *why for the
+ * events that are no message (state, reactions...); NULL with *why for a
+ * message event that cannot be one (no id or sender, a date out of range,
+ * a body that is not a string): the caller quarantines the event.
+ */
 static struct msg *
-mx_event_msg(struct mx *mx, const char *room_id, json_t *ev)
+mx_event_msg(struct mx *mx, const char *room_id, json_t *ev, char **why)
 {
-	struct msg		*m;
+	struct msg		*m, *copy;
 	struct msg_attachment	*a;
 	json_t			*room = mx_room(mx, room_id), *content, *rel;
-	json_t			*info, *newc;
+	json_t			*info, *newc, *tsv;
 	const char		*type = mx_str(ev, "type");
 	const char		*id = mx_str(ev, "event_id");
 	const char		*sender = mx_str(ev, "sender");
-	const char		*msgtype, *body, *name;
+	const char		*msgtype, *body, *name, *bad = NULL;
 	json_int_t		 ts;
 
+	*why = NULL;
+	if (type == NULL || (strcmp(type, "m.room.message") != 0 &&
+	    strcmp(type, "m.room.encrypted") != 0))
+		return NULL;
 	content = json_object_get(ev, "content");
-	if (type == NULL || id == NULL || sender == NULL ||
-	    !json_is_object(content) ||
-	    !json_is_integer(json_object_get(ev, "origin_server_ts")))
+	tsv = json_object_get(ev, "origin_server_ts");
+	if (id == NULL || *id == '\0' || sender == NULL || *sender == '\0')
+		bad = "a message event without an event_id or a sender";
+	else if (!json_is_object(content))
+		bad = "a message event without content";
+	else if (!json_is_integer(tsv))
+		bad = "origin_server_ts is not an integer";
+	else if (json_integer_value(tsv) / 1000 < JSON_DATE_MIN ||
+	    json_integer_value(tsv) / 1000 > JSON_DATE_MAX)
+		bad = "origin_server_ts is out of range (years 0000 to 9999)";
+	else if (json_object_get(content, "body") != NULL &&
+	    !json_is_string(json_object_get(content, "body")) &&
+	    strcmp(type, "m.room.message") == 0)
+		bad = "body is not a string";
+	if (bad != NULL) {
+		*why = xstrdup(bad);
 		return NULL;
-	if (strcmp(type, "m.room.message") != 0 &&
-	    strcmp(type, "m.room.encrypted") != 0)
-		return NULL;
-	ts = json_integer_value(json_object_get(ev, "origin_server_ts"));
+	}
+	ts = json_integer_value(tsv);
 	m = msg_new();
 	m->channel = xstrdup(mx_room_channel(room));
 	m->account = xstrdup(mx->user);
@@ -451,11 +490,19 @@ mx_event_msg(struct mx *mx, const char *room_id, json_t *ev)
 		    "file"));
 		a->mime = xstrdup(mx_str(info, "mimetype") != NULL ?
 		    mx_str(info, "mimetype") : "application/octet-stream");
-		a->size = json_is_integer(json_object_get(info, "size")) ?
+		a->size = json_is_integer(json_object_get(info, "size")) &&
+		    json_integer_value(json_object_get(info, "size")) >= 0 ?
 		    (int64_t)json_integer_value(json_object_get(info, "size")) :
 		    -1;
 		a->url = xstrdup(mx_str(content, "url"));	/* mxc:// */
 	}
+	/* What the store would refuse (a bridge's network name that is no
+	 * channel name, an id too long...) is refused here, event kept. */
+	if ((copy = json_msg_copy(m, why)) == NULL) {
+		msg_free(m);
+		return NULL;
+	}
+	msg_free(copy);
 	return m;
 }
 
@@ -467,7 +514,7 @@ mx_add_event(struct mx *mx, const char *room_id, json_t *ev)
 {
 	struct msg	*m;
 	const char	*txn;
-	char		*msgid;
+	char		*msgid, *why;
 
 	if (json_is_string(json_object_get(ev, "state_key")))
 		mx_room_state(mx, room_id, ev);
@@ -481,8 +528,12 @@ mx_add_event(struct mx *mx, const char *room_id, json_t *ev)
 		free(msgid);
 		return;
 	}
-	if ((m = mx_event_msg(mx, room_id, ev)) == NULL)
+	if ((m = mx_event_msg(mx, room_id, ev, &why)) == NULL) {
+		if (why != NULL)
+			chan_quarantine_json(mx->link, "event", ev, why);
+		free(why);
 		return;
+	}
 	mx->msgs = xreallocarray(mx->msgs, mx->n_msgs + 1, sizeof *mx->msgs);
 	mx->msgs[mx->n_msgs++] = m;
 }
@@ -499,7 +550,7 @@ mx_backfill_answer(const struct net_response *r, void *data)
 	const char	*end;
 	size_t		 i;
 	int		 stop = 0;
-	char		*mid, *room;
+	char		*mid, *room, *cause;
 
 	mx->req = NULL;
 	if (r->class != NET_OK) {
@@ -512,7 +563,9 @@ mx_backfill_answer(const struct net_response *r, void *data)
 		mx_backfill_next(mx);
 		return;
 	}
-	root = json_loadb(r->body, r->len, 0, NULL);
+	root = chan_json_load(mx->link, "event", r->body, r->len, NULL, NULL,
+	    &cause);
+	free(cause);
 	chunk = json_object_get(root, "chunk");
 	if (!json_is_array(chunk) || json_array_size(chunk) == 0)
 		stop = 1;
@@ -620,6 +673,48 @@ mx_sync_finish(struct mx *mx)
 		mx_schedule(mx, 0);
 }
 
+/*
+ * A /sync answer that cannot be parsed even with its bad events cut out.
+ * Tried again as an error, but the same failure MX_BAD_ANSWERS times in a
+ * row does not stop the channel: the answer is quarantined and, when its
+ * next_batch can be read, the since token moves past it.
+ */
+static void
+mx_bad_answer(struct mx *mx, const char *body, size_t len,
+    const char *error)
+{
+	struct chan_link	*l = mx->link;
+	uint64_t		 key;
+	char			*s, *next;
+
+	s = xasprintf("%zu %s", len, error);
+	key = util_hash64(s);
+	free(s);
+	if (key != mx->bad_key) {
+		mx->bad_key = key;
+		mx->bad_count = 0;
+	}
+	if (++mx->bad_count < MX_BAD_ANSWERS) {
+		mx_failed(mx, CHAN_BACKOFF, -1, error);
+		return;
+	}
+	chan_quarantine(l, "answer", body, len, error);
+	mx->bad_count = 0;
+	mx->bad_key = 0;
+	next = json_repair_scan_str(body, len, "next_batch");
+	if (next == NULL) {
+		mx_failed(mx, CHAN_BACKOFF, -1, error);
+		return;
+	}
+	free(mx->since);
+	mx->since = next;
+	if (chan_cursor_save(l, "since", next) != 0)
+		log_warn("%s: cannot save the since token", l->name);
+	mx->attempt = 0;
+	chan_set_state(l, CHAN_BACKOFF, 0, error);
+	mx_schedule(mx, 0);
+}
+
 static void
 mx_sync_answer(const struct net_response *r, void *data)
 {
@@ -627,6 +722,7 @@ mx_sync_answer(const struct net_response *r, void *data)
 	json_t		*root, *join, *room, *tl, *ev, *dm, *rooms;
 	const char	*room_id, *user, *prev;
 	size_t		 i, j;
+	char		*cause, *error;
 
 	mx->req = NULL;
 	if (r->class != NET_OK) {
@@ -634,13 +730,18 @@ mx_sync_answer(const struct net_response *r, void *data)
 			mx_login(mx);
 		return;
 	}
-	root = json_loadb(r->body, r->len, 0, NULL);
+	root = chan_json_load(mx->link, "event", r->body, r->len, NULL, NULL,
+	    &cause);
 	if (!json_is_object(root) || mx_str(root, "next_batch") == NULL) {
 		json_decref(root);
-		mx_failed(mx, CHAN_BACKOFF, -1, "/sync: the answer is not a "
-		    "sync response");
+		error = xasprintf("/sync: %s", cause != NULL ? cause :
+		    "the answer is not a sync response");
+		free(cause);
+		mx_bad_answer(mx, r->body, r->len, error);
+		free(error);
 		return;
 	}
+	mx->bad_count = 0;
 	mx->relogged = 0;
 	mx_msgs_free(mx);
 	mx->answer = root;
@@ -739,6 +840,7 @@ static void
 mx_send_answer(const struct net_response *r, void *data)
 {
 	struct mx_send		*ms = data;
+	struct mx		*ms_mx = ms->mx;
 	struct chan_link	*l = ms->mx->link;
 	struct store_outgoing	*o = ms->o;
 	json_t			*root;
@@ -752,7 +854,7 @@ mx_send_answer(const struct net_response *r, void *data)
 		chan_send_done(l, o, CHAN_SEND_RETRY, NULL, r->error, -1);
 		return;
 	}
-	root = json_loadb(r->body, r->len, 0, NULL);
+	root = json_loadb(r->body, r->len, JSON_ALLOW_NUL, NULL);
 	if (r->class == NET_OK && mx_str(root, "event_id") != NULL) {
 		chan_send_done(l, o, CHAN_SENT, mx_str(root, "event_id"), NULL,
 		    -1);
@@ -761,9 +863,7 @@ mx_send_answer(const struct net_response *r, void *data)
 	}
 	code = mx_str(root, "errcode");
 	text = mx_str(root, "error");
-	if (wait < 0 && json_is_integer(json_object_get(root, "retry_after_ms")))
-		wait = (int64_t)json_integer_value(json_object_get(root,
-		    "retry_after_ms"));
+	wait = mx_retry_ms(ms_mx, root, wait);
 	error = xasprintf("HTTP %ld %s%s%s", r->status, code != NULL ? code :
 	    "", code != NULL && text != NULL ? ": " : "", text != NULL ? text :
 	    "");

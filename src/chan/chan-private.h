@@ -40,6 +40,8 @@ struct sync {
 	int				 fetch_pending;
 };
 
+/* Rewrite DATA/sync/status whole (chan-sync.c). */
+void	sync_write_status(struct sync *s);
 void	sync_outbox_start(struct sync *s);
 void	sync_outbox_stop(struct sync *s);
 /* Start the fetches asked for in DATA/sync/fetch (from the outbox scan). */

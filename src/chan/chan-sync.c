@@ -89,13 +89,14 @@ sync_status_overwrite(struct sync *s, const struct buf *b)
 	return rc;
 }
 
-static void
+void
 sync_write_status(struct sync *s)
 {
 	struct buf		 b;
 	struct chan_link	*l;
 	size_t			 i;
 	char			*error;
+	int			 quarantined;
 
 	buf_init(&b);
 	buf_add_printf(&b, "pid\t%ld\nupdated\t%lld\n", (long)getpid(),
@@ -111,7 +112,13 @@ sync_write_status(struct sync *s)
 		    l->type != NULL ? l->type->name : l->cc->type,
 		    sync_state_name(l->state), (long long)l->until, error);
 		free(error);
+		if (l->quarantined > 0)
+			buf_add_printf(&b, "quarantine\t%s\t%d\n", l->name,
+			    l->quarantined);
 	}
+	/* What waits in DATA/sync/quarantine, this run's and before. */
+	if ((quarantined = chan_quarantine_count(s->dir)) > 0)
+		buf_add_printf(&b, "quarantined\t%d\n", quarantined);
 	/* Delivered messages the index does not have yet, and why. */
 	if (s->unindexed > 0 || s->index_error != NULL)
 		buf_add_printf(&b, "index\t%zu\t%s\n", s->unindexed,
@@ -151,8 +158,10 @@ chan_set_state(struct chan_link *l, enum chan_state state, int64_t until,
 	}
 	if (changed)
 		sync_write_status(l->sync);
-	if (changed && error != NULL)
-		log_debug("%s: %s: %s", l->name, sync_state_name(state), error);
+	/* The sanitised copy: error may quote a server's text. */
+	if (changed && error != NULL && l->error != NULL)
+		log_debug("%s: %s: %s", l->name, sync_state_name(state),
+		    l->error);
 }
 
 void
@@ -805,6 +814,7 @@ sync_status_print(const char *data_dir, FILE *out)
 	char		 when[32];
 	time_t		 t;
 	struct tm	 tm;
+	long		 quarantined = 0;
 
 	holder = sync_lock_holder(data_dir);
 	if (holder > 0)
@@ -822,6 +832,8 @@ sync_status_print(const char *data_dir, FILE *out)
 			memcpy(index_line, line + 6, strlen(line + 6) + 1);
 			continue;
 		}
+		if (strncmp(line, "quarantined\t", 12) == 0)
+			quarantined = strtol(line + 12, NULL, 10);
 		if (strncmp(line, "channel\t", 8) != 0)
 			continue;
 		f[0] = line + 8;
@@ -837,7 +849,7 @@ sync_status_print(const char *data_dir, FILE *out)
 		fprintf(out, "%s (%s): %s", f[0], f[1], f[2]);
 		t = (time_t)strtoll(f[3], NULL, 10);
 		if (t > 0 && localtime_r(&t, &tm) != NULL) {
-			strftime(when, sizeof when, "%H:%M:%S", &tm);
+			strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
 			fprintf(out, " until %s", when);
 		}
 		if (f[4] != NULL && *f[4] != '\0')
@@ -845,6 +857,9 @@ sync_status_print(const char *data_dir, FILE *out)
 		fputc('\n', out);
 	}
 	fclose(in);
+	if (quarantined > 0)
+		fprintf(out, "%ld update%s quarantined: see `ombre sync "
+		    "--quarantine`\n", quarantined, quarantined == 1 ? "" : "s");
 	if (index_line[0] != '\0') {
 		f[0] = index_line;
 		f[1] = strchr(f[0], '\t');

@@ -19,7 +19,9 @@
 
 #include <jansson.h>
 
+#include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +30,9 @@
 #define TG_API_URL	"https://api.telegram.org"
 /* The long poll's HTTP timeout: the server's wait plus this margin. */
 #define TG_POLL_MARGIN_MS	15000
+/* The same answer refused this many times in a row: the update it
+ * stops at is quarantined and skipped. */
+#define TG_BAD_ANSWERS		3
 
 struct tg_send {
 	struct tg_send		*next;
@@ -53,6 +58,10 @@ struct tg {
 	long long		 offset;	/* next update_id wanted, 0 none */
 	json_t			*migrated;	/* group id -> its supergroup's id */
 	int			 attempt;	/* failures in a row */
+	/* An answer that cannot be parsed (TG_BAD_ANSWERS). */
+	uint64_t		 bad_key;
+	int			 bad_count;
+	long long		 narrow_until;	/* one update a page up to it */
 	struct net_req		*req;
 	struct ev_timer		*timer;
 };
@@ -157,33 +166,68 @@ tg_attach(struct msg *m, const char *name, const char *mime, json_t *file)
 	    tg_str(file, "file_name") : name);
 	a->mime = xstrdup(tg_str(file, "mime_type") != NULL ?
 	    tg_str(file, "mime_type") : mime);
-	a->size = json_is_integer(json_object_get(file, "file_size")) ?
+	a->size = json_is_integer(json_object_get(file, "file_size")) &&
+	    json_integer_value(json_object_get(file, "file_size")) >= 0 ?
 	    (int64_t)json_integer_value(json_object_get(file, "file_size")) :
 	    -1;
 	/* Never a download URL: it would carry the token. */
 	a->url = xasprintf("tg-file:%s", file_id);
 }
 
+/* A date Telegram sends (seconds): an integer the canonical form takes. */
+static const char *
+tg_date_check(json_t *v, const char *name)
+{
+	json_int_t	d;
+
+	if (!json_is_integer(v))
+		return name[0] == 'd' ? "date is not an integer" :
+		    "edit_date is not an integer";
+	d = json_integer_value(v);
+	if (d < JSON_DATE_MIN || d > JSON_DATE_MAX)
+		return name[0] == 'd' ? "date is out of range (years 0000 to "
+		    "9999)" : "edit_date is out of range (years 0000 to 9999)";
+	return NULL;
+}
+
 /*
- * One Telegram Message as a canonical message; NULL when it is not one
- * (no chat or id). An edit is a message of its own pointing at the
- * original, so both texts are kept.
+ * One Telegram Message as a canonical message. NULL with *why when it
+ * cannot be one (no chat or id, a date out of range, a text that is not
+ * a string): the caller quarantines the update. An edit is a message of
+ * its own pointing at the original, so both texts are kept.
  */
 static struct msg *
-tg_message(struct tg *tg, json_t *tm, int edited)
+tg_message(struct tg *tg, json_t *tm, int edited, char **why)
 {
-	struct msg	*m;
+	struct msg	*m, *copy;
 	json_t		*chat = json_object_get(tm, "chat");
 	json_t		*from = json_object_get(tm, "from");
 	json_t		*photos, *biggest, *reply, *ents;
-	const char	*text;
+	const char	*text, *bad = NULL;
 	char		*chat_id, *msg_id, *mig = NULL, *real_chat;
 	size_t		 i;
 
+	*why = NULL;
+	if (!json_is_object(tm))
+		bad = "the message is not an object";
+	else if (json_object_get(tm, "text") != NULL &&
+	    !json_is_string(json_object_get(tm, "text")))
+		bad = "text is not a string";
+	else if (json_object_get(tm, "caption") != NULL &&
+	    !json_is_string(json_object_get(tm, "caption")))
+		bad = "caption is not a string";
+	else if ((bad = tg_date_check(json_object_get(tm, "date"), "date")) ==
+	    NULL && edited && json_object_get(tm, "edit_date") != NULL)
+		bad = tg_date_check(json_object_get(tm, "edit_date"),
+		    "edit_date");
+	if (bad != NULL) {
+		*why = xstrdup(bad);
+		return NULL;
+	}
 	chat_id = tg_json_id(json_object_get(chat, "id"));
 	msg_id = tg_json_id(json_object_get(tm, "message_id"));
-	if (chat_id == NULL || msg_id == NULL ||
-	    !json_is_integer(json_object_get(tm, "date"))) {
+	if (chat_id == NULL || msg_id == NULL) {
+		*why = xstrdup("a message without a chat id or a message_id");
 		free(chat_id);
 		free(msg_id);
 		return NULL;
@@ -270,6 +314,13 @@ tg_message(struct tg *tg, json_t *tm, int edited)
 		m->text = xasprintf("(%s)", m->attachments[i].name);
 		m->text_len = strlen(m->text);
 	}
+	/* What the store would refuse (an id too long...) is refused here,
+	 * with the update kept. */
+	if ((copy = json_msg_copy(m, why)) == NULL) {
+		msg_free(m);
+		return NULL;
+	}
+	msg_free(copy);
 	return m;
 }
 
@@ -309,39 +360,71 @@ tg_failed(struct tg *tg, enum chan_state state, int64_t wait_ms,
 	tg_schedule(tg, wait_ms);
 }
 
-/* The updates of one answer, stored; then the offset moves on. */
+/* Save the offset (after the updates below it are stored or kept). */
+static void
+tg_offset_save(struct tg *tg, long long next)
+{
+	char	offset[32];
+
+	if (next <= tg->offset)
+		return;
+	tg->offset = next;
+	snprintf(offset, sizeof offset, "%lld", tg->offset);
+	if (chan_cursor_save(tg->link, "offset", offset) != 0)
+		log_warn("%s: cannot save the offset", tg->link->name);
+}
+
+/*
+ * The updates of one answer, stored; then the offset moves on, past the
+ * updates quarantined too (cut_max: the highest update_id of the ones the
+ * parser cut out, -1 none). An update that cannot be taken is kept in
+ * quarantine, never skipped without a word.
+ */
 static int
-tg_take_updates(struct tg *tg, json_t *result, size_t *count)
+tg_take_updates(struct tg *tg, json_t *result, long long cut_max,
+    size_t *count)
 {
 	struct msg	**msgs;
-	json_t		*u, *tm;
+	json_t		*u, *tm, *uid;
 	size_t		 i, n = 0, stored;
 	long long	 last = tg->offset - 1, id;
-	char		*cause, offset[32];
+	char		*cause, *why;
 	int		 rc;
 
-	*count = json_array_size(result);
-	msgs = xcalloc(*count + 1, sizeof *msgs);
+	*count = json_array_size(result) + (cut_max >= 0);
+	if (cut_max > last)
+		last = cut_max;
+	msgs = xcalloc(json_array_size(result) + 1, sizeof *msgs);
 	json_array_foreach(result, i, u) {
-		if (!json_is_integer(json_object_get(u, "update_id")))
+		uid = json_object_get(u, "update_id");
+		/* The next offset is update_id + 1: LLONG_MAX has none. */
+		if (!json_is_integer(uid) || json_integer_value(uid) < 0 ||
+		    json_integer_value(uid) == LLONG_MAX) {
+			chan_quarantine_json(tg->link, "update", u,
+			    json_is_integer(uid) ? "update_id out of range" :
+			    "an update without an integer update_id");
 			continue;
-		id = (long long)json_integer_value(json_object_get(u,
-		    "update_id"));
+		}
+		id = (long long)json_integer_value(uid);
 		if (id > last)
 			last = id;
 		if ((tm = json_object_get(u, "message")) != NULL ||
 		    (tm = json_object_get(u, "channel_post")) != NULL ||
 		    (tm = json_object_get(u, "business_message")) != NULL)
-			msgs[n] = tg_message(tg, tm, 0);
+			msgs[n] = tg_message(tg, tm, 0, &why);
 		else if ((tm = json_object_get(u, "edited_message")) != NULL ||
 		    (tm = json_object_get(u, "edited_channel_post")) != NULL ||
 		    (tm = json_object_get(u, "edited_business_message")) !=
 		    NULL)
-			msgs[n] = tg_message(tg, tm, 1);
+			msgs[n] = tg_message(tg, tm, 1, &why);
 		else
 			continue;	/* callback queries and the like */
 		if (msgs[n] != NULL)
 			n++;
+		else {
+			chan_quarantine_json(tg->link, "update", u, why);
+			free(why);
+		}
 	}
 	rc = chan_store(tg->link, msgs, n, &stored, &cause);
 	for (i = 0; i < n; i++)
@@ -353,24 +436,108 @@ tg_take_updates(struct tg *tg, json_t *result, size_t *count)
 		return -1;
 	}
 	/* Durable: now the offset may confirm them. */
-	if (last >= tg->offset) {
-		tg->offset = last + 1;
-		snprintf(offset, sizeof offset, "%lld", tg->offset);
-		if (chan_cursor_save(tg->link, "offset", offset) != 0)
-			log_warn("%s: cannot save the offset", tg->link->name);
-	}
+	if (last >= tg->offset)
+		tg_offset_save(tg, last + 1);
+	else
+		*count = 0;	/* nothing to confirm: nothing new either */
 	return 0;
+}
+
+/* The first update_id in an answer and the error: the same failure. */
+static uint64_t
+tg_bad_key(const char *body, size_t len, const char *cause)
+{
+	long long	id;
+	char		*s;
+	uint64_t	h;
+
+	if (json_repair_scan_int(body, len, "update_id", &id) == 0)
+		s = xasprintf("%lld %s", id, cause);
+	else
+		s = xasprintf("%zu %s", len, cause);
+	h = util_hash64(s);
+	free(s);
+	return h;
+}
+
+/*
+ * An answer that cannot be parsed even with its bad elements cut out
+ * (cut short, broken around the updates). Tried again as an error, but
+ * the same failure TG_BAD_ANSWERS times in a row does not stop the
+ * channel: the pages shrink to one update, and the one update that still
+ * fails is quarantined and skipped by its update_id. Return 1 when the
+ * caller should poll again at once, 0 to back off.
+ */
+static int
+tg_bad_answer(struct tg *tg, const char *body, size_t len, const char *cause)
+{
+	struct chan_link	*l = tg->link;
+	uint64_t		 key = tg_bad_key(body, len, cause);
+	long long		 first, max = -1, id;
+	const char		*p;
+	size_t			 at;
+
+	if (key != tg->bad_key) {
+		tg->bad_key = key;
+		tg->bad_count = 0;
+	}
+	if (++tg->bad_count < TG_BAD_ANSWERS)
+		return 0;
+	/* The highest update_id the bytes name. */
+	for (at = 0; (p = memmem(body + at, len - at, "\"update_id\"", 11)) !=
+	    NULL; at = (size_t)(p - body) + 11) {
+		if (json_repair_scan_int(p, len - (size_t)(p - body),
+		    "update_id", &id) == 0 && id > max)
+			max = id;
+	}
+	if (json_repair_scan_int(body, len, "update_id", &first) != 0) {
+		/* Nothing to skip by: kept, and tried again. */
+		chan_quarantine(l, "answer", body, len, cause);
+		return 0;
+	}
+	if (tg->narrow_until == 0 && max > first) {
+		/* Find the one update among them: one a page. */
+		tg->narrow_until = max;
+		tg->bad_count = 0;
+		tg->bad_key = 0;
+		tg->attempt = 0;
+		return 1;
+	}
+	chan_quarantine(l, "update", body, len, cause);
+	tg->bad_count = 0;
+	tg->bad_key = 0;
+	tg->attempt = 0;
+	if (first >= tg->offset && first < LLONG_MAX)
+		tg_offset_save(tg, first + 1);
+	return 1;
+}
+
+/*
+ * The wait a 429 asks for: retry_after (seconds, any integer a server
+ * puts there) or the Retry-After header, at most sync.max-wait; -1 none.
+ */
+static int64_t
+tg_retry_ms(struct tg *tg, json_t *ra, int64_t header_ms)
+{
+	json_int_t	s;
+	int64_t		ms;
+
+	if (json_is_integer(ra) && (s = json_integer_value(ra)) >= 0) {
+		if (__builtin_mul_overflow((int64_t)s, 1000, &ms))
+			ms = INT64_MAX;
+		return chan_wait_ms(tg->link, ms);
+	}
+	return chan_wait_ms(tg->link, header_ms);
 }
 
 static void
 tg_answer(const struct net_response *r, void *data)
 {
 	struct tg	*tg = data;
-	json_t		*root, *params;
-	json_error_t	 jerr;
+	json_t		*root, *params, *ra;
 	const char	*desc;
-	char		*error;
-	long long	 code;
+	char		*error, *cause;
+	long long	 code, cut_max = -1;
 	int64_t		 wait = -1;
 	size_t		 count;
 
@@ -381,22 +548,39 @@ tg_answer(const struct net_response *r, void *data)
 		    "no answer");
 		return;
 	}
-	root = json_loadb(r->body, r->len, 0, &jerr);
+	root = chan_json_load(tg->link, "update", r->body, r->len,
+	    "update_id", &cut_max, &cause);
 	if (!json_is_object(root)) {
-		error = xasprintf("HTTP %ld: the answer is not JSON", r->status);
-		tg_failed(tg, CHAN_BACKOFF, -1, error);
-		free(error);
+		error = xasprintf("HTTP %ld: %s", r->status, cause != NULL ?
+		    cause : "the answer is not a JSON object");
 		json_decref(root);
+		free(cause);
+		if (r->status == 200 && tg_bad_answer(tg, r->body, r->len,
+		    error)) {
+			chan_set_state(tg->link, CHAN_BACKOFF, 0, error);
+			tg_schedule(tg, 0);
+		} else
+			tg_failed(tg, CHAN_BACKOFF, -1, error);
+		free(error);
 		return;
 	}
+	tg->bad_count = 0;
 	if (json_is_true(json_object_get(root, "ok")) &&
 	    json_is_array(json_object_get(root, "result"))) {
 		if (tg_take_updates(tg, json_object_get(root, "result"),
-		    &count) == 0) {
+		    cut_max, &count) == 0) {
 			tg->attempt = 0;
+			if (tg->narrow_until != 0 &&
+			    tg->offset > tg->narrow_until)
+				tg->narrow_until = 0;
 			chan_set_state(tg->link, CHAN_CONNECTED, 0, NULL);
 			if (tg->link->opts->once && count == 0)
 				chan_finish(tg->link, 1);
+			else if (count == 0 && json_array_size(json_object_get(
+			    root, "result")) > 0)
+				/* Updates the offset cannot pass (kept in
+				 * quarantine): the long poll would not wait. */
+				tg_schedule(tg, tg->link->opts->retry_cap_ms);
 			else
 				tg_schedule(tg, 0);
 		}
@@ -408,11 +592,8 @@ tg_answer(const struct net_response *r, void *data)
 	    (long long)json_integer_value(json_object_get(root, "error_code")) :
 	    r->status;
 	params = json_object_get(root, "parameters");
-	if (json_is_integer(json_object_get(params, "retry_after")))
-		wait = (int64_t)json_integer_value(json_object_get(params,
-		    "retry_after")) * 1000;
-	else if (r->retry_after_ms >= 0)
-		wait = r->retry_after_ms;
+	ra = json_object_get(params, "retry_after");
+	wait = tg_retry_ms(tg, ra, r->retry_after_ms);
 	error = xasprintf("%lld %s", code, desc != NULL ? desc : "error");
 	if (code == 429 || r->status == 429)
 		tg_failed(tg, CHAN_RATE_LIMITED, wait >= 0 ? wait : -1, error);
@@ -437,14 +618,16 @@ tg_poll(void *data)
 	char			*url, *cause;
 	int64_t			 wait_s = l->opts->once ? 0 :
 				    l->opts->poll_timeout_s;
+	int			 limit = tg->narrow_until != 0 ? 1 : 100;
 
 	tg->timer = NULL;
 	if (tg->offset > 0)
-		url = xasprintf("%s/bot%s/getUpdates?offset=%lld&limit=100&"
-		    "timeout=%" PRId64, tg->api, tg->token, tg->offset, wait_s);
+		url = xasprintf("%s/bot%s/getUpdates?offset=%lld&limit=%d&"
+		    "timeout=%" PRId64, tg->api, tg->token, tg->offset, limit,
+		    wait_s);
 	else
-		url = xasprintf("%s/bot%s/getUpdates?limit=100&timeout=%"
-		    PRId64, tg->api, tg->token, wait_s);
+		url = xasprintf("%s/bot%s/getUpdates?limit=%d&timeout=%"
+		    PRId64, tg->api, tg->token, limit, wait_s);
 	memset(&rq, 0, sizeof rq);
 	rq.url = url;
 	rq.timeout_ms = wait_s * 1000 + TG_POLL_MARGIN_MS +
@@ -497,7 +680,7 @@ tg_send_answer(const struct net_response *r, void *data)
 		    CHAN_SEND_UNKNOWN, NULL, r->error, -1);
 		return;
 	}
-	root = json_loadb(r->body, r->len, 0, NULL);
+	root = json_loadb(r->body, r->len, JSON_ALLOW_NUL, NULL);
 	res = json_object_get(root, "result");
 	if (json_is_true(json_object_get(root, "ok"))) {
 		remote = tg_json_id(json_object_get(res, "message_id"));
@@ -519,11 +702,8 @@ tg_send_answer(const struct net_response *r, void *data)
 	    (long long)json_integer_value(json_object_get(root, "error_code")) :
 	    r->status;
 	params = json_object_get(root, "parameters");
-	if (json_is_integer(json_object_get(params, "retry_after")))
-		wait = (int64_t)json_integer_value(json_object_get(params,
-		    "retry_after")) * 1000;
-	else
-		wait = r->retry_after_ms;
+	wait = tg_retry_ms(ts_tg, json_object_get(params, "retry_after"),
+	    r->retry_after_ms);
 	error = xasprintf("%lld %s", code, desc != NULL ? desc : "error");
 	/* The group became a supergroup: nothing was sent; to the new id. */
 	if (code == 400 && (mig = tg_json_id(json_object_get(params,
@@ -791,8 +971,9 @@ tg_start(struct chan_link *l, char **cause)
 	}
 	free(saved);
 	if ((saved = chan_cursor_load(l, "offset")) != NULL) {
+		errno = 0;
 		tg->offset = strtoll(saved, &end, 10);
-		if (*end != '\0' || tg->offset < 0)
+		if (*end != '\0' || tg->offset < 0 || errno != 0)
 			tg->offset = 0;
 		free(saved);
 	}

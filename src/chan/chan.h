@@ -37,6 +37,8 @@ struct sync_options {
 	int64_t			 retry_base_ms;
 	int64_t			 retry_cap_ms;
 	int			 attempts;	/* --once: tries per channel */
+	int64_t			 max_wait_ms;	/* the longest wait a server
+						 * may ask for (sync.max-wait) */
 };
 /*
  * Run the syncer: take the sync lock (DATA/sync.lock, flock, O_CLOEXEC),
@@ -84,6 +86,11 @@ struct chan_link {
 	void				*adapter;
 	const struct chan_type		*type;
 	struct sync			*sync;
+	/* Quarantined by this run (chan-quarantine.c), and the hashes of
+	 * the last ones, so that an answer fetched again is kept once. */
+	int				 quarantined;
+	uint64_t			 quarantine_seen[16];
+	size_t				 quarantine_next;
 };
 struct chan_fetch;
 /* How a delivery ended (chan_send_done). */
@@ -158,5 +165,47 @@ void chan_outbox_echo(struct chan_link *l, const char *msgid,
     const char *remote_id);
 /* The delay before retry n (from 0): full jitter under the caps. */
 int64_t chan_backoff_ms(struct chan_link *l, int attempt);
+
+/*
+ * chan-quarantine.c: what a channel sends that ombre cannot take. Nothing
+ * is dropped without a word: it is kept under DATA/sync/quarantine, one
+ * file an item, counted in the status file and listed by
+ * `ombre sync --quarantine`.
+ */
+/* The most bytes of an item kept (the rest is only counted). */
+#define CHAN_QUARANTINE_MAX	(1024 * 1024)
+/*
+ * Keep raw[0..len) (capped at CHAN_QUARANTINE_MAX) with what it is
+ * ("update", "event", "answer", "message") and why it was refused, in a
+ * new file named from the channel, the time and a counter (never from the
+ * data), written whole. The same item again (what and bytes) is kept
+ * once. Return 0, or -1 when it cannot be written (said on stderr).
+ */
+int chan_quarantine(struct chan_link *l, const char *what, const char *raw,
+    size_t len, const char *reason);
+/* The same, for a JSON value (its compact text). */
+struct json_t;
+int chan_quarantine_json(struct chan_link *l, const char *what,
+    struct json_t *v, const char *reason);
+/*
+ * Parse a channel's answer whole, even when it holds what jansson refuses:
+ * bad strings are repaired (json_repair), then each element of an array
+ * that jansson still refuses (an integer above 2^63, nesting too deep) is
+ * cut out and quarantined as what. When id_key is not NULL, *max_id is the
+ * highest id_key read from the elements cut out (left as it is when none).
+ * Return the value (the caller decrefs it), or NULL with *cause when the
+ * answer cannot be parsed even so.
+ */
+struct json_t *chan_json_load(struct chan_link *l, const char *what,
+    const char *body, size_t len, const char *id_key, long long *max_id,
+    char **cause);
+/* A wait a server asks for (ms), bounded: < 0 stays -1 (none asked),
+ * else at most sync.max-wait. */
+int64_t chan_wait_ms(struct chan_link *l, int64_t ms);
+/* Files under DATA/sync/quarantine, or -1 when it cannot be read. */
+int chan_quarantine_count(const char *sync_dir);
+/* `ombre sync --quarantine`: each item's channel, date, kind, reason,
+ * size and a sanitised excerpt. Return 0. */
+int sync_quarantine_print(const char *data_dir, FILE *out);
 
 #endif

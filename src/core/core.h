@@ -105,8 +105,13 @@ struct msg *json_msg_parse(const char *line, size_t len, char **cause);
  * characters escaped; the caller frees it. */
 char *json_msg_format(const struct msg *m);
 /* A deep copy of a message, through its JSON form (the text, of any
- * length, copied apart). */
-struct msg *json_msg_copy(const struct msg *m);
+ * length, copied apart); NULL with *cause when the canonical form refuses
+ * the message (a date out of range, an id too long, ...). */
+struct msg *json_msg_copy(const struct msg *m, char **cause);
+/* The integer dates the canonical form takes (seconds), the years 0000 to
+ * 9999: beyond them RFC 3339 cannot write the date back. */
+#define JSON_DATE_MIN	(-62167219200LL)
+#define JSON_DATE_MAX	253402300799LL
 /* Serialise an arbitrary list entry for `list --json`: see cli.c. */
 struct json_obj;
 struct json_obj *json_obj_new(void);
@@ -116,6 +121,29 @@ void json_obj_set_strv(struct json_obj *o, const char *key, char **values, size_
 void json_obj_set_obj(struct json_obj *o, const char *key, struct json_obj *child);
 /* Format and free the object; the caller frees the string. */
 char *json_obj_finish(struct json_obj *o);
+
+/* --------------------------------------------------------- json-repair.c */
+
+/*
+ * Raw JSON from a server made parseable where one string spoils it: inside
+ * strings, bytes that are not UTF-8 and raw NUL become U+FFFD, raw control
+ * bytes become \u00XX, \u0000 and lone surrogate escapes become \ufffd.
+ * Return the new text (allocated, NUL-terminated, *out_len bytes); *fixed
+ * counts what was changed.
+ */
+char *json_repair(const char *raw, size_t len, size_t *out_len,
+    size_t *fixed);
+/* The element of the outermost array holding byte pos: 0 and
+ * [*start, *end), or -1 when pos is in no array element. */
+int json_repair_element(const char *raw, size_t len, size_t pos,
+    size_t *start, size_t *end);
+/* The first "key": integer (fitting a long long) of bytes that may not
+ * parse: 0 and *value, or -1. */
+int json_repair_scan_int(const char *raw, size_t len, const char *key,
+    long long *value);
+/* The first "key": "plain string" (printable ASCII, no escape, at most
+ * 1024 bytes) of bytes that may not parse: allocated, or NULL. */
+char *json_repair_scan_str(const char *raw, size_t len, const char *key);
 
 /* ------------------------------------------------------------- triage.c */
 

@@ -28,11 +28,9 @@
 
 /*
  * The integer dates RFC 3339 can write back, 0000-01-01T00:00:00Z to
- * 9999-12-31T23:59:59Z: beyond them `show --json` would print a date that
- * ingest refuses.
+ * 9999-12-31T23:59:59Z (JSON_DATE_MIN, JSON_DATE_MAX in core.h): beyond
+ * them `show --json` would print a date that ingest refuses.
  */
-#define JSON_DATE_MIN	(-62167219200LL)
-#define JSON_DATE_MAX	253402300799LL
 
 /*
  * Read an optional string member into *out (allocated). Integers are
@@ -552,21 +550,30 @@ json_obj_finish(struct json_obj *o)
 	return json_dump_safe(obj);
 }
 
-/* A deep copy of a message through its JSON form (text kept apart). */
+/*
+ * A deep copy of a message through its JSON form (text kept apart). The
+ * message may come from a channel: what the canonical form refuses (a
+ * date past the year 9999, an id too long) is said in *cause, never fatal.
+ */
 struct msg *
-json_msg_copy(const struct msg *m)
+json_msg_copy(const struct msg *m, char **cause)
 {
 	struct msg	 meta, *copy;
-	char		*json, *cause;
+	char		*json;
 
+	*cause = NULL;
+	if (m->date < JSON_DATE_MIN || m->date > JSON_DATE_MAX) {
+		*cause = xstrdup("the date is out of range (years 0000 to 9999)");
+		return NULL;
+	}
 	meta = *m;
 	meta.text = NULL;
 	meta.text_len = 0;
 	json = json_msg_format(&meta);
-	copy = json_msg_parse(json, strlen(json), &cause);
-	if (copy == NULL)
-		fatalx("copying a message: %s", cause);
+	copy = json_msg_parse(json, strlen(json), cause);
 	free(json);
+	if (copy == NULL)
+		return NULL;
 	if (m->text != NULL) {
 		copy->text = xmalloc(m->text_len + 1);
 		memcpy(copy->text, m->text, m->text_len);

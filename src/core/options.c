@@ -87,6 +87,13 @@ static const struct option_entry options_entries[] = {
 	  .max = 1000,
 	  .help = "tries `sync --once` gives an unreachable channel before it "
 	      "says so" },
+	{ .name = "sync.max-wait",
+	  .type = OPTION_NUMBER,
+	  .default_value = "3600",
+	  .min = 1,
+	  .max = 86400,
+	  .help = "seconds a server may make the syncer wait at most (a "
+	      "429's retry_after or Retry-After)" },
 	{ .name = "sync.poll-timeout",
 	  .type = OPTION_NUMBER,
 	  .default_value = "25",

@@ -249,7 +249,12 @@ net_parse_retry_after(const char *value, int64_t now_s)
 	when = curl_getdate(value, NULL);
 	if (when == (time_t)-1)
 		return -1;
-	return when <= now_s ? 0 : ((int64_t)when - now_s) * 1000;
+	/* A date years ahead waits a day at most, like a number does. */
+	if (when <= now_s)
+		return 0;
+	if ((int64_t)when - now_s > 86400)
+		return (int64_t)86400 * 1000;
+	return ((int64_t)when - now_s) * 1000;
 }
 
 /* Headers of interest: Retry-After and Location (of the last response). */

@@ -448,7 +448,11 @@ store_ingest(struct store *st, const struct msg *m, char **cause)
 	}
 	/* What the index is built from; a message whose fields cannot be
 	 * written back (a date out of range) is refused before any write. */
-	copy = json_msg_copy(m);
+	if ((copy = json_msg_copy(m, cause)) == NULL) {
+		free(msgid);
+		st->stats.failed++;
+		return STORE_BAD_INPUT;
+	}
 
 	buf_init(&data);
 	store_format_file(&data, m, msgid);

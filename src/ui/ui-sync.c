@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static int
 ui_syncer_child(void *arg)
@@ -53,10 +54,13 @@ static void
 ui_sync_read(struct ui *ui)
 {
 	struct stat	 sb;
-	char		*path, *text = NULL, *line, *next;
+	char		*path, *text = NULL, *line, *next, *at;
+	char		 today[32];
 	size_t		 len = 0;
 	FILE		*mem;
 	struct buf	 b;
+	struct tm	 tm;
+	time_t		 now = time(NULL);
 
 	path = xasprintf("%s/sync/status", ui->opts->store.data_dir);
 	if (stat(path, &sb) != 0 || (int64_t)sb.st_mtime * 1000000000 +
@@ -78,6 +82,14 @@ ui_sync_read(struct ui *ui)
 		if (strncmp(line, "syncer:", 7) == 0)
 			continue;
 		buf_add_str(&b, b.len > 0 ? "; " : "sync: ");
+		/* "until 2026-11-20 10:00:00": the time alone, today. */
+		if (localtime_r(&now, &tm) != NULL &&
+		    strftime(today, sizeof today, " until %Y-%m-%d ", &tm) > 0 &&
+		    (at = strstr(line, today)) != NULL) {
+			buf_add(&b, line, (size_t)(at - line));
+			buf_add_str(&b, " until ");
+			line = at + strlen(today);
+		}
 		buf_add_str(&b, line);
 	}
 	free(text);

@@ -5,7 +5,10 @@
  * with a cause. A message that parses is formatted back (as `show --json`
  * prints it): that line must be terminal safe and must parse again to the
  * same message, and formatting that one must give the same line, or what
- * ombre prints could not be read back. Any breach aborts.
+ * ombre prints could not be read back. The same bytes, taken as a
+ * channel's raw answer, go through json_repair (idempotent, no longer than
+ * 6 times the input) and the element finder (a span around the byte asked
+ * for, within the input). Any breach aborts.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -106,11 +109,39 @@ fuzz_check_line(const char *line)
 	}
 }
 
+/* The bytes as a channel's answer: repaired, looked into, scanned. */
+static void
+fuzz_repair(const char *raw, size_t size)
+{
+	char		*once, *twice, *s;
+	size_t		 len, len2, fixed, start, end, pos;
+	long long	 v;
+
+	once = json_repair(raw, size, &len, &fixed);
+	if (len > size * 6 || strlen(once) > len)
+		fuzz_fail("repair grew too much", once);
+	twice = json_repair(once, len, &len2, &fixed);
+	if (len2 != len || memcmp(once, twice, len) != 0 || fixed != 0)
+		fuzz_fail("repair is not idempotent", once);
+	for (pos = 0; pos < len; pos += 1 + len / 8) {
+		if (json_repair_element(once, len, pos, &start, &end) == 0 &&
+		    (start > pos || end < pos || end > len))
+			fuzz_fail("element span does not hold its byte", once);
+	}
+	(void)json_repair_scan_int(once, len, "update_id", &v);
+	s = json_repair_scan_str(once, len, "next_batch");
+	free(s);
+	free(twice);
+	free(once);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct msg	*m, *again;
 	char		*cause = NULL, *line, *line2;
+
+	fuzz_repair((const char *)data, size);
 
 	m = json_msg_parse((const char *)data, size, &cause);
 	if (m == NULL) {

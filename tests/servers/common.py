@@ -43,6 +43,12 @@ Kinds handled here, for every server:
   redirect      "status" (default 302) with Location: "location", in which
                 {path} stands for the request's own path and query (not
                 performed).
+  truncate      perform the request and send only the first "bytes" bytes
+                of its answer, with a Content-Length of that many: a proxy
+                that cuts long answers.
+  raw           "status" (default 200) with the bytes of "body_base64" as
+                the body, whatever they are (not performed): an answer cut
+                short, invalid UTF-8, a body no JSON parser takes.
 
 Every other kind ("status", "rate_limit", "unauthorized", and the
 server-specific ones) is an error answer built by the App (not performed).
@@ -55,6 +61,7 @@ JSON whatever the Content-Type. A bug in a server answers 500 with
 """
 
 import argparse
+import base64
 import email.parser
 import email.policy
 import json
@@ -85,7 +92,7 @@ TEXT_ENDINGS = ["", "", "", "", " 👋", " — bonjour !", " (urgent)",
                 " " + "très long " * 40]
 
 COMMON_KINDS = {"slow", "stall", "reset", "reset_before", "malformed", "huge",
-                "redirect"}
+                "redirect", "raw", "truncate"}
 ERROR_KINDS = {"status", "rate_limit", "unauthorized"}
 MAX_BODY = 256 * 1024 * 1024
 
@@ -386,6 +393,13 @@ class Handler(BaseHTTPRequestHandler):
             self._reset()
         elif kind == "malformed":
             self._send(Response(200, b'{"ok":tru'))
+        elif kind == "truncate":
+            resp = app.handle(req)
+            resp.data = resp.data[:int(_num(fault, "bytes", 1024))]
+            self._send(resp)
+        elif kind == "raw":
+            self._send(Response(int(_num(fault, "status", 200)),
+                                base64.b64decode(fault.get("body_base64", ""))))
         elif kind == "huge":
             self._huge(app, int(_num(fault, "bytes", 20 * 1024 * 1024)),
                        fault.get("content_length", True) is not False)

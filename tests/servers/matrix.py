@@ -42,7 +42,8 @@ PUT send is idempotent per (device of the access token, room, txnId); the
 sending device sees unsigned.transaction_id on its events in /sync.
 
 Control API (JSON, no auth; see common.py for faults, log, reset):
-  POST /_control/faults    kinds: status, rate_limit ("retry_after" s, default 2),
+  POST /_control/faults    kinds: status ("error": its text), rate_limit
+                           ("retry_after" s, default 2),
                            slow, stall, reset, reset_before, malformed, huge,
                            unauthorized.
   POST /_control/rooms     {"room_id", "name", "members": [{"user_id",
@@ -52,6 +53,10 @@ Control API (JSON, no auth; see common.py for faults, log, reset):
   POST /_control/events    {"room_id", "events": [{"type", "sender", "content",
                            "origin_server_ts"?, "state_key"?}]}
                            -> {"event_ids": [...], "position": N}
+                           An event {"raw_base64": B, "type"?} is sent as the
+                           bytes B (anything: invalid UTF-8, an integer above
+                           2^63, deep nesting), "{event_id}" in them replaced by
+                           its id, in /sync timelines and /messages chunks.
   POST /_control/generate  {"count": N, "rooms": R, "seed": S, "start_ts": ms}
                            creates direct rooms !gen<J>:SERVER if missing and N
                            m.text messages from their members.
@@ -67,6 +72,7 @@ Example:
        "http://127.0.0.1:$(cat /tmp/mx.port)/_matrix/client/v3/sync?timeout=5000"
 """
 
+import base64
 import bisect
 import fnmatch
 import json
@@ -144,6 +150,20 @@ def type_matcher(spec):
     return match
 
 
+RAW_MARK = "@@ombre-raw-%d@@"
+
+
+def raw_json(app, body):
+    """body as JSON bytes, the raw events' marks replaced by their bytes."""
+    data = json.dumps(body, ensure_ascii=False,
+                      separators=(",", ":")).encode("utf-8")
+    if b"@@ombre-raw-" not in data:
+        return body
+    for pos, raw in app.raw_events.items():
+        data = data.replace(b'"' + (RAW_MARK % pos).encode() + b'"', raw)
+    return data
+
+
 def now_ms():
     return int(time.time() * 1000)
 
@@ -188,6 +208,7 @@ class Matrix(common.App):
         self.filters = {}
         self.txns = {}                           # (device, room, txnId) -> event_id
         self.nevents = 0
+        self.raw_events = {}                     # position -> raw bytes
         self.sends = 0
         self.send_events = 0
 
@@ -234,7 +255,7 @@ class Matrix(common.App):
     def fault_response(self, kind, fault, req):
         if kind == "status":
             return mx_error(int(fault.get("status", 500)), "M_UNKNOWN",
-                            "Internal server error")
+                            fault.get("error", "Internal server error"))
         if kind == "rate_limit":
             n = fault.get("retry_after", 2)
             return mx_error(429, "M_LIMIT_EXCEEDED", "Too many requests",
@@ -313,6 +334,8 @@ class Matrix(common.App):
         return e
 
     def _fmt(self, e, device=None, with_room=False, now=None):
+        if "_raw" in e.event:
+            return RAW_MARK % e.pos      # replaced by raw_json()
         ev = dict(e.event)
         unsigned = {"age": max((now or now_ms()) - ev["origin_server_ts"], 0)}
         if e.txn_id is not None and device is not None and e.device == device:
@@ -424,8 +447,8 @@ class Matrix(common.App):
                     if remaining <= 0:
                         break
                     self.cond.wait(remaining)
-            return Response(200, self._sync_body(since, device, limit, match,
-                                                 full_state))
+            return Response(200, raw_json(self, self._sync_body(
+                since, device, limit, match, full_state)))
 
     def _recent(self, room, after, limit, match):
         """The last `limit` matching timeline events after position `after`,
@@ -533,7 +556,7 @@ class Matrix(common.App):
                     "start": q.get("from") or "t%d" % p}
             if more and end is not None:
                 body["end"] = "t%d" % end
-            return Response(200, body)
+            return Response(200, raw_json(self, body))
 
     def h_send(self, req, device, room_id, etype, txn_id):
         if len(req.raw_body) > MAX_EVENT:
@@ -738,6 +761,18 @@ class Matrix(common.App):
         for ev in events:
             if not isinstance(ev, dict):
                 raise ControlError("events: expected objects")
+            if "raw_base64" in ev:
+                try:
+                    raw = base64.b64decode(ev["raw_base64"], validate=True)
+                except ValueError:
+                    raise ControlError("events: raw_base64 is not base64")
+                e = self._append(room, ev.get("type", "m.room.message"),
+                                 default_sender, {})
+                e.event["_raw"] = True
+                self.raw_events[e.pos] = raw.replace(
+                    b"{event_id}", e.event["event_id"].encode())
+                ids.append(e.event["event_id"])
+                continue
             e = self._append(room, ev.get("type", "m.room.message"),
                              ev.get("sender", default_sender),
                              ev.get("content", {}), ev.get("state_key"),

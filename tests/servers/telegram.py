@@ -42,6 +42,12 @@ Control API (JSON, no auth; see common.py for faults, log, reset):
   POST /_control/updates    a JSON list of Update objects; those without
                             "update_id" get the next sequential id (from 100000000
                             or --first-update-id). -> {"last_update_id": N}
+                            An object {"raw_base64": B} is an update sent as the
+                            bytes B (anything: invalid UTF-8, a lone surrogate,
+                            an integer above 2^63, deep nesting), in which
+                            "{update_id}" is replaced by the id it gets; it
+                            comes in getUpdates pages between the others as
+                            it is. -> also "update_ids": [...]
   POST /_control/generate   {"count": N, "chats": C, "seed": S, "start_date": unix s}
                             queues N private text messages spread over C chats
                             (ids above 2^32), deterministic from the seed, dates
@@ -94,6 +100,14 @@ def tg_error(code, description, parameters=None):
 
 def ok(result):
     return Response(200, {"ok": True, "result": result})
+
+
+def raw_page(batch):
+    """A getUpdates answer holding raw updates as their bytes."""
+    parts = [u["_raw"] if "_raw" in u else
+             json.dumps(u, ensure_ascii=False,
+                        separators=(",", ":")).encode("utf-8") for u in batch]
+    return Response(200, b'{"ok":true,"result":[' + b",".join(parts) + b"]}")
 
 
 def int_param(params, name, default):
@@ -248,6 +262,8 @@ class Telegram(common.App):
                 if self.updates:
                     batch = [self.updates[i]
                              for i in range(min(limit, len(self.updates)))]
+                    if any("_raw" in u for u in batch):
+                        return raw_page(batch)
                     return ok(batch)
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
@@ -319,11 +335,22 @@ class Telegram(common.App):
         for u in updates:
             if not isinstance(u, dict):
                 raise ControlError("updates: expected objects")
+            if "raw_base64" in u:
+                try:
+                    raw = base64.b64decode(u["raw_base64"], validate=True)
+                except ValueError:
+                    raise ControlError("updates: raw_base64 is not base64")
+                uid = u.get("update_id")
+                if not isinstance(uid, int) or isinstance(uid, bool):
+                    uid = self.next_update_id
+                u = {"update_id": uid,
+                     "_raw": raw.replace(b"{update_id}", str(uid).encode())}
             uid = u.get("update_id")
             if not isinstance(uid, int) or isinstance(uid, bool):
                 uid = self.next_update_id
-            u = dict({"update_id": uid}, **u)   # update_id first, as Telegram
-            u["update_id"] = uid
+            if "_raw" not in u:
+                u = dict({"update_id": uid}, **u)   # update_id first
+                u["update_id"] = uid
             self.next_update_id = max(self.next_update_id, uid + 1)
             if self.last_update_id is None or uid > self.last_update_id:
                 self.last_update_id = uid
@@ -397,8 +424,9 @@ class Telegram(common.App):
             if not isinstance(body, list):
                 raise ControlError("updates: expected a JSON list")
             with self.cond:
-                self._queue(body)
-                return Response(200, {"last_update_id": self.last_update_id})
+                ids = self._queue(body)
+                return Response(200, {"last_update_id": self.last_update_id,
+                                      "update_ids": ids})
         if name == "generate" and req.method == "POST":
             return Response(200, self.generate(body if isinstance(body, dict) else {}))
         if name == "files" and req.method == "POST":

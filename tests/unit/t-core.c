@@ -414,7 +414,7 @@ test_options(void)
 	}
 	ok(sorted, "option table sorted by name");
 	ok(complete, "every option has help and a default");
-	is_int(n, 15, "fifteen options");
+	is_int(n, 16, "sixteen options");
 
 	is_str(options_get("list.limit"), "50", "list.limit default");
 	is_int(options_get_number("store.batch-messages"), 500,
@@ -492,6 +492,7 @@ test_options(void)
 	    "store.database ''\n"
 	    "store.lock-timeout 30\n"
 	    "sync.attempts 5\n"
+	    "sync.max-wait 3600\n"
 	    "sync.poll-timeout 25\n"
 	    "sync.retry-base 1000\n"
 	    "sync.retry-cap 60000\n"

@@ -45,6 +45,173 @@ expect_cause(const char *text, const char *needle, const char *name)
 	free(cause);
 }
 
+
+/* Is raw[start..end) the text want? */
+static void
+is_span(const char *raw, size_t start, size_t end, const char *want,
+    const char *name)
+{
+	char	*got = xstrndup(raw + start, end - start);
+
+	is_str(got, want, name);
+	free(got);
+}
+
+/* json_repair on len bytes: the text, and how many changes. */
+static char *
+repaired(const char *raw, size_t len, size_t *fixed)
+{
+	size_t	out_len;
+
+	return json_repair(raw, len, &out_len, fixed);
+}
+
+/* The json_repair() tests: every repaired text is valid UTF-8 and parses. */
+static void
+test_repair(void)
+{
+	struct msg	*m;
+	char		*r, *cause, *line;
+	size_t		 fixed, start, end, len;
+	long long	 v;
+	static const char nested[] =
+	    "{\"ok\":true,\"result\":[{\"update_id\":5,\"a\":[1,[2]]},"
+	    "{\"update_id\":6,\"t\":\"],[{\\\"\"},  7 ,{\"x\":{}}]}";
+
+	r = repaired("{\"t\":\"ok \\u00e9 \\ud83d\\ude00\"}", 36, &fixed);
+	is_str(r, "{\"t\":\"ok \\u00e9 \\ud83d\\ude00\"}",
+	    "valid escapes and surrogate pairs are kept");
+	is_int((long long)fixed, 0, "nothing to fix");
+	free(r);
+	r = repaired("{\"t\":\"a\\u0000b\"}", 16, &fixed);
+	is_str(r, "{\"t\":\"a\\ufffdb\"}", "\\u0000 becomes \\ufffd");
+	is_int((long long)fixed, 1, "one fix");
+	free(r);
+	r = repaired("{\"t\":\"\\ud800x\\udc00\\ud800\"}", 29, &fixed);
+	is_str(r, "{\"t\":\"\\ufffdx\\ufffd\\ufffd\"}",
+	    "lone high and low surrogates become \\ufffd");
+	is_int((long long)fixed, 3, "three fixes");
+	free(r);
+	r = repaired("{\"t\":\"a\xff\xc3(\xed\xa0\x80" "b\"}", 16, &fixed);
+	is_str(r, "{\"t\":\"a\xef\xbf\xbd\xef\xbf\xbd(\xef\xbf\xbd"
+	    "\xef\xbf\xbd\xef\xbf\xbd" "b\"}",
+	    "bytes that are not UTF-8 (0xFF, a cut sequence, an encoded "
+	    "surrogate) become U+FFFD");
+	free(r);
+	r = repaired("{\"t\":\"a\0b\x1b\"}", 12, &fixed);
+	is_str(r, "{\"t\":\"a\\ufffdb\\u001b\"}",
+	    "raw NUL and control bytes in a string become escapes");
+	free(r);
+	r = repaired("{\"t\":\"\\\\u0000\"}", 16, &fixed);
+	is_str(r, "{\"t\":\"\\\\u0000\"}",
+	    "an escaped backslash before u0000 is no escape");
+	is_int((long long)fixed, 0, "nothing fixed there");
+	free(r);
+	r = repaired("{\"t\":\"x\\", 8, &fixed);
+	is_str(r, "{\"t\":\"x\\", "a backslash at the end is kept");
+	free(r);
+	r = repaired("", 0, &fixed);
+	is_str(r, "", "an empty answer stays empty");
+	free(r);
+
+	/* A canonical line with every defect repaired parses, text and all. */
+	line = xstrdup("{\"channel\":\"telegram\",\"account\":\"1\","
+	    "\"conversation\":{\"id\":\"2\"},\"id\":\"3\",\"date\":0,"
+	    "\"from\":{\"id\":\"4\",\"kind\":\"customer\"},"
+	    "\"text\":\"\\u0000\\udfff\xff\"}");
+	r = json_repair(line, strlen(line), &len, &fixed);
+	m = json_msg_parse(r, len, &cause);
+	ok(m != NULL, "the repaired line parses");
+	if (m != NULL)
+		is_str(m->text, "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd",
+		    "as three U+FFFD");
+	else
+		diag("cause: %s", cause);
+	msg_free(m);
+	free(cause);
+	free(r);
+	free(line);
+
+	/* The element of the outermost array around a byte. */
+	len = strlen(nested);
+	ok(json_repair_element(nested, len, (size_t)(strstr(nested, "[2]") -
+	    nested), &start, &end) == 0, "a byte deep in an update is found");
+	is_span(nested, start, end, "{\"update_id\":5,\"a\":[1,[2]]}",
+	    "in its whole update");
+	ok(json_repair_element(nested, len, (size_t)(strstr(nested, "],[") -
+	    nested), &start, &end) == 0, "brackets in a string are text");
+	is_span(nested, start, end, "{\"update_id\":6,\"t\":\"],[{\\\"\"}",
+	    "the update holding them, escaped quote and all");
+	ok(json_repair_element(nested, len, (size_t)(strstr(nested, "7") -
+	    nested), &start, &end) == 0, "a scalar element");
+	is_span(nested, start, end, "7", "is itself");
+	ok(json_repair_element(nested, len, 3, &start, &end) != 0,
+	    "a byte outside every array is in no element");
+	ok(json_repair_element("{\"r\":[{\"a\":1},{\"b\":", 19, 16,
+	    &start, &end) == 0 && start == 14 && end == 19,
+	    "an element cut short ends at the end");
+	ok(json_repair_element(nested, len, len + 5, &start, &end) != 0,
+	    "a byte past the end is in nothing");
+
+	/* Scanning bytes that do not parse. */
+	ok(json_repair_scan_int(nested, len, "update_id", &v) == 0 && v == 5,
+	    "the first update_id is read");
+	ok(json_repair_scan_int("{\"update_id\" : -12,", 19, "update_id",
+	    &v) == 0 && v == -12, "with spaces and a sign");
+	ok(json_repair_scan_int("{\"update_id\":99999999999999999999}", 34,
+	    "update_id", &v) != 0, "an integer above 2^63 is not read");
+	ok(json_repair_scan_int("{\"update_id\":1.5}", 17, "update_id", &v)
+	    != 0, "nor a float");
+	ok(json_repair_scan_int("{\"t\":\"\\\"update_id\\\":7\"}", 24,
+	    "update_id", &v) != 0, "nor a key inside a string");
+	r = json_repair_scan_str("{\"next_batch\":\"s72_9\",", 24,
+	    "next_batch");
+	is_str(r, "s72_9", "a next_batch is read");
+	free(r);
+	ok(json_repair_scan_str("{\"next_batch\":\"s\x1b\"}", 20,
+	    "next_batch") == NULL, "but not with a control byte");
+}
+
+/* json_msg_copy: what the canonical form refuses is said, never fatal. */
+static void
+test_copy(void)
+{
+	struct msg	*m, *copy;
+	char		*cause;
+
+	m = msg_new();
+	m->channel = xstrdup("matrix");
+	m->account = xstrdup("@a:b");
+	m->conv_id = xstrdup("!r:b");
+	m->id = xstrdup("$e");
+	m->from_id = xstrdup("@c:b");
+	m->text = xstrdup("t");
+	m->text_len = 1;
+	m->date = 253402300800LL;
+	copy = json_msg_copy(m, &cause);
+	ok(copy == NULL && cause != NULL && strstr(cause, "out of range"),
+	    "a date in the year 10000 is refused with a cause");
+	free(cause);
+	m->date = -9000000000000LL;
+	copy = json_msg_copy(m, &cause);
+	ok(copy == NULL && cause != NULL, "so is one very far back");
+	free(cause);
+	m->date = 253402300799LL;
+	free(m->channel);
+	m->channel = xstrdup("Whats App!");
+	copy = json_msg_copy(m, &cause);
+	ok(copy == NULL && cause != NULL && strstr(cause, "channel"),
+	    "a channel name a bridge made up is refused");
+	free(cause);
+	free(m->channel);
+	m->channel = xstrdup("whatsapp");
+	copy = json_msg_copy(m, &cause);
+	ok(copy != NULL && cause == NULL && copy->date == m->date,
+	    "the last second of 9999 is copied");
+	msg_free(copy);
+	msg_free(m);
+}
+
 int
 main(void)
 {
@@ -221,6 +388,8 @@ main(void)
 		    "'entities' must be an array", "entities that are no array "
 		    "are refused");
 	}
+	test_repair();
+	test_copy();
 	done_testing();
 	return exit_status();
 }
