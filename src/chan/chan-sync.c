@@ -471,6 +471,7 @@ sync_run(const struct sync_options *opts)
 		free(cause);
 	}
 	sync_outbox_start(&s);
+	sync_dump_start(&s);
 	while (!s.stop && !(opts->once && sync_all_finished(&s) &&
 	    sync_outbox_idle(&s))) {
 		if (ev_run_once(s.loop, -1) != 0)
@@ -479,6 +480,7 @@ sync_run(const struct sync_options *opts)
 	if (s.outbox_given_up > 0)
 		rc = 1;
 	sync_outbox_stop(&s);
+	sync_dump_stop(&s);
 	for (i = 0; i < s.n_links; i++) {
 		l = &s.links[i];
 		if (l->adapter != NULL)

@@ -81,9 +81,15 @@ static char *
 store_nm_cause(const char *what, notmuch_status_t status, char *nm_msg)
 {
 	char	*cause, *clean;
+	size_t	 len;
 
 	if (nm_msg != NULL) {
-		clean = sanitize(nm_msg, strlen(nm_msg), SANITIZE_LINE, 300);
+		/* Without the newline notmuch ends it with. */
+		len = strlen(nm_msg);
+		while (len > 0 && (nm_msg[len - 1] == '\n' ||
+		    nm_msg[len - 1] == ' '))
+			len--;
+		clean = sanitize(nm_msg, len, SANITIZE_LINE, 300);
 		cause = xasprintf("%s: %s", what, clean);
 		free(clean);
 		free(nm_msg);
@@ -496,6 +502,32 @@ store_open_db(struct store *st, notmuch_database_mode_t nm_mode,
 	}
 }
 
+/*
+ * Why the database did not open. A Xapian exception that is not about
+ * the lock means a damaged index: the cause names the way out.
+ */
+static char *
+store_open_cause(struct store *st, notmuch_status_t status, char *nm_msg)
+{
+	char	*cause, *hint;
+	int	 damaged;
+
+	damaged = status == NOTMUCH_STATUS_XAPIAN_EXCEPTION &&
+	    (nm_msg == NULL || strstr(nm_msg, "write lock") == NULL);
+	cause = store_nm_cause("opening the database", status, nm_msg);
+	if (!damaged)
+		return cause;
+	if (st->external) {
+		hint = xasprintf("%s; the index may be damaged: `ombre doctor` "
+		    "says how to rebuild it", cause);
+	} else {
+		hint = xasprintf("%s; the index may be damaged: `ombre doctor "
+		    "--fix` rebuilds it from the Maildir", cause);
+	}
+	free(cause);
+	return hint;
+}
+
 static void
 store_free(struct store *st)
 {
@@ -596,8 +628,7 @@ store_open(const struct store_options *opts, enum store_mode mode,
 		}
 		status = store_open_db(st, nm_mode, &nm_msg);
 		if (status != NOTMUCH_STATUS_SUCCESS) {
-			*cause = store_nm_cause("opening the database", status,
-			    nm_msg);
+			*cause = store_open_cause(st, status, nm_msg);
 			store_free(st);
 			return STORE_DB_ERROR;
 		}
