@@ -570,6 +570,17 @@ doctor_check_modes(struct doctor *d)
 	}
 }
 
+/* Is a message a ghost: known from other messages' references, or kept
+ * for its thread when its last file went, with no file of its own? */
+static int
+doctor_is_ghost(notmuch_message_t *nm)
+{
+	notmuch_bool_t	ghost = FALSE;
+
+	return notmuch_message_get_flag_st(nm, NOTMUCH_MESSAGE_FLAG_GHOST,
+	    &ghost) == NOTMUCH_STATUS_SUCCESS && ghost;
+}
+
 /*
  * Index one Maildir file the way ingest would have (ombre's files through
  * the ingest queue), unless it is indexed with ombre's properties already
@@ -602,7 +613,11 @@ doctor_index_file(struct doctor *d, struct store *st, const char *path,
 	}
 	msgid = msgid_message(m->channel, m->account, m->conv_id, m->id);
 	if (nm == NULL && notmuch_database_find_message(st->db, msgid, &other) ==
-	    NOTMUCH_STATUS_SUCCESS && other != NULL) {
+	    NOTMUCH_STATUS_SUCCESS && other != NULL && doctor_is_ghost(other)) {
+		notmuch_message_destroy(other);
+		other = NULL;
+	}
+	if (other != NULL) {
 		notmuch_message_destroy(other);
 		doctor_say(d, STORE_DOCTOR_NOTE, "a second file of message "
 		    "<%s>, left out of the index: %s", msgid,

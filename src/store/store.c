@@ -280,6 +280,26 @@ store_make_dirs(struct store *st, char **cause)
 }
 
 /*
+ * notmuch and Xapian make their folders 0755 whatever the umask: in a
+ * team's group dir the other agents could not write the database. Give
+ * them the data dir's mode.
+ */
+static void
+store_share_database(struct store *st, const char *notmuch_dir)
+{
+	struct stat	 sb;
+	char		*xapian;
+
+	if ((st->file_mode & 0060) == 0 || stat(st->data_dir, &sb) != 0)
+		return;
+	xapian = xasprintf("%s/xapian", notmuch_dir);
+	if (chmod(notmuch_dir, sb.st_mode & 07777) != 0 ||
+	    chmod(xapian, sb.st_mode & 07777) != 0)
+		log_debug("%s: %s", notmuch_dir, strerror(errno));
+	free(xapian);
+}
+
+/*
  * Create the database on first use of our own store. Nobody can hold the
  * lock of a database that does not exist yet; when two processes race,
  * the loser finds it there.
@@ -317,6 +337,7 @@ store_create_database(struct store *st, char **cause)
 	}
 	notmuch_database_destroy(db);
 	built = xasprintf("%s/.notmuch", tmp);
+	store_share_database(st, built);
 	path = xasprintf("%s/.notmuch", st->db_path);
 	if (rename(built, path) != 0 && stat(path, &sb) != 0) {
 		*cause = xasprintf("%s: %s", path, strerror(errno));
