@@ -69,6 +69,10 @@ struct doctor {
 
 static struct doctor	*doctor_walking;
 
+struct doctor_file;
+static struct doctor_file *doctor_maildir_files(struct doctor *, size_t *);
+static void	doctor_files_free(struct doctor_file *, size_t);
+
 static void doctor_say(struct doctor *d, enum store_doctor_level level,
 		    const char *fmt, ...) OMBRE_PRINTF(3, 4);
 
@@ -163,14 +167,23 @@ doctor_check_database(struct doctor *d)
 	char			*path, *cause;
 	const char		*file;
 	unsigned int		 count = 0, n = 0, no_file = 0, bare = 0;
-	size_t			 mlen = strlen(d->maildir);
+	size_t			 mlen = strlen(d->maildir), files;
+	struct doctor_file	*list;
 
 	path = xasprintf("%s/.notmuch", d->db_path);
 	if (!d->external && stat(path, &sb) != 0) {
-		doctor_say(d, STORE_DOCTOR_PROBLEM, "the database %s is missing",
-		    doctor_short(d, path));
+		list = doctor_maildir_files(d, &files);
+		doctor_files_free(list, files);
+		if (files == 0) {
+			/* Nothing stored yet: the first write creates it. */
+			doctor_say(d, STORE_DOCTOR_NOTE, "no database yet, "
+			    "nothing stored");
+		} else {
+			doctor_say(d, STORE_DOCTOR_PROBLEM, "the database %s "
+			    "is missing", doctor_short(d, path));
+			d->db_broken = 1;
+		}
 		free(path);
-		d->db_broken = 1;
 		return;
 	}
 	free(path);
@@ -948,6 +961,12 @@ store_doctor(const struct store_options *opts, int fix, store_doctor_cb cb,
 	int		problems;
 
 	doctor_init(&d, opts, cb, data);
+	if (access(d.data_dir, F_OK) != 0 && errno == ENOENT) {
+		doctor_say(&d, STORE_DOCTOR_NOTE, "no data dir %s yet: nothing "
+		    "stored", d.data_dir);
+		doctor_free(&d);
+		return 0;
+	}
 	problems = doctor_check(&d);
 	if (!fix || problems == 0) {
 		doctor_free(&d);
