@@ -1,6 +1,6 @@
 /*
- * cli.h: ombre's one-shot subcommands (list, show, tag, ingest, demo),
- * shared between main.c and cli.c.
+ * cli.h: ombre's one-shot subcommands (list, show, tag, ingest, demo,
+ * doctor...), shared between main.c and cli.c.
  */
 #ifndef OMBRE_CLI_H
 #define OMBRE_CLI_H
@@ -38,6 +38,7 @@ int cli_sync(struct cli *cli, int argc, char **argv);
 int cli_reply(struct cli *cli, int argc, char **argv);
 int cli_fetch(struct cli *cli, int argc, char **argv);
 int cli_outbox(struct cli *cli, int argc, char **argv);
+int cli_doctor(struct cli *cli, int argc, char **argv);
 /* The syncer's options from the option table and the data dir. */
 struct sync_options;
 void cli_sync_options(struct cli *cli, struct sync_options *so);

@@ -58,6 +58,10 @@ static const char main_usage[] =
 "                      --quarantine lists what could not be taken\n"
 "  demo [--seed N] [--conversations N] [--messages-per-conversation N]\n"
 "       [--out DIR]     generate demo conversations (JSON lines, or a store)\n"
+"  doctor [--fix | --dump]\n"
+"                      check the store (exit 1 on a problem); --fix repairs\n"
+"                      it: a damaged index rebuilt from the Maildir and the\n"
+"                      tags restored from the last dump; --dump takes a dump\n"
 "\n"
 "With no command, ombre opens the console when run on a terminal, and\n"
 "prints the Inbox list otherwise.\n"
@@ -72,6 +76,7 @@ struct main_command {
 
 static const struct main_command main_commands[] = {
 	{ "demo", cli_demo, 0 },
+	{ "doctor", cli_doctor, 1 },
 	{ "fetch", cli_fetch, 1 },
 	{ "ingest", cli_ingest, 1 },
 	{ "list", cli_list, 1 },

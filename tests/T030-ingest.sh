@@ -77,6 +77,13 @@ is "list reads no message file: the same rows without the files" \
     "$("$OMBRE" list --json --limit 100 '*' 2>&1)" "$before"
 mv "$DATA/mail/ombre/new.away" "$DATA/mail/ombre/new"
 
+# A conversation id too long for a notmuch property (a Xapian term ends
+# at 245 bytes): list reads it from the message file.
+long=$(printf 'c%.0s' $(seq 1 300))
+json_line sms acct "$long" l1 2026-11-20T09:03:00Z +33600000003 customer "long id" | "$OMBRE" ingest
+like "a 300-byte conversation id is listed whole" \
+    "$("$OMBRE" list --json --limit 100 Channel:sms | grep '"long id"')" "\"conversation\":\"$long\""
+
 "$OMBRE" ingest --format xml </dev/null 2>err
 ok "an unknown format is a usage error" test $? -eq 2
 like "saying which formats exist" "$(cat err)" "known: json"

@@ -46,4 +46,32 @@ chmod 640 "$cfg"
 "$OMBRE" list 2>err
 ok "group-readable is refused too" test $? -ne 0
 ok "the token is never printed" bash -c "! grep -q '123:ABC' err"
+
+# A file others can write is never run, secrets or not (ssh's StrictModes):
+# net.ca-file or a `source` there would be anyone's.
+printf 'set list.limit 7\n' >"$cfg"
+chmod 646 "$cfg"
+"$OMBRE" -e 'show-options list.limit' >out 2>err
+ok "a world-writable config is refused" test $? -ne 0
+like "naming the file and the chmod to run" "$(cat err)" "config is writable by other users.*chmod go-w '$cfg'"
+is "and nothing of it ran" "$(cat out)" ""
+chmod 664 "$cfg"
+chgrp users "$cfg"
+"$OMBRE" -e 'show-options list.limit' >out 2>err
+ok "group-writable with a shared group is refused" test $? -ne 0
+like "naming the group" "$(cat err)" "writable by its group"
+chgrp "$(id -gn)" "$cfg"
+is "group-writable with the owner's private group is accepted" \
+    "$("$OMBRE" -e 'show-options list.limit' 2>&1)" "list.limit 7"
+chmod 644 "$cfg"
+chgrp users "$cfg"
+is "a shared group that cannot write is fine" \
+    "$("$OMBRE" -e 'show-options list.limit' 2>&1)" "list.limit 7"
+printf 'source %s/more.conf\n' "$TEST_DIR" >"$cfg"
+printf 'set net.ca-file /tmp/evil.pem\n' >more.conf
+chmod 666 more.conf
+"$OMBRE" -e 'show-options net.ca-file' >out 2>err
+ok "a world-writable sourced file is refused" test $? -ne 0
+like "naming that file" "$(cat err)" "more.conf is writable by other users"
+unlike "its settings never applied" "$(cat out)" "evil"
 test_done

@@ -1,6 +1,7 @@
 /*
  * chan-private.h: what the syncer's files share (chan-sync.c runs the
- * adapters, chan-outbox.c delivers the replies). Not for adapters.
+ * adapters, chan-outbox.c delivers the replies, chan-dump.c dumps the
+ * tags). Not for adapters.
  */
 #ifndef OMBRE_CHAN_PRIVATE_H
 #define OMBRE_CHAN_PRIVATE_H
@@ -38,6 +39,8 @@ struct sync {
 	/* Attachments asked for (chan-fetch.c). */
 	struct chan_fetch		*fetches;	/* in flight */
 	int				 fetch_pending;
+	/* The hourly dump of the tags (chan-dump.c). */
+	struct ev_timer			*dump_timer;
 };
 
 /* Rewrite DATA/sync/status whole (chan-sync.c). */
@@ -49,5 +52,8 @@ void	sync_fetch_scan(struct sync *s);
 void	sync_fetch_stop(struct sync *s);
 /* --once: nothing in flight and nothing deliverable left. */
 int	sync_outbox_idle(struct sync *s);
+/* A dump of the tags every hour, and one when the syncer stops. */
+void	sync_dump_start(struct sync *s);
+void	sync_dump_stop(struct sync *s);
 
 #endif

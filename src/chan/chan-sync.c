@@ -756,6 +756,7 @@ sync_run(const struct sync_options *opts)
 		free(cause);
 	}
 	sync_outbox_start(&s);
+	sync_dump_start(&s);
 	while (!s.stop && !(opts->once && sync_all_finished(&s) &&
 	    sync_outbox_idle(&s) && sync_index_idle(&s))) {
 		if (ev_run_once(s.loop, -1) != 0)
@@ -770,6 +771,7 @@ sync_run(const struct sync_options *opts)
 		rc = 1;
 	}
 	sync_outbox_stop(&s);
+	sync_dump_stop(&s);
 	for (i = 0; i < s.n_links; i++) {
 		l = &s.links[i];
 		if (l->adapter != NULL)

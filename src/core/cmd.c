@@ -475,7 +475,6 @@ cmd_quote_word(struct buf *b, const char *word)
 {
 	cmd_quote(b, word);
 }
-static void		 cmd_quote_shell(struct buf *b, const char *word);
 static int		 cmd_key_secret(const char *key);
 
 void
@@ -585,7 +584,7 @@ cmd_quote(struct buf *b, const char *word)
 }
 
 /* Append word in single quotes for a shell command the user can paste. */
-static void
+void
 cmd_quote_shell(struct buf *b, const char *word)
 {
 	const char	*p;

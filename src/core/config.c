@@ -4,8 +4,8 @@
  * backslashes goes on to the next, which is the parser's own rule. Each
  * line's commands run with ctx->file and ctx->line naming where the line
  * starts, so errors read "file:line: text"; they are collected, never
- * fatal. Only a refusal (a secret in a file others can read) sets
- * ctx->fatal_cause and stops everything.
+ * fatal. Only a refusal (a file others can write, or a secret in a file
+ * others can read) sets ctx->fatal_cause and stops everything.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -17,6 +17,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,7 @@ static enum cmd_retval config_run_line(struct cmd_ctx *ctx, const char *line,
 		    size_t len);
 static enum cmd_retval config_run(struct cmd_ctx *ctx, const char *text,
 		    size_t len);
+static char	*config_check_writers(const char *path, const struct stat *st);
 
 /* Read everything from fd into b. Return 0, or -1 with errno set. */
 static int
@@ -111,6 +113,54 @@ config_run(struct cmd_ctx *ctx, const char *text, size_t len)
 }
 
 /*
+ * Whether a config file may say what ombre runs (net.ca-file, `source`,
+ * the commands that fetch secrets): ssh's StrictModes rule. It must
+ * belong to the user or root, must not be writable by others, and may be
+ * writable by its group only when that group is the owner's private group
+ * (the owner's primary group, with no other member). A team shares its
+ * data dir through a group; config files stay each agent's own. Return
+ * NULL when the file is safe, else why not with the fix (allocated).
+ */
+static char *
+config_check_writers(const char *path, const struct stat *st)
+{
+	struct passwd	*pw;
+	struct group	*gr;
+	struct buf	 b;
+	size_t		 i;
+	int		 private_group = 0;
+	const char	*fix;
+
+	if (st->st_uid != geteuid() && st->st_uid != 0) {
+		return xasprintf("%s belongs to another user, who could make "
+		    "ombre run anything: it must be your own file", path);
+	}
+	if (st->st_mode & S_IWOTH)
+		fix = "other users";
+	else if ((st->st_mode & S_IWGRP) == 0)
+		return NULL;
+	else {
+		if ((pw = getpwuid(st->st_uid)) != NULL &&
+		    pw->pw_gid == st->st_gid &&
+		    (gr = getgrgid(st->st_gid)) != NULL) {
+			private_group = 1;
+			for (i = 0; gr->gr_mem[i] != NULL; i++) {
+				if (strcmp(gr->gr_mem[i], pw->pw_name) != 0)
+					private_group = 0;
+			}
+		}
+		if (private_group)
+			return NULL;
+		fix = "its group";
+	}
+	buf_init(&b);
+	buf_add_printf(&b, "%s is writable by %s, who could make ombre run "
+	    "anything; run: chmod go-w ", path, fix);
+	cmd_quote_shell(&b, path);
+	return buf_steal(&b);
+}
+
+/*
  * Open, check and run a config file. The checks use fstat() on the open
  * file, so what is checked is what is read. ctx->file, line and file_lax
  * are put back afterwards: `source` nests.
@@ -145,6 +195,10 @@ config_load(struct cmd_ctx *ctx, const char *path, int missing_ok)
 		return retval;
 	}
 	close(fd);
+	if ((ctx->fatal_cause = config_check_writers(path, &st)) != NULL) {
+		buf_free(&b);
+		return CMD_ERROR;
+	}
 	if (st.st_mode & 077)
 		lax |= CONFIG_LAX_MODE;
 	if (st.st_uid != geteuid())

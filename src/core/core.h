@@ -317,6 +317,8 @@ const struct cmd_entry *cmd_table(void);
 const struct cmd_entry *cmd_find(const char *name);
 /* Append word quoted so that cmd_parse reads it back as one word. */
 void cmd_quote_word(struct buf *b, const char *word);
+/* Append word in single quotes for a shell command the user can paste. */
+void cmd_quote_shell(struct buf *b, const char *word);
 /* Run one command (argv[0] is its name). */
 enum cmd_retval cmd_exec(struct cmd_ctx *ctx, int argc, char **argv);
 /* Parse and run a string of commands; stops at the first error. */
@@ -328,9 +330,11 @@ enum cmd_retval cmd_list_exec(struct cmd_ctx *ctx, const struct cmd_list *list);
 /* config.c */
 /*
  * Run a config file line by line. Errors are collected as "file:line:
- * text" through ctx->error and do not stop the file; a command flagged
- * CMD_SECRET in a file readable by group or others stops everything and
- * sets ctx->fatal_cause (with the chmod to run). missing_ok: a missing
+ * text" through ctx->error and do not stop the file. A file that
+ * others may write (ssh's StrictModes: another owner than the user or
+ * root, o+w, or g+w but for the owner's private group) is not run, and
+ * a command flagged CMD_SECRET in a file readable by group or others
+ * stops everything: both set ctx->fatal_cause (with the chmod to run). missing_ok: a missing
  * file is not an error. Return CMD_ERROR when any line failed.
  */
 enum cmd_retval config_load(struct cmd_ctx *ctx, const char *path, int missing_ok);

@@ -1106,3 +1106,25 @@ store_has_message(struct store *st, const char *msgid)
 	store_read_end(st);
 	return found;
 }
+
+/*
+ * Queue a file already delivered (in new/ or cur/, as a rebuild of the
+ * index finds it) for the next store_flush, which indexes it with the
+ * tags and properties ingest gives m, as a crashed writer's journal is
+ * recovered. The queue takes m. (store-doctor.c)
+ */
+void
+store_ingest_queue_file(struct store *st, const char *path, struct msg *m)
+{
+	struct store_pending	*p;
+	const char		*slash;
+
+	if (st->n_pending == 0)
+		st->batch_start_ms = util_clock_ms();
+	p = store_pending_add(st);
+	p->msgid = msgid_message(m->channel, m->account, m->conv_id, m->id);
+	slash = strrchr(path, '/');
+	p->name = xstrdup(slash != NULL ? slash + 1 : path);
+	p->new_path = xstrdup(path);
+	p->msg = m;
+}

@@ -79,6 +79,10 @@ enum store_status store_ingest_recover(struct store *st, char **cause);
 void store_ingest_clean_tmp(struct store *st);
 /* Read a message file ombre wrote (or any mail) as a canonical message. */
 struct msg *store_file_read(const char *path, char **cause);
+/* Queue a delivered file for indexing by the next store_flush, with the
+ * tags and properties ingest gives m (taken). */
+void store_ingest_queue_file(struct store *st, const char *path,
+    struct msg *m);
 
 /* store-mail.c */
 /* The text of the first text/plain part of an e-mail file (allocated,

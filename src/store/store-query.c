@@ -186,8 +186,12 @@ store_tag_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Channel, account, conversation, title and snippet from the properties
- * ingest stores (older stores lack them: 0, and the file is read). */
+/*
+ * Channel, account, conversation, title and snippet from the properties
+ * ingest stores. Return 0 when one is missing and the file must be read:
+ * older stores lack them, and ingest leaves out an account or
+ * conversation id too long for a Xapian term (about 200 bytes).
+ */
 static int
 store_conv_from_properties(struct store_conv *c, notmuch_message_t *nm)
 {
@@ -197,14 +201,16 @@ store_conv_from_properties(struct store_conv *c, notmuch_message_t *nm)
 	if (notmuch_message_get_property(nm, "ombre.channel", &channel) !=
 	    NOTMUCH_STATUS_SUCCESS || channel == NULL ||
 	    notmuch_message_get_property(nm, "ombre.snippet", &snippet) !=
-	    NOTMUCH_STATUS_SUCCESS || snippet == NULL)
+	    NOTMUCH_STATUS_SUCCESS || snippet == NULL ||
+	    notmuch_message_get_property(nm, "ombre.account", &account) !=
+	    NOTMUCH_STATUS_SUCCESS || account == NULL ||
+	    notmuch_message_get_property(nm, "ombre.conv-id", &conv) !=
+	    NOTMUCH_STATUS_SUCCESS || conv == NULL)
 		return 0;
-	notmuch_message_get_property(nm, "ombre.account", &account);
-	notmuch_message_get_property(nm, "ombre.conv-id", &conv);
 	notmuch_message_get_property(nm, "ombre.title", &title);
 	c->channel = xstrdup(channel);
-	c->account = xstrdup(account != NULL ? account : "");
-	c->conv_id = xstrdup(conv != NULL ? conv : "");
+	c->account = xstrdup(account);
+	c->conv_id = xstrdup(conv);
 	c->title = xstrdup(title != NULL ? title : c->conv_id);
 	c->snippet = xstrdup(snippet);
 	return 1;

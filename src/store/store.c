@@ -89,9 +89,15 @@ static char *
 store_nm_cause(const char *what, notmuch_status_t status, char *nm_msg)
 {
 	char	*cause, *clean;
+	size_t	 len;
 
 	if (nm_msg != NULL) {
-		clean = sanitize(nm_msg, strlen(nm_msg), SANITIZE_LINE, 300);
+		/* Without the newline notmuch ends it with. */
+		len = strlen(nm_msg);
+		while (len > 0 && (nm_msg[len - 1] == '\n' ||
+		    nm_msg[len - 1] == ' '))
+			len--;
+		clean = sanitize(nm_msg, len, SANITIZE_LINE, 300);
 		cause = xasprintf("%s: %s", what, clean);
 		free(clean);
 		free(nm_msg);
@@ -282,6 +288,26 @@ store_make_dirs(struct store *st, char **cause)
 }
 
 /*
+ * notmuch and Xapian make their folders 0755 whatever the umask: in a
+ * team's group dir the other agents could not write the database. Give
+ * them the data dir's mode.
+ */
+static void
+store_share_database(struct store *st, const char *notmuch_dir)
+{
+	struct stat	 sb;
+	char		*xapian;
+
+	if ((st->file_mode & 0060) == 0 || stat(st->data_dir, &sb) != 0)
+		return;
+	xapian = xasprintf("%s/xapian", notmuch_dir);
+	if (chmod(notmuch_dir, sb.st_mode & 07777) != 0 ||
+	    chmod(xapian, sb.st_mode & 07777) != 0)
+		log_debug("%s: %s", notmuch_dir, strerror(errno));
+	free(xapian);
+}
+
+/*
  * Create the database on first use of our own store. Nobody can hold the
  * lock of a database that does not exist yet; when two processes race,
  * the loser finds it there.
@@ -319,6 +345,7 @@ store_create_database(struct store *st, char **cause)
 	}
 	notmuch_database_destroy(db);
 	built = xasprintf("%s/.notmuch", tmp);
+	store_share_database(st, built);
 	path = xasprintf("%s/.notmuch", st->db_path);
 	if (rename(built, path) != 0 && stat(path, &sb) != 0) {
 		*cause = xasprintf("%s: %s", path, strerror(errno));
@@ -504,6 +531,32 @@ store_open_db(struct store *st, notmuch_database_mode_t nm_mode,
 	}
 }
 
+/*
+ * Why the database did not open. A Xapian exception that is not about
+ * the lock means a damaged index: the cause names the way out.
+ */
+static char *
+store_open_cause(struct store *st, notmuch_status_t status, char *nm_msg)
+{
+	char	*cause, *hint;
+	int	 damaged;
+
+	damaged = status == NOTMUCH_STATUS_XAPIAN_EXCEPTION &&
+	    (nm_msg == NULL || strstr(nm_msg, "write lock") == NULL);
+	cause = store_nm_cause("opening the database", status, nm_msg);
+	if (!damaged)
+		return cause;
+	if (st->external) {
+		hint = xasprintf("%s; the index may be damaged: `ombre doctor` "
+		    "says how to rebuild it", cause);
+	} else {
+		hint = xasprintf("%s; the index may be damaged: `ombre doctor "
+		    "--fix` rebuilds it from the Maildir", cause);
+	}
+	free(cause);
+	return hint;
+}
+
 static void
 store_free(struct store *st)
 {
@@ -611,8 +664,7 @@ store_open(const struct store_options *opts, enum store_mode mode,
 		}
 		status = store_open_db(st, nm_mode, &nm_msg);
 		if (status != NOTMUCH_STATUS_SUCCESS) {
-			*cause = store_nm_cause("opening the database", status,
-			    nm_msg);
+			*cause = store_open_cause(st, status, nm_msg);
 			store_free(st);
 			return STORE_DB_ERROR;
 		}

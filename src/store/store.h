@@ -11,6 +11,10 @@
  *   DIR/mail/.notmuch/      the Xapian database
  *   DIR/journal/            names of delivered files not yet indexed, one
  *                           file per writing process (crash recovery)
+ *   DIR/dumps/              the last few dumps of the tags and properties
+ *                           (notmuch dump's text), dump-TIME.txt
+ *   DIR/notmuch.broken-TIME/   a damaged database `ombre doctor --fix` moved
+ *                           aside before rebuilding the index
  * With `set store.database PATH`, the database and mail root are the
  * user's and chat messages go to PATH/ombre/; DIR/notmuch-config then
  * names PATH, so the user's own notmuch config is never read.
@@ -413,5 +417,52 @@ long store_snooze_due_count(struct store *st, int64_t now);
 /* Bring the due ones back to the Inbox. */
 enum store_status store_wake(struct store *st, int64_t now, long *woken,
     char **cause);
+
+/* store-dump.c */
+/*
+ * The tags and properties of every message as notmuch dump writes them
+ * (--format=batch-tag --include=tags --include=properties), so notmuch
+ * restore reads them too. The Maildir holds everything else: a dump is
+ * what a rebuilt index needs. Written whole (tmp, fsync, rename).
+ */
+enum store_status store_dump(struct store *st, const char *path, char **cause);
+/* How many dumps DIR/dumps keeps. */
+#define STORE_DUMP_KEEP 5
+/* A dump into DIR/dumps/ named by the time (UTC), the older ones beyond
+ * STORE_DUMP_KEEP removed; *path (may be NULL) says where (allocated). */
+enum store_status store_dump_take(struct store *st, char **path, char **cause);
+/* The newest dump of a data dir (allocated), or NULL when there is none. */
+char *store_dump_latest(const char *data_dir);
+/*
+ * Set the tags and properties of every message a dump names to what it
+ * says (notmuch restore without --accumulate). *restored is the number of
+ * messages found, *missing of those not in the database. Read-write.
+ */
+enum store_status store_restore(struct store *st, const char *path,
+    long *restored, long *missing, char **cause);
+
+/* store-doctor.c */
+enum store_doctor_level {
+	STORE_DOCTOR_OK,	/* checked, healthy */
+	STORE_DOCTOR_NOTE,	/* worth saying, not a problem */
+	STORE_DOCTOR_PROBLEM,
+	STORE_DOCTOR_FIXED
+};
+typedef void (*store_doctor_cb)(enum store_doctor_level level,
+    const char *text, void *data);
+/*
+ * Check a data dir: the database (opens read-only, counts, every message
+ * reads), the Maildir (each file of MAILROOT/ombre/{new,cur} indexed, each
+ * indexed file there present), permissions (what the owner cannot write;
+ * in a group-shared setgid dir, what the group cannot), stray tmp/ files
+ * and journals of dead writers. Each finding is one call of cb. With fix,
+ * repair then check again: a damaged or missing database is moved aside
+ * (DIR/notmuch.broken-TIME) and rebuilt from the Maildir, ombre's files
+ * with the tags and properties ingest gives them, then the newest dump
+ * restored; files not indexed are indexed; modes are corrected; stray
+ * files removed. Return the number of problems found and not fixed.
+ */
+int store_doctor(const struct store_options *opts, int fix, store_doctor_cb cb,
+    void *data);
 
 #endif
