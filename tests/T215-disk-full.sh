@@ -142,15 +142,17 @@ is "every Matrix event is stored ($mx_total)" "$(nm count 'mid:/^mx\./')" "$mx_t
 is "no message twice: one file per message" "$(files)" "$(ids)"
 is "nothing was left in tmp/" "$(tmp_files)" 0
 is "no journal is left" "$(find "$DATA/journal" -type f -size +0 | wc -l)" 0
+# A reply sent while "sent" could not be written reads as unknown when
+# that run ended on the full disk: the agent decides, nothing is resent.
 sent=$(ctl "$TG" sent)
-twice=0 gone=0
+"$OMBRE" outbox >outbox.txt 2>&1
+twice=0 lost=0
 for text in "${replies[@]}"; do
 	k=$(T=$text jq_py 'len([m for m in j if m["text"] == __import__("os").environ["T"]])' <<<"$sent")
 	[ "$k" -le 1 ] || twice=$((twice + 1))
-	gone=$((gone + k))
+	[ "$k" = 1 ] || grep -q "^unknown .*$text\$" outbox.txt || lost=$((lost + 1))
 done
 is "no reply was sent twice" "$twice" 0
-unknown=$("$OMBRE" outbox 2>/dev/null | grep -c 'unknown')
-is "each reply was sent once, or is of unknown delivery for the agent" \
-    $((gone + unknown)) "${#replies[@]}"
+is "each reply was sent once, or is of unknown delivery for the agent" "$lost" 0 ||
+    diag "$(cat outbox.txt)"
 test_done

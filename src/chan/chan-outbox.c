@@ -36,6 +36,10 @@ struct sync_delivery {
 	int			 given_up;
 	int64_t			 not_before;	/* util_clock_ms */
 	struct chan_link	*link;
+	/* Sent, but "sent" could not be written (a full disk): written at
+	 * the next scans, so that the reply never reads as unknown. */
+	int			 sent_unsaved;
+	char			*remote_id;
 };
 
 static void	sync_outbox_scan(void *);
@@ -70,6 +74,7 @@ delivery_remove(struct sync *s, struct sync_delivery *d)
 	}
 	free(d->msgid);
 	free(d->conv);
+	free(d->remote_id);
 	free(d);
 }
 
@@ -108,29 +113,35 @@ owner(struct sync *s, const struct store_outgoing *o)
 }
 
 /* Commit a reply's state (when it is one of expect, unless NULL); 0, or
- * -1 after saying why. */
+ * after saying why 1 when the reply is not in that state (or gone), -1
+ * when the store could not write it (a full disk, a lock held too long). */
 static int
 outbox_move(struct sync *s, const char *msgid, const char *expect,
     const char *state, const char *remote_id, const char *error)
 {
-	struct store	*st;
-	char		*cause;
-	int		 rc = 0;
+	struct store		*st;
+	char			*cause;
+	enum store_status	 rc;
 
-	if (store_open(&s->opts->store, STORE_READ_WRITE, &st, &cause) !=
-	    STORE_OK) {
+	if ((rc = store_open(&s->opts->store, STORE_READ_WRITE, &st,
+	    &cause)) != STORE_OK) {
 		log_warn("outbox: %s", cause);
 		free(cause);
 		return -1;
 	}
-	if (store_outbox_move(st, msgid, expect, state, remote_id, error,
-	    &cause) != STORE_OK) {
+	if ((rc = store_outbox_move(st, msgid, expect, state, remote_id,
+	    error, &cause)) != STORE_OK) {
 		log_warn("outbox: %s", cause);
 		free(cause);
-		rc = -1;
 	}
-	store_close(st);
-	return rc;
+	/* Closing commits: a state not written lets no request leave. */
+	if (store_close(st) != STORE_OK && rc == STORE_OK) {
+		log_warn("outbox: the reply's state could not be committed");
+		rc = STORE_DB_ERROR;
+	}
+	if (rc == STORE_OK)
+		return 0;
+	return store_status_cannot_write(rc) ? -1 : 1;
 }
 
 static int
@@ -180,6 +191,15 @@ sync_outbox_scan(void *data)
 		list[i] = NULL;
 		conv = conv_key(o);
 		d = delivery_find(s, o->msgid);
+		if (d != NULL && d->sent_unsaved) {
+			if (outbox_set(s, o->msgid, "sent", d->remote_id,
+			    NULL) == 0)
+				delivery_remove(s, d);
+			else if (!s->opts->once ||
+			    ++d->attempts < s->opts->attempts)
+				pending++;
+			goto next;
+		}
 		l = owner(s, o);
 		if (strcmp(o->state, "unknown") == 0 || l == NULL ||
 		    (d != NULL && d->given_up) || (l->finished && l->failed)) {
@@ -208,9 +228,25 @@ sync_outbox_scan(void *data)
 			goto next;	/* offline: it waits */
 		/* Read before the lock was ours: the agent may have
 		 * discarded it since. */
-		if (outbox_move(s, o->msgid, "queued,sending", "sending", NULL,
-		    NULL) != 0)
+		switch (outbox_move(s, o->msgid, "queued,sending", "sending",
+		    NULL, NULL)) {
+		case 0:
+			s->outbox_write_failures = 0;
+			break;
+		case -1:
+			/* The store cannot write: nothing leaves; again at
+			 * the next scan, or (--once) given up after tries. */
+			if (s->opts->once && ++s->outbox_write_failures >=
+			    s->opts->attempts) {
+				pending--;
+				if (s->outbox_write_failures ==
+				    s->opts->attempts)
+					s->outbox_given_up++;
+			}
 			goto next;
+		default:
+			goto next;
+		}
 		if (d == NULL) {
 			d = xcalloc(1, sizeof *d);
 			d->msgid = xstrdup(o->msgid);
@@ -250,7 +286,15 @@ chan_send_done(struct chan_link *l, struct store_outgoing *o,
 		    300);
 	switch (result) {
 	case CHAN_SENT:
-		outbox_set(s, o->msgid, "sent", remote_id, NULL);
+		if (outbox_set(s, o->msgid, "sent", remote_id, NULL) != 0 &&
+		    d != NULL) {
+			d->in_flight = 0;
+			d->sent_unsaved = 1;
+			d->attempts = 0;
+			d->remote_id = remote_id != NULL ? xstrdup(remote_id) :
+			    NULL;
+			d = NULL;	/* kept until "sent" is written */
+		}
 		break;
 	case CHAN_SEND_FAILED:
 		outbox_set(s, o->msgid, "failed", NULL, error);

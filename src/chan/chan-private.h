@@ -23,6 +23,7 @@ struct sync {
 	struct sync_delivery		*deliveries;	/* in flight or waiting */
 	int				 outbox_pending;	/* deliverable at the last scan */
 	int				 outbox_given_up;
+	int				 outbox_write_failures;	/* in a row */
 	/* Delivery and indexing (chan-sync.c): adapters deliver into the
 	 * Maildir (durable, journalled); a child indexes in large batches. */
 	struct store			*deliver;	/* STORE_DELIVER */
