@@ -66,6 +66,9 @@ since0=$(cat "$DATA/sync/team.since")
 touch "$FLAG"
 tg_gen 50 2
 mx_gen 30 2
+# One update that cannot be taken (a text that is not a string): it goes
+# to the quarantine, which the full disk cannot write either.
+ctl "$TG" updates '[{"message": {"message_id": 77, "date": 1790000000, "chat": {"id": 4242, "type": "private", "first_name": "Nadia"}, "from": {"id": 4242, "is_bot": false, "first_name": "Nadia"}, "text": 42}}]' >/dev/null
 files0=$(files)
 full "$OMBRE" sync --once 2>err
 rc=$?
@@ -79,7 +82,8 @@ is "the Matrix since token did not move" "$(cat "$DATA/sync/team.since")" "$sinc
 is "nothing was delivered" "$(files)" "$files0"
 is "nothing was left in tmp/" "$(tmp_files)" 0
 unconfirmed=$(ctl "$TG" state | jq_py 'j["queued"]')
-ok "Telegram still holds the 50 unconfirmed updates" test "$unconfirmed" -ge 50
+ok "Telegram still holds the 51 unconfirmed updates" test "$unconfirmed" -ge 51
+is "nothing is in quarantine" "$(ls "$DATA/sync/quarantine" 2>/dev/null | wc -l)" 0
 
 # --- 3. a running syncer resumes by itself when space is back -------------
 # env execs ombre: $! is the syncer itself, for kill.
@@ -104,6 +108,8 @@ for ((i = 0; i < 50; i++)); do
 	sleep 0.1
 done
 unlike "the status line no longer says disk full" "$("$OMBRE" sync --status)" 'disk full'
+like "the update that could not be taken is kept in quarantine" \
+    "$("$OMBRE" sync --quarantine)" 'text is not a string'
 kill "$pid"
 wait "$pid"
 ok "the syncer ends cleanly on SIGTERM" test $? = 0 || diag "$(cat sync.err)"

@@ -698,7 +698,12 @@ mx_bad_answer(struct mx *mx, const char *body, size_t len,
 		mx_failed(mx, CHAN_BACKOFF, -1, error);
 		return;
 	}
-	chan_quarantine(l, "answer", body, len, error);
+	if (chan_quarantine(l, "answer", body, len, error) != 0) {
+		l->quarantine_failed = 0;
+		mx_failed(mx, CHAN_BACKOFF, -1, "cannot write the quarantine: "
+		    "not fetching");
+		return;
+	}
 	mx->bad_count = 0;
 	mx->bad_key = 0;
 	next = json_repair_scan_str(body, len, "next_batch");

@@ -30,6 +30,7 @@
 
 #include <dirent.h>
 #include <inttypes.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,13 +73,13 @@ chan_quarantine(struct chan_link *l, const char *what, const char *raw,
 	for (i = 0; i < nitems(l->quarantine_seen); i++)
 		if (l->quarantine_seen[i] == h && h != 0)
 			return 0;
-	l->quarantine_seen[l->quarantine_next++ %
-	    nitems(l->quarantine_seen)] = h;
 
 	dir = xasprintf("%s/%s", l->sync->dir, QUARANTINE_DIR);
 	if (util_mkdir_p(dir, 0700) != 0) {
 		log_warn("%s: cannot create %s", l->name, dir);
 		free(dir);
+		/* Not kept: the cursor must not pass it (chan_store). */
+		l->quarantine_failed = 1;
 		return -1;
 	}
 	now = time(NULL);
@@ -95,9 +96,15 @@ chan_quarantine(struct chan_link *l, const char *what, const char *raw,
 	    "reason %s\n\n", l->name, what, (long long)now, len, clean);
 	buf_add(&b, raw, kept);
 	rc = util_write_file(dir, name, b.data, b.len, 0600);
-	if (rc != 0)
-		log_warn("%s: cannot write %s/%s", l->name, dir, name);
-	else {
+	if (rc != 0) {
+		log_warn("%s: cannot write %s/%s: %s", l->name, dir, name,
+		    strerror(errno));
+		l->quarantine_failed = 1;
+	} else {
+		/* Kept once: the same bytes again (a page fetched again)
+		 * are not kept twice. */
+		l->quarantine_seen[l->quarantine_next++ %
+		    nitems(l->quarantine_seen)] = h;
 		l->quarantined++;
 		log_warn("%s: %s quarantined (%s): see `ombre sync "
 		    "--quarantine`", l->name, what, clean);

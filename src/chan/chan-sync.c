@@ -350,6 +350,13 @@ chan_store(struct chan_link *l, struct msg **msgs, size_t n, size_t *stored,
 
 	*stored = 0;
 	*cause = NULL;
+	if (l->quarantine_failed) {
+		/* What the page held that could not be taken could not be
+		 * kept either: the cursor must not pass it. */
+		l->quarantine_failed = 0;
+		*cause = xstrdup("cannot write the quarantine: not fetching");
+		return -1;
+	}
 	if (n == 0)
 		return 0;
 	for (i = 0; i < n && rc == STORE_OK; i++) {

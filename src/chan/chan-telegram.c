@@ -493,6 +493,7 @@ tg_bad_answer(struct tg *tg, const char *body, size_t len, const char *cause)
 	if (json_repair_scan_int(body, len, "update_id", &first) != 0) {
 		/* Nothing to skip by: kept, and tried again. */
 		chan_quarantine(l, "answer", body, len, cause);
+		l->quarantine_failed = 0;	/* nothing skipped */
 		return 0;
 	}
 	if (tg->narrow_until == 0 && max > first) {
@@ -503,7 +504,11 @@ tg_bad_answer(struct tg *tg, const char *body, size_t len, const char *cause)
 		tg->attempt = 0;
 		return 1;
 	}
-	chan_quarantine(l, "update", body, len, cause);
+	if (chan_quarantine(l, "update", body, len, cause) != 0) {
+		/* Not kept (a full disk): not skipped either. */
+		l->quarantine_failed = 0;
+		return 0;
+	}
 	tg->bad_count = 0;
 	tg->bad_key = 0;
 	tg->attempt = 0;

@@ -90,6 +90,7 @@ struct chan_link {
 	 * the last ones, so that an answer fetched again is kept once. */
 	int				 quarantined;
 	uint64_t			 quarantine_seen[16];
+	int				 quarantine_failed;	/* not kept: see chan_store */
 	size_t				 quarantine_next;
 };
 struct chan_fetch;
