@@ -587,7 +587,8 @@ cli_ingest(struct cli *cli, int argc, char **argv)
 	char			**rest, *line = NULL, *cause, *clean;
 	size_t			 size = 0;
 	ssize_t			 len;
-	long			 lineno = 0, rejected = 0;
+	long			 lineno = 0, rejected = 0, batch_first = 0;
+	int			 failed = 0;
 	struct store		*st;
 	struct msg		*m;
 	struct store_ingest_stats stats;
@@ -627,8 +628,21 @@ cli_ingest(struct cli *cli, int argc, char **argv)
 			rejected++;
 			continue;
 		}
+		if (store_pending_count(st) == 0)
+			batch_first = lineno;
 		status = store_ingest(st, m, &cause);
-		if (status == STORE_DUPLICATE) {
+		if (store_status_cannot_write(status)) {
+			/* The whole batch since the last flush is lost with
+			 * it: say which lines, and read no further. */
+			log_warn("ingest: %s: lines %ld to %ld were not stored; "
+			    "stopped at line %ld", cause, batch_first, lineno,
+			    lineno);
+			free(cause);
+			msg_free(m);
+			rc = 1;
+			failed = 1;
+			break;
+		} else if (status == STORE_DUPLICATE) {
 			if (verbose) {
 				clean = sanitize(m->id, strlen(m->id), SANITIZE_LINE, 80);
 				log_warn("line %ld: duplicate of message %s, skipped",
@@ -647,8 +661,10 @@ cli_ingest(struct cli *cli, int argc, char **argv)
 		log_warn("ingest: reading: %s", strerror(errno));
 		rc = 1;
 	}
-	if (store_flush(st, &cause) != STORE_OK) {
-		log_warn("ingest: %s", cause);
+	if (!failed && store_pending_count(st) > 0 &&
+	    store_flush(st, &cause) != STORE_OK) {
+		log_warn("ingest: %s: lines %ld to %ld were not stored", cause,
+		    batch_first, lineno);
 		free(cause);
 		rc = 1;
 	}

@@ -43,7 +43,8 @@ static const struct chan_type *const sync_types[] = {
 
 static const char *const sync_state_names[] = {
 	"starting", "connected", "backing off", "rate-limited",
-	"conflict", "auth failed", "failed"
+	"conflict", "auth failed", "failed", "disk full: not fetching",
+	"cannot write the store: not fetching"
 };
 
 static const char *
@@ -142,6 +143,11 @@ chan_set_state(struct chan_link *l, enum chan_state state, int64_t until,
 {
 	int	changed;
 
+	if (state == CHAN_BACKOFF && l->store_blocked != 0) {
+		/* What the agent must know first: the disk. */
+		state = l->store_blocked;
+		error = l->store_error;
+	}
 	changed = l->state != state || l->until != until ||
 	    (error == NULL) != (l->error == NULL) ||
 	    (error != NULL && strcmp(error, l->error) != 0);
@@ -354,9 +360,14 @@ chan_store(struct chan_link *l, struct msg **msgs, size_t n, size_t *stored,
 		/* What the page held that could not be taken could not be
 		 * kept either: the cursor must not pass it. */
 		l->quarantine_failed = 0;
-		*cause = xstrdup("cannot write the quarantine: not fetching");
+		*cause = xstrdup("cannot write the store: not fetching (the "
+		    "quarantine)");
+		l->store_blocked = CHAN_STORE_FAILED;
+		free(l->store_error);
+		l->store_error = xstrdup("the quarantine cannot be written");
 		return -1;
 	}
+	l->store_blocked = 0;
 	if (n == 0)
 		return 0;
 	for (i = 0; i < n && rc == STORE_OK; i++) {
@@ -397,7 +408,11 @@ chan_store(struct chan_link *l, struct msg **msgs, size_t n, size_t *stored,
 		*cause = xasprintf("%s: not fetching (%s)", rc == STORE_FULL ?
 		    "disk full" : "cannot write the store", why != NULL ? why :
 		    store_status_str(rc));
-		free(why);
+		l->store_blocked = rc == STORE_FULL ? CHAN_DISK_FULL :
+		    CHAN_STORE_FAILED;
+		free(l->store_error);
+		l->store_error = why != NULL ? why : xstrdup(
+		    store_status_str(rc));
 		strset_free(&ids);
 		return -1;
 	}
@@ -570,10 +585,12 @@ sync_lock_take(const char *data_dir, int *fd_out)
 		close(fd);
 		return errno == EWOULDBLOCK ? 1 : -1;
 	}
-	/* A fixed width written over the last one: on a full disk the
-	 * bytes are there to overwrite. */
-	snprintf(pid, sizeof pid, "%-20ld\n", (long)getpid());
-	if (pwrite(fd, pid, strlen(pid), 0) != (ssize_t)strlen(pid))
+	/* Written over the last one, then cut to its length: on a full
+	 * disk the old bytes are there to overwrite, and shrinking a file
+	 * needs no space. */
+	snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+	if (pwrite(fd, pid, strlen(pid), 0) != (ssize_t)strlen(pid) ||
+	    ftruncate(fd, (off_t)strlen(pid)) != 0)
 		log_warn("cannot write the syncer's pid");
 	*fd_out = fd;
 	return 0;
@@ -805,8 +822,10 @@ out:
 	strset_free(&s.delivered);
 	strset_free(&s.indexing);
 	free(s.index_error);
-	for (i = 0; i < s.n_links; i++)
+	for (i = 0; i < s.n_links; i++) {
 		free(s.links[i].error);
+		free(s.links[i].store_error);
+	}
 	free(s.links);
 	free(s.dir);
 	close(lock_fd);

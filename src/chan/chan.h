@@ -68,7 +68,10 @@ enum chan_state {
 	CHAN_RATE_LIMITED,	/* told to wait until */
 	CHAN_CONFLICT,		/* another client polls the same account */
 	CHAN_AUTH_FAILED,
-	CHAN_FAILED		/* gave up (--once), or cannot start */
+	CHAN_FAILED,		/* gave up (--once), or cannot start */
+	/* Backing off because the store cannot write (chan_store): */
+	CHAN_DISK_FULL,		/* no space left */
+	CHAN_STORE_FAILED	/* an input/output or database error */
 };
 struct chan_link {
 	struct ev_loop			*loop;
@@ -91,6 +94,10 @@ struct chan_link {
 	int				 quarantined;
 	uint64_t			 quarantine_seen[16];
 	int				 quarantine_failed;	/* not kept: see chan_store */
+	/* The store could not write the last batch (a chan_state, 0 when
+	 * it could), and why: a back-off then shows as that state. */
+	enum chan_state			 store_blocked;
+	char				*store_error;
 	size_t				 quarantine_next;
 };
 struct chan_fetch;

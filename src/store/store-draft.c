@@ -134,8 +134,7 @@ store_draft_save(const char *data_dir, const struct store_draft *d,
 	buf_add(&b, d->text, d->text_len);
 	name = draft_name(d->conv, d->note);
 	if (util_write_file(dir, name, b.data, b.len, 0600) != 0) {
-		*cause = xasprintf("cannot save the draft in %s: %s", dir,
-		    strerror(errno));
+		*cause = xasprintf("%s (in %s)", strerror(errno), dir);
 		rc = -1;
 	}
 	free(name);

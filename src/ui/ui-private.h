@@ -5,6 +5,8 @@
 #ifndef OMBRE_UI_PRIVATE_H
 #define OMBRE_UI_PRIVATE_H
 
+#include <stdio.h>
+
 #include "ui/ui.h"
 
 /* How often the revision is compared; the list follows within this. */
@@ -63,6 +65,7 @@ struct ui {
 	char			*thread_who;	/* its customer's name */
 	struct ui_reply		*reply;		/* the composer, or NULL */
 	int			 reply_hidden;	/* closed, its draft kept */
+	struct ui_reply		*parked;	/* closed, draft not saved yet */
 	struct store_presence	**presence;	/* the other consoles */
 	size_t			 n_presence;
 	char			*presence_conv;	/* what we said we show */
@@ -172,6 +175,9 @@ void ui_reply_close(struct ui *ui);
 int ui_reply_key(struct ui *ui, const char *key, const char *text);
 void ui_reply_editor(struct ui *ui);
 void ui_reply_flush(struct ui *ui);
+/* At exit, after one more try to save them: the drafts that could not
+ * be saved, their text printed to out (sanitised); return how many. */
+int ui_reply_unsaved_report(struct ui *ui, FILE *out);
 void ui_reply_refresh(struct ui *ui, struct msg *const *msgs, size_t n);
 void ui_reply_tick(void *data);
 int ui_reply_typing(struct ui *ui);

@@ -52,6 +52,7 @@ struct ui_reply {
 	char				*template_text;	/* a channel-approved template */
 	char				*approved;	/* inserted: its name */
 	int				 sending;	/* the child runs */
+	struct ui_reply			*next;		/* parked (ui->parked) */
 };
 
 /* What the sending child needs. */
@@ -144,16 +145,16 @@ ui_reply_data_dir(struct ui *ui)
 	return ui->opts->store.data_dir;
 }
 
-/* Save the draft now if the text moved since the last save. */
-static void
-ui_reply_save(struct ui *ui)
+/* Save rp's draft if the text moved since the last save; 0, or -1 when
+ * it could not be written (said on the status line). */
+static int
+ui_reply_save_one(struct ui *ui, struct ui_reply *rp)
 {
-	struct ui_reply		*rp = ui->reply;
 	struct store_draft	 d;
 	char			*cause;
 
-	if (rp == NULL || rp->saved == ui_compose_generation(rp->editor))
-		return;
+	if (rp->saved == ui_compose_generation(rp->editor))
+		return 0;
 	memset(&d, 0, sizeof d);
 	d.conv = rp->ctx->conv_key;
 	d.agent = (char *)(uintptr_t)core_agent_name();
@@ -170,15 +171,59 @@ ui_reply_save(struct ui *ui)
 	} else if (store_draft_save(ui_reply_data_dir(ui), &d, &cause) != 0) {
 		ui_set_message(ui, 1, "the draft was not saved: %s", cause);
 		free(cause);
-		return;
+		return -1;
 	}
 	rp->saved = ui_compose_generation(rp->editor);
+	return 0;
+}
+
+/*
+ * Save the composer's draft, and those of composers closed while their
+ * draft could not be written (a full disk): parked in memory until it
+ * can, so that nothing typed is lost.
+ */
+static void
+ui_reply_save(struct ui *ui)
+{
+	struct ui_reply	**p, *rp;
+
+	if (ui->reply != NULL)
+		ui_reply_save_one(ui, ui->reply);
+	for (p = &ui->parked; (rp = *p) != NULL;) {
+		if (ui_reply_save_one(ui, rp) != 0)
+			break;		/* the disk is still full */
+		*p = rp->next;
+		ui_reply_free(rp);
+	}
 }
 
 void
 ui_reply_flush(struct ui *ui)
 {
 	ui_reply_save(ui);
+}
+
+int
+ui_reply_unsaved_report(struct ui *ui, FILE *out)
+{
+	struct ui_reply	*rp;
+	const char	*text;
+	char		*clean;
+	size_t		 len;
+	int		 n = 0;
+
+	ui_reply_save(ui);
+	while ((rp = ui->parked) != NULL) {
+		ui->parked = rp->next;
+		text = ui_compose_text(rp->editor, &len);
+		clean = sanitize(text, len, SANITIZE_BODY, 0);
+		fprintf(out, "ombre: the draft for %s could not be saved; its "
+		    "text:\n%s\n", rp->who != NULL ? rp->who : "?", clean);
+		free(clean);
+		ui_reply_free(rp);
+		n++;
+	}
+	return n;
 }
 
 /*
@@ -220,10 +265,38 @@ ui_reply_typing(struct ui *ui)
 void
 ui_reply_close(struct ui *ui)
 {
-	ui_reply_save(ui);
-	ui_reply_free(ui->reply);
+	struct ui_reply	*rp = ui->reply;
+
 	ui->reply = NULL;
 	ui->reply_hidden = 0;
+	if (rp == NULL)
+		return;
+	if (ui_reply_save_one(ui, rp) != 0) {
+		/* Kept here, and saved as soon as it can be. */
+		rp->next = ui->parked;
+		ui->parked = rp;
+		return;
+	}
+	ui_reply_free(rp);
+	ui_reply_save(ui);
+}
+
+/* A composer parked with its unsaved draft for this conversation and
+ * kind, taken back; NULL when none. */
+static struct ui_reply *
+ui_reply_unpark(struct ui *ui, const char *conv_key, int note)
+{
+	struct ui_reply	**p, *rp;
+
+	for (p = &ui->parked; (rp = *p) != NULL; p = &rp->next) {
+		if (rp->note == note && strcmp(rp->ctx->conv_key,
+		    conv_key) == 0) {
+			*p = rp->next;
+			rp->next = NULL;
+			return rp;
+		}
+	}
+	return NULL;
 }
 
 /*
@@ -233,7 +306,7 @@ ui_reply_close(struct ui *ui)
 int
 ui_reply_open(struct ui *ui, int note)
 {
-	struct ui_reply		*rp;
+	struct ui_reply		*rp, *parked;
 	struct store_draft	*d;
 	char			*cause = NULL, *conv, *msgid;
 
@@ -259,6 +332,15 @@ ui_reply_open(struct ui *ui, int note)
 		return -1;
 	}
 	free(conv);
+	if ((parked = ui_reply_unpark(ui, rp->ctx->conv_key, note)) != NULL) {
+		/* Its text is newer than any draft on disk. */
+		store_reply_context_free(parked->ctx);
+		parked->ctx = rp->ctx;
+		free(rp);
+		ui->reply = parked;
+		ui->reply_hidden = 0;
+		return 0;
+	}
 	rp->note = note;
 	/* Kept in the draft's header: one line, no control character. */
 	rp->who = sanitize(ui->thread_who != NULL ? ui->thread_who : "",

@@ -1249,6 +1249,10 @@ ui_run(const struct ui_options *opts)
 	free(ui.presence_conv);
 	ui_input_free(ui.input);
 	ui_screen_end();
+	/* Drafts the disk would not take: their text on stderr, the last
+	 * place left for it. */
+	if (ui_reply_unsaved_report(&ui, stderr) > 0)
+		rc = 1;
 	ui_counts_stop(&ui);
 	ui_sync_stop(&ui);
 	job_detach_all(ui.loop);	/* writes still running finish alone */
