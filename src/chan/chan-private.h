@@ -33,6 +33,7 @@ struct sync {
 	size_t				 index_batch;	/* what the indexer has */
 	int64_t				 unindexed_since;	/* util_clock_ms */
 	struct job			*indexer;
+	int64_t				 index_started;	/* util_clock_ms */
 	struct ev_timer			*index_timer;
 	int				 index_attempt;	/* failures in a row */
 	int				 index_given_up;	/* --once */

@@ -252,6 +252,9 @@ sync_index_done(struct job *job, int status, const char *output, void *data)
 	if (status == JOB_CANCELLED)
 		return;
 	s->indexer = NULL;
+	log_debug("indexing %zu messages: %s after %lld ms", s->index_batch,
+	    status == 0 ? "done" : "failed",
+	    (long long)(util_clock_ms() - s->index_started));
 	if (status == 0) {
 		s->unindexed -= s->index_batch < s->unindexed ?
 		    s->index_batch : s->unindexed;
@@ -312,6 +315,7 @@ sync_index_start(struct sync *s)
 	strset_free(&s->indexing);
 	s->indexing = s->delivered;
 	memset(&s->delivered, 0, sizeof s->delivered);
+	s->index_started = util_clock_ms();
 	s->indexer = job_run(s->loop, sync_index_child, s, sync_index_done, s);
 }
 

@@ -645,6 +645,31 @@ store_message_file_count(notmuch_message_t *nm)
 	return n;
 }
 
+static struct store_thread_cache *
+store_thread_cache_find(struct store *st, const char *thread_id)
+{
+	size_t	i;
+
+	for (i = st->n_cache; i > 0; i--)	/* the latest first */
+		if (strcmp(st->cache[i - 1].thread_id, thread_id) == 0)
+			return &st->cache[i - 1];
+	return NULL;
+}
+
+void
+store_thread_cache_clear(struct store *st)
+{
+	size_t	i;
+
+	for (i = 0; i < st->n_cache; i++) {
+		free(st->cache[i].thread_id);
+		triage_tags_free(st->cache[i].tags);
+	}
+	free(st->cache);
+	st->cache = NULL;
+	st->n_cache = 0;
+}
+
 /* Index one delivered file with its tags and properties. */
 static enum store_status
 store_index_one(struct store *st, struct store_pending *p, char **cause)
@@ -657,6 +682,7 @@ store_index_one(struct store *st, struct store_pending *p, char **cause)
 	int			 reopen;
 	const struct msg	*m = p->msg;
 	const char		*kind = NULL;
+	struct store_thread_cache *cached;
 
 	status = notmuch_database_index_file(st->db, p->new_path, NULL, &nm);
 	if (status == NOTMUCH_STATUS_DUPLICATE_MESSAGE_ID) {
@@ -685,8 +711,8 @@ store_index_one(struct store *st, struct store_pending *p, char **cause)
 		return STORE_DB_ERROR;
 	}
 	thread_id = notmuch_message_get_thread_id(nm);
-	if (st->cache_thread != NULL && strcmp(st->cache_thread, thread_id) == 0)
-		tags = triage_ingest_tags(m, st->cache_tags, &reopen);
+	if ((cached = store_thread_cache_find(st, thread_id)) != NULL)
+		tags = triage_ingest_tags(m, cached->tags, &reopen);
 	else {
 		thread_tags = store_thread_tags(st, thread_id, p->msgid);
 		tags = triage_ingest_tags(m, thread_tags, &reopen);
@@ -723,15 +749,19 @@ store_index_one(struct store *st, struct store_pending *p, char **cause)
 		store_thread_reopen(st, thread_id);
 
 	/* Remember the conversation's tags for its next message. */
-	free(st->cache_thread);
-	st->cache_thread = xstrdup(thread_id);
-	triage_tags_free(st->cache_tags);
+	if (cached == NULL) {
+		st->cache = xreallocarray(st->cache, st->n_cache + 1,
+		    sizeof *st->cache);
+		cached = &st->cache[st->n_cache++];
+		cached->thread_id = xstrdup(thread_id);
+	} else
+		triage_tags_free(cached->tags);
 	for (n = 0; tags[n] != NULL; n++)
 		;
-	st->cache_tags = xcalloc(n + 1, sizeof *st->cache_tags);
+	cached->tags = xcalloc(n + 1, sizeof *cached->tags);
 	for (i = 0, n = 0; tags[i] != NULL; i++) {
 		if (triage_tag_is_conversation(tags[i]))
-			st->cache_tags[n++] = xstrdup(tags[i]);
+			cached->tags[n++] = xstrdup(tags[i]);
 	}
 	triage_tags_free(tags);
 	notmuch_message_destroy(nm);
@@ -861,10 +891,7 @@ store_flush(struct store *st, char **cause)
 	for (i = 0; i < st->n_pending; i++)
 		store_pending_free(&st->pending[i]);
 	st->n_pending = 0;
-	free(st->cache_thread);
-	st->cache_thread = NULL;
-	triage_tags_free(st->cache_tags);
-	st->cache_tags = NULL;
+	store_thread_cache_clear(st);
 	return rc;
 }
 

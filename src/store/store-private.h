@@ -18,6 +18,11 @@ struct store_pending {
 	struct msg	*msg;		/* what the tags and properties come from */
 };
 
+struct store_thread_cache {
+	char		 *thread_id;
+	char		**tags;
+};
+
 struct store {
 	char			*data_dir;
 	char			*db_path;
@@ -50,10 +55,11 @@ struct store {
 	char			 host[64];
 	struct store_ingest_stats stats;
 
-	/* The conversation tags of the last thread indexed (a batch usually
-	 * holds a conversation's messages one after the other). */
-	char			*cache_thread;
-	char			**cache_tags;
+	/* The conversation tags of each thread the batch indexed so far,
+	 * after its last message: a batch interleaves many conversations,
+	 * and a search per message would cost more than indexing it. */
+	struct store_thread_cache *cache;
+	size_t			 n_cache;
 };
 
 /* store.c */
@@ -77,6 +83,8 @@ notmuch_status_t store_query_messages(struct store *st, const char *query,
 enum store_status store_ingest_recover(struct store *st, char **cause);
 /* Remove tmp/ files whose writing process is gone. */
 void store_ingest_clean_tmp(struct store *st);
+/* Forget the batch's conversation tags (store-ingest.c). */
+void store_thread_cache_clear(struct store *st);
 /* Read a message file ombre wrote (or any mail) as a canonical message. */
 struct msg *store_file_read(const char *path, char **cause);
 /* Queue a delivered file for indexing by the next store_flush, with the

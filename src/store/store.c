@@ -569,8 +569,7 @@ store_free(struct store *st)
 	free(st->journal_path);
 	free(st->errmsg);
 	free(st->pending);
-	free(st->cache_thread);
-	triage_tags_free(st->cache_tags);
+	store_thread_cache_clear(st);
 	if (st->guard_fd != -1)
 		close(st->guard_fd);
 	free(st);
