@@ -115,6 +115,35 @@ ok "doctor --fix rebuilds it" test $? -eq 0 || diag "$(cat out)"
 like "saying there was no dump" "$(cat out)" "note: no dump"
 is "every message is back" "$(nm count '*')" "$messages"
 
+# While the index is broken, the syncer still delivers what it fetches,
+# durably, and the messages are indexed once the index is back.
+command -v "$PYTHON" >/dev/null || { test_done; exit 0; }
+TOKEN=7012345678:AAH-doctor
+server_start telegram --token "$TOKEN" --first-update-id 100
+TG=$SERVER_PORT
+mkdir -p "$XDG_CONFIG_HOME/ombre"
+{
+	printf 'channel support telegram token=%s api-url=http://127.0.0.1:%s\n' "$TOKEN" "$TG"
+	printf 'set sync.retry-base 50\nset sync.retry-cap 200\nset sync.attempts 3\n'
+} >"$XDG_CONFIG_HOME/ombre/config"
+chmod 600 "$XDG_CONFIG_HOME/ombre/config"
+messages=$(nm count '*')
+tg_files() { grep -rl '^Message-Id: <tg\.' "$DATA/mail/ombre/new" "$DATA/mail/ombre/cur" | wc -l; }
+tg_before=$(tg_files)
+blocks=$(($(stat -c %s "$xapian/postlist.glass") / 1024))
+dd if=/dev/zero of="$xapian/postlist.glass" bs=1024 count="$blocks" conv=notrunc 2>/dev/null
+ctl "$TG" generate '{"count": 12, "chats": 3, "seed": 7}' >/dev/null
+"$OMBRE" sync --once >/dev/null 2>err
+ok "sync --once on a broken index exits non-zero" test $? -ne 0
+like "saying what waits for the index" "$(cat err)" '12 messages delivered to the Maildir but not indexed'
+is "the offset confirmed the 12 updates: they are delivered" "$(cat "$DATA/sync/support.offset")" 112
+is "their 12 files are in the Maildir" "$(tg_files)" $((tg_before + 12))
+like "sync --status says they wait for the index" "$("$OMBRE" sync --status)" 'index: 12 messages delivered, not indexed yet'
+"$OMBRE" doctor --fix >out 2>&1
+ok "doctor --fix rebuilds the index" test $? -eq 0 || diag "$(cat out)"
+is "every message is there, the 12 delivered meanwhile too" "$(nm count '*')" $((messages + 12))
+is "and indexed" "$(nm count 'mid:/^tg\./')" $((tg_before + 12))
+
 "$OMBRE" doctor extra 2>err
 ok "an argument is a usage error" test $? -eq 2
 test_done

@@ -6,9 +6,11 @@
  * kernel frees it when the process dies, even by SIGKILL). It runs one
  * poll loop: curl multi's sockets and timers (net-http.c) and each
  * adapter's timers. Adapters store what they fetch through chan_store,
- * which returns once the messages are durable and indexed, and only then
- * move their cursor (chan_cursor_save): a crash fetches again, never
- * loses. Each channel's state goes to DATA/sync/status, rewritten whole
+ * which returns once the messages are delivered (Maildir files and a
+ * journal, fsynced), and only then move their cursor (chan_cursor_save):
+ * a crash fetches again, never loses. A child indexes what was delivered,
+ * in large batches, off the fetch path. A store that cannot write (a full
+ * disk) fails the batch: the cursor stays, and the channel shows why. Each channel's state goes to DATA/sync/status, rewritten whole
  * (write, fsync, rename) on each change, for `ombre sync --status` and the
  * console's status line.
  */
@@ -339,12 +341,14 @@ sync_index_idle(struct sync *s)
 static void
 chan_store_refused(struct chan_link *l, const struct msg *m, const char *why)
 {
-	char	*clean;
+	char	*clean, *reason;
 
 	clean = sanitize(m->id != NULL ? m->id : "?", m->id != NULL ?
 	    strlen(m->id) : 1, SANITIZE_LINE, 80);
-	log_warn("%s: message %s not stored: %s", l->name, clean,
-	    why != NULL ? why : "?");
+	reason = sanitize(why != NULL ? why : "?", why != NULL ? strlen(why) :
+	    1, SANITIZE_LINE, 200);
+	log_warn("%s: message %s not stored: %s", l->name, clean, reason);
+	free(reason);
 	free(clean);
 }
 

@@ -135,8 +135,11 @@ void chan_set_state(struct chan_link *l, enum chan_state state,
     int64_t until, const char *error);
 /* --once: this channel has nothing pending (ok) or cannot be reached. */
 void chan_finish(struct chan_link *l, int ok);
-/* Store messages durably (delivered, indexed, committed): only then may
- * the adapter move its cursor. Return 0, or -1 with *cause. */
+/* Store messages durably (delivered: files and journal fsynced; indexed
+ * later by a child): only then may the adapter move its cursor. Return 0,
+ * or -1 with *cause when the store cannot write (a full disk): nothing of
+ * the batch counts, and the channel's back-off shows as disk full. A
+ * message the store refuses is said and skipped. */
 int chan_store(struct chan_link *l, struct msg **msgs, size_t n,
     size_t *stored, char **cause);
 /* Is the message with this Message-Id stored already? (0 when the store
