@@ -193,7 +193,7 @@ chan_finish(struct chan_link *l, int ok)
  * their journals stay, and the next run, or the next start, indexes them.
  */
 #define SYNC_INDEX_BATCH	5000
-#define SYNC_INDEX_MS		1000
+#define SYNC_INDEX_MS		500
 
 static void	sync_index_start(struct sync *);
 
@@ -297,8 +297,9 @@ sync_index_done(struct job *job, int status, const char *output, void *data)
 		s->index_timer = ev_timer_add(s->loop, wait, sync_index_timer,
 		    s);
 	} else if (s->unindexed > 0) {
-		s->unindexed_since = util_clock_ms();
-		sync_index_schedule(s);
+		/* A burst: what came during this run waits already; the
+		 * indexer keeps going. */
+		sync_index_start(s);
 	}
 }
 
