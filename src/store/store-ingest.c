@@ -485,7 +485,8 @@ store_ingest(struct store *st, const struct msg *m, char **cause)
 	return STORE_OK;
 }
 
-/* Open (once) this process's journal, locked for as long as we live. */
+/* Open this process's journal (once; again after store_deliver_release),
+ * locked while it is ours: a journal nobody holds is recovered. */
 static int
 store_journal_open(struct store *st, int *err, char **cause)
 {
