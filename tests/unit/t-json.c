@@ -66,6 +66,9 @@ repaired(const char *raw, size_t len, size_t *fixed)
 	return json_repair(raw, len, &out_len, fixed);
 }
 
+/* repaired() on a string literal, its length counted (NULs inside too). */
+#define REPAIRED(lit, fixed)	repaired((lit), sizeof(lit) - 1, (fixed))
+
 /* The json_repair() tests: every repaired text is valid UTF-8 and parses. */
 static void
 test_repair(void)
@@ -78,39 +81,39 @@ test_repair(void)
 	    "{\"ok\":true,\"result\":[{\"update_id\":5,\"a\":[1,[2]]},"
 	    "{\"update_id\":6,\"t\":\"],[{\\\"\"},  7 ,{\"x\":{}}]}";
 
-	r = repaired("{\"t\":\"ok \\u00e9 \\ud83d\\ude00\"}", 36, &fixed);
+	r = REPAIRED("{\"t\":\"ok \\u00e9 \\ud83d\\ude00\"}", &fixed);
 	is_str(r, "{\"t\":\"ok \\u00e9 \\ud83d\\ude00\"}",
 	    "valid escapes and surrogate pairs are kept");
 	is_int((long long)fixed, 0, "nothing to fix");
 	free(r);
-	r = repaired("{\"t\":\"a\\u0000b\"}", 16, &fixed);
+	r = REPAIRED("{\"t\":\"a\\u0000b\"}", &fixed);
 	is_str(r, "{\"t\":\"a\\ufffdb\"}", "\\u0000 becomes \\ufffd");
 	is_int((long long)fixed, 1, "one fix");
 	free(r);
-	r = repaired("{\"t\":\"\\ud800x\\udc00\\ud800\"}", 29, &fixed);
+	r = REPAIRED("{\"t\":\"\\ud800x\\udc00\\ud800\"}", &fixed);
 	is_str(r, "{\"t\":\"\\ufffdx\\ufffd\\ufffd\"}",
 	    "lone high and low surrogates become \\ufffd");
 	is_int((long long)fixed, 3, "three fixes");
 	free(r);
-	r = repaired("{\"t\":\"a\xff\xc3(\xed\xa0\x80" "b\"}", 16, &fixed);
+	r = REPAIRED("{\"t\":\"a\xff\xc3(\xed\xa0\x80" "b\"}", &fixed);
 	is_str(r, "{\"t\":\"a\xef\xbf\xbd\xef\xbf\xbd(\xef\xbf\xbd"
 	    "\xef\xbf\xbd\xef\xbf\xbd" "b\"}",
 	    "bytes that are not UTF-8 (0xFF, a cut sequence, an encoded "
 	    "surrogate) become U+FFFD");
 	free(r);
-	r = repaired("{\"t\":\"a\0b\x1b\"}", 12, &fixed);
+	r = REPAIRED("{\"t\":\"a\0b\x1b\"}", &fixed);
 	is_str(r, "{\"t\":\"a\\ufffdb\\u001b\"}",
 	    "raw NUL and control bytes in a string become escapes");
 	free(r);
-	r = repaired("{\"t\":\"\\\\u0000\"}", 16, &fixed);
+	r = REPAIRED("{\"t\":\"\\\\u0000\"}", &fixed);
 	is_str(r, "{\"t\":\"\\\\u0000\"}",
 	    "an escaped backslash before u0000 is no escape");
 	is_int((long long)fixed, 0, "nothing fixed there");
 	free(r);
-	r = repaired("{\"t\":\"x\\", 8, &fixed);
+	r = REPAIRED("{\"t\":\"x\\", &fixed);
 	is_str(r, "{\"t\":\"x\\", "a backslash at the end is kept");
 	free(r);
-	r = repaired("", 0, &fixed);
+	r = REPAIRED("", &fixed);
 	is_str(r, "", "an empty answer stays empty");
 	free(r);
 
