@@ -960,10 +960,11 @@ store_ingest_clean_tmp(struct store *st)
 
 /* Queue the files a dead writer's journal lists that are not indexed. */
 static void
-store_recover_journal(struct store *st, const char *path, int fd)
+store_recover_journal(struct store *st, const char *path, int fd,
+    enum store_status *rc, char **cause)
 {
 	struct buf		 data;
-	char			 chunk[8192], *line, *next, *file, *cause;
+	char			 chunk[8192], *line, *next, *file, *why;
 	ssize_t			 n;
 	notmuch_message_t	*nm;
 	struct store_pending	*p;
@@ -995,10 +996,10 @@ store_recover_journal(struct store *st, const char *path, int fd)
 		}
 		if (nm != NULL)
 			notmuch_message_destroy(nm);
-		m = store_file_read(file, &cause);
+		m = store_file_read(file, &why);
 		if (m == NULL) {
-			log_warn("recovering %s: %s", path, cause);
-			free(cause);
+			log_warn("recovering %s: %s", path, why);
+			free(why);
 			free(file);
 			continue;
 		}
@@ -1007,6 +1008,14 @@ store_recover_journal(struct store *st, const char *path, int fd)
 		p->name = xstrdup(line);
 		p->new_path = file;
 		p->msg = m;
+		/*
+		 * A transaction a batch: Xapian keeps a transaction's changes
+		 * in memory, and one of many thousands of messages indexes
+		 * slower than the same in batches.
+		 */
+		if ((int)st->n_pending >= st->opts.batch_messages &&
+		    *rc == STORE_OK)
+			*rc = store_flush(st, cause);
 	}
 	buf_free(&data);
 }
@@ -1056,13 +1065,13 @@ store_ingest_recover(struct store *st, char **cause)
 			free(path);
 			continue;
 		}
-		store_recover_journal(st, path, fd);
+		store_recover_journal(st, path, fd, &rc, cause);
 		close(fd);
 		done = xreallocarray(done, n_done + 1, sizeof *done);
 		done[n_done++] = path;
 	}
 	free(names);
-	if (st->n_pending > 0) {
+	if (st->n_pending > 0 && rc == STORE_OK) {
 		log_debug("recovering %zu delivered messages", st->n_pending);
 		rc = store_flush(st, cause);
 	}
