@@ -454,8 +454,16 @@ doctor_check_strays(struct doctor *d)
 			path = xasprintf("%s/%s", tmpdir, de->d_name);
 			fd = open(path, O_RDONLY | O_CLOEXEC);
 			/* A live writer holds its journal locked. */
-			if (fd != -1 && flock(fd, LOCK_EX | LOCK_NB) == 0 &&
-			    fstat(fd, &sb) == 0 && sb.st_size > 0) {
+			if (fd == -1 || flock(fd, LOCK_EX | LOCK_NB) != 0 ||
+			    fstat(fd, &sb) != 0 || sb.st_size == 0) {
+				/* Live, empty or unreadable: nothing to do. */
+			} else if (now - sb.st_mtime < 60) {
+				/* The syncer lets go of what it delivered
+				 * for its indexer: not a problem yet. */
+				doctor_say(d, STORE_DOCTOR_NOTE, "messages "
+				    "delivered, waiting for the indexer: %s",
+				    doctor_short(d, path));
+			} else {
 				n++;
 				d->dead_journals++;
 				doctor_item(d, STORE_DOCTOR_PROBLEM, "journal of "
