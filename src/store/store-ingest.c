@@ -600,12 +600,10 @@ store_thread_reopen(struct store *st, const char *thread_id)
 	free(query);
 }
 
-/* Add a property when it fits in a Xapian term (the file keeps it all). */
 /*
  * A property from text cut to STORE_PROPERTY_MAX bytes on a character
  * boundary: Xapian terms (which properties are) end at 245 bytes.
  */
-#define STORE_PROPERTY_MAX 200
 static void
 store_add_property_cut(notmuch_message_t *nm, const char *key,
     const char *text, size_t len)
@@ -624,6 +622,7 @@ store_add_property_cut(notmuch_message_t *nm, const char *key,
 	free(cut);
 }
 
+/* Add a property when it fits in a Xapian term (the file keeps it all). */
 static void
 store_add_property(notmuch_message_t *nm, const char *key, const char *value)
 {
