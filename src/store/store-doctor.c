@@ -386,28 +386,6 @@ doctor_check_maildir(struct doctor *d)
 	doctor_files_free(files, n);
 }
 
-/*
- * Parse a Maildir file name of ours, "<sec>.M<usec>P<pid>Q<n>.<host>", for
- * its pid and host (as store-ingest.c names them). 0 when it has that
- * shape.
- */
-static int
-doctor_name_owner(const char *name, long *pid, const char **host)
-{
-	const char	*p;
-	char		*end;
-
-	if ((p = strchr(name, 'P')) == NULL)
-		return -1;
-	*pid = strtol(p + 1, &end, 10);
-	if (end == p + 1 || *end != 'Q' || *pid <= 0)
-		return -1;
-	if ((p = strchr(end, '.')) == NULL)
-		return -1;
-	*host = p + 1;
-	return 0;
-}
-
 /* Files left by writers that are gone: tmp/ files, journals, dump tmps. */
 static void
 doctor_check_strays(struct doctor *d)
@@ -416,7 +394,6 @@ doctor_check_strays(struct doctor *d)
 	struct dirent	*de;
 	struct stat	 sb;
 	char		*tmpdir, *path;
-	const char	*host;
 	long		 pid;
 	int		 fd;
 	unsigned int	 n = 0;
@@ -428,11 +405,8 @@ doctor_check_strays(struct doctor *d)
 			if (de->d_name[0] == '.')
 				continue;
 			path = xasprintf("%s/%s", tmpdir, de->d_name);
-			if ((doctor_name_owner(de->d_name, &pid, &host) == 0 &&
-			    strcmp(host, d->host) == 0 &&
-			    !util_pid_alive((pid_t)pid)) ||
-			    (stat(path, &sb) == 0 && now - sb.st_mtime >
-			    36 * 3600)) {
+			if (store_tmp_is_stray(d->host, de->d_name, path,
+			    now)) {
 				n++;
 				strset_add(&d->strays, path);
 				doctor_item(d, STORE_DOCTOR_PROBLEM, "stray file "
@@ -900,9 +874,6 @@ static void
 doctor_init(struct doctor *d, const struct store_options *opts,
     store_doctor_cb cb, void *data)
 {
-	char	hostname[64];
-	size_t	i;
-
 	memset(d, 0, sizeof *d);
 	d->opts = opts;
 	d->cb = cb;
@@ -913,13 +884,7 @@ doctor_init(struct doctor *d, const struct store_options *opts,
 	    xasprintf("%s/mail", opts->data_dir);
 	d->maildir = xasprintf("%s/ombre", d->db_path);
 	/* The host part of our file names, as store.c makes it. */
-	if (gethostname(hostname, sizeof hostname) != 0)
-		strcpy(hostname, "localhost");
-	hostname[sizeof hostname - 1] = '\0';
-	for (i = 0; hostname[i] != '\0' && i < sizeof d->host - 1; i++)
-		d->host[i] = (hostname[i] == '/' || hostname[i] == ':') ? '_' :
-		    hostname[i];
-	d->host[i] = '\0';
+	store_host_name(d->host, sizeof d->host);
 }
 
 static void

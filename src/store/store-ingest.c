@@ -924,15 +924,27 @@ store_name_owner(const char *name, long *pid, const char **host)
 	return 0;
 }
 
+int
+store_tmp_is_stray(const char *host, const char *name, const char *path,
+    time_t now)
+{
+	const char	*owner;
+	long		 pid;
+	struct stat	 sb;
+
+	if (store_name_owner(name, &pid, &owner) == 0 &&
+	    strcmp(owner, host) == 0)
+		return !util_pid_alive((pid_t)pid);
+	/* maildir(5): safe to remove after 36 hours. */
+	return stat(path, &sb) == 0 && now - sb.st_mtime > 36 * 3600;
+}
+
 void
 store_ingest_clean_tmp(struct store *st)
 {
 	DIR		*dir;
 	struct dirent	*de;
 	char		*tmpdir, *path;
-	const char	*host;
-	long		 pid;
-	struct stat	 sb;
 	time_t		 now = time(NULL);
 
 	tmpdir = xasprintf("%s/tmp", st->maildir);
@@ -945,12 +957,8 @@ store_ingest_clean_tmp(struct store *st)
 		if (de->d_name[0] == '.')
 			continue;
 		path = xasprintf("%s/%s", tmpdir, de->d_name);
-		if (store_name_owner(de->d_name, &pid, &host) == 0 &&
-		    strcmp(host, st->host) == 0) {
-			if (!util_pid_alive((pid_t)pid))
-				unlink(path);
-		} else if (stat(path, &sb) == 0 && now - sb.st_mtime > 36 * 3600)
-			unlink(path);	/* maildir(5): safe after 36 hours */
+		if (store_tmp_is_stray(st->host, de->d_name, path, now))
+			unlink(path);
 		free(path);
 	}
 	closedir(dir);

@@ -72,6 +72,8 @@ void store_read_begin(struct store *st);
 void store_read_end(struct store *st);
 notmuch_status_t store_end_atomic(struct store *st);
 void store_set_error(struct store *st, const char *fmt, ...) OMBRE_PRINTF(2, 3);
+/* The host part of the file names ombre writes: no '/' or ':'. */
+void store_host_name(char *out, size_t size);
 /* Run a read query, re-opening and restarting it once when it fails:
  * libnotmuch 0.37 reports a snapshot overtaken by writers
  * (DatabaseModifiedError) as XAPIAN_EXCEPTION. */
@@ -83,6 +85,11 @@ notmuch_status_t store_query_messages(struct store *st, const char *query,
 enum store_status store_ingest_recover(struct store *st, char **cause);
 /* Remove tmp/ files whose writing process is gone. */
 void store_ingest_clean_tmp(struct store *st);
+/* Is the tmp/ file name (at path) one nobody will finish: written by a
+ * process of this host that is gone, or (another host's) older than
+ * maildir(5)'s 36 hours? */
+int store_tmp_is_stray(const char *host, const char *name, const char *path,
+    time_t now);
 /* Forget the batch's conversation tags (store-ingest.c). */
 void store_thread_cache_clear(struct store *st);
 /* Read a message file ombre wrote (or any mail) as a canonical message. */

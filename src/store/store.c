@@ -54,6 +54,21 @@ store_status_str(enum store_status status)
 	return store_status_strings[status];
 }
 
+void
+store_host_name(char *out, size_t size)
+{
+	char	hostname[64];
+	size_t	i;
+
+	if (gethostname(hostname, sizeof hostname) != 0)
+		strcpy(hostname, "localhost");
+	hostname[sizeof hostname - 1] = '\0';
+	for (i = 0; hostname[i] != '\0' && i < size - 1; i++)
+		out[i] = (hostname[i] == '/' || hostname[i] == ':') ? '_' :
+		    hostname[i];
+	out[i] = '\0';
+}
+
 int
 store_status_cannot_write(enum store_status status)
 {
@@ -582,9 +597,8 @@ store_open(const struct store_options *opts, enum store_mode mode,
 	struct store		*st;
 	notmuch_status_t	 status;
 	notmuch_database_mode_t	 nm_mode;
-	char			*nm_msg = NULL, hostname[64], *guard;
+	char			*nm_msg = NULL, *guard;
 	enum store_status	 rc;
-	size_t			 i;
 	int			 attempt;
 
 	*out = NULL;
@@ -604,14 +618,7 @@ store_open(const struct store_options *opts, enum store_mode mode,
 	 * leaks in, and ours turns on a commit per transaction. */
 	st->config_path = xasprintf("%s/notmuch-config", opts->data_dir);
 	st->journal_dir = xasprintf("%s/journal", opts->data_dir);
-	/* A host name safe in a file name: no '/' or ':'. */
-	if (gethostname(hostname, sizeof hostname) != 0)
-		strcpy(hostname, "localhost");
-	hostname[sizeof hostname - 1] = '\0';
-	for (i = 0; hostname[i] != '\0' && i < sizeof st->host - 1; i++)
-		st->host[i] = (hostname[i] == '/' || hostname[i] == ':') ? '_' :
-		    hostname[i];
-	st->host[i] = '\0';
+	store_host_name(st->host, sizeof st->host);
 
 	if (opts->database != NULL && *opts->database != '\0') {
 		struct stat sb;

@@ -177,18 +177,23 @@ enospc_creates(int dirfd, const char *path, int flags)
 	return fstatat(dirfd, path, &sb, 0) != 0;
 }
 
+/* The mode argument of an open that creates (in a variadic function). */
+#define OPEN_MODE(flags, mode) do {					\
+	va_list	ap;							\
+	if ((flags) & (O_CREAT | O_TMPFILE)) {				\
+		va_start(ap, flags);					\
+		(mode) = (mode_t)va_arg(ap, int);			\
+		va_end(ap);						\
+	}								\
+} while (0)
+
 int
 open(const char *path, int flags, ...)
 {
-	va_list	ap;
 	mode_t	mode = 0;
 
 	REAL(int, open, (const char *, int, ...));
-	if (flags & (O_CREAT | O_TMPFILE)) {
-		va_start(ap, flags);
-		mode = (mode_t)va_arg(ap, int);
-		va_end(ap);
-	}
+	OPEN_MODE(flags, mode);
 	if (enospc_creates(AT_FDCWD, path, flags) && enospc_full())
 		return -1;
 	return real_open(path, flags, mode);
@@ -197,15 +202,10 @@ open(const char *path, int flags, ...)
 int
 open64(const char *path, int flags, ...)
 {
-	va_list	ap;
 	mode_t	mode = 0;
 
 	REAL(int, open64, (const char *, int, ...));
-	if (flags & (O_CREAT | O_TMPFILE)) {
-		va_start(ap, flags);
-		mode = (mode_t)va_arg(ap, int);
-		va_end(ap);
-	}
+	OPEN_MODE(flags, mode);
 	if (enospc_creates(AT_FDCWD, path, flags) && enospc_full())
 		return -1;
 	return real_open64(path, flags, mode);
@@ -214,15 +214,10 @@ open64(const char *path, int flags, ...)
 int
 openat(int dirfd, const char *path, int flags, ...)
 {
-	va_list	ap;
 	mode_t	mode = 0;
 
 	REAL(int, openat, (int, const char *, int, ...));
-	if (flags & (O_CREAT | O_TMPFILE)) {
-		va_start(ap, flags);
-		mode = (mode_t)va_arg(ap, int);
-		va_end(ap);
-	}
+	OPEN_MODE(flags, mode);
 	if (enospc_creates(dirfd, path, flags) && enospc_full())
 		return -1;
 	return real_openat(dirfd, path, flags, mode);
