@@ -13,9 +13,11 @@
 struct store_pending {
 	char		*msgid;
 	char		*tmp_path;
+	int		 tmp_fd;	/* open until its fsync at flush, or -1 */
 	char		*new_path;
 	char		*name;		/* file name, also in the journal */
 	struct msg	*msg;		/* what the tags and properties come from */
+	int		 recovered;	/* from a journal: may be indexed already */
 };
 
 struct store_thread_cache {
@@ -42,6 +44,7 @@ struct store {
 	/* The batch being written. */
 	struct store_pending	*pending;
 	size_t			 n_pending;
+	size_t			 n_tmp_open;	/* tmp/ files waiting for fsync */
 	size_t			 pending_size;
 	int64_t			 batch_start_ms;
 	int64_t			 newest_date;	/* newest date ingested */
