@@ -7,6 +7,11 @@
  *	OMBRE_ENOSPC_AFTER=N         optional: after N allocating calls under
  *	                             the dir (counted per process), create the
  *	                             flag: the disk fills at that point
+ *	OMBRE_KILL_AT_RENAME=N       the process kills itself (SIGKILL) just
+ *	                             before its Nth rename into a new/ folder
+ *	                             under the dir (a Maildir delivery): a
+ *	                             crash at an exact point, for T070 (no
+ *	                             flag needed)
  *
  * While full, what would need new space fails with ENOSPC, as a full
  * file system does: a write or pwrite that extends a file, creating a
@@ -24,6 +29,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -32,6 +38,7 @@
 #include <unistd.h>
 
 static long	enospc_count;
+static long	kill_rename_count;
 
 #define REAL(type, name, args) \
 	static type (*real_##name) args; \
@@ -235,10 +242,22 @@ mkdir(const char *path, mode_t mode)
 	return real_mkdir(path, mode);
 }
 
+/* A delivery into the dir: is it the one to die before? */
+static void
+kill_at_rename(int dirfd, const char *to)
+{
+	const char	*at = getenv("OMBRE_KILL_AT_RENAME");
+
+	if (at != NULL && *at != '\0' && strstr(to, "/new/") != NULL &&
+	    enospc_under(dirfd, to) && ++kill_rename_count == strtol(at, NULL, 10))
+		raise(SIGKILL);
+}
+
 int
 rename(const char *from, const char *to)
 {
 	REAL(int, rename, (const char *, const char *));
+	kill_at_rename(AT_FDCWD, to);
 	if (enospc_under(AT_FDCWD, to) && enospc_full())
 		return -1;
 	return real_rename(from, to);
@@ -248,6 +267,7 @@ int
 renameat(int fromfd, const char *from, int tofd, const char *to)
 {
 	REAL(int, renameat, (int, const char *, int, const char *));
+	kill_at_rename(tofd, to);
 	if (enospc_under(tofd, to) && enospc_full())
 		return -1;
 	return real_renameat(fromfd, from, tofd, to);
