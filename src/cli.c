@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "chan/chan.h"
+#include "demo/demo.h"
 #include "ui/ui.h"
 
 #include <errno.h>

@@ -13,6 +13,7 @@
 #endif
 
 #include "chan/chan.h"
+#include "demo/demo.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -4,7 +4,7 @@
  * The core knows nothing of curses, curl, notmuch or any one channel. It
  * holds the canonical message, its JSON form, the channel table, message
  * ids, the command language (parser, command table, options, config files,
- * saved views) and the demo generator. What commands do to the store goes
+ * saved views). What commands do to the store goes
  * through struct cmd_host, which the layer above fills in.
  */
 #ifndef OMBRE_CORE_H
@@ -499,37 +499,5 @@ const struct channel_config *channel_config_all(size_t *n);
 /* The value of key in a channel, or NULL; owned by the registry. */
 const char *channel_config_get(const struct channel_config *cc, const char *key);
 void channel_config_reset(void);
-
-/* ------------------------------------------------------------- demo.c */
-
-/* One conversation's triage state, applied after its messages. */
-struct demo_conv_state {
-	const char	*channel;
-	const char	*account;
-	const char	*conv_id;
-	char		**tags;		/* NULL-terminated */
-	int64_t		 snooze_until;	/* 0 when not snoozed */
-};
-typedef int (*demo_msg_cb)(const struct msg *m, void *data);
-typedef int (*demo_state_cb)(const struct demo_conv_state *s, void *data);
-struct demo_params {
-	uint64_t	seed;
-	long		conversations;
-	int		messages_per_conversation;	/* 0: varied, about 6 */
-	int64_t		now;
-};
-/*
- * Generate believable conversations deterministically from params->seed:
- * every message goes to msg_cb in date order within its conversation, then
- * the conversation's state to state_cb. Stop and return the callback's
- * value when it is non-zero; return 0 when done.
- */
-int demo_generate(const struct demo_params *params, demo_msg_cb msg_cb,
-    demo_state_cb state_cb, void *data);
-/*
- * The message and the state handed to the callbacks are the generator's,
- * valid only during the call; either callback may be NULL. Conversation
- * ids are unique per channel for up to 10^8 conversations.
- */
 
 #endif

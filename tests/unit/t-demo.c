@@ -11,7 +11,7 @@
 #include "config.h"
 #endif
 
-#include "core/core.h"
+#include "demo/demo.h"
 
 #include <stdio.h>
 #include <stdlib.h>

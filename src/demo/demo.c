@@ -22,14 +22,14 @@
 #include "config.h"
 #endif
 
-#include "core/core.h"
+#include "demo/demo.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/demo-text.h"
+#include "demo/demo-text.h"
 
 #define DEMO_FR		0
 #define DEMO_EN		1
