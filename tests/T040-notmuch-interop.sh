@@ -78,6 +78,13 @@ MAIL
 	printf 'Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\n\n'
 	printf '%s\n' "$(printf '注文の状況を教えてください' | base64)"
 } >mail/cur/3.eml
+# A multipart whose first part is empty: a delimiter right after another.
+{
+	printf 'From: Ines <ines@example.net>\nSubject: Vide\n'
+	printf 'Date: Thu, 19 Nov 2026 16:30:00 +0000\nMessage-ID: <vide-1@example.net>\n'
+	printf 'Content-Type: multipart/mixed; boundary="XX"\n\n--XX\n--XX\n'
+	printf 'Content-Type: text/plain\n\nLe texte après une partie vide\n--XX--\n'
+} >mail/cur/5.eml
 printf 'From: News <news@example.org>\nSubject: Offre\nMessage-ID: <n-1@example.org>\nDate: Thu, 19 Nov 2026 17:00:00 +0000\nContent-Type: text/html\n\n<b>promo</b>\n' >mail/cur/4.eml
 printf '[database]\npath=%s\n' "$TEST_DIR/mail" >mail.config
 notmuch --config=mail.config new >/dev/null 2>&1
@@ -94,6 +101,8 @@ like "a base64 UTF-8 mail is decoded" "$("$OMBRE" show 'id:q-1@example.jp')" \
     "注文の状況を教えてください"
 like "the list's snippet is the mail's text" "$("$OMBRE" list --json 'id:colis-1@example.net')" \
     '"snippet":"Mon colis'
+like "a multipart with an empty first part shows the text after it" \
+    "$("$OMBRE" show 'id:vide-1@example.net' 2>&1)" "Le texte après une partie vide"
 like "an HTML-only mail says where to read it" "$("$OMBRE" show 'id:n-1@example.org')" \
     "no plain text part"
 json_line sms acct c9 m9 2026-11-20T09:00:00Z +33611111111 customer "SMS into the mail store" | "$OMBRE" ingest

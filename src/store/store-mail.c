@@ -252,8 +252,11 @@ mail_entity_text(const char *s, size_t len, int depth, struct buf *out)
 			part++;
 			next = memmem(part - 1, (size_t)(end - part + 1), delim,
 			    dlen);
-			found = mail_entity_text(part, (size_t)((next != NULL ?
-			    next : end) - part), depth + 1, out);
+			/* A delimiter on the very next line (its "\n" is the
+			 * one before part) ends an empty part: no text there. */
+			if (next == NULL || next > part)
+				found = mail_entity_text(part, (size_t)((next !=
+				    NULL ? next : end) - part), depth + 1, out);
 			part = next;
 		}
 		free(delim);
@@ -290,10 +293,29 @@ mail_entity_text(const char *s, size_t len, int depth, struct buf *out)
 }
 
 char *
+store_mail_text_of(const char *data, size_t len, size_t *text_len)
+{
+	struct buf	 text;
+
+	*text_len = 0;
+	buf_init(&text);
+	if (!mail_entity_text(data, len, 0, &text)) {
+		buf_free(&text);
+		return NULL;
+	}
+	/* Trailing blank lines of the part are not part of the text. */
+	while (text.len > 0 && (text.data[text.len - 1] == '\n' ||
+	    text.data[text.len - 1] == '\r'))
+		text.data[--text.len] = '\0';
+	*text_len = text.len;
+	return buf_steal(&text);
+}
+
+char *
 store_mail_text(const char *path, size_t *len)
 {
-	struct buf	 data, text;
-	char		 chunk[65536];
+	struct buf	 data;
+	char		 chunk[65536], *text;
 	ssize_t		 n;
 	int		 fd;
 
@@ -306,17 +328,7 @@ store_mail_text(const char *path, size_t *len)
 	    (n = read(fd, chunk, sizeof chunk)) > 0)
 		buf_add(&data, chunk, (size_t)n);
 	close(fd);
-	buf_init(&text);
-	if (!mail_entity_text(data.data, data.len, 0, &text)) {
-		buf_free(&data);
-		buf_free(&text);
-		return NULL;
-	}
+	text = store_mail_text_of(data.data, data.len, len);
 	buf_free(&data);
-	/* Trailing blank lines of the part are not part of the text. */
-	while (text.len > 0 && (text.data[text.len - 1] == '\n' ||
-	    text.data[text.len - 1] == '\r'))
-		text.data[--text.len] = '\0';
-	*len = text.len;
-	return buf_steal(&text);
+	return text;
 }

@@ -441,6 +441,16 @@ char *store_dump_latest(const char *data_dir);
 enum store_status store_restore(struct store *st, const char *path,
     long *restored, long *missing, char **cause);
 
+/* store-mail.c */
+/*
+ * The text of the first text/plain part of an e-mail held in data (len
+ * bytes, any bytes at all): its transfer encoding undone, Latin-1 and
+ * Windows-1252 made UTF-8, other bytes passed through (the sanitiser
+ * shows them). Allocated and NUL-terminated, *text_len its length; NULL
+ * when there is none. At most three bytes of text for a byte of data.
+ */
+char *store_mail_text_of(const char *data, size_t len, size_t *text_len);
+
 /* store-doctor.c */
 enum store_doctor_level {
 	STORE_DOCTOR_OK,	/* checked, healthy */
