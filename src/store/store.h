@@ -92,8 +92,6 @@ enum store_status store_open(const struct store_options *opts, enum store_mode m
     struct store **out, char **cause);
 /* Commit pending work and close. */
 enum store_status store_close(struct store *st);
-/* The last detailed error, valid until the next call on st. */
-const char *store_errmsg(struct store *st);
 /* Return 1 when another process holds the write lock (never waits). */
 int store_is_locked(const char *data_dir, const char *database);
 /* Re-open a read-only handle when the database changed; return 1 when the
