@@ -668,28 +668,21 @@ store_thread_reopen(struct store *st, const char *thread_id)
 }
 
 /*
- * Add a property to those index_one sets when it fits in a Xapian term
- * (the file keeps it all); a value cut (cut not NULL) ends at
- * STORE_PROPERTY_MAX bytes on a character boundary instead, in *cut.
+ * Add a property to those index_one sets when it fits in
+ * STORE_PROPERTY_MAX bytes with its key (the file keeps it all); a text
+ * (cut not NULL) is cut to STORE_PROPERTY_MAX bytes instead, in *cut.
  */
 static void
 store_property_add(struct store_property *props, size_t *n, const char *key,
     const char *value, char **cut)
 {
-	size_t	len;
-
 	if (value == NULL)
 		return;
-	len = strlen(value);	/* a NUL in the text ends the value early */
-	if (cut != NULL) {
-		if (len > STORE_PROPERTY_MAX) {
-			len = STORE_PROPERTY_MAX;
-			while (len > 0 &&
-			    ((unsigned char)value[len] & 0xc0) == 0x80)
-				len--;
-		}
-		value = *cut = xstrndup(value, len);
-	} else if (strlen(key) + len > STORE_PROPERTY_MAX)
+	/* A NUL in the text ends the value early. */
+	if (cut != NULL)
+		value = *cut = store_text_cut(value, strlen(value),
+		    STORE_PROPERTY_MAX);
+	else if (strlen(key) + strlen(value) > STORE_PROPERTY_MAX)
 		return;
 	props[*n].key = key;
 	props[(*n)++].value = value;

@@ -269,6 +269,7 @@ store_outbox_move(struct store *st, const char *msgid, const char *expect,
 	enum store_status	 rc;
 	struct store_property	 props[3];
 	const char		*now, *ops[3];
+	char			*error_cut = NULL;
 	size_t			 n_ops = 0, n_props = 0;
 	int			 done;
 
@@ -309,18 +310,25 @@ store_outbox_move(struct store *st, const char *msgid, const char *expect,
 		props[n_props].key = OUTBOX_REMOTE;
 		props[n_props++].value = remote_id;
 	}
-	if (error != NULL) {
+	if (error != NULL && *error != '\0') {
+		/* The channel's reason, as much of it as a property holds. */
+		error_cut = store_text_cut(error, strlen(error),
+		    STORE_PROPERTY_TERM_MAX - strlen(OUTBOX_ERROR));
 		props[n_props].key = OUTBOX_ERROR;
-		/* "": no reason any more */
-		props[n_props++].value = *error != '\0' ? error : NULL;
+		props[n_props++].value = error_cut;
+	} else if (error != NULL) {
+		props[n_props].key = OUTBOX_ERROR;	/* no reason any more */
+		props[n_props++].value = NULL;
 	}
 	if ((rc = store_begin(st, "committing the reply's state",
 	    cause)) != STORE_OK) {
 		notmuch_message_destroy(nm);
+		free(error_cut);
 		return rc;
 	}
 	status = store_message_edit(nm, ops, n_ops, props, n_props);
 	notmuch_message_destroy(nm);
+	free(error_cut);
 	if (status != NOTMUCH_STATUS_SUCCESS) {
 		return store_abort(st, "changing the reply's state", status,
 		    cause);

@@ -101,6 +101,17 @@ notmuch_status_t store_message_edit(notmuch_message_t *nm,
 notmuch_status_t store_message_replace(notmuch_message_t *nm,
     const char *const *tags, size_t n_tags, const struct store_property *props,
     size_t n_props);
+/*
+ * notmuch keeps a property as the Xapian term "XPROPERTYkey=value", which
+ * cannot pass 245 bytes, and libnotmuch aborts the process on a longer
+ * one: the edits above refuse it (NOTMUCH_STATUS_ILLEGAL_ARGUMENT), and a
+ * free text is cut to fit first.
+ */
+#define STORE_PROPERTY_TERM_MAX 235	/* strlen(key) + strlen(value) */
+int store_property_fits(const char *key, const char *value);
+/* The first bytes of text (len of them, or up to a NUL) that fit in max,
+ * cut on a character boundary; allocated. */
+char *store_text_cut(const char *text, size_t len, size_t max);
 /* A failed write's status: STORE_FULL when Xapian said so. */
 enum store_status store_db_status(struct store *st);
 /* The host part of the file names ombre writes: no '/' or ':'. */

@@ -572,26 +572,42 @@ store_abort(struct store *st, const char *what, notmuch_status_t status,
     char **cause)
 {
 	enum store_status	 rc;
-	char			*nm_msg = NULL;
+	notmuch_status_t	 reopened;
+	char			*nm_msg = NULL, *failed, *why;
 
 	rc = store_db_status(st);
-	*cause = xasprintf("%s: %s%s; nothing was changed", what,
+	failed = xasprintf("%s: %s%s; nothing was changed", what,
 	    notmuch_status_to_string(status), rc == STORE_FULL ?
 	    " (no space left on the device)" : "");
-	if (st->db == NULL)
+	if (st->db == NULL) {
+		*cause = failed;
 		return rc;
+	}
 	notmuch_database_close(st->db);
 	notmuch_database_destroy(st->db);
 	st->db = NULL;
 	store_thread_cache_clear(st);
-	if (store_wait_lock(st) != 0 || store_open_db(st,
-	    NOTMUCH_DATABASE_MODE_READ_WRITE, &nm_msg) != NOTMUCH_STATUS_SUCCESS) {
-		/* store_begin refuses from now on; store_close copes. */
-		log_warn("re-opening the database after a failed write: %s",
-		    nm_msg != NULL ? nm_msg : "the lock is held");
-		st->db = NULL;
+	/* When it cannot be opened again, store_begin refuses from now on
+	 * and store_close copes. */
+	if (st->mode == STORE_READ_WRITE && store_wait_lock(st) != 0) {
+		*cause = xasprintf("%s; the database is locked by another "
+		    "process since", failed);
+		free(failed);
+		return rc;
 	}
-	free(nm_msg);
+	reopened = store_open_db(st, st->mode == STORE_READ_WRITE ?
+	    NOTMUCH_DATABASE_MODE_READ_WRITE : NOTMUCH_DATABASE_MODE_READ_ONLY,
+	    &nm_msg);
+	if (reopened != NOTMUCH_STATUS_SUCCESS) {
+		st->db = NULL;
+		why = store_nm_cause("re-opening the database", reopened,
+		    nm_msg);
+		*cause = xasprintf("%s; %s", failed, why);
+		free(why);
+		free(failed);
+		return rc;
+	}
+	*cause = failed;
 	return rc;
 }
 
@@ -612,6 +628,24 @@ store_commit(struct store *st, const char *what, char **cause)
 	if (status != NOTMUCH_STATUS_SUCCESS)
 		return store_abort(st, what, status, cause);
 	return STORE_OK;
+}
+
+int
+store_property_fits(const char *key, const char *value)
+{
+	return strlen(key) + strlen(value) <= STORE_PROPERTY_TERM_MAX;
+}
+
+char *
+store_text_cut(const char *text, size_t len, size_t max)
+{
+	len = strnlen(text, len);
+	if (len > max) {
+		len = max;
+		while (len > 0 && ((unsigned char)text[len] & 0xc0) == 0x80)
+			len--;
+	}
+	return xstrndup(text, len);
 }
 
 /* Keep the first failure of a sequence of writes. */
@@ -643,7 +677,11 @@ store_message_edit(notmuch_message_t *nm, const char *const *ops,
 	for (i = 0; i < n_props; i++) {
 		store_keep(&status, notmuch_message_remove_all_properties(nm,
 		    props[i].key));
-		if (props[i].value != NULL) {
+		if (props[i].value == NULL)
+			continue;
+		if (!store_property_fits(props[i].key, props[i].value))
+			store_keep(&status, NOTMUCH_STATUS_ILLEGAL_ARGUMENT);
+		else {
 			store_keep(&status, notmuch_message_add_property(nm,
 			    props[i].key, props[i].value));
 		}
@@ -671,8 +709,13 @@ store_message_replace(notmuch_message_t *nm, const char *const *tags,
 		store_keep(&status, notmuch_message_remove_all_properties(nm,
 		    NULL));
 		for (i = 0; i < n_props; i++) {
-			store_keep(&status, notmuch_message_add_property(nm,
-			    props[i].key, props[i].value));
+			if (!store_property_fits(props[i].key, props[i].value))
+				store_keep(&status,
+				    NOTMUCH_STATUS_ILLEGAL_ARGUMENT);
+			else {
+				store_keep(&status, notmuch_message_add_property(
+				    nm, props[i].key, props[i].value));
+			}
 		}
 	}
 	store_keep(&status, notmuch_message_thaw(nm));

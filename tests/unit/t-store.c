@@ -313,6 +313,40 @@ outbox_state(struct store *st, const char *conv, char **msgid)
 	return state;
 }
 
+/*
+ * A channel's reason longer than a property holds (libnotmuch aborts on a
+ * longer one): the reply fails with as much of it as fits.
+ */
+static void
+test_long_reason(struct store *st, const char *msgid)
+{
+	struct store_outgoing	**out;
+	size_t			  n, i, len = 0;
+	char			  reason[601], *cause = NULL;
+	int			  whole = 0;
+
+	for (i = 0; i + 2 <= 600; i += 2)
+		memcpy(reason + i, "\xc3\xa9", 2);	/* é */
+	reason[i] = '\0';
+	is_int(store_outbox_set(st, msgid, "failed", NULL, reason, &cause),
+	    STORE_OK, "a failure with a 600-byte reason is committed");
+	free(cause);
+	cause = NULL;
+	if (store_outbox_list(st, 1, &out, &n, &cause) != STORE_OK)
+		n = 0;
+	for (i = 0; i < n; i++) {
+		if (strcmp(out[i]->msgid, msgid) == 0 && out[i]->error != NULL) {
+			len = strlen(out[i]->error);
+			whole = utf8_valid(out[i]->error, len, NULL);
+		}
+		store_outgoing_free(out[i]);
+	}
+	free(out);
+	free(cause);
+	ok(len > 100 && len <= 235, "with its reason cut to fit");
+	ok(whole, "on a character boundary");
+}
+
 /* Writes that fail: every operation says so and changes nothing. */
 static void
 test_write_faults(struct store *st, int64_t now)
@@ -381,6 +415,7 @@ test_write_faults(struct store *st, int64_t now)
 		state = outbox_state(st, "950", NULL);
 		is_str(state, "sending", "and the next change is committed");
 		free(state);
+		test_long_reason(st, msgid);
 		free(msgid);
 	} else
 		ok(0, "the reply's message id");
