@@ -589,44 +589,52 @@ store_deliver_release(struct store *st)
 	return n;
 }
 
-/* The conversation-level tags of a thread's newest message other than
- * self_id, or NULL when the thread has no other message. */
-static char **
-store_thread_tags(struct store *st, const char *thread_id, const char *self_id)
+/*
+ * The conversation-level tags of a thread's newest message other than
+ * self_id into *out, NULL when the thread has no other message. Return
+ * the search's status: tags taken from a failed one would be wrong.
+ */
+static notmuch_status_t
+store_thread_tags(struct store *st, const char *thread_id, const char *self_id,
+    char ***out)
 {
 	notmuch_query_t		*q;
 	notmuch_messages_t	*msgs;
 	notmuch_message_t	*nm;
 	notmuch_tags_t		*tags;
-	char			*query, **out = NULL;
+	notmuch_status_t	 status;
+	char			*query;
 	size_t			 n = 0;
 	const char		*tag;
 
+	*out = NULL;
 	query = xasprintf("thread:%s", thread_id);
-	if (store_query_messages(st, query, NOTMUCH_SORT_NEWEST_FIRST, &q,
-	    &msgs) != NOTMUCH_STATUS_SUCCESS) {
-		free(query);
-		return NULL;
-	}
+	status = store_query_messages(st, query, NOTMUCH_SORT_NEWEST_FIRST, &q,
+	    &msgs);
 	free(query);
+	if (status != NOTMUCH_STATUS_SUCCESS)
+		return status;
 	for (; notmuch_messages_valid(msgs); notmuch_messages_move_to_next(msgs)) {
-		nm = notmuch_messages_get(msgs);
+		if ((nm = notmuch_messages_get(msgs)) == NULL) {
+			status = NOTMUCH_STATUS_XAPIAN_EXCEPTION;
+			break;
+		}
 		if (strcmp(notmuch_message_get_message_id(nm), self_id) == 0)
 			continue;
-		out = xcalloc(1, sizeof *out);
+		*out = xcalloc(1, sizeof **out);
 		for (tags = notmuch_message_get_tags(nm); notmuch_tags_valid(tags);
 		    notmuch_tags_move_to_next(tags)) {
 			tag = notmuch_tags_get(tags);
 			if (!triage_tag_is_conversation(tag))
 				continue;
-			out = xreallocarray(out, n + 2, sizeof *out);
-			out[n++] = xstrdup(tag);
-			out[n] = NULL;
+			*out = xreallocarray(*out, n + 2, sizeof **out);
+			(*out)[n++] = xstrdup(tag);
+			(*out)[n] = NULL;
 		}
 		break;
 	}
 	notmuch_query_destroy(q);
-	return out;
+	return status;
 }
 
 /* Reopen a done or snoozed conversation: a customer wrote again. */
@@ -792,7 +800,16 @@ store_index_one(struct store *st, struct store_pending *p,
 	if ((cached = store_thread_cache_find(st, thread_id)) != NULL)
 		tags = triage_ingest_tags(m, cached->tags, &reopen);
 	else {
-		thread_tags = store_thread_tags(st, thread_id, p->msgid);
+		status = store_thread_tags(st, thread_id, p->msgid,
+		    &thread_tags);
+		if (status != NOTMUCH_STATUS_SUCCESS) {
+			*what = xasprintf("searching the conversation of %s",
+			    p->new_path);
+			*failed = status;
+			notmuch_message_destroy(nm);
+			st->stats.failed++;
+			return STORE_DB_ERROR;
+		}
 		tags = triage_ingest_tags(m, thread_tags, &reopen);
 		triage_tags_free(thread_tags);
 	}
