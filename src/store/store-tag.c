@@ -67,12 +67,12 @@ store_tag_targets(struct store *st, const char *target, char ***ids,
  * Apply +TAG/-TAG operations to every message of a thread and, when key is
  * not NULL, replace the property key by value (NULL: only remove it),
  * inside the caller's transaction. Return the first failure, the thread's
- * search included; *cause says which.
+ * search included, and set *what (allocated) to what failed.
  */
 static notmuch_status_t
 store_thread_edit(struct store *st, const char *thread_id,
     const char *const *ops, size_t n_ops, const char *key, const char *value,
-    char **cause)
+    char **what)
 {
 	notmuch_query_t		*q;
 	notmuch_messages_t	*msgs;
@@ -85,7 +85,7 @@ store_thread_edit(struct store *st, const char *thread_id,
 	status = store_query_messages(st, query, NOTMUCH_SORT_UNSORTED, &q,
 	    &msgs);
 	if (status != NOTMUCH_STATUS_SUCCESS) {
-		*cause = xasprintf("searching %s", query);
+		*what = xasprintf("searching %s", query);
 		free(query);
 		return status;
 	}
@@ -101,7 +101,7 @@ store_thread_edit(struct store *st, const char *thread_id,
 			break;
 	}
 	if (status != NOTMUCH_STATUS_SUCCESS)
-		*cause = xasprintf("changing the messages of %s", query);
+		*what = xasprintf("changing the messages of %s", query);
 	notmuch_query_destroy(q);
 	free(query);
 	return status;
