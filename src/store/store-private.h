@@ -76,10 +76,12 @@ void store_read_end(struct store *st);
  * Writes (store.c). An operation that writes runs in one transaction:
  * store_begin, then its writes through store_message_edit or
  * store_message_replace (each returns the first failure of the libnotmuch
- * calls it makes), then store_commit. When any write fails the operation
- * calls store_abort: nothing of the transaction is committed, and the
- * caller gets the status and a cause naming what failed. Each of the
- * three sets *cause on failure and names the operation by what.
+ * calls it makes; the few database-wide writes, index_file,
+ * remove_message and set_config, are checked where they are made), then
+ * store_commit. When any write fails the operation calls store_abort:
+ * nothing of the transaction is committed, and the caller gets the status
+ * and a cause naming what failed. Each of the three sets *cause on
+ * failure, naming the operation by what.
  */
 struct store_property {
 	const char	*key;
