@@ -68,6 +68,8 @@ void buf_reset(struct buf *b);
 void buf_add(struct buf *b, const void *data, size_t len);
 void buf_add_str(struct buf *b, const char *s);
 void buf_add_char(struct buf *b, char c);
+/* Append n words separated by single spaces. */
+void buf_add_words(struct buf *b, char *const *words, size_t n);
 void buf_add_printf(struct buf *b, const char *fmt, ...) OMBRE_PRINTF(2, 3);
 /* Hand the data over to the caller (who frees it) and reset the buffer. */
 char *buf_steal(struct buf *b);

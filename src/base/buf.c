@@ -108,6 +108,22 @@ buf_add_char(struct buf *b, char c)
 }
 
 /*
+ * Append n words separated by single spaces (the words of a command line
+ * joined back into a query or a text).
+ */
+void
+buf_add_words(struct buf *b, char *const *words, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			buf_add_char(b, ' ');
+		buf_add_str(b, words[i]);
+	}
+}
+
+/*
  * Append formatted text. Try the space already there first; most lines
  * fit, and only the rest are formatted twice.
  */

@@ -13,6 +13,7 @@
 
 #include "base/base.h"
 
+#include <sys/queue.h>
 #include <sys/wait.h>
 
 #include <errno.h>
@@ -28,7 +29,7 @@
 #define JOB_OUTPUT_MAX	(64 * 1024)
 
 struct job {
-	struct job	*next;		/* the jobs still running */
+	LIST_ENTRY(job)	 entry;		/* in job_running */
 	struct ev_loop	*loop;
 	pid_t		 pid;
 	int		 fd;
@@ -39,20 +40,8 @@ struct job {
 	void		*data;
 };
 
-static struct job	*job_running;
-
-static void
-job_unlink(struct job *job)
-{
-	struct job	**p;
-
-	for (p = &job_running; *p != NULL; p = &(*p)->next) {
-		if (*p == job) {
-			*p = job->next;
-			return;
-		}
-	}
-}
+/* The jobs still running. */
+static LIST_HEAD(, job)	job_running = LIST_HEAD_INITIALIZER(job_running);
 
 static void
 job_finish(struct job *job)
@@ -67,7 +56,7 @@ job_finish(struct job *job)
 		rc = 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
 	ev_fd_del(job->watch);
 	close(job->fd);
-	job_unlink(job);
+	LIST_REMOVE(job, entry);
 	job->done(job, rc, job->output.len > 0 ? job->output.data : "",
 	    job->data);
 	buf_free(&job->output);
@@ -158,8 +147,7 @@ job_run(struct ev_loop *loop, job_fn fn, void *arg, job_done_cb done,
 	job->data = data;
 	buf_init(&job->output);
 	job->watch = ev_fd_add(loop, p[0], POLLIN, job_read, job);
-	job->next = job_running;
-	job_running = job;
+	LIST_INSERT_HEAD(&job_running, job, entry);
 	return job;
 }
 
@@ -168,14 +156,15 @@ job_detach_all(struct ev_loop *loop)
 {
 	struct job	*job, *next;
 
-	for (job = job_running; job != NULL; job = next) {
-		next = job->next;
+	/* Not LIST_FOREACH: the loop frees the job it is on. */
+	for (job = LIST_FIRST(&job_running); job != NULL; job = next) {
+		next = LIST_NEXT(job, entry);
 		if (job->loop != loop)
 			continue;
 		/* Not killed: a write waiting for the lock must still land. */
 		ev_fd_del(job->watch);
 		close(job->fd);
-		job_unlink(job);
+		LIST_REMOVE(job, entry);
 		job->done(job, JOB_CANCELLED, "", job->data);
 		buf_free(&job->output);
 		free(job);

@@ -525,18 +525,10 @@ static char *
 cmd_join(char **argv, int from, int to)
 {
 	struct buf	b;
-	int		i;
 
 	buf_init(&b);
-	for (i = from; i < to; i++) {
-		if (i != from)
-			buf_add_char(&b, ' ');
-		buf_add_str(&b, argv[i]);
-	}
-	if (b.len == 0) {
-		buf_free(&b);
-		return xstrdup("");
-	}
+	if (to > from)
+		buf_add_words(&b, argv + from, (size_t)(to - from));
 	return buf_steal(&b);
 }
 

@@ -19,6 +19,8 @@
 
 #include <curl/curl.h>
 
+#include <sys/queue.h>
+
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,12 +32,12 @@ struct net {
 	CURLM			*multi;
 	struct ev_timer		*timer;
 	struct net_options	 opts;
-	struct net_req		*reqs;		/* in flight */
+	LIST_HEAD(, net_req)	 reqs;		/* in flight */
 	int			 n_reqs;
 };
 
 struct net_req {
-	struct net_req		*next;
+	LIST_ENTRY(net_req)	 entry;		/* in net's reqs */
 	struct net		*net;
 	CURL			*easy;
 	struct curl_slist	*headers;
@@ -150,6 +152,7 @@ net_new(struct ev_loop *loop, const struct net_options *opts)
 		net_global_ready = 1;
 	}
 	n = xcalloc(1, sizeof *n);
+	LIST_INIT(&n->reqs);
 	n->loop = loop;
 	n->opts = *opts;
 	if (n->opts.connect_timeout_ms <= 0)
@@ -171,15 +174,8 @@ net_new(struct ev_loop *loop, const struct net_options *opts)
 static void
 net_req_free(struct net_req *r)
 {
-	struct net_req	**p;
-
-	for (p = &r->net->reqs; *p != NULL; p = &(*p)->next) {
-		if (*p == r) {
-			*p = r->next;
-			r->net->n_reqs--;
-			break;
-		}
-	}
+	LIST_REMOVE(r, entry);
+	r->net->n_reqs--;
 	if (r->easy != NULL) {
 		curl_multi_remove_handle(r->net->multi, r->easy);
 		curl_easy_cleanup(r->easy);
@@ -203,8 +199,8 @@ net_free(struct net *n)
 {
 	if (n == NULL)
 		return;
-	while (n->reqs != NULL)
-		net_req_free(n->reqs);
+	while (!LIST_EMPTY(&n->reqs))
+		net_req_free(LIST_FIRST(&n->reqs));
 	if (n->timer != NULL)
 		ev_timer_del(n->timer);
 	curl_multi_cleanup(n->multi);
@@ -402,8 +398,7 @@ net_start(struct net *n, const struct net_request *rq, net_done_cb done,
 	r->done = done;
 	r->data = data;
 	buf_init(&r->response);
-	r->next = n->reqs;
-	n->reqs = r;
+	LIST_INSERT_HEAD(&n->reqs, r, entry);
 	n->n_reqs++;
 	if (net_req_setup(r, cause) != 0) {
 		net_req_free(r);

@@ -647,22 +647,80 @@ static void
 doctor_index_foreign(struct doctor *d, struct store *st, struct strset *foreign)
 {
 	notmuch_message_t	*nm;
+	notmuch_status_t	 status = NOTMUCH_STATUS_SUCCESS;
+	char			*cause = NULL, *what;
 	size_t			 i;
 
 	if (foreign->n == 0)
 		return;
-	notmuch_database_begin_atomic(st->db);
+	if (store_begin(st, "indexing mail ombre did not write",
+	    &cause) != STORE_OK) {
+		doctor_say(d, STORE_DOCTOR_PROBLEM, "%s", cause);
+		free(cause);
+		return;
+	}
 	for (i = 0; i < foreign->n; i++) {
 		nm = NULL;
-		if (notmuch_database_index_file(st->db, foreign->items[i], NULL,
-		    &nm) == NOTMUCH_STATUS_SUCCESS && nm != NULL)
+		status = notmuch_database_index_file(st->db, foreign->items[i],
+		    NULL, &nm);
+		if (nm != NULL)
 			notmuch_message_destroy(nm);
-		else if (nm != NULL)
-			notmuch_message_destroy(nm);
+		/* A file that is no mail is left out, as notmuch new does. */
+		if (status == NOTMUCH_STATUS_DUPLICATE_MESSAGE_ID ||
+		    status == NOTMUCH_STATUS_FILE_NOT_EMAIL)
+			status = NOTMUCH_STATUS_SUCCESS;
+		if (status != NOTMUCH_STATUS_SUCCESS)
+			break;
 	}
-	store_end_atomic(st);
-	doctor_say(d, STORE_DOCTOR_NOTE, "indexed %zu files ombre did not "
-	    "write, without tags", foreign->n);
+	if (status != NOTMUCH_STATUS_SUCCESS) {
+		what = xasprintf("indexing %s", foreign->items[i]);
+		store_abort(st, what, status, &cause);
+		free(what);
+	} else if (store_commit(st, "committing mail ombre did not write",
+	    &cause) == STORE_OK) {
+		doctor_say(d, STORE_DOCTOR_NOTE, "indexed %zu files ombre did "
+		    "not write, without tags", foreign->n);
+		return;
+	}
+	doctor_say(d, STORE_DOCTOR_PROBLEM, "%s", cause);
+	free(cause);
+}
+
+/* Forget the files of the index that are gone from the disk. */
+static void
+doctor_forget_gone(struct doctor *d, struct store *st)
+{
+	notmuch_status_t	 status = NOTMUCH_STATUS_SUCCESS;
+	char			*cause = NULL, *what;
+	size_t			 i;
+
+	if (store_begin(st, "forgetting files that are gone", &cause) !=
+	    STORE_OK) {
+		doctor_say(d, STORE_DOCTOR_PROBLEM, "%s", cause);
+		free(cause);
+		return;
+	}
+	for (i = 0; i < d->gone.n; i++) {
+		status = notmuch_database_remove_message(st->db,
+		    d->gone.items[i]);
+		/* The message stays with its other files. */
+		if (status == NOTMUCH_STATUS_DUPLICATE_MESSAGE_ID)
+			status = NOTMUCH_STATUS_SUCCESS;
+		if (status != NOTMUCH_STATUS_SUCCESS)
+			break;
+	}
+	if (status != NOTMUCH_STATUS_SUCCESS) {
+		what = xasprintf("forgetting %s", d->gone.items[i]);
+		store_abort(st, what, status, &cause);
+		free(what);
+	} else if (store_commit(st, "committing the files that are gone",
+	    &cause) == STORE_OK) {
+		doctor_say(d, STORE_DOCTOR_FIXED, "forgot %zu files that are "
+		    "gone", d->gone.n);
+		return;
+	}
+	doctor_say(d, STORE_DOCTOR_PROBLEM, "%s", cause);
+	free(cause);
 }
 
 /* Restore the newest dump into a rebuilt index. */
@@ -813,14 +871,8 @@ doctor_reindex(struct doctor *d)
 		    "files with their tags and properties", queued);
 	}
 	strset_free(&foreign);
-	if (d->gone.n > 0) {
-		notmuch_database_begin_atomic(st->db);
-		for (i = 0; i < d->gone.n; i++)
-			notmuch_database_remove_message(st->db, d->gone.items[i]);
-		store_end_atomic(st);
-		doctor_say(d, STORE_DOCTOR_FIXED, "forgot %zu files that are "
-		    "gone", d->gone.n);
-	}
+	if (d->gone.n > 0)
+		doctor_forget_gone(d, st);
 	store_close(st);
 }
 

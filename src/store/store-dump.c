@@ -338,14 +338,18 @@ store_dump_words(char *line, char ***words)
 	return n;
 }
 
-/* A tag line: "+TAG ... -- id:MSGID". Set the message's tags to these. */
+/*
+ * A tag line: "+TAG ... -- id:MSGID". Set the message's tags to these.
+ * Return -1 for a line that is not one; *status is the write's.
+ */
 static int
-store_restore_tags(struct store *st, char *line, long *restored, long *missing)
+store_restore_tags(struct store *st, char *line, long *restored, long *missing,
+    notmuch_status_t *status)
 {
 	notmuch_message_t	*nm = NULL;
 	char			**words, *id;
+	const char		**tags;
 	size_t			 n, i, sep;
-	int			 rc = 0;
 
 	n = store_dump_words(line, &words);
 	for (sep = 0; sep < n && strcmp(words[sep], "--") != 0; sep++)
@@ -371,27 +375,30 @@ store_restore_tags(struct store *st, char *line, long *restored, long *missing)
 		free(words);
 		return 0;
 	}
-	notmuch_message_freeze(nm);
-	notmuch_message_remove_all_tags(nm);
-	for (i = 0; i < sep; i++) {
-		if (notmuch_message_add_tag(nm, words[i] + 1) !=
-		    NOTMUCH_STATUS_SUCCESS)
-			rc = -1;
-	}
-	notmuch_message_thaw(nm);
+	tags = xcalloc(sep + 1, sizeof *tags);
+	for (i = 0; i < sep; i++)
+		tags[i] = words[i] + 1;
+	*status = store_message_replace(nm, tags, sep, NULL, 0);
 	notmuch_message_destroy(nm);
-	(*restored)++;
+	if (*status == NOTMUCH_STATUS_SUCCESS)
+		(*restored)++;
+	free(tags);
 	free(words);
-	return rc;
+	return 0;
 }
 
-/* A property line: "#= MSGID KEY=VALUE ...". Set the message's
- * properties to these. */
+/*
+ * A property line: "#= MSGID KEY=VALUE ...". Set the message's
+ * properties to these. Return -1 for a line that is not one; *status is
+ * the write's.
+ */
 static int
-store_restore_properties(struct store *st, char *line)
+store_restore_properties(struct store *st, char *line,
+    notmuch_status_t *status)
 {
 	notmuch_message_t	*nm = NULL;
 	char			**words, *eq;
+	struct store_property	*props;
 	size_t			 n, i;
 
 	n = store_dump_words(line + 2, &words);
@@ -416,12 +423,14 @@ store_restore_properties(struct store *st, char *line)
 		free(words);
 		return 0;	/* counted with its tag line */
 	}
-	notmuch_message_remove_all_properties(nm, NULL);
+	props = xcalloc(n, sizeof *props);
 	for (i = 1; i < n; i++) {
-		notmuch_message_add_property(nm, words[i],
-		    words[i] + strlen(words[i]) + 1);
+		props[i - 1].key = words[i];
+		props[i - 1].value = words[i] + strlen(words[i]) + 1;
 	}
+	*status = store_message_replace(nm, NULL, 0, props, n - 1);
 	notmuch_message_destroy(nm);
+	free(props);
 	free(words);
 	return 0;
 }
@@ -431,12 +440,13 @@ store_restore(struct store *st, const char *path, long *restored,
     long *missing, char **cause)
 {
 	FILE			*f;
-	char			*line = NULL;
+	char			*line = NULL, *what;
 	size_t			 size = 0;
 	ssize_t			 len;
 	long			 lineno = 0, in_batch = 0;
 	int			 bad;
-	enum store_status	 rc = STORE_OK;
+	notmuch_status_t	 status;
+	enum store_status	 rc;
 
 	*cause = NULL;
 	*restored = *missing = 0;
@@ -446,7 +456,10 @@ store_restore(struct store *st, const char *path, long *restored,
 		*cause = xasprintf("%s: %s", path, strerror(errno));
 		return STORE_IO_ERROR;
 	}
-	notmuch_database_begin_atomic(st->db);
+	if ((rc = store_begin(st, "restoring", cause)) != STORE_OK) {
+		fclose(f);
+		return rc;
+	}
 	while ((len = getline(&line, &size, f)) != -1) {
 		lineno++;
 		if (len > 0 && line[len - 1] == '\n')
@@ -462,29 +475,51 @@ store_restore(struct store *st, const char *path, long *restored,
 		}
 		if (*line == '\0')
 			continue;
+		status = NOTMUCH_STATUS_SUCCESS;
 		if (strncmp(line, "#= ", 3) == 0)
-			bad = store_restore_properties(st, line);
+			bad = store_restore_properties(st, line, &status);
 		else if (*line == '#')
 			continue;	/* config lines, comments */
-		else
-			bad = store_restore_tags(st, line, restored, missing);
+		else {
+			bad = store_restore_tags(st, line, restored, missing,
+			    &status);
+		}
 		if (bad != 0) {
 			*cause = xasprintf("%s:%ld: not a dump line", path,
 			    lineno);
 			rc = STORE_BAD_INPUT;
 			break;
 		}
+		if (status != NOTMUCH_STATUS_SUCCESS) {
+			what = xasprintf("restoring %s:%ld", path, lineno);
+			rc = store_abort(st, what, status, cause);
+			free(what);
+			break;
+		}
 		if (++in_batch >= STORE_RESTORE_BATCH) {
-			store_end_atomic(st);
-			notmuch_database_begin_atomic(st->db);
+			if ((rc = store_commit(st, "restoring: committing",
+			    cause)) != STORE_OK ||
+			    (rc = store_begin(st, "restoring", cause)) !=
+			    STORE_OK)
+				break;
 			in_batch = 0;
 		}
 	}
 	free(line);
 	fclose(f);
-	if (store_end_atomic(st) != NOTMUCH_STATUS_SUCCESS && rc == STORE_OK) {
-		*cause = xstrdup("restoring: committing failed");
-		rc = STORE_DB_ERROR;
+	if (rc == STORE_BAD_INPUT) {
+		/* The batches before the bad line stay restored, as
+		 * before; the one it ends is committed too. */
+		what = NULL;
+		if (store_commit(st, "restoring: committing", &what) !=
+		    STORE_OK) {
+			free(*cause);
+			*cause = what;
+			return STORE_DB_ERROR;
+		}
+		return rc;
 	}
-	return rc;
+	if (rc != STORE_OK)
+		return rc;
+	return store_commit(st, "restoring: committing", cause);
 }

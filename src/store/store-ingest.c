@@ -44,19 +44,6 @@ store_errno_status(int err)
 	return err == ENOSPC || err == EDQUOT ? STORE_FULL : STORE_IO_ERROR;
 }
 
-/* The status of a failed database write: Xapian says "No space left on
- * device" in its message only. */
-static enum store_status
-store_db_status(struct store *st)
-{
-	const char	*text = notmuch_database_status_string(st->db);
-
-	if (text != NULL && (strstr(text, "No space left") != NULL ||
-	    strstr(text, "Disk quota") != NULL))
-		return STORE_FULL;
-	return STORE_DB_ERROR;
-}
-
 static const char store_b64[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
@@ -576,118 +563,137 @@ store_journal_open(struct store *st, int *err, char **cause)
 	return 0;
 }
 
+/*
+ * Let go of this process's journal: what it lists and nobody indexed is
+ * then recovered by the next read-write open (the next flush starts a
+ * new journal).
+ */
+static void
+store_journal_release(struct store *st)
+{
+	if (st->journal_fd == -1)
+		return;
+	if (!st->journal_dirty)
+		unlink(st->journal_path);
+	close(st->journal_fd);
+	st->journal_fd = -1;
+}
+
 size_t
 store_deliver_release(struct store *st)
 {
 	size_t	n = st->delivered;
 
-	if (st->journal_fd != -1) {
-		if (!st->journal_dirty)
-			unlink(st->journal_path);
-		close(st->journal_fd);
-		st->journal_fd = -1;
-	}
+	store_journal_release(st);
 	st->delivered = 0;
 	return n;
 }
 
-/* The conversation-level tags of a thread's newest message other than
- * self_id, or NULL when the thread has no other message. */
-static char **
-store_thread_tags(struct store *st, const char *thread_id, const char *self_id)
+/*
+ * The conversation-level tags of a thread's newest message other than
+ * self_id into *out, NULL when the thread has no other message. Return
+ * the search's status: tags taken from a failed one would be wrong.
+ */
+static notmuch_status_t
+store_thread_tags(struct store *st, const char *thread_id, const char *self_id,
+    char ***out)
 {
 	notmuch_query_t		*q;
 	notmuch_messages_t	*msgs;
 	notmuch_message_t	*nm;
 	notmuch_tags_t		*tags;
-	char			*query, **out = NULL;
+	notmuch_status_t	 status;
+	char			*query;
 	size_t			 n = 0;
 	const char		*tag;
 
+	*out = NULL;
 	query = xasprintf("thread:%s", thread_id);
-	if (store_query_messages(st, query, NOTMUCH_SORT_NEWEST_FIRST, &q,
-	    &msgs) != NOTMUCH_STATUS_SUCCESS) {
-		free(query);
-		return NULL;
-	}
+	status = store_query_messages(st, query, NOTMUCH_SORT_NEWEST_FIRST, &q,
+	    &msgs);
 	free(query);
+	if (status != NOTMUCH_STATUS_SUCCESS)
+		return status;
 	for (; notmuch_messages_valid(msgs); notmuch_messages_move_to_next(msgs)) {
-		nm = notmuch_messages_get(msgs);
+		if ((nm = notmuch_messages_get(msgs)) == NULL) {
+			status = NOTMUCH_STATUS_XAPIAN_EXCEPTION;
+			break;
+		}
 		if (strcmp(notmuch_message_get_message_id(nm), self_id) == 0)
 			continue;
-		out = xcalloc(1, sizeof *out);
+		*out = xcalloc(1, sizeof **out);
 		for (tags = notmuch_message_get_tags(nm); notmuch_tags_valid(tags);
 		    notmuch_tags_move_to_next(tags)) {
 			tag = notmuch_tags_get(tags);
 			if (!triage_tag_is_conversation(tag))
 				continue;
-			out = xreallocarray(out, n + 2, sizeof *out);
-			out[n++] = xstrdup(tag);
-			out[n] = NULL;
+			*out = xreallocarray(*out, n + 2, sizeof **out);
+			(*out)[n++] = xstrdup(tag);
+			(*out)[n] = NULL;
 		}
 		break;
 	}
 	notmuch_query_destroy(q);
-	return out;
+	return status;
 }
 
 /* Reopen a done or snoozed conversation: a customer wrote again. */
-static void
+static notmuch_status_t
 store_thread_reopen(struct store *st, const char *thread_id)
 {
+	static const char	*const ops[] = {
+		"-ombre/done", "-ombre/snoozed", "+inbox"
+	};
+	static const struct store_property props[] = {
+		{ "ombre.snooze-until", NULL }
+	};
 	notmuch_query_t		*q;
 	notmuch_messages_t	*msgs;
 	notmuch_message_t	*nm;
+	notmuch_status_t	 status;
 	char			*query;
 
 	query = xasprintf("thread:%s and (tag:ombre/done or tag:ombre/snoozed "
 	    "or not tag:inbox)", thread_id);
-	if (store_query_messages(st, query, NOTMUCH_SORT_UNSORTED, &q, &msgs) ==
-	    NOTMUCH_STATUS_SUCCESS) {
-		for (; notmuch_messages_valid(msgs);
-		    notmuch_messages_move_to_next(msgs)) {
-			nm = notmuch_messages_get(msgs);
-			notmuch_message_freeze(nm);
-			notmuch_message_remove_tag(nm, "ombre/done");
-			notmuch_message_remove_tag(nm, "ombre/snoozed");
-			notmuch_message_add_tag(nm, "inbox");
-			notmuch_message_remove_all_properties(nm, "ombre.snooze-until");
-			notmuch_message_thaw(nm);
-		}
-		notmuch_query_destroy(q);
-	}
+	status = store_query_messages(st, query, NOTMUCH_SORT_UNSORTED, &q,
+	    &msgs);
 	free(query);
+	if (status != NOTMUCH_STATUS_SUCCESS)
+		return status;
+	for (; notmuch_messages_valid(msgs); notmuch_messages_move_to_next(msgs)) {
+		if ((nm = notmuch_messages_get(msgs)) == NULL) {
+			status = NOTMUCH_STATUS_XAPIAN_EXCEPTION;
+			break;
+		}
+		status = store_message_edit(nm, ops, nitems(ops), props,
+		    nitems(props));
+		notmuch_message_destroy(nm);
+		if (status != NOTMUCH_STATUS_SUCCESS)
+			break;
+	}
+	notmuch_query_destroy(q);
+	return status;
 }
 
 /*
- * A property from text cut to STORE_PROPERTY_MAX bytes on a character
- * boundary: Xapian terms (which properties are) end at 245 bytes.
+ * Add a property to those index_one sets when it fits in
+ * STORE_PROPERTY_MAX bytes with its key (the file keeps it all); a text
+ * (cut not NULL) is cut to STORE_PROPERTY_MAX bytes instead, in *cut.
  */
 static void
-store_add_property_cut(notmuch_message_t *nm, const char *key,
-    const char *text, size_t len)
+store_property_add(struct store_property *props, size_t *n, const char *key,
+    const char *value, char **cut)
 {
-	char	*cut;
-
-	if (len > STORE_PROPERTY_MAX) {
-		len = STORE_PROPERTY_MAX;
-		while (len > 0 && ((unsigned char)text[len] & 0xc0) == 0x80)
-			len--;
-	}
-	cut = xstrndup(text, len);
-	/* A NUL in the text would end the value early: none is stored. */
-	notmuch_message_remove_all_properties(nm, key);
-	notmuch_message_add_property(nm, key, cut);
-	free(cut);
-}
-
-/* Add a property when it fits in a Xapian term (the file keeps it all). */
-static void
-store_add_property(notmuch_message_t *nm, const char *key, const char *value)
-{
-	if (value == NULL || strlen(key) + strlen(value) > STORE_PROPERTY_MAX)
+	if (value == NULL)
 		return;
-	notmuch_message_add_property(nm, key, value);
+	/* A NUL in the text ends the value early. */
+	if (cut != NULL)
+		value = *cut = store_text_cut(value, strlen(value),
+		    STORE_PROPERTY_MAX);
+	else if (strlen(key) + strlen(value) > STORE_PROPERTY_MAX)
+		return;
+	props[*n].key = key;
+	props[(*n)++].value = value;
 }
 
 /* The number of files a message has. */
@@ -729,26 +735,44 @@ store_thread_cache_clear(struct store *st)
 	st->n_cache = 0;
 }
 
-/* Index one delivered file with its tags and properties. */
+/*
+ * Index one delivered file with its tags and properties, inside the
+ * batch's transaction. Return STORE_OK, STORE_DUPLICATE, or
+ * STORE_DB_ERROR with *failed the libnotmuch status and *what (allocated)
+ * what failed: the caller then discards the transaction.
+ */
 static enum store_status
-store_index_one(struct store *st, struct store_pending *p, char **cause)
+store_index_one(struct store *st, struct store_pending *p,
+    notmuch_status_t *failed, char **what)
 {
 	notmuch_message_t	*nm;
 	notmuch_status_t	 status;
 	const char		*thread_id;
-	char			**thread_tags, **tags, *id;
-	size_t			 i, n;
+	char			**thread_tags, **tags, **ops;
+	char			*reply_to = NULL, *edit_of = NULL;
+	char			*title = NULL, *snippet = NULL;
+	size_t			 i, n, n_props = 0;
 	int			 reopen;
 	const struct msg	*m = p->msg;
 	const char		*kind = NULL;
 	struct store_thread_cache *cached;
+	struct store_property	 props[10];
 
 	status = notmuch_database_index_file(st->db, p->new_path, NULL, &nm);
 	if (status == NOTMUCH_STATUS_DUPLICATE_MESSAGE_ID) {
 		if (store_message_file_count(nm) > 1) {
 			/* Another writer stored it between our check and now. */
 			notmuch_message_destroy(nm);
-			notmuch_database_remove_message(st->db, p->new_path);
+			status = notmuch_database_remove_message(st->db,
+			    p->new_path);
+			if (status != NOTMUCH_STATUS_SUCCESS &&
+			    status != NOTMUCH_STATUS_DUPLICATE_MESSAGE_ID) {
+				*what = xasprintf("forgetting the duplicate "
+				    "%s", p->new_path);
+				*failed = status;
+				st->stats.failed++;
+				return STORE_DB_ERROR;
+			}
 			unlink(p->new_path);
 			st->stats.duplicates++;
 			return STORE_DUPLICATE;
@@ -767,8 +791,8 @@ store_index_one(struct store *st, struct store_pending *p, char **cause)
 		status = NOTMUCH_STATUS_SUCCESS;
 	}
 	if (status != NOTMUCH_STATUS_SUCCESS) {
-		*cause = xasprintf("indexing %s: %s", p->new_path,
-		    notmuch_status_to_string(status));
+		*what = xasprintf("indexing %s", p->new_path);
+		*failed = status;
 		st->stats.failed++;
 		return STORE_DB_ERROR;
 	}
@@ -776,39 +800,73 @@ store_index_one(struct store *st, struct store_pending *p, char **cause)
 	if ((cached = store_thread_cache_find(st, thread_id)) != NULL)
 		tags = triage_ingest_tags(m, cached->tags, &reopen);
 	else {
-		thread_tags = store_thread_tags(st, thread_id, p->msgid);
+		status = store_thread_tags(st, thread_id, p->msgid,
+		    &thread_tags);
+		if (status != NOTMUCH_STATUS_SUCCESS) {
+			*what = xasprintf("searching the conversation of %s",
+			    p->new_path);
+			*failed = status;
+			notmuch_message_destroy(nm);
+			st->stats.failed++;
+			return STORE_DB_ERROR;
+		}
 		tags = triage_ingest_tags(m, thread_tags, &reopen);
 		triage_tags_free(thread_tags);
 	}
-	notmuch_message_freeze(nm);
-	for (i = 0; tags[i] != NULL; i++)
-		notmuch_message_add_tag(nm, tags[i]);
-	store_add_property(nm, "ombre.kind", msg_kind_name(m->kind));
-	store_add_property(nm, "ombre.native-id", m->id);
-	store_add_property(nm, "ombre.conv-id", m->conv_id);
+	for (n = 0; tags[n] != NULL; n++)
+		;
+	ops = xcalloc(n + 1, sizeof *ops);
+	for (i = 0; i < n; i++)
+		ops[i] = xasprintf("+%s", tags[i]);
+	store_property_add(props, &n_props, "ombre.kind",
+	    msg_kind_name(m->kind), NULL);
+	store_property_add(props, &n_props, "ombre.native-id", m->id, NULL);
+	store_property_add(props, &n_props, "ombre.conv-id", m->conv_id, NULL);
 	/* What a row of the list shows, so drawing one reads no file. */
-	store_add_property(nm, "ombre.channel", m->channel);
-	store_add_property(nm, "ombre.account", m->account);
-	if (m->conv_title != NULL)
-		store_add_property_cut(nm, "ombre.title", m->conv_title,
-		    strlen(m->conv_title));
-	store_add_property_cut(nm, "ombre.snippet", m->text != NULL ? m->text :
-	    "", m->text_len);
+	store_property_add(props, &n_props, "ombre.channel", m->channel, NULL);
+	store_property_add(props, &n_props, "ombre.account", m->account, NULL);
+	store_property_add(props, &n_props, "ombre.title", m->conv_title,
+	    &title);
+	store_property_add(props, &n_props, "ombre.snippet", m->text != NULL ?
+	    m->text : "", &snippet);
 	if (m->reply_to != NULL) {
-		id = msgid_message(m->channel, m->account, m->conv_id, m->reply_to);
-		store_add_property(nm, "ombre.reply-to", id);
-		free(id);
+		reply_to = msgid_message(m->channel, m->account, m->conv_id,
+		    m->reply_to);
+		store_property_add(props, &n_props, "ombre.reply-to", reply_to,
+		    NULL);
 	}
 	if (m->edit_of != NULL) {
-		id = msgid_message(m->channel, m->account, m->conv_id, m->edit_of);
-		store_add_property(nm, "ombre.edit-of", id);
-		free(id);
+		edit_of = msgid_message(m->channel, m->account, m->conv_id,
+		    m->edit_of);
+		store_property_add(props, &n_props, "ombre.edit-of", edit_of,
+		    NULL);
 	}
-	if (m->entities != NULL)
-		store_add_property(nm, "ombre.entities", m->entities);
-	notmuch_message_thaw(nm);
-	if (reopen)
-		store_thread_reopen(st, thread_id);
+	store_property_add(props, &n_props, "ombre.entities", m->entities,
+	    NULL);
+	status = store_message_edit(nm, (const char *const *)ops, n, props,
+	    n_props);
+	for (i = 0; i < n; i++)
+		free(ops[i]);
+	free(ops);
+	free(title);
+	free(snippet);
+	free(reply_to);
+	free(edit_of);
+	if (status != NOTMUCH_STATUS_SUCCESS)
+		*what = xasprintf("tagging %s", p->new_path);
+	else if (reopen &&
+	    (status = store_thread_reopen(st, thread_id)) !=
+	    NOTMUCH_STATUS_SUCCESS) {
+		*what = xasprintf("reopening the conversation of %s",
+		    p->new_path);
+	}
+	if (status != NOTMUCH_STATUS_SUCCESS) {
+		triage_tags_free(tags);
+		notmuch_message_destroy(nm);
+		*failed = status;
+		st->stats.failed++;
+		return STORE_DB_ERROR;
+	}
 
 	/* Remember the conversation's tags for its next message. */
 	if (cached == NULL) {
@@ -818,8 +876,6 @@ store_index_one(struct store *st, struct store_pending *p, char **cause)
 		cached->thread_id = xstrdup(thread_id);
 	} else
 		triage_tags_free(cached->tags);
-	for (n = 0; tags[n] != NULL; n++)
-		;
 	cached->tags = xcalloc(n + 1, sizeof *cached->tags);
 	for (i = 0, n = 0; tags[i] != NULL; i++) {
 		if (triage_tag_is_conversation(tags[i]))
@@ -834,7 +890,7 @@ store_index_one(struct store *st, struct store_pending *p, char **cause)
 }
 
 /* Record the newest message date, where queries start their windows. */
-static void
+static notmuch_status_t
 store_save_newest(struct store *st)
 {
 	char	*value = NULL, text[32];
@@ -843,11 +899,11 @@ store_save_newest(struct store *st)
 	    NOTMUCH_STATUS_SUCCESS && value != NULL &&
 	    strtoll(value, NULL, 10) >= st->newest_date) {
 		free(value);
-		return;
+		return NOTMUCH_STATUS_SUCCESS;
 	}
 	free(value);
 	snprintf(text, sizeof text, "%lld", (long long)st->newest_date);
-	notmuch_database_set_config(st->db, "ombre.newest", text);
+	return notmuch_database_set_config(st->db, "ombre.newest", text);
 }
 
 enum store_status
@@ -855,7 +911,7 @@ store_flush(struct store *st, char **cause)
 {
 	struct buf		 names;
 	size_t			 i;
-	char			*newdir;
+	char			*newdir, *what;
 	enum store_status	 rc = STORE_OK, one;
 	notmuch_status_t	 status;
 	int			 err;
@@ -926,36 +982,29 @@ store_flush(struct store *st, char **cause)
 		return STORE_OK;
 	}
 
-	/* 3. Index the batch in one transaction. */
-	status = notmuch_database_begin_atomic(st->db);
-	if (status != NOTMUCH_STATUS_SUCCESS) {
-		*cause = xasprintf("starting a transaction: %s",
-		    notmuch_status_to_string(status));
-		return STORE_DB_ERROR;
+	/* 3. Index the batch in one transaction: all of it or none. */
+	rc = store_begin(st, "indexing", cause);
+	for (i = 0; rc == STORE_OK && i < st->n_pending; i++) {
+		what = NULL;
+		one = store_index_one(st, &st->pending[i], &status, &what);
+		if (one != STORE_OK && one != STORE_DUPLICATE)
+			rc = store_abort(st, what, status, cause);
+		free(what);
 	}
-	for (i = 0; i < st->n_pending; i++) {
-		char *one_cause = NULL;
-
-		one = store_index_one(st, &st->pending[i], &one_cause);
-		if (one != STORE_OK && one != STORE_DUPLICATE && rc == STORE_OK) {
-			rc = one;
-			*cause = one_cause;
-		} else
-			free(one_cause);
-	}
-	store_save_newest(st);
-	status = store_end_atomic(st);
-	if (status != NOTMUCH_STATUS_SUCCESS && rc == STORE_OK) {
-		rc = store_db_status(st);
-		*cause = xasprintf("committing: %s%s",
-		    notmuch_status_to_string(status), rc == STORE_FULL ?
-		    " (no space left on the device)" : "");
-	}
-	/* Indexed and committed: the journal's names are done with. */
+	if (rc == STORE_OK &&
+	    (status = store_save_newest(st)) != NOTMUCH_STATUS_SUCCESS)
+		rc = store_abort(st, "saving ombre.newest", status, cause);
+	if (rc == STORE_OK)
+		rc = store_commit(st, "committing", cause);
 	if (rc == STORE_OK && ftruncate(st->journal_fd, 0) == 0)
-		st->journal_dirty = 0;
+		st->journal_dirty = 0;	/* its names are done with */
 	else if (rc == STORE_OK)
 		log_debug("truncating %s: %s", st->journal_path, strerror(errno));
+	else {
+		/* Delivered, not indexed: the journal is left to the next
+		 * read-write open, which indexes it. */
+		store_journal_release(st);
+	}
 
 	for (i = 0; i < st->n_pending; i++)
 		store_pending_free(st, &st->pending[i]);
@@ -1162,6 +1211,8 @@ store_conv_set_property(struct store *st, const char *msgid, const char *key,
 	notmuch_message_t	*nm = NULL;
 	notmuch_messages_t	*msgs;
 	notmuch_query_t		*q;
+	notmuch_status_t	 status = NOTMUCH_STATUS_SUCCESS;
+	struct store_property	 prop = { key, value };
 	char			*query;
 	enum store_status	 rc;
 	size_t			 i;
@@ -1189,15 +1240,25 @@ store_conv_set_property(struct store *st, const char *msgid, const char *key,
 		return STORE_DB_ERROR;
 	}
 	free(query);
-	notmuch_database_begin_atomic(st->db);
-	for (; notmuch_messages_valid(msgs); notmuch_messages_move_to_next(msgs)) {
-		nm = notmuch_messages_get(msgs);
-		notmuch_message_remove_all_properties(nm, key);
-		notmuch_message_add_property(nm, key, value);
+	if ((rc = store_begin(st, "setting a conversation's property",
+	    cause)) != STORE_OK) {
+		notmuch_query_destroy(q);
+		return rc;
 	}
-	store_end_atomic(st);
+	for (; notmuch_messages_valid(msgs); notmuch_messages_move_to_next(msgs)) {
+		if ((nm = notmuch_messages_get(msgs)) == NULL) {
+			status = NOTMUCH_STATUS_XAPIAN_EXCEPTION;
+			break;
+		}
+		status = store_message_edit(nm, NULL, 0, &prop, 1);
+		notmuch_message_destroy(nm);
+		if (status != NOTMUCH_STATUS_SUCCESS)
+			break;
+	}
 	notmuch_query_destroy(q);
-	return STORE_OK;
+	if (status != NOTMUCH_STATUS_SUCCESS)
+		return store_abort(st, key, status, cause);
+	return store_commit(st, "committing a conversation's property", cause);
 }
 
 int

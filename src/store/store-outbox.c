@@ -22,27 +22,30 @@
 #define OUTBOX_ERROR	"ombre.outbox-error"
 #define OUTBOX_TEMPLATE	"ombre.template"	/* the channel-approved one */
 
-/* One property of one message, committed. */
+/* One property of one message, committed; what names it in a cause. */
 static enum store_status
 outbox_set_property(struct store *st, const char *msgid,
-    const char *key, const char *value, char **cause)
+    const char *key, const char *value, const char *what, char **cause)
 {
 	notmuch_message_t	*nm = NULL;
+	notmuch_status_t	 status;
+	struct store_property	 prop = { key, value };
+	enum store_status	 rc;
 
 	if (notmuch_database_find_message(st->db, msgid, &nm) !=
 	    NOTMUCH_STATUS_SUCCESS || nm == NULL) {
 		*cause = xasprintf("no message <%s>", msgid);
 		return STORE_NOT_FOUND;
 	}
-	notmuch_database_begin_atomic(st->db);
-	notmuch_message_remove_all_properties(nm, key);
-	notmuch_message_add_property(nm, key, value);
-	notmuch_message_destroy(nm);
-	if (store_end_atomic(st) != NOTMUCH_STATUS_SUCCESS) {
-		*cause = xasprintf("committing %s failed", key);
-		return STORE_DB_ERROR;
+	if ((rc = store_begin(st, what, cause)) != STORE_OK) {
+		notmuch_message_destroy(nm);
+		return rc;
 	}
-	return STORE_OK;
+	status = store_message_edit(nm, NULL, 0, &prop, 1);
+	notmuch_message_destroy(nm);
+	if (status != NOTMUCH_STATUS_SUCCESS)
+		return store_abort(st, what, status, cause);
+	return store_commit(st, what, cause);
 }
 
 void
@@ -84,25 +87,12 @@ enum store_status
 store_attachment_saved(struct store *st, const char *msgid, size_t index,
     const char *path, char **cause)
 {
-	notmuch_message_t	*nm = NULL;
-	char			 key[64];
+	char	key[64];
 
 	*cause = NULL;
-	if (notmuch_database_find_message(st->db, msgid, &nm) !=
-	    NOTMUCH_STATUS_SUCCESS || nm == NULL) {
-		*cause = xasprintf("no message <%s>", msgid);
-		return STORE_NOT_FOUND;
-	}
 	snprintf(key, sizeof key, "ombre.attachment.%zu", index);
-	notmuch_database_begin_atomic(st->db);
-	notmuch_message_remove_all_properties(nm, key);
-	notmuch_message_add_property(nm, key, path);
-	notmuch_message_destroy(nm);
-	if (store_end_atomic(st) != NOTMUCH_STATUS_SUCCESS) {
-		*cause = xstrdup("committing the attachment's path failed");
-		return STORE_DB_ERROR;
-	}
-	return STORE_OK;
+	return outbox_set_property(st, msgid, key, path,
+	    "committing the attachment's path", cause);
 }
 
 enum store_status
@@ -171,8 +161,9 @@ store_outbox_add(struct store *st, const struct msg *m, const char *approved,
 		return rc;
 	msgid = msgid_message(m->channel, m->account, m->conv_id, m->id);
 	/* Before it is queued: a syncer never sees it without. */
-	if (approved != NULL && (rc = outbox_set_property(st,
-	    msgid, OUTBOX_TEMPLATE, approved, cause)) != STORE_OK) {
+	if (approved != NULL && (rc = outbox_set_property(st, msgid,
+	    OUTBOX_TEMPLATE, approved, "committing the approved template",
+	    cause)) != STORE_OK) {
 		free(msgid);
 		return rc;
 	}
@@ -275,7 +266,11 @@ store_outbox_move(struct store *st, const char *msgid, const char *expect,
 {
 	notmuch_message_t	*nm = NULL;
 	notmuch_status_t	 status;
-	const char		*now;
+	enum store_status	 rc;
+	struct store_property	 props[3];
+	const char		*now, *ops[3];
+	char			*error_cut = NULL;
+	size_t			 n_ops = 0, n_props = 0;
 	int			 done;
 
 	*cause = NULL;
@@ -298,39 +293,47 @@ store_outbox_move(struct store *st, const char *msgid, const char *expect,
 	}
 	done = strcmp(state, "sent") == 0 || strcmp(state, "failed") == 0 ||
 	    strcmp(state, "discarded") == 0;
-	notmuch_database_begin_atomic(st->db);
-	notmuch_message_freeze(nm);
-	notmuch_message_remove_all_properties(nm, OUTBOX_STATE);
-	notmuch_message_add_property(nm, OUTBOX_STATE, state);
-	if (remote_id != NULL) {
-		notmuch_message_remove_all_properties(nm, OUTBOX_REMOTE);
-		notmuch_message_add_property(nm, OUTBOX_REMOTE, remote_id);
-	}
-	if (error != NULL) {
-		notmuch_message_remove_all_properties(nm, OUTBOX_ERROR);
-		if (*error != '\0')	/* "": no reason any more */
-			notmuch_message_add_property(nm, OUTBOX_ERROR, error);
-	}
 	if (done) {
-		notmuch_message_remove_tag(nm, "ombre/outbox");
-		notmuch_message_remove_tag(nm, "ombre/failed");
+		ops[n_ops++] = "-ombre/outbox";
+		ops[n_ops++] = "-ombre/failed";
 		if (strcmp(state, "sent") == 0)
-			notmuch_message_add_tag(nm, "ombre/sent");
+			ops[n_ops++] = "+ombre/sent";
 		else if (strcmp(state, "failed") == 0)
-			notmuch_message_add_tag(nm, "ombre/failed");
+			ops[n_ops++] = "+ombre/failed";
 	} else {
-		notmuch_message_remove_tag(nm, "ombre/failed");
-		notmuch_message_add_tag(nm, "ombre/outbox");
+		ops[n_ops++] = "-ombre/failed";
+		ops[n_ops++] = "+ombre/outbox";
 	}
-	notmuch_message_thaw(nm);
+	props[n_props].key = OUTBOX_STATE;
+	props[n_props++].value = state;
+	if (remote_id != NULL) {
+		props[n_props].key = OUTBOX_REMOTE;
+		props[n_props++].value = remote_id;
+	}
+	if (error != NULL && *error != '\0') {
+		/* The channel's reason, as much of it as a property holds. */
+		error_cut = store_text_cut(error, strlen(error),
+		    STORE_PROPERTY_TERM_MAX - strlen(OUTBOX_ERROR));
+		props[n_props].key = OUTBOX_ERROR;
+		props[n_props++].value = error_cut;
+	} else if (error != NULL) {
+		props[n_props].key = OUTBOX_ERROR;	/* no reason any more */
+		props[n_props++].value = NULL;
+	}
+	if ((rc = store_begin(st, "committing the reply's state",
+	    cause)) != STORE_OK) {
+		notmuch_message_destroy(nm);
+		free(error_cut);
+		return rc;
+	}
+	status = store_message_edit(nm, ops, n_ops, props, n_props);
 	notmuch_message_destroy(nm);
-	status = store_end_atomic(st);
+	free(error_cut);
 	if (status != NOTMUCH_STATUS_SUCCESS) {
-		*cause = xasprintf("committing the reply's state failed: %s",
-		    notmuch_status_to_string(status));
-		return STORE_DB_ERROR;
+		return store_abort(st, "changing the reply's state", status,
+		    cause);
 	}
-	return STORE_OK;
+	return store_commit(st, "committing the reply's state", cause);
 }
 
 enum store_status

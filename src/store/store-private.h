@@ -34,8 +34,7 @@ struct store {
 	char			*maildir;	/* MAILROOT/ombre */
 	char			*journal_dir;
 	enum store_mode		 mode;
-	notmuch_database_t	*db;
-	char			*errmsg;
+	notmuch_database_t	*db;	/* NULL: not re-opened after a failed write */
 	uint64_t		 revision;
 	mode_t			 file_mode;	/* 0600, or 0660 in a group dir */
 
@@ -73,8 +72,50 @@ struct store {
  */
 void store_read_begin(struct store *st);
 void store_read_end(struct store *st);
-notmuch_status_t store_end_atomic(struct store *st);
-void store_set_error(struct store *st, const char *fmt, ...) OMBRE_PRINTF(2, 3);
+/*
+ * Writes (store.c). An operation that writes runs in one transaction:
+ * store_begin, then its writes through store_message_edit or
+ * store_message_replace (each returns the first failure of the libnotmuch
+ * calls it makes; the few database-wide writes, index_file,
+ * remove_message and set_config, are checked where they are made), then
+ * store_commit. When any write fails the operation calls store_abort:
+ * nothing of the transaction is committed, and the caller gets the status
+ * and a cause naming what failed. Each of the three sets *cause on
+ * failure, naming the operation by what.
+ */
+struct store_property {
+	const char	*key;
+	const char	*value;	/* NULL: the key is only removed */
+};
+enum store_status store_begin(struct store *st, const char *what,
+    char **cause);
+enum store_status store_commit(struct store *st, const char *what,
+    char **cause);
+enum store_status store_abort(struct store *st, const char *what,
+    notmuch_status_t status, char **cause);
+/* Apply +TAG and -TAG ops to a message, then replace each property's
+ * values by the one given (or none). */
+notmuch_status_t store_message_edit(notmuch_message_t *nm,
+    const char *const *ops, size_t n_ops, const struct store_property *props,
+    size_t n_props);
+/* Set a message's tags (tags not NULL) and properties (props not NULL) to
+ * exactly these; a key may come several times (a dump's restore). */
+notmuch_status_t store_message_replace(notmuch_message_t *nm,
+    const char *const *tags, size_t n_tags, const struct store_property *props,
+    size_t n_props);
+/*
+ * notmuch keeps a property as the Xapian term "XPROPERTYkey=value", which
+ * cannot pass 245 bytes, and libnotmuch aborts the process on a longer
+ * one: the edits above refuse it (NOTMUCH_STATUS_ILLEGAL_ARGUMENT), and a
+ * free text is cut to fit first.
+ */
+#define STORE_PROPERTY_TERM_MAX 235	/* strlen(key) + strlen(value) */
+int store_property_fits(const char *key, const char *value);
+/* The first bytes of text (len of them, or up to a NUL) that fit in max,
+ * cut on a character boundary; allocated. */
+char *store_text_cut(const char *text, size_t len, size_t max);
+/* A failed write's status: STORE_FULL when Xapian said so. */
+enum store_status store_db_status(struct store *st);
 /* The host part of the file names ombre writes: no '/' or ':'. */
 void store_host_name(char *out, size_t size);
 /* Run a read query, re-opening and restarting it once when it fails:

@@ -433,8 +433,10 @@ store_read_again(struct store *st, int attempt)
 {
 	struct timespec	ts;
 
-	notmuch_database_reopen(st->db, st->mode == STORE_READ_WRITE ?
-	    NOTMUCH_DATABASE_MODE_READ_WRITE : NOTMUCH_DATABASE_MODE_READ_ONLY);
+	/* A writer holds the lock: nobody overtakes it, and re-opening it
+	 * would let the lock go and discard an open transaction. */
+	if (st->mode == STORE_READ_ONLY)
+		notmuch_database_reopen(st->db, NOTMUCH_DATABASE_MODE_READ_ONLY);
 	ts.tv_sec = 0;
 	ts.tv_nsec = (long)(attempt < 10 ? attempt : 10) * 2000000L;
 	nanosleep(&ts, NULL);

@@ -65,45 +65,74 @@ store_tag_targets(struct store *st, const char *target, char ***ids,
 
 /*
  * Apply +TAG/-TAG operations to every message of a thread and, when key is
- * not NULL, replace the property key by value (NULL: only remove it).
- * Return 1 when the thread's messages could be searched.
+ * not NULL, replace the property key by value (NULL: only remove it),
+ * inside the caller's transaction. Return the first failure, the thread's
+ * search included, and set *what (allocated) to what failed.
  */
-static int
+static notmuch_status_t
 store_thread_edit(struct store *st, const char *thread_id,
-    const char *const *ops, int n_ops, const char *key, const char *value)
+    const char *const *ops, size_t n_ops, const char *key, const char *value,
+    char **what)
 {
 	notmuch_query_t		*q;
 	notmuch_messages_t	*msgs;
 	notmuch_message_t	*nm;
+	notmuch_status_t	 status;
+	struct store_property	 prop = { key, value };
 	char			*query;
-	int			 j;
 
 	query = xasprintf("thread:%s", thread_id);
-	if (store_query_messages(st, query, NOTMUCH_SORT_UNSORTED, &q,
-	    &msgs) != NOTMUCH_STATUS_SUCCESS) {
+	status = store_query_messages(st, query, NOTMUCH_SORT_UNSORTED, &q,
+	    &msgs);
+	if (status != NOTMUCH_STATUS_SUCCESS) {
+		*what = xasprintf("searching %s", query);
 		free(query);
-		return 0;
+		return status;
 	}
-	free(query);
 	for (; notmuch_messages_valid(msgs); notmuch_messages_move_to_next(msgs)) {
-		if ((nm = notmuch_messages_get(msgs)) == NULL)
-			continue;
-		notmuch_message_freeze(nm);
-		for (j = 0; j < n_ops; j++) {
-			if (ops[j][0] == '+')
-				notmuch_message_add_tag(nm, ops[j] + 1);
-			else
-				notmuch_message_remove_tag(nm, ops[j] + 1);
+		if ((nm = notmuch_messages_get(msgs)) == NULL) {
+			status = NOTMUCH_STATUS_XAPIAN_EXCEPTION;
+			break;
 		}
-		if (key != NULL) {
-			notmuch_message_remove_all_properties(nm, key);
-			if (value != NULL)
-				notmuch_message_add_property(nm, key, value);
-		}
-		notmuch_message_thaw(nm);
+		status = store_message_edit(nm, ops, n_ops, &prop,
+		    key != NULL ? 1 : 0);
+		notmuch_message_destroy(nm);
+		if (status != NOTMUCH_STATUS_SUCCESS)
+			break;
 	}
+	if (status != NOTMUCH_STATUS_SUCCESS)
+		*what = xasprintf("changing the messages of %s", query);
 	notmuch_query_destroy(q);
-	return 1;
+	free(query);
+	return status;
+}
+
+/*
+ * Edit every thread of ids in one transaction (store_thread_edit); what
+ * names the operation in a cause. On failure nothing is committed.
+ */
+static enum store_status
+store_threads_edit(struct store *st, char **ids, size_t n,
+    const char *const *ops, size_t n_ops, const char *key, const char *value,
+    const char *what, char **cause)
+{
+	notmuch_status_t	 status;
+	enum store_status	 rc;
+	char			*failed = NULL;
+	size_t			 i;
+
+	if ((rc = store_begin(st, what, cause)) != STORE_OK)
+		return rc;
+	for (i = 0; i < n; i++) {
+		status = store_thread_edit(st, ids[i], ops, n_ops, key, value,
+		    &failed);
+		if (status != NOTMUCH_STATUS_SUCCESS) {
+			rc = store_abort(st, failed, status, cause);
+			free(failed);
+			return rc;
+		}
+	}
+	return store_commit(st, what, cause);
 }
 
 enum store_status
@@ -129,21 +158,10 @@ store_tag(struct store *st, const char *target, char **ops, int n_ops,
 	rc = store_tag_targets(st, target, &ids, &n, cause);
 	if (rc != STORE_OK)
 		return rc;
-	if (notmuch_database_begin_atomic(st->db) != NOTMUCH_STATUS_SUCCESS) {
-		*cause = xstrdup("starting a transaction failed");
-		rc = STORE_DB_ERROR;
-		goto out;
-	}
-	for (i = 0; i < n; i++) {
-		if (store_thread_edit(st, ids[i], (const char *const *)ops,
-		    n_ops, NULL, NULL))
-			(*changed)++;
-	}
-	if (store_end_atomic(st) != NOTMUCH_STATUS_SUCCESS) {
-		*cause = xstrdup("committing the tags failed");
-		rc = STORE_DB_ERROR;
-	}
-out:
+	rc = store_threads_edit(st, ids, n, (const char *const *)ops,
+	    (size_t)n_ops, NULL, NULL, "committing the tags", cause);
+	if (rc == STORE_OK)
+		*changed = (long)n;
 	for (i = 0; i < n; i++)
 		free(ids[i]);
 	free(ids);
@@ -170,33 +188,30 @@ store_snooze(struct store *st, const char *target, int64_t until,
 	if (rc != STORE_OK)
 		return rc;
 	snprintf(value, sizeof value, "%lld", (long long)until);
-	notmuch_database_begin_atomic(st->db);
-	for (i = 0; i < n; i++) {
-		if (store_thread_edit(st, ids[i], ops, 2, "ombre.snooze-until",
-		    value))
-			(*changed)++;
+	rc = store_threads_edit(st, ids, n, ops, nitems(ops),
+	    "ombre.snooze-until", value, "committing the snooze", cause);
+	if (rc == STORE_OK)
+		*changed = (long)n;
+	for (i = 0; i < n; i++)
 		free(ids[i]);
-	}
 	free(ids);
-	if (store_end_atomic(st) != NOTMUCH_STATUS_SUCCESS) {
-		*cause = xstrdup("committing the snooze failed");
-		return STORE_DB_ERROR;
-	}
-	return STORE_OK;
+	return rc;
 }
 
 /* The threads of snoozed messages whose time has come (or has none). */
-static void
+static notmuch_status_t
 store_snoozed_due(struct store *st, int64_t now, struct strset *due)
 {
 	notmuch_query_t		*q;
 	notmuch_messages_t	*msgs;
 	notmuch_message_t	*nm;
+	notmuch_status_t	 status;
 	const char		*value, *tid;
 
-	if (store_query_messages(st, "tag:ombre/snoozed", NOTMUCH_SORT_UNSORTED,
-	    &q, &msgs) != NOTMUCH_STATUS_SUCCESS)
-		return;
+	status = store_query_messages(st, "tag:ombre/snoozed",
+	    NOTMUCH_SORT_UNSORTED, &q, &msgs);
+	if (status != NOTMUCH_STATUS_SUCCESS)
+		return status;
 	for (; notmuch_messages_valid(msgs); notmuch_messages_move_to_next(msgs)) {
 		if ((nm = notmuch_messages_get(msgs)) == NULL)
 			break;
@@ -210,6 +225,7 @@ store_snoozed_due(struct store *st, int64_t now, struct strset *due)
 		notmuch_message_destroy(nm);
 	}
 	notmuch_query_destroy(q);
+	return NOTMUCH_STATUS_SUCCESS;
 }
 
 long
@@ -219,7 +235,8 @@ store_snooze_due_count(struct store *st, int64_t now)
 	long		n;
 
 	store_read_begin(st);
-	store_snoozed_due(st, now, &due);
+	/* A count for the status line: a failed search counts none. */
+	(void)store_snoozed_due(st, now, &due);
 	store_read_end(st);
 	n = (long)due.n;
 	strset_free(&due);
@@ -231,21 +248,22 @@ store_wake(struct store *st, int64_t now, long *woken, char **cause)
 {
 	static const char	*const ops[] = { "-ombre/snoozed", "+inbox" };
 	struct strset		 due = { NULL, 0, NULL, 0 };
-	size_t			 i;
+	notmuch_status_t	 status;
+	enum store_status	 rc;
 
 	*cause = NULL;
 	*woken = 0;
-	store_snoozed_due(st, now, &due);
-	notmuch_database_begin_atomic(st->db);
-	for (i = 0; i < due.n; i++) {
-		if (store_thread_edit(st, due.items[i], ops, 2,
-		    "ombre.snooze-until", NULL))
-			(*woken)++;
-	}
-	strset_free(&due);
-	if (store_end_atomic(st) != NOTMUCH_STATUS_SUCCESS) {
-		*cause = xstrdup("committing the wake-up failed");
+	status = store_snoozed_due(st, now, &due);
+	if (status != NOTMUCH_STATUS_SUCCESS) {
+		strset_free(&due);
+		*cause = xasprintf("searching the snoozed conversations: %s",
+		    notmuch_status_to_string(status));
 		return STORE_DB_ERROR;
 	}
-	return STORE_OK;
+	rc = store_threads_edit(st, due.items, due.n, ops, nitems(ops),
+	    "ombre.snooze-until", NULL, "committing the wake-up", cause);
+	if (rc == STORE_OK)
+		*woken = (long)due.n;
+	strset_free(&due);
+	return rc;
 }

@@ -16,7 +16,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,23 +73,6 @@ store_status_cannot_write(enum store_status status)
 {
 	return status == STORE_IO_ERROR || status == STORE_DB_ERROR ||
 	    status == STORE_FULL || status == STORE_LOCKED;
-}
-
-void
-store_set_error(struct store *st, const char *fmt, ...)
-{
-	va_list	ap;
-
-	free(st->errmsg);
-	va_start(ap, fmt);
-	st->errmsg = xvasprintf(fmt, ap);
-	va_end(ap);
-}
-
-const char *
-store_errmsg(struct store *st)
-{
-	return st->errmsg != NULL ? st->errmsg : "";
 }
 
 const char *
@@ -502,19 +484,6 @@ store_read_end(struct store *st)
 		flock(st->guard_fd, LOCK_UN);
 }
 
-notmuch_status_t
-store_end_atomic(struct store *st)
-{
-	notmuch_status_t	status;
-	int			locked;
-
-	locked = store_guard_lock(st, LOCK_EX) == 0;
-	status = notmuch_database_end_atomic(st->db);
-	if (locked)
-		flock(st->guard_fd, LOCK_UN);
-	return status;
-}
-
 /*
  * Open the database. A read-only open reads a revision too, and writers
  * can overtake it ("The revision being read has been discarded"): it
@@ -544,6 +513,213 @@ store_open_db(struct store *st, notmuch_database_mode_t nm_mode,
 		ts.tv_nsec = 5000000L * attempt;
 		nanosleep(&ts, NULL);
 	}
+}
+
+/*
+ * The status of a failed database write: Xapian says "No space left on
+ * device" in its message only.
+ */
+enum store_status
+store_db_status(struct store *st)
+{
+	const char	*text;
+
+	if (st->db == NULL)
+		return STORE_DB_ERROR;
+	text = notmuch_database_status_string(st->db);
+	if (text != NULL && (strstr(text, "No space left") != NULL ||
+	    strstr(text, "Disk quota") != NULL))
+		return STORE_FULL;
+	return STORE_DB_ERROR;
+}
+
+/*
+ * Every write to the database goes through the functions below: each
+ * returns the first failure of the libnotmuch calls it makes, and the
+ * operation around them then fails whole, its transaction discarded
+ * (store_abort), with a cause naming what failed.
+ */
+
+/* Start the transaction of an operation. */
+enum store_status
+store_begin(struct store *st, const char *what, char **cause)
+{
+	notmuch_status_t	status;
+
+	if (st->db == NULL) {
+		*cause = xasprintf("%s: the database is closed since a failed "
+		    "write", what);
+		return STORE_DB_ERROR;
+	}
+	status = notmuch_database_begin_atomic(st->db);
+	if (status != NOTMUCH_STATUS_SUCCESS) {
+		*cause = xasprintf("%s: starting a transaction: %s", what,
+		    notmuch_status_to_string(status));
+		return store_db_status(st);
+	}
+	return STORE_OK;
+}
+
+/*
+ * Discard the open transaction after a failed write: libnotmuch has no
+ * rollback, but closing the database inside an atomic section discards
+ * what the section changed. The database is then opened again (waiting
+ * for the lock like store_open), so the store stays usable. Set *cause
+ * to what failed and return the status the caller reports.
+ */
+enum store_status
+store_abort(struct store *st, const char *what, notmuch_status_t status,
+    char **cause)
+{
+	enum store_status	 rc;
+	notmuch_status_t	 reopened;
+	char			*nm_msg = NULL, *failed, *why;
+
+	rc = store_db_status(st);
+	failed = xasprintf("%s: %s%s; nothing was changed", what,
+	    notmuch_status_to_string(status), rc == STORE_FULL ?
+	    " (no space left on the device)" : "");
+	if (st->db == NULL) {
+		*cause = failed;
+		return rc;
+	}
+	notmuch_database_close(st->db);
+	notmuch_database_destroy(st->db);
+	st->db = NULL;
+	store_thread_cache_clear(st);
+	/* When it cannot be opened again, store_begin refuses from now on
+	 * and store_close copes. */
+	if (st->mode == STORE_READ_WRITE && store_wait_lock(st) != 0) {
+		*cause = xasprintf("%s; the database is locked by another "
+		    "process since", failed);
+		free(failed);
+		return rc;
+	}
+	reopened = store_open_db(st, st->mode == STORE_READ_WRITE ?
+	    NOTMUCH_DATABASE_MODE_READ_WRITE : NOTMUCH_DATABASE_MODE_READ_ONLY,
+	    &nm_msg);
+	if (reopened != NOTMUCH_STATUS_SUCCESS) {
+		st->db = NULL;
+		why = store_nm_cause("re-opening the database", reopened,
+		    nm_msg);
+		*cause = xasprintf("%s; %s", failed, why);
+		free(why);
+		free(failed);
+		return rc;
+	}
+	*cause = failed;
+	return rc;
+}
+
+/*
+ * Commit the operation's transaction under the readers' guard. On failure
+ * the transaction is discarded (store_abort) and *cause says what failed.
+ */
+enum store_status
+store_commit(struct store *st, const char *what, char **cause)
+{
+	notmuch_status_t	status;
+	int			locked;
+
+	locked = store_guard_lock(st, LOCK_EX) == 0;
+	status = notmuch_database_end_atomic(st->db);
+	if (locked)
+		flock(st->guard_fd, LOCK_UN);
+	if (status != NOTMUCH_STATUS_SUCCESS)
+		return store_abort(st, what, status, cause);
+	return STORE_OK;
+}
+
+int
+store_property_fits(const char *key, const char *value)
+{
+	return strlen(key) + strlen(value) <= STORE_PROPERTY_TERM_MAX;
+}
+
+char *
+store_text_cut(const char *text, size_t len, size_t max)
+{
+	len = strnlen(text, len);
+	if (len > max) {
+		len = max;
+		while (len > 0 && ((unsigned char)text[len] & 0xc0) == 0x80)
+			len--;
+	}
+	return xstrndup(text, len);
+}
+
+/* Keep the first failure of a sequence of writes. */
+static void
+store_keep(notmuch_status_t *first, notmuch_status_t status)
+{
+	if (*first == NOTMUCH_STATUS_SUCCESS)
+		*first = status;
+}
+
+notmuch_status_t
+store_message_edit(notmuch_message_t *nm, const char *const *ops,
+    size_t n_ops, const struct store_property *props, size_t n_props)
+{
+	notmuch_status_t	status;
+	size_t			i;
+
+	status = notmuch_message_freeze(nm);
+	if (status != NOTMUCH_STATUS_SUCCESS)
+		return status;
+	for (i = 0; i < n_ops; i++) {
+		if (ops[i][0] == '+')
+			store_keep(&status, notmuch_message_add_tag(nm, ops[i] + 1));
+		else {
+			store_keep(&status, notmuch_message_remove_tag(nm,
+			    ops[i] + 1));
+		}
+	}
+	for (i = 0; i < n_props; i++) {
+		store_keep(&status, notmuch_message_remove_all_properties(nm,
+		    props[i].key));
+		if (props[i].value == NULL)
+			continue;
+		if (!store_property_fits(props[i].key, props[i].value))
+			store_keep(&status, NOTMUCH_STATUS_ILLEGAL_ARGUMENT);
+		else {
+			store_keep(&status, notmuch_message_add_property(nm,
+			    props[i].key, props[i].value));
+		}
+	}
+	store_keep(&status, notmuch_message_thaw(nm));
+	return status;
+}
+
+notmuch_status_t
+store_message_replace(notmuch_message_t *nm, const char *const *tags,
+    size_t n_tags, const struct store_property *props, size_t n_props)
+{
+	notmuch_status_t	status;
+	size_t			i;
+
+	status = notmuch_message_freeze(nm);
+	if (status != NOTMUCH_STATUS_SUCCESS)
+		return status;
+	if (tags != NULL) {
+		store_keep(&status, notmuch_message_remove_all_tags(nm));
+		for (i = 0; i < n_tags; i++)
+			store_keep(&status, notmuch_message_add_tag(nm, tags[i]));
+	}
+	if (props != NULL) {
+		store_keep(&status, notmuch_message_remove_all_properties(nm,
+		    NULL));
+		for (i = 0; i < n_props; i++) {
+			if (!store_property_fits(props[i].key, props[i].value))
+				store_keep(&status,
+				    NOTMUCH_STATUS_ILLEGAL_ARGUMENT);
+			else {
+				store_keep(&status, notmuch_message_add_property(
+				    nm, props[i].key, props[i].value));
+			}
+		}
+	}
+	store_keep(&status, notmuch_message_thaw(nm));
+	return status;
 }
 
 /*
@@ -582,7 +758,6 @@ store_free(struct store *st)
 	free(st->maildir);
 	free(st->journal_dir);
 	free(st->journal_path);
-	free(st->errmsg);
 	free(st->pending);
 	store_thread_cache_clear(st);
 	if (st->guard_fd != -1)
@@ -725,7 +900,9 @@ store_close(struct store *st)
 	/* Closing commits what is left (a writer's configuration). */
 	locked = st->mode == STORE_READ_WRITE &&
 	    store_guard_lock(st, LOCK_EX) == 0;
-	if (notmuch_database_destroy(st->db) != NOTMUCH_STATUS_SUCCESS &&
+	if (st->db == NULL)	/* not re-opened after a failed write */
+		rc = STORE_DB_ERROR;
+	else if (notmuch_database_destroy(st->db) != NOTMUCH_STATUS_SUCCESS &&
 	    rc == STORE_OK)
 		rc = STORE_DB_ERROR;
 	if (locked)
@@ -748,10 +925,8 @@ store_refresh(struct store *st)
 
 	if (st->mode == STORE_READ_ONLY &&
 	    notmuch_database_reopen(st->db, NOTMUCH_DATABASE_MODE_READ_ONLY) !=
-	    NOTMUCH_STATUS_SUCCESS) {
-		store_set_error(st, "re-opening the database failed");
+	    NOTMUCH_STATUS_SUCCESS)
 		return -1;
-	}
 	revision = notmuch_database_get_revision(st->db, NULL);
 	if (revision == st->revision)
 		return 0;
@@ -772,6 +947,8 @@ store_query_messages(struct store *st, const char *query, notmuch_sort_t sort,
 	notmuch_status_t	status;
 	int			attempt;
 
+	if (st->db == NULL)	/* not re-opened after a failed write */
+		return NOTMUCH_STATUS_XAPIAN_EXCEPTION;
 	for (attempt = 0; attempt < 2; attempt++) {
 		*q = notmuch_query_create(st->db, query);
 		if (*q == NULL)
@@ -779,13 +956,14 @@ store_query_messages(struct store *st, const char *query, notmuch_sort_t sort,
 		notmuch_query_set_sort(*q, sort);
 		notmuch_query_set_omit_excluded(*q, NOTMUCH_EXCLUDE_FALSE);
 		status = notmuch_query_search_messages(*q, msgs);
-		if (status != NOTMUCH_STATUS_XAPIAN_EXCEPTION)
+		/* Only a reader's snapshot can be overtaken; re-opening a
+		 * writer would discard its open transaction. */
+		if (status != NOTMUCH_STATUS_XAPIAN_EXCEPTION ||
+		    st->mode != STORE_READ_ONLY)
 			break;
 		notmuch_query_destroy(*q);
 		*q = NULL;
-		notmuch_database_reopen(st->db, st->mode == STORE_READ_WRITE ?
-		    NOTMUCH_DATABASE_MODE_READ_WRITE :
-		    NOTMUCH_DATABASE_MODE_READ_ONLY);
+		notmuch_database_reopen(st->db, NOTMUCH_DATABASE_MODE_READ_ONLY);
 	}
 	if (status != NOTMUCH_STATUS_SUCCESS && *q != NULL) {
 		notmuch_query_destroy(*q);

@@ -29,6 +29,12 @@
 
 #include "core/core.h"
 
+/*
+ * The store's one error convention: a function that can fail returns a
+ * status and, on failure, sets *cause to an allocated message saying what
+ * failed (the caller frees it). An operation that writes runs in one
+ * transaction and commits all of it or nothing.
+ */
 enum store_status {
 	STORE_OK = 0,
 	STORE_DUPLICATE,	/* the message is stored already: not an error */
@@ -92,8 +98,6 @@ enum store_status store_open(const struct store_options *opts, enum store_mode m
     struct store **out, char **cause);
 /* Commit pending work and close. */
 enum store_status store_close(struct store *st);
-/* The last detailed error, valid until the next call on st. */
-const char *store_errmsg(struct store *st);
 /* Return 1 when another process holds the write lock (never waits). */
 int store_is_locked(const char *data_dir, const char *database);
 /* Re-open a read-only handle when the database changed; return 1 when the
@@ -404,7 +408,10 @@ void store_msgs_free(struct msg **msgs, size_t n);
  * Apply tag operations ("+tag", "-tag") to every message of every
  * conversation matching target (CONV rules as store_resolve_conv when it
  * names one conversation, else a query), in one transaction. *changed is
- * the number of conversations touched.
+ * the number of conversations touched. When any write (or a
+ * conversation's search) fails, nothing is committed, *changed is 0 and
+ * the status (STORE_DB_ERROR, STORE_FULL) comes with a cause naming what
+ * failed; the same holds for every function of the store that writes.
  */
 enum store_status store_tag(struct store *st, const char *target, char **ops,
     int n_ops, long *changed, char **cause);

@@ -348,6 +348,26 @@ test_buf(void)
 	    "buf_steal leaves the buffer empty");
 	free(s);
 
+	/* Words joined with single spaces. */
+	{
+		char	*words[] = { "tag:inbox", "and", "", "Zoë" };
+
+		buf_init(&b);
+		buf_add_words(&b, words, 0);
+		is_str(b.data, "", "buf_add_words of no word adds nothing");
+		buf_add_words(&b, words, 1);
+		is_str(b.data, "tag:inbox", "one word, no space");
+		buf_reset(&b);
+		buf_add_words(&b, words, nitems(words));
+		is_str(b.data, "tag:inbox and  Zoë",
+		    "words joined by one space each, an empty one kept");
+		buf_add_str(&b, " |");
+		buf_add_words(&b, words + 1, 1);
+		is_str(b.data, "tag:inbox and  Zoë |and",
+		    "appended to what the buffer holds");
+		buf_free(&b);
+	}
+
 	/* 1 MB in 1000-byte chunks, each byte known from its offset. */
 	buf_init(&b);
 	for (i = 0; i < total; i += sizeof chunk) {

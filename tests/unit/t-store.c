@@ -1,13 +1,14 @@
 /*
  * t-store.c: the store against a real notmuch database in a temporary
  * directory: creation, delivery, dedup, tag inheritance, reopening done
- * conversations, paged queries, CONV resolution, refresh and the lock.
+ * conversations, paged queries, CONV resolution, refresh, the lock, and
+ * writes that fail.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 
-#include "store/store.h"
+#include "store/store-private.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -274,6 +275,163 @@ test_reply(struct store *st, int64_t now)
 	free(cause);
 }
 
+/*
+ * The database made unwritable under a writer (as when its disk turns
+ * read-only): the handle goes read-only, so every libnotmuch write fails
+ * while the transaction around it still "commits". (A store_abort opens
+ * it read-write again.)
+ */
+static void
+make_unwritable(struct store *st)
+{
+	if (notmuch_database_reopen(st->db, NOTMUCH_DATABASE_MODE_READ_ONLY) !=
+	    NOTMUCH_STATUS_SUCCESS)
+		diag("reopening the database read-only failed");
+}
+
+/* The state of the reply queued in conversation conv, or NULL. */
+static char *
+outbox_state(struct store *st, const char *conv, char **msgid)
+{
+	struct store_outgoing	**out;
+	size_t			  n, i;
+	char			 *state = NULL, *cause = NULL;
+
+	if (store_outbox_list(st, 1, &out, &n, &cause) != STORE_OK) {
+		free(cause);
+		return NULL;
+	}
+	for (i = 0; i < n; i++) {
+		if (state == NULL && strcmp(out[i]->conv_id, conv) == 0) {
+			state = xstrdup(out[i]->state);
+			if (msgid != NULL)
+				*msgid = xstrdup(out[i]->msgid);
+		}
+		store_outgoing_free(out[i]);
+	}
+	free(out);
+	return state;
+}
+
+/*
+ * A channel's reason longer than a property holds (libnotmuch aborts on a
+ * longer one): the reply fails with as much of it as fits.
+ */
+static void
+test_long_reason(struct store *st, const char *msgid)
+{
+	struct store_outgoing	**out;
+	size_t			  n, i, len = 0;
+	char			  reason[601], *cause = NULL;
+	int			  whole = 0;
+
+	for (i = 0; i + 2 <= 600; i += 2)
+		memcpy(reason + i, "\xc3\xa9", 2);	/* é */
+	reason[i] = '\0';
+	is_int(store_outbox_set(st, msgid, "failed", NULL, reason, &cause),
+	    STORE_OK, "a failure with a 600-byte reason is committed");
+	free(cause);
+	cause = NULL;
+	if (store_outbox_list(st, 1, &out, &n, &cause) != STORE_OK)
+		n = 0;
+	for (i = 0; i < n; i++) {
+		if (strcmp(out[i]->msgid, msgid) == 0 && out[i]->error != NULL) {
+			len = strlen(out[i]->error);
+			whole = utf8_valid(out[i]->error, len, NULL);
+		}
+		store_outgoing_free(out[i]);
+	}
+	free(out);
+	free(cause);
+	ok(len > 100 && len <= 235, "with its reason cut to fit");
+	ok(whole, "on a character boundary");
+}
+
+/* Writes that fail: every operation says so and changes nothing. */
+static void
+test_write_faults(struct store *st, int64_t now)
+{
+	struct store_reply		 r;
+	char				*cause = NULL, *id = NULL;
+	char				*changes = NULL, *msgid = NULL, *state;
+	char				*ops[] = { op_done, op_uninbox };
+	long				 changed = -1, total, unread;
+	const char			*query = "id:tg.7012345678.950.1@ombre";
+
+	ingest(st, "950", "1", now - 60, MSG_CUSTOMER, "Allô ?");
+	store_flush(st, &cause);
+	memset(&r, 0, sizeof r);
+	r.conv = query;
+	r.text = "Je regarde";
+	r.text_len = 10;
+	r.now = now;
+	r.force = 1;
+	is_int(store_reply_add(st, &r, &id, &changes, &cause), STORE_OK,
+	    "a reply is queued");
+	free(id);
+	free(changes);
+	state = outbox_state(st, "950", &msgid);
+	is_str(state, "queued", "in the outbox");
+	free(state);
+
+	make_unwritable(st);
+	is_int(store_tag(st, query, ops, 2, &changed, &cause), STORE_DB_ERROR,
+	    "a tag operation whose writes fail fails");
+	ok(cause != NULL && strstr(cause, "read-only") != NULL,
+	    "and says what failed");
+	diag("%s", cause != NULL ? cause : "(no cause)");
+	free(cause);
+	cause = NULL;
+	is_int(changed, 0, "it changed no conversation");
+	store_count_convs(st, "tag:ombre/done and Channel:telegram", &total,
+	    &unread, &cause);
+	is_int(total, 0, "none is done");
+	store_count_convs(st, "tag:inbox and id:tg.7012345678.950.1@ombre",
+	    &total, &unread, &cause);
+	is_int(total, 1, "the conversation is still in the inbox");
+
+	make_unwritable(st);
+	is_int(store_snooze(st, query, now + 3600, &changed, &cause),
+	    STORE_DB_ERROR, "a snooze whose writes fail fails");
+	free(cause);
+	cause = NULL;
+	store_count_convs(st, "tag:ombre/snoozed", &total, &unread, &cause);
+	is_int(total, 0, "nothing is snoozed");
+
+	if (msgid != NULL) {
+		make_unwritable(st);
+		is_int(store_outbox_set(st, msgid, "sending", NULL, NULL,
+		    &cause), STORE_DB_ERROR,
+		    "a reply's state change whose writes fail fails");
+		ok(cause != NULL && strstr(cause, "reply's state") != NULL,
+		    "and says what failed");
+		free(cause);
+		cause = NULL;
+		state = outbox_state(st, "950", NULL);
+		is_str(state, "queued", "the reply is still queued");
+		free(state);
+		is_int(store_outbox_set(st, msgid, "sending", NULL, NULL,
+		    &cause), STORE_OK, "the store is usable again after it");
+		state = outbox_state(st, "950", NULL);
+		is_str(state, "sending", "and the next change is committed");
+		free(state);
+		test_long_reason(st, msgid);
+		free(msgid);
+	} else
+		ok(0, "the reply's message id");
+
+	make_unwritable(st);
+	ingest(st, "950", "2", now - 30, MSG_CUSTOMER, "Toujours là ?");
+	ok(store_flush(st, &cause) != STORE_OK,
+	    "indexing a batch whose writes fail fails");
+	free(cause);
+	cause = NULL;
+	ok(!store_has_message(st, "tg.7012345678.950.2@ombre"),
+	    "the message is not indexed yet");
+	store_count_convs(st, "tag:ombre/done", &total, &unread, &cause);
+	is_int(total, 0, "and nothing else changed");
+}
+
 /* Presence: another console's entry read, stale ones dropped. */
 static void
 test_presence(void)
@@ -523,8 +681,15 @@ main(void)
 	st = open_store(STORE_READ_WRITE, 5, &rc);
 	if (st != NULL) {
 		test_reply(st, now);
+		test_write_faults(st, now);
 		store_close(st);
 	}
+	/* What a failed batch delivered is indexed by the next writer. */
+	st = open_store(STORE_READ_WRITE, 5, &rc);
+	ok(st != NULL && store_has_message(st, "tg.7012345678.950.2@ombre"),
+	    "the next writer indexes what the failed batch delivered");
+	if (st != NULL)
+		store_close(st);
 	test_drafts();
 	test_presence();
 	free(tid);
