@@ -3,7 +3,7 @@
  *
  * Inbound is a getUpdates long poll. An update is confirmed to Telegram
  * by the next call's higher offset, so the offset is the acknowledgement:
- * it is saved, and sent, only after chan_store has made the updates'
+ * it is saved, and sent, only after the host has delivered the updates'
  * messages durable and indexed. A crash between the two fetches the same
  * updates again, and their Message-Ids make the second storing a no-op.
  *
@@ -119,7 +119,8 @@ tg_migrated(struct tg *tg, const char *from, const char *to)
 		return;
 	json_object_set_new(tg->migrated, from, json_string(to));
 	text = json_dumps(tg->migrated, JSON_COMPACT);
-	if (text == NULL || chan_cursor_save(tg->link, "migrations", text) != 0)
+	if (text == NULL || tg->link->host->cursor_save(tg->link, "migrations",
+	    text) != 0)
 		log_warn("%s: cannot save a group's migration", tg->link->name);
 	free(text);
 }
@@ -343,10 +344,10 @@ tg_failed(struct tg *tg, enum chan_state state, int64_t wait_ms,
 	tg->attempt++;
 	if (state == CHAN_AUTH_FAILED || (l->opts->once &&
 	    (tg->attempt >= l->opts->attempts || state == CHAN_CONFLICT))) {
-		chan_set_state(l, state == CHAN_AUTH_FAILED ? state :
+		l->host->set_state(l, state == CHAN_AUTH_FAILED ? state :
 		    CHAN_FAILED, 0, error);
 		if (l->opts->once) {
-			chan_finish(l, 0);
+			l->host->finish(l, 0);
 			return;
 		}
 		/* The token may be fixed by the time the cap passes. */
@@ -356,7 +357,7 @@ tg_failed(struct tg *tg, enum chan_state state, int64_t wait_ms,
 		wait_ms = chan_backoff_ms(l, tg->attempt - 1);
 	until = (int64_t)time(NULL) + (wait_ms + 999) / 1000;
 	if (state != CHAN_AUTH_FAILED)
-		chan_set_state(l, state, until, error);
+		l->host->set_state(l, state, until, error);
 	tg_schedule(tg, wait_ms);
 }
 
@@ -370,7 +371,7 @@ tg_offset_save(struct tg *tg, long long next)
 		return;
 	tg->offset = next;
 	snprintf(offset, sizeof offset, "%lld", tg->offset);
-	if (chan_cursor_save(tg->link, "offset", offset) != 0)
+	if (tg->link->host->cursor_save(tg->link, "offset", offset) != 0)
 		log_warn("%s: cannot save the offset", tg->link->name);
 }
 
@@ -426,7 +427,7 @@ tg_take_updates(struct tg *tg, json_t *result, long long cut_max,
 			free(why);
 		}
 	}
-	rc = chan_store(tg->link, msgs, n, &stored, &cause);
+	rc = tg->link->host->deliver(tg->link, msgs, n, &stored, &cause);
 	for (i = 0; i < n; i++)
 		msg_free(msgs[i]);
 	free(msgs);
@@ -492,7 +493,7 @@ tg_bad_answer(struct tg *tg, const char *body, size_t len, const char *cause)
 	}
 	if (json_repair_scan_int(body, len, "update_id", &first) != 0) {
 		/* Nothing to skip by: kept, and tried again. */
-		chan_quarantine(l, "answer", body, len, cause);
+		l->host->quarantine(l, "answer", body, len, cause);
 		l->quarantine_failed = 0;	/* nothing skipped */
 		return 0;
 	}
@@ -504,7 +505,7 @@ tg_bad_answer(struct tg *tg, const char *body, size_t len, const char *cause)
 		tg->attempt = 0;
 		return 1;
 	}
-	if (chan_quarantine(l, "update", body, len, cause) != 0) {
+	if (l->host->quarantine(l, "update", body, len, cause) != 0) {
 		/* Not kept (a full disk): not skipped either. */
 		l->quarantine_failed = 0;
 		return 0;
@@ -562,7 +563,8 @@ tg_answer(const struct net_response *r, void *data)
 		free(cause);
 		if (r->status == 200 && tg_bad_answer(tg, r->body, r->len,
 		    error)) {
-			chan_set_state(tg->link, CHAN_BACKOFF, 0, error);
+			tg->link->host->set_state(tg->link, CHAN_BACKOFF, 0,
+			    error);
 			tg_schedule(tg, 0);
 		} else
 			tg_failed(tg, CHAN_BACKOFF, -1, error);
@@ -578,9 +580,10 @@ tg_answer(const struct net_response *r, void *data)
 			if (tg->narrow_until != 0 &&
 			    tg->offset > tg->narrow_until)
 				tg->narrow_until = 0;
-			chan_set_state(tg->link, CHAN_CONNECTED, 0, NULL);
+			tg->link->host->set_state(tg->link, CHAN_CONNECTED, 0,
+			    NULL);
 			if (tg->link->opts->once && count == 0)
-				chan_finish(tg->link, 1);
+				tg->link->host->finish(tg->link, 1);
 			else if (count == 0 && json_array_size(json_object_get(
 			    root, "result")) > 0)
 				/* Updates the offset cannot pass (kept in
@@ -681,7 +684,7 @@ tg_send_answer(const struct net_response *r, void *data)
 	tg_send_unlink(ts);
 	free(ts);
 	if (r->status == 0) {
-		chan_send_done(l, o, r->unsent ? CHAN_SEND_RETRY :
+		l->host->send_done(l, o, r->unsent ? CHAN_SEND_RETRY :
 		    CHAN_SEND_UNKNOWN, NULL, r->error, -1);
 		return;
 	}
@@ -689,7 +692,7 @@ tg_send_answer(const struct net_response *r, void *data)
 	res = json_object_get(root, "result");
 	if (json_is_true(json_object_get(root, "ok"))) {
 		remote = tg_json_id(json_object_get(res, "message_id"));
-		chan_send_done(l, o, CHAN_SENT, remote, NULL, -1);
+		l->host->send_done(l, o, CHAN_SENT, remote, NULL, -1);
 		free(remote);
 		json_decref(root);
 		return;
@@ -697,7 +700,7 @@ tg_send_answer(const struct net_response *r, void *data)
 	if (!json_is_object(root)) {
 		/* An answer came, but not Telegram's: it may have been sent. */
 		error = xasprintf("HTTP %ld: the answer is not JSON", r->status);
-		chan_send_done(l, o, r->status >= 500 ? CHAN_SEND_UNKNOWN :
+		l->host->send_done(l, o, r->status >= 500 ? CHAN_SEND_UNKNOWN :
 		    CHAN_SEND_FAILED, NULL, error, -1);
 		free(error);
 		return;
@@ -715,20 +718,20 @@ tg_send_answer(const struct net_response *r, void *data)
 	    "migrate_to_chat_id"))) != NULL) {
 		tg_migrated(ts_tg, o->conv_id, mig);
 		free(mig);
-		chan_send_done(l, o, CHAN_SEND_RETRY, NULL, error, 0);
+		l->host->send_done(l, o, CHAN_SEND_RETRY, NULL, error, 0);
 		free(error);
 		json_decref(root);
 		return;
 	}
 	/* The customer blocked the bot: the conversation says so. */
 	if (code == 403 && desc != NULL && strstr(desc, "blocked") != NULL)
-		chan_conv_tag(l, o->msgid, "+ombre/blocked");
+		l->host->conv_tag(l, o->msgid, "+ombre/blocked");
 	if (code == 429)
-		chan_send_done(l, o, CHAN_SEND_RETRY, NULL, error, wait);
+		l->host->send_done(l, o, CHAN_SEND_RETRY, NULL, error, wait);
 	else if (code >= 500)
-		chan_send_done(l, o, CHAN_SEND_UNKNOWN, NULL, error, -1);
+		l->host->send_done(l, o, CHAN_SEND_UNKNOWN, NULL, error, -1);
 	else
-		chan_send_done(l, o, CHAN_SEND_FAILED, NULL, error, -1);
+		l->host->send_done(l, o, CHAN_SEND_FAILED, NULL, error, -1);
 	free(error);
 	json_decref(root);
 }
@@ -777,7 +780,8 @@ tg_send(void *data, struct store_outgoing *o)
 	if (ts->req == NULL) {
 		tg_send_unlink(ts);
 		free(ts);
-		chan_send_done(tg->link, o, CHAN_SEND_FAILED, NULL, cause, -1);
+		tg->link->host->send_done(tg->link, o, CHAN_SEND_FAILED, NULL,
+		    cause, -1);
 		free(cause);
 	}
 }
@@ -796,7 +800,7 @@ tg_fetch_end(struct tg_fetch *tf, const char *body, size_t len,
 			break;
 		}
 	}
-	chan_fetch_done(tf->f, body, len, error);
+	tf->tg->link->host->fetch_done(tf->f, body, len, error);
 	free(tf);
 }
 
@@ -945,7 +949,7 @@ tg_start(struct chan_link *l, char **cause)
 
 	tg = xcalloc(1, sizeof *tg);
 	tg->link = l;
-	if ((tg->token = chan_secret(l, "token", cause)) == NULL) {
+	if ((tg->token = l->host->secret(l, "token", cause)) == NULL) {
 		tg_stop(tg);
 		return NULL;
 	}
@@ -968,21 +972,21 @@ tg_start(struct chan_link *l, char **cause)
 		tg_stop(tg);
 		return NULL;
 	}
-	saved = chan_cursor_load(l, "migrations");
+	saved = l->host->cursor_load(l, "migrations");
 	tg->migrated = saved != NULL ? json_loads(saved, 0, NULL) : NULL;
 	if (!json_is_object(tg->migrated)) {
 		json_decref(tg->migrated);
 		tg->migrated = json_object();
 	}
 	free(saved);
-	if ((saved = chan_cursor_load(l, "offset")) != NULL) {
+	if ((saved = l->host->cursor_load(l, "offset")) != NULL) {
 		errno = 0;
 		tg->offset = strtoll(saved, &end, 10);
 		if (*end != '\0' || tg->offset < 0 || errno != 0)
 			tg->offset = 0;
 		free(saved);
 	}
-	chan_set_state(l, CHAN_STARTING, 0, NULL);
+	l->host->set_state(l, CHAN_STARTING, 0, NULL);
 	tg_schedule(tg, 0);
 	return tg;
 }
