@@ -24,6 +24,8 @@
 
 #include <jansson.h>
 
+#include <sys/queue.h>
+
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,7 +49,7 @@ enum mx_step {
 };
 
 struct mx_send {
-	struct mx_send		*next;
+	LIST_ENTRY(mx_send)	 entry;
 	struct mx		*mx;
 	struct store_outgoing	*o;
 	struct net_req		*req;
@@ -55,7 +57,7 @@ struct mx_send {
 
 struct mx {
 	struct chan_link	*link;
-	struct mx_send		*sends;		/* in flight */
+	LIST_HEAD(, mx_send)	 sends;		/* in flight */
 	char			*base;		/* homeserver URL, no trailing / */
 	char			*user;		/* @user:server */
 	char			*token;		/* access token */
@@ -825,19 +827,6 @@ mx_next(void *data)
 
 /* ------------------------------------------------------------ sending */
 
-static void
-mx_send_unlink(struct mx_send *ms)
-{
-	struct mx_send	**p;
-
-	for (p = &ms->mx->sends; *p != NULL; p = &(*p)->next) {
-		if (*p == ms) {
-			*p = ms->next;
-			break;
-		}
-	}
-}
-
 /*
  * The PUT's answer. A resend with the same txnId is a retransmission to
  * the server, so anything short of an answer is simply tried again.
@@ -854,7 +843,7 @@ mx_send_answer(const struct net_response *r, void *data)
 	char			*error;
 	int64_t			 wait = r->retry_after_ms;
 
-	mx_send_unlink(ms);
+	LIST_REMOVE(ms, entry);
 	free(ms);
 	if (r->status == 0) {
 		l->host->send_done(l, o, CHAN_SEND_RETRY, NULL, r->error, -1);
@@ -904,13 +893,12 @@ mx_send(void *data, struct store_outgoing *o)
 	ms = xcalloc(1, sizeof *ms);
 	ms->mx = mx;
 	ms->o = o;
-	ms->next = mx->sends;
-	mx->sends = ms;
+	LIST_INSERT_HEAD(&mx->sends, ms, entry);
 	ms->req = mx_request_for(mx, "PUT", path, text, 30000, mx_send_answer,
 	    ms);
 	/* mx_request answers NULL only for a URL refused: never for this. */
 	if (ms->req == NULL) {
-		mx_send_unlink(ms);
+		LIST_REMOVE(ms, entry);
 		free(ms);
 		mx->link->host->send_done(mx->link, o, CHAN_SEND_FAILED, NULL,
 		    "the homeserver's URL is refused", -1);
@@ -938,8 +926,8 @@ mx_stop(void *data)
 
 	if (mx == NULL)
 		return;
-	while ((ms = mx->sends) != NULL) {
-		mx->sends = ms->next;
+	while ((ms = LIST_FIRST(&mx->sends)) != NULL) {
+		LIST_REMOVE(ms, entry);
 		net_cancel(ms->req);
 		store_outgoing_free(ms->o);
 		free(ms);
@@ -973,6 +961,7 @@ mx_start(struct chan_link *l, char **cause)
 
 	mx = xcalloc(1, sizeof *mx);
 	mx->link = l;
+	LIST_INIT(&mx->sends);
 	base = channel_config_get(l->cc, "api-url");
 	if (base == NULL)
 		base = channel_config_get(l->cc, "homeserver");

@@ -19,6 +19,8 @@
 
 #include <jansson.h>
 
+#include <sys/queue.h>
+
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -35,14 +37,14 @@
 #define TG_BAD_ANSWERS		3
 
 struct tg_send {
-	struct tg_send		*next;
+	LIST_ENTRY(tg_send)	 entry;
 	struct tg		*tg;
 	struct store_outgoing	*o;
 	struct net_req		*req;
 };
 
 struct tg_fetch {
-	struct tg_fetch		*next;
+	LIST_ENTRY(tg_fetch)	 entry;
 	struct tg		*tg;
 	struct chan_fetch	*f;
 	struct net_req		*req;
@@ -50,8 +52,8 @@ struct tg_fetch {
 
 struct tg {
 	struct chan_link	*link;
-	struct tg_send		*sends;		/* in flight */
-	struct tg_fetch		*fetches;	/* in flight */
+	LIST_HEAD(, tg_send)	 sends;		/* in flight */
+	LIST_HEAD(, tg_fetch)	 fetches;	/* in flight */
 	char			*token;
 	char			*api;		/* base URL, no trailing / */
 	char			*account;	/* the bot's id */
@@ -651,19 +653,6 @@ tg_poll(void *data)
 
 /* ------------------------------------------------------------ sending */
 
-static void
-tg_send_unlink(struct tg_send *ts)
-{
-	struct tg_send	**p;
-
-	for (p = &ts->tg->sends; *p != NULL; p = &(*p)->next) {
-		if (*p == ts) {
-			*p = ts->next;
-			break;
-		}
-	}
-}
-
 /*
  * sendMessage's answer. Telegram has no idempotency key: a send whose
  * request may have reached the server is never made again by itself.
@@ -681,7 +670,7 @@ tg_send_answer(const struct net_response *r, void *data)
 	long long		 code;
 	int64_t			 wait = -1;
 
-	tg_send_unlink(ts);
+	LIST_REMOVE(ts, entry);
 	free(ts);
 	if (r->status == 0) {
 		l->host->send_done(l, o, r->unsent ? CHAN_SEND_RETRY :
@@ -771,14 +760,13 @@ tg_send(void *data, struct store_outgoing *o)
 	ts = xcalloc(1, sizeof *ts);
 	ts->tg = tg;
 	ts->o = o;
-	ts->next = tg->sends;
-	tg->sends = ts;
+	LIST_INSERT_HEAD(&tg->sends, ts, entry);
 	ts->req = net_start(tg->link->net, &rq, tg_send_answer, ts, &cause);
 	explicit_bzero(url, strlen(url));
 	free(url);
 	free(text);
 	if (ts->req == NULL) {
-		tg_send_unlink(ts);
+		LIST_REMOVE(ts, entry);
 		free(ts);
 		tg->link->host->send_done(tg->link, o, CHAN_SEND_FAILED, NULL,
 		    cause, -1);
@@ -792,14 +780,7 @@ static void
 tg_fetch_end(struct tg_fetch *tf, const char *body, size_t len,
     const char *error)
 {
-	struct tg_fetch	**p;
-
-	for (p = &tf->tg->fetches; *p != NULL; p = &(*p)->next) {
-		if (*p == tf) {
-			*p = tf->next;
-			break;
-		}
-	}
+	LIST_REMOVE(tf, entry);
 	tf->tg->link->host->fetch_done(tf->f, body, len, error);
 	free(tf);
 }
@@ -882,8 +863,7 @@ tg_fetch(void *data, const char *url, struct chan_fetch *f)
 	tf = xcalloc(1, sizeof *tf);
 	tf->tg = tg;
 	tf->f = f;
-	tf->next = tg->fetches;
-	tg->fetches = tf;
+	LIST_INSERT_HEAD(&tg->fetches, tf, entry);
 	if (strncmp(url, "tg-file:", 8) != 0 || url[8] == '\0') {
 		tg_fetch_end(tf, NULL, 0, "not a Telegram file");
 		return;
@@ -908,20 +888,19 @@ tg_stop(void *data)
 {
 	struct tg	*tg = data;
 	struct tg_send	*ts;
+	struct tg_fetch	*tf;
 
 	if (tg == NULL)
 		return;
 	/* Fetches cut off: their requests stay on disk for the next run. */
-	while (tg->fetches != NULL) {
-		struct tg_fetch	*tf = tg->fetches;
-
-		tg->fetches = tf->next;
+	while ((tf = LIST_FIRST(&tg->fetches)) != NULL) {
+		LIST_REMOVE(tf, entry);
 		net_cancel(tf->req);
 		free(tf);
 	}
 	/* Cut off: their state stays "sending", read as unknown next time. */
-	while ((ts = tg->sends) != NULL) {
-		tg->sends = ts->next;
+	while ((ts = LIST_FIRST(&tg->sends)) != NULL) {
+		LIST_REMOVE(ts, entry);
 		net_cancel(ts->req);
 		store_outgoing_free(ts->o);
 		free(ts);
@@ -948,6 +927,8 @@ tg_start(struct chan_link *l, char **cause)
 	size_t		 digits;
 
 	tg = xcalloc(1, sizeof *tg);
+	LIST_INIT(&tg->sends);
+	LIST_INIT(&tg->fetches);
 	tg->link = l;
 	if ((tg->token = l->host->secret(l, "token", cause)) == NULL) {
 		tg_stop(tg);

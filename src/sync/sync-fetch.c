@@ -27,7 +27,7 @@
 #include <unistd.h>
 
 struct chan_fetch {
-	struct chan_fetch	*next;
+	LIST_ENTRY(chan_fetch)	 entry;
 	struct sync		*sync;
 	struct sync_link	*link;
 	char			*req;		/* the request file */
@@ -39,14 +39,7 @@ struct chan_fetch {
 static void
 sync_fetch_free(struct chan_fetch *f)
 {
-	struct chan_fetch	**p;
-
-	for (p = &f->sync->fetches; *p != NULL; p = &(*p)->next) {
-		if (*p == f) {
-			*p = f->next;
-			break;
-		}
-	}
+	LIST_REMOVE(f, entry);
 	free(f->req);
 	free(f->msgid);
 	free(f->dest);
@@ -58,7 +51,7 @@ sync_fetch_in_flight(struct sync *s, const char *req)
 {
 	struct chan_fetch	*f;
 
-	for (f = s->fetches; f != NULL; f = f->next)
+	LIST_FOREACH(f, &s->fetches, entry)
 		if (strcmp(f->req, req) == 0)
 			return 1;
 	return 0;
@@ -188,8 +181,7 @@ sync_fetch_scan(struct sync *s)
 			f->index = index;
 			f->dest = sync_fetch_dest(s, f->msgid, index,
 			    m->attachments[index].name);
-			f->next = s->fetches;
-			s->fetches = f;
+			LIST_INSERT_HEAD(&s->fetches, f, entry);
 			pending++;
 			l->type->fetch(l->adapter, m->attachments[index].url, f);
 		} else if (!(l->finished && l->failed))
@@ -260,6 +252,6 @@ void
 sync_fetch_stop(struct sync *s)
 {
 	/* Requests stay on disk: the next syncer takes them. */
-	while (s->fetches != NULL)
-		sync_fetch_free(s->fetches);
+	while (!LIST_EMPTY(&s->fetches))
+		sync_fetch_free(LIST_FIRST(&s->fetches));
 }

@@ -28,7 +28,7 @@
 #define OUTBOX_SCAN_MS	1000
 
 struct sync_delivery {
-	struct sync_delivery	*next;
+	LIST_ENTRY(sync_delivery) entry;
 	char			*msgid;
 	char			*conv;		/* channel, account, conv id */
 	int			 in_flight;
@@ -49,23 +49,16 @@ sync_delivery_find(struct sync *s, const char *msgid)
 {
 	struct sync_delivery	*d;
 
-	for (d = s->deliveries; d != NULL; d = d->next)
+	LIST_FOREACH(d, &s->deliveries, entry)
 		if (strcmp(d->msgid, msgid) == 0)
 			return d;
 	return NULL;
 }
 
 static void
-sync_delivery_remove(struct sync *s, struct sync_delivery *d)
+sync_delivery_remove(struct sync_delivery *d)
 {
-	struct sync_delivery	**p;
-
-	for (p = &s->deliveries; *p != NULL; p = &(*p)->next) {
-		if (*p == d) {
-			*p = d->next;
-			break;
-		}
-	}
+	LIST_REMOVE(d, entry);
 	free(d->msgid);
 	free(d->conv);
 	free(d->remote_id);
@@ -84,7 +77,7 @@ sync_outbox_busy(struct sync *s, const char *conv, const char *msgid)
 {
 	struct sync_delivery	*d;
 
-	for (d = s->deliveries; d != NULL; d = d->next)
+	LIST_FOREACH(d, &s->deliveries, entry)
 		if (strcmp(d->conv, conv) == 0 && strcmp(d->msgid, msgid) != 0 &&
 		    !d->given_up)
 			return 1;
@@ -188,7 +181,7 @@ sync_outbox_scan(void *data)
 		if (d != NULL && d->sent_unsaved) {
 			if (sync_outbox_set(s, o->msgid, "sent", d->remote_id,
 			    NULL) == 0)
-				sync_delivery_remove(s, d);
+				sync_delivery_remove(d);
 			else if (!s->opts->chan.once ||
 			    ++d->attempts < s->opts->chan.attempts)
 				pending++;
@@ -245,8 +238,7 @@ sync_outbox_scan(void *data)
 			d = xcalloc(1, sizeof *d);
 			d->msgid = xstrdup(o->msgid);
 			d->conv = xstrdup(conv);
-			d->next = s->deliveries;
-			s->deliveries = d;
+			LIST_INSERT_HEAD(&s->deliveries, d, entry);
 		}
 		d->in_flight = 1;
 		d->link = l;
@@ -320,7 +312,7 @@ sync_send_done(struct chan_link *l, struct store_outgoing *o,
 		break;
 	}
 	if (d != NULL)
-		sync_delivery_remove(s, d);
+		sync_delivery_remove(d);
 	store_outgoing_free(o);
 	free(clean);
 	if (!s->stop)
@@ -340,7 +332,7 @@ sync_outbox_echo(struct chan_link *l, const char *msgid,
 		return;
 	sync_outbox_set(s, msgid, "sent", remote_id, NULL);
 	if (d != NULL)
-		sync_delivery_remove(s, d);
+		sync_delivery_remove(d);
 }
 
 void
@@ -355,8 +347,8 @@ sync_outbox_stop(struct sync *s)
 	if (s->outbox_timer != NULL)
 		ev_timer_del(s->outbox_timer);
 	s->outbox_timer = NULL;
-	while (s->deliveries != NULL)
-		sync_delivery_remove(s, s->deliveries);
+	while (!LIST_EMPTY(&s->deliveries))
+		sync_delivery_remove(LIST_FIRST(&s->deliveries));
 }
 
 int
@@ -364,9 +356,9 @@ sync_outbox_idle(struct sync *s)
 {
 	struct sync_delivery	*d;
 
-	for (d = s->deliveries; d != NULL; d = d->next)
+	LIST_FOREACH(d, &s->deliveries, entry)
 		if (d->in_flight)
 			return 0;
 	return s->outbox_pending == 0 && s->fetch_pending == 0 &&
-	    s->fetches == NULL;
+	    LIST_EMPTY(&s->fetches);
 }

@@ -8,6 +8,8 @@
 #ifndef OMBRE_SYNC_PRIVATE_H
 #define OMBRE_SYNC_PRIVATE_H
 
+#include <sys/queue.h>
+
 #include "sync/sync.h"
 
 /* DATA/sync/quarantine: one file an item, starting with the magic line. */
@@ -48,7 +50,7 @@ struct sync {
 	int				 stop;
 	/* The outbox (sync-outbox.c). */
 	struct ev_timer			*outbox_timer;
-	struct sync_delivery		*deliveries;	/* in flight or waiting */
+	LIST_HEAD(, sync_delivery)	 deliveries;	/* in flight or waiting */
 	int				 outbox_pending;	/* deliverable at the last scan */
 	int				 outbox_given_up;
 	int				 outbox_write_failures;	/* in a row */
@@ -67,7 +69,7 @@ struct sync {
 	int				 index_given_up;	/* once */
 	char				*index_error;
 	/* Attachments asked for (sync-fetch.c). */
-	struct chan_fetch		*fetches;	/* in flight */
+	LIST_HEAD(, chan_fetch)		 fetches;	/* in flight */
 	int				 fetch_pending;
 	/* The hourly dump of the tags (sync-dump.c). */
 	struct ev_timer			*dump_timer;

@@ -701,6 +701,8 @@ sync_run(const struct sync_options *opts)
 	enum sync_status		 rc = SYNC_OK;
 
 	memset(&s, 0, sizeof s);
+	LIST_INIT(&s.deliveries);
+	LIST_INIT(&s.fetches);
 	s.opts = opts;
 	if (util_mkdir_p(opts->store.data_dir, 0700) != 0) {
 		log_warn("cannot create %s", opts->store.data_dir);
