@@ -64,7 +64,9 @@ sync_exec(char **argv)
 	path = sync_exec_path();
 	fflush(NULL);
 	execv(path, argv);
-	log_warn("cannot run %s: %s", path, strerror(errno));
+	log_warn("cannot run %s (the program that talks to the channels, "
+	    "looked for next to ombre, then in %s): %s", path,
+	    OMBRE_LIBEXECDIR, strerror(errno));
 	free(path);
 	return 1;
 }

@@ -1,14 +1,12 @@
 /*
  * chan.h: the channel adapters. Each turns one channel's traffic into
- * canonical messages (core's struct msg) for the store; only the syncer
- * runs them, never the console. Telegram and Matrix come with the live
- * channels; the demo channel is here so `ombre --demo` shows an inbox
- * that lives.
+ * canonical messages (core's struct msg) for the store; only their host,
+ * the syncer (src/sync), runs them, never the console. Telegram and
+ * Matrix come with the live channels; the demo channel is here so
+ * `ombre --demo` shows an inbox that lives.
  */
 #ifndef OMBRE_CHAN_H
 #define OMBRE_CHAN_H
-
-#include <stdio.h>
 
 #include "base/base.h"
 #include "core/core.h"
