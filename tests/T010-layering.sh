@@ -149,6 +149,11 @@ for i in "${!rule_desc[@]}"; do
 	test_result "$([ -z "$bad" ]; echo $?)" "${rule_desc[$i]}" || diag "$bad"
 done
 
+# libcurl's one owner is src/net, and of the programs only ombre-sync
+# links it: ombre execs it for what needs the network.
+ok "src/ombre links no libcurl" bash -c "! ldd '$OMBRE' | grep -q libcurl"
+ok "src/ombre-sync does" bash -c "ldd '$top_builddir/src/ombre-sync' | grep -q libcurl"
+
 # The link tests. Each layer's rank: an archive may only be linked with
 # the ones of a lower rank (store and net share one, and link neither).
 declare -A rank=([base]=0 [core]=1 [store]=2 [net]=2 [chan]=3 [sync]=4 [ui]=5)
