@@ -8,8 +8,8 @@
 #endif
 
 #include "cli.h"
-#include "chan/chan.h"
 #include "demo/demo.h"
+#include "sync/sync.h"
 #include "ui/ui.h"
 
 #include <errno.h>
@@ -1002,24 +1002,26 @@ cli_sync_options(struct cli *cli, struct sync_options *so)
 {
 	memset(so, 0, sizeof *so);
 	cli_store_options(cli, &so->store);
-	so->net.connect_timeout_ms = options_get_number("net.connect-timeout");
-	so->net.low_speed_ms = options_get_number("net.low-speed-time");
-	so->net.max_response = (size_t)options_get_number("net.max-response");
-	so->net.ca_file = *options_get("net.ca-file") != '\0' ?
+	so->chan.net.connect_timeout_ms =
+	    options_get_number("net.connect-timeout");
+	so->chan.net.low_speed_ms = options_get_number("net.low-speed-time");
+	so->chan.net.max_response =
+	    (size_t)options_get_number("net.max-response");
+	so->chan.net.ca_file = *options_get("net.ca-file") != '\0' ?
 	    options_get("net.ca-file") : NULL;
-	so->net.user_agent = "ombre/" PACKAGE_VERSION;
-	so->poll_timeout_s = options_get_number("sync.poll-timeout");
-	so->retry_base_ms = options_get_number("sync.retry-base");
-	so->retry_cap_ms = options_get_number("sync.retry-cap");
-	so->attempts = (int)options_get_number("sync.attempts");
-	so->max_wait_ms = options_get_number("sync.max-wait") * 1000;
+	so->chan.net.user_agent = "ombre/" PACKAGE_VERSION;
+	so->chan.poll_timeout_s = options_get_number("sync.poll-timeout");
+	so->chan.retry_base_ms = options_get_number("sync.retry-base");
+	so->chan.retry_cap_ms = options_get_number("sync.retry-cap");
+	so->chan.attempts = (int)options_get_number("sync.attempts");
+	so->chan.max_wait_ms = options_get_number("sync.max-wait") * 1000;
 }
 
 /*
  * ombre sync [--once] [--status] [--quarantine] [--channel NAME]: the
- * syncer, headless (chan-sync.c). --status only reads what the running or
- * last syncer wrote; --quarantine lists what the channels sent that could
- * not be taken (chan-quarantine.c).
+ * syncer, headless (src/sync; run by ombre-sync, which ombre execs).
+ * --status only reads what the running or last syncer wrote; --quarantine
+ * lists what the channels sent that could not be taken.
  */
 int
 cli_sync(struct cli *cli, int argc, char **argv)
@@ -1028,7 +1030,7 @@ cli_sync(struct cli *cli, int argc, char **argv)
 	const char		*only = NULL;
 	char			**rest;
 	int			 once = 0, status = 0, quarantine = 0;
-	int			 n_rest, rc;
+	int			 n_rest;
 	const struct cli_opt	 opts[] = {
 		{ "once", 0, 0, NULL, &once },
 		{ "status", 0, 0, NULL, &status },
@@ -1045,14 +1047,22 @@ cli_sync(struct cli *cli, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (status)
-		return sync_status_print(cli->data_dir, stdout);
-	if (quarantine)
-		return sync_quarantine_print(cli->data_dir, stdout);
+		return sync_status_print(cli->data_dir, stdout) == 0 ? 0 : 1;
+	if (quarantine) {
+		sync_quarantine_print(cli->data_dir, stdout);
+		return 0;
+	}
 	cli_sync_options(cli, &so);
 	so.only = only;
-	so.once = once;
-	rc = sync_run(&so);
-	return rc;
+	so.chan.once = once;
+	switch (sync_run(&so)) {
+	case SYNC_OK:
+		return 0;
+	case SYNC_LOCKED:
+		return EXIT_TEMPFAIL;
+	default:
+		return 1;
+	}
 }
 
 /*
@@ -1223,7 +1233,7 @@ cli_fetch(struct cli *cli, int argc, char **argv)
 		goto out;
 	}
 	rc = 0;
-	if (chan_fetch_messages(cli->data_dir, msgs, n, &asked, &cause) != 0) {
+	if (sync_fetch_messages(cli->data_dir, msgs, n, &asked, &cause) != 0) {
 		log_warn("fetch: %s", cause);
 		rc = 1;
 	}

@@ -42,6 +42,17 @@ int cli_doctor(struct cli *cli, int argc, char **argv);
 /* The syncer's options from the option table and the data dir. */
 struct sync_options;
 void cli_sync_options(struct cli *cli, struct sync_options *so);
+/*
+ * sync-exec.c, in ombre only: ombre links no libcurl, so what talks to the
+ * network is the program ombre-sync, found next to ombre's own file, else
+ * in OMBRE_LIBEXECDIR.
+ */
+/* Remember ombre's global options (argv[1] to argv[n - 1]), which the
+ * console's syncer is given (sync_run). */
+void sync_exec_options(char **argv, int n);
+/* Exec ombre-sync with argv, ombre's own: return only when it cannot be
+ * run (said on stderr), with the exit status to use. */
+int sync_exec(char **argv);
 /* The command language's `tag`, done through a read-write store. */
 int cli_host_tag(void *data, const char *target, char **ops, int n_ops,
     char **cause);

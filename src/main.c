@@ -5,6 +5,10 @@
  * ombre [-c FILE] [--data-dir DIR] [--demo] [-v] [-e COMMANDS] [COMMAND [ARGS]]
  * Global options come before the command; a command's options may stand
  * anywhere after it.
+ *
+ * Built twice: ombre, which links no libcurl, and ombre-sync (OMBRE_SYNC),
+ * which does and runs the commands that talk to the network; ombre execs
+ * it for them (sync-exec.c).
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -72,19 +76,20 @@ struct main_command {
 	const char	*name;
 	int		 (*run)(struct cli *, int, char **);
 	int		 needs_demo_data;
+	int		 needs_network;	/* ombre-sync's */
 };
 
 static const struct main_command main_commands[] = {
-	{ "demo", cli_demo, 0 },
-	{ "doctor", cli_doctor, 1 },
-	{ "fetch", cli_fetch, 1 },
-	{ "ingest", cli_ingest, 1 },
-	{ "list", cli_list, 1 },
-	{ "outbox", cli_outbox, 1 },
-	{ "reply", cli_reply, 1 },
-	{ "show", cli_show, 1 },
-	{ "sync", cli_sync, 0 },
-	{ "tag", cli_tag, 1 },
+	{ "demo", cli_demo, 0, 0 },
+	{ "doctor", cli_doctor, 1, 0 },
+	{ "fetch", cli_fetch, 1, 0 },
+	{ "ingest", cli_ingest, 1, 0 },
+	{ "list", cli_list, 1, 0 },
+	{ "outbox", cli_outbox, 1, 0 },
+	{ "reply", cli_reply, 1, 0 },
+	{ "show", cli_show, 1, 0 },
+	{ "sync", cli_sync, 0, 1 },
+	{ "tag", cli_tag, 1, 0 },
 };
 
 static void
@@ -222,6 +227,12 @@ main(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
+#ifndef OMBRE_SYNC
+	/* Before any config is read, so that ombre-sync reads it once. */
+	if (mc != NULL && mc->needs_network)
+		return sync_exec(argv);
+	sync_exec_options(argv, i);
+#endif
 
 	cli.demo = demo;
 	cli.data_dir = main_absolute(main_data_dir(data_dir, demo));

@@ -24,6 +24,8 @@
 
 #include <jansson.h>
 
+#include <sys/queue.h>
+
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,7 +49,7 @@ enum mx_step {
 };
 
 struct mx_send {
-	struct mx_send		*next;
+	LIST_ENTRY(mx_send)	 entry;
 	struct mx		*mx;
 	struct store_outgoing	*o;
 	struct net_req		*req;
@@ -55,7 +57,7 @@ struct mx_send {
 
 struct mx {
 	struct chan_link	*link;
-	struct mx_send		*sends;		/* in flight */
+	LIST_HEAD(, mx_send)	 sends;		/* in flight */
 	char			*base;		/* homeserver URL, no trailing / */
 	char			*user;		/* @user:server */
 	char			*token;		/* access token */
@@ -127,10 +129,10 @@ mx_failed(struct mx *mx, enum chan_state state, int64_t wait_ms,
 	mx->attempt++;
 	if (state == CHAN_AUTH_FAILED || (l->opts->once &&
 	    mx->attempt >= l->opts->attempts)) {
-		chan_set_state(l, state == CHAN_AUTH_FAILED ? state :
+		l->host->set_state(l, state == CHAN_AUTH_FAILED ? state :
 		    CHAN_FAILED, 0, error);
 		if (l->opts->once) {
-			chan_finish(l, 0);
+			l->host->finish(l, 0);
 			return;
 		}
 		wait_ms = l->opts->retry_cap_ms;
@@ -138,7 +140,7 @@ mx_failed(struct mx *mx, enum chan_state state, int64_t wait_ms,
 	if (wait_ms < 0)
 		wait_ms = chan_backoff_ms(l, mx->attempt - 1);
 	if (state != CHAN_AUTH_FAILED)
-		chan_set_state(l, state, (int64_t)time(NULL) +
+		l->host->set_state(l, state, (int64_t)time(NULL) +
 		    (wait_ms + 999) / 1000, error);
 	mx_schedule(mx, wait_ms);
 }
@@ -226,8 +228,8 @@ mx_request_for(struct mx *mx, const char *method, const char *path,
 	req = net_start(mx->link->net, &rq, done, data, &cause);
 	free(url);
 	if (req == NULL) {
-		chan_set_state(mx->link, CHAN_FAILED, 0, cause);
-		chan_finish(mx->link, 0);
+		mx->link->host->set_state(mx->link, CHAN_FAILED, 0, cause);
+		mx->link->host->finish(mx->link, 0);
 		free(cause);
 	}
 	return req;
@@ -524,7 +526,8 @@ mx_add_event(struct mx *mx, const char *room_id, json_t *ev)
 	if (txn != NULL && strncmp(txn, MX_TXN_PREFIX,
 	    strlen(MX_TXN_PREFIX)) == 0 && mx_str(ev, "event_id") != NULL) {
 		msgid = xasprintf("out.%s@ombre", txn + strlen(MX_TXN_PREFIX));
-		chan_outbox_echo(mx->link, msgid, mx_str(ev, "event_id"));
+		mx->link->host->outbox_echo(mx->link, msgid,
+		    mx_str(ev, "event_id"));
 		free(msgid);
 		return;
 	}
@@ -573,7 +576,7 @@ mx_backfill_answer(const struct net_response *r, void *data)
 		mid = mx_str(ev, "event_id") != NULL ? msgid_message(
 		    mx_room_channel(mx_room(mx, mx->fill_room)), mx->user,
 		    mx->fill_room, mx_str(ev, "event_id")) : NULL;
-		if (mid != NULL && chan_stored(mx->link, mid)) {
+		if (mid != NULL && mx->link->host->has_message(mx->link, mid)) {
 			free(mid);
 			stop = 1;	/* we have everything older */
 			break;
@@ -647,28 +650,28 @@ mx_sync_finish(struct mx *mx)
 	char			*cause, *rooms;
 	const char		*next;
 
-	if (chan_store(l, mx->msgs, mx->n_msgs, &stored, &cause) != 0) {
+	if (l->host->deliver(l, mx->msgs, mx->n_msgs, &stored, &cause) != 0) {
 		mx_failed(mx, CHAN_BACKOFF, -1, cause);
 		free(cause);
 		return;
 	}
 	next = mx_str(mx->answer, "next_batch");
 	rooms = json_dumps(mx->rooms, JSON_COMPACT);
-	if (rooms == NULL || chan_cursor_save(l, "rooms", rooms) != 0)
+	if (rooms == NULL || l->host->cursor_save(l, "rooms", rooms) != 0)
 		log_warn("%s: cannot save what is known of the rooms", l->name);
 	free(rooms);
 	if (next != NULL) {
 		free(mx->since);
 		mx->since = xstrdup(next);
-		if (chan_cursor_save(l, "since", next) != 0)
+		if (l->host->cursor_save(l, "since", next) != 0)
 			log_warn("%s: cannot save the since token", l->name);
 	}
 	mx_msgs_free(mx);
 	mx->attempt = 0;
 	mx->step = MX_SYNC;
-	chan_set_state(l, CHAN_CONNECTED, 0, NULL);
+	l->host->set_state(l, CHAN_CONNECTED, 0, NULL);
 	if (l->opts->once && events == 0)
-		chan_finish(l, 1);
+		l->host->finish(l, 1);
 	else
 		mx_schedule(mx, 0);
 }
@@ -698,7 +701,7 @@ mx_bad_answer(struct mx *mx, const char *body, size_t len,
 		mx_failed(mx, CHAN_BACKOFF, -1, error);
 		return;
 	}
-	if (chan_quarantine(l, "answer", body, len, error) != 0) {
+	if (l->host->quarantine(l, "answer", body, len, error) != 0) {
 		l->quarantine_failed = 0;
 		mx_failed(mx, CHAN_BACKOFF, -1, "cannot write the quarantine: "
 		    "not fetching");
@@ -713,10 +716,10 @@ mx_bad_answer(struct mx *mx, const char *body, size_t len,
 	}
 	free(mx->since);
 	mx->since = next;
-	if (chan_cursor_save(l, "since", next) != 0)
+	if (l->host->cursor_save(l, "since", next) != 0)
 		log_warn("%s: cannot save the since token", l->name);
 	mx->attempt = 0;
-	chan_set_state(l, CHAN_BACKOFF, 0, error);
+	l->host->set_state(l, CHAN_BACKOFF, 0, error);
 	mx_schedule(mx, 0);
 }
 
@@ -824,19 +827,6 @@ mx_next(void *data)
 
 /* ------------------------------------------------------------ sending */
 
-static void
-mx_send_unlink(struct mx_send *ms)
-{
-	struct mx_send	**p;
-
-	for (p = &ms->mx->sends; *p != NULL; p = &(*p)->next) {
-		if (*p == ms) {
-			*p = ms->next;
-			break;
-		}
-	}
-}
-
 /*
  * The PUT's answer. A resend with the same txnId is a retransmission to
  * the server, so anything short of an answer is simply tried again.
@@ -853,16 +843,16 @@ mx_send_answer(const struct net_response *r, void *data)
 	char			*error;
 	int64_t			 wait = r->retry_after_ms;
 
-	mx_send_unlink(ms);
+	LIST_REMOVE(ms, entry);
 	free(ms);
 	if (r->status == 0) {
-		chan_send_done(l, o, CHAN_SEND_RETRY, NULL, r->error, -1);
+		l->host->send_done(l, o, CHAN_SEND_RETRY, NULL, r->error, -1);
 		return;
 	}
 	root = json_loadb(r->body, r->len, JSON_ALLOW_NUL, NULL);
 	if (r->class == NET_OK && mx_str(root, "event_id") != NULL) {
-		chan_send_done(l, o, CHAN_SENT, mx_str(root, "event_id"), NULL,
-		    -1);
+		l->host->send_done(l, o, CHAN_SENT, mx_str(root, "event_id"),
+		    NULL, -1);
 		json_decref(root);
 		return;
 	}
@@ -874,9 +864,9 @@ mx_send_answer(const struct net_response *r, void *data)
 	    "");
 	if (r->class == NET_RATE_LIMITED || r->class == NET_RETRY ||
 	    r->class == NET_AUTH || r->class == NET_OK)
-		chan_send_done(l, o, CHAN_SEND_RETRY, NULL, error, wait);
+		l->host->send_done(l, o, CHAN_SEND_RETRY, NULL, error, wait);
 	else
-		chan_send_done(l, o, CHAN_SEND_FAILED, NULL, error, -1);
+		l->host->send_done(l, o, CHAN_SEND_FAILED, NULL, error, -1);
 	free(error);
 	json_decref(root);
 }
@@ -903,15 +893,14 @@ mx_send(void *data, struct store_outgoing *o)
 	ms = xcalloc(1, sizeof *ms);
 	ms->mx = mx;
 	ms->o = o;
-	ms->next = mx->sends;
-	mx->sends = ms;
+	LIST_INSERT_HEAD(&mx->sends, ms, entry);
 	ms->req = mx_request_for(mx, "PUT", path, text, 30000, mx_send_answer,
 	    ms);
 	/* mx_request answers NULL only for a URL refused: never for this. */
 	if (ms->req == NULL) {
-		mx_send_unlink(ms);
+		LIST_REMOVE(ms, entry);
 		free(ms);
-		chan_send_done(mx->link, o, CHAN_SEND_FAILED, NULL,
+		mx->link->host->send_done(mx->link, o, CHAN_SEND_FAILED, NULL,
 		    "the homeserver's URL is refused", -1);
 	}
 	free(path);
@@ -937,8 +926,8 @@ mx_stop(void *data)
 
 	if (mx == NULL)
 		return;
-	while ((ms = mx->sends) != NULL) {
-		mx->sends = ms->next;
+	while ((ms = LIST_FIRST(&mx->sends)) != NULL) {
+		LIST_REMOVE(ms, entry);
 		net_cancel(ms->req);
 		store_outgoing_free(ms->o);
 		free(ms);
@@ -972,6 +961,7 @@ mx_start(struct chan_link *l, char **cause)
 
 	mx = xcalloc(1, sizeof *mx);
 	mx->link = l;
+	LIST_INIT(&mx->sends);
 	base = channel_config_get(l->cc, "api-url");
 	if (base == NULL)
 		base = channel_config_get(l->cc, "homeserver");
@@ -993,19 +983,19 @@ mx_start(struct chan_link *l, char **cause)
 	mx->device = xstrdup(device != NULL ? device : MX_DEVICE_ID);
 	if (channel_config_get(l->cc, "password") != NULL ||
 	    channel_config_get(l->cc, "password-command") != NULL) {
-		mx->password = chan_secret(l, "password", cause);
+		mx->password = l->host->secret(l, "password", cause);
 		if (mx->password == NULL) {
 			mx_stop(mx);
 			return NULL;
 		}
-	} else if ((mx->token = chan_secret(l, "token", &why)) == NULL) {
+	} else if ((mx->token = l->host->secret(l, "token", &why)) == NULL) {
 		*cause = xasprintf("%s (or password, password-command)", why);
 		free(why);
 		mx_stop(mx);
 		return NULL;
 	}
-	mx->since = chan_cursor_load(l, "since");
-	saved = chan_cursor_load(l, "rooms");
+	mx->since = l->host->cursor_load(l, "since");
+	saved = l->host->cursor_load(l, "rooms");
 	mx->rooms = saved != NULL ? json_loads(saved, 0, NULL) : NULL;
 	if (!json_is_object(mx->rooms)) {
 		json_decref(mx->rooms);
@@ -1013,7 +1003,7 @@ mx_start(struct chan_link *l, char **cause)
 	}
 	free(saved);
 	mx->step = mx->token == NULL ? MX_LOGIN : MX_SYNC;
-	chan_set_state(l, CHAN_STARTING, 0, NULL);
+	l->host->set_state(l, CHAN_STARTING, 0, NULL);
 	mx_schedule(mx, 0);
 	return mx;
 }

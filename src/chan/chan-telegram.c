@@ -3,7 +3,7 @@
  *
  * Inbound is a getUpdates long poll. An update is confirmed to Telegram
  * by the next call's higher offset, so the offset is the acknowledgement:
- * it is saved, and sent, only after chan_store has made the updates'
+ * it is saved, and sent, only after the host has delivered the updates'
  * messages durable and indexed. A crash between the two fetches the same
  * updates again, and their Message-Ids make the second storing a no-op.
  *
@@ -18,6 +18,8 @@
 #include "chan/chan.h"
 
 #include <jansson.h>
+
+#include <sys/queue.h>
 
 #include <errno.h>
 #include <inttypes.h>
@@ -35,14 +37,14 @@
 #define TG_BAD_ANSWERS		3
 
 struct tg_send {
-	struct tg_send		*next;
+	LIST_ENTRY(tg_send)	 entry;
 	struct tg		*tg;
 	struct store_outgoing	*o;
 	struct net_req		*req;
 };
 
 struct tg_fetch {
-	struct tg_fetch		*next;
+	LIST_ENTRY(tg_fetch)	 entry;
 	struct tg		*tg;
 	struct chan_fetch	*f;
 	struct net_req		*req;
@@ -50,8 +52,8 @@ struct tg_fetch {
 
 struct tg {
 	struct chan_link	*link;
-	struct tg_send		*sends;		/* in flight */
-	struct tg_fetch		*fetches;	/* in flight */
+	LIST_HEAD(, tg_send)	 sends;		/* in flight */
+	LIST_HEAD(, tg_fetch)	 fetches;	/* in flight */
 	char			*token;
 	char			*api;		/* base URL, no trailing / */
 	char			*account;	/* the bot's id */
@@ -119,7 +121,8 @@ tg_migrated(struct tg *tg, const char *from, const char *to)
 		return;
 	json_object_set_new(tg->migrated, from, json_string(to));
 	text = json_dumps(tg->migrated, JSON_COMPACT);
-	if (text == NULL || chan_cursor_save(tg->link, "migrations", text) != 0)
+	if (text == NULL || tg->link->host->cursor_save(tg->link, "migrations",
+	    text) != 0)
 		log_warn("%s: cannot save a group's migration", tg->link->name);
 	free(text);
 }
@@ -343,10 +346,10 @@ tg_failed(struct tg *tg, enum chan_state state, int64_t wait_ms,
 	tg->attempt++;
 	if (state == CHAN_AUTH_FAILED || (l->opts->once &&
 	    (tg->attempt >= l->opts->attempts || state == CHAN_CONFLICT))) {
-		chan_set_state(l, state == CHAN_AUTH_FAILED ? state :
+		l->host->set_state(l, state == CHAN_AUTH_FAILED ? state :
 		    CHAN_FAILED, 0, error);
 		if (l->opts->once) {
-			chan_finish(l, 0);
+			l->host->finish(l, 0);
 			return;
 		}
 		/* The token may be fixed by the time the cap passes. */
@@ -356,7 +359,7 @@ tg_failed(struct tg *tg, enum chan_state state, int64_t wait_ms,
 		wait_ms = chan_backoff_ms(l, tg->attempt - 1);
 	until = (int64_t)time(NULL) + (wait_ms + 999) / 1000;
 	if (state != CHAN_AUTH_FAILED)
-		chan_set_state(l, state, until, error);
+		l->host->set_state(l, state, until, error);
 	tg_schedule(tg, wait_ms);
 }
 
@@ -370,7 +373,7 @@ tg_offset_save(struct tg *tg, long long next)
 		return;
 	tg->offset = next;
 	snprintf(offset, sizeof offset, "%lld", tg->offset);
-	if (chan_cursor_save(tg->link, "offset", offset) != 0)
+	if (tg->link->host->cursor_save(tg->link, "offset", offset) != 0)
 		log_warn("%s: cannot save the offset", tg->link->name);
 }
 
@@ -426,7 +429,7 @@ tg_take_updates(struct tg *tg, json_t *result, long long cut_max,
 			free(why);
 		}
 	}
-	rc = chan_store(tg->link, msgs, n, &stored, &cause);
+	rc = tg->link->host->deliver(tg->link, msgs, n, &stored, &cause);
 	for (i = 0; i < n; i++)
 		msg_free(msgs[i]);
 	free(msgs);
@@ -492,7 +495,7 @@ tg_bad_answer(struct tg *tg, const char *body, size_t len, const char *cause)
 	}
 	if (json_repair_scan_int(body, len, "update_id", &first) != 0) {
 		/* Nothing to skip by: kept, and tried again. */
-		chan_quarantine(l, "answer", body, len, cause);
+		l->host->quarantine(l, "answer", body, len, cause);
 		l->quarantine_failed = 0;	/* nothing skipped */
 		return 0;
 	}
@@ -504,7 +507,7 @@ tg_bad_answer(struct tg *tg, const char *body, size_t len, const char *cause)
 		tg->attempt = 0;
 		return 1;
 	}
-	if (chan_quarantine(l, "update", body, len, cause) != 0) {
+	if (l->host->quarantine(l, "update", body, len, cause) != 0) {
 		/* Not kept (a full disk): not skipped either. */
 		l->quarantine_failed = 0;
 		return 0;
@@ -562,7 +565,8 @@ tg_answer(const struct net_response *r, void *data)
 		free(cause);
 		if (r->status == 200 && tg_bad_answer(tg, r->body, r->len,
 		    error)) {
-			chan_set_state(tg->link, CHAN_BACKOFF, 0, error);
+			tg->link->host->set_state(tg->link, CHAN_BACKOFF, 0,
+			    error);
 			tg_schedule(tg, 0);
 		} else
 			tg_failed(tg, CHAN_BACKOFF, -1, error);
@@ -578,9 +582,10 @@ tg_answer(const struct net_response *r, void *data)
 			if (tg->narrow_until != 0 &&
 			    tg->offset > tg->narrow_until)
 				tg->narrow_until = 0;
-			chan_set_state(tg->link, CHAN_CONNECTED, 0, NULL);
+			tg->link->host->set_state(tg->link, CHAN_CONNECTED, 0,
+			    NULL);
 			if (tg->link->opts->once && count == 0)
-				chan_finish(tg->link, 1);
+				tg->link->host->finish(tg->link, 1);
 			else if (count == 0 && json_array_size(json_object_get(
 			    root, "result")) > 0)
 				/* Updates the offset cannot pass (kept in
@@ -648,19 +653,6 @@ tg_poll(void *data)
 
 /* ------------------------------------------------------------ sending */
 
-static void
-tg_send_unlink(struct tg_send *ts)
-{
-	struct tg_send	**p;
-
-	for (p = &ts->tg->sends; *p != NULL; p = &(*p)->next) {
-		if (*p == ts) {
-			*p = ts->next;
-			break;
-		}
-	}
-}
-
 /*
  * sendMessage's answer. Telegram has no idempotency key: a send whose
  * request may have reached the server is never made again by itself.
@@ -678,10 +670,10 @@ tg_send_answer(const struct net_response *r, void *data)
 	long long		 code;
 	int64_t			 wait = -1;
 
-	tg_send_unlink(ts);
+	LIST_REMOVE(ts, entry);
 	free(ts);
 	if (r->status == 0) {
-		chan_send_done(l, o, r->unsent ? CHAN_SEND_RETRY :
+		l->host->send_done(l, o, r->unsent ? CHAN_SEND_RETRY :
 		    CHAN_SEND_UNKNOWN, NULL, r->error, -1);
 		return;
 	}
@@ -689,7 +681,7 @@ tg_send_answer(const struct net_response *r, void *data)
 	res = json_object_get(root, "result");
 	if (json_is_true(json_object_get(root, "ok"))) {
 		remote = tg_json_id(json_object_get(res, "message_id"));
-		chan_send_done(l, o, CHAN_SENT, remote, NULL, -1);
+		l->host->send_done(l, o, CHAN_SENT, remote, NULL, -1);
 		free(remote);
 		json_decref(root);
 		return;
@@ -697,7 +689,7 @@ tg_send_answer(const struct net_response *r, void *data)
 	if (!json_is_object(root)) {
 		/* An answer came, but not Telegram's: it may have been sent. */
 		error = xasprintf("HTTP %ld: the answer is not JSON", r->status);
-		chan_send_done(l, o, r->status >= 500 ? CHAN_SEND_UNKNOWN :
+		l->host->send_done(l, o, r->status >= 500 ? CHAN_SEND_UNKNOWN :
 		    CHAN_SEND_FAILED, NULL, error, -1);
 		free(error);
 		return;
@@ -715,20 +707,20 @@ tg_send_answer(const struct net_response *r, void *data)
 	    "migrate_to_chat_id"))) != NULL) {
 		tg_migrated(ts_tg, o->conv_id, mig);
 		free(mig);
-		chan_send_done(l, o, CHAN_SEND_RETRY, NULL, error, 0);
+		l->host->send_done(l, o, CHAN_SEND_RETRY, NULL, error, 0);
 		free(error);
 		json_decref(root);
 		return;
 	}
 	/* The customer blocked the bot: the conversation says so. */
 	if (code == 403 && desc != NULL && strstr(desc, "blocked") != NULL)
-		chan_conv_tag(l, o->msgid, "+ombre/blocked");
+		l->host->conv_tag(l, o->msgid, "+ombre/blocked");
 	if (code == 429)
-		chan_send_done(l, o, CHAN_SEND_RETRY, NULL, error, wait);
+		l->host->send_done(l, o, CHAN_SEND_RETRY, NULL, error, wait);
 	else if (code >= 500)
-		chan_send_done(l, o, CHAN_SEND_UNKNOWN, NULL, error, -1);
+		l->host->send_done(l, o, CHAN_SEND_UNKNOWN, NULL, error, -1);
 	else
-		chan_send_done(l, o, CHAN_SEND_FAILED, NULL, error, -1);
+		l->host->send_done(l, o, CHAN_SEND_FAILED, NULL, error, -1);
 	free(error);
 	json_decref(root);
 }
@@ -768,16 +760,16 @@ tg_send(void *data, struct store_outgoing *o)
 	ts = xcalloc(1, sizeof *ts);
 	ts->tg = tg;
 	ts->o = o;
-	ts->next = tg->sends;
-	tg->sends = ts;
+	LIST_INSERT_HEAD(&tg->sends, ts, entry);
 	ts->req = net_start(tg->link->net, &rq, tg_send_answer, ts, &cause);
 	explicit_bzero(url, strlen(url));
 	free(url);
 	free(text);
 	if (ts->req == NULL) {
-		tg_send_unlink(ts);
+		LIST_REMOVE(ts, entry);
 		free(ts);
-		chan_send_done(tg->link, o, CHAN_SEND_FAILED, NULL, cause, -1);
+		tg->link->host->send_done(tg->link, o, CHAN_SEND_FAILED, NULL,
+		    cause, -1);
 		free(cause);
 	}
 }
@@ -788,15 +780,8 @@ static void
 tg_fetch_end(struct tg_fetch *tf, const char *body, size_t len,
     const char *error)
 {
-	struct tg_fetch	**p;
-
-	for (p = &tf->tg->fetches; *p != NULL; p = &(*p)->next) {
-		if (*p == tf) {
-			*p = tf->next;
-			break;
-		}
-	}
-	chan_fetch_done(tf->f, body, len, error);
+	LIST_REMOVE(tf, entry);
+	tf->tg->link->host->fetch_done(tf->f, body, len, error);
 	free(tf);
 }
 
@@ -878,8 +863,7 @@ tg_fetch(void *data, const char *url, struct chan_fetch *f)
 	tf = xcalloc(1, sizeof *tf);
 	tf->tg = tg;
 	tf->f = f;
-	tf->next = tg->fetches;
-	tg->fetches = tf;
+	LIST_INSERT_HEAD(&tg->fetches, tf, entry);
 	if (strncmp(url, "tg-file:", 8) != 0 || url[8] == '\0') {
 		tg_fetch_end(tf, NULL, 0, "not a Telegram file");
 		return;
@@ -904,20 +888,19 @@ tg_stop(void *data)
 {
 	struct tg	*tg = data;
 	struct tg_send	*ts;
+	struct tg_fetch	*tf;
 
 	if (tg == NULL)
 		return;
 	/* Fetches cut off: their requests stay on disk for the next run. */
-	while (tg->fetches != NULL) {
-		struct tg_fetch	*tf = tg->fetches;
-
-		tg->fetches = tf->next;
+	while ((tf = LIST_FIRST(&tg->fetches)) != NULL) {
+		LIST_REMOVE(tf, entry);
 		net_cancel(tf->req);
 		free(tf);
 	}
 	/* Cut off: their state stays "sending", read as unknown next time. */
-	while ((ts = tg->sends) != NULL) {
-		tg->sends = ts->next;
+	while ((ts = LIST_FIRST(&tg->sends)) != NULL) {
+		LIST_REMOVE(ts, entry);
 		net_cancel(ts->req);
 		store_outgoing_free(ts->o);
 		free(ts);
@@ -944,8 +927,10 @@ tg_start(struct chan_link *l, char **cause)
 	size_t		 digits;
 
 	tg = xcalloc(1, sizeof *tg);
+	LIST_INIT(&tg->sends);
+	LIST_INIT(&tg->fetches);
 	tg->link = l;
-	if ((tg->token = chan_secret(l, "token", cause)) == NULL) {
+	if ((tg->token = l->host->secret(l, "token", cause)) == NULL) {
 		tg_stop(tg);
 		return NULL;
 	}
@@ -968,21 +953,21 @@ tg_start(struct chan_link *l, char **cause)
 		tg_stop(tg);
 		return NULL;
 	}
-	saved = chan_cursor_load(l, "migrations");
+	saved = l->host->cursor_load(l, "migrations");
 	tg->migrated = saved != NULL ? json_loads(saved, 0, NULL) : NULL;
 	if (!json_is_object(tg->migrated)) {
 		json_decref(tg->migrated);
 		tg->migrated = json_object();
 	}
 	free(saved);
-	if ((saved = chan_cursor_load(l, "offset")) != NULL) {
+	if ((saved = l->host->cursor_load(l, "offset")) != NULL) {
 		errno = 0;
 		tg->offset = strtoll(saved, &end, 10);
 		if (*end != '\0' || tg->offset < 0 || errno != 0)
 			tg->offset = 0;
 		free(saved);
 	}
-	chan_set_state(l, CHAN_STARTING, 0, NULL);
+	l->host->set_state(l, CHAN_STARTING, 0, NULL);
 	tg_schedule(tg, 0);
 	return tg;
 }

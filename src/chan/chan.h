@@ -1,14 +1,12 @@
 /*
  * chan.h: the channel adapters. Each turns one channel's traffic into
- * canonical messages (core's struct msg) for the store; only the syncer
- * runs them, never the console. Telegram and Matrix come with the live
- * channels; the demo channel is here so `ombre --demo` shows an inbox
- * that lives.
+ * canonical messages (core's struct msg) for the store; only their host,
+ * the syncer (src/sync), runs them, never the console. Telegram and
+ * Matrix come with the live channels; the demo channel is here so
+ * `ombre --demo` shows an inbox that lives.
  */
 #ifndef OMBRE_CHAN_H
 #define OMBRE_CHAN_H
-
-#include <stdio.h>
 
 #include "base/base.h"
 #include "core/core.h"
@@ -27,40 +25,27 @@ void chan_demo_free(struct chan_demo *d);
  */
 struct msg *chan_demo_next(struct chan_demo *d, int64_t now, int64_t *wait_ms);
 
-/* chan-sync.c: the one syncing process (design.md, "Sync and delivery"). */
-struct sync_options {
-	struct store_options	 store;
+/*
+ * The adapter interface. An adapter runs on its host's loop (the syncer's):
+ * it starts requests with net_start and timers with ev_timer_add, and
+ * never blocks but to store messages. Whatever it needs of its host
+ * (storing, cursors, secrets, the outbox, the quarantine) it asks through
+ * the struct chan_host given at start; nothing here knows who the host is.
+ */
+
+/* What an adapter is told; the host fills it from its options. */
+struct chan_options {
 	struct net_options	 net;
-	const char		*only;		/* --channel NAME, or NULL */
 	int			 once;		/* poll until nothing is pending */
 	int64_t			 poll_timeout_s;
 	int64_t			 retry_base_ms;
 	int64_t			 retry_cap_ms;
-	int			 attempts;	/* --once: tries per channel */
+	int			 attempts;	/* once: tries per channel */
 	int64_t			 max_wait_ms;	/* the longest wait a server
 						 * may ask for (sync.max-wait) */
 };
-/*
- * Run the syncer: take the sync lock (DATA/sync.lock, flock, O_CLOEXEC),
- * start every declared channel (or the one named) and run until SIGTERM,
- * SIGINT or SIGHUP, or with once until each channel has nothing pending.
- * Return 0, 1 when a channel could not be reached or started (one line
- * each on stderr), or 75 when another process holds the lock.
- */
-int sync_run(const struct sync_options *opts);
-/* Print each channel's state as the running (or last) syncer left it,
- * and whether a syncer runs. Return 0, or 1 when nothing is known. */
-int sync_status_print(const char *data_dir, FILE *out);
-/* Does the config declare a channel the syncer polls? */
-int sync_has_channels(void);
-/* The pid of the syncer holding the lock, 0 when none, -1 on error. */
-long sync_lock_holder(const char *data_dir);
 
-/*
- * What the syncer gives an adapter, and what an adapter calls back. An
- * adapter runs on the syncer's loop: it starts requests with net_start
- * and timers with ev_timer_add, and never blocks but to store messages.
- */
+/* The states a channel shows (status line, `sync --status`). */
 enum chan_state {
 	CHAN_STARTING,
 	CHAN_CONNECTED,
@@ -68,46 +53,98 @@ enum chan_state {
 	CHAN_RATE_LIMITED,	/* told to wait until */
 	CHAN_CONFLICT,		/* another client polls the same account */
 	CHAN_AUTH_FAILED,
-	CHAN_FAILED,		/* gave up (--once), or cannot start */
-	/* Backing off because the store cannot write (chan_store): */
+	CHAN_FAILED,		/* gave up (once), or cannot start */
+	/* Backing off because the store cannot write (host->deliver): */
 	CHAN_DISK_FULL,		/* no space left */
 	CHAN_STORE_FAILED	/* an input/output or database error */
 };
-struct chan_link {
-	struct ev_loop			*loop;
-	struct net			*net;
-	const struct sync_options	*opts;
-	const struct channel_config	*cc;
-	const char			*name;		/* the config's name */
-	uint64_t			 rng;		/* for backoff */
-	/* Kept by the syncer: */
-	enum chan_state			 state;
-	int64_t				 until;		/* wall seconds, 0 none */
-	char				*error;		/* the last error, or NULL */
-	int				 finished;	/* --once: done with it */
-	int				 failed;
-	void				*adapter;
-	const struct chan_type		*type;
-	struct sync			*sync;
-	/* Quarantined by this run (chan-quarantine.c), and the hashes of
-	 * the last ones, so that an answer fetched again is kept once. */
-	int				 quarantined;
-	uint64_t			 quarantine_seen[16];
-	int				 quarantine_failed;	/* not kept: see chan_store */
-	/* The store could not write the last batch (a chan_state, 0 when
-	 * it could), and why: a back-off then shows as that state. */
-	enum chan_state			 store_blocked;
-	char				*store_error;
-	size_t				 quarantine_next;
-};
-struct chan_fetch;
-/* How a delivery ended (chan_send_done). */
+
+/* How a delivery ended (host->send_done). */
 enum chan_send_result {
 	CHAN_SENT,		/* the channel took it: remote_id */
 	CHAN_SEND_FAILED,	/* refused for good: error says why */
 	CHAN_SEND_RETRY,	/* not done, safe to send again after retry_ms */
 	CHAN_SEND_UNKNOWN	/* the request left, no answer: never resent */
 };
+
+struct chan_link;
+/* An attachment being fetched: the host's, handed back to fetch_done. */
+struct chan_fetch;
+
+/* What the host does for an adapter; each call takes the adapter's link. */
+struct chan_host {
+	/* The state shown by the status line and `sync --status`; error
+	 * may be NULL. Never put a secret in it. */
+	void	 (*set_state)(struct chan_link *l, enum chan_state state,
+		     int64_t until, const char *error);
+	/* once: this channel has nothing pending (ok) or cannot be
+	 * reached. */
+	void	 (*finish)(struct chan_link *l, int ok);
+	/*
+	 * Deliver messages durably (Maildir files and journal fsynced;
+	 * indexed later): only then may the adapter move its cursor.
+	 * *delivered says how many were new. Return 0, or -1 with *cause
+	 * when the store cannot write (a full disk): nothing of the batch
+	 * counts, and the channel's back-off shows as disk full. A message
+	 * the store refuses is said and skipped.
+	 */
+	int	 (*deliver)(struct chan_link *l, struct msg **msgs, size_t n,
+		     size_t *delivered, char **cause);
+	/* Is the message with this Message-Id delivered already? (0 when
+	 * the store cannot be read: the caller fetches more, never less.) */
+	int	 (*has_message)(struct chan_link *l, const char *msgid);
+	/* The adapter's saved cursor under key (allocated), NULL when
+	 * none. */
+	char	*(*cursor_load)(struct chan_link *l, const char *key);
+	/* Save it durably (written, fsynced, renamed). Return 0 or -1. */
+	int	 (*cursor_save)(struct chan_link *l, const char *key,
+		     const char *value);
+	/* A secret from the channel's KEY or KEY-command (run by /bin/sh,
+	 * its first line of output), allocated; NULL with *cause (naming
+	 * the key, never the value) when there is none. */
+	char	*(*secret)(struct chan_link *l, const char *key, char **cause);
+	/* A delivery ended; the host records it (and frees o). */
+	void	 (*send_done)(struct chan_link *l, struct store_outgoing *o,
+		     enum chan_send_result result, const char *remote_id,
+		     const char *error, int64_t retry_ms);
+	/* Our own reply came back from the channel (a Matrix echo): it is
+	 * sent, whatever its state said. */
+	void	 (*outbox_echo)(struct chan_link *l, const char *msgid,
+		     const char *remote_id);
+	/* An attachment's bytes came (error NULL), or not: the host writes
+	 * them under DATA/attachments and notes the path on the message. */
+	void	 (*fetch_done)(struct chan_fetch *f, const char *body,
+		     size_t len, const char *error);
+	/* Tag the conversation holding a message ("+ombre/blocked"). */
+	void	 (*conv_tag)(struct chan_link *l, const char *msgid,
+		     const char *op);
+	/*
+	 * Keep raw[0..len) (capped at CHAN_QUARANTINE_MAX) with what it is
+	 * ("update", "event", "answer", "message") and why it was refused:
+	 * nothing a channel sends is dropped without a word. The same item
+	 * again (what and bytes) is kept once. Return 0, or -1 when it
+	 * cannot be kept (said on stderr; quarantine_failed is then set).
+	 */
+	int	 (*quarantine)(struct chan_link *l, const char *what,
+		     const char *raw, size_t len, const char *reason);
+};
+
+/* One channel of the config, as its adapter sees it. */
+struct chan_link {
+	struct ev_loop			*loop;
+	struct net			*net;
+	const struct chan_options	*opts;
+	const struct channel_config	*cc;
+	const char			*name;		/* the config's name */
+	uint64_t			 rng;		/* for backoff */
+	const struct chan_host		*host;
+	void				*host_data;	/* the host's own */
+	/* Set by host->quarantine when an item could not be kept: the
+	 * next host->deliver then fails, so that the cursor does not pass
+	 * it. An adapter that skips nothing clears it. */
+	int				 quarantine_failed;
+};
+
 struct chan_type {
 	const char	*name;		/* the channel TYPE of the config */
 	/* Start (first request or timer); NULL with *cause when it cannot. */
@@ -116,12 +153,12 @@ struct chan_type {
 	/* Is a reply on this channel and account the adapter's to send? */
 	int		 (*owns)(void *adapter, const char *channel,
 			    const char *account);
-	/* Start delivering o; chan_send_done follows, from the loop. */
+	/* Start delivering o; host->send_done follows, from the loop. */
 	void		 (*send)(void *adapter, struct store_outgoing *o);
 	/* A resend reuses the same transaction id (Matrix): a delivery cut
 	 * off by a crash may be sent again. */
 	int		 idempotent;
-	/* Download an attachment by its url (tg-file:...); chan_fetch_done
+	/* Download an attachment by its url (tg-file:...); host->fetch_done
 	 * follows, from the loop. NULL: the channel has none to fetch. */
 	void		 (*fetch)(void *adapter, const char *url,
 			    struct chan_fetch *f);
@@ -129,72 +166,18 @@ struct chan_type {
 extern const struct chan_type chan_telegram_type;
 extern const struct chan_type chan_matrix_type;
 
-/* The state shown by the status line and `sync --status`; error may be
- * NULL. Never put a secret in it. */
-void chan_set_state(struct chan_link *l, enum chan_state state,
-    int64_t until, const char *error);
-/* --once: this channel has nothing pending (ok) or cannot be reached. */
-void chan_finish(struct chan_link *l, int ok);
-/* Store messages durably (delivered: files and journal fsynced; indexed
- * later by a child): only then may the adapter move its cursor. Return 0,
- * or -1 with *cause when the store cannot write (a full disk): nothing of
- * the batch counts, and the channel's back-off shows as disk full. A
- * message the store refuses is said and skipped. */
-int chan_store(struct chan_link *l, struct msg **msgs, size_t n,
-    size_t *stored, char **cause);
-/* Is the message with this Message-Id stored already? (0 when the store
- * cannot be read: the caller fetches more, never less.) */
-int chan_stored(struct chan_link *l, const char *msgid);
-/* The adapter's saved cursor under key (allocated), NULL when none. */
-char *chan_cursor_load(struct chan_link *l, const char *key);
-/* Save it durably (written, fsynced, renamed). Return 0 or -1. */
-int chan_cursor_save(struct chan_link *l, const char *key, const char *value);
-/* A secret from the channel's KEY or KEY-command (run by /bin/sh, its
- * first line of output); NULL with *cause (naming the key, never the
- * value) when there is none. */
-char *chan_secret(struct chan_link *l, const char *key, char **cause);
-/* A delivery ended; the syncer records it (and frees o). */
-void chan_send_done(struct chan_link *l, struct store_outgoing *o,
-    enum chan_send_result result, const char *remote_id, const char *error,
-    int64_t retry_ms);
-/* An attachment's bytes came (error NULL), or not: the syncer writes
- * them under DATA/attachments and notes the path on the message. */
-void chan_fetch_done(struct chan_fetch *f, const char *body, size_t len,
-    const char *error);
-/* Ask the syncer to fetch attachment index of a message (any process). */
-int chan_fetch_request(const char *data_dir, const char *msgid, size_t index,
-    char **cause);
-/* Ask for every attachment of these messages not fetched yet; *asked
- * says how many. Return 0, or -1 with the first failure in *cause. */
-int chan_fetch_messages(const char *data_dir, struct msg **msgs, size_t n,
-    int *asked, char **cause);
-/* Tag the conversation holding a message ("+ombre/blocked"). */
-void chan_conv_tag(struct chan_link *l, const char *msgid, const char *op);
-/* Our own reply came back from the channel (a Matrix echo): it is sent,
- * whatever its state said. */
-void chan_outbox_echo(struct chan_link *l, const char *msgid,
-    const char *remote_id);
+/* chan.c: the adapters by type, and what they share. */
+/* The adapter of a channel TYPE of the config, NULL when none polls it
+ * (a webhook channel: its messages come with `ombre ingest`). */
+const struct chan_type *chan_type_find(const char *type);
 /* The delay before retry n (from 0): full jitter under the caps. */
 int64_t chan_backoff_ms(struct chan_link *l, int attempt);
-
-/*
- * chan-quarantine.c: what a channel sends that ombre cannot take. Nothing
- * is dropped without a word: it is kept under DATA/sync/quarantine, one
- * file an item, counted in the status file and listed by
- * `ombre sync --quarantine`.
- */
-/* The most bytes of an item kept (the rest is only counted). */
+/* A wait a server asks for (ms), bounded: < 0 stays -1 (none asked),
+ * else at most opts->max_wait_ms. */
+int64_t chan_wait_ms(struct chan_link *l, int64_t ms);
+/* The most bytes of a quarantined item kept (the rest is only counted). */
 #define CHAN_QUARANTINE_MAX	(1024 * 1024)
-/*
- * Keep raw[0..len) (capped at CHAN_QUARANTINE_MAX) with what it is
- * ("update", "event", "answer", "message") and why it was refused, in a
- * new file named from the channel, the time and a counter (never from the
- * data), written whole. The same item again (what and bytes) is kept
- * once. Return 0, or -1 when it cannot be written (said on stderr).
- */
-int chan_quarantine(struct chan_link *l, const char *what, const char *raw,
-    size_t len, const char *reason);
-/* The same, for a JSON value (its compact text). */
+/* host->quarantine for a JSON value (its compact text). */
 struct json_t;
 int chan_quarantine_json(struct chan_link *l, const char *what,
     struct json_t *v, const char *reason);
@@ -210,13 +193,10 @@ int chan_quarantine_json(struct chan_link *l, const char *what,
 struct json_t *chan_json_load(struct chan_link *l, const char *what,
     const char *body, size_t len, const char *id_key, long long *max_id,
     char **cause);
-/* A wait a server asks for (ms), bounded: < 0 stays -1 (none asked),
- * else at most sync.max-wait. */
-int64_t chan_wait_ms(struct chan_link *l, int64_t ms);
-/* Files under DATA/sync/quarantine, or -1 when it cannot be read. */
-int chan_quarantine_count(const char *sync_dir);
-/* `ombre sync --quarantine`: each item's channel, date, kind, reason,
- * size and a sanitised excerpt. Return 0. */
-int sync_quarantine_print(const char *data_dir, FILE *out);
+
+/* chan-names.c: linked without any adapter, for the console. */
+/* Does an adapter sync channels of this TYPE? (chan_type_find says the
+ * same, but links every adapter and the network.) */
+int chan_type_synced(const char *type);
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * chan-fetch.c: attachments fetched on demand.
+ * sync-fetch.c: attachments fetched on demand.
  *
  * A message keeps only a reference to its files (tg-file:<file_id>; a
  * Telegram download URL would carry the token). Someone who wants one
@@ -14,7 +14,7 @@
 #include "config.h"
 #endif
 
-#include "chan/chan-private.h"
+#include "sync/sync-private.h"
 
 #include <sys/stat.h>
 
@@ -27,91 +27,19 @@
 #include <unistd.h>
 
 struct chan_fetch {
-	struct chan_fetch	*next;
+	LIST_ENTRY(chan_fetch)	 entry;
 	struct sync		*sync;
-	struct chan_link	*link;
+	struct sync_link	*link;
 	char			*req;		/* the request file */
 	char			*msgid;
 	size_t			 index;
 	char			*dest;
 };
 
-int
-chan_fetch_request(const char *data_dir, const char *msgid, size_t index,
-    char **cause)
-{
-	char	*dir, *path, *tmp, *text;
-	int	 fd, rc = -1;
-
-	*cause = NULL;
-	dir = xasprintf("%s/sync/fetch", data_dir);
-	if (util_mkdir_p(dir, 0700) != 0) {
-		*cause = xasprintf("cannot create %s", dir);
-		free(dir);
-		return -1;
-	}
-	path = xasprintf("%s/%016llx-%zu.req", dir,
-	    (unsigned long long)util_hash64(msgid), index);
-	tmp = xasprintf("%s.%ld.tmp", path, (long)getpid());
-	text = xasprintf("%s\n%zu\n", msgid, index);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd != -1 && write(fd, text, strlen(text)) == (ssize_t)strlen(text) &&
-	    close(fd) == 0 && rename(tmp, path) == 0)
-		rc = 0;
-	else {
-		if (fd != -1)
-			close(fd);
-		unlink(tmp);
-		*cause = xasprintf("cannot write %s: %s", path, strerror(errno));
-	}
-	free(text);
-	free(tmp);
-	free(path);
-	free(dir);
-	return rc;
-}
-
-int
-chan_fetch_messages(const char *data_dir, struct msg **msgs, size_t n,
-    int *asked, char **cause)
-{
-	size_t	 i, j;
-	char	*msgid, *why;
-	int	 rc = 0;
-
-	*asked = 0;
-	*cause = NULL;
-	for (i = 0; i < n; i++) {
-		for (j = 0; j < msgs[i]->n_attachments; j++) {
-			if (msgs[i]->attachments[j].local != NULL ||
-			    msgs[i]->attachments[j].url == NULL)
-				continue;
-			msgid = msgid_message(msgs[i]->channel, msgs[i]->account,
-			    msgs[i]->conv_id, msgs[i]->id);
-			if (chan_fetch_request(data_dir, msgid, j, &why) == 0)
-				(*asked)++;
-			else if (*cause == NULL) {
-				*cause = why;
-				rc = -1;
-			} else
-				free(why);
-			free(msgid);
-		}
-	}
-	return rc;
-}
-
 static void
-fetch_free(struct chan_fetch *f)
+sync_fetch_free(struct chan_fetch *f)
 {
-	struct chan_fetch	**p;
-
-	for (p = &f->sync->fetches; *p != NULL; p = &(*p)->next) {
-		if (*p == f) {
-			*p = f->next;
-			break;
-		}
-	}
+	LIST_REMOVE(f, entry);
 	free(f->req);
 	free(f->msgid);
 	free(f->dest);
@@ -119,11 +47,11 @@ fetch_free(struct chan_fetch *f)
 }
 
 static int
-fetch_in_flight(struct sync *s, const char *req)
+sync_fetch_in_flight(struct sync *s, const char *req)
 {
 	struct chan_fetch	*f;
 
-	for (f = s->fetches; f != NULL; f = f->next)
+	LIST_FOREACH(f, &s->fetches, entry)
 		if (strcmp(f->req, req) == 0)
 			return 1;
 	return 0;
@@ -131,7 +59,7 @@ fetch_in_flight(struct sync *s, const char *req)
 
 /* The destination: the message's hash, the index, a safe extension. */
 static char *
-fetch_dest(struct sync *s, const char *msgid, size_t index, const char *name)
+sync_fetch_dest(struct sync *s, const char *msgid, size_t index, const char *name)
 {
 	const char	*dot = name != NULL ? strrchr(name, '.') : NULL;
 	char		 ext[12] = "";
@@ -154,7 +82,7 @@ fetch_dest(struct sync *s, const char *msgid, size_t index, const char *name)
 
 /* Read one request; 0, or -1 when it is not one (then removed). */
 static int
-fetch_read(const char *path, char **msgid, size_t *index)
+sync_fetch_read(const char *path, char **msgid, size_t *index)
 {
 	char	 line[2048], *end;
 	FILE	*f;
@@ -184,7 +112,7 @@ void
 sync_fetch_scan(struct sync *s)
 {
 	struct chan_fetch	*f;
-	struct chan_link	*l;
+	struct sync_link	*l;
 	struct store		*st = NULL;
 	struct msg		*m;
 	struct dirent		*de;
@@ -205,12 +133,12 @@ sync_fetch_scan(struct sync *s)
 		    strlen(de->d_name) - 4, ".req") != 0)
 			continue;
 		path = xasprintf("%s/%s", dirpath, de->d_name);
-		if (fetch_in_flight(s, path)) {
+		if (sync_fetch_in_flight(s, path)) {
 			pending++;
 			free(path);
 			continue;
 		}
-		if (fetch_read(path, &msgid, &index) != 0) {
+		if (sync_fetch_read(path, &msgid, &index) != 0) {
 			unlink(path);
 			free(path);
 			continue;
@@ -251,10 +179,9 @@ sync_fetch_scan(struct sync *s)
 			f->msgid = msgid;
 			msgid = NULL;
 			f->index = index;
-			f->dest = fetch_dest(s, f->msgid, index,
+			f->dest = sync_fetch_dest(s, f->msgid, index,
 			    m->attachments[index].name);
-			f->next = s->fetches;
-			s->fetches = f;
+			LIST_INSERT_HEAD(&s->fetches, f, entry);
 			pending++;
 			l->type->fetch(l->adapter, m->attachments[index].url, f);
 		} else if (!(l->finished && l->failed))
@@ -270,8 +197,9 @@ sync_fetch_scan(struct sync *s)
 	s->fetch_pending = pending;
 }
 
+/* host->fetch_done */
 void
-chan_fetch_done(struct chan_fetch *f, const char *body, size_t len,
+sync_fetch_done(struct chan_fetch *f, const char *body, size_t len,
     const char *error)
 {
 	struct sync	*s = f->sync;
@@ -281,11 +209,11 @@ chan_fetch_done(struct chan_fetch *f, const char *body, size_t len,
 
 	if (error != NULL) {
 		clean = sanitize(error, strlen(error), SANITIZE_LINE, 200);
-		log_warn("%s: fetching an attachment failed: %s", f->link->name,
+		log_warn("%s: fetching an attachment failed: %s", f->link->link.name,
 		    clean);
 		free(clean);
 		unlink(f->req);
-		fetch_free(f);
+		sync_fetch_free(f);
 		return;
 	}
 	dir = xasprintf("%s/attachments", s->opts->store.data_dir);
@@ -301,7 +229,7 @@ chan_fetch_done(struct chan_fetch *f, const char *body, size_t len,
 			unlink(tmp);
 	}
 	if (!ok)
-		log_warn("%s: cannot write %s", f->link->name, f->dest);
+		log_warn("%s: cannot write %s", f->link->link.name, f->dest);
 	else if (store_open(&s->opts->store, STORE_READ_WRITE, &st, &cause) !=
 	    STORE_OK) {
 		log_warn("fetch: %s", cause);
@@ -317,13 +245,13 @@ chan_fetch_done(struct chan_fetch *f, const char *body, size_t len,
 	free(tmp);
 	free(dir);
 	unlink(f->req);
-	fetch_free(f);
+	sync_fetch_free(f);
 }
 
 void
 sync_fetch_stop(struct sync *s)
 {
 	/* Requests stay on disk: the next syncer takes them. */
-	while (s->fetches != NULL)
-		fetch_free(s->fetches);
+	while (!LIST_EMPTY(&s->fetches))
+		sync_fetch_free(LIST_FIRST(&s->fetches));
 }

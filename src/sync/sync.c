@@ -1,16 +1,17 @@
 /*
- * chan-sync.c: the one process that talks to the channels.
+ * sync.c: the one process that talks to the channels.
  *
  * Exactly one syncer runs per data dir: the holder of flock() on
  * DATA/sync.lock (opened O_CLOEXEC, so children never inherit it; the
  * kernel frees it when the process dies, even by SIGKILL). It runs one
  * poll loop: curl multi's sockets and timers (net-http.c) and each
- * adapter's timers. Adapters store what they fetch through chan_store,
- * which returns once the messages are delivered (Maildir files and a
- * journal, fsynced), and only then move their cursor (chan_cursor_save):
+ * adapter's timers. Adapters store what they fetch through the host's
+ * deliver, which returns once the messages are delivered (Maildir files
+ * and a journal, fsynced), and only then move their cursor (cursor_save):
  * a crash fetches again, never loses. A child indexes what was delivered,
  * in large batches, off the fetch path. A store that cannot write (a full
- * disk) fails the batch: the cursor stays, and the channel shows why. Each channel's state goes to DATA/sync/status, rewritten whole
+ * disk) fails the batch: the cursor stays, and the channel shows why.
+ * Each channel's state goes to DATA/sync/status, rewritten whole
  * (write, fsync, rename) on each change, for `ombre sync --status` and the
  * console's status line.
  */
@@ -18,8 +19,7 @@
 #include "config.h"
 #endif
 
-#include "chan/chan.h"
-#include "chan/chan-private.h"
+#include "sync/sync-private.h"
 
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -33,12 +33,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-
-static const struct chan_type *const sync_types[] = {
-	&chan_telegram_type,
-	&chan_matrix_type,
-	NULL
-};
 
 /* The longest error kept for a channel, in columns. */
 #define SYNC_ERROR_WIDTH	300
@@ -96,7 +90,7 @@ void
 sync_write_status(struct sync *s)
 {
 	struct buf		 b;
-	struct chan_link	*l;
+	struct sync_link	*sl;
 	size_t			 i;
 	char			*error;
 	int			 quarantined;
@@ -105,22 +99,23 @@ sync_write_status(struct sync *s)
 	buf_add_printf(&b, "pid\t%ld\nupdated\t%lld\n", (long)getpid(),
 	    (long long)time(NULL));
 	for (i = 0; i < s->n_links; i++) {
-		l = &s->links[i];
+		sl = &s->links[i];
 		/* One line a channel: no tab or newline inside a field. */
-		error = xstrdup(l->error != NULL ? l->error : "");
+		error = xstrdup(sl->error != NULL ? sl->error : "");
 		for (char *p = error; *p != '\0'; p++)
 			if (*p == '\t' || *p == '\n' || *p == '\r')
 				*p = ' ';
-		buf_add_printf(&b, "channel\t%s\t%s\t%s\t%lld\t%s\n", l->name,
-		    l->type != NULL ? l->type->name : l->cc->type,
-		    sync_state_name(l->state), (long long)l->until, error);
+		buf_add_printf(&b, "channel\t%s\t%s\t%s\t%lld\t%s\n",
+		    sl->link.name, sl->type != NULL ? sl->type->name :
+		    sl->link.cc->type, sync_state_name(sl->state),
+		    (long long)sl->until, error);
 		free(error);
-		if (l->quarantined > 0)
-			buf_add_printf(&b, "quarantine\t%s\t%d\n", l->name,
-			    l->quarantined);
+		if (sl->quarantined > 0)
+			buf_add_printf(&b, "quarantine\t%s\t%d\n",
+			    sl->link.name, sl->quarantined);
 	}
 	/* What waits in DATA/sync/quarantine, this run's and before. */
-	if ((quarantined = chan_quarantine_count(s->dir)) > 0)
+	if ((quarantined = sync_quarantine_count(s->dir)) > 0)
 		buf_add_printf(&b, "quarantined\t%d\n", quarantined);
 	/* Delivered messages the index does not have yet, and why. */
 	if (s->unindexed > 0 || s->index_error != NULL)
@@ -140,51 +135,54 @@ sync_write_status(struct sync *s)
 }
 
 void
-chan_set_state(struct chan_link *l, enum chan_state state, int64_t until,
+sync_set_state(struct chan_link *l, enum chan_state state, int64_t until,
     const char *error)
 {
-	int	changed;
+	struct sync_link	*sl = sync_link_of(l);
+	int			 changed;
 
-	if (state == CHAN_BACKOFF && l->store_blocked != 0) {
+	if (state == CHAN_BACKOFF && sl->store_blocked != 0) {
 		/* What the agent must know first: the disk. */
-		state = l->store_blocked;
-		error = l->store_error;
+		state = sl->store_blocked;
+		error = sl->store_error;
 	}
-	changed = l->state != state || l->until != until ||
-	    (error == NULL) != (l->error == NULL) ||
-	    (error != NULL && strcmp(error, l->error) != 0);
-	l->state = state;
-	l->until = until;
-	if (error != NULL && error != l->error) {
+	changed = sl->state != state || sl->until != until ||
+	    (error == NULL) != (sl->error == NULL) ||
+	    (error != NULL && strcmp(error, sl->error) != 0);
+	sl->state = state;
+	sl->until = until;
+	if (error != NULL && error != sl->error) {
 		/* Errors quote servers: never a control sequence onward. */
-		free(l->error);
-		l->error = sanitize(error, strlen(error), SANITIZE_LINE,
+		free(sl->error);
+		sl->error = sanitize(error, strlen(error), SANITIZE_LINE,
 		    SYNC_ERROR_WIDTH);
 	} else if (error == NULL && state == CHAN_CONNECTED) {
-		free(l->error);
-		l->error = NULL;
+		free(sl->error);
+		sl->error = NULL;
 	}
 	if (changed)
-		sync_write_status(l->sync);
+		sync_write_status(sl->sync);
 	/* The sanitised copy: error may quote a server's text. */
-	if (changed && error != NULL && l->error != NULL)
+	if (changed && error != NULL && sl->error != NULL)
 		log_debug("%s: %s: %s", l->name, sync_state_name(state),
-		    l->error);
+		    sl->error);
 }
 
-void
-chan_finish(struct chan_link *l, int ok)
+static void
+sync_finish(struct chan_link *l, int ok)
 {
-	if (l->finished)
+	struct sync_link	*sl = sync_link_of(l);
+
+	if (sl->finished)
 		return;
-	l->finished = 1;
-	l->failed = !ok;
-	if (!ok && l->state != CHAN_AUTH_FAILED)
-		chan_set_state(l, CHAN_FAILED, 0, l->error);
+	sl->finished = 1;
+	sl->failed = !ok;
+	if (!ok && sl->state != CHAN_AUTH_FAILED)
+		sync_set_state(l, CHAN_FAILED, 0, sl->error);
 }
 
 /*
- * Indexing, off the fetch path. Adapters deliver (chan_store: Maildir
+ * Indexing, off the fetch path. Adapters deliver (sync_deliver: Maildir
  * files and a journal, fsynced), which is all a cursor waits for; what
  * was delivered is indexed by a child process that opens the store
  * read-write, which indexes every journal no live process holds, once
@@ -280,7 +278,8 @@ sync_index_done(struct job *job, int status, const char *output, void *data)
 		s->index_attempt++;
 		log_warn("indexing: %s (%zu messages delivered, waiting)",
 		    s->index_error, s->unindexed);
-		if (s->opts->once && s->index_attempt >= s->opts->attempts)
+		if (s->opts->chan.once &&
+		    s->index_attempt >= s->opts->chan.attempts)
 			s->index_given_up = 1;
 	}
 	strset_free(&s->indexing);
@@ -290,8 +289,8 @@ sync_index_done(struct job *job, int status, const char *output, void *data)
 		return;
 	if (status != 0) {
 		wait = net_backoff_ms(s->index_attempt - 1,
-		    s->opts->retry_base_ms, s->opts->retry_cap_ms,
-		    &s->links[0].rng);
+		    s->opts->chan.retry_base_ms, s->opts->chan.retry_cap_ms,
+		    &s->links[0].link.rng);
 		if (s->index_timer != NULL)
 			ev_timer_del(s->index_timer);
 		s->index_timer = ev_timer_add(s->loop, wait, sync_index_timer,
@@ -340,7 +339,8 @@ sync_index_idle(struct sync *s)
  * kept aside, never silently dropped; the rest of the batch goes on.
  */
 static void
-chan_store_refused(struct chan_link *l, const struct msg *m, const char *why)
+sync_deliver_refused(struct chan_link *l, const struct msg *m,
+    const char *why)
 {
 	char	*clean, *reason;
 
@@ -353,17 +353,20 @@ chan_store_refused(struct chan_link *l, const struct msg *m, const char *why)
 	free(clean);
 }
 
-int
-chan_store(struct chan_link *l, struct msg **msgs, size_t n, size_t *stored,
-    char **cause)
+/* host->deliver: what the adapter fetched, durable before its cursor
+ * moves. */
+static int
+sync_deliver(struct chan_link *l, struct msg **msgs, size_t n,
+    size_t *delivered, char **cause)
 {
-	struct sync		*s = l->sync;
+	struct sync_link	*sl = sync_link_of(l);
+	struct sync		*s = sl->sync;
 	struct strset		 ids = { NULL, 0, NULL, 0 };
 	enum store_status	 rc = STORE_OK;
 	size_t			 i;
 	char			*why = NULL, *id;
 
-	*stored = 0;
+	*delivered = 0;
 	*cause = NULL;
 	if (l->quarantine_failed) {
 		/* What the page held that could not be taken could not be
@@ -371,12 +374,12 @@ chan_store(struct chan_link *l, struct msg **msgs, size_t n, size_t *stored,
 		l->quarantine_failed = 0;
 		*cause = xstrdup("cannot write the store: not fetching (the "
 		    "quarantine)");
-		l->store_blocked = CHAN_STORE_FAILED;
-		free(l->store_error);
-		l->store_error = xstrdup("the quarantine cannot be written");
+		sl->store_blocked = CHAN_STORE_FAILED;
+		free(sl->store_error);
+		sl->store_error = xstrdup("the quarantine cannot be written");
 		return -1;
 	}
-	l->store_blocked = 0;
+	sl->store_blocked = 0;
 	if (n == 0)
 		return 0;
 	for (i = 0; i < n && rc == STORE_OK; i++) {
@@ -396,7 +399,7 @@ chan_store(struct chan_link *l, struct msg **msgs, size_t n, size_t *stored,
 			break;
 		case STORE_BAD_INPUT:
 		case STORE_REFUSED:
-			chan_store_refused(l, msgs[i], why);
+			sync_deliver_refused(l, msgs[i], why);
 			rc = STORE_OK;
 			break;
 		default:
@@ -417,10 +420,10 @@ chan_store(struct chan_link *l, struct msg **msgs, size_t n, size_t *stored,
 		*cause = xasprintf("%s: not fetching (%s)", rc == STORE_FULL ?
 		    "disk full" : "cannot write the store", why != NULL ? why :
 		    store_status_str(rc));
-		l->store_blocked = rc == STORE_FULL ? CHAN_DISK_FULL :
+		sl->store_blocked = rc == STORE_FULL ? CHAN_DISK_FULL :
 		    CHAN_STORE_FAILED;
-		free(l->store_error);
-		l->store_error = why != NULL ? why : xstrdup(
+		free(sl->store_error);
+		sl->store_error = why != NULL ? why : xstrdup(
 		    store_status_str(rc));
 		strset_free(&ids);
 		return -1;
@@ -428,7 +431,7 @@ chan_store(struct chan_link *l, struct msg **msgs, size_t n, size_t *stored,
 	free(why);
 	for (i = 0; i < ids.n; i++)
 		strset_add(&s->delivered, ids.items[i]);
-	*stored = ids.n;
+	*delivered = ids.n;
 	if (ids.n > 0 && s->unindexed == 0)
 		s->unindexed_since = util_clock_ms();
 	s->unindexed += ids.n;
@@ -437,14 +440,16 @@ chan_store(struct chan_link *l, struct msg **msgs, size_t n, size_t *stored,
 	return 0;
 }
 
-void
-chan_conv_tag(struct chan_link *l, const char *msgid, const char *op)
+/* host->conv_tag */
+static void
+sync_conv_tag(struct chan_link *l, const char *msgid, const char *op)
 {
+	struct sync	*s = sync_link_of(l)->sync;
 	struct store	*st;
 	char		*cause, *target, *ops[1];
 	long		 changed;
 
-	if (store_open(&l->opts->store, STORE_READ_WRITE, &st, &cause) !=
+	if (store_open(&s->opts->store, STORE_READ_WRITE, &st, &cause) !=
 	    STORE_OK) {
 		log_warn("%s: %s", l->name, cause);
 		free(cause);
@@ -461,18 +466,20 @@ chan_conv_tag(struct chan_link *l, const char *msgid, const char *op)
 	store_close(st);
 }
 
-int
-chan_stored(struct chan_link *l, const char *msgid)
+/* host->has_message: delivered by this run, or in the index. */
+static int
+sync_has_message(struct chan_link *l, const char *msgid)
 {
+	struct sync	*s = sync_link_of(l)->sync;
 	struct store	*st;
 	char		*cause;
 	int		 found;
 
-	if (strset_has(&l->sync->delivered, msgid) ||
-	    strset_has(&l->sync->indexing, msgid))
+	if (strset_has(&s->delivered, msgid) ||
+	    strset_has(&s->indexing, msgid))
 		return 1;
 
-	if (store_open(&l->opts->store, STORE_READ_ONLY, &st, &cause) !=
+	if (store_open(&s->opts->store, STORE_READ_ONLY, &st, &cause) !=
 	    STORE_OK) {
 		free(cause);
 		return 0;
@@ -482,15 +489,16 @@ chan_stored(struct chan_link *l, const char *msgid)
 	return found;
 }
 
-char *
-chan_cursor_load(struct chan_link *l, const char *key)
+/* host->cursor_load: DATA/sync/NAME.KEY */
+static char *
+sync_cursor_load(struct chan_link *l, const char *key)
 {
 	struct buf	 b;
 	char		*path, chunk[4096];
 	size_t		 n;
 	FILE		*f;
 
-	path = xasprintf("%s/%s.%s", l->sync->dir, l->name, key);
+	path = xasprintf("%s/%s.%s", sync_link_of(l)->sync->dir, l->name, key);
 	f = fopen(path, "re");
 	free(path);
 	if (f == NULL)
@@ -509,22 +517,25 @@ chan_cursor_load(struct chan_link *l, const char *key)
 	return buf_steal(&b);
 }
 
-int
-chan_cursor_save(struct chan_link *l, const char *key, const char *value)
+/* host->cursor_save */
+static int
+sync_cursor_save(struct chan_link *l, const char *key, const char *value)
 {
 	char	*name, *data;
 	int	 rc;
 
 	name = xasprintf("%s.%s", l->name, key);
 	data = xasprintf("%s\n", value);
-	rc = util_write_file(l->sync->dir, name, data, strlen(data), 0600);
+	rc = util_write_file(sync_link_of(l)->sync->dir, name, data,
+	    strlen(data), 0600);
 	free(name);
 	free(data);
 	return rc;
 }
 
-char *
-chan_secret(struct chan_link *l, const char *key, char **cause)
+/* host->secret */
+static char *
+sync_secret(struct chan_link *l, const char *key, char **cause)
 {
 	const char	*value, *command;
 	char		*ckey, line[8192], *out = NULL;
@@ -571,12 +582,20 @@ chan_secret(struct chan_link *l, const char *key, char **cause)
 	return out;
 }
 
-int64_t
-chan_backoff_ms(struct chan_link *l, int attempt)
-{
-	return net_backoff_ms(attempt, l->opts->retry_base_ms,
-	    l->opts->retry_cap_ms, &l->rng);
-}
+static const struct chan_host sync_host = {
+	.set_state = sync_set_state,
+	.finish = sync_finish,
+	.deliver = sync_deliver,
+	.has_message = sync_has_message,
+	.cursor_load = sync_cursor_load,
+	.cursor_save = sync_cursor_save,
+	.secret = sync_secret,
+	.send_done = sync_send_done,
+	.outbox_echo = sync_outbox_echo,
+	.fetch_done = sync_fetch_done,
+	.conv_tag = sync_conv_tag,
+	.quarantine = sync_quarantine
+};
 
 /* The lock: held for the syncer's life, released by the kernel at exit. */
 static int
@@ -605,32 +624,6 @@ sync_lock_take(const char *data_dir, int *fd_out)
 	return 0;
 }
 
-long
-sync_lock_holder(const char *data_dir)
-{
-	char	*path, buf[32];
-	ssize_t	 n;
-	int	 fd;
-	long	 pid = 0;
-
-	path = xasprintf("%s/sync.lock", data_dir);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	free(path);
-	if (fd == -1)
-		return errno == ENOENT ? 0 : -1;
-	if (flock(fd, LOCK_SH | LOCK_NB) == 0) {
-		close(fd);
-		return 0;
-	}
-	n = pread(fd, buf, sizeof buf - 1, 0);
-	if (n > 0) {
-		buf[n] = '\0';
-		pid = strtol(buf, NULL, 10);
-	}
-	close(fd);
-	return pid > 0 ? pid : 1;
-}
-
 static void
 sync_signal(int signo, void *data)
 {
@@ -639,30 +632,6 @@ sync_signal(int signo, void *data)
 	(void)signo;
 	s->stop = 1;
 	ev_loop_stop(s->loop);
-}
-
-static const struct chan_type *
-sync_type_find(const char *name)
-{
-	size_t	i;
-
-	for (i = 0; sync_types[i] != NULL; i++)
-		if (strcmp(sync_types[i]->name, name) == 0)
-			return sync_types[i];
-	return NULL;
-}
-
-int
-sync_has_channels(void)
-{
-	const struct channel_config	*ccs;
-	size_t				 n, i;
-
-	ccs = channel_config_all(&n);
-	for (i = 0; i < n; i++)
-		if (sync_type_find(ccs[i].type) != NULL)
-			return 1;
-	return 0;
 }
 
 static int
@@ -706,21 +675,38 @@ sync_store_open(struct sync *s)
 	return 0;
 }
 
-int
+static const char *const sync_status_strs[] = {
+	[SYNC_OK] = "ok",
+	[SYNC_FAILED] = "a channel, a reply or the index failed",
+	[SYNC_LOCKED] = "another syncer runs"
+};
+
+const char *
+sync_status_str(enum sync_status status)
+{
+	return (size_t)status < nitems(sync_status_strs) ?
+	    sync_status_strs[status] : "?";
+}
+
+enum sync_status
 sync_run(const struct sync_options *opts)
 {
 	struct sync			 s;
 	const struct channel_config	*ccs;
+	struct sync_link		*sl;
 	struct chan_link		*l;
 	size_t				 n, i;
 	char				*cause;
-	int				 lock_fd = -1, rc = 0;
+	int				 lock_fd = -1;
+	enum sync_status		 rc = SYNC_OK;
 
 	memset(&s, 0, sizeof s);
+	LIST_INIT(&s.deliveries);
+	LIST_INIT(&s.fetches);
 	s.opts = opts;
 	if (util_mkdir_p(opts->store.data_dir, 0700) != 0) {
 		log_warn("cannot create %s", opts->store.data_dir);
-		return 1;
+		return SYNC_FAILED;
 	}
 	switch (sync_lock_take(opts->store.data_dir, &lock_fd)) {
 	case 0:
@@ -728,23 +714,23 @@ sync_run(const struct sync_options *opts)
 	case 1:
 		log_warn("another syncer runs (pid %ld): not starting",
 		    sync_lock_holder(opts->store.data_dir));
-		return 75;
+		return SYNC_LOCKED;
 	default:
 		log_warn("cannot open %s/sync.lock", opts->store.data_dir);
-		return 1;
+		return SYNC_FAILED;
 	}
 	s.dir = xasprintf("%s/sync", opts->store.data_dir);
 	if (util_mkdir_p(s.dir, 0700) != 0) {
 		log_warn("cannot create %s", s.dir);
 		close(lock_fd);
 		free(s.dir);
-		return 1;
+		return SYNC_FAILED;
 	}
 
 	if (sync_store_open(&s) != 0) {
 		close(lock_fd);
 		free(s.dir);
-		return 1;
+		return SYNC_FAILED;
 	}
 
 	ccs = channel_config_all(&n);
@@ -752,69 +738,73 @@ sync_run(const struct sync_options *opts)
 	for (i = 0; i < n; i++) {
 		if (opts->only != NULL && strcmp(ccs[i].name, opts->only) != 0)
 			continue;
-		if (sync_type_find(ccs[i].type) == NULL && opts->only == NULL)
+		if (chan_type_find(ccs[i].type) == NULL && opts->only == NULL)
 			continue;	/* webhook channels: `ombre ingest` */
-		l = &s.links[s.n_links++];
+		sl = &s.links[s.n_links++];
+		sl->type = chan_type_find(ccs[i].type);
+		sl->sync = &s;
+		l = &sl->link;
 		l->cc = &ccs[i];
 		l->name = ccs[i].name;
-		l->type = sync_type_find(ccs[i].type);
-		l->sync = &s;
-		l->opts = opts;
+		l->opts = &opts->chan;
+		l->host = &sync_host;
+		l->host_data = sl;
 		l->rng = (uint64_t)getpid() * 0x9e3779b97f4a7c15ULL +
 		    (uint64_t)time(NULL) + i;
 	}
 	if (opts->only != NULL && s.n_links == 0) {
 		log_warn("no channel called %s", opts->only);
-		rc = 1;
+		rc = SYNC_FAILED;
 		goto out;
 	}
 
 	s.loop = ev_loop_new();
-	s.net = net_new(s.loop, &opts->net);
+	s.net = net_new(s.loop, &opts->chan.net);
 	ev_signal_add(s.loop, SIGTERM, sync_signal, &s);
 	ev_signal_add(s.loop, SIGINT, sync_signal, &s);
 	ev_signal_add(s.loop, SIGHUP, sync_signal, &s);
 	sync_write_status(&s);
 	for (i = 0; i < s.n_links; i++) {
-		l = &s.links[i];
+		sl = &s.links[i];
+		l = &sl->link;
 		l->loop = s.loop;
 		l->net = s.net;
-		if (l->type == NULL) {
+		if (sl->type == NULL) {
 			cause = xasprintf("type %s is not synced (its messages "
 			    "come with `ombre ingest`)", l->cc->type);
-		} else if ((l->adapter = l->type->start(l, &cause)) != NULL)
+		} else if ((sl->adapter = sl->type->start(l, &cause)) != NULL)
 			continue;
-		chan_set_state(l, CHAN_FAILED, 0, cause);
-		l->finished = l->failed = 1;
+		sync_set_state(l, CHAN_FAILED, 0, cause);
+		sl->finished = sl->failed = 1;
 		free(cause);
 	}
 	sync_outbox_start(&s);
 	sync_dump_start(&s);
-	while (!s.stop && !(opts->once && sync_all_finished(&s) &&
+	while (!s.stop && !(opts->chan.once && sync_all_finished(&s) &&
 	    sync_outbox_idle(&s) && sync_index_idle(&s))) {
 		if (ev_run_once(s.loop, -1) != 0)
 			break;
 	}
 	if (s.outbox_given_up > 0)
-		rc = 1;
+		rc = SYNC_FAILED;
 	if (s.index_given_up) {
 		fprintf(stderr, "ombre: %zu messages delivered to the Maildir "
 		    "but not indexed: %s; the next start indexes them\n",
 		    s.unindexed, s.index_error != NULL ? s.index_error : "?");
-		rc = 1;
+		rc = SYNC_FAILED;
 	}
 	sync_outbox_stop(&s);
 	sync_dump_stop(&s);
 	for (i = 0; i < s.n_links; i++) {
-		l = &s.links[i];
-		if (l->adapter != NULL)
-			l->type->stop(l->adapter);
-		l->adapter = NULL;
-		if (l->failed) {
-			fprintf(stderr, "ombre: %s: %s%s%s\n", l->name,
-			    sync_state_name(l->state), l->error != NULL ?
-			    ": " : "", l->error != NULL ? l->error : "");
-			rc = 1;
+		sl = &s.links[i];
+		if (sl->adapter != NULL)
+			sl->type->stop(sl->adapter);
+		sl->adapter = NULL;
+		if (sl->failed) {
+			fprintf(stderr, "ombre: %s: %s%s%s\n", sl->link.name,
+			    sync_state_name(sl->state), sl->error != NULL ?
+			    ": " : "", sl->error != NULL ? sl->error : "");
+			rc = SYNC_FAILED;
 		}
 	}
 	sync_fetch_stop(&s);
@@ -827,7 +817,7 @@ sync_run(const struct sync_options *opts)
 	ev_loop_free(s.loop);
 out:
 	if (s.deliver != NULL && store_close(s.deliver) != STORE_OK)
-		rc = 1;
+		rc = SYNC_FAILED;
 	strset_free(&s.delivered);
 	strset_free(&s.indexing);
 	free(s.index_error);
@@ -839,72 +829,4 @@ out:
 	free(s.dir);
 	close(lock_fd);
 	return rc;
-}
-
-int
-sync_status_print(const char *data_dir, FILE *out)
-{
-	char		*path, line[8192], *f[5], index_line[8192] = "";
-	FILE		*in;
-	long		 holder;
-	size_t		 i;
-	char		 when[32];
-	time_t		 t;
-	struct tm	 tm;
-	long		 quarantined = 0;
-
-	holder = sync_lock_holder(data_dir);
-	if (holder > 0)
-		fprintf(out, "syncer: running (pid %ld)\n", holder);
-	else
-		fprintf(out, "syncer: not running\n");
-	path = xasprintf("%s/sync/status", data_dir);
-	in = fopen(path, "re");
-	free(path);
-	if (in == NULL)
-		return holder > 0 ? 0 : 1;
-	while (fgets(line, sizeof line, in) != NULL) {
-		line[strcspn(line, "\n")] = '\0';
-		if (strncmp(line, "index\t", 6) == 0) {
-			memcpy(index_line, line + 6, strlen(line + 6) + 1);
-			continue;
-		}
-		if (strncmp(line, "quarantined\t", 12) == 0)
-			quarantined = strtol(line + 12, NULL, 10);
-		if (strncmp(line, "channel\t", 8) != 0)
-			continue;
-		f[0] = line + 8;
-		/* name, type, state, until, error */
-		for (i = 1; i < 5; i++) {
-			f[i] = strchr(f[i - 1], '\t');
-			if (f[i] == NULL)
-				break;
-			*f[i]++ = '\0';
-		}
-		if (i < 5)
-			continue;
-		fprintf(out, "%s (%s): %s", f[0], f[1], f[2]);
-		t = (time_t)strtoll(f[3], NULL, 10);
-		if (t > 0 && localtime_r(&t, &tm) != NULL) {
-			strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
-			fprintf(out, " until %s", when);
-		}
-		if (f[4] != NULL && *f[4] != '\0')
-			fprintf(out, ": %s", f[4]);
-		fputc('\n', out);
-	}
-	fclose(in);
-	if (quarantined > 0)
-		fprintf(out, "%ld update%s quarantined: see `ombre sync "
-		    "--quarantine`\n", quarantined, quarantined == 1 ? "" : "s");
-	if (index_line[0] != '\0') {
-		f[0] = index_line;
-		f[1] = strchr(f[0], '\t');
-		if (f[1] != NULL)
-			*f[1]++ = '\0';
-		fprintf(out, "index: %s message%s delivered, not indexed yet%s%s\n",
-		    f[0], strcmp(f[0], "1") == 0 ? "" : "s", f[1] != NULL &&
-		    *f[1] != '\0' ? ": " : "", f[1] != NULL ? f[1] : "");
-	}
-	return 0;
 }

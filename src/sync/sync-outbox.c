@@ -1,5 +1,5 @@
 /*
- * chan-outbox.c: the syncer delivers the outbox.
+ * sync-outbox.c: the syncer delivers the outbox.
  *
  * Every second (and after each delivery) the outbox is read: replies go
  * out oldest first, one at a time per conversation so that they arrive in
@@ -19,7 +19,7 @@
 #include "config.h"
 #endif
 
-#include "chan/chan-private.h"
+#include "sync/sync-private.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,14 +28,14 @@
 #define OUTBOX_SCAN_MS	1000
 
 struct sync_delivery {
-	struct sync_delivery	*next;
+	LIST_ENTRY(sync_delivery) entry;
 	char			*msgid;
 	char			*conv;		/* channel, account, conv id */
 	int			 in_flight;
 	int			 attempts;
 	int			 given_up;
 	int64_t			 not_before;	/* util_clock_ms */
-	struct chan_link	*link;
+	struct sync_link	*link;
 	/* Sent, but "sent" could not be written (a full disk): written at
 	 * the next scans, so that the reply never reads as unknown. */
 	int			 sent_unsaved;
@@ -44,34 +44,21 @@ struct sync_delivery {
 
 static void	sync_outbox_scan(void *);
 
-static struct sync *
-sync_of(struct chan_link *l)
-{
-	return l->sync;
-}
-
 static struct sync_delivery *
-delivery_find(struct sync *s, const char *msgid)
+sync_delivery_find(struct sync *s, const char *msgid)
 {
 	struct sync_delivery	*d;
 
-	for (d = s->deliveries; d != NULL; d = d->next)
+	LIST_FOREACH(d, &s->deliveries, entry)
 		if (strcmp(d->msgid, msgid) == 0)
 			return d;
 	return NULL;
 }
 
 static void
-delivery_remove(struct sync *s, struct sync_delivery *d)
+sync_delivery_remove(struct sync_delivery *d)
 {
-	struct sync_delivery	**p;
-
-	for (p = &s->deliveries; *p != NULL; p = &(*p)->next) {
-		if (*p == d) {
-			*p = d->next;
-			break;
-		}
-	}
+	LIST_REMOVE(d, entry);
 	free(d->msgid);
 	free(d->conv);
 	free(d->remote_id);
@@ -79,28 +66,28 @@ delivery_remove(struct sync *s, struct sync_delivery *d)
 }
 
 static char *
-conv_key(const struct store_outgoing *o)
+sync_outbox_conv(const struct store_outgoing *o)
 {
 	return xasprintf("%s\n%s\n%s", o->channel, o->account, o->conv_id);
 }
 
 /* Is another reply of this conversation in flight or waiting to retry? */
 static int
-conv_busy(struct sync *s, const char *conv, const char *msgid)
+sync_outbox_busy(struct sync *s, const char *conv, const char *msgid)
 {
 	struct sync_delivery	*d;
 
-	for (d = s->deliveries; d != NULL; d = d->next)
+	LIST_FOREACH(d, &s->deliveries, entry)
 		if (strcmp(d->conv, conv) == 0 && strcmp(d->msgid, msgid) != 0 &&
 		    !d->given_up)
 			return 1;
 	return 0;
 }
 
-static struct chan_link *
-owner(struct sync *s, const struct store_outgoing *o)
+static struct sync_link *
+sync_outbox_owner(struct sync *s, const struct store_outgoing *o)
 {
-	struct chan_link	*l;
+	struct sync_link	*l;
 	size_t			 i;
 
 	for (i = 0; i < s->n_links; i++) {
@@ -116,7 +103,7 @@ owner(struct sync *s, const struct store_outgoing *o)
  * after saying why 1 when the reply is not in that state (or gone), -1
  * when the store could not write it (a full disk, a lock held too long). */
 static int
-outbox_move(struct sync *s, const char *msgid, const char *expect,
+sync_outbox_move(struct sync *s, const char *msgid, const char *expect,
     const char *state, const char *remote_id, const char *error)
 {
 	struct store		*st;
@@ -145,14 +132,14 @@ outbox_move(struct sync *s, const char *msgid, const char *expect,
 }
 
 static int
-outbox_set(struct sync *s, const char *msgid, const char *state,
+sync_outbox_set(struct sync *s, const char *msgid, const char *state,
     const char *remote_id, const char *error)
 {
-	return outbox_move(s, msgid, NULL, state, remote_id, error);
+	return sync_outbox_move(s, msgid, NULL, state, remote_id, error);
 }
 
 static void
-schedule_scan(struct sync *s, int64_t ms)
+sync_outbox_schedule(struct sync *s, int64_t ms)
 {
 	if (s->outbox_timer != NULL)
 		ev_timer_del(s->outbox_timer);
@@ -166,7 +153,7 @@ sync_outbox_scan(void *data)
 	struct store		 *st;
 	struct store_outgoing	**list = NULL, *o;
 	struct sync_delivery	 *d;
-	struct chan_link	 *l;
+	struct sync_link	 *l;
 	struct strset		  busy = { NULL, 0, NULL, 0 };
 	size_t			  n = 0, i;
 	char			 *cause, *conv;
@@ -177,7 +164,7 @@ sync_outbox_scan(void *data)
 	if (store_open(&s->opts->store, STORE_READ_ONLY, &st, &cause) !=
 	    STORE_OK) {
 		free(cause);
-		schedule_scan(s, OUTBOX_SCAN_MS);
+		sync_outbox_schedule(s, OUTBOX_SCAN_MS);
 		return;
 	}
 	if (store_outbox_list(st, 0, &list, &n, &cause) != STORE_OK) {
@@ -189,25 +176,25 @@ sync_outbox_scan(void *data)
 	for (i = 0; i < n; i++) {
 		o = list[i];
 		list[i] = NULL;
-		conv = conv_key(o);
-		d = delivery_find(s, o->msgid);
+		conv = sync_outbox_conv(o);
+		d = sync_delivery_find(s, o->msgid);
 		if (d != NULL && d->sent_unsaved) {
-			if (outbox_set(s, o->msgid, "sent", d->remote_id,
+			if (sync_outbox_set(s, o->msgid, "sent", d->remote_id,
 			    NULL) == 0)
-				delivery_remove(s, d);
-			else if (!s->opts->once ||
-			    ++d->attempts < s->opts->attempts)
+				sync_delivery_remove(d);
+			else if (!s->opts->chan.once ||
+			    ++d->attempts < s->opts->chan.attempts)
 				pending++;
 			goto next;
 		}
-		l = owner(s, o);
+		l = sync_outbox_owner(s, o);
 		if (strcmp(o->state, "unknown") == 0 || l == NULL ||
 		    (d != NULL && d->given_up) || (l->finished && l->failed)) {
 			/* The agent's to decide, or no channel to carry it. */
 			goto next;
 		}
 		if (strset_has(&busy, conv) ||
-		    (d == NULL && conv_busy(s, conv, o->msgid))) {
+		    (d == NULL && sync_outbox_busy(s, conv, o->msgid))) {
 			pending++;
 			goto next;
 		}
@@ -219,7 +206,7 @@ sync_outbox_scan(void *data)
 		if (strcmp(o->state, "sending") == 0 && d == NULL &&
 		    !l->type->idempotent) {
 			/* Cut off by a crash: it may have gone out. */
-			outbox_set(s, o->msgid, "unknown", NULL,
+			sync_outbox_set(s, o->msgid, "unknown", NULL,
 			    "the syncer stopped during the send");
 			goto next;
 		}
@@ -228,7 +215,7 @@ sync_outbox_scan(void *data)
 			goto next;	/* offline: it waits */
 		/* Read before the lock was ours: the agent may have
 		 * discarded it since. */
-		switch (outbox_move(s, o->msgid, "queued,sending", "sending",
+		switch (sync_outbox_move(s, o->msgid, "queued,sending", "sending",
 		    NULL, NULL)) {
 		case 0:
 			s->outbox_write_failures = 0;
@@ -236,11 +223,11 @@ sync_outbox_scan(void *data)
 		case -1:
 			/* The store cannot write: nothing leaves; again at
 			 * the next scan, or (--once) given up after tries. */
-			if (s->opts->once && ++s->outbox_write_failures >=
-			    s->opts->attempts) {
+			if (s->opts->chan.once && ++s->outbox_write_failures >=
+			    s->opts->chan.attempts) {
 				pending--;
 				if (s->outbox_write_failures ==
-				    s->opts->attempts)
+				    s->opts->chan.attempts)
 					s->outbox_given_up++;
 			}
 			goto next;
@@ -251,8 +238,7 @@ sync_outbox_scan(void *data)
 			d = xcalloc(1, sizeof *d);
 			d->msgid = xstrdup(o->msgid);
 			d->conv = xstrdup(conv);
-			d->next = s->deliveries;
-			s->deliveries = d;
+			LIST_INSERT_HEAD(&s->deliveries, d, entry);
 		}
 		d->in_flight = 1;
 		d->link = l;
@@ -268,16 +254,17 @@ next:
 	s->outbox_pending = pending;
 	sync_fetch_scan(s);
 	if (!s->stop)
-		schedule_scan(s, OUTBOX_SCAN_MS);
+		sync_outbox_schedule(s, OUTBOX_SCAN_MS);
 }
 
+/* host->send_done */
 void
-chan_send_done(struct chan_link *l, struct store_outgoing *o,
+sync_send_done(struct chan_link *l, struct store_outgoing *o,
     enum chan_send_result result, const char *remote_id, const char *error,
     int64_t retry_ms)
 {
-	struct sync		*s = sync_of(l);
-	struct sync_delivery	*d = delivery_find(s, o->msgid);
+	struct sync		*s = sync_link_of(l)->sync;
+	struct sync_delivery	*d = sync_delivery_find(s, o->msgid);
 	char			*clean = NULL;
 
 	/* The reason quotes the channel's server: kept and shown clean. */
@@ -286,7 +273,7 @@ chan_send_done(struct chan_link *l, struct store_outgoing *o,
 		    300);
 	switch (result) {
 	case CHAN_SENT:
-		if (outbox_set(s, o->msgid, "sent", remote_id, NULL) != 0 &&
+		if (sync_outbox_set(s, o->msgid, "sent", remote_id, NULL) != 0 &&
 		    d != NULL) {
 			d->in_flight = 0;
 			d->sent_unsaved = 1;
@@ -297,24 +284,24 @@ chan_send_done(struct chan_link *l, struct store_outgoing *o,
 		}
 		break;
 	case CHAN_SEND_FAILED:
-		outbox_set(s, o->msgid, "failed", NULL, error);
+		sync_outbox_set(s, o->msgid, "failed", NULL, error);
 		log_warn("%s: reply %s refused: %s", l->name, o->native_id,
 		    error != NULL ? error : "?");
 		break;
 	case CHAN_SEND_UNKNOWN:
-		outbox_set(s, o->msgid, "unknown", NULL, error);
+		sync_outbox_set(s, o->msgid, "unknown", NULL, error);
 		log_warn("%s: reply %s: delivery unknown (%s): not sent again",
 		    l->name, o->native_id, error != NULL ? error : "no answer");
 		break;
 	case CHAN_SEND_RETRY:
-		outbox_set(s, o->msgid, "queued", NULL, error);
+		sync_outbox_set(s, o->msgid, "queued", NULL, error);
 		if (d == NULL)
 			break;
 		d->in_flight = 0;
 		d->attempts++;
 		d->not_before = util_clock_ms() + (retry_ms >= 0 ? retry_ms :
 		    chan_backoff_ms(l, d->attempts - 1));
-		if (s->opts->once && d->attempts >= s->opts->attempts) {
+		if (s->opts->chan.once && d->attempts >= s->opts->chan.attempts) {
 			d->given_up = 1;
 			s->outbox_given_up++;
 			log_warn("%s: reply %s still queued after %d tries: %s",
@@ -325,31 +312,33 @@ chan_send_done(struct chan_link *l, struct store_outgoing *o,
 		break;
 	}
 	if (d != NULL)
-		delivery_remove(s, d);
+		sync_delivery_remove(d);
 	store_outgoing_free(o);
 	free(clean);
 	if (!s->stop)
-		schedule_scan(s, 0);
+		sync_outbox_schedule(s, 0);
 }
 
+/* host->outbox_echo */
 void
-chan_outbox_echo(struct chan_link *l, const char *msgid, const char *remote_id)
+sync_outbox_echo(struct chan_link *l, const char *msgid,
+    const char *remote_id)
 {
-	struct sync		*s = sync_of(l);
-	struct sync_delivery	*d = delivery_find(s, msgid);
+	struct sync		*s = sync_link_of(l)->sync;
+	struct sync_delivery	*d = sync_delivery_find(s, msgid);
 
 	/* In flight: its own answer will settle it. */
 	if (d != NULL && d->in_flight)
 		return;
-	outbox_set(s, msgid, "sent", remote_id, NULL);
+	sync_outbox_set(s, msgid, "sent", remote_id, NULL);
 	if (d != NULL)
-		delivery_remove(s, d);
+		sync_delivery_remove(d);
 }
 
 void
 sync_outbox_start(struct sync *s)
 {
-	schedule_scan(s, 0);
+	sync_outbox_schedule(s, 0);
 }
 
 void
@@ -358,8 +347,8 @@ sync_outbox_stop(struct sync *s)
 	if (s->outbox_timer != NULL)
 		ev_timer_del(s->outbox_timer);
 	s->outbox_timer = NULL;
-	while (s->deliveries != NULL)
-		delivery_remove(s, s->deliveries);
+	while (!LIST_EMPTY(&s->deliveries))
+		sync_delivery_remove(LIST_FIRST(&s->deliveries));
 }
 
 int
@@ -367,9 +356,9 @@ sync_outbox_idle(struct sync *s)
 {
 	struct sync_delivery	*d;
 
-	for (d = s->deliveries; d != NULL; d = d->next)
+	LIST_FOREACH(d, &s->deliveries, entry)
 		if (d->in_flight)
 			return 0;
 	return s->outbox_pending == 0 && s->fetch_pending == 0 &&
-	    s->fetches == NULL;
+	    LIST_EMPTY(&s->fetches);
 }

@@ -1,5 +1,5 @@
 /*
- * chan-dump.c: the syncer's dumps of the tags and properties, the only
+ * sync-dump.c: the syncer's dumps of the tags and properties, the only
  * state the Maildir does not hold (reliability.md 2.4, 6): one every
  * SYNC_DUMP_INTERVAL_MS and one at a clean exit, into DATA/dumps/ where
  * `ombre doctor --fix` finds the newest after rebuilding the index.
@@ -8,7 +8,7 @@
 #include "config.h"
 #endif
 
-#include "chan/chan-private.h"
+#include "sync/sync-private.h"
 
 #include <stdlib.h>
 

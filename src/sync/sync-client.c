@@ -1,0 +1,308 @@
+/*
+ * sync-client.c: what any process reads of the syncer and asks of it,
+ * through files in the data dir: who holds the sync lock, the channels'
+ * states in DATA/sync/status, the items kept in DATA/sync/quarantine,
+ * and requests for attachments dropped in DATA/sync/fetch. Nothing here
+ * links the adapters or the network: the console and the one-shot
+ * commands call it from the program ombre.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "sync/sync-private.h"
+
+#include <sys/file.h>
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+long
+sync_lock_holder(const char *data_dir)
+{
+	char	*path, buf[32];
+	ssize_t	 n;
+	int	 fd;
+	long	 pid = 0;
+
+	path = xasprintf("%s/sync.lock", data_dir);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	free(path);
+	if (fd == -1)
+		return errno == ENOENT ? 0 : -1;
+	if (flock(fd, LOCK_SH | LOCK_NB) == 0) {
+		close(fd);
+		return 0;
+	}
+	n = pread(fd, buf, sizeof buf - 1, 0);
+	if (n > 0) {
+		buf[n] = '\0';
+		pid = strtol(buf, NULL, 10);
+	}
+	close(fd);
+	return pid > 0 ? pid : 1;
+}
+
+int
+sync_status_print(const char *data_dir, FILE *out)
+{
+	char		*path, line[8192], *f[5], index_line[8192] = "";
+	FILE		*in;
+	long		 holder;
+	size_t		 i;
+	char		 when[32];
+	time_t		 t;
+	struct tm	 tm;
+	long		 quarantined = 0;
+
+	holder = sync_lock_holder(data_dir);
+	if (holder > 0)
+		fprintf(out, "syncer: running (pid %ld)\n", holder);
+	else
+		fprintf(out, "syncer: not running\n");
+	path = xasprintf("%s/sync/status", data_dir);
+	in = fopen(path, "re");
+	free(path);
+	if (in == NULL)
+		return holder > 0 ? 0 : -1;
+	while (fgets(line, sizeof line, in) != NULL) {
+		line[strcspn(line, "\n")] = '\0';
+		if (strncmp(line, "index\t", 6) == 0) {
+			memcpy(index_line, line + 6, strlen(line + 6) + 1);
+			continue;
+		}
+		if (strncmp(line, "quarantined\t", 12) == 0)
+			quarantined = strtol(line + 12, NULL, 10);
+		if (strncmp(line, "channel\t", 8) != 0)
+			continue;
+		f[0] = line + 8;
+		/* name, type, state, until, error */
+		for (i = 1; i < 5; i++) {
+			f[i] = strchr(f[i - 1], '\t');
+			if (f[i] == NULL)
+				break;
+			*f[i]++ = '\0';
+		}
+		if (i < 5)
+			continue;
+		fprintf(out, "%s (%s): %s", f[0], f[1], f[2]);
+		t = (time_t)strtoll(f[3], NULL, 10);
+		if (t > 0 && localtime_r(&t, &tm) != NULL) {
+			strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
+			fprintf(out, " until %s", when);
+		}
+		if (f[4] != NULL && *f[4] != '\0')
+			fprintf(out, ": %s", f[4]);
+		fputc('\n', out);
+	}
+	fclose(in);
+	if (quarantined > 0)
+		fprintf(out, "%ld update%s quarantined: see `ombre sync "
+		    "--quarantine`\n", quarantined, quarantined == 1 ? "" : "s");
+	if (index_line[0] != '\0') {
+		f[0] = index_line;
+		f[1] = strchr(f[0], '\t');
+		if (f[1] != NULL)
+			*f[1]++ = '\0';
+		fprintf(out, "index: %s message%s delivered, not indexed yet%s%s\n",
+		    f[0], strcmp(f[0], "1") == 0 ? "" : "s", f[1] != NULL &&
+		    *f[1] != '\0' ? ": " : "", f[1] != NULL ? f[1] : "");
+	}
+	return 0;
+}
+
+int
+sync_has_channels(void)
+{
+	const struct channel_config	*ccs;
+	size_t				 n, i;
+
+	ccs = channel_config_all(&n);
+	for (i = 0; i < n; i++)
+		if (chan_type_synced(ccs[i].type))
+			return 1;
+	return 0;
+}
+
+static int
+sync_quarantine_select(const struct dirent *de)
+{
+	return de->d_name[0] != '.';
+}
+
+int
+sync_quarantine_count(const char *sync_dir)
+{
+	struct dirent	**list;
+	char		 *dir;
+	int		  n, i;
+
+	dir = xasprintf("%s/%s", sync_dir, SYNC_QUARANTINE_DIR);
+	n = scandir(dir, &list, sync_quarantine_select, NULL);
+	free(dir);
+	if (n < 0)
+		return -1;
+	for (i = 0; i < n; i++)
+		free(list[i]);
+	free(list);
+	return n;
+}
+
+/* One quarantined item: its header, then a line of its bytes. */
+static void
+sync_quarantine_show(const char *dir, const char *name, FILE *out)
+{
+	char		*path, line[1024], *clean, *v, excerpt[512];
+	char		 channel[128] = "?", what[32] = "?", reason[1024] = "";
+	long long	 date = 0;
+	size_t		 size = 0, n;
+	struct tm	 tm;
+	time_t		 t;
+	char		 when[32] = "?";
+	FILE		*f;
+
+	path = xasprintf("%s/%s", dir, name);
+	f = fopen(path, "re");
+	if (f == NULL) {
+		free(path);
+		return;
+	}
+	if (fgets(line, sizeof line, f) == NULL ||
+	    strcmp(line, SYNC_QUARANTINE_MAGIC) != 0) {
+		fclose(f);
+		free(path);
+		return;
+	}
+	while (fgets(line, sizeof line, f) != NULL && line[0] != '\n') {
+		line[strcspn(line, "\n")] = '\0';
+		if ((v = strchr(line, ' ')) == NULL)
+			continue;
+		*v++ = '\0';
+		if (strcmp(line, "channel") == 0)
+			snprintf(channel, sizeof channel, "%s", v);
+		else if (strcmp(line, "what") == 0)
+			snprintf(what, sizeof what, "%s", v);
+		else if (strcmp(line, "date") == 0)
+			date = strtoll(v, NULL, 10);
+		else if (strcmp(line, "size") == 0)
+			size = (size_t)strtoull(v, NULL, 10);
+		else if (strcmp(line, "reason") == 0)
+			snprintf(reason, sizeof reason, "%s", v);
+	}
+	n = fread(excerpt, 1, sizeof excerpt, f);
+	fclose(f);
+	t = (time_t)date;
+	if (date > 0 && localtime_r(&t, &tm) != NULL)
+		strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
+	/* The file is ours, but it holds what a server sent. */
+	clean = sanitize(channel, strlen(channel), SANITIZE_LINE, 40);
+	fprintf(out, "%s  %s  ", clean, when);
+	free(clean);
+	clean = sanitize(what, strlen(what), SANITIZE_LINE, 20);
+	fprintf(out, "%s, %zu bytes: ", clean, size);
+	free(clean);
+	clean = sanitize(reason, strlen(reason), SANITIZE_LINE, 200);
+	fprintf(out, "%s\n", clean);
+	free(clean);
+	clean = sanitize(excerpt, n, SANITIZE_LINE, 100);
+	fprintf(out, "  %s\n  %s\n", clean, path);
+	free(clean);
+	free(path);
+}
+
+void
+sync_quarantine_print(const char *data_dir, FILE *out)
+{
+	struct dirent	**list;
+	char		 *dir;
+	int		  n, i;
+
+	dir = xasprintf("%s/sync/%s", data_dir, SYNC_QUARANTINE_DIR);
+	n = scandir(dir, &list, sync_quarantine_select, alphasort);
+	if (n <= 0) {
+		fprintf(out, "nothing quarantined\n");
+		free(dir);
+		return;
+	}
+	fprintf(out, "%d item%s quarantined (what the channels sent that "
+	    "could not be taken; remove a file once read):\n", n,
+	    n == 1 ? "" : "s");
+	for (i = 0; i < n; i++) {
+		sync_quarantine_show(dir, list[i]->d_name, out);
+		free(list[i]);
+	}
+	free(list);
+	free(dir);
+}
+
+int
+sync_fetch_request(const char *data_dir, const char *msgid, size_t index,
+    char **cause)
+{
+	char	*dir, *path, *tmp, *text;
+	int	 fd, rc = -1;
+
+	*cause = NULL;
+	dir = xasprintf("%s/sync/fetch", data_dir);
+	if (util_mkdir_p(dir, 0700) != 0) {
+		*cause = xasprintf("cannot create %s", dir);
+		free(dir);
+		return -1;
+	}
+	path = xasprintf("%s/%016llx-%zu.req", dir,
+	    (unsigned long long)util_hash64(msgid), index);
+	tmp = xasprintf("%s.%ld.tmp", path, (long)getpid());
+	text = xasprintf("%s\n%zu\n", msgid, index);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd != -1 && write(fd, text, strlen(text)) == (ssize_t)strlen(text) &&
+	    close(fd) == 0 && rename(tmp, path) == 0)
+		rc = 0;
+	else {
+		if (fd != -1)
+			close(fd);
+		unlink(tmp);
+		*cause = xasprintf("cannot write %s: %s", path, strerror(errno));
+	}
+	free(text);
+	free(tmp);
+	free(path);
+	free(dir);
+	return rc;
+}
+
+int
+sync_fetch_messages(const char *data_dir, struct msg **msgs, size_t n,
+    int *asked, char **cause)
+{
+	size_t	 i, j;
+	char	*msgid, *why;
+	int	 rc = 0;
+
+	*asked = 0;
+	*cause = NULL;
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < msgs[i]->n_attachments; j++) {
+			if (msgs[i]->attachments[j].local != NULL ||
+			    msgs[i]->attachments[j].url == NULL)
+				continue;
+			msgid = msgid_message(msgs[i]->channel, msgs[i]->account,
+			    msgs[i]->conv_id, msgs[i]->id);
+			if (sync_fetch_request(data_dir, msgid, j, &why) == 0)
+				(*asked)++;
+			else if (*cause == NULL) {
+				*cause = why;
+				rc = -1;
+			} else
+				free(why);
+			free(msgid);
+		}
+	}
+	return rc;
+}

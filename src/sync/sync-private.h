@@ -1,0 +1,113 @@
+/*
+ * sync-private.h: what the syncer's files share (sync.c runs the
+ * adapters, sync-outbox.c delivers the replies, sync-fetch.c the
+ * attachments, sync-quarantine.c keeps what cannot be taken, sync-dump.c
+ * dumps the tags, sync-client.c is what other processes read and ask).
+ * Never included outside src/sync.
+ */
+#ifndef OMBRE_SYNC_PRIVATE_H
+#define OMBRE_SYNC_PRIVATE_H
+
+#include <sys/queue.h>
+
+#include "sync/sync.h"
+
+/* DATA/sync/quarantine: one file an item, starting with the magic line. */
+#define SYNC_QUARANTINE_DIR	"quarantine"
+#define SYNC_QUARANTINE_MAGIC	"ombre-quarantine 1\n"
+
+struct sync_delivery;
+
+/* One channel the syncer runs: its adapter's link and the syncer's state. */
+struct sync_link {
+	struct chan_link	 link;		/* link.host_data is this */
+	struct sync		*sync;
+	const struct chan_type	*type;		/* NULL: not synced */
+	void			*adapter;
+	enum chan_state		 state;
+	int64_t			 until;		/* wall seconds, 0 none */
+	char			*error;		/* the last error, or NULL */
+	int			 finished;	/* once: done with it */
+	int			 failed;
+	/* Quarantined by this run (sync-quarantine.c), and the hashes of
+	 * the last ones, so that an answer fetched again is kept once. */
+	int			 quarantined;
+	uint64_t		 quarantine_seen[16];
+	size_t			 quarantine_next;
+	/* The store could not write the last batch (a chan_state, 0 when
+	 * it could), and why: a back-off then shows as that state. */
+	enum chan_state		 store_blocked;
+	char			*store_error;
+};
+
+struct sync {
+	const struct sync_options	*opts;
+	struct ev_loop			*loop;
+	struct net			*net;
+	struct sync_link		*links;
+	size_t				 n_links;
+	char				*dir;		/* DATA/sync */
+	int				 stop;
+	/* The outbox (sync-outbox.c). */
+	struct ev_timer			*outbox_timer;
+	LIST_HEAD(, sync_delivery)	 deliveries;	/* in flight or waiting */
+	int				 outbox_pending;	/* deliverable at the last scan */
+	int				 outbox_given_up;
+	int				 outbox_write_failures;	/* in a row */
+	/* Delivery and indexing (sync.c): adapters deliver into the
+	 * Maildir (durable, journalled); a child indexes in large batches. */
+	struct store			*deliver;	/* STORE_DELIVER */
+	struct strset			 delivered;	/* ids not handed to an indexer */
+	struct strset			 indexing;	/* ids the indexer has */
+	size_t				 unindexed;	/* delivered, not indexed */
+	size_t				 index_batch;	/* what the indexer has */
+	int64_t				 unindexed_since;	/* util_clock_ms */
+	struct job			*indexer;
+	int64_t				 index_started;	/* util_clock_ms */
+	struct ev_timer			*index_timer;
+	int				 index_attempt;	/* failures in a row */
+	int				 index_given_up;	/* once */
+	char				*index_error;
+	/* Attachments asked for (sync-fetch.c). */
+	LIST_HEAD(, chan_fetch)		 fetches;	/* in flight */
+	int				 fetch_pending;
+	/* The hourly dump of the tags (sync-dump.c). */
+	struct ev_timer			*dump_timer;
+};
+
+/* The syncer's state of a link an adapter hands back. */
+#define sync_link_of(l)	((struct sync_link *)(l)->host_data)
+
+/* sync.c */
+/* Rewrite DATA/sync/status whole. */
+void	sync_write_status(struct sync *s);
+void	sync_set_state(struct chan_link *l, enum chan_state state,
+	    int64_t until, const char *error);
+/* sync-outbox.c */
+void	sync_outbox_start(struct sync *s);
+void	sync_outbox_stop(struct sync *s);
+/* once: nothing in flight and nothing deliverable left. */
+int	sync_outbox_idle(struct sync *s);
+void	sync_send_done(struct chan_link *l, struct store_outgoing *o,
+	    enum chan_send_result result, const char *remote_id,
+	    const char *error, int64_t retry_ms);
+void	sync_outbox_echo(struct chan_link *l, const char *msgid,
+	    const char *remote_id);
+/* sync-fetch.c */
+/* Start the fetches asked for in DATA/sync/fetch (from the outbox scan). */
+void	sync_fetch_scan(struct sync *s);
+void	sync_fetch_stop(struct sync *s);
+void	sync_fetch_done(struct chan_fetch *f, const char *body, size_t len,
+	    const char *error);
+/* sync-quarantine.c */
+int	sync_quarantine(struct chan_link *l, const char *what,
+	    const char *raw, size_t len, const char *reason);
+/* sync-client.c */
+/* Files under DATA/sync/quarantine, or -1 when it cannot be read. */
+int	sync_quarantine_count(const char *sync_dir);
+/* sync-dump.c: a dump of the tags every hour, and one when the syncer
+ * stops. */
+void	sync_dump_start(struct sync *s);
+void	sync_dump_stop(struct sync *s);
+
+#endif
