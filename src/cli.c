@@ -194,16 +194,16 @@ cli_add_cell(struct buf *b, const char *s, size_t width)
 static char *
 cli_conv_mode(const struct store_conv *c)
 {
-	size_t	i;
-
-	for (i = 0; i < c->n_tags; i++) {
-		if (strncmp(c->tags[i], "ombre/assigned/", 15) == 0)
-			return xasprintf("@%s", c->tags[i] + 15);
-	}
-	if (store_conv_has_tag(c, "ombre/handoff"))
+	switch (triage_mode(c->tags, c->n_tags)) {
+	case TRIAGE_MODE_HUMAN:
+		return xasprintf("@%s", triage_assignee(c->tags, c->n_tags));
+	case TRIAGE_MODE_HANDOFF:
 		return xstrdup("needs human");
-	if (store_conv_has_tag(c, "ombre/bot"))
+	case TRIAGE_MODE_BOT:
 		return xstrdup("bot");
+	case TRIAGE_MODE_NONE:
+		break;
+	}
 	return xstrdup("");
 }
 

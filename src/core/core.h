@@ -163,6 +163,50 @@ int triage_tag_is_conversation(const char *tag);
 char **triage_ingest_tags(const struct msg *m, char *const *thread_tags, int *reopen);
 void triage_tags_free(char **tags);
 
+/* Who has a conversation: tagged ombre/assigned/NAME by the agent NAME. */
+#define TRIAGE_ASSIGNED_PREFIX	"ombre/assigned/"
+/* The NAME of an ombre/assigned/NAME tag, or NULL; points into tag. */
+const char *triage_tag_assignee(const char *tag);
+/* The agent a conversation with these tags is assigned to, or NULL;
+ * points into tags. */
+const char *triage_assignee(char *const *tags, size_t n_tags);
+
+enum triage_mode {
+	TRIAGE_MODE_NONE,	/* neither a bot nor a human has it */
+	TRIAGE_MODE_BOT,	/* ombre/bot: a bot answers */
+	TRIAGE_MODE_HANDOFF,	/* ombre/handoff: it needs a human */
+	TRIAGE_MODE_HUMAN	/* assigned: see triage_assignee() */
+};
+enum triage_mode triage_mode(char *const *tags, size_t n_tags);
+/* The priority cycle-priority leads to: "high", "low" or "normal". */
+const char *triage_priority_next(char *const *tags, size_t n_tags);
+
+/* What an agent does to a conversation, whoever asks (console, CLI). */
+enum triage_action {
+	TRIAGE_DONE,		/* -inbox +ombre/done */
+	TRIAGE_SNOOZE,		/* -inbox +ombre/snoozed (the time is a property) */
+	TRIAGE_READ,
+	TRIAGE_UNREAD,
+	TRIAGE_CYCLE_PRIORITY,	/* none -> high -> low -> none */
+	TRIAGE_LABEL,		/* arg: the label */
+	TRIAGE_ASSIGN,		/* arg: the agent, the only one assigned */
+	TRIAGE_TAKE_OVER,	/* assign to arg, and from the bot to a human */
+	TRIAGE_HAND_BACK	/* nobody assigned, the bot answers */
+};
+/*
+ * The tag operations ("+tag", "-tag") that action does to a conversation
+ * with these tags; arg as the action says (a valid tag name), else NULL.
+ * Return a NULL-terminated array; free with triage_tags_free.
+ */
+char **triage_ops(enum triage_action action, const char *arg,
+    char *const *tags, size_t n_tags);
+/*
+ * The operations that put a conversation with these tags back as it was
+ * after ops: only what ops change. Return a NULL-terminated array (empty
+ * when nothing changes); free with triage_tags_free.
+ */
+char **triage_undo_ops(char *const *ops, char *const *tags, size_t n_tags);
+
 /* ------------------------------------------------------------ channel.c */
 
 /* What ombre knows of each channel type, whoever carries it. */

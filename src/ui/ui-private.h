@@ -26,32 +26,6 @@
 /* ... read after the first paint this many at a time. */
 #define UI_SLICE	25
 
-/* A triage action as it can be undone: its target and the operations
- * that put the tags back. */
-struct ui_undo {
-	char	 *target;
-	char	**ops;
-	int	  n_ops;
-	char	 *what;
-};
-#define UI_UNDO_MAX	50
-
-/* A write handed to a child: tags, a snooze or the wake-up. */
-struct ui_write {
-	struct store_options	 store;
-	enum {
-		UI_WRITE_TAG,
-		UI_WRITE_SNOOZE,
-		UI_WRITE_WAKE
-	}			 kind;
-	int64_t			 until;		/* snooze */
-	char			*target;
-	char			**ops;
-	int			 n_ops;
-	char			*what;
-	struct ui		*ui;
-};
-
 struct ui {
 	const struct ui_options	*opts;
 	struct ev_loop		*loop;
@@ -74,7 +48,6 @@ struct ui {
 	struct ui_pager		*pager;		/* the help screen, or NULL */
 	struct ui_prompt	*prompt;
 	int			 prompting;	/* the prompt has the keys */
-	int			 waking;	/* a wake-up job runs */
 	int			 more;		/* the view may have more than loaded */
 	int			 in_macro;	/* macros running (they nest) */
 	char			*recording;	/* the macro being recorded */
@@ -85,8 +58,6 @@ struct ui {
 #define UI_PROMPTING_COMMAND	1	/* ':' */
 #define UI_PROMPTING_SEARCH	2	/* '/' */
 	struct strset		 marked;	/* thread ids of the marked set */
-	struct ui_undo		*undo;		/* the last triage actions */
-	size_t			 n_undo;
 	int			 jobs;		/* writes still running */
 	int			 waiting;	/* one waits for the lock */
 	struct cmd_ctx		 ctx;		/* commands run by keys */
@@ -192,14 +163,13 @@ char *ui_presence_here(struct ui *ui);
 
 /* ui-triage.c: writes in child jobs, triage on the selection, undo,
  * snooze and wake-up. */
-void ui_write(struct ui *ui, const char *target, char **ops, int n_ops,
-    const char *what);
 int ui_host_tag(void *data, const char *target, char **ops, int n_ops,
     char **cause);
-void ui_triage(struct ui *ui, char **ops, int n_ops, const char *what);
-void ui_triage_key(struct ui *ui, enum ui_action action);
-void ui_undo_free(struct ui_undo *u);
+/* Apply core's triage policy for action to the selection, saying what. */
+void ui_triage(struct ui *ui, enum triage_action action, const char *arg,
+    const char *what);
 void ui_undo_last(struct ui *ui);
+void ui_undo_free_all(void);
 void ui_mark(struct ui *ui);
 int ui_snooze(struct ui *ui, const char *text, char **cause);
 void ui_watch_lock(void *data);

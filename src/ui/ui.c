@@ -572,6 +572,49 @@ ui_sidebar_key(struct ui *ui, enum ui_action action)
 	}
 }
 
+/* A triage key on the selection: what it does is core's policy. */
+static void
+ui_triage_key(struct ui *ui, enum ui_action action)
+{
+	const struct store_conv	*c = ui_list_selected(ui->list);
+	char			*what;
+
+	if (c == NULL) {
+		ui_set_message(ui, 1, "no conversation here");
+		return;
+	}
+	switch (action) {
+	case UI_DONE:
+		ui_triage(ui, TRIAGE_DONE, NULL, "done");
+		break;
+	case UI_TOGGLE_UNREAD:
+		if (c->unread > 0)
+			ui_triage(ui, TRIAGE_READ, NULL, "marked read");
+		else
+			ui_triage(ui, TRIAGE_UNREAD, NULL, "marked unread");
+		break;
+	case UI_CYCLE_PRIORITY:
+		what = xasprintf("priority %s",
+		    triage_priority_next(c->tags, c->n_tags));
+		ui_triage(ui, TRIAGE_CYCLE_PRIORITY, NULL, what);
+		free(what);
+		break;
+	case UI_ASSIGN_ME:
+		ui_triage(ui, TRIAGE_ASSIGN, core_agent_name(),
+		    "assigned to you");
+		break;
+	case UI_TAKE_OVER:
+		ui_triage(ui, TRIAGE_TAKE_OVER, core_agent_name(),
+		    "taken over from the bot");
+		break;
+	case UI_HAND_BACK:
+		ui_triage(ui, TRIAGE_HAND_BACK, NULL, "handed back to the bot");
+		break;
+	default:
+		break;
+	}
+}
+
 /* F: ask the syncer for the attachments of the conversation. */
 static void
 ui_fetch(struct ui *ui)
@@ -839,10 +882,8 @@ ui_with_argument(struct ui *ui, enum ui_action action, int argc, char **argv,
     char **cause)
 {
 	struct buf	 b;
-	char		*ops[8], *text;
-	const struct store_conv *c;
-	int		 i, n = 0, rc = 0;
-	size_t		 t;
+	char		*text;
+	int		 i, rc = 0;
 
 	buf_init(&b);
 	for (i = 1; i < argc; i++) {
@@ -857,20 +898,10 @@ ui_with_argument(struct ui *ui, enum ui_action action, int argc, char **argv,
 		*cause = xasprintf("not a %s name (letters, digits, . _ - /)",
 		    action == UI_LABEL ? "label" : "agent");
 		rc = -1;
-	} else if (action == UI_LABEL) {
-		ops[n++] = xasprintf("+%s", text);
-		ui_triage(ui, ops, n, "labelled");
-	} else if ((c = ui_list_selected(ui->list)) != NULL) {
-		for (t = 0; t < c->n_tags && n < 6; t++) {
-			if (strncmp(c->tags[t], "ombre/assigned/", 15) == 0 &&
-			    strcmp(c->tags[t] + 15, text) != 0)
-				ops[n++] = xasprintf("-%s", c->tags[t]);
-		}
-		ops[n++] = xasprintf("+ombre/assigned/%s", text);
-		ui_triage(ui, ops, n, "assigned");
-	}
-	for (i = 0; i < n; i++)
-		free(ops[i]);
+	} else if (action == UI_LABEL)
+		ui_triage(ui, TRIAGE_LABEL, text, "labelled");
+	else if (ui_list_selected(ui->list) != NULL)
+		ui_triage(ui, TRIAGE_ASSIGN, text, "assigned");
 	free(text);
 	return rc;
 }
@@ -1262,9 +1293,7 @@ ui_run(const struct ui_options *opts)
 	ui_pager_free(ui.pager);
 	ui_prompt_free(ui.prompt);
 	strset_free(&ui.marked);
-	while (ui.n_undo > 0)
-		ui_undo_free(&ui.undo[--ui.n_undo]);
-	free(ui.undo);
+	ui_undo_free_all();
 	free(ui.view_name);
 	free(ui.query);
 	free(ui.view_total);
