@@ -11,6 +11,7 @@
 #endif
 
 #include "cli.h"
+#include "ui/ui.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -223,6 +224,7 @@ main(int argc, char **argv)
 		}
 	}
 
+	ui_commands_register();
 	cli.demo = demo;
 	cli.data_dir = main_absolute(main_data_dir(data_dir, demo));
 	cli.host.tag = cli_host_tag;

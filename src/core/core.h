@@ -292,7 +292,13 @@ enum cmd_retval {
 struct cmd_ctx;
 struct cmd_host;
 
-/* One command of the language: a const row of the table (tmux cmd_entry). */
+/*
+ * One command of the language: a const row of a table (tmux cmd_entry).
+ * A core command has exec; a command of the layer above (the console) has
+ * host_exec instead, which runs on the host's data and returns what the
+ * host must do next (flags of the host's own, 0 for nothing), or -1 with
+ * *cause set.
+ */
 struct cmd_entry {
 	const char	*name;
 	const char	*alias;
@@ -303,22 +309,26 @@ struct cmd_entry {
 	int		 flags;
 #define CMD_NEEDS_STORE	0x1	/* touches the message store */
 #define CMD_SECRET	0x2	/* may carry a secret: refused in a lax config file */
-#define CMD_NEEDS_UI	0x4	/* acts on the console's screen */
 	enum cmd_retval	(*exec)(struct cmd_ctx *, int argc, char **argv);
+	int		(*host_exec)(void *data, int argc, char **argv,
+			    char **cause);
 };
 
 /*
- * What the layer above provides to commands that act on the store. The
- * CLI waits for the database; the console hands writes to a child job.
+ * What the layer above provides to commands. The CLI waits for the
+ * database; the console hands writes to a child job and runs its own
+ * commands.
  */
 struct cmd_host {
 	/* Apply +tag/-tag operations to every conversation matching target
 	 * (a CONV or a query). Return 0, or -1 with *cause set. */
 	int	(*tag)(void *data, const char *target, char **ops, int n_ops,
 		    char **cause);
-	/* Run a console command (CMD_NEEDS_UI); NULL without a console.
-	 * Return 0, or -1 with *cause set. */
-	int	(*ui)(void *data, int argc, char **argv, char **cause);
+	/* Act on what a host_exec command returned. NULL without a console:
+	 * its commands are then refused. */
+	void	(*react)(void *data, int reaction);
+	/* The outermost macro-run ended; may be NULL. */
+	void	(*macro_end)(void *data);
 	void	*data;
 };
 
@@ -329,6 +339,7 @@ struct cmd_ctx {
 	int		 line;
 	int		 file_lax;	/* the file is readable by group or others */
 	char		*fatal_cause;	/* set by a refusal that stops everything */
+	int		 macro_depth;	/* macros running (they nest) */
 	void		(*print)(struct cmd_ctx *, const char *text);
 	void		(*error)(struct cmd_ctx *, const char *text);
 	void		*data;
@@ -356,8 +367,12 @@ struct cmd_list *cmd_parse(const char *text, char **cause);
 void cmd_list_free(struct cmd_list *list);
 
 /* cmd.c */
-/* The command table, NULL-name terminated, sorted by name. */
+/* The commands in use, NULL-name terminated, sorted by name: core's and
+ * those registered. Valid until the next cmd_register. */
 const struct cmd_entry *cmd_table(void);
+/* Add a table of rows (NULL-name terminated) from the layer above, before
+ * any command runs; the rows are copied. A name already in use is fatal. */
+void cmd_register(const struct cmd_entry *table);
 const struct cmd_entry *cmd_find(const char *name);
 /* Append word quoted so that cmd_parse reads it back as one word. */
 void cmd_quote_word(struct buf *b, const char *word);

@@ -118,7 +118,7 @@ ui_counter_line(struct job *job, const char *line, void *data)
 		return;
 	ui->view_total[i] = total;
 	ui->view_unread[i] = unread;
-	ui->redraw = 1;
+	ui->react |= UI_REDRAW;
 }
 
 static void
@@ -184,7 +184,7 @@ ui_counts_start(struct ui *ui)
 	for (i = 0; i < n; i++)
 		ui->view_total[i] = ui->view_unread[i] = -1;
 	ui->n_view_counts = n;
-	ui->redraw = 1;
+	ui->react |= UI_REDRAW;
 
 	c = xcalloc(1, sizeof *c);
 	c->store = ui->opts->store;

@@ -311,7 +311,7 @@ ui_reply_open(struct ui *ui, int note)
 	char			*cause = NULL, *conv, *msgid;
 
 	if (ui->thread == NULL)
-		ui_open_selected(ui);
+		ui_open(ui);
 	if (ui->thread == NULL || ui->thread_id == NULL)
 		return -1;
 	if (ui->reply != NULL) {
@@ -473,7 +473,7 @@ ui_send_done(struct job *job, int status, const char *output, void *data)
 	if (store_refresh(ui->store) == 1)
 		ui_load(ui);
 	ui_thread_reload(ui);
-	ui->redraw = 1;
+	ui->react |= UI_REDRAW;
 }
 
 /* Store the composer's text through a child; force skips the guard. */
@@ -508,7 +508,7 @@ ui_reply_send(struct ui *ui, int force)
 		free(rp->held);
 		rp->held = changes;
 		free(cause);
-		ui->redraw = 1;
+		ui->react |= UI_REDRAW;
 		return;
 	}
 	free(changes);
@@ -605,8 +605,8 @@ ui_reply_editor(struct ui *ui)
 			;
 	ui_input_start(ui->input);
 	ui_screen_resume();
-	ui->resized = 1;
-	ui->redraw = 1;
+	ui->react |= UI_RELAYOUT;
+	ui->react |= UI_REDRAW;
 	if (pid < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		ui_set_message(ui, 1, "the editor failed: the text is as it "
 		    "was");
@@ -648,7 +648,7 @@ ui_reply_key(struct ui *ui, const char *key, const char *text)
 
 	if (rp == NULL || ui->reply_hidden)
 		return 0;
-	ui->redraw = 1;
+	ui->react |= UI_REDRAW;
 	if (rp->held != NULL) {
 		if (text != NULL && strcmp(text, "y") == 0)
 			ui_reply_send(ui, 1);
@@ -951,7 +951,7 @@ ui_presence_update(struct ui *ui)
 	    &ui->presence);
 	ui_list_set_presence(ui->list, ui->presence, ui->n_presence);
 	if (ui->n_presence > 0 || changed)
-		ui->redraw = 1;
+		ui->react |= UI_REDRAW;
 }
 
 /* On start: the drafts this agent left, and replies whose fate is

@@ -96,7 +96,7 @@ ui_sync_read(struct ui *ui)
 	free(ui->sync_text);
 	ui->sync_text = b.len > 0 ? buf_steal(&b) : NULL;
 	buf_free(&b);
-	ui->redraw = 1;
+	ui->react |= UI_REDRAW;
 }
 
 void

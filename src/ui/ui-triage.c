@@ -333,7 +333,7 @@ ui_triage(struct ui *ui, enum triage_action action, const char *arg,
 	    what, n);
 	ui_write_kind(ui, UI_WRITE_TAG, 0, groups, n_groups, label);
 	ui_undo_push(undo, n_undo, label);
-	if (ui->in_macro == 0)	/* a macro acts on the whole set */
+	if (ui->ctx.macro_depth == 0)	/* a macro acts on the whole set */
 		strset_free(&ui->marked);
 	free(label);
 	free(convs);
@@ -385,7 +385,7 @@ ui_watch_lock(void *data)
 	    ui->opts->store.database);
 	if (waiting != ui->waiting) {
 		ui->waiting = waiting;
-		ui->redraw = 1;
+		ui->react |= UI_REDRAW;
 	}
 	ev_timer_add(ui->loop, 200, ui_watch_lock, ui);
 }
@@ -439,7 +439,7 @@ ui_snooze(struct ui *ui, const char *text, char **cause)
 	    " (several conversations)" : "");
 	ui_write_kind(ui, UI_WRITE_SNOOZE, when, target, 1, what);
 	ui_undo_push(undo, n_undo, what);
-	if (ui->in_macro == 0)
+	if (ui->ctx.macro_depth == 0)
 		strset_free(&ui->marked);
 	free(what);
 	free(convs);

@@ -168,6 +168,10 @@ struct ui_options {
 	const char		*view_name;	/* shown in the status line */
 	const char		*query;
 };
+/* Add the console's commands to the command language (core's table), so
+ * that config files, bindings and list-commands know them even where no
+ * console runs; call once, before any command. */
+void ui_commands_register(void);
 /* Run the console until the user quits; return the exit status. */
 int ui_run(const struct ui_options *opts);
 
