@@ -53,7 +53,22 @@ const struct cmd_entry ui_cmd_prompt_entries[] = {
 	{ .name = NULL }
 };
 
-/* What each prompt shows before the line, by UI_PROMPTING_*. */
+/* Which prompt is open. */
+enum ui_cmd_prompting {
+	UI_CMD_PROMPTING_NONE,
+	UI_CMD_PROMPTING_COMMAND,	/* ':' */
+	UI_CMD_PROMPTING_SEARCH,	/* '/' */
+	UI_CMD_PROMPTING_SNOOZE,	/* 's' */
+	UI_CMD_PROMPTING_LABEL,		/* 'l' */
+	UI_CMD_PROMPTING_ASSIGN		/* 'A' */
+};
+
+/* The one-line editor (its history lasts as long as the console) and
+ * the prompt it serves, if one is open. */
+static struct ui_prompt		*ui_cmd_prompt;
+static enum ui_cmd_prompting	 ui_cmd_prompting;
+
+/* What each prompt shows before the line. */
 static const char *const ui_cmd_prompt_leads[] = {
 	"", ":", "/",
 	"snooze until (1: 1h, 2: 4h, 3: tomorrow 9:00, 4: next week, or a "
@@ -67,12 +82,35 @@ static const char *const ui_cmd_prompt_presets[] = {
 	"1h", "4h", "tomorrow", "next week"
 };
 
-static int
-ui_cmd_prompt_open(struct ui *ui, int kind)
+static struct ui_prompt *
+ui_cmd_prompt_editor(void)
 {
-	ui_prompt_open(ui->prompt);
-	ui->prompting = kind;
+	if (ui_cmd_prompt == NULL)
+		ui_cmd_prompt = ui_prompt_new();
+	return ui_cmd_prompt;
+}
+
+static int
+ui_cmd_prompt_open(enum ui_cmd_prompting kind)
+{
+	ui_prompt_open(ui_cmd_prompt_editor());
+	ui_cmd_prompting = kind;
 	return UI_REDRAW;
+}
+
+void
+ui_cmd_prompt_command(const char *text)
+{
+	ui_prompt_open_with(ui_cmd_prompt_editor(), text);
+	ui_cmd_prompting = UI_CMD_PROMPTING_COMMAND;
+}
+
+void
+ui_cmd_prompt_free(void)
+{
+	ui_prompt_free(ui_cmd_prompt);
+	ui_cmd_prompt = NULL;
+	ui_cmd_prompting = UI_CMD_PROMPTING_NONE;
 }
 
 static int
@@ -81,7 +119,7 @@ ui_cmd_command_prompt_exec(void *data, int argc, char **argv, char **cause)
 	(void)argc;
 	(void)argv;
 	(void)cause;
-	return ui_cmd_prompt_open(data, UI_PROMPTING_COMMAND);
+	return ui_cmd_prompt_open(UI_CMD_PROMPTING_COMMAND);
 }
 
 static int
@@ -90,7 +128,7 @@ ui_cmd_search_prompt_exec(void *data, int argc, char **argv, char **cause)
 	(void)argc;
 	(void)argv;
 	(void)cause;
-	return ui_cmd_prompt_open(data, UI_PROMPTING_SEARCH);
+	return ui_cmd_prompt_open(UI_CMD_PROMPTING_SEARCH);
 }
 
 static int
@@ -99,7 +137,7 @@ ui_cmd_snooze_prompt_exec(void *data, int argc, char **argv, char **cause)
 	(void)argc;
 	(void)argv;
 	(void)cause;
-	return ui_cmd_prompt_open(data, UI_PROMPTING_SNOOZE);
+	return ui_cmd_prompt_open(UI_CMD_PROMPTING_SNOOZE);
 }
 
 static int
@@ -108,7 +146,7 @@ ui_cmd_label_prompt_exec(void *data, int argc, char **argv, char **cause)
 	(void)argc;
 	(void)argv;
 	(void)cause;
-	return ui_cmd_prompt_open(data, UI_PROMPTING_LABEL);
+	return ui_cmd_prompt_open(UI_CMD_PROMPTING_LABEL);
 }
 
 static int
@@ -117,20 +155,21 @@ ui_cmd_assign_prompt_exec(void *data, int argc, char **argv, char **cause)
 	(void)argc;
 	(void)argv;
 	(void)cause;
-	return ui_cmd_prompt_open(data, UI_PROMPTING_ASSIGN);
+	return ui_cmd_prompt_open(UI_CMD_PROMPTING_ASSIGN);
 }
 
 /* Run what a prompt was for with the line typed. */
 static void
-ui_cmd_prompt_done(struct ui *ui, int kind, const char *line)
+ui_cmd_prompt_done(struct ui *ui, enum ui_cmd_prompting kind,
+    const char *line)
 {
 	char	*command;
 
 	switch (kind) {
-	case UI_PROMPTING_SEARCH:
+	case UI_CMD_PROMPTING_SEARCH:
 		ui_search(ui, line);
 		return;
-	case UI_PROMPTING_COMMAND:
+	case UI_CMD_PROMPTING_COMMAND:
 		ui_run_command(ui, line);
 		return;
 	default:
@@ -140,7 +179,7 @@ ui_cmd_prompt_done(struct ui *ui, int kind, const char *line)
 		line++;
 	if (*line == '\0')
 		return;
-	if (kind == UI_PROMPTING_SNOOZE && line[0] >= '1' && line[0] <= '4' &&
+	if (kind == UI_CMD_PROMPTING_SNOOZE && line[0] >= '1' && line[0] <= '4' &&
 	    line[1] == '\0')
 		line = ui_cmd_prompt_presets[line[0] - '1'];
 	/* The typed words become one quoted argument of the command. */
@@ -148,8 +187,8 @@ ui_cmd_prompt_done(struct ui *ui, int kind, const char *line)
 		ui_set_message(ui, 1, "no quote here, please");
 		return;
 	}
-	command = xasprintf("%s '%s'", kind == UI_PROMPTING_SNOOZE ? "snooze" :
-	    kind == UI_PROMPTING_LABEL ? "label" : "assign", line);
+	command = xasprintf("%s '%s'", kind == UI_CMD_PROMPTING_SNOOZE ? "snooze" :
+	    kind == UI_CMD_PROMPTING_LABEL ? "label" : "assign", line);
 	ui_run_command(ui, command);
 	free(command);
 }
@@ -157,22 +196,22 @@ ui_cmd_prompt_done(struct ui *ui, int kind, const char *line)
 int
 ui_cmd_prompt_key(struct ui *ui, const char *key, const char *text)
 {
-	char	*line;
-	int	 kind = ui->prompting;
+	enum ui_cmd_prompting	 kind = ui_cmd_prompting;
+	char			*line;
 
-	if (kind == 0)
+	if (kind == UI_CMD_PROMPTING_NONE)
 		return 0;
-	switch (ui_prompt_key(ui->prompt, key, text, &line)) {
+	switch (ui_prompt_key(ui_cmd_prompt, key, text, &line)) {
 	case UI_PROMPT_DONE:
 		free(ui->message);
 		ui->message = NULL;
 		ui->message_error = 0;
 		ui_cmd_prompt_done(ui, kind, line);
-		ui->prompting = 0;
+		ui_cmd_prompting = UI_CMD_PROMPTING_NONE;
 		free(line);
 		break;
 	case UI_PROMPT_CANCEL:
-		ui->prompting = 0;
+		ui_cmd_prompting = UI_CMD_PROMPTING_NONE;
 		break;
 	case UI_PROMPT_EDITING:
 		break;
@@ -182,11 +221,11 @@ ui_cmd_prompt_key(struct ui *ui, const char *key, const char *text)
 }
 
 int
-ui_cmd_prompt_draw(struct ui *ui, int row, int cols)
+ui_cmd_prompt_draw(int row, int cols)
 {
-	if (ui->prompting == 0)
+	if (ui_cmd_prompting == UI_CMD_PROMPTING_NONE)
 		return 0;
-	ui_prompt_draw(ui->prompt, row, cols,
-	    ui_cmd_prompt_leads[ui->prompting]);
+	ui_prompt_draw(ui_cmd_prompt, row, cols,
+	    ui_cmd_prompt_leads[ui_cmd_prompting]);
 	return 1;
 }

@@ -49,34 +49,15 @@ struct ui {
 	struct ui_reply		*reply;		/* the composer, or NULL */
 	int			 reply_hidden;	/* closed, its draft kept */
 	struct ui_reply		*parked;	/* closed, draft not saved yet */
-	struct store_presence	**presence;	/* the other consoles */
-	size_t			 n_presence;
-	char			*presence_conv;	/* what we said we show */
-	int			 presence_typing;
-	int64_t			 presence_beat;
 	struct ui_pager		*pager;		/* the help screen, or NULL */
-	struct ui_prompt	*prompt;
-	int			 prompting;	/* the prompt has the keys */
 	int			 more;		/* the view may have more than loaded */
-#define UI_PROMPTING_SNOOZE	3	/* 's' */
-#define UI_PROMPTING_LABEL	4	/* 'l' */
-#define UI_PROMPTING_ASSIGN	5	/* 'A' */
-#define UI_PROMPTING_COMMAND	1	/* ':' */
-#define UI_PROMPTING_SEARCH	2	/* '/' */
 	struct strset		 marked;	/* thread ids of the marked set */
 	int			 jobs;		/* writes still running */
 	int			 waiting;	/* one waits for the lock */
 	struct cmd_ctx		 ctx;		/* commands run by keys, prompts */
 	struct cmd_host		 host;
-	long			*view_total;	/* per view, -1 not known yet */
-	long			*view_unread;
-	size_t			 n_view_counts;
-	struct ui_counter	*counter;	/* the child keeping them */
 	int			 sidebar_focus;	/* Tab: keys move in the sidebar */
 	size_t			 sidebar_cursor;
-	struct job		*syncer;	/* our child syncer, or NULL */
-	char			*sync_text;	/* the channels' states, or NULL */
-	int64_t			 sync_mtime;	/* of the status file read */
 	char			*view_name;	/* the view shown */
 	char			*query;		/* its query, #{agent} resolved */
 	char			*message;	/* status line message */
@@ -116,7 +97,10 @@ extern const struct cmd_entry ui_macro_entries[];
 /* While a prompt is open it has the keys: return 1 when it took one. */
 int ui_cmd_prompt_key(struct ui *ui, const char *key, const char *text);
 /* Draw the open prompt on the last row; return 0 when none is open. */
-int ui_cmd_prompt_draw(struct ui *ui, int row, int cols);
+int ui_cmd_prompt_draw(int row, int cols);
+/* Open the ':' prompt with text already typed. */
+void ui_cmd_prompt_command(const char *text);
+void ui_cmd_prompt_free(void);
 
 /* ui-cmd-screen.c: help, quit, suspend, redraw. */
 /* What a command does while the help shows: it says how to close it. */
@@ -153,6 +137,7 @@ void ui_reply_recover(struct ui *ui);
 void ui_presence_update(struct ui *ui);
 /* Who else shows the open conversation ("bob is typing"), or NULL. */
 char *ui_presence_here(struct ui *ui);
+void ui_presence_leave(struct ui *ui);
 
 /* ui-triage.c: writes in child jobs, triage on the selection, undo,
  * snooze and wake-up. */
@@ -170,14 +155,17 @@ void ui_wake_now(struct ui *ui);
 void ui_wake_check(void *data);
 
 /* ui-counts.c: the sidebar and the view counts behind it. */
-void ui_counts_start(struct ui *ui);
 void ui_counts_first(void *data);
-void ui_counts_stop(struct ui *ui);
+void ui_counts_again(struct ui *ui);
+void ui_counts_stop(void);
+void ui_sidebar_draw(struct ui *ui, int rows);
 
 /* ui-sync.c: the syncer as the console's child, its state on the status
  * line. */
 void ui_sync_check(void *data);
 void ui_sync_stop(struct ui *ui);
-void ui_sidebar_draw(struct ui *ui, int rows);
+/* The channels' states for the status line, or NULL; valid until the
+ * next check. */
+const char *ui_sync_text(void);
 
 #endif

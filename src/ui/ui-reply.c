@@ -687,8 +687,7 @@ ui_reply_key(struct ui *ui, const char *key, const char *text)
 		ui_reply_editor(ui);
 		break;
 	case UI_COMPOSE_TEMPLATE:
-		ui_prompt_open_with(ui->prompt, "template ");
-		ui->prompting = UI_PROMPTING_COMMAND;
+		ui_cmd_prompt_command("template ");
 		break;
 	case UI_COMPOSE_EDITING:
 		rp->last_key_ms = util_clock_ms();
@@ -897,6 +896,14 @@ ui_reply_decide(struct ui *ui, enum store_outbox_action action)
 	ui->jobs++;
 }
 
+/* The other consoles on the data dir, and what this one last said it
+ * shows (the conversation's key, whether its agent types) and when. */
+static struct store_presence	**ui_presence_others;
+static size_t			  ui_n_presence_others;
+static char			 *ui_presence_conv;
+static int			  ui_presence_typing;
+static int64_t			  ui_presence_beat;
+
 /* "bob is typing, carol is viewing" for the open conversation, or NULL. */
 char *
 ui_presence_here(struct ui *ui)
@@ -904,15 +911,15 @@ ui_presence_here(struct ui *ui)
 	struct buf	b;
 	size_t		i;
 
-	if (ui->thread_key == NULL || ui->n_presence == 0)
+	if (ui->thread_key == NULL || ui_n_presence_others == 0)
 		return NULL;
 	buf_init(&b);
-	for (i = 0; i < ui->n_presence; i++) {
-		if (ui->presence[i]->conv == NULL ||
-		    strcmp(ui->presence[i]->conv, ui->thread_key) != 0)
+	for (i = 0; i < ui_n_presence_others; i++) {
+		if (ui_presence_others[i]->conv == NULL ||
+		    strcmp(ui_presence_others[i]->conv, ui->thread_key) != 0)
 			continue;
 		buf_add_printf(&b, "%s%s is %s", b.len > 0 ? ", " : "",
-		    ui->presence[i]->agent, ui->presence[i]->typing ?
+		    ui_presence_others[i]->agent, ui_presence_others[i]->typing ?
 		    "typing" : "viewing");
 	}
 	if (b.len == 0) {
@@ -935,23 +942,36 @@ ui_presence_update(struct ui *ui)
 	else if (ui->thread != NULL)
 		conv = ui->thread_key;
 	typing = ui_reply_typing(ui);
-	changed = typing != ui->presence_typing ||
-	    (conv == NULL) != (ui->presence_conv == NULL) ||
-	    (conv != NULL && strcmp(conv, ui->presence_conv) != 0);
-	if (changed || now - ui->presence_beat >= STORE_PRESENCE_BEAT) {
+	changed = typing != ui_presence_typing ||
+	    (conv == NULL) != (ui_presence_conv == NULL) ||
+	    (conv != NULL && strcmp(conv, ui_presence_conv) != 0);
+	if (changed || now - ui_presence_beat >= STORE_PRESENCE_BEAT) {
 		store_presence_announce(ui_reply_data_dir(ui),
 		    core_agent_name(), conv, typing);
-		free(ui->presence_conv);
-		ui->presence_conv = conv != NULL ? xstrdup(conv) : NULL;
-		ui->presence_typing = typing;
-		ui->presence_beat = now;
+		free(ui_presence_conv);
+		ui_presence_conv = conv != NULL ? xstrdup(conv) : NULL;
+		ui_presence_typing = typing;
+		ui_presence_beat = now;
 	}
-	store_presences_free(ui->presence, ui->n_presence);
-	ui->n_presence = store_presence_read(ui_reply_data_dir(ui), now,
-	    &ui->presence);
-	ui_list_set_presence(ui->list, ui->presence, ui->n_presence);
-	if (ui->n_presence > 0 || changed)
+	store_presences_free(ui_presence_others, ui_n_presence_others);
+	ui_n_presence_others = store_presence_read(ui_reply_data_dir(ui), now,
+	    &ui_presence_others);
+	ui_list_set_presence(ui->list, ui_presence_others, ui_n_presence_others);
+	if (ui_n_presence_others > 0 || changed)
 		ui->react |= UI_REDRAW;
+}
+
+/* The console ends: the others no longer see it. */
+void
+ui_presence_leave(struct ui *ui)
+{
+	store_presence_leave(ui_reply_data_dir(ui));
+	ui_list_set_presence(ui->list, NULL, 0);
+	store_presences_free(ui_presence_others, ui_n_presence_others);
+	ui_presence_others = NULL;
+	ui_n_presence_others = 0;
+	free(ui_presence_conv);
+	ui_presence_conv = NULL;
 }
 
 /* On start: the drafts this agent left, and replies whose fate is

@@ -182,9 +182,9 @@ ui_draw(struct ui *ui)
 		    marked, ui->waiting ? "  waiting for database" : "",
 		    ui->message != NULL ? "  " : "",
 		    ui->message != NULL ? ui->message : "",
-		    ui->sync_text != NULL ? "  " : "",
-		    ui->sync_text != NULL ? ui->sync_text : "");
-	if (!ui_cmd_prompt_draw(ui, rows - 1, cols))
+		    ui_sync_text() != NULL ? "  " : "",
+		    ui_sync_text() != NULL ? ui_sync_text() : "");
+	if (!ui_cmd_prompt_draw(rows - 1, cols))
 		ui_screen_text(rows - 1, 0, cols, ui->message_error ?
 		    UI_ROLE_ERROR : UI_ROLE_STATUS, status);
 	ui_screen_flush();
@@ -288,8 +288,7 @@ ui_run_command(struct ui *ui, const char *command)
 {
 	ui_macro_record(command);
 	cmd_run_string(&ui->ctx, command);
-	if (ui->counter != NULL)
-		ui_counts_start(ui);
+	ui_counts_again(ui);
 }
 
 /* What a console command returned: done by the loop. */
@@ -443,7 +442,6 @@ ui_run(const struct ui_options *opts)
 	}
 	ui.loop = ev_loop_new();
 	ui.list = ui_list_new();
-	ui.prompt = ui_prompt_new();
 	ui_list_set_marked(ui.list, &ui.marked);
 	ev_fd_add(ui.loop, ui_input_fd(ui.input), POLLIN, ui_input_ready, &ui);
 	ev_signal_add(ui.loop, SIGWINCH, ui_signal, &ui);
@@ -474,29 +472,25 @@ ui_run(const struct ui_options *opts)
 	/* What is typed is on disk before anything else (SIGHUP: the ssh
 	 * connection dropped; SIGTERM). */
 	ui_close_thread(&ui);
-	store_presence_leave(opts->store.data_dir);
-	store_presences_free(ui.presence, ui.n_presence);
-	free(ui.presence_conv);
+	ui_presence_leave(&ui);
 	ui_input_free(ui.input);
 	ui_screen_end();
 	/* Drafts the disk would not take: their text on stderr, the last
 	 * place left for it. */
 	if (ui_reply_unsaved_report(&ui, stderr) > 0)
 		rc = 1;
-	ui_counts_stop(&ui);
+	ui_counts_stop();
 	ui_sync_stop(&ui);
 	job_detach_all(ui.loop);	/* writes still running finish alone */
 	log_set_restore(NULL);
 	ev_loop_free(ui.loop);
 	ui_list_free(ui.list);
 	ui_pager_free(ui.pager);
-	ui_prompt_free(ui.prompt);
+	ui_cmd_prompt_free();
 	strset_free(&ui.marked);
 	ui_undo_free_all();
 	free(ui.view_name);
 	free(ui.query);
-	free(ui.view_total);
-	free(ui.view_unread);
 	ui_macro_free();
 	free(ui.message);
 	store_close(ui.store);
