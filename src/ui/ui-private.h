@@ -46,9 +46,6 @@ struct ui {
 	char			*thread_id;	/* its notmuch thread id */
 	char			*thread_key;	/* its msgid_thread() */
 	char			*thread_who;	/* its customer's name */
-	struct ui_reply		*reply;		/* the composer, or NULL */
-	int			 reply_hidden;	/* closed, its draft kept */
-	struct ui_reply		*parked;	/* closed, draft not saved yet */
 	struct ui_pager		*pager;		/* the help screen, or NULL */
 	int			 more;		/* the view may have more than loaded */
 	struct strset		 marked;	/* thread ids of the marked set */

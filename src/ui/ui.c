@@ -224,8 +224,7 @@ ui_open(struct ui *ui)
 void
 ui_close_thread(struct ui *ui)
 {
-	if (ui->reply != NULL)
-		ui_reply_close(ui);
+	ui_reply_close(ui);
 	ui_thread_free(ui->thread);
 	ui->thread = NULL;
 	free(ui->thread_id);
@@ -322,7 +321,7 @@ ui_key(const char *key, const char *text, void *data)
 
 	if (ui_cmd_prompt_key(ui, key, text))
 		return;
-	if (ui->reply != NULL && ui->thread != NULL && ui->pager == NULL &&
+	if (ui->thread != NULL && ui->pager == NULL &&
 	    ui_reply_key(ui, key, text))
 		return;
 	command = keys_lookup(ui->thread != NULL || ui->pager != NULL ?
@@ -334,6 +333,8 @@ ui_key(const char *key, const char *text, void *data)
 	copy = xstrdup(command);	/* a command may rebind this key */
 	ui_run_command(ui, copy);
 	free(copy);
+	/* Core's commands (set theme, view, tag) say nothing of the screen
+	 * but may change what it shows. */
 	ui->react |= UI_REDRAW;
 }
 
