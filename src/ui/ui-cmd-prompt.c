@@ -116,6 +116,7 @@ ui_cmd_prompt_free(void)
 static int
 ui_cmd_command_prompt_exec(void *data, int argc, char **argv, char **cause)
 {
+	(void)data;
 	(void)argc;
 	(void)argv;
 	(void)cause;
@@ -125,6 +126,7 @@ ui_cmd_command_prompt_exec(void *data, int argc, char **argv, char **cause)
 static int
 ui_cmd_search_prompt_exec(void *data, int argc, char **argv, char **cause)
 {
+	(void)data;
 	(void)argc;
 	(void)argv;
 	(void)cause;
@@ -134,6 +136,7 @@ ui_cmd_search_prompt_exec(void *data, int argc, char **argv, char **cause)
 static int
 ui_cmd_snooze_prompt_exec(void *data, int argc, char **argv, char **cause)
 {
+	(void)data;
 	(void)argc;
 	(void)argv;
 	(void)cause;
@@ -143,6 +146,7 @@ ui_cmd_snooze_prompt_exec(void *data, int argc, char **argv, char **cause)
 static int
 ui_cmd_label_prompt_exec(void *data, int argc, char **argv, char **cause)
 {
+	(void)data;
 	(void)argc;
 	(void)argv;
 	(void)cause;
@@ -152,6 +156,7 @@ ui_cmd_label_prompt_exec(void *data, int argc, char **argv, char **cause)
 static int
 ui_cmd_assign_prompt_exec(void *data, int argc, char **argv, char **cause)
 {
+	(void)data;
 	(void)argc;
 	(void)argv;
 	(void)cause;

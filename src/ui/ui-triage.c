@@ -1,8 +1,9 @@
 /*
  * ui-triage.c: what the console changes, always through a short child
  * process (the screen never waits for the database): triage on the marked
- * set or the conversation under the cursor, undo, snooze and the wake-up
- * of snoozed conversations.
+ * set or the conversation under the cursor, each conversation changed as
+ * core's policy says from its own tags; undo, snooze and the wake-up of
+ * snoozed conversations.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
