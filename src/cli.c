@@ -195,16 +195,16 @@ cli_add_cell(struct buf *b, const char *s, size_t width)
 static char *
 cli_conv_mode(const struct store_conv *c)
 {
-	size_t	i;
-
-	for (i = 0; i < c->n_tags; i++) {
-		if (strncmp(c->tags[i], "ombre/assigned/", 15) == 0)
-			return xasprintf("@%s", c->tags[i] + 15);
-	}
-	if (store_conv_has_tag(c, "ombre/handoff"))
+	switch (triage_mode(c->tags, c->n_tags)) {
+	case TRIAGE_MODE_HUMAN:
+		return xasprintf("@%s", triage_assignee(c->tags, c->n_tags));
+	case TRIAGE_MODE_HANDOFF:
 		return xstrdup("needs human");
-	if (store_conv_has_tag(c, "ombre/bot"))
+	case TRIAGE_MODE_BOT:
 		return xstrdup("bot");
+	case TRIAGE_MODE_NONE:
+		break;
+	}
 	return xstrdup("");
 }
 
@@ -949,6 +949,38 @@ cli_demo_traffic(struct cli *cli)
 	_exit(0);
 }
 
+#ifdef OMBRE_SYNC
+/* The exit status of the syncer's status (only ombre-sync runs it). */
+static int
+cli_sync_exit(enum sync_status status)
+{
+	switch (status) {
+	case SYNC_OK:
+		return 0;
+	case SYNC_LOCKED:
+		return EXIT_TEMPFAIL;
+	default:
+		return 1;
+	}
+}
+#endif
+
+/*
+ * The console's syncer, run in its child (ui-sync.c). In ombre-sync it is
+ * sync_run; ombre links no network and execs ombre-sync instead, with its
+ * own global options (the same config, so so is not passed on).
+ */
+static int
+cli_console_syncer(void *so)
+{
+#ifdef OMBRE_SYNC
+	return cli_sync_exit(sync_run(so));
+#else
+	(void)so;
+	return sync_exec_console();
+#endif
+}
+
 /*
  * The console on the Inbox view: `ombre` on a terminal. (When stdout is not
  * a terminal, `ombre` is `ombre list`.)
@@ -976,7 +1008,8 @@ cli_console(struct cli *cli, int argc, char **argv)
 	if (!cli->demo && sync_has_channels()) {
 		cli_sync_options(cli, &so);
 		so.store.on_wait = NULL;
-		opts.sync = &so;
+		opts.run_syncer = cli_console_syncer;
+		opts.syncer_arg = &so;
 	}
 	/* The demo inbox lives: a child plays simulated traffic into it. */
 	traffic = -1;
@@ -1055,14 +1088,12 @@ cli_sync(struct cli *cli, int argc, char **argv)
 	cli_sync_options(cli, &so);
 	so.only = only;
 	so.chan.once = once;
-	switch (sync_run(&so)) {
-	case SYNC_OK:
-		return 0;
-	case SYNC_LOCKED:
-		return EXIT_TEMPFAIL;
-	default:
-		return 1;
-	}
+#ifdef OMBRE_SYNC
+	return cli_sync_exit(sync_run(&so));
+#else
+	/* Not reached: ombre hands `sync` to ombre-sync first (main.c). */
+	return sync_exec_console();
+#endif
 }
 
 /*

@@ -48,11 +48,14 @@ void cli_sync_options(struct cli *cli, struct sync_options *so);
  * in OMBRE_LIBEXECDIR.
  */
 /* Remember ombre's global options (argv[1] to argv[n - 1]), which the
- * console's syncer is given (sync_run). */
+ * console's syncer is given (sync_exec_console). */
 void sync_exec_options(char **argv, int n);
 /* Exec ombre-sync with argv, ombre's own: return only when it cannot be
  * run (said on stderr), with the exit status to use. */
 int sync_exec(char **argv);
+/* The console's syncer: exec `ombre-sync GLOBAL-OPTIONS sync`; return
+ * only when it cannot be run, with the exit status to use. */
+int sync_exec_console(void);
 /* The command language's `tag`, done through a read-write store. */
 int cli_host_tag(void *data, const char *target, char **ops, int n_ops,
     char **cause);

@@ -15,6 +15,7 @@
 #endif
 
 #include "cli.h"
+#include "ui/ui.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -234,6 +235,7 @@ main(int argc, char **argv)
 	sync_exec_options(argv, i);
 #endif
 
+	ui_commands_register();
 	cli.demo = demo;
 	cli.data_dir = main_absolute(main_data_dir(data_dir, demo));
 	cli.host.tag = cli_host_tag;

@@ -71,24 +71,18 @@ sync_exec(char **argv)
 	return 1;
 }
 
-/*
- * The console's syncer (ui-sync.c runs it in a child): ombre-sync with
- * ombre's global options and the command sync. It reads the same config,
- * so opts, made from it, are not passed on.
- */
-enum sync_status
-sync_run(const struct sync_options *opts)
+int
+sync_exec_console(void)
 {
 	static char	  command[] = "sync";
 	char		**argv;
-	int		  i;
+	int		  i, status;
 
-	(void)opts;
 	argv = xcalloc((size_t)sync_exec_argc + 2, sizeof *argv);
 	for (i = 0; i < sync_exec_argc; i++)
 		argv[i] = sync_exec_argv[i];
 	argv[i] = command;
-	sync_exec(argv);
+	status = sync_exec(argv);
 	free(argv);
-	return SYNC_FAILED;
+	return status;
 }

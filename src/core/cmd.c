@@ -6,7 +6,9 @@
  * (argument counts, secrets in a lax file, a store to act on) before the
  * command runs, so the commands only check what is particular to them.
  * Commands print through cmd_print() and fail through cmd_error(); what
- * they do to the store goes through ctx->host.
+ * they do to the store goes through ctx->host. The layer above adds its
+ * own rows (the console's commands) with cmd_register(): core knows them
+ * only as rows.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -22,7 +24,6 @@ static enum cmd_retval	cmd_bind_exec(struct cmd_ctx *, int, char **);
 static enum cmd_retval	cmd_list_keys_exec(struct cmd_ctx *, int, char **);
 static enum cmd_retval	cmd_macro_exec(struct cmd_ctx *, int, char **);
 static enum cmd_retval	cmd_macro_run_exec(struct cmd_ctx *, int, char **);
-static enum cmd_retval	cmd_ui_exec(struct cmd_ctx *, int, char **);
 static enum cmd_retval	cmd_unbind_exec(struct cmd_ctx *, int, char **);
 static enum cmd_retval	cmd_channel_exec(struct cmd_ctx *, int, char **);
 static enum cmd_retval	cmd_list_commands_exec(struct cmd_ctx *, int, char **);
@@ -43,34 +44,6 @@ static const struct cmd_entry cmd_entries[] = {
 	  .help = "set or show who I am (what I take is tagged "
 	      "ombre/assigned/NAME)",
 	  .exec = cmd_agent_exec },
-	{ .name = "assign",
-	  .args_min = 1,
-	  .args_max = 1,
-	  .usage = "assign NAME",
-	  .help = "console: assign the selection to an agent",
-	  .flags = CMD_NEEDS_UI,
-	  .exec = cmd_ui_exec },
-	{ .name = "assign-me",
-	  .args_min = 0,
-	  .args_max = 0,
-	  .usage = "assign-me",
-	  .help = "console: assign the selection to me",
-	  .flags = CMD_NEEDS_UI,
-	  .exec = cmd_ui_exec },
-	{ .name = "assign-prompt",
-	  .args_min = 0,
-	  .args_max = 0,
-	  .usage = "assign-prompt",
-	  .help = "console: ask whom to assign the selection to",
-	  .flags = CMD_NEEDS_UI,
-	  .exec = cmd_ui_exec },
-	{ .name = "back",
-	  .args_min = 0,
-	  .args_max = 0,
-	  .usage = "back",
-	  .help = "console: back from a conversation to the list",
-	  .flags = CMD_NEEDS_UI,
-	  .exec = cmd_ui_exec },
 	{ .name = "bind",
 	  .args_min = 2,
 	  .args_max = -1,
@@ -85,62 +58,6 @@ static const struct cmd_entry cmd_entries[] = {
 	  .help = "declare a channel; the file saying so must be mode 600",
 	  .flags = CMD_SECRET,
 	  .exec = cmd_channel_exec },
-	{ .name = "command-prompt",
-	  .args_min = 0,
-	  .args_max = 0,
-	  .usage = "command-prompt",
-	  .help = "console: open the ':' prompt to type commands",
-	  .flags = CMD_NEEDS_UI,
-	  .exec = cmd_ui_exec },
-	{ .name = "cycle-priority",
-	  .args_min = 0,
-	  .args_max = 0,
-	  .usage = "cycle-priority",
-	  .help = "console: priority high, low, normal in turn",
-	  .flags = CMD_NEEDS_UI,
-	  .exec = cmd_ui_exec },
-	{ .name = "done",
-	  .args_min = 0,
-	  .args_max = 0,
-	  .usage = "done",
-	  .help = "console: close the selection (-inbox +ombre/done)",
-	  .flags = CMD_NEEDS_UI,
-	  .exec = cmd_ui_exec },
-	{ .name = "fetch-attachments",
-	  .args_min = 0,
-	  .args_max = 0,
-	  .usage = "fetch-attachments",
-	  .help = "console: ask the syncer for the conversation's attachments",
-	  .flags = CMD_NEEDS_UI,
-	  .exec = cmd_ui_exec },
-	{ .name = "hand-back",
-	  .args_min = 0,
-	  .args_max = 0,
-	  .usage = "hand-back",
-	  .help = "console: hand the selection back to the bot",
-	  .flags = CMD_NEEDS_UI,
-	  .exec = cmd_ui_exec },
-	{ .name = "help",
-	  .args_min = 0,
-	  .args_max = 0,
-	  .usage = "help",
-	  .help = "console: the screen of every key binding",
-	  .flags = CMD_NEEDS_UI,
-	  .exec = cmd_ui_exec },
-	{ .name = "label",
-	  .args_min = 1,
-	  .args_max = 1,
-	  .usage = "label NAME",
-	  .help = "console: put a label (a tag) on the selection",
-	  .flags = CMD_NEEDS_UI,
-	  .exec = cmd_ui_exec },
-	{ .name = "label-prompt",
-	  .args_min = 0,
-	  .args_max = 0,
-	  .usage = "label-prompt",
-	  .help = "console: ask for a label to put on the selection",
-	  .flags = CMD_NEEDS_UI,
-	  .exec = cmd_ui_exec },
 	{ .name = "list-commands",
 	  .alias = "lscm",
 	  .args_min = 0,
@@ -161,187 +78,12 @@ static const struct cmd_entry cmd_entries[] = {
 	  .usage = "macro [NAME [COMMANDS...]]",
 	  .help = "define a named string of commands, or show one or all",
 	  .exec = cmd_macro_exec },
-	{ .name = "macro-record",
-	  .args_min = 1,
-	  .args_max = 1,
-	  .usage = "macro-record NAME",
-	  .help = "console: record the commands run by keys into a macro",
-	  .flags = CMD_NEEDS_UI,
-	  .exec = cmd_ui_exec },
 	{ .name = "macro-run",
 	  .args_min = 1,
 	  .args_max = 1,
 	  .usage = "macro-run NAME",
 	  .help = "run a macro (in the console, on the marked set)",
 	  .exec = cmd_macro_run_exec },
-	{ .name = "macro-stop",
-	  .args_min = 0,
-	  .args_max = 0,
-	  .usage = "macro-stop",
-	  .help = "console: end the recording, keep the macro",
-	  .flags = CMD_NEEDS_UI,
-	  .exec = cmd_ui_exec },
-	{ .name = "mark",
-	  .args_min = 0,
-	  .args_max = 0,
-	  .usage = "mark",
-	  .help = "console: mark or unmark the conversation, move on",
-	  .flags = CMD_NEEDS_UI,
-	  .exec = cmd_ui_exec },
-	{ .name = "next-pane",
-	  .args_min = 0,
-	  .args_max = 0,
-	  .usage = "next-pane",
-	  .help = "console: the keys to the next pane (sidebar, list)",
-	  .flags = CMD_NEEDS_UI,
-	  .exec = cmd_ui_exec },
-	{ .name = "note",
-	  .args_min = 0,
-	  .args_max = 0,
-	  .usage = "note",
-	  .help = "console: write an internal note in the conversation (never sent)",
-	  .flags = CMD_NEEDS_UI,
-	  .exec = cmd_ui_exec },
-	{ .name = "open",
-	  .args_min = 0,
-	  .args_max = 0,
-	  .usage = "open",
-	  .help = "console: open the conversation under the cursor",
-	  .flags = CMD_NEEDS_UI,
-	  .exec = cmd_ui_exec },
-	{ .name = "outbox-discard",
-	  .args_min = 0,
-	  .args_max = 0,
-	  .usage = "outbox-discard",
-	  .help = "console: discard the conversation's reply of unknown delivery or failed",
-	  .flags = CMD_NEEDS_UI,
-	  .exec = cmd_ui_exec },
-	{ .name = "outbox-mark-sent",
-	  .args_min = 0,
-	  .args_max = 0,
-	  .usage = "outbox-mark-sent",
-	  .help = "console: mark the conversation's reply of unknown delivery as sent",
-	  .flags = CMD_NEEDS_UI,
-	  .exec = cmd_ui_exec },
-	{ .name = "outbox-resend",
-	  .args_min = 0,
-	  .args_max = 0,
-	  .usage = "outbox-resend",
-	  .help = "console: send the conversation's reply of unknown delivery or failed again",
-	  .flags = CMD_NEEDS_UI,
-	  .exec = cmd_ui_exec },
-	{ .name = "page-down",
-	  .args_min = 0,
-	  .args_max = 0,
-	  .usage = "page-down",
-	  .help = "console: a screen down",
-	  .flags = CMD_NEEDS_UI,
-	  .exec = cmd_ui_exec },
-	{ .name = "page-up",
-	  .args_min = 0,
-	  .args_max = 0,
-	  .usage = "page-up",
-	  .help = "console: a screen up",
-	  .flags = CMD_NEEDS_UI,
-	  .exec = cmd_ui_exec },
-	{ .name = "quit",
-	  .args_min = 0,
-	  .args_max = 0,
-	  .usage = "quit",
-	  .help = "console: quit",
-	  .flags = CMD_NEEDS_UI,
-	  .exec = cmd_ui_exec },
-	{ .name = "redraw",
-	  .args_min = 0,
-	  .args_max = 0,
-	  .usage = "redraw",
-	  .help = "console: redraw the screen",
-	  .flags = CMD_NEEDS_UI,
-	  .exec = cmd_ui_exec },
-	{ .name = "reply",
-	  .args_min = 0,
-	  .args_max = 0,
-	  .usage = "reply",
-	  .help = "console: open the composer under the conversation (its draft if any)",
-	  .flags = CMD_NEEDS_UI,
-	  .exec = cmd_ui_exec },
-	{ .name = "reply-editor",
-	  .args_min = 0,
-	  .args_max = 0,
-	  .usage = "reply-editor",
-	  .help = "console: compose the reply in $EDITOR",
-	  .flags = CMD_NEEDS_UI,
-	  .exec = cmd_ui_exec },
-	{ .name = "search",
-	  .args_min = 1,
-	  .args_max = -1,
-	  .usage = "search QUERY...",
-	  .help = "console: list the conversations a notmuch query matches",
-	  .flags = CMD_NEEDS_UI,
-	  .exec = cmd_ui_exec },
-	{ .name = "search-next",
-	  .args_min = 0,
-	  .args_max = 0,
-	  .usage = "search-next",
-	  .help = "console: the next search result",
-	  .flags = CMD_NEEDS_UI,
-	  .exec = cmd_ui_exec },
-	{ .name = "search-previous",
-	  .args_min = 0,
-	  .args_max = 0,
-	  .usage = "search-previous",
-	  .help = "console: the previous search result",
-	  .flags = CMD_NEEDS_UI,
-	  .exec = cmd_ui_exec },
-	{ .name = "search-prompt",
-	  .args_min = 0,
-	  .args_max = 0,
-	  .usage = "search-prompt",
-	  .help = "console: open the '/' prompt for a notmuch query",
-	  .flags = CMD_NEEDS_UI,
-	  .exec = cmd_ui_exec },
-	{ .name = "select-down",
-	  .args_min = 0,
-	  .args_max = 0,
-	  .usage = "select-down",
-	  .help = "console: next conversation, or scroll down",
-	  .flags = CMD_NEEDS_UI,
-	  .exec = cmd_ui_exec },
-	{ .name = "select-first",
-	  .args_min = 0,
-	  .args_max = 0,
-	  .usage = "select-first",
-	  .help = "console: first conversation, or the top",
-	  .flags = CMD_NEEDS_UI,
-	  .exec = cmd_ui_exec },
-	{ .name = "select-last",
-	  .args_min = 0,
-	  .args_max = 0,
-	  .usage = "select-last",
-	  .help = "console: last conversation, or the end",
-	  .flags = CMD_NEEDS_UI,
-	  .exec = cmd_ui_exec },
-	{ .name = "select-next-unread",
-	  .args_min = 0,
-	  .args_max = 0,
-	  .usage = "select-next-unread",
-	  .help = "console: the next unread conversation (in one: open it)",
-	  .flags = CMD_NEEDS_UI,
-	  .exec = cmd_ui_exec },
-	{ .name = "select-previous-unread",
-	  .args_min = 0,
-	  .args_max = 0,
-	  .usage = "select-previous-unread",
-	  .help = "console: the previous unread conversation (in one: open it)",
-	  .flags = CMD_NEEDS_UI,
-	  .exec = cmd_ui_exec },
-	{ .name = "select-up",
-	  .args_min = 0,
-	  .args_max = 0,
-	  .usage = "select-up",
-	  .help = "console: previous conversation, or scroll up",
-	  .flags = CMD_NEEDS_UI,
-	  .exec = cmd_ui_exec },
 	{ .name = "set",
 	  .args_min = 1,
 	  .args_max = 3,
@@ -367,27 +109,6 @@ static const struct cmd_entry cmd_entries[] = {
 	  .usage = "show-styles",
 	  .help = "print the style of every role, as style commands",
 	  .exec = cmd_show_styles_exec },
-	{ .name = "show-view",
-	  .args_min = 1,
-	  .args_max = 1,
-	  .usage = "show-view N|NAME",
-	  .help = "console: show a view, by its number or name",
-	  .flags = CMD_NEEDS_UI,
-	  .exec = cmd_ui_exec },
-	{ .name = "snooze",
-	  .args_min = 1,
-	  .args_max = -1,
-	  .usage = "snooze WHEN...",
-	  .help = "console: out of the Inbox until WHEN (4h, tomorrow, next week, 17:30)",
-	  .flags = CMD_NEEDS_UI,
-	  .exec = cmd_ui_exec },
-	{ .name = "snooze-prompt",
-	  .args_min = 0,
-	  .args_max = 0,
-	  .usage = "snooze-prompt",
-	  .help = "console: ask until when to snooze the selection",
-	  .flags = CMD_NEEDS_UI,
-	  .exec = cmd_ui_exec },
 	{ .name = "source",
 	  .args_min = 1,
 	  .args_max = 1,
@@ -401,13 +122,6 @@ static const struct cmd_entry cmd_entries[] = {
 	  .help = "set how a role of the screen looks (fg=, bg=, bold, dim, "
 	      "underline, reverse)",
 	  .exec = cmd_style_exec },
-	{ .name = "suspend",
-	  .args_min = 0,
-	  .args_max = 0,
-	  .usage = "suspend",
-	  .help = "console: give the terminal back to the shell (fg resumes)",
-	  .flags = CMD_NEEDS_UI,
-	  .exec = cmd_ui_exec },
 	{ .name = "tag",
 	  .args_min = 2,
 	  .args_max = -1,
@@ -416,40 +130,12 @@ static const struct cmd_entry cmd_entries[] = {
 	      "names",
 	  .flags = CMD_NEEDS_STORE,
 	  .exec = cmd_tag_exec },
-	{ .name = "take-over",
-	  .args_min = 0,
-	  .args_max = 0,
-	  .usage = "take-over",
-	  .help = "console: take the selection over from the bot",
-	  .flags = CMD_NEEDS_UI,
-	  .exec = cmd_ui_exec },
-	{ .name = "template",
-	  .args_min = 1,
-	  .args_max = 1,
-	  .usage = "template NAME",
-	  .help = "console: put the canned reply NAME (or its shortcut) in the composer",
-	  .flags = CMD_NEEDS_UI,
-	  .exec = cmd_ui_exec },
-	{ .name = "toggle-unread",
-	  .args_min = 0,
-	  .args_max = 0,
-	  .usage = "toggle-unread",
-	  .help = "console: mark read, or unread again",
-	  .flags = CMD_NEEDS_UI,
-	  .exec = cmd_ui_exec },
 	{ .name = "unbind",
 	  .args_min = 1,
 	  .args_max = 3,
 	  .usage = "unbind [-T TABLE] KEY",
 	  .help = "remove a key binding",
 	  .exec = cmd_unbind_exec },
-	{ .name = "undo",
-	  .args_min = 0,
-	  .args_max = 0,
-	  .usage = "undo",
-	  .help = "console: undo the last triage action",
-	  .flags = CMD_NEEDS_UI,
-	  .exec = cmd_ui_exec },
 	{ .name = "view",
 	  .args_min = 0,
 	  .args_max = -1,
@@ -600,10 +286,54 @@ cmd_key_secret(const char *key)
 	    strstr(key, "secret") != NULL;
 }
 
+/* The rows in use, core's and those registered, sorted by name. */
+static struct cmd_entry	*cmd_rows;
+static size_t		 cmd_n_rows;
+
+static int
+cmd_compare(const void *a, const void *b)
+{
+	return strcmp(((const struct cmd_entry *)a)->name,
+	    ((const struct cmd_entry *)b)->name);
+}
+
+static void
+cmd_rows_init(void)
+{
+	if (cmd_rows != NULL)
+		return;
+	cmd_n_rows = nitems(cmd_entries) - 1;
+	cmd_rows = xcalloc(cmd_n_rows + 1, sizeof *cmd_rows);
+	memcpy(cmd_rows, cmd_entries, cmd_n_rows * sizeof *cmd_rows);
+}
+
+/* A name given twice is a programming error: which row runs would
+ * depend on the order of registration. */
+void
+cmd_register(const struct cmd_entry *table)
+{
+	const struct cmd_entry	*ce;
+	size_t			 n = 0;
+
+	cmd_rows_init();
+	for (ce = table; ce->name != NULL; ce++, n++) {
+		if (cmd_find(ce->name) != NULL ||
+		    (ce->alias != NULL && cmd_find(ce->alias) != NULL))
+			fatalx("command %s registered twice", ce->name);
+	}
+	cmd_rows = xreallocarray(cmd_rows, cmd_n_rows + n + 1,
+	    sizeof *cmd_rows);
+	memcpy(cmd_rows + cmd_n_rows, table, n * sizeof *cmd_rows);
+	cmd_n_rows += n;
+	memset(&cmd_rows[cmd_n_rows], 0, sizeof *cmd_rows);
+	qsort(cmd_rows, cmd_n_rows, sizeof *cmd_rows, cmd_compare);
+}
+
 const struct cmd_entry *
 cmd_table(void)
 {
-	return cmd_entries;
+	cmd_rows_init();
+	return cmd_rows;
 }
 
 const struct cmd_entry *
@@ -611,13 +341,38 @@ cmd_find(const char *name)
 {
 	const struct cmd_entry	*ce;
 
-	for (ce = cmd_entries; ce->name != NULL; ce++) {
+	for (ce = cmd_table(); ce->name != NULL; ce++) {
 		if (strcmp(ce->name, name) == 0)
 			return ce;
 		if (ce->alias != NULL && strcmp(ce->alias, name) == 0)
 			return ce;
 	}
 	return NULL;
+}
+
+/*
+ * A command of the layer above: it runs on the host's data and returns
+ * what the host must do next, which core hands back without knowing it.
+ * Without such a host (ombre -e, a config file read before the console)
+ * it is refused.
+ */
+static enum cmd_retval
+cmd_exec_host(struct cmd_ctx *ctx, const struct cmd_entry *ce, int argc,
+    char **argv)
+{
+	char	*cause = NULL;
+	int	 reaction;
+
+	if (ctx->host == NULL || ctx->host->react == NULL)
+		return cmd_error(ctx, "%s: only in the console", argv[0]);
+	reaction = ce->host_exec(ctx->host->data, argc, argv, &cause);
+	if (reaction == -1) {
+		cmd_error(ctx, "%s: %s", argv[0], cause);
+		free(cause);
+		return CMD_ERROR;
+	}
+	ctx->host->react(ctx->host->data, reaction);
+	return CMD_NORMAL;
 }
 
 /*
@@ -658,6 +413,8 @@ cmd_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		return cmd_error(ctx, "usage: %s", ce->usage);
 	if ((ce->flags & CMD_NEEDS_STORE) && ctx->host == NULL)
 		return cmd_error(ctx, "%s: no store here", ce->name);
+	if (ce->host_exec != NULL)
+		return cmd_exec_host(ctx, ce, argc, argv);
 	return ce->exec(ctx, argc, argv);
 }
 
@@ -772,7 +529,7 @@ cmd_list_commands_exec(struct cmd_ctx *ctx, int argc, char **argv)
 
 	(void)argc;
 	(void)argv;
-	for (ce = cmd_entries; ce->name != NULL; ce++)
+	for (ce = cmd_table(); ce->name != NULL; ce++)
 		cmd_print(ctx, "%s", ce->usage);
 	return CMD_NORMAL;
 }
@@ -1112,22 +869,6 @@ cmd_list_keys_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	return CMD_NORMAL;
 }
 
-/* A console command: the console does it, or says it is not there. */
-static enum cmd_retval
-cmd_ui_exec(struct cmd_ctx *ctx, int argc, char **argv)
-{
-	char	*cause;
-
-	if (ctx->host == NULL || ctx->host->ui == NULL)
-		return cmd_error(ctx, "%s: only in the console", argv[0]);
-	if (ctx->host->ui(ctx->host->data, argc, argv, &cause) != 0) {
-		cmd_error(ctx, "%s: %s", argv[0], cause);
-		free(cause);
-		return CMD_ERROR;
-	}
-	return CMD_NORMAL;
-}
-
 /* style ROLE SPEC: the words after ROLE are the spec. */
 static enum cmd_retval
 cmd_style_exec(struct cmd_ctx *ctx, int argc, char **argv)
@@ -1236,26 +977,27 @@ cmd_macro_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	return CMD_NORMAL;
 }
 
-/* macro-run NAME; in the console the host runs it on the marked set. */
+/*
+ * macro-run NAME: its commands in turn. A macro may run macros; when the
+ * outermost ends, the host hears of it (the console acts on the marked
+ * set for the whole macro, then forgets it).
+ */
 static enum cmd_retval
 cmd_macro_run_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	const char	*commands;
-	char		*copy, *cause;
+	char		*copy;
 	enum cmd_retval	 retval;
 
+	(void)argc;
 	if ((commands = macro_find(argv[1])) == NULL)
 		return cmd_error(ctx, "no macro %s", argv[1]);
-	if (ctx->host != NULL && ctx->host->ui != NULL) {
-		if (ctx->host->ui(ctx->host->data, argc, argv, &cause) != 0) {
-			cmd_error(ctx, "macro-run: %s", cause);
-			free(cause);
-			return CMD_ERROR;
-		}
-		return CMD_NORMAL;
-	}
 	copy = xstrdup(commands);	/* it may redefine itself */
+	ctx->macro_depth++;
 	retval = cmd_run_string(ctx, copy);
+	if (--ctx->macro_depth == 0 && ctx->host != NULL &&
+	    ctx->host->macro_end != NULL)
+		ctx->host->macro_end(ctx->host->data);
 	free(copy);
 	return retval;
 }

@@ -163,6 +163,50 @@ int triage_tag_is_conversation(const char *tag);
 char **triage_ingest_tags(const struct msg *m, char *const *thread_tags, int *reopen);
 void triage_tags_free(char **tags);
 
+/* Who has a conversation: tagged ombre/assigned/NAME by the agent NAME. */
+#define TRIAGE_ASSIGNED_PREFIX	"ombre/assigned/"
+/* The NAME of an ombre/assigned/NAME tag, or NULL; points into tag. */
+const char *triage_tag_assignee(const char *tag);
+/* The agent a conversation with these tags is assigned to, or NULL;
+ * points into tags. */
+const char *triage_assignee(char *const *tags, size_t n_tags);
+
+enum triage_mode {
+	TRIAGE_MODE_NONE,	/* neither a bot nor a human has it */
+	TRIAGE_MODE_BOT,	/* ombre/bot: a bot answers */
+	TRIAGE_MODE_HANDOFF,	/* ombre/handoff: it needs a human */
+	TRIAGE_MODE_HUMAN	/* assigned: see triage_assignee() */
+};
+enum triage_mode triage_mode(char *const *tags, size_t n_tags);
+/* The priority cycle-priority leads to: "high", "low" or "normal". */
+const char *triage_priority_next(char *const *tags, size_t n_tags);
+
+/* What an agent does to a conversation, whoever asks (console, CLI). */
+enum triage_action {
+	TRIAGE_DONE,		/* -inbox +ombre/done */
+	TRIAGE_SNOOZE,		/* -inbox +ombre/snoozed (the time is a property) */
+	TRIAGE_READ,
+	TRIAGE_UNREAD,
+	TRIAGE_CYCLE_PRIORITY,	/* none -> high -> low -> none */
+	TRIAGE_LABEL,		/* arg: the label */
+	TRIAGE_ASSIGN,		/* arg: the agent, the only one assigned */
+	TRIAGE_TAKE_OVER,	/* assign to arg, and from the bot to a human */
+	TRIAGE_HAND_BACK	/* nobody assigned, the bot answers */
+};
+/*
+ * The tag operations ("+tag", "-tag") that action does to a conversation
+ * with these tags; arg as the action says (a valid tag name), else NULL.
+ * Return a NULL-terminated array; free with triage_tags_free.
+ */
+char **triage_ops(enum triage_action action, const char *arg,
+    char *const *tags, size_t n_tags);
+/*
+ * The operations that put a conversation with these tags back as it was
+ * after ops: only what ops change. Return a NULL-terminated array (empty
+ * when nothing changes); free with triage_tags_free.
+ */
+char **triage_undo_ops(char *const *ops, char *const *tags, size_t n_tags);
+
 /* ------------------------------------------------------------ channel.c */
 
 /* What ombre knows of each channel type, whoever carries it. */
@@ -248,7 +292,13 @@ enum cmd_retval {
 struct cmd_ctx;
 struct cmd_host;
 
-/* One command of the language: a const row of the table (tmux cmd_entry). */
+/*
+ * One command of the language: a const row of a table (tmux cmd_entry).
+ * A core command has exec; a command of the layer above (the console) has
+ * host_exec instead, which runs on the host's data and returns what the
+ * host must do next (flags of the host's own, 0 for nothing), or -1 with
+ * *cause set.
+ */
 struct cmd_entry {
 	const char	*name;
 	const char	*alias;
@@ -259,22 +309,26 @@ struct cmd_entry {
 	int		 flags;
 #define CMD_NEEDS_STORE	0x1	/* touches the message store */
 #define CMD_SECRET	0x2	/* may carry a secret: refused in a lax config file */
-#define CMD_NEEDS_UI	0x4	/* acts on the console's screen */
 	enum cmd_retval	(*exec)(struct cmd_ctx *, int argc, char **argv);
+	int		(*host_exec)(void *data, int argc, char **argv,
+			    char **cause);
 };
 
 /*
- * What the layer above provides to commands that act on the store. The
- * CLI waits for the database; the console hands writes to a child job.
+ * What the layer above provides to commands. The CLI waits for the
+ * database; the console hands writes to a child job and runs its own
+ * commands.
  */
 struct cmd_host {
 	/* Apply +tag/-tag operations to every conversation matching target
 	 * (a CONV or a query). Return 0, or -1 with *cause set. */
 	int	(*tag)(void *data, const char *target, char **ops, int n_ops,
 		    char **cause);
-	/* Run a console command (CMD_NEEDS_UI); NULL without a console.
-	 * Return 0, or -1 with *cause set. */
-	int	(*ui)(void *data, int argc, char **argv, char **cause);
+	/* Act on what a host_exec command returned. NULL without a console:
+	 * its commands are then refused. */
+	void	(*react)(void *data, int reaction);
+	/* The outermost macro-run ended; may be NULL. */
+	void	(*macro_end)(void *data);
 	void	*data;
 };
 
@@ -285,6 +339,7 @@ struct cmd_ctx {
 	int		 line;
 	int		 file_lax;	/* the file is readable by group or others */
 	char		*fatal_cause;	/* set by a refusal that stops everything */
+	int		 macro_depth;	/* macros running (they nest) */
 	void		(*print)(struct cmd_ctx *, const char *text);
 	void		(*error)(struct cmd_ctx *, const char *text);
 	void		*data;
@@ -312,8 +367,12 @@ struct cmd_list *cmd_parse(const char *text, char **cause);
 void cmd_list_free(struct cmd_list *list);
 
 /* cmd.c */
-/* The command table, NULL-name terminated, sorted by name. */
+/* The commands in use, NULL-name terminated, sorted by name: core's and
+ * those registered. Valid until the next cmd_register. */
 const struct cmd_entry *cmd_table(void);
+/* Add a table of rows (NULL-name terminated) from the layer above, before
+ * any command runs; the rows are copied. A name already in use is fatal. */
+void cmd_register(const struct cmd_entry *table);
 const struct cmd_entry *cmd_find(const char *name);
 /* Append word quoted so that cmd_parse reads it back as one word. */
 void cmd_quote_word(struct buf *b, const char *word);

@@ -1,5 +1,7 @@
 /*
- * triage.c: which tags a new message gets.
+ * triage.c: triage policy, as pure functions of a conversation's tags:
+ * which tags a new message gets, a conversation's mode and assignee, and
+ * what each triage action does to it (and what undoes that).
  *
  * Triage state is tags (design.md). notmuch matches a thread when any of
  * its messages matches, so a conversation's state must sit on every one of
@@ -141,4 +143,171 @@ triage_tags_free(char **tags)
 	for (i = 0; tags[i] != NULL; i++)
 		free(tags[i]);
 	free(tags);
+}
+
+/* The agent NAME of an ombre/assigned/NAME tag, or NULL for another tag;
+ * it points into tag. The one place that knows the prefix's length. */
+const char *
+triage_tag_assignee(const char *tag)
+{
+	static const char	prefix[] = TRIAGE_ASSIGNED_PREFIX;
+
+	if (strncmp(tag, prefix, sizeof prefix - 1) != 0)
+		return NULL;
+	return tag + sizeof prefix - 1;
+}
+
+static int
+triage_tags_has(char *const *tags, size_t n_tags, const char *tag)
+{
+	size_t	i;
+
+	for (i = 0; i < n_tags; i++) {
+		if (strcmp(tags[i], tag) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+const char *
+triage_assignee(char *const *tags, size_t n_tags)
+{
+	const char	*name;
+	size_t		 i;
+
+	for (i = 0; i < n_tags; i++) {
+		if ((name = triage_tag_assignee(tags[i])) != NULL)
+			return name;
+	}
+	return NULL;
+}
+
+/* An assignee wins over the bot: a human has it even while ombre/bot stays. */
+enum triage_mode
+triage_mode(char *const *tags, size_t n_tags)
+{
+	if (triage_assignee(tags, n_tags) != NULL)
+		return TRIAGE_MODE_HUMAN;
+	if (triage_tags_has(tags, n_tags, "ombre/handoff"))
+		return TRIAGE_MODE_HANDOFF;
+	if (triage_tags_has(tags, n_tags, "ombre/bot"))
+		return TRIAGE_MODE_BOT;
+	return TRIAGE_MODE_NONE;
+}
+
+/* cycle-priority goes none -> high -> low -> none. */
+const char *
+triage_priority_next(char *const *tags, size_t n_tags)
+{
+	if (triage_tags_has(tags, n_tags, "ombre/prio/high"))
+		return "low";
+	if (triage_tags_has(tags, n_tags, "ombre/prio/low"))
+		return "normal";
+	return "high";
+}
+
+/* Append an operation, taken over. */
+static void
+triage_ops_push(struct triage_set *set, char *op)
+{
+	set->tags = xreallocarray(set->tags, set->n + 2, sizeof *set->tags);
+	set->tags[set->n++] = op;
+	set->tags[set->n] = NULL;
+}
+
+/* Append sign ('+' or '-') and tag. */
+static void
+triage_ops_add(struct triage_set *set, int sign, const char *tag)
+{
+	triage_ops_push(set, xasprintf("%c%s", sign, tag));
+}
+
+/* Every ombre/assigned/ tag but the one of keep (NULL: all) taken off. */
+static void
+triage_ops_unassign(struct triage_set *set, char *const *tags, size_t n_tags,
+    const char *keep)
+{
+	const char	*name;
+	size_t		 i;
+
+	for (i = 0; i < n_tags; i++) {
+		name = triage_tag_assignee(tags[i]);
+		if (name != NULL && (keep == NULL || strcmp(name, keep) != 0))
+			triage_ops_add(set, '-', tags[i]);
+	}
+}
+
+char **
+triage_ops(enum triage_action action, const char *arg, char *const *tags,
+    size_t n_tags)
+{
+	struct triage_set	 set = { NULL, 0 };
+	const char		*next;
+
+	switch (action) {
+	case TRIAGE_DONE:
+		triage_ops_add(&set, '-', "inbox");
+		triage_ops_add(&set, '+', "ombre/done");
+		break;
+	case TRIAGE_SNOOZE:
+		triage_ops_add(&set, '-', "inbox");
+		triage_ops_add(&set, '+', "ombre/snoozed");
+		break;
+	case TRIAGE_READ:
+		triage_ops_add(&set, '-', "unread");
+		break;
+	case TRIAGE_UNREAD:
+		triage_ops_add(&set, '+', "unread");
+		break;
+	case TRIAGE_CYCLE_PRIORITY:
+		next = triage_priority_next(tags, n_tags);
+		if (strcmp(next, "low") == 0) {
+			triage_ops_add(&set, '-', "ombre/prio/high");
+			triage_ops_add(&set, '+', "ombre/prio/low");
+		} else if (strcmp(next, "normal") == 0)
+			triage_ops_add(&set, '-', "ombre/prio/low");
+		else
+			triage_ops_add(&set, '+', "ombre/prio/high");
+		break;
+	case TRIAGE_LABEL:
+		triage_ops_add(&set, '+', arg);
+		break;
+	case TRIAGE_ASSIGN:
+	case TRIAGE_TAKE_OVER:
+		triage_ops_unassign(&set, tags, n_tags, arg);
+		triage_ops_push(&set, xasprintf("+%s%s", TRIAGE_ASSIGNED_PREFIX,
+		    arg));
+		if (action == TRIAGE_TAKE_OVER) {
+			triage_ops_add(&set, '-', "ombre/bot");
+			triage_ops_add(&set, '-', "ombre/handoff");
+		}
+		break;
+	case TRIAGE_HAND_BACK:
+		triage_ops_unassign(&set, tags, n_tags, NULL);
+		triage_ops_add(&set, '+', "ombre/bot");
+		triage_ops_add(&set, '-', "ombre/handoff");
+		break;
+	}
+	return set.tags;
+}
+
+/* Only what an operation changes is put back: undo never takes off a tag
+ * the conversation had before, nor adds one it did not. */
+char **
+triage_undo_ops(char *const *ops, char *const *tags, size_t n_tags)
+{
+	struct triage_set	 set = { NULL, 0 };
+	size_t			 i;
+	int			 has;
+
+	for (i = 0; ops[i] != NULL; i++) {
+		has = triage_tags_has(tags, n_tags, ops[i] + 1);
+		if (ops[i][0] == '+' && !has)
+			triage_ops_add(&set, '-', ops[i] + 1);
+		else if (ops[i][0] == '-' && has)
+			triage_ops_add(&set, '+', ops[i] + 1);
+	}
+	if (set.tags == NULL)
+		set.tags = xcalloc(1, sizeof *set.tags);
+	return set.tags;
 }

@@ -35,6 +35,15 @@ struct ui_counter {
 	struct ui		 *ui;		/* NULL once replaced */
 };
 
+/* The child keeping the counts (NULL when none runs) and, per view, its
+ * last counts (-1: not known yet). */
+static struct ui_counter	*ui_counter;
+static long			*ui_view_total;
+static long			*ui_view_unread;
+static size_t			 ui_n_view_counts;
+
+static void	ui_counts_stop_child(void);
+
 static void
 ui_counter_free(struct ui_counter *c)
 {
@@ -114,11 +123,11 @@ ui_counter_line(struct job *job, const char *line, void *data)
 
 	(void)job;
 	if (ui == NULL || sscanf(line, "%lu %ld %ld", &i, &total,
-	    &unread) != 3 || i >= ui->n_view_counts)
+	    &unread) != 3 || i >= ui_n_view_counts)
 		return;
-	ui->view_total[i] = total;
-	ui->view_unread[i] = unread;
-	ui->redraw = 1;
+	ui_view_total[i] = total;
+	ui_view_unread[i] = unread;
+	ui->react |= UI_REDRAW;
 }
 
 static void
@@ -128,8 +137,8 @@ ui_counter_done(struct job *job, int status, const char *output, void *data)
 
 	(void)job;
 	(void)output;
-	if (c->ui != NULL && c->ui->counter == c) {
-		c->ui->counter = NULL;
+	if (c->ui != NULL && ui_counter == c) {
+		ui_counter = NULL;
 		if (status != JOB_CANCELLED && status != 0)
 			ui_set_message(c->ui, 1, "view counts stopped "
 			    "(status %d)", status);
@@ -151,12 +160,8 @@ ui_counter_current(struct ui_counter *c, char **queries, size_t n)
 	return 1;
 }
 
-/*
- * Start the child keeping the counts, unless one runs for the same views:
- * called after the first paint and after each command (a `view` or an
- * `agent` changes what is counted).
- */
-void
+/* Start the child keeping the counts, unless one runs for the same views. */
+static void
 ui_counts_start(struct ui *ui)
 {
 	struct ui_counter	*c;
@@ -170,21 +175,21 @@ ui_counts_start(struct ui *ui)
 	queries = xcalloc(n + 1, sizeof *queries);
 	for (i = 0; i < n; i++)
 		queries[i] = view_expand_query(&views[i]);
-	if (ui_counter_current(ui->counter, queries, n)) {
+	if (ui_counter_current(ui_counter, queries, n)) {
 		for (i = 0; i < n; i++)
 			free(queries[i]);
 		free(queries);
 		return;
 	}
-	ui_counts_stop(ui);
-	ui->view_total = xreallocarray(ui->view_total, n + 1,
-	    sizeof *ui->view_total);
-	ui->view_unread = xreallocarray(ui->view_unread, n + 1,
-	    sizeof *ui->view_unread);
+	ui_counts_stop_child();
+	ui_view_total = xreallocarray(ui_view_total, n + 1,
+	    sizeof *ui_view_total);
+	ui_view_unread = xreallocarray(ui_view_unread, n + 1,
+	    sizeof *ui_view_unread);
 	for (i = 0; i < n; i++)
-		ui->view_total[i] = ui->view_unread[i] = -1;
-	ui->n_view_counts = n;
-	ui->redraw = 1;
+		ui_view_total[i] = ui_view_unread[i] = -1;
+	ui_n_view_counts = n;
+	ui->react |= UI_REDRAW;
 
 	c = xcalloc(1, sizeof *c);
 	c->store = ui->opts->store;
@@ -198,20 +203,40 @@ ui_counts_start(struct ui *ui)
 		return;
 	}
 	job_set_line_cb(c->job, ui_counter_line);
-	ui->counter = c;
+	ui_counter = c;
 }
 
-/* Stop the child (the console ends, or the views changed). */
-void
-ui_counts_stop(struct ui *ui)
+/* Stop the child (the views changed). */
+static void
+ui_counts_stop_child(void)
 {
-	struct ui_counter	*c = ui->counter;
+	struct ui_counter	*c = ui_counter;
 
 	if (c == NULL)
 		return;
-	ui->counter = NULL;
+	ui_counter = NULL;
 	c->ui = NULL;	/* what it still prints goes nowhere */
 	kill(job_pid(c->job), SIGTERM);
+}
+
+/* After a command: a `view` or an `agent` may have changed what is
+ * counted. Nothing before the first count starts. */
+void
+ui_counts_again(struct ui *ui)
+{
+	if (ui_counter != NULL)
+		ui_counts_start(ui);
+}
+
+/* The console ends: the child stops, the counts go. */
+void
+ui_counts_stop(void)
+{
+	ui_counts_stop_child();
+	free(ui_view_total);
+	free(ui_view_unread);
+	ui_view_total = ui_view_unread = NULL;
+	ui_n_view_counts = 0;
 }
 
 /* Once, when the first page is in. */
@@ -220,7 +245,7 @@ ui_counts_first(void *data)
 {
 	struct ui	*ui = data;
 
-	if (ui->counter == NULL && ui->n_view_counts == 0)
+	if (ui_counter == NULL && ui_n_view_counts == 0)
 		ui_counts_start(ui);
 }
 
@@ -235,9 +260,9 @@ ui_sidebar_draw(struct ui *ui, int rows)
 
 	views = view_all(&n);
 	for (i = 0; i < n && r < rows; i++, r++) {
-		if (i < ui->n_view_counts && ui->view_total[i] >= 0)
+		if (i < ui_n_view_counts && ui_view_total[i] >= 0)
 			snprintf(count, sizeof count, "%ld/%ld",
-			    ui->view_unread[i], ui->view_total[i]);
+			    ui_view_unread[i], ui_view_total[i]);
 		else
 			snprintf(count, sizeof count, "...");
 		snprintf(cell, sizeof cell, "%10s ", count);
@@ -246,8 +271,8 @@ ui_sidebar_draw(struct ui *ui, int rows)
 		    i == ui->sidebar_cursor : strcmp(views[i].name,
 		    ui->view_name) == 0) ? UI_ROLE_LIST_CURSOR : UI_ROLE_NORMAL,
 		    views[i].name);
-		ui_screen_text(r, name_w, 11, i < ui->n_view_counts &&
-		    ui->view_unread[i] > 0 ? UI_ROLE_LIST_UNREAD :
+		ui_screen_text(r, name_w, 11, i < ui_n_view_counts &&
+		    ui_view_unread[i] > 0 ? UI_ROLE_LIST_UNREAD :
 		    UI_ROLE_NORMAL, cell);
 		ui_screen_text(r, UI_SIDEBAR_WIDTH - 1, 1, UI_ROLE_NORMAL, "|");
 	}

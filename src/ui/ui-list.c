@@ -164,20 +164,18 @@ ui_list_presence(struct ui_list *l, const struct store_conv *c, char *out,
 static const char *
 ui_list_mode(const struct store_conv *c, enum ui_role *role)
 {
-	size_t	i;
-
 	*role = UI_ROLE_NORMAL;
-	for (i = 0; i < c->n_tags; i++) {
-		if (strncmp(c->tags[i], "ombre/assigned/", 15) == 0)
-			return c->tags[i] + 15;
-	}
-	if (store_conv_has_tag(c, "ombre/handoff")) {
+	switch (triage_mode(c->tags, c->n_tags)) {
+	case TRIAGE_MODE_HUMAN:
+		return triage_assignee(c->tags, c->n_tags);
+	case TRIAGE_MODE_HANDOFF:
 		*role = UI_ROLE_MARKER_HANDOFF;
 		return "needs human";
-	}
-	if (store_conv_has_tag(c, "ombre/bot")) {
+	case TRIAGE_MODE_BOT:
 		*role = UI_ROLE_MARKER_BOT;
 		return "bot";
+	case TRIAGE_MODE_NONE:
+		break;
 	}
 	return "";
 }

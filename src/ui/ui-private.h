@@ -17,6 +17,15 @@
 #define UI_COUNTS_NICE	10
 /* How often the console looks for a syncer and reads its status. */
 #define UI_SYNC_MS	1000
+/*
+ * What the screen must do after a command: the console's commands (the
+ * cmd_entry rows of the ui-cmd-*.c files) return it, and the loop does it
+ * once per iteration.
+ */
+#define UI_REDRAW	0x1
+#define UI_RELAYOUT	0x2	/* the terminal's size is read again */
+#define UI_QUIT		0x4
+
 /* The sidebar shows from this width, this wide. */
 #define UI_SIDEBAR_FROM	100
 #define UI_SIDEBAR_WIDTH	24
@@ -25,32 +34,6 @@
 #define UI_PAGE		200
 /* ... read after the first paint this many at a time. */
 #define UI_SLICE	25
-
-/* A triage action as it can be undone: its target and the operations
- * that put the tags back. */
-struct ui_undo {
-	char	 *target;
-	char	**ops;
-	int	  n_ops;
-	char	 *what;
-};
-#define UI_UNDO_MAX	50
-
-/* A write handed to a child: tags, a snooze or the wake-up. */
-struct ui_write {
-	struct store_options	 store;
-	enum {
-		UI_WRITE_TAG,
-		UI_WRITE_SNOOZE,
-		UI_WRITE_WAKE
-	}			 kind;
-	int64_t			 until;		/* snooze */
-	char			*target;
-	char			**ops;
-	int			 n_ops;
-	char			*what;
-	struct ui		*ui;
-};
 
 struct ui {
 	const struct ui_options	*opts;
@@ -63,110 +46,72 @@ struct ui {
 	char			*thread_id;	/* its notmuch thread id */
 	char			*thread_key;	/* its msgid_thread() */
 	char			*thread_who;	/* its customer's name */
-	struct ui_reply		*reply;		/* the composer, or NULL */
-	int			 reply_hidden;	/* closed, its draft kept */
-	struct ui_reply		*parked;	/* closed, draft not saved yet */
-	struct store_presence	**presence;	/* the other consoles */
-	size_t			 n_presence;
-	char			*presence_conv;	/* what we said we show */
-	int			 presence_typing;
-	int64_t			 presence_beat;
 	struct ui_pager		*pager;		/* the help screen, or NULL */
-	struct ui_prompt	*prompt;
-	int			 prompting;	/* the prompt has the keys */
-	int			 waking;	/* a wake-up job runs */
 	int			 more;		/* the view may have more than loaded */
-	int			 in_macro;	/* macros running (they nest) */
-	char			*recording;	/* the macro being recorded */
-	struct buf		 recorded;	/* its commands so far */
-#define UI_PROMPTING_SNOOZE	3	/* 's' */
-#define UI_PROMPTING_LABEL	4	/* 'l' */
-#define UI_PROMPTING_ASSIGN	5	/* 'A' */
-#define UI_PROMPTING_COMMAND	1	/* ':' */
-#define UI_PROMPTING_SEARCH	2	/* '/' */
 	struct strset		 marked;	/* thread ids of the marked set */
-	struct ui_undo		*undo;		/* the last triage actions */
-	size_t			 n_undo;
 	int			 jobs;		/* writes still running */
 	int			 waiting;	/* one waits for the lock */
-	struct cmd_ctx		 ctx;		/* commands run by keys */
+	struct cmd_ctx		 ctx;		/* commands run by keys, prompts */
 	struct cmd_host		 host;
-	long			*view_total;	/* per view, -1 not known yet */
-	long			*view_unread;
-	size_t			 n_view_counts;
-	struct ui_counter	*counter;	/* the child keeping them */
 	int			 sidebar_focus;	/* Tab: keys move in the sidebar */
 	size_t			 sidebar_cursor;
-	struct job		*syncer;	/* our child syncer, or NULL */
-	char			*sync_text;	/* the channels' states, or NULL */
-	int64_t			 sync_mtime;	/* of the status file read */
 	char			*view_name;	/* the view shown */
 	char			*query;		/* its query, #{agent} resolved */
 	char			*message;	/* status line message */
 	int			 message_error;
-	int			 redraw;
-	int			 resized;
-	int			 quit;
-};
-
-/* What the console's commands do (see keys.c for the keys bound to them). */
-enum ui_action {
-	UI_SELECT_DOWN,
-	UI_SELECT_UP,
-	UI_SELECT_FIRST,
-	UI_NEXT_UNREAD,
-	UI_PREVIOUS_UNREAD,
-	UI_NEXT_PANE,
-	UI_FETCH,
-	UI_SELECT_LAST,
-	UI_PAGE_DOWN,
-	UI_PAGE_UP,
-	UI_OPEN,
-	UI_BACK,
-	UI_DONE,
-	UI_TOGGLE_UNREAD,
-	UI_CYCLE_PRIORITY,
-	UI_ASSIGN_ME,
-	UI_TAKE_OVER,
-	UI_HAND_BACK,
-	UI_MARK,
-	UI_UNDO,
-	UI_VIEW,
-	UI_REDRAW,
-	UI_PROMPT,
-	UI_HELP,
-	UI_SUSPEND,
-	UI_SEARCH_PROMPT,
-	UI_SNOOZE_PROMPT,
-	UI_LABEL_PROMPT,
-	UI_ASSIGN_PROMPT,
-	UI_SNOOZE,
-	UI_LABEL,
-	UI_ASSIGN,
-	UI_MACRO_RECORD,
-	UI_MACRO_STOP,
-	UI_MACRO_RUN,
-	UI_SEARCH,
-	UI_SEARCH_NEXT,
-	UI_SEARCH_PREVIOUS,
-	UI_REPLY,
-	UI_NOTE,
-	UI_REPLY_EDITOR,
-	UI_OUTBOX_RESEND,
-	UI_OUTBOX_MARK_SENT,
-	UI_OUTBOX_DISCARD,
-	UI_TEMPLATE,
-	UI_QUIT
+	int			 react;		/* UI_REDRAW... to do */
 };
 
 /* ui.c */
 void ui_set_message(struct ui *ui, int error, const char *fmt, ...)
     OMBRE_PRINTF(3, 4);
 void ui_load(struct ui *ui);
+/* Read the next page of the view, if it has one. */
+void ui_load_more(struct ui *ui);
+/* The next page when the list's cursor nears the end of what is loaded. */
+void ui_load_near(struct ui *ui);
 /* Open the conversation under the cursor. */
-void ui_open_selected(struct ui *ui);
+void ui_open(struct ui *ui);
+/* Close the open conversation, and its composer (the draft is saved). */
+void ui_close_thread(struct ui *ui);
 /* Read the open conversation again (after a change in the database). */
 void ui_thread_reload(struct ui *ui);
+/* Show the view at this index of the view table. */
+void ui_view(struct ui *ui, int index);
+/* Run a string of commands from a key or a prompt. */
+void ui_run_command(struct ui *ui, const char *command);
+
+/* The console's commands: a table of rows per file, by theme. */
+extern const struct cmd_entry ui_cmd_move_entries[];
+extern const struct cmd_entry ui_cmd_triage_entries[];
+extern const struct cmd_entry ui_cmd_reply_entries[];
+extern const struct cmd_entry ui_cmd_prompt_entries[];
+extern const struct cmd_entry ui_cmd_screen_entries[];
+extern const struct cmd_entry ui_search_entries[];
+extern const struct cmd_entry ui_macro_entries[];
+
+/* ui-cmd-prompt.c: the prompts and what their lines run. */
+/* While a prompt is open it has the keys: return 1 when it took one. */
+int ui_cmd_prompt_key(struct ui *ui, const char *key, const char *text);
+/* Draw the open prompt on the last row; return 0 when none is open. */
+int ui_cmd_prompt_draw(int row, int cols);
+/* Open the ':' prompt with text already typed. */
+void ui_cmd_prompt_command(const char *text);
+void ui_cmd_prompt_free(void);
+
+/* ui-cmd-screen.c: help, quit, suspend, redraw. */
+/* What a command does while the help shows: it says how to close it. */
+int ui_cmd_screen_in_help(struct ui *ui);
+
+/* ui-search.c: a notmuch query over every view, its results in turn. */
+void ui_search(struct ui *ui, const char *query);
+
+/* ui-macro.c: recording the commands run by keys into a macro. */
+/* Keep the commands of a key or prompt while a macro is recorded. */
+void ui_macro_record(const char *command);
+/* The outermost macro ended: the marked set it acted on is forgotten. */
+void ui_macro_end(void *data);
+void ui_macro_free(void);
 
 /* ui-reply.c: the composer, drafts, sending, outbox decisions, presence. */
 struct ui_reply;
@@ -189,17 +134,17 @@ void ui_reply_recover(struct ui *ui);
 void ui_presence_update(struct ui *ui);
 /* Who else shows the open conversation ("bob is typing"), or NULL. */
 char *ui_presence_here(struct ui *ui);
+void ui_presence_leave(struct ui *ui);
 
 /* ui-triage.c: writes in child jobs, triage on the selection, undo,
  * snooze and wake-up. */
-void ui_write(struct ui *ui, const char *target, char **ops, int n_ops,
-    const char *what);
 int ui_host_tag(void *data, const char *target, char **ops, int n_ops,
     char **cause);
-void ui_triage(struct ui *ui, char **ops, int n_ops, const char *what);
-void ui_triage_key(struct ui *ui, enum ui_action action);
-void ui_undo_free(struct ui_undo *u);
+/* Apply core's triage policy for action to the selection, saying what. */
+void ui_triage(struct ui *ui, enum triage_action action, const char *arg,
+    const char *what);
 void ui_undo_last(struct ui *ui);
+void ui_undo_free_all(void);
 void ui_mark(struct ui *ui);
 int ui_snooze(struct ui *ui, const char *text, char **cause);
 void ui_watch_lock(void *data);
@@ -207,14 +152,17 @@ void ui_wake_now(struct ui *ui);
 void ui_wake_check(void *data);
 
 /* ui-counts.c: the sidebar and the view counts behind it. */
-void ui_counts_start(struct ui *ui);
 void ui_counts_first(void *data);
-void ui_counts_stop(struct ui *ui);
+void ui_counts_again(struct ui *ui);
+void ui_counts_stop(void);
+void ui_sidebar_draw(struct ui *ui, int rows);
 
 /* ui-sync.c: the syncer as the console's child, its state on the status
  * line. */
 void ui_sync_check(void *data);
 void ui_sync_stop(struct ui *ui);
-void ui_sidebar_draw(struct ui *ui, int rows);
+/* The channels' states for the status line, or NULL; valid until the
+ * next check. */
+const char *ui_sync_text(void);
 
 #endif

@@ -52,8 +52,15 @@ struct ui_reply {
 	char				*template_text;	/* a channel-approved template */
 	char				*approved;	/* inserted: its name */
 	int				 sending;	/* the child runs */
-	struct ui_reply			*next;		/* parked (ui->parked) */
+	struct ui_reply			*next;		/* parked (ui_reply_parked) */
 };
+
+/* The composer of the open conversation (NULL when none), whether it is
+ * closed with its draft kept, and the composers whose draft the disk did
+ * not take yet. */
+static struct ui_reply	*ui_reply_pane;
+static int		 ui_reply_hidden;
+static struct ui_reply	*ui_reply_parked;
 
 /* What the sending child needs. */
 struct ui_send {
@@ -105,12 +112,12 @@ ui_reply_approved(struct ui_reply *rp, const char *text, size_t len)
 int
 ui_reply_template(struct ui *ui, const char *name, char **cause)
 {
-	struct ui_reply		*rp = ui->reply;
+	struct ui_reply		*rp = ui_reply_pane;
 	struct template		*t;
 	struct template_vars	 v;
 	char			*text;
 
-	if (rp == NULL || ui->reply_hidden) {
+	if (rp == NULL || ui_reply_hidden) {
 		*cause = xstrdup("template: open the composer first (r)");
 		return -1;
 	}
@@ -187,9 +194,9 @@ ui_reply_save(struct ui *ui)
 {
 	struct ui_reply	**p, *rp;
 
-	if (ui->reply != NULL)
-		ui_reply_save_one(ui, ui->reply);
-	for (p = &ui->parked; (rp = *p) != NULL;) {
+	if (ui_reply_pane != NULL)
+		ui_reply_save_one(ui, ui_reply_pane);
+	for (p = &ui_reply_parked; (rp = *p) != NULL;) {
 		if (ui_reply_save_one(ui, rp) != 0)
 			break;		/* the disk is still full */
 		*p = rp->next;
@@ -213,8 +220,8 @@ ui_reply_unsaved_report(struct ui *ui, FILE *out)
 	int		 n = 0;
 
 	ui_reply_save(ui);
-	while ((rp = ui->parked) != NULL) {
-		ui->parked = rp->next;
+	while ((rp = ui_reply_parked) != NULL) {
+		ui_reply_parked = rp->next;
 		text = ui_compose_text(rp->editor, &len);
 		clean = sanitize(text, len, SANITIZE_BODY, 0);
 		fprintf(out, "ombre: the draft for %s could not be saved; its "
@@ -236,11 +243,11 @@ ui_reply_refresh(struct ui *ui, struct msg *const *msgs, size_t n)
 {
 	struct store_reply_context	*c;
 
-	if (ui->reply == NULL || ui->thread_id == NULL ||
+	if (ui_reply_pane == NULL || ui->thread_id == NULL ||
 	    (c = store_reply_context_of(ui->thread_id, msgs, n)) == NULL)
 		return;
-	store_reply_context_free(ui->reply->ctx);
-	ui->reply->ctx = c;
+	store_reply_context_free(ui_reply_pane->ctx);
+	ui_reply_pane->ctx = c;
 }
 
 /* Every UI_DRAFT_MS / 2: the draft, and what this console shows. */
@@ -257,24 +264,24 @@ ui_reply_tick(void *data)
 int
 ui_reply_typing(struct ui *ui)
 {
-	return ui->reply != NULL && !ui->reply_hidden &&
-	    util_clock_ms() - ui->reply->last_key_ms < UI_TYPING_MS &&
-	    ui->reply->last_key_ms > 0;
+	return ui_reply_pane != NULL && !ui_reply_hidden &&
+	    util_clock_ms() - ui_reply_pane->last_key_ms < UI_TYPING_MS &&
+	    ui_reply_pane->last_key_ms > 0;
 }
 
 void
 ui_reply_close(struct ui *ui)
 {
-	struct ui_reply	*rp = ui->reply;
+	struct ui_reply	*rp = ui_reply_pane;
 
-	ui->reply = NULL;
-	ui->reply_hidden = 0;
+	ui_reply_pane = NULL;
+	ui_reply_hidden = 0;
 	if (rp == NULL)
 		return;
 	if (ui_reply_save_one(ui, rp) != 0) {
 		/* Kept here, and saved as soon as it can be. */
-		rp->next = ui->parked;
-		ui->parked = rp;
+		rp->next = ui_reply_parked;
+		ui_reply_parked = rp;
 		return;
 	}
 	ui_reply_free(rp);
@@ -288,7 +295,7 @@ ui_reply_unpark(struct ui *ui, const char *conv_key, int note)
 {
 	struct ui_reply	**p, *rp;
 
-	for (p = &ui->parked; (rp = *p) != NULL; p = &rp->next) {
+	for (p = &ui_reply_parked; (rp = *p) != NULL; p = &rp->next) {
 		if (rp->note == note && strcmp(rp->ctx->conv_key,
 		    conv_key) == 0) {
 			*p = rp->next;
@@ -311,12 +318,12 @@ ui_reply_open(struct ui *ui, int note)
 	char			*cause = NULL, *conv, *msgid;
 
 	if (ui->thread == NULL)
-		ui_open_selected(ui);
+		ui_open(ui);
 	if (ui->thread == NULL || ui->thread_id == NULL)
 		return -1;
-	if (ui->reply != NULL) {
-		if (ui->reply->note == note) {
-			ui->reply_hidden = 0;
+	if (ui_reply_pane != NULL) {
+		if (ui_reply_pane->note == note) {
+			ui_reply_hidden = 0;
 			return 0;
 		}
 		ui_reply_close(ui);
@@ -337,8 +344,8 @@ ui_reply_open(struct ui *ui, int note)
 		store_reply_context_free(parked->ctx);
 		parked->ctx = rp->ctx;
 		free(rp);
-		ui->reply = parked;
-		ui->reply_hidden = 0;
+		ui_reply_pane = parked;
+		ui_reply_hidden = 0;
 		return 0;
 	}
 	rp->note = note;
@@ -376,8 +383,8 @@ ui_reply_open(struct ui *ui, int note)
 		rp->began = util_now();
 	}
 	rp->saved = ui_compose_generation(rp->editor);
-	ui->reply = rp;
-	ui->reply_hidden = 0;
+	ui_reply_pane = rp;
+	ui_reply_hidden = 0;
 	return 0;
 }
 
@@ -439,7 +446,7 @@ ui_send_done(struct job *job, int status, const char *output, void *data)
 {
 	struct ui_send	*s = data;
 	struct ui	*ui = s->ui;
-	struct ui_reply	*rp = ui->reply;
+	struct ui_reply	*rp = ui_reply_pane;
 	char		*line;
 
 	(void)job;
@@ -457,7 +464,7 @@ ui_send_done(struct job *job, int status, const char *output, void *data)
 		    "sent)" : "reply queued: the syncer sends it");
 		if (rp != NULL) {
 			ui_reply_free(rp);
-			ui->reply = NULL;
+			ui_reply_pane = NULL;
 		}
 	} else if (status == 3 && rp != NULL) {
 		free(rp->held);
@@ -473,14 +480,14 @@ ui_send_done(struct job *job, int status, const char *output, void *data)
 	if (store_refresh(ui->store) == 1)
 		ui_load(ui);
 	ui_thread_reload(ui);
-	ui->redraw = 1;
+	ui->react |= UI_REDRAW;
 }
 
 /* Store the composer's text through a child; force skips the guard. */
 static void
 ui_reply_send(struct ui *ui, int force)
 {
-	struct ui_reply	*rp = ui->reply;
+	struct ui_reply	*rp = ui_reply_pane;
 	struct ui_send	*s;
 	const char	*text, *approved;
 	char		*why, *changes = NULL, *cause = NULL, *id;
@@ -508,7 +515,7 @@ ui_reply_send(struct ui *ui, int force)
 		free(rp->held);
 		rp->held = changes;
 		free(cause);
-		ui->redraw = 1;
+		ui->react |= UI_REDRAW;
 		return;
 	}
 	free(changes);
@@ -561,7 +568,7 @@ ui_reply_send(struct ui *ui, int force)
 void
 ui_reply_editor(struct ui *ui)
 {
-	struct ui_reply	*rp = ui->reply;
+	struct ui_reply	*rp = ui_reply_pane;
 	struct buf	 b;
 	const char	*text, *editor;
 	char		*dir, *path, chunk[4096];
@@ -605,8 +612,8 @@ ui_reply_editor(struct ui *ui)
 			;
 	ui_input_start(ui->input);
 	ui_screen_resume();
-	ui->resized = 1;
-	ui->redraw = 1;
+	ui->react |= UI_RELAYOUT;
+	ui->react |= UI_REDRAW;
 	if (pid < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		ui_set_message(ui, 1, "the editor failed: the text is as it "
 		    "was");
@@ -643,12 +650,12 @@ ui_reply_editor(struct ui *ui)
 int
 ui_reply_key(struct ui *ui, const char *key, const char *text)
 {
-	struct ui_reply	*rp = ui->reply;
+	struct ui_reply	*rp = ui_reply_pane;
 	size_t		 len;
 
-	if (rp == NULL || ui->reply_hidden)
+	if (rp == NULL || ui_reply_hidden)
 		return 0;
-	ui->redraw = 1;
+	ui->react |= UI_REDRAW;
 	if (rp->held != NULL) {
 		if (text != NULL && strcmp(text, "y") == 0)
 			ui_reply_send(ui, 1);
@@ -665,7 +672,7 @@ ui_reply_key(struct ui *ui, const char *key, const char *text)
 			store_draft_remove(ui_reply_data_dir(ui),
 			    core_agent_name(), rp->ctx->conv_key, rp->note);
 			ui_reply_free(rp);
-			ui->reply = NULL;
+			ui_reply_pane = NULL;
 			ui_set_message(ui, 0, "reply discarded");
 		}
 		return 1;
@@ -678,7 +685,7 @@ ui_reply_key(struct ui *ui, const char *key, const char *text)
 		break;
 	case UI_COMPOSE_CLOSE:
 		ui_reply_save(ui);
-		ui->reply_hidden = 1;
+		ui_reply_hidden = 1;
 		ui_compose_text(rp->editor, &len);
 		if (len > 0)
 			ui_set_message(ui, 0, "draft kept: r continues it");
@@ -687,8 +694,7 @@ ui_reply_key(struct ui *ui, const char *key, const char *text)
 		ui_reply_editor(ui);
 		break;
 	case UI_COMPOSE_TEMPLATE:
-		ui_prompt_open_with(ui->prompt, "template ");
-		ui->prompting = UI_PROMPTING_COMMAND;
+		ui_cmd_prompt_command("template ");
 		break;
 	case UI_COMPOSE_EDITING:
 		rp->last_key_ms = util_clock_ms();
@@ -701,7 +707,7 @@ ui_reply_key(struct ui *ui, const char *key, const char *text)
 static char *
 ui_reply_header(struct ui *ui, enum ui_role *role)
 {
-	struct ui_reply		*rp = ui->reply;
+	struct ui_reply		*rp = ui_reply_pane;
 	struct compose_measure	 m;
 	struct buf		 b;
 	const char		*text;
@@ -761,11 +767,11 @@ others:
 int
 ui_reply_rows(struct ui *ui, int rows, int cols)
 {
-	struct ui_reply	*rp = ui->reply;
+	struct ui_reply	*rp = ui_reply_pane;
 	int		 want, n = 0;
 	const char	*p;
 
-	if (rp == NULL || ui->reply_hidden)
+	if (rp == NULL || ui_reply_hidden)
 		return 0;
 	if (rp->held != NULL) {
 		for (p = rp->held, n = 1; *p != '\0'; p++)
@@ -784,7 +790,7 @@ ui_reply_rows(struct ui *ui, int rows, int cols)
 void
 ui_reply_draw(struct ui *ui, int top, int rows, int cols)
 {
-	struct ui_reply	*rp = ui->reply;
+	struct ui_reply	*rp = ui_reply_pane;
 	enum ui_role	 role;
 	const char	*p, *nl;
 	char		*header, *line;
@@ -897,6 +903,14 @@ ui_reply_decide(struct ui *ui, enum store_outbox_action action)
 	ui->jobs++;
 }
 
+/* The other consoles on the data dir, and what this one last said it
+ * shows (the conversation's key, whether its agent types) and when. */
+static struct store_presence	**ui_presence_others;
+static size_t			  ui_n_presence_others;
+static char			 *ui_presence_conv;
+static int			  ui_presence_typing;
+static int64_t			  ui_presence_beat;
+
 /* "bob is typing, carol is viewing" for the open conversation, or NULL. */
 char *
 ui_presence_here(struct ui *ui)
@@ -904,15 +918,15 @@ ui_presence_here(struct ui *ui)
 	struct buf	b;
 	size_t		i;
 
-	if (ui->thread_key == NULL || ui->n_presence == 0)
+	if (ui->thread_key == NULL || ui_n_presence_others == 0)
 		return NULL;
 	buf_init(&b);
-	for (i = 0; i < ui->n_presence; i++) {
-		if (ui->presence[i]->conv == NULL ||
-		    strcmp(ui->presence[i]->conv, ui->thread_key) != 0)
+	for (i = 0; i < ui_n_presence_others; i++) {
+		if (ui_presence_others[i]->conv == NULL ||
+		    strcmp(ui_presence_others[i]->conv, ui->thread_key) != 0)
 			continue;
 		buf_add_printf(&b, "%s%s is %s", b.len > 0 ? ", " : "",
-		    ui->presence[i]->agent, ui->presence[i]->typing ?
+		    ui_presence_others[i]->agent, ui_presence_others[i]->typing ?
 		    "typing" : "viewing");
 	}
 	if (b.len == 0) {
@@ -930,28 +944,41 @@ ui_presence_update(struct ui *ui)
 	int		 typing, changed;
 	int64_t		 now = util_now();
 
-	if (ui->reply != NULL && !ui->reply_hidden)
-		conv = ui->reply->ctx->conv_key;
+	if (ui_reply_pane != NULL && !ui_reply_hidden)
+		conv = ui_reply_pane->ctx->conv_key;
 	else if (ui->thread != NULL)
 		conv = ui->thread_key;
 	typing = ui_reply_typing(ui);
-	changed = typing != ui->presence_typing ||
-	    (conv == NULL) != (ui->presence_conv == NULL) ||
-	    (conv != NULL && strcmp(conv, ui->presence_conv) != 0);
-	if (changed || now - ui->presence_beat >= STORE_PRESENCE_BEAT) {
+	changed = typing != ui_presence_typing ||
+	    (conv == NULL) != (ui_presence_conv == NULL) ||
+	    (conv != NULL && strcmp(conv, ui_presence_conv) != 0);
+	if (changed || now - ui_presence_beat >= STORE_PRESENCE_BEAT) {
 		store_presence_announce(ui_reply_data_dir(ui),
 		    core_agent_name(), conv, typing);
-		free(ui->presence_conv);
-		ui->presence_conv = conv != NULL ? xstrdup(conv) : NULL;
-		ui->presence_typing = typing;
-		ui->presence_beat = now;
+		free(ui_presence_conv);
+		ui_presence_conv = conv != NULL ? xstrdup(conv) : NULL;
+		ui_presence_typing = typing;
+		ui_presence_beat = now;
 	}
-	store_presences_free(ui->presence, ui->n_presence);
-	ui->n_presence = store_presence_read(ui_reply_data_dir(ui), now,
-	    &ui->presence);
-	ui_list_set_presence(ui->list, ui->presence, ui->n_presence);
-	if (ui->n_presence > 0 || changed)
-		ui->redraw = 1;
+	store_presences_free(ui_presence_others, ui_n_presence_others);
+	ui_n_presence_others = store_presence_read(ui_reply_data_dir(ui), now,
+	    &ui_presence_others);
+	ui_list_set_presence(ui->list, ui_presence_others, ui_n_presence_others);
+	if (ui_n_presence_others > 0 || changed)
+		ui->react |= UI_REDRAW;
+}
+
+/* The console ends: the others no longer see it. */
+void
+ui_presence_leave(struct ui *ui)
+{
+	store_presence_leave(ui_reply_data_dir(ui));
+	ui_list_set_presence(ui->list, NULL, 0);
+	store_presences_free(ui_presence_others, ui_n_presence_others);
+	ui_presence_others = NULL;
+	ui_n_presence_others = 0;
+	free(ui_presence_conv);
+	ui_presence_conv = NULL;
 }
 
 /* On start: the drafts this agent left, and replies whose fate is

@@ -12,7 +12,7 @@
 #endif
 
 #include "ui/ui-private.h"
-#include "chan/chan.h"
+#include "sync/sync.h"
 
 #include <sys/stat.h>
 
@@ -22,13 +22,22 @@
 #include <string.h>
 #include <time.h>
 
+/* Our child syncer (NULL when another process syncs), the channels'
+ * states as the status line says them (NULL: nothing to say) and the
+ * time of the status file they were read from. */
+static struct job	*ui_sync_child;
+static char		*ui_sync_line;
+static int64_t		 ui_sync_mtime;
+
 static int
 ui_syncer_child(void *arg)
 {
+	struct ui	*ui = arg;
+
 	/* Killed with the console (even by SIGKILL): the lock frees and
 	 * another console takes over. */
 	util_die_with_parent(0);
-	return sync_run(arg);
+	return ui->opts->run_syncer(ui->opts->syncer_arg);
 }
 
 static void
@@ -37,9 +46,9 @@ ui_syncer_done(struct job *job, int status, const char *output, void *data)
 	struct ui	*ui = data;
 	char		*line;
 
-	if (status == JOB_CANCELLED || ui->syncer != job)
+	if (status == JOB_CANCELLED || ui_sync_child != job)
 		return;
-	ui->syncer = NULL;
+	ui_sync_child = NULL;
 	/* 75: another process took the lock first; it syncs. */
 	if (status != 0 && status != 75 && status != 128 + SIGTERM) {
 		line = sanitize(output, strcspn(output, "\n"), SANITIZE_LINE, 120);
@@ -64,12 +73,12 @@ ui_sync_read(struct ui *ui)
 
 	path = xasprintf("%s/sync/status", ui->opts->store.data_dir);
 	if (stat(path, &sb) != 0 || (int64_t)sb.st_mtime * 1000000000 +
-	    sb.st_mtim.tv_nsec == ui->sync_mtime) {
+	    sb.st_mtim.tv_nsec == ui_sync_mtime) {
 		free(path);
 		return;
 	}
 	free(path);
-	ui->sync_mtime = (int64_t)sb.st_mtime * 1000000000 + sb.st_mtim.tv_nsec;
+	ui_sync_mtime = (int64_t)sb.st_mtime * 1000000000 + sb.st_mtim.tv_nsec;
 	if ((mem = open_memstream(&text, &len)) == NULL)
 		return;
 	sync_status_print(ui->opts->store.data_dir, mem);
@@ -93,10 +102,10 @@ ui_sync_read(struct ui *ui)
 		buf_add_str(&b, line);
 	}
 	free(text);
-	free(ui->sync_text);
-	ui->sync_text = b.len > 0 ? buf_steal(&b) : NULL;
+	free(ui_sync_line);
+	ui_sync_line = b.len > 0 ? buf_steal(&b) : NULL;
 	buf_free(&b);
-	ui->redraw = 1;
+	ui->react |= UI_REDRAW;
 }
 
 void
@@ -104,12 +113,12 @@ ui_sync_check(void *data)
 {
 	struct ui	*ui = data;
 
-	if (ui->opts->sync == NULL)
+	if (ui->opts->run_syncer == NULL)
 		return;
-	if (ui->syncer == NULL &&
+	if (ui_sync_child == NULL &&
 	    sync_lock_holder(ui->opts->store.data_dir) == 0) {
-		ui->syncer = job_run(ui->loop, ui_syncer_child,
-		    ui->opts->sync, ui_syncer_done, ui);
+		ui_sync_child = job_run(ui->loop, ui_syncer_child, ui,
+		    ui_syncer_done, ui);
 	}
 	ui_sync_read(ui);
 	ev_timer_add(ui->loop, UI_SYNC_MS, ui_sync_check, ui);
@@ -118,8 +127,14 @@ ui_sync_check(void *data)
 void
 ui_sync_stop(struct ui *ui)
 {
-	if (ui->syncer != NULL)
-		kill(job_pid(ui->syncer), SIGTERM);
-	free(ui->sync_text);
-	ui->sync_text = NULL;
+	if (ui_sync_child != NULL)
+		kill(job_pid(ui_sync_child), SIGTERM);
+	free(ui_sync_line);
+	ui_sync_line = NULL;
+}
+
+const char *
+ui_sync_text(void)
+{
+	return ui_sync_line;
 }

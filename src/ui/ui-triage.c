@@ -1,8 +1,9 @@
 /*
  * ui-triage.c: what the console changes, always through a short child
  * process (the screen never waits for the database): triage on the marked
- * set or the conversation under the cursor, undo, snooze and the wake-up
- * of snoozed conversations.
+ * set or the conversation under the cursor, each conversation changed as
+ * core's policy says from its own tags; undo, snooze and the wake-up of
+ * snoozed conversations.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -17,6 +18,104 @@
 #include <time.h>
 #include <unistd.h>
 
+/* Tag operations on some conversations: one store_tag each. */
+struct ui_tag_group {
+	char	 *target;	/* "thread:ID or thread:ID..." */
+	char	**ops;		/* NULL-terminated */
+};
+
+/* A write handed to a child: tags, a snooze or the wake-up. */
+struct ui_write {
+	struct store_options	 store;
+	enum {
+		UI_WRITE_TAG,
+		UI_WRITE_SNOOZE,
+		UI_WRITE_WAKE
+	}			 kind;
+	int64_t			 until;		/* snooze */
+	struct ui_tag_group	*groups;	/* tag; snooze: the one target */
+	size_t			 n_groups;
+	char			*what;
+	struct ui		*ui;
+};
+
+/* A triage action as it can be undone: for each conversation, the
+ * operations that put its own tags back. */
+struct ui_undo {
+	struct ui_tag_group	*groups;
+	size_t			 n_groups;
+	char			*what;
+};
+#define UI_UNDO_MAX	50
+
+/* What this console wrote and may undo, oldest first; whether a wake-up
+ * runs. */
+static struct ui_undo	*ui_undo;
+static size_t		 ui_n_undo;
+static int		 ui_waking;
+
+static void
+ui_groups_free(struct ui_tag_group *groups, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		free(groups[i].target);
+		triage_tags_free(groups[i].ops);
+	}
+	free(groups);
+}
+
+static int
+ui_ops_equal(char *const *a, char *const *b)
+{
+	for (; *a != NULL && *b != NULL; a++, b++) {
+		if (strcmp(*a, *b) != 0)
+			return 0;
+	}
+	return *a == NULL && *b == NULL;
+}
+
+/*
+ * Add a conversation with its operations (taken over) to the group with
+ * the same operations, or to a new one: conversations in the same state
+ * change in one transaction.
+ */
+static void
+ui_groups_add(struct ui_tag_group **groups, size_t *n, const char *thread_id,
+    char **ops)
+{
+	struct ui_tag_group	*g;
+	char			*target;
+	size_t			 i;
+
+	for (i = 0; i < *n; i++) {
+		g = &(*groups)[i];
+		if (ui_ops_equal(g->ops, ops)) {
+			target = xasprintf("%s or thread:%s", g->target,
+			    thread_id);
+			free(g->target);
+			g->target = target;
+			triage_tags_free(ops);
+			return;
+		}
+	}
+	*groups = xreallocarray(*groups, *n + 1, sizeof **groups);
+	(*groups)[*n].target = xasprintf("thread:%s", thread_id);
+	(*groups)[*n].ops = ops;
+	(*n)++;
+}
+
+static int
+ui_ops_count(char *const *ops)
+{
+	int	n;
+
+	for (n = 0; ops[n] != NULL; n++)
+		;
+	return n;
+}
+
 /* The child's side of a write: open read-write (waiting for the lock up
  * to the ceiling), tag, close. Errors go to stderr, which the console
  * shows. */
@@ -28,17 +127,19 @@ ui_write_child(void *arg)
 	enum store_status	 rc;
 	char			*cause;
 	long			 changed;
+	size_t			 i;
 
 	rc = store_open(&w->store, STORE_READ_WRITE, &st, &cause);
 	if (rc == STORE_OK) {
 		if (w->kind == UI_WRITE_SNOOZE)
-			rc = store_snooze(st, w->target, w->until, &changed,
-			    &cause);
+			rc = store_snooze(st, w->groups[0].target, w->until,
+			    &changed, &cause);
 		else if (w->kind == UI_WRITE_WAKE)
 			rc = store_wake(st, util_now(), &changed, &cause);
-		else
-			rc = store_tag(st, w->target, w->ops, w->n_ops,
-			    &changed, &cause);
+		for (i = 0; w->kind == UI_WRITE_TAG && i < w->n_groups &&
+		    rc == STORE_OK; i++)
+			rc = store_tag(st, w->groups[i].target, w->groups[i].ops,
+			    ui_ops_count(w->groups[i].ops), &changed, &cause);
 		if (store_close(st) != STORE_OK && rc == STORE_OK) {
 			cause = xstrdup("closing the database failed");
 			rc = STORE_DB_ERROR;
@@ -54,12 +155,7 @@ ui_write_child(void *arg)
 static void
 ui_write_free(struct ui_write *w)
 {
-	int	i;
-
-	for (i = 0; i < w->n_ops; i++)
-		free(w->ops[i]);
-	free(w->ops);
-	free(w->target);
+	ui_groups_free(w->groups, w->n_groups);
 	free(w->what);
 	free(w);
 }
@@ -91,23 +187,19 @@ ui_write_done(struct job *job, int status, const char *output, void *data)
 		ui_load(ui);
 }
 
-/* Hand a write to a child job. */
+/* Hand a write to a child job; it takes the groups over. */
 static void
-ui_write_kind(struct ui *ui, int kind, int64_t until, const char *target,
-    char **ops, int n_ops, const char *what)
+ui_write_kind(struct ui *ui, int kind, int64_t until,
+    struct ui_tag_group *groups, size_t n_groups, const char *what)
 {
 	struct ui_write	*w;
-	int		 i;
 
 	w = xcalloc(1, sizeof *w);
 	w->store = ui->opts->store;
 	w->kind = kind;
 	w->until = until;
-	w->target = xstrdup(target);
-	w->ops = xcalloc((size_t)n_ops + 1, sizeof *w->ops);
-	for (i = 0; i < n_ops; i++)
-		w->ops[i] = xstrdup(ops[i]);
-	w->n_ops = n_ops;
+	w->groups = groups;
+	w->n_groups = n_groups;
 	w->what = xstrdup(what);
 	w->ui = ui;
 	if (job_run(ui->loop, ui_write_child, w, ui_write_done, w) == NULL) {
@@ -118,47 +210,68 @@ ui_write_kind(struct ui *ui, int kind, int64_t until, const char *target,
 	ui->jobs++;
 }
 
-void
-ui_write(struct ui *ui, const char *target, char **ops, int n_ops,
-    const char *what)
-{
-	ui_write_kind(ui, UI_WRITE_TAG, 0, target, ops, n_ops, what);
-}
-
 /* `tag` from a key binding: the write goes to a child like the others. */
 int
 ui_host_tag(void *data, const char *target, char **ops, int n_ops,
     char **cause)
 {
+	struct ui_tag_group	*g;
+	int			 i;
+
 	(void)cause;
-	ui_write(data, target, ops, n_ops, "tagged");
+	g = xcalloc(1, sizeof *g);
+	g->target = xstrdup(target);
+	g->ops = xcalloc((size_t)n_ops + 1, sizeof *g->ops);
+	for (i = 0; i < n_ops; i++)
+		g->ops[i] = xstrdup(ops[i]);
+	ui_write_kind(data, UI_WRITE_TAG, 0, g, 1, "tagged");
 	return 0;
 }
 
-void
-ui_undo_free(struct ui_undo *u)
+/* Remember what undoes an action (groups taken over; those with nothing
+ * to undo are dropped), forgetting the oldest. */
+static void
+ui_undo_push(struct ui_tag_group *groups, size_t n_groups, const char *what)
 {
-	int	i;
+	struct ui_undo	*u;
+	size_t		 i, kept = 0;
 
-	for (i = 0; i < u->n_ops; i++)
-		free(u->ops[i]);
-	free(u->ops);
-	free(u->target);
-	free(u->what);
+	for (i = 0; i < n_groups; i++) {
+		if (groups[i].ops[0] == NULL) {
+			free(groups[i].target);
+			triage_tags_free(groups[i].ops);
+		} else
+			groups[kept++] = groups[i];
+	}
+	if (kept == 0) {
+		free(groups);
+		return;
+	}
+	if (ui_n_undo == UI_UNDO_MAX) {
+		ui_groups_free(ui_undo[0].groups, ui_undo[0].n_groups);
+		free(ui_undo[0].what);
+		memmove(ui_undo, ui_undo + 1,
+		    (UI_UNDO_MAX - 1) * sizeof *ui_undo);
+		ui_n_undo--;
+	}
+	ui_undo = xreallocarray(ui_undo, ui_n_undo + 1, sizeof *ui_undo);
+	u = &ui_undo[ui_n_undo++];
+	u->groups = groups;
+	u->n_groups = kept;
+	u->what = xasprintf("undo %s", what);
 }
 
-/* Remember an action to undo (taken over), forgetting the oldest. */
-static void
-ui_undo_push(struct ui *ui, struct ui_undo *undo)
+void
+ui_undo_free_all(void)
 {
-	if (ui->n_undo == UI_UNDO_MAX) {
-		ui_undo_free(&ui->undo[0]);
-		memmove(ui->undo, ui->undo + 1,
-		    (UI_UNDO_MAX - 1) * sizeof *ui->undo);
-		ui->n_undo--;
+	while (ui_n_undo > 0) {
+		ui_n_undo--;
+		ui_groups_free(ui_undo[ui_n_undo].groups,
+		    ui_undo[ui_n_undo].n_groups);
+		free(ui_undo[ui_n_undo].what);
 	}
-	ui->undo = xreallocarray(ui->undo, ui->n_undo + 1, sizeof *ui->undo);
-	ui->undo[ui->n_undo++] = *undo;
+	free(ui_undo);
+	ui_undo = NULL;
 }
 
 /*
@@ -186,20 +299,19 @@ ui_selection(struct ui *ui, size_t *n)
 }
 
 /*
- * Apply tag operations to the marked set (or the conversation under the
- * cursor), remembering for each conversation the operations that undo
- * what actually changed.
+ * Apply a triage action to the marked set (or the conversation under the
+ * cursor): each conversation gets the operations its own tags call for
+ * (core's policy), and undo puts back what changed on each. The step of
+ * cycle-priority is the cursor's, for the whole selection.
  */
 void
-ui_triage(struct ui *ui, char **ops, int n_ops, const char *what)
+ui_triage(struct ui *ui, enum triage_action action, const char *arg,
+    const char *what)
 {
-	const struct store_conv	**convs;
-	struct ui_undo		  undo;
-	struct buf		  target;
-	struct strset		  inverse = { NULL, 0, NULL, 0 };
-	size_t			  n, i;
-	int			  j, has;
-	char			 *label, *op;
+	const struct store_conv	**convs, *c, *basis;
+	struct ui_tag_group	 *groups = NULL, *undo = NULL;
+	size_t			  n, i, n_groups = 0, n_undo = 0;
+	char			**ops, *label;
 
 	convs = ui_selection(ui, &n);
 	if (n == 0) {
@@ -207,41 +319,24 @@ ui_triage(struct ui *ui, char **ops, int n_ops, const char *what)
 		ui_set_message(ui, 1, "no conversation to %s", what);
 		return;
 	}
-	buf_init(&target);
 	for (i = 0; i < n; i++) {
-		buf_add_printf(&target, "%sthread:%s", i > 0 ? " or " : "",
-		    convs[i]->thread_id);
-		for (j = 0; j < n_ops; j++) {
-			has = store_conv_has_tag(convs[i], ops[j] + 1);
-			if (ops[j][0] == '+' && !has) {
-				op = xasprintf("-%s", ops[j] + 1);
-				strset_add(&inverse, op);
-				free(op);
-			} else if (ops[j][0] == '-' && has) {
-				op = xasprintf("+%s", ops[j] + 1);
-				strset_add(&inverse, op);
-				free(op);
-			}
-		}
+		c = convs[i];
+		basis = c;
+		if (action == TRIAGE_CYCLE_PRIORITY &&
+		    ui_list_selected(ui->list) != NULL)
+			basis = ui_list_selected(ui->list);
+		ops = triage_ops(action, arg, basis->tags, basis->n_tags);
+		ui_groups_add(&undo, &n_undo, c->thread_id,
+		    triage_undo_ops(ops, c->tags, c->n_tags));
+		ui_groups_add(&groups, &n_groups, c->thread_id, ops);
 	}
 	label = n == 1 ? xstrdup(what) : xasprintf("%s (%zu conversations)",
 	    what, n);
-	ui_write(ui, target.data, ops, n_ops, label);
-	/* Undo puts back, on all of them, what changed on any of them. */
-	if (inverse.n > 0) {
-		undo.target = xstrdup(target.data);
-		undo.ops = inverse.items;
-		undo.n_ops = (int)inverse.n;
-		undo.what = xasprintf("undo %s", label);
-		inverse.items = NULL;
-		inverse.n = 0;
-		ui_undo_push(ui, &undo);
-	}
-	strset_free(&inverse);
-	if (ui->in_macro == 0)		/* a macro acts on the whole set */
+	ui_write_kind(ui, UI_WRITE_TAG, 0, groups, n_groups, label);
+	ui_undo_push(undo, n_undo, label);
+	if (ui->ctx.macro_depth == 0)	/* a macro acts on the whole set */
 		strset_free(&ui->marked);
 	free(label);
-	buf_free(&target);
 	free(convs);
 }
 
@@ -250,85 +345,13 @@ ui_undo_last(struct ui *ui)
 {
 	struct ui_undo	*u;
 
-	if (ui->n_undo == 0) {
+	if (ui_n_undo == 0) {
 		ui_set_message(ui, 0, "nothing to undo");
 		return;
 	}
-	u = &ui->undo[--ui->n_undo];
-	ui_write(ui, u->target, u->ops, u->n_ops, u->what);
-	ui_undo_free(u);
-}
-
-/* Run a triage key on the selection. */
-void
-ui_triage_key(struct ui *ui, enum ui_action action)
-{
-	const struct store_conv	*c = ui_list_selected(ui->list);
-	const char		*me = core_agent_name();
-	char			*ops[8], *assigned;
-	int			 n = 0, i;
-	size_t			 t;
-
-	if (c == NULL) {
-		ui_set_message(ui, 1, "no conversation here");
-		return;
-	}
-	assigned = xasprintf("+ombre/assigned/%s", me);
-	switch (action) {
-	case UI_DONE:
-		ops[n++] = xstrdup("-inbox");
-		ops[n++] = xstrdup("+ombre/done");
-		ui_triage(ui, ops, n, "done");
-		break;
-	case UI_TOGGLE_UNREAD:
-		ops[n++] = xstrdup(c->unread > 0 ? "-unread" : "+unread");
-		ui_triage(ui, ops, n, c->unread > 0 ? "marked read" :
-		    "marked unread");
-		break;
-	case UI_CYCLE_PRIORITY:
-		/* none -> high -> low -> none */
-		if (store_conv_has_tag(c, "ombre/prio/high")) {
-			ops[n++] = xstrdup("-ombre/prio/high");
-			ops[n++] = xstrdup("+ombre/prio/low");
-			ui_triage(ui, ops, n, "priority low");
-		} else if (store_conv_has_tag(c, "ombre/prio/low")) {
-			ops[n++] = xstrdup("-ombre/prio/low");
-			ui_triage(ui, ops, n, "priority normal");
-		} else {
-			ops[n++] = xstrdup("+ombre/prio/high");
-			ui_triage(ui, ops, n, "priority high");
-		}
-		break;
-	case UI_ASSIGN_ME:
-	case UI_TAKE_OVER:
-		for (t = 0; t < c->n_tags && n < 5; t++) {
-			if (strncmp(c->tags[t], "ombre/assigned/", 15) == 0 &&
-			    strcmp(c->tags[t] + 15, me) != 0)
-				ops[n++] = xasprintf("-%s", c->tags[t]);
-		}
-		ops[n++] = xstrdup(assigned);
-		if (action == UI_TAKE_OVER) {
-			ops[n++] = xstrdup("-ombre/bot");
-			ops[n++] = xstrdup("-ombre/handoff");
-		}
-		ui_triage(ui, ops, n, action == UI_TAKE_OVER ?
-		    "taken over from the bot" : "assigned to you");
-		break;
-	case UI_HAND_BACK:
-		for (t = 0; t < c->n_tags && n < 6; t++) {
-			if (strncmp(c->tags[t], "ombre/assigned/", 15) == 0)
-				ops[n++] = xasprintf("-%s", c->tags[t]);
-		}
-		ops[n++] = xstrdup("+ombre/bot");
-		ops[n++] = xstrdup("-ombre/handoff");
-		ui_triage(ui, ops, n, "handed back to the bot");
-		break;
-	default:
-		break;
-	}
-	for (i = 0; i < n; i++)
-		free(ops[i]);
-	free(assigned);
+	u = &ui_undo[--ui_n_undo];
+	ui_write_kind(ui, UI_WRITE_TAG, 0, u->groups, u->n_groups, u->what);
+	free(u->what);
 }
 
 /* Mark or unmark the conversation under the cursor, and move on. */
@@ -363,74 +386,64 @@ ui_watch_lock(void *data)
 	    ui->opts->store.database);
 	if (waiting != ui->waiting) {
 		ui->waiting = waiting;
-		ui->redraw = 1;
+		ui->react |= UI_REDRAW;
 	}
 	ev_timer_add(ui->loop, 200, ui_watch_lock, ui);
 }
 
-/* The selection as a target: marked conversations, else the cursor's
- * (also when none of the marked is in the list any more). */
-static char *
-ui_selection_target(struct ui *ui, size_t *count)
-{
-	const struct store_conv	**convs, *c;
-	struct buf		  target;
-	size_t			  i;
-
-	convs = ui_selection(ui, count);
-	if (*count == 0 && (c = ui_list_selected(ui->list)) != NULL) {
-		convs[0] = c;
-		*count = 1;
-	}
-	if (*count == 0) {
-		free(convs);
-		return NULL;
-	}
-	buf_init(&target);
-	for (i = 0; i < *count; i++)
-		buf_add_printf(&target, "%sthread:%s", i > 0 ? " or " : "",
-		    convs[i]->thread_id);
-	free(convs);
-	return buf_steal(&target);
-}
-
-/* snooze WHEN: the selection leaves the Inbox until then. */
+/* snooze WHEN: the selection (the marked conversations, else the
+ * cursor's, also when none of the marked is in the list any more) leaves
+ * the Inbox until then. */
 int
 ui_snooze(struct ui *ui, const char *text, char **cause)
 {
-	struct ui_undo	 undo;
-	char		*target, *what, when_text[64];
-	int64_t		 when;
-	size_t		 n;
-	struct tm	 tm;
-	time_t		 t;
+	const struct store_conv	**convs, *c;
+	struct ui_tag_group	 *target, *undo = NULL;
+	struct buf		  b;
+	char			 *what, when_text[64], **ops;
+	int64_t			  when;
+	size_t			  n, i, n_undo = 0;
+	struct tm		  tm;
+	time_t			  t;
 
 	if (util_parse_when(text, util_now(), &when) != 0) {
 		*cause = xstrdup("say when: 1h, 4h, tomorrow, next week, 17:30, "
 		    "2026-12-01 9:00");
 		return -1;
 	}
-	if ((target = ui_selection_target(ui, &n)) == NULL) {
+	convs = ui_selection(ui, &n);
+	if (n == 0 && (c = ui_list_selected(ui->list)) != NULL)
+		convs[n++] = c;
+	if (n == 0) {
+		free(convs);
 		*cause = xstrdup("no conversation here");
 		return -1;
 	}
+	buf_init(&b);
+	for (i = 0; i < n; i++) {
+		ops = triage_ops(TRIAGE_SNOOZE, NULL, convs[i]->tags,
+		    convs[i]->n_tags);
+		ui_groups_add(&undo, &n_undo, convs[i]->thread_id,
+		    triage_undo_ops(ops, convs[i]->tags, convs[i]->n_tags));
+		triage_tags_free(ops);
+		buf_add_printf(&b, "%sthread:%s", i > 0 ? " or " : "",
+		    convs[i]->thread_id);
+	}
+	/* The store snoozes (tags and time) in one go: no operations. */
+	target = xcalloc(1, sizeof *target);
+	target->target = buf_steal(&b);
+	target->ops = xcalloc(1, sizeof *target->ops);
 	t = (time_t)when;
 	localtime_r(&t, &tm);
 	strftime(when_text, sizeof when_text, "%a %d %b %H:%M", &tm);
 	what = xasprintf("snoozed until %s%s", when_text, n > 1 ?
 	    " (several conversations)" : "");
-	ui_write_kind(ui, UI_WRITE_SNOOZE, when, target, NULL, 0, what);
-	/* Undo brings them back. */
-	undo.target = target;
-	undo.ops = xcalloc(3, sizeof *undo.ops);
-	undo.ops[0] = xstrdup("+inbox");
-	undo.ops[1] = xstrdup("-ombre/snoozed");
-	undo.n_ops = 2;
-	undo.what = xasprintf("undo %s", what);
-	ui_undo_push(ui, &undo);
-	if (ui->in_macro == 0)
+	ui_write_kind(ui, UI_WRITE_SNOOZE, when, target, 1, what);
+	ui_undo_push(undo, n_undo, what);
+	if (ui->ctx.macro_depth == 0)
 		strset_free(&ui->marked);
 	free(what);
+	free(convs);
 	return 0;
 }
 
@@ -438,9 +451,7 @@ ui_snooze(struct ui *ui, const char *text, char **cause)
 static void
 ui_wake_done(struct job *job, int status, const char *output, void *data)
 {
-	struct ui_write	*w = data;
-
-	w->ui->waking = 0;
+	ui_waking = 0;
 	ui_write_done(job, status, output, data);
 }
 
@@ -449,12 +460,10 @@ ui_wake_now(struct ui *ui)
 {
 	struct ui_write	*w;
 
-	if (!ui->waking && store_snooze_due_count(ui->store, util_now()) > 0) {
+	if (!ui_waking && store_snooze_due_count(ui->store, util_now()) > 0) {
 		w = xcalloc(1, sizeof *w);
 		w->store = ui->opts->store;
 		w->kind = UI_WRITE_WAKE;
-		w->target = xstrdup("");
-		w->ops = xcalloc(1, sizeof *w->ops);
 		w->what = xstrdup("a snoozed conversation is back");
 		w->ui = ui;
 		if (job_run(ui->loop, ui_write_child, w, ui_wake_done, w) ==
@@ -462,7 +471,7 @@ ui_wake_now(struct ui *ui)
 			ui_write_free(w);
 		else {
 			ui->jobs++;
-			ui->waking = 1;
+			ui_waking = 1;
 		}
 	}
 }

@@ -159,15 +159,22 @@ int ui_thread_at_end(struct ui_thread *t, int rows);
 const struct msg *ui_thread_undelivered(struct ui_thread *t);
 
 /* ui.c */
-struct sync_options;
 struct ui_options {
 	struct store_options	 store;
-	/* When set, the console starts the syncer as its child whenever no
-	 * process holds the sync lock, and stops it when it quits. */
-	struct sync_options	*sync;
+	/* When set, the console runs the syncer, run_syncer(syncer_arg), as
+	 * its child whenever no process holds the sync lock, and stops it
+	 * when it quits. run_syncer returns the child's exit status (75:
+	 * another process took the lock first). The caller links the
+	 * syncer: the console only asks it and reads what it writes. */
+	int			(*run_syncer)(void *);
+	void			*syncer_arg;
 	const char		*view_name;	/* shown in the status line */
 	const char		*query;
 };
+/* Add the console's commands to the command language (core's table), so
+ * that config files, bindings and list-commands know them even where no
+ * console runs; call once, before any command. */
+void ui_commands_register(void);
 /* Run the console until the user quits; return the exit status. */
 int ui_run(const struct ui_options *opts);
 

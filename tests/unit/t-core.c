@@ -776,6 +776,131 @@ test_tag(void)
 	free(h.ops);
 }
 
+/* What the commands of a fake console saw and made it do. */
+struct t_console {
+	int	runs;
+	int	reactions;
+	int	macro_ends;
+};
+
+static int
+t_console_go(void *data, int argc, char **argv, char **cause)
+{
+	struct t_console	*tc = data;
+
+	(void)argc;
+	(void)argv;
+	(void)cause;
+	tc->runs++;
+	return 0x5;
+}
+
+static int
+t_console_fail(void *data, int argc, char **argv, char **cause)
+{
+	(void)data;
+	(void)argc;
+	*cause = xasprintf("cannot %s", argv[1]);
+	return -1;
+}
+
+static void
+t_console_react(void *data, int reaction)
+{
+	struct t_console	*tc = data;
+
+	tc->reactions |= reaction;
+}
+
+static void
+t_console_macro_end(void *data)
+{
+	struct t_console	*tc = data;
+
+	tc->macro_ends++;
+}
+
+static const struct cmd_entry t_console_entries[] = {
+	{ .name = "aaa-go",
+	  .args_min = 0,
+	  .args_max = 0,
+	  .usage = "aaa-go",
+	  .help = "a console command",
+	  .host_exec = t_console_go },
+	{ .name = "zzz-fail",
+	  .args_min = 1,
+	  .args_max = 1,
+	  .usage = "zzz-fail WHAT",
+	  .help = "a console command that fails",
+	  .host_exec = t_console_fail },
+	{ .name = NULL }
+};
+
+/* The layer above adds its own rows; core runs them through the host. */
+static void
+test_register(void)
+{
+	const struct cmd_entry	*ce, *table;
+	struct t_console	 tc;
+	struct cmd_host		 host;
+	int			 sorted = 1, n = 0;
+
+	cmd_register(t_console_entries);
+	table = cmd_table();
+	for (ce = table; ce->name != NULL; ce++, n++) {
+		if (ce != table && strcmp(ce[-1].name, ce->name) >= 0)
+			sorted = 0;
+	}
+	ok(sorted, "registered rows sorted in with the core's");
+	ok(strcmp(table[0].name, "aaa-go") == 0 &&
+	    strcmp(table[n - 1].name, "zzz-fail") == 0,
+	    "at their places by name");
+	ok(cmd_find("zzz-fail") != NULL && cmd_find("set") != NULL,
+	    "both found");
+
+	t_reset();
+	cmd_run_string(&t_ctx, "list-commands");
+	ok(strncmp(t_output(), "aaa-go\n", 7) == 0 &&
+	    strstr(t_output(), "\nzzz-fail WHAT\n") != NULL,
+	    "list-commands prints them");
+
+	t_reset();
+	is_int(cmd_run_string(&t_ctx, "aaa-go"), CMD_ERROR,
+	    "without a console, refused");
+	is_str(t_errors(), "aaa-go: only in the console\n", "saying so");
+	t_reset();
+	cmd_run_string(&t_ctx, "zzz-fail");
+	is_str(t_errors(), "usage: zzz-fail WHAT\n",
+	    "argument counts checked from the row");
+
+	memset(&tc, 0, sizeof tc);
+	memset(&host, 0, sizeof host);
+	host.react = t_console_react;
+	host.macro_end = t_console_macro_end;
+	host.data = &tc;
+	t_reset();
+	t_ctx.host = &host;
+	is_int(cmd_run_string(&t_ctx, "aaa-go; aaa-go"), CMD_NORMAL,
+	    "with a console, run");
+	is_int(tc.runs, 2, "on the host's data");
+	is_int(tc.reactions, 0x5, "what they return handed to the host");
+	is_int(cmd_run_string(&t_ctx, "zzz-fail it; aaa-go"), CMD_ERROR,
+	    "a failure fails");
+	is_str(t_errors(), "zzz-fail: cannot it\n", "with its cause");
+	is_int(tc.runs, 2, "and stops the list");
+
+	t_reset();
+	t_ctx.host = &host;
+	macro_define("inner", "aaa-go");
+	macro_define("outer", "macro-run inner; aaa-go");
+	is_int(cmd_run_string(&t_ctx, "macro-run outer"), CMD_NORMAL,
+	    "nested macros run");
+	is_int(tc.runs, 4, "every command of them");
+	is_int(tc.macro_ends, 1, "the host hears of the outermost's end once");
+	is_int(t_ctx.macro_depth, 0, "and no macro runs after");
+	macro_reset();
+}
+
 static void
 test_config(void)
 {
@@ -1146,6 +1271,7 @@ main(void)
 	test_config_lax();
 	test_config_nested();
 	test_config_path();
+	test_register();
 
 	t_reset();
 	buf_free(&t_out.out);

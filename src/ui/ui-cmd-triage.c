@@ -1,0 +1,268 @@
+/*
+ * ui-cmd-triage.c: the console's triage commands. What each does to a
+ * conversation is core's policy (core/triage.c); they pick the action and
+ * the words the status line says, and ui-triage.c writes it.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "ui/ui-private.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static int	ui_cmd_assign_exec(void *, int, char **, char **);
+static int	ui_cmd_assign_me_exec(void *, int, char **, char **);
+static int	ui_cmd_cycle_priority_exec(void *, int, char **, char **);
+static int	ui_cmd_done_exec(void *, int, char **, char **);
+static int	ui_cmd_hand_back_exec(void *, int, char **, char **);
+static int	ui_cmd_label_exec(void *, int, char **, char **);
+static int	ui_cmd_mark_exec(void *, int, char **, char **);
+static int	ui_cmd_snooze_exec(void *, int, char **, char **);
+static int	ui_cmd_take_over_exec(void *, int, char **, char **);
+static int	ui_cmd_toggle_unread_exec(void *, int, char **, char **);
+static int	ui_cmd_undo_exec(void *, int, char **, char **);
+
+const struct cmd_entry ui_cmd_triage_entries[] = {
+	{ .name = "assign",
+	  .args_min = 1,
+	  .args_max = 1,
+	  .usage = "assign NAME",
+	  .help = "console: assign the selection to an agent",
+	  .host_exec = ui_cmd_assign_exec },
+	{ .name = "assign-me",
+	  .args_min = 0,
+	  .args_max = 0,
+	  .usage = "assign-me",
+	  .help = "console: assign the selection to me",
+	  .host_exec = ui_cmd_assign_me_exec },
+	{ .name = "cycle-priority",
+	  .args_min = 0,
+	  .args_max = 0,
+	  .usage = "cycle-priority",
+	  .help = "console: priority high, low, normal in turn",
+	  .host_exec = ui_cmd_cycle_priority_exec },
+	{ .name = "done",
+	  .args_min = 0,
+	  .args_max = 0,
+	  .usage = "done",
+	  .help = "console: close the selection (-inbox +ombre/done)",
+	  .host_exec = ui_cmd_done_exec },
+	{ .name = "hand-back",
+	  .args_min = 0,
+	  .args_max = 0,
+	  .usage = "hand-back",
+	  .help = "console: hand the selection back to the bot",
+	  .host_exec = ui_cmd_hand_back_exec },
+	{ .name = "label",
+	  .args_min = 1,
+	  .args_max = 1,
+	  .usage = "label NAME",
+	  .help = "console: put a label (a tag) on the selection",
+	  .host_exec = ui_cmd_label_exec },
+	{ .name = "mark",
+	  .args_min = 0,
+	  .args_max = 0,
+	  .usage = "mark",
+	  .help = "console: mark or unmark the conversation, move on",
+	  .host_exec = ui_cmd_mark_exec },
+	{ .name = "snooze",
+	  .args_min = 1,
+	  .args_max = -1,
+	  .usage = "snooze WHEN...",
+	  .help = "console: out of the Inbox until WHEN (4h, tomorrow, next week, 17:30)",
+	  .host_exec = ui_cmd_snooze_exec },
+	{ .name = "take-over",
+	  .args_min = 0,
+	  .args_max = 0,
+	  .usage = "take-over",
+	  .help = "console: take the selection over from the bot",
+	  .host_exec = ui_cmd_take_over_exec },
+	{ .name = "toggle-unread",
+	  .args_min = 0,
+	  .args_max = 0,
+	  .usage = "toggle-unread",
+	  .help = "console: mark read, or unread again",
+	  .host_exec = ui_cmd_toggle_unread_exec },
+	{ .name = "undo",
+	  .args_min = 0,
+	  .args_max = 0,
+	  .usage = "undo",
+	  .help = "console: undo the last triage action",
+	  .host_exec = ui_cmd_undo_exec },
+	{ .name = NULL }
+};
+
+/*
+ * A triage key on the selection; the conversation under the cursor says
+ * which way a toggle goes. Return what the screen must do.
+ */
+static int
+ui_cmd_triage(struct ui *ui, enum triage_action action, const char *what)
+{
+	const struct store_conv	*c = ui_list_selected(ui->list);
+	char			*text;
+
+	if (ui->pager != NULL)
+		return ui_cmd_screen_in_help(ui);
+	if (c == NULL) {
+		ui_set_message(ui, 1, "no conversation here");
+		return UI_REDRAW;
+	}
+	switch (action) {
+	case TRIAGE_READ:
+	case TRIAGE_UNREAD:
+		if (c->unread > 0)
+			ui_triage(ui, TRIAGE_READ, NULL, "marked read");
+		else
+			ui_triage(ui, TRIAGE_UNREAD, NULL, "marked unread");
+		break;
+	case TRIAGE_CYCLE_PRIORITY:
+		text = xasprintf("priority %s",
+		    triage_priority_next(c->tags, c->n_tags));
+		ui_triage(ui, action, NULL, text);
+		free(text);
+		break;
+	case TRIAGE_ASSIGN:
+	case TRIAGE_TAKE_OVER:
+		ui_triage(ui, action, core_agent_name(), what);
+		break;
+	default:
+		ui_triage(ui, action, NULL, what);
+		break;
+	}
+	return UI_REDRAW;
+}
+
+static int
+ui_cmd_done_exec(void *data, int argc, char **argv, char **cause)
+{
+	(void)argc;
+	(void)argv;
+	(void)cause;
+	return ui_cmd_triage(data, TRIAGE_DONE, "done");
+}
+
+static int
+ui_cmd_toggle_unread_exec(void *data, int argc, char **argv, char **cause)
+{
+	(void)argc;
+	(void)argv;
+	(void)cause;
+	return ui_cmd_triage(data, TRIAGE_READ, NULL);
+}
+
+static int
+ui_cmd_cycle_priority_exec(void *data, int argc, char **argv, char **cause)
+{
+	(void)argc;
+	(void)argv;
+	(void)cause;
+	return ui_cmd_triage(data, TRIAGE_CYCLE_PRIORITY, NULL);
+}
+
+static int
+ui_cmd_assign_me_exec(void *data, int argc, char **argv, char **cause)
+{
+	(void)argc;
+	(void)argv;
+	(void)cause;
+	return ui_cmd_triage(data, TRIAGE_ASSIGN, "assigned to you");
+}
+
+static int
+ui_cmd_take_over_exec(void *data, int argc, char **argv, char **cause)
+{
+	(void)argc;
+	(void)argv;
+	(void)cause;
+	return ui_cmd_triage(data, TRIAGE_TAKE_OVER, "taken over from the bot");
+}
+
+static int
+ui_cmd_hand_back_exec(void *data, int argc, char **argv, char **cause)
+{
+	(void)argc;
+	(void)argv;
+	(void)cause;
+	return ui_cmd_triage(data, TRIAGE_HAND_BACK, "handed back to the bot");
+}
+
+/* A label or an agent's name: one tag name, no space. */
+static int
+ui_cmd_name_valid(const char *name, const char *what, char **cause)
+{
+	if (tag_valid(name) && strchr(name, ' ') == NULL)
+		return 1;
+	*cause = xasprintf("not a %s name (letters, digits, . _ - /)", what);
+	return 0;
+}
+
+static int
+ui_cmd_label_exec(void *data, int argc, char **argv, char **cause)
+{
+	(void)argc;
+	if (!ui_cmd_name_valid(argv[1], "label", cause))
+		return -1;
+	ui_triage(data, TRIAGE_LABEL, argv[1], "labelled");
+	return UI_REDRAW;
+}
+
+static int
+ui_cmd_assign_exec(void *data, int argc, char **argv, char **cause)
+{
+	struct ui	*ui = data;
+
+	(void)argc;
+	if (!ui_cmd_name_valid(argv[1], "agent", cause))
+		return -1;
+	if (ui_list_selected(ui->list) != NULL)
+		ui_triage(ui, TRIAGE_ASSIGN, argv[1], "assigned");
+	return UI_REDRAW;
+}
+
+/* snooze WHEN...: the words are one time ("next week"). */
+static int
+ui_cmd_snooze_exec(void *data, int argc, char **argv, char **cause)
+{
+	struct buf	 b;
+	char		*when;
+	int		 i, rc;
+
+	buf_init(&b);
+	for (i = 1; i < argc; i++)
+		buf_add_printf(&b, "%s%s", i > 1 ? " " : "", argv[i]);
+	when = buf_steal(&b);
+	rc = ui_snooze(data, when, cause);
+	free(when);
+	return rc == 0 ? UI_REDRAW : -1;
+}
+
+static int
+ui_cmd_mark_exec(void *data, int argc, char **argv, char **cause)
+{
+	struct ui	*ui = data;
+
+	(void)argc;
+	(void)argv;
+	(void)cause;
+	if (ui->pager != NULL)
+		return ui_cmd_screen_in_help(ui);
+	ui_mark(ui);
+	return UI_REDRAW;
+}
+
+static int
+ui_cmd_undo_exec(void *data, int argc, char **argv, char **cause)
+{
+	struct ui	*ui = data;
+
+	(void)argc;
+	(void)argv;
+	(void)cause;
+	if (ui->pager != NULL)
+		return ui_cmd_screen_in_help(ui);
+	ui_undo_last(ui);
+	return UI_REDRAW;
+}

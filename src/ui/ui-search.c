@@ -1,0 +1,112 @@
+/*
+ * ui-search.c: a notmuch query over every view, typed at the '/' prompt
+ * or run as `search`: the list becomes the view "/QUERY" (1..9 go back to
+ * a saved view), and search-next and search-previous step through it.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "ui/ui-private.h"
+
+#include <stdlib.h>
+
+static int	ui_cmd_search_exec(void *, int, char **, char **);
+static int	ui_cmd_search_next_exec(void *, int, char **, char **);
+static int	ui_cmd_search_previous_exec(void *, int, char **, char **);
+
+const struct cmd_entry ui_search_entries[] = {
+	{ .name = "search",
+	  .args_min = 1,
+	  .args_max = -1,
+	  .usage = "search QUERY...",
+	  .help = "console: list the conversations a notmuch query matches",
+	  .host_exec = ui_cmd_search_exec },
+	{ .name = "search-next",
+	  .args_min = 0,
+	  .args_max = 0,
+	  .usage = "search-next",
+	  .help = "console: the next search result",
+	  .host_exec = ui_cmd_search_next_exec },
+	{ .name = "search-previous",
+	  .args_min = 0,
+	  .args_max = 0,
+	  .usage = "search-previous",
+	  .help = "console: the previous search result",
+	  .host_exec = ui_cmd_search_previous_exec },
+	{ .name = NULL }
+};
+
+void
+ui_search(struct ui *ui, const char *query)
+{
+	while (*query == ' ')
+		query++;
+	if (*query == '\0')
+		return;
+	ui_close_thread(ui);
+	free(ui->view_name);
+	free(ui->query);
+	ui->view_name = xasprintf("/%s", query);
+	ui->query = xstrdup(query);
+	strset_free(&ui->marked);
+	ui_list_set(ui->list, NULL, 0);
+	ui_load(ui);
+	ui_list_move_to(ui->list, 0);
+	if (ui_list_count(ui->list) == 0 && !ui->message_error)
+		ui_set_message(ui, 0, "no conversation matches");
+}
+
+/* search QUERY...: the words joined by spaces. */
+static int
+ui_cmd_search_exec(void *data, int argc, char **argv, char **cause)
+{
+	struct buf	 b;
+	char		*query;
+	int		 i;
+
+	(void)cause;
+	buf_init(&b);
+	for (i = 1; i < argc; i++)
+		buf_add_printf(&b, "%s%s", i > 1 ? " " : "", argv[i]);
+	query = buf_steal(&b);
+	ui_search(data, query);
+	free(query);
+	return UI_REDRAW;
+}
+
+/* n / N: the next or previous result; in an open conversation, open it. */
+static int
+ui_search_step(struct ui *ui, int step)
+{
+	int	reopen = ui->thread != NULL;
+
+	if (ui->view_name[0] != '/') {
+		ui_set_message(ui, 0, "no search: / starts one");
+		return UI_REDRAW;
+	}
+	if (reopen)
+		ui_close_thread(ui);
+	ui_list_move(ui->list, step);
+	if (reopen)
+		ui_open(ui);
+	return UI_REDRAW;
+}
+
+static int
+ui_cmd_search_next_exec(void *data, int argc, char **argv, char **cause)
+{
+	(void)argc;
+	(void)argv;
+	(void)cause;
+	return ui_search_step(data, 1);
+}
+
+static int
+ui_cmd_search_previous_exec(void *data, int argc, char **argv, char **cause)
+{
+	(void)argc;
+	(void)argv;
+	(void)cause;
+	return ui_search_step(data, -1);
+}
