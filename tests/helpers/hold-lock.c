@@ -5,8 +5,10 @@
  *
  * Opens the database named by the notmuch configuration CONFIG_PATH
  * read-write, which takes Xapian's lock (a plain flock on a file would
- * not), prints "locked" on stdout, sleeps SECONDS (a decimal number),
- * then closes the database and exits 0. On any error: a message on
+ * not), prints "locked" on stdout, sleeps SECONDS (a decimal number) or
+ * until it gets SIGUSR1 (a test releases the lock when it is ready, not
+ * when a clock says, which a loaded machine would make late), then closes
+ * the database and exits 0. On any error: a message on
  * stderr and exit status 1. Tests start it in the background and wait
  * for "locked" before they go on.
  */
@@ -15,6 +17,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +26,14 @@
 #include <notmuch.h>
 
 static const char *progname = "hold-lock";
+static volatile sig_atomic_t released;
+
+static void
+hold_lock_release(int sig)
+{
+	(void)sig;
+	released = 1;
+}
 
 /* Parse a duration in seconds; returns -1 when it is not one. */
 static int
@@ -47,12 +58,18 @@ main(int argc, char **argv)
 	notmuch_database_t	*db;
 	notmuch_status_t	 st;
 	struct timespec		 ts;
+	struct sigaction	 sa;
 	char			*msg = NULL;
 
 	if (argc != 3 || hold_lock_parse_seconds(argv[2], &ts) != 0) {
 		fprintf(stderr, "usage: %s CONFIG_PATH SECONDS\n", progname);
 		return 1;
 	}
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = hold_lock_release;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGUSR1, &sa, NULL);
 
 	st = notmuch_database_open_with_config(NULL,
 	    NOTMUCH_DATABASE_MODE_READ_WRITE, argv[1], NULL, &db, &msg);
@@ -74,8 +91,8 @@ main(int argc, char **argv)
 		return 1;
 	}
 
-	/* Sleep the whole time even when a signal interrupts. */
-	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+	/* Sleep the whole time, unless SIGUSR1 releases the lock. */
+	while (!released && nanosleep(&ts, &ts) != 0 && errno == EINTR)
 		continue;
 
 	st = notmuch_database_close(db);
