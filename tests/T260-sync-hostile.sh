@@ -225,7 +225,7 @@ wait $pid
 rc=$?
 took=$(($(date +%s) - start))
 is "sync --once with retry_after 10^8 and 2^63-1 ends well" "$rc" 0 || diag "$(cat err)"
-ok "within the cap (sync.max-wait 2): ${took}s" test "$took" -le 15
+ok "within the cap (sync.max-wait 2), not the 10^8 s asked: ${took}s" test "$took" -le 45
 like "sync --status shows the full date of the next try" "$st" \
     'rate-limited until [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}'
 is "and the update is stored" "$(nm count '*')" $((before + 1))

@@ -128,6 +128,18 @@ t_undo(enum triage_action action, const char *arg, const char *tags,
 	t_tags_free(&t);
 }
 
+/* The undo of an action's operations on tags, joined (the ops freed). */
+static char *
+t_undo_of(enum triage_action action, const char *arg, const struct t_tags *t)
+{
+	char	**ops, *got;
+
+	ops = triage_ops(action, arg, t->v, t->n);
+	got = t_join(triage_undo_ops(ops, t->v, t->n));
+	triage_tags_free(ops);
+	return got;
+}
+
 static void
 test_mode(void)
 {
@@ -241,23 +253,20 @@ test_undo(void)
 
 	/* Two conversations, one action: each its own undo. */
 	t = t_tags("inbox ombre/bot");
-	got = t_join(triage_undo_ops(triage_ops(TRIAGE_TAKE_OVER, "alice",
-	    t.v, t.n), t.v, t.n));
+	got = t_undo_of(TRIAGE_TAKE_OVER, "alice", &t);
 	is_str(got, "-ombre/assigned/alice +ombre/bot",
 	    "undo of a bot's conversation: only what changed on it");
 	free(got);
 	t_tags_free(&t);
 	t = t_tags("inbox ombre/handoff ombre/assigned/bob");
-	got = t_join(triage_undo_ops(triage_ops(TRIAGE_TAKE_OVER, "alice",
-	    t.v, t.n), t.v, t.n));
+	got = t_undo_of(TRIAGE_TAKE_OVER, "alice", &t);
 	is_str(got, "+ombre/assigned/bob -ombre/assigned/alice +ombre/handoff",
 	    "undo of bob's: its own tags back");
 	free(got);
 	t_tags_free(&t);
 
 	t = t_tags("ombre/done");
-	got = t_join(triage_undo_ops(triage_ops(TRIAGE_DONE, NULL, t.v, t.n),
-	    t.v, t.n));
+	got = t_undo_of(TRIAGE_DONE, NULL, &t);
 	is_str(got, "", "nothing changed, nothing to undo");
 	free(got);
 	t_tags_free(&t);
