@@ -281,6 +281,11 @@ int template_allows(const struct template *t, const char *channel);
  * variable. */
 char *template_render(const struct template *t, const struct template_vars *v,
     char **cause);
+/* The text of template t for a conversation on channel with customer_name,
+ * written by this agent: refused when t is not for the channel, else
+ * rendered. The caller frees it; NULL and *cause when refused or broken. */
+char *template_fill(const struct template *t, const char *channel,
+    const char *customer_name, char **cause);
 
 /* ------------------------------------------------------------------ cmd */
 
