@@ -8,13 +8,13 @@
  *
  * Built twice: ombre, which links no libcurl, and ombre-sync (OMBRE_SYNC),
  * which does and runs the commands that talk to the network; ombre execs
- * it for them (sync-exec.c).
+ * it for them (cli/sync-exec.c).
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 
-#include "cli.h"
+#include "cli/cli.h"
 #include "ui/ui.h"
 
 #include <stdio.h>
