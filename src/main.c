@@ -96,6 +96,7 @@ static const struct main_command main_commands[] = {
 static void
 main_print(struct cmd_ctx *ctx, const char *text)
 {
+	(void)ctx;
 	printf("%s\n", text);
 }
 
@@ -104,6 +105,7 @@ main_error(struct cmd_ctx *ctx, const char *text)
 {
 	char	*clean;
 
+	(void)ctx;
 	clean = sanitize(text, strlen(text), SANITIZE_LINE, 0);
 	log_warn("%s", clean);
 	free(clean);
