@@ -112,7 +112,7 @@ struct msg *json_msg_copy(const struct msg *m, char **cause);
  * 9999: beyond them RFC 3339 cannot write the date back. */
 #define JSON_DATE_MIN	(-62167219200LL)
 #define JSON_DATE_MAX	253402300799LL
-/* Serialise an arbitrary list entry for `list --json`: see cli.c. */
+/* Serialise an arbitrary list entry for `list --json`: see cli-list.c. */
 struct json_obj;
 struct json_obj *json_obj_new(void);
 void json_obj_set_str(struct json_obj *o, const char *key, const char *value);
