@@ -152,7 +152,7 @@ cli_list(struct cli *cli, int argc, char **argv)
 	struct store		*st;
 	struct store_conv	**convs;
 	size_t			 n, i;
-	struct buf		 out;
+	struct buf		 words, out;
 	int64_t			 now;
 	const struct cli_opt	 opts[] = {
 		{ "json", 0, 0, NULL, &json },
@@ -176,9 +176,9 @@ cli_list(struct cli *cli, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (n_rest > 0) {
-		buf_init(&out);
-		buf_add_words(&out, rest, (size_t)n_rest);
-		query = buf_steal(&out);
+		buf_init(&words);
+		buf_add_words(&words, rest, (size_t)n_rest);
+		query = buf_steal(&words);
 	} else {
 		v = view_find(view_s != NULL ? view_s : "Inbox");
 		if (v == NULL) {

@@ -86,7 +86,7 @@ cli_show(struct cli *cli, int argc, char **argv)
 	struct store		*st;
 	struct msg		**msgs;
 	size_t			 n, i, j;
-	struct buf		 out;
+	struct buf		 words, out;
 	char			 badge[3];
 	const struct cli_opt	 opts[] = {
 		{ "json", 0, 0, NULL, &json },
@@ -100,9 +100,9 @@ cli_show(struct cli *cli, int argc, char **argv)
 		free(rest);
 		return EXIT_USAGE;
 	}
-	buf_init(&out);
-	buf_add_words(&out, rest, (size_t)n_rest);
-	conv = buf_steal(&out);
+	buf_init(&words);
+	buf_add_words(&words, rest, (size_t)n_rest);
+	conv = buf_steal(&words);
 	free(rest);
 	if ((rc = cli_open(cli, STORE_READ_ONLY, &st)) != 0) {
 		free(conv);
