@@ -89,7 +89,6 @@ cli_number(const char *s)
 	return v;
 }
 
-
 /* A store opened read-write says so when it has to wait for the lock. */
 void
 cli_on_wait(void *data)
