@@ -8,13 +8,13 @@
  *
  * Built twice: ombre, which links no libcurl, and ombre-sync (OMBRE_SYNC),
  * which does and runs the commands that talk to the network; ombre execs
- * it for them (sync-exec.c).
+ * it for them (cli/sync-exec.c).
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 
-#include "cli.h"
+#include "cli/cli.h"
 #include "ui/ui.h"
 
 #include <stdio.h>
@@ -96,6 +96,7 @@ static const struct main_command main_commands[] = {
 static void
 main_print(struct cmd_ctx *ctx, const char *text)
 {
+	(void)ctx;
 	printf("%s\n", text);
 }
 
@@ -104,6 +105,7 @@ main_error(struct cmd_ctx *ctx, const char *text)
 {
 	char	*clean;
 
+	(void)ctx;
 	clean = sanitize(text, strlen(text), SANITIZE_LINE, 0);
 	log_warn("%s", clean);
 	free(clean);

@@ -4,7 +4,7 @@
 # src/: each external library's header has one owner, and a layer includes
 # nothing from the layers above it:
 #
-#	base < core < store, net, demo < chan < sync < ui < main.c, cli.c
+#	base < core < store, net, demo < chan < sync < ui < main.c, src/cli/
 #
 # The rules are first run on a planted tree with one violation of each, so
 # that a rule that can no longer see anything fails here instead of

@@ -112,7 +112,7 @@ struct msg *json_msg_copy(const struct msg *m, char **cause);
  * 9999: beyond them RFC 3339 cannot write the date back. */
 #define JSON_DATE_MIN	(-62167219200LL)
 #define JSON_DATE_MAX	253402300799LL
-/* Serialise an arbitrary list entry for `list --json`: see cli.c. */
+/* Serialise an arbitrary list entry for `list --json`: see cli-list.c. */
 struct json_obj;
 struct json_obj *json_obj_new(void);
 void json_obj_set_str(struct json_obj *o, const char *key, const char *value);
@@ -281,6 +281,11 @@ int template_allows(const struct template *t, const char *channel);
  * variable. */
 char *template_render(const struct template *t, const struct template_vars *v,
     char **cause);
+/* The text of template t for a conversation on channel with customer_name,
+ * written by this agent: refused when t is not for the channel, else
+ * rendered. The caller frees it; NULL and *cause when refused or broken. */
+char *template_fill(const struct template *t, const char *channel,
+    const char *customer_name, char **cause);
 
 /* ------------------------------------------------------------------ cmd */
 

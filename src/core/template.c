@@ -278,3 +278,25 @@ template_render(const struct template *t, const struct template_vars *v,
 	buf_add_str(&b, p);
 	return buf_steal(&b);
 }
+
+/*
+ * What both the console's composer and `ombre reply --template` insert:
+ * the template checked against the conversation's channel, then its
+ * variables filled in, so the two never disagree on what a template says.
+ */
+char *
+template_fill(const struct template *t, const char *channel,
+    const char *customer_name, char **cause)
+{
+	struct template_vars	v;
+
+	if (!template_allows(t, channel)) {
+		*cause = xasprintf("template %s is not for %s (channels: %s)",
+		    t->name, channel, t->channels);
+		return NULL;
+	}
+	v.customer_name = customer_name;
+	v.agent_name = core_agent_name();
+	v.channel = channel;
+	return template_render(t, &v, cause);
+}

@@ -114,7 +114,6 @@ ui_reply_template(struct ui *ui, const char *name, char **cause)
 {
 	struct ui_reply		*rp = ui_reply_pane;
 	struct template		*t;
-	struct template_vars	 v;
 	char			*text;
 
 	if (rp == NULL || ui_reply_hidden) {
@@ -123,16 +122,8 @@ ui_reply_template(struct ui *ui, const char *name, char **cause)
 	}
 	if ((t = template_load(name, cause)) == NULL)
 		return -1;
-	if (!template_allows(t, rp->ctx->channel)) {
-		*cause = xasprintf("template %s is not for %s (channels: %s)",
-		    t->name, rp->ctx->channel, t->channels);
-		template_free(t);
-		return -1;
-	}
-	v.customer_name = rp->who;
-	v.agent_name = core_agent_name();
-	v.channel = rp->ctx->channel;
-	if ((text = template_render(t, &v, cause)) == NULL) {
+	text = template_fill(t, rp->ctx->channel, rp->who, cause);
+	if (text == NULL) {
 		template_free(t);
 		return -1;
 	}

@@ -1194,7 +1194,7 @@ test_templates(void)
 {
 	struct template		*t;
 	struct template_vars	 v = { "Zoë Martin", "alice", "whatsapp" };
-	char			*cause = NULL, *text;
+	char			*cause = NULL, *text, *expect;
 	const char		*good = "shortcut: rf\nchannels: whatsapp messenger\n"
 	    "approved: refund_ok\n\nBonjour {{customer.first_name}} ({{channel}}),"
 	    "\nc'est fait.\n{{agent.name}}\n";
@@ -1212,6 +1212,18 @@ test_templates(void)
 	is_str(text, "Bonjour Zoë (whatsapp),\nc'est fait.\nalice",
 	    "rendered: first name, channel, agent; the last newline dropped");
 	free(text);
+	text = template_fill(t, "messenger", "Zoë Martin", &cause);
+	expect = xasprintf("Bonjour Zoë (messenger),\nc'est fait.\n%s",
+	    core_agent_name());
+	is_str(text, expect,
+	    "filled for a conversation: its channel, its customer, this agent");
+	free(expect);
+	free(text);
+	ok(template_fill(t, "telegram", "Zoë Martin", &cause) == NULL &&
+	    strstr(cause, "template refund is not for telegram (channels: "
+	    "whatsapp messenger)") != NULL,
+	    "not filled on a channel it is not for");
+	free(cause);
 	free(t->body);
 	t->body = xstrdup("Hi {{customer.email}}");
 	ok(template_render(t, &v, &cause) == NULL && strstr(cause,

@@ -1,11 +1,13 @@
 /*
- * cli.h: ombre's one-shot subcommands (list, show, tag, ingest, demo,
- * doctor...), shared between main.c and cli.c.
+ * cli.h: ombre's command line. main.c parses the global options and
+ * dispatches to the subcommands (list, show, tag, ingest, demo, doctor...),
+ * one file each in src/cli; this is what they and main.c share.
  */
 #ifndef OMBRE_CLI_H
 #define OMBRE_CLI_H
 
 #include "store/store.h"
+#include "sync/sync.h"
 
 /* Exit statuses (sysexits where one fits). */
 #define EXIT_USAGE	2
@@ -22,14 +24,33 @@ struct cli {
 	struct cmd_host	 host;
 };
 
+/* cli.c */
+/* A subcommand's option: --name VALUE, --name=VALUE, or a --flag. */
+struct cli_opt {
+	const char	 *name;
+	char		  short_name;
+	int		  has_arg;
+	const char	**value;
+	int		 *flag;
+};
+/* Split argv into the options of opts (found anywhere; "--" ends them)
+ * and the rest, *rest allocated (the caller frees it, not its strings).
+ * Return 0, or -1 after saying what is wrong (*rest then freed). */
+int cli_parse_args(const char *cmd, const struct cli_opt *opts, int argc,
+    char **argv, char ***rest, int *n_rest);
+/* A whole non-negative number, or -1. */
+long long cli_number(const char *s);
+/* The store's on_wait: say on stderr that the write lock is held. */
+void cli_on_wait(void *data);
 /* Fill store options from the option table and the data dir. */
 void cli_store_options(struct cli *cli, struct store_options *opts);
 /* Open the store; on failure print the cause and return the exit status
  * to use (never 0). */
 int cli_open(struct cli *cli, enum store_mode mode, struct store **st);
 
+/* The subcommands, cli-NAME.c each: argv holds the arguments after the
+ * command's name; return the exit status. */
 int cli_list(struct cli *cli, int argc, char **argv);
-int cli_console(struct cli *cli, int argc, char **argv);
 int cli_show(struct cli *cli, int argc, char **argv);
 int cli_tag(struct cli *cli, int argc, char **argv);
 int cli_ingest(struct cli *cli, int argc, char **argv);
@@ -39,9 +60,28 @@ int cli_reply(struct cli *cli, int argc, char **argv);
 int cli_fetch(struct cli *cli, int argc, char **argv);
 int cli_outbox(struct cli *cli, int argc, char **argv);
 int cli_doctor(struct cli *cli, int argc, char **argv);
+/* cli-console.c: the console, `ombre` on a terminal (no arguments). */
+int cli_console(struct cli *cli, int argc, char **argv);
+
+/* cli-tag.c: the command language's `tag`, done through a read-write
+ * store. */
+int cli_host_tag(void *data, const char *target, char **ops, int n_ops,
+    char **cause);
+
+/* cli-demo.c */
+/* Make sure the demo data dir exists and is current; return 0 or -1. */
+int cli_demo_prepare(struct cli *cli);
+/* The demo traffic, in the console's child: never returns. */
+OMBRE_NORETURN void cli_demo_traffic(struct cli *cli);
+
+/* cli-sync.c */
 /* The syncer's options from the option table and the data dir. */
-struct sync_options;
 void cli_sync_options(struct cli *cli, struct sync_options *so);
+#ifdef OMBRE_SYNC
+/* The exit status for the syncer's status (ombre-sync only). */
+int cli_sync_exit(enum sync_status status);
+#endif
+
 /*
  * sync-exec.c, in ombre only: ombre links no libcurl, so what talks to the
  * network is the program ombre-sync, found next to ombre's own file, else
@@ -56,10 +96,5 @@ int sync_exec(char **argv);
 /* The console's syncer: exec `ombre-sync GLOBAL-OPTIONS sync`; return
  * only when it cannot be run, with the exit status to use. */
 int sync_exec_console(void);
-/* The command language's `tag`, done through a read-write store. */
-int cli_host_tag(void *data, const char *target, char **ops, int n_ops,
-    char **cause);
-/* Make sure the demo data dir exists and is current; return 0 or -1. */
-int cli_demo_prepare(struct cli *cli);
 
 #endif

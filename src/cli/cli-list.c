@@ -1,0 +1,220 @@
+/*
+ * cli-list.c: ombre list, the conversations of a view or a query as
+ * aligned rows (sanitised, cut to the terminal's width) or JSON lines.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "cli.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+/* The terminal's width, else $COLUMNS, else 0: no limit when piped. */
+static int
+cli_width(void)
+{
+	struct winsize	 ws;
+	const char	*cols;
+	long long	 n;
+
+	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 &&
+	    ws.ws_col > 0)
+		return ws.ws_col;
+	cols = getenv("COLUMNS");
+	if (cols != NULL && (n = cli_number(cols)) > 20 && n < 1000)
+		return (int)n;
+	return 0;
+}
+
+/* Append s sanitised and padded to exactly width columns. */
+static void
+cli_add_cell(struct buf *b, const char *s, size_t width)
+{
+	size_t	used;
+
+	used = sanitize_buf(b, s, strlen(s), SANITIZE_LINE, width);
+	for (; used < width; used++)
+		buf_add_char(b, ' ');
+}
+
+/* The conversation's mode: bot, needs human, or the agent who has it. */
+static char *
+cli_conv_mode(const struct store_conv *c)
+{
+	switch (triage_mode(c->tags, c->n_tags)) {
+	case TRIAGE_MODE_HUMAN:
+		return xasprintf("@%s", triage_assignee(c->tags, c->n_tags));
+	case TRIAGE_MODE_HANDOFF:
+		return xstrdup("needs human");
+	case TRIAGE_MODE_BOT:
+		return xstrdup("bot");
+	case TRIAGE_MODE_NONE:
+		break;
+	}
+	return xstrdup("");
+}
+
+/* One row of `list`: id, badge, age, name, mode, unread, waiting, snippet. */
+static void
+cli_list_row(struct buf *b, const struct store_conv *c, int64_t now, int width)
+{
+	char	 badge[3], age[16], wait[16], unread[16], *mode;
+	size_t	 start = b->len, used;
+	int	 rest;
+
+	channel_badge(c->channel, badge);
+	util_format_age(now - c->newest, age, sizeof age);
+	buf_add_printf(b, "%6s %s %4s ", c->short_id, badge, age);
+	cli_add_cell(b, c->customer_name, 18);
+	buf_add_char(b, ' ');
+	buf_add_char(b, store_conv_has_tag(c, "ombre/prio/high") ? '!' : ' ');
+	mode = cli_conv_mode(c);
+	cli_add_cell(b, mode, 12);
+	free(mode);
+	if (c->unread > 0)
+		snprintf(unread, sizeof unread, "%d new", c->unread);
+	else
+		unread[0] = '\0';
+	buf_add_printf(b, " %-6s ", unread);
+	if (c->waiting_since > 0 && store_conv_has_tag(c, "inbox")) {
+		util_format_age(now - c->waiting_since, wait, sizeof wait);
+		buf_add_printf(b, "%4s ", wait);
+	} else
+		buf_add_str(b, "   - ");
+	used = utf8_width(b->data + start, b->len - start);
+	rest = width - (int)used;
+	if (width == 0)
+		sanitize_buf(b, c->snippet, strlen(c->snippet), SANITIZE_LINE, 0);
+	else if (rest > 4)
+		sanitize_buf(b, c->snippet, strlen(c->snippet), SANITIZE_LINE,
+		    (size_t)rest);
+	while (b->len > start && b->data[b->len - 1] == ' ')
+		b->data[--b->len] = '\0';
+	buf_add_char(b, '\n');
+}
+
+/* One object of `list --json`. */
+static void
+cli_list_json(struct buf *b, const struct store_conv *c)
+{
+	struct json_obj	*o, *cust;
+	char		 date[64], *mode, *json;
+
+	o = json_obj_new();
+	json_obj_set_str(o, "id", c->short_id);
+	json_obj_set_str(o, "thread", c->thread_id);
+	json_obj_set_str(o, "channel", c->channel);
+	json_obj_set_str(o, "account", c->account);
+	json_obj_set_str(o, "conversation", c->conv_id);
+	json_obj_set_str(o, "title", c->title);
+	cust = json_obj_new();
+	json_obj_set_str(cust, "id", c->customer_id);
+	json_obj_set_str(cust, "name", c->customer_name);
+	json_obj_set_obj(o, "customer", cust);
+	util_format_rfc3339(c->newest, 0, date, sizeof date);
+	json_obj_set_str(o, "date", date);
+	json_obj_set_int(o, "messages", c->total);
+	json_obj_set_int(o, "unread", c->unread);
+	mode = cli_conv_mode(c);
+	json_obj_set_str(o, "mode", *mode == '\0' ? "human" : mode[0] == '@' ?
+	    "human" : strcmp(mode, "bot") == 0 ? "bot" : "handoff");
+	free(mode);
+	if (c->waiting_since > 0) {
+		util_format_rfc3339(c->waiting_since, 0, date, sizeof date);
+		json_obj_set_str(o, "waiting_since", date);
+	}
+	json_obj_set_str(o, "last_from", msg_kind_name(c->last_kind));
+	json_obj_set_strv(o, "tags", c->tags, c->n_tags);
+	json_obj_set_str(o, "snippet", c->snippet);
+	json = json_obj_finish(o);
+	buf_add_str(b, json);
+	buf_add_char(b, '\n');
+	free(json);
+}
+
+/*
+ * ombre list [--json] [--limit N] [--view NAME | QUERY]: conversations,
+ * newest activity first, one a line or one JSON object a line.
+ */
+int
+cli_list(struct cli *cli, int argc, char **argv)
+{
+	const char		*limit_s = NULL, *view_s = NULL;
+	int			 json = 0, n_rest, rc;
+	char			**rest, *query, *cause;
+	const struct view	*v;
+	long long		 limit;
+	struct store		*st;
+	struct store_conv	**convs;
+	size_t			 n, i;
+	struct buf		 words, out;
+	int64_t			 now;
+	const struct cli_opt	 opts[] = {
+		{ "json", 0, 0, NULL, &json },
+		{ "limit", 0, 1, &limit_s, NULL },
+		{ "view", 0, 1, &view_s, NULL },
+		{ NULL, 0, 0, NULL, NULL }
+	};
+
+	if (cli_parse_args("list", opts, argc, argv, &rest, &n_rest) != 0)
+		return EXIT_USAGE;
+	limit = limit_s != NULL ? cli_number(limit_s) :
+	    options_get_number("list.limit");
+	if (limit <= 0) {
+		log_warn("list: --limit takes a positive number");
+		free(rest);
+		return EXIT_USAGE;
+	}
+	if (view_s != NULL && n_rest > 0) {
+		log_warn("list: give a view or a query, not both");
+		free(rest);
+		return EXIT_USAGE;
+	}
+	if (n_rest > 0) {
+		buf_init(&words);
+		buf_add_words(&words, rest, (size_t)n_rest);
+		query = buf_steal(&words);
+	} else {
+		v = view_find(view_s != NULL ? view_s : "Inbox");
+		if (v == NULL) {
+			char *clean = sanitize(view_s, strlen(view_s), SANITIZE_LINE, 60);
+			log_warn("list: no view '%s' (see: ombre -e view)", clean);
+			free(clean);
+			free(rest);
+			return 1;
+		}
+		query = view_expand_query(v);
+	}
+	free(rest);
+	if ((rc = cli_open(cli, STORE_READ_ONLY, &st)) != 0) {
+		free(query);
+		return rc;
+	}
+	if (store_query_convs(st, query, 0, (long)limit, &convs, &n, &cause) !=
+	    STORE_OK) {
+		log_warn("list: %s", cause);
+		free(cause);
+		free(query);
+		store_close(st);
+		return 1;
+	}
+	free(query);
+	now = util_now();
+	buf_init(&out);
+	for (i = 0; i < n; i++) {
+		if (json)
+			cli_list_json(&out, convs[i]);
+		else
+			cli_list_row(&out, convs[i], now, cli_width());
+	}
+	fwrite(out.data, 1, out.len, stdout);
+	buf_free(&out);
+	store_convs_free(convs, n);
+	store_close(st);
+	return fflush(stdout) == 0 ? 0 : 1;
+}

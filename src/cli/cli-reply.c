@@ -1,0 +1,146 @@
+/*
+ * cli-reply.c: ombre reply, a reply or an internal note into the outbox
+ * through the composer's checks, its text given, read or a template's.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "cli.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/*
+ * ombre reply CONV [--note] [--base ID [--force]] [--text T | --template
+ * NAME]: a reply into the outbox (the syncer delivers it) or an internal
+ * note, through the same checks as the console's composer: the channel's
+ * limit and reply window (exit 1 with the reason), and with --base the
+ * double-answer guard (exit 3 with what changed since ID, unless --force).
+ */
+int
+cli_reply(struct cli *cli, int argc, char **argv)
+{
+	struct store		*st;
+	struct store_reply	 r;
+	struct buf		 text;
+	enum store_status	 status;
+	const char		*text_opt = NULL, *base = NULL, *tname = NULL;
+	struct store_reply_context *ctx = NULL;
+	struct template		*t = NULL;
+	char			**rest, *cause = NULL, *changes = NULL, *id = NULL;
+	char			*base_copy = NULL, *rendered, chunk[4096];
+	size_t			 got;
+	int			 n_rest, rc, note = 0, force = 0;
+	const struct cli_opt	 opts[] = {
+		{ "text", 0, 1, &text_opt, NULL },
+		{ "note", 0, 0, NULL, &note },
+		{ "base", 0, 1, &base, NULL },
+		{ "force", 0, 0, NULL, &force },
+		{ "template", 0, 1, &tname, NULL },
+		{ NULL, 0, 0, NULL, NULL }
+	};
+
+	if (cli_parse_args("reply", opts, argc, argv, &rest, &n_rest) != 0)
+		return EXIT_USAGE;
+	if (n_rest != 1 || (tname != NULL && (text_opt != NULL || note))) {
+		log_warn("usage: ombre reply CONV [--note] [--base ID [--force]] "
+		    "[--text TEXT | --template NAME] (else the text on standard "
+		    "input)");
+		free(rest);
+		return EXIT_USAGE;
+	}
+	buf_init(&text);
+	if (tname != NULL) {
+		if ((t = template_load(tname, &cause)) == NULL) {
+			log_warn("reply: %s: nothing stored", cause);
+			free(cause);
+			free(rest);
+			return 1;
+		}
+		/* Its text is rendered once the conversation is known. */
+	} else {
+		if (text_opt != NULL)
+			buf_add_str(&text, text_opt);
+		else {
+			while ((got = fread(chunk, 1, sizeof chunk, stdin)) > 0)
+				buf_add(&text, chunk, got);
+			while (text.len > 0 && text.data[text.len - 1] == '\n')
+				text.data[--text.len] = '\0';
+		}
+		if (text.len == 0 || !utf8_valid(text.data, text.len, NULL) ||
+		    memchr(text.data, '\0', text.len) != NULL) {
+			log_warn("reply: the text is empty or not UTF-8: nothing "
+			    "stored");
+			buf_free(&text);
+			free(rest);
+			return EXIT_USAGE;
+		}
+	}
+	if ((rc = cli_open(cli, STORE_READ_WRITE, &st)) != 0) {
+		template_free(t);
+		buf_free(&text);
+		free(rest);
+		return rc;
+	}
+	if (t != NULL) {
+		/* The template's variables need the conversation. */
+		if (store_reply_context(st, rest[0], &ctx, &cause) != STORE_OK) {
+			log_warn("reply: %s: nothing stored", cause);
+			rc = 1;
+			goto out;
+		}
+		rendered = template_fill(t, ctx->channel, ctx->customer_name,
+		    &cause);
+		if (rendered == NULL) {
+			log_warn("reply: %s: nothing stored", cause);
+			rc = 1;
+			goto out;
+		}
+		buf_add_str(&text, rendered);
+		free(rendered);
+	}
+	if (base != NULL && base[0] == '<' && base[strlen(base) - 1] == '>')
+		base = base_copy = xstrndup(base + 1, strlen(base) - 2);
+	memset(&r, 0, sizeof r);
+	r.conv = rest[0];
+	r.approved = t != NULL ? t->approved : NULL;
+	r.text = text.data;
+	r.text_len = text.len;
+	r.note = note;
+	r.base = base;
+	r.force = force;
+	r.now = util_now();
+	status = store_reply_add(st, &r, &id, &changes, &cause);
+	switch (status) {
+	case STORE_OK:
+		printf("%s %s\n", id, note ? "noted" : "queued");
+		rc = 0;
+		break;
+	case STORE_HELD:
+		log_warn("reply: held, the conversation moved since %s:\n%s\n"
+		    "(--force sends it anyway)", base, changes);
+		rc = 3;
+		break;
+	default:
+		log_warn("reply: %s: nothing stored", cause != NULL ? cause :
+		    store_status_str(status));
+		rc = 1;
+		break;
+	}
+out:
+	if (store_close(st) != STORE_OK && rc == 0) {
+		log_warn("reply: closing the database failed");
+		rc = 1;
+	}
+	store_reply_context_free(ctx);
+	template_free(t);
+	free(base_copy);
+	free(id);
+	free(changes);
+	free(cause);
+	buf_free(&text);
+	free(rest);
+	return rc;
+}
