@@ -597,7 +597,7 @@ ui_reply_editor(struct ui *ui)
 	if (editor == NULL || *editor == '\0')
 		editor = "vi";
 	ui_input_stop(ui->input);
-	ui_screen_suspend();
+	ui_surface_suspend();
 	pid = fork();
 	if (pid == 0) {
 		/* The editor's command may have words: the shell splits
@@ -611,7 +611,7 @@ ui_reply_editor(struct ui *ui)
 		while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
 			;
 	ui_input_start(ui->input);
-	ui_screen_resume();
+	ui_surface_resume();
 	ui->react |= UI_RELAYOUT;
 	ui->react |= UI_REDRAW;
 	if (pid < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
@@ -797,24 +797,24 @@ ui_reply_draw(struct ui *ui, int top, int rows, int cols)
 	int		 r;
 
 	if (rp->held != NULL) {
-		ui_screen_text(top, 0, cols, UI_ROLE_ERROR, "Held: the "
+		ui_surface_text(top, 0, cols, UI_ROLE_ERROR, "Held: the "
 		    "conversation moved since you began:");
 		for (p = rp->held, r = 1; r < rows - 1 && *p != '\0'; r++) {
 			nl = strchr(p, '\n');
 			line = xstrndup(p, nl != NULL ? (size_t)(nl - p) :
 			    strlen(p));
-			ui_screen_text(top + r, 0, cols, UI_ROLE_NORMAL, line);
+			ui_surface_text(top + r, 0, cols, UI_ROLE_NORMAL, line);
 			free(line);
 			p = nl != NULL ? nl + 1 : p + strlen(p);
 		}
 		for (; r < rows - 1; r++)
-			ui_screen_text(top + r, 0, cols, UI_ROLE_NORMAL, "");
-		ui_screen_text(top + rows - 1, 0, cols, UI_ROLE_STATUS,
+			ui_surface_text(top + r, 0, cols, UI_ROLE_NORMAL, "");
+		ui_surface_text(top + rows - 1, 0, cols, UI_ROLE_STATUS,
 		    "y send anyway  e edit  d discard");
 		return;
 	}
 	header = ui_reply_header(ui, &role);
-	ui_screen_text(top, 0, cols, role, header);
+	ui_surface_text(top, 0, cols, role, header);
 	free(header);
 	ui_compose_draw(rp->editor, top + 1, rows - 1, cols);
 }

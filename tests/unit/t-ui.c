@@ -5,6 +5,13 @@
  * link time. It also checks what the console adds to the command
  * language without a terminal: its rows are known to list-commands and
  * to bindings, and refused where no console runs.
+ *
+ * Then the console itself, with no terminal and no tmux: on a store of
+ * three conversations, drawn on a recording surface, keys pushed as bytes
+ * through an abstract libtermkey. Each key is run and drawn before
+ * ui_keys returns, so nothing sleeps: the list, moving in it, a thread,
+ * the composer, the prompt and the dispatch of keys are read back from
+ * the grid.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -12,12 +19,226 @@
 
 #include "ui/ui.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tap.h"
 
-static struct buf	t_out, t_err;
+#define T_ROWS	24
+#define T_COLS	80
+
+static struct buf		 t_out, t_err;
+static struct ui_screen_record	*t_screen;
+static char			 t_dir[] = "/tmp/t-ui.XXXXXX";
+
+/* Every row of the last frame, for the log of a failed check. */
+static void
+t_screen_dump(void)
+{
+	int	r;
+
+	for (r = 0; r < T_ROWS; r++)
+		diag("%2d|%s", r, ui_screen_record_line(t_screen, r));
+}
+
+/* Is text on row r of the last frame? Dumps the frame when not. */
+static int
+t_row_has(int r, const char *text)
+{
+	if (strstr(ui_screen_record_line(t_screen, r), text) != NULL)
+		return 1;
+	t_screen_dump();
+	return 0;
+}
+
+/* The first row holding text, or -1. */
+static int
+t_row_of(const char *text)
+{
+	int	r;
+
+	for (r = 0; r < T_ROWS; r++) {
+		if (strstr(ui_screen_record_line(t_screen, r), text) != NULL)
+			return r;
+	}
+	return -1;
+}
+
+/* Store a customer's message (and a bot's answer) in conversation conv. */
+static void
+t_ingest(struct store *st, const char *conv, const char *name, int64_t date,
+    const char *text)
+{
+	struct msg	*m = msg_new();
+	char		*cause = NULL;
+
+	m->channel = xstrdup("telegram");
+	m->account = xstrdup("7012345678");
+	m->conv_id = xstrdup(conv);
+	m->conv_title = xstrdup(name);
+	m->id = xasprintf("%s-1", conv);
+	m->date = date;
+	m->from_id = xstrdup(conv);
+	m->from_name = xstrdup(name);
+	m->kind = MSG_CUSTOMER;
+	m->text = xstrdup(text);
+	m->text_len = strlen(text);
+	if (store_ingest(st, m, &cause) != STORE_OK)
+		diag("store_ingest: %s", cause);
+	free(cause);
+	msg_free(m);
+}
+
+/* A data dir with three conversations, Chloé's the newest. */
+static int
+t_store_make(void)
+{
+	struct store_options	 opts;
+	struct store		*st;
+	char			*cause = NULL;
+	int64_t			 now = util_now();
+
+	memset(&opts, 0, sizeof opts);
+	opts.data_dir = t_dir;
+	opts.batch_messages = 100;
+	opts.batch_ms = 10000;
+	if (store_open(&opts, STORE_READ_WRITE, &st, &cause) != STORE_OK) {
+		diag("store_open: %s", cause);
+		free(cause);
+		return -1;
+	}
+	t_ingest(st, "101", "Alice Durand", now - 3600, "my parcel is late");
+	t_ingest(st, "102", "Bruno Keller", now - 1800, "wrong size shipped");
+	t_ingest(st, "103", "Chloé Martin", now - 60, "where is my refund?");
+	if (store_flush(st, &cause) != STORE_OK) {
+		diag("store_flush: %s", cause);
+		free(cause);
+	}
+	return store_close(st) == STORE_OK ? 0 : -1;
+}
+
+/* The console on the store, its list, a thread, the composer, keys. */
+static void
+t_console(void)
+{
+	struct ui_options	 opts;
+	struct ui_input		*in;
+	struct store		*st;
+	struct ui		*ui;
+	char			*cause = NULL;
+	int			 row, quit;
+
+	if (mkdtemp(t_dir) == NULL || t_store_make() != 0) {
+		ok(0, "a store of three conversations is made");
+		return;
+	}
+	memset(&opts, 0, sizeof opts);
+	opts.store.data_dir = t_dir;
+	opts.view_name = "Inbox";
+	opts.query = "tag:inbox";
+	if (store_open(&opts.store, STORE_READ_ONLY, &st, &cause) !=
+	    STORE_OK) {
+		diag("store_open: %s", cause);
+		free(cause);
+		ok(0, "the store opens read-only");
+		return;
+	}
+	t_screen = ui_screen_record_new(T_ROWS, T_COLS);
+	in = ui_input_new_abstract("xterm");
+	ok(in != NULL && ui_input_fd(in) == -1,
+	    "an abstract input has no file descriptor");
+	ui = ui_start(&opts, st, ui_screen_record_surface(t_screen), in);
+
+	/* The first screen: newest first, the cursor on the first row. */
+	ok(ui_screen_record_frames(t_screen) == 1,
+	    "the first screen is drawn once, before the loop runs");
+	ok(t_row_has(0, "Chloé Martin") && t_row_has(1, "Bruno Keller") &&
+	    t_row_has(2, "Alice Durand"),
+	    "the list shows the conversations, newest first");
+	ok(t_row_has(T_ROWS - 1, " Inbox  3 conversations"),
+	    "the status line names the view and counts its conversations");
+	ok(ui_screen_record_role(t_screen, 0, 0) == UI_ROLE_LIST_CURSOR &&
+	    ui_screen_record_role(t_screen, 1, 0) != UI_ROLE_LIST_CURSOR,
+	    "the cursor is on the first row");
+
+	/* Moving. */
+	ui_keys(ui, "j");
+	ok(ui_screen_record_role(t_screen, 1, 0) == UI_ROLE_LIST_CURSOR &&
+	    ui_screen_record_role(t_screen, 0, 0) != UI_ROLE_LIST_CURSOR,
+	    "j moves the cursor down a row");
+	ui_keys(ui, "jjj");
+	ok(ui_screen_record_role(t_screen, 2, 0) == UI_ROLE_LIST_CURSOR,
+	    "the cursor stops on the last conversation");
+	ui_keys(ui, "k");
+	ok(ui_screen_record_role(t_screen, 1, 0) == UI_ROLE_LIST_CURSOR,
+	    "k moves it up");
+
+	/* Keys the view does not bind, and a command from the prompt. */
+	ui_keys(ui, "Z");
+	ok(t_row_has(T_ROWS - 1, "Z is not bound"),
+	    "a key bound to nothing says so on the status line");
+	ui_keys(ui, ":select-up");
+	ok(t_row_has(T_ROWS - 1, ":select-up"),
+	    "':' opens the prompt, which shows what is typed");
+	ui_keys(ui, "\r");
+	ok(ui_screen_record_role(t_screen, 0, 0) == UI_ROLE_LIST_CURSOR &&
+	    t_row_of(":select-up") == -1,
+	    "Enter runs the prompt's command: the cursor is back on top");
+	ui_keys(ui, ":no-such-command\r");
+	ok(t_row_has(T_ROWS - 1, "no-such-command") &&
+	    ui_screen_record_role(t_screen, T_ROWS - 1, 0) == UI_ROLE_ERROR,
+	    "an unknown command is an error on the status line");
+
+	/* A thread. */
+	ui_keys(ui, "j\r");
+	ok(t_row_has(0, "Bruno Keller") &&
+	    ui_screen_record_role(t_screen, 0, 0) == UI_ROLE_THREAD_TITLE,
+	    "Enter opens the conversation under the cursor, its title on top");
+	ok(t_row_of("wrong size shipped") > 0,
+	    "the thread shows the customer's message");
+	ok(t_row_has(T_ROWS - 1, "Inbox > conversation  Esc back"),
+	    "the status line says where the console is");
+
+	/* The composer: typed text is drawn, Escape keeps it as a draft. */
+	ui_keys(ui, "r");
+	ui_keys(ui, "Hello Bruno");
+	row = t_row_of("Hello Bruno");
+	ok(row > 0 && row < T_ROWS - 1,
+	    "r opens the composer, which shows what is typed");
+	if (row <= 0)
+		t_screen_dump();
+	ui_keys(ui, "\x1b");
+	ok(t_row_of("Hello Bruno") == -1 && t_row_has(0, "Bruno Keller"),
+	    "Escape closes the composer, the thread stays");
+	ui_keys(ui, "r");
+	ok(t_row_of("Hello Bruno") > 0,
+	    "opening it again brings the draft back");
+	/* Apart: two at once are M-Escape, from a terminal too. */
+	ui_keys(ui, "\x1b");
+	ui_keys(ui, "\x1b");
+	ok(t_row_has(1, "Bruno Keller") &&
+	    ui_screen_record_role(t_screen, 1, 0) == UI_ROLE_LIST_CURSOR &&
+	    t_row_has(T_ROWS - 1, " Inbox  3 conversations"),
+	    "Escape in the thread goes back to the list, on the same row");
+
+	/* Quitting. */
+	quit = ui_keys(ui, "q");
+	ok(quit == 1, "q asks the loop to quit");
+	ok(ui_finish(ui) == 0, "the console finishes with status 0");
+	ui_screen_record_free(t_screen);
+}
+
+static void
+t_cleanup(void)
+{
+	char	cmd[64];
+
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", t_dir);
+	if (system(cmd) != 0)
+		diag("%s failed", cmd);
+}
 
 static void
 t_print(struct cmd_ctx *ctx, const char *text)
@@ -66,6 +287,9 @@ main(void)
 	    "a console command run where no console runs is refused, saying so");
 	buf_free(&t_out);
 	buf_free(&t_err);
+
+	t_console();
+	t_cleanup();
 	done_testing();
 	return exit_status();
 }
