@@ -23,6 +23,7 @@
 
 #include "ui/ui-private.h"
 
+#include <sys/queue.h>
 #include <sys/wait.h>
 
 #include <errno.h>
@@ -52,7 +53,7 @@ struct ui_reply {
 	char				*template_text;	/* a channel-approved template */
 	char				*approved;	/* inserted: its name */
 	int				 sending;	/* the child runs */
-	struct ui_reply			*next;		/* parked (ui_reply_parked) */
+	LIST_ENTRY(ui_reply)		 entry;		/* parked (ui_reply_parked) */
 };
 
 /* The composer of the open conversation (NULL when none), whether it is
@@ -60,7 +61,8 @@ struct ui_reply {
  * not take yet. */
 static struct ui_reply	*ui_reply_pane;
 static int		 ui_reply_hidden;
-static struct ui_reply	*ui_reply_parked;
+static LIST_HEAD(, ui_reply) ui_reply_parked =
+    LIST_HEAD_INITIALIZER(ui_reply_parked);
 
 /* What the sending child needs. */
 struct ui_send {
@@ -192,14 +194,14 @@ ui_reply_save_one(struct ui *ui, struct ui_reply *rp)
 static void
 ui_reply_save(struct ui *ui)
 {
-	struct ui_reply	**p, *rp;
+	struct ui_reply	*rp;
 
 	if (ui_reply_pane != NULL)
 		ui_reply_save_one(ui, ui_reply_pane);
-	for (p = &ui_reply_parked; (rp = *p) != NULL;) {
+	while ((rp = LIST_FIRST(&ui_reply_parked)) != NULL) {
 		if (ui_reply_save_one(ui, rp) != 0)
 			break;		/* the disk is still full */
-		*p = rp->next;
+		LIST_REMOVE(rp, entry);
 		ui_reply_free(rp);
 	}
 }
@@ -220,8 +222,8 @@ ui_reply_unsaved_report(struct ui *ui, FILE *out)
 	int		 n = 0;
 
 	ui_reply_save(ui);
-	while ((rp = ui_reply_parked) != NULL) {
-		ui_reply_parked = rp->next;
+	while ((rp = LIST_FIRST(&ui_reply_parked)) != NULL) {
+		LIST_REMOVE(rp, entry);
 		text = ui_compose_text(rp->editor, &len);
 		clean = sanitize(text, len, SANITIZE_BODY, 0);
 		fprintf(out, "ombre: the draft for %s could not be saved; its "
@@ -280,8 +282,7 @@ ui_reply_close(struct ui *ui)
 		return;
 	if (ui_reply_save_one(ui, rp) != 0) {
 		/* Kept here, and saved as soon as it can be. */
-		rp->next = ui_reply_parked;
-		ui_reply_parked = rp;
+		LIST_INSERT_HEAD(&ui_reply_parked, rp, entry);
 		return;
 	}
 	ui_reply_free(rp);
@@ -293,13 +294,12 @@ ui_reply_close(struct ui *ui)
 static struct ui_reply *
 ui_reply_unpark(struct ui *ui, const char *conv_key, int note)
 {
-	struct ui_reply	**p, *rp;
+	struct ui_reply	*rp;
 
-	for (p = &ui_reply_parked; (rp = *p) != NULL; p = &rp->next) {
+	LIST_FOREACH(rp, &ui_reply_parked, entry) {
 		if (rp->note == note && strcmp(rp->ctx->conv_key,
 		    conv_key) == 0) {
-			*p = rp->next;
-			rp->next = NULL;
+			LIST_REMOVE(rp, entry);
 			return rp;
 		}
 	}
