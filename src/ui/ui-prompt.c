@@ -285,9 +285,6 @@ ui_prompt_draw(struct ui_prompt *p, int row, int cols, const char *lead)
 		start += ui_prompt_next(p, (size_t)(start - p->line.data)) -
 		    (size_t)(start - p->line.data);
 	shown = xstrndup(start, (size_t)(p->line.data + p->cursor - start));
-	lw = (int)utf8_width(lead, strlen(lead));
-	if (lw > cols / 2)
-		lw = cols / 2;
 	ui_surface_text(row, 0, lw, UI_ROLE_NORMAL, lead);
 	row_start = lw;
 	cols -= lw;

@@ -11,6 +11,10 @@
  * rows of the ui-cmd-*.c files (and ui-search.c, ui-macro.c), registered
  * with core; each returns what the screen must do (UI_REDRAW...), which
  * the loop does once per iteration.
+ *
+ * The loop draws on whatever surface and reads whatever input it is
+ * started with: ui_run gives it the terminal's, a test a recording grid
+ * and an abstract libtermkey, and calls ui_keys instead of waiting.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"

@@ -126,7 +126,7 @@ size_t ui_list_count(struct ui_list *l);
 size_t ui_list_cursor(struct ui_list *l);
 /* Add conversations (taken over) after those there. */
 void ui_list_append(struct ui_list *l, struct store_conv **convs, size_t n);
-/* Move the cursor by delta rows (clamped); page is the visible height. */
+/* Move the cursor by delta rows, or to a row, clamped to the list. */
 void ui_list_move(struct ui_list *l, long delta);
 void ui_list_move_to(struct ui_list *l, long index);
 /* The conversation at index i, or NULL; owned by the list. */
@@ -158,7 +158,8 @@ enum ui_prompt_result {
 };
 enum ui_prompt_result ui_prompt_key(struct ui_prompt *p, const char *key,
     const char *text, char **line);
-/* lead is the one-cell prompt sign: ":" or "/". */
+/* lead is what the prompt says before the line (":", "/", "label: "),
+ * at most half the width. */
 void ui_prompt_draw(struct ui_prompt *p, int row, int cols, const char *lead);
 
 /* ui-compose.c: the composer's multi-line editor (keys: see the file). */
