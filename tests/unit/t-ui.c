@@ -31,6 +31,7 @@
 
 static struct buf		 t_out, t_err;
 static struct ui_screen_record	*t_screen;
+static int			 t_rows = T_ROWS;
 static char			 t_dir[] = "/tmp/t-ui.XXXXXX";
 
 /* Every row of the last frame, for the log of a failed check. */
@@ -39,7 +40,7 @@ t_screen_dump(void)
 {
 	int	r;
 
-	for (r = 0; r < T_ROWS; r++)
+	for (r = 0; r < t_rows; r++)
 		diag("%2d|%s", r, ui_screen_record_line(t_screen, r));
 }
 
@@ -59,11 +60,24 @@ t_row_of(const char *text)
 {
 	int	r;
 
-	for (r = 0; r < T_ROWS; r++) {
+	for (r = 0; r < t_rows; r++) {
 		if (strstr(ui_screen_record_line(t_screen, r), text) != NULL)
 			return r;
 	}
 	return -1;
+}
+
+/* Is there an escape character anywhere in the last frame? */
+static int
+t_screen_has_escape(void)
+{
+	int	r;
+
+	for (r = 0; r < t_rows; r++) {
+		if (strchr(ui_screen_record_line(t_screen, r), '\033') != NULL)
+			return 1;
+	}
+	return 0;
 }
 
 /* Store a customer's message (and a bot's answer) in conversation conv. */
@@ -109,7 +123,8 @@ t_store_make(void)
 		free(cause);
 		return -1;
 	}
-	t_ingest(st, "101", "Alice Durand", now - 3600, "my parcel is late");
+	t_ingest(st, "101", "Alice \033]0;pwned\007Durand", now - 3600,
+	    "my parcel is late");
 	t_ingest(st, "102", "Bruno Keller", now - 1800, "wrong size shipped");
 	t_ingest(st, "103", "Chloé Martin", now - 60, "where is my refund?");
 	if (store_flush(st, &cause) != STORE_OK) {
@@ -127,6 +142,7 @@ t_console(void)
 	struct ui_input		*in;
 	struct store		*st;
 	struct ui		*ui;
+	const char		*bar;
 	char			*cause = NULL;
 	int			 row, quit;
 
@@ -155,8 +171,10 @@ t_console(void)
 	ok(ui_screen_record_frames(t_screen) == 1,
 	    "the first screen is drawn once, before the loop runs");
 	ok(t_row_has(0, "Chloé Martin") && t_row_has(1, "Bruno Keller") &&
-	    t_row_has(2, "Alice Durand"),
+	    t_row_has(2, "Alice ^[]0;pwne"),
 	    "the list shows the conversations, newest first");
+	ok(!t_screen_has_escape(),
+	    "a name's escape sequence reaches the surface as placeholders");
 	ok(t_row_has(T_ROWS - 1, " Inbox  3 conversations"),
 	    "the status line names the view and counts its conversations");
 	ok(ui_screen_record_role(t_screen, 0, 0) == UI_ROLE_LIST_CURSOR &&
@@ -190,6 +208,32 @@ t_console(void)
 	ok(t_row_has(T_ROWS - 1, "no-such-command") &&
 	    ui_screen_record_role(t_screen, T_ROWS - 1, 0) == UI_ROLE_ERROR,
 	    "an unknown command is an error on the status line");
+
+	/* The help screen, over the list. */
+	ui_keys(ui, "?");
+	ok(t_row_has(0, "Keys") && t_row_of("select-down") > 0 &&
+	    t_row_has(T_ROWS - 1, " Help  Esc back"),
+	    "? shows the help screen: the keys and their commands");
+	ui_keys(ui, "\x1b");
+	ok(t_row_has(0, "Chloé Martin") &&
+	    ui_screen_record_role(t_screen, 0, 0) == UI_ROLE_LIST_CURSOR,
+	    "Escape closes it, back on the list");
+
+	/* A wider terminal: the sidebar from 100 columns. */
+	ui_screen_record_set_size(t_screen, 30, 120);
+	t_rows = 30;
+	ui_keys(ui, "\x0c");
+	bar = strchr(ui_screen_record_line(t_screen, 0), '|');
+	ok(bar != NULL && strstr(bar, "Chloé Martin") != NULL &&
+	    t_row_has(29, " Inbox  3 conversations"),
+	    "C-l after a resize lays out again: 30 rows, the sidebar left of "
+	    "the list");
+	ui_screen_record_set_size(t_screen, T_ROWS, T_COLS);
+	t_rows = T_ROWS;
+	ui_keys(ui, "\x0c");
+	ok(t_row_has(T_ROWS - 1, " Inbox  3 conversations") &&
+	    ui_screen_record_role(t_screen, 0, 0) == UI_ROLE_LIST_CURSOR,
+	    "and back to 80x24 without it");
 
 	/* A thread. */
 	ui_keys(ui, "j\r");
