@@ -204,6 +204,17 @@ t_console(void)
 	ok(ui_screen_record_role(t_screen, 0, 0) == UI_ROLE_LIST_CURSOR &&
 	    t_row_of(":select-up") == -1,
 	    "Enter runs the prompt's command: the cursor is back on top");
+	ui_keys(ui, ":bind -T list Z select-last\rZ");
+	ok(ui_screen_record_role(t_screen, 2, 0) == UI_ROLE_LIST_CURSOR,
+	    "a key bound at the prompt runs its command at once");
+	/* From the prompt: x was bound to select-down above. */
+	ui_keys(ui, ":mark\r");
+	ok(t_row_has(T_ROWS - 1, "3 conversations  1 marked"),
+	    "mark marks the conversation, the status line counts it");
+	ui_keys(ui, ":mark\rg");
+	ok(t_row_of("marked") == -1 &&
+	    ui_screen_record_role(t_screen, 0, 0) == UI_ROLE_LIST_CURSOR,
+	    "mark again unmarks it, g goes to the first row");
 	ui_keys(ui, ":no-such-command\r");
 	ok(t_row_has(T_ROWS - 1, "no-such-command") &&
 	    ui_screen_record_role(t_screen, T_ROWS - 1, 0) == UI_ROLE_ERROR,
@@ -247,10 +258,11 @@ t_console(void)
 
 	/* The composer: typed text is drawn, Escape keeps it as a draft. */
 	ui_keys(ui, "r");
-	ui_keys(ui, "Hello Bruno");
+	ui_keys(ui, "Hello Brunx\x7fo");
 	row = t_row_of("Hello Bruno");
 	ok(row > 0 && row < T_ROWS - 1,
-	    "r opens the composer, which shows what is typed");
+	    "r opens the composer, which shows what is typed (Backspace "
+	    "included)");
 	if (row <= 0)
 		t_screen_dump();
 	ui_keys(ui, "\x1b");
