@@ -11,7 +11,8 @@
  * through an abstract libtermkey. Each key is run and drawn before
  * ui_keys returns, so nothing sleeps: the list, moving in it, a thread,
  * the composer, the prompt and the dispatch of keys are read back from
- * the grid.
+ * the grid. The loop itself runs (ui_step) only to follow a write by
+ * another process, bounded by a ceiling.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -105,14 +106,13 @@ t_ingest(struct store *st, const char *conv, const char *name, int64_t date,
 	msg_free(m);
 }
 
-/* A data dir with three conversations, Chloé's the newest. */
-static int
-t_store_make(void)
+/* The store of the data dir, read-write, or NULL. */
+static struct store *
+t_store_open(void)
 {
 	struct store_options	 opts;
 	struct store		*st;
 	char			*cause = NULL;
-	int64_t			 now = util_now();
 
 	memset(&opts, 0, sizeof opts);
 	opts.data_dir = t_dir;
@@ -121,17 +121,57 @@ t_store_make(void)
 	if (store_open(&opts, STORE_READ_WRITE, &st, &cause) != STORE_OK) {
 		diag("store_open: %s", cause);
 		free(cause);
-		return -1;
+		return NULL;
 	}
-	t_ingest(st, "101", "Alice \033]0;pwned\007Durand", now - 3600,
-	    "my parcel is late");
-	t_ingest(st, "102", "Bruno Keller", now - 1800, "wrong size shipped");
-	t_ingest(st, "103", "Chloé Martin", now - 60, "where is my refund?");
+	return st;
+}
+
+/* Write what was ingested and close. */
+static int
+t_store_close(struct store *st)
+{
+	char	*cause = NULL;
+
 	if (store_flush(st, &cause) != STORE_OK) {
 		diag("store_flush: %s", cause);
 		free(cause);
 	}
 	return store_close(st) == STORE_OK ? 0 : -1;
+}
+
+/* A data dir with three conversations, Chloé's the newest. */
+static int
+t_store_make(void)
+{
+	struct store	*st;
+	int64_t		 now = util_now();
+
+	if ((st = t_store_open()) == NULL)
+		return -1;
+	t_ingest(st, "101", "Alice \033]0;pwned\007Durand", now - 3600,
+	    "my parcel is late");
+	t_ingest(st, "102", "Bruno Keller", now - 1800, "wrong size shipped");
+	t_ingest(st, "103", "Chloé Martin", now - 60, "where is my refund?");
+	return t_store_close(st);
+}
+
+/*
+ * Run the console's loop until row 0 shows text, as long as the loop has
+ * something to do within 100 ms and at most 10 s: no fixed sleep.
+ */
+static int
+t_step_until(struct ui *ui, const char *text)
+{
+	int	i;
+
+	for (i = 0; i < 100; i++) {
+		if (strstr(ui_screen_record_line(t_screen, 0), text) != NULL)
+			return 1;
+		if (ui_step(ui, 100) != 0)
+			break;
+	}
+	t_screen_dump();
+	return 0;
 }
 
 /* The console on the store, its list, a thread, the composer, keys. */
@@ -278,6 +318,17 @@ t_console(void)
 	    ui_screen_record_role(t_screen, 1, 0) == UI_ROLE_LIST_CURSOR &&
 	    t_row_has(T_ROWS - 1, " Inbox  3 conversations"),
 	    "Escape in the thread goes back to the list, on the same row");
+
+	/* Another process writes: the loop's watch on the revision reads
+	 * the view again. */
+	if ((st = t_store_open()) != NULL) {
+		t_ingest(st, "104", "Dmitri Ivanov", util_now(),
+		    "is anyone there?");
+		t_store_close(st);
+	}
+	ok(t_step_until(ui, "Dmitri Ivanov") &&
+	    t_row_has(T_ROWS - 1, " Inbox  4 conversations"),
+	    "a conversation stored by another process shows at the top");
 
 	/* Quitting. */
 	quit = ui_keys(ui, "q");
