@@ -39,6 +39,7 @@ ui_surface_erase(void)
 		ui_surface->erase(ui_surface->data);
 }
 
+/* Sanitise and cut to the cells the surface has; nothing off it. */
 void
 ui_surface_text(int row, int col, int width, enum ui_role role,
     const char *text)

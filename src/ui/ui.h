@@ -227,13 +227,20 @@ void ui_commands_register(void);
  * status. */
 int ui_run(const struct ui_options *opts);
 /* The same console in steps, as ui_run drives it on the terminal and
- * tests drive it on a recording surface with an abstract input: see
- * ui.c. */
+ * tests drive it on a recording surface with an abstract input. */
 struct ui;
+/* Draw the first screen of the view on store (read-only). The console
+ * takes over store and input, draws on surface until ui_finish, and is
+ * freed by ui_finish. */
 struct ui *ui_start(const struct ui_options *opts, struct store *store,
     const struct ui_surface *surface, struct ui_input *input);
+/* One turn of the loop, waiting at most timeout ms (-1: no limit); 1
+ * when the console is to quit, -1 when the loop failed. */
 int ui_step(struct ui *ui, int timeout);
+/* Keys as the terminal's bytes, given to an abstract input, run and
+ * drawn; 1 when the console is to quit. */
 int ui_keys(struct ui *ui, const char *bytes);
+/* Save what is typed, end the surface, free all; the exit status. */
 int ui_finish(struct ui *ui);
 
 #endif
