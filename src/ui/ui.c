@@ -536,9 +536,9 @@ ui_run(const struct ui_options *opts)
 	const struct ui_surface	*screen;
 	struct ui_input		*input;
 	struct store		*store;
+	struct ui		*ui;
 	char			*cause;
 	int			 rc, step;
-	struct ui		*ui;
 
 	if (store_open(&opts->store, STORE_READ_ONLY, &store, &cause) !=
 	    STORE_OK) {
