@@ -118,7 +118,7 @@ ui_cmd_sidebar_focused(struct ui *ui)
 
 	if (!ui->sidebar_focus || ui->thread != NULL)
 		return 0;
-	ui_screen_size(&rows, &cols);
+	ui_surface_size(&rows, &cols);
 	if (cols < UI_SIDEBAR_FROM) {
 		ui->sidebar_focus = 0;
 		return 0;
@@ -138,7 +138,7 @@ ui_cmd_move(struct ui *ui, enum ui_cmd_move how, int sign)
 	long	lines;
 	int	rows, cols, page;
 
-	ui_screen_size(&rows, &cols);
+	ui_surface_size(&rows, &cols);
 	page = rows > 3 ? rows - 3 : 1;
 	lines = how == UI_CMD_MOVE_LINE ? 1 : how == UI_CMD_MOVE_PAGE ? page :
 	    1000000;
@@ -287,7 +287,7 @@ ui_cmd_next_pane_exec(void *data, int argc, char **argv, char **cause)
 	(void)cause;
 	if (ui->pager != NULL)
 		return ui_cmd_screen_in_help(ui);
-	ui_screen_size(&rows, &cols);
+	ui_surface_size(&rows, &cols);
 	if (ui_cmd_sidebar_focused(ui))
 		ui->sidebar_focus = 0;
 	else if (ui->thread != NULL)

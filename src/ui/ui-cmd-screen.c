@@ -144,7 +144,7 @@ ui_cmd_suspend_exec(void *data, int argc, char **argv, char **cause)
 	(void)argv;
 	(void)cause;
 	ui_input_stop(ui->input);
-	ui_screen_suspend();
+	ui_surface_suspend();
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = SIG_DFL;
 	sigemptyset(&sa.sa_mask);
@@ -153,6 +153,6 @@ ui_cmd_suspend_exec(void *data, int argc, char **argv, char **cause)
 	/* Continued. */
 	sigaction(SIGTSTP, &old, NULL);
 	ui_input_start(ui->input);
-	ui_screen_resume();
+	ui_surface_resume();
 	return UI_RELAYOUT | UI_REDRAW;
 }

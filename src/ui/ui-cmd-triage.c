@@ -228,11 +228,10 @@ ui_cmd_snooze_exec(void *data, int argc, char **argv, char **cause)
 {
 	struct buf	 b;
 	char		*when;
-	int		 i, rc;
+	int		 rc;
 
 	buf_init(&b);
-	for (i = 1; i < argc; i++)
-		buf_add_printf(&b, "%s%s", i > 1 ? " " : "", argv[i]);
+	buf_add_words(&b, argv + 1, (size_t)argc - 1);
 	when = buf_steal(&b);
 	rc = ui_snooze(data, when, cause);
 	free(when);

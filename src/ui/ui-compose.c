@@ -304,12 +304,13 @@ ui_compose_draw(struct ui_compose *c, int top, int rows, int cols)
 	for (r = 0; r < (size_t)rows; r++) {
 		i = c->top + r;
 		if (i >= n) {
-			ui_screen_text(top + (int)r, 0, cols, UI_ROLE_NORMAL, "");
+			ui_surface_text(top + (int)r, 0, cols, UI_ROLE_NORMAL,
+			    "");
 			continue;
 		}
 		line = xstrndup(c->text.data + layout[i].start,
 		    layout[i].end - layout[i].start);
-		ui_screen_text(top + (int)r, 0, cols, UI_ROLE_NORMAL, line);
+		ui_surface_text(top + (int)r, 0, cols, UI_ROLE_NORMAL, line);
 		free(line);
 		if (i == cursor_row) {
 			next = c->cursor < layout[i].end ?
@@ -317,7 +318,7 @@ ui_compose_draw(struct ui_compose *c, int top, int rows, int cols)
 			at = next > c->cursor ? xstrndup(c->text.data +
 			    c->cursor, next - c->cursor) : xstrdup(" ");
 			w = (int)utf8_width(at, strlen(at));
-			ui_screen_text(top + (int)r, cursor_col, w > 0 ? w : 1,
+			ui_surface_text(top + (int)r, cursor_col, w > 0 ? w : 1,
 			    UI_ROLE_LIST_CURSOR, at);
 			free(at);
 		}

@@ -267,17 +267,19 @@ ui_sidebar_draw(struct ui *ui, int rows)
 			snprintf(count, sizeof count, "...");
 		snprintf(cell, sizeof cell, "%10s ", count);
 		/* The cursor: the view shown, or where Tab put the focus. */
-		ui_screen_text(r, 0, name_w, (ui->sidebar_focus ?
+		ui_surface_text(r, 0, name_w, (ui->sidebar_focus ?
 		    i == ui->sidebar_cursor : strcmp(views[i].name,
 		    ui->view_name) == 0) ? UI_ROLE_LIST_CURSOR : UI_ROLE_NORMAL,
 		    views[i].name);
-		ui_screen_text(r, name_w, 11, i < ui_n_view_counts &&
+		ui_surface_text(r, name_w, 11, i < ui_n_view_counts &&
 		    ui_view_unread[i] > 0 ? UI_ROLE_LIST_UNREAD :
 		    UI_ROLE_NORMAL, cell);
-		ui_screen_text(r, UI_SIDEBAR_WIDTH - 1, 1, UI_ROLE_NORMAL, "|");
+		ui_surface_text(r, UI_SIDEBAR_WIDTH - 1, 1, UI_ROLE_NORMAL,
+		    "|");
 	}
 	for (; r < rows; r++) {
-		ui_screen_text(r, 0, UI_SIDEBAR_WIDTH - 1, UI_ROLE_NORMAL, "");
-		ui_screen_text(r, UI_SIDEBAR_WIDTH - 1, 1, UI_ROLE_NORMAL, "|");
+		ui_surface_text(r, 0, UI_SIDEBAR_WIDTH - 1, UI_ROLE_NORMAL, "");
+		ui_surface_text(r, UI_SIDEBAR_WIDTH - 1, 1, UI_ROLE_NORMAL,
+		    "|");
 	}
 }

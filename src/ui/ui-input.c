@@ -20,15 +20,14 @@ struct ui_input {
 	TermKey	*tk;
 };
 
-struct ui_input *
-ui_input_new(int fd)
-{
-	struct ui_input	*in;
+/* UTF8: keys are UTF-8 whatever the locale says. CTRLC: C-c is a key
+ * (bound or not), not SIGINT. */
+#define UI_INPUT_FLAGS	(TERMKEY_FLAG_UTF8 | TERMKEY_FLAG_CTRLC)
 
-	in = xcalloc(1, sizeof *in);
-	/* NOSTART: started only once curses has the terminal. UTF8: keys
-	 * are UTF-8 whatever the locale says. */
-	in->tk = termkey_new(fd, TERMKEY_FLAG_UTF8 | TERMKEY_FLAG_CTRLC);
+/* The new instance's settings; NULL (and in freed) when it failed. */
+static struct ui_input *
+ui_input_setup(struct ui_input *in)
+{
 	if (in->tk == NULL) {
 		free(in);
 		return NULL;
@@ -36,6 +35,32 @@ ui_input_new(int fd)
 	termkey_set_canonflags(in->tk, termkey_get_canonflags(in->tk) |
 	    TERMKEY_CANON_DELBS);
 	return in;
+}
+
+struct ui_input *
+ui_input_new(int fd)
+{
+	struct ui_input	*in;
+
+	in = xcalloc(1, sizeof *in);
+	in->tk = termkey_new(fd, UI_INPUT_FLAGS);
+	return ui_input_setup(in);
+}
+
+struct ui_input *
+ui_input_new_abstract(const char *term)
+{
+	struct ui_input	*in;
+
+	in = xcalloc(1, sizeof *in);
+	in->tk = termkey_new_abstract(term, UI_INPUT_FLAGS);
+	return ui_input_setup(in);
+}
+
+void
+ui_input_push(struct ui_input *in, const char *bytes, size_t len)
+{
+	termkey_push_bytes(in->tk, bytes, len);
 }
 
 void
@@ -85,7 +110,9 @@ ui_input_read(struct ui_input *in, ui_input_key_cb cb, void *data)
 	TermKeyKey	key;
 	TermKeyResult	res;
 
-	if (termkey_advisereadable(in->tk) == TERMKEY_RES_ERROR)
+	/* An abstract instance has its bytes pushed, nothing to read. */
+	if (termkey_get_fd(in->tk) != -1 &&
+	    termkey_advisereadable(in->tk) == TERMKEY_RES_ERROR)
 		return -1;
 	while ((res = termkey_getkey(in->tk, &key)) == TERMKEY_RES_KEY)
 		ui_input_emit(in, &key, cb, data);

@@ -226,7 +226,8 @@ ui_list_draw(struct ui_list *l, int top, int left, int rows, int cols,
 	for (r = 0; r < rows; r++) {
 		i = l->top + (size_t)r;
 		if (i >= l->n) {
-			ui_screen_text(top + r, left + 0, cols, UI_ROLE_NORMAL, "");
+			ui_surface_text(top + r, left + 0, cols,
+			    UI_ROLE_NORMAL, "");
 			continue;
 		}
 		c = l->convs[i];
@@ -237,22 +238,23 @@ ui_list_draw(struct ui_list *l, int top, int left, int rows, int cols,
 		snprintf(cell, sizeof cell, "%c%s%4s ",
 		    ui_list_is_marked(l, c) ? '*' : ' ', badge, age);
 		x = 0;
-		ui_screen_text(top + r, left + x, 8, role, cell);
+		ui_surface_text(top + r, left + x, 8, role, cell);
 		x += 8;
-		ui_screen_text(top + r, left + x, name_w, role, c->customer_name);
+		ui_surface_text(top + r, left + x, name_w, role,
+		    c->customer_name);
 		x += name_w;
-		ui_screen_text(top + r, left + x, 1, role,
+		ui_surface_text(top + r, left + x, 1, role,
 		    store_conv_has_tag(c, "ombre/prio/high") ? "!" : " ");
 		x += 1;
 		mode = ui_list_mode(c, &mode_role);
-		ui_screen_text(top + r, left + x, 12, i == l->cursor ? role :
+		ui_surface_text(top + r, left + x, 12, i == l->cursor ? role :
 		    mode_role, mode);
 		x += 12;
 		if (c->unread > 0)
 			snprintf(cell, sizeof cell, "%d new", c->unread);
 		else
 			cell[0] = '\0';
-		ui_screen_text(top + r, left + x, 7, role, cell);
+		ui_surface_text(top + r, left + x, 7, role, cell);
 		x += 7;
 		/* How long the customer has waited for an answer, coloured
 		 * as it grows (only in the Inbox: done is not waiting). */
@@ -266,21 +268,21 @@ ui_list_draw(struct ui_list *l, int top, int left, int rows, int cols,
 			snprintf(cell, sizeof cell, "   - ");
 			wait_role = UI_ROLE_NORMAL;
 		}
-		ui_screen_text(top + r, left + x, 5, i == l->cursor ||
+		ui_surface_text(top + r, left + x, 5, i == l->cursor ||
 		    wait_role == UI_ROLE_NORMAL ? role : wait_role, cell);
 		x += 5;
 		switch (ui_list_presence(l, c, snippet, sizeof snippet)) {
 		case 2:		/* someone types an answer here */
-			ui_screen_text(top + r, left + x, cols - x, i ==
+			ui_surface_text(top + r, left + x, cols - x, i ==
 			    l->cursor ? role : UI_ROLE_MARKER_HANDOFF, snippet);
 			break;
 		case 1:
-			ui_screen_text(top + r, left + x, cols - x, i ==
+			ui_surface_text(top + r, left + x, cols - x, i ==
 			    l->cursor ? role : UI_ROLE_MARKER_BOT, snippet);
 			break;
 		default:
 			ui_list_snippet(c->snippet, snippet, sizeof snippet);
-			ui_screen_text(top + r, left + x, cols - x, role,
+			ui_surface_text(top + r, left + x, cols - x, role,
 			    snippet);
 			break;
 		}

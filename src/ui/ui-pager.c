@@ -62,9 +62,9 @@ ui_pager_draw(struct ui_pager *pg, int top, int rows, int cols)
 
 	if (rows <= 0)
 		return;
-	ui_screen_text(top, 0, cols, UI_ROLE_THREAD_TITLE, pg->title);
+	ui_surface_text(top, 0, cols, UI_ROLE_THREAD_TITLE, pg->title);
 	for (r = 1; r < rows; r++) {
-		ui_screen_text(top + r, 0, cols, UI_ROLE_NORMAL,
+		ui_surface_text(top + r, 0, cols, UI_ROLE_NORMAL,
 		    pg->top + (size_t)r - 1 < pg->n ?
 		    pg->lines[pg->top + r - 1] : "");
 	}

@@ -285,23 +285,20 @@ ui_prompt_draw(struct ui_prompt *p, int row, int cols, const char *lead)
 		start += ui_prompt_next(p, (size_t)(start - p->line.data)) -
 		    (size_t)(start - p->line.data);
 	shown = xstrndup(start, (size_t)(p->line.data + p->cursor - start));
-	lw = (int)utf8_width(lead, strlen(lead));
-	if (lw > cols / 2)
-		lw = cols / 2;
-	ui_screen_text(row, 0, lw, UI_ROLE_NORMAL, lead);
+	ui_surface_text(row, 0, lw, UI_ROLE_NORMAL, lead);
 	row_start = lw;
 	cols -= lw;
-	ui_screen_text(row, row_start, (int)before, UI_ROLE_NORMAL, shown);
+	ui_surface_text(row, row_start, (int)before, UI_ROLE_NORMAL, shown);
 	at_cursor = p->cursor < p->line.len ? xstrndup(p->line.data + p->cursor,
 	    ui_prompt_next(p, p->cursor) - p->cursor) : xstrdup(" ");
 	w = (int)utf8_width(at_cursor, strlen(at_cursor));
 	if (w < 1)
 		w = 1;
-	ui_screen_text(row, row_start + (int)before, w, UI_ROLE_LIST_CURSOR,
+	ui_surface_text(row, row_start + (int)before, w, UI_ROLE_LIST_CURSOR,
 	    at_cursor);
-	ui_screen_text(row, row_start + w + (int)before, cols - w - (int)before,
-	    UI_ROLE_NORMAL, p->cursor < p->line.len ? p->line.data +
-	    ui_prompt_next(p, p->cursor) : "");
+	ui_surface_text(row, row_start + w + (int)before,
+	    cols - w - (int)before, UI_ROLE_NORMAL, p->cursor < p->line.len ?
+	    p->line.data + ui_prompt_next(p, p->cursor) : "");
 	free(at_cursor);
 	free(shown);
 }

@@ -23,6 +23,7 @@
 
 #include "ui/ui-private.h"
 
+#include <sys/queue.h>
 #include <sys/wait.h>
 
 #include <errno.h>
@@ -52,7 +53,7 @@ struct ui_reply {
 	char				*template_text;	/* a channel-approved template */
 	char				*approved;	/* inserted: its name */
 	int				 sending;	/* the child runs */
-	struct ui_reply			*next;		/* parked (ui_reply_parked) */
+	LIST_ENTRY(ui_reply)		 entry;		/* parked (ui_reply_parked) */
 };
 
 /* The composer of the open conversation (NULL when none), whether it is
@@ -60,7 +61,8 @@ struct ui_reply {
  * not take yet. */
 static struct ui_reply	*ui_reply_pane;
 static int		 ui_reply_hidden;
-static struct ui_reply	*ui_reply_parked;
+static LIST_HEAD(, ui_reply) ui_reply_parked =
+    LIST_HEAD_INITIALIZER(ui_reply_parked);
 
 /* What the sending child needs. */
 struct ui_send {
@@ -183,14 +185,14 @@ ui_reply_save_one(struct ui *ui, struct ui_reply *rp)
 static void
 ui_reply_save(struct ui *ui)
 {
-	struct ui_reply	**p, *rp;
+	struct ui_reply	*rp;
 
 	if (ui_reply_pane != NULL)
 		ui_reply_save_one(ui, ui_reply_pane);
-	for (p = &ui_reply_parked; (rp = *p) != NULL;) {
+	while ((rp = LIST_FIRST(&ui_reply_parked)) != NULL) {
 		if (ui_reply_save_one(ui, rp) != 0)
 			break;		/* the disk is still full */
-		*p = rp->next;
+		LIST_REMOVE(rp, entry);
 		ui_reply_free(rp);
 	}
 }
@@ -211,8 +213,8 @@ ui_reply_unsaved_report(struct ui *ui, FILE *out)
 	int		 n = 0;
 
 	ui_reply_save(ui);
-	while ((rp = ui_reply_parked) != NULL) {
-		ui_reply_parked = rp->next;
+	while ((rp = LIST_FIRST(&ui_reply_parked)) != NULL) {
+		LIST_REMOVE(rp, entry);
 		text = ui_compose_text(rp->editor, &len);
 		clean = sanitize(text, len, SANITIZE_BODY, 0);
 		fprintf(out, "ombre: the draft for %s could not be saved; its "
@@ -271,8 +273,7 @@ ui_reply_close(struct ui *ui)
 		return;
 	if (ui_reply_save_one(ui, rp) != 0) {
 		/* Kept here, and saved as soon as it can be. */
-		rp->next = ui_reply_parked;
-		ui_reply_parked = rp;
+		LIST_INSERT_HEAD(&ui_reply_parked, rp, entry);
 		return;
 	}
 	ui_reply_free(rp);
@@ -284,13 +285,12 @@ ui_reply_close(struct ui *ui)
 static struct ui_reply *
 ui_reply_unpark(struct ui *ui, const char *conv_key, int note)
 {
-	struct ui_reply	**p, *rp;
+	struct ui_reply	*rp;
 
-	for (p = &ui_reply_parked; (rp = *p) != NULL; p = &rp->next) {
+	LIST_FOREACH(rp, &ui_reply_parked, entry) {
 		if (rp->note == note && strcmp(rp->ctx->conv_key,
 		    conv_key) == 0) {
-			*p = rp->next;
-			rp->next = NULL;
+			LIST_REMOVE(rp, entry);
 			return rp;
 		}
 	}
@@ -588,7 +588,7 @@ ui_reply_editor(struct ui *ui)
 	if (editor == NULL || *editor == '\0')
 		editor = "vi";
 	ui_input_stop(ui->input);
-	ui_screen_suspend();
+	ui_surface_suspend();
 	pid = fork();
 	if (pid == 0) {
 		/* The editor's command may have words: the shell splits
@@ -602,7 +602,7 @@ ui_reply_editor(struct ui *ui)
 		while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
 			;
 	ui_input_start(ui->input);
-	ui_screen_resume();
+	ui_surface_resume();
 	ui->react |= UI_RELAYOUT;
 	ui->react |= UI_REDRAW;
 	if (pid < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
@@ -788,24 +788,24 @@ ui_reply_draw(struct ui *ui, int top, int rows, int cols)
 	int		 r;
 
 	if (rp->held != NULL) {
-		ui_screen_text(top, 0, cols, UI_ROLE_ERROR, "Held: the "
+		ui_surface_text(top, 0, cols, UI_ROLE_ERROR, "Held: the "
 		    "conversation moved since you began:");
 		for (p = rp->held, r = 1; r < rows - 1 && *p != '\0'; r++) {
 			nl = strchr(p, '\n');
 			line = xstrndup(p, nl != NULL ? (size_t)(nl - p) :
 			    strlen(p));
-			ui_screen_text(top + r, 0, cols, UI_ROLE_NORMAL, line);
+			ui_surface_text(top + r, 0, cols, UI_ROLE_NORMAL, line);
 			free(line);
 			p = nl != NULL ? nl + 1 : p + strlen(p);
 		}
 		for (; r < rows - 1; r++)
-			ui_screen_text(top + r, 0, cols, UI_ROLE_NORMAL, "");
-		ui_screen_text(top + rows - 1, 0, cols, UI_ROLE_STATUS,
+			ui_surface_text(top + r, 0, cols, UI_ROLE_NORMAL, "");
+		ui_surface_text(top + rows - 1, 0, cols, UI_ROLE_STATUS,
 		    "y send anyway  e edit  d discard");
 		return;
 	}
 	header = ui_reply_header(ui, &role);
-	ui_screen_text(top, 0, cols, role, header);
+	ui_surface_text(top, 0, cols, role, header);
 	free(header);
 	ui_compose_draw(rp->editor, top + 1, rows - 1, cols);
 }

@@ -1,10 +1,7 @@
 /*
  * ui-screen.c: the only ncurses code, for output only (keys come from
- * libtermkey in ui-input.c; getch is never called).
- *
- * Every string drawn here goes through the sanitiser first, so control
- * characters, escape sequences and bidi overrides from names and messages
- * reach the terminal as visible placeholders, never as what they encode.
+ * libtermkey in ui-input.c; getch is never called): the terminal as the
+ * console's surface. ui-surface.c sanitised what it is given.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -81,11 +78,102 @@ ui_screen_apply_styles(void)
 	}
 }
 
-int
+static void
+ui_screen_size(void *data, int *rows, int *cols)
+{
+	(void)data;
+	*rows = LINES;
+	*cols = COLS;
+}
+
+static void
+ui_screen_erase(void *data)
+{
+	(void)data;
+	erase();
+}
+
+static void
+ui_screen_text(void *data, int row, int col, int width, enum ui_role role,
+    const char *text)
+{
+	size_t	used;
+
+	(void)data;
+	used = utf8_width(text, strlen(text));
+	ui_screen_apply_styles();
+	attrset(ui_screen_attrs[role]);
+	mvaddstr(row, col, text);
+	for (; (int)used < width; used++)
+		addch(' ');
+	attrset(A_NORMAL);
+}
+
+static void
+ui_screen_flush(void *data)
+{
+	(void)data;
+	refresh();
+}
+
+static void
+ui_screen_resize(void *data)
+{
+	struct winsize	ws;
+
+	(void)data;
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 &&
+	    ws.ws_col > 0)
+		resizeterm(ws.ws_row, ws.ws_col);
+	clearok(curscr, TRUE);
+}
+
+static void
+ui_screen_suspend(void *data)
+{
+	(void)data;
+	if (ui_screen == NULL)
+		return;
+	curs_set(1);
+	endwin();
+	fflush(stdout);
+}
+
+static void
+ui_screen_resume(void *data)
+{
+	if (ui_screen == NULL)
+		return;
+	reset_prog_mode();
+	curs_set(0);
+	ui_screen_resize(data);
+	refresh();
+}
+
+static void
+ui_screen_end_surface(void *data)
+{
+	(void)data;
+	ui_screen_end();
+}
+
+static const struct ui_surface ui_screen_surface = {
+	ui_screen_size,
+	ui_screen_erase,
+	ui_screen_text,
+	ui_screen_flush,
+	ui_screen_resize,
+	ui_screen_suspend,
+	ui_screen_resume,
+	ui_screen_end_surface,
+	NULL
+};
+
+const struct ui_surface *
 ui_screen_init(void)
 {
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
-		return -1;
+		return NULL;
 	/* ncursesw writes characters in the locale's encoding and ombre's
 	 * text is UTF-8: without a UTF-8 locale, take C.UTF-8. */
 	if (setlocale(LC_CTYPE, "") == NULL ||
@@ -93,7 +181,7 @@ ui_screen_init(void)
 		setlocale(LC_CTYPE, "C.UTF-8");
 	ui_screen = newterm(NULL, stdout, stdin);
 	if (ui_screen == NULL)
-		return -1;
+		return NULL;
 	set_term(ui_screen);
 	/* Input is libtermkey's: curses only needs to leave it alone. */
 	raw();
@@ -106,7 +194,7 @@ ui_screen_init(void)
 	}
 	ui_screen_styles_seen = (unsigned)-1;
 	ui_screen_apply_styles();
-	return 0;
+	return &ui_screen_surface;
 }
 
 void
@@ -119,79 +207,4 @@ ui_screen_end(void)
 	delscreen(ui_screen);
 	ui_screen = NULL;
 	fflush(stdout);
-}
-
-void
-ui_screen_resize(void)
-{
-	struct winsize	ws;
-
-	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 &&
-	    ws.ws_col > 0)
-		resizeterm(ws.ws_row, ws.ws_col);
-	clearok(curscr, TRUE);
-}
-
-void
-ui_screen_size(int *rows, int *cols)
-{
-	*rows = LINES;
-	*cols = COLS;
-}
-
-void
-ui_screen_erase(void)
-{
-	erase();
-}
-
-void
-ui_screen_text(int row, int col, int width, enum ui_role role,
-    const char *text)
-{
-	char	*clean;
-	size_t	 used;
-	attr_t	 attr;
-
-	if (width <= 0 || row < 0 || row >= LINES || col >= COLS)
-		return;
-	if (col + width > COLS)
-		width = COLS - col;
-	clean = sanitize(text, strlen(text), SANITIZE_LINE, (size_t)width);
-	used = utf8_width(clean, strlen(clean));
-	ui_screen_apply_styles();
-	attr = ui_screen_attrs[role];
-	attrset(attr);
-	mvaddstr(row, col, clean);
-	for (; (int)used < width; used++)
-		addch(' ');
-	attrset(A_NORMAL);
-	free(clean);
-}
-
-void
-ui_screen_flush(void)
-{
-	refresh();
-}
-
-void
-ui_screen_suspend(void)
-{
-	if (ui_screen == NULL)
-		return;
-	curs_set(1);
-	endwin();
-	fflush(stdout);
-}
-
-void
-ui_screen_resume(void)
-{
-	if (ui_screen == NULL)
-		return;
-	reset_prog_mode();
-	curs_set(0);
-	ui_screen_resize();
-	refresh();
 }

@@ -63,12 +63,10 @@ ui_cmd_search_exec(void *data, int argc, char **argv, char **cause)
 {
 	struct buf	 b;
 	char		*query;
-	int		 i;
 
 	(void)cause;
 	buf_init(&b);
-	for (i = 1; i < argc; i++)
-		buf_add_printf(&b, "%s%s", i > 1 ? " " : "", argv[i]);
+	buf_add_words(&b, argv + 1, (size_t)argc - 1);
 	query = buf_steal(&b);
 	ui_search(data, query);
 	free(query);

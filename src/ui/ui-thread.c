@@ -289,13 +289,13 @@ ui_thread_draw(struct ui_thread *t, int top, int rows, int cols)
 	}
 	if (rows <= 0)
 		return;
-	ui_screen_text(top, 0, cols, UI_ROLE_THREAD_TITLE, t->title);
+	ui_surface_text(top, 0, cols, UI_ROLE_THREAD_TITLE, t->title);
 	for (r = 1; r < rows; r++) {
 		if (t->top + (size_t)r - 1 < t->n_lines) {
-			ui_screen_text(top + r, 0, cols,
+			ui_surface_text(top + r, 0, cols,
 			    t->lines[t->top + r - 1].role,
 			    t->lines[t->top + r - 1].text);
 		} else
-			ui_screen_text(top + r, 0, cols, UI_ROLE_NORMAL, "");
+			ui_surface_text(top + r, 0, cols, UI_ROLE_NORMAL, "");
 	}
 }

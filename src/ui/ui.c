@@ -11,6 +11,10 @@
  * rows of the ui-cmd-*.c files (and ui-search.c, ui-macro.c), registered
  * with core; each returns what the screen must do (UI_REDRAW...), which
  * the loop does once per iteration.
+ *
+ * The loop draws on whatever surface and reads whatever input it is
+ * started with: ui_run gives it the terminal's, a test a recording grid
+ * and an abstract libtermkey, and calls ui_keys instead of waiting.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -130,7 +134,7 @@ ui_load_near(struct ui *ui)
 {
 	int	rows, cols;
 
-	ui_screen_size(&rows, &cols);
+	ui_surface_size(&rows, &cols);
 	if (ui->more && ui_list_cursor(ui->list) + (size_t)rows >=
 	    ui_list_count(ui->list)) {
 		ui_load_more(ui);
@@ -147,9 +151,9 @@ ui_draw(struct ui *ui)
 	if (ui->marked.n > 0)
 		snprintf(marked, sizeof marked, "  %zu marked", ui->marked.n);
 	if (ui->react & UI_RELAYOUT)
-		ui_screen_resize();
-	ui_screen_size(&rows, &cols);
-	ui_screen_erase();
+		ui_surface_resize();
+	ui_surface_size(&rows, &cols);
+	ui_surface_erase();
 	if (ui->pager != NULL)
 		ui_pager_draw(ui->pager, 0, rows - 1, cols);
 	else if (ui->thread != NULL) {
@@ -185,9 +189,9 @@ ui_draw(struct ui *ui)
 		    ui_sync_text() != NULL ? "  " : "",
 		    ui_sync_text() != NULL ? ui_sync_text() : "");
 	if (!ui_cmd_prompt_draw(rows - 1, cols))
-		ui_screen_text(rows - 1, 0, cols, ui->message_error ?
+		ui_surface_text(rows - 1, 0, cols, ui->message_error ?
 		    UI_ROLE_ERROR : UI_ROLE_STATUS, status);
-	ui_screen_flush();
+	ui_surface_flush();
 	ui->react &= ~(UI_REDRAW | UI_RELAYOUT);
 }
 
@@ -217,7 +221,7 @@ ui_open(struct ui *ui)
 	ui->thread_who = xstrdup(c->customer_name != NULL ?
 	    c->customer_name : c->title != NULL ? c->title : "");
 	free(title);
-	ui_screen_size(&rows, &cols);
+	ui_surface_size(&rows, &cols);
 	ui_thread_scroll_end(ui->thread, rows - 2, cols);
 }
 
@@ -250,7 +254,7 @@ ui_thread_reload(struct ui *ui)
 		return;
 	}
 	ui_reply_refresh(ui, msgs, n);	/* before the thread takes them */
-	ui_screen_size(&rows, &cols);
+	ui_surface_size(&rows, &cols);
 	at_end = ui_thread_at_end(ui->thread, rows - 2);
 	title = xstrdup(ui_thread_title(ui->thread));
 	ui_thread_free(ui->thread);
@@ -403,97 +407,161 @@ ui_commands_register(void)
 	cmd_register(ui_macro_entries);
 }
 
+/*
+ * Start a console on a store opened read-only, a surface (set as the one
+ * drawn on) and an input, all taken over until ui_finish: read and draw
+ * the first screen and arm the loop's timers.
+ */
+struct ui *
+ui_start(const struct ui_options *opts, struct store *store,
+    const struct ui_surface *surface, struct ui_input *input)
+{
+	struct ui	*ui;
+	int		 rows, cols;
+
+	ui = xcalloc(1, sizeof *ui);
+	ui->opts = opts;
+	ui->view_name = xstrdup(opts->view_name);
+	ui->host.tag = ui_host_tag;
+	ui->host.react = ui_react;
+	ui->host.macro_end = ui_macro_end;
+	ui->host.data = ui;
+	ui->ctx.host = &ui->host;
+	ui->ctx.print = ui_cmd_print;
+	ui->ctx.error = ui_cmd_error;
+	ui->ctx.data = ui;
+	ui->query = xstrdup(opts->query);
+	ui->store = store;
+	ui_surface_set(surface);
+	ui->input = input;
+	ui->loop = ev_loop_new();
+	ui->list = ui_list_new();
+	ui_list_set_marked(ui->list, &ui->marked);
+	/* An abstract input (tests) has its keys given by ui_keys. */
+	if (ui_input_fd(input) != -1)
+		ev_fd_add(ui->loop, ui_input_fd(input), POLLIN,
+		    ui_input_ready, ui);
+	ev_signal_add(ui->loop, SIGWINCH, ui_signal, ui);
+	ev_signal_add(ui->loop, SIGTERM, ui_signal, ui);
+	ev_signal_add(ui->loop, SIGHUP, ui_signal, ui);
+	ev_signal_add(ui->loop, SIGINT, ui_signal, ui);
+	ev_timer_add(ui->loop, UI_WATCH_MS, ui_watch, ui);
+	ev_timer_add(ui->loop, 200, ui_watch_lock, ui);
+	ev_timer_add(ui->loop, 1000, ui_wake_check, ui);
+	/* After the first paint (and the rest of the first page, see
+	 * ui_load_rest): the counts and the syncer never delay it. */
+	ev_timer_add(ui->loop, 0, ui_sync_check, ui);
+	/* The first paint reads what fills the screen, then the page. */
+	ui_surface_size(&rows, &cols);
+	ui_load_limit(ui, rows > 1 ? (size_t)rows - 1 : 1);
+	ui_draw(ui);
+	ev_timer_add(ui->loop, 0, ui_load_rest, ui);
+	ui_reply_recover(ui);
+	ev_timer_add(ui->loop, 0, ui_reply_tick, ui);
+	return ui;
+}
+
+/*
+ * One iteration of the loop: wait at most timeout milliseconds (-1: no
+ * limit) for something to do, do it, and draw when it changed the screen.
+ * Return 1 when the console is to quit, -1 when the loop failed.
+ */
+int
+ui_step(struct ui *ui, int timeout)
+{
+	if (ev_run_once(ui->loop, timeout) != 0)
+		return -1;
+	if ((ui->react & (UI_REDRAW | UI_QUIT)) == UI_REDRAW)
+		ui_draw(ui);
+	return (ui->react & UI_QUIT) != 0;
+}
+
+/*
+ * Bytes as the terminal sends them, given to an abstract input (tests):
+ * run the keys they make, a lone Escape included, and draw as the loop
+ * does. Return 1 when the console is to quit.
+ */
+int
+ui_keys(struct ui *ui, const char *bytes)
+{
+	ui_input_push(ui->input, bytes, strlen(bytes));
+	if (ui_input_read(ui->input, ui_key, ui) >= 0)
+		ui_input_flush(ui->input, ui_key, ui);
+	if ((ui->react & (UI_REDRAW | UI_QUIT)) == UI_REDRAW)
+		ui_draw(ui);
+	return (ui->react & UI_QUIT) != 0;
+}
+
+/*
+ * Close the console started by ui_start: save what is typed, end the
+ * surface, free the input and everything else. Return the exit status.
+ */
+int
+ui_finish(struct ui *ui)
+{
+	int	rc = 0;
+
+	/* What is typed is on disk before anything else (SIGHUP: the ssh
+	 * connection dropped; SIGTERM). */
+	ui_close_thread(ui);
+	ui_presence_leave(ui);
+	ui_input_free(ui->input);
+	ui_surface_end();
+	/* Drafts the disk would not take: their text on stderr, the last
+	 * place left for it. */
+	if (ui_reply_unsaved_report(ui, stderr) > 0)
+		rc = 1;
+	ui_counts_stop();
+	ui_sync_stop(ui);
+	job_detach_all(ui->loop);	/* writes still running finish alone */
+	ev_loop_free(ui->loop);
+	ui_list_free(ui->list);
+	ui_pager_free(ui->pager);
+	ui_cmd_prompt_free();
+	strset_free(&ui->marked);
+	ui_undo_free_all();
+	free(ui->view_name);
+	free(ui->query);
+	ui_macro_free();
+	free(ui->message);
+	store_close(ui->store);
+	ui_surface_set(NULL);
+	free(ui);
+	return rc;
+}
+
 int
 ui_run(const struct ui_options *opts)
 {
-	struct ui	 ui;
-	char		*cause;
-	int		 rc = 0, rows, cols;
+	const struct ui_surface	*screen;
+	struct ui_input		*input;
+	struct store		*store;
+	struct ui		*ui;
+	char			*cause;
+	int			 rc, step;
 
-	memset(&ui, 0, sizeof ui);
-	ui.opts = opts;
-	ui.view_name = xstrdup(opts->view_name);
-	ui.host.tag = ui_host_tag;
-	ui.host.react = ui_react;
-	ui.host.macro_end = ui_macro_end;
-	ui.host.data = &ui;
-	ui.ctx.host = &ui.host;
-	ui.ctx.print = ui_cmd_print;
-	ui.ctx.error = ui_cmd_error;
-	ui.ctx.data = &ui;
-	ui.query = xstrdup(opts->query);
-	if (store_open(&opts->store, STORE_READ_ONLY, &ui.store, &cause) !=
+	if (store_open(&opts->store, STORE_READ_ONLY, &store, &cause) !=
 	    STORE_OK) {
 		log_warn("%s", cause);
 		free(cause);
 		return 1;
 	}
-	if (ui_screen_init() != 0) {
+	if ((screen = ui_screen_init()) == NULL) {
 		log_warn("the console needs a terminal (try `ombre list`)");
-		store_close(ui.store);
+		store_close(store);
 		return 1;
 	}
 	log_set_restore(ui_screen_end);
-	ui.input = ui_input_new(STDIN_FILENO);
-	if (ui.input == NULL) {
+	if ((input = ui_input_new(STDIN_FILENO)) == NULL) {
 		ui_screen_end();
 		log_warn("cannot read keys from this terminal");
-		store_close(ui.store);
+		store_close(store);
 		return 1;
 	}
-	ui.loop = ev_loop_new();
-	ui.list = ui_list_new();
-	ui_list_set_marked(ui.list, &ui.marked);
-	ev_fd_add(ui.loop, ui_input_fd(ui.input), POLLIN, ui_input_ready, &ui);
-	ev_signal_add(ui.loop, SIGWINCH, ui_signal, &ui);
-	ev_signal_add(ui.loop, SIGTERM, ui_signal, &ui);
-	ev_signal_add(ui.loop, SIGHUP, ui_signal, &ui);
-	ev_signal_add(ui.loop, SIGINT, ui_signal, &ui);
-	ev_timer_add(ui.loop, UI_WATCH_MS, ui_watch, &ui);
-	ev_timer_add(ui.loop, 200, ui_watch_lock, &ui);
-	ev_timer_add(ui.loop, 1000, ui_wake_check, &ui);
-	/* After the first paint (and the rest of the first page, see
-	 * ui_load_rest): the counts and the syncer never delay it. */
-	ev_timer_add(ui.loop, 0, ui_sync_check, &ui);
-	/* The first paint reads what fills the screen, then the page. */
-	ui_screen_size(&rows, &cols);
-	ui_load_limit(&ui, rows > 1 ? (size_t)rows - 1 : 1);
-	ui_draw(&ui);
-	ev_timer_add(ui.loop, 0, ui_load_rest, &ui);
-	ui_reply_recover(&ui);
-	ev_timer_add(ui.loop, 0, ui_reply_tick, &ui);
-	while (!(ui.react & UI_QUIT)) {
-		if (ev_run_once(ui.loop, -1) != 0) {
-			rc = 1;
-			break;
-		}
-		if ((ui.react & (UI_REDRAW | UI_QUIT)) == UI_REDRAW)
-			ui_draw(&ui);
-	}
-	/* What is typed is on disk before anything else (SIGHUP: the ssh
-	 * connection dropped; SIGTERM). */
-	ui_close_thread(&ui);
-	ui_presence_leave(&ui);
-	ui_input_free(ui.input);
-	ui_screen_end();
-	/* Drafts the disk would not take: their text on stderr, the last
-	 * place left for it. */
-	if (ui_reply_unsaved_report(&ui, stderr) > 0)
-		rc = 1;
-	ui_counts_stop();
-	ui_sync_stop(&ui);
-	job_detach_all(ui.loop);	/* writes still running finish alone */
+	ui = ui_start(opts, store, screen, input);
+	while ((step = ui_step(ui, -1)) == 0)
+		;
+	rc = ui_finish(ui);
 	log_set_restore(NULL);
-	ev_loop_free(ui.loop);
-	ui_list_free(ui.list);
-	ui_pager_free(ui.pager);
-	ui_cmd_prompt_free();
-	strset_free(&ui.marked);
-	ui_undo_free_all();
-	free(ui.view_name);
-	free(ui.query);
-	ui_macro_free();
-	free(ui.message);
-	store_close(ui.store);
-	return rc;
+	return step == -1 ? 1 : rc;
 }

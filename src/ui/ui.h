@@ -10,9 +10,8 @@
 #include "core/core.h"
 #include "store/store.h"
 
-/* ui-screen.c: what the console draws with, in the styles of the theme
- * (style.c). Text given to it is untrusted: every string is sanitised and
- * cut to its cell here. */
+/* What a cell of the screen is, shown in the styles of the theme
+ * (style.c). */
 enum ui_role {
 	UI_ROLE_NORMAL = STYLE_NORMAL,
 	UI_ROLE_LIST_UNREAD = STYLE_LIST_UNREAD,
@@ -32,36 +31,84 @@ enum ui_role {
 	UI_ROLE_THREAD_ATTACHMENT = STYLE_THREAD_ATTACHMENT,
 	UI_ROLE_COUNT = STYLE_ROLE_COUNT
 };
-/* Take the terminal; 0, or -1 when it is not one. */
-int ui_screen_init(void);
+
+/* ui-surface.c: what the console draws on: the terminal (ui-screen.c) or
+ * a grid in memory (ui-screen-record.c, for tests). A surface draws text
+ * that is already clean and fits; the ui_surface_* functions are what the
+ * views call, on the surface the loop set. */
+struct ui_surface {
+	void	(*size)(void *data, int *rows, int *cols);
+	void	(*erase)(void *data);
+	/* Sanitised text of at most width cells, the rest padded. */
+	void	(*text)(void *data, int row, int col, int width,
+		    enum ui_role role, const char *text);
+	void	(*flush)(void *data);
+	/* Read the size again (SIGWINCH); repaint all at the next flush. */
+	void	(*resize)(void *data);
+	/* Give the terminal back for a while (C-z, $EDITOR); resume takes
+	 * it again. */
+	void	(*suspend)(void *data);
+	void	(*resume)(void *data);
+	/* Give the terminal back as it was; safe to call twice. */
+	void	(*end)(void *data);
+	void	 *data;
+};
+/* The surface drawn on from now (the caller's; NULL: none). */
+void ui_surface_set(const struct ui_surface *s);
+void ui_surface_size(int *rows, int *cols);
+void ui_surface_erase(void);
+/* Draw text at row, col in exactly width cells (cut or padded). */
+void ui_surface_text(int row, int col, int width, enum ui_role role,
+    const char *text);
+void ui_surface_flush(void);
+void ui_surface_resize(void);
+void ui_surface_suspend(void);
+void ui_surface_resume(void);
+void ui_surface_end(void);
+
+/* ui-screen.c: the terminal through ncurses. Take it and return its
+ * surface (static), or NULL when it is not a terminal. */
+const struct ui_surface *ui_screen_init(void);
 /* Give the terminal back as it was; safe to call twice. */
 void ui_screen_end(void);
-/* Re-read the terminal's size after SIGWINCH. */
-void ui_screen_resize(void);
-void ui_screen_size(int *rows, int *cols);
-void ui_screen_erase(void);
-/* Draw text at row, col in exactly width cells (cut or padded). */
-void ui_screen_text(int row, int col, int width, enum ui_role role,
-    const char *text);
-void ui_screen_flush(void);
-/* Give the terminal back for a while (C-z, $EDITOR); resume takes it
- * again and redraws everything. */
-void ui_screen_suspend(void);
-void ui_screen_resume(void);
+
+/* ui-screen-record.c: a surface in memory, a grid of cells with their
+ * roles, read back as text by tests. */
+struct ui_screen_record;
+struct ui_screen_record *ui_screen_record_new(int rows, int cols);
+void ui_screen_record_free(struct ui_screen_record *r);
+/* Its surface, owned by r. */
+const struct ui_surface *ui_screen_record_surface(struct ui_screen_record *r);
+/* The size a terminal would have after a resize; read at the next
+ * resize (UI_RELAYOUT), as from a terminal. */
+void ui_screen_record_set_size(struct ui_screen_record *r, int rows,
+    int cols);
+/* The text of a row as last flushed, trailing blanks cut; owned by r,
+ * valid until the next call. */
+const char *ui_screen_record_line(struct ui_screen_record *r, int row);
+/* The role of a cell as last flushed. */
+enum ui_role ui_screen_record_role(struct ui_screen_record *r, int row,
+    int col);
+/* How many times the surface was flushed (a frame each). */
+unsigned ui_screen_record_frames(struct ui_screen_record *r);
 
 /* ui-input.c: keys from the terminal as strings ("j", "C-z", "PageDown",
  * "Enter", "Escape"), with the UTF-8 text of a character typed as itself
  * (NULL for other keys). */
 struct ui_input;
 struct ui_input *ui_input_new(int fd);
+/* Keys from bytes the caller pushes, as a terminal of type term sends
+ * them (tests): no file descriptor, ui_input_fd is -1. */
+struct ui_input *ui_input_new_abstract(const char *term);
+void ui_input_push(struct ui_input *in, const char *bytes, size_t len);
 void ui_input_free(struct ui_input *in);
 int ui_input_fd(struct ui_input *in);
 /* Restore / take the terminal's input modes (around a suspend). */
 void ui_input_stop(struct ui_input *in);
 void ui_input_start(struct ui_input *in);
-/* Read what is pending and call cb for each complete key. Return the
- * milliseconds after which ui_input_flush must be called (a lone Escape may
- * start a sequence), or -1. */
+/* Read what is pending (or was pushed) and call cb for each complete
+ * key. Return the milliseconds after which ui_input_flush must be called
+ * (a lone Escape may start a sequence), or -1. */
 typedef void (*ui_input_key_cb)(const char *key, const char *text,
     void *data);
 int ui_input_read(struct ui_input *in, ui_input_key_cb cb, void *data);
@@ -79,7 +126,7 @@ size_t ui_list_count(struct ui_list *l);
 size_t ui_list_cursor(struct ui_list *l);
 /* Add conversations (taken over) after those there. */
 void ui_list_append(struct ui_list *l, struct store_conv **convs, size_t n);
-/* Move the cursor by delta rows (clamped); page is the visible height. */
+/* Move the cursor by delta rows, or to a row, clamped to the list. */
 void ui_list_move(struct ui_list *l, long delta);
 void ui_list_move_to(struct ui_list *l, long index);
 /* The conversation at index i, or NULL; owned by the list. */
@@ -111,7 +158,8 @@ enum ui_prompt_result {
 };
 enum ui_prompt_result ui_prompt_key(struct ui_prompt *p, const char *key,
     const char *text, char **line);
-/* lead is the one-cell prompt sign: ":" or "/". */
+/* lead is what the prompt says before the line (":", "/", "label: "),
+ * at most half the width. */
 void ui_prompt_draw(struct ui_prompt *p, int row, int cols, const char *lead);
 
 /* ui-compose.c: the composer's multi-line editor (keys: see the file). */
@@ -175,7 +223,24 @@ struct ui_options {
  * that config files, bindings and list-commands know them even where no
  * console runs; call once, before any command. */
 void ui_commands_register(void);
-/* Run the console until the user quits; return the exit status. */
+/* Run the console on the terminal until the user quits; return the exit
+ * status. */
 int ui_run(const struct ui_options *opts);
+/* The same console in steps, as ui_run drives it on the terminal and
+ * tests drive it on a recording surface with an abstract input. */
+struct ui;
+/* Draw the first screen of the view on store (read-only). The console
+ * takes over store and input, draws on surface until ui_finish, and is
+ * freed by ui_finish. */
+struct ui *ui_start(const struct ui_options *opts, struct store *store,
+    const struct ui_surface *surface, struct ui_input *input);
+/* One turn of the loop, waiting at most timeout ms (-1: no limit); 1
+ * when the console is to quit, -1 when the loop failed. */
+int ui_step(struct ui *ui, int timeout);
+/* Keys as the terminal's bytes, given to an abstract input, run and
+ * drawn; 1 when the console is to quit. */
+int ui_keys(struct ui *ui, const char *bytes);
+/* Save what is typed, end the surface, free all; the exit status. */
+int ui_finish(struct ui *ui);
 
 #endif
