@@ -13,6 +13,7 @@
 #include "ui/ui.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include <termkey.h>
 
@@ -95,9 +96,19 @@ ui_input_emit(struct ui_input *in, TermKeyKey *key, ui_input_key_cb cb,
     void *data)
 {
 	char	name[64];
+	size_t	n;
 	int	text;
 
 	termkey_strfkey(in->tk, name, sizeof name, key, TERMKEY_FORMAT_ALTISMETA);
+	/*
+	 * libtermkey names the space bar " " (without SPACESYMBOL, which
+	 * would take the space out of typed text): bindings and the key
+	 * tables call it Space, and its text stays " ".
+	 */
+	if (key->type == TERMKEY_TYPE_UNICODE && key->code.codepoint == ' ' &&
+	    (n = strlen(name)) > 0 && name[n - 1] == ' ' &&
+	    n - 1 + sizeof "Space" <= sizeof name)
+		memcpy(name + n - 1, "Space", sizeof "Space");
 	/* A character typed as itself: what a prompt inserts. */
 	text = key->type == TERMKEY_TYPE_UNICODE &&
 	    (key->modifiers & ~TERMKEY_KEYMOD_SHIFT) == 0;

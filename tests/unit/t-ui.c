@@ -268,6 +268,15 @@ t_console(void)
 	ok(t_row_of("marked") == -1 &&
 	    ui_screen_record_role(t_screen, 0, 0) == UI_ROLE_LIST_CURSOR,
 	    "mark again unmarks it, g goes to the first row");
+	/* The space bar, bound to mark in the list (keys.c: Space). */
+	ui_keys(ui, " ");
+	ok(t_row_has(T_ROWS - 1, "3 conversations  1 marked") &&
+	    ui_screen_record_role(t_screen, 1, 0) == UI_ROLE_LIST_CURSOR,
+	    "the space bar marks the conversation and goes to the next");
+	ui_keys(ui, "k g");
+	ok(t_row_of("marked") == -1 &&
+	    ui_screen_record_role(t_screen, 0, 0) == UI_ROLE_LIST_CURSOR,
+	    "on it again, the space bar unmarks it");
 	ui_keys(ui, ":no-such-command\r");
 	ok(t_row_has(T_ROWS - 1, "no-such-command") &&
 	    ui_screen_record_role(t_screen, T_ROWS - 1, 0) == UI_ROLE_ERROR,
