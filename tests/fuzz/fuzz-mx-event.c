@@ -18,7 +18,6 @@
 #include <jansson.h>
 
 #include <stdint.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "fuzz-chan.h"

@@ -19,7 +19,6 @@
 #include <jansson.h>
 
 #include <stdint.h>
-#include <stdlib.h>
 
 #include "fuzz-chan.h"
 
