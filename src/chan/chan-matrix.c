@@ -318,10 +318,12 @@ mx_room(struct mx *mx, const char *room_id)
 	return room;
 }
 
-static void
-mx_room_state(struct mx *mx, const char *room_id, json_t *ev)
+/* What a state event says of a room, kept in room (the contract is in
+ * chan.h). */
+void
+mx_room_state(json_t *room, json_t *ev)
 {
-	json_t		*room = mx_room(mx, room_id), *content, *proto;
+	json_t		*content, *proto;
 	const char	*type = mx_str(ev, "type"), *key, *name;
 
 	content = json_object_get(ev, "content");
@@ -365,7 +367,7 @@ mx_room_channel(json_t *room)
 
 /* The room's title: its name, else the other members' names. */
 static char *
-mx_room_title(struct mx *mx, json_t *room)
+mx_room_title(const char *user, json_t *room)
 {
 	json_t		*members = json_object_get(room, "members"), *v;
 	const char	*k;
@@ -375,7 +377,7 @@ mx_room_title(struct mx *mx, json_t *room)
 		return xstrdup(mx_str(room, "name"));
 	buf_init(&b);
 	json_object_foreach(members, k, v) {
-		if (strcmp(k, mx->user) == 0 || !json_is_string(v) ||
+		if (strcmp(k, user) == 0 || !json_is_string(v) ||
 		    (mx_str(room, "bridgebot") != NULL &&
 		    strcmp(k, mx_str(room, "bridgebot")) == 0))
 			continue;
@@ -395,68 +397,17 @@ mx_room_title(struct mx *mx, json_t *room)
 /* ------------------------------------------------------------ events */
 
 /*
- * A message event as a canonical message. NULL without *why for the
- * events that are no message (state, reactions...); NULL with *why for a
- * message event that cannot be one (no id or sender, a date out of range,
- * a body that is not a string): the caller quarantines the event.
+ * What an m.room.message's content says: the text (an edit's new one, an
+ * emote as "* name text"), what it answers or edits, a bot's notice, an
+ * attachment.
  */
-static struct msg *
-mx_event_msg(struct mx *mx, const char *room_id, json_t *ev, char **why)
+static void
+mx_message_content(struct msg *m, json_t *content)
 {
-	struct msg		*m, *copy;
 	struct msg_attachment	*a;
-	json_t			*room = mx_room(mx, room_id), *content, *rel;
-	json_t			*info, *newc, *tsv;
-	const char		*type = mx_str(ev, "type");
-	const char		*id = mx_str(ev, "event_id");
-	const char		*sender = mx_str(ev, "sender");
-	const char		*msgtype, *body, *name, *bad = NULL;
-	json_int_t		 ts;
+	json_t			*rel, *info, *newc;
+	const char		*msgtype, *body;
 
-	*why = NULL;
-	if (type == NULL || (strcmp(type, "m.room.message") != 0 &&
-	    strcmp(type, "m.room.encrypted") != 0))
-		return NULL;
-	content = json_object_get(ev, "content");
-	tsv = json_object_get(ev, "origin_server_ts");
-	if (id == NULL || *id == '\0' || sender == NULL || *sender == '\0')
-		bad = "a message event without an event_id or a sender";
-	else if (!json_is_object(content))
-		bad = "a message event without content";
-	else if (!json_is_integer(tsv))
-		bad = "origin_server_ts is not an integer";
-	else if (json_integer_value(tsv) / 1000 < JSON_DATE_MIN ||
-	    json_integer_value(tsv) / 1000 > JSON_DATE_MAX)
-		bad = "origin_server_ts is out of range (years 0000 to 9999)";
-	else if (json_object_get(content, "body") != NULL &&
-	    !json_is_string(json_object_get(content, "body")) &&
-	    strcmp(type, "m.room.message") == 0)
-		bad = "body is not a string";
-	if (bad != NULL) {
-		*why = xstrdup(bad);
-		return NULL;
-	}
-	ts = json_integer_value(tsv);
-	m = msg_new();
-	m->channel = xstrdup(mx_room_channel(room));
-	m->account = xstrdup(mx->user);
-	m->conv_id = xstrdup(room_id);
-	m->conv_title = mx_room_title(mx, room);
-	m->id = xstrdup(id);
-	m->date = (int64_t)(ts / 1000);
-	m->from_id = xstrdup(sender);
-	name = mx_str(json_object_get(room, "members"), sender);
-	m->from_name = xstrdup(name != NULL ? name : sender);
-	m->kind = strcmp(sender, mx->user) == 0 ? MSG_AGENT : MSG_CUSTOMER;
-	/* m.direct only labels a room: every joined room is ingested. */
-	if (json_is_true(json_object_get(room, "direct")))
-		msg_add_tag(m, "ombre/direct");
-	if (strcmp(type, "m.room.encrypted") == 0) {
-		/* Never dropped silently: shown for what it is. */
-		m->text = xstrdup("encrypted: not readable here");
-		m->text_len = strlen(m->text);
-		return m;
-	}
 	msgtype = mx_str(content, "msgtype");
 	body = mx_str(content, "body");
 	rel = json_object_get(content, "m.relates_to");
@@ -498,6 +449,65 @@ mx_event_msg(struct mx *mx, const char *room_id, json_t *ev, char **why)
 		    -1;
 		a->url = xstrdup(mx_str(content, "url"));	/* mxc:// */
 	}
+}
+
+/* A message event as a canonical message (the contract is in chan.h). */
+struct msg *
+mx_event_msg(const char *user, const char *room_id, json_t *room, json_t *ev,
+    char **why)
+{
+	struct msg	*m, *copy;
+	json_t		*content, *tsv;
+	const char	*type = mx_str(ev, "type");
+	const char	*id = mx_str(ev, "event_id");
+	const char	*sender = mx_str(ev, "sender");
+	const char	*name, *bad = NULL;
+	json_int_t	 ts;
+
+	*why = NULL;
+	if (type == NULL || (strcmp(type, "m.room.message") != 0 &&
+	    strcmp(type, "m.room.encrypted") != 0))
+		return NULL;
+	content = json_object_get(ev, "content");
+	tsv = json_object_get(ev, "origin_server_ts");
+	if (id == NULL || *id == '\0' || sender == NULL || *sender == '\0')
+		bad = "a message event without an event_id or a sender";
+	else if (!json_is_object(content))
+		bad = "a message event without content";
+	else if (!json_is_integer(tsv))
+		bad = "origin_server_ts is not an integer";
+	else if (json_integer_value(tsv) / 1000 < JSON_DATE_MIN ||
+	    json_integer_value(tsv) / 1000 > JSON_DATE_MAX)
+		bad = "origin_server_ts is out of range (years 0000 to 9999)";
+	else if (json_object_get(content, "body") != NULL &&
+	    !json_is_string(json_object_get(content, "body")) &&
+	    strcmp(type, "m.room.message") == 0)
+		bad = "body is not a string";
+	if (bad != NULL) {
+		*why = xstrdup(bad);
+		return NULL;
+	}
+	ts = json_integer_value(tsv);
+	m = msg_new();
+	m->channel = xstrdup(mx_room_channel(room));
+	m->account = xstrdup(user);
+	m->conv_id = xstrdup(room_id);
+	m->conv_title = mx_room_title(user, room);
+	m->id = xstrdup(id);
+	m->date = (int64_t)(ts / 1000);
+	m->from_id = xstrdup(sender);
+	name = mx_str(json_object_get(room, "members"), sender);
+	m->from_name = xstrdup(name != NULL ? name : sender);
+	m->kind = strcmp(sender, user) == 0 ? MSG_AGENT : MSG_CUSTOMER;
+	/* m.direct only labels a room: every joined room is ingested. */
+	if (json_is_true(json_object_get(room, "direct")))
+		msg_add_tag(m, "ombre/direct");
+	if (strcmp(type, "m.room.encrypted") == 0) {
+		/* Never dropped silently: shown for what it is. */
+		m->text = xstrdup("encrypted: not readable here");
+		m->text_len = strlen(m->text);
+	} else
+		mx_message_content(m, content);
 	/* What the store would refuse (a bridge's network name that is no
 	 * channel name, an id too long...) is refused here, event kept. */
 	if ((copy = json_msg_copy(m, why)) == NULL) {
@@ -519,7 +529,7 @@ mx_add_event(struct mx *mx, const char *room_id, json_t *ev)
 	char		*msgid, *why;
 
 	if (json_is_string(json_object_get(ev, "state_key")))
-		mx_room_state(mx, room_id, ev);
+		mx_room_state(mx_room(mx, room_id), ev);
 	/* The echo of one of our sends: never stored twice, it settles
 	 * the reply instead. */
 	txn = mx_str(json_object_get(ev, "unsigned"), "transaction_id");
@@ -531,7 +541,8 @@ mx_add_event(struct mx *mx, const char *room_id, json_t *ev)
 		free(msgid);
 		return;
 	}
-	if ((m = mx_event_msg(mx, room_id, ev, &why)) == NULL) {
+	if ((m = mx_event_msg(mx->user, room_id, mx_room(mx, room_id), ev,
+	    &why)) == NULL) {
 		if (why != NULL)
 			chan_quarantine_json(mx->link, "event", ev, why);
 		free(why);
@@ -773,12 +784,12 @@ mx_sync_answer(const struct net_response *r, void *data)
 	json_object_foreach(join, room_id, room) {
 		json_array_foreach(json_object_get(json_object_get(room,
 		    "state"), "events"), i, ev)
-			mx_room_state(mx, room_id, ev);
+			mx_room_state(mx_room(mx, room_id), ev);
 		tl = json_object_get(room, "timeline");
 		/* State first: names are known before the messages. */
 		json_array_foreach(json_object_get(tl, "events"), i, ev)
 			if (json_is_string(json_object_get(ev, "state_key")))
-				mx_room_state(mx, room_id, ev);
+				mx_room_state(mx_room(mx, room_id), ev);
 		json_array_foreach(json_object_get(tl, "events"), i, ev)
 			mx_add_event(mx, room_id, ev);
 		prev = mx_str(tl, "prev_batch");

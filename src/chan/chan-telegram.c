@@ -107,19 +107,27 @@ tg_name(json_t *who)
 /*
  * Group to supergroup migration: the chat gets a new id, the conversation
  * keeps the old one (its Message-Ids, its thread); replies go to the new.
+ * Return 1 when migrations (group id -> supergroup id) learnt it now.
  */
+static int
+tg_migration_add(json_t *migrations, const char *from, const char *to)
+{
+	if (from == NULL || to == NULL || strcmp(from, to) == 0)
+		return 0;
+	if (json_is_string(json_object_get(migrations, from)) &&
+	    strcmp(json_string_value(json_object_get(migrations, from)),
+	    to) == 0)
+		return 0;
+	json_object_set_new(migrations, from, json_string(to));
+	return 1;
+}
+
+/* The migrations kept in the cursor file "migrations". */
 static void
-tg_migrated(struct tg *tg, const char *from, const char *to)
+tg_migrations_save(struct tg *tg)
 {
 	char	*text;
 
-	if (from == NULL || to == NULL || strcmp(from, to) == 0)
-		return;
-	if (json_is_string(json_object_get(tg->migrated, from)) &&
-	    strcmp(json_string_value(json_object_get(tg->migrated, from)),
-	    to) == 0)
-		return;
-	json_object_set_new(tg->migrated, from, json_string(to));
 	text = json_dumps(tg->migrated, JSON_COMPACT);
 	if (text == NULL || tg->link->host->cursor_save(tg->link, "migrations",
 	    text) != 0)
@@ -129,12 +137,12 @@ tg_migrated(struct tg *tg, const char *from, const char *to)
 
 /* The conversation of a chat: the group it was before a migration. */
 static char *
-tg_conv_of(struct tg *tg, char *chat_id)
+tg_conv_of(json_t *migrations, char *chat_id)
 {
 	const char	*old;
 	json_t		*v;
 
-	json_object_foreach(tg->migrated, old, v) {
+	json_object_foreach(migrations, old, v) {
 		if (json_is_string(v) && strcmp(json_string_value(v),
 		    chat_id) == 0) {
 			free(chat_id);
@@ -194,13 +202,13 @@ tg_date_check(json_t *v, const char *name)
 }
 
 /*
- * One Telegram Message as a canonical message. NULL with *why when it
- * cannot be one (no chat or id, a date out of range, a text that is not
- * a string): the caller quarantines the update. An edit is a message of
- * its own pointing at the original, so both texts are kept.
+ * One Telegram Message as a canonical message (the contract is in
+ * chan.h). An edit is a message of its own pointing at the original, so
+ * both texts are kept.
  */
-static struct msg *
-tg_message(struct tg *tg, json_t *tm, int edited, char **why)
+struct msg *
+tg_message(const char *account, json_t *migrations, json_t *tm, int edited,
+    int *learnt, char **why)
 {
 	struct msg	*m, *copy;
 	json_t		*chat = json_object_get(tm, "chat");
@@ -211,6 +219,7 @@ tg_message(struct tg *tg, json_t *tm, int edited, char **why)
 	size_t		 i;
 
 	*why = NULL;
+	*learnt = 0;
 	if (!json_is_object(tm))
 		bad = "the message is not an object";
 	else if (json_object_get(tm, "text") != NULL &&
@@ -238,13 +247,13 @@ tg_message(struct tg *tg, json_t *tm, int edited, char **why)
 	/* A migration is learnt from either side's service message. */
 	if ((mig = tg_json_id(json_object_get(tm, "migrate_to_chat_id"))) !=
 	    NULL)
-		tg_migrated(tg, chat_id, mig);
+		*learnt = tg_migration_add(migrations, chat_id, mig);
 	else if ((mig = tg_json_id(json_object_get(tm,
 	    "migrate_from_chat_id"))) != NULL)
-		tg_migrated(tg, mig, chat_id);
+		*learnt = tg_migration_add(migrations, mig, chat_id);
 	free(mig);
 	real_chat = xstrdup(chat_id);
-	chat_id = tg_conv_of(tg, chat_id);
+	chat_id = tg_conv_of(migrations, chat_id);
 	if (strcmp(real_chat, chat_id) != 0) {
 		/* Message ids count again in the supergroup: its messages
 		 * are told apart from the group's by its chat id. */
@@ -256,7 +265,7 @@ tg_message(struct tg *tg, json_t *tm, int edited, char **why)
 	free(real_chat);
 	m = msg_new();
 	m->channel = xstrdup("telegram");
-	m->account = xstrdup(tg->account);
+	m->account = xstrdup(account);
 	m->conv_id = chat_id;
 	m->conv_title = tg_name(chat);
 	m->date = (int64_t)json_integer_value(json_object_get(tm, "date"));
@@ -279,7 +288,7 @@ tg_message(struct tg *tg, json_t *tm, int edited, char **why)
 		m->from_id = xstrdup(m->conv_id);
 	m->kind = MSG_CUSTOMER;
 	if (json_is_true(json_object_get(from, "is_bot")) &&
-	    strcmp(m->from_id, tg->account) == 0)
+	    strcmp(m->from_id, account) == 0)
 		m->kind = MSG_BOT;
 	text = tg_str(tm, "text");
 	if (text == NULL)
@@ -392,7 +401,7 @@ tg_take_updates(struct tg *tg, json_t *result, long long cut_max,
 	size_t		 i, n = 0, stored;
 	long long	 last = tg->offset - 1, id;
 	char		*cause, *why;
-	int		 rc;
+	int		 rc, edited, learnt;
 
 	*count = json_array_size(result) + (cut_max >= 0);
 	if (cut_max > last)
@@ -414,14 +423,18 @@ tg_take_updates(struct tg *tg, json_t *result, long long cut_max,
 		if ((tm = json_object_get(u, "message")) != NULL ||
 		    (tm = json_object_get(u, "channel_post")) != NULL ||
 		    (tm = json_object_get(u, "business_message")) != NULL)
-			msgs[n] = tg_message(tg, tm, 0, &why);
+			edited = 0;
 		else if ((tm = json_object_get(u, "edited_message")) != NULL ||
 		    (tm = json_object_get(u, "edited_channel_post")) != NULL ||
 		    (tm = json_object_get(u, "edited_business_message")) !=
 		    NULL)
-			msgs[n] = tg_message(tg, tm, 1, &why);
+			edited = 1;
 		else
 			continue;	/* callback queries and the like */
+		msgs[n] = tg_message(tg->account, tg->migrated, tm, edited,
+		    &learnt, &why);
+		if (learnt)
+			tg_migrations_save(tg);
 		if (msgs[n] != NULL)
 			n++;
 		else {
@@ -705,7 +718,8 @@ tg_send_answer(const struct net_response *r, void *data)
 	/* The group became a supergroup: nothing was sent; to the new id. */
 	if (code == 400 && (mig = tg_json_id(json_object_get(params,
 	    "migrate_to_chat_id"))) != NULL) {
-		tg_migrated(ts_tg, o->conv_id, mig);
+		if (tg_migration_add(ts_tg->migrated, o->conv_id, mig))
+			tg_migrations_save(ts_tg);
 		free(mig);
 		l->host->send_done(l, o, CHAN_SEND_RETRY, NULL, error, 0);
 		free(error);

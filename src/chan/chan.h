@@ -194,6 +194,42 @@ struct json_t *chan_json_load(struct chan_link *l, const char *what,
     const char *body, size_t len, const char *id_key, long long *max_id,
     char **cause);
 
+/*
+ * chan-telegram.c, chan-matrix.c: what a channel's JSON becomes, apart
+ * from any request or host, so that the fuzzers (tests/fuzz) reach it.
+ * Any JSON value may come in (the adapters load answers with
+ * JSON_ALLOW_NUL, and repair what jansson refuses: chan_json_load). The
+ * promise: no crash; a message returned passes json_msg_copy (the store
+ * takes it as it is), has channel, account, conv_id, id, from_id and a
+ * NUL-free text of text_len bytes, and each of its strings is made of the
+ * input's strings (at most a few times the input's JSON text, escapes
+ * included). The caller frees it (msg_free).
+ */
+/*
+ * One Telegram Message (an update's message, channel_post,
+ * business_message, or their edited_ forms: edited 1) as a message of the
+ * bot account. migrations (group id -> supergroup id, an object) is read,
+ * and learns a migration from a service message: *learnt is then 1 and
+ * the caller keeps it. NULL with *why (allocated) when the message cannot
+ * be one (no chat or id, a date out of range, a text that is not a
+ * string): the caller quarantines the update.
+ */
+struct msg *tg_message(const char *account, struct json_t *migrations,
+    struct json_t *tm, int edited, int *learnt, char **why);
+/* What a Matrix state event says of a room (name, members, bridge,
+ * encryption), kept in room: an object, {"members":{}} at first. */
+void mx_room_state(struct json_t *room, struct json_t *ev);
+/*
+ * A Matrix timeline event of room_id as a message of user (@user:server),
+ * room being what mx_room_state kept of it. NULL without *why for the
+ * events that are no message (state, reactions...); NULL with *why
+ * (allocated) for a message event that cannot be one (no id or sender, a
+ * date out of range, a body that is not a string, a bridge's network that
+ * is no channel name): the caller quarantines the event.
+ */
+struct msg *mx_event_msg(const char *user, const char *room_id,
+    struct json_t *room, struct json_t *ev, char **why);
+
 /* chan-names.c: linked without any adapter, for the console. */
 /* Does an adapter sync channels of this TYPE? (chan_type_find says the
  * same, but links every adapter and the network.) */

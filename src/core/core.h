@@ -383,6 +383,22 @@ const struct cmd_entry *cmd_find(const char *name);
 void cmd_quote_word(struct buf *b, const char *word);
 /* Append word in single quotes for a shell command the user can paste. */
 void cmd_quote_shell(struct buf *b, const char *word);
+/* What the commands' files share: report a row's usage (returns
+ * CMD_ERROR); argv[from..to) joined with spaces, bare or each word quoted
+ * (the caller frees the result); a string of commands kept to run later
+ * checked (0, or -1 with *cause set). */
+enum cmd_retval cmd_usage(struct cmd_ctx *ctx, const char *name);
+char *cmd_join(char **argv, int from, int to);
+char *cmd_join_quoted(char **argv, int from, int to);
+int cmd_check_string(const char *text, char **cause);
+
+/* cmd-keys.c, cmd-options.c, cmd-views.c, cmd-channels.c, cmd-macros.c:
+ * core's commands by theme, each file's rows NULL-name terminated. */
+extern const struct cmd_entry cmd_keys_entries[];
+extern const struct cmd_entry cmd_options_entries[];
+extern const struct cmd_entry cmd_views_entries[];
+extern const struct cmd_entry cmd_channels_entries[];
+extern const struct cmd_entry cmd_macros_entries[];
 /* Run one command (argv[0] is its name). */
 enum cmd_retval cmd_exec(struct cmd_ctx *ctx, int argc, char **argv);
 /* Parse and run a string of commands; stops at the first error. */

@@ -1483,8 +1483,8 @@ demo_conv_tags(struct demo_conv *c)
 		demo_tag(c, "ombre/handoff");
 	if (c->kase == DEMO_CASE_HUMAN || c->kase == DEMO_CASE_SNOOZED ||
 	    c->kase == DEMO_CASE_DONE) {
-		snprintf(assigned, sizeof assigned, "ombre/assigned/%s",
-		    c->agent->login);
+		snprintf(assigned, sizeof assigned, "%s%s",
+		    TRIAGE_ASSIGNED_PREFIX, c->agent->login);
 		demo_tag(c, assigned);
 	}
 	if (c->prio)

@@ -116,8 +116,7 @@ doctor_item(struct doctor *d, enum store_doctor_level level, const char *fmt,
 
 /* End a list: say how many were not shown. */
 static void
-doctor_list_end(struct doctor *d, enum store_doctor_level level,
-    const char *what)
+doctor_list_end(struct doctor *d, const char *what)
 {
 	if (d->listed > DOCTOR_LIST_MAX) {
 		d->listed -= DOCTOR_LIST_MAX;
@@ -366,7 +365,7 @@ doctor_check_maildir(struct doctor *d)
 			    files[i].path));
 		}
 	}
-	doctor_list_end(d, STORE_DOCTOR_NOTE, "files not indexed");
+	doctor_list_end(d, "files not indexed");
 	for (i = 0; i < d->indexed.n; i++) {
 		const char *file = d->indexed.items[i];
 
@@ -378,7 +377,7 @@ doctor_check_maildir(struct doctor *d)
 		doctor_item(d, STORE_DOCTOR_PROBLEM, "indexed, but the file is "
 		    "gone: %s", doctor_short(d, file));
 	}
-	doctor_list_end(d, STORE_DOCTOR_NOTE, "files gone");
+	doctor_list_end(d, "files gone");
 	if (missing == 0 && gone == 0) {
 		doctor_say(d, STORE_DOCTOR_OK, "the Maildir's %zu messages "
 		    "are indexed", n - foreign);
@@ -418,7 +417,7 @@ doctor_check_strays(struct doctor *d)
 		closedir(dir);
 	}
 	free(tmpdir);
-	doctor_list_end(d, STORE_DOCTOR_NOTE, "stray files");
+	doctor_list_end(d, "stray files");
 
 	tmpdir = xasprintf("%s/journal", d->data_dir);
 	if ((dir = opendir(tmpdir)) != NULL) {
@@ -451,7 +450,7 @@ doctor_check_strays(struct doctor *d)
 		closedir(dir);
 	}
 	free(tmpdir);
-	doctor_list_end(d, STORE_DOCTOR_NOTE, "journals");
+	doctor_list_end(d, "journals");
 
 	tmpdir = xasprintf("%s/dumps", d->data_dir);
 	if ((dir = opendir(tmpdir)) != NULL) {
@@ -479,7 +478,7 @@ doctor_check_strays(struct doctor *d)
 		closedir(dir);
 	}
 	free(tmpdir);
-	doctor_list_end(d, STORE_DOCTOR_NOTE, "stray dumps");
+	doctor_list_end(d, "stray dumps");
 	if (n == 0)
 		doctor_say(d, STORE_DOCTOR_OK, "no stray files, no journal left");
 }
@@ -557,7 +556,7 @@ doctor_check_modes(struct doctor *d)
 	if (d->external)
 		nftw(d->maildir, doctor_walk_one, 16, FTW_PHYS);
 	doctor_walking = NULL;
-	doctor_list_end(d, STORE_DOCTOR_NOTE, "permission problems");
+	doctor_list_end(d, "permission problems");
 	if (d->n_modes == 0) {
 		doctor_say(d, STORE_DOCTOR_OK, "permissions: %s",
 		    d->group_dir ? "the team's group writes everything" :
@@ -900,7 +899,7 @@ doctor_fix_modes(struct doctor *d)
 			    doctor_short(d, w->path), strerror(errno));
 		}
 	}
-	doctor_list_end(d, STORE_DOCTOR_NOTE, "permission fixes failed");
+	doctor_list_end(d, "permission fixes failed");
 	if (fixed > 0)
 		doctor_say(d, STORE_DOCTOR_FIXED, "corrected the permissions "
 		    "of %zu files and folders", fixed);

@@ -169,18 +169,37 @@ store_tag(struct store *st, const char *target, char **ops, int n_ops,
 }
 
 /*
- * Snooze conversations until a time: out of the Inbox (-inbox
- * +ombre/snoozed) with the time as the property ombre.snooze-until on
- * every message; store_wake brings them back once it has come.
+ * The tag operations of a snooze, core's (triage_ops), or with wake those
+ * of a wake-up: each turned round, as waking puts back what snoozing took.
+ * Free with triage_tags_free.
+ */
+static char **
+store_snooze_ops(int wake, size_t *n_ops)
+{
+	char	**ops;
+	size_t	  i;
+
+	ops = triage_ops(TRIAGE_SNOOZE, NULL, NULL, 0);
+	for (i = 0; ops[i] != NULL; i++) {
+		if (wake)
+			ops[i][0] = ops[i][0] == '+' ? '-' : '+';
+	}
+	*n_ops = i;
+	return ops;
+}
+
+/*
+ * Snooze conversations until a time: out of the Inbox (core's snooze)
+ * with the time as the property ombre.snooze-until on every message;
+ * store_wake brings them back once it has come.
  */
 enum store_status
 store_snooze(struct store *st, const char *target, int64_t until,
     long *changed, char **cause)
 {
-	static const char	*const ops[] = { "-inbox", "+ombre/snoozed" };
-	char			**ids, value[32];
-	size_t			 n, i;
-	enum store_status	 rc;
+	char			**ids, **ops, value[32];
+	size_t			  n, n_ops, i;
+	enum store_status	  rc;
 
 	*cause = NULL;
 	*changed = 0;
@@ -188,10 +207,12 @@ store_snooze(struct store *st, const char *target, int64_t until,
 	if (rc != STORE_OK)
 		return rc;
 	snprintf(value, sizeof value, "%lld", (long long)until);
-	rc = store_threads_edit(st, ids, n, ops, nitems(ops),
+	ops = store_snooze_ops(0, &n_ops);
+	rc = store_threads_edit(st, ids, n, (const char *const *)ops, n_ops,
 	    "ombre.snooze-until", value, "committing the snooze", cause);
 	if (rc == STORE_OK)
 		*changed = (long)n;
+	triage_tags_free(ops);
 	for (i = 0; i < n; i++)
 		free(ids[i]);
 	free(ids);
@@ -246,10 +267,11 @@ store_snooze_due_count(struct store *st, int64_t now)
 enum store_status
 store_wake(struct store *st, int64_t now, long *woken, char **cause)
 {
-	static const char	*const ops[] = { "-ombre/snoozed", "+inbox" };
-	struct strset		 due = { NULL, 0, NULL, 0 };
-	notmuch_status_t	 status;
-	enum store_status	 rc;
+	struct strset		  due = { NULL, 0, NULL, 0 };
+	notmuch_status_t	  status;
+	enum store_status	  rc;
+	char			**ops;
+	size_t			  n_ops;
 
 	*cause = NULL;
 	*woken = 0;
@@ -260,10 +282,12 @@ store_wake(struct store *st, int64_t now, long *woken, char **cause)
 		    notmuch_status_to_string(status));
 		return STORE_DB_ERROR;
 	}
-	rc = store_threads_edit(st, due.items, due.n, ops, nitems(ops),
-	    "ombre.snooze-until", NULL, "committing the wake-up", cause);
+	ops = store_snooze_ops(1, &n_ops);
+	rc = store_threads_edit(st, due.items, due.n, (const char *const *)ops,
+	    n_ops, "ombre.snooze-until", NULL, "committing the wake-up", cause);
 	if (rc == STORE_OK)
 		*woken = (long)due.n;
+	triage_tags_free(ops);
 	strset_free(&due);
 	return rc;
 }

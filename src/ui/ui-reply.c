@@ -118,6 +118,7 @@ ui_reply_template(struct ui *ui, const char *name, char **cause)
 	struct template		*t;
 	char			*text;
 
+	(void)ui;
 	if (rp == NULL || ui_reply_hidden) {
 		*cause = xstrdup("template: open the composer first (r)");
 		return -1;
@@ -257,6 +258,7 @@ ui_reply_tick(void *data)
 int
 ui_reply_typing(struct ui *ui)
 {
+	(void)ui;
 	return ui_reply_pane != NULL && !ui_reply_hidden &&
 	    util_clock_ms() - ui_reply_pane->last_key_ms < UI_TYPING_MS &&
 	    ui_reply_pane->last_key_ms > 0;
@@ -287,6 +289,7 @@ ui_reply_unpark(struct ui *ui, const char *conv_key, int note)
 {
 	struct ui_reply	*rp;
 
+	(void)ui;
 	LIST_FOREACH(rp, &ui_reply_parked, entry) {
 		if (rp->note == note && strcmp(rp->ctx->conv_key,
 		    conv_key) == 0) {
@@ -762,6 +765,7 @@ ui_reply_rows(struct ui *ui, int rows, int cols)
 	int		 want, n = 0;
 	const char	*p;
 
+	(void)ui;
 	if (rp == NULL || ui_reply_hidden)
 		return 0;
 	if (rp->held != NULL) {

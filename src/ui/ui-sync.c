@@ -127,6 +127,7 @@ ui_sync_check(void *data)
 void
 ui_sync_stop(struct ui *ui)
 {
+	(void)ui;
 	if (ui_sync_child != NULL)
 		kill(job_pid(ui_sync_child), SIGTERM);
 	free(ui_sync_line);

@@ -350,7 +350,8 @@ test_buf(void)
 
 	/* Words joined with single spaces. */
 	{
-		char	*words[] = { "tag:inbox", "and", "", "Zoë" };
+		char	 w0[] = "tag:inbox", w1[] = "and", w2[] = "", w3[] = "Zoë";
+		char	*words[] = { w0, w1, w2, w3 };
 
 		buf_init(&b);
 		buf_add_words(&b, words, 0);

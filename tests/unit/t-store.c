@@ -28,6 +28,7 @@ static int waited;
 static void
 on_wait(void *data)
 {
+	(void)data;
 	waited++;
 }
 

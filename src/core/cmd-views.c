@@ -1,0 +1,114 @@
+/*
+ * cmd-views.c: the commands on conversations: view (saved searches) and
+ * tag (operations checked here, applied by the host).
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "core/core.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static enum cmd_retval	cmd_tag_exec(struct cmd_ctx *, int, char **);
+static enum cmd_retval	cmd_view_exec(struct cmd_ctx *, int, char **);
+
+const struct cmd_entry cmd_views_entries[] = {
+	{ .name = "tag",
+	  .args_min = 2,
+	  .args_max = -1,
+	  .usage = "tag TARGET +TAG|-TAG...",
+	  .help = "add or remove tags on the conversations a CONV or query "
+	      "names",
+	  .flags = CMD_NEEDS_STORE,
+	  .exec = cmd_tag_exec },
+	{ .name = "view",
+	  .args_min = 0,
+	  .args_max = -1,
+	  .usage = "view [NAME [QUERY...]]",
+	  .help = "define a saved search, or show one or all",
+	  .exec = cmd_view_exec },
+	{ .name = NULL }
+};
+
+/*
+ * tag TARGET... +TAG|-TAG...: the leading words not starting with + or -
+ * are the target (a CONV or a query, joined by spaces), the rest are
+ * operations. All are checked before the host sees any.
+ */
+static enum cmd_retval
+cmd_tag_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	char	*target, *cause = NULL;
+	int	 first, i, rc;
+
+	for (first = 1; first < argc; first++) {
+		if (argv[first][0] == '+' || argv[first][0] == '-')
+			break;
+		if (argv[first][0] == '\0')
+			return cmd_error(ctx, "tag: empty target");
+	}
+	if (first == 1 || first == argc)
+		return cmd_usage(ctx, "tag");
+	for (i = first; i < argc; i++) {
+		if (argv[i][0] != '+' && argv[i][0] != '-')
+			return cmd_error(ctx, "tag: not +TAG or -TAG: %s", argv[i]);
+		if (!tag_valid(argv[i] + 1))
+			return cmd_error(ctx, "tag: invalid tag: %s", argv[i] + 1);
+	}
+	if (ctx->host == NULL || ctx->host->tag == NULL)
+		return cmd_error(ctx, "tag: no store here");
+
+	target = cmd_join(argv, 1, first);
+	rc = ctx->host->tag(ctx->host->data, target, argv + first, argc - first,
+	    &cause);
+	free(target);
+	if (rc != 0) {
+		cmd_error(ctx, "tag: %s", cause != NULL ? cause : "failed");
+		free(cause);
+		return CMD_ERROR;
+	}
+	return CMD_NORMAL;
+}
+
+/*
+ * view: print every view as "name<TAB>query"; view NAME: print its query;
+ * view NAME QUERY...: define it (the words joined by spaces).
+ */
+static enum cmd_retval
+cmd_view_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	const struct view	*v;
+	const char		*p;
+	char			*query;
+	size_t			 n, i;
+
+	if (argc == 1) {
+		v = view_all(&n);
+		for (i = 0; i < n; i++)
+			cmd_print(ctx, "%s\t%s", v[i].name, v[i].query);
+		return CMD_NORMAL;
+	}
+	if (argc == 2) {
+		if ((v = view_find(argv[1])) == NULL)
+			return cmd_error(ctx, "unknown view: %s", argv[1]);
+		cmd_print(ctx, "%s", v->query);
+		return CMD_NORMAL;
+	}
+
+	if (argv[1][0] == '\0')
+		return cmd_error(ctx, "view: empty name");
+	for (p = argv[1]; *p != '\0'; p++) {
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return cmd_error(ctx, "view: control character in name");
+	}
+	query = cmd_join(argv, 2, argc);
+	if (query[strspn(query, " ")] == '\0') {
+		free(query);
+		return cmd_error(ctx, "view %s: empty query", argv[1]);
+	}
+	view_define(argv[1], query);
+	free(query);
+	return CMD_NORMAL;
+}
