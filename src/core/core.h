@@ -224,10 +224,10 @@ void channel_badge(const char *name, char out[3]);
 /* Every known channel type, NULL-terminated. */
 const struct channel_info *const *channel_info_all(void);
 
-/* ------------------------------------------------------------ compose.c */
+/* -------------------------------------------------------------- limit.c */
 
 /* How much of a channel's limit a reply uses, in the channel's unit. */
-struct compose_measure {
+struct limit_measure {
 	long		 used;
 	long		 limit;		/* 0: the channel has none */
 	long		 left;		/* limit - used; negative when over */
@@ -235,20 +235,20 @@ struct compose_measure {
 	int		 segments;	/* SMS: the parts it is sent as, else 0 */
 	int		 sms_unicode;	/* SMS: a character outside GSM-7 */
 };
-void compose_measure(const char *channel, const char *text, size_t len,
-    struct compose_measure *out);
+void limit_measure(const char *channel, const char *text, size_t len,
+    struct limit_measure *out);
 
 /*
  * The reply window: free text only so long after the customer's newest
  * message (last_customer, 0 when the customer never wrote). *seconds is
  * the time left when open, the time since it closed when closed.
  */
-enum compose_window {
-	COMPOSE_WINDOW_NONE,		/* the channel has no window */
-	COMPOSE_WINDOW_OPEN,
-	COMPOSE_WINDOW_CLOSED
+enum limit_window {
+	LIMIT_WINDOW_NONE,		/* the channel has no window */
+	LIMIT_WINDOW_OPEN,
+	LIMIT_WINDOW_CLOSED
 };
-enum compose_window compose_window(const char *channel, int64_t last_customer,
+enum limit_window limit_window(const char *channel, int64_t last_customer,
     int64_t now, int64_t *seconds);
 
 /* ----------------------------------------------------------- template.c */

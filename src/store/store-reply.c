@@ -263,19 +263,19 @@ char *
 store_reply_refusal(const struct store_reply_context *c, const char *text,
     size_t len, int note, const char *approved, int64_t now)
 {
-	struct compose_measure	m;
+	struct limit_measure	m;
 	int64_t			secs;
 	char			age[16], when[32];
 
 	if (note)
 		return NULL;	/* never sent: no channel rule applies */
-	compose_measure(c->channel, text, len, &m);
+	limit_measure(c->channel, text, len, &m);
 	if (m.limit > 0 && m.left < 0)
 		return xasprintf("the reply is %ld %.*s over %s's limit of %ld",
 		    -m.left, (int)strlen(m.unit) - (m.left == -1), m.unit,
 		    c->channel, m.limit);
-	if (compose_window(c->channel, c->last_customer, now, &secs) ==
-	    COMPOSE_WINDOW_CLOSED && approved == NULL) {
+	if (limit_window(c->channel, c->last_customer, now, &secs) ==
+	    LIMIT_WINDOW_CLOSED && approved == NULL) {
 		if (c->last_customer == 0)
 			return xasprintf("%s takes free text only within 24 "
 			    "hours of a customer's message, and this customer "

@@ -702,7 +702,7 @@ static char *
 ui_reply_header(struct ui *ui, enum ui_role *role)
 {
 	struct ui_reply		*rp = ui_reply_pane;
-	struct compose_measure	 m;
+	struct limit_measure	 m;
 	struct buf		 b;
 	const char		*text;
 	size_t			 len;
@@ -716,7 +716,7 @@ ui_reply_header(struct ui *ui, enum ui_role *role)
 		goto others;
 	}
 	text = ui_compose_text(rp->editor, &len);
-	compose_measure(rp->ctx->channel, text, len, &m);
+	limit_measure(rp->ctx->channel, text, len, &m);
 	buf_add_printf(&b, "Reply on %s  ", rp->ctx->channel);
 	if (m.limit > 0 && m.left >= 0)
 		buf_add_printf(&b, "%ld left", m.left);
@@ -728,13 +728,13 @@ ui_reply_header(struct ui *ui, enum ui_role *role)
 	if (m.segments > 0)
 		buf_add_printf(&b, ", %d SMS%s", m.segments,
 		    m.sms_unicode ? " (Unicode)" : "");
-	switch (compose_window(rp->ctx->channel, rp->ctx->last_customer,
+	switch (limit_window(rp->ctx->channel, rp->ctx->last_customer,
 	    util_now(), &secs)) {
-	case COMPOSE_WINDOW_OPEN:
+	case LIMIT_WINDOW_OPEN:
 		util_format_age(secs, age, sizeof age);
 		buf_add_printf(&b, "  window %s left", age);
 		break;
-	case COMPOSE_WINDOW_CLOSED:
+	case LIMIT_WINDOW_CLOSED:
 		if (ui_reply_approved(rp, text, len) != NULL)
 			buf_add_printf(&b, "  window closed: approved template "
 			    "%s", rp->approved);
@@ -744,7 +744,7 @@ ui_reply_header(struct ui *ui, enum ui_role *role)
 			*role = UI_ROLE_ERROR;
 		}
 		break;
-	case COMPOSE_WINDOW_NONE:
+	case LIMIT_WINDOW_NONE:
 		break;
 	}
 	buf_add_str(&b, rp->sending ? "  sending..." :

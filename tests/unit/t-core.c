@@ -1133,59 +1133,59 @@ test_config_path(void)
 	free(saved_home);
 }
 
-/* The composer's limits and windows (compose.c). */
+/* A reply's limits and windows (limit.c). */
 static void
-test_compose(void)
+test_limit(void)
 {
-	struct compose_measure	m;
-	enum compose_window	w;
+	struct limit_measure	m;
+	enum limit_window	w;
 	int64_t			secs, now = 1795000000;
 	char			big[4200];
 
-	compose_measure("telegram", "hello", 5, &m);
+	limit_measure("telegram", "hello", 5, &m);
 	is_int((int)m.used, 5, "telegram: five characters");
 	is_int((int)m.left, 4091, "4091 left of 4096");
-	compose_measure("telegram", "\xf0\x9f\x98\x80", 4, &m);
+	limit_measure("telegram", "\xf0\x9f\x98\x80", 4, &m);
 	is_int((int)m.used, 2, "telegram counts an emoji as two UTF-16 units");
-	compose_measure("whatsapp", "\xf0\x9f\x98\x80", 4, &m);
+	limit_measure("whatsapp", "\xf0\x9f\x98\x80", 4, &m);
 	is_int((int)m.used, 1, "whatsapp counts it as one character");
 	memset(big, 'a', 2001);
-	compose_measure("messenger", big, 2001, &m);
+	limit_measure("messenger", big, 2001, &m);
 	is_int((int)m.left, -1, "messenger: 2001 characters are one over 2000");
-	compose_measure("sms", big, 160, &m);
+	limit_measure("sms", big, 160, &m);
 	ok(m.segments == 1 && !m.sms_unicode, "sms: 160 GSM-7 characters are one segment");
-	compose_measure("sms", big, 161, &m);
+	limit_measure("sms", big, 161, &m);
 	is_int(m.segments, 2, "161 are two segments of 153");
-	compose_measure("sms", "{}", 2, &m);
+	limit_measure("sms", "{}", 2, &m);
 	ok(m.segments == 1 && !m.sms_unicode, "braces are GSM-7 (extension table)");
 	memset(big, '[', 81);
-	compose_measure("sms", big, 81, &m);
+	limit_measure("sms", big, 81, &m);
 	is_int(m.segments, 2, "81 extension characters need 162 septets: two segments");
-	compose_measure("sms", "caf\xc3\xa9 \xe2\x82\xac", 9, &m);
+	limit_measure("sms", "caf\xc3\xa9 \xe2\x82\xac", 9, &m);
 	ok(m.segments == 1 && !m.sms_unicode, "e acute and the euro sign stay GSM-7");
-	compose_measure("sms", "\xd0\x9f\xd1\x80\xd0\xb8", 6, &m);
+	limit_measure("sms", "\xd0\x9f\xd1\x80\xd0\xb8", 6, &m);
 	ok(m.segments == 1 && m.sms_unicode, "Cyrillic needs UCS-2");
 	memset(big, 'a', 72);
 	memcpy(big, "\xd0\x9f", 2);
-	compose_measure("sms", big, 72, &m);
+	limit_measure("sms", big, 72, &m);
 	is_int(m.segments, 2, "71 UCS-2 characters are two segments of 67");
-	compose_measure("matrix", "a\"b\n", 4, &m);
+	limit_measure("matrix", "a\"b\n", 4, &m);
 	ok(strcmp(m.unit, "bytes") == 0 && m.used == 6,
 	    "matrix counts the body's JSON-escaped bytes");
 	ok(m.limit > 60000 && m.limit < 65536, "under the 64 KiB event");
-	compose_measure("email", big, 71, &m);
+	limit_measure("email", big, 71, &m);
 	is_int((int)m.limit, 0, "e-mail has no limit");
 
-	w = compose_window("whatsapp", now - 3600, now, &secs);
-	ok(w == COMPOSE_WINDOW_OPEN && secs == 23 * 3600,
+	w = limit_window("whatsapp", now - 3600, now, &secs);
+	ok(w == LIMIT_WINDOW_OPEN && secs == 23 * 3600,
 	    "whatsapp: an hour after the customer, 23 hours are left");
-	w = compose_window("messenger", now - 25 * 3600, now, &secs);
-	ok(w == COMPOSE_WINDOW_CLOSED && secs == 3600,
+	w = limit_window("messenger", now - 25 * 3600, now, &secs);
+	ok(w == LIMIT_WINDOW_CLOSED && secs == 3600,
 	    "messenger: closed an hour ago after 25 hours");
-	w = compose_window("whatsapp", 0, now, &secs);
-	ok(w == COMPOSE_WINDOW_CLOSED, "closed when the customer never wrote");
-	w = compose_window("telegram", now - 90 * 86400, now, &secs);
-	ok(w == COMPOSE_WINDOW_NONE, "telegram has no window");
+	w = limit_window("whatsapp", 0, now, &secs);
+	ok(w == LIMIT_WINDOW_CLOSED, "closed when the customer never wrote");
+	w = limit_window("telegram", now - 90 * 86400, now, &secs);
+	ok(w == LIMIT_WINDOW_NONE, "telegram has no window");
 }
 
 /* Canned replies (template.c). */
@@ -1276,7 +1276,7 @@ main(void)
 	test_views();
 	test_agent();
 	test_channels();
-	test_compose();
+	test_limit();
 	test_templates();
 	test_tag();
 	test_config();

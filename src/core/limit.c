@@ -1,5 +1,6 @@
 /*
- * compose.c: what the composer shows as a reply is typed: how much of the
+ * limit.c: a reply against its channel's limits, as the composer and the
+ * store check it while it is typed and before it is queued: how much of the
  * channel's limit is used, in the unit the channel counts in, and whether
  * the channel's reply window is open (reference/channel-apis.md).
  *
@@ -26,26 +27,26 @@
 
 /* GSM 03.38: the basic alphabet (one septet) and its extension table
  * (two septets: an escape and the character). */
-static const char compose_gsm_basic[] =
+static const char limit_gsm_basic[] =
     "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
     "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà";
-static const char compose_gsm_extension[] = "\f^{}\\[~]|€";
+static const char limit_gsm_extension[] = "\f^{}\\[~]|€";
 
 /* 1 or 2 septets for a GSM-7 character, 0 when it is not one. */
 static int
-compose_gsm_septets(uint32_t cp)
+limit_gsm_septets(uint32_t cp)
 {
 	const char	*p;
 	size_t		 len, n;
 	uint32_t	 c;
 
-	for (p = compose_gsm_basic, len = sizeof compose_gsm_basic - 1;
+	for (p = limit_gsm_basic, len = sizeof limit_gsm_basic - 1;
 	    len > 0; p += n, len -= n) {
 		n = utf8_decode(p, len, &c);
 		if (c == cp)
 			return 1;
 	}
-	for (p = compose_gsm_extension, len = sizeof compose_gsm_extension - 1;
+	for (p = limit_gsm_extension, len = sizeof limit_gsm_extension - 1;
 	    len > 0; p += n, len -= n) {
 		n = utf8_decode(p, len, &c);
 		if (c == cp)
@@ -56,7 +57,7 @@ compose_gsm_septets(uint32_t cp)
 
 /* The bytes of s as a JSON string's contents (what jansson writes). */
 static long
-compose_json_bytes(const char *s, size_t len)
+limit_json_bytes(const char *s, size_t len)
 {
 	long		 bytes = 0;
 	size_t		 i;
@@ -76,8 +77,8 @@ compose_json_bytes(const char *s, size_t len)
 }
 
 void
-compose_measure(const char *channel, const char *text, size_t len,
-    struct compose_measure *out)
+limit_measure(const char *channel, const char *text, size_t len,
+    struct limit_measure *out)
 {
 	const struct channel_info	*info;
 	size_t				 i, n;
@@ -92,7 +93,7 @@ compose_measure(const char *channel, const char *text, size_t len,
 		chars++;
 		utf16 += cp > 0xFFFF ? 2 : 1;
 		if (gsm) {
-			if ((s = compose_gsm_septets(cp)) == 0)
+			if ((s = limit_gsm_septets(cp)) == 0)
 				gsm = 0;
 			septets += s;
 		}
@@ -103,7 +104,7 @@ compose_measure(const char *channel, const char *text, size_t len,
 		out->used = utf16;
 	else if (strcmp(channel, "matrix") == 0) {
 		out->unit = "bytes";
-		out->used = compose_json_bytes(text, len);
+		out->used = limit_json_bytes(text, len);
 		out->limit = COMPOSE_MATRIX_EVENT - COMPOSE_MATRIX_ENVELOPE;
 	} else if (strcmp(channel, "sms") == 0) {
 		out->used = chars;
@@ -121,8 +122,8 @@ compose_measure(const char *channel, const char *text, size_t len,
 	out->left = out->limit - out->used;
 }
 
-enum compose_window
-compose_window(const char *channel, int64_t last_customer, int64_t now,
+enum limit_window
+limit_window(const char *channel, int64_t last_customer, int64_t now,
     int64_t *seconds)
 {
 	const struct channel_info	*info;
@@ -131,14 +132,14 @@ compose_window(const char *channel, int64_t last_customer, int64_t now,
 	*seconds = 0;
 	info = channel_info_find(channel);
 	if (info == NULL || info->reply_window == 0)
-		return COMPOSE_WINDOW_NONE;
+		return LIMIT_WINDOW_NONE;
 	if (last_customer <= 0)
-		return COMPOSE_WINDOW_CLOSED;	/* the customer never wrote */
+		return LIMIT_WINDOW_CLOSED;	/* the customer never wrote */
 	end = last_customer + (int64_t)info->reply_window * 3600;
 	if (now < end) {
 		*seconds = end - now;
-		return COMPOSE_WINDOW_OPEN;
+		return LIMIT_WINDOW_OPEN;
 	}
 	*seconds = now - end;
-	return COMPOSE_WINDOW_CLOSED;
+	return LIMIT_WINDOW_CLOSED;
 }
