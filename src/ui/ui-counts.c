@@ -134,14 +134,16 @@ static void
 ui_counter_done(struct job *job, int status, const char *output, void *data)
 {
 	struct ui_counter	*c = data;
+	char			 lead[64];
 
 	(void)job;
-	(void)output;
 	if (c->ui != NULL && ui_counter == c) {
 		ui_counter = NULL;
-		if (status != JOB_CANCELLED && status != 0)
-			ui_set_message(c->ui, 1, "view counts stopped "
+		if (status != JOB_CANCELLED && status != 0) {
+			snprintf(lead, sizeof lead, "view counts stopped "
 			    "(status %d)", status);
+			ui_job_failed(c->ui, lead, output, NULL);
+		}
 	}
 	ui_counter_free(c);
 }

@@ -65,6 +65,14 @@ struct ui {
 /* ui.c */
 void ui_set_message(struct ui *ui, int error, const char *fmt, ...)
     OMBRE_PRINTF(3, 4);
+/*
+ * A console child job failed: the one way it is said, as an error on the
+ * status line, "LEAD: the first line the child printed", or "LEAD:
+ * FALLBACK" when it printed nothing (no FALLBACK: LEAD alone; no LEAD:
+ * the line alone).
+ */
+void ui_job_failed(struct ui *ui, const char *lead, const char *output,
+    const char *fallback);
 void ui_load(struct ui *ui);
 /* Read the next page of the view, if it has one. */
 void ui_load_more(struct ui *ui);

@@ -441,7 +441,6 @@ ui_send_done(struct job *job, int status, const char *output, void *data)
 	struct ui_send	*s = data;
 	struct ui	*ui = s->ui;
 	struct ui_reply	*rp = ui_reply_pane;
-	char		*line;
 
 	(void)job;
 	ui->jobs--;
@@ -463,13 +462,10 @@ ui_send_done(struct job *job, int status, const char *output, void *data)
 	} else if (status == 3 && rp != NULL) {
 		free(rp->held);
 		rp->held = xstrdup(output);
-	} else {
-		line = xstrndup(output, strcspn(output, "\n"));
-		ui_set_message(ui, 1, "%s not sent: %s", s->r.note ? "note" :
-		    "reply", *line != '\0' ? line : "the database could not "
-		    "be written");
-		free(line);
-	}
+	} else
+		ui_job_failed(ui, s->r.note ? "note not sent" :
+		    "reply not sent", output, "the database could not be "
+		    "written");
 	ui_send_free(s);
 	if (store_refresh(ui->store) == 1)
 		ui_load(ui);
@@ -850,7 +846,6 @@ ui_decide_done(struct job *job, int status, const char *output, void *data)
 {
 	struct ui_decide	*d = data;
 	struct ui		*ui = d->ui;
-	char			*line;
 
 	(void)job;
 	ui->jobs--;
@@ -860,11 +855,9 @@ ui_decide_done(struct job *job, int status, const char *output, void *data)
 			    STORE_OUTBOX_RESEND ? "queued again: the syncer "
 			    "sends it" : d->action == STORE_OUTBOX_MARK_SENT ?
 			    "marked sent" : "discarded: never sent");
-		else {
-			line = xstrndup(output, strcspn(output, "\n"));
-			ui_set_message(ui, 1, "%s", line);
-			free(line);
-		}
+		else
+			ui_job_failed(ui, NULL, output, "the database could "
+			    "not be written");
 		if (store_refresh(ui->store) == 1)
 			ui_load(ui);
 		ui_thread_reload(ui);

@@ -44,17 +44,16 @@ static void
 ui_syncer_done(struct job *job, int status, const char *output, void *data)
 {
 	struct ui	*ui = data;
-	char		*line;
+	char		 lead[64];
 
 	if (status == JOB_CANCELLED || ui_sync_child != job)
 		return;
 	ui_sync_child = NULL;
 	/* 75: another process took the lock first; it syncs. */
 	if (status != 0 && status != 75 && status != 128 + SIGTERM) {
-		line = sanitize(output, strcspn(output, "\n"), SANITIZE_LINE, 120);
-		ui_set_message(ui, 1, "the syncer stopped (status %d)%s%s",
-		    status, *line != '\0' ? ": " : "", line);
-		free(line);
+		snprintf(lead, sizeof lead, "the syncer stopped (status %d)",
+		    status);
+		ui_job_failed(ui, lead, output, NULL);
 	}
 }
 

@@ -165,7 +165,7 @@ ui_write_done(struct job *job, int status, const char *output, void *data)
 {
 	struct ui_write	*w = data;
 	struct ui	*ui = w->ui;
-	char		*line;
+	char		*lead;
 
 	(void)job;
 	ui->jobs--;
@@ -176,10 +176,10 @@ ui_write_done(struct job *job, int status, const char *output, void *data)
 	if (status == 0)
 		ui_set_message(ui, 0, "%s", w->what);
 	else {
-		line = xstrndup(output, strcspn(output, "\n"));
-		ui_set_message(ui, 1, "%s failed: %s", w->what,
-		    *line != '\0' ? line : "the database could not be written");
-		free(line);
+		lead = xasprintf("%s failed", w->what);
+		ui_job_failed(ui, lead, output,
+		    "the database could not be written");
+		free(lead);
 	}
 	ui_write_free(w);
 	/* Show the result now rather than at the next revision check. */

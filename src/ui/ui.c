@@ -43,6 +43,26 @@ ui_set_message(struct ui *ui, int error, const char *fmt, ...)
 	ui->react |= UI_REDRAW;
 }
 
+void
+ui_job_failed(struct ui *ui, const char *lead, const char *output,
+    const char *fallback)
+{
+	char	*line;
+
+	/* What a child printed is outside text: never raw to the screen. */
+	line = sanitize(output, strcspn(output, "\n"), SANITIZE_LINE, 200);
+	if (*line == '\0' && fallback != NULL) {
+		free(line);
+		line = xstrdup(fallback);
+	}
+	if (lead == NULL)
+		ui_set_message(ui, 1, "%s", line);
+	else
+		ui_set_message(ui, 1, "%s%s%s", lead, *line != '\0' ? ": " : "",
+		    line);
+	free(line);
+}
+
 /* Read the first page of the view again. */
 static void
 ui_load_limit(struct ui *ui, size_t want)
