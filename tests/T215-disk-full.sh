@@ -181,6 +181,24 @@ is "no reply was sent twice" "$twice" 0
 is "each reply was sent once, or is of unknown delivery for the agent" "$lost" 0 ||
     diag "$(cat outbox.txt)"
 
+# --- 4b. only the syncer's own files are full: a cursor not saved -------
+# The messages reach the Maildir; saving the offset fails, and the syncer
+# says so once, itself (the adapter no longer logs it): nothing is lost,
+# and the next run, with room, asks again and drops what it has already.
+tg_gen 2 700
+touch "$FLAG"
+env LD_PRELOAD="$SHIM" OMBRE_ENOSPC_DIR="$DATA/sync" OMBRE_ENOSPC_FLAG="$FLAG" \
+    ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
+    "$OMBRE" sync --once >/dev/null 2>cursor.err
+rm -f "$FLAG"
+like "a cursor that cannot be saved is said, naming it and why" \
+    "$(cat cursor.err)" 'support: cannot save its offset: No space left on device'
+is "said once" "$(grep -c 'cannot save its offset' cursor.err)" 1
+"$OMBRE" sync --once >/dev/null 2>&1
+is "the updates are stored once, with room again" \
+    "$(nm count 'mid:/^tg\./') $(files) $(ids)" \
+    "$((tg_total + 2)) $(ids) $(ids)"
+tg_total=$((tg_total + 2))
 
 # --- 5. the console: a draft on a full disk, and the status line ---------
 tmux_init disk-full

@@ -661,21 +661,26 @@ mx_sync_finish(struct mx *mx)
 	char			*cause, *rooms;
 	const char		*next;
 
-	if (l->host->deliver(l, mx->msgs, mx->n_msgs, &stored, &cause) != 0) {
+	if (l->host->deliver(l, mx->msgs, mx->n_msgs, &stored, &cause) !=
+	    CHAN_OK) {
 		mx_failed(mx, CHAN_BACKOFF, -1, cause);
 		free(cause);
 		return;
 	}
 	next = mx_str(mx->answer, "next_batch");
 	rooms = json_dumps(mx->rooms, JSON_COMPACT);
-	if (rooms == NULL || l->host->cursor_save(l, "rooms", rooms) != 0)
+	/* A cursor that cannot be saved is said by the host; what is
+	 * delivered stays, and the next start asks again from the last
+	 * saved one (duplicates are dropped). */
+	if (rooms == NULL)
 		log_warn("%s: cannot save what is known of the rooms", l->name);
+	else
+		l->host->cursor_save(l, "rooms", rooms);
 	free(rooms);
 	if (next != NULL) {
 		free(mx->since);
 		mx->since = xstrdup(next);
-		if (l->host->cursor_save(l, "since", next) != 0)
-			log_warn("%s: cannot save the since token", l->name);
+		l->host->cursor_save(l, "since", next);
 	}
 	mx_msgs_free(mx);
 	mx->attempt = 0;
@@ -712,7 +717,7 @@ mx_bad_answer(struct mx *mx, const char *body, size_t len,
 		mx_failed(mx, CHAN_BACKOFF, -1, error);
 		return;
 	}
-	if (l->host->quarantine(l, "answer", body, len, error) != 0) {
+	if (l->host->quarantine(l, "answer", body, len, error) != CHAN_OK) {
 		l->quarantine_failed = 0;
 		mx_failed(mx, CHAN_BACKOFF, -1, "cannot write the quarantine: "
 		    "not fetching");
@@ -727,8 +732,7 @@ mx_bad_answer(struct mx *mx, const char *body, size_t len,
 	}
 	free(mx->since);
 	mx->since = next;
-	if (l->host->cursor_save(l, "since", next) != 0)
-		log_warn("%s: cannot save the since token", l->name);
+	l->host->cursor_save(l, "since", next);
 	mx->attempt = 0;
 	l->host->set_state(l, CHAN_BACKOFF, 0, error);
 	mx_schedule(mx, 0);

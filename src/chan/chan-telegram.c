@@ -129,9 +129,11 @@ tg_migrations_save(struct tg *tg)
 	char	*text;
 
 	text = json_dumps(tg->migrated, JSON_COMPACT);
-	if (text == NULL || tg->link->host->cursor_save(tg->link, "migrations",
-	    text) != 0)
+	/* A save that fails is said by the host. */
+	if (text == NULL)
 		log_warn("%s: cannot save a group's migration", tg->link->name);
+	else
+		tg->link->host->cursor_save(tg->link, "migrations", text);
 	free(text);
 }
 
@@ -382,8 +384,9 @@ tg_offset_save(struct tg *tg, long long next)
 		return;
 	tg->offset = next;
 	snprintf(offset, sizeof offset, "%lld", tg->offset);
-	if (tg->link->host->cursor_save(tg->link, "offset", offset) != 0)
-		log_warn("%s: cannot save the offset", tg->link->name);
+	/* A save that fails is said by the host; the updates are delivered
+	 * already, and those asked again after a restart are duplicates. */
+	tg->link->host->cursor_save(tg->link, "offset", offset);
 }
 
 /*
@@ -401,7 +404,8 @@ tg_take_updates(struct tg *tg, json_t *result, long long cut_max,
 	size_t		 i, n = 0, stored;
 	long long	 last = tg->offset - 1, id;
 	char		*cause, *why;
-	int		 rc, edited, learnt;
+	enum chan_status rc;
+	int		 edited, learnt;
 
 	*count = json_array_size(result) + (cut_max >= 0);
 	if (cut_max > last)
@@ -446,7 +450,7 @@ tg_take_updates(struct tg *tg, json_t *result, long long cut_max,
 	for (i = 0; i < n; i++)
 		msg_free(msgs[i]);
 	free(msgs);
-	if (rc != 0) {
+	if (rc != CHAN_OK) {
 		tg_failed(tg, CHAN_BACKOFF, -1, cause);
 		free(cause);
 		return -1;
@@ -520,7 +524,7 @@ tg_bad_answer(struct tg *tg, const char *body, size_t len, const char *cause)
 		tg->attempt = 0;
 		return 1;
 	}
-	if (l->host->quarantine(l, "update", body, len, cause) != 0) {
+	if (l->host->quarantine(l, "update", body, len, cause) != CHAN_OK) {
 		/* Not kept (a full disk): not skipped either. */
 		l->quarantine_failed = 0;
 		return 0;

@@ -42,12 +42,12 @@ chan_backoff_ms(struct chan_link *l, int attempt)
 	    l->opts->retry_cap_ms, &l->rng);
 }
 
-int
+enum chan_status
 chan_quarantine_json(struct chan_link *l, const char *what, json_t *v,
     const char *reason)
 {
-	char	*text;
-	int	 rc;
+	enum chan_status	 rc;
+	char			*text;
 
 	text = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
 	if (text == NULL)

@@ -67,6 +67,18 @@ enum chan_send_result {
 	CHAN_SEND_UNKNOWN	/* the request left, no answer: never resent */
 };
 
+/*
+ * What a host call that writes for an adapter (deliver, cursor_save,
+ * quarantine) came to. The host has said a failure already (on stderr,
+ * and in the channel's state where it stops fetching): the adapter only
+ * decides what to do next and never logs it again.
+ */
+enum chan_status {
+	CHAN_OK = 0,
+	CHAN_NO_SPACE,		/* the disk is full: nothing of the call counts */
+	CHAN_WRITE_FAILED	/* another failure: nothing of the call counts */
+};
+
 struct chan_link;
 /* An attachment being fetched: the host's, handed back to fetch_done. */
 struct chan_fetch;
@@ -83,21 +95,22 @@ struct chan_host {
 	/*
 	 * Deliver messages durably (Maildir files and journal fsynced;
 	 * indexed later): only then may the adapter move its cursor.
-	 * *delivered says how many were new. Return 0, or -1 with *cause
-	 * when the store cannot write (a full disk): nothing of the batch
-	 * counts, and the channel's back-off shows as disk full. A message
-	 * the store refuses is said and skipped.
+	 * *delivered says how many were new. Return CHAN_OK, or a failure
+	 * with *cause when the store cannot write (a full disk): nothing of
+	 * the batch counts, and the channel's back-off shows as disk full.
+	 * A message the store refuses is said and skipped.
 	 */
-	int	 (*deliver)(struct chan_link *l, struct msg **msgs, size_t n,
-		     size_t *delivered, char **cause);
+	enum chan_status (*deliver)(struct chan_link *l, struct msg **msgs,
+		     size_t n, size_t *delivered, char **cause);
 	/* Is the message with this Message-Id delivered already? (0 when
 	 * the store cannot be read: the caller fetches more, never less.) */
 	int	 (*has_message)(struct chan_link *l, const char *msgid);
 	/* The adapter's saved cursor under key (allocated), NULL when
 	 * none. */
 	char	*(*cursor_load)(struct chan_link *l, const char *key);
-	/* Save it durably (written, fsynced, renamed). Return 0 or -1. */
-	int	 (*cursor_save)(struct chan_link *l, const char *key,
+	/* Save it durably (written, fsynced, renamed); a failure is said
+	 * by the host. */
+	enum chan_status (*cursor_save)(struct chan_link *l, const char *key,
 		     const char *value);
 	/* A secret from the channel's KEY or KEY-command (run by /bin/sh,
 	 * its first line of output), allocated; NULL with *cause (naming
@@ -122,10 +135,11 @@ struct chan_host {
 	 * Keep raw[0..len) (capped at CHAN_QUARANTINE_MAX) with what it is
 	 * ("update", "event", "answer", "message") and why it was refused:
 	 * nothing a channel sends is dropped without a word. The same item
-	 * again (what and bytes) is kept once. Return 0, or -1 when it
-	 * cannot be kept (said on stderr; quarantine_failed is then set).
+	 * again (what and bytes) is kept once. A failure (said on stderr)
+	 * sets quarantine_failed: the next deliver refuses, so the cursor
+	 * never passes what could not be kept.
 	 */
-	int	 (*quarantine)(struct chan_link *l, const char *what,
+	enum chan_status (*quarantine)(struct chan_link *l, const char *what,
 		     const char *raw, size_t len, const char *reason);
 };
 
@@ -179,7 +193,7 @@ int64_t chan_wait_ms(struct chan_link *l, int64_t ms);
 #define CHAN_QUARANTINE_MAX	(1024 * 1024)
 /* host->quarantine for a JSON value (its compact text). */
 struct json_t;
-int chan_quarantine_json(struct chan_link *l, const char *what,
+enum chan_status chan_quarantine_json(struct chan_link *l, const char *what,
     struct json_t *v, const char *reason);
 /*
  * Parse a channel's answer whole, even when it holds what jansson refuses:

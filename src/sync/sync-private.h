@@ -99,8 +99,10 @@ void	sync_fetch_scan(struct sync *s);
 void	sync_fetch_stop(struct sync *s);
 void	sync_fetch_done(struct chan_fetch *f, const char *body, size_t len,
 	    const char *error);
+/* sync.c: what a failed write's errno comes to for an adapter. */
+enum chan_status sync_write_status_of(int err);
 /* sync-quarantine.c */
-int	sync_quarantine(struct chan_link *l, const char *what,
+enum chan_status sync_quarantine(struct chan_link *l, const char *what,
 	    const char *raw, size_t len, const char *reason);
 /* sync-client.c */
 /* Files under DATA/sync/quarantine, or -1 when it cannot be read. */

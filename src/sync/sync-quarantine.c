@@ -47,7 +47,7 @@ sync_quarantine_hash(const char *what, const char *raw, size_t len)
 }
 
 /* host->quarantine: a new file under DATA/sync/quarantine, written whole. */
-int
+enum chan_status
 sync_quarantine(struct chan_link *l, const char *what, const char *raw,
     size_t len, const char *reason)
 {
@@ -60,20 +60,23 @@ sync_quarantine(struct chan_link *l, const char *what, const char *raw,
 	struct tm		 tm;
 	time_t			 now;
 	char			 stamp[32];
-	int			 rc;
+	enum chan_status	 rc;
+	int			 saved;
 
 	h = sync_quarantine_hash(what, raw, len);
 	for (i = 0; i < nitems(sl->quarantine_seen); i++)
 		if (sl->quarantine_seen[i] == h && h != 0)
-			return 0;
+			return CHAN_OK;
 
 	dir = xasprintf("%s/%s", sl->sync->dir, SYNC_QUARANTINE_DIR);
 	if (util_mkdir_p(dir, 0700) != 0) {
-		log_warn("%s: cannot create %s", l->name, dir);
+		saved = errno;
+		log_warn("%s: cannot create %s: %s", l->name, dir,
+		    strerror(saved));
 		free(dir);
 		/* Not kept: the cursor must not pass it (sync_deliver). */
 		l->quarantine_failed = 1;
-		return -1;
+		return sync_write_status_of(saved);
 	}
 	now = time(NULL);
 	if (gmtime_r(&now, &tm) == NULL ||
@@ -88,11 +91,13 @@ sync_quarantine(struct chan_link *l, const char *what, const char *raw,
 	buf_add_printf(&b, "channel %s\nwhat %s\ndate %lld\nsize %zu\n"
 	    "reason %s\n\n", l->name, what, (long long)now, len, clean);
 	buf_add(&b, raw, kept);
-	rc = util_write_file(dir, name, b.data, b.len, 0600);
-	if (rc != 0) {
+	rc = CHAN_OK;
+	if (util_write_file(dir, name, b.data, b.len, 0600) != 0) {
+		saved = errno;
 		log_warn("%s: cannot write %s/%s: %s", l->name, dir, name,
-		    strerror(errno));
+		    strerror(saved));
 		l->quarantine_failed = 1;
+		rc = sync_write_status_of(saved);
 	} else {
 		/* Kept once: the same bytes again (a page fetched again)
 		 * are not kept twice. */
@@ -107,5 +112,5 @@ sync_quarantine(struct chan_link *l, const char *what, const char *raw,
 	free(clean);
 	free(name);
 	free(dir);
-	return rc == 0 ? 0 : -1;
+	return rc;
 }

@@ -353,9 +353,16 @@ sync_deliver_refused(struct chan_link *l, const struct msg *m,
 	free(clean);
 }
 
+enum chan_status
+sync_write_status_of(int err)
+{
+	return err == ENOSPC || err == EDQUOT ? CHAN_NO_SPACE :
+	    CHAN_WRITE_FAILED;
+}
+
 /* host->deliver: what the adapter fetched, durable before its cursor
  * moves. */
-static int
+static enum chan_status
 sync_deliver(struct chan_link *l, struct msg **msgs, size_t n,
     size_t *delivered, char **cause)
 {
@@ -377,11 +384,11 @@ sync_deliver(struct chan_link *l, struct msg **msgs, size_t n,
 		sl->store_blocked = CHAN_STORE_FAILED;
 		free(sl->store_error);
 		sl->store_error = xstrdup("the quarantine cannot be written");
-		return -1;
+		return CHAN_WRITE_FAILED;
 	}
 	sl->store_blocked = 0;
 	if (n == 0)
-		return 0;
+		return CHAN_OK;
 	for (i = 0; i < n && rc == STORE_OK; i++) {
 		id = msgid_message(msgs[i]->channel, msgs[i]->account,
 		    msgs[i]->conv_id, msgs[i]->id);
@@ -426,7 +433,7 @@ sync_deliver(struct chan_link *l, struct msg **msgs, size_t n,
 		sl->store_error = why != NULL ? why : xstrdup(
 		    store_status_str(rc));
 		strset_free(&ids);
-		return -1;
+		return rc == STORE_FULL ? CHAN_NO_SPACE : CHAN_WRITE_FAILED;
 	}
 	free(why);
 	for (i = 0; i < ids.n; i++)
@@ -437,7 +444,7 @@ sync_deliver(struct chan_link *l, struct msg **msgs, size_t n,
 	s->unindexed += ids.n;
 	strset_free(&ids);
 	sync_index_schedule(s);
-	return 0;
+	return CHAN_OK;
 }
 
 /* host->conv_tag */
@@ -517,17 +524,23 @@ sync_cursor_load(struct chan_link *l, const char *key)
 	return buf_steal(&b);
 }
 
-/* host->cursor_save */
-static int
+/* host->cursor_save: a failure is said here, once, for every adapter. */
+static enum chan_status
 sync_cursor_save(struct chan_link *l, const char *key, const char *value)
 {
-	char	*name, *data;
-	int	 rc;
+	enum chan_status	 rc = CHAN_OK;
+	char			*name, *data;
+	int			 saved;
 
 	name = xasprintf("%s.%s", l->name, key);
 	data = xasprintf("%s\n", value);
-	rc = util_write_file(sync_link_of(l)->sync->dir, name, data,
-	    strlen(data), 0600);
+	if (util_write_file(sync_link_of(l)->sync->dir, name, data,
+	    strlen(data), 0600) != 0) {
+		saved = errno;
+		log_warn("%s: cannot save its %s: %s", l->name, key,
+		    strerror(saved));
+		rc = sync_write_status_of(saved);
+	}
 	free(name);
 	free(data);
 	return rc;
