@@ -33,7 +33,7 @@ fuzz_chan_fail(const char *what, const char *why)
 }
 
 /* The adapter's quarantine: what it keeps is no concern here. */
-static int
+static enum chan_status
 fuzz_chan_quarantine(struct chan_link *l, const char *what, const char *raw,
     size_t len, const char *reason)
 {
@@ -42,7 +42,7 @@ fuzz_chan_quarantine(struct chan_link *l, const char *what, const char *raw,
 	(void)raw;
 	(void)len;
 	(void)reason;
-	return 0;
+	return CHAN_OK;
 }
 
 void
