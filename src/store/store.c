@@ -656,6 +656,16 @@ store_keep(notmuch_status_t *first, notmuch_status_t status)
 		*first = status;
 }
 
+/* Add a property, refused when it does not fit in a Xapian term. */
+static notmuch_status_t
+store_add_property_fitting(notmuch_message_t *nm,
+    const struct store_property *prop)
+{
+	if (!store_property_fits(prop->key, prop->value))
+		return NOTMUCH_STATUS_ILLEGAL_ARGUMENT;
+	return notmuch_message_add_property(nm, prop->key, prop->value);
+}
+
 notmuch_status_t
 store_message_edit(notmuch_message_t *nm, const char *const *ops,
     size_t n_ops, const struct store_property *props, size_t n_props)
@@ -677,14 +687,9 @@ store_message_edit(notmuch_message_t *nm, const char *const *ops,
 	for (i = 0; i < n_props; i++) {
 		store_keep(&status, notmuch_message_remove_all_properties(nm,
 		    props[i].key));
-		if (props[i].value == NULL)
-			continue;
-		if (!store_property_fits(props[i].key, props[i].value))
-			store_keep(&status, NOTMUCH_STATUS_ILLEGAL_ARGUMENT);
-		else {
-			store_keep(&status, notmuch_message_add_property(nm,
-			    props[i].key, props[i].value));
-		}
+		if (props[i].value != NULL)
+			store_keep(&status, store_add_property_fitting(nm,
+			    &props[i]));
 	}
 	store_keep(&status, notmuch_message_thaw(nm));
 	return status;
@@ -708,15 +713,9 @@ store_message_replace(notmuch_message_t *nm, const char *const *tags,
 	if (props != NULL) {
 		store_keep(&status, notmuch_message_remove_all_properties(nm,
 		    NULL));
-		for (i = 0; i < n_props; i++) {
-			if (!store_property_fits(props[i].key, props[i].value))
-				store_keep(&status,
-				    NOTMUCH_STATUS_ILLEGAL_ARGUMENT);
-			else {
-				store_keep(&status, notmuch_message_add_property(
-				    nm, props[i].key, props[i].value));
-			}
-		}
+		for (i = 0; i < n_props; i++)
+			store_keep(&status, store_add_property_fitting(nm,
+			    &props[i]));
 	}
 	store_keep(&status, notmuch_message_thaw(nm));
 	return status;
