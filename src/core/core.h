@@ -21,7 +21,8 @@ enum msg_kind {
 	MSG_CUSTOMER,
 	MSG_BOT,
 	MSG_AGENT,
-	MSG_NOTE
+	MSG_NOTE,
+	MSG_EVENT	/* a change of the conversation's state, never sent */
 };
 
 struct msg_attachment {
@@ -63,6 +64,22 @@ struct msg {
 						   sending, sent, failed, unknown), or NULL */
 	char			*remote_id;	/* a sent reply's id on the channel */
 	char			*outbox_error;	/* why it failed or is unknown */
+
+	/*
+	 * An event (kind MSG_EVENT): a change of the conversation's state,
+	 * kept in the thread as the history of who handled it. Its tags are
+	 * the conversation's operations (+ombre/handoff, -inbox, ...):
+	 * indexing the event applies them to the whole conversation, so the
+	 * change and its record are one write (store-ingest.c).
+	 */
+	char			*event;		/* handoff, take-over, hand-back,
+						   assigned, closed, reopened,
+						   snoozed, woken; NULL otherwise */
+	char			*agent;		/* who: an agent, "bot", "rule" */
+	char			*reason;	/* why, for a handoff */
+	char			**seen;		/* Message-Ids the agent saw, NULL-
+						   terminated, or NULL: all */
+	int64_t			 until;		/* snoozed: until when */
 };
 
 struct msg *msg_new(void);
@@ -206,6 +223,25 @@ char **triage_ops(enum triage_action action, const char *arg,
  * when nothing changes); free with triage_tags_free.
  */
 char **triage_undo_ops(char *const *ops, char *const *tags, size_t n_tags);
+/*
+ * The event an action is recorded as ("closed", "snoozed", "assigned",
+ * "take-over", "hand-back"), or NULL for an action that is no event
+ * (read, priority, label: plain tag operations).
+ */
+const char *triage_action_event(enum triage_action action);
+/* The line the thread shows for an event: "taken over by ana", "handed
+ * off by the bot: the customer asked for a person". Allocated. */
+char *triage_event_text(const char *event, const char *agent,
+    const char *reason, char *const *ops, int64_t until);
+/*
+ * The operations that take a conversation from the conversation-level
+ * tags before (NULL: none) to those of after (message-level tags of
+ * either are ignored). NULL-terminated; free with triage_tags_free.
+ */
+char **triage_conv_diff(char *const *before, char *const *after);
+/* Does a NULL-terminated tag array (may be NULL) hold tag? */
+int triage_tags_have(char *const *tags, const char *tag);
+
 
 /* ------------------------------------------------------------ channel.c */
 

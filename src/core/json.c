@@ -220,6 +220,70 @@ json_get_tags(json_t *root, struct msg *m, char **cause)
 	return 0;
 }
 
+/*
+ * "event": what a state change was (kind event only): its type, who made
+ * it, why, the Message-Ids the agent saw and a snooze's end.
+ */
+static int
+json_get_event(json_t *root, struct msg *m, char **cause)
+{
+	json_t		*ev, *arr, *id, *until;
+	size_t		 i, n;
+
+	ev = json_object_get(root, "event");
+	if (ev == NULL || json_is_null(ev)) {
+		if (m->kind == MSG_EVENT) {
+			*cause = xstrdup("field 'event' is missing (from.kind "
+			    "is event)");
+			return -1;
+		}
+		return 0;
+	}
+	if (!json_is_object(ev)) {
+		*cause = xstrdup("field 'event' must be an object");
+		return -1;
+	}
+	if (m->kind != MSG_EVENT) {
+		*cause = xstrdup("field 'event' needs from.kind event");
+		return -1;
+	}
+	if (json_get_string(ev, "type", "event.type", 32, 1, 0, 0, &m->event,
+	    NULL, cause) != 0 ||
+	    json_get_string(ev, "agent", "event.agent", JSON_NAME_MAX, 0, 0, 0,
+	    &m->agent, NULL, cause) != 0 ||
+	    json_get_string(ev, "reason", "event.reason", JSON_NAME_MAX, 0, 0,
+	    0, &m->reason, NULL, cause) != 0)
+		return -1;
+	until = json_object_get(ev, "until");
+	if (until != NULL && !json_is_null(until)) {
+		if (!json_is_integer(until)) {
+			*cause = xstrdup("field 'event.until' must be an integer");
+			return -1;
+		}
+		m->until = json_integer_value(until);
+	}
+	arr = json_object_get(ev, "seen");
+	if (arr == NULL || json_is_null(arr))
+		return 0;
+	if (!json_is_array(arr)) {
+		*cause = xstrdup("field 'event.seen' must be an array");
+		return -1;
+	}
+	n = json_array_size(arr);
+	m->seen = xcalloc(n + 1, sizeof *m->seen);
+	json_array_foreach(arr, i, id) {
+		if (!json_is_string(id) || json_string_length(id) == 0 ||
+		    json_string_length(id) > JSON_ID_MAX ||
+		    strlen(json_string_value(id)) != json_string_length(id)) {
+			*cause = xasprintf("field 'event.seen[%zu]' must be a "
+			    "Message-Id", i);
+			return -1;
+		}
+		m->seen[i] = xstrdup(json_string_value(id));
+	}
+	return 0;
+}
+
 /* A channel name becomes a header and an address domain: keep it plain. */
 static int
 json_channel_name_valid(const char *name)
@@ -320,7 +384,7 @@ json_msg_parse(const char *line, size_t len, char **cause)
 		goto fail;
 	if (msg_kind_parse(kind, &m->kind) != 0) {
 		*cause = xstrdup("field 'from.kind' must be one of customer, bot, "
-		    "agent, note");
+		    "agent, note, event");
 		goto fail;
 	}
 	if (json_get_string(root, "text", "text", 0, 0, 0, 1, &m->text,
@@ -331,7 +395,8 @@ json_msg_parse(const char *line, size_t len, char **cause)
 	    &m->edit_of, NULL, cause) != 0 ||
 	    json_get_attachments(root, m, cause) != 0 ||
 	    json_get_tags(root, m, cause) != 0 ||
-	    json_get_entities(root, m, cause) != 0)
+	    json_get_entities(root, m, cause) != 0 ||
+	    json_get_event(root, m, cause) != 0)
 		goto fail;
 	free(kind);
 	json_decref(root);
@@ -488,6 +553,22 @@ json_msg_format(const struct msg *m)
 	json_set_str(root, "outbox", m->outbox);
 	json_set_str(root, "remote_id", m->remote_id);
 	json_set_str(root, "outbox_error", m->outbox_error);
+	if (m->event != NULL) {
+		a = json_object();
+		json_set_str(a, "type", m->event);
+		json_set_str(a, "agent", m->agent);
+		json_set_str(a, "reason", m->reason);
+		if (m->until != 0)
+			json_object_set_new(a, "until", json_integer(m->until));
+		if (m->seen != NULL) {
+			arr = json_array();
+			for (i = 0; m->seen[i] != NULL; i++)
+				json_array_append_new(arr, json_string_safe(
+				    m->seen[i], strlen(m->seen[i])));
+			json_object_set_new(a, "seen", arr);
+		}
+		json_object_set_new(root, "event", a);
+	}
 	return json_dump_safe(root);
 }
 

@@ -17,7 +17,8 @@ static const char *const msg_kind_names[] = {
 	[MSG_CUSTOMER] = "customer",
 	[MSG_BOT] = "bot",
 	[MSG_AGENT] = "agent",
-	[MSG_NOTE] = "note"
+	[MSG_NOTE] = "note",
+	[MSG_EVENT] = "event"
 };
 
 struct msg *
@@ -50,6 +51,14 @@ msg_free(struct msg *m)
 	free(m->outbox);
 	free(m->remote_id);
 	free(m->outbox_error);
+	free(m->event);
+	free(m->agent);
+	free(m->reason);
+	if (m->seen != NULL) {
+		for (i = 0; m->seen[i] != NULL; i++)
+			free(m->seen[i]);
+		free(m->seen);
+	}
 	for (i = 0; i < m->n_attachments; i++) {
 		free(m->attachments[i].name);
 		free(m->attachments[i].mime);

@@ -19,6 +19,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* Tags that belong to one message, never inherited. */
 static const char *const triage_message_tags[] = {
@@ -109,6 +110,7 @@ triage_ingest_tags(const struct msg *m, char *const *thread_tags, int *reopen)
 		break;
 	case MSG_BOT:
 	case MSG_AGENT:
+	case MSG_EVENT:
 		break;
 	}
 	if (m->n_attachments > 0)
@@ -306,6 +308,123 @@ triage_undo_ops(char *const *ops, char *const *tags, size_t n_tags)
 			triage_ops_add(&set, '-', ops[i] + 1);
 		else if (ops[i][0] == '-' && has)
 			triage_ops_add(&set, '+', ops[i] + 1);
+	}
+	if (set.tags == NULL)
+		set.tags = xcalloc(1, sizeof *set.tags);
+	return set.tags;
+}
+
+const char *
+triage_action_event(enum triage_action action)
+{
+	switch (action) {
+	case TRIAGE_DONE:
+		return "closed";
+	case TRIAGE_SNOOZE:
+		return "snoozed";
+	case TRIAGE_ASSIGN:
+		return "assigned";
+	case TRIAGE_TAKE_OVER:
+		return "take-over";
+	case TRIAGE_HAND_BACK:
+		return "hand-back";
+	case TRIAGE_READ:
+	case TRIAGE_UNREAD:
+	case TRIAGE_CYCLE_PRIORITY:
+	case TRIAGE_LABEL:
+		break;
+	}
+	return NULL;
+}
+
+int
+triage_tags_have(char *const *tags, const char *tag)
+{
+	size_t	i;
+
+	for (i = 0; tags != NULL && tags[i] != NULL; i++) {
+		if (strcmp(tags[i], tag) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* The agent an event's operations assign, or NULL. */
+static const char *
+triage_ops_assignee(char *const *ops)
+{
+	const char	*name;
+	size_t		 i;
+
+	for (i = 0; ops != NULL && ops[i] != NULL; i++) {
+		if (ops[i][0] == '+' &&
+		    (name = triage_tag_assignee(ops[i] + 1)) != NULL)
+			return name;
+	}
+	return NULL;
+}
+
+char *
+triage_event_text(const char *event, const char *agent, const char *reason,
+    char *const *ops, int64_t until)
+{
+	const char	*who = agent != NULL && *agent != '\0' ? agent : "someone";
+	const char	*to;
+	char		 when[64];
+	struct tm	 tm;
+	time_t		 t;
+
+	if (strcmp(event, "handoff") == 0) {
+		if (reason != NULL && *reason != '\0')
+			return xasprintf("handed off by %s: %s",
+			    strcmp(who, "bot") == 0 ? "the bot" : who, reason);
+		return xasprintf("handed off by %s",
+		    strcmp(who, "bot") == 0 ? "the bot" : who);
+	}
+	if (strcmp(event, "take-over") == 0)
+		return xasprintf("taken over by %s", who);
+	if (strcmp(event, "hand-back") == 0)
+		return xasprintf("returned to the bot by %s", who);
+	if (strcmp(event, "assigned") == 0) {
+		to = triage_ops_assignee(ops);
+		if (to != NULL && strcmp(to, who) != 0)
+			return xasprintf("assigned to %s by %s", to, who);
+		return xasprintf("assigned to %s", to != NULL ? to : who);
+	}
+	if (strcmp(event, "closed") == 0)
+		return xasprintf("closed by %s", who);
+	if (strcmp(event, "reopened") == 0)
+		return xasprintf("reopened by %s", who);
+	if (strcmp(event, "snoozed") == 0 && until > 0) {
+		t = (time_t)until;
+		localtime_r(&t, &tm);
+		strftime(when, sizeof when, "%a %d %b %H:%M", &tm);
+		return xasprintf("snoozed until %s by %s", when, who);
+	}
+	if (strcmp(event, "snoozed") == 0)
+		return xasprintf("snoozed by %s", who);
+	if (strcmp(event, "woken") == 0)
+		return xstrdup("back from snooze");
+	if (strcmp(event, "undo") == 0)
+		return xasprintf("%s undid a change", who);
+	return xasprintf("%s by %s", event, who);
+}
+
+char **
+triage_conv_diff(char *const *before, char *const *after)
+{
+	struct triage_set	 set = { NULL, 0 };
+	size_t			 i;
+
+	for (i = 0; after != NULL && after[i] != NULL; i++) {
+		if (triage_tag_is_conversation(after[i]) &&
+		    !triage_tags_have(before, after[i]))
+			triage_ops_add(&set, '+', after[i]);
+	}
+	for (i = 0; before != NULL && before[i] != NULL; i++) {
+		if (triage_tag_is_conversation(before[i]) &&
+		    !triage_tags_have(after, before[i]))
+			triage_ops_add(&set, '-', before[i]);
 	}
 	if (set.tags == NULL)
 		set.tags = xcalloc(1, sizeof *set.tags);

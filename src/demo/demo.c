@@ -2077,6 +2077,7 @@ demo_msg_build(struct demo_gen *g, struct demo_conv *c, size_t k)
 		break;
 	case MSG_AGENT:
 	case MSG_NOTE:
+	case MSG_EVENT:
 		m->from_id = xstrdup(c->agent->login);
 		m->from_name = xstrdup(c->agent->full);
 		if (email)

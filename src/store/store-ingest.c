@@ -637,24 +637,35 @@ store_thread_tags(struct store *st, const char *thread_id, const char *self_id,
 	return status;
 }
 
-/* Reopen a done or snoozed conversation: a customer wrote again. */
+/*
+ * Apply conversation operations (a diff of triage_conv_diff) to every
+ * message of a thread, and keep the snooze's time with it: set on all
+ * when until is not 0, removed when the operations take ombre/snoozed
+ * off. Inside the batch's transaction.
+ */
 static notmuch_status_t
-store_thread_reopen(struct store *st, const char *thread_id)
+store_thread_apply(struct store *st, const char *thread_id, char *const *ops,
+    int64_t until)
 {
-	static const char	*const ops[] = {
-		"-ombre/done", "-ombre/snoozed", "+inbox"
-	};
-	static const struct store_property props[] = {
-		{ "ombre.snooze-until", NULL }
-	};
 	notmuch_query_t		*q;
 	notmuch_messages_t	*msgs;
 	notmuch_message_t	*nm;
 	notmuch_status_t	 status;
-	char			*query;
+	struct store_property	 prop = { "ombre.snooze-until", NULL };
+	char			*query, value[32];
+	size_t			 n_ops, n_props = 0;
 
-	query = xasprintf("thread:%s and (tag:ombre/done or tag:ombre/snoozed "
-	    "or not tag:inbox)", thread_id);
+	for (n_ops = 0; ops[n_ops] != NULL; n_ops++)
+		;
+	if (until != 0) {
+		snprintf(value, sizeof value, "%lld", (long long)until);
+		prop.value = value;
+		n_props = 1;
+	} else if (triage_tags_have(ops, "-ombre/snoozed"))
+		n_props = 1;
+	if (n_ops == 0 && n_props == 0)
+		return NOTMUCH_STATUS_SUCCESS;
+	query = xasprintf("thread:%s", thread_id);
 	status = store_query_messages(st, query, NOTMUCH_SORT_UNSORTED, &q,
 	    &msgs);
 	free(query);
@@ -665,14 +676,60 @@ store_thread_reopen(struct store *st, const char *thread_id)
 			status = NOTMUCH_STATUS_XAPIAN_EXCEPTION;
 			break;
 		}
-		status = store_message_edit(nm, ops, nitems(ops), props,
-		    nitems(props));
+		status = store_message_edit(nm, (const char *const *)ops, n_ops,
+		    &prop, n_props);
 		notmuch_message_destroy(nm);
 		if (status != NOTMUCH_STATUS_SUCCESS)
 			break;
 	}
 	notmuch_query_destroy(q);
 	return status;
+}
+
+/*
+ * The stable query (notmuch-emacs's): does the thread hold a customer
+ * message the agent did not see when closing it? Such a message arrived
+ * after the agent looked, so the conversation stays in the Inbox.
+ */
+static notmuch_status_t
+store_thread_unseen(struct store *st, const char *thread_id,
+    char *const *seen, int *unseen)
+{
+	notmuch_query_t		*q;
+	notmuch_messages_t	*msgs;
+	notmuch_message_t	*nm;
+	notmuch_status_t	 status;
+	char			*query;
+
+	*unseen = 0;
+	query = xasprintf("thread:%s and property:ombre.kind=customer",
+	    thread_id);
+	status = store_query_messages(st, query, NOTMUCH_SORT_UNSORTED, &q,
+	    &msgs);
+	free(query);
+	if (status != NOTMUCH_STATUS_SUCCESS)
+		return status;
+	for (; notmuch_messages_valid(msgs); notmuch_messages_move_to_next(msgs)) {
+		if ((nm = notmuch_messages_get(msgs)) == NULL) {
+			status = NOTMUCH_STATUS_XAPIAN_EXCEPTION;
+			break;
+		}
+		if (!triage_tags_have(seen, notmuch_message_get_message_id(nm)))
+			*unseen = 1;
+		notmuch_message_destroy(nm);
+		if (*unseen)
+			break;
+	}
+	notmuch_query_destroy(q);
+	return status;
+}
+
+/* Note a line of the feed for after the commit (store_feed_append). */
+static void
+store_feed_note(struct store *st, const char *event, const char *thread_id,
+    const char *msgid)
+{
+	buf_add_printf(&st->feed, "%s %s %s\n", event, thread_id, msgid);
 }
 
 /*
@@ -735,6 +792,43 @@ store_thread_cache_clear(struct store *st)
 	st->n_cache = 0;
 }
 
+/* A copy of a NULL-terminated tag array (NULL stays NULL). */
+static char **
+store_tags_copy(char *const *tags)
+{
+	char	**copy;
+	size_t	  n, i;
+
+	if (tags == NULL)
+		return NULL;
+	for (n = 0; tags[n] != NULL; n++)
+		;
+	copy = xcalloc(n + 1, sizeof *copy);
+	for (i = 0; i < n; i++)
+		copy[i] = xstrdup(tags[i]);
+	return copy;
+}
+
+/* tags reopened: out of done and snoozed, in the Inbox (taken over). */
+static char **
+store_tags_reopen(char **tags)
+{
+	size_t	i, j;
+
+	for (i = j = 0; tags[i] != NULL; i++) {
+		if (strcmp(tags[i], "ombre/done") == 0 ||
+		    strcmp(tags[i], "ombre/snoozed") == 0 ||
+		    strcmp(tags[i], "inbox") == 0)
+			free(tags[i]);
+		else
+			tags[j++] = tags[i];
+	}
+	tags = xreallocarray(tags, j + 2, sizeof *tags);
+	tags[j++] = xstrdup("inbox");
+	tags[j] = NULL;
+	return tags;
+}
+
 /*
  * Index one delivered file with its tags and properties, inside the
  * batch's transaction. Return STORE_OK, STORE_DUPLICATE, or
@@ -752,7 +846,9 @@ store_index_one(struct store *st, struct store_pending *p,
 	char			*reply_to = NULL, *edit_of = NULL;
 	char			*title = NULL, *snippet = NULL;
 	size_t			 i, n, n_props = 0;
-	int			 reopen;
+	int			 reopen, unseen;
+	int64_t			 until;
+	char			**diff, *ops_none[] = { NULL };
 	const struct msg	*m = p->msg;
 	const char		*kind = NULL;
 	struct store_thread_cache *cached;
@@ -798,7 +894,7 @@ store_index_one(struct store *st, struct store_pending *p,
 	}
 	thread_id = notmuch_message_get_thread_id(nm);
 	if ((cached = store_thread_cache_find(st, thread_id)) != NULL)
-		tags = triage_ingest_tags(m, cached->tags, &reopen);
+		thread_tags = store_tags_copy(cached->tags);
 	else {
 		status = store_thread_tags(st, thread_id, p->msgid,
 		    &thread_tags);
@@ -810,8 +906,24 @@ store_index_one(struct store *st, struct store_pending *p,
 			st->stats.failed++;
 			return STORE_DB_ERROR;
 		}
-		tags = triage_ingest_tags(m, thread_tags, &reopen);
-		triage_tags_free(thread_tags);
+	}
+	tags = triage_ingest_tags(m, thread_tags, &reopen);
+	/* An agent closing what a customer wrote to since: still open. */
+	if (m->kind == MSG_EVENT && m->seen != NULL && thread_tags != NULL &&
+	    !triage_tags_have(tags, "inbox")) {
+		status = store_thread_unseen(st, thread_id, m->seen, &unseen);
+		if (status != NOTMUCH_STATUS_SUCCESS) {
+			*what = xasprintf("searching the conversation of %s",
+			    p->new_path);
+			*failed = status;
+			triage_tags_free(tags);
+			triage_tags_free(thread_tags);
+			notmuch_message_destroy(nm);
+			st->stats.failed++;
+			return STORE_DB_ERROR;
+		}
+		if (unseen)
+			tags = store_tags_reopen(tags);
 	}
 	for (n = 0; tags[n] != NULL; n++)
 		;
@@ -854,19 +966,36 @@ store_index_one(struct store *st, struct store_pending *p,
 	free(edit_of);
 	if (status != NOTMUCH_STATUS_SUCCESS)
 		*what = xasprintf("tagging %s", p->new_path);
-	else if (reopen &&
-	    (status = store_thread_reopen(st, thread_id)) !=
-	    NOTMUCH_STATUS_SUCCESS) {
-		*what = xasprintf("reopening the conversation of %s",
-		    p->new_path);
-	}
+	else if (thread_tags != NULL) {
+		/* A conversation's state is a fact of all its messages. */
+		diff = triage_conv_diff(thread_tags, tags);
+		until = m->kind == MSG_EVENT &&
+		    triage_tags_have(tags, "ombre/snoozed") ? m->until : 0;
+		status = store_thread_apply(st, thread_id, diff, until);
+		if (status != NOTMUCH_STATUS_SUCCESS)
+			*what = xasprintf("changing the conversation of %s",
+			    p->new_path);
+		triage_tags_free(diff);
+	} else if (m->kind == MSG_EVENT && m->until != 0 &&
+	    triage_tags_have(tags, "ombre/snoozed"))
+		status = store_thread_apply(st, thread_id, ops_none, m->until);
 	if (status != NOTMUCH_STATUS_SUCCESS) {
 		triage_tags_free(tags);
+		triage_tags_free(thread_tags);
 		notmuch_message_destroy(nm);
 		*failed = status;
 		st->stats.failed++;
 		return STORE_DB_ERROR;
 	}
+	/* What the syncer's hooks and the consoles' bell hear of. */
+	if (m->kind == MSG_EVENT && m->event != NULL)
+		store_feed_note(st, m->event, thread_id, p->msgid);
+	else if (triage_tags_have(tags, "ombre/handoff") &&
+	    !triage_tags_have(thread_tags, "ombre/handoff"))
+		store_feed_note(st, "handoff", thread_id, p->msgid);
+	if (m->kind == MSG_CUSTOMER)
+		store_feed_note(st, "message", thread_id, p->msgid);
+	triage_tags_free(thread_tags);
 
 	/* Remember the conversation's tags for its next message. */
 	if (cached == NULL) {
@@ -996,6 +1125,10 @@ store_flush(struct store *st, char **cause)
 		rc = store_abort(st, "saving ombre.newest", status, cause);
 	if (rc == STORE_OK)
 		rc = store_commit(st, "committing", cause);
+	if (rc == STORE_OK)
+		store_feed_append(st);
+	else
+		buf_free(&st->feed);
 	if (rc == STORE_OK && ftruncate(st->journal_fd, 0) == 0)
 		st->journal_dirty = 0;	/* its names are done with */
 	else if (rc == STORE_OK)

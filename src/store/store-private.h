@@ -62,6 +62,10 @@ struct store {
 	 * and a search per message would cost more than indexing it. */
 	struct store_thread_cache *cache;
 	size_t			 n_cache;
+
+	/* The feed's lines of the batch being indexed, appended to DATA/feed
+	 * once it is committed (store-feed.c). */
+	struct buf		 feed;
 };
 
 /* store.c */
@@ -142,6 +146,10 @@ struct msg *store_file_read(const char *path, char **cause);
  * tags and properties ingest gives m (taken). */
 void store_ingest_queue_file(struct store *st, const char *path,
     struct msg *m);
+
+/* store-feed.c */
+/* Append the lines of a committed batch to DATA/feed, and forget them. */
+void store_feed_append(struct store *st);
 
 /* store-mail.c */
 /* The text of the first text/plain part of an e-mail file (allocated,

@@ -65,6 +65,8 @@ store_conv_free(struct store_conv *c)
 	for (i = 0; i < c->n_tags; i++)
 		free(c->tags[i]);
 	free(c->tags);
+	triage_tags_free(c->msg_ids);
+	triage_tags_free(c->unread_ids);
 	free(c);
 }
 
@@ -236,7 +238,8 @@ store_conv_build(struct store *st, const char *thread_id)
 	const char		*tid, *from, *subject, *path;
 	struct msg		*m;
 	char			*cause, *name, *addr, *query;
-	int			 answered_after = 1, ok = 1;
+	int			 answered_after = 1, ok = 1, bot_answers;
+	enum triage_mode	 mode;
 
 	query = xasprintf("thread:%s", thread_id);
 	if (store_query_messages(st, query, NOTMUCH_SORT_OLDEST_FIRST, &q,
@@ -268,15 +271,25 @@ store_conv_build(struct store *st, const char *thread_id)
 	}
 	/* (The query sorts them oldest first.) */
 	c->total = (int)n;
+	/* A bot's messages answer only while a bot has it: its "I pass you
+	 * to an agent" leaves the customer waiting for a person. */
+	mode = triage_mode(tagset.items, tagset.n);
+	bot_answers = mode == TRIAGE_MODE_BOT || mode == TRIAGE_MODE_NONE;
+	c->msg_ids = xcalloc(n + 1, sizeof *c->msg_ids);
+	c->unread_ids = xcalloc(n + 1, sizeof *c->unread_ids);
 	for (i = 0; ok && i < n; i++) {
+		c->msg_ids[i] = xstrdup(notmuch_message_get_message_id(
+		    refs[i].nm));
 		if (store_message_has_tag(refs[i].nm, "unread"))
-			c->unread++;
-		/* Waiting: the first customer message after the last answer. */
+			c->unread_ids[c->unread++] = xstrdup(c->msg_ids[i]);
+		/* Waiting: from the customer's oldest message no one has
+		 * answered since. */
 		if (refs[i].kind == MSG_CUSTOMER) {
 			if (answered_after)
 				c->waiting_since = refs[i].date;
 			answered_after = 0;
-		} else if (refs[i].kind == MSG_AGENT || refs[i].kind == MSG_BOT) {
+		} else if (refs[i].kind == MSG_AGENT ||
+		    (refs[i].kind == MSG_BOT && bot_answers)) {
 			answered_after = 1;
 			c->waiting_since = 0;
 		}

@@ -291,3 +291,51 @@ store_wake(struct store *st, int64_t now, long *woken, char **cause)
 	strset_free(&due);
 	return rc;
 }
+
+/*
+ * Message-level operations (unread) on the messages an agent saw, by
+ * Message-Id, in one transaction: a message that arrived since is not
+ * named, so it is never marked read unseen. Ids no longer stored are
+ * skipped.
+ */
+enum store_status
+store_tag_messages(struct store *st, char *const *msgids, size_t n,
+    char *const *ops, long *changed, char **cause)
+{
+	notmuch_message_t	*nm;
+	notmuch_status_t	 status;
+	enum store_status	 rc;
+	size_t			 i, n_ops;
+	char			*what;
+
+	*cause = NULL;
+	*changed = 0;
+	for (n_ops = 0; ops[n_ops] != NULL; n_ops++) {
+		if ((ops[n_ops][0] != '+' && ops[n_ops][0] != '-') ||
+		    !tag_valid(ops[n_ops] + 1)) {
+			*cause = xstrdup("bad tag operation: use +TAG or -TAG");
+			return STORE_BAD_INPUT;
+		}
+	}
+	if ((rc = store_begin(st, "committing the tags", cause)) != STORE_OK)
+		return rc;
+	for (i = 0; i < n; i++) {
+		nm = NULL;
+		status = notmuch_database_find_message(st->db, msgids[i], &nm);
+		if (status == NOTMUCH_STATUS_SUCCESS && nm == NULL)
+			continue;
+		if (status == NOTMUCH_STATUS_SUCCESS) {
+			status = store_message_edit(nm,
+			    (const char *const *)ops, n_ops, NULL, 0);
+			notmuch_message_destroy(nm);
+		}
+		if (status != NOTMUCH_STATUS_SUCCESS) {
+			what = xasprintf("changing the message %s", msgids[i]);
+			rc = store_abort(st, what, status, cause);
+			free(what);
+			return rc;
+		}
+		(*changed)++;
+	}
+	return store_commit(st, "committing the tags", cause);
+}

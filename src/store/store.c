@@ -587,6 +587,7 @@ store_abort(struct store *st, const char *what, notmuch_status_t status,
 	notmuch_database_destroy(st->db);
 	st->db = NULL;
 	store_thread_cache_clear(st);
+	buf_free(&st->feed);	/* nothing of the transaction happened */
 	/* When it cannot be opened again, store_begin refuses from now on
 	 * and store_close copes. */
 	if (st->mode == STORE_READ_WRITE && store_wait_lock(st) != 0) {
@@ -759,6 +760,7 @@ store_free(struct store *st)
 	free(st->journal_path);
 	free(st->pending);
 	store_thread_cache_clear(st);
+	buf_free(&st->feed);
 	if (st->guard_fd != -1)
 		close(st->guard_fd);
 	free(st);
@@ -785,6 +787,7 @@ store_open(const struct store_options *opts, enum store_mode mode,
 		st->opts.batch_ms = 200;
 	st->mode = mode;
 	st->journal_fd = -1;
+	buf_init(&st->feed);
 	st->guard_fd = -1;
 	st->data_dir = xstrdup(opts->data_dir);
 	st->db_path = store_db_path(opts->data_dir, opts->database);

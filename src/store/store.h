@@ -166,6 +166,10 @@ struct store_conv {
 	int		 unread;
 	char		**tags;		/* NULL-terminated */
 	size_t		 n_tags;
+	/* What the agent sees of it (the stable query): the Message-Ids of
+	 * its messages and of its unread ones when it was read. */
+	char		**msg_ids;	/* NULL-terminated */
+	char		**unread_ids;	/* NULL-terminated */
 };
 void store_conv_free(struct store_conv *c);
 /* Does any message of the conversation have this tag? */
@@ -403,6 +407,49 @@ enum store_status store_thread_messages(struct store *st, const char *thread_id,
     struct msg ***out, size_t *n, char **cause);
 void store_msgs_free(struct msg **msgs, size_t n);
 
+/* store-feed.c: DATA/feed, the indexed items to hear of at once (events,
+ * handoffs, customer messages), for hooks and the consoles' bell. */
+struct store_feed_item {
+	char	 event[32];	/* closed, handoff, message, ... */
+	char	 thread_id[17];
+	char	*msgid;		/* the message or event indexed */
+};
+struct store_feed;
+/* Follow the feed from its end (or from its start). */
+struct store_feed *store_feed_open(const char *data_dir, int from_start);
+/* The next item: 1 (clear it with store_feed_item_clear), or 0 for none
+ * yet. */
+int store_feed_next(struct store_feed *f, struct store_feed_item *item);
+void store_feed_item_clear(struct store_feed_item *item);
+void store_feed_close(struct store_feed *f);
+
+/* store-event.c */
+/*
+ * A change of a conversation's state, recorded as an event in it (kind
+ * event, never sent): indexing the event applies its operations to the
+ * whole conversation (store-ingest.c), so the change and its history are
+ * one write, and a crash leaves both or neither.
+ */
+struct store_event {
+	const char	 *thread_id;	/* the conversation */
+	const char	 *type;		/* closed, take-over, ... (triage_action_event) */
+	const char	 *agent;	/* who; NULL: core_agent_name() */
+	const char	 *reason;	/* or NULL */
+	char *const	 *ops;		/* the conversation's operations */
+	char *const	 *seen;		/* the Message-Ids the agent saw (a
+					   closing action then spares what
+					   came since), or NULL */
+	int64_t		  until;	/* snoozed: until when */
+};
+/*
+ * Record events (one a conversation) in one transaction. A conversation
+ * ombre did not write (a user's own mail) has no room for an event: its
+ * operations are applied as tags. STORE_NOT_FOUND when a thread has no
+ * message.
+ */
+enum store_status store_events(struct store *st, const struct store_event *evs,
+    size_t n, char **cause);
+
 /* store-tag.c */
 /*
  * Apply tag operations ("+tag", "-tag") to every message of every
@@ -415,6 +462,11 @@ void store_msgs_free(struct msg **msgs, size_t n);
  */
 enum store_status store_tag(struct store *st, const char *target, char **ops,
     int n_ops, long *changed, char **cause);
+/* Message-level operations (+unread, -unread) on these messages only, by
+ * Message-Id (the ones an agent saw), in one transaction; *changed counts
+ * those found. */
+enum store_status store_tag_messages(struct store *st, char *const *msgids,
+    size_t n, char *const *ops, long *changed, char **cause);
 /* Snooze the conversations a target names until a time (out of the Inbox,
  * tag ombre/snoozed, property ombre.snooze-until). */
 enum store_status store_snooze(struct store *st, const char *target,

@@ -150,6 +150,8 @@ ui_thread_role(enum msg_kind kind)
 		return UI_ROLE_THREAD_AGENT;
 	case MSG_NOTE:
 		return UI_ROLE_THREAD_NOTE;
+	case MSG_EVENT:
+		return UI_ROLE_THREAD_DAY;	/* dim, like the day lines */
 	}
 	return UI_ROLE_NORMAL;
 }

@@ -18,21 +18,28 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Tag operations on some conversations: one store_tag each. */
+/*
+ * Tag operations on some conversations: one store_tag each; or, with
+ * event, one conversation's change recorded as an event (store_events);
+ * or, with msgids, message-level operations on the messages the agent saw
+ * (store_tag_messages).
+ */
 struct ui_tag_group {
-	char	 *target;	/* "thread:ID or thread:ID..." */
+	char	 *target;	/* "thread:ID or thread:ID..."; event: the ID */
 	char	**ops;		/* NULL-terminated */
+	char	 *event;	/* closed, take-over, ... or NULL */
+	char	**seen;		/* event: the Message-Ids shown, or NULL */
+	char	**msgids;	/* message-level: these messages only */
+	int64_t	  until;	/* event snoozed: until when */
 };
 
-/* A write handed to a child: tags, a snooze or the wake-up. */
+/* A write handed to a child: tags and events, or the wake-up. */
 struct ui_write {
 	struct store_options	 store;
 	enum {
 		UI_WRITE_TAG,
-		UI_WRITE_SNOOZE,
 		UI_WRITE_WAKE
 	}			 kind;
-	int64_t			 until;		/* snooze */
 	struct ui_tag_group	*groups;	/* tag; snooze: the one target */
 	size_t			 n_groups;
 	char			*what;
@@ -55,14 +62,22 @@ static size_t		 ui_n_undo;
 static int		 ui_waking;
 
 static void
+ui_group_clear(struct ui_tag_group *g)
+{
+	free(g->target);
+	triage_tags_free(g->ops);
+	free(g->event);
+	triage_tags_free(g->seen);
+	triage_tags_free(g->msgids);
+}
+
+static void
 ui_groups_free(struct ui_tag_group *groups, size_t n)
 {
 	size_t	i;
 
-	for (i = 0; i < n; i++) {
-		free(groups[i].target);
-		triage_tags_free(groups[i].ops);
-	}
+	for (i = 0; i < n; i++)
+		ui_group_clear(&groups[i]);
 	free(groups);
 }
 
@@ -91,7 +106,8 @@ ui_groups_add(struct ui_tag_group **groups, size_t *n, const char *thread_id,
 
 	for (i = 0; i < *n; i++) {
 		g = &(*groups)[i];
-		if (ui_ops_equal(g->ops, ops)) {
+		if (g->event == NULL && g->msgids == NULL &&
+		    ui_ops_equal(g->ops, ops)) {
 			target = xasprintf("%s or thread:%s", g->target,
 			    thread_id);
 			free(g->target);
@@ -101,9 +117,58 @@ ui_groups_add(struct ui_tag_group **groups, size_t *n, const char *thread_id,
 		}
 	}
 	*groups = xreallocarray(*groups, *n + 1, sizeof **groups);
+	memset(&(*groups)[*n], 0, sizeof **groups);
 	(*groups)[*n].target = xasprintf("thread:%s", thread_id);
 	(*groups)[*n].ops = ops;
 	(*n)++;
+}
+
+/* A copy of a NULL-terminated array of strings (NULL stays NULL). */
+static char **
+ui_strings_copy(char *const *v)
+{
+	char	**copy;
+	size_t	  n, i;
+
+	if (v == NULL)
+		return NULL;
+	for (n = 0; v[n] != NULL; n++)
+		;
+	copy = xcalloc(n + 1, sizeof *copy);
+	for (i = 0; i < n; i++)
+		copy[i] = xstrdup(v[i]);
+	return copy;
+}
+
+/* Add one conversation's change as an event (ops taken over). */
+static void
+ui_groups_add_event(struct ui_tag_group **groups, size_t *n,
+    const char *thread_id, const char *event, char **ops, char *const *seen)
+{
+	struct ui_tag_group	*g;
+
+	*groups = xreallocarray(*groups, *n + 1, sizeof **groups);
+	g = &(*groups)[(*n)++];
+	memset(g, 0, sizeof *g);
+	g->target = xstrdup(thread_id);
+	g->ops = ops;
+	g->event = xstrdup(event);
+	g->seen = ui_strings_copy(seen);
+}
+
+/* Add message-level operations (taken over) on some messages. */
+static void
+ui_groups_add_messages(struct ui_tag_group **groups, size_t *n,
+    char *const *msgids, char **ops)
+{
+	struct ui_tag_group	*g;
+
+	*groups = xreallocarray(*groups, *n + 1, sizeof **groups);
+	g = &(*groups)[(*n)++];
+	memset(g, 0, sizeof *g);
+	g->target = xstrdup("");
+	g->ops = ops;
+	g->msgids = ui_strings_copy(msgids);
 }
 
 static int
@@ -114,6 +179,46 @@ ui_ops_count(char *const *ops)
 	for (n = 0; ops[n] != NULL; n++)
 		;
 	return n;
+}
+
+/* Write the groups: the events of a change in one transaction, then the
+ * plain operations. */
+static enum store_status
+ui_write_groups(struct store *st, struct ui_tag_group *groups, size_t n,
+    char **cause)
+{
+	struct store_event	*evs;
+	enum store_status	 rc = STORE_OK;
+	long			 changed;
+	size_t			 i, n_evs = 0;
+
+	evs = xcalloc(n + 1, sizeof *evs);
+	for (i = 0; i < n; i++) {
+		if (groups[i].event == NULL)
+			continue;
+		evs[n_evs].thread_id = groups[i].target;
+		evs[n_evs].type = groups[i].event;
+		evs[n_evs].ops = groups[i].ops;
+		evs[n_evs].seen = groups[i].seen;
+		evs[n_evs].until = groups[i].until;
+		n_evs++;
+	}
+	if (n_evs > 0)
+		rc = store_events(st, evs, n_evs, cause);
+	free(evs);
+	for (i = 0; i < n && rc == STORE_OK; i++) {
+		if (groups[i].event != NULL)
+			continue;
+		if (groups[i].msgids != NULL) {
+			for (n_evs = 0; groups[i].msgids[n_evs] != NULL; n_evs++)
+				;
+			rc = store_tag_messages(st, groups[i].msgids, n_evs,
+			    groups[i].ops, &changed, cause);
+		} else
+			rc = store_tag(st, groups[i].target, groups[i].ops,
+			    ui_ops_count(groups[i].ops), &changed, cause);
+	}
+	return rc;
 }
 
 /* The child's side of a write: open read-write (waiting for the lock up
@@ -127,19 +232,13 @@ ui_write_child(void *arg)
 	enum store_status	 rc;
 	char			*cause;
 	long			 changed;
-	size_t			 i;
 
 	rc = store_open(&w->store, STORE_READ_WRITE, &st, &cause);
 	if (rc == STORE_OK) {
-		if (w->kind == UI_WRITE_SNOOZE)
-			rc = store_snooze(st, w->groups[0].target, w->until,
-			    &changed, &cause);
-		else if (w->kind == UI_WRITE_WAKE)
+		if (w->kind == UI_WRITE_WAKE)
 			rc = store_wake(st, util_now(), &changed, &cause);
-		for (i = 0; w->kind == UI_WRITE_TAG && i < w->n_groups &&
-		    rc == STORE_OK; i++)
-			rc = store_tag(st, w->groups[i].target, w->groups[i].ops,
-			    ui_ops_count(w->groups[i].ops), &changed, &cause);
+		if (w->kind == UI_WRITE_TAG && rc == STORE_OK)
+			rc = ui_write_groups(st, w->groups, w->n_groups, &cause);
 		if (store_close(st) != STORE_OK && rc == STORE_OK) {
 			cause = xstrdup("closing the database failed");
 			rc = STORE_DB_ERROR;
@@ -189,7 +288,7 @@ ui_write_done(struct job *job, int status, const char *output, void *data)
 
 /* Hand a write to a child job; it takes the groups over. */
 static void
-ui_write_kind(struct ui *ui, int kind, int64_t until,
+ui_write_kind(struct ui *ui, int kind,
     struct ui_tag_group *groups, size_t n_groups, const char *what)
 {
 	struct ui_write	*w;
@@ -197,7 +296,6 @@ ui_write_kind(struct ui *ui, int kind, int64_t until,
 	w = xcalloc(1, sizeof *w);
 	w->store = ui->opts->store;
 	w->kind = kind;
-	w->until = until;
 	w->groups = groups;
 	w->n_groups = n_groups;
 	w->what = xstrdup(what);
@@ -224,7 +322,7 @@ ui_host_tag(void *data, const char *target, char **ops, int n_ops,
 	g->ops = xcalloc((size_t)n_ops + 1, sizeof *g->ops);
 	for (i = 0; i < n_ops; i++)
 		g->ops[i] = xstrdup(ops[i]);
-	ui_write_kind(data, UI_WRITE_TAG, 0, g, 1, "tagged");
+	ui_write_kind(data, UI_WRITE_TAG, g, 1, "tagged");
 	return 0;
 }
 
@@ -237,10 +335,9 @@ ui_undo_push(struct ui_tag_group *groups, size_t n_groups, const char *what)
 	size_t		 i, kept = 0;
 
 	for (i = 0; i < n_groups; i++) {
-		if (groups[i].ops[0] == NULL) {
-			free(groups[i].target);
-			triage_tags_free(groups[i].ops);
-		} else
+		if (groups[i].ops[0] == NULL)
+			ui_group_clear(&groups[i]);
+		else
 			groups[kept++] = groups[i];
 	}
 	if (kept == 0) {
@@ -299,6 +396,51 @@ ui_selection(struct ui *ui, size_t *n)
 }
 
 /*
+ * Add one conversation's change (ops, taken over) and what undoes it to
+ * the groups. An action that is an event (closing, a change of mode or
+ * assignee) is recorded as one in the conversation, naming the messages
+ * shown (a customer message that came since keeps it open); reading
+ * touches only the unread messages shown; the rest are plain operations.
+ */
+static void
+ui_triage_add(struct ui_tag_group **groups, size_t *n_groups,
+    struct ui_tag_group **undo, size_t *n_undo, enum triage_action action,
+    const struct store_conv *c, char **ops)
+{
+	const char	*event = triage_action_event(action);
+	char		**back;
+
+	back = triage_undo_ops(ops, c->tags, c->n_tags);
+	if (event != NULL) {
+		ui_groups_add_event(undo, n_undo, c->thread_id,
+		    action == TRIAGE_DONE || action == TRIAGE_SNOOZE ?
+		    "reopened" : "undo", back, NULL);
+		ui_groups_add_event(groups, n_groups, c->thread_id, event, ops,
+		    c->msg_ids);
+	} else if (action == TRIAGE_READ || action == TRIAGE_UNREAD) {
+		/* Read: the unread messages shown; unread: the newest. */
+		if (action == TRIAGE_READ && c->unread_ids != NULL &&
+		    c->unread_ids[0] != NULL) {
+			ui_groups_add_messages(undo, n_undo, c->unread_ids, back);
+			ui_groups_add_messages(groups, n_groups, c->unread_ids,
+			    ops);
+		} else if (action == TRIAGE_UNREAD && c->msg_ids != NULL &&
+		    c->total > 0 && c->unread == 0) {
+			char *newest[2] = { c->msg_ids[c->total - 1], NULL };
+
+			ui_groups_add_messages(undo, n_undo, newest, back);
+			ui_groups_add_messages(groups, n_groups, newest, ops);
+		} else {
+			triage_tags_free(back);
+			triage_tags_free(ops);
+		}
+	} else {
+		ui_groups_add(undo, n_undo, c->thread_id, back);
+		ui_groups_add(groups, n_groups, c->thread_id, ops);
+	}
+}
+
+/*
  * Apply a triage action to the marked set (or the conversation under the
  * cursor): each conversation gets the operations its own tags call for
  * (core's policy), and undo puts back what changed on each. The step of
@@ -326,13 +468,12 @@ ui_triage(struct ui *ui, enum triage_action action, const char *arg,
 		    ui_list_selected(ui->list) != NULL)
 			basis = ui_list_selected(ui->list);
 		ops = triage_ops(action, arg, basis->tags, basis->n_tags);
-		ui_groups_add(&undo, &n_undo, c->thread_id,
-		    triage_undo_ops(ops, c->tags, c->n_tags));
-		ui_groups_add(&groups, &n_groups, c->thread_id, ops);
+		ui_triage_add(&groups, &n_groups, &undo, &n_undo, action, c,
+		    ops);
 	}
 	label = n == 1 ? xstrdup(what) : xasprintf("%s (%zu conversations)",
 	    what, n);
-	ui_write_kind(ui, UI_WRITE_TAG, 0, groups, n_groups, label);
+	ui_write_kind(ui, UI_WRITE_TAG, groups, n_groups, label);
 	ui_undo_push(undo, n_undo, label);
 	if (ui->ctx.macro_depth == 0)	/* a macro acts on the whole set */
 		strset_free(&ui->marked);
@@ -350,7 +491,7 @@ ui_undo_last(struct ui *ui)
 		return;
 	}
 	u = &ui_undo[--ui_n_undo];
-	ui_write_kind(ui, UI_WRITE_TAG, 0, u->groups, u->n_groups, u->what);
+	ui_write_kind(ui, UI_WRITE_TAG, u->groups, u->n_groups, u->what);
 	free(u->what);
 }
 
@@ -398,11 +539,10 @@ int
 ui_snooze(struct ui *ui, const char *text, char **cause)
 {
 	const struct store_conv	**convs, *c;
-	struct ui_tag_group	 *target, *undo = NULL;
-	struct buf		  b;
+	struct ui_tag_group	 *groups = NULL, *undo = NULL;
 	char			 *what, when_text[64], **ops;
 	int64_t			  when;
-	size_t			  n, i, n_undo = 0;
+	size_t			  n, i, n_groups = 0, n_undo = 0;
 	struct tm		  tm;
 	time_t			  t;
 
@@ -419,26 +559,19 @@ ui_snooze(struct ui *ui, const char *text, char **cause)
 		*cause = xstrdup("no conversation here");
 		return -1;
 	}
-	buf_init(&b);
 	for (i = 0; i < n; i++) {
 		ops = triage_ops(TRIAGE_SNOOZE, NULL, convs[i]->tags,
 		    convs[i]->n_tags);
-		ui_groups_add(&undo, &n_undo, convs[i]->thread_id,
-		    triage_undo_ops(ops, convs[i]->tags, convs[i]->n_tags));
-		triage_tags_free(ops);
-		buf_add_printf(&b, "%sthread:%s", i > 0 ? " or " : "",
-		    convs[i]->thread_id);
+		ui_triage_add(&groups, &n_groups, &undo, &n_undo, TRIAGE_SNOOZE,
+		    convs[i], ops);
+		groups[n_groups - 1].until = when;
 	}
-	/* The store snoozes (tags and time) in one go: no operations. */
-	target = xcalloc(1, sizeof *target);
-	target->target = buf_steal(&b);
-	target->ops = xcalloc(1, sizeof *target->ops);
 	t = (time_t)when;
 	localtime_r(&t, &tm);
 	strftime(when_text, sizeof when_text, "%a %d %b %H:%M", &tm);
 	what = xasprintf("snoozed until %s%s", when_text, n > 1 ?
 	    " (several conversations)" : "");
-	ui_write_kind(ui, UI_WRITE_SNOOZE, when, target, 1, what);
+	ui_write_kind(ui, UI_WRITE_TAG, groups, n_groups, what);
 	ui_undo_push(undo, n_undo, what);
 	if (ui->ctx.macro_depth == 0)
 		strset_free(&ui->marked);
