@@ -111,6 +111,7 @@ cli_reply(struct cli *cli, int argc, char **argv)
 	r.note = note;
 	r.base = base;
 	r.force = force;
+	r.take_over = options_get_flag("reply.takes-over");
 	r.now = util_now();
 	status = store_reply_add(st, &r, &id, &changes, &cause);
 	switch (status) {

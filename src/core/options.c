@@ -57,6 +57,11 @@ static const struct option_entry options_entries[] = {
 	  .min = 1024,
 	  .max = 1073741824,
 	  .help = "bytes an answer may have at most" },
+	{ .name = "reply.takes-over",
+	  .type = OPTION_FLAG,
+	  .default_value = "on",
+	  .help = "a reply from an agent takes a bot or handoff conversation "
+	      "over: mode human, assigned to the agent" },
 	{ .name = "store.batch-messages",
 	  .type = OPTION_NUMBER,
 	  .default_value = "500",

@@ -80,7 +80,7 @@ store_event_msg(struct store *st, const struct store_event *ev,
 	out = msgid_outbound();		/* out.UUID@ombre */
 	if ((at = strchr(out, '@')) != NULL)
 		*at = '\0';
-	m->id = xasprintf("ev.%s", out + 4);
+	m->id = xasprintf("ev-%s", out + 4);
 	free(out);
 	m->date = util_now();
 	m->kind = MSG_EVENT;
@@ -104,6 +104,66 @@ store_event_msg(struct store *st, const struct store_event *ev,
 	    ev->until);
 	m->text_len = strlen(m->text);
 	return m;
+}
+
+notmuch_status_t
+store_thread_all_tags(struct store *st, const char *thread_id, char ***tags,
+    size_t *n)
+{
+	struct strset		 set = { NULL, 0, NULL, 0 };
+	notmuch_query_t		*q;
+	notmuch_messages_t	*msgs;
+	notmuch_message_t	*nm;
+	notmuch_tags_t		*t;
+	notmuch_status_t	 status;
+	char			*query;
+
+	query = xasprintf("thread:%s", thread_id);
+	status = store_query_messages(st, query, NOTMUCH_SORT_UNSORTED, &q,
+	    &msgs);
+	free(query);
+	if (status == NOTMUCH_STATUS_SUCCESS) {
+		for (; notmuch_messages_valid(msgs);
+		    notmuch_messages_move_to_next(msgs)) {
+			if ((nm = notmuch_messages_get(msgs)) == NULL) {
+				status = NOTMUCH_STATUS_XAPIAN_EXCEPTION;
+				break;
+			}
+			for (t = notmuch_message_get_tags(nm);
+			    notmuch_tags_valid(t); notmuch_tags_move_to_next(t))
+				strset_add(&set, notmuch_tags_get(t));
+			notmuch_tags_destroy(t);
+			notmuch_message_destroy(nm);
+		}
+		notmuch_query_destroy(q);
+	}
+	*n = set.n;
+	*tags = xreallocarray(set.items, set.n + 1, sizeof **tags);
+	(*tags)[set.n] = NULL;
+	set.items = NULL;
+	set.n = 0;
+	strset_free(&set);
+	return status;
+}
+
+enum store_status
+store_event_queue(struct store *st, const struct store_event *ev,
+    char **cause)
+{
+	struct msg		*m;
+	notmuch_status_t	 status;
+	enum store_status	 rc;
+
+	*cause = NULL;
+	m = store_event_msg(st, ev, &status);
+	if (m == NULL) {
+		*cause = xasprintf("the conversation %s has no place for an "
+		    "event", ev->thread_id);
+		return STORE_NOT_FOUND;
+	}
+	rc = store_ingest(st, m, cause);
+	msg_free(m);
+	return rc == STORE_DUPLICATE ? STORE_OK : rc;
 }
 
 enum store_status

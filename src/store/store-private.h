@@ -147,6 +147,16 @@ struct msg *store_file_read(const char *path, char **cause);
 void store_ingest_queue_file(struct store *st, const char *path,
     struct msg *m);
 
+/* store-event.c */
+/* Queue an event in the batch being written, without flushing it: the
+ * caller's next store_flush records it with what else the batch holds. */
+enum store_status store_event_queue(struct store *st,
+    const struct store_event *ev, char **cause);
+/* The tags of every message of a thread (allocated, NULL-terminated,
+ * *n of them). */
+notmuch_status_t store_thread_all_tags(struct store *st,
+    const char *thread_id, char ***tags, size_t *n);
+
 /* store-feed.c */
 /* Append the lines of a committed batch to DATA/feed, and forget them. */
 void store_feed_append(struct store *st);

@@ -290,6 +290,43 @@ store_reply_refusal(const struct store_reply_context *c, const char *text,
 	return NULL;
 }
 
+/* Queue a take-over event when a bot or the handoff queue has the
+ * conversation. */
+static enum store_status
+store_reply_take_over(struct store *st, const char *thread_id,
+    const char *agent, char **cause)
+{
+	struct store_event	 ev;
+	notmuch_status_t	 status;
+	enum store_status	 rc;
+	enum triage_mode	 mode;
+	char			**tags, **ops;
+	size_t			 n;
+
+	status = store_thread_all_tags(st, thread_id, &tags, &n);
+	if (status != NOTMUCH_STATUS_SUCCESS) {
+		triage_tags_free(tags);
+		*cause = xasprintf("searching the conversation %s: %s",
+		    thread_id, notmuch_status_to_string(status));
+		return STORE_DB_ERROR;
+	}
+	mode = triage_mode(tags, n);
+	if (mode != TRIAGE_MODE_BOT && mode != TRIAGE_MODE_HANDOFF) {
+		triage_tags_free(tags);
+		return STORE_OK;
+	}
+	ops = triage_ops(TRIAGE_TAKE_OVER, agent, tags, n);
+	memset(&ev, 0, sizeof ev);
+	ev.thread_id = thread_id;
+	ev.type = "take-over";
+	ev.agent = agent;
+	ev.ops = ops;
+	rc = store_event_queue(st, &ev, cause);
+	triage_tags_free(ops);
+	triage_tags_free(tags);
+	return rc == STORE_NOT_FOUND ? STORE_OK : rc;
+}
+
 enum store_status
 store_reply_add(struct store *st, const struct store_reply *r, char **id,
     char **changes, char **cause)
@@ -356,6 +393,15 @@ store_reply_add(struct store *st, const struct store_reply *r, char **id,
 	m->kind = r->note ? MSG_NOTE : MSG_AGENT;
 	m->text = xstrndup(r->text, r->text_len);
 	m->text_len = r->text_len;
+	/* Answering takes the conversation from the bot (or the queue) to
+	 * the agent, in the reply's own transaction. */
+	if (!r->note && r->take_over &&
+	    (rc = store_reply_take_over(st, c->thread_id, m->from_name,
+	    cause)) != STORE_OK) {
+		msg_free(m);
+		store_reply_context_free(c);
+		return rc;
+	}
 	if (r->note) {
 		rc = store_ingest(st, m, cause);
 		if (rc == STORE_OK)

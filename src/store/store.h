@@ -300,6 +300,9 @@ struct store_reply {
 	int		 force;		/* send although the guard holds it */
 	const char	*approved;	/* the text is this channel-approved
 					   template, or NULL */
+	int		 take_over;	/* a reply takes a bot or handoff
+					   conversation over (reply.takes-over),
+					   in the same transaction */
 	int64_t		 now;
 };
 /*

@@ -534,6 +534,7 @@ ui_reply_send(struct ui *ui, int force)
 	s->r.outbound = s->outbound;
 	s->r.seen = s->seen;
 	s->r.force = force;
+	s->r.take_over = options_get_flag("reply.takes-over");
 	s->approved = approved != NULL ? xstrdup(approved) : NULL;
 	s->r.approved = s->approved;
 	s->r.now = util_now();
