@@ -251,6 +251,9 @@ cmd_bot_handoff_exec(struct cmd_ctx *ctx, int argc, char **argv)
 
 	if (cmd_bot_name(ctx, argv[0], argv[1]) != 0)
 		return CMD_ERROR;
+	/* "after=2" alone is a count without its text, not a text. */
+	if (argc == 3 && strncmp(argv[2], "after=", 6) == 0)
+		return cmd_usage(ctx, argv[0]);
 	if (argc == 4) {
 		if (strncmp(argv[2], "after=", 6) != 0)
 			return cmd_usage(ctx, argv[0]);

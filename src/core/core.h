@@ -214,7 +214,8 @@ char **triage_undo_ops(char *const *ops, char *const *tags, size_t n_tags);
  * Text folded for matching: lower case, accents of Latin letters removed
  * (Latin-1 Supplement and Latin Extended-A; œ is "oe", æ "ae", ß "ss"),
  * combining marks dropped, ’ and ‘ as ', “ and ” as ", no-break spaces as
- * spaces; bytes that are not UTF-8 become '?'. Other characters are kept.
+ * spaces; bytes that are not UTF-8, and NUL, become '?'. Other characters
+ * are kept.
  * Return an allocated NUL-terminated string; the caller frees it.
  */
 char *text_fold(const char *text, size_t len);

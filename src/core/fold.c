@@ -85,6 +85,9 @@ fold_cp(struct buf *b, uint32_t cp, int keep_ascii)
 	case 0x201D:		/* ” */
 		buf_add_char(b, '"');
 		return;
+	case 0x1E9E:		/* ẞ capital sharp s */
+		buf_add_str(b, "ss");
+		return;
 	case 0x00A0:		/* no-break spaces, before French ? ! : ; */
 	case 0x202F:
 		buf_add_char(b, ' ');
@@ -106,8 +109,11 @@ fold_into(struct buf *b, const char *text, size_t len, int keep_ascii)
 
 	while (off < len) {
 		n = utf8_decode(text + off, len - off, &cp);
-		/* A real U+FFFD takes three bytes; one byte is a bad one. */
-		if (cp == UTF8_REPLACEMENT && n == 1)
+		/*
+		 * A real U+FFFD takes three bytes; one byte is a bad one. A
+		 * NUL would end the folded string for regexec().
+		 */
+		if ((cp == UTF8_REPLACEMENT && n == 1) || cp == 0)
 			buf_add_char(b, '?');
 		else
 			fold_cp(b, cp, keep_ascii);

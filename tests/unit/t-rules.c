@@ -93,10 +93,16 @@ t_fold(const char *in, const char *expected)
 static void
 test_fold(void)
 {
+	char	*folded;
+
 	t_fold("École ÉTÉ", "ecole ete");
 	t_fold("ŒUVRE œuf Æther", "oeuvre oeuf aether");
 	t_fold("quelqu’un", "quelqu'un");
 	t_fold("Straße", "strasse");
+	t_fold("STRAẞE", "strasse");
+	folded = text_fold("a\0B", 3);
+	is_str(folded, "a?b", "NUL folded, not an end");
+	free(folded);
 	t_fold("ÇA ça", "ca ca");
 	t_fold("àâä îï ôö ùûü ÿŸ ñÑ", "aaa ii oo uuu yy nn");
 	t_fold("Łódź Čapek", "lodz capek");
@@ -404,6 +410,8 @@ test_bot(void)
 	t_reply(&r, BOT_HANDOFF, "Un instant.", "the third hands off");
 	is_int(t_run("bot-handoff faq after=0 x"), CMD_ERROR, "after=0");
 	is_int(t_run("bot-handoff faq later=2 x"), CMD_ERROR, "later=2");
+	is_int(t_run("bot-handoff faq after=2"), CMD_ERROR,
+	    "after=2 without a text");
 
 	/* A bot with a handoff and no fallback; one with neither. */
 	t_run("bot-answer solo 'prix' 'Dix euros.'; bot-handoff solo 'Humain.'");
