@@ -12,7 +12,8 @@
  * only as rows.
  *
  * Core's own commands sit in one file a theme, each with its table:
- * cmd-keys.c, cmd-options.c, cmd-views.c, cmd-channels.c, cmd-macros.c.
+ * cmd-keys.c, cmd-options.c, cmd-views.c, cmd-channels.c, cmd-macros.c,
+ * cmd-bot.c.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -46,6 +47,7 @@ static const struct cmd_entry cmd_entries[] = {
 /* Core's tables, one a theme; cmd_rows_init() sorts their rows by name. */
 static const struct cmd_entry *const cmd_core_tables[] = {
 	cmd_entries,
+	cmd_bot_entries,
 	cmd_channels_entries,
 	cmd_keys_entries,
 	cmd_macros_entries,

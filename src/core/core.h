@@ -10,6 +10,7 @@
 #ifndef OMBRE_CORE_H
 #define OMBRE_CORE_H
 
+#include <regex.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -243,6 +244,136 @@ char **triage_conv_diff(char *const *before, char *const *after);
 int triage_tags_have(char *const *tags, const char *tag);
 
 
+/* ------------------------------------------------------------- fold.c */
+
+/*
+ * Text folded for matching: lower case, accents of Latin letters removed
+ * (Latin-1 Supplement and Latin Extended-A; œ is "oe", æ "ae", ß "ss"),
+ * combining marks dropped, ’ and ‘ as ', “ and ” as ", no-break spaces as
+ * spaces; bytes that are not UTF-8, and NUL, become '?'. Other characters
+ * are kept.
+ * Return an allocated NUL-terminated string; the caller frees it.
+ */
+char *text_fold(const char *text, size_t len);
+/*
+ * Compile a rule's regex (POSIX ERE, REG_ICASE, REG_NOSUB) folded as
+ * text_fold() folds what it is matched against, but for ASCII, kept as
+ * written so that escapes keep their meaning (\W is not \w). Return 0 (the
+ * caller regfree()s re), or -1 with *cause naming the regex and
+ * regerror()'s text.
+ */
+int text_fold_regcomp(regex_t *re, const char *pattern, char **cause);
+/* Does re, compiled by text_fold_regcomp(), match text[0..len) folded? */
+int text_fold_match(const regex_t *re, const char *text, size_t len);
+
+/* ------------------------------------------------------------ rules.c */
+
+/*
+ * Handoff rules: when a conversation goes from a bot to a human. The
+ * defaults (French and English requests for a person, bot phrases that
+ * hand over, 2 fallbacks in a row) are `handoff-rule` commands run once
+ * before anything else reads or changes the rules; `handoff-rule clear`
+ * removes them all.
+ */
+struct rule_match {
+	const char	*reason;	/* static until the rules change */
+	int		 high;		/* priority=high */
+	const char	*pattern;	/* the rule's regex as written */
+};
+/* Does a customer's (or a bot's) text match a rule? 1 and *out (when
+ * not NULL) for the first that does, in the order declared, or 0. */
+int rules_match_customer(const char *text, size_t len, struct rule_match *out);
+int rules_match_bot(const char *text, size_t len, struct rule_match *out);
+int rules_fallbacks(void);		/* 0: none */
+int64_t rules_wait(void);		/* seconds, 0: none */
+void rules_reset(void);			/* back to the defaults (tests) */
+
+/* What the handoff-rule command changes. */
+enum rules_kind {
+	RULES_CUSTOMER,			/* a customer's message */
+	RULES_BOT			/* a marker in a bot's own message */
+};
+/* Add a rule after the others; reason NULL for the kind's default.
+ * Return 0, or -1 with *cause set (a bad regex named) and nothing added. */
+int rules_add(enum rules_kind kind, const char *pattern, const char *reason,
+    int high, char **cause);
+void rules_set_fallbacks(int n);
+void rules_set_wait(int64_t seconds);
+/* Remove every rule, the defaults too, and the counts. */
+void rules_clear(void);
+/* "90s", "10m", "1h", "2d" or seconds, at most 30 days; "0" for none:
+ * 0 and *seconds, or -1. */
+int rules_parse_duration(const char *s, int64_t *seconds);
+/* Call cb with each rule as the command that would make it again. */
+void rules_each(void (*cb)(const char *command, void *data), void *data);
+
+/* -------------------------------------------------------------- bot.c */
+
+/*
+ * The built-in first-level bot: named bots declared by bot-answer,
+ * bot-fallback, bot-handoff, bot-hours and bot-greeting; a channel says
+ * which with bot=NAME. Pure: the caller reads the conversation into
+ * struct bot_state and sends what bot_decide() says.
+ */
+enum bot_reply_kind {
+	BOT_NONE,	/* no such bot, or it has nothing to say */
+	BOT_ANSWER,	/* a pattern matched: text is its answer */
+	BOT_FALLBACK,	/* no pattern: text is a fallback */
+	BOT_HANDOFF,	/* too many misses: text is the handoff text; hand off */
+	BOT_CLOSED	/* outside business hours: text is the hours text */
+};
+struct bot_state {			/* what the caller read from the conversation */
+	int		 misses;	/* the bot's fallbacks in a row, before this message */
+	int		 first;		/* this is the conversation's first customer message */
+	const int	*answered;	/* times each pattern answered so far, by index */
+	size_t		 n_answered;
+	int		 fallbacks;	/* fallbacks sent so far (for the turn of fallback texts) */
+};
+struct bot_reply {
+	enum bot_reply_kind	 kind;
+	char			*text;		/* allocated, variables unfilled; NULL for BOT_NONE */
+	char			*greeting;	/* allocated or NULL: send first */
+	int			 pattern;	/* index of the pattern that answered, else -1 */
+	const char		*reason;	/* for BOT_HANDOFF: "the bot did not
+						   understand N times", owned by the
+						   bot until its next bot_decide() or
+						   bot_reset(); else NULL */
+};
+/*
+ * The bot in force for a channel whose config says bot=NAME (NULL: none):
+ * the scenario set by bot-scenario, else NAME; NULL when none, or when
+ * NAME is no bot. A channel without bot= has no built-in bot, scenario or
+ * not. Owned by bot.c until the bots change.
+ */
+const char *bot_for_channel(const char *channel_bot);
+int bot_exists(const char *name);
+/* What the bot says to a customer's text at now (state may be NULL: a
+ * first miss of a new conversation). Free out with bot_reply_free(). */
+void bot_decide(const char *name, const char *text, size_t len, int64_t now,
+    const struct bot_state *state, struct bot_reply *out);
+void bot_reply_free(struct bot_reply *r);
+int bot_scenario_set(const char *name, char **cause);	/* "-" clears; unknown bot: error */
+const char *bot_scenario(void);				/* NULL: none */
+void bot_reset(void);					/* forget every bot (tests) */
+
+/* What the bot-* commands change; a bot is made by its first mention. */
+/* Letters, digits, '-' and '_', at most 64, not "-". */
+int bot_name_valid(const char *name);
+/* A pattern and its answers (the same regex again replaces its answers):
+ * 0, or -1 with *cause set and nothing changed. */
+int bot_add_answer(const char *name, const char *regex, char *const *answers,
+    size_t n, char **cause);
+void bot_set_fallbacks(const char *name, char *const *texts, size_t n);
+/* after 0: rules_fallbacks(). */
+void bot_set_handoff(const char *name, int after, const char *text);
+void bot_set_greeting(const char *name, const char *text);
+/* Hours "DAYS HH:MM-HH:MM [DAYS HH:MM-HH:MM...] [ZONE]": 0, or -1 with
+ * *cause set and nothing changed. */
+int bot_set_hours(const char *name, const char *spec, const char *text,
+    char **cause);
+/* Call cb with the commands that would make every bot again. */
+void bot_each(void (*cb)(const char *command, void *data), void *data);
+
 /* ------------------------------------------------------------ channel.c */
 
 /* What ombre knows of each channel type, whoever carries it. */
@@ -428,13 +559,15 @@ char *cmd_join(char **argv, int from, int to);
 char *cmd_join_quoted(char **argv, int from, int to);
 int cmd_check_string(const char *text, char **cause);
 
-/* cmd-keys.c, cmd-options.c, cmd-views.c, cmd-channels.c, cmd-macros.c:
+/* cmd-keys.c, cmd-options.c, cmd-views.c, cmd-channels.c, cmd-macros.c,
+ * cmd-bot.c:
  * core's commands by theme, each file's rows NULL-name terminated. */
 extern const struct cmd_entry cmd_keys_entries[];
 extern const struct cmd_entry cmd_options_entries[];
 extern const struct cmd_entry cmd_views_entries[];
 extern const struct cmd_entry cmd_channels_entries[];
 extern const struct cmd_entry cmd_macros_entries[];
+extern const struct cmd_entry cmd_bot_entries[];
 /* Run one command (argv[0] is its name). */
 enum cmd_retval cmd_exec(struct cmd_ctx *ctx, int argc, char **argv);
 /* Parse and run a string of commands; stops at the first error. */

@@ -1,0 +1,669 @@
+/*
+ * bot.c: the built-in first-level bot. A bot is a name with, in the
+ * command language, patterns and their answers (bot-answer), fallback
+ * texts (bot-fallback), a text to hand off with after misses in a row
+ * (bot-handoff), business hours (bot-hours) and a greeting
+ * (bot-greeting). bot-scenario puts one bot in place of every channel's
+ * own, for a day of crisis.
+ *
+ * Pure policy: bot_decide() says what to send from the customer's text,
+ * the time and what the caller read from the conversation (struct
+ * bot_state); it keeps no conversation state, so a restart or a second
+ * console cannot make it answer differently. Answers keep their template
+ * variables ({{customer.first_name}}): the caller fills them.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "core/core.h"
+
+#include <sys/stat.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+struct bot_pattern {
+	char	 *regex;		/* as written */
+	regex_t	  re;
+	char	**answers;		/* used in turn */
+	size_t	  n_answers;
+};
+
+/* Open on the days of a mask (bit 0 Sunday, as tm_wday) from start to
+ * end, minutes after midnight. */
+struct bot_period {
+	unsigned	days;
+	int		start;
+	int		end;
+};
+
+struct bot {
+	char			 *name;
+	struct bot_pattern	 *patterns;
+	size_t			  n_patterns;
+	char			**fallbacks;
+	size_t			  n_fallbacks;
+	char			 *handoff;	/* NULL: the bot never hands off */
+	int			  after;	/* 0: rules_fallbacks() */
+	char			 *hours_spec;	/* NULL: always open */
+	char			 *hours_text;
+	struct bot_period	 *periods;
+	size_t			  n_periods;
+	char			 *zone;		/* NULL: local time */
+	char			 *greeting;
+	char			 *reason;	/* the last handoff's reason */
+};
+
+static struct bot	**bots;
+static size_t		  bots_n;
+static char		 *bot_scenario_name;
+
+/* Day names, English and French, by tm_wday. */
+static const char *const bot_days[][2] = {
+	{ "sun", "dim" }, { "mon", "lun" }, { "tue", "mar" }, { "wed", "mer" },
+	{ "thu", "jeu" }, { "fri", "ven" }, { "sat", "sam" }
+};
+
+static void
+bot_strv_free(char **v, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+static char **
+bot_strv_copy(char *const *v, size_t n)
+{
+	char	**copy;
+	size_t	  i;
+
+	copy = xcalloc(n + 1, sizeof *copy);
+	for (i = 0; i < n; i++)
+		copy[i] = xstrdup(v[i]);
+	return copy;
+}
+
+static void
+bot_free(struct bot *b)
+{
+	size_t	i;
+
+	for (i = 0; i < b->n_patterns; i++) {
+		free(b->patterns[i].regex);
+		regfree(&b->patterns[i].re);
+		bot_strv_free(b->patterns[i].answers,
+		    b->patterns[i].n_answers);
+	}
+	free(b->patterns);
+	bot_strv_free(b->fallbacks, b->n_fallbacks);
+	free(b->handoff);
+	free(b->hours_spec);
+	free(b->hours_text);
+	free(b->periods);
+	free(b->zone);
+	free(b->greeting);
+	free(b->reason);
+	free(b->name);
+	free(b);
+}
+
+static struct bot *
+bot_find(const char *name)
+{
+	size_t	i;
+
+	if (name == NULL)
+		return NULL;
+	for (i = 0; i < bots_n; i++) {
+		if (strcmp(bots[i]->name, name) == 0)
+			return bots[i];
+	}
+	return NULL;
+}
+
+/* Letters, digits, '-' and '_', at most 64: a word in any listing. */
+int
+bot_name_valid(const char *name)
+{
+	size_t	n = strlen(name), i;
+
+	if (n == 0 || n > 64 || strcmp(name, "-") == 0)
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		    "0123456789-_", name[i]) == NULL)
+			return 0;
+	}
+	return 1;
+}
+
+/* The bot called name, made when it is new. */
+static struct bot *
+bot_get(const char *name)
+{
+	struct bot	*b;
+
+	if ((b = bot_find(name)) != NULL)
+		return b;
+	b = xcalloc(1, sizeof *b);
+	b->name = xstrdup(name);
+	bots = xreallocarray(bots, bots_n + 1, sizeof *bots);
+	bots[bots_n++] = b;
+	return b;
+}
+
+/*
+ * bot-answer: a pattern and its answers. The same regex again replaces
+ * its answers and keeps its place, so the order of the patterns is the
+ * order they were first declared.
+ */
+int
+bot_add_answer(const char *name, const char *regex, char *const *answers,
+    size_t n, char **cause)
+{
+	struct bot		*b;
+	struct bot_pattern	*p;
+	regex_t			 re;
+	size_t			 i;
+
+	if (*regex == '\0') {
+		*cause = xstrdup("empty regex");
+		return -1;
+	}
+	if (n == 0) {
+		*cause = xstrdup("no answer");
+		return -1;
+	}
+	if (text_fold_regcomp(&re, regex, cause) != 0)
+		return -1;
+	b = bot_get(name);
+	for (i = 0; i < b->n_patterns; i++) {
+		if (strcmp(b->patterns[i].regex, regex) == 0)
+			break;
+	}
+	if (i == b->n_patterns) {
+		b->patterns = xreallocarray(b->patterns, b->n_patterns + 1,
+		    sizeof *b->patterns);
+		p = &b->patterns[b->n_patterns++];
+		p->regex = xstrdup(regex);
+	} else {
+		p = &b->patterns[i];
+		regfree(&p->re);
+		bot_strv_free(p->answers, p->n_answers);
+	}
+	p->re = re;
+	p->answers = bot_strv_copy(answers, n);
+	p->n_answers = n;
+	return 0;
+}
+
+void
+bot_set_fallbacks(const char *name, char *const *texts, size_t n)
+{
+	struct bot	*b = bot_get(name);
+
+	bot_strv_free(b->fallbacks, b->n_fallbacks);
+	b->fallbacks = bot_strv_copy(texts, n);
+	b->n_fallbacks = n;
+}
+
+void
+bot_set_handoff(const char *name, int after, const char *text)
+{
+	struct bot	*b = bot_get(name);
+
+	free(b->handoff);
+	b->handoff = xstrdup(text);
+	b->after = after;
+}
+
+void
+bot_set_greeting(const char *name, const char *text)
+{
+	struct bot	*b = bot_get(name);
+
+	free(b->greeting);
+	b->greeting = xstrdup(text);
+}
+
+/* A day name's tm_wday, or -1. */
+static int
+bot_day(const char *s, size_t len)
+{
+	int	i;
+
+	for (i = 0; i < 7; i++) {
+		if ((strlen(bot_days[i][0]) == len &&
+		    strncmp(s, bot_days[i][0], len) == 0) ||
+		    (strlen(bot_days[i][1]) == len &&
+		    strncmp(s, bot_days[i][1], len) == 0))
+			return i;
+	}
+	return -1;
+}
+
+/* "mon-sat", "mon,wed,fri-sun": 0 and *days as a mask, or -1. A range
+ * may wrap around the week (sat-mon). */
+static int
+bot_parse_days(const char *word, unsigned *days)
+{
+	const char	*item = word, *end, *dash;
+	int		 from, to;
+
+	*days = 0;
+	for (;;) {
+		end = strchr(item, ',');
+		if (end == NULL)
+			end = item + strlen(item);
+		dash = memchr(item, '-', end - item);
+		if (dash == NULL) {
+			if ((from = bot_day(item, end - item)) == -1)
+				return -1;
+			to = from;
+		} else {
+			from = bot_day(item, dash - item);
+			to = bot_day(dash + 1, end - dash - 1);
+			if (from == -1 || to == -1)
+				return -1;
+		}
+		for (;;) {
+			*days |= 1u << from;
+			if (from == to)
+				break;
+			from = (from + 1) % 7;
+		}
+		if (*end == '\0')
+			return 0;
+		item = end + 1;
+	}
+}
+
+/* "09:00-18:00" (the end may be 24:00): 0 and minutes, or -1. */
+static int
+bot_parse_times(const char *word, int *start, int *end)
+{
+	int	h1, m1, h2, m2, used = -1;
+
+	if (sscanf(word, "%2d:%2d-%2d:%2d%n", &h1, &m1, &h2, &m2,
+	    &used) != 4 || used < 0 || word[used] != '\0')
+		return -1;
+	if (h1 < 0 || h1 > 23 || m1 < 0 || m1 > 59 || h2 < 0 || h2 > 24 ||
+	    m2 < 0 || m2 > 59 || (h2 == 24 && m2 != 0))
+		return -1;
+	*start = h1 * 60 + m1;
+	*end = h2 * 60 + m2;
+	return 0;
+}
+
+/*
+ * Is zone a time zone of the system's database? glibc's tzset() takes an
+ * unknown name silently as UTC, so the file is looked for instead.
+ */
+static int
+bot_zone_valid(const char *zone)
+{
+	struct stat	 sb;
+	const char	*dir, *p;
+	char		*path;
+	int		 ok;
+
+	if (*zone == '\0' || *zone == '/' || strstr(zone, "..") != NULL)
+		return 0;
+	for (p = zone; *p != '\0'; p++) {
+		if (strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		    "0123456789/_+-", *p) == NULL)
+			return 0;
+	}
+	if ((dir = getenv("TZDIR")) == NULL || *dir == '\0')
+		dir = "/usr/share/zoneinfo";
+	path = xasprintf("%s/%s", dir, zone);
+	ok = stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
+	free(path);
+	return ok;
+}
+
+/*
+ * bot-hours NAME SPEC TEXT. SPEC is one or more "DAYS HH:MM-HH:MM" (a
+ * lunch break is two periods: "mon-fri 09:00-12:00 mon-fri 14:00-18:00")
+ * then, optionally, an IANA zone; without one, local time. Replaces the
+ * bot's hours whole, or changes nothing when SPEC is bad.
+ */
+int
+bot_set_hours(const char *name, const char *spec, const char *text,
+    char **cause)
+{
+	struct bot		*b;
+	struct bot_period	*periods = NULL;
+	size_t			 n = 0;
+	char			*copy, *word, *next, *last, *zone = NULL;
+	unsigned		 days;
+	int			 start, end;
+
+	copy = xstrdup(spec);
+	word = strtok_r(copy, " \t", &last);
+	if (word == NULL) {
+		*cause = xstrdup("empty hours (DAYS HH:MM-HH:MM [ZONE])");
+		goto fail;
+	}
+	while (word != NULL) {
+		next = strtok_r(NULL, " \t", &last);
+		if (bot_parse_days(word, &days) != 0) {
+			/* After a period, the last word may be the zone. */
+			if (n > 0 && next == NULL) {
+				if (!bot_zone_valid(word)) {
+					*cause = xasprintf("unknown time zone "
+					    "'%s'", word);
+					goto fail;
+				}
+				zone = xstrdup(word);
+				break;
+			}
+			*cause = xasprintf("unknown day '%s' in '%s' (mon, "
+			    "tue, ... sun, or ranges such as mon-sat)", word,
+			    spec);
+			goto fail;
+		}
+		if (next == NULL) {
+			*cause = xasprintf("'%s': days without hours "
+			    "(HH:MM-HH:MM)", spec);
+			goto fail;
+		}
+		if (bot_parse_times(next, &start, &end) != 0) {
+			*cause = xasprintf("bad hours '%s' (HH:MM-HH:MM)",
+			    next);
+			goto fail;
+		}
+		if (end <= start) {
+			*cause = xasprintf("hours '%s' end before they start "
+			    "(past midnight is two periods: ... 22:00-24:00 "
+			    "... 00:00-06:00)", next);
+			goto fail;
+		}
+		periods = xreallocarray(periods, n + 1, sizeof *periods);
+		periods[n].days = days;
+		periods[n].start = start;
+		periods[n].end = end;
+		n++;
+		word = strtok_r(NULL, " \t", &last);
+	}
+	free(copy);
+
+	b = bot_get(name);
+	free(b->hours_spec);
+	free(b->hours_text);
+	free(b->periods);
+	free(b->zone);
+	b->hours_spec = xstrdup(spec);
+	b->hours_text = xstrdup(text);
+	b->periods = periods;
+	b->n_periods = n;
+	b->zone = zone;
+	return 0;
+
+fail:
+	free(periods);
+	free(copy);
+	return -1;
+}
+
+/*
+ * The broken-down local time of now in zone (NULL: the process's own).
+ * The C library converts only through the TZ variable, so it is set for
+ * the call and put back: that is process-global, and right only because
+ * ombre's processes have one thread.
+ */
+static void
+bot_localtime(const char *zone, int64_t now, struct tm *tm)
+{
+	time_t	 t = (time_t)now;
+	char	*old = NULL;
+	int	 had;
+
+	if (zone == NULL) {
+		localtime_r(&t, tm);
+		return;
+	}
+	if ((had = getenv("TZ") != NULL))
+		old = xstrdup(getenv("TZ"));
+	setenv("TZ", zone, 1);
+	tzset();
+	localtime_r(&t, tm);
+	if (had)
+		setenv("TZ", old, 1);
+	else
+		unsetenv("TZ");
+	tzset();
+	free(old);
+}
+
+/* Is the bot open at now? A bot without hours always is. */
+static int
+bot_open(const struct bot *b, int64_t now)
+{
+	struct tm	tm;
+	size_t		i;
+	int		minutes;
+
+	if (b->n_periods == 0)
+		return 1;
+	bot_localtime(b->zone, now, &tm);
+	minutes = tm.tm_hour * 60 + tm.tm_min;
+	for (i = 0; i < b->n_periods; i++) {
+		if ((b->periods[i].days & (1u << tm.tm_wday)) &&
+		    minutes >= b->periods[i].start &&
+		    minutes < b->periods[i].end)
+			return 1;
+	}
+	return 0;
+}
+
+int
+bot_exists(const char *name)
+{
+	return bot_find(name) != NULL;
+}
+
+/*
+ * The scenario applies to channels that have a built-in bot: one without
+ * is answered elsewhere (the channel's own bot platform), and a second
+ * bot there would answer twice.
+ */
+const char *
+bot_for_channel(const char *channel_bot)
+{
+	struct bot	*b;
+
+	if (channel_bot == NULL || *channel_bot == '\0')
+		return NULL;
+	if (bot_scenario_name != NULL)
+		return bot_scenario_name;
+	if ((b = bot_find(channel_bot)) == NULL)
+		return NULL;
+	return b->name;
+}
+
+int
+bot_scenario_set(const char *name, char **cause)
+{
+	if (strcmp(name, "-") == 0) {
+		free(bot_scenario_name);
+		bot_scenario_name = NULL;
+		return 0;
+	}
+	if (bot_find(name) == NULL) {
+		*cause = xasprintf("no bot %s", name);
+		return -1;
+	}
+	free(bot_scenario_name);
+	bot_scenario_name = xstrdup(name);
+	return 0;
+}
+
+const char *
+bot_scenario(void)
+{
+	return bot_scenario_name;
+}
+
+/*
+ * What the bot says, in this order: closed outside its hours, the first
+ * pattern that matches (its k-th answer the k-th time), a handoff when
+ * this miss makes enough in a row, else a fallback in turn. The greeting
+ * comes with anything said on the conversation's first message.
+ */
+void
+bot_decide(const char *name, const char *text, size_t len, int64_t now,
+    const struct bot_state *state, struct bot_reply *out)
+{
+	struct bot		*b;
+	struct bot_pattern	*p;
+	char			*folded;
+	size_t			 i, k;
+	int			 after;
+
+	memset(out, 0, sizeof *out);
+	out->kind = BOT_NONE;
+	out->pattern = -1;
+	if ((b = bot_find(name)) == NULL)
+		return;
+
+	if (!bot_open(b, now)) {
+		out->kind = BOT_CLOSED;
+		out->text = xstrdup(b->hours_text);
+		goto greet;
+	}
+
+	folded = text_fold(text, len);
+	for (i = 0; i < b->n_patterns; i++) {
+		p = &b->patterns[i];
+		if (regexec(&p->re, folded, 0, NULL, 0) != 0)
+			continue;
+		k = 0;
+		if (state != NULL && i < state->n_answered &&
+		    state->answered != NULL && state->answered[i] > 0)
+			k = (size_t)state->answered[i];
+		out->kind = BOT_ANSWER;
+		out->text = xstrdup(p->answers[k % p->n_answers]);
+		out->pattern = (int)i;
+		break;
+	}
+	free(folded);
+	if (out->kind == BOT_ANSWER)
+		goto greet;
+
+	after = b->after > 0 ? b->after : rules_fallbacks();
+	if (b->handoff != NULL && after > 0 &&
+	    (state != NULL ? state->misses : 0) + 1 >= after) {
+		free(b->reason);
+		b->reason = xasprintf("the bot did not understand %d times",
+		    (state != NULL ? state->misses : 0) + 1);
+		out->kind = BOT_HANDOFF;
+		out->text = xstrdup(b->handoff);
+		out->reason = b->reason;
+		goto greet;
+	}
+	if (b->n_fallbacks == 0)
+		return;
+	k = state != NULL && state->fallbacks > 0 ? (size_t)state->fallbacks : 0;
+	out->kind = BOT_FALLBACK;
+	out->text = xstrdup(b->fallbacks[k % b->n_fallbacks]);
+
+greet:
+	if (state != NULL && state->first && b->greeting != NULL)
+		out->greeting = xstrdup(b->greeting);
+}
+
+void
+bot_reply_free(struct bot_reply *r)
+{
+	free(r->text);
+	free(r->greeting);
+	r->text = NULL;
+	r->greeting = NULL;
+}
+
+void
+bot_reset(void)
+{
+	size_t	i;
+
+	for (i = 0; i < bots_n; i++)
+		bot_free(bots[i]);
+	free(bots);
+	bots = NULL;
+	bots_n = 0;
+	free(bot_scenario_name);
+	bot_scenario_name = NULL;
+}
+
+/*
+ * Call cb with each bot as the commands that make it again, in the
+ * order they were declared; the scenario last, when one is set.
+ */
+void
+bot_each(void (*cb)(const char *command, void *data), void *data)
+{
+	struct buf		 b;
+	struct bot		*bot;
+	struct bot_pattern	*p;
+	size_t			 i, j, k;
+
+	buf_init(&b);
+	for (i = 0; i < bots_n; i++) {
+		bot = bots[i];
+		if (bot->greeting != NULL) {
+			buf_reset(&b);
+			buf_add_printf(&b, "bot-greeting %s ", bot->name);
+			cmd_quote_word(&b, bot->greeting);
+			cb(b.data, data);
+		}
+		for (j = 0; j < bot->n_patterns; j++) {
+			p = &bot->patterns[j];
+			buf_reset(&b);
+			buf_add_printf(&b, "bot-answer %s ", bot->name);
+			cmd_quote_word(&b, p->regex);
+			for (k = 0; k < p->n_answers; k++) {
+				buf_add_char(&b, ' ');
+				cmd_quote_word(&b, p->answers[k]);
+			}
+			cb(b.data, data);
+		}
+		if (bot->n_fallbacks != 0) {
+			buf_reset(&b);
+			buf_add_printf(&b, "bot-fallback %s", bot->name);
+			for (k = 0; k < bot->n_fallbacks; k++) {
+				buf_add_char(&b, ' ');
+				cmd_quote_word(&b, bot->fallbacks[k]);
+			}
+			cb(b.data, data);
+		}
+		if (bot->handoff != NULL) {
+			buf_reset(&b);
+			buf_add_printf(&b, "bot-handoff %s ", bot->name);
+			if (bot->after > 0)
+				buf_add_printf(&b, "after=%d ", bot->after);
+			cmd_quote_word(&b, bot->handoff);
+			cb(b.data, data);
+		}
+		if (bot->hours_spec != NULL) {
+			buf_reset(&b);
+			buf_add_printf(&b, "bot-hours %s ", bot->name);
+			cmd_quote_word(&b, bot->hours_spec);
+			buf_add_char(&b, ' ');
+			cmd_quote_word(&b, bot->hours_text);
+			cb(b.data, data);
+		}
+	}
+	if (bot_scenario_name != NULL) {
+		buf_reset(&b);
+		buf_add_printf(&b, "bot-scenario %s", bot_scenario_name);
+		cb(b.data, data);
+	}
+	buf_free(&b);
+}
