@@ -9,13 +9,18 @@ corpus=$top_srcdir/tests/corpora/small.jsonl
 "$OMBRE" ingest <"$corpus" 2>err
 ok "a clean corpus is stored (exit 0)" test $? -eq 0
 is "nothing said on stderr" "$(cat err)" ""
-is "six messages in notmuch" "$(nm count --output=messages '*')" 6
+is "six messages in notmuch" \
+    "$(nm count --output=messages 'not property:ombre.kind=event')" 6
+# "Je veux parler à un humain" after a bot's answer: the handoff rules'
+# event records it.
+is "and the handoff the rules saw" \
+    "$(nm count --output=messages property:ombre.kind=event)" 1
 is "three conversations" "$(nm count --output=threads '*')" 3
 
 "$OMBRE" ingest <"$corpus" 2>err
 ok "ingesting it again is not an error" test $? -eq 0
-is "and stores nothing twice" "$(nm count --output=messages '*')" 6
-is "no second file" "$(nm search --output=files '*' | wc -l)" 6
+is "and stores nothing twice" "$(nm count --output=messages '*')" 7
+is "no second file" "$(nm search --output=files '*' | wc -l)" 7
 "$OMBRE" ingest -v <"$corpus" 2>err
 like "-v reports duplicates" "$(cat err)" "line 1: duplicate of message 101"
 like "-v counts" "$(cat err)" "0 stored, 6 duplicates, 0 rejected"

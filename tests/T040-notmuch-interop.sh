@@ -20,7 +20,9 @@ printf '[database]\npath=%s\n' "$DATA/mail" >other/config
 is "Channel: works from the database's own config" \
     "$(notmuch --config=other/config count Channel:whatsapp)" 2
 is "Kind: too" "$(notmuch --config=other/config count Kind:bot)" 1
-is "Account: too" "$(notmuch --config=other/config count Account:7012345678)" 3
+# (the three messages of the Telegram chat and the handoff event the
+# rules added to it)
+is "Account: too" "$(notmuch --config=other/config count Account:7012345678)" 4
 like "the header prefixes are stored in the database" \
     "$(notmuch --config=other/config config list)" "index.header.Channel=X-Ombre-Channel"
 

@@ -143,6 +143,27 @@ channel_config_all(size_t *n)
 	return channel_configs;
 }
 
+const struct channel_config *
+channel_config_for(const char *type, const char *account)
+{
+	const struct channel_config	*first = NULL, *cc;
+	const char			*value;
+	size_t				 i;
+
+	for (i = 0; i < channel_configs_n; i++) {
+		cc = &channel_configs[i];
+		if (strcmp(cc->type, type) != 0)
+			continue;
+		value = channel_config_get(cc, "account");
+		if (account != NULL && value != NULL &&
+		    strcmp(value, account) == 0)
+			return cc;
+		if (first == NULL)
+			first = cc;
+	}
+	return first;
+}
+
 const char *
 channel_config_get(const struct channel_config *cc, const char *key)
 {

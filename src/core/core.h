@@ -240,6 +240,28 @@ char *triage_event_text(const char *event, const char *agent,
  * either are ignored). NULL-terminated; free with triage_tags_free.
  */
 char **triage_conv_diff(char *const *before, char *const *after);
+struct rule_match;
+/* Where a message's channel stands on bots. */
+enum triage_bot {
+	TRIAGE_BOT_UNKNOWN,	/* the channel is not declared here */
+	TRIAGE_BOT_NONE,	/* declared, no bot: humans answer */
+	TRIAGE_BOT_YES		/* bot= or bot-hook=: a bot answers first */
+};
+enum triage_bot triage_channel_bot(const char *type, const char *account);
+/*
+ * The handoff rules on a new message (design.md, "Bot handoff"). tags is
+ * its result from triage_ingest_tags, changed in place: a conversation's
+ * first customer message takes bot mode on a channel with a bot, handoff
+ * mode on a channel without; a bot's message in a conversation without a
+ * mode takes bot mode. In bot mode, a customer's or a bot's text matching
+ * a handoff rule hands it off (out of bot mode, into handoff, high
+ * priority when the rule says so): return 1 and *match, which the caller
+ * records as an event; else 0.
+ */
+int triage_rules(const struct msg *m, enum triage_bot bot, char ***tags,
+    struct rule_match *match);
+/* The operations of a handoff (high: with high priority). */
+char **triage_handoff_ops(int high);
 /* Does a NULL-terminated tag array (may be NULL) hold tag? */
 int triage_tags_have(char *const *tags, const char *tag);
 
@@ -747,6 +769,11 @@ const struct channel_config *channel_config_find(const char *name);
 const struct channel_config *channel_config_all(size_t *n);
 /* The value of key in a channel, or NULL; owned by the registry. */
 const char *channel_config_get(const struct channel_config *cc, const char *key);
+/* The channel a message of this type and account came through: the one
+ * of that type whose account= key is the account, else the first of that
+ * type, else NULL (no such channel declared). */
+const struct channel_config *channel_config_for(const char *type,
+    const char *account);
 void channel_config_reset(void);
 
 #endif

@@ -430,3 +430,112 @@ triage_conv_diff(char *const *before, char *const *after)
 		set.tags = xcalloc(1, sizeof *set.tags);
 	return set.tags;
 }
+
+enum triage_bot
+triage_channel_bot(const char *type, const char *account)
+{
+	const struct channel_config	*cc;
+
+	if ((cc = channel_config_for(type, account)) == NULL)
+		return TRIAGE_BOT_UNKNOWN;
+	if (channel_config_get(cc, "bot") != NULL ||
+	    channel_config_get(cc, "bot-hook") != NULL)
+		return TRIAGE_BOT_YES;
+	return TRIAGE_BOT_NONE;
+}
+
+/* Add tag to a NULL-terminated array (reallocated) unless it is there. */
+static char **
+triage_tags_add(char **tags, const char *tag)
+{
+	size_t	n;
+
+	if (triage_tags_have(tags, tag))
+		return tags;
+	for (n = 0; tags[n] != NULL; n++)
+		;
+	tags = xreallocarray(tags, n + 2, sizeof *tags);
+	tags[n] = xstrdup(tag);
+	tags[n + 1] = NULL;
+	return tags;
+}
+
+/* Apply +TAG/-TAG operations to a NULL-terminated array in place. */
+static char **
+triage_tags_apply(char **tags, char *const *ops)
+{
+	size_t	i, j, k;
+
+	for (i = 0; ops[i] != NULL; i++) {
+		if (ops[i][0] == '+') {
+			tags = triage_tags_add(tags, ops[i] + 1);
+			continue;
+		}
+		for (j = k = 0; tags[j] != NULL; j++) {
+			if (strcmp(tags[j], ops[i] + 1) == 0)
+				free(tags[j]);
+			else
+				tags[k++] = tags[j];
+		}
+		tags[k] = NULL;
+	}
+	return tags;
+}
+
+char **
+triage_handoff_ops(int high)
+{
+	struct triage_set	set = { NULL, 0 };
+
+	triage_ops_add(&set, '-', "ombre/bot");
+	triage_ops_add(&set, '+', "ombre/handoff");
+	if (high) {
+		triage_ops_add(&set, '-', "ombre/prio/low");
+		triage_ops_add(&set, '+', "ombre/prio/high");
+	}
+	return set.tags;
+}
+
+static size_t
+triage_count(char *const *tags)
+{
+	size_t	n;
+
+	for (n = 0; tags[n] != NULL; n++)
+		;
+	return n;
+}
+
+int
+triage_rules(const struct msg *m, enum triage_bot bot, char ***tags,
+    struct rule_match *match)
+{
+	enum triage_mode	  mode;
+	char			**ops;
+	int			  hit = 0;
+
+	if (m->kind == MSG_EVENT || m->kind == MSG_NOTE)
+		return 0;
+	mode = triage_mode(*tags, triage_count(*tags));
+	if (mode == TRIAGE_MODE_NONE) {
+		if (m->kind == MSG_BOT)
+			*tags = triage_tags_add(*tags, "ombre/bot");
+		else if (m->kind == MSG_CUSTOMER && bot == TRIAGE_BOT_YES)
+			*tags = triage_tags_add(*tags, "ombre/bot");
+		else if (m->kind == MSG_CUSTOMER && bot == TRIAGE_BOT_NONE)
+			*tags = triage_tags_add(*tags, "ombre/handoff");
+		mode = triage_mode(*tags, triage_count(*tags));
+	}
+	if (mode != TRIAGE_MODE_BOT || m->text == NULL)
+		return 0;
+	if (m->kind == MSG_CUSTOMER)
+		hit = rules_match_customer(m->text, m->text_len, match);
+	else if (m->kind == MSG_BOT)
+		hit = rules_match_bot(m->text, m->text_len, match);
+	if (!hit)
+		return 0;
+	ops = triage_handoff_ops(match->high);
+	*tags = triage_tags_apply(*tags, ops);
+	triage_tags_free(ops);
+	return 1;
+}

@@ -417,6 +417,7 @@ store_pending_free(struct store *st, struct store_pending *p)
 	free(p->tmp_path);
 	free(p->new_path);
 	free(p->name);
+	free(p->turn);
 	msg_free(p->msg);
 }
 
@@ -792,6 +793,16 @@ store_thread_cache_clear(struct store *st)
 	st->n_cache = 0;
 }
 
+static size_t
+store_tags_count(char *const *tags)
+{
+	size_t	n;
+
+	for (n = 0; tags[n] != NULL; n++)
+		;
+	return n;
+}
+
 /* A copy of a NULL-terminated tag array (NULL stays NULL). */
 static char **
 store_tags_copy(char *const *tags)
@@ -852,7 +863,10 @@ store_index_one(struct store *st, struct store_pending *p,
 	const struct msg	*m = p->msg;
 	const char		*kind = NULL;
 	struct store_thread_cache *cached;
-	struct store_property	 props[10];
+	struct store_property	 props[14];
+	struct rule_match	 match;
+	const char		*bot_reason = NULL;
+	int			 ruled = 0;
 
 	status = notmuch_database_index_file(st->db, p->new_path, NULL, &nm);
 	if (status == NOTMUCH_STATUS_DUPLICATE_MESSAGE_ID) {
@@ -925,6 +939,35 @@ store_index_one(struct store *st, struct store_pending *p,
 		if (unseen)
 			tags = store_tags_reopen(tags);
 	}
+	/* The handoff rules and the built-in bot (core's policy), on what
+	 * arrives, never on what they wrote themselves. */
+	if (!p->generated && !(m->kind == MSG_BOT && msgid_is_outbound(m->id))) {
+		ruled = triage_rules(m, triage_channel_bot(m->channel,
+		    m->account), &tags, &match);
+		if (ruled)
+			store_rules_handoff(st, m, p->msgid, match.reason,
+			    match.high);
+		else if (m->kind == MSG_CUSTOMER && triage_mode(tags,
+		    store_tags_count(tags)) == TRIAGE_MODE_BOT) {
+			status = store_bot_answer(st, thread_id, p->msgid, m,
+			    thread_tags == NULL, &bot_reason);
+			if (status != NOTMUCH_STATUS_SUCCESS) {
+				*what = xasprintf("reading what the bot said in "
+				    "the conversation of %s", p->new_path);
+				*failed = status;
+				triage_tags_free(tags);
+				triage_tags_free(thread_tags);
+				notmuch_message_destroy(nm);
+				st->stats.failed++;
+				return STORE_DB_ERROR;
+			}
+			if (bot_reason != NULL) {
+				store_rules_handoff(st, m, p->msgid, bot_reason,
+				    0);
+				ruled = 1;
+			}
+		}
+	}
 	for (n = 0; tags[n] != NULL; n++)
 		;
 	ops = xcalloc(n + 1, sizeof *ops);
@@ -955,6 +998,12 @@ store_index_one(struct store *st, struct store_pending *p,
 	}
 	store_property_add(props, &n_props, "ombre.entities", m->entities,
 	    NULL);
+	store_property_add(props, &n_props, STORE_BOT_TURN, p->turn, NULL);
+	/* A bot's answer the bot wrote goes out like an agent's reply. */
+	if (m->kind == MSG_BOT && msgid_is_outbound(m->id) &&
+	    triage_tags_have(m->tags, "+ombre/outbox"))
+		store_property_add(props, &n_props, "ombre.outbox", "queued",
+		    NULL);
 	status = store_message_edit(nm, (const char *const *)ops, n, props,
 	    n_props);
 	for (i = 0; i < n; i++)
@@ -990,7 +1039,7 @@ store_index_one(struct store *st, struct store_pending *p,
 	/* What the syncer's hooks and the consoles' bell hear of. */
 	if (m->kind == MSG_EVENT && m->event != NULL)
 		store_feed_note(st, m->event, thread_id, p->msgid);
-	else if (triage_tags_have(tags, "ombre/handoff") &&
+	else if (!ruled && triage_tags_have(tags, "ombre/handoff") &&
 	    !triage_tags_have(thread_tags, "ombre/handoff"))
 		store_feed_note(st, "handoff", thread_id, p->msgid);
 	if (m->kind == MSG_CUSTOMER)
@@ -1018,6 +1067,109 @@ store_index_one(struct store *st, struct store_pending *p,
 	return STORE_OK;
 }
 
+/*
+ * Deliver what indexing a message generated (store-bot.c) and put it in
+ * the batch at pos, so that it is indexed next, in the same transaction.
+ * Each file is fsynced, journalled and renamed into new/ first, as any
+ * message: a crash leaves it to the recovery, whose indexing of the
+ * message that caused it finds it a duplicate. 0, or -1 with *err and
+ * *cause.
+ */
+static int
+store_generated_deliver(struct store *st, size_t pos, int *err, char **cause)
+{
+	struct store_pending	 fresh;
+	notmuch_message_t	*existing;
+	struct buf		 data, line;
+	char			*msgid, *name, *newdir;
+	size_t			 i, j;
+	int			 fd, dup;
+
+	*cause = NULL;
+	for (i = 0; i < st->n_generated; i++) {
+		const struct msg *m = st->generated[i].msg;
+
+		msgid = msgid_message(m->channel, m->account, m->conv_id,
+		    m->id);
+		dup = 0;
+		for (j = 0; j < st->n_pending && !dup; j++)
+			dup = strcmp(st->pending[j].msgid, msgid) == 0;
+		existing = NULL;
+		if (!dup && notmuch_database_find_message(st->db, msgid,
+		    &existing) == NOTMUCH_STATUS_SUCCESS && existing != NULL) {
+			notmuch_message_destroy(existing);
+			dup = 1;
+		}
+		if (dup) {
+			free(msgid);
+			continue;
+		}
+		buf_init(&data);
+		store_format_file(&data, m, msgid);
+		name = store_write_tmp(st, &data, &fd, err, cause);
+		buf_free(&data);
+		if (name == NULL) {
+			free(msgid);
+			return -1;
+		}
+		memset(&fresh, 0, sizeof fresh);
+		fresh.tmp_fd = -1;
+		fresh.msgid = msgid;
+		fresh.name = name;
+		fresh.tmp_path = xasprintf("%s/tmp/%s", st->maildir, name);
+		fresh.new_path = xasprintf("%s/new/%s", st->maildir, name);
+		fresh.generated = 1;
+		fresh.turn = st->generated[i].turn;
+		st->generated[i].turn = NULL;
+		fresh.msg = st->generated[i].msg;
+		st->generated[i].msg = NULL;
+		if (fd != -1) {
+			fresh.tmp_fd = fd;
+			if (fsync(fd) != 0) {
+				*err = errno;
+				*cause = xasprintf("%s: %s", fresh.tmp_path,
+				    strerror(errno));
+				unlink(fresh.tmp_path);
+				store_pending_free(st, &fresh);
+				return -1;
+			}
+			store_tmp_close(st, &fresh);
+		}
+		buf_init(&line);
+		buf_add_printf(&line, "%s\n", name);
+		if (write(st->journal_fd, line.data, line.len) !=
+		    (ssize_t)line.len || fsync(st->journal_fd) != 0 ||
+		    rename(fresh.tmp_path, fresh.new_path) != 0) {
+			*err = errno;
+			*cause = xasprintf("delivering %s: %s", fresh.new_path,
+			    strerror(errno));
+			buf_free(&line);
+			unlink(fresh.tmp_path);
+			store_pending_free(st, &fresh);
+			return -1;
+		}
+		buf_free(&line);
+		st->journal_dirty = 1;
+		free(fresh.tmp_path);
+		fresh.tmp_path = NULL;
+		newdir = xasprintf("%s/new", st->maildir);
+		if (util_fsync_dir(newdir) != 0) {
+			*err = errno;
+			*cause = xasprintf("%s: %s", newdir, strerror(errno));
+			free(newdir);
+			store_pending_free(st, &fresh);
+			return -1;
+		}
+		free(newdir);
+		/* In the batch at pos: indexed next. */
+		store_pending_add(st);
+		memmove(&st->pending[pos + 1], &st->pending[pos],
+		    (st->n_pending - 1 - pos) * sizeof *st->pending);
+		st->pending[pos++] = fresh;
+	}
+	return 0;
+}
+
 /* Record the newest message date, where queries start their windows. */
 static notmuch_status_t
 store_save_newest(struct store *st)
@@ -1040,7 +1192,7 @@ store_flush(struct store *st, char **cause)
 {
 	struct buf		 names;
 	size_t			 i;
-	char			*newdir, *what;
+	char			*newdir, *what, *why = NULL;
 	enum store_status	 rc = STORE_OK, one;
 	notmuch_status_t	 status;
 	int			 err;
@@ -1111,14 +1263,26 @@ store_flush(struct store *st, char **cause)
 		return STORE_OK;
 	}
 
-	/* 3. Index the batch in one transaction: all of it or none. */
+	/* 3. Index the batch in one transaction: all of it or none. What
+	 * the rules and the bot write about a message is delivered and
+	 * indexed right after it, in the same transaction. */
 	rc = store_begin(st, "indexing", cause);
 	for (i = 0; rc == STORE_OK && i < st->n_pending; i++) {
 		what = NULL;
 		one = store_index_one(st, &st->pending[i], &status, &what);
 		if (one != STORE_OK && one != STORE_DUPLICATE)
 			rc = store_abort(st, what, status, cause);
+		else if (st->n_generated > 0 &&
+		    store_generated_deliver(st, i + 1, &err, &why) != 0) {
+			rc = store_errno_status(err);
+			store_abort(st, why, NOTMUCH_STATUS_SUCCESS, cause);
+			free(*cause);
+			*cause = xasprintf("%s; nothing was changed", why);
+			free(why);
+			why = NULL;
+		}
 		free(what);
+		store_generated_clear(st);
 	}
 	if (rc == STORE_OK &&
 	    (status = store_save_newest(st)) != NOTMUCH_STATUS_SUCCESS)

@@ -18,6 +18,16 @@ struct store_pending {
 	char		*name;		/* file name, also in the journal */
 	struct msg	*msg;		/* what the tags and properties come from */
 	int		 recovered;	/* from a journal: may be indexed already */
+	int		 generated;	/* written by the rules or the bot while
+					   indexing: no rule or bot looks at it */
+	char		*turn;		/* a bot's answer: its turn (store-bot.c) */
+};
+
+/* A message the rules or the bot wrote while a batch was indexed, to be
+ * delivered and indexed right after the message that caused it. */
+struct store_generated {
+	struct msg	*msg;
+	char		*turn;
 };
 
 struct store_thread_cache {
@@ -66,6 +76,11 @@ struct store {
 	/* The feed's lines of the batch being indexed, appended to DATA/feed
 	 * once it is committed (store-feed.c). */
 	struct buf		 feed;
+
+	/* What indexing the current message generated (store-bot.c). */
+	struct store_generated	*generated;
+	size_t			 n_generated;
+	char			*bot_reason;
 };
 
 /* store.c */
@@ -156,6 +171,23 @@ enum store_status store_event_queue(struct store *st,
  * *n of them). */
 notmuch_status_t store_thread_all_tags(struct store *st,
     const char *thread_id, char ***tags, size_t *n);
+
+/* store-bot.c */
+/* Queue a message generated while indexing (taken over). */
+void store_generated_add(struct store *st, struct msg *m, const char *turn);
+void store_generated_clear(struct store *st);
+/* Queue a handoff event in m's conversation, by the bot. */
+void store_rules_handoff(struct store *st, const struct msg *m,
+    const char *self_id, const char *reason, int high);
+/*
+ * The built-in bot's answer to m, a customer's message being indexed in a
+ * conversation in bot mode, queued as generated messages; when the bot
+ * gives up, *handoff_reason says why (the caller hands off).
+ */
+notmuch_status_t store_bot_answer(struct store *st, const char *thread_id,
+    const char *self_id, const struct msg *m, int first,
+    const char **handoff_reason);
+#define STORE_BOT_TURN	"ombre.bot-turn"
 
 /* store-feed.c */
 /* Append the lines of a committed batch to DATA/feed, and forget them. */

@@ -238,6 +238,7 @@ store_conv_build(struct store *st, const char *thread_id)
 	const char		*tid, *from, *subject, *path;
 	struct msg		*m;
 	char			*cause, *name, *addr, *query;
+	size_t			 last;
 	int			 answered_after = 1, ok = 1, bot_answers;
 	enum triage_mode	 mode;
 
@@ -280,6 +281,8 @@ store_conv_build(struct store *st, const char *thread_id)
 	for (i = 0; ok && i < n; i++) {
 		c->msg_ids[i] = xstrdup(notmuch_message_get_message_id(
 		    refs[i].nm));
+		if (refs[i].kind == MSG_EVENT)
+			c->total--;	/* the history, not a message */
 		if (store_message_has_tag(refs[i].nm, "unread"))
 			c->unread_ids[c->unread++] = xstrdup(c->msg_ids[i]);
 		/* Waiting: from the customer's oldest message no one has
@@ -305,11 +308,17 @@ store_conv_build(struct store *st, const char *thread_id)
 			}
 		}
 	}
+	/* The newest message, an event only when there is nothing else:
+	 * the row shows what the customer and the agents wrote. */
+	for (last = n; last > 0 && refs[last - 1].kind == MSG_EVENT; last--)
+		;
+	if (last == 0)
+		last = n;
 	if (ok && n > 0) {
-		c->newest = refs[n - 1].date;
-		c->last_kind = refs[n - 1].kind;
-		path = notmuch_message_get_filename(refs[n - 1].nm);
-		if (store_conv_from_properties(c, refs[n - 1].nm))
+		c->newest = refs[last - 1].date;
+		c->last_kind = refs[last - 1].kind;
+		path = notmuch_message_get_filename(refs[last - 1].nm);
+		if (store_conv_from_properties(c, refs[last - 1].nm))
 			m = NULL;	/* the index had it all: no file read */
 		else if (path == NULL)
 			ok = 0;
@@ -455,6 +464,8 @@ store_read_again(struct store *st, int attempt)
 	nanosleep(&ts, NULL);
 }
 
+#define STORE_NOT_EVENT	"not property:ombre.kind=event"
+
 /* One try of store_query_convs; *overtaken is set when it must restart. */
 static enum store_status
 store_query_convs_once(struct store *st, const char *query, long offset,
@@ -472,14 +483,17 @@ store_query_convs_once(struct store *st, const char *query, long offset,
 	*overtaken = 0;
 	newest = store_newest_date(st);
 	for (w = 0; w < nitems(store_windows) && seen.n < want; w++) {
+		/* A conversation's activity is its messages, not the events
+		 * of its triage: closing one does not bring it to the top. */
 		if (store_windows[w] == 0)
-			windowed = xstrdup(all ? "*" : query);
+			windowed = all ? xstrdup(STORE_NOT_EVENT) :
+			    xasprintf("(%s) and " STORE_NOT_EVENT, query);
 		else if (all)
-			windowed = xasprintf("date:@%" PRId64 "..",
-			    newest - store_windows[w]);
+			windowed = xasprintf("date:@%" PRId64 ".. and "
+			    STORE_NOT_EVENT, newest - store_windows[w]);
 		else
-			windowed = xasprintf("(%s) and date:@%" PRId64 "..", query,
-			    newest - store_windows[w]);
+			windowed = xasprintf("(%s) and date:@%" PRId64 ".. and "
+			    STORE_NOT_EVENT, query, newest - store_windows[w]);
 		/* Threads found by a narrower window keep their place. */
 		rc = store_collect_threads(st, windowed, NOTMUCH_SORT_NEWEST_FIRST,
 		    want, &seen, overtaken, cause);

@@ -761,6 +761,8 @@ store_free(struct store *st)
 	free(st->pending);
 	store_thread_cache_clear(st);
 	buf_free(&st->feed);
+	store_generated_clear(st);
+	free(st->bot_reason);
 	if (st->guard_fd != -1)
 		close(st->guard_fd);
 	free(st);

@@ -1,0 +1,289 @@
+/*
+ * store-bot.c: the handoff rules and the built-in first-level bot, applied
+ * where a message is indexed (design.md, "Bot handoff").
+ *
+ * Why at indexing rather than in a pass over the database afterwards: a
+ * message is indexed exactly once (a second time it is a duplicate), so
+ * what the rules and the bot do about it is done once too, in the same
+ * transaction, whoever indexes it (the syncer's index child, ombre ingest,
+ * a recovery). The policy is core's (triage_rules, bot_decide); here it
+ * reads the conversation and writes what the policy says: a handoff event,
+ * the bot's answers into the outbox (kind bot, sent by the syncer like an
+ * agent's reply), each under an id derived from the customer's message so
+ * a replay never answers twice.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "store/store-private.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The bot answers a customer's message this recent only: a backlog
+ * fetched after an outage, or an import, gets no answer from the past. */
+#define STORE_BOT_MAX_AGE	(15 * 60)
+
+/* A closed-hours answer is not repeated within this many seconds. */
+#define STORE_BOT_CLOSED_QUIET	(12 * 3600)
+
+/* STORE_BOT_TURN, the property a bot's answer keeps its turn in:
+ * "answer N", "fallback", "handoff", "closed", "greeting". */
+
+void
+store_generated_add(struct store *st, struct msg *m, const char *turn)
+{
+	st->generated = xreallocarray(st->generated, st->n_generated + 1,
+	    sizeof *st->generated);
+	st->generated[st->n_generated].msg = m;
+	st->generated[st->n_generated].turn = turn != NULL ? xstrdup(turn) :
+	    NULL;
+	st->n_generated++;
+}
+
+void
+store_generated_clear(struct store *st)
+{
+	size_t	i;
+
+	for (i = 0; i < st->n_generated; i++) {
+		msg_free(st->generated[i].msg);
+		free(st->generated[i].turn);
+	}
+	free(st->generated);
+	st->generated = NULL;
+	st->n_generated = 0;
+}
+
+/* A message of the conversation m is in, with ombre's fields. */
+static struct msg *
+store_bot_msg(const struct msg *m, enum msg_kind kind)
+{
+	struct msg	*g;
+
+	g = msg_new();
+	g->channel = xstrdup(m->channel);
+	g->account = xstrdup(m->account);
+	g->conv_id = xstrdup(m->conv_id);
+	if (m->conv_title != NULL)
+		g->conv_title = xstrdup(m->conv_title);
+	g->date = util_now();
+	if (g->date < m->date)
+		g->date = m->date;
+	g->kind = kind;
+	return g;
+}
+
+static char	*store_bot_id(const char *msgid, int seq);
+
+void
+store_rules_handoff(struct store *st, const struct msg *m, const char *self_id,
+    const char *reason, int high)
+{
+	struct msg	*ev;
+	char		**ops, *out;
+	size_t		 i;
+
+	ev = store_bot_msg(m, MSG_EVENT);
+	/* Derived from the message that caused it: indexed again after a
+	 * crash, the message hands off once. */
+	out = store_bot_id(self_id, 99);
+	ev->id = xasprintf("ev-%s", out + 4);
+	free(out);
+	ev->agent = xstrdup("bot");
+	ev->from_id = xstrdup(m->account);
+	ev->from_name = xstrdup("bot");
+	ev->event = xstrdup("handoff");
+	if (reason != NULL)
+		ev->reason = xstrdup(reason);
+	ops = triage_handoff_ops(high);
+	for (i = 0; ops[i] != NULL; i++)
+		msg_add_tag(ev, ops[i]);
+	ev->text = triage_event_text("handoff", "bot", reason, ops, 0);
+	ev->text_len = strlen(ev->text);
+	triage_tags_free(ops);
+	store_generated_add(st, ev, NULL);
+}
+
+/*
+ * An outbound id (out.UUID) derived from a customer's Message-Id and a
+ * sequence number: the same answer to the same message has the same id,
+ * so indexing that message again (a recovery) stores no second answer.
+ */
+static char *
+store_bot_id(const char *msgid, int seq)
+{
+	uint64_t	 h1 = 1469598103934665603ULL, h2 = 0x9e3779b97f4a7c15ULL;
+	const char	*p;
+
+	for (p = msgid; *p != '\0'; p++) {
+		h1 = (h1 ^ (unsigned char)*p) * 1099511628211ULL;
+		h2 = (h2 ^ (unsigned char)*p) * 0x100000001b3ULL + 0x7f4a7c15;
+	}
+	h1 ^= (uint64_t)seq * 0xff51afd7ed558ccdULL;
+	h2 ^= (uint64_t)(seq + 1) * 0xc4ceb9fe1a85ec53ULL;
+	return xasprintf("out.%08x-%04x-%04x-%04x-%012llx",
+	    (unsigned)(h1 >> 32), (unsigned)(h1 >> 16) & 0xffff,
+	    (unsigned)h1 & 0xffff, (unsigned)(h2 >> 48),
+	    (unsigned long long)(h2 & 0xffffffffffffULL));
+}
+
+/* Queue one of the bot's answers to m (text's variables filled). */
+static void
+store_bot_say(struct store *st, const struct msg *m, const char *self_id,
+    int seq, const char *bot, const char *text, const char *turn)
+{
+	struct template		 t;
+	struct template_vars	 v;
+	struct msg		*g;
+	char			*cause = NULL, *filled;
+
+	memset(&t, 0, sizeof t);
+	t.name = xstrdup(bot);
+	t.body = xstrdup(text);
+	v.customer_name = m->from_name != NULL ? m->from_name : "";
+	v.agent_name = bot;
+	v.channel = m->channel;
+	if ((filled = template_render(&t, &v, &cause)) == NULL) {
+		log_warn("bot %s: %s", bot, cause);
+		free(cause);
+		filled = xstrdup(text);
+	}
+	free(t.name);
+	free(t.body);
+	g = store_bot_msg(m, MSG_BOT);
+	g->id = store_bot_id(self_id, seq);
+	g->from_id = xstrdup(m->account);
+	g->from_name = xstrdup(bot);
+	g->text = filled;
+	g->text_len = strlen(filled);
+	msg_add_tag(g, "+ombre/outbox");
+	store_generated_add(st, g, turn);
+}
+
+/* What the bot said so far in a thread, read from its turns. */
+static notmuch_status_t
+store_bot_state(struct store *st, const char *thread_id,
+    struct bot_state *state, int **answered, int64_t *last_closed)
+{
+	notmuch_query_t		*q;
+	notmuch_messages_t	*msgs;
+	notmuch_message_t	*nm;
+	notmuch_status_t	 status;
+	const char		*turn;
+	char			*query;
+	long			 idx;
+
+	memset(state, 0, sizeof *state);
+	*answered = NULL;
+	*last_closed = 0;
+	query = xasprintf("thread:%s and property:ombre.kind=bot", thread_id);
+	status = store_query_messages(st, query, NOTMUCH_SORT_OLDEST_FIRST, &q,
+	    &msgs);
+	free(query);
+	if (status != NOTMUCH_STATUS_SUCCESS)
+		return status;
+	for (; notmuch_messages_valid(msgs); notmuch_messages_move_to_next(msgs)) {
+		if ((nm = notmuch_messages_get(msgs)) == NULL) {
+			status = NOTMUCH_STATUS_XAPIAN_EXCEPTION;
+			break;
+		}
+		turn = NULL;
+		notmuch_message_get_property(nm, STORE_BOT_TURN, &turn);
+		if (turn == NULL)
+			;
+		else if (strcmp(turn, "fallback") == 0) {
+			state->misses++;
+			state->fallbacks++;
+		} else if (strncmp(turn, "answer ", 7) == 0) {
+			state->misses = 0;
+			idx = strtol(turn + 7, NULL, 10);
+			if (idx >= 0 && idx < 1000) {
+				if ((size_t)idx >= state->n_answered) {
+					*answered = xreallocarray(*answered,
+					    (size_t)idx + 1, sizeof **answered);
+					memset(*answered + state->n_answered, 0,
+					    ((size_t)idx + 1 - state->n_answered) *
+					    sizeof **answered);
+					state->n_answered = (size_t)idx + 1;
+				}
+				(*answered)[idx]++;
+			}
+		} else if (strcmp(turn, "handoff") == 0)
+			state->misses = 0;
+		else if (strcmp(turn, "closed") == 0)
+			*last_closed = notmuch_message_get_date(nm);
+		notmuch_message_destroy(nm);
+	}
+	notmuch_query_destroy(q);
+	state->answered = *answered;
+	return status;
+}
+
+notmuch_status_t
+store_bot_answer(struct store *st, const char *thread_id, const char *self_id,
+    const struct msg *m, int first, const char **handoff_reason)
+{
+	const struct channel_config	*cc;
+	struct bot_state		 state;
+	struct bot_reply		 reply;
+	notmuch_status_t		 status;
+	const char			*bot;
+	int64_t				 now = util_now(), last_closed;
+	int				*answered;
+	char				 turn[32];
+
+	*handoff_reason = NULL;
+	if (m->kind != MSG_CUSTOMER || m->text == NULL ||
+	    m->date < now - STORE_BOT_MAX_AGE)
+		return NOTMUCH_STATUS_SUCCESS;
+	if ((cc = channel_config_for(m->channel, m->account)) == NULL ||
+	    (bot = bot_for_channel(channel_config_get(cc, "bot"))) == NULL)
+		return NOTMUCH_STATUS_SUCCESS;
+	status = store_bot_state(st, thread_id, &state, &answered,
+	    &last_closed);
+	if (status != NOTMUCH_STATUS_SUCCESS) {
+		free(answered);
+		return status;
+	}
+	state.first = first;
+	bot_decide(bot, m->text, m->text_len, now, &state, &reply);
+	if (reply.greeting != NULL)
+		store_bot_say(st, m, self_id, 0, bot, reply.greeting,
+		    "greeting");
+	switch (reply.kind) {
+	case BOT_NONE:
+		break;
+	case BOT_ANSWER:
+		snprintf(turn, sizeof turn, "answer %d", reply.pattern);
+		store_bot_say(st, m, self_id, 1, bot, reply.text, turn);
+		break;
+	case BOT_FALLBACK:
+		store_bot_say(st, m, self_id, 1, bot, reply.text, "fallback");
+		break;
+	case BOT_HANDOFF:
+		if (reply.text != NULL)
+			store_bot_say(st, m, self_id, 1, bot, reply.text,
+			    "handoff");
+		*handoff_reason = reply.reason;
+		break;
+	case BOT_CLOSED:
+		/* Said once for a closed period, not to every message. */
+		if (last_closed == 0 || now - last_closed >
+		    STORE_BOT_CLOSED_QUIET)
+			store_bot_say(st, m, self_id, 1, bot, reply.text,
+			    "closed");
+		break;
+	}
+	/* The reason stays the bot's until its next decision: keep a copy. */
+	if (*handoff_reason != NULL) {
+		free(st->bot_reason);
+		st->bot_reason = xstrdup(*handoff_reason);
+		*handoff_reason = st->bot_reason;
+	}
+	bot_reply_free(&reply);
+	free(answered);
+	return NOTMUCH_STATUS_SUCCESS;
+}
