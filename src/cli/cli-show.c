@@ -1,6 +1,7 @@
 /*
  * cli-show.c: ombre show, one conversation's messages: who wrote each,
- * when, the text sanitised, the attachments and where they were saved.
+ * when, the text sanitised, the attachments and where they were saved;
+ * an event (a change of the conversation's state) as one line.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -87,7 +88,8 @@ cli_show_message(struct buf *b, const struct msg *m, char *day, size_t day_size)
 
 /*
  * ombre show [--json] CONV: the messages of one conversation, as text
- * with day separators or as canonical JSON lines.
+ * with day separators or as canonical JSON lines (json_msg_format_show:
+ * with a top-level kind, and an event's text).
  */
 int
 cli_show(struct cli *cli, int argc, char **argv)
