@@ -134,4 +134,23 @@ like "list's mode column says needs human" "$("$OMBRE" list Channel:matrix)" "ne
 c2=$("$OMBRE" list --json | field id c2)
 "$OMBRE" take-over "$c2" --agent ana >/dev/null
 is "taken over: no longer waiting for a human" "$("$OMBRE" handoffs | wc -l)" 2
+# A held write lock: exit 75, nothing written.
+hold_lock=$top_builddir/tests/helpers/hold-lock
+if [ -x "$hold_lock" ]; then
+	"$hold_lock" "$DATA/notmuch-config" 10 >holder.out 2>holder.err &
+	holder=$!
+	for ((i = 0; i < 100; i++)); do
+		grep -qx locked holder.out 2>/dev/null && break
+		sleep 0.05
+	done
+	before=$(nm count property:ombre.kind=event 2>/dev/null)
+	"$OMBRE" -e 'set store.lock-timeout 0' done "$id" 2>err
+	is "a locked store: exit 75" "$?" 75
+	kill -USR1 "$holder" 2>/dev/null
+	wait "$holder" 2>/dev/null
+	is "and no event written" "$(nm count property:ombre.kind=event)" "$before"
+else
+	skip "a locked store: exit 75" "tests/helpers/hold-lock is not built"
+	skip "and no event written" "tests/helpers/hold-lock is not built"
+fi
 test_done
