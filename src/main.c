@@ -46,6 +46,19 @@ static const char main_usage[] =
 "  show [--json] CONV  the messages of one conversation\n"
 "  tag CONV|QUERY +TAG|-TAG...\n"
 "                      change the tags of conversations\n"
+"  take-over CONV [--agent NAME]\n"
+"                      take a conversation from the bot or the queue\n"
+"  hand-back CONV [--agent NAME]\n"
+"                      give it back to the bot, nobody assigned\n"
+"  assign CONV NAME [--agent NAME]\n"
+"                      make agent NAME the one who has it\n"
+"  done CONV [--agent NAME]\n"
+"                      close it (out of the Inbox)\n"
+"  reopen CONV [--agent NAME]\n"
+"                      back in the Inbox, neither done nor snoozed\n"
+"  snooze CONV WHEN [--agent NAME]\n"
+"                      out of the Inbox until WHEN (1h, tomorrow, 17:30)\n"
+"  handoffs [--json]   conversations waiting for a human, oldest first\n"
 "  ingest [--format json] [-v] < FILE\n"
 "                      store canonical JSON messages, one per line\n"
 "  fetch CONV          ask the syncer for the conversation's attachments\n"
@@ -81,16 +94,23 @@ struct main_command {
 };
 
 static const struct main_command main_commands[] = {
+	{ "assign", cli_assign, 1, 0 },
 	{ "demo", cli_demo, 0, 0 },
 	{ "doctor", cli_doctor, 1, 0 },
+	{ "done", cli_done, 1, 0 },
 	{ "fetch", cli_fetch, 1, 0 },
+	{ "hand-back", cli_hand_back, 1, 0 },
+	{ "handoffs", cli_handoffs, 1, 0 },
 	{ "ingest", cli_ingest, 1, 0 },
 	{ "list", cli_list, 1, 0 },
 	{ "outbox", cli_outbox, 1, 0 },
+	{ "reopen", cli_reopen, 1, 0 },
 	{ "reply", cli_reply, 1, 0 },
 	{ "show", cli_show, 1, 0 },
+	{ "snooze", cli_snooze, 1, 0 },
 	{ "sync", cli_sync, 0, 1 },
 	{ "tag", cli_tag, 1, 0 },
+	{ "take-over", cli_take_over, 1, 0 },
 };
 
 static void

@@ -11,36 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <unistd.h>
-
-/* The terminal's width, else $COLUMNS, else 0: no limit when piped. */
-static int
-cli_width(void)
-{
-	struct winsize	 ws;
-	const char	*cols;
-	long long	 n;
-
-	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 &&
-	    ws.ws_col > 0)
-		return ws.ws_col;
-	cols = getenv("COLUMNS");
-	if (cols != NULL && (n = cli_number(cols)) > 20 && n < 1000)
-		return (int)n;
-	return 0;
-}
-
-/* Append s sanitised and padded to exactly width columns. */
-static void
-cli_add_cell(struct buf *b, const char *s, size_t width)
-{
-	size_t	used;
-
-	used = sanitize_buf(b, s, strlen(s), SANITIZE_LINE, width);
-	for (; used < width; used++)
-		buf_add_char(b, ' ');
-}
 
 /* The conversation's mode: bot, needs human, or the agent who has it. */
 static char *
@@ -103,7 +73,7 @@ static void
 cli_list_json(struct buf *b, const struct store_conv *c)
 {
 	struct json_obj	*o, *cust;
-	char		 date[64], *mode, *json;
+	char		 date[64], *json;
 
 	o = json_obj_new();
 	json_obj_set_str(o, "id", c->short_id);
@@ -120,10 +90,20 @@ cli_list_json(struct buf *b, const struct store_conv *c)
 	json_obj_set_str(o, "date", date);
 	json_obj_set_int(o, "messages", c->total);
 	json_obj_set_int(o, "unread", c->unread);
-	mode = cli_conv_mode(c);
-	json_obj_set_str(o, "mode", *mode == '\0' ? "human" : mode[0] == '@' ?
-	    "human" : strcmp(mode, "bot") == 0 ? "bot" : "handoff");
-	free(mode);
+	switch (triage_mode(c->tags, c->n_tags)) {
+	case TRIAGE_MODE_BOT:
+		json_obj_set_str(o, "mode", "bot");
+		break;
+	case TRIAGE_MODE_HANDOFF:
+		json_obj_set_str(o, "mode", "handoff");
+		break;
+	case TRIAGE_MODE_HUMAN:
+	case TRIAGE_MODE_NONE:
+		/* Nobody's bot: a human's, assigned or not. */
+		json_obj_set_str(o, "mode", "human");
+		break;
+	}
+	json_obj_set_str(o, "assignee", triage_assignee(c->tags, c->n_tags));
 	if (c->waiting_since > 0) {
 		util_format_rfc3339(c->waiting_since, 0, date, sizeof date);
 		json_obj_set_str(o, "waiting_since", date);

@@ -1,6 +1,7 @@
 /*
  * cli-show.c: ombre show, one conversation's messages: who wrote each,
- * when, the text sanitised, the attachments and where they were saved.
+ * when, the text sanitised, the attachments and where they were saved;
+ * an event (a change of the conversation's state) as one line.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -31,6 +32,17 @@ cli_show_message(struct buf *b, const struct msg *m, char *day, size_t day_size)
 		snprintf(day, day_size, "%s", this_day);
 	}
 	strftime(clock, sizeof clock, "%H:%M", &tm);
+	if (m->kind == MSG_EVENT) {
+		/* A change of state: one line, who and what, no sender. */
+		char *text = m->text != NULL ? xstrdup(m->text) :
+		    triage_event_text(m->event != NULL ? m->event : "changed",
+		    m->agent, m->reason, NULL, m->until);
+		buf_add_printf(b, "\n%s \xe2\x80\x94 ", clock);
+		sanitize_buf(b, text, strlen(text), SANITIZE_LINE, 0);
+		buf_add_char(b, '\n');
+		free(text);
+		return;
+	}
 	buf_add_printf(b, "\n%s  ", clock);
 	sanitize_buf(b, m->from_name != NULL ? m->from_name : m->from_id,
 	    strlen(m->from_name != NULL ? m->from_name : m->from_id),
@@ -76,7 +88,8 @@ cli_show_message(struct buf *b, const struct msg *m, char *day, size_t day_size)
 
 /*
  * ombre show [--json] CONV: the messages of one conversation, as text
- * with day separators or as canonical JSON lines.
+ * with day separators or as canonical JSON lines (json_msg_format_show:
+ * with a top-level kind, and an event's text).
  */
 int
 cli_show(struct cli *cli, int argc, char **argv)
@@ -122,7 +135,7 @@ cli_show(struct cli *cli, int argc, char **argv)
 	buf_init(&out);
 	if (json) {
 		for (i = 0; i < n; i++) {
-			line = json_msg_format(msgs[i]);
+			line = json_msg_format_show(msgs[i]);
 			buf_add_str(&out, line);
 			buf_add_char(&out, '\n');
 			free(line);

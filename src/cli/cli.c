@@ -11,9 +11,12 @@
 
 #include "cli.h"
 
+#include <sys/ioctl.h>
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /*
  * Split a subcommand's arguments into its options (found anywhere) and
@@ -87,6 +90,34 @@ cli_number(const char *s)
 	if (errno != 0 || end == s || *end != '\0' || v < 0)
 		return -1;
 	return v;
+}
+
+/* The terminal's width, else $COLUMNS, else 0: no limit when piped. */
+int
+cli_width(void)
+{
+	struct winsize	 ws;
+	const char	*cols;
+	long long	 n;
+
+	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 &&
+	    ws.ws_col > 0)
+		return ws.ws_col;
+	cols = getenv("COLUMNS");
+	if (cols != NULL && (n = cli_number(cols)) > 20 && n < 1000)
+		return (int)n;
+	return 0;
+}
+
+/* Append s sanitised and padded to exactly width columns. */
+void
+cli_add_cell(struct buf *b, const char *s, size_t width)
+{
+	size_t	used;
+
+	used = sanitize_buf(b, s, strlen(s), SANITIZE_LINE, width);
+	for (; used < width; used++)
+		buf_add_char(b, ' ');
 }
 
 /* A store opened read-write says so when it has to wait for the lock. */

@@ -40,6 +40,10 @@ int cli_parse_args(const char *cmd, const struct cli_opt *opts, int argc,
     char **argv, char ***rest, int *n_rest);
 /* A whole non-negative number, or -1. */
 long long cli_number(const char *s);
+/* The terminal's width, else $COLUMNS, else 0: no limit (piped). */
+int cli_width(void);
+/* Append s sanitised and padded to exactly width columns. */
+void cli_add_cell(struct buf *b, const char *s, size_t width);
 /* The store's on_wait: say on stderr that the write lock is held. */
 void cli_on_wait(void *data);
 /* Fill store options from the option table and the data dir. */
@@ -60,6 +64,15 @@ int cli_reply(struct cli *cli, int argc, char **argv);
 int cli_fetch(struct cli *cli, int argc, char **argv);
 int cli_outbox(struct cli *cli, int argc, char **argv);
 int cli_doctor(struct cli *cli, int argc, char **argv);
+/* cli-triage.c: a conversation's triage recorded as an event, through
+ * core's policy as the console applies it; the handoffs waiting. */
+int cli_take_over(struct cli *cli, int argc, char **argv);
+int cli_hand_back(struct cli *cli, int argc, char **argv);
+int cli_assign(struct cli *cli, int argc, char **argv);
+int cli_done(struct cli *cli, int argc, char **argv);
+int cli_reopen(struct cli *cli, int argc, char **argv);
+int cli_snooze(struct cli *cli, int argc, char **argv);
+int cli_handoffs(struct cli *cli, int argc, char **argv);
 /* cli-console.c: the console, `ombre` on a terminal (no arguments). */
 int cli_console(struct cli *cli, int argc, char **argv);
 

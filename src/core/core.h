@@ -122,6 +122,11 @@ struct msg *json_msg_parse(const char *line, size_t len, char **cause);
 /* Serialise a message as one compact JSON line (no newline), control
  * characters escaped; the caller frees it. */
 char *json_msg_format(const struct msg *m);
+/* The line `show --json` prints: the canonical one with a top-level
+ * "kind" (customer, bot, agent, note, event) and, for an event, always a
+ * "text" saying who did what. Ingest reads it back as the canonical line
+ * (it ignores "kind"). The caller frees it. */
+char *json_msg_format_show(const struct msg *m);
 /* A deep copy of a message, through its JSON form (the text, of any
  * length, copied apart); NULL with *cause when the canonical form refuses
  * the message (a date out of range, an id too long, ...). */

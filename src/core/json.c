@@ -498,8 +498,9 @@ json_set_str(json_t *obj, const char *key, const char *value)
 		json_object_set_new(obj, key, json_string_safe(value, strlen(value)));
 }
 
-char *
-json_msg_format(const struct msg *m)
+/* The canonical object of a message (json_msg_format's). */
+static json_t *
+json_msg_object(const struct msg *m)
 {
 	json_t	*root, *conv, *from, *arr, *a;
 	char	 date[64];
@@ -568,6 +569,31 @@ json_msg_format(const struct msg *m)
 			json_object_set_new(a, "seen", arr);
 		}
 		json_object_set_new(root, "event", a);
+	}
+	return root;
+}
+
+char *
+json_msg_format(const struct msg *m)
+{
+	return json_dump_safe(json_msg_object(m));
+}
+
+/* The canonical line, with what a reader of `show --json` looks for
+ * first: who wrote it (kind), and an event's line as text. */
+char *
+json_msg_format_show(const struct msg *m)
+{
+	json_t	*root;
+	char	*text;
+
+	root = json_msg_object(m);
+	json_set_str(root, "kind", msg_kind_name(m->kind));
+	if (m->text == NULL && m->kind == MSG_EVENT && m->event != NULL) {
+		text = triage_event_text(m->event, m->agent, m->reason, NULL,
+		    m->until);
+		json_set_str(root, "text", text);
+		free(text);
 	}
 	return json_dump_safe(root);
 }
