@@ -60,6 +60,7 @@ int cli_reply(struct cli *cli, int argc, char **argv);
 int cli_fetch(struct cli *cli, int argc, char **argv);
 int cli_outbox(struct cli *cli, int argc, char **argv);
 int cli_doctor(struct cli *cli, int argc, char **argv);
+int cli_hook(struct cli *cli, int argc, char **argv);
 /* cli-console.c: the console, `ombre` on a terminal (no arguments). */
 int cli_console(struct cli *cli, int argc, char **argv);
 
