@@ -99,8 +99,9 @@ sync_hook_json(struct store *st, const char *event, const char *thread_id,
     const char *msgid, char **cause)
 {
 	struct msg		 *m = NULL, **msgs = NULL, *customer = NULL;
+	const struct msg	 *found = NULL;
 	struct json_obj		 *o, *child;
-	char			 *tid = NULL, *query, date[64], *out = NULL;
+	char			 *tid = NULL, *query, date[64], *out = NULL, *id;
 	const char		 *short_id, *reason;
 	size_t			  n = 0, i;
 
@@ -128,7 +129,18 @@ sync_hook_json(struct store *st, const char *event, const char *thread_id,
 		for (i = n; i > 0 && customer == NULL; i--)
 			if (msgs[i - 1]->kind == MSG_CUSTOMER)
 				customer = msgs[i - 1];
+		/* The thread's copy has the outbox's state and error, which
+		 * the message's file does not. */
+		for (i = 0; i < n && found == NULL; i++) {
+			id = msgid_message(msgs[i]->channel, msgs[i]->account,
+			    msgs[i]->conv_id, msgs[i]->id);
+			if (strcmp(id, msgid) == 0)
+				found = msgs[i];
+			free(id);
+		}
 	}
+	if (found == NULL)
+		found = m;
 
 	o = json_obj_new();
 	json_obj_set_str(o, "event", event);
@@ -138,24 +150,24 @@ sync_hook_json(struct store *st, const char *event, const char *thread_id,
 		;
 	json_obj_set_str(child, "id", short_id);
 	json_obj_set_str(child, "thread", thread_id);
-	json_obj_set_str(child, "title", m->conv_title);
+	json_obj_set_str(child, "title", found->conv_title);
 	json_obj_set_obj(o, "conversation", child);
-	json_obj_set_str(o, "channel", m->channel);
-	json_obj_set_str(o, "account", m->account);
+	json_obj_set_str(o, "channel", found->channel);
+	json_obj_set_str(o, "account", found->account);
 	child = json_obj_new();
 	json_obj_set_str(child, "id", customer != NULL ? customer->from_id :
 	    NULL);
 	json_obj_set_str(child, "name", customer != NULL ?
 	    customer->from_name : NULL);
 	json_obj_set_obj(o, "customer", child);
-	json_obj_set_str(o, "agent", sync_hook_agent_of(m));
-	reason = m->reason;
+	json_obj_set_str(o, "agent", sync_hook_agent_of(found));
+	reason = found->reason;
 	if (reason == NULL && strcmp(event, "failed") == 0)
-		reason = m->outbox_error;
+		reason = found->outbox_error;
 	json_obj_set_str(o, "reason", reason);
-	json_obj_set_str(o, "kind", msg_kind_name(m->kind));
-	json_obj_set_str(o, "text", m->text);
-	util_format_rfc3339(m->date, m->date_offset, date, sizeof date);
+	json_obj_set_str(o, "kind", msg_kind_name(found->kind));
+	json_obj_set_str(o, "text", found->text);
+	util_format_rfc3339(found->date, found->date_offset, date, sizeof date);
 	json_obj_set_str(o, "date", date);
 	json_obj_set_str(o, "message", msgid);
 	out = json_obj_finish(o);
