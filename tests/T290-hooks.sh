@@ -168,6 +168,13 @@ is "with the same JSON" "$(jfield handoff.json 'j["event"] + " " + j["customer"]
 out=$("$OMBRE" hook test closed "$ZOE" 2>&1)
 is "no hook for the event: exit 1" "$?" 1
 like "said so" "$out" 'no hook for closed'
+rm -f take-over.json bot.json
+out=$("$OMBRE" hook test take-over "$ZOE" 2>&1)
+is "hook test take-over: exit 0" "$?" 0
+ok "runs the take-over hook" test -s take-over.json
+ok "and the bot-hook of the conversation's channel" test -s bot.json
+is "with the same JSON" "$(jfield bot.json 'j["event"] + " " + j["channel"]')" "take-over telegram"
+ok "without the token" bash -c "! grep -qF '$SECRET' bot.json take-over.json"
 out=$("$OMBRE" -e 'hook message "echo nope; exit 3"' hook test message "$ZOE" 2>&1)
 is "hook test exits with the hook's status" "$?" 3
 like "and shows its output" "$out" 'nope'

@@ -34,8 +34,9 @@
 
 /* Output kept from a hook: enough for the lines that say what failed. */
 #define SYNC_HOOK_OUTPUT_MAX	4096
-/* How often a hook is looked at (exit, timeout). */
-#define SYNC_HOOK_POLL_MS	20
+/* How often a hook is looked at (exit, timeout); its output closing
+ * makes us look at once. */
+#define SYNC_HOOK_POLL_MS	50
 /* Between SIGTERM and SIGKILL. */
 #define SYNC_HOOK_KILL_MS	2000
 
