@@ -156,7 +156,9 @@ else
 fi
 
 ok "no hook ever read the token" bash -c "! cat ./*.json ./*.jsonl | grep -qF '$SECRET'"
-like "sync --status counts the hooks" "$("$OMBRE" sync --status)" 'hooks: [0-9]+ run, 0 failed'
+counted() { "$OMBRE" sync --status | grep -qE "^hooks: $1 run, 0 failed\$"; }
+n=$(cat ./*.json message.jsonl | grep -c .)
+ok "sync --status counts the hooks run ($n)" wait_for 5 counted "$n"
 stop_syncer
 
 # --- ombre hook test ---------------------------------------------------

@@ -41,7 +41,20 @@ struct sync_hook_item {
 	struct sync_hook_run		*run;
 };
 
+/* The counts of hooks that went well reach the status file at most this
+ * often (a failure is written at once). */
+#define SYNC_HOOKS_STATUS_MS	1000
+
 static void	sync_hooks_next(struct sync *);
+
+static void
+sync_hooks_status_timer(void *data)
+{
+	struct sync	*s = data;
+
+	s->hooks_status_timer = NULL;
+	sync_write_status(s);
+}
 
 static void
 sync_hook_item_free(struct sync_hook_item *it)
@@ -81,8 +94,12 @@ sync_hooks_done(struct sync_hook_run *run, const struct sync_hook_result *res,
 			free(out);
 		}
 		sync_write_status(s);
-	} else
+	} else {
 		log_debug("%s after %lld ms", line, (long long)res->ms);
+		if (s->hooks_status_timer == NULL && !s->stop)
+			s->hooks_status_timer = ev_timer_add(s->loop,
+			    SYNC_HOOKS_STATUS_MS, sync_hooks_status_timer, s);
+	}
 	free(line);
 	sync_hook_item_free(it);
 	sync_hooks_next(s);
@@ -278,6 +295,11 @@ sync_hooks_stop(struct sync *s)
 	if (s->feed_timer != NULL)
 		ev_timer_del(s->feed_timer);
 	s->feed_timer = NULL;
+	if (s->hooks_status_timer != NULL) {
+		ev_timer_del(s->hooks_status_timer);
+		sync_write_status(s);
+	}
+	s->hooks_status_timer = NULL;
 	if (s->hooks_queued > 0)
 		log_warn("%zu hooks not run: the syncer stops", s->hooks_queued);
 	while ((it = TAILQ_FIRST(&s->hooks_queue)) != NULL) {

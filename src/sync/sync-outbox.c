@@ -183,8 +183,7 @@ sync_outbox_scan(void *data)
 			    NULL) == 0) {
 				sync_hooks_queue(s, "sent", NULL, o->msgid);
 				sync_delivery_remove(d);
-			}
-			else if (!s->opts->chan.once ||
+			} else if (!s->opts->chan.once ||
 			    ++d->attempts < s->opts->chan.attempts)
 				pending++;
 			goto next;

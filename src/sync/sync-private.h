@@ -78,6 +78,7 @@ struct sync {
 	 * run at once, what they came to counted for the status. */
 	struct store_feed		*feed;
 	struct ev_timer			*feed_timer;
+	struct ev_timer			*hooks_status_timer;	/* counts due */
 	TAILQ_HEAD(, sync_hook_item)	 hooks_queue;
 	size_t				 hooks_queued;
 	TAILQ_HEAD(, sync_hook_item)	 hooks_running;
