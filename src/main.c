@@ -62,6 +62,9 @@ static const char main_usage[] =
 "  ingest [--format json] [-v] < FILE\n"
 "                      store canonical JSON messages, one per line\n"
 "  fetch CONV          ask the syncer for the conversation's attachments\n"
+"  hook test EVENT CONV\n"
+"                      run the hooks of EVENT on the conversation, as the\n"
+"                      syncer would (exit status: the first failing hook's)\n"
 "  outbox [resend|mark-sent|discard ID]\n"
 "                      replies not delivered yet, and refused ones; the\n"
 "                      agent's decision on one of unknown delivery\n"
@@ -101,6 +104,7 @@ static const struct main_command main_commands[] = {
 	{ "fetch", cli_fetch, 1, 0 },
 	{ "hand-back", cli_hand_back, 1, 0 },
 	{ "handoffs", cli_handoffs, 1, 0 },
+	{ "hook", cli_hook, 1, 0 },
 	{ "ingest", cli_ingest, 1, 0 },
 	{ "list", cli_list, 1, 0 },
 	{ "outbox", cli_outbox, 1, 0 },

@@ -73,6 +73,7 @@ int cli_done(struct cli *cli, int argc, char **argv);
 int cli_reopen(struct cli *cli, int argc, char **argv);
 int cli_snooze(struct cli *cli, int argc, char **argv);
 int cli_handoffs(struct cli *cli, int argc, char **argv);
+int cli_hook(struct cli *cli, int argc, char **argv);
 /* cli-console.c: the console, `ombre` on a terminal (no arguments). */
 int cli_console(struct cli *cli, int argc, char **argv);
 

@@ -595,6 +595,7 @@ extern const struct cmd_entry cmd_views_entries[];
 extern const struct cmd_entry cmd_channels_entries[];
 extern const struct cmd_entry cmd_macros_entries[];
 extern const struct cmd_entry cmd_bot_entries[];
+extern const struct cmd_entry cmd_hooks_entries[];
 /* Run one command (argv[0] is its name). */
 enum cmd_retval cmd_exec(struct cmd_ctx *ctx, int argc, char **argv);
 /* Parse and run a string of commands; stops at the first error. */
@@ -627,12 +628,30 @@ char *config_beside(const char *name);
 /* How deep `source` may nest config files. */
 #define CONFIG_MAX_DEPTH	10
 
+/* hooks.c: shell commands the syncer runs on events (`hook EVENT
+ * COMMAND`); several an event, run in the order declared. */
+/* The events a hook may name, NULL-terminated (static storage). */
+const char *const *hooks_events(void);
+int hooks_event_valid(const char *event);
+/* 0, or -1 with *cause naming the valid events. */
+int hooks_event_check(const char *event, char **cause);
+/* Add a hook; 0, or -1 with *cause (an unknown event, an empty command). */
+int hooks_add(const char *event, const char *command, char **cause);
+/* The commands of an event in order: the first max in out (owned by the
+ * registry, valid until hooks_reset); return how many there are. */
+size_t hooks_find(const char *event, const char **out, size_t max);
+typedef void (*hooks_each_cb)(const char *event, const char *command,
+    void *data);
+void hooks_each(hooks_each_cb cb, void *data);
+void hooks_reset(void);
+
 /* options.c */
 enum option_type {
 	OPTION_STRING,
 	OPTION_NUMBER,
 	OPTION_FLAG,
-	OPTION_CHOICE
+	OPTION_CHOICE,
+	OPTION_SECONDS	/* a duration: N, Ns, Nm or Nh, kept in seconds */
 };
 struct option_entry {
 	const char		*name;
@@ -651,6 +670,7 @@ int options_set(const char *name, const char *value, char **cause);
 int options_unset(const char *name, char **cause);
 /* Current value as text (static until the next set) or NULL if unknown. */
 const char *options_get(const char *name);
+/* A number option's value, or a duration's in seconds. */
 long long options_get_number(const char *name);
 int options_get_flag(const char *name);
 void options_reset_all(void);

@@ -14,6 +14,7 @@
 #include "core/core.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -27,6 +28,13 @@ static const struct option_entry options_entries[] = {
 	  .default_value = "",
 	  .help = "who I am: conversations I take get the tag "
 	      "ombre/assigned/NAME (empty: $USER)" },
+	{ .name = "hook.timeout",
+	  .type = OPTION_SECONDS,
+	  .default_value = "10s",
+	  .min = 1,
+	  .max = 3600,
+	  .help = "how long a hook may run before it is killed (SIGTERM, "
+	      "then SIGKILL 2 s later)" },
 	{ .name = "list.limit",
 	  .type = OPTION_NUMBER,
 	  .default_value = "50",
@@ -228,6 +236,30 @@ options_parse(const struct option_entry *oe, const char *value, char **cause)
 			return NULL;
 		}
 		return xasprintf("%lld", n);
+	case OPTION_SECONDS:
+		/* "90", "90s", "2m", "1h": kept as seconds, "90s". */
+		errno = 0;
+		n = strtoll(value, &end, 10);
+		if (*end == 'm' && n <= LLONG_MAX / 60) {
+			n *= 60;
+			end++;
+		} else if (*end == 'h' && n <= LLONG_MAX / 3600) {
+			n *= 3600;
+			end++;
+		} else if (*end == 's')
+			end++;
+		if (*value == '\0' || end == value || *end != '\0' ||
+		    errno == ERANGE) {
+			*cause = xasprintf("%s: not a duration (10s, 2m, 1h): "
+			    "%s", oe->name, value);
+			return NULL;
+		}
+		if (n < oe->min || n > oe->max) {
+			*cause = xasprintf("%s: %llds is out of range (%llds to "
+			    "%llds)", oe->name, n, oe->min, oe->max);
+			return NULL;
+		}
+		return xasprintf("%llds", n);
 	case OPTION_FLAG:
 		for (i = 0; i < nitems(flag_on); i++) {
 			if (strcasecmp(value, flag_on[i]) == 0)
@@ -306,7 +338,8 @@ options_get_number(const char *name)
 	const struct option_entry	*oe;
 
 	oe = options_find(name);
-	if (oe == NULL || oe->type != OPTION_NUMBER)
+	if (oe == NULL || (oe->type != OPTION_NUMBER &&
+	    oe->type != OPTION_SECONDS))
 		fatalx("%s is not a number option", name);
 	return strtoll(options_get(name), NULL, 10);
 }

@@ -50,10 +50,43 @@ sync_lock_holder(const char *data_dir)
 	return pid > 0 ? pid : 1;
 }
 
+/*
+ * The hooks line of the status file (run, failed, dropped, when, last
+ * failure) as "hooks: 12 run, 1 failed (last: handoff: exit 3, 14:02)".
+ */
+static void
+sync_status_print_hooks(char *line, FILE *out)
+{
+	char		*f[5], when[32] = "";
+	size_t		 i;
+	time_t		 t;
+	struct tm	 tm;
+	long		 dropped;
+
+	f[0] = line;
+	for (i = 1; i < 5; i++) {
+		if ((f[i] = strchr(f[i - 1], '\t')) == NULL)
+			return;
+		*f[i]++ = '\0';
+	}
+	fprintf(out, "hooks: %s run, %s failed", f[0], f[1]);
+	t = (time_t)strtoll(f[3], NULL, 10);
+	if (t > 0 && localtime_r(&t, &tm) != NULL)
+		strftime(when, sizeof when, "%H:%M", &tm);
+	if (*f[4] != '\0')
+		fprintf(out, " (last: %s%s%s)", f[4], *when != '\0' ? ", " :
+		    "", when);
+	dropped = strtol(f[2], NULL, 10);
+	if (dropped > 0)
+		fprintf(out, ", %ld dropped (too many waiting)", dropped);
+	fputc('\n', out);
+}
+
 int
 sync_status_print(const char *data_dir, FILE *out)
 {
 	char		*path, line[8192], *f[5], index_line[8192] = "";
+	char		 hooks_line[8192] = "";
 	FILE		*in;
 	long		 holder;
 	size_t		 i;
@@ -76,6 +109,10 @@ sync_status_print(const char *data_dir, FILE *out)
 		line[strcspn(line, "\n")] = '\0';
 		if (strncmp(line, "index\t", 6) == 0) {
 			memcpy(index_line, line + 6, strlen(line + 6) + 1);
+			continue;
+		}
+		if (strncmp(line, "hooks\t", 6) == 0) {
+			memcpy(hooks_line, line + 6, strlen(line + 6) + 1);
 			continue;
 		}
 		if (strncmp(line, "quarantined\t", 12) == 0)
@@ -115,6 +152,8 @@ sync_status_print(const char *data_dir, FILE *out)
 		    f[0], strcmp(f[0], "1") == 0 ? "" : "s", f[1] != NULL &&
 		    *f[1] != '\0' ? ": " : "", f[1] != NULL ? f[1] : "");
 	}
+	if (hooks_line[0] != '\0')
+		sync_status_print_hooks(hooks_line, out);
 	return 0;
 }
 

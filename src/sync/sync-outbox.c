@@ -180,9 +180,10 @@ sync_outbox_scan(void *data)
 		d = sync_delivery_find(s, o->msgid);
 		if (d != NULL && d->sent_unsaved) {
 			if (sync_outbox_set(s, o->msgid, "sent", d->remote_id,
-			    NULL) == 0)
+			    NULL) == 0) {
+				sync_hooks_queue(s, "sent", NULL, o->msgid);
 				sync_delivery_remove(d);
-			else if (!s->opts->chan.once ||
+			} else if (!s->opts->chan.once ||
 			    ++d->attempts < s->opts->chan.attempts)
 				pending++;
 			goto next;
@@ -273,8 +274,9 @@ sync_send_done(struct chan_link *l, struct store_outgoing *o,
 		    300);
 	switch (result) {
 	case CHAN_SENT:
-		if (sync_outbox_set(s, o->msgid, "sent", remote_id, NULL) != 0 &&
-		    d != NULL) {
+		if (sync_outbox_set(s, o->msgid, "sent", remote_id, NULL) == 0)
+			sync_hooks_queue(s, "sent", NULL, o->msgid);
+		else if (d != NULL) {
 			d->in_flight = 0;
 			d->sent_unsaved = 1;
 			d->attempts = 0;
@@ -284,7 +286,8 @@ sync_send_done(struct chan_link *l, struct store_outgoing *o,
 		}
 		break;
 	case CHAN_SEND_FAILED:
-		sync_outbox_set(s, o->msgid, "failed", NULL, error);
+		if (sync_outbox_set(s, o->msgid, "failed", NULL, error) == 0)
+			sync_hooks_queue(s, "failed", NULL, o->msgid);
 		log_warn("%s: reply %s refused: %s", l->name, o->native_id,
 		    error != NULL ? error : "?");
 		break;

@@ -17,6 +17,7 @@
 #define SYNC_QUARANTINE_MAGIC	"ombre-quarantine 1\n"
 
 struct sync_delivery;
+struct sync_hook_item;
 
 /* One channel the syncer runs: its adapter's link and the syncer's state. */
 struct sync_link {
@@ -73,6 +74,20 @@ struct sync {
 	int				 fetch_pending;
 	/* The hourly dump of the tags (sync-dump.c). */
 	struct ev_timer			*dump_timer;
+	/* Hooks (sync-feed.c): DATA/feed followed, hooks queued, a few
+	 * run at once, what they came to counted for the status. */
+	struct store_feed		*feed;
+	struct ev_timer			*feed_timer;
+	struct ev_timer			*hooks_status_timer;	/* counts due */
+	TAILQ_HEAD(, sync_hook_item)	 hooks_queue;
+	size_t				 hooks_queued;
+	TAILQ_HEAD(, sync_hook_item)	 hooks_running;
+	size_t				 hooks_n_running;
+	long				 hooks_run;
+	long				 hooks_failed;
+	long				 hooks_dropped;
+	char				*hooks_last;	/* the last failure */
+	int64_t				 hooks_last_when;
 };
 
 /* The syncer's state of a link an adapter hands back. */
@@ -107,6 +122,17 @@ enum chan_status sync_quarantine(struct chan_link *l, const char *what,
 /* sync-client.c */
 /* Files under DATA/sync/quarantine, or -1 when it cannot be read. */
 int	sync_quarantine_count(const char *sync_dir);
+/* sync-feed.c */
+void	sync_hooks_start(struct sync *s);
+/* Once the loop runs: read the feed every SYNC_FEED_MS. */
+void	sync_hooks_follow(struct sync *s);
+void	sync_hooks_stop(struct sync *s);
+/* once: the feed read, nothing queued or running. */
+int	sync_hooks_idle(struct sync *s);
+/* Queue the hooks of event for a message (thread_id NULL: found from
+ * msgid), as the outbox does for sent and failed. */
+void	sync_hooks_queue(struct sync *s, const char *event,
+	    const char *thread_id, const char *msgid);
 /* sync-dump.c: a dump of the tags every hour, and one when the syncer
  * stops. */
 void	sync_dump_start(struct sync *s);

@@ -121,6 +121,17 @@ sync_write_status(struct sync *s)
 	if (s->unindexed > 0 || s->index_error != NULL)
 		buf_add_printf(&b, "index\t%zu\t%s\n", s->unindexed,
 		    s->index_error != NULL ? s->index_error : "");
+	/* The hooks run so far, the failed ones and the last failure. */
+	if (s->hooks_run > 0 || s->hooks_dropped > 0) {
+		error = xstrdup(s->hooks_last != NULL ? s->hooks_last : "");
+		for (char *p = error; *p != '\0'; p++)
+			if (*p == '\t' || *p == '\n' || *p == '\r')
+				*p = ' ';
+		buf_add_printf(&b, "hooks\t%ld\t%ld\t%ld\t%lld\t%s\n",
+		    s->hooks_run, s->hooks_failed, s->hooks_dropped,
+		    (long long)s->hooks_last_when, error);
+		free(error);
+	}
 	/*
 	 * Padded to whole blocks with empty lines, so that on a full disk,
 	 * where a new file cannot be written, the state ("disk full") can
@@ -745,6 +756,7 @@ sync_run(const struct sync_options *opts)
 		free(s.dir);
 		return SYNC_FAILED;
 	}
+	sync_hooks_start(&s);
 
 	ccs = channel_config_all(&n);
 	s.links = xcalloc(n + 1, sizeof *s.links);
@@ -793,8 +805,10 @@ sync_run(const struct sync_options *opts)
 	}
 	sync_outbox_start(&s);
 	sync_dump_start(&s);
+	sync_hooks_follow(&s);
 	while (!s.stop && !(opts->chan.once && sync_all_finished(&s) &&
-	    sync_outbox_idle(&s) && sync_index_idle(&s))) {
+	    sync_outbox_idle(&s) && sync_index_idle(&s) &&
+	    sync_hooks_idle(&s))) {
 		if (ev_run_once(s.loop, -1) != 0)
 			break;
 	}
@@ -821,6 +835,7 @@ sync_run(const struct sync_options *opts)
 		}
 	}
 	sync_fetch_stop(&s);
+	sync_hooks_stop(&s);
 	/* A running indexer finishes alone; what no indexer took yet is
 	 * left to the next writer (its journal is let go of here). */
 	if (s.index_timer != NULL)
@@ -829,6 +844,7 @@ sync_run(const struct sync_options *opts)
 	net_free(s.net);
 	ev_loop_free(s.loop);
 out:
+	sync_hooks_stop(&s);
 	if (s.deliver != NULL && store_close(s.deliver) != STORE_OK)
 		rc = SYNC_FAILED;
 	strset_free(&s.delivered);

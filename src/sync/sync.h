@@ -21,6 +21,7 @@ struct sync_options {
 	struct store_options	 store;
 	struct chan_options	 chan;		/* given to every adapter */
 	const char		*only;		/* --channel NAME, or NULL */
+	int64_t			 hook_timeout_ms;	/* hook.timeout */
 };
 /* How a run of the syncer ended. */
 enum sync_status {
@@ -58,5 +59,60 @@ int sync_fetch_request(const char *data_dir, const char *msgid, size_t index,
  * says how many. Return 0, or -1 with the first failure in *cause. */
 int sync_fetch_messages(const char *data_dir, struct msg **msgs, size_t n,
     int *asked, char **cause);
+
+/*
+ * sync-hook.c: what a hook reads and how it runs, for the syncer and for
+ * `ombre hook test` (linked without the network).
+ */
+/*
+ * The JSON object a hook reads for an event of a conversation (thread_id,
+ * or NULL to find the conversation of msgid): event, conversation {id,
+ * thread, title}, channel, account, customer {id, name}, agent, reason,
+ * kind, text, date (RFC 3339) and message (msgid). Strings are valid
+ * UTF-8; nothing of a channel's config is in it. For "message" the
+ * customer is the message's sender, else the conversation's newest
+ * customer's. Allocated (one line, no newline), or NULL with *cause.
+ */
+char *sync_hook_json(struct store *st, const char *event,
+    const char *thread_id, const char *msgid, char **cause);
+/* The message `ombre hook test` builds the JSON of, among a thread's
+ * messages (oldest first): the newest of the event (an event of that
+ * type, a customer message, a reply sent or failed), else the newest.
+ * Its Message-Id (allocated), or NULL when there is none. */
+char *sync_hook_pick(struct msg *const *msgs, size_t n, const char *event);
+/* The config of a message's channel: the channel declared with that type
+ * and account=ACCOUNT, else the first of the type; NULL when none. */
+const struct channel_config *sync_hook_channel(const char *channel,
+    const char *account);
+/* How a hook ended: its exit status (128 + N for signal N), killed when
+ * its timeout ran out, how long it took, its output (capped, NUL-
+ * terminated, valid during the callback). */
+struct sync_hook_result {
+	int		 status;
+	int		 killed;
+	int64_t		 ms;
+	const char	*output;
+};
+struct sync_hook_run;
+typedef void (*sync_hook_done_cb)(struct sync_hook_run *run,
+    const struct sync_hook_result *res, void *data);
+/*
+ * Start /bin/sh -c command in a process group of its own, json and a
+ * newline on its standard input, on loop; done is called once it has
+ * exited (the run is freed after). Past timeout_ms the group gets SIGTERM,
+ * then SIGKILL. Return the run, or NULL with *cause.
+ */
+struct sync_hook_run *sync_hook_start(struct ev_loop *loop,
+    const char *command, const char *json, int64_t timeout_ms,
+    sync_hook_done_cb done, void *data, char **cause);
+pid_t sync_hook_pid(const struct sync_hook_run *run);
+/* Let a hook go on alone (the loop ends): done is never called. */
+void sync_hook_detach(struct sync_hook_run *run);
+/* "exit 3", "killed after 10 s", "killed by signal 9": allocated. */
+char *sync_hook_outcome(const struct sync_hook_result *res);
+/* "hook EVENT (COMMAND) exit 3", "... killed after 10 s": allocated,
+ * the command sanitised and cut. */
+char *sync_hook_describe(const char *event, const char *command,
+    const struct sync_hook_result *res);
 
 #endif

@@ -414,7 +414,7 @@ test_options(void)
 	}
 	ok(sorted, "option table sorted by name");
 	ok(complete, "every option has help and a default");
-	is_int(n, 16, "sixteen options");
+	is_int(n, 17, "seventeen options");
 
 	is_str(options_get("list.limit"), "50", "list.limit default");
 	is_int(options_get_number("store.batch-messages"), 500,
@@ -482,6 +482,7 @@ test_options(void)
 	cmd_run_string(&t_ctx, "set list.limit 9; show-options");
 	is_str(t_output(),
 	    "agent ''\n"
+	    "hook.timeout 10s\n"
 	    "list.limit 9\n"
 	    "net.ca-file ''\n"
 	    "net.connect-timeout 10000\n"
@@ -497,6 +498,46 @@ test_options(void)
 	    "sync.retry-base 1000\n"
 	    "sync.retry-cap 60000\n"
 	    "theme default\n", "show-options lists every option");
+
+	/* A duration takes a unit and is kept in seconds. */
+	t_reset();
+	ok(cmd_run_string(&t_ctx, "set hook.timeout 2m") == CMD_NORMAL,
+	    "set hook.timeout 2m");
+	is_int((int)options_get_number("hook.timeout"), 120,
+	    "a duration in minutes is kept in seconds");
+	ok(cmd_run_string(&t_ctx, "set hook.timeout 5") == CMD_NORMAL &&
+	    options_get_number("hook.timeout") == 5, "a bare number is seconds");
+	ok(cmd_run_string(&t_ctx, "set hook.timeout 2h") == CMD_ERROR,
+	    "a duration past its range is refused");
+	ok(cmd_run_string(&t_ctx, "set hook.timeout s") == CMD_ERROR,
+	    "a unit alone is refused");
+	options_reset_all();
+
+	/* hook: several an event, in order; an unknown event listed. */
+	t_reset();
+	hooks_reset();
+	ok(cmd_run_string(&t_ctx, "hook handoff 'notify-send a'; "
+	    "hook handoff echo b; hook sent true") == CMD_NORMAL,
+	    "hooks are declared");
+	{
+		const char	*cmds[4];
+
+		is_int((int)hooks_find("handoff", cmds, 4), 2,
+		    "two hooks of handoff");
+		is_str(cmds[0], "notify-send a", "the first in order");
+		is_str(cmds[1], "echo b", "several words joined");
+		is_int((int)hooks_find("closed", cmds, 4), 0, "none of closed");
+	}
+	t_reset();
+	cmd_run_string(&t_ctx, "hook handoff");
+	is_str(t_output(), "hook handoff 'notify-send a'\n"
+	    "hook handoff 'echo b'\n", "hook EVENT shows its hooks");
+	t_reset();
+	ok(cmd_run_string(&t_ctx, "hook handof true") == CMD_ERROR,
+	    "an unknown event is refused");
+	ok(strstr(t_errors(), "unknown hook event: handof (one of message, "
+	    "handoff,") != NULL, "naming the valid events");
+	hooks_reset();
 	options_reset_all();
 	is_str(options_get("list.limit"), "50", "options_reset_all");
 }
