@@ -73,7 +73,8 @@ like "saying so" "$(cat err)" "matches several conversations"
 "$OMBRE" show 0000000000000fff 2>err
 ok "an unknown thread id is an error" test $? -ne 0
 out=$("$OMBRE" show --json "$tg")
-is "show --json prints canonical lines" "$(printf '%s\n' "$out" | wc -l)" 3
+# (three messages, and the handoff event the rules added)
+is "show --json prints canonical lines" "$(printf '%s\n' "$out" | wc -l)" 4
 like "with the reply_to kept" "$out" '"reply_to":"102"'
 "$OMBRE" show --json "$tg" | "$OMBRE" --data-dir "$TEST_DIR/copy" ingest
 is "show --json feeds ingest (round trip)" "$("$OMBRE" --data-dir "$TEST_DIR/copy" show --json "$("$OMBRE" --data-dir "$TEST_DIR/copy" list --json | field telegram id)")" "$out"

@@ -39,7 +39,7 @@ ok "the second tag matching nothing fails the run" test $? -ne 0
 is "the first one was applied" "$(nm count --output=threads tag:ombre/prio/high)" 1
 "$OMBRE" -e 'tag Channel:telegram -ombre/prio/high +urgent'
 is "tags removed and added" "$(nm count tag:ombre/prio/high or not tag:urgent and Channel:telegram)" 0
-like "priority shows in the list" "$("$OMBRE" -e 'tag Channel:telegram +ombre/prio/high' list Channel:telegram)" " ! "
+like "priority shows in the list" "$("$OMBRE" -e 'tag Channel:telegram +ombre/prio/high' list Channel:telegram)"  " !"
 
 # A user view from -e is usable by list in the same run.
 is "a saved search" "$("$OMBRE" -e 'view Urgent tag:urgent' list --view Urgent --json | wc -l)" 1

@@ -73,7 +73,9 @@ print(s)' "$2"
 state_is() { [ "$(state "$1" "$2")" = "$3" ]; }
 
 # Number of messages in CONV.
-count() { "$OMBRE" show --json "$1" | grep -c .; }
+# The messages of a conversation (events, such as a reply's take-over,
+# are not counted).
+count() { "$OMBRE" show --json "$1" | grep -vc '"kind":"event"'; }
 
 # newest CONV: the Message-Id (no brackets) of the conversation's newest
 # message that is not a note, derived as msgid_message does.

@@ -22,8 +22,8 @@ CONFIG=$XDG_CONFIG_HOME/ombre/config
 # config [EXTRA...]: the channel on the local server, fast retries.
 config() {
 	{
-		printf 'channel support telegram token=%s api-url=http://127.0.0.1:%s bot-hook="cat > %s/bot.json"\n' \
-		    "$TOKEN" "$TG" "$TEST_DIR"
+		printf 'channel support telegram token=%s api-url=http://127.0.0.1:%s bot-hook="tee -a %s/all.jsonl > %s/bot.json"\n' \
+		    "$TOKEN" "$TG" "$TEST_DIR" "$TEST_DIR"
 		printf 'set sync.retry-base 100\nset sync.retry-cap 400\n'
 		printf 'set net.connect-timeout 1000\nset sync.poll-timeout 1\n'
 		printf 'set store.batch-ms 20\n'
@@ -95,14 +95,14 @@ err=$("$OMBRE" -e 'set hook.timeout 2x' 2>&1)
 like "a bad duration is refused" "$err" 'hook\.timeout: not a duration'
 
 # --- the events of DATA/feed and of the outbox -------------------------
-config "hook handoff \"cat > $TEST_DIR/handoff.json\"" \
-    "hook message \"cat >> $TEST_DIR/message.jsonl\"" \
-    "hook take-over \"cat > $TEST_DIR/take-over.json\"" \
-    "hook sent \"cat > $TEST_DIR/sent.json\"" \
-    "hook failed \"cat > $TEST_DIR/failed.json\""
+config "hook handoff \"tee -a $TEST_DIR/all.jsonl > $TEST_DIR/handoff.json\"" \
+    "hook message \"tee -a $TEST_DIR/all.jsonl >> $TEST_DIR/message.jsonl\"" \
+    "hook take-over \"tee -a $TEST_DIR/all.jsonl > $TEST_DIR/take-over.json\"" \
+    "hook sent \"tee -a $TEST_DIR/all.jsonl > $TEST_DIR/sent.json\"" \
+    "hook failed \"tee -a $TEST_DIR/all.jsonl > $TEST_DIR/failed.json\""
 is "hook shows the hooks in order" "$("$OMBRE" -e hook | head -2)" \
-    "hook handoff 'cat > $TEST_DIR/handoff.json'
-hook message 'cat >> $TEST_DIR/message.jsonl'"
+    "hook handoff 'tee -a $TEST_DIR/all.jsonl > $TEST_DIR/handoff.json'
+hook message 'tee -a $TEST_DIR/all.jsonl >> $TEST_DIR/message.jsonl'"
 start_syncer
 ok "the syncer runs" kill -0 "$SYNCER"
 
@@ -157,7 +157,8 @@ fi
 
 ok "no hook ever read the token" bash -c "! cat ./*.json ./*.jsonl | grep -qF '$SECRET'"
 counted() { "$OMBRE" sync --status | grep -qE "^hooks: $1 run, 0 failed\$"; }
-n=$(cat ./*.json message.jsonl | grep -c .)
+# Every run, the replies' take-overs and their bot-hook included.
+n=$(grep -c . all.jsonl)
 ok "sync --status counts the hooks run ($n)" wait_for 5 counted "$n"
 stop_syncer
 
@@ -184,7 +185,7 @@ like "and shows its output" "$out" 'nope'
 # --- a hook that hangs ------------------------------------------------------
 config "set hook.timeout 1s" \
     "hook handoff 'echo \$\$ > $TEST_DIR/hang.pid; exec sleep 60'" \
-    "hook message \"cat >> $TEST_DIR/message.jsonl\""
+    "hook message \"tee -a $TEST_DIR/all.jsonl >> $TEST_DIR/message.jsonl\""
 start_syncer
 customer_line 5002 1 "Yann" "au secours" '["+ombre/handoff"]' | "$OMBRE" ingest
 ok "the hanging hook starts" wait_for 10 test -s hang.pid

@@ -999,6 +999,7 @@ store_index_one(struct store *st, struct store_pending *p,
 	store_property_add(props, &n_props, "ombre.entities", m->entities,
 	    NULL);
 	store_property_add(props, &n_props, STORE_BOT_TURN, p->turn, NULL);
+	store_property_add(props, &n_props, "ombre.event", m->event, NULL);
 	/* A bot's answer the bot wrote goes out like an agent's reply. */
 	if (m->kind == MSG_BOT && msgid_is_outbound(m->id) &&
 	    triage_tags_have(m->tags, "+ombre/outbox"))

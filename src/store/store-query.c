@@ -219,6 +219,88 @@ store_conv_from_properties(struct store_conv *c, notmuch_message_t *nm)
 }
 
 /*
+ * The waiting clock: it runs from the customer's oldest message that no
+ * one has answered since. An agent's message answers; a bot's answers only
+ * while a bot has the conversation, and not when it hands off: "I pass
+ * you to an agent" leaves the customer waiting for a person. The mode at
+ * each moment comes from the conversation's events (handoff, take-over,
+ * assigned, hand-back); a conversation handed off without one (tagged by
+ * hand) takes the bot's last words before it as such a handoff.
+ */
+struct store_wait {
+	int64_t	since;		/* 0: not waiting */
+	int	answered;	/* the last customer message was answered */
+	int	bot_active;	/* a bot has it at this point */
+	int	bot_run;	/* bot answers since the last customer message */
+	int64_t	since_before_bot;
+	int	answered_before_bot;
+	int	handed_off;	/* an event said handoff */
+};
+
+/* Take back the bot's answers since the customer last wrote. */
+static void
+store_wait_unanswer(struct store_wait *w)
+{
+	if (!w->bot_run)
+		return;
+	w->since = w->since_before_bot;
+	w->answered = w->answered_before_bot;
+	w->bot_run = 0;
+}
+
+static void
+store_wait_step(struct store_wait *w, enum msg_kind kind, int64_t date,
+    const char *event)
+{
+	switch (kind) {
+	case MSG_CUSTOMER:
+		if (w->answered)
+			w->since = date;
+		w->answered = 0;
+		w->bot_run = 0;
+		break;
+	case MSG_AGENT:
+		w->answered = 1;
+		w->since = 0;
+		w->bot_run = 0;
+		break;
+	case MSG_BOT:
+		if (!w->bot_active)
+			break;
+		if (!w->bot_run) {
+			w->since_before_bot = w->since;
+			w->answered_before_bot = w->answered;
+			w->bot_run = 1;
+		}
+		w->answered = 1;
+		w->since = 0;
+		break;
+	case MSG_EVENT:
+		if (event == NULL)
+			break;
+		if (strcmp(event, "handoff") == 0) {
+			store_wait_unanswer(w);
+			w->bot_active = 0;
+			w->handed_off = 1;
+		} else if (strcmp(event, "take-over") == 0 ||
+		    strcmp(event, "assigned") == 0)
+			w->bot_active = 0;
+		else if (strcmp(event, "hand-back") == 0)
+			w->bot_active = 1;
+		break;
+	case MSG_NOTE:
+		break;
+	}
+}
+
+static void
+store_wait_end(struct store_wait *w, enum triage_mode mode)
+{
+	if (mode == TRIAGE_MODE_HANDOFF && !w->handed_off)
+		store_wait_unanswer(w);
+}
+
+/*
  * Build the summary of the conversation of a thread from its messages.
  * (Not from notmuch_thread_t: libnotmuch 0.37 hands out a freed thread, or
  * aborts, when a writer commits while it builds one.) Return NULL when the
@@ -239,8 +321,9 @@ store_conv_build(struct store *st, const char *thread_id)
 	struct msg		*m;
 	char			*cause, *name, *addr, *query;
 	size_t			 last;
-	int			 answered_after = 1, ok = 1, bot_answers;
-	enum triage_mode	 mode;
+	int			 ok = 1;
+	struct store_wait	 wait;
+	const char		*event;
 
 	query = xasprintf("thread:%s", thread_id);
 	if (store_query_messages(st, query, NOTMUCH_SORT_OLDEST_FIRST, &q,
@@ -272,10 +355,9 @@ store_conv_build(struct store *st, const char *thread_id)
 	}
 	/* (The query sorts them oldest first.) */
 	c->total = (int)n;
-	/* A bot's messages answer only while a bot has it: its "I pass you
-	 * to an agent" leaves the customer waiting for a person. */
-	mode = triage_mode(tagset.items, tagset.n);
-	bot_answers = mode == TRIAGE_MODE_BOT || mode == TRIAGE_MODE_NONE;
+	memset(&wait, 0, sizeof wait);
+	wait.answered = 1;
+	wait.bot_active = 1;
 	c->msg_ids = xcalloc(n + 1, sizeof *c->msg_ids);
 	c->unread_ids = xcalloc(n + 1, sizeof *c->unread_ids);
 	for (i = 0; ok && i < n; i++) {
@@ -285,17 +367,11 @@ store_conv_build(struct store *st, const char *thread_id)
 			c->total--;	/* the history, not a message */
 		if (store_message_has_tag(refs[i].nm, "unread"))
 			c->unread_ids[c->unread++] = xstrdup(c->msg_ids[i]);
-		/* Waiting: from the customer's oldest message no one has
-		 * answered since. */
-		if (refs[i].kind == MSG_CUSTOMER) {
-			if (answered_after)
-				c->waiting_since = refs[i].date;
-			answered_after = 0;
-		} else if (refs[i].kind == MSG_AGENT ||
-		    (refs[i].kind == MSG_BOT && bot_answers)) {
-			answered_after = 1;
-			c->waiting_since = 0;
-		}
+		event = NULL;
+		if (refs[i].kind == MSG_EVENT)
+			notmuch_message_get_property(refs[i].nm, "ombre.event",
+			    &event);
+		store_wait_step(&wait, refs[i].kind, refs[i].date, event);
 		if (refs[i].kind == MSG_CUSTOMER) {
 			from = notmuch_message_get_header(refs[i].nm, "from");
 			if (from != NULL) {
@@ -308,6 +384,8 @@ store_conv_build(struct store *st, const char *thread_id)
 			}
 		}
 	}
+	store_wait_end(&wait, triage_mode(tagset.items, tagset.n));
+	c->waiting_since = wait.since;
 	/* The newest message, an event only when there is nothing else:
 	 * the row shows what the customer and the agents wrote. */
 	for (last = n; last > 0 && refs[last - 1].kind == MSG_EVENT; last--)

@@ -414,7 +414,7 @@ test_options(void)
 	}
 	ok(sorted, "option table sorted by name");
 	ok(complete, "every option has help and a default");
-	is_int(n, 17, "seventeen options");
+	is_int(n, 18, "eighteen options");
 
 	is_str(options_get("list.limit"), "50", "list.limit default");
 	is_int(options_get_number("store.batch-messages"), 500,
@@ -488,6 +488,7 @@ test_options(void)
 	    "net.connect-timeout 10000\n"
 	    "net.low-speed-time 30000\n"
 	    "net.max-response 16777216\n"
+	    "reply.takes-over on\n"
 	    "store.batch-messages 500\n"
 	    "store.batch-ms 200\n"
 	    "store.database ''\n"
