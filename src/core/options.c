@@ -21,12 +21,27 @@
 /* The longest agent name: it becomes the tag ombre/assigned/NAME. */
 #define OPTIONS_AGENT_MAX 64
 
+static const char *const options_notify_choices[] = {
+	"off", "osc777", "osc9", NULL
+};
+
 static const struct option_entry options_entries[] = {
 	{ .name = "agent",
 	  .type = OPTION_STRING,
 	  .default_value = "",
 	  .help = "who I am: conversations I take get the tag "
 	      "ombre/assigned/NAME (empty: $USER)" },
+	{ .name = "alert.bell",
+	  .type = OPTION_FLAG,
+	  .default_value = "on",
+	  .help = "the console rings the terminal's bell when a conversation "
+	      "needs a human (a handoff or an alert in DATA/feed)" },
+	{ .name = "alert.notify",
+	  .type = OPTION_CHOICE,
+	  .default_value = "off",
+	  .choices = options_notify_choices,
+	  .help = "a desktop notification through the terminal for the same "
+	      "(osc777, osc9 or off; inside tmux it needs allow-passthrough)" },
 	{ .name = "list.limit",
 	  .type = OPTION_NUMBER,
 	  .default_value = "50",
@@ -57,6 +72,16 @@ static const struct option_entry options_entries[] = {
 	  .min = 1024,
 	  .max = 1073741824,
 	  .help = "bytes an answer may have at most" },
+	{ .name = "sla.handoff-breach",
+	  .type = OPTION_STRING,
+	  .default_value = "1h",
+	  .help = "a customer waiting this long shows in the long wait's "
+	      "colour (wait.long): 90s, 15m, 1h, 1d" },
+	{ .name = "sla.handoff-warn",
+	  .type = OPTION_STRING,
+	  .default_value = "15m",
+	  .help = "a customer waiting this long shows in the medium wait's "
+	      "colour (wait.medium): 90s, 15m, 1h, 1d" },
 	{ .name = "store.batch-messages",
 	  .type = OPTION_NUMBER,
 	  .default_value = "500",
@@ -117,6 +142,11 @@ static const struct option_entry options_entries[] = {
 	  .type = OPTION_STRING,
 	  .default_value = "default",
 	  .help = "colour theme: a name from the themes directory or a path" },
+	{ .name = "thread.mark-read",
+	  .type = OPTION_FLAG,
+	  .default_value = "on",
+	  .help = "opening a conversation marks the unread messages it shows "
+	      "read" },
 	{ .name = NULL }
 };
 #define OPTIONS_COUNT (nitems(options_entries) - 1)
@@ -125,6 +155,7 @@ static char	*options_values[OPTIONS_COUNT];
 
 static int	 options_agent_char(int c);
 static int	 options_check_agent(const char *value, char **cause);
+static int	 options_check_duration(const char *value, char **cause);
 
 /*
  * Checks an option needs beyond its type, by name. The agent becomes part
@@ -135,6 +166,8 @@ static const struct {
 	int		(*check)(const char *, char **);
 } options_checks[] = {
 	{ "agent", options_check_agent },
+	{ "sla.handoff-breach", options_check_duration },
+	{ "sla.handoff-warn", options_check_duration },
 };
 
 static const struct option_entry *options_find(const char *name);
@@ -164,6 +197,18 @@ options_check_agent(const char *value, char **cause)
 		*cause = xasprintf("invalid agent name '%s': use at most %d "
 		    "letters, digits, '.', '_' and '-'", value,
 		    OPTIONS_AGENT_MAX);
+		return -1;
+	}
+	return 0;
+}
+
+/* A duration: a number of seconds, or followed by s, m, h or d. */
+static int
+options_check_duration(const char *value, char **cause)
+{
+	if (options_duration(value) < 0) {
+		*cause = xasprintf("not a duration: '%s' (say 90s, 15m, 1h, "
+		    "1d)", value);
 		return -1;
 	}
 	return 0;
@@ -317,6 +362,38 @@ options_get_flag(const char *name)
 	if (oe == NULL || oe->type != OPTION_FLAG)
 		fatalx("%s is not a flag option", name);
 	return strcmp(options_get(name), "on") == 0;
+}
+
+/* The seconds of a duration "90", "90s", "15m", "1h", "1d", or -1. */
+long long
+options_duration(const char *value)
+{
+	char		*end;
+	long long	 n;
+
+	errno = 0;
+	n = strtoll(value, &end, 10);
+	if (end == value || errno == ERANGE || n < 0 || n > 366LL * 86400)
+		return -1;
+	switch (*end) {
+	case '\0':
+	case 's':
+		break;
+	case 'm':
+		n *= 60;
+		break;
+	case 'h':
+		n *= 3600;
+		break;
+	case 'd':
+		n *= 86400;
+		break;
+	default:
+		return -1;
+	}
+	if (*end != '\0' && end[1] != '\0')
+		return -1;
+	return n;
 }
 
 void
