@@ -176,12 +176,10 @@ static void
 ui_draw(struct ui *ui)
 {
 	char	status[512], marked[32] = "", lane[80] = "", *here;
-	int	rows, cols, compose;
+	int	rows, cols, compose, lane_w = 0, text_w;
 
 	if (ui->marked.n > 0)
 		snprintf(marked, sizeof marked, "  %zu marked", ui->marked.n);
-	if (ui_counts_lane(lane + 2, sizeof lane - 2, util_now()))
-		memcpy(lane, "  ", 2);
 	if (ui->react & UI_RELAYOUT)
 		ui_surface_resize();
 	ui_surface_size(&rows, &cols);
@@ -212,17 +210,33 @@ ui_draw(struct ui *ui)
 		free(here);
 	}
 	else
-		snprintf(status, sizeof status, " %s  %zu%s conversation%s%s%s%s%s%s%s%s",
+		snprintf(status, sizeof status, " %s  %zu%s conversation%s%s%s%s%s%s%s",
 		    ui->view_name, ui_list_count(ui->list), ui->more ? "+" : "",
 		    ui_list_count(ui->list) == 1 && !ui->more ? "" : "s",
-		    marked, lane, ui->waiting ? "  waiting for database" : "",
+		    marked, ui->waiting ? "  waiting for database" : "",
 		    ui->message != NULL ? "  " : "",
 		    ui->message != NULL ? ui->message : "",
 		    ui_sync_text() != NULL ? "  " : "",
 		    ui_sync_text() != NULL ? ui_sync_text() : "");
-	if (!ui_cmd_prompt_draw(rows - 1, cols))
-		ui_surface_text(rows - 1, 0, cols, ui->message_error ?
+	/* The lane of those who need a human, on the right of the list's
+	 * status line: it stays while messages come and go; an error
+	 * keeps the whole line when both do not fit. */
+	if (ui->pager == NULL && ui->thread == NULL &&
+	    ui_counts_lane(lane, sizeof lane - 1, util_now())) {
+		strcat(lane, " ");
+		lane_w = (int)utf8_width(lane, strlen(lane));
+		text_w = (int)utf8_width(status, strlen(status));
+		if (lane_w + 2 > cols || (ui->message_error &&
+		    text_w + 2 + lane_w > cols))
+			lane_w = 0;
+	}
+	if (!ui_cmd_prompt_draw(rows - 1, cols)) {
+		ui_surface_text(rows - 1, 0, cols - lane_w, ui->message_error ?
 		    UI_ROLE_ERROR : UI_ROLE_STATUS, status);
+		if (lane_w > 0)
+			ui_surface_text(rows - 1, cols - lane_w, lane_w,
+			    UI_ROLE_STATUS, lane);
+	}
 	ui_surface_flush();
 	ui->react &= ~(UI_REDRAW | UI_RELAYOUT);
 }

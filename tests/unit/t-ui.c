@@ -556,10 +556,16 @@ t_alerts(void)
 
 	/* The lane, from the counting child. */
 	ok(t_step_until(ui, "2 need a human, oldest 2h") &&
-	    t_row_has(T_ROWS - 1, " Inbox  4 conversations  2 need a human, "
-	    "oldest 2h"),
-	    "the status line keeps the lane: how many need a human, the "
-	    "longest wait");
+	    t_row_has(T_ROWS - 1, " Inbox  4 conversations ") &&
+	    strcmp(ui_screen_record_line(t_screen, T_ROWS - 1) + T_COLS -
+	    strlen("2 need a human, oldest 2h "), "2 need a human, oldest 2h") ==
+	    0,
+	    "the status line keeps the lane on its right: how many need a "
+	    "human, the longest wait");
+	ui_keys(ui, "Y");
+	ok(t_row_has(T_ROWS - 1, "Y is not bound") &&
+	    t_row_has(T_ROWS - 1, "2 need a human"),
+	    "a message shows beside it");
 	ok(ui_screen_record_bells(t_screen) == 0,
 	    "handoffs from before the console started ring no bell");
 
