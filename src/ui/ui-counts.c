@@ -299,9 +299,10 @@ ui_counts_lane_view(void)
 	return (int)(v - views);
 }
 
-/* "3 need a human, oldest 12m", from the counts the child gave. */
+/* "3 need a human, oldest 12m" (short: "[3, 12m]"), from the counts the
+ * child gave. */
 int
-ui_counts_lane(char *out, size_t size, int64_t now)
+ui_counts_lane(char *out, size_t size, int64_t now, int short_form)
 {
 	char	age[16];
 	long	total;
@@ -311,11 +312,16 @@ ui_counts_lane(char *out, size_t size, int64_t now)
 	total = ui_view_total[ui_lane_index];
 	if (total <= 0)
 		return 0;
-	if (ui_lane_oldest > 0) {
+	if (ui_lane_oldest > 0)
 		util_format_age(now - ui_lane_oldest, age, sizeof age);
+	if (short_form && ui_lane_oldest > 0)
+		snprintf(out, size, "[%ld, %s]", total, age);
+	else if (short_form)
+		snprintf(out, size, "[%ld]", total);
+	else if (ui_lane_oldest > 0)
 		snprintf(out, size, "%ld %s a human, oldest %s", total,
 		    total == 1 ? "needs" : "need", age);
-	} else
+	else
 		snprintf(out, size, "%ld %s a human", total, total == 1 ?
 		    "needs" : "need");
 	return 1;

@@ -182,8 +182,9 @@ void ui_alert_stop(struct ui *ui);
 void ui_counts_first(void *data);
 /* The index of the view the lane counts (Needs human), or -1. */
 int ui_counts_lane_view(void);
-/* The lane's text in out, or 0 when there is none (nobody waits). */
-int ui_counts_lane(char *out, size_t size, int64_t now);
+/* The lane's text in out, or its short form "[3, 12m]"; 0 when there
+ * is none (nobody waits). */
+int ui_counts_lane(char *out, size_t size, int64_t now, int short_form);
 void ui_counts_again(struct ui *ui);
 void ui_counts_stop(void);
 void ui_sidebar_draw(struct ui *ui, int rows);

@@ -176,7 +176,7 @@ static void
 ui_draw(struct ui *ui)
 {
 	char	status[512], marked[32] = "", lane[80] = "", *here;
-	int	rows, cols, compose, lane_w = 0, text_w;
+	int	rows, cols, compose, lane_w = 0, text_w, i;
 
 	if (ui->marked.n > 0)
 		snprintf(marked, sizeof marked, "  %zu marked", ui->marked.n);
@@ -219,16 +219,19 @@ ui_draw(struct ui *ui)
 		    ui_sync_text() != NULL ? "  " : "",
 		    ui_sync_text() != NULL ? ui_sync_text() : "");
 	/* The lane of those who need a human, on the right of the list's
-	 * status line: it stays while messages come and go; an error
-	 * keeps the whole line when both do not fit. */
-	if (ui->pager == NULL && ui->thread == NULL &&
-	    ui_counts_lane(lane, sizeof lane - 1, util_now())) {
-		strcat(lane, " ");
-		lane_w = (int)utf8_width(lane, strlen(lane));
+	 * status line: it stays while messages come and go, short when
+	 * the message needs the room, left out when even that does not
+	 * fit (the message is never cut for it). */
+	if (ui->pager == NULL && ui->thread == NULL) {
 		text_w = (int)utf8_width(status, strlen(status));
-		if (lane_w + 2 > cols || (ui->message_error &&
-		    text_w + 2 + lane_w > cols))
-			lane_w = 0;
+		for (i = 0; i < 2 && lane_w == 0; i++) {
+			if (!ui_counts_lane(lane, sizeof lane - 1, util_now(), i))
+				break;
+			strcat(lane, " ");
+			lane_w = (int)utf8_width(lane, strlen(lane));
+			if (text_w + 2 + lane_w > cols)
+				lane_w = 0;
+		}
 	}
 	if (!ui_cmd_prompt_draw(rows - 1, cols)) {
 		ui_surface_text(rows - 1, 0, cols - lane_w, ui->message_error ?
