@@ -26,8 +26,9 @@ const struct cmd_entry cmd_views_entries[] = {
 	{ .name = "view",
 	  .args_min = 0,
 	  .args_max = -1,
-	  .usage = "view [NAME [QUERY...]]",
-	  .help = "define a saved search, or show one or all",
+	  .usage = "view [NAME [QUERY... [sort=newest|waiting]]]",
+	  .help = "define a saved search (newest activity first, or the "
+	      "longest waiting first), or show one or all",
 	  .exec = cmd_view_exec },
 	{ .name = NULL }
 };
@@ -74,7 +75,9 @@ cmd_tag_exec(struct cmd_ctx *ctx, int argc, char **argv)
 
 /*
  * view: print every view as "name<TAB>query"; view NAME: print its query;
- * view NAME QUERY...: define it (the words joined by spaces).
+ * view NAME QUERY... [sort=newest|waiting]: define it (the words joined
+ * by spaces; a last word sort=... is its order, not part of the query).
+ * A view sorted otherwise than newest first is printed with its sort=.
  */
 static enum cmd_retval
 cmd_view_exec(struct cmd_ctx *ctx, int argc, char **argv)
@@ -83,18 +86,30 @@ cmd_view_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	const char		*p;
 	char			*query;
 	size_t			 n, i;
+	enum view_sort		 sort = VIEW_SORT_NEWEST;
 
 	if (argc == 1) {
 		v = view_all(&n);
 		for (i = 0; i < n; i++)
-			cmd_print(ctx, "%s\t%s", v[i].name, v[i].query);
+			cmd_print(ctx, "%s\t%s%s%s", v[i].name, v[i].query,
+			    v[i].sort != VIEW_SORT_NEWEST ? " sort=" : "",
+			    v[i].sort != VIEW_SORT_NEWEST ?
+			    view_sort_name(v[i].sort) : "");
 		return CMD_NORMAL;
 	}
 	if (argc == 2) {
 		if ((v = view_find(argv[1])) == NULL)
 			return cmd_error(ctx, "unknown view: %s", argv[1]);
-		cmd_print(ctx, "%s", v->query);
+		cmd_print(ctx, "%s%s%s", v->query, v->sort != VIEW_SORT_NEWEST ?
+		    " sort=" : "", v->sort != VIEW_SORT_NEWEST ?
+		    view_sort_name(v->sort) : "");
 		return CMD_NORMAL;
+	}
+	if (argc > 3 && strncmp(argv[argc - 1], "sort=", 5) == 0) {
+		if (view_sort_parse(argv[argc - 1], &sort) != 0)
+			return cmd_error(ctx, "view %s: not sort=newest or "
+			    "sort=waiting: %s", argv[1], argv[argc - 1]);
+		argc--;
 	}
 
 	if (argv[1][0] == '\0')
@@ -108,7 +123,7 @@ cmd_view_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		free(query);
 		return cmd_error(ctx, "view %s: empty query", argv[1]);
 	}
-	view_define(argv[1], query);
+	view_define_sorted(argv[1], query, sort);
 	free(query);
 	return CMD_NORMAL;
 }

@@ -746,14 +746,26 @@ unsigned style_generation(void);
 /* The file of a theme NAME (allocated), or NULL. */
 char *style_theme_path(const char *name);
 
-/* view.c: saved searches, built in and from `view NAME QUERY`. */
-struct view {
-	char	*name;
-	char	*query;		/* a notmuch query; #{agent} is the agent */
-	int	 builtin;
+/* view.c: saved searches, built in and from `view NAME QUERY [sort=...]`. */
+enum view_sort {
+	VIEW_SORT_NEWEST,	/* newest activity first (the default) */
+	VIEW_SORT_WAITING	/* longest waiting first, those not waiting last */
 };
-/* Define or redefine a view. */
+struct view {
+	char		*name;
+	char		*query;		/* a notmuch query; #{agent} is the agent */
+	int		 builtin;
+	enum view_sort	 sort;
+};
+/* Define or redefine a view, newest first or in another order. */
 void view_define(const char *name, const char *query);
+void view_define_sorted(const char *name, const char *query,
+    enum view_sort sort);
+/* The sort of a word "sort=newest" or "sort=waiting": 0, or -1 when the
+ * word is not one. */
+int view_sort_parse(const char *word, enum view_sort *sort);
+/* "newest" or "waiting". */
+const char *view_sort_name(enum view_sort sort);
 /* Find by name (case-insensitive) or NULL; owned by the table. */
 const struct view *view_find(const char *name);
 /* Views in display order; *n set to the count. Owned by the table. */

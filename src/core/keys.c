@@ -45,6 +45,7 @@ static const char *const keys_defaults[][3] = {
 	{ "root", "End", "select-last" },
 	{ "root", "J", "select-next-unread" },
 	{ "root", "K", "select-previous-unread" },
+	{ "root", "H", "select-oldest-handoff" },
 	{ "root", "Tab", "next-pane" },
 	{ "root", "F", "fetch-attachments" },
 	{ "root", "r", "reply" },

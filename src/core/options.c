@@ -22,12 +22,27 @@
 /* The longest agent name: it becomes the tag ombre/assigned/NAME. */
 #define OPTIONS_AGENT_MAX 64
 
+static const char *const options_notify_choices[] = {
+	"off", "osc777", "osc9", NULL
+};
+
 static const struct option_entry options_entries[] = {
 	{ .name = "agent",
 	  .type = OPTION_STRING,
 	  .default_value = "",
 	  .help = "who I am: conversations I take get the tag "
 	      "ombre/assigned/NAME (empty: $USER)" },
+	{ .name = "alert.bell",
+	  .type = OPTION_FLAG,
+	  .default_value = "on",
+	  .help = "the console rings the terminal's bell when a conversation "
+	      "needs a human (a handoff or an alert in DATA/feed)" },
+	{ .name = "alert.notify",
+	  .type = OPTION_CHOICE,
+	  .default_value = "off",
+	  .choices = options_notify_choices,
+	  .help = "a desktop notification through the terminal for the same "
+	      "(osc777, osc9 or off; inside tmux it needs allow-passthrough)" },
 	{ .name = "hook.timeout",
 	  .type = OPTION_SECONDS,
 	  .default_value = "10s",
@@ -70,6 +85,20 @@ static const struct option_entry options_entries[] = {
 	  .default_value = "on",
 	  .help = "a reply from an agent takes a bot or handoff conversation "
 	      "over: mode human, assigned to the agent" },
+	{ .name = "sla.handoff-breach",
+	  .type = OPTION_SECONDS,
+	  .default_value = "1h",
+	  .min = 1,
+	  .max = 30 * 86400,
+	  .help = "a customer waiting this long shows in the long wait's "
+	      "colour (wait.long): 90s, 15m, 1h, 1d" },
+	{ .name = "sla.handoff-warn",
+	  .type = OPTION_SECONDS,
+	  .default_value = "15m",
+	  .min = 1,
+	  .max = 30 * 86400,
+	  .help = "a customer waiting this long shows in the medium wait's "
+	      "colour (wait.medium): 90s, 15m, 1h, 1d" },
 	{ .name = "store.batch-messages",
 	  .type = OPTION_NUMBER,
 	  .default_value = "500",
@@ -130,6 +159,11 @@ static const struct option_entry options_entries[] = {
 	  .type = OPTION_STRING,
 	  .default_value = "default",
 	  .help = "colour theme: a name from the themes directory or a path" },
+	{ .name = "thread.mark-read",
+	  .type = OPTION_FLAG,
+	  .default_value = "on",
+	  .help = "opening a conversation marks the unread messages it shows "
+	      "read" },
 	{ .name = NULL }
 };
 #define OPTIONS_COUNT (nitems(options_entries) - 1)
@@ -237,10 +271,13 @@ options_parse(const struct option_entry *oe, const char *value, char **cause)
 		}
 		return xasprintf("%lld", n);
 	case OPTION_SECONDS:
-		/* "90", "90s", "2m", "1h": kept as seconds, "90s". */
+		/* "90", "90s", "2m", "1h", "1d": kept as seconds, "90s". */
 		errno = 0;
 		n = strtoll(value, &end, 10);
-		if (*end == 'm' && n <= LLONG_MAX / 60) {
+		if (*end == 'd' && n <= LLONG_MAX / 86400) {
+			n *= 86400;
+			end++;
+		} else if (*end == 'm' && n <= LLONG_MAX / 60) {
 			n *= 60;
 			end++;
 		} else if (*end == 'h' && n <= LLONG_MAX / 3600) {
@@ -250,7 +287,7 @@ options_parse(const struct option_entry *oe, const char *value, char **cause)
 			end++;
 		if (*value == '\0' || end == value || *end != '\0' ||
 		    errno == ERANGE) {
-			*cause = xasprintf("%s: not a duration (10s, 2m, 1h): "
+			*cause = xasprintf("%s: not a duration (10s, 2m, 1h, 1d): "
 			    "%s", oe->name, value);
 			return NULL;
 		}

@@ -1,7 +1,9 @@
 /*
  * view.c: saved searches. The built-in views come first, in a fixed
- * order; `view NAME QUERY` appends a view or redefines the one with the
- * same name (case-insensitive), which keeps its place and its label.
+ * order; `view NAME QUERY [sort=waiting|newest]` appends a view or
+ * redefines the one with the same name (case-insensitive), which keeps
+ * its place and its label. A view lists newest activity first, or with
+ * sort=waiting the customer waiting longest first (Needs human).
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -16,21 +18,25 @@
 static const struct {
 	const char	*name;
 	const char	*query;
+	enum view_sort	 sort;
 } view_builtins[] = {
-	{ "Inbox",	"tag:inbox" },
-	{ "Needs human", "tag:inbox and tag:ombre/handoff" },
-	{ "Bot",	"tag:inbox and tag:ombre/bot" },
-	{ "Mine",	"tag:ombre/assigned/#{agent} and not tag:ombre/done" },
-	{ "Unassigned",	"tag:inbox and not tag:/^ombre\\/assigned\\//" },
-	{ "Snoozed",	"tag:ombre/snoozed" },
-	{ "Done",	"tag:ombre/done" },
-	{ "Telegram",	"Channel:telegram" },
-	{ "WhatsApp",	"Channel:whatsapp" },
-	{ "Messenger",	"Channel:messenger" },
-	{ "LINE",	"Channel:line" },
-	{ "SMS",	"Channel:sms" },
-	{ "Matrix",	"Channel:matrix" },
-	{ "Email",	"Channel:email" },
+	{ "Inbox",	"tag:inbox", VIEW_SORT_NEWEST },
+	{ "Needs human", "tag:inbox and tag:ombre/handoff",
+	    VIEW_SORT_WAITING },
+	{ "Bot",	"tag:inbox and tag:ombre/bot", VIEW_SORT_NEWEST },
+	{ "Mine",	"tag:ombre/assigned/#{agent} and not tag:ombre/done",
+	    VIEW_SORT_NEWEST },
+	{ "Unassigned",	"tag:inbox and not tag:/^ombre\\/assigned\\//",
+	    VIEW_SORT_NEWEST },
+	{ "Snoozed",	"tag:ombre/snoozed", VIEW_SORT_NEWEST },
+	{ "Done",	"tag:ombre/done", VIEW_SORT_NEWEST },
+	{ "Telegram",	"Channel:telegram", VIEW_SORT_NEWEST },
+	{ "WhatsApp",	"Channel:whatsapp", VIEW_SORT_NEWEST },
+	{ "Messenger",	"Channel:messenger", VIEW_SORT_NEWEST },
+	{ "LINE",	"Channel:line", VIEW_SORT_NEWEST },
+	{ "SMS",	"Channel:sms", VIEW_SORT_NEWEST },
+	{ "Matrix",	"Channel:matrix", VIEW_SORT_NEWEST },
+	{ "Email",	"Channel:email", VIEW_SORT_NEWEST },
 };
 
 static struct view	*views;
@@ -40,7 +46,7 @@ static int		 views_ready;
 static void		 view_init(void);
 static struct view	*view_lookup(const char *name);
 static void		 view_add(const char *name, const char *query,
-			     int builtin);
+			     int builtin, enum view_sort sort);
 
 /* Fill the table with the built-ins the first time it is used. */
 static void
@@ -52,7 +58,8 @@ view_init(void)
 		return;
 	views_ready = 1;
 	for (i = 0; i < nitems(view_builtins); i++)
-		view_add(view_builtins[i].name, view_builtins[i].query, 1);
+		view_add(view_builtins[i].name, view_builtins[i].query, 1,
+		    view_builtins[i].sort);
 }
 
 /* The view named name, ignoring case, or NULL. */
@@ -71,7 +78,8 @@ view_lookup(const char *name)
 
 /* Append a view at the end of the table. */
 static void
-view_add(const char *name, const char *query, int builtin)
+view_add(const char *name, const char *query, int builtin,
+    enum view_sort sort)
 {
 	struct view	*v;
 
@@ -80,20 +88,46 @@ view_add(const char *name, const char *query, int builtin)
 	v->name = xstrdup(name);
 	v->query = xstrdup(query);
 	v->builtin = builtin;
+	v->sort = sort;
 }
 
 void
 view_define(const char *name, const char *query)
 {
+	view_define_sorted(name, query, VIEW_SORT_NEWEST);
+}
+
+void
+view_define_sorted(const char *name, const char *query, enum view_sort sort)
+{
 	struct view	*v;
 
 	if ((v = view_lookup(name)) == NULL) {
-		view_add(name, query, 0);
+		view_add(name, query, 0, sort);
 		return;
 	}
 	free(v->query);
 	v->query = xstrdup(query);
 	v->builtin = 0;
+	v->sort = sort;
+}
+
+int
+view_sort_parse(const char *word, enum view_sort *sort)
+{
+	if (strcmp(word, "sort=newest") == 0)
+		*sort = VIEW_SORT_NEWEST;
+	else if (strcmp(word, "sort=waiting") == 0)
+		*sort = VIEW_SORT_WAITING;
+	else
+		return -1;
+	return 0;
+}
+
+const char *
+view_sort_name(enum view_sort sort)
+{
+	return sort == VIEW_SORT_WAITING ? "waiting" : "newest";
 }
 
 const struct view *

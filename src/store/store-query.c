@@ -5,7 +5,9 @@
  * so a plain newest-first search over a large store costs time in
  * proportion to the whole store. The first page is instead searched in
  * date windows growing backwards from the newest message (1 hour, then 4
- * times wider each step), stopping as soon as the page is full.
+ * times wider each step), stopping as soon as the page is full. A view
+ * sorted by waiting time (Needs human) reads all its conversations and
+ * sorts them by the oldest unanswered customer message.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -639,6 +641,101 @@ store_query_convs(struct store *st, const char *query, long offset, long limit,
 
 	store_read_begin(st);
 	rc = store_query_convs_unguarded(st, query, offset, limit, out, n, cause);
+	store_read_end(st);
+	return rc;
+}
+
+/* Longest waiting first; not waiting last, newest first among them. */
+static int
+store_conv_waiting_cmp(const void *a, const void *b)
+{
+	const struct store_conv	*ca = *(struct store_conv *const *)a;
+	const struct store_conv	*cb = *(struct store_conv *const *)b;
+
+	if ((ca->waiting_since > 0) != (cb->waiting_since > 0))
+		return ca->waiting_since > 0 ? -1 : 1;
+	if (ca->waiting_since != cb->waiting_since)
+		return ca->waiting_since < cb->waiting_since ? -1 : 1;
+	if (ca->newest != cb->newest)
+		return ca->newest > cb->newest ? -1 : 1;
+	return strcmp(ca->thread_id, cb->thread_id);
+}
+
+/* One try of the waiting order: every conversation, sorted, sliced. */
+static enum store_status
+store_query_waiting_once(struct store *st, const char *query, long offset,
+    long limit, struct store_conv ***out, size_t *n, int *overtaken,
+    char **cause)
+{
+	struct strset		 seen = { NULL, 0, NULL, 0 };
+	struct store_conv	**convs = NULL, *c;
+	enum store_status	 rc;
+	size_t			 i, count = 0, first, last;
+
+	*n = 0;
+	rc = store_collect_threads(st, store_query_is_all(query) ? "*" : query,
+	    NOTMUCH_SORT_UNSORTED, 0, &seen, overtaken, cause);
+	if (rc != STORE_OK) {
+		if (*overtaken == STORE_SEARCH_FAILED) {
+			free(*cause);
+			*cause = xasprintf("bad query '%s'", query);
+		}
+		strset_free(&seen);
+		return rc;
+	}
+	convs = xcalloc(seen.n + 1, sizeof *convs);
+	for (i = 0; i < seen.n; i++) {
+		if ((c = store_conv_build(st, seen.items[i])) == NULL) {
+			*overtaken = STORE_OVERTAKEN;
+			*cause = xstrdup("the database kept changing while it "
+			    "was read");
+			store_convs_free(convs, count);
+			strset_free(&seen);
+			return STORE_DB_ERROR;
+		}
+		convs[count++] = c;
+	}
+	strset_free(&seen);
+	qsort(convs, count, sizeof *convs, store_conv_waiting_cmp);
+	first = (size_t)offset < count ? (size_t)offset : count;
+	last = count - first > (size_t)limit ? first + (size_t)limit : count;
+	for (i = 0; i < first; i++)
+		store_conv_free(convs[i]);
+	for (i = last; i < count; i++)
+		store_conv_free(convs[i]);
+	memmove(convs, convs + first, (last - first) * sizeof *convs);
+	*n = last - first;
+	*out = convs;
+	return STORE_OK;
+}
+
+enum store_status
+store_query_convs_sorted(struct store *st, const char *query,
+    enum view_sort sort, long offset, long limit, struct store_conv ***out,
+    size_t *n, char **cause)
+{
+	enum store_status	rc;
+	int			attempt, overtaken;
+
+	if (sort != VIEW_SORT_WAITING)
+		return store_query_convs(st, query, offset, limit, out, n,
+		    cause);
+	*out = NULL;
+	*n = 0;
+	*cause = NULL;
+	if (limit <= 0 || offset < 0)
+		return STORE_OK;
+	store_read_begin(st);
+	for (attempt = 1;; attempt++) {
+		rc = store_query_waiting_once(st, query, offset, limit, out, n,
+		    &overtaken, cause);
+		if (overtaken == 0 || attempt == STORE_READ_ATTEMPTS ||
+		    (overtaken == STORE_SEARCH_FAILED && attempt > 1))
+			break;
+		free(*cause);
+		*cause = NULL;
+		store_read_again(st, attempt);
+	}
 	store_read_end(st);
 	return rc;
 }

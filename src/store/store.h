@@ -184,6 +184,16 @@ int store_conv_has_tag(const struct store_conv *c, const char *tag);
  */
 enum store_status store_query_convs(struct store *st, const char *query,
     long offset, long limit, struct store_conv ***out, size_t *n, char **cause);
+/*
+ * The same in a view's order: VIEW_SORT_NEWEST is store_query_convs;
+ * VIEW_SORT_WAITING reads every matching conversation and sorts them by
+ * waiting_since, the longest waiting first, those not waiting last
+ * (newest first among them): for views of few conversations (Needs
+ * human), never the whole store.
+ */
+enum store_status store_query_convs_sorted(struct store *st, const char *query,
+    enum view_sort sort, long offset, long limit, struct store_conv ***out,
+    size_t *n, char **cause);
 void store_convs_free(struct store_conv **convs, size_t n);
 /* Count conversations and unread conversations matching a query. Slow on
  * big stores: never called on the way to a first page. */

@@ -1,7 +1,8 @@
 /*
  * ui-cmd-move.c: the console's commands that move: the cursor of the pane
  * that has the keys (the help, the sidebar, the open conversation or the
- * list), opening and leaving a conversation, the panes, the views.
+ * list), opening and leaving a conversation, the panes, the views, the
+ * customer waiting longest for a human.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -22,6 +23,8 @@ static int	ui_cmd_select_down_exec(void *, int, char **, char **);
 static int	ui_cmd_select_first_exec(void *, int, char **, char **);
 static int	ui_cmd_select_last_exec(void *, int, char **, char **);
 static int	ui_cmd_select_next_unread_exec(void *, int, char **, char **);
+static int	ui_cmd_select_oldest_handoff_exec(void *, int, char **,
+		    char **);
 static int	ui_cmd_select_previous_unread_exec(void *, int, char **, char **);
 static int	ui_cmd_select_up_exec(void *, int, char **, char **);
 static int	ui_cmd_show_view_exec(void *, int, char **, char **);
@@ -81,6 +84,13 @@ const struct cmd_entry ui_cmd_move_entries[] = {
 	  .usage = "select-next-unread",
 	  .help = "console: the next unread conversation (in one: open it)",
 	  .host_exec = ui_cmd_select_next_unread_exec },
+	{ .name = "select-oldest-handoff",
+	  .args_min = 0,
+	  .args_max = 0,
+	  .usage = "select-oldest-handoff",
+	  .help = "console: the Needs human view, on the customer waiting "
+	      "longest",
+	  .host_exec = ui_cmd_select_oldest_handoff_exec },
 	{ .name = "select-previous-unread",
 	  .args_min = 0,
 	  .args_max = 0,
@@ -390,5 +400,47 @@ ui_cmd_show_view_exec(void *data, int argc, char **argv, char **cause)
 	if (ui->pager != NULL)
 		return ui_cmd_screen_in_help(ui);
 	ui_view(ui, (int)i);
+	return UI_REDRAW;
+}
+
+/*
+ * H: the Needs human view (the status line's lane), the cursor on the
+ * customer who has waited longest: its first row when it is sorted by
+ * waiting (the built-in is), else the longest wait of what is loaded.
+ */
+static int
+ui_cmd_select_oldest_handoff_exec(void *data, int argc, char **argv,
+    char **cause)
+{
+	struct ui		*ui = data;
+	const struct store_conv	*c;
+	int			 index;
+	size_t			 i, best = 0;
+	int64_t			 oldest = 0;
+
+	(void)argc;
+	(void)argv;
+	if ((index = ui_counts_lane_view()) == -1) {
+		*cause = xstrdup("no view is called Needs human");
+		return -1;
+	}
+	if (ui->pager != NULL) {
+		ui_pager_free(ui->pager);
+		ui->pager = NULL;
+	}
+	ui->sidebar_focus = 0;
+	ui_close_thread(ui);
+	ui_view(ui, index);
+	for (i = 0; i < ui_list_count(ui->list); i++) {
+		c = ui_list_at(ui->list, i);
+		if (c->waiting_since > 0 && (oldest == 0 ||
+		    c->waiting_since < oldest)) {
+			oldest = c->waiting_since;
+			best = i;
+		}
+	}
+	ui_list_move_to(ui->list, (long)best);
+	if (ui_list_count(ui->list) == 0)
+		ui_set_message(ui, 0, "nobody needs a human");
 	return UI_REDRAW;
 }

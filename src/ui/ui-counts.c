@@ -1,6 +1,8 @@
 /*
  * ui-counts.c: the sidebar: every view with its unread and total
- * conversations, kept by a child from the first paint on.
+ * conversations, kept by a child from the first paint on; and the lane of
+ * the status line, "3 need a human, oldest 12m": the Needs human view's
+ * count and its longest wait, which the same child reads.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -30,6 +32,7 @@ struct ui_counter {
 	struct store_options	 store;
 	char			**queries;	/* #{agent} resolved */
 	size_t			  n;
+	int			  lane;		/* the lane's view, or -1 */
 	pid_t			  parent;
 	struct job		 *job;
 	struct ui		 *ui;		/* NULL once replaced */
@@ -41,6 +44,10 @@ static struct ui_counter	*ui_counter;
 static long			*ui_view_total;
 static long			*ui_view_unread;
 static size_t			 ui_n_view_counts;
+/* The lane's view and since when its longest waiting customer waits (0:
+ * nobody waits, -1: not known yet). */
+static int			 ui_lane_index = -1;
+static int64_t			 ui_lane_oldest = -1;
 
 static void	ui_counts_stop_child(void);
 
@@ -76,6 +83,29 @@ ui_counter_progress(struct store_counts *sc, size_t i, void *arg)
 	fflush(stdout);
 }
 
+/*
+ * The lane: since when the customer of the lane's view who waits longest
+ * waits, "lane SECONDS" (0: nobody). Its conversations are few: they are
+ * all read, in the order of waiting.
+ */
+static void
+ui_counter_lane(struct store *st, struct ui_counter *c)
+{
+	struct store_conv	**convs;
+	size_t			  n;
+	char			 *cause;
+
+	if (c->lane < 0)
+		return;
+	if (store_query_convs_sorted(st, c->queries[c->lane],
+	    VIEW_SORT_WAITING, 0, 1, &convs, &n, &cause) != STORE_OK) {
+		free(cause);
+		return;
+	}
+	printf("lane %lld\n", n > 0 ? (long long)convs[0]->waiting_since : 0LL);
+	store_convs_free(convs, n);
+}
+
 static int
 ui_counter_child(void *arg)
 {
@@ -98,6 +128,8 @@ ui_counter_child(void *arg)
 	}
 	sc = store_counts_new((const char *const *)c->queries, c->n);
 	store_counts_build(st, sc, ui_counter_progress, NULL);
+	ui_counter_lane(st, c);
+	fflush(stdout);
 	/* Until the console goes: its end of the pipe, or itself. */
 	while (!ferror(stdout) && getppid() == c->parent) {
 		nanosleep(&ts, NULL);
@@ -106,6 +138,7 @@ ui_counter_child(void *arg)
 			continue;
 		for (i = 0; i < store_counts_size(sc); i++)
 			ui_counter_print(sc, i, 0);
+		ui_counter_lane(st, c);
 		fflush(stdout);
 	}
 	store_counts_free(sc);
@@ -120,8 +153,15 @@ ui_counter_line(struct job *job, const char *line, void *data)
 	struct ui		*ui = c->ui;
 	unsigned long		 i;
 	long			 total, unread;
+	long long		 oldest;
 
 	(void)job;
+	if (ui != NULL && sscanf(line, "lane %lld", &oldest) == 1) {
+		if (oldest != ui_lane_oldest)
+			ui->react |= UI_REDRAW;
+		ui_lane_oldest = oldest;
+		return;
+	}
 	if (ui == NULL || sscanf(line, "%lu %ld %ld", &i, &total,
 	    &unread) != 3 || i >= ui_n_view_counts)
 		return;
@@ -191,12 +231,15 @@ ui_counts_start(struct ui *ui)
 	for (i = 0; i < n; i++)
 		ui_view_total[i] = ui_view_unread[i] = -1;
 	ui_n_view_counts = n;
+	ui_lane_index = ui_counts_lane_view();
+	ui_lane_oldest = -1;
 	ui->react |= UI_REDRAW;
 
 	c = xcalloc(1, sizeof *c);
 	c->store = ui->opts->store;
 	c->queries = queries;
 	c->n = n;
+	c->lane = ui_lane_index;
 	c->parent = getpid();
 	c->ui = ui;
 	c->job = job_run(ui->loop, ui_counter_child, c, ui_counter_done, c);
@@ -239,6 +282,49 @@ ui_counts_stop(void)
 	free(ui_view_unread);
 	ui_view_total = ui_view_unread = NULL;
 	ui_n_view_counts = 0;
+	ui_lane_index = -1;
+	ui_lane_oldest = -1;
+}
+
+int
+ui_counts_lane_view(void)
+{
+	const struct view	*views, *v;
+	size_t			 n;
+
+	views = view_all(&n);
+	if ((v = view_find("Needs human")) == NULL ||
+	    (size_t)(v - views) >= STORE_COUNTS_MAX)
+		return -1;
+	return (int)(v - views);
+}
+
+/* "3 need a human, oldest 12m" (short: "[3, 12m]"), from the counts the
+ * child gave. */
+int
+ui_counts_lane(char *out, size_t size, int64_t now, int short_form)
+{
+	char	age[16];
+	long	total;
+
+	if (ui_lane_index < 0 || (size_t)ui_lane_index >= ui_n_view_counts)
+		return 0;
+	total = ui_view_total[ui_lane_index];
+	if (total <= 0)
+		return 0;
+	if (ui_lane_oldest > 0)
+		util_format_age(now - ui_lane_oldest, age, sizeof age);
+	if (short_form && ui_lane_oldest > 0)
+		snprintf(out, size, "[%ld, %s]", total, age);
+	else if (short_form)
+		snprintf(out, size, "[%ld]", total);
+	else if (ui_lane_oldest > 0)
+		snprintf(out, size, "%ld %s a human, oldest %s", total,
+		    total == 1 ? "needs" : "need", age);
+	else
+		snprintf(out, size, "%ld %s a human", total, total == 1 ?
+		    "needs" : "need");
+	return 1;
 }
 
 /* Once, when the first page is in. */

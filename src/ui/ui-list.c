@@ -216,9 +216,13 @@ ui_list_draw(struct ui_list *l, int top, int left, int rows, int cols,
 	enum ui_role		 role, mode_role, wait_role;
 	int			 r, x, name_w = cols >= 100 ? 22 : 16;
 	size_t			 i;
+	long long		 warn, breach;
 
 	if (rows <= 0)
 		return;
+	/* The waits of the service level (sla.handoff-*), in seconds. */
+	warn = options_get_number("sla.handoff-warn");
+	breach = options_get_number("sla.handoff-breach");
 	if (l->cursor < l->top)
 		l->top = l->cursor;
 	if (l->cursor >= l->top + (size_t)rows)
@@ -261,8 +265,9 @@ ui_list_draw(struct ui_list *l, int top, int left, int rows, int cols,
 		if (c->waiting_since > 0 && store_conv_has_tag(c, "inbox")) {
 			util_format_age(now - c->waiting_since, age, sizeof age);
 			snprintf(cell, sizeof cell, "%4s ", age);
-			wait_role = now - c->waiting_since >= 3600 ?
-			    UI_ROLE_WAIT_LONG : now - c->waiting_since >= 900 ?
+			wait_role = breach >= 0 && now - c->waiting_since >=
+			    breach ? UI_ROLE_WAIT_LONG : warn >= 0 &&
+			    now - c->waiting_since >= warn ?
 			    UI_ROLE_WAIT_MEDIUM : UI_ROLE_NORMAL;
 		} else {
 			snprintf(cell, sizeof cell, "   - ");

@@ -57,6 +57,8 @@ struct ui {
 	size_t			 sidebar_cursor;
 	char			*view_name;	/* the view shown */
 	char			*query;		/* its query, #{agent} resolved */
+	enum view_sort		 sort;		/* its order */
+	struct store_feed	*feed;		/* DATA/feed, for the alerts */
 	char			*message;	/* status line message */
 	int			 message_error;
 	int			 react;		/* UI_REDRAW... to do */
@@ -88,6 +90,9 @@ void ui_thread_reload(struct ui *ui);
 void ui_view(struct ui *ui, int index);
 /* Run a string of commands from a key or a prompt. */
 void ui_run_command(struct ui *ui, const char *command);
+/* Read a page of the view shown, in its order. */
+enum store_status ui_query(struct ui *ui, long offset, long limit,
+    struct store_conv ***out, size_t *n, char **cause);
 
 /* The console's commands: a table of rows per file, by theme. */
 extern const struct cmd_entry ui_cmd_move_entries[];
@@ -152,6 +157,9 @@ int ui_host_tag(void *data, const char *target, char **ops, int n_ops,
 void ui_triage(struct ui *ui, enum triage_action action, const char *arg,
     const char *what);
 void ui_undo_last(struct ui *ui);
+/* The unread messages a conversation showed when it was opened marked
+ * read, in a child, not undoable (thread.mark-read). */
+void ui_mark_read_shown(struct ui *ui, char *const *msgids);
 void ui_undo_free_all(void);
 void ui_mark(struct ui *ui);
 int ui_snooze(struct ui *ui, const char *text, char **cause);
@@ -159,8 +167,24 @@ void ui_watch_lock(void *data);
 void ui_wake_now(struct ui *ui);
 void ui_wake_check(void *data);
 
-/* ui-counts.c: the sidebar and the view counts behind it. */
+/* ui-alert.c: the bell and notifications when a conversation needs a
+ * human (DATA/feed). */
+void ui_alert_start(struct ui *ui);
+/* Take in the feed's new lines: before the database is read again, so
+ * that what they name is in what it reads. */
+void ui_alert_collect(struct ui *ui);
+/* Ring and notify for what was collected. */
+void ui_alert_ring(struct ui *ui);
+void ui_alert_stop(struct ui *ui);
+
+/* ui-counts.c: the sidebar and the view counts behind it, and the lane
+ * of the status line ("3 need a human, oldest 12m"). */
 void ui_counts_first(void *data);
+/* The index of the view the lane counts (Needs human), or -1. */
+int ui_counts_lane_view(void);
+/* The lane's text in out, or its short form "[3, 12m]"; 0 when there
+ * is none (nobody waits). */
+int ui_counts_lane(char *out, size_t size, int64_t now, int short_form);
 void ui_counts_again(struct ui *ui);
 void ui_counts_stop(void);
 void ui_sidebar_draw(struct ui *ui, int rows);

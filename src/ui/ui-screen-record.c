@@ -3,6 +3,7 @@
  * each a character and its role, drawn as ui-screen.c draws the terminal
  * and read back as text. What is drawn goes to a back grid; a flush
  * copies it to the front grid the tests read, as refresh() shows a frame.
+ * The bell and notifications are counted, the last one's bytes kept.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -30,6 +31,9 @@ struct ui_screen_record {
 	struct ui_screen_record_cell	*back;		/* being drawn */
 	struct ui_screen_record_cell	*front;		/* last flushed */
 	unsigned			 frames;
+	unsigned			 bells;
+	unsigned			 notifications;
+	struct buf			 notified;	/* the last */
 	struct buf			 line;
 };
 
@@ -151,6 +155,24 @@ ui_screen_record_none(void *data)
 	(void)data;
 }
 
+static void
+ui_screen_record_bell(void *data)
+{
+	struct ui_screen_record	*r = data;
+
+	r->bells++;
+}
+
+static void
+ui_screen_record_notify(void *data, const char *seq, size_t len)
+{
+	struct ui_screen_record	*r = data;
+
+	r->notifications++;
+	buf_reset(&r->notified);
+	buf_add(&r->notified, seq, len);
+}
+
 struct ui_screen_record *
 ui_screen_record_new(int rows, int cols)
 {
@@ -165,11 +187,14 @@ ui_screen_record_new(int rows, int cols)
 	r->surface.suspend = ui_screen_record_none;
 	r->surface.resume = ui_screen_record_resize;
 	r->surface.end = ui_screen_record_none;
+	r->surface.bell = ui_screen_record_bell;
+	r->surface.notify = ui_screen_record_notify;
 	r->surface.data = r;
 	r->want_rows = rows;
 	r->want_cols = cols;
 	ui_screen_record_alloc(r);
 	buf_init(&r->line);
+	buf_init(&r->notified);
 	return r;
 }
 
@@ -181,6 +206,7 @@ ui_screen_record_free(struct ui_screen_record *r)
 	free(r->back);
 	free(r->front);
 	buf_free(&r->line);
+	buf_free(&r->notified);
 	free(r);
 }
 
@@ -226,4 +252,23 @@ unsigned
 ui_screen_record_frames(struct ui_screen_record *r)
 {
 	return r->frames;
+}
+
+unsigned
+ui_screen_record_bells(struct ui_screen_record *r)
+{
+	return r->bells;
+}
+
+unsigned
+ui_screen_record_notifications(struct ui_screen_record *r)
+{
+	return r->notifications;
+}
+
+const char *
+ui_screen_record_last_notify(struct ui_screen_record *r, size_t *len)
+{
+	*len = r->notified.len;
+	return r->notifications > 0 ? r->notified.data : NULL;
 }

@@ -1,7 +1,8 @@
 /*
  * ui-screen.c: the only ncurses code, for output only (keys come from
  * libtermkey in ui-input.c; getch is never called): the terminal as the
- * console's surface. ui-surface.c sanitised what it is given.
+ * console's surface, its bell and notifications. ui-surface.c sanitised
+ * what it is given.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -157,6 +158,39 @@ ui_screen_end_surface(void *data)
 	ui_screen_end();
 }
 
+/* The bell: ncurses writes the terminal's bel at once (flash when it
+ * has none). */
+static void
+ui_screen_bell(void *data)
+{
+	(void)data;
+	if (ui_screen != NULL)
+		beep();
+}
+
+/*
+ * A notification's bytes (built and sanitised by ui-surface.c) straight
+ * to the terminal, after what ncurses has written: an OSC moves no
+ * cursor and draws nothing, so the screen ncurses knows stays true.
+ */
+static void
+ui_screen_notify(void *data, const char *seq, size_t len)
+{
+	ssize_t	n;
+
+	(void)data;
+	if (ui_screen == NULL)
+		return;
+	fflush(stdout);
+	while (len > 0) {
+		n = write(STDOUT_FILENO, seq, len);
+		if (n <= 0)
+			break;
+		seq += n;
+		len -= (size_t)n;
+	}
+}
+
 static const struct ui_surface ui_screen_surface = {
 	ui_screen_size,
 	ui_screen_erase,
@@ -166,6 +200,8 @@ static const struct ui_surface ui_screen_surface = {
 	ui_screen_suspend,
 	ui_screen_resume,
 	ui_screen_end_surface,
+	ui_screen_bell,
+	ui_screen_notify,
 	NULL
 };
 

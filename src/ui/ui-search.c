@@ -49,6 +49,7 @@ ui_search(struct ui *ui, const char *query)
 	free(ui->query);
 	ui->view_name = xasprintf("/%s", query);
 	ui->query = xstrdup(query);
+	ui->sort = VIEW_SORT_NEWEST;
 	strset_free(&ui->marked);
 	ui_list_set(ui->list, NULL, 0);
 	ui_load(ui);

@@ -2,7 +2,8 @@
  * ui-thread.c: the thread view: the messages of one conversation, oldest
  * first, with day separators, who wrote each (customer, bot, agent and
  * internal note look different), bodies wrapped to the width, attachments
- * listed, and scrolling.
+ * listed, and scrolling. An event (a handoff, a take-over, closing) is
+ * one dim line with its time, "14:05 taken over by ana".
  *
  * The text is laid out once per width into display lines; each line is
  * sanitised text already, so drawing is a copy.
@@ -156,6 +157,31 @@ ui_thread_role(enum msg_kind kind)
 	return UI_ROLE_NORMAL;
 }
 
+/*
+ * An event: its time and its line ("handed off by the bot: the customer
+ * asked for a person"), as stored, or made again from its fields; no
+ * sender, no body. Sanitised like all text.
+ */
+static void
+ui_thread_event(struct ui_thread *t, const struct msg *m, const char *clock,
+    int width)
+{
+	char	*text, *safe, *line;
+
+	if (m->text != NULL && m->text_len > 0)
+		text = xstrndup(m->text, m->text_len);
+	else
+		text = triage_event_text(m->event != NULL ? m->event : "",
+		    m->agent, m->reason, m->tags, m->until);
+	safe = sanitize(text, strlen(text), SANITIZE_LINE, 0);
+	line = xasprintf("%s %s", clock, safe);
+	ui_thread_wrap(t, UI_ROLE_THREAD_DAY, line, 0, width);
+	ui_thread_add(t, UI_ROLE_NORMAL, xstrdup(""));
+	free(line);
+	free(safe);
+	free(text);
+}
+
 /* Lay the messages out as lines of the given width. */
 static void
 ui_thread_layout(struct ui_thread *t, int width)
@@ -181,6 +207,10 @@ ui_thread_layout(struct ui_thread *t, int width)
 			snprintf(last_day, sizeof last_day, "%s", day);
 		}
 		strftime(clock, sizeof clock, "%H:%M", &tm);
+		if (m->kind == MSG_EVENT) {
+			ui_thread_event(t, m, clock, width);
+			continue;
+		}
 		p = m->from_name != NULL ? m->from_name : m->from_id;
 		name = sanitize(p, strlen(p), SANITIZE_LINE, 40);
 		ui_thread_add(t, ui_thread_role(m->kind), xasprintf("%s  %s (%s)%s%s",

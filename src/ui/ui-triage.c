@@ -43,6 +43,7 @@ struct ui_write {
 	struct ui_tag_group	*groups;	/* tag; snooze: the one target */
 	size_t			 n_groups;
 	char			*what;
+	int			 quiet;		/* says only a failure */
 	struct ui		*ui;
 };
 
@@ -272,9 +273,10 @@ ui_write_done(struct job *job, int status, const char *output, void *data)
 		ui_write_free(w);
 		return;
 	}
-	if (status == 0)
-		ui_set_message(ui, 0, "%s", w->what);
-	else {
+	if (status == 0) {
+		if (!w->quiet)
+			ui_set_message(ui, 0, "%s", w->what);
+	} else {
 		lead = xasprintf("%s failed", w->what);
 		ui_job_failed(ui, lead, output,
 		    "the database could not be written");
@@ -287,7 +289,7 @@ ui_write_done(struct job *job, int status, const char *output, void *data)
 }
 
 /* Hand a write to a child job; it takes the groups over. */
-static void
+static struct ui_write *
 ui_write_kind(struct ui *ui, int kind,
     struct ui_tag_group *groups, size_t n_groups, const char *what)
 {
@@ -303,9 +305,33 @@ ui_write_kind(struct ui *ui, int kind,
 	if (job_run(ui->loop, ui_write_child, w, ui_write_done, w) == NULL) {
 		ui_set_message(ui, 1, "%s failed: cannot start a process", what);
 		ui_write_free(w);
-		return;
+		return NULL;
 	}
 	ui->jobs++;
+	return w;
+}
+
+/*
+ * Opening a conversation reads what it shows: its unread messages as
+ * the list loaded them (a message that came since stays unread), in a
+ * child like every write; nothing to undo (u marks it unread again), and
+ * nothing said unless it fails.
+ */
+void
+ui_mark_read_shown(struct ui *ui, char *const *msgids)
+{
+	struct ui_tag_group	*groups = NULL;
+	struct ui_write		*w;
+	size_t			 n_groups = 0;
+	char			**ops;
+
+	ops = xcalloc(2, sizeof *ops);
+	ops[0] = xstrdup("-unread");
+	ui_groups_add_messages(&groups, &n_groups, msgids, ops);
+	/* The child has its copy: quiet is read only when it is done. */
+	if ((w = ui_write_kind(ui, UI_WRITE_TAG, groups, n_groups,
+	    "marking read")) != NULL)
+		w->quiet = 1;
 }
 
 /* `tag` from a key binding: the write goes to a child like the others. */

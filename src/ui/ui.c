@@ -12,6 +12,10 @@
  * with core; each returns what the screen must do (UI_REDRAW...), which
  * the loop does once per iteration.
  *
+ * Each console follows DATA/feed and rings the bell (and, when asked,
+ * notifies through the terminal) when a conversation needs a human
+ * (ui-alert.c); the status line keeps their lane (ui-counts.c).
+ *
  * The loop draws on whatever surface and reads whatever input it is
  * started with: ui_run gives it the terminal's, a test a recording grid
  * and an abstract libtermkey, and calls ui_keys instead of waiting.
@@ -63,6 +67,14 @@ ui_job_failed(struct ui *ui, const char *lead, const char *output,
 	free(line);
 }
 
+enum store_status
+ui_query(struct ui *ui, long offset, long limit, struct store_conv ***out,
+    size_t *n, char **cause)
+{
+	return store_query_convs_sorted(ui->store, ui->query, ui->sort, offset,
+	    limit, out, n, cause);
+}
+
 /* Read the first page of the view again. */
 static void
 ui_load_limit(struct ui *ui, size_t want)
@@ -71,8 +83,7 @@ ui_load_limit(struct ui *ui, size_t want)
 	size_t			  n;
 	char			 *cause;
 
-	if (store_query_convs(ui->store, ui->query, 0, (long)want, &convs,
-	    &n, &cause) != STORE_OK) {
+	if (ui_query(ui, 0, (long)want, &convs, &n, &cause) != STORE_OK) {
 		ui_set_message(ui, 1, "%s", cause);
 		free(cause);
 		return;
@@ -112,8 +123,8 @@ ui_load_rest(void *data)
 		return;
 	}
 	want = UI_PAGE - have < UI_SLICE ? UI_PAGE - have : UI_SLICE;
-	if (store_query_convs(ui->store, ui->query, (long)have, (long)want,
-	    &convs, &n, &cause) != STORE_OK) {
+	if (ui_query(ui, (long)have, (long)want, &convs, &n, &cause) !=
+	    STORE_OK) {
 		ui_set_message(ui, 1, "%s", cause);
 		free(cause);
 		ui_counts_first(ui);	/* the counts come all the same */
@@ -137,9 +148,8 @@ ui_load_more(struct ui *ui)
 
 	if (!ui->more)
 		return;
-	if (store_query_convs(ui->store, ui->query,
-	    (long)ui_list_count(ui->list), UI_PAGE, &convs, &n, &cause) !=
-	    STORE_OK) {
+	if (ui_query(ui, (long)ui_list_count(ui->list), UI_PAGE, &convs, &n,
+	    &cause) != STORE_OK) {
 		ui_set_message(ui, 1, "%s", cause);
 		free(cause);
 		ui->more = 0;
@@ -165,8 +175,8 @@ ui_load_near(struct ui *ui)
 static void
 ui_draw(struct ui *ui)
 {
-	char	status[512], marked[32] = "", *here;
-	int	rows, cols, compose;
+	char	status[512], marked[32] = "", lane[80] = "", *here;
+	int	rows, cols, compose, lane_w = 0, text_w, i;
 
 	if (ui->marked.n > 0)
 		snprintf(marked, sizeof marked, "  %zu marked", ui->marked.n);
@@ -208,9 +218,28 @@ ui_draw(struct ui *ui)
 		    ui->message != NULL ? ui->message : "",
 		    ui_sync_text() != NULL ? "  " : "",
 		    ui_sync_text() != NULL ? ui_sync_text() : "");
-	if (!ui_cmd_prompt_draw(rows - 1, cols))
-		ui_surface_text(rows - 1, 0, cols, ui->message_error ?
+	/* The lane of those who need a human, on the right of the list's
+	 * status line: it stays while messages come and go, short when
+	 * the message needs the room, left out when even that does not
+	 * fit (the message is never cut for it). */
+	if (ui->pager == NULL && ui->thread == NULL) {
+		text_w = (int)utf8_width(status, strlen(status));
+		for (i = 0; i < 2 && lane_w == 0; i++) {
+			if (!ui_counts_lane(lane, sizeof lane - 1, util_now(), i))
+				break;
+			strcat(lane, " ");
+			lane_w = (int)utf8_width(lane, strlen(lane));
+			if (text_w + 2 + lane_w > cols)
+				lane_w = 0;
+		}
+	}
+	if (!ui_cmd_prompt_draw(rows - 1, cols)) {
+		ui_surface_text(rows - 1, 0, cols - lane_w, ui->message_error ?
 		    UI_ROLE_ERROR : UI_ROLE_STATUS, status);
+		if (lane_w > 0)
+			ui_surface_text(rows - 1, cols - lane_w, lane_w,
+			    UI_ROLE_STATUS, lane);
+	}
 	ui_surface_flush();
 	ui->react &= ~(UI_REDRAW | UI_RELAYOUT);
 }
@@ -243,6 +272,11 @@ ui_open(struct ui *ui)
 	free(title);
 	ui_surface_size(&rows, &cols);
 	ui_thread_scroll_end(ui->thread, rows - 2, cols);
+	/* What the agent sees is read, as in every mail client: the unread
+	 * messages of the list's row, so one that came since stays unread. */
+	if (options_get_flag("thread.mark-read") && c->unread_ids != NULL &&
+	    c->unread_ids[0] != NULL)
+		ui_mark_read_shown(ui, c->unread_ids);
 }
 
 void
@@ -298,6 +332,7 @@ ui_view(struct ui *ui, int index)
 	free(ui->query);
 	ui->view_name = xstrdup(views[index].name);
 	ui->query = view_expand_query(&views[index]);
+	ui->sort = views[index].sort;
 	strset_free(&ui->marked);
 	ui_list_set(ui->list, NULL, 0);
 	ui_load(ui);
@@ -395,12 +430,16 @@ ui_watch(void *data)
 {
 	struct ui	*ui = data;
 
+	/* The feed's lines first: what they name is committed, so the
+	 * database read next has it. */
+	ui_alert_collect(ui);
 	if (store_refresh(ui->store) == 1) {
 		ui_load(ui);
 		ui_thread_reload(ui);
 		/* Someone may have snoozed something that is due. */
 		ui_wake_now(ui);
 	}
+	ui_alert_ring(ui);
 	ev_timer_add(ui->loop, UI_WATCH_MS, ui_watch, ui);
 }
 
@@ -436,12 +475,15 @@ struct ui *
 ui_start(const struct ui_options *opts, struct store *store,
     const struct ui_surface *surface, struct ui_input *input)
 {
-	struct ui	*ui;
-	int		 rows, cols;
+	struct ui		*ui;
+	const struct view	*v;
+	int			 rows, cols;
 
 	ui = xcalloc(1, sizeof *ui);
 	ui->opts = opts;
 	ui->view_name = xstrdup(opts->view_name);
+	v = view_find(opts->view_name);
+	ui->sort = v != NULL ? v->sort : VIEW_SORT_NEWEST;
 	ui->host.tag = ui_host_tag;
 	ui->host.react = ui_react;
 	ui->host.macro_end = ui_macro_end;
@@ -465,6 +507,7 @@ ui_start(const struct ui_options *opts, struct store *store,
 	ev_signal_add(ui->loop, SIGTERM, ui_signal, ui);
 	ev_signal_add(ui->loop, SIGHUP, ui_signal, ui);
 	ev_signal_add(ui->loop, SIGINT, ui_signal, ui);
+	ui_alert_start(ui);
 	ev_timer_add(ui->loop, UI_WATCH_MS, ui_watch, ui);
 	ev_timer_add(ui->loop, 200, ui_watch_lock, ui);
 	ev_timer_add(ui->loop, 1000, ui_wake_check, ui);
@@ -532,6 +575,7 @@ ui_finish(struct ui *ui)
 	if (ui_reply_unsaved_report(ui, stderr) > 0)
 		rc = 1;
 	ui_counts_stop();
+	ui_alert_stop(ui);
 	ui_sync_stop(ui);
 	job_detach_all(ui->loop);	/* writes still running finish alone */
 	ev_loop_free(ui->loop);

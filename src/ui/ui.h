@@ -18,12 +18,12 @@ enum ui_role {
 	UI_ROLE_LIST_CURSOR = STYLE_LIST_CURSOR,
 	UI_ROLE_MARKER_HANDOFF = STYLE_MARKER_HANDOFF,
 	UI_ROLE_MARKER_BOT = STYLE_MARKER_BOT,
-	UI_ROLE_WAIT_MEDIUM = STYLE_WAIT_MEDIUM,	/* waiting 15 min or more */
-	UI_ROLE_WAIT_LONG = STYLE_WAIT_LONG,		/* an hour or more */
+	UI_ROLE_WAIT_MEDIUM = STYLE_WAIT_MEDIUM,	/* waiting sla.handoff-warn */
+	UI_ROLE_WAIT_LONG = STYLE_WAIT_LONG,		/* sla.handoff-breach */
 	UI_ROLE_STATUS = STYLE_STATUS,
 	UI_ROLE_ERROR = STYLE_STATUS_ERROR,
 	UI_ROLE_THREAD_TITLE = STYLE_THREAD_TITLE,
-	UI_ROLE_THREAD_DAY = STYLE_THREAD_DAY,
+	UI_ROLE_THREAD_DAY = STYLE_THREAD_DAY,		/* and event lines */
 	UI_ROLE_THREAD_CUSTOMER = STYLE_THREAD_CUSTOMER,
 	UI_ROLE_THREAD_BOT = STYLE_THREAD_BOT,
 	UI_ROLE_THREAD_AGENT = STYLE_THREAD_AGENT,
@@ -51,6 +51,11 @@ struct ui_surface {
 	void	(*resume)(void *data);
 	/* Give the terminal back as it was; safe to call twice. */
 	void	(*end)(void *data);
+	/* Ring the terminal's bell. */
+	void	(*bell)(void *data);
+	/* Write a notification's escape sequence, built (and its text
+	 * sanitised) by ui_surface_notify, as it is to the terminal. */
+	void	(*notify)(void *data, const char *seq, size_t len);
 	void	 *data;
 };
 /* The surface drawn on from now (the caller's; NULL: none). */
@@ -65,6 +70,17 @@ void ui_surface_resize(void);
 void ui_surface_suspend(void);
 void ui_surface_resume(void);
 void ui_surface_end(void);
+void ui_surface_bell(void);
+/* A desktop notification through the terminal in the form of
+ * alert.notify (osc777: OSC 777;notify;TITLE;BODY, osc9: OSC 9;BODY,
+ * off: none): title and body are untrusted, sanitised here (no control,
+ * no bidi control, no ';', capped); inside tmux ($TMUX) the sequence is
+ * wrapped in tmux's DCS passthrough. */
+void ui_surface_notify(const char *title, const char *body);
+/* The bytes ui_surface_notify writes for mode ("osc777", "osc9"), or NULL
+ * for "off"; tmux: wrapped for tmux. Allocated, *len its length. */
+char *ui_surface_notify_seq(const char *mode, const char *title,
+    const char *body, int tmux, size_t *len);
 
 /* ui-screen.c: the terminal through ncurses. Take it and return its
  * surface (static), or NULL when it is not a terminal. */
@@ -91,6 +107,12 @@ enum ui_role ui_screen_record_role(struct ui_screen_record *r, int row,
     int col);
 /* How many times the surface was flushed (a frame each). */
 unsigned ui_screen_record_frames(struct ui_screen_record *r);
+/* How many times the bell rang; the notifications written, how many and
+ * the bytes of the last (owned by r, NULL when none). */
+unsigned ui_screen_record_bells(struct ui_screen_record *r);
+unsigned ui_screen_record_notifications(struct ui_screen_record *r);
+const char *ui_screen_record_last_notify(struct ui_screen_record *r,
+    size_t *len);
 
 /* ui-input.c: keys from the terminal as strings ("j", "C-z", "PageDown",
  * "Enter", "Escape"), with the UTF-8 text of a character typed as itself

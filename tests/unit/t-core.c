@@ -414,7 +414,7 @@ test_options(void)
 	}
 	ok(sorted, "option table sorted by name");
 	ok(complete, "every option has help and a default");
-	is_int(n, 18, "eighteen options");
+	is_int(n, 22, "twenty-two options");
 
 	is_str(options_get("list.limit"), "50", "list.limit default");
 	is_int(options_get_number("store.batch-messages"), 500,
@@ -482,6 +482,8 @@ test_options(void)
 	cmd_run_string(&t_ctx, "set list.limit 9; show-options");
 	is_str(t_output(),
 	    "agent ''\n"
+	    "alert.bell on\n"
+	    "alert.notify off\n"
 	    "hook.timeout 10s\n"
 	    "list.limit 9\n"
 	    "net.ca-file ''\n"
@@ -489,6 +491,8 @@ test_options(void)
 	    "net.low-speed-time 30000\n"
 	    "net.max-response 16777216\n"
 	    "reply.takes-over on\n"
+	    "sla.handoff-breach 3600s\n"
+	    "sla.handoff-warn 900s\n"
 	    "store.batch-messages 500\n"
 	    "store.batch-ms 200\n"
 	    "store.database ''\n"
@@ -498,7 +502,8 @@ test_options(void)
 	    "sync.poll-timeout 25\n"
 	    "sync.retry-base 1000\n"
 	    "sync.retry-cap 60000\n"
-	    "theme default\n", "show-options lists every option");
+	    "theme default\n"
+	    "thread.mark-read on\n", "show-options lists every option");
 
 	/* A duration takes a unit and is kept in seconds. */
 	t_reset();
@@ -553,7 +558,7 @@ test_views(void)
 	};
 	static const char		 first_views[] =
 	    "Inbox\ttag:inbox and not tag:spam\n"
-	    "Needs human\ttag:inbox and tag:ombre/handoff\n";
+	    "Needs human\ttag:inbox and tag:ombre/handoff sort=waiting\n";
 	const struct view		*all, *v;
 	size_t				 n, i;
 	int				 same = 1;

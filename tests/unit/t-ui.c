@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "tap.h"
@@ -34,6 +35,8 @@ static struct buf		 t_out, t_err;
 static struct ui_screen_record	*t_screen;
 static int			 t_rows = T_ROWS;
 static char			 t_dir[] = "/tmp/t-ui.XXXXXX";
+static char			 t_dir2[] = "/tmp/t-ui-alerts.XXXXXX";
+static char			*t_data = t_dir;	/* the store t_store_open opens */
 
 /* Every row of the last frame, for the log of a failed check. */
 static void
@@ -81,10 +84,11 @@ t_screen_has_escape(void)
 	return 0;
 }
 
-/* Store a customer's message (and a bot's answer) in conversation conv. */
+/* Store a customer's message in conversation conv, with tag operations
+ * (+ombre/handoff) or none. */
 static void
-t_ingest(struct store *st, const char *conv, const char *name, int64_t date,
-    const char *text)
+t_ingest_tagged(struct store *st, const char *conv, const char *name,
+    int64_t date, const char *text, const char *op)
 {
 	struct msg	*m = msg_new();
 	char		*cause = NULL;
@@ -100,10 +104,19 @@ t_ingest(struct store *st, const char *conv, const char *name, int64_t date,
 	m->kind = MSG_CUSTOMER;
 	m->text = xstrdup(text);
 	m->text_len = strlen(text);
+	if (op != NULL)
+		msg_add_tag(m, op);
 	if (store_ingest(st, m, &cause) != STORE_OK)
 		diag("store_ingest: %s", cause);
 	free(cause);
 	msg_free(m);
+}
+
+static void
+t_ingest(struct store *st, const char *conv, const char *name, int64_t date,
+    const char *text)
+{
+	t_ingest_tagged(st, conv, name, date, text, NULL);
 }
 
 /* The store of the data dir, read-write, or NULL. */
@@ -115,7 +128,8 @@ t_store_open(void)
 	char			*cause = NULL;
 
 	memset(&opts, 0, sizeof opts);
-	opts.data_dir = t_dir;
+	opts.data_dir = t_data;
+	opts.lock_timeout = 10;
 	opts.batch_messages = 100;
 	opts.batch_ms = 10000;
 	if (store_open(&opts, STORE_READ_WRITE, &st, &cause) != STORE_OK) {
@@ -205,6 +219,9 @@ t_console(void)
 	}
 	memset(&opts, 0, sizeof opts);
 	opts.store.data_dir = t_dir;
+	/* Opening a conversation marks it read in a child while the
+	 * composer's child may send: writers wait for each other. */
+	opts.store.lock_timeout = 10;
 	opts.view_name = "Inbox";
 	opts.query = "tag:inbox";
 	if (store_open(&opts.store, STORE_READ_ONLY, &st, &cause) !=
@@ -365,12 +382,359 @@ t_console(void)
 	ui_screen_record_free(t_screen);
 }
 
+/* The thread id of conversation conv_id in the store st, or NULL. */
+static char *
+t_thread_of(struct store *st, const char *conv_id)
+{
+	struct store_conv	**convs;
+	size_t			  n, i;
+	char			 *cause = NULL, *id = NULL;
+
+	if (store_query_convs(st, "*", 0, 100, &convs, &n, &cause) !=
+	    STORE_OK) {
+		diag("store_query_convs: %s", cause);
+		free(cause);
+		return NULL;
+	}
+	for (i = 0; i < n; i++) {
+		if (strcmp(convs[i]->conv_id, conv_id) == 0)
+			id = xstrdup(convs[i]->thread_id);
+	}
+	store_convs_free(convs, n);
+	return id;
+}
+
+/* Another process hands conversation conv_id off, as the bot does: an
+ * event, whose indexing writes "handoff" to DATA/feed. */
+static int
+t_handoff(const char *conv_id, const char *reason)
+{
+	struct store		*st;
+	struct store_event	 ev;
+	char			 op[] = "+ombre/handoff";
+	char			*ops[] = { op, NULL };
+	char			*cause = NULL, *id;
+	int			 rc = -1;
+
+	if ((st = t_store_open()) == NULL)
+		return -1;
+	if ((id = t_thread_of(st, conv_id)) != NULL) {
+		memset(&ev, 0, sizeof ev);
+		ev.thread_id = id;
+		ev.type = "handoff";
+		ev.agent = "bot";
+		ev.reason = reason;
+		ev.ops = ops;
+		if (store_events(st, &ev, 1, &cause) == STORE_OK)
+			rc = 0;
+		else
+			diag("store_events: %s", cause);
+		free(cause);
+		free(id);
+	}
+	if (t_store_close(st) != 0)
+		rc = -1;
+	return rc;
+}
+
+/* Run the loop until the bell rang n times in all (10 s at most). */
+static int
+t_step_bells(struct ui *ui, unsigned n)
+{
+	int	i;
+
+	for (i = 0; i < 100; i++) {
+		if (ui_screen_record_bells(t_screen) >= n)
+			return 1;
+		if (ui_step(ui, 100) != 0)
+			break;
+	}
+	return 0;
+}
+
+/* Run the loop for ms milliseconds: the watch runs every UI_WATCH_MS. */
+static void
+t_step_for(struct ui *ui, int ms)
+{
+	struct timespec	start, now;
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	do {
+		ui_step(ui, 50);
+		clock_gettime(CLOCK_MONOTONIC, &now);
+	} while ((now.tv_sec - start.tv_sec) * 1000 +
+	    (now.tv_nsec - start.tv_nsec) / 1000000 < ms);
+}
+
+/* The cursor on the row showing name (from the top); 1 when it is. */
+static int
+t_select(struct ui *ui, const char *name)
+{
+	int	i, row;
+
+	ui_keys(ui, "g");
+	for (i = 0; i < 10; i++) {
+		row = t_cursor_row();
+		if (row >= 0 && strstr(ui_screen_record_line(t_screen, row),
+		    name) != NULL)
+			return 1;
+		ui_keys(ui, "j");
+	}
+	t_screen_dump();
+	return 0;
+}
+
+/* Does text occur in the bytes [p, p+len)? */
+static int
+t_bytes_have(const char *p, size_t len, const char *text)
+{
+	size_t	n = strlen(text), i;
+
+	for (i = 0; i + n <= len; i++) {
+		if (memcmp(p + i, text, n) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* The role of the waiting column (80 columns: 8 + 16 + 1 + 12 + 7). */
+#define T_WAIT_COL	44
+
+/*
+ * Alerts, the lane, the order of Needs human, the service level's
+ * colours, reading on open and event lines: a console on a store of four
+ * conversations, Eve's and Frank's handed off, the others handed off by
+ * another process while it runs.
+ */
+static void
+t_alerts(void)
+{
+	static const char	 hostile[] = "Gina \033]0;x\007; evil\xc2\x9b"
+	    "\xe2\x80\xae";
+	struct ui_options	 opts;
+	struct ui_input		*in;
+	struct store		*st;
+	struct ui		*ui;
+	const char		*seq;
+	char			*cause = NULL, *built, *feed;
+	unsigned		 bells, notes;
+	size_t			 len, i;
+	int64_t			 now = util_now();
+	int			 row, semis, escs, bels;
+	FILE			*f;
+
+	if (mkdtemp(t_dir2) == NULL) {
+		ok(0, "a second data dir is made");
+		return;
+	}
+	t_data = t_dir2;
+	if ((st = t_store_open()) == NULL)
+		return;
+	t_ingest_tagged(st, "201", "Eve Adams", now - 7200,
+	    "I want a person", "+ombre/handoff");
+	t_ingest_tagged(st, "202", "Frank Bauer", now - 600,
+	    "agent please", "+ombre/handoff");
+	t_ingest(st, "203", hostile, now - 120, "hello?");
+	t_ingest(st, "204", "Hugo Costa", now - 60, "quick question");
+	t_store_close(st);
+
+	memset(&opts, 0, sizeof opts);
+	opts.store.data_dir = t_dir2;
+	opts.store.lock_timeout = 10;
+	opts.view_name = "Inbox";
+	opts.query = "tag:inbox";
+	if (store_open(&opts.store, STORE_READ_ONLY, &st, &cause) !=
+	    STORE_OK) {
+		diag("store_open: %s", cause);
+		free(cause);
+		ok(0, "the second store opens read-only");
+		return;
+	}
+	t_screen = ui_screen_record_new(T_ROWS, T_COLS);
+	in = ui_input_new_abstract("xterm");
+	ui = ui_start(&opts, st, ui_screen_record_surface(t_screen), in);
+
+	/* The lane, from the counting child. */
+	ok(t_step_until(ui, "2 need a human, oldest 2h") &&
+	    t_row_has(T_ROWS - 1, " Inbox  4 conversations ") &&
+	    strcmp(ui_screen_record_line(t_screen, T_ROWS - 1) + T_COLS -
+	    strlen("2 need a human, oldest 2h "), "2 need a human, oldest 2h") ==
+	    0,
+	    "the status line keeps the lane on its right: how many need a "
+	    "human, the longest wait");
+	ui_keys(ui, "Y");
+	ok(t_row_has(T_ROWS - 1, "Y is not bound") &&
+	    t_row_has(T_ROWS - 1, "2 need a human"),
+	    "a message shows beside it");
+	ok(ui_screen_record_bells(t_screen) == 0,
+	    "handoffs from before the console started ring no bell");
+
+	/* The service level's colours follow the options. */
+	row = t_row_of("Eve Adams");
+	ok(row > 0 && ui_screen_record_role(t_screen, row, T_WAIT_COL) ==
+	    UI_ROLE_WAIT_LONG && ui_screen_record_role(t_screen,
+	    t_row_of("Frank Bauer"), T_WAIT_COL) == UI_ROLE_LIST_UNREAD,
+	    "by default 2h waiting is past the breach (1h), 10m is not late");
+	ui_keys(ui, ":set sla.handoff-warn 5m\r");
+	ok(ui_screen_record_role(t_screen, t_row_of("Frank Bauer"),
+	    T_WAIT_COL) == UI_ROLE_WAIT_MEDIUM,
+	    "set sla.handoff-warn 5m: 10m waiting takes the warning's colour");
+	ui_keys(ui, ":set sla.handoff-breach 3h\r");
+	ok(ui_screen_record_role(t_screen, t_row_of("Eve Adams"),
+	    T_WAIT_COL) == UI_ROLE_WAIT_MEDIUM,
+	    "set sla.handoff-breach 3h: 2h waiting is only a warning");
+	ui_keys(ui, ":set sla.handoff-breach 2h30m\r");
+	ok(t_row_has(T_ROWS - 1, "not a duration") &&
+	    ui_screen_record_role(t_screen, T_ROWS - 1, 0) == UI_ROLE_ERROR,
+	    "a duration that does not parse is refused");
+	ui_keys(ui, ":set sla.handoff-breach 1h; set sla.handoff-warn 15m\r");
+
+	/* Needs human, oldest first; H to the oldest from anywhere. */
+	ui_keys(ui, "2");
+	ok(t_row_has(0, "Eve Adams") && t_row_has(1, "Frank Bauer") &&
+	    t_row_has(T_ROWS - 1, " Needs human  2 conversations"),
+	    "Needs human lists the longest waiting first (Eve's older "
+	    "message, although Frank's is newer)");
+	ui_keys(ui, "1");
+	ok(t_row_has(T_ROWS - 1, " Inbox"), "1 goes back to the Inbox");
+	ui_keys(ui, "H");
+	ok(t_row_has(T_ROWS - 1, " Needs human") &&
+	    ui_screen_record_role(t_screen, 0, 0) == UI_ROLE_LIST_CURSOR &&
+	    t_row_has(0, "Eve Adams"),
+	    "H shows Needs human with the cursor on the oldest handoff");
+	ui_keys(ui, "jH");
+	ok(ui_screen_record_role(t_screen, 0, 0) == UI_ROLE_LIST_CURSOR,
+	    "H again from another row: back on the oldest");
+	ui_keys(ui, "1");
+
+	/* The bell and a notification for a handoff while it runs. */
+	unsetenv("TMUX");
+	ui_keys(ui, ":set alert.notify osc777\r");
+	bells = ui_screen_record_bells(t_screen);
+	notes = ui_screen_record_notifications(t_screen);
+	ok(t_handoff("203", "asked for \033[2Ja; manager\007\xc2\x85"
+	    "\xe2\x80\x8f") == 0, "another process hands Gina off");
+	ok(t_step_bells(ui, bells + 1),
+	    "the console rings the bell when the handoff shows in the feed");
+	seq = ui_screen_record_last_notify(t_screen, &len);
+	ok(ui_screen_record_notifications(t_screen) == notes + 1 &&
+	    seq != NULL && len > 16 && memcmp(seq, "\033]777;notify;", 13) ==
+	    0 && seq[len - 1] == '\007',
+	    "alert.notify osc777 writes ESC ] 777 ; notify ; TITLE ; BODY BEL");
+	semis = escs = bels = 0;
+	for (i = 0; seq != NULL && i < len; i++) {
+		semis += seq[i] == ';';
+		escs += seq[i] == '\033';
+		bels += seq[i] == '\007';
+		if ((unsigned char)seq[i] < 0x20 && seq[i] != '\033' &&
+		    seq[i] != '\007')
+			escs += 100;
+		if (seq[i] == 0x7f)
+			escs += 100;
+	}
+	ok(semis == 3 && escs == 1 && bels == 1,
+	    "its hostile name and reason bring no ESC, BEL, control or ';' of "
+	    "their own (3 separators, one ESC, one BEL)");
+	ok(seq != NULL && !t_bytes_have(seq, len, "\xc2\x9b") &&
+	    !t_bytes_have(seq, len, "\xc2\x85") &&
+	    !t_bytes_have(seq, len, "\xe2\x80\xae") &&
+	    !t_bytes_have(seq, len, "\xe2\x80\x8f"),
+	    "no C1 control, no bidi control");
+	ok(seq != NULL && t_bytes_have(seq, len, "Gina") &&
+	    t_bytes_have(seq, len, "needs a human;") &&
+	    t_bytes_have(seq, len, "manager"),
+	    "it names the customer and the reason");
+	if (seq != NULL && !(semis == 3 && escs == 1 && bels == 1)) {
+		built = sanitize(seq, len, SANITIZE_LINE, 0);
+		diag("notified: %s", built);
+		free(built);
+	}
+	built = ui_surface_notify_seq("osc777", "a;b", "c\033d", 1, &len);
+	ok(built != NULL && len > 20 &&
+	    memcmp(built, "\033Ptmux;\033\033]777;notify;a,b;c^[d\007\033\\",
+	    len) == 0,
+	    "inside tmux the sequence is wrapped in a DCS passthrough, its "
+	    "ESC doubled");
+	free(built);
+	built = ui_surface_notify_seq("osc9", "Gina needs a human",
+	    "asked; \007", 0, &len);
+	ok(built != NULL && strcmp(built, "\033]9;Gina needs a human: "
+	    "asked, ^G\007") == 0, "osc9 writes ESC ] 9 ; TEXT BEL");
+	free(built);
+	ok(ui_surface_notify_seq("off", "a", "b", 0, &len) == NULL,
+	    "off writes nothing");
+
+	/* alert.bell off: no bell (the lane still counts). */
+	ui_keys(ui, ":set alert.bell off; set alert.notify off\r");
+	bells = ui_screen_record_bells(t_screen);
+	t_handoff("204", "no reason");
+	ok(t_step_until(ui, "4 need a human"), "Hugo is handed off too");
+	t_step_for(ui, 1200);
+	ok(ui_screen_record_bells(t_screen) == bells,
+	    "with alert.bell off the console rings no bell");
+
+	/* An "alert" line rings like a handoff. */
+	ui_keys(ui, ":set alert.bell on\r");
+	feed = xasprintf("%s/feed", t_dir2);
+	if ((f = fopen(feed, "a")) != NULL) {
+		fprintf(f, "alert 0000000000000001 rule.1@ombre\n");
+		fclose(f);
+	}
+	free(feed);
+	ok(t_step_bells(ui, bells + 1), "an alert line in the feed rings too");
+
+	/* Opening marks read what it shows; thread.mark-read off does not. */
+	ui_keys(ui, ":set thread.mark-read off\r");
+	if (t_select(ui, "Hugo Costa")) {
+		ui_keys(ui, "\r\x1b");
+		t_step_for(ui, 1200);
+		row = t_row_of("Hugo Costa");
+		ok(row >= 0 && t_row_has(row, "1 new"),
+		    "with thread.mark-read off, opening leaves it unread");
+	} else
+		ok(0, "the cursor goes to Hugo");
+	ui_keys(ui, ":set thread.mark-read on\r");
+	if (t_select(ui, "Frank Bauer")) {
+		ok(t_row_has(t_cursor_row(), "1 new"), "Frank's is unread");
+		ui_keys(ui, "\r\x1b");
+		for (i = 0; i < 100; i++) {
+			row = t_row_of("Frank Bauer");
+			if (row >= 0 && strstr(ui_screen_record_line(t_screen,
+			    row), " new") == NULL)
+				break;
+			ui_step(ui, 100);
+		}
+		ok(row >= 0 && strstr(ui_screen_record_line(t_screen, row),
+		    " new") == NULL, "opening it marked it read");
+	} else
+		ok(0, "the cursor goes to Frank");
+
+	/* The events, one dim line each. */
+	if (t_select(ui, "Gina")) {
+		ui_keys(ui, "\r");
+		row = t_row_of("handed off by the bot: asked for");
+		ok(row > 0 && ui_screen_record_role(t_screen, row, 0) ==
+		    UI_ROLE_THREAD_DAY && ui_screen_record_line(t_screen,
+		    row)[2] == ':' && t_row_of("(event)") == -1,
+		    "a handoff shows as one dim line with its time, no sender");
+		ok(!t_screen_has_escape() && t_row_of("^[[2Ja") > 0,
+		    "its reason sanitised");
+		ui_keys(ui, "\x1b");
+	} else
+		ok(0, "the cursor goes to Gina");
+
+	ui_keys(ui, "q");
+	ok(ui_finish(ui) == 0, "the second console finishes");
+	ui_screen_record_free(t_screen);
+	t_data = t_dir;
+}
+
 static void
 t_cleanup(void)
 {
 	char	cmd[64];
 
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", t_dir);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s' '%s'", t_dir, t_dir2);
 	if (system(cmd) != 0)
 		diag("%s failed", cmd);
 }
@@ -424,6 +788,7 @@ main(void)
 	buf_free(&t_err);
 
 	t_console();
+	t_alerts();
 	t_cleanup();
 	done_testing();
 	return exit_status();
