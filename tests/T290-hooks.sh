@@ -166,7 +166,7 @@ stop_syncer
 rm -f handoff.json
 out=$("$OMBRE" hook test handoff "$ZOE" 2>&1)
 is "hook test runs the hooks of the event: exit 0" "$?" 0
-like "and says how it went" "$out" "hook handoff \\(cat > .*handoff.json\\) exit 0 after [0-9]+ ms"
+like "and says how it went" "$out" "hook handoff \\(tee -a .*\\) exit 0 after [0-9]+ ms"
 is "with the same JSON" "$(jfield handoff.json 'j["event"] + " " + j["customer"]["name"]')" "handoff Zoé Martin"
 out=$("$OMBRE" hook test closed "$ZOE" 2>&1)
 is "no hook for the event: exit 1" "$?" 1

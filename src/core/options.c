@@ -373,11 +373,22 @@ long long
 options_get_number(const char *name)
 {
 	const struct option_entry	*oe;
+	char				*text, *cause;
+	long long			 n;
 
 	oe = options_find(name);
 	if (oe == NULL || (oe->type != OPTION_NUMBER &&
 	    oe->type != OPTION_SECONDS))
 		fatalx("%s is not a number option", name);
+	if (oe->type == OPTION_SECONDS) {
+		/* A default is written as a person would ("15m"). */
+		if ((text = options_parse(oe, options_get(name), &cause)) ==
+		    NULL)
+			fatalx("%s: %s", name, cause);
+		n = strtoll(text, NULL, 10);
+		free(text);
+		return n;
+	}
 	return strtoll(options_get(name), NULL, 10);
 }
 

@@ -414,7 +414,7 @@ test_options(void)
 	}
 	ok(sorted, "option table sorted by name");
 	ok(complete, "every option has help and a default");
-	is_int(n, 22, "twenty-two options");
+	is_int(n, 23, "twenty-three options");
 
 	is_str(options_get("list.limit"), "50", "list.limit default");
 	is_int(options_get_number("store.batch-messages"), 500,
@@ -491,8 +491,8 @@ test_options(void)
 	    "net.low-speed-time 30000\n"
 	    "net.max-response 16777216\n"
 	    "reply.takes-over on\n"
-	    "sla.handoff-breach 3600s\n"
-	    "sla.handoff-warn 900s\n"
+	    "sla.handoff-breach 1h\n"
+	    "sla.handoff-warn 15m\n"
 	    "store.batch-messages 500\n"
 	    "store.batch-ms 200\n"
 	    "store.database ''\n"
