@@ -65,6 +65,7 @@ struct sync {
 	int64_t				 unindexed_since;	/* util_clock_ms */
 	struct job			*indexer;
 	int64_t				 index_started;	/* util_clock_ms */
+	int64_t				 index_ended;	/* util_clock_ms, 0: never */
 	struct ev_timer			*index_timer;
 	int				 index_attempt;	/* failures in a row */
 	int				 index_given_up;	/* once */

@@ -196,8 +196,13 @@ sync_finish(struct chan_link *l, int ok)
  * Indexing, off the fetch path. Adapters deliver (sync_deliver: Maildir
  * files and a journal, fsynced), which is all a cursor waits for; what
  * was delivered is indexed by a child process that opens the store
- * read-write, which indexes every journal no live process holds, once
- * SYNC_INDEX_BATCH messages wait or the oldest has waited SYNC_INDEX_MS.
+ * read-write, which indexes every journal no live process holds: at once
+ * when no run ended in the last SYNC_INDEX_MS (a customer's message after
+ * a quiet spell, say a request for a person, reaches the consoles without
+ * waiting for a batch), else once SYNC_INDEX_BATCH messages wait or
+ * SYNC_INDEX_MS have passed since the last run (a trickle still comes in
+ * batches, at most two runs a second); during a burst, runs follow one
+ * another.
  * A failed run (a full disk, a broken index) loses nothing: the files and
  * their journals stay, and the next run, or the next start, indexes them.
  */
@@ -245,6 +250,8 @@ sync_index_schedule(struct sync *s)
 	if (s->indexer != NULL || s->unindexed == 0 || s->index_timer != NULL)
 		return;
 	wait = s->unindexed_since + SYNC_INDEX_MS - util_clock_ms();
+	if (s->index_ended + SYNC_INDEX_MS - util_clock_ms() < wait)
+		wait = s->index_ended + SYNC_INDEX_MS - util_clock_ms();
 	if (s->unindexed >= SYNC_INDEX_BATCH || wait <= 0)
 		sync_index_start(s);
 	else
@@ -263,6 +270,7 @@ sync_index_done(struct job *job, int status, const char *output, void *data)
 	if (status == JOB_CANCELLED)
 		return;
 	s->indexer = NULL;
+	s->index_ended = util_clock_ms();
 	log_debug("indexing %zu messages: %s after %lld ms", s->index_batch,
 	    status == 0 ? "done" : "failed",
 	    (long long)(util_clock_ms() - s->index_started));

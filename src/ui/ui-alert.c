@@ -67,17 +67,21 @@ ui_alert_wanted(const char *event)
 	return strcmp(event, "handoff") == 0 || strcmp(event, "alert") == 0;
 }
 
-void
+int
 ui_alert_collect(struct ui *ui)
 {
 	struct store_feed_item	item;
+	int			n = 0;
 
 	if (ui->feed == NULL)
-		return;
+		return 0;
 	while (store_feed_next(ui->feed, &item) == 1) {
-		if (!ui_alert_wanted(item.event))
-			;
-		else if (ui_alert_n < UI_ALERT_KEEP) {
+		if (!ui_alert_wanted(item.event)) {
+			store_feed_item_clear(&item);
+			continue;
+		}
+		n++;
+		if (ui_alert_n < UI_ALERT_KEEP) {
 			memcpy(ui_alert_items[ui_alert_n].thread_id,
 			    item.thread_id, sizeof item.thread_id);
 			ui_alert_items[ui_alert_n].msgid = item.msgid;
@@ -87,6 +91,7 @@ ui_alert_collect(struct ui *ui)
 			ui_alert_more++;
 		store_feed_item_clear(&item);
 	}
+	return n;
 }
 
 /*

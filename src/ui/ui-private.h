@@ -11,6 +11,9 @@
 
 /* How often the revision is compared; the list follows within this. */
 #define UI_WATCH_MS	500
+/* How often DATA/feed is read (a read and a stat): a handoff rings the
+ * bell within this, the list following it at once. */
+#define UI_FEED_MS	100
 /* How often snoozed conversations are checked for their time. */
 #define UI_WAKE_MS	30000
 /* The counting child's niceness: it yields the CPU to the screen. */
@@ -171,8 +174,9 @@ void ui_wake_check(void *data);
  * human (DATA/feed). */
 void ui_alert_start(struct ui *ui);
 /* Take in the feed's new lines: before the database is read again, so
- * that what they name is in what it reads. */
-void ui_alert_collect(struct ui *ui);
+ * that what they name is in what it reads. Returns how many ask for a
+ * human (handoff, alert). */
+int ui_alert_collect(struct ui *ui);
 /* Ring and notify for what was collected. */
 void ui_alert_ring(struct ui *ui);
 void ui_alert_stop(struct ui *ui);

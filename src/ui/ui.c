@@ -425,6 +425,20 @@ ui_input_ready(int fd, short revents, void *data)
 		    ui);
 }
 
+/* Read the database again if its revision moved, then ring for what
+ * the feed's lines collected so far ask. */
+static void
+ui_watch_now(struct ui *ui)
+{
+	if (store_refresh(ui->store) == 1) {
+		ui_load(ui);
+		ui_thread_reload(ui);
+		/* Someone may have snoozed something that is due. */
+		ui_wake_now(ui);
+	}
+	ui_alert_ring(ui);
+}
+
 static void
 ui_watch(void *data)
 {
@@ -433,14 +447,23 @@ ui_watch(void *data)
 	/* The feed's lines first: what they name is committed, so the
 	 * database read next has it. */
 	ui_alert_collect(ui);
-	if (store_refresh(ui->store) == 1) {
-		ui_load(ui);
-		ui_thread_reload(ui);
-		/* Someone may have snoozed something that is due. */
-		ui_wake_now(ui);
-	}
-	ui_alert_ring(ui);
+	ui_watch_now(ui);
 	ev_timer_add(ui->loop, UI_WATCH_MS, ui_watch, ui);
+}
+
+/*
+ * DATA/feed, read more often than the revision is compared: a line
+ * asking for a human rings the bell (and shows its conversation) within
+ * UI_FEED_MS rather than UI_WATCH_MS. Reading it costs a read and a stat.
+ */
+static void
+ui_watch_feed(void *data)
+{
+	struct ui	*ui = data;
+
+	if (ui_alert_collect(ui) > 0)
+		ui_watch_now(ui);
+	ev_timer_add(ui->loop, UI_FEED_MS, ui_watch_feed, ui);
 }
 
 static void
@@ -509,6 +532,7 @@ ui_start(const struct ui_options *opts, struct store *store,
 	ev_signal_add(ui->loop, SIGINT, ui_signal, ui);
 	ui_alert_start(ui);
 	ev_timer_add(ui->loop, UI_WATCH_MS, ui_watch, ui);
+	ev_timer_add(ui->loop, UI_FEED_MS, ui_watch_feed, ui);
 	ev_timer_add(ui->loop, 200, ui_watch_lock, ui);
 	ev_timer_add(ui->loop, 1000, ui_wake_check, ui);
 	/* After the first paint (and the rest of the first page, see
