@@ -224,14 +224,26 @@ ok "the bot's marker hands off" wait_for 10 bash -c "\"$OMBRE\" list --json --li
 like "with the reason 'the bot handed off'" "$("$OMBRE" handoffs | grep Lina)" 'the bot handed off'
 
 # --- the syncer killed in the middle: nothing sent twice --------------
+# Killed while the answer's sendMessage is in flight (the server holds it
+# 2 s, then takes it): the request had left, so it is not sent again.
+ctl "$TG" faults '[{"match": "sendMessage", "kind": "slow", "delay": 2}]' >/dev/null
 say "$TG" 1003 Paul 1 "C'est ouvert aujourd'hui ?"
-# Killed right after the update is queued: the answer is stored or not,
-# sent or not; after the restart it goes once.
-sleep 0.3
+in_flight() {
+	[ "$(ctl "$TG" log | jq_py 'len([r for r in j if r["endpoint"] == "sendMessage" and r["status"] is None])')" -ge 1 ]
+}
+ok "the answer's sendMessage is in flight" wait_for 10 in_flight
 stop_syncer KILL
 start_syncer
-ok "after a SIGKILL and a restart the answer goes" wait_for 10 sent_at_least "$TG" 1003 1
-ok "once" quiet "$TG" 1003 1
+ok "killed and restarted: the server took the answer" wait_for 10 sent_at_least "$TG" 1003 1
+ok "once: the restarted syncer does not send it again" quiet "$TG" 1003 1
+like "the answer's delivery is unknown, for an agent to decide" \
+    "$("$OMBRE" outbox)" "unknown .*$A1"
+# Killed with nothing in flight, then a question while it is down.
+stop_syncer KILL
+say "$TG" 1003 Paul 2 "Et demain, vous êtes ouverts ?"
+start_syncer
+ok "a question queued while the syncer was down is answered" wait_for 10 sent_at_least "$TG" 1003 2
+ok "once" quiet "$TG" 1003 2
 is "every answer to Zoé went once, in order" "$(sent "$TG" 1001)" \
     "$(jq_py 'j' <<<"[\"$A1\", \"$A2\", \"$FALLBACK\", \"$HANDOFF\", \"$A1\"]")"
 stop_syncer
