@@ -66,6 +66,9 @@ struct sync {
 	struct job			*indexer;
 	int64_t				 index_started;	/* util_clock_ms */
 	int64_t				 index_ended;	/* util_clock_ms, 0: never */
+	int64_t				 delivered_last;	/* util_clock_ms */
+	int				 index_quiet;	/* index at once */
+	int				 index_was_quiet;	/* the run was */
 	struct ev_timer			*index_timer;
 	int				 index_attempt;	/* failures in a row */
 	int				 index_given_up;	/* once */

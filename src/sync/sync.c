@@ -196,13 +196,13 @@ sync_finish(struct chan_link *l, int ok)
  * Indexing, off the fetch path. Adapters deliver (sync_deliver: Maildir
  * files and a journal, fsynced), which is all a cursor waits for; what
  * was delivered is indexed by a child process that opens the store
- * read-write, which indexes every journal no live process holds: at once
- * when no run ended in the last SYNC_INDEX_MS (a customer's message after
- * a quiet spell, say a request for a person, reaches the consoles without
- * waiting for a batch), else once SYNC_INDEX_BATCH messages wait or
- * SYNC_INDEX_MS have passed since the last run (a trickle still comes in
- * batches, at most two runs a second); during a burst, runs follow one
- * another.
+ * read-write, which indexes every journal no live process holds, once
+ * SYNC_INDEX_BATCH messages wait or the oldest has waited SYNC_INDEX_MS,
+ * back to back during a burst. What comes after a quiet spell (nothing
+ * delivered and no run ended for SYNC_INDEX_MS) is indexed at once: a
+ * lone customer message, say a request for a person, reaches the
+ * consoles without waiting for a batch that will not come; if a burst
+ * follows it, the burst waits for its batch as before.
  * A failed run (a full disk, a broken index) loses nothing: the files and
  * their journals stay, and the next run, or the next start, indexes them.
  */
@@ -250,9 +250,7 @@ sync_index_schedule(struct sync *s)
 	if (s->indexer != NULL || s->unindexed == 0 || s->index_timer != NULL)
 		return;
 	wait = s->unindexed_since + SYNC_INDEX_MS - util_clock_ms();
-	if (s->index_ended + SYNC_INDEX_MS - util_clock_ms() < wait)
-		wait = s->index_ended + SYNC_INDEX_MS - util_clock_ms();
-	if (s->unindexed >= SYNC_INDEX_BATCH || wait <= 0)
+	if (s->unindexed >= SYNC_INDEX_BATCH || wait <= 0 || s->index_quiet)
 		sync_index_start(s);
 	else
 		s->index_timer = ev_timer_add(s->loop, wait, sync_index_timer, s);
@@ -314,6 +312,10 @@ sync_index_done(struct job *job, int status, const char *output, void *data)
 			ev_timer_del(s->index_timer);
 		s->index_timer = ev_timer_add(s->loop, wait, sync_index_timer,
 		    s);
+	} else if (s->unindexed > 0 && s->index_was_quiet) {
+		/* A burst began with a message indexed at once: what came
+		 * since makes a batch, as if that run had not been. */
+		sync_index_schedule(s);
 	} else if (s->unindexed > 0) {
 		/* A burst: what came during this run waits already; the
 		 * indexer keeps going. */
@@ -330,6 +332,8 @@ sync_index_start(struct sync *s)
 		ev_timer_del(s->index_timer);
 		s->index_timer = NULL;
 	}
+	s->index_was_quiet = s->index_quiet;
+	s->index_quiet = 0;
 	/* What the journal lists so far is the child's to index. */
 	store_deliver_release(s->deliver);
 	s->index_batch = s->unindexed;
@@ -390,6 +394,7 @@ sync_deliver(struct chan_link *l, struct msg **msgs, size_t n,
 	struct strset		 ids = { NULL, 0, NULL, 0 };
 	enum store_status	 rc = STORE_OK;
 	size_t			 i;
+	int64_t			 now;
 	char			*why = NULL, *id;
 
 	*delivered = 0;
@@ -458,8 +463,15 @@ sync_deliver(struct chan_link *l, struct msg **msgs, size_t n,
 	for (i = 0; i < ids.n; i++)
 		strset_add(&s->delivered, ids.items[i]);
 	*delivered = ids.n;
-	if (ids.n > 0 && s->unindexed == 0)
-		s->unindexed_since = util_clock_ms();
+	if (ids.n > 0) {
+		now = util_clock_ms();
+		if (s->unindexed == 0)
+			s->unindexed_since = now;
+		s->index_quiet = s->unindexed == 0 &&
+		    now - s->delivered_last >= SYNC_INDEX_MS &&
+		    now - s->index_ended >= SYNC_INDEX_MS;
+		s->delivered_last = now;
+	}
 	s->unindexed += ids.n;
 	strset_free(&ids);
 	sync_index_schedule(s);
