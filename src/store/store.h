@@ -455,10 +455,12 @@ struct store_event {
 	int64_t		  until;	/* snoozed: until when */
 };
 /*
- * Record events (one a conversation) in one transaction. A conversation
- * ombre did not write (a user's own mail) has no room for an event: its
- * operations are applied as tags. STORE_NOT_FOUND when a thread has no
- * message.
+ * Record events (one a conversation) in one transaction (a batch: past
+ * store.batch-messages of them, several). Each conversation is found
+ * first: one that cannot be read fails the call before anything is
+ * written. A conversation ombre did not write (a user's own mail) has no
+ * room for an event: its operations (ops may be NULL: none) are applied
+ * as tags afterwards, in a transaction of their own.
  */
 enum store_status store_events(struct store *st, const struct store_event *evs,
     size_t n, char **cause);
