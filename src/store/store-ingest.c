@@ -855,7 +855,7 @@ store_index_one(struct store *st, struct store_pending *p,
 	const char		*thread_id;
 	char			**thread_tags, **tags, **ops;
 	char			*reply_to = NULL, *edit_of = NULL;
-	char			*title = NULL, *snippet = NULL;
+	char			*title = NULL, *snippet = NULL, *reason = NULL;
 	size_t			 i, n, n_props = 0;
 	int			 reopen, unseen;
 	int64_t			 until;
@@ -1000,6 +1000,8 @@ store_index_one(struct store *st, struct store_pending *p,
 	    NULL);
 	store_property_add(props, &n_props, STORE_BOT_TURN, p->turn, NULL);
 	store_property_add(props, &n_props, "ombre.event", m->event, NULL);
+	store_property_add(props, &n_props, "ombre.reason", m->reason,
+	    &reason);
 	/* A bot's answer the bot wrote goes out like an agent's reply. */
 	if (m->kind == MSG_BOT && msgid_is_outbound(m->id) &&
 	    triage_tags_have(m->tags, "+ombre/outbox"))
@@ -1012,6 +1014,7 @@ store_index_one(struct store *st, struct store_pending *p,
 	free(ops);
 	free(title);
 	free(snippet);
+	free(reason);
 	free(reply_to);
 	free(edit_of);
 	if (status != NOTMUCH_STATUS_SUCCESS)

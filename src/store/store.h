@@ -170,6 +170,7 @@ struct store_conv {
 	 * its messages and of its unread ones when it was read. */
 	char		**msg_ids;	/* NULL-terminated */
 	char		**unread_ids;	/* NULL-terminated */
+	char		 *handoff_reason; /* why its newest handoff, or NULL */
 };
 void store_conv_free(struct store_conv *c);
 /* Does any message of the conversation have this tag? */

@@ -175,8 +175,10 @@ ui_load_near(struct ui *ui)
 static void
 ui_draw(struct ui *ui)
 {
-	char	status[512], marked[32] = "", lane[80] = "", *here;
-	int	rows, cols, compose, lane_w = 0, text_w, i;
+	const struct store_conv	*sel;
+	char			 status[512], marked[32] = "", lane[80] = "";
+	char			*here, *why;
+	int			 rows, cols, compose, lane_w = 0, text_w, i;
 
 	if (ui->marked.n > 0)
 		snprintf(marked, sizeof marked, "  %zu marked", ui->marked.n);
@@ -209,15 +211,26 @@ ui_draw(struct ui *ui)
 		    ui->message != NULL ? ui->message : "");
 		free(here);
 	}
-	else
+	else {
+		/* Why the conversation under the cursor waits for a human,
+		 * when nothing else is said. */
+		sel = ui_list_selected(ui->list);
+		why = NULL;
+		if (ui->message == NULL && sel != NULL &&
+		    sel->handoff_reason != NULL && triage_mode(sel->tags,
+		    sel->n_tags) == TRIAGE_MODE_HANDOFF)
+			why = xasprintf("needs a human: %s",
+			    sel->handoff_reason);
 		snprintf(status, sizeof status, " %s  %zu%s conversation%s%s%s%s%s%s%s",
 		    ui->view_name, ui_list_count(ui->list), ui->more ? "+" : "",
 		    ui_list_count(ui->list) == 1 && !ui->more ? "" : "s",
 		    marked, ui->waiting ? "  waiting for database" : "",
-		    ui->message != NULL ? "  " : "",
-		    ui->message != NULL ? ui->message : "",
+		    ui->message != NULL || why != NULL ? "  " : "",
+		    ui->message != NULL ? ui->message : why != NULL ? why : "",
 		    ui_sync_text() != NULL ? "  " : "",
 		    ui_sync_text() != NULL ? ui_sync_text() : "");
+		free(why);
+	}
 	/* The lane of those who need a human, on the right of the list's
 	 * status line: it stays while messages come and go, short when
 	 * the message needs the room, left out when even that does not
@@ -628,4 +641,10 @@ ui_run(const struct ui_options *opts)
 	rc = ui_finish(ui);
 	log_set_restore(NULL);
 	return step == -1 ? 1 : rc;
+}
+
+int
+ui_writes_pending(const struct ui *ui)
+{
+	return ui->jobs;
 }
