@@ -185,6 +185,10 @@ int triage_tag_is_conversation(const char *tag);
  */
 char **triage_ingest_tags(const struct msg *m, char *const *thread_tags, int *reopen);
 void triage_tags_free(char **tags);
+/* A copy of a NULL-terminated tag array (NULL stays NULL), and its
+ * length (0 for NULL). */
+char **triage_tags_copy(char *const *tags);
+size_t triage_tags_count(char *const *tags);
 
 /* Who has a conversation: tagged ombre/assigned/NAME by the agent NAME. */
 #define TRIAGE_ASSIGNED_PREFIX	"ombre/assigned/"
