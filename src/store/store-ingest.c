@@ -1273,8 +1273,20 @@ store_flush(struct store *st, char **cause)
 	else if (rc == STORE_OK)
 		log_debug("truncating %s: %s", st->journal_path, strerror(errno));
 	else {
-		/* Delivered, not indexed: the journal is left to the next
-		 * read-write open, which indexes it. */
+		/*
+		 * Delivered, not indexed: the journal is left to the next
+		 * read-write open, which indexes it. But an agent's action
+		 * (an event) that failed did not happen: it is taken back,
+		 * not applied later behind the agent's back; what the rules
+		 * and the bot wrote is written again when the message that
+		 * caused it is indexed.
+		 */
+		for (i = 0; i < st->n_pending; i++) {
+			if (st->pending[i].generated ||
+			    (!st->pending[i].recovered &&
+			    st->pending[i].msg->kind == MSG_EVENT))
+				unlink(st->pending[i].new_path);
+		}
 		store_journal_release(st);
 	}
 
