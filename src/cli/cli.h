@@ -81,6 +81,9 @@ int cli_console(struct cli *cli, int argc, char **argv);
  * store. */
 int cli_host_tag(void *data, const char *target, char **ops, int n_ops,
     char **cause);
+/* bot-scenario's host (struct cmd_host): the data dir's scenario. */
+int cli_host_scenario(void *data, const char *name, char **in_force,
+    char **cause);
 
 /* cli-demo.c */
 /* Make sure the demo data dir exists and is current; return 0 or -1. */
