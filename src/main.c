@@ -293,6 +293,8 @@ main(int argc, char **argv)
 		rc = 1;
 		goto out;
 	}
+	if (demo)
+		cli_demo_config(&cli);
 
 	if (commands != NULL) {
 		cmd_rc = cmd_run_string(&cli.ctx, commands);

@@ -88,6 +88,9 @@ int cli_host_scenario(void *data, const char *name, char **in_force,
 /* cli-demo.c */
 /* Make sure the demo data dir exists and is current; return 0 or -1. */
 int cli_demo_prepare(struct cli *cli);
+/* --demo's own config (the demo channel and its French and English
+ * bots), after the user's; run once the demo store is built. */
+void cli_demo_config(struct cli *cli);
 /* The demo traffic, in the console's child: never returns. */
 OMBRE_NORETURN void cli_demo_traffic(struct cli *cli);
 
