@@ -173,6 +173,7 @@ chan_demo_fill_bot(struct chan_demo *d, long round)
 		m->account = xstrdup(sc->account);
 		m->conv_id = xasprintf("bot-%llx-%ld",
 		    (unsigned long long)(d->seed & 0xffffff), round);
+		m->conv_title = xstrdup(sc->name);
 		m->id = xasprintf("%ld-%zu", round, i + 1);
 		m->from_id = xasprintf("customer-%ld", round);
 		m->from_name = xstrdup(sc->name);

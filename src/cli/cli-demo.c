@@ -352,6 +352,8 @@ cli_demo_traffic(struct cli *cli)
 			;
 		if (getppid() != parent)
 			break;
+		/* It arrives now, after its pause: the bot answers after it. */
+		m->date = util_now();
 		if (store_open(&opts, STORE_READ_WRITE, &st, &cause) == STORE_OK) {
 			if (store_ingest(st, m, &cause) != STORE_OK &&
 			    cause != NULL)
