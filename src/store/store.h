@@ -15,6 +15,8 @@
  *                           (notmuch dump's text), dump-TIME.txt
  *   DIR/notmuch.broken-TIME/   a damaged database `ombre doctor --fix` moved
  *                           aside before rebuilding the index
+ *   DIR/bot-scenario        the bot every built-in bot of the data dir gives
+ *                           way to (`bot-scenario NAME`), one line
  * With `set store.database PATH`, the database and mail root are the
  * user's and chat messages go to PATH/ombre/; DIR/notmuch-config then
  * names PATH, so the user's own notmuch config is never read.
@@ -436,6 +438,21 @@ struct store_feed *store_feed_open(const char *data_dir, int from_start);
 int store_feed_next(struct store_feed *f, struct store_feed_item *item);
 void store_feed_item_clear(struct store_feed_item *item);
 void store_feed_close(struct store_feed *f);
+
+/* store-bot.c */
+/*
+ * The data dir's bot scenario, DATA/bot-scenario: the bot that answers
+ * in place of every channel's own, whichever process indexes (a
+ * read-write open reads it and gives it to core's bot_scenario_set_data,
+ * over a config file's bot-scenario). Write name (a bot name; "-" or
+ * NULL removes the file), whole (tmp, fsync, rename) and group-writable
+ * as the data dir allows: STORE_OK, or a status and *cause.
+ */
+enum store_status store_bot_scenario_write(const char *data_dir,
+    const char *name, char **cause);
+/* The scenario DATA/bot-scenario names (allocated), or NULL for none (no
+ * file, or not a bot name). */
+char *store_bot_scenario_read(const char *data_dir);
 
 /* store-event.c */
 /*

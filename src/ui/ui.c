@@ -480,6 +480,25 @@ ui_commands_register(void)
 }
 
 /*
+ * bot-scenario at the prompt, from a key or a macro: the data dir's, which
+ * the syncer's indexer answers with. A small file written whole, no
+ * database lock: the screen does not wait.
+ */
+static int
+ui_host_scenario(void *data, const char *name, char **in_force, char **cause)
+{
+	struct ui	*ui = data;
+	const char	*dir = ui->opts->store.data_dir;
+
+	*in_force = NULL;
+	if (name != NULL &&
+	    store_bot_scenario_write(dir, name, cause) != STORE_OK)
+		return -1;
+	*in_force = store_bot_scenario_read(dir);
+	return 0;
+}
+
+/*
  * Start a console on a store opened read-only, a surface (set as the one
  * drawn on) and an input, all taken over until ui_finish: read and draw
  * the first screen and arm the loop's timers.
@@ -500,6 +519,7 @@ ui_start(const struct ui_options *opts, struct store *store,
 	ui->host.tag = ui_host_tag;
 	ui->host.react = ui_react;
 	ui->host.macro_end = ui_macro_end;
+	ui->host.scenario = ui_host_scenario;
 	ui->host.data = ui;
 	ui->ctx.host = &ui->host;
 	ui->ctx.print = ui_cmd_print;
