@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# T296-bot-wait-scenario.sh: `handoff-rule wait` applied by the syncer (a
+# T298-bot-wait-scenario.sh: `handoff-rule wait` applied by the syncer (a
 # conversation in bot mode whose customer waited too long is handed off
 # with an event by the bot; one in human mode is left alone), and
 # `bot-scenario` as a state of the data dir (DATA/bot-scenario) that
