@@ -265,6 +265,7 @@ main(int argc, char **argv)
 	cli.demo = demo;
 	cli.data_dir = main_absolute(main_data_dir(data_dir, demo));
 	cli.host.tag = cli_host_tag;
+	cli.host.scenario = cli_host_scenario;
 	cli.host.data = &cli;
 	cli.ctx.host = &cli.host;
 	cli.ctx.print = main_print;
@@ -292,6 +293,8 @@ main(int argc, char **argv)
 		rc = 1;
 		goto out;
 	}
+	if (demo)
+		cli_demo_config(&cli);
 
 	if (commands != NULL) {
 		cmd_rc = cmd_run_string(&cli.ctx, commands);

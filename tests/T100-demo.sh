@@ -39,6 +39,18 @@ stamp=$(stat -c %Y "$XDG_CACHE_HOME/ombre/demo/demo.stamp")
 "$OMBRE" --demo list >/dev/null
 is "it is built once, not on every start" "$(stat -c %Y "$XDG_CACHE_HOME/ombre/demo/demo.stamp")" "$stamp"
 is "the same screen twice with OMBRE_NOW" "$("$OMBRE" --demo list)" "$out"
+# --demo's own bot: the demo channel in French and English, answering,
+# handing off on a request for a person; the user's config untouched.
+like "--demo has the demo channel's bots" "$("$OMBRE" --demo -e list-bots)" \
+    "bot-handoff demo-fr after=2 .*bot-handoff demo-en after=2"
+ok "and no config file of the user's written" test ! -e "$XDG_CONFIG_HOME/ombre/config"
+{
+	json_line demo en t1 1 2026-11-20T09:59:00Z c1 customer "Hi, what time do you open on Saturday?"
+	json_line demo fr t2 1 2026-11-20T09:59:00Z c2 customer "Bonjour, je veux parler à un conseiller"
+} | "$OMBRE" --demo ingest
+like "the English bot answers" "$("$OMBRE" --demo show --json 'property:ombre.conv-id=t1')" \
+    '"kind":"bot"\},"text":"We are open Monday to Saturday'
+like "a request for a person hands off" "$("$OMBRE" --demo list --json 'property:ombre.conv-id=t2')" '"mode":"handoff"'
 "$OMBRE" demo --conversations 0 2>err
 is "a bad count is a usage error" "$?" 2
 test_done

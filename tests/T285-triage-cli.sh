@@ -134,6 +134,35 @@ like "list's mode column says needs human" "$("$OMBRE" list Channel:matrix)" "ne
 c2=$("$OMBRE" list --json | field id c2)
 "$OMBRE" take-over "$c2" --agent ana >/dev/null
 is "taken over: no longer waiting for a human" "$("$OMBRE" handoffs | wc -l)" 2
+# The Needs human view in its own order, the longest wait first, where
+# newest activity first differs: c7 waits since 09:00 (a bot spoke at
+# 11:00, after the handoff: no answer), c3 since 09:30, c8 since 10:30.
+{
+	with '"tags":["+ombre/handoff"]' telegram bot1 c7 1 2026-11-20T09:00:00Z u7 customer "Un conseiller"
+	with '"tags":["+ombre/handoff"]' telegram bot1 c7 2 2026-11-20T11:00:00Z b1 bot "Un conseiller arrive"
+	with '"tags":["+ombre/handoff"]' telegram bot1 c8 1 2026-11-20T10:30:00Z u8 customer "Quelqu'un ?"
+} | "$OMBRE" ingest
+is "list --view 'Needs human': the longest wait first, not the newest" \
+    "$("$OMBRE" list --view 'Needs human' | awk '{ print $4 }' | head -n3 | tr '\n' ' ')" \
+    "u7@telegram.ombre u3@matrix.ombre u8@telegram.ombre "
+
+# A reply takes a bot conversation over, unless reply.takes-over is off.
+{
+	with '"tags":["+ombre/bot"]' telegram bot1 c5 1 2026-11-20T10:00:00Z u5 customer "Allo"
+	with '"tags":["+ombre/bot"]' telegram bot1 c6 1 2026-11-20T10:00:00Z u6 customer "Allo"
+} | "$OMBRE" ingest
+json=$("$OMBRE" list --json)
+c5=$(field id c5 <<<"$json")
+c6=$(field id c6 <<<"$json")
+"$OMBRE" -e 'set agent zed' reply "$c5" --text "Je m'en occupe" >/dev/null
+json=$("$OMBRE" list --json)
+is "a reply takes the conversation over" \
+    "$(field mode c5 <<<"$json") $(field assignee c5 <<<"$json")" "human zed"
+like "with a take-over event" "$("$OMBRE" show "$c5")" "taken over by zed"
+"$OMBRE" -e 'set agent zed; set reply.takes-over off' reply "$c6" --text "Un instant" >/dev/null
+is "with reply.takes-over off the bot keeps it" \
+    "$(field mode c6 <<<"$("$OMBRE" list --json)")" bot
+
 # A held write lock: exit 75, nothing written.
 hold_lock=$top_builddir/tests/helpers/hold-lock
 if [ -x "$hold_lock" ]; then

@@ -20,6 +20,44 @@
 
 #define CHAN_DEMO_LIVE_SEED	0x6f6d627265ULL	/* apart from the store's */
 
+/* A customer of the built-in bot and what they write, in turn. */
+struct chan_demo_script {
+	const char	*account;	/* fr, en: the demo channel's bot */
+	const char	*name;
+	const char	*lines[4];	/* NULL-terminated */
+};
+
+static const struct chan_demo_script chan_demo_scripts[] = {
+	/* Answered. */
+	{ "fr", "Camille Laurent", {
+	    "Bonjour, quels sont vos horaires d'ouverture samedi ?",
+	    "Et la livraison prend combien de temps ?",
+	    "Merci beaucoup !", NULL } },
+	{ "en", "Oliver Bennett", {
+	    "Hi, what time do you open on Saturday?",
+	    "Can I get a refund on a jacket I bought last week?",
+	    "Great, thanks!", NULL } },
+	/* Not understood twice: handed off by the bot. */
+	{ "fr", "Hugo Marchand", {
+	    "Mon code promo ne marche pas sur l'application",
+	    "Le code BIENVENUE10, il dit invalide", NULL } },
+	/* Asks for a person: handed off by the rules. */
+	{ "en", "Amelia Hughes", {
+	    "I want to talk to a human", NULL } },
+	{ "en", "Jack Turner", {
+	    "Hello, where is my parcel? Order 48213",
+	    "The zip on the bag I got is broken",
+	    "It is the small black one, the zip is stuck", NULL } },
+	{ "fr", "Léa Fontaine", {
+	    "Bonjour, je veux parler à un conseiller", NULL } },
+	{ "fr", "Nathan Girard", {
+	    "Je voudrais retourner des chaussures trop petites",
+	    "Parfait, merci", NULL } },
+	{ "en", "Grace Walker", {
+	    "My card was charged twice for the same thing",
+	    "Two payments on the 3rd, same amount", NULL } }
+};
+
 struct chan_demo {
 	uint64_t	  seed;
 	uint64_t	  rng;
@@ -119,6 +157,34 @@ chan_demo_state(const struct demo_conv_state *s, void *data)
 	return 0;
 }
 
+/* Queue a conversation of customers with the built-in bot: the script
+ * round (the played count) and seed make its ids. */
+static void
+chan_demo_fill_bot(struct chan_demo *d, long round)
+{
+	const struct chan_demo_script	*sc;
+	struct msg			*m;
+	size_t				 i;
+
+	sc = &chan_demo_scripts[(size_t)round % nitems(chan_demo_scripts)];
+	for (i = 0; sc->lines[i] != NULL; i++) {
+		m = msg_new();
+		m->channel = xstrdup("demo");
+		m->account = xstrdup(sc->account);
+		m->conv_id = xasprintf("bot-%llx-%ld",
+		    (unsigned long long)(d->seed & 0xffffff), round);
+		m->conv_title = xstrdup(sc->name);
+		m->id = xasprintf("%ld-%zu", round, i + 1);
+		m->from_id = xasprintf("customer-%ld", round);
+		m->from_name = xstrdup(sc->name);
+		m->kind = MSG_CUSTOMER;
+		m->text = xstrdup(sc->lines[i]);
+		m->text_len = strlen(m->text);
+		d->queue = xreallocarray(d->queue, d->n + 1, sizeof *d->queue);
+		d->queue[d->n++] = m;
+	}
+}
+
 /* Queue the messages of the next conversation. */
 static void
 chan_demo_fill(struct chan_demo *d, int64_t now)
@@ -127,6 +193,10 @@ chan_demo_fill(struct chan_demo *d, int64_t now)
 	size_t			i;
 
 	chan_demo_clear(d);
+	if (d->played % 2 == 0) {
+		chan_demo_fill_bot(d, d->played++ / 2);
+		return;
+	}
 	memset(&params, 0, sizeof params);
 	params.seed = d->seed + (uint64_t)d->played++;
 	params.conversations = 1;
@@ -160,4 +230,39 @@ chan_demo_next(struct chan_demo *d, int64_t now, int64_t *wait_ms)
 	else
 		*wait_ms = 1000 + (int64_t)(chan_demo_rand(d) % 1000);
 	return m;
+}
+
+int
+chan_demo_deliver(struct store *st, long *sent, char **cause)
+{
+	struct store_outgoing	**out;
+	enum store_status	  rc;
+	size_t			  n, i;
+	char			 *remote;
+
+	*sent = 0;
+	*cause = NULL;
+	if ((rc = store_outbox_list(st, 0, &out, &n, cause)) != STORE_OK)
+		return -1;
+	for (i = 0; i < n && rc == STORE_OK; i++) {
+		if (strcmp(out[i]->channel, "demo") != 0 ||
+		    strcmp(out[i]->state, "queued") != 0)
+			continue;
+		remote = xasprintf("demo-%s", out[i]->native_id);
+		rc = store_outbox_move(st, out[i]->msgid, "queued", "sent",
+		    remote, NULL, cause);
+		free(remote);
+		if (rc == STORE_OK)
+			(*sent)++;
+		else if (rc == STORE_REFUSED) {
+			/* Moved on by someone else meanwhile. */
+			free(*cause);
+			*cause = NULL;
+			rc = STORE_OK;
+		}
+	}
+	for (i = 0; i < n; i++)
+		store_outgoing_free(out[i]);
+	free(out);
+	return rc == STORE_OK ? 0 : -1;
 }

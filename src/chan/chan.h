@@ -24,6 +24,13 @@ void chan_demo_free(struct chan_demo *d);
  * a human. The caller frees the message (msg_free).
  */
 struct msg *chan_demo_next(struct chan_demo *d, int64_t now, int64_t *wait_ms);
+/*
+ * The demo channel's delivery: every reply queued for a conversation of
+ * the demo channel (the built-in bot's answers to the simulated
+ * customers, an agent's) is accepted and marked sent, on a read-write
+ * store. 0 and *sent, or -1 with *cause set.
+ */
+int chan_demo_deliver(struct store *st, long *sent, char **cause);
 
 /*
  * The adapter interface. An adapter runs on its host's loop (the syncer's):

@@ -252,6 +252,67 @@ cli_demo_prepare(struct cli *cli)
 }
 
 /*
+ * --demo's own config, run after the user's (whose file it never
+ * touches) and after the demo store is built (so the generated
+ * conversations stay as the generator made them): the demo channel, in
+ * French and in English, each with its built-in bot, which answers the
+ * simulated customers of the demo traffic (chan-demo.c).
+ */
+static const char cli_demo_config_text[] =
+	"channel demo-fr demo account=fr bot=demo-fr\n"
+	"channel demo-en demo account=en bot=demo-en\n"
+	"bot-answer demo-fr '(horaire|heure|ouvert|ouvre|ferme)' "
+	    "\"Nous sommes ouverts du lundi au samedi, de 9 h à 19 h.\"\n"
+	"bot-answer demo-fr '(livraison|livre|colis|expedi|suivi)' "
+	    "\"Une commande part sous 24 h et arrive en 2 à 4 jours ouvrés ; "
+	    "le lien de suivi est dans l’e-mail de confirmation.\"\n"
+	"bot-answer demo-fr '(rembours|retour|echange)' "
+	    "\"Vous avez 30 jours pour un retour, et le remboursement arrive "
+	    "sous 5 jours après réception du colis.\"\n"
+	"bot-answer demo-fr '(^|[^a-z])merci' "
+	    "\"Avec plaisir, {{customer.first_name}} ! Bonne journée.\"\n"
+	"bot-fallback demo-fr "
+	    "\"Je n’ai pas compris. Je peux vous renseigner sur nos horaires, "
+	    "la livraison ou les remboursements.\"\n"
+	"bot-handoff demo-fr after=2 "
+	    "\"Je transmets votre demande à un conseiller, qui vous répond "
+	    "au plus vite.\"\n"
+	"bot-answer demo-en '(hours|open|close)' "
+	    "\"We are open Monday to Saturday, 9am to 7pm.\"\n"
+	"bot-answer demo-en '(deliver|shipping|parcel|package|tracking)' "
+	    "\"Orders leave within 24 hours and arrive in 2 to 4 working "
+	    "days; the tracking link is in your confirmation e-mail.\"\n"
+	"bot-answer demo-en '(refund|return|money back)' "
+	    "\"You have 30 days to return an item; the refund follows within "
+	    "5 days of our receiving it.\"\n"
+	"bot-answer demo-en '(^|[^a-z])(thank|cheers)' "
+	    "\"You are welcome, {{customer.first_name}}! Have a nice day.\"\n"
+	"bot-fallback demo-en "
+	    "\"Sorry, I did not get that. I can help with opening hours, "
+	    "delivery and refunds.\"\n"
+	"bot-handoff demo-en after=2 "
+	    "\"Let me pass you to a colleague, who will answer shortly.\"\n";
+
+void
+cli_demo_config(struct cli *cli)
+{
+	struct cmd_ctx	ctx = cli->ctx;
+	struct cmd_list	*list;
+	char		*cause;
+
+	/* Errors said as this file's: a name the user's config took. */
+	ctx.file = "--demo";
+	ctx.line = 0;
+	if ((list = cmd_parse(cli_demo_config_text, &cause)) == NULL)
+		fatalx("demo config: %s", cause);
+	for (int i = 0; i < list->n; i++) {
+		ctx.line = i + 1;
+		cmd_exec(&ctx, list->argc[i], list->argv[i]);
+	}
+	cmd_list_free(list);
+}
+
+/*
  * The demo traffic (a child of the console, in the role the syncer will
  * have for real channels): the next simulated message, after its pause,
  * stored with a short read-write session. It ends with the console (or
@@ -268,6 +329,7 @@ cli_demo_traffic(struct cli *cli)
 	int64_t			 wait;
 	pid_t			 parent = getppid();
 	char			*cause;
+	long			 sent;
 	int			 null;
 
 	signal(SIGINT, SIG_IGN);
@@ -290,9 +352,15 @@ cli_demo_traffic(struct cli *cli)
 			;
 		if (getppid() != parent)
 			break;
+		/* It arrives now, after its pause: the bot answers after it. */
+		m->date = util_now();
 		if (store_open(&opts, STORE_READ_WRITE, &st, &cause) == STORE_OK) {
 			if (store_ingest(st, m, &cause) != STORE_OK &&
 			    cause != NULL)
+				free(cause);
+			/* Indexed, with the bot's answers: carried back. */
+			else if (store_flush(st, &cause) != STORE_OK ||
+			    chan_demo_deliver(st, &sent, &cause) != 0)
 				free(cause);
 			store_close(st);
 		} else

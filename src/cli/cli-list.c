@@ -127,7 +127,7 @@ cli_list(struct cli *cli, int argc, char **argv)
 	const char		*limit_s = NULL, *view_s = NULL;
 	int			 json = 0, n_rest, rc;
 	char			**rest, *query, *cause;
-	const struct view	*v;
+	const struct view	*v = NULL;
 	long long		 limit;
 	struct store		*st;
 	struct store_conv	**convs;
@@ -175,7 +175,9 @@ cli_list(struct cli *cli, int argc, char **argv)
 		free(query);
 		return rc;
 	}
-	if (store_query_convs(st, query, 0, (long)limit, &convs, &n, &cause) !=
+	/* A view's own order (Needs human: the longest wait first). */
+	if (store_query_convs_sorted(st, query, v != NULL ? v->sort :
+	    VIEW_SORT_NEWEST, 0, (long)limit, &convs, &n, &cause) !=
 	    STORE_OK) {
 		log_warn("list: %s", cause);
 		free(cause);

@@ -86,3 +86,18 @@ cli_tag(struct cli *cli, int argc, char **argv)
 	free(target);
 	return rc;
 }
+
+/* bot-scenario (ombre -e): DATA/bot-scenario written and read back. */
+int
+cli_host_scenario(void *data, const char *name, char **in_force,
+    char **cause)
+{
+	struct cli	*cli = data;
+
+	*in_force = NULL;
+	if (name != NULL &&
+	    store_bot_scenario_write(cli->data_dir, name, cause) != STORE_OK)
+		return -1;
+	*in_force = store_bot_scenario_read(cli->data_dir);
+	return 0;
+}

@@ -81,10 +81,16 @@ int cli_console(struct cli *cli, int argc, char **argv);
  * store. */
 int cli_host_tag(void *data, const char *target, char **ops, int n_ops,
     char **cause);
+/* bot-scenario's host (struct cmd_host): the data dir's scenario. */
+int cli_host_scenario(void *data, const char *name, char **in_force,
+    char **cause);
 
 /* cli-demo.c */
 /* Make sure the demo data dir exists and is current; return 0 or -1. */
 int cli_demo_prepare(struct cli *cli);
+/* --demo's own config (the demo channel and its French and English
+ * bots), after the user's; run once the demo store is built. */
+void cli_demo_config(struct cli *cli);
 /* The demo traffic, in the console's child: never returns. */
 OMBRE_NORETURN void cli_demo_traffic(struct cli *cli);
 

@@ -4,7 +4,9 @@
  * texts (bot-fallback), a text to hand off with after misses in a row
  * (bot-handoff), business hours (bot-hours) and a greeting
  * (bot-greeting). bot-scenario puts one bot in place of every channel's
- * own, for a day of crisis.
+ * own, for a day of crisis: a process's own (a config file's line), and
+ * the data dir's (DATA/bot-scenario, given by the store when it opens
+ * read-write), which wins.
  *
  * Pure policy: bot_decide() says what to send from the customer's text,
  * the time and what the caller read from the conversation (struct
@@ -59,7 +61,8 @@ struct bot {
 
 static struct bot	**bots;
 static size_t		  bots_n;
-static char		 *bot_scenario_name;
+static char		 *bot_scenario_name;	/* the process's own */
+static char		 *bot_scenario_data;	/* the data dir's: wins */
 
 /* Day names, English and French, by tm_wday. */
 static const char *const bot_days[][2] = {
@@ -481,8 +484,8 @@ bot_for_channel(const char *channel_bot)
 
 	if (channel_bot == NULL || *channel_bot == '\0')
 		return NULL;
-	if (bot_scenario_name != NULL)
-		return bot_scenario_name;
+	if (bot_scenario() != NULL)
+		return bot_scenario();
 	if ((b = bot_find(channel_bot)) == NULL)
 		return NULL;
 	return b->name;
@@ -505,10 +508,23 @@ bot_scenario_set(const char *name, char **cause)
 	return 0;
 }
 
+int
+bot_scenario_set_data(const char *name, char **cause)
+{
+	if (name != NULL && bot_find(name) == NULL) {
+		*cause = xasprintf("no bot %s", name);
+		return -1;
+	}
+	free(bot_scenario_data);
+	bot_scenario_data = name != NULL ? xstrdup(name) : NULL;
+	return 0;
+}
+
 const char *
 bot_scenario(void)
 {
-	return bot_scenario_name;
+	return bot_scenario_data != NULL ? bot_scenario_data :
+	    bot_scenario_name;
 }
 
 /*
@@ -600,6 +616,8 @@ bot_reset(void)
 	bots_n = 0;
 	free(bot_scenario_name);
 	bot_scenario_name = NULL;
+	free(bot_scenario_data);
+	bot_scenario_data = NULL;
 }
 
 /*

@@ -64,8 +64,9 @@ const struct cmd_entry cmd_bot_entries[] = {
 	  .args_min = 0,
 	  .args_max = 1,
 	  .usage = "bot-scenario [NAME|-]",
-	  .help = "put the bot NAME in place of every channel's own, - to go "
-	      "back; no argument shows it",
+	  .help = "put the bot NAME in place of every channel's own, for "
+	      "every process on the data dir (in a config file: this "
+	      "process's default), - to go back; no argument shows it",
 	  .exec = cmd_bot_scenario_exec },
 	{ .name = "handoff-rule",
 	  .args_min = 1,
@@ -293,22 +294,49 @@ cmd_bot_greeting_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	return CMD_NORMAL;
 }
 
-/* bot-scenario [NAME|-]: the bot must exist already, unlike bot= of a
- * channel, since switching to nothing is a mistake said at once. */
+/*
+ * bot-scenario [NAME|-]: the bot must exist already, unlike bot= of a
+ * channel, since switching to nothing is a mistake said at once. Run
+ * from a config file it is the process's own default; run otherwise (-e,
+ * the ':' prompt, a key, a macro) by a host that knows a data dir, it is
+ * the data dir's, which every process indexing there answers with and
+ * which wins over a config file's.
+ */
 static enum cmd_retval
 cmd_bot_scenario_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	char	*cause;
+	struct cmd_host	*host = ctx->host;
+	const char	*name = argc == 2 ? argv[1] : NULL;
+	char		*cause, *in_force = NULL;
+	int		 shared;
 
-	if (argc == 1) {
-		cmd_print(ctx, "%s", bot_scenario() != NULL ? bot_scenario() :
-		    "-");
+	shared = ctx->file == NULL && host != NULL && host->scenario != NULL;
+	if (name != NULL && strcmp(name, "-") != 0 && !bot_exists(name))
+		return cmd_error(ctx, "bot-scenario: no bot %s", name);
+	if (!shared) {
+		if (name == NULL) {
+			cmd_print(ctx, "%s", bot_scenario() != NULL ?
+			    bot_scenario() : "-");
+			return CMD_NORMAL;
+		}
+		if (bot_scenario_set(name, &cause) != 0) {
+			cmd_error(ctx, "bot-scenario: %s", cause);
+			free(cause);
+			return CMD_ERROR;
+		}
 		return CMD_NORMAL;
 	}
-	if (bot_scenario_set(argv[1], &cause) != 0) {
+	if (host->scenario(host->data, name, &in_force, &cause) != 0) {
 		cmd_error(ctx, "bot-scenario: %s", cause);
 		free(cause);
 		return CMD_ERROR;
 	}
+	/* The data dir's names a bot this process may not have. */
+	if (bot_scenario_set_data(in_force, &cause) != 0)
+		free(cause);
+	if (name == NULL)
+		cmd_print(ctx, "%s", in_force != NULL ? in_force :
+		    bot_scenario() != NULL ? bot_scenario() : "-");
+	free(in_force);
 	return CMD_NORMAL;
 }

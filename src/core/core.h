@@ -185,6 +185,10 @@ int triage_tag_is_conversation(const char *tag);
  */
 char **triage_ingest_tags(const struct msg *m, char *const *thread_tags, int *reopen);
 void triage_tags_free(char **tags);
+/* A copy of a NULL-terminated tag array (NULL stays NULL), and its
+ * length (0 for NULL). */
+char **triage_tags_copy(char *const *tags);
+size_t triage_tags_count(char *const *tags);
 
 /* Who has a conversation: tagged ombre/assigned/NAME by the agent NAME. */
 #define TRIAGE_ASSIGNED_PREFIX	"ombre/assigned/"
@@ -380,7 +384,11 @@ void bot_decide(const char *name, const char *text, size_t len, int64_t now,
     const struct bot_state *state, struct bot_reply *out);
 void bot_reply_free(struct bot_reply *r);
 int bot_scenario_set(const char *name, char **cause);	/* "-" clears; unknown bot: error */
-const char *bot_scenario(void);				/* NULL: none */
+/* The data dir's scenario (DATA/bot-scenario, read by the store when it
+ * opens read-write; NULL: none), which wins over bot_scenario_set's: 0,
+ * or -1 with *cause set (no such bot here) and nothing changed. */
+int bot_scenario_set_data(const char *name, char **cause);
+const char *bot_scenario(void);		/* in force: the data dir's, else the process's; NULL: none */
 void bot_reset(void);					/* forget every bot (tests) */
 
 /* What the bot-* commands change; a bot is made by its first mention. */
@@ -528,6 +536,13 @@ struct cmd_host {
 	void	(*react)(void *data, int reaction);
 	/* The outermost macro-run ended; may be NULL. */
 	void	(*macro_end)(void *data);
+	/* bot-scenario outside a config file: the data dir's scenario, the
+	 * one every process indexing there answers with. Set it to name
+	 * ("-" removes it; NULL only reads it) and return 0 with *in_force
+	 * the data dir's scenario now (allocated, NULL for none), or -1 with
+	 * *cause set. NULL: the scenario is the process's own. */
+	int	(*scenario)(void *data, const char *name, char **in_force,
+		    char **cause);
 	void	*data;
 };
 

@@ -147,6 +147,31 @@ triage_tags_free(char **tags)
 	free(tags);
 }
 
+char **
+triage_tags_copy(char *const *tags)
+{
+	char	**copy;
+	size_t	  n, i;
+
+	if (tags == NULL)
+		return NULL;
+	n = triage_tags_count(tags);
+	copy = xcalloc(n + 1, sizeof *copy);
+	for (i = 0; i < n; i++)
+		copy[i] = xstrdup(tags[i]);
+	return copy;
+}
+
+size_t
+triage_tags_count(char *const *tags)
+{
+	size_t	n;
+
+	for (n = 0; tags != NULL && tags[n] != NULL; n++)
+		;
+	return n;
+}
+
 /* The agent NAME of an ombre/assigned/NAME tag, or NULL for another tag;
  * it points into tag. The one place that knows the prefix's length. */
 const char *
@@ -496,16 +521,6 @@ triage_handoff_ops(int high)
 	return set.tags;
 }
 
-static size_t
-triage_count(char *const *tags)
-{
-	size_t	n;
-
-	for (n = 0; tags[n] != NULL; n++)
-		;
-	return n;
-}
-
 int
 triage_rules(const struct msg *m, enum triage_bot bot, char ***tags,
     struct rule_match *match)
@@ -516,7 +531,7 @@ triage_rules(const struct msg *m, enum triage_bot bot, char ***tags,
 
 	if (m->kind == MSG_EVENT || m->kind == MSG_NOTE)
 		return 0;
-	mode = triage_mode(*tags, triage_count(*tags));
+	mode = triage_mode(*tags, triage_tags_count(*tags));
 	if (mode == TRIAGE_MODE_NONE) {
 		if (m->kind == MSG_BOT)
 			*tags = triage_tags_add(*tags, "ombre/bot");
@@ -524,7 +539,7 @@ triage_rules(const struct msg *m, enum triage_bot bot, char ***tags,
 			*tags = triage_tags_add(*tags, "ombre/bot");
 		else if (m->kind == MSG_CUSTOMER && bot == TRIAGE_BOT_NONE)
 			*tags = triage_tags_add(*tags, "ombre/handoff");
-		mode = triage_mode(*tags, triage_count(*tags));
+		mode = triage_mode(*tags, triage_tags_count(*tags));
 	}
 	if (mode != TRIAGE_MODE_BOT || m->text == NULL)
 		return 0;

@@ -18,9 +18,11 @@
 
 #include "store/store-private.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* The bot answers a customer's message this recent only: a backlog
  * fetched after an outage, or an import, gets no answer from the past. */
@@ -286,4 +288,92 @@ store_bot_answer(struct store *st, const char *thread_id, const char *self_id,
 	bot_reply_free(&reply);
 	free(answered);
 	return NOTMUCH_STATUS_SUCCESS;
+}
+
+/* DATA/bot-scenario: one line, the bot's name. */
+#define STORE_BOT_SCENARIO	"bot-scenario"
+
+enum store_status
+store_bot_scenario_write(const char *data_dir, const char *name,
+    char **cause)
+{
+	char	*path, *line;
+	int	 rc, saved;
+
+	*cause = NULL;
+	if (name == NULL || strcmp(name, "-") == 0) {
+		path = xasprintf("%s/%s", data_dir, STORE_BOT_SCENARIO);
+		rc = unlink(path);
+		saved = errno;
+		free(path);
+		if (rc != 0 && saved != ENOENT) {
+			*cause = xasprintf("%s/%s: %s", data_dir,
+			    STORE_BOT_SCENARIO, strerror(saved));
+			return STORE_IO_ERROR;
+		}
+		return STORE_OK;
+	}
+	if (!bot_name_valid(name)) {
+		*cause = xasprintf("bad bot name '%s'", name);
+		return STORE_BAD_INPUT;
+	}
+	if (util_mkdir_p(data_dir, 0700) != 0) {
+		*cause = xasprintf("cannot create %s: %s", data_dir,
+		    strerror(errno));
+		return STORE_IO_ERROR;
+	}
+	line = xasprintf("%s\n", name);
+	/* 0660: a team's data dir (umask 007) shares it with the group. */
+	rc = util_write_file(data_dir, STORE_BOT_SCENARIO, line, strlen(line),
+	    0660);
+	saved = errno;
+	free(line);
+	if (rc != 0) {
+		*cause = xasprintf("cannot write %s/%s: %s", data_dir,
+		    STORE_BOT_SCENARIO, strerror(saved));
+		return saved == ENOSPC || saved == EDQUOT ? STORE_FULL :
+		    STORE_IO_ERROR;
+	}
+	return STORE_OK;
+}
+
+char *
+store_bot_scenario_read(const char *data_dir)
+{
+	char	*path, line[128];
+	FILE	*f;
+
+	path = xasprintf("%s/%s", data_dir, STORE_BOT_SCENARIO);
+	f = fopen(path, "re");
+	free(path);
+	if (f == NULL)
+		return NULL;
+	if (fgets(line, sizeof line, f) == NULL)
+		line[0] = '\0';
+	fclose(f);
+	line[strcspn(line, "\r\n")] = '\0';
+	if (!bot_name_valid(line))
+		return NULL;
+	return xstrdup(line);
+}
+
+/*
+ * The data dir's scenario in force in this process from now on (read at
+ * each read-write open, so a long-lived process follows the file). A
+ * name no bot here has is said and left aside: the channels' own bots
+ * answer rather than none.
+ */
+void
+store_bot_scenario_load(struct store *st)
+{
+	char	*name, *cause;
+
+	name = store_bot_scenario_read(st->data_dir);
+	if (bot_scenario_set_data(name, &cause) != 0) {
+		log_warn("%s/%s: %s: ignored", st->data_dir,
+		    STORE_BOT_SCENARIO, cause);
+		free(cause);
+		bot_scenario_set_data(NULL, &cause);
+	}
+	free(name);
 }

@@ -170,43 +170,60 @@ enum store_status
 store_events(struct store *st, const struct store_event *evs, size_t n,
     char **cause)
 {
-	struct msg		*m;
-	notmuch_status_t	 status;
-	enum store_status	 rc;
-	char			*target, **ops;
-	long			 changed;
-	size_t			 i, j, n_ops;
+	struct msg		**msgs;
+	notmuch_status_t	  status;
+	enum store_status	  rc = STORE_OK;
+	char			 *target, **ops;
+	long			  changed;
+	size_t			  i, j, n_ops;
 
 	*cause = NULL;
+	/* Every event placed first: one that cannot be fails them all
+	 * before anything is written. */
+	msgs = xcalloc(n + 1, sizeof *msgs);
 	for (i = 0; i < n; i++) {
-		m = store_event_msg(st, &evs[i], &status);
-		if (m == NULL && status != NOTMUCH_STATUS_SUCCESS) {
+		msgs[i] = store_event_msg(st, &evs[i], &status);
+		if (msgs[i] == NULL && status != NOTMUCH_STATUS_SUCCESS) {
 			*cause = xasprintf("searching the conversation %s: %s",
 			    evs[i].thread_id, notmuch_status_to_string(status));
-			return STORE_DB_ERROR;
+			rc = STORE_DB_ERROR;
+			goto out;
 		}
-		if (m == NULL) {
-			/* A user's own mail: the operations alone. */
-			for (n_ops = 0; evs[i].ops[n_ops] != NULL; n_ops++)
-				;
-			if (n_ops == 0)
-				continue;
-			target = xasprintf("thread:%s", evs[i].thread_id);
-			ops = xcalloc(n_ops + 1, sizeof *ops);
-			for (j = 0; j < n_ops; j++)
-				ops[j] = xstrdup(evs[i].ops[j]);
-			rc = store_tag(st, target, ops, (int)n_ops, &changed,
-			    cause);
-			triage_tags_free(ops);
-			free(target);
-			if (rc != STORE_OK)
-				return rc;
-			continue;
-		}
-		rc = store_ingest(st, m, cause);
-		msg_free(m);
-		if (rc != STORE_OK && rc != STORE_DUPLICATE)
-			return rc;
 	}
-	return store_flush(st, cause);
+	for (i = 0; i < n; i++) {
+		if (msgs[i] != NULL) {
+			rc = store_ingest(st, msgs[i], cause);
+			if (rc == STORE_DUPLICATE)
+				rc = STORE_OK;
+			if (rc != STORE_OK)
+				goto out;
+		}
+	}
+	if ((rc = store_flush(st, cause)) != STORE_OK)
+		goto out;
+	/*
+	 * A user's own mail has no room for an event (its thread is not
+	 * ombre's): its operations alone, in a transaction of their own,
+	 * after the events.
+	 */
+	for (i = 0; i < n && rc == STORE_OK; i++) {
+		if (msgs[i] != NULL || evs[i].ops == NULL)
+			continue;
+		for (n_ops = 0; evs[i].ops[n_ops] != NULL; n_ops++)
+			;
+		if (n_ops == 0)
+			continue;
+		target = xasprintf("thread:%s", evs[i].thread_id);
+		ops = xcalloc(n_ops + 1, sizeof *ops);
+		for (j = 0; j < n_ops; j++)
+			ops[j] = xstrdup(evs[i].ops[j]);
+		rc = store_tag(st, target, ops, (int)n_ops, &changed, cause);
+		triage_tags_free(ops);
+		free(target);
+	}
+out:
+	for (i = 0; i < n; i++)
+		msg_free(msgs[i]);
+	free(msgs);
+	return rc;
 }

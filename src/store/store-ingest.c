@@ -656,8 +656,7 @@ store_thread_apply(struct store *st, const char *thread_id, char *const *ops,
 	char			*query, value[32];
 	size_t			 n_ops, n_props = 0;
 
-	for (n_ops = 0; ops[n_ops] != NULL; n_ops++)
-		;
+	n_ops = triage_tags_count(ops);
 	if (until != 0) {
 		snprintf(value, sizeof value, "%lld", (long long)until);
 		prop.value = value;
@@ -793,33 +792,6 @@ store_thread_cache_clear(struct store *st)
 	st->n_cache = 0;
 }
 
-static size_t
-store_tags_count(char *const *tags)
-{
-	size_t	n;
-
-	for (n = 0; tags[n] != NULL; n++)
-		;
-	return n;
-}
-
-/* A copy of a NULL-terminated tag array (NULL stays NULL). */
-static char **
-store_tags_copy(char *const *tags)
-{
-	char	**copy;
-	size_t	  n, i;
-
-	if (tags == NULL)
-		return NULL;
-	for (n = 0; tags[n] != NULL; n++)
-		;
-	copy = xcalloc(n + 1, sizeof *copy);
-	for (i = 0; i < n; i++)
-		copy[i] = xstrdup(tags[i]);
-	return copy;
-}
-
 /* tags reopened: out of done and snoozed, in the Inbox (taken over). */
 static char **
 store_tags_reopen(char **tags)
@@ -855,7 +827,7 @@ store_index_one(struct store *st, struct store_pending *p,
 	const char		*thread_id;
 	char			**thread_tags, **tags, **ops;
 	char			*reply_to = NULL, *edit_of = NULL;
-	char			*title = NULL, *snippet = NULL;
+	char			*title = NULL, *snippet = NULL, *reason = NULL;
 	size_t			 i, n, n_props = 0;
 	int			 reopen, unseen;
 	int64_t			 until;
@@ -908,7 +880,7 @@ store_index_one(struct store *st, struct store_pending *p,
 	}
 	thread_id = notmuch_message_get_thread_id(nm);
 	if ((cached = store_thread_cache_find(st, thread_id)) != NULL)
-		thread_tags = store_tags_copy(cached->tags);
+		thread_tags = triage_tags_copy(cached->tags);
 	else {
 		status = store_thread_tags(st, thread_id, p->msgid,
 		    &thread_tags);
@@ -948,7 +920,7 @@ store_index_one(struct store *st, struct store_pending *p,
 			store_rules_handoff(st, m, p->msgid, match.reason,
 			    match.high);
 		else if (m->kind == MSG_CUSTOMER && triage_mode(tags,
-		    store_tags_count(tags)) == TRIAGE_MODE_BOT) {
+		    triage_tags_count(tags)) == TRIAGE_MODE_BOT) {
 			status = store_bot_answer(st, thread_id, p->msgid, m,
 			    thread_tags == NULL, &bot_reason);
 			if (status != NOTMUCH_STATUS_SUCCESS) {
@@ -968,8 +940,7 @@ store_index_one(struct store *st, struct store_pending *p,
 			}
 		}
 	}
-	for (n = 0; tags[n] != NULL; n++)
-		;
+	n = triage_tags_count(tags);
 	ops = xcalloc(n + 1, sizeof *ops);
 	for (i = 0; i < n; i++)
 		ops[i] = xasprintf("+%s", tags[i]);
@@ -1000,6 +971,8 @@ store_index_one(struct store *st, struct store_pending *p,
 	    NULL);
 	store_property_add(props, &n_props, STORE_BOT_TURN, p->turn, NULL);
 	store_property_add(props, &n_props, "ombre.event", m->event, NULL);
+	store_property_add(props, &n_props, "ombre.reason", m->reason,
+	    &reason);
 	/* A bot's answer the bot wrote goes out like an agent's reply. */
 	if (m->kind == MSG_BOT && msgid_is_outbound(m->id) &&
 	    triage_tags_have(m->tags, "+ombre/outbox"))
@@ -1012,6 +985,7 @@ store_index_one(struct store *st, struct store_pending *p,
 	free(ops);
 	free(title);
 	free(snippet);
+	free(reason);
 	free(reply_to);
 	free(edit_of);
 	if (status != NOTMUCH_STATUS_SUCCESS)
@@ -1299,8 +1273,20 @@ store_flush(struct store *st, char **cause)
 	else if (rc == STORE_OK)
 		log_debug("truncating %s: %s", st->journal_path, strerror(errno));
 	else {
-		/* Delivered, not indexed: the journal is left to the next
-		 * read-write open, which indexes it. */
+		/*
+		 * Delivered, not indexed: the journal is left to the next
+		 * read-write open, which indexes it. But an agent's action
+		 * (an event) that failed did not happen: it is taken back,
+		 * not applied later behind the agent's back; what the rules
+		 * and the bot wrote is written again when the message that
+		 * caused it is indexed.
+		 */
+		for (i = 0; i < st->n_pending; i++) {
+			if (st->pending[i].generated ||
+			    (!st->pending[i].recovered &&
+			    st->pending[i].msg->kind == MSG_EVENT))
+				unlink(st->pending[i].new_path);
+		}
 		store_journal_release(st);
 	}
 

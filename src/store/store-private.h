@@ -188,6 +188,9 @@ notmuch_status_t store_bot_answer(struct store *st, const char *thread_id,
     const char *self_id, const struct msg *m, int first,
     const char **handoff_reason);
 #define STORE_BOT_TURN	"ombre.bot-turn"
+/* A read-write open: DATA/bot-scenario given to core
+ * (bot_scenario_set_data), before anything is indexed. */
+void store_bot_scenario_load(struct store *st);
 
 /* store-feed.c */
 /* Append the lines of a committed batch to DATA/feed, and forget them. */

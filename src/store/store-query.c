@@ -69,6 +69,7 @@ store_conv_free(struct store_conv *c)
 	free(c->tags);
 	triage_tags_free(c->msg_ids);
 	triage_tags_free(c->unread_ids);
+	free(c->handoff_reason);
 	free(c);
 }
 
@@ -325,7 +326,7 @@ store_conv_build(struct store *st, const char *thread_id)
 	size_t			 last;
 	int			 ok = 1;
 	struct store_wait	 wait;
-	const char		*event;
+	const char		*event, *reason;
 
 	query = xasprintf("thread:%s", thread_id);
 	if (store_query_messages(st, query, NOTMUCH_SORT_OLDEST_FIRST, &q,
@@ -374,6 +375,14 @@ store_conv_build(struct store *st, const char *thread_id)
 			notmuch_message_get_property(refs[i].nm, "ombre.event",
 			    &event);
 		store_wait_step(&wait, refs[i].kind, refs[i].date, event);
+		if (event != NULL && strcmp(event, "handoff") == 0) {
+			reason = NULL;
+			notmuch_message_get_property(refs[i].nm,
+			    "ombre.reason", &reason);
+			free(c->handoff_reason);
+			c->handoff_reason = reason != NULL ? xstrdup(reason) :
+			    NULL;
+		}
 		if (refs[i].kind == MSG_CUSTOMER) {
 			from = notmuch_message_get_header(refs[i].nm, "from");
 			if (from != NULL) {

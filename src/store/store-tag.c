@@ -189,15 +189,42 @@ store_snooze_ops(int wake, size_t *n_ops)
 }
 
 /*
+ * Record one event of type on each thread of ids, with the operations
+ * ops (taken from a snooze's) and a snooze's end: an event in each
+ * conversation, as the agents' actions are (store-event.c).
+ */
+static enum store_status
+store_threads_event(struct store *st, char **ids, size_t n, const char *type,
+    const char *agent, char **ops, int64_t until, char **cause)
+{
+	struct store_event	*evs;
+	enum store_status	 rc;
+	size_t			 i;
+
+	evs = xcalloc(n + 1, sizeof *evs);
+	for (i = 0; i < n; i++) {
+		evs[i].thread_id = ids[i];
+		evs[i].type = type;
+		evs[i].agent = agent;
+		evs[i].ops = ops;
+		evs[i].until = until;
+	}
+	rc = store_events(st, evs, n, cause);
+	free(evs);
+	return rc;
+}
+
+/*
  * Snooze conversations until a time: out of the Inbox (core's snooze)
- * with the time as the property ombre.snooze-until on every message;
- * store_wake brings them back once it has come.
+ * with the time as the property ombre.snooze-until on every message,
+ * recorded as a "snoozed" event; store_wake brings them back once it has
+ * come.
  */
 enum store_status
 store_snooze(struct store *st, const char *target, int64_t until,
     long *changed, char **cause)
 {
-	char			**ids, **ops, value[32];
+	char			**ids, **ops;
 	size_t			  n, n_ops, i;
 	enum store_status	  rc;
 
@@ -206,10 +233,9 @@ store_snooze(struct store *st, const char *target, int64_t until,
 	rc = store_tag_targets(st, target, &ids, &n, cause);
 	if (rc != STORE_OK)
 		return rc;
-	snprintf(value, sizeof value, "%lld", (long long)until);
 	ops = store_snooze_ops(0, &n_ops);
-	rc = store_threads_edit(st, ids, n, (const char *const *)ops, n_ops,
-	    "ombre.snooze-until", value, "committing the snooze", cause);
+	rc = store_threads_event(st, ids, n, "snoozed", NULL, ops, until,
+	    cause);
 	if (rc == STORE_OK)
 		*changed = (long)n;
 	triage_tags_free(ops);
@@ -283,8 +309,8 @@ store_wake(struct store *st, int64_t now, long *woken, char **cause)
 		return STORE_DB_ERROR;
 	}
 	ops = store_snooze_ops(1, &n_ops);
-	rc = store_threads_edit(st, due.items, due.n, (const char *const *)ops,
-	    n_ops, "ombre.snooze-until", NULL, "committing the wake-up", cause);
+	rc = store_threads_event(st, due.items, due.n, "woken", "ombre", ops,
+	    0, cause);
 	if (rc == STORE_OK)
 		*woken = (long)due.n;
 	triage_tags_free(ops);

@@ -867,6 +867,8 @@ store_open(const struct store_options *opts, enum store_mode mode,
 	st->revision = notmuch_database_get_revision(st->db, NULL);
 
 	if (mode == STORE_READ_WRITE) {
+		/* Whoever indexes answers with the data dir's scenario. */
+		store_bot_scenario_load(st);
 		store_ingest_clean_tmp(st);
 		rc = store_ingest_recover(st, cause);
 		if (rc != STORE_OK) {

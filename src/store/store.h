@@ -15,6 +15,8 @@
  *                           (notmuch dump's text), dump-TIME.txt
  *   DIR/notmuch.broken-TIME/   a damaged database `ombre doctor --fix` moved
  *                           aside before rebuilding the index
+ *   DIR/bot-scenario        the bot every built-in bot of the data dir gives
+ *                           way to (`bot-scenario NAME`), one line
  * With `set store.database PATH`, the database and mail root are the
  * user's and chat messages go to PATH/ombre/; DIR/notmuch-config then
  * names PATH, so the user's own notmuch config is never read.
@@ -170,6 +172,7 @@ struct store_conv {
 	 * its messages and of its unread ones when it was read. */
 	char		**msg_ids;	/* NULL-terminated */
 	char		**unread_ids;	/* NULL-terminated */
+	char		 *handoff_reason; /* why its newest handoff, or NULL */
 };
 void store_conv_free(struct store_conv *c);
 /* Does any message of the conversation have this tag? */
@@ -436,6 +439,21 @@ int store_feed_next(struct store_feed *f, struct store_feed_item *item);
 void store_feed_item_clear(struct store_feed_item *item);
 void store_feed_close(struct store_feed *f);
 
+/* store-bot.c */
+/*
+ * The data dir's bot scenario, DATA/bot-scenario: the bot that answers
+ * in place of every channel's own, whichever process indexes (a
+ * read-write open reads it and gives it to core's bot_scenario_set_data,
+ * over a config file's bot-scenario). Write name (a bot name; "-" or
+ * NULL removes the file), whole (tmp, fsync, rename) and group-writable
+ * as the data dir allows: STORE_OK, or a status and *cause.
+ */
+enum store_status store_bot_scenario_write(const char *data_dir,
+    const char *name, char **cause);
+/* The scenario DATA/bot-scenario names (allocated), or NULL for none (no
+ * file, or not a bot name). */
+char *store_bot_scenario_read(const char *data_dir);
+
 /* store-event.c */
 /*
  * A change of a conversation's state, recorded as an event in it (kind
@@ -455,10 +473,12 @@ struct store_event {
 	int64_t		  until;	/* snoozed: until when */
 };
 /*
- * Record events (one a conversation) in one transaction. A conversation
- * ombre did not write (a user's own mail) has no room for an event: its
- * operations are applied as tags. STORE_NOT_FOUND when a thread has no
- * message.
+ * Record events (one a conversation) in one transaction (a batch: past
+ * store.batch-messages of them, several). Each conversation is found
+ * first: one that cannot be read fails the call before anything is
+ * written. A conversation ombre did not write (a user's own mail) has no
+ * room for an event: its operations (ops may be NULL: none) are applied
+ * as tags afterwards, in a transaction of their own.
  */
 enum store_status store_events(struct store *st, const struct store_event *evs,
     size_t n, char **cause);

@@ -78,6 +78,10 @@ struct sync {
 	int				 fetch_pending;
 	/* The hourly dump of the tags (sync-dump.c). */
 	struct ev_timer			*dump_timer;
+	/* The wait rule (sync-wait.c): a child every so often. */
+	struct ev_timer			*wait_timer;
+	struct job			*wait_job;
+	int				 wait_checked;	/* once: a round done */
 	/* Hooks (sync-feed.c): DATA/feed followed, hooks queued, a few
 	 * run at once, what they came to counted for the status. */
 	struct store_feed		*feed;
@@ -137,6 +141,11 @@ int	sync_hooks_idle(struct sync *s);
  * msgid), as the outbox does for sent and failed. */
 void	sync_hooks_queue(struct sync *s, const char *event,
 	    const char *thread_id, const char *msgid);
+/* sync-wait.c: `handoff-rule wait`, checked at start and every 30 s by a
+ * child; idle (for --once) once a round is done and nothing runs. */
+void	sync_wait_start(struct sync *s);
+int	sync_wait_idle(struct sync *s);
+void	sync_wait_stop(struct sync *s);
 /* sync-dump.c: a dump of the tags every hour, and one when the syncer
  * stops. */
 void	sync_dump_start(struct sync *s);

@@ -124,23 +124,6 @@ ui_groups_add(struct ui_tag_group **groups, size_t *n, const char *thread_id,
 	(*n)++;
 }
 
-/* A copy of a NULL-terminated array of strings (NULL stays NULL). */
-static char **
-ui_strings_copy(char *const *v)
-{
-	char	**copy;
-	size_t	  n, i;
-
-	if (v == NULL)
-		return NULL;
-	for (n = 0; v[n] != NULL; n++)
-		;
-	copy = xcalloc(n + 1, sizeof *copy);
-	for (i = 0; i < n; i++)
-		copy[i] = xstrdup(v[i]);
-	return copy;
-}
-
 /* Add one conversation's change as an event (ops taken over). */
 static void
 ui_groups_add_event(struct ui_tag_group **groups, size_t *n,
@@ -154,7 +137,7 @@ ui_groups_add_event(struct ui_tag_group **groups, size_t *n,
 	g->target = xstrdup(thread_id);
 	g->ops = ops;
 	g->event = xstrdup(event);
-	g->seen = ui_strings_copy(seen);
+	g->seen = triage_tags_copy(seen);
 }
 
 /* Add message-level operations (taken over) on some messages. */
@@ -169,7 +152,7 @@ ui_groups_add_messages(struct ui_tag_group **groups, size_t *n,
 	memset(g, 0, sizeof *g);
 	g->target = xstrdup("");
 	g->ops = ops;
-	g->msgids = ui_strings_copy(msgids);
+	g->msgids = triage_tags_copy(msgids);
 }
 
 static int

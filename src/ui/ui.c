@@ -175,8 +175,10 @@ ui_load_near(struct ui *ui)
 static void
 ui_draw(struct ui *ui)
 {
-	char	status[512], marked[32] = "", lane[80] = "", *here;
-	int	rows, cols, compose, lane_w = 0, text_w, i;
+	const struct store_conv	*sel;
+	char			 status[512], marked[32] = "", lane[80] = "";
+	char			*here, *why;
+	int			 rows, cols, compose, lane_w = 0, text_w, i;
 
 	if (ui->marked.n > 0)
 		snprintf(marked, sizeof marked, "  %zu marked", ui->marked.n);
@@ -209,15 +211,26 @@ ui_draw(struct ui *ui)
 		    ui->message != NULL ? ui->message : "");
 		free(here);
 	}
-	else
+	else {
+		/* Why the conversation under the cursor waits for a human,
+		 * when nothing else is said. */
+		sel = ui_list_selected(ui->list);
+		why = NULL;
+		if (ui->message == NULL && sel != NULL &&
+		    sel->handoff_reason != NULL && triage_mode(sel->tags,
+		    sel->n_tags) == TRIAGE_MODE_HANDOFF)
+			why = xasprintf("needs a human: %s",
+			    sel->handoff_reason);
 		snprintf(status, sizeof status, " %s  %zu%s conversation%s%s%s%s%s%s%s",
 		    ui->view_name, ui_list_count(ui->list), ui->more ? "+" : "",
 		    ui_list_count(ui->list) == 1 && !ui->more ? "" : "s",
 		    marked, ui->waiting ? "  waiting for database" : "",
-		    ui->message != NULL ? "  " : "",
-		    ui->message != NULL ? ui->message : "",
+		    ui->message != NULL || why != NULL ? "  " : "",
+		    ui->message != NULL ? ui->message : why != NULL ? why : "",
 		    ui_sync_text() != NULL ? "  " : "",
 		    ui_sync_text() != NULL ? ui_sync_text() : "");
+		free(why);
+	}
 	/* The lane of those who need a human, on the right of the list's
 	 * status line: it stays while messages come and go, short when
 	 * the message needs the room, left out when even that does not
@@ -490,6 +503,25 @@ ui_commands_register(void)
 }
 
 /*
+ * bot-scenario at the prompt, from a key or a macro: the data dir's, which
+ * the syncer's indexer answers with. A small file written whole, no
+ * database lock: the screen does not wait.
+ */
+static int
+ui_host_scenario(void *data, const char *name, char **in_force, char **cause)
+{
+	struct ui	*ui = data;
+	const char	*dir = ui->opts->store.data_dir;
+
+	*in_force = NULL;
+	if (name != NULL &&
+	    store_bot_scenario_write(dir, name, cause) != STORE_OK)
+		return -1;
+	*in_force = store_bot_scenario_read(dir);
+	return 0;
+}
+
+/*
  * Start a console on a store opened read-only, a surface (set as the one
  * drawn on) and an input, all taken over until ui_finish: read and draw
  * the first screen and arm the loop's timers.
@@ -510,6 +542,7 @@ ui_start(const struct ui_options *opts, struct store *store,
 	ui->host.tag = ui_host_tag;
 	ui->host.react = ui_react;
 	ui->host.macro_end = ui_macro_end;
+	ui->host.scenario = ui_host_scenario;
 	ui->host.data = ui;
 	ui->ctx.host = &ui->host;
 	ui->ctx.print = ui_cmd_print;
@@ -652,4 +685,10 @@ ui_run(const struct ui_options *opts)
 	rc = ui_finish(ui);
 	log_set_restore(NULL);
 	return step == -1 ? 1 : rc;
+}
+
+int
+ui_writes_pending(const struct ui *ui)
+{
+	return ui->jobs;
 }

@@ -259,6 +259,8 @@ struct ui *ui_start(const struct ui_options *opts, struct store *store,
 /* One turn of the loop, waiting at most timeout ms (-1: no limit); 1
  * when the console is to quit, -1 when the loop failed. */
 int ui_step(struct ui *ui, int timeout);
+/* How many of the console's writes run in children not heard back of. */
+int ui_writes_pending(const struct ui *ui);
 /* Keys as the terminal's bytes, given to an abstract input, run and
  * drawn; 1 when the console is to quit. */
 int ui_keys(struct ui *ui, const char *bytes);

@@ -2,7 +2,8 @@
  * t-chan.c: the link test of src/chan, linked with libchan and the layers
  * under it only (net, store, core, base): the adapters need no host but
  * the struct chan_host they are given. It checks what the layer's two
- * lists of channel types say alike, and the demo traffic's determinism.
+ * lists of channel types say alike, the demo traffic's determinism, and
+ * its customers of the built-in bot answered and the answers delivered.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -10,10 +11,81 @@
 
 #include "chan/chan.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "tap.h"
+
+static void
+t_cmd_error(struct cmd_ctx *ctx, const char *text)
+{
+	(void)ctx;
+	diag("%s", text);
+}
+
+/*
+ * The demo traffic's first conversation is a customer of the built-in bot
+ * on the demo channel: indexed, the bot answers into the outbox, and the
+ * demo channel's delivery marks the answer sent.
+ */
+static void
+test_demo_bot(void)
+{
+	struct cmd_ctx		 ctx;
+	struct store_options	 opts;
+	struct store		*st;
+	struct store_outgoing	**out = NULL;
+	struct chan_demo	*d;
+	struct msg		*m;
+	char			 dir[] = "/tmp/t-chan.XXXXXX", *cause = NULL;
+	char			 rm[64];
+	int64_t			 wait;
+	long			 sent = 0;
+	size_t			 n = 0;
+
+	if (mkdtemp(dir) == NULL) {
+		ok(0, "mkdtemp");
+		return;
+	}
+	memset(&ctx, 0, sizeof ctx);
+	ctx.error = t_cmd_error;
+	ok(cmd_run_string(&ctx, "channel t-fr demo account=fr bot=t-fr; "
+	    "bot-answer t-fr horaire 'Ouvert de 9 h à 19 h.'") == CMD_NORMAL,
+	    "a demo channel with its bot");
+	d = chan_demo_new(42);
+	m = chan_demo_next(d, util_now(), &wait);
+	ok(strcmp(m->channel, "demo") == 0 && strcmp(m->account, "fr") == 0 &&
+	    m->kind == MSG_CUSTOMER, "a customer of the demo channel's bot");
+	memset(&opts, 0, sizeof opts);
+	opts.data_dir = dir;
+	opts.lock_timeout = 5;
+	opts.batch_messages = 100;
+	opts.batch_ms = 1000;
+	ok(store_open(&opts, STORE_READ_WRITE, &st, &cause) == STORE_OK &&
+	    store_ingest(st, m, &cause) == STORE_OK &&
+	    store_flush(st, &cause) == STORE_OK, "stored%s%s",
+	    cause != NULL ? ": " : "", cause != NULL ? cause : "");
+	ok(store_outbox_list(st, 0, &out, &n, &cause) == STORE_OK && n == 1 &&
+	    strcmp(out[0]->text, "Ouvert de 9 h à 19 h.") == 0,
+	    "the bot's answer is queued");
+	while (n > 0)
+		store_outgoing_free(out[--n]);
+	free(out);
+	out = NULL;
+	ok(chan_demo_deliver(st, &sent, &cause) == 0 && sent == 1,
+	    "the demo channel delivers it");
+	ok(store_outbox_list(st, 0, &out, &n, &cause) == STORE_OK && n == 0,
+	    "and the outbox is empty");
+	free(out);
+	store_close(st);
+	msg_free(m);
+	chan_demo_free(d);
+	free(cause);
+	snprintf(rm, sizeof rm, "rm -rf '%s'", dir);
+	if (system(rm) != 0)
+		diag("cannot remove %s", dir);
+}
 
 int
 main(void)
@@ -52,5 +124,6 @@ main(void)
 	msg_free(mb);
 	chan_demo_free(a);
 	chan_demo_free(b);
+	test_demo_bot();
 	return exit_status();
 }

@@ -398,6 +398,15 @@ test_write_faults(struct store *st, int64_t now)
 	cause = NULL;
 	store_count_convs(st, "tag:ombre/snoozed", &total, &unread, &cause);
 	is_int(total, 0, "nothing is snoozed");
+	/* The event was delivered before its indexing failed: it is taken
+	 * back, never applied by the next writer's recovery. */
+	is_int(store_ingest_recover(st, &cause), STORE_OK,
+	    "a recovery after the failed snooze");
+	free(cause);
+	cause = NULL;
+	store_count_convs(st, "tag:ombre/snoozed", &total, &unread, &cause);
+	is_int(total, 0, "still nothing is snoozed: the failed action did not "
+	    "happen later");
 
 	if (msgid != NULL) {
 		make_unwritable(st);

@@ -36,6 +36,7 @@ static struct ui_screen_record	*t_screen;
 static int			 t_rows = T_ROWS;
 static char			 t_dir[] = "/tmp/t-ui.XXXXXX";
 static char			 t_dir2[] = "/tmp/t-ui-alerts.XXXXXX";
+static char			 t_dir3[] = "/tmp/t-ui-loop.XXXXXX";
 static char			*t_data = t_dir;	/* the store t_store_open opens */
 
 /* Every row of the last frame, for the log of a failed check. */
@@ -411,13 +412,14 @@ t_handoff(const char *conv_id, const char *reason)
 {
 	struct store		*st;
 	struct store_event	 ev;
-	char			 op[] = "+ombre/handoff";
-	char			*ops[] = { op, NULL };
+	char			**ops = triage_handoff_ops(0);
 	char			*cause = NULL, *id;
 	int			 rc = -1;
 
-	if ((st = t_store_open()) == NULL)
+	if ((st = t_store_open()) == NULL) {
+		triage_tags_free(ops);
 		return -1;
+	}
 	if ((id = t_thread_of(st, conv_id)) != NULL) {
 		memset(&ev, 0, sizeof ev);
 		ev.thread_id = id;
@@ -434,6 +436,7 @@ t_handoff(const char *conv_id, const char *reason)
 	}
 	if (t_store_close(st) != 0)
 		rc = -1;
+	triage_tags_free(ops);
 	return rc;
 }
 
@@ -729,12 +732,255 @@ t_alerts(void)
 	t_data = t_dir;
 }
 
+/* A second message in conversation conv (its id NAME-2), stored by
+ * another process. */
+static void
+t_ingest_again(const char *conv, const char *name, const char *text)
+{
+	struct store	*st;
+	struct msg	*m;
+	char		*cause = NULL;
+
+	if ((st = t_store_open()) == NULL)
+		return;
+	m = msg_new();
+	m->channel = xstrdup("telegram");
+	m->account = xstrdup("7012345678");
+	m->conv_id = xstrdup(conv);
+	m->conv_title = xstrdup(name);
+	m->id = xasprintf("%s-2", conv);
+	m->date = util_now();
+	m->from_id = xstrdup(conv);
+	m->from_name = xstrdup(name);
+	m->kind = MSG_CUSTOMER;
+	m->text = xstrdup(text);
+	m->text_len = strlen(text);
+	if (store_ingest(st, m, &cause) != STORE_OK)
+		diag("store_ingest: %s", cause);
+	free(cause);
+	msg_free(m);
+	t_store_close(st);
+}
+
+/*
+ * Does every message of conversation conv have tag (has 1) or none of
+ * them (has 0)? Read by a store of its own, as another process would.
+ */
+static int
+t_conv_tag(const char *conv, const char *tag, int has)
+{
+	struct store_options	  opts;
+	struct store		 *st;
+	struct msg		**msgs;
+	size_t			  n, i, j;
+	char			 *cause = NULL, *id;
+	int			  all = 1, found;
+
+	memset(&opts, 0, sizeof opts);
+	opts.data_dir = t_data;
+	if (store_open(&opts, STORE_READ_ONLY, &st, &cause) != STORE_OK) {
+		diag("store_open: %s", cause);
+		free(cause);
+		return 0;
+	}
+	if ((id = t_thread_of(st, conv)) == NULL ||
+	    store_thread_messages(st, id, &msgs, &n, &cause) != STORE_OK) {
+		diag("no conversation %s", conv);
+		free(cause);
+		free(id);
+		store_close(st);
+		return 0;
+	}
+	for (i = 0; i < n; i++) {
+		found = 0;
+		for (j = 0; msgs[i]->tags != NULL && msgs[i]->tags[j] != NULL;
+		    j++)
+			found |= strcmp(msgs[i]->tags[j], tag) == 0;
+		if (found != has) {
+			diag("%s: message %zu (%s) %s %s", conv, i,
+			    msg_kind_name(msgs[i]->kind), found ? "has" :
+			    "lacks", tag);
+			all = 0;
+		}
+	}
+	store_msgs_free(msgs, n);
+	free(id);
+	store_close(st);
+	return all && n > 0;
+}
+
+/* Run the loop until the console's writes are done (10 s at most). */
+static void
+t_step_writes(struct ui *ui)
+{
+	int	i;
+
+	for (i = 0; i < 100 && ui_writes_pending(ui) > 0; i++)
+		ui_step(ui, 100);
+	ui_step(ui, 100);
+}
+
+/*
+ * The loop of a conversation: a close names what the agent saw (a
+ * message that came since keeps it open), undo on a mixed set gives each
+ * its own state back, a reply takes a bot conversation over (and not
+ * with reply.takes-over off), and the list's status line says why the
+ * conversation under the cursor waits for a human.
+ */
+static void
+t_loop(void)
+{
+	struct ui_options	 opts;
+	struct ui_input		*in;
+	struct store		*st;
+	struct ui		*ui;
+	char			*cause = NULL;
+	int64_t			 now = util_now();
+
+	if (mkdtemp(t_dir3) == NULL) {
+		ok(0, "a third data dir is made");
+		return;
+	}
+	t_data = t_dir3;
+	if ((st = t_store_open()) == NULL)
+		return;
+	t_ingest_tagged(st, "301", "Zoé Roux", now - 60, "ma commande ?",
+	    "+ombre/bot");
+	t_ingest_tagged(st, "302", "Paul Henry", now - 120, "toujours rien",
+	    "+ombre/prio/high");
+	t_ingest_tagged(st, "303", "Rita Sousa", now - 180, "bonjour",
+	    "+ombre/bot");
+	t_ingest_tagged(st, "304", "Sam Lee", now - 240, "hello",
+	    "+ombre/bot");
+	t_store_close(st);
+	if (t_handoff("304", "the customer asked for a person") != 0)
+		ok(0, "Sam's conversation is handed off");
+	if (options_set("agent", "ana", &cause) != 0) {
+		diag("%s", cause);
+		free(cause);
+	}
+
+	memset(&opts, 0, sizeof opts);
+	opts.store.data_dir = t_dir3;
+	opts.store.lock_timeout = 10;
+	opts.view_name = "Inbox";
+	opts.query = "tag:inbox";
+	if (store_open(&opts.store, STORE_READ_ONLY, &st, &cause) !=
+	    STORE_OK) {
+		diag("store_open: %s", cause);
+		free(cause);
+		ok(0, "the third store opens read-only");
+		return;
+	}
+	t_screen = ui_screen_record_new(T_ROWS, T_COLS);
+	in = ui_input_new_abstract("xterm");
+	ui = ui_start(&opts, st, ui_screen_record_surface(t_screen), in);
+	ok(t_step_until(ui, "Sam Lee"), "the console shows the four");
+
+	/* The reason of a handoff, on the status line. */
+	ok(t_select(ui, "Sam Lee") && t_step_until(ui,
+	    "needs a human: the customer asked for a person"),
+	    "on a handed-off conversation the status line says why");
+
+	/* The stable query: Zoé writes again after the list was read and
+	 * before e; her conversation stays in the Inbox. */
+	ok(t_select(ui, "Zoé Roux"), "the cursor on Zoé");
+	t_ingest_again("301", "Zoé Roux", "vous êtes là ?");
+	ui_keys(ui, "e");
+	t_step_writes(ui);
+	ok(t_conv_tag("301", "inbox", 1) && t_conv_tag("301", "ombre/done", 0),
+	    "e closes what the agent saw: a message that came since keeps "
+	    "the conversation in the Inbox, on every message");
+	ok(t_step_until(ui, "vous êtes là"),
+	    "and the list shows it with the new message");
+
+	/* Undo on a mixed set: Paul high, Rita not; ! from Rita's basis
+	 * makes both high; U gives each its own back. */
+	ui_keys(ui, ":bind -T list x mark\r");
+	ok(t_select(ui, "Paul Henry"), "the cursor on Paul");
+	ui_keys(ui, "x");
+	ok(t_select(ui, "Rita Sousa"), "then on Rita");
+	ui_keys(ui, "x");
+	ok(t_select(ui, "Rita Sousa"), "the cursor back on Rita");
+	ui_keys(ui, "!");
+	t_step_writes(ui);
+	ok(t_conv_tag("302", "ombre/prio/high", 1) &&
+	    t_conv_tag("303", "ombre/prio/high", 1),
+	    "! on the marked set: both high (the cursor's step)");
+	ui_keys(ui, "U");
+	t_step_writes(ui);
+	ok(t_conv_tag("302", "ombre/prio/high", 1) &&
+	    t_conv_tag("303", "ombre/prio/high", 0),
+	    "U gives each its own: Paul stays high, Rita is not");
+
+	/* Take-over and its undo on a mixed set: Rita in bot mode, Sam
+	 * handed off; U puts each mode back. */
+	ok(t_select(ui, "Rita Sousa"), "the cursor on Rita");
+	ui_keys(ui, "x");
+	ok(t_select(ui, "Sam Lee"), "then on Sam");
+	ui_keys(ui, "x");
+	ui_keys(ui, "T");
+	t_step_writes(ui);
+	ok(t_conv_tag("303", "ombre/assigned/ana", 1) &&
+	    t_conv_tag("304", "ombre/assigned/ana", 1) &&
+	    t_conv_tag("303", "ombre/bot", 0) &&
+	    t_conv_tag("304", "ombre/handoff", 0),
+	    "T takes both over, on every message");
+	ui_keys(ui, "U");
+	t_step_writes(ui);
+	ok(t_conv_tag("303", "ombre/bot", 1) &&
+	    t_conv_tag("303", "ombre/handoff", 0) &&
+	    t_conv_tag("304", "ombre/handoff", 1) &&
+	    t_conv_tag("304", "ombre/bot", 0) &&
+	    t_conv_tag("303", "ombre/assigned/ana", 0) &&
+	    t_conv_tag("304", "ombre/assigned/ana", 0),
+	    "U puts each one's mode back: Rita with the bot, Sam waiting "
+	    "for a human");
+
+	/* A reply takes a bot conversation over. */
+	ok(t_select(ui, "Rita Sousa"), "the cursor on Rita");
+	ui_keys(ui, "\r");
+	ui_keys(ui, "r");
+	ui_keys(ui, "Je m'en occupe");
+	ui_keys(ui, "\x13");
+	ok(t_step_until(ui, "[queued]"), "the reply is queued");
+	t_step_writes(ui);
+	ok(t_conv_tag("303", "ombre/assigned/ana", 1) &&
+	    t_conv_tag("303", "ombre/bot", 0),
+	    "replying took the conversation over from the bot");
+	ok(t_step_until(ui, "taken over by ana"),
+	    "the thread shows the take-over");
+	ui_keys(ui, "\x1b");
+
+	/* reply.takes-over off: the mode stays. */
+	ui_keys(ui, ":set reply.takes-over off\r");
+	ok(t_select(ui, "Sam Lee"), "the cursor on Sam");
+	ui_keys(ui, "\r");
+	ui_keys(ui, "r");
+	ui_keys(ui, "Un instant");
+	ui_keys(ui, "\x13");
+	ok(t_step_until(ui, "[queued]"), "Sam's reply is queued");
+	t_step_writes(ui);
+	ok(t_conv_tag("304", "ombre/handoff", 1) &&
+	    t_conv_tag("304", "ombre/assigned/ana", 0),
+	    "with reply.takes-over off a reply leaves the mode as it is");
+	ui_keys(ui, "\x1b");
+	ui_keys(ui, ":set reply.takes-over on\r");
+	ui_keys(ui, ":bind -T list x select-down\r");
+
+	ui_keys(ui, "q");
+	ok(ui_finish(ui) == 0, "the console finishes");
+	ui_screen_record_free(t_screen);
+	t_data = t_dir;
+}
+
 static void
 t_cleanup(void)
 {
-	char	cmd[64];
+	char	cmd[128];
 
-	snprintf(cmd, sizeof cmd, "rm -rf '%s' '%s'", t_dir, t_dir2);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s' '%s' '%s'", t_dir, t_dir2,
+	    t_dir3);
 	if (system(cmd) != 0)
 		diag("%s failed", cmd);
 }
@@ -789,6 +1035,7 @@ main(void)
 
 	t_console();
 	t_alerts();
+	t_loop();
 	t_cleanup();
 	done_testing();
 	return exit_status();
