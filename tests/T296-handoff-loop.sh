@@ -33,7 +33,8 @@ NOW_EPOCH=$(date -u -d "$OMBRE_NOW" +%s)
 mkdir -p "$XDG_CONFIG_HOME/ombre"
 CONFIG=$XDG_CONFIG_HOME/ombre/config
 # config [EXTRA...]: the bot, three channels on the local servers (two
-# Telegram bots, so each says its account=), fast polls and batches.
+# Telegram bots, without account=: each is known by its token's bot id,
+# so the second gets no bot= of the first's), fast polls and batches.
 config() {
 	{
 		cat <<'BOT'
@@ -42,9 +43,9 @@ bot-fallback faq "Je n'ai pas bien compris : pouvez-vous reformuler ?"
 bot-handoff faq after=2 "Je vous passe un conseiller, il vous répond au plus vite."
 BOT
 		printf '%s\n' "$@"
-		printf 'channel shop telegram token=%s account=7012345678 api-url=http://127.0.0.1:%s bot=faq\n' \
+		printf 'channel shop telegram token=%s api-url=http://127.0.0.1:%s bot=faq\n' \
 		    "$TOKEN" "$TG"
-		printf 'channel ext telegram token=%s account=7012349999 api-url=http://127.0.0.1:%s\n' \
+		printf 'channel ext telegram token=%s api-url=http://127.0.0.1:%s\n' \
 		    "$EXT_TOKEN" "$TG_EXT"
 		printf 'channel team matrix homeserver=http://127.0.0.1:%s user=@support:localhost token=syt_loop_SECRET bot-hook="cat >>%s/bot-hook.jsonl"\n' \
 		    "$MX" "$TEST_DIR"
@@ -218,7 +219,8 @@ is "a conversation a bot opened is the bot's" "$(mode 2001)" bot
 say "$TG_EXT" 2001 Lina 2 "Je voudrais un remboursement"
 ok "the customer's message is stored" wait_for 10 shows "$LINA" "Je voudrais un remboursement"
 is "still the bot's: no bot= here, nothing but a marker hands off" "$(mode 2001)" bot
-ok "ombre sends nothing there" quiet "$TG_EXT" 2001 0
+ok "ombre sends nothing there: the first channel's bot=faq is not this one's" \
+    quiet "$TG_EXT" 2001 0
 say "$TG_EXT" 2001 Lina 3 "Je vous passe un conseiller." 7012349999 true
 ok "the bot's marker hands off" wait_for 10 bash -c "\"$OMBRE\" list --json --limit 1000 '*' | grep '\"conversation\":\"2001\"' | grep -q '\"mode\":\"handoff\"'"
 like "with the reason 'the bot handed off'" "$("$OMBRE" handoffs | grep Lina)" 'the bot handed off'

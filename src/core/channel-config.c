@@ -143,25 +143,57 @@ channel_config_all(size_t *n)
 	return channel_configs;
 }
 
+/*
+ * Is account the channel's own, as far as its config tells? Return 1 if
+ * it is, 0 if it is another's, -1 if the config does not say: account=,
+ * else what the adapter takes as the account, a Telegram token's bot id
+ * (the digits before ':', public: every Message-Id carries them) or a
+ * Matrix channel's user=. A token-command is not run here: -1.
+ */
+static int
+channel_config_owns(const struct channel_config *cc, const char *account)
+{
+	const char	*value;
+	size_t		 digits;
+
+	if ((value = channel_config_get(cc, "account")) != NULL)
+		return strcmp(value, account) == 0;
+	if (strcmp(cc->type, "telegram") == 0 &&
+	    (value = channel_config_get(cc, "token")) != NULL) {
+		digits = strspn(value, "0123456789");
+		if (digits == 0 || value[digits] != ':')
+			return -1;
+		return strlen(account) == digits &&
+		    strncmp(value, account, digits) == 0;
+	}
+	if (strcmp(cc->type, "matrix") == 0 &&
+	    (value = channel_config_get(cc, "user")) != NULL)
+		return strcmp(value, account) == 0;
+	return -1;
+}
+
 const struct channel_config *
 channel_config_for(const char *type, const char *account)
 {
-	const struct channel_config	*first = NULL, *cc;
-	const char			*value;
+	const struct channel_config	*first = NULL, *unknown = NULL, *cc;
 	size_t				 i;
+	int				 owns;
 
 	for (i = 0; i < channel_configs_n; i++) {
 		cc = &channel_configs[i];
 		if (strcmp(cc->type, type) != 0)
 			continue;
-		value = channel_config_get(cc, "account");
-		if (account != NULL && value != NULL &&
-		    strcmp(value, account) == 0)
+		owns = account != NULL ? channel_config_owns(cc, account) : -1;
+		if (owns == 1)
 			return cc;
+		if (owns == -1 && unknown == NULL)
+			unknown = cc;
 		if (first == NULL)
 			first = cc;
 	}
-	return first;
+	/* Not another channel's whose account is known (its bot= would
+	 * answer the customers of a second Telegram bot). */
+	return unknown != NULL ? unknown : first;
 }
 
 const char *

@@ -822,8 +822,10 @@ const struct channel_config *channel_config_all(size_t *n);
 /* The value of key in a channel, or NULL; owned by the registry. */
 const char *channel_config_get(const struct channel_config *cc, const char *key);
 /* The channel a message of this type and account came through: the one
- * of that type whose account= key is the account, else the first of that
- * type, else NULL (no such channel declared). */
+ * of that type whose account is the account (account=, else a Telegram
+ * token's bot id or a Matrix user=), else the first of that type whose
+ * account is not known (a token-command), else the first of that type,
+ * else NULL (no such channel declared). */
 const struct channel_config *channel_config_for(const char *type,
     const char *account);
 void channel_config_reset(void);

@@ -184,23 +184,9 @@ out:
 const struct channel_config *
 sync_hook_channel(const char *channel, const char *account)
 {
-	const struct channel_config	*ccs, *first = NULL;
-	const char			*a;
-	size_t				 n, i;
-
 	if (channel == NULL)
 		return NULL;
-	ccs = channel_config_all(&n);
-	for (i = 0; i < n; i++) {
-		if (strcmp(ccs[i].type, channel) != 0)
-			continue;
-		if (first == NULL)
-			first = &ccs[i];
-		a = channel_config_get(&ccs[i], "account");
-		if (a != NULL && account != NULL && strcmp(a, account) == 0)
-			return &ccs[i];
-	}
-	return first;
+	return channel_config_for(channel, account);
 }
 
 /* --------------------------------------------------------- the child */
