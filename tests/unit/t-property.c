@@ -13,7 +13,9 @@
  *     the console keeps them) equal store_count_convs and a recount of
  *     our own from the conversations' tags;
  *  3. undo gives back the exact conversation-level tags of before the
- *     action, when no message came to the conversation in between.
+ *     action, when no message came to the conversation in between;
+ *  4. a customer writing between the agent's read and a close or snooze
+ *     keeps the conversation open (the stable query).
  * The conversations a step touched are checked at every step, read as
  * the console reads them (store_query_convs, store_thread_messages); all
  * of them and the counts at every step of the first 200, then at every
@@ -77,7 +79,7 @@ static uint64_t		 seed, rng;
 static long		 step;
 static char		 op_desc[200];
 static int		 next_id = 1;
-static long		 n_full, n_undo_exact, n_undo_skipped;
+static long		 n_full, n_undo_exact, n_undo_skipped, n_stable;
 static int64_t		 check_ms;	/* time spent checking */
 
 static uint32_t
@@ -559,7 +561,7 @@ agent_action(struct store *st, enum op op, int *touched)
 	const char		*arg = NULL, *type;
 	char			**ops[MAX_MARKED], *cause = NULL;
 	size_t			 k, j, n;
-	int			 i;
+	int			 i, wrote = -1;
 
 	flush(st);	/* what the agent reads is what is stored */
 	k = rnd(5) == 0 ? 2 + rnd(MAX_MARKED - 1) : 1;
@@ -629,19 +631,34 @@ agent_action(struct store *st, enum op op, int *touched)
 	 * or in the event's batch, indexed before it.
 	 */
 	if (rnd(6) == 0) {
-		i = touched[rnd((uint32_t)k)];
-		add_message(st, i, MSG_CUSTOMER,
+		wrote = touched[rnd((uint32_t)k)];
+		add_message(st, wrote, MSG_CUSTOMER,
 		    customer_texts[rnd(nitems(customer_texts))]);
 		if (rnd(2) == 0)
 			flush(st);
 		n = strlen(op_desc);
 		snprintf(op_desc + n, sizeof op_desc - n, ", a customer "
-		    "writing on %d meanwhile", i);
+		    "writing on %d meanwhile", wrote);
 	}
 	check_status(store_events(st, evs, k, &cause), cause, "store_events");
 	for (n = 0; n < k; n++) {
 		store_conv_free(c[n]);
 		triage_tags_free(ops[n]);
+	}
+	/* The stable query: closing what the agent did not see leaves the
+	 * conversation open. */
+	if (wrote != -1 && (op == OP_CLOSE || op == OP_SNOOZE)) {
+		n_stable++;
+		c[0] = read_conv(st, wrote);
+		if (!store_conv_has_tag(c[0], "inbox") ||
+		    store_conv_has_tag(c[0], "ombre/done") ||
+		    store_conv_has_tag(c[0], "ombre/snoozed")) {
+			cause = conv_tags(c[0]->tags, c[0]->n_tags);
+			fail("conversation %d (%s) closed over a customer "
+			    "message the agent did not see: %s", wrote,
+			    c[0]->thread_id, cause);
+		}
+		store_conv_free(c[0]);
 	}
 	return k;
 }
@@ -883,6 +900,8 @@ main(void)
 	ok(1, "the view counts kept equal a recount at every full check");
 	ok(n_undo_exact > 0 || n_ops < 100, "undo gave back the exact tags "
 	    "(%ld times)", n_undo_exact);
+	ok(1, "closing over a customer message not seen left it open (%ld "
+	    "times)", n_stable);
 
 	undo_clear();
 	store_counts_free(sc);
