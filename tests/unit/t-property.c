@@ -93,7 +93,8 @@ rnd(uint32_t n)
 	return (uint32_t)((rng * 2685821657736338717ULL) >> 33) % n;
 }
 
-/* Print the failure, the seed to replay it, and stop the run. */
+/* Print the failure, the seed to replay it, and stop the run (the store
+ * is kept for a look with notmuch). */
 static void
 fail(const char *fmt, ...) TAP_PRINTF(1, 2);
 static void
@@ -106,8 +107,9 @@ fail(const char *fmt, ...)
 	va_start(ap, fmt);
 	vprintf(fmt, ap);
 	va_end(ap);
-	printf("\n# replay: OMBRE_SEED=%llu OMBRE_PROPERTY_OPS=%ld\n",
-	    (unsigned long long)seed, step + 1);
+	printf("\n# replay: OMBRE_SEED=%llu OMBRE_PROPERTY_OPS=%ld (the "
+	    "store is left in %s)\n", (unsigned long long)seed, step + 1,
+	    data_dir);
 	printf("Bail out! seed %llu, step %ld\n", (unsigned long long)seed,
 	    step);
 	fflush(stdout);
