@@ -216,7 +216,8 @@ enum triage_action {
 	TRIAGE_UNREAD,
 	TRIAGE_CYCLE_PRIORITY,	/* none -> high -> low -> none */
 	TRIAGE_LABEL,		/* arg: the label */
-	TRIAGE_ASSIGN,		/* arg: the agent, the only one assigned */
+	TRIAGE_ASSIGN,		/* arg: the agent, the only one assigned (from
+				   the bot or the queue to a human) */
 	TRIAGE_TAKE_OVER,	/* assign to arg, and from the bot to a human */
 	TRIAGE_HAND_BACK	/* nobody assigned, the bot answers */
 };
@@ -269,6 +270,14 @@ enum triage_bot triage_channel_bot(const char *type, const char *account);
  */
 int triage_rules(const struct msg *m, enum triage_bot bot, char ***tags,
     struct rule_match *match);
+/*
+ * One mode in the tags, as triage_mode reads them: with an assignee,
+ * neither ombre/bot nor ombre/handoff; in handoff, no ombre/bot. Changes
+ * tags (NULL-terminated, reallocated) in place: whatever operations led
+ * there (an undo after a rule fired, a tag in an ingested line), the
+ * conversation is in exactly one mode.
+ */
+char **triage_one_mode(char **tags);
 /* The operations of a handoff (high: with high priority). */
 char **triage_handoff_ops(int high);
 /* Does a NULL-terminated tag array (may be NULL) hold tag? */

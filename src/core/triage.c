@@ -304,10 +304,10 @@ triage_ops(enum triage_action action, const char *arg, char *const *tags,
 		triage_ops_unassign(&set, tags, n_tags, arg);
 		triage_ops_push(&set, xasprintf("+%s%s", TRIAGE_ASSIGNED_PREFIX,
 		    arg));
-		if (action == TRIAGE_TAKE_OVER) {
-			triage_ops_add(&set, '-', "ombre/bot");
-			triage_ops_add(&set, '-', "ombre/handoff");
-		}
+		/* A human has it now, whoever asked: one mode only, so
+		 * the Bot and Needs human views never list it. */
+		triage_ops_add(&set, '-', "ombre/bot");
+		triage_ops_add(&set, '-', "ombre/handoff");
 		break;
 	case TRIAGE_HAND_BACK:
 		triage_ops_unassign(&set, tags, n_tags, NULL);
@@ -503,6 +503,39 @@ triage_tags_apply(char **tags, char *const *ops)
 				tags[k++] = tags[j];
 		}
 		tags[k] = NULL;
+	}
+	return tags;
+}
+
+/* Remove tag from a NULL-terminated array in place. */
+static void
+triage_tags_drop(char **tags, const char *tag)
+{
+	size_t	i, j;
+
+	for (i = j = 0; tags[i] != NULL; i++) {
+		if (strcmp(tags[i], tag) == 0)
+			free(tags[i]);
+		else
+			tags[j++] = tags[i];
+	}
+	tags[j] = NULL;
+}
+
+char **
+triage_one_mode(char **tags)
+{
+	switch (triage_mode(tags, triage_tags_count(tags))) {
+	case TRIAGE_MODE_HUMAN:
+		triage_tags_drop(tags, "ombre/bot");
+		triage_tags_drop(tags, "ombre/handoff");
+		break;
+	case TRIAGE_MODE_HANDOFF:
+		triage_tags_drop(tags, "ombre/bot");
+		break;
+	case TRIAGE_MODE_BOT:
+	case TRIAGE_MODE_NONE:
+		break;
 	}
 	return tags;
 }

@@ -940,6 +940,8 @@ store_index_one(struct store *st, struct store_pending *p,
 			}
 		}
 	}
+	/* Whatever led here, one mode (an undo after a rule fired). */
+	tags = triage_one_mode(tags);
 	n = triage_tags_count(tags);
 	ops = xcalloc(n + 1, sizeof *ops);
 	for (i = 0; i < n; i++)

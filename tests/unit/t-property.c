@@ -80,7 +80,6 @@ static long		 step;
 static char		 op_desc[200];
 static int		 next_id = 1;
 static long		 n_full, n_undo_exact, n_undo_skipped, n_stable;
-static long		 n_bot_view_human, n_both;	/* seen at full checks */
 static int64_t		 check_ms;	/* time spent checking */
 
 static uint32_t
@@ -380,21 +379,18 @@ check_all(struct store *st, struct store *ro, struct store_counts *sc)
 			fail("conversation %d (%s) has no message", i,
 			    convs[i].tid);
 		all = check_mode(seen[i].tags.items, seen[i].tags.n, i);
-		/* Not an invariant: assign (not take-over) keeps ombre/bot,
-		 * so the Bot view lists a conversation a human has. */
-		if (seen_has(&seen[i], "inbox") &&
-		    seen_has(&seen[i], "ombre/bot") &&
-		    triage_assignee(seen[i].tags.items, seen[i].tags.n) !=
-		    NULL) {
-			if (n_bot_view_human++ == 0)
-				diag("step %ld: conversation %d (%s) is in the "
-				    "Bot view, assigned: %s", step, i,
-				    convs[i].tid, all);
-		}
+		/* One mode in the tags too: a human's conversation is in
+		 * neither the Bot nor the Needs human view. */
+		if (triage_assignee(seen[i].tags.items, seen[i].tags.n) !=
+		    NULL && (seen_has(&seen[i], "ombre/bot") ||
+		    seen_has(&seen[i], "ombre/handoff")))
+			fail("conversation %d (%s) is assigned and still has "
+			    "the bot's or the queue's tag: %s", i,
+			    convs[i].tid, all);
 		if (seen_has(&seen[i], "ombre/bot") &&
-		    seen_has(&seen[i], "ombre/handoff") && n_both++ == 0)
-			diag("step %ld: conversation %d (%s) has ombre/bot and "
-			    "ombre/handoff: %s", step, i, convs[i].tid, all);
+		    seen_has(&seen[i], "ombre/handoff"))
+			fail("conversation %d (%s) has ombre/bot and "
+			    "ombre/handoff: %s", i, convs[i].tid, all);
 		if (strcmp(all, seen[i].first) != 0)
 			fail("conversation %d (%s): messages have '%s', the "
 			    "conversation '%s'", i, convs[i].tid, seen[i].first,
@@ -920,9 +916,6 @@ main(void)
 	    "(%ld times)", n_undo_exact);
 	ok(1, "closing over a customer message not seen left it open (%ld "
 	    "times)", n_stable);
-	diag("at full checks: %ld times a conversation in the Bot view had an "
-	    "assignee, %ld times one had both ombre/bot and ombre/handoff",
-	    n_bot_view_human, n_both);
 
 	undo_clear();
 	store_counts_free(sc);

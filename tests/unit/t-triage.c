@@ -202,15 +202,20 @@ test_ops(void)
 		t_tags_free(&t);
 	}
 
-	t_ops(TRIAGE_ASSIGN, "alice", "inbox", "+ombre/assigned/alice",
+	t_ops(TRIAGE_ASSIGN, "alice", "inbox",
+	    "+ombre/assigned/alice -ombre/bot -ombre/handoff",
 	    "assign an unassigned conversation");
 	t_ops(TRIAGE_ASSIGN, "alice", "inbox ombre/assigned/bob",
-	    "-ombre/assigned/bob +ombre/assigned/alice",
-	    "assign takes it from the other agent");
+	    "-ombre/assigned/bob +ombre/assigned/alice -ombre/bot "
+	    "-ombre/handoff", "assign takes it from the other agent");
 	t_ops(TRIAGE_ASSIGN, "alice",
 	    "ombre/assigned/alice ombre/assigned/bob ombre/assigned/carol",
-	    "-ombre/assigned/bob -ombre/assigned/carol +ombre/assigned/alice",
+	    "-ombre/assigned/bob -ombre/assigned/carol +ombre/assigned/alice "
+	    "-ombre/bot -ombre/handoff",
 	    "assign leaves one assignee, however many there were");
+	t_ops(TRIAGE_ASSIGN, "bob", "inbox ombre/bot",
+	    "+ombre/assigned/bob -ombre/bot -ombre/handoff",
+	    "assign takes it from the bot: one mode, human");
 
 	t_ops(TRIAGE_TAKE_OVER, "alice", "inbox ombre/bot ombre/handoff",
 	    "+ombre/assigned/alice -ombre/bot -ombre/handoff",
@@ -224,6 +229,33 @@ test_ops(void)
 	    "hand-back unassigns and gives the bot");
 	t_ops(TRIAGE_HAND_BACK, NULL, "ombre/handoff",
 	    "+ombre/bot -ombre/handoff", "hand-back of a handoff");
+	/* One mode in the tags, whatever the operations did. */
+	{
+		static const char *const cases[][3] = {
+			{ "inbox ombre/assigned/ana ombre/handoff ombre/bot",
+			    "inbox ombre/assigned/ana",
+			    "an assignee drops the bot and the queue" },
+			{ "ombre/bot ombre/handoff unread", "ombre/handoff unread",
+			    "handoff drops the bot" },
+			{ "ombre/bot inbox", "ombre/bot inbox",
+			    "bot mode stays as it is" },
+			{ "inbox", "inbox", "no mode stays none" }
+		};
+		struct t_tags	 t;
+		char		**tags, *got;
+		size_t		 i, j;
+
+		for (i = 0; i < nitems(cases); i++) {
+			t = t_tags(cases[i][0]);
+			tags = xcalloc(t.n + 1, sizeof *tags);
+			for (j = 0; j < t.n; j++)
+				tags[j] = xstrdup(t.v[j]);
+			got = t_join(triage_one_mode(tags));
+			is_str(got, cases[i][1], cases[i][2]);
+			free(got);
+			t_tags_free(&t);
+		}
+	}
 }
 
 static void
