@@ -732,10 +732,10 @@ t_alerts(void)
 	t_data = t_dir;
 }
 
-/* A second message in conversation conv (its id NAME-2), stored by
- * another process. */
+/* A message of conversation conv with the id conv-N, stored by another
+ * process. */
 static void
-t_ingest_again(const char *conv, const char *name, const char *text)
+t_ingest_nth(const char *conv, int nth, const char *name, const char *text)
 {
 	struct store	*st;
 	struct msg	*m;
@@ -748,7 +748,7 @@ t_ingest_again(const char *conv, const char *name, const char *text)
 	m->account = xstrdup("7012345678");
 	m->conv_id = xstrdup(conv);
 	m->conv_title = xstrdup(name);
-	m->id = xasprintf("%s-2", conv);
+	m->id = xasprintf("%s-%d", conv, nth);
 	m->date = util_now();
 	m->from_id = xstrdup(conv);
 	m->from_name = xstrdup(name);
@@ -807,6 +807,47 @@ t_conv_tag(const char *conv, const char *tag, int has)
 	free(id);
 	store_close(st);
 	return all && n > 0;
+}
+
+/* Does the message with native id id (conversation: its first three
+ * characters) have tag (has 1) or not (has 0)? */
+static int
+t_msg_tag(const char *id, const char *tag, int has)
+{
+	struct store_options	  opts;
+	struct store		 *st;
+	struct msg		**msgs;
+	char			 *cause = NULL, *tid, conv[8];
+	size_t			  n, i, j;
+	int			  found = -1;
+
+	memset(&opts, 0, sizeof opts);
+	opts.data_dir = t_data;
+	if (store_open(&opts, STORE_READ_ONLY, &st, &cause) != STORE_OK) {
+		diag("store_open: %s", cause);
+		free(cause);
+		return 0;
+	}
+	snprintf(conv, sizeof conv, "%.3s", id);
+	if ((tid = t_thread_of(st, conv)) != NULL &&
+	    store_thread_messages(st, tid, &msgs, &n, &cause) == STORE_OK) {
+		for (i = 0; i < n; i++) {
+			if (strcmp(msgs[i]->id, id) != 0)
+				continue;
+			found = 0;
+			for (j = 0; msgs[i]->tags != NULL &&
+			    msgs[i]->tags[j] != NULL; j++)
+				found |= strcmp(msgs[i]->tags[j], tag) == 0;
+		}
+		store_msgs_free(msgs, n);
+	}
+	free(cause);
+	free(tid);
+	store_close(st);
+	if (found != has)
+		diag("message %s: %s %s", id, found == 1 ? "has" : found == 0 ?
+		    "lacks" : "not found:", tag);
+	return found == has;
 }
 
 /* Run the loop until the console's writes are done (10 s at most). */
@@ -885,7 +926,7 @@ t_loop(void)
 	/* The stable query: Zoé writes again after the list was read and
 	 * before e; her conversation stays in the Inbox. */
 	ok(t_select(ui, "Zoé Roux"), "the cursor on Zoé");
-	t_ingest_again("301", "Zoé Roux", "vous êtes là ?");
+	t_ingest_nth("301", 2, "Zoé Roux", "vous êtes là ?");
 	ui_keys(ui, "e");
 	t_step_writes(ui);
 	ok(t_conv_tag("301", "inbox", 1) && t_conv_tag("301", "ombre/done", 0),
@@ -893,6 +934,15 @@ t_loop(void)
 	    "the conversation in the Inbox, on every message");
 	ok(t_step_until(ui, "vous êtes là"),
 	    "and the list shows it with the new message");
+
+	/* u marks read what the agent saw: Zoé's third message, come
+	 * after the list was read, stays unread. */
+	ok(t_select(ui, "Zoé Roux"), "the cursor on Zoé again");
+	t_ingest_nth("301", 3, "Zoé Roux", "allô ?");
+	ui_keys(ui, "u");
+	t_step_writes(ui);
+	ok(t_msg_tag("301-3", "unread", 1) && t_msg_tag("301-2", "unread", 0),
+	    "u marks read the messages shown, never one that came since");
 
 	/* Undo on a mixed set: Paul high, Rita not; ! from Rita's basis
 	 * makes both high; U gives each its own back. */
