@@ -79,6 +79,10 @@ static const char main_usage[] =
 "                      --quarantine lists what could not be taken\n"
 "  demo [--seed N] [--conversations N] [--messages-per-conversation N]\n"
 "       [--out DIR]     generate demo conversations (JSON lines, or a store)\n"
+"  webhook [--listen ADDR:PORT | --cgi]\n"
+"                      receive the webhooks of WhatsApp, Messenger...\n"
+"                      (default 127.0.0.1:8765) until SIGTERM, or answer\n"
+"                      one CGI request; payloads spooled under DATA/webhook\n"
 "  doctor [--fix | --dump]\n"
 "                      check the store (exit 1 on a problem); --fix repairs\n"
 "                      it: a damaged index rebuilt from the Maildir and the\n"
@@ -115,6 +119,7 @@ static const struct main_command main_commands[] = {
 	{ "sync", cli_sync, 0, 1 },
 	{ "tag", cli_tag, 1, 0 },
 	{ "take-over", cli_take_over, 1, 0 },
+	{ "webhook", cli_webhook, 0, 0 },
 };
 
 static void

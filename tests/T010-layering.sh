@@ -4,7 +4,10 @@
 # src/: each external library's header has one owner, and a layer includes
 # nothing from the layers above it:
 #
-#	base < core < store, net, demo < chan < sync < ui < main.c, src/cli/
+#	base < core < store, net, demo < chan, web < sync < ui < main.c, src/cli/
+#
+# src/web (the webhook receiver) sits above store and may use base, core
+# and store; only src/cli/ and main.c include it.
 #
 # The rules are first run on a planted tree with one violation of each, so
 # that a rule that can no longer see anything fails here instead of
@@ -50,6 +53,14 @@ rule "src/sync/ includes nothing from ui/" \
     never '^src/sync/' '^ui/'
 rule "src/demo/ (the demo generator, above core) includes nothing from store/, net/, chan/, sync/, ui/" \
     never '^src/demo/' '^(store|net|chan|sync|ui)/'
+rule "only src/web/web-http.c includes microhttpd.h" \
+    only '^microhttpd\.h$' '^src/web/web-http\.c$'
+rule "only src/web/web-sign.c includes openssl" \
+    only '^openssl/' '^src/web/web-sign\.c$'
+rule "src/web/ includes nothing from net/, demo/, chan/, sync/, ui/" \
+    never '^src/web/' '^(net|demo|chan|sync|ui)/'
+rule "only src/web/, src/cli/ and main.c include web/" \
+    only '^web/' '^src/(web/|cli/|main\.c$)'
 
 # Print "FILE<tab>LINE<tab>TARGET<tab>TEXT" for each #include of the C
 # files under ROOT/src. A quoted name is resolved as the compiler does
@@ -124,6 +135,14 @@ plant sync/o.c '#include "ui/ui-private.h"'
 plant sync/p.c '#include "chan/chan.h"'
 plant demo/q.c '#include "store/store.h"'
 plant demo/r.c '#include "core/core.h"'
+plant web/s.c '#include <microhttpd.h>'
+plant web/web-http.c '#include <microhttpd.h>'
+plant web/web-http.c '#include <openssl/hmac.h>'
+plant web/web-sign.c '#include <openssl/hmac.h>'
+plant web/t.c '#include "chan/chan.h"'
+plant web/u.c '#include "store/store.h"'
+plant sync/v.c '#include "web/web.h"'
+plant cli/w.c '#include "web/web.h"'
 
 scan_includes planted >planted.list
 expected="src/core/a.c:1: #include <notmuch.h>
@@ -138,7 +157,11 @@ src/net/j.c:1: #include \"store/store.h\"
 src/chan/n.c:1: #include \"../sync/sync.h\"
 src/chan/l.c:1: #include \"ui/ui.h\"
 src/sync/o.c:1: #include \"ui/ui-private.h\"
-src/demo/q.c:1: #include \"store/store.h\""
+src/demo/q.c:1: #include \"store/store.h\"
+src/web/s.c:1: #include <microhttpd.h>
+src/web/web-http.c:2: #include <openssl/hmac.h>
+src/web/t.c:1: #include \"chan/chan.h\"
+src/sync/v.c:1: #include \"web/web.h\""
 got=""
 for i in "${!rule_desc[@]}"; do
 	got+=$(violations "$i" <planted.list)$'\n'
@@ -162,7 +185,7 @@ ok "src/ombre-sync does" bash -c "ldd '$top_builddir/src/ombre-sync' | grep -q l
 # The link tests. Each layer's rank: an archive may only be linked with
 # the ones of a lower rank (store, net and demo share one, and link none
 # of the others).
-declare -A rank=([base]=0 [core]=1 [store]=2 [net]=2 [demo]=2 [chan]=3 [sync]=4 [ui]=5)
+declare -A rank=([base]=0 [core]=1 [store]=2 [net]=2 [demo]=2 [chan]=3 [web]=3 [sync]=4 [ui]=5)
 # Makefile.am's variables, continuation lines joined: NAME<tab>VALUE.
 awk '/\\$/ { sub(/\\$/, ""); line = line $0 " "; next }
     { line = line $0; if (match(line, /^[A-Za-z_]+[ \t]*\+?=/)) {
@@ -180,7 +203,7 @@ archives() {
 	done
 	grep -oE 'src/[a-z]+/lib[a-z]+\.a' <<<"$value" | sed 's|.*/lib||; s|\.a$||'
 }
-for layer in base core store net demo chan sync ui; do
+for layer in base core store net demo chan web sync ui; do
 	found=""
 	for var in $(awk -F'\t' '$1 ~ /^tests_unit_.*_LDADD$/ { print $1 }' make.vars); do
 		libs=$(archives "$var")

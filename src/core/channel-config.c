@@ -11,8 +11,10 @@
 
 #include "core/core.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 
 static struct channel_config	*channel_configs;
 static size_t			 channel_configs_n;
@@ -218,4 +220,59 @@ channel_config_reset(void)
 	free(channel_configs);
 	channel_configs = NULL;
 	channel_configs_n = 0;
+}
+
+/*
+ * A secret from the channel's KEY, else the first line KEY-command prints
+ * (run by /bin/sh): the syncer's tokens and the webhook receiver's
+ * app-secret and verify-token. Allocated, or NULL with *cause naming the
+ * key, never the value.
+ */
+char *
+channel_config_secret(const struct channel_config *cc, const char *key,
+    char **cause)
+{
+	const char	*value, *command;
+	char		*ckey, line[8192], *out = NULL;
+	FILE		*f;
+	int		 status;
+
+	*cause = NULL;
+	if ((value = channel_config_get(cc, key)) != NULL)
+		return xstrdup(value);
+	ckey = xasprintf("%s-command", key);
+	command = channel_config_get(cc, ckey);
+	if (command == NULL) {
+		*cause = xasprintf("no %s and no %s", key, ckey);
+		free(ckey);
+		return NULL;
+	}
+	/* The command line is the config's, not a secret; its output is. */
+	fflush(NULL);
+	if ((f = popen(command, "re")) == NULL) {
+		*cause = xasprintf("%s: cannot run it", ckey);
+		free(ckey);
+		return NULL;
+	}
+	if (fgets(line, sizeof line, f) != NULL) {
+		line[strcspn(line, "\r\n")] = '\0';
+		if (line[0] != '\0')
+			out = xstrdup(line);
+	}
+	while (fgets(line, sizeof line, f) != NULL)
+		;
+	explicit_bzero(line, sizeof line);
+	status = pclose(f);
+	if (status != 0 || out == NULL) {
+		*cause = status != 0 ? xasprintf("%s failed (exit status %d)",
+		    ckey, WIFEXITED(status) ? WEXITSTATUS(status) : -1) :
+		    xasprintf("%s printed nothing", ckey);
+		if (out != NULL) {
+			explicit_bzero(out, strlen(out));
+			free(out);
+		}
+		out = NULL;
+	}
+	free(ckey);
+	return out;
 }

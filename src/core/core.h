@@ -135,6 +135,8 @@ struct msg *json_msg_copy(const struct msg *m, char **cause);
  * 9999: beyond them RFC 3339 cannot write the date back. */
 #define JSON_DATE_MIN	(-62167219200LL)
 #define JSON_DATE_MAX	253402300799LL
+/* Whether len bytes of data are one JSON text (any value, UTF-8). */
+int json_valid(const char *data, size_t len);
 /* Serialise an arbitrary list entry for `list --json`: see cli-list.c. */
 struct json_obj;
 struct json_obj *json_obj_new(void);
@@ -838,5 +840,10 @@ const char *channel_config_get(const struct channel_config *cc, const char *key)
 const struct channel_config *channel_config_for(const char *type,
     const char *account);
 void channel_config_reset(void);
+/* A secret from the channel's KEY or KEY-command (run by /bin/sh, its
+ * first line of output), allocated (the caller wipes and frees it); NULL
+ * with *cause (naming the key, never the value) when there is none. */
+char *channel_config_secret(const struct channel_config *cc,
+    const char *key, char **cause);
 
 #endif

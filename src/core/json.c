@@ -689,3 +689,17 @@ json_msg_copy(const struct msg *m, char **cause)
 	}
 	return copy;
 }
+
+int
+json_valid(const char *data, size_t len)
+{
+	json_t		*root;
+	json_error_t	 error;
+
+	root = json_loadb(data, len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES,
+	    &error);
+	if (root == NULL)
+		return 0;
+	json_decref(root);
+	return 1;
+}

@@ -164,6 +164,12 @@ static const struct option_entry options_entries[] = {
 	  .default_value = "on",
 	  .help = "opening a conversation marks the unread messages it shows "
 	      "read" },
+	{ .name = "webhook.max-body",
+	  .type = OPTION_NUMBER,
+	  .default_value = "1048576",
+	  .min = 1024,
+	  .max = 67108864,
+	  .help = "bytes a webhook request's body may have (more: 413)" },
 	{ .name = NULL }
 };
 #define OPTIONS_COUNT (nitems(options_entries) - 1)

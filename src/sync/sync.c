@@ -577,53 +577,11 @@ sync_cursor_save(struct chan_link *l, const char *key, const char *value)
 	return rc;
 }
 
-/* host->secret */
+/* host->secret: core's, the webhook receiver's too. */
 static char *
 sync_secret(struct chan_link *l, const char *key, char **cause)
 {
-	const char	*value, *command;
-	char		*ckey, line[8192], *out = NULL;
-	FILE		*f;
-	int		 status;
-
-	*cause = NULL;
-	if ((value = channel_config_get(l->cc, key)) != NULL)
-		return xstrdup(value);
-	ckey = xasprintf("%s-command", key);
-	command = channel_config_get(l->cc, ckey);
-	if (command == NULL) {
-		*cause = xasprintf("no %s and no %s", key, ckey);
-		free(ckey);
-		return NULL;
-	}
-	/* The command line is the config's, not a secret; its output is. */
-	fflush(NULL);
-	if ((f = popen(command, "re")) == NULL) {
-		*cause = xasprintf("%s: cannot run it", ckey);
-		free(ckey);
-		return NULL;
-	}
-	if (fgets(line, sizeof line, f) != NULL) {
-		line[strcspn(line, "\r\n")] = '\0';
-		if (line[0] != '\0')
-			out = xstrdup(line);
-	}
-	while (fgets(line, sizeof line, f) != NULL)
-		;
-	explicit_bzero(line, sizeof line);
-	status = pclose(f);
-	if (status != 0 || out == NULL) {
-		*cause = status != 0 ? xasprintf("%s failed (exit status %d)",
-		    ckey, WIFEXITED(status) ? WEXITSTATUS(status) : -1) :
-		    xasprintf("%s printed nothing", ckey);
-		if (out != NULL) {
-			explicit_bzero(out, strlen(out));
-			free(out);
-		}
-		out = NULL;
-	}
-	free(ckey);
-	return out;
+	return channel_config_secret(l->cc, key, cause);
 }
 
 static const struct chan_host sync_host = {

@@ -1,0 +1,421 @@
+/*
+ * web.c: the webhook receiver's routing, shared by the server
+ * (web-http.c) and `ombre webhook --cgi`.
+ *
+ *   GET  /webhook/NAME?hub.mode=subscribe&hub.verify_token=T&hub.challenge=C
+ *        200 and C when T is the channel's verify-token, else 403
+ *   POST /webhook/NAME  X-Hub-Signature-256 checked when the channel has
+ *        an app-secret (401 otherwise); not JSON: 400 and the body kept in
+ *        DATA/webhook/quarantine/; else the body is written whole to
+ *        DATA/webhook/spool/ (tmp name, fsync, rename, directory fsync)
+ *        and only then 200. 503 when the disk refuses it: the platform
+ *        sends it again.
+ *
+ * Secrets are resolved once, in web_new, kept here, wiped at web_free;
+ * nothing logs them, nor the query (it carries the verify token).
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "web/web.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+/* The channel types whose platforms call us. */
+static const char *const web_types[] = {
+	"whatsapp", "messenger", "line", "sms"
+};
+
+struct web_channel {
+	char	*name;
+	char	*app_secret;	/* NULL: POSTs are not signed */
+	char	*verify_token;	/* NULL: no verification answered */
+};
+
+struct web {
+	char			*data_dir;
+	size_t			 max_body;
+	struct web_channel	*channels;
+	size_t			 n;
+	unsigned long		 seq;
+};
+
+static void
+web_wipe(char *s)
+{
+	if (s != NULL) {
+		explicit_bzero(s, strlen(s));
+		free(s);
+	}
+}
+
+/* Resolve one secret if the channel has KEY or KEY-command; 0 or -1. */
+static int
+web_secret(const struct channel_config *cc, const char *key, char **out,
+    char **cause)
+{
+	char	*ckey, *why;
+	int	 has;
+
+	*out = NULL;
+	ckey = xasprintf("%s-command", key);
+	has = channel_config_get(cc, key) != NULL ||
+	    channel_config_get(cc, ckey) != NULL;
+	free(ckey);
+	if (!has)
+		return 0;
+	if ((*out = channel_config_secret(cc, key, &why)) == NULL) {
+		*cause = xasprintf("channel %s: %s", cc->name, why);
+		free(why);
+		return -1;
+	}
+	return 0;
+}
+
+struct web *
+web_new(const char *data_dir, size_t max_body, char **cause)
+{
+	const struct channel_config	*all, *cc;
+	struct web			*w;
+	struct web_channel		*wc;
+	size_t				 n, i, t;
+
+	*cause = NULL;
+	w = xcalloc(1, sizeof *w);
+	w->data_dir = xstrdup(data_dir);
+	w->max_body = max_body;
+	all = channel_config_all(&n);
+	w->channels = xcalloc(n + 1, sizeof *w->channels);
+	for (i = 0; i < n; i++) {
+		cc = &all[i];
+		for (t = 0; t < nitems(web_types); t++) {
+			if (strcmp(cc->type, web_types[t]) == 0)
+				break;
+		}
+		if (t == nitems(web_types))
+			continue;
+		wc = &w->channels[w->n++];
+		wc->name = xstrdup(cc->name);
+		if (web_secret(cc, "app-secret", &wc->app_secret, cause) != 0 ||
+		    web_secret(cc, "verify-token", &wc->verify_token,
+		    cause) != 0) {
+			web_free(w);
+			return NULL;
+		}
+	}
+	return w;
+}
+
+void
+web_free(struct web *w)
+{
+	size_t	i;
+
+	if (w == NULL)
+		return;
+	for (i = 0; i < w->n; i++) {
+		free(w->channels[i].name);
+		web_wipe(w->channels[i].app_secret);
+		web_wipe(w->channels[i].verify_token);
+	}
+	free(w->channels);
+	free(w->data_dir);
+	free(w);
+}
+
+size_t
+web_max_body(const struct web *w)
+{
+	return w->max_body;
+}
+
+const char *
+web_status_text(int status)
+{
+	switch (status) {
+	case 200: return "OK";
+	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 413: return "Payload Too Large";
+	case 500: return "Internal Server Error";
+	case 503: return "Service Unavailable";
+	default: return "Unknown";
+	}
+}
+
+static int
+web_unhex(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Decode a query component: '+' is a space, %XX a byte (kept as is when
+ * malformed). */
+static char *
+web_unescape(const char *s, size_t len)
+{
+	char	*out = xmalloc(len + 1), *o = out;
+	size_t	 i;
+	int	 hi, lo;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] == '+')
+			*o++ = ' ';
+		else if (s[i] == '%' && i + 2 < len &&
+		    (hi = web_unhex(s[i + 1])) >= 0 &&
+		    (lo = web_unhex(s[i + 2])) >= 0) {
+			*o++ = (char)(hi << 4 | lo);
+			i += 2;
+		} else
+			*o++ = s[i];
+	}
+	*o = '\0';
+	return out;
+}
+
+void
+web_request_add_arg(struct web_request *req, const char *key,
+    const char *value)
+{
+	req->arg_keys = xreallocarray(req->arg_keys, req->n_args + 1,
+	    sizeof *req->arg_keys);
+	req->arg_values = xreallocarray(req->arg_values, req->n_args + 1,
+	    sizeof *req->arg_values);
+	req->arg_keys[req->n_args] = xstrdup(key);
+	req->arg_values[req->n_args] = xstrdup(value != NULL ? value : "");
+	req->n_args++;
+}
+
+void
+web_request_parse_query(struct web_request *req, const char *query)
+{
+	const char	*p, *end, *eq;
+	char		*key, *value;
+
+	for (p = query; p != NULL && *p != '\0'; p = *end ? end + 1 : end) {
+		end = p + strcspn(p, "&;");
+		if (end == p)
+			continue;
+		eq = memchr(p, '=', end - p);
+		key = web_unescape(p, (eq != NULL ? eq : end) - p);
+		value = eq != NULL ? web_unescape(eq + 1, end - eq - 1) :
+		    xstrdup("");
+		web_request_add_arg(req, key, value);
+		free(key);
+		explicit_bzero(value, strlen(value));
+		free(value);
+	}
+}
+
+void
+web_request_free_args(struct web_request *req)
+{
+	size_t	i;
+
+	for (i = 0; i < req->n_args; i++) {
+		free(req->arg_keys[i]);
+		web_wipe(req->arg_values[i]);
+	}
+	free(req->arg_keys);
+	free(req->arg_values);
+	req->arg_keys = req->arg_values = NULL;
+	req->n_args = 0;
+}
+
+static const char *
+web_arg(const struct web_request *req, const char *key)
+{
+	size_t	i;
+
+	for (i = 0; i < req->n_args; i++) {
+		if (strcmp(req->arg_keys[i], key) == 0)
+			return req->arg_values[i];
+	}
+	return NULL;
+}
+
+void
+web_log_request(const struct web_request *req, int status)
+{
+	char	*path, *method;
+
+	method = sanitize(req->method, strlen(req->method), SANITIZE_LINE, 16);
+	path = sanitize(req->path, strlen(req->path), SANITIZE_LINE, 200);
+	log_warn("webhook: %s %s %d %zu bytes", method, path, status, req->len);
+	free(method);
+	free(path);
+}
+
+static void
+web_answer(struct web_response *resp, int status, const char *body)
+{
+	resp->status = status;
+	resp->body = xasprintf("%s\n", body != NULL ? body :
+	    web_status_text(status));
+}
+
+/* The channel a path names: /webhook/NAME. */
+static struct web_channel *
+web_route(struct web *w, const char *path)
+{
+	const char	*name;
+	size_t		 i;
+
+	if (strncmp(path, "/webhook/", 9) != 0)
+		return NULL;
+	name = path + 9;
+	for (i = 0; i < w->n; i++) {
+		if (strcmp(w->channels[i].name, name) == 0)
+			return &w->channels[i];
+	}
+	return NULL;
+}
+
+/*
+ * Write the body whole and durably under DATA/webhook/SUB/ as a new file
+ * named after the time, our pid, a counter and the channel. A group-shared
+ * data dir (group bits set) gets group-writable folders and files, as the
+ * store's. 0, or -1 with errno.
+ */
+static int
+web_keep(struct web *w, const char *sub, const char *channel,
+    const char *body, size_t len, char **path_out)
+{
+	struct stat	 sb;
+	mode_t		 dir_mode = 0700, file_mode = 0600;
+	struct timespec	 ts;
+	char		*dir, *name;
+	int		 rc, saved;
+
+	if (stat(w->data_dir, &sb) == 0 && (sb.st_mode & 0070)) {
+		dir_mode = sb.st_mode & 07777;
+		file_mode = 0660;
+		umask(umask(0) & ~(mode_t)0070);
+	}
+	dir = xasprintf("%s/webhook/%s", w->data_dir, sub);
+	if (util_mkdir_p(dir, dir_mode) != 0) {
+		saved = errno;
+		free(dir);
+		errno = saved;
+		return -1;
+	}
+	/* Wall-clock milliseconds first: ls lists them in arrival order. */
+	clock_gettime(CLOCK_REALTIME, &ts);
+	name = xasprintf("%lld%03ld.%ld.%lu.%s.json", (long long)ts.tv_sec,
+	    ts.tv_nsec / 1000000, (long)getpid(), ++w->seq, channel);
+	rc = util_write_file(dir, name, body, len, file_mode);
+	saved = errno;
+	if (rc == 0 && path_out != NULL)
+		*path_out = xasprintf("%s/%s", dir, name);
+	free(dir);
+	free(name);
+	errno = saved;
+	return rc;
+}
+
+/* GET: Meta's subscription check. */
+static void
+web_verify(struct web_channel *wc, const struct web_request *req,
+    struct web_response *resp)
+{
+	const char	*mode, *token, *challenge;
+	size_t		 i;
+
+	mode = web_arg(req, "hub.mode");
+	token = web_arg(req, "hub.verify_token");
+	challenge = web_arg(req, "hub.challenge");
+	if (mode == NULL || token == NULL || challenge == NULL ||
+	    strcmp(mode, "subscribe") != 0) {
+		web_answer(resp, 400, "expected hub.mode=subscribe, "
+		    "hub.verify_token and hub.challenge");
+		return;
+	}
+	if (wc->verify_token == NULL ||
+	    !web_sign_equal(token, wc->verify_token)) {
+		web_answer(resp, 403, NULL);
+		return;
+	}
+	/* Echoed as text/plain: printable ASCII only, bounded. */
+	for (i = 0; challenge[i] != '\0'; i++) {
+		if (challenge[i] <= ' ' || challenge[i] > '~' || i >= 256) {
+			web_answer(resp, 400, "bad hub.challenge");
+			return;
+		}
+	}
+	if (i == 0) {
+		web_answer(resp, 400, "bad hub.challenge");
+		return;
+	}
+	resp->status = 200;
+	resp->body = xstrdup(challenge);
+}
+
+void
+web_handle(struct web *w, const struct web_request *req,
+    struct web_response *resp)
+{
+	struct web_channel	*wc;
+	char			*path = NULL;
+
+	resp->status = 0;
+	resp->body = NULL;
+	if ((wc = web_route(w, req->path)) == NULL) {
+		web_answer(resp, 404, NULL);
+		return;
+	}
+	if (strcmp(req->method, "GET") == 0) {
+		web_verify(wc, req, resp);
+		return;
+	}
+	if (strcmp(req->method, "POST") != 0) {
+		web_answer(resp, 405, NULL);
+		return;
+	}
+	if (req->too_big) {
+		web_answer(resp, 413, NULL);
+		return;
+	}
+	if (wc->app_secret != NULL &&
+	    !web_sign_check(wc->app_secret, req->body, req->len,
+	    req->signature)) {
+		web_answer(resp, 401, req->signature == NULL ?
+		    "missing X-Hub-Signature-256" : "bad X-Hub-Signature-256");
+		return;
+	}
+	if (!json_valid(req->body, req->len)) {
+		if (web_keep(w, "quarantine", wc->name, req->body, req->len,
+		    &path) != 0) {
+			log_warn("webhook: %s: cannot keep a refused body: %s",
+			    wc->name, strerror(errno));
+			web_answer(resp, 503, NULL);
+			return;
+		}
+		log_warn("webhook: %s: not JSON, kept in %s", wc->name, path);
+		free(path);
+		web_answer(resp, 400, "not JSON");
+		return;
+	}
+	if (web_keep(w, "spool", wc->name, req->body, req->len, NULL) != 0) {
+		log_warn("webhook: %s: cannot spool: %s", wc->name,
+		    strerror(errno));
+		web_answer(resp, 503, NULL);
+		return;
+	}
+	web_answer(resp, 200, NULL);
+}

@@ -1,0 +1,95 @@
+/*
+ * web.h: the webhook receiver. WhatsApp Cloud API, Messenger (and, later,
+ * LINE and SMS gateways) POST their events to /webhook/NAME, NAME a
+ * declared channel; what comes is checked (X-Hub-Signature-256 with the
+ * channel's app-secret), stored whole and durably in DATA/webhook/spool/
+ * and only then answered 200. Parsing the spool into messages is the next
+ * step's (the channels' adapters).
+ *
+ * Layer: above store (base, core, store only). libmicrohttpd is
+ * web-http.c's alone, libcrypto web-sign.c's alone.
+ */
+#ifndef OMBRE_WEB_H
+#define OMBRE_WEB_H
+
+#include "core/core.h"
+
+#include <stddef.h>
+
+/* ---------------------------------------------------------- web-sign.c */
+
+#define WEB_SHA256_LEN	32
+
+/* HMAC-SHA256 of data with key into out. */
+void web_sign_hmac(const void *key, size_t key_len, const void *data,
+    size_t len, unsigned char out[WEB_SHA256_LEN]);
+/*
+ * Whether header ("sha256=" and 64 hex digits, Meta's X-Hub-Signature-256)
+ * is the HMAC-SHA256 of body with secret: 1 or 0, compared in constant
+ * time. A NULL or malformed header is 0.
+ */
+int web_sign_check(const char *secret, const void *body, size_t len,
+    const char *header);
+/* Whether two strings are equal, in time independent of where they
+ * differ (for tokens). NULL equals nothing. */
+int web_sign_equal(const char *a, const char *b);
+
+/* --------------------------------------------------------------- web.c */
+
+/* A request as the server or CGI sees it. Strings are the caller's. */
+struct web_request {
+	const char	 *method;
+	const char	 *path;		/* /webhook/NAME */
+	char		**arg_keys;	/* the query's arguments, decoded */
+	char		**arg_values;
+	size_t		  n_args;
+	const char	 *signature;	/* X-Hub-Signature-256, or NULL */
+	const char	 *body;
+	size_t		  len;
+	int		  too_big;	/* the body was over the cap: dropped */
+};
+
+/* The answer: status and a text/plain body (allocated, the caller's). */
+struct web_response {
+	int		 status;
+	char		*body;
+};
+
+struct web;
+/*
+ * The receiver of the data dir: the webhook channels declared now, their
+ * secrets resolved (KEY-command run) once, here. NULL with *cause (naming
+ * a channel and key, never a value) when a secret cannot be had.
+ * max_body: the body cap in bytes. Freed (secrets wiped) by web_free.
+ */
+struct web *web_new(const char *data_dir, size_t max_body, char **cause);
+void web_free(struct web *w);
+size_t web_max_body(const struct web *w);
+/* Route and answer one request: verification GET, signed POST spooled
+ * before 200, 400 (kept in quarantine), 401, 403, 404, 405, 413, 503. */
+void web_handle(struct web *w, const struct web_request *req,
+    struct web_response *resp);
+/* "OK", "Not Found"... for a status. Static. */
+const char *web_status_text(int status);
+/* Split a raw query string into decoded arguments (appended to req's
+ * arrays, allocated; web_request_free_args frees them). */
+void web_request_parse_query(struct web_request *req, const char *query);
+void web_request_add_arg(struct web_request *req, const char *key,
+    const char *value);
+void web_request_free_args(struct web_request *req);
+/* One log line for a request: method, path (sanitised), status, bytes. */
+void web_log_request(const struct web_request *req, int status);
+
+/* ---------------------------------------------------------- web-http.c */
+
+struct web_http;
+/*
+ * Listen on addr ("127.0.0.1:8765", "[::1]:8765") and serve w from loop
+ * (libmicrohttpd's epoll fd watched by the loop, its timeouts as the
+ * loop's timers). NULL with *cause when the address is bad or taken.
+ */
+struct web_http *web_http_start(struct ev_loop *loop, const char *addr,
+    struct web *w, char **cause);
+void web_http_stop(struct web_http *h);
+
+#endif

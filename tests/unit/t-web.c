@@ -1,0 +1,228 @@
+/*
+ * t-web.c: the link test of src/web (with core and base only, no store,
+ * chan or net): HMAC-SHA256 on RFC 4231's vectors, Meta's
+ * X-Hub-Signature-256 check, token comparison, and the routing of
+ * web_handle on a data dir of its own (verification, signatures, spool,
+ * quarantine, 404, 405, 413).
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "web/web.h"
+
+#include <dirent.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tap.h"
+
+static void
+t_hex(const unsigned char *d, size_t n, char *out)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		sprintf(out + 2 * i, "%02x", d[i]);
+}
+
+static void
+t_hmac(const void *key, size_t key_len, const void *data, size_t len,
+    const char *want, const char *name)
+{
+	unsigned char	mac[WEB_SHA256_LEN];
+	char		hex[2 * WEB_SHA256_LEN + 1];
+
+	web_sign_hmac(key, key_len, data, len, mac);
+	t_hex(mac, sizeof mac, hex);
+	is_str(hex, want, name);
+}
+
+/* The files in dir/webhook/sub. */
+static int
+t_count(const char *dir, const char *sub)
+{
+	char		*path;
+	DIR		*d;
+	struct dirent	*e;
+	int		 n = 0;
+
+	path = xasprintf("%s/webhook/%s", dir, sub);
+	if ((d = opendir(path)) != NULL) {
+		while ((e = readdir(d)) != NULL)
+			n += e->d_name[0] != '.';
+		closedir(d);
+	}
+	free(path);
+	return n;
+}
+
+/* Declare a channel: name, type, then KEY, VALUE... and NULL. */
+static int
+t_define(const char *name, const char *type, ...)
+{
+	char		*keys[8], *values[8], *cause = NULL;
+	const char	*k;
+	size_t		 n = 0, i;
+	int		 rc;
+	va_list		 ap;
+
+	va_start(ap, type);
+	while (n < 8 && (k = va_arg(ap, const char *)) != NULL) {
+		keys[n] = xstrdup(k);
+		values[n++] = xstrdup(va_arg(ap, const char *));
+	}
+	va_end(ap);
+	rc = channel_config_define(name, type, keys, values, n, &cause);
+	for (i = 0; i < n; i++) {
+		free(keys[i]);
+		free(values[i]);
+	}
+	free(cause);
+	return rc;
+}
+
+static int
+t_handle(struct web *w, const char *method, const char *path,
+    const char *query, const char *sig, const char *body)
+{
+	struct web_request	req;
+	struct web_response	resp;
+
+	memset(&req, 0, sizeof req);
+	req.method = method;
+	req.path = path;
+	req.signature = sig;
+	req.body = body != NULL ? body : "";
+	req.len = strlen(req.body);
+	req.too_big = req.len > web_max_body(w);
+	web_request_parse_query(&req, query);
+	web_handle(w, &req, &resp);
+	web_request_free_args(&req);
+	if (resp.status == 200 && strcmp(method, "GET") == 0)
+		is_str(resp.body, "1158201444", "the challenge is answered");
+	free(resp.body);
+	return resp.status;
+}
+
+int
+main(void)
+{
+	unsigned char	 k1[20], k3[20], d3[50], k6[131];
+	const char	*meta = "{\"object\":\"whatsapp_business_account\","
+	    "\"entry\":[]}";
+	const char	*meta_sig = "sha256=db780e74b7152a02fc0b09479909f9711f"
+	    "095199be060883718889797fa8638d";
+	char		 dir[] = "/tmp/t-web.XXXXXX", *cause, *rm;
+	struct web	*w;
+
+	/* RFC 4231 test cases 1, 2, 3 and 6. */
+	memset(k1, 0x0b, sizeof k1);
+	t_hmac(k1, sizeof k1, "Hi There", 8, "b0344c61d8db38535ca8afceaf0bf12b"
+	    "881dc200c9833da726e9376c2e32cff7", "RFC 4231 case 1");
+	t_hmac("Jefe", 4, "what do ya want for nothing?", 28,
+	    "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843",
+	    "RFC 4231 case 2");
+	memset(k3, 0xaa, sizeof k3);
+	memset(d3, 0xdd, sizeof d3);
+	t_hmac(k3, sizeof k3, d3, sizeof d3, "773ea91e36800e46854db8ebd09181a7"
+	    "2959098b3ef8c122d9635514ced565fe", "RFC 4231 case 3");
+	memset(k6, 0xaa, sizeof k6);
+	t_hmac(k6, sizeof k6, "Test Using Larger Than Block-Size Key - Hash "
+	    "Key First", 54, "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c514"
+	    "0546040f0ee37f54", "RFC 4231 case 6 (a key longer than a block)");
+
+	/* Meta's header. */
+	ok(web_sign_check("s3cr3t", meta, strlen(meta), meta_sig),
+	    "a Meta-style signature matches");
+	ok(!web_sign_check("s3cr3u", meta, strlen(meta), meta_sig),
+	    "not with another secret");
+	ok(!web_sign_check("s3cr3t", meta, strlen(meta) - 1, meta_sig),
+	    "not on another body");
+	ok(!web_sign_check("s3cr3t", meta, strlen(meta), meta_sig + 7),
+	    "not without sha256=");
+	ok(!web_sign_check("s3cr3t", meta, strlen(meta), "sha256=db78"),
+	    "not a short digest");
+	ok(!web_sign_check("s3cr3t", meta, strlen(meta), NULL),
+	    "not a missing header");
+	ok(web_sign_check("s3cr3t", meta, strlen(meta),
+	    "sha256=DB780E74B7152A02FC0B09479909F9711F095199BE060883718889797FA8638D"),
+	    "hex digits in capitals too");
+	ok(web_sign_equal("vt", "vt") && !web_sign_equal("vt", "vu") &&
+	    !web_sign_equal("vt", "vtt") && !web_sign_equal(NULL, "vt"),
+	    "tokens compared");
+
+	/* Routing. */
+	if (mkdtemp(dir) == NULL)
+		return 1;
+	channel_config_reset();
+	ok(t_define("shop", "whatsapp", "phone-number-id", "1", "app-secret",
+	    "s3cr3t", "verify-token", "vt", (char *)NULL) == 0 &&
+	    t_define("page", "messenger", "page-id", "2",
+	    "verify-token-command", "echo vt2", (char *)NULL) == 0 &&
+	    t_define("tg", "telegram", "token", "z", (char *)NULL) == 0,
+	    "channels declared");
+	w = web_new(dir, 1024, &cause);
+	ok(w != NULL, "the receiver starts");
+	is_int(t_handle(w, "GET", "/webhook/shop", "hub.mode=subscribe&"
+	    "hub.verify_token=vt&hub.challenge=1158201444", NULL, NULL), 200,
+	    "verification with the token");
+	is_int(t_handle(w, "GET", "/webhook/page", "hub.mode=subscribe&"
+	    "hub.verify_token=vt2&hub.challenge=1158201444", NULL, NULL), 200,
+	    "verification with a verify-token-command's token");
+	is_int(t_handle(w, "GET", "/webhook/shop", "hub.mode=subscribe&"
+	    "hub.verify_token=vx&hub.challenge=1158201444", NULL, NULL), 403,
+	    "a bad token: 403");
+	is_int(t_handle(w, "GET", "/webhook/shop", "hub.mode=subscribe&"
+	    "hub.challenge=1", NULL, NULL), 400, "no token: 400");
+	is_int(t_handle(w, "POST", "/webhook/shop", NULL, meta_sig, meta), 200,
+	    "a signed POST");
+	is_int(t_count(dir, "spool"), 1, "spooled");
+	is_int(t_handle(w, "POST", "/webhook/shop", NULL, meta_sig, meta), 200,
+	    "again");
+	is_int(t_handle(w, "POST", "/webhook/shop", NULL, "sha256=00", meta),
+	    401, "a bad signature: 401");
+	is_int(t_handle(w, "POST", "/webhook/shop", NULL, NULL, meta), 401,
+	    "no signature: 401");
+	is_int(t_count(dir, "spool"), 2, "nothing spooled for them");
+	is_int(t_handle(w, "POST", "/webhook/page", NULL, NULL, "{}"), 200,
+	    "no app-secret: no signature needed");
+	is_int(t_handle(w, "POST", "/webhook/page", NULL, NULL, "{nope"), 400,
+	    "not JSON: 400");
+	is_int(t_count(dir, "quarantine"), 1, "kept in quarantine");
+	is_int(t_handle(w, "POST", "/webhook/tg", NULL, NULL, "{}"), 404,
+	    "a channel that has no webhooks: 404");
+	is_int(t_handle(w, "POST", "/webhook/nope", NULL, NULL, "{}"), 404,
+	    "an unknown channel: 404");
+	is_int(t_handle(w, "POST", "/elsewhere/shop", NULL, NULL, "{}"), 404,
+	    "another path: 404");
+	is_int(t_handle(w, "PUT", "/webhook/page", NULL, NULL, "{}"), 405,
+	    "PUT: 405");
+	rm = xmalloc(2048);
+	memset(rm, ' ', 2047);
+	rm[0] = '[';
+	rm[2045] = ']';
+	rm[2046] = '\0';
+	is_int(t_handle(w, "POST", "/webhook/page", NULL, NULL, rm), 413,
+	    "over the cap: 413");
+	free(rm);
+	is_int(t_count(dir, "spool"), 3, "three spooled in all");
+	web_free(w);
+
+	ok(t_define("bad", "sms", "app-secret-command", "exit 3",
+	    (char *)NULL) == 0,
+	    "a channel whose secret command fails");
+	w = web_new(dir, 1024, &cause);
+	ok(w == NULL && cause != NULL && strstr(cause, "app-secret-command") &&
+	    strstr(cause, "bad"), "refused at start, the key named");
+	free(cause);
+
+	rm = xasprintf("rm -rf '%s'", dir);
+	if (system(rm) != 0)
+		diag("cannot remove %s", dir);
+	free(rm);
+	done_testing();
+	return exit_status();
+}
