@@ -414,7 +414,7 @@ test_options(void)
 	}
 	ok(sorted, "option table sorted by name");
 	ok(complete, "every option has help and a default");
-	is_int(n, 23, "twenty-three options");
+	is_int(n, 24, "twenty-four options");
 
 	is_str(options_get("list.limit"), "50", "list.limit default");
 	is_int(options_get_number("store.batch-messages"), 500,
@@ -503,7 +503,8 @@ test_options(void)
 	    "sync.retry-base 1000\n"
 	    "sync.retry-cap 60000\n"
 	    "theme default\n"
-	    "thread.mark-read on\n", "show-options lists every option");
+	    "thread.mark-read on\n"
+	    "webhook.max-body 1048576\n", "show-options lists every option");
 
 	/* A duration takes a unit and is kept in seconds. */
 	t_reset();
