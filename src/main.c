@@ -100,6 +100,14 @@ struct main_command {
 	int		 needs_network;	/* ombre-sync's */
 };
 
+/* The webhook receiver is ombre-sync's: ombre links no libmicrohttpd
+ * (and the GnuTLS it pulls in), and execs it for `webhook`. */
+#ifdef OMBRE_SYNC
+#define MAIN_WEBHOOK	cli_webhook
+#else
+#define MAIN_WEBHOOK	NULL
+#endif
+
 static const struct main_command main_commands[] = {
 	{ "assign", cli_assign, 1, 0 },
 	{ "demo", cli_demo, 0, 0 },
@@ -119,7 +127,7 @@ static const struct main_command main_commands[] = {
 	{ "sync", cli_sync, 0, 1 },
 	{ "tag", cli_tag, 1, 0 },
 	{ "take-over", cli_take_over, 1, 0 },
-	{ "webhook", cli_webhook, 0, 0 },
+	{ "webhook", MAIN_WEBHOOK, 0, 1 },
 };
 
 static void

@@ -181,6 +181,10 @@ done
 # links it: ombre execs it for what needs the network.
 ok "src/ombre links no libcurl" bash -c "! ldd '$OMBRE' | grep -q libcurl"
 ok "src/ombre-sync does" bash -c "ldd '$top_builddir/src/ombre-sync' | grep -q libcurl"
+# Nor libmicrohttpd (GnuTLS and more behind it): ombre-sync runs ombre
+# webhook.
+ok "src/ombre links no libmicrohttpd" bash -c "! ldd '$OMBRE' | grep -q libmicrohttpd"
+ok "src/ombre-sync does" bash -c "ldd '$top_builddir/src/ombre-sync' | grep -q libmicrohttpd"
 
 # The link tests. Each layer's rank: an archive may only be linked with
 # the ones of a lower rank (store, net and demo share one, and link none
