@@ -102,6 +102,8 @@ is "with the raw bytes" "$(cat "$(find "$QUAR" -type f | head -1)")" "not {json"
 is "the spool unchanged by them" "$(count "$SPOOL")" 2
 like "one log line per request: method, path, status, bytes" \
     "$(cat webhook.log)" "POST /webhook/shop 200 $(printf '%s' "$BODY" | wc -c) bytes"
+like "a 413 logged with the size it had" "$(cat webhook.log)" \
+    "POST /webhook/page 413 $(wc -c <big.json) bytes"
 is "no secret, token or signature in the log" \
     "$(grep -cE 's3cr3t|T0KEN|sha256=' webhook.log)" 0
 

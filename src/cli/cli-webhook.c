@@ -100,8 +100,9 @@ cli_webhook_cgi(struct web *w)
 			got += n;
 		}
 	}
-	req.body = body.data;
-	req.len = body.len;
+	req.body = body.data != NULL ? body.data : "";
+	/* Over the cap, not read: its size is for the log. */
+	req.len = req.too_big ? (size_t)want : body.len;
 	web_handle(w, &req, &resp);
 	web_log_request(&req, resp.status);
 	printf("Status: %d %s\r\nContent-Type: text/plain; charset=utf-8\r\n"

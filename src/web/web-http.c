@@ -39,6 +39,7 @@ struct web_http {
 /* One request's state, from its first call to its completion. */
 struct web_http_req {
 	struct buf	 body;
+	size_t		 received;	/* counted on after the cap */
 	int		 too_big;
 };
 
@@ -98,8 +99,9 @@ web_http_answer(struct web_http *h, struct MHD_Connection *c,
 	memset(&req, 0, sizeof req);
 	req.method = method;
 	req.path = url;
-	req.body = r->body.data;
-	req.len = r->body.len;
+	/* Over the cap, the body is gone: its size is for the log. */
+	req.body = r->too_big || r->body.data == NULL ? "" : r->body.data;
+	req.len = r->too_big ? r->received : r->body.len;
 	req.too_big = r->too_big;
 	req.signature = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 	    "X-Hub-Signature-256");
@@ -145,6 +147,7 @@ web_http_access(void *cls, struct MHD_Connection *c, const char *url,
 		return MHD_YES;
 	}
 	if (*upload_data_size > 0) {
+		r->received += *upload_data_size;
 		if (!r->too_big && r->body.len + *upload_data_size > max)
 			r->too_big = 1;
 		if (r->too_big)

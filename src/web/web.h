@@ -45,7 +45,7 @@ struct web_request {
 	size_t		  n_args;
 	const char	 *signature;	/* X-Hub-Signature-256, or NULL */
 	const char	 *body;
-	size_t		  len;
+	size_t		  len;		/* when too_big: the size it had */
 	int		  too_big;	/* the body was over the cap: dropped */
 };
 
