@@ -642,48 +642,24 @@ store_thread_tags(struct store *st, const char *thread_id, const char *self_id,
  * Apply conversation operations (a diff of triage_conv_diff) to every
  * message of a thread, and keep the snooze's time with it: set on all
  * when until is not 0, removed when the operations take ombre/snoozed
- * off. Inside the batch's transaction.
+ * off. Inside the batch's transaction; *what as store_thread_edit says.
  */
 static notmuch_status_t
 store_thread_apply(struct store *st, const char *thread_id, char *const *ops,
-    int64_t until)
+    int64_t until, char **what)
 {
-	notmuch_query_t		*q;
-	notmuch_messages_t	*msgs;
-	notmuch_message_t	*nm;
-	notmuch_status_t	 status;
-	struct store_property	 prop = { "ombre.snooze-until", NULL };
-	char			*query, value[32];
-	size_t			 n_ops, n_props = 0;
+	const char	*key = NULL;
+	char		 value[32];
 
-	n_ops = triage_tags_count(ops);
 	if (until != 0) {
 		snprintf(value, sizeof value, "%lld", (long long)until);
-		prop.value = value;
-		n_props = 1;
+		key = "ombre.snooze-until";
 	} else if (triage_tags_have(ops, "-ombre/snoozed"))
-		n_props = 1;
-	if (n_ops == 0 && n_props == 0)
+		key = "ombre.snooze-until";
+	if (ops[0] == NULL && key == NULL)
 		return NOTMUCH_STATUS_SUCCESS;
-	query = xasprintf("thread:%s", thread_id);
-	status = store_query_messages(st, query, NOTMUCH_SORT_UNSORTED, &q,
-	    &msgs);
-	free(query);
-	if (status != NOTMUCH_STATUS_SUCCESS)
-		return status;
-	for (; notmuch_messages_valid(msgs); notmuch_messages_move_to_next(msgs)) {
-		if ((nm = notmuch_messages_get(msgs)) == NULL) {
-			status = NOTMUCH_STATUS_XAPIAN_EXCEPTION;
-			break;
-		}
-		status = store_message_edit(nm, (const char *const *)ops, n_ops,
-		    &prop, n_props);
-		notmuch_message_destroy(nm);
-		if (status != NOTMUCH_STATUS_SUCCESS)
-			break;
-	}
-	notmuch_query_destroy(q);
-	return status;
+	return store_thread_edit(st, thread_id, (const char *const *)ops,
+	    triage_tags_count(ops), key, until != 0 ? value : NULL, what);
 }
 
 /*
@@ -997,14 +973,12 @@ store_index_one(struct store *st, struct store_pending *p,
 		diff = triage_conv_diff(thread_tags, tags);
 		until = m->kind == MSG_EVENT &&
 		    triage_tags_have(tags, "ombre/snoozed") ? m->until : 0;
-		status = store_thread_apply(st, thread_id, diff, until);
-		if (status != NOTMUCH_STATUS_SUCCESS)
-			*what = xasprintf("changing the conversation of %s",
-			    p->new_path);
+		status = store_thread_apply(st, thread_id, diff, until, what);
 		triage_tags_free(diff);
 	} else if (m->kind == MSG_EVENT && m->until != 0 &&
 	    triage_tags_have(tags, "ombre/snoozed"))
-		status = store_thread_apply(st, thread_id, ops_none, m->until);
+		status = store_thread_apply(st, thread_id, ops_none, m->until,
+		    what);
 	if (status != NOTMUCH_STATUS_SUCCESS) {
 		triage_tags_free(tags);
 		triage_tags_free(thread_tags);

@@ -162,6 +162,17 @@ struct msg *store_file_read(const char *path, char **cause);
 void store_ingest_queue_file(struct store *st, const char *path,
     struct msg *m);
 
+/* store-tag.c */
+/*
+ * Apply +TAG/-TAG operations to every message of a thread and, when key is
+ * not NULL, replace the property key by value (NULL: only remove it),
+ * inside the caller's transaction. Return the first failure, the thread's
+ * search included, and set *what (allocated) to what failed.
+ */
+notmuch_status_t store_thread_edit(struct store *st, const char *thread_id,
+    const char *const *ops, size_t n_ops, const char *key, const char *value,
+    char **what);
+
 /* store-event.c */
 /* Queue an event in the batch being written, without flushing it: the
  * caller's next store_flush records it with what else the batch holds. */

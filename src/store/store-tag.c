@@ -63,13 +63,7 @@ store_tag_targets(struct store *st, const char *target, char ***ids,
 	return STORE_OK;
 }
 
-/*
- * Apply +TAG/-TAG operations to every message of a thread and, when key is
- * not NULL, replace the property key by value (NULL: only remove it),
- * inside the caller's transaction. Return the first failure, the thread's
- * search included, and set *what (allocated) to what failed.
- */
-static notmuch_status_t
+notmuch_status_t
 store_thread_edit(struct store *st, const char *thread_id,
     const char *const *ops, size_t n_ops, const char *key, const char *value,
     char **what)
