@@ -249,6 +249,28 @@ enum store_status store_outbox_move(struct store *st, const char *msgid,
     const char *error, char **cause);
 
 /*
+ * What the channel said later of a reply it took (WhatsApp statuses,
+ * Messenger deliveries and reads). The reply of channel and account whose
+ * ombre.remote-id is remote_id gets status at date: "delivered" or
+ * "read" (properties ombre.delivery and ombre.delivery-date; a status
+ * never goes down: a delivered after a read changes nothing; "sent" only
+ * confirms), or "failed" with error (a sent reply moved to failed:
+ * -ombre/sent +ombre/failed, ombre.outbox failed, the error kept, the
+ * "failed" hook's feed line). STORE_NOT_FOUND when no reply has that
+ * remote id (not ours, or its send is not recorded yet). Committed before
+ * it returns.
+ */
+enum store_status store_outbox_status(struct store *st, const char *channel,
+    const char *account, const char *remote_id, const char *status,
+    int64_t date, const char *error, char **cause);
+/* The same for every sent reply of the conversation (channel, account,
+ * conv_id) dated up to watermark (Messenger's reads and deliveries);
+ * *changed says how many moved. */
+enum store_status store_outbox_status_until(struct store *st,
+    const char *channel, const char *account, const char *conv_id,
+    const char *status, int64_t watermark, long *changed, char **cause);
+
+/*
  * A reply's delivery decided by the agent (an "unknown" one may have gone
  * out): resend (back to queued: from unknown or failed), mark-sent (from
  * unknown), discard (from queued, unknown or failed: out of the outbox,
