@@ -11,7 +11,9 @@
 
 #include <string.h>
 
-static const char *const chan_synced_types[] = { "telegram", "matrix" };
+static const char *const chan_synced_types[] = {
+	"telegram", "matrix", "whatsapp", "messenger"
+};
 
 int
 chan_type_synced(const char *type)

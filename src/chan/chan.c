@@ -21,7 +21,9 @@
  * src/chan checks that they agree). */
 static const struct chan_type *const chan_types[] = {
 	&chan_telegram_type,
-	&chan_matrix_type
+	&chan_matrix_type,
+	&chan_whatsapp_type,
+	&chan_messenger_type
 };
 
 const struct chan_type *

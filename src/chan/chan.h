@@ -86,6 +86,30 @@ enum chan_status {
 	CHAN_WRITE_FAILED	/* another failure: nothing of the call counts */
 };
 
+/*
+ * What a channel said later of a reply it took (WhatsApp's statuses,
+ * Messenger's deliveries and reads), for host->delivery_status: the reply
+ * whose remote id is remote_id, or with remote_id NULL every reply of
+ * conv_id sent up to watermark. The host sets found.
+ */
+struct chan_delivery {
+	const char	*remote_id;
+	const char	*account;
+	const char	*conv_id;
+	const char	*status;	/* sent, delivered, read, failed */
+	const char	*error;		/* failed: why */
+	int64_t		 date;
+	int64_t		 watermark;
+	int		 found;		/* set by the host: a reply had it */
+};
+
+/* A body the webhook receiver spooled (DATA/webhook/spool), as it came. */
+struct chan_payload {
+	const char	*name;		/* its spool file's name, for messages */
+	const char	*body;
+	size_t		 len;
+};
+
 struct chan_link;
 /* An attachment being fetched: the host's, handed back to fetch_done. */
 struct chan_fetch;
@@ -135,6 +159,14 @@ struct chan_host {
 	 * them under DATA/attachments and notes the path on the message. */
 	void	 (*fetch_done)(struct chan_fetch *f, const char *body,
 		     size_t len, const char *error);
+	/*
+	 * Record what the channel said of sent replies (delivered, read,
+	 * failed), all of d in one write; each found says whether a reply
+	 * had it. A failed one runs the "failed" hooks. CHAN_OK, or a
+	 * failure (said) when the store cannot write.
+	 */
+	enum chan_status (*delivery_status)(struct chan_link *l,
+		     struct chan_delivery *d, size_t n);
 	/* Tag the conversation holding a message ("+ombre/blocked"). */
 	void	 (*conv_tag)(struct chan_link *l, const char *msgid,
 		     const char *op);
@@ -183,9 +215,33 @@ struct chan_type {
 	 * follows, from the loop. NULL: the channel has none to fetch. */
 	void		 (*fetch)(void *adapter, const char *url,
 			    struct chan_fetch *f);
+	/*
+	 * Bodies the webhook receiver spooled for this channel, oldest
+	 * first: their messages delivered, what they say of our replies
+	 * recorded, what cannot be taken quarantined. CHAN_OK when their
+	 * spool files may go; else nothing of them counts and the host
+	 * tries again later (the same body again stores nothing twice:
+	 * ids are the platform's). NULL: no webhook.
+	 */
+	enum chan_status (*webhook)(void *adapter,
+			    const struct chan_payload *p, size_t n);
+	/*
+	 * A conversation of the channel changed hands in ombre (event
+	 * "take-over" or "hand-back", from DATA/feed): the channel's own
+	 * ownership follows (Messenger's thread control). NULL: nothing to
+	 * do.
+	 */
+	void		 (*conv_event)(void *adapter, const char *event,
+			    const char *account, const char *conv_id);
+	/* An agent opened a conversation whose newest customer message is
+	 * id: marked read on the channel. NULL: the channel has no reads. */
+	void		 (*mark_read)(void *adapter, const char *account,
+			    const char *conv_id, const char *id);
 };
 extern const struct chan_type chan_telegram_type;
 extern const struct chan_type chan_matrix_type;
+extern const struct chan_type chan_whatsapp_type;
+extern const struct chan_type chan_messenger_type;
 
 /* chan.c: the adapters by type, and what they share. */
 /* The adapter of a channel TYPE of the config, NULL when none polls it

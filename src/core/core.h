@@ -488,6 +488,17 @@ struct template *template_parse(const char *file_name, const char *data,
     size_t len, char **cause);
 /* Find a template by name or shortcut; NULL and *cause when none. */
 struct template *template_load(const char *name, char **cause);
+/* The template mapped to a channel-approved template name (approved:);
+ * NULL and *cause when none. */
+struct template *template_find_approved(const char *approved, char **cause);
+/*
+ * The values of t's variables in text (t's body filled in), in the
+ * body's order, read back from the literal text around them: the
+ * parameters of a channel-approved template. 0 and *values (*n of them,
+ * the caller frees each and the array), or -1 when text is not t's body.
+ */
+int template_params(const struct template *t, const char *text,
+    char ***values, size_t *n);
 /* May it be used on this channel? */
 int template_allows(const struct template *t, const char *channel);
 /* The text with its variables filled in; NULL and *cause on an unknown

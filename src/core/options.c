@@ -170,6 +170,11 @@ static const struct option_entry options_entries[] = {
 	  .min = 1024,
 	  .max = 67108864,
 	  .help = "bytes a webhook request's body may have (more: 413)" },
+	{ .name = "whatsapp.read-receipts",
+	  .type = OPTION_FLAG,
+	  .default_value = "on",
+	  .help = "an agent opening a WhatsApp or Messenger conversation "
+	      "marks the customer's message read on the channel" },
 	{ .name = NULL }
 };
 #define OPTIONS_COUNT (nitems(options_entries) - 1)

@@ -156,8 +156,28 @@ bad:
 	return NULL;
 }
 
-struct template *
-template_load(const char *name, char **cause)
+/* Is t the template asked for by name (file name, name or shortcut)? */
+static int
+template_is_named(const struct template *t, const char *file,
+    const char *name)
+{
+	return strcmp(t->name, name) == 0 || strcmp(file, name) == 0 ||
+	    (t->shortcut != NULL && strcmp(t->shortcut, name) == 0);
+}
+
+/* Is t the one mapped to the channel-approved template name? */
+static int
+template_is_approved(const struct template *t, const char *file,
+    const char *name)
+{
+	(void)file;
+	return t->approved != NULL && strcmp(t->approved, name) == 0;
+}
+
+/* The first template of the directory that match says is the one. */
+static struct template *
+template_find(const char *name, int (*match)(const struct template *,
+    const char *, const char *), char **cause)
 {
 	struct template	*t = NULL, *found = NULL;
 	struct dirent	*de;
@@ -174,7 +194,6 @@ template_load(const char *name, char **cause)
 		free(dir);
 		return NULL;
 	}
-	/* By file name or the name inside, or by shortcut. */
 	while (found == NULL && (de = readdir(dirp)) != NULL) {
 		if (de->d_name[0] == '.')
 			continue;
@@ -200,8 +219,7 @@ template_load(const char *name, char **cause)
 			*cause = NULL;
 			continue;
 		}
-		if (strcmp(t->name, name) == 0 || strcmp(de->d_name, name) == 0 ||
-		    (t->shortcut != NULL && strcmp(t->shortcut, name) == 0))
+		if (match(t, de->d_name, name))
 			found = t;
 		else
 			template_free(t);
@@ -211,6 +229,76 @@ template_load(const char *name, char **cause)
 		*cause = xasprintf("no template %s in %s", name, dir);
 	free(dir);
 	return found;
+}
+
+struct template *
+template_load(const char *name, char **cause)
+{
+	/* By file name or the name inside, or by shortcut. */
+	return template_find(name, template_is_named, cause);
+}
+
+struct template *
+template_find_approved(const char *approved, char **cause)
+{
+	return template_find(approved, template_is_approved, cause);
+}
+
+/*
+ * The values of t's variables in text, in the body's order, read back
+ * from the literal text around them (a channel-approved template is sent
+ * as its name and these parameters, the platform having the text). 0, or
+ * -1 (nothing set) when text is not t's body filled in.
+ */
+int
+template_params(const struct template *t, const char *text, char ***values,
+    size_t *n)
+{
+	const char	*p = t->body, *open, *close, *at = text, *next, *end;
+	char		*lit;
+	size_t		 len;
+
+	*values = NULL;
+	*n = 0;
+	/* The literal before the first variable. */
+	open = strstr(p, "{{");
+	len = open != NULL ? (size_t)(open - p) : strlen(p);
+	if (strncmp(at, p, len) != 0)
+		return -1;
+	at += len;
+	while (open != NULL) {
+		if ((close = strstr(open + 2, "}}")) == NULL)
+			goto fail;
+		p = close + 2;
+		open = strstr(p, "{{");
+		len = open != NULL ? (size_t)(open - p) : strlen(p);
+		lit = xstrndup(p, len);
+		if (open == NULL) {
+			/* The last literal ends the text. */
+			end = at + strlen(at);
+			if (strlen(at) < len || strcmp(end - len, lit) != 0) {
+				free(lit);
+				goto fail;
+			}
+			next = end - len;
+		} else if (len == 0)
+			next = at;	/* two variables side by side */
+		else if ((next = strstr(at, lit)) == NULL) {
+			free(lit);
+			goto fail;
+		}
+		free(lit);
+		*values = xreallocarray(*values, *n + 1, sizeof **values);
+		(*values)[(*n)++] = xstrndup(at, (size_t)(next - at));
+		at = next + len;
+	}
+	return 0;
+fail:
+	while (*n > 0)
+		free((*values)[--*n]);
+	free(*values);
+	*values = NULL;
+	return -1;
 }
 
 int

@@ -223,6 +223,7 @@ store_outbox_list(struct store *st, int with_failed,
 		o->text = m->text;
 		o->reply_to = m->reply_to;
 		o->date = m->date;
+		o->bot = m->kind == MSG_BOT;
 		m->channel = m->account = m->conv_id = m->text = NULL;
 		m->reply_to = NULL;
 		msg_free(m);

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* Collect the thread ids a target names: one CONV, or every thread a
  * query matches. */
@@ -318,6 +319,52 @@ store_wake(struct store *st, int64_t now, long *woken, char **cause)
  * named, so it is never marked read unseen. Ids no longer stored are
  * skipped.
  */
+/* The newest unread customer message of a thread an agent reads. */
+struct store_tag_read {
+	char	*thread_id;
+	char	*msgid;
+	time_t	 date;
+};
+
+static void
+store_tag_note_read(struct store_tag_read **reads, size_t *n,
+    notmuch_message_t *nm)
+{
+	notmuch_tags_t	*tags;
+	const char	*kind = NULL, *thread;
+	time_t		 date;
+	size_t		 i;
+	int		 unread = 0;
+
+	if (notmuch_message_get_property(nm, "ombre.kind", &kind) !=
+	    NOTMUCH_STATUS_SUCCESS || kind == NULL ||
+	    strcmp(kind, "customer") != 0)
+		return;
+	for (tags = notmuch_message_get_tags(nm);
+	    notmuch_tags_valid(tags); notmuch_tags_move_to_next(tags))
+		if (strcmp(notmuch_tags_get(tags), "unread") == 0)
+			unread = 1;
+	if (!unread || (thread = notmuch_message_get_thread_id(nm)) == NULL)
+		return;
+	date = notmuch_message_get_date(nm);
+	for (i = 0; i < *n; i++) {
+		if (strcmp((*reads)[i].thread_id, thread) != 0)
+			continue;
+		if (date >= (*reads)[i].date) {
+			free((*reads)[i].msgid);
+			(*reads)[i].msgid = xstrdup(
+			    notmuch_message_get_message_id(nm));
+			(*reads)[i].date = date;
+		}
+		return;
+	}
+	*reads = xreallocarray(*reads, *n + 1, sizeof **reads);
+	(*reads)[*n].thread_id = xstrdup(thread);
+	(*reads)[*n].msgid = xstrdup(notmuch_message_get_message_id(nm));
+	(*reads)[*n].date = date;
+	(*n)++;
+}
+
 enum store_status
 store_tag_messages(struct store *st, char *const *msgids, size_t n,
     char *const *ops, long *changed, char **cause)
@@ -325,8 +372,10 @@ store_tag_messages(struct store *st, char *const *msgids, size_t n,
 	notmuch_message_t	*nm;
 	notmuch_status_t	 status;
 	enum store_status	 rc;
-	size_t			 i, n_ops;
+	struct store_tag_read	*reads = NULL;
+	size_t			 i, n_ops, n_reads = 0;
 	char			*what;
+	int			 reading = 0;
 
 	*cause = NULL;
 	*changed = 0;
@@ -337,6 +386,9 @@ store_tag_messages(struct store *st, char *const *msgids, size_t n,
 			return STORE_BAD_INPUT;
 		}
 	}
+	for (i = 0; i < n_ops; i++)
+		if (strcmp(ops[i], "-unread") == 0)
+			reading = 1;
 	if ((rc = store_begin(st, "committing the tags", cause)) != STORE_OK)
 		return rc;
 	for (i = 0; i < n; i++) {
@@ -345,6 +397,8 @@ store_tag_messages(struct store *st, char *const *msgids, size_t n,
 		if (status == NOTMUCH_STATUS_SUCCESS && nm == NULL)
 			continue;
 		if (status == NOTMUCH_STATUS_SUCCESS) {
+			if (reading)
+				store_tag_note_read(&reads, &n_reads, nm);
 			status = store_message_edit(nm,
 			    (const char *const *)ops, n_ops, NULL, 0);
 			notmuch_message_destroy(nm);
@@ -353,9 +407,27 @@ store_tag_messages(struct store *st, char *const *msgids, size_t n,
 			what = xasprintf("changing the message %s", msgids[i]);
 			rc = store_abort(st, what, status, cause);
 			free(what);
+			for (i = 0; i < n_reads; i++) {
+				free(reads[i].thread_id);
+				free(reads[i].msgid);
+			}
+			free(reads);
 			return rc;
 		}
 		(*changed)++;
 	}
-	return store_commit(st, "committing the tags", cause);
+	rc = store_commit(st, "committing the tags", cause);
+	/* The channels hear that the agent read the customer (the
+	 * syncer marks it read upstream: WhatsApp's blue ticks). */
+	for (i = 0; i < n_reads; i++) {
+		if (rc == STORE_OK)
+			buf_add_printf(&st->feed, "read %s %s\n",
+			    reads[i].thread_id, reads[i].msgid);
+		free(reads[i].thread_id);
+		free(reads[i].msgid);
+	}
+	free(reads);
+	if (rc == STORE_OK)
+		store_feed_append(st);
+	return rc;
 }

@@ -222,6 +222,7 @@ struct store_outgoing {
 	char	*error;		/* why it failed or is unknown, or NULL */
 	char	*template_name;	/* the channel-approved template it is, or NULL */
 	int64_t	 date;
+	int	 bot;		/* the built-in bot's answer, not a human's */
 };
 void store_outgoing_free(struct store_outgoing *o);
 /* Store a reply (m->id from msgid_outbound, kind agent) as queued; approved

@@ -224,6 +224,67 @@ sync_hooks_queue(struct sync *s, const char *event, const char *thread_id,
 	sync_hooks_next(s);
 }
 
+/*
+ * What a channel follows of an item: an agent's take-over or hand-back
+ * moves the channel's own ownership (Messenger's thread control), and an
+ * agent reading the customer marks it read upstream (read receipts,
+ * unless `set whatsapp.read-receipts off`). An event the channel itself
+ * sent us (its agent is the channel's type: a handover) is not sent
+ * back. *st as sync_hooks_item.
+ */
+static void
+sync_feed_channel(struct sync *s, struct store **st, const char *event,
+    const char *msgid)
+{
+	struct sync_link	*sl;
+	struct msg		*m;
+	char			*cause;
+	size_t			 i;
+	int			 read, owner;
+
+	read = strcmp(event, "read") == 0;
+	owner = strcmp(event, "take-over") == 0 ||
+	    strcmp(event, "hand-back") == 0;
+	if (!read && !owner)
+		return;
+	if (read && !options_get_flag("whatsapp.read-receipts"))
+		return;
+	for (i = 0; i < s->n_links; i++) {
+		sl = &s->links[i];
+		if (sl->adapter != NULL && ((read && sl->type->mark_read !=
+		    NULL) || (owner && sl->type->conv_event != NULL)))
+			break;
+	}
+	if (i == s->n_links)
+		return;		/* no channel here follows these */
+	if (*st == NULL && store_open(&s->opts->store, STORE_READ_ONLY, st,
+	    &cause) != STORE_OK) {
+		log_warn("%s: %s", event, cause);
+		free(cause);
+		*st = NULL;
+		return;
+	}
+	if (store_message_get(*st, msgid, &m, &cause) != STORE_OK) {
+		free(cause);
+		return;
+	}
+	for (i = 0; i < s->n_links; i++) {
+		sl = &s->links[i];
+		if (sl->adapter == NULL ||
+		    !sl->type->owns(sl->adapter, m->channel, m->account))
+			continue;
+		if (read && sl->type->mark_read != NULL)
+			sl->type->mark_read(sl->adapter, m->account,
+			    m->conv_id, m->id);
+		else if (owner && sl->type->conv_event != NULL &&
+		    (m->agent == NULL || strcmp(m->agent, m->channel) != 0))
+			sl->type->conv_event(sl->adapter, event, m->account,
+			    m->conv_id);
+		break;
+	}
+	msg_free(m);
+}
+
 /* What the feed gained since the last look; return how many items. */
 static int
 sync_hooks_read(struct sync *s)
@@ -235,8 +296,10 @@ sync_hooks_read(struct sync *s)
 	if (s->feed == NULL)
 		return 0;
 	while (store_feed_next(s->feed, &item) == 1) {
-		sync_hooks_item(s, &st, item.event, item.thread_id,
-		    item.msgid);
+		sync_feed_channel(s, &st, item.event, item.msgid);
+		if (strcmp(item.event, "read") != 0)
+			sync_hooks_item(s, &st, item.event, item.thread_id,
+			    item.msgid);
 		store_feed_item_clear(&item);
 		n++;
 	}

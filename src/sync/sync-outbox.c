@@ -365,3 +365,75 @@ sync_outbox_idle(struct sync *s)
 	return s->outbox_pending == 0 && s->fetch_pending == 0 &&
 	    LIST_EMPTY(&s->fetches);
 }
+
+/*
+ * host->delivery_status: what a channel said later of replies it took, in
+ * one read-write open (a webhook batch carries many). A status for a
+ * remote id no reply has is not ours, or its send is not recorded yet:
+ * found says so, and the adapter decides.
+ */
+enum chan_status
+sync_delivery_status(struct chan_link *l, struct chan_delivery *d, size_t n)
+{
+	struct sync		*s = sync_link_of(l)->sync;
+	struct store		*st;
+	enum store_status	 rc = STORE_OK;
+	char			*cause = NULL, *clean;
+	const char		*channel = l->cc->type;
+	long			 changed;
+	size_t			 i;
+
+	if (n == 0)
+		return CHAN_OK;
+	if ((rc = store_open(&s->opts->store, STORE_READ_WRITE, &st,
+	    &cause)) != STORE_OK) {
+		log_warn("%s: delivery statuses: %s", l->name, cause);
+		free(cause);
+		return rc == STORE_FULL ?
+		    CHAN_NO_SPACE : CHAN_WRITE_FAILED;
+	}
+	for (i = 0; i < n; i++) {
+		d[i].found = 0;
+		clean = d[i].error != NULL ? sanitize(d[i].error,
+		    strlen(d[i].error), SANITIZE_LINE, 300) : NULL;
+		if (d[i].remote_id != NULL) {
+			rc = store_outbox_status(st, channel, d[i].account,
+			    d[i].remote_id, d[i].status, d[i].date, clean,
+			    &cause);
+			changed = rc == STORE_OK;
+		} else
+			rc = store_outbox_status_until(st, channel,
+			    d[i].account, d[i].conv_id, d[i].status,
+			    d[i].watermark, &changed, &cause);
+		free(clean);
+		if (rc == STORE_OK) {
+			d[i].found = changed > 0;
+			if (strcmp(d[i].status, "failed") == 0 &&
+			    d[i].remote_id != NULL)
+				log_warn("%s: a sent reply failed: %s",
+				    l->name, d[i].error != NULL ?
+				    d[i].error : "?");
+			continue;
+		}
+		if (rc == STORE_NOT_FOUND) {
+			free(cause);
+			cause = NULL;
+			rc = STORE_OK;
+			continue;
+		}
+		break;
+	}
+	if (rc != STORE_OK) {
+		log_warn("%s: delivery statuses: %s", l->name,
+		    cause != NULL ? cause : store_status_str(rc));
+		free(cause);
+		store_close(st);
+		return rc == STORE_FULL ? CHAN_NO_SPACE : CHAN_WRITE_FAILED;
+	}
+	if (store_close(st) != STORE_OK) {
+		log_warn("%s: delivery statuses could not be committed",
+		    l->name);
+		return CHAN_WRITE_FAILED;
+	}
+	return CHAN_OK;
+}

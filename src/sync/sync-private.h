@@ -76,6 +76,11 @@ struct sync {
 	/* Attachments asked for (sync-fetch.c). */
 	LIST_HEAD(, chan_fetch)		 fetches;	/* in flight */
 	int				 fetch_pending;
+	/* What the webhook receiver spooled (sync-spool.c). */
+	char				*spool_dir;	/* NULL: no webhook channel */
+	struct ev_timer			*spool_timer;
+	int				 spool_failures;	/* rounds in a row */
+	int				 spool_drained;	/* nothing of ours left */
 	/* The hourly dump of the tags (sync-dump.c). */
 	struct ev_timer			*dump_timer;
 	/* The wait rule (sync-wait.c): a child every so often. */
@@ -146,6 +151,14 @@ void	sync_hooks_queue(struct sync *s, const char *event,
 void	sync_wait_start(struct sync *s);
 int	sync_wait_idle(struct sync *s);
 void	sync_wait_stop(struct sync *s);
+/* sync-spool.c: DATA/webhook/spool handed to the webhook channels'
+ * adapters; idle (for --once) once nothing of theirs is left. */
+void	sync_spool_start(struct sync *s);
+int	sync_spool_idle(struct sync *s);
+void	sync_spool_stop(struct sync *s);
+/* sync-outbox.c: host->delivery_status. */
+enum chan_status sync_delivery_status(struct chan_link *l,
+	    struct chan_delivery *d, size_t n);
 /* sync-dump.c: a dump of the tags every hour, and one when the syncer
  * stops. */
 void	sync_dump_start(struct sync *s);

@@ -594,6 +594,7 @@ static const struct chan_host sync_host = {
 	.secret = sync_secret,
 	.send_done = sync_send_done,
 	.outbox_echo = sync_outbox_echo,
+	.delivery_status = sync_delivery_status,
 	.fetch_done = sync_fetch_done,
 	.conv_tag = sync_conv_tag,
 	.quarantine = sync_quarantine
@@ -782,11 +783,13 @@ sync_run(const struct sync_options *opts)
 		free(cause);
 	}
 	sync_outbox_start(&s);
+	sync_spool_start(&s);
 	sync_dump_start(&s);
 	sync_wait_start(&s);
 	sync_hooks_follow(&s);
 	while (!s.stop && !(opts->chan.once && sync_all_finished(&s) &&
-	    sync_outbox_idle(&s) && sync_index_idle(&s) &&
+	    sync_outbox_idle(&s) && sync_spool_idle(&s) &&
+	    sync_index_idle(&s) &&
 	    sync_wait_idle(&s) && sync_hooks_idle(&s))) {
 		if (ev_run_once(s.loop, -1) != 0)
 			break;
@@ -800,6 +803,7 @@ sync_run(const struct sync_options *opts)
 		rc = SYNC_FAILED;
 	}
 	sync_outbox_stop(&s);
+	sync_spool_stop(&s);
 	sync_wait_stop(&s);
 	sync_dump_stop(&s);
 	for (i = 0; i < s.n_links; i++) {
