@@ -12,6 +12,10 @@
  *	                             under the dir (a Maildir delivery): a
  *	                             crash at an exact point, for T070 (no
  *	                             flag needed)
+ *	OMBRE_KILL_AFTER_SPOOL=N     the process kills itself just after its
+ *	                             Nth rename into a webhook/spool/ folder
+ *	                             under the dir: a receiver that stored a
+ *	                             payload and died before its 200 (T305)
  *
  * While full, what would need new space fails with ENOSPC, as a full
  * file system does: a write or pwrite that extends a file, creating a
@@ -253,6 +257,21 @@ kill_at_rename(int dirfd, const char *to)
 		raise(SIGKILL);
 }
 
+static long	kill_spool_count;
+
+/* After a rename that succeeded: die if it was the Nth into the spool. */
+static int
+kill_after_spool(int dirfd, const char *to, int rc)
+{
+	const char	*at = getenv("OMBRE_KILL_AFTER_SPOOL");
+
+	if (rc == 0 && at != NULL && *at != '\0' &&
+	    strstr(to, "/webhook/spool/") != NULL && enospc_under(dirfd, to) &&
+	    ++kill_spool_count == strtol(at, NULL, 10))
+		raise(SIGKILL);
+	return rc;
+}
+
 int
 rename(const char *from, const char *to)
 {
@@ -260,7 +279,7 @@ rename(const char *from, const char *to)
 	kill_at_rename(AT_FDCWD, to);
 	if (enospc_under(AT_FDCWD, to) && enospc_full())
 		return -1;
-	return real_rename(from, to);
+	return kill_after_spool(AT_FDCWD, to, real_rename(from, to));
 }
 
 int
@@ -270,7 +289,8 @@ renameat(int fromfd, const char *from, int tofd, const char *to)
 	kill_at_rename(tofd, to);
 	if (enospc_under(tofd, to) && enospc_full())
 		return -1;
-	return real_renameat(fromfd, from, tofd, to);
+	return kill_after_spool(tofd, to, real_renameat(fromfd, from, tofd,
+	    to));
 }
 
 int
