@@ -259,6 +259,25 @@ store_reply_guard(struct store *st, const char *thread_id, const char *seen,
 }
 
 /* Is the text within the channel's limit and window? NULL, or why not. */
+/*
+ * Messenger's HUMAN_AGENT tag: a channel declared human-agent-tag=yes
+ * (Meta's permission) takes a human's reply up to 7 days after the
+ * customer; the syncer sends it tagged once the window refuses it.
+ */
+static int
+store_reply_human_agent(const struct store_reply_context *c, int64_t now)
+{
+	const struct channel_config	*cc;
+	const char			*v;
+
+	if (strcmp(c->channel, "messenger") != 0 || c->last_customer <= 0 ||
+	    now >= c->last_customer + 7 * 24 * 3600)
+		return 0;
+	cc = channel_config_for(c->channel, c->account);
+	v = cc != NULL ? channel_config_get(cc, "human-agent-tag") : NULL;
+	return v != NULL && (strcmp(v, "yes") == 0 || strcmp(v, "on") == 0);
+}
+
 char *
 store_reply_refusal(const struct store_reply_context *c, const char *text,
     size_t len, int note, const char *approved, int64_t now)
@@ -275,7 +294,8 @@ store_reply_refusal(const struct store_reply_context *c, const char *text,
 		    -m.left, (int)strlen(m.unit) - (m.left == -1), m.unit,
 		    c->channel, m.limit);
 	if (limit_window(c->channel, c->last_customer, now, &secs) ==
-	    LIMIT_WINDOW_CLOSED && approved == NULL) {
+	    LIMIT_WINDOW_CLOSED && approved == NULL &&
+	    !store_reply_human_agent(c, now)) {
 		if (c->last_customer == 0)
 			return xasprintf("%s takes free text only within 24 "
 			    "hours of a customer's message, and this customer "
