@@ -150,7 +150,8 @@ channel_config_all(size_t *n)
  * it is, 0 if it is another's, -1 if the config does not say: account=,
  * else what the adapter takes as the account, a Telegram token's bot id
  * (the digits before ':', public: every Message-Id carries them) or a
- * Matrix channel's user=. A token-command is not run here: -1.
+ * Matrix channel's user=, a WhatsApp channel's phone-number-id=, a
+ * Messenger channel's page-id=. A token-command is not run here: -1.
  */
 static int
 channel_config_owns(const struct channel_config *cc, const char *account)
@@ -170,6 +171,12 @@ channel_config_owns(const struct channel_config *cc, const char *account)
 	}
 	if (strcmp(cc->type, "matrix") == 0 &&
 	    (value = channel_config_get(cc, "user")) != NULL)
+		return strcmp(value, account) == 0;
+	if (strcmp(cc->type, "whatsapp") == 0 &&
+	    (value = channel_config_get(cc, "phone-number-id")) != NULL)
+		return strcmp(value, account) == 0;
+	if (strcmp(cc->type, "messenger") == 0 &&
+	    (value = channel_config_get(cc, "page-id")) != NULL)
 		return strcmp(value, account) == 0;
 	return -1;
 }
