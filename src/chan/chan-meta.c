@@ -366,7 +366,8 @@ meta_send_answer(const struct net_response *r, void *data)
 	else
 		result = CHAN_SEND_FAILED;
 	if (result == CHAN_SEND_FAILED && mt->platform == META_MESSENGER &&
-	    (e.code == 10 && e.subcode == 2018108)) {
+	    (e.code == 10 && (e.subcode == 2018300 ||
+	    e.subcode == 2018108))) {
 		/* The thread is another app's (thread control). */
 		char	*why = xasprintf("another app owns the thread (%s)",
 		    e.text);

@@ -102,6 +102,96 @@ store_thread_edit(struct store *st, const char *thread_id,
 	return status;
 }
 
+/* The newest unread customer message of a thread an agent reads. */
+struct store_tag_read {
+	char	*thread_id;
+	char	*msgid;
+	time_t	 date;
+};
+
+static void
+store_tag_note_read(struct store_tag_read **reads, size_t *n,
+    notmuch_message_t *nm)
+{
+	notmuch_tags_t	*tags;
+	const char	*kind = NULL, *thread;
+	time_t		 date;
+	size_t		 i;
+	int		 unread = 0;
+
+	if (notmuch_message_get_property(nm, "ombre.kind", &kind) !=
+	    NOTMUCH_STATUS_SUCCESS || kind == NULL ||
+	    strcmp(kind, "customer") != 0)
+		return;
+	for (tags = notmuch_message_get_tags(nm);
+	    notmuch_tags_valid(tags); notmuch_tags_move_to_next(tags))
+		if (strcmp(notmuch_tags_get(tags), "unread") == 0)
+			unread = 1;
+	if (!unread || (thread = notmuch_message_get_thread_id(nm)) == NULL)
+		return;
+	date = notmuch_message_get_date(nm);
+	for (i = 0; i < *n; i++) {
+		if (strcmp((*reads)[i].thread_id, thread) != 0)
+			continue;
+		if (date >= (*reads)[i].date) {
+			free((*reads)[i].msgid);
+			(*reads)[i].msgid = xstrdup(
+			    notmuch_message_get_message_id(nm));
+			(*reads)[i].date = date;
+		}
+		return;
+	}
+	*reads = xreallocarray(*reads, *n + 1, sizeof **reads);
+	(*reads)[*n].thread_id = xstrdup(thread);
+	(*reads)[*n].msgid = xstrdup(notmuch_message_get_message_id(nm));
+	(*reads)[*n].date = date;
+	(*n)++;
+}
+
+/* The same for a whole thread: its newest unread customer message. */
+static void
+store_tag_note_thread_read(struct store *st, const char *thread_id,
+    struct store_tag_read **reads, size_t *n)
+{
+	notmuch_query_t		*q;
+	notmuch_messages_t	*msgs;
+	notmuch_message_t	*nm;
+	char			*query;
+
+	query = xasprintf("thread:%s and tag:unread and "
+	    "property:ombre.kind=customer", thread_id);
+	if (store_query_messages(st, query, NOTMUCH_SORT_NEWEST_FIRST, &q,
+	    &msgs) == NOTMUCH_STATUS_SUCCESS) {
+		if (notmuch_messages_valid(msgs) &&
+		    (nm = notmuch_messages_get(msgs)) != NULL) {
+			store_tag_note_read(reads, n, nm);
+			notmuch_message_destroy(nm);
+		}
+		notmuch_query_destroy(q);
+	}
+	free(query);
+}
+
+/* After a commit: the reads noted go to the feed (the syncer marks them
+ * read upstream: WhatsApp's blue ticks); freed either way. */
+static void
+store_tag_feed_reads(struct store *st, struct store_tag_read *reads,
+    size_t n, int committed)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		if (committed)
+			buf_add_printf(&st->feed, "read %s %s\n",
+			    reads[i].thread_id, reads[i].msgid);
+		free(reads[i].thread_id);
+		free(reads[i].msgid);
+	}
+	free(reads);
+	if (committed)
+		store_feed_append(st);
+}
+
 /*
  * Edit every thread of ids in one transaction (store_thread_edit); what
  * names the operation in a cause. On failure nothing is committed.
@@ -113,21 +203,32 @@ store_threads_edit(struct store *st, char **ids, size_t n,
 {
 	notmuch_status_t	 status;
 	enum store_status	 rc;
+	struct store_tag_read	*reads = NULL;
 	char			*failed = NULL;
-	size_t			 i;
+	size_t			 i, n_reads = 0;
+	int			 reading = 0;
 
+	for (i = 0; i < n_ops; i++)
+		if (strcmp(ops[i], "-unread") == 0)
+			reading = 1;
 	if ((rc = store_begin(st, what, cause)) != STORE_OK)
 		return rc;
 	for (i = 0; i < n; i++) {
+		if (reading)
+			store_tag_note_thread_read(st, ids[i], &reads,
+			    &n_reads);
 		status = store_thread_edit(st, ids[i], ops, n_ops, key, value,
 		    &failed);
 		if (status != NOTMUCH_STATUS_SUCCESS) {
 			rc = store_abort(st, failed, status, cause);
 			free(failed);
+			store_tag_feed_reads(st, reads, n_reads, 0);
 			return rc;
 		}
 	}
-	return store_commit(st, what, cause);
+	rc = store_commit(st, what, cause);
+	store_tag_feed_reads(st, reads, n_reads, rc == STORE_OK);
+	return rc;
 }
 
 enum store_status
@@ -319,52 +420,6 @@ store_wake(struct store *st, int64_t now, long *woken, char **cause)
  * named, so it is never marked read unseen. Ids no longer stored are
  * skipped.
  */
-/* The newest unread customer message of a thread an agent reads. */
-struct store_tag_read {
-	char	*thread_id;
-	char	*msgid;
-	time_t	 date;
-};
-
-static void
-store_tag_note_read(struct store_tag_read **reads, size_t *n,
-    notmuch_message_t *nm)
-{
-	notmuch_tags_t	*tags;
-	const char	*kind = NULL, *thread;
-	time_t		 date;
-	size_t		 i;
-	int		 unread = 0;
-
-	if (notmuch_message_get_property(nm, "ombre.kind", &kind) !=
-	    NOTMUCH_STATUS_SUCCESS || kind == NULL ||
-	    strcmp(kind, "customer") != 0)
-		return;
-	for (tags = notmuch_message_get_tags(nm);
-	    notmuch_tags_valid(tags); notmuch_tags_move_to_next(tags))
-		if (strcmp(notmuch_tags_get(tags), "unread") == 0)
-			unread = 1;
-	if (!unread || (thread = notmuch_message_get_thread_id(nm)) == NULL)
-		return;
-	date = notmuch_message_get_date(nm);
-	for (i = 0; i < *n; i++) {
-		if (strcmp((*reads)[i].thread_id, thread) != 0)
-			continue;
-		if (date >= (*reads)[i].date) {
-			free((*reads)[i].msgid);
-			(*reads)[i].msgid = xstrdup(
-			    notmuch_message_get_message_id(nm));
-			(*reads)[i].date = date;
-		}
-		return;
-	}
-	*reads = xreallocarray(*reads, *n + 1, sizeof **reads);
-	(*reads)[*n].thread_id = xstrdup(thread);
-	(*reads)[*n].msgid = xstrdup(notmuch_message_get_message_id(nm));
-	(*reads)[*n].date = date;
-	(*n)++;
-}
-
 enum store_status
 store_tag_messages(struct store *st, char *const *msgids, size_t n,
     char *const *ops, long *changed, char **cause)
@@ -407,27 +462,12 @@ store_tag_messages(struct store *st, char *const *msgids, size_t n,
 			what = xasprintf("changing the message %s", msgids[i]);
 			rc = store_abort(st, what, status, cause);
 			free(what);
-			for (i = 0; i < n_reads; i++) {
-				free(reads[i].thread_id);
-				free(reads[i].msgid);
-			}
-			free(reads);
+			store_tag_feed_reads(st, reads, n_reads, 0);
 			return rc;
 		}
 		(*changed)++;
 	}
 	rc = store_commit(st, "committing the tags", cause);
-	/* The channels hear that the agent read the customer (the
-	 * syncer marks it read upstream: WhatsApp's blue ticks). */
-	for (i = 0; i < n_reads; i++) {
-		if (rc == STORE_OK)
-			buf_add_printf(&st->feed, "read %s %s\n",
-			    reads[i].thread_id, reads[i].msgid);
-		free(reads[i].thread_id);
-		free(reads[i].msgid);
-	}
-	free(reads);
-	if (rc == STORE_OK)
-		store_feed_append(st);
+	store_tag_feed_reads(st, reads, n_reads, rc == STORE_OK);
 	return rc;
 }
