@@ -29,7 +29,7 @@ if token != "-":
 c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
 c.request(method, path, body=body, headers=headers)
 r = c.getresponse()
-print(r.status, r.read().decode())
+print(r.status, r.read().decode("utf-8", "replace"))
 PY
 api() { "$PYTHON" api.py "$GP" "$@"; }
 status() { cut -d' ' -f1; }
@@ -52,6 +52,15 @@ out=$(api POST $WA '{"messaging_product":"whatsapp","status":"read","message_id"
 is "mark as read: success" "$out" '200 {"success":true}'
 out=$(api POST $WA "{\"messaging_product\":\"whatsapp\",\"to\":\"16315551234\",\"type\":\"text\",\"text\":{\"body\":\"$(printf 'x%.0s' {1..4097})\"}}")
 is "a text over 4096 characters: code 100" "$(body <<<"$out" | jq_py 'j["error"]["code"]')" 100
+
+ctl "$GP" media '{"id":"1003383421387256","mime_type":"image/jpeg","content_base64":"/9j/4AAQSkZJRg=="}' >/dev/null
+out=$(api GET /v23.0/1003383421387256)
+is "a media id: its url, mime_type, sha256, file_size" \
+    "$(body <<<"$out" | jq_py '(j["url"].startswith("http://127.0.0.1:%d/_media/" % '"$GP"'), j["mime_type"], j["sha256"][:8], j["file_size"], j["messaging_product"])')" \
+    "(True, 'image/jpeg', '45ae7052', 10, 'whatsapp')"
+MEDIA=/$(body <<<"$out" | jq_py 'j["url"]' | cut -d/ -f4-)
+is "downloaded with the token" "$(api GET "$MEDIA" | status)" 200
+is "not without it: 401" "$(api GET "$MEDIA" '' - | status)" 401
 
 out=$(api POST $FB '{"recipient":{"id":"4125730857493412"},"messaging_type":"RESPONSE","message":{"text":"Hello","metadata":"ombre:out.1@ombre"}}')
 is "Messenger text: 200" "$(status <<<"$out")" 200

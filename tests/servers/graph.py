@@ -33,7 +33,10 @@ WhatsApp Cloud API (a POST to /{id}/messages whose body has
       "template":{"name","language":{"code"},"components":[...]} or any other
       type (image, document, interactive...: accepted as they are).
       -> {"messaging_product":"whatsapp","contacts":[{"input","wa_id"}],
-          "messages":[{"id":"wamid.<unique>"}]}
+          "messages":[{"id":"wamid.<unique>"}]} (a template's message also
+          has "message_status":"accepted"; "to" a BSUID, not digits: the
+          contact has "user_id" instead of "wa_id", our guess). A leading
+          "+" of a phone number is dropped (input and window key).
       Refusals: "to" missing, text.body missing or > 4096 characters, a
       template without name or language.code, a template not in config
       "templates" (when that list is set): code 100 (132001 for the name);
@@ -438,6 +441,7 @@ class Graph(common.App):
     def wa_send(self, req, phone_id):
         p = self.params(req)
         to = idstr(p.get("to"))
+        to = to.lstrip("+") if to and to.lstrip("+").isdigit() else to
         if not to:
             return bad_param("The parameter to is required.", True)
         mtype = p.get("type", "text")
@@ -492,9 +496,12 @@ class Graph(common.App):
                     return graph_error(s, c, msg, sub, det, True)
                 self.last_to[to] = t
         wamid = self.new_wamid(to)
-        wa_id = to.lstrip("+")
-        answer = {"messaging_product": "whatsapp",
-                  "contacts": [{"input": to, "wa_id": wa_id}],
+        contact = {"input": to}
+        if to.lstrip("+").isdigit():
+            contact["wa_id"] = to.lstrip("+")
+        else:
+            contact["user_id"] = to         # a BSUID (our guess at the shape)
+        answer = {"messaging_product": "whatsapp", "contacts": [contact],
                   "messages": [{"id": wamid}]}
         if mtype == "template":
             answer["messages"][0]["message_status"] = "accepted"
@@ -664,7 +671,10 @@ class Graph(common.App):
                         t = now - it["ago"]
                     else:
                         t = now
-                    self.inbound[idstr(it["customer"])] = {
+                    cust = idstr(it["customer"])
+                    if cust.lstrip("+").isdigit():
+                        cust = cust.lstrip("+")
+                    self.inbound[cust] = {
                         "time": t, "account": idstr(it.get("account"))}
                 return Response(200, {"customers": len(self.inbound)})
         if name == "inbound" and req.method == "GET":
