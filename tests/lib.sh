@@ -286,6 +286,33 @@ server_start() {
 	    { echo "Bail out! the $name test server did not start"; exit 1; }
 }
 
+# webhook_start: `ombre webhook` on a free port of 127.0.0.1 in the
+# background (stopped by webhook_stop, or at exit), its log in
+# webhook.log; sets WEBHOOK_PORT and WEBHOOK_PID.
+webhook_start() {
+	local try i
+	for try in 1 2 3 4 5; do
+		WEBHOOK_PORT=$("$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+		"$OMBRE" webhook --listen "127.0.0.1:$WEBHOOK_PORT" \
+		    2>>"$TEST_DIR/webhook.log" &
+		WEBHOOK_PID=$!
+		for ((i = 0; i < 100; i++)); do
+			"$PYTHON" -c 'import socket, sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=1).close()' \
+			    "$WEBHOOK_PORT" 2>/dev/null && return 0
+			kill -0 "$WEBHOOK_PID" 2>/dev/null || break
+			sleep 0.05
+		done
+		kill "$WEBHOOK_PID" 2>/dev/null
+		wait "$WEBHOOK_PID" 2>/dev/null
+	done
+	echo "Bail out! ombre webhook did not start"
+	exit 1
+}
+webhook_stop() {
+	kill "$WEBHOOK_PID" 2>/dev/null
+	wait "$WEBHOOK_PID" 2>/dev/null
+}
+
 # ctl PORT PATH [JSON]: a test server's control API (GET, or POST JSON);
 # prints the answer.
 ctl() {

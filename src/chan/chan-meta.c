@@ -90,6 +90,7 @@ struct meta {
 	char			*app_id;	/* ombre's app (Messenger) */
 	char			*bot_app_id;
 	int			 human_agent_tag;
+	int			 auth_failed;	/* the token was refused */
 	struct meta_pending	*pending;
 	size_t			 n_pending;
 	struct ev_timer		*timer;
@@ -334,6 +335,10 @@ meta_send_answer(const struct net_response *r, void *data)
 		remote = json_string_value(id);
 	}
 	if (remote != NULL) {
+		if (mt->auth_failed) {
+			mt->auth_failed = 0;
+			l->host->set_state(l, CHAN_CONNECTED, 0, NULL);
+		}
 		meta_call_free(c);
 		l->host->send_done(l, o, CHAN_SENT, remote, NULL, -1);
 		json_decref(root);
@@ -358,9 +363,12 @@ meta_send_answer(const struct net_response *r, void *data)
 		result = CHAN_SEND_RETRY;
 		wait = chan_wait_ms(l, r->retry_after_ms);
 	} else if (e.code == 190) {
-		/* The token is refused: every send would be. */
+		/* The token is refused: every send would be. Nothing went
+		 * out: kept queued for when the token is fixed. */
 		l->host->set_state(l, CHAN_AUTH_FAILED, 0, e.text);
-		result = CHAN_SEND_FAILED;
+		mt->auth_failed = 1;
+		result = CHAN_SEND_RETRY;
+		wait = l->opts->retry_cap_ms;
 	} else if (r->status >= 500 || (e.code == 2 && r->status != 400))
 		result = CHAN_SEND_UNKNOWN;
 	else
@@ -847,7 +855,8 @@ meta_webhook(void *data, const struct chan_payload *p, size_t n)
 		if (!d[i].found && strcmp(d[i].status, "sent") != 0)
 			meta_pending_add(mt, &d[i]);
 	}
-	l->host->set_state(l, CHAN_CONNECTED, 0, NULL);
+	if (!mt->auth_failed)
+		l->host->set_state(l, CHAN_CONNECTED, 0, NULL);
 out:
 	for (i = 0; i < n; i++)
 		meta_payload_free(&parsed[i]);
