@@ -135,6 +135,7 @@ meta_refuse_why(struct meta_payload *p, const char *what, json_t *v,
 	r->why = why;
 }
 
+/* The same with a cause made by format. */
 static void OMBRE_PRINTF(4, 5)
 meta_refuse(struct meta_payload *p, const char *what, json_t *v,
     const char *fmt, ...)
@@ -338,6 +339,8 @@ meta_time(json_t *obj, const char *key, int64_t div, int64_t *t, char **why)
 	return 1;
 }
 
+/* A customer's message with what every message has; the caller adds
+ * the sender, the text and what its kind needs. */
 static struct msg *
 meta_msg_new(const char *channel, const char *account, const char *conv_id,
     const char *id, int64_t date)
@@ -363,6 +366,7 @@ meta_msg_text(struct msg *m, char *text)
 	m->text_len = strlen(text);
 }
 
+/* One attachment of unknown size, fetched later by its url. */
 static void
 meta_msg_attach(struct msg *m, const char *name, const char *mime,
     const char *url)
@@ -415,6 +419,7 @@ meta_status_add(struct meta_payload *p)
 	return s;
 }
 
+/* Thread conv is now app's (a handover). */
 static void
 meta_owner_add(struct meta_payload *p, const char *conv, const char *app)
 {
@@ -540,6 +545,7 @@ wa_text_of(struct wa_msg *w, json_t *obj, const char *key, const char *field)
 	meta_msg_text(w->m, meta_text(v, NULL));
 }
 
+/* text.body as it is. */
 static void
 wa_read_text(struct wa_msg *w, const struct wa_type *t, json_t *obj)
 {
@@ -759,6 +765,7 @@ wa_read_interactive(struct wa_msg *w, const struct wa_type *t, json_t *obj)
 	free(q);
 }
 
+/* A template's quick reply button: its text (its payload is ours). */
 static void
 wa_read_button(struct wa_msg *w, const struct wa_type *t, json_t *obj)
 {
@@ -1053,6 +1060,7 @@ meta_envelope(json_t *root, const char *want, struct meta_payload *out,
 	return 0;
 }
 
+/* Each entry's changes in order; a bad entry or change refused whole. */
 int
 wa_payload(const struct meta_config *c, json_t *root,
     struct meta_payload *out, char **why)
@@ -1633,6 +1641,7 @@ fb_handover_check(struct fb_event *fe)
 	return fe->why == NULL;
 }
 
+/* "pass_thread_control": the thread is new_owner_app_id's. */
 static void
 fb_read_pass(struct fb_event *fe)
 {
@@ -1665,6 +1674,8 @@ fb_read_take(struct fb_event *fe)
 	free(app);
 }
 
+/* "request_thread_control": no owner changes; the Page Inbox asking is a
+ * human asking for the conversation, another app is informational. */
 static void
 fb_read_request(struct fb_event *fe)
 {
@@ -1686,6 +1697,7 @@ fb_read_request(struct fb_event *fe)
 	free(app);
 }
 
+/* "app_roles": informational, nothing to keep or refuse. */
 static void
 fb_read_nothing(struct fb_event *fe)
 {
@@ -1786,6 +1798,7 @@ fb_event(struct meta_run *run, const char *entry_page, json_t *ev)
 	free(page);
 }
 
+/* Each entry's messaging[] then standby[] in order. */
 int
 fb_payload(const struct meta_config *c, json_t *root,
     struct meta_payload *out, char **why)
