@@ -48,7 +48,9 @@ struct meta_status {
 				   <details>", else NULL */
 	char	*account;	/* phone-number-id / page-id */
 	char	*conv_id;	/* the customer: recipient_id (or
-				   recipient_user_id), a read's sender */
+				   recipient_user_id), a read's sender;
+				   NULL for a WhatsApp status naming
+				   neither */
 	int64_t	 watermark;	/* seconds; 0 when remote_id is set */
 };
 
@@ -65,7 +67,10 @@ struct meta_echo {
 
 /* An item that cannot be taken: kept by the adapter in the quarantine. */
 struct meta_refused {
-	char	*what;		/* "message", "status", "event", "entry" */
+	char	*what;		/* "message", "status", "event", "entry",
+				   "change" (WhatsApp: another field, another
+				   phone number), "error" (WhatsApp's
+				   value.errors[]: why is its text) */
 	char	*raw;		/* its compact JSON */
 	char	*why;
 };
@@ -86,8 +91,10 @@ struct meta_payload {
 	struct meta_refused	 *refused;
 	size_t			  n_refused;
 	/* Messenger: the last owner of each thread a handover named
-	 * ("263902037430900" the Page Inbox), as conv_id and app id pairs;
-	 * WhatsApp: none. */
+	 * ("263902037430900" the Page Inbox), as conv_id and app id pairs,
+	 * in the payload's order ("" when another app took the thread
+	 * without being named: a take_thread_control without
+	 * new_owner_app_id); WhatsApp: none. */
 	char			**owner_conv;
 	char			**owner_app;
 	size_t			  n_owners;
