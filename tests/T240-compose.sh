@@ -29,6 +29,9 @@ now=$(date -d "$OMBRE_NOW" +%s)	# ombre's clock in the tests
 	json_line whatsapp 15550001 wa-late w1 "$(date -u -d @$((now - 30 * 3600)) +%FT%TZ)" 3361 customer "Hello, any news?"
 	json_line whatsapp 15550001 wa-fresh w2 "$(date -u -d @$((now - 3600)) +%FT%TZ)" 3362 customer "Is my parcel here?"
 } | "$OMBRE" ingest >/dev/null
+# The WhatsApp account's channel, which the replies to it need (a reply
+# no channel sends is refused), declared once they came in, as before.
+printf 'channel wa whatsapp account=15550001\n' >>"$CONFIG"
 
 # The conversation at the top of the Inbox, and its chat on the server.
 top_conv() { "$OMBRE" list --json --limit 1 | jq_py 'j["id"]'; }

@@ -28,6 +28,9 @@ config() {
 		    "$TOKEN" "$TG"
 		printf 'channel team matrix homeserver=http://127.0.0.1:%s user=@support:localhost token=syt_replies_token\n' \
 		    "$MX"
+		# Webhook channels: their replies are refused without them.
+		printf 'channel wa whatsapp account=wa-acct\n'
+		printf 'channel fb messenger account=fb-page\n'
 		printf 'set sync.retry-base 100\nset sync.retry-cap 400\n'
 		printf 'set net.connect-timeout 1000\nset sync.poll-timeout 1\n'
 		printf 'set store.batch-ms 20\n'

@@ -29,6 +29,12 @@ files() {
 }
 
 "$OMBRE" ingest <"$top_srcdir/tests/corpora/small.jsonl"
+# The channels the replies below need: a reply no channel sends is
+# refused before the disk is ever written.
+mkdir -p "$XDG_CONFIG_HOME/ombre"
+printf 'channel tg telegram account=7012345678\nchannel wa whatsapp account=106540352242922\n' \
+    >"$XDG_CONFIG_HOME/ombre/config"
+chmod 600 "$XDG_CONFIG_HOME/ombre/config"
 out=$("$OMBRE" reply Channel:whatsapp --text "Bonjour James")
 rid=${out%% *}
 like "with room, a reply is queued" "$out" '^out\.[0-9a-f-]{36} queued$'

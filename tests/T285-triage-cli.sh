@@ -154,12 +154,15 @@ is "list --view 'Needs human': the longest wait first, not the newest" \
 json=$("$OMBRE" list --json)
 c5=$(field id c5 <<<"$json")
 c6=$(field id c6 <<<"$json")
-"$OMBRE" -e 'set agent zed' reply "$c5" --text "Je m'en occupe" >/dev/null
+# The bot's Telegram channel, declared for the replies only: the
+# conversations above began on no declared channel.
+send='channel shop telegram account=bot1'
+"$OMBRE" -e "set agent zed; $send" reply "$c5" --text "Je m'en occupe" >/dev/null
 json=$("$OMBRE" list --json)
 is "a reply takes the conversation over" \
     "$(field mode c5 <<<"$json") $(field assignee c5 <<<"$json")" "human zed"
 like "with a take-over event" "$("$OMBRE" show "$c5")" "taken over by zed"
-"$OMBRE" -e 'set agent zed; set reply.takes-over off' reply "$c6" --text "Un instant" >/dev/null
+"$OMBRE" -e "set agent zed; set reply.takes-over off; $send" reply "$c6" --text "Un instant" >/dev/null
 is "with reply.takes-over off the bot keeps it" \
     "$(field mode c6 <<<"$("$OMBRE" list --json)")" bot
 

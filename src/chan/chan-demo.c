@@ -6,7 +6,9 @@
  * messages are played one by one, customers every few seconds and the bot
  * a moment after them; agents' replies and notes are left out (agents are
  * the people watching). The conversation's last bot message carries its
- * state, so a bot handoff shows as "needs human".
+ * state, so a bot handoff shows as "needs human". Replies the demo
+ * channel sends are marked sent, then delivered at the next round, so
+ * the quick start shows a reply's whole cycle.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -58,6 +60,9 @@ static const struct chan_demo_script chan_demo_scripts[] = {
 	    "Two payments on the 3rd, same amount", NULL } }
 };
 
+struct chan_demo_sent;
+static void	chan_demo_sent_clear(struct chan_demo *);
+
 struct chan_demo {
 	uint64_t	  seed;
 	uint64_t	  rng;
@@ -65,6 +70,8 @@ struct chan_demo {
 	struct msg	**queue;
 	size_t		  n, next;
 	char		**state_tags;	/* of the conversation being played */
+	struct chan_demo_sent *sent;	/* sent last round: delivered next */
+	size_t		  n_sent;
 };
 
 /* splitmix64: small, deterministic, good enough for pauses. */
@@ -109,6 +116,7 @@ chan_demo_free(struct chan_demo *d)
 	if (d == NULL)
 		return;
 	chan_demo_clear(d);
+	chan_demo_sent_clear(d);
 	free(d);
 }
 
@@ -232,34 +240,101 @@ chan_demo_next(struct chan_demo *d, int64_t now, int64_t *wait_ms)
 	return m;
 }
 
+/* A reply sent last round, delivered this round. */
+struct chan_demo_sent {
+	char	*channel;
+	char	*account;
+	char	*remote_id;
+};
+
+/* Is a reply the demo's to deliver: sent by a demo channel, or any reply
+ * when a demo channel delivers all (--demo's store is all demo)? */
+static int
+chan_demo_takes(const struct store_outgoing *o)
+{
+	const struct channel_config	*cc, *all;
+	size_t				 i, n;
+
+	cc = channel_config_sender(o->channel, o->account);
+	if (cc != NULL && strcmp(cc->type, "demo") == 0)
+		return 1;
+	all = channel_config_all(&n);
+	for (i = 0; i < n; i++) {
+		if (strcmp(all[i].type, "demo") == 0 &&
+		    channel_config_get(&all[i], "deliver") != NULL &&
+		    strcmp(channel_config_get(&all[i], "deliver"), "all") == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Forget the replies sent last round. */
+static void
+chan_demo_sent_clear(struct chan_demo *d)
+{
+	size_t	i;
+
+	for (i = 0; i < d->n_sent; i++) {
+		free(d->sent[i].channel);
+		free(d->sent[i].account);
+		free(d->sent[i].remote_id);
+	}
+	free(d->sent);
+	d->sent = NULL;
+	d->n_sent = 0;
+}
+
 int
-chan_demo_deliver(struct store *st, long *sent, char **cause)
+chan_demo_deliver(struct chan_demo *d, struct store *st, int64_t now,
+    long *sent, char **cause)
 {
 	struct store_outgoing	**out;
-	enum store_status	  rc;
+	struct chan_demo_sent	 *ds;
+	enum store_status	  rc = STORE_OK;
 	size_t			  n, i;
 	char			 *remote;
 
 	*sent = 0;
 	*cause = NULL;
+	/* Last round's replies reached the customer's phone. */
+	for (i = 0; i < d->n_sent && rc == STORE_OK; i++) {
+		rc = store_outbox_status(st, d->sent[i].channel,
+		    d->sent[i].account, d->sent[i].remote_id, "delivered", now,
+		    NULL, cause);
+		if (rc == STORE_NOT_FOUND) {
+			free(*cause);
+			*cause = NULL;
+			rc = STORE_OK;
+		}
+	}
+	if (rc != STORE_OK)
+		return -1;
+	chan_demo_sent_clear(d);
 	if ((rc = store_outbox_list(st, 0, &out, &n, cause)) != STORE_OK)
 		return -1;
 	for (i = 0; i < n && rc == STORE_OK; i++) {
-		if (strcmp(out[i]->channel, "demo") != 0 ||
-		    strcmp(out[i]->state, "queued") != 0)
+		if (strcmp(out[i]->state, "queued") != 0 ||
+		    !chan_demo_takes(out[i]))
 			continue;
 		remote = xasprintf("demo-%s", out[i]->native_id);
 		rc = store_outbox_move(st, out[i]->msgid, "queued", "sent",
 		    remote, NULL, cause);
-		free(remote);
-		if (rc == STORE_OK)
+		if (rc == STORE_OK) {
 			(*sent)++;
-		else if (rc == STORE_REFUSED) {
+			d->sent = xreallocarray(d->sent, d->n_sent + 1,
+			    sizeof *d->sent);
+			ds = &d->sent[d->n_sent++];
+			ds->channel = xstrdup(out[i]->channel);
+			ds->account = xstrdup(out[i]->account);
+			ds->remote_id = remote;
+			remote = NULL;
+		} else if (rc == STORE_REFUSED) {
 			/* Moved on by someone else meanwhile. */
 			free(*cause);
 			*cause = NULL;
 			rc = STORE_OK;
 		}
+		free(remote);
 	}
 	for (i = 0; i < n; i++)
 		store_outgoing_free(out[i]);

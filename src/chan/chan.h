@@ -25,12 +25,15 @@ void chan_demo_free(struct chan_demo *d);
  */
 struct msg *chan_demo_next(struct chan_demo *d, int64_t now, int64_t *wait_ms);
 /*
- * The demo channel's delivery: every reply queued for a conversation of
- * the demo channel (the built-in bot's answers to the simulated
- * customers, an agent's) is accepted and marked sent, on a read-write
- * store. 0 and *sent, or -1 with *cause set.
+ * The demo channel's delivery, on a read-write store: every queued reply
+ * a demo channel sends (channel_config_sender: the built-in bot's answers
+ * to the simulated customers, an agent's; with deliver=all, every reply)
+ * is accepted and marked sent, remote id "demo-<native id>"; the replies
+ * sent at the previous call are marked delivered at now
+ * (store_outbox_status). 0 and *sent, or -1 with *cause set.
  */
-int chan_demo_deliver(struct store *st, long *sent, char **cause);
+int chan_demo_deliver(struct chan_demo *d, struct store *st, int64_t now,
+    long *sent, char **cause);
 
 /*
  * The adapter interface. An adapter runs on its host's loop (the syncer's):

@@ -256,11 +256,14 @@ cli_demo_prepare(struct cli *cli)
  * touches) and after the demo store is built (so the generated
  * conversations stay as the generator made them): the demo channel, in
  * French and in English, each with its built-in bot, which answers the
- * simulated customers of the demo traffic (chan-demo.c).
+ * simulated customers of the demo traffic (chan-demo.c), and demo-all,
+ * which delivers every reply of the demo store whatever its channel, so
+ * a reply is never refused there and goes queued, sent, delivered.
  */
 static const char cli_demo_config_text[] =
 	"channel demo-fr demo account=fr bot=demo-fr\n"
 	"channel demo-en demo account=en bot=demo-en\n"
+	"channel demo-all demo deliver=all\n"
 	"bot-answer demo-fr '(horaire|heure|ouvert|ouvre|ferme)' "
 	    "\"Nous sommes ouverts du lundi au samedi, de 9 h à 19 h.\"\n"
 	"bot-answer demo-fr '(livraison|livre|colis|expedi|suivi)' "
@@ -360,7 +363,8 @@ cli_demo_traffic(struct cli *cli)
 				free(cause);
 			/* Indexed, with the bot's answers: carried back. */
 			else if (store_flush(st, &cause) != STORE_OK ||
-			    chan_demo_deliver(st, &sent, &cause) != 0)
+			    chan_demo_deliver(d, st, util_now(), &sent,
+			    &cause) != 0)
 				free(cause);
 			store_close(st);
 		} else

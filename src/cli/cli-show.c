@@ -1,6 +1,6 @@
 /*
  * cli-show.c: ombre show, one conversation's messages: who wrote each,
- * when, the text sanitised, the attachments and where they were saved;
+ * when, a reply's delivery ("[read 14:05]"), the text sanitised, the attachments and where they were saved;
  * an event (a change of the conversation's state) as one line.
  */
 #ifdef HAVE_CONFIG_H
@@ -21,7 +21,7 @@ cli_show_message(struct buf *b, const struct msg *m, char *day, size_t day_size)
 {
 	struct tm	 tm;
 	time_t		 t = (time_t)m->date;
-	char		 this_day[64], clock[16];
+	char		 this_day[64], clock[16], *state;
 	const char	*line, *end;
 	size_t		 i, len;
 
@@ -51,6 +51,17 @@ cli_show_message(struct buf *b, const struct msg *m, char *day, size_t day_size)
 	    msg_kind_name(m->kind));
 	if (m->edit_of != NULL)
 		buf_add_str(b, " [edited]");
+	/* A reply's delivery: "[read 14:05]", "[FAILED: the reason]". */
+	if ((state = msg_delivery_text(m)) != NULL) {
+		buf_add_printf(b, "  [%s", state);
+		if (strcmp(m->outbox, "failed") == 0 && m->outbox_error != NULL) {
+			buf_add_str(b, ": ");
+			sanitize_buf(b, m->outbox_error, strlen(m->outbox_error),
+			    SANITIZE_LINE, 200);
+		}
+		buf_add_char(b, ']');
+		free(state);
+	}
 	buf_add_char(b, '\n');
 	line = m->text != NULL ? m->text : "";
 	len = m->text_len;

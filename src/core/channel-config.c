@@ -205,6 +205,68 @@ channel_config_for(const char *type, const char *account)
 	return unknown != NULL ? unknown : first;
 }
 
+/* The channel types whose adapter sends replies (the others only bring
+ * messages in). */
+static const char *const channel_config_sending[] = {
+	"telegram", "matrix", "whatsapp", "messenger", "demo"
+};
+
+/* Does a channel of this type send replies? */
+static int
+channel_config_type_sends(const char *type)
+{
+	size_t	i;
+
+	for (i = 0; i < nitems(channel_config_sending); i++) {
+		if (strcmp(channel_config_sending[i], type) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+const struct channel_config *
+channel_config_sender(const char *type, const char *account)
+{
+	const struct channel_config	*unknown = NULL, *cc;
+	const char			*value;
+	size_t				 i;
+	int				 owns;
+
+	for (i = 0; i < channel_configs_n; i++) {
+		cc = &channel_configs[i];
+		if (!channel_config_type_sends(cc->type))
+			continue;
+		if (strcmp(cc->type, type) == 0) {
+			/* channel_config_for's rules, without a channel
+			 * whose account is known to be another. */
+			owns = account != NULL ?
+			    channel_config_owns(cc, account) : -1;
+			if (owns == 1)
+				return cc;
+			if (owns == -1 && unknown == NULL)
+				unknown = cc;
+			continue;
+		}
+		/* A Matrix account sends in the bridged rooms it is in,
+		 * whose channel is the bridged network's. */
+		if (strcmp(cc->type, "matrix") == 0 && account != NULL &&
+		    (value = channel_config_get(cc, "user")) != NULL &&
+		    strcmp(value, account) == 0)
+			return cc;
+	}
+	if (unknown != NULL)
+		return unknown;
+	/* The demo's catch-all (--demo): it delivers every reply. */
+	for (i = 0; i < channel_configs_n; i++) {
+		cc = &channel_configs[i];
+		if (strcmp(cc->type, "demo") == 0 &&
+		    (value = channel_config_get(cc, "deliver")) != NULL &&
+		    strcmp(value, "all") == 0)
+			return cc;
+	}
+	return NULL;
+}
+
 const char *
 channel_config_get(const struct channel_config *cc, const char *key)
 {

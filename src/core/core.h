@@ -65,6 +65,10 @@ struct msg {
 						   sending, sent, failed, unknown), or NULL */
 	char			*remote_id;	/* a sent reply's id on the channel */
 	char			*outbox_error;	/* why it failed or is unknown */
+	char			*delivery;	/* a sent reply's furthest state
+						   after sent, as the channel
+						   said: delivered, read; or NULL */
+	int64_t			 delivery_date;	/* when it got there, seconds */
 
 	/*
 	 * An event (kind MSG_EVENT): a change of the conversation's state,
@@ -89,6 +93,10 @@ const char *msg_kind_name(enum msg_kind kind);
 /* Return 0 and set *kind, or -1 when name is not a kind. */
 int msg_kind_parse(const char *name, enum msg_kind *kind);
 void msg_add_tag(struct msg *m, const char *tag);
+/* A reply's state as shown ("sent", "delivered 14:02", "read 14:05",
+ * "FAILED", "DELIVERY UNKNOWN", ...), allocated; NULL for a message not
+ * in the outbox. */
+char *msg_delivery_text(const struct msg *m);
 
 /*
  * Message-Id derivation (design.md): from the channel, the upstream
@@ -849,6 +857,18 @@ const char *channel_config_get(const struct channel_config *cc, const char *key)
  * account is not known (a token-command), else the first of that type,
  * else NULL (no such channel declared). */
 const struct channel_config *channel_config_for(const char *type,
+    const char *account);
+/*
+ * The declared channel that sends replies of this type and account, or
+ * NULL when none would (a reply to it would wait in the outbox for ever):
+ * a channel of a type that sends (telegram, matrix, whatsapp, messenger,
+ * demo) chosen as channel_config_for does, never one whose account is
+ * known to be another; else a Matrix channel whose user= is the account
+ * (its bridged rooms carry their network's name); else a demo channel
+ * with deliver=all, which sends every reply (--demo). Valid until the
+ * next define or reset.
+ */
+const struct channel_config *channel_config_sender(const char *type,
     const char *account);
 void channel_config_reset(void);
 /* A secret from the channel's KEY or KEY-command (run by /bin/sh, its

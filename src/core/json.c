@@ -3,7 +3,8 @@
  *
  * One object per line: channel, account, conversation {id, title}, id,
  * date (RFC 3339), from {id, name, kind}, text, reply_to, edit_of,
- * attachments [{name, mime, size, url}], tags. It is what `ombre ingest`
+ * attachments [{name, mime, size, url}], tags; a sent reply's delivery
+ * (delivered, read) and delivery_date. It is what `ombre ingest`
  * reads, what `show --json` prints and what the test corpora hold.
  */
 #ifdef HAVE_CONFIG_H
@@ -285,6 +286,42 @@ json_get_event(json_t *root, struct msg *m, char **cause)
 }
 
 /* A channel name becomes a header and an address domain: keep it plain. */
+/*
+ * A sent reply's delivery (what `show --json` prints of it): delivery,
+ * "delivered" or "read", and delivery_date, RFC 3339 or seconds.
+ */
+static int
+json_get_delivery(json_t *root, struct msg *m, char **cause)
+{
+	json_t	*date;
+	int	 offset;
+
+	if (json_get_string(root, "delivery", "delivery", 16, 0, 0, 0,
+	    &m->delivery, NULL, cause) != 0)
+		return -1;
+	if (m->delivery == NULL)
+		return 0;
+	if (strcmp(m->delivery, "delivered") != 0 &&
+	    strcmp(m->delivery, "read") != 0) {
+		*cause = xstrdup("field 'delivery' must be delivered or read");
+		return -1;
+	}
+	date = json_object_get(root, "delivery_date");
+	if (date == NULL || json_is_null(date))
+		return 0;
+	if (json_is_integer(date)) {
+		m->delivery_date = json_integer_value(date);
+		if (m->delivery_date >= JSON_DATE_MIN &&
+		    m->delivery_date <= JSON_DATE_MAX)
+			return 0;
+	} else if (json_is_string(date) &&
+	    util_parse_rfc3339(json_string_value(date), &m->delivery_date,
+	    &offset) == 0)
+		return 0;
+	*cause = xstrdup("field 'delivery_date' must be an RFC 3339 date");
+	return -1;
+}
+
 static int
 json_channel_name_valid(const char *name)
 {
@@ -396,7 +433,8 @@ json_msg_parse(const char *line, size_t len, char **cause)
 	    json_get_attachments(root, m, cause) != 0 ||
 	    json_get_tags(root, m, cause) != 0 ||
 	    json_get_entities(root, m, cause) != 0 ||
-	    json_get_event(root, m, cause) != 0)
+	    json_get_event(root, m, cause) != 0 ||
+	    json_get_delivery(root, m, cause) != 0)
 		goto fail;
 	free(kind);
 	json_decref(root);
@@ -554,6 +592,15 @@ json_msg_object(const struct msg *m)
 	json_set_str(root, "outbox", m->outbox);
 	json_set_str(root, "remote_id", m->remote_id);
 	json_set_str(root, "outbox_error", m->outbox_error);
+	if (m->delivery != NULL) {
+		json_set_str(root, "delivery", m->delivery);
+		if (m->delivery_date >= JSON_DATE_MIN &&
+		    m->delivery_date <= JSON_DATE_MAX) {
+			util_format_rfc3339(m->delivery_date, 0, date,
+			    sizeof date);
+			json_set_str(root, "delivery_date", date);
+		}
+	}
 	if (m->event != NULL) {
 		a = json_object();
 		json_set_str(a, "type", m->event);

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 static const char *const msg_kind_names[] = {
@@ -51,6 +52,7 @@ msg_free(struct msg *m)
 	free(m->outbox);
 	free(m->remote_id);
 	free(m->outbox_error);
+	free(m->delivery);
 	free(m->event);
 	free(m->agent);
 	free(m->reason);
@@ -237,4 +239,50 @@ tag_valid(const char *tag)
 			return 0;
 	}
 	return utf8_valid(tag, len, NULL);
+}
+
+/*
+ * A reply's state as the thread view and `show` give it after its
+ * author: its outbox state, and once sent how far it got, with the local
+ * time it got there ("read 14:05"; "read 03 Dec 14:05" on another day
+ * than the reply's). Allocated; NULL when m is no reply of the outbox.
+ */
+char *
+msg_delivery_text(const struct msg *m)
+{
+	static const struct {
+		const char	*state;
+		const char	*text;
+	} states[] = {
+		{ "queued", "queued" },
+		{ "sending", "sending" },
+		{ "sent", "sent" },
+		{ "failed", "FAILED" },
+		{ "unknown", "DELIVERY UNKNOWN" },
+		{ "discarded", "discarded, not sent" }
+	};
+	struct tm	tm;
+	time_t		t;
+	char		day[16], sent_day[16], clock[32];
+	size_t		i;
+
+	if (m->outbox == NULL)
+		return NULL;
+	if (strcmp(m->outbox, "sent") == 0 && m->delivery != NULL) {
+		t = (time_t)m->date;
+		localtime_r(&t, &tm);
+		strftime(sent_day, sizeof sent_day, "%Y-%m-%d", &tm);
+		t = (time_t)m->delivery_date;
+		localtime_r(&t, &tm);
+		strftime(day, sizeof day, "%Y-%m-%d", &tm);
+		strftime(clock, sizeof clock, strcmp(day, sent_day) == 0 ?
+		    "%H:%M" : "%d %b %H:%M", &tm);
+		return xasprintf("%s %s", strcmp(m->delivery, "read") == 0 ?
+		    "read" : "delivered", clock);
+	}
+	for (i = 0; i < nitems(states); i++) {
+		if (strcmp(states[i].state, m->outbox) == 0)
+			return xstrdup(states[i].text);
+	}
+	return NULL;
 }

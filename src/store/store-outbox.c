@@ -21,6 +21,8 @@
 #define OUTBOX_REMOTE	"ombre.remote-id"
 #define OUTBOX_ERROR	"ombre.outbox-error"
 #define OUTBOX_TEMPLATE	"ombre.template"	/* the channel-approved one */
+#define OUTBOX_DELIVERY	"ombre.delivery"	/* delivered, read */
+#define OUTBOX_DELIVERY_DATE "ombre.delivery-date"	/* seconds */
 
 /* One property of one message, committed; what names it in a cause. */
 static enum store_status
@@ -64,6 +66,15 @@ store_msg_outbox_state(notmuch_message_t *nm, struct msg *m)
 	if (notmuch_message_get_property(nm, OUTBOX_ERROR, &value) ==
 	    NOTMUCH_STATUS_SUCCESS && value != NULL)
 		m->outbox_error = xstrdup(value);
+	value = NULL;
+	if (notmuch_message_get_property(nm, OUTBOX_DELIVERY, &value) ==
+	    NOTMUCH_STATUS_SUCCESS && value != NULL) {
+		m->delivery = xstrdup(value);
+		value = NULL;
+		if (notmuch_message_get_property(nm, OUTBOX_DELIVERY_DATE,
+		    &value) == NOTMUCH_STATUS_SUCCESS && value != NULL)
+			m->delivery_date = strtoll(value, NULL, 10);
+	}
 }
 
 /* Attachments fetched into the data dir: property ombre.attachment.N. */
@@ -360,4 +371,295 @@ store_outbox_decide(struct store *st, const char *msgid,
 	}
 	*cause = xstrdup("no such action");
 	return STORE_BAD_INPUT;
+}
+
+/* How far a reply got: 0 sent, 1 delivered, 2 read (-1: no such status). */
+static int
+outbox_delivery_rank(const char *status)
+{
+	if (status == NULL || strcmp(status, "sent") == 0)
+		return 0;
+	if (strcmp(status, "delivered") == 0)
+		return 1;
+	if (strcmp(status, "read") == 0)
+		return 2;
+	return -1;
+}
+
+/*
+ * Apply what the channel said of a reply (in the caller's transaction):
+ * *changed is 1 when something was written. Only a sent reply moves: a
+ * queued one (a failed reply resent keeps its old remote id), a failed
+ * or a discarded one stays as it is; a status never goes down.
+ */
+static notmuch_status_t
+outbox_status_apply(notmuch_message_t *nm, const char *status, int64_t date,
+    const char *error, int *changed)
+{
+	struct store_property	 props[4];
+	const char		*state = NULL, *delivery = NULL;
+	const char		*ops[] = { "-ombre/outbox", "-ombre/sent",
+				    "+ombre/failed" };
+	char			 when[32], *error_cut = NULL;
+	notmuch_status_t	 rc;
+
+	*changed = 0;
+	notmuch_message_get_property(nm, OUTBOX_STATE, &state);
+	if (state == NULL || strcmp(state, "sent") != 0)
+		return NOTMUCH_STATUS_SUCCESS;
+	notmuch_message_get_property(nm, OUTBOX_DELIVERY, &delivery);
+	if (strcmp(status, "failed") == 0) {
+		/* Read is as far as a reply goes: no failure after it. */
+		if (outbox_delivery_rank(delivery) >= 2)
+			return NOTMUCH_STATUS_SUCCESS;
+		props[0].key = OUTBOX_STATE;
+		props[0].value = "failed";
+		props[1].key = OUTBOX_ERROR;
+		if (error != NULL && *error != '\0')
+			error_cut = store_text_cut(error, strlen(error),
+			    STORE_PROPERTY_TERM_MAX - strlen(OUTBOX_ERROR));
+		props[1].value = error_cut != NULL ? error_cut :
+		    "the channel said it failed";
+		props[2].key = OUTBOX_DELIVERY;
+		props[2].value = NULL;
+		props[3].key = OUTBOX_DELIVERY_DATE;
+		props[3].value = NULL;
+		rc = store_message_edit(nm, ops, nitems(ops), props, 4);
+		free(error_cut);
+		*changed = rc == NOTMUCH_STATUS_SUCCESS;
+		return rc;
+	}
+	if (outbox_delivery_rank(status) <= outbox_delivery_rank(delivery))
+		return NOTMUCH_STATUS_SUCCESS;	/* "sent", or going down */
+	snprintf(when, sizeof when, "%lld", (long long)date);
+	props[0].key = OUTBOX_DELIVERY;
+	props[0].value = status;
+	props[1].key = OUTBOX_DELIVERY_DATE;
+	props[1].value = when;
+	rc = store_message_edit(nm, NULL, 0, props, 2);
+	*changed = rc == NOTMUCH_STATUS_SUCCESS;
+	return rc;
+}
+
+/* Is status one the channel may say of a sent reply? */
+static int
+outbox_status_valid(const char *status)
+{
+	return outbox_delivery_rank(status) >= 0 ||
+	    strcmp(status, "failed") == 0;
+}
+
+/* A notmuch query term for a property's value, quoted. */
+static void
+outbox_query_property(struct buf *b, const char *key, const char *value)
+{
+	const char	*p;
+
+	buf_add_printf(b, "property:\"%s=", key);
+	for (p = value; *p != '\0'; p++) {
+		if (*p == '"')
+			buf_add_char(b, '"');
+		buf_add_char(b, *p);
+	}
+	buf_add_char(b, '"');
+}
+
+/* Does the message have this property value? */
+static int
+outbox_has_property(notmuch_message_t *nm, const char *key, const char *value)
+{
+	const char	*got = NULL;
+
+	return notmuch_message_get_property(nm, key, &got) ==
+	    NOTMUCH_STATUS_SUCCESS && got != NULL && strcmp(got, value) == 0;
+}
+
+/*
+ * The reply of channel and account whose remote id is remote_id (the
+ * query finds the candidates; the properties are compared exactly), or
+ * NULL. The caller destroys *q after using the message.
+ */
+static notmuch_message_t *
+outbox_find_remote(struct store *st, const char *channel, const char *account,
+    const char *remote_id, notmuch_query_t **q, notmuch_status_t *status)
+{
+	notmuch_messages_t	*msgs;
+	notmuch_message_t	*nm, *found = NULL;
+	struct buf		 query;
+
+	*q = NULL;
+	buf_init(&query);
+	outbox_query_property(&query, OUTBOX_REMOTE, remote_id);
+	buf_add_str(&query, " and ");
+	outbox_query_property(&query, "ombre.channel", channel);
+	*status = store_query_messages(st, query.data, NOTMUCH_SORT_UNSORTED,
+	    q, &msgs);
+	buf_free(&query);
+	if (*status != NOTMUCH_STATUS_SUCCESS)
+		return NULL;
+	for (; found == NULL && notmuch_messages_valid(msgs);
+	    notmuch_messages_move_to_next(msgs)) {
+		if ((nm = notmuch_messages_get(msgs)) == NULL)
+			break;
+		if (outbox_has_property(nm, OUTBOX_REMOTE, remote_id) &&
+		    outbox_has_property(nm, "ombre.channel", channel) &&
+		    outbox_has_property(nm, "ombre.account", account))
+			found = nm;
+		else
+			notmuch_message_destroy(nm);
+	}
+	return found;
+}
+
+enum store_status
+store_outbox_find_remote(struct store *st, const char *channel,
+    const char *account, const char *remote_id, char **msgid, char **state,
+    char **cause)
+{
+	notmuch_query_t		*q;
+	notmuch_message_t	*nm;
+	notmuch_status_t	 status;
+	const char		*value = NULL;
+
+	*msgid = NULL;
+	if (state != NULL)
+		*state = NULL;
+	*cause = NULL;
+	store_read_begin(st);
+	nm = outbox_find_remote(st, channel, account, remote_id, &q, &status);
+	if (nm == NULL) {
+		if (q != NULL)
+			notmuch_query_destroy(q);
+		store_read_end(st);
+		if (status != NOTMUCH_STATUS_SUCCESS) {
+			*cause = xasprintf("searching the replies: %s",
+			    notmuch_status_to_string(status));
+			return STORE_DB_ERROR;
+		}
+		*cause = xasprintf("no reply sent on %s account %s as %s",
+		    channel, account, remote_id);
+		return STORE_NOT_FOUND;
+	}
+	*msgid = xstrdup(notmuch_message_get_message_id(nm));
+	if (state != NULL) {
+		notmuch_message_get_property(nm, OUTBOX_STATE, &value);
+		*state = value != NULL ? xstrdup(value) : NULL;
+	}
+	notmuch_message_destroy(nm);
+	notmuch_query_destroy(q);
+	store_read_end(st);
+	return STORE_OK;
+}
+
+enum store_status
+store_outbox_status(struct store *st, const char *channel, const char *account,
+    const char *remote_id, const char *status, int64_t date,
+    const char *error, char **cause)
+{
+	notmuch_query_t		*q;
+	notmuch_message_t	*nm;
+	notmuch_status_t	 nst;
+	enum store_status	 rc;
+	const char		*what = "committing the reply's delivery";
+	int			 changed;
+
+	*cause = NULL;
+	if (st->mode != STORE_READ_WRITE)
+		fatalx("store_outbox_status on a read-only store");
+	if (!outbox_status_valid(status)) {
+		*cause = xasprintf("no such delivery status: %s", status);
+		return STORE_BAD_INPUT;
+	}
+	nm = outbox_find_remote(st, channel, account, remote_id, &q, &nst);
+	if (nm == NULL) {
+		if (q != NULL)
+			notmuch_query_destroy(q);
+		if (nst != NOTMUCH_STATUS_SUCCESS) {
+			*cause = xasprintf("searching the replies: %s",
+			    notmuch_status_to_string(nst));
+			return STORE_DB_ERROR;
+		}
+		*cause = xasprintf("no reply sent on %s account %s as %s",
+		    channel, account, remote_id);
+		return STORE_NOT_FOUND;
+	}
+	if ((rc = store_begin(st, what, cause)) != STORE_OK) {
+		notmuch_message_destroy(nm);
+		notmuch_query_destroy(q);
+		return rc;
+	}
+	nst = outbox_status_apply(nm, status, date, error, &changed);
+	notmuch_message_destroy(nm);
+	notmuch_query_destroy(q);
+	if (nst != NOTMUCH_STATUS_SUCCESS)
+		return store_abort(st, "changing the reply's delivery", nst,
+		    cause);
+	return store_commit(st, what, cause);
+}
+
+enum store_status
+store_outbox_status_until(struct store *st, const char *channel,
+    const char *account, const char *conv_id, const char *status,
+    int64_t watermark, long *changed, char **cause)
+{
+	notmuch_query_t		*q;
+	notmuch_messages_t	*msgs;
+	notmuch_message_t	*nm;
+	notmuch_status_t	 nst = NOTMUCH_STATUS_SUCCESS;
+	enum store_status	 rc;
+	struct buf		 query;
+	const char		*what = "committing the replies' delivery";
+	int			 one;
+
+	*changed = 0;
+	*cause = NULL;
+	if (st->mode != STORE_READ_WRITE)
+		fatalx("store_outbox_status_until on a read-only store");
+	if (!outbox_status_valid(status)) {
+		*cause = xasprintf("no such delivery status: %s", status);
+		return STORE_BAD_INPUT;
+	}
+	buf_init(&query);
+	outbox_query_property(&query, "ombre.conv-id", conv_id);
+	buf_add_str(&query, " and ");
+	outbox_query_property(&query, "ombre.channel", channel);
+	buf_add_str(&query, " and ");
+	outbox_query_property(&query, OUTBOX_STATE, "sent");
+	nst = store_query_messages(st, query.data, NOTMUCH_SORT_OLDEST_FIRST,
+	    &q, &msgs);
+	buf_free(&query);
+	if (nst != NOTMUCH_STATUS_SUCCESS) {
+		*cause = xasprintf("searching the replies: %s",
+		    notmuch_status_to_string(nst));
+		return STORE_DB_ERROR;
+	}
+	if ((rc = store_begin(st, what, cause)) != STORE_OK) {
+		notmuch_query_destroy(q);
+		return rc;
+	}
+	for (; notmuch_messages_valid(msgs);
+	    notmuch_messages_move_to_next(msgs)) {
+		if ((nm = notmuch_messages_get(msgs)) == NULL)
+			break;
+		if (outbox_has_property(nm, "ombre.conv-id", conv_id) &&
+		    outbox_has_property(nm, "ombre.channel", channel) &&
+		    outbox_has_property(nm, "ombre.account", account) &&
+		    notmuch_message_get_date(nm) <= watermark) {
+			nst = outbox_status_apply(nm, status, watermark, NULL,
+			    &one);
+			*changed += one;
+		}
+		notmuch_message_destroy(nm);
+		if (nst != NOTMUCH_STATUS_SUCCESS)
+			break;
+	}
+	notmuch_query_destroy(q);
+	if (nst != NOTMUCH_STATUS_SUCCESS) {
+		*changed = 0;
+		return store_abort(st, "changing the replies' delivery", nst,
+		    cause);
+	}
+	if ((rc = store_commit(st, what, cause)) != STORE_OK)
+		*changed = 0;
+	return rc;
 }

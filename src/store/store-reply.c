@@ -11,8 +11,11 @@
  * answered since, the reply is held (STORE_HELD) with what changed, and
  * goes only when the agent says so (force). The guard compares ids, not
  * dates: a customer's message is dated by the channel's clock and a
- * colleague's reply by ours, and a second of difference would hide it. A note is never sent: it is stored tagged ombre/note, out
- * of the outbox, whatever the channel's window.
+ * colleague's reply by ours, and a second of difference would hide it.
+ * A note is never sent: it is stored tagged ombre/note, out of the
+ * outbox, whatever the channel's window. A reply no declared channel
+ * sends (channel_config_sender) is refused at once, never left to wait
+ * in the outbox for a syncer that will not take it.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -284,10 +287,22 @@ store_reply_refusal(const struct store_reply_context *c, const char *text,
 {
 	struct limit_measure	m;
 	int64_t			secs;
-	char			age[16], when[32];
+	char			age[16], when[32], *type, *account, *why;
 
 	if (note)
 		return NULL;	/* never sent: no channel rule applies */
+	/* No silent queue: a reply nobody would send is refused now. */
+	if (channel_config_sender(c->channel, c->account) == NULL) {
+		type = sanitize(c->channel, strlen(c->channel), SANITIZE_LINE,
+		    64);
+		account = sanitize(c->account, strlen(c->account),
+		    SANITIZE_LINE, 64);
+		why = xasprintf("no channel sends on %s account %s: declare "
+		    "one with `channel`", type, account);
+		free(type);
+		free(account);
+		return why;
+	}
 	limit_measure(c->channel, text, len, &m);
 	if (m.limit > 0 && m.left < 0)
 		return xasprintf("the reply is %ld %.*s over %s's limit of %ld",

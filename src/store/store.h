@@ -253,23 +253,37 @@ enum store_status store_outbox_move(struct store *st, const char *msgid,
  * What the channel said later of a reply it took (WhatsApp statuses,
  * Messenger deliveries and reads). The reply of channel and account whose
  * ombre.remote-id is remote_id gets status at date: "delivered" or
- * "read" (properties ombre.delivery and ombre.delivery-date; a status
- * never goes down: a delivered after a read changes nothing; "sent" only
- * confirms), or "failed" with error (a sent reply moved to failed:
- * -ombre/sent +ombre/failed, ombre.outbox failed, the error kept, the
- * "failed" hook's feed line). STORE_NOT_FOUND when no reply has that
- * remote id (not ours, or its send is not recorded yet). Committed before
- * it returns.
+ * "read" (properties ombre.delivery and ombre.delivery-date, seconds; a
+ * status never goes down: a delivered after a read changes nothing;
+ * "sent" only confirms and changes nothing), or "failed" with error (a
+ * sent or delivered reply moved to failed: -ombre/sent +ombre/failed,
+ * ombre.outbox failed, the error kept, its delivery removed; a read one
+ * stays read). Only a reply whose state is sent moves: a queued one (a
+ * failed reply resent keeps its old remote id), a failed or a discarded
+ * one does not, and that is not an error (STORE_OK). STORE_NOT_FOUND
+ * when no reply has that remote id (not ours, or its send is not
+ * recorded yet); STORE_BAD_INPUT for another status. Committed before it
+ * returns; a write that fails (a full disk: STORE_FULL) changes nothing.
+ * The store queues no hook: the caller (the syncer) queues the "failed"
+ * hook's feed line for the reply, whose Message-Id and state before the
+ * change store_outbox_find_remote gives.
  */
 enum store_status store_outbox_status(struct store *st, const char *channel,
     const char *account, const char *remote_id, const char *status,
     int64_t date, const char *error, char **cause);
 /* The same for every sent reply of the conversation (channel, account,
- * conv_id) dated up to watermark (Messenger's reads and deliveries);
- * *changed says how many moved. */
+ * conv_id) dated up to watermark, seconds (Messenger's reads and
+ * deliveries), which is also the ombre.delivery-date it gets; *changed
+ * says how many moved. One transaction: all of them or none. */
 enum store_status store_outbox_status_until(struct store *st,
     const char *channel, const char *account, const char *conv_id,
     const char *status, int64_t watermark, long *changed, char **cause);
+/* The reply of channel and account sent as remote_id: its Message-Id
+ * (allocated, without angle brackets) and, when state is not NULL, its
+ * ombre.outbox state (allocated, or NULL); STORE_NOT_FOUND when none. */
+enum store_status store_outbox_find_remote(struct store *st,
+    const char *channel, const char *account, const char *remote_id,
+    char **msgid, char **state, char **cause);
 
 /*
  * A reply's delivery decided by the agent (an "unknown" one may have gone
@@ -307,9 +321,10 @@ enum store_status store_reply_context(struct store *st, const char *conv,
 struct store_reply_context *store_reply_context_of(const char *thread_id,
     struct msg *const *msgs, size_t n);
 void store_reply_context_free(struct store_reply_context *c);
-/* Why the text may not be sent on this channel now (its limit, its reply
- * window: a channel-approved template, approved, is sendable outside it),
- * or NULL. */
+/* Why the text may not be sent on this channel now (no declared channel
+ * sends it: channel_config_sender; its limit; its reply window: a
+ * channel-approved template, approved, is sendable outside it), or NULL;
+ * a note is never refused. */
 char *store_reply_refusal(const struct store_reply_context *c,
     const char *text, size_t len, int note, const char *approved, int64_t now);
 /*

@@ -118,25 +118,17 @@ ui_thread_wrap(struct ui_thread *t, enum ui_role role, const char *safe,
 	} while (*p != '\0');
 }
 
-/* A reply's delivery, after who wrote it. */
-static const char *
+/* A reply's delivery, after who wrote it: "  [read 14:05]", or "". */
+static char *
 ui_thread_state(const struct msg *m)
 {
-	if (m->outbox == NULL)
-		return "";
-	if (strcmp(m->outbox, "queued") == 0)
-		return "  [queued]";
-	if (strcmp(m->outbox, "sending") == 0)
-		return "  [sending]";
-	if (strcmp(m->outbox, "sent") == 0)
-		return "  [sent]";
-	if (strcmp(m->outbox, "failed") == 0)
-		return "  [FAILED]";
-	if (strcmp(m->outbox, "unknown") == 0)
-		return "  [DELIVERY UNKNOWN]";
-	if (strcmp(m->outbox, "discarded") == 0)
-		return "  [discarded, not sent]";
-	return "";
+	char	*text, *out;
+
+	if ((text = msg_delivery_text(m)) == NULL)
+		return xstrdup("");
+	out = xasprintf("  [%s]", text);
+	free(text);
+	return out;
 }
 
 static enum ui_role
@@ -190,7 +182,7 @@ ui_thread_layout(struct ui_thread *t, int width)
 	struct tm		 tm;
 	time_t			 date;
 	char			 day[64], last_day[64] = "", clock[16], *safe;
-	char			*name, *line;
+	char			*name, *line, *state;
 	const char		*p, *end;
 	size_t			 i, j, len;
 
@@ -213,10 +205,12 @@ ui_thread_layout(struct ui_thread *t, int width)
 		}
 		p = m->from_name != NULL ? m->from_name : m->from_id;
 		name = sanitize(p, strlen(p), SANITIZE_LINE, 40);
+		state = ui_thread_state(m);
 		ui_thread_add(t, ui_thread_role(m->kind), xasprintf("%s  %s (%s)%s%s",
 		    clock, name, m->kind == MSG_NOTE ? "internal note" :
 		    msg_kind_name(m->kind), m->edit_of != NULL ? " [edited]" : "",
-		    ui_thread_state(m)));
+		    state));
+		free(state);
 		free(name);
 		if (m->outbox != NULL && (strcmp(m->outbox, "unknown") == 0 ||
 		    strcmp(m->outbox, "failed") == 0)) {

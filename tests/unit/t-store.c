@@ -2,7 +2,8 @@
  * t-store.c: the store against a real notmuch database in a temporary
  * directory: creation, delivery, dedup, tag inheritance, reopening done
  * conversations, paged queries, CONV resolution, refresh, the lock, and
- * writes that fail.
+ * writes that fail, replies refused when no channel sends them, and what
+ * the channel says of a sent reply later (delivered, read, failed).
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -203,6 +204,24 @@ test_drafts(void)
 	free(d.text);
 }
 
+/* Declare a channel with one key (or none). */
+static void
+declare(const char *name, const char *type, const char *key,
+    const char *value)
+{
+	char	*keys[1], *values[1], *cause = NULL;
+
+	keys[0] = (char *)(uintptr_t)key;
+	values[0] = (char *)(uintptr_t)value;
+	if (channel_config_define(name, type, keys, values, key != NULL,
+	    &cause) != 0) {
+		diag("channel %s: %s", name, cause);
+		free(cause);
+	}
+}
+
+static char *outbox_state(struct store *, const char *, char **);
+
 /* The double-answer guard and the reply checks (store-reply.c). */
 static void
 test_reply(struct store *st, int64_t now)
@@ -219,6 +238,45 @@ test_reply(struct store *st, int64_t now)
 	    "the reply's context");
 	if (c == NULL)
 		return;
+
+	/* No silent queue: no channel declared, no reply. */
+	memset(&r, 0, sizeof r);
+	r.conv = "id:tg.7012345678.900.1@ombre";
+	r.text = "Bonjour";
+	r.text_len = 7;
+	r.now = now;
+	r.force = 1;
+	is_int(store_reply_add(st, &r, &id, &changes, &cause), STORE_REFUSED,
+	    "a reply no declared channel sends is refused");
+	is_str(cause, "no channel sends on telegram account 7012345678: "
+	    "declare one with `channel`", "with the reason");
+	free(cause);
+	cause = NULL;
+	ok(outbox_state(st, "900", NULL) == NULL, "nothing is stored");
+	declare("tg-other", "telegram", "account", "42");
+	why = store_reply_refusal(c, "hi", 2, 0, NULL, now);
+	ok(why != NULL, "nor by a Telegram channel of another bot");
+	free(why);
+	declare("mail", "email", NULL, NULL);
+	why = store_reply_refusal(c, "hi", 2, 0, NULL, now);
+	ok(why != NULL, "nor by a channel type that only brings messages in");
+	free(why);
+	ok(store_reply_refusal(c, "hi", 2, 1, NULL, now) == NULL,
+	    "a note is never refused");
+	declare("tg", "telegram", "token", "7012345678:secret");
+	ok(store_reply_refusal(c, "hi", 2, 0, NULL, now) == NULL,
+	    "a Telegram channel of the bot sends it");
+	channel_config_reset();
+	declare("mx", "matrix", "user", "7012345678");
+	ok(store_reply_refusal(c, "hi", 2, 0, NULL, now) == NULL,
+	    "so does a Matrix account in its bridged rooms");
+	channel_config_reset();
+	declare("everything", "demo", "deliver", "all");
+	ok(store_reply_refusal(c, "hi", 2, 0, NULL, now) == NULL,
+	    "and a demo channel delivering all");
+	channel_config_reset();
+	declare("tg", "telegram", "account", "7012345678");
+	declare("wa", "whatsapp", NULL, NULL);
 	is_str(c->seen, "tg.7012345678.900.1@ombre tg.7012345678.900.2@ombre",
 	    "the messages in view, oldest first");
 	ok(c->last_customer == now - 600, "the customer's last message");
@@ -346,6 +404,263 @@ test_long_reason(struct store *st, const char *msgid)
 	free(cause);
 	ok(len > 100 && len <= 235, "with its reason cut to fit");
 	ok(whole, "on a character boundary");
+}
+
+/* Queue a reply in conversation conv dated date, moved to sent as
+ * remote (unless NULL); its Message-Id (allocated). */
+static char *
+sent_reply(struct store *st, const char *conv, int64_t date,
+    const char *remote)
+{
+	struct store_reply	 r;
+	char			 query[64], *id = NULL, *changes = NULL;
+	char			*cause = NULL, *msgid;
+
+	snprintf(query, sizeof query, "id:tg.7012345678.%s.1@ombre", conv);
+	memset(&r, 0, sizeof r);
+	r.conv = query;
+	r.text = "Votre colis part demain";
+	r.text_len = strlen(r.text);
+	r.now = date;
+	r.force = 1;
+	if (store_reply_add(st, &r, &id, &changes, &cause) != STORE_OK) {
+		diag("store_reply_add: %s", cause);
+		free(cause);
+		return NULL;
+	}
+	msgid = xasprintf("%s@ombre", id);
+	free(id);
+	if (remote != NULL && store_outbox_set(st, msgid, "sent", remote, NULL,
+	    &cause) != STORE_OK) {
+		diag("store_outbox_set: %s", cause);
+		free(cause);
+	}
+	return msgid;
+}
+
+/* The reply msgid as the store reads it back (store_thread_messages). */
+static struct msg *
+reply_read(struct store *st, const char *msgid)
+{
+	struct msg	**msgs = NULL, *found = NULL;
+	char		 *query, *tid = NULL, *cause = NULL, *id;
+	size_t		  n = 0, i;
+
+	query = xasprintf("id:%s", msgid);
+	if (store_resolve_conv(st, query, &tid, &cause) == STORE_OK &&
+	    store_thread_messages(st, tid, &msgs, &n, &cause) == STORE_OK) {
+		for (i = 0; i < n && found == NULL; i++) {
+			id = msgid_message(msgs[i]->channel, msgs[i]->account,
+			    msgs[i]->conv_id, msgs[i]->id);
+			if (strcmp(id, msgid) == 0) {
+				found = msgs[i];
+				msgs[i] = msg_new();
+			}
+			free(id);
+		}
+	}
+	store_msgs_free(msgs, n);
+	free(query);
+	free(tid);
+	free(cause);
+	return found;
+}
+
+/* Is the reply's delivery this (NULL: none) at this date? */
+static int
+delivery_is(struct store *st, const char *msgid, const char *outbox,
+    const char *delivery, int64_t date)
+{
+	struct msg	*m = reply_read(st, msgid);
+	int		 yes;
+
+	if (m == NULL)
+		return 0;
+	yes = m->outbox != NULL && strcmp(m->outbox, outbox) == 0 &&
+	    (delivery == NULL ? m->delivery == NULL : m->delivery != NULL &&
+	    strcmp(m->delivery, delivery) == 0 && m->delivery_date == date);
+	if (!yes)
+		diag("%s: outbox %s, delivery %s at %lld", msgid,
+		    m->outbox != NULL ? m->outbox : "-", m->delivery != NULL ?
+		    m->delivery : "-", (long long)m->delivery_date);
+	msg_free(m);
+	return yes;
+}
+
+/* Does the reply have the tag? */
+static int
+reply_has_tag(struct store *st, const char *msgid, const char *tag)
+{
+	struct msg	*m = reply_read(st, msgid);
+	int		 yes;
+
+	yes = m != NULL && has_tag(m->tags, tag);
+	msg_free(m);
+	return yes;
+}
+
+/* What the channel said later of a sent reply (store_outbox_status). */
+static void
+test_delivery(struct store *st, int64_t now)
+{
+	char		*a, *b, *c1, *c2, *c3, *d, *q, *cause = NULL;
+	char		*msgid = NULL, *state = NULL;
+	struct msg	*m;
+	long		 changed = -1;
+	const char	*tg = "telegram", *acct = "7012345678";
+	const char	*reason = "131047 Re-engagement message: more than 24 "
+			    "hours have passed since the customer last replied";
+
+	ingest(st, "960", "1", now - 600, MSG_CUSTOMER, "Mon colis ?");
+	ingest(st, "961", "1", now - 600, MSG_CUSTOMER, "Et le mien ?");
+	ingest(st, "962", "1", now - 600, MSG_CUSTOMER, "Bonjour");
+	ingest(st, "963", "1", now - 600, MSG_CUSTOMER, "Bonsoir");
+	store_flush(st, &cause);
+	a = sent_reply(st, "960", now - 300, "wamid.HBgL\"A==");
+	b = sent_reply(st, "961", now - 300, "wamid.B");
+	q = sent_reply(st, "961", now - 200, NULL);
+	if (a == NULL || b == NULL || q == NULL) {
+		ok(0, "the replies are stored");
+		return;
+	}
+
+	is_int(store_outbox_status(st, tg, acct, "wamid.HBgL\"A==", "sent",
+	    now - 290, NULL, &cause), STORE_OK, "sent: confirmed");
+	ok(delivery_is(st, a, "sent", NULL, 0), "and nothing changes");
+	is_int(store_outbox_status(st, tg, acct, "wamid.HBgL\"A==",
+	    "delivered", now - 280, NULL, &cause), STORE_OK, "delivered");
+	ok(delivery_is(st, a, "sent", "delivered", now - 280),
+	    "the reply is delivered, with the date");
+	is_int(store_outbox_status(st, tg, acct, "wamid.HBgL\"A==", "read",
+	    now - 270, NULL, &cause), STORE_OK, "read");
+	ok(delivery_is(st, a, "sent", "read", now - 270),
+	    "the reply is read, with the date");
+	m = reply_read(st, a);
+	if (m != NULL) {
+		char *line = json_msg_format_show(m), *back;
+		struct msg *copy;
+
+		ok(strstr(line, "\"delivery\":\"read\",\"delivery_date\":\"") !=
+		    NULL, "show --json gives it");
+		copy = json_msg_parse(line, strlen(line), &cause);
+		ok(copy != NULL && copy->delivery != NULL &&
+		    strcmp(copy->delivery, "read") == 0 &&
+		    copy->delivery_date == now - 270,
+		    "and the line reads back");
+		msg_free(copy);
+		copy = json_msg_copy(m, &cause);
+		ok(copy != NULL && copy->delivery != NULL &&
+		    copy->delivery_date == now - 270, "a copy keeps it");
+		msg_free(copy);
+		back = msg_delivery_text(m);
+		ok(back != NULL && strncmp(back, "read ", 5) == 0,
+		    "shown as read HH:MM");
+		free(back);
+		free(line);
+		msg_free(m);
+	} else
+		ok(0, "the reply reads back");
+	free(cause);
+	cause = NULL;
+	is_int(store_outbox_status(st, tg, acct, "wamid.HBgL\"A==",
+	    "delivered", now - 260, NULL, &cause), STORE_OK,
+	    "a delivered after a read");
+	ok(delivery_is(st, a, "sent", "read", now - 270),
+	    "changes nothing: a status never goes down");
+	is_int(store_outbox_status(st, tg, acct, "wamid.HBgL\"A==", "failed",
+	    now - 250, "late", &cause), STORE_OK, "a failure after a read");
+	ok(delivery_is(st, a, "sent", "read", now - 270), "changes nothing");
+
+	is_int(store_outbox_status(st, tg, acct, "wamid.B", "delivered",
+	    now - 290, NULL, &cause), STORE_OK, "another reply delivered");
+	is_int(store_outbox_find_remote(st, tg, acct, "wamid.B", &msgid,
+	    &state, &cause), STORE_OK, "found by its remote id");
+	is_str(msgid, b, "its Message-Id");
+	is_str(state, "sent", "and its state, for the caller's hook");
+	free(msgid);
+	free(state);
+	is_int(store_outbox_status(st, tg, acct, "wamid.B", "failed",
+	    now - 280, reason, &cause), STORE_OK, "then failed, with a reason");
+	ok(delivery_is(st, b, "failed", NULL, 0),
+	    "the reply moves to failed, its delivery gone");
+	ok(reply_has_tag(st, b, "ombre/failed") &&
+	    !reply_has_tag(st, b, "ombre/sent"), "-ombre/sent +ombre/failed");
+	m = reply_read(st, b);
+	is_str(m != NULL ? m->outbox_error : NULL, reason, "the reason kept");
+	msg_free(m);
+	is_int(store_outbox_status(st, tg, acct, "wamid.B", "read",
+	    now - 270, NULL, &cause), STORE_OK, "a read after the failure");
+	ok(delivery_is(st, b, "failed", NULL, 0), "leaves it failed");
+
+	is_int(store_outbox_status(st, tg, acct, "wamid.nope", "read", now,
+	    NULL, &cause), STORE_NOT_FOUND, "an unknown remote id: not found");
+	free(cause);
+	cause = NULL;
+	is_int(store_outbox_status(st, tg, "42", "wamid.B", "read", now,
+	    NULL, &cause), STORE_NOT_FOUND, "nor on another account");
+	free(cause);
+	cause = NULL;
+	is_int(store_outbox_status(st, "whatsapp", acct, "wamid.B", "read",
+	    now, NULL, &cause), STORE_NOT_FOUND, "nor on another channel");
+	free(cause);
+	cause = NULL;
+	is_int(store_outbox_status(st, tg, acct, "wamid.B", "seen", now, NULL,
+	    &cause), STORE_BAD_INPUT, "a status of no meaning is refused");
+	free(cause);
+	cause = NULL;
+	ok(delivery_is(st, q, "queued", NULL, 0), "a queued reply is untouched");
+
+	/* Messenger's watermark: the conversation's sent replies up to it. */
+	c1 = sent_reply(st, "962", now - 100, "mid.1");
+	c2 = sent_reply(st, "962", now - 50, "mid.2");
+	c3 = sent_reply(st, "962", now + 100, "mid.3");
+	d = sent_reply(st, "963", now - 100, "mid.4");
+	is_int(store_outbox_status_until(st, tg, acct, "962", "delivered",
+	    now - 50, &changed, &cause), STORE_OK, "delivered up to a watermark");
+	is_int(changed, 2, "two replies moved");
+	is_int(store_outbox_status_until(st, tg, acct, "962", "read", now,
+	    &changed, &cause), STORE_OK, "read up to a later one");
+	is_int(changed, 2, "the same two moved");
+	ok(delivery_is(st, c1, "sent", "read", now) &&
+	    delivery_is(st, c2, "sent", "read", now),
+	    "both read, at the watermark");
+	ok(delivery_is(st, c3, "sent", NULL, 0), "not the one sent after it");
+	ok(delivery_is(st, d, "sent", NULL, 0),
+	    "nor another conversation's");
+	is_int(store_outbox_status_until(st, tg, "42", "962", "read", now + 200,
+	    &changed, &cause), STORE_OK, "another account's conversation");
+	is_int(changed, 0, "moves none of these");
+	is_int(store_outbox_status_until(st, tg, acct, "962", "delivered",
+	    now + 200, &changed, &cause), STORE_OK, "delivered up to the last");
+	is_int(changed, 1, "moves only the one not read");
+
+	/* A write that fails changes nothing. */
+	make_unwritable(st);
+	ok(store_outbox_status(st, tg, acct, "mid.4", "read", now, NULL,
+	    &cause) == STORE_DB_ERROR && cause != NULL &&
+	    strstr(cause, "delivery") != NULL,
+	    "a delivery whose write fails fails, saying what failed");
+	free(cause);
+	cause = NULL;
+	ok(delivery_is(st, d, "sent", NULL, 0), "the reply is as it was");
+	make_unwritable(st);
+	ok(store_outbox_status_until(st, tg, acct, "962", "read", now + 300,
+	    &changed, &cause) == STORE_DB_ERROR && changed == 0,
+	    "so does a watermark's");
+	free(cause);
+	cause = NULL;
+	ok(delivery_is(st, c3, "sent", "delivered", now + 200),
+	    "nothing changed");
+	is_int(store_outbox_status(st, tg, acct, "mid.4", "read", now, NULL,
+	    &cause), STORE_OK, "the store writes again after");
+	free(a);
+	free(b);
+	free(q);
+	free(c1);
+	free(c2);
+	free(c3);
+	free(d);
+	free(cause);
 }
 
 /* Writes that fail: every operation says so and changes nothing. */
@@ -691,6 +1006,7 @@ main(void)
 	st = open_store(STORE_READ_WRITE, 5, &rc);
 	if (st != NULL) {
 		test_reply(st, now);
+		test_delivery(st, now);
 		test_write_faults(st, now);
 		store_close(st);
 	}

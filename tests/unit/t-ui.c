@@ -202,6 +202,62 @@ t_step_until(struct ui *ui, const char *text)
 	return 0;
 }
 
+static struct cmd_ctx	t_ctx;
+
+/* Is the outbox empty (failed replies included)? */
+static int
+outbox_empty(struct store *st)
+{
+	struct store_outgoing	**out = NULL;
+	size_t			  n = 0;
+	char			 *cause = NULL;
+	int			  empty;
+
+	empty = store_outbox_list(st, 1, &out, &n, &cause) == STORE_OK &&
+	    n == 0;
+	while (n > 0)
+		store_outgoing_free(out[--n]);
+	free(out);
+	free(cause);
+	return empty;
+}
+
+/*
+ * The one reply of the outbox sent as remote, then read by the customer
+ * at 14:05 local time of its day (store_outbox_status).
+ */
+static void
+t_reply_read(struct store *st, const char *remote)
+{
+	struct store_outgoing	**out = NULL;
+	struct tm		  tm;
+	time_t			  t;
+	size_t			  n = 0;
+	char			 *cause = NULL;
+
+	if (store_outbox_list(st, 0, &out, &n, &cause) != STORE_OK || n != 1) {
+		diag("the outbox holds %zu replies", n);
+		goto out;
+	}
+	t = (time_t)out[0]->date;
+	localtime_r(&t, &tm);
+	tm.tm_hour = 14;
+	tm.tm_min = 5;
+	tm.tm_sec = 0;
+	tm.tm_isdst = -1;
+	t = mktime(&tm);
+	if (store_outbox_set(st, out[0]->msgid, "sent", remote, NULL,
+	    &cause) != STORE_OK || store_outbox_status(st, out[0]->channel,
+	    out[0]->account, remote, "read", (int64_t)t, NULL, &cause) !=
+	    STORE_OK)
+		diag("%s", cause);
+out:
+	while (n > 0)
+		store_outgoing_free(out[--n]);
+	free(out);
+	free(cause);
+}
+
 /* The console on the store, its list, a thread, the composer, keys. */
 static void
 t_console(void)
@@ -352,12 +408,35 @@ t_console(void)
 	ok(t_row_of("Hello Bruno") > 0,
 	    "opening it again brings the draft back");
 
+	/* No channel declared sends on Bruno's Telegram bot: refused at
+	 * once, the composer kept open with the text. */
+	ui_keys(ui, "\x13");
+	ok(t_row_has(T_ROWS - 1, "not sent: no channel sends on telegram "
+	    "account") && ui_screen_record_role(t_screen, T_ROWS - 1,
+	    T_COLS - 2) == UI_ROLE_ERROR && t_row_of("Hello Bruno") > 0,
+	    "C-s with no channel to send it: refused on the status line, "
+	    "the text kept");
+	if ((st = t_store_open()) != NULL) {
+		ok(outbox_empty(st), "nothing is stored");
+		t_store_close(st);
+	}
+	ok(cmd_run_string(&t_ctx, "channel tg telegram account=7012345678") ==
+	    CMD_NORMAL, "a Telegram channel declared for the bot");
+
 	/* Sending: a child queues the reply in the outbox; the loop reads
 	 * the thread again when the database changed. */
 	ui_keys(ui, "\x13");
 	ok(t_step_until(ui, "[queued]") && t_row_of("Hello Bruno") > 0 &&
 	    t_row_of("C-s send") == -1,
 	    "C-s sends: the composer closes, the reply shows queued");
+	/* What the channel says later shows on the reply's line. */
+	if ((st = t_store_open()) != NULL) {
+		t_reply_read(st, "wamid.bruno");
+		t_store_close(st);
+	}
+	ok(t_step_until(ui, "(agent)  [read 14:05]"),
+	    "read by the customer: [read 14:05] on the reply's header line, "
+	    "in local time, within 80 columns");
 	ui_keys(ui, "\x1b");
 	row = t_cursor_row();
 	ok(row >= 0 && t_row_has(row, "Bruno Keller") &&
@@ -381,6 +460,8 @@ t_console(void)
 	ok(quit == 1, "q asks the loop to quit");
 	ok(ui_finish(ui) == 0, "the console finishes with status 0");
 	ui_screen_record_free(t_screen);
+	/* The next tests' conversations start on no declared channel. */
+	channel_config_reset();
 }
 
 /* The thread id of conversation conv_id in the store st, or NULL. */
@@ -988,6 +1069,10 @@ t_loop(void)
 	    "for a human");
 
 	/* A reply takes a bot conversation over. */
+	/* Declared now: the conversations began with no channel, hence no
+	 * bot, but a reply needs one to send it. */
+	ok(cmd_run_string(&t_ctx, "channel tg telegram account=7012345678") ==
+	    CMD_NORMAL, "a Telegram channel declared to send the replies");
 	ok(t_select(ui, "Rita Sousa"), "the cursor on Rita");
 	ui_keys(ui, "\r");
 	ui_keys(ui, "r");
@@ -1083,6 +1168,7 @@ main(void)
 	buf_free(&t_out);
 	buf_free(&t_err);
 
+	t_ctx = ctx;
 	t_console();
 	t_alerts();
 	t_loop();
