@@ -121,7 +121,7 @@ sync_once
 cust=$("$OMBRE" list --json --limit 1 '*' | jq_py 'j["conversation"]')
 c1=$(conv "$cust")
 ok "a fresh customer's conversation" test -n "$c1"
-"$OMBRE" reply "$c1" "Bonjour, je regarde votre commande."
+"$OMBRE" reply "$c1" --text "Bonjour, je regarde votre commande."
 ok "ombre reply queues it" test $? = 0
 sync_once
 ok "sync --once sends it" test $? = 0 || diag "$(cat sync.err)"
@@ -143,7 +143,7 @@ is "statuses never become messages" "$(nm count "thread:${c1#thread:}")" 2
 # --- throttling keeps it queued ------------------------------------------
 ctl "$GRAPH" faults '[{"kind": "rate_limit", "status": 429, "retry_after": 1, "match": "wa_messages"}]' >/dev/null
 n0=$(sent | jq_py 'len(j)')
-"$OMBRE" reply "$c1" "Un instant."
+"$OMBRE" reply "$c1" --text "Un instant."
 sync_once
 ok "130429 with Retry-After: tried again, sent" test $? = 0 || diag "$(cat sync.err)"
 is "exactly one more send performed" "$(sent | jq_py 'len(j)')" $((n0 + 1))
@@ -151,13 +151,13 @@ is "nothing left in the outbox" "$("$OMBRE" outbox | grep -c queued)" 0
 
 # --- 131047: the window closed on Meta's side ------------------------------
 ctl "$GRAPH" inbound "{\"customer\": \"$cust\", \"ago\": 90000}" >/dev/null
-"$OMBRE" reply "$c1" "Toujours là ?"
+"$OMBRE" reply "$c1" --text "Toujours là ?"
 sync_once
 like "131047 fails the reply with its reason" "$("$OMBRE" show "$c1")" 'FAILED: 131047'
 ctl "$GRAPH" inbound "{\"customer\": \"$cust\", \"ago\": 10}" >/dev/null
 
 # --- a failed status after a 200 -----------------------------------------
-"$OMBRE" reply "$c1" "Votre colis arrive demain."
+"$OMBRE" reply "$c1" --text "Votre colis arrive demain."
 sync_once
 wamid2=$(sent | jq_py '[r["id"] for r in j][-1]')
 status_body "$wamid2" failed 131047 >failed.json
@@ -169,7 +169,7 @@ like "with Meta's reason" "$("$OMBRE" show --json "$c1")" '131047'
 
 # --- 190: the token refused ------------------------------------------------
 ctl "$GRAPH" faults '[{"kind": "unauthorized", "match": "wa_messages", "count": 50}]' >/dev/null
-"$OMBRE" reply "$c1" "Re-bonjour."
+"$OMBRE" reply "$c1" --text "Re-bonjour."
 sync_once
 like "sync --status says auth failed" "$("$OMBRE" sync --status)" 'shop \(whatsapp\): auth failed'
 is "the reply stays queued for a fixed token" "$("$OMBRE" outbox | grep -c queued)" 1
@@ -194,7 +194,7 @@ tpl=$(sent | jq_py '[r["request"] for r in j if r["request"].get("type") == "tem
 is "sent as the approved name, its language and the variable's value" \
     "$(jq_py '[j["template"]["name"], j["template"]["language"]["code"], j["template"]["components"][0]["parameters"][0]["text"]]' <<<"$tpl")" \
     "[\"order_update\", \"fr\", \"$(jq_py 'j["from"]["name"].split()[0]' <old.jsonl)\"]"
-"$OMBRE" reply "$old" "free text" >out 2>&1
+"$OMBRE" reply "$old" --text "free text" >out 2>&1
 is "free text there is refused by ombre reply (exit 1)" "$?" 1
 
 # --- media on demand -------------------------------------------------------

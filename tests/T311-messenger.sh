@@ -97,7 +97,7 @@ post --quiet --generate-messenger 1 --page-id "$PAGE" --customers 1 --seed 4 \
 sync_once
 cust=$(jq_py 'j["conversation"]["id"]' <fresh.jsonl)
 c1=$(conv "$cust")
-"$OMBRE" reply "$c1" "Bonjour ! Je regarde."
+"$OMBRE" reply "$c1" --text "Bonjour ! Je regarde."
 sync_once
 ok "sync --once sends it" test $? = 0 || diag "$(cat sync.err)"
 req=$(sent | jq_py '[r["request"] for r in j][-1]')
@@ -163,21 +163,21 @@ ctl "$GRAPH" config '{"handover_disabled": false}' >/dev/null
 
 # --- past the 24-hour window ------------------------------------------------------
 ctl "$GRAPH" inbound "{\"customer\": \"$cust\", \"ago\": 172800}" >/dev/null
-"$OMBRE" reply "$c1" "Désolé pour l'attente."
+"$OMBRE" reply "$c1" --text "Désolé pour l'attente."
 sync_once
 req=$(sent | jq_py '[r["request"] for r in j][-1]')
 is "a human's reply refused past the window goes again with HUMAN_AGENT" \
     "$(jq_py '[j["messaging_type"], j["tag"]]' <<<"$req")" '["MESSAGE_TAG", "HUMAN_AGENT"]'
 is "and is sent" "$("$OMBRE" outbox | grep -c queued)" 0
 config
-"$OMBRE" reply "$c1" "Et maintenant ?"
+"$OMBRE" reply "$c1" --text "Et maintenant ?"
 sync_once
 like "without human-agent-tag: 2018278 fails it with its reason" "$("$OMBRE" show "$c1")" 'FAILED: 10/2018278'
 
 # --- a thread another app owns ----------------------------------------------------
 ctl "$GRAPH" inbound "{\"customer\": \"$cust\", \"ago\": 10}" >/dev/null
 ctl "$GRAPH" faults '[{"kind": "thread_owned", "match": "fb_messages"}]' >/dev/null
-"$OMBRE" reply "$c1" "Encore moi."
+"$OMBRE" reply "$c1" --text "Encore moi."
 sync_once
 like "a send refused because another app owns the thread says so" \
     "$("$OMBRE" show "$c1")" 'another app owns the thread'

@@ -962,7 +962,7 @@ meta_start(struct chan_link *l, enum meta_platform platform, char **cause)
 	api = channel_config_get(l->cc, "api-url");
 	if (api == NULL)
 		api = META_API_URL;
-	if (!net_url_allowed(api, &why)) {
+	if (net_url_allowed(api, &why) != 0) {
 		*cause = xasprintf("api-url=: %s", why);
 		free(why);
 		meta_stop(mt);

@@ -378,10 +378,11 @@ sync_delivery_status(struct chan_link *l, struct chan_delivery *d, size_t n)
 	struct sync		*s = sync_link_of(l)->sync;
 	struct store		*st;
 	enum store_status	 rc = STORE_OK;
-	char			*cause = NULL, *clean;
+	char			*cause = NULL, *clean, *failed, *state;
+	char			**hooks = NULL;
 	const char		*channel = l->cc->type;
 	long			 changed;
-	size_t			 i;
+	size_t			 i, n_hooks = 0;
 
 	if (n == 0)
 		return CHAN_OK;
@@ -397,10 +398,31 @@ sync_delivery_status(struct chan_link *l, struct chan_delivery *d, size_t n)
 		clean = d[i].error != NULL ? sanitize(d[i].error,
 		    strlen(d[i].error), SANITIZE_LINE, 300) : NULL;
 		if (d[i].remote_id != NULL) {
+			failed = NULL;
+			if (strcmp(d[i].status, "failed") == 0 &&
+			    store_outbox_find_remote(st, channel, d[i].account,
+			    d[i].remote_id, &failed, &state, &cause) ==
+			    STORE_OK) {
+				/* Only a sent reply moves: its hook. */
+				if (state == NULL || strcmp(state, "sent") != 0) {
+					free(failed);
+					failed = NULL;
+				}
+				free(state);
+			} else if (cause != NULL) {
+				free(cause);
+				cause = NULL;
+			}
 			rc = store_outbox_status(st, channel, d[i].account,
 			    d[i].remote_id, d[i].status, d[i].date, clean,
 			    &cause);
 			changed = rc == STORE_OK;
+			if (rc == STORE_OK && failed != NULL) {
+				hooks = xreallocarray(hooks, n_hooks + 1,
+				    sizeof *hooks);
+				hooks[n_hooks++] = failed;
+			} else
+				free(failed);
 		} else
 			rc = store_outbox_status_until(st, channel,
 			    d[i].account, d[i].conv_id, d[i].status,
@@ -428,12 +450,22 @@ sync_delivery_status(struct chan_link *l, struct chan_delivery *d, size_t n)
 		    cause != NULL ? cause : store_status_str(rc));
 		free(cause);
 		store_close(st);
+		for (i = 0; i < n_hooks; i++)
+			free(hooks[i]);
+		free(hooks);
 		return rc == STORE_FULL ? CHAN_NO_SPACE : CHAN_WRITE_FAILED;
 	}
 	if (store_close(st) != STORE_OK) {
 		log_warn("%s: delivery statuses could not be committed",
 		    l->name);
-		return CHAN_WRITE_FAILED;
+		rc = STORE_DB_ERROR;
 	}
-	return CHAN_OK;
+	/* A sent reply the channel failed later: its "failed" hooks. */
+	for (i = 0; i < n_hooks; i++) {
+		if (rc == STORE_OK)
+			sync_hooks_queue(s, "failed", NULL, hooks[i]);
+		free(hooks[i]);
+	}
+	free(hooks);
+	return rc == STORE_OK ? CHAN_OK : CHAN_WRITE_FAILED;
 }
