@@ -60,7 +60,9 @@ fuzz_msg_same(const struct msg *a, const struct msg *b)
 	    !fuzz_str_same(a->from_name, b->from_name) ||
 	    a->kind != b->kind ||
 	    !fuzz_str_same(a->reply_to, b->reply_to) ||
-	    !fuzz_str_same(a->edit_of, b->edit_of))
+	    !fuzz_str_same(a->edit_of, b->edit_of) ||
+	    !fuzz_str_same(a->delivery, b->delivery) ||
+	    a->delivery_date != b->delivery_date)
 		return 0;
 	if ((a->text == NULL) != (b->text == NULL) ||
 	    a->text_len != b->text_len ||

@@ -361,6 +361,42 @@ main(void)
 	triage_tags_free(tags);
 	msg_free(m);
 	free(cause);
+	/* A sent reply's delivery: written by show --json, read back. */
+	{
+		const char *with = "{\"channel\":\"whatsapp\",\"account\":\"1\","
+		    "\"conversation\":{\"id\":\"2\"},\"id\":\"out.x\","
+		    "\"date\":\"2026-11-20T10:00:00Z\",\"from\":{\"id\":\"1\","
+		    "\"kind\":\"agent\"},\"text\":\"hi\",\"delivery\":\"read\","
+		    "\"delivery_date\":\"2026-11-20T14:05:00+01:00\"}";
+		struct msg	*e, *copy;
+		char		*back, *why = NULL;
+
+		e = json_msg_parse(with, strlen(with), &why);
+		ok(e != NULL && e->delivery != NULL &&
+		    strcmp(e->delivery, "read") == 0 &&
+		    e->delivery_date == 1795179900,
+		    "a reply's delivery and its date are read");
+		back = e != NULL ? json_msg_format(e) : NULL;
+		ok(back != NULL && strstr(back, "\"delivery\":\"read\","
+		    "\"delivery_date\":\"2026-11-20T13:05:00Z\"") != NULL,
+		    "and written back, the date in UTC");
+		copy = e != NULL ? json_msg_copy(e, &why) : NULL;
+		ok(copy != NULL && copy->delivery != NULL &&
+		    strcmp(copy->delivery, "read") == 0 &&
+		    copy->delivery_date == e->delivery_date,
+		    "json_msg_copy keeps them");
+		msg_free(copy);
+		free(back);
+		msg_free(e);
+		free(why);
+		expect_cause("{\"channel\":\"whatsapp\",\"account\":\"1\","
+		    "\"conversation\":{\"id\":\"2\"},\"id\":\"3\","
+		    "\"date\":\"2026-11-20T10:00:00Z\",\"from\":{\"id\":\"2\","
+		    "\"kind\":\"agent\"},\"delivery\":\"lost\"}",
+		    "field 'delivery' must be delivered or read",
+		    "a delivery of no meaning is refused");
+	}
+
 	/* Telegram's entities: kept as data, round trip intact. */
 	{
 		const char *with = "{\"channel\":\"telegram\",\"account\":\"1\","
