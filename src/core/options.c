@@ -170,6 +170,20 @@ static const struct option_entry options_entries[] = {
 	  .min = 1024,
 	  .max = 67108864,
 	  .help = "bytes a webhook request's body may have (more: 413)" },
+	{ .name = "webhook.max-connections",
+	  .type = OPTION_NUMBER,
+	  .default_value = "64",
+	  .min = 1,
+	  .max = 10000,
+	  .help = "connections the webhook receiver serves at once (more "
+	      "wait in the kernel's listen queue until one closes)" },
+	{ .name = "webhook.timeout",
+	  .type = OPTION_SECONDS,
+	  .default_value = "10s",
+	  .min = 1,
+	  .max = 3600,
+	  .help = "how long a webhook request may stay silent, or take in "
+	      "all, before its connection is closed (nothing stored)" },
 	{ .name = NULL }
 };
 #define OPTIONS_COUNT (nitems(options_entries) - 1)
