@@ -215,4 +215,30 @@ chmod 600 tg.conf
 unlike "no webhook channel and no file: no block" \
     "$("$OMBRE" -c tg.conf sync --status)" 'webhook'
 
+# The console's status line, in tmux: the receiver not running while
+# webhook channels are declared, then bad signatures within the hour.
+if command -v tmux >/dev/null; then
+	tmux_init webhook-ops
+	tmux_start 80 24 "'$OMBRE'; sleep 60"
+	ok "the console: webhook receiver not running" \
+	    wait_screen "webhook receiver not running" 10 ||
+	    diag "$(tm capture-pane -p -t t | tail -n 2)"
+	start_receiver webhook3.log
+	is "a bad signature" "$(req POST /webhook/shop "$BODY" BAD | cut -d' ' -f1)" 401
+	ok "the console: webhook: 1 bad signature" \
+	    wait_screen "webhook: 1 bad signature" 10 ||
+	    diag "$(tm capture-pane -p -t t | tail -n 2)"
+	unlike "and no more that it is not running" \
+	    "$(tm capture-pane -p -t t)" "not running"
+	kill -TERM "$PID"
+	wait "$PID"
+	tm kill-server
+else
+	for t in "the console: webhook receiver not running" "a bad signature" \
+	    "the console: webhook: 1 bad signature" \
+	    "and no more that it is not running"; do
+		skip "$t" "tmux is not installed"
+	done
+fi
+
 test_done

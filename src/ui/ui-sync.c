@@ -121,16 +121,13 @@ ui_webhook_read(struct ui *ui)
 	char			*phrase;
 
 	sync_webhook_read(ui->opts->store.data_dir, &ws);
-	phrase = sync_webhook_phrase(&ws, sync_has_webhook_channels(),
-	    util_now());
+	phrase = sync_webhook_phrase(&ws, 1, util_now());
 	sync_webhook_free(&ws);
 	if ((phrase == NULL) != (ui_webhook_line == NULL) || (phrase != NULL &&
 	    strcmp(phrase, ui_webhook_line) != 0))
 		ui->react |= UI_REDRAW;
 	free(ui_webhook_line);
 	ui_webhook_line = phrase;
-	free(ui_sync_both);
-	ui_sync_both = ui_sync_join(ui_sync_line, ui_webhook_line);
 }
 
 void
@@ -138,15 +135,20 @@ ui_sync_check(void *data)
 {
 	struct ui	*ui = data;
 
-	if (ui->opts->run_syncer == NULL)
+	if (ui->opts->run_syncer == NULL && !ui->opts->watch_webhook)
 		return;
-	if (ui_sync_child == NULL &&
-	    sync_lock_holder(ui->opts->store.data_dir) == 0) {
-		ui_sync_child = job_run(ui->loop, ui_syncer_child, ui,
-		    ui_syncer_done, ui);
+	if (ui->opts->run_syncer != NULL) {
+		if (ui_sync_child == NULL &&
+		    sync_lock_holder(ui->opts->store.data_dir) == 0) {
+			ui_sync_child = job_run(ui->loop, ui_syncer_child, ui,
+			    ui_syncer_done, ui);
+		}
+		ui_sync_read(ui);
 	}
-	ui_sync_read(ui);
-	ui_webhook_read(ui);
+	if (ui->opts->watch_webhook)
+		ui_webhook_read(ui);
+	free(ui_sync_both);
+	ui_sync_both = ui_sync_join(ui_sync_line, ui_webhook_line);
 	ev_timer_add(ui->loop, UI_SYNC_MS, ui_sync_check, ui);
 }
 
