@@ -129,6 +129,34 @@ is "only the answered body is spooled" "$(count "$SPOOL")" 1
 like "the timeout is logged" "$(cat webhook.log)" \
     'webhook: /webhook/page timed out after 10 bytes of body, closed'
 
+# A client that trickles its body, a byte every half second: never
+# silent for long, cut off all the same once the request took the
+# timeout in all.
+cat >trickle.py <<'PY'
+import socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+s.sendall(b"POST /webhook/page HTTP/1.1\r\nHost: x\r\nContent-Length: 40\r\n\r\n")
+start = time.time()
+try:
+    for i in range(40):
+        s.sendall(b" ")
+        time.sleep(0.5)
+        s.setblocking(False)
+        try:
+            print("closed %.1f" % (time.time() - start) if s.recv(100) == b"" else "answered")
+            break
+        except BlockingIOError:
+            pass
+        s.setblocking(True)
+    else:
+        print("never closed")
+except (BrokenPipeError, ConnectionResetError):
+    print("closed %.1f" % (time.time() - start))
+PY
+like "a trickled body is cut off once the request took webhook.timeout" \
+    "$("$PYTHON" trickle.py "$PORT")" '^closed [2-6]\.[0-9]$'
+is "nothing spooled of it" "$(count "$SPOOL")" 1
+
 # webhook.max-connections (3): a fourth client waits, and is served
 # once the others go.
 "$PYTHON" stall.py "$PORT" 3 release >cap.out
@@ -160,7 +188,7 @@ like "the receiver's block" "$out" \
     "webhook receiver: listening on 127.0.0.1:$PORT since [-0-9]+ [0-9:]+ \\(pid $PID\\)"
 like "shop's payloads and bad signatures" "$out" \
     'shop: 2 payloads, last [-0-9]+ [0-9:]+, 1 bad signature \(last [-0-9]+ [0-9:]+\)'
-like "page's" "$out" 'page: 2 payloads, last [^;]*; last failure [-0-9]+ [0-9:]+: timed out after 10 bytes of body'
+like "page's" "$out" 'page: 2 payloads, last [^;]*; last failure [-0-9]+ [0-9:]+: timed out after [0-9]+ bytes of body'
 
 # A refused body, with a control sequence in it.
 BAD_BODY=$'not json \e]0;owned\a\e[31mred'
