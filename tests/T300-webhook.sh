@@ -24,7 +24,7 @@ set webhook.max-body 1024
 CONF
 chmod 600 "$CONFIG"
 
-count() { find "$1" -type f 2>/dev/null | wc -l; }
+count() { find "$1" -type f -name '*.json' 2>/dev/null | wc -l; }
 
 # A client: req METHOD PATH [BODY [SIGNATURE-SECRET|-|BAD]] prints
 # "STATUS BODY". The body is taken from $BODY_FILE when BODY is @.
@@ -98,7 +98,7 @@ is "another path: 404" "$(req GET /etc/passwd | cut -d' ' -f1)" 404
 is "a body over webhook.max-body (1024): 413" "$(req POST /webhook/page @ - big.json | cut -d' ' -f1)" 413
 is "not JSON: 400" "$(req POST /webhook/page 'not {json' | cut -d' ' -f1)" 400
 is "one file in quarantine" "$(count "$QUAR")" 1
-is "with the raw bytes" "$(cat "$(find "$QUAR" -type f | head -1)")" "not {json"
+is "with the raw bytes" "$(cat "$(find "$QUAR" -name '*.json' | head -1)")" "not {json"
 is "the spool unchanged by them" "$(count "$SPOOL")" 2
 like "one log line per request: method, path, status, bytes" \
     "$(cat webhook.log)" "POST /webhook/shop 200 $(printf '%s' "$BODY" | wc -c) bytes"

@@ -64,6 +64,7 @@ cli_console(struct cli *cli, int argc, char **argv)
 		opts.run_syncer = cli_console_syncer;
 		opts.syncer_arg = &so;
 	}
+	opts.watch_webhook = !cli->demo && sync_has_webhook_channels();
 	/* The demo inbox lives: a child plays simulated traffic into it. */
 	traffic = -1;
 	if (cli->demo && !cli->no_traffic && isatty(STDOUT_FILENO)) {

@@ -51,9 +51,29 @@ cli_sync_options(struct cli *cli, struct sync_options *so)
 }
 
 /*
+ * ombre sync --status: the syncer's channels, then the webhook receiver's
+ * block. 1 when neither is known.
+ */
+static int
+cli_sync_status(struct cli *cli)
+{
+	struct sync_webhook	ws;
+	int			rc;
+
+	rc = sync_status_print(cli->data_dir, stdout);
+	sync_webhook_read(cli->data_dir, &ws);
+	if (sync_webhook_print(&ws, sync_has_webhook_channels(), util_now(),
+	    stdout))
+		rc = 0;
+	sync_webhook_free(&ws);
+	return rc == 0 ? 0 : 1;
+}
+
+/*
  * ombre sync [--once] [--status] [--quarantine] [--channel NAME]: the
  * syncer, headless (src/sync; run by ombre-sync, which ombre execs).
- * --status only reads what the running or last syncer wrote; --quarantine
+ * --status only reads what the running or last syncer (and webhook
+ * receiver) wrote; --quarantine
  * lists what the channels sent that could not be taken.
  */
 int
@@ -80,7 +100,7 @@ cli_sync(struct cli *cli, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (status)
-		return sync_status_print(cli->data_dir, stdout) == 0 ? 0 : 1;
+		return cli_sync_status(cli);
 	if (quarantine) {
 		sync_quarantine_print(cli->data_dir, stdout);
 		return 0;

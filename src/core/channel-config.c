@@ -345,3 +345,19 @@ channel_config_secret(const struct channel_config *cc, const char *key,
 	free(ckey);
 	return out;
 }
+
+/* The channel types whose platforms call us (src/web serves them). */
+static const char *const channel_config_webhook_types[] = {
+	"whatsapp", "messenger", "line", "sms"
+};
+
+int
+channel_config_webhook_type(const char *type)
+{
+	size_t	i;
+
+	for (i = 0; i < nitems(channel_config_webhook_types); i++)
+		if (strcmp(channel_config_webhook_types[i], type) == 0)
+			return 1;
+	return 0;
+}

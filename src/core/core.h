@@ -876,5 +876,8 @@ void channel_config_reset(void);
  * with *cause (naming the key, never the value) when there is none. */
 char *channel_config_secret(const struct channel_config *cc,
     const char *key, char **cause);
+/* Whether channels of this type are called by their platform (whatsapp,
+ * messenger, line, sms): `ombre webhook` serves them. 1 or 0. */
+int channel_config_webhook_type(const char *type);
 
 #endif

@@ -2,7 +2,8 @@
  * sync-client.c: what any process reads of the syncer and asks of it,
  * through files in the data dir: who holds the sync lock, the channels'
  * states in DATA/sync/status, the items kept in DATA/sync/quarantine,
- * and requests for attachments dropped in DATA/sync/fetch. Nothing here
+ * and requests for attachments dropped in DATA/sync/fetch; and the
+ * webhook receiver's DATA/webhook/status, for the same readers. Nothing here
  * links the adapters or the network: the console and the one-shot
  * commands call it from the program ombre.
  */
@@ -168,6 +169,187 @@ sync_has_channels(void)
 		if (chan_type_synced(ccs[i].type))
 			return 1;
 	return 0;
+}
+
+int
+sync_has_webhook_channels(void)
+{
+	const struct channel_config	*ccs;
+	size_t				 n, i;
+
+	ccs = channel_config_all(&n);
+	for (i = 0; i < n; i++)
+		if (channel_config_webhook_type(ccs[i].type))
+			return 1;
+	return 0;
+}
+
+void
+sync_webhook_read(const char *data_dir, struct sync_webhook *ws)
+{
+	struct sync_webhook_channel	*c;
+	char				*path, line[4096], *f[8], *v;
+	FILE				*in;
+	size_t				 i;
+
+	memset(ws, 0, sizeof *ws);
+	path = xasprintf("%s/webhook/status", data_dir);
+	in = fopen(path, "re");
+	free(path);
+	if (in == NULL)
+		return;
+	ws->found = 1;
+	while (fgets(line, sizeof line, in) != NULL) {
+		line[strcspn(line, "\n")] = '\0';
+		if ((v = strchr(line, '\t')) == NULL)
+			continue;
+		*v++ = '\0';
+		if (strcmp(line, "pid") == 0)
+			ws->pid = strtol(v, NULL, 10);
+		else if (strcmp(line, "listen") == 0) {
+			free(ws->listen);
+			ws->listen = xstrdup(v);
+		} else if (strcmp(line, "started") == 0)
+			ws->started = strtoll(v, NULL, 10);
+		else if (strcmp(line, "stopped") == 0)
+			ws->stopped = strtoll(v, NULL, 10);
+		else if (strcmp(line, "channel") == 0) {
+			/* name, received, last, bad, last bad, refused,
+			 * failure time, failure */
+			f[0] = v;
+			for (i = 1; i < 8; i++) {
+				if ((f[i] = strchr(f[i - 1], '\t')) == NULL)
+					break;
+				*f[i]++ = '\0';
+			}
+			if (i < 8)
+				continue;
+			ws->channels = xreallocarray(ws->channels, ws->n + 1,
+			    sizeof *ws->channels);
+			c = &ws->channels[ws->n++];
+			c->name = xstrdup(f[0]);
+			c->received = strtol(f[1], NULL, 10);
+			c->last_received = strtoll(f[2], NULL, 10);
+			c->bad_signatures = strtol(f[3], NULL, 10);
+			c->last_bad_signature = strtoll(f[4], NULL, 10);
+			c->refused = strtol(f[5], NULL, 10);
+			c->last_failure_when = strtoll(f[6], NULL, 10);
+			c->last_failure = xstrdup(f[7]);
+		}
+	}
+	fclose(in);
+	ws->running = ws->stopped == 0 && util_pid_alive((pid_t)ws->pid);
+}
+
+void
+sync_webhook_free(struct sync_webhook *ws)
+{
+	size_t	i;
+
+	for (i = 0; i < ws->n; i++) {
+		free(ws->channels[i].name);
+		free(ws->channels[i].last_failure);
+	}
+	free(ws->channels);
+	free(ws->listen);
+	memset(ws, 0, sizeof *ws);
+}
+
+/* A time as the status says it: the time of day on now's day, else the
+ * date too. */
+static void
+sync_webhook_when(int64_t t, int64_t now, char *out, size_t size)
+{
+	time_t		tt = (time_t)t, tn = (time_t)now;
+	struct tm	tm, tm_now;
+
+	snprintf(out, size, "?");
+	if (t <= 0 || localtime_r(&tt, &tm) == NULL)
+		return;
+	if (localtime_r(&tn, &tm_now) != NULL && tm.tm_year ==
+	    tm_now.tm_year && tm.tm_yday == tm_now.tm_yday)
+		strftime(out, size, "%H:%M:%S", &tm);
+	else
+		strftime(out, size, "%Y-%m-%d %H:%M:%S", &tm);
+}
+
+int
+sync_webhook_print(const struct sync_webhook *ws, int declared,
+    int64_t now, FILE *out)
+{
+	const struct sync_webhook_channel	*c;
+	char					*clean, when[32];
+	size_t					 i;
+
+	if (!ws->found && !declared)
+		return 0;
+	if (ws->running) {
+		clean = sanitize(ws->listen != NULL ? ws->listen : "?",
+		    strlen(ws->listen != NULL ? ws->listen : "?"),
+		    SANITIZE_LINE, 80);
+		sync_webhook_when(ws->started, now, when, sizeof when);
+		fprintf(out, "webhook receiver: listening on %s since %s "
+		    "(pid %ld)\n", clean, when, ws->pid);
+		free(clean);
+	} else if (ws->stopped > 0) {
+		sync_webhook_when(ws->stopped, now, when, sizeof when);
+		fprintf(out, "webhook receiver: not running (stopped %s)\n",
+		    when);
+	} else
+		fprintf(out, "webhook receiver: not running\n");
+	for (i = 0; i < ws->n; i++) {
+		c = &ws->channels[i];
+		clean = sanitize(c->name, strlen(c->name), SANITIZE_LINE, 40);
+		fprintf(out, "%s: %ld payload%s", clean, c->received,
+		    c->received == 1 ? "" : "s");
+		free(clean);
+		if (c->last_received > 0) {
+			sync_webhook_when(c->last_received, now, when,
+			    sizeof when);
+			fprintf(out, ", last %s", when);
+		}
+		if (c->bad_signatures > 0) {
+			sync_webhook_when(c->last_bad_signature, now, when,
+			    sizeof when);
+			fprintf(out, ", %ld bad signature%s (last %s)",
+			    c->bad_signatures, c->bad_signatures == 1 ? "" :
+			    "s", when);
+		}
+		if (c->refused > 0)
+			fprintf(out, ", %ld refused", c->refused);
+		/* A failure other than a signature's: said whole. */
+		if (*c->last_failure != '\0' &&
+		    strncmp(c->last_failure, "401 ", 4) != 0) {
+			sync_webhook_when(c->last_failure_when, now, when,
+			    sizeof when);
+			clean = sanitize(c->last_failure,
+			    strlen(c->last_failure), SANITIZE_LINE, 80);
+			fprintf(out, "; last failure %s: %s", when, clean);
+			free(clean);
+		}
+		fputc('\n', out);
+	}
+	return 1;
+}
+
+char *
+sync_webhook_phrase(const struct sync_webhook *ws, int declared,
+    int64_t now)
+{
+	long	bad = 0;
+	size_t	i;
+
+	if (declared && !ws->running)
+		return xstrdup("webhook receiver not running");
+	for (i = 0; i < ws->n; i++) {
+		if (ws->channels[i].bad_signatures > 0 &&
+		    ws->channels[i].last_bad_signature > now - 3600)
+			bad += ws->channels[i].bad_signatures;
+	}
+	if (bad == 0)
+		return NULL;
+	return xasprintf("webhook: %ld bad signature%s", bad,
+	    bad == 1 ? "" : "s");
 }
 
 static int

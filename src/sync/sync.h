@@ -51,6 +51,53 @@ int sync_status_print(const char *data_dir, FILE *out);
 /* `ombre sync --quarantine`: each item kept in DATA/sync/quarantine, its
  * channel, date, kind, reason, size and a sanitised excerpt. */
 void sync_quarantine_print(const char *data_dir, FILE *out);
+
+/*
+ * The webhook receiver as its status file (DATA/webhook/status, written
+ * by src/web, its format in web.h) says it: read here, where the console
+ * can link it (no libmicrohttpd).
+ */
+struct sync_webhook_channel {
+	char	*name;
+	long	 received;		/* payloads taken (200) */
+	int64_t	 last_received;
+	long	 bad_signatures;	/* 401 */
+	int64_t	 last_bad_signature;
+	long	 refused;		/* 400, 413 */
+	int64_t	 last_failure_when;
+	char	*last_failure;		/* "" when none */
+};
+struct sync_webhook {
+	int				 found;	/* a status file read */
+	int				 running; /* its pid lives, not stopped */
+	long				 pid;
+	char				*listen;
+	int64_t				 started;
+	int64_t				 stopped;
+	struct sync_webhook_channel	*channels;
+	size_t				 n;
+};
+/* Read the status file into ws (zeroed first; found 0 when there is
+ * none). Strings are ws's until sync_webhook_free. */
+void sync_webhook_read(const char *data_dir, struct sync_webhook *ws);
+void sync_webhook_free(struct sync_webhook *ws);
+/* Does the config declare a channel `ombre webhook` serves? */
+int sync_has_webhook_channels(void);
+/*
+ * `ombre sync --status`'s block: "webhook receiver: listening on ADDR
+ * since T (pid N)" or "...: not running", then a line per channel
+ * ("shop: 12 payloads, last 14:02:11, 3 bad signatures (last
+ * 14:01:50)"), times of day when on now's day. Nothing when there is no
+ * status file and no webhook channel is declared. Return 1 when
+ * something was printed, else 0.
+ */
+int sync_webhook_print(const struct sync_webhook *ws, int declared,
+    int64_t now, FILE *out);
+/* The console's phrase, allocated, or NULL for nothing to say: "webhook
+ * receiver not running" when declared and it is not, else "webhook: N bad
+ * signatures" counting the channels whose last one is within the hour. */
+char *sync_webhook_phrase(const struct sync_webhook *ws, int declared,
+    int64_t now);
 /* Ask the syncer to fetch attachment index of a message. Return 0, or -1
  * with *cause. */
 int sync_fetch_request(const char *data_dir, const char *msgid, size_t index,

@@ -200,5 +200,8 @@ void ui_sync_stop(struct ui *ui);
 /* The channels' states for the status line, or NULL; valid until the
  * next check. */
 const char *ui_sync_text(void);
+/* The syncer's phrase and the webhook receiver's, as the status line
+ * puts them (either may be NULL): allocated, or NULL for neither. */
+char *ui_sync_join(const char *sync, const char *webhook);
 
 #endif

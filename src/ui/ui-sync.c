@@ -5,7 +5,9 @@
  * declares channels to sync and no process holds the sync lock, it starts
  * the syncer as its child; it stops it when it quits, and another console
  * then takes over within UI_SYNC_MS. What the syncer writes to its status
- * file (each channel's state) is shown on the status line.
+ * file (each channel's state) is shown on the status line, and after it
+ * what the webhook receiver's says when it needs the agent: not running
+ * while webhook channels are declared, or bad signatures in the hour.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -28,6 +30,9 @@
 static struct job	*ui_sync_child;
 static char		*ui_sync_line;
 static int64_t		 ui_sync_mtime;
+/* The webhook receiver's phrase, and both as the status line shows them. */
+static char		*ui_webhook_line;
+static char		*ui_sync_both;
 
 static int
 ui_syncer_child(void *arg)
@@ -107,19 +112,43 @@ ui_sync_read(struct ui *ui)
 	ui->react |= UI_REDRAW;
 }
 
+/* The webhook receiver's phrase: its status file is small and the
+ * liveness of its pid changes without it, so it is read each time. */
+static void
+ui_webhook_read(struct ui *ui)
+{
+	struct sync_webhook	 ws;
+	char			*phrase;
+
+	sync_webhook_read(ui->opts->store.data_dir, &ws);
+	phrase = sync_webhook_phrase(&ws, 1, util_now());
+	sync_webhook_free(&ws);
+	if ((phrase == NULL) != (ui_webhook_line == NULL) || (phrase != NULL &&
+	    strcmp(phrase, ui_webhook_line) != 0))
+		ui->react |= UI_REDRAW;
+	free(ui_webhook_line);
+	ui_webhook_line = phrase;
+}
+
 void
 ui_sync_check(void *data)
 {
 	struct ui	*ui = data;
 
-	if (ui->opts->run_syncer == NULL)
+	if (ui->opts->run_syncer == NULL && !ui->opts->watch_webhook)
 		return;
-	if (ui_sync_child == NULL &&
-	    sync_lock_holder(ui->opts->store.data_dir) == 0) {
-		ui_sync_child = job_run(ui->loop, ui_syncer_child, ui,
-		    ui_syncer_done, ui);
+	if (ui->opts->run_syncer != NULL) {
+		if (ui_sync_child == NULL &&
+		    sync_lock_holder(ui->opts->store.data_dir) == 0) {
+			ui_sync_child = job_run(ui->loop, ui_syncer_child, ui,
+			    ui_syncer_done, ui);
+		}
+		ui_sync_read(ui);
 	}
-	ui_sync_read(ui);
+	if (ui->opts->watch_webhook)
+		ui_webhook_read(ui);
+	free(ui_sync_both);
+	ui_sync_both = ui_sync_join(ui_sync_line, ui_webhook_line);
 	ev_timer_add(ui->loop, UI_SYNC_MS, ui_sync_check, ui);
 }
 
@@ -131,10 +160,24 @@ ui_sync_stop(struct ui *ui)
 		kill(job_pid(ui_sync_child), SIGTERM);
 	free(ui_sync_line);
 	ui_sync_line = NULL;
+	free(ui_webhook_line);
+	ui_webhook_line = NULL;
+	free(ui_sync_both);
+	ui_sync_both = NULL;
 }
 
 const char *
 ui_sync_text(void)
 {
-	return ui_sync_line;
+	return ui_sync_both;
+}
+
+char *
+ui_sync_join(const char *sync, const char *webhook)
+{
+	if (sync == NULL && webhook == NULL)
+		return NULL;
+	if (sync == NULL || webhook == NULL)
+		return xstrdup(sync != NULL ? sync : webhook);
+	return xasprintf("%s  %s", sync, webhook);
 }

@@ -238,6 +238,9 @@ struct ui_options {
 	 * syncer: the console only asks it and reads what it writes. */
 	int			(*run_syncer)(void *);
 	void			*syncer_arg;
+	/* When set (webhook channels declared), the status line says when
+	 * the webhook receiver is not running or saw bad signatures. */
+	int			 watch_webhook;
 	const char		*view_name;	/* shown in the status line */
 	const char		*query;
 };

@@ -6,6 +6,13 @@
  * MHD_get_timeout() gives is due (0 when it has work ready). A request's
  * body is gathered up to the cap (the rest read and dropped: 413) and
  * handed whole to web_handle().
+ *
+ * Limits: MHD closes a connection silent for webhook.timeout seconds, and
+ * we close a request still unfinished after as long (a client that
+ * trickles its body); nothing of either is stored. At
+ * webhook.max-connections MHD stops accepting (its listen socket leaves
+ * the epoll set): further clients wait in the kernel's listen queue and
+ * are served as connections close.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -24,9 +31,8 @@
 
 #include <microhttpd.h>
 
-#define WEB_HTTP_TIMEOUT	10	/* seconds a connection may idle */
-#define WEB_HTTP_CONNECTIONS	64
 #define WEB_HTTP_MEMORY		(64 * 1024)	/* headers, per connection */
+#define WEB_HTTP_STATUS_MS	1000	/* the status file's flush */
 
 struct web_http {
 	struct ev_loop		*loop;
@@ -34,6 +40,8 @@ struct web_http {
 	struct MHD_Daemon	*daemon;
 	struct ev_fd		*fd;
 	struct ev_timer		*timer;
+	struct ev_timer		*status_timer;
+	int64_t			 timeout_ms;
 };
 
 /* One request's state, from its first call to its completion. */
@@ -41,9 +49,12 @@ struct web_http_req {
 	struct buf	 body;
 	size_t		 received;	/* counted on after the cap */
 	int		 too_big;
+	int64_t		 started;	/* util_clock_ms() at the headers */
+	char		*path;		/* for a timeout's status */
 };
 
 static void	web_http_run(struct web_http *h);
+static void	web_http_timed_out(struct web_http *, struct web_http_req *);
 
 static void
 web_http_timer(void *data)
@@ -54,6 +65,17 @@ web_http_timer(void *data)
 	web_http_run(h);
 }
 
+/* Each second: what was counted since the last write of the status. */
+static void
+web_http_status_timer(void *data)
+{
+	struct web_http	*h = data;
+
+	web_status_flush(h->web);
+	h->status_timer = ev_timer_add(h->loop, WEB_HTTP_STATUS_MS,
+	    web_http_status_timer, h);
+}
+
 static void
 web_http_readable(int fd, short revents, void *data)
 {
@@ -62,13 +84,34 @@ web_http_readable(int fd, short revents, void *data)
 	web_http_run(data);
 }
 
+/* The connections open now. */
+static unsigned int
+web_http_connections(struct web_http *h)
+{
+	const union MHD_DaemonInfo	*info;
+
+	info = MHD_get_daemon_info(h->daemon,
+	    MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+	return info != NULL ? info->num_connections : 0;
+}
+
 /* Let the daemon work, then wait for its fd or its next timeout. */
 static void
 web_http_run(struct web_http *h)
 {
 	MHD_UNSIGNED_LONG_LONG	ms;
+	unsigned int		before;
 
+	/*
+	 * At the connection limit MHD takes its listen socket out of its
+	 * epoll set, and puts it back only at the start of a run: when
+	 * this run closed connections, run again, or clients waiting in
+	 * the listen queue would wake nothing.
+	 */
+	before = web_http_connections(h);
 	MHD_run(h->daemon);
+	if (web_http_connections(h) < before)
+		MHD_run(h->daemon);
 	if (h->timer != NULL) {
 		ev_timer_del(h->timer);
 		h->timer = NULL;
@@ -123,6 +166,21 @@ web_http_answer(struct web_http *h, struct MHD_Connection *c,
 	return rc;
 }
 
+/* A request cut off by the timeout: logged, the channel's last failure. */
+static void
+web_http_timed_out(struct web_http *h, struct web_http_req *r)
+{
+	char	*path, *why;
+
+	path = sanitize(r->path, strlen(r->path), SANITIZE_LINE, 200);
+	log_warn("webhook: %s timed out after %zu bytes of body, closed",
+	    path, r->received);
+	free(path);
+	why = xasprintf("timed out after %zu bytes of body", r->received);
+	web_note_failure(h->web, r->path, why);
+	free(why);
+}
+
 /* MHD's access handler: called once at the headers, then per chunk of
  * the body, then once more with nothing when the body is all there. */
 static enum MHD_Result
@@ -139,6 +197,8 @@ web_http_access(void *cls, struct MHD_Connection *c, const char *url,
 	if (r == NULL) {
 		r = xcalloc(1, sizeof *r);
 		buf_init(&r->body);
+		r->started = util_clock_ms();
+		r->path = xstrdup(url);
 		cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 		    MHD_HTTP_HEADER_CONTENT_LENGTH);
 		if (cl != NULL && strtoull(cl, NULL, 10) > max)
@@ -147,6 +207,11 @@ web_http_access(void *cls, struct MHD_Connection *c, const char *url,
 		return MHD_YES;
 	}
 	if (*upload_data_size > 0) {
+		/* A body trickled slower than the timeout allows in all. */
+		if (util_clock_ms() - r->started > h->timeout_ms) {
+			web_http_timed_out(h, r);
+			return MHD_NO;
+		}
 		r->received += *upload_data_size;
 		if (!r->too_big && r->body.len + *upload_data_size > max)
 			r->too_big = 1;
@@ -164,13 +229,15 @@ static void
 web_http_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     enum MHD_RequestTerminationCode toe)
 {
+	struct web_http		*h = cls;
 	struct web_http_req	*r = *con_cls;
 
-	(void)cls;
 	(void)c;
-	(void)toe;
 	if (r != NULL) {
+		if (toe == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED)
+			web_http_timed_out(h, r);
 		buf_free(&r->body);
+		free(r->path);
 		free(r);
 		*con_cls = NULL;
 	}
@@ -242,7 +309,7 @@ web_http_address(const char *addr, struct sockaddr_storage *ss,
 
 struct web_http *
 web_http_start(struct ev_loop *loop, const char *addr, struct web *w,
-    char **cause)
+    unsigned int timeout_s, unsigned int max_connections, char **cause)
 {
 	struct web_http			*h;
 	struct sockaddr_storage		 ss;
@@ -261,11 +328,12 @@ web_http_start(struct ev_loop *loop, const char *addr, struct web *w,
 	h = xcalloc(1, sizeof *h);
 	h->loop = loop;
 	h->web = w;
+	h->timeout_ms = (int64_t)timeout_s * 1000;
 	h->daemon = MHD_start_daemon(flags | MHD_USE_ERROR_LOG, 0, NULL, NULL,
 	    web_http_access, h,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)WEB_HTTP_TIMEOUT,
-	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)WEB_HTTP_CONNECTIONS,
+	    MHD_OPTION_CONNECTION_TIMEOUT, timeout_s,
+	    MHD_OPTION_CONNECTION_LIMIT, max_connections,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)WEB_HTTP_MEMORY,
 	    MHD_OPTION_NOTIFY_COMPLETED, web_http_completed, h,
 	    MHD_OPTION_EXTERNAL_LOGGER, web_http_log, h,
@@ -284,6 +352,9 @@ web_http_start(struct ev_loop *loop, const char *addr, struct web *w,
 		return NULL;
 	}
 	h->fd = ev_fd_add(loop, info->epoll_fd, POLLIN, web_http_readable, h);
+	web_status_start(w, addr);
+	h->status_timer = ev_timer_add(loop, WEB_HTTP_STATUS_MS,
+	    web_http_status_timer, h);
 	web_http_run(h);
 	return h;
 }
@@ -295,7 +366,10 @@ web_http_stop(struct web_http *h)
 		return;
 	if (h->timer != NULL)
 		ev_timer_del(h->timer);
+	if (h->status_timer != NULL)
+		ev_timer_del(h->status_timer);
 	ev_fd_del(h->fd);
 	MHD_stop_daemon(h->daemon);
+	web_status_stop(h->web);
 	free(h);
 }

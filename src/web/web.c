@@ -11,6 +11,12 @@
  *        and only then 200. 503 when the disk refuses it: the platform
  *        sends it again.
  *
+ * What it answered is counted per channel (payloads taken, bad
+ * signatures, bodies refused, the last failure) into DATA/webhook/status
+ * once the server has started it (web_status_start): written whole (tmp
+ * name, fsync, rename) at start, at most once a second while requests
+ * come (web_status_flush from the server's timer), and at exit.
+ *
  * Secrets are resolved once, in web_new, kept here, wiped at web_free;
  * nothing logs them, nor the query (it carries the verify token).
  */
@@ -28,15 +34,22 @@
 #include <time.h>
 #include <unistd.h>
 
-/* The channel types whose platforms call us. */
-static const char *const web_types[] = {
-	"whatsapp", "messenger", "line", "sms"
-};
+/* Status file writes at most this often while requests come. */
+#define WEB_STATUS_MS	1000
 
 struct web_channel {
 	char	*name;
 	char	*app_secret;	/* NULL: POSTs are not signed */
 	char	*verify_token;	/* NULL: no verification answered */
+
+	/* Counts since start, for DATA/webhook/status. */
+	long	 received;	/* 200 */
+	int64_t	 last_received;
+	long	 bad_signatures; /* 401 */
+	int64_t	 last_bad_signature;
+	long	 refused;	/* 400, 413 */
+	int64_t	 last_failure_when;
+	char	*last_failure;	/* any failure, as a phrase */
 };
 
 struct web {
@@ -45,6 +58,13 @@ struct web {
 	struct web_channel	*channels;
 	size_t			 n;
 	unsigned long		 seq;
+
+	/* The status file: off until web_status_start. */
+	int			 status_on;
+	int			 status_dirty;
+	char			*listen;
+	int64_t			 started;
+	int64_t			 status_written_ms;
 };
 
 static void
@@ -85,7 +105,7 @@ web_new(const char *data_dir, size_t max_body, char **cause)
 	const struct channel_config	*all, *cc;
 	struct web			*w;
 	struct web_channel		*wc;
-	size_t				 n, i, t;
+	size_t				 n, i;
 
 	*cause = NULL;
 	w = xcalloc(1, sizeof *w);
@@ -95,11 +115,7 @@ web_new(const char *data_dir, size_t max_body, char **cause)
 	w->channels = xcalloc(n + 1, sizeof *w->channels);
 	for (i = 0; i < n; i++) {
 		cc = &all[i];
-		for (t = 0; t < nitems(web_types); t++) {
-			if (strcmp(cc->type, web_types[t]) == 0)
-				break;
-		}
-		if (t == nitems(web_types))
+		if (!channel_config_webhook_type(cc->type))
 			continue;
 		wc = &w->channels[w->n++];
 		wc->name = xstrdup(cc->name);
@@ -124,8 +140,10 @@ web_free(struct web *w)
 		free(w->channels[i].name);
 		web_wipe(w->channels[i].app_secret);
 		web_wipe(w->channels[i].verify_token);
+		free(w->channels[i].last_failure);
 	}
 	free(w->channels);
+	free(w->listen);
 	free(w->data_dir);
 	free(w);
 }
@@ -293,21 +311,30 @@ web_route(struct web *w, const char *path)
  * data dir (group bits set) gets group-writable folders and files, as the
  * store's. 0, or -1 with errno.
  */
+static void
+web_modes(struct web *w, mode_t *dir_mode, mode_t *file_mode)
+{
+	struct stat	sb;
+
+	*dir_mode = 0700;
+	*file_mode = 0600;
+	if (stat(w->data_dir, &sb) == 0 && (sb.st_mode & 0070)) {
+		*dir_mode = sb.st_mode & 07777;
+		*file_mode = 0660;
+		umask(umask(0) & ~(mode_t)0070);
+	}
+}
+
 static int
 web_keep(struct web *w, const char *sub, const char *channel,
     const char *body, size_t len, char **path_out)
 {
-	struct stat	 sb;
-	mode_t		 dir_mode = 0700, file_mode = 0600;
+	mode_t		 dir_mode, file_mode;
 	struct timespec	 ts;
 	char		*dir, *name;
 	int		 rc, saved;
 
-	if (stat(w->data_dir, &sb) == 0 && (sb.st_mode & 0070)) {
-		dir_mode = sb.st_mode & 07777;
-		file_mode = 0660;
-		umask(umask(0) & ~(mode_t)0070);
-	}
+	web_modes(w, &dir_mode, &file_mode);
 	dir = xasprintf("%s/webhook/%s", w->data_dir, sub);
 	if (util_mkdir_p(dir, dir_mode) != 0) {
 		saved = errno;
@@ -327,6 +354,192 @@ web_keep(struct web *w, const char *sub, const char *channel,
 	free(name);
 	errno = saved;
 	return rc;
+}
+
+/*
+ * Write beside a quarantined body (DIR/NAME.json) why it was refused, in
+ * DIR/NAME.why: one line, for `ombre webhook --quarantine`. Best effort:
+ * the body is what matters.
+ */
+static void
+web_keep_why(struct web *w, const char *path, const char *why)
+{
+	mode_t	 dir_mode, file_mode;
+	char	*dir, *name, *slash, *dot, *line;
+
+	web_modes(w, &dir_mode, &file_mode);
+	dir = xstrdup(path);
+	if ((slash = strrchr(dir, '/')) == NULL) {
+		free(dir);
+		return;
+	}
+	*slash = '\0';
+	name = xstrdup(slash + 1);
+	if ((dot = strrchr(name, '.')) != NULL)
+		*dot = '\0';
+	line = xasprintf("%s\n", why);
+	slash = name;
+	name = xasprintf("%s.why", slash);
+	free(slash);
+	if (util_write_file(dir, name, line, strlen(line), file_mode) != 0)
+		log_warn("webhook: cannot write %s/%s: %s", dir, name,
+		    strerror(errno));
+	free(line);
+	free(name);
+	free(dir);
+}
+
+/* One field of the status file: no tab or newline inside. */
+static void
+web_status_field(struct buf *b, const char *s)
+{
+	for (; s != NULL && *s != '\0'; s++)
+		buf_add_char(b, *s == '\t' || *s == '\n' || *s == '\r' ?
+		    ' ' : *s);
+}
+
+/*
+ * Replace DATA/webhook/status whole: the pid, the address, when it
+ * started (and stopped, at exit), then a line per channel. The format is
+ * sync.h's struct sync_webhook's (sync-client.c reads it).
+ */
+static void
+web_status_write(struct web *w, int64_t stopped)
+{
+	struct web_channel	*wc;
+	struct buf		 b;
+	mode_t			 dir_mode, file_mode;
+	char			*dir;
+	size_t			 i;
+
+	web_modes(w, &dir_mode, &file_mode);
+	dir = xasprintf("%s/webhook", w->data_dir);
+	if (util_mkdir_p(dir, dir_mode) != 0) {
+		log_warn("webhook: cannot create %s: %s", dir, strerror(errno));
+		free(dir);
+		return;
+	}
+	buf_init(&b);
+	buf_add_printf(&b, "pid\t%ld\nlisten\t", (long)getpid());
+	web_status_field(&b, w->listen);
+	buf_add_printf(&b, "\nstarted\t%lld\nupdated\t%lld\n",
+	    (long long)w->started, (long long)time(NULL));
+	if (stopped > 0)
+		buf_add_printf(&b, "stopped\t%lld\n", (long long)stopped);
+	for (i = 0; i < w->n; i++) {
+		wc = &w->channels[i];
+		buf_add_printf(&b, "channel\t%s\t%ld\t%lld\t%ld\t%lld\t%ld\t"
+		    "%lld\t", wc->name, wc->received,
+		    (long long)wc->last_received, wc->bad_signatures,
+		    (long long)wc->last_bad_signature, wc->refused,
+		    (long long)wc->last_failure_when);
+		web_status_field(&b, wc->last_failure);
+		buf_add_char(&b, '\n');
+	}
+	if (util_write_file(dir, "status", b.data, b.len, file_mode) != 0)
+		log_warn("webhook: cannot write %s/status: %s", dir,
+		    strerror(errno));
+	buf_free(&b);
+	free(dir);
+	w->status_dirty = 0;
+	w->status_written_ms = util_clock_ms();
+}
+
+void
+web_status_start(struct web *w, const char *listen)
+{
+	free(w->listen);
+	w->listen = xstrdup(listen);
+	w->started = (int64_t)time(NULL);
+	w->status_on = 1;
+	web_status_write(w, 0);
+}
+
+void
+web_status_flush(struct web *w)
+{
+	if (w->status_on && w->status_dirty)
+		web_status_write(w, 0);
+}
+
+void
+web_status_stop(struct web *w)
+{
+	if (!w->status_on)
+		return;
+	web_status_write(w, (int64_t)time(NULL));
+	w->status_on = 0;
+}
+
+/* The counts changed: written now, or by the next flush when the last
+ * write was less than WEB_STATUS_MS ago. */
+static void
+web_status_changed(struct web *w)
+{
+	if (!w->status_on)
+		return;
+	w->status_dirty = 1;
+	if (util_clock_ms() - w->status_written_ms >= WEB_STATUS_MS)
+		web_status_write(w, 0);
+}
+
+/* Count what a request to a channel was answered. */
+static void
+web_count(struct web *w, struct web_channel *wc, int status,
+    const char *why)
+{
+	int64_t	now = (int64_t)time(NULL);
+
+	switch (status) {
+	case 200:
+		wc->received++;
+		wc->last_received = now;
+		break;
+	case 401:
+		wc->bad_signatures++;
+		wc->last_bad_signature = now;
+		break;
+	case 400:
+	case 413:
+		wc->refused++;
+		break;
+	}
+	if (status != 200) {
+		free(wc->last_failure);
+		wc->last_failure = xasprintf("%d %s", status, why);
+		wc->last_failure_when = now;
+	}
+	web_status_changed(w);
+}
+
+void
+web_note_failure(struct web *w, const char *path, const char *why)
+{
+	struct web_channel	*wc;
+
+	if ((wc = web_route(w, path)) == NULL)
+		return;
+	free(wc->last_failure);
+	wc->last_failure = xstrdup(why);
+	wc->last_failure_when = (int64_t)time(NULL);
+	web_status_changed(w);
+}
+
+const struct web_counts *
+web_counts(const struct web *w, const char *name, struct web_counts *out)
+{
+	size_t	i;
+
+	for (i = 0; i < w->n; i++) {
+		if (strcmp(w->channels[i].name, name) != 0)
+			continue;
+		out->received = w->channels[i].received;
+		out->bad_signatures = w->channels[i].bad_signatures;
+		out->refused = w->channels[i].refused;
+		out->last_failure = w->channels[i].last_failure;
+		return out;
+	}
+	return NULL;
 }
 
 /* GET: Meta's subscription check. */
@@ -371,7 +584,7 @@ web_handle(struct web *w, const struct web_request *req,
     struct web_response *resp)
 {
 	struct web_channel	*wc;
-	char			*path = NULL;
+	char			*path = NULL, *why;
 
 	resp->status = 0;
 	resp->body = NULL;
@@ -389,12 +602,17 @@ web_handle(struct web *w, const struct web_request *req,
 	}
 	if (req->too_big) {
 		web_answer(resp, 413, NULL);
+		why = xasprintf("%zu bytes, over webhook.max-body", req->len);
+		web_count(w, wc, 413, why);
+		free(why);
 		return;
 	}
 	if (wc->app_secret != NULL &&
 	    !web_sign_check(wc->app_secret, req->body, req->len,
 	    req->signature)) {
 		web_answer(resp, 401, req->signature == NULL ?
+		    "missing X-Hub-Signature-256" : "bad X-Hub-Signature-256");
+		web_count(w, wc, 401, req->signature == NULL ?
 		    "missing X-Hub-Signature-256" : "bad X-Hub-Signature-256");
 		return;
 	}
@@ -404,18 +622,23 @@ web_handle(struct web *w, const struct web_request *req,
 			log_warn("webhook: %s: cannot keep a refused body: %s",
 			    wc->name, strerror(errno));
 			web_answer(resp, 503, NULL);
+			web_count(w, wc, 503, "cannot keep a refused body");
 			return;
 		}
+		web_keep_why(w, path, "400 not JSON");
 		log_warn("webhook: %s: not JSON, kept in %s", wc->name, path);
 		free(path);
 		web_answer(resp, 400, "not JSON");
+		web_count(w, wc, 400, "not JSON");
 		return;
 	}
 	if (web_keep(w, "spool", wc->name, req->body, req->len, NULL) != 0) {
 		log_warn("webhook: %s: cannot spool: %s", wc->name,
 		    strerror(errno));
 		web_answer(resp, 503, NULL);
+		web_count(w, wc, 503, "cannot spool (disk)");
 		return;
 	}
 	web_answer(resp, 200, NULL);
+	web_count(w, wc, 200, NULL);
 }

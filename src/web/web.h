@@ -80,16 +80,57 @@ void web_request_free_args(struct web_request *req);
 /* One log line for a request: method, path (sanitised), status, bytes. */
 void web_log_request(const struct web_request *req, int status);
 
+/*
+ * DATA/webhook/status, for `ombre sync --status` and the console (sync.h's
+ * sync_webhook_read): "pid", "listen", "started", "updated" and, in the
+ * last write, "stopped" lines (KEY TAB VALUE, times in seconds since the
+ * epoch), then per channel "channel NAME RECEIVED LAST-RECEIVED
+ * BAD-SIGNATURES LAST-BAD-SIGNATURE REFUSED LAST-FAILURE-TIME
+ * LAST-FAILURE", tab-separated (counts since start; RECEIVED: 200s,
+ * BAD-SIGNATURES: 401s, REFUSED: 400s and 413s; LAST-FAILURE: any failure
+ * as "STATUS phrase", or a timeout). Written whole (tmp, fsync, rename).
+ *
+ * web_status_start: record the address and start time, turn the file on,
+ * write it. Until then (CGI) nothing is written. After it, each request
+ * counted writes it at most once a WEB_STATUS_MS; web_status_flush writes
+ * what is left (the server calls it each second); web_status_stop writes
+ * it a last time with "stopped".
+ */
+void web_status_start(struct web *w, const char *listen);
+void web_status_flush(struct web *w);
+void web_status_stop(struct web *w);
+/* A request to path that ended without an answer (a timeout): the
+ * channel's last failure, not counted. */
+void web_note_failure(struct web *w, const char *path, const char *why);
+/* A channel's counts so far (for tests): out filled and returned, or
+ * NULL for no such channel. last_failure is w's, valid until the next
+ * request. */
+struct web_counts {
+	long		 received;
+	long		 bad_signatures;
+	long		 refused;
+	const char	*last_failure;
+};
+const struct web_counts *web_counts(const struct web *w, const char *name,
+    struct web_counts *out);
+
 /* ---------------------------------------------------------- web-http.c */
 
 struct web_http;
 /*
  * Listen on addr ("127.0.0.1:8765", "[::1]:8765") and serve w from loop
  * (libmicrohttpd's epoll fd watched by the loop, its timeouts as the
- * loop's timers). NULL with *cause when the address is bad or taken.
+ * loop's timers). timeout_s: how long a connection may stay silent, and
+ * a request take in all, before it is closed unanswered
+ * (webhook.timeout); max_connections: served at once, more wait in the
+ * listen queue (webhook.max-connections). Starts w's status file and
+ * flushes it each second. NULL with *cause when the address is bad or
+ * taken.
  */
 struct web_http *web_http_start(struct ev_loop *loop, const char *addr,
-    struct web *w, char **cause);
+    struct web *w, unsigned int timeout_s, unsigned int max_connections,
+    char **cause);
+/* Stop listening, close what is open, write w's status a last time. */
 void web_http_stop(struct web_http *h);
 
 #endif

@@ -414,7 +414,7 @@ test_options(void)
 	}
 	ok(sorted, "option table sorted by name");
 	ok(complete, "every option has help and a default");
-	is_int(n, 24, "twenty-four options");
+	is_int(n, 26, "twenty-six options");
 
 	is_str(options_get("list.limit"), "50", "list.limit default");
 	is_int(options_get_number("store.batch-messages"), 500,
@@ -504,7 +504,9 @@ test_options(void)
 	    "sync.retry-cap 60000\n"
 	    "theme default\n"
 	    "thread.mark-read on\n"
-	    "webhook.max-body 1048576\n", "show-options lists every option");
+	    "webhook.max-body 1048576\n"
+	    "webhook.max-connections 64\n"
+	    "webhook.timeout 10s\n", "show-options lists every option");
 
 	/* A duration takes a unit and is kept in seconds. */
 	t_reset();

@@ -2,7 +2,8 @@
  * t-sync.c: the link test of src/sync, linked with libsync and the layers
  * under it only (chan, net, store, core, base). It checks what any
  * process reads of a data dir where no syncer ever ran, and a syncer
- * that has no channel to run.
+ * that has no channel to run; the webhook receiver's status file as
+ * `ombre sync --status` and the console's status line say it.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -13,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "tap.h"
@@ -22,9 +24,10 @@ main(void)
 {
 	struct sync_options	 so;
 	char			 dir[] = "/tmp/t-sync.XXXXXX", *text = NULL;
-	char			*rm;
+	char			*rm, *path, *status, *phrase;
 	size_t			 len = 0;
 	FILE			*out;
+	struct sync_webhook	 ws;
 
 	is_str(sync_status_str(SYNC_LOCKED), "another syncer runs",
 	    "a status has a phrase");
@@ -46,6 +49,97 @@ main(void)
 	fclose(out);
 	is_str(text, "nothing quarantined\n", "an empty quarantine");
 	free(text);
+
+	/* The webhook receiver's status, as web.c writes it. */
+	sync_webhook_read(dir, &ws);
+	ok(!ws.found && !ws.running, "no webhook status file");
+	out = open_memstream(&text, &len);
+	is_int(sync_webhook_print(&ws, 0, 1000000, out), 0,
+	    "no file, no webhook channel: nothing said");
+	fclose(out);
+	free(text);
+	out = open_memstream(&text, &len);
+	is_int(sync_webhook_print(&ws, 1, 1000000, out), 1,
+	    "webhook channels and no file: said");
+	fclose(out);
+	is_str(text, "webhook receiver: not running\n", "not running");
+	free(text);
+	phrase = sync_webhook_phrase(&ws, 1, 1000000);
+	is_str(phrase, "webhook receiver not running",
+	    "the console's phrase for it");
+	free(phrase);
+	ok(sync_webhook_phrase(&ws, 0, 1000000) == NULL,
+	    "nothing declared, nothing running: no phrase");
+	sync_webhook_free(&ws);
+
+	path = xasprintf("%s/webhook", dir);
+	ok(util_mkdir_p(path, 0700) == 0, "DATA/webhook");
+	/* Times of 1970-01-12 (TZ=UTC): 13:46:40 is 1000000. */
+	status = xasprintf("pid\t%ld\nlisten\t127.0.0.1:8765\n"
+	    "started\t999000\nupdated\t1000000\n"
+	    "channel\tshop\t12\t999900\t3\t999800\t0\t999800\t"
+	    "401 bad X-Hub-Signature-256\n"
+	    "channel\tpage\t1\t999000\t0\t0\t1\t999950\t400 not JSON\n"
+	    "channel\ttorn\t1\n", (long)getpid());
+	ok(util_write_file(path, "status", status, strlen(status), 0600) == 0,
+	    "a status file written");
+	free(status);
+	setenv("TZ", "UTC", 1);
+	tzset();
+	sync_webhook_read(dir, &ws);
+	ok(ws.found && ws.running && ws.pid == (long)getpid(),
+	    "read: running, our pid");
+	is_int((long long)ws.n, 2, "two channels (a torn line skipped)");
+	out = open_memstream(&text, &len);
+	sync_webhook_print(&ws, 1, 1000000, out);
+	fclose(out);
+	status = xasprintf("webhook receiver: listening on 127.0.0.1:8765 "
+	    "since 13:30:00 (pid %ld)\n"
+	    "shop: 12 payloads, last 13:45:00, 3 bad signatures "
+	    "(last 13:43:20)\n"
+	    "page: 1 payload, last 13:30:00, 1 refused; last failure "
+	    "13:45:50: 400 not JSON\n", (long)getpid());
+	is_str(text, status, "the block of `ombre sync --status`");
+	free(status);
+	free(text);
+	out = open_memstream(&text, &len);
+	sync_webhook_print(&ws, 1, 1000000 + 86400, out);
+	fclose(out);
+	ok(strstr(text, "since 1970-01-12 13:30:00") != NULL,
+	    "another day's times with their date");
+	free(text);
+	phrase = sync_webhook_phrase(&ws, 1, 1000000);
+	is_str(phrase, "webhook: 3 bad signatures",
+	    "the console: bad signatures within the hour");
+	free(phrase);
+	ok(sync_webhook_phrase(&ws, 1, 999800 + 3600) == NULL,
+	    "an hour after the last one: nothing");
+	sync_webhook_free(&ws);
+
+	status = xstrdup("pid\t999999999\nlisten\t127.0.0.1:8765\n"
+	    "started\t999000\n");
+	ok(util_write_file(path, "status", status, strlen(status), 0600) == 0,
+	    "a status file of a dead pid");
+	free(status);
+	sync_webhook_read(dir, &ws);
+	ok(ws.found && !ws.running, "not running");
+	phrase = sync_webhook_phrase(&ws, 1, 1000000);
+	is_str(phrase, "webhook receiver not running", "and said so");
+	free(phrase);
+	sync_webhook_free(&ws);
+	status = xasprintf("pid\t%ld\nstopped\t1000000\n", (long)getpid());
+	ok(util_write_file(path, "status", status, strlen(status), 0600) == 0,
+	    "a status file written at exit");
+	free(status);
+	sync_webhook_read(dir, &ws);
+	out = open_memstream(&text, &len);
+	sync_webhook_print(&ws, 0, 1000000, out);
+	fclose(out);
+	is_str(text, "webhook receiver: not running (stopped 13:46:40)\n",
+	    "stopped, whatever the pid");
+	free(text);
+	sync_webhook_free(&ws);
+	free(path);
 
 	memset(&so, 0, sizeof so);
 	so.store.data_dir = dir;

@@ -3,7 +3,7 @@
  * chan or net): HMAC-SHA256 on RFC 4231's vectors, Meta's
  * X-Hub-Signature-256 check, token comparison, and the routing of
  * web_handle on a data dir of its own (verification, signatures, spool,
- * quarantine, 404, 405, 413).
+ * quarantine, 404, 405, 413), and what it counts into DATA/webhook/status.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -12,10 +12,12 @@
 #include "web/web.h"
 
 #include <dirent.h>
+#include <regex.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tap.h"
 
@@ -57,6 +59,42 @@ t_count(const char *dir, const char *sub)
 	}
 	free(path);
 	return n;
+}
+
+/* Whether text matches the extended regular expression re. */
+static void
+like(const char *text, const char *re, const char *name)
+{
+	regex_t	r;
+	int	m;
+
+	if (regcomp(&r, re, REG_EXTENDED | REG_NOSUB) != 0) {
+		ok(0, "%s (bad regex)", name);
+		return;
+	}
+	m = regexec(&r, text, 0, NULL, 0) == 0;
+	regfree(&r);
+	if (!ok(m, "%s", name))
+		diag("got: %s", text);
+}
+
+/* A whole file, or "". */
+static char *
+t_read(const char *path)
+{
+	struct buf	 b;
+	char		 chunk[4096];
+	size_t		 n;
+	FILE		*f;
+
+	buf_init(&b);
+	buf_add_str(&b, "");
+	if ((f = fopen(path, "r")) != NULL) {
+		while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+			buf_add(&b, chunk, n);
+		fclose(f);
+	}
+	return buf_steal(&b);
 }
 
 /* Declare a channel: name, type, then KEY, VALUE... and NULL. */
@@ -115,8 +153,9 @@ main(void)
 	    "\"entry\":[]}";
 	const char	*meta_sig = "sha256=db780e74b7152a02fc0b09479909f9711f"
 	    "095199be060883718889797fa8638d";
-	char		 dir[] = "/tmp/t-web.XXXXXX", *cause, *rm;
+	char		 dir[] = "/tmp/t-web.XXXXXX", *cause, *rm, *path, *text;
 	struct web	*w;
+	struct web_counts counts;
 
 	/* RFC 4231 test cases 1, 2, 3 and 6. */
 	memset(k1, 0x0b, sizeof k1);
@@ -191,7 +230,8 @@ main(void)
 	    "no app-secret: no signature needed");
 	is_int(t_handle(w, "POST", "/webhook/page", NULL, NULL, "{nope"), 400,
 	    "not JSON: 400");
-	is_int(t_count(dir, "quarantine"), 1, "kept in quarantine");
+	is_int(t_count(dir, "quarantine"), 2,
+	    "kept in quarantine, and why beside it");
 	is_int(t_handle(w, "POST", "/webhook/tg", NULL, NULL, "{}"), 404,
 	    "a channel that has no webhooks: 404");
 	is_int(t_handle(w, "POST", "/webhook/nope", NULL, NULL, "{}"), 404,
@@ -209,6 +249,47 @@ main(void)
 	    "over the cap: 413");
 	free(rm);
 	is_int(t_count(dir, "spool"), 3, "three spooled in all");
+	is_int(t_count(dir, "quarantine"), 2, "the refused body and why");
+
+	/* The counts, per channel. */
+	ok(web_counts(w, "shop", &counts) != NULL, "shop is counted");
+	is_int(counts.received, 2, "shop: 2 payloads taken");
+	is_int(counts.bad_signatures, 2, "2 bad signatures");
+	is_int(counts.refused, 0, "nothing refused");
+	is_str(counts.last_failure, "401 missing X-Hub-Signature-256",
+	    "the last failure");
+	ok(web_counts(w, "page", &counts) != NULL, "page is counted");
+	is_int(counts.received, 1, "page: 1 payload");
+	is_int(counts.refused, 2, "2 refused (400 and 413)");
+	is_str(counts.last_failure, "413 2046 bytes, over webhook.max-body",
+	    "the last failure, with the size");
+	ok(web_counts(w, "tg", &counts) == NULL, "tg is not a webhook channel");
+	path = xasprintf("%s/webhook/status", dir);
+	ok(access(path, F_OK) != 0, "no status file before web_status_start");
+	web_status_start(w, "127.0.0.1:1");
+	text = t_read(path);
+	like(text, "^pid\t[0-9]+\nlisten\t127\\.0\\.0\\.1:1\n"
+	    "started\t[0-9]+\nupdated\t[0-9]+\n", "the status file's head");
+	like(text, "\nchannel\tshop\t2\t[0-9]+\t2\t[0-9]+\t0\t[0-9]+\t"
+	    "401 missing X-Hub-Signature-256\n", "shop's line");
+	like(text, "\nchannel\tpage\t1\t[0-9]+\t0\t0\t2\t[0-9]+\t"
+	    "413 2046 bytes, over webhook.max-body\n", "page's line");
+	free(text);
+	/* Within the second after a write: counted, written by the flush. */
+	is_int(t_handle(w, "POST", "/webhook/page", NULL, NULL, "{}"), 200,
+	    "one more");
+	text = t_read(path);
+	like(text, "\nchannel\tpage\t1\t", "not written at once");
+	free(text);
+	web_status_flush(w);
+	text = t_read(path);
+	like(text, "\nchannel\tpage\t2\t", "written by the flush");
+	free(text);
+	web_status_stop(w);
+	text = t_read(path);
+	like(text, "\nstopped\t[0-9]+\n", "stopped at the end");
+	free(text);
+	free(path);
 	web_free(w);
 
 	ok(t_define("bad", "sms", "app-secret-command", "exit 3",
