@@ -91,6 +91,7 @@ struct meta {
 	char			*bot_app_id;
 	int			 human_agent_tag;
 	int			 auth_failed;	/* the token was refused */
+	struct ev_timer		*auth_timer;	/* to try it again */
 	struct meta_pending	*pending;
 	size_t			 n_pending;
 	struct ev_timer		*timer;
@@ -211,6 +212,7 @@ meta_error_throttled(const struct meta_error *e)
 #define META_ECHO_PREFIX	"ombre:"
 
 static void	meta_send_answer(const struct net_response *, void *);
+static void	meta_auth_failed(struct meta *, const char *);
 
 /* WhatsApp: a text, or the channel-approved template it is. */
 static json_t *
@@ -365,8 +367,7 @@ meta_send_answer(const struct net_response *r, void *data)
 	} else if (e.code == 190) {
 		/* The token is refused: every send would be. Nothing went
 		 * out: kept queued for when the token is fixed. */
-		l->host->set_state(l, CHAN_AUTH_FAILED, 0, e.text);
-		mt->auth_failed = 1;
+		meta_auth_failed(mt, e.text);
 		result = CHAN_SEND_RETRY;
 		wait = l->opts->retry_cap_ms;
 	} else if (r->status >= 500 || (e.code == 2 && r->status != 400))
@@ -385,6 +386,36 @@ meta_send_answer(const struct net_response *r, void *data)
 	meta_call_free(c);
 	l->host->send_done(l, o, result, NULL, e.text, wait);
 	free(e.text);
+}
+
+/* Try the token again a while after Meta refused it (the outbox sends
+ * only on a connected channel). */
+static void
+meta_auth_retry(void *data)
+{
+	struct meta	*mt = data;
+
+	mt->auth_timer = NULL;
+	mt->link->host->set_state(mt->link, CHAN_CONNECTED, 0, NULL);
+}
+
+/* Meta refused the token (190): the channel shows it; --once gives the
+ * channel up, a running syncer tries again after the back-off's cap. */
+static void
+meta_auth_failed(struct meta *mt, const char *error)
+{
+	struct chan_link	*l = mt->link;
+	int64_t			 ms = l->opts->retry_cap_ms;
+
+	mt->auth_failed = 1;
+	l->host->set_state(l, CHAN_AUTH_FAILED, util_now() + ms / 1000, error);
+	if (l->opts->once) {
+		l->host->finish(l, 0);
+		return;
+	}
+	if (mt->auth_timer != NULL)
+		ev_timer_del(mt->auth_timer);
+	mt->auth_timer = ev_timer_add(l->loop, ms, meta_auth_retry, mt);
 }
 
 static void
@@ -896,6 +927,8 @@ meta_stop(void *data)
 	}
 	if (mt->timer != NULL)
 		ev_timer_del(mt->timer);
+	if (mt->auth_timer != NULL)
+		ev_timer_del(mt->auth_timer);
 	for (i = 0; i < mt->n_pending; i++)
 		meta_pending_free(&mt->pending[i]);
 	free(mt->pending);

@@ -184,7 +184,9 @@ sync_finish(struct chan_link *l, int ok)
 {
 	struct sync_link	*sl = sync_link_of(l);
 
-	if (sl->finished)
+	/* Done already, unless this says it failed since (a webhook
+	 * channel, done at start, whose token the send found refused). */
+	if (sl->finished && (sl->failed || ok))
 		return;
 	sl->finished = 1;
 	sl->failed = !ok;
