@@ -150,8 +150,10 @@ is "for the PSID" "$(sent take_thread_control | jq_py '[r["recipient"] for r in 
 ok "a hand-back passes it" wait_sent pass_thread_control 1
 is "to the bot app" "$(sent pass_thread_control | jq_py '[r["request"]["target_app_id"] for r in j]')" \
     '["1122334455"]'
-# Conversation Routing: the older calls refused, the Send API's instead.
-ctl "$GRAPH" config '{"handover_disabled": true}' >/dev/null
+# Conversation Routing: take_thread_control refused, the Send API's
+# thread_control instead (an idle thread: only its owner may pass one).
+ctl "$GRAPH" config '{"handover_disabled": ["take_thread_control"]}' >/dev/null
+ctl "$GRAPH" threads "{\"recipient\": \"$PSID\", \"owner\": null, \"page\": \"$PAGE\"}" >/dev/null
 n0=$(sent | jq_py 'len(j)')
 "$OMBRE" take-over "$c" >/dev/null
 ok "refused take_thread_control: the Send API's thread_control" wait_sent fb_messages $((n0 + 1))
