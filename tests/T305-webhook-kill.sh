@@ -134,7 +134,12 @@ ok "ombre sync --once takes the spool and exits 0" test $? -eq 0
 is "the spool is empty afterwards" "$(find "$DATA/webhook/spool" -type f | wc -l)" 0
 nm search --output=messages 'property:ombre.kind=customer' >ids
 is "72 messages stored, no duplicate" "$(wc -l <ids) $(sort -u ids | wc -l)" "72 72"
-sed 's/.*\.\(wamid\.K[0-9]*\)@ombre$/\1/' ids | sort >got
+# id:wa.ACCOUNT.CONV.ID@ombre, ID's dots written =2E: the wamid back.
+"$PYTHON" -c '
+import re, sys
+for line in sys.stdin:
+    native = line.strip().rsplit("@", 1)[0].split(".")[-1]
+    print(re.sub("=([0-9A-F]{2})", lambda m: chr(int(m.group(1), 16)), native))' <ids | sort >got
 is "none lost: every wamid of the 60 payloads is there" \
     "$(comm -3 expected got | head -3)" ""
 is "nothing quarantined" "$(find "$DATA/sync/quarantine" -type f 2>/dev/null | wc -l)" 0
