@@ -17,8 +17,8 @@ rate (payloads a second, first request to last answer), the answer time
 Then the same N messages as canonical JSON lines (channel whatsapp, account
 the phone-number-id, conversation the wa_id, id the wamid, from the
 customer) go through `ombre ingest` into another new data dir in one
-batch, and it prints that rate: what storing and indexing them costs once
-the spool is parsed into messages (the receiver does not parse it yet).
+batch, and it prints that rate: what storing and indexing them costs
+without the webhooks.
 
 The clients are Python threads on the same machine: at high rates they
 are part of what is measured. OMBRE=path/to/ombre measures another build;
@@ -186,6 +186,24 @@ def main():
         proc.send_signal(signal.SIGTERM)
         proc.wait(30)
         proc = None
+
+        # The syncer takes the spool: parsed, delivered, indexed.
+        t0 = time.monotonic()
+        r = subprocess.run([OMBRE, "--data-dir", data, "-c", conf, "sync",
+                            "--once"], env=env, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.PIPE)
+        ssecs = time.monotonic() - t0
+        left = sum(len(files) for _, _, files in os.walk(spool))
+        stored = subprocess.run([OMBRE, "--data-dir", data, "-c", conf, "list",
+                                 "--json", "--limit", "1000000", "*"], env=env,
+                                capture_output=True).stdout.count(b"\n")
+        print("sync_seconds %.2f" % ssecs)
+        print("sync_rate %.0f payloads/s" % (len(bodies) / ssecs if ssecs else 0))
+        print("sync_exit %d" % r.returncode)
+        print("sync_spool_left %d" % left)
+        print("sync_conversations %d" % stored)
+        if r.returncode != 0:
+            sys.stderr.write(r.stderr.decode("utf-8", "replace")[-2000:])
 
         data2 = os.path.join(work, "data-ingest")
         subprocess.run([OMBRE, "--data-dir", data2, "-c", conf, "list"], env=env,

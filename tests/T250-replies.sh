@@ -18,6 +18,8 @@ server_start telegram --token "$TOKEN"
 TG=$SERVER_PORT
 server_start matrix --user @support:localhost --token syt_replies_token
 MX=$SERVER_PORT
+server_start graph --token graph-T0KEN
+GRAPH=$SERVER_PORT
 
 mkdir -p "$XDG_CONFIG_HOME/ombre"
 CONFIG=$XDG_CONFIG_HOME/ombre/config
@@ -28,9 +30,10 @@ config() {
 		    "$TOKEN" "$TG"
 		printf 'channel team matrix homeserver=http://127.0.0.1:%s user=@support:localhost token=syt_replies_token\n' \
 		    "$MX"
-		# Webhook channels: their replies are refused without them.
-		printf 'channel wa whatsapp account=wa-acct\n'
-		printf 'channel fb messenger account=fb-page\n'
+		# Webhook channels: their replies are refused without them;
+		# the syncer sends them to the Graph test server.
+		printf 'channel wa whatsapp phone-number-id=wa-acct token=graph-T0KEN api-url=http://127.0.0.1:%s\n' "$GRAPH"
+		printf 'channel fb messenger page-id=fb-page token=graph-T0KEN api-url=http://127.0.0.1:%s\n' "$GRAPH"
 		printf 'set sync.retry-base 100\nset sync.retry-cap 400\n'
 		printf 'set net.connect-timeout 1000\nset sync.poll-timeout 1\n'
 		printf 'set store.batch-ms 20\n'

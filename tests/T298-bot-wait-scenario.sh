@@ -8,11 +8,14 @@
 test_init
 command -v "$PYTHON" >/dev/null || skip_all "python3 is not installed"
 
+# The bot's answers are sent by the syncer to the Graph test server.
+server_start graph --token graph-T0KEN
+GRAPH=$SERVER_PORT
 mkdir -p "$XDG_CONFIG_HOME/ombre"
 CONFIG=$XDG_CONFIG_HOME/ombre/config
 config() {
 	{
-		printf 'channel wa whatsapp account=106 bot=faq\n'
+		printf 'channel wa whatsapp phone-number-id=106 token=graph-T0KEN api-url=http://127.0.0.1:%s bot=faq\n' "$GRAPH"
 		printf 'bot-answer faq hours "We open at nine."\n'
 		printf 'bot-fallback faq "Sorry?"\n'
 		printf 'bot-answer crisis hours "We are overloaded today."\n'

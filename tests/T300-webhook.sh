@@ -97,8 +97,12 @@ is "another path: 404" "$(req GET /etc/passwd | cut -d' ' -f1)" 404
 "$PYTHON" -c 'import sys; sys.stdout.write("[" + "1," * 600 + "1]")' >big.json
 is "a body over webhook.max-body (1024): 413" "$(req POST /webhook/page @ - big.json | cut -d' ' -f1)" 413
 is "not JSON: 400" "$(req POST /webhook/page 'not {json' | cut -d' ' -f1)" 400
-is "one file in quarantine" "$(count "$QUAR")" 1
+is "one file in quarantine" "$(find "$QUAR" -name '*.json' | wc -l)" 1
 is "with the raw bytes" "$(cat "$(find "$QUAR" -name '*.json' | head -1)")" "not {json"
+is "JSON of another shape than Messenger's: 400, said" \
+    "$(req POST /webhook/page '{"object":"instagram","entry":[]}')" \
+    "400 not a Messenger webhook (object page, entry[])"
+is "and kept in quarantine too" "$(find "$QUAR" -name '*.json' | wc -l)" 2
 is "the spool unchanged by them" "$(count "$SPOOL")" 2
 like "one log line per request: method, path, status, bytes" \
     "$(cat webhook.log)" "POST /webhook/shop 200 $(printf '%s' "$BODY" | wc -c) bytes"
@@ -122,7 +126,7 @@ if PORT6=$("$PYTHON" -c 'import socket; s = socket.socket(socket.AF_INET6); s.bi
 	done
 	out=$("$PYTHON" -c 'import http.client, sys
 c = http.client.HTTPConnection("::1", int(sys.argv[1]), timeout=10)
-c.request("POST", "/webhook/page", body=b"{}")
+c.request("POST", "/webhook/page", body=b"{\"object\":\"page\",\"entry\":[]}")
 print(c.getresponse().status)' "$PORT6")
 	is "on [::1]:PORT too" "$out" 200
 	kill -TERM "$PID6"
@@ -159,7 +163,7 @@ out=$(REQUEST_METHOD=POST PATH_INFO=/webhook/page CONTENT_LENGTH=$(wc -c <big.js
 like "CGI: over the cap: 413" "$out" '^Status: 413'
 out=$(REQUEST_METHOD=POST PATH_INFO=/webhook/page CONTENT_LENGTH=3 cgi <<<'{x}')
 like "CGI: not JSON: 400" "$out" '^Status: 400'
-is "kept in quarantine" "$(count "$QUAR")" 2
+is "kept in quarantine" "$(count "$QUAR")" 3
 is "CGI: no secret in the log" "$(grep -cE 's3cr3t|T0KEN|sha256=' cgi.log)" 0
 
 # A secret command that fails: no start, the key named, exit 1.

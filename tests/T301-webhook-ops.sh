@@ -68,7 +68,7 @@ if mode == "release":
     got = []
     def one():
         c = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
-        c.request("POST", "/webhook/page", body=b"{}")
+        c.request("POST", "/webhook/page", body=b'{"object":"page","entry":[]}')
         got.append(c.getresponse().status)
     t = threading.Thread(target=one)
     t.start()

@@ -235,10 +235,13 @@ kill "$SYNC_PID"; wait "$SYNC_PID" 2>/dev/null
 printf '{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"message_template_status_update","value":{"event":"APPROVED"}}]}]}' >other.json
 printf '{"object":"instagram","entry":[]}' >ig.json
 q0=$(find "$DATA/sync/quarantine" -type f | wc -l)
-post --quiet --expect 200 other.json ig.json
+post --quiet --expect 200 other.json
+post --quiet --expect 400 ig.json
+ok "another object is refused at once (400)" test $? = 0
+is "and kept by the receiver" "$(find "$DATA/webhook/quarantine" -name '*.json' | wc -l)" 1
 sync_once
-is "an unhandled field and an unknown object are quarantined, not lost" \
-    "$(find "$DATA/sync/quarantine" -type f | wc -l)" $((q0 + 2))
+is "an unhandled field is quarantined by the syncer, not lost" \
+    "$(find "$DATA/sync/quarantine" -type f | wc -l)" $((q0 + 1))
 is "the spool is empty" "$(spool)" 0
 
 webhook_stop

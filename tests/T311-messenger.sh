@@ -134,12 +134,14 @@ sync_once
 is "a thread passed to the Page Inbox needs a human" \
     "$(nm count "tag:ombre/handoff and property:ombre.conv-id=$PSID")" \
     "$(nm count "property:ombre.conv-id=$PSID")"
-like "the history says so" "$("$OMBRE" show "$c")" 'Page Inbox'
+like "the history says so" "$("$OMBRE" show "$c")" 'the thread was passed to the Page Inbox'
+like "and show says who has the thread" "$("$OMBRE" show "$c")" $'\nThread control: the Page Inbox\n'
 post --quiet --expect 200 "$SAMPLES/fb-handover-pass-to-bot.json"
 sync_once
 is "passed to the bot app: the bot has it again" \
     "$(nm count "tag:ombre/bot and not tag:ombre/handoff and property:ombre.conv-id=$PSID")" \
     "$(nm count "property:ombre.conv-id=$PSID")"
+like "the bot app has the thread" "$("$OMBRE" show "$c")" $'\nThread control: the bot app\n'
 
 # --- take-over and hand-back make the thread-control calls --------------------
 syncer_start

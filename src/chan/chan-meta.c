@@ -943,12 +943,14 @@ meta_stop(void *data)
 	free(mt);
 }
 
-/* An id of the config: digits only (it goes into URL paths). */
+/* An id of the config: Meta's are digits; letters, '-', '_' and '.' are
+ * taken too (never '/', '%', '?' or '#': it goes into URL paths). */
 static int
 meta_id_ok(const char *s)
 {
-	return s != NULL && *s != '\0' && strlen(s) <= 64 &&
-	    strspn(s, "0123456789") == strlen(s);
+	return s != NULL && *s != '\0' && *s != '.' && strlen(s) <= 64 &&
+	    strspn(s, "0123456789abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ-_.") == strlen(s);
 }
 
 static void *
@@ -967,7 +969,7 @@ meta_start(struct chan_link *l, enum meta_platform platform, char **cause)
 	    "page-id";
 	v = channel_config_get(l->cc, account_key);
 	if (!meta_id_ok(v)) {
-		*cause = xasprintf("%s= is missing or not a number",
+		*cause = xasprintf("%s= is missing or not an id",
 		    account_key);
 		meta_stop(mt);
 		return NULL;
@@ -975,7 +977,7 @@ meta_start(struct chan_link *l, enum meta_platform platform, char **cause)
 	mt->account = xstrdup(v);
 	if ((v = channel_config_get(l->cc, "app-id")) != NULL) {
 		if (!meta_id_ok(v)) {
-			*cause = xstrdup("app-id= is not a number");
+			*cause = xstrdup("app-id= is not an id");
 			meta_stop(mt);
 			return NULL;
 		}
@@ -983,7 +985,7 @@ meta_start(struct chan_link *l, enum meta_platform platform, char **cause)
 	}
 	if ((v = channel_config_get(l->cc, "bot-app-id")) != NULL) {
 		if (!meta_id_ok(v)) {
-			*cause = xstrdup("bot-app-id= is not a number");
+			*cause = xstrdup("bot-app-id= is not an id");
 			meta_stop(mt);
 			return NULL;
 		}

@@ -112,6 +112,7 @@ cli_show(struct cli *cli, int argc, char **argv)
 	size_t			 n, i, j;
 	struct buf		 words, out;
 	char			 badge[3];
+	const char		*owner;
 	const struct cli_opt	 opts[] = {
 		{ "json", 0, 0, NULL, &json },
 		{ NULL, 0, 0, NULL, NULL }
@@ -170,6 +171,12 @@ cli_show(struct cli *cli, int argc, char **argv)
 			    strlen(msgs[n - 1]->tags[j]), SANITIZE_LINE, 64);
 		}
 		buf_add_char(&out, '\n');
+		if ((owner = msg_thread_owner(msgs, n)) != NULL) {
+			buf_add_str(&out, "Thread control: ");
+			sanitize_buf(&out, owner, strlen(owner), SANITIZE_LINE,
+			    64);
+			buf_add_char(&out, '\n');
+		}
 		for (i = 0; i < n; i++)
 			cli_show_message(&out, msgs[i], day, sizeof day);
 	}

@@ -89,6 +89,10 @@ struct msg {
 
 struct msg *msg_new(void);
 void msg_free(struct msg *m);
+/* Who has Messenger's thread control, as the conversation's last
+ * handover event says ("the Page Inbox", "the bot app", "ombre"; a
+ * pointer into that event), or NULL when none says. */
+const char *msg_thread_owner(struct msg *const *msgs, size_t n);
 const char *msg_kind_name(enum msg_kind kind);
 /* Return 0 and set *kind, or -1 when name is not a kind. */
 int msg_kind_parse(const char *name, enum msg_kind *kind);
@@ -145,6 +149,10 @@ struct msg *json_msg_copy(const struct msg *m, char **cause);
 #define JSON_DATE_MAX	253402300799LL
 /* Whether len bytes of data are one JSON text (any value, UTF-8). */
 int json_valid(const char *data, size_t len);
+/* Whether they are a webhook body of Meta's shape: an object whose
+ * "object" is object ("whatsapp_business_account", "page") and whose
+ * "entry" is an array. */
+int json_webhook_shape(const char *data, size_t len, const char *object);
 /* Serialise an arbitrary list entry for `list --json`: see cli-list.c. */
 struct json_obj;
 struct json_obj *json_obj_new(void);

@@ -738,6 +738,22 @@ json_msg_copy(const struct msg *m, char **cause)
 }
 
 int
+json_webhook_shape(const char *data, size_t len, const char *object)
+{
+	json_t		*root;
+	const char	*value;
+	int		 ok;
+
+	root = json_loadb(data, len, JSON_ALLOW_NUL, NULL);
+	value = json_string_value(json_object_get(root, "object"));
+	ok = json_is_object(root) && value != NULL &&
+	    strcmp(value, object) == 0 &&
+	    json_is_array(json_object_get(root, "entry"));
+	json_decref(root);
+	return ok;
+}
+
+int
 json_valid(const char *data, size_t len)
 {
 	json_t		*root;

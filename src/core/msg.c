@@ -286,3 +286,23 @@ msg_delivery_text(const struct msg *m)
 	}
 	return NULL;
 }
+
+const char *
+msg_thread_owner(struct msg *const *msgs, size_t n)
+{
+	const struct msg	*m;
+	const char		*r, *at;
+
+	while (n-- > 0) {
+		m = msgs[n];
+		if (m->kind != MSG_EVENT || m->agent == NULL ||
+		    strcmp(m->agent, "messenger") != 0 || (r = m->reason) ==
+		    NULL || strncmp(r, "the thread was ", 15) != 0)
+			continue;
+		/* "the thread was passed to X", "... taken by X" */
+		if ((at = strstr(r, " to ")) != NULL ||
+		    (at = strstr(r, " by ")) != NULL)
+			return at + 4;
+	}
+	return NULL;
+}

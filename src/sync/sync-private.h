@@ -81,6 +81,7 @@ struct sync {
 	struct ev_timer			*spool_timer;
 	int				 spool_failures;	/* rounds in a row */
 	int				 spool_drained;	/* nothing of ours left */
+	int				 spool_given_up;	/* once: the store refused */
 	/* The hourly dump of the tags (sync-dump.c). */
 	struct ev_timer			*dump_timer;
 	/* The wait rule (sync-wait.c): a child every so often. */

@@ -251,6 +251,14 @@ sync_spool_tick(void *data)
 	s->spool_timer = NULL;
 	left = sync_spool_round(s);
 	s->spool_drained = left == 0;
+	if (s->opts->chan.once && s->spool_failures >= s->opts->chan.attempts) {
+		/* --once: the store kept refusing; the files wait for the
+		 * next run, said, and the run fails. */
+		log_warn("webhook spool: %zu payloads not taken after %d tries",
+		    left, s->spool_failures);
+		s->spool_given_up = s->spool_drained = 1;
+		return;
+	}
 	if (s->spool_failures > 0) {
 		/* The store refused (a full disk): back off, the files
 		 * wait. */

@@ -796,7 +796,7 @@ sync_run(const struct sync_options *opts)
 		if (ev_run_once(s.loop, -1) != 0)
 			break;
 	}
-	if (s.outbox_given_up > 0)
+	if (s.outbox_given_up > 0 || s.spool_given_up)
 		rc = SYNC_FAILED;
 	if (s.index_given_up) {
 		fprintf(stderr, "ombre: %zu messages delivered to the Maildir "

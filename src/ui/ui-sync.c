@@ -74,6 +74,8 @@ ui_sync_read(struct ui *ui)
 	struct buf	 b;
 	struct tm	 tm;
 	time_t		 now = time(NULL);
+	int		 connected = 0;
+	const char	*first = NULL;
 
 	path = xasprintf("%s/sync/status", ui->opts->store.data_dir);
 	if (stat(path, &sb) != 0 || (int64_t)sb.st_mtime * 1000000000 +
@@ -94,6 +96,14 @@ ui_sync_read(struct ui *ui)
 			*next++ = '\0';
 		if (strncmp(line, "syncer:", 7) == 0)
 			continue;
+		/* A connected channel is the normal case: counted, only
+		 * the others named (the line has 80 columns). */
+		if ((at = strstr(line, ": connected")) != NULL &&
+		    at[11] == '\0') {
+			if (connected++ == 0)
+				first = line;
+			continue;
+		}
 		buf_add_str(&b, b.len > 0 ? "; " : "sync: ");
 		/* "until 2026-11-20 10:00:00": the time alone, today. */
 		if (localtime_r(&now, &tm) != NULL &&
@@ -105,6 +115,12 @@ ui_sync_read(struct ui *ui)
 		}
 		buf_add_str(&b, line);
 	}
+	if (connected == 1 && b.len == 0)
+		buf_add_printf(&b, "sync: %s", first);
+	else if (connected > 0 && b.len == 0)
+		buf_add_printf(&b, "sync: %d channels connected", connected);
+	else if (connected > 0)
+		buf_add_printf(&b, "; %d more connected", connected);
 	free(text);
 	free(ui_sync_line);
 	ui_sync_line = b.len > 0 ? buf_steal(&b) : NULL;

@@ -28,6 +28,8 @@ struct ui_thread {
 	struct msg		**msgs;
 	size_t			  n_msgs;
 	char			 *title;
+	char			 *header;	/* the title, and who has
+						   Messenger's thread control */
 	int			  width;	/* the layout's width */
 	struct ui_thread_line	 *lines;
 	size_t			  n_lines;
@@ -38,11 +40,16 @@ struct ui_thread *
 ui_thread_new(struct msg **msgs, size_t n, const char *title)
 {
 	struct ui_thread	*t;
+	const char		*owner;
 
 	t = xcalloc(1, sizeof *t);
 	t->msgs = msgs;
 	t->n_msgs = n;
 	t->title = xstrdup(title);
+	if ((owner = msg_thread_owner(msgs, n)) != NULL)
+		t->header = xasprintf("%s  [thread: %s]", title, owner);
+	else
+		t->header = xstrdup(title);
 	return t;
 }
 
@@ -66,6 +73,7 @@ ui_thread_free(struct ui_thread *t)
 	ui_thread_clear_lines(t);
 	store_msgs_free(t->msgs, t->n_msgs);
 	free(t->title);
+	free(t->header);
 	free(t);
 }
 
@@ -315,7 +323,7 @@ ui_thread_draw(struct ui_thread *t, int top, int rows, int cols)
 	}
 	if (rows <= 0)
 		return;
-	ui_surface_text(top, 0, cols, UI_ROLE_THREAD_TITLE, t->title);
+	ui_surface_text(top, 0, cols, UI_ROLE_THREAD_TITLE, t->header);
 	for (r = 1; r < rows; r++) {
 		if (t->top + (size_t)r - 1 < t->n_lines) {
 			ui_surface_text(top + r, 0, cols,

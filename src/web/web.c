@@ -39,6 +39,9 @@
 
 struct web_channel {
 	char	*name;
+	const char *object;	/* Meta's "object" its bodies have, or NULL */
+	const char *shape_refusal;	/* why a body of another shape is
+					   refused */
 	char	*app_secret;	/* NULL: POSTs are not signed */
 	char	*verify_token;	/* NULL: no verification answered */
 
@@ -119,6 +122,17 @@ web_new(const char *data_dir, size_t max_body, char **cause)
 			continue;
 		wc = &w->channels[w->n++];
 		wc->name = xstrdup(cc->name);
+		/* Meta's platforms: a body of another shape is refused at
+		 * once (400, kept), not spooled for the syncer to refuse. */
+		if (strcmp(cc->type, "whatsapp") == 0) {
+			wc->object = "whatsapp_business_account";
+			wc->shape_refusal = "not a WhatsApp webhook (object "
+			    "whatsapp_business_account, entry[])";
+		} else if (strcmp(cc->type, "messenger") == 0) {
+			wc->object = "page";
+			wc->shape_refusal = "not a Messenger webhook (object "
+			    "page, entry[])";
+		}
 		if (web_secret(cc, "app-secret", &wc->app_secret, cause) != 0 ||
 		    web_secret(cc, "verify-token", &wc->verify_token,
 		    cause) != 0) {
@@ -584,6 +598,7 @@ web_handle(struct web *w, const struct web_request *req,
     struct web_response *resp)
 {
 	struct web_channel	*wc;
+	const char		*refusal;
 	char			*path = NULL, *why;
 
 	resp->status = 0;
@@ -616,7 +631,13 @@ web_handle(struct web *w, const struct web_request *req,
 		    "missing X-Hub-Signature-256" : "bad X-Hub-Signature-256");
 		return;
 	}
-	if (!json_valid(req->body, req->len)) {
+	refusal = NULL;
+	if (!json_valid(req->body, req->len))
+		refusal = "not JSON";
+	else if (wc->object != NULL && !json_webhook_shape(req->body,
+	    req->len, wc->object))
+		refusal = wc->shape_refusal;
+	if (refusal != NULL) {
 		if (web_keep(w, "quarantine", wc->name, req->body, req->len,
 		    &path) != 0) {
 			log_warn("webhook: %s: cannot keep a refused body: %s",
@@ -625,11 +646,14 @@ web_handle(struct web *w, const struct web_request *req,
 			web_count(w, wc, 503, "cannot keep a refused body");
 			return;
 		}
-		web_keep_why(w, path, "400 not JSON");
-		log_warn("webhook: %s: not JSON, kept in %s", wc->name, path);
+		why = xasprintf("400 %s", refusal);
+		web_keep_why(w, path, why);
+		free(why);
+		log_warn("webhook: %s: %s, kept in %s", wc->name, refusal,
+		    path);
 		free(path);
-		web_answer(resp, 400, "not JSON");
-		web_count(w, wc, 400, "not JSON");
+		web_answer(resp, 400, refusal);
+		web_count(w, wc, 400, refusal);
 		return;
 	}
 	if (web_keep(w, "spool", wc->name, req->body, req->len, NULL) != 0) {
