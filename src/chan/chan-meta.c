@@ -41,9 +41,9 @@
 #define META_API_URL		"https://graph.facebook.com"
 #define META_API_VERSION	"v23.0"
 #define META_SEND_TIMEOUT_MS	30000
-/* A status for a reply whose send is not recorded yet is tried again
- * for so long, then let go (it was not ours: sent by another tool). */
-#define META_PENDING_MS		(10 * 60 * 1000)
+/* A status for a reply whose send is not recorded yet (it came while
+ * the send was in flight) is tried again for so long, then let go. */
+#define META_PENDING_MS		(60 * 1000)
 #define META_PENDING_MAX	1000
 #define META_PENDING_TICK_MS	2000
 
@@ -700,6 +700,18 @@ meta_pending_free(struct meta_pending *p)
 	free(p->error);
 }
 
+/* Is a send in flight? */
+static int
+meta_sending(struct meta *mt)
+{
+	struct meta_call	*c;
+
+	LIST_FOREACH(c, &mt->calls, entry)
+		if (c->o != NULL)
+			return 1;
+	return 0;
+}
+
 /* Keep a status whose reply is not known yet. */
 static void
 meta_pending_add(struct meta *mt, const struct chan_delivery *d)
@@ -882,8 +894,13 @@ meta_webhook(void *data, const struct chan_payload *p, size_t n)
 	meta_pending_retry(mt);
 	if (n_d > 0 && (rc = l->host->delivery_status(l, d, n_d)) != CHAN_OK)
 		goto out;
+	/* A status can pass our own send's answer only while that send is
+	 * in flight: kept for a while then, else it is not ours (another
+	 * tool on the same number). A watermark covers the past: the next
+	 * one will do. */
 	for (i = 0; i < n_d; i++) {
-		if (!d[i].found && strcmp(d[i].status, "sent") != 0)
+		if (!d[i].found && d[i].remote_id != NULL &&
+		    strcmp(d[i].status, "sent") != 0 && meta_sending(mt))
 			meta_pending_add(mt, &d[i]);
 	}
 	if (!mt->auth_failed)

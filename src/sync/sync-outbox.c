@@ -330,11 +330,34 @@ sync_outbox_echo(struct chan_link *l, const char *msgid,
 	struct sync		*s = sync_link_of(l)->sync;
 	struct sync_delivery	*d = sync_delivery_find(s, msgid);
 
+	struct store		*st;
+	char			*cause;
+	enum store_status	 rc;
+
 	/* In flight: its own answer will settle it. */
 	if (d != NULL && d->in_flight)
 		return;
-	sync_outbox_set(s, msgid, "sent", remote_id, NULL);
-	if (d != NULL)
+	/* Only a reply not known as sent yet: an echo the channel sends
+	 * again later (a redelivered webhook) never undoes a failure or a
+	 * decision. Refused is the usual case, and quiet. */
+	if (store_open(&s->opts->store, STORE_READ_WRITE, &st, &cause) !=
+	    STORE_OK) {
+		log_warn("outbox: %s", cause);
+		free(cause);
+		return;
+	}
+	rc = store_outbox_move(st, msgid, "queued,sending,unknown", "sent",
+	    remote_id, NULL, &cause);
+	if (rc != STORE_OK && rc != STORE_REFUSED && rc != STORE_NOT_FOUND)
+		log_warn("outbox: %s", cause);
+	if (rc != STORE_OK)
+		free(cause);
+	if (store_close(st) != STORE_OK)
+		rc = STORE_DB_ERROR;
+	if (rc == STORE_OK)
+		sync_hooks_queue(s, "sent", NULL, msgid);
+	if (d != NULL && rc != STORE_DB_ERROR && rc != STORE_FULL &&
+	    rc != STORE_IO_ERROR)
 		sync_delivery_remove(d);
 }
 

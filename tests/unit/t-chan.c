@@ -179,9 +179,10 @@ test_demo_bot(void)
 int
 main(void)
 {
-	static const char *const	 types[] = { "telegram", "matrix" };
-	static const char *const	 webhook[] = { "whatsapp", "messenger",
-	    "line", "sms", "email", "demo", "" };
+	static const char *const	 types[] = { "telegram", "matrix",
+	    "whatsapp", "messenger" };
+	static const char *const	 webhook[] = { "line", "sms", "email",
+	    "demo", "" };
 	const struct chan_type		*t;
 	struct chan_demo		*a, *b;
 	struct msg			*ma, *mb;

@@ -414,7 +414,7 @@ test_options(void)
 	}
 	ok(sorted, "option table sorted by name");
 	ok(complete, "every option has help and a default");
-	is_int(n, 26, "twenty-six options");
+	is_int(n, 27, "twenty-seven options");
 
 	is_str(options_get("list.limit"), "50", "list.limit default");
 	is_int(options_get_number("store.batch-messages"), 500,
@@ -506,7 +506,8 @@ test_options(void)
 	    "thread.mark-read on\n"
 	    "webhook.max-body 1048576\n"
 	    "webhook.max-connections 64\n"
-	    "webhook.timeout 10s\n", "show-options lists every option");
+	    "webhook.timeout 10s\n"
+	    "whatsapp.read-receipts on\n", "show-options lists every option");
 
 	/* A duration takes a unit and is kept in seconds. */
 	t_reset();

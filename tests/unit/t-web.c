@@ -21,6 +21,9 @@
 
 #include "tap.h"
 
+/* The smallest body of Messenger's shape. */
+#define PAGE_BODY	"{\"object\":\"page\",\"entry\":[]}"
+
 static void
 t_hex(const unsigned char *d, size_t n, char *out)
 {
@@ -226,11 +229,14 @@ main(void)
 	is_int(t_handle(w, "POST", "/webhook/shop", NULL, NULL, meta), 401,
 	    "no signature: 401");
 	is_int(t_count(dir, "spool"), 2, "nothing spooled for them");
-	is_int(t_handle(w, "POST", "/webhook/page", NULL, NULL, "{}"), 200,
-	    "no app-secret: no signature needed");
+	is_int(t_handle(w, "POST", "/webhook/page", NULL, NULL, PAGE_BODY),
+	    200, "no app-secret: no signature needed");
+	is_int(t_handle(w, "POST", "/webhook/page", NULL, NULL, "{}"), 400,
+	    "JSON of another shape than Messenger's: 400");
+	is_int(t_count(dir, "quarantine"), 2, "kept in quarantine, why beside");
 	is_int(t_handle(w, "POST", "/webhook/page", NULL, NULL, "{nope"), 400,
 	    "not JSON: 400");
-	is_int(t_count(dir, "quarantine"), 2,
+	is_int(t_count(dir, "quarantine"), 4,
 	    "kept in quarantine, and why beside it");
 	is_int(t_handle(w, "POST", "/webhook/tg", NULL, NULL, "{}"), 404,
 	    "a channel that has no webhooks: 404");
@@ -249,7 +255,7 @@ main(void)
 	    "over the cap: 413");
 	free(rm);
 	is_int(t_count(dir, "spool"), 3, "three spooled in all");
-	is_int(t_count(dir, "quarantine"), 2, "the refused body and why");
+	is_int(t_count(dir, "quarantine"), 4, "the refused bodies and why");
 
 	/* The counts, per channel. */
 	ok(web_counts(w, "shop", &counts) != NULL, "shop is counted");
@@ -260,7 +266,7 @@ main(void)
 	    "the last failure");
 	ok(web_counts(w, "page", &counts) != NULL, "page is counted");
 	is_int(counts.received, 1, "page: 1 payload");
-	is_int(counts.refused, 2, "2 refused (400 and 413)");
+	is_int(counts.refused, 3, "3 refused (400, 400 and 413)");
 	is_str(counts.last_failure, "413 2046 bytes, over webhook.max-body",
 	    "the last failure, with the size");
 	ok(web_counts(w, "tg", &counts) == NULL, "tg is not a webhook channel");
@@ -272,12 +278,12 @@ main(void)
 	    "started\t[0-9]+\nupdated\t[0-9]+\n", "the status file's head");
 	like(text, "\nchannel\tshop\t2\t[0-9]+\t2\t[0-9]+\t0\t[0-9]+\t"
 	    "401 missing X-Hub-Signature-256\n", "shop's line");
-	like(text, "\nchannel\tpage\t1\t[0-9]+\t0\t0\t2\t[0-9]+\t"
+	like(text, "\nchannel\tpage\t1\t[0-9]+\t0\t0\t3\t[0-9]+\t"
 	    "413 2046 bytes, over webhook.max-body\n", "page's line");
 	free(text);
 	/* Within the second after a write: counted, written by the flush. */
-	is_int(t_handle(w, "POST", "/webhook/page", NULL, NULL, "{}"), 200,
-	    "one more");
+	is_int(t_handle(w, "POST", "/webhook/page", NULL, NULL, PAGE_BODY),
+	    200, "one more");
 	text = t_read(path);
 	like(text, "\nchannel\tpage\t1\t", "not written at once");
 	free(text);
