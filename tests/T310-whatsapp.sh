@@ -149,6 +149,11 @@ sync_once
 ok "130429 with Retry-After: tried again, sent" test $? = 0 || diag "$(cat sync.err)"
 is "exactly one more send performed" "$(sent | jq_py 'len(j)')" $((n0 + 1))
 is "nothing left in the outbox" "$("$OMBRE" outbox | grep -c queued)" 0
+ctl "$GRAPH" faults '[{"kind": "pair_rate_limit", "match": "wa_messages"}, {"kind": "waba_rate_limit", "match": "wa_messages"}]' >/dev/null
+"$OMBRE" reply "$c1" --text "Encore un instant." >/dev/null
+sync_once
+ok "131056 then 80007: kept queued, tried again, sent" test $? = 0 || diag "$(cat sync.err)"
+is "one more send performed after the two refusals" "$(sent | jq_py 'len(j)')" $((n0 + 2))
 
 # --- 131047: the window closed on Meta's side ------------------------------
 ctl "$GRAPH" inbound "{\"customer\": \"$cust\", \"ago\": 90000}" >/dev/null
@@ -229,6 +234,24 @@ for ((i = 0; i < 50; i++)); do
 done
 is "reading the customer marks their newest message read on WhatsApp" \
     "$(sent wa_read | jq_py '[r["request"]["status"] for r in j]')" '["read"]'
+is "that message" "$(sent wa_read | jq_py '[r["request"]["message_id"] for r in j][0]')" \
+    "$("$OMBRE" show --json "$c1" | "$PYTHON" -c '
+import json, sys
+print([m["id"] for m in map(json.loads, sys.stdin) if m.get("kind") == "customer"][-1])')"
+kill "$SYNC_PID"; wait "$SYNC_PID" 2>/dev/null
+# Read receipts off: nothing goes upstream.
+echo 'set whatsapp.read-receipts off' >>"$CONFIG"
+"$OMBRE" sync >syncd.out 2>syncd.err &
+SYNC_PID=$!
+for ((i = 0; i < 50; i++)); do
+	"$OMBRE" sync --status | grep -q '^syncer: running' && break
+	sleep 0.1
+done
+"$OMBRE" tag "$c1" +unread
+"$OMBRE" tag "$c1" -unread
+sleep 1
+is "with whatsapp.read-receipts off, no read goes to WhatsApp" \
+    "$(sent wa_read | jq_py 'len(j)')" 1
 kill "$SYNC_PID"; wait "$SYNC_PID" 2>/dev/null
 
 # --- what cannot be taken is kept -------------------------------------------------
