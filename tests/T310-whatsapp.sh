@@ -141,6 +141,19 @@ like "read, then a late delivered: the thread says read" "$("$OMBRE" show "$c1")
 is "statuses never become messages" \
     "$("$OMBRE" show --json "$c1" | grep -c '"kind":"\(customer\|agent\)"')" 2
 
+# --- a reply quoting the customer's message (WhatsApp's context) ----------
+said=$("$OMBRE" show --json "$c1" | "$PYTHON" -c '
+import json, sys
+print([m["id"] for m in map(json.loads, sys.stdin) if m.get("kind") == "customer"][-1])')
+"$OMBRE" reply "$c1" --reply-to "$said" --text "Oui, il est en stock." >/dev/null
+sync_once
+is "--reply-to goes as the context of the message answered" \
+    "$(sent | jq_py '[r["request"].get("context") for r in j][-1]')" \
+    "{\"message_id\": \"$said\"}"
+"$OMBRE" reply "$c1" --reply-to wamid.nope --text "x" >/dev/null 2>out
+is "an id that is no message of the conversation: refused (exit 1)" "$?" 1
+like "said" "$(cat out)" 'no message wamid.nope to answer'
+
 # --- throttling keeps it queued ------------------------------------------
 ctl "$GRAPH" faults '[{"kind": "rate_limit", "status": 429, "retry_after": 1, "match": "wa_messages"}]' >/dev/null
 n0=$(sent | jq_py 'len(j)')

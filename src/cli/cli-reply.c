@@ -13,8 +13,8 @@
 #include <string.h>
 
 /*
- * ombre reply CONV [--note] [--base ID [--force]] [--text T | --template
- * NAME]: a reply into the outbox (the syncer delivers it) or an internal
+ * ombre reply CONV [--note] [--base ID [--force]] [--reply-to ID] [--text T
+ * | --template NAME]: a reply into the outbox (the syncer delivers it) or an internal
  * note, through the same checks as the console's composer: the channel's
  * limit and reply window (exit 1 with the reason), and with --base the
  * double-answer guard (exit 3 with what changed since ID, unless --force).
@@ -27,6 +27,7 @@ cli_reply(struct cli *cli, int argc, char **argv)
 	struct buf		 text;
 	enum store_status	 status;
 	const char		*text_opt = NULL, *base = NULL, *tname = NULL;
+	const char		*reply_to = NULL;
 	struct store_reply_context *ctx = NULL;
 	struct template		*t = NULL;
 	char			**rest, *cause = NULL, *changes = NULL, *id = NULL;
@@ -39,6 +40,7 @@ cli_reply(struct cli *cli, int argc, char **argv)
 		{ "base", 0, 1, &base, NULL },
 		{ "force", 0, 0, NULL, &force },
 		{ "template", 0, 1, &tname, NULL },
+		{ "reply-to", 0, 1, &reply_to, NULL },
 		{ NULL, 0, 0, NULL, NULL }
 	};
 
@@ -46,8 +48,8 @@ cli_reply(struct cli *cli, int argc, char **argv)
 		return EXIT_USAGE;
 	if (n_rest != 1 || (tname != NULL && (text_opt != NULL || note))) {
 		log_warn("usage: ombre reply CONV [--note] [--base ID [--force]] "
-		    "[--text TEXT | --template NAME] (else the text on standard "
-		    "input)");
+		    "[--reply-to ID] [--text TEXT | --template NAME] (else the "
+		    "text on standard input)");
 		free(rest);
 		return EXIT_USAGE;
 	}
@@ -111,6 +113,7 @@ cli_reply(struct cli *cli, int argc, char **argv)
 	r.note = note;
 	r.base = base;
 	r.force = force;
+	r.reply_to = note ? NULL : reply_to;
 	r.take_over = options_get_flag("reply.takes-over");
 	r.now = util_now();
 	status = store_reply_add(st, &r, &id, &changes, &cause);

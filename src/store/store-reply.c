@@ -325,6 +325,31 @@ store_reply_refusal(const struct store_reply_context *c, const char *text,
 	return NULL;
 }
 
+/* Is the channel's message id one of the conversation's? */
+static enum store_status
+store_reply_answers(struct store *st, const struct store_reply_context *c,
+    const char *id, char **cause)
+{
+	notmuch_message_t	*nm = NULL;
+	notmuch_status_t	 status;
+	const char		*thread;
+	char			*msgid;
+	int			 ours = 0;
+
+	msgid = msgid_message(c->channel, c->account, c->conv_id, id);
+	status = notmuch_database_find_message(st->db, msgid, &nm);
+	free(msgid);
+	if (status == NOTMUCH_STATUS_SUCCESS && nm != NULL) {
+		thread = notmuch_message_get_thread_id(nm);
+		ours = thread != NULL && strcmp(thread, c->thread_id) == 0;
+		notmuch_message_destroy(nm);
+	}
+	if (ours)
+		return STORE_OK;
+	*cause = xasprintf("the conversation has no message %s to answer", id);
+	return STORE_BAD_INPUT;
+}
+
 /* Queue a take-over event when a bot or the handoff queue has the
  * conversation. */
 static enum store_status
@@ -409,10 +434,16 @@ store_reply_add(struct store *st, const struct store_reply *r, char **id,
 			return rc;
 		}
 	}
+	if (r->reply_to != NULL &&
+	    (rc = store_reply_answers(st, c, r->reply_to, cause)) != STORE_OK) {
+		store_reply_context_free(c);
+		return rc;
+	}
 	m = msg_new();
 	m->channel = xstrdup(c->channel);
 	m->account = xstrdup(c->account);
 	m->conv_id = xstrdup(c->conv_id);
+	m->reply_to = r->reply_to != NULL ? xstrdup(r->reply_to) : NULL;
 	m->conv_title = c->conv_title != NULL ? xstrdup(c->conv_title) : NULL;
 	if (r->outbound != NULL)
 		m->id = xstrdup(r->outbound);

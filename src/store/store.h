@@ -351,6 +351,9 @@ struct store_reply {
 	int		 force;		/* send although the guard holds it */
 	const char	*approved;	/* the text is this channel-approved
 					   template, or NULL */
+	const char	*reply_to;	/* the channel's id of the customer's
+					   message it answers (WhatsApp's
+					   context), or NULL */
 	int		 take_over;	/* a reply takes a bot or handoff
 					   conversation over (reply.takes-over),
 					   in the same transaction */
