@@ -1246,6 +1246,8 @@ test_templates(void)
 	struct template		*t;
 	struct template_vars	 v = { "Zoë Martin", "alice", "whatsapp" };
 	char			*cause = NULL, *text, *expect;
+	char			**values;
+	size_t			  n_values;
 	const char		*good = "shortcut: rf\nchannels: whatsapp messenger\n"
 	    "approved: refund_ok\n\nBonjour {{customer.first_name}} ({{channel}}),"
 	    "\nc'est fait.\n{{agent.name}}\n";
@@ -1270,6 +1272,19 @@ test_templates(void)
 	    "filled for a conversation: its channel, its customer, this agent");
 	free(expect);
 	free(text);
+	/* An approved template's parameters, read back from its text. */
+	ok(template_params(t, "Bonjour Zoë (messenger),\nc'est fait.\nana",
+	    &values, &n_values) == 0 && n_values == 3 &&
+	    strcmp(values[0], "Zoë") == 0 &&
+	    strcmp(values[1], "messenger") == 0 &&
+	    strcmp(values[2], "ana") == 0,
+	    "the values of its variables, in order, from the filled text");
+	while (n_values > 0)
+		free(values[--n_values]);
+	free(values);
+	ok(template_params(t, "Bonjour Zoë, c'est fait.", &values,
+	    &n_values) == -1 && values == NULL && n_values == 0,
+	    "a text that is not the template filled in: none");
 	ok(template_fill(t, "telegram", "Zoë Martin", &cause) == NULL &&
 	    strstr(cause, "template refund is not for telegram (channels: "
 	    "whatsapp messenger)") != NULL,
