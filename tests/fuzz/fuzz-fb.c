@@ -25,60 +25,19 @@
 #include <string.h>
 
 #include "fuzz-chan.h"
+#include "fuzz-meta.h"
 
 #define FUZZ_FB_PAGE	"987654321"
 #define FUZZ_FB_APP	"1122334455000"
 #define FUZZ_FB_BOT	"1122334455"
 
-static size_t	fuzz_fb_len;
-
-/* The Message-Ids of a payload's messages, NULL-terminated. */
-static char **
-fuzz_fb_msgids(const struct meta_payload *p)
-{
-	char	**ids;
-	size_t	  i;
-
-	ids = xcalloc(p->n_msgs + 1, sizeof *ids);
-	for (i = 0; i < p->n_msgs; i++)
-		ids[i] = msgid_message(p->msgs[i]->channel,
-		    p->msgs[i]->account, p->msgs[i]->conv_id, p->msgs[i]->id);
-	return ids;
-}
-
+/* What only Messenger's payloads have. */
 static void
-fuzz_fb_check(struct meta_payload *p, int rc, char *why, char **before)
+fuzz_fb_platform(const struct meta_payload *p)
 {
 	const struct meta_status	*s;
-	json_t				*raw;
-	char				*msgid;
 	size_t				 i;
 
-	if (rc == -1) {
-		if (why == NULL || *why == '\0')
-			fuzz_chan_fail("fb_payload", "-1 without a cause");
-		if (p->n_msgs + p->n_statuses + p->n_echoes + p->n_refused +
-		    p->n_owners != 0)
-			fuzz_chan_fail("fb_payload", "-1 with items kept");
-		free(why);
-		return;
-	}
-	if (rc != 0 || why != NULL)
-		fuzz_chan_fail("fb_payload", "0 with a cause, or another rc");
-	for (i = 0; i < p->n_msgs; i++) {
-		msgid = msgid_message(p->msgs[i]->channel, p->msgs[i]->account,
-		    p->msgs[i]->conv_id, p->msgs[i]->id);
-		if (before[i] == NULL || strcmp(before[i], msgid) != 0)
-			fuzz_chan_fail("fb_payload", "Message-Ids differ");
-		free(msgid);
-		if (strcmp(p->msgs[i]->channel, "messenger") != 0)
-			fuzz_chan_fail("fb_payload", "a message of no messenger");
-		fuzz_chan_check("fb_payload", p->msgs[i], NULL, 0,
-		    fuzz_fb_len);
-		p->msgs[i] = NULL;
-	}
-	if (before[p->n_msgs] != NULL)
-		fuzz_chan_fail("fb_payload", "fewer messages the second time");
 	for (i = 0; i < p->n_statuses; i++) {
 		s = &p->statuses[i];
 		if (s->account == NULL || s->status == NULL ||
@@ -109,36 +68,6 @@ fuzz_fb_check(struct meta_payload *p, int rc, char *why, char **before)
 		    p->owner_app[i] == NULL)
 			fuzz_chan_fail("fb_payload", "an owner without a thread");
 	}
-	for (i = 0; i < p->n_refused; i++) {
-		if (p->refused[i].what == NULL || p->refused[i].raw == NULL ||
-		    p->refused[i].why == NULL || *p->refused[i].why == '\0')
-			fuzz_chan_fail("fb_payload", "a refusal without a cause");
-		raw = json_loads(p->refused[i].raw, JSON_DECODE_ANY |
-		    JSON_ALLOW_NUL, NULL);
-		if (raw == NULL)
-			fuzz_chan_fail("fb_payload", "a refusal's raw is no JSON");
-		json_decref(raw);
-	}
-}
-
-static void
-fuzz_fb_run(const struct meta_config *c, json_t *root)
-{
-	struct meta_payload	  p;
-	char			 *why, **ids;
-	size_t			  i;
-	int			  rc;
-
-	rc = fb_payload(c, root, &p, &why);
-	ids = fuzz_fb_msgids(&p);
-	meta_payload_free(&p);
-	free(why);
-	rc = fb_payload(c, root, &p, &why);
-	fuzz_fb_check(&p, rc, why, ids);
-	meta_payload_free(&p);
-	for (i = 0; ids[i] != NULL; i++)
-		free(ids[i]);
-	free(ids);
 }
 
 static void
@@ -148,9 +77,10 @@ fuzz_fb_value(json_t *root, size_t len)
 	static const struct meta_config	one = { FUZZ_FB_PAGE, FUZZ_FB_APP,
 		FUZZ_FB_BOT };
 
-	fuzz_fb_len = len;
-	fuzz_fb_run(&any, root);
-	fuzz_fb_run(&one, root);
+	fuzz_meta_run("fb_payload", "messenger", fb_payload, &any, root, len,
+	    fuzz_fb_platform);
+	fuzz_meta_run("fb_payload", "messenger", fb_payload, &one, root, len,
+	    fuzz_fb_platform);
 }
 
 int
