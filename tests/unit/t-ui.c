@@ -258,6 +258,8 @@ out:
 	free(cause);
 }
 
+static int	t_thread_event(const char *, const char *, const char *);
+
 /* The console on the store, its list, a thread, the composer, keys. */
 static void
 t_console(void)
@@ -437,6 +439,12 @@ t_console(void)
 	ok(t_step_until(ui, "(agent)  [read 14:05]"),
 	    "read by the customer: [read 14:05] on the reply's header line, "
 	    "in local time, within 80 columns");
+	/* Messenger's thread control, as a handover event says it. */
+	ok(t_thread_event("102", "messenger",
+	    "the thread was passed to the Page Inbox") == 0 &&
+	    t_step_until(ui, "[thread: the Page Inbox]") &&
+	    t_row_has(0, "[thread: the Page Inbox]"),
+	    "who has the thread shows in the thread's header");
 	ui_keys(ui, "\x1b");
 	row = t_cursor_row();
 	ok(row >= 0 && t_row_has(row, "Bruno Keller") &&
@@ -484,6 +492,38 @@ t_thread_of(struct store *st, const char *conv_id)
 	}
 	store_convs_free(convs, n);
 	return id;
+}
+
+/* An event by agent in conversation conv_id that changes nothing but
+ * its history (a Messenger handover seen after the fact). */
+static int
+t_thread_event(const char *conv_id, const char *agent, const char *reason)
+{
+	struct store		*st;
+	struct store_event	 ev;
+	char			*ops[1] = { NULL };
+	char			*cause = NULL, *id;
+	int			 rc = -1;
+
+	if ((st = t_store_open()) == NULL)
+		return -1;
+	if ((id = t_thread_of(st, conv_id)) != NULL) {
+		memset(&ev, 0, sizeof ev);
+		ev.thread_id = id;
+		ev.type = "handoff";
+		ev.agent = agent;
+		ev.reason = reason;
+		ev.ops = ops;
+		if (store_events(st, &ev, 1, &cause) == STORE_OK)
+			rc = 0;
+		else
+			diag("store_events: %s", cause);
+		free(cause);
+		free(id);
+	}
+	if (t_store_close(st) != 0)
+		rc = -1;
+	return rc;
 }
 
 /* Another process hands conversation conv_id off, as the bot does: an
