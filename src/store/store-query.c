@@ -1040,3 +1040,27 @@ store_msgs_free(struct msg **msgs, size_t n)
 		msg_free(msgs[i]);
 	free(msgs);
 }
+
+/*
+ * A header of the message with this Message-Id, as notmuch decodes it
+ * (the user's own e-mail: its References for a reply). Allocated, NULL
+ * when the message or the header is not there.
+ */
+char *
+store_message_header(struct store *st, const char *msgid, const char *header)
+{
+	notmuch_message_t	*nm = NULL;
+	const char		*v;
+	char			*out = NULL;
+
+	store_read_begin(st);
+	if (st->db != NULL && notmuch_database_find_message(st->db, msgid,
+	    &nm) == NOTMUCH_STATUS_SUCCESS && nm != NULL) {
+		v = notmuch_message_get_header(nm, header);
+		if (v != NULL && *v != '\0')
+			out = xstrdup(v);
+		notmuch_message_destroy(nm);
+	}
+	store_read_end(st);
+	return out;
+}

@@ -314,6 +314,8 @@ struct store_reply_context {
 				   messages (not notes), oldest first, separated
 				   by spaces: what the agent has in view */
 	int64_t	 last_customer;	/* date of the customer's newest message, 0 */
+	char	*reply_to;	/* the channel's id of the customer's newest
+				   message, or NULL */
 };
 enum store_status store_reply_context(struct store *st, const char *conv,
     struct store_reply_context **out, char **cause);
@@ -460,6 +462,10 @@ enum store_status store_resolve_conv(struct store *st, const char *conv,
 enum store_status store_thread_messages(struct store *st, const char *thread_id,
     struct msg ***out, size_t *n, char **cause);
 void store_msgs_free(struct msg **msgs, size_t n);
+/* A header of the message with this Message-Id (no <>), as notmuch
+ * decodes it: allocated, NULL when there is none. */
+char *store_message_header(struct store *st, const char *msgid,
+    const char *header);
 
 /* store-feed.c: DATA/feed, the indexed items to hear of at once (events,
  * handoffs, customer messages), for hooks and the consoles' bell. */
