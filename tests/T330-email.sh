@@ -69,6 +69,12 @@ like "the quote below it" "$body" "> Mon colis est perdu."
 is "the original tagged replied" "$(mnm count id:colis-2@example.net and tag:replied)" 1
 like "ombre shows it sent" "$("$OMBRE" show 'id:colis-2@example.net')" "Désolés"
 
+mid=$(hdr Message-Id | tr -d '<>')
+thread=$(mnm search --output=threads id:colis-2@example.net)
+ok "notmuch threads the reply with the mail it answers" \
+    grep -qx "id:$mid" <<<"$(mnm search --output=messages "$thread")"
+is "two messages in that thread" "$(mnm count "$thread")" 2
+
 # A sendmail command that fails: failed, with its reason.
 {
 	printf 'set store.database %s\n' "$TEST_DIR/mail"
@@ -85,4 +91,26 @@ ok "and no raw ESC from its stderr" bash -c "! '$OMBRE' outbox 2>&1 | grep -q $'
 like "ombre show says FAILED with the reason" "$("$OMBRE" show 'id:colis-2@example.net')" \
     "FAILED: .*relay refused"
 ok "nothing more reached the SMTP server" test ! -e smtp-out/2.eml
+
+# The syncer killed while the command runs: unknown, never sent again.
+{
+	printf 'set store.database %s\n' "$TEST_DIR/mail"
+	printf 'channel mail email from="support@example.com" sendmail-command="echo \\$\\$ >%s/sm.pid; exec sleep 60"\n' "$TEST_DIR"
+} >"$CONFIG"
+"$OMBRE" reply 'id:colis-2@example.net' --force --text 'Third' >reply.out 2>reply.err ||
+    "$OMBRE" reply 'id:colis-2@example.net' --text 'Third' >reply.out 2>reply.err
+"$OMBRE" sync >sync2.out 2>sync2.err &
+SYNC_PID=$!
+for ((i = 0; i < 100; i++)); do
+	[ -s sm.pid ] && break
+	sleep 0.1
+done
+ok "the command runs" test -s sm.pid
+kill -9 "$SYNC_PID"
+wait "$SYNC_PID" 2>/dev/null
+kill "$(cat sm.pid)" 2>/dev/null
+rm -f sm.pid
+"$OMBRE" sync --once >sync.out 2>sync.err
+like "a send cut off is unknown" "$("$OMBRE" outbox 2>&1)" "unknown.*Third"
+ok "and not run again" test ! -e sm.pid
 test_done
