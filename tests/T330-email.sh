@@ -13,10 +13,12 @@ test_init
 # The user's notmuch mail: a customer's message, part of a thread.
 mkdir -p mail/cur mail/new mail/tmp
 printf 'From: =?UTF-8?Q?L=C3=A9a_Martin?= <lea@example.net>\nTo: support@example.com\nSubject: Colis \033[31mrouge\033[0m perdu\nDate: Thu, 19 Nov 2026 14:00:00 +0000\nMessage-ID: <colis-2@example.net>\nIn-Reply-To: <colis-1@example.net>\nReferences: <colis-0@example.net> <colis-1@example.net>\n\nMon colis est perdu.\nMerci.\n' >mail/cur/1.eml
+printf 'From: Spammer <spam@example.biz>\nTo: support@example.com\nSubject: Gagnez\nDate: Thu, 19 Nov 2026 15:00:00 +0000\nMessage-ID: <spam-1@example.biz>\n\nPromo.\n' >mail/cur/2.eml
 printf '[database]\npath=%s\n' "$TEST_DIR/mail" >mail.config
 mnm() { notmuch --config="$TEST_DIR/mail.config" "$@"; }
 mnm new >/dev/null 2>&1
 mnm tag +inbox -- '*'
+mnm tag +spam -- id:spam-1@example.biz
 
 mkdir -p smtp-out
 server_start smtp --out "$TEST_DIR/smtp-out"
@@ -25,13 +27,16 @@ mkdir -p "$XDG_CONFIG_HOME/ombre"
 CONFIG=$XDG_CONFIG_HOME/ombre/config
 {
 	printf 'set store.database %s\n' "$TEST_DIR/mail"
-	printf 'channel mail email from="Support <support@example.com>" sendmail-command="%s %s --port %s"\n' \
+	printf 'channel mail email from="Support <support@example.com>" sendmail-command="%s %s --port %s" query="tag:inbox and not tag:spam"\n' \
 	    "$PYTHON" "$top_srcdir/tests/helpers/smtp-send.py" "$SMTP_PORT"
 } >"$CONFIG"
 chmod 600 "$CONFIG"
 
 out=$("$OMBRE" list)
 like "the customer's mail is in the inbox" "$out" "Léa Martin"
+unlike "the mail query= leaves out is not" "$out" "Spammer"
+json_line sms acct c9 m9 2026-11-20T09:00:00Z +33611111111 customer "SMS beside the mail" | "$OMBRE" ingest
+like "chats still show beside the mail" "$("$OMBRE" list)" "SMS beside"
 ok "with its e-mail badge" grep -q "EM" <<<"$out"
 ok "the control sequence of the Subject never reaches the terminal" \
     bash -c "! '$OMBRE' list | grep -q $'\033'"

@@ -86,6 +86,9 @@ struct store_options {
 	int		 batch_ms;		/* milliseconds per transaction */
 	store_wait_cb	 on_wait;
 	void		*on_wait_data;
+	/* With database: the user's mail that shows in ombre's lists and
+	 * counts (an email channel's query=), NULL for all of it. */
+	const char	*mail_query;
 };
 
 /*
