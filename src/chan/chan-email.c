@@ -157,20 +157,22 @@ static void
 email_send_done(struct job *job, int status, const char *output, void *data)
 {
 	struct email_send	*es = data;
-	struct email		*em = es->em;
-	struct chan_link	*l = em->link;
+	struct email		*em;
+	struct chan_link	*l;
 	char			*why;
 	size_t			 n;
 
 	(void)job;
-	em->sending--;
 	if (status == JOB_CANCELLED) {
-		/* The syncer is ending: the reply stays "sending" and
-		 * reads as unknown at the next start. */
+		/* The syncer is ending (the adapter may be gone): the reply
+		 * stays "sending" and reads as unknown at the next start. */
 		store_outgoing_free(es->o);
 		email_send_free(es);
 		return;
 	}
+	em = es->em;
+	l = em->link;
+	em->sending--;
 	n = output != NULL ? strlen(output) : 0;
 	while (n > 0 && (output[n - 1] == '\n' || output[n - 1] == ' '))
 		n--;
