@@ -53,6 +53,9 @@ struct chan_options {
 	int			 attempts;	/* once: tries per channel */
 	int64_t			 max_wait_ms;	/* the longest wait a server
 						 * may ask for (sync.max-wait) */
+	/* The store, for an adapter that reads what it answers (e-mail:
+	 * the original's headers and text). */
+	const struct store_options	*store;
 };
 
 /* The states a channel shows (status line, `sync --status`). */
@@ -245,6 +248,7 @@ extern const struct chan_type chan_telegram_type;
 extern const struct chan_type chan_matrix_type;
 extern const struct chan_type chan_whatsapp_type;
 extern const struct chan_type chan_messenger_type;
+extern const struct chan_type chan_email_type;
 
 /* chan.c: the adapters by type, and what they share. */
 /* The adapter of a channel TYPE of the config, NULL when none polls it

@@ -48,6 +48,7 @@ cli_sync_options(struct cli *cli, struct sync_options *so)
 	so->chan.attempts = (int)options_get_number("sync.attempts");
 	so->chan.max_wait_ms = options_get_number("sync.max-wait") * 1000;
 	so->hook_timeout_ms = options_get_number("hook.timeout") * 1000;
+	so->chan.store = &so->store;
 }
 
 /*

@@ -131,7 +131,8 @@ cli_on_wait(void *data)
 void
 cli_store_options(struct cli *cli, struct store_options *opts)
 {
-	const char	*database;
+	const struct channel_config	*cc;
+	const char			*database;
 
 	memset(opts, 0, sizeof *opts);
 	opts->data_dir = cli->data_dir;
@@ -142,6 +143,11 @@ cli_store_options(struct cli *cli, struct store_options *opts)
 	opts->batch_messages = (int)options_get_number("store.batch-messages");
 	opts->batch_ms = (int)options_get_number("store.batch-ms");
 	opts->on_wait = cli_on_wait;
+	/* An email channel's query= narrows the user's mail ombre lists. */
+	if (opts->database != NULL &&
+	    (cc = channel_config_sender("email", NULL)) != NULL &&
+	    strcmp(cc->type, "email") == 0)
+		opts->mail_query = channel_config_get(cc, "query");
 }
 
 int

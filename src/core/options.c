@@ -43,6 +43,11 @@ static const struct option_entry options_entries[] = {
 	  .choices = options_notify_choices,
 	  .help = "a desktop notification through the terminal for the same "
 	      "(osc777, osc9 or off; inside tmux it needs allow-passthrough)" },
+	{ .name = "email.quote",
+	  .type = OPTION_FLAG,
+	  .default_value = "on",
+	  .help = "an e-mail reply quotes the customer's message below "
+	      "it, each line after \"> \"" },
 	{ .name = "hook.timeout",
 	  .type = OPTION_SECONDS,
 	  .default_value = "10s",

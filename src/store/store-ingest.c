@@ -172,8 +172,14 @@ store_format_file(struct buf *b, const struct msg *m, const char *msgid)
 	int		 off;
 
 	root = msgid_thread(m->channel, m->account, m->conv_id);
-	buf_add_printf(b, "Message-Id: <%s>\nReferences: <%s>\n", msgid, root);
+	buf_add_printf(b, "Message-Id: <%s>\nReferences: <%s>", msgid, root);
 	free(root);
+	/* A reply to the user's own e-mail is threaded with the mail it
+	 * answers (a Message-Id: nothing but what one may hold). */
+	if (strcmp(m->channel, "email") == 0 && m->reply_to != NULL &&
+	    *m->reply_to != '\0' && strpbrk(m->reply_to, "<> \t\r\n") == NULL)
+		buf_add_printf(b, " <%s>", m->reply_to);
+	buf_add_char(b, '\n');
 
 	t = (time_t)(m->date + m->date_offset);
 	gmtime_r(&t, &tm);

@@ -642,15 +642,35 @@ store_query_convs_unguarded(struct store *st, const char *query, long offset, lo
 	}
 }
 
+/*
+ * A query narrowed to what an email channel's query= keeps of the user's
+ * own mail (`set store.database`): ombre's own messages (in its folder
+ * ombre/) and the mail that matches. Allocated; the query as it is when
+ * there is no such filter.
+ */
+static char *
+store_mail_filter(struct store *st, const char *query)
+{
+	const char	*mq = st->opts.mail_query;
+
+	if (st->opts.database == NULL || mq == NULL || *mq == '\0')
+		return xstrdup(query);
+	if (store_query_is_all(query))
+		return xasprintf("path:ombre/** or (%s)", mq);
+	return xasprintf("(%s) and (path:ombre/** or (%s))", query, mq);
+}
+
 enum store_status
 store_query_convs(struct store *st, const char *query, long offset, long limit,
     struct store_conv ***out, size_t *n, char **cause)
 {
 	enum store_status	rc;
+	char			*text = store_mail_filter(st, query);
 
 	store_read_begin(st);
-	rc = store_query_convs_unguarded(st, query, offset, limit, out, n, cause);
+	rc = store_query_convs_unguarded(st, text, offset, limit, out, n, cause);
 	store_read_end(st);
+	free(text);
 	return rc;
 }
 
@@ -790,10 +810,12 @@ store_count_convs(struct store *st, const char *query, long *total,
     long *unread, char **cause)
 {
 	enum store_status	rc;
+	char			*text = store_mail_filter(st, query);
 
 	store_read_begin(st);
-	rc = store_count_convs_unguarded(st, query, total, unread, cause);
+	rc = store_count_convs_unguarded(st, text, total, unread, cause);
 	store_read_end(st);
+	free(text);
 	return rc;
 }
 
@@ -1039,4 +1061,28 @@ store_msgs_free(struct msg **msgs, size_t n)
 	for (i = 0; i < n; i++)
 		msg_free(msgs[i]);
 	free(msgs);
+}
+
+/*
+ * A header of the message with this Message-Id, as notmuch decodes it
+ * (the user's own e-mail: its References for a reply). Allocated, NULL
+ * when the message or the header is not there.
+ */
+char *
+store_message_header(struct store *st, const char *msgid, const char *header)
+{
+	notmuch_message_t	*nm = NULL;
+	const char		*v;
+	char			*out = NULL;
+
+	store_read_begin(st);
+	if (st->db != NULL && notmuch_database_find_message(st->db, msgid,
+	    &nm) == NOTMUCH_STATUS_SUCCESS && nm != NULL) {
+		v = notmuch_message_get_header(nm, header);
+		if (v != NULL && *v != '\0')
+			out = xstrdup(v);
+		notmuch_message_destroy(nm);
+	}
+	store_read_end(st);
+	return out;
 }

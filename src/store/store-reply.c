@@ -41,6 +41,7 @@ store_reply_context_free(struct store_reply_context *c)
 	free(c->customer_name);
 	free(c->newest);
 	free(c->seen);
+	free(c->reply_to);
 	free(c);
 }
 
@@ -119,6 +120,8 @@ store_reply_context_of(const char *thread_id, struct msg *const *msgs,
 	c->customer_name = last->kind == MSG_CUSTOMER && last->from_name !=
 	    NULL ? xstrdup(last->from_name) : NULL;
 	c->conv_key = msgid_thread(c->channel, c->account, c->conv_id);
+	if (last->kind == MSG_CUSTOMER && last->id != NULL)
+		c->reply_to = xstrdup(last->id);
 	return c;
 }
 
@@ -459,6 +462,11 @@ store_reply_add(struct store *st, const struct store_reply *r, char **id,
 	m->kind = r->note ? MSG_NOTE : MSG_AGENT;
 	m->text = xstrndup(r->text, r->text_len);
 	m->text_len = r->text_len;
+	/* An e-mail reply names the mail it answers: notmuch threads it
+	 * with the user's mail (store_format_file's References). */
+	if (!r->note && strcmp(c->channel, "email") == 0 &&
+	    c->reply_to != NULL)
+		m->reply_to = xstrdup(c->reply_to);
 	/* Answering takes the conversation from the bot (or the queue) to
 	 * the agent, in the reply's own transaction. */
 	if (!r->note && r->take_over &&

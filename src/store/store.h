@@ -86,6 +86,9 @@ struct store_options {
 	int		 batch_ms;		/* milliseconds per transaction */
 	store_wait_cb	 on_wait;
 	void		*on_wait_data;
+	/* With database: the user's mail that shows in ombre's lists and
+	 * counts (an email channel's query=), NULL for all of it. */
+	const char	*mail_query;
 };
 
 /*
@@ -314,6 +317,8 @@ struct store_reply_context {
 				   messages (not notes), oldest first, separated
 				   by spaces: what the agent has in view */
 	int64_t	 last_customer;	/* date of the customer's newest message, 0 */
+	char	*reply_to;	/* the channel's id of the customer's newest
+				   message, or NULL */
 };
 enum store_status store_reply_context(struct store *st, const char *conv,
     struct store_reply_context **out, char **cause);
@@ -463,6 +468,10 @@ enum store_status store_resolve_conv(struct store *st, const char *conv,
 enum store_status store_thread_messages(struct store *st, const char *thread_id,
     struct msg ***out, size_t *n, char **cause);
 void store_msgs_free(struct msg **msgs, size_t n);
+/* A header of the message with this Message-Id (no <>), as notmuch
+ * decodes it: allocated, NULL when there is none. */
+char *store_message_header(struct store *st, const char *msgid,
+    const char *header);
 
 /* store-feed.c: DATA/feed, the indexed items to hear of at once (events,
  * handoffs, customer messages), for hooks and the consoles' bell. */

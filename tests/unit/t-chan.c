@@ -180,9 +180,9 @@ int
 main(void)
 {
 	static const char *const	 types[] = { "telegram", "matrix",
-	    "whatsapp", "messenger" };
-	static const char *const	 webhook[] = { "line", "sms", "email",
-	    "demo", "" };
+	    "whatsapp", "messenger", "email" };
+	static const char *const	 webhook[] = { "line", "sms", "demo",
+	    "" };
 	const struct chan_type		*t;
 	struct chan_demo		*a, *b;
 	struct msg			*ma, *mb;

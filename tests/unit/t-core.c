@@ -414,7 +414,7 @@ test_options(void)
 	}
 	ok(sorted, "option table sorted by name");
 	ok(complete, "every option has help and a default");
-	is_int(n, 27, "twenty-seven options");
+	is_int(n, 28, "twenty-eight options");
 
 	is_str(options_get("list.limit"), "50", "list.limit default");
 	is_int(options_get_number("store.batch-messages"), 500,
@@ -484,6 +484,7 @@ test_options(void)
 	    "agent ''\n"
 	    "alert.bell on\n"
 	    "alert.notify off\n"
+	    "email.quote on\n"
 	    "hook.timeout 10s\n"
 	    "list.limit 9\n"
 	    "net.ca-file ''\n"

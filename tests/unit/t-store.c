@@ -257,7 +257,7 @@ test_reply(struct store *st, int64_t now)
 	why = store_reply_refusal(c, "hi", 2, 0, NULL, now);
 	ok(why != NULL, "nor by a Telegram channel of another bot");
 	free(why);
-	declare("mail", "email", NULL, NULL);
+	declare("ln", "line", NULL, NULL);
 	why = store_reply_refusal(c, "hi", 2, 0, NULL, now);
 	ok(why != NULL, "nor by a channel type that only brings messages in");
 	free(why);
