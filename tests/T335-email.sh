@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# T330-email.sh: answering the user's own mail (set store.database) through
+# T335-email.sh: answering the user's own mail (set store.database) through
 # an email channel: the reply built as a MIME reply, handed to a
 # sendmail-command that speaks SMTP to a real local server (aiosmtpd on
 # loopback), received with its threading headers; the original tagged
