@@ -65,7 +65,7 @@ static const char main_usage[] =
 "  hook test EVENT CONV\n"
 "                      run the hooks of EVENT on the conversation, as the\n"
 "                      syncer would (exit status: the first failing hook's)\n"
-"  outbox [resend|mark-sent|discard ID]\n"
+"  outbox [--json] [resend|mark-sent|discard ID]\n"
 "                      replies not delivered yet, and refused ones; the\n"
 "                      agent's decision on one of unknown delivery\n"
 "  reply CONV [--note] [--base ID [--force]] [--text TEXT | --template NAME]\n"

@@ -144,6 +144,17 @@ ok "a reply cut off by the bridge's death is delivery unknown" \
 ok "the bridge is started again" until_ok 100 'test "$(bridge_pid)" != "$SPID"'
 sleep 1.5	# two outbox scans
 is "the unknown reply was not sent again" "$(sent_count "Cut off")" 1
+# ombre outbox --json: one object a line, for scripts and bridges.
+"$OMBRE" outbox --json >outbox.json 2>outbox.err
+is "outbox --json: the unknown reply, its conversation, channel, account, state and reason" \
+    "$("$PYTHON" -c '
+import json, sys
+for line in open("outbox.json"):
+    o = json.loads(line)
+    if o["id"] == sys.argv[1]:
+        print(o["conversation"] == sys.argv[2], o["channel"], o["account"],
+              o["conversation_id"], o["state"], o["reason"])' "$RID2" "$ALICE")" \
+    "True signal $ACC +33611111111 unknown the bridge stopped before it answered"
 syncer_stop
 
 # --- garbage on its stdout: quarantined, the bridge keeps running --------
