@@ -73,7 +73,7 @@ static const char main_usage[] =
 "                      outbox, the syncer delivers it; --note: an internal\n"
 "                      note, never sent; --base: held (exit 3) when the\n"
 "                      conversation moved since message ID\n"
-"  sync [--once] [--status] [--quarantine] [--channel NAME]\n"
+"  sync [--once] [--status [--json]] [--quarantine] [--channel NAME]\n"
 "                      fetch from the channels and deliver replies (one\n"
 "                      process at a time); --once until nothing is pending;\n"
 "                      --quarantine lists what could not be taken\n"

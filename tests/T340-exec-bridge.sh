@@ -175,6 +175,14 @@ like "the bridge keeps running (connected)" "$(cat status.out)" "junk.*connected
 reasons=$("$OMBRE" sync --quarantine 2>&1)
 like "with a clear reason (invalid JSON)" "$reasons" "not a canonical message: invalid JSON"
 like "and the field missing named" "$reasons" "not a canonical message: field 'conversation' is missing"
+"$OMBRE" sync --status --json >status.json 2>&1
+is "sync --status --json: the syncer, the channel's state, the quarantine" \
+    "$("$PYTHON" -c '
+import json
+s = json.load(open("status.json"))
+c = [c for c in s["channels"] if c["name"] == "junk"][0]
+print(s["syncer"]["running"], c["type"], c["state"], s["quarantined"] >= 2,
+      s["webhook"])')" "True exec connected True None"
 like "its stderr is logged" "$(cat syncd.err)" "junk: bridge: a line on stderr"
 syncer_stop
 
