@@ -220,12 +220,19 @@ exec_spawn(void *data)
 		free(cause);
 		return;
 	}
-	if (pipe(in) != 0 || pipe(out) != 0 || pipe(err) != 0)
-		fatal("pipe");
+	in[0] = in[1] = out[0] = out[1] = err[0] = err[1] = -1;
+	if (pipe(in) != 0 || pipe(out) != 0 || pipe(err) != 0) {
+		cause = xasprintf("cannot start the bridge: pipe: %s",
+		    strerror(errno));
+		goto fail;
+	}
 	fflush(stdout);
 	fflush(stderr);
-	if ((pid = fork()) == -1)
-		fatal("fork");
+	if ((pid = fork()) == -1) {
+		cause = xasprintf("cannot start the bridge: fork: %s",
+		    strerror(errno));
+		goto fail;
+	}
 	if (pid == 0) {
 		sigset_t	set;
 
@@ -269,6 +276,22 @@ exec_spawn(void *data)
 	buf_reset(&ex->ebuf);
 	log_debug("%s: bridge started (pid %ld)", l->name, (long)pid);
 	l->host->set_state(l, CHAN_CONNECTED, 0, NULL);
+	return;
+
+fail:
+	/* Out of descriptors or processes: tried again after a back-off. */
+	exec_env_free(env, n_env);
+	for (i = 0; i < 2; i++) {
+		if (in[i] != -1)
+			close(in[i]);
+		if (out[i] != -1)
+			close(out[i]);
+		if (err[i] != -1)
+			close(err[i]);
+	}
+	ex->status = 1;
+	exec_schedule(ex, cause);
+	free(cause);
 }
 
 /* One line of its stderr, logged unless too many came lately. */
