@@ -95,9 +95,9 @@ envelope 1764000001000 +33611111111 Alice "Bonjour, ma commande ?"
 envelope 1764000002000 +33622222222 Bob "Is the shop open?"
 syncer_start
 
-ok "inbound: Alice's message stored" until_ok 100 \
+ok "inbound: Alice's message stored" until_ok 300 \
     'stored +33611111111 "Bonjour, ma commande ?"'
-ok "inbound: Bob's message stored" until_ok 100 \
+ok "inbound: Bob's message stored" until_ok 300 \
     'stored +33622222222 "Is the shop open?"'
 
 # --- no secret in argv, the secret in the environment -------------------
@@ -116,9 +116,9 @@ ALICE=$(conv_of +33611111111)
 RID=$("$OMBRE" reply "$ALICE" --text "Elle part demain." 2>reply.err)
 RID=${RID%% *}
 like "a reply queued" "$RID" '^out\.'
-ok "the reply reached signal-cli once" until_ok 100 \
+ok "the reply reached signal-cli once" until_ok 300 \
     'test "$(sent_count "Elle part demain.")" = 1'
-ok "acknowledged: sent" until_ok 50 'test "$(state "$RID")" = sent'
+ok "acknowledged: sent" until_ok 150 'test "$(state "$RID")" = sent'
 is "it went to Alice's number" "$("$PYTHON" -c '
 import json, sys
 for l in open(sys.argv[1]):
@@ -127,9 +127,9 @@ for l in open(sys.argv[1]):
 # --- a crash and restart: nothing lost, nothing sent twice ---------------
 kill -9 "$SPID"
 envelope 1764000003000 +33611111111 Alice "Merci !"
-ok "after the crash the bridge is started again" until_ok 100 \
+ok "after the crash the bridge is started again" until_ok 300 \
     'test "$(bridge_pid)" != "$SPID"'
-ok "the message received after the restart is stored" until_ok 100 \
+ok "the message received after the restart is stored" until_ok 300 \
     'stored +33611111111 "Merci !"'
 is "the reply sent before the crash was not sent again" \
     "$(sent_count "Elle part demain.")" 1
@@ -140,8 +140,8 @@ SPID=$(bridge_pid)
 RID2=$("$OMBRE" reply "$ALICE" --text "Cut off" 2>reply.err)
 RID2=${RID2%% *}
 ok "a reply cut off by the bridge's death is delivery unknown" \
-    until_ok 100 'test "$(state "$RID2")" = unknown'
-ok "the bridge is started again" until_ok 100 'test "$(bridge_pid)" != "$SPID"'
+    until_ok 300 'test "$(state "$RID2")" = unknown'
+ok "the bridge is started again" until_ok 300 'test "$(bridge_pid)" != "$SPID"'
 sleep 1.5	# two outbox scans
 is "the unknown reply was not sent again" "$(sent_count "Cut off")" 1
 # ombre outbox --json: one object a line, for scripts and bridges.
@@ -169,7 +169,7 @@ EOF
 chmod +x garbage.sh
 printf 'channel junk exec channel=junk command="%s/garbage.sh"\n' "$TEST_DIR" >"$CONFIG"
 syncer_start
-ok "a good line after garbage is stored" until_ok 100 'stored g1 "after the garbage"'
+ok "a good line after garbage is stored" until_ok 300 'stored g1 "after the garbage"'
 "$OMBRE" sync --status >status.out 2>&1
 like "the bridge keeps running (connected)" "$(cat status.out)" "junk.*connected"
 reasons=$("$OMBRE" sync --quarantine 2>&1)
@@ -192,7 +192,7 @@ syncer_start
 touch "$SIG/crash-on-send"
 RID3=$("$OMBRE" reply "$ALICE" --text "Idempotent one" 2>reply.err)
 RID3=${RID3%% *}
-ok "idempotent: sent after the restart" until_ok 150 'test "$(state "$RID3")" = sent'
+ok "idempotent: sent after the restart" until_ok 300 'test "$(state "$RID3")" = sent'
 is "idempotent: given to signal-cli twice, with the same id (the bridge's to drop)" \
     "$(sent_count "Idempotent one")" 2
 syncer_stop
@@ -202,11 +202,11 @@ printf 'visitor-7\tHello from the widget\n' >inbox.txt
 printf 'channel web exec channel=webchat account=site env-api-token-command="echo tok" command="SKELETON_INBOX=%s/inbox.txt SKELETON_OUTBOX=%s/outbox.jsonl %s %s/contrib/bridge-skeleton.py"\n' \
     "$TEST_DIR" "$TEST_DIR" "$PYTHON" "$top_srcdir" >"$CONFIG"
 syncer_start
-ok "skeleton: the widget's message stored" until_ok 100 'stored visitor-7 "Hello from the widget"'
+ok "skeleton: the widget's message stored" until_ok 300 'stored visitor-7 "Hello from the widget"'
 CONV=$(conv_of visitor-7)
 RID4=$("$OMBRE" reply "$CONV" --text "Hi there" 2>reply.err)
 RID4=${RID4%% *}
-ok "skeleton: the reply acknowledged sent" until_ok 100 'test "$(state "$RID4")" = sent'
+ok "skeleton: the reply acknowledged sent" until_ok 300 'test "$(state "$RID4")" = sent'
 like "skeleton: the reply given to the platform" "$(cat outbox.jsonl)" '"text": "Hi there"'
 syncer_stop
 
