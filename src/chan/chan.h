@@ -202,6 +202,9 @@ struct chan_link {
 	 * next host->deliver then fails, so that the cursor does not pass
 	 * it. An adapter that skips nothing clears it. */
 	int				 quarantine_failed;
+	/* Set by the adapter at start: this channel's resend is idempotent
+	 * (an exec bridge with idempotent=yes), as its type's may be. */
+	int				 idempotent;
 };
 
 struct chan_type {
@@ -249,6 +252,7 @@ extern const struct chan_type chan_matrix_type;
 extern const struct chan_type chan_whatsapp_type;
 extern const struct chan_type chan_messenger_type;
 extern const struct chan_type chan_email_type;
+extern const struct chan_type chan_exec_type;
 
 /* chan.c: the adapters by type, and what they share. */
 /* The adapter of a channel TYPE of the config, NULL when none polls it

@@ -60,9 +60,56 @@ cli_outbox_decide(struct cli *cli, const char *verb, const char *id)
 	return rc;
 }
 
+/* The short id `list` shows of the conversation holding msgid ("" when
+ * the store cannot say), allocated. */
+static char *
+cli_outbox_conv(struct store *st, const char *msgid)
+{
+	char		*query, *thread = NULL, *cause = NULL, *out;
+	const char	*p;
+
+	query = xasprintf("id:\"%s\"", msgid);
+	if (store_resolve_conv(st, query, &thread, &cause) != STORE_OK) {
+		free(cause);
+		free(query);
+		return xstrdup("");
+	}
+	free(query);
+	for (p = thread; *p == '0' && p[1] != '\0'; p++)
+		;
+	out = xstrdup(p);
+	free(thread);
+	return out;
+}
+
+/* One reply as a JSON line: id, conversation, channel, account, state,
+ * reason. */
+static void
+cli_outbox_json(struct store *st, const struct store_outgoing *o)
+{
+	struct json_obj	*j;
+	char		*conv, *line;
+
+	conv = cli_outbox_conv(st, o->msgid);
+	j = json_obj_new();
+	json_obj_set_str(j, "id", o->native_id);
+	json_obj_set_str(j, "conversation", conv);
+	json_obj_set_str(j, "channel", o->channel);
+	json_obj_set_str(j, "account", o->account);
+	json_obj_set_str(j, "conversation_id", o->conv_id);
+	json_obj_set_str(j, "state", o->state);
+	json_obj_set_int(j, "date", o->date);
+	if (o->error != NULL)
+		json_obj_set_str(j, "reason", o->error);
+	line = json_obj_finish(j);
+	printf("%s\n", line);
+	free(line);
+	free(conv);
+}
+
 /*
- * ombre outbox: the replies not delivered yet (queued, sending, unknown)
- * and those refused (failed), oldest first, one a line.
+ * ombre outbox [--json]: the replies not delivered yet (queued, sending,
+ * unknown) and those refused (failed), oldest first, one a line.
  */
 int
 cli_outbox(struct cli *cli, int argc, char **argv)
@@ -70,14 +117,25 @@ cli_outbox(struct cli *cli, int argc, char **argv)
 	struct store		 *st;
 	struct store_outgoing	**list = NULL;
 	struct buf		  b;
-	char			 *cause = NULL, when[32];
+	char			 *cause = NULL, when[32], **rest;
 	size_t			  n = 0, i;
-	int			  rc;
+	int			  rc, n_rest, json = 0;
+	const struct cli_opt	  opts[] = {
+		{ "json", 0, 0, NULL, &json },
+		{ NULL, 0, 0, NULL, NULL }
+	};
 
-	if (argc == 2)
-		return cli_outbox_decide(cli, argv[0], argv[1]);
-	if (argc != 0) {
-		log_warn("usage: ombre outbox [resend|mark-sent|discard ID]");
+	if (cli_parse_args("outbox", opts, argc, argv, &rest, &n_rest) != 0)
+		return EXIT_USAGE;
+	if (n_rest == 2 && !json) {
+		rc = cli_outbox_decide(cli, rest[0], rest[1]);
+		free(rest);
+		return rc;
+	}
+	free(rest);
+	if (n_rest != 0) {
+		log_warn("usage: ombre outbox [--json | resend|mark-sent|discard "
+		    "ID]");
 		return EXIT_USAGE;
 	}
 	if ((rc = cli_open(cli, STORE_READ_ONLY, &st)) != 0)
@@ -90,6 +148,11 @@ cli_outbox(struct cli *cli, int argc, char **argv)
 	}
 	buf_init(&b);
 	for (i = 0; i < n; i++) {
+		if (json) {
+			cli_outbox_json(st, list[i]);
+			store_outgoing_free(list[i]);
+			continue;
+		}
 		util_format_rfc3339(list[i]->date, 0, when, sizeof when);
 		buf_reset(&b);
 		buf_add_printf(&b, "%-8s %s %s ", list[i]->state, when,

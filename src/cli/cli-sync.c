@@ -56,11 +56,28 @@ cli_sync_options(struct cli *cli, struct sync_options *so)
  * block. 1 when neither is known.
  */
 static int
-cli_sync_status(struct cli *cli)
+cli_sync_status(struct cli *cli, int json)
 {
-	struct sync_webhook	ws;
-	int			rc;
+	struct sync_webhook	 ws;
+	struct json_obj		*root;
+	char			*text;
+	int			 rc, declared;
 
+	if (json) {
+		/* The same, as one JSON object. */
+		root = json_obj_new();
+		rc = sync_status_json(cli->data_dir, root);
+		sync_webhook_read(cli->data_dir, &ws);
+		declared = sync_has_webhook_channels();
+		if (ws.found || declared)
+			rc = 0;
+		sync_webhook_json(&ws, declared, root);
+		sync_webhook_free(&ws);
+		text = json_obj_finish(root);
+		printf("%s\n", text);
+		free(text);
+		return rc == 0 ? 0 : 1;
+	}
 	rc = sync_status_print(cli->data_dir, stdout);
 	sync_webhook_read(cli->data_dir, &ws);
 	if (sync_webhook_print(&ws, sync_has_webhook_channels(), util_now(),
@@ -83,12 +100,13 @@ cli_sync(struct cli *cli, int argc, char **argv)
 	struct sync_options	 so;
 	const char		*only = NULL;
 	char			**rest;
-	int			 once = 0, status = 0, quarantine = 0;
+	int			 once = 0, status = 0, quarantine = 0, json = 0;
 	int			 n_rest;
 	const struct cli_opt	 opts[] = {
 		{ "once", 0, 0, NULL, &once },
 		{ "status", 0, 0, NULL, &status },
 		{ "quarantine", 0, 0, NULL, &quarantine },
+		{ "json", 0, 0, NULL, &json },
 		{ "channel", 0, 1, &only, NULL },
 		{ NULL, 0, 0, NULL, NULL }
 	};
@@ -100,8 +118,12 @@ cli_sync(struct cli *cli, int argc, char **argv)
 		log_warn("sync: unexpected argument (see ombre --help)");
 		return EXIT_USAGE;
 	}
+	if (json && !status) {
+		log_warn("sync: --json goes with --status");
+		return EXIT_USAGE;
+	}
 	if (status)
-		return cli_sync_status(cli);
+		return cli_sync_status(cli, json);
 	if (quarantine) {
 		sync_quarantine_print(cli->data_dir, stdout);
 		return 0;

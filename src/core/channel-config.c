@@ -208,7 +208,8 @@ channel_config_for(const char *type, const char *account)
 /* The channel types whose adapter sends replies (the others only bring
  * messages in). */
 static const char *const channel_config_sending[] = {
-	"telegram", "matrix", "whatsapp", "messenger", "email", "demo"
+	"telegram", "matrix", "whatsapp", "messenger", "email", "exec",
+	"demo"
 };
 
 /* Does a channel of this type send replies? */
@@ -236,6 +237,20 @@ channel_config_sender(const char *type, const char *account)
 		cc = &channel_configs[i];
 		if (!channel_config_type_sends(cc->type))
 			continue;
+		if (strcmp(cc->type, "exec") == 0) {
+			/* A bridge carries the channel its messages name
+			 * (channel=, else the config's name). */
+			value = channel_config_get(cc, "channel");
+			if (strcmp(value != NULL ? value : cc->name, type) != 0)
+				continue;
+			owns = account != NULL ?
+			    channel_config_owns(cc, account) : -1;
+			if (owns == 1)
+				return cc;
+			if (owns == -1 && unknown == NULL)
+				unknown = cc;
+			continue;
+		}
 		if (strcmp(cc->type, type) == 0) {
 			/* channel_config_for's rules, without a channel
 			 * whose account is known to be another. */

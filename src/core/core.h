@@ -160,6 +160,10 @@ void json_obj_set_str(struct json_obj *o, const char *key, const char *value);
 void json_obj_set_int(struct json_obj *o, const char *key, int64_t value);
 void json_obj_set_strv(struct json_obj *o, const char *key, char **values, size_t n);
 void json_obj_set_obj(struct json_obj *o, const char *key, struct json_obj *child);
+void json_obj_set_bool(struct json_obj *o, const char *key, int value);
+/* Append child (taken) to the array under key, made when not there. */
+void json_obj_append_obj(struct json_obj *o, const char *key,
+    struct json_obj *child);
 /* Format and free the object; the caller frees the string. */
 char *json_obj_finish(struct json_obj *o);
 

@@ -695,6 +695,27 @@ json_obj_set_obj(struct json_obj *o, const char *key, struct json_obj *child)
 	free(child);
 }
 
+void
+json_obj_set_bool(struct json_obj *o, const char *key, int value)
+{
+	json_object_set_new(o->obj, key, json_boolean(value));
+}
+
+void
+json_obj_append_obj(struct json_obj *o, const char *key,
+    struct json_obj *child)
+{
+	json_t	*arr;
+
+	arr = json_object_get(o->obj, key);
+	if (arr == NULL || !json_is_array(arr)) {
+		arr = json_array();
+		json_object_set_new(o->obj, key, arr);
+	}
+	json_array_append_new(arr, child->obj);
+	free(child);
+}
+
 char *
 json_obj_finish(struct json_obj *o)
 {

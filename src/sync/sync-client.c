@@ -184,6 +184,132 @@ sync_has_webhook_channels(void)
 	return 0;
 }
 
+/* Split line at tabs into at most n fields; return how many. */
+static size_t
+sync_status_fields(char *line, char **f, size_t n)
+{
+	size_t	i;
+
+	f[0] = line;
+	for (i = 1; i < n; i++) {
+		if ((f[i] = strchr(f[i - 1], '\t')) == NULL)
+			break;
+		*f[i]++ = '\0';
+	}
+	return i;
+}
+
+int
+sync_status_json(const char *data_dir, struct json_obj *root)
+{
+	struct json_obj	*o, *c;
+	char		*path, line[8192], *f[5];
+	FILE		*in;
+	long		 holder;
+	int64_t		 until;
+
+	holder = sync_lock_holder(data_dir);
+	o = json_obj_new();
+	json_obj_set_bool(o, "running", holder > 0);
+	if (holder > 0)
+		json_obj_set_int(o, "pid", holder);
+	else
+		json_obj_set_str(o, "pid", NULL);
+	json_obj_set_obj(root, "syncer", o);
+	json_obj_set_int(root, "quarantined", 0);
+	json_obj_set_str(root, "index", NULL);
+	json_obj_set_str(root, "hooks", NULL);
+	json_obj_set_strv(root, "channels", NULL, 0);
+	path = xasprintf("%s/sync/status", data_dir);
+	in = fopen(path, "re");
+	free(path);
+	if (in == NULL)
+		return holder > 0 ? 0 : -1;
+	while (fgets(line, sizeof line, in) != NULL) {
+		line[strcspn(line, "\n")] = '\0';
+		if (strncmp(line, "index\t", 6) == 0) {
+			o = json_obj_new();
+			if (sync_status_fields(line + 6, f, 2) < 2)
+				f[1] = NULL;
+			json_obj_set_int(o, "pending", strtoll(f[0], NULL, 10));
+			json_obj_set_str(o, "error", f[1] != NULL &&
+			    *f[1] != '\0' ? f[1] : NULL);
+			json_obj_set_obj(root, "index", o);
+		} else if (strncmp(line, "hooks\t", 6) == 0) {
+			/* run, failed, dropped, when, last failure */
+			if (sync_status_fields(line + 6, f, 5) < 5)
+				continue;
+			o = json_obj_new();
+			json_obj_set_int(o, "run", strtoll(f[0], NULL, 10));
+			json_obj_set_int(o, "failed", strtoll(f[1], NULL, 10));
+			json_obj_set_int(o, "dropped", strtoll(f[2], NULL, 10));
+			json_obj_set_int(o, "last_failure_date",
+			    strtoll(f[3], NULL, 10));
+			json_obj_set_str(o, "last_failure", *f[4] != '\0' ?
+			    f[4] : NULL);
+			json_obj_set_obj(root, "hooks", o);
+		} else if (strncmp(line, "quarantined\t", 12) == 0)
+			json_obj_set_int(root, "quarantined",
+			    strtoll(line + 12, NULL, 10));
+		else if (strncmp(line, "channel\t", 8) == 0) {
+			/* name, type, state, until, error */
+			if (sync_status_fields(line + 8, f, 5) < 5)
+				continue;
+			c = json_obj_new();
+			json_obj_set_str(c, "name", f[0]);
+			json_obj_set_str(c, "type", f[1]);
+			json_obj_set_str(c, "state", f[2]);
+			until = strtoll(f[3], NULL, 10);
+			if (until > 0)
+				json_obj_set_int(c, "until", until);
+			else
+				json_obj_set_str(c, "until", NULL);
+			json_obj_set_str(c, "error", *f[4] != '\0' ? f[4] :
+			    NULL);
+			json_obj_append_obj(root, "channels", c);
+		}
+	}
+	fclose(in);
+	return 0;
+}
+
+void
+sync_webhook_json(const struct sync_webhook *ws, int declared,
+    struct json_obj *root)
+{
+	struct json_obj			*o, *c;
+	const struct sync_webhook_channel *ch;
+	size_t				 i;
+
+	if (!ws->found && !declared) {
+		json_obj_set_str(root, "webhook", NULL);
+		return;
+	}
+	o = json_obj_new();
+	json_obj_set_bool(o, "running", ws->running);
+	json_obj_set_int(o, "pid", ws->pid);
+	json_obj_set_str(o, "listen", ws->listen);
+	json_obj_set_int(o, "started", ws->started);
+	json_obj_set_int(o, "stopped", ws->stopped);
+	json_obj_set_strv(o, "channels", NULL, 0);
+	for (i = 0; i < ws->n; i++) {
+		ch = &ws->channels[i];
+		c = json_obj_new();
+		json_obj_set_str(c, "name", ch->name);
+		json_obj_set_int(c, "received", ch->received);
+		json_obj_set_int(c, "last_received", ch->last_received);
+		json_obj_set_int(c, "bad_signatures", ch->bad_signatures);
+		json_obj_set_int(c, "last_bad_signature",
+		    ch->last_bad_signature);
+		json_obj_set_int(c, "refused", ch->refused);
+		json_obj_set_int(c, "last_failure_date", ch->last_failure_when);
+		json_obj_set_str(c, "last_failure", ch->last_failure != NULL &&
+		    *ch->last_failure != '\0' ? ch->last_failure : NULL);
+		json_obj_append_obj(o, "channels", c);
+	}
+	json_obj_set_obj(root, "webhook", o);
+}
+
 void
 sync_webhook_read(const char *data_dir, struct sync_webhook *ws)
 {

@@ -205,7 +205,7 @@ sync_outbox_scan(void *data)
 			goto next;
 		}
 		if (strcmp(o->state, "sending") == 0 && d == NULL &&
-		    !l->type->idempotent) {
+		    !l->type->idempotent && !l->link.idempotent) {
 			/* Cut off by a crash: it may have gone out. */
 			sync_outbox_set(s, o->msgid, "unknown", NULL,
 			    "the syncer stopped during the send");

@@ -48,6 +48,14 @@ int sync_has_channels(void);
 /* Print each channel's state as the running (or last) syncer left it,
  * and whether a syncer runs. Return 0, or -1 when nothing is known. */
 int sync_status_print(const char *data_dir, FILE *out);
+/*
+ * The same as members of root (`sync --status --json`): "syncer"
+ * {running, pid}, "channels" [{name, type, state, until, error}],
+ * "quarantined", "index" {pending, error} or null, "hooks" {run, failed,
+ * dropped, last_failure_date, last_failure} or null. 0, or -1 when
+ * nothing is known.
+ */
+int sync_status_json(const char *data_dir, struct json_obj *root);
 /* `ombre sync --quarantine`: each item kept in DATA/sync/quarantine, its
  * channel, date, kind, reason, size and a sanitised excerpt. */
 void sync_quarantine_print(const char *data_dir, FILE *out);
@@ -93,6 +101,12 @@ int sync_has_webhook_channels(void);
  */
 int sync_webhook_print(const struct sync_webhook *ws, int declared,
     int64_t now, FILE *out);
+/* The same as root's "webhook" member: {running, pid, listen, started,
+ * stopped, channels [{name, received, last_received, bad_signatures,
+ * last_bad_signature, refused, last_failure_date, last_failure}]}, or
+ * null when sync_webhook_print would print nothing. */
+void sync_webhook_json(const struct sync_webhook *ws, int declared,
+    struct json_obj *root);
 /* The console's phrase, allocated, or NULL for nothing to say: "webhook
  * receiver not running" when declared and it is not, else "webhook: N bad
  * signatures" counting the channels whose last one is within the hour. */
