@@ -180,7 +180,7 @@ int
 main(void)
 {
 	static const char *const	 types[] = { "telegram", "matrix",
-	    "whatsapp", "messenger", "email" };
+	    "whatsapp", "messenger", "email", "exec" };
 	static const char *const	 webhook[] = { "line", "sms", "demo",
 	    "" };
 	const struct chan_type		*t;
