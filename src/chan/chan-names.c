@@ -12,7 +12,7 @@
 #include <string.h>
 
 static const char *const chan_synced_types[] = {
-	"telegram", "matrix", "whatsapp", "messenger"
+	"telegram", "matrix", "whatsapp", "messenger", "line"
 };
 
 int

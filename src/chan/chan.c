@@ -23,7 +23,8 @@ static const struct chan_type *const chan_types[] = {
 	&chan_telegram_type,
 	&chan_matrix_type,
 	&chan_whatsapp_type,
-	&chan_messenger_type
+	&chan_messenger_type,
+	&chan_line_type
 };
 
 const struct chan_type *

@@ -99,6 +99,7 @@ cli_webhook_cgi(struct web *w)
 	req.path = full = strncmp(path, "/webhook/", 9) == 0 ? xstrdup(path) :
 	    xasprintf("/webhook%s%s", *path == '/' ? "" : "/", path);
 	req.signature = getenv("HTTP_X_HUB_SIGNATURE_256");
+	req.line_signature = getenv("HTTP_X_LINE_SIGNATURE");
 	web_request_parse_query(&req, getenv("QUERY_STRING"));
 	if ((cl = getenv("CONTENT_LENGTH")) != NULL && *cl != '\0')
 		want = strtoull(cl, NULL, 10);

@@ -148,6 +148,8 @@ web_http_answer(struct web_http *h, struct MHD_Connection *c,
 	req.too_big = r->too_big;
 	req.signature = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 	    "X-Hub-Signature-256");
+	req.line_signature = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    "X-Line-Signature");
 	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, web_http_arg, &req);
 	web_handle(h->web, &req, &resp);
 	web_log_request(&req, resp.status);

@@ -1,7 +1,7 @@
 /*
  * web-sign.c: the signatures of webhook requests, the only libcrypto
- * code: HMAC-SHA256 and Meta's X-Hub-Signature-256 check, compared in
- * constant time.
+ * code: HMAC-SHA256, Meta's X-Hub-Signature-256 and LINE's
+ * X-Line-Signature (Base64) checks, compared in constant time.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -9,6 +9,7 @@
 
 #include "web/web.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/crypto.h>
@@ -69,6 +70,45 @@ web_sign_check(const char *secret, const void *body, size_t len,
 	web_sign_hmac(secret, strlen(secret), body, len, want);
 	rc = CRYPTO_memcmp(want, got, sizeof want) == 0;
 	OPENSSL_cleanse(want, sizeof want);
+	return rc;
+}
+
+char *
+web_sign_base64(const void *data, size_t len)
+{
+	char	*out;
+	int	 n;
+
+	out = xmalloc(4 * ((len + 2) / 3) + 1);
+	n = EVP_EncodeBlock((unsigned char *)out, data, (int)len);
+	if (n < 0)
+		fatalx("Base64 failed");
+	out[n] = '\0';
+	return out;
+}
+
+/*
+ * Our digest's Base64 against the header's, in constant time: the
+ * length is no secret, the bytes are.
+ */
+int
+web_sign_check_base64(const char *secret, const void *body, size_t len,
+    const char *header)
+{
+	unsigned char	 want[WEB_SHA256_LEN];
+	char		*b64;
+	size_t		 n;
+	int		 rc;
+
+	if (secret == NULL || header == NULL)
+		return 0;
+	web_sign_hmac(secret, strlen(secret), body, len, want);
+	b64 = web_sign_base64(want, sizeof want);
+	n = strlen(b64);
+	rc = strlen(header) == n && CRYPTO_memcmp(b64, header, n) == 0;
+	OPENSSL_cleanse(want, sizeof want);
+	OPENSSL_cleanse(b64, n);
+	free(b64);
 	return rc;
 }
 

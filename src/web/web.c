@@ -42,7 +42,9 @@ struct web_channel {
 	const char *object;	/* Meta's "object" its bodies have, or NULL */
 	const char *shape_refusal;	/* why a body of another shape is
 					   refused */
-	char	*app_secret;	/* NULL: POSTs are not signed */
+	int	 line;		/* LINE: X-Line-Signature, its shape */
+	char	*app_secret;	/* NULL: POSTs are not signed (Meta's
+				   app-secret, LINE's channel-secret) */
 	char	*verify_token;	/* NULL: no verification answered */
 
 	/* Counts since start, for DATA/webhook/status. */
@@ -132,8 +134,13 @@ web_new(const char *data_dir, size_t max_body, char **cause)
 			wc->object = "page";
 			wc->shape_refusal = "not a Messenger webhook (object "
 			    "page, entry[])";
+		} else if (strcmp(cc->type, "line") == 0) {
+			wc->line = 1;
+			wc->shape_refusal = "not a LINE webhook (destination, "
+			    "events[])";
 		}
-		if (web_secret(cc, "app-secret", &wc->app_secret, cause) != 0 ||
+		if (web_secret(cc, wc->line ? "channel-secret" : "app-secret",
+		    &wc->app_secret, cause) != 0 ||
 		    web_secret(cc, "verify-token", &wc->verify_token,
 		    cause) != 0) {
 			web_free(w);
@@ -622,7 +629,16 @@ web_handle(struct web *w, const struct web_request *req,
 		free(why);
 		return;
 	}
-	if (wc->app_secret != NULL &&
+	if (wc->line && wc->app_secret != NULL &&
+	    !web_sign_check_base64(wc->app_secret, req->body, req->len,
+	    req->line_signature)) {
+		refusal = req->line_signature == NULL ?
+		    "missing X-Line-Signature" : "bad X-Line-Signature";
+		web_answer(resp, 401, refusal);
+		web_count(w, wc, 401, refusal);
+		return;
+	}
+	if (!wc->line && wc->app_secret != NULL &&
 	    !web_sign_check(wc->app_secret, req->body, req->len,
 	    req->signature)) {
 		web_answer(resp, 401, req->signature == NULL ?
@@ -636,6 +652,8 @@ web_handle(struct web *w, const struct web_request *req,
 		refusal = "not JSON";
 	else if (wc->object != NULL && !json_webhook_shape(req->body,
 	    req->len, wc->object))
+		refusal = wc->shape_refusal;
+	else if (wc->line && !json_line_shape(req->body, req->len))
 		refusal = wc->shape_refusal;
 	if (refusal != NULL) {
 		if (web_keep(w, "quarantine", wc->name, req->body, req->len,
