@@ -619,8 +619,12 @@ line_start(struct chan_link *l, char **cause)
 		line_stop(ln);
 		return NULL;
 	}
-	/* The bot's user id, learnt from the first webhook. */
-	v = l->host->cursor_load(l, "destination");
+	/* The bot's user id: account= (as every channel may say), else
+	 * learnt from the first webhook. */
+	if (channel_config_get(l->cc, "account") != NULL)
+		v = xstrdup(channel_config_get(l->cc, "account"));
+	else
+		v = l->host->cursor_load(l, "destination");
 	if (v != NULL && *v != '\0') {
 		ln->account = v;
 		ln->account_saved = 1;

@@ -208,7 +208,7 @@ channel_config_for(const char *type, const char *account)
 /* The channel types whose adapter sends replies (the others only bring
  * messages in). */
 static const char *const channel_config_sending[] = {
-	"telegram", "matrix", "whatsapp", "messenger", "demo"
+	"telegram", "matrix", "whatsapp", "messenger", "line", "demo"
 };
 
 /* Does a channel of this type send replies? */
