@@ -348,7 +348,7 @@ channel_config_secret(const struct channel_config *cc, const char *key,
 
 /* The channel types whose platforms call us (src/web serves them). */
 static const char *const channel_config_webhook_types[] = {
-	"whatsapp", "messenger", "line", "sms"
+	"whatsapp", "messenger", "line", "sms", "twilio"
 };
 
 int

@@ -1,7 +1,7 @@
 /*
  * web-sign.c: the signatures of webhook requests, the only libcrypto
- * code: HMAC-SHA256, Meta's X-Hub-Signature-256 and LINE's
- * X-Line-Signature (Base64) checks, compared in constant time.
+ * code: HMAC-SHA256 and HMAC-SHA1, Meta's X-Hub-Signature-256, LINE's
+ * X-Line-Signature and Twilio's X-Twilio-Signature (Base64) checks, compared in constant time.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -70,6 +70,66 @@ web_sign_check(const char *secret, const void *body, size_t len,
 	web_sign_hmac(secret, strlen(secret), body, len, want);
 	rc = CRYPTO_memcmp(want, got, sizeof want) == 0;
 	OPENSSL_cleanse(want, sizeof want);
+	return rc;
+}
+
+/* Order of the parameters by key, then value (Twilio's sort). */
+struct web_sign_pair {
+	const char	*key;
+	const char	*value;
+};
+
+static int
+web_sign_pair_cmp(const void *a, const void *b)
+{
+	const struct web_sign_pair	*pa = a, *pb = b;
+	int				 c;
+
+	if ((c = strcmp(pa->key, pb->key)) != 0)
+		return c;
+	return strcmp(pa->value, pb->value);
+}
+
+int
+web_sign_check_twilio(const char *token, const char *url,
+    char *const *keys, char *const *values, size_t n, const char *header)
+{
+	struct web_sign_pair	*pairs;
+	unsigned char		 want[EVP_MAX_MD_SIZE];
+	unsigned int		 want_len = 0;
+	char			*data, *b64;
+	size_t			 len, i, off;
+	int			 rc;
+
+	if (token == NULL || url == NULL || header == NULL)
+		return 0;
+	pairs = xcalloc(n + 1, sizeof *pairs);
+	len = strlen(url);
+	for (i = 0; i < n; i++) {
+		pairs[i].key = keys[i];
+		pairs[i].value = values[i];
+		len += strlen(keys[i]) + strlen(values[i]);
+	}
+	qsort(pairs, n, sizeof *pairs, web_sign_pair_cmp);
+	data = xmalloc(len + 1);
+	off = strlen(url);
+	memcpy(data, url, off);
+	for (i = 0; i < n; i++) {
+		memcpy(data + off, pairs[i].key, strlen(pairs[i].key));
+		off += strlen(pairs[i].key);
+		memcpy(data + off, pairs[i].value, strlen(pairs[i].value));
+		off += strlen(pairs[i].value);
+	}
+	free(pairs);
+	if (HMAC(EVP_sha1(), token, (int)strlen(token),
+	    (const unsigned char *)data, off, want, &want_len) == NULL)
+		fatalx("HMAC-SHA1 failed");
+	free(data);
+	b64 = web_sign_base64(want, want_len);
+	len = strlen(b64);
+	rc = strlen(header) == len && CRYPTO_memcmp(b64, header, len) == 0;
+	OPENSSL_cleanse(want, sizeof want);
+	free(b64);
 	return rc;
 }
 
