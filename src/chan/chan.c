@@ -24,7 +24,8 @@ static const struct chan_type *const chan_types[] = {
 	&chan_matrix_type,
 	&chan_whatsapp_type,
 	&chan_messenger_type,
-	&chan_line_type
+	&chan_line_type,
+	&chan_twilio_type
 };
 
 const struct chan_type *
