@@ -709,6 +709,10 @@ web_handle(struct web *w, const struct web_request *req,
 		free(why);
 		return;
 	}
+	if (wc->twilio) {
+		web_twilio(w, wc, req, resp);
+		return;
+	}
 	if (wc->line && wc->app_secret != NULL &&
 	    !web_sign_check_base64(wc->app_secret, req->body, req->len,
 	    req->line_signature)) {
@@ -725,10 +729,6 @@ web_handle(struct web *w, const struct web_request *req,
 		    "missing X-Hub-Signature-256" : "bad X-Hub-Signature-256");
 		web_count(w, wc, 401, req->signature == NULL ?
 		    "missing X-Hub-Signature-256" : "bad X-Hub-Signature-256");
-		return;
-	}
-	if (wc->twilio) {
-		web_twilio(w, wc, req, resp);
 		return;
 	}
 	refusal = NULL;
