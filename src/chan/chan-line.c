@@ -6,7 +6,8 @@
  * the bodies here (line_webhook): parsed (chan-line-parse.c), the
  * messages delivered, then what lets us answer kept as cursors of the
  * channel (DATA/sync/NAME.KEY): "reply.CONV" the newest active event's
- * reply token and its time in ms ("MS TOKEN"), "read.CONV" its
+ * reply token and its time in ms ("MS TOKEN"; "MS" alone once used: an
+ * older or redelivered event never brings a token back), "read.CONV" its
  * markAsReadToken. Standby events leave none: they are never answered.
  *
  * Outbound: the reply token while it is fresh (LINE_REPLY_MS after the
@@ -169,8 +170,15 @@ line_reply_token(struct line *ln, const char *conv_id)
 		if (util_now() * 1000 - ms < LINE_REPLY_MS)
 			token = xstrdup(sp + 1);
 	}
-	if (v != NULL && *v != '\0' &&
-	    l->host->cursor_save(l, key, "") != CHAN_OK) {
+	/* Used: its time stays, so that its event redelivered does not
+	 * bring it back. */
+	if (v != NULL && (sp = strchr(v, ' ')) != NULL) {
+		*sp = '\0';
+		if (l->host->cursor_save(l, key, v) == CHAN_OK)
+			sp = NULL;
+	} else
+		sp = NULL;
+	if (sp != NULL) {
 		/* Could not be cleared: never used twice, so not now. */
 		free(token);
 		token = NULL;
@@ -484,10 +492,16 @@ line_keep_tokens(struct line *ln, const struct line_payload *p)
 		if (!line_id_ok(t->conv_id))
 			continue;
 		if (t->reply_token != NULL) {
+			/* A redelivered older event never replaces a newer
+			 * token. */
 			key = xasprintf("reply.%s", t->conv_id);
-			value = xasprintf("%" PRId64 " %s", t->ms,
-			    t->reply_token);
-			rc = l->host->cursor_save(l, key, value);
+			value = l->host->cursor_load(l, key);
+			if (value == NULL || strtoll(value, NULL, 10) < t->ms) {
+				free(value);
+				value = xasprintf("%" PRId64 " %s", t->ms,
+				    t->reply_token);
+				rc = l->host->cursor_save(l, key, value);
+			}
 			free(value);
 			free(key);
 		}
