@@ -180,8 +180,8 @@ int
 main(void)
 {
 	static const char *const	 types[] = { "telegram", "matrix",
-	    "whatsapp", "messenger" };
-	static const char *const	 webhook[] = { "line", "sms", "email",
+	    "whatsapp", "messenger", "line" };
+	static const char *const	 webhook[] = { "sms", "email",
 	    "demo", "" };
 	const struct chan_type		*t;
 	struct chan_demo		*a, *b;
