@@ -12,7 +12,8 @@
 #include <string.h>
 
 static const char *const chan_synced_types[] = {
-	"telegram", "matrix", "whatsapp", "messenger", "email", "exec"
+	"telegram", "matrix", "whatsapp", "messenger", "email", "exec",
+	"line", "twilio"
 };
 
 int

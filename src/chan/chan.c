@@ -25,7 +25,9 @@ static const struct chan_type *const chan_types[] = {
 	&chan_whatsapp_type,
 	&chan_messenger_type,
 	&chan_email_type,
-	&chan_exec_type
+	&chan_exec_type,
+	&chan_line_type,
+	&chan_twilio_type
 };
 
 const struct chan_type *

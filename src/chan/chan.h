@@ -253,6 +253,8 @@ extern const struct chan_type chan_whatsapp_type;
 extern const struct chan_type chan_messenger_type;
 extern const struct chan_type chan_email_type;
 extern const struct chan_type chan_exec_type;
+extern const struct chan_type chan_line_type;
+extern const struct chan_type chan_twilio_type;
 
 /* chan.c: the adapters by type, and what they share. */
 /* The adapter of a channel TYPE of the config, NULL when none polls it

@@ -99,6 +99,9 @@ cli_webhook_cgi(struct web *w)
 	req.path = full = strncmp(path, "/webhook/", 9) == 0 ? xstrdup(path) :
 	    xasprintf("/webhook%s%s", *path == '/' ? "" : "/", path);
 	req.signature = getenv("HTTP_X_HUB_SIGNATURE_256");
+	req.line_signature = getenv("HTTP_X_LINE_SIGNATURE");
+	req.twilio_signature = getenv("HTTP_X_TWILIO_SIGNATURE");
+	req.content_type = getenv("CONTENT_TYPE");
 	web_request_parse_query(&req, getenv("QUERY_STRING"));
 	if ((cl = getenv("CONTENT_LENGTH")) != NULL && *cl != '\0')
 		want = strtoull(cl, NULL, 10);
@@ -117,9 +120,11 @@ cli_webhook_cgi(struct web *w)
 	req.len = req.too_big ? (size_t)want : body.len;
 	web_handle(w, &req, &resp);
 	web_log_request(&req, resp.status);
-	printf("Status: %d %s\r\nContent-Type: text/plain; charset=utf-8\r\n"
+	printf("Status: %d %s\r\nContent-Type: %s\r\n"
 	    "Content-Length: %zu\r\n\r\n%s", resp.status,
-	    web_status_text(resp.status), strlen(resp.body), resp.body);
+	    web_status_text(resp.status), resp.content_type != NULL ?
+	    resp.content_type : "text/plain; charset=utf-8",
+	    strlen(resp.body), resp.body);
 	fflush(stdout);
 	free(resp.body);
 	buf_free(&body);

@@ -178,7 +178,21 @@ channel_config_owns(const struct channel_config *cc, const char *account)
 	if (strcmp(cc->type, "messenger") == 0 &&
 	    (value = channel_config_get(cc, "page-id")) != NULL)
 		return strcmp(value, account) == 0;
+	/* Twilio: the number replies come from, or the Messaging Service. */
+	if (strcmp(cc->type, "twilio") == 0 &&
+	    ((value = channel_config_get(cc, "from")) != NULL ||
+	    (value = channel_config_get(cc, "messaging-service-sid")) != NULL))
+		return strcmp(value, account) == 0;
 	return -1;
+}
+
+/* Does a channel of TYPE cc_type carry conversations of channel type?
+ * Its own, and Twilio's are "sms". */
+static int
+channel_config_carries(const char *cc_type, const char *type)
+{
+	return strcmp(cc_type, type) == 0 ||
+	    (strcmp(cc_type, "twilio") == 0 && strcmp(type, "sms") == 0);
 }
 
 const struct channel_config *
@@ -190,7 +204,7 @@ channel_config_for(const char *type, const char *account)
 
 	for (i = 0; i < channel_configs_n; i++) {
 		cc = &channel_configs[i];
-		if (strcmp(cc->type, type) != 0)
+		if (!channel_config_carries(cc->type, type))
 			continue;
 		owns = account != NULL ? channel_config_owns(cc, account) : -1;
 		if (owns == 1)
@@ -209,6 +223,7 @@ channel_config_for(const char *type, const char *account)
  * messages in). */
 static const char *const channel_config_sending[] = {
 	"telegram", "matrix", "whatsapp", "messenger", "email", "exec",
+	"line", "twilio",
 	"demo"
 };
 
@@ -251,7 +266,7 @@ channel_config_sender(const char *type, const char *account)
 				unknown = cc;
 			continue;
 		}
-		if (strcmp(cc->type, type) == 0) {
+		if (channel_config_carries(cc->type, type)) {
 			/* channel_config_for's rules, without a channel
 			 * whose account is known to be another. */
 			owns = account != NULL ?
@@ -363,7 +378,7 @@ channel_config_secret(const struct channel_config *cc, const char *key,
 
 /* The channel types whose platforms call us (src/web serves them). */
 static const char *const channel_config_webhook_types[] = {
-	"whatsapp", "messenger", "line", "sms"
+	"whatsapp", "messenger", "line", "sms", "twilio"
 };
 
 int

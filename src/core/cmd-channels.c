@@ -34,8 +34,8 @@ const struct cmd_entry cmd_channels_entries[] = {
 
 /* What `channel` accepts as TYPE: the adapters ombre has or will have. */
 static const char *const cmd_channel_types[] = {
-	"telegram", "matrix", "whatsapp", "messenger", "line", "sms", "email",
-	"exec", "demo"
+	"telegram", "matrix", "whatsapp", "messenger", "line", "sms", "twilio",
+	"email", "exec", "demo"
 };
 
 /* Whether a channel key holds a secret or a command that prints one. */

@@ -153,6 +153,9 @@ int json_valid(const char *data, size_t len);
  * "object" is object ("whatsapp_business_account", "page") and whose
  * "entry" is an array. */
 int json_webhook_shape(const char *data, size_t len, const char *object);
+/* Whether a LINE webhook body has its shape: an object with a string
+ * destination and an events array. */
+int json_line_shape(const char *data, size_t len);
 /* Serialise an arbitrary list entry for `list --json`: see cli-list.c. */
 struct json_obj;
 struct json_obj *json_obj_new(void);

@@ -775,6 +775,20 @@ json_webhook_shape(const char *data, size_t len, const char *object)
 }
 
 int
+json_line_shape(const char *data, size_t len)
+{
+	json_t	*root;
+	int	 ok;
+
+	root = json_loadb(data, len, JSON_ALLOW_NUL, NULL);
+	ok = json_is_object(root) &&
+	    json_is_string(json_object_get(root, "destination")) &&
+	    json_is_array(json_object_get(root, "events"));
+	json_decref(root);
+	return ok;
+}
+
+int
 json_valid(const char *data, size_t len)
 {
 	json_t		*root;

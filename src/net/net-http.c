@@ -47,6 +47,8 @@ struct net_req {
 	size_t			 body_len;
 	char			*content_type;
 	char			*bearer;
+	char			*basic;
+	char			*header;
 	int64_t			 timeout_ms;
 	int			 not_idempotent;
 	int			 redirects;
@@ -189,6 +191,11 @@ net_req_free(struct net_req *r)
 		explicit_bzero(r->bearer, strlen(r->bearer));
 		free(r->bearer);
 	}
+	if (r->basic != NULL) {
+		explicit_bzero(r->basic, strlen(r->basic));
+		free(r->basic);
+	}
+	free(r->header);
 	free(r->location);
 	buf_free(&r->response);
 	free(r);
@@ -356,6 +363,12 @@ net_req_setup(struct net_req *r, char **cause)
 		explicit_bzero(hdr, strlen(hdr));
 		free(hdr);
 	}
+	if (r->header != NULL)
+		r->headers = curl_slist_append(r->headers, r->header);
+	if (r->basic != NULL) {
+		curl_easy_setopt(e, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
+		curl_easy_setopt(e, CURLOPT_USERPWD, r->basic);
+	}
 	curl_easy_setopt(e, CURLOPT_HTTPHEADER, r->headers);
 	if (strcmp(r->method, "GET") != 0) {
 		curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
@@ -393,6 +406,8 @@ net_start(struct net *n, const struct net_request *rq, net_done_cb done,
 	r->content_type = rq->content_type != NULL ?
 	    xstrdup(rq->content_type) : NULL;
 	r->bearer = rq->bearer != NULL ? xstrdup(rq->bearer) : NULL;
+	r->basic = rq->basic != NULL ? xstrdup(rq->basic) : NULL;
+	r->header = rq->header != NULL ? xstrdup(rq->header) : NULL;
 	r->timeout_ms = rq->timeout_ms;
 	r->not_idempotent = rq->not_idempotent;
 	r->done = done;

@@ -77,6 +77,11 @@ struct net_request {
 	size_t		 body_len;
 	const char	*content_type;	/* of the body */
 	const char	*bearer;	/* Authorization: Bearer, or NULL */
+	const char	*basic;		/* "user:password" for Basic auth
+					   (Twilio), or NULL; a secret */
+	const char	*header;	/* one more header line ("Name:
+					   value": LINE's X-Line-Retry-Key),
+					   or NULL; no secret */
 	int64_t		 timeout_ms;	/* whole request; 0: none (the low-speed
 					   limit still applies) */
 	int		 not_idempotent;	/* a new connection, never reused:

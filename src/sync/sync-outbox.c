@@ -403,7 +403,9 @@ sync_delivery_status(struct chan_link *l, struct chan_delivery *d, size_t n)
 	enum store_status	 rc = STORE_OK;
 	char			*cause = NULL, *clean, *failed, *state;
 	char			**hooks = NULL;
-	const char		*channel = l->cc->type;
+	/* Twilio's conversations are on channel sms. */
+	const char		*channel = strcmp(l->cc->type, "twilio") == 0 ?
+				    "sms" : l->cc->type;
 	long			 changed;
 	size_t			 i, n_hooks = 0;
 

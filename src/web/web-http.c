@@ -148,6 +148,12 @@ web_http_answer(struct web_http *h, struct MHD_Connection *c,
 	req.too_big = r->too_big;
 	req.signature = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 	    "X-Hub-Signature-256");
+	req.line_signature = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    "X-Line-Signature");
+	req.twilio_signature = MHD_lookup_connection_value(c,
+	    MHD_HEADER_KIND, "X-Twilio-Signature");
+	req.content_type = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_CONTENT_TYPE);
 	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, web_http_arg, &req);
 	web_handle(h->web, &req, &resp);
 	web_log_request(&req, resp.status);
@@ -160,6 +166,7 @@ web_http_answer(struct web_http *h, struct MHD_Connection *c,
 		return MHD_NO;
 	}
 	MHD_add_response_header(mr, MHD_HTTP_HEADER_CONTENT_TYPE,
+	    resp.content_type != NULL ? resp.content_type :
 	    "text/plain; charset=utf-8");
 	rc = MHD_queue_response(c, (unsigned int)resp.status, mr);
 	MHD_destroy_response(mr);

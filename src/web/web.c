@@ -42,7 +42,11 @@ struct web_channel {
 	const char *object;	/* Meta's "object" its bodies have, or NULL */
 	const char *shape_refusal;	/* why a body of another shape is
 					   refused */
-	char	*app_secret;	/* NULL: POSTs are not signed */
+	int	 line;		/* LINE: X-Line-Signature, its shape */
+	int	 twilio;	/* Twilio: a form, X-Twilio-Signature, TwiML */
+	char	*public_url;	/* Twilio: the URL it signs */
+	char	*app_secret;	/* NULL: POSTs are not signed (Meta's
+				   app-secret, LINE's channel-secret) */
 	char	*verify_token;	/* NULL: no verification answered */
 
 	/* Counts since start, for DATA/webhook/status. */
@@ -132,8 +136,21 @@ web_new(const char *data_dir, size_t max_body, char **cause)
 			wc->object = "page";
 			wc->shape_refusal = "not a Messenger webhook (object "
 			    "page, entry[])";
+		} else if (strcmp(cc->type, "twilio") == 0) {
+			wc->twilio = 1;
+			wc->shape_refusal = "not a Twilio message webhook "
+			    "(a form with MessageSid or SmsSid)";
+			if (channel_config_get(cc, "public-url") != NULL)
+				wc->public_url = xstrdup(channel_config_get(cc,
+				    "public-url"));
+		} else if (strcmp(cc->type, "line") == 0) {
+			wc->line = 1;
+			wc->shape_refusal = "not a LINE webhook (destination, "
+			    "events[])";
 		}
-		if (web_secret(cc, "app-secret", &wc->app_secret, cause) != 0 ||
+		if (web_secret(cc, wc->line ? "channel-secret" : wc->twilio ?
+		    "token" : "app-secret",
+		    &wc->app_secret, cause) != 0 ||
 		    web_secret(cc, "verify-token", &wc->verify_token,
 		    cause) != 0) {
 			web_free(w);
@@ -153,6 +170,7 @@ web_free(struct web *w)
 	for (i = 0; i < w->n; i++) {
 		free(w->channels[i].name);
 		web_wipe(w->channels[i].app_secret);
+		free(w->channels[i].public_url);
 		web_wipe(w->channels[i].verify_token);
 		free(w->channels[i].last_failure);
 	}
@@ -556,6 +574,74 @@ web_counts(const struct web *w, const char *name, struct web_counts *out)
 	return NULL;
 }
 
+/*
+ * Twilio's form POST: signed over public-url= and the sorted parameters
+ * with the auth token, spooled as it came, answered with an empty TwiML
+ * response.
+ */
+static void
+web_twilio(struct web *w, struct web_channel *wc,
+    const struct web_request *req, struct web_response *resp)
+{
+	struct web_request	 form;
+	const char		*refusal = NULL;
+	char			*body, *path = NULL, *why;
+	size_t			 i;
+	int			 sid = 0, good;
+
+	memset(&form, 0, sizeof form);
+	body = xmalloc(req->len + 1);
+	memcpy(body, req->body, req->len);
+	body[req->len] = '\0';
+	if (strlen(body) == req->len)
+		web_request_parse_query(&form, body);
+	free(body);
+	good = wc->app_secret == NULL || web_sign_check_twilio(wc->app_secret,
+	    wc->public_url, form.arg_keys, form.arg_values, form.n_args,
+	    req->twilio_signature);
+	for (i = 0; i < form.n_args; i++)
+		if (strcmp(form.arg_keys[i], "MessageSid") == 0 ||
+		    strcmp(form.arg_keys[i], "SmsSid") == 0)
+			sid = 1;
+	web_request_free_args(&form);
+	if (!good) {
+		refusal = req->twilio_signature == NULL ?
+		    "missing X-Twilio-Signature" : "bad X-Twilio-Signature";
+		web_answer(resp, 401, refusal);
+		web_count(w, wc, 401, refusal);
+		return;
+	}
+	if (req->content_type == NULL || strncasecmp(req->content_type,
+	    "application/x-www-form-urlencoded", 33) != 0 || !sid) {
+		refusal = wc->shape_refusal;
+		if (web_keep(w, "quarantine", wc->name, req->body, req->len,
+		    &path) != 0) {
+			web_answer(resp, 503, NULL);
+			web_count(w, wc, 503, "cannot keep a refused body");
+			return;
+		}
+		why = xasprintf("400 %s", refusal);
+		web_keep_why(w, path, why);
+		free(why);
+		free(path);
+		web_answer(resp, 400, refusal);
+		web_count(w, wc, 400, refusal);
+		return;
+	}
+	if (web_keep(w, "spool", wc->name, req->body, req->len, NULL) != 0) {
+		log_warn("webhook: %s: cannot spool: %s", wc->name,
+		    strerror(errno));
+		web_answer(resp, 503, NULL);
+		web_count(w, wc, 503, "cannot spool (disk)");
+		return;
+	}
+	resp->status = 200;
+	resp->body = xstrdup("<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
+	    "<Response/>\n");
+	resp->content_type = "text/xml";
+	web_count(w, wc, 200, NULL);
+}
+
 /* GET: Meta's subscription check. */
 static void
 web_verify(struct web_channel *wc, const struct web_request *req,
@@ -603,6 +689,7 @@ web_handle(struct web *w, const struct web_request *req,
 
 	resp->status = 0;
 	resp->body = NULL;
+	resp->content_type = NULL;
 	if ((wc = web_route(w, req->path)) == NULL) {
 		web_answer(resp, 404, NULL);
 		return;
@@ -622,7 +709,20 @@ web_handle(struct web *w, const struct web_request *req,
 		free(why);
 		return;
 	}
-	if (wc->app_secret != NULL &&
+	if (wc->twilio) {
+		web_twilio(w, wc, req, resp);
+		return;
+	}
+	if (wc->line && wc->app_secret != NULL &&
+	    !web_sign_check_base64(wc->app_secret, req->body, req->len,
+	    req->line_signature)) {
+		refusal = req->line_signature == NULL ?
+		    "missing X-Line-Signature" : "bad X-Line-Signature";
+		web_answer(resp, 401, refusal);
+		web_count(w, wc, 401, refusal);
+		return;
+	}
+	if (!wc->line && wc->app_secret != NULL &&
 	    !web_sign_check(wc->app_secret, req->body, req->len,
 	    req->signature)) {
 		web_answer(resp, 401, req->signature == NULL ?
@@ -636,6 +736,8 @@ web_handle(struct web *w, const struct web_request *req,
 		refusal = "not JSON";
 	else if (wc->object != NULL && !json_webhook_shape(req->body,
 	    req->len, wc->object))
+		refusal = wc->shape_refusal;
+	else if (wc->line && !json_line_shape(req->body, req->len))
 		refusal = wc->shape_refusal;
 	if (refusal != NULL) {
 		if (web_keep(w, "quarantine", wc->name, req->body, req->len,

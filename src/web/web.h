@@ -1,8 +1,9 @@
 /*
- * web.h: the webhook receiver. WhatsApp Cloud API, Messenger (and, later,
- * LINE and SMS gateways) POST their events to /webhook/NAME, NAME a
+ * web.h: the webhook receiver. WhatsApp Cloud API, Messenger and LINE
+ * (later, SMS gateways) POST their events to /webhook/NAME, NAME a
  * declared channel; what comes is checked (X-Hub-Signature-256 with the
- * channel's app-secret), stored whole and durably in DATA/webhook/spool/
+ * channel's app-secret, LINE's X-Line-Signature with its
+ * channel-secret), stored whole and durably in DATA/webhook/spool/
  * and only then answered 200. Parsing the spool into messages is the next
  * step's (the channels' adapters).
  *
@@ -30,6 +31,23 @@ void web_sign_hmac(const void *key, size_t key_len, const void *data,
  */
 int web_sign_check(const char *secret, const void *body, size_t len,
     const char *header);
+/*
+ * Whether header (LINE's X-Line-Signature: the Base64 of the
+ * HMAC-SHA256 of body with secret) is right: 1 or 0, compared in
+ * constant time. A NULL or malformed header is 0.
+ */
+int web_sign_check_base64(const char *secret, const void *body, size_t len,
+    const char *header);
+/*
+ * Whether header (Twilio's X-Twilio-Signature) is the Base64 of the
+ * HMAC-SHA1, keyed with token, of url followed by each form parameter's
+ * key and value, sorted by key: 1 or 0, compared in constant time.
+ * keys[i], values[i]: the decoded parameters, n of them.
+ */
+int web_sign_check_twilio(const char *token, const char *url,
+    char *const *keys, char *const *values, size_t n, const char *header);
+/* The standard Base64 (with padding) of data[0..len), allocated. */
+char *web_sign_base64(const void *data, size_t len);
 /* Whether two strings are equal, in time independent of where they
  * differ (for tokens). NULL equals nothing. */
 int web_sign_equal(const char *a, const char *b);
@@ -44,15 +62,20 @@ struct web_request {
 	char		**arg_values;
 	size_t		  n_args;
 	const char	 *signature;	/* X-Hub-Signature-256, or NULL */
+	const char	 *line_signature; /* X-Line-Signature, or NULL */
+	const char	 *twilio_signature; /* X-Twilio-Signature, or NULL */
+	const char	 *content_type;	/* Content-Type, or NULL */
 	const char	 *body;
 	size_t		  len;		/* when too_big: the size it had */
 	int		  too_big;	/* the body was over the cap: dropped */
 };
 
-/* The answer: status and a text/plain body (allocated, the caller's). */
+/* The answer: status and a body (allocated, the caller's) of
+ * content_type (static; NULL: text/plain; charset=utf-8). */
 struct web_response {
 	int		 status;
 	char		*body;
+	const char	*content_type;
 };
 
 struct web;

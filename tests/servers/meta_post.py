@@ -26,6 +26,9 @@ SENDING:
   --concurrency N       N client threads (default 1: in order, one at once)
   --bad-signature       sign with another key (a well-formed, wrong header)
   --no-signature        no X-Hub-Signature-256 header
+  --line                sign as LINE does instead: X-Line-Signature, the
+                        Base64 of the HMAC-SHA256 of the raw bytes keyed
+                        with the channel secret (given as SECRET)
   --timeout S           seconds per request (default 30)
   --expect STATUS       exit 1 unless every answer is STATUS (default: any
                         2xx); a connection failure counts as status ERR
@@ -233,6 +236,12 @@ def secret_of(args):
     return None
 
 
+def line_signature(secret, body, bad):
+    key = secret + b"-not-it" if bad else secret
+    return base64.b64encode(hmac.new(key, body, hashlib.sha256).digest()
+                            ).decode("ascii")
+
+
 def signature(secret, body, bad):
     key = secret + b"-not-it" if bad else secret
     return "sha256=" + hmac.new(key, body, hashlib.sha256).hexdigest()
@@ -267,7 +276,10 @@ def post_all(args, bodies, secret):
                 _, body = work.popleft()
             headers = {"Content-Type": "application/json",
                        "User-Agent": "facebookexternalua"}
-            if secret is not None and not args.no_signature:
+            if secret is not None and not args.no_signature and args.line:
+                headers["X-Line-Signature"] = line_signature(
+                    secret, body, args.bad_signature)
+            elif secret is not None and not args.no_signature:
                 headers["X-Hub-Signature-256"] = signature(
                     secret, body, args.bad_signature)
             t = time.monotonic()
@@ -342,6 +354,7 @@ def main():
     p.add_argument("--shuffle", type=int)
     p.add_argument("--concurrency", type=int, default=1)
     p.add_argument("--bad-signature", action="store_true")
+    p.add_argument("--line", action="store_true")
     p.add_argument("--no-signature", action="store_true")
     p.add_argument("--timeout", type=float, default=30.0)
     p.add_argument("--expect")

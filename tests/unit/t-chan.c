@@ -180,9 +180,8 @@ int
 main(void)
 {
 	static const char *const	 types[] = { "telegram", "matrix",
-	    "whatsapp", "messenger", "email", "exec" };
-	static const char *const	 webhook[] = { "line", "sms", "demo",
-	    "" };
+	    "whatsapp", "messenger", "email", "exec", "line", "twilio" };
+	static const char *const	 webhook[] = { "sms", "demo", "" };
 	const struct chan_type		*t;
 	struct chan_demo		*a, *b;
 	struct msg			*ma, *mb;

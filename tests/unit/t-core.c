@@ -758,7 +758,7 @@ test_channels(void)
 	cmd_run_string(&t_ctx, "channel x");
 	is_str(t_errors(),
 	    "channel x: unknown type carrier-pigeon (known: telegram matrix "
-	    "whatsapp messenger line sms email exec demo)\n"
+	    "whatsapp messenger line sms twilio email exec demo)\n"
 	    "invalid channel name 'a b': use letters, digits, '-' and '_'\n"
 	    "channel x: invalid key 'Token': use lower-case letters and '-'\n"
 	    "channel x: argument 3 is not KEY=VALUE\n"

@@ -192,6 +192,40 @@ main(void)
 	ok(web_sign_check("s3cr3t", meta, strlen(meta),
 	    "sha256=DB780E74B7152A02FC0B09479909F9711F095199BE060883718889797FA8638D"),
 	    "hex digits in capitals too");
+	/* LINE's X-Line-Signature and Twilio's X-Twilio-Signature (the
+	 * vectors from Python's hmac and base64). */
+	{
+		static const char	 line[] =
+		    "{\"destination\":\"U1\",\"events\":[]}";
+		static char		 tk0[] = "To", tk1[] = "From",
+					 tk2[] = "Body", tk3[] = "MessageSid";
+		static char		 tv0[] = "+1", tv1[] = "+33",
+					 tv2[] = "a b", tv3[] = "SM1";
+		char *const		 keys[] = { tk0, tk1, tk2, tk3 };
+		char *const		 values[] = { tv0, tv1, tv2, tv3 };
+		const char		*url =
+		    "https://hooks.example.com/webhook/sms";
+
+		ok(web_sign_check_base64("ch4nn3l", line, strlen(line),
+		    "b4yxTA+289LL5ClgEIhRb/OSsXUxwXjIKMvZQxEOC9w="),
+		    "a LINE signature matches");
+		ok(!web_sign_check_base64("ch4nn3m", line, strlen(line),
+		    "b4yxTA+289LL5ClgEIhRb/OSsXUxwXjIKMvZQxEOC9w=") &&
+		    !web_sign_check_base64("ch4nn3l", line, strlen(line),
+		    "b4yxTA+289LL5ClgEIhRb/OSsXUxwXjIKMvZQxEOC9w") &&
+		    !web_sign_check_base64("ch4nn3l", line, strlen(line),
+		    NULL), "not with another secret, cut, or missing");
+		ok(web_sign_check_twilio("12345", url, keys, values, 4,
+		    "dtTTc7zX02xESI181ZXe7qtu0vE="),
+		    "a Twilio signature matches (parameters sorted)");
+		ok(!web_sign_check_twilio("12345",
+		    "http://hooks.example.com/webhook/sms", keys, values, 4,
+		    "dtTTc7zX02xESI181ZXe7qtu0vE="),
+		    "not on another URL");
+		ok(!web_sign_check_twilio("12345", url, keys, values, 3,
+		    "dtTTc7zX02xESI181ZXe7qtu0vE="),
+		    "not without a parameter");
+	}
 	ok(web_sign_equal("vt", "vt") && !web_sign_equal("vt", "vu") &&
 	    !web_sign_equal("vt", "vtt") && !web_sign_equal(NULL, "vt"),
 	    "tokens compared");
