@@ -92,6 +92,8 @@ conv=$("$OMBRE" list --json --limit 1 Channel:telegram | jq_py 'j["id"]')
 tm send-keys -t t r
 ok "r opens the composer under the conversation, with Telegram's limit" \
     wait_screen "Reply on telegram  4096 left" 5 || diag "$(screen)"
+ok "it names the channel that sends it, and that it is connected" \
+    wait_screen "4096 left  via support: connected  C-s send" 10 || diag "$(screen | grep Reply)"
 tm send-keys -t t -l 'Bonjour Zoé,'
 tm send-keys -t t Enter
 tm send-keys -t t -l 'votre commande part demain'

@@ -83,6 +83,35 @@ sync_status_print_hooks(char *line, FILE *out)
 	fputc('\n', out);
 }
 
+char *
+sync_channel_state(const char *data_dir, const char *name)
+{
+	char	*path, line[8192], *state = NULL, *f, *end;
+	size_t	 len = strlen(name);
+	FILE	*in;
+
+	if (sync_lock_holder(data_dir) <= 0)
+		return NULL;	/* what the file says is stale */
+	path = xasprintf("%s/sync/status", data_dir);
+	in = fopen(path, "re");
+	free(path);
+	if (in == NULL)
+		return NULL;
+	/* channel NAME TYPE STATE UNTIL ERROR */
+	while (state == NULL && fgets(line, sizeof line, in) != NULL) {
+		if (strncmp(line, "channel\t", 8) != 0 ||
+		    strncmp(line + 8, name, len) != 0 || line[8 + len] != '\t')
+			continue;
+		if ((f = strchr(line + 9 + len, '\t')) == NULL)
+			continue;
+		f++;
+		end = f + strcspn(f, "\t\n");
+		state = xstrndup(f, (size_t)(end - f));
+	}
+	fclose(in);
+	return state;
+}
+
 int
 sync_status_print(const char *data_dir, FILE *out)
 {

@@ -48,6 +48,9 @@ int sync_has_channels(void);
 /* Print each channel's state as the running (or last) syncer left it,
  * and whether a syncer runs. Return 0, or -1 when nothing is known. */
 int sync_status_print(const char *data_dir, FILE *out);
+/* The state DATA/sync/status gives channel name ("connected", "backing
+ * off", ...), allocated, or NULL when no syncer runs or it has none. */
+char *sync_channel_state(const char *data_dir, const char *name);
 /*
  * The same as members of root (`sync --status --json`): "syncer"
  * {running, pid}, "channels" [{name, type, state, until, error}],

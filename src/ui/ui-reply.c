@@ -22,6 +22,7 @@
 #endif
 
 #include "ui/ui-private.h"
+#include "sync/sync.h"
 
 #include <sys/queue.h>
 #include <sys/wait.h>
@@ -704,7 +705,8 @@ ui_reply_header(struct ui *ui, enum ui_role *role)
 	const char		*text;
 	size_t			 len;
 	int64_t			 secs;
-	char			 age[16], *here;
+	char			 age[16], *here, *state;
+	const struct channel_config *cc;
 
 	*role = UI_ROLE_THREAD_TITLE;
 	buf_init(&b);
@@ -744,6 +746,18 @@ ui_reply_header(struct ui *ui, enum ui_role *role)
 	case LIMIT_WINDOW_NONE:
 		break;
 	}
+	/* Who sends it, and whether it can now: after the limit and the
+	 * window, which a narrow terminal must still show. */
+	cc = channel_config_sender(rp->ctx->channel, rp->ctx->account);
+	if (cc == NULL) {
+		buf_add_str(&b, "  NO CHANNEL SENDS IT");
+		*role = UI_ROLE_ERROR;
+	} else if ((state = sync_channel_state(ui->opts->store.data_dir,
+	    cc->name)) != NULL) {
+		buf_add_printf(&b, "  via %s: %s", cc->name, state);
+		free(state);
+	} else
+		buf_add_printf(&b, "  via %s", cc->name);
 	buf_add_str(&b, rp->sending ? "  sending..." :
 	    "  C-s send  Esc keep  M-e editor  C-t template");
 others:

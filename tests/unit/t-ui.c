@@ -422,8 +422,14 @@ t_console(void)
 		ok(outbox_empty(st), "nothing is stored");
 		t_store_close(st);
 	}
+	ok(t_row_of("NO CHANNEL SENDS IT") >= 0,
+	    "the composer's header says no channel sends it");
 	ok(cmd_run_string(&t_ctx, "channel tg telegram account=7012345678") ==
 	    CMD_NORMAL, "a Telegram channel declared for the bot");
+	ui_keys(ui, "!");
+	ui_keys(ui, "\x7f");
+	ok(t_row_of("  via tg  C-s send") >= 0,
+	    "then names the channel that sends it (no syncer: no state)");
 
 	/* Sending: a child queues the reply in the outbox; the loop reads
 	 * the thread again when the database changed. */
