@@ -110,30 +110,6 @@ line_msg_new(struct line_event *le, const char *id)
 	return m;
 }
 
-static void
-line_msg_text(struct msg *m, char *text)
-{
-	free(m->text);
-	m->text = text;
-	m->text_len = strlen(text);
-}
-
-static void
-line_msg_attach(struct msg *m, const char *name, const char *mime,
-    const char *url)
-{
-	struct msg_attachment	*a;
-
-	m->attachments = xreallocarray(m->attachments, m->n_attachments + 1,
-	    sizeof *m->attachments);
-	a = &m->attachments[m->n_attachments++];
-	memset(a, 0, sizeof *a);
-	a->name = xstrdup(name);
-	a->mime = xstrdup(mime);
-	a->size = -1;
-	a->url = xstrdup(url);
-}
-
 /* Keep m when the store takes it as it is; else refuse the event. */
 static void
 line_msg_keep(struct line_event *le, struct msg *m)
@@ -143,7 +119,7 @@ line_msg_keep(struct line_event *le, struct msg *m)
 	char			*cause = NULL;
 
 	if (m->text == NULL)
-		line_msg_text(m, xstrdup(""));
+		msg_set_text(m, xstrdup(""));
 	if ((copy = json_msg_copy(m, &cause)) == NULL) {
 		msg_free(m);
 		line_refuse(p, le->ev, cause);
@@ -184,12 +160,12 @@ line_media(struct msg *m, json_t *lm, const char *id, const char *type)
 		url = xstrdup(line_id(cp, "originalContentUrl"));
 	else
 		url = xasprintf("line-content:%s", id);
-	line_msg_attach(m, fname, mime, url);
+	msg_add_attachment(m, fname, mime, -1, url);
 	if (name != NULL) {
 		free(label);
 		label = xasprintf("[file] %s", name);
 	}
-	line_msg_text(m, label);
+	msg_set_text(m, label);
 	free(fname);
 	free(url);
 }
@@ -205,7 +181,7 @@ line_message_body(struct msg *m, json_t *lm, const char *id)
 	if (type == NULL)
 		type = "unknown";
 	if (strcmp(type, "text") == 0)
-		line_msg_text(m, line_text(lm, "text"));
+		msg_set_text(m, line_text(lm, "text"));
 	else if (strcmp(type, "image") == 0 || strcmp(type, "video") == 0 ||
 	    strcmp(type, "audio") == 0 || strcmp(type, "file") == 0)
 		line_media(m, lm, id, type);
@@ -213,7 +189,7 @@ line_message_body(struct msg *m, json_t *lm, const char *id)
 		title = line_text(lm, "title");
 		addr = line_text(lm, "address");
 		v = json_object_get(lm, "latitude");
-		line_msg_text(m, xasprintf("[location] %s%s%s (%.6f, %.6f)",
+		msg_set_text(m, xasprintf("[location] %s%s%s (%.6f, %.6f)",
 		    title, *title != '\0' && *addr != '\0' ? ", " : "", addr,
 		    json_number_value(v),
 		    json_number_value(json_object_get(lm, "longitude"))));
@@ -221,14 +197,14 @@ line_message_body(struct msg *m, json_t *lm, const char *id)
 		free(addr);
 	} else if (strcmp(type, "sticker") == 0) {
 		title = line_text(lm, "keywords");
-		line_msg_text(m, xasprintf("[sticker %s/%s]",
+		msg_set_text(m, xasprintf("[sticker %s/%s]",
 		    line_id(lm, "packageId") != NULL ?
 		    line_id(lm, "packageId") : "?",
 		    line_id(lm, "stickerId") != NULL ?
 		    line_id(lm, "stickerId") : "?"));
 		free(title);
 	} else
-		line_msg_text(m, xasprintf("[%s message]", type));
+		msg_set_text(m, xasprintf("[%s message]", type));
 }
 
 /* message and messageEdited events. */
@@ -276,7 +252,7 @@ line_read_unsend(struct line_event *le)
 	m = line_msg_new(le, mid);
 	free(mid);
 	m->reply_to = xstrdup(id);
-	line_msg_text(m, xstrdup("[unsent by the customer]"));
+	msg_set_text(m, xstrdup("[unsent by the customer]"));
 	line_msg_keep(le, m);
 }
 
@@ -292,18 +268,18 @@ line_read_other(struct line_event *le)
 	if (strcmp(le->type, "postback") == 0) {
 		pb = json_object_get(le->ev, "postback");
 		data = line_text(pb, "data");
-		line_msg_text(m, xasprintf("[postback] %s", data));
+		msg_set_text(m, xasprintf("[postback] %s", data));
 		free(data);
 	} else if (strcmp(le->type, "follow") == 0)
-		line_msg_text(m, xstrdup("[followed the account]"));
+		msg_set_text(m, xstrdup("[followed the account]"));
 	else if (strcmp(le->type, "unfollow") == 0)
-		line_msg_text(m, xstrdup("[unfollowed the account]"));
+		msg_set_text(m, xstrdup("[unfollowed the account]"));
 	else if (strcmp(le->type, "join") == 0)
-		line_msg_text(m, xstrdup("[the account joined]"));
+		msg_set_text(m, xstrdup("[the account joined]"));
 	else if (strcmp(le->type, "leave") == 0)
-		line_msg_text(m, xstrdup("[the account left]"));
+		msg_set_text(m, xstrdup("[the account left]"));
 	else
-		line_msg_text(m, xasprintf("[%s event]", le->type));
+		msg_set_text(m, xasprintf("[%s event]", le->type));
 	line_msg_keep(le, m);
 }
 

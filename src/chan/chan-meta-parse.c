@@ -357,32 +357,6 @@ meta_msg_new(const char *channel, const char *account, const char *conv_id,
 	return m;
 }
 
-/* Set m's text (taken over). */
-static void
-meta_msg_text(struct msg *m, char *text)
-{
-	free(m->text);
-	m->text = text;
-	m->text_len = strlen(text);
-}
-
-/* One attachment of unknown size, fetched later by its url. */
-static void
-meta_msg_attach(struct msg *m, const char *name, const char *mime,
-    const char *url)
-{
-	struct msg_attachment	*a;
-
-	m->attachments = xreallocarray(m->attachments, m->n_attachments + 1,
-	    sizeof *m->attachments);
-	a = &m->attachments[m->n_attachments++];
-	memset(a, 0, sizeof *a);
-	a->name = xstrdup(name);
-	a->mime = xstrdup(mime);
-	a->size = -1;
-	a->url = xstrdup(url);
-}
-
 /*
  * Keep m when the store would take it as it is; else refuse the element v
  * it came from with the canonical form's cause. m is taken over.
@@ -395,7 +369,7 @@ meta_msg_keep(struct meta_payload *p, struct msg *m, const char *what,
 	char		*cause = NULL;
 
 	if (m->text == NULL)
-		meta_msg_text(m, xstrdup(""));
+		msg_set_text(m, xstrdup(""));
 	if ((copy = json_msg_copy(m, &cause)) == NULL) {
 		msg_free(m);
 		meta_refuse_why(p, what, v, cause);
@@ -542,7 +516,7 @@ wa_text_of(struct wa_msg *w, json_t *obj, const char *key, const char *field)
 {
 	json_t	*v = meta_jstr(obj, key, field, &w->why);
 
-	meta_msg_text(w->m, meta_text(v, NULL));
+	msg_set_text(w->m, meta_text(v, NULL));
 }
 
 /* text.body as it is. */
@@ -602,7 +576,7 @@ wa_read_media(struct wa_msg *w, const struct wa_type *t, json_t *obj)
 		return;
 	if (id == NULL) {
 		if (w->m->text_len == 0)
-			meta_msg_text(w->m, xasprintf("[%s without a media id]",
+			msg_set_text(w->m, xasprintf("[%s without a media id]",
 			    t->type));
 		return;
 	}
@@ -615,7 +589,7 @@ wa_read_media(struct wa_msg *w, const struct wa_type *t, json_t *obj)
 	} else
 		name = xstrdup(t->base);
 	url = xasprintf("wa-media:%s", id);
-	meta_msg_attach(w->m, name, mime, url);
+	msg_add_attachment(w->m, name, mime, -1, url);
 	free(url);
 	free(name);
 	free(id);
@@ -665,7 +639,7 @@ wa_read_location(struct wa_msg *w, const struct wa_type *t, json_t *obj)
 		wa_add_coord(&b, lon);
 		buf_add_char(&b, ')');
 	}
-	meta_msg_text(w->m, buf_steal(&b));
+	msg_set_text(w->m, buf_steal(&b));
 }
 
 /* A shared contact's name: formatted_name, else first and last. */
@@ -737,7 +711,7 @@ wa_read_contacts(struct wa_msg *w, const struct wa_type *t, json_t *obj)
 	}
 	if (b.len == 0)
 		buf_add_str(&b, "[contacts without a name or a phone]");
-	meta_msg_text(w->m, buf_steal(&b));
+	msg_set_text(w->m, buf_steal(&b));
 }
 
 /* A reply button's or a list row's title (their ids are kept nowhere). */
@@ -756,11 +730,11 @@ wa_read_interactive(struct wa_msg *w, const struct wa_type *t, json_t *obj)
 	    strcmp(kind, "list_reply") == 0)) {
 		title = meta_jstr(json_object_get(obj, kind), "title",
 		    "the reply's title", &w->why);
-		meta_msg_text(w->m, meta_text(title, NULL));
+		msg_set_text(w->m, meta_text(title, NULL));
 		return;
 	}
 	q = meta_quote(kind != NULL ? kind : "?");
-	meta_msg_text(w->m, xasprintf("[unsupported message: interactive %s]",
+	msg_set_text(w->m, xasprintf("[unsupported message: interactive %s]",
 	    q));
 	free(q);
 }
@@ -786,11 +760,11 @@ wa_read_reaction(struct wa_msg *w, const struct wa_type *t, json_t *obj)
 	w->m->reply_to = meta_id(obj, "message_id", "reaction.message_id",
 	    &w->why);
 	if (emoji == NULL || json_string_length(emoji) == 0) {
-		meta_msg_text(w->m, xstrdup("removed a reaction"));
+		msg_set_text(w->m, xstrdup("removed a reaction"));
 		return;
 	}
 	s = meta_text(emoji, NULL);
-	meta_msg_text(w->m, xasprintf("reacted %s", s));
+	msg_set_text(w->m, xasprintf("reacted %s", s));
 	free(s);
 }
 
@@ -809,7 +783,7 @@ wa_read_unsupported(struct wa_msg *w)
 	if (title != NULL && json_string_length(title) > 0)
 		what = json_string_value(title);
 	q = meta_quote(what != NULL && *what != '\0' ? what : "no type");
-	meta_msg_text(w->m, xasprintf("[unsupported message: %s]", q));
+	msg_set_text(w->m, xasprintf("[unsupported message: %s]", q));
 	free(q);
 }
 
@@ -1223,7 +1197,7 @@ fb_content(struct fb_event *fe, json_t *msg, struct msg *m)
 	struct buf	 b;
 
 	text = meta_jstr(msg, "text", "text", &fe->why);
-	meta_msg_text(m, meta_text(text, NULL));
+	msg_set_text(m, meta_text(text, NULL));
 	free(m->reply_to);
 	m->reply_to = meta_id(json_object_get(msg, "reply_to"), "mid",
 	    "reply_to.mid", &fe->why);
@@ -1258,12 +1232,13 @@ fb_content(struct fb_event *fe, json_t *msg, struct msg *m)
 		}
 		s = xstrdup(json_string_value(url));
 		fname = fb_url_name(s);
-		meta_msg_attach(m, fname != NULL ? fname : name, mime, s);
+		msg_add_attachment(m, fname != NULL ? fname : name, mime, -1,
+		    s);
 		free(fname);
 		free(s);
 	}
 	if (b.len > 0 && m->text_len == 0)
-		meta_msg_text(m, buf_steal(&b));
+		msg_set_text(m, buf_steal(&b));
 	buf_free(&b);
 }
 
@@ -1402,7 +1377,7 @@ fb_read_edit(struct fb_event *fe)
 	m->edit_of = mid;
 	free(id);
 	free(n);
-	meta_msg_text(m, meta_text(meta_jstr(fe->obj, "text",
+	msg_set_text(m, meta_text(meta_jstr(fe->obj, "text",
 	    "message_edit.text", &fe->why), NULL));
 	if (fe->why != NULL) {
 		msg_free(m);
@@ -1530,10 +1505,10 @@ fb_read_reaction(struct fb_event *fe)
 	m->reply_to = mid;
 	if ((action != NULL && strcmp(action, "unreact") == 0) ||
 	    emoji == NULL || json_string_length(emoji) == 0)
-		meta_msg_text(m, xstrdup("removed a reaction"));
+		msg_set_text(m, xstrdup("removed a reaction"));
 	else {
 		s = meta_text(emoji, NULL);
-		meta_msg_text(m, xasprintf("reacted %s", s));
+		msg_set_text(m, xasprintf("reacted %s", s));
 		free(s);
 	}
 	meta_msg_keep(fe->run->p, m, "event", fe->ev);
@@ -1564,7 +1539,7 @@ fb_read_postback(struct fb_event *fe)
 	m = meta_msg_new("messenger", fe->page, fe->sender, id, date);
 	free(id);
 	m->from_id = xstrdup(fe->sender);
-	meta_msg_text(m, meta_text(title, NULL));
+	msg_set_text(m, meta_text(title, NULL));
 	meta_msg_keep(fe->run->p, m, "event", fe->ev);
 }
 
@@ -1591,7 +1566,7 @@ fb_handover_event(struct fb_event *fe, const char *kind, const char *event,
 	m->reason = xstrdup(reason);
 	for (i = 0; ops[i] != NULL; i++)
 		msg_add_tag(m, ops[i]);
-	meta_msg_text(m, triage_event_text(event, m->agent, reason, m->tags,
+	msg_set_text(m, triage_event_text(event, m->agent, reason, m->tags,
 	    0));
 	meta_msg_keep(fe->run->p, m, "event", fe->ev);
 }

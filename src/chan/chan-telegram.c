@@ -166,25 +166,20 @@ tg_chat_of(struct tg *tg, const char *conv_id)
 static void
 tg_attach(struct msg *m, const char *name, const char *mime, json_t *file)
 {
-	struct msg_attachment	*a;
 	const char		*file_id = tg_str(file, "file_id");
+	json_t			*size = json_object_get(file, "file_size");
+	char			*url;
 
 	if (file_id == NULL)
 		return;
-	m->attachments = xreallocarray(m->attachments, m->n_attachments + 1,
-	    sizeof *m->attachments);
-	a = &m->attachments[m->n_attachments++];
-	memset(a, 0, sizeof *a);
-	a->name = xstrdup(tg_str(file, "file_name") != NULL ?
-	    tg_str(file, "file_name") : name);
-	a->mime = xstrdup(tg_str(file, "mime_type") != NULL ?
-	    tg_str(file, "mime_type") : mime);
-	a->size = json_is_integer(json_object_get(file, "file_size")) &&
-	    json_integer_value(json_object_get(file, "file_size")) >= 0 ?
-	    (int64_t)json_integer_value(json_object_get(file, "file_size")) :
-	    -1;
 	/* Never a download URL: it would carry the token. */
-	a->url = xasprintf("tg-file:%s", file_id);
+	url = xasprintf("tg-file:%s", file_id);
+	msg_add_attachment(m, tg_str(file, "file_name") != NULL ?
+	    tg_str(file, "file_name") : name, tg_str(file, "mime_type") != NULL ?
+	    tg_str(file, "mime_type") : mime, json_is_integer(size) &&
+	    json_integer_value(size) >= 0 ? (int64_t)json_integer_value(size) :
+	    -1, url);
+	free(url);
 }
 
 /* A date Telegram sends (seconds): an integer the canonical form takes. */

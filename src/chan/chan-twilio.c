@@ -166,7 +166,6 @@ twilio_form_parse(const char *account, const char *body, size_t len,
 	const char		*sid, *from, *to, *status, *state, *url, *mime;
 	const char		*code;
 	char			 key[32], *cause = NULL;
-	struct msg_attachment	*a;
 	long			 n, i;
 
 	memset(out, 0, sizeof *out);
@@ -228,15 +227,9 @@ twilio_form_parse(const char *account, const char *body, size_t len,
 			continue;
 		snprintf(key, sizeof key, "MediaContentType%ld", i);
 		mime = twilio_get(&p, key);
-		m->attachments = xreallocarray(m->attachments,
-		    m->n_attachments + 1, sizeof *m->attachments);
-		a = &m->attachments[m->n_attachments++];
-		memset(a, 0, sizeof *a);
-		a->name = xasprintf("media-%ld", i);
-		a->mime = xstrdup(mime != NULL ? mime :
-		    "application/octet-stream");
-		a->size = -1;
-		a->url = xstrdup(url);
+		snprintf(key, sizeof key, "media-%ld", i);
+		msg_add_attachment(m, key, mime != NULL ? mime :
+		    "application/octet-stream", -1, url);
 	}
 	if ((copy = json_msg_copy(m, &cause)) == NULL) {
 		msg_free(m);

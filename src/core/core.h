@@ -97,6 +97,12 @@ const char *msg_kind_name(enum msg_kind kind);
 /* Return 0 and set *kind, or -1 when name is not a kind. */
 int msg_kind_parse(const char *name, enum msg_kind *kind);
 void msg_add_tag(struct msg *m, const char *tag);
+/* Append an attachment (size -1 when unknown; url, fetched later, may be
+ * NULL). */
+void msg_add_attachment(struct msg *m, const char *name, const char *mime,
+    int64_t size, const char *url);
+/* Set m's text, taken over (NUL-terminated, no NUL inside). */
+void msg_set_text(struct msg *m, char *text);
 /* A reply's state as shown ("sent", "delivered 14:02", "read 14:05",
  * "FAILED", "DELIVERY UNKNOWN", ...), allocated; NULL for a message not
  * in the outbox. */

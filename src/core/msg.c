@@ -111,6 +111,30 @@ msg_add_tag(struct msg *m, const char *tag)
 	m->tags[n + 1] = NULL;
 }
 
+void
+msg_add_attachment(struct msg *m, const char *name, const char *mime,
+    int64_t size, const char *url)
+{
+	struct msg_attachment	*a;
+
+	m->attachments = xreallocarray(m->attachments, m->n_attachments + 1,
+	    sizeof *m->attachments);
+	a = &m->attachments[m->n_attachments++];
+	memset(a, 0, sizeof *a);
+	a->name = xstrdup(name);
+	a->mime = xstrdup(mime);
+	a->size = size;
+	a->url = url != NULL ? xstrdup(url) : NULL;
+}
+
+void
+msg_set_text(struct msg *m, char *text)
+{
+	free(m->text);
+	m->text = text;
+	m->text_len = strlen(text);
+}
+
 /*
  * Append one id component to b: letters, digits, '-', '_' and '+' as they
  * are, every other byte as =XX, so any upstream id (dots, spaces, '@',

@@ -1765,16 +1765,8 @@ demo_file_document(struct demo_conv *c, enum demo_attach_out out,
 static void
 demo_msg_attach(struct msg *m, const struct demo_file *f, char *url)
 {
-	struct msg_attachment	*a;
-
-	m->attachments = xreallocarray(m->attachments, m->n_attachments + 1,
-	    sizeof *m->attachments);
-	a = &m->attachments[m->n_attachments++];
-	memset(a, 0, sizeof *a);
-	a->name = xstrdup(f->name);
-	a->mime = xstrdup(f->mime);
-	a->size = f->size;
-	a->url = url;
+	msg_add_attachment(m, f->name, f->mime, f->size, url);
+	free(url);
 }
 
 /* Letters buried under 5 to 12 combining marks each (U+0300-U+036F). */
