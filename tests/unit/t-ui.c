@@ -185,19 +185,27 @@ t_cursor_row(void)
 
 /*
  * Run the console's loop until a row shows text, in turns of at most
- * 100 ms and for 10 s at most: no fixed sleep.
+ * 100 ms and for 10 s at most by the clock: no fixed sleep. (Counting
+ * turns instead let a loop woken at once by a busy fd give up in a few
+ * milliseconds, before the revision check ever ran: a flake in CI.)
  */
 static int
 t_step_until(struct ui *ui, const char *text)
 {
-	int	i;
+	int64_t	start = util_clock_ms();
+	int	turns = 0, rc = 0;
 
-	for (i = 0; i < 100; i++) {
+	while (util_clock_ms() - start < 10000) {
 		if (t_row_of(text) != -1)
 			return 1;
-		if (ui_step(ui, 100) != 0)
+		turns++;
+		if ((rc = ui_step(ui, 100)) != 0)
 			break;
 	}
+	if (t_row_of(text) != -1)
+		return 1;
+	diag("\"%s\" not shown after %d turns in %lld ms (ui_step %d)",
+	    text, turns, (long long)(util_clock_ms() - start), rc);
 	t_screen_dump();
 	return 0;
 }
@@ -571,15 +579,15 @@ t_handoff(const char *conv_id, const char *reason)
 static int
 t_step_bells(struct ui *ui, unsigned n)
 {
-	int	i;
+	int64_t	start = util_clock_ms();
 
-	for (i = 0; i < 100; i++) {
+	while (util_clock_ms() - start < 10000) {
 		if (ui_screen_record_bells(t_screen) >= n)
 			return 1;
 		if (ui_step(ui, 100) != 0)
 			break;
 	}
-	return 0;
+	return ui_screen_record_bells(t_screen) >= n;
 }
 
 /* Run the loop for ms milliseconds: the watch runs every UI_WATCH_MS. */
@@ -649,7 +657,7 @@ t_alerts(void)
 	char			*cause = NULL, *built, *feed;
 	unsigned		 bells, notes;
 	size_t			 len, i;
-	int64_t			 now = util_now();
+	int64_t			 now = util_now(), start;
 	int			 row, semis, escs, bels;
 	FILE			*f;
 
@@ -827,7 +835,8 @@ t_alerts(void)
 	if (t_select(ui, "Frank Bauer")) {
 		ok(t_row_has(t_cursor_row(), "1 new"), "Frank's is unread");
 		ui_keys(ui, "\r\x1b");
-		for (i = 0; i < 100; i++) {
+		start = util_clock_ms();
+		while (util_clock_ms() - start < 10000) {
 			row = t_row_of("Frank Bauer");
 			if (row >= 0 && strstr(ui_screen_record_line(t_screen,
 			    row), " new") == NULL)
@@ -981,9 +990,9 @@ t_msg_tag(const char *id, const char *tag, int has)
 static void
 t_step_writes(struct ui *ui)
 {
-	int	i;
+	int64_t	start = util_clock_ms();
 
-	for (i = 0; i < 100 && ui_writes_pending(ui) > 0; i++)
+	while (util_clock_ms() - start < 10000 && ui_writes_pending(ui) > 0)
 		ui_step(ui, 100);
 	ui_step(ui, 100);
 }
