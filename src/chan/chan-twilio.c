@@ -17,8 +17,17 @@
  * whose request may have left is "delivery unknown", never resent by
  * itself. 429 and error 20429 are throttling (not processed: retried).
  *
- * Not done yet: polling the Messages list (poll=) for a machine without
- * a public URL.
+ * Polling (poll=60s), for a machine without a public URL: GET
+ * Messages.json?To=NUMBER&DateSent>=DAY&PageSize=N, following
+ * next_page_uri to the last page; the inbound rows become the messages
+ * the webhook would have made (the same Message-Ids: a message both
+ * posted and polled is stored once), an MMS's media from its Media list.
+ * NUMBER is from=, or poll-to= with messaging-service-sid=. DateSent> has
+ * a day's grain: each poll asks again from the newest day it took, and
+ * what it had already is known by the store (has_message: no Media list
+ * asked twice; deliver stores nothing twice). The cursor ("date-sent",
+ * the day) moves only when a whole pass is delivered: a crash asks again,
+ * never loses. The first poll takes TWILIO_FIRST_DAYS days back.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -31,229 +40,16 @@
 
 #include <sys/queue.h>
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define TWILIO_API_URL		"https://api.twilio.com"
 #define TWILIO_SEND_TIMEOUT_MS	30000
-#define TWILIO_FIELD_MAX	(64 * 1024)
-#define TWILIO_MEDIA_MAX	10
-
-/* ------------------------------------------------------------ parsing */
-
-struct twilio_pairs {
-	char	**keys;
-	char	**values;
-	size_t	  n;
-};
-
-static int
-twilio_unhex(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* A form component decoded: '+' a space, %XX a byte, NUL as U+FFFD. */
-static char *
-twilio_unescape(const char *s, size_t len)
-{
-	struct buf	b;
-	size_t		i;
-	int		hi, lo, c;
-
-	buf_init(&b);
-	for (i = 0; i < len && b.len < TWILIO_FIELD_MAX; i++) {
-		c = (unsigned char)s[i];
-		if (c == '+')
-			c = ' ';
-		else if (c == '%' && i + 2 < len &&
-		    (hi = twilio_unhex(s[i + 1])) >= 0 &&
-		    (lo = twilio_unhex(s[i + 2])) >= 0) {
-			c = hi << 4 | lo;
-			i += 2;
-		}
-		if (c == 0)
-			buf_add_str(&b, "\xef\xbf\xbd");
-		else
-			buf_add_char(&b, (char)c);
-	}
-	return buf_steal(&b);
-}
-
-static void
-twilio_pairs_parse(struct twilio_pairs *p, const char *body, size_t len)
-{
-	const char	*s = body, *end = body + len, *amp, *eq;
-
-	memset(p, 0, sizeof *p);
-	while (s < end) {
-		amp = memchr(s, '&', end - s);
-		if (amp == NULL)
-			amp = end;
-		if (amp > s && p->n < 1000) {
-			eq = memchr(s, '=', amp - s);
-			p->keys = xreallocarray(p->keys, p->n + 1,
-			    sizeof *p->keys);
-			p->values = xreallocarray(p->values, p->n + 1,
-			    sizeof *p->values);
-			p->keys[p->n] = twilio_unescape(s,
-			    (eq != NULL ? eq : amp) - s);
-			p->values[p->n] = eq != NULL ?
-			    twilio_unescape(eq + 1, amp - eq - 1) : xstrdup("");
-			p->n++;
-		}
-		s = amp + 1;
-	}
-}
-
-static void
-twilio_pairs_free(struct twilio_pairs *p)
-{
-	size_t	i;
-
-	for (i = 0; i < p->n; i++) {
-		free(p->keys[i]);
-		free(p->values[i]);
-	}
-	free(p->keys);
-	free(p->values);
-}
-
-/* The value of key (the last one), or NULL; "" counts as none. */
-static const char *
-twilio_get(const struct twilio_pairs *p, const char *key)
-{
-	size_t	i;
-
-	for (i = p->n; i > 0; i--)
-		if (strcmp(p->keys[i - 1], key) == 0)
-			return *p->values[i - 1] != '\0' ? p->values[i - 1] :
-			    NULL;
-	return NULL;
-}
-
-/* What Twilio's states are as ombre's; NULL for one not followed. */
-static const char *
-twilio_state(const char *s)
-{
-	if (strcmp(s, "sent") == 0 || strcmp(s, "queued") == 0 ||
-	    strcmp(s, "accepted") == 0 || strcmp(s, "sending") == 0 ||
-	    strcmp(s, "scheduled") == 0)
-		return "sent";
-	if (strcmp(s, "delivered") == 0)
-		return "delivered";
-	if (strcmp(s, "read") == 0)
-		return "read";
-	if (strcmp(s, "undelivered") == 0 || strcmp(s, "failed") == 0 ||
-	    strcmp(s, "canceled") == 0)
-		return "failed";
-	return NULL;
-}
-
-int
-twilio_form_parse(const char *account, const char *body, size_t len,
-    int64_t date, struct twilio_form *out, char **why)
-{
-	struct twilio_pairs	 p;
-	struct msg		*m, *copy;
-	const char		*sid, *from, *to, *status, *state, *url, *mime;
-	const char		*code;
-	char			 key[32], *cause = NULL;
-	long			 n, i;
-
-	memset(out, 0, sizeof *out);
-	*why = NULL;
-	twilio_pairs_parse(&p, body, len);
-	sid = twilio_get(&p, "MessageSid");
-	if (sid == NULL)
-		sid = twilio_get(&p, "SmsSid");
-	from = twilio_get(&p, "From");
-	to = twilio_get(&p, "To");
-	status = twilio_get(&p, "MessageStatus");
-	if (status == NULL)
-		status = twilio_get(&p, "SmsStatus");
-	if (sid == NULL || strlen(sid) > 64) {
-		*why = xstrdup("no MessageSid");
-		goto out;
-	}
-	if (status != NULL && strcmp(status, "received") != 0 &&
-	    strcmp(status, "receiving") != 0) {
-		/* A status callback of one of our replies. */
-		if ((state = twilio_state(status)) == NULL) {
-			*why = xasprintf("a status not followed (%.32s)",
-			    status);
-			goto out;
-		}
-		out->remote_id = xstrdup(sid);
-		out->status = xstrdup(state);
-		if (to != NULL && strlen(to) <= 64)
-			out->conv_id = xstrdup(to);
-		if (strcmp(state, "failed") == 0) {
-			code = twilio_get(&p, "ErrorCode");
-			out->error = xasprintf("%s%s%.16s", status,
-			    code != NULL ? ": error " : "",
-			    code != NULL ? code : "");
-		}
-		goto out;
-	}
-	if (from == NULL || strlen(from) > 64 || (account == NULL &&
-	    (to == NULL || strlen(to) > 64))) {
-		*why = xstrdup("an inbound message without From or To");
-		goto out;
-	}
-	m = msg_new();
-	m->channel = xstrdup("sms");
-	m->account = xstrdup(account != NULL ? account : to);
-	m->conv_id = xstrdup(from);
-	m->from_id = xstrdup(from);
-	m->id = xstrdup(sid);
-	m->date = date;
-	m->kind = MSG_CUSTOMER;
-	m->text = xstrdup(twilio_get(&p, "Body") != NULL ?
-	    twilio_get(&p, "Body") : "");
-	m->text_len = strlen(m->text);
-	n = twilio_get(&p, "NumMedia") != NULL ?
-	    strtol(twilio_get(&p, "NumMedia"), NULL, 10) : 0;
-	for (i = 0; i < n && i < TWILIO_MEDIA_MAX; i++) {
-		snprintf(key, sizeof key, "MediaUrl%ld", i);
-		if ((url = twilio_get(&p, key)) == NULL)
-			continue;
-		snprintf(key, sizeof key, "MediaContentType%ld", i);
-		mime = twilio_get(&p, key);
-		snprintf(key, sizeof key, "media-%ld", i);
-		msg_add_attachment(m, key, mime != NULL ? mime :
-		    "application/octet-stream", -1, url);
-	}
-	if ((copy = json_msg_copy(m, &cause)) == NULL) {
-		msg_free(m);
-		*why = cause;
-		goto out;
-	}
-	msg_free(copy);
-	out->msg = m;
-out:
-	twilio_pairs_free(&p);
-	return *why != NULL ? -1 : 0;
-}
-
-void
-twilio_form_free(struct twilio_form *f)
-{
-	if (f->msg != NULL)
-		msg_free(f->msg);
-	free(f->remote_id);
-	free(f->status);
-	free(f->error);
-	free(f->conv_id);
-	memset(f, 0, sizeof *f);
-}
+#define TWILIO_POLL_TIMEOUT_MS	60000
+#define TWILIO_PAGE_SIZE	100
+#define TWILIO_FIRST_DAYS	7
 
 /* ------------------------------------------------------------ adapter */
 
@@ -265,6 +61,7 @@ struct twilio_call {
 	struct net_req		*req;
 	struct store_outgoing	*o;
 	struct chan_fetch	*f;
+	int			 poll;	/* a page or media list of a poll */
 };
 
 struct twilio {
@@ -277,6 +74,19 @@ struct twilio {
 	char			*service;	/* MG... */
 	char			*account;	/* from, else service */
 	char			*public_url;
+
+	/* Polling (poll=), one request at a time. */
+	int64_t			 poll_ms;	/* 0: no polling */
+	char			*poll_to;	/* the number polled */
+	struct ev_timer		*timer;
+	int			 attempt;
+	char			 day[TWILIO_DAY_SIZE];	/* the cursor */
+	char			 newest[TWILIO_DAY_SIZE]; /* of this pass */
+	char			 hold[TWILIO_DAY_SIZE];
+	char			*url;		/* the page asked (again) */
+	struct twilio_page	 page;		/* got, its media being asked */
+	int			 have_page;
+	size_t			 media_i;
 };
 
 static struct twilio_call *
@@ -504,6 +314,313 @@ twilio_webhook(void *data, const struct chan_payload *p, size_t n)
 	return rc;
 }
 
+/* ------------------------------------------------------------ polling */
+
+static void	twilio_poll(void *);
+static void	twilio_get_page(struct twilio *);
+static void	twilio_media_next(struct twilio *);
+
+static void
+twilio_schedule(struct twilio *tw, int64_t ms)
+{
+	if (tw->timer != NULL)
+		ev_timer_del(tw->timer);
+	tw->timer = ev_timer_add(tw->link->loop, ms, twilio_poll, tw);
+}
+
+/* The page (or a media list of it) failed: the same page again after the
+ * wait, or give up (--once, after its attempts). */
+static void
+twilio_poll_failed(struct twilio *tw, enum chan_state state, int64_t wait_ms,
+    const char *error)
+{
+	struct chan_link	*l = tw->link;
+
+	if (tw->have_page) {
+		twilio_page_free(&tw->page);
+		tw->have_page = 0;
+	}
+	tw->attempt++;
+	if (state == CHAN_AUTH_FAILED || (l->opts->once &&
+	    tw->attempt >= l->opts->attempts)) {
+		l->host->set_state(l, state == CHAN_AUTH_FAILED ? state :
+		    CHAN_FAILED, 0, error);
+		if (l->opts->once) {
+			l->host->finish(l, 0);
+			return;
+		}
+		wait_ms = l->opts->retry_cap_ms;
+	}
+	if (wait_ms < 0)
+		wait_ms = chan_backoff_ms(l, tw->attempt - 1);
+	if (state != CHAN_AUTH_FAILED)
+		l->host->set_state(l, state, util_now() + (wait_ms + 999) / 1000,
+		    error);
+	if (tw->timer != NULL)
+		ev_timer_del(tw->timer);
+	tw->timer = ev_timer_add(l->loop, wait_ms, twilio_poll, tw);
+}
+
+/*
+ * An answer that is no success: its state and wait. 429 and 20429 are
+ * throttling (Retry-After honoured), 401 the credentials.
+ */
+static void
+twilio_poll_error(struct twilio *tw, const struct net_response *r)
+{
+	json_t		*root;
+	const char	*msg;
+	long long	 code = 0;
+	char		*error;
+
+	if (r->status == 0) {
+		twilio_poll_failed(tw, CHAN_BACKOFF, -1, r->error != NULL ?
+		    r->error : "no answer");
+		return;
+	}
+	root = json_loadb(r->body, r->len, JSON_ALLOW_NUL, NULL);
+	if (json_is_integer(json_object_get(root, "code")))
+		code = json_integer_value(json_object_get(root, "code"));
+	msg = json_string_value(json_object_get(root, "message"));
+	if (code != 0)
+		error = xasprintf("%lld %.128s", code, msg != NULL ? msg :
+		    "error");
+	else
+		error = xasprintf("HTTP %ld", r->status);
+	json_decref(root);
+	if (r->status == 429 || code == 20429)
+		twilio_poll_failed(tw, CHAN_RATE_LIMITED,
+		    chan_wait_ms(tw->link, r->retry_after_ms), error);
+	else if (r->status == 401 || r->status == 403)
+		twilio_poll_failed(tw, CHAN_AUTH_FAILED, -1, error);
+	else
+		twilio_poll_failed(tw, CHAN_BACKOFF, -1, error);
+	free(error);
+}
+
+/* A whole pass delivered: the cursor moves (never back), then the next
+ * poll after poll=. */
+static void
+twilio_pass_done(struct twilio *tw)
+{
+	struct chan_link	*l = tw->link;
+	char			 day[TWILIO_DAY_SIZE];
+
+	memcpy(day, tw->newest, sizeof day);
+	if (*tw->hold != '\0' && (*day == '\0' || strcmp(tw->hold, day) < 0))
+		memcpy(day, tw->hold, sizeof day);
+	if (*day != '\0' && strcmp(day, tw->day) > 0) {
+		if (l->host->cursor_save(l, "date-sent", day) != CHAN_OK) {
+			twilio_poll_failed(tw, CHAN_BACKOFF, -1,
+			    "the cursor cannot be saved");
+			return;
+		}
+		memcpy(tw->day, day, sizeof day);
+	}
+	tw->attempt = 0;
+	free(tw->url);
+	tw->url = NULL;
+	l->host->set_state(l, CHAN_CONNECTED, 0, NULL);
+	if (l->opts->once) {
+		l->host->finish(l, 1);
+		return;
+	}
+	twilio_schedule(tw, tw->poll_ms);
+}
+
+/* The page's messages and their media got: delivered, then the next
+ * page, or the pass is done. */
+static void
+twilio_page_deliver(struct twilio *tw)
+{
+	struct chan_link	*l = tw->link;
+	struct twilio_page	*p = &tw->page;
+	size_t			 delivered;
+	char			*cause;
+
+	if (l->host->deliver(l, p->msgs, p->n, &delivered, &cause) !=
+	    CHAN_OK) {
+		twilio_poll_failed(tw, CHAN_BACKOFF, -1, cause);
+		free(cause);
+		return;
+	}
+	if (strcmp(p->newest, tw->newest) > 0)
+		memcpy(tw->newest, p->newest, sizeof tw->newest);
+	if (*p->hold != '\0' && (*tw->hold == '\0' ||
+	    strcmp(p->hold, tw->hold) < 0))
+		memcpy(tw->hold, p->hold, sizeof tw->hold);
+	free(tw->url);
+	tw->url = p->next != NULL ? xasprintf("%s%s", tw->api, p->next) :
+	    NULL;
+	twilio_page_free(p);
+	tw->have_page = 0;
+	tw->attempt = 0;
+	if (tw->url != NULL)
+		twilio_get_page(tw);
+	else
+		twilio_pass_done(tw);
+}
+
+static void
+twilio_media_answer(const struct net_response *r, void *data)
+{
+	struct twilio_call	*c = data;
+	struct twilio		*tw = c->tw;
+	struct chan_link	*l = tw->link;
+	struct msg		*m = tw->page.msgs[tw->media_i];
+	char			*why, *reason;
+
+	twilio_call_free(c);
+	if (r->status != 200) {
+		twilio_poll_error(tw, r);
+		return;
+	}
+	if (twilio_media_parse(m, tw->api, r->body, r->len, &why) != 0) {
+		/* Kept with why; the message goes in with what could be
+		 * read (its text says nothing is missing: the quarantine
+		 * does). */
+		reason = xasprintf("the media of %s: %s", m->id, why);
+		if (l->host->quarantine(l, "answer", r->body, r->len,
+		    reason) != CHAN_OK) {
+			free(reason);
+			free(why);
+			twilio_poll_failed(tw, CHAN_BACKOFF, -1,
+			    "the quarantine cannot be written");
+			return;
+		}
+		free(reason);
+		free(why);
+	}
+	tw->media_i++;
+	twilio_media_next(tw);
+}
+
+/* The Media list of the page's next MMS not stored yet; then delivered. */
+static void
+twilio_media_next(struct twilio *tw)
+{
+	struct chan_link	*l = tw->link;
+	struct twilio_page	*p = &tw->page;
+	struct twilio_call	*c;
+	struct net_request	 rq;
+	struct msg		*m;
+	char			*url, *msgid, *cause;
+	int			 had;
+
+	for (; tw->media_i < p->n; tw->media_i++) {
+		m = p->msgs[tw->media_i];
+		if (p->n_media[tw->media_i] <= 0)
+			continue;
+		msgid = msgid_message(m->channel, m->account, m->conv_id,
+		    m->id);
+		had = l->host->has_message(l, msgid);
+		free(msgid);
+		if (!had)
+			break;
+	}
+	if (tw->media_i == p->n) {
+		twilio_page_deliver(tw);
+		return;
+	}
+	m = p->msgs[tw->media_i];
+	url = xasprintf("%s/2010-04-01/Accounts/%s/Messages/%s/Media.json",
+	    tw->api, tw->sid, m->id);
+	memset(&rq, 0, sizeof rq);
+	rq.url = url;
+	rq.basic = tw->basic;
+	rq.timeout_ms = TWILIO_POLL_TIMEOUT_MS;
+	c = twilio_call_new(tw);
+	c->poll = 1;
+	c->req = net_start(l->net, &rq, twilio_media_answer, c, &cause);
+	free(url);
+	if (c->req == NULL) {
+		twilio_call_free(c);
+		twilio_poll_failed(tw, CHAN_BACKOFF, -1, cause);
+		free(cause);
+	}
+}
+
+static void
+twilio_page_answer(const struct net_response *r, void *data)
+{
+	struct twilio_call	*c = data;
+	struct twilio		*tw = c->tw;
+	struct chan_link	*l = tw->link;
+	struct twilio_page	*p = &tw->page;
+	char			*why, *reason;
+	size_t			 i;
+
+	twilio_call_free(c);
+	if (r->status != 200) {
+		twilio_poll_error(tw, r);
+		return;
+	}
+	if (twilio_page_parse(tw->account, r->body, r->len, p, &why) != 0) {
+		/* Kept (once: the same bytes again are not), then asked
+		 * again: the rows it holds are not skipped. */
+		reason = xasprintf("a page of the Messages list: %s", why);
+		l->host->quarantine(l, "answer", r->body, r->len, reason);
+		l->quarantine_failed = 0;	/* nothing skipped */
+		twilio_poll_failed(tw, CHAN_BACKOFF, -1, reason);
+		free(reason);
+		free(why);
+		return;
+	}
+	tw->have_page = 1;
+	for (i = 0; i < p->n_bad; i++) {
+		reason = xasprintf("a message of the Messages list: %s",
+		    p->bad[i].why);
+		l->host->quarantine(l, "message", p->bad[i].raw,
+		    strlen(p->bad[i].raw), reason);
+		free(reason);
+	}
+	tw->media_i = 0;
+	twilio_media_next(tw);
+}
+
+static void
+twilio_get_page(struct twilio *tw)
+{
+	struct chan_link	*l = tw->link;
+	struct twilio_call	*c;
+	struct net_request	 rq;
+	char			*cause;
+
+	memset(&rq, 0, sizeof rq);
+	rq.url = tw->url;
+	rq.basic = tw->basic;
+	rq.timeout_ms = TWILIO_POLL_TIMEOUT_MS;
+	c = twilio_call_new(tw);
+	c->poll = 1;
+	c->req = net_start(l->net, &rq, twilio_page_answer, c, &cause);
+	if (c->req == NULL) {
+		twilio_call_free(c);
+		twilio_poll_failed(tw, CHAN_BACKOFF, -1, cause);
+		free(cause);
+	}
+}
+
+/* A poll: the page asked last again (after a failure), else a new pass
+ * from the cursor's day. */
+static void
+twilio_poll(void *data)
+{
+	struct twilio	*tw = data;
+	char		*to;
+
+	tw->timer = NULL;
+	if (tw->url == NULL) {
+		*tw->newest = '\0';
+		*tw->hold = '\0';
+		to = net_escape(tw->poll_to);
+		tw->url = xasprintf("%s/2010-04-01/Accounts/%s/Messages.json?"
+		    "To=%s&DateSent%%3E=%s&PageSize=%d", tw->api, tw->sid, to,
+		    tw->day, TWILIO_PAGE_SIZE);
+		free(to);
+	}
+	twilio_get_page(tw);
+}
+
 static int
 twilio_owns(void *data, const char *channel, const char *account)
 {
@@ -527,6 +644,12 @@ twilio_stop(void *data)
 			store_outgoing_free(c->o);
 		twilio_call_free(c);
 	}
+	if (tw->timer != NULL)
+		ev_timer_del(tw->timer);
+	if (tw->have_page)
+		twilio_page_free(&tw->page);
+	free(tw->url);
+	free(tw->poll_to);
 	if (tw->basic != NULL) {
 		explicit_bzero(tw->basic, strlen(tw->basic));
 		free(tw->basic);
@@ -546,6 +669,45 @@ twilio_id_ok(const char *s)
 	return s != NULL && *s != '\0' && strlen(s) <= 64 &&
 	    strspn(s, "0123456789abcdefghijklmnopqrstuvwxyz"
 	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ") == strlen(s);
+}
+
+/* poll=DURATION: polling, of from= or poll-to=. */
+static int
+twilio_poll_config(struct twilio *tw, const char *poll, char **cause)
+{
+	const char	*to;
+	int64_t		 s;
+
+	if (rules_parse_duration(poll, &s) != 0 || s <= 0) {
+		*cause = xasprintf("poll=%.32s is not a duration such as 60s",
+		    poll);
+		return -1;
+	}
+	if ((to = channel_config_get(tw->link->cc, "poll-to")) == NULL)
+		to = tw->from;
+	if (to == NULL || *to == '\0' || strlen(to) > 64) {
+		*cause = xstrdup("poll= needs the number polled: from= or "
+		    "poll-to=");
+		return -1;
+	}
+	tw->poll_ms = s * 1000;
+	tw->poll_to = xstrdup(to);
+	return 0;
+}
+
+/* The day polled from: the cursor's, else TWILIO_FIRST_DAYS back. */
+static void
+twilio_cursor_load(struct twilio *tw)
+{
+	char	*v;
+
+	v = tw->link->host->cursor_load(tw->link, "date-sent");
+	if (v != NULL && strlen(v) == TWILIO_DAY_SIZE - 1 &&
+	    strspn(v, "0123456789-") == TWILIO_DAY_SIZE - 1)
+		memcpy(tw->day, v, TWILIO_DAY_SIZE);
+	else
+		twilio_day(util_now() - TWILIO_FIRST_DAYS * 86400, tw->day);
+	free(v);
 }
 
 static void *
@@ -579,6 +741,11 @@ twilio_start(struct chan_link *l, char **cause)
 	tw->account = xstrdup(tw->from != NULL ? tw->from : tw->service);
 	if ((v = channel_config_get(l->cc, "public-url")) != NULL)
 		tw->public_url = xstrdup(v);
+	if ((v = channel_config_get(l->cc, "poll")) != NULL &&
+	    twilio_poll_config(tw, v, cause) != 0) {
+		twilio_stop(tw);
+		return NULL;
+	}
 	if ((v = channel_config_get(l->cc, "api-url")) == NULL)
 		v = TWILIO_API_URL;
 	if (net_url_allowed(v, &why) != 0) {
@@ -598,6 +765,12 @@ twilio_start(struct chan_link *l, char **cause)
 	tw->basic = xasprintf("%s:%s", tw->sid, token);
 	explicit_bzero(token, strlen(token));
 	free(token);
+	if (tw->poll_ms > 0) {
+		twilio_cursor_load(tw);
+		l->host->set_state(l, CHAN_STARTING, 0, NULL);
+		twilio_schedule(tw, 0);
+		return tw;
+	}
 	l->host->set_state(l, CHAN_CONNECTED, 0, NULL);
 	if (l->opts->once)
 		l->host->finish(l, 1);
