@@ -272,7 +272,8 @@ twilio_date(const char *s)
 	tm.tm_sec = ss;
 	t = (int64_t)timegm(&tm);
 	zone = (zone / 100) * 3600 + (zone % 100) * 60;
-	return sign == '+' ? t - zone : t + zone;
+	t = sign == '+' ? t - zone : t + zone;
+	return t >= 0 ? t : -1;
 }
 
 void

@@ -373,8 +373,9 @@ twilio_poll_error(struct twilio *tw, const struct net_response *r)
 	long long	 code = 0;
 	char		*error;
 
-	if (r->status == 0) {
-		twilio_poll_failed(tw, CHAN_BACKOFF, -1, r->error != NULL ?
+	if (r->status == 0 || r->too_large) {
+		twilio_poll_failed(tw, CHAN_BACKOFF, -1, r->too_large ?
+		    "the answer passed the size limit" : r->error != NULL ?
 		    r->error : "no answer");
 		return;
 	}
@@ -471,7 +472,7 @@ twilio_media_answer(const struct net_response *r, void *data)
 	char			*why, *reason;
 
 	twilio_call_free(c);
-	if (r->status != 200) {
+	if (r->status != 200 || r->too_large) {
 		twilio_poll_error(tw, r);
 		return;
 	}
@@ -551,7 +552,7 @@ twilio_page_answer(const struct net_response *r, void *data)
 	size_t			 i;
 
 	twilio_call_free(c);
-	if (r->status != 200) {
+	if (r->status != 200 || r->too_large) {
 		twilio_poll_error(tw, r);
 		return;
 	}
