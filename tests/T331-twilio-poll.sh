@@ -9,7 +9,8 @@
 # 429/20429 and 500 tried again; a page that is no JSON and a row that is
 # no message quarantined while the rest is taken; the cursor (the day,
 # DATA/sync/sms.date-sent) kept across SIGKILLs: nothing lost, nothing
-# doubled.
+# doubled. Without a public URL, the statuses of our replies come from
+# the list too (From the number).
 
 . "$top_srcdir/tests/lib.sh"
 test_init
@@ -134,4 +135,29 @@ sync_once
 ok "after SIGKILLs mid-pass, sync --once completes" test $? = 0 || diag "$(cat sync.err)"
 is "nothing lost" "$(nm count '*')" "$total"
 is "nothing doubled: one file per message" "$(files)" "$total"
+
+# --- without a public URL, the statuses of our replies from the list ------------
+sed -i 's| public-url=[^ ]*||' "$XDG_CONFIG_HOME/ombre/config"
+conv=$("$OMBRE" list --json --limit 50 'tard' | jq_py 'j["id"]')
+"$OMBRE" reply "$conv" --text "Elle part demain." >/dev/null
+sync_once
+sm=$(ctl "$TW" sent | jq_py '[r["sid"] for r in j][-1]')
+is "a reply is sent without a StatusCallback" \
+    "$(ctl "$TW" sent | jq_py 'j[-1]["status_callback"]')" None
+is "sent" "$(nm count "property:ombre.remote-id=$sm and property:ombre.outbox=sent")" 1
+ctl "$TW" status "{\"sid\": \"$sm\", \"status\": \"delivered\"}" >/dev/null
+sync_once
+like "the next poll asks the list From the number" \
+    "$(ctl "$TW" "log?endpoint=list" | jq_py '[e["query"] for e in j if "From" in e["query"]][-1]')" \
+    '"From": "\+33612340000"'
+like "and the reply shows delivered" "$("$OMBRE" show "$conv")" 'delivered'
+"$OMBRE" reply "$conv" --text "Numéro faux ?" >/dev/null
+sync_once
+sm2=$(ctl "$TW" sent | jq_py '[r["sid"] for r in j][-1]')
+ctl "$TW" status "{\"sid\": \"$sm2\", \"status\": \"undelivered\", \"error_code\": 30003}" >/dev/null
+sync_once
+is "undelivered in the list fails the reply" \
+    "$(nm count "property:ombre.remote-id=$sm2 and property:ombre.outbox=failed")" 1
+like "with the error code" "$("$OMBRE" show "$conv")" '30003'
+is "statuses never become messages" "$(nm count 'property:ombre.kind=customer')" "$total"
 test_done

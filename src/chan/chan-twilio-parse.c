@@ -375,6 +375,41 @@ twilio_row(const char *account, json_t *row, int64_t *date, long *n_media,
 	return m;
 }
 
+/* One of our replies: its status, as a status callback says it. */
+static void
+twilio_row_status(struct twilio_page *out, json_t *row, const char *status)
+{
+	struct twilio_status	*st;
+	const char		*sid, *state;
+	json_t			*code;
+	char			 num[32];
+
+	if ((sid = twilio_str(row, "sid")) == NULL || status == NULL ||
+	    strlen(status) > 32 || (state = twilio_state(status)) == NULL)
+		return;
+	st = &out->statuses[out->n_statuses++];
+	st->remote_id = xstrdup(sid);
+	st->status = xstrdup(state);
+	if (twilio_str(row, "to") != NULL)
+		st->conv_id = xstrdup(twilio_str(row, "to"));
+	st->date = twilio_date(json_string_value(json_object_get(row,
+	    "date_updated")));
+	if (strcmp(state, "failed") == 0) {
+		/* error_code is a number in the API, a string in some
+		 * samples. */
+		code = json_object_get(row, "error_code");
+		*num = '\0';
+		if (json_is_integer(code))
+			snprintf(num, sizeof num, "%lld",
+			    (long long)json_integer_value(code));
+		else if (twilio_str(row, "error_code") != NULL)
+			snprintf(num, sizeof num, "%.16s",
+			    twilio_str(row, "error_code"));
+		st->error = xasprintf("%s%s%s", status, *num != '\0' ?
+		    ": error " : "", num);
+	}
+}
+
 int
 twilio_page_parse(const char *account, const char *body, size_t len,
     struct twilio_page *out, char **why)
@@ -412,6 +447,8 @@ twilio_page_parse(const char *account, const char *body, size_t len,
 		out->next = xstrdup(json_string_value(next));
 	}
 	out->msgs = xcalloc(json_array_size(rows) + 1, sizeof *out->msgs);
+	out->statuses = xcalloc(json_array_size(rows) + 1,
+	    sizeof *out->statuses);
 	out->n_media = xcalloc(json_array_size(rows) + 1,
 	    sizeof *out->n_media);
 	out->bad = xcalloc(json_array_size(rows) + 1, sizeof *out->bad);
@@ -423,8 +460,10 @@ twilio_page_parse(const char *account, const char *body, size_t len,
 			    "direction" : "a message that is not an object");
 			goto bad;
 		}
-		if (strcmp(dir, "inbound") != 0)
-			continue;	/* ours: their statuses come by callback */
+		if (strcmp(dir, "inbound") != 0) {
+			twilio_row_status(out, row, status);
+			continue;
+		}
 		if ((m = twilio_row(account, row, &date, &n_media, &cause)) ==
 		    NULL)
 			goto bad;
@@ -465,6 +504,13 @@ twilio_page_free(struct twilio_page *p)
 		free(p->bad[i].raw);
 		free(p->bad[i].why);
 	}
+	for (i = 0; i < p->n_statuses; i++) {
+		free(p->statuses[i].remote_id);
+		free(p->statuses[i].status);
+		free(p->statuses[i].error);
+		free(p->statuses[i].conv_id);
+	}
+	free(p->statuses);
 	free(p->msgs);
 	free(p->n_media);
 	free(p->bad);

@@ -27,7 +27,9 @@
  * what it had already is known by the store (has_message: no Media list
  * asked twice; deliver stores nothing twice). The cursor ("date-sent",
  * the day) moves only when a whole pass is delivered: a crash asks again,
- * never loses. The first poll takes TWILIO_FIRST_DAYS days back.
+ * never loses. The first poll takes TWILIO_FIRST_DAYS days back. Without
+ * public-url= (no status callbacks), the pass then asks the list From
+ * the number: our replies' statuses, recorded as callbacks are.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -87,6 +89,9 @@ struct twilio {
 	struct twilio_page	 page;		/* got, its media being asked */
 	int			 have_page;
 	size_t			 media_i;
+	int			 outbound;	/* the pass's second half: our
+						   replies' statuses */
+	struct strset		 reported;	/* "sid status" recorded */
 };
 
 static struct twilio_call *
@@ -417,6 +422,8 @@ twilio_pass_done(struct twilio *tw)
 			return;
 		}
 		memcpy(tw->day, day, sizeof day);
+		/* The replies of the days before are not asked again. */
+		strset_free(&tw->reported);
 	}
 	tw->attempt = 0;
 	free(tw->url);
@@ -427,6 +434,61 @@ twilio_pass_done(struct twilio *tw)
 		return;
 	}
 	twilio_schedule(tw, tw->poll_ms);
+}
+
+/* The list from the cursor's day, of the number polled as To or From. */
+static char *
+twilio_list_url(struct twilio *tw, const char *field)
+{
+	char	*to, *url;
+
+	to = net_escape(tw->poll_to);
+	url = xasprintf("%s/2010-04-01/Accounts/%s/Messages.json?%s=%s&"
+	    "DateSent%%3E=%s&PageSize=%d", tw->api, tw->sid, field, to,
+	    tw->day, TWILIO_PAGE_SIZE);
+	free(to);
+	return url;
+}
+
+/*
+ * The statuses of our replies a page lists, recorded as status callbacks
+ * are (the host keeps the furthest); each one once a run, since the
+ * window asks the day's replies again at every poll.
+ */
+static enum chan_status
+twilio_page_statuses(struct twilio *tw)
+{
+	struct chan_link	*l = tw->link;
+	struct twilio_page	*p = &tw->page;
+	struct chan_delivery	*d;
+	char			*key;
+	size_t			 i, n = 0;
+	enum chan_status	 rc;
+
+	d = xcalloc(p->n_statuses + 1, sizeof *d);
+	for (i = 0; i < p->n_statuses; i++) {
+		key = xasprintf("%s %s", p->statuses[i].remote_id,
+		    p->statuses[i].status);
+		if (!strset_has(&tw->reported, key)) {
+			d[n].remote_id = p->statuses[i].remote_id;
+			d[n].account = tw->account;
+			d[n].conv_id = p->statuses[i].conv_id;
+			d[n].status = p->statuses[i].status;
+			d[n].error = p->statuses[i].error;
+			d[n].date = p->statuses[i].date >= 0 ?
+			    p->statuses[i].date : util_now();
+			n++;
+		}
+		free(key);
+	}
+	rc = n > 0 ? l->host->delivery_status(l, d, n) : CHAN_OK;
+	for (i = 0; i < n && rc == CHAN_OK; i++) {
+		key = xasprintf("%s %s", d[i].remote_id, d[i].status);
+		strset_add(&tw->reported, key);
+		free(key);
+	}
+	free(d);
+	return rc;
 }
 
 /* The page's messages and their media got: delivered, then the next
@@ -445,6 +507,11 @@ twilio_page_deliver(struct twilio *tw)
 		free(cause);
 		return;
 	}
+	if (twilio_page_statuses(tw) != CHAN_OK) {
+		twilio_poll_failed(tw, CHAN_BACKOFF, -1,
+		    "the statuses cannot be recorded");
+		return;
+	}
 	if (strcmp(p->newest, tw->newest) > 0)
 		memcpy(tw->newest, p->newest, sizeof tw->newest);
 	if (*p->hold != '\0' && (*tw->hold == '\0' ||
@@ -456,6 +523,12 @@ twilio_page_deliver(struct twilio *tw)
 	twilio_page_free(p);
 	tw->have_page = 0;
 	tw->attempt = 0;
+	if (tw->url == NULL && !tw->outbound && tw->public_url == NULL) {
+		/* No status callbacks come: the statuses of our replies
+		 * from the list, From the number. */
+		tw->outbound = 1;
+		tw->url = twilio_list_url(tw, "From");
+	}
 	if (tw->url != NULL)
 		twilio_get_page(tw);
 	else
@@ -607,17 +680,13 @@ static void
 twilio_poll(void *data)
 {
 	struct twilio	*tw = data;
-	char		*to;
 
 	tw->timer = NULL;
 	if (tw->url == NULL) {
 		*tw->newest = '\0';
 		*tw->hold = '\0';
-		to = net_escape(tw->poll_to);
-		tw->url = xasprintf("%s/2010-04-01/Accounts/%s/Messages.json?"
-		    "To=%s&DateSent%%3E=%s&PageSize=%d", tw->api, tw->sid, to,
-		    tw->day, TWILIO_PAGE_SIZE);
-		free(to);
+		tw->outbound = 0;
+		tw->url = twilio_list_url(tw, "To");
 	}
 	twilio_get_page(tw);
 }
@@ -651,6 +720,7 @@ twilio_stop(void *data)
 		twilio_page_free(&tw->page);
 	free(tw->url);
 	free(tw->poll_to);
+	strset_free(&tw->reported);
 	if (tw->basic != NULL) {
 		explicit_bzero(tw->basic, strlen(tw->basic));
 		free(tw->basic);

@@ -43,16 +43,27 @@ void twilio_form_free(struct twilio_form *f);
  * /2010-04-01/Accounts/{sid}/Messages.json?To=...&DateSent>=DAY, newest
  * first. Its inbound rows (direction "inbound") are the messages the
  * webhook would have made of them (the same Message-Ids); our own rows
- * are skipped; an inbound row still "receiving" (an MMS) is left for the
- * next poll, its day in hold; a row that cannot be a message is in bad,
- * its JSON and why, for the quarantine.
+ * (outbound-api, outbound-reply) are statuses as a status callback's; an
+ * inbound row still "receiving" (an MMS) is left for the next poll, its
+ * day in hold; a row that cannot be a message is in bad, its JSON and
+ * why, for the quarantine (an outbound row that cannot be read is only
+ * skipped: nothing of it is stored).
  */
 #define TWILIO_DAY_SIZE	11	/* "YYYY-MM-DD" */
 struct twilio_bad_row {
 	char		*raw;
 	char		*why;
 };
+struct twilio_status {
+	char		*remote_id;	/* our reply's sid */
+	char		*status;	/* sent, delivered, read, failed */
+	char		*error;		/* failed: "undelivered: error N" */
+	char		*conv_id;	/* its To */
+	int64_t		 date;
+};
 struct twilio_page {
+	struct twilio_status *statuses;
+	size_t		  n_statuses;
 	struct msg	**msgs;
 	long		 *n_media;	/* each message's num_media */
 	size_t		  n;

@@ -11,7 +11,7 @@
  * a state among sent, delivered, read, failed, failed with an error);
  * the same body read twice gives the same Message-Id. The same bytes as
  * a list page: -1 only with a cause and nothing kept; 0 with messages as
- * chan.h promises, bad rows each with a cause, a next_page_uri that is a
+ * chan.h promises, statuses as a form's, bad rows each with a cause, a next_page_uri that is a
  * path, days of 10 characters. As a Media list: attachments whose URLs are
  * under the API's. A date is -1 or after 1970.
  */
@@ -106,6 +106,17 @@ fuzz_twilio_page(const char *account, const char *body, size_t len)
 		if (p.bad[i].why == NULL || *p.bad[i].why == '\0' ||
 		    p.bad[i].raw == NULL)
 			fuzz_chan_fail("twilio_page", "a bad row without a cause");
+	for (i = 0; i < p.n_statuses; i++) {
+		if (p.statuses[i].remote_id == NULL ||
+		    (strcmp(p.statuses[i].status, "sent") != 0 &&
+		    strcmp(p.statuses[i].status, "delivered") != 0 &&
+		    strcmp(p.statuses[i].status, "read") != 0 &&
+		    strcmp(p.statuses[i].status, "failed") != 0))
+			fuzz_chan_fail("twilio_page", "an unknown status");
+		if ((p.statuses[i].error != NULL) !=
+		    (strcmp(p.statuses[i].status, "failed") == 0))
+			fuzz_chan_fail("twilio_page", "error without failed");
+	}
 	for (i = 0; i < p.n; i++) {
 		if (p.n_media[i] < 0)
 			fuzz_chan_fail("twilio_page", "num_media below 0");

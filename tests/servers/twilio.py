@@ -47,6 +47,11 @@ Control API (JSON, no auth; see common.py for faults, log, reset, state):
                          one), "date_sent" (Unix seconds, else now),
                          "media": [content types], "status" ("received")}
                          -> {"sids": [...]}
+  POST /_control/status  a sent message's status as the list shows it:
+                         {"sid", "status", "error_code"}
+
+The list holds the messages sent too (direction "outbound-api", status
+"queued" until /_control/status says more).
 """
 
 import sys
@@ -89,6 +94,18 @@ class Twilio(common.App):
 
     def resource(self, m):
         uri = "/2010-04-01/Accounts/%s/Messages/%s" % (self.sid, m["sid"])
+        if "status_callback" in m:          # one we sent
+            return {
+                "account_sid": self.sid, "api_version": "2010-04-01",
+                "body": m["body"], "date_created": self.rfc2822(m["date_sent"]),
+                "date_sent": self.rfc2822(m["date_sent"]),
+                "date_updated": self.rfc2822(m["date_sent"]),
+                "direction": "outbound-api", "error_code": m["error_code"],
+                "error_message": None, "from": m["from"],
+                "messaging_service_sid": m["messaging_service_sid"],
+                "num_media": "0", "num_segments": "1", "price": None,
+                "price_unit": "USD", "sid": m["sid"], "status": m["status"],
+                "to": m["to"], "uri": uri + ".json"}
         return {
             "account_sid": self.sid, "api_version": "2010-04-01",
             "body": m["body"], "date_created": self.rfc2822(m["date_sent"]),
@@ -106,7 +123,7 @@ class Twilio(common.App):
     def list_page(self, req, bad_row):
         q = req.query
         day = q.get("DateSent>")
-        rows = [m for m in self.inbound
+        rows = [m for m in self.inbound + self.sent
                 if (not q.get("To") or m["to"] == q["To"])
                 and (not q.get("From") or m["from"] == q["From"])
                 and (not day or time.strftime("%Y-%m-%d", time.gmtime(m["date_sent"])) >= day)]
@@ -188,7 +205,9 @@ class Twilio(common.App):
             self.sent.append({"sid": sid, "to": f["To"], "from": f.get("From"),
                               "messaging_service_sid": f.get("MessagingServiceSid"),
                               "body": body,
-                              "status_callback": f.get("StatusCallback")})
+                              "status_callback": f.get("StatusCallback"),
+                              "status": "queued", "error_code": None,
+                              "date_sent": int(time.time())})
         return Response(201, {
             "account_sid": self.sid, "api_version": "2010-04-01",
             "body": body, "direction": "outbound-api",
@@ -211,6 +230,14 @@ class Twilio(common.App):
         if name == "sent" and req.method == "GET":
             with self.lock:
                 return Response(200, list(self.sent))
+        if name == "status" and req.method == "POST":
+            with self.lock:
+                for m in self.sent:
+                    if m["sid"] == req.body.get("sid"):
+                        m["status"] = req.body.get("status", m["status"])
+                        m["error_code"] = req.body.get("error_code")
+                        return Response(200, m)
+            raise common.ControlError("status: no message sent with that sid", 404)
         if name == "inbound" and req.method == "POST":
             items = req.body if isinstance(req.body, list) else [req.body]
             sids = []

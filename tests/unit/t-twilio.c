@@ -233,8 +233,29 @@ test_pages(void)
 		    strcmp(p.bad[2].raw, "[1,2]") == 0, "no object: refused");
 		ok(strstr(p.bad[3].why, "body") != NULL, "a body of 42: refused");
 	}
+	is_int((long long)p.n_statuses, 1, "our reply: a status");
+	if (p.n_statuses == 1) {
+		is_str(p.statuses[0].remote_id, "SM0002", "of its sid");
+		is_str(p.statuses[0].status, "delivered", "delivered");
+		is_str(p.statuses[0].conv_id, CUST, "its customer");
+		ok(p.statuses[0].error == NULL, "no error");
+		is_int(p.statuses[0].date, 1438287060, "date_updated");
+	}
 	ok(p.next != NULL && strstr(p.next, "PageToken=PAMM0004") != NULL,
 	    "next_page_uri kept");
+	twilio_page_free(&p);
+
+	/* ROW says error_code null; jansson keeps a repeated key's last. */
+	page = "{\"messages\":[" ROW("SM0007", "outbound-api", "undelivered",
+	    "Thu, 30 Jul 2015 20:12:31 +0000", ",\"from\":\"" ACCOUNT "\","
+	    "\"to\":\"" CUST "\",\"error_code\":30003") "]}";
+	ok(twilio_page_parse(ACCOUNT, page, strlen(page), &p, &why) == 0 &&
+	    p.n_statuses == 1 && p.n == 0, "an undelivered reply");
+	if (p.n_statuses == 1) {
+		is_str(p.statuses[0].status, "failed", "is failed");
+		is_str(p.statuses[0].error, "undelivered: error 30003",
+		    "with its error_code");
+	}
 	twilio_page_free(&p);
 
 	page = "{\"messages\":[],\"next_page_uri\":null,\"page\":3}";
