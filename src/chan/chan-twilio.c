@@ -322,6 +322,7 @@ twilio_webhook(void *data, const struct chan_payload *p, size_t n)
 /* ------------------------------------------------------------ polling */
 
 static void	twilio_poll(void *);
+static int	twilio_id_ok(const char *);
 static void	twilio_get_page(struct twilio *);
 static void	twilio_media_next(struct twilio *);
 
@@ -583,7 +584,8 @@ twilio_media_next(struct twilio *tw)
 
 	for (; tw->media_i < p->n; tw->media_i++) {
 		m = p->msgs[tw->media_i];
-		if (p->n_media[tw->media_i] <= 0)
+		/* A sid is letters and digits: another goes in no URL. */
+		if (p->n_media[tw->media_i] <= 0 || !twilio_id_ok(m->id))
 			continue;
 		msgid = msgid_message(m->channel, m->account, m->conv_id,
 		    m->id);
