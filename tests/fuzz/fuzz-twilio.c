@@ -11,9 +11,10 @@
  * a state among sent, delivered, read, failed, failed with an error);
  * the same body read twice gives the same Message-Id. The same bytes as
  * a list page: -1 only with a cause and nothing kept; 0 with messages as
- * chan.h promises, statuses as a form's, bad rows each with a cause, a next_page_uri that is a
- * path, days of 10 characters. As a Media list: attachments whose URLs are
- * under the API's. A date is -1 or after 1970.
+ * chan.h promises, statuses as a form's, bad rows each with a cause, a
+ * next_page_uri that is a path, days of 10 characters. As a Media list:
+ * attachments whose URLs are under the API's. A date is -1 or after
+ * 1970.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
