@@ -71,6 +71,9 @@ void buf_add_char(struct buf *b, char c);
 /* Append n words separated by single spaces. */
 void buf_add_words(struct buf *b, char *const *words, size_t n);
 void buf_add_printf(struct buf *b, const char *fmt, ...) OMBRE_PRINTF(2, 3);
+/* A word for /bin/sh (and for ssh, which hands it to the remote shell):
+ * in single quotes, a quote inside as '\''. */
+void buf_add_shell_word(struct buf *b, const char *word);
 /* Hand the data over to the caller (who frees it) and reset the buffer. */
 char *buf_steal(struct buf *b);
 
@@ -228,6 +231,15 @@ int util_write_file(const char *dir, const char *name, const char *data,
 uint64_t util_hash64(const char *s);
 /* Return 1 when a process with this pid exists. */
 int util_pid_alive(pid_t pid);
+/*
+ * Run cmd with /bin/sh -c, input on its stdin (NULL: /dev/null), its
+ * stdout and stderr gathered into out and err (each capped at 1 MiB),
+ * killed (SIGTERM, then SIGKILL) past timeout_s seconds (0: none).
+ * Return its exit status, 128+N for a signal, or -1 with errno when it
+ * could not be run.
+ */
+int util_run_shell(const char *cmd, const char *input, size_t input_len,
+    struct buf *out, struct buf *err, int timeout_s);
 /* A short age such as "45s", "12m", "3h", "5d", "8w" for a duration. */
 void util_format_age(int64_t seconds, char *out, size_t size);
 

@@ -169,3 +169,16 @@ buf_steal(struct buf *b)
 	buf_init(b);
 	return data;
 }
+
+void
+buf_add_shell_word(struct buf *b, const char *word)
+{
+	buf_add_char(b, '\'');
+	for (; *word != '\0'; word++) {
+		if (*word == '\'')
+			buf_add_str(b, "'\\''");
+		else
+			buf_add_char(b, *word);
+	}
+	buf_add_char(b, '\'');
+}

@@ -13,6 +13,7 @@
 #include "base/base.h"
 
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #ifdef __linux__
 #include <sys/prctl.h>
@@ -21,6 +22,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -528,4 +530,121 @@ util_die_with_parent(pid_t parent)
 	/* The parent may have died before the call above. */
 	if (parent != 0 && getppid() != parent)
 		_exit(0);
+}
+
+#define UTIL_RUN_CAP	(1024 * 1024)
+
+/* Read what fd has into b (up to the cap, the rest dropped); 0 at EOF. */
+static int
+util_run_read(int fd, struct buf *b)
+{
+	char	chunk[4096];
+	ssize_t	got;
+
+	if ((got = read(fd, chunk, sizeof chunk)) <= 0)
+		return got == -1 && (errno == EINTR || errno == EAGAIN);
+	if (b->len < UTIL_RUN_CAP)
+		buf_add(b, chunk, (size_t)got);
+	return 1;
+}
+
+int
+util_run_shell(const char *cmd, const char *input, size_t input_len,
+    struct buf *out, struct buf *err, int timeout_s)
+{
+	struct pollfd	pfd[3];
+	int		in[2] = { -1, -1 }, o[2] = { -1, -1 }, e[2] = { -1, -1 };
+	int		status, nfds, i, killed = 0;
+	struct sigaction ign, old;
+	int64_t		deadline;
+	size_t		sent = 0;
+	ssize_t		w;
+	pid_t		pid;
+
+	if (pipe2(in, O_CLOEXEC) != 0 || pipe2(o, O_CLOEXEC) != 0 ||
+	    pipe2(e, O_CLOEXEC) != 0)
+		goto fail;
+	if ((pid = fork()) == -1)
+		goto fail;
+	if (pid == 0) {
+		if (input == NULL) {
+			close(in[0]);
+			in[0] = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		}
+		if (dup2(in[0], 0) == -1 || dup2(o[1], 1) == -1 ||
+		    dup2(e[1], 2) == -1)
+			_exit(127);
+		signal(SIGPIPE, SIG_DFL);
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		_exit(127);
+	}
+	close(in[0]);
+	close(o[1]);
+	close(e[1]);
+	in[0] = o[1] = e[1] = -1;
+	if (input == NULL || input_len == 0) {
+		close(in[1]);
+		in[1] = -1;
+	} else
+		fcntl(in[1], F_SETFL, fcntl(in[1], F_GETFL) | O_NONBLOCK);
+	/* A command that exits without reading its input must not kill
+	 * us with SIGPIPE. */
+	memset(&ign, 0, sizeof ign);
+	ign.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &ign, &old);
+	deadline = timeout_s > 0 ? util_clock_ms() + timeout_s * 1000LL : -1;
+	while (o[0] != -1 || e[0] != -1) {
+		nfds = 0;
+		pfd[nfds].fd = o[0];
+		pfd[nfds++].events = POLLIN;
+		pfd[nfds].fd = e[0];
+		pfd[nfds++].events = POLLIN;
+		pfd[nfds].fd = in[1];
+		pfd[nfds++].events = POLLOUT;
+		if (poll(pfd, (nfds_t)nfds, deadline < 0 ? 1000 :
+		    (int)(deadline - util_clock_ms() > 0 ? deadline -
+		    util_clock_ms() : 0)) == -1 && errno != EINTR)
+			break;
+		if (deadline >= 0 && util_clock_ms() >= deadline) {
+			kill(pid, killed++ == 0 ? SIGTERM : SIGKILL);
+			deadline = util_clock_ms() + 2000;
+		}
+		for (i = 0; i < 2; i++) {
+			if (pfd[i].fd == -1 || pfd[i].revents == 0)
+				continue;
+			if (!util_run_read(pfd[i].fd, i == 0 ? out : err)) {
+				close(pfd[i].fd);
+				*(i == 0 ? &o[0] : &e[0]) = -1;
+			}
+		}
+		if (in[1] != -1 && pfd[2].revents != 0) {
+			w = write(in[1], input + sent, input_len - sent);
+			if (w > 0)
+				sent += (size_t)w;
+			if ((w == -1 && errno != EAGAIN && errno != EINTR) ||
+			    sent == input_len) {
+				close(in[1]);
+				in[1] = -1;
+			}
+		}
+	}
+	if (in[1] != -1)
+		close(in[1]);
+	sigaction(SIGPIPE, &old, NULL);
+	while (waitpid(pid, &status, 0) == -1)
+		if (errno != EINTR)
+			return -1;
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
+fail:
+	for (i = 0; i < 2; i++) {
+		if (in[i] != -1)
+			close(in[i]);
+		if (o[i] != -1)
+			close(o[i]);
+		if (e[i] != -1)
+			close(e[i]);
+	}
+	return -1;
 }

@@ -13,6 +13,50 @@
 #include <string.h>
 
 /*
+ * On a replica: the reply stored on the central server, whose syncer
+ * sends it, under an id made here, so that running it again after a cut
+ * connection stores it once (--id).
+ */
+static int
+cli_reply_remote(struct cli *cli, const char *conv, int note,
+    const char *base, const char *seen, int force, const char *reply_to,
+    const char *outbound, const char *agent, const struct buf *text)
+{
+	const char	*args[14];
+	char		*made = NULL;
+	size_t	 n = 0;
+	int	 rc;
+
+	if (outbound == NULL) {
+		made = msgid_outbound();
+		made[strcspn(made, "@")] = '\0';
+		outbound = made;
+	}
+	if (note)
+		args[n++] = "--note";
+	if (base != NULL) {
+		args[n++] = "--base";
+		args[n++] = base;
+	}
+	if (seen != NULL) {
+		args[n++] = "--seen";
+		args[n++] = seen;
+	}
+	if (force)
+		args[n++] = "--force";
+	if (reply_to != NULL) {
+		args[n++] = "--reply-to";
+		args[n++] = reply_to;
+	}
+	args[n++] = "--id";
+	args[n++] = outbound;
+	args[n] = NULL;
+	rc = cli_remote(cli, "reply", conv, args, agent, text->data, text->len);
+	free(made);
+	return rc;
+}
+
+/*
  * ombre reply CONV [--note] [--base ID [--force]] [--reply-to ID] [--text T
  * | --template NAME]: a reply into the outbox (the syncer delivers it) or an internal
  * note, through the same checks as the console's composer: the channel's
@@ -27,7 +71,8 @@ cli_reply(struct cli *cli, int argc, char **argv)
 	struct buf		 text;
 	enum store_status	 status;
 	const char		*text_opt = NULL, *base = NULL, *tname = NULL;
-	const char		*reply_to = NULL;
+	const char		*reply_to = NULL, *outbound = NULL;
+	const char		*agent = NULL, *seen = NULL;
 	struct store_reply_context *ctx = NULL;
 	struct template		*t = NULL;
 	char			**rest, *cause = NULL, *changes = NULL, *id = NULL;
@@ -41,6 +86,9 @@ cli_reply(struct cli *cli, int argc, char **argv)
 		{ "force", 0, 0, NULL, &force },
 		{ "template", 0, 1, &tname, NULL },
 		{ "reply-to", 0, 1, &reply_to, NULL },
+		{ "id", 0, 1, &outbound, NULL },
+		{ "agent", 0, 1, &agent, NULL },
+		{ "seen", 0, 1, &seen, NULL },
 		{ NULL, 0, 0, NULL, NULL }
 	};
 
@@ -48,8 +96,15 @@ cli_reply(struct cli *cli, int argc, char **argv)
 		return EXIT_USAGE;
 	if (n_rest != 1 || (tname != NULL && (text_opt != NULL || note))) {
 		log_warn("usage: ombre reply CONV [--note] [--base ID [--force]] "
-		    "[--reply-to ID] [--text TEXT | --template NAME] (else the "
-		    "text on standard input)");
+		    "[--reply-to ID] [--id out.UUID] [--agent NAME] [--seen IDS] "
+		    "[--text TEXT "
+		    "| --template NAME] (else the text on standard input)");
+		free(rest);
+		return EXIT_USAGE;
+	}
+	if (outbound != NULL && !msgid_is_outbound(outbound)) {
+		log_warn("reply: --id must be out.UUID, as ombre makes them: "
+		    "nothing stored");
 		free(rest);
 		return EXIT_USAGE;
 	}
@@ -80,7 +135,15 @@ cli_reply(struct cli *cli, int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if ((rc = cli_open(cli, STORE_READ_WRITE, &st)) != 0) {
+	if (authority_active() && t == NULL) {
+		rc = cli_reply_remote(cli, rest[0], note, base, seen, force,
+		    reply_to, outbound, agent, &text);
+		buf_free(&text);
+		free(rest);
+		return rc;
+	}
+	if ((rc = cli_open(cli, authority_active() ? STORE_READ_ONLY :
+	    STORE_READ_WRITE, &st)) != 0) {
 		template_free(t);
 		buf_free(&text);
 		free(rest);
@@ -102,6 +165,18 @@ cli_reply(struct cli *cli, int argc, char **argv)
 		}
 		buf_add_str(&text, rendered);
 		free(rendered);
+		if (authority_active()) {
+			/* Filled here, where its variables are known; the
+			 * central server stores the text. */
+			store_close(st);
+			rc = cli_reply_remote(cli, rest[0], note, base, seen,
+			    force, reply_to, outbound, agent, &text);
+			store_reply_context_free(ctx);
+			template_free(t);
+			buf_free(&text);
+			free(rest);
+			return rc;
+		}
 	}
 	if (base != NULL && base[0] == '<' && base[strlen(base) - 1] == '>')
 		base = base_copy = xstrndup(base + 1, strlen(base) - 2);
@@ -114,12 +189,21 @@ cli_reply(struct cli *cli, int argc, char **argv)
 	r.base = base;
 	r.force = force;
 	r.reply_to = note ? NULL : reply_to;
+	r.outbound = outbound;
+	r.agent = agent;
+	r.seen = seen;
 	r.take_over = options_get_flag("reply.takes-over");
 	r.now = util_now();
 	status = store_reply_add(st, &r, &id, &changes, &cause);
 	switch (status) {
 	case STORE_OK:
 		printf("%s %s\n", id, note ? "noted" : "queued");
+		rc = 0;
+		break;
+	case STORE_DUPLICATE:
+		/* The same --id again (a replica's retry after a cut
+		 * connection): stored once, already. */
+		printf("%s %s already\n", id, note ? "noted" : "queued");
 		rc = 0;
 		break;
 	case STORE_HELD:

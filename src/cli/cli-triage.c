@@ -190,6 +190,17 @@ cli_triage_run(struct cli *cli, const char *cmd, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 
+	/* On a replica, whoever takes a conversation is decided on the
+	 * central server; the rest travels with the replication engine. */
+	if (authority_active() && (e->action == TRIAGE_TAKE_OVER ||
+	    e->action == TRIAGE_ASSIGN)) {
+		const char	*args[2] = { e->action == TRIAGE_ASSIGN ?
+		    arg : NULL, NULL };
+
+		rc = cli_remote(cli, cmd, rest[0], args, agent, NULL, 0);
+		free(rest);
+		return rc;
+	}
 	if ((rc = cli_open(cli, STORE_READ_WRITE, &st)) != 0) {
 		free(rest);
 		return rc;

@@ -12,6 +12,7 @@
 /* Exit statuses (sysexits where one fits). */
 #define EXIT_USAGE	2
 #define EXIT_TEMPFAIL	75
+#define EXIT_UNAVAILABLE 69	/* a replica's central server unreachable */
 
 /* What every subcommand needs: where the store is and how to open it. */
 struct cli {
@@ -51,6 +52,15 @@ void cli_store_options(struct cli *cli, struct store_options *opts);
 /* Open the store; on failure print the cause and return the exit status
  * to use (never 0). */
 int cli_open(struct cli *cli, enum store_mode mode, struct store **st);
+
+/* cli-remote.c: on a replica (store.authority set), run "COMMAND
+ * CONV ARGS... --agent AGENT" (NULL: this agent) on the central server,
+ * CONV named by a Message-Id, input on its stdin; then store.replicate.
+ * The server's exit status, or EXIT_UNAVAILABLE when it could not be
+ * reached. */
+int cli_remote(struct cli *cli, const char *command, const char *conv,
+    const char *const *args, const char *agent, const char *input,
+    size_t input_len);
 
 /* The subcommands, cli-NAME.c each: argv holds the arguments after the
  * command's name; return the exit status. */

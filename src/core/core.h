@@ -711,6 +711,21 @@ typedef void (*hooks_each_cb)(const char *event, const char *command,
 void hooks_each(hooks_each_cb cb, void *data);
 void hooks_reset(void);
 
+/*
+ * authority.c: a replica's central server (store.authority): claims and
+ * replies run there through the command line, the exit status its answer.
+ */
+int authority_active(void);
+/* store.authority and the words, each quoted for two shells (ours and
+ * the one ssh hands them to): allocated. */
+char *authority_command(const char *const *argv);
+/* Run it, input on its stdin; util_run_shell's status. */
+int authority_run(const char *const *argv, const char *input, size_t input_len,
+    struct buf *out, struct buf *err);
+/* Run store.replicate when set (0 when not): its exit status, its
+ * stderr in err. */
+int authority_replicate(struct buf *err);
+
 /* options.c */
 enum option_type {
 	OPTION_STRING,

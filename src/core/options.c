@@ -104,6 +104,12 @@ static const struct option_entry options_entries[] = {
 	  .max = 30 * 86400,
 	  .help = "a customer waiting this long shows in the medium wait's "
 	      "colour (wait.medium): 90s, 15m, 1h, 1d" },
+	{ .name = "store.authority",
+	  .type = OPTION_STRING,
+	  .default_value = "",
+	  .help = "on a replica, the central server's ombre as a command "
+	      "prefix (ssh -T server ombre --data-dir DIR): claims and "
+	      "replies are run there (empty: this store is the authority)" },
 	{ .name = "store.batch-messages",
 	  .type = OPTION_NUMBER,
 	  .default_value = "500",
@@ -127,6 +133,18 @@ static const struct option_entry options_entries[] = {
 	  .min = 0,
 	  .max = 86400,
 	  .help = "seconds a write waits for the database lock (0: do not wait)" },
+	{ .name = "store.replicate",
+	  .type = OPTION_STRING,
+	  .default_value = "",
+	  .help = "on a replica, the command that synchronises it with the "
+	      "central server (muchsync ...), run after each forwarded "
+	      "write and every store.replicate-interval by the syncer" },
+	{ .name = "store.replicate-interval",
+	  .type = OPTION_SECONDS,
+	  .default_value = "30",
+	  .min = 1,
+	  .max = 86400,
+	  .help = "how often a replica's syncer runs store.replicate" },
 	{ .name = "sync.attempts",
 	  .type = OPTION_NUMBER,
 	  .default_value = "5",

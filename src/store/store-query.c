@@ -929,6 +929,46 @@ store_resolve_conv(struct store *st, const char *conv, char **thread_id,
 	return rc;
 }
 
+/*
+ * CONV as a query every replica of the store answers alike: notmuch's
+ * thread ids are each database's own, Message-Ids travel with the files.
+ * The oldest message's id, which only a Message-Id with a double quote
+ * could not carry (refused).
+ */
+enum store_status
+store_conv_portable(struct store *st, const char *conv, char **query,
+    char **cause)
+{
+	notmuch_query_t		*q = NULL;
+	notmuch_messages_t	*msgs;
+	enum store_status	 rc;
+	const char		*id = NULL;
+	char			*thread_id, *tq;
+
+	*query = NULL;
+	if ((rc = store_resolve_conv(st, conv, &thread_id, cause)) != STORE_OK)
+		return rc;
+	tq = xasprintf("thread:%s", thread_id);
+	free(thread_id);
+	store_read_begin(st);
+	if (store_query_messages(st, tq, NOTMUCH_SORT_OLDEST_FIRST, &q,
+	    &msgs) == NOTMUCH_STATUS_SUCCESS && notmuch_messages_valid(msgs))
+		id = notmuch_message_get_message_id(
+		    notmuch_messages_get(msgs));
+	if (id != NULL && strchr(id, '"') == NULL)
+		*query = xasprintf("id:\"%s\"", id);
+	if (q != NULL)
+		notmuch_query_destroy(q);
+	store_read_end(st);
+	free(tq);
+	if (*query == NULL) {
+		*cause = xasprintf("conversation %s has no message another "
+		    "store can find", conv);
+		return STORE_NOT_FOUND;
+	}
+	return STORE_OK;
+}
+
 /* A canonical message for mail ombre did not write (a user's e-mail). */
 static struct msg *
 store_msg_from_mail(notmuch_message_t *nm, const char *thread_id)

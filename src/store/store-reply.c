@@ -294,8 +294,10 @@ store_reply_refusal(const struct store_reply_context *c, const char *text,
 
 	if (note)
 		return NULL;	/* never sent: no channel rule applies */
-	/* No silent queue: a reply nobody would send is refused now. */
-	if (channel_config_sender(c->channel, c->account) == NULL) {
+	/* No silent queue: a reply nobody would send is refused now. (On a
+	 * replica the central server's channels send it, and it decides.) */
+	if (!authority_active() &&
+	    channel_config_sender(c->channel, c->account) == NULL) {
 		type = sanitize(c->channel, strlen(c->channel), SANITIZE_LINE,
 		    64);
 		account = sanitize(c->account, strlen(c->account),

@@ -194,7 +194,13 @@ store_write_config(struct store *st, char **cause)
 	    "[database]\npath=%s\n"
 	    "# Commit every transaction, so readers see each batch at once.\n"
 	    "autocommit=1\n\n[maildir]\nsynchronize_flags=false\n\n"
-	    "[search]\nexclude_tags=\n", st->config_path, st->db_path);
+	    "[search]\nexclude_tags=\n\n"
+	    "# When two replicas changed one message's tags (see ombre(1),\n"
+	    "# REPLICAS), muchsync keeps a tag both still have for these,\n"
+	    "# and a tag either has for the others: closing, reading and\n"
+	    "# taking over win; claims are decided by store.authority.\n"
+	    "[muchsync]\nand_tags=inbox;unread;ombre/handoff;ombre/bot;"
+	    "ombre/outbox;\n", st->config_path, st->db_path);
 	/* No [index] section: the header prefixes live in the database
 	 * itself (store_set_headers), where every notmuch user finds them. */
 	if (fflush(f) != 0 || fsync(fileno(f)) != 0 || fclose(f) != 0 ||
@@ -226,7 +232,8 @@ store_write_config_if_missing(struct store *st, char **cause)
 		fclose(f);
 	}
 	have[n] = '\0';
-	if (n > 0 && strstr(have, want) != NULL)
+	if (n > 0 && strstr(have, want) != NULL &&
+	    strstr(have, "[muchsync]") != NULL)
 		return 0;
 	return store_write_config(st, cause);
 }

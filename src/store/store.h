@@ -463,6 +463,10 @@ long store_counts_touched(const struct store_counts *sc);
  */
 enum store_status store_resolve_conv(struct store *st, const char *conv,
     char **thread_id, char **cause);
+/* CONV as a query any replica of the store resolves to the same
+ * conversation (id:"<its oldest Message-Id>"): allocated. */
+enum store_status store_conv_portable(struct store *st, const char *conv,
+    char **query, char **cause);
 /* Every message of a thread, oldest first, as canonical messages (with
  * their current tags in m->tags). */
 enum store_status store_thread_messages(struct store *st, const char *thread_id,

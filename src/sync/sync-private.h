@@ -88,6 +88,9 @@ struct sync {
 	struct ev_timer			*wait_timer;
 	struct job			*wait_job;
 	int				 wait_checked;	/* once: a round done */
+	struct ev_timer			*replicate_timer;
+	struct job			*replicate_job;
+	int				 replicate_checked; /* once: a round done */
 	/* Hooks (sync-feed.c): DATA/feed followed, hooks queued, a few
 	 * run at once, what they came to counted for the status. */
 	struct store_feed		*feed;
@@ -147,6 +150,11 @@ int	sync_hooks_idle(struct sync *s);
  * msgid), as the outbox does for sent and failed. */
 void	sync_hooks_queue(struct sync *s, const char *event,
 	    const char *thread_id, const char *msgid);
+/* sync-replicate.c: a replica's store.replicate, at start and every
+ * store.replicate-interval; idle (for --once) as sync-wait.c's. */
+void	sync_replicate_start(struct sync *s);
+int	sync_replicate_idle(struct sync *s);
+void	sync_replicate_stop(struct sync *s);
 /* sync-wait.c: `handoff-rule wait`, checked at start and every 30 s by a
  * child; idle (for --once) once a round is done and nothing runs. */
 void	sync_wait_start(struct sync *s);

@@ -40,6 +40,18 @@ const char *sync_status_str(enum sync_status status);
  */
 enum sync_status sync_run(const struct sync_options *opts);
 
+/*
+ * sync-authority.c: on a replica (store.authority set), run "COMMAND
+ * CONV ARGS... --agent AGENT" (NULL: this agent) on the central server,
+ * CONV named by a Message-Id, input on its stdin, its output in out and
+ * err; then store.replicate (its failure said in err). The server's exit
+ * status, or SYNC_AUTHORITY_UNREACHABLE when it could not be reached.
+ */
+#define SYNC_AUTHORITY_UNREACHABLE 1000
+int sync_authority_run(const struct store_options *so, const char *command,
+    const char *conv, const char *const *args, const char *agent, const char *input,
+    size_t input_len, struct buf *out, struct buf *err);
+
 /* sync-client.c: for any process, linked without the network. */
 /* The pid of the syncer holding the lock, 0 when none, -1 on error. */
 long sync_lock_holder(const char *data_dir);

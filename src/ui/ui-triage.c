@@ -10,6 +10,7 @@
 #endif
 
 #include "ui/ui-private.h"
+#include "sync/sync.h"
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -31,6 +32,7 @@ struct ui_tag_group {
 	char	**seen;		/* event: the Message-Ids shown, or NULL */
 	char	**msgids;	/* message-level: these messages only */
 	int64_t	  until;	/* event snoozed: until when */
+	int	  remote;	/* done by the central server (a replica) */
 };
 
 /* A write handed to a child: tags and events, or the wake-up. */
@@ -178,7 +180,7 @@ ui_write_groups(struct store *st, struct ui_tag_group *groups, size_t n,
 
 	evs = xcalloc(n + 1, sizeof *evs);
 	for (i = 0; i < n; i++) {
-		if (groups[i].event == NULL)
+		if (groups[i].event == NULL || groups[i].remote)
 			continue;
 		evs[n_evs].thread_id = groups[i].target;
 		evs[n_evs].type = groups[i].event;
@@ -205,6 +207,61 @@ ui_write_groups(struct store *st, struct ui_tag_group *groups, size_t n,
 	return rc;
 }
 
+/*
+ * On a replica, who takes a conversation is decided on the central
+ * server (its compare-and-set): a take-over or an assignment runs there,
+ * the rest of the groups here (the replication engine carries them).
+ * Return 0, or the exit status to give with what the server said.
+ */
+static int
+ui_write_remote(struct ui_write *w)
+{
+	struct buf	 out, err;
+	const char	*who, *command;
+	const char	*args[2] = { NULL, NULL };
+	char		*conv;
+	size_t		 i, j;
+	int		 rc;
+
+	for (i = 0; i < w->n_groups; i++) {
+		if (w->groups[i].event == NULL ||
+		    (strcmp(w->groups[i].event, "take-over") != 0 &&
+		    strcmp(w->groups[i].event, "assigned") != 0))
+			continue;
+		who = NULL;
+		for (j = 0; w->groups[i].ops[j] != NULL; j++) {
+			if (w->groups[i].ops[j][0] == '+' &&
+			    triage_tag_assignee(w->groups[i].ops[j] + 1) != NULL)
+				who = triage_tag_assignee(w->groups[i].ops[j] +
+				    1);
+		}
+		command = strcmp(w->groups[i].event, "take-over") == 0 ?
+		    "take-over" : "assign";
+		args[0] = strcmp(command, "assign") == 0 ? who : NULL;
+		if (strcmp(command, "assign") == 0 && who == NULL)
+			continue;
+		buf_init(&out);
+		buf_init(&err);
+		conv = xasprintf("thread:%s", w->groups[i].target);
+		rc = sync_authority_run(&w->store, command, conv, args, NULL,
+		    NULL, 0, &out, &err);
+		free(conv);
+		if (rc == SYNC_AUTHORITY_UNREACHABLE)
+			fprintf(stderr, "the central server could not be "
+			    "reached (store.authority)\n");
+		else if (rc != 0)
+			fputs(err.len > 0 ? err.data : "refused by the central "
+			    "server\n", stderr);
+		buf_free(&out);
+		buf_free(&err);
+		if (rc != 0)
+			return rc == SYNC_AUTHORITY_UNREACHABLE ? 1 : rc;
+		/* Done there: not again here. */
+		w->groups[i].remote = 1;
+	}
+	return 0;
+}
+
 /* The child's side of a write: open read-write (waiting for the lock up
  * to the ceiling), tag, close. Errors go to stderr, which the console
  * shows. */
@@ -216,7 +273,11 @@ ui_write_child(void *arg)
 	enum store_status	 rc;
 	char			*cause;
 	long			 changed;
+	int			 status;
 
+	if (w->kind == UI_WRITE_TAG && authority_active() &&
+	    (status = ui_write_remote(w)) != 0)
+		return status;
 	rc = store_open(&w->store, STORE_READ_WRITE, &st, &cause);
 	if (rc == STORE_OK) {
 		if (w->kind == UI_WRITE_WAKE)

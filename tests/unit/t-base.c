@@ -1620,6 +1620,50 @@ test_strset(void)
 	strset_free(&set);
 }
 
+/*
+ * Words quoted for /bin/sh come back as they were, whatever they hold;
+ * a shell command's output, error output, input and exit status.
+ */
+static void
+test_run_shell(void)
+{
+	const char	*words[] = { "plain", "it's", "a b\tc", "$HOME `id`",
+	    "\"q\" \\ ;|&", "", "é\n" };
+	struct buf	 cmd, out, err;
+	size_t		 i;
+	int		 rc;
+
+	buf_init(&cmd);
+	buf_add_str(&cmd, "printf '<%s>' ");
+	for (i = 0; i < nitems(words); i++) {
+		buf_add_char(&cmd, ' ');
+		buf_add_shell_word(&cmd, words[i]);
+	}
+	buf_init(&out);
+	buf_init(&err);
+	rc = util_run_shell(cmd.data, NULL, 0, &out, &err, 10);
+	is_int(rc, 0, "util_run_shell: exit 0");
+	is_str(out.data, "<plain><it's><a b\tc><$HOME `id`><\"q\" \\ ;|&><>"
+	    "<é\n>", "buf_add_shell_word: every word back as it was, none "
+	    "expanded");
+	buf_reset(&out);
+	rc = util_run_shell("tr a-z A-Z; echo oops >&2; exit 3", "hello\n",
+	    6, &out, &err, 10);
+	is_int(rc, 3, "its exit status");
+	is_str(out.data, "HELLO\n", "the input on its stdin, its stdout");
+	is_str(err.data, "oops\n", "its stderr apart");
+	buf_reset(&out);
+	rc = util_run_shell("exit 0", "ignored", 7, &out, &err, 10);
+	is_int(rc, 0, "a command that never reads its input: no SIGPIPE");
+	rc = util_run_shell("kill -TERM $$", NULL, 0, &out, &err, 10);
+	is_int(rc, 128 + 15, "killed by a signal: 128 + N");
+	rc = util_run_shell("sleep 30", NULL, 0, &out, &err, 1);
+	ok(rc == 128 + 15 || rc == 128 + 9, "past its timeout it is killed");
+	buf_free(&cmd);
+	buf_free(&out);
+	buf_free(&err);
+}
+
 int
 main(void)
 {
@@ -1639,6 +1683,7 @@ main(void)
 	test_sanitize_random();
 	test_rfc3339();
 	test_util();
+	test_run_shell();
 	done_testing();
 	return exit_status();
 }

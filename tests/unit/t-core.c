@@ -414,7 +414,7 @@ test_options(void)
 	}
 	ok(sorted, "option table sorted by name");
 	ok(complete, "every option has help and a default");
-	is_int(n, 28, "twenty-eight options");
+	is_int(n, 31, "thirty-one options");
 
 	is_str(options_get("list.limit"), "50", "list.limit default");
 	is_int(options_get_number("store.batch-messages"), 500,
@@ -494,10 +494,13 @@ test_options(void)
 	    "reply.takes-over on\n"
 	    "sla.handoff-breach 1h\n"
 	    "sla.handoff-warn 15m\n"
+	    "store.authority ''\n"
 	    "store.batch-messages 500\n"
 	    "store.batch-ms 200\n"
 	    "store.database ''\n"
 	    "store.lock-timeout 30\n"
+	    "store.replicate ''\n"
+	    "store.replicate-interval 30\n"
 	    "sync.attempts 5\n"
 	    "sync.max-wait 3600\n"
 	    "sync.poll-timeout 25\n"
@@ -1321,6 +1324,39 @@ test_templates(void)
 	free(cause);
 }
 
+/*
+ * store.authority: the words reach the command at the other end of an
+ * ssh-like hop (which joins them and hands them to a shell) as they were.
+ */
+static void
+test_authority(void)
+{
+	const char	*argv[] = { "printf", "<%s>", "it's", "a b",
+	    "$HOME;`id`", "id:\"x@y\"", NULL };
+	struct buf	 out, err;
+	char		*cause = NULL;
+	int		 rc;
+
+	ok(!authority_active(), "no store.authority: this store decides");
+	ok(options_set("store.authority", "sh -c 'shift; eval \"$*\"' ssh "
+	    "central", &cause) == 0 && authority_active(),
+	    "store.authority set: a replica");
+	buf_init(&out);
+	buf_init(&err);
+	rc = authority_run(argv, NULL, 0, &out, &err);
+	is_int(rc, 0, "run through an ssh-like hop: exit 0");
+	is_str(out.data, "<it's><a b><$HOME;`id`><id:\"x@y\">",
+	    "every word arrives whole, nothing expanded on either side");
+	is_int(authority_replicate(&err), 0, "no store.replicate: nothing run");
+	options_set("store.replicate", "exit 4", &cause);
+	is_int(authority_replicate(&err), 4, "store.replicate's exit status");
+	options_unset("store.replicate", &cause);
+	options_unset("store.authority", &cause);
+	buf_free(&out);
+	buf_free(&err);
+	free(cause);
+}
+
 int
 main(void)
 {
@@ -1351,6 +1387,7 @@ main(void)
 	test_config_nested();
 	test_config_path();
 	test_register();
+	test_authority();
 
 	t_reset();
 	buf_free(&t_out.out);
