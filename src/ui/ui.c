@@ -240,16 +240,17 @@ ui_draw(struct ui *ui)
 	 * fit (the message is never cut for it). */
 	if (ui->pager == NULL && ui->thread == NULL) {
 		text_w = (int)utf8_width(status, strlen(status));
-		for (i = 0; i < 2 && lane_w == 0; i++) {
-			if (!ui_counts_lane(lane, sizeof lane - 1, util_now(), i))
+		/* Full, then short; each with the service level nearest
+		 * its target (in the waits' colours), then without. */
+		for (i = 0; i < 4 && lane_w == 0; i++) {
+			if (!ui_counts_lane(lane, sizeof lane - 1, util_now(),
+			    i / 2))
 				break;
 			strcat(lane, " ");
 			lane_w = (int)utf8_width(lane, strlen(lane));
-			/* Then its service level nearest the target,
-			 * in the waits' colours. */
 			sla_w = 0;
-			if (ui_counts_sla(sla, sizeof sla - 1, util_now(), i,
-			    &sla_role)) {
+			if (i % 2 == 0 && ui_counts_sla(sla, sizeof sla - 1,
+			    util_now(), i / 2, &sla_role)) {
 				strcat(sla, " ");
 				sla_w = (int)utf8_width(sla, strlen(sla));
 			}
