@@ -3,8 +3,9 @@
 # syncer with a fixed clock (OMBRE_NOW): no sla-breach event before the
 # target, one after, never twice for the same wait, a new one for the
 # next wait, none for a conversation answered in time, the clock stopped
-# outside business hours, a channel's own target; the event in show and
-# heard by the hook of sla-breach; the time left in list --json.
+# outside business hours, a channel's own target, none for the options'
+# default alone; the event in show and heard by the hook of sla-breach;
+# the time left in list --json.
 . "$top_srcdir/tests/lib.sh"
 test_init
 export TZ=UTC
@@ -92,6 +93,14 @@ is "5 minutes left on Monday at 09:00 in Paris" \
     "$(list_at 2026-11-23T08:00:00Z | field sla_left c3)" 300
 sync_at 2026-11-23T08:06:00Z
 is "breached at 09:06 in Paris" "$(events c3)" 1
+
+# The options alone colour the waits but record nothing: no target
+# declared, no event, however late.
+sed -i '/^sla /d' "$XDG_CONFIG_HOME/ombre/config"
+json_line telegram bot1 c5 1 2026-11-23T09:00:00Z u5 customer "Hi" | "$OMBRE" ingest
+is "the options' target: 1h" "$(list_at 2026-11-23T11:00:00Z | field sla_left c5)" -3600
+sync_at 2026-11-23T11:00:00Z
+is "but no event without a declared target" "$(events c5)" 0
 
 # The hook of sla-breach heard the events.
 for _ in $(seq 50); do

@@ -483,8 +483,9 @@ int64_t hours_between(const struct hours *h, int64_t from, int64_t to);
  * answer of a conversation (first-response) or for the next one
  * (next-response), by channel type and team (the tag ombre/team/NAME),
  * the most specific winning; without one, the options sla.handoff-breach
- * and sla.handoff-warn. The clock counts only business hours where the
- * team's (or the default) business-hours says so.
+ * and sla.handoff-warn (the time left and its colours, no breach event).
+ * The clock counts only business hours where the team's (or the
+ * default) business-hours says so.
  */
 enum sla_kind {
 	SLA_FIRST_RESPONSE,
@@ -503,6 +504,7 @@ struct sla_status {
 	int64_t		 warn;
 	int64_t		 elapsed;	/* business seconds waited */
 	int64_t		 left;		/* target - elapsed: < 0 past it */
+	int		 declared;	/* a target of sla, not the options */
 };
 const char *sla_kind_name(enum sla_kind kind);	/* "first-response" */
 /* sla KIND TARGET [warn=D] [channel=TYPE] [team=NAME]: the same kind,
@@ -532,6 +534,8 @@ char *sla_breach_reason(const struct sla_status *st);
 /* Call cb with the commands that would make every target and business
  * hours again (list-sla). */
 void sla_each(void (*cb)(const char *command, void *data), void *data);
+/* Is any target declared by sla? (Breach events are theirs only.) */
+int sla_declared(void);
 void sla_reset(void);		/* forget every target and hours (tests) */
 
 /* ------------------------------------------------------------ channel.c */

@@ -96,8 +96,7 @@ static const struct option_entry options_entries[] = {
 	  .min = 1,
 	  .max = 30 * 86400,
 	  .help = "the sla target where none applies: a customer waiting "
-	      "this long is past it (wait.long, an sla-breach event): 90s, "
-	      "15m, 1h, 1d" },
+	      "this long is past it (wait.long): 90s, 15m, 1h, 1d" },
 	{ .name = "sla.handoff-warn",
 	  .type = OPTION_SECONDS,
 	  .default_value = "15m",

@@ -196,6 +196,7 @@ sla_eval(const char *channel, char *const *tags, int first, int64_t since,
 	if ((t = sla_find(out->kind, channel, team)) != NULL) {
 		out->target = t->target;
 		out->warn = t->warn >= 0 ? t->warn : t->target * 2 / 3;
+		out->declared = 1;
 	} else {
 		/* The options are the defaults of both kinds. */
 		out->target = options_get_number("sla.handoff-breach");
@@ -291,6 +292,12 @@ sla_each(void (*cb)(const char *command, void *data), void *data)
 		cb(b.data, data);
 		buf_free(&b);
 	}
+}
+
+int
+sla_declared(void)
+{
+	return sla_n_targets > 0;
 }
 
 void

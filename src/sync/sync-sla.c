@@ -3,8 +3,10 @@
  * once at start, a child (the syncer never opens the database read-write
  * in its loop) reads the Inbox's conversations, the longest waiting
  * first, asks core's sla_eval() where each stands and records an
- * sla-breach event ("first response 15m breached") in each past its
- * target. Once a crossing: a conversation whose newest sla-breach event
+ * sla-breach event ("first response 15m breached") in each past a
+ * target declared by `sla`. The options sla.handoff-* alone colour the
+ * waits but record nothing: a store's backlog of old waits gets no
+ * events until a team says what its targets are. Once a crossing: a conversation whose newest sla-breach event
  * is not older than the wait it breaches already has its event (a new
  * wait starts after an answer, so the next breach is a new crossing).
  * The event's line in DATA/feed is what the hooks of sla-breach run on.
@@ -64,7 +66,7 @@ sync_sla_child(void *arg)
 			continue;	/* this wait's breach is recorded */
 		sla_eval(c->channel, c->tags, c->first_wait, c->waiting_since,
 		    now, &sla);
-		if (sla.state != SLA_BREACH)
+		if (sla.state != SLA_BREACH || !sla.declared)
 			continue;
 		reasons[n_evs] = sla_breach_reason(&sla);
 		evs[n_evs].thread_id = c->thread_id;
@@ -115,9 +117,11 @@ sync_sla_tick(void *data)
 	struct sync	*s = data;
 
 	s->sla_timer = NULL;
-	if (s->sla_job == NULL)
+	if (sla_declared() && s->sla_job == NULL)
 		s->sla_job = job_run(s->loop, sync_sla_child, s,
 		    sync_sla_done, s);
+	else if (s->sla_job == NULL)
+		s->sla_checked = 1;
 	s->sla_timer = ev_timer_add(s->loop, SYNC_SLA_MS, sync_sla_tick, s);
 }
 
