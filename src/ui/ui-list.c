@@ -206,7 +206,7 @@ ui_list_snippet(const char *text, char *out, size_t size)
 
 /*
  * Draw the rows [top, top+rows) of the screen: badge, age, customer, mode,
- * unread count, snippet. Columns narrow first to keep the snippet on 80
+ * unread count, the service level's time left, snippet. Columns narrow first to keep the snippet on 80
  * columns.
  */
 void
