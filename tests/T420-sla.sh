@@ -5,7 +5,7 @@
 # next wait, none for a conversation answered in time, the clock stopped
 # outside business hours, a channel's own target, none for the options'
 # default alone; the event in show and heard by the hook of sla-breach;
-# the time left in list --json.
+# the time left in list --json, a first response again once closed.
 . "$top_srcdir/tests/lib.sh"
 test_init
 export TZ=UTC
@@ -85,6 +85,13 @@ sync_at 2026-11-20T10:51:00Z
 is "a new wait, a new event" "$(events c1)" 2
 like "it names the next response" "$("$OMBRE" show "$(list_at 2026-11-20T10:51:00Z | field id c1)")" \
     "next response 1h breached"
+
+# Closed, then the customer writes again: a first response again.
+OMBRE_NOW=2026-11-20T10:58:00Z "$OMBRE" done "$(list_at 2026-11-20T10:58:00Z | field id c2)" --agent ana >/dev/null
+json_line telegram bot1 c2 3 2026-11-20T11:00:00Z u2 customer "Me again" | "$OMBRE" ingest
+json=$(list_at 2026-11-20T11:05:00Z)
+is "reopened by the customer: a first response" "$(field sla c2 <<<"$json")" first-response
+is "10 minutes left of 15" "$(field sla_left c2 <<<"$json")" 600
 
 # Business hours: 10 minutes on Friday, none at night or on the weekend.
 sync_at 2026-11-23T07:59:00Z
