@@ -72,8 +72,9 @@ cli_list_row(struct buf *b, const struct store_conv *c, int64_t now, int width)
 static void
 cli_list_json(struct buf *b, const struct store_conv *c)
 {
-	struct json_obj	*o, *cust;
-	char		 date[64], *json;
+	struct json_obj		*o, *cust;
+	struct sla_status	 sla;
+	char			 date[64], *json;
 
 	o = json_obj_new();
 	json_obj_set_str(o, "id", c->short_id);
@@ -107,6 +108,16 @@ cli_list_json(struct buf *b, const struct store_conv *c)
 	if (c->waiting_since > 0) {
 		util_format_rfc3339(c->waiting_since, 0, date, sizeof date);
 		json_obj_set_str(o, "waiting_since", date);
+	}
+	/* The service level: its target's kind and the business seconds
+	 * left (below 0: past it), as the console's rows show them. */
+	if (c->waiting_since > 0 && store_conv_has_tag(c, "inbox")) {
+		sla_eval(c->channel, c->tags, c->first_wait, c->waiting_since,
+		    util_now(), &sla);
+		if (sla.state != SLA_NONE) {
+			json_obj_set_str(o, "sla", sla_kind_name(sla.kind));
+			json_obj_set_int(o, "sla_left", sla.left);
+		}
 	}
 	json_obj_set_str(o, "last_from", msg_kind_name(c->last_kind));
 	json_obj_set_strv(o, "tags", c->tags, c->n_tags);

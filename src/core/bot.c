@@ -20,8 +20,6 @@
 
 #include "core/core.h"
 
-#include <sys/stat.h>
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,14 +32,6 @@ struct bot_pattern {
 	size_t	  n_answers;
 };
 
-/* Open on the days of a mask (bit 0 Sunday, as tm_wday) from start to
- * end, minutes after midnight. */
-struct bot_period {
-	unsigned	days;
-	int		start;
-	int		end;
-};
-
 struct bot {
 	char			 *name;
 	struct bot_pattern	 *patterns;
@@ -50,11 +40,8 @@ struct bot {
 	size_t			  n_fallbacks;
 	char			 *handoff;	/* NULL: the bot never hands off */
 	int			  after;	/* 0: rules_fallbacks() */
-	char			 *hours_spec;	/* NULL: always open */
+	struct hours		  hours;	/* no periods: always open */
 	char			 *hours_text;
-	struct bot_period	 *periods;
-	size_t			  n_periods;
-	char			 *zone;		/* NULL: local time */
 	char			 *greeting;
 	char			 *reason;	/* the last handoff's reason */
 };
@@ -63,12 +50,6 @@ static struct bot	**bots;
 static size_t		  bots_n;
 static char		 *bot_scenario_name;	/* the process's own */
 static char		 *bot_scenario_data;	/* the data dir's: wins */
-
-/* Day names, English and French, by tm_wday. */
-static const char *const bot_days[][2] = {
-	{ "sun", "dim" }, { "mon", "lun" }, { "tue", "mar" }, { "wed", "mer" },
-	{ "thu", "jeu" }, { "fri", "ven" }, { "sat", "sam" }
-};
 
 static void
 bot_strv_free(char **v, size_t n)
@@ -106,10 +87,8 @@ bot_free(struct bot *b)
 	free(b->patterns);
 	bot_strv_free(b->fallbacks, b->n_fallbacks);
 	free(b->handoff);
-	free(b->hours_spec);
+	hours_free(&b->hours);
 	free(b->hours_text);
-	free(b->periods);
-	free(b->zone);
 	free(b->greeting);
 	free(b->reason);
 	free(b->name);
@@ -235,102 +214,6 @@ bot_set_greeting(const char *name, const char *text)
 	b->greeting = xstrdup(text);
 }
 
-/* A day name's tm_wday, or -1. */
-static int
-bot_day(const char *s, size_t len)
-{
-	int	i;
-
-	for (i = 0; i < 7; i++) {
-		if ((strlen(bot_days[i][0]) == len &&
-		    strncmp(s, bot_days[i][0], len) == 0) ||
-		    (strlen(bot_days[i][1]) == len &&
-		    strncmp(s, bot_days[i][1], len) == 0))
-			return i;
-	}
-	return -1;
-}
-
-/* "mon-sat", "mon,wed,fri-sun": 0 and *days as a mask, or -1. A range
- * may wrap around the week (sat-mon). */
-static int
-bot_parse_days(const char *word, unsigned *days)
-{
-	const char	*item = word, *end, *dash;
-	int		 from, to;
-
-	*days = 0;
-	for (;;) {
-		end = strchr(item, ',');
-		if (end == NULL)
-			end = item + strlen(item);
-		dash = memchr(item, '-', end - item);
-		if (dash == NULL) {
-			if ((from = bot_day(item, end - item)) == -1)
-				return -1;
-			to = from;
-		} else {
-			from = bot_day(item, dash - item);
-			to = bot_day(dash + 1, end - dash - 1);
-			if (from == -1 || to == -1)
-				return -1;
-		}
-		for (;;) {
-			*days |= 1u << from;
-			if (from == to)
-				break;
-			from = (from + 1) % 7;
-		}
-		if (*end == '\0')
-			return 0;
-		item = end + 1;
-	}
-}
-
-/* "09:00-18:00" (the end may be 24:00): 0 and minutes, or -1. */
-static int
-bot_parse_times(const char *word, int *start, int *end)
-{
-	int	h1, m1, h2, m2, used = -1;
-
-	if (sscanf(word, "%2d:%2d-%2d:%2d%n", &h1, &m1, &h2, &m2,
-	    &used) != 4 || used < 0 || word[used] != '\0')
-		return -1;
-	if (h1 < 0 || h1 > 23 || m1 < 0 || m1 > 59 || h2 < 0 || h2 > 24 ||
-	    m2 < 0 || m2 > 59 || (h2 == 24 && m2 != 0))
-		return -1;
-	*start = h1 * 60 + m1;
-	*end = h2 * 60 + m2;
-	return 0;
-}
-
-/*
- * Is zone a time zone of the system's database? glibc's tzset() takes an
- * unknown name silently as UTC, so the file is looked for instead.
- */
-static int
-bot_zone_valid(const char *zone)
-{
-	struct stat	 sb;
-	const char	*dir, *p;
-	char		*path;
-	int		 ok;
-
-	if (*zone == '\0' || *zone == '/' || strstr(zone, "..") != NULL)
-		return 0;
-	for (p = zone; *p != '\0'; p++) {
-		if (strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-		    "0123456789/_+-", *p) == NULL)
-			return 0;
-	}
-	if ((dir = getenv("TZDIR")) == NULL || *dir == '\0')
-		dir = "/usr/share/zoneinfo";
-	path = xasprintf("%s/%s", dir, zone);
-	ok = stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
-	free(path);
-	return ok;
-}
-
 /*
  * bot-hours NAME SPEC TEXT. SPEC is one or more "DAYS HH:MM-HH:MM" (a
  * lunch break is two periods: "mon-fri 09:00-12:00 mon-fri 14:00-18:00")
@@ -341,129 +224,25 @@ int
 bot_set_hours(const char *name, const char *spec, const char *text,
     char **cause)
 {
-	struct bot		*b;
-	struct bot_period	*periods = NULL;
-	size_t			 n = 0;
-	char			*copy, *word, *next, *last, *zone = NULL;
-	unsigned		 days;
-	int			 start, end;
+	struct bot	*b;
+	struct hours	 hours;
 
-	copy = xstrdup(spec);
-	word = strtok_r(copy, " \t", &last);
-	if (word == NULL) {
-		*cause = xstrdup("empty hours (DAYS HH:MM-HH:MM [ZONE])");
-		goto fail;
-	}
-	while (word != NULL) {
-		next = strtok_r(NULL, " \t", &last);
-		if (bot_parse_days(word, &days) != 0) {
-			/* After a period, the last word may be the zone. */
-			if (n > 0 && next == NULL) {
-				if (!bot_zone_valid(word)) {
-					*cause = xasprintf("unknown time zone "
-					    "'%s'", word);
-					goto fail;
-				}
-				zone = xstrdup(word);
-				break;
-			}
-			*cause = xasprintf("unknown day '%s' in '%s' (mon, "
-			    "tue, ... sun, or ranges such as mon-sat)", word,
-			    spec);
-			goto fail;
-		}
-		if (next == NULL) {
-			*cause = xasprintf("'%s': days without hours "
-			    "(HH:MM-HH:MM)", spec);
-			goto fail;
-		}
-		if (bot_parse_times(next, &start, &end) != 0) {
-			*cause = xasprintf("bad hours '%s' (HH:MM-HH:MM)",
-			    next);
-			goto fail;
-		}
-		if (end <= start) {
-			*cause = xasprintf("hours '%s' end before they start "
-			    "(past midnight is two periods: ... 22:00-24:00 "
-			    "... 00:00-06:00)", next);
-			goto fail;
-		}
-		periods = xreallocarray(periods, n + 1, sizeof *periods);
-		periods[n].days = days;
-		periods[n].start = start;
-		periods[n].end = end;
-		n++;
-		word = strtok_r(NULL, " \t", &last);
-	}
-	free(copy);
-
+	memset(&hours, 0, sizeof hours);
+	if (hours_parse(spec, &hours, cause) != 0)
+		return -1;
 	b = bot_get(name);
-	free(b->hours_spec);
+	hours_free(&b->hours);
 	free(b->hours_text);
-	free(b->periods);
-	free(b->zone);
-	b->hours_spec = xstrdup(spec);
+	b->hours = hours;
 	b->hours_text = xstrdup(text);
-	b->periods = periods;
-	b->n_periods = n;
-	b->zone = zone;
 	return 0;
-
-fail:
-	free(periods);
-	free(copy);
-	return -1;
-}
-
-/*
- * The broken-down local time of now in zone (NULL: the process's own).
- * The C library converts only through the TZ variable, so it is set for
- * the call and put back: that is process-global, and right only because
- * ombre's processes have one thread.
- */
-static void
-bot_localtime(const char *zone, int64_t now, struct tm *tm)
-{
-	time_t	 t = (time_t)now;
-	char	*old = NULL;
-	int	 had;
-
-	if (zone == NULL) {
-		localtime_r(&t, tm);
-		return;
-	}
-	if ((had = getenv("TZ") != NULL))
-		old = xstrdup(getenv("TZ"));
-	setenv("TZ", zone, 1);
-	tzset();
-	localtime_r(&t, tm);
-	if (had)
-		setenv("TZ", old, 1);
-	else
-		unsetenv("TZ");
-	tzset();
-	free(old);
 }
 
 /* Is the bot open at now? A bot without hours always is. */
 static int
 bot_open(const struct bot *b, int64_t now)
 {
-	struct tm	tm;
-	size_t		i;
-	int		minutes;
-
-	if (b->n_periods == 0)
-		return 1;
-	bot_localtime(b->zone, now, &tm);
-	minutes = tm.tm_hour * 60 + tm.tm_min;
-	for (i = 0; i < b->n_periods; i++) {
-		if ((b->periods[i].days & (1u << tm.tm_wday)) &&
-		    minutes >= b->periods[i].start &&
-		    minutes < b->periods[i].end)
-			return 1;
-	}
-	return 0;
+	return hours_open(&b->hours, now);
 }
 
 int
@@ -669,10 +448,10 @@ bot_each(void (*cb)(const char *command, void *data), void *data)
 			cmd_quote_word(&b, bot->handoff);
 			cb(b.data, data);
 		}
-		if (bot->hours_spec != NULL) {
+		if (bot->hours.spec != NULL) {
 			buf_reset(&b);
 			buf_add_printf(&b, "bot-hours %s ", bot->name);
-			cmd_quote_word(&b, bot->hours_spec);
+			cmd_quote_word(&b, bot->hours.spec);
 			buf_add_char(&b, ' ');
 			cmd_quote_word(&b, bot->hours_text);
 			cb(b.data, data);

@@ -449,6 +449,95 @@ int bot_set_hours(const char *name, const char *spec, const char *text,
 /* Call cb with the commands that would make every bot again. */
 void bot_each(void (*cb)(const char *command, void *data), void *data);
 
+/* ------------------------------------------------------------ hours.c */
+
+/*
+ * Business hours: periods of days and minutes, in a time zone or local
+ * time, as bot-hours and business-hours write them.
+ */
+struct hours_period {
+	unsigned	days;		/* mask, bit 0 Sunday (tm_wday) */
+	int		start;		/* minutes after midnight */
+	int		end;
+};
+struct hours {
+	char			*spec;		/* as written; NULL: none */
+	struct hours_period	*periods;	/* none: always open */
+	size_t			 n;
+	char			*zone;		/* NULL: local time */
+};
+/* "DAYS HH:MM-HH:MM [DAYS HH:MM-HH:MM...] [ZONE|tz=ZONE]" into *h (its
+ * own, freed by hours_free): 0, or -1 with *cause set and *h untouched. */
+int hours_parse(const char *spec, struct hours *h, char **cause);
+void hours_free(struct hours *h);
+/* Is now inside the hours? Always without periods (or h NULL). */
+int hours_open(const struct hours *h, int64_t now);
+/* The seconds of [from, to) inside the hours: a clock that stops at
+ * night and on weekends (to - from without periods). */
+int64_t hours_between(const struct hours *h, int64_t from, int64_t to);
+
+/* -------------------------------------------------------------- sla.c */
+
+/*
+ * Service level targets: how long a customer may wait for the first
+ * answer of a conversation (first-response) or for the next one
+ * (next-response), by channel type and team (the tag ombre/team/NAME),
+ * the most specific winning; without one, the options sla.handoff-breach
+ * and sla.handoff-warn (the time left and its colours, no breach event).
+ * The clock counts only business hours where the team's (or the
+ * default) business-hours says so.
+ */
+enum sla_kind {
+	SLA_FIRST_RESPONSE,
+	SLA_NEXT_RESPONSE
+};
+enum sla_state {
+	SLA_NONE,	/* not waiting, or no target */
+	SLA_OK,
+	SLA_WARN,	/* past the target's warn */
+	SLA_BREACH	/* past the target */
+};
+struct sla_status {
+	enum sla_state	 state;
+	enum sla_kind	 kind;
+	int64_t		 target;	/* seconds */
+	int64_t		 warn;
+	int64_t		 elapsed;	/* business seconds waited */
+	int64_t		 left;		/* target - elapsed: < 0 past it */
+	int		 declared;	/* a target of sla, not the options */
+};
+const char *sla_kind_name(enum sla_kind kind);	/* "first-response" */
+/* sla KIND TARGET [warn=D] [channel=TYPE] [team=NAME]: the same kind,
+ * channel and team again replace it. warn -1: two thirds of the target.
+ * channel and team may be NULL. 0, or -1 with *cause set. */
+int sla_set(enum sla_kind kind, int64_t target, int64_t warn,
+    const char *channel, const char *team, char **cause);
+/* business-hours [team=NAME] SPEC ("-" removes them): 0, or -1 with
+ * *cause set and nothing changed. */
+int sla_set_hours(const char *team, const char *spec, char **cause);
+/* The team of a conversation's tags (ombre/team/NAME; the first), or
+ * NULL; points into tags. */
+const char *sla_team(char *const *tags);
+/*
+ * Where a conversation stands: waiting since since (0: not waiting) for
+ * its first answer (first) or its next one, on channel type channel, in
+ * the team of its tags, at now.
+ */
+void sla_eval(const char *channel, char *const *tags, int first,
+    int64_t since, int64_t now, struct sla_status *out);
+/* "12m left", "5m over" (rows), or with full set "12m left" and
+ * "breached 5m" (the status line); "" for SLA_NONE. */
+void sla_format(const struct sla_status *st, int full, char *out,
+    size_t len);
+/* The event's reason: "first response 15m breached". Allocated. */
+char *sla_breach_reason(const struct sla_status *st);
+/* Call cb with the commands that would make every target and business
+ * hours again (list-sla). */
+void sla_each(void (*cb)(const char *command, void *data), void *data);
+/* Is any target declared by sla? (Breach events are theirs only.) */
+int sla_declared(void);
+void sla_reset(void);		/* forget every target and hours (tests) */
+
 /* ------------------------------------------------------------ channel.c */
 
 /* What ombre knows of each channel type, whoever carries it. */
@@ -662,6 +751,7 @@ extern const struct cmd_entry cmd_channels_entries[];
 extern const struct cmd_entry cmd_macros_entries[];
 extern const struct cmd_entry cmd_bot_entries[];
 extern const struct cmd_entry cmd_hooks_entries[];
+extern const struct cmd_entry cmd_sla_entries[];
 /* Run one command (argv[0] is its name). */
 enum cmd_retval cmd_exec(struct cmd_ctx *ctx, int argc, char **argv);
 /* Parse and run a string of commands; stops at the first error. */

@@ -21,7 +21,8 @@
  */
 static const char *const hooks_event_names[] = {
 	"message", "handoff", "take-over", "hand-back", "assigned",
-	"closed", "reopened", "snoozed", "undo", "sent", "failed", NULL
+	"closed", "reopened", "snoozed", "undo", "sent", "failed",
+	"sla-breach", NULL
 };
 
 struct hook {

@@ -95,15 +95,15 @@ static const struct option_entry options_entries[] = {
 	  .default_value = "1h",
 	  .min = 1,
 	  .max = 30 * 86400,
-	  .help = "a customer waiting this long shows in the long wait's "
-	      "colour (wait.long): 90s, 15m, 1h, 1d" },
+	  .help = "the sla target where none applies: a customer waiting "
+	      "this long is past it (wait.long): 90s, 15m, 1h, 1d" },
 	{ .name = "sla.handoff-warn",
 	  .type = OPTION_SECONDS,
 	  .default_value = "15m",
 	  .min = 1,
 	  .max = 30 * 86400,
-	  .help = "a customer waiting this long shows in the medium wait's "
-	      "colour (wait.medium): 90s, 15m, 1h, 1d" },
+	  .help = "the sla warning where no target applies: a customer "
+	      "waiting this long shows in wait.medium: 90s, 15m, 1h, 1d" },
 	{ .name = "store.authority",
 	  .type = OPTION_STRING,
 	  .default_value = "",

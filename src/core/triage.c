@@ -428,6 +428,9 @@ triage_event_text(const char *event, const char *agent, const char *reason,
 	}
 	if (strcmp(event, "snoozed") == 0)
 		return xasprintf("snoozed by %s", who);
+	if (strcmp(event, "sla-breach") == 0)
+		return xstrdup(reason != NULL && *reason != '\0' ? reason :
+		    "service level breached");
 	if (strcmp(event, "woken") == 0)
 		return xstrdup("back from snooze");
 	if (strcmp(event, "undo") == 0)

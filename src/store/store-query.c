@@ -238,6 +238,7 @@ struct store_wait {
 	int64_t	since_before_bot;
 	int	answered_before_bot;
 	int	handed_off;	/* an event said handoff */
+	int	replied;	/* an agent answered since it (re)opened */
 };
 
 /* Take back the bot's answers since the customer last wrote. */
@@ -266,6 +267,7 @@ store_wait_step(struct store_wait *w, enum msg_kind kind, int64_t date,
 		w->answered = 1;
 		w->since = 0;
 		w->bot_run = 0;
+		w->replied = 1;
 		break;
 	case MSG_BOT:
 		if (!w->bot_active)
@@ -290,6 +292,9 @@ store_wait_step(struct store_wait *w, enum msg_kind kind, int64_t date,
 			w->bot_active = 0;
 		else if (strcmp(event, "hand-back") == 0)
 			w->bot_active = 1;
+		else if (strcmp(event, "closed") == 0 ||
+		    strcmp(event, "reopened") == 0)
+			w->replied = 0;	/* the next answer is a first one */
 		break;
 	case MSG_NOTE:
 		break;
@@ -383,6 +388,8 @@ store_conv_build(struct store *st, const char *thread_id)
 			c->handoff_reason = reason != NULL ? xstrdup(reason) :
 			    NULL;
 		}
+		if (event != NULL && strcmp(event, "sla-breach") == 0)
+			c->sla_breach = refs[i].date;
 		if (refs[i].kind == MSG_CUSTOMER) {
 			from = notmuch_message_get_header(refs[i].nm, "from");
 			if (from != NULL) {
@@ -397,6 +404,7 @@ store_conv_build(struct store *st, const char *thread_id)
 	}
 	store_wait_end(&wait, triage_mode(tagset.items, tagset.n));
 	c->waiting_since = wait.since;
+	c->first_wait = wait.since != 0 && !wait.replied;
 	/* The newest message, an event only when there is nothing else:
 	 * the row shows what the customer and the agents wrote. */
 	for (last = n; last > 0 && refs[last - 1].kind == MSG_EVENT; last--)

@@ -167,6 +167,9 @@ struct store_conv {
 	enum msg_kind	 last_kind;	/* who wrote the newest message */
 	int64_t		 newest;	/* date of the newest message */
 	int64_t		 waiting_since;	/* oldest customer message not answered, 0 none */
+	int		 first_wait;	/* no agent answered since it (re)opened:
+					   the wait is for a first response */
+	int64_t		 sla_breach;	/* date of its newest sla-breach event, 0 none */
 	int		 total;
 	int		 unread;
 	char		**tags;		/* NULL-terminated */

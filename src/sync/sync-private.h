@@ -91,6 +91,10 @@ struct sync {
 	struct ev_timer			*replicate_timer;
 	struct job			*replicate_job;
 	int				 replicate_checked; /* once: a round done */
+	/* Service level breaches (sync-sla.c): a child every so often. */
+	struct ev_timer			*sla_timer;
+	struct job			*sla_job;
+	int				 sla_checked;	/* once: a round done */
 	/* Hooks (sync-feed.c): DATA/feed followed, hooks queued, a few
 	 * run at once, what they came to counted for the status. */
 	struct store_feed		*feed;
@@ -160,6 +164,11 @@ void	sync_replicate_stop(struct sync *s);
 void	sync_wait_start(struct sync *s);
 int	sync_wait_idle(struct sync *s);
 void	sync_wait_stop(struct sync *s);
+/* sync-sla.c: service level breaches recorded as sla-breach events, at
+ * start and every 30 s by a child; idle (for --once) as sync-wait.c. */
+void	sync_sla_start(struct sync *s);
+int	sync_sla_idle(struct sync *s);
+void	sync_sla_stop(struct sync *s);
 /* sync-spool.c: DATA/webhook/spool handed to the webhook channels'
  * adapters; idle (for --once) once nothing of theirs is left. */
 void	sync_spool_start(struct sync *s);

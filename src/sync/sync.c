@@ -789,11 +789,13 @@ sync_run(const struct sync_options *opts)
 	sync_dump_start(&s);
 	sync_wait_start(&s);
 	sync_replicate_start(&s);
+	sync_sla_start(&s);
 	sync_hooks_follow(&s);
 	while (!s.stop && !(opts->chan.once && sync_all_finished(&s) &&
 	    sync_outbox_idle(&s) && sync_spool_idle(&s) &&
 	    sync_index_idle(&s) &&
 	    sync_wait_idle(&s) && sync_replicate_idle(&s) &&
+	    sync_sla_idle(&s) &&
 	    sync_hooks_idle(&s))) {
 		if (ev_run_once(s.loop, -1) != 0)
 			break;
@@ -810,6 +812,7 @@ sync_run(const struct sync_options *opts)
 	sync_spool_stop(&s);
 	sync_wait_stop(&s);
 	sync_replicate_stop(&s);
+	sync_sla_stop(&s);
 	sync_dump_stop(&s);
 	for (i = 0; i < s.n_links; i++) {
 		sl = &s.links[i];

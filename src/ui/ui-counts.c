@@ -48,6 +48,18 @@ static size_t			 ui_n_view_counts;
  * nobody waits, -1: not known yet). */
 static int			 ui_lane_index = -1;
 static int64_t			 ui_lane_oldest = -1;
+/* The lane's conversation nearest its service level's target, as the
+ * child read it, evaluated again at each paint (the clock runs): since
+ * when it waits (0: none), for a first response or not, its channel and
+ * team ("" none). */
+static int64_t			 ui_sla_since;
+static int			 ui_sla_first;
+static char			 ui_sla_channel[64];
+static char			 ui_sla_team[80];
+
+/* The lane's conversations read for the service level nearest its
+ * target: the lane is few (Needs human); past this, the oldest. */
+#define UI_COUNTS_LANE_MAX	200
 
 static void	ui_counts_stop_child(void);
 
@@ -91,18 +103,37 @@ ui_counter_progress(struct store_counts *sc, size_t i, void *arg)
 static void
 ui_counter_lane(struct store *st, struct ui_counter *c)
 {
-	struct store_conv	**convs;
-	size_t			  n;
+	struct store_conv	**convs, *best = NULL;
+	struct sla_status	  sla;
+	size_t			  n, i;
+	int64_t			  now = util_now(), left = 0;
 	char			 *cause;
 
 	if (c->lane < 0)
 		return;
 	if (store_query_convs_sorted(st, c->queries[c->lane],
-	    VIEW_SORT_WAITING, 0, 1, &convs, &n, &cause) != STORE_OK) {
+	    VIEW_SORT_WAITING, 0, UI_COUNTS_LANE_MAX, &convs, &n, &cause) !=
+	    STORE_OK) {
 		free(cause);
 		return;
 	}
 	printf("lane %lld\n", n > 0 ? (long long)convs[0]->waiting_since : 0LL);
+	/* The nearest its target is not always the oldest: targets differ
+	 * by channel and team, and so do business hours. */
+	for (i = 0; i < n && convs[i]->waiting_since > 0; i++) {
+		sla_eval(convs[i]->channel, convs[i]->tags,
+		    convs[i]->first_wait, convs[i]->waiting_since, now, &sla);
+		if (sla.state != SLA_NONE && (best == NULL || sla.left < left)) {
+			best = convs[i];
+			left = sla.left;
+		}
+	}
+	if (best != NULL)
+		printf("sla %d %lld %s %s\n", best->first_wait,
+		    (long long)best->waiting_since, best->channel,
+		    sla_team(best->tags) != NULL ? sla_team(best->tags) : "-");
+	else
+		printf("sla 0 0 - -\n");
 	store_convs_free(convs, n);
 }
 
@@ -154,8 +185,20 @@ ui_counter_line(struct job *job, const char *line, void *data)
 	unsigned long		 i;
 	long			 total, unread;
 	long long		 oldest;
+	char			 channel[64], team[80];
+	int			 first;
 
 	(void)job;
+	if (ui != NULL && sscanf(line, "sla %d %lld %63s %79s", &first,
+	    &oldest, channel, team) == 4) {
+		ui_sla_first = first;
+		ui_sla_since = oldest;
+		snprintf(ui_sla_channel, sizeof ui_sla_channel, "%s", channel);
+		snprintf(ui_sla_team, sizeof ui_sla_team, "%s",
+		    strcmp(team, "-") != 0 ? team : "");
+		ui->react |= UI_REDRAW;
+		return;
+	}
 	if (ui != NULL && sscanf(line, "lane %lld", &oldest) == 1) {
 		if (oldest != ui_lane_oldest)
 			ui->react |= UI_REDRAW;
@@ -324,6 +367,38 @@ ui_counts_lane(char *out, size_t size, int64_t now, int short_form)
 	else
 		snprintf(out, size, "%ld %s a human", total, total == 1 ?
 		    "needs" : "need");
+	return 1;
+}
+
+/*
+ * The service level of the lane's conversation nearest its target, at
+ * now: "SLA 12m left" or "SLA breached 5m" (short: without "SLA") and
+ * the role it is drawn in (the waits' colours at warn and breach); 0
+ * when none waits.
+ */
+int
+ui_counts_sla(char *out, size_t size, int64_t now, int short_form,
+    enum ui_role *role)
+{
+	struct sla_status	 sla;
+	char			 text[32], tag[96];
+	char			*tags[2] = { NULL, NULL };
+
+	if (ui_sla_since <= 0 || ui_lane_index < 0 ||
+	    (size_t)ui_lane_index >= ui_n_view_counts ||
+	    ui_view_total[ui_lane_index] <= 0)
+		return 0;
+	if (*ui_sla_team != '\0') {
+		snprintf(tag, sizeof tag, "ombre/team/%s", ui_sla_team);
+		tags[0] = tag;
+	}
+	sla_eval(ui_sla_channel, tags, ui_sla_first, ui_sla_since, now, &sla);
+	if (sla.state == SLA_NONE)
+		return 0;
+	sla_format(&sla, 1, text, sizeof text);
+	snprintf(out, size, "%s%s", short_form ? "" : "SLA ", text);
+	*role = sla.state == SLA_BREACH ? UI_ROLE_WAIT_LONG :
+	    sla.state == SLA_WARN ? UI_ROLE_WAIT_MEDIUM : UI_ROLE_STATUS;
 	return 1;
 }
 

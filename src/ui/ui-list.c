@@ -12,6 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The service level's cell: "12m left", "23h over" and a space. */
+#define UI_LIST_SLA_W	9
+
 struct ui_list {
 	struct store_conv	**convs;
 	size_t			  n;
@@ -203,7 +206,7 @@ ui_list_snippet(const char *text, char *out, size_t size)
 
 /*
  * Draw the rows [top, top+rows) of the screen: badge, age, customer, mode,
- * unread count, snippet. Columns narrow first to keep the snippet on 80
+ * unread count, the service level's time left, snippet. Columns narrow first to keep the snippet on 80
  * columns.
  */
 void
@@ -214,15 +217,12 @@ ui_list_draw(struct ui_list *l, int top, int left, int rows, int cols,
 	char			 badge[3], age[16], cell[32], snippet[512];
 	const char		*mode;
 	enum ui_role		 role, mode_role, wait_role;
+	struct sla_status	 sla;
 	int			 r, x, name_w = cols >= 100 ? 22 : 16;
 	size_t			 i;
-	long long		 warn, breach;
 
 	if (rows <= 0)
 		return;
-	/* The waits of the service level (sla.handoff-*), in seconds. */
-	warn = options_get_number("sla.handoff-warn");
-	breach = options_get_number("sla.handoff-breach");
 	if (l->cursor < l->top)
 		l->top = l->cursor;
 	if (l->cursor >= l->top + (size_t)rows)
@@ -260,22 +260,24 @@ ui_list_draw(struct ui_list *l, int top, int left, int rows, int cols,
 			cell[0] = '\0';
 		ui_surface_text(top + r, left + x, 7, role, cell);
 		x += 7;
-		/* How long the customer has waited for an answer, coloured
-		 * as it grows (only in the Inbox: done is not waiting). */
-		if (c->waiting_since > 0 && store_conv_has_tag(c, "inbox")) {
-			util_format_age(now - c->waiting_since, age, sizeof age);
-			snprintf(cell, sizeof cell, "%4s ", age);
-			wait_role = breach >= 0 && now - c->waiting_since >=
-			    breach ? UI_ROLE_WAIT_LONG : warn >= 0 &&
-			    now - c->waiting_since >= warn ?
-			    UI_ROLE_WAIT_MEDIUM : UI_ROLE_NORMAL;
-		} else {
-			snprintf(cell, sizeof cell, "   - ");
-			wait_role = UI_ROLE_NORMAL;
-		}
-		ui_surface_text(top + r, left + x, 5, i == l->cursor ||
-		    wait_role == UI_ROLE_NORMAL ? role : wait_role, cell);
-		x += 5;
+		/* The time left before the service level's target ("12m
+		 * left", "5m over"), coloured at its warn and its breach
+		 * (only in the Inbox: done is not waiting). */
+		if (c->waiting_since > 0 && store_conv_has_tag(c, "inbox"))
+			sla_eval(c->channel, c->tags, c->first_wait,
+			    c->waiting_since, now, &sla);
+		else
+			sla.state = SLA_NONE;
+		sla_format(&sla, 0, age, sizeof age);
+		snprintf(cell, sizeof cell, "%8s ", sla.state != SLA_NONE ?
+		    age : "-");
+		wait_role = sla.state == SLA_BREACH ? UI_ROLE_WAIT_LONG :
+		    sla.state == SLA_WARN ? UI_ROLE_WAIT_MEDIUM :
+		    UI_ROLE_NORMAL;
+		ui_surface_text(top + r, left + x, UI_LIST_SLA_W, i ==
+		    l->cursor || wait_role == UI_ROLE_NORMAL ? role :
+		    wait_role, cell);
+		x += UI_LIST_SLA_W;
 		switch (ui_list_presence(l, c, snippet, sizeof snippet)) {
 		case 2:		/* someone types an answer here */
 			ui_surface_text(top + r, left + x, cols - x, i ==

@@ -189,6 +189,10 @@ int ui_counts_lane_view(void);
 /* The lane's text in out, or its short form "[3, 12m]"; 0 when there
  * is none (nobody waits). */
 int ui_counts_lane(char *out, size_t size, int64_t now, int short_form);
+/* The lane's service level nearest its target ("SLA 12m left", "SLA
+ * breached 5m"; short: without "SLA") and its role: 1, or 0 when none. */
+int ui_counts_sla(char *out, size_t size, int64_t now, int short_form,
+    enum ui_role *role);
 void ui_counts_again(struct ui *ui);
 void ui_counts_stop(void);
 void ui_sidebar_draw(struct ui *ui, int rows);

@@ -177,8 +177,11 @@ ui_draw(struct ui *ui)
 {
 	const struct store_conv	*sel;
 	char			 status[512], marked[32] = "", lane[80] = "";
+	char			 sla[48] = "";
+	enum ui_role		 sla_role = UI_ROLE_STATUS;
 	char			*here, *why;
 	int			 rows, cols, compose, lane_w = 0, text_w, i;
+	int			 sla_w = 0;
 
 	if (ui->marked.n > 0)
 		snprintf(marked, sizeof marked, "  %zu marked", ui->marked.n);
@@ -237,21 +240,33 @@ ui_draw(struct ui *ui)
 	 * fit (the message is never cut for it). */
 	if (ui->pager == NULL && ui->thread == NULL) {
 		text_w = (int)utf8_width(status, strlen(status));
-		for (i = 0; i < 2 && lane_w == 0; i++) {
-			if (!ui_counts_lane(lane, sizeof lane - 1, util_now(), i))
+		/* Full, then short; each with the service level nearest
+		 * its target (in the waits' colours), then without. */
+		for (i = 0; i < 4 && lane_w == 0; i++) {
+			if (!ui_counts_lane(lane, sizeof lane - 1, util_now(),
+			    i / 2))
 				break;
 			strcat(lane, " ");
 			lane_w = (int)utf8_width(lane, strlen(lane));
-			if (text_w + 2 + lane_w > cols)
-				lane_w = 0;
+			sla_w = 0;
+			if (i % 2 == 0 && ui_counts_sla(sla, sizeof sla - 1,
+			    util_now(), i / 2, &sla_role)) {
+				strcat(sla, " ");
+				sla_w = (int)utf8_width(sla, strlen(sla));
+			}
+			if (text_w + 2 + lane_w + sla_w > cols)
+				lane_w = sla_w = 0;
 		}
 	}
 	if (!ui_cmd_prompt_draw(rows - 1, cols)) {
 		ui_surface_text(rows - 1, 0, cols - lane_w, ui->message_error ?
 		    UI_ROLE_ERROR : UI_ROLE_STATUS, status);
 		if (lane_w > 0)
-			ui_surface_text(rows - 1, cols - lane_w, lane_w,
-			    UI_ROLE_STATUS, lane);
+			ui_surface_text(rows - 1, cols - lane_w - sla_w,
+			    lane_w, UI_ROLE_STATUS, lane);
+		if (sla_w > 0)
+			ui_surface_text(rows - 1, cols - sla_w, sla_w,
+			    sla_role, sla);
 	}
 	ui_surface_flush();
 	ui->react &= ~(UI_REDRAW | UI_RELAYOUT);

@@ -696,10 +696,17 @@ t_alerts(void)
 	ok(t_step_until(ui, "2 need a human, oldest 2h") &&
 	    t_row_has(T_ROWS - 1, " Inbox  4 conversations ") &&
 	    strcmp(ui_screen_record_line(t_screen, T_ROWS - 1) + T_COLS -
-	    strlen("2 need a human, oldest 2h "), "2 need a human, oldest 2h") ==
-	    0,
+	    strlen("2 need a human, oldest 2h SLA breached 1h "),
+	    "2 need a human, oldest 2h SLA breached 1h") == 0,
 	    "the status line keeps the lane on its right: how many need a "
-	    "human, the longest wait");
+	    "human, the longest wait, the service level nearest its target");
+	ok(ui_screen_record_role(t_screen, T_ROWS - 1, T_COLS - 3) ==
+	    UI_ROLE_WAIT_LONG && ui_screen_record_role(t_screen, T_ROWS - 1,
+	    T_COLS - 20) == UI_ROLE_STATUS,
+	    "the service level in the breach's colour, the lane not");
+	ok(t_row_has(t_row_of("Eve Adams"), " 1h over ") &&
+	    t_row_has(t_row_of("Frank Bauer"), "m left "),
+	    "each row says the time left, or how far past the target");
 	ui_keys(ui, "Y");
 	ok(t_row_has(T_ROWS - 1, "Y is not bound") &&
 	    t_row_has(T_ROWS - 1, "2 need a human"),
