@@ -45,6 +45,8 @@ struct report_rec {
 	uint8_t		 score;		/* a csat event's */
 };
 
+static char	*report_from_name(const char *);
+
 /* Strings interned: an index for each distinct name. */
 struct report_names {
 	char		**items;
@@ -112,6 +114,66 @@ store_report_add(struct store_report_durations *d, int64_t v)
 		d->v = xreallocarray(d->v, d->cap, sizeof *d->v);
 	}
 	d->v[d->n++] = v;
+}
+
+/* A duration in at most five columns: 45s, 4m30, 1h05, 2d03. */
+void
+store_report_format(char *out, size_t size, int64_t s)
+{
+	if (s < 0)
+		snprintf(out, size, "-");
+	else if (s < 60)
+		snprintf(out, size, "%llds", (long long)s);
+	else if (s < 3600 && s % 60 == 0)
+		snprintf(out, size, "%lldm", (long long)(s / 60));
+	else if (s < 3600)
+		snprintf(out, size, "%lldm%02lld", (long long)(s / 60),
+		    (long long)(s % 60));
+	else if (s < 86400)
+		snprintf(out, size, "%lldh%02lld", (long long)(s / 3600),
+		    (long long)(s % 3600 / 60));
+	else
+		snprintf(out, size, "%lldd%02lld", (long long)(s / 86400),
+		    (long long)(s % 86400 / 3600));
+}
+
+/*
+ * The start of agent's latest shift: the date of the newest shift-start
+ * event they recorded, 0 when none.
+ */
+enum store_status
+store_report_shift_start(struct store *st, const char *agent, int64_t *when,
+    char **cause)
+{
+	notmuch_query_t		*q;
+	notmuch_messages_t	*msgs;
+	notmuch_message_t	*nm;
+	notmuch_status_t	 status;
+	char			*name;
+	int64_t			 date;
+
+	*when = 0;
+	*cause = NULL;
+	status = store_query_messages(st, "property:ombre.kind=event and "
+	    "property:ombre.event=shift-start", NOTMUCH_SORT_UNSORTED, &q,
+	    &msgs);
+	if (status != NOTMUCH_STATUS_SUCCESS) {
+		*cause = xasprintf("searching shift-start events: %s",
+		    notmuch_status_to_string(status));
+		return STORE_DB_ERROR;
+	}
+	for (; notmuch_messages_valid(msgs); notmuch_messages_move_to_next(msgs)) {
+		if ((nm = notmuch_messages_get(msgs)) == NULL)
+			break;
+		name = report_from_name(notmuch_message_get_header(nm, "from"));
+		date = notmuch_message_get_date(nm);
+		if (strcmp(name, agent) == 0 && date > *when)
+			*when = date;
+		free(name);
+		notmuch_message_destroy(nm);
+	}
+	notmuch_query_destroy(q);
+	return STORE_OK;
 }
 
 static int

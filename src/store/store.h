@@ -680,6 +680,12 @@ void store_report_add(struct store_report_durations *d, int64_t v);
  * with at least p% of the values less or equal; -1 for an empty one. The
  * sample is sorted in place. Median: p = 50. */
 int64_t store_report_percentile(struct store_report_durations *d, int p);
+/* A duration in at most five columns: 45s, 4m, 4m30, 1h05, 2d03; "-"
+ * for a negative one (an empty sample's percentile). */
+void store_report_format(char *out, size_t size, int64_t s);
+/* The date of agent's newest shift-start event into *when, 0: none. */
+enum store_status store_report_shift_start(struct store *st,
+    const char *agent, int64_t *when, char **cause);
 /* The hour of day (0-23, local time) of t. */
 int store_report_hour(int64_t t);
 
