@@ -258,7 +258,7 @@ cli_report_csv(struct buf *b, struct store_report *r)
 		cli_report_csv_row(b, "agent", &r->agents[i]);
 }
 
-/* An agent's or a team's name: what a tag may hold, nothing to quote. */
+/* A team's name: what a tag may hold, nothing to quote. */
 static int
 cli_report_name_valid(const char *s)
 {
@@ -328,10 +328,14 @@ cli_report(struct cli *cli, int argc, char **argv)
 		log_warn("%s", CLI_REPORT_USAGE);
 		return EXIT_USAGE;
 	}
-	if ((agent != NULL && !cli_report_name_valid(agent)) ||
-	    (team != NULL && !cli_report_name_valid(team))) {
-		log_warn("report: bad name '%s'", agent != NULL &&
-		    !cli_report_name_valid(agent) ? agent : team);
+	/* An agent is matched against the names of who wrote, a team
+	 * goes into a query: a tag's characters only. */
+	if (agent != NULL && *agent == '\0') {
+		log_warn("report: an empty agent name");
+		return EXIT_USAGE;
+	}
+	if (team != NULL && !cli_report_name_valid(team)) {
+		log_warn("report: bad team name (letters, digits, - _ . @)");
 		return EXIT_USAGE;
 	}
 	if ((rc = cli_open(cli, STORE_READ_ONLY, &st)) != 0)
