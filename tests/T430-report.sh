@@ -138,6 +138,13 @@ is "--agent: total" "$(j '[j["total"][k] for k in ("handled","closed","bot_only"
 is "--agent: first response" "$(j 'j["total"]["first_response"]["median"]')" 720
 is "--agent: channels" "$(j 'list(j["channels"])')" "['telegram']"
 
+# --team: the conversations tagged ombre/team/NAME (B only).
+quiet "$OMBRE" tag "$(conv c2)" +ombre/team/support
+json=$(at 20T13:00:00Z report --json --team support)
+is "--team: B alone" "$(j '[j["total"][k] for k in ("handled","closed","handoffs")] + [list(j["agents"])]')" "[1, 1, 1, ['bob']]"
+at 20T13:00:00Z report --team 'a b' >/dev/null 2>&1
+is "a bad team name: exit 2" "$?" 2
+
 # --shift with no shift-start event: the last 8 hours.
 is "--shift without a shift: the last 8 h" \
     "$(at 20T13:00:00Z report --json --shift | "$PYTHON" -c 'import json,sys; print(json.load(sys.stdin)["since"])')" \
