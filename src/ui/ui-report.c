@@ -103,7 +103,6 @@ static void
 ui_report_bars(struct ui_report_lines *l, struct buf *b, const char *title,
     const struct store_report_row *rows, size_t n)
 {
-	struct buf	cell;
 	long		max = 0;
 	size_t		i, w;
 
@@ -113,13 +112,13 @@ ui_report_bars(struct ui_report_lines *l, struct buf *b, const char *title,
 	}
 	buf_add_str(b, title);
 	ui_report_add(l, b);
-	buf_init(&cell);
 	for (i = 0; i < n; i++) {
-		buf_reset(&cell);
-		/* Padded to 12 columns; the pager sanitises when drawing. */
-		buf_add_printf(&cell, "  %-10.10s", rows[i].name);
-		buf_add_str(b, cell.data);
-		buf_add_char(b, ' ');
+		/* A name (from the store: untrusted) in 10 columns. */
+		buf_add_str(b, "  ");
+		w = sanitize_buf(b, rows[i].name, strlen(rows[i].name),
+		    SANITIZE_LINE, 10);
+		for (; w < 11; w++)
+			buf_add_char(b, ' ');
 		w = max > 0 ? (size_t)((rows[i].handled * UI_REPORT_BAR +
 		    max - 1) / max) : 0;
 		while (w-- > 0)
@@ -128,7 +127,6 @@ ui_report_bars(struct ui_report_lines *l, struct buf *b, const char *title,
 		    rows[i].closed);
 		ui_report_add(l, b);
 	}
-	buf_free(&cell);
 }
 
 /* The screen's lines for r. */
