@@ -423,7 +423,10 @@ report_conversation(struct report_ctx *c, const struct report_rec *recs,
 			    &n_seen);
 		switch (e->kind) {
 		case REPORT_CUSTOMER:
-			if (ep_start == 0) {
+			/* A survey's answer (its csat event follows it) is no
+			 * new request: it starts no episode. */
+			if (ep_start == 0 && !(i + 1 < n &&
+			    recs[i + 1].kind == REPORT_CSAT)) {
 				ep_start = e->date;
 				ep_replied = ep_agent_msgs = 0;
 			}
