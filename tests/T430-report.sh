@@ -149,6 +149,12 @@ is "a bad team name: exit 2" "$?" 2
 is "--shift without a shift: the last 8 h" \
     "$(at 20T13:00:00Z report --json --shift | "$PYTHON" -c 'import json,sys; print(json.load(sys.stdin)["since"])')" \
     "2026-11-20T05:00:00Z"
+# ana's shift started at 12:00 (the event the shift commands record).
+printf '%s\n' '{"channel":"telegram","account":"bot1","conversation":{"id":"c1"},"id":"shift1","date":"2026-11-20T12:00:00Z","from":{"id":"ana","name":"ana","kind":"event"},"text":"shift started","event":{"type":"shift-start","agent":"ana"}}' |
+    at 20T12:00:00Z ingest >/dev/null
+shift_since() { at 20T13:00:00Z report --json --shift "$@" | "$PYTHON" -c 'import json,sys; print(json.load(sys.stdin)["since"])'; }
+is "--shift: since ana's shift-start event" "$(shift_since --agent ana)" "2026-11-20T12:00:00Z"
+is "--shift: bob has none, the last 8 h" "$(shift_since --agent bob)" "2026-11-20T05:00:00Z"
 at 20T13:00:00Z report --since nonsense >/dev/null 2>&1
 is "a bad duration: usage, exit 2" "$?" 2
 at 20T13:00:00Z report --json --csv >/dev/null 2>&1
