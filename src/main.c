@@ -59,6 +59,10 @@ static const char main_usage[] =
 "  snooze CONV WHEN [--agent NAME]\n"
 "                      out of the Inbox until WHEN (1h, tomorrow, 17:30)\n"
 "  handoffs [--json]   conversations waiting for a human, oldest first\n"
+"  report [--since DURATION | --shift] [--agent NAME] [--team NAME]\n"
+"         [--json | --csv]\n"
+"                      conversations handled and closed, response and\n"
+"                      resolution times, handoffs, the bot's share, csat\n"
 "  ingest [--format json] [-v] < FILE\n"
 "                      store canonical JSON messages, one per line\n"
 "  fetch CONV          ask the syncer for the conversation's attachments\n"
@@ -125,6 +129,7 @@ static const struct main_command main_commands[] = {
 	{ "outbox", cli_outbox, 1, 0 },
 	{ "reopen", cli_reopen, 1, 0 },
 	{ "reply", cli_reply, 1, 0 },
+	{ "report", cli_report, 1, 0 },
 	{ "show", cli_show, 1, 0 },
 	{ "snooze", cli_snooze, 1, 0 },
 	{ "sync", cli_sync, 0, 1 },

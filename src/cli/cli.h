@@ -84,6 +84,8 @@ int cli_reopen(struct cli *cli, int argc, char **argv);
 int cli_snooze(struct cli *cli, int argc, char **argv);
 int cli_handoffs(struct cli *cli, int argc, char **argv);
 int cli_hook(struct cli *cli, int argc, char **argv);
+/* cli-report.c: the figures of the store over a window of time. */
+int cli_report(struct cli *cli, int argc, char **argv);
 /* cli-webhook.c, in ombre-sync only (ombre execs it): the webhook
  * receiver, a server or one CGI request. */
 int cli_webhook(struct cli *cli, int argc, char **argv);

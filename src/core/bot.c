@@ -46,6 +46,10 @@ struct bot {
 	char			 *reason;	/* the last handoff's reason */
 };
 
+/* bot-survey: a channel's question after a close (or every channel's). */
+static struct bot_survey	 *surveys;
+static size_t			  surveys_n;
+
 static struct bot	**bots;
 static size_t		  bots_n;
 static char		 *bot_scenario_name;	/* the process's own */
@@ -397,6 +401,107 @@ bot_reset(void)
 	bot_scenario_name = NULL;
 	free(bot_scenario_data);
 	bot_scenario_data = NULL;
+	for (i = 0; i < surveys_n; i++) {
+		free(surveys[i].channel);
+		free(surveys[i].text);
+	}
+	free(surveys);
+	surveys = NULL;
+	surveys_n = 0;
+}
+
+void
+bot_survey_set(const char *channel, const char *text, int skip_bot_only)
+{
+	size_t	i;
+
+	for (i = 0; i < surveys_n; i++) {
+		if (strcmp(surveys[i].channel, channel) == 0)
+			break;
+	}
+	if (text == NULL) {
+		if (i == surveys_n)
+			return;
+		free(surveys[i].channel);
+		free(surveys[i].text);
+		memmove(&surveys[i], &surveys[i + 1],
+		    (surveys_n - i - 1) * sizeof *surveys);
+		surveys_n--;
+		return;
+	}
+	if (i == surveys_n) {
+		surveys = xreallocarray(surveys, surveys_n + 1,
+		    sizeof *surveys);
+		surveys[surveys_n++].channel = xstrdup(channel);
+	} else
+		free(surveys[i].text);
+	surveys[i].text = xstrdup(text);
+	surveys[i].skip_bot_only = skip_bot_only;
+}
+
+const struct bot_survey *
+bot_survey_for(const char *channel)
+{
+	const struct bot_survey	*all = NULL;
+	size_t			 i;
+
+	for (i = 0; i < surveys_n; i++) {
+		if (channel != NULL && strcmp(surveys[i].channel, channel) == 0)
+			return &surveys[i];
+		if (strcmp(surveys[i].channel, "all") == 0)
+			all = &surveys[i];
+	}
+	return all;
+}
+
+/* Words an answer may be, folded (text_fold), French and English. */
+static const struct {
+	const char	*word;
+	int		 score;
+} bot_survey_words[] = {
+	{ "un", 1 }, { "one", 1 }, { "nul", 1 }, { "nulle", 1 },
+	{ "tres mauvais", 1 }, { "horrible", 1 }, { "catastrophique", 1 },
+	{ "terrible", 1 }, { "awful", 1 }, { "very bad", 1 },
+	{ "deux", 2 }, { "two", 2 }, { "mauvais", 2 }, { "pas bien", 2 },
+	{ "decevant", 2 }, { "bad", 2 }, { "poor", 2 },
+	{ "trois", 3 }, { "three", 3 }, { "moyen", 3 }, { "bof", 3 },
+	{ "passable", 3 }, { "correct", 3 }, { "ok", 3 }, { "okay", 3 },
+	{ "average", 3 }, { "so-so", 3 },
+	{ "quatre", 4 }, { "four", 4 }, { "bien", 4 }, { "bon", 4 },
+	{ "pas mal", 4 }, { "good", 4 }, { "nice", 4 },
+	{ "cinq", 5 }, { "five", 5 }, { "excellent", 5 }, { "parfait", 5 },
+	{ "genial", 5 }, { "super", 5 }, { "tres bien", 5 }, { "top", 5 },
+	{ "perfect", 5 }, { "great", 5 }, { "amazing", 5 },
+	{ "very good", 5 }
+};
+
+/*
+ * A whole answer only: "4", "4/5", "4 sur 5", "excellent !" are scores,
+ * "nul, je veux parler a quelqu'un" is a message that reopens.
+ */
+int
+bot_survey_score(const char *text, size_t len)
+{
+	char	*f, *p, *end;
+	size_t	 i;
+	int	 score = 0;
+
+	f = text_fold(text, len);
+	for (p = f; *p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'; p++)
+		;
+	end = p + strlen(p);
+	while (end > p && strchr(" \t\r\n.!?*", end[-1]) != NULL)
+		*--end = '\0';
+	if (*p >= '1' && *p <= '5' && (p[1] == '\0' ||
+	    strcmp(p + 1, "/5") == 0 || strcmp(p + 1, " / 5") == 0 ||
+	    strcmp(p + 1, " sur 5") == 0 || strcmp(p + 1, " out of 5") == 0))
+		score = *p - '0';
+	for (i = 0; score == 0 && i < nitems(bot_survey_words); i++) {
+		if (strcmp(p, bot_survey_words[i].word) == 0)
+			score = bot_survey_words[i].score;
+	}
+	free(f);
+	return score;
 }
 
 /*
@@ -456,6 +561,14 @@ bot_each(void (*cb)(const char *command, void *data), void *data)
 			cmd_quote_word(&b, bot->hours_text);
 			cb(b.data, data);
 		}
+	}
+	for (i = 0; i < surveys_n; i++) {
+		buf_reset(&b);
+		buf_add_printf(&b, "bot-survey %s ", surveys[i].channel);
+		cmd_quote_word(&b, surveys[i].text);
+		if (surveys[i].skip_bot_only)
+			buf_add_str(&b, " skip-bot-only=yes");
+		cb(b.data, data);
 	}
 	if (bot_scenario_name != NULL) {
 		buf_reset(&b);

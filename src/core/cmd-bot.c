@@ -23,6 +23,7 @@ static enum cmd_retval	cmd_bot_hours_exec(struct cmd_ctx *, int, char **);
 static enum cmd_retval	cmd_bot_greeting_exec(struct cmd_ctx *, int, char **);
 static enum cmd_retval	cmd_bot_scenario_exec(struct cmd_ctx *, int, char **);
 static enum cmd_retval	cmd_list_bots_exec(struct cmd_ctx *, int, char **);
+static enum cmd_retval	cmd_bot_survey_exec(struct cmd_ctx *, int, char **);
 
 const struct cmd_entry cmd_bot_entries[] = {
 	{ .name = "bot-answer",
@@ -68,6 +69,13 @@ const struct cmd_entry cmd_bot_entries[] = {
 	      "every process on the data dir (in a config file: this "
 	      "process's default), - to go back; no argument shows it",
 	  .exec = cmd_bot_scenario_exec },
+	{ .name = "bot-survey",
+	  .args_min = 2,
+	  .args_max = 3,
+	  .usage = "bot-survey CHANNEL|all TEXT|- [skip-bot-only=yes|no]",
+	  .help = "the built-in bot asks TEXT when a conversation of CHANNEL "
+	      "is closed; the customer's 1-5 is a csat event",
+	  .exec = cmd_bot_survey_exec },
 	{ .name = "handoff-rule",
 	  .args_min = 1,
 	  .args_max = 4,
@@ -291,6 +299,37 @@ cmd_bot_greeting_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	if (cmd_bot_name(ctx, argv[0], argv[1]) != 0)
 		return CMD_ERROR;
 	bot_set_greeting(argv[1], argv[2]);
+	return CMD_NORMAL;
+}
+
+/*
+ * bot-survey CHANNEL|all TEXT|- [skip-bot-only=yes|no]: the channel need
+ * not be declared yet (a config file may name it later).
+ */
+static enum cmd_retval
+cmd_bot_survey_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	int	skip = 0;
+
+	if (!bot_name_valid(argv[1])) {
+		cmd_error(ctx, "%s: bad channel name '%s'", argv[0], argv[1]);
+		return CMD_ERROR;
+	}
+	if (argc == 4) {
+		if (strcmp(argv[3], "skip-bot-only=yes") == 0)
+			skip = 1;
+		else if (strcmp(argv[3], "skip-bot-only=no") != 0)
+			return cmd_usage(ctx, argv[0]);
+	}
+	if (strcmp(argv[2], "-") == 0) {
+		bot_survey_set(argv[1], NULL, 0);
+		return CMD_NORMAL;
+	}
+	if (*argv[2] == '\0') {
+		cmd_error(ctx, "%s: an empty question", argv[0]);
+		return CMD_ERROR;
+	}
+	bot_survey_set(argv[1], argv[2], skip);
 	return CMD_NORMAL;
 }
 

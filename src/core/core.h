@@ -431,6 +431,25 @@ int bot_scenario_set_data(const char *name, char **cause);
 const char *bot_scenario(void);		/* in force: the data dir's, else the process's; NULL: none */
 void bot_reset(void);					/* forget every bot (tests) */
 
+/*
+ * bot-survey: the question the built-in bot asks a customer when a
+ * conversation of a channel is closed (channel "all": of every channel
+ * without its own), and how an answer scores.
+ */
+struct bot_survey {
+	char	*channel;	/* a channel's name, or "all" */
+	char	*text;
+	int	 skip_bot_only;	/* never after a close with no agent reply */
+};
+/* Set a channel's question (text NULL: none any more). */
+void bot_survey_set(const char *channel, const char *text, int skip_bot_only);
+/* The survey of a channel (by name; NULL: none declared): its own, else
+ * all's, else NULL. Owned by bot.c until the next change. */
+const struct bot_survey *bot_survey_for(const char *channel);
+/* A customer's whole text as a score, 1 to 5 ("4", "4/5", "excellent",
+ * "nul", French and English words), or 0: not an answer. */
+int bot_survey_score(const char *text, size_t len);
+
 /* What the bot-* commands change; a bot is made by its first mention. */
 /* Letters, digits, '-' and '_', at most 64, not "-". */
 int bot_name_valid(const char *name);

@@ -290,6 +290,147 @@ store_bot_answer(struct store *st, const char *thread_id, const char *self_id,
 	return NOTMUCH_STATUS_SUCCESS;
 }
 
+/* The survey of the channel a conversation is on, or NULL. */
+static const struct bot_survey *
+store_bot_survey_of(const struct msg *m)
+{
+	const struct channel_config	*cc;
+
+	cc = channel_config_for(m->channel, m->account);
+	return bot_survey_for(cc != NULL ? cc->name : NULL);
+}
+
+/*
+ * Is the thread's newest survey question, customer message or csat event
+ * (self_id aside) a question? Then it waits for its answer.
+ */
+static notmuch_status_t
+store_bot_survey_pending(struct store *st, const char *thread_id,
+    const char *self_id, int *pending)
+{
+	notmuch_query_t		*q;
+	notmuch_messages_t	*msgs;
+	notmuch_message_t	*nm;
+	notmuch_status_t	 status;
+	const char		*turn;
+	char			*query;
+
+	*pending = 0;
+	query = xasprintf("thread:%s and (property:%s=survey or "
+	    "property:ombre.kind=customer or property:ombre.event=csat)",
+	    thread_id, STORE_BOT_TURN);
+	status = store_query_messages(st, query, NOTMUCH_SORT_NEWEST_FIRST, &q,
+	    &msgs);
+	free(query);
+	if (status != NOTMUCH_STATUS_SUCCESS)
+		return status;
+	for (; notmuch_messages_valid(msgs); notmuch_messages_move_to_next(msgs)) {
+		if ((nm = notmuch_messages_get(msgs)) == NULL) {
+			status = NOTMUCH_STATUS_XAPIAN_EXCEPTION;
+			break;
+		}
+		if (strcmp(notmuch_message_get_message_id(nm), self_id) == 0) {
+			notmuch_message_destroy(nm);
+			continue;
+		}
+		turn = NULL;
+		notmuch_message_get_property(nm, STORE_BOT_TURN, &turn);
+		*pending = turn != NULL && strcmp(turn, "survey") == 0;
+		notmuch_message_destroy(nm);
+		break;
+	}
+	notmuch_query_destroy(q);
+	return status;
+}
+
+notmuch_status_t
+store_bot_survey_ask(struct store *st, const char *thread_id,
+    const char *self_id, const struct msg *ev)
+{
+	const struct bot_survey	*sv;
+	notmuch_query_t		*q;
+	notmuch_messages_t	*msgs;
+	notmuch_status_t	 status;
+	char			*query;
+	int			 pending, agent_replied;
+
+	if ((sv = store_bot_survey_of(ev)) == NULL)
+		return NOTMUCH_STATUS_SUCCESS;
+	/* Asked once: not again while a question waits for its answer. */
+	status = store_bot_survey_pending(st, thread_id, self_id, &pending);
+	if (status != NOTMUCH_STATUS_SUCCESS || pending)
+		return status;
+	if (sv->skip_bot_only) {
+		query = xasprintf("thread:%s and property:ombre.kind=agent",
+		    thread_id);
+		status = store_query_messages(st, query,
+		    NOTMUCH_SORT_UNSORTED, &q, &msgs);
+		free(query);
+		if (status != NOTMUCH_STATUS_SUCCESS)
+			return status;
+		agent_replied = notmuch_messages_valid(msgs);
+		notmuch_query_destroy(q);
+		if (!agent_replied)
+			return NOTMUCH_STATUS_SUCCESS;
+	}
+	/* Its id derived from the close's: a replay asks once. */
+	store_bot_say(st, ev, self_id, 2, "bot", sv->text, "survey");
+	return NOTMUCH_STATUS_SUCCESS;
+}
+
+notmuch_status_t
+store_bot_survey_answer(struct store *st, const char *thread_id,
+    const char *self_id, const struct msg *m, int *score)
+{
+	notmuch_status_t	 status;
+	struct msg		*ev;
+	char			*out;
+	int			 pending;
+
+	*score = 0;
+	if (m->kind != MSG_CUSTOMER || m->text == NULL ||
+	    (*score = bot_survey_score(m->text, m->text_len)) == 0)
+		return NOTMUCH_STATUS_SUCCESS;
+	status = store_bot_survey_pending(st, thread_id, self_id, &pending);
+	if (status != NOTMUCH_STATUS_SUCCESS || !pending) {
+		*score = 0;
+		return status;
+	}
+	ev = store_bot_msg(m, MSG_EVENT);
+	out = store_bot_id(self_id, 98);
+	ev->id = xasprintf("ev-%s", out + 4);
+	free(out);
+	ev->agent = xstrdup("bot");
+	ev->from_id = xstrdup(m->account);
+	ev->from_name = xstrdup("bot");
+	ev->event = xstrdup("csat");
+	ev->reason = xasprintf("%d", *score);
+	ev->text = xasprintf("rated %d/5 by the customer", *score);
+	ev->text_len = strlen(ev->text);
+	store_generated_add(st, ev, NULL);
+	return NOTMUCH_STATUS_SUCCESS;
+}
+
+/* An answer's tags: the conversation stays done, out of the Inbox. */
+char **
+store_bot_survey_tags(char **tags)
+{
+	size_t	i, j;
+
+	for (i = j = 0; tags[i] != NULL; i++) {
+		if (strcmp(tags[i], "inbox") == 0 ||
+		    strcmp(tags[i], "unread") == 0 ||
+		    strcmp(tags[i], "ombre/done") == 0)
+			free(tags[i]);
+		else
+			tags[j++] = tags[i];
+	}
+	tags = xreallocarray(tags, j + 2, sizeof *tags);
+	tags[j++] = xstrdup("ombre/done");
+	tags[j] = NULL;
+	return tags;
+}
+
 /* DATA/bot-scenario: one line, the bot's name. */
 #define STORE_BOT_SCENARIO	"bot-scenario"
 

@@ -811,7 +811,7 @@ store_index_one(struct store *st, struct store_pending *p,
 	char			*reply_to = NULL, *edit_of = NULL;
 	char			*title = NULL, *snippet = NULL, *reason = NULL;
 	size_t			 i, n, n_props = 0;
-	int			 reopen, unseen;
+	int			 reopen, unseen, csat = 0;
 	int64_t			 until;
 	char			**diff, *ops_none[] = { NULL };
 	const struct msg	*m = p->msg;
@@ -876,6 +876,24 @@ store_index_one(struct store *st, struct store_pending *p,
 		}
 	}
 	tags = triage_ingest_tags(m, thread_tags, &reopen);
+	/* A survey's answer (store-bot.c): a csat event, still closed. */
+	if (m->kind == MSG_CUSTOMER && !p->generated &&
+	    triage_tags_have(thread_tags, "ombre/done")) {
+		status = store_bot_survey_answer(st, thread_id, p->msgid, m,
+		    &csat);
+		if (status != NOTMUCH_STATUS_SUCCESS) {
+			*what = xasprintf("reading the survey of the "
+			    "conversation of %s", p->new_path);
+			*failed = status;
+			triage_tags_free(tags);
+			triage_tags_free(thread_tags);
+			notmuch_message_destroy(nm);
+			st->stats.failed++;
+			return STORE_DB_ERROR;
+		}
+		if (csat)
+			tags = store_bot_survey_tags(tags);
+	}
 	/* An agent closing what a customer wrote to since: still open. */
 	if (m->kind == MSG_EVENT && m->seen != NULL && thread_tags != NULL &&
 	    !triage_tags_have(tags, "inbox")) {
@@ -895,7 +913,8 @@ store_index_one(struct store *st, struct store_pending *p,
 	}
 	/* The handoff rules and the built-in bot (core's policy), on what
 	 * arrives, never on what they wrote themselves. */
-	if (!p->generated && !(m->kind == MSG_BOT && msgid_is_outbound(m->id))) {
+	if (!p->generated && !csat &&
+	    !(m->kind == MSG_BOT && msgid_is_outbound(m->id))) {
 		ruled = triage_rules(m, triage_channel_bot(m->channel,
 		    m->account), &tags, &match);
 		if (ruled)
@@ -920,6 +939,22 @@ store_index_one(struct store *st, struct store_pending *p,
 				    0);
 				ruled = 1;
 			}
+		}
+	}
+	/* A close asks the survey's question (store-bot.c). */
+	if (m->kind == MSG_EVENT && m->event != NULL && !p->generated &&
+	    strcmp(m->event, "closed") == 0 &&
+	    triage_tags_have(tags, "ombre/done")) {
+		status = store_bot_survey_ask(st, thread_id, p->msgid, m);
+		if (status != NOTMUCH_STATUS_SUCCESS) {
+			*what = xasprintf("reading the survey of the "
+			    "conversation of %s", p->new_path);
+			*failed = status;
+			triage_tags_free(tags);
+			triage_tags_free(thread_tags);
+			notmuch_message_destroy(nm);
+			st->stats.failed++;
+			return STORE_DB_ERROR;
 		}
 	}
 	/* Whatever led here, one mode (an undo after a rule fired). */

@@ -624,4 +624,76 @@ typedef void (*store_doctor_cb)(enum store_doctor_level level,
 int store_doctor(const struct store_options *opts, int fix, store_doctor_cb cb,
     void *data);
 
+/* store-report.c */
+/*
+ * The figures of `ombre report` and the console's :report, computed from
+ * the messages and events of the store (ombre(1), REPORT). Durations are
+ * seconds, measured by store_report_duration() alone.
+ */
+struct store_report_durations {	/* a sample of durations, in seconds */
+	int64_t		*v;
+	size_t		 n;
+	size_t		 cap;
+};
+struct store_report_row {	/* the total, a channel or an agent */
+	char		*name;
+	long		 handled;	/* conversations a human acted on */
+	long		 closed;	/* closes (events "closed") */
+	long		 bot_only;	/* closes with no agent reply in the episode */
+	long		 handoffs;	/* handoff events */
+	long		 handoffs_waiting;	/* not taken yet */
+	long		 surveys;	/* survey questions sent */
+	long		 csat_n;	/* answers (csat events) */
+	long		 csat_sum;	/* their scores' sum */
+	struct store_report_durations first_response, resolution,
+			 handoff_wait;
+};
+#define STORE_REPORT_HOURS	24
+struct store_report {
+	int64_t			 since;		/* 0: since the beginning */
+	int64_t			 until;
+	long			 messages;	/* messages read */
+	long			 hours[STORE_REPORT_HOURS];	/* customer messages by hour of day */
+	struct store_report_row	 total;
+	struct store_report_row	*channels;	/* by name */
+	size_t			 n_channels;
+	struct store_report_row	*agents;	/* by name */
+	size_t			 n_agents;
+};
+struct store_report_filter {
+	int64_t		 since;		/* 0: all */
+	int64_t		 until;		/* 0: now */
+	const char	*agent;		/* NULL: everyone */
+	const char	*team;		/* NULL: every conversation */
+};
+/*
+ * Compute a report over the conversations with a message or event in
+ * [since, until]: STORE_OK and *out (free with store_report_free), or a
+ * status and *cause. With an agent, only the conversations that agent
+ * acted on in the window count, and of what is attributed to an agent
+ * only what is theirs; with a team, the conversations tagged
+ * ombre/team/TEAM.
+ */
+enum store_status store_report_build(struct store *st,
+    const struct store_report_filter *f, struct store_report **out,
+    char **cause);
+void store_report_free(struct store_report *r);
+/* The time between from and to that counts (the one place business
+ * hours would be applied); never negative. */
+int64_t store_report_duration(const char *channel, int64_t from, int64_t to);
+/* Add a duration to a sample. */
+void store_report_add(struct store_report_durations *d, int64_t v);
+/* The nearest-rank percentile p (1..100) of a sample: the smallest value
+ * with at least p% of the values less or equal; -1 for an empty one. The
+ * sample is sorted in place. Median: p = 50. */
+int64_t store_report_percentile(struct store_report_durations *d, int p);
+/* A duration in at most five columns: 45s, 4m, 4m30, 1h05, 2d03; "-"
+ * for a negative one (an empty sample's percentile). */
+void store_report_format(char *out, size_t size, int64_t s);
+/* The date of agent's newest shift-start event into *when, 0: none. */
+enum store_status store_report_shift_start(struct store *st,
+    const char *agent, int64_t *when, char **cause);
+/* The hour of day (0-23, local time) of t. */
+int store_report_hour(int64_t t);
+
 #endif
