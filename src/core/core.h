@@ -553,6 +553,9 @@ char *sla_breach_reason(const struct sla_status *st);
 /* Call cb with the commands that would make every target and business
  * hours again (list-sla). */
 void sla_each(void (*cb)(const char *command, void *data), void *data);
+/* The seconds of [from, to) in the team's business hours (else the
+ * default ones; without any, to - from): what reports measure. */
+int64_t sla_business_seconds(const char *team, int64_t from, int64_t to);
 /* Is any target declared by sla? (Breach events are theirs only.) */
 int sla_declared(void);
 void sla_reset(void);		/* forget every target and hours (tests) */

@@ -320,3 +320,11 @@ sla_reset(void)
 	sla_hours = NULL;
 	sla_n_hours = 0;
 }
+
+int64_t
+sla_business_seconds(const char *team, int64_t from, int64_t to)
+{
+	if (to <= from)
+		return 0;
+	return hours_between(sla_find_hours(team), from, to);
+}

@@ -95,15 +95,14 @@ report_names_free(struct report_names *rn)
 }
 
 /*
- * The one place a duration is measured: plain seconds today. Business
- * hours (an SLA's, by channel or team) plug in here, so that every
- * figure of the report changes with them at once.
+ * The one place a duration is measured: in business hours where they are
+ * declared (business-hours; with --team, that team's), else plain
+ * seconds, so that every figure of the report changes with them at once.
  */
 int64_t
-store_report_duration(const char *channel, int64_t from, int64_t to)
+store_report_duration(const char *team, int64_t from, int64_t to)
 {
-	(void)channel;
-	return to > from ? to - from : 0;
+	return sla_business_seconds(team, from, to);
 }
 
 void
@@ -440,9 +439,8 @@ report_conversation(struct report_ctx *c, const struct report_rec *recs,
 				m = in ? report_rows(c, ch, e->agent, rows) : 0;
 				for (j = 0; j < m; j++)
 					store_report_add(&rows[j]->first_response,
-					    store_report_duration(
-					    c->names->items[ch], ep_start,
-					    e->date));
+					    store_report_duration(c->f->team,
+					    ep_start, e->date));
 			}
 			/* FALLTHROUGH */
 		case REPORT_TAKE_OVER:
@@ -454,7 +452,7 @@ report_conversation(struct report_ctx *c, const struct report_rec *recs,
 			    report_rows(c, ch, e->agent, rows) : 0;
 			for (j = 0; j < m; j++) {
 				store_report_add(&rows[j]->handoff_wait,
-				    store_report_duration(c->names->items[ch],
+				    store_report_duration(c->f->team,
 				    handoff_at, e->date));
 				if (j == 2)
 					rows[j]->handoffs++;
@@ -482,9 +480,8 @@ report_conversation(struct report_ctx *c, const struct report_rec *recs,
 					if (ep_start == 0)
 						continue;
 					store_report_add(&rows[j]->resolution,
-					    store_report_duration(
-					    c->names->items[ch], ep_start,
-					    e->date));
+					    store_report_duration(c->f->team,
+					    ep_start, e->date));
 					if (ep_agent_msgs == 0)
 						rows[j]->bot_only++;
 				}

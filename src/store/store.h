@@ -680,7 +680,7 @@ enum store_status store_report_build(struct store *st,
 void store_report_free(struct store_report *r);
 /* The time between from and to that counts (the one place business
  * hours would be applied); never negative. */
-int64_t store_report_duration(const char *channel, int64_t from, int64_t to);
+int64_t store_report_duration(const char *team, int64_t from, int64_t to);
 /* Add a duration to a sample. */
 void store_report_add(struct store_report_durations *d, int64_t v);
 /* The nearest-rank percentile p (1..100) of a sample: the smallest value

@@ -78,13 +78,29 @@ test_durations(void)
 		{ 3600, "1h00" }, { 3900, "1h05" }, { 86399, "23h59" },
 		{ 86400, "1d00" }, { 183600, "2d03" }
 	};
-	char	out[32];
+	char	out[32], *cause = NULL;
 	size_t	i;
+	int64_t	fri;
 
-	is_int(store_report_duration("telegram", 100, 160), 60,
+	is_int(store_report_duration(NULL, 100, 160), 60,
 	    "a duration is the time between");
-	is_int(store_report_duration("telegram", 160, 100), 0,
+	is_int(store_report_duration(NULL, 160, 100), 0,
 	    "never negative (an event dated before its cause)");
+	/* Business hours declared: a wait over the weekend counts only
+	 * the open hours (Friday 2026-11-20 17:00 to Monday 10:00 UTC:
+	 * one hour on Friday, one on Monday). */
+	fri = 1795194000;	/* 2026-11-20T17:00:00Z */
+	ok(sla_set_hours(NULL, "mon-fri 09:00-18:00 UTC", &cause) == 0,
+	    "business-hours mon-fri 09:00-18:00");
+	is_int(store_report_duration(NULL, fri, fri + 65 * 3600), 2 * 3600,
+	    "with business hours, a wait over a weekend counts its open "
+	    "hours only");
+	ok(sla_set_hours("billing", "mon-fri 09:00-10:00 UTC", &cause) == 0,
+	    "the billing team's own hours");
+	is_int(store_report_duration("billing", fri, fri + 65 * 3600), 3600,
+	    "a team's report (--team) counts in that team's hours");
+	sla_reset();
+	free(cause);
 	for (i = 0; i < nitems(cases); i++) {
 		store_report_format(out, sizeof out, cases[i].s);
 		is_str(out, cases[i].text, cases[i].text);
