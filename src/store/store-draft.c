@@ -114,7 +114,7 @@ store_draft_save(const char *data_dir, const struct store_draft *d,
 		return -1;
 	}
 	dir = draft_dir(data_dir, d->agent);
-	if (util_mkdir_p(dir, 0700) != 0) {
+	if (util_mkdir_p(dir, util_share_mode(data_dir, 0700)) != 0) {
 		*cause = xasprintf("cannot create %s: %s", dir,
 		    strerror(errno));
 		free(dir);
@@ -133,7 +133,8 @@ store_draft_save(const char *data_dir, const struct store_draft *d,
 	buf_add_char(&b, '\n');
 	buf_add(&b, d->text, d->text_len);
 	name = draft_name(d->conv, d->note);
-	if (util_write_file(dir, name, b.data, b.len, 0600) != 0) {
+	if (util_write_file(dir, name, b.data, b.len,
+	    util_share_mode(data_dir, 0600)) != 0) {
 		*cause = xasprintf("%s (in %s)", strerror(errno), dir);
 		rc = -1;
 	}
