@@ -681,6 +681,34 @@ sync_store_open(struct sync *s)
 	return 0;
 }
 
+/*
+ * In a team's data dir, what the syncer writes must stay the group's:
+ * another member may run the next syncer, or read its state and
+ * quarantine. What it owns is made right; the first it cannot is named
+ * and the syncer does not start. Return 0, or -1 said.
+ */
+static int
+sync_share_check(struct sync *s)
+{
+	const char	*data_dir = s->opts->store.data_dir;
+	const char	*subs[] = { "sync.lock", "sync", "sync/" SYNC_QUARANTINE_DIR,
+			    "sync/fetch", "attachments", "webhook",
+			    "webhook/spool", "webhook/quarantine" };
+	char		*path, *cause = NULL;
+	size_t		 i;
+
+	for (i = 0; i < nitems(subs) && cause == NULL; i++) {
+		path = xasprintf("%s/%s", data_dir, subs[i]);
+		cause = store_share_fix(data_dir, path, STORE_SHARE_ENTRIES);
+		free(path);
+	}
+	if (cause == NULL)
+		return 0;
+	log_warn("%s: not starting", cause);
+	free(cause);
+	return -1;
+}
+
 static const char *const sync_status_strs[] = {
 	[SYNC_OK] = "ok",
 	[SYNC_FAILED] = "a channel, a reply or the index failed",
@@ -735,7 +763,7 @@ sync_run(const struct sync_options *opts)
 		return SYNC_FAILED;
 	}
 
-	if (sync_store_open(&s) != 0) {
+	if (sync_share_check(&s) != 0 || sync_store_open(&s) != 0) {
 		close(lock_fd);
 		free(s.dir);
 		return SYNC_FAILED;
