@@ -20,9 +20,10 @@ test_init
 G=omb$$x
 A=${G}a
 B=${G}b
+C=${G}c
 share_cleanup() {
 	local u
-	for u in "$A" "$B"; do
+	for u in "$A" "$B" "$C"; do
 		runuser -u "$u" -- tmux -L "t400-$u" kill-server 2>/dev/null
 		userdel "$u" 2>/dev/null
 	done
@@ -175,4 +176,17 @@ like "and a file in another group" "$out" \
 out=$(OMBRE_DATA_DIR=$SHARED "$OMBRE" doctor --fix 2>&1)
 ok "root's doctor --fix fixes them" test $? -eq 0 || diag "$out"
 is "nothing is left out of the group's reach" "$(not_shared)" ""
+
+# An agent not in the group (or added since the session began) is told.
+if getent group users >/dev/null && useradd -M -N -g users -s /bin/sh \
+    -d "$TEST_DIR/home-$C" "$C"; then
+	out=$(as "$C" 022 "$OMBRE" list 2>&1)
+	ok "an agent outside the group: list fails" test $? -ne 0
+	like "saying why" "$out" \
+	    "$SHARED: this session is not in its group $G: be added to it \\(usermod -a -G $G USER\\), then log in again"
+	out=$(as "$C" 022 "$OMBRE" doctor 2>&1)
+	like "so does doctor" "$out" "problem: $SHARED: this session is not in its group $G"
+else
+	skip "an agent outside the group" "no group users"
+fi
 test_done

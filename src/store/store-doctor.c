@@ -991,8 +991,9 @@ int
 store_doctor(const struct store_options *opts, int fix, store_doctor_cb cb,
     void *data)
 {
-	struct doctor	d, again;
-	int		problems;
+	struct doctor	 d, again;
+	char		*cause;
+	int		 problems;
 
 	doctor_init(&d, opts, cb, data);
 	if (access(d.data_dir, F_OK) != 0 && errno == ENOENT) {
@@ -1000,6 +1001,13 @@ store_doctor(const struct store_options *opts, int fix, store_doctor_cb cb,
 		    "stored", d.data_dir);
 		doctor_free(&d);
 		return 0;
+	}
+	if ((cause = store_share_member(d.data_dir)) != NULL) {
+		doctor_say(&d, STORE_DOCTOR_PROBLEM, "%s", cause);
+		free(cause);
+		problems = d.problems;
+		doctor_free(&d);
+		return problems;
 	}
 	problems = doctor_check(&d);
 	if (!fix || problems == 0) {

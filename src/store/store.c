@@ -17,6 +17,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -367,6 +368,39 @@ store_share_fix(const char *data_dir, const char *path, int flags)
 	}
 	closedir(dir);
 	return cause;
+}
+
+/*
+ * A team's data dir is reached through its group: an agent not in it (or
+ * added to it since the session began) is told so, not "Permission
+ * denied" on some folder inside. NULL, or the allocated sentence.
+ */
+char *
+store_share_member(const char *data_dir)
+{
+	struct stat	 sb;
+	struct group	*gr;
+	gid_t		*groups;
+	int		 n, i, in = 0;
+
+	if (stat(data_dir, &sb) != 0 || !S_ISDIR(sb.st_mode) ||
+	    (sb.st_mode & (S_ISGID | S_IWGRP)) != (S_ISGID | S_IWGRP) ||
+	    geteuid() == 0 || sb.st_uid == geteuid() || sb.st_gid == getegid())
+		return NULL;
+	if ((n = getgroups(0, NULL)) > 0) {
+		groups = xreallocarray(NULL, n, sizeof *groups);
+		n = getgroups(n, groups);
+		for (i = 0; i < n; i++)
+			in |= groups[i] == sb.st_gid;
+		free(groups);
+	}
+	if (in)
+		return NULL;
+	gr = getgrgid(sb.st_gid);
+	return xasprintf("%s: this session is not in its group %s: be added "
+	    "to it (usermod -a -G %s USER), then log in again", data_dir,
+	    gr != NULL ? gr->gr_name : "?", gr != NULL ? gr->gr_name :
+	    "GROUP");
 }
 
 /*
@@ -923,6 +957,10 @@ store_open(const struct store_options *opts, enum store_mode mode,
 	 * mail there, and chat messages go to MAILROOT/ombre/. */
 	st->mail_root = xstrdup(st->db_path);
 	st->maildir = xasprintf("%s/ombre", st->mail_root);
+	if ((*cause = store_share_member(st->data_dir)) != NULL) {
+		store_free(st);
+		return STORE_IO_ERROR;
+	}
 	if (store_make_dirs(st, cause) != 0 ||
 	    store_write_config_if_missing(st, cause) != 0) {
 		store_free(st);
