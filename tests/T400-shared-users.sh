@@ -164,6 +164,22 @@ is "mode 0660" "$(stat -c %a "$SHARED/$bad")" 660
 out=$(as "$who" 022 "$OMBRE" tag +again -- '*' 2>&1)
 ok "the other agent writes again" test $? -eq 0 || diag "$out"
 
+# notmuch itself makes its folders 0755 less the umask: after a notmuch
+# compact by one agent, xapian/ is drwxr-s---, and the other's writes
+# fail. They are told why, and the owner's next ombre command gives the
+# folder back to the group.
+as "$A" 007 "$NOTMUCH" --config="$SHARED/notmuch-config" compact >/dev/null 2>&1
+is "notmuch compact leaves xapian/ 2750" \
+    "$(stat -c %a "$SHARED/mail/.notmuch/xapian")" 2750
+out=$(as "$B" 022 "$OMBRE" tag +after-compact -- '*' 2>&1)
+like "the other agent's write names it" "$out" \
+    "$SHARED/mail/.notmuch/xapian: mode 2750, the group $G cannot write it: run ombre doctor --fix as $A"
+as "$A" 007 "$OMBRE" list >/dev/null 2>&1
+is "the owner's next command gives it back to the group" \
+    "$(stat -c %a "$SHARED/mail/.notmuch/xapian")" 2770
+out=$(as "$B" 022 "$OMBRE" tag +after-compact -- '*' 2>&1)
+ok "the other agent writes again" test $? -eq 0 || diag "$out"
+
 # Root's doctor --fix repairs what anyone owns, in the group.
 chmod 2700 "$SHARED/drafts/$A"
 touch "$SHARED/stray-by-root"
