@@ -415,6 +415,7 @@ static char *
 store_share_check(struct store *st)
 {
 	const char	*sub[] = { "tmp", "new", "cur" };
+	struct stat	 sb;
 	char		*path, *cause = NULL;
 	size_t		 i;
 	struct {
@@ -434,6 +435,13 @@ store_share_check(struct store *st)
 		{ xstrdup(st->maildir), 0 },
 	};
 
+	/* A private data dir is never checked: one stat, not a dozen. */
+	if (stat(st->data_dir, &sb) != 0 ||
+	    (sb.st_mode & (S_ISGID | S_IWGRP)) != (S_ISGID | S_IWGRP)) {
+		for (i = 0; i < nitems(paths); i++)
+			free(paths[i].path);
+		return NULL;
+	}
 	for (i = 0; i < nitems(paths); i++) {
 		if (cause == NULL && paths[i].path != NULL)
 			cause = store_share_fix(st->data_dir, paths[i].path,
