@@ -285,6 +285,9 @@ main(int argc, char **argv)
 	ui_commands_register();
 	cli.demo = demo;
 	cli.data_dir = main_absolute(main_data_dir(data_dir, demo));
+	/* A team's data dir: the group writes all this process, libnotmuch
+	 * and the children make in it, whatever the agent's umask. */
+	util_share_umask(cli.data_dir);
 	cli.host.tag = cli_host_tag;
 	cli.host.scenario = cli_host_scenario;
 	cli.host.data = &cli;

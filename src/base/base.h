@@ -227,6 +227,28 @@ int util_fsync_dir(const char *path);
  */
 int util_write_file(const char *dir, const char *name, const char *data,
     size_t len, mode_t mode);
+/*
+ * A team's data dir is shared with its group: any group bit set (the
+ * README's `install -d -m 2770 -g GROUP`). What ombre or libnotmuch makes
+ * in it must then be readable and writable by that group whatever the
+ * agent's umask.
+ */
+struct stat;
+/* Return 1 when the data dir is shared with its group (sb its stat). */
+int util_share_is(const struct stat *sb);
+/* Clear the group's bits of the process's umask when the data dir is
+ * shared: everything made from then on, by libnotmuch and Xapian and by
+ * children (hooks, the indexer), is group-writable. Return 1 if shared. */
+int util_share_umask(const char *data_dir);
+/* The mode to create a folder (private 0700-like) or file (0600-like) of
+ * the data dir with: the data dir's own mode for a folder (2770), 0660 for
+ * a file, when it is shared; else private unchanged. */
+mode_t util_share_mode(const char *data_dir, mode_t private_mode);
+/* What keeps the group gid from using a path of a shared data dir (sb its
+ * lstat): its group, or the mode bits it lacks (rw, and x and setgid for a
+ * folder). NULL when nothing, else an allocated "PATH: mode 0640, the
+ * group NAME cannot write it" (the caller adds the way out). */
+char *util_share_problem(const char *path, const struct stat *sb, gid_t gid);
 /* FNV-1a: a stable 64-bit hash of a string, for file names. */
 uint64_t util_hash64(const char *s);
 /* Return 1 when a process with this pid exists. */

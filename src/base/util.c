@@ -21,6 +21,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <inttypes.h>
 #include <poll.h>
 #include <signal.h>
@@ -333,6 +334,70 @@ util_fsync_dir(const char *path)
 	}
 	close(fd);
 	return 0;
+}
+
+int
+util_share_is(const struct stat *sb)
+{
+	return S_ISDIR(sb->st_mode) && (sb->st_mode & 0070) != 0;
+}
+
+int
+util_share_umask(const char *data_dir)
+{
+	struct stat	sb;
+
+	if (stat(data_dir, &sb) != 0 || !util_share_is(&sb))
+		return 0;
+	umask(umask(0) & ~(mode_t)0070);
+	return 1;
+}
+
+mode_t
+util_share_mode(const char *data_dir, mode_t private_mode)
+{
+	struct stat	sb;
+
+	if (stat(data_dir, &sb) != 0 || !util_share_is(&sb))
+		return private_mode;
+	if (private_mode & S_IXUSR)
+		return (sb.st_mode & 07777) | S_IRWXU;
+	return private_mode | ((private_mode & S_IRWXU) >> 3);
+}
+
+char *
+util_share_problem(const char *path, const struct stat *sb, gid_t gid)
+{
+	struct group	*gr;
+	char		 name[64], gname[64];
+	mode_t		 need;
+	int		 dir = S_ISDIR(sb->st_mode);
+
+	if (S_ISLNK(sb->st_mode))
+		return NULL;
+	if ((gr = getgrgid(gid)) != NULL)
+		snprintf(name, sizeof name, "%s", gr->gr_name);
+	else
+		snprintf(name, sizeof name, "%ld", (long)gid);
+	if (sb->st_gid != gid) {
+		if ((gr = getgrgid(sb->st_gid)) != NULL)
+			snprintf(gname, sizeof gname, "%s", gr->gr_name);
+		else
+			snprintf(gname, sizeof gname, "%ld", (long)sb->st_gid);
+		return xasprintf("%s: in the group %s, not the data dir's group "
+		    "%s, who cannot write it", path, gname, name);
+	}
+	need = dir ? (S_IRWXG | S_ISGID) : (S_IRGRP | S_IWGRP);
+	if ((sb->st_mode & need) == need)
+		return NULL;
+	if (dir && (sb->st_mode & S_IRWXG) == S_IRWXG) {
+		return xasprintf("%s: mode %04o, not setgid: what is made in it "
+		    "leaves the group %s", path, (unsigned)(sb->st_mode & 07777),
+		    name);
+	}
+	return xasprintf("%s: mode %04o, the group %s cannot %s it", path,
+	    (unsigned)(sb->st_mode & 07777), name, (sb->st_mode & S_IRGRP) ?
+	    "write" : "read");
 }
 
 int

@@ -20,6 +20,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -880,6 +881,8 @@ static void
 doctor_fix_modes(struct doctor *d)
 {
 	struct doctor_mode	*w;
+	struct passwd		*pw;
+	struct stat		 sb;
 	size_t			 i, fixed = 0;
 	int			 ok;
 
@@ -894,7 +897,14 @@ doctor_fix_modes(struct doctor *d)
 			ok = 0;
 		if (ok)
 			fixed++;
-		else {
+		else if (errno == EPERM && lstat(w->path, &sb) == 0) {
+			/* Only its owner or root may: say who. */
+			pw = getpwuid(sb.st_uid);
+			doctor_item(d, STORE_DOCTOR_PROBLEM, "%s: only its owner "
+			    "may change it: run ombre doctor --fix as %s or root",
+			    doctor_short(d, w->path), pw != NULL ? pw->pw_name :
+			    "its owner");
+		} else {
 			doctor_item(d, STORE_DOCTOR_PROBLEM, "%s: %s",
 			    doctor_short(d, w->path), strerror(errno));
 		}
@@ -981,8 +991,9 @@ int
 store_doctor(const struct store_options *opts, int fix, store_doctor_cb cb,
     void *data)
 {
-	struct doctor	d, again;
-	int		problems;
+	struct doctor	 d, again;
+	char		*cause;
+	int		 problems;
 
 	doctor_init(&d, opts, cb, data);
 	if (access(d.data_dir, F_OK) != 0 && errno == ENOENT) {
@@ -990,6 +1001,13 @@ store_doctor(const struct store_options *opts, int fix, store_doctor_cb cb,
 		    "stored", d.data_dir);
 		doctor_free(&d);
 		return 0;
+	}
+	if ((cause = store_share_member(d.data_dir)) != NULL) {
+		doctor_say(&d, STORE_DOCTOR_PROBLEM, "%s", cause);
+		free(cause);
+		problems = d.problems;
+		doctor_free(&d);
+		return problems;
 	}
 	problems = doctor_check(&d);
 	if (!fix || problems == 0) {

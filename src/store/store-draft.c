@@ -97,6 +97,25 @@ draft_value_ok(const char *s)
 	return 1;
 }
 
+/*
+ * A draft that cannot be written in a team's data dir: the folder the
+ * group cannot use, named with the way out (its owner makes it right and
+ * the save goes on next time), or NULL.
+ */
+static char *
+draft_share_cause(const char *data_dir, const char *dir)
+{
+	char	*top, *cause;
+	int	 saved = errno;
+
+	top = xasprintf("%s/drafts", data_dir);
+	if ((cause = store_share_fix(data_dir, top, 0)) == NULL)
+		cause = store_share_fix(data_dir, dir, STORE_SHARE_ENTRIES);
+	free(top);
+	errno = saved;
+	return cause;
+}
+
 int
 store_draft_save(const char *data_dir, const struct store_draft *d,
     char **cause)
@@ -114,9 +133,11 @@ store_draft_save(const char *data_dir, const struct store_draft *d,
 		return -1;
 	}
 	dir = draft_dir(data_dir, d->agent);
-	if (util_mkdir_p(dir, 0700) != 0) {
-		*cause = xasprintf("cannot create %s: %s", dir,
-		    strerror(errno));
+	if (util_mkdir_p(dir, util_share_mode(data_dir, 0700)) != 0) {
+		*cause = draft_share_cause(data_dir, dir);
+		if (*cause == NULL)
+			*cause = xasprintf("cannot create %s: %s", dir,
+			    strerror(errno));
 		free(dir);
 		return -1;
 	}
@@ -133,8 +154,11 @@ store_draft_save(const char *data_dir, const struct store_draft *d,
 	buf_add_char(&b, '\n');
 	buf_add(&b, d->text, d->text_len);
 	name = draft_name(d->conv, d->note);
-	if (util_write_file(dir, name, b.data, b.len, 0600) != 0) {
-		*cause = xasprintf("%s (in %s)", strerror(errno), dir);
+	if (util_write_file(dir, name, b.data, b.len,
+	    util_share_mode(data_dir, 0600)) != 0) {
+		*cause = draft_share_cause(data_dir, dir);
+		if (*cause == NULL)
+			*cause = xasprintf("%s (in %s)", strerror(errno), dir);
 		rc = -1;
 	}
 	free(name);

@@ -55,7 +55,7 @@ store_presence_announce(const char *data_dir, const char *agent,
 	    strpbrk(conv, "\n") != NULL))
 		return -1;
 	dir = xasprintf("%s/presence", data_dir);
-	if (util_mkdir_p(dir, 0770) != 0) {
+	if (util_mkdir_p(dir, util_share_mode(data_dir, 0700)) != 0) {
 		free(dir);
 		return -1;
 	}
@@ -66,7 +66,8 @@ store_presence_announce(const char *data_dir, const char *agent,
 	/* Shown to teammates: readable by the data dir's group. Written
 	 * whole like every file ombre replaces, at most on each change of
 	 * what the console shows and every STORE_PRESENCE_BEAT seconds. */
-	rc = util_write_file(dir, name, b.data, b.len, 0640);
+	rc = util_write_file(dir, name, b.data, b.len,
+	    util_share_mode(data_dir, 0640));
 	buf_free(&b);
 	free(dir);
 	return rc;

@@ -137,6 +137,9 @@ char *store_text_cut(const char *text, size_t len, size_t max);
 enum store_status store_db_status(struct store *st);
 /* The host part of the file names ombre writes: no '/' or ':'. */
 void store_host_name(char *out, size_t size);
+/* A team's data dir (setgid, group-writable) this session cannot use, not
+ * being in its group: the allocated sentence saying so, else NULL. */
+char *store_share_member(const char *data_dir);
 /* Run a read query, re-opening and restarting it once when it fails:
  * libnotmuch 0.37 reports a snapshot overtaken by writers
  * (DatabaseModifiedError) as XAPIAN_EXCEPTION. */

@@ -14,8 +14,11 @@
 
 #include "store/store-private.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -309,6 +312,155 @@ store_share_database(struct store *st, const char *notmuch_dir)
 	    chmod(xapian, sb.st_mode & 07777) != 0)
 		log_debug("%s: %s", notmuch_dir, strerror(errno));
 	free(xapian);
+}
+
+/*
+ * One path of a team's data dir: made right when we may, else the
+ * sentence that names it. ENOENT (a Xapian file renamed away while we
+ * look) is right.
+ */
+static char *
+store_share_fix_one(const char *path, gid_t gid)
+{
+	struct stat	 sb;
+	struct passwd	*pw;
+	char		*problem, *cause, owner[64];
+	mode_t		 need;
+	uid_t		 me = geteuid();
+
+	if (lstat(path, &sb) != 0 || S_ISLNK(sb.st_mode) ||
+	    (problem = util_share_problem(path, &sb, gid)) == NULL)
+		return NULL;
+	if (sb.st_uid == me || me == 0) {
+		need = S_ISDIR(sb.st_mode) ? (S_IRWXG | S_ISGID) :
+		    (S_IRGRP | S_IWGRP);
+		/* chown drops the setgid bit: the mode goes last. */
+		if ((sb.st_gid == gid || chown(path, (uid_t)-1, gid) == 0) &&
+		    chmod(path, (sb.st_mode & 07777) | need) == 0) {
+			log_debug("%s: made right", problem);
+			free(problem);
+			return NULL;
+		}
+	}
+	if ((pw = getpwuid(sb.st_uid)) != NULL)
+		snprintf(owner, sizeof owner, "%s", pw->pw_name);
+	else
+		snprintf(owner, sizeof owner, "%ld", (long)sb.st_uid);
+	cause = xasprintf("%s: run ombre doctor --fix as %s (its owner) or "
+	    "root", problem, owner);
+	free(problem);
+	return cause;
+}
+
+char *
+store_share_fix(const char *data_dir, const char *path, int flags)
+{
+	struct stat	 sb;
+	struct dirent	*de;
+	DIR		*dir;
+	char		*cause, *entry;
+
+	if (stat(data_dir, &sb) != 0 || !S_ISDIR(sb.st_mode) ||
+	    (sb.st_mode & (S_ISGID | S_IWGRP)) != (S_ISGID | S_IWGRP))
+		return NULL;
+	if ((cause = store_share_fix_one(path, sb.st_gid)) != NULL ||
+	    (~flags & STORE_SHARE_ENTRIES) || (dir = opendir(path)) == NULL)
+		return cause;
+	while (cause == NULL && (de = readdir(dir)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		entry = xasprintf("%s/%s", path, de->d_name);
+		cause = store_share_fix_one(entry, sb.st_gid);
+		free(entry);
+	}
+	closedir(dir);
+	return cause;
+}
+
+/*
+ * A team's data dir is reached through its group: an agent not in it (or
+ * added to it since the session began) is told so, not "Permission
+ * denied" on some folder inside. NULL, or the allocated sentence.
+ */
+char *
+store_share_member(const char *data_dir)
+{
+	struct stat	 sb;
+	struct group	*gr;
+	gid_t		*groups;
+	int		 n, i, in = 0;
+
+	if (stat(data_dir, &sb) != 0 || !S_ISDIR(sb.st_mode) ||
+	    (sb.st_mode & (S_ISGID | S_IWGRP)) != (S_ISGID | S_IWGRP) ||
+	    geteuid() == 0 || sb.st_uid == geteuid() || sb.st_gid == getegid())
+		return NULL;
+	if ((n = getgroups(0, NULL)) > 0) {
+		groups = xreallocarray(NULL, n, sizeof *groups);
+		n = getgroups(n, groups);
+		for (i = 0; i < n; i++)
+			in |= groups[i] == sb.st_gid;
+		free(groups);
+	}
+	if (in)
+		return NULL;
+	gr = getgrgid(sb.st_gid);
+	return xasprintf("%s: this session is not in its group %s: be added "
+	    "to it (usermod -a -G %s USER), then log in again", data_dir,
+	    gr != NULL ? gr->gr_name : "?", gr != NULL ? gr->gr_name :
+	    "GROUP");
+}
+
+/*
+ * What every write of the store needs the team's group to write, checked
+ * (and made right by their owner) at each open: the database's folders
+ * and Xapian's files, the Maildir's folders, the journals, the feed, the
+ * readers' guard, the notmuch config, the dumps. Without it another
+ * agent's write would fail later as "A Xapian exception occurred".
+ * Messages, written once and never again, are the doctor's.
+ */
+static char *
+store_share_check(struct store *st)
+{
+	const char	*sub[] = { "tmp", "new", "cur" };
+	struct stat	 sb;
+	char		*path, *cause = NULL;
+	size_t		 i;
+	struct {
+		char	*path;
+		int	 flags;
+	} paths[] = {
+		{ xstrdup(st->data_dir), 0 },
+		{ xasprintf("%s/notmuch-config", st->data_dir), 0 },
+		{ xasprintf("%s/readers.lock", st->data_dir), 0 },
+		{ xasprintf("%s/feed", st->data_dir), 0 },
+		{ xstrdup(st->journal_dir), STORE_SHARE_ENTRIES },
+		{ xasprintf("%s/dumps", st->data_dir), 0 },
+		{ st->external ? NULL : xstrdup(st->db_path), 0 },
+		{ st->external ? NULL : xasprintf("%s/.notmuch", st->db_path), 0 },
+		{ st->external ? NULL : xasprintf("%s/.notmuch/xapian",
+		    st->db_path), STORE_SHARE_ENTRIES },
+		{ xstrdup(st->maildir), 0 },
+	};
+
+	/* A private data dir is never checked: one stat, not a dozen. */
+	if (stat(st->data_dir, &sb) != 0 ||
+	    (sb.st_mode & (S_ISGID | S_IWGRP)) != (S_ISGID | S_IWGRP)) {
+		for (i = 0; i < nitems(paths); i++)
+			free(paths[i].path);
+		return NULL;
+	}
+	for (i = 0; i < nitems(paths); i++) {
+		if (cause == NULL && paths[i].path != NULL)
+			cause = store_share_fix(st->data_dir, paths[i].path,
+			    paths[i].flags);
+		free(paths[i].path);
+	}
+	for (i = 0; i < nitems(sub) && cause == NULL; i++) {
+		path = xasprintf("%s/%s", st->maildir, sub[i]);
+		cause = store_share_fix(st->data_dir, path, 0);
+		free(path);
+	}
+	return cause;
 }
 
 /*
@@ -782,7 +934,7 @@ store_open(const struct store_options *opts, enum store_mode mode,
 	struct store		*st;
 	notmuch_status_t	 status;
 	notmuch_database_mode_t	 nm_mode;
-	char			*nm_msg = NULL, *guard;
+	char			*nm_msg = NULL, *guard, *share;
 	enum store_status	 rc;
 	int			 attempt;
 
@@ -820,6 +972,10 @@ store_open(const struct store_options *opts, enum store_mode mode,
 	 * mail there, and chat messages go to MAILROOT/ombre/. */
 	st->mail_root = xstrdup(st->db_path);
 	st->maildir = xasprintf("%s/ombre", st->mail_root);
+	if ((*cause = store_share_member(st->data_dir)) != NULL) {
+		store_free(st);
+		return STORE_IO_ERROR;
+	}
 	if (store_make_dirs(st, cause) != 0 ||
 	    store_write_config_if_missing(st, cause) != 0) {
 		store_free(st);
@@ -829,6 +985,18 @@ store_open(const struct store_options *opts, enum store_mode mode,
 	if (mode != STORE_DELIVER && store_create_database(st, cause) != 0) {
 		store_free(st);
 		return STORE_DB_ERROR;
+	}
+	if ((share = store_share_check(st)) != NULL) {
+		if (mode != STORE_READ_ONLY ||
+		    strstr(share, "cannot read") != NULL) {
+			*cause = xasprintf("%s: nothing was changed", share);
+			free(share);
+			store_free(st);
+			return STORE_IO_ERROR;
+		}
+		/* Readers read what the group cannot write. */
+		log_debug("%s", share);
+		free(share);
 	}
 	if (mode == STORE_DELIVER) {
 		/* Files and journals only: the database may be locked,

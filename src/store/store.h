@@ -103,6 +103,20 @@ enum store_status store_open(const struct store_options *opts, enum store_mode m
     struct store **out, char **cause);
 /* Commit pending work and close. */
 enum store_status store_close(struct store *st);
+/*
+ * A team's data dir (setgid and group-writable, the README's 2770): give
+ * each path, and with STORE_SHARE_ENTRIES what a folder holds, the data
+ * dir's group and the group's read and write (a folder: and search and
+ * setgid) when this process may (it owns the path, or is root). Return
+ * NULL when every path is right or was made right (one not there is
+ * right), else an allocated sentence naming the first that is not and the
+ * way out: "DIR/mail/.notmuch/xapian/flintlock: mode 0640, the group sup
+ * cannot write it: run ombre doctor --fix as ana (its owner) or root". A
+ * private data dir is never checked. The store's own paths are checked by
+ * store_open; the syncer checks its own with it.
+ */
+#define STORE_SHARE_ENTRIES	0x1
+char *store_share_fix(const char *data_dir, const char *path, int flags);
 /* Return 1 when another process holds the write lock (never waits). */
 int store_is_locked(const char *data_dir, const char *database);
 /* Re-open a read-only handle when the database changed; return 1 when the

@@ -627,7 +627,7 @@ sync_fetch_request(const char *data_dir, const char *msgid, size_t index,
 
 	*cause = NULL;
 	dir = xasprintf("%s/sync/fetch", data_dir);
-	if (util_mkdir_p(dir, 0700) != 0) {
+	if (util_mkdir_p(dir, util_share_mode(data_dir, 0700)) != 0) {
 		*cause = xasprintf("cannot create %s", dir);
 		free(dir);
 		return -1;
@@ -636,7 +636,8 @@ sync_fetch_request(const char *data_dir, const char *msgid, size_t index,
 	    (unsigned long long)util_hash64(msgid), index);
 	tmp = xasprintf("%s.%ld.tmp", path, (long)getpid());
 	text = xasprintf("%s\n%zu\n", msgid, index);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    util_share_mode(data_dir, 0600));
 	if (fd != -1 && write(fd, text, strlen(text)) == (ssize_t)strlen(text) &&
 	    close(fd) == 0 && rename(tmp, path) == 0)
 		rc = 0;

@@ -218,9 +218,9 @@ sync_fetch_done(struct chan_fetch *f, const char *body, size_t len,
 	}
 	dir = xasprintf("%s/attachments", s->opts->store.data_dir);
 	tmp = xasprintf("%s.%ld.tmp", f->dest, (long)getpid());
-	if (util_mkdir_p(dir, 0700) == 0 &&
-	    (fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) !=
-	    -1) {
+	if (util_mkdir_p(dir, s->dir_mode) == 0 &&
+	    (fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    s->file_mode)) != -1) {
 		ok = write(fd, body, len) == (ssize_t)len && fsync(fd) == 0;
 		ok = close(fd) == 0 && ok && rename(tmp, f->dest) == 0;
 		if (ok)

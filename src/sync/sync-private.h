@@ -48,6 +48,8 @@ struct sync {
 	struct sync_link		*links;
 	size_t				 n_links;
 	char				*dir;		/* DATA/sync */
+	mode_t				 dir_mode;	/* its folders': a team's 2770 */
+	mode_t				 file_mode;	/* its files': a team's 0660 */
 	int				 stop;
 	/* The outbox (sync-outbox.c). */
 	struct ev_timer			*outbox_timer;

@@ -69,7 +69,7 @@ sync_quarantine(struct chan_link *l, const char *what, const char *raw,
 			return CHAN_OK;
 
 	dir = xasprintf("%s/%s", sl->sync->dir, SYNC_QUARANTINE_DIR);
-	if (util_mkdir_p(dir, 0700) != 0) {
+	if (util_mkdir_p(dir, sl->sync->dir_mode) != 0) {
 		saved = errno;
 		log_warn("%s: cannot create %s: %s", l->name, dir,
 		    strerror(saved));
@@ -92,7 +92,8 @@ sync_quarantine(struct chan_link *l, const char *what, const char *raw,
 	    "reason %s\n\n", l->name, what, (long long)now, len, clean);
 	buf_add(&b, raw, kept);
 	rc = CHAN_OK;
-	if (util_write_file(dir, name, b.data, b.len, 0600) != 0) {
+	if (util_write_file(dir, name, b.data, b.len,
+	    sl->sync->file_mode) != 0) {
 		saved = errno;
 		log_warn("%s: cannot write %s/%s: %s", l->name, dir, name,
 		    strerror(saved));

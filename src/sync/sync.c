@@ -139,7 +139,7 @@ sync_write_status(struct sync *s)
 	 */
 	while (b.len % SYNC_STATUS_BLOCK != 0)
 		buf_add_char(&b, '\n');
-	if (util_write_file(s->dir, "status", b.data, b.len, 0600) != 0 &&
+	if (util_write_file(s->dir, "status", b.data, b.len, s->file_mode) != 0 &&
 	    sync_status_overwrite(s, &b) != 0)
 		log_warn("cannot write %s/status", s->dir);
 	buf_free(&b);
@@ -568,7 +568,7 @@ sync_cursor_save(struct chan_link *l, const char *key, const char *value)
 	name = xasprintf("%s.%s", l->name, key);
 	data = xasprintf("%s\n", value);
 	if (util_write_file(sync_link_of(l)->sync->dir, name, data,
-	    strlen(data), 0600) != 0) {
+	    strlen(data), sync_link_of(l)->sync->file_mode) != 0) {
 		saved = errno;
 		log_warn("%s: cannot save its %s: %s", l->name, key,
 		    strerror(saved));
@@ -610,7 +610,8 @@ sync_lock_take(const char *data_dir, int *fd_out)
 	int	 fd;
 
 	path = xasprintf("%s/sync.lock", data_dir);
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC,
+	    util_share_mode(data_dir, 0600));
 	free(path);
 	if (fd == -1)
 		return -1;
@@ -680,6 +681,34 @@ sync_store_open(struct sync *s)
 	return 0;
 }
 
+/*
+ * In a team's data dir, what the syncer writes must stay the group's:
+ * another member may run the next syncer, or read its state and
+ * quarantine. What it owns is made right; the first it cannot is named
+ * and the syncer does not start. Return 0, or -1 said.
+ */
+static int
+sync_share_check(struct sync *s)
+{
+	const char	*data_dir = s->opts->store.data_dir;
+	const char	*subs[] = { "sync.lock", "sync", "sync/" SYNC_QUARANTINE_DIR,
+			    "sync/fetch", "attachments", "webhook",
+			    "webhook/spool", "webhook/quarantine" };
+	char		*path, *cause = NULL;
+	size_t		 i;
+
+	for (i = 0; i < nitems(subs) && cause == NULL; i++) {
+		path = xasprintf("%s/%s", data_dir, subs[i]);
+		cause = store_share_fix(data_dir, path, STORE_SHARE_ENTRIES);
+		free(path);
+	}
+	if (cause == NULL)
+		return 0;
+	log_warn("%s: not starting", cause);
+	free(cause);
+	return -1;
+}
+
 static const char *const sync_status_strs[] = {
 	[SYNC_OK] = "ok",
 	[SYNC_FAILED] = "a channel, a reply or the index failed",
@@ -725,14 +754,16 @@ sync_run(const struct sync_options *opts)
 		return SYNC_FAILED;
 	}
 	s.dir = xasprintf("%s/sync", opts->store.data_dir);
-	if (util_mkdir_p(s.dir, 0700) != 0) {
+	s.dir_mode = util_share_mode(opts->store.data_dir, 0700);
+	s.file_mode = util_share_mode(opts->store.data_dir, 0600);
+	if (util_mkdir_p(s.dir, s.dir_mode) != 0) {
 		log_warn("cannot create %s", s.dir);
 		close(lock_fd);
 		free(s.dir);
 		return SYNC_FAILED;
 	}
 
-	if (sync_store_open(&s) != 0) {
+	if (sync_share_check(&s) != 0 || sync_store_open(&s) != 0) {
 		close(lock_fd);
 		free(s.dir);
 		return SYNC_FAILED;

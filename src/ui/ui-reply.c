@@ -628,11 +628,11 @@ ui_reply_editor(struct ui *ui)
 		return;
 	ui_reply_save(ui);
 	dir = xasprintf("%s/drafts", ui_reply_data_dir(ui));
-	util_mkdir_p(dir, 0700);
+	util_mkdir_p(dir, util_share_mode(ui_reply_data_dir(ui), 0700));
 	path = xasprintf("%s/edit-%ld.txt", dir, (long)getpid());
 	text = ui_compose_text(rp->editor, &len);
 	if (util_write_file(dir, strrchr(path, '/') + 1, text, len,
-	    0600) != 0) {
+	    util_share_mode(ui_reply_data_dir(ui), 0600)) != 0) {
 		ui_set_message(ui, 1, "cannot write %s: %s", path,
 		    strerror(errno));
 		free(path);
