@@ -208,7 +208,8 @@ cli_reply(struct cli *cli, int argc, char **argv)
 		break;
 	case STORE_HELD:
 		log_warn("reply: held, the conversation moved since %s:\n%s\n"
-		    "(--force sends it anyway)", base, changes);
+		    "(--force sends it anyway)", base != NULL ? base :
+		    "what the agent saw", changes);
 		rc = 3;
 		break;
 	default:
