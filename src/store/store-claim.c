@@ -4,7 +4,9 @@
  * close, so the conversation's assignee read here and the claimed event
  * written after it (one transaction, store_events) have no other writer
  * between them: of two agents claiming at once, the second reads the
- * first's claim and is refused with who took it and when. Also the
+ * first's claim and is refused with who took it and when. A look on a
+ * read-only store first refuses most losers without queueing for the
+ * lock behind the winners (many agents on one queue). Also the
  * agents the store's ombre/assigned/ tags name (the known agents when no
  * team is declared).
  */
@@ -64,10 +66,6 @@ store_claim(struct store *st, const char *thread_id, const char *agent,
 
 	memset(out, 0, sizeof *out);
 	*cause = NULL;
-	if (st->mode != STORE_READ_WRITE) {
-		*cause = xstrdup("a claim needs the database open read-write");
-		return STORE_BAD_INPUT;
-	}
 	query = xasprintf("thread:%s", thread_id);
 	rc = store_query_convs(st, query, 0, 1, &convs, &n, cause);
 	free(query);
@@ -86,6 +84,11 @@ store_claim(struct store *st, const char *thread_id, const char *agent,
 		    STORE_CLAIM_TAKEN;
 		store_convs_free(convs, n);
 		return store_claim_since(st, thread_id, &out->since, cause);
+	}
+	if (st->mode != STORE_READ_WRITE) {
+		out->outcome = STORE_CLAIM_FREE;
+		store_convs_free(convs, n);
+		return STORE_OK;
 	}
 	/* Nobody's: mine, from the bot or the queue alike. */
 	ops = triage_ops(TRIAGE_TAKE_OVER, agent, c->tags, c->n_tags);

@@ -538,7 +538,9 @@ enum store_status store_events(struct store *st, const struct store_event *evs,
 enum store_claim_outcome {
 	STORE_CLAIM_CLAIMED,	/* nobody's: the agent's now, event "claimed" */
 	STORE_CLAIM_MINE,	/* the agent's already: nothing written */
-	STORE_CLAIM_TAKEN	/* another agent's: nothing written */
+	STORE_CLAIM_TAKEN,	/* another agent's: nothing written */
+	STORE_CLAIM_FREE	/* read-only store: nobody's, claim it
+				   read-write */
 };
 struct store_claim {
 	enum store_claim_outcome outcome;
@@ -551,7 +553,9 @@ struct store_claim {
  * with the database's write lock held throughout (a read-write store holds
  * it from open to close), so two agents claiming at once never both win.
  * STORE_OK with *out set (free with store_claim_clear), or a status and
- * *cause (STORE_NOT_FOUND: no such conversation).
+ * *cause (STORE_NOT_FOUND: no such conversation). On a read-only store it
+ * only looks, without the lock: TAKEN and MINE stay true (a claim is only
+ * taken back by hand), FREE says to claim read-write, where it counts.
  */
 enum store_status store_claim(struct store *st, const char *thread_id,
     const char *agent, struct store_claim *out, char **cause);
