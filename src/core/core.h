@@ -79,7 +79,8 @@ struct msg {
 	 */
 	char			*event;		/* handoff, take-over, hand-back,
 						   assigned, closed, reopened,
-						   snoozed, woken; NULL otherwise */
+						   snoozed, woken, claimed,
+						   team-assigned; NULL otherwise */
 	char			*agent;		/* who: an agent, "bot", "rule" */
 	char			*reason;	/* why, for a handoff */
 	char			**seen;		/* Message-Ids the agent saw, NULL-
