@@ -2,6 +2,7 @@
 """bench/claims.py: claims under load, figures printed (never asserted).
 
     bench/claims.py [--agents 8] [--queue 1000] [--rate 20] [--dir DIR]
+                    [--pick oldest|spread]
 
 The issue's figure: AGENTS agent processes claim from a queue of QUEUE
 unassigned conversations, each paced at RATE claims a second (a claim
@@ -9,7 +10,10 @@ starts every 1/RATE s, or at once when the last one ran late). Each agent
 takes the oldest conversation of its own view of the queue (`ombre list
 --json --view Unassigned`, read again when it runs out), claims it with
 `ombre claim CONV --agent NAME`, and on a refusal (exit 1, "bob took it 2 s
-ago") takes the next one. A claim's latency is the wall time of its
+ago") takes the next one. With --pick spread each agent starts at a
+random one of the oldest 4 x AGENTS instead, as people looking at one list
+do, rather than all on the same conversation (the worst case, the
+default). A claim's latency is the wall time of its
 `ombre claim` process: waiting for the database's write lock, reading the
 assignee, writing the claimed event.
 
@@ -22,6 +26,7 @@ with two, and any exit status other than 0 and 1).
 import argparse
 import json
 import os
+import random
 import statistics
 import subprocess
 import sys
@@ -64,8 +69,9 @@ def unassigned(env):
 
 
 class Agent(threading.Thread):
-    def __init__(self, name, env, rate):
+    def __init__(self, name, env, rate, spread=0):
         super().__init__()
+        self.spread = spread
         self.name, self.env, self.period = name, env, 1.0 / rate
         self.won, self.refused, self.other = 0, 0, []
         self.latencies = []
@@ -76,6 +82,9 @@ class Agent(threading.Thread):
             queue = unassigned(self.env)
             if not queue:
                 return
+            if self.spread:
+                k = random.randrange(min(self.spread, len(queue)))
+                queue = queue[k:] + queue[:k]
             for conv in queue:
                 now = time.monotonic()
                 if now < nxt:
@@ -106,6 +115,7 @@ def main():
     ap.add_argument("--queue", type=int, default=1000)
     ap.add_argument("--rate", type=float, default=20.0)
     ap.add_argument("--dir")
+    ap.add_argument("--pick", choices=["oldest", "spread"], default="oldest")
     a = ap.parse_args()
     top = a.dir or tempfile.mkdtemp(prefix="ombre-claims-")
     env = dict(os.environ, XDG_DATA_HOME=os.path.join(top, "data"),
@@ -114,7 +124,9 @@ def main():
     env.pop("OMBRE_NOW", None)
     os.makedirs(env["XDG_DATA_HOME"], exist_ok=True)
     make_queue(env, a.queue)
-    agents = [Agent("agent%d" % i, env, a.rate) for i in range(a.agents)]
+    spread = 4 * a.agents if a.pick == "spread" else 0
+    agents = [Agent("agent%d" % i, env, a.rate, spread)
+              for i in range(a.agents)]
     t0 = time.monotonic()
     for g in agents:
         g.start()
@@ -136,8 +148,8 @@ def main():
     names = [g.name for g in agents]
     two = sum(count("tag:ombre/assigned/%s and tag:ombre/assigned/%s" %
                     (x, y)) for i, x in enumerate(names) for y in names[i + 1:])
-    print("agents %d, queue %d, pace %g claims/s each (offered %g/s)" %
-          (a.agents, a.queue, a.rate, a.agents * a.rate))
+    print("agents %d, queue %d, pace %g claims/s each (offered %g/s), "
+          "pick %s" % (a.agents, a.queue, a.rate, a.agents * a.rate, a.pick))
     print("wall %.1f s; claims won %d, refused %d, other failures %d" %
           (wall, won, refused, len(other)))
     print("throughput %.1f claims won/s, %.1f claim attempts/s" %
