@@ -19,18 +19,23 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Events that make an agent the assignee. */
+/* Whether an event made who the assignee: claimed or taken over by who,
+ * or assigned (to whom, its operations said: a later event's tags have
+ * since spread over it, so the newest assignment is taken for who's). */
 static int
-store_claim_assigning(const char *event)
+store_claim_assigning(const struct msg *m, const char *who)
 {
-	return strcmp(event, "claimed") == 0 || strcmp(event, "assigned") == 0 ||
-	    strcmp(event, "take-over") == 0;
+	if (strcmp(m->event, "assigned") == 0)
+		return 1;
+	return (strcmp(m->event, "claimed") == 0 ||
+	    strcmp(m->event, "take-over") == 0) && m->agent != NULL &&
+	    strcmp(m->agent, who) == 0;
 }
 
 /* When the assignee got it: the newest assigning event's date, else 0. */
 static enum store_status
-store_claim_since(struct store *st, const char *thread_id, int64_t *since,
-    char **cause)
+store_claim_since(struct store *st, const char *thread_id, const char *who,
+    int64_t *since, char **cause)
 {
 	struct msg		**msgs;
 	enum store_status	  rc;
@@ -44,7 +49,7 @@ store_claim_since(struct store *st, const char *thread_id, int64_t *since,
 		const struct msg *m = msgs[i - 1];
 
 		if (m->kind == MSG_EVENT && m->event != NULL &&
-		    store_claim_assigning(m->event)) {
+		    store_claim_assigning(m, who)) {
 			*since = m->date;
 			break;
 		}
@@ -83,7 +88,8 @@ store_claim(struct store *st, const char *thread_id, const char *agent,
 		out->outcome = strcmp(who, agent) == 0 ? STORE_CLAIM_MINE :
 		    STORE_CLAIM_TAKEN;
 		store_convs_free(convs, n);
-		return store_claim_since(st, thread_id, &out->since, cause);
+		return store_claim_since(st, thread_id, who, &out->since,
+		    cause);
 	}
 	if (st->mode != STORE_READ_WRITE) {
 		out->outcome = STORE_CLAIM_FREE;

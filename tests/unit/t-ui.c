@@ -1182,6 +1182,24 @@ t_loop(void)
 	    "with reply.takes-over off a reply leaves the mode as it is");
 	ui_keys(ui, "\x1b");
 	ui_keys(ui, ":set reply.takes-over on\r");
+	/* c claims: Sam's handoff is nobody's, so mine; Rita, whom ana's
+	 * reply took over, is refused to zoe, saying who took it when. */
+	ok(t_select(ui, "Sam Lee"), "the cursor on Sam");
+	ui_keys(ui, "c");
+	t_step_writes(ui);
+	ok(t_conv_tag("304", "ombre/assigned/ana", 1) &&
+	    t_conv_tag("304", "ombre/handoff", 0), "c claims Sam's for me");
+	ok(t_step_until(ui, "claimed"), "the status line says so");
+	ui_keys(ui, ":set agent zoe\r");
+	ok(t_select(ui, "Rita Sousa"), "the cursor on Rita");
+	ui_keys(ui, "c");
+	t_step_writes(ui);
+	ok(t_step_until(ui, "ana took it ") &&
+	    t_conv_tag("303", "ombre/assigned/ana", 1) &&
+	    t_conv_tag("303", "ombre/assigned/zoe", 0),
+	    "c on ana's: refused, nothing changed, the status line says who");
+	ui_keys(ui, ":set agent ana\r");
+
 	ui_keys(ui, ":bind -T list x select-down\r");
 
 	ui_keys(ui, "q");
