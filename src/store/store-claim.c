@@ -25,11 +25,15 @@
 static int
 store_claim_assigning(const struct msg *m, const char *who)
 {
+	const char	*by;
+
 	if (strcmp(m->event, "assigned") == 0)
 		return 1;
+	/* Read back, an event's agent is who it is from. */
+	by = m->agent != NULL ? m->agent : m->from_id;
 	return (strcmp(m->event, "claimed") == 0 ||
-	    strcmp(m->event, "take-over") == 0) && m->agent != NULL &&
-	    strcmp(m->agent, who) == 0;
+	    strcmp(m->event, "take-over") == 0) && by != NULL &&
+	    strcmp(by, who) == 0;
 }
 
 /* When the assignee got it: the newest assigning event's date, else 0. */
@@ -88,7 +92,8 @@ store_claim(struct store *st, const char *thread_id, const char *agent,
 		out->outcome = strcmp(who, agent) == 0 ? STORE_CLAIM_MINE :
 		    STORE_CLAIM_TAKEN;
 		store_convs_free(convs, n);
-		return store_claim_since(st, thread_id, who, &out->since,
+		/* who pointed into the freed tags: out->by is its copy. */
+		return store_claim_since(st, thread_id, out->by, &out->since,
 		    cause);
 	}
 	if (st->mode != STORE_READ_WRITE) {
