@@ -51,7 +51,11 @@ static const char main_usage[] =
 "  hand-back CONV [--agent NAME]\n"
 "                      give it back to the bot, nobody assigned\n"
 "  assign CONV NAME [--agent NAME]\n"
-"                      make agent NAME the one who has it\n"
+"                      make agent NAME the one who has it (team:NAME: the\n"
+"                      team's queue)\n"
+"  claim CONV [--agent NAME] [--json]\n"
+"                      take it if nobody has it; exit 1: another agent has\n"
+"                      it (\"bob took it 2 s ago\")\n"
 "  done CONV [--agent NAME]\n"
 "                      close it (out of the Inbox)\n"
 "  reopen CONV [--agent NAME]\n"
@@ -117,6 +121,7 @@ struct main_command {
 
 static const struct main_command main_commands[] = {
 	{ "assign", cli_assign, 1, 0 },
+	{ "claim", cli_claim, 1, 0 },
 	{ "demo", cli_demo, 0, 0 },
 	{ "doctor", cli_doctor, 1, 0 },
 	{ "done", cli_done, 1, 0 },
@@ -310,6 +315,11 @@ main(int argc, char **argv)
 		log_warn("%s", cli.ctx.fatal_cause);
 		rc = 1;
 		goto out;
+	}
+	/* The team's declarations shared in the data dir (team.c). */
+	if (team_load(cli.data_dir, &path) != 0) {
+		log_warn("%s", path);
+		free(path);
 	}
 
 	if (demo && (commands != NULL || (mc != NULL && mc->needs_demo_data) ||

@@ -72,6 +72,23 @@ cli_triage_name_valid(const char *name)
 	return valid;
 }
 
+/* What assign's word names (team.c's rules, the store's assignees as
+ * the agents seen): 0 and *agent or *team, or -1 and *cause. */
+static int
+cli_triage_target(struct store *st, const char *word, char **agent,
+    char **team, char **cause)
+{
+	char		**seen = NULL;
+	size_t		  n_seen = 0;
+	int		  rc;
+
+	if (store_assignees(st, &seen, &n_seen, cause) != STORE_OK)
+		return -1;
+	rc = team_target(word, seen, n_seen, agent, team, cause);
+	triage_tags_free(seen);
+	return rc;
+}
+
 /* The conversation of thread_id as the list reads it (tags, the
  * Message-Ids seen): STORE_OK and *out, or a status and *cause. */
 static enum store_status
@@ -138,6 +155,8 @@ cli_triage_run(struct cli *cli, const char *cmd, int argc, char **argv)
 	size_t				 i;
 	int				 n_rest, rc, help = 0, want;
 	const char			*agent;
+	enum triage_action		 action;
+	char				*to_agent = NULL, *to_team = NULL;
 	const struct cli_opt		 opts[] = {
 		{ "agent", 0, 1, &agent_opt, NULL },
 		{ "help", 'h', 0, NULL, &help },
@@ -170,9 +189,11 @@ cli_triage_run(struct cli *cli, const char *cmd, int argc, char **argv)
 		free(rest);
 		return EXIT_USAGE;
 	}
+	action = e->action;
 	if (e->arg == CLI_TRIAGE_NAME) {
 		arg = rest[1];
-		if (!cli_triage_name_valid(arg)) {
+		if (!cli_triage_name_valid(arg) &&
+		    strncmp(arg, "team:", 5) != 0) {
 			log_warn("%s: the agent's name must be a valid tag name "
 			    "without '/'", cmd);
 			free(rest);
@@ -213,17 +234,34 @@ cli_triage_run(struct cli *cli, const char *cmd, int argc, char **argv)
 		rc = status == STORE_LOCKED ? EXIT_TEMPFAIL : 1;
 		goto out;
 	}
+	/* assign: an agent or a team:NAME; with teams declared, only the
+	 * known ones (a set-up without a team file takes any name). */
+	if (e->arg == CLI_TRIAGE_NAME && (team_declared() ||
+	    strncmp(arg, "team:", 5) == 0)) {
+		if (cli_triage_target(st, arg, &to_agent, &to_team,
+		    &cause) != 0) {
+			cli_triage_warn(cmd, cause);
+			rc = EXIT_USAGE;
+			goto out;
+		}
+		if (to_team != NULL) {
+			action = TRIAGE_ASSIGN_TEAM;
+			arg = to_team;
+		}
+	}
 	if (e->reopen) {
 		ops = cli_triage_reopen_ops();
 		event = "reopened";
 	} else {
-		ops = triage_ops(e->action, arg, c->tags, c->n_tags);
-		event = triage_action_event(e->action);
+		ops = triage_ops(action, arg, c->tags, c->n_tags);
+		event = triage_action_event(action);
 	}
 	/* What undoing it would do: nothing when nothing changes. */
 	back = triage_undo_ops(ops, c->tags, c->n_tags);
 	if (back[0] == NULL && e->arg != CLI_TRIAGE_WHEN) {
-		if (e->action == TRIAGE_ASSIGN && !e->reopen)
+		if (action == TRIAGE_ASSIGN_TEAM)
+			printf("already with team %s\n", arg);
+		else if (e->action == TRIAGE_ASSIGN && !e->reopen)
 			printf("already assigned to %s\n", arg);
 		else
 			printf("%s\n", e->unchanged);
@@ -267,6 +305,8 @@ out:
 		store_conv_free(c);
 	triage_tags_free(ops);
 	triage_tags_free(back);
+	free(to_agent);
+	free(to_team);
 	free(thread_id);
 	free(cause);
 	free(rest);
@@ -309,6 +349,140 @@ int
 cli_snooze(struct cli *cli, int argc, char **argv)
 {
 	return cli_triage_run(cli, "snooze", argc, argv);
+}
+
+/* claim's exit statuses: the CLI is the protocol of scripts and of
+ * consoles on a replica (ssh server ombre claim). */
+#define EXIT_CLAIM_TAKEN	1	/* another agent has it */
+#define EXIT_CLAIM_FAILED	3	/* no such conversation, a failed write */
+
+/* "2 s", "3 min", "2 h", "4 d": how long ago. */
+static void
+cli_claim_ago(int64_t secs, char *out, size_t size)
+{
+	if (secs < 0)
+		secs = 0;
+	if (secs < 120)
+		snprintf(out, size, "%lld s", (long long)secs);
+	else if (secs < 2 * 3600)
+		snprintf(out, size, "%lld min", (long long)(secs / 60));
+	else if (secs < 2 * 86400)
+		snprintf(out, size, "%lld h", (long long)(secs / 3600));
+	else
+		snprintf(out, size, "%lld d", (long long)(secs / 86400));
+}
+
+/*
+ * ombre claim CONV [--agent NAME] [--json]: take a conversation nobody
+ * has, compare-and-set (store_claim). Exit 0 when it is mine (claimed now
+ * or already), 1 when another agent has it ("bob took it 2 s ago"), 2 on
+ * a usage error, 3 when it failed (no such conversation, the database),
+ * 75 when the database stayed locked.
+ */
+int
+cli_claim(struct cli *cli, int argc, char **argv)
+{
+	static const char	 usage[] = "ombre claim CONV [--agent NAME] "
+				     "[--json]";
+	const char		*agent_opt = NULL, *agent;
+	struct store		*st;
+	struct store_claim	 claim;
+	enum store_status	 status;
+	struct json_obj		*o;
+	char			**rest, *thread_id = NULL, *cause = NULL;
+	char			 ago[32], date[64], *json;
+	int			 n_rest, rc, help = 0, as_json = 0;
+	const struct cli_opt	 opts[] = {
+		{ "agent", 0, 1, &agent_opt, NULL },
+		{ "json", 0, 0, NULL, &as_json },
+		{ "help", 'h', 0, NULL, &help },
+		{ NULL, 0, 0, NULL, NULL }
+	};
+
+	if (cli_parse_args("claim", opts, argc, argv, &rest, &n_rest) != 0)
+		return EXIT_USAGE;
+	if (help) {
+		printf("usage: %s\n", usage);
+		free(rest);
+		return 0;
+	}
+	if (n_rest != 1 || *rest[0] == '\0') {
+		log_warn("usage: %s", usage);
+		free(rest);
+		return EXIT_USAGE;
+	}
+	agent = agent_opt != NULL ? agent_opt : core_agent_name();
+	if (!cli_triage_name_valid(agent)) {
+		log_warn("claim: the agent's name must be a valid tag name "
+		    "without '/'");
+		free(rest);
+		return EXIT_USAGE;
+	}
+	memset(&claim, 0, sizeof claim);
+	/* A look without the lock, then the claim under it if still free. */
+	if ((rc = cli_open(cli, STORE_READ_ONLY, &st)) != 0) {
+		free(rest);
+		return rc;
+	}
+	status = store_resolve_conv(st, rest[0], &thread_id, &cause);
+	if (status == STORE_OK)
+		status = store_claim(st, thread_id, agent, &claim, &cause);
+	if (status == STORE_OK && claim.outcome == STORE_CLAIM_FREE) {
+		store_close(st);
+		store_claim_clear(&claim);
+		if ((rc = cli_open(cli, STORE_READ_WRITE, &st)) != 0) {
+			free(thread_id);
+			free(rest);
+			return rc;
+		}
+		status = store_claim(st, thread_id, agent, &claim, &cause);
+	}
+	if (status != STORE_OK) {
+		cli_triage_warn("claim", cause != NULL ? cause :
+		    store_status_str(status));
+		rc = status == STORE_LOCKED ? EXIT_TEMPFAIL : EXIT_CLAIM_FAILED;
+		goto out;
+	}
+	rc = claim.outcome == STORE_CLAIM_TAKEN ? EXIT_CLAIM_TAKEN : 0;
+	if (as_json) {
+		o = json_obj_new();
+		json_obj_set_str(o, "thread", thread_id);
+		json_obj_set_str(o, "outcome",
+		    claim.outcome == STORE_CLAIM_CLAIMED ? "claimed" :
+		    claim.outcome == STORE_CLAIM_MINE ? "mine" : "taken");
+		json_obj_set_str(o, "agent", claim.by);
+		if (claim.since > 0) {
+			util_format_rfc3339(claim.since, 0, date, sizeof date);
+			json_obj_set_str(o, "since", date);
+			json_obj_set_int(o, "seconds", util_now() - claim.since);
+		} else {
+			json_obj_set_str(o, "since", NULL);
+			json_obj_set_str(o, "seconds", NULL);
+		}
+		json = json_obj_finish(o);
+		printf("%s\n", json);
+		free(json);
+	} else if (claim.outcome == STORE_CLAIM_CLAIMED)
+		printf("claimed by %s\n", claim.by);
+	else if (claim.outcome == STORE_CLAIM_MINE)
+		printf("already yours\n");
+	else if (claim.since > 0) {
+		cli_claim_ago(util_now() - claim.since, ago, sizeof ago);
+		printf("%s took it %s ago\n", claim.by, ago);
+	} else
+		printf("%s has it\n", claim.by);
+out:
+	if (store_close(st) != STORE_OK && rc == 0) {
+		log_warn("claim: closing the database failed");
+		rc = EXIT_CLAIM_FAILED;
+	}
+	store_claim_clear(&claim);
+	free(thread_id);
+	free(cause);
+	free(rest);
+	if (fflush(stdout) != 0 && rc == 0)
+		rc = EXIT_CLAIM_FAILED;
+	return rc;
 }
 
 /* A conversation waiting for a human, with why. */

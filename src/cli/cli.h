@@ -79,6 +79,7 @@ int cli_doctor(struct cli *cli, int argc, char **argv);
 int cli_take_over(struct cli *cli, int argc, char **argv);
 int cli_hand_back(struct cli *cli, int argc, char **argv);
 int cli_assign(struct cli *cli, int argc, char **argv);
+int cli_claim(struct cli *cli, int argc, char **argv);
 int cli_done(struct cli *cli, int argc, char **argv);
 int cli_reopen(struct cli *cli, int argc, char **argv);
 int cli_snooze(struct cli *cli, int argc, char **argv);

@@ -53,8 +53,9 @@ static const struct cmd_entry *const cmd_core_tables[] = {
 	cmd_keys_entries,
 	cmd_macros_entries,
 	cmd_options_entries,
-	cmd_views_entries,
-	cmd_sla_entries
+	cmd_sla_entries,
+	cmd_team_entries,
+	cmd_views_entries
 };
 
 void

@@ -79,7 +79,8 @@ struct msg {
 	 */
 	char			*event;		/* handoff, take-over, hand-back,
 						   assigned, closed, reopened,
-						   snoozed, woken; NULL otherwise */
+						   snoozed, woken, claimed,
+						   team-assigned; NULL otherwise */
 	char			*agent;		/* who: an agent, "bot", "rule" */
 	char			*reason;	/* why, for a handoff */
 	char			**seen;		/* Message-Ids the agent saw, NULL-
@@ -250,7 +251,8 @@ enum triage_action {
 	TRIAGE_ASSIGN,		/* arg: the agent, the only one assigned (from
 				   the bot or the queue to a human) */
 	TRIAGE_TAKE_OVER,	/* assign to arg, and from the bot to a human */
-	TRIAGE_HAND_BACK	/* nobody assigned, the bot answers */
+	TRIAGE_HAND_BACK,	/* nobody assigned, the bot answers */
+	TRIAGE_ASSIGN_TEAM	/* arg: the team; its queue, nobody assigned */
 };
 /*
  * The tag operations ("+tag", "-tag") that action does to a conversation
@@ -774,6 +776,7 @@ extern const struct cmd_entry cmd_macros_entries[];
 extern const struct cmd_entry cmd_bot_entries[];
 extern const struct cmd_entry cmd_hooks_entries[];
 extern const struct cmd_entry cmd_sla_entries[];
+extern const struct cmd_entry cmd_team_entries[];
 /* Run one command (argv[0] is its name). */
 enum cmd_retval cmd_exec(struct cmd_ctx *ctx, int argc, char **argv);
 /* Parse and run a string of commands; stops at the first error. */
@@ -966,6 +969,61 @@ const struct view *view_all(size_t *n);
 /* The view's query with #{agent} resolved; the caller frees it. */
 char *view_expand_query(const struct view *v);
 void view_reset(void);
+/* Forget a view defined by view_define (a team's, when it goes). */
+void view_remove(const char *name);
+
+/*
+ * team.c: teams (`team NAME AGENT...`), the channels an agent is offered
+ * (`agent-channels AGENT CHANNEL...`), the names assign accepts, and
+ * DATA/team, the declarations a shared data dir gives every agent.
+ */
+/* A conversation in a team's queue: tagged ombre/team/NAME. */
+#define TEAM_TAG_PREFIX	"ombre/team/"
+/* A team's, an agent's or a channel's name: letters, digits, . _ -. */
+int team_name_valid(const char *name);
+/* Declare a team or an agent's channels for this process (n == 0 removes
+ * it); 0, or -1 with *cause set. A team has the view "Team NAME". */
+int team_set(const char *name, char *const *agents, size_t n, char **cause);
+int team_channels_set(const char *agent, char *const *channels, size_t n,
+    char **cause);
+/* Whether any team or agent-channels is declared. */
+int team_declared(void);
+size_t team_count(void);
+const char *team_name_at(size_t i);
+/* A team's agents / an agent's channels, or NULL (n 0) when undeclared. */
+char *const *team_members(const char *name, size_t *n);
+char *const *team_agent_channels(const char *agent, size_t *n);
+/* "(Channel:a or Channel:b)" for an agent with agent-channels, or NULL.
+ * Allocated. */
+char *team_channels_query(const char *agent);
+/*
+ * The agents assign accepts, sorted, oneself included: the declared ones
+ * (teams' members and agent-channels' agents), or when nothing is
+ * declared the seen ones (those the store's ombre/assigned/ tags name).
+ * team_known_targets adds team:NAME for each team. NULL-terminated, free
+ * with triage_tags_free.
+ */
+char **team_known_agents(char *const *seen, size_t n_seen);
+char **team_known_targets(char *const *seen, size_t n_seen);
+/*
+ * What assign's word names: team:NAME (or a team's bare name that is no
+ * agent's) sets *team, a known agent *agent (allocated). An unknown one
+ * is -1 with *cause "unknown agent bbo: ana, bob, team:support".
+ */
+int team_target(const char *word, char *const *seen, size_t n_seen,
+    char **agent, char **team, char **cause);
+/* The declarations as commands: all, or DATA/team's only. Allocated. */
+char *team_text(int shared_only);
+/* DATA/team read (data_dir NULL: the one read last), replacing what it
+ * declared before; its lines may only be team and agent-channels. */
+int team_load(const char *data_dir, char **cause);
+int team_load_text(const char *text, const char *where, char **cause);
+/* The data dir team_load read, or NULL. */
+const char *team_data_dir(void);
+/* Change one declaration in DATA/team (read again, written whole). */
+int team_store(int is_team, const char *name, char *const *words, size_t n,
+    char **cause);
+void team_reset(void);
 
 /* agent: who I am (option "agent", default $USER). Static storage. */
 const char *core_agent_name(void);

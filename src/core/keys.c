@@ -68,6 +68,7 @@ static const char *const keys_defaults[][3] = {
 	{ "root", "s", "snooze-prompt" },
 	{ "root", "l", "label-prompt" },
 	{ "root", "A", "assign-prompt" },
+	{ "root", "c", "claim" },
 	{ "list", "Enter", "open" },
 	{ "list", "/", "search-prompt" },
 	{ "root", "n", "search-next" },

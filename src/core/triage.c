@@ -270,6 +270,7 @@ triage_ops(enum triage_action action, const char *arg, char *const *tags,
 {
 	struct triage_set	 set = { NULL, 0 };
 	const char		*next;
+	size_t			 i;
 
 	switch (action) {
 	case TRIAGE_DONE:
@@ -314,6 +315,18 @@ triage_ops(enum triage_action action, const char *arg, char *const *tags,
 		triage_ops_add(&set, '+', "ombre/bot");
 		triage_ops_add(&set, '-', "ombre/handoff");
 		break;
+	case TRIAGE_ASSIGN_TEAM:
+		/* In the team's queue, one team only; its agents claim it. */
+		for (i = 0; i < n_tags; i++) {
+			if (strncmp(tags[i], TEAM_TAG_PREFIX,
+			    sizeof TEAM_TAG_PREFIX - 1) == 0 &&
+			    strcmp(tags[i] + sizeof TEAM_TAG_PREFIX - 1,
+			    arg) != 0)
+				triage_ops_add(&set, '-', tags[i]);
+		}
+		triage_ops_unassign(&set, tags, n_tags, NULL);
+		triage_ops_push(&set, xasprintf("+%s%s", TEAM_TAG_PREFIX, arg));
+		break;
 	}
 	return set.tags;
 }
@@ -353,6 +366,8 @@ triage_action_event(enum triage_action action)
 		return "take-over";
 	case TRIAGE_HAND_BACK:
 		return "hand-back";
+	case TRIAGE_ASSIGN_TEAM:
+		return "team-assigned";
 	case TRIAGE_READ:
 	case TRIAGE_UNREAD:
 	case TRIAGE_CYCLE_PRIORITY:
@@ -389,6 +404,20 @@ triage_ops_assignee(char *const *ops)
 	return NULL;
 }
 
+/* The team an event's operations put it in, or NULL. */
+static const char *
+triage_ops_team(char *const *ops)
+{
+	size_t	i;
+
+	for (i = 0; ops != NULL && ops[i] != NULL; i++) {
+		if (strncmp(ops[i], "+" TEAM_TAG_PREFIX,
+		    sizeof TEAM_TAG_PREFIX) == 0)
+			return ops[i] + sizeof TEAM_TAG_PREFIX;
+	}
+	return NULL;
+}
+
 char *
 triage_event_text(const char *event, const char *agent, const char *reason,
     char *const *ops, int64_t until)
@@ -408,6 +437,13 @@ triage_event_text(const char *event, const char *agent, const char *reason,
 	}
 	if (strcmp(event, "take-over") == 0)
 		return xasprintf("taken over by %s", who);
+	if (strcmp(event, "claimed") == 0)
+		return xasprintf("claimed by %s", who);
+	if (strcmp(event, "team-assigned") == 0) {
+		to = triage_ops_team(ops);
+		return xasprintf("assigned to team %s by %s",
+		    to != NULL ? to : "?", who);
+	}
 	if (strcmp(event, "hand-back") == 0)
 		return xasprintf("returned to the bot by %s", who);
 	if (strcmp(event, "assigned") == 0) {

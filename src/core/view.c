@@ -2,7 +2,8 @@
  * view.c: saved searches. The built-in views come first, in a fixed
  * order; `view NAME QUERY [sort=waiting|newest]` appends a view or
  * redefines the one with the same name (case-insensitive), which keeps
- * its place and its label. A view lists newest activity first, or with
+ * its place and its label. A declared team has its view (team.c), and
+ * the queues an agent picks from show only their agent-channels. A view lists newest activity first, or with
  * sort=waiting the customer waiting longest first (Needs human).
  */
 #ifdef HAVE_CONFIG_H
@@ -144,12 +145,26 @@ view_all(size_t *n)
 	return views;
 }
 
+/*
+ * The queues an agent picks from (Unassigned and the teams' views) offer
+ * only the channels agent-channels gives them.
+ */
+static int
+view_is_queue(const struct view *v)
+{
+	return (v->builtin && strcmp(v->name, "Unassigned") == 0) ||
+	    (strncmp(v->name, "Team ", 5) == 0 &&
+	    strncmp(v->query, "tag:" TEAM_TAG_PREFIX,
+	    sizeof "tag:" TEAM_TAG_PREFIX - 1) == 0);
+}
+
 char *
 view_expand_query(const struct view *v)
 {
 	static const char	 token[] = "#{agent}";
 	struct buf		 b;
 	const char		*p, *found;
+	char			*chans;
 
 	buf_init(&b);
 	for (p = v->query; (found = strstr(p, token)) != NULL;
@@ -158,11 +173,31 @@ view_expand_query(const struct view *v)
 		buf_add_str(&b, core_agent_name());
 	}
 	buf_add_str(&b, p);
+	if (view_is_queue(v) &&
+	    (chans = team_channels_query(core_agent_name())) != NULL) {
+		buf_add_printf(&b, " and %s", chans);
+		free(chans);
+	}
 	if (b.len == 0) {
 		buf_free(&b);
 		return xstrdup("");
 	}
 	return buf_steal(&b);
+}
+
+void
+view_remove(const char *name)
+{
+	struct view	*v;
+	size_t		 i;
+
+	if ((v = view_lookup(name)) == NULL || v->builtin)
+		return;
+	free(v->name);
+	free(v->query);
+	i = (size_t)(v - views);
+	memmove(v, v + 1, (views_n - i - 1) * sizeof *v);
+	views_n--;
 }
 
 void

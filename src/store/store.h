@@ -554,6 +554,38 @@ struct store_event {
 enum store_status store_events(struct store *st, const struct store_event *evs,
     size_t n, char **cause);
 
+/* store-claim.c */
+/* What a claim came to. */
+enum store_claim_outcome {
+	STORE_CLAIM_CLAIMED,	/* nobody's: the agent's now, event "claimed" */
+	STORE_CLAIM_MINE,	/* the agent's already: nothing written */
+	STORE_CLAIM_TAKEN,	/* another agent's: nothing written */
+	STORE_CLAIM_FREE	/* read-only store: nobody's, claim it
+				   read-write */
+};
+struct store_claim {
+	enum store_claim_outcome outcome;
+	char		*by;	/* the assignee now */
+	int64_t		 since;	/* the assigning event's date; 0: unknown */
+};
+/*
+ * Claim a conversation for agent, compare-and-set: its assignee read and,
+ * when it has none, the event "claimed" (take-over's operations) written,
+ * with the database's write lock held throughout (a read-write store holds
+ * it from open to close), so two agents claiming at once never both win.
+ * STORE_OK with *out set (free with store_claim_clear), or a status and
+ * *cause (STORE_NOT_FOUND: no such conversation). On a read-only store it
+ * only looks, without the lock: TAKEN and MINE stay true (a claim is only
+ * taken back by hand), FREE says to claim read-write, where it counts.
+ */
+enum store_status store_claim(struct store *st, const char *thread_id,
+    const char *agent, struct store_claim *out, char **cause);
+void store_claim_clear(struct store_claim *c);
+/* The agents the store's ombre/assigned/ tags name, sorted,
+ * NULL-terminated (free with triage_tags_free). */
+enum store_status store_assignees(struct store *st, char ***names, size_t *n,
+    char **cause);
+
 /* store-tag.c */
 /*
  * Apply tag operations ("+tag", "-tag") to every message of every

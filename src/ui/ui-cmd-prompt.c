@@ -153,14 +153,18 @@ ui_cmd_label_prompt_exec(void *data, int argc, char **argv, char **cause)
 	return ui_cmd_prompt_open(UI_CMD_PROMPTING_LABEL);
 }
 
+/* A's prompt completes the known agents and teams (Tab). */
 static int
 ui_cmd_assign_prompt_exec(void *data, int argc, char **argv, char **cause)
 {
-	(void)data;
+	int	rc;
+
 	(void)argc;
 	(void)argv;
 	(void)cause;
-	return ui_cmd_prompt_open(UI_CMD_PROMPTING_ASSIGN);
+	rc = ui_cmd_prompt_open(UI_CMD_PROMPTING_ASSIGN);
+	ui_prompt_set_words(ui_cmd_prompt, ui_known_targets(data));
+	return rc;
 }
 
 /* Run what a prompt was for with the line typed. */

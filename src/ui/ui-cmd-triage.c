@@ -9,10 +9,12 @@
 
 #include "ui/ui-private.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 static int	ui_cmd_assign_exec(void *, int, char **, char **);
+static int	ui_cmd_claim_exec(void *, int, char **, char **);
 static int	ui_cmd_assign_me_exec(void *, int, char **, char **);
 static int	ui_cmd_cycle_priority_exec(void *, int, char **, char **);
 static int	ui_cmd_done_exec(void *, int, char **, char **);
@@ -29,8 +31,16 @@ const struct cmd_entry ui_cmd_triage_entries[] = {
 	  .args_min = 1,
 	  .args_max = 1,
 	  .usage = "assign NAME",
-	  .help = "console: assign the selection to an agent",
+	  .help = "console: assign the selection to an agent or a team "
+	      "(team:NAME)",
 	  .host_exec = ui_cmd_assign_exec },
+	{ .name = "claim",
+	  .args_min = 0,
+	  .args_max = 0,
+	  .usage = "claim",
+	  .help = "console: take the conversation if nobody has it, else "
+	      "say who took it",
+	  .host_exec = ui_cmd_claim_exec },
 	{ .name = "assign-me",
 	  .args_min = 0,
 	  .args_max = 0,
@@ -209,16 +219,164 @@ ui_cmd_label_exec(void *data, int argc, char **argv, char **cause)
 	return UI_REDRAW;
 }
 
+char **
+ui_known_targets(struct ui *ui)
+{
+	char	**seen = NULL, **known, *why = NULL;
+	size_t	  n_seen = 0;
+
+	if (ui->store == NULL || store_assignees(ui->store, &seen, &n_seen,
+	    &why) != STORE_OK) {
+		free(why);
+		seen = NULL;
+		n_seen = 0;
+	}
+	known = team_known_targets(seen, n_seen);
+	triage_tags_free(seen);
+	return known;
+}
+
+/* assign NAME: a known agent, or a team (team:NAME); a typo is refused
+ * with the names known (team.c). */
 static int
 ui_cmd_assign_exec(void *data, int argc, char **argv, char **cause)
 {
 	struct ui	*ui = data;
+	char		**seen = NULL, *agent = NULL, *team = NULL, *why = NULL;
+	size_t		  n_seen = 0;
+	int		  rc;
 
 	(void)argc;
-	if (!ui_cmd_name_valid(argv[1], "agent", cause))
+	if (strncmp(argv[1], "team:", 5) != 0 &&
+	    !ui_cmd_name_valid(argv[1], "agent", cause))
 		return -1;
-	if (ui_list_selected(ui->list) != NULL)
-		ui_triage(ui, TRIAGE_ASSIGN, argv[1], "assigned");
+	if (ui->store != NULL && store_assignees(ui->store, &seen, &n_seen,
+	    &why) != STORE_OK) {
+		free(why);
+		seen = NULL;
+		n_seen = 0;
+	}
+	rc = team_target(argv[1], seen, n_seen, &agent, &team, cause);
+	triage_tags_free(seen);
+	if (rc != 0)
+		return -1;
+	if (ui_list_selected(ui->list) != NULL) {
+		if (team != NULL) {
+			char *what = xasprintf("assigned to team %s", team);
+
+			ui_triage(ui, TRIAGE_ASSIGN_TEAM, team, what);
+			free(what);
+		} else
+			ui_triage(ui, TRIAGE_ASSIGN, agent, "assigned");
+	}
+	free(agent);
+	free(team);
+	return UI_REDRAW;
+}
+
+/* A claim in a child: compare-and-set under the database's write lock
+ * (store_claim), as `ombre claim` does. */
+struct ui_claim {
+	struct ui		*ui;
+	struct store_options	 store;
+	char			*thread_id;
+	char			*agent;
+};
+
+static int
+ui_claim_child(void *arg)
+{
+	struct ui_claim		*cl = arg;
+	struct store		*st;
+	struct store_claim	 claim;
+	enum store_status	 rc;
+	char			*cause = NULL;
+	int64_t			 ago;
+
+	memset(&claim, 0, sizeof claim);
+	rc = store_open(&cl->store, STORE_READ_WRITE, &st, &cause);
+	if (rc == STORE_OK) {
+		rc = store_claim(st, cl->thread_id, cl->agent, &claim, &cause);
+		if (store_close(st) != STORE_OK && rc == STORE_OK) {
+			cause = xstrdup("closing the database failed");
+			rc = STORE_DB_ERROR;
+		}
+	}
+	if (rc != STORE_OK) {
+		fprintf(stderr, "%s\n", cause);
+		return rc == STORE_LOCKED ? 75 : 3;
+	}
+	if (claim.outcome == STORE_CLAIM_CLAIMED)
+		printf("claimed\n");
+	else if (claim.outcome == STORE_CLAIM_MINE)
+		printf("already yours\n");
+	else if (claim.since > 0) {
+		ago = util_now() - claim.since;
+		printf("%s took it %lld %s ago\n", claim.by,
+		    (long long)(ago < 120 ? ago : ago < 7200 ? ago / 60 :
+		    ago / 3600), ago < 120 ? "s" : ago < 7200 ? "min" : "h");
+	} else
+		printf("%s has it\n", claim.by);
+	fflush(stdout);
+	store_claim_clear(&claim);
+	return claim.outcome == STORE_CLAIM_TAKEN ? 1 : 0;
+}
+
+static void
+ui_claim_done(struct job *job, int status, const char *output, void *data)
+{
+	struct ui_claim	*cl = data;
+	struct ui	*ui = cl->ui;
+	char		*line;
+
+	(void)job;
+	ui->jobs--;
+	if (status != JOB_CANCELLED) {
+		line = sanitize(output, strcspn(output, "\n"), SANITIZE_LINE,
+		    200);
+		if (status == 0 || status == 1)
+			ui_set_message(ui, status == 1, "%s", line);
+		else
+			ui_job_failed(ui, "claim failed", output,
+			    "the database could not be written");
+		free(line);
+		if (store_refresh(ui->store) == 1)
+			ui_load(ui);
+	}
+	free(cl->thread_id);
+	free(cl->agent);
+	free(cl);
+}
+
+static int
+ui_cmd_claim_exec(void *data, int argc, char **argv, char **cause)
+{
+	struct ui		*ui = data;
+	const struct store_conv	*c;
+	struct ui_claim		*cl;
+
+	(void)argc;
+	(void)argv;
+	(void)cause;
+	if (ui->pager != NULL)
+		return ui_cmd_screen_in_help(ui);
+	if ((c = ui_list_selected(ui->list)) == NULL) {
+		ui_set_message(ui, 1, "no conversation here");
+		return UI_REDRAW;
+	}
+	cl = xcalloc(1, sizeof *cl);
+	cl->ui = ui;
+	cl->store = ui->opts->store;
+	cl->thread_id = xstrdup(c->thread_id);
+	cl->agent = xstrdup(core_agent_name());
+	if (job_run(ui->loop, ui_claim_child, cl, ui_claim_done, cl) == NULL) {
+		ui_set_message(ui, 1, "claim failed: cannot start a process");
+		free(cl->thread_id);
+		free(cl->agent);
+		free(cl);
+		return UI_REDRAW;
+	}
+	ui->jobs++;
 	return UI_REDRAW;
 }
 

@@ -79,6 +79,9 @@ void ui_set_message(struct ui *ui, int error, const char *fmt, ...)
 void ui_job_failed(struct ui *ui, const char *lead, const char *output,
     const char *fallback);
 void ui_load(struct ui *ui);
+/* ui-cmd-triage.c: the names assign accepts (team.c's, the store's
+ * assignees as the agents seen); free with triage_tags_free. */
+char **ui_known_targets(struct ui *ui);
 /* Read the next page of the view, if it has one. */
 void ui_load_more(struct ui *ui);
 /* The next page when the list's cursor nears the end of what is loaded. */

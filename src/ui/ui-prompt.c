@@ -1,7 +1,8 @@
 /*
  * ui-prompt.c: the ':' prompt: a one-line editor for commands, with
  * history (Up, Down) and completion (Tab) of command names and, after
- * `set` or `show-options`, of option names.
+ * `set` or `show-options`, of option names; or, when the prompt is given
+ * its words (the agents and teams of A's prompt), of those.
  *
  * The line is UTF-8; the cursor is a byte offset always on a character
  * boundary. Keys: Left, Right, C-a, C-e (Home, End), Backspace, C-d
@@ -25,6 +26,7 @@ struct ui_prompt {
 	char		*history[UI_PROMPT_HISTORY];
 	size_t		 n_history;
 	size_t		 browsing;	/* n_history when on the new line */
+	char		**words;	/* what Tab completes, or NULL */
 };
 
 struct ui_prompt *
@@ -47,12 +49,25 @@ ui_prompt_free(struct ui_prompt *p)
 	for (i = 0; i < p->n_history; i++)
 		free(p->history[i]);
 	buf_free(&p->line);
+	ui_prompt_set_words(p, NULL);
 	free(p);
+}
+
+void
+ui_prompt_set_words(struct ui_prompt *p, char **words)
+{
+	size_t	i;
+
+	for (i = 0; p->words != NULL && p->words[i] != NULL; i++)
+		free(p->words[i]);
+	free(p->words);
+	p->words = words;
 }
 
 void
 ui_prompt_open(struct ui_prompt *p)
 {
+	ui_prompt_set_words(p, NULL);
 	buf_reset(&p->line);
 	p->cursor = 0;
 	p->browsing = p->n_history;
@@ -145,6 +160,22 @@ ui_prompt_complete(struct ui_prompt *p)
 	char			  prev[32] = "";
 	int			  options = 0;
 
+	if (p->words != NULL) {
+		/* The line is one name: complete it from the words. */
+		for (i = 0; p->words[i] != NULL; i++)
+			ui_prompt_candidate(p->words[i], p->line.data,
+			    p->cursor, &n, &first, &common);
+		wlen = p->cursor;
+		if (n == 0 || common < wlen)
+			return;
+		{
+			char	*add = xstrndup(first + wlen, common - wlen);
+
+			ui_prompt_insert(p, add);
+			free(add);
+		}
+		return;
+	}
 	start = p->cursor;
 	while (start > 0 && p->line.data[start - 1] != ' ' &&
 	    p->line.data[start - 1] != ';')

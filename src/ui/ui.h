@@ -170,6 +170,9 @@ void ui_list_draw(struct ui_list *l, int top, int left, int rows, int cols,
 struct ui_prompt;
 struct ui_prompt *ui_prompt_new(void);
 void ui_prompt_free(struct ui_prompt *p);
+/* What Tab completes the whole line from (NULL-terminated, taken over;
+ * NULL: commands and options); opening the prompt forgets them. */
+void ui_prompt_set_words(struct ui_prompt *p, char **words);
 /* Start editing an empty line, or one holding text. */
 void ui_prompt_open(struct ui_prompt *p);
 void ui_prompt_open_with(struct ui_prompt *p, const char *text);

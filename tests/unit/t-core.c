@@ -60,6 +60,7 @@ static void		 test_exec(void);
 static void		 test_options(void);
 static void		 test_views(void);
 static void		 test_agent(void);
+static void		 test_teams(void);
 static void		 test_channels(void);
 static void		 test_tag(void);
 static void		 test_config(void);
@@ -187,6 +188,102 @@ t_write(const char *name, const char *text, mode_t mode)
 	path = xasprintf("%s/%s", t_dir, name);
 	t_write_len(path, text, strlen(text), mode);
 	return path;
+}
+
+/* Teams and agent-channels: the names assign accepts, the views, and
+ * DATA/team written by -e and read by every process. */
+static void
+test_teams(void)
+{
+	const struct view	*v;
+	char			 zed[] = "zed", bob[] = "bob";
+	char			*seen[] = { zed, bob, NULL };
+	char			**known, *agent, *team, *cause, *q, *path;
+	char			 text[256];
+	FILE			*f;
+	size_t			 n;
+
+	t_reset();
+	options_set("agent", "ana", &cause);
+	known = team_known_agents(seen, 2);
+	is_str(known[0], "ana", "no team: oneself is known");
+	is_str(known[1], "bob", "and the agents seen, sorted");
+	is_str(known[2], "zed", "every one");
+	triage_tags_free(known);
+	ok(team_target("carla", seen, 2, &agent, &team, &cause) == -1,
+	    "no team: an agent never seen is unknown");
+	is_str(cause, "unknown agent carla: ana, bob, zed",
+	    "the refusal lists the known ones");
+	free(cause);
+
+	ok(cmd_run_string(&t_ctx, "team support bob carla; "
+	    "agent-channels dan whatsapp sms") == CMD_NORMAL,
+	    "team and agent-channels declared");
+	ok(team_target("bbo", seen, 2, &agent, &team, &cause) == -1 &&
+	    strcmp(cause, "unknown agent bbo: ana, bob, carla, dan, "
+	    "team:support") == 0, "declared: the seen ones no longer count");
+	free(cause);
+	ok(team_target("carla", seen, 2, &agent, &team, &cause) == 0 &&
+	    agent != NULL && strcmp(agent, "carla") == 0 && team == NULL,
+	    "a team's member is an agent");
+	free(agent);
+	ok(team_target("team:support", NULL, 0, &agent, &team, &cause) == 0 &&
+	    team != NULL && strcmp(team, "support") == 0 && agent == NULL,
+	    "team:support is the team");
+	free(team);
+	ok(team_target("support", NULL, 0, &agent, &team, &cause) == 0 &&
+	    team != NULL && strcmp(team, "support") == 0,
+	    "so is its bare name, no agent's");
+	free(team);
+	ok((v = view_find("Team support")) != NULL &&
+	    strcmp(v->query, "tag:ombre/team/support and tag:inbox") == 0,
+	    "a team has its view");
+
+	v = view_find("Unassigned");
+	q = view_expand_query(v);
+	is_str(q, "tag:inbox and not tag:/^ombre\\/assigned\\//",
+	    "ana has no agent-channels: Unassigned offers every channel");
+	free(q);
+	options_set("agent", "dan", &cause);
+	q = view_expand_query(v);
+	is_str(q, "tag:inbox and not tag:/^ombre\\/assigned\\// and "
+	    "(Channel:whatsapp or Channel:sms)",
+	    "dan's Unassigned offers his channels only");
+	free(q);
+	q = view_expand_query(view_find("Mine"));
+	ok(strstr(q, "Channel:") == NULL, "his Mine shows everything");
+	free(q);
+	ok(cmd_run_string(&t_ctx, "team support -") == CMD_NORMAL &&
+	    view_find("Team support") == NULL, "team - removes it and its view");
+
+	/* DATA/team: written outside a config file, read by every process. */
+	team_reset();
+	ok(team_load(t_dir, &cause) == 0, "no DATA/team: nothing declared");
+	ok(cmd_run_string(&t_ctx, "team night eve; team day ana bob") ==
+	    CMD_NORMAL, "declared at the prompt");
+	path = xasprintf("%s/team", t_dir);
+	f = fopen(path, "r");
+	n = f != NULL ? fread(text, 1, sizeof text - 1, f) : 0;
+	text[n] = '\0';
+	if (f != NULL)
+		fclose(f);
+	is_str(text, "team night eve\nteam day ana bob\n",
+	    "written to DATA/team");
+	team_reset();
+	ok(team_load(t_dir, &cause) == 0 && team_members("day", &n) != NULL &&
+	    n == 2, "another process reads it");
+	free(t_write("team", "team day ana\nhook message-in rm -rf x\n",
+	    0660));
+	ok(team_load(t_dir, &cause) == -1 && strstr(cause,
+	    "only team NAME AGENT... and agent-channels") != NULL,
+	    "DATA/team runs no other command");
+	free(cause);
+	ok(team_members("night", &n) == NULL && team_members("day", &n) !=
+	    NULL && n == 1, "what it declared before is replaced");
+	unlink(path);
+	free(path);
+	team_reset();
+	options_set("agent", "", &cause);
 }
 
 static void
@@ -1378,6 +1475,7 @@ main(void)
 	test_options();
 	test_views();
 	test_agent();
+	test_teams();
 	test_channels();
 	test_limit();
 	test_templates();

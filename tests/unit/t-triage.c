@@ -229,6 +229,27 @@ test_ops(void)
 	    "hand-back unassigns and gives the bot");
 	t_ops(TRIAGE_HAND_BACK, NULL, "ombre/handoff",
 	    "+ombre/bot -ombre/handoff", "hand-back of a handoff");
+	t_ops(TRIAGE_ASSIGN_TEAM, "support", "inbox ombre/assigned/alice",
+	    "-ombre/assigned/alice +ombre/team/support",
+	    "to a team: its queue, nobody assigned");
+	t_ops(TRIAGE_ASSIGN_TEAM, "support", "inbox ombre/team/sales",
+	    "-ombre/team/sales +ombre/team/support",
+	    "to a team: one team only");
+	is_str(triage_action_event(TRIAGE_ASSIGN_TEAM), "team-assigned",
+	    "assigning to a team is the event team-assigned");
+	{
+		char	 op[] = "+ombre/team/support";
+		char	*ops[] = { op, NULL };
+		char	*text;
+
+		text = triage_event_text("team-assigned", "ana", NULL, ops, 0);
+		is_str(text, "assigned to team support by ana",
+		    "the team-assigned event says which team and who");
+		free(text);
+		text = triage_event_text("claimed", "bob", NULL, NULL, 0);
+		is_str(text, "claimed by bob", "the claimed event says who");
+		free(text);
+	}
 	/* One mode in the tags, whatever the operations did. */
 	{
 		static const char *const cases[][3] = {

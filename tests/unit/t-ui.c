@@ -1130,6 +1130,32 @@ t_loop(void)
 	    "U puts each one's mode back: Rita with the bot, Sam waiting "
 	    "for a human");
 
+	/* A completes the declared agents and teams (Tab) and refuses a
+	 * typo, listing the known ones. */
+	ok(cmd_run_string(&t_ctx, "team support ana bob") == CMD_NORMAL,
+	    "a team declared");
+	ok(t_select(ui, "Rita Sousa"), "the cursor on Rita");
+	ui_keys(ui, "A");
+	ui_keys(ui, "b\t");
+	ok(t_step_until(ui, "assign to: bob"), "Tab completes bob");
+	ui_keys(ui, "\x15");
+	ui_keys(ui, "bbo\r");
+	ok(t_step_until(ui, "unknown agent bbo: ana, bob, team:support"),
+	    "an unknown agent is refused with the known ones listed");
+	t_step_writes(ui);
+	ok(t_conv_tag("303", "ombre/assigned/bbo", 0),
+	    "and nobody called bbo has it");
+	ui_keys(ui, "A");
+	ui_keys(ui, "team:s\t\r");
+	t_step_writes(ui);
+	ok(t_conv_tag("303", "ombre/team/support", 1),
+	    "A team:support (completed) puts it in the team's queue");
+	ui_keys(ui, "U");
+	t_step_writes(ui);
+	ok(t_conv_tag("303", "ombre/team/support", 0), "U takes it back");
+	ok(cmd_run_string(&t_ctx, "team support -") == CMD_NORMAL,
+	    "the team removed");
+
 	/* A reply takes a bot conversation over. */
 	/* Declared now: the conversations began with no channel, hence no
 	 * bot, but a reply needs one to send it. */
@@ -1163,6 +1189,24 @@ t_loop(void)
 	    "with reply.takes-over off a reply leaves the mode as it is");
 	ui_keys(ui, "\x1b");
 	ui_keys(ui, ":set reply.takes-over on\r");
+	/* c claims: Sam's handoff is nobody's, so mine; Rita, whom ana's
+	 * reply took over, is refused to zoe, saying who took it when. */
+	ok(t_select(ui, "Sam Lee"), "the cursor on Sam");
+	ui_keys(ui, "c");
+	t_step_writes(ui);
+	ok(t_conv_tag("304", "ombre/assigned/ana", 1) &&
+	    t_conv_tag("304", "ombre/handoff", 0), "c claims Sam's for me");
+	ok(t_step_until(ui, "claimed"), "the status line says so");
+	ui_keys(ui, ":set agent zoe\r");
+	ok(t_select(ui, "Rita Sousa"), "the cursor on Rita");
+	ui_keys(ui, "c");
+	t_step_writes(ui);
+	ok(t_step_until(ui, "ana took it ") &&
+	    t_conv_tag("303", "ombre/assigned/ana", 1) &&
+	    t_conv_tag("303", "ombre/assigned/zoe", 0),
+	    "c on ana's: refused, nothing changed, the status line says who");
+	ui_keys(ui, ":set agent ana\r");
+
 	ui_keys(ui, ":bind -T list x select-down\r");
 
 	ui_keys(ui, "q");
