@@ -120,6 +120,8 @@ is "a shift-start event in each of her open conversations" \
 like "shown in the conversation's history" "$("$OMBRE" show "$(conv c1)")" "09:00 — shift started by ana"
 shift_since() { at 20T13:00:00Z report --json --shift --agent ana | "$PYTHON" -c 'import json,sys; print(json.load(sys.stdin)["since"])'; }
 is "report --shift reads the shift-start" "$(shift_since)" "2026-11-20T09:00:00Z"
+is "... and counts no conversation handled by the start alone" \
+    "$(at 20T09:00:30Z report --json --shift --agent ana | "$PYTHON" -c 'import json,sys; print(json.load(sys.stdin)["total"]["handled"])')" 0
 json=$(at 20T09:00:00Z shift start --agent ana --json)
 is "--json: the sections, the note in full" "$("$PYTHON" -c '
 import json, sys

@@ -260,7 +260,9 @@ report_rec_read(notmuch_message_t *nm, struct report_names *names,
 		    REPORT_SURVEY : REPORT_BOT;
 	} else if (strcmp(kind, "event") == 0) {
 		notmuch_message_get_property(nm, "ombre.event", &event);
-		if (event == NULL)
+		/* A shift's start marks the agent's conversations: no act
+		 * on any of them (store-shift.c). */
+		if (event == NULL || strcmp(event, "shift-start") == 0)
 			return -1;
 		if (strcmp(event, "take-over") == 0)
 			r->kind = REPORT_TAKE_OVER;
