@@ -166,6 +166,32 @@ if command -v tmux >/dev/null; then
 			sleep 0.05
 		done
 		like ":shift-start made her available" "$(at 20T09:30:00Z shift status)" "ana +available since 09:30"
+		closed() { # close the pager; wait until the list shows
+			tm send-keys -t t Escape
+			for ((i = 0; i < 100; i++)); do
+				[[ $(tm capture-pane -p -t t) != *"(Escape closes)"* ]] && break
+				sleep 0.05
+			done
+		}
+		closed
+		tm send-keys -t t ':shift-end' Enter
+		if wait_screen "Shift end"; then
+			settle
+			like ":shift-end lists hers" "$(tm capture-pane -p -t t)" "Open conversations: 3"
+		else
+			ok ":shift-end opened" false
+			tm capture-pane -p -t t | sed 's/^/# /'
+		fi
+		closed
+		tm send-keys -t t ':shift-end queue back at 9' Enter
+		for ((i = 0; i < 100; i++)); do
+			[[ $(at 20T09:30:00Z shift status) == *"ana              away"* ]] && break
+			sleep 0.05
+		done
+		like ":shift-end queue: she is away" "$(at 20T09:30:00Z shift status)" "ana +away since 09:30 \\(shift ended\\)"
+		is ":shift-end queue: none of hers left" \
+		    "$(nm count --output=threads "tag:ombre/assigned/ana and not tag:ombre/done")" 0
+		like ":shift-end queue: the note in each" "$("$OMBRE" show "$(conv c2)")" "handed over by ana at 09:30 to the queue: back at 9"
 	else
 		ok ":shift-start opened" false
 	fi
