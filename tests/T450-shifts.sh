@@ -192,6 +192,17 @@ if command -v tmux >/dev/null; then
 		is ":shift-end queue: none of hers left" \
 		    "$(nm count --output=threads "tag:ombre/assigned/ana and not tag:ombre/done")" 0
 		like ":shift-end queue: the note in each" "$("$OMBRE" show "$(conv c2)")" "handed over by ana at 09:30 to the queue: back at 9"
+		# A to an away agent: refused, the reason on the status line.
+		tm send-keys -t t A
+		sleep 0.2
+		tm send-keys -t t 'bob' Enter
+		if wait_screen "bob is away since Thu 19 Nov 18:30"; then
+			ok "A to an away agent: refused with why on the status line"
+		else
+			ok "A to an away agent: refused with why on the status line" false
+			tm capture-pane -p -t t | sed 's/^/# /'
+		fi
+		is "... nothing assigned to bob" "$(nm count --output=threads "tag:ombre/assigned/bob")" 0
 	else
 		ok ":shift-start opened" false
 	fi
