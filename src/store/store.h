@@ -536,7 +536,10 @@ struct store_event {
  * first: one that cannot be read fails the call before anything is
  * written. A conversation ombre did not write (a user's own mail) has no
  * room for an event: its operations (ops may be NULL: none) are applied
- * as tags afterwards, in a transaction of their own.
+ * as tags afterwards, in a transaction of their own. An "assigned" event
+ * to another agent who is away (store_agent_available) fails them all
+ * first: STORE_REFUSED, *cause "bob is away since 18:02 (shift ended)",
+ * unless its force.
  */
 enum store_status store_events(struct store *st, const struct store_event *evs,
     size_t n, char **cause);
