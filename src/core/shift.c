@@ -179,7 +179,8 @@ shift_ops_add(char ***ops, size_t *n, const char *op)
  * does it. To a team or the queue: nobody assigned, and the
  * conversation needs a human (ombre/handoff), so it shows in Needs human
  * and Unassigned and the next shift picks it up; a team's is also tagged
- * ombre/team/NAME (its only team). Kept: no change.
+ * ombre/team/NAME (its only team; the queue leaves its team as it is).
+ * Kept: no change.
  */
 char **
 shift_handover_ops(enum shift_target kind, const char *name,
@@ -195,9 +196,10 @@ shift_handover_ops(enum shift_target kind, const char *name,
 		return ops;
 	team = kind == SHIFT_TO_TEAM ? xasprintf("ombre/team/%s", name) : NULL;
 	for (i = 0; i < n_tags; i++) {
-		if (triage_tag_assignee(tags[i]) != NULL ||
-		    (strncmp(tags[i], "ombre/team/", 11) == 0 &&
-		    (team == NULL || strcmp(tags[i], team) != 0))) {
+		/* The queue keeps a team's conversation in its team. */
+		if (triage_tag_assignee(tags[i]) != NULL || (team != NULL &&
+		    strncmp(tags[i], "ombre/team/", 11) == 0 &&
+		    strcmp(tags[i], team) != 0)) {
 			op = xasprintf("-%s", tags[i]);
 			shift_ops_add(&ops, &n, op);
 			free(op);

@@ -106,6 +106,9 @@ test_ops(void)
 	t_ops(SHIFT_TO_TEAM, "sales", teamed,
 	    "-ombre/assigned/ana +ombre/handoff",
 	    "to its own team: the team kept");
+	t_ops(SHIFT_TO_QUEUE, NULL, teamed,
+	    "-ombre/assigned/ana +ombre/handoff",
+	    "to the queue: a team's stays in its team");
 	t_ops(SHIFT_KEEP, NULL, mine, "", "kept: nothing changes");
 }
 
