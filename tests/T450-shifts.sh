@@ -146,6 +146,12 @@ is "bob is still away: refused" "$?:$out" \
 is "... nothing written" "$(nm count --output=threads "$(conv n2) and tag:ombre/assigned/bob")" 0
 out=$(at 20T09:07:00Z take-over "$(conv n2)" --agent carl)
 is "an away agent may still take one themselves" "$?:$out" "0:taken over by carl"
+out=$(at 20T09:10:00Z shift end --agent dan --to team:billing --note "refund: billing's")
+is "to a team: handed over, dan away" "$(tail -n 2 <<<"$out")" \
+"handed over by dan at 09:10 to the team billing: refund: billing's (1)
+dan is away since 09:10 (shift ended)"
+is "... the team's, nobody's, needs a human" \
+    "$(nm count --output=threads "$(conv b1) and tag:ombre/team/billing and tag:ombre/handoff and not tag:/^ombre\\/assigned\\//")" 1
 
 # --- :shift-start in the console at 80x24 -----------------------------------
 if command -v tmux >/dev/null; then
