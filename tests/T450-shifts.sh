@@ -216,4 +216,10 @@ else
 	skip ":shift-start in tmux" "tmux is not installed"
 fi
 
+# bob starts a shift with nothing open: report --shift still knows when.
+quiet at 20T09:40:00Z shift start --agent bob
+is "no open conversation: report --shift reads the start from the file" \
+    "$(at 20T10:00:00Z report --json --shift --agent bob | "$PYTHON" -c 'import json,sys; print(json.load(sys.stdin)["since"])')" \
+    "2026-11-20T09:40:00Z"
+
 test_done

@@ -694,7 +694,8 @@ int64_t store_report_percentile(struct store_report_durations *d, int p);
 /* A duration in at most five columns: 45s, 4m, 4m30, 1h05, 2d03; "-"
  * for a negative one (an empty sample's percentile). */
 void store_report_format(char *out, size_t size, int64_t s);
-/* The date of agent's newest shift-start event into *when, 0: none. */
+/* The date of agent's newest shift-start event (or the start their
+ * DATA/agents/NAME says, when newer) into *when, 0: none. */
 enum store_status store_report_shift_start(struct store *st,
     const char *agent, int64_t *when, char **cause);
 /* The hour of day (0-23, local time) of t. */
