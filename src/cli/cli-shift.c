@@ -133,7 +133,8 @@ cli_shift_start(struct cli *cli, int argc, char **argv)
 	struct shift_row	 *rows = NULL;
 	enum store_status	  status;
 	const char		 *agent_opt = NULL, *agent, *what;
-	char			**rest, **lines = NULL, *cause = NULL, when[64];
+	char			**rest, **lines = NULL, *cause = NULL;
+	char			  when[64];
 	size_t			  n = 0, n_lines = 0, n_events, i;
 	int64_t			  now, since;
 	int			  json = 0, help = 0, n_rest, rc;
@@ -170,7 +171,8 @@ cli_shift_start(struct cli *cli, int argc, char **argv)
 	if (status == STORE_OK)
 		status = store_shift_start(st, agent, now, &n_events, &cause);
 	if (status != STORE_OK) {
-		cli_shift_warn(cause != NULL ? cause : store_status_str(status));
+		cli_shift_warn(cause != NULL ? cause :
+		    store_status_str(status));
 		rc = cli_shift_exit(status);
 		goto out;
 	}
@@ -257,7 +259,8 @@ cli_shift_end(struct cli *cli, int argc, char **argv)
 	if ((agent = cli_shift_agent(agent_opt)) == NULL)
 		return EXIT_USAGE;
 	if (to != NULL && shift_parse_target(to, &kind, &name) != 0) {
-		log_warn("shift end: --to takes NAME, team:NAME, queue or keep");
+		log_warn("shift end: --to takes NAME, team:NAME, queue or "
+		    "keep");
 		return EXIT_USAGE;
 	}
 	if (note != NULL && strpbrk(note, "\r\n") != NULL) {

@@ -243,8 +243,8 @@ shift_handover_text(const char *agent, int64_t when, enum shift_target kind,
 		break;
 	}
 	if (to == NULL)
-		text = xasprintf("kept by %s at %s (shift ended)%s%s", agent, hm,
-		    note != NULL && *note != '\0' ? ": " : "",
+		text = xasprintf("kept by %s at %s (shift ended)%s%s", agent,
+		    hm, note != NULL && *note != '\0' ? ": " : "",
 		    note != NULL ? note : "");
 	else
 		text = xasprintf("handed over by %s at %s%s%s%s", agent, hm, to,

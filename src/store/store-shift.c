@@ -399,7 +399,8 @@ shift_since_each(struct store *st, int64_t since, struct shift_walk *w,
 		    notmuch_status_to_string(status));
 		return STORE_DB_ERROR;
 	}
-	for (; notmuch_messages_valid(msgs); notmuch_messages_move_to_next(msgs)) {
+	for (; notmuch_messages_valid(msgs);
+	    notmuch_messages_move_to_next(msgs)) {
 		if ((nm = notmuch_messages_get(msgs)) == NULL)
 			break;
 		if ((tid = notmuch_message_get_thread_id(nm)) != NULL)

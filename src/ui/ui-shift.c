@@ -57,7 +57,7 @@ struct ui_shift_job {
 	enum shift_target	 kind;
 	char			*name;
 	char			*note;
-	char			**only;		/* thread ids, or NULL: all */
+	char			**only;	/* thread ids; NULL: all */
 	size_t			 n_only;
 	char			*what;		/* said when done */
 };
@@ -161,7 +161,7 @@ ui_shift_done(struct job *job, int status, const char *output, void *data)
 		ui_job_failed(ui, lead, output,
 		    "the database could not be written");
 		free(lead);
-	} else if (output != NULL && *output != '\0')	/* some still mine */
+	} else if (output != NULL && *output != '\0')	/* some left */
 		ui_set_message(ui, 0, "%.*s", (int)strcspn(output, "\n"),
 		    output);
 	else

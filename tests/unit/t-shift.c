@@ -175,7 +175,7 @@ test_summary(void)
 	struct shift_row	 rows[3];
 	char			**lines;
 	size_t			  n, i, w, widest = 0;
-	int64_t			  now = 1795165200;	/* 20T09:00Z */
+	int64_t			  now = 1795165200;	/* 09:00Z */
 
 	memset(rows, 0, sizeof rows);
 	rows[0].section = SHIFT_NEW;
@@ -189,7 +189,8 @@ test_summary(void)
 	rows[1].channel = xstrdup("telegram");
 	rows[1].who = xstrdup("dan\x1b[31m");
 	rows[1].when = now - 1800;
-	rows[1].text = xstrdup("a very long note that goes on and on well past the "
+	rows[1].text = xstrdup("a very long note that goes on and on well "
+	    "past the "
 	    "end of an eighty column terminal line, and on");
 	rows[2].section = SHIFT_NOTE;
 	rows[2].id = xstrdup("3");
