@@ -67,6 +67,10 @@ static const char main_usage[] =
 "         [--json | --csv]\n"
 "                      conversations handled and closed, response and\n"
 "                      resolution times, handoffs, the bot's share, csat\n"
+"  shift start|end|status [--agent NAME] [--to NAME|team:NAME|queue|keep]\n"
+"         [--note TEXT] [--force] [--json]\n"
+"                      what changed since my last shift, my conversations\n"
+"                      handed over at its end, who is available\n"
 "  ingest [--format json] [-v] < FILE\n"
 "                      store canonical JSON messages, one per line\n"
 "  fetch CONV          ask the syncer for the conversation's attachments\n"
@@ -135,6 +139,7 @@ static const struct main_command main_commands[] = {
 	{ "reopen", cli_reopen, 1, 0 },
 	{ "reply", cli_reply, 1, 0 },
 	{ "report", cli_report, 1, 0 },
+	{ "shift", cli_shift, 1, 0 },
 	{ "show", cli_show, 1, 0 },
 	{ "snooze", cli_snooze, 1, 0 },
 	{ "sync", cli_sync, 0, 1 },

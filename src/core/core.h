@@ -562,6 +562,75 @@ int64_t sla_business_seconds(const char *team, int64_t from, int64_t to);
 int sla_declared(void);
 void sla_reset(void);		/* forget every target and hours (tests) */
 
+/* ------------------------------------------------------------ shift.c */
+
+/*
+ * An agent's shift (issue 15): the summary a shift starts with, where
+ * its conversations go when it ends, the agent's availability.
+ */
+enum shift_section {
+	SHIFT_NEW,		/* conversations begun since */
+	SHIFT_HANDOFF,		/* waiting for a human now */
+	SHIFT_SLA,		/* near or past their target now */
+	SHIFT_AGAIN,		/* mine, the customer wrote since */
+	SHIFT_NOTE,		/* notes and handovers left me since */
+	SHIFT_NSECTIONS
+};
+/* One line of the summary: the store's (untrusted) text. */
+struct shift_row {
+	enum shift_section	 section;
+	char			*id;		/* short thread id */
+	char			*thread_id;
+	char			*channel;
+	char			*who;		/* customer, or the note's author */
+	int64_t			 when;		/* its moment, 0: none */
+	char			*text;		/* snippet, reason, SLA, note */
+};
+#define SHIFT_WIDTH	78	/* no summary line is wider */
+const char *shift_section_title(enum shift_section s);
+const char *shift_section_key(enum shift_section s);	/* JSON's */
+/* "18:02" today, "Sat 05 Dec 18:02" another day (local time). */
+void shift_format_when(int64_t t, int64_t now, char *out, size_t size);
+/* The summary's lines (allocated, sanitised, at most SHIFT_WIDTH
+ * columns): a head line, then each section's title and count and its
+ * rows. since_what says what since is ("your shift end"). */
+void shift_summary_lines(const char *agent, int64_t since,
+    const char *since_what, const struct shift_row *rows, size_t n,
+    int64_t now, char ***lines, size_t *n_lines);
+/* Where a conversation goes at a shift's end. */
+enum shift_target {
+	SHIFT_TO_AGENT,
+	SHIFT_TO_TEAM,
+	SHIFT_TO_QUEUE,
+	SHIFT_KEEP
+};
+/* NAME, team:NAME, queue or keep: 0 and *name (into s), or -1 for a
+ * name no tag can carry. */
+int shift_parse_target(const char *s, enum shift_target *kind,
+    const char **name);
+/* The conversation's operations (NULL-terminated, maybe empty; free with
+ * triage_tags_free). */
+char **shift_handover_ops(enum shift_target kind, const char *name,
+    char *const *tags, size_t n_tags);
+/* "handed over by ana at 18:00 to bob: NOTE" (note may be NULL). */
+char *shift_handover_text(const char *agent, int64_t when,
+    enum shift_target kind, const char *name, const char *note);
+/* Does text name agent as a word? */
+int shift_names(const char *text, const char *agent);
+int shift_word_char(char c);
+/* An agent's availability, DATA/agents/NAME. */
+struct shift_avail {
+	int	 away;
+	int64_t	 since;		/* away or available since */
+	int64_t	 started;	/* the latest shift start, 0: none */
+	int64_t	 ended;		/* the latest shift end, 0: none */
+};
+char *shift_avail_format(const struct shift_avail *a);	/* allocated */
+/* 0, or -1 when data says no state. */
+int shift_avail_parse(const char *data, size_t len, struct shift_avail *a);
+/* "bob is away since 18:02 (shift ended)", allocated. */
+char *shift_away_text(const char *agent, int64_t since, int64_t now);
+
 /* ------------------------------------------------------------ channel.c */
 
 /* What ombre knows of each channel type, whoever carries it. */

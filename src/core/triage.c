@@ -467,6 +467,12 @@ triage_event_text(const char *event, const char *agent, const char *reason,
 	if (strcmp(event, "sla-breach") == 0)
 		return xstrdup(reason != NULL && *reason != '\0' ? reason :
 		    "service level breached");
+	/* A shift's handover note is its own whole line (shift.c). */
+	if (strcmp(event, "handover") == 0)
+		return xstrdup(reason != NULL && *reason != '\0' ? reason :
+		    "handed over");
+	if (strcmp(event, "shift-start") == 0)
+		return xasprintf("shift started by %s", who);
 	if (strcmp(event, "woken") == 0)
 		return xstrdup("back from snooze");
 	if (strcmp(event, "undo") == 0)

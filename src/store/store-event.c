@@ -178,6 +178,12 @@ store_events(struct store *st, const struct store_event *evs, size_t n,
 	size_t			  i, j, n_ops;
 
 	*cause = NULL;
+	/* An away agent gets no new assignment (store-shift.c): refused
+	 * before anything is written, whoever asks (CLI or console). */
+	for (i = 0; i < n; i++) {
+		if ((*cause = store_shift_refuse(st, &evs[i])) != NULL)
+			return STORE_REFUSED;
+	}
 	/* Every event placed first: one that cannot be fails them all
 	 * before anything is written. */
 	msgs = xcalloc(n + 1, sizeof *msgs);

@@ -146,6 +146,11 @@ char *store_share_member(const char *data_dir);
 notmuch_status_t store_query_messages(struct store *st, const char *query,
     notmuch_sort_t sort, notmuch_query_t **q, notmuch_messages_t **msgs);
 
+/* store-shift.c */
+/* Why an event may not be written (an assignment to an away agent):
+ * allocated, or NULL. */
+char *store_shift_refuse(struct store *st, const struct store_event *ev);
+
 /* store-ingest.c */
 /* Index the files that crashed writers delivered but never indexed. */
 enum store_status store_ingest_recover(struct store *st, char **cause);

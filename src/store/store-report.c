@@ -148,6 +148,7 @@ store_report_shift_start(struct store *st, const char *agent, int64_t *when,
 	notmuch_messages_t	*msgs;
 	notmuch_message_t	*nm;
 	notmuch_status_t	 status;
+	struct shift_avail	 a;
 	char			*name;
 	int64_t			 date;
 
@@ -172,6 +173,10 @@ store_report_shift_start(struct store *st, const char *agent, int64_t *when,
 		notmuch_message_destroy(nm);
 	}
 	notmuch_query_destroy(q);
+	/* An agent with nothing open has the start in their file only
+	 * (store-shift.c). */
+	if (store_agent_read(st->data_dir, agent, &a) == 0 && a.started > *when)
+		*when = a.started;
 	return STORE_OK;
 }
 
@@ -260,7 +265,9 @@ report_rec_read(notmuch_message_t *nm, struct report_names *names,
 		    REPORT_SURVEY : REPORT_BOT;
 	} else if (strcmp(kind, "event") == 0) {
 		notmuch_message_get_property(nm, "ombre.event", &event);
-		if (event == NULL)
+		/* A shift's start marks the agent's conversations: no act
+		 * on any of them (store-shift.c). */
+		if (event == NULL || strcmp(event, "shift-start") == 0)
 			return -1;
 		if (strcmp(event, "take-over") == 0)
 			r->kind = REPORT_TAKE_OVER;

@@ -542,6 +542,7 @@ struct store_event {
 					   closing action then spares what
 					   came since), or NULL */
 	int64_t		  until;	/* snoozed: until when */
+	int		  force;	/* assigned: even to an away agent */
 };
 /*
  * Record events (one a conversation) in one transaction (a batch: past
@@ -549,7 +550,10 @@ struct store_event {
  * first: one that cannot be read fails the call before anything is
  * written. A conversation ombre did not write (a user's own mail) has no
  * room for an event: its operations (ops may be NULL: none) are applied
- * as tags afterwards, in a transaction of their own.
+ * as tags afterwards, in a transaction of their own. An "assigned" event
+ * to another agent who is away (store_agent_available) fails them all
+ * first: STORE_REFUSED, *cause "bob is away since 18:02 (shift ended)",
+ * unless its force.
  */
 enum store_status store_events(struct store *st, const struct store_event *evs,
     size_t n, char **cause);
@@ -736,10 +740,60 @@ int64_t store_report_percentile(struct store_report_durations *d, int p);
 /* A duration in at most five columns: 45s, 4m, 4m30, 1h05, 2d03; "-"
  * for a negative one (an empty sample's percentile). */
 void store_report_format(char *out, size_t size, int64_t s);
-/* The date of agent's newest shift-start event into *when, 0: none. */
+/* The date of agent's newest shift-start event (or the start their
+ * DATA/agents/NAME says, when newer) into *when, 0: none. */
 enum store_status store_report_shift_start(struct store *st,
     const char *agent, int64_t *when, char **cause);
 /* The hour of day (0-23, local time) of t. */
 int store_report_hour(int64_t t);
+
+/* ------------------------------------------------------ store-shift.c */
+
+/*
+ * An agent's shift (issue 15). Availability is DATA/agents/NAME (core's
+ * struct shift_avail); no file: available.
+ */
+struct store_agent {
+	char			*name;
+	struct shift_avail	 avail;
+};
+/* 0 and *a, or -1: no such file (or unreadable). */
+int store_agent_read(const char *data_dir, const char *name,
+    struct shift_avail *a);
+/* Replace the agent's file: 0, or -1 with errno. */
+int store_agent_write(const char *data_dir, const char *name,
+    const struct shift_avail *a);
+/* 1 when name is available (*since: since when, 0 unknown), 0 when away
+ * (since then). What assignments check: store_events refuses an
+ * "assigned" event to another agent who is away, unless its force. */
+int store_agent_available(const char *data_dir, const char *name,
+    int64_t *since);
+/* Every agent with a file, by name; free with store_agents_free. */
+size_t store_agents_list(const char *data_dir, struct store_agent **out);
+void store_agents_free(struct store_agent *list, size_t n);
+/* The summary of a shift starting at now for agent: what changed since
+ * (core's rows, by section, oldest first; free with
+ * store_shift_rows_free). */
+enum store_status store_shift_summary(struct store *st, const char *agent,
+    int64_t since, int64_t now, struct shift_row **rows, size_t *n,
+    char **cause);
+void store_shift_rows_free(struct shift_row *rows, size_t n);
+/* The agent's open conversations (assigned, not done), newest first. */
+enum store_status store_shift_mine(struct store *st, const char *agent,
+    struct store_conv ***out, size_t *n, char **cause);
+/* A shift starts: a shift-start event in each of the agent's open
+ * conversations (*n_events of them), and the agent available. */
+enum store_status store_shift_start(struct store *st, const char *agent,
+    int64_t now, size_t *n_events, char **cause);
+/* The handover of convs at a shift's end: one event each with core's
+ * operations for kind and name and the note's line. An away agent is
+ * refused (STORE_REFUSED, *cause says since when) unless force. */
+enum store_status store_shift_handover(struct store *st, const char *agent,
+    struct store_conv *const *convs, size_t n, enum shift_target kind,
+    const char *name, const char *note, int force, int64_t now,
+    char **cause);
+/* A shift ends: the agent away since now. */
+enum store_status store_shift_end(struct store *st, const char *agent,
+    int64_t now, char **cause);
 
 #endif

@@ -109,6 +109,7 @@ extern const struct cmd_entry ui_cmd_screen_entries[];
 extern const struct cmd_entry ui_search_entries[];
 extern const struct cmd_entry ui_macro_entries[];
 extern const struct cmd_entry ui_report_entries[];
+extern const struct cmd_entry ui_shift_entries[];
 
 /* ui-cmd-prompt.c: the prompts and what their lines run. */
 /* While a prompt is open it has the keys: return 1 when it took one. */

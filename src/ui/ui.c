@@ -516,6 +516,7 @@ ui_commands_register(void)
 	cmd_register(ui_search_entries);
 	cmd_register(ui_macro_entries);
 	cmd_register(ui_report_entries);
+	cmd_register(ui_shift_entries);
 }
 
 /*
