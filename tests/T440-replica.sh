@@ -9,7 +9,8 @@
 # replies on the central server (store.authority): there the replica's
 # take-over is decided and recorded, its reply stored once under its own
 # id (a repeat after a cut connection changes nothing) and sent once by
-# the central syncer; an unreachable server is said, nothing done.
+# the central syncer, and its claims decided there once; an unreachable
+# server is said, nothing done.
 
 . "$top_srcdir/tests/lib.sh"
 test_init
@@ -120,6 +121,20 @@ like "the central store records bob's take-over" \
 like "store.replicate brought it back: the replica shows bob has it" \
     "$(nm_b search --output=tags "from:381246@telegram.ombre")" \
     'ombre/assigned/bob'
+
+# A claim: the compare-and-set of the central server, whoever asks.
+k=$(conv replica 381245)
+: >ssh.log
+out=$(replica claim "$k" 2>err)
+is "claim on the replica: exit 0" "$?" 0
+like "claimed by bob, on the central server" "$out$(cat ssh.log)" \
+    "claimed by bob.*'claim' 'id:"
+out=$(central claim "$(conv central 381245)" --agent carla 2>&1)
+is "carla's claim on the central store then: exit 1" "$?" 1
+like "bob took it" "$out" 'bob took it'
+out=$(replica claim "$k" --agent dan 2>&1)
+is "dan's from the replica too: exit 1" "$?" 1
+like "told who took it" "$out" 'bob took it'
 
 : >ssh.log
 out=$(printf 'Votre remboursement part demain.\n' | replica reply "$t" 2>err)

@@ -37,7 +37,8 @@ static const struct cli_triage_entry cli_triage_table[] = {
 	{ "hand-back", 0, TRIAGE_HAND_BACK, CLI_TRIAGE_NO_ARG,
 	  "ombre hand-back CONV [--agent NAME]", "already with the bot" },
 	{ "assign", 0, TRIAGE_ASSIGN, CLI_TRIAGE_NAME,
-	  "ombre assign CONV NAME [--agent NAME]", "already assigned" },
+	  "ombre assign CONV NAME [--agent NAME] [--force]",
+	  "already assigned" },
 	{ "done", 0, TRIAGE_DONE, CLI_TRIAGE_NO_ARG,
 	  "ombre done CONV [--agent NAME]", "already closed" },
 	{ "reopen", 1, TRIAGE_DONE, CLI_TRIAGE_NO_ARG,
@@ -153,12 +154,13 @@ cli_triage_run(struct cli *cli, const char *cmd, int argc, char **argv)
 	char				*thread_id = NULL, *cause = NULL, *text;
 	int64_t				 until = 0;
 	size_t				 i;
-	int				 n_rest, rc, help = 0, want;
+	int				 n_rest, rc, help = 0, want, force = 0;
 	const char			*agent;
 	enum triage_action		 action;
 	char				*to_agent = NULL, *to_team = NULL;
 	const struct cli_opt		 opts[] = {
 		{ "agent", 0, 1, &agent_opt, NULL },
+		{ "force", 0, 0, NULL, &force },
 		{ "help", 'h', 0, NULL, &help },
 		{ NULL, 0, 0, NULL, NULL }
 	};
@@ -215,8 +217,12 @@ cli_triage_run(struct cli *cli, const char *cmd, int argc, char **argv)
 	 * central server; the rest travels with the replication engine. */
 	if (authority_active() && (e->action == TRIAGE_TAKE_OVER ||
 	    e->action == TRIAGE_ASSIGN)) {
-		const char	*args[2] = { e->action == TRIAGE_ASSIGN ?
-		    arg : NULL, NULL };
+		const char	*args[3] = { NULL, NULL, NULL };
+
+		if (e->action == TRIAGE_ASSIGN) {
+			args[0] = arg;
+			args[1] = force ? "--force" : NULL;
+		}
 
 		rc = cli_remote(cli, cmd, rest[0], args, agent, NULL, 0);
 		free(rest);
@@ -275,6 +281,7 @@ cli_triage_run(struct cli *cli, const char *cmd, int argc, char **argv)
 	ev.ops = ops;
 	ev.seen = c->msg_ids;	/* the stable query: what was read */
 	ev.until = until;
+	ev.force = force;	/* assign: even to an agent who is away */
 	status = store_events(st, &ev, 1, &cause);
 	if (status != STORE_OK) {
 		cli_triage_warn(cmd, cause != NULL ? cause :
@@ -417,6 +424,14 @@ cli_claim(struct cli *cli, int argc, char **argv)
 		    "without '/'");
 		free(rest);
 		return EXIT_USAGE;
+	}
+	/* On a replica the compare-and-set is the central server's. */
+	if (authority_active()) {
+		const char	*args[2] = { as_json ? "--json" : NULL, NULL };
+
+		rc = cli_remote(cli, "claim", rest[0], args, agent, NULL, 0);
+		free(rest);
+		return rc;
 	}
 	memset(&claim, 0, sizeof claim);
 	/* A look without the lock, then the claim under it if still free. */

@@ -141,7 +141,8 @@ store_assignees(struct store *st, char ***out, size_t *n_out, char **cause)
 	notmuch_tags_t	*tags;
 	const char	*tag, *name;
 	char		**names = NULL;
-	size_t		  n = 0;
+	struct store_agent *agents = NULL;
+	size_t		  n = 0, n_agents, i, j;
 
 	*out = NULL;
 	*n_out = 0;
@@ -163,6 +164,19 @@ store_assignees(struct store *st, char ***out, size_t *n_out, char **cause)
 	}
 	notmuch_tags_destroy(tags);
 	store_read_end(st);
+	/* And whoever started or ended a shift here (DATA/agents), though
+	 * nothing is assigned to them now. */
+	n_agents = store_agents_list(st->data_dir, &agents);
+	for (i = 0; i < n_agents; i++) {
+		for (j = 0; j < n && strcmp(names[j], agents[i].name) != 0; j++)
+			;
+		if (j < n)
+			continue;
+		names = xreallocarray(names, n + 2, sizeof *names);
+		names[n++] = xstrdup(agents[i].name);
+		names[n] = NULL;
+	}
+	store_agents_free(agents, n_agents);
 	if (names == NULL)
 		names = xcalloc(1, sizeof *names);
 	else

@@ -585,7 +585,8 @@ struct store_claim {
 enum store_status store_claim(struct store *st, const char *thread_id,
     const char *agent, struct store_claim *out, char **cause);
 void store_claim_clear(struct store_claim *c);
-/* The agents the store's ombre/assigned/ tags name, sorted,
+/* The agents the store's ombre/assigned/ tags name and those with a
+ * shift file (DATA/agents), sorted,
  * NULL-terminated (free with triage_tags_free). */
 enum store_status store_assignees(struct store *st, char ***names, size_t *n,
     char **cause);

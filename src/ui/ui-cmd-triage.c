@@ -8,6 +8,7 @@
 #endif
 
 #include "ui/ui-private.h"
+#include "sync/sync.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -293,6 +294,31 @@ ui_claim_child(void *arg)
 	char			*cause = NULL;
 	int64_t			 ago;
 
+	/* On a replica the compare-and-set is the central server's: its
+	 * answer (its exit status and line) is ours. */
+	if (authority_active()) {
+		struct buf	out, err;
+		int		status;
+
+		buf_init(&out);
+		buf_init(&err);
+		cause = xasprintf("thread:%s", cl->thread_id);
+		status = sync_authority_run(&cl->store, "claim", cause, NULL,
+		    cl->agent, NULL, 0, &out, &err);
+		free(cause);
+		if (status == SYNC_AUTHORITY_UNREACHABLE) {
+			fprintf(stderr, "the central server could not be "
+			    "reached (store.authority)\n");
+			status = 3;
+		} else if (status == 0 || status == 1)
+			fputs(out.len > 0 ? out.data : err.data, stdout);
+		else
+			fputs(err.data, stderr);
+		fflush(stdout);
+		buf_free(&out);
+		buf_free(&err);
+		return status;
+	}
 	memset(&claim, 0, sizeof claim);
 	rc = store_open(&cl->store, STORE_READ_WRITE, &st, &cause);
 	if (rc == STORE_OK) {
