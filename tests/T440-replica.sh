@@ -190,12 +190,18 @@ for ((i = 0; i < 300; i++)); do
 	[ "$(nm_b count 'thread:{from:381248@telegram.ombre}')" -ge 2 ] && break
 	sleep 0.1
 done
-sleep 1
 settle
 tm send-keys -t t r
 wait_screen "Reply on telegram" 5 || diag "$(screen | tail -n 3)"
 tm send-keys -t t -l 'Je retrouve votre colis.'
 tm send-keys -t t C-s
+# The console may not show the take-over's event yet (it came back by
+# muchsync; see the closing note of issue 15): then the central guard
+# holds the reply as news, and y sends it.
+if wait_screen "y send anyway" 5; then
+	diag "held by the central guard: the take-over's event was not in view"
+	tm send-keys -t t y
+fi
 ok "C-s in the replica's console: the reply queued" \
     wait_screen "reply queued" 10 ||
     diag "$(screen; grep "'reply'" ssh.log | grep -o "'--seen' '[^']*'";

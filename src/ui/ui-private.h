@@ -54,6 +54,7 @@ struct ui {
 	struct strset		 marked;	/* thread ids of the marked set */
 	int			 jobs;		/* writes still running */
 	int			 waiting;	/* one waits for the lock */
+	int			 refresh_failed; /* re-reads that failed in a row */
 	struct cmd_ctx		 ctx;		/* commands run by keys, prompts */
 	struct cmd_host		 host;
 	int			 sidebar_focus;	/* Tab: keys move in the sidebar */

@@ -458,7 +458,16 @@ ui_input_ready(int fd, short revents, void *data)
 static void
 ui_watch_now(struct ui *ui)
 {
-	if (store_refresh(ui->store) == 1) {
+	int	rc = store_refresh(ui->store);
+
+	/* One failure happens when a writer commits at that instant; a
+	 * few in a row mean the screen shows an old state: say so. */
+	if (rc == -1 && ++ui->refresh_failed == 4)
+		ui_set_message(ui, 1, "the database cannot be read again: the "
+		    "screen may be out of date (retrying)");
+	if (rc != -1)
+		ui->refresh_failed = 0;
+	if (rc == 1) {
 		ui_load(ui);
 		ui_thread_reload(ui);
 		/* Someone may have snoozed something that is due. */
