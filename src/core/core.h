@@ -217,6 +217,14 @@ int triage_tag_is_conversation(const char *tag);
  */
 char **triage_ingest_tags(const struct msg *m, char *const *thread_tags, int *reopen);
 void triage_tags_free(char **tags);
+/* A new message's tags (taken and returned) once its conversation is
+ * reopened (in the Inbox, out of done and snoozed) or kept closed by a
+ * survey's answer (done, out of the Inbox, read). */
+enum triage_settle {
+	TRIAGE_SETTLE_REOPEN,
+	TRIAGE_SETTLE_CLOSED
+};
+char **triage_tags_settle(char **tags, enum triage_settle how);
 /* A copy of a NULL-terminated tag array (NULL stays NULL), and its
  * length (0 for NULL). */
 char **triage_tags_copy(char *const *tags);

@@ -632,3 +632,36 @@ triage_rules(const struct msg *m, enum triage_bot bot, char ***tags,
 	triage_tags_free(ops);
 	return 1;
 }
+
+/*
+ * A new message's tags once its conversation's state is settled: reopened
+ * (a customer wrote to a closed conversation that an agent's close had
+ * not seen) it is in the Inbox, out of done and snoozed; a survey's answer
+ * (csat) leaves it closed, out of the Inbox, read.
+ */
+char **
+triage_tags_settle(char **tags, enum triage_settle how)
+{
+	static const char *const reopen_drop[] = { "ombre/done",
+	    "ombre/snoozed", "inbox", NULL };
+	static const char *const closed_drop[] = { "inbox", "unread",
+	    "ombre/done", NULL };
+	const char *const	*drop;
+	size_t			 i, j, k;
+	int			 dropped;
+
+	drop = how == TRIAGE_SETTLE_REOPEN ? reopen_drop : closed_drop;
+	for (i = j = 0; tags[i] != NULL; i++) {
+		for (dropped = 0, k = 0; drop[k] != NULL; k++)
+			dropped |= strcmp(tags[i], drop[k]) == 0;
+		if (dropped)
+			free(tags[i]);
+		else
+			tags[j++] = tags[i];
+	}
+	tags = xreallocarray(tags, j + 2, sizeof *tags);
+	tags[j++] = xstrdup(how == TRIAGE_SETTLE_REOPEN ? "inbox" :
+	    "ombre/done");
+	tags[j] = NULL;
+	return tags;
+}

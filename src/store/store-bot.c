@@ -411,26 +411,6 @@ store_bot_survey_answer(struct store *st, const char *thread_id,
 	return NOTMUCH_STATUS_SUCCESS;
 }
 
-/* An answer's tags: the conversation stays done, out of the Inbox. */
-char **
-store_bot_survey_tags(char **tags)
-{
-	size_t	i, j;
-
-	for (i = j = 0; tags[i] != NULL; i++) {
-		if (strcmp(tags[i], "inbox") == 0 ||
-		    strcmp(tags[i], "unread") == 0 ||
-		    strcmp(tags[i], "ombre/done") == 0)
-			free(tags[i]);
-		else
-			tags[j++] = tags[i];
-	}
-	tags = xreallocarray(tags, j + 2, sizeof *tags);
-	tags[j++] = xstrdup("ombre/done");
-	tags[j] = NULL;
-	return tags;
-}
-
 /* DATA/bot-scenario: one line, the bot's name. */
 #define STORE_BOT_SCENARIO	"bot-scenario"
 

@@ -774,26 +774,6 @@ store_thread_cache_clear(struct store *st)
 	st->n_cache = 0;
 }
 
-/* tags reopened: out of done and snoozed, in the Inbox (taken over). */
-static char **
-store_tags_reopen(char **tags)
-{
-	size_t	i, j;
-
-	for (i = j = 0; tags[i] != NULL; i++) {
-		if (strcmp(tags[i], "ombre/done") == 0 ||
-		    strcmp(tags[i], "ombre/snoozed") == 0 ||
-		    strcmp(tags[i], "inbox") == 0)
-			free(tags[i]);
-		else
-			tags[j++] = tags[i];
-	}
-	tags = xreallocarray(tags, j + 2, sizeof *tags);
-	tags[j++] = xstrdup("inbox");
-	tags[j] = NULL;
-	return tags;
-}
-
 /*
  * Index one delivered file with its tags and properties, inside the
  * batch's transaction. Return STORE_OK, STORE_DUPLICATE, or
@@ -892,7 +872,7 @@ store_index_one(struct store *st, struct store_pending *p,
 			return STORE_DB_ERROR;
 		}
 		if (csat)
-			tags = store_bot_survey_tags(tags);
+			tags = triage_tags_settle(tags, TRIAGE_SETTLE_CLOSED);
 	}
 	/* An agent closing what a customer wrote to since: still open. */
 	if (m->kind == MSG_EVENT && m->seen != NULL && thread_tags != NULL &&
@@ -909,7 +889,7 @@ store_index_one(struct store *st, struct store_pending *p,
 			return STORE_DB_ERROR;
 		}
 		if (unseen)
-			tags = store_tags_reopen(tags);
+			tags = triage_tags_settle(tags, TRIAGE_SETTLE_REOPEN);
 	}
 	/* The handoff rules and the built-in bot (core's policy), on what
 	 * arrives, never on what they wrote themselves. */

@@ -212,15 +212,14 @@ notmuch_status_t store_bot_answer(struct store *st, const char *thread_id,
  * that leaves the conversation done) its question queued; on a customer's
  * message m in a done conversation whose question is the newest of its
  * kind, *score its answer (1-5, a csat event queued) or 0. A scored
- * answer's tags are made those of a closed conversation by
- * store_bot_survey_tags (it never reopens it).
+ * answer's tags are made those of a closed conversation by core's
+ * triage_tags_settle (it never reopens it).
  */
 notmuch_status_t store_bot_survey_ask(struct store *st, const char *thread_id,
     const char *self_id, const struct msg *ev);
 notmuch_status_t store_bot_survey_answer(struct store *st,
     const char *thread_id, const char *self_id, const struct msg *m,
     int *score);
-char **store_bot_survey_tags(char **tags);
 /* A read-write open: DATA/bot-scenario given to core
  * (bot_scenario_set_data), before anything is indexed. */
 void store_bot_scenario_load(struct store *st);

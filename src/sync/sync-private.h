@@ -41,6 +41,19 @@ struct sync_link {
 	char			*store_error;
 };
 
+struct sync;
+/* A round of sync-round.c (see there). */
+struct sync_round {
+	int		(*wanted)(void);
+	int64_t		(*interval_ms)(void);
+	int		(*child)(void *);
+	void		(*done)(struct sync *, int status, const char *line);
+	struct sync	 *s;
+	struct ev_timer	 *timer;
+	struct job	 *job;
+	int		  checked;	/* once: a round done */
+};
+
 struct sync {
 	const struct sync_options	*opts;
 	struct ev_loop			*loop;
@@ -87,16 +100,9 @@ struct sync {
 	/* The hourly dump of the tags (sync-dump.c). */
 	struct ev_timer			*dump_timer;
 	/* The wait rule (sync-wait.c): a child every so often. */
-	struct ev_timer			*wait_timer;
-	struct job			*wait_job;
-	int				 wait_checked;	/* once: a round done */
-	struct ev_timer			*replicate_timer;
-	struct job			*replicate_job;
-	int				 replicate_checked; /* once: a round done */
-	/* Service level breaches (sync-sla.c): a child every so often. */
-	struct ev_timer			*sla_timer;
-	struct job			*sla_job;
-	int				 sla_checked;	/* once: a round done */
+	/* Rounds (sync-round.c): the wait rule, the SLA breaches, a
+	 * replica's store.replicate. */
+	struct sync_round		 rounds[3];
 	/* Hooks (sync-feed.c): DATA/feed followed, hooks queued, a few
 	 * run at once, what they came to counted for the status. */
 	struct store_feed		*feed;
@@ -156,21 +162,19 @@ int	sync_hooks_idle(struct sync *s);
  * msgid), as the outbox does for sent and failed. */
 void	sync_hooks_queue(struct sync *s, const char *event,
 	    const char *thread_id, const char *msgid);
-/* sync-replicate.c: a replica's store.replicate, at start and every
- * store.replicate-interval; idle (for --once) as sync-wait.c's. */
-void	sync_replicate_start(struct sync *s);
-int	sync_replicate_idle(struct sync *s);
-void	sync_replicate_stop(struct sync *s);
-/* sync-wait.c: `handoff-rule wait`, checked at start and every 30 s by a
- * child; idle (for --once) once a round is done and nothing runs. */
-void	sync_wait_start(struct sync *s);
-int	sync_wait_idle(struct sync *s);
-void	sync_wait_stop(struct sync *s);
-/* sync-sla.c: service level breaches recorded as sla-breach events, at
- * start and every 30 s by a child; idle (for --once) as sync-wait.c. */
-void	sync_sla_start(struct sync *s);
-int	sync_sla_idle(struct sync *s);
-void	sync_sla_stop(struct sync *s);
+/* sync-round.c: a child at start and every interval, never two at once
+ * (child gets the struct sync; done its exit status and first line,
+ * sanitised); one with nothing to do (wanted) counts as done. */
+void	sync_round_start(struct sync *s, struct sync_round *r);
+int	sync_round_idle(const struct sync_round *r);
+void	sync_round_stop(struct sync_round *r);
+/* The rounds' descriptors: sync-wait.c (`handoff-rule wait`, every 30 s),
+ * sync-sla.c (breaches of `sla` targets as events, every 30 s) and
+ * sync-replicate.c (a replica's store.replicate, every
+ * store.replicate-interval). */
+void	sync_wait_round(struct sync_round *r);
+void	sync_sla_round(struct sync_round *r);
+void	sync_replicate_round(struct sync_round *r);
 /* sync-spool.c: DATA/webhook/spool handed to the webhook channels'
  * adapters; idle (for --once) once nothing of theirs is left. */
 void	sync_spool_start(struct sync *s);

@@ -31,25 +31,12 @@ sync_replicate_child(void *arg)
 }
 
 static void
-sync_replicate_done(struct job *job, int status, const char *output,
-    void *data)
+sync_replicate_done(struct sync *s, int status, const char *line)
 {
-	struct sync	*s = data;
-	char		*line, *safe;
-
-	(void)job;
-	if (status == JOB_CANCELLED)
-		return;
-	s->replicate_job = NULL;
-	s->replicate_checked = 1;
-	if (status != 0) {
-		line = xstrndup(output, strcspn(output, "\n"));
-		safe = sanitize(line, strlen(line), SANITIZE_LINE, 200);
-		log_warn("store.replicate failed (exit %d)%s%s", status,
-		    *safe != '\0' ? ": " : "", safe);
-		free(safe);
-		free(line);
-	}
+	(void)s;
+	if (status != 0)
+		log_warn("store.replicate failed%s%s", *line != '\0' ? ": " :
+		    "", line);
 }
 
 static int
@@ -60,40 +47,18 @@ sync_replicate_wanted(void)
 	return authority_active() && r != NULL && r[strspn(r, " \t")] != '\0';
 }
 
-static void
-sync_replicate_tick(void *data)
+static int64_t
+sync_replicate_interval(void)
 {
-	struct sync	*s = data;
-
-	s->replicate_timer = NULL;
-	if (s->replicate_job == NULL)
-		s->replicate_job = job_run(s->loop, sync_replicate_child, s,
-		    sync_replicate_done, s);
-	s->replicate_timer = ev_timer_add(s->loop,
-	    options_get_number("store.replicate-interval") * 1000,
-	    sync_replicate_tick, s);
+	return options_get_number("store.replicate-interval") * 1000;
 }
 
 void
-sync_replicate_start(struct sync *s)
+sync_replicate_round(struct sync_round *r)
 {
-	if (sync_replicate_wanted())
-		s->replicate_timer = ev_timer_add(s->loop, 0,
-		    sync_replicate_tick, s);
-	else
-		s->replicate_checked = 1;
-}
-
-int
-sync_replicate_idle(struct sync *s)
-{
-	return s->replicate_checked && s->replicate_job == NULL;
-}
-
-void
-sync_replicate_stop(struct sync *s)
-{
-	if (s->replicate_timer != NULL)
-		ev_timer_del(s->replicate_timer);
-	s->replicate_timer = NULL;
+	memset(r, 0, sizeof *r);
+	r->wanted = sync_replicate_wanted;
+	r->interval_ms = sync_replicate_interval;
+	r->child = sync_replicate_child;
+	r->done = sync_replicate_done;
 }

@@ -92,55 +92,28 @@ sync_sla_child(void *arg)
 }
 
 static void
-sync_sla_done(struct job *job, int status, const char *output, void *data)
+sync_sla_done(struct sync *s, int status, const char *line)
 {
-	struct sync	*s = data;
-	char		*line;
-
-	(void)job;
-	if (status == JOB_CANCELLED)
-		return;
-	s->sla_job = NULL;
-	s->sla_checked = 1;
-	line = xstrndup(output, strcspn(output, "\n"));
+	(void)s;
 	if (status != 0)
 		log_warn("sla: %s", *line != '\0' ? line :
 		    "the search failed");
 	else if (*line != '\0')
 		log_debug("sla: %s breaches recorded", line);
-	free(line);
 }
 
-static void
-sync_sla_tick(void *data)
+static int64_t
+sync_sla_interval(void)
 {
-	struct sync	*s = data;
-
-	s->sla_timer = NULL;
-	if (sla_declared() && s->sla_job == NULL)
-		s->sla_job = job_run(s->loop, sync_sla_child, s,
-		    sync_sla_done, s);
-	else if (s->sla_job == NULL)
-		s->sla_checked = 1;
-	s->sla_timer = ev_timer_add(s->loop, SYNC_SLA_MS, sync_sla_tick, s);
+	return SYNC_SLA_MS;
 }
 
 void
-sync_sla_start(struct sync *s)
+sync_sla_round(struct sync_round *r)
 {
-	s->sla_timer = ev_timer_add(s->loop, 0, sync_sla_tick, s);
-}
-
-int
-sync_sla_idle(struct sync *s)
-{
-	return s->sla_checked && s->sla_job == NULL;
-}
-
-void
-sync_sla_stop(struct sync *s)
-{
-	if (s->sla_timer != NULL)
-		ev_timer_del(s->sla_timer);
-	s->sla_timer = NULL;
+	memset(r, 0, sizeof *r);
+	r->wanted = sla_declared;
+	r->interval_ms = sync_sla_interval;
+	r->child = sync_sla_child;
+	r->done = sync_sla_done;
 }

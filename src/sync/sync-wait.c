@@ -27,8 +27,6 @@
 #define SYNC_WAIT_QUERY \
 	"tag:inbox and tag:ombre/bot and not tag:ombre/handoff"
 
-static void	sync_wait_tick(void *data);
-
 /* The reason an event gives: "the customer waited 12 min". */
 static char *
 sync_wait_reason(int64_t waited)
@@ -104,57 +102,35 @@ sync_wait_child(void *arg)
 }
 
 static void
-sync_wait_done(struct job *job, int status, const char *output, void *data)
+sync_wait_done(struct sync *s, int status, const char *line)
 {
-	struct sync	*s = data;
-	char		*line;
-
-	(void)job;
-	if (status == JOB_CANCELLED)
-		return;
-	s->wait_job = NULL;
-	s->wait_checked = 1;
-	line = xstrndup(output, strcspn(output, "\n"));
+	(void)s;
 	if (status != 0)
 		log_warn("handoff-rule wait: %s", *line != '\0' ? line :
 		    "the search failed");
 	else if (*line != '\0')
 		log_debug("handoff-rule wait: %s conversations handed off",
 		    line);
-	free(line);
 }
 
-static void
-sync_wait_tick(void *data)
+static int
+sync_wait_wanted(void)
 {
-	struct sync	*s = data;
+	return rules_wait() > 0;
+}
 
-	s->wait_timer = NULL;
-	if (rules_wait() > 0 && s->wait_job == NULL)
-		s->wait_job = job_run(s->loop, sync_wait_child, s,
-		    sync_wait_done, s);
-	else if (s->wait_job == NULL)
-		s->wait_checked = 1;
-	s->wait_timer = ev_timer_add(s->loop, SYNC_WAIT_MS, sync_wait_tick,
-	    s);
+static int64_t
+sync_wait_interval(void)
+{
+	return SYNC_WAIT_MS;
 }
 
 void
-sync_wait_start(struct sync *s)
+sync_wait_round(struct sync_round *r)
 {
-	s->wait_timer = ev_timer_add(s->loop, 0, sync_wait_tick, s);
-}
-
-int
-sync_wait_idle(struct sync *s)
-{
-	return s->wait_checked && s->wait_job == NULL;
-}
-
-void
-sync_wait_stop(struct sync *s)
-{
-	if (s->wait_timer != NULL)
-		ev_timer_del(s->wait_timer);
-	s->wait_timer = NULL;
+	memset(r, 0, sizeof *r);
+	r->wanted = sync_wait_wanted;
+	r->interval_ms = sync_wait_interval;
+	r->child = sync_wait_child;
+	r->done = sync_wait_done;
 }

@@ -818,16 +818,17 @@ sync_run(const struct sync_options *opts)
 	sync_outbox_start(&s);
 	sync_spool_start(&s);
 	sync_dump_start(&s);
-	sync_wait_start(&s);
-	sync_replicate_start(&s);
-	sync_sla_start(&s);
+	sync_wait_round(&s.rounds[0]);
+	sync_sla_round(&s.rounds[1]);
+	sync_replicate_round(&s.rounds[2]);
+	for (i = 0; i < nitems(s.rounds); i++)
+		sync_round_start(&s, &s.rounds[i]);
 	sync_hooks_follow(&s);
 	while (!s.stop && !(opts->chan.once && sync_all_finished(&s) &&
 	    sync_outbox_idle(&s) && sync_spool_idle(&s) &&
 	    sync_index_idle(&s) &&
-	    sync_wait_idle(&s) && sync_replicate_idle(&s) &&
-	    sync_sla_idle(&s) &&
-	    sync_hooks_idle(&s))) {
+	    sync_round_idle(&s.rounds[0]) && sync_round_idle(&s.rounds[1]) &&
+	    sync_round_idle(&s.rounds[2]) && sync_hooks_idle(&s))) {
 		if (ev_run_once(s.loop, -1) != 0)
 			break;
 	}
@@ -841,9 +842,8 @@ sync_run(const struct sync_options *opts)
 	}
 	sync_outbox_stop(&s);
 	sync_spool_stop(&s);
-	sync_wait_stop(&s);
-	sync_replicate_stop(&s);
-	sync_sla_stop(&s);
+	for (i = 0; i < nitems(s.rounds); i++)
+		sync_round_stop(&s.rounds[i]);
 	sync_dump_stop(&s);
 	for (i = 0; i < s.n_links; i++) {
 		sl = &s.links[i];

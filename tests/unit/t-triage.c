@@ -325,6 +325,40 @@ test_undo(void)
 	t_tags_free(&t);
 }
 
+/* A tag list as one string, for comparisons; frees the list. */
+static char *
+t_join_free(char **tags)
+{
+	struct buf	b;
+	size_t		i;
+
+	buf_init(&b);
+	for (i = 0; tags[i] != NULL; i++)
+		buf_add_printf(&b, "%s%s", i > 0 ? " " : "", tags[i]);
+	triage_tags_free(tags);
+	return buf_steal(&b);
+}
+
+static void
+test_settle(void)
+{
+	struct t_tags	 closed = t_tags("inbox unread ombre/done vip "
+	    "ombre/snoozed");
+	char		*got;
+
+	got = t_join_free(triage_tags_settle(triage_tags_copy(closed.v),
+	    TRIAGE_SETTLE_REOPEN));
+	is_str(got, "unread vip inbox", "reopened: in the Inbox, out of done "
+	    "and snoozed, the rest kept");
+	free(got);
+	got = t_join_free(triage_tags_settle(triage_tags_copy(closed.v),
+	    TRIAGE_SETTLE_CLOSED));
+	is_str(got, "vip ombre/snoozed ombre/done", "a survey's answer: done, "
+	    "out of the Inbox, read");
+	free(got);
+	t_tags_free(&closed);
+}
+
 int
 main(void)
 {
@@ -332,6 +366,7 @@ main(void)
 	test_mode();
 	test_ops();
 	test_undo();
+	test_settle();
 	done_testing();
 	return exit_status();
 }
