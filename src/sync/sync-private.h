@@ -168,6 +168,18 @@ void	sync_hooks_queue(struct sync *s, const char *event,
 void	sync_round_start(struct sync *s, struct sync_round *r);
 int	sync_round_idle(const struct sync_round *r);
 void	sync_round_stop(struct sync_round *r);
+/*
+ * A round's child that records events: in one read-write session, the
+ * conversations of query, the longest waiting first (page at most), each
+ * given to pick, which fills the event's type, agent and ops and an
+ * allocated *reason and returns 1, or 0 to pass it, or -1 to stop there.
+ * The events in one transaction; prints how many, exit status 0, or 1
+ * with the cause on stderr.
+ */
+typedef int (*sync_round_pick)(const struct store_conv *c, int64_t now,
+    struct store_event *ev, char **reason, void *data);
+int	sync_round_events(struct sync *s, const char *query, size_t page,
+	    sync_round_pick pick, void *data);
 /* The rounds' descriptors: sync-wait.c (`handoff-rule wait`, every 30 s),
  * sync-sla.c (breaches of `sla` targets as events, every 30 s) and
  * sync-replicate.c (a replica's store.replicate, every

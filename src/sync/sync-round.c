@@ -11,6 +11,7 @@
 
 #include "sync/sync-private.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -68,4 +69,60 @@ sync_round_stop(struct sync_round *r)
 	if (r->timer != NULL)
 		ev_timer_del(r->timer);
 	r->timer = NULL;
+}
+
+int
+sync_round_events(struct sync *s, const char *query, size_t page,
+    sync_round_pick pick, void *data)
+{
+	struct store		*st;
+	struct store_conv	**convs = NULL;
+	struct store_event	*evs;
+	enum store_status	 rc;
+	int64_t			 now = util_now();
+	size_t			 n = 0, i, n_evs = 0;
+	char			*cause = NULL, **reasons;
+	int			 took;
+
+	rc = store_open(&s->opts->store, STORE_READ_WRITE, &st, &cause);
+	if (rc != STORE_OK) {
+		fprintf(stderr, "%s\n", cause);
+		free(cause);
+		return 1;
+	}
+	rc = store_query_convs_sorted(st, query, VIEW_SORT_WAITING, 0, page,
+	    &convs, &n, &cause);
+	if (rc != STORE_OK) {
+		fprintf(stderr, "%s\n", cause);
+		free(cause);
+		store_close(st);
+		return 1;
+	}
+	evs = xcalloc(n + 1, sizeof *evs);
+	reasons = xcalloc(n + 1, sizeof *reasons);
+	/* The longest waiting first, those not waiting last. */
+	for (i = 0; i < n; i++) {
+		took = pick(convs[i], now, &evs[n_evs], &reasons[n_evs], data);
+		if (took < 0)
+			break;
+		if (took == 0)
+			continue;
+		evs[n_evs].thread_id = convs[i]->thread_id;
+		evs[n_evs].reason = reasons[n_evs];
+		n_evs++;
+	}
+	rc = n_evs > 0 ? store_events(st, evs, n_evs, &cause) : STORE_OK;
+	if (rc != STORE_OK) {
+		fprintf(stderr, "%s\n", cause);
+		free(cause);
+	} else if (n_evs > 0)
+		printf("%zu\n", n_evs);
+	for (i = 0; i < n_evs; i++)
+		free(reasons[i]);
+	free(reasons);
+	free(evs);
+	store_convs_free(convs, n);
+	if (store_close(st) != STORE_OK && rc == STORE_OK)
+		rc = STORE_DB_ERROR;
+	return rc == STORE_OK ? 0 : 1;
 }

@@ -26,69 +26,36 @@
 #define SYNC_SLA_PAGE		500
 #define SYNC_SLA_QUERY		"tag:inbox"
 
+/* A conversation past a target declared by `sla` that has no event for
+ * this wait yet; those not waiting end the round. */
+static int
+sync_sla_pick(const struct store_conv *c, int64_t now,
+    struct store_event *ev, char **reason, void *data)
+{
+	struct sla_status	sla;
+
+	(void)data;
+	if (c->waiting_since == 0)
+		return -1;	/* the rest do not wait either */
+	if (c->sla_breach >= c->waiting_since)
+		return 0;	/* this wait's breach is recorded */
+	sla_eval(c->channel, c->tags, c->first_wait, c->waiting_since, now,
+	    &sla);
+	if (sla.state != SLA_BREACH || !sla.declared)
+		return 0;
+	*reason = sla_breach_reason(&sla);
+	ev->type = "sla-breach";
+	ev->agent = "ombre";
+	return 1;
+}
+
 /* The child: an event in every conversation past its target that has
- * none for this wait yet. Prints how many; exit status 0, or 1 with the
- * cause. */
+ * none for this wait yet. */
 static int
 sync_sla_child(void *arg)
 {
-	struct sync		*s = arg;
-	struct store		*st;
-	struct store_conv	**convs = NULL, *c;
-	struct store_event	*evs;
-	struct sla_status	 sla;
-	enum store_status	 rc;
-	int64_t			 now = util_now();
-	size_t			 n = 0, i, n_evs = 0;
-	char			*cause = NULL, **reasons;
-
-	rc = store_open(&s->opts->store, STORE_READ_WRITE, &st, &cause);
-	if (rc != STORE_OK) {
-		fprintf(stderr, "%s\n", cause);
-		free(cause);
-		return 1;
-	}
-	rc = store_query_convs_sorted(st, SYNC_SLA_QUERY, VIEW_SORT_WAITING,
-	    0, SYNC_SLA_PAGE, &convs, &n, &cause);
-	if (rc != STORE_OK) {
-		fprintf(stderr, "%s\n", cause);
-		free(cause);
-		store_close(st);
-		return 1;
-	}
-	evs = xcalloc(n + 1, sizeof *evs);
-	reasons = xcalloc(n + 1, sizeof *reasons);
-	for (i = 0; i < n; i++) {
-		c = convs[i];
-		if (c->waiting_since == 0)
-			break;		/* the rest do not wait either */
-		if (c->sla_breach >= c->waiting_since)
-			continue;	/* this wait's breach is recorded */
-		sla_eval(c->channel, c->tags, c->first_wait, c->waiting_since,
-		    now, &sla);
-		if (sla.state != SLA_BREACH || !sla.declared)
-			continue;
-		reasons[n_evs] = sla_breach_reason(&sla);
-		evs[n_evs].thread_id = c->thread_id;
-		evs[n_evs].type = "sla-breach";
-		evs[n_evs].agent = "ombre";
-		evs[n_evs].reason = reasons[n_evs];
-		n_evs++;
-	}
-	rc = n_evs > 0 ? store_events(st, evs, n_evs, &cause) : STORE_OK;
-	if (rc != STORE_OK) {
-		fprintf(stderr, "%s\n", cause);
-		free(cause);
-	} else if (n_evs > 0)
-		printf("%zu\n", n_evs);
-	for (i = 0; i < n_evs; i++)
-		free(reasons[i]);
-	free(reasons);
-	free(evs);
-	store_convs_free(convs, n);
-	if (store_close(st) != STORE_OK && rc == STORE_OK)
-		rc = STORE_DB_ERROR;
-	return rc == STORE_OK ? 0 : 1;
+	return sync_round_events(arg, SYNC_SLA_QUERY, SYNC_SLA_PAGE,
+	    sync_sla_pick, NULL);
 }
 
 static void

@@ -38,67 +38,32 @@ sync_wait_reason(int64_t waited)
 	    (long long)(waited / 60));
 }
 
-/* The child: hand off every conversation in bot mode waiting too long.
- * Prints how many it handed off; exit status 0, or 1 with the cause. */
+/* A conversation whose customer waited past the rule: handed off by the
+ * bot. The first that has not waited long enough ends the round. */
+static int
+sync_wait_pick(const struct store_conv *c, int64_t now,
+    struct store_event *ev, char **reason, void *data)
+{
+	if (c->waiting_since == 0 || now - c->waiting_since < rules_wait())
+		return -1;
+	*reason = sync_wait_reason(now - c->waiting_since);
+	ev->type = "handoff";
+	ev->agent = "bot";
+	ev->ops = data;
+	return 1;
+}
+
+/* The child: hand off every conversation in bot mode waiting too long. */
 static int
 sync_wait_child(void *arg)
 {
-	struct sync		*s = arg;
-	struct store		*st;
-	struct store_conv	**convs = NULL;
-	struct store_event	*evs;
-	enum store_status	 rc;
-	int64_t			 wait = rules_wait(), now = util_now();
-	size_t			 n = 0, i, n_evs = 0;
-	char			*cause = NULL, **ops, **reasons;
+	char	**ops = triage_handoff_ops(0);
+	int	  rc;
 
-	rc = store_open(&s->opts->store, STORE_READ_WRITE, &st, &cause);
-	if (rc != STORE_OK) {
-		fprintf(stderr, "%s\n", cause);
-		free(cause);
-		return 1;
-	}
-	rc = store_query_convs_sorted(st, SYNC_WAIT_QUERY, VIEW_SORT_WAITING,
-	    0, SYNC_WAIT_PAGE, &convs, &n, &cause);
-	if (rc != STORE_OK) {
-		fprintf(stderr, "%s\n", cause);
-		free(cause);
-		store_close(st);
-		return 1;
-	}
-	evs = xcalloc(n + 1, sizeof *evs);
-	reasons = xcalloc(n + 1, sizeof *reasons);
-	ops = triage_handoff_ops(0);
-	/* The longest waiting first, those not waiting last: stop at the
-	 * first that has not waited long enough. */
-	for (i = 0; i < n; i++) {
-		if (convs[i]->waiting_since == 0 ||
-		    now - convs[i]->waiting_since < wait)
-			break;
-		reasons[n_evs] = sync_wait_reason(now -
-		    convs[i]->waiting_since);
-		evs[n_evs].thread_id = convs[i]->thread_id;
-		evs[n_evs].type = "handoff";
-		evs[n_evs].agent = "bot";
-		evs[n_evs].reason = reasons[n_evs];
-		evs[n_evs].ops = ops;
-		n_evs++;
-	}
-	rc = n_evs > 0 ? store_events(st, evs, n_evs, &cause) : STORE_OK;
-	if (rc != STORE_OK) {
-		fprintf(stderr, "%s\n", cause);
-		free(cause);
-	} else if (n_evs > 0)
-		printf("%zu\n", n_evs);
-	for (i = 0; i < n_evs; i++)
-		free(reasons[i]);
-	free(reasons);
-	free(evs);
+	rc = sync_round_events(arg, SYNC_WAIT_QUERY, SYNC_WAIT_PAGE,
+	    sync_wait_pick, ops);
 	triage_tags_free(ops);
-	store_convs_free(convs, n);
-	if (store_close(st) != STORE_OK && rc == STORE_OK)
-		rc = STORE_DB_ERROR;
-	return rc == STORE_OK ? 0 : 1;
+	return rc;
 }
 
 static void
