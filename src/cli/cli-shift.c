@@ -126,30 +126,22 @@ cli_shift_json(const char *agent, int64_t since, const char *what,
 	free(json);
 }
 
+/*
+ * A shift subcommand's options and no other argument: -1 to go on, else
+ * the exit status (its usage shown: 0 for --help, EXIT_USAGE for a
+ * mistake).
+ */
 static int
-cli_shift_start(struct cli *cli, int argc, char **argv)
+cli_shift_args(const char *name, const struct cli_opt *opts, int argc,
+    char **argv, const int *help)
 {
-	struct store		 *st;
-	struct shift_row	 *rows = NULL;
-	enum store_status	  status;
-	const char		 *agent_opt = NULL, *agent, *what;
-	char			**rest, **lines = NULL, *cause = NULL;
-	char			  when[64];
-	size_t			  n = 0, n_lines = 0, n_events, i;
-	int64_t			  now, since;
-	int			  json = 0, help = 0, n_rest, rc;
-	const struct cli_opt	  opts[] = {
-		{ "agent", 0, 1, &agent_opt, NULL },
-		{ "json", 0, 0, NULL, &json },
-		{ "help", 'h', 0, NULL, &help },
-		{ NULL, 0, 0, NULL, NULL }
-	};
+	char	**rest;
+	int	  n_rest;
 
-	if (cli_parse_args("shift start", opts, argc, argv, &rest,
-	    &n_rest) != 0)
+	if (cli_parse_args(name, opts, argc, argv, &rest, &n_rest) != 0)
 		return EXIT_USAGE;
 	free(rest);
-	if (help) {
+	if (*help) {
 		printf("%s\n", CLI_SHIFT_USAGE);
 		return 0;
 	}
@@ -157,6 +149,30 @@ cli_shift_start(struct cli *cli, int argc, char **argv)
 		log_warn("%s", CLI_SHIFT_USAGE);
 		return EXIT_USAGE;
 	}
+	return -1;
+}
+
+static int
+cli_shift_start(struct cli *cli, int argc, char **argv)
+{
+	struct store		 *st;
+	struct shift_row	 *rows = NULL;
+	enum store_status	  status;
+	const char		 *agent_opt = NULL, *agent, *what;
+	char			**lines = NULL, *cause = NULL;
+	char			  when[64];
+	size_t			  n = 0, n_lines = 0, n_events, i;
+	int64_t			  now, since;
+	int			  json = 0, help = 0, rc;
+	const struct cli_opt	  opts[] = {
+		{ "agent", 0, 1, &agent_opt, NULL },
+		{ "json", 0, 0, NULL, &json },
+		{ "help", 'h', 0, NULL, &help },
+		{ NULL, 0, 0, NULL, NULL }
+	};
+
+	if ((rc = cli_shift_args("shift start", opts, argc, argv, &help)) >= 0)
+		return rc;
 	if ((agent = cli_shift_agent(agent_opt)) == NULL)
 		return EXIT_USAGE;
 	if ((rc = cli_open(cli, STORE_READ_WRITE, &st)) != 0)
@@ -232,10 +248,10 @@ cli_shift_end(struct cli *cli, int argc, char **argv)
 	struct buf		  out;
 	const char		 *agent_opt = NULL, *agent, *to = NULL;
 	const char		 *note = NULL, *name = NULL;
-	char			**rest, *cause = NULL, *text;
+	char			 *cause = NULL, *text;
 	size_t			  n = 0, i;
 	int64_t			  now;
-	int			  force = 0, help = 0, n_rest, rc;
+	int			  force = 0, help = 0, rc;
 	const struct cli_opt	  opts[] = {
 		{ "agent", 0, 1, &agent_opt, NULL },
 		{ "to", 0, 1, &to, NULL },
@@ -245,17 +261,8 @@ cli_shift_end(struct cli *cli, int argc, char **argv)
 		{ NULL, 0, 0, NULL, NULL }
 	};
 
-	if (cli_parse_args("shift end", opts, argc, argv, &rest, &n_rest) != 0)
-		return EXIT_USAGE;
-	free(rest);
-	if (help) {
-		printf("%s\n", CLI_SHIFT_USAGE);
-		return 0;
-	}
-	if (n_rest != 0) {
-		log_warn("%s", CLI_SHIFT_USAGE);
-		return EXIT_USAGE;
-	}
+	if ((rc = cli_shift_args("shift end", opts, argc, argv, &help)) >= 0)
+		return rc;
 	if ((agent = cli_shift_agent(agent_opt)) == NULL)
 		return EXIT_USAGE;
 	if (to != NULL && shift_parse_target(to, &kind, &name) != 0) {
@@ -324,28 +331,18 @@ cli_shift_status(struct cli *cli, int argc, char **argv)
 	struct store_agent	 *agents;
 	struct json_obj		 *o;
 	struct buf		  out;
-	char			**rest, when[64], date[64], *json;
+	char			  when[64], date[64], *json;
 	size_t			  n, i;
 	int64_t			  now = util_now();
-	int			  json_out = 0, help = 0, n_rest;
+	int			  json_out = 0, help = 0, rc;
 	const struct cli_opt	  opts[] = {
 		{ "json", 0, 0, NULL, &json_out },
 		{ "help", 'h', 0, NULL, &help },
 		{ NULL, 0, 0, NULL, NULL }
 	};
 
-	if (cli_parse_args("shift status", opts, argc, argv, &rest,
-	    &n_rest) != 0)
-		return EXIT_USAGE;
-	free(rest);
-	if (help) {
-		printf("%s\n", CLI_SHIFT_USAGE);
-		return 0;
-	}
-	if (n_rest != 0) {
-		log_warn("%s", CLI_SHIFT_USAGE);
-		return EXIT_USAGE;
-	}
+	if ((rc = cli_shift_args("shift status", opts, argc, argv, &help)) >= 0)
+		return rc;
 	n = store_agents_list(cli->data_dir, &agents);
 	buf_init(&out);
 	for (i = 0; i < n; i++) {
