@@ -262,6 +262,16 @@ int util_pid_alive(pid_t pid);
  */
 int util_run_shell(const char *cmd, const char *input, size_t input_len,
     struct buf *out, struct buf *err, int timeout_s);
+/* The value of a hexadecimal digit, or -1. */
+int util_hex_value(char c);
+/*
+ * A component of a query string or form (application/x-www-form-
+ * urlencoded) decoded: '+' a space, %XX a byte (kept as written when
+ * malformed), a decoded NUL byte written as nul (NULL: kept, ending the
+ * C string there), at most max bytes (0: no limit). Allocated.
+ */
+char *util_form_unescape(const char *s, size_t len, size_t max,
+    const char *nul);
 /* A short age such as "45s", "12m", "3h", "5d", "8w" for a duration. */
 void util_format_age(int64_t seconds, char *out, size_t size);
 

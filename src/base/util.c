@@ -713,3 +713,41 @@ fail:
 	}
 	return -1;
 }
+
+int
+util_hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+char *
+util_form_unescape(const char *s, size_t len, size_t max, const char *nul)
+{
+	struct buf	b;
+	size_t		i;
+	int		hi, lo, c;
+
+	buf_init(&b);
+	for (i = 0; i < len && (max == 0 || b.len < max); i++) {
+		c = (unsigned char)s[i];
+		if (c == '+')
+			c = ' ';
+		else if (c == '%' && i + 2 < len &&
+		    (hi = util_hex_value(s[i + 1])) >= 0 &&
+		    (lo = util_hex_value(s[i + 2])) >= 0) {
+			c = hi << 4 | lo;
+			i += 2;
+		}
+		if (c == 0 && nul != NULL)
+			buf_add_str(&b, nul);
+		else
+			buf_add_char(&b, (char)c);
+	}
+	return buf_steal(&b);
+}

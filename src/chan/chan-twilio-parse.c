@@ -30,43 +30,11 @@ struct twilio_pairs {
 	size_t	  n;
 };
 
-static int
-twilio_unhex(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* A form component decoded: '+' a space, %XX a byte, NUL as U+FFFD. */
 static char *
 twilio_unescape(const char *s, size_t len)
 {
-	struct buf	b;
-	size_t		i;
-	int		hi, lo, c;
-
-	buf_init(&b);
-	for (i = 0; i < len && b.len < TWILIO_FIELD_MAX; i++) {
-		c = (unsigned char)s[i];
-		if (c == '+')
-			c = ' ';
-		else if (c == '%' && i + 2 < len &&
-		    (hi = twilio_unhex(s[i + 1])) >= 0 &&
-		    (lo = twilio_unhex(s[i + 2])) >= 0) {
-			c = hi << 4 | lo;
-			i += 2;
-		}
-		if (c == 0)
-			buf_add_str(&b, "\xef\xbf\xbd");
-		else
-			buf_add_char(&b, (char)c);
-	}
-	return buf_steal(&b);
+	return util_form_unescape(s, len, TWILIO_FIELD_MAX, "\xef\xbf\xbd");
 }
 
 static void

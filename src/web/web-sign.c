@@ -30,18 +30,6 @@ web_sign_hmac(const void *key, size_t key_len, const void *data,
 		fatalx("HMAC-SHA256 failed");
 }
 
-static int
-web_sign_hex(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * Decode the header's digest and compare it with our HMAC: the length and
  * form are checked first (they are no secret), the bytes in constant
@@ -61,8 +49,8 @@ web_sign_check(const char *secret, const void *body, size_t len,
 		return 0;
 	header += 7;
 	for (i = 0; i < WEB_SHA256_LEN; i++) {
-		hi = web_sign_hex(header[2 * i]);
-		lo = web_sign_hex(header[2 * i + 1]);
+		hi = util_hex_value(header[2 * i]);
+		lo = util_hex_value(header[2 * i + 1]);
 		if (hi < 0 || lo < 0)
 			return 0;
 		got[i] = (unsigned char)(hi << 4 | lo);

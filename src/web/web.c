@@ -203,40 +203,12 @@ web_status_text(int status)
 	}
 }
 
-static int
-web_unhex(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Decode a query component: '+' is a space, %XX a byte (kept as is when
  * malformed). */
 static char *
 web_unescape(const char *s, size_t len)
 {
-	char	*out = xmalloc(len + 1), *o = out;
-	size_t	 i;
-	int	 hi, lo;
-
-	for (i = 0; i < len; i++) {
-		if (s[i] == '+')
-			*o++ = ' ';
-		else if (s[i] == '%' && i + 2 < len &&
-		    (hi = web_unhex(s[i + 1])) >= 0 &&
-		    (lo = web_unhex(s[i + 2])) >= 0) {
-			*o++ = (char)(hi << 4 | lo);
-			i += 2;
-		} else
-			*o++ = s[i];
-	}
-	*o = '\0';
-	return out;
+	return util_form_unescape(s, len, 0, NULL);
 }
 
 void

@@ -1664,6 +1664,31 @@ test_run_shell(void)
 	buf_free(&err);
 }
 
+/* Query and form components decoded alike for the webhook receiver and
+ * Twilio's forms. */
+static void
+test_form_unescape(void)
+{
+	char	*got;
+
+	is_int(util_hex_value('7') + util_hex_value('b') + util_hex_value('F'),
+	    7 + 11 + 15, "hexadecimal digits, either case");
+	is_int(util_hex_value('g'), -1, "a letter past f is none");
+	got = util_form_unescape("a+b%3D%c3%a9%zz%4", 17, 0, NULL);
+	is_str(got, "a b=\xc3\xa9%zz%4", "'+' a space, %XX a byte, a "
+	    "malformed escape kept as written");
+	free(got);
+	got = util_form_unescape("x%00y", 5, 0, "\xef\xbf\xbd");
+	is_str(got, "x\xef\xbf\xbdy", "a NUL written as asked");
+	free(got);
+	got = util_form_unescape("x%00y", 5, 0, NULL);
+	is_str(got, "x", "or kept, ending the string");
+	free(got);
+	got = util_form_unescape("abcdef", 6, 3, NULL);
+	is_str(got, "abc", "at most max bytes");
+	free(got);
+}
+
 int
 main(void)
 {
@@ -1684,6 +1709,7 @@ main(void)
 	test_rfc3339();
 	test_util();
 	test_run_shell();
+	test_form_unescape();
 	done_testing();
 	return exit_status();
 }
