@@ -262,6 +262,10 @@ int util_pid_alive(pid_t pid);
  */
 int util_run_shell(const char *cmd, const char *input, size_t input_len,
     struct buf *out, struct buf *err, int timeout_s);
+/* In a forked child about to exec a command of its own (a hook, a
+ * bridge): a process group of its own (killed whole), no signal blocked,
+ * the default action for those the parent's loop handles or ignores. */
+void util_child_defaults(void);
 /* The value of a hexadecimal digit, or -1. */
 int util_hex_value(char c);
 /*

@@ -751,3 +751,18 @@ util_form_unescape(const char *s, size_t len, size_t max, const char *nul)
 	}
 	return buf_steal(&b);
 }
+
+void
+util_child_defaults(void)
+{
+	sigset_t	set;
+
+	setpgid(0, 0);
+	sigemptyset(&set);
+	sigprocmask(SIG_SETMASK, &set, NULL);
+	signal(SIGPIPE, SIG_DFL);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGCHLD, SIG_DFL);
+}

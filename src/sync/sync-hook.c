@@ -387,16 +387,7 @@ sync_hook_start(struct ev_loop *loop, const char *command, const char *json,
 		return NULL;
 	}
 	if (pid == 0) {
-		sigset_t	set;
-
-		setpgid(0, 0);
-		sigemptyset(&set);
-		sigprocmask(SIG_SETMASK, &set, NULL);
-		signal(SIGPIPE, SIG_DFL);
-		signal(SIGINT, SIG_DFL);
-		signal(SIGHUP, SIG_DFL);
-		signal(SIGTERM, SIG_DFL);
-		signal(SIGCHLD, SIG_DFL);
+		util_child_defaults();
 		if (dup2(in[0], STDIN_FILENO) == -1 ||
 		    dup2(out[1], STDOUT_FILENO) == -1 ||
 		    dup2(out[1], STDERR_FILENO) == -1)
