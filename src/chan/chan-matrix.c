@@ -123,26 +123,10 @@ static void
 mx_failed(struct mx *mx, enum chan_state state, int64_t wait_ms,
     const char *error)
 {
-	struct chan_link	*l = mx->link;
-
 	mx_msgs_free(mx);
-	mx->attempt++;
-	if (state == CHAN_AUTH_FAILED || (l->opts->once &&
-	    mx->attempt >= l->opts->attempts)) {
-		l->host->set_state(l, state == CHAN_AUTH_FAILED ? state :
-		    CHAN_FAILED, 0, error);
-		if (l->opts->once) {
-			l->host->finish(l, 0);
-			return;
-		}
-		wait_ms = l->opts->retry_cap_ms;
-	}
-	if (wait_ms < 0)
-		wait_ms = chan_backoff_ms(l, mx->attempt - 1);
-	if (state != CHAN_AUTH_FAILED)
-		l->host->set_state(l, state, (int64_t)time(NULL) +
-		    (wait_ms + 999) / 1000, error);
-	mx_schedule(mx, wait_ms);
+	wait_ms = chan_failed(mx->link, &mx->attempt, state, wait_ms, 0, error);
+	if (wait_ms >= 0)
+		mx_schedule(mx, wait_ms);
 }
 
 /*

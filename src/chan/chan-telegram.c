@@ -346,27 +346,10 @@ static void
 tg_failed(struct tg *tg, enum chan_state state, int64_t wait_ms,
     const char *error)
 {
-	struct chan_link	*l = tg->link;
-	int64_t			 until;
-
-	tg->attempt++;
-	if (state == CHAN_AUTH_FAILED || (l->opts->once &&
-	    (tg->attempt >= l->opts->attempts || state == CHAN_CONFLICT))) {
-		l->host->set_state(l, state == CHAN_AUTH_FAILED ? state :
-		    CHAN_FAILED, 0, error);
-		if (l->opts->once) {
-			l->host->finish(l, 0);
-			return;
-		}
-		/* The token may be fixed by the time the cap passes. */
-		wait_ms = l->opts->retry_cap_ms;
-	}
-	if (wait_ms < 0)
-		wait_ms = chan_backoff_ms(l, tg->attempt - 1);
-	until = (int64_t)time(NULL) + (wait_ms + 999) / 1000;
-	if (state != CHAN_AUTH_FAILED)
-		l->host->set_state(l, state, until, error);
-	tg_schedule(tg, wait_ms);
+	wait_ms = chan_failed(tg->link, &tg->attempt, state, wait_ms,
+	    state == CHAN_CONFLICT, error);
+	if (wait_ms >= 0)
+		tg_schedule(tg, wait_ms);
 }
 
 /* Save the offset (after the updates below it are stored or kept). */

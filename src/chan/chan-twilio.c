@@ -340,31 +340,13 @@ static void
 twilio_poll_failed(struct twilio *tw, enum chan_state state, int64_t wait_ms,
     const char *error)
 {
-	struct chan_link	*l = tw->link;
-
 	if (tw->have_page) {
 		twilio_page_free(&tw->page);
 		tw->have_page = 0;
 	}
-	tw->attempt++;
-	if (state == CHAN_AUTH_FAILED || (l->opts->once &&
-	    tw->attempt >= l->opts->attempts)) {
-		l->host->set_state(l, state == CHAN_AUTH_FAILED ? state :
-		    CHAN_FAILED, 0, error);
-		if (l->opts->once) {
-			l->host->finish(l, 0);
-			return;
-		}
-		wait_ms = l->opts->retry_cap_ms;
-	}
-	if (wait_ms < 0)
-		wait_ms = chan_backoff_ms(l, tw->attempt - 1);
-	if (state != CHAN_AUTH_FAILED)
-		l->host->set_state(l, state, util_now() + (wait_ms + 999) / 1000,
-		    error);
-	if (tw->timer != NULL)
-		ev_timer_del(tw->timer);
-	tw->timer = ev_timer_add(l->loop, wait_ms, twilio_poll, tw);
+	wait_ms = chan_failed(tw->link, &tw->attempt, state, wait_ms, 0, error);
+	if (wait_ms >= 0)
+		twilio_schedule(tw, wait_ms);
 }
 
 /*

@@ -13,6 +13,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* Elements cut out of one answer before it is given up. */
 #define CHAN_JSON_CUTS		100
@@ -46,6 +47,30 @@ chan_backoff_ms(struct chan_link *l, int attempt)
 {
 	return net_backoff_ms(attempt, l->opts->retry_base_ms,
 	    l->opts->retry_cap_ms, &l->rng);
+}
+
+int64_t
+chan_failed(struct chan_link *l, int *attempt, enum chan_state state,
+    int64_t wait_ms, int give_up, const char *error)
+{
+	(*attempt)++;
+	if (state == CHAN_AUTH_FAILED || (l->opts->once &&
+	    (*attempt >= l->opts->attempts || give_up))) {
+		l->host->set_state(l, state == CHAN_AUTH_FAILED ? state :
+		    CHAN_FAILED, 0, error);
+		if (l->opts->once) {
+			l->host->finish(l, 0);
+			return -1;
+		}
+		/* The token may be fixed by the time the cap passes. */
+		wait_ms = l->opts->retry_cap_ms;
+	}
+	if (wait_ms < 0)
+		wait_ms = chan_backoff_ms(l, *attempt - 1);
+	if (state != CHAN_AUTH_FAILED)
+		l->host->set_state(l, state, (int64_t)time(NULL) +
+		    (wait_ms + 999) / 1000, error);
+	return wait_ms;
 }
 
 enum chan_status

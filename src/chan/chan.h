@@ -262,6 +262,15 @@ extern const struct chan_type chan_twilio_type;
 const struct chan_type *chan_type_find(const char *type);
 /* The delay before retry n (from 0): full jitter under the caps. */
 int64_t chan_backoff_ms(struct chan_link *l, int attempt);
+/*
+ * A poll that failed, *attempt counting the failures in a row: give up
+ * (auth refused for good; under --once after sync.attempts, or at once
+ * with give_up: -1, the link finished), or the wait before the next try
+ * (wait_ms when the server said one, else the backoff), the link's state
+ * saying until when.
+ */
+int64_t chan_failed(struct chan_link *l, int *attempt, enum chan_state state,
+    int64_t wait_ms, int give_up, const char *error);
 /* A wait a server asks for (ms), bounded: < 0 stays -1 (none asked),
  * else at most opts->max_wait_ms. */
 int64_t chan_wait_ms(struct chan_link *l, int64_t ms);
