@@ -115,17 +115,15 @@ static void
 line_msg_keep(struct line_event *le, struct msg *m)
 {
 	struct line_payload	*p = le->p;
-	struct msg		*copy;
 	char			*cause = NULL;
 
 	if (m->text == NULL)
 		msg_set_text(m, xstrdup(""));
-	if ((copy = json_msg_copy(m, &cause)) == NULL) {
+	if (!json_msg_valid(m, &cause)) {
 		msg_free(m);
 		line_refuse(p, le->ev, cause);
 		return;
 	}
-	msg_free(copy);
 	p->msgs = xreallocarray(p->msgs, p->n_msgs + 1, sizeof *p->msgs);
 	p->msgs[p->n_msgs++] = m;
 }

@@ -440,7 +440,7 @@ struct msg *
 mx_event_msg(const char *user, const char *room_id, json_t *room, json_t *ev,
     char **why)
 {
-	struct msg	*m, *copy;
+	struct msg	*m;
 	json_t		*content, *tsv;
 	const char	*type = mx_str(ev, "type");
 	const char	*id = mx_str(ev, "event_id");
@@ -494,11 +494,10 @@ mx_event_msg(const char *user, const char *room_id, json_t *room, json_t *ev,
 		mx_message_content(m, content);
 	/* What the store would refuse (a bridge's network name that is no
 	 * channel name, an id too long...) is refused here, event kept. */
-	if ((copy = json_msg_copy(m, why)) == NULL) {
+	if (!json_msg_valid(m, why)) {
 		msg_free(m);
 		return NULL;
 	}
-	msg_free(copy);
 	return m;
 }
 

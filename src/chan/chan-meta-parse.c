@@ -365,17 +365,15 @@ static void
 meta_msg_keep(struct meta_payload *p, struct msg *m, const char *what,
     json_t *v)
 {
-	struct msg	*copy;
 	char		*cause = NULL;
 
 	if (m->text == NULL)
 		msg_set_text(m, xstrdup(""));
-	if ((copy = json_msg_copy(m, &cause)) == NULL) {
+	if (!json_msg_valid(m, &cause)) {
 		msg_free(m);
 		meta_refuse_why(p, what, v, cause);
 		return;
 	}
-	msg_free(copy);
 	p->msgs = xreallocarray(p->msgs, p->n_msgs + 1, sizeof *p->msgs);
 	p->msgs[p->n_msgs++] = m;
 }

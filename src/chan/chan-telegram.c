@@ -207,7 +207,7 @@ struct msg *
 tg_message(const char *account, json_t *migrations, json_t *tm, int edited,
     int *learnt, char **why)
 {
-	struct msg	*m, *copy;
+	struct msg	*m;
 	json_t		*chat = json_object_get(tm, "chat");
 	json_t		*from = json_object_get(tm, "from");
 	json_t		*photos, *biggest, *reply, *ents;
@@ -325,11 +325,10 @@ tg_message(const char *account, json_t *migrations, json_t *tm, int edited,
 	}
 	/* What the store would refuse (an id too long...) is refused here,
 	 * with the update kept. */
-	if ((copy = json_msg_copy(m, why)) == NULL) {
+	if (!json_msg_valid(m, why)) {
 		msg_free(m);
 		return NULL;
 	}
-	msg_free(copy);
 	return m;
 }
 

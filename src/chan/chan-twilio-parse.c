@@ -112,7 +112,7 @@ twilio_form_parse(const char *account, const char *body, size_t len,
     int64_t date, struct twilio_form *out, char **why)
 {
 	struct twilio_pairs	 p;
-	struct msg		*m, *copy;
+	struct msg		*m;
 	const char		*sid, *from, *to, *status, *state, *url, *mime;
 	const char		*code;
 	char			 key[32], *cause = NULL;
@@ -181,12 +181,11 @@ twilio_form_parse(const char *account, const char *body, size_t len,
 		msg_add_attachment(m, key, mime != NULL ? mime :
 		    "application/octet-stream", -1, url);
 	}
-	if ((copy = json_msg_copy(m, &cause)) == NULL) {
+	if (!json_msg_valid(m, &cause)) {
 		msg_free(m);
 		*why = cause;
 		goto out;
 	}
-	msg_free(copy);
 	out->msg = m;
 out:
 	twilio_pairs_free(&p);
@@ -288,7 +287,7 @@ static struct msg *
 twilio_row(const char *account, json_t *row, int64_t *date, long *n_media,
     char **why)
 {
-	struct msg	*m, *copy;
+	struct msg	*m;
 	const char	*sid, *from, *to, *s;
 	json_t		*body, *nm;
 
@@ -335,11 +334,10 @@ twilio_row(const char *account, json_t *row, int64_t *date, long *n_media,
 	m->date = *date;
 	m->kind = MSG_CUSTOMER;
 	msg_set_text(m, twilio_text(body));
-	if ((copy = json_msg_copy(m, why)) == NULL) {
+	if (!json_msg_valid(m, why)) {
 		msg_free(m);
 		return NULL;
 	}
-	msg_free(copy);
 	return m;
 }
 

@@ -150,6 +150,9 @@ char *json_msg_format_show(const struct msg *m);
  * length, copied apart); NULL with *cause when the canonical form refuses
  * the message (a date out of range, an id too long, ...). */
 struct msg *json_msg_copy(const struct msg *m, char **cause);
+/* Would the store take m as it is (json_msg_copy's checks)? 1, or 0 with
+ * *cause; m is not changed. */
+int json_msg_valid(const struct msg *m, char **cause);
 /* The integer dates the canonical form takes (seconds), the years 0000 to
  * 9999: beyond them RFC 3339 cannot write the date back. */
 #define JSON_DATE_MIN	(-62167219200LL)

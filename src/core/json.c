@@ -801,3 +801,14 @@ json_valid(const char *data, size_t len)
 	json_decref(root);
 	return 1;
 }
+
+int
+json_msg_valid(const struct msg *m, char **cause)
+{
+	struct msg	*copy;
+
+	if ((copy = json_msg_copy(m, cause)) == NULL)
+		return 0;
+	msg_free(copy);
+	return 1;
+}
