@@ -55,7 +55,8 @@ static const struct cmd_entry *const cmd_core_tables[] = {
 	cmd_options_entries,
 	cmd_sla_entries,
 	cmd_team_entries,
-	cmd_views_entries
+	cmd_views_entries,
+	cmd_watch_entries
 };
 
 void

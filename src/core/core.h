@@ -857,6 +857,7 @@ extern const struct cmd_entry cmd_bot_entries[];
 extern const struct cmd_entry cmd_hooks_entries[];
 extern const struct cmd_entry cmd_sla_entries[];
 extern const struct cmd_entry cmd_team_entries[];
+extern const struct cmd_entry cmd_watch_entries[];
 /* Run one command (argv[0] is its name). */
 enum cmd_retval cmd_exec(struct cmd_ctx *ctx, int argc, char **argv);
 /* Parse and run a string of commands; stops at the first error. */
@@ -1104,6 +1105,25 @@ const char *team_data_dir(void);
 int team_store(int is_team, const char *name, char *const *words, size_t n,
     char **cause);
 void team_reset(void);
+
+/*
+ * watch.c: the terms trends, spike detection and insights count besides
+ * channels (`watch TERM...`); French and English order words by default
+ * (commande, livraison, colis, remboursement, order, delivery, parcel,
+ * refund). A term matches folded text (text_fold) as whole words.
+ */
+/* 1 added, 0 already watched, -1 with *cause (may be NULL) when bad. */
+int watch_add(const char *term, char **cause);
+int watch_remove(const char *term);	/* 1 removed, 0 not watched */
+void watch_clear(void);			/* none, not even the defaults */
+void watch_reset(void);			/* back to the defaults (tests) */
+size_t watch_count(void);
+const char *watch_term(size_t i);	/* as written; NULL past the end */
+const char *watch_folded(size_t i);	/* folded, spaces squeezed */
+/* Does folded text[0..len) hold term i (or a folded term) as words? */
+int watch_match(size_t i, const char *folded, size_t len);
+int watch_match_folded(const char *folded_term, const char *text,
+    size_t len);
 
 /* agent: who I am (option "agent", default $USER). Static storage. */
 const char *core_agent_name(void);

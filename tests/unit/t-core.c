@@ -61,6 +61,7 @@ static void		 test_options(void);
 static void		 test_views(void);
 static void		 test_agent(void);
 static void		 test_teams(void);
+static void		 test_watch(void);
 static void		 test_channels(void);
 static void		 test_tag(void);
 static void		 test_config(void);
@@ -192,6 +193,46 @@ t_write(const char *name, const char *text, mode_t mode)
 
 /* Teams and agent-channels: the names assign accepts, the views, and
  * DATA/team written by -e and read by every process. */
+/* The watch list: defaults, terms added folded, matched as whole words. */
+static void
+test_watch(void)
+{
+	const char	*t1 = "mon colis n'est pas arrive", *t2 = "via colissimo";
+	char		*f;
+
+	t_reset();
+	watch_reset();
+	is_int((int)watch_count(), 8, "eight order words are watched by default");
+	ok(watch_match(2, t1, strlen(t1)), "colis in a sentence matches");
+	ok(!watch_match(2, t2, strlen(t2)), "colissimo is not colis");
+	is_int(cmd_run_string(&t_ctx, "watch 'Carte Cadeau' Éclair"),
+	    CMD_NORMAL, "watch adds two terms");
+	is_str(watch_folded(8), "carte cadeau", "kept folded");
+	f = text_fold("Ma CARTE  cadeau, mon éclair!", 29);
+	ok(!watch_match(8, f, strlen(f)), "two spaces are not one");
+	free(f);
+	f = text_fold("Ma CARTE cadeau, mon éclair!", 28);
+	ok(watch_match(8, f, strlen(f)) && watch_match(9, f, strlen(f)),
+	    "a phrase and an accented word match across case and accents");
+	free(f);
+	is_int(cmd_run_string(&t_ctx, "watch colis"), CMD_NORMAL,
+	    "watching a term twice is no error");
+	is_int((int)watch_count(), 10, "and keeps one");
+	is_int(cmd_run_string(&t_ctx, "watch ''"), CMD_ERROR,
+	    "an empty term is refused");
+	ok(strstr(t_errors(), "1 to 64 bytes") != NULL, "with the reason");
+	t_reset();
+	is_int(cmd_run_string(&t_ctx, "unwatch order nothing"), CMD_ERROR,
+	    "unwatch of a term not watched fails");
+	ok(strstr(t_errors(), "'nothing' is not watched") != NULL, "naming it");
+	is_int((int)watch_count(), 9, "the other one went");
+	t_reset();
+	is_int(cmd_run_string(&t_ctx, "unwatch -a; watch 'a \"b\"'; "
+	    "list-watch"), CMD_NORMAL, "unwatch -a, then list-watch");
+	is_str(t_output(), "watch 'a \"b\"'\n", "prints what makes them");
+	watch_reset();
+}
+
 static void
 test_teams(void)
 {
@@ -1476,6 +1517,7 @@ main(void)
 	test_views();
 	test_agent();
 	test_teams();
+	test_watch();
 	test_channels();
 	test_limit();
 	test_templates();
