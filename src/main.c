@@ -71,6 +71,9 @@ static const char main_usage[] =
 "         [--note TEXT] [--force] [--json]\n"
 "                      what changed since my last shift, my conversations\n"
 "                      handed over at its end, who is available\n"
+"  crisis on TOPIC [channel=TYPE...] [scenario=NAME] | off | status [--json]\n"
+"                      crisis mode for every console and the bot: the\n"
+"                      topic's view, the crisis bot on the channels\n"
 "  ingest [--format json] [-v] < FILE\n"
 "                      store canonical JSON messages, one per line\n"
 "  fetch CONV          ask the syncer for the conversation's attachments\n"
@@ -126,6 +129,7 @@ struct main_command {
 static const struct main_command main_commands[] = {
 	{ "assign", cli_assign, 1, 0 },
 	{ "claim", cli_claim, 1, 0 },
+	{ "crisis", cli_crisis, 1, 0 },
 	{ "demo", cli_demo, 0, 0 },
 	{ "doctor", cli_doctor, 1, 0 },
 	{ "done", cli_done, 1, 0 },
@@ -300,6 +304,7 @@ main(int argc, char **argv)
 	util_share_umask(cli.data_dir);
 	cli.host.tag = cli_host_tag;
 	cli.host.scenario = cli_host_scenario;
+	cli.host.crisis = cli_host_crisis;
 	cli.host.data = &cli;
 	cli.ctx.host = &cli.host;
 	cli.ctx.print = main_print;
