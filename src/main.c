@@ -243,6 +243,7 @@ main(int argc, char **argv)
 	const char			*commands = NULL;
 	const struct main_command	*mc = NULL;
 	char				*path, *clean;
+	struct crisis			*crisis;
 	int				 i, rc = 0, demo = 0;
 	size_t				 j;
 	enum cmd_retval			 cmd_rc;
@@ -330,6 +331,11 @@ main(int argc, char **argv)
 	if (team_load(cli.data_dir, &path) != 0) {
 		log_warn("%s", path);
 		free(path);
+	}
+	/* A crisis on the data dir: its view for every subcommand. */
+	if ((crisis = store_crisis_read(cli.data_dir)) != NULL) {
+		crisis_view_set(crisis);
+		crisis_free(crisis);
 	}
 
 	if (demo && (commands != NULL || (mc != NULL && mc->needs_demo_data) ||

@@ -114,6 +114,7 @@ cmd_crisis_on(struct cmd_ctx *ctx, int argc, char **argv)
 		goto fail;
 	}
 	crisis_set_data(in_force);
+	crisis_view_set(in_force);
 	text = crisis_status_text(in_force != NULL ? in_force : &c,
 	    util_now());
 	cmd_print(ctx, "%s", text);
@@ -164,6 +165,7 @@ cmd_crisis_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		return CMD_ERROR;
 	}
 	crisis_set_data(now);
+	crisis_view_set(now);
 	cmd_print(ctx, "crisis off: %s", in_force->topic);
 	crisis_free(now);
 	crisis_free(in_force);

@@ -1085,6 +1085,8 @@ int crisis_affects(const struct crisis *c, const char *type,
  * bot-scenario; NULL: the usual bot (no crisis, not affected, no bot). */
 const char *crisis_bot_for(const char *type, const char *name,
     const char *channel_bot);
+/* The Crisis view on c's query, or none (c NULL). */
+void crisis_view_set(const struct crisis *c);
 /* "CRISIS: TOPIC (since 14:02)", allocated, the topic unsanitised. */
 char *crisis_status_text(const struct crisis *c, int64_t now);
 

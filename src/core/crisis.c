@@ -341,3 +341,20 @@ crisis_status_text(const struct crisis *c, int64_t now)
 		strftime(when, sizeof when, "%d %b %H:%M", &tm);
 	return xasprintf("CRISIS: %s (since %s)", c->topic, when);
 }
+
+/*
+ * The Crisis view while c is on (NULL: gone): every process lists it, the
+ * console in its sidebar, ombre list --view Crisis. Redefined whole, so a
+ * new topic's query replaces the last.
+ */
+void
+crisis_view_set(const struct crisis *c)
+{
+	char	*query;
+
+	view_remove(CRISIS_VIEW);
+	if (c == NULL || (query = crisis_query(c->topic)) == NULL)
+		return;
+	view_define(CRISIS_VIEW, query);
+	free(query);
+}

@@ -120,7 +120,7 @@ int
 ui_crisis_check(struct ui *ui)
 {
 	struct crisis	*c;
-	char		*text, *query;
+	char		*text;
 
 	if (!store_crisis_changed(ui->opts->store.data_dir, &ui_crisis_stamp))
 		return 0;
@@ -129,17 +129,13 @@ ui_crisis_check(struct ui *ui)
 	ui_crisis = c;
 	free(ui_crisis_line);
 	ui_crisis_line = NULL;
-	view_remove(CRISIS_VIEW);
+	crisis_view_set(c);
 	if (c != NULL) {
 		/* The topic is whoever typed it: never raw on the screen. */
 		text = crisis_status_text(c, util_now());
 		ui_crisis_line = sanitize(text, strlen(text), SANITIZE_LINE,
 		    80);
 		free(text);
-		if ((query = crisis_query(c->topic)) != NULL) {
-			view_define(CRISIS_VIEW, query);
-			free(query);
-		}
 	}
 	ui_counts_again(ui);
 	ui->react |= UI_REDRAW;
