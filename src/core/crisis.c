@@ -223,7 +223,8 @@ crisis_format(const struct crisis *c)
 
 /*
  * Read DATA/crisis's text back: the crisis (free with crisis_free), or
- * NULL with *cause set. Unknown keys are left aside (a newer ombre's).
+ * NULL with *cause set (no topic, or one crisis on would refuse).
+ * Unknown keys are left aside (a newer ombre's).
  */
 struct crisis *
 crisis_parse(const char *text, char **cause)
@@ -270,6 +271,12 @@ crisis_parse(const char *text, char **cause)
 	}
 	if (c->topic == NULL || *c->topic == '\0') {
 		*cause = xstrdup("no topic");
+		crisis_free(c);
+		return NULL;
+	}
+	/* The file is the group's: a topic no `crisis on` would take is not
+	 * shown to anyone. */
+	if (crisis_topic_valid(c->topic, cause) != 0) {
 		crisis_free(c);
 		return NULL;
 	}

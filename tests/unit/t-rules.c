@@ -680,6 +680,9 @@ test_crisis(void)
 	free(text);
 	ok(crisis_parse("since 12\n", &cause) == NULL, "no topic, no crisis");
 	free(cause);
+	ok(crisis_parse("topic colis\033]0;x\007\n", &cause) == NULL,
+	    "a topic with controls written by hand is refused");
+	free(cause);
 
 	bot_reset();
 	t_run("bot-answer faq prix 'Dix euros.'; "
