@@ -137,6 +137,10 @@ cmd_crisis_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	struct crisis	*in_force = NULL, *now = NULL;
 	char		*cause, *text;
 
+	/* A config file runs at every start: a crisis is a moment's. */
+	if (ctx->file != NULL)
+		return cmd_error(ctx, "crisis: not in a config file (ombre "
+		    "crisis, or : in the console)");
 	if (ctx->host == NULL || ctx->host->crisis == NULL)
 		return cmd_error(ctx, "crisis: no data dir here");
 	if (strcmp(argv[1], "on") == 0)

@@ -751,6 +751,13 @@ test_crisis(void)
 
 	/* The command, on a host that keeps the data dir's crisis. */
 	is_int(t_run("crisis status"), CMD_ERROR, "no host: refused");
+	t_reset();
+	t_ctx.file = "config";
+	t_ctx.line = 3;
+	is_int(cmd_run_string(&t_ctx, "crisis on colis"), CMD_ERROR,
+	    "not in a config file");
+	is_str(t_errors(), "config:3: crisis: not in a config file (ombre "
+	    "crisis, or : in the console)\n", "said so");
 	memset(&host, 0, sizeof host);
 	host.crisis = t_host_crisis;
 	t_reset();
