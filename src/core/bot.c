@@ -30,7 +30,7 @@ struct bot_pattern {
 	regex_t	  re;
 	char	**answers;		/* used in turn */
 	size_t	  n_answers;
-	int	  vary;			/* the turn starts where the message says */
+	int	  vary;			/* from where the message says */
 };
 
 struct bot {

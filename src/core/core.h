@@ -412,8 +412,8 @@ struct bot_state {			/* what the caller read from the conversation */
 	const int	*answered;	/* times each pattern answered so far, by index */
 	size_t		 n_answered;
 	int		 fallbacks;	/* fallbacks sent so far (for the turn of fallback texts) */
-	uint32_t	 seed;		/* bot_seed() of the customer's message: where a
-					   vary=yes pattern's answers start */
+	uint32_t	 seed;		/* bot_seed() of the customer's message:
+					   where vary=yes answers start */
 };
 struct bot_reply {
 	enum bot_reply_kind	 kind;

@@ -171,9 +171,11 @@ crisis_query(const char *topic)
 		folded = text_fold(word, len);
 		/* text_fold keeps only ASCII letters; what is left of the
 		 * word decides its length and whether it is a stop word. */
-		for (c = folded, letters = 0; *c != '\0'; c++)
-			if ((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9'))
+		for (c = folded, letters = 0; *c != '\0'; c++) {
+			if ((*c >= 'a' && *c <= 'z') ||
+			    (*c >= '0' && *c <= '9'))
 				letters++;
+		}
 		if (letters >= 3 && !crisis_stop_word(folded) &&
 		    strspn(folded, "abcdefghijklmnopqrstuvwxyz0123456789") ==
 		    strlen(folded)) {
@@ -258,7 +260,8 @@ crisis_parse(const char *text, char **cause)
 		} else if (strcmp(line, "agent") == 0) {
 			free(c->agent);
 			c->agent = xstrdup(value);
-		} else if (strcmp(line, "channels") == 0 && c->channels == NULL) {
+		} else if (strcmp(line, "channels") == 0 &&
+		    c->channels == NULL) {
 			for (w = strtok_r(value, " ", &save); w != NULL;
 			    w = strtok_r(NULL, " ", &save)) {
 				c->channels = xreallocarray(c->channels, n + 2,

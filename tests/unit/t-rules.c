@@ -672,7 +672,8 @@ test_crisis(void)
 	    "agent ana\nchannels whatsapp sms-fr\n", "DATA/crisis's text");
 	back = crisis_parse(text, &cause);
 	ok(back != NULL && strcmp(back->topic, c.topic) == 0 &&
-	    back->since == c.since && strcmp(back->channels[1], "sms-fr") == 0 &&
+	    back->since == c.since &&
+	    strcmp(back->channels[1], "sms-fr") == 0 &&
 	    back->channels[2] == NULL, "read back");
 	free(text);
 	text = crisis_status_text(back, c.since + 60);
@@ -713,8 +714,8 @@ test_crisis(void)
 
 	/* The phrasings: the same message the same one, a conversation's
 	 * next turn the next one, customers spread over all three. */
-	is_int((long long)bot_phrasing(7, 0, 3), (long long)bot_phrasing(7, 0, 3),
-	    "deterministic");
+	is_int((long long)bot_phrasing(7, 0, 3),
+	    (long long)bot_phrasing(7, 0, 3), "deterministic");
 	seen = 0;
 	for (k = 0; k < 3; k++)
 		seen |= 1 << bot_phrasing(bot_seed("wa.106.c1.m1@ombre"), k, 3);
@@ -772,8 +773,9 @@ test_crisis(void)
 	ok(t_crisis_sets == 0, "nothing written");
 	t_reset();
 	t_ctx.host = &host;
-	is_int(cmd_run_string(&t_ctx, "crisis on colis perdus channel=whatsapp"),
-	    CMD_NORMAL, "crisis on");
+	is_int(cmd_run_string(&t_ctx,
+	    "crisis on colis perdus channel=whatsapp"), CMD_NORMAL,
+	    "crisis on");
 	ok(strncmp(t_output(), "CRISIS: colis perdus (since ", 28) == 0,
 	    "said");
 	ok(t_crisis_file != NULL && strcmp(t_crisis_file->topic,
