@@ -714,8 +714,9 @@ test_crisis(void)
 
 	/* The phrasings: the same message the same one, a conversation's
 	 * next turn the next one, customers spread over all three. */
-	is_int((long long)bot_phrasing(7, 0, 3),
-	    (long long)bot_phrasing(7, 0, 3), "deterministic");
+	is_int((long long)bot_phrasing(7, 0, 3), 1, "the seed picks the first");
+	is_int((long long)bot_phrasing(7, 1, 3), 2, "the next turn the next");
+	is_int((long long)bot_phrasing(7, 2, 3), 0, "and round again");
 	seen = 0;
 	for (k = 0; k < 3; k++)
 		seen |= 1 << bot_phrasing(bot_seed("wa.106.c1.m1@ombre"), k, 3);
