@@ -71,6 +71,9 @@ static const char main_usage[] =
 "         [--note TEXT] [--force] [--json]\n"
 "                      what changed since my last shift, my conversations\n"
 "                      handed over at its end, who is available\n"
+"  crisis on TOPIC [channel=TYPE...] [scenario=NAME] | off | status [--json]\n"
+"                      crisis mode for every console and the bot: the\n"
+"                      topic's view, the crisis bot on the channels\n"
 "  ingest [--format json] [-v] < FILE\n"
 "                      store canonical JSON messages, one per line\n"
 "  fetch CONV          ask the syncer for the conversation's attachments\n"
@@ -126,6 +129,7 @@ struct main_command {
 static const struct main_command main_commands[] = {
 	{ "assign", cli_assign, 1, 0 },
 	{ "claim", cli_claim, 1, 0 },
+	{ "crisis", cli_crisis, 1, 0 },
 	{ "demo", cli_demo, 0, 0 },
 	{ "doctor", cli_doctor, 1, 0 },
 	{ "done", cli_done, 1, 0 },
@@ -239,6 +243,7 @@ main(int argc, char **argv)
 	const char			*commands = NULL;
 	const struct main_command	*mc = NULL;
 	char				*path, *clean;
+	struct crisis			*crisis;
 	int				 i, rc = 0, demo = 0;
 	size_t				 j;
 	enum cmd_retval			 cmd_rc;
@@ -300,6 +305,7 @@ main(int argc, char **argv)
 	util_share_umask(cli.data_dir);
 	cli.host.tag = cli_host_tag;
 	cli.host.scenario = cli_host_scenario;
+	cli.host.crisis = cli_host_crisis;
 	cli.host.data = &cli;
 	cli.ctx.host = &cli.host;
 	cli.ctx.print = main_print;
@@ -325,6 +331,11 @@ main(int argc, char **argv)
 	if (team_load(cli.data_dir, &path) != 0) {
 		log_warn("%s", path);
 		free(path);
+	}
+	/* A crisis on the data dir: its view for every subcommand. */
+	if ((crisis = store_crisis_read(cli.data_dir)) != NULL) {
+		crisis_view_set(crisis);
+		crisis_free(crisis);
 	}
 
 	if (demo && (commands != NULL || (mc != NULL && mc->needs_demo_data) ||

@@ -89,6 +89,11 @@ int cli_hook(struct cli *cli, int argc, char **argv);
 int cli_report(struct cli *cli, int argc, char **argv);
 /* cli-shift.c: ombre shift start|end|status, an agent's shift. */
 int cli_shift(struct cli *cli, int argc, char **argv);
+/* cli-crisis.c: ombre crisis on TOPIC|off|status, and crisis's host
+ * (struct cmd_host) for ombre -e. */
+int cli_crisis(struct cli *cli, int argc, char **argv);
+int cli_host_crisis(void *data, int set, const struct crisis *c,
+    struct crisis **in_force, char **cause);
 /* cli-webhook.c, in ombre-sync only (ombre execs it): the webhook
  * receiver, a server or one CGI request. */
 int cli_webhook(struct cli *cli, int argc, char **argv);

@@ -30,6 +30,7 @@ struct bot_pattern {
 	regex_t	  re;
 	char	**answers;		/* used in turn */
 	size_t	  n_answers;
+	int	  vary;			/* from where the message says */
 };
 
 struct bot {
@@ -187,6 +188,52 @@ bot_add_answer(const char *name, const char *regex, char *const *answers,
 	p->answers = bot_strv_copy(answers, n);
 	p->n_answers = n;
 	return 0;
+}
+
+int
+bot_answer_vary(const char *name, const char *regex, int vary)
+{
+	struct bot	*b;
+	size_t		 i;
+
+	if ((b = bot_find(name)) == NULL)
+		return -1;
+	for (i = 0; i < b->n_patterns; i++) {
+		if (strcmp(b->patterns[i].regex, regex) == 0) {
+			b->patterns[i].vary = vary;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+uint32_t
+bot_seed(const char *msgid)
+{
+	uint32_t	 h = 2166136261U;
+	const char	*p;
+
+	for (p = msgid; *p != '\0'; p++)
+		h = (h ^ (unsigned char)*p) * 16777619U;
+	/* The low bits of FNV-1a follow the last byte closely: mix them, so
+	 * ids that differ in one digit spread over every phrasing. */
+	h ^= h >> 16;
+	h *= 0x45d9f3bU;
+	h ^= h >> 16;
+	return h;
+}
+
+/*
+ * The phrasings in turn, as without vary=yes, but from where the seed
+ * says: one conversation never reads the same sentence twice in a row,
+ * and two conversations mostly start on different ones.
+ */
+size_t
+bot_phrasing(uint32_t seed, size_t turn, size_t n)
+{
+	if (n == 0)
+		return 0;
+	return (size_t)((seed % n + turn) % n);
 }
 
 void
@@ -348,6 +395,9 @@ bot_decide(const char *name, const char *text, size_t len, int64_t now,
 		    state->answered != NULL && state->answered[i] > 0)
 			k = (size_t)state->answered[i];
 		out->kind = BOT_ANSWER;
+		if (p->vary)
+			k = bot_phrasing(state != NULL ? state->seed : 0, k,
+			    p->n_answers);
 		out->text = xstrdup(p->answers[k % p->n_answers]);
 		out->pattern = (int)i;
 		break;
@@ -529,6 +579,8 @@ bot_each(void (*cb)(const char *command, void *data), void *data)
 			p = &bot->patterns[j];
 			buf_reset(&b);
 			buf_add_printf(&b, "bot-answer %s ", bot->name);
+			if (p->vary)
+				buf_add_str(&b, "vary=yes ");
 			cmd_quote_word(&b, p->regex);
 			for (k = 0; k < p->n_answers; k++) {
 				buf_add_char(&b, ' ');

@@ -29,9 +29,10 @@ const struct cmd_entry cmd_bot_entries[] = {
 	{ .name = "bot-answer",
 	  .args_min = 3,
 	  .args_max = -1,
-	  .usage = "bot-answer NAME REGEX ANSWER...",
+	  .usage = "bot-answer NAME [vary=yes|no] REGEX ANSWER...",
 	  .help = "the bot NAME answers a customer's text matching REGEX, "
-	      "with each ANSWER in turn",
+	      "with each ANSWER in turn (vary=yes: from one the customer's "
+	      "message picks)",
 	  .exec = cmd_bot_answer_exec },
 	{ .name = "bot-fallback",
 	  .args_min = 2,
@@ -230,15 +231,26 @@ static enum cmd_retval
 cmd_bot_answer_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	char	*cause;
+	int	 vary = 0, at = 2;
 
 	if (cmd_bot_name(ctx, argv[0], argv[1]) != 0)
 		return CMD_ERROR;
-	if (bot_add_answer(argv[1], argv[2], argv + 3, (size_t)(argc - 3),
-	    &cause) != 0) {
+	if (strncmp(argv[2], "vary=", 5) == 0) {
+		if (strcmp(argv[2], "vary=yes") == 0)
+			vary = 1;
+		else if (strcmp(argv[2], "vary=no") != 0)
+			return cmd_usage(ctx, argv[0]);
+		if (argc < 5)
+			return cmd_usage(ctx, argv[0]);
+		at = 3;
+	}
+	if (bot_add_answer(argv[1], argv[at], argv + at + 1,
+	    (size_t)(argc - at - 1), &cause) != 0) {
 		cmd_error(ctx, "bot-answer %s: %s", argv[1], cause);
 		free(cause);
 		return CMD_ERROR;
 	}
+	bot_answer_vary(argv[1], argv[at], vary);
 	return CMD_NORMAL;
 }
 

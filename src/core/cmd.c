@@ -49,6 +49,7 @@ static const struct cmd_entry *const cmd_core_tables[] = {
 	cmd_entries,
 	cmd_bot_entries,
 	cmd_channels_entries,
+	cmd_crisis_entries,
 	cmd_hooks_entries,
 	cmd_keys_entries,
 	cmd_macros_entries,

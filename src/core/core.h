@@ -412,6 +412,8 @@ struct bot_state {			/* what the caller read from the conversation */
 	const int	*answered;	/* times each pattern answered so far, by index */
 	size_t		 n_answered;
 	int		 fallbacks;	/* fallbacks sent so far (for the turn of fallback texts) */
+	uint32_t	 seed;		/* bot_seed() of the customer's message:
+					   where vary=yes answers start */
 };
 struct bot_reply {
 	enum bot_reply_kind	 kind;
@@ -470,6 +472,16 @@ int bot_name_valid(const char *name);
  * 0, or -1 with *cause set and nothing changed. */
 int bot_add_answer(const char *name, const char *regex, char *const *answers,
     size_t n, char **cause);
+/* bot-answer vary=yes: the pattern's answers start at one the customer's
+ * message picks (bot_phrasing), not at the first: two customers asking
+ * the same read different phrasings. 0, or -1 when there is no such
+ * pattern. */
+int bot_answer_vary(const char *name, const char *regex, int vary);
+/* A message's seed for bot_phrasing (FNV-1a of its id). */
+uint32_t bot_seed(const char *msgid);
+/* Which of n phrasings to say the turn-th time (0 first) from seed:
+ * deterministic, the n phrasings in turn from a place the seed picks. */
+size_t bot_phrasing(uint32_t seed, size_t turn, size_t n);
 void bot_set_fallbacks(const char *name, char *const *texts, size_t n);
 /* after 0: rules_fallbacks(). */
 void bot_set_handoff(const char *name, int after, const char *text);
@@ -695,6 +707,8 @@ struct template {
 	char	*language;
 	char	*channels;	/* where it may be used, NULL: anywhere */
 	char	*approved;	/* the channel-approved template it maps to */
+	int	 holding;	/* a holding statement (holding: yes, or its
+				   name starts with "holding") */
 	char	*body;
 };
 struct template_vars {
@@ -708,6 +722,9 @@ char *template_dir(void);
 /* Parse a template file's content; NULL and *cause (file:line) if bad. */
 struct template *template_parse(const char *file_name, const char *data,
     size_t len, char **cause);
+/* The templates' names (NULL-terminated, allocated: free each and it),
+ * holding statements first when holding_first (a crisis), else by name. */
+char **template_names(int holding_first);
 /* Find a template by name or shortcut; NULL and *cause when none. */
 struct template *template_load(const char *name, char **cause);
 /* The template mapped to a channel-approved template name (approved:);
@@ -742,6 +759,7 @@ enum cmd_retval {
 
 struct cmd_ctx;
 struct cmd_host;
+struct crisis;
 
 /*
  * One command of the language: a const row of a table (tmux cmd_entry).
@@ -787,6 +805,12 @@ struct cmd_host {
 	 * *cause set. NULL: the scenario is the process's own. */
 	int	(*scenario)(void *data, const char *name, char **in_force,
 		    char **cause);
+	/* crisis on|off|status: with set, put c in force on the data dir (NULL:
+	 * end it), recording its events; then return 0 with *in_force the
+	 * data dir's crisis now (NULL: none), or -1 with *cause set. NULL:
+	 * no data dir here, the command is refused. */
+	int	(*crisis)(void *data, int set, const struct crisis *c,
+		    struct crisis **in_force, char **cause);
 	void	*data;
 };
 
@@ -858,6 +882,7 @@ extern const struct cmd_entry cmd_hooks_entries[];
 extern const struct cmd_entry cmd_sla_entries[];
 extern const struct cmd_entry cmd_team_entries[];
 extern const struct cmd_entry cmd_watch_entries[];
+extern const struct cmd_entry cmd_crisis_entries[];
 /* Run one command (argv[0] is its name). */
 enum cmd_retval cmd_exec(struct cmd_ctx *ctx, int argc, char **argv);
 /* Parse and run a string of commands; stops at the first error. */
@@ -1022,6 +1047,49 @@ void style_set(enum style_role role, const struct style *st);
 unsigned style_generation(void);
 /* The file of a theme NAME (allocated), or NULL. */
 char *style_theme_path(const char *name);
+
+/* ------------------------------------------------------------ crisis.c */
+
+/*
+ * Crisis mode (crisis on|off|status): a topic, its view and status line in
+ * every console, and a bot in place of the affected channels' own while it
+ * lasts; DATA/crisis holds it (store-crisis.c).
+ */
+#define CRISIS_SCENARIO		"crisis"	/* the bot unless scenario= */
+#define CRISIS_TOPIC_MAX	200
+#define CRISIS_VIEW		"Crisis"	/* the view's name while on */
+struct crisis {
+	char	 *topic;
+	int64_t	  since;
+	char	 *scenario;	/* the bot answering the affected channels */
+	char	 *agent;	/* who put it on, or NULL */
+	char	**channels;	/* NULL-terminated types or channel names;
+				   NULL: every channel with a built-in bot */
+};
+void crisis_free(struct crisis *c);
+struct crisis *crisis_copy(const struct crisis *c);
+/* 0, or -1 with *cause: not one printable line, or no word to search. */
+int crisis_topic_valid(const char *topic, char **cause);
+/* The topic's query ("Kind:customer and (colis or abime or abîmé)"),
+ * allocated; NULL when no word of three letters or more is left. */
+char *crisis_query(const char *topic);
+/* DATA/crisis's text and back (NULL and *cause when it has no topic). */
+char *crisis_format(const struct crisis *c);
+struct crisis *crisis_parse(const char *text, char **cause);
+/* The data dir's crisis in this process (a copy; NULL: none), and it. */
+void crisis_set_data(const struct crisis *c);
+const struct crisis *crisis_current(void);
+/* Is the channel of this type or name affected? */
+int crisis_affects(const struct crisis *c, const char *type,
+    const char *name);
+/* The crisis's bot for a channel with bot=channel_bot, over any
+ * bot-scenario; NULL: the usual bot (no crisis, not affected, no bot). */
+const char *crisis_bot_for(const char *type, const char *name,
+    const char *channel_bot);
+/* The Crisis view on c's query, or none (c NULL). */
+void crisis_view_set(const struct crisis *c);
+/* "CRISIS: TOPIC (since 14:02)", allocated, the topic unsanitised. */
+char *crisis_status_text(const struct crisis *c, int64_t now);
 
 /* view.c: saved searches, built in and from `view NAME QUERY [sort=...]`. */
 enum view_sort {

@@ -9,6 +9,9 @@
  *   approved: order_update           (the channel-approved template it
  *                                     maps to: sendable outside WhatsApp's
  *                                     and Messenger's 24-hour window)
+ *   holding: yes                     (a holding statement: offered first
+ *                                     during a crisis; so is a name
+ *                                     starting with "holding")
  *   <empty line>
  *   Bonjour {{customer.first_name}}, votre remboursement est validé.
  *   {{agent.name}}
@@ -122,6 +125,10 @@ template_parse(const char *file_name, const char *data, size_t len,
 		} else if (strcmp(key, "channels") == 0) {
 			free(t->channels);
 			t->channels = value;
+		} else if (strcmp(key, "holding") == 0 &&
+		    (strcmp(value, "yes") == 0 || strcmp(value, "no") == 0)) {
+			t->holding = strcmp(value, "yes") == 0;
+			free(value);
 		} else if (strcmp(key, "approved") == 0 && *value != '\0') {
 			free(t->approved);
 			t->approved = value;
@@ -142,6 +149,9 @@ template_parse(const char *file_name, const char *data, size_t len,
 		*cause = xasprintf("%s: the text is empty", file_name);
 		goto bad;
 	}
+	/* A holding statement by its name too: holding-fr, holding_delay. */
+	if (strncmp(t->name != NULL ? t->name : file_name, "holding", 7) == 0)
+		t->holding = 1;
 	if (t->name == NULL) {
 		if (!template_name_ok(file_name)) {
 			*cause = xasprintf("%s: not a template name (letters, "
@@ -174,6 +184,37 @@ template_is_approved(const struct template *t, const char *file,
 	return t->approved != NULL && strcmp(t->approved, name) == 0;
 }
 
+/*
+ * The template in dir's entry file: NULL for a file that is none (not a
+ * regular file, too big, unreadable: *cause NULL) or one that does not
+ * parse (*cause says why).
+ */
+static struct template *
+template_read_entry(const char *dir, const char *file, char **cause)
+{
+	struct stat	 sb;
+	char		*path, buf[TEMPLATE_MAX + 1];
+	ssize_t		 got;
+	int		 fd;
+
+	*cause = NULL;
+	path = xasprintf("%s/%s", dir, file);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	free(path);
+	if (fd == -1)
+		return NULL;
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) ||
+	    sb.st_size > TEMPLATE_MAX) {
+		close(fd);
+		return NULL;
+	}
+	got = read(fd, buf, TEMPLATE_MAX);
+	close(fd);
+	if (got < 0)
+		return NULL;
+	return template_parse(file, buf, (size_t)got, cause);
+}
+
 /* The first template of the directory that match says is the one. */
 static struct template *
 template_find(const char *name, int (*match)(const struct template *,
@@ -181,11 +222,8 @@ template_find(const char *name, int (*match)(const struct template *,
 {
 	struct template	*t = NULL, *found = NULL;
 	struct dirent	*de;
-	struct stat	 sb;
 	DIR		*dirp;
-	char		*dir, *path, buf[TEMPLATE_MAX + 1];
-	ssize_t		 got;
-	int		 fd;
+	char		*dir;
 
 	*cause = NULL;
 	if ((dir = template_dir()) == NULL || (dirp = opendir(dir)) == NULL) {
@@ -197,23 +235,9 @@ template_find(const char *name, int (*match)(const struct template *,
 	while (found == NULL && (de = readdir(dirp)) != NULL) {
 		if (de->d_name[0] == '.')
 			continue;
-		path = xasprintf("%s/%s", dir, de->d_name);
-		fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-		free(path);
-		if (fd == -1)
-			continue;
-		if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) ||
-		    sb.st_size > TEMPLATE_MAX) {
-			close(fd);
-			continue;
-		}
-		got = read(fd, buf, TEMPLATE_MAX);
-		close(fd);
-		if (got < 0)
-			continue;
-		t = template_parse(de->d_name, buf, (size_t)got, cause);
+		t = template_read_entry(dir, de->d_name, cause);
 		if (t == NULL) {
-			if (strcmp(de->d_name, name) == 0)
+			if (*cause != NULL && strcmp(de->d_name, name) == 0)
 				break;	/* the one asked for is broken: say so */
 			free(*cause);
 			*cause = NULL;
@@ -229,6 +253,56 @@ template_find(const char *name, int (*match)(const struct template *,
 		*cause = xasprintf("no template %s in %s", name, dir);
 	free(dir);
 	return found;
+}
+
+/* Holding statements first (a crisis's), then by name. */
+static int	template_names_holding_first;
+
+static int
+template_names_cmp(const void *a, const void *b)
+{
+	const struct template	*ta = *(struct template *const *)a;
+	const struct template	*tb = *(struct template *const *)b;
+
+	if (template_names_holding_first && ta->holding != tb->holding)
+		return ta->holding ? -1 : 1;
+	return strcmp(ta->name, tb->name);
+}
+
+char **
+template_names(int holding_first)
+{
+	struct template	**all = NULL, *t;
+	struct dirent	 *de;
+	DIR		 *dirp;
+	char		 *dir, *cause, **names;
+	size_t		  n = 0, i;
+
+	if ((dir = template_dir()) != NULL && (dirp = opendir(dir)) != NULL) {
+		while ((de = readdir(dirp)) != NULL) {
+			if (de->d_name[0] == '.')
+				continue;
+			if ((t = template_read_entry(dir, de->d_name,
+			    &cause)) == NULL) {
+				free(cause);
+				continue;
+			}
+			all = xreallocarray(all, n + 1, sizeof *all);
+			all[n++] = t;
+		}
+		closedir(dirp);
+	}
+	free(dir);
+	template_names_holding_first = holding_first;
+	if (n > 0)
+		qsort(all, n, sizeof *all, template_names_cmp);
+	names = xcalloc(n + 1, sizeof *names);
+	for (i = 0; i < n; i++) {
+		names[i] = xstrdup(all[i]->name);
+		template_free(all[i]);
+	}
+	free(all);
+	return names;
 }
 
 struct template *

@@ -467,6 +467,10 @@ triage_event_text(const char *event, const char *agent, const char *reason,
 	if (strcmp(event, "sla-breach") == 0)
 		return xstrdup(reason != NULL && *reason != '\0' ? reason :
 		    "service level breached");
+	/* "crisis on: livraison" (store-crisis.c). */
+	if (strcmp(event, "crisis-on") == 0 || strcmp(event, "crisis-off") == 0)
+		return xstrdup(reason != NULL && *reason != '\0' ? reason :
+		    event);
 	/* A shift's handover note is its own whole line (shift.c). */
 	if (strcmp(event, "handover") == 0)
 		return xstrdup(reason != NULL && *reason != '\0' ? reason :

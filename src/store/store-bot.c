@@ -241,7 +241,11 @@ store_bot_answer(struct store *st, const char *thread_id, const char *self_id,
 	if (m->kind != MSG_CUSTOMER || m->text == NULL ||
 	    m->date < now - STORE_BOT_MAX_AGE)
 		return NOTMUCH_STATUS_SUCCESS;
-	if ((cc = channel_config_for(m->channel, m->account)) == NULL ||
+	if ((cc = channel_config_for(m->channel, m->account)) == NULL)
+		return NOTMUCH_STATUS_SUCCESS;
+	/* A crisis's bot first (crisis.c), over any bot-scenario. */
+	if ((bot = crisis_bot_for(m->channel, cc->name,
+	    channel_config_get(cc, "bot"))) == NULL &&
 	    (bot = bot_for_channel(channel_config_get(cc, "bot"))) == NULL)
 		return NOTMUCH_STATUS_SUCCESS;
 	status = store_bot_state(st, thread_id, &state, &answered,
@@ -251,6 +255,8 @@ store_bot_answer(struct store *st, const char *thread_id, const char *self_id,
 		return status;
 	}
 	state.first = first;
+	/* The customer's message picks a vary=yes pattern's phrasing. */
+	state.seed = bot_seed(self_id);
 	bot_decide(bot, m->text, m->text_len, now, &state, &reply);
 	if (reply.greeting != NULL)
 		store_bot_say(st, m, self_id, 0, bot, reply.greeting,

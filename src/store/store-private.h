@@ -223,6 +223,8 @@ notmuch_status_t store_bot_survey_answer(struct store *st,
 /* A read-write open: DATA/bot-scenario given to core
  * (bot_scenario_set_data), before anything is indexed. */
 void store_bot_scenario_load(struct store *st);
+/* A read-write open: DATA/crisis given to core (crisis_set_data). */
+void store_crisis_load(struct store *st);
 
 /* store-feed.c */
 /* Append the lines of a committed batch to DATA/feed, and forget them. */

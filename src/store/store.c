@@ -1049,6 +1049,7 @@ store_open(const struct store_options *opts, enum store_mode mode,
 	if (mode == STORE_READ_WRITE) {
 		/* Whoever indexes answers with the data dir's scenario. */
 		store_bot_scenario_load(st);
+		store_crisis_load(st);
 		store_ingest_clean_tmp(st);
 		rc = store_ingest_recover(st, cause);
 		if (rc != STORE_OK) {

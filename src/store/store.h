@@ -501,6 +501,8 @@ struct store_feed_item {
 	char	 thread_id[17];
 	char	*msgid;		/* the message or event indexed */
 };
+/* A feed line about the whole data dir (crisis), not a conversation. */
+#define STORE_FEED_NO_THREAD	"----------------"
 struct store_feed;
 /* Follow the feed from its end (or from its start). */
 struct store_feed *store_feed_open(const char *data_dir, int from_start);
@@ -524,6 +526,29 @@ enum store_status store_bot_scenario_write(const char *data_dir,
 /* The scenario DATA/bot-scenario names (allocated), or NULL for none (no
  * file, or not a bot name). */
 char *store_bot_scenario_read(const char *data_dir);
+
+/* store-crisis.c */
+/*
+ * Crisis mode's DATA/crisis (crisis.c's text): written whole (tmp, fsync,
+ * rename) and group-writable as the data dir allows, NULL removing it;
+ * STORE_OK, or a status and *cause.
+ */
+enum store_status store_crisis_write(const char *data_dir,
+    const struct crisis *c, char **cause);
+/* The data dir's crisis (free with crisis_free), NULL for none. */
+struct crisis *store_crisis_read(const char *data_dir);
+/* Has DATA/crisis changed since *stamp (0 at first)? One stat: 1 and
+ * *stamp updated, else 0. What a console asks on its timer. */
+int store_crisis_changed(const char *data_dir, int64_t *stamp);
+/*
+ * The crisis c going on (on) or off, on a read-write store: an event
+ * crisis-on or crisis-off ("crisis on: TOPIC") in each open conversation
+ * (tag:inbox) matching the topic's query, then one feed line "crisis
+ * STORE_FEED_NO_THREAD on|off". *n_events says how many; STORE_OK, or a
+ * status and *cause.
+ */
+enum store_status store_crisis_events(struct store *st,
+    const struct crisis *c, int on, size_t *n_events, char **cause);
 
 /* store-event.c */
 /*

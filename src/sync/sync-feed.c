@@ -182,6 +182,15 @@ sync_hooks_item(struct sync *s, struct store **st, const char *event,
 	    strcmp(event, "hand-back") == 0;
 	if (n == 0 && !bot_event)
 		return;
+	/* The crisis mode's line names no conversation (store-crisis.c). */
+	if (thread_id != NULL &&
+	    strcmp(thread_id, STORE_FEED_NO_THREAD) == 0) {
+		json = sync_hook_crisis_json(s->opts->store.data_dir, msgid);
+		for (i = 0; i < n; i++)
+			sync_hooks_add(s, event, commands[i], json);
+		free(json);
+		return;
+	}
 	if (*st == NULL && store_open(&s->opts->store, STORE_READ_ONLY, st,
 	    &cause) != STORE_OK) {
 		log_warn("hook %s: %s", event, cause);
@@ -296,7 +305,8 @@ sync_hooks_read(struct sync *s)
 	if (s->feed == NULL)
 		return 0;
 	while (store_feed_next(s->feed, &item) == 1) {
-		sync_feed_channel(s, &st, item.event, item.msgid);
+		if (strcmp(item.thread_id, STORE_FEED_NO_THREAD) != 0)
+			sync_feed_channel(s, &st, item.event, item.msgid);
 		if (strcmp(item.event, "read") != 0)
 			sync_hooks_item(s, &st, item.event, item.thread_id,
 			    item.msgid);

@@ -151,6 +151,11 @@ int sync_fetch_messages(const char *data_dir, struct msg **msgs, size_t n,
  */
 char *sync_hook_json(struct store *st, const char *event,
     const char *thread_id, const char *msgid, char **cause);
+/* The JSON a crisis hook reads (the feed's "crisis" line, no
+ * conversation): event "crisis", state on|off, and while on the topic,
+ * query, since (RFC 3339), scenario, channels, agent from DATA/crisis.
+ * Allocated, one line. */
+char *sync_hook_crisis_json(const char *data_dir, const char *state);
 /* The message `ombre hook test` builds the JSON of, among a thread's
  * messages (oldest first): the newest of the event (an event of that
  * type, a customer message, a reply sent or failed), else the newest.

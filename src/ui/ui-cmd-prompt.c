@@ -106,6 +106,12 @@ ui_cmd_prompt_command(const char *text)
 }
 
 void
+ui_cmd_prompt_words(char **words)
+{
+	ui_prompt_set_words(ui_cmd_prompt_editor(), words);
+}
+
+void
 ui_cmd_prompt_free(void)
 {
 	ui_prompt_free(ui_cmd_prompt);

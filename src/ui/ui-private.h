@@ -119,6 +119,8 @@ int ui_cmd_prompt_key(struct ui *ui, const char *key, const char *text);
 int ui_cmd_prompt_draw(int row, int cols);
 /* Open the ':' prompt with text already typed. */
 void ui_cmd_prompt_command(const char *text);
+/* What Tab completes the whole line from (taken over), until it closes. */
+void ui_cmd_prompt_words(char **words);
 void ui_cmd_prompt_free(void);
 
 /* ui-cmd-screen.c: help, quit, suspend, redraw. */
@@ -210,6 +212,15 @@ void ui_sync_stop(struct ui *ui);
 /* The channels' states for the status line, or NULL; valid until the
  * next check. */
 const char *ui_sync_text(void);
+
+/* ui-crisis.c: crisis mode, from DATA/crisis: the status line's words
+ * (sanitised; NULL: no crisis), the Crisis view, crisis's host. */
+int ui_crisis_check(struct ui *ui);
+const char *ui_crisis_text(void);
+int ui_crisis_on(void);
+void ui_crisis_stop(void);
+int ui_host_crisis(void *data, int set, const struct crisis *c,
+    struct crisis **in_force, char **cause);
 /* The syncer's phrase and the webhook receiver's, as the status line
  * puts them (either may be NULL): allocated, or NULL for neither. */
 char *ui_sync_join(const char *sync, const char *webhook);

@@ -62,6 +62,8 @@ struct ui_reply {
  * not take yet. */
 static struct ui_reply	*ui_reply_pane;
 static int		 ui_reply_hidden;
+
+static void	ui_reply_template_prompt(void);
 static LIST_HEAD(, ui_reply) ui_reply_parked =
     LIST_HEAD_INITIALIZER(ui_reply_parked);
 
@@ -741,13 +743,47 @@ ui_reply_key(struct ui *ui, const char *key, const char *text)
 		ui_reply_editor(ui);
 		break;
 	case UI_COMPOSE_TEMPLATE:
-		ui_cmd_prompt_command("template ");
+		ui_reply_template_prompt();
 		break;
 	case UI_COMPOSE_EDITING:
 		rp->last_key_ms = util_clock_ms();
 		break;
 	}
 	return 1;
+}
+
+/*
+ * C-t: the template prompt, Tab completing the templates' names. During a
+ * crisis the holding statements come first, and the first is already on
+ * the line: Enter inserts it, anything else is a word away.
+ */
+static void
+ui_reply_template_prompt(void)
+{
+	struct template	*t;
+	char		**names, *line, *cause;
+	size_t		  i;
+	int		  crisis = ui_crisis_on();
+
+	names = template_names(crisis);
+	line = NULL;
+	if (crisis && names[0] != NULL) {
+		if ((t = template_load(names[0], &cause)) == NULL)
+			free(cause);
+		else {
+			if (t->holding)
+				line = xasprintf("template %s", names[0]);
+			template_free(t);
+		}
+	}
+	ui_cmd_prompt_command(line != NULL ? line : "template ");
+	free(line);
+	for (i = 0; names[i] != NULL; i++) {
+		line = xasprintf("template %s", names[i]);
+		free(names[i]);
+		names[i] = line;
+	}
+	ui_cmd_prompt_words(names);
 }
 
 /* The composer's first line: what it is, the limits, the window, the keys. */

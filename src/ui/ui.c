@@ -179,8 +179,9 @@ ui_draw(struct ui *ui)
 	char			 status[512], marked[32] = "", lane[80] = "";
 	char			 sla[48] = "";
 	enum ui_role		 sla_role = UI_ROLE_STATUS;
-	char			*here, *why;
+	char			*here, *why, crisis[128] = "";
 	int			 rows, cols, compose, lane_w = 0, text_w, i;
+	int			 crisis_w;
 	int			 sla_w = 0;
 
 	if (ui->marked.n > 0)
@@ -202,6 +203,9 @@ ui_draw(struct ui *ui)
 		    cols - UI_SIDEBAR_WIDTH, util_now());
 	} else
 		ui_list_draw(ui->list, 0, 0, rows - 1, cols, util_now());
+	/* A crisis leads every status line while it lasts. */
+	if (ui_crisis_text() != NULL)
+		snprintf(crisis, sizeof crisis, " %s ", ui_crisis_text());
 	if (ui->pager != NULL)
 		snprintf(status, sizeof status, " Help  Esc back%s%s",
 		    ui->message != NULL ? "  " : "",
@@ -238,8 +242,11 @@ ui_draw(struct ui *ui)
 	 * status line: it stays while messages come and go, short when
 	 * the message needs the room, left out when even that does not
 	 * fit (the message is never cut for it). */
+	crisis_w = (int)utf8_width(crisis, strlen(crisis));
+	if (crisis_w > cols)
+		crisis_w = cols;
 	if (ui->pager == NULL && ui->thread == NULL) {
-		text_w = (int)utf8_width(status, strlen(status));
+		text_w = crisis_w + (int)utf8_width(status, strlen(status));
 		/* Full, then short; each with the service level nearest
 		 * its target (in the waits' colours), then without. */
 		for (i = 0; i < 4 && lane_w == 0; i++) {
@@ -259,8 +266,13 @@ ui_draw(struct ui *ui)
 		}
 	}
 	if (!ui_cmd_prompt_draw(rows - 1, cols)) {
-		ui_surface_text(rows - 1, 0, cols - lane_w, ui->message_error ?
-		    UI_ROLE_ERROR : UI_ROLE_STATUS, status);
+		if (crisis_w > 0)
+			ui_surface_text(rows - 1, 0, crisis_w, UI_ROLE_ERROR,
+			    crisis);
+		if (cols - lane_w - crisis_w > 0)
+			ui_surface_text(rows - 1, crisis_w,
+			    cols - lane_w - crisis_w, ui->message_error ?
+			    UI_ROLE_ERROR : UI_ROLE_STATUS, status);
 		if (lane_w > 0)
 			ui_surface_text(rows - 1, cols - lane_w - sla_w,
 			    lane_w, UI_ROLE_STATUS, lane);
@@ -500,6 +512,8 @@ ui_watch_feed(void *data)
 
 	if (ui_alert_collect(ui) > 0)
 		ui_watch_now(ui);
+	/* A crisis going on or off shows as soon as a handoff would. */
+	ui_crisis_check(ui);
 	ev_timer_add(ui->loop, UI_FEED_MS, ui_watch_feed, ui);
 }
 
@@ -569,6 +583,7 @@ ui_start(const struct ui_options *opts, struct store *store,
 	ui->host.react = ui_react;
 	ui->host.macro_end = ui_macro_end;
 	ui->host.scenario = ui_host_scenario;
+	ui->host.crisis = ui_host_crisis;
 	ui->host.data = ui;
 	ui->ctx.host = &ui->host;
 	ui->ctx.print = ui_cmd_print;
@@ -598,6 +613,7 @@ ui_start(const struct ui_options *opts, struct store *store,
 	 * ui_load_rest): the counts and the syncer never delay it. */
 	ev_timer_add(ui->loop, 0, ui_sync_check, ui);
 	/* The first paint reads what fills the screen, then the page. */
+	ui_crisis_check(ui);
 	ui_surface_size(&rows, &cols);
 	ui_load_limit(ui, rows > 1 ? (size_t)rows - 1 : 1);
 	ui_draw(ui);
@@ -658,6 +674,7 @@ ui_finish(struct ui *ui)
 	if (ui_reply_unsaved_report(ui, stderr) > 0)
 		rc = 1;
 	ui_counts_stop();
+	ui_crisis_stop();
 	ui_alert_stop(ui);
 	ui_sync_stop(ui);
 	job_detach_all(ui->loop);	/* writes still running finish alone */

@@ -4,7 +4,10 @@
  * ligatures, typographic apostrophes), every default rule on French and
  * English phrases and near misses, bad regexes, handoff-rule clear and its
  * counts, and the bot's answers in turn, fallbacks, handoff, greeting,
- * business hours across a change of summer time, scenarios.
+ * business hours across a change of summer time, scenarios; crisis mode's
+ * pure parts (a topic as a query, DATA/crisis's text, the crisis's bot
+ * over bot-scenario, vary=yes phrasings spread over customers, the crisis
+ * command on a host kept in memory).
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -607,6 +610,192 @@ test_rows(void)
 	is_str(t_errors(), "usage: bot-hours NAME SPEC TEXT\n", "usage");
 }
 
+/* crisis's host for the tests: the data dir's crisis kept in memory. */
+static struct crisis	*t_crisis_file;
+static int		 t_crisis_sets;
+
+static int
+t_host_crisis(void *data, int set, const struct crisis *c,
+    struct crisis **in_force, char **cause)
+{
+	(void)data;
+	(void)cause;
+	if (set) {
+		crisis_free(t_crisis_file);
+		t_crisis_file = c != NULL ? crisis_copy(c) : NULL;
+		t_crisis_sets++;
+	}
+	*in_force = t_crisis_file != NULL ? crisis_copy(t_crisis_file) : NULL;
+	return 0;
+}
+
+/* Crisis mode's pure parts: the topic as a query, DATA/crisis's text,
+ * the bot a channel answers with, the phrasings varied, the command. */
+static void
+test_crisis(void)
+{
+	struct cmd_host		 host;
+	struct crisis		 c, *back;
+	struct bot_state	 st;
+	struct bot_reply	 r;
+	char			*q, *text, *cause, id[64], *first;
+	char			 wa[] = "whatsapp", sms[] = "sms-fr";
+	char			*chans[] = { wa, sms, NULL };
+	size_t			 counts[3] = { 0, 0, 0 }, i, k;
+	int			 seen;
+
+	q = crisis_query("Livraison en retard, colis abîmé");
+	is_str(q, "Kind:customer and (livraison or retard or colis or "
+	    "abîmé or abime)", "a topic's words, as typed and folded");
+	free(q);
+	q = crisis_query("les colis ET les COLIS");
+	is_str(q, "Kind:customer and (colis)", "stop words out, once each");
+	free(q);
+	q = crisis_query("tag:inbox) or (id:\"x\" not");
+	is_str(q, "Kind:customer and (tag or inbox)",
+	    "nothing of the query language gets through");
+	free(q);
+	ok(crisis_query("le de la et ou") == NULL, "no word left: no query");
+	ok(crisis_topic_valid("colis\033[2J", &cause) == -1, "a control "
+	    "character refused");
+	is_str(cause, "the topic has a control character", "said so");
+	free(cause);
+
+	memset(&c, 0, sizeof c);
+	c.topic = xstrdup("panne réseau");
+	c.since = 1795168800;
+	c.scenario = xstrdup("crisis");
+	c.agent = xstrdup("ana");
+	c.channels = chans;
+	text = crisis_format(&c);
+	is_str(text, "topic panne réseau\nsince 1795168800\nscenario crisis\n"
+	    "agent ana\nchannels whatsapp sms-fr\n", "DATA/crisis's text");
+	back = crisis_parse(text, &cause);
+	ok(back != NULL && strcmp(back->topic, c.topic) == 0 &&
+	    back->since == c.since &&
+	    strcmp(back->channels[1], "sms-fr") == 0 &&
+	    back->channels[2] == NULL, "read back");
+	free(text);
+	text = crisis_status_text(back, c.since + 60);
+	is_str(text, "CRISIS: panne réseau (since 10:00)", "the status line");
+	free(text);
+	ok(crisis_parse("since 12\n", &cause) == NULL, "no topic, no crisis");
+	free(cause);
+	ok(crisis_parse("topic colis\033]0;x\007\n", &cause) == NULL,
+	    "a topic with controls written by hand is refused");
+	free(cause);
+
+	bot_reset();
+	t_run("bot-answer faq prix 'Dix euros.'; "
+	    "bot-answer calm '.' 'Scenario.'; "
+	    "bot-answer crisis vary=yes 'colis|livraison' 'Phrase A.' "
+	    "'Phrase B.' 'Phrase C.'; bot-scenario calm");
+	ok(crisis_bot_for("whatsapp", "wa", "faq") == NULL, "no crisis: "
+	    "the usual bot");
+	crisis_set_data(back);
+	is_str(crisis_bot_for("whatsapp", "wa", "faq"), "crisis",
+	    "a channel of an affected type: the crisis's bot");
+	is_str(crisis_bot_for("telegram", "sms-fr", "faq"), "crisis",
+	    "or of an affected name");
+	ok(crisis_bot_for("telegram", "tg", "faq") == NULL,
+	    "another channel keeps its bot");
+	is_str(bot_for_channel("faq"), "calm", "where bot-scenario's is");
+	ok(crisis_bot_for("whatsapp", "wa", NULL) == NULL,
+	    "a channel without a built-in bot gets none");
+	crisis_free(back);
+	c.channels = NULL;
+	crisis_set_data(&c);
+	is_str(crisis_bot_for("line", "ln", "faq"), "crisis",
+	    "no channel= : every channel with a bot");
+	free(c.topic);
+	free(c.scenario);
+	free(c.agent);
+	crisis_set_data(NULL);
+
+	/* The phrasings: the same message the same one, a conversation's
+	 * next turn the next one, customers spread over all three. */
+	is_int((long long)bot_phrasing(7, 0, 3), 1, "the seed picks the first");
+	is_int((long long)bot_phrasing(7, 1, 3), 2, "the next turn the next");
+	is_int((long long)bot_phrasing(7, 2, 3), 0, "and round again");
+	seen = 0;
+	for (k = 0; k < 3; k++)
+		seen |= 1 << bot_phrasing(bot_seed("wa.106.c1.m1@ombre"), k, 3);
+	is_int(seen, 7, "a conversation's turns go through every phrasing");
+	for (i = 0; i < 300; i++) {
+		snprintf(id, sizeof id, "wa.106.c%zu.m%zu@ombre", i, i);
+		counts[bot_phrasing(bot_seed(id), 0, 3)]++;
+	}
+	ok(counts[0] > 60 && counts[1] > 60 && counts[2] > 60,
+	    "300 customers spread over the phrasings (%zu %zu %zu)",
+	    counts[0], counts[1], counts[2]);
+	memset(&st, 0, sizeof st);
+	st.seed = bot_seed("wa.106.c1.m1@ombre");
+	bot_decide("crisis", "mon colis ?", 11, 0, &st, &r);
+	first = xstrdup(r.text);
+	bot_reply_free(&r);
+	for (i = 0, seen = 0; i < 20 && !seen; i++) {
+		snprintf(id, sizeof id, "wa.106.c%zu.m%zu@ombre", i + 2, i + 2);
+		st.seed = bot_seed(id);
+		bot_decide("crisis", "mon colis ?", 11, 0, &st, &r);
+		seen = strcmp(r.text, first) != 0;
+		bot_reply_free(&r);
+	}
+	ok(seen, "vary=yes: another customer reads another phrasing");
+	free(first);
+	st.seed = 0;
+	bot_decide("faq", "prix", 4, 0, &st, &r);
+	t_reply(&r, BOT_ANSWER, "Dix euros.", "a pattern without vary=yes");
+	t_run("list-bots");
+	ok(strstr(t_output(), "bot-answer crisis vary=yes colis|livraison "
+	    "'Phrase A.'") != NULL, "list-bots says vary=yes");
+	is_int(t_run("bot-answer crisis vary=maybe x y"), CMD_ERROR,
+	    "vary= yes or no");
+
+	/* The command, on a host that keeps the data dir's crisis. */
+	is_int(t_run("crisis status"), CMD_ERROR, "no host: refused");
+	t_reset();
+	t_ctx.file = "config";
+	t_ctx.line = 3;
+	is_int(cmd_run_string(&t_ctx, "crisis on colis"), CMD_ERROR,
+	    "not in a config file");
+	is_str(t_errors(), "config:3: crisis: not in a config file (ombre "
+	    "crisis, or : in the console)\n", "said so");
+	memset(&host, 0, sizeof host);
+	host.crisis = t_host_crisis;
+	t_reset();
+	t_ctx.host = &host;
+	is_int(cmd_run_string(&t_ctx, "crisis status"), CMD_NORMAL, "status");
+	is_str(t_output(), "no crisis\n", "none");
+	t_ctx.host = &host;
+	is_int(cmd_run_string(&t_ctx, "crisis on x"), CMD_ERROR,
+	    "a topic without a word");
+	is_int(cmd_run_string(&t_ctx, "crisis on colis scenario=nope"),
+	    CMD_ERROR, "a scenario no bot has");
+	ok(t_crisis_sets == 0, "nothing written");
+	t_reset();
+	t_ctx.host = &host;
+	is_int(cmd_run_string(&t_ctx,
+	    "crisis on colis perdus channel=whatsapp"), CMD_NORMAL,
+	    "crisis on");
+	ok(strncmp(t_output(), "CRISIS: colis perdus (since ", 28) == 0,
+	    "said");
+	ok(t_crisis_file != NULL && strcmp(t_crisis_file->topic,
+	    "colis perdus") == 0 && strcmp(t_crisis_file->scenario,
+	    "crisis") == 0 && strcmp(t_crisis_file->channels[0],
+	    "whatsapp") == 0, "the data dir's crisis");
+	ok(view_find(CRISIS_VIEW) != NULL, "the Crisis view");
+	is_int(cmd_run_string(&t_ctx, "crisis on autre"), CMD_ERROR,
+	    "one at a time");
+	t_reset();
+	t_ctx.host = &host;
+	is_int(cmd_run_string(&t_ctx, "crisis off"), CMD_NORMAL, "crisis off");
+	is_str(t_output(), "crisis off: colis perdus\n", "said");
+	ok(t_crisis_file == NULL && crisis_current() == NULL, "gone");
+	ok(view_find(CRISIS_VIEW) == NULL, "and its view");
+	t_ctx.host = NULL;
+	bot_reset();
+}
+
 int
 main(void)
 {
@@ -617,6 +806,7 @@ main(void)
 	test_bot();
 	test_hours();
 	test_scenario();
+	test_crisis();
 	test_rows();
 	rules_reset();
 	bot_reset();
