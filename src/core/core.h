@@ -50,6 +50,9 @@ struct msg {
 	int			 date_offset;	/* seconds east of UTC, as given */
 	char			*from_id;
 	char			*from_name;
+	char			*lang;		/* the sender's language as the
+						   channel gave it (Telegram's
+						   language_code), or NULL */
 	enum msg_kind		 kind;
 	char			*text;
 	size_t			 text_len;
@@ -430,6 +433,9 @@ struct bot_reply {
  * not. Owned by bot.c until the bots change.
  */
 const char *bot_for_channel(const char *channel_bot);
+/* NAME's sibling in language lang ("fr"): NAME-xx answers as NAME-fr when
+ * that bot exists; else NAME (also when lang is NULL). */
+const char *bot_for_language(const char *name, const char *lang);
 int bot_exists(const char *name);
 /* What the bot says to a customer's text at now (state may be NULL: a
  * first miss of a new conversation). Free out with bot_reply_free(). */
