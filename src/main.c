@@ -71,6 +71,10 @@ static const char main_usage[] =
 "         [--note TEXT] [--force] [--json]\n"
 "                      what changed since my last shift, my conversations\n"
 "                      handed over at its end, who is available\n"
+"  contact show CONV|ID | list [--suggest] | link CONV CONV | unlink CONV\n"
+"          | note CONV|ID TEXT | set CONV|ID KEY=VALUE... [--json]\n"
+"                      one customer across channels: identities, language,\n"
+"                      notes; merges suggested by shared phone or e-mail\n"
 "  ingest [--format json] [-v] < FILE\n"
 "                      store canonical JSON messages, one per line\n"
 "  fetch CONV          ask the syncer for the conversation's attachments\n"
@@ -126,6 +130,7 @@ struct main_command {
 static const struct main_command main_commands[] = {
 	{ "assign", cli_assign, 1, 0 },
 	{ "claim", cli_claim, 1, 0 },
+	{ "contact", cli_contact, 1, 0 },
 	{ "demo", cli_demo, 0, 0 },
 	{ "doctor", cli_doctor, 1, 0 },
 	{ "done", cli_done, 1, 0 },

@@ -89,6 +89,9 @@ int cli_hook(struct cli *cli, int argc, char **argv);
 int cli_report(struct cli *cli, int argc, char **argv);
 /* cli-shift.c: ombre shift start|end|status, an agent's shift. */
 int cli_shift(struct cli *cli, int argc, char **argv);
+/* cli-contact.c: ombre contact show|list|link|unlink|note|set, a person
+ * across channels (issue 16). */
+int cli_contact(struct cli *cli, int argc, char **argv);
 /* cli-webhook.c, in ombre-sync only (ombre execs it): the webhook
  * receiver, a server or one CGI request. */
 int cli_webhook(struct cli *cli, int argc, char **argv);

@@ -103,7 +103,8 @@ store_contact_search(struct store *st, const char *query, size_t max,
 
 	*out = NULL;
 	*n = 0;
-	full = xasprintf("tag:%s and (%s)", STORE_CONTACT_TAG, query);
+	full = store_query_is_all(query) ? xstrdup("tag:" STORE_CONTACT_TAG) :
+	    xasprintf("tag:%s and (%s)", STORE_CONTACT_TAG, query);
 	if (store_query_messages(st, full, NOTMUCH_SORT_NEWEST_FIRST, &q,
 	    &msgs) != NOTMUCH_STATUS_SUCCESS) {
 		*cause = xasprintf("searching contacts: bad query '%s'", full);
@@ -332,16 +333,18 @@ store_contact_file_text(const struct contact *c, const char *msgid)
 /* Write text as a new file of the Maildir (tmp/, fsync, new/): its path,
  * or NULL with *cause. */
 static char *
-store_contact_write(struct store *st, const char *id, const char *text,
-    char **cause)
+store_contact_write(struct store *st, const char *id, const char *uuid,
+    const char *text, char **cause)
 {
 	char	*name, *tmp, *path, *dir;
 	size_t	 len = strlen(text), off = 0;
 	ssize_t	 n;
 	int	 fd;
 
-	name = xasprintf("%lld.contact-%s-%lu.%s", (long long)util_now(), id,
-	    st->counter++, st->host);
+	/* The version's own uuid: never the name of another version, even
+	 * one another process writes in the same second. */
+	name = xasprintf("%lld.contact-%s-%s.%s", (long long)util_now(), id,
+	    uuid, st->host);
 	tmp = xasprintf("%s/tmp/%s", st->maildir, name);
 	path = xasprintf("%s/new/%s", st->maildir, name);
 	free(name);
@@ -430,7 +433,7 @@ store_contact_save(struct store *st, const struct contact *c, char **cause)
 	struct strset		 old = { NULL, 0, NULL, 0 };
 	notmuch_status_t	 status;
 	enum store_status	 rc;
-	char			*text, *path, *msgid, *out;
+	char			*text, *path, *msgid, *out, *at;
 	size_t			 i;
 
 	*cause = NULL;
@@ -446,11 +449,13 @@ store_contact_save(struct store *st, const struct contact *c, char **cause)
 		return STORE_DB_ERROR;
 	}
 	out = msgid_outbound();		/* out.UUID@ombre */
-	msgid = xasprintf("contact.%s.%s", c->id, out + 4);
-	free(out);
+	if ((at = strchr(out, '@')) != NULL)
+		*at = '\0';
+	msgid = xasprintf("contact.%s.%s@ombre", c->id, out + 4);
 	text = store_contact_file_text(c, msgid);
 	free(msgid);
-	path = store_contact_write(st, c->id, text, cause);
+	path = store_contact_write(st, c->id, out + 4, text, cause);
+	free(out);
 	free(text);
 	if (path == NULL) {
 		strset_free(&old);
@@ -734,16 +739,17 @@ store_contact_language_of_msg(struct store *st, const struct msg *m)
 
 /*
  * The contact of a conversation to write to: its own, or a new one
- * holding its identity and its customer's name. *created says which.
+ * holding its identity and its customer's name (*made).
  */
 static enum store_status
 store_contact_for_write(struct store *st, const char *thread_id,
-    struct contact **out, char **identity, char **cause)
+    struct contact **out, char **identity, int *made, char **cause)
 {
 	struct store_conv	*conv;
 	enum store_status	 rc;
 
 	*out = NULL;
+	*made = 0;
 	if ((rc = store_contact_conv(st, thread_id, &conv, identity, cause)) !=
 	    STORE_OK)
 		return rc;
@@ -755,6 +761,7 @@ store_contact_for_write(struct store *st, const char *thread_id,
 	}
 	rc = store_contact_of_identity(st, *identity, out, cause);
 	if (rc == STORE_OK && *out == NULL) {
+		*made = 1;
 		*out = contact_new(NULL);
 		contact_add_identity(*out, *identity);
 		if (conv->customer_name != NULL && *conv->customer_name != '\0')
@@ -770,9 +777,11 @@ store_contact_target(struct store *st, const char *thread_id,
 {
 	enum store_status	 rc;
 	char			*identity = NULL;
+	int			 made;
 
 	*cause = NULL;
-	rc = store_contact_for_write(st, thread_id, out, &identity, cause);
+	rc = store_contact_for_write(st, thread_id, out, &identity, &made,
+	    cause);
 	free(identity);
 	return rc;
 }
@@ -781,18 +790,26 @@ enum store_status
 store_contact_link(struct store *st, const char *thread_a,
     const char *thread_b, struct contact **out, char **cause)
 {
-	struct contact		*a = NULL, *b = NULL;
+	struct contact		*a = NULL, *b = NULL, *swap;
 	enum store_status	 rc;
 	char			*id_a = NULL, *id_b = NULL;
+	int			 made_a, made_b;
 
 	*cause = NULL;
 	*out = NULL;
-	if ((rc = store_contact_for_write(st, thread_a, &a, &id_a, cause)) !=
-	    STORE_OK ||
-	    (rc = store_contact_for_write(st, thread_b, &b, &id_b, cause)) !=
-	    STORE_OK)
+	if ((rc = store_contact_for_write(st, thread_a, &a, &id_a, &made_a,
+	    cause)) != STORE_OK ||
+	    (rc = store_contact_for_write(st, thread_b, &b, &id_b, &made_b,
+	    cause)) != STORE_OK)
 		goto out;
-	if (strcmp(a->id, b->id) == 0 || contact_has_identity(a, id_b)) {
+	/* A contact that exists keeps its id (and name): the other joins
+	 * it. */
+	if (made_a && !made_b) {
+		swap = a;
+		a = b;
+		b = swap;
+	}
+	if (strcmp(a->id, b->id) == 0 || strcmp(id_a, id_b) == 0) {
 		*cause = xasprintf("both are already %s's", a->name != NULL ?
 		    a->name : a->id);
 		rc = STORE_DUPLICATE;
@@ -960,6 +977,24 @@ store_contact_walk(struct store *st, struct strset *threads,
 	return status;
 }
 
+/* A conversation of the owner of one: its own, else one of another of
+ * the owner's identities (allocated, or NULL). */
+static char *
+store_contact_owner_conv(const struct store_contact_seen *seen, size_t n,
+    const struct store_contact_seen *one)
+{
+	size_t	i;
+
+	if (one->conv != NULL)
+		return xstrdup(one->conv);
+	for (i = 0; i < n; i++) {
+		if (seen[i].conv != NULL && strcmp(seen[i].owner,
+		    one->owner) == 0)
+			return xstrdup(seen[i].conv);
+	}
+	return NULL;
+}
+
 void
 store_contact_suggestions_free(struct store_contact_suggestion *s, size_t n)
 {
@@ -1078,8 +1113,8 @@ store_contact_suggest(struct store *st, struct store_contact_suggestion **out,
 			s->owners[s->n] = contact_id_valid(seen[j].owner) ?
 			    xstrdup(seen[j].owner) : NULL;
 			s->identities[s->n] = xstrdup(seen[j].identity);
-			s->convs[s->n] = seen[j].conv != NULL ?
-			    xstrdup(seen[j].conv) : NULL;
+			s->convs[s->n] = store_contact_owner_conv(seen,
+			    n_seen, &seen[j]);
 			s->n++;
 		}
 	}
