@@ -227,9 +227,13 @@ contact_identity_of(const char *channel, const char *customer_id)
 }
 
 /*
- * An identity an agent typed ("email:A@B.fr", "phone:06...", "sms:+33 6
- * 12 34 56 78"): normalised as contact_identity_of would, phone: numbers
- * a '+' and digits. Allocated, or NULL with *cause.
+ * An identity an agent typed ("email:A@B.fr", "phone:+33 6...", "sms:+33
+ * 6 12 34 56 78"): normalised as contact_identity_of would, phone: numbers
+ * a '+' and digits. An address typed (email: or mail:) is kept as mail:,
+ * a key and no conversation: what the customer said on another channel
+ * only suggests the e-mail conversations of that address (a merge is an
+ * agent's link), where email: would make them the contact's at once.
+ * Allocated, or NULL with *cause.
  */
 char *
 contact_identity_parse(const char *text, char **cause)
@@ -256,6 +260,12 @@ contact_identity_parse(const char *text, char **cause)
 		identity = xasprintf("%s:%s", kind, strcmp(kind, "whatsapp") ==
 		    0 ? value + 1 : value);
 		free(value);
+	} else if (strcmp(kind, "email") == 0 || strcmp(kind, "mail") == 0) {
+		if ((value = contact_email_normalise(colon + 1)) == NULL)
+			identity = NULL;
+		else
+			identity = xasprintf("mail:%s", value);
+		free(value);
 	} else
 		identity = contact_identity_of(kind, colon + 1);
 	free(kind);
@@ -271,7 +281,7 @@ contact_identity_parse(const char *text, char **cause)
 /*
  * What two identities are matched by: "phone:+33612345678" for a phone
  * number (WhatsApp's wa_id, an SMS sender, phone:), "email:x@y" for an
- * address; allocated, or NULL when the identity says neither (a Telegram
+ * address (email:, mail:); allocated, or NULL when the identity says neither (a Telegram
  * id says nothing of the person elsewhere).
  */
 char *
@@ -293,6 +303,8 @@ contact_identity_key(const char *identity)
 	}
 	if (strncmp(identity, "email:", 6) == 0)
 		return xstrdup(identity);
+	if (strncmp(identity, "mail:", 5) == 0)
+		return xasprintf("email:%s", colon + 1);
 	return NULL;
 }
 

@@ -682,8 +682,9 @@ int contact_identity_valid(const char *identity);
 /* A conversation's identity: CHANNEL:the customer's id on it (sms: a
  * normalised number, email: lower case); allocated, or NULL. */
 char *contact_identity_of(const char *channel, const char *customer_id);
-/* An identity an agent typed, normalised (phone:, whatsapp:, sms:,
- * email:, or any channel's); allocated, or NULL with *cause. */
+/* An identity an agent typed, normalised (phone:, whatsapp:, sms:, any
+ * channel's; an address as mail:, a key that only suggests the e-mail
+ * conversations); allocated, or NULL with *cause. */
 char *contact_identity_parse(const char *text, char **cause);
 /* The key two identities match by ("phone:+33612345678", "email:a@b.fr"),
  * allocated, or NULL when the identity gives none (telegram:). */

@@ -977,6 +977,27 @@ store_contact_walk(struct store *st, struct strset *threads,
 	return status;
 }
 
+/* The newest conversation of contact id (its short id), or NULL. */
+static char *
+store_contact_some_conv(struct store *st, struct contact *const *contacts,
+    size_t n, const char *id)
+{
+	struct store_conv	**convs;
+	size_t			  i, k;
+	char			 *cause = NULL, *out = NULL;
+
+	for (i = 0; i < n && strcmp(contacts[i]->id, id) != 0; i++)
+		;
+	if (i == n)
+		return NULL;
+	if (store_contact_convs(st, contacts[i], NULL, &convs, &k, &cause) ==
+	    STORE_OK && k > 0)
+		out = xstrdup(convs[0]->short_id);
+	free(cause);
+	store_convs_free(convs, k);
+	return out;
+}
+
 /* A conversation of the owner of one: its own, else one of another of
  * the owner's identities (allocated, or NULL). */
 static char *
@@ -1078,6 +1099,13 @@ store_contact_suggest(struct store *st, struct store_contact_suggestion **out,
 			    known[i].identity, known[i].owner, NULL);
 	}
 	free(known);
+	/* A contact whose keyed identities have no conversation (phone:,
+	 * mail:) is shown by another of its conversations, to link. */
+	for (i = 0; i < n_seen; i++) {
+		if (seen[i].conv == NULL && contact_id_valid(seen[i].owner))
+			seen[i].conv = store_contact_some_conv(st, contacts,
+			    n_contacts, seen[i].owner);
+	}
 	qsort(seen, n_seen, sizeof *seen, store_contact_seen_cmp);
 	/* A key that two owners share is a suggestion. */
 	for (first = 0; first < n_seen; first = i) {

@@ -87,8 +87,10 @@ test_identity(void)
 	    "phone:+33612345678", "typed phone");
 	t_str(contact_identity_parse("whatsapp:+33612345678", &cause),
 	    "whatsapp:33612345678", "typed whatsapp: no '+'");
-	t_str(contact_identity_parse("email:A@B.FR", &cause), "email:a@b.fr",
-	    "typed e-mail");
+	t_str(contact_identity_parse("email:A@B.FR", &cause), "mail:a@b.fr",
+	    "typed e-mail: mail:, a key, not the channel's identity");
+	t_str(contact_identity_key("mail:a@b.fr"), "email:a@b.fr",
+	    "mail: matches e-mail conversations");
 	t_str(contact_identity_parse("amelie", &cause), NULL, "no kind");
 	ok(cause != NULL && strstr(cause, "KIND:VALUE") != NULL,
 	    "the cause says the form");
