@@ -173,8 +173,22 @@ if command -v tmux >/dev/null; then
 		ok "the thread shows her other conversation" false
 		tm capture-pane -p -t t | sed 's/^/# /'
 	fi
+	# The console quits before the store is broken below.
+	tm send-keys -t t Escape q
+	for ((i = 0; i < 100; i++)); do
+		tm has-session -t t 2>/dev/null || break
+		sleep 0.05
+	done
 else
 	skip "the console in tmux" "tmux is not installed"
 fi
+
+# --- doctor --fix: a contact stays a contact in a rebuilt index --------------
+contacts=$(nm count tag:ombre/contact)
+for f in "$DATA"/mail/.notmuch/xapian/*.glass; do echo broken >"$f"; done
+"$OMBRE" doctor --fix >/dev/null 2>&1
+is "doctor --fix, no dump: the contacts are contacts again" \
+    "$(nm count tag:ombre/contact):$("$OMBRE" contact list | wc -l)" "$contacts:$contacts"
+is "... and never a conversation" "$("$OMBRE" list '*' | wc -l)" 5
 
 test_done

@@ -428,6 +428,42 @@ store_contact_index(struct store *st, const struct contact *c,
 }
 
 enum store_status
+store_contact_reindex(struct store *st, const char *path, char **cause)
+{
+	struct strset		 none = { NULL, 0, NULL, 0 };
+	struct contact		*c;
+	enum store_status	 rc;
+	struct buf		 head;
+	char			 chunk[512];
+	ssize_t			 n;
+	int			 fd;
+
+	*cause = NULL;
+	/* Only a file that says it is one: never mail that happens to have
+	 * "id: c-..." in its body. */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+		return STORE_BAD_INPUT;
+	}
+	buf_init(&head);
+	if ((n = read(fd, chunk, sizeof chunk - 1)) > 0)
+		buf_add(&head, chunk, (size_t)n);
+	close(fd);
+	buf_add_char(&head, '\0');
+	if (strstr(head.data, "\nX-Ombre-Kind: contact\n") == NULL) {
+		buf_free(&head);
+		*cause = xasprintf("%s: no contact", path);
+		return STORE_BAD_INPUT;
+	}
+	buf_free(&head);
+	if ((c = store_contact_read_file(path, cause)) == NULL)
+		return STORE_BAD_INPUT;
+	rc = store_contact_index(st, c, path, &none, cause);
+	contact_free(c);
+	return rc;
+}
+
+enum store_status
 store_contact_save(struct store *st, const struct contact *c, char **cause)
 {
 	struct strset		 old = { NULL, 0, NULL, 0 };

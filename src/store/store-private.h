@@ -224,6 +224,12 @@ notmuch_status_t store_bot_survey_answer(struct store *st,
  * (bot_scenario_set_data), before anything is indexed. */
 void store_bot_scenario_load(struct store *st);
 
+/* store-contact.c */
+/* Index a contact's file again (doctor --fix): its tag and properties
+ * from its text. STORE_BAD_INPUT when the file is no contact's. */
+enum store_status store_contact_reindex(struct store *st, const char *path,
+    char **cause);
+
 /* store-feed.c */
 /* Append the lines of a committed batch to DATA/feed, and forget them. */
 void store_feed_append(struct store *st);
