@@ -219,6 +219,32 @@ test_format(void)
 	contact_free(c);
 }
 
+/* The bot's variant in the customer's language (bot.c). */
+static void
+test_bot_language(void)
+{
+	char	*answers[2], *cause = NULL;
+
+	answers[0] = xstrdup("ok");
+	answers[1] = NULL;
+	bot_reset();
+	ok(bot_add_answer("shop-fr", "x", answers, 1, &cause) == 0 &&
+	    bot_add_answer("shop-en", "x", answers, 1, &cause) == 0 &&
+	    bot_add_answer("faq", "x", answers, 1, &cause) == 0,
+	    "three bots");
+	is_str(bot_for_language("shop-fr", "en"), "shop-en",
+	    "shop-fr answers an English customer as shop-en");
+	is_str(bot_for_language("shop-fr", "fr"), "shop-fr", "as itself");
+	is_str(bot_for_language("shop-fr", "de"), "shop-fr",
+	    "no German sibling: as itself");
+	is_str(bot_for_language("shop-fr", NULL), "shop-fr",
+	    "no language known");
+	is_str(bot_for_language("faq", "en"), "faq", "a bot with no variants");
+	bot_reset();
+	free(answers[0]);
+	free(cause);
+}
+
 int
 main(void)
 {
@@ -227,6 +253,7 @@ main(void)
 	test_identity();
 	test_merge();
 	test_format();
+	test_bot_language();
 	done_testing();
 	return exit_status();
 }
