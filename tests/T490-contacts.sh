@@ -124,6 +124,13 @@ msg telegram bot1 424242 t3 2026-11-20T09:55:00Z "Amélie M" "et mon colis ?" fr
 like "the bot shop-fr answers her as shop-en" "$("$OMBRE" show "$TG")" "Your parcel arrives tomorrow\\."
 msg telegram bot1 555 t4 2026-11-20T09:56:00Z "Bob" "colis ?" | "$OMBRE" ingest >/dev/null
 like "... and Bob, no language known, as shop-fr" "$("$OMBRE" show "$BOB")" "Votre colis arrive demain\\."
+mkdir -p "$XDG_CONFIG_HOME/ombre/templates"
+printf 'language: fr\n\nMerci {{customer.first_name}} !\n' >"$XDG_CONFIG_HOME/ombre/templates/thanks-fr"
+printf 'language: en\n\nThank you {{customer.first_name}}!\n' >"$XDG_CONFIG_HOME/ombre/templates/thanks-en"
+"$OMBRE" reply "$TG" --template thanks-fr >/dev/null
+like "reply --template thanks-fr: her English variant" "$("$OMBRE" show "$TG")" "Thank you Amélie!"
+"$OMBRE" reply "$BOB" --template thanks-fr >/dev/null
+like "... Bob's: the template named" "$("$OMBRE" show "$BOB")" "Merci Bob !"
 out=$("$OMBRE" contact set "$TG" lang=x 2>&1)
 is "a bad language: exit 1, said" "$?:$out" "1:ombre: contact: 'x' is no language code (fr, en, pt-BR)"
 
@@ -166,9 +173,9 @@ if command -v tmux >/dev/null; then
 		like ":contact-link links the open conversation with CONV" \
 		    "$("$OMBRE" contact show "$BOB")" "identity: whatsapp:33612345678"$'\n'"identity: sms:\\+33612345678"$'\n'"identity: telegram:555" ||
 		    tm capture-pane -p -t t | sed 's/^/# /'
-		wait_screen "also: 1 TG .* Bob: Votre colis"
+		wait_screen "also: 1 TG .* Bob: Merci Bob"
 		like "... which the thread's header shows at once" \
-		    "$(tm capture-pane -p -t t)" "also: 1 TG .* Bob: Votre colis"
+		    "$(tm capture-pane -p -t t)" "also: 1 TG .* Bob: Merci Bob"
 	else
 		ok "the thread shows her other conversation" false
 		tm capture-pane -p -t t | sed 's/^/# /'
