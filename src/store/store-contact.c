@@ -621,8 +621,8 @@ store_contact_convs(struct store *st, const struct contact *c,
 
 enum store_status
 store_contact_others(struct store *st, const char *thread_id,
-    struct contact **contact, struct store_conv ***out, size_t *n,
-    char **cause)
+    char **known, struct contact **contact, struct store_conv ***out,
+    size_t *n, char **cause)
 {
 	struct store_conv	**convs;
 	enum store_status	  rc;
@@ -632,7 +632,17 @@ store_contact_others(struct store *st, const char *thread_id,
 	*out = NULL;
 	*n = 0;
 	*contact = NULL;
-	rc = store_contact_of(st, thread_id, contact, &identity, cause);
+	*cause = NULL;
+	/* The identity a reader knows already spares it the conversation's
+	 * summary (the thread view reads this at each change). */
+	if (known != NULL && *known != NULL) {
+		identity = xstrdup(*known);
+		rc = store_contact_of_identity(st, identity, contact, cause);
+	} else
+		rc = store_contact_of(st, thread_id, contact, &identity, cause);
+	if (rc == STORE_OK && known != NULL && *known == NULL &&
+	    identity != NULL)
+		*known = xstrdup(identity);
 	if (rc != STORE_OK || identity == NULL) {
 		free(identity);
 		return rc;

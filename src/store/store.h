@@ -839,9 +839,11 @@ enum store_status store_contact_convs(struct store *st,
     const struct contact *c, const char *identity, struct store_conv ***out,
     size_t *n, char **cause);
 /* A conversation's contact (*contact, may be NULL) and its other
- * conversations, newest first (what the thread view shows). */
+ * conversations, newest first (what the thread view shows). known, when
+ * not NULL, keeps the conversation's identity between calls: read when
+ * *known is NULL (then set, allocated), used when it is not. */
 enum store_status store_contact_others(struct store *st,
-    const char *thread_id, struct contact **contact,
+    const char *thread_id, char **known, struct contact **contact,
     struct store_conv ***out, size_t *n, char **cause);
 /* How many distinct channels the conversation's contact (or customer)
  * wrote on, this one's included; 0 when it cannot say. For the risk

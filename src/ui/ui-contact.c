@@ -44,6 +44,11 @@ const struct cmd_entry ui_contact_entries[] = {
 	{ .name = NULL }
 };
 
+/* The open conversation's identity, kept while it stays open: its
+ * reloads (each change of the database) read only the contact. */
+static char	*ui_contact_thread;
+static char	*ui_contact_identity;
+
 void
 ui_contact_header(struct ui *ui)
 {
@@ -54,8 +59,15 @@ ui_contact_header(struct ui *ui)
 
 	if (ui->thread == NULL || ui->thread_id == NULL)
 		return;
-	if (store_contact_others(ui->store, ui->thread_id, &c, &others, &n,
-	    &cause) != STORE_OK) {
+	if (ui_contact_thread == NULL ||
+	    strcmp(ui_contact_thread, ui->thread_id) != 0) {
+		free(ui_contact_thread);
+		free(ui_contact_identity);
+		ui_contact_thread = xstrdup(ui->thread_id);
+		ui_contact_identity = NULL;
+	}
+	if (store_contact_others(ui->store, ui->thread_id,
+	    &ui_contact_identity, &c, &others, &n, &cause) != STORE_OK) {
 		/* The conversation shows without them: said, not fatal. */
 		log_debug("contact: %s", cause != NULL ? cause : "?");
 		free(cause);
