@@ -117,6 +117,7 @@ store_contact_search(struct store *st, const char *query, size_t max,
 		if ((nm = notmuch_messages_get(msgs)) == NULL)
 			break;
 		path = notmuch_message_get_filename(nm);
+		why = NULL;
 		c = path != NULL ? store_contact_read_file(path, &why) : NULL;
 		if (c == NULL) {
 			log_debug("contact: %s", why != NULL ? why : "no file");

@@ -288,6 +288,7 @@ ui_thread_set_contact(struct ui_thread *t, const struct contact *c,
 {
 	struct buf	 b;
 	char		 badge[3], age[16];
+	const char	*p;
 	size_t		 i;
 
 	if (c != NULL && c->n_notes > 0) {
@@ -315,11 +316,12 @@ ui_thread_set_contact(struct ui_thread *t, const struct contact *c,
 		util_format_age(now - others[i]->newest, age, sizeof age);
 		buf_add_printf(&b, "%s %zu %s %4s ", i == 0 ? "also:" : "     ",
 		    i + 1, badge, age);
-		sanitize_buf(&b, others[i]->customer_name,
-		    strlen(others[i]->customer_name), SANITIZE_LINE, 18);
+		p = others[i]->customer_name != NULL ?
+		    others[i]->customer_name : "";
+		sanitize_buf(&b, p, strlen(p), SANITIZE_LINE, 18);
 		buf_add_str(&b, ": ");
-		sanitize_buf(&b, others[i]->snippet, strlen(others[i]->snippet),
-		    SANITIZE_LINE, 200);
+		p = others[i]->snippet != NULL ? others[i]->snippet : "";
+		sanitize_buf(&b, p, strlen(p), SANITIZE_LINE, 200);
 		if (i == 0)
 			buf_add_str(&b, "  (o: open)");
 		t->head = xreallocarray(t->head, t->n_head + 1,
