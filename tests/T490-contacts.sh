@@ -176,6 +176,12 @@ if command -v tmux >/dev/null; then
 		wait_screen "also: 1 TG .* Bob: Merci Bob"
 		like "... which the thread's header shows at once" \
 		    "$(tm capture-pane -p -t t)" "also: 1 TG .* Bob: Merci Bob"
+		like "... with Bob's hostile note, as placeholders" \
+		    "$(tm capture-pane -p -t t)" "notes: .*\\^\\[\\[31mred\\^Jidentity"
+		unlike "... whose escape never reached the terminal" \
+		    "$(cat "$TEST_DIR/terminal.raw")" $'\e\\[31mred'
+		unlike "... nor its line break" "$(cat "$TEST_DIR/terminal.raw")" \
+		    $'red\nidentity'
 	else
 		ok "the thread shows her other conversation" false
 		tm capture-pane -p -t t | sed 's/^/# /'
