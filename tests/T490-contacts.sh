@@ -17,6 +17,8 @@ CONFIG=$XDG_CONFIG_HOME/ombre/config
 	printf 'channel tg telegram account=bot1 bot=shop-fr\n'
 	printf "bot-answer shop-fr 'colis' 'Votre colis arrive demain.'\n"
 	printf "bot-answer shop-en 'colis|parcel' 'Your parcel arrives tomorrow.'\n"
+	# A view whose words only a contact's note has: counted 0.
+	printf 'view Vip VIP\n'
 } >"$CONFIG"
 chmod 600 "$CONFIG"
 
@@ -186,8 +188,29 @@ if command -v tmux >/dev/null; then
 		ok "the thread shows her other conversation" false
 		tm capture-pane -p -t t | sed 's/^/# /'
 	fi
-	# The console quits before the store is broken below.
-	tm send-keys -t t Escape q
+	# The console quits (Escape back to the list first, alone: Escape q
+	# would be M-q).
+	tm send-keys -t t Escape
+	for ((i = 0; i < 100; i++)); do
+		[[ $(tm capture-pane -p -t t) != *"> conversation"* ]] && break
+		sleep 0.05
+	done
+	tm send-keys -t t q
+	for ((i = 0; i < 100; i++)); do
+		tm has-session -t t 2>/dev/null || break
+		sleep 0.05
+	done
+	# The sidebar's counts (from 100 columns) leave contacts out.
+	tmux_start 120 30 "'$OMBRE'"
+	if wait_screen "Vip +[0-9]+/[0-9]+"; then
+		settle
+		like "the sidebar counts no contact: a view of a note's word" \
+		    "$(tm capture-pane -p -t t)" "Vip +0/0"
+	else
+		ok "the sidebar shows the counts" false
+		tm capture-pane -p -t t | sed 's/^/# /'
+	fi
+	tm send-keys -t t q
 	for ((i = 0; i < 100; i++)); do
 		tm has-session -t t 2>/dev/null || break
 		sleep 0.05
