@@ -95,6 +95,9 @@ is "... and by a note's word" "$(nm search --output=files tag:ombre/contact and 
 like "... property:ombre.kind=contact" "$(nm search --output=messages property:ombre.kind=contact)" "contact\\.c-"
 is "ombre list: still the five conversations" "$("$OMBRE" list '*' | wc -l)" 5
 is "a search for a note's word finds no conversation" "$("$OMBRE" list VIP)" ""
+cthread=$(nm search --output=threads tag:ombre/contact and VIP)
+out=$("$OMBRE" show "$cthread" 2>&1)
+is "a contact's thread id names no conversation" "$?:$out" "1:ombre: show: no conversation ${cthread#thread:}"
 is "report: the same messages" \
     "$("$OMBRE" report --json --since 1d | "$PYTHON" -c 'import json,sys; print(json.load(sys.stdin)["messages"])')" "$before_report"
 "$OMBRE" doctor >/dev/null

@@ -893,7 +893,8 @@ store_thread_exists(struct store *st, const char *thread_id)
 	unsigned int	 count = 0;
 	char		*query;
 
-	query = xasprintf("thread:%s", thread_id);
+	/* A contact's thread is no conversation to name. */
+	query = xasprintf("thread:%s and " STORE_NOT_CONTACT, thread_id);
 	q = notmuch_query_create(st->db, query);
 	free(query);
 	if (q == NULL)
