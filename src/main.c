@@ -74,6 +74,10 @@ static const char main_usage[] =
 "  crisis on TOPIC [channel=TYPE...] [scenario=NAME] | off | status [--json]\n"
 "                      crisis mode for every console and the bot: the\n"
 "                      topic's view, the crisis bot on the channels\n"
+"  contact show CONV|ID | list [--suggest] | link CONV CONV | unlink CONV\n"
+"          | note CONV|ID TEXT | set CONV|ID KEY=VALUE... [--json]\n"
+"                      one customer across channels: identities, language,\n"
+"                      notes; merges suggested by shared phone or e-mail\n"
 "  ingest [--format json] [-v] < FILE\n"
 "                      store canonical JSON messages, one per line\n"
 "  fetch CONV          ask the syncer for the conversation's attachments\n"
@@ -130,6 +134,7 @@ static const struct main_command main_commands[] = {
 	{ "assign", cli_assign, 1, 0 },
 	{ "claim", cli_claim, 1, 0 },
 	{ "crisis", cli_crisis, 1, 0 },
+	{ "contact", cli_contact, 1, 0 },
 	{ "demo", cli_demo, 0, 0 },
 	{ "doctor", cli_doctor, 1, 0 },
 	{ "done", cli_done, 1, 0 },

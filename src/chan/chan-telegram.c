@@ -276,6 +276,10 @@ tg_message(const char *account, json_t *migrations, json_t *tm, int edited,
 	if (json_is_object(from)) {
 		m->from_id = tg_json_id(json_object_get(from, "id"));
 		m->from_name = tg_name(from);
+		/* The user's language (issue 16): the bot's and the
+		 * templates' choice when no one set the contact's. */
+		if (tg_str(from, "language_code") != NULL)
+			m->lang = xstrndup(tg_str(from, "language_code"), 16);
 	} else if (json_is_object(json_object_get(tm, "sender_chat"))) {
 		m->from_id = tg_json_id(json_object_get(json_object_get(tm,
 		    "sender_chat"), "id"));

@@ -74,8 +74,9 @@ cli_reply(struct cli *cli, int argc, char **argv)
 	const char		*reply_to = NULL, *outbound = NULL;
 	const char		*agent = NULL, *seen = NULL;
 	struct store_reply_context *ctx = NULL;
-	struct template		*t = NULL;
+	struct template		*t = NULL, *variant;
 	char			**rest, *cause = NULL, *changes = NULL, *id = NULL;
+	char			*lang;
 	char			*base_copy = NULL, *rendered, chunk[4096];
 	size_t			 got;
 	int			 n_rest, rc, note = 0, force = 0;
@@ -156,6 +157,14 @@ cli_reply(struct cli *cli, int argc, char **argv)
 			rc = 1;
 			goto out;
 		}
+		/* The variant in the customer's language (issue 16). */
+		if ((lang = store_contact_language(st, ctx->thread_id)) !=
+		    NULL && (variant = template_load_lang(tname, lang,
+		    &cause)) != NULL) {
+			template_free(t);
+			t = variant;
+		}
+		free(lang);
 		rendered = template_fill(t, ctx->channel, ctx->customer_name,
 		    &cause);
 		if (rendered == NULL) {

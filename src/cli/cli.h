@@ -94,6 +94,9 @@ int cli_shift(struct cli *cli, int argc, char **argv);
 int cli_crisis(struct cli *cli, int argc, char **argv);
 int cli_host_crisis(void *data, int set, const struct crisis *c,
     struct crisis **in_force, char **cause);
+/* cli-contact.c: ombre contact show|list|link|unlink|note|set, a person
+ * across channels (issue 16). */
+int cli_contact(struct cli *cli, int argc, char **argv);
 /* cli-webhook.c, in ombre-sync only (ombre execs it): the webhook
  * receiver, a server or one CGI request. */
 int cli_webhook(struct cli *cli, int argc, char **argv);

@@ -321,6 +321,33 @@ bot_for_channel(const char *channel_bot)
 	return b->name;
 }
 
+/*
+ * A bot's variant in the customer's language (issue 16): bots are named
+ * by language where a channel has several ("support-fr", "support-en",
+ * the demo's demo-fr and demo-en), so a bot NAME-xx answers a customer
+ * whose language is yy as NAME-yy when that bot exists. A bot with no
+ * such sibling, or no language known, answers as it is.
+ */
+const char *
+bot_for_language(const char *name, const char *lang)
+{
+	struct bot	*b;
+	const char	*dash;
+	char		*want;
+	size_t		 n;
+
+	if (name == NULL || lang == NULL || (dash = strrchr(name, '-')) ==
+	    NULL)
+		return name;
+	n = strlen(dash + 1);
+	if (n < 2 || n > 3 || strcmp(dash + 1, lang) == 0)
+		return name;
+	want = xasprintf("%.*s-%s", (int)(dash - name), name, lang);
+	b = bot_find(want);
+	free(want);
+	return b != NULL ? b->name : name;
+}
+
 int
 bot_scenario_set(const char *name, char **cause)
 {

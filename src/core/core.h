@@ -50,6 +50,9 @@ struct msg {
 	int			 date_offset;	/* seconds east of UTC, as given */
 	char			*from_id;
 	char			*from_name;
+	char			*lang;		/* the sender's language as the
+						   channel gave it (Telegram's
+						   language_code), or NULL */
 	enum msg_kind		 kind;
 	char			*text;
 	size_t			 text_len;
@@ -432,6 +435,9 @@ struct bot_reply {
  * not. Owned by bot.c until the bots change.
  */
 const char *bot_for_channel(const char *channel_bot);
+/* NAME's sibling in language lang ("fr"): NAME-xx answers as NAME-fr when
+ * that bot exists; else NAME (also when lang is NULL). */
+const char *bot_for_language(const char *name, const char *lang);
 int bot_exists(const char *name);
 /* What the bot says to a customer's text at now (state may be NULL: a
  * first miss of a new conversation). Free out with bot_reply_free(). */
@@ -654,6 +660,68 @@ int shift_avail_parse(const char *data, size_t len, struct shift_avail *a);
 /* "bob is away since 18:02 (shift ended)", allocated. */
 char *shift_away_text(const char *agent, int64_t since, int64_t now);
 
+/* ----------------------------------------------------------- contact.c */
+
+/*
+ * A contact (issue 16): a person across channels. The store keeps one as
+ * a small file notmuch indexes (store-contact.c); this is its model and
+ * its text, pure. Every string is owned by the contact; the arrays are
+ * NULL-terminated too.
+ */
+struct contact {
+	char	 *id;		/* c-<16 hex digits>, stable */
+	char	 *name;		/* or NULL */
+	char	 *lang;		/* "fr", set by hand, or NULL */
+	char	**identities;	/* "telegram:424242", "email:a@b.fr" */
+	size_t	  n_identities;
+	char	**labels;
+	size_t	  n_labels;
+	char	**notes;	/* oldest first */
+	size_t	  n_notes;
+};
+/* A new, empty contact with this id (NULL: a new random one). */
+struct contact *contact_new(const char *id);
+void contact_free(struct contact *c);
+/* A new random id, allocated; is id one (c- and 16 lower-case hex)? */
+char *contact_id_new(void);
+int contact_id_valid(const char *id);
+/* "+33612345678" from any international way of writing it (00, spaces,
+ * dashes, WhatsApp's wa_id without '+'), allocated, or NULL. */
+char *contact_phone_normalise(const char *s);
+/* Is "KIND:VALUE" an identity a contact may hold (printable ASCII, no
+ * space or quote, at most 200 bytes)? */
+int contact_identity_valid(const char *identity);
+/* A conversation's identity: CHANNEL:the customer's id on it (sms: a
+ * normalised number, email: lower case); allocated, or NULL. */
+char *contact_identity_of(const char *channel, const char *customer_id);
+/* An identity an agent typed, normalised (phone:, whatsapp:, sms:, any
+ * channel's; an address as mail:, a key that only suggests the e-mail
+ * conversations); allocated, or NULL with *cause. */
+char *contact_identity_parse(const char *text, char **cause);
+/* The key two identities match by ("phone:+33612345678", "email:a@b.fr"),
+ * allocated, or NULL when the identity gives none (telegram:). */
+char *contact_identity_key(const char *identity);
+/* The channel an identity is on, or "" (phone:, an unknown kind). */
+void contact_identity_channel(const char *identity, char *out, size_t size);
+/* "fr" from "fr-FR", "FR", "fr_CA"; allocated, or NULL. */
+char *contact_lang_normalise(const char *code);
+int contact_has_identity(const struct contact *c, const char *identity);
+/* 1 when added (valid, not there yet, under the cap), else 0. */
+int contact_add_identity(struct contact *c, const char *identity);
+int contact_remove_identity(struct contact *c, const char *identity);
+/* A note appended (cut to 1000 bytes; past 64 notes the oldest goes). */
+void contact_add_note(struct contact *c, const char *text);
+int contact_add_label(struct contact *c, const char *label);
+void contact_set_name(struct contact *c, const char *name);
+/* from's identities, labels and notes added to into; its name and
+ * language where into has none. */
+void contact_merge(struct contact *into, const struct contact *from);
+/* The file's text ("key: value" lines, values escaped), allocated. */
+char *contact_format(const struct contact *c);
+/* A file's text read back as untrusted: bad fields dropped, caps kept;
+ * NULL with *cause when it has no valid id. */
+struct contact *contact_parse(const char *text, size_t len, char **cause);
+
 /* ------------------------------------------------------------ channel.c */
 
 /* What ombre knows of each channel type, whoever carries it. */
@@ -727,6 +795,10 @@ struct template *template_parse(const char *file_name, const char *data,
 char **template_names(int holding_first);
 /* Find a template by name or shortcut; NULL and *cause when none. */
 struct template *template_load(const char *name, char **cause);
+/* The same in the customer's language (lang: "en", or NULL): NAME-en, or
+ * NAME-fr's sibling NAME-en, when there is one, else NAME. */
+struct template *template_load_lang(const char *name, const char *lang,
+    char **cause);
 /* The template mapped to a channel-approved template name (approved:);
  * NULL and *cause when none. */
 struct template *template_find_approved(const char *approved, char **cause);

@@ -416,6 +416,8 @@ json_msg_parse(const char *line, size_t len, char **cause)
 	    &m->from_id, NULL, cause) != 0 ||
 	    json_get_string(from, "name", "from.name", JSON_NAME_MAX, 0, 0, 1,
 	    &m->from_name, NULL, cause) != 0 ||
+	    json_get_string(from, "lang", "from.lang", 16, 0, 0, 0, &m->lang,
+	    NULL, cause) != 0 ||
 	    json_get_string(from, "kind", "from.kind", 16, 1, 0, 0, &kind, NULL,
 	    cause) != 0)
 		goto fail;
@@ -557,6 +559,7 @@ json_msg_object(const struct msg *m)
 	from = json_object();
 	json_set_str(from, "id", m->from_id);
 	json_set_str(from, "name", m->from_name);
+	json_set_str(from, "lang", m->lang);
 	json_set_str(from, "kind", msg_kind_name(m->kind));
 	json_object_set_new(root, "from", from);
 	if (m->text != NULL)

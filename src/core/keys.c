@@ -85,6 +85,7 @@ static const char *const keys_defaults[][3] = {
 	{ "list", "8", "show-view 8" },
 	{ "list", "9", "show-view 9" },
 	{ "thread", "Escape", "back" },
+	{ "thread", "o", "open-other" },
 };
 
 int

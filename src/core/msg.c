@@ -45,6 +45,7 @@ msg_free(struct msg *m)
 	free(m->id);
 	free(m->from_id);
 	free(m->from_name);
+	free(m->lang);
 	free(m->text);
 	free(m->reply_to);
 	free(m->edit_of);

@@ -312,6 +312,33 @@ template_load(const char *name, char **cause)
 	return template_find(name, template_is_named, cause);
 }
 
+/*
+ * Templates named by language as bots are ("refund-fr", "refund-en";
+ * issue 16): NAME's variant in lang when there is one (NAME-xx's sibling
+ * NAME-lang, else NAME-lang), else NAME.
+ */
+struct template *
+template_load_lang(const char *name, const char *lang, char **cause)
+{
+	struct template	*t;
+	const char	*dash;
+	char		*want, *why = NULL;
+	size_t		 stem = strlen(name);
+
+	if (lang != NULL) {
+		if ((dash = strrchr(name, '-')) != NULL &&
+		    (strlen(dash + 1) == 2 || strlen(dash + 1) == 3))
+			stem = (size_t)(dash - name);
+		want = xasprintf("%.*s-%s", (int)stem, name, lang);
+		t = strcmp(want, name) != 0 ? template_load(want, &why) : NULL;
+		free(want);
+		free(why);
+		if (t != NULL)
+			return t;
+	}
+	return template_load(name, cause);
+}
+
 struct template *
 template_find_approved(const char *approved, char **cause)
 {

@@ -233,6 +233,7 @@ store_bot_answer(struct store *st, const char *thread_id, const char *self_id,
 	struct bot_reply		 reply;
 	notmuch_status_t		 status;
 	const char			*bot;
+	char				*lang;
 	int64_t				 now = util_now(), last_closed;
 	int				*answered;
 	char				 turn[32];
@@ -248,6 +249,10 @@ store_bot_answer(struct store *st, const char *thread_id, const char *self_id,
 	    channel_config_get(cc, "bot"))) == NULL &&
 	    (bot = bot_for_channel(channel_config_get(cc, "bot"))) == NULL)
 		return NOTMUCH_STATUS_SUCCESS;
+	/* The customer's language picks the bot's variant (issue 16). */
+	lang = store_contact_language_of_msg(st, m);
+	bot = bot_for_language(bot, lang);
+	free(lang);
 	status = store_bot_state(st, thread_id, &state, &answered,
 	    &last_closed);
 	if (status != NOTMUCH_STATUS_SUCCESS) {

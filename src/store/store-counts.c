@@ -128,7 +128,8 @@ store_counts_new(const char *const *queries, size_t n)
 	sc->unread = xcalloc(n + 1, sizeof *sc->unread);
 	sc->changed = xcalloc(n + 1, sizeof *sc->changed);
 	for (i = 0; i < n; i++) {
-		sc->queries[i] = xstrdup(queries[i]);
+		/* A contact is no conversation to count. */
+		sc->queries[i] = store_query_no_contacts(queries[i]);
 		sc->total[i] = sc->unread[i] = -1;
 	}
 	return sc;

@@ -602,8 +602,14 @@ doctor_index_file(struct doctor *d, struct store *st, const char *path,
 		free(why);
 		if (nm != NULL)
 			notmuch_message_destroy(nm);
-		else
+		/* A contact's file (store-contact.c) gets its tag and
+		 * properties back: it must never become a conversation. */
+		else if (store_contact_reindex(st, path, &why) == STORE_OK)
+			(*queued)++;
+		else {
+			free(why);
 			strset_add(foreign, path);
+		}
 		return 0;
 	}
 	msgid = msgid_message(m->channel, m->account, m->conv_id, m->id);

@@ -797,7 +797,7 @@ store_index_one(struct store *st, struct store_pending *p,
 	const struct msg	*m = p->msg;
 	const char		*kind = NULL;
 	struct store_thread_cache *cached;
-	struct store_property	 props[14];
+	struct store_property	 props[16];
 	struct rule_match	 match;
 	const char		*bot_reason = NULL;
 	int			 ruled = 0;
@@ -968,6 +968,7 @@ store_index_one(struct store *st, struct store_pending *p,
 	}
 	store_property_add(props, &n_props, "ombre.entities", m->entities,
 	    NULL);
+	store_property_add(props, &n_props, "ombre.lang", m->lang, NULL);
 	store_property_add(props, &n_props, STORE_BOT_TURN, p->turn, NULL);
 	store_property_add(props, &n_props, "ombre.event", m->event, NULL);
 	store_property_add(props, &n_props, "ombre.reason", m->reason,

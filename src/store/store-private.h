@@ -226,6 +226,12 @@ void store_bot_scenario_load(struct store *st);
 /* A read-write open: DATA/crisis given to core (crisis_set_data). */
 void store_crisis_load(struct store *st);
 
+/* store-contact.c */
+/* Index a contact's file again (doctor --fix): its tag and properties
+ * from its text. STORE_BAD_INPUT when the file is no contact's. */
+enum store_status store_contact_reindex(struct store *st, const char *path,
+    char **cause);
+
 /* store-feed.c */
 /* Append the lines of a committed batch to DATA/feed, and forget them. */
 void store_feed_append(struct store *st);
@@ -252,6 +258,14 @@ enum store_status store_collect_threads(struct store *st, const char *query,
 /* store-outbox.c: a reply's delivery state and remote id into m. */
 void store_msg_outbox_state(notmuch_message_t *nm, struct msg *m);
 void store_msg_attachments_local(notmuch_message_t *nm, struct msg *m);
+/* Split "Name <addr>" into its parts (allocated); the channel's id of a
+ * sender from the address ombre wrote for it (allocated). */
+void store_split_from(const char *from, char **name, char **addr);
+char *store_decode_local_part(const char *addr);
+/* Contacts are no conversation (store-contact.c): a query of
+ * conversations without them, allocated. */
+#define STORE_NOT_CONTACT	"not tag:ombre/contact"
+char *store_query_no_contacts(const char *query);
 /* Return 1 when a query is "everything" (empty or *). */
 int store_query_is_all(const char *query);
 /* Pad a short thread id to 16 hex digits; 0 when it is not one. */

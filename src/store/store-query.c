@@ -126,7 +126,7 @@ store_message_has_tag(notmuch_message_t *nm, const char *tag)
 }
 
 /* Split "Name <addr>" into its parts (allocated). */
-static void
+void
 store_split_from(const char *from, char **name, char **addr)
 {
 	const char	*lt, *gt;
@@ -155,7 +155,7 @@ store_split_from(const char *from, char **name, char **addr)
  * "=40eve=3Aexample=2Eorg@matrix.ombre" is "@eve:example.org". Other
  * addresses are returned as they are. Allocated.
  */
-static char *
+char *
 store_decode_local_part(const char *addr)
 {
 	const char	*at, *p;
@@ -481,6 +481,14 @@ store_newest_date(struct store *st)
 	return newest;
 }
 
+char *
+store_query_no_contacts(const char *query)
+{
+	if (store_query_is_all(query))
+		return xstrdup(STORE_NOT_CONTACT);
+	return xasprintf("(%s) and " STORE_NOT_CONTACT, query);
+}
+
 /* Return 1 when a query is "everything". */
 int
 store_query_is_all(const char *query)
@@ -561,7 +569,10 @@ store_read_again(struct store *st, int attempt)
 	nanosleep(&ts, NULL);
 }
 
-#define STORE_NOT_EVENT	"not property:ombre.kind=event"
+/* Contacts (store-contact.c) are no conversation: left out of every
+ * query of conversations, as events are out of a list's order. */
+#define STORE_NOT_EVENT	"not property:ombre.kind=event and " \
+	STORE_NOT_CONTACT
 
 /* One try of store_query_convs; *overtaken is set when it must restart. */
 static enum store_status
@@ -708,10 +719,13 @@ store_query_waiting_once(struct store *st, const char *query, long offset,
 	struct store_conv	**convs = NULL, *c;
 	enum store_status	 rc;
 	size_t			 i, count = 0, first, last;
+	char			*text;
 
 	*n = 0;
-	rc = store_collect_threads(st, store_query_is_all(query) ? "*" : query,
-	    NOTMUCH_SORT_UNSORTED, 0, &seen, overtaken, cause);
+	text = store_query_no_contacts(query);
+	rc = store_collect_threads(st, text, NOTMUCH_SORT_UNSORTED, 0, &seen,
+	    overtaken, cause);
+	free(text);
 	if (rc != STORE_OK) {
 		if (*overtaken == STORE_SEARCH_FAILED) {
 			free(*cause);
@@ -818,8 +832,10 @@ store_count_convs(struct store *st, const char *query, long *total,
     long *unread, char **cause)
 {
 	enum store_status	rc;
-	char			*text = store_mail_filter(st, query);
+	char			*filtered = store_mail_filter(st, query);
+	char			*text = store_query_no_contacts(filtered);
 
+	free(filtered);
 	store_read_begin(st);
 	rc = store_count_convs_unguarded(st, text, total, unread, cause);
 	store_read_end(st);
@@ -834,11 +850,13 @@ store_threads_of_once(struct store *st, const char *query, char **first,
 {
 	struct strset		seen = { NULL, 0, NULL, 0 };
 	enum store_status	rc;
+	char			*text = store_query_no_contacts(query);
 
 	*first = NULL;
 	*count = 0;
-	rc = store_collect_threads(st, query, NOTMUCH_SORT_UNSORTED, 2, &seen,
+	rc = store_collect_threads(st, text, NOTMUCH_SORT_UNSORTED, 2, &seen,
 	    overtaken, cause);
+	free(text);
 	if (rc == STORE_OK) {
 		*count = (int)seen.n;
 		if (seen.n > 0)
@@ -875,7 +893,8 @@ store_thread_exists(struct store *st, const char *thread_id)
 	unsigned int	 count = 0;
 	char		*query;
 
-	query = xasprintf("thread:%s", thread_id);
+	/* A contact's thread is no conversation to name. */
+	query = xasprintf("thread:%s and " STORE_NOT_CONTACT, thread_id);
 	q = notmuch_query_create(st->db, query);
 	free(query);
 	if (q == NULL)

@@ -560,6 +560,8 @@ store_report_build(struct store *st, const struct store_report_filter *f,
 		buf_add_str(&query, "(property:ombre.kind=customer or "
 		    "property:ombre.kind=agent or property:ombre.kind=bot or "
 		    "property:ombre.kind=note or property:ombre.kind=event)");
+	/* A contact's file is no conversation's (store-contact.c). */
+	buf_add_str(&query, " and " STORE_NOT_CONTACT);
 	if (f->team != NULL) {
 		/* A team's tag is conversation-level: on every message. */
 		buf_add_printf(&query, " and tag:\"ombre/team/%s\"",

@@ -822,4 +822,85 @@ enum store_status store_shift_handover(struct store *st, const char *agent,
 enum store_status store_shift_end(struct store *st, const char *agent,
     int64_t now, char **cause);
 
+/* ---------------------------------------------------- store-contact.c */
+
+/*
+ * Contacts (issue 16): a person across channels, one small file each in
+ * the Maildir (tag ombre/contact, never a conversation: no query of
+ * conversations, count or report sees one). A conversation belongs to at
+ * most one contact, through its identity (core's contact_identity_of);
+ * one no contact names is a person of its own. Contacts returned are the
+ * caller's (contact_free).
+ */
+/* The contact of an id (STORE_NOT_FOUND: none). */
+enum store_status store_contact_get(struct store *st, const char *id,
+    struct contact **out, char **cause);
+/* The contact holding an identity, or *out NULL. */
+enum store_status store_contact_of_identity(struct store *st,
+    const char *identity, struct contact **out, char **cause);
+/* A conversation's summary and identity (*identity NULL: its customer
+ * has no id a contact can hold); both the caller's. */
+enum store_status store_contact_conv(struct store *st, const char *thread_id,
+    struct store_conv **out, char **identity, char **cause);
+/* A conversation's contact (*out NULL: none) and identity. */
+enum store_status store_contact_of(struct store *st, const char *thread_id,
+    struct contact **out, char **identity, char **cause);
+/* A conversation's contact to change: its own, or a new one holding its
+ * identity and its customer's name (saved by store_contact_save). */
+enum store_status store_contact_target(struct store *st,
+    const char *thread_id, struct contact **out, char **cause);
+/* Every contact, newest change first; free with store_contacts_free. */
+enum store_status store_contact_list(struct store *st,
+    struct contact ***out, size_t *n, char **cause);
+void store_contacts_free(struct contact **list, size_t n);
+/* Write c, created or replacing its file, in one transaction. */
+enum store_status store_contact_save(struct store *st,
+    const struct contact *c, char **cause);
+enum store_status store_contact_delete(struct store *st, const char *id,
+    char **cause);
+/* The conversations of a contact (or of one identity when c is NULL) on
+ * every channel, newest first, at most 50. */
+enum store_status store_contact_convs(struct store *st,
+    const struct contact *c, const char *identity, struct store_conv ***out,
+    size_t *n, char **cause);
+/* A conversation's contact (*contact, may be NULL) and its other
+ * conversations, newest first (what the thread view shows). known, when
+ * not NULL, keeps the conversation's identity between calls: read when
+ * *known is NULL (then set, allocated), used when it is not. */
+enum store_status store_contact_others(struct store *st,
+    const char *thread_id, char **known, struct contact **contact,
+    struct store_conv ***out, size_t *n, char **cause);
+/* How many distinct channels the conversation's contact (or customer)
+ * wrote on, this one's included; 0 when it cannot say. For the risk
+ * score ("repeated contact on several channels"). */
+int store_contact_channels(struct store *st, const char *thread_id);
+/* The customer's language: the contact's (set by hand), else the newest
+ * one a channel gave (Telegram's language_code); allocated, or NULL. */
+char *store_contact_language(struct store *st, const char *thread_id);
+/* The same for a customer's message being indexed (the bot's choice):
+ * its contact's language, else the message's own. */
+char *store_contact_language_of_msg(struct store *st, const struct msg *m);
+/* Merge the contacts of two conversations (each made when it has none);
+ * STORE_DUPLICATE: they are one already. *out: the merged one. */
+enum store_status store_contact_link(struct store *st, const char *thread_a,
+    const char *thread_b, struct contact **out, char **cause);
+/* Take the conversation's identity out of its contact (STORE_NOT_FOUND:
+ * it shares none); *out: the contact as it is left. */
+enum store_status store_contact_unlink(struct store *st,
+    const char *thread_id, struct contact **out, char **cause);
+/* A merge to suggest: owners (a contact id, or NULL: a conversation of
+ * its own) sharing a phone number or an address (key), an identity and
+ * a conversation (short id, or NULL) each. */
+struct store_contact_suggestion {
+	char	 *key;
+	char	**owners;
+	char	**identities;
+	char	**convs;
+	size_t	  n;
+};
+enum store_status store_contact_suggest(struct store *st,
+    struct store_contact_suggestion **out, size_t *n, char **cause);
+void store_contact_suggestions_free(struct store_contact_suggestion *s,
+    size_t n);
+
 #endif

@@ -87,8 +87,9 @@ char **ui_known_targets(struct ui *ui);
 void ui_load_more(struct ui *ui);
 /* The next page when the list's cursor nears the end of what is loaded. */
 void ui_load_near(struct ui *ui);
-/* Open the conversation under the cursor. */
+/* Open the conversation under the cursor, or c. */
 void ui_open(struct ui *ui);
+void ui_open_conv(struct ui *ui, const struct store_conv *c);
 /* Close the open conversation, and its composer (the draft is saved). */
 void ui_close_thread(struct ui *ui);
 /* Read the open conversation again (after a change in the database). */
@@ -111,6 +112,12 @@ extern const struct cmd_entry ui_search_entries[];
 extern const struct cmd_entry ui_macro_entries[];
 extern const struct cmd_entry ui_report_entries[];
 extern const struct cmd_entry ui_shift_entries[];
+extern const struct cmd_entry ui_contact_entries[];
+
+/* ui-contact.c: the customer as a person in the thread view (issue 16). */
+/* The open conversation's contact notes and other conversations read
+ * and given to the thread view. */
+void ui_contact_header(struct ui *ui);
 
 /* ui-cmd-prompt.c: the prompts and what their lines run. */
 /* While a prompt is open it has the keys: return 1 when it took one. */

@@ -119,14 +119,17 @@ ui_reply_template(struct ui *ui, const char *name, char **cause)
 {
 	struct ui_reply		*rp = ui_reply_pane;
 	struct template		*t;
-	char			*text;
+	char			*text, *lang;
 
-	(void)ui;
 	if (rp == NULL || ui_reply_hidden) {
 		*cause = xstrdup("template: open the composer first (r)");
 		return -1;
 	}
-	if ((t = template_load(name, cause)) == NULL)
+	/* The variant in the customer's language (issue 16). */
+	lang = store_contact_language(ui->store, rp->ctx->thread_id);
+	t = template_load_lang(name, lang, cause);
+	free(lang);
+	if (t == NULL)
 		return -1;
 	text = template_fill(t, rp->ctx->channel, rp->who, cause);
 	if (text == NULL) {

@@ -5,6 +5,11 @@
  * listed, and scrolling. An event (a handoff, a take-over, closing) is
  * one dim line with its time, "14:05 taken over by ana".
  *
+ * Under the title, the customer as a person (issue 16): the contact's
+ * notes ("VIP", "refunded once in March") in every conversation of that
+ * person, and their other conversations on every channel, newest first
+ * (badge, age, snippet), numbered for open-other (o).
+ *
  * The text is laid out once per width into display lines; each line is
  * sanitised text already, so drawing is a copy.
  */
@@ -34,7 +39,16 @@ struct ui_thread {
 	struct ui_thread_line	 *lines;
 	size_t			  n_lines;
 	size_t			  top;
+	/* The header's lines under the title: the contact's notes, the
+	 * customer's other conversations (sanitised). */
+	struct ui_thread_line	 *head;
+	size_t			  n_head;
+	char			**others;	/* their thread ids, newest first */
+	size_t			  n_others;
 };
+
+/* The other conversations the header lists at most. */
+#define UI_THREAD_OTHERS_MAX	3
 
 struct ui_thread *
 ui_thread_new(struct msg **msgs, size_t n, const char *title)
@@ -68,9 +82,17 @@ ui_thread_clear_lines(struct ui_thread *t)
 void
 ui_thread_free(struct ui_thread *t)
 {
+	size_t	i;
+
 	if (t == NULL)
 		return;
 	ui_thread_clear_lines(t);
+	for (i = 0; i < t->n_head; i++)
+		free(t->head[i].text);
+	free(t->head);
+	for (i = 0; i < t->n_others; i++)
+		free(t->others[i]);
+	free(t->others);
 	store_msgs_free(t->msgs, t->n_msgs);
 	free(t->title);
 	free(t->header);
@@ -260,12 +282,80 @@ ui_thread_layout(struct ui_thread *t, int width)
 	}
 }
 
+void
+ui_thread_set_contact(struct ui_thread *t, const struct contact *c,
+    struct store_conv *const *others, size_t n, int64_t now)
+{
+	struct buf	 b;
+	char		 badge[3], age[16];
+	const char	*p;
+	size_t		 i;
+
+	if (c != NULL && c->n_notes > 0) {
+		buf_init(&b);
+		buf_add_str(&b, "notes: ");
+		for (i = c->n_notes; i-- > 0;) {	/* newest first */
+			sanitize_buf(&b, c->notes[i], strlen(c->notes[i]),
+			    SANITIZE_LINE, 200);
+			if (i > 0)
+				buf_add_str(&b, " \xc2\xb7 ");	/* U+00B7 */
+		}
+		t->head = xreallocarray(t->head, t->n_head + 1,
+		    sizeof *t->head);
+		t->head[t->n_head].role = UI_ROLE_THREAD_NOTE;
+		t->head[t->n_head++].text = buf_steal(&b);
+	}
+	for (i = 0; i < n; i++) {
+		t->others = xreallocarray(t->others, t->n_others + 1,
+		    sizeof *t->others);
+		t->others[t->n_others++] = xstrdup(others[i]->thread_id);
+		if (i >= UI_THREAD_OTHERS_MAX)
+			continue;
+		buf_init(&b);
+		channel_badge(others[i]->channel, badge);
+		util_format_age(now - others[i]->newest, age, sizeof age);
+		buf_add_printf(&b, "%s %zu %s %4s ", i == 0 ? "also:" : "     ",
+		    i + 1, badge, age);
+		p = others[i]->customer_name != NULL ?
+		    others[i]->customer_name : "";
+		sanitize_buf(&b, p, strlen(p), SANITIZE_LINE, 18);
+		buf_add_str(&b, ": ");
+		p = others[i]->snippet != NULL ? others[i]->snippet : "";
+		sanitize_buf(&b, p, strlen(p), SANITIZE_LINE, 200);
+		if (i == 0)
+			buf_add_str(&b, "  (o: open)");
+		t->head = xreallocarray(t->head, t->n_head + 1,
+		    sizeof *t->head);
+		t->head[t->n_head].role = UI_ROLE_THREAD_DAY;
+		t->head[t->n_head++].text = buf_steal(&b);
+	}
+	if (n > UI_THREAD_OTHERS_MAX) {
+		t->head = xreallocarray(t->head, t->n_head + 1,
+		    sizeof *t->head);
+		t->head[t->n_head].role = UI_ROLE_THREAD_DAY;
+		t->head[t->n_head++].text = xasprintf("      and %zu more "
+		    "(ombre contact show)", n - UI_THREAD_OTHERS_MAX);
+	}
+}
+
+const char *
+ui_thread_other(struct ui_thread *t, size_t i)
+{
+	if (t == NULL || i >= t->n_others)
+		return NULL;
+	return t->others[i];
+}
+
 /* Scroll by delta lines; rows is the visible height. */
 void
 ui_thread_scroll(struct ui_thread *t, long delta, int rows)
 {
 	long	top = (long)t->top + delta, max;
 
+	/* (The header's lines under the title take rows of their own.) */
+	rows -= (int)t->n_head;
+	if (rows < 1)
+		rows = 1;
 	max = (long)t->n_lines - rows;
 	if (top > max)
 		top = max;
@@ -292,6 +382,9 @@ ui_thread_title(struct ui_thread *t)
 int
 ui_thread_at_end(struct ui_thread *t, int rows)
 {
+	rows -= (int)t->n_head;
+	if (rows < 1)
+		rows = 1;
 	return t->n_lines <= (size_t)rows || t->top + (size_t)rows >=
 	    t->n_lines;
 }
@@ -316,6 +409,7 @@ void
 ui_thread_draw(struct ui_thread *t, int top, int rows, int cols)
 {
 	int	r;
+	size_t	h;
 
 	if (t->width != cols) {
 		ui_thread_layout(t, cols);
@@ -324,6 +418,14 @@ ui_thread_draw(struct ui_thread *t, int top, int rows, int cols)
 	if (rows <= 0)
 		return;
 	ui_surface_text(top, 0, cols, UI_ROLE_THREAD_TITLE, t->header);
+	/* The person's notes and other conversations stay in view while the
+	 * messages scroll, but never take the whole pane. */
+	for (h = 0; h < t->n_head && (int)h + 2 < rows; h++) {
+		ui_surface_text(top + 1, 0, cols, t->head[h].role,
+		    t->head[h].text);
+		top++;
+		rows--;
+	}
 	for (r = 1; r < rows; r++) {
 		if (t->top + (size_t)r - 1 < t->n_lines) {
 			ui_surface_text(top + r, 0, cols,

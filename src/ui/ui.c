@@ -287,7 +287,12 @@ ui_draw(struct ui *ui)
 void
 ui_open(struct ui *ui)
 {
-	const struct store_conv	 *c = ui_list_selected(ui->list);
+	ui_open_conv(ui, ui_list_selected(ui->list));
+}
+
+void
+ui_open_conv(struct ui *ui, const struct store_conv *c)
+{
 	struct msg		**msgs;
 	size_t			  n;
 	char			 *cause, *title;
@@ -310,6 +315,7 @@ ui_open(struct ui *ui)
 	ui->thread_who = xstrdup(c->customer_name != NULL ?
 	    c->customer_name : c->title != NULL ? c->title : "");
 	free(title);
+	ui_contact_header(ui);
 	ui_surface_size(&rows, &cols);
 	ui_thread_scroll_end(ui->thread, rows - 2, cols);
 	/* What the agent sees is read, as in every mail client: the unread
@@ -354,6 +360,7 @@ ui_thread_reload(struct ui *ui)
 	ui_thread_free(ui->thread);
 	ui->thread = ui_thread_new(msgs, n, title);
 	free(title);
+	ui_contact_header(ui);
 	if (at_end)
 		ui_thread_scroll_end(ui->thread, rows - 2, cols);
 	ui->react |= UI_REDRAW;
@@ -540,6 +547,7 @@ ui_commands_register(void)
 	cmd_register(ui_macro_entries);
 	cmd_register(ui_report_entries);
 	cmd_register(ui_shift_entries);
+	cmd_register(ui_contact_entries);
 }
 
 /*

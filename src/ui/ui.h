@@ -230,6 +230,14 @@ const char *ui_thread_title(struct ui_thread *t);
 int ui_thread_at_end(struct ui_thread *t, int rows);
 /* The newest reply whose delivery is unknown or that failed, or NULL. */
 const struct msg *ui_thread_undelivered(struct ui_thread *t);
+/* The customer as a person under the title (issue 16): the contact's
+ * notes (c may be NULL) and the other conversations, newest first (their
+ * thread ids kept for ui_thread_other). */
+void ui_thread_set_contact(struct ui_thread *t, const struct contact *c,
+    struct store_conv *const *others, size_t n, int64_t now);
+/* The thread id of the i-th other conversation (0: the newest), or
+ * NULL. */
+const char *ui_thread_other(struct ui_thread *t, size_t i);
 
 /* ui.c */
 struct ui_options {
