@@ -67,31 +67,46 @@ risk_part(struct buf *b)
 		buf_add_str(b, ", ");
 }
 
-/* The weight of a fired rule and its words into b. */
-static int
-risk_rule(struct buf *b, const char *name)
+/* A fired rule: its weight and its words. */
+struct risk_rule {
+	int	 weight;
+	char	*words;
+};
+
+/* The weight and words of the rule of a tag. */
+static void
+risk_rule(struct risk_rule *r, const char *name)
 {
 	const struct alert	*a = alert_find(name);
 	size_t			 i;
-	int			 weight = -1;
 
-	risk_part(b);
+	r->weight = -1;
 	for (i = 0; i < nitems(risk_categories); i++) {
 		if (strcmp(risk_categories[i].name, name) == 0) {
-			buf_add_str(b, risk_categories[i].words);
-			weight = risk_categories[i].weight;
+			r->words = xstrdup(risk_categories[i].words);
+			r->weight = risk_categories[i].weight;
 			break;
 		}
 	}
-	if (weight == -1) {
-		buf_add_printf(b, "alert %s", name);
-		weight = RISK_WEIGHT_OTHER;
+	if (r->weight == -1) {
+		r->words = xasprintf("alert %s", name);
+		r->weight = RISK_WEIGHT_OTHER;
 	}
 	/* The rule's own weight= wins; a rule since removed keeps its
 	 * category's, its tag still saying what the customer wrote. */
 	if (a != NULL && a->weight >= 0)
-		weight = a->weight;
-	return weight;
+		r->weight = a->weight;
+}
+
+/* The heaviest first: the words say the worst first. */
+static int
+risk_rule_cmp(const void *a, const void *b)
+{
+	const struct risk_rule	*ra = a, *rb = b;
+
+	if (ra->weight != rb->weight)
+		return ra->weight > rb->weight ? -1 : 1;
+	return strcmp(ra->words, rb->words);
 }
 
 void
@@ -101,17 +116,28 @@ risk_eval(const struct risk_input *in, struct risk *out)
 	struct buf		 b;
 	const char		*name;
 	char			 age[16];
+	struct risk_rule	*fired = NULL;
 	int			 rules = 0, wait = 0, msgs = 0, chans = 0;
-	size_t			 i;
+	size_t			 i, n_fired = 0;
 
 	buf_init(&b);
 	out->alerted = 0;
 	for (i = 0; in->tags != NULL && in->tags[i] != NULL; i++) {
-		if ((name = alert_tag_name(in->tags[i])) != NULL) {
-			rules += risk_rule(&b, name);
-			out->alerted++;
-		}
+		if ((name = alert_tag_name(in->tags[i])) == NULL)
+			continue;
+		fired = xreallocarray(fired, n_fired + 1, sizeof *fired);
+		risk_rule(&fired[n_fired++], name);
 	}
+	if (n_fired > 1)
+		qsort(fired, n_fired, sizeof *fired, risk_rule_cmp);
+	for (i = 0; i < n_fired; i++) {
+		risk_part(&b);
+		buf_add_str(&b, fired[i].words);
+		rules += fired[i].weight;
+		free(fired[i].words);
+	}
+	free(fired);
+	out->alerted = (int)n_fired;
 	if (rules > RISK_CAP_RULES)
 		rules = RISK_CAP_RULES;
 

@@ -30,6 +30,8 @@ struct ui_thread {
 	char			 *title;
 	char			 *header;	/* the title, and who has
 						   Messenger's thread control */
+	char			 *risk;		/* a second header line, the
+						   public risk's, or NULL */
 	int			  width;	/* the layout's width */
 	struct ui_thread_line	 *lines;
 	size_t			  n_lines;
@@ -74,6 +76,7 @@ ui_thread_free(struct ui_thread *t)
 	store_msgs_free(t->msgs, t->n_msgs);
 	free(t->title);
 	free(t->header);
+	free(t->risk);
 	free(t);
 }
 
@@ -260,12 +263,31 @@ ui_thread_layout(struct ui_thread *t, int width)
 	}
 }
 
+/*
+ * The risk's line takes a row of the height callers give (the screen's
+ * but the title and the status line).
+ */
+void
+ui_thread_set_risk(struct ui_thread *t, const char *text)
+{
+	free(t->risk);
+	t->risk = text != NULL ? xstrdup(text) : NULL;
+}
+
+const char *
+ui_thread_risk(struct ui_thread *t)
+{
+	return t->risk;
+}
+
 /* Scroll by delta lines; rows is the visible height. */
 void
 ui_thread_scroll(struct ui_thread *t, long delta, int rows)
 {
 	long	top = (long)t->top + delta, max;
 
+	if (t->risk != NULL)
+		rows--;
 	max = (long)t->n_lines - rows;
 	if (top > max)
 		top = max;
@@ -292,6 +314,8 @@ ui_thread_title(struct ui_thread *t)
 int
 ui_thread_at_end(struct ui_thread *t, int rows)
 {
+	if (t->risk != NULL)
+		rows--;
 	return t->n_lines <= (size_t)rows || t->top + (size_t)rows >=
 	    t->n_lines;
 }
@@ -324,6 +348,12 @@ ui_thread_draw(struct ui_thread *t, int top, int rows, int cols)
 	if (rows <= 0)
 		return;
 	ui_surface_text(top, 0, cols, UI_ROLE_THREAD_TITLE, t->header);
+	if (t->risk != NULL && rows > 1) {
+		ui_surface_text(top + 1, 0, cols, UI_ROLE_MARKER_HANDOFF,
+		    t->risk);
+		top++;
+		rows--;
+	}
 	for (r = 1; r < rows; r++) {
 		if (t->top + (size_t)r - 1 < t->n_lines) {
 			ui_surface_text(top + r, 0, cols,
