@@ -75,8 +75,8 @@ static const char *const alerts_defaults[] = {
 	    "desinscri(re|ption)|(fermer|supprimer|cloturer) mon compte|"
 	    "annuler mon (abonnement|contrat|compte)|"
 	    "changer (de fournisseur|d.operateur)|(chez|a) la concurrence|"
-	    "cancel (my|the|our) (subscription|account|membership|plan|"
-	    "contract)|(close|delete) my account|unsubscribe|"
+	    "cancel(l?ing)? (my|the|our) ([a-z0-9+]+ )?(subscription|account|"
+	    "membership|plan|contract)|(close|delete) my account|unsubscribe|"
 	    "switch(ing)? to (a |your )?competitors?"
 	    ALERT_W1 "' label=risk/churn",
 	"alert insult match='" ALERT_W0

@@ -656,7 +656,7 @@ struct risk {
 				   3rd message"; "" for none. Allocated */
 };
 /* A list's row shows a marker from this score, or with an alert. */
-#define RISK_MARK	50
+#define RISK_MARK	60
 void risk_eval(const struct risk_input *in, struct risk *out);
 void risk_free(struct risk *r);
 /* Does the row show it (an alert fired, or the score reaches RISK_MARK)? */
