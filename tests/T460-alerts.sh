@@ -59,6 +59,8 @@ like "c1 labelled risk/public and risk/legal" "$(tags_of c1)" "risk/legal risk/p
 like "and its priority raised" "$(tags_of c1)" "ombre/prio/high"
 like "and the rules' own tags" "$(tags_of c1)" "ombre/alert/legal ombre/alert/public"
 is "one event per rule, the threat repeated three times" "$(events_of c1)" 2
+msg c1 "Amélie" 4 09:21 "Toujours rien. TWITTER." | "$OMBRE" ingest >/dev/null
+is "nor again in a later ingest" "$(events_of c1)" 2
 like "c2's English review: public, high" "$(tags_of c2)" "ombre/prio/high.*risk/public"
 like "c4's churn is labelled" "$(tags_of c4)" "risk/churn"
 unlike "churn raises no priority" "$(tags_of c4)" "ombre/prio/high"
@@ -88,7 +90,7 @@ ok "the syncer ran the alert hook for each" wait_hook
 like "the hook reads the rule and the words" "$(cat hook.json)" \
     "\"reason\":\"legal: 'Et mon avocat aussi"
 
-# The Risk view: c1 (public, legal, 1h, 3rd message) before c2 (public,
+# The Risk view: c1 (public, legal, 1h, 4th message) before c2 (public,
 # 45m) before c4 (churn); c3 not in it.
 order=$("$OMBRE" list --view Risk --json | "$PYTHON" -c '
 import json, sys
@@ -97,11 +99,11 @@ for l in sys.stdin:
     print(o["conversation"], o["risk"], o.get("risk_why", ""))')
 is "the Risk view, highest score first" "$(cut -d' ' -f1 <<<"$order" | tr '\n' ' ')" "c1 c2 c4 "
 like "c1's score and parts" "$(sed -n 1p <<<"$order")" \
-    "^c1 100 threatens to post publicly, mentions legal action, waiting 1h, 3rd message$"
+    "^c1 100 threatens to post publicly, mentions legal action, waiting 1h, 4th message$"
 like "c2's" "$(sed -n 2p <<<"$order")" "^c2 75 threatens to post publicly, waiting 45m$"
 like "c4's" "$(sed -n 3p <<<"$order")" "^c4 50 wants to cancel, waiting 55m$"
 list=$("$OMBRE" list)
-like "ombre list marks c1's row" "$list" "Amélie .* R100 Et mon avocat"
+like "ombre list marks c1's row" "$list" "Amélie .* R100 Toujours rien"
 unlike "and not c3's" "$(grep Bruno <<<"$list")" " R[0-9]+ "
 like "sort=risk is a view's order" \
     "$("$OMBRE" -e 'view Hot tag:inbox sort=risk; view Hot')" "^tag:inbox sort=risk$"
@@ -109,10 +111,10 @@ like "sort=risk is a view's order" \
 # The console, 100 columns: the marker, then the parts under the title.
 tmux_start 100 30 "'$OMBRE'; echo \"EXIT=\$?\"; sleep 60"
 ok "the console shows the Inbox" wait_screen "Inbox +4 conversations"
-ok "the row's marker" wait_screen "Amélie .* R100 Et mon avocat"
+ok "the row's marker" wait_screen "Amélie .* R100 Toujours rien"
 tm send-keys -t t g Enter
 ok "the thread: the score's parts under the title" wait_screen \
-    $'Amélie +Amélie \\(telegram\\)[^\n]*\nrisk 100: threatens to post publicly, mentions legal action, waiting 1h, 3rd message'
+    $'Amélie +Amélie \\(telegram\\)[^\n]*\nrisk 100: threatens to post publicly, mentions legal action, waiting 1h, 4th message'
 ok "and the events in the thread" wait_screen "alert legal: 'Et mon avocat"
 settle
 bell_rang() {

@@ -154,6 +154,7 @@ test_defaults(void)
 		{ "RESILIATION immédiate svp", "churn" },
 		{ "Je vais aller à la concurrence", "churn" },
 		{ "Please cancel my subscription", "churn" },
+		{ "I want to cancel my Nuage+ subscription", "churn" },
 		{ "How do I unsubscribe?", "churn" },
 		{ "Delete my account now", "churn" },
 		/* Insults. */
