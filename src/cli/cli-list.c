@@ -29,13 +29,15 @@ cli_conv_mode(const struct store_conv *c)
 	return xstrdup("");
 }
 
-/* One row of `list`: id, badge, age, name, mode, unread, waiting, snippet. */
+/* One row of `list`: id, badge, age, name, mode, unread, waiting, the
+ * public risk's marker (R72), snippet. */
 static void
 cli_list_row(struct buf *b, const struct store_conv *c, int64_t now, int width)
 {
-	char	 badge[3], age[16], wait[16], unread[16], *mode;
-	size_t	 start = b->len, used;
-	int	 rest;
+	char		 badge[3], age[16], wait[16], unread[16], *mode;
+	size_t		 start = b->len, used;
+	int		 rest;
+	struct risk	 risk;
 
 	channel_badge(c->channel, badge);
 	util_format_age(now - c->newest, age, sizeof age);
@@ -56,6 +58,11 @@ cli_list_row(struct buf *b, const struct store_conv *c, int64_t now, int width)
 		buf_add_printf(b, "%4s ", wait);
 	} else
 		buf_add_str(b, "   - ");
+	/* The public risk (risk.c) where an alert fired or it runs high. */
+	store_conv_risk(c, now, &risk);
+	if (risk_marked(&risk))
+		buf_add_printf(b, "R%d ", risk.score);
+	risk_free(&risk);
 	used = utf8_width(b->data + start, b->len - start);
 	rest = width - (int)used;
 	if (width == 0)
@@ -73,6 +80,7 @@ static void
 cli_list_json(struct buf *b, const struct store_conv *c)
 {
 	struct json_obj		*o, *cust;
+	struct risk		 risk;
 	struct sla_status	 sla;
 	char			 date[64], *json;
 
@@ -122,6 +130,12 @@ cli_list_json(struct buf *b, const struct store_conv *c)
 	json_obj_set_str(o, "last_from", msg_kind_name(c->last_kind));
 	json_obj_set_strv(o, "tags", c->tags, c->n_tags);
 	json_obj_set_str(o, "snippet", c->snippet);
+	/* The public risk's score, and its parts when it has some. */
+	store_conv_risk(c, util_now(), &risk);
+	json_obj_set_int(o, "risk", risk.score);
+	if (*risk.why != '\0')
+		json_obj_set_str(o, "risk_why", risk.why);
+	risk_free(&risk);
 	json = json_obj_finish(o);
 	buf_add_str(b, json);
 	buf_add_char(b, '\n');

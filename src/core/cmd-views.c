@@ -26,7 +26,7 @@ const struct cmd_entry cmd_views_entries[] = {
 	{ .name = "view",
 	  .args_min = 0,
 	  .args_max = -1,
-	  .usage = "view [NAME [QUERY... [sort=newest|waiting]]]",
+	  .usage = "view [NAME [QUERY... [sort=newest|waiting|risk]]]",
 	  .help = "define a saved search (newest activity first, or the "
 	      "longest waiting first), or show one or all",
 	  .exec = cmd_view_exec },
@@ -75,7 +75,7 @@ cmd_tag_exec(struct cmd_ctx *ctx, int argc, char **argv)
 
 /*
  * view: print every view as "name<TAB>query"; view NAME: print its query;
- * view NAME QUERY... [sort=newest|waiting]: define it (the words joined
+ * view NAME QUERY... [sort=newest|waiting|risk]: define it (the words joined
  * by spaces; a last word sort=... is its order, not part of the query).
  * A view sorted otherwise than newest first is printed with its sort=.
  */
@@ -107,8 +107,8 @@ cmd_view_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	}
 	if (argc > 3 && strncmp(argv[argc - 1], "sort=", 5) == 0) {
 		if (view_sort_parse(argv[argc - 1], &sort) != 0)
-			return cmd_error(ctx, "view %s: not sort=newest or "
-			    "sort=waiting: %s", argv[1], argv[argc - 1]);
+			return cmd_error(ctx, "view %s: not sort=newest, "
+			    "sort=waiting or sort=risk: %s", argv[1], argv[argc - 1]);
 		argc--;
 	}
 

@@ -56,6 +56,7 @@ static const struct cmd_entry *const cmd_core_tables[] = {
 	cmd_options_entries,
 	cmd_sla_entries,
 	cmd_team_entries,
+	cmd_alert_entries,
 	cmd_views_entries,
 	cmd_watch_entries
 };

@@ -591,6 +591,95 @@ int64_t sla_business_seconds(const char *team, int64_t from, int64_t to);
 int sla_declared(void);
 void sla_reset(void);		/* forget every target and hours (tests) */
 
+/* ------------------------------------------------------------ alert.c */
+
+/*
+ * Alert rules (issue 16): `alert NAME match=REGEX [kind=customer]
+ * [priority=high] [label=TAG] [notify=yes] [weight=N]`. A message of the
+ * rule's kind whose folded text matches labels its conversation, may
+ * raise its priority, and records an "alert" event naming the rule, once
+ * per rule and conversation (the tag ALERT_TAG_PREFIX NAME says so). The
+ * French and English defaults (public, legal, safety, churn, insult) are
+ * alert commands run before anything reads or changes the rules.
+ */
+#define ALERT_TAG_PREFIX	"ombre/alert/"
+#define ALERT_KINDS_ANY		((1 << MSG_CUSTOMER) | (1 << MSG_BOT) | \
+				    (1 << MSG_AGENT))
+struct alert {
+	char		*name;
+	char		*pattern;	/* as written */
+	int		 kinds;		/* a bit (1 << kind) per message kind */
+	int		 high;		/* priority=high */
+	char		*label;		/* a tag, or NULL */
+	int		 notify;	/* consoles ring and notify */
+	int		 weight;	/* in the risk score; -1: its category's */
+	regex_t		 re;
+};
+/* Letters, digits, '-' and '_', at most 32, not "-". */
+int alert_name_valid(const char *name);
+/* Add a rule, or replace the one of the same name (it keeps its place);
+ * in's name, pattern, label, kinds, high, notify, weight are read. 0, or
+ * -1 with *cause (a bad name, label or regex) and nothing changed. */
+int alert_set(const struct alert *in, char **cause);
+/* Remove a rule: 0, or -1 when there is none of that name. */
+int alert_remove(const char *name);
+/* Back to the defaults (tests). */
+void alert_reset(void);
+/* A rule by name, the number of rules, the i-th one in the order
+ * declared; owned by alert.c until the rules change. */
+const struct alert *alert_find(const char *name);
+size_t alert_count(void);
+const struct alert *alert_at(size_t i);
+/* "customer", "agent", "bot" or "any" as a mask: 0, or -1. */
+int alert_kinds_parse(const char *word, int *kinds);
+/* The rules of kind a message's text matches, in the order declared,
+ * those that fired in the conversation already (tags, NULL-terminated or
+ * NULL) left out: at most max in out, their number returned. */
+size_t alert_match(enum msg_kind kind, const char *text, size_t len,
+    char *const *tags, const struct alert **out, size_t max);
+/* A rule's operations on a conversation with these tags: its
+ * ombre/alert/NAME tag, its label, and with priority=high the high
+ * priority. NULL-terminated; free with triage_tags_free. */
+char **alert_ops(const struct alert *a, char *const *tags);
+/* The event's reason: "public: 'je vais poster ça sur Twitter'", the
+ * text on one line and cut to a few dozen bytes. Allocated. */
+char *alert_reason(const struct alert *a, const char *text, size_t len);
+/* The NAME of an ombre/alert/NAME tag, or NULL; points into tag. */
+const char *alert_tag_name(const char *tag);
+/* Call cb with each rule as the command that makes it again. */
+void alert_each(void (*cb)(const char *command, void *data), void *data);
+
+/* ------------------------------------------------------------- risk.c */
+
+/*
+ * The public-risk score of a conversation, 0 to 100, from what a list's
+ * row holds: the alert rules that fired (their tags; weights by
+ * category), the customer's wait against the service level, the
+ * customer's messages since our last answer, and the other channels the
+ * same person wrote on.
+ */
+struct risk_input {
+	char *const	*tags;		/* the conversation's, NULL-terminated */
+	const char	*channel;	/* its type, for the service level */
+	int		 first;		/* waiting for a first response */
+	int64_t		 waiting_since;	/* 0: not waiting (or not open) */
+	int64_t		 now;
+	int		 unanswered;	/* customer messages since our answer */
+	int		 other_channels; /* the same person elsewhere */
+};
+struct risk {
+	int	 score;		/* 0 to 100 */
+	int	 alerted;	/* alert rules that fired */
+	char	*why;		/* "threatens to post publicly, waiting 2h,
+				   3rd message"; "" for none. Allocated */
+};
+/* A list's row shows a marker from this score, or with an alert. */
+#define RISK_MARK	60
+void risk_eval(const struct risk_input *in, struct risk *out);
+void risk_free(struct risk *r);
+/* Does the row show it (an alert fired, or the score reaches RISK_MARK)? */
+int risk_marked(const struct risk *r);
+
 /* ------------------------------------------------------------ shift.c */
 
 /*
@@ -955,6 +1044,7 @@ extern const struct cmd_entry cmd_sla_entries[];
 extern const struct cmd_entry cmd_team_entries[];
 extern const struct cmd_entry cmd_watch_entries[];
 extern const struct cmd_entry cmd_crisis_entries[];
+extern const struct cmd_entry cmd_alert_entries[];
 /* Run one command (argv[0] is its name). */
 enum cmd_retval cmd_exec(struct cmd_ctx *ctx, int argc, char **argv);
 /* Parse and run a string of commands; stops at the first error. */
@@ -1166,7 +1256,8 @@ char *crisis_status_text(const struct crisis *c, int64_t now);
 /* view.c: saved searches, built in and from `view NAME QUERY [sort=...]`. */
 enum view_sort {
 	VIEW_SORT_NEWEST,	/* newest activity first (the default) */
-	VIEW_SORT_WAITING	/* longest waiting first, those not waiting last */
+	VIEW_SORT_WAITING,	/* longest waiting first, those not waiting last */
+	VIEW_SORT_RISK		/* highest public risk first (risk.c) */
 };
 struct view {
 	char		*name;

@@ -477,6 +477,10 @@ triage_event_text(const char *event, const char *agent, const char *reason,
 		    "handed over");
 	if (strcmp(event, "shift-start") == 0)
 		return xasprintf("shift started by %s", who);
+	/* An alert rule's: "alert public: 'je vais poster ça sur X'". */
+	if (strcmp(event, "alert") == 0)
+		return xasprintf("alert %s", reason != NULL && *reason != '\0' ?
+		    reason : "");
 	if (strcmp(event, "woken") == 0)
 		return xstrdup("back from snooze");
 	if (strcmp(event, "undo") == 0)

@@ -4,7 +4,8 @@
  * redefines the one with the same name (case-insensitive), which keeps
  * its place and its label. A declared team has its view (team.c), and
  * the queues an agent picks from show only their agent-channels. A view lists newest activity first, or with
- * sort=waiting the customer waiting longest first (Needs human).
+ * sort=waiting the customer waiting longest first (Needs human), or with
+ * sort=risk the highest public-risk score first (Risk, risk.c).
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -38,6 +39,9 @@ static const struct {
 	{ "SMS",	"Channel:sms", VIEW_SORT_NEWEST },
 	{ "Matrix",	"Channel:matrix", VIEW_SORT_NEWEST },
 	{ "Email",	"Channel:email", VIEW_SORT_NEWEST },
+	/* Open conversations an alert rule fired in, highest public risk
+	 * first (alert.c, risk.c). */
+	{ "Risk",	"tag:inbox and tag:/^ombre\\/alert\\//", VIEW_SORT_RISK },
 };
 
 static struct view	*views;
@@ -120,6 +124,8 @@ view_sort_parse(const char *word, enum view_sort *sort)
 		*sort = VIEW_SORT_NEWEST;
 	else if (strcmp(word, "sort=waiting") == 0)
 		*sort = VIEW_SORT_WAITING;
+	else if (strcmp(word, "sort=risk") == 0)
+		*sort = VIEW_SORT_RISK;
 	else
 		return -1;
 	return 0;
@@ -128,6 +134,8 @@ view_sort_parse(const char *word, enum view_sort *sort)
 const char *
 view_sort_name(enum view_sort sort)
 {
+	if (sort == VIEW_SORT_RISK)
+		return "risk";
 	return sort == VIEW_SORT_WAITING ? "waiting" : "newest";
 }
 

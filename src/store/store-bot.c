@@ -109,6 +109,46 @@ store_rules_handoff(struct store *st, const struct msg *m, const char *self_id,
 	store_generated_add(st, ev, NULL);
 }
 
+/* The most rules one message sets off at once. */
+#define STORE_ALERTS_MAX	16
+
+size_t
+store_alerts(struct store *st, const struct msg *m, const char *self_id,
+    char *const *tags)
+{
+	const struct alert	*fired[STORE_ALERTS_MAX];
+	struct msg		*ev;
+	char			**ops, *key, *out;
+	size_t			 n, i, j;
+
+	n = alert_match(m->kind, m->text, m->text_len, tags, fired,
+	    nitems(fired));
+	for (i = 0; i < n; i++) {
+		ev = store_bot_msg(m, MSG_EVENT);
+		/* Derived from the message and the rule: indexed again after
+		 * a crash, the message sets each rule off once. */
+		key = xasprintf("%s/alert/%s", self_id, fired[i]->name);
+		out = store_bot_id(key, 97);
+		free(key);
+		ev->id = xasprintf("ev-%s", out + 4);
+		free(out);
+		ev->agent = xstrdup("rule");
+		ev->from_id = xstrdup(m->account);
+		ev->from_name = xstrdup("rule");
+		ev->event = xstrdup("alert");
+		ev->reason = alert_reason(fired[i], m->text, m->text_len);
+		ops = alert_ops(fired[i], tags);
+		for (j = 0; ops[j] != NULL; j++)
+			msg_add_tag(ev, ops[j]);
+		ev->text = triage_event_text("alert", "rule", ev->reason, ops,
+		    0);
+		ev->text_len = strlen(ev->text);
+		triage_tags_free(ops);
+		store_generated_add(st, ev, NULL);
+	}
+	return n;
+}
+
 /*
  * An outbound id (out.UUID) derived from a customer's Message-Id and a
  * sequence number: the same answer to the same message has the same id,

@@ -199,6 +199,15 @@ void store_generated_clear(struct store *st);
 void store_rules_handoff(struct store *st, const struct msg *m,
     const char *self_id, const char *reason, int high);
 /*
+ * The alert rules (alert.c) on m, a message being indexed whose
+ * conversation's tags are tags: an "alert" event for each rule that
+ * matches and has not fired in the conversation yet, its operations
+ * (ombre/alert/NAME, the label, the priority) applied to the whole
+ * conversation when it is indexed next. Return how many.
+ */
+size_t store_alerts(struct store *st, const struct msg *m,
+    const char *self_id, char *const *tags);
+/*
  * The built-in bot's answer to m, a customer's message being indexed in a
  * conversation in bot mode, queued as generated messages; when the bot
  * gives up, *handoff_reason says why (the caller hands off).

@@ -405,6 +405,12 @@ store_conv_build(struct store *st, const char *thread_id)
 	store_wait_end(&wait, triage_mode(tagset.items, tagset.n));
 	c->waiting_since = wait.since;
 	c->first_wait = wait.since != 0 && !wait.replied;
+	/* The customer's messages of that wait: the public risk's "3rd
+	 * message" (risk.c). */
+	for (i = 0; ok && wait.since != 0 && i < n; i++) {
+		if (refs[i].kind == MSG_CUSTOMER && refs[i].date >= wait.since)
+			c->unanswered++;
+	}
 	/* The newest message, an event only when there is nothing else:
 	 * the row shows what the customer and the agents wrote. */
 	for (last = n; last > 0 && refs[last - 1].kind == MSG_EVENT; last--)
@@ -709,12 +715,50 @@ store_conv_waiting_cmp(const void *a, const void *b)
 	return strcmp(ca->thread_id, cb->thread_id);
 }
 
-/* One try of the waiting order: every conversation, sorted, sliced. */
-static enum store_status
-store_query_waiting_once(struct store *st, const char *query, long offset,
-    long limit, struct store_conv ***out, size_t *n, int *overtaken,
-    char **cause)
+void
+store_conv_risk(const struct store_conv *c, int64_t now, struct risk *out)
 {
+	struct risk_input	in;
+
+	memset(&in, 0, sizeof in);
+	in.tags = c->tags;
+	in.channel = c->channel;
+	in.first = c->first_wait;
+	/* Done or snoozed is not waiting, whatever came last. */
+	in.waiting_since = store_conv_has_tag(c, "inbox") ? c->waiting_since :
+	    0;
+	in.now = now;
+	in.unanswered = c->unanswered;
+	/*
+	 * INTEGRATOR: the other channels the same person wrote on, from the
+	 * contacts of issue 16 (another lane builds them). 0 until then: the
+	 * score's part for repeated contact is risk.c's and tested there.
+	 */
+	in.other_channels = 0;
+	risk_eval(&in, out);
+}
+
+/* Highest risk first, then as the waiting order. */
+static int
+store_conv_risk_cmp(const void *a, const void *b)
+{
+	const struct store_conv	*ca = *(struct store_conv *const *)a;
+	const struct store_conv	*cb = *(struct store_conv *const *)b;
+
+	if (ca->risk != cb->risk)
+		return ca->risk > cb->risk ? -1 : 1;
+	return store_conv_waiting_cmp(a, b);
+}
+
+/* One try of the waiting (or risk) order: every conversation, sorted,
+ * sliced. */
+static enum store_status
+store_query_waiting_once(struct store *st, const char *query,
+    enum view_sort sort, long offset, long limit, struct store_conv ***out,
+    size_t *n, int *overtaken, char **cause)
+{
+	struct risk		 risk;
+	int64_t			 now = util_now();
 	struct strset		 seen = { NULL, 0, NULL, 0 };
 	struct store_conv	**convs = NULL, *c;
 	enum store_status	 rc;
@@ -747,7 +791,15 @@ store_query_waiting_once(struct store *st, const char *query, long offset,
 		convs[count++] = c;
 	}
 	strset_free(&seen);
-	qsort(convs, count, sizeof *convs, store_conv_waiting_cmp);
+	if (sort == VIEW_SORT_RISK) {
+		for (i = 0; i < count; i++) {
+			store_conv_risk(convs[i], now, &risk);
+			convs[i]->risk = risk.score;
+			risk_free(&risk);
+		}
+		qsort(convs, count, sizeof *convs, store_conv_risk_cmp);
+	} else
+		qsort(convs, count, sizeof *convs, store_conv_waiting_cmp);
 	first = (size_t)offset < count ? (size_t)offset : count;
 	last = count - first > (size_t)limit ? first + (size_t)limit : count;
 	for (i = 0; i < first; i++)
@@ -768,7 +820,7 @@ store_query_convs_sorted(struct store *st, const char *query,
 	enum store_status	rc;
 	int			attempt, overtaken;
 
-	if (sort != VIEW_SORT_WAITING)
+	if (sort != VIEW_SORT_WAITING && sort != VIEW_SORT_RISK)
 		return store_query_convs(st, query, offset, limit, out, n,
 		    cause);
 	*out = NULL;
@@ -778,8 +830,8 @@ store_query_convs_sorted(struct store *st, const char *query,
 		return STORE_OK;
 	store_read_begin(st);
 	for (attempt = 1;; attempt++) {
-		rc = store_query_waiting_once(st, query, offset, limit, out, n,
-		    &overtaken, cause);
+		rc = store_query_waiting_once(st, query, sort, offset, limit,
+		    out, n, &overtaken, cause);
 		if (overtaken == 0 || attempt == STORE_READ_ATTEMPTS ||
 		    (overtaken == STORE_SEARCH_FAILED && attempt > 1))
 			break;

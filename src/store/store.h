@@ -193,8 +193,15 @@ struct store_conv {
 	char		**msg_ids;	/* NULL-terminated */
 	char		**unread_ids;	/* NULL-terminated */
 	char		 *handoff_reason; /* why its newest handoff, or NULL */
+	int		 unanswered;	/* customer messages since waiting_since */
+	int		 risk;		/* the public-risk score, set by a
+					   sort=risk query only */
 };
 void store_conv_free(struct store_conv *c);
+/* The public-risk score of a conversation at now, from its row alone
+ * (risk.c): free out with risk_free. */
+void store_conv_risk(const struct store_conv *c, int64_t now,
+    struct risk *out);
 /* Does any message of the conversation have this tag? */
 int store_conv_has_tag(const struct store_conv *c, const char *tag);
 
@@ -212,7 +219,8 @@ enum store_status store_query_convs(struct store *st, const char *query,
  * VIEW_SORT_WAITING reads every matching conversation and sorts them by
  * waiting_since, the longest waiting first, those not waiting last
  * (newest first among them): for views of few conversations (Needs
- * human), never the whole store.
+ * human), never the whole store. VIEW_SORT_RISK reads them the same way
+ * and sorts them by store_conv_risk, the highest first, then as waiting.
  */
 enum store_status store_query_convs_sorted(struct store *st, const char *query,
     enum view_sort sort, long offset, long limit, struct store_conv ***out,

@@ -2,7 +2,7 @@
  * ui-alert.c: every console on a data dir hears at once when a
  * conversation needs a human: a "handoff" line in DATA/feed (written by
  * whichever process indexed the handoff, after its commit), or an "alert"
- * line (rules of priority high). It rings the terminal's bell
+ * line (an alert rule fired, alert.c: those of notify=yes only). It rings the terminal's bell
  * (alert.bell) and, with alert.notify, sends a desktop notification
  * through the terminal naming the customer and the reason, its text
  * sanitised like everything else that reaches the terminal
@@ -67,6 +67,35 @@ ui_alert_wanted(const char *event)
 	return strcmp(event, "handoff") == 0 || strcmp(event, "alert") == 0;
 }
 
+/*
+ * Is an alert line a quiet one: its event names a rule (its
+ * ombre/alert/NAME operation) that this console knows without notify=yes?
+ * A rule the config here does not have rings: better once too often.
+ */
+static int
+ui_alert_quiet(struct ui *ui, const char *msgid)
+{
+	const struct alert	*a;
+	const char		*name;
+	struct msg		*m = NULL;
+	char			*cause = NULL;
+	size_t			 i;
+	int			 quiet = 0;
+
+	if (store_message_get(ui->store, msgid, &m, &cause) != STORE_OK) {
+		free(cause);
+		return 0;
+	}
+	for (i = 0; m->tags != NULL && m->tags[i] != NULL; i++) {
+		name = m->tags[i] + (m->tags[i][0] == '+');
+		if ((name = alert_tag_name(name)) != NULL &&
+		    (a = alert_find(name)) != NULL)
+			quiet = !a->notify;
+	}
+	msg_free(m);
+	return quiet;
+}
+
 int
 ui_alert_collect(struct ui *ui)
 {
@@ -76,7 +105,9 @@ ui_alert_collect(struct ui *ui)
 	if (ui->feed == NULL)
 		return 0;
 	while (store_feed_next(ui->feed, &item) == 1) {
-		if (!ui_alert_wanted(item.event)) {
+		if (!ui_alert_wanted(item.event) ||
+		    (strcmp(item.event, "alert") == 0 &&
+		    ui_alert_quiet(ui, item.msgid))) {
 			store_feed_item_clear(&item);
 			continue;
 		}
@@ -126,8 +157,12 @@ ui_alert_notify(struct ui *ui, const struct ui_alert_item *it)
 			why = m->text;
 	} else
 		free(cause);
-	title = xasprintf("%s needs a human", who != NULL ? who :
-	    "a customer");
+	if (m != NULL && m->event != NULL && strcmp(m->event, "alert") == 0)
+		title = xasprintf("alert: %s", who != NULL ? who :
+		    "a customer");
+	else
+		title = xasprintf("%s needs a human", who != NULL ? who :
+		    "a customer");
 	ui_surface_notify(title, why);
 	free(title);
 	msg_free(m);

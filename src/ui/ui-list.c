@@ -206,7 +206,8 @@ ui_list_snippet(const char *text, char *out, size_t size)
 
 /*
  * Draw the rows [top, top+rows) of the screen: badge, age, customer, mode,
- * unread count, the service level's time left, snippet. Columns narrow first to keep the snippet on 80
+ * unread count, the service level's time left, the public risk's marker
+ * (R72), snippet. Columns narrow first to keep the snippet on 80
  * columns.
  */
 void
@@ -218,6 +219,7 @@ ui_list_draw(struct ui_list *l, int top, int left, int rows, int cols,
 	const char		*mode;
 	enum ui_role		 role, mode_role, wait_role;
 	struct sla_status	 sla;
+	struct risk		 risk;
 	int			 r, x, name_w = cols >= 100 ? 22 : 16;
 	size_t			 i;
 
@@ -278,6 +280,17 @@ ui_list_draw(struct ui_list *l, int top, int left, int rows, int cols,
 		    l->cursor || wait_role == UI_ROLE_NORMAL ? role :
 		    wait_role, cell);
 		x += UI_LIST_SLA_W;
+		/* The public risk (risk.c) where an alert fired or it runs
+		 * high: "R72 " before the snippet, in the handoff's colour. */
+		store_conv_risk(c, now, &risk);
+		if (risk_marked(&risk) && cols - x > 12) {
+			snprintf(cell, sizeof cell, "R%d ", risk.score);
+			ui_surface_text(top + r, left + x, (int)strlen(cell),
+			    i == l->cursor ? role : UI_ROLE_MARKER_HANDOFF,
+			    cell);
+			x += (int)strlen(cell);
+		}
+		risk_free(&risk);
 		switch (ui_list_presence(l, c, snippet, sizeof snippet)) {
 		case 2:		/* someone types an answer here */
 			ui_surface_text(top + r, left + x, cols - x, i ==

@@ -35,6 +35,8 @@ struct ui_thread {
 	char			 *title;
 	char			 *header;	/* the title, and who has
 						   Messenger's thread control */
+	char			 *risk;		/* a second header line, the
+						   public risk's, or NULL */
 	int			  width;	/* the layout's width */
 	struct ui_thread_line	 *lines;
 	size_t			  n_lines;
@@ -96,6 +98,7 @@ ui_thread_free(struct ui_thread *t)
 	store_msgs_free(t->msgs, t->n_msgs);
 	free(t->title);
 	free(t->header);
+	free(t->risk);
 	free(t);
 }
 
@@ -346,12 +349,31 @@ ui_thread_other(struct ui_thread *t, size_t i)
 	return t->others[i];
 }
 
+/*
+ * The risk's line takes a row of the height callers give (the screen's
+ * but the title and the status line).
+ */
+void
+ui_thread_set_risk(struct ui_thread *t, const char *text)
+{
+	free(t->risk);
+	t->risk = text != NULL ? xstrdup(text) : NULL;
+}
+
+const char *
+ui_thread_risk(struct ui_thread *t)
+{
+	return t->risk;
+}
+
 /* Scroll by delta lines; rows is the visible height. */
 void
 ui_thread_scroll(struct ui_thread *t, long delta, int rows)
 {
 	long	top = (long)t->top + delta, max;
 
+	if (t->risk != NULL)
+		rows--;
 	/* (The header's lines under the title take rows of their own.) */
 	rows -= (int)t->n_head;
 	if (rows < 1)
@@ -382,6 +404,8 @@ ui_thread_title(struct ui_thread *t)
 int
 ui_thread_at_end(struct ui_thread *t, int rows)
 {
+	if (t->risk != NULL)
+		rows--;
 	rows -= (int)t->n_head;
 	if (rows < 1)
 		rows = 1;
@@ -418,6 +442,12 @@ ui_thread_draw(struct ui_thread *t, int top, int rows, int cols)
 	if (rows <= 0)
 		return;
 	ui_surface_text(top, 0, cols, UI_ROLE_THREAD_TITLE, t->header);
+	if (t->risk != NULL && rows > 1) {
+		ui_surface_text(top + 1, 0, cols, UI_ROLE_MARKER_HANDOFF,
+		    t->risk);
+		top++;
+		rows--;
+	}
 	/* The person's notes and other conversations stay in view while the
 	 * messages scroll, but never take the whole pane. */
 	for (h = 0; h < t->n_head && (int)h + 2 < rows; h++) {

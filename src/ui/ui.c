@@ -294,6 +294,7 @@ void
 ui_open_conv(struct ui *ui, const struct store_conv *c)
 {
 	struct msg		**msgs;
+	struct risk		  risk;
 	size_t			  n;
 	char			 *cause, *title;
 	int			  rows, cols;
@@ -310,6 +311,14 @@ ui_open_conv(struct ui *ui, const struct store_conv *c)
 	title = xasprintf("%s  %s (%s)", c->customer_name, c->title,
 	    c->channel);
 	ui->thread = ui_thread_new(msgs, n, title);
+	/* The public risk's parts under the title: why this one is urgent. */
+	store_conv_risk(c, util_now(), &risk);
+	if (*risk.why != '\0') {
+		free(title);
+		title = xasprintf("risk %d: %s", risk.score, risk.why);
+		ui_thread_set_risk(ui->thread, title);
+	}
+	risk_free(&risk);
 	ui->thread_id = xstrdup(c->thread_id);
 	ui->thread_key = msgid_thread(c->channel, c->account, c->conv_id);
 	ui->thread_who = xstrdup(c->customer_name != NULL ?
@@ -343,7 +352,7 @@ ui_thread_reload(struct ui *ui)
 {
 	struct msg	**msgs;
 	size_t		  n;
-	char		 *cause, *title;
+	char		 *cause, *title, *risk;
 	int		  rows, cols, at_end;
 
 	if (ui->thread == NULL || ui->thread_id == NULL)
@@ -357,8 +366,12 @@ ui_thread_reload(struct ui *ui)
 	ui_surface_size(&rows, &cols);
 	at_end = ui_thread_at_end(ui->thread, rows - 2);
 	title = xstrdup(ui_thread_title(ui->thread));
+	risk = ui_thread_risk(ui->thread) != NULL ?
+	    xstrdup(ui_thread_risk(ui->thread)) : NULL;
 	ui_thread_free(ui->thread);
 	ui->thread = ui_thread_new(msgs, n, title);
+	ui_thread_set_risk(ui->thread, risk);
+	free(risk);
 	free(title);
 	ui_contact_header(ui);
 	if (at_end)

@@ -226,6 +226,10 @@ void ui_thread_scroll(struct ui_thread *t, long delta, int rows);
 void ui_thread_scroll_end(struct ui_thread *t, int rows, int cols);
 void ui_thread_draw(struct ui_thread *t, int top, int rows, int cols);
 const char *ui_thread_title(struct ui_thread *t);
+/* The public risk's line under the title ("risk 72: threatens to post
+ * publicly, waiting 2h"; NULL: none), copied; and the one shown. */
+void ui_thread_set_risk(struct ui_thread *t, const char *text);
+const char *ui_thread_risk(struct ui_thread *t);
 /* Is the view scrolled to its end? */
 int ui_thread_at_end(struct ui_thread *t, int rows);
 /* The newest reply whose delivery is unknown or that failed, or NULL. */

@@ -700,7 +700,7 @@ test_views(void)
 	static const char *const	 names[] = {
 		"Inbox", "Needs human", "Bot", "Mine", "Unassigned", "Snoozed",
 		"Done", "Telegram", "WhatsApp", "Messenger", "LINE", "SMS",
-		"Matrix", "Email"
+		"Matrix", "Email", "Risk"
 	};
 	static const char		 first_views[] =
 	    "Inbox\ttag:inbox and not tag:spam\n"
@@ -712,7 +712,7 @@ test_views(void)
 
 	view_reset();
 	all = view_all(&n);
-	is_int(n, nitems(names), "fourteen built-in views");
+	is_int(n, nitems(names), "fifteen built-in views");
 	for (i = 0; i < n && i < nitems(names); i++) {
 		if (strcmp(all[i].name, names[i]) != 0 || !all[i].builtin)
 			same = 0;
@@ -729,6 +729,9 @@ test_views(void)
 	is_str(all[6].query, "tag:ombre/done", "Done query");
 	is_str(all[8].query, "Channel:whatsapp", "WhatsApp query");
 	is_str(all[13].query, "Channel:email", "Email query");
+	is_str(all[14].query, "tag:inbox and tag:/^ombre\\/alert\\//",
+	    "Risk query");
+	ok(all[14].sort == VIEW_SORT_RISK, "Risk by the public risk");
 
 	v = view_find("needs HUMAN");
 	ok(v != NULL && strcmp(v->name, "Needs human") == 0,
@@ -739,21 +742,21 @@ test_views(void)
 	is_int(cmd_run_string(&t_ctx, "view Urgent tag:inbox and "
 	    "tag:ombre/prio/high"), CMD_NORMAL, "define a view");
 	all = view_all(&n);
-	is_int(n, 15, "user view appended");
-	is_str(all[14].name, "Urgent", "after the built-ins");
-	is_str(all[14].query, "tag:inbox and tag:ombre/prio/high",
+	is_int(n, 16, "user view appended");
+	is_str(all[15].name, "Urgent", "after the built-ins");
+	is_str(all[15].query, "tag:inbox and tag:ombre/prio/high",
 	    "query words joined");
-	ok(!all[14].builtin, "not built in");
+	ok(!all[15].builtin, "not built in");
 
 	cmd_run_string(&t_ctx, "view urgent 'tag:ombre/prio/high'");
 	all = view_all(&n);
-	is_int(n, 15, "redefinition replaces");
-	is_str(all[14].query, "tag:ombre/prio/high", "new query");
-	is_str(all[14].name, "Urgent", "keeps its label");
+	is_int(n, 16, "redefinition replaces");
+	is_str(all[15].query, "tag:ombre/prio/high", "new query");
+	is_str(all[15].name, "Urgent", "keeps its label");
 
 	cmd_run_string(&t_ctx, "view INBOX 'tag:inbox and not tag:spam'");
 	all = view_all(&n);
-	is_int(n, 15, "built-in redefined in place");
+	is_int(n, 16, "built-in redefined in place");
 	is_str(all[0].query, "tag:inbox and not tag:spam", "Inbox query replaced");
 	ok(!all[0].builtin, "a redefined built-in is the user's");
 
@@ -793,7 +796,7 @@ test_views(void)
 
 	view_reset();
 	all = view_all(&n);
-	is_int(n, 14, "view_reset drops user views");
+	is_int(n, 15, "view_reset drops user views");
 	is_str(all[0].query, "tag:inbox", "and restores the built-ins");
 	ok(all[0].builtin, "built in again");
 }
