@@ -87,6 +87,13 @@ c = json.load(sys.stdin)
 print(c["id"] == sys.argv[1], c["identities"], c["notes"], [x["channel"] for x in c["conversations"]])' "$CID")" \
     "True ['whatsapp:33612345678', 'sms:+33612345678'] ['VIP', 'refunded once in March'] ['sms', 'whatsapp']"
 is "the merge left no suggestion of the phone" "$("$OMBRE" contact list --suggest | grep -c phone)" 0
+riskwhy() {
+	"$OMBRE" list "property:\"ombre.conv-id=$1\"" --json | "$PYTHON" -c 'import json,sys
+print(json.loads(sys.stdin.readline()).get("risk_why", ""))'
+}
+like "the public risk counts the other channel the person wrote on" \
+    "$(riskwhy 33612345678)" "also wrote on another channel"
+like "... in both conversations" "$(riskwhy +33612345678)" "also wrote on another channel"
 
 # --- files notmuch finds, no conversation ------------------------------------
 is "notmuch search tag:ombre/contact finds the two contacts" \
@@ -116,6 +123,8 @@ identity: sms:+33612345678
 conversations: 1
   $(printf '%6s' "$SMS") SM  30m +33612345678       Toujours pas de colis"
 like "... and the phone is suggested again" "$("$OMBRE" contact list --suggest)" "same phone \\+33612345678"
+is "unlinked, the risk no longer counts another channel" \
+    "$(riskwhy 33612345678 | grep -c "another channel")$(riskwhy +33612345678 | grep -c "another channel")" 00
 out=$("$OMBRE" contact unlink "$SMS" 2>&1)
 is "unlinking it twice: exit 1" "$?" 1
 

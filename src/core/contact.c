@@ -588,3 +588,22 @@ contact_parse(const char *text, size_t len, char **cause)
 	}
 	return c;
 }
+
+int
+contact_channels_of_tags(char *const *tags)
+{
+	size_t		 len = strlen(CONTACT_CHANNELS_TAG_PREFIX);
+	const char	*n;
+	char		*end;
+	long		 v;
+
+	for (; tags != NULL && *tags != NULL; tags++) {
+		if (strncmp(*tags, CONTACT_CHANNELS_TAG_PREFIX, len) != 0)
+			continue;
+		n = *tags + len;
+		v = strtol(n, &end, 10);
+		if (end != n && *end == '\0' && v >= 2 && v <= 99)
+			return (int)v;
+	}
+	return 1;
+}

@@ -810,6 +810,14 @@ char *contact_format(const struct contact *c);
 /* A file's text read back as untrusted: bad fields dropped, caps kept;
  * NULL with *cause when it has no valid id. */
 struct contact *contact_parse(const char *text, size_t len, char **cause);
+/*
+ * A linked person who wrote on several channels: each of their
+ * conversations is tagged ombre/contact-channels/N (N >= 2) when a link or
+ * an unlink changes the contact, so a row's risk reads it from its tags.
+ */
+#define CONTACT_CHANNELS_TAG_PREFIX	"ombre/contact-channels/"
+/* N of that tag in a NULL-terminated tag array (may be NULL), else 1. */
+int contact_channels_of_tags(char *const *tags);
 
 /* ------------------------------------------------------------ channel.c */
 

@@ -833,6 +833,68 @@ store_contact_target(struct store *st, const char *thread_id,
 	return rc;
 }
 
+/*
+ * Tag the conversations of a contact (or of a lone identity) with the
+ * number of channels the person wrote on (CONTACT_CHANNELS_TAG_PREFIX, 2 or
+ * more), the tag of a count that changed removed: the risk score reads it
+ * from a row's tags instead of a contact's query per row.
+ */
+static enum store_status
+store_contact_tag_channels(struct store *st, const struct contact *c,
+    const char *identity, char **cause)
+{
+	struct store_conv	**convs;
+	struct strset		  channels = { NULL, 0, NULL, 0 };
+	struct strset		  stale = { NULL, 0, NULL, 0 };
+	enum store_status	  rc;
+	char			 *query, **ops, *want = NULL;
+	size_t			  n, i, k, len = strlen(CONTACT_CHANNELS_TAG_PREFIX);
+	long			  changed;
+	int			  n_ops = 0;
+
+	if ((rc = store_contact_convs(st, c, identity, &convs, &n, cause)) !=
+	    STORE_OK)
+		return rc;
+	for (i = 0; i < n; i++)
+		strset_add(&channels, convs[i]->channel);
+	if (channels.n >= 2)
+		want = xasprintf("%s%zu", CONTACT_CHANNELS_TAG_PREFIX,
+		    channels.n);
+	for (i = 0; i < n; i++) {
+		for (k = 0; convs[i]->tags != NULL &&
+		    convs[i]->tags[k] != NULL; k++) {
+			if (strncmp(convs[i]->tags[k],
+			    CONTACT_CHANNELS_TAG_PREFIX, len) == 0 &&
+			    (want == NULL || strcmp(convs[i]->tags[k],
+			    want) != 0))
+				strset_add(&stale, convs[i]->tags[k]);
+		}
+	}
+	store_convs_free(convs, n);
+	query = store_contact_convs_query(c, identity);
+	ops = xreallocarray(NULL, stale.n + 1, sizeof *ops);
+	for (i = 0; i < stale.n; i++)
+		ops[n_ops++] = xasprintf("-%s", stale.items[i]);
+	if (want != NULL)
+		ops[n_ops++] = xasprintf("+%s", want);
+	if (query != NULL && n_ops > 0) {
+		rc = store_tag(st, query, ops, n_ops, &changed, cause);
+		if (rc == STORE_NOT_FOUND) {	/* none to tag: not an error */
+			free(*cause);
+			*cause = NULL;
+			rc = STORE_OK;
+		}
+	}
+	for (i = 0; i < (size_t)n_ops; i++)
+		free(ops[i]);
+	free(ops);
+	free(want);
+	free(query);
+	strset_free(&channels);
+	strset_free(&stale);
+	return rc;
+}
+
 enum store_status
 store_contact_link(struct store *st, const char *thread_a,
     const char *thread_b, struct contact **out, char **cause)
@@ -868,6 +930,9 @@ store_contact_link(struct store *st, const char *thread_a,
 	/* b's file, when it had one, is a's now. */
 	if ((rc = store_contact_delete(st, b->id, cause)) != STORE_OK)
 		goto out;
+	if ((rc = store_contact_tag_channels(st, a, NULL, cause)) !=
+	    STORE_OK)
+		goto out;
 	*out = a;
 	a = NULL;
 out:
@@ -901,6 +966,11 @@ store_contact_unlink(struct store *st, const char *thread_id,
 	 * again, the contact keeps the others with its notes. */
 	contact_remove_identity(c, identity);
 	if ((rc = store_contact_save(st, c, cause)) != STORE_OK)
+		goto out;
+	if ((rc = store_contact_tag_channels(st, c, NULL, cause)) !=
+	    STORE_OK ||
+	    (rc = store_contact_tag_channels(st, NULL, identity, cause)) !=
+	    STORE_OK)
 		goto out;
 	*out = c;
 	c = NULL;

@@ -729,12 +729,9 @@ store_conv_risk(const struct store_conv *c, int64_t now, struct risk *out)
 	    0;
 	in.now = now;
 	in.unanswered = c->unanswered;
-	/*
-	 * INTEGRATOR: the other channels the same person wrote on, from the
-	 * contacts of issue 16 (another lane builds them). 0 until then: the
-	 * score's part for repeated contact is risk.c's and tested there.
-	 */
-	in.other_channels = 0;
+	/* The other channels the same person wrote on, as a link or an
+	 * unlink tagged them (store-contact.c). */
+	in.other_channels = contact_channels_of_tags(c->tags) - 1;
 	risk_eval(&in, out);
 }
 
