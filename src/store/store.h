@@ -797,4 +797,33 @@ enum store_status store_shift_handover(struct store *st, const char *agent,
 enum store_status store_shift_end(struct store *st, const char *agent,
     int64_t now, char **cause);
 
+
+/*
+ * store-trends.c: per hour, the new conversations of each channel type and
+ * the customer messages naming each watched term, counted from the index;
+ * closed hours cached in DATA/trends (see there).
+ */
+struct store_trend {
+	enum spike_kind	 kind;
+	char		*name;		/* a channel type, a term as written */
+	char		*folded;	/* the term folded (a channel: its name) */
+	unsigned long	*counts;	/* n_hours, oldest first */
+};
+struct store_trends {
+	int64_t			 first;		/* the first hour's start */
+	size_t			 n_hours;
+	struct store_trend	*series;	/* channels, then terms */
+	size_t			 n;
+	size_t			 counted;	/* hours read from the database */
+};
+/* The hours from first (rounded down to an hour) on, up to the one now is
+ * in (counted up to now); *out freed by store_trends_free. */
+enum store_status store_trends_get(struct store *st, int64_t first,
+    size_t n_hours, int64_t now, struct store_trends **out, char **cause);
+void store_trends_free(struct store_trends *tr);
+/* One series' count over [from, to), from the database. */
+enum store_status store_trends_count(struct store *st,
+    const struct store_trend *t, int64_t from, int64_t to,
+    unsigned long *count, char **cause);
+
 #endif

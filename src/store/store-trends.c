@@ -1,0 +1,414 @@
+/*
+ * store-trends.c: hour by hour, how many new conversations each channel
+ * had and how many customer messages named each watched term, for
+ * ombre trends and the syncer's spike detection (sync-spike.c, spike.c).
+ *
+ * Why counts from the index rather than counters fed at ingest: the index
+ * already holds everything a count needs (dates, Channel:, the customer's
+ * kind, the body's words), so ingest pays nothing at all; a term watched
+ * today is counted over last week too; and no counter can drift from the
+ * messages, since a missing or corrupt cache is counted again from the
+ * database. A count is one notmuch count over an hour's date range:
+ *   - a term: property:ombre.kind=customer, the hour, and body:"TERM"
+ *     (as written, or folded: "réclamation" also as "reclamation").
+ *     Xapian's words are whole words, lowercased, so this is watch.c's
+ *     match but for accents written other than as the term or its folded
+ *     form (a customer's "reclàmation"), which it misses;
+ *   - a channel: the conversations of Channel:TYPE with a message in the
+ *     hour, less those of them with a message before it: a conversation
+ *     is new in the hour of its first message. Both are counts over the
+ *     hour's conversations, never over the whole history.
+ * Closed hours are cached in DATA/trends/YYYY-MM-DD (UTC), one file a
+ * day written whole (util_write_file, the group's modes in a team's data
+ * dir): "ombre-trends 1", then "HH KIND COUNT NAME" lines (KIND c for a
+ * channel, t for a term by its folded form). An hour counted is never
+ * counted again; a file that does not parse is ignored whole and its day
+ * counted again. An hour is closed STORE_TRENDS_SETTLE after its end: a
+ * message indexed later but dated in it (a channel catching up after an
+ * outage) is missed by its cached count. The open hour is always counted
+ * afresh.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "store/store-private.h"
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define STORE_TRENDS_SETTLE	600
+#define STORE_TRENDS_MAGIC	"ombre-trends 1\n"
+
+/* The cache of one day: a count (or -1, not counted) per series and
+ * hour, and the lines of series not asked for, kept as they were. */
+struct trends_day {
+	int64_t		  start;	/* 00:00 UTC */
+	long		 *counts;	/* n_series * 24 */
+	struct buf	  other;
+	int		  dirty;
+};
+
+static char *
+trends_day_name(int64_t start)
+{
+	time_t		t = (time_t)start;
+	struct tm	tm;
+	char		name[32];
+
+	gmtime_r(&t, &tm);
+	strftime(name, sizeof name, "%Y-%m-%d", &tm);
+	return xstrdup(name);
+}
+
+/* A series' key in the cache: "c telegram" or "t livraison". */
+static int
+trends_key_match(const struct store_trend *t, char kind, const char *name)
+{
+	if (t->kind == SPIKE_CHANNEL)
+		return kind == 'c' && strcmp(name, t->name) == 0;
+	return kind == 't' && strcmp(name, t->folded) == 0;
+}
+
+/*
+ * Read a day's file into d (its counts all -1 first). A file missing, or
+ * any line of it that does not parse, leaves every count -1: the day is
+ * counted again and the file rewritten.
+ */
+static void
+trends_day_load(struct store *st, struct trends_day *d,
+    const struct store_trends *tr)
+{
+	char		*name, *path, *data = NULL, *line, *next, *end, *nm;
+	size_t		 i, len;
+	long		 hh, count;
+	FILE		*f;
+	char		 kind;
+	int		 found;
+
+	for (i = 0; i < tr->n * 24; i++)
+		d->counts[i] = -1;
+	name = trends_day_name(d->start);
+	path = xasprintf("%s/trends/%s", st->data_dir, name);
+	free(name);
+	f = fopen(path, "re");
+	free(path);
+	if (f == NULL)
+		return;
+	data = xmalloc(1024 * 1024 + 1);
+	len = fread(data, 1, 1024 * 1024, f);
+	fclose(f);
+	data[len] = '\0';
+	if (strncmp(data, STORE_TRENDS_MAGIC, strlen(STORE_TRENDS_MAGIC)) != 0 ||
+	    len == 1024 * 1024 || strlen(data) != len)
+		goto bad;
+	for (line = data + strlen(STORE_TRENDS_MAGIC); *line != '\0';
+	    line = next) {
+		if ((next = strchr(line, '\n')) == NULL)
+			goto bad;
+		*next++ = '\0';
+		hh = strtol(line, &end, 10);
+		if (end == line || *end != ' ' || hh < 0 || hh > 23)
+			goto bad;
+		kind = end[1];
+		if ((kind != 'c' && kind != 't') || end[2] != ' ')
+			goto bad;
+		count = strtol(end + 3, &nm, 10);
+		if (nm == end + 3 || *nm != ' ' || count < 0 || nm[1] == '\0')
+			goto bad;
+		nm++;
+		found = 0;
+		for (i = 0; i < tr->n; i++) {
+			if (trends_key_match(&tr->series[i], kind, nm)) {
+				d->counts[i * 24 + (size_t)hh] = count;
+				found = 1;
+			}
+		}
+		if (!found)
+			buf_add_printf(&d->other, "%02ld %c %ld %s\n", hh, kind,
+			    count, nm);
+	}
+	free(data);
+	return;
+bad:
+	log_debug("trends: a bad cache file, counted again");
+	for (i = 0; i < tr->n * 24; i++)
+		d->counts[i] = -1;
+	buf_free(&d->other);
+	buf_init(&d->other);
+	free(data);
+}
+
+/* Write a day's counted hours whole; a failure only costs a recount. */
+static void
+trends_day_save(struct store *st, struct trends_day *d,
+    const struct store_trends *tr)
+{
+	struct buf	 b;
+	char		*dir, *name;
+	size_t		 i, h;
+
+	buf_init(&b);
+	buf_add_str(&b, STORE_TRENDS_MAGIC);
+	for (i = 0; i < tr->n; i++) {
+		for (h = 0; h < 24; h++) {
+			if (d->counts[i * 24 + h] < 0)
+				continue;
+			buf_add_printf(&b, "%02zu %c %ld %s\n", h,
+			    tr->series[i].kind == SPIKE_CHANNEL ? 'c' : 't',
+			    d->counts[i * 24 + h],
+			    tr->series[i].kind == SPIKE_CHANNEL ?
+			    tr->series[i].name : tr->series[i].folded);
+		}
+	}
+	if (d->other.len > 0)
+		buf_add(&b, d->other.data, d->other.len);
+	dir = xasprintf("%s/trends", st->data_dir);
+	name = trends_day_name(d->start);
+	if ((util_mkdir_p(dir, util_share_mode(st->data_dir, 0700)) != 0 &&
+	    errno != EEXIST) || util_write_file(dir, name, b.data, b.len,
+	    util_share_mode(st->data_dir, 0600)) != 0)
+		log_debug("trends: %s/%s: %s", dir, name, strerror(errno));
+	free(name);
+	free(dir);
+	buf_free(&b);
+}
+
+/* The query narrowed as store-query.c's store_mail_filter does on a
+ * user's own mail (`set store.database`). Allocated. */
+static char *
+trends_mail_filter(struct store *st, const char *query)
+{
+	const char	*mq = st->opts.mail_query;
+
+	if (st->opts.database == NULL || mq == NULL || *mq == '\0')
+		return xstrdup(query);
+	return xasprintf("(%s) and (path:ombre/** or (%s))", query, mq);
+}
+
+/* One notmuch count: messages, or conversations with threads set. */
+static enum store_status
+trends_query_count(struct store *st, const char *query, int threads,
+    unsigned long *count, char **cause)
+{
+	notmuch_query_t		*q;
+	notmuch_status_t	 status;
+	unsigned int		 n = 0;
+	char			*text;
+
+	text = trends_mail_filter(st, query);
+	q = notmuch_query_create(st->db, text);
+	if (q == NULL)
+		fatalx("notmuch_query_create");
+	notmuch_query_set_omit_excluded(q, NOTMUCH_EXCLUDE_FALSE);
+	if (threads)
+		status = notmuch_query_count_threads(q, &n);
+	else
+		status = notmuch_query_count_messages(q, &n);
+	notmuch_query_destroy(q);
+	if (status != NOTMUCH_STATUS_SUCCESS) {
+		*cause = xasprintf("counting '%s': %s", text,
+		    notmuch_status_to_string(status));
+		free(text);
+		return STORE_DB_ERROR;
+	}
+	free(text);
+	*count = n;
+	return STORE_OK;
+}
+
+/* A word or phrase of a term as a body: query (its quotes dropped:
+ * Xapian makes no word of them). */
+static void
+trends_add_body(struct buf *b, const char *term)
+{
+	buf_add_str(b, "body:\"");
+	for (; *term != '\0'; term++)
+		buf_add_char(b, *term == '"' ? ' ' : *term);
+	buf_add_char(b, '"');
+}
+
+enum store_status
+store_trends_count(struct store *st, const struct store_trend *t,
+    int64_t from, int64_t to, unsigned long *count, char **cause)
+{
+	struct buf		 q;
+	unsigned long		 all, before;
+	enum store_status	 rc;
+	char			*range;
+
+	*count = 0;
+	range = xasprintf("date:@%lld..@%lld", (long long)from,
+	    (long long)to - 1);
+	buf_init(&q);
+	if (t->kind == SPIKE_TERM) {
+		buf_add_printf(&q, "property:ombre.kind=customer and %s and (",
+		    range);
+		trends_add_body(&q, t->folded);
+		if (strcmp(t->name, t->folded) != 0) {
+			buf_add_str(&q, " or ");
+			trends_add_body(&q, t->name);
+		}
+		buf_add_char(&q, ')');
+		rc = trends_query_count(st, q.data, 0, count, cause);
+		goto out;
+	}
+	buf_add_printf(&q, "Channel:%s and %s", t->name, range);
+	rc = trends_query_count(st, q.data, 1, &all, cause);
+	if (rc != STORE_OK || all == 0)
+		goto out;
+	buf_free(&q);
+	buf_init(&q);
+	buf_add_printf(&q, "date:..@%lld and thread:{Channel:%s and %s}",
+	    (long long)from - 1, t->name, range);
+	rc = trends_query_count(st, q.data, 1, &before, cause);
+	if (rc == STORE_OK)
+		*count = all > before ? all - before : 0;
+out:
+	buf_free(&q);
+	free(range);
+	return rc;
+}
+
+/* The messages of [from, to), any kind: none, and nothing to count. */
+static enum store_status
+trends_query_count_range(struct store *st, int64_t from, int64_t to,
+    unsigned long *count, char **cause)
+{
+	enum store_status	 rc;
+	char			*q;
+
+	q = xasprintf("date:@%lld..@%lld", (long long)from, (long long)to - 1);
+	rc = trends_query_count(st, q, 0, count, cause);
+	free(q);
+	return rc;
+}
+
+/* The series: every channel type, then every watched term. */
+static void
+trends_series(struct store_trends *tr)
+{
+	const struct channel_info *const	*all = channel_info_all();
+	size_t					 i, n = 0, w;
+
+	while (all[n] != NULL)
+		n++;
+	w = watch_count();
+	tr->series = xcalloc(n + w + 1, sizeof *tr->series);
+	for (i = 0; i < n; i++) {
+		tr->series[tr->n].kind = SPIKE_CHANNEL;
+		tr->series[tr->n].name = xstrdup(all[i]->name);
+		tr->series[tr->n].folded = xstrdup(all[i]->name);
+		tr->n++;
+	}
+	for (i = 0; i < w; i++) {
+		tr->series[tr->n].kind = SPIKE_TERM;
+		tr->series[tr->n].name = xstrdup(watch_term(i));
+		tr->series[tr->n].folded = xstrdup(watch_folded(i));
+		tr->n++;
+	}
+}
+
+enum store_status
+store_trends_get(struct store *st, int64_t first, size_t n_hours,
+    int64_t now, struct store_trends **out, char **cause)
+{
+	struct store_trends	*tr;
+	struct trends_day	 day;
+	enum store_status	 rc = STORE_OK;
+	unsigned long		 total, c;
+	size_t			 h, i, at;
+	int64_t			 start, end;
+	int			 closed;
+
+	*out = NULL;
+	first -= first % 3600;
+	tr = xcalloc(1, sizeof *tr);
+	tr->first = first;
+	tr->n_hours = n_hours;
+	trends_series(tr);
+	for (i = 0; i < tr->n; i++)
+		tr->series[i].counts = xcalloc(n_hours + 1,
+		    sizeof *tr->series[i].counts);
+	memset(&day, 0, sizeof day);
+	day.counts = xcalloc(tr->n * 24 + 1, sizeof *day.counts);
+	buf_init(&day.other);
+	day.start = -1;
+
+	store_read_begin(st);
+	for (h = 0; h < n_hours && rc == STORE_OK; h++) {
+		start = first + (int64_t)h * 3600;
+		end = start + 3600;
+		if (start > now)
+			break;
+		closed = end + STORE_TRENDS_SETTLE <= now;
+		if (start - start % 86400 != day.start) {
+			if (day.dirty)
+				trends_day_save(st, &day, tr);
+			buf_free(&day.other);
+			buf_init(&day.other);
+			day.dirty = 0;
+			day.start = start - start % 86400;
+			trends_day_load(st, &day, tr);
+		}
+		at = (size_t)((start - day.start) / 3600);
+		/* Missing counts of the hour: none when it has no message. */
+		for (i = 0; i < tr->n; i++)
+			if (!closed || day.counts[i * 24 + at] < 0)
+				break;
+		if (i < tr->n) {
+			tr->counted++;
+			rc = trends_query_count_range(st, start, closed ? end :
+			    now + 1, &total, cause);
+		} else
+			total = 1;
+		for (i = 0; i < tr->n && rc == STORE_OK; i++) {
+			if (closed && day.counts[i * 24 + at] >= 0) {
+				tr->series[i].counts[h] =
+				    (unsigned long)day.counts[i * 24 + at];
+				continue;
+			}
+			c = 0;
+			if (total > 0)
+				rc = store_trends_count(st, &tr->series[i],
+				    start, closed ? end : now + 1, &c, cause);
+			tr->series[i].counts[h] = c;
+			if (closed && rc == STORE_OK) {
+				day.counts[i * 24 + at] = (long)c;
+				day.dirty = 1;
+			}
+		}
+	}
+	store_read_end(st);
+	if (day.dirty)
+		trends_day_save(st, &day, tr);
+	buf_free(&day.other);
+	free(day.counts);
+	if (rc != STORE_OK) {
+		store_trends_free(tr);
+		return rc;
+	}
+	*out = tr;
+	return STORE_OK;
+}
+
+void
+store_trends_free(struct store_trends *tr)
+{
+	size_t	i;
+
+	if (tr == NULL)
+		return;
+	for (i = 0; i < tr->n; i++) {
+		free(tr->series[i].name);
+		free(tr->series[i].folded);
+		free(tr->series[i].counts);
+	}
+	free(tr->series);
+	free(tr);
+}
