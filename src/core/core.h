@@ -171,6 +171,7 @@ struct json_obj;
 struct json_obj *json_obj_new(void);
 void json_obj_set_str(struct json_obj *o, const char *key, const char *value);
 void json_obj_set_int(struct json_obj *o, const char *key, int64_t value);
+void json_obj_set_real(struct json_obj *o, const char *key, double value);
 void json_obj_set_strv(struct json_obj *o, const char *key, char **values, size_t n);
 void json_obj_set_obj(struct json_obj *o, const char *key, struct json_obj *child);
 void json_obj_set_bool(struct json_obj *o, const char *key, int value);
@@ -1153,7 +1154,7 @@ struct spike {
 	char		*name;		/* a term as written, a channel type */
 	unsigned long	 count;		/* in the last hour */
 	double		 baseline;	/* the mean of the same hour before */
-	int64_t		 hour;		/* the hour it was seen in (start) */
+	int64_t		 at;		/* when: the end of the hour counted */
 };
 /* DATA/feed's token of a spike (allocated), and back: 0 or -1. */
 char *spike_token(const struct spike *s);

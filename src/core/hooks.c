@@ -22,7 +22,7 @@
 static const char *const hooks_event_names[] = {
 	"message", "handoff", "take-over", "hand-back", "assigned",
 	"closed", "reopened", "snoozed", "undo", "sent", "failed",
-	"sla-breach", NULL
+	"sla-breach", "spike", NULL
 };
 
 struct hook {

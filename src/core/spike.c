@@ -23,7 +23,7 @@
  * make any count infinitely unlikely.
  *
  * A spike travels in DATA/feed as one token (spike_token): the kind, the
- * count, the baseline mean, the hour and the name percent-encoded, comma
+ * count, the baseline mean, when and the name percent-encoded, comma
  * separated, so a term's spaces and commas never break the line.
  *
  * spike_sparkline draws counts as ▁▂▃▄▅▆▇█ (or " .:-=+*#" outside UTF-8)
@@ -118,7 +118,7 @@ spike_token(const struct spike *s)
 	buf_init(&b);
 	buf_add_printf(&b, "%s,%lu,%.2f,%lld,",
 	    s->kind == SPIKE_CHANNEL ? "channel" : "term", s->count,
-	    s->baseline, (long long)s->hour);
+	    s->baseline, (long long)s->at);
 	for (p = (const unsigned char *)s->name; *p != '\0'; p++) {
 		if (spike_plain(*p))
 			buf_add_char(&b, (char)*p);
@@ -155,7 +155,7 @@ spike_token_parse(const char *token, struct spike *s)
 	s->baseline = strtod(f[2], &end);
 	if (*f[2] == '\0' || *end != '\0' || !(s->baseline >= 0))
 		goto bad;
-	s->hour = strtoll(f[3], &end, 10);
+	s->at = strtoll(f[3], &end, 10);
 	if (*f[3] == '\0' || *end != '\0')
 		goto bad;
 	name = xmalloc(strlen(f[4]) + 1);

@@ -264,7 +264,7 @@ store_trends_count(struct store *st, const struct store_trend *t,
 		goto out;
 	buf_free(&q);
 	buf_init(&q);
-	buf_add_printf(&q, "date:..@%lld and thread:{Channel:%s and %s}",
+	buf_add_printf(&q, "date:..@%lld and thread:\"{Channel:%s and %s}\"",
 	    (long long)from - 1, t->name, range);
 	rc = trends_query_count(st, q.data, 1, &before, cause);
 	if (rc == STORE_OK)

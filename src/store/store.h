@@ -509,6 +509,9 @@ struct store_feed *store_feed_open(const char *data_dir, int from_start);
 int store_feed_next(struct store_feed *f, struct store_feed_item *item);
 void store_feed_item_clear(struct store_feed_item *item);
 void store_feed_close(struct store_feed *f);
+/* Append a line of no conversation (thread all zeros): "spike" and its
+ * token (spike.c). */
+void store_feed_line(struct store *st, const char *event, const char *id);
 
 /* store-bot.c */
 /*

@@ -1,0 +1,236 @@
+/*
+ * sync-spike.c: spikes of the channels and the watched terms. Every
+ * SYNC_SPIKE_MS, and once at start, a child (the counts are notmuch
+ * searches, never run in the loop) counts the last hour of each series
+ * (store-trends.c: a channel's new conversations, a term's customer
+ * messages) and its baseline, the same hour on each of the previous
+ * SPIKE_DAYS days from the hours cached in DATA/trends (a window that
+ * straddles two clock hours takes each in proportion), and asks core's
+ * spike_test whether it is a spike.
+ *
+ * A spike is recorded once an hour a series: DATA/trends/spikes holds the
+ * last ones as spike tokens (written whole), and a series with one less
+ * than an hour old is not told again. A new one is a "spike" line in
+ * DATA/feed, which every console hears (bell, status line: ui-alert.c)
+ * and the syncer's feed follower gives to the hooks of `hook spike`
+ * (sync_spike_json: the term or channel, the count, the baseline).
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "sync/sync-private.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SYNC_SPIKE_MS		(60 * 1000)
+/* The spikes kept in DATA/trends/spikes, the newest. */
+#define SYNC_SPIKE_KEEP		200
+
+/* DATA/trends/spikes read: its tokens, oldest first; bad lines dropped. */
+static size_t
+sync_spike_load(const char *data_dir, struct spike **out)
+{
+	char		*path, line[1024];
+	struct spike	*v = NULL, s;
+	size_t		 n = 0;
+	FILE		*f;
+
+	path = xasprintf("%s/trends/spikes", data_dir);
+	f = fopen(path, "re");
+	free(path);
+	if (f != NULL) {
+		while (fgets(line, sizeof line, f) != NULL) {
+			line[strcspn(line, "\n")] = '\0';
+			if (spike_token_parse(line, &s) != 0)
+				continue;
+			v = xreallocarray(v, n + 1, sizeof *v);
+			v[n++] = s;
+		}
+		fclose(f);
+	}
+	*out = v;
+	return n;
+}
+
+static void
+sync_spike_save(const char *data_dir, struct spike *v, size_t n)
+{
+	struct buf	 b;
+	char		*dir, *tok;
+	size_t		 i;
+
+	buf_init(&b);
+	for (i = n > SYNC_SPIKE_KEEP ? n - SYNC_SPIKE_KEEP : 0; i < n; i++) {
+		tok = spike_token(&v[i]);
+		buf_add_printf(&b, "%s\n", tok);
+		free(tok);
+	}
+	dir = xasprintf("%s/trends", data_dir);
+	if ((util_mkdir_p(dir, util_share_mode(data_dir, 0700)) != 0 &&
+	    errno != EEXIST) || util_write_file(dir, "spikes", b.data, b.len,
+	    util_share_mode(data_dir, 0600)) != 0)
+		log_warn("spike: %s/spikes: %s", dir, strerror(errno));
+	free(dir);
+	buf_free(&b);
+}
+
+/* The series' count an hour long ending at end, d days back, from the
+ * cached hours (tr starts at the baseline's first hour). */
+static double
+sync_spike_past(const struct store_trends *tr, size_t i, int64_t end)
+{
+	int64_t	from = end - 3600 - tr->first;
+	size_t	h = (size_t)(from / 3600);
+	double	f = (double)(from % 3600) / 3600.0, v;
+
+	if (from < 0 || h >= tr->n_hours)
+		return 0;
+	v = (1 - f) * (double)tr->series[i].counts[h];
+	if (f > 0 && h + 1 < tr->n_hours)
+		v += f * (double)tr->series[i].counts[h + 1];
+	return v;
+}
+
+/* The child: the spikes of the last hour, new ones recorded and fed;
+ * prints how many. */
+static int
+sync_spike_child(void *arg)
+{
+	struct sync		*s = arg;
+	struct store		*st;
+	struct store_trends	*tr;
+	struct spike		*seen, found;
+	struct spike_verdict	 v;
+	double			 base[SPIKE_DAYS];
+	unsigned long		 count;
+	int64_t			 now = util_now(), first;
+	size_t			 n_seen, i, j, n_new = 0;
+	char			*cause, *tok;
+	int			 d;
+
+	if (store_open(&s->opts->store, STORE_READ_ONLY, &st, &cause) !=
+	    STORE_OK) {
+		fprintf(stderr, "%s\n", cause);
+		free(cause);
+		return 1;
+	}
+	first = now - 3600 - SPIKE_DAYS * 86400;
+	first -= first % 3600;
+	if (store_trends_get(st, first, (size_t)((now - first) / 3600) + 1,
+	    now, &tr, &cause) != STORE_OK) {
+		fprintf(stderr, "%s\n", cause);
+		free(cause);
+		store_close(st);
+		return 1;
+	}
+	n_seen = sync_spike_load(s->opts->store.data_dir, &seen);
+	for (i = 0; i < tr->n; i++) {
+		if (store_trends_count(st, &tr->series[i], now - 3600, now + 1,
+		    &count, &cause) != STORE_OK) {
+			fprintf(stderr, "%s\n", cause);
+			free(cause);
+			break;
+		}
+		if (count < SPIKE_MIN)
+			continue;
+		for (d = 1; d <= SPIKE_DAYS; d++)
+			base[d - 1] = sync_spike_past(tr, i, now -
+			    (int64_t)d * 86400);
+		if (!spike_test(count, base, SPIKE_DAYS, &v))
+			continue;
+		/* Told less than an hour ago: not again. */
+		for (j = 0; j < n_seen; j++) {
+			if (seen[j].kind == tr->series[i].kind &&
+			    strcmp(seen[j].name, tr->series[i].name) == 0 &&
+			    seen[j].at > now - 3600)
+				break;
+		}
+		if (j < n_seen)
+			continue;
+		found.kind = tr->series[i].kind;
+		found.name = xstrdup(tr->series[i].name);
+		found.count = count;
+		found.baseline = v.mean;
+		found.at = now;
+		tok = spike_token(&found);
+		store_feed_line(st, "spike", tok);
+		free(tok);
+		tok = spike_text(&found);
+		log_warn("%s, %.1f usually (p %.2g)", tok, v.mean, v.p);
+		free(tok);
+		seen = xreallocarray(seen, n_seen + 1, sizeof *seen);
+		seen[n_seen++] = found;
+		n_new++;
+	}
+	if (n_new > 0) {
+		sync_spike_save(s->opts->store.data_dir, seen, n_seen);
+		printf("%zu\n", n_new);
+	}
+	for (j = 0; j < n_seen; j++)
+		spike_clear(&seen[j]);
+	free(seen);
+	store_trends_free(tr);
+	store_close(st);
+	return 0;
+}
+
+char *
+sync_spike_json(const char *token)
+{
+	struct json_obj	*o;
+	struct spike	 sp;
+	char		 date[64], *text;
+
+	if (spike_token_parse(token, &sp) != 0)
+		return NULL;
+	o = json_obj_new();
+	json_obj_set_str(o, "event", "spike");
+	json_obj_set_str(o, sp.kind == SPIKE_TERM ? "term" : "channel",
+	    sp.name);
+	json_obj_set_int(o, "count", (int64_t)sp.count);
+	json_obj_set_real(o, "baseline", sp.baseline);
+	util_format_rfc3339(sp.at, 0, date, sizeof date);
+	json_obj_set_str(o, "date", date);
+	text = spike_text(&sp);
+	json_obj_set_str(o, "text", text);
+	free(text);
+	spike_clear(&sp);
+	return json_obj_finish(o);
+}
+
+static void
+sync_spike_done(struct sync *s, int status, const char *line)
+{
+	(void)s;
+	if (status != 0)
+		log_warn("spike: %s", *line != '\0' ? line :
+		    "the counts failed");
+	else if (*line != '\0')
+		log_debug("spike: %s spikes told", line);
+}
+
+static int
+sync_spike_wanted(void)
+{
+	return 1;
+}
+
+static int64_t
+sync_spike_interval(void)
+{
+	return SYNC_SPIKE_MS;
+}
+
+void
+sync_spike_round(struct sync_round *r)
+{
+	memset(r, 0, sizeof *r);
+	r->wanted = sync_spike_wanted;
+	r->interval_ms = sync_spike_interval;
+	r->child = sync_spike_child;
+	r->done = sync_spike_done;
+}
