@@ -182,7 +182,7 @@ test_token(void)
 	ok(spike_token_parse(tok, &t) == 0, "the token parses back");
 	is_str(t.name, s.name, "the name comes back");
 	ok(t.count == 12 && fabs(t.baseline - 2.86) < 1e-9 &&
-	    t.hour == 1796000400 && t.kind == SPIKE_TERM, "the numbers too");
+	    t.at == 1796000400 && t.kind == SPIKE_TERM, "the numbers too");
 	text = spike_text(&t);
 	ok(strncmp(text, "spike: 'mon colis, svp ", 23) == 0,
 	    "the status line's text: %s", text);
