@@ -180,6 +180,7 @@ sync_hooks_item(struct sync *s, struct store **st, const char *event,
 		n = nitems(commands);
 	/* A spike names no conversation: its JSON is its token's. */
 	if (strcmp(event, "spike") == 0) {
+		sync_spike_log(msgid);
 		if (n > 0 && (json = sync_spike_json(msgid)) != NULL) {
 			for (i = 0; i < n; i++)
 				sync_hooks_add(s, event, commands[i], json);

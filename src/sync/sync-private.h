@@ -191,6 +191,8 @@ void	sync_replicate_round(struct sync_round *r);
  * and the JSON of a spike's hooks from its feed token (NULL: bad). */
 void	sync_spike_round(struct sync_round *r);
 char	*sync_spike_json(const char *token);
+/* Say a spike of the feed on stderr, once. */
+void	sync_spike_log(const char *token);
 /* sync-spool.c: DATA/webhook/spool handed to the webhook channels'
  * adapters; idle (for --once) once nothing of theirs is left. */
 void	sync_spool_start(struct sync *s);

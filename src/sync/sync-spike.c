@@ -12,8 +12,8 @@
  * last ones as spike tokens (written whole), and a series with one less
  * than an hour old is not told again. A new one is a "spike" line in
  * DATA/feed, which every console hears (bell, status line: ui-alert.c)
- * and the syncer's feed follower gives to the hooks of `hook spike`
- * (sync_spike_json: the term or channel, the count, the baseline).
+ * and the syncer's feed follower logs and gives to the hooks of `hook
+ * spike` (sync_spike_json: the term or channel, the count, the baseline).
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -159,9 +159,6 @@ sync_spike_child(void *arg)
 		tok = spike_token(&found);
 		store_feed_line(st, "spike", tok);
 		free(tok);
-		tok = spike_text(&found);
-		log_warn("%s, %.1f usually (p %.2g)", tok, v.mean, v.p);
-		free(tok);
 		seen = xreallocarray(seen, n_seen + 1, sizeof *seen);
 		seen[n_seen++] = found;
 		n_new++;
@@ -200,6 +197,20 @@ sync_spike_json(const char *token)
 	free(text);
 	spike_clear(&sp);
 	return json_obj_finish(o);
+}
+
+void
+sync_spike_log(const char *token)
+{
+	struct spike	 sp;
+	char		*text;
+
+	if (spike_token_parse(token, &sp) != 0)
+		return;
+	text = spike_text(&sp);
+	log_warn("%s, %.2f usually", text, sp.baseline);
+	free(text);
+	spike_clear(&sp);
 }
 
 static void
