@@ -397,6 +397,31 @@ store_trends_get(struct store *st, int64_t first, size_t n_hours,
 	return STORE_OK;
 }
 
+int
+store_trends_history(struct store *st, int64_t before)
+{
+	notmuch_query_t		*q;
+	notmuch_messages_t	*msgs;
+	char			*query, *text;
+	int			 found = 0;
+
+	query = xasprintf("date:..@%lld", (long long)before);
+	text = trends_mail_filter(st, query);
+	free(query);
+	q = notmuch_query_create(st->db, text);
+	if (q == NULL)
+		fatalx("notmuch_query_create");
+	notmuch_query_set_sort(q, NOTMUCH_SORT_UNSORTED);
+	notmuch_query_set_omit_excluded(q, NOTMUCH_EXCLUDE_FALSE);
+	store_read_begin(st);
+	if (notmuch_query_search_messages(q, &msgs) == NOTMUCH_STATUS_SUCCESS)
+		found = notmuch_messages_valid(msgs);
+	store_read_end(st);
+	notmuch_query_destroy(q);
+	free(text);
+	return found;
+}
+
 void
 store_trends_free(struct store_trends *tr)
 {

@@ -824,6 +824,9 @@ struct store_trends {
 enum store_status store_trends_get(struct store *st, int64_t first,
     size_t n_hours, int64_t now, struct store_trends **out, char **cause);
 void store_trends_free(struct store_trends *tr);
+/* Does the store hold a message dated before this time? (A spike needs
+ * a baseline: a store younger than a week has none.) */
+int store_trends_history(struct store *st, int64_t before);
 /* One series' count over [from, to), from the database. */
 enum store_status store_trends_count(struct store *st,
     const struct store_trend *t, int64_t from, int64_t to,

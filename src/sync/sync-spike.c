@@ -8,6 +8,9 @@
  * straddles two clock hours takes each in proportion), and asks core's
  * spike_test whether it is a spike.
  *
+ * A store that holds nothing older than the baseline's first hour tells
+ * no spike: a new install's first busy hour is no crisis.
+ *
  * A spike is recorded once an hour a series: DATA/trends/spikes holds the
  * last ones as spike tokens (written whole), and a series with one less
  * than an hour old is not told again. A new one is a "spike" line in
@@ -107,7 +110,7 @@ sync_spike_child(void *arg)
 	struct spike_verdict	 v;
 	double			 base[SPIKE_DAYS];
 	unsigned long		 count;
-	int64_t			 now = util_now(), first;
+	int64_t			 now = util_now(), first, t0 = util_clock_ms();
 	size_t			 n_seen, i, j, n_new = 0;
 	char			*cause, *tok;
 	int			 d;
@@ -120,6 +123,14 @@ sync_spike_child(void *arg)
 	}
 	first = now - 3600 - SPIKE_DAYS * 86400;
 	first -= first % 3600;
+	/* A store younger than the baseline has none: its first busy hour
+	 * would look like a spike of every channel. */
+	if (!store_trends_history(st, first + 3600)) {
+		printf("no baseline yet: nothing older than %d days\n",
+		    SPIKE_DAYS);
+		store_close(st);
+		return 0;
+	}
 	if (store_trends_get(st, first, (size_t)((now - first) / 3600) + 1,
 	    now, &tr, &cause) != STORE_OK) {
 		fprintf(stderr, "%s\n", cause);
@@ -163,10 +174,11 @@ sync_spike_child(void *arg)
 		seen[n_seen++] = found;
 		n_new++;
 	}
-	if (n_new > 0) {
+	if (n_new > 0)
 		sync_spike_save(s->opts->store.data_dir, seen, n_seen);
-		printf("%zu\n", n_new);
-	}
+	/* What it cost, for ombre -v sync (bench/trends.py reads it). */
+	printf("%zu told of %zu series, %zu hours counted, %lld ms\n", n_new,
+	    tr->n, tr->counted, (long long)(util_clock_ms() - t0));
 	for (j = 0; j < n_seen; j++)
 		spike_clear(&seen[j]);
 	free(seen);
@@ -220,8 +232,8 @@ sync_spike_done(struct sync *s, int status, const char *line)
 	if (status != 0)
 		log_warn("spike: %s", *line != '\0' ? line :
 		    "the counts failed");
-	else if (*line != '\0')
-		log_debug("spike: %s spikes told", line);
+	else
+		log_debug("spike: %s", line);
 }
 
 static int
