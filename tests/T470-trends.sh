@@ -111,6 +111,11 @@ is "a second round does not alert again" "$(grep -c spike "$DATA/feed")" 2
 is "nor run the hook again" "$(grep -c '"event":"spike"' hook.out)" 2
 OMBRE_NOW=2026-11-20T10:30:00Z "$OMBRE" sync --once 2>>sync.err
 is "nor half an hour later" "$(grep -c spike "$DATA/feed")" 2
+# A new store's first busy hour is no spike: it has no week of baseline.
+grep burst corpus.jsonl | "$OMBRE" --data-dir "$TEST_DIR/fresh" ingest >/dev/null
+"$OMBRE" --data-dir "$TEST_DIR/fresh" sync --once 2>>sync.err
+is "a store with no week of history tells no spike" \
+    "$(grep -c '^spike' "$TEST_DIR/fresh/feed")" 0
 
 if [ -n "${console:-}" ]; then
 	ok "the console's status line says it" \
