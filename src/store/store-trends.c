@@ -233,62 +233,6 @@ trends_add_body(struct buf *b, const char *term)
 	buf_add_char(b, '"');
 }
 
-enum store_status
-store_trends_count(struct store *st, const struct store_trend *t,
-    int64_t from, int64_t to, unsigned long *count, char **cause)
-{
-	struct buf		 q;
-	unsigned long		 all, before;
-	enum store_status	 rc;
-	char			*range;
-
-	*count = 0;
-	range = xasprintf("date:@%lld..@%lld", (long long)from,
-	    (long long)to - 1);
-	buf_init(&q);
-	if (t->kind == SPIKE_TERM) {
-		buf_add_printf(&q, "property:ombre.kind=customer and %s and (",
-		    range);
-		trends_add_body(&q, t->folded);
-		if (strcmp(t->name, t->folded) != 0) {
-			buf_add_str(&q, " or ");
-			trends_add_body(&q, t->name);
-		}
-		buf_add_char(&q, ')');
-		rc = trends_query_count(st, q.data, 0, count, cause);
-		goto out;
-	}
-	buf_add_printf(&q, "Channel:%s and %s", t->name, range);
-	rc = trends_query_count(st, q.data, 1, &all, cause);
-	if (rc != STORE_OK || all == 0)
-		goto out;
-	buf_free(&q);
-	buf_init(&q);
-	buf_add_printf(&q, "date:..@%lld and thread:\"{Channel:%s and %s}\"",
-	    (long long)from - 1, t->name, range);
-	rc = trends_query_count(st, q.data, 1, &before, cause);
-	if (rc == STORE_OK)
-		*count = all > before ? all - before : 0;
-out:
-	buf_free(&q);
-	free(range);
-	return rc;
-}
-
-/* The messages of [from, to), any kind: none, and nothing to count. */
-static enum store_status
-trends_query_count_range(struct store *st, int64_t from, int64_t to,
-    unsigned long *count, char **cause)
-{
-	enum store_status	 rc;
-	char			*q;
-
-	q = xasprintf("date:@%lld..@%lld", (long long)from, (long long)to - 1);
-	rc = trends_query_count(st, q, 0, count, cause);
-	free(q);
-	return rc;
-}
-
 /* The series: every channel type, then every watched term. */
 static void
 trends_series(struct store_trends *tr)
@@ -314,17 +258,224 @@ trends_series(struct store_trends *tr)
 	}
 }
 
+/* The channel series of a message: its Message-Id's prefix (an
+ * agent's reply has none: its X-Ombre-Channel header, read from the
+ * file), or -1. */
+static ssize_t
+trends_channel_of(struct store_trends *tr, notmuch_message_t *nm)
+{
+	const char	*id = notmuch_message_get_message_id(nm), *dot;
+	const struct channel_info *ci;
+	size_t		 i, len;
+
+	if (id != NULL && (dot = strchr(id, '.')) != NULL &&
+	    strncmp(id, "out.", 4) != 0) {
+		len = (size_t)(dot - id);
+		for (i = 0; i < tr->n && tr->series[i].kind == SPIKE_CHANNEL;
+		    i++) {
+			ci = channel_info_find(tr->series[i].name);
+			if (ci != NULL && strlen(ci->id_prefix) == len &&
+			    strncmp(ci->id_prefix, id, len) == 0)
+				return (ssize_t)i;
+		}
+		return -1;
+	}
+	id = notmuch_message_get_header(nm, "X-Ombre-Channel");
+	for (i = 0; id != NULL && i < tr->n &&
+	    tr->series[i].kind == SPIKE_CHANNEL; i++)
+		if (strcmp(tr->series[i].name, id) == 0)
+			return (ssize_t)i;
+	return -1;
+}
+
+/*
+ * Walk the messages of query, calling fn on each (thread id, date); a
+ * bad query or an overtaken snapshot is an error.
+ */
+typedef void (*trends_walk_fn)(struct store_trends *, notmuch_message_t *,
+    void *);
+
+static enum store_status
+trends_walk(struct store *st, struct store_trends *tr, const char *query,
+    trends_walk_fn fn, void *arg, char **cause)
+{
+	notmuch_query_t		*q;
+	notmuch_messages_t	*msgs;
+	notmuch_message_t	*nm;
+	notmuch_status_t	 status;
+	char			*text;
+
+	text = trends_mail_filter(st, query);
+	q = notmuch_query_create(st->db, text);
+	if (q == NULL)
+		fatalx("notmuch_query_create");
+	notmuch_query_set_sort(q, NOTMUCH_SORT_UNSORTED);
+	notmuch_query_set_omit_excluded(q, NOTMUCH_EXCLUDE_FALSE);
+	status = notmuch_query_search_messages(q, &msgs);
+	if (status != NOTMUCH_STATUS_SUCCESS) {
+		*cause = xasprintf("searching '%s': %s", text,
+		    notmuch_status_to_string(status));
+		notmuch_query_destroy(q);
+		free(text);
+		return STORE_DB_ERROR;
+	}
+	for (; notmuch_messages_valid(msgs);
+	    notmuch_messages_move_to_next(msgs)) {
+		if ((nm = notmuch_messages_get(msgs)) == NULL)
+			break;
+		fn(tr, nm, arg);
+		notmuch_message_destroy(nm);
+	}
+	notmuch_query_destroy(q);
+	free(text);
+	return STORE_OK;
+}
+
+/* An hour's conversations: each thread once, with its channel. */
+struct trends_hour {
+	struct strset	 threads;
+	ssize_t		*channel;	/* by the order of threads */
+	size_t		 size;
+	struct strset	 old;		/* those with an earlier message */
+};
+
+static void
+trends_hour_add(struct store_trends *tr, notmuch_message_t *nm, void *arg)
+{
+	struct trends_hour	*th = arg;
+	const char		*tid = notmuch_message_get_thread_id(nm);
+	ssize_t			 c;
+
+	if (tid == NULL)
+		return;
+	c = trends_channel_of(tr, nm);
+	if (strset_add(&th->threads, tid)) {
+		if (th->threads.n > th->size) {
+			th->size = th->threads.n * 2;
+			th->channel = xreallocarray(th->channel, th->size,
+			    sizeof *th->channel);
+		}
+		th->channel[th->threads.n - 1] = c;
+	}
+}
+
+static void
+trends_hour_old(struct store_trends *tr, notmuch_message_t *nm, void *arg)
+{
+	struct trends_hour	*th = arg;
+	const char		*tid = notmuch_message_get_thread_id(nm);
+
+	(void)tr;
+	if (tid != NULL)
+		strset_add(&th->old, tid);
+}
+
+/*
+ * The new conversations of each channel in [from, to), into out (by
+ * series): the window's messages give its conversations and their
+ * channel, the earlier messages of those conversations the ones that are
+ * not new. Two searches, whatever the number of channels.
+ */
+static enum store_status
+trends_window_channels(struct store *st, struct store_trends *tr,
+    int64_t from, int64_t to, unsigned long *out, char **cause)
+{
+	struct trends_hour	 th;
+	enum store_status	 rc;
+	char			*q;
+	size_t			 i;
+
+	memset(&th, 0, sizeof th);
+	q = xasprintf("date:@%lld..@%lld", (long long)from, (long long)to - 1);
+	rc = trends_walk(st, tr, q, trends_hour_add, &th, cause);
+	free(q);
+	if (rc == STORE_OK && th.threads.n > 0) {
+		q = xasprintf("date:..@%lld and thread:\"{date:@%lld..@%lld}\"",
+		    (long long)from - 1, (long long)from, (long long)to - 1);
+		rc = trends_walk(st, tr, q, trends_hour_old, &th, cause);
+		free(q);
+	}
+	for (i = 0; rc == STORE_OK && i < th.threads.n; i++) {
+		if (th.channel[i] >= 0 && !strset_has(&th.old,
+		    th.threads.items[i]))
+			out[th.channel[i]]++;
+	}
+	strset_free(&th.threads);
+	strset_free(&th.old);
+	free(th.channel);
+	return rc;
+}
+
+/* A term's customer messages over hours, bucketed by hour. */
+struct trends_term_walk {
+	int64_t		 first;
+	size_t		 n_hours;
+	unsigned long	*counts;
+};
+
+static void
+trends_term_add(struct store_trends *tr, notmuch_message_t *nm, void *arg)
+{
+	struct trends_term_walk	*w = arg;
+	int64_t			 d = (int64_t)notmuch_message_get_date(nm);
+
+	(void)tr;
+	if (d >= w->first && d < w->first + (int64_t)w->n_hours * 3600)
+		w->counts[(d - w->first) / 3600]++;
+}
+
+/* The query of a term's customer messages in [from, to). */
+static char *
+trends_term_query(const struct store_trend *t, int64_t from, int64_t to)
+{
+	struct buf	q;
+
+	buf_init(&q);
+	buf_add_printf(&q, "property:ombre.kind=customer and "
+	    "date:@%lld..@%lld and (", (long long)from, (long long)to - 1);
+	trends_add_body(&q, t->folded);
+	if (strcmp(t->name, t->folded) != 0) {
+		buf_add_str(&q, " or ");
+		trends_add_body(&q, t->name);
+	}
+	buf_add_char(&q, ')');
+	return buf_steal(&q);
+}
+
+enum store_status
+store_trends_window(struct store *st, struct store_trends *tr, int64_t from,
+    int64_t to, unsigned long *out, char **cause)
+{
+	enum store_status	 rc;
+	char			*q;
+	size_t			 i;
+
+	memset(out, 0, tr->n * sizeof *out);
+	store_read_begin(st);
+	rc = trends_window_channels(st, tr, from, to, out, cause);
+	for (i = 0; rc == STORE_OK && i < tr->n; i++) {
+		if (tr->series[i].kind != SPIKE_TERM)
+			continue;
+		q = trends_term_query(&tr->series[i], from, to);
+		rc = trends_query_count(st, q, 0, &out[i], cause);
+		free(q);
+	}
+	store_read_end(st);
+	return rc;
+}
+
 enum store_status
 store_trends_get(struct store *st, int64_t first, size_t n_hours,
     int64_t now, struct store_trends **out, char **cause)
 {
 	struct store_trends	*tr;
-	struct trends_day	 day;
+	struct trends_day	*days;
+	struct trends_term_walk	 w;
 	enum store_status	 rc = STORE_OK;
-	unsigned long		 total, c;
-	size_t			 h, i, at;
+	unsigned long		*c, total;
+	size_t			 h, i, d, n_days, at, lo = SIZE_MAX, hi = 0;
 	int64_t			 start, end;
-	int			 closed;
+	char			*q, *need;
 
 	*out = NULL;
 	first -= first % 3600;
@@ -335,60 +486,99 @@ store_trends_get(struct store *st, int64_t first, size_t n_hours,
 	for (i = 0; i < tr->n; i++)
 		tr->series[i].counts = xcalloc(n_hours + 1,
 		    sizeof *tr->series[i].counts);
-	memset(&day, 0, sizeof day);
-	day.counts = xcalloc(tr->n * 24 + 1, sizeof *day.counts);
-	buf_init(&day.other);
-	day.start = -1;
+	c = xcalloc(tr->n + 1, sizeof *c);
+	need = xcalloc(n_hours + 1, 1);
 
-	store_read_begin(st);
-	for (h = 0; h < n_hours && rc == STORE_OK; h++) {
+	/* The days' caches, and the hours they do not have whole. */
+	n_days = n_hours / 24 + 2;
+	days = xcalloc(n_days, sizeof *days);
+	for (d = 0; d < n_days; d++) {
+		days[d].start = first - first % 86400 + (int64_t)d * 86400;
+		days[d].counts = xcalloc(tr->n * 24 + 1, sizeof *days[d].counts);
+		buf_init(&days[d].other);
+		trends_day_load(st, &days[d], tr);
+	}
+	for (h = 0; h < n_hours; h++) {
 		start = first + (int64_t)h * 3600;
-		end = start + 3600;
 		if (start > now)
 			break;
-		closed = end + STORE_TRENDS_SETTLE <= now;
-		if (start - start % 86400 != day.start) {
-			if (day.dirty)
-				trends_day_save(st, &day, tr);
-			buf_free(&day.other);
-			buf_init(&day.other);
-			day.dirty = 0;
-			day.start = start - start % 86400;
-			trends_day_load(st, &day, tr);
-		}
-		at = (size_t)((start - day.start) / 3600);
-		/* Missing counts of the hour: none when it has no message. */
-		for (i = 0; i < tr->n; i++)
-			if (!closed || day.counts[i * 24 + at] < 0)
+		d = (size_t)((start - days[0].start) / 86400);
+		at = (size_t)((start - days[d].start) / 3600);
+		for (i = 0; i < tr->n; i++) {
+			if (start + 3600 + STORE_TRENDS_SETTLE > now ||
+			    days[d].counts[i * 24 + at] < 0)
 				break;
+			tr->series[i].counts[h] =
+			    (unsigned long)days[d].counts[i * 24 + at];
+		}
 		if (i < tr->n) {
+			need[h] = 1;
 			tr->counted++;
-			rc = trends_query_count_range(st, start, closed ? end :
-			    now + 1, &total, cause);
-		} else
-			total = 1;
-		for (i = 0; i < tr->n && rc == STORE_OK; i++) {
-			if (closed && day.counts[i * 24 + at] >= 0) {
-				tr->series[i].counts[h] =
-				    (unsigned long)day.counts[i * 24 + at];
-				continue;
-			}
-			c = 0;
-			if (total > 0)
-				rc = store_trends_count(st, &tr->series[i],
-				    start, closed ? end : now + 1, &c, cause);
-			tr->series[i].counts[h] = c;
-			if (closed && rc == STORE_OK) {
-				day.counts[i * 24 + at] = (long)c;
-				day.dirty = 1;
-			}
+			if (h < lo)
+				lo = h;
+			hi = h;
 		}
 	}
+
+	store_read_begin(st);
+	/* Channels: an hour at a time, none for an hour with no message. */
+	for (h = lo; lo != SIZE_MAX && h <= hi && rc == STORE_OK; h++) {
+		if (!need[h])
+			continue;
+		start = first + (int64_t)h * 3600;
+		end = start + 3600 > now + 1 ? now + 1 : start + 3600;
+		q = xasprintf("date:@%lld..@%lld", (long long)start,
+		    (long long)end - 1);
+		rc = trends_query_count(st, q, 0, &total, cause);
+		free(q);
+		memset(c, 0, tr->n * sizeof *c);
+		if (rc == STORE_OK && total > 0)
+			rc = trends_window_channels(st, tr, start, end, c,
+			    cause);
+		for (i = 0; i < tr->n; i++)
+			if (tr->series[i].kind == SPIKE_CHANNEL)
+				tr->series[i].counts[h] = c[i];
+	}
+	/* Terms: one search each over the hours to count, by hour. */
+	for (i = 0; lo != SIZE_MAX && i < tr->n && rc == STORE_OK; i++) {
+		if (tr->series[i].kind != SPIKE_TERM)
+			continue;
+		w.first = first;
+		w.n_hours = n_hours;
+		w.counts = xcalloc(n_hours + 1, sizeof *w.counts);
+		q = trends_term_query(&tr->series[i], first + (int64_t)lo *
+		    3600, first + (int64_t)(hi + 1) * 3600 > now + 1 ? now + 1 :
+		    first + (int64_t)(hi + 1) * 3600);
+		rc = trends_walk(st, tr, q, trends_term_add, &w, cause);
+		free(q);
+		for (h = lo; h <= hi; h++)
+			if (need[h])
+				tr->series[i].counts[h] = w.counts[h];
+		free(w.counts);
+	}
 	store_read_end(st);
-	if (day.dirty)
-		trends_day_save(st, &day, tr);
-	buf_free(&day.other);
-	free(day.counts);
+
+	/* The closed hours counted, kept. */
+	for (h = lo; lo != SIZE_MAX && h <= hi && rc == STORE_OK; h++) {
+		start = first + (int64_t)h * 3600;
+		if (!need[h] || start + 3600 + STORE_TRENDS_SETTLE > now)
+			continue;
+		d = (size_t)((start - days[0].start) / 86400);
+		at = (size_t)((start - days[d].start) / 3600);
+		for (i = 0; i < tr->n; i++)
+			days[d].counts[i * 24 + at] =
+			    (long)tr->series[i].counts[h];
+		days[d].dirty = 1;
+	}
+	for (d = 0; d < n_days; d++) {
+		if (days[d].dirty)
+			trends_day_save(st, &days[d], tr);
+		buf_free(&days[d].other);
+		free(days[d].counts);
+	}
+	free(days);
+	free(need);
+	free(c);
 	if (rc != STORE_OK) {
 		store_trends_free(tr);
 		return rc;

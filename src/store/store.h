@@ -827,9 +827,10 @@ void store_trends_free(struct store_trends *tr);
 /* Does the store hold a message dated before this time? (A spike needs
  * a baseline: a store younger than a week has none.) */
 int store_trends_history(struct store *st, int64_t before);
-/* One series' count over [from, to), from the database. */
-enum store_status store_trends_count(struct store *st,
-    const struct store_trend *t, int64_t from, int64_t to,
-    unsigned long *count, char **cause);
+/* Every series' count over [from, to), from the database, into out[tr->n]
+ * (tr from store_trends_get: its series). */
+enum store_status store_trends_window(struct store *st,
+    struct store_trends *tr, int64_t from, int64_t to, unsigned long *out,
+    char **cause);
 
 #endif

@@ -109,9 +109,9 @@ sync_spike_child(void *arg)
 	struct spike		*seen, found;
 	struct spike_verdict	 v;
 	double			 base[SPIKE_DAYS];
-	unsigned long		 count;
+	unsigned long		 count, *live;
 	int64_t			 now = util_now(), first, t0 = util_clock_ms();
-	size_t			 n_seen, i, j, n_new = 0;
+	size_t			 n_seen, i, j, n_new = 0, n_test;
 	char			*cause, *tok;
 	int			 d;
 
@@ -139,13 +139,16 @@ sync_spike_child(void *arg)
 		return 1;
 	}
 	n_seen = sync_spike_load(s->opts->store.data_dir, &seen);
-	for (i = 0; i < tr->n; i++) {
-		if (store_trends_count(st, &tr->series[i], now - 3600, now + 1,
-		    &count, &cause) != STORE_OK) {
-			fprintf(stderr, "%s\n", cause);
-			free(cause);
-			break;
-		}
+	live = xcalloc(tr->n + 1, sizeof *live);
+	n_test = tr->n;
+	if (store_trends_window(st, tr, now - 3600, now + 1, live, &cause) !=
+	    STORE_OK) {
+		fprintf(stderr, "%s\n", cause);
+		free(cause);
+		n_test = 0;
+	}
+	for (i = 0; i < n_test; i++) {
+		count = live[i];
 		if (count < SPIKE_MIN)
 			continue;
 		for (d = 1; d <= SPIKE_DAYS; d++)
@@ -182,6 +185,7 @@ sync_spike_child(void *arg)
 	for (j = 0; j < n_seen; j++)
 		spike_clear(&seen[j]);
 	free(seen);
+	free(live);
 	store_trends_free(tr);
 	store_close(st);
 	return 0;
