@@ -442,6 +442,163 @@ trends_term_query(const struct store_trend *t, int64_t from, int64_t to)
 	return buf_steal(&q);
 }
 
+/* Thread ids (16 hex digits) as numbers, each given an index in order. */
+struct trends_map {
+	uint64_t	*keys;		/* by index */
+	size_t		 n;
+	size_t		*slots;		/* index + 1, 0 empty */
+	size_t		 size;
+};
+
+/* The index of a thread id; *added when it was not there. */
+static size_t
+trends_map_get(struct trends_map *m, const char *tid, int *added)
+{
+	uint64_t	k = strtoull(tid, NULL, 16);
+	size_t		i, h, j;
+
+	if (m->n * 2 >= m->size) {
+		free(m->slots);
+		m->size = m->size == 0 ? 1024 : m->size * 2;
+		m->slots = xcalloc(m->size, sizeof *m->slots);
+		for (i = 0; i < m->n; i++) {
+			h = (size_t)(m->keys[i] * 0x9e3779b97f4a7c15ULL) &
+			    (m->size - 1);
+			while (m->slots[h] != 0)
+				h = (h + 1) & (m->size - 1);
+			m->slots[h] = i + 1;
+		}
+	}
+	h = (size_t)(k * 0x9e3779b97f4a7c15ULL) & (m->size - 1);
+	while ((j = m->slots[h]) != 0) {
+		if (m->keys[j - 1] == k) {
+			*added = 0;
+			return j - 1;
+		}
+		h = (h + 1) & (m->size - 1);
+	}
+	if ((m->n & (m->n - 1)) == 0)
+		m->keys = xreallocarray(m->keys, m->n == 0 ? 1 : m->n * 2,
+		    sizeof *m->keys);
+	m->keys[m->n] = k;
+	m->slots[h] = ++m->n;
+	*added = 1;
+	return m->n - 1;
+}
+
+static void
+trends_map_free(struct trends_map *m)
+{
+	free(m->keys);
+	free(m->slots);
+}
+
+/* The conversations of a range of hours: each thread's first date in it,
+ * its channel, and whether it has a message before the range. */
+struct trends_range {
+	struct trends_map	 threads;
+	int64_t			*oldest;
+	ssize_t			*channel;
+	char			*old;		/* n_old: by index */
+	size_t			 n_old;
+	size_t			 size;
+};
+
+static void
+trends_range_add(struct store_trends *tr, notmuch_message_t *nm, void *arg)
+{
+	struct trends_range	*r = arg;
+	const char		*tid = notmuch_message_get_thread_id(nm);
+	int64_t			 d = (int64_t)notmuch_message_get_date(nm);
+	ssize_t			 c;
+	size_t			 at;
+	int			 added;
+
+	if (tid == NULL)
+		return;
+	at = trends_map_get(&r->threads, tid, &added);
+	if (added) {
+		if (r->threads.n > r->size) {
+			r->size = r->threads.n * 2;
+			r->oldest = xreallocarray(r->oldest, r->size,
+			    sizeof *r->oldest);
+			r->channel = xreallocarray(r->channel, r->size,
+			    sizeof *r->channel);
+		}
+		r->oldest[at] = d;
+		r->channel[at] = -1;
+	} else if (d < r->oldest[at])
+		r->oldest[at] = d;
+	if (r->channel[at] < 0 && (c = trends_channel_of(tr, nm)) >= 0)
+		r->channel[at] = c;
+}
+
+static void
+trends_range_old(struct store_trends *tr, notmuch_message_t *nm, void *arg)
+{
+	struct trends_range	*r = arg;
+	const char		*tid = notmuch_message_get_thread_id(nm);
+	size_t			 at;
+	int			 added;
+
+	(void)tr;
+	if (tid == NULL)
+		return;
+	at = trends_map_get(&r->threads, tid, &added);
+	if (at < r->n_old)
+		r->old[at] = 1;
+}
+
+/*
+ * The new conversations of each channel in the hours lo..hi to count
+ * (need): one walk over the range's messages gives each conversation's
+ * first date in it; those with a message before the range (a second
+ * walk, skipped when the store has none that old) are not new.
+ */
+static enum store_status
+trends_range_channels(struct store *st, struct store_trends *tr,
+    const char *need, size_t lo, size_t hi, int64_t now, char **cause)
+{
+	struct trends_range	 r;
+	enum store_status	 rc;
+	int64_t			 from, to;
+	size_t			 i, h, n;
+	char			*q;
+
+	memset(&r, 0, sizeof r);
+	from = tr->first + (int64_t)lo * 3600;
+	to = tr->first + (int64_t)(hi + 1) * 3600;
+	if (to > now + 1)
+		to = now + 1;
+	q = xasprintf("date:@%lld..@%lld", (long long)from, (long long)to - 1);
+	rc = trends_walk(st, tr, q, trends_range_add, &r, cause);
+	free(q);
+	if (rc == STORE_OK && r.threads.n > 0 &&
+	    store_trends_history(st, from - 1)) {
+		r.n_old = r.threads.n;
+		r.old = xcalloc(r.n_old, 1);
+		q = xasprintf("date:..@%lld and thread:\"{date:@%lld..@%lld}\"",
+		    (long long)from - 1, (long long)from, (long long)to - 1);
+		rc = trends_walk(st, tr, q, trends_range_old, &r, cause);
+		free(q);
+	}
+	/* A thread the old walk found that the range's did not (a writer
+	 * came between) has no date here: only the range's count. */
+	n = r.old != NULL ? r.n_old : r.threads.n;
+	for (i = 0; rc == STORE_OK && i < n; i++) {
+		if (r.channel[i] < 0 || (r.old != NULL && r.old[i]))
+			continue;
+		h = (size_t)((r.oldest[i] - tr->first) / 3600);
+		if (h < tr->n_hours && need[h])
+			tr->series[r.channel[i]].counts[h]++;
+	}
+	trends_map_free(&r.threads);
+	free(r.old);
+	free(r.oldest);
+	free(r.channel);
+	return rc;
+}
+
 enum store_status
 store_trends_window(struct store *st, struct store_trends *tr, int64_t from,
     int64_t to, unsigned long *out, char **cause)
@@ -472,9 +629,9 @@ store_trends_get(struct store *st, int64_t first, size_t n_hours,
 	struct trends_day	*days;
 	struct trends_term_walk	 w;
 	enum store_status	 rc = STORE_OK;
-	unsigned long		*c, total;
+	unsigned long		*c;
 	size_t			 h, i, d, n_days, at, lo = SIZE_MAX, hi = 0;
-	int64_t			 start, end;
+	int64_t			 start;
 	char			*q, *need;
 
 	*out = NULL;
@@ -512,6 +669,8 @@ store_trends_get(struct store *st, int64_t first, size_t n_hours,
 			    (unsigned long)days[d].counts[i * 24 + at];
 		}
 		if (i < tr->n) {
+			for (i = 0; i < tr->n; i++)
+				tr->series[i].counts[h] = 0;
 			need[h] = 1;
 			tr->counted++;
 			if (h < lo)
@@ -521,24 +680,9 @@ store_trends_get(struct store *st, int64_t first, size_t n_hours,
 	}
 
 	store_read_begin(st);
-	/* Channels: an hour at a time, none for an hour with no message. */
-	for (h = lo; lo != SIZE_MAX && h <= hi && rc == STORE_OK; h++) {
-		if (!need[h])
-			continue;
-		start = first + (int64_t)h * 3600;
-		end = start + 3600 > now + 1 ? now + 1 : start + 3600;
-		q = xasprintf("date:@%lld..@%lld", (long long)start,
-		    (long long)end - 1);
-		rc = trends_query_count(st, q, 0, &total, cause);
-		free(q);
-		memset(c, 0, tr->n * sizeof *c);
-		if (rc == STORE_OK && total > 0)
-			rc = trends_window_channels(st, tr, start, end, c,
-			    cause);
-		for (i = 0; i < tr->n; i++)
-			if (tr->series[i].kind == SPIKE_CHANNEL)
-				tr->series[i].counts[h] = c[i];
-	}
+	/* Channels: one walk over the hours to count. */
+	if (lo != SIZE_MAX)
+		rc = trends_range_channels(st, tr, need, lo, hi, now, cause);
 	/* Terms: one search each over the hours to count, by hour. */
 	for (i = 0; lo != SIZE_MAX && i < tr->n && rc == STORE_OK; i++) {
 		if (tr->series[i].kind != SPIKE_TERM)

@@ -187,7 +187,7 @@ int	sync_round_events(struct sync *s, const char *query, size_t page,
 void	sync_wait_round(struct sync_round *r);
 void	sync_sla_round(struct sync_round *r);
 void	sync_replicate_round(struct sync_round *r);
-/* sync-spike.c: spikes of the channels and watched terms (every minute),
+/* sync-spike.c: spikes of the channels and watched terms (every 5 min),
  * and the JSON of a spike's hooks from its feed token (NULL: bad). */
 void	sync_spike_round(struct sync_round *r);
 char	*sync_spike_json(const char *token);

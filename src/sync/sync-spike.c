@@ -1,6 +1,8 @@
 /*
  * sync-spike.c: spikes of the channels and the watched terms. Every
- * SYNC_SPIKE_MS, and once at start, a child (the counts are notmuch
+ * SYNC_SPIKE_MS (5 minutes: the last hour is walked whole each time, so
+ * its cost is per message of the last hour and per round), and once at
+ * start, a child (the counts are notmuch
  * searches, never run in the loop) counts the last hour of each series
  * (store-trends.c: a channel's new conversations, a term's customer
  * messages) and its baseline, the same hour on each of the previous
@@ -29,7 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SYNC_SPIKE_MS		(60 * 1000)
+#define SYNC_SPIKE_MS		(5 * 60 * 1000)
 /* The spikes kept in DATA/trends/spikes, the newest. */
 #define SYNC_SPIKE_KEEP		200
 
@@ -131,8 +133,10 @@ sync_spike_child(void *arg)
 		store_close(st);
 		return 0;
 	}
-	if (store_trends_get(st, first, (size_t)((now - first) / 3600) + 1,
-	    now, &tr, &cause) != STORE_OK) {
+	/* The baseline's hours only, closed long ago: the last hour is
+	 * counted once below, not also as the open hours here. */
+	if (store_trends_get(st, first, (size_t)((now - 86400 - first) / 3600) +
+	    1, now, &tr, &cause) != STORE_OK) {
 		fprintf(stderr, "%s\n", cause);
 		free(cause);
 		store_close(st);
