@@ -92,20 +92,24 @@ fi
 
 "$OMBRE" sync --once 2>sync.err
 is "sync --once exits 0" "$?" 0
-like "the syncer says it" "$(cat sync.err)" "spike: 'livraison' x11 in the last hour \(12\), 1.14 usually"
+like "the syncer says it" "$(cat sync.err)" "spike: 'livraison' x11 in the last hour \(12\), 1.05 usually"
 is "the hook ran for the term and for the channel (at once: in any order)" "$("$PYTHON" -c '
 import json
 for l in open("hook.out"):
     if l.strip():
         o = json.loads(l)
         print(o["event"], o.get("term", o.get("channel")), o["count"], o["baseline"], o["date"])' | sort)" \
-    "spike livraison 12 1.14 2026-11-20T10:00:00Z
-spike telegram 12 2.14 2026-11-20T10:00:00Z"
+    "spike livraison 12 1.05 2026-11-20T10:00:00Z
+spike telegram 12 1.96 2026-11-20T10:00:00Z"
 like "recorded in DATA/trends/spikes" "$(cat "$DATA/trends/spikes")" \
-    $'channel,12,2.14,1795168800,telegram\nterm,12,1.14,1795168800,livraison'
+    $'channel,12,1.96,1795168800,telegram\nterm,12,1.05,1795168800,livraison'
 like "a spike line in the feed" "$(grep '^spike ' "$DATA/feed" | tail -1)" \
-    "^spike 0000000000000000 term,12,1.14,1795168800,livraison$"
+    "^spike 0000000000000000 term,12,1.05,1795168800,livraison$"
 
+# The last hour is 08:55-09:55 (slots of 5 minutes ended a minute ago),
+# against the same 60 minutes of each of the 7 days before.
+like "the last hour's slots kept for the next round" \
+    "$(grep ' t [1-9][0-9]* livraison' "$DATA/trends/recent" | awk '{ n += $3 } END { print n }')" "^12$"
 "$OMBRE" sync --once 2>>sync.err
 is "a second round does not alert again" "$(grep -c spike "$DATA/feed")" 2
 is "nor run the hook again" "$(grep -c '"event":"spike"' hook.out)" 2

@@ -1,9 +1,8 @@
 /*
  * sync-spike.c: spikes of the channels and the watched terms. Every
- * SYNC_SPIKE_MS (5 minutes: the last hour is walked whole each time, so
- * its cost is per message of the last hour and per round), and once at
- * start, a child (the counts are notmuch
- * searches, never run in the loop) counts the last hour of each series
+ * SYNC_SPIKE_MS (5 minutes), and once at start, a child (the counts are
+ * notmuch searches, never run in the loop) counts the last hour of each
+ * series, in 5-minute slots each counted once (sync_spike_recent)
  * (store-trends.c: a channel's new conversations, a term's customer
  * messages) and its baseline, the same hour on each of the previous
  * SPIKE_DAYS days from the hours cached in DATA/trends (a window that
@@ -34,6 +33,11 @@
 #define SYNC_SPIKE_MS		(5 * 60 * 1000)
 /* The spikes kept in DATA/trends/spikes, the newest. */
 #define SYNC_SPIKE_KEEP		200
+/* The last hour in slots of 5 minutes, each counted once it has ended
+ * and a minute more (a message indexed a few seconds after its date). */
+#define SYNC_SPIKE_SLOT		300
+#define SYNC_SPIKE_SLOTS	(3600 / SYNC_SPIKE_SLOT)
+#define SYNC_SPIKE_SETTLE	60
 
 /* DATA/trends/spikes read: its tokens, oldest first; bad lines dropped. */
 static size_t
@@ -100,6 +104,99 @@ sync_spike_past(const struct store_trends *tr, size_t i, int64_t end)
 	return v;
 }
 
+/*
+ * The last hour's counts, from 5-minute slots: each slot counted once,
+ * when it has ended (and SYNC_SPIKE_SETTLE more), and kept in
+ * DATA/trends/recent ("SLOT c|t COUNT NAME" lines) for the next rounds,
+ * so a message is walked once rather than once a round. The hour is the
+ * twelve slots before the last ended one's end: at most six minutes old.
+ * Returns the hour's end, or -1 with *cause.
+ */
+static int64_t
+sync_spike_recent(struct store *st, const char *data_dir,
+    struct store_trends *tr, int64_t now, unsigned long *live, char **cause)
+{
+	struct buf	 b;
+	FILE		*f;
+	char		*path, *dir, line[1024], *nm, *end;
+	long long	 slot;
+	long		 count;
+	long		*have;
+	unsigned long	*c;
+	int64_t		 last, first;
+	size_t		 k, i;
+	char		 kind;
+
+	last = now - SYNC_SPIKE_SETTLE;
+	last -= last % SYNC_SPIKE_SLOT;
+	first = last - 3600;
+	have = xcalloc(tr->n * SYNC_SPIKE_SLOTS + 1, sizeof *have);
+	for (k = 0; k < tr->n * SYNC_SPIKE_SLOTS; k++)
+		have[k] = -1;
+	path = xasprintf("%s/trends/recent", data_dir);
+	if ((f = fopen(path, "re")) != NULL) {
+		while (fgets(line, sizeof line, f) != NULL) {
+			line[strcspn(line, "\n")] = '\0';
+			slot = strtoll(line, &end, 10);
+			if (end == line || *end != ' ' || (kind = end[1]) == '\0' ||
+			    end[2] != ' ' || slot < first || slot >= last ||
+			    (slot - first) % SYNC_SPIKE_SLOT != 0)
+				continue;
+			count = strtol(end + 3, &nm, 10);
+			if (nm == end + 3 || *nm != ' ' || count < 0)
+				continue;
+			nm++;
+			k = (size_t)((slot - first) / SYNC_SPIKE_SLOT);
+			for (i = 0; i < tr->n; i++) {
+				if ((kind == 'c') != (tr->series[i].kind ==
+				    SPIKE_CHANNEL) || strcmp(nm,
+				    tr->series[i].folded) != 0)
+					continue;
+				have[i * SYNC_SPIKE_SLOTS + k] = count;
+			}
+		}
+		fclose(f);
+	}
+	free(path);
+	c = xcalloc(tr->n + 1, sizeof *c);
+	memset(live, 0, tr->n * sizeof *live);
+	buf_init(&b);
+	for (k = 0; k < SYNC_SPIKE_SLOTS; k++) {
+		for (i = 0; i < tr->n; i++)
+			if (have[i * SYNC_SPIKE_SLOTS + k] < 0)
+				break;
+		if (i < tr->n) {
+			if (store_trends_window(st, tr, first + (int64_t)k *
+			    SYNC_SPIKE_SLOT, first + (int64_t)(k + 1) *
+			    SYNC_SPIKE_SLOT, c, cause) != STORE_OK) {
+				free(c);
+				free(have);
+				buf_free(&b);
+				return -1;
+			}
+			for (i = 0; i < tr->n; i++)
+				have[i * SYNC_SPIKE_SLOTS + k] = (long)c[i];
+		}
+		for (i = 0; i < tr->n; i++) {
+			live[i] += (unsigned long)have[i * SYNC_SPIKE_SLOTS + k];
+			buf_add_printf(&b, "%lld %c %ld %s\n", (long long)first +
+			    (long long)k * SYNC_SPIKE_SLOT, tr->series[i].kind ==
+			    SPIKE_CHANNEL ? 'c' : 't', have[i * SYNC_SPIKE_SLOTS +
+			    k], tr->series[i].folded);
+		}
+	}
+	dir = xasprintf("%s/trends", data_dir);
+	if ((util_mkdir_p(dir, util_share_mode(data_dir, 0700)) != 0 &&
+	    errno != EEXIST) || util_write_file(dir, "recent", b.data, b.len,
+	    util_share_mode(data_dir, 0600)) != 0)
+		log_debug("spike: %s/recent: %s", dir, strerror(errno));
+	free(dir);
+	buf_free(&b);
+	free(c);
+	free(have);
+	return last;
+}
+
 /* The child: the spikes of the last hour, new ones recorded and fed;
  * prints how many. */
 static int
@@ -112,7 +209,8 @@ sync_spike_child(void *arg)
 	struct spike_verdict	 v;
 	double			 base[SPIKE_DAYS];
 	unsigned long		 count, *live;
-	int64_t			 now = util_now(), first, t0 = util_clock_ms();
+	int64_t			 now = util_now(), first, hour_end = now;
+	int64_t			 t0 = util_clock_ms();
 	size_t			 n_seen, i, j, n_new = 0, n_test;
 	char			*cause, *tok;
 	int			 d;
@@ -123,7 +221,10 @@ sync_spike_child(void *arg)
 		free(cause);
 		return 1;
 	}
-	first = now - 3600 - SPIKE_DAYS * 86400;
+	/* The baseline from the first hour the last one (its slots) can
+	 * start in, 7 days back. */
+	first = now - SYNC_SPIKE_SETTLE - SYNC_SPIKE_SLOT - 3600 -
+	    SPIKE_DAYS * 86400;
 	first -= first % 3600;
 	/* A store younger than the baseline has none: its first busy hour
 	 * would look like a spike of every channel. */
@@ -145,8 +246,8 @@ sync_spike_child(void *arg)
 	n_seen = sync_spike_load(s->opts->store.data_dir, &seen);
 	live = xcalloc(tr->n + 1, sizeof *live);
 	n_test = tr->n;
-	if (store_trends_window(st, tr, now - 3600, now + 1, live, &cause) !=
-	    STORE_OK) {
+	if ((hour_end = sync_spike_recent(st, s->opts->store.data_dir, tr,
+	    now, live, &cause)) == -1) {
 		fprintf(stderr, "%s\n", cause);
 		free(cause);
 		n_test = 0;
@@ -156,7 +257,7 @@ sync_spike_child(void *arg)
 		if (count < SPIKE_MIN)
 			continue;
 		for (d = 1; d <= SPIKE_DAYS; d++)
-			base[d - 1] = sync_spike_past(tr, i, now -
+			base[d - 1] = sync_spike_past(tr, i, hour_end -
 			    (int64_t)d * 86400);
 		if (!spike_test(count, base, SPIKE_DAYS, &v))
 			continue;
