@@ -4,20 +4,24 @@
  * ombre trends and the syncer's spike detection (sync-spike.c, spike.c).
  *
  * Why counts from the index rather than counters fed at ingest: the index
- * already holds everything a count needs (dates, Channel:, the customer's
- * kind, the body's words), so ingest pays nothing at all; a term watched
- * today is counted over last week too; and no counter can drift from the
- * messages, since a missing or corrupt cache is counted again from the
- * database. A count is one notmuch count over an hour's date range:
- *   - a term: property:ombre.kind=customer, the hour, and body:"TERM"
- *     (as written, or folded: "réclamation" also as "reclamation").
+ * already holds everything a count needs (dates, the customer's kind, the
+ * body's words, each message's conversation), so ingest pays nothing at
+ * all; a term watched today is counted over last week too; and no counter
+ * can drift from the messages, since a missing or corrupt cache is
+ * counted again from the database. What is counted:
+ *   - a term: property:ombre.kind=customer, the hours, and body:"TERM"
+ *     (as written, or folded: "réclamation" also as "reclamation"), one
+ *     search over all the hours to count, each message put in its hour.
  *     Xapian's words are whole words, lowercased, so this is watch.c's
  *     match but for accents written other than as the term or its folded
  *     form (a customer's "reclàmation"), which it misses;
- *   - a channel: the conversations of Channel:TYPE with a message in the
- *     hour, less those of them with a message before it: a conversation
- *     is new in the hour of its first message. Both are counts over the
- *     hour's conversations, never over the whole history.
+ *   - a channel: a conversation is new in the hour of its first message.
+ *     One walk over the messages of the hours to count gives each
+ *     conversation's first date there and its channel (the Message-Id's
+ *     prefix: "tg." is telegram); a second, over the earlier messages of
+ *     those conversations (thread:{}), those that are not new. Nothing
+ *     walks the whole history, and the second walk is skipped when the
+ *     store has nothing older.
  * Closed hours are cached in DATA/trends/YYYY-MM-DD (UTC), one file a
  * day written whole (util_write_file, the group's modes in a team's data
  * dir): "ombre-trends 1", then "HH KIND COUNT NAME" lines (KIND c for a
