@@ -78,6 +78,9 @@ static const char main_usage[] =
 "          | note CONV|ID TEXT | set CONV|ID KEY=VALUE... [--json]\n"
 "                      one customer across channels: identities, language,\n"
 "                      notes; merges suggested by shared phone or e-mail\n"
+"  trends [--since DURATION] [--json]\n"
+"                      channels and watched terms rising and falling, with\n"
+"                      sparklines\n"
 "  ingest [--format json] [-v] < FILE\n"
 "                      store canonical JSON messages, one per line\n"
 "  fetch CONV          ask the syncer for the conversation's attachments\n"
@@ -154,6 +157,7 @@ static const struct main_command main_commands[] = {
 	{ "sync", cli_sync, 0, 1 },
 	{ "tag", cli_tag, 1, 0 },
 	{ "take-over", cli_take_over, 1, 0 },
+	{ "trends", cli_trends, 1, 0 },
 	{ "webhook", MAIN_WEBHOOK, 0, 1 },
 };
 

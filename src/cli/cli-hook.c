@@ -111,6 +111,11 @@ cli_hook(struct cli *cli, int argc, char **argv)
 		free(cause);
 		return EXIT_USAGE;
 	}
+	if (strcmp(argv[1], "spike") == 0) {
+		log_warn("hook test: a spike is of no conversation (the "
+		    "syncer runs `hook spike` when it tells one)");
+		return EXIT_USAGE;
+	}
 	n_hooks = hooks_find(argv[1], commands, nitems(commands));
 	if (n_hooks > nitems(commands))
 		n_hooks = nitems(commands);

@@ -174,6 +174,7 @@ struct json_obj;
 struct json_obj *json_obj_new(void);
 void json_obj_set_str(struct json_obj *o, const char *key, const char *value);
 void json_obj_set_int(struct json_obj *o, const char *key, int64_t value);
+void json_obj_set_real(struct json_obj *o, const char *key, double value);
 void json_obj_set_strv(struct json_obj *o, const char *key, char **values, size_t n);
 void json_obj_set_obj(struct json_obj *o, const char *key, struct json_obj *child);
 void json_obj_set_bool(struct json_obj *o, const char *key, int value);
@@ -1363,6 +1364,45 @@ const char *watch_folded(size_t i);	/* folded, spaces squeezed */
 int watch_match(size_t i, const char *folded, size_t len);
 int watch_match_folded(const char *folded_term, const char *text,
     size_t len);
+
+/*
+ * spike.c: is the last hour's count a spike against the same hour of the
+ * previous days? Poisson upper tail below SPIKE_P, at least SPIKE_MIN and
+ * SPIKE_RATIO times the mean (floored at SPIKE_FLOOR). Pure (t-spike).
+ */
+#define SPIKE_P		0.001
+#define SPIKE_MIN	5
+#define SPIKE_RATIO	3.0
+#define SPIKE_FLOOR	0.5
+#define SPIKE_DAYS	7	/* the baseline: the same hour, 7 days back */
+struct spike_verdict {
+	double	mean;		/* of the baseline */
+	double	floored;	/* the mean the test used */
+	double	p;		/* P(X >= observed | floored) */
+	double	ratio;		/* observed / floored */
+	int	spike;
+};
+/* P(X >= k) for X Poisson of mean m. */
+double spike_tail(unsigned long k, double m);
+/* Fill *v for observed against the n counts of base; return v->spike. */
+int spike_test(unsigned long observed, const double *base, size_t n,
+    struct spike_verdict *v);
+enum spike_kind { SPIKE_TERM, SPIKE_CHANNEL };
+struct spike {
+	enum spike_kind	 kind;
+	char		*name;		/* a term as written, a channel type */
+	unsigned long	 count;		/* in the last hour */
+	double		 baseline;	/* the mean of the same hour before */
+	int64_t		 at;		/* when: the end of the hour counted */
+};
+/* DATA/feed's token of a spike (allocated), and back: 0 or -1. */
+char *spike_token(const struct spike *s);
+int spike_token_parse(const char *token, struct spike *s);
+void spike_clear(struct spike *s);
+/* "spike: 'livraison' x4 in the last hour (12)", sanitised, allocated. */
+char *spike_text(const struct spike *s);
+/* Counts as a line of bars, one a count (allocated). */
+char *spike_sparkline(const unsigned long *v, size_t n, int utf8);
 
 /* agent: who I am (option "agent", default $USER). Static storage. */
 const char *core_agent_name(void);

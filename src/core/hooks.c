@@ -22,7 +22,7 @@
 static const char *const hooks_event_names[] = {
 	"message", "handoff", "take-over", "hand-back", "assigned",
 	"closed", "reopened", "snoozed", "undo", "sent", "failed",
-	"sla-breach", "crisis", "alert", NULL
+	"sla-breach", "crisis", "alert", "spike", NULL
 };
 
 struct hook {

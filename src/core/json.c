@@ -679,6 +679,12 @@ json_obj_set_int(struct json_obj *o, const char *key, int64_t value)
 }
 
 void
+json_obj_set_real(struct json_obj *o, const char *key, double value)
+{
+	json_object_set_new(o->obj, key, json_real(value));
+}
+
+void
 json_obj_set_strv(struct json_obj *o, const char *key, char **values, size_t n)
 {
 	json_t	*arr;

@@ -57,6 +57,20 @@ store_feed_append(struct store *st)
 	buf_free(&st->feed);
 }
 
+/*
+ * A line of no conversation (a spike: sync-spike.c), written at once:
+ * its thread STORE_FEED_NO_THREAD, its id a token without spaces.
+ */
+void
+store_feed_line(struct store *st, const char *event, const char *id)
+{
+	if (strchr(id, ' ') != NULL || strchr(id, '\n') != NULL)
+		fatalx("store_feed_line: a bad id");
+	buf_add_printf(&st->feed, "%s %s %s\n", event, STORE_FEED_NO_THREAD,
+	    id);
+	store_feed_append(st);
+}
+
 struct store_feed {
 	char		*path;
 	int		 fd;

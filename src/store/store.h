@@ -519,6 +519,9 @@ struct store_feed *store_feed_open(const char *data_dir, int from_start);
 int store_feed_next(struct store_feed *f, struct store_feed_item *item);
 void store_feed_item_clear(struct store_feed_item *item);
 void store_feed_close(struct store_feed *f);
+/* Append a line of no conversation (thread all zeros): "spike" and its
+ * token (spike.c). */
+void store_feed_line(struct store *st, const char *event, const char *id);
 
 /* store-bot.c */
 /*
@@ -910,5 +913,37 @@ enum store_status store_contact_suggest(struct store *st,
     struct store_contact_suggestion **out, size_t *n, char **cause);
 void store_contact_suggestions_free(struct store_contact_suggestion *s,
     size_t n);
+
+/*
+ * store-trends.c: per hour, the new conversations of each channel type and
+ * the customer messages naming each watched term, counted from the index;
+ * closed hours cached in DATA/trends (see there).
+ */
+struct store_trend {
+	enum spike_kind	 kind;
+	char		*name;		/* a channel type, a term as written */
+	char		*folded;	/* the term folded (a channel: its name) */
+	unsigned long	*counts;	/* n_hours, oldest first */
+};
+struct store_trends {
+	int64_t			 first;		/* the first hour's start */
+	size_t			 n_hours;
+	struct store_trend	*series;	/* channels, then terms */
+	size_t			 n;
+	size_t			 counted;	/* hours read from the database */
+};
+/* The hours from first (rounded down to an hour) on, up to the one now is
+ * in (counted up to now); *out freed by store_trends_free. */
+enum store_status store_trends_get(struct store *st, int64_t first,
+    size_t n_hours, int64_t now, struct store_trends **out, char **cause);
+void store_trends_free(struct store_trends *tr);
+/* Does the store hold a message dated before this time? (A spike needs
+ * a baseline: a store younger than a week has none.) */
+int store_trends_history(struct store *st, int64_t before);
+/* Every series' count over [from, to), from the database, into out[tr->n]
+ * (tr from store_trends_get: its series). */
+enum store_status store_trends_window(struct store *st,
+    struct store_trends *tr, int64_t from, int64_t to, unsigned long *out,
+    char **cause);
 
 #endif

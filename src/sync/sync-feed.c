@@ -178,6 +178,16 @@ sync_hooks_item(struct sync *s, struct store **st, const char *event,
 	n = hooks_find(event, commands, nitems(commands));
 	if (n > nitems(commands))
 		n = nitems(commands);
+	/* A spike names no conversation: its JSON is its token's. */
+	if (strcmp(event, "spike") == 0) {
+		sync_spike_log(msgid);
+		if (n > 0 && (json = sync_spike_json(msgid)) != NULL) {
+			for (i = 0; i < n; i++)
+				sync_hooks_add(s, event, commands[i], json);
+			free(json);
+		}
+		return;
+	}
 	bot_event = strcmp(event, "take-over") == 0 ||
 	    strcmp(event, "hand-back") == 0;
 	if (n == 0 && !bot_event)

@@ -102,7 +102,7 @@ struct sync {
 	/* The wait rule (sync-wait.c): a child every so often. */
 	/* Rounds (sync-round.c): the wait rule, the SLA breaches, a
 	 * replica's store.replicate. */
-	struct sync_round		 rounds[3];
+	struct sync_round		 rounds[4];
 	/* Hooks (sync-feed.c): DATA/feed followed, hooks queued, a few
 	 * run at once, what they came to counted for the status. */
 	struct store_feed		*feed;
@@ -187,6 +187,12 @@ int	sync_round_events(struct sync *s, const char *query, size_t page,
 void	sync_wait_round(struct sync_round *r);
 void	sync_sla_round(struct sync_round *r);
 void	sync_replicate_round(struct sync_round *r);
+/* sync-spike.c: spikes of the channels and watched terms (every 5 min),
+ * and the JSON of a spike's hooks from its feed token (NULL: bad). */
+void	sync_spike_round(struct sync_round *r);
+char	*sync_spike_json(const char *token);
+/* Say a spike of the feed on stderr, once. */
+void	sync_spike_log(const char *token);
 /* sync-spool.c: DATA/webhook/spool handed to the webhook channels'
  * adapters; idle (for --once) once nothing of theirs is left. */
 void	sync_spool_start(struct sync *s);

@@ -821,6 +821,7 @@ sync_run(const struct sync_options *opts)
 	sync_wait_round(&s.rounds[0]);
 	sync_sla_round(&s.rounds[1]);
 	sync_replicate_round(&s.rounds[2]);
+	sync_spike_round(&s.rounds[3]);
 	for (i = 0; i < nitems(s.rounds); i++)
 		sync_round_start(&s, &s.rounds[i]);
 	sync_hooks_follow(&s);
@@ -828,7 +829,8 @@ sync_run(const struct sync_options *opts)
 	    sync_outbox_idle(&s) && sync_spool_idle(&s) &&
 	    sync_index_idle(&s) &&
 	    sync_round_idle(&s.rounds[0]) && sync_round_idle(&s.rounds[1]) &&
-	    sync_round_idle(&s.rounds[2]) && sync_hooks_idle(&s))) {
+	    sync_round_idle(&s.rounds[2]) && sync_round_idle(&s.rounds[3]) &&
+	    sync_hooks_idle(&s))) {
 		if (ev_run_once(s.loop, -1) != 0)
 			break;
 	}

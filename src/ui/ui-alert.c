@@ -8,6 +8,11 @@
  * sanitised like everything else that reaches the terminal
  * (ui-surface.c).
  *
+ * A "spike" line (sync-spike.c: a channel or watched term well above its
+ * usual hour) rings the bell too and says so on the status line ("spike:
+ * 'livraison' x4 in the last hour"), where it stays until another message
+ * replaces it; it names no conversation, so nothing is notified.
+ *
  * The feed is read from its end when the console starts: what happened
  * before is in the Needs human view, not worth a bell.
  */
@@ -34,6 +39,7 @@ struct ui_alert_item {
 static struct ui_alert_item	ui_alert_items[UI_ALERT_KEEP];
 static size_t			ui_alert_n;
 static size_t			ui_alert_more;	/* beyond those kept */
+static int			ui_alert_spike;	/* a spike heard: the bell */
 
 static void
 ui_alert_clear(void)
@@ -44,6 +50,7 @@ ui_alert_clear(void)
 		free(ui_alert_items[i].msgid);
 	ui_alert_n = 0;
 	ui_alert_more = 0;
+	ui_alert_spike = 0;
 }
 
 void
@@ -100,11 +107,22 @@ int
 ui_alert_collect(struct ui *ui)
 {
 	struct store_feed_item	item;
+	struct spike		sp;
+	char			*text;
 	int			n = 0;
 
 	if (ui->feed == NULL)
 		return 0;
 	while (store_feed_next(ui->feed, &item) == 1) {
+		if (strcmp(item.event, "spike") == 0 &&
+		    spike_token_parse(item.msgid, &sp) == 0) {
+			text = spike_text(&sp);
+			ui_set_message(ui, 0, "%s", text);
+			free(text);
+			spike_clear(&sp);
+			ui_alert_spike = 1;
+			n++;
+		}
 		if (!ui_alert_wanted(item.event) ||
 		    (strcmp(item.event, "alert") == 0 &&
 		    ui_alert_quiet(ui, item.msgid))) {
@@ -175,7 +193,7 @@ ui_alert_ring(struct ui *ui)
 	const char	*mode;
 	size_t		 i;
 
-	if (ui_alert_n == 0)
+	if (ui_alert_n == 0 && !ui_alert_spike)
 		return;
 	if (options_get_flag("alert.bell"))
 		ui_surface_bell();
