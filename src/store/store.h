@@ -584,6 +584,18 @@ struct store_claim {
  */
 enum store_status store_claim(struct store *st, const char *thread_id,
     const char *agent, struct store_claim *out, char **cause);
+/*
+ * The same in a batch with whoever else claims now (flat combining): st
+ * (read-only) looks first; a conversation still free is queued under
+ * DATA/claims/ and this process waits for the answer or for the queue's
+ * lock, with which it opens the store read-write once and answers every
+ * queued claim in arrival order in one transaction (first wins, the rest
+ * TAKEN with its name). A combiner killed midway answered nobody: the
+ * requests stay queued for the next. STORE_LOCKED past
+ * store.lock-timeout, the claim taken back.
+ */
+enum store_status store_claim_queued(struct store *st, const char *thread_id,
+    const char *agent, struct store_claim *out, char **cause);
 void store_claim_clear(struct store_claim *c);
 /* The agents the store's ombre/assigned/ tags name and those with a
  * shift file (DATA/agents), sorted,
