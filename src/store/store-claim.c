@@ -171,7 +171,8 @@ store_claim(struct store *st, const char *thread_id, const char *agent,
 /*
  * The claims' queue, DATA/claims/: a request is a file NAME.req, NAME
  * "SECONDS.NANOSECONDS.PID" of its arrival (names sort in arrival order),
- * holding the conversation's id and the agent, a line each; its answer is
+ * holding the conversation's id, the agent and when it was queued
+ * (util_now, as the events' dates), a line each; its answer is
  * NAME.ans, "claimed|mine|taken\nAGENT\nSINCE\n" or "failed\nSTATUS\n
  * CAUSE\n". Each is written beside as .NAME.req.tmp and renamed: read
  * whole or not at all. Neither is fsynced: they only matter while their
@@ -188,6 +189,7 @@ struct store_claim_req {
 	char			*name;		/* NAME, without ".req" */
 	char			*thread_id;
 	char			*agent;
+	int64_t			 arrived;	/* util_now() when queued */
 	struct store_claim	 claim;
 	struct store_conv	*conv;		/* CLAIMED: its conversation */
 	enum store_status	 status;
@@ -346,7 +348,7 @@ store_claim_combine(struct store *st, const char *dir)
 	struct store_claim_req	 *reqs;
 	struct store_event	 *evs;
 	enum store_status	  rc = STORE_OK;
-	char			**names, ***ops, *lines[2], *answer, *file;
+	char			**names, ***ops, *lines[3], *answer, *file;
 	char			 *cause = NULL;
 	size_t			  n, i, j, n_evs = 0;
 	int64_t			  now = util_now();
@@ -365,7 +367,7 @@ store_claim_combine(struct store *st, const char *dir)
 
 		r->name = names[i];
 		file = xasprintf("%s.req", r->name);
-		read_rc = store_claim_read(dir, file, lines, 2);
+		read_rc = store_claim_read(dir, file, lines, 3);
 		free(file);
 		if (read_rc != 0) {
 			r->status = STORE_IO_ERROR;
@@ -375,6 +377,8 @@ store_claim_combine(struct store *st, const char *dir)
 		}
 		r->thread_id = lines[0];
 		r->agent = lines[1];
+		r->arrived = atoll(lines[2]);
+		free(lines[2]);
 		/* Taken earlier in this batch: by its winner, just now. */
 		for (j = 0; j < i; j++) {
 			if (reqs[j].claim.outcome == STORE_CLAIM_CLAIMED &&
@@ -392,6 +396,12 @@ store_claim_combine(struct store *st, const char *dir)
 		}
 		r->status = store_claim_look(st, r->thread_id, r->agent,
 		    &r->claim, &r->conv, &r->cause);
+		/* Claimed by a combiner killed after writing it (its journal
+		 * was indexed by this open): the claim of this request. */
+		if (r->status == STORE_OK &&
+		    r->claim.outcome == STORE_CLAIM_MINE &&
+		    r->claim.since >= r->arrived)
+			r->claim.outcome = STORE_CLAIM_CLAIMED;
 		if (r->status != STORE_OK || r->conv == NULL)
 			continue;
 		store_claim_event(&evs[n_evs], r->conv, r->agent, &ops[n_evs]);
@@ -403,6 +413,7 @@ store_claim_combine(struct store *st, const char *dir)
 	}
 	if (n_evs > 0)
 		rc = store_events(st, evs, n_evs, &cause);
+	log_debug("claims: %zu answered in one batch, %zu claimed", n, n_evs);
 	for (i = 0; i < n; i++) {
 		struct store_claim_req *r = &reqs[i];
 
@@ -559,7 +570,8 @@ store_claim_queued(struct store *st, const char *thread_id, const char *agent,
 	name = xasprintf("%010lld.%09ld.%ld", (long long)ts.tv_sec,
 	    (long)ts.tv_nsec, (long)getpid());
 	file = xasprintf("%s.req", name);
-	data = xasprintf("%s\n%s\n", thread_id, agent);
+	data = xasprintf("%s\n%s\n%lld\n", thread_id, agent,
+	    (long long)util_now());
 	if (store_claim_write(dir, file, data, st->file_mode) != 0) {
 		*cause = xasprintf("%s/%s: %s", dir, file, strerror(errno));
 		rc = STORE_IO_ERROR;
