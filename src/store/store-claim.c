@@ -342,7 +342,7 @@ store_claim_pending(const char *dir, size_t *n_out)
  * for the next one (and what it had written, journalled, is indexed by
  * the next writer, whose compare then sees it).
  */
-static void
+static size_t
 store_claim_combine(struct store *st, const char *dir)
 {
 	struct store_claim_req	 *reqs;
@@ -357,7 +357,7 @@ store_claim_combine(struct store *st, const char *dir)
 	names = store_claim_pending(dir, &n);
 	if (n == 0) {
 		free(names);
-		return;
+		return 0;
 	}
 	reqs = xcalloc(n, sizeof *reqs);
 	evs = xcalloc(n, sizeof *evs);
@@ -456,6 +456,7 @@ store_claim_combine(struct store *st, const char *dir)
 	free(evs);
 	free(ops);
 	free(names);
+	return n;
 }
 
 /*
@@ -517,18 +518,27 @@ store_claim_take_back(const char *dir, const char *name)
 	free(path);
 }
 
-/* Open the store read-write and answer what is queued in dir. */
+/*
+ * Open the store read-write and answer what is queued in dir, again while
+ * more came during a batch's commit (they would otherwise pay an open of
+ * their own), for STORE_CLAIM_ROUNDS_MS at most: the syncer waits too.
+ */
+#define STORE_CLAIM_ROUNDS_MS	1000
+
 static enum store_status
 store_claim_combine_open(const struct store_options *opts, const char *dir,
     char **cause)
 {
 	struct store		*rw;
 	enum store_status	 rc;
+	int64_t			 end;
 
 	rc = store_open(opts, STORE_READ_WRITE, &rw, cause);
 	if (rc != STORE_OK)
 		return rc;
-	store_claim_combine(rw, dir);
+	end = util_clock_ms() + STORE_CLAIM_ROUNDS_MS;
+	while (store_claim_combine(rw, dir) > 0 && util_clock_ms() < end)
+		;
 	rc = store_close(rw);
 	if (rc != STORE_OK)
 		*cause = xstrdup("closing the database failed");
