@@ -351,15 +351,15 @@ char *store_reply_refusal(const struct store_reply_context *c,
     const char *text, size_t len, int note, const char *approved, int64_t now);
 /*
  * The double-answer guard: STORE_HELD and *changes (one line per message)
- * when the conversation has messages (not notes, not self: an out.<uuid>)
- * that are not in seen (as store_reply_context gave it when the draft
+ * when the conversation has messages (not notes, not self: an out.<uuid>,
+ * not agent's own events, NULL: anyone's count) that are not in seen (as store_reply_context gave it when the draft
  * began), or with seen NULL that come after the message base. Set
  * membership, not dates: the channel's clock and ours may disagree.
  */
 #define STORE_SEEN_MAX	50
 enum store_status store_reply_guard(struct store *st, const char *thread_id,
-    const char *seen, const char *base, const char *self, char **changes,
-    char **cause);
+    const char *seen, const char *base, const char *self, const char *agent,
+    char **changes, char **cause);
 struct store_reply {
 	const char	*conv;		/* CONV, as store_resolve_conv takes it */
 	const char	*text;
