@@ -13,11 +13,12 @@ takes the oldest conversation of its own view of the queue (`ombre list
 ago") takes the next one. With --pick spread each agent starts at a
 random one of the oldest 4 x AGENTS instead, as people looking at one list
 do, rather than all on the same conversation (the worst case, the
-default). With --list once an agent reads its view once and claims down
-it, winning or not, reading it again only when it runs out, as a
-console does (its list is loaded once and refreshed), rather than once a
-won claim (the default): the figure is then the claims' own, without an
-`ombre list` of the whole queue each time. A claim's latency is the wall time of its
+default). With --list once an agent reads its view once and claims its
+share of it (every AGENTS-th conversation from its own rank, as a team
+splitting a queue does), winning or not, reading it again only when it
+runs out, rather than after every won claim (the default): the figure is
+then the claims' own, without an `ombre list` of the whole queue each
+time. A claim's latency is the wall time of its
 `ombre claim` process: waiting for the database's write lock, reading the
 assignee, writing the claimed event.
 
@@ -73,9 +74,10 @@ def unassigned(env):
 
 
 class Agent(threading.Thread):
-    def __init__(self, name, env, rate, spread=0, relist=True):
+    def __init__(self, name, env, rate, spread=0, relist=True, rank=0,
+                 agents=1):
         super().__init__()
-        self.relist = relist
+        self.relist, self.rank, self.agents = relist, rank, agents
         self.spread = spread
         self.name, self.env, self.period = name, env, 1.0 / rate
         self.won, self.refused, self.other = 0, 0, []
@@ -90,6 +92,8 @@ class Agent(threading.Thread):
             if self.spread:
                 k = random.randrange(min(self.spread, len(queue)))
                 queue = queue[k:] + queue[:k]
+            if not self.relist:     # its share, or what is left
+                queue = queue[self.rank::self.agents] or queue
             for conv in queue:
                 now = time.monotonic()
                 if now < nxt:
@@ -133,7 +137,8 @@ def main():
     os.makedirs(env["XDG_DATA_HOME"], exist_ok=True)
     make_queue(env, a.queue)
     spread = 4 * a.agents if a.pick == "spread" else 0
-    agents = [Agent("agent%d" % i, env, a.rate, spread, a.list == "each")
+    agents = [Agent("agent%d" % i, env, a.rate, spread, a.list == "each",
+                    i, a.agents)
               for i in range(a.agents)]
     t0 = time.monotonic()
     for g in agents:
