@@ -203,6 +203,21 @@ is "c6 is kim's, c7 max's" \
 is "the dead claimer's request removed, nothing else left" \
     "$(ls "$DATA/claims" | grep -cv '^lock$')" 0
 
+# The console's c claims through the same queue.
+json_line telegram bot1 c8 8 2026-11-20T09:23:00Z u8 customer "console" |
+    "$OMBRE" ingest
+tmux_init claims
+tmux_start 120 30 "USER=gus '$OMBRE'; sleep 60"
+wait_screen "conversations" 10 || diag "$(tm capture-pane -p -t t | tail -n 2)"
+tm send-keys -t t / 'from:u8@telegram.ombre' Enter
+wait_screen "1 conversation" 5 || diag "$(tm capture-pane -p -t t | tail -n 2)"
+tm send-keys -t t c
+ok "c in the console: claimed" wait_screen "claimed" 10 ||
+    diag "$(tm capture-pane -p -t t | tail -n 2)"
+tm send-keys -t t q
+is "the console's claim is in the store" \
+    "$(nm count "tag:ombre/assigned/gus and property:ombre.event=claimed")" 1
+
 # Teams: declared with ombre -e, kept in DATA/team for every agent.
 ok "team declared" "$OMBRE" -e 'team support ana bob; agent-channels carla whatsapp'
 is "DATA/team holds it" "$(cat "$DATA/team")" \
