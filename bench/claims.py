@@ -2,7 +2,7 @@
 """bench/claims.py: claims under load, figures printed (never asserted).
 
     bench/claims.py [--agents 8] [--queue 1000] [--rate 20] [--dir DIR]
-                    [--pick oldest|spread]
+                    [--pick oldest|spread] [--list each|once]
 
 The issue's figure: AGENTS agent processes claim from a queue of QUEUE
 unassigned conversations, each paced at RATE claims a second (a claim
@@ -13,7 +13,12 @@ takes the oldest conversation of its own view of the queue (`ombre list
 ago") takes the next one. With --pick spread each agent starts at a
 random one of the oldest 4 x AGENTS instead, as people looking at one list
 do, rather than all on the same conversation (the worst case, the
-default). A claim's latency is the wall time of its
+default). With --list once an agent reads its view once and claims its
+share of it (every AGENTS-th conversation from its own rank, as a team
+splitting a queue does), winning or not, reading it again only when it
+runs out, rather than after every won claim (the default): the figure is
+then the claims' own, without an `ombre list` of the whole queue each
+time. A claim's latency is the wall time of its
 `ombre claim` process: waiting for the database's write lock, reading the
 assignee, writing the claimed event.
 
@@ -69,8 +74,10 @@ def unassigned(env):
 
 
 class Agent(threading.Thread):
-    def __init__(self, name, env, rate, spread=0):
+    def __init__(self, name, env, rate, spread=0, relist=True, rank=0,
+                 agents=1):
         super().__init__()
+        self.relist, self.rank, self.agents = relist, rank, agents
         self.spread = spread
         self.name, self.env, self.period = name, env, 1.0 / rate
         self.won, self.refused, self.other = 0, 0, []
@@ -85,6 +92,8 @@ class Agent(threading.Thread):
             if self.spread:
                 k = random.randrange(min(self.spread, len(queue)))
                 queue = queue[k:] + queue[:k]
+            if not self.relist:     # its share, or what is left
+                queue = queue[self.rank::self.agents] or queue
             for conv in queue:
                 now = time.monotonic()
                 if now < nxt:
@@ -95,7 +104,9 @@ class Agent(threading.Thread):
                 self.latencies.append(time.monotonic() - t0)
                 if r.returncode == 0:
                     self.won += 1
-                    break       # read the queue again: others moved on
+                    if self.relist:
+                        break   # read the queue again: others moved on
+                    continue
                 if r.returncode == 1 and " took it " in r.stdout:
                     self.refused += 1
                     continue
@@ -116,6 +127,7 @@ def main():
     ap.add_argument("--rate", type=float, default=20.0)
     ap.add_argument("--dir")
     ap.add_argument("--pick", choices=["oldest", "spread"], default="oldest")
+    ap.add_argument("--list", choices=["each", "once"], default="each")
     a = ap.parse_args()
     top = a.dir or tempfile.mkdtemp(prefix="ombre-claims-")
     env = dict(os.environ, XDG_DATA_HOME=os.path.join(top, "data"),
@@ -125,7 +137,8 @@ def main():
     os.makedirs(env["XDG_DATA_HOME"], exist_ok=True)
     make_queue(env, a.queue)
     spread = 4 * a.agents if a.pick == "spread" else 0
-    agents = [Agent("agent%d" % i, env, a.rate, spread)
+    agents = [Agent("agent%d" % i, env, a.rate, spread, a.list == "each",
+                    i, a.agents)
               for i in range(a.agents)]
     t0 = time.monotonic()
     for g in agents:
@@ -149,7 +162,8 @@ def main():
     two = sum(count("tag:ombre/assigned/%s and tag:ombre/assigned/%s" %
                     (x, y)) for i, x in enumerate(names) for y in names[i + 1:])
     print("agents %d, queue %d, pace %g claims/s each (offered %g/s), "
-          "pick %s" % (a.agents, a.queue, a.rate, a.agents * a.rate, a.pick))
+          "pick %s, list %s" % (a.agents, a.queue, a.rate, a.agents * a.rate,
+                                a.pick, a.list))
     print("wall %.1f s; claims won %d, refused %d, other failures %d" %
           (wall, won, refused, len(other)))
     print("throughput %.1f claims won/s, %.1f claim attempts/s" %

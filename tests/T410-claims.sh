@@ -94,6 +94,130 @@ is "the Unassigned view is empty" "$("$OMBRE" list --view Unassigned | wc -l)" 0
 is "several agents won claims" \
     "$(cat a?.log | awk '$1 == 0' | wc -l | awk '{print ($1 > 0)}')" 1
 
+# Claims in batches: whoever holds DATA/claims/lock answers every queued
+# request in one transaction, in arrival order. Three agents on one
+# conversation queue behind the write lock (tests/helpers/hold-lock); once
+# it is free the first answers all three: it wins, the other two are told
+# its name.
+hold_lock=$top_builddir/tests/helpers/hold-lock
+[ -x "$hold_lock" ] || { echo "Bail out! $hold_lock is not built"; exit 1; }
+{
+	json_line telegram bot1 c5 5 2026-11-20T09:20:00Z u5 customer "batch"
+	json_line telegram bot1 c6 6 2026-11-20T09:21:00Z u6 customer "killed one"
+	json_line telegram bot1 c7 7 2026-11-20T09:22:00Z u7 customer "killed two"
+} | "$OMBRE" ingest
+json=$("$OMBRE" list --json)
+id5=$(field id c5 <<<"$json")
+id6=$(field id c6 <<<"$json")
+id7=$(field id c7 <<<"$json")
+# wait_for N GLOB: until N files match GLOB (up to 20 s); 0 when they do.
+wait_for() {
+	local i
+	for ((i = 0; i < 400; i++)); do
+		[ "$(compgen -G "$2" | wc -l)" -ge "$1" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+hold() {	# the write lock held until SIGUSR1
+	"$hold_lock" "$DATA/notmuch-config" 25 >holder.out 2>holder.err &
+	holder=$!
+	local i
+	for ((i = 0; i < 400; i++)); do
+		grep -qx locked holder.out && return 0
+		kill -0 "$holder" 2>/dev/null || break
+		sleep 0.05
+	done
+	echo "Bail out! hold-lock did not take the lock: $(cat holder.err)"
+	exit 1
+}
+hold
+pids=()
+n=0
+for a in dan eve fay; do
+	OMBRE_NOW=2026-11-20T11:00:00Z "$OMBRE" -v claim "$id5" --agent "$a" \
+	    >"batch.$a" 2>"batch.$a.err" &
+	pids+=($!)
+	n=$((n + 1))
+	# In this order: each request queued before the next claimer starts.
+	wait_for "$n" "$DATA/claims/*.req" || diag "request $n not queued"
+done
+kill -USR1 "$holder"
+wait "$holder"
+rc=0
+for p in "${pids[@]}"; do wait "$p" || rc=$((rc + $?)); done
+is "the first of a batch wins, the other two are refused (exit 1 each)" \
+    "$rc:$(cat batch.dan batch.eve batch.fay)" \
+    $'2:claimed by dan\ndan took it 0 s ago\ndan took it 0 s ago'
+like "one process answered the three in one transaction" \
+    "$(cat batch.dan.err)" "claims: 3 answered in one batch, 1 claimed"
+is "one claimed event for it" \
+    "$(nm count "property:ombre.event=claimed and $(nm search --output=threads subject:c5)")" 1
+is "nothing left in the queue" "$(ls "$DATA/claims" | grep -cv '^lock$')" 0
+
+# A combiner SIGKILLed mid-batch: kim's claimer takes the queue's lock and
+# waits for the write lock, lea's (same conversation) and max's (another)
+# queue behind it; once the write lock is free, kim's writes the batch's
+# events and stops in its commit, which waits for the readers' guard held
+# here (DATA/readers.lock, shared), and is killed there. Nobody was
+# answered: lea's and max's requests are still queued, and the next
+# combiner answers each once (its open indexes the dead one's journal, so
+# the compare sees kim's claim, never a second one).
+hold
+flock -s "$DATA/readers.lock" sleep 60 &
+guard=$!
+"$OMBRE" claim "$id6" --agent kim >kill.kim 2>&1 &
+kim=$!
+wait_for 1 "$DATA/claims/*.req" || diag "kim's request not queued"
+"$OMBRE" claim "$id6" --agent lea >kill.lea 2>&1 &
+lea=$!
+wait_for 2 "$DATA/claims/*.req" || diag "lea's request not queued"
+"$OMBRE" claim "$id7" --agent max >kill.max 2>&1 &
+max=$!
+wait_for 3 "$DATA/claims/*.req" || diag "max's request not queued"
+new=$(ls "$DATA/mail/ombre/new" | wc -l)
+kill -USR1 "$holder"
+wait "$holder"
+# The batch's two events delivered, the commit waiting for the guard.
+wait_for $((new + 2)) "$DATA/mail/ombre/new/*" || diag "no event delivered"
+kill -KILL "$kim"
+wait "$kim" 2>/dev/null
+is "kim's combiner was killed" "$?" $((128 + 9))
+is "killed before any answer" "$(compgen -G "$DATA/claims/*.ans" | wc -l)" 0
+is "lea's and max's requests still queued" \
+    "$(compgen -G "$DATA/claims/*.req" | wc -l)" 3
+kill "$guard"
+wait "$guard" 2>/dev/null
+wait "$lea"
+rc_lea=$?
+wait "$max"
+rc_max=$?
+like "lea is answered once: kim's claim, from the killed batch" \
+    "$rc_lea:$(cat kill.lea)" "^1:kim took it [0-9]+ s ago$"
+is "max is answered once: his claim" "$rc_max:$(cat kill.max)" "0:claimed by max"
+is "one claimed event each, none twice" \
+    "$(nm count "property:ombre.event=claimed and ($(nm search --output=threads subject:c6) or $(nm search --output=threads subject:c7))")" 2
+is "c6 is kim's, c7 max's" \
+    "$("$OMBRE" list --json | field assignee c6; "$OMBRE" list --json | field assignee c7)" \
+    $'kim\nmax'
+is "the dead claimer's request removed, nothing else left" \
+    "$(ls "$DATA/claims" | grep -cv '^lock$')" 0
+
+# The console's c claims through the same queue.
+json_line telegram bot1 c8 8 2026-11-20T09:23:00Z u8 customer "console" |
+    "$OMBRE" ingest
+tmux_init claims
+tmux_start 120 30 "USER=gus '$OMBRE'; sleep 60"
+wait_screen "conversations" 10 || diag "$(tm capture-pane -p -t t | tail -n 2)"
+tm send-keys -t t / 'from:u8@telegram.ombre' Enter
+wait_screen "1 conversation" 5 || diag "$(tm capture-pane -p -t t | tail -n 2)"
+tm send-keys -t t c
+ok "c in the console: claimed" wait_screen "claimed" 10 ||
+    diag "$(tm capture-pane -p -t t | tail -n 2)"
+tm send-keys -t t q
+is "the console's claim is in the store" \
+    "$(nm count "tag:ombre/assigned/gus and property:ombre.event=claimed")" 1
+
 # Teams: declared with ombre -e, kept in DATA/team for every agent.
 ok "team declared" "$OMBRE" -e 'team support ana bob; agent-channels carla whatsapp'
 is "DATA/team holds it" "$(cat "$DATA/team")" \

@@ -434,24 +434,15 @@ cli_claim(struct cli *cli, int argc, char **argv)
 		return rc;
 	}
 	memset(&claim, 0, sizeof claim);
-	/* A look without the lock, then the claim under it if still free. */
+	/* A look without the lock, then the claim in a batch if still free. */
 	if ((rc = cli_open(cli, STORE_READ_ONLY, &st)) != 0) {
 		free(rest);
 		return rc;
 	}
 	status = store_resolve_conv(st, rest[0], &thread_id, &cause);
 	if (status == STORE_OK)
-		status = store_claim(st, thread_id, agent, &claim, &cause);
-	if (status == STORE_OK && claim.outcome == STORE_CLAIM_FREE) {
-		store_close(st);
-		store_claim_clear(&claim);
-		if ((rc = cli_open(cli, STORE_READ_WRITE, &st)) != 0) {
-			free(thread_id);
-			free(rest);
-			return rc;
-		}
-		status = store_claim(st, thread_id, agent, &claim, &cause);
-	}
+		status = store_claim_queued(st, thread_id, agent, &claim,
+		    &cause);
 	if (status != STORE_OK) {
 		cli_triage_warn("claim", cause != NULL ? cause :
 		    store_status_str(status));

@@ -175,9 +175,19 @@ reply_seen_has(const char *list, const char *id)
  * oldest one in it on: what is older was out of view); without, those
  * after base.
  */
+/* Whether event m was agent's doing (read back, an event's agent is who
+ * it is from). */
+static int
+reply_event_by(const struct msg *m, const char *agent)
+{
+	const char	*by = m->agent != NULL ? m->agent : m->from_id;
+
+	return by != NULL && strcmp(by, agent) == 0;
+}
+
 static char *
 reply_changes(struct msg **msgs, size_t n, const char *seen, const char *base,
-    const char *self)
+    const char *self, const char *agent)
 {
 	struct buf	 b;
 	const char	*name;
@@ -203,6 +213,11 @@ reply_changes(struct msg **msgs, size_t n, const char *seen, const char *base,
 	selflen = self != NULL ? strlen(self) : 0;
 	for (i = from; i < n; i++) {
 		if (msgs[i]->kind == MSG_NOTE)
+			continue;
+		/* The agent's own take-over or claim is no news to them
+		 * (on a replica it comes back after the draft began). */
+		if (msgs[i]->kind == MSG_EVENT && agent != NULL &&
+		    reply_event_by(msgs[i], agent))
 			continue;
 		id = msgid_message(msgs[i]->channel, msgs[i]->account,
 		    msgs[i]->conv_id, msgs[i]->id);
@@ -243,7 +258,8 @@ reply_changes(struct msg **msgs, size_t n, const char *seen, const char *base,
 
 enum store_status
 store_reply_guard(struct store *st, const char *thread_id, const char *seen,
-    const char *base, const char *self, char **changes, char **cause)
+    const char *base, const char *self, const char *agent, char **changes,
+    char **cause)
 {
 	struct msg		**msgs = NULL;
 	enum store_status	  rc;
@@ -259,7 +275,7 @@ store_reply_guard(struct store *st, const char *thread_id, const char *seen,
 		store_msgs_free(msgs, n);
 		return STORE_NOT_FOUND;
 	}
-	*changes = reply_changes(msgs, n, seen, base, self);
+	*changes = reply_changes(msgs, n, seen, base, self, agent);
 	store_msgs_free(msgs, n);
 	return *changes != NULL ? STORE_HELD : STORE_OK;
 }
@@ -433,7 +449,8 @@ store_reply_add(struct store *st, const struct store_reply *r, char **id,
 	}
 	if (!r->note && !r->force && (r->seen != NULL || r->base != NULL)) {
 		rc = store_reply_guard(st, c->thread_id, r->seen, r->base,
-		    r->outbound, changes, cause);
+		    r->outbound, r->agent != NULL ? r->agent :
+		    core_agent_name(), changes, cause);
 		if (rc != STORE_OK) {
 			store_reply_context_free(c);
 			return rc;

@@ -359,15 +359,15 @@ char *store_reply_refusal(const struct store_reply_context *c,
     const char *text, size_t len, int note, const char *approved, int64_t now);
 /*
  * The double-answer guard: STORE_HELD and *changes (one line per message)
- * when the conversation has messages (not notes, not self: an out.<uuid>)
- * that are not in seen (as store_reply_context gave it when the draft
+ * when the conversation has messages (not notes, not self: an out.<uuid>,
+ * not agent's own events, NULL: anyone's count) that are not in seen (as store_reply_context gave it when the draft
  * began), or with seen NULL that come after the message base. Set
  * membership, not dates: the channel's clock and ours may disagree.
  */
 #define STORE_SEEN_MAX	50
 enum store_status store_reply_guard(struct store *st, const char *thread_id,
-    const char *seen, const char *base, const char *self, char **changes,
-    char **cause);
+    const char *seen, const char *base, const char *self, const char *agent,
+    char **changes, char **cause);
 struct store_reply {
 	const char	*conv;		/* CONV, as store_resolve_conv takes it */
 	const char	*text;
@@ -619,6 +619,18 @@ struct store_claim {
  * taken back by hand), FREE says to claim read-write, where it counts.
  */
 enum store_status store_claim(struct store *st, const char *thread_id,
+    const char *agent, struct store_claim *out, char **cause);
+/*
+ * The same in a batch with whoever else claims now (flat combining): st
+ * (read-only) looks first; a conversation still free is queued under
+ * DATA/claims/ and this process waits for the answer or for the queue's
+ * lock, with which it opens the store read-write once and answers every
+ * queued claim in arrival order in one transaction (first wins, the rest
+ * TAKEN with its name). A combiner killed midway answered nobody: the
+ * requests stay queued for the next. STORE_LOCKED past
+ * store.lock-timeout, the claim taken back.
+ */
+enum store_status store_claim_queued(struct store *st, const char *thread_id,
     const char *agent, struct store_claim *out, char **cause);
 void store_claim_clear(struct store_claim *c);
 /* The agents the store's ombre/assigned/ tags name and those with a

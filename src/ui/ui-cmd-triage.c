@@ -275,8 +275,9 @@ ui_cmd_assign_exec(void *data, int argc, char **argv, char **cause)
 	return UI_REDRAW;
 }
 
-/* A claim in a child: compare-and-set under the database's write lock
- * (store_claim), as `ombre claim` does. */
+/* A claim in a child: compare-and-set under the database's write lock,
+ * in a batch with the other claims of the moment (store_claim_queued), as
+ * `ombre claim` does. */
 struct ui_claim {
 	struct ui		*ui;
 	struct store_options	 store;
@@ -320,9 +321,10 @@ ui_claim_child(void *arg)
 		return status;
 	}
 	memset(&claim, 0, sizeof claim);
-	rc = store_open(&cl->store, STORE_READ_WRITE, &st, &cause);
+	rc = store_open(&cl->store, STORE_READ_ONLY, &st, &cause);
 	if (rc == STORE_OK) {
-		rc = store_claim(st, cl->thread_id, cl->agent, &claim, &cause);
+		rc = store_claim_queued(st, cl->thread_id, cl->agent, &claim,
+		    &cause);
 		if (store_close(st) != STORE_OK && rc == STORE_OK) {
 			cause = xstrdup("closing the database failed");
 			rc = STORE_DB_ERROR;

@@ -562,7 +562,7 @@ ui_reply_send(struct ui *ui, int force)
 	store_refresh(ui->store);
 	if (!rp->note && !force && rp->seen != NULL &&
 	    store_reply_guard(ui->store, rp->ctx->thread_id, rp->seen, NULL,
-	    rp->outbound, &changes, &cause) == STORE_HELD) {
+	    rp->outbound, core_agent_name(), &changes, &cause) == STORE_HELD) {
 		free(rp->held);
 		rp->held = changes;
 		free(cause);

@@ -228,6 +228,7 @@ test_reply(struct store *st, int64_t now)
 {
 	struct store_reply_context	*c = NULL;
 	struct store_reply		 r;
+	struct store_event		 ev;
 	char				*cause = NULL, *changes = NULL, *id = NULL;
 	char				*why;
 
@@ -280,13 +281,13 @@ test_reply(struct store *st, int64_t now)
 	is_str(c->seen, "tg.7012345678.900.1@ombre tg.7012345678.900.2@ombre",
 	    "the messages in view, oldest first");
 	ok(c->last_customer == now - 600, "the customer's last message");
-	is_int(store_reply_guard(st, c->thread_id, c->seen, NULL, NULL,
+	is_int(store_reply_guard(st, c->thread_id, c->seen, NULL, NULL, NULL,
 	    &changes, &cause), STORE_OK, "nothing new: not held");
 	/* A colleague's reply dated before the customer's message (our clock
 	 * behind the channel's): still new to the agent. */
 	ingest(st, "900", "3", now - 900, MSG_AGENT, "Je m'en occupe");
 	store_flush(st, &cause);
-	is_int(store_reply_guard(st, c->thread_id, c->seen, NULL, NULL,
+	is_int(store_reply_guard(st, c->thread_id, c->seen, NULL, NULL, NULL,
 	    &changes, &cause), STORE_HELD,
 	    "a reply dated earlier than what was in view still holds the send");
 	ok(changes != NULL && strstr(changes, "replied: \"Je m'en occupe\"") !=
@@ -330,6 +331,29 @@ test_reply(struct store *st, int64_t now)
 	    "but not a note");
 	ok(store_reply_refusal(c, "hi", 2, 0, "order_update", now + 25 * 3600) ==
 	    NULL, "nor a channel-approved template");
+	store_reply_context_free(c);
+	free(cause);
+	cause = NULL;
+
+	/* An event since the view: bob's own take-over is no news to bob
+	 * (on a replica it comes back after his draft began), to ana it is. */
+	is_int(store_reply_context(st, "id:tg.7012345678.900.1@ombre", &c,
+	    &cause), STORE_OK, "the context again");
+	if (c == NULL)
+		return;
+	memset(&ev, 0, sizeof ev);
+	ev.thread_id = c->thread_id;
+	ev.type = "take-over";
+	ev.agent = "bob";
+	is_int(store_events(st, &ev, 1, &cause), STORE_OK, "bob takes it over");
+	is_int(store_reply_guard(st, c->thread_id, c->seen, NULL, NULL, "bob",
+	    &changes, &cause), STORE_OK,
+	    "bob's own take-over does not hold bob's reply");
+	free(changes);
+	changes = NULL;
+	is_int(store_reply_guard(st, c->thread_id, c->seen, NULL, NULL, "ana",
+	    &changes, &cause), STORE_HELD, "it holds ana's");
+	free(changes);
 	store_reply_context_free(c);
 	free(cause);
 }
