@@ -87,6 +87,8 @@ int cli_handoffs(struct cli *cli, int argc, char **argv);
 int cli_hook(struct cli *cli, int argc, char **argv);
 /* cli-report.c: the figures of the store over a window of time. */
 int cli_report(struct cli *cli, int argc, char **argv);
+/* cli-insights.c: what customers wrote over a window of time. */
+int cli_insights(struct cli *cli, int argc, char **argv);
 /* cli-shift.c: ombre shift start|end|status, an agent's shift. */
 int cli_shift(struct cli *cli, int argc, char **argv);
 /* cli-webhook.c, in ombre-sync only (ombre execs it): the webhook

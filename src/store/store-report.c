@@ -532,6 +532,18 @@ enum store_status
 store_report_build(struct store *st, const struct store_report_filter *f,
     struct store_report **out, char **cause)
 {
+	return store_report_build_each(st, f, NULL, NULL, out, cause);
+}
+
+/*
+ * The report, each customer message of the pass also handed to each
+ * (insights read their text in the same pass: store-insights.c).
+ */
+enum store_status
+store_report_build_each(struct store *st, const struct store_report_filter *f,
+    store_report_each_cb each, void *data, struct store_report **out,
+    char **cause)
+{
 	struct report_names	 names, threads;
 	struct report_rec	*recs = NULL;
 	struct report_ctx	 c;
@@ -586,6 +598,9 @@ store_report_build(struct store *st, const struct store_report_filter *f,
 			recs[n].thread = (uint32_t)report_names_get(&threads,
 			    notmuch_message_get_thread_id(nm));
 			recs[n].seq = (uint32_t)n;
+			if (each != NULL && recs[n].kind == REPORT_CUSTOMER)
+				each(nm, recs[n].date,
+				    names.items[recs[n].channel], data);
 			n++;
 		}
 		notmuch_message_destroy(nm);
