@@ -78,7 +78,9 @@ cli_insights_row(struct buf *b, const char *key, long n, long of, long max)
 	cli_insights_pct(pct, sizeof pct, n, of);
 	buf_add_str(b, "  ");
 	cli_add_cell(b, key, CLI_INSIGHTS_KEY);
-	buf_add_printf(b, " %7ld %4s ", n, pct);
+	buf_add_printf(b, " %7ld %4s", n, pct);
+	if (n > 0)
+		buf_add_char(b, ' ');
 	cli_insights_bar(b, n, max, CLI_INSIGHTS_BAR);
 	buf_add_char(b, '\n');
 }
