@@ -7,8 +7,8 @@
  * The text is folded (text_fold: case, accents) line by line and cut
  * into words on word boundaries. What is not a word: French and English
  * function words, greetings and politeness (a stop list below), numbers
- * (a token with as many digits as letters or more: order numbers, phone
- * numbers, prices), URLs and e-mail addresses, tokens of one byte or of
+ * (a token that starts with a digit or has as many digits as letters:
+ * order numbers, phone numbers, prices, times), URLs and e-mail addresses, tokens of one byte or of
  * more than 40. Quoted lines of an e-mail ("> ..."), its "On ... wrote:"
  * line, a "Sent from my phone" line and its signature (after "-- ") are
  * not the customer's words, nor is the label an adapter writes for what
@@ -64,56 +64,53 @@ static const char *ins_stop_words[] = {
 	"avais", "avait", "avant", "avec", "avez", "aviez", "avions", "avoir",
 	"avons", "ayant", "beaucoup", "bien", "bientot", "bon", "bonjour",
 	"bonne", "bonnes", "bons", "bonsoir", "ca", "car", "ce", "ceci",
-	"cela", "celle", "celles", "celui", "cependant", "certain",
-	"certaine", "ces", "cest", "cet", "cette", "ceux", "chaque", "chez",
-	"chose", "ci", "coucou", "comme", "comment", "cordialement", "dans",
-	"daccord", "de", "deja", "depuis", "des", "desole", "desolee", "dire",
-	"dit", "dites", "doit", "donc", "dont", "dois", "du", "elle", "elles",
-	"en", "encore", "entre", "es", "est", "et", "etaient", "etais",
-	"etait", "etant", "ete", "etes", "etc", "etre", "eu", "eux", "faire",
-	"fais", "fait", "faites", "faut", "font", "hier", "ici", "il", "ils",
-	"jai", "je", "journee", "jusqu", "juste", "la", "laquelle", "le",
-	"lequel",
+	"cela", "celle", "celles", "celui", "cependant", "certain", "certaine",
+	"ces", "cest", "cet", "cette", "ceux", "chaque", "chez", "chose", "ci",
+	"comme", "comment", "cordialement", "coucou", "daccord", "dans", "de",
+	"deja", "depuis", "des", "desole", "desolee", "dire", "dit", "dites",
+	"dois", "doit", "donc", "dont", "du", "elle", "elles", "en", "encore",
+	"entre", "es", "est", "et", "etaient", "etais", "etait", "etant",
+	"etc", "ete", "etes", "etre", "eu", "eux", "faire", "fais", "fait",
+	"faites", "faut", "font", "hier", "ici", "il", "ils", "jai", "jamais",
+	"je", "journee", "jusqu", "juste", "la", "laquelle", "le", "lequel",
 	"les", "lesquels", "leur", "leurs", "lui", "ma", "madame",
 	"mademoiselle", "mais", "me", "meme", "memes", "merci", "mes",
-	"messieurs", "mien", "mienne", "moi", "moins", "mon", "monsieur",
-	"ne", "ni", "non", "nos", "notre", "nous", "on", "ont", "ou", "oui",
-	"par", "parce", "pas", "pendant", "peu", "peut", "peut-etre",
-	"peuvent", "peux", "plait", "plus", "pour", "pourquoi", "pourrais",
-	"pourrait", "pourriez", "pouvez", "pouvoir", "pouvons", "puis",
-	"puisqu", "qu", "quand", "que", "quel", "quelle", "quelles",
-	"quelqu'un", "quelque", "quelques", "quels", "qui", "quoi", "sa",
-	"salut", "sans", "se", "sera", "serai", "serait", "ses", "si", "sil",
-	"soiree",
+	"messieurs", "mien", "mienne", "moi", "moins", "mon", "monsieur", "ne",
+	"ni", "non", "nos", "notre", "nous", "on", "ont", "ou", "oui", "par",
+	"parce", "pas", "pendant", "peu", "peut", "peut-etre", "peuvent",
+	"peux", "plait", "plus", "pour", "pourquoi", "pourrais", "pourrait",
+	"pourriez", "pouvez", "pouvoir", "pouvons", "pu", "puis", "puisqu",
+	"qu", "quand", "que", "quel", "quelle", "quelles", "quelqu'un",
+	"quelque", "quelques", "quels", "qui", "quoi", "rien", "sa", "salut",
+	"sans", "se", "sera", "serai", "serait", "ses", "si", "sil", "soiree",
 	"soit", "son", "sont", "sous", "stp", "suis", "sur", "svp", "ta",
-	"tant", "te", "tes", "toi", "ton", "tous", "tout", "toute",
+	"tant", "te", "tes", "toi", "ton", "toujours", "tous", "tout", "toute",
 	"toutes", "tres", "trop", "tu", "un", "une", "va", "vais", "vas",
-	"veuillez", "veut", "veux", "voici", "voila", "vont", "vos",
-	"votre", "voudrais", "voudrait", "voudrions", "vouloir", "voulez",
-	"vous", "vu", "ya",
+	"veuillez", "veut", "veux", "voici", "voila", "vont", "vos", "votre",
+	"voudrais", "voudrait", "voudrions", "voulez", "vouloir", "vous", "vu",
+	"ya",
 	/* English */
 	"about", "above", "after", "again", "all", "also", "am", "an", "and",
 	"any", "are", "aren't", "as", "at", "be", "because", "been", "before",
-	"being", "best", "both", "but", "by", "can", "can't", "cannot",
-	"cant", "could", "couldn't", "dear", "did", "didn't", "do", "does",
-	"doesn't", "doing", "don't", "dont", "each", "even", "evening",
-	"for", "from", "get", "got", "good", "had", "has", "hasn't", "have",
-	"haven't", "having", "he", "hello", "her", "here", "hers", "hey",
-	"hi", "him", "his", "how", "i'd", "i'll", "i'm", "i've", "if", "im",
-	"in", "into", "is", "isn't", "it", "it's", "its", "ive", "just",
-	"kind", "let's", "like", "madam", "may", "me", "might", "more",
-	"morning", "most", "mr", "mrs", "ms", "much", "must", "my", "no",
-	"nope", "not", "now", "of", "off", "ok", "okay", "on", "once", "only",
-	"or", "other", "our", "ours", "out", "over", "please", "pls", "plz",
-	"really", "regards", "same", "shall", "she", "should", "shouldn't",
-	"sir", "so", "some", "still", "such", "than", "thank", "thanks",
-	"that", "that's", "the", "their", "theirs", "them", "then", "there",
-	"there's", "these", "they", "they're", "this", "those", "through",
-	"thx", "to", "too", "under", "until", "up", "us", "very", "want",
-	"wanted", "was", "wasn't", "we", "we're", "well", "were", "what",
-	"when", "where", "which", "while", "who", "whom", "whose", "why",
-	"will", "with", "won't", "would", "wouldn't", "yeah", "yep", "yes",
-	"you", "you're", "your", "yours",
+	"being", "best", "both", "but", "by", "can", "can't", "cannot", "cant",
+	"could", "couldn't", "dear", "did", "didn't", "do", "does", "doesn't",
+	"doing", "don't", "dont", "each", "even", "evening", "for", "from",
+	"get", "good", "got", "had", "has", "hasn't", "have", "haven't",
+	"having", "he", "hello", "her", "here", "hers", "hey", "hi", "him",
+	"his", "how", "i'd", "i'll", "i'm", "i've", "if", "im", "in", "into",
+	"is", "isn't", "it", "it's", "its", "ive", "just", "kind", "let's",
+	"like", "madam", "may", "me", "might", "more", "morning", "most", "mr",
+	"mrs", "ms", "much", "must", "my", "need", "no", "nope", "not", "now",
+	"of", "off", "ok", "okay", "on", "once", "only", "or", "other", "our",
+	"ours", "out", "over", "please", "pls", "plz", "really", "regards",
+	"same", "shall", "she", "should", "shouldn't", "sir", "so", "some",
+	"still", "such", "than", "thank", "thanks", "that", "that's", "the",
+	"their", "theirs", "them", "then", "there", "there's", "these", "they",
+	"they're", "this", "those", "through", "thx", "to", "too", "under",
+	"until", "up", "us", "very", "want", "wanted", "was", "wasn't", "we",
+	"we're", "well", "were", "what", "when", "where", "which", "while",
+	"who", "whom", "whose", "why", "will", "with", "won't", "would",
+	"wouldn't", "yeah", "yep", "yes", "you", "you're", "your", "yours",
 	/* What ombre and the channels write (see also ins_label). */
 	"re", "fw", "fwd",
 	NULL
@@ -581,7 +578,7 @@ ins_word(struct ins_tok *t, const char *w, size_t len)
 		    ((unsigned char)word[i] & 0xC0) == 0xC0))
 			letters++;
 	}
-	if (digits > 0 && digits >= letters) {
+	if ((word[0] >= '0' && word[0] <= '9') || digits >= letters) {
 		t->broken = 1;		/* a number */
 		return;
 	}

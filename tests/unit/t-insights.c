@@ -91,6 +91,8 @@ test_not_words(void)
 	    "phone numbers are not words");
 	check("ref A1234B livraison", "w:ref|w:livraison",
 	    "a token mostly digits is a number: no phrase across it");
+	check("livraison à 18h ou 6pm, le 2nd", "w:livraison",
+	    "times and ordinals start with a digit: numbers");
 	check("iphone15 écran", "w:iphone15|w:ecran|p:iphone15 ecran",
 	    "a product name with a number is a word");
 	check("écrivez à amelie.dupont@example.com ou @support", "w:ecrivez",
