@@ -406,9 +406,19 @@ ins_url_start(const char *chunk, size_t len)
 static size_t
 ins_url_trim(const char *u, size_t len)
 {
-	size_t	i, open, close;
-	char	c, o;
+	static const char	 closing[] = ")]}", opening[] = "([{";
+	size_t			 i, k;
+	size_t			 open[3] = { 0, 0, 0 }, close[3] = { 0, 0, 0 };
+	const char		*p;
+	char			 c;
 
+	/* Counted once: stripping is then linear, whatever the input. */
+	for (i = 0; i < len; i++) {
+		if ((p = strchr(opening, u[i])) != NULL && u[i] != '\0')
+			open[p - opening]++;
+		else if ((p = strchr(closing, u[i])) != NULL && u[i] != '\0')
+			close[p - closing]++;
+	}
 	for (;;) {
 		if (len == 0)
 			return 0;
@@ -417,17 +427,13 @@ ins_url_trim(const char *u, size_t len)
 			len--;
 			continue;
 		}
-		if (c == ')' || c == ']' || c == '}') {
-			o = c == ')' ? '(' : c == ']' ? '[' : '{';
-			for (open = close = i = 0; i < len; i++) {
-				open += u[i] == o;
-				close += u[i] == c;
-			}
-			if (close > open) {
-				len--;
-				continue;
-			}
-			return len;
+		if ((p = strchr(closing, c)) != NULL && c != '\0') {
+			k = (size_t)(p - closing);
+			if (close[k] <= open[k])
+				return len;
+			close[k]--;
+			len--;
+			continue;
 		}
 		/* », ”, ’, … and 。 in UTF-8. */
 		if (len >= 2 && (unsigned char)u[len - 2] == 0xC2 &&

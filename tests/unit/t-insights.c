@@ -111,6 +111,10 @@ test_links(void)
 	check("(lien: http://shop.example.fr/p/(1)), merci",
 	    "u:http://shop.example.fr/p/(1)|d:shop.example.fr|w:lien",
 	    "a closing bracket the URL opened is kept, the sentence's not");
+	check("https://fr.wikipedia.org/wiki/Ombre_(film)]))...",
+	    "u:https://fr.wikipedia.org/wiki/Ombre_(film)|"
+	    "d:fr.wikipedia.org", "closing brackets: those the URL opened "
+	    "kept, the rest stripped");
 	check("«https://example.org/a»", "u:https://example.org/a|"
 	    "d:example.org", "guillemets around a URL");
 	check("www.amazon.fr/commande!!", "u:www.amazon.fr/commande|"
