@@ -3,17 +3,21 @@
  * the text of each customer message of a window handed to core's counts
  * (insights.c), and the bot's share of the closes.
  *
- * Why ride on the report's pass (store_report_build_each) rather than a
- * search of the window's customer messages: the bot's share must be
- * what ombre report says it is, and the report reads the window's
- * conversations whole to replay their episodes. Reading the customer
- * messages' text there costs little more, where a second search would
- * read them again.
+ * Two searches, each reading only what it needs:
+ *
+ *  - the window's customer messages ("date:@S..@U and
+ *    property:ombre.kind=customer"), one pass, unsorted: their text, channel,
+ *    date and conversation. No conversation is read whole: notmuch's
+ *    thread:{} subquery over a busy window costs more than the pass;
+ *
+ *  - the bot's share: the report's own replay (store-report.c), so that it
+ *    is what ombre report says, but only over the conversations with a
+ *    close in the window: the others add nothing to closed or bot_only.
  *
  * The text comes from the ombre.snippet property when it is all there
  * (shorter than STORE_SNIPPET_MAX: the index holds it, no file is read),
  * else from the message's file: a chat message is short, a long e-mail
- * is rare.
+ * rare.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -23,10 +27,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-
-struct insights_pass {
-	struct store_insights	*si;
-};
 
 /* The whole text of a customer message, into *text (allocated, or NULL
  * when its file cannot be read) or *snippet (the index's). */
@@ -64,24 +64,50 @@ insights_text(struct store_insights *si, notmuch_message_t *nm,
 	msg_free(m);
 }
 
-static void
-insights_each(notmuch_message_t *nm, int64_t date, const char *channel,
-    void *data)
+/* The window's customer messages into core's counts. */
+static enum store_status
+insights_read(struct store *st, struct store_insights *si, char **cause)
 {
-	struct insights_pass	*p = data;
-	struct store_insights	*si = p->si;
-	const char		*snippet, *thread;
-	char			*text;
+	notmuch_query_t		*q;
+	notmuch_messages_t	*msgs;
+	notmuch_message_t	*nm;
+	notmuch_status_t	 status;
+	const char		*snippet, *thread, *channel;
+	char			*query, *text;
 	size_t			 len;
+	int64_t			 date;
 
-	if (date < si->since || date > si->until)
-		return;
-	insights_text(si, nm, &snippet, &text, &len);
-	thread = notmuch_message_get_thread_id(nm);
-	insights_add(si->counts, text != NULL ? text : snippet != NULL ?
-	    snippet : "", len, channel, store_report_hour(date),
-	    thread != NULL ? thread : "");
-	free(text);
+	query = xasprintf("date:@%lld..@%lld and property:ombre.kind=customer",
+	    (long long)si->since, (long long)si->until);
+	status = store_query_messages(st, query, NOTMUCH_SORT_UNSORTED, &q,
+	    &msgs);
+	if (status != NOTMUCH_STATUS_SUCCESS) {
+		*cause = xasprintf("searching %s: %s", query,
+		    notmuch_status_to_string(status));
+		free(query);
+		return STORE_DB_ERROR;
+	}
+	free(query);
+	for (; notmuch_messages_valid(msgs); notmuch_messages_move_to_next(msgs)) {
+		if ((nm = notmuch_messages_get(msgs)) == NULL)
+			break;
+		date = notmuch_message_get_date(nm);
+		if (date < si->since || date > si->until) {
+			notmuch_message_destroy(nm);
+			continue;
+		}
+		channel = NULL;
+		notmuch_message_get_property(nm, "ombre.channel", &channel);
+		insights_text(si, nm, &snippet, &text, &len);
+		thread = notmuch_message_get_thread_id(nm);
+		insights_add(si->counts, text != NULL ? text : snippet != NULL ?
+		    snippet : "", len, channel != NULL ? channel : "?",
+		    store_report_hour(date), thread != NULL ? thread : "");
+		free(text);
+		notmuch_message_destroy(nm);
+	}
+	notmuch_query_destroy(q);
+	return STORE_OK;
 }
 
 enum store_status
@@ -91,21 +117,29 @@ store_insights_build(struct store *st, int64_t since, int64_t until,
 	struct store_report_filter	 f;
 	struct store_report		*r = NULL;
 	struct store_insights		*si;
-	struct insights_pass		 p;
+	char				*closes;
 	enum store_status		 rc;
 
 	*out = NULL;
+	*cause = NULL;
 	si = xcalloc(1, sizeof *si);
 	si->since = since;
 	si->until = until != 0 ? until : util_now();
 	si->counts = insights_new();
-	memset(&f, 0, sizeof f);
-	f.since = since;
-	f.until = si->until;
-	p.si = si;
 	/* No readers' guard: like the report, a pass of seconds must not
 	 * hold the syncer's commits. */
-	rc = store_report_build_each(st, &f, insights_each, &p, &r, cause);
+	if ((rc = insights_read(st, si, cause)) != STORE_OK) {
+		store_insights_free(si);
+		return rc;
+	}
+	memset(&f, 0, sizeof f);
+	f.since = si->since;
+	f.until = si->until;
+	closes = xasprintf("thread:\"{property:ombre.event=closed and "
+	    "date:@%lld..@%lld}\"", (long long)si->since,
+	    (long long)si->until);
+	rc = store_report_build_query(st, &f, closes, &r, cause);
+	free(closes);
 	if (rc != STORE_OK) {
 		store_insights_free(si);
 		return rc;

@@ -247,13 +247,11 @@ void store_read_again(struct store *st, int attempt);
 enum store_status store_collect_threads(struct store *st, const char *query,
     notmuch_sort_t sort, size_t max, struct strset *seen, int *overtaken,
     char **cause);
-/* store-report.c: the report's pass, each customer message it reads
- * handed to each with its date and channel (store-insights.c). */
-typedef void (*store_report_each_cb)(notmuch_message_t *nm, int64_t date,
-    const char *channel, void *data);
-enum store_status store_report_build_each(struct store *st,
-    const struct store_report_filter *f, store_report_each_cb each,
-    void *data, struct store_report **out, char **cause);
+/* store-report.c: the report over the messages a notmuch query selects
+ * (NULL: the window's conversations), for store-insights.c. */
+enum store_status store_report_build_query(struct store *st,
+    const struct store_report_filter *f, const char *select,
+    struct store_report **out, char **cause);
 /* ombre.snippet holds a message's text cut to this many bytes
  * (STORE_PROPERTY_MAX, store-ingest.c): a shorter one is all of it. */
 #define STORE_SNIPPET_MAX 200

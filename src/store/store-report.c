@@ -532,17 +532,17 @@ enum store_status
 store_report_build(struct store *st, const struct store_report_filter *f,
     struct store_report **out, char **cause)
 {
-	return store_report_build_each(st, f, NULL, NULL, out, cause);
+	return store_report_build_query(st, f, NULL, out, cause);
 }
 
 /*
- * The report, each customer message of the pass also handed to each
- * (insights read their text in the same pass: store-insights.c).
+ * The report over the messages of query instead of the window's
+ * conversations (NULL: those): insights replay only the conversations
+ * with a close in the window (store-insights.c).
  */
 enum store_status
-store_report_build_each(struct store *st, const struct store_report_filter *f,
-    store_report_each_cb each, void *data, struct store_report **out,
-    char **cause)
+store_report_build_query(struct store *st, const struct store_report_filter *f,
+    const char *select, struct store_report **out, char **cause)
 {
 	struct report_names	 names, threads;
 	struct report_rec	*recs = NULL;
@@ -565,7 +565,9 @@ store_report_build_each(struct store *st, const struct store_report_filter *f,
 	r->total.name = xstrdup("total");
 
 	buf_init(&query);
-	if (f->since != 0)
+	if (select != NULL)
+		buf_add_printf(&query, "(%s)", select);
+	else if (f->since != 0)
 		buf_add_printf(&query, "(thread:{date:@%lld..@%lld})",
 		    (long long)f->since, (long long)r->until);
 	else
@@ -598,9 +600,6 @@ store_report_build_each(struct store *st, const struct store_report_filter *f,
 			recs[n].thread = (uint32_t)report_names_get(&threads,
 			    notmuch_message_get_thread_id(nm));
 			recs[n].seq = (uint32_t)n;
-			if (each != NULL && recs[n].kind == REPORT_CUSTOMER)
-				each(nm, recs[n].date,
-				    names.items[recs[n].channel], data);
 			n++;
 		}
 		notmuch_message_destroy(nm);
