@@ -16,7 +16,8 @@ the median and the slowest wall time of:
     ombre insights --since 7d
     ombre report --since 30d            the same pass without the text
 
-with the peak RSS (ru_maxrss of the child) of one `insights --since 30d`,
+and the median CPU time (user + system: steadier than the wall time on
+a loaded machine), with the peak RSS (ru_maxrss of the child) of one `insights --since 30d`,
 and how many customer messages it read. Prints figures; asserts nothing.
 """
 import json
@@ -63,19 +64,20 @@ def build(n):
 
 
 def run(argv):
-    """Wall time and peak RSS (kB) of one run."""
+    """Wall time, CPU time (user + system) and peak RSS (kB) of one run."""
     t0 = time.monotonic()
     p = subprocess.Popen(argv, stdout=subprocess.DEVNULL, env=env())
     _, status, ru = os.wait4(p.pid, 0)
     wall = time.monotonic() - t0
     if os.waitstatus_to_exitcode(status) != 0:
         sys.exit("failed: %s" % " ".join(argv))
-    return wall, ru.ru_maxrss
+    return wall, ru.ru_utime + ru.ru_stime, ru.ru_maxrss
 
 
 def series(argv):
-    times = [run(argv)[0] for _ in range(RUNS)]
-    return statistics.median(times), max(times)
+    runs = [run(argv) for _ in range(RUNS)]
+    return (statistics.median(r[0] for r in runs), max(r[0] for r in runs),
+            statistics.median(r[1] for r in runs))
 
 
 def bench(label, store):
@@ -93,10 +95,10 @@ def bench(label, store):
             ("insights --json", ["insights", "--since", "30d", "--json"]),
             ("insights --since 7d", ["insights", "--since", "7d"]),
             ("report --since 30d", ["report", "--since", "30d"])):
-        med, worst = series(base + argv)
-        print("%-8s %-22s %8.0f ms  %8.0f ms" % (label, name, med * 1000,
-                                                 worst * 1000))
-    _, rss = run(base + ["insights", "--since", "30d"])
+        med, worst, cpu = series(base + argv)
+        print("%-8s %-22s %8.0f ms  %8.0f ms  CPU %6.0f ms"
+              % (label, name, med * 1000, worst * 1000, cpu * 1000))
+    _, _, rss = run(base + ["insights", "--since", "30d"])
     print("%-8s peak RSS %d kB" % (label, rss))
 
 
@@ -112,8 +114,8 @@ def main():
         sizes = [100000]
     if "--big" in argv:
         sizes.append(1000000)
-    print("ombre insights, %d runs each (median / slowest), %d cores"
-          % (RUNS, os.cpu_count()))
+    print("ombre insights, %d runs each (wall median / slowest, CPU median), "
+          "%d cores, load %.1f" % (RUNS, os.cpu_count(), os.getloadavg()[0]))
     for n in sizes:
         store, built = build(n)
         if built is not None:
