@@ -48,16 +48,17 @@ quiet at 20T11:20:00Z done "$(conv w1)" --agent ana
 # w2: English, a link in brackets; c3: politeness only; c4: hostile.
 cust 20T12:00:00Z whatsapp wa1 w2 1 2026-11-20T12:00:00Z u5 customer "Where is my refund? See https://Shop.Example.com/orders/48213)."
 cust 20T12:30:00Z telegram bot1 c3 1 2026-11-20T12:30:00Z u6 customer "merci, bonne journée"
-cust 20T12:45:00Z telegram bot1 c4 1 2026-11-20T12:45:00Z u7 customer $'https://evil.example.com/\e]0;pwned\a \e[2J'
+cust 20T12:45:00Z telegram bot1 c4 1 2026-11-20T12:45:00Z u7 customer $'https://evil.example.com/\e]0;pwned\a \e[2J\u202e доставка'
 
 # --- the figures, by hand ---------------------------------------------
 # customer messages: E, c1 x2, c2, w1, w2, c3, c4 = 8 in 7 conversations
 # colis: c1#1, c2, w1 = 3; abime: c2, w1 = 2; arrive: c1#1, w1 = 2; then
 # once each: cadeau, carte, marche, photo, refund, remboursement, see,
-# suivi. Phrases: colis arrive 2; arrive abime, cadeau marche, carte
-# cadeau, colis abime 1. Watched: colis 3 (3 conversations), remboursement
-# 1, refund 1, Carte cadeau 1. Telegram 6, whatsapp 2. Hours 08:1 09:2
-# 10:1 11:1 12:3. Closes: c1 (ana replied) and w1 (bot alone): 1 of 2.
+# suivi, доставка. Phrases: colis arrive 2; arrive abime, cadeau
+# marche, carte cadeau, colis abime 1. Watched: colis 3 (3
+# conversations), remboursement 1, refund 1, Carte cadeau 1. Telegram 6,
+# whatsapp 2. Hours 08:1 09:2 10:1 11:1 12:3. Closes: c1 (ana replied)
+# and w1 (bot alone): 1 of 2.
 json=$(at 20T13:00:00Z insights --json)
 j() { "$PYTHON" -c 'import json,sys; j=json.loads(sys.argv[1]); print(eval(sys.argv[2]))' "$json" "$1"; }
 is "the window: 30 days" "$(j '[j["since"], j["until"]]')" "['2026-10-21T13:00:00Z', '2026-11-20T13:00:00Z']"
@@ -85,6 +86,12 @@ is "the same as ombre report's" \
     "[2, 1]"
 is "nothing forgotten" "$(j 'j["pruned"]')" False
 unlike "no escape byte in the JSON" "$json" $'\e'
+
+# Words of any script, the JSON in ASCII.
+json=$(at 20T13:00:00Z insights --json --limit 20)
+is "a Cyrillic word, last of the ties" "$(j 'j["topics"][-1]["key"]')" "доставка"
+like "written as \\u escapes" "$json" '"key":"\\u0434\\u043e\\u0441'
+is "the JSON is ASCII" "$(LC_ALL=C grep -c $'[\x80-\xff]' <<<"$json")" 0
 
 # --limit and --since.
 json=$(at 20T13:00:00Z insights --json --limit 3)
