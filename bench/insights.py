@@ -2,7 +2,7 @@
 """bench/insights.py: how long `ombre insights --since 30d` takes, and its
 peak RSS, on stores of 100k and 1M messages.
 
-    bench/insights.py [SIZE...] [--big] [--store DIR]...
+    bench/insights.py [SIZE...] [--big] [--no-report] [--store DIR]...
 
 For each size, the store of bench/report.py is used (the demo corpus,
 `ombre demo --seed 42`, 10 messages per conversation,
@@ -14,7 +14,7 @@ the median and the slowest wall time of:
     ombre insights --since 30d          the text
     ombre insights --since 30d --json
     ombre insights --since 7d
-    ombre report --since 30d            the same pass without the text
+    ombre report --since 30d            for comparison (not with --no-report)
 
 and the median CPU time (user + system: steadier than the wall time on
 a loaded machine), with the peak RSS (ru_maxrss of the child) of one `insights --since 30d`,
@@ -80,7 +80,7 @@ def series(argv):
             statistics.median(r[1] for r in runs))
 
 
-def bench(label, store):
+def bench(label, store, report=True):
     base = [OMBRE, "--data-dir", store]
     j = json.loads(subprocess.run(base + ["insights", "--since", "30d",
                                           "--json"], env=env(),
@@ -95,6 +95,8 @@ def bench(label, store):
             ("insights --json", ["insights", "--since", "30d", "--json"]),
             ("insights --since 7d", ["insights", "--since", "7d"]),
             ("report --since 30d", ["report", "--since", "30d"])):
+        if name.startswith("report") and not report:
+            continue
         med, worst, cpu = series(base + argv)
         print("%-8s %-22s %8.0f ms  %8.0f ms  CPU %6.0f ms"
               % (label, name, med * 1000, worst * 1000, cpu * 1000))
@@ -120,9 +122,10 @@ def main():
         store, built = build(n)
         if built is not None:
             print("%-8d store built   %8.1f s" % (n, built))
-        bench(str(n), store)
+        bench(str(n), store, "--no-report" not in argv)
     for store in stores:
-        bench(os.path.basename(store.rstrip("/"))[-8:], store)
+        bench(os.path.basename(store.rstrip("/"))[-8:], store,
+              "--no-report" not in argv)
 
 
 if __name__ == "__main__":
