@@ -124,7 +124,7 @@ def main():
             print("%-8d store built   %8.1f s" % (n, built))
         bench(str(n), store, "--no-report" not in argv)
     for store in stores:
-        bench(os.path.basename(store.rstrip("/"))[-8:], store,
+        bench(os.path.basename(store.rstrip("/")).split("-")[-1], store,
               "--no-report" not in argv)
 
 
