@@ -64,9 +64,13 @@ insights_text(struct store_insights *si, notmuch_message_t *nm,
 	msg_free(m);
 }
 
-/* The window's customer messages into core's counts. */
+/* The window is read a day at a time (insights_read). */
+#define INSIGHTS_SLICE	86400
+
+/* The customer messages dated in [from, to]. */
 static enum store_status
-insights_read(struct store *st, struct store_insights *si, char **cause)
+insights_read_slice(struct store *st, struct store_insights *si,
+    int64_t from, int64_t to, char **cause)
 {
 	notmuch_query_t		*q;
 	notmuch_messages_t	*msgs;
@@ -78,7 +82,7 @@ insights_read(struct store *st, struct store_insights *si, char **cause)
 	int64_t			 date;
 
 	query = xasprintf("date:@%lld..@%lld and property:ombre.kind=customer",
-	    (long long)si->since, (long long)si->until);
+	    (long long)from, (long long)to);
 	status = store_query_messages(st, query, NOTMUCH_SORT_UNSORTED, &q,
 	    &msgs);
 	if (status != NOTMUCH_STATUS_SUCCESS) {
@@ -92,7 +96,7 @@ insights_read(struct store *st, struct store_insights *si, char **cause)
 		if ((nm = notmuch_messages_get(msgs)) == NULL)
 			break;
 		date = notmuch_message_get_date(nm);
-		if (date < si->since || date > si->until) {
+		if (date < from || date > to) {
 			notmuch_message_destroy(nm);
 			continue;
 		}
@@ -107,6 +111,29 @@ insights_read(struct store *st, struct store_insights *si, char **cause)
 		notmuch_message_destroy(nm);
 	}
 	notmuch_query_destroy(q);
+	return STORE_OK;
+}
+
+/*
+ * The window's customer messages into core's counts, a day at a time:
+ * notmuch holds every match of a search until it is destroyed (about a
+ * hundred bytes each), so a day's search keeps the memory of a month's
+ * window that of its busiest day.
+ */
+static enum store_status
+insights_read(struct store *st, struct store_insights *si, char **cause)
+{
+	enum store_status	rc;
+	int64_t			from, to;
+
+	for (from = si->since; from <= si->until; from = to + 1) {
+		to = from + INSIGHTS_SLICE - 1;
+		if (to > si->until)
+			to = si->until;
+		if ((rc = insights_read_slice(st, si, from, to, cause)) !=
+		    STORE_OK)
+			return rc;
+	}
 	return STORE_OK;
 }
 
