@@ -67,6 +67,10 @@ static const char main_usage[] =
 "         [--json | --csv]\n"
 "                      conversations handled and closed, response and\n"
 "                      resolution times, handoffs, the bot's share, csat\n"
+"  insights [--since DURATION] [--limit N] [--json | --csv]\n"
+"                      what customers wrote (default the last 30 days):\n"
+"                      topics, links, watched terms, channels, hours, the\n"
+"                      bot's share\n"
 "  shift start|end|status [--agent NAME] [--to NAME|team:NAME|queue|keep]\n"
 "         [--note TEXT] [--force] [--json]\n"
 "                      what changed since my last shift, my conversations\n"
@@ -146,6 +150,7 @@ static const struct main_command main_commands[] = {
 	{ "handoffs", cli_handoffs, 1, 0 },
 	{ "hook", cli_hook, 1, 0 },
 	{ "ingest", cli_ingest, 1, 0 },
+	{ "insights", cli_insights, 1, 0 },
 	{ "list", cli_list, 1, 0 },
 	{ "outbox", cli_outbox, 1, 0 },
 	{ "reopen", cli_reopen, 1, 0 },

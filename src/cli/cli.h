@@ -89,6 +89,8 @@ int cli_hook(struct cli *cli, int argc, char **argv);
 int cli_report(struct cli *cli, int argc, char **argv);
 /* cli-trends.c: channels and watched terms rising and falling. */
 int cli_trends(struct cli *cli, int argc, char **argv);
+/* cli-insights.c: what customers wrote over a window of time. */
+int cli_insights(struct cli *cli, int argc, char **argv);
 /* cli-shift.c: ombre shift start|end|status, an agent's shift. */
 int cli_shift(struct cli *cli, int argc, char **argv);
 /* cli-crisis.c: ombre crisis on TOPIC|off|status, and crisis's host

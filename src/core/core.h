@@ -1403,6 +1403,54 @@ void spike_clear(struct spike *s);
 char *spike_text(const struct spike *s);
 /* Counts as a line of bars, one a count (allocated). */
 char *spike_sparkline(const unsigned long *v, size_t n, int utf8);
+ * insights.c: what customers write, counted (ombre insights): words and
+ * two-word phrases once stop words (French, English, greetings) are
+ * removed, links and their domains, watched terms, channels, hours of
+ * day. Each count is of messages mentioning it. Bounded memory: the
+ * rarest keys of a full table are forgotten (insights_pruned).
+ */
+enum insights_list {
+	INSIGHTS_TOPICS,	/* words, folded */
+	INSIGHTS_PHRASES,	/* two words, one space between */
+	INSIGHTS_LINKS,		/* URLs, trailing punctuation stripped */
+	INSIGHTS_DOMAINS,	/* their hosts without www. */
+	INSIGHTS_CHANNELS,
+	INSIGHTS_N_LISTS
+};
+struct insights;
+struct insights_item {
+	const char	*key;	/* owned by the insights, unsanitised */
+	long		 count;
+};
+/* Counts start empty; the watched terms are watch.c's at this call. */
+struct insights *insights_new(void);
+void insights_free(struct insights *ins);
+/* Count one customer message: its text (any bytes), channel, hour of day
+ * (0-23, -1: none) and conversation (any string naming it). */
+void insights_add(struct insights *ins, const char *text, size_t len,
+    const char *channel, int hour, const char *conv);
+long insights_messages(const struct insights *ins);
+long insights_conversations(const struct insights *ins);
+long insights_hour(const struct insights *ins, int hour);
+size_t insights_watch_count(const struct insights *ins);
+/* Messages and conversations mentioning watched term i. */
+void insights_watch(const struct insights *ins, size_t i, long *messages,
+    long *conversations);
+/* Were rare keys forgotten (counts of the rarest approximate)? */
+int insights_pruned(const struct insights *ins);
+/* A list, most frequent first, ties by key; at most limit (0: all) into
+ * *n. The array is allocated (free it), its keys valid until
+ * insights_free. */
+struct insights_item *insights_top(const struct insights *ins,
+    enum insights_list list, size_t limit, size_t *n);
+/* The tokeniser alone: each word, phrase, link and domain of text in
+ * order, as many times as found (insights_add counts each once). */
+typedef void (*insights_token_cb)(enum insights_list list, const char *s,
+    size_t len, void *data);
+void insights_tokens(const char *text, size_t len, insights_token_cb cb,
+    void *data);
+/* Is a folded word one of the stop words? */
+int insights_stop_word(const char *folded);
 
 /* agent: who I am (option "agent", default $USER). Static storage. */
 const char *core_agent_name(void);

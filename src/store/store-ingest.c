@@ -34,6 +34,8 @@
 
 /* notmuch keeps properties as Xapian terms, which cannot pass 245 bytes. */
 #define STORE_PROPERTY_MAX 200
+/* store-insights.c reads a shorter snippet as the whole text. */
+_Static_assert(STORE_SNIPPET_MAX == STORE_PROPERTY_MAX, "snippet's cut");
 /* tmp/ files a batch keeps open for one fsync pass at its flush. */
 #define STORE_TMP_OPEN_MAX 256
 

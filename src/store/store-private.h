@@ -264,6 +264,14 @@ void store_read_again(struct store *st, int attempt);
 enum store_status store_collect_threads(struct store *st, const char *query,
     notmuch_sort_t sort, size_t max, struct strset *seen, int *overtaken,
     char **cause);
+/* store-report.c: the report over the messages a notmuch query selects
+ * (NULL: the window's conversations), for store-insights.c. */
+enum store_status store_report_build_query(struct store *st,
+    const struct store_report_filter *f, const char *select,
+    struct store_report **out, char **cause);
+/* ombre.snippet holds a message's text cut to this many bytes
+ * (STORE_PROPERTY_MAX, store-ingest.c): a shorter one is all of it. */
+#define STORE_SNIPPET_MAX 200
 /* store-outbox.c: a reply's delivery state and remote id into m. */
 void store_msg_outbox_state(notmuch_message_t *nm, struct msg *m);
 void store_msg_attachments_local(notmuch_message_t *nm, struct msg *m);

@@ -532,6 +532,18 @@ enum store_status
 store_report_build(struct store *st, const struct store_report_filter *f,
     struct store_report **out, char **cause)
 {
+	return store_report_build_query(st, f, NULL, out, cause);
+}
+
+/*
+ * The report over the messages of query instead of the window's
+ * conversations (NULL: those): insights replay only the conversations
+ * with a close in the window (store-insights.c).
+ */
+enum store_status
+store_report_build_query(struct store *st, const struct store_report_filter *f,
+    const char *select, struct store_report **out, char **cause)
+{
 	struct report_names	 names, threads;
 	struct report_rec	*recs = NULL;
 	struct report_ctx	 c;
@@ -553,7 +565,9 @@ store_report_build(struct store *st, const struct store_report_filter *f,
 	r->total.name = xstrdup("total");
 
 	buf_init(&query);
-	if (f->since != 0)
+	if (select != NULL)
+		buf_add_printf(&query, "(%s)", select);
+	else if (f->since != 0)
 		buf_add_printf(&query, "(thread:{date:@%lld..@%lld})",
 		    (long long)f->since, (long long)r->until);
 	else

@@ -796,6 +796,25 @@ enum store_status store_report_shift_start(struct store *st,
 /* The hour of day (0-23, local time) of t. */
 int store_report_hour(int64_t t);
 
+/* store-insights.c */
+/*
+ * What customers wrote in a window (ombre insights): core's counts
+ * (insights.c) over the text of each customer message dated in [since,
+ * until], and the bot's share of the closes as ombre report counts it,
+ * in one pass (the report's) over the window's conversations.
+ */
+struct store_insights {
+	int64_t		 since;
+	int64_t		 until;
+	struct insights	*counts;	/* core's; owned */
+	long		 closed;	/* closes in the window (report's) */
+	long		 bot_only;	/* of them, no agent reply in the episode */
+	long		 files_read;	/* texts too long for their snippet */
+};
+enum store_status store_insights_build(struct store *st, int64_t since,
+    int64_t until, struct store_insights **out, char **cause);
+void store_insights_free(struct store_insights *si);
+
 /* ------------------------------------------------------ store-shift.c */
 
 /*
