@@ -1403,6 +1403,8 @@ void spike_clear(struct spike *s);
 char *spike_text(const struct spike *s);
 /* Counts as a line of bars, one a count (allocated). */
 char *spike_sparkline(const unsigned long *v, size_t n, int utf8);
+
+/*
  * insights.c: what customers write, counted (ombre insights): words and
  * two-word phrases once stop words (French, English, greetings) are
  * removed, links and their domains, watched terms, channels, hours of

@@ -113,21 +113,28 @@ store_rules_handoff(struct store *st, const struct msg *m, const char *self_id,
 #define STORE_ALERTS_MAX	16
 
 size_t
-store_alerts(struct store *st, const struct msg *m, const char *self_id,
-    char *const *tags)
+store_alerts(struct store *st, const struct msg *m, char *const *tags)
 {
 	const struct alert	*fired[STORE_ALERTS_MAX];
 	struct msg		*ev;
-	char			**ops, *key, *out;
+	char			**ops, *key, *out, *conv;
 	size_t			 n, i, j;
 
 	n = alert_match(m->kind, m->text, m->text_len, tags, fired,
 	    nitems(fired));
 	for (i = 0; i < n; i++) {
 		ev = store_bot_msg(m, MSG_EVENT);
-		/* Derived from the message and the rule: indexed again after
-		 * a crash, the message sets each rule off once. */
-		key = xasprintf("%s/alert/%s", self_id, fired[i]->name);
+		/*
+		 * Derived from the conversation and the rule, not from the
+		 * message: indexed again (a crash's journal, doctor --fix's
+		 * rebuild, in whatever order, before the ombre/alert/ tags
+		 * are back), a later message of the conversation setting
+		 * the rule off makes the same event, stored once.
+		 */
+		conv = msgid_message(m->channel, m->account, m->conv_id,
+		    "alert");
+		key = xasprintf("%s/%s", conv, fired[i]->name);
+		free(conv);
 		out = store_bot_id(key, 97);
 		free(key);
 		ev->id = xasprintf("ev-%s", out + 4);

@@ -928,7 +928,7 @@ store_index_one(struct store *st, struct store_pending *p,
 	 * fired, and a survey's answer is no threat. */
 	if (!p->generated && !csat && m->kind != MSG_EVENT &&
 	    !(m->kind == MSG_BOT && msgid_is_outbound(m->id)))
-		store_alerts(st, m, p->msgid, tags);
+		store_alerts(st, m, tags);
 	/* A close asks the survey's question (store-bot.c). */
 	if (m->kind == MSG_EVENT && m->event != NULL && !p->generated &&
 	    strcmp(m->event, "closed") == 0 &&

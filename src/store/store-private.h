@@ -206,7 +206,7 @@ void store_rules_handoff(struct store *st, const struct msg *m,
  * conversation when it is indexed next. Return how many.
  */
 size_t store_alerts(struct store *st, const struct msg *m,
-    const char *self_id, char *const *tags);
+    char *const *tags);
 /*
  * The built-in bot's answer to m, a customer's message being indexed in a
  * conversation in bot mode, queued as generated messages; when the bot
