@@ -163,37 +163,6 @@ cli_insights_text(struct buf *b, struct store_insights *si, size_t limit)
 		    "were forgotten: their counts are low)\n");
 }
 
-/*
- * A JSON string in ASCII: controls and every non-ASCII character as \u
- * escapes (a pair for those past U+FFFF), bytes that are not UTF-8 as
- * U+FFFD. Safe for any terminal a script prints it to.
- */
-static void
-cli_insights_json_str(struct buf *b, const char *s)
-{
-	size_t		len = strlen(s), off = 0, n;
-	uint32_t	cp;
-
-	buf_add_char(b, '"');
-	while (off < len) {
-		n = utf8_decode(s + off, len - off, &cp);
-		off += n;
-		if (cp == '"' || cp == '\\')
-			buf_add_printf(b, "\\%c", (char)cp);
-		else if (cp >= 0x20 && cp < 0x7F)
-			buf_add_char(b, (char)cp);
-		else if (cp < 0x10000)
-			buf_add_printf(b, "\\u%04x", (unsigned)cp);
-		else {
-			cp -= 0x10000;
-			buf_add_printf(b, "\\u%04x\\u%04x",
-			    (unsigned)(0xD800 + (cp >> 10)),
-			    (unsigned)(0xDC00 + (cp & 0x3FF)));
-		}
-	}
-	buf_add_char(b, '"');
-}
-
 /* A share as a JSON number (4 decimals), or null. */
 static void
 cli_insights_json_share(struct buf *b, long n, long of)
@@ -213,7 +182,7 @@ cli_insights_json_items(struct buf *b, const char *key,
 	buf_add_printf(b, ",\"%s\":[", key);
 	for (i = 0; i < n; i++) {
 		buf_add_str(b, i > 0 ? ",{\"key\":" : "{\"key\":");
-		cli_insights_json_str(b, items[i].key);
+		cli_json_str(b, items[i].key);
 		buf_add_printf(b, ",\"count\":%ld,\"share\":", items[i].count);
 		cli_insights_json_share(b, items[i].count, messages);
 		buf_add_char(b, '}');
@@ -232,10 +201,10 @@ cli_insights_json(struct buf *b, struct store_insights *si, size_t limit)
 
 	util_format_rfc3339(si->since, 0, date, sizeof date);
 	buf_add_str(b, "{\"since\":");
-	cli_insights_json_str(b, date);
+	cli_json_str(b, date);
 	util_format_rfc3339(si->until, 0, date, sizeof date);
 	buf_add_str(b, ",\"until\":");
-	cli_insights_json_str(b, date);
+	cli_json_str(b, date);
 	buf_add_printf(b, ",\"messages\":%ld,\"conversations\":%ld,"
 	    "\"pruned\":%s", messages, insights_conversations(ins),
 	    insights_pruned(ins) ? "true" : "false");
@@ -251,7 +220,7 @@ cli_insights_json(struct buf *b, struct store_insights *si, size_t limit)
 	for (i = 0; i < insights_watch_count(ins); i++) {
 		insights_watch(ins, i, &m, &c);
 		buf_add_str(b, i > 0 ? ",{\"term\":" : "{\"term\":");
-		cli_insights_json_str(b, watch_term(i));
+		cli_json_str(b, watch_term(i));
 		buf_add_printf(b, ",\"messages\":%ld,\"conversations\":%ld,"
 		    "\"share\":", m, c);
 		cli_insights_json_share(b, m, messages);

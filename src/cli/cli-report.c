@@ -87,22 +87,6 @@ cli_report_text(struct buf *b, struct store_report *r)
 	    r->total.handoffs_waiting);
 }
 
-/* A JSON string: quotes, backslashes and controls escaped. */
-static void
-cli_report_json_str(struct buf *b, const char *s)
-{
-	buf_add_char(b, '"');
-	for (; *s != '\0'; s++) {
-		if (*s == '"' || *s == '\\')
-			buf_add_printf(b, "\\%c", *s);
-		else if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			buf_add_printf(b, "\\u%04x", (unsigned char)*s);
-		else
-			buf_add_char(b, *s);
-	}
-	buf_add_char(b, '"');
-}
-
 static void
 cli_report_json_sample(struct buf *b, const char *key,
     struct store_report_durations *d)
@@ -158,7 +142,7 @@ cli_report_json_rows(struct buf *b, const char *key,
 	for (i = 0; i < n; i++) {
 		if (i > 0)
 			buf_add_char(b, ',');
-		cli_report_json_str(b, rows[i].name);
+		cli_json_str(b, rows[i].name);
 		buf_add_char(b, ':');
 		cli_report_json_row(b, &rows[i]);
 	}
@@ -174,12 +158,12 @@ cli_report_json(struct buf *b, struct store_report *r)
 	buf_add_str(b, "{\"since\":");
 	if (r->since != 0) {
 		util_format_rfc3339(r->since, 0, date, sizeof date);
-		cli_report_json_str(b, date);
+		cli_json_str(b, date);
 	} else
 		buf_add_str(b, "null");
 	util_format_rfc3339(r->until, 0, date, sizeof date);
 	buf_add_str(b, ",\"until\":");
-	cli_report_json_str(b, date);
+	cli_json_str(b, date);
 	buf_add_printf(b, ",\"messages\":%ld,\"total\":", r->messages);
 	cli_report_json_row(b, &r->total);
 	cli_report_json_rows(b, "channels", r->channels, r->n_channels);

@@ -82,21 +82,6 @@ cli_trends_utf8(void)
 }
 
 static void
-cli_trends_json_str(struct buf *b, const char *s)
-{
-	buf_add_char(b, '"');
-	for (; *s != '\0'; s++) {
-		if (*s == '"' || *s == '\\')
-			buf_add_printf(b, "\\%c", *s);
-		else if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			buf_add_printf(b, "\\u%04x", (unsigned char)*s);
-		else
-			buf_add_char(b, *s);
-	}
-	buf_add_char(b, '"');
-}
-
-static void
 cli_trends_json(struct buf *b, const struct cli_trend *rows, size_t n,
     int64_t since, int64_t until, size_t period, size_t bar_hours)
 {
@@ -105,16 +90,16 @@ cli_trends_json(struct buf *b, const struct cli_trend *rows, size_t n,
 
 	util_format_rfc3339(since, 0, date, sizeof date);
 	buf_add_str(b, "{\"since\":");
-	cli_trends_json_str(b, date);
+	cli_json_str(b, date);
 	util_format_rfc3339(until, 0, date, sizeof date);
 	buf_add_str(b, ",\"until\":");
-	cli_trends_json_str(b, date);
+	cli_json_str(b, date);
 	buf_add_printf(b, ",\"period_hours\":%zu,\"bar_hours\":%zu,"
 	    "\"series\":[", period, bar_hours);
 	for (i = 0; i < n; i++) {
 		buf_add_printf(b, "%s{\"kind\":\"%s\",\"name\":", i > 0 ? "," : "",
 		    rows[i].t->kind == SPIKE_TERM ? "term" : "channel");
-		cli_trends_json_str(b, rows[i].t->name);
+		cli_json_str(b, rows[i].t->name);
 		buf_add_printf(b, ",\"count\":%lu,\"previous\":%lu,"
 		    "\"trend\":\"%s\",\"change\":", rows[i].now, rows[i].before,
 		    cli_trends_dir(rows[i].dir));

@@ -165,3 +165,34 @@ cli_open(struct cli *cli, enum store_mode mode, struct store **st)
 	free(cause);
 	return rc == STORE_LOCKED ? EXIT_TEMPFAIL : 1;
 }
+
+/*
+ * A JSON string in ASCII: controls and every non-ASCII character as \u
+ * escapes (a pair for those past U+FFFF), bytes that are not UTF-8 as
+ * U+FFFD. Safe for any terminal a script prints it to.
+ */
+void
+cli_json_str(struct buf *b, const char *s)
+{
+	size_t		len = strlen(s), off = 0, n;
+	uint32_t	cp;
+
+	buf_add_char(b, '"');
+	while (off < len) {
+		n = utf8_decode(s + off, len - off, &cp);
+		off += n;
+		if (cp == '"' || cp == '\\')
+			buf_add_printf(b, "\\%c", (char)cp);
+		else if (cp >= 0x20 && cp < 0x7F)
+			buf_add_char(b, (char)cp);
+		else if (cp < 0x10000)
+			buf_add_printf(b, "\\u%04x", (unsigned)cp);
+		else {
+			cp -= 0x10000;
+			buf_add_printf(b, "\\u%04x\\u%04x",
+			    (unsigned)(0xD800 + (cp >> 10)),
+			    (unsigned)(0xDC00 + (cp & 0x3FF)));
+		}
+	}
+	buf_add_char(b, '"');
+}

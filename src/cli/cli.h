@@ -98,6 +98,10 @@ int cli_shift(struct cli *cli, int argc, char **argv);
 int cli_crisis(struct cli *cli, int argc, char **argv);
 int cli_host_crisis(void *data, int set, const struct crisis *c,
     struct crisis **in_force, char **cause);
+/* A JSON string in ASCII (controls and non-ASCII as \u escapes, bytes
+ * that are not UTF-8 as U+FFFD), for the commands that write their own
+ * JSON: report, trends, insights. */
+void cli_json_str(struct buf *b, const char *s);
 /* cli-contact.c: ombre contact show|list|link|unlink|note|set, a person
  * across channels (issue 16). */
 int cli_contact(struct cli *cli, int argc, char **argv);
