@@ -202,6 +202,9 @@ size_t sanitize_buf(struct buf *out, const char *s, size_t len,
 /* util.c */
 /* Current time in seconds; OMBRE_NOW (seconds since the epoch or RFC 3339)
  * overrides it so tests and demo screens are reproducible. */
+/* n random bytes from /dev/urandom (fatal when it cannot be read): ids
+ * that must never repeat across processes sharing a data dir. */
+void util_random(void *buf, size_t n);
 int64_t util_now(void);
 /* A monotonic clock in milliseconds, for timers and deadlines. */
 int64_t util_clock_ms(void);

@@ -766,3 +766,18 @@ util_child_defaults(void)
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGCHLD, SIG_DFL);
 }
+
+void
+util_random(void *buf, size_t n)
+{
+	ssize_t	got;
+	int	fd;
+
+	fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+	if (fd == -1)
+		fatal("open /dev/urandom");
+	got = read(fd, buf, n);
+	close(fd);
+	if (got != (ssize_t)n)
+		fatalx("short read from /dev/urandom");
+}

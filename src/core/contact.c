@@ -28,11 +28,9 @@
 #include "core/core.h"
 
 #include <ctype.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <unistd.h>
 
 /* What a file may hold: more is cut, never refused (the rest is read). */
 #define CONTACT_MAX_IDENTITIES	64
@@ -79,16 +77,8 @@ char *
 contact_id_new(void)
 {
 	unsigned char	r[8];
-	int		fd;
-	ssize_t		n;
 
-	fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
-	if (fd == -1)
-		fatal("open /dev/urandom");
-	n = read(fd, r, sizeof r);
-	close(fd);
-	if (n != (ssize_t)sizeof r)
-		fatalx("short read from /dev/urandom");
+	util_random(r, sizeof r);
 	return xasprintf("c-%02x%02x%02x%02x%02x%02x%02x%02x", r[0], r[1],
 	    r[2], r[3], r[4], r[5], r[6], r[7]);
 }

@@ -7,12 +7,10 @@
 
 #include "core/core.h"
 
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 static const char *const msg_kind_names[] = {
 	[MSG_CUSTOMER] = "customer",
@@ -213,16 +211,8 @@ char *
 msgid_outbound(void)
 {
 	unsigned char	r[16];
-	int		fd;
-	ssize_t		n;
 
-	fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
-	if (fd == -1)
-		fatal("open /dev/urandom");
-	n = read(fd, r, sizeof r);
-	close(fd);
-	if (n != (ssize_t)sizeof r)
-		fatalx("short read from /dev/urandom");
+	util_random(r, sizeof r);
 	r[6] = (r[6] & 0x0f) | 0x40;
 	r[8] = (r[8] & 0x3f) | 0x80;
 	return xasprintf("out.%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
