@@ -41,21 +41,29 @@ def env():
 
 
 def build(n):
+    """The demo store of n messages, built once and kept (shared with
+    bench/insights.py and bench/trends.py): (its path, the build's seconds,
+    or None when it was there already; .built holds them)."""
     store = os.path.join(OUT, "report-store-%d" % n)
     done = os.path.join(store, ".built")
     if os.path.exists(done):
         return store, None
     subprocess.run(["rm", "-rf", store], check=True)
     os.makedirs(OUT, exist_ok=True)
+    # No config of the user's: the default rules and watch list only.
+    e = env()
+    e["XDG_CONFIG_HOME"] = "/nonexistent"
     t0 = time.monotonic()
     demo = subprocess.Popen([OMBRE, "demo", "--seed", "42", "--conversations",
                              str(n // 10), "--messages-per-conversation", "10"],
-                            stdout=subprocess.PIPE, env=env())
+                            stdout=subprocess.PIPE, env=e)
     subprocess.run([OMBRE, "--data-dir", store, "ingest"], stdin=demo.stdout,
-                   stdout=subprocess.DEVNULL, env=env(), check=True)
+                   stdout=subprocess.DEVNULL, env=e, check=True)
     demo.wait()
-    open(done, "w").close()
-    return store, time.monotonic() - t0
+    t = time.monotonic() - t0
+    with open(done, "w") as f:
+        f.write("%.1f\n" % t)
+    return store, t
 
 
 def timed(argv):

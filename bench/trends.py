@@ -43,6 +43,9 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+from report import build  # noqa: E402  the demo store, shared
+
 OMBRE = os.environ.get("OMBRE", os.path.join(TOP, "src", "ombre"))
 OUT = os.environ.get("BENCH_OUT", os.path.join(HERE, "out"))
 NOW = "2026-11-20T10:00:00Z"
@@ -57,26 +60,6 @@ def env():
     e["XDG_CONFIG_HOME"] = CONFIG  # no hook, no channel
     e.pop("OMBRE_DATA_DIR", None)
     return e
-
-
-def build(n):
-    store = os.path.join(OUT, "report-store-%d" % n)
-    done = os.path.join(store, ".built")
-    if os.path.exists(done):
-        return store, None
-    subprocess.run(["rm", "-rf", store], check=True)
-    os.makedirs(OUT, exist_ok=True)
-    t0 = time.monotonic()
-    demo = subprocess.Popen([OMBRE, "demo", "--seed", "42", "--conversations",
-                             str(n // 10), "--messages-per-conversation", "10"],
-                            stdout=subprocess.PIPE, env=env())
-    subprocess.run([OMBRE, "--data-dir", store, "ingest"], stdin=demo.stdout,
-                   stdout=subprocess.DEVNULL, env=env(), check=True)
-    demo.wait()
-    t = time.monotonic() - t0
-    with open(done, "w") as f:
-        f.write("%.1f\n" % t)
-    return store, t
 
 
 def timed(argv):
