@@ -90,35 +90,6 @@ cli_triage_target(struct store *st, const char *word, char **agent,
 	return rc;
 }
 
-/* The conversation of thread_id as the list reads it (tags, the
- * Message-Ids seen): STORE_OK and *out, or a status and *cause. */
-static enum store_status
-cli_triage_read(struct store *st, const char *thread_id,
-    struct store_conv **out, char **cause)
-{
-	struct store_conv	**convs;
-	enum store_status	  rc;
-	char			 *query;
-	size_t			  n, i;
-
-	*out = NULL;
-	query = xasprintf("thread:%s", thread_id);
-	rc = store_query_convs(st, query, 0, 1, &convs, &n, cause);
-	free(query);
-	if (rc != STORE_OK)
-		return rc;
-	if (n == 0) {
-		store_convs_free(convs, n);
-		*cause = xasprintf("no conversation %s", thread_id);
-		return STORE_NOT_FOUND;
-	}
-	*out = convs[0];
-	for (i = 1; i < n; i++)
-		store_conv_free(convs[i]);
-	free(convs);
-	return STORE_OK;
-}
-
 /* The operations reopen does: back in the Inbox, neither done nor
  * snoozed. NULL-terminated, allocated. */
 static char **
@@ -234,7 +205,7 @@ cli_triage_run(struct cli *cli, const char *cmd, int argc, char **argv)
 	}
 	status = store_resolve_conv(st, rest[0], &thread_id, &cause);
 	if (status == STORE_OK)
-		status = cli_triage_read(st, thread_id, &c, &cause);
+		status = store_conv_of_thread(st, thread_id, &c, &cause);
 	if (status != STORE_OK) {
 		cli_triage_warn(cmd, cause);
 		rc = status == STORE_LOCKED ? EXIT_TEMPFAIL : 1;
@@ -291,7 +262,7 @@ cli_triage_run(struct cli *cli, const char *cmd, int argc, char **argv)
 	}
 	/* A customer who wrote since the read keeps it in the Inbox. */
 	if ((e->action == TRIAGE_DONE || e->action == TRIAGE_SNOOZE) &&
-	    !e->reopen && cli_triage_read(st, thread_id, &after, &cause) ==
+	    !e->reopen && store_conv_of_thread(st, thread_id, &after, &cause) ==
 	    STORE_OK && store_conv_has_tag(after, "inbox")) {
 		printf("still in the Inbox: the customer wrote since\n");
 		rc = 0;

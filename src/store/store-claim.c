@@ -88,40 +88,27 @@ static enum store_status
 store_claim_look(struct store *st, const char *thread_id, const char *agent,
     struct store_claim *out, struct store_conv **conv, char **cause)
 {
-	struct store_conv	**convs;
-	enum store_status	  rc;
-	const char		 *who;
-	char			 *query;
-	size_t			  n, i;
+	struct store_conv	*c;
+	enum store_status	 rc;
+	const char		*who;
 
 	memset(out, 0, sizeof *out);
 	*conv = NULL;
 	*cause = NULL;
-	query = xasprintf("thread:%s", thread_id);
-	rc = store_query_convs(st, query, 0, 1, &convs, &n, cause);
-	free(query);
-	if (rc != STORE_OK)
+	if ((rc = store_conv_of_thread(st, thread_id, &c, cause)) != STORE_OK)
 		return rc;
-	if (n == 0) {
-		store_convs_free(convs, n);
-		*cause = xasprintf("no conversation %s", thread_id);
-		return STORE_NOT_FOUND;
-	}
-	who = triage_assignee(convs[0]->tags, convs[0]->n_tags);
+	who = triage_assignee(c->tags, c->n_tags);
 	if (who != NULL) {
 		out->by = xstrdup(who);
 		out->outcome = strcmp(who, agent) == 0 ? STORE_CLAIM_MINE :
 		    STORE_CLAIM_TAKEN;
-		store_convs_free(convs, n);
+		store_conv_free(c);
 		/* who pointed into the freed tags: out->by is its copy. */
 		return store_claim_since(st, thread_id, out->by, &out->since,
 		    cause);
 	}
 	out->outcome = STORE_CLAIM_FREE;
-	*conv = convs[0];
-	for (i = 1; i < n; i++)
-		store_conv_free(convs[i]);
-	free(convs);
+	*conv = c;
 	return STORE_OK;
 }
 

@@ -208,25 +208,11 @@ enum store_status
 store_contact_conv(struct store *st, const char *thread_id,
     struct store_conv **out, char **identity, char **cause)
 {
-	struct store_conv	**convs;
-	enum store_status	  rc;
-	size_t			  n;
-	char			 *query;
+	enum store_status	rc;
 
-	*out = NULL;
 	*identity = NULL;
-	query = xasprintf("thread:%s", thread_id);
-	rc = store_query_convs(st, query, 0, 1, &convs, &n, cause);
-	free(query);
-	if (rc != STORE_OK)
+	if ((rc = store_conv_of_thread(st, thread_id, out, cause)) != STORE_OK)
 		return rc;
-	if (n == 0) {
-		store_convs_free(convs, n);
-		*cause = xasprintf("no conversation %s", thread_id);
-		return STORE_NOT_FOUND;
-	}
-	*out = convs[0];
-	free(convs);
 	*identity = contact_identity_of((*out)->channel, (*out)->customer_id);
 	return STORE_OK;
 }
@@ -661,37 +647,6 @@ store_contact_others(struct store *st, const char *thread_id,
 	*n = k;
 	*out = convs;
 	return STORE_OK;
-}
-
-int
-store_contact_channels(struct store *st, const char *thread_id)
-{
-	struct store_conv	**convs;
-	struct strset		  channels = { NULL, 0, NULL, 0 };
-	struct contact		 *c;
-	char			 *identity, *cause = NULL;
-	size_t			  n, i;
-	int			  count = 0;
-
-	if (store_contact_of(st, thread_id, &c, &identity, &cause) !=
-	    STORE_OK || identity == NULL) {
-		free(cause);
-		free(identity);
-		contact_free(c);
-		return 0;
-	}
-	if (store_contact_convs(st, c, identity, &convs, &n, &cause) ==
-	    STORE_OK) {
-		for (i = 0; i < n; i++)
-			strset_add(&channels, convs[i]->channel);
-		store_convs_free(convs, n);
-		count = (int)channels.n;
-	}
-	free(cause);
-	free(identity);
-	contact_free(c);
-	strset_free(&channels);
-	return count;
 }
 
 /*

@@ -699,6 +699,33 @@ store_query_convs(struct store *st, const char *query, long offset, long limit,
 	return rc;
 }
 
+enum store_status
+store_conv_of_thread(struct store *st, const char *thread_id,
+    struct store_conv **out, char **cause)
+{
+	struct store_conv	**convs;
+	enum store_status	  rc;
+	char			 *query;
+	size_t			  n, i;
+
+	*out = NULL;
+	query = xasprintf("thread:%s", thread_id);
+	rc = store_query_convs(st, query, 0, 1, &convs, &n, cause);
+	free(query);
+	if (rc != STORE_OK)
+		return rc;
+	if (n == 0) {
+		store_convs_free(convs, n);
+		*cause = xasprintf("no conversation %s", thread_id);
+		return STORE_NOT_FOUND;
+	}
+	*out = convs[0];
+	for (i = 1; i < n; i++)
+		store_conv_free(convs[i]);
+	free(convs);
+	return STORE_OK;
+}
+
 /* Longest waiting first; not waiting last, newest first among them. */
 static int
 store_conv_waiting_cmp(const void *a, const void *b)

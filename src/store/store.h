@@ -214,6 +214,10 @@ int store_conv_has_tag(const struct store_conv *c, const char *tag);
  */
 enum store_status store_query_convs(struct store *st, const char *query,
     long offset, long limit, struct store_conv ***out, size_t *n, char **cause);
+/* The conversation of a thread id (*out, store_conv_free), or
+ * STORE_NOT_FOUND with *cause "no conversation ID". */
+enum store_status store_conv_of_thread(struct store *st,
+    const char *thread_id, struct store_conv **out, char **cause);
 /*
  * The same in a view's order: VIEW_SORT_NEWEST is store_query_convs;
  * VIEW_SORT_WAITING reads every matching conversation and sorts them by
@@ -912,10 +916,6 @@ enum store_status store_contact_convs(struct store *st,
 enum store_status store_contact_others(struct store *st,
     const char *thread_id, char **known, struct contact **contact,
     struct store_conv ***out, size_t *n, char **cause);
-/* How many distinct channels the conversation's contact (or customer)
- * wrote on, this one's included; 0 when it cannot say. For the risk
- * score ("repeated contact on several channels"). */
-int store_contact_channels(struct store *st, const char *thread_id);
 /* The customer's language: the contact's (set by hand), else the newest
  * one a channel gave (Telegram's language_code); allocated, or NULL. */
 char *store_contact_language(struct store *st, const char *thread_id);

@@ -82,11 +82,11 @@ static int
 ui_contact_open_exec(void *data, int argc, char **argv, char **cause)
 {
 	struct ui		 *ui = data;
-	struct store_conv	**convs;
-	const char		 *tid;
-	char			 *query, *end;
-	long long		  k = 1;
-	size_t			  n;
+	struct store_conv	*c;
+	enum store_status	 rc;
+	const char		*tid;
+	char			*end;
+	long long		 k = 1;
 
 	if (ui->pager != NULL)
 		return ui_cmd_screen_in_help(ui);
@@ -107,18 +107,17 @@ ui_contact_open_exec(void *data, int argc, char **argv, char **cause)
 		    "conversation %lld", k);
 		return UI_REDRAW;
 	}
-	query = xasprintf("thread:%s", tid);
-	if (store_query_convs(ui->store, query, 0, 1, &convs, &n, cause) !=
-	    STORE_OK) {
-		free(query);
-		return -1;
-	}
-	free(query);
-	if (n == 1)
-		ui_open_conv(ui, convs[0]);
-	else
+	rc = store_conv_of_thread(ui->store, tid, &c, cause);
+	if (rc == STORE_NOT_FOUND) {
+		free(*cause);
+		*cause = NULL;
 		ui_set_message(ui, 1, "open-other: the conversation is gone");
-	store_convs_free(convs, n);
+		return UI_REDRAW;
+	}
+	if (rc != STORE_OK)
+		return -1;
+	ui_open_conv(ui, c);
+	store_conv_free(c);
 	return UI_REDRAW;
 }
 
@@ -189,17 +188,7 @@ ui_contact_child(void *arg)
 		contact_free(c);
 		c = NULL;
 	}
-	if (st != NULL && store_close(st) != STORE_OK && rc == STORE_OK) {
-		cause = xstrdup("closing the database failed");
-		rc = STORE_DB_ERROR;
-	}
-	if (rc != STORE_OK) {
-		fprintf(stderr, "%s\n", cause != NULL ? cause :
-		    store_status_str(rc));
-		return rc == STORE_LOCKED ? 75 : 1;
-	}
-	fflush(stdout);
-	return 0;
+	return ui_child_exit(st, rc, cause);
 }
 
 static void

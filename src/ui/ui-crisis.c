@@ -44,21 +44,13 @@ ui_crisis_child(void *arg)
 	struct store		*st;
 	enum store_status	 rc;
 	size_t			 n;
-	char			*cause;
+	char			*cause = NULL;
 
 	rc = store_open(&w->store, STORE_READ_WRITE, &st, &cause);
-	if (rc == STORE_OK) {
-		rc = store_crisis_events(st, w->crisis, w->on, &n, &cause);
-		if (store_close(st) != STORE_OK && rc == STORE_OK) {
-			cause = xstrdup("closing the database failed");
-			rc = STORE_DB_ERROR;
-		}
-	}
-	if (rc != STORE_OK) {
-		fprintf(stderr, "%s\n", cause);
-		return rc == STORE_LOCKED ? 75 : 1;
-	}
-	return 0;
+	if (rc != STORE_OK)
+		return ui_child_exit(NULL, rc, cause);
+	rc = store_crisis_events(st, w->crisis, w->on, &n, &cause);
+	return ui_child_exit(st, rc, cause);
 }
 
 static void

@@ -79,6 +79,13 @@ void ui_set_message(struct ui *ui, int error, const char *fmt, ...)
  */
 void ui_job_failed(struct ui *ui, const char *lead, const char *output,
     const char *fallback);
+/*
+ * The end of a child job's write: st (read-write, NULL when its open
+ * failed) closed, a failure said on stderr (what ui_job_failed shows),
+ * cause freed; the exit status, 0, 75 when the database was locked, else
+ * 1.
+ */
+int ui_child_exit(struct store *st, enum store_status rc, char *cause);
 void ui_load(struct ui *ui);
 /* ui-cmd-triage.c: the names assign accepts (team.c's, the store's
  * assignees as the agents seen); free with triage_tags_free. */

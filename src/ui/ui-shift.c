@@ -122,24 +122,13 @@ ui_shift_child(void *arg)
 	int64_t			 now = util_now();
 
 	rc = store_open(&j->store, STORE_READ_WRITE, &st, &cause);
-	if (rc == STORE_OK) {
-		if (j->end)
-			rc = ui_shift_end_child(st, j, now, &cause);
-		else
-			rc = store_shift_start(st, j->agent, now, &n_events,
-			    &cause);
-		if (store_close(st) != STORE_OK && rc == STORE_OK) {
-			cause = xstrdup("closing the database failed");
-			rc = STORE_DB_ERROR;
-		}
-	}
-	if (rc != STORE_OK) {
-		fprintf(stderr, "%s\n", cause != NULL ? cause :
-		    store_status_str(rc));
-		return rc == STORE_LOCKED ? 75 : 1;
-	}
-	fflush(stdout);
-	return 0;
+	if (rc != STORE_OK)
+		return ui_child_exit(NULL, rc, cause);
+	if (j->end)
+		rc = ui_shift_end_child(st, j, now, &cause);
+	else
+		rc = store_shift_start(st, j->agent, now, &n_events, &cause);
+	return ui_child_exit(st, rc, cause);
 }
 
 static void

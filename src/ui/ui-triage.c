@@ -271,7 +271,7 @@ ui_write_child(void *arg)
 	struct ui_write		*w = arg;
 	struct store		*st;
 	enum store_status	 rc;
-	char			*cause;
+	char			*cause = NULL;
 	long			 changed;
 	int			 status;
 
@@ -279,21 +279,13 @@ ui_write_child(void *arg)
 	    (status = ui_write_remote(w)) != 0)
 		return status;
 	rc = store_open(&w->store, STORE_READ_WRITE, &st, &cause);
-	if (rc == STORE_OK) {
-		if (w->kind == UI_WRITE_WAKE)
-			rc = store_wake(st, util_now(), &changed, &cause);
-		if (w->kind == UI_WRITE_TAG && rc == STORE_OK)
-			rc = ui_write_groups(st, w->groups, w->n_groups, &cause);
-		if (store_close(st) != STORE_OK && rc == STORE_OK) {
-			cause = xstrdup("closing the database failed");
-			rc = STORE_DB_ERROR;
-		}
-	}
-	if (rc != STORE_OK) {
-		fprintf(stderr, "%s\n", cause);
-		return rc == STORE_LOCKED ? 75 : 1;
-	}
-	return 0;
+	if (rc != STORE_OK)
+		return ui_child_exit(NULL, rc, cause);
+	if (w->kind == UI_WRITE_WAKE)
+		rc = store_wake(st, util_now(), &changed, &cause);
+	if (w->kind == UI_WRITE_TAG && rc == STORE_OK)
+		rc = ui_write_groups(st, w->groups, w->n_groups, &cause);
+	return ui_child_exit(st, rc, cause);
 }
 
 static void

@@ -67,6 +67,25 @@ ui_job_failed(struct ui *ui, const char *lead, const char *output,
 	free(line);
 }
 
+int
+ui_child_exit(struct store *st, enum store_status rc, char *cause)
+{
+	if (st != NULL && store_close(st) != STORE_OK && rc == STORE_OK) {
+		free(cause);
+		cause = xstrdup("closing the database failed");
+		rc = STORE_DB_ERROR;
+	}
+	if (rc != STORE_OK) {
+		fprintf(stderr, "%s\n", cause != NULL ? cause :
+		    store_status_str(rc));
+		free(cause);
+		return rc == STORE_LOCKED ? 75 : 1;
+	}
+	free(cause);
+	fflush(stdout);
+	return 0;
+}
+
 enum store_status
 ui_query(struct ui *ui, long offset, long limit, struct store_conv ***out,
     size_t *n, char **cause)
