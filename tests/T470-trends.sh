@@ -63,6 +63,9 @@ print(sorted((x["name"], x["count"], x["previous"], x["trend"]) for x in d["seri
 is "--since refuses a bad duration" "$("$OMBRE" trends --since soon 2>&1 >/dev/null; echo "rc=$?")" \
     "ombre: trends: bad duration 'soon' (1h to 90d: 24h, 7d)
 rc=2"
+like "--since takes up to 90d, as documented" \
+    "$("$OMBRE" trends --since 60d 2>&1; echo "rc=$?")" "against the 60d before.*rc=0"
+is "... and no more" "$("$OMBRE" trends --since 91d >/dev/null 2>&1; echo "rc=$?")" "rc=2"
 
 # The cache: closed hours in DATA/trends, one file a day.
 like "closed hours are cached a day a file" "$(cat "$DATA/trends/2026-11-19")" \

@@ -205,6 +205,9 @@ size_t sanitize_buf(struct buf *out, const char *s, size_t len,
 /* n random bytes from /dev/urandom (fatal when it cannot be read): ids
  * that must never repeat across processes sharing a data dir. */
 void util_random(void *buf, size_t n);
+/* A duration, N followed by s, m, h, d or w (no unit: seconds), from 0
+ * to max seconds: 0 and *seconds, or -1. */
+int util_parse_duration(const char *s, int64_t max, int64_t *seconds);
 int64_t util_now(void);
 /* A monotonic clock in milliseconds, for timers and deadlines. */
 int64_t util_clock_ms(void);

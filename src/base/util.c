@@ -781,3 +781,34 @@ util_random(void *buf, size_t n)
 	if (got != (ssize_t)n)
 		fatalx("short read from /dev/urandom");
 }
+
+int
+util_parse_duration(const char *s, int64_t max, int64_t *seconds)
+{
+	char		*end;
+	long long	 n;
+	int64_t		 unit;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	n = strtoll(s, &end, 10);
+	if (errno != 0)
+		return -1;
+	if (end[0] == '\0' || strcmp(end, "s") == 0)
+		unit = 1;
+	else if (strcmp(end, "m") == 0)
+		unit = 60;
+	else if (strcmp(end, "h") == 0)
+		unit = 3600;
+	else if (strcmp(end, "d") == 0)
+		unit = 86400;
+	else if (strcmp(end, "w") == 0)
+		unit = 7 * 86400;
+	else
+		return -1;
+	if (n < 0 || n > max / unit)
+		return -1;
+	*seconds = n * unit;
+	return 0;
+}

@@ -314,38 +314,6 @@ cli_insights_csv(struct buf *b, struct store_insights *si, size_t limit)
 	cli_insights_csv_row(b, "bot", "bot_only", si->bot_only, si->closed);
 }
 
-/*
- * --since: N followed by s, m, h, d or w, from a minute to 366 days; 0
- * and *seconds, or -1.
- */
-static int
-cli_insights_since(const char *s, int64_t *seconds)
-{
-	char		*end;
-	long long	 n;
-	int64_t		 unit;
-
-	if (*s < '0' || *s > '9')
-		return -1;
-	n = strtoll(s, &end, 10);
-	if (strcmp(end, "s") == 0)
-		unit = 1;
-	else if (strcmp(end, "m") == 0)
-		unit = 60;
-	else if (strcmp(end, "h") == 0)
-		unit = 3600;
-	else if (strcmp(end, "d") == 0)
-		unit = 86400;
-	else if (strcmp(end, "w") == 0)
-		unit = 7 * 86400;
-	else
-		return -1;
-	if (n <= 0 || n > CLI_INSIGHTS_SINCE_MAX / unit)
-		return -1;
-	*seconds = n * unit;
-	return 0;
-}
-
 int
 cli_insights(struct cli *cli, int argc, char **argv)
 {
@@ -377,7 +345,8 @@ cli_insights(struct cli *cli, int argc, char **argv)
 		log_warn("%s", CLI_INSIGHTS_USAGE);
 		return EXIT_USAGE;
 	}
-	if (since != NULL && cli_insights_since(since, &seconds) != 0) {
+	if (since != NULL && (util_parse_duration(since, CLI_INSIGHTS_SINCE_MAX,
+	    &seconds) != 0 || seconds == 0)) {
 		log_warn("insights: bad duration '%s' (90m, 8h, 7d, 4w; at "
 		    "most 366d)", since);
 		return EXIT_USAGE;

@@ -183,7 +183,7 @@ cli_trends(struct cli *cli, int argc, char **argv)
 		log_warn("%s", CLI_TRENDS_USAGE);
 		return EXIT_USAGE;
 	}
-	if (since != NULL && (rules_parse_duration(since, &seconds) != 0 ||
+	if (since != NULL && (util_parse_duration(since, CLI_TRENDS_MAX, &seconds) != 0 ||
 	    seconds < 3600 || seconds > CLI_TRENDS_MAX)) {
 		log_warn("trends: bad duration '%s' (1h to 90d: 24h, 7d)",
 		    since);

@@ -389,7 +389,7 @@ void rules_set_fallbacks(int n);
 void rules_set_wait(int64_t seconds);
 /* Remove every rule, the defaults too, and the counts. */
 void rules_clear(void);
-/* "90s", "10m", "1h", "2d" or seconds, at most 30 days; "0" for none:
+/* "90s", "10m", "1h", "2d", "1w" or seconds, at most 30 days; "0" none:
  * 0 and *seconds, or -1. */
 int rules_parse_duration(const char *s, int64_t *seconds);
 /* Call cb with each rule as the command that would make it again. */

@@ -213,27 +213,7 @@ rules_wait(void)
 int
 rules_parse_duration(const char *s, int64_t *seconds)
 {
-	char		*end;
-	long long	 n;
-	int64_t		 unit;
-
-	if (*s < '0' || *s > '9')
-		return -1;
-	n = strtoll(s, &end, 10);
-	if (end[0] == '\0' || strcmp(end, "s") == 0)
-		unit = 1;
-	else if (strcmp(end, "m") == 0)
-		unit = 60;
-	else if (strcmp(end, "h") == 0)
-		unit = 3600;
-	else if (strcmp(end, "d") == 0)
-		unit = 86400;
-	else
-		return -1;
-	if (n < 0 || n > 30LL * 86400 / unit)
-		return -1;
-	*seconds = n * unit;
-	return 0;
+	return util_parse_duration(s, 30LL * 86400, seconds);
 }
 
 /* The shortest way parse_duration reads seconds back: 90s, 10m, 1h, 2d. */
