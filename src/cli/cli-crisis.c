@@ -75,27 +75,14 @@ cli_crisis_json(struct cli *cli)
 {
 	struct json_obj	*o;
 	struct crisis	*c;
-	char		 date[64], *query, *json;
-	size_t		 n = 0;
+	char		*json;
 
 	o = json_obj_new();
 	if ((c = store_crisis_read(cli->data_dir)) == NULL)
 		json_obj_set_bool(o, "on", 0);
 	else {
 		json_obj_set_bool(o, "on", 1);
-		json_obj_set_str(o, "topic", c->topic);
-		util_format_rfc3339(c->since, 0, date, sizeof date);
-		json_obj_set_str(o, "since", date);
-		if ((query = crisis_query(c->topic)) != NULL) {
-			json_obj_set_str(o, "query", query);
-			free(query);
-		}
-		json_obj_set_str(o, "scenario", c->scenario);
-		while (c->channels != NULL && c->channels[n] != NULL)
-			n++;
-		json_obj_set_strv(o, "channels", c->channels, n);
-		if (c->agent != NULL)
-			json_obj_set_str(o, "agent", c->agent);
+		crisis_json(c, o);
 		crisis_free(c);
 	}
 	json = json_obj_finish(o);

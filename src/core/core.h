@@ -1244,6 +1244,9 @@ int crisis_topic_valid(const char *topic, char **cause);
 /* The topic's query ("Kind:customer and (colis or abime or abîmé)"),
  * allocated; NULL when no word of three letters or more is left. */
 char *crisis_query(const char *topic);
+/* A crisis's fields (topic, query, since, scenario, channels, agent) set in
+ * a JSON object: ombre crisis status --json's and hook crisis's. */
+void crisis_json(const struct crisis *c, struct json_obj *o);
 /* DATA/crisis's text and back (NULL and *cause when it has no topic). */
 char *crisis_format(const struct crisis *c);
 struct crisis *crisis_parse(const char *text, char **cause);

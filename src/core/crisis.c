@@ -368,3 +368,24 @@ crisis_view_set(const struct crisis *c)
 	view_define(CRISIS_VIEW, query);
 	free(query);
 }
+
+void
+crisis_json(const struct crisis *c, struct json_obj *o)
+{
+	char	 date[64], *query;
+	size_t	 n = 0;
+
+	json_obj_set_str(o, "topic", c->topic);
+	util_format_rfc3339(c->since, 0, date, sizeof date);
+	json_obj_set_str(o, "since", date);
+	if ((query = crisis_query(c->topic)) != NULL) {
+		json_obj_set_str(o, "query", query);
+		free(query);
+	}
+	json_obj_set_str(o, "scenario", c->scenario);
+	while (c->channels != NULL && c->channels[n] != NULL)
+		n++;
+	json_obj_set_strv(o, "channels", c->channels, n);
+	if (c->agent != NULL)
+		json_obj_set_str(o, "agent", c->agent);
+}

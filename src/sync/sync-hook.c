@@ -100,27 +100,13 @@ sync_hook_crisis_json(const char *data_dir, const char *state)
 {
 	struct json_obj	*o;
 	struct crisis	*c = NULL;
-	char		 date[64], *query;
-	size_t		 n = 0;
 
 	o = json_obj_new();
 	json_obj_set_str(o, "event", "crisis");
 	json_obj_set_str(o, "state", state);
 	if (strcmp(state, "on") == 0 &&
 	    (c = store_crisis_read(data_dir)) != NULL) {
-		json_obj_set_str(o, "topic", c->topic);
-		if ((query = crisis_query(c->topic)) != NULL) {
-			json_obj_set_str(o, "query", query);
-			free(query);
-		}
-		util_format_rfc3339(c->since, 0, date, sizeof date);
-		json_obj_set_str(o, "since", date);
-		json_obj_set_str(o, "scenario", c->scenario);
-		while (c->channels != NULL && c->channels[n] != NULL)
-			n++;
-		json_obj_set_strv(o, "channels", c->channels, n);
-		if (c->agent != NULL)
-			json_obj_set_str(o, "agent", c->agent);
+		crisis_json(c, o);
 		crisis_free(c);
 	}
 	return json_obj_finish(o);
