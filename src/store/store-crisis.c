@@ -173,8 +173,6 @@ store_crisis_events(struct store *st, const struct crisis *c, int on,
 	*n_events = n;
 	/* The mode itself, once, whatever it touched: after the events, so
 	 * a hook that looks finds them. */
-	buf_add_printf(&st->feed, "crisis %s %s\n", STORE_FEED_NO_THREAD,
-	    on ? "on" : "off");
-	store_feed_append(st);
+	store_feed_line(st, "crisis", on ? "on" : "off");
 	return STORE_OK;
 }

@@ -58,8 +58,9 @@ store_feed_append(struct store *st)
 }
 
 /*
- * A line of no conversation (a spike: sync-spike.c), written at once:
- * its thread STORE_FEED_NO_THREAD, its id a token without spaces.
+ * A line of no conversation (a spike, a crisis going on or off), written
+ * at once: its thread STORE_FEED_NO_THREAD, its id a token without
+ * spaces.
  */
 void
 store_feed_line(struct store *st, const char *event, const char *id)
