@@ -1363,10 +1363,8 @@ void watch_reset(void);			/* back to the defaults (tests) */
 size_t watch_count(void);
 const char *watch_term(size_t i);	/* as written; NULL past the end */
 const char *watch_folded(size_t i);	/* folded, spaces squeezed */
-/* Does folded text[0..len) hold term i (or a folded term) as words? */
+/* Does folded text[0..len) hold term i as words? */
 int watch_match(size_t i, const char *folded, size_t len);
-int watch_match_folded(const char *folded_term, const char *text,
-    size_t len);
 
 /*
  * spike.c: is the last hour's count a spike against the same hour of the

@@ -204,7 +204,7 @@ watch_word_byte(unsigned char c)
 	return c >= 0x80 || isalnum(c);
 }
 
-int
+static int
 watch_match_folded(const char *folded_term, const char *text, size_t len)
 {
 	size_t		 n = strlen(folded_term), at;
