@@ -143,6 +143,9 @@ char *store_share_member(const char *data_dir);
 /* Run a read query, re-opening and restarting it once when it fails:
  * libnotmuch 0.37 reports a snapshot overtaken by writers
  * (DatabaseModifiedError) as XAPIAN_EXCEPTION. */
+/* A query narrowed to ombre's own messages and the user's mail an email
+ * channel's query= keeps (`set store.database`); allocated. */
+char *store_mail_filter(struct store *st, const char *query);
 notmuch_status_t store_query_messages(struct store *st, const char *query,
     notmuch_sort_t sort, notmuch_query_t **q, notmuch_messages_t **msgs);
 

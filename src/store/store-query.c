@@ -673,7 +673,7 @@ store_query_convs_unguarded(struct store *st, const char *query, long offset, lo
  * ombre/) and the mail that matches. Allocated; the query as it is when
  * there is no such filter.
  */
-static char *
+char *
 store_mail_filter(struct store *st, const char *query)
 {
 	const char	*mq = st->opts.mail_query;

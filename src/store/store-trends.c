@@ -183,18 +183,6 @@ trends_day_save(struct store *st, struct trends_day *d,
 	buf_free(&b);
 }
 
-/* The query narrowed as store-query.c's store_mail_filter does on a
- * user's own mail (`set store.database`). Allocated. */
-static char *
-trends_mail_filter(struct store *st, const char *query)
-{
-	const char	*mq = st->opts.mail_query;
-
-	if (st->opts.database == NULL || mq == NULL || *mq == '\0')
-		return xstrdup(query);
-	return xasprintf("(%s) and (path:ombre/** or (%s))", query, mq);
-}
-
 /* One notmuch count: messages, or conversations with threads set. */
 static enum store_status
 trends_query_count(struct store *st, const char *query, int threads,
@@ -205,7 +193,7 @@ trends_query_count(struct store *st, const char *query, int threads,
 	unsigned int		 n = 0;
 	char			*text;
 
-	text = trends_mail_filter(st, query);
+	text = store_mail_filter(st, query);
 	q = notmuch_query_create(st->db, text);
 	if (q == NULL)
 		fatalx("notmuch_query_create");
@@ -309,7 +297,7 @@ trends_walk(struct store *st, struct store_trends *tr, const char *query,
 	notmuch_status_t	 status;
 	char			*text;
 
-	text = trends_mail_filter(st, query);
+	text = store_mail_filter(st, query);
 	q = notmuch_query_create(st->db, text);
 	if (q == NULL)
 		fatalx("notmuch_query_create");
@@ -744,7 +732,7 @@ store_trends_history(struct store *st, int64_t before)
 	int			 found = 0;
 
 	query = xasprintf("date:..@%lld", (long long)before);
-	text = trends_mail_filter(st, query);
+	text = store_mail_filter(st, query);
 	free(query);
 	q = notmuch_query_create(st->db, text);
 	if (q == NULL)
