@@ -286,14 +286,27 @@ ev_run_once(struct ev_loop *loop, int64_t max_wait_ms)
 			watch[i]->cb(watch[i]->fd, pfds[i].revents,
 			    watch[i]->data);
 	}
-	/* Timers due now, including those a callback above added late. */
+	/* Timers due now, including those a callback above added late, the
+	 * earliest first: a loop that was late (a loaded machine) finds
+	 * several overdue, and they must still fire in the order of their
+	 * time, not of their adding. A callback may add timers (after count,
+	 * left for the next round) or delete some. */
 	now = util_clock_ms();
 	count = loop->n_timers;
-	for (i = 0; i < count; i++) {
-		if (!loop->timers[i]->dead && loop->timers[i]->when_ms <= now) {
-			loop->timers[i]->dead = 1;
-			loop->timers[i]->cb(loop->timers[i]->data);
+	for (;;) {
+		struct ev_timer	*first = NULL;
+
+		for (i = 0; i < count; i++) {
+			struct ev_timer	*t = loop->timers[i];
+
+			if (!t->dead && t->when_ms <= now &&
+			    (first == NULL || t->when_ms < first->when_ms))
+				first = t;
 		}
+		if (first == NULL)
+			break;
+		first->dead = 1;
+		first->cb(first->data);
 	}
 	loop->dispatching = 0;
 	ev_collect(loop);

@@ -1384,6 +1384,16 @@ test_ev(void)
 	    "ev: an overdue timer fires at once, not with a later one");
 	ev_timer_del(gone);
 
+	/* A loop that comes late (a loaded machine) finds both overdue: they
+	 * still fire in the order of their time, not of their adding. */
+	ev_test_n = 0;
+	ev_timer_add(loop, 20, ev_test_timer, &two);
+	ev_timer_add(loop, 10, ev_test_timer, &one);
+	usleep(40000);
+	ev_run_once(loop, 0);
+	ok(ev_test_n == 2 && ev_test_order[0] == 1 && ev_test_order[1] == 2,
+	    "ev: overdue timers fire in the order of their time");
+
 	ev_signal_add(loop, SIGUSR1, ev_test_sig, NULL);
 	kill(getpid(), SIGUSR1);
 	for (i = 0; i < 10 && ev_test_signal == 0; i++)
