@@ -366,7 +366,7 @@ unlike "nor in the syncer's output" "$(cat sync.out)" "$SECRET"
 # --- one syncer at a time ----------------------------------------------
 "$OMBRE" sync 2>first.err &
 first=$!
-for ((i = 0; i < 100; i++)); do "$OMBRE" sync --status | grep -q running && break; sleep 0.05; done
+for ((i = 0; i < 100; i++)); do "$OMBRE" sync --status | grep -q "^syncer: running" && break; sleep 0.05; done
 like "sync --status names the running syncer" "$("$OMBRE" sync --status)" "syncer: running \\(pid $first\\)"
 "$OMBRE" sync --once 2>second.err
 is "a second syncer exits 75" "$?" 75
