@@ -206,8 +206,8 @@ ui_list_snippet(const char *text, char *out, size_t size)
 
 /*
  * An e-mail's subject before its snippet, what a mail reader scans first:
- * "subject - snippet", the subject sanitised and cut to at most half of
- * the width when a snippet follows.
+ * "subject - snippet", the subject sanitised and cut to at most three
+ * fifths of the width when a snippet follows.
  */
 static void
 ui_list_subject(const struct store_conv *c, int width, char *snippet,
@@ -218,7 +218,7 @@ ui_list_subject(const struct store_conv *c, int width, char *snippet,
 	if (c->subject == NULL || *c->subject == '\0' || width < 8)
 		return;
 	subject = sanitize(c->subject, strlen(c->subject), SANITIZE_LINE,
-	    (size_t)(*snippet != '\0' ? width / 2 : width));
+	    (size_t)(*snippet != '\0' ? width * 3 / 5 : width));
 	line = *snippet != '\0' ? xasprintf("%s - %s", subject, snippet) :
 	    xstrdup(subject);
 	snprintf(snippet, size, "%s", line);
