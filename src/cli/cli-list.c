@@ -29,8 +29,21 @@ cli_conv_mode(const struct store_conv *c)
 	return xstrdup("");
 }
 
+/* An e-mail's subject, sanitised, then " - " before its snippet: at most
+ * half of the rest of the row (rest 0: no width, the whole subject). */
+static void
+cli_list_subject(struct buf *b, const struct store_conv *c, int rest)
+{
+	if (c->subject == NULL || *c->subject == '\0' ||
+	    (rest != 0 && rest < 12))
+		return;
+	sanitize_buf(b, c->subject, strlen(c->subject), SANITIZE_LINE,
+	    rest == 0 ? 0 : (size_t)rest / 2);
+	buf_add_str(b, " - ");
+}
+
 /* One row of `list`: id, badge, age, name, mode, unread, waiting, the
- * public risk's marker (R72), snippet. */
+ * public risk's marker (R72), an e-mail's subject, snippet. */
 static void
 cli_list_row(struct buf *b, const struct store_conv *c, int64_t now, int width)
 {
@@ -63,6 +76,8 @@ cli_list_row(struct buf *b, const struct store_conv *c, int64_t now, int width)
 	if (risk_marked(&risk))
 		buf_add_printf(b, "R%d ", risk.score);
 	risk_free(&risk);
+	cli_list_subject(b, c, width == 0 ? 0 : width -
+	    (int)utf8_width(b->data + start, b->len - start));
 	used = utf8_width(b->data + start, b->len - start);
 	rest = width - (int)used;
 	if (width == 0)
@@ -130,6 +145,8 @@ cli_list_json(struct buf *b, const struct store_conv *c)
 	json_obj_set_str(o, "last_from", msg_kind_name(c->last_kind));
 	json_obj_set_strv(o, "tags", c->tags, c->n_tags);
 	json_obj_set_str(o, "snippet", c->snippet);
+	if (c->subject != NULL)
+		json_obj_set_str(o, "subject", c->subject);
 	/* The public risk's score, and its parts when it has some. */
 	store_conv_risk(c, util_now(), &risk);
 	json_obj_set_int(o, "risk", risk.score);

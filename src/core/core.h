@@ -1516,4 +1516,19 @@ char *channel_config_secret(const struct channel_config *cc,
  * messenger, line, sms): `ombre webhook` serves them. 1 or 0. */
 int channel_config_webhook_type(const char *type);
 
+/*
+ * An e-mail's text as a mail client's preview shows it (mail-text.c): the
+ * lines its sender wrote, without the attribution ("On ... wrote:", "Le
+ * ... a écrit :", also wrapped over two lines), quoted lines ("> ") and
+ * what follows a signature ("-- ") or an "Original Message" line; the
+ * kept lines joined by newlines, blank ones left out. Allocated, or NULL
+ * when nothing is left (a message of quotes only).
+ */
+char *mail_preview(const char *text, size_t len);
+/* 1 when a line is quoted: its first non-blank character is '>'. */
+int mail_quoted_line(const char *s, size_t len);
+/* A subject without its "Re:", "Fwd:", "TR:" (repeated, "RE :", "Re[2]:")
+ * nor blanks at its ends. Allocated. */
+char *mail_subject(const char *subject);
+
 #endif

@@ -86,6 +86,7 @@ static const char *const keys_defaults[][3] = {
 	{ "list", "9", "show-view 9" },
 	{ "thread", "Escape", "back" },
 	{ "thread", "o", "open-other" },
+	{ "thread", "z", "toggle-quotes" },
 };
 
 int

@@ -235,9 +235,16 @@ team_channels_query(const char *agent)
 		return NULL;
 	buf_init(&b);
 	buf_add_char(&b, '(');
-	for (i = 0; i < n; i++)
-		buf_add_printf(&b, "%sChannel:%s", i > 0 ? " or " : "",
-		    chans[i]);
+	for (i = 0; i < n; i++) {
+		/* The user's own mail has no Channel: header (view.c's
+		 * Email view). */
+		if (strcmp(chans[i], "email") == 0)
+			buf_add_printf(&b, "%s(Channel:email or not "
+			    "path:ombre/**)", i > 0 ? " or " : "");
+		else
+			buf_add_printf(&b, "%sChannel:%s", i > 0 ? " or " :
+			    "", chans[i]);
+	}
 	buf_add_char(&b, ')');
 	return buf_steal(&b);
 }

@@ -38,7 +38,11 @@ static const struct {
 	{ "LINE",	"Channel:line", VIEW_SORT_NEWEST },
 	{ "SMS",	"Channel:sms", VIEW_SORT_NEWEST },
 	{ "Matrix",	"Channel:matrix", VIEW_SORT_NEWEST },
-	{ "Email",	"Channel:email", VIEW_SORT_NEWEST },
+	/* The e-mail ombre stored and the user's own mail (`set
+	 * store.database`), which has no X-Ombre-Channel header: all
+	 * that is not in ombre's folder. */
+	{ "Email",	"Channel:email or not path:ombre/**",
+	    VIEW_SORT_NEWEST },
 	/* Open conversations an alert rule fired in, highest public risk
 	 * first (alert.c, risk.c). */
 	{ "Risk",	"tag:inbox and tag:/^ombre\\/alert\\//", VIEW_SORT_RISK },

@@ -47,6 +47,8 @@ struct store_counts {
 	uint64_t		  revision;	/* changes up to here are in */
 	char			 *uuid;
 	int			  built;
+	int			  filtered;	/* queries cut to the mail
+						   query= keeps */
 	long			  touched;	/* by the last update */
 };
 
@@ -326,11 +328,20 @@ store_counts_build(struct store *st, struct store_counts *sc,
 	struct counts_view	cv;
 	enum store_status	rc;
 	size_t			v;
+	char			*filtered;
 
 	free(sc->slots);
 	sc->slots = NULL;
 	sc->cap = sc->used = 0;
 	sc->touched = 0;
+	/* A view counts what its list shows: of the user's own mail, what
+	 * an email channel's query= keeps (store_query_convs). */
+	for (v = 0; !sc->filtered && v < sc->n; v++) {
+		filtered = store_mail_filter(st, sc->queries[v]);
+		free(sc->queries[v]);
+		sc->queries[v] = filtered;
+	}
+	sc->filtered = 1;
 	/* The revision first: changes during the walks come in as a delta. */
 	store_read_begin(st);
 	counts_note_revision(sc, st);

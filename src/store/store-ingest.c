@@ -792,6 +792,7 @@ store_index_one(struct store *st, struct store_pending *p,
 	char			**thread_tags, **tags, **ops;
 	char			*reply_to = NULL, *edit_of = NULL;
 	char			*title = NULL, *snippet = NULL, *reason = NULL;
+	char			*preview;
 	size_t			 i, n, n_props = 0;
 	int			 reopen, unseen, csat = 0;
 	int64_t			 until;
@@ -960,8 +961,13 @@ store_index_one(struct store *st, struct store_pending *p,
 	store_property_add(props, &n_props, "ombre.account", m->account, NULL);
 	store_property_add(props, &n_props, "ombre.title", m->conv_title,
 	    &title);
-	store_property_add(props, &n_props, "ombre.snippet", m->text != NULL ?
-	    m->text : "", &snippet);
+	/* An e-mail's row shows its preview: no attribution, quote or
+	 * signature (mail-text.c); the text itself when that is all. */
+	preview = strcmp(m->channel, "email") == 0 && m->text != NULL ?
+	    mail_preview(m->text, m->text_len) : NULL;
+	store_property_add(props, &n_props, "ombre.snippet", preview != NULL ?
+	    preview : m->text != NULL ? m->text : "", &snippet);
+	free(preview);
 	if (m->reply_to != NULL) {
 		reply_to = msgid_message(m->channel, m->account, m->conv_id,
 		    m->reply_to);

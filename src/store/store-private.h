@@ -273,7 +273,9 @@ enum store_status store_report_build_query(struct store *st,
     const struct store_report_filter *f, const char *select,
     struct store_report **out, char **cause);
 /* ombre.snippet holds a message's text cut to this many bytes
- * (STORE_PROPERTY_MAX, store-ingest.c): a shorter one is all of it. */
+ * (STORE_PROPERTY_MAX, store-ingest.c): a shorter one is all of it (an
+ * e-mail's, all its sender wrote: mail_preview leaves out what insights.c
+ * leaves out too, attribution, quotes and signature). */
 #define STORE_SNIPPET_MAX 200
 /* store-outbox.c: a reply's delivery state and remote id into m. */
 void store_msg_outbox_state(notmuch_message_t *nm, struct msg *m);

@@ -64,6 +64,7 @@ store_conv_free(struct store_conv *c)
 	free(c->customer_id);
 	free(c->customer_name);
 	free(c->snippet);
+	free(c->subject);
 	for (i = 0; i < c->n_tags; i++)
 		free(c->tags[i]);
 	free(c->tags);
@@ -177,6 +178,28 @@ store_decode_local_part(const char *addr)
 			buf_add_char(&b, *p);
 	}
 	return buf_steal(&b);
+}
+
+/*
+ * A row's snippet of a message's text, at most 400 bytes: an e-mail's as
+ * its preview (mail-text.c: no attribution, quote or signature; the text
+ * as it is when that leaves nothing). Allocated.
+ */
+static char *
+store_snippet(const char *channel, const char *text, size_t len)
+{
+	char	*preview = NULL, *s;
+
+	if (text == NULL)
+		text = "";
+	if (strcmp(channel, "email") == 0 &&
+	    (preview = mail_preview(text, len)) != NULL) {
+		text = preview;
+		len = strlen(preview);
+	}
+	s = store_text_cut(text, len, 400);
+	free(preview);
+	return s;
 }
 
 struct store_msg_ref {
@@ -327,7 +350,7 @@ store_conv_build(struct store *st, const char *thread_id)
 	size_t			 n = 0, i, len;
 	const char		*tid, *from, *subject, *path;
 	struct msg		*m;
-	char			*cause, *name, *addr, *query;
+	char			*cause, *name, *addr, *query, *text;
 	size_t			 last;
 	int			 ok = 1;
 	struct store_wait	 wait;
@@ -431,8 +454,8 @@ store_conv_build(struct store *st, const char *thread_id)
 			c->conv_id = xstrdup(m->conv_id);
 			c->title = xstrdup(m->conv_title != NULL ? m->conv_title :
 			    m->conv_id);
-			c->snippet = xstrndup(m->text != NULL ? m->text : "",
-			    m->text_len > 400 ? 400 : m->text_len);
+			c->snippet = store_snippet(c->channel, m->text,
+			    m->text_len);
 			msg_free(m);
 		} else if (c->channel == NULL) {
 			/* Mail ombre did not write: the user's own e-mail. */
@@ -442,12 +465,21 @@ store_conv_build(struct store *st, const char *thread_id)
 			c->account = xstrdup("");
 			c->conv_id = xstrdup(c->thread_id);
 			c->title = xstrdup(subject != NULL ? subject : "");
-			c->snippet = store_mail_text(path, &len);
-			if (c->snippet == NULL)
-				c->snippet = xstrdup(c->title);
-			else if (len > 400)
-				c->snippet[400] = '\0';
+			text = store_mail_text(path, &len);
+			c->snippet = text != NULL ? store_snippet("email",
+			    text, len) : xstrdup(c->title);
+			free(text);
 		}
+	}
+	/* What an e-mail's row shows first: the subject its conversation
+	 * started with (the newest's may have lost it). */
+	for (i = 0; ok && i < n && c->channel != NULL &&
+	    strcmp(c->channel, "email") == 0; i++) {
+		if (refs[i].kind == MSG_EVENT)
+			continue;
+		subject = notmuch_message_get_header(refs[i].nm, "subject");
+		c->subject = mail_subject(subject != NULL ? subject : "");
+		break;
 	}
 	free(refs);
 	notmuch_query_destroy(q);

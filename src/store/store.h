@@ -177,7 +177,9 @@ struct store_conv {
 	char		*title;
 	char		*customer_id;
 	char		*customer_name;
-	char		*snippet;	/* text of the newest message, unsanitised */
+	char		*snippet;	/* text of the newest message, unsanitised
+					   (an e-mail's without quotes,
+					   attribution or signature) */
 	enum msg_kind	 last_kind;	/* who wrote the newest message */
 	int64_t		 newest;	/* date of the newest message */
 	int64_t		 waiting_since;	/* oldest customer message not answered, 0 none */
@@ -196,6 +198,8 @@ struct store_conv {
 	int		 unanswered;	/* customer messages since waiting_since */
 	int		 risk;		/* the public-risk score, set by a
 					   sort=risk query only */
+	char		*subject;	/* an e-mail's, "Re:" cut, unsanitised;
+					   NULL on other channels */
 };
 void store_conv_free(struct store_conv *c);
 /* The public-risk score of a conversation at now, from its row alone

@@ -28,6 +28,7 @@ static int	ui_cmd_select_oldest_handoff_exec(void *, int, char **,
 static int	ui_cmd_select_previous_unread_exec(void *, int, char **, char **);
 static int	ui_cmd_select_up_exec(void *, int, char **, char **);
 static int	ui_cmd_show_view_exec(void *, int, char **, char **);
+static int	ui_cmd_toggle_quotes_exec(void *, int, char **, char **);
 
 const struct cmd_entry ui_cmd_move_entries[] = {
 	{ .name = "back",
@@ -109,6 +110,13 @@ const struct cmd_entry ui_cmd_move_entries[] = {
 	  .usage = "show-view N|NAME",
 	  .help = "console: show a view, by its number or name",
 	  .host_exec = ui_cmd_show_view_exec },
+	{ .name = "toggle-quotes",
+	  .args_min = 0,
+	  .args_max = 0,
+	  .usage = "toggle-quotes",
+	  .help = "console: show the long quotes of the open conversation, "
+	      "or fold them again into one line",
+	  .host_exec = ui_cmd_toggle_quotes_exec },
 	{ .name = NULL }
 };
 
@@ -442,5 +450,25 @@ ui_cmd_select_oldest_handoff_exec(void *data, int argc, char **argv,
 	ui_list_move_to(ui->list, (long)best);
 	if (ui_list_count(ui->list) == 0)
 		ui_set_message(ui, 0, "nobody needs a human");
+	return UI_REDRAW;
+}
+
+/* z: an e-mail's long quotes shown, or folded again (ui-thread.c). */
+static int
+ui_cmd_toggle_quotes_exec(void *data, int argc, char **argv, char **cause)
+{
+	struct ui	*ui = data;
+
+	(void)argc;
+	(void)argv;
+	(void)cause;
+	if (ui->pager != NULL)
+		return ui_cmd_screen_in_help(ui);
+	if (ui->thread == NULL) {
+		ui_set_message(ui, 1, "toggle-quotes: no conversation open");
+		return UI_REDRAW;
+	}
+	ui_set_message(ui, 0, ui_thread_toggle_quotes(ui->thread) ?
+	    "quotes shown" : "quotes folded");
 	return UI_REDRAW;
 }

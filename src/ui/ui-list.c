@@ -205,10 +205,32 @@ ui_list_snippet(const char *text, char *out, size_t size)
 }
 
 /*
+ * An e-mail's subject before its snippet, what a mail reader scans first:
+ * "subject - snippet", the subject sanitised and cut to at most three
+ * fifths of the width when a snippet follows.
+ */
+static void
+ui_list_subject(const struct store_conv *c, int width, char *snippet,
+    size_t size)
+{
+	char	*subject, *line;
+
+	if (c->subject == NULL || *c->subject == '\0' || width < 8)
+		return;
+	subject = sanitize(c->subject, strlen(c->subject), SANITIZE_LINE,
+	    (size_t)(*snippet != '\0' ? width * 3 / 5 : width));
+	line = *snippet != '\0' ? xasprintf("%s - %s", subject, snippet) :
+	    xstrdup(subject);
+	snprintf(snippet, size, "%s", line);
+	free(line);
+	free(subject);
+}
+
+/*
  * Draw the rows [top, top+rows) of the screen: badge, age, customer, mode,
  * unread count, the service level's time left, the public risk's marker
- * (R72), snippet. Columns narrow first to keep the snippet on 80
- * columns.
+ * (R72), an e-mail's subject, snippet. Columns narrow first to keep the
+ * snippet on 80 columns.
  */
 void
 ui_list_draw(struct ui_list *l, int top, int left, int rows, int cols,
@@ -302,6 +324,7 @@ ui_list_draw(struct ui_list *l, int top, int left, int rows, int cols,
 			break;
 		default:
 			ui_list_snippet(c->snippet, snippet, sizeof snippet);
+			ui_list_subject(c, cols - x, snippet, sizeof snippet);
 			ui_surface_text(top + r, left + x, cols - x, role,
 			    snippet);
 			break;

@@ -10,6 +10,10 @@
  * person, and their other conversations on every channel, newest first
  * (badge, age, snippet), numbered for open-other (o).
  *
+ * More than three quoted lines in a row (an e-mail's "> ..." quote) fold
+ * into one dim line, "[… 42 quoted lines: z to show]", until
+ * toggle-quotes (z) shows them; z again folds them.
+ *
  * The text is laid out once per width into display lines; each line is
  * sanitised text already, so drawing is a copy.
  */
@@ -47,7 +51,11 @@ struct ui_thread {
 	size_t			  n_head;
 	char			**others;	/* their thread ids, newest first */
 	size_t			  n_others;
+	int			  quotes_open;	/* long quotes unfolded */
 };
+
+/* More quoted lines than this in a row fold behind toggle-quotes. */
+#define UI_THREAD_QUOTE_FOLD	3
 
 /* The other conversations the header lists at most. */
 #define UI_THREAD_OTHERS_MAX	3
@@ -207,6 +215,82 @@ ui_thread_event(struct ui_thread *t, const struct msg *m, const char *clock,
 	free(text);
 }
 
+/* The key of toggle-quotes (the thread's, else root's), for the folded
+ * line's words. */
+struct ui_thread_key {
+	const char	*table;
+	char		 key[32];
+};
+
+static void
+ui_thread_key_cb(const char *table, const char *key, const char *command,
+    void *data)
+{
+	struct ui_thread_key	*k = data;
+
+	if (strcmp(command, "toggle-quotes") != 0 || (k->key[0] != '\0' &&
+	    strcmp(k->table, "thread") == 0))
+		return;
+	k->table = table;
+	snprintf(k->key, sizeof k->key, "%s", key);
+}
+
+/*
+ * At a quoted line starting more than UI_THREAD_QUOTE_FOLD quoted lines
+ * in a row: add "[... 42 quoted lines: z to show]" and return the bytes
+ * they take (with their last newline). 0 otherwise: the line is shown.
+ */
+static size_t
+ui_thread_quote_run(struct ui_thread *t, const char *p, size_t len,
+    int width)
+{
+	struct ui_thread_key	 k = { "", "" };
+	const char		*end;
+	size_t			 n = 0, at = 0, l;
+	char			*line;
+
+	while (at < len) {
+		end = memchr(p + at, '\n', len - at);
+		l = end != NULL ? (size_t)(end - (p + at)) : len - at;
+		if (!mail_quoted_line(p + at, l))
+			break;
+		n++;
+		at += l + (end != NULL ? 1 : 0);
+	}
+	if (n <= UI_THREAD_QUOTE_FOLD)
+		return 0;
+	keys_each("thread", ui_thread_key_cb, &k);
+	if (k.key[0] == '\0')
+		keys_each("root", ui_thread_key_cb, &k);
+	line = xasprintf("[\xe2\x80\xa6 %zu quoted lines: %s%s to show]", n,
+	    k.key[0] != '\0' ? k.key : ":", k.key[0] != '\0' ? "" :
+	    "toggle-quotes");
+	ui_thread_wrap(t, UI_ROLE_THREAD_DAY, line, 2, width);
+	free(line);
+	return at;
+}
+
+int
+ui_thread_toggle_quotes(struct ui_thread *t)
+{
+	t->quotes_open = !t->quotes_open;
+	t->width = 0;		/* laid out again at the next draw */
+	return t->quotes_open;
+}
+
+int
+ui_thread_quotes_open(struct ui_thread *t)
+{
+	return t->quotes_open;
+}
+
+void
+ui_thread_set_quotes(struct ui_thread *t, int open)
+{
+	if (t->quotes_open != open)
+		ui_thread_toggle_quotes(t);
+}
+
 /* Lay the messages out as lines of the given width. */
 static void
 ui_thread_layout(struct ui_thread *t, int width)
@@ -260,6 +344,16 @@ ui_thread_layout(struct ui_thread *t, int width)
 		p = m->text != NULL ? m->text : "";
 		len = m->text_len;
 		while (len > 0) {
+			/* A long quote (an e-mail's "> ..." lines) as one
+			 * dim line until toggle-quotes shows it. */
+			if (!t->quotes_open && (j = ui_thread_quote_run(t, p,
+			    len, width)) > 0) {
+				if (j >= len)
+					break;
+				len -= j;
+				p += j;
+				continue;
+			}
 			end = memchr(p, '\n', len);
 			j = end != NULL ? (size_t)(end - p) : len;
 			safe = sanitize(p, j, SANITIZE_LINE, 0);

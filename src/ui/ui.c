@@ -372,7 +372,7 @@ ui_thread_reload(struct ui *ui)
 	struct msg	**msgs;
 	size_t		  n;
 	char		 *cause, *title, *risk;
-	int		  rows, cols, at_end;
+	int		  rows, cols, at_end, quotes;
 
 	if (ui->thread == NULL || ui->thread_id == NULL)
 		return;
@@ -387,8 +387,10 @@ ui_thread_reload(struct ui *ui)
 	title = xstrdup(ui_thread_title(ui->thread));
 	risk = ui_thread_risk(ui->thread) != NULL ?
 	    xstrdup(ui_thread_risk(ui->thread)) : NULL;
+	quotes = ui_thread_quotes_open(ui->thread);
 	ui_thread_free(ui->thread);
 	ui->thread = ui_thread_new(msgs, n, title);
+	ui_thread_set_quotes(ui->thread, quotes);
 	ui_thread_set_risk(ui->thread, risk);
 	free(risk);
 	free(title);

@@ -242,6 +242,11 @@ void ui_thread_set_contact(struct ui_thread *t, const struct contact *c,
 /* The thread id of the i-th other conversation (0: the newest), or
  * NULL. */
 const char *ui_thread_other(struct ui_thread *t, size_t i);
+/* Long quotes (more than 3 quoted lines) shown or folded into one line:
+ * toggled (the new state returned), read, set (kept over a reload). */
+int ui_thread_toggle_quotes(struct ui_thread *t);
+int ui_thread_quotes_open(struct ui_thread *t);
+void ui_thread_set_quotes(struct ui_thread *t, int open);
 
 /* ui.c */
 struct ui_options {

@@ -728,7 +728,8 @@ test_views(void)
 	is_str(all[5].query, "tag:ombre/snoozed", "Snoozed query");
 	is_str(all[6].query, "tag:ombre/done", "Done query");
 	is_str(all[8].query, "Channel:whatsapp", "WhatsApp query");
-	is_str(all[13].query, "Channel:email", "Email query");
+	is_str(all[13].query, "Channel:email or not path:ombre/**",
+	    "Email query: the user's own mail too");
 	is_str(all[14].query, "tag:inbox and tag:/^ombre\\/alert\\//",
 	    "Risk query");
 	ok(all[14].sort == VIEW_SORT_RISK, "Risk by the public risk");
