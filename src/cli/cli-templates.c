@@ -217,6 +217,21 @@ out:
 	return rc;
 }
 
+/* By file, then by line: "a:10" after "a:4". */
+static int
+cli_templates_problem_cmp(const void *a, const void *b)
+{
+	const char	*pa = *(char *const *)a, *pb = *(char *const *)b;
+	size_t		 la = strcspn(pa, ":"), lb = strcspn(pb, ":");
+	int		 c;
+
+	if ((c = strncmp(pa, pb, la < lb ? la : lb)) != 0)
+		return c;
+	if (la != lb)
+		return la < lb ? -1 : 1;
+	return atoi(pa + la + 1) - atoi(pb + lb + 1);
+}
+
 /* check [DIR]: every problem as DIR/file:line: message; exit 1 on any. */
 static int
 cli_templates_check(int argc, char **argv)
@@ -250,16 +265,20 @@ cli_templates_check(int argc, char **argv)
 		return 1;
 	}
 	n_problems = template_check(all, n, &problems);
-	for (i = 0; i < n_errors; i++) {
+	/* Both kinds together, in the order of the files. */
+	errors = xreallocarray(errors, n_errors + n_problems + 1,
+	    sizeof *errors);
+	for (i = 0; i < n_problems; i++)
+		errors[n_errors + i] = problems[i];
+	free(problems);
+	if (n_errors + n_problems > 1)
+		qsort(errors, n_errors + n_problems, sizeof *errors,
+		    cli_templates_problem_cmp);
+	for (i = 0; i < n_errors + n_problems; i++) {
 		printf("%s/%s\n", dir, errors[i]);
 		free(errors[i]);
 	}
-	for (i = 0; i < n_problems; i++) {
-		printf("%s/%s\n", dir, problems[i]);
-		free(problems[i]);
-	}
 	free(errors);
-	free(problems);
 	if (n_errors + n_problems > 0)
 		log_warn("templates: %zu problem%s in %s", n_errors +
 		    n_problems, n_errors + n_problems == 1 ? "" : "s", dir);

@@ -797,7 +797,7 @@ size_t
 template_check(struct template *const *all, size_t n, char ***problems)
 {
 	const struct template	*t, *o;
-	const char		*p, *open, *close, *w;
+	const char		*p, *open, *close, *w, *file;
 	char			*name, *fallback, *why, *word, *st, *so;
 	size_t			 np = 0, i, j, wl;
 	int			 line;
@@ -805,6 +805,7 @@ template_check(struct template *const *all, size_t n, char ***problems)
 	*problems = NULL;
 	for (i = 0; i < n; i++) {
 		t = all[i];
+		file = t->file != NULL ? t->file : t->name;
 		/* The text's variables, each at its line. */
 		line = t->body_line;
 		for (p = t->body; (open = strstr(p, "{{")) != NULL;
@@ -812,19 +813,19 @@ template_check(struct template *const *all, size_t n, char ***problems)
 			for (; p < open; p++)
 				line += *p == '\n';
 			if ((close = strstr(open + 2, "}}")) == NULL) {
-				template_problem(problems, &np, t->file, line,
+				template_problem(problems, &np, file, line,
 				    "{{ without }}");
 				break;
 			}
 			if (template_var_parse(open + 2, (size_t)(close -
 			    open - 2), &name, &fallback, &why) != 0) {
-				template_problem(problems, &np, t->file, line,
+				template_problem(problems, &np, file, line,
 				    "%s", why);
 				free(why);
 				continue;
 			}
 			if (!template_var_known(name))
-				template_problem(problems, &np, t->file, line,
+				template_problem(problems, &np, file, line,
 				    "unknown variable {{%s}} (customer.name, "
 				    "customer.first_name, agent.name, channel)",
 				    name);
@@ -838,7 +839,7 @@ template_check(struct template *const *all, size_t n, char ***problems)
 				break;
 			word = xstrndup(w, wl);
 			if (channel_info_find(word) == NULL)
-				template_problem(problems, &np, t->file,
+				template_problem(problems, &np, file,
 				    t->channels_line, "unknown channel %s",
 				    word);
 			free(word);
@@ -847,17 +848,20 @@ template_check(struct template *const *all, size_t n, char ***problems)
 		for (j = 0; j < i; j++) {
 			o = all[j];
 			if (strcmp(o->name, t->name) == 0)
-				template_problem(problems, &np, t->file, 1,
-				    "name %s is also %s's", t->name, o->file);
+				template_problem(problems, &np, file, 1,
+				    "name %s is also %s's", t->name, o->file != NULL ?
+				    o->file : o->name);
 			if (t->shortcut == NULL || o->shortcut == NULL ||
 			    strcmp(t->shortcut, o->shortcut) != 0)
 				continue;
 			st = template_stem(t->name);
 			so = template_stem(o->name);
-			if (strcmp(st, so) != 0)
-				template_problem(problems, &np, t->file,
+			j = strcmp(st, so) != 0 ? i : j;	/* said once */
+			if (j == i)
+				template_problem(problems, &np, file,
 				    t->shortcut_line, "shortcut %s is also "
-				    "%s's", t->shortcut, o->file);
+				    "%s's", t->shortcut, o->file != NULL ?
+				    o->file : o->name);
 			free(st);
 			free(so);
 		}
