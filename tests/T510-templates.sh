@@ -95,6 +95,9 @@ like "Bob has a first name: it is used" "$("$OMBRE" show "$BOB")" 'Bonjour Bob !
 "$OMBRE" reply "$AMELIE" --template refund >/dev/null
 like "reply --template SHORTCUT: Amélie's French variant is stored" \
     "$("$OMBRE" show "$AMELIE")" 'Vous pouvez nous retourner un article'
+"$OMBRE" reply "$BOB" --template closing >/dev/null
+like "reply --template STEM: the variant of template.language (Bob's unknown)" \
+    "$("$OMBRE" show "$BOB")" 'Glad I could help, Bob!'
 out=$("$OMBRE" templates show nope 2>&1)
 is "an unknown template (exit 1)" "$out rc=$?" \
     "ombre: templates: no template nope in $TPL rc=1"

@@ -306,10 +306,15 @@ ui_picker_draw(struct ui *ui)
 	if (!picker.open)
 		return 0;
 	ui_surface_size(&rows, &cols);
-	/* Over the conversation, above the composer and its cursor. */
-	end = rows - 1 - ui_reply_rows(ui, rows - 1, cols);
-	if (end < 4)
+	/* Over the conversation, above the composer and its cursor,
+	 * wherever the layout put it this frame. */
+	if ((end = ui_reply_top_row()) < 0 || end > rows - 1)
 		end = rows - 1;
+	if (end < 4) {
+		ui_picker_close();	/* no room: the composer keeps it */
+		ui_set_message(ui, 1, "the templates' picker needs more rows");
+		return 0;
+	}
 	buf_init(&b);
 	buf_add_printf(&b, " Template: %s_  %zu of %zu  Up/Down  Enter insert "
 	    " Esc cancel", picker.filter.data != NULL ? picker.filter.data :

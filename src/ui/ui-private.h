@@ -170,6 +170,8 @@ void ui_reply_decide(struct ui *ui, enum store_outbox_action action);
 int ui_reply_template(struct ui *ui, const char *name, char **cause);
 int ui_reply_template_vars(struct ui *ui, const char **channel,
     const char **who, char **lang);
+/* The row the composer was last drawn from, or -1 when it is not shown. */
+int ui_reply_top_row(void);
 void ui_reply_recover(struct ui *ui);
 void ui_presence_update(struct ui *ui);
 /* Who else shows the open conversation ("bob is typing"), or NULL. */

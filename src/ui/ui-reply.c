@@ -63,6 +63,9 @@ struct ui_reply {
 static struct ui_reply	*ui_reply_pane;
 static int		 ui_reply_hidden;
 
+/* Where the pane was last drawn: the picker stays above it. */
+static int		 ui_reply_top = -1;
+
 static int	ui_reply_template_at(struct ui *, const char *, size_t, size_t,
 		    char **);
 static LIST_HEAD(, ui_reply) ui_reply_parked =
@@ -187,6 +190,13 @@ ui_reply_shortcut(struct ui *ui)
 	}
 	free(word);
 	return 1;
+}
+
+/* The row the composer was last drawn from, or -1. */
+int
+ui_reply_top_row(void)
+{
+	return ui_reply_pane != NULL && !ui_reply_hidden ? ui_reply_top : -1;
 }
 
 /* What the picker fills its preview with: the composer's conversation's
@@ -924,6 +934,7 @@ ui_reply_draw(struct ui *ui, int top, int rows, int cols)
 	char		*header, *line;
 	int		 r;
 
+	ui_reply_top = top;
 	if (rp->held != NULL) {
 		ui_surface_text(top, 0, cols, UI_ROLE_ERROR, "Held: the "
 		    "conversation moved since you began:");
