@@ -121,4 +121,15 @@ $BAD/b:1: unknown key or bad value \"colour\"
 $BAD/c:1: shortcut hello is also a.en's
 $BAD/d:1: name c is also c's"
 is "... and how many on stderr" "$(cat "$TEST_DIR/err")" "ombre: templates: 7 problems in $BAD"
+
+# Hostile bytes in a template stay text.
+HOSTILE=$TEST_DIR/hostile
+mkdir -p "$HOSTILE"
+printf 'shortcut: x\n\nHi \033]0;owned\007{{customer.\033[31m}}\n' >"$HOSTILE/evil"
+out=$("$OMBRE" templates check "$HOSTILE" 2>&1)
+like "check names the bad variable, its escape as a placeholder" "$out" 'evil:3: unknown variable \{\{customer\.\^\[\[31m\}\}'
+unlike "... with no escape reaching the terminal" "$out" $'\e'
+cp "$HOSTILE/evil" "$TPL/evil"
+unlike "list: no escape either" "$("$OMBRE" templates list 2>&1)" $'\e'
+unlike "show: no escape either" "$("$OMBRE" templates show evil 2>&1)" $'\e'
 test_done

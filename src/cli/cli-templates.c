@@ -237,7 +237,7 @@ static int
 cli_templates_check(int argc, char **argv)
 {
 	struct template	**all;
-	char		**errors, **problems, **rest, *dir;
+	char		**errors, **problems, **rest, *dir, *line, *clean;
 	size_t		  n, n_errors, n_problems, i;
 	int		  n_rest;
 	const struct cli_opt opts[] = {
@@ -275,7 +275,12 @@ cli_templates_check(int argc, char **argv)
 		qsort(errors, n_errors + n_problems, sizeof *errors,
 		    cli_templates_problem_cmp);
 	for (i = 0; i < n_errors + n_problems; i++) {
-		printf("%s/%s\n", dir, errors[i]);
+		/* A file's name and its words are anyone's bytes. */
+		line = xasprintf("%s/%s", dir, errors[i]);
+		clean = sanitize(line, strlen(line), SANITIZE_LINE, 0);
+		printf("%s\n", clean);
+		free(clean);
+		free(line);
 		free(errors[i]);
 	}
 	free(errors);
