@@ -23,6 +23,8 @@ mkdir -p "$TPL"
 cp "$top_srcdir"/contrib/templates/* "$TPL/"
 printf 'channels: sms telegram\n\nBonjour {{customer.first_name}} !\n' >"$TPL/hi"
 printf 'channels: whatsapp\n\nStill there?\n' >"$TPL/wa-only"
+# Hostile bytes in a template: text on the screen, never a sequence.
+printf '\nZz \033]0;owned\007 {{channel}}\n' >"$TPL/zz-evil"
 
 msg() {
 	printf '{"channel":"%s","account":"%s","conversation":{"id":"%s","title":"%s"},"id":"%s","date":"%s","from":{"id":"%s","name":"%s","kind":"customer"},"text":"%s"}\n' \
@@ -51,16 +53,20 @@ settle
 # --- the picker ---------------------------------------------------------------
 tm send-keys -t t C-t
 ok "C-t opens the picker over the conversation" \
-    wait_screen $'Template: _  10 of 10  Up/Down  Enter insert  Esc cancel\n closing ' || shot
+    wait_screen $'Template: _  11 of 11  Up/Down  Enter insert  Esc cancel\n closing ' || shot
 tm send-keys -t t -l 'wa'
 ok "typing filters it; a row says the channels it is not for" \
-    wait_screen $'Template: wa_  [0-9]+ of 10[^\n]*\n wa-only +\\(not for telegram\\) Still there\\?' || shot
+    wait_screen $'Template: wa_  [0-9]+ of 11[^\n]*\n wa-only +WA +\\(not for telegram\\) Still there\\?' || shot
+tm send-keys -t t C-u
 tm send-keys -t t -l 'zz'
+ok "a template's hostile bytes show as placeholders, in its row and preview" \
+    wait_screen $' zz-evil +all +Zz \\^\\[\\]0;owned\\^G \\{\\{channel\\}\\}\n(.*\n)* Zz \\^\\[\\]0;owned\\^G telegram' || shot
+tm send-keys -t t -l 'qq'
 ok "nothing matches: said" wait_screen "no template matches" || shot
 tm send-keys -t t C-u
 tm send-keys -t t -l 'bye'
 ok "the shortcut finds it; the preview is filled in for Bob (template.language en)" \
-    wait_screen $'Template: bye_  1 of 10[^\n]*\n closing +bye +en fr +Glad I could help[^\n]*\n(.*\n)* Preview: closing.en for Bob Smith  channels: all\n Glad I could help, Bob! I am closing' || shot
+    wait_screen $'Template: bye_  1 of 11[^\n]*\n closing +bye +en fr +all +Glad I could help[^\n]*\n(.*\n)* Preview: closing.en for Bob Smith  channels: all\n Glad I could help, Bob! I am closing' || shot
 tm send-keys -t t Enter
 ok "Enter inserts it at the cursor, between what was typed" \
     wait_screen "AAA Glad I could help, Bob! I am closing" || shot
@@ -86,6 +92,8 @@ is "the reply stored: both snippets where the cursor was" "$text" \
     'AAA Glad I could help, Bob! I am closing this conversation; if you have any other question, just write to us here. Have a nice day! To find your order, could you send me its number? It is in your confirmation e-mail and starts with "CMD-".BBB'
 
 # --- a refused insert: no name, no fallback -----------------------------------
+unlike "the picker never showed a raw escape" "$(cat "$TEST_DIR/terminal.raw")" $'\e\\]0;owned'
+
 tm send-keys -t t Escape
 sleep 0.3
 tm send-keys -t t j Enter

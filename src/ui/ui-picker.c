@@ -20,6 +20,7 @@
 
 #include "ui/ui-private.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -294,12 +295,38 @@ ui_picker_wrap(int row, int end, int cols, enum ui_role role,
 	return row;
 }
 
+/* The channels a template allows as their badges ("WA FB"), or "all". */
+static void
+ui_picker_badges(const struct template *t, char *out, size_t size)
+{
+	const char	*w;
+	char		*word, badge[3];
+	size_t		 wl, used = 0;
+
+	snprintf(out, size, "all");
+	if (t->channels == NULL || *t->channels == '\0')
+		return;
+	*out = '\0';
+	for (w = t->channels; *w != '\0'; w += wl) {
+		w += strspn(w, " ,\t");
+		if ((wl = strcspn(w, " ,\t")) == 0)
+			break;
+		word = xstrndup(w, wl);
+		channel_badge(word, badge);
+		free(word);
+		if (used + (used > 0) + 2 >= size)
+			break;
+		used += (size_t)snprintf(out + used, size - used, "%s%s",
+		    used > 0 ? " " : "", badge);
+	}
+}
+
 int
 ui_picker_draw(struct ui *ui)
 {
 	struct ui_picker_entry	*e;
 	struct buf		 b;
-	char			*text, *cause = NULL, *dir;
+	char			*text, *cause = NULL, *dir, badges[9];
 	size_t			 i, list_rows;
 	int			 rows, cols, end, row;
 
@@ -343,10 +370,11 @@ ui_picker_draw(struct ui *ui)
 	for (i = picker.top; i < picker.n_shown && i < picker.top +
 	    list_rows && row < end; i++) {
 		e = &picker.e[picker.shown[i]];
+		ui_picker_badges(e->t, badges, sizeof badges);
 		buf_init(&b);
-		buf_add_printf(&b, " %-18s %-10s %-6s %s", e->stem,
+		buf_add_printf(&b, " %-18s %-10s %-6s %-8s %s", e->stem,
 		    e->t->shortcut != NULL ? e->t->shortcut : "",
-		    e->langs.len > 0 ? e->langs.data : "",
+		    e->langs.len > 0 ? e->langs.data : "", badges,
 		    template_allows(e->t, picker.channel) ? "" : "(not for ");
 		if (!template_allows(e->t, picker.channel))
 			buf_add_printf(&b, "%s) ", picker.channel);
