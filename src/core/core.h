@@ -899,10 +899,6 @@ struct template *template_parse(const char *file_name, const char *data,
 char **template_names(int holding_first);
 /* Find a template by name or shortcut; NULL and *cause when none. */
 struct template *template_load(const char *name, char **cause);
-/* The same in the customer's language (lang: "en", or NULL): NAME-en, or
- * NAME-fr's sibling NAME-en, when there is one, else NAME. */
-struct template *template_load_lang(const char *name, const char *lang,
-    char **cause);
 /* The template mapped to a channel-approved template name (approved:);
  * NULL and *cause when none. */
 struct template *template_find_approved(const char *approved, char **cause);

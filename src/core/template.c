@@ -331,16 +331,6 @@ template_load(const char *name, char **cause)
 	return template_find(name, template_is_named, cause);
 }
 
-/*
- * Templates named by language as bots are ("refund-fr", "refund-en";
- * issue 16) or as refund.fr, refund.en: template_resolve.
- */
-struct template *
-template_load_lang(const char *name, const char *lang, char **cause)
-{
-	return template_resolve(name, lang, cause);
-}
-
 struct template *
 template_find_approved(const char *approved, char **cause)
 {
