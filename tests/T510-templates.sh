@@ -61,6 +61,8 @@ is "list --json: sixteen lines of JSON" \
 
 like "templates --help" "$("$OMBRE" templates --help)" \
     '^usage: ombre templates list \[--json\]'
+like "templates check --help" "$("$OMBRE" templates check --help; echo "rc=$?")" \
+    $'ombre templates check \\[DIR\\]\nrc=0$'
 "$OMBRE" templates frob 2>/dev/null
 is "an unknown subcommand: usage, exit 2" "$?" 2
 

@@ -300,17 +300,20 @@ cli_templates_check(int argc, char **argv)
 int
 cli_templates(struct cli *cli, int argc, char **argv)
 {
+	int	i;
+
+	/* templates --help, templates show --help: the usage. */
+	for (i = 0; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			printf("%s\n", CLI_TEMPLATES_USAGE);
+			return 0;
+		}
 	if (argc >= 1 && strcmp(argv[0], "list") == 0)
 		return cli_templates_list(argc - 1, argv + 1);
 	if (argc >= 1 && strcmp(argv[0], "show") == 0)
 		return cli_templates_show(cli, argc - 1, argv + 1);
 	if (argc >= 1 && strcmp(argv[0], "check") == 0)
 		return cli_templates_check(argc - 1, argv + 1);
-	if (argc >= 1 && (strcmp(argv[0], "--help") == 0 ||
-	    strcmp(argv[0], "-h") == 0)) {
-		printf("%s\n", CLI_TEMPLATES_USAGE);
-		return 0;
-	}
 	log_warn("%s", CLI_TEMPLATES_USAGE);
 	return EXIT_USAGE;
 }
