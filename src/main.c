@@ -82,6 +82,10 @@ static const char main_usage[] =
 "          | note CONV|ID TEXT | set CONV|ID KEY=VALUE... [--json]\n"
 "                      one customer across channels: identities, language,\n"
 "                      notes; merges suggested by shared phone or e-mail\n"
+"  templates list [--json] | show NAME [--conversation CONV] [--lang LANG]\n"
+"          | check [DIR]\n"
+"                      canned replies: what there is, one filled in for a\n"
+"                      conversation, every problem as file:line (exit 1)\n"
 "  trends [--since DURATION] [--json]\n"
 "                      channels and watched terms rising and falling, with\n"
 "                      sparklines\n"
@@ -162,6 +166,7 @@ static const struct main_command main_commands[] = {
 	{ "sync", cli_sync, 0, 1 },
 	{ "tag", cli_tag, 1, 0 },
 	{ "take-over", cli_take_over, 1, 0 },
+	{ "templates", cli_templates, 1, 0 },
 	{ "trends", cli_trends, 1, 0 },
 	{ "webhook", MAIN_WEBHOOK, 0, 1 },
 };

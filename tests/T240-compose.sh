@@ -68,7 +68,7 @@ wait_state() {
 
 # Canned replies: one approved for WhatsApp, one free text.
 mkdir -p "$XDG_CONFIG_HOME/ombre/templates"
-printf 'shortcut: rf\nchannels: whatsapp messenger\napproved: refund_confirmed\n\nHello {{customer.first_name}}, your refund is on its way.\n{{agent.name}}\n' \
+printf 'shortcut: rf\nchannels: whatsapp messenger\napproved: refund_confirmed\n\nHello {{customer.first_name | "there"}}, your refund is on its way.\n{{agent.name}}\n' \
     >"$XDG_CONFIG_HOME/ombre/templates/refund"
 printf 'channels: whatsapp\n\nHello, still there?\n' >"$XDG_CONFIG_HOME/ombre/templates/nudge"
 
@@ -240,10 +240,10 @@ tm send-keys -t t C-u
 
 # --- an approved template once the window closed -------------------------
 tm send-keys -t t C-t
-wait_screen ":template " 3
+wait_screen "Template: _" 3
 tm send-keys -t t -l 'rf'
 tm send-keys -t t Enter
-ok "C-t puts a template in the composer, its variables filled in" \
+ok "C-t's picker puts a template in the composer, its variables filled in" \
     wait_screen $'Hello [^ ]+, your refund is on its way.\n[a-z]+' 3 || diag "$(screen | tail -n 4)"
 ok "an approved one may go once the window closed: the composer says so" \
     wait_screen "window closed: approved template refund_confirmed" 3 || diag "$(screen | grep Reply)"

@@ -131,7 +131,9 @@ wait_of 1 "Esc back"
 tm send-keys -t t:1 r
 wait_of 1 "C-t template"
 tm send-keys -t t:1 C-t
-ok "C-t offers a holding statement first" wait_of 1 ":template holding-delay-en"
+ok "C-t's picker offers the holding statements first" \
+    wait_of 1 $'Template: _[^\n]*\n holding[ -][^\n]*\n holding[ -][^\n]*\n refund'
+
 tm send-keys -t t:1 C-u Escape
 ok "the composer's status line shows the crisis" \
     wait_of 1 "CRISIS: Livraison en retard, colis abîmé \(since 10:00\)  Inbox > conversation"

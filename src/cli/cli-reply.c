@@ -111,7 +111,9 @@ cli_reply(struct cli *cli, int argc, char **argv)
 	}
 	buf_init(&text);
 	if (tname != NULL) {
-		if ((t = template_load(tname, &cause)) == NULL) {
+		/* Known before the store opens; its variant once the
+		 * customer's language is. */
+		if ((t = template_resolve(tname, NULL, &cause)) == NULL) {
 			log_warn("reply: %s: nothing stored", cause);
 			free(cause);
 			free(rest);
@@ -159,7 +161,7 @@ cli_reply(struct cli *cli, int argc, char **argv)
 		}
 		/* The variant in the customer's language (issue 16). */
 		if ((lang = store_contact_language(st, ctx->thread_id)) !=
-		    NULL && (variant = template_load_lang(tname, lang,
+		    NULL && (variant = template_resolve(tname, lang,
 		    &cause)) != NULL) {
 			template_free(t);
 			t = variant;

@@ -105,6 +105,9 @@ void cli_json_str(struct buf *b, const char *s);
 /* cli-contact.c: ombre contact show|list|link|unlink|note|set, a person
  * across channels (issue 16). */
 int cli_contact(struct cli *cli, int argc, char **argv);
+
+/* cli-templates.c: ombre templates list|show|check (ombre-templates(5)). */
+int cli_templates(struct cli *cli, int argc, char **argv);
 /* cli-webhook.c, in ombre-sync only (ombre execs it): the webhook
  * receiver, a server or one CGI request. */
 int cli_webhook(struct cli *cli, int argc, char **argv);

@@ -876,11 +876,17 @@ struct template {
 	int	 holding;	/* a holding statement (holding: yes, or its
 				   name starts with "holding") */
 	char	*body;
+	char	*file;		/* its file's name (template_load_all) */
+	int	 shortcut_line;	/* where its headers and text begin in */
+	int	 channels_line;	/* the file, for template_check */
+	int	 body_line;
 };
 struct template_vars {
 	const char	*customer_name;
 	const char	*agent_name;
 	const char	*channel;
+	int		 lenient;	/* the bot: a variable with no value
+					   and no fallback is empty */
 };
 void template_free(struct template *t);
 /* The templates directory (beside the config file); the caller frees it. */
@@ -893,10 +899,6 @@ struct template *template_parse(const char *file_name, const char *data,
 char **template_names(int holding_first);
 /* Find a template by name or shortcut; NULL and *cause when none. */
 struct template *template_load(const char *name, char **cause);
-/* The same in the customer's language (lang: "en", or NULL): NAME-en, or
- * NAME-fr's sibling NAME-en, when there is one, else NAME. */
-struct template *template_load_lang(const char *name, const char *lang,
-    char **cause);
 /* The template mapped to a channel-approved template name (approved:);
  * NULL and *cause when none. */
 struct template *template_find_approved(const char *approved, char **cause);
@@ -910,10 +912,44 @@ int template_params(const struct template *t, const char *text,
     char ***values, size_t *n);
 /* May it be used on this channel? */
 int template_allows(const struct template *t, const char *channel);
-/* The text with its variables filled in; NULL and *cause on an unknown
- * variable. */
+/* The text with its variables filled in ({{name}}, {{name | "fallback"}});
+ * NULL and *cause on an unknown variable, a bad fallback, or a variable
+ * with no value here and no fallback (unless v->lenient). */
 char *template_render(const struct template *t, const struct template_vars *v,
     char **cause);
+/* Is s a person's name, that a template may greet (not empty, not a
+ * phone number, handle or address)? */
+int template_is_name(const char *s);
+/* A variant's language: its language: header, else its name's suffix
+ * (refund.fr, refund-fr), else NULL. Owned by t. */
+const char *template_variant_lang(const struct template *t);
+/* A name without its language suffix ("refund.fr": "refund"); allocated. */
+char *template_stem(const char *name);
+/* Every template of the directory, sorted by name (their file set), and
+ * the files that do not parse ("file:line: why"). The caller frees both
+ * with template_all_free and each error and the array. */
+struct template **template_load_all(size_t *n, char ***errors,
+    size_t *n_errors);
+/* The same from another directory (ombre templates check DIR). */
+struct template **template_load_dir(const char *dir, size_t *n,
+    char ***errors, size_t *n_errors);
+void template_all_free(struct template **all, size_t n);
+/*
+ * NAME (a template's name, file or shortcut, or the stem of variants) for
+ * a customer speaking lang (NULL: unknown): the variant in lang, else NAME
+ * itself, else the variant in template.language, else the first variant.
+ * NULL and *cause when there is none.
+ */
+struct template *template_resolve(const char *name, const char *lang,
+    char **cause);
+/* The same among all (template_load_all's); owned by all, or NULL. */
+struct template *template_pick(struct template *const *all, size_t n,
+    const char *name, const char *lang);
+/* Every problem of these templates as "file:line: message" (unknown
+ * variable, bad fallback, unknown channel, duplicate name or shortcut);
+ * returns how many, *problems allocated (free each and it). */
+size_t template_check(struct template *const *all, size_t n,
+    char ***problems);
 /* The text of template t for a conversation on channel with customer_name,
  * written by this agent: refused when t is not for the channel, else
  * rendered. The caller frees it; NULL and *cause when refused or broken. */

@@ -178,6 +178,12 @@ static const struct option_entry options_entries[] = {
 	  .min = 1,
 	  .max = 3600000,
 	  .help = "milliseconds the backoff never exceeds" },
+	{ .name = "template.language",
+	  .type = OPTION_STRING,
+	  .default_value = "",
+	  .help = "the language variant of a canned reply (refund.fr, "
+	      "refund.en) used when the customer's is not known (empty: "
+	      "the template as named)" },
 	{ .name = "theme",
 	  .type = OPTION_STRING,
 	  .default_value = "default",

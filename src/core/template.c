@@ -18,6 +18,16 @@
  *
  * Variables: {{customer.name}}, {{customer.first_name}}, {{agent.name}},
  * {{channel}}; an unknown one is an error, never sent as typed. A
+ * fallback follows a bar, {{customer.first_name | "cher client"}}; a
+ * variable with no value here (a customer known only by a phone number,
+ * a handle or an address has no name) and no fallback refuses the
+ * template with the reason, never "Bonjour ," or "Bonjour +336...".
+ *
+ * Variants: refund.fr and refund.en (or refund-fr, refund-en) are the
+ * stem refund in two languages; template_resolve takes the customer's,
+ * else the one named, else template.language's. man ombre-templates(5).
+ *
+ * A
  * template file is the user's, but read like any input: a header line
  * that does not parse or a body that is not UTF-8 names the file and the
  * line, and the template is not used.
@@ -33,6 +43,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +62,7 @@ template_free(struct template *t)
 	free(t->channels);
 	free(t->approved);
 	free(t->body);
+	free(t->file);
 	free(t);
 }
 
@@ -119,12 +131,14 @@ template_parse(const char *file_name, const char *data, size_t len,
 		} else if (strcmp(key, "shortcut") == 0) {
 			free(t->shortcut);
 			t->shortcut = value;
+			t->shortcut_line = line;
 		} else if (strcmp(key, "language") == 0) {
 			free(t->language);
 			t->language = value;
 		} else if (strcmp(key, "channels") == 0) {
 			free(t->channels);
 			t->channels = value;
+			t->channels_line = line;
 		} else if (strcmp(key, "holding") == 0 &&
 		    (strcmp(value, "yes") == 0 || strcmp(value, "no") == 0)) {
 			t->holding = strcmp(value, "yes") == 0;
@@ -142,6 +156,7 @@ template_parse(const char *file_name, const char *data, size_t len,
 		free(key);
 	}
 	p = nl + 1;
+	t->body_line = line + 1;
 	t->body = xstrndup(p, (size_t)(end - p));
 	while (*t->body != '\0' && t->body[strlen(t->body) - 1] == '\n')
 		t->body[strlen(t->body) - 1] = '\0';
@@ -192,6 +207,7 @@ template_is_approved(const struct template *t, const char *file,
 static struct template *
 template_read_entry(const char *dir, const char *file, char **cause)
 {
+	struct template	*t;
 	struct stat	 sb;
 	char		*path, buf[TEMPLATE_MAX + 1];
 	ssize_t		 got;
@@ -212,7 +228,10 @@ template_read_entry(const char *dir, const char *file, char **cause)
 	close(fd);
 	if (got < 0)
 		return NULL;
-	return template_parse(file, buf, (size_t)got, cause);
+	t = template_parse(file, buf, (size_t)got, cause);
+	if (t != NULL)
+		t->file = xstrdup(file);
+	return t;
 }
 
 /* The first template of the directory that match says is the one. */
@@ -312,33 +331,6 @@ template_load(const char *name, char **cause)
 	return template_find(name, template_is_named, cause);
 }
 
-/*
- * Templates named by language as bots are ("refund-fr", "refund-en";
- * issue 16): NAME's variant in lang when there is one (NAME-xx's sibling
- * NAME-lang, else NAME-lang), else NAME.
- */
-struct template *
-template_load_lang(const char *name, const char *lang, char **cause)
-{
-	struct template	*t;
-	const char	*dash;
-	char		*want, *why = NULL;
-	size_t		 stem = strlen(name);
-
-	if (lang != NULL) {
-		if ((dash = strrchr(name, '-')) != NULL &&
-		    (strlen(dash + 1) == 2 || strlen(dash + 1) == 3))
-			stem = (size_t)(dash - name);
-		want = xasprintf("%.*s-%s", (int)stem, name, lang);
-		t = strcmp(want, name) != 0 ? template_load(want, &why) : NULL;
-		free(want);
-		free(why);
-		if (t != NULL)
-			return t;
-	}
-	return template_load(name, cause);
-}
-
 struct template *
 template_find_approved(const char *approved, char **cause)
 {
@@ -418,17 +410,93 @@ template_allows(const struct template *t, const char *channel)
 	return 0;
 }
 
+int
+template_is_name(const char *s)
+{
+	const char	*p;
+	int		 letter = 0;
+
+	if (s == NULL)
+		return 0;
+	s += strspn(s, " \t");
+	/* +33683422787, @handle, 06 12 34 56 78: how a customer is known
+	 * when the channel gives no name. */
+	if (*s == '\0' || *s == '+' || *s == '@' || (*s >= '0' && *s <= '9'))
+		return 0;
+	for (p = s; *p != '\0'; p++) {
+		if (*p == '@')
+			return 0;	/* an address */
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (unsigned char)*p >= 0x80)
+			letter = 1;
+	}
+	return letter;
+}
+
+/*
+ * The inside of {{ }}: a variable's name, and its fallback after "|" as a
+ * string in double quotes ({{customer.first_name | "cher client"}}). 0,
+ * or -1 and *cause (what is wrong, for template_check's file:line).
+ */
+static int
+template_var_parse(const char *in, size_t len, char **name, char **fallback,
+    char **cause)
+{
+	const char	*end = in + len, *bar, *q;
+	size_t		 n;
+
+	*name = *fallback = NULL;
+	while (in < end && (*in == ' ' || *in == '\t'))
+		in++;
+	bar = memchr(in, '|', (size_t)(end - in));
+	q = bar != NULL ? bar : end;
+	while (q > in && (q[-1] == ' ' || q[-1] == '\t'))
+		q--;
+	n = (size_t)(q - in);
+	if (n == 0 || strcspn(in, " \t\"{}") < n) {
+		*cause = xasprintf("bad variable {{%.*s}}", (int)len, in);
+		return -1;
+	}
+	*name = xstrndup(in, n);
+	if (bar == NULL)
+		return 0;
+	for (q = bar + 1; q < end && (*q == ' ' || *q == '\t'); q++)
+		;
+	while (end > q && (end[-1] == ' ' || end[-1] == '\t'))
+		end--;
+	if (end - q < 2 || *q != '"' || end[-1] != '"' ||
+	    memchr(q + 1, '"', (size_t)(end - q - 2)) != NULL) {
+		*cause = xasprintf("bad fallback for {{%s}}: write {{%s | "
+		    "\"text\"}}", *name, *name);
+		free(*name);
+		*name = NULL;
+		return -1;
+	}
+	*fallback = xstrndup(q + 1, (size_t)(end - q - 2));
+	return 0;
+}
+
+/* Is name a variable templates know? */
+static int
+template_var_known(const char *name)
+{
+	return strcmp(name, "customer.name") == 0 ||
+	    strcmp(name, "customer.first_name") == 0 ||
+	    strcmp(name, "agent.name") == 0 || strcmp(name, "channel") == 0;
+}
+
 char *
 template_render(const struct template *t, const struct template_vars *v,
     char **cause)
 {
 	struct buf	 b;
-	const char	*p = t->body, *close, *value;
-	char		*name, first[128];
+	const char	*p = t->body, *close, *value, *who;
+	char		*name, *fallback, first[128], *why, *shown;
 	size_t		 n;
 
 	*cause = NULL;
 	buf_init(&b);
+	who = template_is_name(v->customer_name) ? v->customer_name : NULL;
 	while ((close = strstr(p, "{{")) != NULL) {
 		buf_add(&b, p, (size_t)(close - p));
 		p = close + 2;
@@ -437,19 +505,27 @@ template_render(const struct template *t, const struct template_vars *v,
 			buf_free(&b);
 			return NULL;
 		}
-		name = xstrndup(p, (size_t)(close - p));
+		if (template_var_parse(p, (size_t)(close - p), &name,
+		    &fallback, &why) != 0) {
+			*cause = xasprintf("template %s: %s", t->name, why);
+			free(why);
+			buf_free(&b);
+			return NULL;
+		}
 		p = close + 2;
 		value = NULL;
 		if (strcmp(name, "customer.name") == 0)
-			value = v->customer_name;
+			value = who;
 		else if (strcmp(name, "customer.first_name") == 0) {
-			value = v->customer_name != NULL ? v->customer_name : "";
-			n = strcspn(value, " ");
-			if (n >= sizeof first)
-				n = sizeof first - 1;
-			memcpy(first, value, n);
-			first[n] = '\0';
-			value = first;
+			if (who != NULL) {
+				who += strspn(who, " \t");
+				n = strcspn(who, " \t");
+				if (n >= sizeof first)
+					n = sizeof first - 1;
+				memcpy(first, who, n);
+				first[n] = '\0';
+				value = first;
+			}
 		} else if (strcmp(name, "agent.name") == 0)
 			value = v->agent_name;
 		else if (strcmp(name, "channel") == 0)
@@ -458,14 +534,329 @@ template_render(const struct template *t, const struct template_vars *v,
 			*cause = xasprintf("template %s: unknown variable "
 			    "{{%s}}", t->name, name);
 			free(name);
+			free(fallback);
 			buf_free(&b);
 			return NULL;
 		}
-		free(name);
+		if (value == NULL || *value == '\0')
+			value = fallback;
+		if (value == NULL && !v->lenient) {
+			/* Never "Bonjour ," nor "Bonjour +33683422787". */
+			if (v->customer_name != NULL &&
+			    *v->customer_name != '\0' &&
+			    strncmp(name, "customer.", 9) == 0) {
+				shown = sanitize(v->customer_name,
+				    strlen(v->customer_name), SANITIZE_LINE,
+				    32);
+				*cause = xasprintf("template %s: no {{%s}} "
+				    "here (\"%s\" is not a name) and no "
+				    "fallback", t->name, name, shown);
+				free(shown);
+			} else
+				*cause = xasprintf("template %s: no {{%s}} "
+				    "here and no fallback", t->name, name);
+			free(name);
+			free(fallback);
+			buf_free(&b);
+			return NULL;
+		}
 		buf_add_str(&b, value != NULL ? value : "");
+		free(name);
+		free(fallback);
 	}
 	buf_add_str(&b, p);
 	return buf_steal(&b);
+}
+
+/* The language suffix of a name: "fr" of refund.fr or refund-fr. */
+static const char *
+template_name_lang(const char *name)
+{
+	const char	*sep = NULL, *p;
+
+	for (p = name; *p != '\0'; p++)
+		if (*p == '.' || *p == '-')
+			sep = p;
+	if (sep == NULL || sep == name || (strlen(sep + 1) != 2 &&
+	    strlen(sep + 1) != 3))
+		return NULL;
+	for (p = sep + 1; *p != '\0'; p++)
+		if (*p < 'a' || *p > 'z')
+			return NULL;
+	return sep + 1;
+}
+
+const char *
+template_variant_lang(const struct template *t)
+{
+	if (t->language != NULL && *t->language != '\0')
+		return t->language;
+	return template_name_lang(t->name);
+}
+
+char *
+template_stem(const char *name)
+{
+	const char	*lang = template_name_lang(name);
+
+	if (lang == NULL)
+		return xstrdup(name);
+	return xstrndup(name, (size_t)(lang - 1 - name));
+}
+
+static int
+template_all_cmp(const void *a, const void *b)
+{
+	const struct template	*ta = *(struct template *const *)a;
+	const struct template	*tb = *(struct template *const *)b;
+	int			 c;
+
+	if ((c = strcmp(ta->name, tb->name)) != 0)
+		return c;
+	return strcmp(ta->file, tb->file);
+}
+
+struct template **
+template_load_all(size_t *n, char ***errors, size_t *n_errors)
+{
+	struct template	**all;
+	char		 *dir;
+
+	*n = *n_errors = 0;
+	*errors = NULL;
+	if ((dir = template_dir()) == NULL)
+		return NULL;
+	all = template_load_dir(dir, n, errors, n_errors);
+	free(dir);
+	return all;
+}
+
+struct template **
+template_load_dir(const char *dir, size_t *n, char ***errors,
+    size_t *n_errors)
+{
+	struct template	**all = NULL, *t;
+	struct dirent	 *de;
+	DIR		 *dirp;
+	char		 *cause;
+
+	*n = *n_errors = 0;
+	*errors = NULL;
+	if ((dirp = opendir(dir)) == NULL)
+		return NULL;
+	while ((de = readdir(dirp)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		if ((t = template_read_entry(dir, de->d_name, &cause)) ==
+		    NULL) {
+			if (cause != NULL) {
+				*errors = xreallocarray(*errors,
+				    *n_errors + 1, sizeof **errors);
+				(*errors)[(*n_errors)++] = cause;
+			}
+			continue;
+		}
+		all = xreallocarray(all, *n + 1, sizeof *all);
+		all[(*n)++] = t;
+	}
+	closedir(dirp);
+	if (*n > 0)
+		qsort(all, *n, sizeof *all, template_all_cmp);
+	return all;
+}
+
+void
+template_all_free(struct template **all, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		template_free(all[i]);
+	free(all);
+}
+
+/* The variant of stem in lang among all, or NULL. */
+static struct template *
+template_variant(struct template *const *all, size_t n, const char *stem,
+    const char *lang)
+{
+	const char	*l;
+	char		*s;
+	size_t		 i;
+	int		 same;
+
+	if (lang == NULL || *lang == '\0')
+		return NULL;
+	for (i = 0; i < n; i++) {
+		if ((l = template_variant_lang(all[i])) == NULL ||
+		    strcmp(l, lang) != 0)
+			continue;
+		s = template_stem(all[i]->name);
+		same = strcmp(s, stem) == 0;
+		free(s);
+		if (same)
+			return all[i];
+	}
+	return NULL;
+}
+
+struct template *
+template_pick(struct template *const *all, size_t n, const char *name,
+    const char *lang)
+{
+	struct template	*exact = NULL, *found;
+	char		*stem, *s;
+	size_t		 i;
+
+	for (i = 0; i < n && exact == NULL; i++)
+		if (template_is_named(all[i], all[i]->file != NULL ?
+		    all[i]->file : all[i]->name, name))
+			exact = all[i];
+	stem = template_stem(exact != NULL ? exact->name : name);
+	/* The customer's language first, even over a variant named. */
+	found = template_variant(all, n, stem, lang);
+	if (found == NULL)
+		found = exact;
+	if (found == NULL)
+		found = template_variant(all, n, stem,
+		    options_get("template.language"));
+	for (i = 0; i < n && found == NULL; i++) {
+		s = template_stem(all[i]->name);
+		if (strcmp(s, stem) == 0)
+			found = all[i];
+		free(s);
+	}
+	free(stem);
+	return found;
+}
+
+struct template *
+template_resolve(const char *name, const char *lang, char **cause)
+{
+	struct template	**all, *found;
+	char		**errors, *dir;
+	size_t		  n, n_errors, i;
+
+	*cause = NULL;
+	all = template_load_all(&n, &errors, &n_errors);
+	found = template_pick(all, n, name, lang);
+	if (found == NULL) {
+		/* A broken file of that name says why. */
+		for (i = 0; i < n_errors && *cause == NULL; i++)
+			if (strncmp(errors[i], name, strlen(name)) == 0 &&
+			    errors[i][strlen(name)] == ':')
+				*cause = xstrdup(errors[i]);
+		if (*cause == NULL) {
+			dir = template_dir();
+			*cause = xasprintf("no template %s in %s", name,
+			    dir != NULL ? dir : "the templates directory");
+			free(dir);
+		}
+	} else {
+		for (i = 0; i < n; i++)
+			if (all[i] == found)
+				all[i] = NULL;
+	}
+	for (i = 0; i < n_errors; i++)
+		free(errors[i]);
+	free(errors);
+	template_all_free(all, n);
+	return found;
+}
+
+/* A problem at file:line, kept in *problems. */
+static void template_problem(char ***, size_t *, const char *, int,
+    const char *, ...) OMBRE_PRINTF(5, 6);
+
+static void
+template_problem(char ***problems, size_t *n, const char *file, int line,
+    const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*msg;
+
+	va_start(ap, fmt);
+	msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	*problems = xreallocarray(*problems, *n + 1, sizeof **problems);
+	(*problems)[(*n)++] = xasprintf("%s:%d: %s", file, line, msg);
+	free(msg);
+}
+
+size_t
+template_check(struct template *const *all, size_t n, char ***problems)
+{
+	const struct template	*t, *o;
+	const char		*p, *open, *close, *w, *file;
+	char			*name, *fallback, *why, *word, *st, *so;
+	size_t			 np = 0, i, j, wl;
+	int			 line;
+
+	*problems = NULL;
+	for (i = 0; i < n; i++) {
+		t = all[i];
+		file = t->file != NULL ? t->file : t->name;
+		/* The text's variables, each at its line. */
+		line = t->body_line;
+		for (p = t->body; (open = strstr(p, "{{")) != NULL;
+		    p = close + 2) {
+			for (; p < open; p++)
+				line += *p == '\n';
+			if ((close = strstr(open + 2, "}}")) == NULL) {
+				template_problem(problems, &np, file, line,
+				    "{{ without }}");
+				break;
+			}
+			if (template_var_parse(open + 2, (size_t)(close -
+			    open - 2), &name, &fallback, &why) != 0) {
+				template_problem(problems, &np, file, line,
+				    "%s", why);
+				free(why);
+				continue;
+			}
+			if (!template_var_known(name))
+				template_problem(problems, &np, file, line,
+				    "unknown variable {{%s}} (customer.name, "
+				    "customer.first_name, agent.name, channel)",
+				    name);
+			free(name);
+			free(fallback);
+		}
+		/* Channels by their names. */
+		for (w = t->channels; w != NULL && *w != '\0'; w += wl) {
+			w += strspn(w, " ,\t");
+			if ((wl = strcspn(w, " ,\t")) == 0)
+				break;
+			word = xstrndup(w, wl);
+			if (channel_info_find(word) == NULL)
+				template_problem(problems, &np, file,
+				    t->channels_line, "unknown channel %s",
+				    word);
+			free(word);
+		}
+		/* Names and shortcuts once; variants share a shortcut. */
+		for (j = 0; j < i; j++) {
+			o = all[j];
+			if (strcmp(o->name, t->name) == 0)
+				template_problem(problems, &np, file, 1,
+				    "name %s is also %s's", t->name, o->file != NULL ?
+				    o->file : o->name);
+			if (t->shortcut == NULL || o->shortcut == NULL ||
+			    strcmp(t->shortcut, o->shortcut) != 0)
+				continue;
+			st = template_stem(t->name);
+			so = template_stem(o->name);
+			j = strcmp(st, so) != 0 ? i : j;	/* said once */
+			if (j == i)
+				template_problem(problems, &np, file,
+				    t->shortcut_line, "shortcut %s is also "
+				    "%s's", t->shortcut, o->file != NULL ?
+				    o->file : o->name);
+			free(st);
+			free(so);
+		}
+	}
+	return np;
 }
 
 /*
@@ -479,6 +870,7 @@ template_fill(const struct template *t, const char *channel,
 {
 	struct template_vars	v;
 
+	memset(&v, 0, sizeof v);
 	if (!template_allows(t, channel)) {
 		*cause = xasprintf("template %s is not for %s (channels: %s)",
 		    t->name, channel, t->channels);

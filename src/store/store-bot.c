@@ -192,6 +192,8 @@ store_bot_say(struct store *st, const struct msg *m, const char *self_id,
 	memset(&t, 0, sizeof t);
 	t.name = xstrdup(bot);
 	t.body = xstrdup(text);
+	memset(&v, 0, sizeof v);
+	v.lenient = 1;		/* an answer goes, name or not */
 	v.customer_name = m->from_name != NULL ? m->from_name : "";
 	v.agent_name = bot;
 	v.channel = m->channel;

@@ -69,7 +69,7 @@ const struct cmd_entry ui_cmd_reply_entries[] = {
 	  .args_min = 1,
 	  .args_max = 1,
 	  .usage = "template NAME",
-	  .help = "console: put the canned reply NAME (or its shortcut) in the composer",
+	  .help = "console: insert the canned reply NAME (name, shortcut or stem of its variants) at the composer's cursor",
 	  .host_exec = ui_cmd_template_exec },
 	{ .name = NULL }
 };

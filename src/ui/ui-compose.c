@@ -8,8 +8,9 @@
  * Right, Up, Down (C-b, C-f, C-p, C-n), Home, End (C-a, C-e) move;
  * Backspace, Delete (C-d), C-w (a word back), C-u (to the line's start)
  * and C-k (to its end, or the line break) delete. C-s and M-Enter send,
- * M-e and C-o hand the text to $EDITOR, C-t asks for a template, Escape
- * and C-g close the pane.
+ * M-e and C-o hand the text to $EDITOR, C-t opens the templates' picker
+ * (what it inserts goes at the cursor), Tab after ;SHORTCUT expands that
+ * template in its place (ui-reply.c), Escape and C-g close the pane.
  * Ctrl and Alt keys both pass through ssh and tmux; libtermkey turns the
  * terminal's flow control off, so C-s reaches us.
  */
@@ -64,6 +65,12 @@ ui_compose_set_text(struct ui_compose *c, const char *text, size_t len)
 	buf_add(&c->text, text, len);
 	c->cursor = c->text.len;
 	c->generation++;
+}
+
+size_t
+ui_compose_cursor(struct ui_compose *c)
+{
+	return c->cursor;
 }
 
 unsigned long
@@ -126,6 +133,19 @@ compose_delete(struct ui_compose *c, size_t from, size_t to)
 	else if (c->cursor > from)
 		c->cursor = from;
 	c->generation++;
+}
+
+void
+ui_compose_replace(struct ui_compose *c, size_t from, size_t to,
+    const char *text, size_t len)
+{
+	if (to > c->text.len)
+		to = c->text.len;
+	if (from > to)
+		from = to;
+	compose_delete(c, from, to);
+	c->cursor = from;
+	compose_insert(c, text, len);
 }
 
 /* Up or Down: the same character column on the line before or after. */

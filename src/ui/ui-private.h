@@ -168,11 +168,23 @@ int ui_reply_rows(struct ui *ui, int rows, int cols);
 void ui_reply_draw(struct ui *ui, int top, int rows, int cols);
 void ui_reply_decide(struct ui *ui, enum store_outbox_action action);
 int ui_reply_template(struct ui *ui, const char *name, char **cause);
+int ui_reply_template_vars(struct ui *ui, const char **channel,
+    const char **who, char **lang);
+/* The row the composer was last drawn from, or -1 when it is not shown. */
+int ui_reply_top_row(void);
 void ui_reply_recover(struct ui *ui);
 void ui_presence_update(struct ui *ui);
 /* Who else shows the open conversation ("bob is typing"), or NULL. */
 char *ui_presence_here(struct ui *ui);
 void ui_presence_leave(struct ui *ui);
+
+/* ui-picker.c: C-t's picker of canned replies over the conversation. */
+void ui_picker_open(struct ui *ui);
+/* While it is open it has the keys: 1 when it took one. */
+int ui_picker_key(struct ui *ui, const char *key, const char *text);
+/* Draw it over the conversation, above the composer; 0 when closed. */
+int ui_picker_draw(struct ui *ui);
+void ui_picker_close(void);
 
 /* ui-triage.c: writes in child jobs, triage on the selection, undo,
  * snooze and wake-up. */

@@ -63,7 +63,11 @@ struct ui_reply {
 static struct ui_reply	*ui_reply_pane;
 static int		 ui_reply_hidden;
 
-static void	ui_reply_template_prompt(void);
+/* Where the pane was last drawn: the picker stays above it. */
+static int		 ui_reply_top = -1;
+
+static int	ui_reply_template_at(struct ui *, const char *, size_t, size_t,
+		    char **);
 static LIST_HEAD(, ui_reply) ui_reply_parked =
     LIST_HEAD_INITIALIZER(ui_reply_parked);
 
@@ -111,11 +115,21 @@ ui_reply_approved(struct ui_reply *rp, const char *text, size_t len)
 
 /*
  * `template NAME` in the composer: the template's text, its variables
- * filled in, in place of what is typed (an approved one is only ever sent
- * whole). Return 0, or -1 with *cause.
+ * filled in, inserted at the cursor, so that several build one reply (an
+ * approved one is sent as one only when it is the whole text). Return 0,
+ * or -1 with *cause: nothing inserted.
  */
 int
 ui_reply_template(struct ui *ui, const char *name, char **cause)
+{
+	return ui_reply_template_at(ui, name, SIZE_MAX, SIZE_MAX, cause);
+}
+
+/* The same in place of bytes [from, to) of the text (a ;shortcut), or
+ * at the cursor (SIZE_MAX). */
+static int
+ui_reply_template_at(struct ui *ui, const char *name, size_t from,
+    size_t to, char **cause)
 {
 	struct ui_reply		*rp = ui_reply_pane;
 	struct template		*t;
@@ -125,9 +139,10 @@ ui_reply_template(struct ui *ui, const char *name, char **cause)
 		*cause = xstrdup("template: open the composer first (r)");
 		return -1;
 	}
-	/* The variant in the customer's language (issue 16). */
+	/* The variant in the customer's language (issue 16), else
+	 * template.language's. */
 	lang = store_contact_language(ui->store, rp->ctx->thread_id);
-	t = template_load_lang(name, lang, cause);
+	t = template_resolve(name, lang, cause);
 	free(lang);
 	if (t == NULL)
 		return -1;
@@ -136,13 +151,67 @@ ui_reply_template(struct ui *ui, const char *name, char **cause)
 		template_free(t);
 		return -1;
 	}
-	ui_compose_set_text(rp->editor, text, strlen(text));
+	if (from == SIZE_MAX)
+		from = to = ui_compose_cursor(rp->editor);
+	ui_compose_replace(rp->editor, from, to, text, strlen(text));
 	free(rp->template_text);
 	free(rp->approved);
 	rp->template_text = text;
 	rp->approved = t->approved != NULL ? xstrdup(t->approved) : NULL;
 	rp->last_key_ms = util_clock_ms();
 	template_free(t);
+	return 0;
+}
+
+/*
+ * Tab after ;SHORTCUT (a shortcut, a name or a stem of variants): the
+ * template in its place. 1 when there was a ;word before the cursor
+ * (expanded, or the reason on the status line), else 0.
+ */
+static int
+ui_reply_shortcut(struct ui *ui)
+{
+	struct ui_reply	*rp = ui_reply_pane;
+	const char	*text;
+	char		*word, *cause = NULL;
+	size_t		 len, at, start;
+
+	text = ui_compose_text(rp->editor, &len);
+	at = start = ui_compose_cursor(rp->editor);
+	while (start > 0 && text[start - 1] != ' ' && text[start - 1] != '\n' &&
+	    text[start - 1] != ';')
+		start--;
+	if (start == 0 || text[start - 1] != ';' || start == at)
+		return 0;
+	word = xstrndup(text + start, at - start);
+	if (ui_reply_template_at(ui, word, start - 1, at, &cause) != 0) {
+		ui_set_message(ui, 1, "%s: nothing inserted", cause);
+		free(cause);
+	}
+	free(word);
+	return 1;
+}
+
+/* The row the composer was last drawn from, or -1. */
+int
+ui_reply_top_row(void)
+{
+	return ui_reply_pane != NULL && !ui_reply_hidden ? ui_reply_top : -1;
+}
+
+/* What the picker fills its preview with: the composer's conversation's
+ * channel, customer and language (allocated); 0, or -1 when closed. */
+int
+ui_reply_template_vars(struct ui *ui, const char **channel, const char **who,
+    char **lang)
+{
+	struct ui_reply	*rp = ui_reply_pane;
+
+	if (rp == NULL || ui_reply_hidden)
+		return -1;
+	*channel = rp->ctx->channel;
+	*who = rp->who;
+	*lang = store_contact_language(ui->store, rp->ctx->thread_id);
 	return 0;
 }
 
@@ -275,6 +344,7 @@ ui_reply_close(struct ui *ui)
 {
 	struct ui_reply	*rp = ui_reply_pane;
 
+	ui_picker_close();
 	ui_reply_pane = NULL;
 	ui_reply_hidden = 0;
 	if (rp == NULL)
@@ -731,6 +801,8 @@ ui_reply_key(struct ui *ui, const char *key, const char *text)
 	}
 	if (rp->sending)
 		return 1;	/* the text is on its way */
+	if (text == NULL && strcmp(key, "Tab") == 0 && ui_reply_shortcut(ui))
+		return 1;
 	switch (ui_compose_key(rp->editor, key, text)) {
 	case UI_COMPOSE_SEND:
 		ui_reply_send(ui, 0);
@@ -746,47 +818,13 @@ ui_reply_key(struct ui *ui, const char *key, const char *text)
 		ui_reply_editor(ui);
 		break;
 	case UI_COMPOSE_TEMPLATE:
-		ui_reply_template_prompt();
+		ui_picker_open(ui);
 		break;
 	case UI_COMPOSE_EDITING:
 		rp->last_key_ms = util_clock_ms();
 		break;
 	}
 	return 1;
-}
-
-/*
- * C-t: the template prompt, Tab completing the templates' names. During a
- * crisis the holding statements come first, and the first is already on
- * the line: Enter inserts it, anything else is a word away.
- */
-static void
-ui_reply_template_prompt(void)
-{
-	struct template	*t;
-	char		**names, *line, *cause;
-	size_t		  i;
-	int		  crisis = ui_crisis_on();
-
-	names = template_names(crisis);
-	line = NULL;
-	if (crisis && names[0] != NULL) {
-		if ((t = template_load(names[0], &cause)) == NULL)
-			free(cause);
-		else {
-			if (t->holding)
-				line = xasprintf("template %s", names[0]);
-			template_free(t);
-		}
-	}
-	ui_cmd_prompt_command(line != NULL ? line : "template ");
-	free(line);
-	for (i = 0; names[i] != NULL; i++) {
-		line = xasprintf("template %s", names[i]);
-		free(names[i]);
-		names[i] = line;
-	}
-	ui_cmd_prompt_words(names);
 }
 
 /* The composer's first line: what it is, the limits, the window, the keys. */
@@ -896,6 +934,7 @@ ui_reply_draw(struct ui *ui, int top, int rows, int cols)
 	char		*header, *line;
 	int		 r;
 
+	ui_reply_top = top;
 	if (rp->held != NULL) {
 		ui_surface_text(top, 0, cols, UI_ROLE_ERROR, "Held: the "
 		    "conversation moved since you began:");

@@ -284,6 +284,7 @@ ui_draw(struct ui *ui)
 				lane_w = sla_w = 0;
 		}
 	}
+	ui_picker_draw(ui);	/* C-t's, over the conversation */
 	if (!ui_cmd_prompt_draw(rows - 1, cols)) {
 		if (crisis_w > 0)
 			ui_surface_text(rows - 1, 0, crisis_w, UI_ROLE_ERROR,
@@ -459,6 +460,8 @@ ui_key(const char *key, const char *text, void *data)
 	const char	*command;
 	char		*copy;
 
+	if (ui_picker_key(ui, key, text))
+		return;
 	if (ui_cmd_prompt_key(ui, key, text))
 		return;
 	if (ui->thread != NULL && ui->pager == NULL &&

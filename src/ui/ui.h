@@ -202,6 +202,12 @@ enum ui_compose_result ui_compose_key(struct ui_compose *c, const char *key,
     const char *text);
 const char *ui_compose_text(struct ui_compose *c, size_t *len);
 void ui_compose_set_text(struct ui_compose *c, const char *text, size_t len);
+/* The cursor's byte offset in the text. */
+size_t ui_compose_cursor(struct ui_compose *c);
+/* Replace bytes [from, to) of the text (from == to: insert) with text,
+ * the cursor after it: a template at the cursor, a ;shortcut expanded. */
+void ui_compose_replace(struct ui_compose *c, size_t from, size_t to,
+    const char *text, size_t len);
 /* Moves at every change of the text (drafts are saved when it moved). */
 unsigned long ui_compose_generation(struct ui_compose *c);
 /* Display rows the text takes at this width. */

@@ -552,7 +552,7 @@ test_options(void)
 	}
 	ok(sorted, "option table sorted by name");
 	ok(complete, "every option has help and a default");
-	is_int(n, 31, "thirty-one options");
+	is_int(n, 32, "thirty-two options");
 
 	is_str(options_get("list.limit"), "50", "list.limit default");
 	is_int(options_get_number("store.batch-messages"), 500,
@@ -644,6 +644,7 @@ test_options(void)
 	    "sync.poll-timeout 25\n"
 	    "sync.retry-base 1000\n"
 	    "sync.retry-cap 60000\n"
+	    "template.language ''\n"
 	    "theme default\n"
 	    "thread.mark-read on\n"
 	    "webhook.max-body 1048576\n"
@@ -1390,7 +1391,7 @@ static void
 test_templates(void)
 {
 	struct template		*t;
-	struct template_vars	 v = { "Zoë Martin", "alice", "whatsapp" };
+	struct template_vars	 v = { "Zoë Martin", "alice", "whatsapp", 0 };
 	char			*cause = NULL, *text, *expect;
 	char			**values;
 	size_t			  n_values;
@@ -1466,6 +1467,143 @@ test_templates(void)
 	free(cause);
 }
 
+/* A template from its file's text, its file name set as loading does. */
+static struct template *
+tpl(const char *file, const char *text)
+{
+	struct template	*t;
+	char		*cause = NULL;
+
+	t = template_parse(file, text, strlen(text), &cause);
+	if (t == NULL)
+		fatalx("tpl %s: %s", file, cause);
+	t->file = xstrdup(file);
+	return t;
+}
+
+/* Fallbacks, names that are none, variants, check (issue 17). */
+static void
+test_template_fallbacks(void)
+{
+	struct template		*t, *all[5];
+	struct template_vars	 v = { NULL, "alice", "sms", 0 };
+	char			*cause = NULL, *text, **problems, *stem;
+	size_t			 n, i;
+
+	t = tpl("hi", "\nBonjour {{customer.first_name | \"cher client\"}}, "
+	    "{{ customer.name|\"vous\" }}.");
+	v.customer_name = "Zoë Martin";
+	text = template_render(t, &v, &cause);
+	is_str(text, "Bonjour Zoë, Zoë Martin.",
+	    "a name: the fallbacks are not used (spaces around | allowed)");
+	free(text);
+	v.customer_name = "+33683422787";
+	text = template_render(t, &v, &cause);
+	is_str(text, "Bonjour cher client, vous.",
+	    "a phone number is no name: the fallbacks");
+	free(text);
+	v.customer_name = NULL;
+	text = template_render(t, &v, &cause);
+	is_str(text, "Bonjour cher client, vous.", "no name at all: the same");
+	free(text);
+	template_free(t);
+
+	t = tpl("hi", "\nBonjour {{customer.first_name}} !");
+	v.customer_name = "+33683422787";
+	ok(template_render(t, &v, &cause) == NULL && strcmp(cause,
+	    "template hi: no {{customer.first_name}} here (\"+33683422787\" "
+	    "is not a name) and no fallback") == 0,
+	    "no value and no fallback: refused, the reason says why");
+	free(cause);
+	v.customer_name = "";
+	ok(template_render(t, &v, &cause) == NULL && strcmp(cause,
+	    "template hi: no {{customer.first_name}} here and no fallback") ==
+	    0, "an empty name: refused, never \"Bonjour  !\"");
+	free(cause);
+	v.lenient = 1;
+	v.customer_name = "@zoe_77";
+	text = template_render(t, &v, &cause);
+	is_str(text, "Bonjour  !", "lenient (the bot's answers): empty");
+	free(text);
+	v.lenient = 0;
+	ok(template_fill(t, "sms", "+33683422787", &cause) == NULL &&
+	    strstr(cause, "is not a name") != NULL,
+	    "template_fill refuses it too (the composer, ombre reply)");
+	free(cause);
+	free(t->body);
+	t->body = xstrdup("Hi {{customer.name | cher}}");
+	ok(template_render(t, &v, &cause) == NULL && strstr(cause,
+	    "bad fallback for {{customer.name}}") != NULL,
+	    "a fallback not in double quotes is an error");
+	free(cause);
+	template_free(t);
+
+	ok(template_is_name("Zoë") && template_is_name("Jean-Paul Dupont") &&
+	    !template_is_name("+33 6 83 42 27 87") &&
+	    !template_is_name("0683422787") && !template_is_name("@zoe") &&
+	    !template_is_name("zoe@example.com") && !template_is_name("?") &&
+	    !template_is_name("  ") && !template_is_name(NULL),
+	    "names, and phone numbers, handles, addresses that are none");
+
+	/* Variants: refund.fr, refund.en, thanks-fr; and a plain one. */
+	all[0] = tpl("refund.en", "shortcut: rf\n\nRefund {{channel}}");
+	all[1] = tpl("refund.fr", "shortcut: rf\n\nRemboursement");
+	all[2] = tpl("thanks-fr", "\nMerci");
+	all[3] = tpl("thanks", "\nThanks");
+	all[4] = tpl("bye", "language: de\n\nTschüss");
+	stem = template_stem("refund.fr");
+	is_str(stem, "refund", "the stem of refund.fr");
+	free(stem);
+	ok(template_variant_lang(all[0]) != NULL &&
+	    strcmp(template_variant_lang(all[0]), "en") == 0 &&
+	    strcmp(template_variant_lang(all[2]), "fr") == 0 &&
+	    strcmp(template_variant_lang(all[4]), "de") == 0 &&
+	    template_variant_lang(all[3]) == NULL,
+	    "a variant's language: its suffix, else its language: header");
+	ok(template_pick(all, 5, "refund", "fr") == all[1] &&
+	    template_pick(all, 5, "rf", "fr") == all[1] &&
+	    template_pick(all, 5, "refund.en", "fr") == all[1],
+	    "the customer's language, by stem, shortcut or a variant named");
+	ok(template_pick(all, 5, "thanks", "fr") == all[2] &&
+	    template_pick(all, 5, "thanks-fr", "en") == all[2] &&
+	    template_pick(all, 5, "thanks", "en") == all[3],
+	    "NAME-fr still works; no variant in the language: the one named");
+	ok(options_set("template.language", "fr", &cause) == 0 &&
+	    template_pick(all, 5, "refund", NULL) == all[1] &&
+	    template_pick(all, 5, "refund", "it") == all[1] &&
+	    template_pick(all, 5, "refund.en", NULL) == all[0],
+	    "unknown language: template.language's, unless one is named");
+	options_set("template.language", "", &cause);
+	ok(template_pick(all, 5, "refund", NULL) == all[0] &&
+	    template_pick(all, 5, "nope", "fr") == NULL,
+	    "no language at all: the first variant; none: NULL");
+
+	/* check: every problem at its file and line. */
+	free(all[3]->body);
+	all[3]->body = xstrdup("Hi\n{{customer.mail}} {{agent.name | x}}");
+	free(all[4]->channels);
+	all[4]->channels = xstrdup("sms, whatsap");
+	all[4]->channels_line = 2;
+	free(all[4]->shortcut);
+	all[4]->shortcut = xstrdup("rf");
+	all[4]->shortcut_line = 3;
+	n = template_check(all, 5, &problems);
+	ok(n == 4 &&
+	    strcmp(problems[0], "thanks:3: unknown variable {{customer.mail}} "
+	    "(customer.name, customer.first_name, agent.name, channel)") == 0 &&
+	    strcmp(problems[1], "thanks:3: bad fallback for {{agent.name}}: "
+	    "write {{agent.name | \"text\"}}") == 0 &&
+	    strcmp(problems[2], "bye:2: unknown channel whatsap") == 0 &&
+	    strcmp(problems[3], "bye:3: shortcut rf is also refund.en's") == 0,
+	    "check: unknown variable, bad fallback, unknown channel, a "
+	    "shortcut twice (variants may share theirs)");
+	for (i = 0; i < n; i++)
+		free(problems[i]);
+	free(problems);
+	for (i = 0; i < 5; i++)
+		template_free(all[i]);
+}
+
 /*
  * store.authority: the words reach the command at the other end of an
  * ssh-like hop (which joins them and hands them to a shell) as they were.
@@ -1525,6 +1663,7 @@ main(void)
 	test_channels();
 	test_limit();
 	test_templates();
+	test_template_fallbacks();
 	test_tag();
 	test_config();
 	test_config_lax();

@@ -1215,6 +1215,48 @@ t_loop(void)
 	t_data = t_dir;
 }
 
+/* The composer's editor: a template at the cursor, a ;shortcut replaced
+ * (issue 17). */
+static void
+t_compose_replace(void)
+{
+	struct ui_compose	*c;
+	const char		*text;
+	size_t			 len;
+	unsigned long		 gen;
+
+	c = ui_compose_new("Merci. À bientôt", strlen("Merci. À bientôt"));
+	ui_compose_key(c, "Home", NULL);
+	ui_compose_key(c, "Right", NULL);
+	ui_compose_key(c, "Right", NULL);
+	ui_compose_key(c, "Right", NULL);
+	ui_compose_key(c, "Right", NULL);
+	ui_compose_key(c, "Right", NULL);
+	ui_compose_key(c, "Right", NULL);
+	ui_compose_key(c, "Right", NULL);
+	gen = ui_compose_generation(c);
+	ui_compose_replace(c, ui_compose_cursor(c), ui_compose_cursor(c),
+	    "Hello! ", 7);
+	text = ui_compose_text(c, &len);
+	ok(len == strlen("Merci. Hello! À bientôt") &&
+	    strcmp(text, "Merci. Hello! À bientôt") == 0 &&
+	    ui_compose_cursor(c) == strlen("Merci. Hello! "),
+	    "inserted at the cursor, which follows it; the rest stays");
+	ok(ui_compose_generation(c) != gen, "... a change the draft saves");
+	ui_compose_key(c, NULL, ";rf");
+	ui_compose_replace(c, strlen("Merci. Hello! "),
+	    ui_compose_cursor(c), "Refund OK. ", 11);
+	text = ui_compose_text(c, &len);
+	ok(strcmp(text, "Merci. Hello! Refund OK. À bientôt") == 0 &&
+	    ui_compose_cursor(c) == strlen("Merci. Hello! Refund OK. "),
+	    "a ;shortcut replaced in place, the cursor after it");
+	ui_compose_replace(c, 1000, 2000, "!", 1);
+	text = ui_compose_text(c, &len);
+	ok(strcmp(text, "Merci. Hello! Refund OK. À bientôt!") == 0,
+	    "a range past the end is the end");
+	ui_compose_free(c);
+}
+
 static void
 t_cleanup(void)
 {
@@ -1275,6 +1317,7 @@ main(void)
 	buf_free(&t_err);
 
 	t_ctx = ctx;
+	t_compose_replace();
 	t_console();
 	t_alerts();
 	t_loop();
