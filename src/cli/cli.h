@@ -108,6 +108,15 @@ int cli_contact(struct cli *cli, int argc, char **argv);
 /* cli-webhook.c, in ombre-sync only (ombre execs it): the webhook
  * receiver, a server or one CGI request. */
 int cli_webhook(struct cli *cli, int argc, char **argv);
+/* cli-help.c: the subcommands' usage and options as a table. */
+/* Print NAME's usage and options (NAME may be "shift end"); 0, or
+ * EXIT_USAGE for an unknown command. */
+int cli_help_print(const char *name);
+/* Is arg (--name or --name=VALUE) one of ombre's global options? */
+int cli_help_is_global(const char *arg);
+/* ombre help COMMAND; ombre completion bash|zsh. */
+int cli_help(struct cli *cli, int argc, char **argv);
+int cli_completion(struct cli *cli, int argc, char **argv);
 /* cli-console.c: the console, `ombre` on a terminal (no arguments). */
 int cli_console(struct cli *cli, int argc, char **argv);
 
