@@ -249,7 +249,7 @@ doctor_check_database(struct doctor *d)
 		return;
 	}
 	doctor_say(d, STORE_DOCTOR_OK, "the database opens read-only and "
-	    "reads its %u messages", count);
+	    "reads its %u message%s", count, count == 1 ? "" : "s");
 	if (bare > 0) {
 		doctor_say(d, STORE_DOCTOR_PROBLEM, "%u of ombre's files are "
 		    "indexed without ombre's tags and properties", bare);
@@ -380,8 +380,9 @@ doctor_check_maildir(struct doctor *d)
 	}
 	doctor_list_end(d, "files gone");
 	if (missing == 0 && gone == 0) {
-		doctor_say(d, STORE_DOCTOR_OK, "the Maildir's %zu messages "
-		    "are indexed", n - foreign);
+		doctor_say(d, STORE_DOCTOR_OK, n - foreign == 1 ?
+		    "the Maildir's %zu message is indexed" :
+		    "the Maildir's %zu messages are indexed", n - foreign);
 	}
 	doctor_files_free(files, n);
 }
@@ -833,7 +834,7 @@ doctor_rebuild(struct doctor *d)
 		return;
 	}
 	doctor_say(d, STORE_DOCTOR_FIXED, "rebuilt the index from the "
-	    "Maildir: %ld messages", queued);
+	    "Maildir: %ld message%s", queued, queued == 1 ? "" : "s");
 	doctor_index_foreign(d, st, &foreign);
 	strset_free(&foreign);
 	doctor_restore(d, st);
