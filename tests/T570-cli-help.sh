@@ -74,6 +74,15 @@ for g in --demo --no-traffic --data-dir=/tmp -c --verbose -e; do
 	is "the error names it as a global option" "$(cat err)" \
 	    "ombre: list: ${g%%=*} is a global option: put it before the command"
 done
+# The subcommands without an option parser too: tag would have taken
+# --demo for the operation -TAG.
+for c in "tag 1" "fetch 1" "hook test message 1"; do
+	"$OMBRE" $c --demo >out 2>err
+	is "$c --demo: exit 2, named" "$?: $(cat err)" \
+	    "2: ombre: ${c%% *}: --demo is a global option: put it before the command"
+done
+is "tag 1 +x --help: its usage" "$("$OMBRE" tag 1 +x --help | head -n 1)" \
+    "usage: ombre tag CONV|QUERY +TAG|-TAG..."
 is "a subcommand's own -v is still its own" \
     "$(printf '' | "$OMBRE" ingest -v 2>&1; echo "rc=$?")" \
     "ombre: 0 stored, 0 duplicates, 0 rejected"$'\n'"rc=0"

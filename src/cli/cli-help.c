@@ -203,6 +203,34 @@ cli_help_is_global(const char *arg)
 }
 
 /*
+ * For a subcommand with no option parser (tag, fetch, hook): --help
+ * prints its usage and exits 0, a global option written long (--demo,
+ * --data-dir=DIR) is named as one (tag would take --demo for -TAG).
+ * Return 0, or -1 after saying what is wrong.
+ */
+int
+cli_help_args(const char *cmd, int argc, char **argv)
+{
+	char	*clean;
+	int	 i;
+
+	for (i = 0; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		if (strcmp(argv[i], "--help") == 0)
+			exit(cli_help_print(cmd));
+		if (strncmp(argv[i], "--", 2) == 0 &&
+		    cli_help_is_global(argv[i])) {
+			clean = sanitize(argv[i], strcspn(argv[i], "="),
+			    SANITIZE_LINE, 40);
+			log_warn("%s: %s is a global option: put it before the "
+			    "command", cmd, clean);
+			free(clean);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
  * Print text from column col (where the caller left the cursor) on lines
  * of at most 79 columns, continuation lines indented by indent. The
  * table's text is ASCII, so a byte is a column.

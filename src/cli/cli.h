@@ -114,6 +114,9 @@ int cli_webhook(struct cli *cli, int argc, char **argv);
 int cli_help_print(const char *name);
 /* Is arg (--name or --name=VALUE) one of ombre's global options? */
 int cli_help_is_global(const char *arg);
+/* For a subcommand with no option parser: --help answered (exit 0), a
+ * global option named; 0, or -1 after saying what is wrong. */
+int cli_help_args(const char *cmd, int argc, char **argv);
 /* ombre help COMMAND; ombre completion bash|zsh. */
 int cli_help(struct cli *cli, int argc, char **argv);
 int cli_completion(struct cli *cli, int argc, char **argv);
