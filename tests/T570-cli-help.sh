@@ -37,6 +37,10 @@ is "-h too" "$("$OMBRE" list -h)" "$("$OMBRE" help list)"
 is "--help after other options" "$("$OMBRE" list --json --limit 3 --help)" \
     "$("$OMBRE" help list)"
 is "ombre help is ombre --help" "$("$OMBRE" help)" "$("$OMBRE" --help)"
+out=$("$OMBRE" help bind)
+is "help of a command of the language: exit 0" "$?" 0
+like "its row's usage and help" "$out" \
+    $'^usage: bind \\[-T TABLE\\] KEY COMMAND\\.\\.\\.\n\nBind a key'
 "$OMBRE" help nosuch >out 2>err
 is "help of an unknown command: exit 2" "$?" 2
 is "naming it" "$(cat err)" "ombre: help: unknown command 'nosuch' (see ombre --help)"

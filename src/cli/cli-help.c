@@ -258,6 +258,21 @@ cli_help_wrap(const char *text, size_t col, size_t indent, int space)
 	putchar('\n');
 }
 
+/* Print a one-line help as a sentence: a capital, a full stop. */
+static void
+cli_help_sentence(const char *text)
+{
+	char	*s;
+	size_t	 len = strlen(text);
+
+	s = xasprintf("%s%s", text, len > 0 && text[len - 1] == '.' ? "" :
+	    ".");
+	if (s[0] >= 'a' && s[0] <= 'z')
+		s[0] = (char)(s[0] - 'a' + 'A');
+	cli_help_wrap(s, 0, 0, 0);
+	free(s);
+}
+
 /*
  * Print a subcommand's usage, summary and options on stdout. Return 0,
  * or EXIT_USAGE when there is no such subcommand (said on stderr).
@@ -279,13 +294,8 @@ cli_help_print(const char *name)
 	}
 	n = (size_t)printf("usage: ombre %s", h->name);
 	cli_help_wrap(h->usage, n, n + 1, 1);
-	/* The summary as a sentence. */
-	clean = xasprintf("%s.", h->summary);
-	if (clean[0] >= 'a' && clean[0] <= 'z')
-		clean[0] = (char)(clean[0] - 'a' + 'A');
 	putchar('\n');
-	cli_help_wrap(clean, 0, 0, 0);
-	free(clean);
+	cli_help_sentence(h->summary);
 	if (h->opts[0].name != NULL)
 		printf("\nOptions:\n");
 	for (o = h->opts; o < h->opts + CLI_HELP_OPTS && o->name != NULL; o++) {
@@ -302,14 +312,31 @@ cli_help_print(const char *name)
 	return fflush(stdout) == 0 ? 0 : 1;
 }
 
-/* ombre help [COMMAND]: main.c prints its own usage without one. */
+/*
+ * ombre help [COMMAND]: main.c prints its own usage without one. A
+ * command of the command language (ombre -e, the config file) that is no
+ * subcommand gets its row's usage and help.
+ */
 int
 cli_help(struct cli *cli, int argc, char **argv)
 {
+	const struct cmd_entry	*e;
+
 	(void)cli;
 	if (argc != 1) {
 		log_warn("usage: ombre help [COMMAND]");
 		return EXIT_USAGE;
+	}
+	if (cli_help_find(argv[0]) == NULL && (e = cmd_find(argv[0])) != NULL) {
+		printf("usage: %s\n", e->usage);
+		if (e->help != NULL && *e->help != '\0') {
+			putchar('\n');
+			cli_help_sentence(e->help);
+		}
+		printf("\nA command of the command language: ombre -e, the "
+		    "config file, the console's\n: prompt. See "
+		    "ombre.conf(5).\n");
+		return fflush(stdout) == 0 ? 0 : 1;
 	}
 	return cli_help_print(argv[0]);
 }
