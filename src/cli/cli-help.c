@@ -35,7 +35,8 @@ struct cli_help {
 	struct cli_help_opt	 opts[CLI_HELP_OPTS];
 };
 
-#define H_AGENT	{ "--agent", "NAME", "act as agent NAME (default: the agent option)" }
+#define H_AGENT	{ "--agent", "NAME", \
+	"act as agent NAME (default: the agent option)" }
 #define H_JSON	{ "--json", NULL, "one JSON object a line" }
 
 static const struct cli_help cli_helps[] = {
@@ -163,7 +164,8 @@ static const struct cli_help cli_helps[] = {
 	  { { "--listen", "ADDR:PORT", "where to listen (default "
 	  "127.0.0.1:8765)" },
 	    { "--cgi", NULL, "answer one CGI request" },
-	    { "--quarantine", NULL, "list the refused bodies, or show one" } } },
+	    { "--quarantine", NULL,
+	    "list the refused bodies, or show one" } } },
 };
 
 /* The global options, as the option parser names them after a command
@@ -288,7 +290,8 @@ cli_help_print(const char *name)
 
 	if ((h = cli_help_find(name)) == NULL) {
 		clean = sanitize(name, strlen(name), SANITIZE_LINE, 40);
-		log_warn("help: unknown command '%s' (see ombre --help)", clean);
+		log_warn("help: unknown command '%s' (see ombre --help)",
+		    clean);
 		free(clean);
 		return EXIT_USAGE;
 	}

@@ -685,8 +685,9 @@ doctor_index_foreign(struct doctor *d, struct store *st, struct strset *foreign)
 		free(what);
 	} else if (store_commit(st, "committing mail ombre did not write",
 	    &cause) == STORE_OK) {
-		doctor_say(d, STORE_DOCTOR_NOTE, "indexed %zu files ombre did "
-		    "not write, without tags", foreign->n);
+		doctor_say(d, STORE_DOCTOR_NOTE, "indexed %zu file%s ombre did "
+		    "not write, without tags", foreign->n,
+		    foreign->n == 1 ? "" : "s");
 		return;
 	}
 	doctor_say(d, STORE_DOCTOR_PROBLEM, "%s", cause);
@@ -722,8 +723,9 @@ doctor_forget_gone(struct doctor *d, struct store *st)
 		free(what);
 	} else if (store_commit(st, "committing the files that are gone",
 	    &cause) == STORE_OK) {
-		doctor_say(d, STORE_DOCTOR_FIXED, "forgot %zu files that are "
-		    "gone", d->gone.n);
+		doctor_say(d, STORE_DOCTOR_FIXED, d->gone.n == 1 ?
+		    "forgot %zu file that is gone" :
+		    "forgot %zu files that are gone", d->gone.n);
 		return;
 	}
 	doctor_say(d, STORE_DOCTOR_PROBLEM, "%s", cause);
@@ -749,7 +751,8 @@ doctor_restore(struct doctor *d, struct store *st)
 		free(cause);
 	} else {
 		doctor_say(d, STORE_DOCTOR_FIXED, "restored the tags and "
-		    "properties of %ld messages from %s%s", restored,
+		    "properties of %ld message%s from %s%s", restored,
+		    restored == 1 ? "" : "s",
 		    doctor_short(d, dump), missing > 0 ? " (some of the "
 		    "dump's messages are not in the Maildir)" : "");
 	}
@@ -860,8 +863,9 @@ doctor_reindex(struct doctor *d)
 		return;
 	}
 	if (d->dead_journals > 0) {
-		doctor_say(d, STORE_DOCTOR_FIXED, "indexed what %d journals of "
-		    "writers that are gone listed", d->dead_journals);
+		doctor_say(d, STORE_DOCTOR_FIXED, "indexed what %d "
+		    "journal%s of writers that are gone listed", d->dead_journals,
+		    d->dead_journals == 1 ? "" : "s");
 	}
 	for (i = 0; i < d->unindexed.n && !failed; i++) {
 		if (doctor_index_file(d, st, d->unindexed.items[i], &foreign,
@@ -918,8 +922,10 @@ doctor_fix_modes(struct doctor *d)
 	}
 	doctor_list_end(d, "permission fixes failed");
 	if (fixed > 0)
-		doctor_say(d, STORE_DOCTOR_FIXED, "corrected the permissions "
-		    "of %zu files and folders", fixed);
+		doctor_say(d, STORE_DOCTOR_FIXED, fixed == 1 ?
+		    "corrected the permissions of %zu file or folder" :
+		    "corrected the permissions of %zu files and folders",
+		    fixed);
 }
 
 /* Remove stray files. */
