@@ -50,6 +50,16 @@ for c in $("$OMBRE" --help | awk '$0 == "Commands:" { on = 1; next }
 done
 is "every subcommand of --help is a candidate" "$missing" ""
 
+# Every option a subcommand's parser takes (its struct cli_opt rows in
+# src/cli) is offered by completion, somewhere.
+script=$("$OMBRE" completion bash)
+missing=""
+for o in $(grep -ohE '\{ "[a-z-]+", ('"'"'.'"'"'|0), [01], ' \
+    "$top_srcdir"/src/cli/cli-*.c | grep -oE '"[a-z-]+"' | tr -d '"' | sort -u); do
+	grep -qE -- "[' ]--$o[' ]" <<<"$script" || missing+=" --$o"
+done
+is "every option of the parsers is offered" "$missing" ""
+
 # --- zsh -------------------------------------------------------------------
 if ! command -v zsh >/dev/null 2>&1; then
 	skip "zsh: compinit finds _ombre" "zsh is not installed"
