@@ -6,7 +6,8 @@
 # command language's names after -e, the option table's after -e set.
 # bash: `complete -p ombre` once sourced, and _ombre's candidates for
 # COMP_WORDS/COMP_CWORD; zsh: compinit finds _ombre on the fpath and its
-# candidates (compadd and _describe recorded).
+# candidates (compadd and _describe recorded), and a real interactive zsh
+# on a pty completing a line.
 
 . "$top_srcdir/tests/lib.sh"
 test_init
@@ -39,8 +40,10 @@ is "a subcommand's options" "$(bash_complete ombre list --)" \
 is "its verbs" "$(bash_complete ombre shift "")" "start end status"
 is "no option offered as an option's value" "$(bash_complete ombre list --view "")" ""
 is "the command language after -e" "$(bash_complete ombre -e list-k)" "list-keys"
-is "option names after -e set" "$(bash_complete ombre -e set store.lock)" \
-    "store.lock-timeout"
+is "option names in -e's quoted 'set NAME'" \
+    "$(bash_complete ombre -e "'set store.lock")" "'set store.lock-timeout"
+is "after set -u too" "$(bash_complete ombre -e '"set -u store.batch-me')" \
+    '"set -u store.batch-messages'
 is "help takes a subcommand" "$(bash_complete ombre help tak)" "take-over"
 # Every subcommand of ombre --help completes.
 missing=""
@@ -90,9 +93,24 @@ is "a subcommand's options" "$(zsh_run 't ombre list --')" \
     "--help --json --limit --view"
 is "after global options, its verbs" \
     "$(zsh_run 't ombre --data-dir /x contact ""')" "show list link unlink note set"
-like "option names after -e set" "$(zsh_run 't ombre -e set ""')" \
-    '(^| )store\.lock-timeout( |$)'
 is "a data dir completes directories" "$(zsh_run 't ombre --data-dir ""')" \
     "FILES -/"
+
+# A real interactive zsh on a pty (zsh/zpty): the line typed, Tab, then
+# the completed line printed; each read waits for its pattern.
+zsh_pty() {
+	PATH=$bin:$PATH timeout 120 zsh -f -c '
+		zmodload zsh/zpty || exit 2
+		zpty -b t "zsh -f -i"
+		zpty -w t "PS1=\"> \"; fpath=($1 \$fpath); autoload -Uz compinit; compinit -u -d $TEST_DIR/zcompdump2"
+		zpty -w -n t "$2"$'"'"'\x01print -r -- RESULT \n'"'"'
+		zpty -r -m t out "*RESULT $3*" && print -r -- "RESULT $3"
+		zpty -d t' zsh "$comp" "$@"
+}
+is "zsh on a pty: ombre list --js, Tab" "$(zsh_pty $'ombre list --js\t' 'ombre list --json')" \
+    "RESULT ombre list --json"
+is "zsh on a pty: ombre -e 'set store.lock, Tab (within the quotes)" \
+    "$(zsh_pty $'ombre -e \'set store.lock\t\'' 'ombre -e set store.lock-timeout')" \
+    "RESULT ombre -e set store.lock-timeout"
 
 test_done
