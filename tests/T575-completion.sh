@@ -107,6 +107,10 @@ zsh_pty() {
 		zpty -r -m t out "*RESULT $3*" && print -r -- "RESULT $3"
 		zpty -d t' zsh "$comp" "$@"
 }
+if ! zsh -f -c 'zmodload zsh/zpty' 2>/dev/null; then
+	skip "zsh on a pty" "zsh has no zsh/zpty module"
+	test_done
+fi
 is "zsh on a pty: ombre list --js, Tab" "$(zsh_pty $'ombre list --js\t' 'ombre list --json')" \
     "RESULT ombre list --json"
 is "zsh on a pty: ombre -e 'set store.lock, Tab (within the quotes)" \
