@@ -116,6 +116,9 @@ static const char main_usage[] =
 "                      (default 127.0.0.1:8765) until SIGTERM, or answer\n"
 "                      one CGI request; payloads spooled under DATA/webhook;\n"
 "                      --quarantine lists the refused bodies, or shows one\n"
+"  help [COMMAND]      the usage and options of COMMAND (also: COMMAND\n"
+"                      --help)\n"
+"  completion bash|zsh the shell completion script, from ombre's tables\n"
 "  doctor [--fix | --dump]\n"
 "                      check the store (exit 1 on a problem); --fix repairs\n"
 "                      it: a damaged index rebuilt from the Maildir and the\n"
@@ -125,6 +128,8 @@ static const char main_usage[] =
 "prints the Inbox list otherwise.\n"
 "CONV is the id `list` shows, a notmuch thread id, or a query matching one\n"
 "conversation. See ombre(1) and ombre.conf(5).\n";
+
+static int main_help(struct cli *, int, char **);
 
 struct main_command {
 	const char	*name;
@@ -144,6 +149,7 @@ struct main_command {
 static const struct main_command main_commands[] = {
 	{ "assign", cli_assign, 1, 0 },
 	{ "claim", cli_claim, 1, 0 },
+	{ "completion", cli_completion, 0, 0 },
 	{ "crisis", cli_crisis, 1, 0 },
 	{ "contact", cli_contact, 1, 0 },
 	{ "demo", cli_demo, 0, 0 },
@@ -152,6 +158,7 @@ static const struct main_command main_commands[] = {
 	{ "fetch", cli_fetch, 1, 0 },
 	{ "hand-back", cli_hand_back, 1, 0 },
 	{ "handoffs", cli_handoffs, 1, 0 },
+	{ "help", main_help, 0, 0 },
 	{ "hook", cli_hook, 1, 0 },
 	{ "ingest", cli_ingest, 1, 0 },
 	{ "insights", cli_insights, 1, 0 },
@@ -187,6 +194,17 @@ main_error(struct cmd_ctx *ctx, const char *text)
 	clean = sanitize(text, strlen(text), SANITIZE_LINE, 0);
 	log_warn("%s", clean);
 	free(clean);
+}
+
+/* ombre help [COMMAND]: ombre's usage, or the command's (cli-help.c). */
+static int
+main_help(struct cli *cli, int argc, char **argv)
+{
+	if (argc == 0) {
+		fputs(main_usage, stdout);
+		return fflush(stdout) == 0 ? 0 : 1;
+	}
+	return cli_help(cli, argc, argv);
 }
 
 /* Make a path absolute (notmuch refuses relative database paths). */
@@ -309,6 +327,11 @@ main(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
+	/* ombre COMMAND --help: its usage, before anything is read or run
+	 * (the parsers answer a --help further on, cli_parse_args). */
+	if (mc != NULL && i + 1 < argc && (strcmp(argv[i + 1], "--help") == 0 ||
+	    strcmp(argv[i + 1], "-h") == 0))
+		return cli_help_print(mc->name);
 #ifndef OMBRE_SYNC
 	/* Before any config is read, so that ombre-sync reads it once. */
 	if (mc != NULL && mc->needs_network)

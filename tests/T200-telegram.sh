@@ -191,9 +191,9 @@ like "a 429 on a send is waited out, then the reply goes" \
 is "once" "$(ctl "$TG" sent | jq_py 'len([m for m in j if m["text"] == "Après la pause"])')" 1
 outbox=$("$OMBRE" outbox)
 like "ombre outbox lists the reply whose delivery is unknown" "$outbox" \
-    '(^|'$'\n'')unknown +[0-9T:Z-]+ out\.[0-9a-f-]+ telegram 424242  Vous êtes toujours là \?'
+    '(^|'$'\n'')unknown +[0-9T:Z-]+ out\.[0-9a-f-]+ [0-9a-f]+ telegram 424242  Vous êtes toujours là \?'
 like "and the refused one, with its reason" "$outbox" \
-    'failed +[0-9T:Z-]+ out\.[0-9a-f-]+ telegram 424242  Un instant  \(403 Forbidden: bot was blocked by the user\)'
+    'failed +[0-9T:Z-]+ out\.[0-9a-f-]+ [0-9a-f]+ telegram 424242  Un instant  \(403 Forbidden: bot was blocked by the user\)'
 unlike "but not the ones sent" "$outbox" 'Après la pause|Bonjour Zoé'
 
 out=$("$OMBRE" reply "$zoe" --text "Migration")

@@ -39,7 +39,7 @@ is "with a WhatsApp channel of the account declared, exit 0" "$?" 0
 like "the reply is queued" "$out" '^out\.[0-9a-f-]{36} queued$'
 like "ombre outbox lists it" "$("$OMBRE" outbox)" "^queued .*${out%% *}"
 like "show prints its state after its author" "$("$OMBRE" show "$wa")" \
-    $'\n[0-9:]+  tester \\(agent\\)  \\[queued\\]\n  Elle arrive demain'
+    $'\n[0-9:]+  tester \\(agent\\)  \\[queued\\]  <out\\.[0-9a-f-]{36}@ombre>\n  Elle arrive demain'
 "$OMBRE" reply "$tg" --text "Je regarde" >/dev/null 2>err
 is "a Telegram conversation is still refused: exit 1" "$?" 1
 like "naming its type and account" "$(cat err)" \

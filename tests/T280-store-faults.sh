@@ -86,7 +86,7 @@ rm "$FLAG"
 
 "$OMBRE" doctor --fix >out 2>&1
 like "with room again, doctor --fix forgets it" "$(cat out)" \
-    'fixed: forgot 1 files that are gone'
+    'fixed: forgot 1 file that is gone'
 
 # --- 2. the disk fills at each point of an ingest in turn -----------------
 # Whatever exits 0 has indexed its message; what fails says so, and what

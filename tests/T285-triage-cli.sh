@@ -95,7 +95,8 @@ is "done without CONV is a usage error" "$?" 2
 "$OMBRE" assign "$id" 'a b' 2>err
 is "an agent's name that is no tag is a usage error" "$?" 2
 out=$("$OMBRE" hand-back --help)
-is "--help prints the usage" "$out" "usage: ombre hand-back CONV [--agent NAME]"
+is "--help prints the usage" "$(head -n 1 <<<"$out")" \
+    "usage: ombre hand-back CONV [--agent NAME]"
 events=$(nm count property:ombre.kind=event)
 is "no event written by the refusals" "$events" 6
 

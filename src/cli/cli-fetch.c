@@ -24,6 +24,8 @@ cli_fetch(struct cli *cli, int argc, char **argv)
 	size_t		  n = 0;
 	int		  rc, asked = 0;
 
+	if (cli_help_args("fetch", argc, argv) != 0)
+		return EXIT_USAGE;
 	if (argc != 1) {
 		log_warn("usage: ombre fetch CONV");
 		return EXIT_USAGE;

@@ -102,6 +102,8 @@ cli_hook(struct cli *cli, int argc, char **argv)
 		    "hook's status.\n", CLI_HOOK_USAGE);
 		return 0;
 	}
+	if (cli_help_args("hook", argc, argv) != 0)
+		return EXIT_USAGE;
 	if (argc != 3 || strcmp(argv[0], "test") != 0) {
 		log_warn(CLI_HOOK_USAGE);
 		return EXIT_USAGE;

@@ -111,8 +111,9 @@ cli_ingest(struct cli *cli, int argc, char **argv)
 	if (store_close(st) != STORE_OK)
 		rc = 1;
 	if (verbose)
-		log_warn("%ld stored, %ld duplicates, %ld rejected", stats.stored,
-		    stats.duplicates, rejected);
+		log_warn("%ld stored, %ld duplicate%s, %ld rejected",
+		    stats.stored, stats.duplicates, stats.duplicates == 1 ? "" :
+		    "s", rejected);
 	if (rejected > 0 && rc == 0)
 		rc = 1;
 	return rc;

@@ -97,8 +97,9 @@ cli_insights_text(struct buf *b, struct store_insights *si, size_t limit)
 	util_format_rfc3339(si->since, 0, from, sizeof from);
 	util_format_rfc3339(si->until, 0, to, sizeof to);
 	buf_add_printf(b, "What customers wrote from %s to %s\n", from, to);
-	buf_add_printf(b, "%ld customer messages in %ld conversations\n",
-	    messages, insights_conversations(ins));
+	buf_add_printf(b, "%ld customer message%s in %ld conversation%s\n",
+	    messages, messages == 1 ? "" : "s", insights_conversations(ins),
+	    insights_conversations(ins) == 1 ? "" : "s");
 	for (j = 0; j < nitems(cli_insights_lists); j++) {
 		items = insights_top(ins, cli_insights_lists[j].list, limit, &n);
 		buf_add_printf(b, "\n%s\n", cli_insights_lists[j].title);

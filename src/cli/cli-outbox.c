@@ -109,7 +109,8 @@ cli_outbox_json(struct store *st, const struct store_outgoing *o)
 
 /*
  * ombre outbox [--json]: the replies not delivered yet (queued, sending,
- * unknown) and those refused (failed), oldest first, one a line.
+ * unknown) and those refused (failed), oldest first, one a line: state,
+ * date, the reply's id, ombre's conversation, the channel's.
  */
 int
 cli_outbox(struct cli *cli, int argc, char **argv)
@@ -117,7 +118,7 @@ cli_outbox(struct cli *cli, int argc, char **argv)
 	struct store		 *st;
 	struct store_outgoing	**list = NULL;
 	struct buf		  b;
-	char			 *cause = NULL, when[32], **rest;
+	char			 *cause = NULL, when[32], **rest, *conv;
 	size_t			  n = 0, i;
 	int			  rc, n_rest, json = 0;
 	const struct cli_opt	  opts[] = {
@@ -157,6 +158,10 @@ cli_outbox(struct cli *cli, int argc, char **argv)
 		buf_reset(&b);
 		buf_add_printf(&b, "%-8s %s %s ", list[i]->state, when,
 		    list[i]->native_id);
+		/* ombre's conversation, the id list, show and reply take. */
+		conv = cli_outbox_conv(st, list[i]->msgid);
+		buf_add_printf(&b, "%s ", *conv != '\0' ? conv : "-");
+		free(conv);
 		sanitize_buf(&b, list[i]->channel, strlen(list[i]->channel),
 		    SANITIZE_LINE, 20);
 		buf_add_char(&b, ' ');

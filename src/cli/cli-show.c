@@ -62,6 +62,16 @@ cli_show_message(struct buf *b, const struct msg *m, char *day, size_t day_size)
 		buf_add_char(b, ']');
 		free(state);
 	}
+	/* Its Message-Id, as reply --base takes it (with or without <>). */
+	if (m->channel != NULL && m->id != NULL) {
+		char *id = msgid_message(m->channel, m->account != NULL ?
+		    m->account : "", m->conv_id != NULL ? m->conv_id : "",
+		    m->id);
+		buf_add_str(b, "  <");
+		sanitize_buf(b, id, strlen(id), SANITIZE_LINE, 300);
+		buf_add_char(b, '>');
+		free(id);
+	}
 	buf_add_char(b, '\n');
 	line = m->text != NULL ? m->text : "";
 	len = m->text_len;

@@ -56,6 +56,8 @@ cli_tag(struct cli *cli, int argc, char **argv)
 	char		**ops, **words, *target, *cause, *clean;
 	int		  n_ops = 0, n_words = 0, i, rc = 0;
 
+	if (cli_help_args("tag", argc, argv) != 0)
+		return EXIT_USAGE;
 	ops = xcalloc((size_t)argc + 1, sizeof *ops);
 	words = xcalloc((size_t)argc + 1, sizeof *words);
 	for (i = 0; i < argc; i++) {

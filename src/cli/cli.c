@@ -54,6 +54,23 @@ cli_parse_args(const char *cmd, const struct cli_opt *opts, int argc,
 			if (strlen(o->name) == len && strncmp(arg + 2, o->name, len) == 0)
 				break;
 		}
+		if ((o == NULL || o->name == NULL) &&
+		    (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0)) {
+			/* ombre COMMAND ... --help: its usage, on stdout. */
+			free(*rest);
+			exit(cli_help_print(cmd));
+		}
+		if ((o == NULL || o->name == NULL) && cli_help_is_global(arg)) {
+			/* One answer for every global option: main.c reads
+			 * them (config, data dir) before the command runs. */
+			char *clean = sanitize(arg, strcspn(arg, "="),
+			    SANITIZE_LINE, 40);
+			log_warn("%s: %s is a global option: put it before the "
+			    "command", cmd, clean);
+			free(clean);
+			free(*rest);
+			return -1;
+		}
 		if (o == NULL || o->name == NULL) {
 			char *clean = sanitize(arg, strlen(arg), SANITIZE_LINE, 40);
 			log_warn("%s: unknown option %s (see ombre --help)", cmd, clean);

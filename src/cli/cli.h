@@ -111,6 +111,18 @@ int cli_templates(struct cli *cli, int argc, char **argv);
 /* cli-webhook.c, in ombre-sync only (ombre execs it): the webhook
  * receiver, a server or one CGI request. */
 int cli_webhook(struct cli *cli, int argc, char **argv);
+/* cli-help.c: the subcommands' usage and options as a table. */
+/* Print NAME's usage and options (NAME may be "shift end"); 0, or
+ * EXIT_USAGE for an unknown command. */
+int cli_help_print(const char *name);
+/* Is arg (--name or --name=VALUE) one of ombre's global options? */
+int cli_help_is_global(const char *arg);
+/* For a subcommand with no option parser: --help answered (exit 0), a
+ * global option named; 0, or -1 after saying what is wrong. */
+int cli_help_args(const char *cmd, int argc, char **argv);
+/* ombre help COMMAND; ombre completion bash|zsh. */
+int cli_help(struct cli *cli, int argc, char **argv);
+int cli_completion(struct cli *cli, int argc, char **argv);
 /* cli-console.c: the console, `ombre` on a terminal (no arguments). */
 int cli_console(struct cli *cli, int argc, char **argv);
 

@@ -437,8 +437,10 @@ bot_decide(const char *name, const char *text, size_t len, int64_t now,
 	if (b->handoff != NULL && after > 0 &&
 	    (state != NULL ? state->misses : 0) + 1 >= after) {
 		free(b->reason);
-		b->reason = xasprintf("the bot did not understand %d times",
-		    (state != NULL ? state->misses : 0) + 1);
+		b->reason = (state != NULL ? state->misses : 0) == 0 ?
+		    xstrdup("the bot did not understand once") :
+		    xasprintf("the bot did not understand %d times",
+		    state->misses + 1);
 		out->kind = BOT_HANDOFF;
 		out->text = xstrdup(b->handoff);
 		out->reason = b->reason;

@@ -639,6 +639,19 @@ json_msg_format_show(const struct msg *m)
 
 	root = json_msg_object(m);
 	json_set_str(root, "kind", msg_kind_name(m->kind));
+	/* The Message-Id, as reply --base takes it; a reply's state in one
+	 * word (queued ... sent, delivered, read, failed). */
+	if (m->channel != NULL && m->id != NULL) {
+		text = msgid_message(m->channel, m->account != NULL ?
+		    m->account : "", m->conv_id != NULL ? m->conv_id : "",
+		    m->id);
+		json_set_str(root, "message_id", text);
+		free(text);
+	}
+	if (m->outbox != NULL)
+		json_set_str(root, "delivery_state", strcmp(m->outbox,
+		    "sent") == 0 && m->delivery != NULL ? m->delivery :
+		    m->outbox);
 	if (m->text == NULL && m->kind == MSG_EVENT && m->event != NULL) {
 		text = triage_event_text(m->event, m->agent, m->reason, NULL,
 		    m->until);

@@ -249,7 +249,7 @@ doctor_check_database(struct doctor *d)
 		return;
 	}
 	doctor_say(d, STORE_DOCTOR_OK, "the database opens read-only and "
-	    "reads its %u messages", count);
+	    "reads its %u message%s", count, count == 1 ? "" : "s");
 	if (bare > 0) {
 		doctor_say(d, STORE_DOCTOR_PROBLEM, "%u of ombre's files are "
 		    "indexed without ombre's tags and properties", bare);
@@ -380,8 +380,9 @@ doctor_check_maildir(struct doctor *d)
 	}
 	doctor_list_end(d, "files gone");
 	if (missing == 0 && gone == 0) {
-		doctor_say(d, STORE_DOCTOR_OK, "the Maildir's %zu messages "
-		    "are indexed", n - foreign);
+		doctor_say(d, STORE_DOCTOR_OK, n - foreign == 1 ?
+		    "the Maildir's %zu message is indexed" :
+		    "the Maildir's %zu messages are indexed", n - foreign);
 	}
 	doctor_files_free(files, n);
 }
@@ -684,8 +685,9 @@ doctor_index_foreign(struct doctor *d, struct store *st, struct strset *foreign)
 		free(what);
 	} else if (store_commit(st, "committing mail ombre did not write",
 	    &cause) == STORE_OK) {
-		doctor_say(d, STORE_DOCTOR_NOTE, "indexed %zu files ombre did "
-		    "not write, without tags", foreign->n);
+		doctor_say(d, STORE_DOCTOR_NOTE, "indexed %zu file%s ombre did "
+		    "not write, without tags", foreign->n,
+		    foreign->n == 1 ? "" : "s");
 		return;
 	}
 	doctor_say(d, STORE_DOCTOR_PROBLEM, "%s", cause);
@@ -721,8 +723,9 @@ doctor_forget_gone(struct doctor *d, struct store *st)
 		free(what);
 	} else if (store_commit(st, "committing the files that are gone",
 	    &cause) == STORE_OK) {
-		doctor_say(d, STORE_DOCTOR_FIXED, "forgot %zu files that are "
-		    "gone", d->gone.n);
+		doctor_say(d, STORE_DOCTOR_FIXED, d->gone.n == 1 ?
+		    "forgot %zu file that is gone" :
+		    "forgot %zu files that are gone", d->gone.n);
 		return;
 	}
 	doctor_say(d, STORE_DOCTOR_PROBLEM, "%s", cause);
@@ -748,7 +751,8 @@ doctor_restore(struct doctor *d, struct store *st)
 		free(cause);
 	} else {
 		doctor_say(d, STORE_DOCTOR_FIXED, "restored the tags and "
-		    "properties of %ld messages from %s%s", restored,
+		    "properties of %ld message%s from %s%s", restored,
+		    restored == 1 ? "" : "s",
 		    doctor_short(d, dump), missing > 0 ? " (some of the "
 		    "dump's messages are not in the Maildir)" : "");
 	}
@@ -833,7 +837,7 @@ doctor_rebuild(struct doctor *d)
 		return;
 	}
 	doctor_say(d, STORE_DOCTOR_FIXED, "rebuilt the index from the "
-	    "Maildir: %ld messages", queued);
+	    "Maildir: %ld message%s", queued, queued == 1 ? "" : "s");
 	doctor_index_foreign(d, st, &foreign);
 	strset_free(&foreign);
 	doctor_restore(d, st);
@@ -859,8 +863,9 @@ doctor_reindex(struct doctor *d)
 		return;
 	}
 	if (d->dead_journals > 0) {
-		doctor_say(d, STORE_DOCTOR_FIXED, "indexed what %d journals of "
-		    "writers that are gone listed", d->dead_journals);
+		doctor_say(d, STORE_DOCTOR_FIXED, "indexed what %d "
+		    "journal%s of writers that are gone listed", d->dead_journals,
+		    d->dead_journals == 1 ? "" : "s");
 	}
 	for (i = 0; i < d->unindexed.n && !failed; i++) {
 		if (doctor_index_file(d, st, d->unindexed.items[i], &foreign,
@@ -917,8 +922,10 @@ doctor_fix_modes(struct doctor *d)
 	}
 	doctor_list_end(d, "permission fixes failed");
 	if (fixed > 0)
-		doctor_say(d, STORE_DOCTOR_FIXED, "corrected the permissions "
-		    "of %zu files and folders", fixed);
+		doctor_say(d, STORE_DOCTOR_FIXED, fixed == 1 ?
+		    "corrected the permissions of %zu file or folder" :
+		    "corrected the permissions of %zu files and folders",
+		    fixed);
 }
 
 /* Remove stray files. */

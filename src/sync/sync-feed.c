@@ -384,7 +384,8 @@ sync_hooks_stop(struct sync *s)
 	}
 	s->hooks_status_timer = NULL;
 	if (s->hooks_queued > 0)
-		log_warn("%zu hooks not run: the syncer stops", s->hooks_queued);
+		log_warn("%zu hook%s not run: the syncer stops",
+		    s->hooks_queued, s->hooks_queued == 1 ? "" : "s");
 	while ((it = TAILQ_FIRST(&s->hooks_queue)) != NULL) {
 		TAILQ_REMOVE(&s->hooks_queue, it, entry);
 		sync_hook_item_free(it);

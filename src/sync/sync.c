@@ -295,8 +295,8 @@ sync_index_done(struct job *job, int status, const char *output, void *data)
 			    "status %d", status);
 		}
 		s->index_attempt++;
-		log_warn("indexing: %s (%zu messages delivered, waiting)",
-		    s->index_error, s->unindexed);
+		log_warn("indexing: %s (%zu message%s delivered, waiting)",
+		    s->index_error, s->unindexed, s->unindexed == 1 ? "" : "s");
 		if (s->opts->chan.once &&
 		    s->index_attempt >= s->opts->chan.attempts)
 			s->index_given_up = 1;
@@ -837,9 +837,11 @@ sync_run(const struct sync_options *opts)
 	if (s.outbox_given_up > 0 || s.spool_given_up)
 		rc = SYNC_FAILED;
 	if (s.index_given_up) {
-		fprintf(stderr, "ombre: %zu messages delivered to the Maildir "
-		    "but not indexed: %s; the next start indexes them\n",
-		    s.unindexed, s.index_error != NULL ? s.index_error : "?");
+		fprintf(stderr, "ombre: %zu message%s delivered to the Maildir "
+		    "but not indexed: %s; the next start indexes %s\n",
+		    s.unindexed, s.unindexed == 1 ? "" : "s",
+		    s.index_error != NULL ? s.index_error : "?",
+		    s.unindexed == 1 ? "it" : "them");
 		rc = SYNC_FAILED;
 	}
 	sync_outbox_stop(&s);

@@ -206,7 +206,7 @@ ui_cmd_name_valid(const char *name, const char *what, char **cause)
 {
 	if (tag_valid(name) && strchr(name, ' ') == NULL)
 		return 1;
-	*cause = xasprintf("not a %s name (letters, digits, . _ - /)", what);
+	*cause = xasprintf("not %s name (letters, digits, . _ - /)", what);
 	return 0;
 }
 
@@ -214,7 +214,7 @@ static int
 ui_cmd_label_exec(void *data, int argc, char **argv, char **cause)
 {
 	(void)argc;
-	if (!ui_cmd_name_valid(argv[1], "label", cause))
+	if (!ui_cmd_name_valid(argv[1], "a label", cause))
 		return -1;
 	ui_triage(data, TRIAGE_LABEL, argv[1], "labelled");
 	return UI_REDRAW;
@@ -249,7 +249,7 @@ ui_cmd_assign_exec(void *data, int argc, char **argv, char **cause)
 
 	(void)argc;
 	if (strncmp(argv[1], "team:", 5) != 0 &&
-	    !ui_cmd_name_valid(argv[1], "agent", cause))
+	    !ui_cmd_name_valid(argv[1], "an agent", cause))
 		return -1;
 	if (ui->store != NULL && store_assignees(ui->store, &seen, &n_seen,
 	    &why) != STORE_OK) {

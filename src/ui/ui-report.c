@@ -154,12 +154,13 @@ ui_report_lines(struct ui_report_lines *l, struct store_report *r)
 	ui_report_sample(&b, &t->handoff_wait);
 	ui_report_add(l, &b);
 	if (t->csat_n > 0)
-		buf_add_printf(&b, "csat            mean %.1f, %ld answers to "
-		    "%ld surveys", (double)t->csat_sum / t->csat_n, t->csat_n,
-		    t->surveys);
+		buf_add_printf(&b, "csat            mean %.1f, %ld answer%s to "
+		    "%ld survey%s", (double)t->csat_sum / t->csat_n, t->csat_n,
+		    t->csat_n == 1 ? "" : "s", t->surveys,
+		    t->surveys == 1 ? "" : "s");
 	else
-		buf_add_printf(&b, "csat            no answer to %ld surveys",
-		    t->surveys);
+		buf_add_printf(&b, "csat            no answer to %ld survey%s",
+		    t->surveys, t->surveys == 1 ? "" : "s");
 	ui_report_add(l, &b);
 	ui_report_add(l, &b);
 	ui_report_hours(l, &b, r);

@@ -118,7 +118,8 @@ ui_sync_read(struct ui *ui)
 	if (connected == 1 && b.len == 0)
 		buf_add_printf(&b, "sync: %s", first);
 	else if (connected > 0 && b.len == 0)
-		buf_add_printf(&b, "sync: %d channels connected", connected);
+		buf_add_printf(&b, "sync: %d channel%s connected", connected,
+		    connected == 1 ? "" : "s");
 	else if (connected > 0)
 		buf_add_printf(&b, "; %d more connected", connected);
 	free(text);

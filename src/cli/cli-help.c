@@ -1,0 +1,620 @@
+/*
+ * cli-help.c: the subcommands as a table (usage, summary, verbs,
+ * options with their help), read by `ombre help COMMAND`, `ombre
+ * COMMAND --help`, the option parser's refusal of a global option put
+ * after the command, and `ombre completion bash|zsh`, whose scripts are
+ * built from this table, the command language's table and the option
+ * table, so that what completes is what the program has.
+ *
+ * Each subcommand's parser keeps its own struct cli_opt rows (ombre-sync
+ * parses sync's and webhook's, which ombre never links); T570 checks
+ * every option named here is one its subcommand accepts.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "cli.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct cli_help_opt {
+	const char	*name;		/* "--json", "-v, --verbose" */
+	const char	*arg;		/* "N", or NULL: a flag */
+	const char	*help;
+};
+
+#define CLI_HELP_OPTS	12
+struct cli_help {
+	const char		*name;
+	const char		*usage;		/* after "ombre NAME " */
+	const char		*summary;
+	const char		*verbs;		/* words after the name, or NULL */
+	struct cli_help_opt	 opts[CLI_HELP_OPTS];
+};
+
+#define H_AGENT	{ "--agent", "NAME", \
+	"act as agent NAME (default: the agent option)" }
+#define H_JSON	{ "--json", NULL, "one JSON object a line" }
+
+static const struct cli_help cli_helps[] = {
+	{ "assign", "CONV NAME [--agent NAME]",
+	  "make agent NAME the one who has it (team:NAME: the team's queue)",
+	  NULL, { H_AGENT } },
+	{ "claim", "CONV [--agent NAME] [--json]",
+	  "take it if nobody has it; exit 1: another agent has it",
+	  NULL, { H_AGENT, H_JSON } },
+	{ "completion", "bash|zsh",
+	  "print the shell completion script, built from the program's tables",
+	  "bash zsh", { { NULL, NULL, NULL } } },
+	{ "contact", "show CONV|ID | list [--suggest] | link CONV CONV | "
+	  "unlink CONV | note CONV|ID TEXT | set CONV|ID KEY=VALUE... [--json]",
+	  "one customer across channels: identities, language, notes",
+	  "show list link unlink note set",
+	  { H_JSON, { "--suggest", NULL, "list: the merges a shared phone or "
+	  "e-mail address points at" } } },
+	{ "crisis", "on TOPIC [channel=TYPE...] [scenario=NAME] | off | "
+	  "status [--json]",
+	  "crisis mode for every console and the bot", "on off status",
+	  { H_JSON } },
+	{ "demo", "[--seed N] [--conversations N] "
+	  "[--messages-per-conversation N] [--out DIR]",
+	  "generate demo conversations (JSON lines, or a store)", NULL,
+	  { { "--seed", "N", "the generator's seed" },
+	    { "--conversations", "N", "how many conversations" },
+	    { "--messages-per-conversation", "N", "messages in each" },
+	    { "--out", "DIR", "make a store in DIR instead of printing "
+	    "JSON lines" } } },
+	{ "doctor", "[--fix | --dump]",
+	  "check the store (exit 1 on a problem)", NULL,
+	  { { "--fix", NULL, "repair: rebuild a damaged index, restore the "
+	  "tags from the last dump" },
+	    { "--dump", NULL, "take a dump of the tags" } } },
+	{ "done", "CONV [--agent NAME]", "close it (out of the Inbox)", NULL,
+	  { H_AGENT } },
+	{ "fetch", "CONV", "ask the syncer for the conversation's "
+	  "attachments", NULL, { { NULL, NULL, NULL } } },
+	{ "hand-back", "CONV [--agent NAME]",
+	  "give it back to the bot, nobody assigned", NULL, { H_AGENT } },
+	{ "handoffs", "[--json]",
+	  "conversations waiting for a human, oldest first", NULL,
+	  { H_JSON } },
+	{ "help", "[COMMAND]", "the usage and options of COMMAND, else of "
+	  "ombre", NULL, { { NULL, NULL, NULL } } },
+	{ "hook", "test EVENT CONV", "run the hooks of EVENT on the "
+	  "conversation, as the syncer would", "test",
+	  { { NULL, NULL, NULL } } },
+	{ "ingest", "[--format json] [-v] < FILE",
+	  "store canonical JSON messages, one per line", NULL,
+	  { { "--format", "json", "the input's format (only json)" },
+	    { "-v, --verbose", NULL, "say what was stored" } } },
+	{ "insights", "[--since DURATION] [--limit N] [--json | --csv]",
+	  "what customers wrote (default the last 30 days)", NULL,
+	  { { "--since", "DURATION", "the window (default 30d)" },
+	    { "--limit", "N", "lines in each section" },
+	    H_JSON, { "--csv", NULL, "CSV rows section,key,count,share" } } },
+	{ "list", "[--json] [--limit N] [--view NAME | QUERY]",
+	  "conversations, newest activity first (default: Inbox)", NULL,
+	  { H_JSON, { "--limit", "N", "at most N conversations" },
+	    { "--view", "NAME", "the conversations of view NAME" } } },
+	{ "outbox", "[--json] [resend|mark-sent|discard ID]",
+	  "replies not delivered yet, and refused ones; the agent's decision "
+	  "on one", "resend mark-sent discard", { H_JSON } },
+	{ "reopen", "CONV [--agent NAME]",
+	  "back in the Inbox, neither done nor snoozed", NULL, { H_AGENT } },
+	{ "reply", "CONV [--note] [--base ID [--force]] [--reply-to ID] "
+	  "[--text TEXT | --template NAME]",
+	  "store a reply (TEXT, else standard input) in the outbox", NULL,
+	  { { "--text", "TEXT", "the reply's text (else standard input)" },
+	    { "--template", "NAME", "the text of template NAME, filled for "
+	    "the conversation" },
+	    { "--note", NULL, "an internal note, never sent" },
+	    { "--base", "ID", "held (exit 3) when the conversation moved since "
+	    "message ID (a message_id of show --json)" },
+	    { "--force", NULL, "with --base: store it although it moved" },
+	    { "--reply-to", "ID", "quoting the customer's message ID" },
+	    { "--id", "out.UUID", "store it under this id (a retry stores it "
+	    "once)" },
+	    { "--seen", "IDS", "the guard's view: the ids the agent saw" },
+	    H_AGENT } },
+	{ "report", "[--since DURATION | --shift] [--agent NAME] "
+	  "[--team NAME] [--json | --csv]",
+	  "conversations handled and closed, response times, handoffs, csat",
+	  NULL,
+	  { { "--since", "DURATION", "the window (default 24h)" },
+	    { "--shift", NULL, "since the agent's shift started" },
+	    { "--agent", "NAME", "only agent NAME's" },
+	    { "--team", "NAME", "only team NAME's" },
+	    H_JSON, { "--csv", NULL, "CSV with a header" } } },
+	{ "shift", "start|end|status [--agent NAME] "
+	  "[--to NAME|team:NAME|queue|keep] [--note TEXT] [--force] [--json]",
+	  "what changed since my last shift, my conversations handed over at "
+	  "its end", "start end status",
+	  { H_AGENT, { "--to", "NAME", "end: whom my conversations go to "
+	  "(team:NAME, queue, keep)" },
+	    { "--note", "TEXT", "end: the handover note" },
+	    { "--force", NULL, "end: hand over to an agent who is away" },
+	    H_JSON } },
+	{ "show", "[--json] CONV",
+	  "the messages of one conversation: each one's id, a reply's "
+	  "delivery", NULL, { H_JSON } },
+	{ "snooze", "CONV WHEN [--agent NAME]",
+	  "out of the Inbox until WHEN (1h, tomorrow, 17:30)", NULL,
+	  { H_AGENT } },
+	{ "sync", "[--once] [--status [--json]] [--quarantine] "
+	  "[--channel NAME]",
+	  "fetch from the channels and deliver replies", NULL,
+	  { { "--once", NULL, "until nothing is pending, then exit" },
+	    { "--status", NULL, "the syncer's state (exit 1: not running)" },
+	    { "--json", NULL, "with --status: one JSON object" },
+	    { "--quarantine", NULL, "what could not be taken" },
+	    { "--channel", "NAME", "only channel NAME" } } },
+	{ "tag", "CONV|QUERY +TAG|-TAG...",
+	  "change the tags of conversations", NULL, { { NULL, NULL, NULL } } },
+	{ "take-over", "CONV [--agent NAME]",
+	  "take a conversation from the bot or the queue", NULL, { H_AGENT } },
+	{ "trends", "[--since DURATION] [--json]",
+	  "channels and watched terms rising and falling", NULL,
+	  { { "--since", "DURATION", "the period (default 24h)" }, H_JSON } },
+	{ "webhook", "[--listen ADDR:PORT | --cgi | --quarantine [FILE]]",
+	  "receive the webhooks of WhatsApp, Messenger, LINE and Twilio",
+	  NULL,
+	  { { "--listen", "ADDR:PORT", "where to listen (default "
+	  "127.0.0.1:8765)" },
+	    { "--cgi", NULL, "answer one CGI request" },
+	    { "--quarantine", NULL,
+	    "list the refused bodies, or show one" } } },
+};
+
+/* The global options, as the option parser names them after a command
+ * and as completion offers them. */
+static const char *const cli_help_globals[] = {
+	"-c", "--config", "--data-dir", "--demo", "--no-traffic", "-e",
+	"--eval", "-v", "--verbose", "-h", "--help", "-V", "--version"
+};
+
+static const struct cli_help *
+cli_help_find(const char *name)
+{
+	size_t	i, len;
+
+	/* "shift end" (a parser's name) is shift's. */
+	len = strcspn(name, " ");
+	for (i = 0; i < nitems(cli_helps); i++) {
+		if (strlen(cli_helps[i].name) == len &&
+		    strncmp(cli_helps[i].name, name, len) == 0)
+			return &cli_helps[i];
+	}
+	return NULL;
+}
+
+int
+cli_help_is_global(const char *arg)
+{
+	size_t	i, len;
+
+	len = strcspn(arg, "=");
+	for (i = 0; i < nitems(cli_help_globals); i++) {
+		if (strlen(cli_help_globals[i]) == len &&
+		    strncmp(cli_help_globals[i], arg, len) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * For a subcommand with no option parser (tag, fetch, hook): --help
+ * prints its usage and exits 0, a global option written long (--demo,
+ * --data-dir=DIR) is named as one (tag would take --demo for -TAG).
+ * Return 0, or -1 after saying what is wrong.
+ */
+int
+cli_help_args(const char *cmd, int argc, char **argv)
+{
+	char	*clean;
+	int	 i;
+
+	for (i = 0; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		if (strcmp(argv[i], "--help") == 0)
+			exit(cli_help_print(cmd));
+		if (strncmp(argv[i], "--", 2) == 0 &&
+		    cli_help_is_global(argv[i])) {
+			clean = sanitize(argv[i], strcspn(argv[i], "="),
+			    SANITIZE_LINE, 40);
+			log_warn("%s: %s is a global option: put it before the "
+			    "command", cmd, clean);
+			free(clean);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Print text from column col (where the caller left the cursor) on lines
+ * of at most 79 columns, continuation lines indented by indent. The
+ * table's text is ASCII, so a byte is a column.
+ */
+static void
+cli_help_wrap(const char *text, size_t col, size_t indent, int space)
+{
+	size_t	len;
+
+	while (*text != '\0') {
+		len = strcspn(text, " ");
+		if (col > indent && col + 1 + len > 79) {
+			printf("\n%*s", (int)indent, "");
+			col = indent;
+		} else if (space) {
+			putchar(' ');
+			col++;
+		}
+		space = 1;
+		printf("%.*s", (int)len, text);
+		col += len;
+		text += len;
+		text += strspn(text, " ");
+	}
+	putchar('\n');
+}
+
+/* Print a one-line help as a sentence: a capital, a full stop. */
+static void
+cli_help_sentence(const char *text)
+{
+	char	*s;
+	size_t	 len = strlen(text);
+
+	s = xasprintf("%s%s", text, len > 0 && text[len - 1] == '.' ? "" :
+	    ".");
+	if (s[0] >= 'a' && s[0] <= 'z')
+		s[0] = (char)(s[0] - 'a' + 'A');
+	cli_help_wrap(s, 0, 0, 0);
+	free(s);
+}
+
+/*
+ * Print a subcommand's usage, summary and options on stdout. Return 0,
+ * or EXIT_USAGE when there is no such subcommand (said on stderr).
+ */
+int
+cli_help_print(const char *name)
+{
+	const struct cli_help		*h;
+	const struct cli_help_opt	*o;
+	char				 left[64];
+	char				*clean;
+	size_t				 n;
+
+	if ((h = cli_help_find(name)) == NULL) {
+		clean = sanitize(name, strlen(name), SANITIZE_LINE, 40);
+		log_warn("help: unknown command '%s' (see ombre --help)",
+		    clean);
+		free(clean);
+		return EXIT_USAGE;
+	}
+	n = (size_t)printf("usage: ombre %s", h->name);
+	cli_help_wrap(h->usage, n, n + 1, 1);
+	putchar('\n');
+	cli_help_sentence(h->summary);
+	if (h->opts[0].name != NULL)
+		printf("\nOptions:\n");
+	for (o = h->opts; o < h->opts + CLI_HELP_OPTS && o->name != NULL; o++) {
+		snprintf(left, sizeof left, "%s%s%s", o->name,
+		    o->arg != NULL ? " " : "", o->arg != NULL ? o->arg : "");
+		if (strlen(left) > 20)
+			printf("  %s\n%22s", left, "");
+		else
+			printf("  %-20s", left);
+		cli_help_wrap(o->help, 22, 22, 0);
+	}
+	printf("\nGlobal options (-c, --data-dir, --demo...) go before the "
+	    "command.\nSee ombre(1).\n");
+	return fflush(stdout) == 0 ? 0 : 1;
+}
+
+/*
+ * ombre help [COMMAND]: main.c prints its own usage without one. A
+ * command of the command language (ombre -e, the config file) that is no
+ * subcommand gets its row's usage and help.
+ */
+int
+cli_help(struct cli *cli, int argc, char **argv)
+{
+	const struct cmd_entry	*e;
+
+	(void)cli;
+	if (argc != 1) {
+		log_warn("usage: ombre help [COMMAND]");
+		return EXIT_USAGE;
+	}
+	if (cli_help_find(argv[0]) == NULL && (e = cmd_find(argv[0])) != NULL) {
+		printf("usage: %s\n", e->usage);
+		if (e->help != NULL && *e->help != '\0') {
+			putchar('\n');
+			cli_help_sentence(e->help);
+		}
+		printf("\nA command of the command language: ombre -e, the "
+		    "config file, the console's\n: prompt. See "
+		    "ombre.conf(5).\n");
+		return fflush(stdout) == 0 ? 0 : 1;
+	}
+	return cli_help_print(argv[0]);
+}
+
+/* Print an option's names as words: "-v, --verbose" as "-v --verbose". */
+static void
+cli_help_words(const char *name)
+{
+	for (; *name != '\0'; name++) {
+		if (*name != ',')
+			putchar(*name);
+	}
+}
+
+/* The words a completion offers, space-separated, on one line. */
+static void
+cli_help_list_commands(void)
+{
+	size_t	i;
+
+	for (i = 0; i < nitems(cli_helps); i++)
+		printf("%s%s", i > 0 ? " " : "", cli_helps[i].name);
+}
+
+static void
+cli_help_list_globals(void)
+{
+	size_t	i;
+
+	for (i = 0; i < nitems(cli_help_globals); i++)
+		printf("%s%s", i > 0 ? " " : "", cli_help_globals[i]);
+}
+
+/* The command language's names (ombre -e), from its table. */
+static void
+cli_help_list_language(void)
+{
+	const struct cmd_entry	*e;
+	int			 first = 1;
+
+	for (e = cmd_table(); e != NULL && e->name != NULL; e++) {
+		printf("%s%s", first ? "" : " ", e->name);
+		first = 0;
+	}
+}
+
+/* The option table's names, for set, unset and show-options. */
+static void
+cli_help_list_options(void)
+{
+	const struct option_entry	*o;
+	int				 first = 1;
+
+	for (o = options_table(); o != NULL && o->name != NULL; o++) {
+		printf("%s%s", first ? "" : " ", o->name);
+		first = 0;
+	}
+}
+
+/* Each subcommand's options and verbs as shell case arms:
+ * "	(NAME) opts='...'; verbs='...' ;;". */
+static void
+cli_help_list_arms(const char *indent)
+{
+	const struct cli_help		*h;
+	const struct cli_help_opt	*o;
+	size_t				 i;
+
+	for (i = 0; i < nitems(cli_helps); i++) {
+		h = &cli_helps[i];
+		printf("%s(%s) opts='--help", indent, h->name);
+		for (o = h->opts; o < h->opts + CLI_HELP_OPTS &&
+		    o->name != NULL; o++) {
+			putchar(' ');
+			cli_help_words(o->name);
+		}
+		printf("'; verbs='");
+		if (strcmp(h->name, "help") == 0)
+			cli_help_list_commands();
+		else if (h->verbs != NULL)
+			printf("%s", h->verbs);
+		printf("' ;;\n");
+	}
+}
+
+/* The options of any subcommand that take a value (a completion offers
+ * no option after them). */
+static void
+cli_help_list_valued(void)
+{
+	const struct cli_help_opt	*o;
+	size_t				 i;
+	int				 first = 1;
+	const char			*p;
+
+	for (i = 0; i < nitems(cli_helps); i++) {
+		for (o = cli_helps[i].opts; o < cli_helps[i].opts +
+		    CLI_HELP_OPTS && o->name != NULL; o++) {
+			if (o->arg == NULL)
+				continue;
+			p = strrchr(o->name, ' ');
+			printf("%s%s", first ? "" : "|", p != NULL ? p + 1 :
+			    o->name);
+			first = 0;
+		}
+	}
+}
+
+static void
+cli_help_bash(void)
+{
+	printf("# bash completion for ombre, printed by `ombre completion "
+	    "bash` from its tables.\n"
+	    "_ombre()\n{\n"
+	    "\tlocal cur=${COMP_WORDS[COMP_CWORD]} prev= cmd= i opts= verbs= q\n"
+	    "\tlocal cmds='");
+	cli_help_list_commands();
+	printf("'\n\tlocal globals='");
+	cli_help_list_globals();
+	printf("'\n\tlocal language='");
+	cli_help_list_language();
+	printf("'\n\tlocal options='");
+	cli_help_list_options();
+	printf("'\n"
+	    "\t[ \"$COMP_CWORD\" -gt 0 ] && prev=${COMP_WORDS[COMP_CWORD-1]}\n"
+	    "\tfor ((i = 1; i < COMP_CWORD; i++)); do\n"
+	    "\t\tcase ${COMP_WORDS[i]} in\n"
+	    "\t\t-c|--config|--data-dir|-e|--eval) ((i++)) ;;\n"
+	    "\t\t-*) ;;\n"
+	    "\t\t*) cmd=${COMP_WORDS[i]}; break ;;\n"
+	    "\t\tesac\n"
+	    "\tdone\n"
+	    "\tCOMPREPLY=()\n"
+	    "\tcase $prev in\n"
+	    "\t-c|--config|--out) COMPREPLY=($(compgen -f -- \"$cur\")); "
+	    "return ;;\n"
+	    "\t--data-dir) COMPREPLY=($(compgen -d -- \"$cur\")); return ;;\n"
+	    /* -e's one word: a command, or in quotes 'set NAME'. */
+	    "\t-e|--eval)\n"
+	    "\t\tcase $cur in \\'*|\\\"*) q=${cur:0:1}; cur=${cur:1} ;; *) q= ;; "
+	    "esac\n"
+	    "\t\tcase $cur in\n"
+	    "\t\tset\\ *|unset\\ *|show-options\\ *|set\\ -u\\ *)\n"
+	    "\t\t\tmapfile -t COMPREPLY < <(compgen -P \"$q${cur%% *} \" "
+	    "-W \"$options\" -- \"${cur##* }\") ;;\n"
+	    "\t\t*\\ *) ;;\n"
+	    "\t\t*) COMPREPLY=($(compgen -P \"$q\" -W \"$language\" -- "
+	    "\"$cur\")) ;;\n"
+	    "\t\tesac\n"
+	    "\t\treturn ;;\n"
+	    "\t");
+	cli_help_list_valued();
+	printf(") [ -n \"$cmd\" ] && return ;;\n"
+	    "\tesac\n"
+	    "\tif [ -z \"$cmd\" ]; then\n"
+	    "\t\tcase $cur in\n"
+	    "\t\t-*) COMPREPLY=($(compgen -W \"$globals\" -- \"$cur\")) ;;\n"
+	    "\t\t*) COMPREPLY=($(compgen -W \"$cmds\" -- \"$cur\")) ;;\n"
+	    "\t\tesac\n"
+	    "\t\treturn\n"
+	    "\tfi\n"
+	    "\tcase $cmd in\n");
+	cli_help_list_arms("\t");
+	printf("\t*) return ;;\n"
+	    "\tesac\n"
+	    "\tcase $cur in\n"
+	    "\t-*) COMPREPLY=($(compgen -W \"$opts\" -- \"$cur\")) ;;\n"
+	    "\t*) [ \"$prev\" = \"$cmd\" ] &&\n"
+	    "\t    COMPREPLY=($(compgen -W \"$verbs\" -- \"$cur\")) ;;\n"
+	    "\tesac\n"
+	    "}\n"
+	    "complete -F _ombre ombre\n");
+}
+
+static void
+cli_help_zsh(void)
+{
+	const struct cli_help	*h;
+	const char		*p;
+	size_t			 i;
+
+	printf("#compdef ombre\n"
+	    "# zsh completion for ombre, printed by `ombre completion zsh` "
+	    "from its tables.\n"
+	    "_ombre() {\n"
+	    "\tlocal cmd= i opts= verbs= prev=${words[CURRENT-1]}\n"
+	    "\tlocal cmds='");
+	cli_help_list_commands();
+	printf("'\n\tlocal -a described\n\tdescribed=(\n");
+	for (i = 0; i < nitems(cli_helps); i++) {
+		h = &cli_helps[i];
+		printf("\t\t'%s:", h->name);
+		/* A colon would end the name; a quote the word. */
+		for (p = h->summary; *p != '\0'; p++) {
+			if (*p == '\'')
+				printf("'\\''");
+			else if (*p == ':')
+				printf("\\:");
+			else
+				putchar(*p);
+		}
+		printf("'\n");
+	}
+	printf("\t)\n\tlocal -a globals language options\n\tglobals=(");
+	cli_help_list_globals();
+	printf(")\n\tlanguage=(");
+	cli_help_list_language();
+	printf(")\n\toptions=(");
+	cli_help_list_options();
+	printf(")\n"
+	    "\tfor ((i = 2; i < CURRENT; i++)); do\n"
+	    "\t\tcase $words[i] in\n"
+	    "\t\t(-c|--config|--data-dir|-e|--eval) ((i++)) ;;\n"
+	    "\t\t(-*) ;;\n"
+	    "\t\t(*) cmd=$words[i]; break ;;\n"
+	    "\t\tesac\n"
+	    "\tdone\n"
+	    "\tcase $prev in\n"
+	    "\t(-c|--config|--out) _files; return ;;\n"
+	    "\t(--data-dir) _files -/; return ;;\n"
+	    /* -e's one word, split where quoted: 'set NAME'. */
+	    "\t(-e|--eval)\n"
+	    "\t\tcompset -q\n"
+	    "\t\tif ((CURRENT > 1)) &&\n"
+	    "\t\t    [[ $words[1] == (set|unset|show-options) ]]; then\n"
+	    "\t\t\tcompadd -a options\n"
+	    "\t\telif ((CURRENT == 1)); then\n"
+	    "\t\t\tcompadd -a language\n"
+	    "\t\tfi\n"
+	    "\t\treturn ;;\n"
+	    "\t(");
+	cli_help_list_valued();
+	printf(") [[ -n $cmd ]] && return ;;\n"
+	    "\tesac\n"
+	    "\tif [[ -z $cmd ]]; then\n"
+	    "\t\tif [[ $PREFIX == -* ]]; then\n"
+	    "\t\t\tcompadd -a globals\n"
+	    "\t\telse\n"
+	    "\t\t\t_describe -t commands 'ombre command' described\n"
+	    "\t\tfi\n"
+	    "\t\treturn\n"
+	    "\tfi\n"
+	    "\tcase $cmd in\n");
+	cli_help_list_arms("\t");
+	printf("\t(*) return ;;\n"
+	    "\tesac\n"
+	    "\tif [[ $PREFIX == -* ]]; then\n"
+	    "\t\tcompadd -- ${=opts}\n"
+	    "\telif [[ $prev == $cmd ]]; then\n"
+	    "\t\tcompadd -- ${=verbs}\n"
+	    "\tfi\n"
+	    "}\n"
+	    "if [[ $funcstack[1] == _ombre ]]; then\n"
+	    "\t_ombre \"$@\"\n"
+	    "elif (( $+functions[compdef] )); then\n"
+	    "\tcompdef _ombre ombre\n"
+	    "fi\n");
+}
+
+/*
+ * ombre completion bash|zsh: the script on stdout. The files make
+ * install puts in place only run it, so completion always matches the
+ * ombre on the PATH.
+ */
+int
+cli_completion(struct cli *cli, int argc, char **argv)
+{
+	(void)cli;
+	if (argc == 1 && strcmp(argv[0], "bash") == 0)
+		cli_help_bash();
+	else if (argc == 1 && strcmp(argv[0], "zsh") == 0)
+		cli_help_zsh();
+	else {
+		log_warn("usage: ombre completion bash|zsh");
+		return EXIT_USAGE;
+	}
+	return fflush(stdout) == 0 ? 0 : 1;
+}
