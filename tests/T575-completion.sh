@@ -88,7 +88,7 @@ zsh_run() {
 is "compinit registers _ombre for ombre" \
     "$(zsh_run 'print -r -- $_comps[ombre]')" "_ombre"
 like "the subcommands, on the first call (autoloaded)" \
-    "$(zsh_run 't ombre ""')" '^assign claim completion .* take-over trends webhook$'
+    "$(zsh_run 't ombre ""')" '^assign claim completion .* take-over templates trends webhook$'
 is "a subcommand's options" "$(zsh_run 't ombre list --')" \
     "--help --json --limit --view"
 is "after global options, its verbs" \

@@ -155,6 +155,15 @@ static const struct cli_help cli_helps[] = {
 	  "change the tags of conversations", NULL, { { NULL, NULL, NULL } } },
 	{ "take-over", "CONV [--agent NAME]",
 	  "take a conversation from the bot or the queue", NULL, { H_AGENT } },
+	{ "templates", "list [--json] | show NAME [--conversation CONV] "
+	  "[--lang LANG] | check [DIR]",
+	  "canned replies: list them, one filled in for a conversation, "
+	  "check a directory of them (exit 1 on a problem)",
+	  "list show check",
+	  { H_JSON,
+	    { "--conversation", "CONV", "show: filled in for this "
+	    "conversation (its customer, channel and language)" },
+	    { "--lang", "LANG", "show: this language's variant" } } },
 	{ "trends", "[--since DURATION] [--json]",
 	  "channels and watched terms rising and falling", NULL,
 	  { { "--since", "DURATION", "the period (default 24h)" }, H_JSON } },
