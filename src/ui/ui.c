@@ -253,7 +253,7 @@ ui_draw(struct ui *ui)
 	enum ui_role		 sla_role = UI_ROLE_STATUS;
 	char			*here, *why, crisis[128] = "";
 	int			 rows, cols, compose, lane_w = 0, text_w, i;
-	int			 crisis_w;
+	int			 crisis_w, wrap;
 	int			 sla_w = 0;
 
 	if (ui->marked.n > 0)
@@ -262,19 +262,6 @@ ui_draw(struct ui *ui)
 		ui_surface_resize();
 	ui_surface_size(&rows, &cols);
 	ui_surface_erase();
-	if (ui->pager != NULL)
-		ui_pager_draw(ui->pager, 0, rows - 1, cols);
-	else if (ui->thread != NULL) {
-		compose = ui_reply_rows(ui, rows - 1, cols);
-		ui_thread_draw(ui->thread, 0, rows - 1 - compose, cols);
-		if (compose > 0)
-			ui_reply_draw(ui, rows - 1 - compose, compose, cols);
-	} else if (cols >= UI_SIDEBAR_FROM) {
-		ui_sidebar_draw(ui, rows - 1);
-		ui_list_draw(ui->list, 0, UI_SIDEBAR_WIDTH, rows - 1,
-		    cols - UI_SIDEBAR_WIDTH, util_now());
-	} else
-		ui_list_draw(ui->list, 0, 0, rows - 1, cols, util_now());
 	/* A crisis leads every status line while it lasts. */
 	if (ui_crisis_text() != NULL)
 		snprintf(crisis, sizeof crisis, " %s ", ui_crisis_text());
@@ -337,9 +324,26 @@ ui_draw(struct ui *ui)
 				lane_w = sla_w = 0;
 		}
 	}
+	/* The panes above the status line, one row shorter while a long
+	 * message takes two. */
 	text_w = crisis_w + (int)utf8_width(status, strlen(status));
-	if (ui->message != NULL && text_w > cols && rows > 2 && cols > 20 &&
-	    !ui_cmd_prompt_draw(rows - 1, cols)) {
+	wrap = ui->message != NULL && text_w > cols && rows > 2 && cols > 20;
+	rows -= wrap;
+	if (ui->pager != NULL)
+		ui_pager_draw(ui->pager, 0, rows - 1, cols);
+	else if (ui->thread != NULL) {
+		compose = ui_reply_rows(ui, rows - 1, cols);
+		ui_thread_draw(ui->thread, 0, rows - 1 - compose, cols);
+		if (compose > 0)
+			ui_reply_draw(ui, rows - 1 - compose, compose, cols);
+	} else if (cols >= UI_SIDEBAR_FROM) {
+		ui_sidebar_draw(ui, rows - 1);
+		ui_list_draw(ui->list, 0, UI_SIDEBAR_WIDTH, rows - 1,
+		    cols - UI_SIDEBAR_WIDTH, util_now());
+	} else
+		ui_list_draw(ui->list, 0, 0, rows - 1, cols, util_now());
+	rows += wrap;
+	if (wrap && !ui_cmd_prompt_draw(rows - 1, cols)) {
 		/* A message too long for the status line goes on over the
 		 * row above it rather than lose its end (its reason). */
 		ui_draw_status_wrapped(ui, rows, cols, crisis, crisis_w,
@@ -697,6 +701,8 @@ ui_host_scenario(void *data, const char *name, char **in_force, char **cause)
 	return 0;
 }
 
+static int	ui_started;	/* a console started in this process */
+
 /*
  * Start a console on a store opened read-only, a surface (set as the one
  * drawn on) and an input, all taken over until ui_finish: read and draw
@@ -754,12 +760,15 @@ ui_start(const struct ui_options *opts, struct store *store,
 	ui_surface_size(&rows, &cols);
 	ui_load_limit(ui, rows > 1 ? (size_t)rows - 1 : 1);
 	/* What went wrong before the screen: the config file's errors went
-	 * to the log, which :messages lists. */
-	if (ui->message == NULL && (errors = log_ring_total(LOG_WARN)) > 0) {
+	 * to the log, which :messages lists. Those of the process's first
+	 * console only: later ones (tests) would count its own errors. */
+	if (!ui_started && ui->message == NULL &&
+	    (errors = log_ring_total(LOG_WARN)) > 0) {
 		ui->message = xasprintf("%zu error%s in config: see :messages",
 		    errors, errors == 1 ? "" : "s");
 		ui->message_error = 1;
 	}
+	ui_started = 1;
 	ui_draw(ui);
 	ev_timer_add(ui->loop, 0, ui_load_rest, ui);
 	ui_reply_recover(ui);
