@@ -1287,6 +1287,20 @@ main(void)
 	    strstr(t_out.data, "take-over") != NULL &&
 	    strstr(t_out.data, "\nset ") != NULL,
 	    "then list-commands has the console's rows beside core's");
+	/* The help screen shows each key's command's help: every row of
+	 * every table, core's and the console's, has one. */
+	{
+		const struct cmd_entry	*ce;
+		const char		*bare = NULL;
+
+		for (ce = cmd_table(); ce->name != NULL; ce++) {
+			if (ce->help == NULL || *ce->help == '\0' ||
+			    strcmp(ce->help, "console: ") == 0)
+				bare = ce->name;
+		}
+		ok(bare == NULL, "every command's row has a one-line help (%s)",
+		    bare != NULL ? bare : "all");
+	}
 	ok(cmd_run_string(&ctx, "bind -T list x select-down") == CMD_NORMAL,
 	    "a key can be bound to a console command");
 	ok(cmd_run_string(&ctx, "select-down") == CMD_ERROR &&
