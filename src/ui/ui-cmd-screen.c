@@ -61,6 +61,7 @@ const struct cmd_entry ui_cmd_screen_entries[] = {
 struct ui_cmd_help_lines {
 	char	**lines;
 	size_t	  n;
+	int	  cols;		/* the screen's width: helps wrap to it */
 };
 
 int
@@ -102,25 +103,53 @@ ui_cmd_help_of(const char *command)
 	return ce->help;
 }
 
+/* A line of the help: lead (the key, its command) then the help, wrapped
+ * under itself when the screen is too narrow for it. */
+static void
+ui_cmd_help_line(struct ui_cmd_help_lines *h, const char *lead,
+    const char *help)
+{
+	char	**parts;
+	size_t	  n, i;
+	int	  indent = (int)utf8_width(lead, strlen(lead));
+
+	parts = ui_pager_wrap(help, h->cols - indent > 20 ? h->cols - indent :
+	    20, &n);
+	for (i = 0; i < n; i++) {
+		ui_cmd_help_add(h, "%*s%s", i == 0 ? 0 : indent,
+		    i == 0 ? lead : "", parts[i]);
+		free(parts[i]);
+	}
+	free(parts);
+}
+
 static void
 ui_cmd_help_binding(const char *table, const char *key, const char *command,
     void *data)
 {
 	struct ui_cmd_help_lines	*h = data;
+	char				*lead;
 
 	(void)table;
-	ui_cmd_help_add(h, "  %-10s %-22s %s", key, command,
-	    ui_cmd_help_of(command));
+	lead = xasprintf("  %-10s %-22s ", key, command);
+	ui_cmd_help_line(h, lead, ui_cmd_help_of(command));
+	free(lead);
 }
 
 static void
 ui_cmd_help_table(struct ui_cmd_help_lines *h, const char *title,
     const struct ui_key_help *keys)
 {
+	char	*lead;
+
 	ui_cmd_help_add(h, "%s", "");
 	ui_cmd_help_add(h, "%s", title);
-	for (; keys->key != NULL; keys++)
-		ui_cmd_help_add(h, "  %-20s %s", keys->key, keys->help);
+
+	for (; keys->key != NULL; keys++) {
+		lead = xasprintf("  %-20s ", keys->key);
+		ui_cmd_help_line(h, lead, keys->help);
+		free(lead);
+	}
 }
 
 /* After the keys, what the badges of the list stand for. */
@@ -152,11 +181,13 @@ static int
 ui_cmd_help_exec(void *data, int argc, char **argv, char **cause)
 {
 	struct ui			*ui = data;
-	struct ui_cmd_help_lines	 h = { NULL, 0 };
+	struct ui_cmd_help_lines	 h = { NULL, 0, 80 };
+	int				 rows;
 
 	(void)argc;
 	(void)argv;
 	(void)cause;
+	ui_surface_size(&rows, &h.cols);
 	ui_cmd_help_add(&h, "%s", "List and conversation (bind -T root)");
 	keys_each("root", ui_cmd_help_binding, &h);
 	ui_cmd_help_add(&h, "%s", "");
@@ -190,7 +221,7 @@ static int
 ui_cmd_messages_exec(void *data, int argc, char **argv, char **cause)
 {
 	struct ui			*ui = data;
-	struct ui_cmd_help_lines	 h = { NULL, 0 };
+	struct ui_cmd_help_lines	 h = { NULL, 0, 0 };
 	enum log_level			 level;
 	const char			*text;
 	int64_t				 when;
