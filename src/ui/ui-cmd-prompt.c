@@ -259,6 +259,12 @@ ui_cmd_prompt_key(struct ui *ui, const char *key, const char *text)
 }
 
 int
+ui_cmd_prompt_is_open(void)
+{
+	return ui_cmd_prompting != UI_CMD_PROMPTING_NONE;
+}
+
+int
 ui_cmd_prompt_draw(int row, int cols)
 {
 	if (ui_cmd_prompting == UI_CMD_PROMPTING_NONE)

@@ -140,6 +140,7 @@ void ui_contact_header(struct ui *ui);
 int ui_cmd_prompt_key(struct ui *ui, const char *key, const char *text);
 /* Draw the open prompt on the last row; return 0 when none is open. */
 int ui_cmd_prompt_draw(int row, int cols);
+int ui_cmd_prompt_is_open(void);
 /* Open the ':' prompt with text already typed. */
 void ui_cmd_prompt_command(const char *text);
 /* What Tab completes the whole line from (taken over), until it closes:

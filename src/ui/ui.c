@@ -327,7 +327,8 @@ ui_draw(struct ui *ui)
 	/* The panes above the status line, one row shorter while a long
 	 * message takes two. */
 	text_w = crisis_w + (int)utf8_width(status, strlen(status));
-	wrap = ui->message != NULL && text_w > cols && rows > 2 && cols > 20;
+	wrap = ui->message != NULL && text_w > cols && rows > 2 && cols > 20 &&
+	    !ui_cmd_prompt_is_open();
 	rows -= wrap;
 	if (ui->pager != NULL)
 		ui_pager_draw(ui->pager, 0, rows - 1, cols);
@@ -343,7 +344,7 @@ ui_draw(struct ui *ui)
 	} else
 		ui_list_draw(ui->list, 0, 0, rows - 1, cols, util_now());
 	rows += wrap;
-	if (wrap && !ui_cmd_prompt_draw(rows - 1, cols)) {
+	if (wrap) {
 		/* A message too long for the status line goes on over the
 		 * row above it rather than lose its end (its reason). */
 		ui_draw_status_wrapped(ui, rows, cols, crisis, crisis_w,
