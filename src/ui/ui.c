@@ -56,9 +56,11 @@ ui_set_message(struct ui *ui, int error, const char *fmt, ...)
 	ui->react |= UI_REDRAW;
 	if (error)
 		log_warn("%s", ui->message);
+	/* Room for what leads the status line (the view, its count, "Esc
+	 * back") on the two rows. */
 	ui_surface_size(&rows, &cols);
-	if (cols > 20 && utf8_width(ui->message, strlen(ui->message)) >
-	    (size_t)(2 * cols - 2)) {
+	if (cols > 48 && utf8_width(ui->message, strlen(ui->message)) >
+	    (size_t)(2 * cols - 48)) {
 		lines = ui_pager_wrap(ui->message, cols, &n);
 		ui_show_lines(ui, error ? "Error (Escape closes)" :
 		    "Message (Escape closes)", lines, n);
