@@ -36,6 +36,7 @@ screen=$(tm capture-pane -p -t t)
 like ":messages lists the syncer's line on the failed hook" "$screen" \
     "error +syncer: [^\n]*message"
 like "with what the hook said" "$screen" "error +syncer: [^\n]*the-hook-broke"
+unlike "its newline not shown as ^J" "$screen" "the-hook-broke\\^J"
 diag "$(grep -m 3 syncer: <<<"$screen")"
 tm send-keys -t t Escape
 sleep 0.3
