@@ -51,6 +51,32 @@ int log_get_verbose(void);
  * never untrusted input that was not sanitised first. */
 void log_warn(const char *fmt, ...) OMBRE_PRINTF(1, 2);
 void log_debug(const char *fmt, ...) OMBRE_PRINTF(1, 2);
+/*
+ * The ring: the last LOG_RING_LINES lines of this process (warnings,
+ * debug lines shown, fatal ones, and log_info's, which go to the ring
+ * only), each with its time and level, cut at LOG_LINE_MAX - 1 bytes.
+ * Lines never carry secrets (nothing logged does); untrusted text in them
+ * was sanitised by the caller, and the console sanitises them again.
+ */
+#define LOG_RING_LINES	1000
+#define LOG_LINE_MAX	512
+enum log_level {
+	LOG_INFO,
+	LOG_WARN,
+	LOG_DEBUG,
+	LOG_FATAL
+};
+void log_info(const char *fmt, ...) OMBRE_PRINTF(1, 2);
+/* Lines kept (at most LOG_RING_LINES), and of those of one level. */
+size_t log_ring_count(void);
+size_t log_ring_total(enum log_level level);
+/* The i-th kept line, oldest first, valid until the next line is logged;
+ * NULL past the end. when and level may be NULL. */
+const char *log_ring_get(size_t i, int64_t *when, enum log_level *level);
+void log_ring_clear(void);
+/* While the console draws on the terminal, lines go to the ring only
+ * (fatal ones, after the terminal is given back, still to stderr). */
+void log_set_quiet(int quiet);
 /* Restore the terminal, print the message (with strerror(errno) for
  * fatal) and exit(70). For broken invariants and out of memory only. */
 OMBRE_NORETURN void fatal(const char *fmt, ...) OMBRE_PRINTF(1, 2);

@@ -471,3 +471,45 @@ store_tag_messages(struct store *st, char *const *msgids, size_t n,
 	store_tag_feed_reads(st, reads, n_reads, rc == STORE_OK);
 	return rc;
 }
+
+enum store_status
+store_labels(struct store *st, char ***out, size_t *n_out, char **cause)
+{
+	static const char *const	 usual[] = {
+		"attachment", "deleted", "draft", "encrypted", "flagged",
+		"inbox", "new", "passed", "replied", "signed", "spam", "unread"
+	};
+	notmuch_tags_t			*tags;
+	const char			*tag;
+	char				**names;
+	size_t				  n = 0, i;
+
+	*out = NULL;
+	*n_out = 0;
+	*cause = NULL;
+	store_read_begin(st);
+	if ((tags = notmuch_database_get_all_tags(st->db)) == NULL) {
+		store_read_end(st);
+		*cause = xstrdup("reading the database's tags failed");
+		return STORE_DB_ERROR;
+	}
+	names = xcalloc(1, sizeof *names);
+	for (; notmuch_tags_valid(tags); notmuch_tags_move_to_next(tags)) {
+		tag = notmuch_tags_get(tags);
+		if (strncmp(tag, "ombre/", 6) == 0)
+			continue;
+		for (i = 0; i < nitems(usual) && strcmp(tag, usual[i]) != 0;
+		    i++)
+			;
+		if (i < nitems(usual))
+			continue;
+		names = xreallocarray(names, n + 2, sizeof *names);
+		names[n++] = xstrdup(tag);	/* notmuch's order: sorted */
+		names[n] = NULL;
+	}
+	notmuch_tags_destroy(tags);
+	store_read_end(st);
+	*out = names;
+	*n_out = n;
+	return STORE_OK;
+}

@@ -893,9 +893,29 @@ store_message_replace(notmuch_message_t *nm, const char *const *tags,
 static char *
 store_open_cause(struct store *st, notmuch_status_t status, char *nm_msg)
 {
-	char	*cause, *hint;
-	int	 damaged;
+	char	*cause = NULL, *hint, *xapian;
+	int	 damaged, denied;
 
+	/* Not ours to write (or read): a team's store whose group or mode
+	 * leaves us out, a read-only mount. Said in words, the way out
+	 * named, rather than Xapian's exception about its lock file. */
+	xapian = xasprintf("%s/.notmuch/xapian", st->db_path);
+	denied = access(xapian, st->mode == STORE_READ_WRITE ? R_OK | W_OK :
+	    R_OK) == -1 && (errno == EACCES || errno == EPERM ||
+	    errno == EROFS);
+	if (denied && errno == EROFS) {
+		cause = xasprintf("the database is on a read-only file system "
+		    "(%s): nothing was changed", st->db_path);
+	} else if (denied) {
+		cause = xasprintf("the database is %s for you: check the group "
+		    "and mode of %s (ls -ld %s)", st->mode == STORE_READ_WRITE ?
+		    "read-only" : "not readable", st->data_dir, xapian);
+	}
+	free(xapian);
+	if (denied) {
+		free(nm_msg);
+		return cause;
+	}
 	damaged = status == NOTMUCH_STATUS_XAPIAN_EXCEPTION &&
 	    (nm_msg == NULL || strstr(nm_msg, "write lock") == NULL);
 	cause = store_nm_cause("opening the database", status, nm_msg);

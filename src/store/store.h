@@ -646,6 +646,11 @@ void store_claim_clear(struct store_claim *c);
  * NULL-terminated (free with triage_tags_free). */
 enum store_status store_assignees(struct store *st, char ***names, size_t *n,
     char **cause);
+/* The labels in use: the database's tags but ombre's own (ombre/) and
+ * notmuch's usual ones (inbox, unread...), sorted, NULL-terminated (free
+ * with triage_tags_free); what the label prompt completes. */
+enum store_status store_labels(struct store *st, char ***names, size_t *n,
+    char **cause);
 
 /* store-tag.c */
 /*

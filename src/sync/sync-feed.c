@@ -72,6 +72,7 @@ sync_hooks_done(struct sync_hook_run *run, const struct sync_hook_result *res,
 	struct sync_hook_item	*it = data;
 	struct sync		*s = it->sync;
 	char			*line, *out, *what;
+	size_t			 len;
 
 	(void)run;
 	TAILQ_REMOVE(&s->hooks_running, it, entry);
@@ -87,9 +88,13 @@ sync_hooks_done(struct sync_hook_run *run, const struct sync_hook_result *res,
 		s->hooks_last_when = time(NULL);
 		log_warn("%s", line);
 		if (*res->output != '\0') {
-			/* The hook's own words, clean and short. */
-			out = sanitize(res->output, strlen(res->output),
-			    SANITIZE_LINE, 200);
+			/* The hook's own words, clean and short, without the
+			 * newline that ends them (no ^J in the log). */
+			len = strlen(res->output);
+			while (len > 0 && (res->output[len - 1] == '\n' ||
+			    res->output[len - 1] == '\r'))
+				len--;
+			out = sanitize(res->output, len, SANITIZE_LINE, 200);
 			log_warn("hook %s said: %s", it->event, out);
 			free(out);
 		}

@@ -30,6 +30,16 @@ static int	ui_cmd_select_up_exec(void *, int, char **, char **);
 static int	ui_cmd_show_view_exec(void *, int, char **, char **);
 static int	ui_cmd_toggle_quotes_exec(void *, int, char **, char **);
 
+/* The sidebar's keys once Tab gave it them (the bound commands act on
+ * it there), for the help screen. */
+const struct ui_key_help ui_cmd_sidebar_keys_help[] = {
+	{ "j k Up Down", "the next view, the previous" },
+	{ "g G", "the first view, the last" },
+	{ "Enter", "show the view under the cursor; the list has the keys" },
+	{ "Escape Tab", "give the keys back to the list" },
+	{ NULL, NULL }
+};
+
 const struct cmd_entry ui_cmd_move_entries[] = {
 	{ .name = "back",
 	  .args_min = 0,

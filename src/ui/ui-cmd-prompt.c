@@ -60,7 +60,8 @@ enum ui_cmd_prompting {
 	UI_CMD_PROMPTING_SEARCH,	/* '/' */
 	UI_CMD_PROMPTING_SNOOZE,	/* 's' */
 	UI_CMD_PROMPTING_LABEL,		/* 'l' */
-	UI_CMD_PROMPTING_ASSIGN		/* 'A' */
+	UI_CMD_PROMPTING_ASSIGN,	/* 'A' */
+	UI_CMD_PROMPTING_PAGER		/* '/' over the pager */
 };
 
 /* The one-line editor (its history lasts as long as the console) and
@@ -74,7 +75,8 @@ static const char *const ui_cmd_prompt_leads[] = {
 	"snooze until (1: 1h, 2: 4h, 3: tomorrow 9:00, 4: next week, or a "
 	    "time): ",
 	"label: ",
-	"assign to: "
+	"assign to: ",
+	"search this screen: "
 };
 
 /* Snooze presets, by the digit typed at the snooze prompt. */
@@ -103,6 +105,12 @@ ui_cmd_prompt_command(const char *text)
 {
 	ui_prompt_open_with(ui_cmd_prompt_editor(), text);
 	ui_cmd_prompting = UI_CMD_PROMPTING_COMMAND;
+}
+
+void
+ui_cmd_prompt_pager_search(void)
+{
+	ui_cmd_prompt_open(UI_CMD_PROMPTING_PAGER);
 }
 
 void
@@ -149,14 +157,26 @@ ui_cmd_snooze_prompt_exec(void *data, int argc, char **argv, char **cause)
 	return ui_cmd_prompt_open(UI_CMD_PROMPTING_SNOOZE);
 }
 
+/* l's prompt completes the labels already in the store (Tab). */
 static int
 ui_cmd_label_prompt_exec(void *data, int argc, char **argv, char **cause)
 {
-	(void)data;
+	struct ui	*ui = data;
+	char		**labels = NULL, *why = NULL;
+	size_t		  n;
+	int		  rc;
+
 	(void)argc;
 	(void)argv;
 	(void)cause;
-	return ui_cmd_prompt_open(UI_CMD_PROMPTING_LABEL);
+	rc = ui_cmd_prompt_open(UI_CMD_PROMPTING_LABEL);
+	if (ui->store != NULL && store_labels(ui->store, &labels, &n,
+	    &why) != STORE_OK) {
+		free(why);
+		labels = NULL;
+	}
+	ui_prompt_set_words(ui_cmd_prompt, labels);
+	return rc;
 }
 
 /* A's prompt completes the known agents and teams (Tab). */
@@ -185,7 +205,10 @@ ui_cmd_prompt_done(struct ui *ui, enum ui_cmd_prompting kind,
 		ui_search(ui, line);
 		return;
 	case UI_CMD_PROMPTING_COMMAND:
-		ui_run_command(ui, line);
+		ui_run_command_shown(ui, line);
+		return;
+	case UI_CMD_PROMPTING_PAGER:
+		ui_cmd_screen_pager_search(ui, line);
 		return;
 	default:
 		break;
@@ -233,6 +256,12 @@ ui_cmd_prompt_key(struct ui *ui, const char *key, const char *text)
 	}
 	ui->react |= UI_REDRAW;
 	return 1;
+}
+
+int
+ui_cmd_prompt_is_open(void)
+{
+	return ui_cmd_prompting != UI_CMD_PROMPTING_NONE;
 }
 
 int

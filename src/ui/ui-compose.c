@@ -23,6 +23,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The composer's keys, for the help screen (its own, never bound). */
+const struct ui_key_help ui_compose_keys_help[] = {
+	{ "C-s M-Enter", "send the reply (add the note)" },
+	{ "Escape C-g", "close the composer; the draft is kept (r continues it)" },
+	{ "M-e C-o", "edit the text in $EDITOR" },
+	{ "C-t", "insert a template (Tab completes its name)" },
+	{ "Enter C-j", "a new line" },
+	{ "Left Right Up Down", "move (C-b, C-f, C-p, C-n)" },
+	{ "Home End", "the line's start, its end (C-a, C-e)" },
+	{ "Backspace Delete", "delete before, under the cursor (C-h, C-d)" },
+	{ "C-w", "delete the word before the cursor" },
+	{ "C-u C-k", "delete to the line's start, to its end" },
+	{ NULL, NULL }
+};
+
 struct ui_compose {
 	struct buf	 text;
 	size_t		 cursor;	/* byte offset, on a character boundary */

@@ -66,6 +66,9 @@ struct ui {
 	char			*message;	/* status line message */
 	int			 message_error;
 	int			 react;		/* UI_REDRAW... to do */
+	char			**out;		/* a ':' command's printed lines */
+	size_t			 n_out;
+	int			 collecting;	/* ... collected for the pager */
 };
 
 /* ui.c */
@@ -105,6 +108,12 @@ void ui_thread_reload(struct ui *ui);
 void ui_view(struct ui *ui, int index);
 /* Run a string of commands from a key or a prompt. */
 void ui_run_command(struct ui *ui, const char *command);
+/* The ':' prompt's line run: what it prints on the status line when it
+ * is one line, in the pager when it is more (list-keys, show-options). */
+void ui_run_command_shown(struct ui *ui, const char *command);
+/* Open the pager on lines (taken over), closing the one open. */
+void ui_show_lines(struct ui *ui, const char *title, char **lines,
+    size_t n);
 /* Read a page of the view shown, in its order. */
 enum store_status ui_query(struct ui *ui, long offset, long limit,
     struct store_conv ***out, size_t *n, char **cause);
@@ -131,15 +140,26 @@ void ui_contact_header(struct ui *ui);
 int ui_cmd_prompt_key(struct ui *ui, const char *key, const char *text);
 /* Draw the open prompt on the last row; return 0 when none is open. */
 int ui_cmd_prompt_draw(int row, int cols);
+int ui_cmd_prompt_is_open(void);
 /* Open the ':' prompt with text already typed. */
 void ui_cmd_prompt_command(const char *text);
-/* What Tab completes the whole line from (taken over), until it closes. */
+/* What Tab completes the whole line from (taken over), until it closes:
+ * the hook a prompt asking for a name (a template's) fills. */
 void ui_cmd_prompt_words(char **words);
+/* Open the pager's search prompt ('/' over a pager). */
+void ui_cmd_prompt_pager_search(void);
 void ui_cmd_prompt_free(void);
 
 /* ui-cmd-screen.c: help, quit, suspend, redraw. */
 /* What a command does while the help shows: it says how to close it. */
 int ui_cmd_screen_in_help(struct ui *ui);
+/* The pager's own keys (/, n, N) while it shows: 1 when key was one. */
+int ui_cmd_screen_pager_key(struct ui *ui, const char *key);
+/* The pager's '/' prompt entered: search its text. */
+void ui_cmd_screen_pager_search(struct ui *ui, const char *words);
+/* Keys described next to where they are handled (ui.h's ui_key_help). */
+extern const struct ui_key_help ui_cmd_sidebar_keys_help[];
+extern const struct ui_key_help ui_reply_guard_keys_help[];
 
 /* ui-search.c: a notmuch query over every view, its results in turn. */
 void ui_search(struct ui *ui, const char *query);

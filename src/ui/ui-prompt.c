@@ -1,8 +1,9 @@
 /*
  * ui-prompt.c: the ':' prompt: a one-line editor for commands, with
  * history (Up, Down) and completion (Tab) of command names and, after
- * `set` or `show-options`, of option names; or, when the prompt is given
- * its words (the agents and teams of A's prompt), of those.
+ * `set` or `show-options`, of option names, after `show-view` of views;
+ * or, when the prompt is given its words (the agents and teams of A's
+ * prompt, the store's labels of l's, the templates of C-t's), of those.
  *
  * The line is UTF-8; the cursor is a byte offset always on a character
  * boundary. Keys: Left, Right, C-a, C-e (Home, End), Backspace, C-d
@@ -19,6 +20,18 @@
 #include <string.h>
 
 #define UI_PROMPT_HISTORY	100
+
+/* The prompts' keys, for the help screen. */
+const struct ui_key_help ui_prompt_keys_help[] = {
+	{ "Enter", "run what is typed" },
+	{ "Escape C-g C-c", "close the prompt" },
+	{ "Tab", "complete: a command, an option, a view, an agent, a label" },
+	{ "Up Down", "the lines typed before (C-p, C-n)" },
+	{ "Left Right Home End", "move (C-b, C-f, C-a, C-e)" },
+	{ "Backspace Delete", "delete (C-h, C-d); Backspace on nothing closes" },
+	{ "C-w C-u C-k", "delete a word, to the start, to the end" },
+	{ NULL, NULL }
+};
 
 struct ui_prompt {
 	struct buf	 line;
@@ -146,7 +159,8 @@ ui_prompt_candidate(const char *name, const char *word, size_t wlen,
 
 /*
  * Complete the word before the cursor: a command name when it is the
- * first word of a command, an option name after `set` or `show-options`.
+ * first word of a command, an option name after `set` or `show-options`,
+ * a view's name after `show-view`.
  * One match is completed (with a space after it), several to their
  * common prefix.
  */
@@ -157,8 +171,10 @@ ui_prompt_complete(struct ui_prompt *p)
 	const struct option_entry *oe;
 	size_t			  start, n = 0, common = 0, wlen, i;
 	const char		 *first = NULL, *cmd_start;
-	char			  prev[32] = "";
+	const struct view	 *views;
+	char			  prev[32] = "", *quoted;
 	int			  options = 0;
+	size_t			  n_views;
 
 	if (p->words != NULL) {
 		/* The line is one name: complete it from the words. */
@@ -195,13 +211,33 @@ ui_prompt_complete(struct ui_prompt *p)
 		if (wlen < sizeof prev)
 			memcpy(prev, cmd_start, wlen);
 		prev[wlen < sizeof prev ? wlen : 0] = '\0';
-		if (strcmp(prev, "set") != 0 && strcmp(prev, "show-options") != 0 &&
+		if (strcmp(prev, "show-view") == 0)
+			options = 2;
+		else if (strcmp(prev, "set") != 0 &&
+		    strcmp(prev, "show-options") != 0 &&
 		    strcmp(prev, "show") != 0)
 			return;
-		options = 1;
+		else
+			options = 1;
 	}
 	wlen = p->cursor - start;
-	if (options) {
+	if (options == 2) {
+		/* A view's name, quoted when it has a space (Needs human). */
+		views = view_all(&n_views);
+		for (i = 0; i < n_views; i++)
+			ui_prompt_candidate(views[i].name, p->line.data + start,
+			    wlen, &n, &first, &common);
+		if (n == 1 && strchr(first, ' ') != NULL) {
+			quoted = xasprintf("'%s' ", first);
+			ui_prompt_delete(p, start, p->cursor);
+			ui_prompt_insert(p, quoted);
+			free(quoted);
+			return;
+		}
+		if (n == 0 || common < wlen ||
+		    memchr(first + wlen, ' ', common - wlen) != NULL)
+			return;
+	} else if (options) {
 		for (oe = options_table(); oe->name != NULL; oe++)
 			ui_prompt_candidate(oe->name, p->line.data + start, wlen,
 			    &n, &first, &common);

@@ -40,6 +40,14 @@
 /* Typing shows for this long after the agent's last key. */
 #define UI_TYPING_MS	5000
 
+/* The guard's keys, while a reply is held, for the help screen. */
+const struct ui_key_help ui_reply_guard_keys_help[] = {
+	{ "y", "send the held reply anyway" },
+	{ "e", "edit it: what changed is now seen, the guard starts again" },
+	{ "d", "discard the reply and its draft" },
+	{ NULL, NULL }
+};
+
 struct ui_reply {
 	struct ui_compose		*editor;
 	struct store_reply_context	*ctx;
@@ -692,8 +700,8 @@ ui_reply_editor(struct ui *ui)
 {
 	struct ui_reply	*rp = ui_reply_pane;
 	struct buf	 b;
-	const char	*text, *editor;
-	char		*dir, *path, chunk[4096];
+	const char	*text, *editor, *var;
+	char		*dir, *path, chunk[4096], *clean, *why;
 	size_t		 len;
 	ssize_t		 got;
 	pid_t		 pid;
@@ -714,10 +722,15 @@ ui_reply_editor(struct ui *ui)
 		free(dir);
 		return;
 	}
-	if ((editor = getenv("VISUAL")) == NULL || *editor == '\0')
+	var = "VISUAL";
+	if ((editor = getenv("VISUAL")) == NULL || *editor == '\0') {
+		var = "EDITOR";
 		editor = getenv("EDITOR");
-	if (editor == NULL || *editor == '\0')
+	}
+	if (editor == NULL || *editor == '\0') {
+		var = NULL;
 		editor = "vi";
+	}
 	ui_input_stop(ui->input);
 	ui_surface_suspend();
 	pid = fork();
@@ -737,8 +750,25 @@ ui_reply_editor(struct ui *ui)
 	ui->react |= UI_RELAYOUT;
 	ui->react |= UI_REDRAW;
 	if (pid < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		ui_set_message(ui, 1, "the editor failed: the text is as it "
-		    "was");
+		/* Name the command that failed and why, as a shell would:
+		 * a misspelt $EDITOR is the usual cause. */
+		if (pid < 0)
+			why = xasprintf("cannot fork: %s", strerror(errno));
+		else if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+			why = xstrdup("command not found");
+		else if (WIFEXITED(status) && WEXITSTATUS(status) == 126)
+			why = xstrdup("not executable");
+		else if (WIFEXITED(status))
+			why = xasprintf("exit status %d", WEXITSTATUS(status));
+		else
+			why = xasprintf("killed by signal %d",
+			    WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+		clean = sanitize(editor, strlen(editor), SANITIZE_LINE, 60);
+		ui_set_message(ui, 1, "the editor %s%s%s failed (%s): the "
+		    "text is as it was", clean, var != NULL ? " from $" : "",
+		    var != NULL ? var : "", why);
+		free(clean);
+		free(why);
 		unlink(path);
 		free(path);
 		free(dir);

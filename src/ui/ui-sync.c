@@ -28,6 +28,7 @@
  * states as the status line says them (NULL: nothing to say) and the
  * time of the status file they were read from. */
 static struct job	*ui_sync_child;
+static char		*ui_sync_said;	/* the syncer's last line */
 static char		*ui_sync_line;
 static int64_t		 ui_sync_mtime;
 /* The webhook receiver's phrase, and both as the status line shows them. */
@@ -45,21 +46,45 @@ ui_syncer_child(void *arg)
 	return ui->opts->run_syncer(ui->opts->syncer_arg);
 }
 
+/*
+ * A line the syncer child wrote (a hook that failed, a channel refusing
+ * a reply, a retry): into this console's log, which :messages lists,
+ * since nobody reads the child's stderr.
+ */
+static void
+ui_syncer_line(struct job *job, const char *line, void *data)
+{
+	(void)job;
+	(void)data;
+	if (*line == '\0')
+		return;
+	log_warn("syncer: %s", line);
+	free(ui_sync_said);
+	ui_sync_said = xstrdup(line);
+}
+
 static void
 ui_syncer_done(struct job *job, int status, const char *output, void *data)
 {
 	struct ui	*ui = data;
 	char		 lead[64];
 
-	if (status == JOB_CANCELLED || ui_sync_child != job)
+	if (status == JOB_CANCELLED || ui_sync_child != job) {
+		free(ui_sync_said);
+		ui_sync_said = NULL;
 		return;
+	}
 	ui_sync_child = NULL;
+	if (*output == '\0' && ui_sync_said != NULL)
+		output = ui_sync_said;	/* its last line came as a line */
 	/* 75: another process took the lock first; it syncs. */
 	if (status != 0 && status != 75 && status != 128 + SIGTERM) {
 		snprintf(lead, sizeof lead, "the syncer stopped (status %d)",
 		    status);
 		ui_job_failed(ui, lead, output, NULL);
 	}
+	free(ui_sync_said);
+	ui_sync_said = NULL;
 }
 
 /* The channels' states, one phrase each, from the status file. */
@@ -159,6 +184,7 @@ ui_sync_check(void *data)
 		    sync_lock_holder(ui->opts->store.data_dir) == 0) {
 			ui_sync_child = job_run(ui->loop, ui_syncer_child, ui,
 			    ui_syncer_done, ui);
+			job_set_line_cb(ui_sync_child, ui_syncer_line);
 		}
 		ui_sync_read(ui);
 	}

@@ -34,16 +34,47 @@
 #include <string.h>
 #include <unistd.h>
 
+/*
+ * The status line's message. An error also goes to the log, so that
+ * :messages lists it after the status line moved on. A message longer
+ * than the status line's two rows (ui_draw wraps it on a second) opens in
+ * the pager whole: its reason is never cut.
+ */
 void
 ui_set_message(struct ui *ui, int error, const char *fmt, ...)
 {
-	va_list	ap;
+	va_list	  ap;
+	char	**lines;
+	size_t	  n;
+	int	  rows, cols;
 
 	free(ui->message);
 	va_start(ap, fmt);
 	ui->message = xvasprintf(fmt, ap);
 	va_end(ap);
 	ui->message_error = error;
+	ui->react |= UI_REDRAW;
+	if (error)
+		log_warn("%s", ui->message);
+	/* Room for what leads the status line (the view, its count, "Esc
+	 * back") on the two rows. */
+	ui_surface_size(&rows, &cols);
+	if (cols > 48 && utf8_width(ui->message, strlen(ui->message)) >
+	    (size_t)(2 * cols - 48)) {
+		lines = ui_pager_wrap(ui->message, cols, &n);
+		ui_show_lines(ui, error ? "Error (Escape closes)" :
+		    "Message (Escape closes)", lines, n);
+		free(ui->message);
+		ui->message = xstrdup(error ? "the error above, whole" :
+		    "the message above, whole");
+	}
+}
+
+void
+ui_show_lines(struct ui *ui, const char *title, char **lines, size_t n)
+{
+	ui_pager_free(ui->pager);
+	ui->pager = ui_pager_new(title, lines, n);
 	ui->react |= UI_REDRAW;
 }
 
@@ -191,6 +222,30 @@ ui_load_near(struct ui *ui)
 	}
 }
 
+/* The status line on two rows: the row above the last takes its first
+ * part, cut at a space; what is longer still opened in the pager. */
+static void
+ui_draw_status_wrapped(struct ui *ui, int rows, int cols, const char *crisis,
+    int crisis_w, const char *status)
+{
+	enum ui_role	  role = ui->message_error ? UI_ROLE_ERROR :
+			      UI_ROLE_STATUS;
+	char		**lines, *rest;
+	size_t		  n, i, len;
+
+	lines = ui_pager_wrap(status, cols - crisis_w, &n);
+	if (crisis_w > 0)
+		ui_surface_text(rows - 2, 0, crisis_w, UI_ROLE_ERROR, crisis);
+	ui_surface_text(rows - 2, crisis_w, cols - crisis_w, role, lines[0]);
+	len = strlen(lines[0]);
+	rest = xstrdup(status + len + (status[len] == ' ' ? 1 : 0));
+	ui_surface_text(rows - 1, 0, cols, role, rest);
+	free(rest);
+	for (i = 0; i < n; i++)
+		free(lines[i]);
+	free(lines);
+}
+
 static void
 ui_draw(struct ui *ui)
 {
@@ -200,7 +255,7 @@ ui_draw(struct ui *ui)
 	enum ui_role		 sla_role = UI_ROLE_STATUS;
 	char			*here, *why, crisis[128] = "";
 	int			 rows, cols, compose, lane_w = 0, text_w, i;
-	int			 crisis_w;
+	int			 crisis_w, wrap;
 	int			 sla_w = 0;
 
 	if (ui->marked.n > 0)
@@ -209,19 +264,6 @@ ui_draw(struct ui *ui)
 		ui_surface_resize();
 	ui_surface_size(&rows, &cols);
 	ui_surface_erase();
-	if (ui->pager != NULL)
-		ui_pager_draw(ui->pager, 0, rows - 1, cols);
-	else if (ui->thread != NULL) {
-		compose = ui_reply_rows(ui, rows - 1, cols);
-		ui_thread_draw(ui->thread, 0, rows - 1 - compose, cols);
-		if (compose > 0)
-			ui_reply_draw(ui, rows - 1 - compose, compose, cols);
-	} else if (cols >= UI_SIDEBAR_FROM) {
-		ui_sidebar_draw(ui, rows - 1);
-		ui_list_draw(ui->list, 0, UI_SIDEBAR_WIDTH, rows - 1,
-		    cols - UI_SIDEBAR_WIDTH, util_now());
-	} else
-		ui_list_draw(ui->list, 0, 0, rows - 1, cols, util_now());
 	/* A crisis leads every status line while it lasts. */
 	if (ui_crisis_text() != NULL)
 		snprintf(crisis, sizeof crisis, " %s ", ui_crisis_text());
@@ -284,8 +326,33 @@ ui_draw(struct ui *ui)
 				lane_w = sla_w = 0;
 		}
 	}
+	/* The panes above the status line, one row shorter while a long
+	 * message takes two. */
+	text_w = crisis_w + (int)utf8_width(status, strlen(status));
+	wrap = ui->message != NULL && text_w > cols && rows > 2 && cols > 20 &&
+	    !ui_cmd_prompt_is_open();
+	rows -= wrap;
+	if (ui->pager != NULL)
+		ui_pager_draw(ui->pager, 0, rows - 1, cols);
+	else if (ui->thread != NULL) {
+		compose = ui_reply_rows(ui, rows - 1, cols);
+		ui_thread_draw(ui->thread, 0, rows - 1 - compose, cols);
+		if (compose > 0)
+			ui_reply_draw(ui, rows - 1 - compose, compose, cols);
+	} else if (cols >= UI_SIDEBAR_FROM) {
+		ui_sidebar_draw(ui, rows - 1);
+		ui_list_draw(ui->list, 0, UI_SIDEBAR_WIDTH, rows - 1,
+		    cols - UI_SIDEBAR_WIDTH, util_now());
+	} else
+		ui_list_draw(ui->list, 0, 0, rows - 1, cols, util_now());
 	ui_picker_draw(ui);	/* C-t's, over the conversation */
-	if (!ui_cmd_prompt_draw(rows - 1, cols)) {
+	rows += wrap;
+	if (wrap) {
+		/* A message too long for the status line goes on over the
+		 * row above it rather than lose its end (its reason). */
+		ui_draw_status_wrapped(ui, rows, cols, crisis, crisis_w,
+		    status);
+	} else if (!ui_cmd_prompt_draw(rows - 1, cols)) {
 		if (crisis_w > 0)
 			ui_surface_text(rows - 1, 0, crisis_w, UI_ROLE_ERROR,
 			    crisis);
@@ -443,7 +510,41 @@ ui_react(void *data, int reaction)
 static void
 ui_cmd_print(struct cmd_ctx *ctx, const char *text)
 {
-	ui_set_message(ctx->data, 0, "%s", text);
+	struct ui	*ui = ctx->data;
+
+	if (ui->collecting) {
+		ui->out = xreallocarray(ui->out, ui->n_out + 1,
+		    sizeof *ui->out);
+		ui->out[ui->n_out++] = xstrdup(text);
+		return;
+	}
+	ui_set_message(ui, 0, "%s", text);
+}
+
+void
+ui_run_command_shown(struct ui *ui, const char *command)
+{
+	char	*title;
+	size_t	 i;
+
+	ui->collecting = 1;
+	ui_run_command(ui, command);
+	ui->collecting = 0;
+	if (ui->n_out == 1)
+		ui_set_message(ui, 0, "%s", ui->out[0]);
+	else if (ui->n_out > 1) {
+		title = xasprintf(":%s  (%zu lines; / searches, Escape "
+		    "closes)", command, ui->n_out);
+		ui_show_lines(ui, title, ui->out, ui->n_out);
+		free(title);
+		ui->out = NULL;
+		ui->n_out = 0;
+	}
+	for (i = 0; i < ui->n_out; i++)
+		free(ui->out[i]);
+	free(ui->out);
+	ui->out = NULL;
+	ui->n_out = 0;
 }
 
 static void
@@ -463,6 +564,8 @@ ui_key(const char *key, const char *text, void *data)
 	if (ui_picker_key(ui, key, text))
 		return;
 	if (ui_cmd_prompt_key(ui, key, text))
+		return;
+	if (ui_cmd_screen_pager_key(ui, key))
 		return;
 	if (ui->thread != NULL && ui->pager == NULL &&
 	    ui_reply_key(ui, key, text))
@@ -606,6 +709,8 @@ ui_host_scenario(void *data, const char *name, char **in_force, char **cause)
 	return 0;
 }
 
+static int	ui_started;	/* a console started in this process */
+
 /*
  * Start a console on a store opened read-only, a surface (set as the one
  * drawn on) and an input, all taken over until ui_finish: read and draw
@@ -617,6 +722,7 @@ ui_start(const struct ui_options *opts, struct store *store,
 {
 	struct ui		*ui;
 	const struct view	*v;
+	size_t			 errors;
 	int			 rows, cols;
 
 	ui = xcalloc(1, sizeof *ui);
@@ -661,6 +767,16 @@ ui_start(const struct ui_options *opts, struct store *store,
 	ui_crisis_check(ui);
 	ui_surface_size(&rows, &cols);
 	ui_load_limit(ui, rows > 1 ? (size_t)rows - 1 : 1);
+	/* What went wrong before the screen: the config file's errors went
+	 * to the log, which :messages lists. Those of the process's first
+	 * console only: later ones (tests) would count its own errors. */
+	if (!ui_started && ui->message == NULL &&
+	    (errors = log_ring_total(LOG_WARN)) > 0) {
+		ui->message = xasprintf("%zu error%s in config: see :messages",
+		    errors, errors == 1 ? "" : "s");
+		ui->message_error = 1;
+	}
+	ui_started = 1;
 	ui_draw(ui);
 	ev_timer_add(ui->loop, 0, ui_load_rest, ui);
 	ui_reply_recover(ui);
@@ -761,7 +877,10 @@ ui_run(const struct ui_options *opts)
 		return 1;
 	}
 	log_set_restore(ui_screen_end);
+	/* The terminal is ncurses' now: lines go to :messages only. */
+	log_set_quiet(1);
 	if ((input = ui_input_new(STDIN_FILENO)) == NULL) {
+		log_set_quiet(0);
 		ui_screen_end();
 		log_warn("cannot read keys from this terminal");
 		store_close(store);
@@ -771,6 +890,7 @@ ui_run(const struct ui_options *opts)
 	while ((step = ui_step(ui, -1)) == 0)
 		;
 	rc = ui_finish(ui);
+	log_set_quiet(0);
 	log_set_restore(NULL);
 	return step == -1 ? 1 : rc;
 }

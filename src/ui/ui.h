@@ -221,6 +221,23 @@ struct ui_pager *ui_pager_new(const char *title, char **lines, size_t n);
 void ui_pager_free(struct ui_pager *pg);
 void ui_pager_scroll(struct ui_pager *pg, long delta, int rows);
 void ui_pager_draw(struct ui_pager *pg, int top, int rows, int cols);
+/* Search words (folded; NULL: the last ones again) forward (dir 1) or
+ * backward (-1), the line found at the top: 0, or -1 when none has them. */
+int ui_pager_search(struct ui_pager *pg, const char *words, int dir,
+    int rows);
+const char *ui_pager_title(struct ui_pager *pg);
+/* text cut into lines of at most width cells (allocated, *n of them). */
+char **ui_pager_wrap(const char *text, int width, size_t *n);
+/* A key the help screen describes that no bind table holds (the
+ * composer's, the prompts', the guard's, the pager's): each file that
+ * handles such keys has a table of them, ending with { NULL, NULL }. */
+struct ui_key_help {
+	const char	*key;
+	const char	*help;
+};
+extern const struct ui_key_help ui_pager_keys_help[];
+extern const struct ui_key_help ui_compose_keys_help[];
+extern const struct ui_key_help ui_prompt_keys_help[];
 
 /* ui-thread.c: the messages of one conversation. */
 struct ui_thread;

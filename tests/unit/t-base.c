@@ -290,6 +290,72 @@ test_log(void)
 	is_str(r.err, "ombre: no hook\n", "fatalx without a hook prints");
 }
 
+/* The ring behind :messages: every line with its level, quiet lines kept
+ * off stderr, the oldest dropped past LOG_RING_LINES, a long line cut on
+ * a UTF-8 boundary. */
+static void
+child_quiet(void)
+{
+	log_set_quiet(1);
+	log_warn("kept off the terminal");
+	log_set_quiet(0);
+	log_info("ring only");
+	log_warn("back on stderr");
+}
+
+static void
+test_log_ring(void)
+{
+	struct child_result	 r;
+	enum log_level		 level;
+	int64_t			 when;
+	char			 long_line[LOG_LINE_MAX * 2];
+	const char		*text;
+	size_t			 i;
+
+	log_ring_clear();
+	log_set_quiet(1);
+	log_warn("config:%d: unknown command: %s", 3, "bnid");
+	log_info("reply sent");
+	log_warn("second error");
+	log_set_quiet(0);
+	is_int((long)log_ring_count(), 3, "three lines kept");
+	is_int((long)log_ring_total(LOG_WARN), 2, "two of them warnings");
+	text = log_ring_get(0, &when, &level);
+	is_str(text, "config:3: unknown command: bnid", "oldest first");
+	ok(level == LOG_WARN && when > 0, "with its level and time");
+	text = log_ring_get(1, NULL, &level);
+	ok(level == LOG_INFO && strcmp(text, "reply sent") == 0,
+	    "log_info kept as info");
+	ok(log_ring_get(3, NULL, NULL) == NULL, "NULL past the end");
+
+	run_child(child_quiet, &r);
+	is_str(r.err, "ombre: back on stderr\n",
+	    "quiet and info lines never reach stderr");
+
+	log_set_quiet(1);
+	for (i = 0; i < LOG_RING_LINES + 5; i++)
+		log_warn("line %zu", i);
+	is_int((long)log_ring_count(), LOG_RING_LINES, "the ring is bounded");
+	is_str(log_ring_get(0, NULL, NULL), "line 5", "the oldest dropped");
+	is_str(log_ring_get(LOG_RING_LINES - 1, NULL, NULL), "line 1004",
+	    "the newest last");
+
+	/* "é" is two bytes: the cut falls inside one of them. */
+	memset(long_line, 'a', sizeof long_line);
+	for (i = 0; i + 1 < sizeof long_line; i += 2) {
+		long_line[i] = (char)0xc3;
+		long_line[i + 1] = (char)0xa9;
+	}
+	long_line[sizeof long_line - 1] = '\0';
+	log_warn("%s", long_line);
+	text = log_ring_get(LOG_RING_LINES - 1, NULL, NULL);
+	ok(strlen(text) < LOG_LINE_MAX && utf8_valid(text, strlen(text),
+	    NULL), "a long line cut on a character boundary");
+	log_set_quiet(0);
+	log_ring_clear();
+}
+
 /* ---------------------------------------------------------------- buf */
 
 static void
@@ -1704,6 +1770,7 @@ main(void)
 {
 	test_xmalloc();
 	test_log();
+	test_log_ring();
 	test_buf();
 	test_strset();
 	test_parse_when();

@@ -59,6 +59,26 @@ t_row_has(int r, const char *text)
 	return 0;
 }
 
+/* Is text on the status line, which a long message wraps over the row
+ * above it? Dumps the frame when not. */
+static int
+t_status_has(const char *text)
+{
+	char	*above, *both;
+	int	 found;
+
+	/* Each line is valid until the next call: the first one copied. */
+	above = xstrdup(ui_screen_record_line(t_screen, t_rows - 2));
+	both = xasprintf("%s %s", above, ui_screen_record_line(t_screen,
+	    t_rows - 1));
+	free(above);
+	found = strstr(both, text) != NULL;
+	free(both);
+	if (!found)
+		t_screen_dump();
+	return found;
+}
+
 /* The first row holding text, or -1. */
 static int
 t_row_of(const char *text)
@@ -421,9 +441,10 @@ t_console(void)
 	/* No channel declared sends on Bruno's Telegram bot: refused at
 	 * once, the composer kept open with the text. */
 	ui_keys(ui, "\x13");
-	ok(t_row_has(T_ROWS - 1, "not sent: no channel sends on telegram "
-	    "account") && ui_screen_record_role(t_screen, T_ROWS - 1,
-	    T_COLS - 2) == UI_ROLE_ERROR && t_row_of("Hello Bruno") > 0,
+	ok(t_status_has("not sent: no channel sends on telegram "
+	    "account") && t_status_has("declare one with `channel`") &&
+	    ui_screen_record_role(t_screen, T_ROWS - 1, 0) == UI_ROLE_ERROR &&
+	    t_row_of("Hello Bruno") > 0,
 	    "C-s with no channel to send it: refused on the status line, "
 	    "the text kept");
 	if ((st = t_store_open()) != NULL) {
@@ -729,7 +750,7 @@ t_alerts(void)
 	    T_WAIT_COL) == UI_ROLE_WAIT_MEDIUM,
 	    "set sla.handoff-breach 3h: 2h waiting is only a warning");
 	ui_keys(ui, ":set sla.handoff-breach 2h30m\r");
-	ok(t_row_has(T_ROWS - 1, "not a duration") &&
+	ok(t_status_has("not a duration (10s, 2m, 1h, 1d): 2h30m") &&
 	    ui_screen_record_role(t_screen, T_ROWS - 1, 0) == UI_ROLE_ERROR,
 	    "a duration that does not parse is refused");
 	ui_keys(ui, ":set sla.handoff-breach 1h; set sla.handoff-warn 15m\r");
@@ -1308,6 +1329,20 @@ main(void)
 	    strstr(t_out.data, "take-over") != NULL &&
 	    strstr(t_out.data, "\nset ") != NULL,
 	    "then list-commands has the console's rows beside core's");
+	/* The help screen shows each key's command's help: every row of
+	 * every table, core's and the console's, has one. */
+	{
+		const struct cmd_entry	*ce;
+		const char		*bare = NULL;
+
+		for (ce = cmd_table(); ce->name != NULL; ce++) {
+			if (ce->help == NULL || *ce->help == '\0' ||
+			    strcmp(ce->help, "console: ") == 0)
+				bare = ce->name;
+		}
+		ok(bare == NULL, "every command's row has a one-line help (%s)",
+		    bare != NULL ? bare : "all");
+	}
 	ok(cmd_run_string(&ctx, "bind -T list x select-down") == CMD_NORMAL,
 	    "a key can be bound to a console command");
 	ok(cmd_run_string(&ctx, "select-down") == CMD_ERROR &&
