@@ -415,7 +415,7 @@ ui_counts_first(void *data)
 /*
  * A view's "unread/total" in the sidebar's cell of UI_COUNT_W columns:
  * exact when it fits, else each count compact ("25k/475k"), so that it
- * always fits. "counting..." until the child's first count of the view
+ * always fits. "counting…" until the child's first count of the view
  * (a walk at 1M takes half a minute); "..." beyond the views counted.
  */
 #define UI_COUNT_W	10

@@ -405,8 +405,8 @@ ui_thread_title(struct ui_thread *t)
 	return t->title;
 }
 
-/* Is the end in view? As the pane was last drawn or scrolled: the
- * composer under it takes rows that rows, the screen's, does not know. */
+/* Is the end in view, as the pane was last drawn or scrolled? (rows, the
+ * screen's, does not know the rows the composer under it takes.) */
 int
 ui_thread_at_end(struct ui_thread *t, int rows)
 {
