@@ -13,7 +13,12 @@ it drives programs in tmux control mode (tmux -C), as a user would see them:
                 polling could not resolve 10 ms), and to the last burst within
                 150 ms of quiet, once the screen has settled after
                 the first paint (ombre's sidebar counts, alot's and aerc's
-                loading would otherwise be counted as the key's answer)
+                loading would otherwise be counted as the key's answer):
+                for ombre, once no view of the sidebar says "counting…"
+                any more (its counts come one view at a time, seconds
+                apart at 1M, so a quiet screen alone does not say they
+                are all in)
+  counts        ombre only: from starting it to the last view's count
   memory        VmHWM and RssAnon of the program after the first paint
   bytes         written to the terminal for one j and for one page-down
 
@@ -105,6 +110,16 @@ class Tmux:
             if regex.search(self.capture()):
                 return time.monotonic() - self.start
             time.sleep(0.002)
+        return None
+
+    def wait_gone(self, pattern, limit=300):
+        """Seconds from start until the pane no longer shows pattern."""
+        regex = re.compile(pattern)
+        deadline = time.monotonic() + limit
+        while time.monotonic() < deadline:
+            if not regex.search(self.capture()):
+                return time.monotonic() - self.start
+            time.sleep(0.05)
         return None
 
     def settle(self, limit=60):
@@ -234,8 +249,11 @@ def fmt(value, unit):
 
 
 def measure(label, command, pattern, env, keys=True, name="ombre",
-            quiet=0.15):
-    paints, mems = [], []
+            quiet=0.15, busy=None):
+    """busy: a pattern the screen shows while the program still fills it
+    on its own (ombre's sidebar while it counts); keys wait until it is
+    gone."""
+    paints, mems, dones = [], [], []
     js, js_last, pds, pds_last, bytes_j, bytes_pd = [], [], [], [], [], []
     for _ in range(RUNS):
         t = Tmux(command, env)
@@ -246,6 +264,11 @@ def measure(label, command, pattern, env, keys=True, name="ombre",
                 continue
             time.sleep(0.3)
             mems.append(memory_of_child(t.pane_pid(), name))
+            if busy is not None:
+                done = t.wait_gone(busy)
+                dones.append(done * 1000 if done is not None else None)
+                if done is None:
+                    continue
             # Keys are timed on a settled screen: what a program draws
             # on its own after the first paint (ombre's sidebar counts,
             # alot's and aerc's loading) is not a key's answer.
@@ -264,6 +287,8 @@ def measure(label, command, pattern, env, keys=True, name="ombre",
     hwm = median([m[0] for m in mems])
     anon = median([m[1] for m in mems])
     print("  %-34s first paint %s" % (label, fmt(median(paints), "ms")))
+    if busy is not None:
+        print("  %-34s counts %s" % ("", fmt(median(dones), "ms")))
     if keys:
         print("  %-34s j %s (last output %s), page-down %s (last output %s)"
               % ("", fmt(median(js), "ms"), fmt(median(js_last), "ms"),
@@ -286,7 +311,7 @@ def main():
         store = os.path.abspath(store)
         print(store)
         measure("ombre", "%s --data-dir %s" % (OMBRE, store),
-                r"Inbox +\d+\+? conversations", env)
+                r"Inbox +\d+\+? conversations", env, busy="counting…")
         if shutil.which("neomutt"):
             rc = write_muttrc(store)
             measure("neomutt (notmuch, nm_db_limit 1000)",
@@ -298,7 +323,10 @@ def main():
                     "env NOTMUCH_CONFIG=%s/notmuch-config alot -r -c %s "
                     "-n %s/notmuch-config search tag:inbox"
                     % (store, write_alot_config(), store),
-                    r"ago \(\d+\)[\s\S]*\[0: search\] for", env,
+                    # A thread's message count, "(3)", whatever its date
+                    # looks like ("5 mins ago", "Nov 20", "2025"), above
+                    # the status line.
+                    r"\(\d+\)[\s\S]*\[0: search\] for", env,
                     name="alot", quiet=1.0)
         if shutil.which("aerc"):
             home = write_aerc_config(store)

@@ -36,7 +36,7 @@ ok "and files are group-readable there" test "$(stat -c %a "$TEST_DIR/team/mail/
 
 # list and show on a small corpus.
 "$OMBRE" ingest <"$top_srcdir/tests/corpora/small.jsonl"
-out=$("$OMBRE" list)
+out=$(COLUMNS=200 "$OMBRE" list)	# the whole snippets
 is "list shows the inbox, one row per conversation" "$(printf '%s\n' "$out" | wc -l)" 3
 like "newest first: Eve's matrix chat on top" "$(printf '%s\n' "$out" | head -n1)" " MX "
 like "a row shows the badge, the customer and the mode" "$out" "TG +[0-9]+[smhdw] Zoë Martin"

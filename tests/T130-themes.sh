@@ -27,7 +27,7 @@ done
 "$OMBRE" -e 'set theme nosuch' 2>err
 ok "an unknown theme is refused" test $? -ne 0
 like "naming the themes there are" "$(cat err)" "no theme nosuch .*mono"
-is "a theme by path" "$("$OMBRE" -e "set theme $top_srcdir/themes/mono.theme; show-styles" | grep list.cursor)" \
+is "a theme by path" "$("$OMBRE" -e "set theme $top_srcdir/themes/mono.theme; show-styles" | grep "list.cursor ")" \
     "style list.cursor reverse"
 is "style sets one role, show-styles prints it canonically" \
     "$("$OMBRE" -e 'style list.unread bold fg=colour202 bg=brightblue; show-styles' | grep list.unread)" \

@@ -114,8 +114,8 @@ tm set-buffer -b p $'\n(collé : ligne 1\nligne 2)'
 tm paste-buffer -t t -b p
 ok "pasted lines arrive as lines" wait_screen $'arrive\n\\(collé : ligne 1\nligne 2\\)' 3 || diag "$(screen | tail -n 6)"
 tm resize-window -t t -x 40 -y 10
-ok "a resize to 40x10 keeps the composer, scrolled to the cursor" \
-    wait_screen $'Reply on telegram  4[0-9]+ left[^\n]*\nvotre commande arrive\n\\(collé : ligne 1\nligne 2\\)' 3 ||
+ok "a resize to 40x10 keeps the composer (a third of the rows), scrolled to the cursor" \
+    wait_screen $'Reply on telegram  4[0-9]+ left[^\n]*\n\\(collé : ligne 1\nligne 2\\)' 3 ||
     diag "$(screen)"
 tm resize-window -t t -x 170 -y 30
 ok "and back to 170x30, the whole screen is drawn again" \

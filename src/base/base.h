@@ -310,5 +310,7 @@ char *util_form_unescape(const char *s, size_t len, size_t max,
     const char *nul);
 /* A short age such as "45s", "12m", "3h", "5d", "8w" for a duration. */
 void util_format_age(int64_t seconds, char *out, size_t size);
+/* A count in at most 4 columns: "999", "1.2k", "25k", "475k", "3M". */
+void util_format_count(long n, char *out, size_t size);
 
 #endif

@@ -486,6 +486,34 @@ util_format_age(int64_t seconds, char *out, size_t size)
 	snprintf(out, size, "%" PRId64 "%c", value, unit);
 }
 
+/*
+ * Write a count in at most four columns, rounded down so that it never
+ * says more than there is: as it is under 1,000, then with one decimal
+ * under 10 of a unit ("1.2k", "3M", the decimal left out when 0), then
+ * whole ("25k", "475k", "12M"). A negative count is "0".
+ */
+void
+util_format_count(long n, char *out, size_t size)
+{
+	static const char	 units[] = "kMGT";
+	long			 div = 1000;
+	size_t			 u;
+
+	if (n < 0)
+		n = 0;
+	if (n < 1000) {
+		snprintf(out, size, "%ld", n);
+		return;
+	}
+	for (u = 0; u + 1 < sizeof units - 1 && n / div >= 1000; u++)
+		div *= 1000;
+	if (n / div < 10 && n / (div / 10) % 10 != 0)
+		snprintf(out, size, "%ld.%ld%c", n / div, n / (div / 10) % 10,
+		    units[u]);
+	else
+		snprintf(out, size, "%ld%c", n / div, units[u]);
+}
+
 /* Local midnight-based time: day offset from now's day, at hour:minute. */
 static int64_t
 util_local_at(int64_t now, int day_offset, int hour, int minute)

@@ -1,6 +1,7 @@
 /*
  * cli-list.c: ombre list, the conversations of a view or a query as
- * aligned rows (sanitised, cut to the terminal's width) or JSON lines.
+ * aligned rows (sanitised, cut to the terminal's width, else $COLUMNS,
+ * else 80 columns) or JSON lines.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -42,12 +43,41 @@ cli_list_subject(struct buf *b, const struct store_conv *c, int rest)
 	buf_add_str(b, " - ");
 }
 
+/*
+ * A snippet on one line: line breaks, tabs and every other control
+ * character as spaces, runs of them folded, so that a row never shows
+ * "^J" (of an escape sequence, what follows ESC is left as plain text,
+ * which the sanitiser makes safe). Allocated.
+ */
+static char *
+cli_list_snippet(const char *text)
+{
+	char	*out, *o;
+	int	 space = 0;
+
+	o = out = xmalloc(strlen(text) + 1);
+	for (; *text != '\0'; text++) {
+		if ((unsigned char)*text < 0x20 || *text == 0x7f ||
+		    *text == ' ') {
+			space = o > out;
+			continue;
+		}
+		if (space)
+			*o++ = ' ';
+		space = 0;
+		*o++ = *text;
+	}
+	*o = '\0';
+	return out;
+}
+
 /* One row of `list`: id, badge, age, name, mode, unread, waiting, the
  * public risk's marker (R72), an e-mail's subject, snippet. */
 static void
 cli_list_row(struct buf *b, const struct store_conv *c, int64_t now, int width)
 {
 	char		 badge[3], age[16], wait[16], unread[16], *mode;
+	char		*snippet;
 	size_t		 start = b->len, used;
 	int		 rest;
 	struct risk	 risk;
@@ -80,11 +110,11 @@ cli_list_row(struct buf *b, const struct store_conv *c, int64_t now, int width)
 	    (int)utf8_width(b->data + start, b->len - start));
 	used = utf8_width(b->data + start, b->len - start);
 	rest = width - (int)used;
-	if (width == 0)
-		sanitize_buf(b, c->snippet, strlen(c->snippet), SANITIZE_LINE, 0);
-	else if (rest > 4)
-		sanitize_buf(b, c->snippet, strlen(c->snippet), SANITIZE_LINE,
+	snippet = cli_list_snippet(c->snippet);
+	if (rest > 4)
+		sanitize_buf(b, snippet, strlen(snippet), SANITIZE_LINE,
 		    (size_t)rest);
+	free(snippet);
 	while (b->len > start && b->data[b->len - 1] == ' ')
 		b->data[--b->len] = '\0';
 	buf_add_char(b, '\n');
@@ -167,7 +197,7 @@ int
 cli_list(struct cli *cli, int argc, char **argv)
 {
 	const char		*limit_s = NULL, *view_s = NULL;
-	int			 json = 0, n_rest, rc;
+	int			 json = 0, n_rest, rc, width;
 	char			**rest, *query, *cause;
 	const struct view	*v = NULL;
 	long long		 limit;
@@ -229,12 +259,15 @@ cli_list(struct cli *cli, int argc, char **argv)
 	}
 	free(query);
 	now = util_now();
+	/* Through a pipe with no $COLUMNS, 80 columns as documented. */
+	if ((width = cli_width()) == 0)
+		width = 80;
 	buf_init(&out);
 	for (i = 0; i < n; i++) {
 		if (json)
 			cli_list_json(&out, convs[i]);
 		else
-			cli_list_row(&out, convs[i], now, cli_width());
+			cli_list_row(&out, convs[i], now, width);
 	}
 	fwrite(out.data, 1, out.len, stdout);
 	buf_free(&out);

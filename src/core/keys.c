@@ -84,6 +84,7 @@ static const char *const keys_defaults[][3] = {
 	{ "list", "7", "show-view 7" },
 	{ "list", "8", "show-view 8" },
 	{ "list", "9", "show-view 9" },
+	{ "list", "Escape", "back" },		/* leaves the sidebar */
 	{ "thread", "Escape", "back" },
 	{ "thread", "o", "open-other" },
 	{ "thread", "z", "toggle-quotes" },

@@ -185,7 +185,9 @@ ui_cmd_move(struct ui *ui, enum ui_cmd_move how, int sign)
 		return UI_REDRAW;
 	}
 	if (ui->thread != NULL) {
-		ui_thread_scroll(ui->thread, sign * lines, rows - 2);
+		/* The rows the composer leaves it. */
+		ui_thread_scroll(ui->thread, sign * lines, rows - 2 -
+		    ui_reply_rows(ui, rows - 1, cols));
 		return UI_REDRAW;
 	}
 	if (how == UI_CMD_MOVE_LINE)

@@ -78,10 +78,20 @@ const struct cmd_entry ui_cmd_reply_entries[] = {
 static int
 ui_cmd_compose(struct ui *ui, int note, int editor)
 {
+	int	rows, cols;
+
 	if (ui->pager != NULL)
 		return ui_cmd_screen_in_help(ui);
 	ui->sidebar_focus = 0;
-	if (ui_reply_open(ui, note) == 0 && editor)
+	if (ui_reply_open(ui, note) != 0)
+		return UI_REDRAW;
+	/* One answers the newest message: it stays in view above the
+	 * composer, even when the agent had scrolled up. */
+	if (ui->thread != NULL) {
+		ui_surface_size(&rows, &cols);
+		ui_thread_scroll_end(ui->thread, rows - 2, cols);
+	}
+	if (editor)
 		ui_reply_editor(ui);
 	return UI_REDRAW;
 }

@@ -332,6 +332,9 @@ ui_compose_draw(struct ui_compose *c, int top, int rows, int cols)
 	if (rows <= 0)
 		return;
 	layout = compose_layout(c, cols, &n, &cursor_row, &cursor_col);
+	/* Grown (a resize, more rows): as much of the text as fits. */
+	if (c->top + (size_t)rows > n)
+		c->top = n > (size_t)rows ? n - (size_t)rows : 0;
 	if (cursor_row < c->top)
 		c->top = cursor_row;
 	if (cursor_row >= c->top + (size_t)rows)

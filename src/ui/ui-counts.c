@@ -412,31 +412,67 @@ ui_counts_first(void *data)
 		ui_counts_start(ui);
 }
 
-/* The sidebar: every view with its unread and total conversations. */
+/*
+ * A view's "unread/total" in the sidebar's cell of UI_COUNT_W columns:
+ * exact when it fits, else each count compact ("25k/475k"), so that it
+ * always fits. "counting…" until the child's first count of the view
+ * (a walk at 1M takes half a minute); "..." beyond the views counted.
+ */
+#define UI_COUNT_W	10
+
+static void
+ui_sidebar_count(size_t i, char *out, size_t size)
+{
+	char	unread[16], total[16];
+
+	if (i >= STORE_COUNTS_MAX) {
+		snprintf(out, size, "...");
+		return;
+	}
+	if (i >= ui_n_view_counts || ui_view_total[i] < 0) {
+		/* No child counts any more: say so, not "counting". */
+		snprintf(out, size, "%s", ui_counter == NULL &&
+		    ui_n_view_counts > 0 ? "-" : "counting…");
+		return;
+	}
+	snprintf(out, size, "%ld/%ld", ui_view_unread[i], ui_view_total[i]);
+	if (strlen(out) <= UI_COUNT_W)
+		return;
+	util_format_count(ui_view_unread[i], unread, sizeof unread);
+	util_format_count(ui_view_total[i], total, sizeof total);
+	snprintf(out, size, "%s/%s", unread, total);
+}
+
+/*
+ * The sidebar: every view with its unread and total conversations. The
+ * cursor is the view shown, or where Tab put the keys; the pane without
+ * the keys draws its cursor in a role of its own.
+ */
 void
 ui_sidebar_draw(struct ui *ui, int rows)
 {
 	const struct view	*views;
-	size_t			 n, i;
+	size_t			 n, i, w;
 	char			 count[32], cell[48];
+	enum ui_role		 role;
 	int			 r = 0, name_w = UI_SIDEBAR_WIDTH - 12;
 
 	views = view_all(&n);
 	for (i = 0; i < n && r < rows; i++, r++) {
-		if (i < ui_n_view_counts && ui_view_total[i] >= 0)
-			snprintf(count, sizeof count, "%ld/%ld",
-			    ui_view_unread[i], ui_view_total[i]);
+		ui_sidebar_count(i, count, sizeof count);
+		w = utf8_width(count, strlen(count));
+		snprintf(cell, sizeof cell, "%*s%s ", w < UI_COUNT_W ?
+		    (int)(UI_COUNT_W - w) : 0, "", count);
+		if (ui->sidebar_focus)
+			role = i == ui->sidebar_cursor ? UI_ROLE_LIST_CURSOR :
+			    UI_ROLE_NORMAL;
 		else
-			snprintf(count, sizeof count, "...");
-		snprintf(cell, sizeof cell, "%10s ", count);
-		/* The cursor: the view shown, or where Tab put the focus. */
-		ui_surface_text(r, 0, name_w, (ui->sidebar_focus ?
-		    i == ui->sidebar_cursor : strcmp(views[i].name,
-		    ui->view_name) == 0) ? UI_ROLE_LIST_CURSOR : UI_ROLE_NORMAL,
-		    views[i].name);
-		ui_surface_text(r, name_w, 11, i < ui_n_view_counts &&
-		    ui_view_unread[i] > 0 ? UI_ROLE_LIST_UNREAD :
-		    UI_ROLE_NORMAL, cell);
+			role = strcmp(views[i].name, ui->view_name) == 0 ?
+			    UI_ROLE_LIST_CURSOR_UNFOCUSED : UI_ROLE_NORMAL;
+		ui_surface_text(r, 0, name_w, role, views[i].name);
+		ui_surface_text(r, name_w, UI_COUNT_W + 1, i <
+		    ui_n_view_counts && ui_view_unread[i] > 0 ?
+		    UI_ROLE_LIST_UNREAD : UI_ROLE_NORMAL, cell);
 		ui_surface_text(r, UI_SIDEBAR_WIDTH - 1, 1, UI_ROLE_NORMAL,
 		    "|");
 	}

@@ -23,6 +23,8 @@ struct ui_list {
 	const struct strset	 *marked;	/* not owned */
 	struct store_presence	**presence;	/* not owned */
 	size_t			  n_presence;
+	int			  unfocused;	/* the sidebar has the keys */
+	const char		 *hint;		/* not owned */
 };
 
 struct ui_list *
@@ -72,6 +74,50 @@ void
 ui_list_set_marked(struct ui_list *l, const struct strset *marked)
 {
 	l->marked = marked;
+}
+
+void
+ui_list_set_focus(struct ui_list *l, int focused)
+{
+	l->unfocused = !focused;
+}
+
+void
+ui_list_set_hint(struct ui_list *l, const char *hint)
+{
+	l->hint = hint;
+}
+
+/*
+ * The hint of an empty list, wrapped at spaces to the pane's width from
+ * its second row (the first stays blank, as the first row of a list).
+ */
+static void
+ui_list_draw_hint(struct ui_list *l, int top, int left, int rows, int cols)
+{
+	const char	*p = l->hint;
+	char		*line;
+	size_t		 len, fit, i;
+	int		 r;
+
+	for (r = 1; r < rows && *p != '\0'; r++) {
+		len = strlen(p);
+		/* The most words that fit, else the line cut. */
+		if ((int)utf8_width(p, len) > cols - 2) {
+			for (fit = 0, i = 1; i < len; i++) {
+				if (p[i] == ' ' && (int)utf8_width(p, i) <=
+				    cols - 2)
+					fit = i;
+			}
+			if (fit > 0)
+				len = fit;
+		}
+		line = xasprintf(" %.*s", (int)len, p);
+		ui_surface_text(top + r, left, cols, UI_ROLE_NORMAL, line);
+		free(line);
+		for (p += len; *p == ' '; p++)
+			;
+	}
 }
 
 static int
@@ -251,6 +297,13 @@ ui_list_draw(struct ui_list *l, int top, int left, int rows, int cols,
 		l->top = l->cursor;
 	if (l->cursor >= l->top + (size_t)rows)
 		l->top = l->cursor - (size_t)rows + 1;
+	if (l->n == 0 && l->hint != NULL) {
+		for (r = 0; r < rows; r++)
+			ui_surface_text(top + r, left, cols, UI_ROLE_NORMAL,
+			    "");
+		ui_list_draw_hint(l, top, left, rows, cols);
+		return;
+	}
 	for (r = 0; r < rows; r++) {
 		i = l->top + (size_t)r;
 		if (i >= l->n) {
@@ -259,7 +312,8 @@ ui_list_draw(struct ui_list *l, int top, int left, int rows, int cols,
 			continue;
 		}
 		c = l->convs[i];
-		role = i == l->cursor ? UI_ROLE_LIST_CURSOR :
+		role = i == l->cursor ? (l->unfocused ?
+		    UI_ROLE_LIST_CURSOR_UNFOCUSED : UI_ROLE_LIST_CURSOR) :
 		    c->unread > 0 ? UI_ROLE_LIST_UNREAD : UI_ROLE_NORMAL;
 		channel_badge(c->channel, badge);
 		util_format_age(now - c->newest, age, sizeof age);

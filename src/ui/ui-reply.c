@@ -950,8 +950,10 @@ ui_reply_rows(struct ui *ui, int rows, int cols)
 		if (want < 4)
 			want = 4;
 	}
-	if (want > rows / 2)
-		want = rows / 2;
+	/* A third of the screen at most (rows is the screen's but its
+	 * status line): the thread keeps the customer's newest message. */
+	if (want > (rows + 1) / 3)
+		want = (rows + 1) / 3;
 	return want < 2 ? 2 : want;
 }
 

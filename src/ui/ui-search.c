@@ -2,6 +2,7 @@
  * ui-search.c: a notmuch query over every view, typed at the '/' prompt
  * or run as `search`: the list becomes the view "/QUERY" (1..9 go back to
  * a saved view), and search-next and search-previous step through it.
+ * Its conversations are in the order of their last activity, as a view's.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -10,6 +11,7 @@
 #include "ui/ui-private.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 static int	ui_cmd_search_exec(void *, int, char **, char **);
 static int	ui_cmd_search_next_exec(void *, int, char **, char **);
@@ -37,6 +39,33 @@ const struct cmd_entry ui_search_entries[] = {
 	{ .name = NULL }
 };
 
+/*
+ * The query of a search sorted by last activity, like the list: a
+ * conversation whose old message matches comes where its newest message
+ * puts it, not where the match does. thread:"{...}" takes every message
+ * of the matching conversations (quoted whole, its quotes doubled, so
+ * that a phrase fits inside); a query with a brace of its own cannot go
+ * inside one and is sorted by its matches. Allocated.
+ */
+static char *
+ui_search_by_activity(const char *query)
+{
+	struct buf	b;
+	const char	*p;
+
+	if (strchr(query, '{') != NULL || strchr(query, '}') != NULL)
+		return xstrdup(query);
+	buf_init(&b);
+	buf_add_str(&b, "thread:\"{");
+	for (p = query; *p != '\0'; p++) {
+		if (*p == '"')
+			buf_add_char(&b, '"');
+		buf_add_char(&b, *p);
+	}
+	buf_add_str(&b, "}\"");
+	return buf_steal(&b);
+}
+
 void
 ui_search(struct ui *ui, const char *query)
 {
@@ -48,7 +77,7 @@ ui_search(struct ui *ui, const char *query)
 	free(ui->view_name);
 	free(ui->query);
 	ui->view_name = xasprintf("/%s", query);
-	ui->query = xstrdup(query);
+	ui->query = ui_search_by_activity(query);
 	ui->sort = VIEW_SORT_NEWEST;
 	strset_free(&ui->marked);
 	ui_list_set(ui->list, NULL, 0);

@@ -45,6 +45,9 @@ struct ui_thread {
 	struct ui_thread_line	 *lines;
 	size_t			  n_lines;
 	size_t			  top;
+	int			  stick;	/* the end stays in view as the
+						   pane's height changes (the
+						   composer opens, grows) */
 	/* The header's lines under the title: the contact's notes, the
 	 * customer's other conversations (sanitised). */
 	struct ui_thread_line	 *head;
@@ -478,6 +481,7 @@ ui_thread_scroll(struct ui_thread *t, long delta, int rows)
 	if (top < 0)
 		top = 0;
 	t->top = (size_t)top;
+	t->stick = top >= max;
 }
 
 /* Show the end of the conversation (its newest messages). */
@@ -495,16 +499,13 @@ ui_thread_title(struct ui_thread *t)
 	return t->title;
 }
 
+/* Is the end in view, as the pane was last drawn or scrolled? (rows, the
+ * screen's, does not know the rows the composer under it takes.) */
 int
 ui_thread_at_end(struct ui_thread *t, int rows)
 {
-	if (t->risk != NULL)
-		rows--;
-	rows -= (int)t->n_head;
-	if (rows < 1)
-		rows = 1;
-	return t->n_lines <= (size_t)rows || t->top + (size_t)rows >=
-	    t->n_lines;
+	(void)rows;
+	return t->stick;
 }
 
 const struct msg *
@@ -529,10 +530,11 @@ ui_thread_draw(struct ui_thread *t, int top, int rows, int cols)
 	int	r;
 	size_t	h;
 
-	if (t->width != cols) {
+	if (t->width != cols)
 		ui_thread_layout(t, cols);
-		ui_thread_scroll(t, 0, rows - 1);
-	}
+	/* At the end, the newest message's last line stays right above
+	 * what is under the pane (the composer) whatever its height. */
+	ui_thread_scroll(t, t->stick ? (long)t->n_lines : 0, rows - 1);
 	if (rows <= 0)
 		return;
 	ui_surface_text(top, 0, cols, UI_ROLE_THREAD_TITLE, t->header);

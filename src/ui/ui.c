@@ -125,6 +125,29 @@ ui_query(struct ui *ui, long offset, long limit, struct store_conv ***out,
 	    limit, out, n, cause);
 }
 
+/*
+ * An empty store says what to do in the list pane; an empty view of a
+ * store with conversations says nothing more than its count.
+ */
+static void
+ui_empty_hint(struct ui *ui)
+{
+	struct store_conv	**convs;
+	size_t			  n;
+	char			 *cause = NULL;
+	int			  empty = 0;
+
+	if (ui_list_count(ui->list) == 0 && store_query_convs(ui->store, "*",
+	    0, 1, &convs, &n, &cause) == STORE_OK) {
+		empty = n == 0;
+		store_convs_free(convs, n);
+	}
+	free(cause);
+	ui_list_set_hint(ui->list, empty ? "No conversations yet: declare "
+	    "a channel (man ombre.conf, CHANNELS), or try ombre --demo" :
+	    NULL);
+}
+
 /* Read the first page of the view again. */
 static void
 ui_load_limit(struct ui *ui, size_t want)
@@ -140,6 +163,7 @@ ui_load_limit(struct ui *ui, size_t want)
 	}
 	ui_list_set(ui->list, convs, n);
 	ui->more = n == want;
+	ui_empty_hint(ui);
 	ui->react |= UI_REDRAW;
 }
 
@@ -341,10 +365,13 @@ ui_draw(struct ui *ui)
 			ui_reply_draw(ui, rows - 1 - compose, compose, cols);
 	} else if (cols >= UI_SIDEBAR_FROM) {
 		ui_sidebar_draw(ui, rows - 1);
+		ui_list_set_focus(ui->list, !ui->sidebar_focus);
 		ui_list_draw(ui->list, 0, UI_SIDEBAR_WIDTH, rows - 1,
 		    cols - UI_SIDEBAR_WIDTH, util_now());
-	} else
+	} else {
+		ui_list_set_focus(ui->list, 1);
 		ui_list_draw(ui->list, 0, 0, rows - 1, cols, util_now());
+	}
 	ui_picker_draw(ui);	/* C-t's, over the conversation */
 	rows += wrap;
 	if (wrap) {

@@ -16,6 +16,7 @@ enum ui_role {
 	UI_ROLE_NORMAL = STYLE_NORMAL,
 	UI_ROLE_LIST_UNREAD = STYLE_LIST_UNREAD,
 	UI_ROLE_LIST_CURSOR = STYLE_LIST_CURSOR,
+	UI_ROLE_LIST_CURSOR_UNFOCUSED = STYLE_LIST_CURSOR_UNFOCUSED,
 	UI_ROLE_MARKER_HANDOFF = STYLE_MARKER_HANDOFF,
 	UI_ROLE_MARKER_BOT = STYLE_MARKER_BOT,
 	UI_ROLE_WAIT_MEDIUM = STYLE_WAIT_MEDIUM,	/* waiting sla.handoff-warn */
@@ -161,6 +162,12 @@ const struct store_conv *ui_list_selected(struct ui_list *l);
  * in its row (the list keeps the pointer, not the entries). */
 void ui_list_set_presence(struct ui_list *l, struct store_presence **p,
     size_t n);
+/* Whether the list has the keys: its cursor is drawn as the unfocused
+ * pane's when the sidebar has them. */
+void ui_list_set_focus(struct ui_list *l, int focused);
+/* What an empty list says instead of nothing (NULL: nothing); the list
+ * keeps the pointer. */
+void ui_list_set_hint(struct ui_list *l, const char *hint);
 /* Draw at rows [top, top+rows), columns [left, left+cols). */
 void ui_list_draw(struct ui_list *l, int top, int left, int rows, int cols,
     int64_t now);

@@ -1250,6 +1250,40 @@ age_is(int64_t seconds, const char *want)
 }
 
 static void
+count_is(long n, const char *want)
+{
+	char	out[16];
+	char	name[64];
+
+	util_format_count(n, out, sizeof out);
+	snprintf(name, sizeof name, "count %ld is %s", n, want);
+	is_str(out, want, name);
+}
+
+/* The sidebar's counts: at most 4 columns, never more than there is. */
+static void
+test_format_count(void)
+{
+	count_is(-1, "0");
+	count_is(0, "0");
+	count_is(999, "999");
+	count_is(1000, "1k");
+	count_is(1049, "1k");
+	count_is(1250, "1.2k");
+	count_is(9999, "9.9k");
+	count_is(10000, "10k");
+	count_is(25248, "25k");
+	count_is(475012, "475k");
+	count_is(999999, "999k");
+	count_is(1000000, "1M");
+	count_is(1200000, "1.2M");
+	count_is(3000000, "3M");
+	count_is(12345678, "12M");
+	count_is(999999999, "999M");
+	count_is(1500000000L, "1.5G");
+}
+
+static void
 test_util(void)
 {
 	struct stat	 sb;
@@ -1785,6 +1819,7 @@ main(void)
 	test_sanitize_random();
 	test_rfc3339();
 	test_util();
+	test_format_count();
 	test_run_shell();
 	test_form_unescape();
 	done_testing();

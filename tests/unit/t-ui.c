@@ -405,6 +405,31 @@ t_console(void)
 	    t_row_has(29, " Inbox  3 conversations"),
 	    "C-l after a resize lays out again: 30 rows, the sidebar left of "
 	    "the list");
+	/* Nothing has run the loop yet: the counter child has not answered,
+	 * and the sidebar says so instead of a count or an ellipsis. */
+	ok(strstr(ui_screen_record_line(t_screen, 0), "counting\u2026 |") !=
+	    NULL, "the sidebar says counting\u2026 until the first count");
+	t_step_until(ui, "/3 |");
+	ok(t_row_has(0, "Inbox") && t_row_has(0, "3/3 |"),
+	    "then the child's first answer: unread/total");
+	/* The pane with the keys has the cursor; the other's is drawn in a
+	 * role of its own. */
+	ok(ui_screen_record_role(t_screen, 0, 24) == UI_ROLE_LIST_CURSOR &&
+	    ui_screen_record_role(t_screen, 0, 0) ==
+	    UI_ROLE_LIST_CURSOR_UNFOCUSED,
+	    "the list has the keys: the sidebar's view is unfocused");
+	ui_keys(ui, "\t");
+	ok(ui_screen_record_role(t_screen, 0, 0) == UI_ROLE_LIST_CURSOR &&
+	    ui_screen_record_role(t_screen, 0, 24) ==
+	    UI_ROLE_LIST_CURSOR_UNFOCUSED,
+	    "Tab gives the sidebar the keys: the list's cursor is unfocused");
+	ui_keys(ui, "\x1b");
+	ui_keys(ui, "j");
+	ok(ui_screen_record_role(t_screen, 1, 24) == UI_ROLE_LIST_CURSOR &&
+	    ui_screen_record_role(t_screen, 0, 0) ==
+	    UI_ROLE_LIST_CURSOR_UNFOCUSED,
+	    "Escape gives the keys back to the list: j moves its cursor");
+	ui_keys(ui, "k");
 	ui_screen_record_set_size(t_screen, T_ROWS, T_COLS);
 	t_rows = T_ROWS;
 	ui_keys(ui, "\x0c");

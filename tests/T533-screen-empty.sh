@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+#
+# An empty store says what to do in the list pane (issue 17), wrapped at
+# a space to 80 columns; the first conversation replaces the hint, and a search
+# that finds nothing in a store with conversations does not show it.
+
+. "$top_srcdir/tests/lib.sh"
+test_init
+tmux_init empty
+
+screen() { tm capture-pane -p -t t; }
+tmux_start 80 24 "'$OMBRE'; sleep 60"
+ok "the console starts on an empty store" wait_screen "Inbox +0 conversations"
+ok "the list pane says what to do" \
+    wait_screen $'No conversations yet: declare a channel \\(man ombre.conf, CHANNELS\\),[ \n]+or try[ \n]+ombre --demo' 5 ||
+    diag "$(screen)"
+
+json_line telegram 70 c1 m1 2026-11-20T09:50:00Z u1 customer "Bonjour" |
+    "$OMBRE" ingest >/dev/null
+ok "the first conversation shows" wait_screen "Inbox +1 conversation" 10
+unlike "and the hint is gone" "$(screen)" "No conversations yet"
+tm send-keys -t t / nothingmatcheshere Enter
+ok "a search that finds nothing" wait_screen "no conversation matches" 5
+unlike "says so on the status line, without the empty store's hint" \
+    "$(screen)" "No conversations yet"
+test_done
