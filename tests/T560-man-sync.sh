@@ -361,6 +361,52 @@ none "every variable getenv() reads is in ENVIRONMENT" \
 none "every variable of ENVIRONMENT is read by ombre" \
     "$(missing "$env_doc" "$env_read"$'\n'"$libc_env")"
 
+# -------------------------------------------- options' defaults, ranges
+# Each option of ombre.conf(5) OPTIONS says its default as show-options
+# prints it ("default empty" for an empty string), and a number its
+# range as the option table (src/core/options.c) has it.
+shown=$("$OMBRE" -e show-options 2>stderr)
+test_result $? "ombre -e show-options runs" || diag "$(cat stderr)"
+# One line per entry of the section: "NAME<TAB>TEXT", the entry's
+# paragraph joined, macros removed.
+option_texts=$(roff_text "$man5" | awk '
+	/^\.SH[ \t]/ { inside = ($0 ~ /^\.SH[ \t]+OPTIONS/); next }
+	!inside { next }
+	/^\.TP/ { if (name != "") print name "\t" text; name = ""; tp = 1; next }
+	/^\.S[SH]|^\.PP/ { if (name != "") print name "\t" text; name = ""; next }
+	{
+		line = $0
+		sub(/^\.[A-Za-z]+[ \t]*/, "", line)
+		gsub(/"/, "", line)
+		if (tp) { name = line; text = ""; tp = 0; next }
+		text = text " " line
+	}
+	END { if (name != "") print name "\t" text }')
+ranges=$(awk '
+	/\.name = "/ { split($0, f, /"/); name = f[2]; min = ""; max = ""; type = "" }
+	/\.type = / { type = $3; sub(/,$/, "", type) }
+	/\.min = / { min = $3; sub(/,$/, "", min) }
+	/\.max = / { max = $3; sub(/,$/, "", max) }
+	/\.help = / && type == "OPTION_NUMBER" { print name "\t" min "\t" max }' \
+    "$src/core/options.c")
+bad=""
+while read -r name value; do
+	[ -n "$name" ] || continue
+	[ "$value" = "''" ] && value=empty
+	text=$(awk -F '\t' -v n="$name" '$1 == n { print $2 }' <<<"$option_texts")
+	text=$(tr -s ' ' <<<"$text")
+	grep -qF -- "default $value" <<<"$text" || bad+="$name:default($value) "
+done <<<"$shown"
+while IFS=$'\t' read -r name min max; do
+	[ -n "$name" ] || continue
+	text=$(awk -F '\t' -v n="$name" '$1 == n { print $2 }' <<<"$option_texts")
+	grep -qF -- "from $min to $max" <<<"$(tr -s ' ' <<<"$text")" ||
+	    bad+="$name:range($min-$max) "
+done <<<"$ranges"
+n=$(grep -c . <<<"$ranges")
+ok "the option table's numbers read ($n)" test "$n" -gt 5
+none "each option's default and range in OPTIONS are the program's" "$bad"
+
 # ------------------------------------------------------------ leftovers
 stale=$(grep -nE 'is being built|console to come|come next|to come\b' \
     "$man1" "$man5")
