@@ -300,8 +300,14 @@ none "every option of OPTIONS is a global option of --help" \
     "$(missing "$opts1" "$globals")"
 
 # ----------------------------------------------------------------- keys
-keys=$("$OMBRE" -e list-keys 2>stderr | awk '$1 == "bind" { print $4 }' |
-    sort -u)
+bindings=$("$OMBRE" -e list-keys 2>stderr)
+# The list's, the thread's and both's (root) keys have a .TP entry each
+# under CONSOLE; a table of its own (a pane's, such as the composer's) is
+# described in its subsection, where each of its keys must be named.
+keys=$(awk '$1 == "bind" && $3 ~ /^(root|list|thread)$/ { print $4 }' \
+    <<<"$bindings" | sort -u)
+other_keys=$(awk '$1 == "bind" && $3 !~ /^(root|list|thread)$/ { print $4 }' \
+    <<<"$bindings" | sort -u)
 n=$(grep -c . <<<"$keys")
 ok "list-keys prints the default keys ($n)" test "$n" -gt 20
 # The CONSOLE section's keys, up to .SS Composer: a tag is keys joined
@@ -323,6 +329,13 @@ none "every default key has its entry under CONSOLE" \
     "$(missing "$keys" "$console_keys")"
 none "every key under CONSOLE is a default key" \
     "$(missing "$console_keys" "$keys")"
+console_text=$(section_text "$man1" CONSOLE)
+bad=""
+for k in $other_keys; do
+	grep -qE -- "(^|[^A-Za-z0-9-])$(sed 's/[][\.*^$+?(){}|/]/\\&/g' <<<"$k")([^A-Za-z0-9-]|\$)" \
+	    <<<"$console_text" || bad+="$k "
+done
+none "every key of the other key tables is named under CONSOLE" "$bad"
 
 # ---------------------------------------------------------- exit status
 # The exit statuses the program defines (cli.h's, a subcommand's own
