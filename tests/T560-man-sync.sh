@@ -421,7 +421,7 @@ ok "the option table's numbers read ($n)" test "$n" -gt 5
 none "each option's default and range in OPTIONS are the program's" "$bad"
 
 # ------------------------------------------------------------ leftovers
-stale=$(grep -nE 'is being built|console to come|come next|to come\b' \
+stale=$(grep -nE 'is being built|console to come|come next|to come\b|macros will run|later at its prompt' \
     "$man1" "$man5")
 none "no page speaks of the console as yet to be built" "$stale"
 
