@@ -119,11 +119,18 @@ subcommands=$(help_section "Commands:" | grep -E '^  [a-z]' |
 n=$(grep -c . <<<"$subcommands")
 ok "--help lists subcommands ($n)" test "$n" -gt 5
 
-# The subcommand entries of COMMANDS: a tag whose first word is a
-# lower-case name and not an option, as "LINENO<TAB>NAME".
-entries=$(tp_tags "$man1" COMMANDS |
-    awk -F '\t' '{ split($2, w, /[ \t]+/) } w[1] ~ /^[a-z][a-z-]*$/ {
-	print $1 "\t" w[1] }')
+# The subcommand entries of COMMANDS, as "LINENO<TAB>NAME": the tags
+# outside any .RS block (a subcommand's options, and the words of a
+# subcommand such as contact's, are entries inside its .RS ... .RE).
+top_lines=$(roff_text "$man1" | awk '
+	/^\.SH[ \t]/ { inside = ($0 ~ /^\.SH[ \t]+COMMANDS/); depth = 0 }
+	/^\.RS/ { depth++ }
+	/^\.RE/ { depth-- }
+	inside && depth == 0 && prev ~ /^\.TP/ { print NR }
+	{ prev = $0 }')
+entries=$(tp_tags "$man1" COMMANDS | awk -F '\t' -v lines="$top_lines" '
+	BEGIN { n = split(lines, l, "\n"); for (i = 1; i <= n; i++) top[l[i]] = 1 }
+	$1 in top { split($2, w, /[ \t]+/); print $1 "\t" w[1] }')
 none "every subcommand entry of ombre(1) COMMANDS is a subcommand" \
     "$(missing "$(cut -f2 <<<"$entries" | sort -u)" "$subcommands")"
 none "every subcommand has its entry in ombre(1) COMMANDS" \
@@ -419,6 +426,28 @@ done <<<"$ranges"
 n=$(grep -c . <<<"$ranges")
 ok "the option table's numbers read ($n)" test "$n" -gt 5
 none "each option's default and range in OPTIONS are the program's" "$bad"
+
+# -------------------------------------------------------------- .RS/.RE
+# An .RS left open shifts every later entry of the section to the right
+# (and makes a subcommand look like an option of the one before).
+bad=""
+for page in "$man1" "$man5"; do
+	bad+=$(roff_text "$page" | awk -v page="${page##*/}" '
+		/^\.S[HS][ \t]/ {
+			if (depth != 0)
+				printf "%s: %d .RS open before line %d\n", page, depth, NR
+			depth = 0
+		}
+		/^\.RS/ { depth++ }
+		/^\.RE/ {
+			if (--depth < 0) {
+				printf "%s: .RE without .RS at line %d\n", page, NR
+				depth = 0
+			}
+		}
+		END { if (depth != 0) printf "%s: .RS open at the end\n", page }')
+done
+none "every .RS of the pages is closed within its section" "$bad"
 
 # ------------------------------------------------------------ leftovers
 stale=$(grep -nE 'is being built|console to come|come next|to come\b|macros will run|later at its prompt' \
