@@ -427,6 +427,21 @@ n=$(grep -c . <<<"$ranges")
 ok "the option table's numbers read ($n)" test "$n" -gt 5
 none "each option's default and range in OPTIONS are the program's" "$bad"
 
+# ---------------------------------------------------------------- roles
+# The roles of ombre.conf(5) STYLES ("The roles:" to the paragraph's
+# end, the bold words) and those show-styles prints.
+roles=$("$OMBRE" -e show-styles 2>stderr | awk '$1 == "style" { print $2 }' |
+    sort -u)
+n=$(grep -c . <<<"$roles")
+ok "show-styles prints roles ($n)" test "$n" -gt 5
+roles_doc=$(section_text "$man5" STYLES | awk '
+	/^The roles:/ { inside = 1; next }
+	inside && /^\.(PP|TP|SS)/ { exit }
+	inside && /^\.BR? / { sub(/[,.]$/, "", $2); print $2 }' | sort -u)
+none "every role of show-styles is in STYLES" "$(missing "$roles" "$roles_doc")"
+none "every role of STYLES is one show-styles prints" \
+    "$(missing "$roles_doc" "$roles")"
+
 # -------------------------------------------------------------- .RS/.RE
 # An .RS left open shifts every later entry of the section to the right
 # (and makes a subcommand look like an option of the one before).
