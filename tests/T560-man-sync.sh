@@ -51,7 +51,7 @@ tp_tags() {
 			} else
 				next
 		}
-		prev ~ /^\.TP([ \t]|$)/ && in_section {
+		prev ~ /^\.T[PQ]([ \t]|$)/ && in_section {
 			line = $0
 			sub(/^\.[A-Za-z]+[ \t]+/, "", line)
 			gsub(/"/, "", line)
