@@ -35,7 +35,8 @@ static const char main_usage[] =
 "                      $XDG_DATA_HOME/ombre)\n"
 "  --demo              use the demo store of generated conversations\n""  --no-traffic        with --demo: no simulated new messages in the console\n"
 
-"  -e COMMANDS         run commands (';' between them) without a screen\n"
+"  -e, --eval COMMANDS\n"
+"                      run commands (';' between them) without a screen\n"
 "  -v, --verbose       say more on stderr\n"
 "  -h, --help          show this help\n"
 "  -V, --version       show the version\n"
