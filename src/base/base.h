@@ -24,6 +24,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "base/i18n.h"
+
 #define OMBRE_PRINTF(f, a) __attribute__((format(printf, f, a)))
 #define OMBRE_NORETURN __attribute__((noreturn))
 #define nitems(a) (sizeof(a) / sizeof((a)[0]))
