@@ -297,6 +297,7 @@ main(int argc, char **argv)
 			fputs(_(main_usage), stdout);
 			return 0;
 		} else if (main_option(argc, argv, &i, "--version", "-V", NULL)) {
+			/* The program's name: not translated. */
 			printf("ombre %s\n", PACKAGE_VERSION);
 			return 0;
 		} else if (main_option(argc, argv, &i, "--config", "-c", &config) ||

@@ -286,5 +286,7 @@ char *util_form_unescape(const char *s, size_t len, size_t max,
     const char *nul);
 /* A short age such as "45s", "12m", "3h", "5d", "8w" for a duration. */
 void util_format_age(int64_t seconds, char *out, size_t size);
+/* "2 s", "3 min", "2 h", "4 d" for a sentence, in the user's language. */
+void util_format_duration(int64_t secs, char *out, size_t size);
 
 #endif

@@ -49,8 +49,9 @@ cli_host_crisis(void *data, int set, const struct crisis *c,
 			rc = store_crisis_events(st, c != NULL ? c : before,
 			    c != NULL, &n, &why);
 			if (rc != STORE_OK) {
-				*cause = xasprintf("crisis %s, but its events "
-				    "were not recorded: %s", c != NULL ? "on" :
+				/* on, off: its words, not translated */
+				*cause = xasprintf(_("crisis %s, but its events "
+				    "were not recorded: %s"), c != NULL ? "on" :
 				    "off", why);
 				free(why);
 			} else

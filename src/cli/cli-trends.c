@@ -97,6 +97,7 @@ cli_trends_json(struct buf *b, const struct cli_trend *rows, size_t n,
 	buf_add_printf(b, ",\"period_hours\":%zu,\"bar_hours\":%zu,"
 	    "\"series\":[", period, bar_hours);
 	for (i = 0; i < n; i++) {
+		/* JSON's words: not translated. */
 		buf_add_printf(b, "%s{\"kind\":\"%s\",\"name\":", i > 0 ? "," : "",
 		    rows[i].t->kind == SPIKE_TERM ? "term" : "channel");
 		cli_json_str(b, rows[i].t->name);
@@ -124,11 +125,11 @@ cli_trends_text(struct buf *b, const struct cli_trend *rows, size_t n,
 	size_t	i;
 	int	utf8 = cli_trends_utf8();
 
-	buf_add_printf(b, "Trends over the last %s against the %s before "
-	    "(bars: one %s)\n", since, since, bar_hours == 1 ? "an hour" :
-	    bar_hours == 24 ? "a day" : "several days");
-	buf_add_str(b, "TREND   KIND    NAME                NOW  BEFORE  "
-	    "CHANGE  COUNTS\n");
+	buf_add_printf(b, _("Trends over the last %s against the %s before "
+	    "(bars: one %s)\n"), since, since, bar_hours == 1 ? _("an hour") :
+	    bar_hours == 24 ? _("a day") : _("several days"));
+	buf_add_str(b, _("TREND   KIND    NAME                NOW  BEFORE  "
+	    "CHANGE  COUNTS\n"));
 	for (i = 0; i < n; i++) {
 		if (rows[i].before == 0 && rows[i].now > 0)
 			snprintf(change, sizeof change, "new");
@@ -138,7 +139,7 @@ cli_trends_text(struct buf *b, const struct cli_trend *rows, size_t n,
 			snprintf(change, sizeof change, "%+.0f%%",
 			    rows[i].change * 100);
 		buf_add_printf(b, "%-7s %-7s ", cli_trends_dir(rows[i].dir),
-		    rows[i].t->kind == SPIKE_TERM ? "term" : "channel");
+		    rows[i].t->kind == SPIKE_TERM ? _("term") : _("channel"));
 		cli_add_cell(b, rows[i].t->name, 16);
 		buf_add_printf(b, " %6lu %7lu %7s  ", rows[i].now,
 		    rows[i].before, change);
@@ -148,8 +149,8 @@ cli_trends_text(struct buf *b, const struct cli_trend *rows, size_t n,
 		buf_add_char(b, '\n');
 	}
 	if (n == 0)
-		buf_add_str(b, "(nothing counted: no message in either "
-		    "period)\n");
+		buf_add_str(b, _("(nothing counted: no message in either "
+		    "period)\n"));
 }
 
 int
@@ -185,7 +186,7 @@ cli_trends(struct cli *cli, int argc, char **argv)
 	}
 	if (since != NULL && (util_parse_duration(since, CLI_TRENDS_MAX, &seconds) != 0 ||
 	    seconds < 3600 || seconds > CLI_TRENDS_MAX)) {
-		log_warn("trends: bad duration '%s' (1h to 90d: 24h, 7d)",
+		log_warn(_("trends: bad duration '%s' (1h to 90d: 24h, 7d)"),
 		    since);
 		return EXIT_USAGE;
 	}
