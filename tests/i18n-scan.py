@@ -41,7 +41,7 @@ NAME = re.compile(r"^(-{1,2}[a-z][a-z0-9_./-]*|[a-z][a-z0-9]*[_./-][a-z0-9_./-]*
 # A broken invariant's message names the C function ("xmalloc: out of
 # memory"): for the programmer, and out of memory gettext may not run.
 INTERNAL = re.compile(r"^(x[a-z]+|[a-z]+_[a-z_]+): ")
-PREFIX = re.compile(r"^[a-z][a-z -]*:( \x01)?(: \x01)?$")
+PREFIX = re.compile(r"^[a-z]+( [a-z]+)?:( \x01)?(: \x01)?$")
 
 
 def strip_comments(src):
