@@ -6,8 +6,9 @@
 # under LANG=fr_FR.UTF-8, its catalogs taken from the build tree through
 # OMBRE_LOCALEDIR and the locale built with localedef when the system has
 # none: --help, an error, a claim's "il y a", ages and day names are
-# French; under LANG=C the same are English; `-e list-keys`, show --json
-# and report --csv are the same bytes in both languages.
+# French; under LANG=C the same are English; an event's text stored by a
+# French process keeps English dates; `-e list-keys`, show --json and
+# report --csv are the same bytes in both languages.
 . "$top_srcdir/tests/lib.sh"
 test_init
 command -v "$PYTHON" >/dev/null || skip_all "python3 is not installed"
@@ -79,6 +80,13 @@ out=$(in_french "$OMBRE" show "$id")
 like "the day separator's names are French" "$out" "mar\. 17 nov\. 2026"
 out=$("$OMBRE" show "$id")
 like "and English in C" "$out" "Tue 17 Nov 2026"
+
+# Text stored in the Maildir stays in English whoever wrote it: an
+# event's date is not "sam. 21 nov.".
+in_french "$OMBRE" snooze "$id" "2026-11-21 09:00" --agent ana >/dev/null
+out=$("$OMBRE" show "$id")
+like "a snooze made in French is stored with English day names" "$out" \
+    "snoozed until Sat 21 Nov 09:00 by ana"
 
 # Machine output does not change with the language: keys, JSON, CSV.
 en=$("$OMBRE" -e list-keys)

@@ -23,6 +23,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <inttypes.h>
+#include <locale.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -508,6 +509,23 @@ util_format_duration(int64_t secs, char *out, size_t size)
 		snprintf(out, size, _("%lld h"), (long long)(secs / 3600));
 	else
 		snprintf(out, size, _("%lld d"), (long long)(secs / 86400));
+}
+
+/*
+ * strftime in the C locale whatever LC_TIME says: text stored in the
+ * Maildir (an event's "snoozed until Sat 21 Nov 09:00") reads the same
+ * whoever's language wrote it. Returns strftime's length.
+ */
+size_t
+util_strftime_c(char *out, size_t size, const char *fmt, const struct tm *tm)
+{
+	static locale_t	c;
+
+	/* The C locale is always there: only memory can lack. */
+	if (c == (locale_t)0 &&
+	    (c = newlocale(LC_ALL_MASK, "C", (locale_t)0)) == (locale_t)0)
+		fatal("util_strftime_c: newlocale");
+	return strftime_l(out, size, fmt, tm, c);
 }
 
 /* Local midnight-based time: day offset from now's day, at hour:minute. */

@@ -358,7 +358,7 @@ store_claim_combine(struct store *st, const char *dir)
 		free(file);
 		if (read_rc != 0) {
 			r->status = STORE_IO_ERROR;
-			r->cause = xasprintf("reading the claim %s/%s.req: %s",
+			r->cause = xasprintf(_("reading the claim %s/%s.req: %s"),
 			    dir, r->name, strerror(errno));
 			continue;
 		}
@@ -609,9 +609,9 @@ store_claim_queued(struct store *st, const char *thread_id, const char *agent,
 				flock(fd, LOCK_UN);
 			}
 			if (!answered) {
-				*cause = xasprintf("the database is locked by "
+				*cause = xasprintf(_("the database is locked by "
 				    "another process (waited %g s): nothing "
-				    "was changed", st->opts.lock_timeout);
+				    "was changed"), st->opts.lock_timeout);
 				rc = STORE_LOCKED;
 			}
 			break;
