@@ -328,7 +328,8 @@ main(int argc, char **argv)
 		}
 		if (mc == NULL) {
 			clean = sanitize(argv[i], strlen(argv[i]), SANITIZE_LINE, 40);
-			log_warn(_("unknown command '%s' (see ombre --help)"), clean);
+			log_warn(_("unknown command '%s' (see ombre --help)"),
+			    clean);
 			free(clean);
 			return EXIT_USAGE;
 		}

@@ -7,14 +7,16 @@
 #
 # A string is user-visible when it is a literal argument of a function
 # that prints to the user (USER_FUNCS: stderr lines, fatal errors, text on
-# stdout) or the message of a `*cause = xasprintf(...)` (errors handed up
-# to be printed). It is marked when it stands inside _(), N_() or
-# ngettext(). Exempt: literals with no word in them once format
+# stdout) or the message of a `*cause = xasprintf(...)` or xstrdup()
+# (errors handed up to be printed). It is marked when it stands inside
+# _(), N_() or ngettext(). Exempt: literals with no word in them once format
 # directives and escapes are out ("%s\n", " %-*s"), a broken invariant's
 # message that starts with its C function's name, machine text (JSON
 # members, CSV headers: words joined by commas without a space, a bare
 # option or tag name), and a call whose line or the line before carries
 # the comment "not translated" (say why: a protocol word, a file format).
+# A literal that starts with "usage: " is a usage text wherever it stands
+# (a macro, an array) and must be marked too.
 #
 # Prints FILE:LINE: "text" for each one, exits 1 when there is any.
 # --fix wraps them in _() (comments blanked by the scan keep every
@@ -150,7 +152,8 @@ def user_visible(text):
     if JSON.search(text):
         return False
     bare = ESCAPE.sub("", FORMAT.sub("\x01", text)).strip()
-    if CSV.match(bare) or NAME.match(bare) or PREFIX.match(bare):
+    if CSV.match(bare) or NAME.match(bare) or (PREFIX.match(bare) and
+            not bare.startswith("usage:")):
         return False
     plain = ESCAPE.sub(" ", FORMAT.sub(" ", text)).strip()
     return WORD.search(plain) is not None
@@ -166,7 +169,7 @@ def scan(path):
         line_start = src.rfind("\n", 0, m.start())
         prev_start = src.rfind("\n", 0, max(line_start, 0))
         context = src[prev_start + 1:src.find("\n", m.start())]
-        if name == "xasprintf":
+        if name in ("xasprintf", "xstrdup"):
             before = src[max(0, line_start):m.start()]
             if not re.search(r"\bcause\s*=\s*$", before):
                 continue
@@ -181,6 +184,18 @@ def scan(path):
                     line = src.count("\n", 0, pos) + 1
                     problems.append(('%s:%d: "%s"' % (path, line, text),
                         pos, stop))
+    # A usage text is the user's wherever it stands (a macro, an array).
+    for m in re.finditer(r'"usage: ', src):
+        before = re.sub(r"[\s\\]+$", "", src[:m.start()])
+        line = src.count("\n", 0, m.start()) + 1
+        if before.endswith("_(") or "@NOTTR@" in src[src.rfind(
+                "\n", 0, src.rfind("\n", 0, m.start())) + 1:m.start()]:
+            continue
+        stop = skip_literal(src, m.start())
+        text = src[m.start() + 1:stop - 1]
+        entry = ('%s:%d: "%s"' % (path, line, text), m.start(), stop)
+        if not any(p[0] == entry[0] for p in problems):
+            problems.append(entry)
     return problems
 
 

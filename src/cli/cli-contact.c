@@ -20,13 +20,13 @@
 #include <string.h>
 
 #define CLI_CONTACT_USAGE \
-	"usage: ombre contact show CONV|ID [--json]\n" \
+	N_("usage: ombre contact show CONV|ID [--json]\n" \
 	"       ombre contact list [--suggest] [--json]\n" \
 	"       ombre contact link CONV CONV [--json]\n" \
 	"       ombre contact unlink CONV [--json]\n" \
 	"       ombre contact note CONV|ID TEXT [--json]\n" \
 	"       ombre contact set CONV|ID name=NAME|lang=LANG|label=LABEL|" \
-	"identity=KIND:VALUE... [--json]"
+	"identity=KIND:VALUE... [--json]")
 
 static void
 cli_contact_warn(const char *cause)
@@ -191,12 +191,12 @@ cli_contact_args(const char *name, int argc, char **argv, int min, int max,
 		return EXIT_USAGE;
 	if (help) {
 		free(*rest);
-		printf("%s\n", CLI_CONTACT_USAGE);
+		printf("%s\n", _(CLI_CONTACT_USAGE));
 		return 0;
 	}
 	if (*n_rest < min || (max >= 0 && *n_rest > max)) {
 		free(*rest);
-		log_warn("%s", CLI_CONTACT_USAGE);
+		log_warn("%s", _(CLI_CONTACT_USAGE));
 		return EXIT_USAGE;
 	}
 	return -1;
@@ -582,9 +582,9 @@ cli_contact(struct cli *cli, int argc, char **argv)
 		return cli_contact_change(cli, argc - 1, argv + 1, 0);
 	if (argc >= 1 && (strcmp(argv[0], "--help") == 0 ||
 	    strcmp(argv[0], "-h") == 0)) {
-		printf("%s\n", CLI_CONTACT_USAGE);
+		printf("%s\n", _(CLI_CONTACT_USAGE));
 		return 0;
 	}
-	log_warn("%s", CLI_CONTACT_USAGE);
+	log_warn("%s", _(CLI_CONTACT_USAGE));
 	return EXIT_USAGE;
 }

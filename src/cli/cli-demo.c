@@ -158,8 +158,8 @@ cli_demo(struct cli *cli, int argc, char **argv)
 	}
 	if (per_s != NULL) {
 		if ((v = cli_number(per_s)) <= 0 || v > 100000) {
-			log_warn(_("demo: --messages-per-conversation takes a number "
-			    "from 1"));
+			log_warn(_("demo: --messages-per-conversation takes a "
+			    "number from 1"));
 			return EXIT_USAGE;
 		}
 		params.messages_per_conversation = (int)v;
@@ -224,7 +224,8 @@ cli_demo_prepare(struct cli *cli)
 		return 0;
 
 	if (isatty(STDERR_FILENO))
-		log_warn(_("building the demo conversations (a few seconds)..."));
+		log_warn(_("building the demo conversations (a few "
+		    "seconds)..."));
 	tmp = xasprintf("%s.new.%ld", cli->data_dir, (long)getpid());
 	old = xasprintf("%s.old.%ld", cli->data_dir, (long)getpid());
 	nftw(tmp, cli_rm_entry, 16, FTW_DEPTH | FTW_PHYS);

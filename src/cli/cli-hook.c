@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CLI_HOOK_USAGE	"usage: ombre hook test EVENT CONV"
+#define CLI_HOOK_USAGE	N_("usage: ombre hook test EVENT CONV")
 /* The most hooks of an event run by hand. */
 #define CLI_HOOK_MAX	32
 
@@ -99,11 +99,11 @@ cli_hook(struct cli *cli, int argc, char **argv)
 		printf(_("%s\nRun the hooks of EVENT (`hook EVENT COMMAND` in "
 		    "the config) with the JSON of\nthe conversation's newest "
 		    "message of that event; exit with the first\nfailing "
-		    "hook's status.\n"), CLI_HOOK_USAGE);
+		    "hook's status.\n"), _(CLI_HOOK_USAGE));
 		return 0;
 	}
 	if (argc != 3 || strcmp(argv[0], "test") != 0) {
-		log_warn(CLI_HOOK_USAGE);
+		log_warn("%s", _(CLI_HOOK_USAGE));
 		return EXIT_USAGE;
 	}
 	if (hooks_event_check(argv[1], &cause) != 0) {

@@ -84,8 +84,8 @@ cli_ingest(struct cli *cli, int argc, char **argv)
 		} else if (status == STORE_DUPLICATE) {
 			if (verbose) {
 				clean = sanitize(m->id, strlen(m->id), SANITIZE_LINE, 80);
-				log_warn(_("line %ld: duplicate of message %s, skipped"),
-				    lineno, clean);
+				log_warn(_("line %ld: duplicate of message %s, "
+				    "skipped"), lineno, clean);
 				free(clean);
 			}
 		} else if (status != STORE_OK) {
@@ -111,7 +111,8 @@ cli_ingest(struct cli *cli, int argc, char **argv)
 	if (store_close(st) != STORE_OK)
 		rc = 1;
 	if (verbose)
-		log_warn(_("%ld stored, %ld duplicates, %ld rejected"), stats.stored,
+		log_warn(_("%ld stored, %ld duplicates, %ld "
+		    "rejected"), stats.stored,
 		    stats.duplicates, rejected);
 	if (rejected > 0 && rc == 0)
 		rc = 1;

@@ -20,7 +20,7 @@
 #include <string.h>
 
 #define CLI_INSIGHTS_USAGE \
-	"usage: ombre insights [--since DURATION] [--limit N] [--json | --csv]"
+	N_("usage: ombre insights [--since DURATION] [--limit N] [--json | --csv]")
 
 #define CLI_INSIGHTS_SINCE	(30 * 86400)
 #define CLI_INSIGHTS_SINCE_MAX	(366 * 86400)
@@ -36,10 +36,10 @@ static const struct {
 	const char		*csv;	/* CSV's section and JSON's key */
 	const char		*title;
 } cli_insights_lists[] = {
-	{ INSIGHTS_TOPICS, "topic", "Topics: the words customers use most" },
-	{ INSIGHTS_PHRASES, "phrase", "Phrases: two words together" },
-	{ INSIGHTS_DOMAINS, "domain", "Links: the sites customers share" },
-	{ INSIGHTS_LINKS, "link", "Links: the addresses" },
+	{ INSIGHTS_TOPICS, "topic", N_("Topics: the words customers use most") },
+	{ INSIGHTS_PHRASES, "phrase", N_("Phrases: two words together") },
+	{ INSIGHTS_DOMAINS, "domain", N_("Links: the sites customers share") },
+	{ INSIGHTS_LINKS, "link", N_("Links: the addresses") },
 };
 
 /* A share as a percentage, "<1%" when not zero but below 1 %. */
@@ -101,7 +101,7 @@ cli_insights_text(struct buf *b, struct store_insights *si, size_t limit)
 	    messages, insights_conversations(ins));
 	for (j = 0; j < nitems(cli_insights_lists); j++) {
 		items = insights_top(ins, cli_insights_lists[j].list, limit, &n);
-		buf_add_printf(b, "\n%s\n", cli_insights_lists[j].title);
+		buf_add_printf(b, "\n%s\n", _(cli_insights_lists[j].title));
 		if (n == 0)
 			buf_add_str(b, _("  (none)\n"));
 		max = n > 0 ? items[0].count : 0;
@@ -338,11 +338,11 @@ cli_insights(struct cli *cli, int argc, char **argv)
 		return EXIT_USAGE;
 	free(rest);
 	if (help) {
-		printf("%s\n", CLI_INSIGHTS_USAGE);
+		printf("%s\n", _(CLI_INSIGHTS_USAGE));
 		return 0;
 	}
 	if (n_rest != 0 || (json && csv)) {
-		log_warn("%s", CLI_INSIGHTS_USAGE);
+		log_warn("%s", _(CLI_INSIGHTS_USAGE));
 		return EXIT_USAGE;
 	}
 	if (since != NULL && (util_parse_duration(since, CLI_INSIGHTS_SINCE_MAX,

@@ -15,8 +15,8 @@
 #include <string.h>
 
 #define CLI_REPORT_USAGE \
-	"usage: ombre report [--since DURATION | --shift] [--agent NAME]\n" \
-	"                    [--team NAME] [--json | --csv]"
+	N_("usage: ombre report [--since DURATION | --shift] [--agent NAME]\n" \
+	"                    [--team NAME] [--json | --csv]")
 
 /* --shift without a shift-start event: the last 8 hours. */
 #define CLI_REPORT_SHIFT	(8 * 3600)
@@ -305,11 +305,11 @@ cli_report(struct cli *cli, int argc, char **argv)
 		return EXIT_USAGE;
 	free(rest);
 	if (help) {
-		printf("%s\n", CLI_REPORT_USAGE);
+		printf("%s\n", _(CLI_REPORT_USAGE));
 		return 0;
 	}
 	if (n_rest != 0 || (json && csv) || (shift && since != NULL)) {
-		log_warn("%s", CLI_REPORT_USAGE);
+		log_warn("%s", _(CLI_REPORT_USAGE));
 		return EXIT_USAGE;
 	}
 	/* An agent is matched against the names of who wrote, a team

@@ -17,10 +17,10 @@
 #include <string.h>
 
 #define CLI_SHIFT_USAGE \
-	"usage: ombre shift start [--agent NAME] [--json]\n" \
+	N_("usage: ombre shift start [--agent NAME] [--json]\n" \
 	"       ombre shift end [--agent NAME] " \
 	"[--to NAME|team:NAME|queue|keep] [--note TEXT] [--force]\n" \
-	"       ombre shift status [--json]"
+	"       ombre shift status [--json]")
 
 /* Without an earlier shift: the last day. */
 #define CLI_SHIFT_DEFAULT	(24 * 3600)
@@ -142,11 +142,11 @@ cli_shift_args(const char *name, const struct cli_opt *opts, int argc,
 		return EXIT_USAGE;
 	free(rest);
 	if (*help) {
-		printf("%s\n", CLI_SHIFT_USAGE);
+		printf("%s\n", _(CLI_SHIFT_USAGE));
 		return 0;
 	}
 	if (n_rest != 0) {
-		log_warn("%s", CLI_SHIFT_USAGE);
+		log_warn("%s", _(CLI_SHIFT_USAGE));
 		return EXIT_USAGE;
 	}
 	return -1;
@@ -382,9 +382,9 @@ cli_shift(struct cli *cli, int argc, char **argv)
 		return cli_shift_status(cli, argc - 1, argv + 1);
 	if (argc >= 1 && (strcmp(argv[0], "--help") == 0 ||
 	    strcmp(argv[0], "-h") == 0)) {
-		printf("%s\n", CLI_SHIFT_USAGE);
+		printf("%s\n", _(CLI_SHIFT_USAGE));
 		return 0;
 	}
-	log_warn("%s", CLI_SHIFT_USAGE);
+	log_warn("%s", _(CLI_SHIFT_USAGE));
 	return EXIT_USAGE;
 }

@@ -35,7 +35,7 @@ cli_host_tag(void *data, const char *target, char **ops, int n_ops,
 	}
 	rc = store_tag(st, target, ops, n_ops, &changed, cause);
 	if (store_close(st) != STORE_OK && rc == STORE_OK) {
-		*cause = xstrdup("closing the database failed");
+		*cause = xstrdup(_("closing the database failed"));
 		return -1;
 	}
 	if (rc != STORE_OK)

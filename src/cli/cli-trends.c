@@ -26,7 +26,7 @@
 #include <string.h>
 
 #define CLI_TRENDS_USAGE \
-	"usage: ombre trends [--since DURATION] [--json]"
+	N_("usage: ombre trends [--since DURATION] [--json]")
 
 #define CLI_TRENDS_DEFAULT	(7 * 86400)
 #define CLI_TRENDS_MAX		(90 * 86400)
@@ -45,7 +45,8 @@ struct cli_trend {
 static const char *
 cli_trends_dir(int dir)
 {
-	return dir > 0 ? "rising" : dir < 0 ? "falling" : "steady";
+	return dir > 0 ? N_("rising") : dir < 0 ? N_("falling") :
+	    N_("steady");
 }
 
 /* Rising first (most first), then steady, then falling (most last). */
@@ -132,13 +133,13 @@ cli_trends_text(struct buf *b, const struct cli_trend *rows, size_t n,
 	    "CHANGE  COUNTS\n"));
 	for (i = 0; i < n; i++) {
 		if (rows[i].before == 0 && rows[i].now > 0)
-			snprintf(change, sizeof change, "new");
+			snprintf(change, sizeof change, "%s", _("new"));
 		else if (rows[i].before == 0)
 			snprintf(change, sizeof change, "-");
 		else
 			snprintf(change, sizeof change, "%+.0f%%",
 			    rows[i].change * 100);
-		buf_add_printf(b, "%-7s %-7s ", cli_trends_dir(rows[i].dir),
+		buf_add_printf(b, "%-7s %-7s ", _(cli_trends_dir(rows[i].dir)),
 		    rows[i].t->kind == SPIKE_TERM ? _("term") : _("channel"));
 		cli_add_cell(b, rows[i].t->name, 16);
 		buf_add_printf(b, " %6lu %7lu %7s  ", rows[i].now,
@@ -177,11 +178,11 @@ cli_trends(struct cli *cli, int argc, char **argv)
 		return EXIT_USAGE;
 	free(rest);
 	if (help) {
-		printf("%s\n", CLI_TRENDS_USAGE);
+		printf("%s\n", _(CLI_TRENDS_USAGE));
 		return 0;
 	}
 	if (n_rest != 0) {
-		log_warn("%s", CLI_TRENDS_USAGE);
+		log_warn("%s", _(CLI_TRENDS_USAGE));
 		return EXIT_USAGE;
 	}
 	if (since != NULL && (util_parse_duration(since, CLI_TRENDS_MAX, &seconds) != 0 ||

@@ -145,13 +145,13 @@ cli_triage_run(struct cli *cli, const char *cmd, int argc, char **argv)
 	if (cli_parse_args(cmd, opts, argc, argv, &rest, &n_rest) != 0)
 		return EXIT_USAGE;
 	if (help) {
-		printf("usage: %s\n", e->usage);
+		printf(_("usage: %s\n"), e->usage);
 		free(rest);
 		return 0;
 	}
 	want = e->arg == CLI_TRIAGE_NO_ARG ? 1 : 2;
 	if (n_rest != want || *rest[0] == '\0') {
-		log_warn("usage: %s", e->usage);
+		log_warn(_("usage: %s"), e->usage);
 		free(rest);
 		return EXIT_USAGE;
 	}
@@ -364,12 +364,12 @@ cli_claim(struct cli *cli, int argc, char **argv)
 	if (cli_parse_args("claim", opts, argc, argv, &rest, &n_rest) != 0)
 		return EXIT_USAGE;
 	if (help) {
-		printf("usage: %s\n", usage);
+		printf(_("usage: %s\n"), usage);
 		free(rest);
 		return 0;
 	}
 	if (n_rest != 1 || *rest[0] == '\0') {
-		log_warn("usage: %s", usage);
+		log_warn(_("usage: %s"), usage);
 		free(rest);
 		return EXIT_USAGE;
 	}

@@ -29,8 +29,8 @@
 #include <time.h>
 
 #define CLI_WEBHOOK_USAGE \
-	"usage: ombre webhook [--listen ADDR:PORT] | ombre webhook --cgi | " \
-	"ombre webhook --quarantine [FILE]"
+	N_("usage: ombre webhook [--listen ADDR:PORT] | ombre webhook --cgi | " \
+	"ombre webhook --quarantine [FILE]")
 #define CLI_WEBHOOK_LISTEN	"127.0.0.1:8765"
 
 static void
@@ -282,7 +282,7 @@ cli_webhook(struct cli *cli, int argc, char **argv)
 	}
 	free(rest);
 	if (n_rest != 0 || quarantine) {
-		log_warn("%s", CLI_WEBHOOK_USAGE);
+		log_warn("%s", _(CLI_WEBHOOK_USAGE));
 		return EXIT_USAGE;
 	}
 	w = web_new(cli->data_dir, (size_t)options_get_number(

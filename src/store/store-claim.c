@@ -528,7 +528,7 @@ store_claim_combine_open(const struct store_options *opts, const char *dir,
 		;
 	rc = store_close(rw);
 	if (rc != STORE_OK)
-		*cause = xstrdup("closing the database failed");
+		*cause = xstrdup(_("closing the database failed"));
 	return rc;
 }
 
@@ -662,7 +662,7 @@ store_assignees(struct store *st, char ***out, size_t *n_out, char **cause)
 	tags = notmuch_database_get_all_tags(st->db);
 	if (tags == NULL) {
 		store_read_end(st);
-		*cause = xstrdup("reading the database's tags failed");
+		*cause = xstrdup(_("reading the database's tags failed"));
 		return STORE_DB_ERROR;
 	}
 	for (; notmuch_tags_valid(tags); notmuch_tags_move_to_next(tags)) {

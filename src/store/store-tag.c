@@ -245,8 +245,8 @@ store_tag(struct store *st, const char *target, char **ops, int n_ops,
 	for (j = 0; j < n_ops; j++) {
 		if ((ops[j][0] != '+' && ops[j][0] != '-') || !tag_valid(ops[j] + 1)) {
 			char *clean = sanitize(ops[j], strlen(ops[j]), SANITIZE_LINE, 60);
-			*cause = xasprintf(_("bad tag operation '%s': use +TAG or -TAG"),
-			    clean);
+			*cause = xasprintf(_("bad tag operation '%s': use "
+			    "+TAG or -TAG"), clean);
 			free(clean);
 			return STORE_BAD_INPUT;
 		}
@@ -437,7 +437,7 @@ store_tag_messages(struct store *st, char *const *msgids, size_t n,
 	for (n_ops = 0; ops[n_ops] != NULL; n_ops++) {
 		if ((ops[n_ops][0] != '+' && ops[n_ops][0] != '-') ||
 		    !tag_valid(ops[n_ops] + 1)) {
-			*cause = xstrdup("bad tag operation: use +TAG or -TAG");
+			*cause = xstrdup(_("bad tag operation: use +TAG or -TAG"));
 			return STORE_BAD_INPUT;
 		}
 	}
