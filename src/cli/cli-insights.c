@@ -20,7 +20,8 @@
 #include <string.h>
 
 #define CLI_INSIGHTS_USAGE \
-	N_("usage: ombre insights [--since DURATION] [--limit N] [--json | --csv]")
+	N_("usage: ombre insights [--since DURATION] [--limit N] " \
+	    "[--json | --csv]")
 
 #define CLI_INSIGHTS_SINCE	(30 * 86400)
 #define CLI_INSIGHTS_SINCE_MAX	(366 * 86400)

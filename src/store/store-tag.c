@@ -437,7 +437,8 @@ store_tag_messages(struct store *st, char *const *msgids, size_t n,
 	for (n_ops = 0; ops[n_ops] != NULL; n_ops++) {
 		if ((ops[n_ops][0] != '+' && ops[n_ops][0] != '-') ||
 		    !tag_valid(ops[n_ops] + 1)) {
-			*cause = xstrdup(_("bad tag operation: use +TAG or -TAG"));
+			*cause = xstrdup(_("bad tag operation: use +TAG or "
+			    "-TAG"));
 			return STORE_BAD_INPUT;
 		}
 	}
