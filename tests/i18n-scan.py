@@ -30,6 +30,9 @@ USER_FUNCS = {
     "cmd_error", "cmd_print", "cli_usage", "cli_error",
     "buf_add_printf", "buf_add_str",
 }
+# A buffer is text for the screen in cli and ui; below, a file's or a
+# query's.
+BUF_FUNCS = {"buf_add_printf", "buf_add_str"}
 MARKS = {"_", "N_", "ngettext", "gettext"}
 
 FORMAT = re.compile(r"%[-+ #0]*(\*|\d+)?(\.(\*|\d+))?(hh|h|ll|l|z|j|t)?[diouxXcsfgeEp%]")
@@ -174,6 +177,8 @@ def scan(path):
             if not re.search(r"\bcause\s*=\s*$", before):
                 continue
         elif name not in USER_FUNCS:
+            continue
+        elif name in BUF_FUNCS and not re.search(r"src/(cli|ui)/", path):
             continue
         if "@NOTTR@" in context:
             continue
