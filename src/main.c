@@ -17,12 +17,13 @@
 #include "cli/cli.h"
 #include "ui/ui.h"
 
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-static const char main_usage[] =
+static const char main_usage[] = N_(
 "usage: ombre [-c FILE] [--data-dir DIR] [--demo] [-v] [-e COMMANDS]\n"
 "             [COMMAND [ARGS]]\n"
 "\n"
@@ -127,7 +128,7 @@ static const char main_usage[] =
 "With no command, ombre opens the console when run on a terminal, and\n"
 "prints the Inbox list otherwise.\n"
 "CONV is the id `list` shows, a notmuch thread id, or a query matching one\n"
-"conversation. See ombre(1) and ombre.conf(5).\n";
+"conversation. See ombre(1) and ombre.conf(5).\n");
 
 static int main_help(struct cli *, int, char **);
 
@@ -201,10 +202,36 @@ static int
 main_help(struct cli *cli, int argc, char **argv)
 {
 	if (argc == 0) {
-		fputs(main_usage, stdout);
+		fputs(_(main_usage), stdout);
 		return fflush(stdout) == 0 ? 0 : 1;
 	}
 	return cli_help(cli, argc, argv);
+}
+
+/*
+ * The user's language for messages and dates (LANG, LC_ALL, LC_MESSAGES,
+ * LC_TIME), its catalogs from $OMBRE_LOCALEDIR (the build tree's po/, for
+ * the tests) else the installed ones. Numbers keep their '.' (JSON,
+ * strtod, the config file) and characters stay bytes (regexes, ctype: the
+ * console sets its own LC_CTYPE for the terminal); the catalogs are UTF-8
+ * like everything ombre prints.
+ */
+static void
+main_locale(void)
+{
+#ifdef ENABLE_NLS
+	const char	*dir;
+#endif
+
+	setlocale(LC_ALL, "");
+	setlocale(LC_NUMERIC, "C");
+	setlocale(LC_CTYPE, "C");
+#ifdef ENABLE_NLS
+	dir = getenv("OMBRE_LOCALEDIR");
+	bindtextdomain(PACKAGE, dir != NULL && *dir != '\0' ? dir : LOCALEDIR);
+	bind_textdomain_codeset(PACKAGE, "UTF-8");
+	textdomain(PACKAGE);
+#endif
 }
 
 /* Make a path absolute (notmuch refuses relative database paths). */
@@ -259,7 +286,7 @@ main_option(int argc, char **argv, int *i, const char *long_name,
 		if (value == NULL)
 			return 1;
 		if (*i + 1 >= argc) {
-			log_warn("option %s needs a value", arg);
+			log_warn(_("option %s needs a value"), arg);
 			exit(EXIT_USAGE);
 		}
 		*value = argv[++*i];
@@ -286,12 +313,14 @@ main(int argc, char **argv)
 	enum cmd_retval			 cmd_rc;
 
 	log_set_progname("ombre");
+	main_locale();
 	memset(&cli, 0, sizeof cli);
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		if (main_option(argc, argv, &i, "--help", "-h", NULL)) {
-			fputs(main_usage, stdout);
+			fputs(_(main_usage), stdout);
 			return 0;
 		} else if (main_option(argc, argv, &i, "--version", "-V", NULL)) {
+			/* The program's name: not translated. */
 			printf("ombre %s\n", PACKAGE_VERSION);
 			return 0;
 		} else if (main_option(argc, argv, &i, "--config", "-c", &config) ||
@@ -309,7 +338,7 @@ main(int argc, char **argv)
 			break;
 		} else {
 			clean = sanitize(argv[i], strlen(argv[i]), SANITIZE_LINE, 40);
-			log_warn("unknown option %s (see ombre --help)", clean);
+			log_warn(_("unknown option %s (see ombre --help)"), clean);
 			free(clean);
 			return EXIT_USAGE;
 		}
@@ -322,7 +351,8 @@ main(int argc, char **argv)
 		}
 		if (mc == NULL) {
 			clean = sanitize(argv[i], strlen(argv[i]), SANITIZE_LINE, 40);
-			log_warn("unknown command '%s' (see ombre --help)", clean);
+			log_warn(_("unknown command '%s' (see ombre --help)"),
+			    clean);
 			free(clean);
 			return EXIT_USAGE;
 		}

@@ -333,3 +333,25 @@ PY
 jq_py() {
 	"$PYTHON" -c 'import json, sys; j = json.load(sys.stdin); r = eval(sys.argv[1]); print(r if not isinstance(r, (dict, list)) else json.dumps(r))' "$1"
 }
+
+# French for the tests of the translation (T550): OMBRE_LOCALEDIR names
+# the build tree's catalogs (po/fr/LC_MESSAGES/ombre.mo) and, when the
+# system has no fr_FR.UTF-8, one is built with localedef into
+# $TEST_DIR/locale and named by LOCPATH. Every other test keeps LC_ALL at
+# C.UTF-8 (above). Run a command in French with `in_french CMD...`.
+# Returns 1 when no French locale can be had (no localedef sources).
+french_init() {
+	export OMBRE_LOCALEDIR=$top_builddir/po
+	FRENCH_LOCPATH=
+	if ! locale -a 2>/dev/null | grep -qix 'fr_FR\.utf-\{0,1\}8'; then
+		mkdir -p "$TEST_DIR/locale"
+		localedef -c -i fr_FR -f UTF-8 "$TEST_DIR/locale/fr_FR.UTF-8" \
+		    >/dev/null 2>&1
+		[ -e "$TEST_DIR/locale/fr_FR.UTF-8/LC_MESSAGES" ] || return 1
+		FRENCH_LOCPATH=$TEST_DIR/locale
+	fi
+}
+in_french() {
+	env -u LC_ALL ${FRENCH_LOCPATH:+LOCPATH="$FRENCH_LOCPATH"} \
+	    LANG=fr_FR.UTF-8 "$@"
+}

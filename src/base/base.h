@@ -24,6 +24,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "base/i18n.h"
+
 #define OMBRE_PRINTF(f, a) __attribute__((format(printf, f, a)))
 #define OMBRE_NORETURN __attribute__((noreturn))
 #define nitems(a) (sizeof(a) / sizeof((a)[0]))
@@ -312,5 +314,11 @@ char *util_form_unescape(const char *s, size_t len, size_t max,
 void util_format_age(int64_t seconds, char *out, size_t size);
 /* A count in at most 4 columns: "999", "1.2k", "25k", "475k", "3M". */
 void util_format_count(long n, char *out, size_t size);
+/* "2 s", "3 min", "2 h", "4 d" for a sentence, in the user's language. */
+void util_format_duration(int64_t secs, char *out, size_t size);
+/* strftime in the C locale: dates in stored text, never translated. */
+struct tm;
+size_t util_strftime_c(char *out, size_t size, const char *fmt,
+    const struct tm *tm) __attribute__((format(strftime, 3, 0)));
 
 #endif

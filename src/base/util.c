@@ -23,6 +23,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <inttypes.h>
+#include <locale.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -457,33 +458,74 @@ util_pid_alive(pid_t pid)
 /*
  * Write a short age, one unit, rounded down: seconds under a minute, then
  * minutes, hours, days under two weeks, then weeks. A negative duration
- * (a clock that stepped back) is "0s".
+ * (a clock that stepped back) is "0s". The unit is the user's language's
+ * (French "3j"), in at most the 4 columns of list's age.
  */
 void
 util_format_age(int64_t seconds, char *out, size_t size)
 {
-	int64_t	value;
-	char	unit;
+	long long	value;
 
 	if (seconds < 0)
 		seconds = 0;
 	if (seconds < 60) {
 		value = seconds;
-		unit = 's';
+		/* TRANSLATORS: an age in seconds, 4 columns at most. */
+		snprintf(out, size, _("%llds"), value);
 	} else if (seconds < 3600) {
 		value = seconds / 60;
-		unit = 'm';
+		/* TRANSLATORS: an age in minutes, 4 columns at most. */
+		snprintf(out, size, _("%lldm"), value);
 	} else if (seconds < UTIL_DAY) {
 		value = seconds / 3600;
-		unit = 'h';
+		/* TRANSLATORS: an age in hours, 4 columns at most. */
+		snprintf(out, size, _("%lldh"), value);
 	} else if (seconds < 2 * UTIL_WEEK) {
 		value = seconds / UTIL_DAY;
-		unit = 'd';
+		/* TRANSLATORS: an age in days, 4 columns at most. */
+		snprintf(out, size, _("%lldd"), value);
 	} else {
 		value = seconds / UTIL_WEEK;
-		unit = 'w';
+		/* TRANSLATORS: an age in weeks (2 to 52 and more). */
+		snprintf(out, size, _("%lldw"), value);
 	}
-	snprintf(out, size, "%" PRId64 "%c", value, unit);
+}
+
+/*
+ * Write how long something took or has been, for a sentence ("bob took
+ * it 2 s ago"): seconds under two minutes, then minutes, hours under two
+ * days, then days, in the user's language ("il y a 4 j").
+ */
+void
+util_format_duration(int64_t secs, char *out, size_t size)
+{
+	if (secs < 0)
+		secs = 0;
+	if (secs < 120)
+		snprintf(out, size, _("%lld s"), (long long)secs);
+	else if (secs < 2 * 3600)
+		snprintf(out, size, _("%lld min"), (long long)(secs / 60));
+	else if (secs < 2 * 86400)
+		snprintf(out, size, _("%lld h"), (long long)(secs / 3600));
+	else
+		snprintf(out, size, _("%lld d"), (long long)(secs / 86400));
+}
+
+/*
+ * strftime in the C locale whatever LC_TIME says: text stored in the
+ * Maildir (an event's "snoozed until Sat 21 Nov 09:00") reads the same
+ * whoever's language wrote it. Returns strftime's length.
+ */
+size_t
+util_strftime_c(char *out, size_t size, const char *fmt, const struct tm *tm)
+{
+	static locale_t	c;
+
+	/* The C locale is always there: only memory can lack. */
+	if (c == (locale_t)0 &&
+	    (c = newlocale(LC_ALL_MASK, "C", (locale_t)0)) == (locale_t)0)
+		fatal("util_strftime_c: newlocale");
+	return strftime_l(out, size, fmt, tm, c);
 }
 
 /*
@@ -803,11 +845,11 @@ util_random(void *buf, size_t n)
 
 	fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
 	if (fd == -1)
-		fatal("open /dev/urandom");
+		fatal(_("open /dev/urandom"));
 	got = read(fd, buf, n);
 	close(fd);
 	if (got != (ssize_t)n)
-		fatalx("short read from /dev/urandom");
+		fatalx(_("short read from /dev/urandom"));
 }
 
 int

@@ -20,13 +20,13 @@
 #include <string.h>
 
 #define CLI_CONTACT_USAGE \
-	"usage: ombre contact show CONV|ID [--json]\n" \
+	N_("usage: ombre contact show CONV|ID [--json]\n" \
 	"       ombre contact list [--suggest] [--json]\n" \
 	"       ombre contact link CONV CONV [--json]\n" \
 	"       ombre contact unlink CONV [--json]\n" \
 	"       ombre contact note CONV|ID TEXT [--json]\n" \
 	"       ombre contact set CONV|ID name=NAME|lang=LANG|label=LABEL|" \
-	"identity=KIND:VALUE... [--json]"
+	"identity=KIND:VALUE... [--json]")
 
 static void
 cli_contact_warn(const char *cause)
@@ -145,7 +145,7 @@ cli_contact_text(struct buf *b, const struct contact *c,
 	size_t	i;
 
 	if (c != NULL) {
-		buf_add_printf(b, "contact %s", c->id);
+		buf_add_printf(b, _("contact %s"), c->id);
 		if (c->name != NULL) {
 			buf_add_str(b, "  ");
 			sanitize_buf(b, c->name, strlen(c->name),
@@ -153,7 +153,7 @@ cli_contact_text(struct buf *b, const struct contact *c,
 		}
 		buf_add_char(b, '\n');
 	} else
-		buf_add_str(b, "no contact: a conversation of its own\n");
+		buf_add_str(b, _("no contact: a conversation of its own\n"));
 	if (lang != NULL || (c != NULL && c->lang != NULL))
 		cli_contact_line(b, "language: ", lang != NULL ? lang :
 		    c->lang);
@@ -191,12 +191,12 @@ cli_contact_args(const char *name, int argc, char **argv, int min, int max,
 		return EXIT_USAGE;
 	if (help) {
 		free(*rest);
-		printf("%s\n", CLI_CONTACT_USAGE);
+		printf("%s\n", _(CLI_CONTACT_USAGE));
 		return 0;
 	}
 	if (*n_rest < min || (max >= 0 && *n_rest > max)) {
 		free(*rest);
-		log_warn("%s", CLI_CONTACT_USAGE);
+		log_warn("%s", _(CLI_CONTACT_USAGE));
 		return EXIT_USAGE;
 	}
 	return -1;
@@ -303,8 +303,8 @@ cli_contact_suggestions(const struct store_contact_suggestion *s, size_t n,
 			cli_contact_print_json(o);
 			continue;
 		}
-		buf_add_printf(&out, "same %s ", strncmp(s[i].key, "phone:",
-		    6) == 0 ? "phone" : "e-mail");
+		buf_add_str(&out, strncmp(s[i].key, "phone:", 6) == 0 ?
+		    _("same phone ") : _("same e-mail "));
 		sanitize_buf(&out, strchr(s[i].key, ':') + 1,
 		    strlen(strchr(s[i].key, ':') + 1), SANITIZE_LINE, 0);
 		buf_add_char(&out, '\n');
@@ -313,10 +313,10 @@ cli_contact_suggestions(const struct store_contact_suggestion *s, size_t n,
 			sanitize_buf(&out, s[i].identities[j],
 			    strlen(s[i].identities[j]), SANITIZE_LINE, 0);
 			if (s[i].owners[j] != NULL)
-				buf_add_printf(&out, " (contact %s)",
+				buf_add_printf(&out, _(" (contact %s)"),
 				    s[i].owners[j]);
 			if (s[i].convs[j] != NULL)
-				buf_add_printf(&out, " conversation %s",
+				buf_add_printf(&out, _(" conversation %s"),
 				    s[i].convs[j]);
 			buf_add_char(&out, '\n');
 		}
@@ -327,8 +327,8 @@ cli_contact_suggestions(const struct store_contact_suggestion *s, size_t n,
 			if (first == NULL)
 				first = s[i].convs[j];
 			else {
-				buf_add_printf(&out, "  to merge: ombre "
-				    "contact link %s %s\n", first,
+				buf_add_printf(&out, _("  to merge: ombre "
+				    "contact link %s %s\n"), first,
 				    s[i].convs[j]);
 				break;
 			}
@@ -390,8 +390,9 @@ cli_contact_list(struct cli *cli, int argc, char **argv)
 			    strlen(list[i]->identities[j]), SANITIZE_LINE, 0);
 		}
 		if (list[i]->n_notes > 0)
-			buf_add_printf(&out, "  (%zu note%s)", list[i]->n_notes,
-			    list[i]->n_notes > 1 ? "s" : "");
+			buf_add_printf(&out, ngettext("  (%zu note)",
+			    "  (%zu notes)", list[i]->n_notes),
+			    list[i]->n_notes);
 		buf_add_char(&out, '\n');
 	}
 	fwrite(out.data, 1, out.len, stdout);
@@ -466,7 +467,7 @@ cli_contact_apply(struct contact *c, const char *arg, char **cause)
 
 	*cause = NULL;
 	if (eq == NULL) {
-		*cause = xasprintf("'%s' is not KEY=VALUE", arg);
+		*cause = xasprintf(_("'%s' is not KEY=VALUE"), arg);
 		return -1;
 	}
 	if (strncmp(arg, "name=", 5) == 0)
@@ -476,8 +477,8 @@ cli_contact_apply(struct contact *c, const char *arg, char **cause)
 			free(c->lang);
 			c->lang = NULL;
 		} else if ((lang = contact_lang_normalise(eq + 1)) == NULL) {
-			*cause = xasprintf("'%s' is no language code (fr, en, "
-			    "pt-BR)", eq + 1);
+			*cause = xasprintf(_("'%s' is no language code (fr, en, "
+			    "pt-BR)"), eq + 1);
 			return -1;
 		} else {
 			free(c->lang);
@@ -486,7 +487,7 @@ cli_contact_apply(struct contact *c, const char *arg, char **cause)
 	} else if (strncmp(arg, "label=", 6) == 0) {
 		if (!contact_add_label(c, eq + 1) &&
 		    !tag_valid(eq + 1)) {
-			*cause = xasprintf("'%s' is no label", eq + 1);
+			*cause = xasprintf(_("'%s' is no label"), eq + 1);
 			return -1;
 		}
 	} else if (strncmp(arg, "identity=", 9) == 0) {
@@ -495,8 +496,8 @@ cli_contact_apply(struct contact *c, const char *arg, char **cause)
 		contact_add_identity(c, identity);
 		free(identity);
 	} else {
-		*cause = xasprintf("'%s': set takes name=, lang=, label= and "
-		    "identity=", arg);
+		*cause = xasprintf(_("'%s': set takes name=, lang=, label= and "
+		    "identity="), arg);
 		return -1;
 	}
 	return 0;
@@ -517,7 +518,7 @@ cli_contact_change(struct cli *cli, int argc, char **argv, int note)
 	    0)
 		return status;
 	if (note && (*rest[1] == '\0' || strlen(rest[1]) > 1000)) {
-		log_warn("contact note: a note of 1 to 1000 bytes");
+		log_warn(_("contact note: a note of 1 to 1000 bytes"));
 		free(rest);
 		return EXIT_USAGE;
 	}
@@ -541,8 +542,8 @@ cli_contact_change(struct cli *cli, int argc, char **argv, int note)
 		    &cause);
 		if (rc == STORE_OK && other != NULL &&
 		    strcmp(other->id, c->id) != 0) {
-			cause = xasprintf("%s is contact %s's: link their "
-			    "conversations instead", c->identities[i],
+			cause = xasprintf(_("%s is contact %s's: link their "
+			    "conversations instead"), c->identities[i],
 			    other->id);
 			rc = STORE_DUPLICATE;
 		}
@@ -581,9 +582,9 @@ cli_contact(struct cli *cli, int argc, char **argv)
 		return cli_contact_change(cli, argc - 1, argv + 1, 0);
 	if (argc >= 1 && (strcmp(argv[0], "--help") == 0 ||
 	    strcmp(argv[0], "-h") == 0)) {
-		printf("%s\n", CLI_CONTACT_USAGE);
+		printf("%s\n", _(CLI_CONTACT_USAGE));
 		return 0;
 	}
-	log_warn("%s", CLI_CONTACT_USAGE);
+	log_warn("%s", _(CLI_CONTACT_USAGE));
 	return EXIT_USAGE;
 }

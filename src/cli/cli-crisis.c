@@ -15,9 +15,9 @@
 #include <string.h>
 
 #define CLI_CRISIS_USAGE \
-	"usage: ombre crisis on TOPIC [channel=TYPE...] [scenario=NAME]\n" \
+	N_("usage: ombre crisis on TOPIC [channel=TYPE...] [scenario=NAME]\n" \
 	"       ombre crisis off\n" \
-	"       ombre crisis status [--json]"
+	"       ombre crisis status [--json]")
 
 int
 cli_host_crisis(void *data, int set, const struct crisis *c,
@@ -49,8 +49,9 @@ cli_host_crisis(void *data, int set, const struct crisis *c,
 			rc = store_crisis_events(st, c != NULL ? c : before,
 			    c != NULL, &n, &why);
 			if (rc != STORE_OK) {
-				*cause = xasprintf("crisis %s, but its events "
-				    "were not recorded: %s", c != NULL ? "on" :
+				/* on, off: its words, not translated */
+				*cause = xasprintf(_("crisis %s, but its events "
+				    "were not recorded: %s"), c != NULL ? "on" :
 				    "off", why);
 				free(why);
 			} else
@@ -58,7 +59,7 @@ cli_host_crisis(void *data, int set, const struct crisis *c,
 		}
 		cli->locked = rc == STORE_LOCKED;
 		if (store_close(st) != STORE_OK && rc == STORE_OK) {
-			*cause = xstrdup("the database could not be closed");
+			*cause = xstrdup(_("the database could not be closed"));
 			rc = STORE_DB_ERROR;
 		}
 		crisis_free(before);
@@ -114,7 +115,7 @@ cli_crisis(struct cli *cli, int argc, char **argv)
 	    strcmp(what, "off") != 0 && strcmp(what, "status") != 0) ||
 	    (json && strcmp(what, "status") != 0)) {
 		free(rest);
-		fprintf(stderr, "%s\n", CLI_CRISIS_USAGE);
+		fprintf(stderr, "%s\n", _(CLI_CRISIS_USAGE));
 		return EXIT_USAGE;
 	}
 	if (json) {

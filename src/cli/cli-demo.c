@@ -138,28 +138,28 @@ cli_demo(struct cli *cli, int argc, char **argv)
 		return EXIT_USAGE;
 	free(rest);
 	if (n_rest > 0) {
-		log_warn("usage: ombre demo [--seed N] [--conversations N] "
-		    "[--messages-per-conversation N] [--out DIR]");
+		log_warn(_("usage: ombre demo [--seed N] [--conversations N] "
+		    "[--messages-per-conversation N] [--out DIR]"));
 		return EXIT_USAGE;
 	}
 	if (seed_s != NULL) {
 		if ((v = cli_number(seed_s)) < 0) {
-			log_warn("demo: --seed takes a number");
+			log_warn(_("demo: --seed takes a number"));
 			return EXIT_USAGE;
 		}
 		params.seed = (uint64_t)v;
 	}
 	if (convs_s != NULL) {
 		if ((v = cli_number(convs_s)) <= 0 || v > 100000000) {
-			log_warn("demo: --conversations takes a number from 1");
+			log_warn(_("demo: --conversations takes a number from 1"));
 			return EXIT_USAGE;
 		}
 		params.conversations = (long)v;
 	}
 	if (per_s != NULL) {
 		if ((v = cli_number(per_s)) <= 0 || v > 100000) {
-			log_warn("demo: --messages-per-conversation takes a number "
-			    "from 1");
+			log_warn(_("demo: --messages-per-conversation takes a "
+			    "number from 1"));
 			return EXIT_USAGE;
 		}
 		params.messages_per_conversation = (int)v;
@@ -178,7 +178,7 @@ cli_demo(struct cli *cli, int argc, char **argv)
 	}
 	if (demo_generate(&params, cli_demo_print_msg, NULL, NULL) != 0 ||
 	    fflush(stdout) != 0) {
-		log_warn("demo: writing: %s", strerror(errno));
+		log_warn(_("demo: writing: %s"), strerror(errno));
 		return 1;
 	}
 	return 0;
@@ -224,7 +224,8 @@ cli_demo_prepare(struct cli *cli)
 		return 0;
 
 	if (isatty(STDERR_FILENO))
-		log_warn("building the demo conversations (a few seconds)...");
+		log_warn(_("building the demo conversations (a few "
+		    "seconds)..."));
 	tmp = xasprintf("%s.new.%ld", cli->data_dir, (long)getpid());
 	old = xasprintf("%s.old.%ld", cli->data_dir, (long)getpid());
 	nftw(tmp, cli_rm_entry, 16, FTW_DEPTH | FTW_PHYS);
@@ -240,7 +241,7 @@ cli_demo_prepare(struct cli *cli)
 		if (rename(cli->data_dir, old) == 0)
 			nftw(old, cli_rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 		if (rename(tmp, cli->data_dir) != 0) {
-			log_warn("demo: %s: %s", cli->data_dir, strerror(errno));
+			log_warn(_("demo: %s: %s"), cli->data_dir, strerror(errno));
 			rc = 1;
 		}
 	}
@@ -307,7 +308,7 @@ cli_demo_config(struct cli *cli)
 	ctx.file = "--demo";
 	ctx.line = 0;
 	if ((list = cmd_parse(cli_demo_config_text, &cause)) == NULL)
-		fatalx("demo config: %s", cause);
+		fatalx(_("demo config: %s"), cause);
 	for (int i = 0; i < list->n; i++) {
 		ctx.line = i + 1;
 		cmd_exec(&ctx, list->argc[i], list->argv[i]);

@@ -52,7 +52,7 @@ cli_doctor(struct cli *cli, int argc, char **argv)
 		return EXIT_USAGE;
 	free(rest);
 	if (n_rest > 0 || (fix && dump)) {
-		log_warn("usage: ombre doctor [--fix | --dump]");
+		log_warn(_("usage: ombre doctor [--fix | --dump]"));
 		return EXIT_USAGE;
 	}
 	if (dump) {

@@ -27,7 +27,7 @@ cli_fetch(struct cli *cli, int argc, char **argv)
 	if (cli_help_args("fetch", argc, argv) != 0)
 		return EXIT_USAGE;
 	if (argc != 1) {
-		log_warn("usage: ombre fetch CONV");
+		log_warn(_("usage: ombre fetch CONV"));
 		return EXIT_USAGE;
 	}
 	if ((rc = cli_open(cli, STORE_READ_ONLY, &st)) != 0)
@@ -43,9 +43,9 @@ cli_fetch(struct cli *cli, int argc, char **argv)
 		log_warn("fetch: %s", cause);
 		rc = 1;
 	}
-	printf("%d attachment%s asked for: the syncer fetches %s into %s/"
-	    "attachments\n", asked, asked == 1 ? "" : "s", asked == 1 ? "it" :
-	    "them", cli->data_dir);
+	printf(ngettext("%d attachment asked for: the syncer fetches it into "
+	    "%s/attachments\n", "%d attachments asked for: the syncer fetches "
+	    "them into %s/attachments\n", asked), asked, cli->data_dir);
 out:
 	store_msgs_free(msgs, n);
 	store_close(st);

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CLI_HOOK_USAGE	"usage: ombre hook test EVENT CONV"
+#define CLI_HOOK_USAGE	N_("usage: ombre hook test EVENT CONV")
 /* The most hooks of an event run by hand. */
 #define CLI_HOOK_MAX	32
 
@@ -52,7 +52,7 @@ cli_hook_run_one(const char *event, const char *command, const char *json,
 	run = sync_hook_start(loop, command, json, timeout_ms, cli_hook_done,
 	    &w, &cause);
 	if (run == NULL) {
-		log_warn("hook %s: %s", event, cause);
+		log_warn(_("hook %s: %s"), event, cause);
 		free(cause);
 		ev_loop_free(loop);
 		return 1;
@@ -61,7 +61,7 @@ cli_hook_run_one(const char *event, const char *command, const char *json,
 		ev_run_once(loop, -1);
 	ev_loop_free(loop);
 	line = sync_hook_describe(event, command, &w.res);
-	printf("%s after %lld ms\n", line, (long long)w.res.ms);
+	printf(_("%s after %lld ms\n"), line, (long long)w.res.ms);
 	free(line);
 	if (*w.output != '\0') {
 		/* Its output is the hook's: shown, never raw. */
@@ -96,26 +96,26 @@ cli_hook(struct cli *cli, int argc, char **argv)
 
 	if (argc >= 1 && (strcmp(argv[0], "--help") == 0 ||
 	    strcmp(argv[0], "-h") == 0)) {
-		printf("%s\nRun the hooks of EVENT (`hook EVENT COMMAND` in "
+		printf(_("%s\nRun the hooks of EVENT (`hook EVENT COMMAND` in "
 		    "the config) with the JSON of\nthe conversation's newest "
 		    "message of that event; exit with the first\nfailing "
-		    "hook's status.\n", CLI_HOOK_USAGE);
+		    "hook's status.\n"), _(CLI_HOOK_USAGE));
 		return 0;
 	}
 	if (cli_help_args("hook", argc, argv) != 0)
 		return EXIT_USAGE;
 	if (argc != 3 || strcmp(argv[0], "test") != 0) {
-		log_warn(CLI_HOOK_USAGE);
+		log_warn("%s", _(CLI_HOOK_USAGE));
 		return EXIT_USAGE;
 	}
 	if (hooks_event_check(argv[1], &cause) != 0) {
-		log_warn("hook test: %s", cause);
+		log_warn(_("hook test: %s"), cause);
 		free(cause);
 		return EXIT_USAGE;
 	}
 	if (strcmp(argv[1], "spike") == 0) {
-		log_warn("hook test: a spike is of no conversation (the "
-		    "syncer runs `hook spike` when it tells one)");
+		log_warn(_("hook test: a spike is of no conversation (the "
+		    "syncer runs `hook spike` when it tells one)"));
 		return EXIT_USAGE;
 	}
 	n_hooks = hooks_find(argv[1], commands, nitems(commands));
@@ -126,11 +126,11 @@ cli_hook(struct cli *cli, int argc, char **argv)
 	rc = 1;
 	if (store_resolve_conv(st, argv[2], &tid, &cause) != STORE_OK ||
 	    store_thread_messages(st, tid, &msgs, &n, &cause) != STORE_OK) {
-		log_warn("hook test: %s", cause != NULL ? cause : "?");
+		log_warn(_("hook test: %s"), cause != NULL ? cause : "?");
 		goto out;
 	}
 	if ((msgid = sync_hook_pick(msgs, n, argv[1])) == NULL) {
-		log_warn("hook test: the conversation has no message");
+		log_warn(_("hook test: the conversation has no message"));
 		goto out;
 	}
 	if (strcmp(argv[1], "take-over") == 0 ||
@@ -143,12 +143,12 @@ cli_hook(struct cli *cli, int argc, char **argv)
 		cause = NULL;
 	}
 	if (n_hooks == 0 && bot == NULL) {
-		log_warn("hook test: no hook for %s (add `hook %s COMMAND` to "
-		    "the config)", argv[1], argv[1]);
+		log_warn(_("hook test: no hook for %s (add `hook %s COMMAND` to "
+		    "the config)"), argv[1], argv[1]);
 		goto out;
 	}
 	if ((json = sync_hook_json(st, argv[1], tid, msgid, &cause)) == NULL) {
-		log_warn("hook test: %s", cause);
+		log_warn(_("hook test: %s"), cause);
 		goto out;
 	}
 	/* The hooks may take long: the store is not held meanwhile. */

@@ -42,12 +42,12 @@ cli_ingest(struct cli *cli, int argc, char **argv)
 		return EXIT_USAGE;
 	free(rest);
 	if (n_rest > 0) {
-		log_warn("usage: ombre ingest [--format json] [-v] < FILE");
+		log_warn(_("usage: ombre ingest [--format json] [-v] < FILE"));
 		return EXIT_USAGE;
 	}
 	if (strcmp(format, "json") != 0) {
 		clean = sanitize(format, strlen(format), SANITIZE_LINE, 40);
-		log_warn("ingest: unknown format '%s' (known: json)", clean);
+		log_warn(_("ingest: unknown format '%s' (known: json)"), clean);
 		free(clean);
 		return EXIT_USAGE;
 	}
@@ -62,7 +62,7 @@ cli_ingest(struct cli *cli, int argc, char **argv)
 			continue;
 		m = json_msg_parse(line, (size_t)len, &cause);
 		if (m == NULL) {
-			log_warn("line %ld: %s", lineno, cause);
+			log_warn(_("line %ld: %s"), lineno, cause);
 			free(cause);
 			rejected++;
 			continue;
@@ -73,8 +73,8 @@ cli_ingest(struct cli *cli, int argc, char **argv)
 		if (store_status_cannot_write(status)) {
 			/* The whole batch since the last flush is lost with
 			 * it: say which lines, and read no further. */
-			log_warn("ingest: %s: lines %ld to %ld were not stored; "
-			    "stopped at line %ld", cause, batch_first, lineno,
+			log_warn(_("ingest: %s: lines %ld to %ld were not stored; "
+			    "stopped at line %ld"), cause, batch_first, lineno,
 			    lineno);
 			free(cause);
 			msg_free(m);
@@ -84,12 +84,12 @@ cli_ingest(struct cli *cli, int argc, char **argv)
 		} else if (status == STORE_DUPLICATE) {
 			if (verbose) {
 				clean = sanitize(m->id, strlen(m->id), SANITIZE_LINE, 80);
-				log_warn("line %ld: duplicate of message %s, skipped",
-				    lineno, clean);
+				log_warn(_("line %ld: duplicate of message %s, "
+				    "skipped"), lineno, clean);
 				free(clean);
 			}
 		} else if (status != STORE_OK) {
-			log_warn("line %ld: %s", lineno, cause);
+			log_warn(_("line %ld: %s"), lineno, cause);
 			free(cause);
 			rc = 1;
 		}
@@ -97,12 +97,12 @@ cli_ingest(struct cli *cli, int argc, char **argv)
 	}
 	free(line);
 	if (ferror(stdin)) {
-		log_warn("ingest: reading: %s", strerror(errno));
+		log_warn(_("ingest: reading: %s"), strerror(errno));
 		rc = 1;
 	}
 	if (!failed && store_pending_count(st) > 0 &&
 	    store_flush(st, &cause) != STORE_OK) {
-		log_warn("ingest: %s: lines %ld to %ld were not stored", cause,
+		log_warn(_("ingest: %s: lines %ld to %ld were not stored"), cause,
 		    batch_first, lineno);
 		free(cause);
 		rc = 1;
@@ -111,9 +111,10 @@ cli_ingest(struct cli *cli, int argc, char **argv)
 	if (store_close(st) != STORE_OK)
 		rc = 1;
 	if (verbose)
-		log_warn("%ld stored, %ld duplicate%s, %ld rejected",
-		    stats.stored, stats.duplicates, stats.duplicates == 1 ? "" :
-		    "s", rejected);
+		log_warn(ngettext("%ld stored, %ld duplicate, %ld rejected",
+		    "%ld stored, %ld duplicates, %ld rejected",
+		    (unsigned long)stats.duplicates), stats.stored,
+		    stats.duplicates, rejected);
 	if (rejected > 0 && rc == 0)
 		rc = 1;
 	return rc;

@@ -20,7 +20,8 @@
 #include <string.h>
 
 #define CLI_INSIGHTS_USAGE \
-	"usage: ombre insights [--since DURATION] [--limit N] [--json | --csv]"
+	N_("usage: ombre insights [--since DURATION] [--limit N] " \
+	    "[--json | --csv]")
 
 #define CLI_INSIGHTS_SINCE	(30 * 86400)
 #define CLI_INSIGHTS_SINCE_MAX	(366 * 86400)
@@ -36,10 +37,10 @@ static const struct {
 	const char		*csv;	/* CSV's section and JSON's key */
 	const char		*title;
 } cli_insights_lists[] = {
-	{ INSIGHTS_TOPICS, "topic", "Topics: the words customers use most" },
-	{ INSIGHTS_PHRASES, "phrase", "Phrases: two words together" },
-	{ INSIGHTS_DOMAINS, "domain", "Links: the sites customers share" },
-	{ INSIGHTS_LINKS, "link", "Links: the addresses" },
+	{ INSIGHTS_TOPICS, "topic", N_("Topics: the words customers use most") },
+	{ INSIGHTS_PHRASES, "phrase", N_("Phrases: two words together") },
+	{ INSIGHTS_DOMAINS, "domain", N_("Links: the sites customers share") },
+	{ INSIGHTS_LINKS, "link", N_("Links: the addresses") },
 };
 
 /* A share as a percentage, "<1%" when not zero but below 1 %. */
@@ -96,15 +97,18 @@ cli_insights_text(struct buf *b, struct store_insights *si, size_t limit)
 
 	util_format_rfc3339(si->since, 0, from, sizeof from);
 	util_format_rfc3339(si->until, 0, to, sizeof to);
-	buf_add_printf(b, "What customers wrote from %s to %s\n", from, to);
-	buf_add_printf(b, "%ld customer message%s in %ld conversation%s\n",
-	    messages, messages == 1 ? "" : "s", insights_conversations(ins),
-	    insights_conversations(ins) == 1 ? "" : "s");
+	buf_add_printf(b, _("What customers wrote from %s to %s\n"), from, to);
+	buf_add_printf(b, ngettext("%ld customer message", "%ld customer messages",
+	    (unsigned long)messages), messages);
+	buf_add_printf(b, ngettext(" in %ld conversation\n",
+	    " in %ld conversations\n",
+	    (unsigned long)insights_conversations(ins)),
+	    insights_conversations(ins));
 	for (j = 0; j < nitems(cli_insights_lists); j++) {
 		items = insights_top(ins, cli_insights_lists[j].list, limit, &n);
-		buf_add_printf(b, "\n%s\n", cli_insights_lists[j].title);
+		buf_add_printf(b, "\n%s\n", _(cli_insights_lists[j].title));
 		if (n == 0)
-			buf_add_str(b, "  (none)\n");
+			buf_add_str(b, _("  (none)\n"));
 		max = n > 0 ? items[0].count : 0;
 		for (i = 0; i < n; i++) {
 			if (cli_insights_lists[j].list != INSIGHTS_LINKS) {
@@ -123,10 +127,10 @@ cli_insights_text(struct buf *b, struct store_insights *si, size_t limit)
 		free(items);
 	}
 
-	buf_add_str(b, "\nWatched terms                  messages  share  "
-	    "conversations\n");
+	buf_add_str(b, _("\nWatched terms                  messages  share  "
+	    "conversations\n"));
 	if (insights_watch_count(ins) == 0)
-		buf_add_str(b, "  (none: see watch in ombre.conf(5))\n");
+		buf_add_str(b, _("  (none: see watch in ombre.conf(5))\n"));
 	for (i = 0; i < insights_watch_count(ins); i++) {
 		insights_watch(ins, i, &m, &c);
 		cli_insights_pct(pct, sizeof pct, m, messages);
@@ -135,16 +139,16 @@ cli_insights_text(struct buf *b, struct store_insights *si, size_t limit)
 		buf_add_printf(b, " %8ld %6s %14ld\n", m, pct, c);
 	}
 
-	buf_add_str(b, "\nChannels: customer messages\n");
+	buf_add_str(b, _("\nChannels: customer messages\n"));
 	items = insights_top(ins, INSIGHTS_CHANNELS, 0, &n);
 	if (n == 0)
-		buf_add_str(b, "  (none)\n");
+		buf_add_str(b, _("  (none)\n"));
 	for (i = 0; i < n; i++)
 		cli_insights_row(b, items[i].key, items[i].count, messages,
 		    items[0].count);
 	free(items);
 
-	buf_add_str(b, "\nHours of the day: customer messages\n");
+	buf_add_str(b, _("\nHours of the day: customer messages\n"));
 	for (max = 0, i = 0; i < 24; i++) {
 		if (insights_hour(ins, (int)i) > max)
 			max = insights_hour(ins, (int)i);
@@ -155,13 +159,13 @@ cli_insights_text(struct buf *b, struct store_insights *si, size_t limit)
 		    max);
 	}
 
-	buf_add_str(b, "\nResolved by the bot alone\n");
+	buf_add_str(b, _("\nResolved by the bot alone\n"));
 	cli_insights_pct(pct, sizeof pct, si->bot_only, si->closed);
-	buf_add_printf(b, "  %ld of %ld closes (%s) had no agent reply\n",
+	buf_add_printf(b, _("  %ld of %ld closes (%s) had no agent reply\n"),
 	    si->bot_only, si->closed, pct);
 	if (insights_pruned(ins))
-		buf_add_str(b, "\n(so many distinct words that the rarest "
-		    "were forgotten: their counts are low)\n");
+		buf_add_str(b, _("\n(so many distinct words that the rarest "
+		    "were forgotten: their counts are low)\n"));
 }
 
 /* A share as a JSON number (4 decimals), or null. */
@@ -339,22 +343,22 @@ cli_insights(struct cli *cli, int argc, char **argv)
 		return EXIT_USAGE;
 	free(rest);
 	if (help) {
-		printf("%s\n", CLI_INSIGHTS_USAGE);
+		printf("%s\n", _(CLI_INSIGHTS_USAGE));
 		return 0;
 	}
 	if (n_rest != 0 || (json && csv)) {
-		log_warn("%s", CLI_INSIGHTS_USAGE);
+		log_warn("%s", _(CLI_INSIGHTS_USAGE));
 		return EXIT_USAGE;
 	}
 	if (since != NULL && (util_parse_duration(since, CLI_INSIGHTS_SINCE_MAX,
 	    &seconds) != 0 || seconds == 0)) {
-		log_warn("insights: bad duration '%s' (90m, 8h, 7d, 4w; at "
-		    "most 366d)", since);
+		log_warn(_("insights: bad duration '%s' (90m, 8h, 7d, 4w; at "
+		    "most 366d)"), since);
 		return EXIT_USAGE;
 	}
 	if (limit_arg != NULL && ((limit = cli_number(limit_arg)) < 1 ||
 	    limit > CLI_INSIGHTS_LIMIT_MAX)) {
-		log_warn("insights: --limit takes 1 to %d",
+		log_warn(_("insights: --limit takes 1 to %d"),
 		    CLI_INSIGHTS_LIMIT_MAX);
 		return EXIT_USAGE;
 	}

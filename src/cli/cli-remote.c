@@ -43,8 +43,8 @@ cli_remote(struct cli *cli, const char *command, const char *conv,
 	    input_len, &out, &err);
 	cli_remote_print(stdout, &out);
 	if (rc == SYNC_AUTHORITY_UNREACHABLE) {
-		log_warn("%s: the central server could not be reached "
-		    "(store.authority failed): nothing done", command);
+		log_warn(_("%s: the central server could not be reached "
+		    "(store.authority failed): nothing done"), command);
 		rc = EXIT_UNAVAILABLE;
 	}
 	cli_remote_print(stderr, &err);

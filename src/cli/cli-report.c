@@ -15,8 +15,8 @@
 #include <string.h>
 
 #define CLI_REPORT_USAGE \
-	"usage: ombre report [--since DURATION | --shift] [--agent NAME]\n" \
-	"                    [--team NAME] [--json | --csv]"
+	N_("usage: ombre report [--since DURATION | --shift] [--agent NAME]\n" \
+	"                    [--team NAME] [--json | --csv]")
 
 /* --shift without a shift-start event: the last 8 hours. */
 #define CLI_REPORT_SHIFT	(8 * 3600)
@@ -67,23 +67,23 @@ cli_report_text(struct buf *b, struct store_report *r)
 	util_format_rfc3339(r->until, 0, to, sizeof to);
 	if (r->since != 0) {
 		util_format_rfc3339(r->since, 0, from, sizeof from);
-		buf_add_printf(b, "Report from %s to %s\n", from, to);
+		buf_add_printf(b, _("Report from %s to %s\n"), from, to);
 	} else
-		buf_add_printf(b, "Report of everything to %s\n", to);
-	buf_add_str(b, "\n                                 first response"
-	    "    resolution     handoff\n");
-	buf_add_str(b, "           HANDLED CLOSED BOT% MEDIAN    P90 MEDIAN"
-	    "    P90  HO   WAIT     CSAT\n");
+		buf_add_printf(b, _("Report of everything to %s\n"), to);
+	buf_add_str(b, _("\n                                 first response"
+	    "    resolution     handoff\n"));
+	buf_add_str(b, _("           HANDLED CLOSED BOT% MEDIAN    P90 MEDIAN"
+	    "    P90  HO   WAIT     CSAT\n"));
 	cli_report_row(b, &r->total);
 	if (r->n_channels > 0)
-		buf_add_str(b, "by channel\n");
+		buf_add_str(b, _("by channel\n"));
 	for (i = 0; i < r->n_channels; i++)
 		cli_report_row(b, &r->channels[i]);
 	if (r->n_agents > 0)
-		buf_add_str(b, "by agent\n");
+		buf_add_str(b, _("by agent\n"));
 	for (i = 0; i < r->n_agents; i++)
 		cli_report_row(b, &r->agents[i]);
-	buf_add_printf(b, "\nhandoffs still waiting for a human: %ld\n",
+	buf_add_printf(b, _("\nhandoffs still waiting for a human: %ld\n"),
 	    r->total.handoffs_waiting);
 }
 
@@ -271,8 +271,8 @@ cli_report_window(struct store *st, const char *since, int shift,
 	if (since == NULL)
 		return 0;
 	if (rules_parse_duration(since, &seconds) != 0 || seconds <= 0) {
-		*cause = xasprintf("bad duration '%s' (90s, 10m, 8h, 7d; at "
-		    "most 30d)", since);
+		*cause = xasprintf(_("bad duration '%s' (90s, 10m, 8h, 7d; at "
+		    "most 30d)"), since);
 		return -1;
 	}
 	*from = now - seconds;
@@ -305,21 +305,21 @@ cli_report(struct cli *cli, int argc, char **argv)
 		return EXIT_USAGE;
 	free(rest);
 	if (help) {
-		printf("%s\n", CLI_REPORT_USAGE);
+		printf("%s\n", _(CLI_REPORT_USAGE));
 		return 0;
 	}
 	if (n_rest != 0 || (json && csv) || (shift && since != NULL)) {
-		log_warn("%s", CLI_REPORT_USAGE);
+		log_warn("%s", _(CLI_REPORT_USAGE));
 		return EXIT_USAGE;
 	}
 	/* An agent is matched against the names of who wrote, a team
 	 * goes into a query: a tag's characters only. */
 	if (agent != NULL && *agent == '\0') {
-		log_warn("report: an empty agent name");
+		log_warn(_("report: an empty agent name"));
 		return EXIT_USAGE;
 	}
 	if (team != NULL && !cli_report_name_valid(team)) {
-		log_warn("report: bad team name (letters, digits, - _ . @)");
+		log_warn(_("report: bad team name (letters, digits, - _ . @)"));
 		return EXIT_USAGE;
 	}
 	if ((rc = cli_open(cli, STORE_READ_ONLY, &st)) != 0)

@@ -17,10 +17,10 @@
 #include <string.h>
 
 #define CLI_SHIFT_USAGE \
-	"usage: ombre shift start [--agent NAME] [--json]\n" \
+	N_("usage: ombre shift start [--agent NAME] [--json]\n" \
 	"       ombre shift end [--agent NAME] " \
 	"[--to NAME|team:NAME|queue|keep] [--note TEXT] [--force]\n" \
-	"       ombre shift status [--json]"
+	"       ombre shift status [--json]")
 
 /* Without an earlier shift: the last day. */
 #define CLI_SHIFT_DEFAULT	(24 * 3600)
@@ -51,8 +51,8 @@ cli_shift_agent(const char *opt)
 	agent = opt != NULL ? opt : core_agent_name();
 	if (shift_parse_target(agent, &kind, &name) != 0 ||
 	    kind != SHIFT_TO_AGENT) {
-		log_warn("shift: the agent's name must be a valid tag name "
-		    "without '/'");
+		log_warn(_("shift: the agent's name must be a valid tag name "
+		    "without '/'"));
 		return NULL;
 	}
 	return agent;
@@ -142,11 +142,11 @@ cli_shift_args(const char *name, const struct cli_opt *opts, int argc,
 		return EXIT_USAGE;
 	free(rest);
 	if (*help) {
-		printf("%s\n", CLI_SHIFT_USAGE);
+		printf("%s\n", _(CLI_SHIFT_USAGE));
 		return 0;
 	}
 	if (n_rest != 0) {
-		log_warn("%s", CLI_SHIFT_USAGE);
+		log_warn("%s", _(CLI_SHIFT_USAGE));
 		return EXIT_USAGE;
 	}
 	return -1;
@@ -200,12 +200,12 @@ cli_shift_start(struct cli *cli, int argc, char **argv)
 		for (i = 0; i < n_lines; i++)
 			printf("%s\n", lines[i]);
 		shift_format_when(now, now, when, sizeof when);
-		printf("%s is available since %s\n", agent, when);
+		printf(_("%s is available since %s\n"), agent, when);
 	}
 	rc = 0;
 out:
 	if (store_close(st) != STORE_OK && rc == 0) {
-		log_warn("shift: closing the database failed");
+		log_warn(_("shift: closing the database failed"));
 		rc = 1;
 	}
 	for (i = 0; i < n_lines; i++)
@@ -266,12 +266,12 @@ cli_shift_end(struct cli *cli, int argc, char **argv)
 	if ((agent = cli_shift_agent(agent_opt)) == NULL)
 		return EXIT_USAGE;
 	if (to != NULL && shift_parse_target(to, &kind, &name) != 0) {
-		log_warn("shift end: --to takes NAME, team:NAME, queue or "
-		    "keep");
+		log_warn(_("shift end: --to takes NAME, team:NAME, queue or "
+		    "keep"));
 		return EXIT_USAGE;
 	}
 	if (note != NULL && strpbrk(note, "\r\n") != NULL) {
-		log_warn("shift end: the note is one line");
+		log_warn(_("shift end: the note is one line"));
 		return EXIT_USAGE;
 	}
 	if ((rc = cli_open(cli, STORE_READ_WRITE, &st)) != 0)
@@ -281,7 +281,7 @@ cli_shift_end(struct cli *cli, int argc, char **argv)
 	    STORE_OK)
 		goto fail;
 	buf_init(&out);
-	buf_add_printf(&out, "Open conversations: %zu\n", n);
+	buf_add_printf(&out, _("Open conversations: %zu\n"), n);
 	for (i = 0; i < n; i++)
 		cli_shift_conv(&out, convs[i], cli_width());
 	fwrite(out.data, 1, out.len, stdout);
@@ -289,8 +289,8 @@ cli_shift_end(struct cli *cli, int argc, char **argv)
 	buf_free(&out);
 	/* Nothing falls between two shifts: where they go is said. */
 	if (n > 0 && to == NULL) {
-		log_warn("shift end: say where they go: --to NAME, "
-		    "--to team:NAME, --to queue or --to keep");
+		log_warn(_("shift end: say where they go: --to NAME, "
+		    "--to team:NAME, --to queue or --to keep"));
 		rc = EXIT_USAGE;
 		goto out;
 	}
@@ -315,7 +315,7 @@ fail:
 	rc = cli_shift_exit(status);
 out:
 	if (store_close(st) != STORE_OK && rc == 0) {
-		log_warn("shift: closing the database failed");
+		log_warn(_("shift: closing the database failed"));
 		rc = 1;
 	}
 	store_convs_free(convs, n);
@@ -362,8 +362,8 @@ cli_shift_status(struct cli *cli, int argc, char **argv)
 		}
 		cli_add_cell(&out, agents[i].name, 16);
 		shift_format_when(a->since, now, when, sizeof when);
-		buf_add_printf(&out, " %s since %s%s\n", a->away ? "away" :
-		    "available", when, a->away ? " (shift ended)" : "");
+		buf_add_printf(&out, _(" %s since %s%s\n"), a->away ? _("away") :
+		    _("available"), when, a->away ? _(" (shift ended)") : "");
 	}
 	fwrite(out.data, 1, out.len, stdout);
 	buf_free(&out);
@@ -382,9 +382,9 @@ cli_shift(struct cli *cli, int argc, char **argv)
 		return cli_shift_status(cli, argc - 1, argv + 1);
 	if (argc >= 1 && (strcmp(argv[0], "--help") == 0 ||
 	    strcmp(argv[0], "-h") == 0)) {
-		printf("%s\n", CLI_SHIFT_USAGE);
+		printf("%s\n", _(CLI_SHIFT_USAGE));
 		return 0;
 	}
-	log_warn("%s", CLI_SHIFT_USAGE);
+	log_warn("%s", _(CLI_SHIFT_USAGE));
 	return EXIT_USAGE;
 }

@@ -35,13 +35,14 @@ cli_host_tag(void *data, const char *target, char **ops, int n_ops,
 	}
 	rc = store_tag(st, target, ops, n_ops, &changed, cause);
 	if (store_close(st) != STORE_OK && rc == STORE_OK) {
-		*cause = xstrdup("closing the database failed");
+		*cause = xstrdup(_("closing the database failed"));
 		return -1;
 	}
 	if (rc != STORE_OK)
 		return -1;
 	if (cli->verbose)
-		log_warn("tagged %ld conversation%s", changed, changed == 1 ? "" : "s");
+		log_warn(ngettext("tagged %ld conversation",
+		    "tagged %ld conversations", changed), changed);
 	return 0;
 }
 
@@ -75,7 +76,7 @@ cli_tag(struct cli *cli, int argc, char **argv)
 	target = buf_steal(&b);
 	free(words);
 	if (n_ops == 0 || *target == '\0') {
-		log_warn("usage: ombre tag CONV|QUERY +TAG|-TAG...");
+		log_warn(_("usage: ombre tag CONV|QUERY +TAG|-TAG..."));
 		rc = EXIT_USAGE;
 	} else if (cli_host_tag(cli, target, ops, n_ops, &cause) != 0) {
 		clean = sanitize(cause, strlen(cause), SANITIZE_LINE, 300);

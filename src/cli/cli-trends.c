@@ -26,7 +26,7 @@
 #include <string.h>
 
 #define CLI_TRENDS_USAGE \
-	"usage: ombre trends [--since DURATION] [--json]"
+	N_("usage: ombre trends [--since DURATION] [--json]")
 
 #define CLI_TRENDS_DEFAULT	(7 * 86400)
 #define CLI_TRENDS_MAX		(90 * 86400)
@@ -45,7 +45,8 @@ struct cli_trend {
 static const char *
 cli_trends_dir(int dir)
 {
-	return dir > 0 ? "rising" : dir < 0 ? "falling" : "steady";
+	return dir > 0 ? N_("rising") : dir < 0 ? N_("falling") :
+	    N_("steady");
 }
 
 /* Rising first (most first), then steady, then falling (most last). */
@@ -97,6 +98,7 @@ cli_trends_json(struct buf *b, const struct cli_trend *rows, size_t n,
 	buf_add_printf(b, ",\"period_hours\":%zu,\"bar_hours\":%zu,"
 	    "\"series\":[", period, bar_hours);
 	for (i = 0; i < n; i++) {
+		/* JSON's words: not translated. */
 		buf_add_printf(b, "%s{\"kind\":\"%s\",\"name\":", i > 0 ? "," : "",
 		    rows[i].t->kind == SPIKE_TERM ? "term" : "channel");
 		cli_json_str(b, rows[i].t->name);
@@ -124,21 +126,21 @@ cli_trends_text(struct buf *b, const struct cli_trend *rows, size_t n,
 	size_t	i;
 	int	utf8 = cli_trends_utf8();
 
-	buf_add_printf(b, "Trends over the last %s against the %s before "
-	    "(bars: one %s)\n", since, since, bar_hours == 1 ? "an hour" :
-	    bar_hours == 24 ? "a day" : "several days");
-	buf_add_str(b, "TREND   KIND    NAME                NOW  BEFORE  "
-	    "CHANGE  COUNTS\n");
+	buf_add_printf(b, _("Trends over the last %s against the %s before "
+	    "(bars: one %s)\n"), since, since, bar_hours == 1 ? _("an hour") :
+	    bar_hours == 24 ? _("a day") : _("several days"));
+	buf_add_str(b, _("TREND   KIND    NAME                NOW  BEFORE  "
+	    "CHANGE  COUNTS\n"));
 	for (i = 0; i < n; i++) {
 		if (rows[i].before == 0 && rows[i].now > 0)
-			snprintf(change, sizeof change, "new");
+			snprintf(change, sizeof change, "%s", _("new"));
 		else if (rows[i].before == 0)
 			snprintf(change, sizeof change, "-");
 		else
 			snprintf(change, sizeof change, "%+.0f%%",
 			    rows[i].change * 100);
-		buf_add_printf(b, "%-7s %-7s ", cli_trends_dir(rows[i].dir),
-		    rows[i].t->kind == SPIKE_TERM ? "term" : "channel");
+		buf_add_printf(b, "%-7s %-7s ", _(cli_trends_dir(rows[i].dir)),
+		    rows[i].t->kind == SPIKE_TERM ? _("term") : _("channel"));
 		cli_add_cell(b, rows[i].t->name, 16);
 		buf_add_printf(b, " %6lu %7lu %7s  ", rows[i].now,
 		    rows[i].before, change);
@@ -148,8 +150,8 @@ cli_trends_text(struct buf *b, const struct cli_trend *rows, size_t n,
 		buf_add_char(b, '\n');
 	}
 	if (n == 0)
-		buf_add_str(b, "(nothing counted: no message in either "
-		    "period)\n");
+		buf_add_str(b, _("(nothing counted: no message in either "
+		    "period)\n"));
 }
 
 int
@@ -176,16 +178,16 @@ cli_trends(struct cli *cli, int argc, char **argv)
 		return EXIT_USAGE;
 	free(rest);
 	if (help) {
-		printf("%s\n", CLI_TRENDS_USAGE);
+		printf("%s\n", _(CLI_TRENDS_USAGE));
 		return 0;
 	}
 	if (n_rest != 0) {
-		log_warn("%s", CLI_TRENDS_USAGE);
+		log_warn("%s", _(CLI_TRENDS_USAGE));
 		return EXIT_USAGE;
 	}
 	if (since != NULL && (util_parse_duration(since, CLI_TRENDS_MAX, &seconds) != 0 ||
 	    seconds < 3600 || seconds > CLI_TRENDS_MAX)) {
-		log_warn("trends: bad duration '%s' (1h to 90d: 24h, 7d)",
+		log_warn(_("trends: bad duration '%s' (1h to 90d: 24h, 7d)"),
 		    since);
 		return EXIT_USAGE;
 	}

@@ -141,24 +141,24 @@ cli_triage_run(struct cli *cli, const char *cmd, int argc, char **argv)
 			e = &cli_triage_table[i];
 	}
 	if (e == NULL)
-		fatalx("no triage command %s", cmd);
+		fatalx(_("no triage command %s"), cmd);
 	if (cli_parse_args(cmd, opts, argc, argv, &rest, &n_rest) != 0)
 		return EXIT_USAGE;
 	if (help) {
-		printf("usage: %s\n", e->usage);
+		printf(_("usage: %s\n"), e->usage);
 		free(rest);
 		return 0;
 	}
 	want = e->arg == CLI_TRIAGE_NO_ARG ? 1 : 2;
 	if (n_rest != want || *rest[0] == '\0') {
-		log_warn("usage: %s", e->usage);
+		log_warn(_("usage: %s"), e->usage);
 		free(rest);
 		return EXIT_USAGE;
 	}
 	agent = agent_opt != NULL ? agent_opt : core_agent_name();
 	if (!cli_triage_name_valid(agent)) {
-		log_warn("%s: the agent's name must be a valid tag name without "
-		    "'/'", cmd);
+		log_warn(_("%s: the agent's name must be a valid tag name without "
+		    "'/'"), cmd);
 		free(rest);
 		return EXIT_USAGE;
 	}
@@ -167,8 +167,8 @@ cli_triage_run(struct cli *cli, const char *cmd, int argc, char **argv)
 		arg = rest[1];
 		if (!cli_triage_name_valid(arg) &&
 		    strncmp(arg, "team:", 5) != 0) {
-			log_warn("%s: the agent's name must be a valid tag name "
-			    "without '/'", cmd);
+			log_warn(_("%s: the agent's name must be a valid tag name "
+			    "without '/'"), cmd);
 			free(rest);
 			return EXIT_USAGE;
 		}
@@ -177,8 +177,8 @@ cli_triage_run(struct cli *cli, const char *cmd, int argc, char **argv)
 	else if (e->arg == CLI_TRIAGE_WHEN &&
 	    util_parse_when(rest[1], util_now(), &until) != 0) {
 		char *clean = sanitize(rest[1], strlen(rest[1]), SANITIZE_LINE, 40);
-		log_warn("%s: cannot read '%s' as a time; say when: 1h, 4h, "
-		    "tomorrow, next week, 17:30, 2026-12-01 9:00", cmd, clean);
+		log_warn(_("%s: cannot read '%s' as a time; say when: 1h, 4h, "
+		    "tomorrow, next week, 17:30, 2026-12-01 9:00"), cmd, clean);
 		free(clean);
 		free(rest);
 		return EXIT_USAGE;
@@ -237,9 +237,9 @@ cli_triage_run(struct cli *cli, const char *cmd, int argc, char **argv)
 	back = triage_undo_ops(ops, c->tags, c->n_tags);
 	if (back[0] == NULL && e->arg != CLI_TRIAGE_WHEN) {
 		if (action == TRIAGE_ASSIGN_TEAM)
-			printf("already with team %s\n", arg);
+			printf(_("already with team %s\n"), arg);
 		else if (e->action == TRIAGE_ASSIGN && !e->reopen)
-			printf("already assigned to %s\n", arg);
+			printf(_("already assigned to %s\n"), arg);
 		else
 			printf("%s\n", e->unchanged);
 		rc = 0;
@@ -264,7 +264,7 @@ cli_triage_run(struct cli *cli, const char *cmd, int argc, char **argv)
 	if ((e->action == TRIAGE_DONE || e->action == TRIAGE_SNOOZE) &&
 	    !e->reopen && store_conv_of_thread(st, thread_id, &after, &cause) ==
 	    STORE_OK && store_conv_has_tag(after, "inbox")) {
-		printf("still in the Inbox: the customer wrote since\n");
+		printf(_("still in the Inbox: the customer wrote since\n"));
 		rc = 0;
 		goto out;
 	}
@@ -274,7 +274,7 @@ cli_triage_run(struct cli *cli, const char *cmd, int argc, char **argv)
 	rc = 0;
 out:
 	if (store_close(st) != STORE_OK && rc == 0) {
-		log_warn("%s: closing the database failed", cmd);
+		log_warn(_("%s: closing the database failed"), cmd);
 		rc = 1;
 	}
 	if (after != NULL)
@@ -334,22 +334,6 @@ cli_snooze(struct cli *cli, int argc, char **argv)
 #define EXIT_CLAIM_TAKEN	1	/* another agent has it */
 #define EXIT_CLAIM_FAILED	3	/* no such conversation, a failed write */
 
-/* "2 s", "3 min", "2 h", "4 d": how long ago. */
-static void
-cli_claim_ago(int64_t secs, char *out, size_t size)
-{
-	if (secs < 0)
-		secs = 0;
-	if (secs < 120)
-		snprintf(out, size, "%lld s", (long long)secs);
-	else if (secs < 2 * 3600)
-		snprintf(out, size, "%lld min", (long long)(secs / 60));
-	else if (secs < 2 * 86400)
-		snprintf(out, size, "%lld h", (long long)(secs / 3600));
-	else
-		snprintf(out, size, "%lld d", (long long)(secs / 86400));
-}
-
 /*
  * ombre claim CONV [--agent NAME] [--json]: take a conversation nobody
  * has, compare-and-set (store_claim). Exit 0 when it is mine (claimed now
@@ -380,19 +364,19 @@ cli_claim(struct cli *cli, int argc, char **argv)
 	if (cli_parse_args("claim", opts, argc, argv, &rest, &n_rest) != 0)
 		return EXIT_USAGE;
 	if (help) {
-		printf("usage: %s\n", usage);
+		printf(_("usage: %s\n"), usage);
 		free(rest);
 		return 0;
 	}
 	if (n_rest != 1 || *rest[0] == '\0') {
-		log_warn("usage: %s", usage);
+		log_warn(_("usage: %s"), usage);
 		free(rest);
 		return EXIT_USAGE;
 	}
 	agent = agent_opt != NULL ? agent_opt : core_agent_name();
 	if (!cli_triage_name_valid(agent)) {
-		log_warn("claim: the agent's name must be a valid tag name "
-		    "without '/'");
+		log_warn(_("claim: the agent's name must be a valid tag name "
+		    "without '/'"));
 		free(rest);
 		return EXIT_USAGE;
 	}
@@ -440,17 +424,17 @@ cli_claim(struct cli *cli, int argc, char **argv)
 		printf("%s\n", json);
 		free(json);
 	} else if (claim.outcome == STORE_CLAIM_CLAIMED)
-		printf("claimed by %s\n", claim.by);
+		printf(_("claimed by %s\n"), claim.by);
 	else if (claim.outcome == STORE_CLAIM_MINE)
-		printf("already yours\n");
+		printf(_("already yours\n"));
 	else if (claim.since > 0) {
-		cli_claim_ago(util_now() - claim.since, ago, sizeof ago);
-		printf("%s took it %s ago\n", claim.by, ago);
+		util_format_duration(util_now() - claim.since, ago, sizeof ago);
+		printf(_("%s took it %s ago\n"), claim.by, ago);
 	} else
-		printf("%s has it\n", claim.by);
+		printf(_("%s has it\n"), claim.by);
 out:
 	if (store_close(st) != STORE_OK && rc == 0) {
-		log_warn("claim: closing the database failed");
+		log_warn(_("claim: closing the database failed"));
 		rc = EXIT_CLAIM_FAILED;
 	}
 	store_claim_clear(&claim);
@@ -603,11 +587,11 @@ cli_handoffs(struct cli *cli, int argc, char **argv)
 		return EXIT_USAGE;
 	free(rest);
 	if (help) {
-		printf("usage: ombre handoffs [--json]\n");
+		printf(_("usage: ombre handoffs [--json]\n"));
 		return 0;
 	}
 	if (n_rest != 0) {
-		log_warn("usage: ombre handoffs [--json]");
+		log_warn(_("usage: ombre handoffs [--json]"));
 		return EXIT_USAGE;
 	}
 	if ((rc = cli_open(cli, STORE_READ_ONLY, &st)) != 0)

@@ -29,8 +29,8 @@
 #include <time.h>
 
 #define CLI_WEBHOOK_USAGE \
-	"usage: ombre webhook [--listen ADDR:PORT] | ombre webhook --cgi | " \
-	"ombre webhook --quarantine [FILE]"
+	N_("usage: ombre webhook [--listen ADDR:PORT] | ombre webhook --cgi | " \
+	"ombre webhook --quarantine [FILE]")
 #define CLI_WEBHOOK_LISTEN	"127.0.0.1:8765"
 
 static void
@@ -56,14 +56,14 @@ cli_webhook_serve(struct web *w, const char *listen)
 	    (unsigned int)options_get_number("webhook.max-connections"),
 	    &cause)) == NULL) {
 		clean = sanitize(listen, strlen(listen), SANITIZE_LINE, 80);
-		log_warn("webhook: %s: %s", clean, cause);
+		log_warn(_("webhook: %s: %s"), clean, cause);
 		free(clean);
 		free(cause);
 		ev_loop_free(loop);
 		return 1;
 	}
 	clean = sanitize(listen, strlen(listen), SANITIZE_LINE, 80);
-	log_warn("webhook: listening on %s", clean);
+	log_warn(_("webhook: listening on %s"), clean);
 	free(clean);
 	while (!ev_loop_stopped(loop)) {
 		if (ev_run_once(loop, -1) != 0 && errno != EINTR)
@@ -71,7 +71,7 @@ cli_webhook_serve(struct web *w, const char *listen)
 	}
 	web_http_stop(h);
 	ev_loop_free(loop);
-	log_warn("webhook: stopped");
+	log_warn(_("webhook: stopped"));
 	return 0;
 }
 
@@ -120,6 +120,7 @@ cli_webhook_cgi(struct web *w)
 	req.len = req.too_big ? (size_t)want : body.len;
 	web_handle(w, &req, &resp);
 	web_log_request(&req, resp.status);
+	/* CGI's header: protocol words, not translated */
 	printf("Status: %d %s\r\nContent-Type: %s\r\n"
 	    "Content-Length: %zu\r\n\r\n%s", resp.status,
 	    web_status_text(resp.status), resp.content_type != NULL ?
@@ -183,13 +184,14 @@ cli_webhook_quarantine_list(const char *data_dir)
 	dir = xasprintf("%s/webhook/quarantine", data_dir);
 	n = scandir(dir, &list, cli_webhook_quarantine_select, alphasort);
 	if (n <= 0) {
-		printf("nothing quarantined\n");
+		printf(_("nothing quarantined\n"));
 		free(dir);
 		return;
 	}
-	printf("%d bod%s refused and kept (show one with `ombre webhook "
-	    "--quarantine FILE`; remove a file once read):\n", n,
-	    n == 1 ? "y" : "ies");
+	printf(ngettext("%d body refused and kept (show one with `ombre "
+	    "webhook --quarantine FILE`; remove a file once read):\n",
+	    "%d bodies refused and kept (show one with `ombre webhook "
+	    "--quarantine FILE`; remove a file once read):\n", n), n);
 	for (k = 0; k < n; k++) {
 		path = xasprintf("%s/%s", dir, list[k]->d_name);
 		t = (time_t)(strtoll(list[k]->d_name, NULL, 10) / 1000);
@@ -207,8 +209,8 @@ cli_webhook_quarantine_list(const char *data_dir)
 		channel = p != NULL ? sanitize(p, len, SANITIZE_LINE, 40) :
 		    xstrdup("?");
 		why = cli_webhook_why(dir, list[k]->d_name);
-		printf("%s  %s  %lld bytes  %s\n  %s\n", when, channel,
-		    (long long)sb.st_size, why != NULL ? why : "refused", path);
+		printf(_("%s  %s  %lld bytes  %s\n  %s\n"), when, channel,
+		    (long long)sb.st_size, why != NULL ? why : _("refused"), path);
 		free(why);
 		free(channel);
 		free(path);
@@ -234,7 +236,7 @@ cli_webhook_quarantine_show(const char *data_dir, const char *file)
 		path = xasprintf("%s/webhook/quarantine/%s", data_dir, file);
 	if ((f = fopen(path, "re")) == NULL) {
 		clean = sanitize(path, strlen(path), SANITIZE_LINE, 200);
-		log_warn("webhook: %s: %s", clean, strerror(errno));
+		log_warn(_("webhook: %s: %s"), clean, strerror(errno));
 		free(clean);
 		free(path);
 		return 1;
@@ -280,7 +282,7 @@ cli_webhook(struct cli *cli, int argc, char **argv)
 	}
 	free(rest);
 	if (n_rest != 0 || quarantine) {
-		log_warn("%s", CLI_WEBHOOK_USAGE);
+		log_warn("%s", _(CLI_WEBHOOK_USAGE));
 		return EXIT_USAGE;
 	}
 	w = web_new(cli->data_dir, (size_t)options_get_number(

@@ -64,8 +64,8 @@ sync_exec(char **argv)
 	path = sync_exec_path();
 	fflush(NULL);
 	execv(path, argv);
-	log_warn("cannot run %s (the program that talks to the channels, "
-	    "looked for next to ombre, then in %s): %s", path,
+	log_warn(_("cannot run %s (the program that talks to the channels, "
+	    "looked for next to ombre, then in %s): %s"), path,
 	    OMBRE_LIBEXECDIR, strerror(errno));
 	free(path);
 	return 1;

@@ -459,7 +459,7 @@ triage_event_text(const char *event, const char *agent, const char *reason,
 	if (strcmp(event, "snoozed") == 0 && until > 0) {
 		t = (time_t)until;
 		localtime_r(&t, &tm);
-		strftime(when, sizeof when, "%a %d %b %H:%M", &tm);
+		util_strftime_c(when, sizeof when, "%a %d %b %H:%M", &tm);
 		return xasprintf("snoozed until %s by %s", when, who);
 	}
 	if (strcmp(event, "snoozed") == 0)

@@ -198,7 +198,7 @@ store_bot_say(struct store *st, const struct msg *m, const char *self_id,
 	v.agent_name = bot;
 	v.channel = m->channel;
 	if ((filled = template_render(&t, &v, &cause)) == NULL) {
-		log_warn("bot %s: %s", bot, cause);
+		log_warn(_("bot %s: %s"), bot, cause);
 		free(cause);
 		filled = xstrdup(text);
 	}
@@ -495,11 +495,11 @@ store_bot_scenario_write(const char *data_dir, const char *name,
 		return STORE_OK;
 	}
 	if (!bot_name_valid(name)) {
-		*cause = xasprintf("bad bot name '%s'", name);
+		*cause = xasprintf(_("bad bot name '%s'"), name);
 		return STORE_BAD_INPUT;
 	}
 	if (util_mkdir_p(data_dir, 0700) != 0) {
-		*cause = xasprintf("cannot create %s: %s", data_dir,
+		*cause = xasprintf(_("cannot create %s: %s"), data_dir,
 		    strerror(errno));
 		return STORE_IO_ERROR;
 	}
@@ -510,7 +510,7 @@ store_bot_scenario_write(const char *data_dir, const char *name,
 	saved = errno;
 	free(line);
 	if (rc != 0) {
-		*cause = xasprintf("cannot write %s/%s: %s", data_dir,
+		*cause = xasprintf(_("cannot write %s/%s: %s"), data_dir,
 		    STORE_BOT_SCENARIO, strerror(saved));
 		return saved == ENOSPC || saved == EDQUOT ? STORE_FULL :
 		    STORE_IO_ERROR;
@@ -551,7 +551,7 @@ store_bot_scenario_load(struct store *st)
 
 	name = store_bot_scenario_read(st->data_dir);
 	if (bot_scenario_set_data(name, &cause) != 0) {
-		log_warn("%s/%s: %s: ignored", st->data_dir,
+		log_warn(_("%s/%s: %s: ignored"), st->data_dir,
 		    STORE_BOT_SCENARIO, cause);
 		free(cause);
 		bot_scenario_set_data(NULL, &cause);

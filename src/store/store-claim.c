@@ -358,7 +358,7 @@ store_claim_combine(struct store *st, const char *dir)
 		free(file);
 		if (read_rc != 0) {
 			r->status = STORE_IO_ERROR;
-			r->cause = xasprintf("reading the claim %s/%s.req: %s",
+			r->cause = xasprintf(_("reading the claim %s/%s.req: %s"),
 			    dir, r->name, strerror(errno));
 			continue;
 		}
@@ -528,7 +528,7 @@ store_claim_combine_open(const struct store_options *opts, const char *dir,
 		;
 	rc = store_close(rw);
 	if (rc != STORE_OK)
-		*cause = xstrdup("closing the database failed");
+		*cause = xstrdup(_("closing the database failed"));
 	return rc;
 }
 
@@ -609,9 +609,9 @@ store_claim_queued(struct store *st, const char *thread_id, const char *agent,
 				flock(fd, LOCK_UN);
 			}
 			if (!answered) {
-				*cause = xasprintf("the database is locked by "
+				*cause = xasprintf(_("the database is locked by "
 				    "another process (waited %g s): nothing "
-				    "was changed", st->opts.lock_timeout);
+				    "was changed"), st->opts.lock_timeout);
 				rc = STORE_LOCKED;
 			}
 			break;
@@ -662,7 +662,7 @@ store_assignees(struct store *st, char ***out, size_t *n_out, char **cause)
 	tags = notmuch_database_get_all_tags(st->db);
 	if (tags == NULL) {
 		store_read_end(st);
-		*cause = xstrdup("reading the database's tags failed");
+		*cause = xstrdup(_("reading the database's tags failed"));
 		return STORE_DB_ERROR;
 	}
 	for (; notmuch_tags_valid(tags); notmuch_tags_move_to_next(tags)) {

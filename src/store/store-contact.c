@@ -76,7 +76,7 @@ store_contact_read_file(const char *path, char **cause)
 	data.len--;
 	body = strstr(data.data, "\n\n");
 	if (body == NULL) {
-		*cause = xasprintf("%s: no body", path);
+		*cause = xasprintf(_("%s: no body"), path);
 		buf_free(&data);
 		return NULL;
 	}
@@ -107,7 +107,8 @@ store_contact_search(struct store *st, const char *query, size_t max,
 	    xasprintf("tag:%s and (%s)", STORE_CONTACT_TAG, query);
 	if (store_query_messages(st, full, NOTMUCH_SORT_NEWEST_FIRST, &q,
 	    &msgs) != NOTMUCH_STATUS_SUCCESS) {
-		*cause = xasprintf("searching contacts: bad query '%s'", full);
+		*cause = xasprintf(_("searching contacts: bad query '%s'"),
+		    full);
 		free(full);
 		return STORE_DB_ERROR;
 	}
@@ -173,15 +174,15 @@ store_contact_get(struct store *st, const char *id, struct contact **out,
 	*cause = NULL;
 	*out = NULL;
 	if (!contact_id_valid(id)) {
-		*cause = xasprintf("'%s' is no contact id (c- and 16 hex "
-		    "digits)", id);
+		*cause = xasprintf(_("'%s' is no contact id (c- and 16 hex "
+		    "digits)"), id);
 		return STORE_BAD_INPUT;
 	}
 	query = store_contact_term("ombre.contact", id);
 	rc = store_contact_one(st, query, out, cause);
 	free(query);
 	if (rc == STORE_OK && *out == NULL) {
-		*cause = xasprintf("no contact %s", id);
+		*cause = xasprintf(_("no contact %s"), id);
 		return STORE_NOT_FOUND;
 	}
 	return rc;
@@ -355,7 +356,7 @@ store_contact_write(struct store *st, const char *id, const char *uuid,
 	free(tmp);
 	return path;
 fail:
-	*cause = xasprintf("writing the contact %s: %s", id, strerror(errno));
+	*cause = xasprintf(_("writing the contact %s: %s"), id, strerror(errno));
 	unlink(tmp);
 	free(tmp);
 	free(path);
@@ -439,7 +440,7 @@ store_contact_reindex(struct store *st, const char *path, char **cause)
 	buf_add_char(&head, '\0');
 	if (strstr(head.data, "\nX-Ombre-Kind: contact\n") == NULL) {
 		buf_free(&head);
-		*cause = xasprintf("%s: no contact", path);
+		*cause = xasprintf(_("%s: no contact"), path);
 		return STORE_BAD_INPUT;
 	}
 	buf_free(&head);
@@ -461,12 +462,12 @@ store_contact_save(struct store *st, const struct contact *c, char **cause)
 
 	*cause = NULL;
 	if (st->mode != STORE_READ_WRITE) {
-		*cause = xstrdup("saving a contact: the store is read-only");
+		*cause = xstrdup(_("saving a contact: the store is read-only"));
 		return STORE_BAD_INPUT;
 	}
 	status = store_contact_files(st, c->id, &old);
 	if (status != NOTMUCH_STATUS_SUCCESS) {
-		*cause = xasprintf("searching the contact %s: %s", c->id,
+		*cause = xasprintf(_("searching the contact %s: %s"), c->id,
 		    notmuch_status_to_string(status));
 		strset_free(&old);
 		return STORE_DB_ERROR;
@@ -513,7 +514,7 @@ store_contact_delete(struct store *st, const char *id, char **cause)
 	if (status != NOTMUCH_STATUS_SUCCESS ||
 	    (rc = store_begin(st, "removing a contact", cause)) != STORE_OK) {
 		if (*cause == NULL)
-			*cause = xasprintf("searching the contact %s: %s", id,
+			*cause = xasprintf(_("searching the contact %s: %s"), id,
 			    notmuch_status_to_string(status));
 		strset_free(&old);
 		return STORE_DB_ERROR;
@@ -756,8 +757,8 @@ store_contact_for_write(struct store *st, const char *thread_id,
 	    STORE_OK)
 		return rc;
 	if (*identity == NULL) {
-		*cause = xasprintf("conversation %s has no customer id a "
-		    "contact can hold", conv->short_id);
+		*cause = xasprintf(_("conversation %s has no customer id a "
+		    "contact can hold"), conv->short_id);
 		store_conv_free(conv);
 		return STORE_BAD_INPUT;
 	}
@@ -874,7 +875,7 @@ store_contact_link(struct store *st, const char *thread_a,
 		b = swap;
 	}
 	if (strcmp(a->id, b->id) == 0 || strcmp(id_a, id_b) == 0) {
-		*cause = xasprintf("both are already %s's", a->name != NULL ?
+		*cause = xasprintf(_("both are already %s's"), a->name != NULL ?
 		    a->name : a->id);
 		rc = STORE_DUPLICATE;
 		goto out;
@@ -912,7 +913,7 @@ store_contact_unlink(struct store *st, const char *thread_id,
 	if (rc != STORE_OK)
 		goto out;
 	if (c == NULL || c->n_identities < 2) {
-		*cause = xasprintf("conversation %s is linked to no other",
+		*cause = xasprintf(_("conversation %s is linked to no other"),
 		    thread_id);
 		rc = STORE_NOT_FOUND;
 		goto out;
@@ -1135,7 +1136,7 @@ store_contact_suggest(struct store *st, struct store_contact_suggestion **out,
 	status = store_contact_walk(st, &threads, &identities, &convs);
 	store_read_end(st);
 	if (status != NOTMUCH_STATUS_SUCCESS) {
-		*cause = xasprintf("reading the conversations: %s",
+		*cause = xasprintf(_("reading the conversations: %s"),
 		    notmuch_status_to_string(status));
 		store_contacts_free(contacts, n_contacts);
 		strset_free(&threads);

@@ -49,7 +49,7 @@ store_crisis_write(const char *data_dir, const struct crisis *c,
 		return STORE_OK;
 	}
 	if (util_mkdir_p(data_dir, 0700) != 0) {
-		*cause = xasprintf("cannot create %s: %s", data_dir,
+		*cause = xasprintf(_("cannot create %s: %s"), data_dir,
 		    strerror(errno));
 		return STORE_IO_ERROR;
 	}
@@ -60,7 +60,7 @@ store_crisis_write(const char *data_dir, const struct crisis *c,
 	saved = errno;
 	free(text);
 	if (rc != 0) {
-		*cause = xasprintf("cannot write %s/%s: %s", data_dir,
+		*cause = xasprintf(_("cannot write %s/%s: %s"), data_dir,
 		    STORE_CRISIS, strerror(saved));
 		return saved == ENOSPC || saved == EDQUOT ? STORE_FULL :
 		    STORE_IO_ERROR;
@@ -130,8 +130,8 @@ store_crisis_load(struct store *st)
 
 	c = store_crisis_read(st->data_dir);
 	if (c != NULL && !bot_exists(c->scenario))
-		log_warn("%s/%s: no bot %s here: the channels' own bots "
-		    "answer", st->data_dir, STORE_CRISIS, c->scenario);
+		log_warn(_("%s/%s: no bot %s here: the channels' own bots "
+		    "answer"), st->data_dir, STORE_CRISIS, c->scenario);
 	crisis_set_data(c);
 	crisis_free(c);
 }

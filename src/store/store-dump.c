@@ -146,7 +146,7 @@ store_dump_all(struct store *st, int fd, char **cause)
 
 	if (store_query_messages(st, "*", NOTMUCH_SORT_UNSORTED, &q, &msgs) !=
 	    NOTMUCH_STATUS_SUCCESS) {
-		*cause = xstrdup("dump: reading the database failed");
+		*cause = xstrdup(_("dump: reading the database failed"));
 		return -1;
 	}
 	buf_init(&b);
@@ -207,7 +207,7 @@ store_dump(struct store *st, const char *path, char **cause)
 	}
 	if (rc != 0) {
 		if (*cause == NULL)
-			*cause = xstrdup("dump: the database kept changing");
+			*cause = xstrdup(_("dump: the database kept changing"));
 		close(fd);
 		unlink(tmp);
 		free(tmp);
@@ -451,7 +451,7 @@ store_restore(struct store *st, const char *path, long *restored,
 	*cause = NULL;
 	*restored = *missing = 0;
 	if (st->mode != STORE_READ_WRITE)
-		fatalx("store_restore on a read-only store");
+		fatalx(_("store_restore on a read-only store"));
 	if ((f = fopen(path, "r")) == NULL) {
 		*cause = xasprintf("%s: %s", path, strerror(errno));
 		return STORE_IO_ERROR;
@@ -466,8 +466,8 @@ store_restore(struct store *st, const char *path, long *restored,
 			line[--len] = '\0';
 		if (lineno == 1) {
 			if (strncmp(line, "#notmuch-dump batch-tag:", 24) != 0) {
-				*cause = xasprintf("%s: not a notmuch dump in "
-				    "the batch-tag format", path);
+				*cause = xasprintf(_("%s: not a notmuch dump in "
+				    "the batch-tag format"), path);
 				rc = STORE_BAD_INPUT;
 				break;
 			}
@@ -485,7 +485,7 @@ store_restore(struct store *st, const char *path, long *restored,
 			    &status);
 		}
 		if (bad != 0) {
-			*cause = xasprintf("%s:%ld: not a dump line", path,
+			*cause = xasprintf(_("%s:%ld: not a dump line"), path,
 			    lineno);
 			rc = STORE_BAD_INPUT;
 			break;

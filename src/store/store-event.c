@@ -157,8 +157,8 @@ store_event_queue(struct store *st, const struct store_event *ev,
 	*cause = NULL;
 	m = store_event_msg(st, ev, &status);
 	if (m == NULL) {
-		*cause = xasprintf("the conversation %s has no place for an "
-		    "event", ev->thread_id);
+		*cause = xasprintf(_("the conversation %s has no place for an "
+		    "event"), ev->thread_id);
 		return STORE_NOT_FOUND;
 	}
 	rc = store_ingest(st, m, cause);
@@ -190,8 +190,9 @@ store_events(struct store *st, const struct store_event *evs, size_t n,
 	for (i = 0; i < n; i++) {
 		msgs[i] = store_event_msg(st, &evs[i], &status);
 		if (msgs[i] == NULL && status != NOTMUCH_STATUS_SUCCESS) {
-			*cause = xasprintf("searching the conversation %s: %s",
-			    evs[i].thread_id, notmuch_status_to_string(status));
+			*cause = xasprintf(_("searching the conversation "
+			    "%s: %s"), evs[i].thread_id,
+			    notmuch_status_to_string(status));
 			rc = STORE_DB_ERROR;
 			goto out;
 		}

@@ -281,7 +281,8 @@ store_file_read(const char *path, char **cause)
 	head_len = body != NULL ? (size_t)(body - data.data) + 1 : data.len;
 	meta = store_header_get(data.data, head_len, "X-Ombre-Meta");
 	if (meta == NULL) {
-		*cause = xasprintf("%s: not a message written by ombre", path);
+		*cause = xasprintf(_("%s: not a message written by ombre"),
+		    path);
 		buf_free(&data);
 		return NULL;
 	}
@@ -289,7 +290,8 @@ store_file_read(const char *path, char **cause)
 	if (store_b64_decode(meta, strlen(meta), &json) != 0 ||
 	    (m = json_msg_parse(json.data, json.len, &sub)) == NULL) {
 		if (*cause == NULL)
-			*cause = xasprintf("%s: bad X-Ombre-Meta header", path);
+			*cause = xasprintf(_("%s: bad X-Ombre-Meta header"),
+			    path);
 		free(meta);
 		buf_free(&json);
 		buf_free(&data);
@@ -484,7 +486,7 @@ store_ingest(struct store *st, const struct msg *m, char **cause)
 
 	*cause = NULL;
 	if (st->mode == STORE_READ_ONLY)
-		fatalx("store_ingest on a read-only store");
+		fatalx(_("store_ingest on a read-only store"));
 	msgid = msgid_message(m->channel, m->account, m->conv_id, m->id);
 	for (i = 0; i < st->n_pending; i++) {
 		if (strcmp(st->pending[i].msgid, msgid) == 0) {
@@ -1128,8 +1130,8 @@ store_generated_deliver(struct store *st, size_t pos, int *err, char **cause)
 		    (ssize_t)line.len || fsync(st->journal_fd) != 0 ||
 		    rename(fresh.tmp_path, fresh.new_path) != 0) {
 			*err = errno;
-			*cause = xasprintf("delivering %s: %s", fresh.new_path,
-			    strerror(errno));
+			*cause = xasprintf(_("delivering %s: %s"),
+			    fresh.new_path, strerror(errno));
 			buf_free(&line);
 			unlink(fresh.tmp_path);
 			store_pending_free(st, &fresh);
@@ -1264,7 +1266,7 @@ store_flush(struct store *st, char **cause)
 			rc = store_errno_status(err);
 			store_abort(st, why, NOTMUCH_STATUS_SUCCESS, cause);
 			free(*cause);
-			*cause = xasprintf("%s; nothing was changed", why);
+			*cause = xasprintf(_("%s; nothing was changed"), why);
 			free(why);
 			why = NULL;
 		}
@@ -1413,7 +1415,7 @@ store_recover_journal(struct store *st, const char *path, int fd,
 		}
 		m = store_file_read(file, &why);
 		if (m == NULL) {
-			log_warn("recovering %s: %s", path, why);
+			log_warn(_("recovering %s: %s"), path, why);
 			free(why);
 			free(file);
 			continue;
@@ -1524,14 +1526,14 @@ store_conv_set_property(struct store *st, const char *msgid, const char *key,
 	}
 	if (notmuch_database_find_message(st->db, msgid, &nm) !=
 	    NOTMUCH_STATUS_SUCCESS || nm == NULL) {
-		*cause = xasprintf("no message <%s>", msgid);
+		*cause = xasprintf(_("no message <%s>"), msgid);
 		return STORE_NOT_FOUND;
 	}
 	query = xasprintf("thread:%s", notmuch_message_get_thread_id(nm));
 	notmuch_message_destroy(nm);
 	if (store_query_messages(st, query, NOTMUCH_SORT_UNSORTED, &q, &msgs) !=
 	    NOTMUCH_STATUS_SUCCESS) {
-		*cause = xasprintf("searching %s failed", query);
+		*cause = xasprintf(_("searching %s failed"), query);
 		free(query);
 		return STORE_DB_ERROR;
 	}

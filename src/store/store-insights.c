@@ -86,7 +86,7 @@ insights_read_slice(struct store *st, struct store_insights *si,
 	status = store_query_messages(st, query, NOTMUCH_SORT_UNSORTED, &q,
 	    &msgs);
 	if (status != NOTMUCH_STATUS_SUCCESS) {
-		*cause = xasprintf("searching %s: %s", query,
+		*cause = xasprintf(_("searching %s: %s"), query,
 		    notmuch_status_to_string(status));
 		free(query);
 		return STORE_DB_ERROR;

@@ -60,7 +60,7 @@ store_reply_context(struct store *st, const char *conv,
 		return rc;
 	if ((rc = store_thread_messages(st, tid, &msgs, &n, cause)) ==
 	    STORE_OK && (*out = store_reply_context_of(tid, msgs, n)) == NULL) {
-		*cause = xstrdup("the conversation has no message");
+		*cause = xstrdup(_("the conversation has no message"));
 		rc = STORE_NOT_FOUND;
 	}
 	free(tid);
@@ -271,7 +271,8 @@ store_reply_guard(struct store *st, const char *thread_id, const char *seen,
 	    STORE_OK)
 		return rc;
 	if (seen == NULL && base != NULL && !reply_has_message(msgs, n, base)) {
-		*cause = xasprintf("no message <%s> in this conversation", base);
+		*cause = xasprintf(_("no message <%s> in this conversation"),
+		    base);
 		store_msgs_free(msgs, n);
 		return STORE_NOT_FOUND;
 	}
@@ -367,7 +368,8 @@ store_reply_answers(struct store *st, const struct store_reply_context *c,
 	}
 	if (ours)
 		return STORE_OK;
-	*cause = xasprintf("the conversation has no message %s to answer", id);
+	*cause = xasprintf(_("the conversation has no message %s to answer"),
+	    id);
 	return STORE_BAD_INPUT;
 }
 
@@ -387,7 +389,7 @@ store_reply_take_over(struct store *st, const char *thread_id,
 	status = store_thread_all_tags(st, thread_id, &tags, &n);
 	if (status != NOTMUCH_STATUS_SUCCESS) {
 		triage_tags_free(tags);
-		*cause = xasprintf("searching the conversation %s: %s",
+		*cause = xasprintf(_("searching the conversation %s: %s"),
 		    thread_id, notmuch_status_to_string(status));
 		return STORE_DB_ERROR;
 	}
@@ -422,11 +424,11 @@ store_reply_add(struct store *st, const struct store_reply *r, char **id,
 	*cause = NULL;
 	if (r->text_len == 0 || !utf8_valid(r->text, r->text_len, NULL) ||
 	    memchr(r->text, '\0', r->text_len) != NULL) {
-		*cause = xstrdup("the text is empty or not UTF-8");
+		*cause = xstrdup(_("the text is empty or not UTF-8"));
 		return STORE_BAD_INPUT;
 	}
 	if (r->outbound != NULL && !msgid_is_outbound(r->outbound)) {
-		*cause = xstrdup("not an outbound id");
+		*cause = xstrdup(_("not an outbound id"));
 		return STORE_BAD_INPUT;
 	}
 	if ((rc = store_reply_context(st, r->conv, &c, cause)) != STORE_OK)

@@ -158,7 +158,7 @@ store_report_shift_start(struct store *st, const char *agent, int64_t *when,
 	    "property:ombre.event=shift-start", NOTMUCH_SORT_UNSORTED, &q,
 	    &msgs);
 	if (status != NOTMUCH_STATUS_SUCCESS) {
-		*cause = xasprintf("searching shift-start events: %s",
+		*cause = xasprintf(_("searching shift-start events: %s"),
 		    notmuch_status_to_string(status));
 		return STORE_DB_ERROR;
 	}
@@ -584,7 +584,7 @@ store_report_build_query(struct store *st, const struct store_report_filter *f,
 	status = store_query_messages(st, query.data, NOTMUCH_SORT_UNSORTED,
 	    &q, &msgs);
 	if (status != NOTMUCH_STATUS_SUCCESS) {
-		*cause = xasprintf("searching %s: %s", query.data,
+		*cause = xasprintf(_("searching %s: %s"), query.data,
 		    notmuch_status_to_string(status));
 		buf_free(&query);
 		store_report_free(r);

@@ -395,7 +395,7 @@ shift_since_each(struct store *st, int64_t since, struct shift_walk *w,
 	    &msgs);
 	free(query);
 	if (status != NOTMUCH_STATUS_SUCCESS) {
-		*cause = xasprintf("searching the messages since: %s",
+		*cause = xasprintf(_("searching the messages since: %s"),
 		    notmuch_status_to_string(status));
 		return STORE_DB_ERROR;
 	}
@@ -520,7 +520,7 @@ store_shift_start(struct store *st, const char *agent, int64_t now,
 	a.since = now;
 	a.started = now;
 	if (store_agent_write(st->data_dir, agent, &a) != 0) {
-		*cause = xasprintf("writing %s/agents/%s: %s", st->data_dir,
+		*cause = xasprintf(_("writing %s/agents/%s: %s"), st->data_dir,
 		    agent, strerror(errno));
 		return STORE_IO_ERROR;
 	}
@@ -585,7 +585,7 @@ store_shift_end(struct store *st, const char *agent, int64_t now,
 	a.since = now;
 	a.ended = now;
 	if (store_agent_write(st->data_dir, agent, &a) != 0) {
-		*cause = xasprintf("writing %s/agents/%s: %s", st->data_dir,
+		*cause = xasprintf(_("writing %s/agents/%s: %s"), st->data_dir,
 		    agent, strerror(errno));
 		return STORE_IO_ERROR;
 	}

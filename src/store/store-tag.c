@@ -58,7 +58,7 @@ store_tag_targets(struct store *st, const char *target, char ***ids,
 	seen.n = 0;
 	strset_free(&seen);
 	if (*n == 0) {
-		*cause = xasprintf("no conversation matches '%s'", target);
+		*cause = xasprintf(_("no conversation matches '%s'"), target);
 		return STORE_NOT_FOUND;
 	}
 	return STORE_OK;
@@ -181,7 +181,7 @@ store_tag_feed_reads(struct store *st, struct store_tag_read *reads,
 	size_t	i;
 
 	for (i = 0; i < n; i++) {
-		if (committed)
+		if (committed)	/* the feed's words: not translated */
 			buf_add_printf(&st->feed, "read %s %s\n",
 			    reads[i].thread_id, reads[i].msgid);
 		free(reads[i].thread_id);
@@ -245,8 +245,8 @@ store_tag(struct store *st, const char *target, char **ops, int n_ops,
 	for (j = 0; j < n_ops; j++) {
 		if ((ops[j][0] != '+' && ops[j][0] != '-') || !tag_valid(ops[j] + 1)) {
 			char *clean = sanitize(ops[j], strlen(ops[j]), SANITIZE_LINE, 60);
-			*cause = xasprintf("bad tag operation '%s': use +TAG or -TAG",
-			    clean);
+			*cause = xasprintf(_("bad tag operation '%s': use "
+			    "+TAG or -TAG"), clean);
 			free(clean);
 			return STORE_BAD_INPUT;
 		}
@@ -400,7 +400,7 @@ store_wake(struct store *st, int64_t now, long *woken, char **cause)
 	status = store_snoozed_due(st, now, &due);
 	if (status != NOTMUCH_STATUS_SUCCESS) {
 		strset_free(&due);
-		*cause = xasprintf("searching the snoozed conversations: %s",
+		*cause = xasprintf(_("searching the snoozed conversations: %s"),
 		    notmuch_status_to_string(status));
 		return STORE_DB_ERROR;
 	}
@@ -437,7 +437,8 @@ store_tag_messages(struct store *st, char *const *msgids, size_t n,
 	for (n_ops = 0; ops[n_ops] != NULL; n_ops++) {
 		if ((ops[n_ops][0] != '+' && ops[n_ops][0] != '-') ||
 		    !tag_valid(ops[n_ops] + 1)) {
-			*cause = xstrdup("bad tag operation: use +TAG or -TAG");
+			*cause = xstrdup(_("bad tag operation: use +TAG or "
+			    "-TAG"));
 			return STORE_BAD_INPUT;
 		}
 	}

@@ -204,7 +204,7 @@ trends_query_count(struct store *st, const char *query, int threads,
 		status = notmuch_query_count_messages(q, &n);
 	notmuch_query_destroy(q);
 	if (status != NOTMUCH_STATUS_SUCCESS) {
-		*cause = xasprintf("counting '%s': %s", text,
+		*cause = xasprintf(_("counting '%s': %s"), text,
 		    notmuch_status_to_string(status));
 		free(text);
 		return STORE_DB_ERROR;
@@ -305,7 +305,7 @@ trends_walk(struct store *st, struct store_trends *tr, const char *query,
 	notmuch_query_set_omit_excluded(q, NOTMUCH_EXCLUDE_FALSE);
 	status = notmuch_query_search_messages(q, &msgs);
 	if (status != NOTMUCH_STATUS_SUCCESS) {
-		*cause = xasprintf("searching '%s': %s", text,
+		*cause = xasprintf(_("searching '%s': %s"), text,
 		    notmuch_status_to_string(status));
 		notmuch_query_destroy(q);
 		free(text);
