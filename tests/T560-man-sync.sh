@@ -375,7 +375,7 @@ ok "getenv() calls found in src ($n)" test "$n" -gt 5
 env_doc=$(tp_tags "$man1" ENVIRONMENT | cut -f2 |
     grep -oE '\b[A-Z][A-Z0-9_]+\b' | sort -u)
 # Read by the C library and gettext, not by a getenv() of ours.
-libc_env=$(printf '%s\n' LANG LANGUAGE LC_ALL LC_MESSAGES LC_CTYPE TERM)
+libc_env=$(printf '%s\n' LANG LANGUAGE LC_ALL LC_MESSAGES LC_CTYPE LC_TIME TERM)
 none "every variable getenv() reads is in ENVIRONMENT" \
     "$(missing "$env_read" "$env_doc")"
 none "every variable of ENVIRONMENT is read by ombre" \

@@ -491,7 +491,7 @@ store_labels(struct store *st, char ***out, size_t *n_out, char **cause)
 	store_read_begin(st);
 	if ((tags = notmuch_database_get_all_tags(st->db)) == NULL) {
 		store_read_end(st);
-		*cause = xstrdup("reading the database's tags failed");
+		*cause = xstrdup(_("reading the database's tags failed"));
 		return STORE_DB_ERROR;
 	}
 	names = xcalloc(1, sizeof *names);
