@@ -34,8 +34,12 @@ CONFIG=$XDG_CONFIG_HOME/ombre/config
 chmod 600 "$CONFIG"
 
 # The texts of the bot's answers in conversation $1, oldest first.
+# The bot's greeting first, then its answers: they share their second, so
+# notmuch's order between them is not to be relied on.
 answers() {
-	nm search --output=files "property:ombre.kind=bot and property:ombre.conv-id=$1" |
+	local q="property:ombre.kind=bot and property:ombre.conv-id=$1"
+	{ nm search --output=files "$q and property:ombre.bot-turn=greeting"
+	  nm search --output=files "$q and not property:ombre.bot-turn=greeting"; } |
 	    while read -r f; do sed -n '/^$/,$p' "$f" | sed 1d; done
 }
 customer() { json_line whatsapp 106 "$1" "$2" "$3" "$4" customer "$5" | "$OMBRE" ingest; }
