@@ -53,7 +53,9 @@ INTERNAL = re.compile(r"^(x[a-z]+|[a-z]+_[a-z_]+): ")
 # whose text is shown to the user, and a usage that is a bare name.
 TABLE_FIELDS = re.compile(r"\.(help|usage)\s*=\s*(?=\")")
 BARE_NAME = re.compile(r"^[a-z][a-z0-9-]*$")
-PREFIX = re.compile(r"^[a-z]+( [a-z]+)?:( \x01)?(: \x01)?$")
+# ...unless the words are a message ("unknown option: %s").
+UNKNOWN = re.compile(r"^(usage|unknown|invalid|bad|no|not)\b")
+PREFIX = re.compile(r"^[a-z][a-z-]*( [a-z\x01][a-z-]*)?:( \x01)?(: \x01)?$")
 
 
 def strip_comments(src):
@@ -163,7 +165,7 @@ def user_visible(text):
         return False
     bare = ESCAPE.sub("", FORMAT.sub("\x01", text)).strip()
     if CSV.match(bare) or NAME.match(bare) or (PREFIX.match(bare) and
-            not bare.startswith("usage:")):
+            not UNKNOWN.match(bare)):
         return False
     plain = ESCAPE.sub(" ", FORMAT.sub(" ", text)).strip()
     return WORD.search(plain) is not None
