@@ -103,7 +103,7 @@ cmd_alert_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		return cmd_error(ctx, _("alert: %s: match=REGEX is missing"),
 		    argv[1]);
 	if (alert_set(&a, &cause) != 0) {
-		cmd_error(ctx, "alert: %s", cause);
+		cmd_error(ctx, _("alert: %s"), cause);
 		free(cause);
 		return CMD_ERROR;
 	}

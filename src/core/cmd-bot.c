@@ -183,7 +183,7 @@ cmd_handoff_rule_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		return cmd_error(ctx, _("handoff-rule bot: priority=high is for "
 		    "customer rules"));
 	if (rules_add(kind, argv[2], reason, high, &cause) != 0) {
-		cmd_error(ctx, "handoff-rule: %s", cause);
+		cmd_error(ctx, _("handoff-rule: %s"), cause);
 		free(cause);
 		return CMD_ERROR;
 	}
@@ -246,7 +246,7 @@ cmd_bot_answer_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	}
 	if (bot_add_answer(argv[1], argv[at], argv + at + 1,
 	    (size_t)(argc - at - 1), &cause) != 0) {
-		cmd_error(ctx, "bot-answer %s: %s", argv[1], cause);
+		cmd_error(ctx, _("bot-answer %s: %s"), argv[1], cause);
 		free(cause);
 		return CMD_ERROR;
 	}
@@ -296,7 +296,7 @@ cmd_bot_hours_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	if (cmd_bot_name(ctx, argv[0], argv[1]) != 0)
 		return CMD_ERROR;
 	if (bot_set_hours(argv[1], argv[2], argv[3], &cause) != 0) {
-		cmd_error(ctx, "bot-hours %s: %s", argv[1], cause);
+		cmd_error(ctx, _("bot-hours %s: %s"), argv[1], cause);
 		free(cause);
 		return CMD_ERROR;
 	}
@@ -371,14 +371,14 @@ cmd_bot_scenario_exec(struct cmd_ctx *ctx, int argc, char **argv)
 			return CMD_NORMAL;
 		}
 		if (bot_scenario_set(name, &cause) != 0) {
-			cmd_error(ctx, "bot-scenario: %s", cause);
+			cmd_error(ctx, _("bot-scenario: %s"), cause);
 			free(cause);
 			return CMD_ERROR;
 		}
 		return CMD_NORMAL;
 	}
 	if (host->scenario(host->data, name, &in_force, &cause) != 0) {
-		cmd_error(ctx, "bot-scenario: %s", cause);
+		cmd_error(ctx, _("bot-scenario: %s"), cause);
 		free(cause);
 		return CMD_ERROR;
 	}

@@ -41,7 +41,7 @@ cmd_crisis_read(struct cmd_ctx *ctx, struct crisis **in_force)
 
 	if (ctx->host->crisis(ctx->host->data, 0, NULL, in_force,
 	    &cause) != 0) {
-		cmd_error(ctx, "crisis: %s", cause);
+		cmd_error(ctx, _("crisis: %s"), cause);
 		free(cause);
 		return -1;
 	}
@@ -85,7 +85,7 @@ cmd_crisis_on(struct cmd_ctx *ctx, int argc, char **argv)
 	}
 	c.topic = topic.data;
 	if (crisis_topic_valid(c.topic, &cause) != 0) {
-		cmd_error(ctx, "crisis: %s", cause);
+		cmd_error(ctx, _("crisis: %s"), cause);
 		free(cause);
 		goto fail;
 	}
@@ -109,7 +109,7 @@ cmd_crisis_on(struct cmd_ctx *ctx, int argc, char **argv)
 	c.agent = xstrdup(core_agent_name());
 	if (ctx->host->crisis(ctx->host->data, 1, &c, &in_force,
 	    &cause) != 0) {
-		cmd_error(ctx, "crisis: %s", cause);
+		cmd_error(ctx, _("crisis: %s"), cause);
 		free(cause);
 		goto fail;
 	}
@@ -163,7 +163,7 @@ cmd_crisis_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		return CMD_NORMAL;
 	}
 	if (ctx->host->crisis(ctx->host->data, 1, NULL, &now, &cause) != 0) {
-		cmd_error(ctx, "crisis: %s", cause);
+		cmd_error(ctx, _("crisis: %s"), cause);
 		free(cause);
 		crisis_free(in_force);
 		return CMD_ERROR;

@@ -81,7 +81,7 @@ cmd_bind_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		command = cmd_join_quoted(argv, k + 1, argc);
 	/* Refused now rather than when the key is pressed. */
 	if (cmd_check_string(command, &cause) != 0) {
-		cmd_error(ctx, "bind %s: %s", key, cause);
+		cmd_error(ctx, _("bind %s: %s"), key, cause);
 		free(cause);
 		free(command);
 		return CMD_ERROR;

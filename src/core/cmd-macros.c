@@ -68,7 +68,7 @@ cmd_macro_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	else
 		text = cmd_join_quoted(argv, 2, argc);
 	if (cmd_check_string(text, &cause) != 0) {
-		cmd_error(ctx, "macro %s: %s", argv[1], cause);
+		cmd_error(ctx, _("macro %s: %s"), argv[1], cause);
 		free(cause);
 		free(text);
 		return CMD_ERROR;

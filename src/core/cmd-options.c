@@ -166,7 +166,7 @@ cmd_style_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		    argv[1]);
 	spec = cmd_join(argv, 2, argc);
 	if (style_parse(spec, &st, &cause) != 0) {
-		cmd_error(ctx, "style %s: %s", argv[1], cause);
+		cmd_error(ctx, _("style %s: %s"), argv[1], cause);
 		free(cause);
 		free(spec);
 		return CMD_ERROR;

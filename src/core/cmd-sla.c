@@ -109,7 +109,7 @@ cmd_sla_exec(struct cmd_ctx *ctx, int argc, char **argv)
 			return cmd_usage(ctx, argv[0]);
 	}
 	if (sla_set(kind, target, warn, channel, team, &cause) != 0) {
-		cmd_error(ctx, "sla: %s", cause);
+		cmd_error(ctx, _("sla: %s"), cause);
 		free(cause);
 		return CMD_ERROR;
 	}
@@ -140,7 +140,7 @@ cmd_business_hours_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	rc = sla_set_hours(team, spec, &cause);
 	free(spec);
 	if (rc != 0) {
-		cmd_error(ctx, "business-hours: %s", cause);
+		cmd_error(ctx, _("business-hours: %s"), cause);
 		free(cause);
 		return CMD_ERROR;
 	}

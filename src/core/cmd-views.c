@@ -66,7 +66,7 @@ cmd_tag_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	    &cause);
 	free(target);
 	if (rc != 0) {
-		cmd_error(ctx, "tag: %s", cause != NULL ? cause : _("failed"));
+		cmd_error(ctx, _("tag: %s"), cause != NULL ? cause : _("failed"));
 		free(cause);
 		return CMD_ERROR;
 	}
