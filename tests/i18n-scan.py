@@ -230,7 +230,7 @@ def scan(path):
                     "N_")
                 if not any(p[0] == entry[0] for p in problems):
                     problems.append(entry)
-    return problems
+    return sorted(problems, key=lambda p: p[1])
 
 
 def fix(path, problems):
