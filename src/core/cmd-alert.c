@@ -58,7 +58,8 @@ cmd_alert_exec(struct cmd_ctx *ctx, int argc, char **argv)
 
 	if (argc == 3 && strcmp(argv[2], "-") == 0) {
 		if (alert_remove(argv[1]) != 0)
-			return cmd_error(ctx, _("alert: no alert '%s'"), argv[1]);
+			return cmd_error(ctx, _("alert: no alert '%s'"),
+			    argv[1]);
 		return CMD_NORMAL;
 	}
 	memset(&a, 0, sizeof a);
@@ -93,8 +94,8 @@ cmd_alert_exec(struct cmd_ctx *ctx, int argc, char **argv)
 			n = strtol(argv[i] + 7, &end, 10);
 			if (argv[i][7] == '\0' || *end != '\0' || n < 0 ||
 			    n > 100)
-				return cmd_error(ctx, _("alert: bad weight '%s' "
-				    "(0 to 100)"), argv[i] + 7);
+				return cmd_error(ctx, _("alert: bad weight "
+				    "'%s' (0 to 100)"), argv[i] + 7);
 			a.weight = (int)n;
 		} else
 			return cmd_usage(ctx, argv[0]);

@@ -38,8 +38,8 @@ const struct cmd_entry cmd_bot_entries[] = {
 	  .args_min = 2,
 	  .args_max = -1,
 	  .usage = N_("bot-fallback NAME TEXT..."),
-	  .help = N_("what the bot NAME says when no pattern matches, each TEXT "
-	      "in turn"),
+	  .help = N_("what the bot NAME says when no pattern matches, each "
+	      "TEXT in turn"),
 	  .exec = cmd_bot_fallback_exec },
 	{ .name = "bot-greeting",
 	  .args_min = 2,
@@ -74,8 +74,8 @@ const struct cmd_entry cmd_bot_entries[] = {
 	  .args_min = 2,
 	  .args_max = 3,
 	  .usage = N_("bot-survey CHANNEL|all TEXT|- [skip-bot-only=yes|no]"),
-	  .help = N_("the built-in bot asks TEXT when a conversation of CHANNEL "
-	      "is closed; the customer's 1-5 is a csat event"),
+	  .help = N_("the built-in bot asks TEXT when a conversation of "
+	      "CHANNEL is closed; the customer's 1-5 is a csat event"),
 	  .exec = cmd_bot_survey_exec },
 	{ .name = "handoff-rule",
 	  .args_min = 1,
@@ -132,8 +132,8 @@ cmd_handoff_rule_setting(struct cmd_ctx *ctx, int argc, char **argv)
 		return cmd_usage(ctx, argv[0]);
 	if (strcmp(argv[1], "fallbacks") == 0) {
 		if (cmd_bot_count(argv[2], 1, &n) != 0)
-			return cmd_error(ctx, _("handoff-rule fallbacks: bad count "
-			    "'%s' (0 to 100, 0 for none)"), argv[2]);
+			return cmd_error(ctx, _("handoff-rule fallbacks: bad "
+			    "count '%s' (0 to 100, 0 for none)"), argv[2]);
 		rules_set_fallbacks(n);
 		return CMD_NORMAL;
 	}
@@ -176,12 +176,13 @@ cmd_handoff_rule_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		else if (strcmp(argv[i], "priority=normal") == 0)
 			high = 0;
 		else
-			return cmd_error(ctx, _("handoff-rule: unknown argument "
-			    "'%s' (reason=TEXT, priority=high)"), argv[i]);
+			return cmd_error(ctx, _("handoff-rule: unknown "
+			    "argument '%s' (reason=TEXT, "
+			    "priority=high)"), argv[i]);
 	}
 	if (kind == RULES_BOT && high)
-		return cmd_error(ctx, _("handoff-rule bot: priority=high is for "
-		    "customer rules"));
+		return cmd_error(ctx, _("handoff-rule bot: priority=high is "
+		    "for customer rules"));
 	if (rules_add(kind, argv[2], reason, high, &cause) != 0) {
 		cmd_error(ctx, _("handoff-rule: %s"), cause);
 		free(cause);
@@ -279,8 +280,8 @@ cmd_bot_handoff_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		if (strncmp(argv[2], "after=", 6) != 0)
 			return cmd_usage(ctx, argv[0]);
 		if (cmd_bot_count(argv[2] + 6, 0, &after) != 0)
-			return cmd_error(ctx, _("bot-handoff %s: bad count '%s' "
-			    "(1 to 100)"), argv[1], argv[2] + 6);
+			return cmd_error(ctx, _("bot-handoff %s: bad count "
+			    "'%s' (1 to 100)"), argv[1], argv[2] + 6);
 	}
 	bot_set_handoff(argv[1], after, argv[argc - 1]);
 	return CMD_NORMAL;
@@ -324,7 +325,8 @@ cmd_bot_survey_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	int	skip = 0;
 
 	if (!bot_name_valid(argv[1])) {
-		cmd_error(ctx, _("%s: bad channel name '%s'"), argv[0], argv[1]);
+		cmd_error(ctx, _("%s: bad channel name '%s'"), argv[0],
+		    argv[1]);
 		return CMD_ERROR;
 	}
 	if (argc == 4) {

@@ -93,8 +93,9 @@ cmd_crisis_on(struct cmd_ctx *ctx, int argc, char **argv)
 		c.scenario = cmd_crisis_scenario;
 	/* Written beforehand: a crisis is no time to find the bot missing. */
 	if (!bot_name_valid(c.scenario) || !bot_exists(c.scenario)) {
-		cmd_error(ctx, _("crisis: no bot %s (write its bot-answer lines "
-		    "in the config first, or give scenario=NAME)"), c.scenario);
+		cmd_error(ctx, _("crisis: no bot %s (write its bot-answer "
+		    "lines in the config first, or give "
+		    "scenario=NAME)"), c.scenario);
 		goto fail;
 	}
 	if (cmd_crisis_read(ctx, &in_force) != 0)

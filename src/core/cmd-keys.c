@@ -20,8 +20,8 @@ const struct cmd_entry cmd_keys_entries[] = {
 	  .args_min = 2,
 	  .args_max = -1,
 	  .usage = N_("bind [-T TABLE] KEY COMMAND..."),
-	  .help = N_("bind a key of the console (tables: root, list, thread) to "
-	      "commands"),
+	  .help = N_("bind a key of the console (tables: root, list, thread) "
+	      "to commands"),
 	  .exec = cmd_bind_exec },
 	{ .name = "list-keys",
 	  .alias = "lsk",
@@ -50,7 +50,8 @@ cmd_key_table(struct cmd_ctx *ctx, int argc, char **argv, const char **table)
 	if (argc >= 3 && strcmp(argv[1], "-T") == 0) {
 		*table = argv[2];
 		if (!keys_table_valid(*table)) {
-			cmd_error(ctx, _("no key table %s (root, list, thread)"),
+			cmd_error(ctx, _("no key table %s (root, list, "
+			    "thread)"),
 			    *table);
 			return -1;
 		}
@@ -102,7 +103,8 @@ cmd_unbind_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	if (argc - k != 1)
 		return cmd_usage(ctx, "unbind");
 	if (keys_unbind(table, argv[k]) != 0)
-		return cmd_error(ctx, _("unbind: %s is not bound in %s"), argv[k],
+		return cmd_error(ctx, _("unbind: %s is not bound in %s"),
+		    argv[k],
 		    table);
 	return CMD_NORMAL;
 }

@@ -56,7 +56,8 @@ cmd_macro_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		return CMD_NORMAL;
 	}
 	if (!macro_name_valid(argv[1]))
-		return cmd_error(ctx, _("macro: bad name (letters, digits, - _)"));
+		return cmd_error(ctx, _("macro: bad name "
+		    "(letters, digits, - _)"));
 	if (argc == 2) {
 		if ((commands = macro_find(argv[1])) == NULL)
 			return cmd_error(ctx, _("no macro %s"), argv[1]);

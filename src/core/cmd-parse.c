@@ -123,14 +123,15 @@ cmd_parse_hex(const char **pp, int digits, char **cause)
 		else if (c >= 'A' && c <= 'F')
 			c -= 'A' - 10;
 		else {
-			*cause = xasprintf(_("invalid \\%c escape: %d hex digits "
-			    "needed"), digits == 4 ? 'u' : 'U', digits);
+			*cause = xasprintf(_("invalid \\%c escape: %d hex "
+			    "digits needed"), digits == 4 ? 'u' : 'U', digits);
 			return -1;
 		}
 		cp = (cp << 4) | (uint32_t)c;
 	}
 	if (cp == 0 || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
-		*cause = xasprintf(_("invalid code point U+%04X"), (unsigned)cp);
+		*cause = xasprintf(_("invalid code point U+%04X"),
+		    (unsigned)cp);
 		return -1;
 	}
 	*pp = p + digits;

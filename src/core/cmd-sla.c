@@ -21,7 +21,8 @@ const struct cmd_entry cmd_sla_entries[] = {
 	{ .name = "business-hours",
 	  .args_min = 1,
 	  .args_max = -1,
-	  .usage = N_("business-hours [team=NAME] DAYS HH:MM-HH:MM... [ZONE]|-"),
+	  .usage = N_("business-hours [team=NAME] DAYS HH:MM-HH:MM... "
+	      "[ZONE]|-"),
 	  .help = N_("the hours the service level's clock runs, of a team or "
 	      "by default (\"mon-fri 09:00-18:00 Europe/Paris\"); - "
 	      "removes them"),
@@ -36,8 +37,8 @@ const struct cmd_entry cmd_sla_entries[] = {
 	{ .name = "sla",
 	  .args_min = 2,
 	  .args_max = 5,
-	  .usage = N_("sla first-response|next-response DURATION [warn=DURATION] "
-	      "[channel=TYPE] [team=NAME]"),
+	  .usage = N_("sla first-response|next-response DURATION "
+	      "[warn=DURATION] [channel=TYPE] [team=NAME]"),
 	  .help = N_("how long a customer may wait for the first answer or the "
 	      "next one, on a channel type or in a team"),
 	  .exec = cmd_sla_exec },
@@ -94,7 +95,8 @@ cmd_sla_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		} else if (strncmp(argv[i], "channel=", 8) == 0) {
 			channel = argv[i] + 8;
 			if (channel_info_find(channel) == NULL) {
-				cmd_error(ctx, _("sla: unknown channel type '%s'"),
+				cmd_error(ctx, _("sla: unknown channel type "
+				    "'%s'"),
 				    channel);
 				return CMD_ERROR;
 			}

@@ -54,9 +54,11 @@ cmd_tag_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		return cmd_usage(ctx, "tag");
 	for (i = first; i < argc; i++) {
 		if (argv[i][0] != '+' && argv[i][0] != '-')
-			return cmd_error(ctx, _("tag: not +TAG or -TAG: %s"), argv[i]);
+			return cmd_error(ctx, _("tag: not +TAG or -TAG: %s"),
+			    argv[i]);
 		if (!tag_valid(argv[i] + 1))
-			return cmd_error(ctx, _("tag: invalid tag: %s"), argv[i] + 1);
+			return cmd_error(ctx, _("tag: invalid tag: %s"),
+			    argv[i] + 1);
 	}
 	if (ctx->host == NULL || ctx->host->tag == NULL)
 		return cmd_error(ctx, _("tag: no store here"));
@@ -66,7 +68,8 @@ cmd_tag_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	    &cause);
 	free(target);
 	if (rc != 0) {
-		cmd_error(ctx, _("tag: %s"), cause != NULL ? cause : _("failed"));
+		cmd_error(ctx, _("tag: %s"),
+		    cause != NULL ? cause : _("failed"));
 		free(cause);
 		return CMD_ERROR;
 	}
@@ -110,7 +113,8 @@ cmd_view_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	if (argc > 3 && strncmp(argv[argc - 1], "sort=", 5) == 0) {
 		if (view_sort_parse(argv[argc - 1], &sort) != 0)
 			return cmd_error(ctx, _("view %s: not sort=newest, "
-			    "sort=waiting or sort=risk: %s"), argv[1], argv[argc - 1]);
+			    "sort=waiting or sort=risk: %s"), argv[1],
+			    argv[argc - 1]);
 		argc--;
 	}
 
@@ -118,7 +122,8 @@ cmd_view_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		return cmd_error(ctx, _("view: empty name"));
 	for (p = argv[1]; *p != '\0'; p++) {
 		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			return cmd_error(ctx, _("view: control character in name"));
+			return cmd_error(ctx, _("view: control character in "
+			    "name"));
 	}
 	query = cmd_join(argv, 2, argc);
 	if (query[strspn(query, " ")] == '\0') {

@@ -70,7 +70,8 @@ cmd_unwatch_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	}
 	for (i = 1; i < argc; i++) {
 		if (!watch_remove(argv[i]))
-			retval = cmd_error(ctx, _("unwatch: '%s' is not watched"),
+			retval = cmd_error(ctx, _("unwatch: '%s' is not "
+			    "watched"),
 			    argv[i]);
 	}
 	return retval;

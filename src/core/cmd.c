@@ -340,10 +340,11 @@ cmd_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		if (ctx->file_lax & CONFIG_LAX_OWNER) {
 			buf_add_printf(&b, _("%s belongs to another user and "
 			    "defines a channel; it must be your own file, mode "
-			    "600"), ctx->file != NULL ? ctx->file : _("the file"));
+			    "600"),
+			    ctx->file != NULL ? ctx->file : _("the file"));
 		} else {
-			buf_add_printf(&b, _("%s is readable by other users and "
-			    "defines a channel; run: chmod 600 "),
+			buf_add_printf(&b, _("%s is readable by other users "
+			    "and defines a channel; run: chmod 600 "),
 			    ctx->file != NULL ? ctx->file : _("the file"));
 			cmd_quote_shell(&b, ctx->file != NULL ? ctx->file : "");
 		}

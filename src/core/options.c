@@ -35,14 +35,16 @@ static const struct option_entry options_entries[] = {
 	{ .name = "alert.bell",
 	  .type = OPTION_FLAG,
 	  .default_value = "on",
-	  .help = N_("the console rings the terminal's bell when a conversation "
-	      "needs a human (a handoff or an alert in DATA/feed)") },
+	  .help = N_("the console rings the terminal's bell when a "
+	      "conversation needs a human (a handoff or an alert in "
+	      "DATA/feed)") },
 	{ .name = "alert.notify",
 	  .type = OPTION_CHOICE,
 	  .default_value = "off",
 	  .choices = options_notify_choices,
 	  .help = N_("a desktop notification through the terminal for the same "
-	      "(osc777, osc9 or off; inside tmux it needs allow-passthrough)") },
+	      "(osc777, osc9 or off; inside tmux it needs "
+	      "allow-passthrough)") },
 	{ .name = "email.quote",
 	  .type = OPTION_FLAG,
 	  .default_value = "on",
@@ -88,8 +90,8 @@ static const struct option_entry options_entries[] = {
 	{ .name = "reply.takes-over",
 	  .type = OPTION_FLAG,
 	  .default_value = "on",
-	  .help = N_("a reply from an agent takes a bot or handoff conversation "
-	      "over: mode human, assigned to the agent") },
+	  .help = N_("a reply from an agent takes a bot or handoff "
+	      "conversation over: mode human, assigned to the agent") },
 	{ .name = "sla.handoff-breach",
 	  .type = OPTION_SECONDS,
 	  .default_value = "1h",
@@ -121,7 +123,8 @@ static const struct option_entry options_entries[] = {
 	  .default_value = "200",
 	  .min = 1,
 	  .max = 60000,
-	  .help = N_("milliseconds after which a write transaction is committed") },
+	  .help = N_("milliseconds after which a write transaction is "
+	      "committed") },
 	{ .name = "store.database",
 	  .type = OPTION_STRING,
 	  .default_value = "",
@@ -132,7 +135,8 @@ static const struct option_entry options_entries[] = {
 	  .default_value = "30",
 	  .min = 0,
 	  .max = 86400,
-	  .help = N_("seconds a write waits for the database lock (0: do not wait)") },
+	  .help = N_("seconds a write waits for the database lock (0: do not "
+	      "wait)") },
 	{ .name = "store.replicate",
 	  .type = OPTION_STRING,
 	  .default_value = "",
@@ -150,8 +154,8 @@ static const struct option_entry options_entries[] = {
 	  .default_value = "5",
 	  .min = 1,
 	  .max = 1000,
-	  .help = N_("tries `sync --once` gives an unreachable channel before it "
-	      "says so") },
+	  .help = N_("tries `sync --once` gives an unreachable channel before "
+	      "it says so") },
 	{ .name = "sync.max-wait",
 	  .type = OPTION_NUMBER,
 	  .default_value = "3600",
@@ -187,12 +191,13 @@ static const struct option_entry options_entries[] = {
 	{ .name = "theme",
 	  .type = OPTION_STRING,
 	  .default_value = "default",
-	  .help = N_("colour theme: a name from the themes directory or a path") },
+	  .help = N_("colour theme: a name from the themes directory or a "
+	      "path") },
 	{ .name = "thread.mark-read",
 	  .type = OPTION_FLAG,
 	  .default_value = "on",
-	  .help = N_("opening a conversation marks the unread messages it shows "
-	      "read") },
+	  .help = N_("opening a conversation marks the unread messages it "
+	      "shows read") },
 	{ .name = "webhook.max-body",
 	  .type = OPTION_NUMBER,
 	  .default_value = "1048576",
@@ -319,8 +324,8 @@ options_parse(const struct option_entry *oe, const char *value, char **cause)
 			return NULL;
 		}
 		if (n < oe->min || n > oe->max) {
-			*cause = xasprintf(_("%s: %lld is out of range (%lld to "
-			    "%lld)"), oe->name, n, oe->min, oe->max);
+			*cause = xasprintf(_("%s: %lld is out of range (%lld "
+			    "to %lld)"), oe->name, n, oe->min, oe->max);
 			return NULL;
 		}
 		return xasprintf("%lld", n);
@@ -341,13 +346,13 @@ options_parse(const struct option_entry *oe, const char *value, char **cause)
 			end++;
 		if (*value == '\0' || end == value || *end != '\0' ||
 		    errno == ERANGE) {
-			*cause = xasprintf(_("%s: not a duration (10s, 2m, 1h, 1d): "
-			    "%s"), oe->name, value);
+			*cause = xasprintf(_("%s: not a duration (10s, 2m, 1h, "
+			    "1d): %s"), oe->name, value);
 			return NULL;
 		}
 		if (n < oe->min || n > oe->max) {
-			*cause = xasprintf(_("%s: %llds is out of range (%llds to "
-			    "%llds)"), oe->name, n, oe->min, oe->max);
+			*cause = xasprintf(_("%s: %llds is out of range (%llds "
+			    "to %llds)"), oe->name, n, oe->min, oe->max);
 			return NULL;
 		}
 		return xasprintf("%llds", n);
@@ -365,7 +370,8 @@ options_parse(const struct option_entry *oe, const char *value, char **cause)
 			if (strcmp(value, *c) == 0)
 				return xstrdup(value);
 		}
-		*cause = xasprintf(_("%s: not one of the choices: %s"), oe->name,
+		*cause = xasprintf(_("%s: not one of the choices: %s"),
+		    oe->name,
 		    value);
 		return NULL;
 	}
