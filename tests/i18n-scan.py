@@ -16,7 +16,10 @@
 # option or tag name), and a call whose line or the line before carries
 # the comment "not translated" (say why: a protocol word, a file format).
 # A literal that starts with "usage: " is a usage text wherever it stands
-# (a macro, an array) and must be marked too.
+# (a macro, an array) and must be marked too. So is a table row's text
+# (TABLE_FIELDS: a command's .help and .usage, an option's .help): it is
+# marked with N_() where it stands and translated where it is shown; a
+# usage that is only the command's name needs no mark.
 #
 # Prints FILE:LINE: "text" for each one, exits 1 when there is any.
 # --fix wraps them in _() (comments blanked by the scan keep every
@@ -46,7 +49,13 @@ NAME = re.compile(r"^(-{1,2}[a-z][a-z0-9_./-]*|[a-z][a-z0-9]*[_./-][a-z0-9_./-]*
 # A broken invariant's message names the C function ("xmalloc: out of
 # memory"): for the programmer, and out of memory gettext may not run.
 INTERNAL = re.compile(r"^(x[a-z]+|[a-z]+_[a-z_]+): ")
-PREFIX = re.compile(r"^[a-z]+( [a-z]+)?:( \x01)?(: \x01)?$")
+# The fields of a table row (struct cmd_entry, struct option_entry)
+# whose text is shown to the user, and a usage that is a bare name.
+TABLE_FIELDS = re.compile(r"\.(help|usage)\s*=\s*(?=\")")
+BARE_NAME = re.compile(r"^[a-z][a-z0-9-]*$")
+# ...unless the words are a message ("unknown option: %s").
+UNKNOWN = re.compile(r"^(usage|unknown|invalid|bad|no|not)\b")
+PREFIX = re.compile(r"^[a-z][a-z-]*( [a-z\x01][a-z-]*)?:( \x01)?(: \x01)?$")
 
 
 def strip_comments(src):
@@ -156,7 +165,7 @@ def user_visible(text):
         return False
     bare = ESCAPE.sub("", FORMAT.sub("\x01", text)).strip()
     if CSV.match(bare) or NAME.match(bare) or (PREFIX.match(bare) and
-            not bare.startswith("usage:")):
+            not UNKNOWN.match(bare)):
         return False
     plain = ESCAPE.sub(" ", FORMAT.sub(" ", text)).strip()
     return WORD.search(plain) is not None
@@ -201,16 +210,39 @@ def scan(path):
         entry = ('%s:%d: "%s"' % (path, line, text), m.start(), stop)
         if not any(p[0] == entry[0] for p in problems):
             problems.append(entry)
-    return problems
+    # A table row's help and usage: N_() where they stand.
+    for m in TABLE_FIELDS.finditer(src):
+        line_start = src.rfind("\n", 0, m.start())
+        context = src[src.rfind("\n", 0, max(line_start, 0)) + 1:m.start()]
+        if "@NOTTR@" in context:
+            continue
+        end = m.end()
+        while end < len(src) and src[end] not in ",}":
+            end = skip_literal(src, end) if src[end] == '"' else end + 1
+        for pos, text, stop in bare_literals(src, m.end(), end):
+            if m.group(1) == "usage" and BARE_NAME.match(text):
+                continue
+            if m.group(1) == "help" and text == "":
+                continue
+            if user_visible(text) or m.group(1) == "usage":
+                line = src.count("\n", 0, pos) + 1
+                entry = ('%s:%d: "%s"' % (path, line, text), pos, stop,
+                    "N_")
+                if not any(p[0] == entry[0] for p in problems):
+                    problems.append(entry)
+    return sorted(problems, key=lambda p: p[1])
 
 
 def fix(path, problems):
-    """Wrap each literal found in _(), from the end (the spans stay
-    valid): a helper for converting a file, to be read over after."""
+    """Wrap each literal found in _() (a table row's in N_()), from the
+    end (the spans stay valid): a helper for converting a file, to be
+    read over after."""
     with open(path, encoding="utf-8") as f:
         src = f.read()
-    for _, pos, stop in sorted(problems, key=lambda p: -p[1]):
-        src = src[:pos] + "_(" + src[pos:stop] + ")" + src[stop:]
+    for p in sorted(problems, key=lambda p: -p[1]):
+        pos, stop = p[1], p[2]
+        mark = p[3] if len(p) > 3 else "_"
+        src = src[:pos] + mark + "(" + src[pos:stop] + ")" + src[stop:]
     with open(path, "w", encoding="utf-8") as f:
         f.write(src)
 

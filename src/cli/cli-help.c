@@ -340,10 +340,10 @@ cli_help(struct cli *cli, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (cli_help_find(argv[0]) == NULL && (e = cmd_find(argv[0])) != NULL) {
-		printf("usage: %s\n", e->usage);
+		printf("usage: %s\n", _(e->usage));
 		if (e->help != NULL && *e->help != '\0') {
 			putchar('\n');
-			cli_help_sentence(e->help);
+			cli_help_sentence(_(e->help));
 		}
 		printf("\nA command of the command language: ombre -e, the "
 		    "config file, the console's\n: prompt. See "

@@ -18,18 +18,18 @@ const struct cmd_entry cmd_alert_entries[] = {
 	{ .name = "alert",
 	  .args_min = 2,
 	  .args_max = 7,
-	  .usage = "alert NAME match=REGEX [kind=customer|agent|bot|any] "
+	  .usage = N_("alert NAME match=REGEX [kind=customer|agent|bot|any] "
 	      "[priority=high|normal] [label=TAG] [notify=yes|no] "
-	      "[weight=N] | alert NAME -",
-	  .help = "label a conversation, raise its priority and record an "
+	      "[weight=N] | alert NAME -"),
+	  .help = N_("label a conversation, raise its priority and record an "
 	      "event when a message matches REGEX (case and accents "
-	      "ignored), once per conversation; - removes the rule",
+	      "ignored), once per conversation; - removes the rule"),
 	  .exec = cmd_alert_exec },
 	{ .name = "list-alerts",
 	  .args_min = 0,
 	  .args_max = 0,
 	  .usage = "list-alerts",
-	  .help = "print the alert rules as the commands that make them",
+	  .help = N_("print the alert rules as the commands that make them"),
 	  .exec = cmd_list_alerts_exec },
 	{ .name = NULL }
 };
@@ -58,7 +58,8 @@ cmd_alert_exec(struct cmd_ctx *ctx, int argc, char **argv)
 
 	if (argc == 3 && strcmp(argv[2], "-") == 0) {
 		if (alert_remove(argv[1]) != 0)
-			return cmd_error(ctx, "alert: no alert '%s'", argv[1]);
+			return cmd_error(ctx, _("alert: no alert '%s'"),
+			    argv[1]);
 		return CMD_NORMAL;
 	}
 	memset(&a, 0, sizeof a);
@@ -70,8 +71,8 @@ cmd_alert_exec(struct cmd_ctx *ctx, int argc, char **argv)
 			a.pattern = argv[i] + 6;
 		else if (strncmp(argv[i], "kind=", 5) == 0) {
 			if (alert_kinds_parse(argv[i] + 5, &a.kinds) != 0)
-				return cmd_error(ctx, "alert: bad kind '%s' "
-				    "(customer, agent, bot or any)",
+				return cmd_error(ctx, _("alert: bad kind '%s' "
+				    "(customer, agent, bot or any)"),
 				    argv[i] + 5);
 		} else if (strncmp(argv[i], "priority=", 9) == 0) {
 			v = argv[i] + 9;
@@ -80,30 +81,30 @@ cmd_alert_exec(struct cmd_ctx *ctx, int argc, char **argv)
 			else if (strcmp(v, "normal") == 0)
 				a.high = 0;
 			else
-				return cmd_error(ctx, "alert: bad priority "
-				    "'%s' (high or normal)", v);
+				return cmd_error(ctx, _("alert: bad priority "
+				    "'%s' (high or normal)"), v);
 		} else if (strncmp(argv[i], "label=", 6) == 0)
 			a.label = argv[i][6] != '\0' && strcmp(argv[i] + 6,
 			    "-") != 0 ? argv[i] + 6 : NULL;
 		else if (strncmp(argv[i], "notify=", 7) == 0) {
 			if (cmd_alert_yes(argv[i] + 7, &a.notify) != 0)
-				return cmd_error(ctx, "alert: bad notify "
-				    "'%s' (yes or no)", argv[i] + 7);
+				return cmd_error(ctx, _("alert: bad notify "
+				    "'%s' (yes or no)"), argv[i] + 7);
 		} else if (strncmp(argv[i], "weight=", 7) == 0) {
 			n = strtol(argv[i] + 7, &end, 10);
 			if (argv[i][7] == '\0' || *end != '\0' || n < 0 ||
 			    n > 100)
-				return cmd_error(ctx, "alert: bad weight '%s' "
-				    "(0 to 100)", argv[i] + 7);
+				return cmd_error(ctx, _("alert: bad weight "
+				    "'%s' (0 to 100)"), argv[i] + 7);
 			a.weight = (int)n;
 		} else
 			return cmd_usage(ctx, argv[0]);
 	}
 	if (a.pattern == NULL)
-		return cmd_error(ctx, "alert: %s: match=REGEX is missing",
+		return cmd_error(ctx, _("alert: %s: match=REGEX is missing"),
 		    argv[1]);
 	if (alert_set(&a, &cause) != 0) {
-		cmd_error(ctx, "alert: %s", cause);
+		cmd_error(ctx, _("alert: %s"), cause);
 		free(cause);
 		return CMD_ERROR;
 	}

@@ -29,72 +29,72 @@ const struct cmd_entry cmd_bot_entries[] = {
 	{ .name = "bot-answer",
 	  .args_min = 3,
 	  .args_max = -1,
-	  .usage = "bot-answer NAME [vary=yes|no] REGEX ANSWER...",
-	  .help = "the bot NAME answers a customer's text matching REGEX, "
+	  .usage = N_("bot-answer NAME [vary=yes|no] REGEX ANSWER..."),
+	  .help = N_("the bot NAME answers a customer's text matching REGEX, "
 	      "with each ANSWER in turn (vary=yes: from one the customer's "
-	      "message picks)",
+	      "message picks)"),
 	  .exec = cmd_bot_answer_exec },
 	{ .name = "bot-fallback",
 	  .args_min = 2,
 	  .args_max = -1,
-	  .usage = "bot-fallback NAME TEXT...",
-	  .help = "what the bot NAME says when no pattern matches, each TEXT "
-	      "in turn",
+	  .usage = N_("bot-fallback NAME TEXT..."),
+	  .help = N_("what the bot NAME says when no pattern matches, each "
+	      "TEXT in turn"),
 	  .exec = cmd_bot_fallback_exec },
 	{ .name = "bot-greeting",
 	  .args_min = 2,
 	  .args_max = 2,
-	  .usage = "bot-greeting NAME TEXT",
-	  .help = "what the bot NAME sends first on a conversation's first "
-	      "message",
+	  .usage = N_("bot-greeting NAME TEXT"),
+	  .help = N_("what the bot NAME sends first on a conversation's first "
+	      "message"),
 	  .exec = cmd_bot_greeting_exec },
 	{ .name = "bot-handoff",
 	  .args_min = 2,
 	  .args_max = 3,
-	  .usage = "bot-handoff NAME [after=N] TEXT",
-	  .help = "after N misses in a row the bot NAME says TEXT and hands "
-	      "the conversation to a human",
+	  .usage = N_("bot-handoff NAME [after=N] TEXT"),
+	  .help = N_("after N misses in a row the bot NAME says TEXT and hands "
+	      "the conversation to a human"),
 	  .exec = cmd_bot_handoff_exec },
 	{ .name = "bot-hours",
 	  .args_min = 3,
 	  .args_max = 3,
-	  .usage = "bot-hours NAME SPEC TEXT",
-	  .help = "business hours of the bot NAME (\"mon-sat 09:00-18:00 "
-	      "Europe/Paris\"); outside them it says TEXT",
+	  .usage = N_("bot-hours NAME SPEC TEXT"),
+	  .help = N_("business hours of the bot NAME (\"mon-sat 09:00-18:00 "
+	      "Europe/Paris\"); outside them it says TEXT"),
 	  .exec = cmd_bot_hours_exec },
 	{ .name = "bot-scenario",
 	  .args_min = 0,
 	  .args_max = 1,
-	  .usage = "bot-scenario [NAME|-]",
-	  .help = "put the bot NAME in place of every channel's own, for "
+	  .usage = N_("bot-scenario [NAME|-]"),
+	  .help = N_("put the bot NAME in place of every channel's own, for "
 	      "every process on the data dir (in a config file: this "
-	      "process's default), - to go back; no argument shows it",
+	      "process's default), - to go back; no argument shows it"),
 	  .exec = cmd_bot_scenario_exec },
 	{ .name = "bot-survey",
 	  .args_min = 2,
 	  .args_max = 3,
-	  .usage = "bot-survey CHANNEL|all TEXT|- [skip-bot-only=yes|no]",
-	  .help = "the built-in bot asks TEXT when a conversation of CHANNEL "
-	      "is closed; the customer's 1-5 is a csat event",
+	  .usage = N_("bot-survey CHANNEL|all TEXT|- [skip-bot-only=yes|no]"),
+	  .help = N_("the built-in bot asks TEXT when a conversation of "
+	      "CHANNEL is closed; the customer's 1-5 is a csat event"),
 	  .exec = cmd_bot_survey_exec },
 	{ .name = "handoff-rule",
 	  .args_min = 1,
 	  .args_max = 4,
-	  .usage = "handoff-rule customer|bot REGEX [reason=TEXT] "
-	      "[priority=high] | fallbacks N | wait DURATION | clear",
-	  .help = "when a conversation goes from the bot to a human",
+	  .usage = N_("handoff-rule customer|bot REGEX [reason=TEXT] "
+	      "[priority=high] | fallbacks N | wait DURATION | clear"),
+	  .help = N_("when a conversation goes from the bot to a human"),
 	  .exec = cmd_handoff_rule_exec },
 	{ .name = "list-bots",
 	  .args_min = 0,
 	  .args_max = 0,
 	  .usage = "list-bots",
-	  .help = "print every bot as the commands that make it",
+	  .help = N_("print every bot as the commands that make it"),
 	  .exec = cmd_list_bots_exec },
 	{ .name = "list-handoff-rules",
 	  .args_min = 0,
 	  .args_max = 0,
 	  .usage = "list-handoff-rules",
-	  .help = "print the handoff rules as handoff-rule commands",
+	  .help = N_("print the handoff rules as handoff-rule commands"),
 	  .exec = cmd_list_handoff_rules_exec },
 	{ .name = NULL }
 };
@@ -132,14 +132,14 @@ cmd_handoff_rule_setting(struct cmd_ctx *ctx, int argc, char **argv)
 		return cmd_usage(ctx, argv[0]);
 	if (strcmp(argv[1], "fallbacks") == 0) {
 		if (cmd_bot_count(argv[2], 1, &n) != 0)
-			return cmd_error(ctx, "handoff-rule fallbacks: bad count "
-			    "'%s' (0 to 100, 0 for none)", argv[2]);
+			return cmd_error(ctx, _("handoff-rule fallbacks: bad "
+			    "count '%s' (0 to 100, 0 for none)"), argv[2]);
 		rules_set_fallbacks(n);
 		return CMD_NORMAL;
 	}
 	if (rules_parse_duration(argv[2], &seconds) != 0)
-		return cmd_error(ctx, "handoff-rule wait: bad duration '%s' "
-		    "(such as 90s, 10m, 1h; 0 for none)", argv[2]);
+		return cmd_error(ctx, _("handoff-rule wait: bad duration '%s' "
+		    "(such as 90s, 10m, 1h; 0 for none)"), argv[2]);
 	rules_set_wait(seconds);
 	return CMD_NORMAL;
 }
@@ -176,14 +176,15 @@ cmd_handoff_rule_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		else if (strcmp(argv[i], "priority=normal") == 0)
 			high = 0;
 		else
-			return cmd_error(ctx, "handoff-rule: unknown argument "
-			    "'%s' (reason=TEXT, priority=high)", argv[i]);
+			return cmd_error(ctx, _("handoff-rule: unknown "
+			    "argument '%s' (reason=TEXT, "
+			    "priority=high)"), argv[i]);
 	}
 	if (kind == RULES_BOT && high)
-		return cmd_error(ctx, "handoff-rule bot: priority=high is for "
-		    "customer rules");
+		return cmd_error(ctx, _("handoff-rule bot: priority=high is "
+		    "for customer rules"));
 	if (rules_add(kind, argv[2], reason, high, &cause) != 0) {
-		cmd_error(ctx, "handoff-rule: %s", cause);
+		cmd_error(ctx, _("handoff-rule: %s"), cause);
 		free(cause);
 		return CMD_ERROR;
 	}
@@ -221,7 +222,7 @@ cmd_bot_name(struct cmd_ctx *ctx, const char *command, const char *name)
 {
 	if (bot_name_valid(name))
 		return 0;
-	cmd_error(ctx, "%s: bad bot name '%s' (letters, digits, - and _)",
+	cmd_error(ctx, _("%s: bad bot name '%s' (letters, digits, - and _)"),
 	    command, name);
 	return -1;
 }
@@ -246,7 +247,7 @@ cmd_bot_answer_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	}
 	if (bot_add_answer(argv[1], argv[at], argv + at + 1,
 	    (size_t)(argc - at - 1), &cause) != 0) {
-		cmd_error(ctx, "bot-answer %s: %s", argv[1], cause);
+		cmd_error(ctx, _("bot-answer %s: %s"), argv[1], cause);
 		free(cause);
 		return CMD_ERROR;
 	}
@@ -279,8 +280,8 @@ cmd_bot_handoff_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		if (strncmp(argv[2], "after=", 6) != 0)
 			return cmd_usage(ctx, argv[0]);
 		if (cmd_bot_count(argv[2] + 6, 0, &after) != 0)
-			return cmd_error(ctx, "bot-handoff %s: bad count '%s' "
-			    "(1 to 100)", argv[1], argv[2] + 6);
+			return cmd_error(ctx, _("bot-handoff %s: bad count "
+			    "'%s' (1 to 100)"), argv[1], argv[2] + 6);
 	}
 	bot_set_handoff(argv[1], after, argv[argc - 1]);
 	return CMD_NORMAL;
@@ -296,7 +297,7 @@ cmd_bot_hours_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	if (cmd_bot_name(ctx, argv[0], argv[1]) != 0)
 		return CMD_ERROR;
 	if (bot_set_hours(argv[1], argv[2], argv[3], &cause) != 0) {
-		cmd_error(ctx, "bot-hours %s: %s", argv[1], cause);
+		cmd_error(ctx, _("bot-hours %s: %s"), argv[1], cause);
 		free(cause);
 		return CMD_ERROR;
 	}
@@ -324,7 +325,8 @@ cmd_bot_survey_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	int	skip = 0;
 
 	if (!bot_name_valid(argv[1])) {
-		cmd_error(ctx, "%s: bad channel name '%s'", argv[0], argv[1]);
+		cmd_error(ctx, _("%s: bad channel name '%s'"), argv[0],
+		    argv[1]);
 		return CMD_ERROR;
 	}
 	if (argc == 4) {
@@ -338,7 +340,7 @@ cmd_bot_survey_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		return CMD_NORMAL;
 	}
 	if (*argv[2] == '\0') {
-		cmd_error(ctx, "%s: an empty question", argv[0]);
+		cmd_error(ctx, _("%s: an empty question"), argv[0]);
 		return CMD_ERROR;
 	}
 	bot_survey_set(argv[1], argv[2], skip);
@@ -363,7 +365,7 @@ cmd_bot_scenario_exec(struct cmd_ctx *ctx, int argc, char **argv)
 
 	shared = ctx->file == NULL && host != NULL && host->scenario != NULL;
 	if (name != NULL && strcmp(name, "-") != 0 && !bot_exists(name))
-		return cmd_error(ctx, "bot-scenario: no bot %s", name);
+		return cmd_error(ctx, _("bot-scenario: no bot %s"), name);
 	if (!shared) {
 		if (name == NULL) {
 			cmd_print(ctx, "%s", bot_scenario() != NULL ?
@@ -371,14 +373,14 @@ cmd_bot_scenario_exec(struct cmd_ctx *ctx, int argc, char **argv)
 			return CMD_NORMAL;
 		}
 		if (bot_scenario_set(name, &cause) != 0) {
-			cmd_error(ctx, "bot-scenario: %s", cause);
+			cmd_error(ctx, _("bot-scenario: %s"), cause);
 			free(cause);
 			return CMD_ERROR;
 		}
 		return CMD_NORMAL;
 	}
 	if (host->scenario(host->data, name, &in_force, &cause) != 0) {
-		cmd_error(ctx, "bot-scenario: %s", cause);
+		cmd_error(ctx, _("bot-scenario: %s"), cause);
 		free(cause);
 		return CMD_ERROR;
 	}

@@ -19,15 +19,15 @@ const struct cmd_entry cmd_channels_entries[] = {
 	{ .name = "channel",
 	  .args_min = 2,
 	  .args_max = -1,
-	  .usage = "channel NAME TYPE [KEY=VALUE...]",
-	  .help = "declare a channel; the file saying so must be mode 600",
+	  .usage = N_("channel NAME TYPE [KEY=VALUE...]"),
+	  .help = N_("declare a channel; the file saying so must be mode 600"),
 	  .flags = CMD_SECRET,
 	  .exec = cmd_channel_exec },
 	{ .name = "show-channels",
 	  .args_min = 0,
 	  .args_max = 0,
 	  .usage = "show-channels",
-	  .help = "list the declared channels, secrets hidden",
+	  .help = N_("list the declared channels, secrets hidden"),
 	  .exec = cmd_show_channels_exec },
 	{ .name = NULL }
 };
@@ -69,7 +69,8 @@ cmd_channel_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		buf_init(&known);
 		for (t = 0; t < nitems(cmd_channel_types); t++)
 			buf_add_printf(&known, " %s", cmd_channel_types[t]);
-		retval = cmd_error(ctx, "channel %s: unknown type %s (known:%s)",
+		retval = cmd_error(ctx, _("channel %s: unknown type %s "
+		    "(known:%s)"),
 		    argv[1], argv[2], known.data);
 		buf_free(&known);
 		return retval;
@@ -80,8 +81,8 @@ cmd_channel_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	for (i = 0; i < n; i++) {
 		eq = strchr(argv[3 + i], '=');
 		if (eq == NULL || eq == argv[3 + i]) {
-			retval = cmd_error(ctx, "channel %s: argument %d is not "
-			    "KEY=VALUE", argv[1], 3 + i);
+			retval = cmd_error(ctx, _("channel %s: argument %d is "
+			    "not KEY=VALUE"), argv[1], 3 + i);
 			goto out;
 		}
 		keys[i] = xstrndup(argv[3 + i], eq - argv[3 + i]);

@@ -23,12 +23,12 @@ const struct cmd_entry cmd_crisis_entries[] = {
 	{ .name = "crisis",
 	  .args_min = 1,
 	  .args_max = -1,
-	  .usage = "crisis on TOPIC [channel=TYPE...] [scenario=NAME] | off "
-	      "| status",
-	  .help = "crisis mode for every process on the data dir: the "
+	  .usage = N_("crisis on TOPIC [channel=TYPE...] [scenario=NAME] | off "
+	      "| status"),
+	  .help = N_("crisis mode for every process on the data dir: the "
 	      "topic's view and status line, the bot NAME (default crisis) "
 	      "in place of the channels' own; an event in each open "
-	      "conversation on the topic",
+	      "conversation on the topic"),
 	  .exec = cmd_crisis_exec },
 	{ .name = NULL }
 };
@@ -41,7 +41,7 @@ cmd_crisis_read(struct cmd_ctx *ctx, struct crisis **in_force)
 
 	if (ctx->host->crisis(ctx->host->data, 0, NULL, in_force,
 	    &cause) != 0) {
-		cmd_error(ctx, "crisis: %s", cause);
+		cmd_error(ctx, _("crisis: %s"), cause);
 		free(cause);
 		return -1;
 	}
@@ -64,7 +64,7 @@ cmd_crisis_on(struct cmd_ctx *ctx, int argc, char **argv)
 		if (strncmp(argv[i], "channel=", 8) == 0) {
 			if (argv[i][8] == '\0' ||
 			    strchr(argv[i] + 8, ' ') != NULL) {
-				cmd_error(ctx, "crisis: bad %s", argv[i]);
+				cmd_error(ctx, _("crisis: bad %s"), argv[i]);
 				goto fail;
 			}
 			c.channels = xreallocarray(c.channels, n + 2,
@@ -85,7 +85,7 @@ cmd_crisis_on(struct cmd_ctx *ctx, int argc, char **argv)
 	}
 	c.topic = topic.data;
 	if (crisis_topic_valid(c.topic, &cause) != 0) {
-		cmd_error(ctx, "crisis: %s", cause);
+		cmd_error(ctx, _("crisis: %s"), cause);
 		free(cause);
 		goto fail;
 	}
@@ -93,15 +93,16 @@ cmd_crisis_on(struct cmd_ctx *ctx, int argc, char **argv)
 		c.scenario = cmd_crisis_scenario;
 	/* Written beforehand: a crisis is no time to find the bot missing. */
 	if (!bot_name_valid(c.scenario) || !bot_exists(c.scenario)) {
-		cmd_error(ctx, "crisis: no bot %s (write its bot-answer lines "
-		    "in the config first, or give scenario=NAME)", c.scenario);
+		cmd_error(ctx, _("crisis: no bot %s (write its bot-answer "
+		    "lines in the config first, or give "
+		    "scenario=NAME)"), c.scenario);
 		goto fail;
 	}
 	if (cmd_crisis_read(ctx, &in_force) != 0)
 		goto fail;
 	if (in_force != NULL) {
-		cmd_error(ctx, "crisis: one is on already: %s (crisis off "
-		    "first)", in_force->topic);
+		cmd_error(ctx, _("crisis: one is on already: %s (crisis off "
+		    "first)"), in_force->topic);
 		crisis_free(in_force);
 		goto fail;
 	}
@@ -109,7 +110,7 @@ cmd_crisis_on(struct cmd_ctx *ctx, int argc, char **argv)
 	c.agent = xstrdup(core_agent_name());
 	if (ctx->host->crisis(ctx->host->data, 1, &c, &in_force,
 	    &cause) != 0) {
-		cmd_error(ctx, "crisis: %s", cause);
+		cmd_error(ctx, _("crisis: %s"), cause);
 		free(cause);
 		goto fail;
 	}
@@ -139,10 +140,10 @@ cmd_crisis_exec(struct cmd_ctx *ctx, int argc, char **argv)
 
 	/* A config file runs at every start: a crisis is a moment's. */
 	if (ctx->file != NULL)
-		return cmd_error(ctx, "crisis: not in a config file (ombre "
-		    "crisis, or : in the console)");
+		return cmd_error(ctx, _("crisis: not in a config file (ombre "
+		    "crisis, or : in the console)"));
 	if (ctx->host == NULL || ctx->host->crisis == NULL)
-		return cmd_error(ctx, "crisis: no data dir here");
+		return cmd_error(ctx, _("crisis: no data dir here"));
 	if (strcmp(argv[1], "on") == 0)
 		return cmd_crisis_on(ctx, argc, argv);
 	if (argc != 2 || (strcmp(argv[1], "off") != 0 &&
@@ -152,7 +153,7 @@ cmd_crisis_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		return CMD_ERROR;
 	crisis_set_data(in_force);
 	if (in_force == NULL) {
-		cmd_print(ctx, "no crisis");
+		cmd_print(ctx, _("no crisis"));
 		return CMD_NORMAL;
 	}
 	if (strcmp(argv[1], "status") == 0) {
@@ -163,14 +164,14 @@ cmd_crisis_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		return CMD_NORMAL;
 	}
 	if (ctx->host->crisis(ctx->host->data, 1, NULL, &now, &cause) != 0) {
-		cmd_error(ctx, "crisis: %s", cause);
+		cmd_error(ctx, _("crisis: %s"), cause);
 		free(cause);
 		crisis_free(in_force);
 		return CMD_ERROR;
 	}
 	crisis_set_data(now);
 	crisis_view_set(now);
-	cmd_print(ctx, "crisis off: %s", in_force->topic);
+	cmd_print(ctx, _("crisis off: %s"), in_force->topic);
 	crisis_free(now);
 	crisis_free(in_force);
 	return CMD_NORMAL;

@@ -17,9 +17,9 @@ const struct cmd_entry cmd_hooks_entries[] = {
 	{ .name = "hook",
 	  .args_min = 0,
 	  .args_max = -1,
-	  .usage = "hook [EVENT [COMMAND...]]",
-	  .help = "run a shell command (the syncer does) with the event as "
-	      "JSON on its standard input, or show the hooks",
+	  .usage = N_("hook [EVENT [COMMAND...]]"),
+	  .help = N_("run a shell command (the syncer does) with the event as "
+	      "JSON on its standard input, or show the hooks"),
 	  .exec = cmd_hook_exec },
 	{ .name = NULL }
 };

@@ -19,22 +19,22 @@ const struct cmd_entry cmd_keys_entries[] = {
 	{ .name = "bind",
 	  .args_min = 2,
 	  .args_max = -1,
-	  .usage = "bind [-T TABLE] KEY COMMAND...",
-	  .help = "bind a key of the console (tables: root, list, thread) to "
-	      "commands",
+	  .usage = N_("bind [-T TABLE] KEY COMMAND..."),
+	  .help = N_("bind a key of the console (tables: root, list, thread) "
+	      "to commands"),
 	  .exec = cmd_bind_exec },
 	{ .name = "list-keys",
 	  .alias = "lsk",
 	  .args_min = 0,
 	  .args_max = 2,
-	  .usage = "list-keys [-T TABLE]",
-	  .help = "list the key bindings, as bind commands",
+	  .usage = N_("list-keys [-T TABLE]"),
+	  .help = N_("list the key bindings, as bind commands"),
 	  .exec = cmd_list_keys_exec },
 	{ .name = "unbind",
 	  .args_min = 1,
 	  .args_max = 3,
-	  .usage = "unbind [-T TABLE] KEY",
-	  .help = "remove a key binding",
+	  .usage = N_("unbind [-T TABLE] KEY"),
+	  .help = N_("remove a key binding"),
 	  .exec = cmd_unbind_exec },
 	{ .name = NULL }
 };
@@ -50,7 +50,8 @@ cmd_key_table(struct cmd_ctx *ctx, int argc, char **argv, const char **table)
 	if (argc >= 3 && strcmp(argv[1], "-T") == 0) {
 		*table = argv[2];
 		if (!keys_table_valid(*table)) {
-			cmd_error(ctx, "no key table %s (root, list, thread)",
+			cmd_error(ctx, _("no key table %s (root, list, "
+			    "thread)"),
 			    *table);
 			return -1;
 		}
@@ -81,7 +82,7 @@ cmd_bind_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		command = cmd_join_quoted(argv, k + 1, argc);
 	/* Refused now rather than when the key is pressed. */
 	if (cmd_check_string(command, &cause) != 0) {
-		cmd_error(ctx, "bind %s: %s", key, cause);
+		cmd_error(ctx, _("bind %s: %s"), key, cause);
 		free(cause);
 		free(command);
 		return CMD_ERROR;
@@ -102,7 +103,8 @@ cmd_unbind_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	if (argc - k != 1)
 		return cmd_usage(ctx, "unbind");
 	if (keys_unbind(table, argv[k]) != 0)
-		return cmd_error(ctx, "unbind: %s is not bound in %s", argv[k],
+		return cmd_error(ctx, _("unbind: %s is not bound in %s"),
+		    argv[k],
 		    table);
 	return CMD_NORMAL;
 }
@@ -134,8 +136,8 @@ cmd_list_keys_exec(struct cmd_ctx *ctx, int argc, char **argv)
 
 	if (argc == 3 && strcmp(argv[1], "-T") == 0) {
 		if (!keys_table_valid(argv[2]))
-			return cmd_error(ctx, "no key table %s (root, list, "
-			    "thread)", argv[2]);
+			return cmd_error(ctx, _("no key table %s (root, list, "
+			    "thread)"), argv[2]);
 		table = argv[2];
 	} else if (argc != 1)
 		return cmd_usage(ctx, "list-keys");

@@ -18,14 +18,14 @@ const struct cmd_entry cmd_macros_entries[] = {
 	{ .name = "macro",
 	  .args_min = 0,
 	  .args_max = -1,
-	  .usage = "macro [NAME [COMMANDS...]]",
-	  .help = "define a named string of commands, or show one or all",
+	  .usage = N_("macro [NAME [COMMANDS...]]"),
+	  .help = N_("define a named string of commands, or show one or all"),
 	  .exec = cmd_macro_exec },
 	{ .name = "macro-run",
 	  .args_min = 1,
 	  .args_max = 1,
-	  .usage = "macro-run NAME",
-	  .help = "run a macro (in the console, on the marked set)",
+	  .usage = N_("macro-run NAME"),
+	  .help = N_("run a macro (in the console, on the marked set)"),
 	  .exec = cmd_macro_run_exec },
 	{ .name = NULL }
 };
@@ -56,10 +56,11 @@ cmd_macro_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		return CMD_NORMAL;
 	}
 	if (!macro_name_valid(argv[1]))
-		return cmd_error(ctx, "macro: bad name (letters, digits, - _)");
+		return cmd_error(ctx, _("macro: bad name "
+		    "(letters, digits, - _)"));
 	if (argc == 2) {
 		if ((commands = macro_find(argv[1])) == NULL)
-			return cmd_error(ctx, "no macro %s", argv[1]);
+			return cmd_error(ctx, _("no macro %s"), argv[1]);
 		cmd_macro_one(argv[1], commands, ctx);
 		return CMD_NORMAL;
 	}
@@ -68,7 +69,7 @@ cmd_macro_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	else
 		text = cmd_join_quoted(argv, 2, argc);
 	if (cmd_check_string(text, &cause) != 0) {
-		cmd_error(ctx, "macro %s: %s", argv[1], cause);
+		cmd_error(ctx, _("macro %s: %s"), argv[1], cause);
 		free(cause);
 		free(text);
 		return CMD_ERROR;
@@ -92,7 +93,7 @@ cmd_macro_run_exec(struct cmd_ctx *ctx, int argc, char **argv)
 
 	(void)argc;
 	if ((commands = macro_find(argv[1])) == NULL)
-		return cmd_error(ctx, "no macro %s", argv[1]);
+		return cmd_error(ctx, _("no macro %s"), argv[1]);
 	copy = xstrdup(commands);	/* it may redefine itself */
 	ctx->macro_depth++;
 	retval = cmd_run_string(ctx, copy);

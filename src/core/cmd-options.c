@@ -22,35 +22,35 @@ const struct cmd_entry cmd_options_entries[] = {
 	{ .name = "agent",
 	  .args_min = 0,
 	  .args_max = 1,
-	  .usage = "agent [NAME]",
-	  .help = "set or show who I am (what I take is tagged "
-	      "ombre/assigned/NAME)",
+	  .usage = N_("agent [NAME]"),
+	  .help = N_("set or show who I am (what I take is tagged "
+	      "ombre/assigned/NAME)"),
 	  .exec = cmd_agent_exec },
 	{ .name = "set",
 	  .args_min = 1,
 	  .args_max = 3,
-	  .usage = "set [-u] NAME [VALUE]",
-	  .help = "set an option, or with -u reset it to its default",
+	  .usage = N_("set [-u] NAME [VALUE]"),
+	  .help = N_("set an option, or with -u reset it to its default"),
 	  .exec = cmd_set_exec },
 	{ .name = "show-options",
 	  .alias = "show",
 	  .args_min = 0,
 	  .args_max = 1,
-	  .usage = "show-options [NAME]",
-	  .help = "show every option's value, or one",
+	  .usage = N_("show-options [NAME]"),
+	  .help = N_("show every option's value, or one"),
 	  .exec = cmd_show_options_exec },
 	{ .name = "show-styles",
 	  .args_min = 0,
 	  .args_max = 0,
 	  .usage = "show-styles",
-	  .help = "print the style of every role, as style commands",
+	  .help = N_("print the style of every role, as style commands"),
 	  .exec = cmd_show_styles_exec },
 	{ .name = "style",
 	  .args_min = 2,
 	  .args_max = -1,
-	  .usage = "style ROLE SPEC",
-	  .help = "set how a role of the screen looks (fg=, bg=, bold, dim, "
-	      "underline, reverse)",
+	  .usage = N_("style ROLE SPEC"),
+	  .help = N_("set how a role of the screen looks (fg=, bg=, bold, dim, "
+	      "underline, reverse)"),
 	  .exec = cmd_style_exec },
 	{ .name = NULL }
 };
@@ -123,8 +123,8 @@ cmd_theme_load(struct cmd_ctx *ctx, const char *name)
 		return CMD_NORMAL;
 	}
 	if ((path = style_theme_path(name)) == NULL)
-		return cmd_error(ctx, "no theme %s (default, light, "
-		    "high-contrast, mono, or a path)", name);
+		return cmd_error(ctx, _("no theme %s (default, light, "
+		    "high-contrast, mono, or a path)"), name);
 	style_reset();
 	retval = config_load(ctx, path, 0);
 	free(path);
@@ -139,7 +139,7 @@ cmd_show_options_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	struct buf			 b;
 
 	if (argc == 2 && options_get(argv[1]) == NULL)
-		return cmd_error(ctx, "unknown option: %s", argv[1]);
+		return cmd_error(ctx, _("unknown option: %s"), argv[1]);
 	buf_init(&b);
 	for (oe = options_table(); oe->name != NULL; oe++) {
 		if (argc == 2 && strcmp(oe->name, argv[1]) != 0)
@@ -162,11 +162,11 @@ cmd_style_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	int		 role;
 
 	if ((role = style_role_find(argv[1])) == -1)
-		return cmd_error(ctx, "style: no role %s (see show-styles)",
+		return cmd_error(ctx, _("style: no role %s (see show-styles)"),
 		    argv[1]);
 	spec = cmd_join(argv, 2, argc);
 	if (style_parse(spec, &st, &cause) != 0) {
-		cmd_error(ctx, "style %s: %s", argv[1], cause);
+		cmd_error(ctx, _("style %s: %s"), argv[1], cause);
 		free(cause);
 		free(spec);
 		return CMD_ERROR;
@@ -186,6 +186,7 @@ cmd_show_styles_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	(void)argv;
 	for (i = 0; i < STYLE_ROLE_COUNT; i++) {
 		spec = style_format(style_get((enum style_role)i));
+		/* not translated: the style command that makes it */
 		cmd_print(ctx, "style %s %s", style_role_name((enum style_role)i),
 		    spec);
 		free(spec);

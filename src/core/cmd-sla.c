@@ -21,25 +21,26 @@ const struct cmd_entry cmd_sla_entries[] = {
 	{ .name = "business-hours",
 	  .args_min = 1,
 	  .args_max = -1,
-	  .usage = "business-hours [team=NAME] DAYS HH:MM-HH:MM... [ZONE]|-",
-	  .help = "the hours the service level's clock runs, of a team or "
+	  .usage = N_("business-hours [team=NAME] DAYS HH:MM-HH:MM... "
+	      "[ZONE]|-"),
+	  .help = N_("the hours the service level's clock runs, of a team or "
 	      "by default (\"mon-fri 09:00-18:00 Europe/Paris\"); - "
-	      "removes them",
+	      "removes them"),
 	  .exec = cmd_business_hours_exec },
 	{ .name = "list-sla",
 	  .args_min = 0,
 	  .args_max = 0,
 	  .usage = "list-sla",
-	  .help = "print the service level targets and business hours as "
-	      "the commands that make them",
+	  .help = N_("print the service level targets and business hours as "
+	      "the commands that make them"),
 	  .exec = cmd_list_sla_exec },
 	{ .name = "sla",
 	  .args_min = 2,
 	  .args_max = 5,
-	  .usage = "sla first-response|next-response DURATION [warn=DURATION] "
-	      "[channel=TYPE] [team=NAME]",
-	  .help = "how long a customer may wait for the first answer or the "
-	      "next one, on a channel type or in a team",
+	  .usage = N_("sla first-response|next-response DURATION "
+	      "[warn=DURATION] [channel=TYPE] [team=NAME]"),
+	  .help = N_("how long a customer may wait for the first answer or the "
+	      "next one, on a channel type or in a team"),
 	  .exec = cmd_sla_exec },
 	{ .name = NULL }
 };
@@ -75,41 +76,42 @@ cmd_sla_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	else if (strcmp(argv[1], "next-response") == 0)
 		kind = SLA_NEXT_RESPONSE;
 	else {
-		cmd_error(ctx, "sla: unknown target '%s' (first-response or "
-		    "next-response)", argv[1]);
+		cmd_error(ctx, _("sla: unknown target '%s' (first-response or "
+		    "next-response)"), argv[1]);
 		return CMD_ERROR;
 	}
 	if (rules_parse_duration(argv[2], &target) != 0 || target == 0) {
-		cmd_error(ctx, "sla: bad duration '%s' (90s, 15m, 1h, 1d)",
+		cmd_error(ctx, _("sla: bad duration '%s' (90s, 15m, 1h, 1d)"),
 		    argv[2]);
 		return CMD_ERROR;
 	}
 	for (i = 3; i < argc; i++) {
 		if (strncmp(argv[i], "warn=", 5) == 0) {
 			if (rules_parse_duration(argv[i] + 5, &warn) != 0) {
-				cmd_error(ctx, "sla: bad duration '%s' (90s, "
-				    "15m, 1h, 1d)", argv[i] + 5);
+				cmd_error(ctx, _("sla: bad duration '%s' (90s, "
+				    "15m, 1h, 1d)"), argv[i] + 5);
 				return CMD_ERROR;
 			}
 		} else if (strncmp(argv[i], "channel=", 8) == 0) {
 			channel = argv[i] + 8;
 			if (channel_info_find(channel) == NULL) {
-				cmd_error(ctx, "sla: unknown channel type '%s'",
+				cmd_error(ctx, _("sla: unknown channel type "
+				    "'%s'"),
 				    channel);
 				return CMD_ERROR;
 			}
 		} else if (strncmp(argv[i], "team=", 5) == 0) {
 			team = argv[i] + 5;
 			if (!cmd_sla_team_valid(team)) {
-				cmd_error(ctx, "sla: bad team name '%s' "
-				    "(letters, digits, -, _ and .)", team);
+				cmd_error(ctx, _("sla: bad team name '%s' "
+				    "(letters, digits, -, _ and .)"), team);
 				return CMD_ERROR;
 			}
 		} else
 			return cmd_usage(ctx, argv[0]);
 	}
 	if (sla_set(kind, target, warn, channel, team, &cause) != 0) {
-		cmd_error(ctx, "sla: %s", cause);
+		cmd_error(ctx, _("sla: %s"), cause);
 		free(cause);
 		return CMD_ERROR;
 	}
@@ -128,8 +130,8 @@ cmd_business_hours_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	if (strncmp(argv[1], "team=", 5) == 0) {
 		team = argv[1] + 5;
 		if (!cmd_sla_team_valid(team)) {
-			cmd_error(ctx, "business-hours: bad team name '%s' "
-			    "(letters, digits, -, _ and .)", team);
+			cmd_error(ctx, _("business-hours: bad team name '%s' "
+			    "(letters, digits, -, _ and .)"), team);
 			return CMD_ERROR;
 		}
 		from = 2;
@@ -140,7 +142,7 @@ cmd_business_hours_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	rc = sla_set_hours(team, spec, &cause);
 	free(spec);
 	if (rc != 0) {
-		cmd_error(ctx, "business-hours: %s", cause);
+		cmd_error(ctx, _("business-hours: %s"), cause);
 		free(cause);
 		return CMD_ERROR;
 	}

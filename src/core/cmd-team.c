@@ -19,16 +19,16 @@ const struct cmd_entry cmd_team_entries[] = {
 	{ .name = "agent-channels",
 	  .args_min = 0,
 	  .args_max = -1,
-	  .usage = "agent-channels [AGENT [CHANNEL...|-]]",
-	  .help = "offer an agent only these channels' conversations in "
-	      "Unassigned and the team views (- removes), or show them",
+	  .usage = N_("agent-channels [AGENT [CHANNEL...|-]]"),
+	  .help = N_("offer an agent only these channels' conversations in "
+	      "Unassigned and the team views (- removes), or show them"),
 	  .exec = cmd_agent_channels_exec },
 	{ .name = "team",
 	  .args_min = 0,
 	  .args_max = -1,
-	  .usage = "team [NAME [AGENT...|-]]",
-	  .help = "declare a team and its agents (- removes it), or show "
-	      "the teams",
+	  .usage = N_("team [NAME [AGENT...|-]]"),
+	  .help = N_("declare a team and its agents (- removes it), or show "
+	      "the teams"),
 	  .exec = cmd_team_exec },
 	{ .name = NULL }
 };

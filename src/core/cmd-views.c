@@ -18,17 +18,17 @@ const struct cmd_entry cmd_views_entries[] = {
 	{ .name = "tag",
 	  .args_min = 2,
 	  .args_max = -1,
-	  .usage = "tag TARGET +TAG|-TAG...",
-	  .help = "add or remove tags on the conversations a CONV or query "
-	      "names",
+	  .usage = N_("tag TARGET +TAG|-TAG..."),
+	  .help = N_("add or remove tags on the conversations a CONV or query "
+	      "names"),
 	  .flags = CMD_NEEDS_STORE,
 	  .exec = cmd_tag_exec },
 	{ .name = "view",
 	  .args_min = 0,
 	  .args_max = -1,
-	  .usage = "view [NAME [QUERY... [sort=newest|waiting|risk]]]",
-	  .help = "define a saved search (newest activity first, or the "
-	      "longest waiting first), or show one or all",
+	  .usage = N_("view [NAME [QUERY... [sort=newest|waiting|risk]]]"),
+	  .help = N_("define a saved search (newest activity first, or the "
+	      "longest waiting first), or show one or all"),
 	  .exec = cmd_view_exec },
 	{ .name = NULL }
 };
@@ -48,25 +48,28 @@ cmd_tag_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		if (argv[first][0] == '+' || argv[first][0] == '-')
 			break;
 		if (argv[first][0] == '\0')
-			return cmd_error(ctx, "tag: empty target");
+			return cmd_error(ctx, _("tag: empty target"));
 	}
 	if (first == 1 || first == argc)
 		return cmd_usage(ctx, "tag");
 	for (i = first; i < argc; i++) {
 		if (argv[i][0] != '+' && argv[i][0] != '-')
-			return cmd_error(ctx, "tag: not +TAG or -TAG: %s", argv[i]);
+			return cmd_error(ctx, _("tag: not +TAG or -TAG: %s"),
+			    argv[i]);
 		if (!tag_valid(argv[i] + 1))
-			return cmd_error(ctx, "tag: invalid tag: %s", argv[i] + 1);
+			return cmd_error(ctx, _("tag: invalid tag: %s"),
+			    argv[i] + 1);
 	}
 	if (ctx->host == NULL || ctx->host->tag == NULL)
-		return cmd_error(ctx, "tag: no store here");
+		return cmd_error(ctx, _("tag: no store here"));
 
 	target = cmd_join(argv, 1, first);
 	rc = ctx->host->tag(ctx->host->data, target, argv + first, argc - first,
 	    &cause);
 	free(target);
 	if (rc != 0) {
-		cmd_error(ctx, "tag: %s", cause != NULL ? cause : "failed");
+		cmd_error(ctx, _("tag: %s"),
+		    cause != NULL ? cause : _("failed"));
 		free(cause);
 		return CMD_ERROR;
 	}
@@ -91,6 +94,7 @@ cmd_view_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	if (argc == 1) {
 		v = view_all(&n);
 		for (i = 0; i < n; i++)
+			/* not translated: the command language's words */
 			cmd_print(ctx, "%s\t%s%s%s", v[i].name, v[i].query,
 			    v[i].sort != VIEW_SORT_NEWEST ? " sort=" : "",
 			    v[i].sort != VIEW_SORT_NEWEST ?
@@ -99,7 +103,8 @@ cmd_view_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	}
 	if (argc == 2) {
 		if ((v = view_find(argv[1])) == NULL)
-			return cmd_error(ctx, "unknown view: %s", argv[1]);
+			return cmd_error(ctx, _("unknown view: %s"), argv[1]);
+		/* not translated: the query as the command language writes it */
 		cmd_print(ctx, "%s%s%s", v->query, v->sort != VIEW_SORT_NEWEST ?
 		    " sort=" : "", v->sort != VIEW_SORT_NEWEST ?
 		    view_sort_name(v->sort) : "");
@@ -107,21 +112,23 @@ cmd_view_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	}
 	if (argc > 3 && strncmp(argv[argc - 1], "sort=", 5) == 0) {
 		if (view_sort_parse(argv[argc - 1], &sort) != 0)
-			return cmd_error(ctx, "view %s: not sort=newest, "
-			    "sort=waiting or sort=risk: %s", argv[1], argv[argc - 1]);
+			return cmd_error(ctx, _("view %s: not sort=newest, "
+			    "sort=waiting or sort=risk: %s"), argv[1],
+			    argv[argc - 1]);
 		argc--;
 	}
 
 	if (argv[1][0] == '\0')
-		return cmd_error(ctx, "view: empty name");
+		return cmd_error(ctx, _("view: empty name"));
 	for (p = argv[1]; *p != '\0'; p++) {
 		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			return cmd_error(ctx, "view: control character in name");
+			return cmd_error(ctx, _("view: control character in "
+			    "name"));
 	}
 	query = cmd_join(argv, 2, argc);
 	if (query[strspn(query, " ")] == '\0') {
 		free(query);
-		return cmd_error(ctx, "view %s: empty query", argv[1]);
+		return cmd_error(ctx, _("view %s: empty query"), argv[1]);
 	}
 	view_define_sorted(argv[1], query, sort);
 	free(query);

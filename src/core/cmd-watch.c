@@ -20,22 +20,22 @@ const struct cmd_entry cmd_watch_entries[] = {
 	  .args_min = 0,
 	  .args_max = 0,
 	  .usage = "list-watch",
-	  .help = "print the watched terms as the watch command that makes "
-	      "them",
+	  .help = N_("print the watched terms as the watch command that makes "
+	      "them"),
 	  .exec = cmd_list_watch_exec },
 	{ .name = "unwatch",
 	  .args_min = 1,
 	  .args_max = -1,
-	  .usage = "unwatch TERM...|-a",
-	  .help = "stop counting terms (-a: every one, the default order "
-	      "words too)",
+	  .usage = N_("unwatch TERM...|-a"),
+	  .help = N_("stop counting terms (-a: every one, the default order "
+	      "words too)"),
 	  .exec = cmd_unwatch_exec },
 	{ .name = "watch",
 	  .args_min = 1,
 	  .args_max = -1,
-	  .usage = "watch TERM...",
-	  .help = "count terms in customers' messages for trends, spikes "
-	      "and insights (product names, order words)",
+	  .usage = N_("watch TERM..."),
+	  .help = N_("count terms in customers' messages for trends, spikes "
+	      "and insights (product names, order words)"),
 	  .exec = cmd_watch_exec },
 	{ .name = NULL }
 };
@@ -70,7 +70,8 @@ cmd_unwatch_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	}
 	for (i = 1; i < argc; i++) {
 		if (!watch_remove(argv[i]))
-			retval = cmd_error(ctx, "unwatch: '%s' is not watched",
+			retval = cmd_error(ctx, _("unwatch: '%s' is not "
+			    "watched"),
 			    argv[i]);
 	}
 	return retval;

@@ -33,13 +33,13 @@ static const struct cmd_entry cmd_entries[] = {
 	  .args_min = 0,
 	  .args_max = 0,
 	  .usage = "list-commands",
-	  .help = "list every command with its usage",
+	  .help = N_("list every command with its usage"),
 	  .exec = cmd_list_commands_exec },
 	{ .name = "source",
 	  .args_min = 1,
 	  .args_max = 1,
-	  .usage = "source FILE",
-	  .help = "run the commands in a config file",
+	  .usage = N_("source FILE"),
+	  .help = N_("run the commands in a config file"),
 	  .exec = cmd_source_exec },
 	{ .name = NULL }
 };
@@ -101,7 +101,7 @@ cmd_error(struct cmd_ctx *ctx, const char *fmt, ...)
 enum cmd_retval
 cmd_usage(struct cmd_ctx *ctx, const char *name)
 {
-	return cmd_error(ctx, "usage: %s", cmd_find(name)->usage);
+	return cmd_error(ctx, _("usage: %s"), _(cmd_find(name)->usage));
 }
 
 /* Join argv[from..to) with single spaces; the caller frees the result. */
@@ -191,7 +191,7 @@ cmd_check_string(const char *text, char **cause)
 		return -1;
 	for (i = 0; i < list->n; i++) {
 		if (list->argc[i] > 0 && cmd_find(list->argv[i][0]) == NULL) {
-			*cause = xasprintf("unknown command: %s",
+			*cause = xasprintf(_("unknown command: %s"),
 			    list->argv[i][0]);
 			cmd_list_free(list);
 			return -1;
@@ -239,6 +239,7 @@ cmd_rows_add(const struct cmd_entry *table)
 	for (ce = table; ce->name != NULL; ce++, n++) {
 		if (cmd_find(ce->name) != NULL ||
 		    (ce->alias != NULL && cmd_find(ce->alias) != NULL))
+			/* not translated: a programming error */
 			fatalx("command %s registered twice", ce->name);
 	}
 	cmd_rows = xreallocarray(cmd_rows, cmd_n_rows + n + 1,
@@ -303,7 +304,7 @@ cmd_exec_host(struct cmd_ctx *ctx, const struct cmd_entry *ce, int argc,
 	int	 reaction;
 
 	if (ctx->host == NULL || ctx->host->react == NULL)
-		return cmd_error(ctx, "%s: only in the console", argv[0]);
+		return cmd_error(ctx, _("%s: only in the console"), argv[0]);
 	reaction = ce->host_exec(ctx->host->data, argc, argv, &cause);
 	if (reaction == -1) {
 		cmd_error(ctx, "%s: %s", argv[0], cause);
@@ -330,28 +331,30 @@ cmd_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	if (argc < 1)
 		return CMD_NORMAL;
 	if ((ce = cmd_find(argv[0])) == NULL)
-		return cmd_error(ctx, "unknown command: %s", argv[0]);
+		return cmd_error(ctx, _("unknown command: %s"), argv[0]);
 
 	if ((ce->flags & CMD_SECRET) && ctx->file_lax) {
 		if (ctx->fatal_cause != NULL)
 			return CMD_ERROR;
 		buf_init(&b);
-		buf_add_str(&b, ctx->file != NULL ? ctx->file : "the file");
 		if (ctx->file_lax & CONFIG_LAX_OWNER) {
-			buf_add_str(&b, " belongs to another user and defines "
-			    "a channel; it must be your own file, mode 600");
+			buf_add_printf(&b, _("%s belongs to another user and "
+			    "defines a channel; it must be your own file, mode "
+			    "600"),
+			    ctx->file != NULL ? ctx->file : _("the file"));
 		} else {
-			buf_add_str(&b, " is readable by other users and "
-			    "defines a channel; run: chmod 600 ");
+			buf_add_printf(&b, _("%s is readable by other users "
+			    "and defines a channel; run: chmod 600 "),
+			    ctx->file != NULL ? ctx->file : _("the file"));
 			cmd_quote_shell(&b, ctx->file != NULL ? ctx->file : "");
 		}
 		ctx->fatal_cause = buf_steal(&b);
 		return CMD_ERROR;
 	}
 	if (n < ce->args_min || (ce->args_max != -1 && n > ce->args_max))
-		return cmd_error(ctx, "usage: %s", ce->usage);
+		return cmd_error(ctx, _("usage: %s"), _(ce->usage));
 	if ((ce->flags & CMD_NEEDS_STORE) && ctx->host == NULL)
-		return cmd_error(ctx, "%s: no store here", ce->name);
+		return cmd_error(ctx, _("%s: no store here"), ce->name);
 	if (ce->host_exec != NULL)
 		return cmd_exec_host(ctx, ce, argc, argv);
 	return ce->exec(ctx, argc, argv);
@@ -397,7 +400,7 @@ cmd_list_commands_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	(void)argc;
 	(void)argv;
 	for (ce = cmd_table(); ce->name != NULL; ce++)
-		cmd_print(ctx, "%s", ce->usage);
+		cmd_print(ctx, "%s", _(ce->usage));
 	return CMD_NORMAL;
 }
 
@@ -413,7 +416,7 @@ cmd_source_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	if (strncmp(argv[1], "~/", 2) == 0) {
 		home = getenv("HOME");
 		if (home == NULL || *home == '\0')
-			return cmd_error(ctx, "source: HOME is not set");
+			return cmd_error(ctx, _("source: HOME is not set"));
 		path = xasprintf("%s%s", home, argv[1] + 1);
 	} else
 		path = xstrdup(argv[1]);

@@ -30,194 +30,199 @@ static const struct option_entry options_entries[] = {
 	{ .name = "agent",
 	  .type = OPTION_STRING,
 	  .default_value = "",
-	  .help = "who I am: conversations I take get the tag "
-	      "ombre/assigned/NAME (empty: $USER)" },
+	  .help = N_("who I am: conversations I take get the tag "
+	      "ombre/assigned/NAME (empty: $USER)") },
 	{ .name = "alert.bell",
 	  .type = OPTION_FLAG,
 	  .default_value = "on",
-	  .help = "the console rings the terminal's bell when a conversation "
-	      "needs a human (a handoff or an alert in DATA/feed)" },
+	  .help = N_("the console rings the terminal's bell when a "
+	      "conversation needs a human (a handoff or an alert in "
+	      "DATA/feed)") },
 	{ .name = "alert.notify",
 	  .type = OPTION_CHOICE,
 	  .default_value = "off",
 	  .choices = options_notify_choices,
-	  .help = "a desktop notification through the terminal for the same "
-	      "(osc777, osc9 or off; inside tmux it needs allow-passthrough)" },
+	  .help = N_("a desktop notification through the terminal for the same "
+	      "(osc777, osc9 or off; inside tmux it needs "
+	      "allow-passthrough)") },
 	{ .name = "email.quote",
 	  .type = OPTION_FLAG,
 	  .default_value = "on",
-	  .help = "an e-mail reply quotes the customer's message below "
-	      "it, each line after \"> \"" },
+	  .help = N_("an e-mail reply quotes the customer's message below "
+	      "it, each line after \"> \"") },
 	{ .name = "hook.timeout",
 	  .type = OPTION_SECONDS,
 	  .default_value = "10s",
 	  .min = 1,
 	  .max = 3600,
-	  .help = "how long a hook may run before it is killed (SIGTERM, "
-	      "then SIGKILL 2 s later)" },
+	  .help = N_("how long a hook may run before it is killed (SIGTERM, "
+	      "then SIGKILL 2 s later)") },
 	{ .name = "list.limit",
 	  .type = OPTION_NUMBER,
 	  .default_value = "50",
 	  .min = 1,
 	  .max = 10000,
-	  .help = "conversations read per page of a list" },
+	  .help = N_("conversations read per page of a list") },
 	{ .name = "net.ca-file",
 	  .type = OPTION_STRING,
 	  .default_value = "",
-	  .help = "CA certificates to verify servers with (empty: the "
-	      "system's); verification cannot be turned off" },
+	  .help = N_("CA certificates to verify servers with (empty: the "
+	      "system's); verification cannot be turned off") },
 	{ .name = "net.connect-timeout",
 	  .type = OPTION_NUMBER,
 	  .default_value = "10000",
 	  .min = 100,
 	  .max = 600000,
-	  .help = "milliseconds a connection may take to open" },
+	  .help = N_("milliseconds a connection may take to open") },
 	{ .name = "net.low-speed-time",
 	  .type = OPTION_NUMBER,
 	  .default_value = "30000",
 	  .min = 1000,
 	  .max = 600000,
-	  .help = "milliseconds a request may stall (no byte) before it is "
-	      "dropped; long polls add their own wait" },
+	  .help = N_("milliseconds a request may stall (no byte) before it is "
+	      "dropped; long polls add their own wait") },
 	{ .name = "net.max-response",
 	  .type = OPTION_NUMBER,
 	  .default_value = "16777216",
 	  .min = 1024,
 	  .max = 1073741824,
-	  .help = "bytes an answer may have at most" },
+	  .help = N_("bytes an answer may have at most") },
 	{ .name = "reply.takes-over",
 	  .type = OPTION_FLAG,
 	  .default_value = "on",
-	  .help = "a reply from an agent takes a bot or handoff conversation "
-	      "over: mode human, assigned to the agent" },
+	  .help = N_("a reply from an agent takes a bot or handoff "
+	      "conversation over: mode human, assigned to the agent") },
 	{ .name = "sla.handoff-breach",
 	  .type = OPTION_SECONDS,
 	  .default_value = "1h",
 	  .min = 1,
 	  .max = 30 * 86400,
-	  .help = "the sla target where none applies: a customer waiting "
-	      "this long is past it (wait.long): 90s, 15m, 1h, 1d" },
+	  .help = N_("the sla target where none applies: a customer waiting "
+	      "this long is past it (wait.long): 90s, 15m, 1h, 1d") },
 	{ .name = "sla.handoff-warn",
 	  .type = OPTION_SECONDS,
 	  .default_value = "15m",
 	  .min = 1,
 	  .max = 30 * 86400,
-	  .help = "the sla warning where no target applies: a customer "
-	      "waiting this long shows in wait.medium: 90s, 15m, 1h, 1d" },
+	  .help = N_("the sla warning where no target applies: a customer "
+	      "waiting this long shows in wait.medium: 90s, 15m, 1h, 1d") },
 	{ .name = "store.authority",
 	  .type = OPTION_STRING,
 	  .default_value = "",
-	  .help = "on a replica, the central server's ombre as a command "
+	  .help = N_("on a replica, the central server's ombre as a command "
 	      "prefix (ssh -T server ombre --data-dir DIR): claims and "
-	      "replies are run there (empty: this store is the authority)" },
+	      "replies are run there (empty: this store is the authority)") },
 	{ .name = "store.batch-messages",
 	  .type = OPTION_NUMBER,
 	  .default_value = "500",
 	  .min = 1,
 	  .max = 100000,
-	  .help = "messages indexed in one database transaction at most" },
+	  .help = N_("messages indexed in one database transaction at most") },
 	{ .name = "store.batch-ms",
 	  .type = OPTION_NUMBER,
 	  .default_value = "200",
 	  .min = 1,
 	  .max = 60000,
-	  .help = "milliseconds after which a write transaction is committed" },
+	  .help = N_("milliseconds after which a write transaction is "
+	      "committed") },
 	{ .name = "store.database",
 	  .type = OPTION_STRING,
 	  .default_value = "",
-	  .help = "path of an existing notmuch database to share (empty: "
-	      "ombre's own)" },
+	  .help = N_("path of an existing notmuch database to share (empty: "
+	      "ombre's own)") },
 	{ .name = "store.lock-timeout",
 	  .type = OPTION_NUMBER,
 	  .default_value = "30",
 	  .min = 0,
 	  .max = 86400,
-	  .help = "seconds a write waits for the database lock (0: do not wait)" },
+	  .help = N_("seconds a write waits for the database lock (0: do not "
+	      "wait)") },
 	{ .name = "store.replicate",
 	  .type = OPTION_STRING,
 	  .default_value = "",
-	  .help = "on a replica, the command that synchronises it with the "
+	  .help = N_("on a replica, the command that synchronises it with the "
 	      "central server (muchsync ...), run after each forwarded "
-	      "write and every store.replicate-interval by the syncer" },
+	      "write and every store.replicate-interval by the syncer") },
 	{ .name = "store.replicate-interval",
 	  .type = OPTION_SECONDS,
 	  .default_value = "30",
 	  .min = 1,
 	  .max = 86400,
-	  .help = "how often a replica's syncer runs store.replicate" },
+	  .help = N_("how often a replica's syncer runs store.replicate") },
 	{ .name = "sync.attempts",
 	  .type = OPTION_NUMBER,
 	  .default_value = "5",
 	  .min = 1,
 	  .max = 1000,
-	  .help = "tries `sync --once` gives an unreachable channel before it "
-	      "says so" },
+	  .help = N_("tries `sync --once` gives an unreachable channel before "
+	      "it says so") },
 	{ .name = "sync.max-wait",
 	  .type = OPTION_NUMBER,
 	  .default_value = "3600",
 	  .min = 1,
 	  .max = 86400,
-	  .help = "seconds a server may make the syncer wait at most (a "
-	      "429's retry_after or Retry-After)" },
+	  .help = N_("seconds a server may make the syncer wait at most (a "
+	      "429's retry_after or Retry-After)") },
 	{ .name = "sync.poll-timeout",
 	  .type = OPTION_NUMBER,
 	  .default_value = "25",
 	  .min = 0,
 	  .max = 600,
-	  .help = "seconds a long poll waits on the server for news" },
+	  .help = N_("seconds a long poll waits on the server for news") },
 	{ .name = "sync.retry-base",
 	  .type = OPTION_NUMBER,
 	  .default_value = "1000",
 	  .min = 1,
 	  .max = 600000,
-	  .help = "milliseconds of the first backoff after an error (then "
-	      "doubled, with full jitter)" },
+	  .help = N_("milliseconds of the first backoff after an error (then "
+	      "doubled, with full jitter)") },
 	{ .name = "sync.retry-cap",
 	  .type = OPTION_NUMBER,
 	  .default_value = "60000",
 	  .min = 1,
 	  .max = 3600000,
-	  .help = "milliseconds the backoff never exceeds" },
+	  .help = N_("milliseconds the backoff never exceeds") },
 	{ .name = "template.language",
 	  .type = OPTION_STRING,
 	  .default_value = "",
-	  .help = "the language variant of a canned reply (refund.fr, "
+	  .help = N_("the language variant of a canned reply (refund.fr, "
 	      "refund.en) used when the customer's is not known (empty: "
-	      "the template as named)" },
+	      "the template as named)") },
 	{ .name = "theme",
 	  .type = OPTION_STRING,
 	  .default_value = "default",
-	  .help = "colour theme: a name from the themes directory or a path" },
+	  .help = N_("colour theme: a name from the themes directory or a "
+	      "path") },
 	{ .name = "thread.mark-read",
 	  .type = OPTION_FLAG,
 	  .default_value = "on",
-	  .help = "opening a conversation marks the unread messages it shows "
-	      "read" },
+	  .help = N_("opening a conversation marks the unread messages it "
+	      "shows read") },
 	{ .name = "webhook.max-body",
 	  .type = OPTION_NUMBER,
 	  .default_value = "1048576",
 	  .min = 1024,
 	  .max = 67108864,
-	  .help = "bytes a webhook request's body may have (more: 413)" },
+	  .help = N_("bytes a webhook request's body may have (more: 413)") },
 	{ .name = "webhook.max-connections",
 	  .type = OPTION_NUMBER,
 	  .default_value = "64",
 	  .min = 1,
 	  .max = 10000,
-	  .help = "connections the webhook receiver serves at once (more "
-	      "wait in the kernel's listen queue until one closes)" },
+	  .help = N_("connections the webhook receiver serves at once (more "
+	      "wait in the kernel's listen queue until one closes)") },
 	{ .name = "webhook.timeout",
 	  .type = OPTION_SECONDS,
 	  .default_value = "10s",
 	  .min = 1,
 	  .max = 3600,
-	  .help = "how long a webhook request may stay silent, or take in "
-	      "all, before its connection is closed (nothing stored)" },
+	  .help = N_("how long a webhook request may stay silent, or take in "
+	      "all, before its connection is closed (nothing stored)") },
 	{ .name = "whatsapp.read-receipts",
 	  .type = OPTION_FLAG,
 	  .default_value = "on",
-	  .help = "an agent opening a WhatsApp or Messenger conversation "
-	      "marks the customer's message read on the channel" },
+	  .help = N_("an agent opening a WhatsApp or Messenger conversation "
+	      "marks the customer's message read on the channel") },
 	{ .name = NULL }
 };
 #define OPTIONS_COUNT (nitems(options_entries) - 1)
@@ -262,8 +267,8 @@ options_check_agent(const char *value, char **cause)
 			break;
 	}
 	if (*p != '\0' || strlen(value) > OPTIONS_AGENT_MAX) {
-		*cause = xasprintf("invalid agent name '%s': use at most %d "
-		    "letters, digits, '.', '_' and '-'", value,
+		*cause = xasprintf(_("invalid agent name '%s': use at most %d "
+		    "letters, digits, '.', '_' and '-'"), value,
 		    OPTIONS_AGENT_MAX);
 		return -1;
 	}
@@ -314,13 +319,13 @@ options_parse(const struct option_entry *oe, const char *value, char **cause)
 		errno = 0;
 		n = strtoll(value, &end, 10);
 		if (*value == '\0' || *end != '\0' || errno == ERANGE) {
-			*cause = xasprintf("%s: not a number: %s", oe->name,
+			*cause = xasprintf(_("%s: not a number: %s"), oe->name,
 			    value);
 			return NULL;
 		}
 		if (n < oe->min || n > oe->max) {
-			*cause = xasprintf("%s: %lld is out of range (%lld to "
-			    "%lld)", oe->name, n, oe->min, oe->max);
+			*cause = xasprintf(_("%s: %lld is out of range (%lld "
+			    "to %lld)"), oe->name, n, oe->min, oe->max);
 			return NULL;
 		}
 		return xasprintf("%lld", n);
@@ -341,13 +346,13 @@ options_parse(const struct option_entry *oe, const char *value, char **cause)
 			end++;
 		if (*value == '\0' || end == value || *end != '\0' ||
 		    errno == ERANGE) {
-			*cause = xasprintf("%s: not a duration (10s, 2m, 1h, 1d): "
-			    "%s", oe->name, value);
+			*cause = xasprintf(_("%s: not a duration (10s, 2m, 1h, "
+			    "1d): %s"), oe->name, value);
 			return NULL;
 		}
 		if (n < oe->min || n > oe->max) {
-			*cause = xasprintf("%s: %llds is out of range (%llds to "
-			    "%llds)", oe->name, n, oe->min, oe->max);
+			*cause = xasprintf(_("%s: %llds is out of range (%llds "
+			    "to %llds)"), oe->name, n, oe->min, oe->max);
 			return NULL;
 		}
 		return xasprintf("%llds", n);
@@ -358,17 +363,19 @@ options_parse(const struct option_entry *oe, const char *value, char **cause)
 			if (strcasecmp(value, flag_off[i]) == 0)
 				return xstrdup("off");
 		}
-		*cause = xasprintf("%s: not on or off: %s", oe->name, value);
+		*cause = xasprintf(_("%s: not on or off: %s"), oe->name, value);
 		return NULL;
 	case OPTION_CHOICE:
 		for (c = oe->choices; *c != NULL; c++) {
 			if (strcmp(value, *c) == 0)
 				return xstrdup(value);
 		}
-		*cause = xasprintf("%s: not one of the choices: %s", oe->name,
+		*cause = xasprintf(_("%s: not one of the choices: %s"),
+		    oe->name,
 		    value);
 		return NULL;
 	}
+	/* not translated: a programming error */
 	fatalx("option %s has an unknown type", oe->name);
 }
 
@@ -385,7 +392,7 @@ options_set(const char *name, const char *value, char **cause)
 	char				*v;
 
 	if ((oe = options_find(name)) == NULL) {
-		*cause = xasprintf("unknown option: %s", name);
+		*cause = xasprintf(_("unknown option: %s"), name);
 		return -1;
 	}
 	if ((v = options_parse(oe, value, cause)) == NULL)
@@ -401,7 +408,7 @@ options_unset(const char *name, char **cause)
 	const struct option_entry	*oe;
 
 	if ((oe = options_find(name)) == NULL) {
-		*cause = xasprintf("unknown option: %s", name);
+		*cause = xasprintf(_("unknown option: %s"), name);
 		return -1;
 	}
 	free(options_values[oe - options_entries]);
@@ -433,6 +440,7 @@ options_get_number(const char *name)
 	oe = options_find(name);
 	if (oe == NULL || (oe->type != OPTION_NUMBER &&
 	    oe->type != OPTION_SECONDS))
+		/* not translated: a programming error */
 		fatalx("%s is not a number option", name);
 	if (oe->type == OPTION_SECONDS) {
 		/* A default is written as a person would ("15m"). */
@@ -455,6 +463,7 @@ options_get_flag(const char *name)
 
 	oe = options_find(name);
 	if (oe == NULL || oe->type != OPTION_FLAG)
+		/* not translated: a programming error */
 		fatalx("%s is not a flag option", name);
 	return strcmp(options_get(name), "on") == 0;
 }

@@ -159,8 +159,8 @@ style_parse(const char *spec, struct style *out, char **cause)
 			if (style_parse_colour(word + 3, len - 3, &out->bg) != 0)
 				goto bad_colour;
 		} else {
-			*cause = xasprintf("bad style word '%.*s' (fg=, bg=, "
-			    "bold, dim, underline, reverse, none)", (int)len,
+			*cause = xasprintf(_("bad style word '%.*s' (fg=, bg=, "
+			    "bold, dim, underline, reverse, none)"), (int)len,
 			    word);
 			return -1;
 		}
@@ -168,8 +168,8 @@ style_parse(const char *spec, struct style *out, char **cause)
 	return 0;
 
 bad_colour:
-	*cause = xasprintf("bad colour in '%.*s' (default, black..white, "
-	    "brightred, colour0..colour255)", (int)len, word);
+	*cause = xasprintf(_("bad colour in '%.*s' (default, black..white, "
+	    "brightred, colour0..colour255)"), (int)len, word);
 	return -1;
 }
 
@@ -223,6 +223,7 @@ style_reset(void)
 
 	for (i = 0; i < STYLE_ROLE_COUNT; i++) {
 		if (style_parse(style_defaults[i], &styles[i], &cause) != 0)
+			/* not translated: a broken invariant */
 			fatalx("built-in style %s: %s", style_roles[i], cause);
 	}
 	styles_ready = 1;

@@ -88,6 +88,7 @@ static const char *
 ui_cmd_help_of(const char *command)
 {
 	const struct cmd_entry	*ce;
+	const char		*colon;
 	char			 name[64];
 	size_t			 len;
 
@@ -96,11 +97,13 @@ ui_cmd_help_of(const char *command)
 		return "";
 	memcpy(name, command, len);
 	name[len] = '\0';
-	if ((ce = cmd_find(name)) == NULL || ce->help == NULL)
+	if ((ce = cmd_find(name)) == NULL || ce->help == NULL ||
+	    *ce->help == '\0')
 		return "";
-	if (strncmp(ce->help, "console: ", 9) == 0)
-		return ce->help + 9;
-	return ce->help;
+	if (strncmp(ce->help, "console: ", 9) == 0 &&
+	    (colon = strstr(_(ce->help), ": ")) != NULL)
+		return colon + 2;
+	return _(ce->help);
 }
 
 /* A line of the help: lead (the key, its command) then the help, wrapped
