@@ -123,14 +123,14 @@ cmd_parse_hex(const char **pp, int digits, char **cause)
 		else if (c >= 'A' && c <= 'F')
 			c -= 'A' - 10;
 		else {
-			*cause = xasprintf("invalid \\%c escape: %d hex digits "
-			    "needed", digits == 4 ? 'u' : 'U', digits);
+			*cause = xasprintf(_("invalid \\%c escape: %d hex digits "
+			    "needed"), digits == 4 ? 'u' : 'U', digits);
 			return -1;
 		}
 		cp = (cp << 4) | (uint32_t)c;
 	}
 	if (cp == 0 || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
-		*cause = xasprintf("invalid code point U+%04X", (unsigned)cp);
+		*cause = xasprintf(_("invalid code point U+%04X"), (unsigned)cp);
 		return -1;
 	}
 	*pp = p + digits;
@@ -152,7 +152,7 @@ cmd_parse_double(struct cmd_parse_state *ps, const char **pp, char **cause)
 
 	for (;;) {
 		if (*p == '\0') {
-			*cause = xstrdup("unterminated quote");
+			*cause = xstrdup(_("unterminated quote"));
 			return -1;
 		}
 		if (*p == '"')
@@ -164,7 +164,7 @@ cmd_parse_double(struct cmd_parse_state *ps, const char **pp, char **cause)
 		p++;
 		switch (*p) {
 		case '\0':
-			*cause = xstrdup("unterminated quote");
+			*cause = xstrdup(_("unterminated quote"));
 			return -1;
 		case '"':
 		case '\\':
@@ -250,7 +250,7 @@ cmd_parse(const char *text, char **cause)
 		case '\'':
 			end = strchr(p + 1, '\'');
 			if (end == NULL) {
-				*cause = xstrdup("unterminated quote");
+				*cause = xstrdup(_("unterminated quote"));
 				goto fail;
 			}
 			buf_add(&ps.word, p + 1, end - (p + 1));

@@ -672,7 +672,10 @@ struct risk {
 	int	 score;		/* 0 to 100 */
 	int	 alerted;	/* alert rules that fired */
 	char	*why;		/* "threatens to post publicly, waiting 2h,
-				   3rd message"; "" for none. Allocated */
+				   3rd message"; "" for none. Allocated.
+				   English: risk_why of list --json */
+	char	*shown;		/* the same in the user's language, for the
+				   screen. Allocated */
 };
 /* A list's row shows a marker from this score, or with an alert. */
 #define RISK_MARK	60
