@@ -73,28 +73,6 @@ risk_ordinal(struct buf *b, int n, int shown)
 		buf_add_printf(b, _("%dth message"), n);
 }
 
-/*
- * An age as util_format_age() writes it in English ("45s", "3m", "2h",
- * "4d", "3w"): risk_why's words in the JSON are the same in every
- * language.
- */
-static void
-risk_age_c(int64_t seconds, char *out, size_t size)
-{
-	if (seconds < 0)
-		seconds = 0;
-	if (seconds < 60)
-		snprintf(out, size, "%llds", (long long)seconds);
-	else if (seconds < 3600)
-		snprintf(out, size, "%lldm", (long long)(seconds / 60));
-	else if (seconds < 86400)
-		snprintf(out, size, "%lldh", (long long)(seconds / 3600));
-	else if (seconds < 14 * 86400)
-		snprintf(out, size, "%lldd", (long long)(seconds / 86400));
-	else
-		snprintf(out, size, "%lldw", (long long)(seconds / (7 * 86400)));
-}
-
 static void
 risk_part(struct buf *b)
 {
@@ -193,7 +171,7 @@ risk_eval(const struct risk_input *in, struct risk *out)
 		else if (sla.state == SLA_BREACH)
 			wait = sla.elapsed >= 2 * sla.target ? 30 : 20;
 		if (wait != 0) {
-			risk_age_c(in->now - in->waiting_since, age,
+			sla_format_age_c(in->now - in->waiting_since, age,
 			    sizeof age);
 			risk_part(&b);
 			buf_add_printf(&b, "waiting %s", age);
