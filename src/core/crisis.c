@@ -349,7 +349,7 @@ crisis_status_text(const struct crisis *c, int64_t now)
 		strftime(when, sizeof when, "%H:%M", &tm);
 	else
 		strftime(when, sizeof when, "%d %b %H:%M", &tm);
-	return xasprintf("CRISIS: %s (since %s)", c->topic, when);
+	return xasprintf(_("CRISIS: %s (since %s)"), c->topic, when);
 }
 
 /*

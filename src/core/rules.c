@@ -60,6 +60,7 @@ static const char *const rules_defaults[] = {
 	"handoff-rule fallbacks 2"
 };
 
+/* not translated: a handoff's reason is stored in its event. */
 static const char *const rules_default_reason[] = {
 	"the customer asked for a person",	/* RULES_CUSTOMER */
 	"the bot handed off"			/* RULES_BOT */

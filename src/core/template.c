@@ -98,6 +98,8 @@ template_parse(const char *file_name, const char *data, size_t len,
 
 	*cause = NULL;
 	if (!utf8_valid(data, len, &bad) || memchr(data, '\0', len) != NULL) {
+		/* TRANSLATORS: keep "%s:" glued, the file and a colon: the
+		 * search for a template's error reads it. */
 		*cause = xasprintf(_("%s: not UTF-8 text"), file_name);
 		return NULL;
 	}
@@ -161,6 +163,8 @@ template_parse(const char *file_name, const char *data, size_t len,
 	while (*t->body != '\0' && t->body[strlen(t->body) - 1] == '\n')
 		t->body[strlen(t->body) - 1] = '\0';
 	if (*t->body == '\0') {
+		/* TRANSLATORS: keep "%s:" glued, the file and a colon: the
+		 * search for a template's error reads it. */
 		*cause = xasprintf(_("%s: the text is empty"), file_name);
 		goto bad;
 	}
@@ -169,6 +173,9 @@ template_parse(const char *file_name, const char *data, size_t len,
 		t->holding = 1;
 	if (t->name == NULL) {
 		if (!template_name_ok(file_name)) {
+			/* TRANSLATORS: keep "%s:" glued, the file and a
+			 * colon: the search for a template's error reads
+			 * it. */
 			*cause = xasprintf(_("%s: not a template name (letters, "
 			    "digits, - _ .)"), file_name);
 			goto bad;
@@ -839,7 +846,7 @@ template_check(struct template *const *all, size_t n, char ***problems)
 			o = all[j];
 			if (strcmp(o->name, t->name) == 0)
 				template_problem(problems, &np, file, 1,
-				    "name %s is also %s's", t->name, o->file != NULL ?
+				    _("name %s is also %s's"), t->name, o->file != NULL ?
 				    o->file : o->name);
 			if (t->shortcut == NULL || o->shortcut == NULL ||
 			    strcmp(t->shortcut, o->shortcut) != 0)
@@ -849,8 +856,8 @@ template_check(struct template *const *all, size_t n, char ***problems)
 			j = strcmp(st, so) != 0 ? i : j;	/* said once */
 			if (j == i)
 				template_problem(problems, &np, file,
-				    t->shortcut_line, "shortcut %s is also "
-				    "%s's", t->shortcut, o->file != NULL ?
+				    t->shortcut_line, _("shortcut %s is also "
+				    "%s's"), t->shortcut, o->file != NULL ?
 				    o->file : o->name);
 			free(st);
 			free(so);
