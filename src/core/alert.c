@@ -143,20 +143,20 @@ alert_set(const struct alert *in, char **cause)
 
 	alert_init();
 	if (!alert_name_valid(in->name)) {
-		*cause = xasprintf("bad alert name '%s' (letters, digits, - "
-		    "and _, at most 32)", in->name);
+		*cause = xasprintf(_("bad alert name '%s' (letters, digits, - "
+		    "and _, at most 32)"), in->name);
 		return -1;
 	}
 	if (in->pattern == NULL || *in->pattern == '\0') {
-		*cause = xstrdup("empty regex");
+		*cause = xstrdup(_("empty regex"));
 		return -1;
 	}
 	if (in->label != NULL && !tag_valid(in->label)) {
-		*cause = xasprintf("bad label '%s'", in->label);
+		*cause = xasprintf(_("bad label '%s'"), in->label);
 		return -1;
 	}
 	if (in->kinds == 0 || in->weight < -1 || in->weight > 100) {
-		*cause = xstrdup("bad kind or weight");
+		*cause = xstrdup(_("bad kind or weight"));
 		return -1;
 	}
 	memset(&a, 0, sizeof a);

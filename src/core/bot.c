@@ -160,11 +160,11 @@ bot_add_answer(const char *name, const char *regex, char *const *answers,
 	size_t			 i;
 
 	if (*regex == '\0') {
-		*cause = xstrdup("empty regex");
+		*cause = xstrdup(_("empty regex"));
 		return -1;
 	}
 	if (n == 0) {
-		*cause = xstrdup("no answer");
+		*cause = xstrdup(_("no answer"));
 		return -1;
 	}
 	if (text_fold_regcomp(&re, regex, cause) != 0)
@@ -357,7 +357,7 @@ bot_scenario_set(const char *name, char **cause)
 		return 0;
 	}
 	if (bot_find(name) == NULL) {
-		*cause = xasprintf("no bot %s", name);
+		*cause = xasprintf(_("no bot %s"), name);
 		return -1;
 	}
 	free(bot_scenario_name);
@@ -369,7 +369,7 @@ int
 bot_scenario_set_data(const char *name, char **cause)
 {
 	if (name != NULL && bot_find(name) == NULL) {
-		*cause = xasprintf("no bot %s", name);
+		*cause = xasprintf(_("no bot %s"), name);
 		return -1;
 	}
 	free(bot_scenario_data);
@@ -437,6 +437,7 @@ bot_decide(const char *name, const char *text, size_t len, int64_t now,
 	if (b->handoff != NULL && after > 0 &&
 	    (state != NULL ? state->misses : 0) + 1 >= after) {
 		free(b->reason);
+		/* not translated: the handoff event's reason is stored. */
 		b->reason = (state != NULL ? state->misses : 0) == 0 ?
 		    xstrdup("the bot did not understand once") :
 		    xasprintf("the bot did not understand %d times",

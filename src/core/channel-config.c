@@ -80,20 +80,20 @@ channel_config_define(const char *name, const char *type, char *const *keys,
 	size_t			 i, j;
 
 	if (!channel_config_name_valid(name)) {
-		*cause = xasprintf("invalid channel name '%s': use letters, "
-		    "digits, '-' and '_'", name);
+		*cause = xasprintf(_("invalid channel name '%s': use letters, "
+		    "digits, '-' and '_'"), name);
 		return -1;
 	}
 	for (i = 0; i < n; i++) {
 		if (!channel_config_key_valid(keys[i])) {
-			*cause = xasprintf("channel %s: invalid key '%s': use "
-			    "lower-case letters and '-'", name, keys[i]);
+			*cause = xasprintf(_("channel %s: invalid key '%s': use "
+			    "lower-case letters and '-'"), name, keys[i]);
 			return -1;
 		}
 		for (j = 0; j < i; j++) {
 			if (strcmp(keys[i], keys[j]) == 0) {
-				*cause = xasprintf("channel %s: key %s given "
-				    "twice", name, keys[i]);
+				*cause = xasprintf(_("channel %s: key %s given "
+				    "twice"), name, keys[i]);
 				return -1;
 			}
 		}
@@ -342,14 +342,14 @@ channel_config_secret(const struct channel_config *cc, const char *key,
 	ckey = xasprintf("%s-command", key);
 	command = channel_config_get(cc, ckey);
 	if (command == NULL) {
-		*cause = xasprintf("no %s and no %s", key, ckey);
+		*cause = xasprintf(_("no %s and no %s"), key, ckey);
 		free(ckey);
 		return NULL;
 	}
 	/* The command line is the config's, not a secret; its output is. */
 	fflush(NULL);
 	if ((f = popen(command, "re")) == NULL) {
-		*cause = xasprintf("%s: cannot run it", ckey);
+		*cause = xasprintf(_("%s: cannot run it"), ckey);
 		free(ckey);
 		return NULL;
 	}
@@ -363,9 +363,9 @@ channel_config_secret(const struct channel_config *cc, const char *key,
 	explicit_bzero(line, sizeof line);
 	status = pclose(f);
 	if (status != 0 || out == NULL) {
-		*cause = status != 0 ? xasprintf("%s failed (exit status %d)",
-		    ckey, WIFEXITED(status) ? WEXITSTATUS(status) : -1) :
-		    xasprintf("%s printed nothing", ckey);
+		*cause = status != 0 ? xasprintf(_("%s failed (exit status "
+		    "%d)"), ckey, WIFEXITED(status) ? WEXITSTATUS(status) :
+		    -1) : xasprintf(_("%s printed nothing"), ckey);
 		if (out != NULL) {
 			explicit_bzero(out, strlen(out));
 			free(out);

@@ -65,7 +65,7 @@ config_run_line(struct cmd_ctx *ctx, const char *line, size_t len)
 	char		*text, *cause;
 
 	if (memchr(line, '\0', len) != NULL)
-		return cmd_error(ctx, "NUL byte in line");
+		return cmd_error(ctx, _("NUL byte in line"));
 	text = xstrndup(line, len);
 	list = cmd_parse(text, &cause);
 	free(text);
@@ -132,11 +132,11 @@ config_check_writers(const char *path, const struct stat *st)
 	const char	*fix;
 
 	if (st->st_uid != geteuid() && st->st_uid != 0) {
-		return xasprintf("%s belongs to another user, who could make "
-		    "ombre run anything: it must be your own file", path);
+		return xasprintf(_("%s belongs to another user, who could "
+		    "make ombre run anything: it must be your own file"), path);
 	}
 	if (st->st_mode & S_IWOTH)
-		fix = "other users";
+		fix = _("other users");
 	else if ((st->st_mode & S_IWGRP) == 0)
 		return NULL;
 	else {
@@ -151,11 +151,12 @@ config_check_writers(const char *path, const struct stat *st)
 		}
 		if (private_group)
 			return NULL;
-		fix = "its group";
+		fix = _("its group");
 	}
 	buf_init(&b);
-	buf_add_printf(&b, "%s is writable by %s, who could make ombre run "
-	    "anything; run: chmod go-w ", path, fix);
+	/* TRANSLATORS: the second %s is "other users" or "its group". */
+	buf_add_printf(&b, _("%s is writable by %s, who could make ombre "
+	    "run anything; run: chmod go-w "), path, fix);
 	cmd_quote_shell(&b, path);
 	return buf_steal(&b);
 }
@@ -177,7 +178,7 @@ config_load(struct cmd_ctx *ctx, const char *path, int missing_ok)
 	if (ctx->fatal_cause != NULL)
 		return CMD_ERROR;
 	if (config_depth >= CONFIG_MAX_DEPTH) {
-		return cmd_error(ctx, "%s: files nested too deep (at most %d)",
+		return cmd_error(ctx, _("%s: files nested too deep (at most %d)"),
 		    path, CONFIG_MAX_DEPTH);
 	}
 

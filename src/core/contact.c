@@ -234,15 +234,15 @@ contact_identity_parse(const char *text, char **cause)
 	*cause = NULL;
 	colon = strchr(text, ':');
 	if (colon == NULL) {
-		*cause = xasprintf("'%s' is not KIND:VALUE (email:a@b.fr, "
-		    "phone:+33612345678, telegram:424242)", text);
+		*cause = xasprintf(_("'%s' is not KIND:VALUE (email:a@b.fr, "
+		    "phone:+33612345678, telegram:424242)"), text);
 		return NULL;
 	}
 	kind = xstrndup(text, (size_t)(colon - text));
 	if (strcmp(kind, "phone") == 0 || strcmp(kind, "whatsapp") == 0) {
 		if ((value = contact_phone_normalise(colon + 1)) == NULL) {
-			*cause = xasprintf("'%s' is no international phone "
-			    "number (+33612345678)", colon + 1);
+			*cause = xasprintf(_("'%s' is no international phone "
+			    "number (+33612345678)"), colon + 1);
 			free(kind);
 			return NULL;
 		}
@@ -260,7 +260,7 @@ contact_identity_parse(const char *text, char **cause)
 		identity = contact_identity_of(kind, colon + 1);
 	free(kind);
 	if (identity == NULL || !contact_identity_valid(identity)) {
-		*cause = xasprintf("'%s' is no identity a contact can hold",
+		*cause = xasprintf(_("'%s' is no identity a contact can hold"),
 		    text);
 		free(identity);
 		return NULL;
@@ -572,7 +572,7 @@ contact_parse(const char *text, size_t len, char **cause)
 			break;
 	}
 	if (c->id == NULL) {
-		*cause = xstrdup("no valid \"id: c-...\" line");
+		*cause = xstrdup(_("no valid \"id: c-...\" line"));
 		contact_free(c);
 		return NULL;
 	}

@@ -580,6 +580,12 @@ void sla_eval(const char *channel, char *const *tags, int first,
  * "breached 5m" (the status line); "" for SLA_NONE. */
 void sla_format(const struct sla_status *st, int full, char *out,
     size_t len);
+/* The same in English whatever the locale, for JSON and stored text. */
+void sla_format_c(const struct sla_status *st, int full, char *out,
+    size_t len);
+/* An age as util_format_age() writes it in C ("45s", "3m", "2h", "4d",
+ * "3w"), whatever the locale: for JSON and stored text. */
+void sla_format_age_c(int64_t seconds, char *out, size_t size);
 /* The event's reason: "first response 15m breached". Allocated. */
 char *sla_breach_reason(const struct sla_status *st);
 /* Call cb with the commands that would make every target and business
@@ -672,7 +678,10 @@ struct risk {
 	int	 score;		/* 0 to 100 */
 	int	 alerted;	/* alert rules that fired */
 	char	*why;		/* "threatens to post publicly, waiting 2h,
-				   3rd message"; "" for none. Allocated */
+				   3rd message"; "" for none. Allocated.
+				   English: risk_why of list --json */
+	char	*shown;		/* the same in the user's language, for the
+				   screen. Allocated */
 };
 /* A list's row shows a marker from this score, or with an alert. */
 #define RISK_MARK	60

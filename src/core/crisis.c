@@ -90,23 +90,23 @@ crisis_topic_valid(const char *topic, char **cause)
 	char			*q;
 
 	if (strlen(topic) > CRISIS_TOPIC_MAX) {
-		*cause = xasprintf("the topic is longer than %d bytes",
+		*cause = xasprintf(_("the topic is longer than %d bytes"),
 		    CRISIS_TOPIC_MAX);
 		return -1;
 	}
 	if (!utf8_valid(topic, strlen(topic), &bad)) {
-		*cause = xstrdup("the topic is not UTF-8");
+		*cause = xstrdup(_("the topic is not UTF-8"));
 		return -1;
 	}
 	for (p = (const unsigned char *)topic; *p != '\0'; p++) {
 		if (*p < 0x20 || *p == 0x7f) {
-			*cause = xstrdup("the topic has a control character");
+			*cause = xstrdup(_("the topic has a control character"));
 			return -1;
 		}
 	}
 	if ((q = crisis_query(topic)) == NULL) {
-		*cause = xstrdup("the topic has no word to search for (three "
-		    "letters or more)");
+		*cause = xstrdup(_("the topic has no word to search for (three "
+		    "letters or more)"));
 		return -1;
 	}
 	free(q);
@@ -273,7 +273,7 @@ crisis_parse(const char *text, char **cause)
 		free(line);
 	}
 	if (c->topic == NULL || *c->topic == '\0') {
-		*cause = xstrdup("no topic");
+		*cause = xstrdup(_("no topic"));
 		crisis_free(c);
 		return NULL;
 	}
@@ -349,7 +349,7 @@ crisis_status_text(const struct crisis *c, int64_t now)
 		strftime(when, sizeof when, "%H:%M", &tm);
 	else
 		strftime(when, sizeof when, "%d %b %H:%M", &tm);
-	return xasprintf("CRISIS: %s (since %s)", c->topic, when);
+	return xasprintf(_("CRISIS: %s (since %s)"), c->topic, when);
 }
 
 /*

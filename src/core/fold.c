@@ -149,7 +149,7 @@ text_fold_regcomp(regex_t *re, const char *pattern, char **cause)
 	buf_free(&b);
 	if (rc != 0) {
 		regerror(rc, re, err, sizeof err);
-		*cause = xasprintf("bad regex '%s': %s", pattern, err);
+		*cause = xasprintf(_("bad regex '%s': %s"), pattern, err);
 		return -1;
 	}
 	return 0;

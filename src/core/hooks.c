@@ -74,7 +74,7 @@ hooks_event_check(const char *event, char **cause)
 	if (hooks_event_valid(event))
 		return 0;
 	valid = hooks_events_joined();
-	*cause = xasprintf("unknown hook event: %s (one of %s)", event, valid);
+	*cause = xasprintf(_("unknown hook event: %s (one of %s)"), event, valid);
 	free(valid);
 	return -1;
 }
@@ -85,7 +85,7 @@ hooks_add(const char *event, const char *command, char **cause)
 	if (hooks_event_check(event, cause) != 0)
 		return -1;
 	if (*command == '\0') {
-		*cause = xasprintf("hook %s: empty command", event);
+		*cause = xasprintf(_("hook %s: empty command"), event);
 		return -1;
 	}
 	hooks_list = xreallocarray(hooks_list, hooks_n + 1,

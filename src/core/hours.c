@@ -132,7 +132,7 @@ hours_parse(const char *spec, struct hours *h, char **cause)
 	copy = xstrdup(spec);
 	word = strtok_r(copy, " \t", &last);
 	if (word == NULL) {
-		*cause = xstrdup("empty hours (DAYS HH:MM-HH:MM [ZONE])");
+		*cause = xstrdup(_("empty hours (DAYS HH:MM-HH:MM [ZONE])"));
 		goto fail;
 	}
 	while (word != NULL) {
@@ -143,32 +143,32 @@ hours_parse(const char *spec, struct hours *h, char **cause)
 				if (strncmp(word, "tz=", 3) == 0)
 					word += 3;
 				if (!hours_zone_valid(word)) {
-					*cause = xasprintf("unknown time zone "
-					    "'%s'", word);
+					*cause = xasprintf(_("unknown time zone "
+					    "'%s'"), word);
 					goto fail;
 				}
 				zone = xstrdup(word);
 				break;
 			}
-			*cause = xasprintf("unknown day '%s' in '%s' (mon, "
-			    "tue, ... sun, or ranges such as mon-sat)", word,
+			*cause = xasprintf(_("unknown day '%s' in '%s' (mon, "
+			    "tue, ... sun, or ranges such as mon-sat)"), word,
 			    spec);
 			goto fail;
 		}
 		if (next == NULL) {
-			*cause = xasprintf("'%s': days without hours "
-			    "(HH:MM-HH:MM)", spec);
+			*cause = xasprintf(_("'%s': days without hours "
+			    "(HH:MM-HH:MM)"), spec);
 			goto fail;
 		}
 		if (hours_parse_times(next, &start, &end) != 0) {
-			*cause = xasprintf("bad hours '%s' (HH:MM-HH:MM)",
+			*cause = xasprintf(_("bad hours '%s' (HH:MM-HH:MM)"),
 			    next);
 			goto fail;
 		}
 		if (end <= start) {
-			*cause = xasprintf("hours '%s' end before they start "
+			*cause = xasprintf(_("hours '%s' end before they start "
 			    "(past midnight is two periods: ... 22:00-24:00 "
-			    "... 00:00-06:00)", next);
+			    "... 00:00-06:00)"), next);
 			goto fail;
 		}
 		periods = xreallocarray(periods, n + 1, sizeof *periods);

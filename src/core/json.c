@@ -55,7 +55,7 @@ json_get_string(json_t *obj, const char *key, const char *field, size_t max,
 	v = json_object_get(obj, key);
 	if (v == NULL || json_is_null(v)) {
 		if (required) {
-			*cause = xasprintf("field '%s' is missing", field);
+			*cause = xasprintf(_("field '%s' is missing"), field);
 			return -1;
 		}
 		return 0;
@@ -67,18 +67,18 @@ json_get_string(json_t *obj, const char *key, const char *field, size_t max,
 		return 0;
 	}
 	if (!json_is_string(v)) {
-		*cause = xasprintf("field '%s' must be a string%s", field,
-		    allow_int ? " or an integer" : "");
+		*cause = xasprintf(_("field '%s' must be a string%s"), field,
+		    allow_int ? _(" or an integer") : "");
 		return -1;
 	}
 	s = json_string_value(v);
 	len = json_string_length(v);
 	if (max != 0 && len > max) {
-		*cause = xasprintf("field '%s' is longer than %zu bytes", field, max);
+		*cause = xasprintf(_("field '%s' is longer than %zu bytes"), field, max);
 		return -1;
 	}
 	if (required && len == 0) {
-		*cause = xasprintf("field '%s' is empty", field);
+		*cause = xasprintf(_("field '%s' is empty"), field);
 		return -1;
 	}
 	if (memchr(s, '\0', len) == NULL) {
@@ -88,7 +88,7 @@ json_get_string(json_t *obj, const char *key, const char *field, size_t max,
 		return 0;
 	}
 	if (!nul_ok) {
-		*cause = xasprintf("field '%s' contains a NUL character", field);
+		*cause = xasprintf(_("field '%s' contains a NUL character"), field);
 		return -1;
 	}
 	buf_init(&b);
@@ -117,7 +117,7 @@ json_get_attachments(json_t *root, struct msg *m, char **cause)
 	if (arr == NULL || json_is_null(arr))
 		return 0;
 	if (!json_is_array(arr)) {
-		*cause = xstrdup("field 'attachments' must be an array");
+		*cause = xstrdup(_("field 'attachments' must be an array"));
 		return -1;
 	}
 	if (json_array_size(arr) == 0)
@@ -129,7 +129,7 @@ json_get_attachments(json_t *root, struct msg *m, char **cause)
 		m->n_attachments = i + 1;
 		att->size = -1;
 		if (!json_is_object(a)) {
-			*cause = xasprintf("field 'attachments[%zu]' must be an object", i);
+			*cause = xasprintf(_("field 'attachments[%zu]' must be an object"), i);
 			return -1;
 		}
 		field = xasprintf("attachments[%zu].name", i);
@@ -153,8 +153,8 @@ json_get_attachments(json_t *root, struct msg *m, char **cause)
 		size = json_object_get(a, "size");
 		if (size != NULL && !json_is_null(size)) {
 			if (!json_is_integer(size) || json_integer_value(size) < 0) {
-				*cause = xasprintf("field 'attachments[%zu].size' must "
-				    "be a non-negative integer", i);
+				*cause = xasprintf(_("field 'attachments[%zu].size' must "
+				    "be a non-negative integer"), i);
 				return -1;
 			}
 			att->size = json_integer_value(size);
@@ -173,18 +173,18 @@ json_get_entities(json_t *root, struct msg *m, char **cause)
 	if (v == NULL || json_is_null(v))
 		return 0;
 	if (!json_is_array(v)) {
-		*cause = xstrdup("field 'entities' must be an array");
+		*cause = xstrdup(_("field 'entities' must be an array"));
 		return -1;
 	}
 	m->entities = json_dumps(v, JSON_COMPACT | JSON_ENSURE_ASCII);
 	if (m->entities == NULL) {
-		*cause = xstrdup("field 'entities' cannot be kept");
+		*cause = xstrdup(_("field 'entities' cannot be kept"));
 		return -1;
 	}
 	if (strlen(m->entities) > JSON_ENTITIES_MAX) {
 		free(m->entities);
 		m->entities = NULL;
-		*cause = xasprintf("field 'entities' is longer than %d bytes",
+		*cause = xasprintf(_("field 'entities' is longer than %d bytes"),
 		    JSON_ENTITIES_MAX);
 		return -1;
 	}
@@ -202,18 +202,18 @@ json_get_tags(json_t *root, struct msg *m, char **cause)
 	if (arr == NULL || json_is_null(arr))
 		return 0;
 	if (!json_is_array(arr)) {
-		*cause = xstrdup("field 'tags' must be an array");
+		*cause = xstrdup(_("field 'tags' must be an array"));
 		return -1;
 	}
 	json_array_foreach(arr, i, t) {
 		if (!json_is_string(t)) {
-			*cause = xasprintf("field 'tags[%zu]' must be a string", i);
+			*cause = xasprintf(_("field 'tags[%zu]' must be a string"), i);
 			return -1;
 		}
 		s = json_string_value(t);
 		name = (*s == '+' || *s == '-') ? s + 1 : s;
 		if (strlen(s) != json_string_length(t) || !tag_valid(name)) {
-			*cause = xasprintf("field 'tags[%zu]' is not a valid tag", i);
+			*cause = xasprintf(_("field 'tags[%zu]' is not a valid tag"), i);
 			return -1;
 		}
 		msg_add_tag(m, s);
@@ -234,18 +234,18 @@ json_get_event(json_t *root, struct msg *m, char **cause)
 	ev = json_object_get(root, "event");
 	if (ev == NULL || json_is_null(ev)) {
 		if (m->kind == MSG_EVENT) {
-			*cause = xstrdup("field 'event' is missing (from.kind "
-			    "is event)");
+			*cause = xstrdup(_("field 'event' is missing (from.kind "
+			    "is event)"));
 			return -1;
 		}
 		return 0;
 	}
 	if (!json_is_object(ev)) {
-		*cause = xstrdup("field 'event' must be an object");
+		*cause = xstrdup(_("field 'event' must be an object"));
 		return -1;
 	}
 	if (m->kind != MSG_EVENT) {
-		*cause = xstrdup("field 'event' needs from.kind event");
+		*cause = xstrdup(_("field 'event' needs from.kind event"));
 		return -1;
 	}
 	if (json_get_string(ev, "type", "event.type", 32, 1, 0, 0, &m->event,
@@ -258,7 +258,7 @@ json_get_event(json_t *root, struct msg *m, char **cause)
 	until = json_object_get(ev, "until");
 	if (until != NULL && !json_is_null(until)) {
 		if (!json_is_integer(until)) {
-			*cause = xstrdup("field 'event.until' must be an integer");
+			*cause = xstrdup(_("field 'event.until' must be an integer"));
 			return -1;
 		}
 		m->until = json_integer_value(until);
@@ -267,7 +267,7 @@ json_get_event(json_t *root, struct msg *m, char **cause)
 	if (arr == NULL || json_is_null(arr))
 		return 0;
 	if (!json_is_array(arr)) {
-		*cause = xstrdup("field 'event.seen' must be an array");
+		*cause = xstrdup(_("field 'event.seen' must be an array"));
 		return -1;
 	}
 	n = json_array_size(arr);
@@ -276,8 +276,8 @@ json_get_event(json_t *root, struct msg *m, char **cause)
 		if (!json_is_string(id) || json_string_length(id) == 0 ||
 		    json_string_length(id) > JSON_ID_MAX ||
 		    strlen(json_string_value(id)) != json_string_length(id)) {
-			*cause = xasprintf("field 'event.seen[%zu]' must be a "
-			    "Message-Id", i);
+			*cause = xasprintf(_("field 'event.seen[%zu]' must be a "
+			    "Message-Id"), i);
 			return -1;
 		}
 		m->seen[i] = xstrdup(json_string_value(id));
@@ -303,7 +303,7 @@ json_get_delivery(json_t *root, struct msg *m, char **cause)
 		return 0;
 	if (strcmp(m->delivery, "delivered") != 0 &&
 	    strcmp(m->delivery, "read") != 0) {
-		*cause = xstrdup("field 'delivery' must be delivered or read");
+		*cause = xstrdup(_("field 'delivery' must be delivered or read"));
 		return -1;
 	}
 	date = json_object_get(root, "delivery_date");
@@ -318,7 +318,7 @@ json_get_delivery(json_t *root, struct msg *m, char **cause)
 	    util_parse_rfc3339(json_string_value(date), &m->delivery_date,
 	    &offset) == 0)
 		return 0;
-	*cause = xstrdup("field 'delivery_date' must be an RFC 3339 date");
+	*cause = xstrdup(_("field 'delivery_date' must be an RFC 3339 date"));
 	return -1;
 }
 
@@ -348,20 +348,20 @@ json_msg_parse(const char *line, size_t len, char **cause)
 
 	*cause = NULL;
 	if (!utf8_valid(line, len, &bad)) {
-		*cause = xasprintf("invalid UTF-8 at byte offset %zu", bad);
+		*cause = xasprintf(_("invalid UTF-8 at byte offset %zu"), bad);
 		return NULL;
 	}
 	root = json_loadb(line, len, JSON_ALLOW_NUL | JSON_REJECT_DUPLICATES, &error);
 	if (root == NULL) {
 		char *text = sanitize(error.text, strlen(error.text), SANITIZE_LINE, 200);
-		*cause = xasprintf("invalid JSON at byte offset %d: %s",
+		*cause = xasprintf(_("invalid JSON at byte offset %d: %s"),
 		    error.position, text);
 		free(text);
 		return NULL;
 	}
 	m = msg_new();
 	if (!json_is_object(root)) {
-		*cause = xstrdup("a message must be a JSON object");
+		*cause = xstrdup(_("a message must be a JSON object"));
 		goto fail;
 	}
 	if (json_get_string(root, "channel", "channel", 64, 1, 0, 0, &m->channel,
@@ -370,14 +370,14 @@ json_msg_parse(const char *line, size_t len, char **cause)
 	    &m->account, NULL, cause) != 0)
 		goto fail;
 	if (!json_channel_name_valid(m->channel)) {
-		*cause = xstrdup("field 'channel' must be a lower-case name "
-		    "(a-z, 0-9, '-', '_')");
+		*cause = xstrdup(_("field 'channel' must be a lower-case name "
+		    "(a-z, 0-9, '-', '_')"));
 		goto fail;
 	}
 	conv = json_object_get(root, "conversation");
 	if (conv == NULL || !json_is_object(conv)) {
-		*cause = xstrdup(conv == NULL ? "field 'conversation' is missing" :
-		    "field 'conversation' must be an object");
+		*cause = xstrdup(conv == NULL ? _("field 'conversation' is missing") :
+		    _("field 'conversation' must be an object"));
 		goto fail;
 	}
 	if (json_get_string(conv, "id", "conversation.id", JSON_ID_MAX, 1, 1, 0,
@@ -389,27 +389,27 @@ json_msg_parse(const char *line, size_t len, char **cause)
 		goto fail;
 	date = json_object_get(root, "date");
 	if (date == NULL || json_is_null(date)) {
-		*cause = xstrdup("field 'date' is missing");
+		*cause = xstrdup(_("field 'date' is missing"));
 		goto fail;
 	}
 	if (json_is_integer(date)) {
 		m->date = json_integer_value(date);
 		if (m->date < JSON_DATE_MIN || m->date > JSON_DATE_MAX) {
-			*cause = xstrdup("field 'date' is out of range (years "
-			    "0000 to 9999)");
+			*cause = xstrdup(_("field 'date' is out of range (years "
+			    "0000 to 9999)"));
 			goto fail;
 		}
 	} else if (!json_is_string(date) ||
 	    util_parse_rfc3339(json_string_value(date), &m->date,
 	    &m->date_offset) != 0) {
-		*cause = xstrdup("field 'date' must be an RFC 3339 date "
-		    "(2026-11-20T09:30:00Z)");
+		*cause = xstrdup(_("field 'date' must be an RFC 3339 date "
+		    "(2026-11-20T09:30:00Z)"));
 		goto fail;
 	}
 	from = json_object_get(root, "from");
 	if (from == NULL || !json_is_object(from)) {
-		*cause = xstrdup(from == NULL ? "field 'from' is missing" :
-		    "field 'from' must be an object");
+		*cause = xstrdup(from == NULL ? _("field 'from' is missing") :
+		    _("field 'from' must be an object"));
 		goto fail;
 	}
 	if (json_get_string(from, "id", "from.id", JSON_ID_MAX, 1, 1, 0,
@@ -422,8 +422,8 @@ json_msg_parse(const char *line, size_t len, char **cause)
 	    cause) != 0)
 		goto fail;
 	if (msg_kind_parse(kind, &m->kind) != 0) {
-		*cause = xstrdup("field 'from.kind' must be one of customer, bot, "
-		    "agent, note, event");
+		*cause = xstrdup(_("field 'from.kind' must be one of customer, bot, "
+		    "agent, note, event"));
 		goto fail;
 	}
 	if (json_get_string(root, "text", "text", 0, 0, 0, 1, &m->text,
@@ -503,7 +503,7 @@ json_dump_safe(json_t *root)
 	s = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(root);
 	if (s == NULL)
-		fatalx("json_dumps failed");
+		fatalx(_("json_dumps failed"));
 	return json_escape_unsafe(s);
 }
 
@@ -760,7 +760,7 @@ json_msg_copy(const struct msg *m, char **cause)
 
 	*cause = NULL;
 	if (m->date < JSON_DATE_MIN || m->date > JSON_DATE_MAX) {
-		*cause = xstrdup("the date is out of range (years 0000 to 9999)");
+		*cause = xstrdup(_("the date is out of range (years 0000 to 9999)"));
 		return NULL;
 	}
 	meta = *m;

@@ -269,12 +269,12 @@ msg_delivery_text(const struct msg *m)
 		const char	*state;
 		const char	*text;
 	} states[] = {
-		{ "queued", "queued" },
-		{ "sending", "sending" },
-		{ "sent", "sent" },
-		{ "failed", "FAILED" },
-		{ "unknown", "DELIVERY UNKNOWN" },
-		{ "discarded", "discarded, not sent" }
+		{ "queued", N_("queued") },
+		{ "sending", N_("sending") },
+		{ "sent", N_("sent") },
+		{ "failed", N_("FAILED") },
+		{ "unknown", N_("DELIVERY UNKNOWN") },
+		{ "discarded", N_("discarded, not sent") }
 	};
 	struct tm	tm;
 	time_t		t;
@@ -292,12 +292,13 @@ msg_delivery_text(const struct msg *m)
 		strftime(day, sizeof day, "%Y-%m-%d", &tm);
 		strftime(clock, sizeof clock, strcmp(day, sent_day) == 0 ?
 		    "%H:%M" : "%d %b %H:%M", &tm);
-		return xasprintf("%s %s", strcmp(m->delivery, "read") == 0 ?
-		    "read" : "delivered", clock);
+		/* TRANSLATORS: "read 14:02", "delivered 03 Dec 14:02". */
+		return xasprintf(strcmp(m->delivery, "read") == 0 ?
+		    _("read %s") : _("delivered %s"), clock);
 	}
 	for (i = 0; i < nitems(states); i++) {
 		if (strcmp(states[i].state, m->outbox) == 0)
-			return xstrdup(states[i].text);
+			return xstrdup(_(states[i].text));
 	}
 	return NULL;
 }

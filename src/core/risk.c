@@ -28,11 +28,11 @@ static const struct {
 	int		 weight;
 	const char	*words;
 } risk_categories[] = {
-	{ "public",	45, "threatens to post publicly" },
-	{ "legal",	40, "mentions legal action" },
-	{ "safety",	45, "reports a safety issue" },
-	{ "churn",	20, "wants to cancel" },
-	{ "insult",	15, "is abusive" }
+	{ "public",	45, N_("threatens to post publicly") },
+	{ "legal",	40, N_("mentions legal action") },
+	{ "safety",	45, N_("reports a safety issue") },
+	{ "churn",	20, N_("wants to cancel") },
+	{ "insult",	15, N_("is abusive") }
 };
 
 /* A rule of another name, without weight=. */
@@ -43,9 +43,10 @@ static const struct {
 #define RISK_CAP_MESSAGES	24
 #define RISK_CAP_CHANNELS	20
 
-/* "2nd", "3rd", "11th", "22nd". */
+/* "2nd", "3rd", "11th", "22nd" message: in English for the JSON
+ * (shown = 0), in the user's language for the screen. */
 static void
-risk_ordinal(struct buf *b, int n)
+risk_ordinal(struct buf *b, int n, int shown)
 {
 	const char	*suffix = "th";
 
@@ -57,7 +58,19 @@ risk_ordinal(struct buf *b, int n)
 		else if (n % 10 == 3)
 			suffix = "rd";
 	}
-	buf_add_printf(b, "%d%s", n, suffix);
+	if (!shown) {
+		buf_add_printf(b, "%d%s message", n, suffix);
+		return;
+	}
+	/* TRANSLATORS: the customer's 21st, 2nd, 3rd, 11th message. */
+	if (*suffix == 's')
+		buf_add_printf(b, _("%dst message"), n);
+	else if (*suffix == 'n')
+		buf_add_printf(b, _("%dnd message"), n);
+	else if (*suffix == 'r')
+		buf_add_printf(b, _("%drd message"), n);
+	else
+		buf_add_printf(b, _("%dth message"), n);
 }
 
 static void
@@ -67,10 +80,11 @@ risk_part(struct buf *b)
 		buf_add_str(b, ", ");
 }
 
-/* A fired rule: its weight and its words. */
+/* A fired rule: its weight and its words (English, and shown). */
 struct risk_rule {
 	int	 weight;
 	char	*words;
+	char	*shown;
 };
 
 /* The weight and words of the rule of a tag. */
@@ -84,12 +98,14 @@ risk_rule(struct risk_rule *r, const char *name)
 	for (i = 0; i < nitems(risk_categories); i++) {
 		if (strcmp(risk_categories[i].name, name) == 0) {
 			r->words = xstrdup(risk_categories[i].words);
+			r->shown = xstrdup(_(risk_categories[i].words));
 			r->weight = risk_categories[i].weight;
 			break;
 		}
 	}
 	if (r->weight == -1) {
 		r->words = xasprintf("alert %s", name);
+		r->shown = xasprintf(_("alert %s"), name);
 		r->weight = RISK_WEIGHT_OTHER;
 	}
 	/* The rule's own weight= wins; a rule since removed keeps its
@@ -113,7 +129,7 @@ void
 risk_eval(const struct risk_input *in, struct risk *out)
 {
 	struct sla_status	 sla;
-	struct buf		 b;
+	struct buf		 b, t;
 	const char		*name;
 	char			 age[16];
 	struct risk_rule	*fired = NULL;
@@ -121,6 +137,7 @@ risk_eval(const struct risk_input *in, struct risk *out)
 	size_t			 i, n_fired = 0;
 
 	buf_init(&b);
+	buf_init(&t);
 	out->alerted = 0;
 	for (i = 0; in->tags != NULL && in->tags[i] != NULL; i++) {
 		if ((name = alert_tag_name(in->tags[i])) == NULL)
@@ -133,8 +150,11 @@ risk_eval(const struct risk_input *in, struct risk *out)
 	for (i = 0; i < n_fired; i++) {
 		risk_part(&b);
 		buf_add_str(&b, fired[i].words);
+		risk_part(&t);
+		buf_add_str(&t, fired[i].shown);
 		rules += fired[i].weight;
 		free(fired[i].words);
+		free(fired[i].shown);
 	}
 	free(fired);
 	out->alerted = (int)n_fired;
@@ -151,10 +171,14 @@ risk_eval(const struct risk_input *in, struct risk *out)
 		else if (sla.state == SLA_BREACH)
 			wait = sla.elapsed >= 2 * sla.target ? 30 : 20;
 		if (wait != 0) {
-			util_format_age(in->now - in->waiting_since, age,
+			sla_format_age_c(in->now - in->waiting_since, age,
 			    sizeof age);
 			risk_part(&b);
 			buf_add_printf(&b, "waiting %s", age);
+			util_format_age(in->now - in->waiting_since, age,
+			    sizeof age);
+			risk_part(&t);
+			buf_add_printf(&t, _("waiting %s"), age);
 		}
 	}
 
@@ -164,8 +188,9 @@ risk_eval(const struct risk_input *in, struct risk *out)
 		if (msgs > RISK_CAP_MESSAGES)
 			msgs = RISK_CAP_MESSAGES;
 		risk_part(&b);
-		risk_ordinal(&b, in->unanswered);
-		buf_add_str(&b, " message");
+		risk_ordinal(&b, in->unanswered, 0);
+		risk_part(&t);
+		risk_ordinal(&t, in->unanswered, 1);
 	}
 
 	if (in->other_channels > 0) {
@@ -178,12 +203,17 @@ risk_eval(const struct risk_input *in, struct risk *out)
 		else
 			buf_add_printf(&b, "also wrote on %d other channels",
 			    in->other_channels);
+		risk_part(&t);
+		buf_add_printf(&t, ngettext("also wrote on another channel",
+		    "also wrote on %d other channels", in->other_channels),
+		    in->other_channels);
 	}
 
 	out->score = rules + wait + msgs + chans;
 	if (out->score > 100)
 		out->score = 100;
 	out->why = buf_steal(&b);
+	out->shown = buf_steal(&t);
 }
 
 void
@@ -191,6 +221,8 @@ risk_free(struct risk *r)
 {
 	free(r->why);
 	r->why = NULL;
+	free(r->shown);
+	r->shown = NULL;
 }
 
 int

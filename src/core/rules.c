@@ -60,6 +60,7 @@ static const char *const rules_defaults[] = {
 	"handoff-rule fallbacks 2"
 };
 
+/* not translated: a handoff's reason is stored in its event. */
 static const char *const rules_default_reason[] = {
 	"the customer asked for a person",	/* RULES_CUSTOMER */
 	"the bot handed off"			/* RULES_BOT */
@@ -70,7 +71,7 @@ static void
 rules_default_error(struct cmd_ctx *ctx, const char *text)
 {
 	(void)ctx;
-	fatalx("handoff-rule default: %s", text);
+	fatalx(_("handoff-rule default: %s"), text);
 }
 
 /* Run the defaults once, before any change or lookup. */
@@ -97,7 +98,7 @@ rules_add(enum rules_kind kind, const char *pattern, const char *reason,
 
 	rules_init();
 	if (*pattern == '\0') {
-		*cause = xstrdup("empty regex");
+		*cause = xstrdup(_("empty regex"));
 		return -1;
 	}
 	if (text_fold_regcomp(&re, pattern, cause) != 0)

@@ -22,17 +22,17 @@ static const struct {
 	const char	*title;
 	const char	*key;		/* JSON */
 } shift_sections[SHIFT_NSECTIONS] = {
-	{ "New conversations", "new" },
-	{ "Handoffs waiting", "handoffs" },
-	{ "Near or past their SLA", "sla" },
-	{ "Customers who wrote again", "wrote_again" },
-	{ "Notes for you", "notes" },
+	{ N_("New conversations"), "new" },
+	{ N_("Handoffs waiting"), "handoffs" },
+	{ N_("Near or past their SLA"), "sla" },
+	{ N_("Customers who wrote again"), "wrote_again" },
+	{ N_("Notes for you"), "notes" },
 };
 
 const char *
 shift_section_title(enum shift_section s)
 {
-	return shift_sections[s].title;
+	return _(shift_sections[s].title);
 }
 
 const char *
@@ -97,15 +97,16 @@ shift_summary_lines(const char *agent, int64_t since, const char *since_what,
 	*n_lines = 0;
 	buf_init(&b);
 	shift_format_when(since, now, when, sizeof when);
-	buf_add_str(&b, "Since ");
-	buf_add_str(&b, when);
-	buf_add_printf(&b, " (%s), for ", since_what);
+	/* TRANSLATORS: "Since 18:02 (your last shift's end), for ana". */
+	buf_add_printf(&b, _("Since %s (%s), for "), when, since_what);
 	sanitize_buf(&b, agent, strlen(agent), SANITIZE_LINE, 20);
 	shift_line(lines, n_lines, &b);
 	for (s = 0; s < SHIFT_NSECTIONS; s++) {
 		for (i = count = 0; i < n; i++)
 			count += rows[i].section == (enum shift_section)s;
-		buf_add_printf(&b, "%s: %zu", shift_sections[s].title, count);
+		/* TRANSLATORS: a section's title and its count. */
+		buf_add_printf(&b, _("%s: %zu"), _(shift_sections[s].title),
+		    count);
 		shift_line(lines, n_lines, &b);
 		for (i = 0; i < n; i++) {
 			if (rows[i].section != (enum shift_section)s)
@@ -226,6 +227,7 @@ shift_handover_text(const char *agent, int64_t when, enum shift_target kind,
 	time_t		 t = (time_t)when;
 	char		 hm[16], *to, *text;
 
+	/* not translated: the handover note is a stored event's reason. */
 	localtime_r(&t, &tm);
 	strftime(hm, sizeof hm, "%H:%M", &tm);
 	switch (kind) {
@@ -333,5 +335,5 @@ shift_away_text(const char *agent, int64_t since, int64_t now)
 	char	when[64];
 
 	shift_format_when(since, now, when, sizeof when);
-	return xasprintf("%s is away since %s (shift ended)", agent, when);
+	return xasprintf(_("%s is away since %s (shift ended)"), agent, when);
 }

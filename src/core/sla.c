@@ -61,11 +61,11 @@ sla_set(enum sla_kind kind, int64_t target, int64_t warn,
 	size_t			 i;
 
 	if (target <= 0) {
-		*cause = xstrdup("a target is a duration above 0 (15m, 1h)");
+		*cause = xstrdup(_("a target is a duration above 0 (15m, 1h)"));
 		return -1;
 	}
 	if (warn >= target) {
-		*cause = xstrdup("warn= comes before the target");
+		*cause = xstrdup(_("warn= comes before the target"));
 		return -1;
 	}
 	for (i = 0; i < sla_n_targets; i++) {
@@ -225,6 +225,44 @@ sla_format(const struct sla_status *st, int full, char *out, size_t len)
 		return;
 	}
 	util_format_age(st->left > 0 ? st->left : -st->left, age, sizeof age);
+	/* TRANSLATORS: %s is an age ("3m", "2h"); "over" fits a list's
+	 * column of 8. */
+	if (st->state != SLA_BREACH)
+		snprintf(out, len, _("%s left"), age);
+	else if (full)
+		snprintf(out, len, _("breached %s"), age);
+	else
+		snprintf(out, len, _("%s over"), age);
+}
+
+void
+sla_format_age_c(int64_t seconds, char *out, size_t size)
+{
+	if (seconds < 0)
+		seconds = 0;
+	if (seconds < 60)
+		snprintf(out, size, "%llds", (long long)seconds);
+	else if (seconds < 3600)
+		snprintf(out, size, "%lldm", (long long)(seconds / 60));
+	else if (seconds < 86400)
+		snprintf(out, size, "%lldh", (long long)(seconds / 3600));
+	else if (seconds < 14 * 86400)
+		snprintf(out, size, "%lldd", (long long)(seconds / 86400));
+	else
+		snprintf(out, size, "%lldw", (long long)(seconds / (7 * 86400)));
+}
+
+void
+sla_format_c(const struct sla_status *st, int full, char *out, size_t len)
+{
+	char	age[16];
+
+	if (st->state == SLA_NONE) {
+		if (len > 0)
+			*out = '\0';
+		return;
+	}
+	sla_format_age_c(st->left > 0 ? st->left : -st->left, age, sizeof age);
 	if (st->state != SLA_BREACH)
 		snprintf(out, len, "%s left", age);
 	else if (full)
@@ -252,6 +290,8 @@ sla_breach_reason(const struct sla_status *st)
 {
 	struct buf	b;
 
+	/* not translated: the sla-breach event's reason is stored, and
+	 * sla_add_duration() writes its duration in C. */
 	buf_init(&b);
 	buf_add_printf(&b, "%s ", st->kind == SLA_FIRST_RESPONSE ?
 	    "first response" : "next response");

@@ -200,10 +200,10 @@ spike_text(const struct spike *s)
 
 	safe = sanitize(s->name, strlen(s->name), SANITIZE_LINE, 40);
 	if (s->baseline > 0 && (double)s->count / s->baseline >= 1.5)
-		text = xasprintf("spike: '%s' x%.0f in the last hour (%lu)",
+		text = xasprintf(_("spike: '%s' x%.0f in the last hour (%lu)"),
 		    safe, (double)s->count / s->baseline, s->count);
 	else
-		text = xasprintf("spike: '%s' %lu in the last hour", safe,
+		text = xasprintf(_("spike: '%s' %lu in the last hour"), safe,
 		    s->count);
 	free(safe);
 	return text;

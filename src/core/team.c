@@ -132,13 +132,13 @@ team_set_shared(const char *name, char *const *agents, size_t n, int shared,
 	size_t	i;
 
 	if (!team_name_valid(name)) {
-		*cause = xasprintf("invalid team name '%s': use letters, "
-		    "digits, '.', '_' and '-'", name);
+		*cause = xasprintf(_("invalid team name '%s': use letters, "
+		    "digits, '.', '_' and '-'"), name);
 		return -1;
 	}
 	for (i = 0; i < n; i++) {
 		if (!team_name_valid(agents[i])) {
-			*cause = xasprintf("invalid agent name '%s'", agents[i]);
+			*cause = xasprintf(_("invalid agent name '%s'"), agents[i]);
 			return -1;
 		}
 	}
@@ -160,12 +160,12 @@ team_channels_set_shared(const char *agent, char *const *channels, size_t n,
 	size_t	i;
 
 	if (!team_name_valid(agent)) {
-		*cause = xasprintf("invalid agent name '%s'", agent);
+		*cause = xasprintf(_("invalid agent name '%s'"), agent);
 		return -1;
 	}
 	for (i = 0; i < n; i++) {
 		if (!team_name_valid(channels[i])) {
-			*cause = xasprintf("invalid channel '%s'", channels[i]);
+			*cause = xasprintf(_("invalid channel '%s'"), channels[i]);
 			return -1;
 		}
 	}
@@ -354,9 +354,9 @@ team_target(const char *word, char *const *seen, size_t n_seen,
 		for (i = 0; known[i] != NULL; i++)
 			buf_add_printf(&b, "%s%s", i > 0 ? ", " : "", known[i]);
 		clean = sanitize(word, strlen(word), SANITIZE_LINE, 40);
-		*cause = xasprintf("unknown %s %s: %s",
-		    strncmp(word, "team:", 5) == 0 ? "team" : "agent", clean,
-		    b.len > 0 ? b.data : "none");
+		*cause = xasprintf(strncmp(word, "team:", 5) == 0 ?
+		    _("unknown team %s: %s") : _("unknown agent %s: %s"), clean,
+		    b.len > 0 ? b.data : _("none"));
 		free(clean);
 		buf_free(&b);
 		triage_tags_free(known);
@@ -445,8 +445,8 @@ team_load_text(const char *text, const char *where, char **cause)
 			continue;
 		if (argc < 3 || (strcmp(argv[0], "team") != 0 &&
 		    strcmp(argv[0], "agent-channels") != 0)) {
-			why = xasprintf("only team NAME AGENT... and "
-			    "agent-channels AGENT CHANNEL... here");
+			why = xasprintf(_("only team NAME AGENT... and "
+			    "agent-channels AGENT CHANNEL... here"));
 		} else if (strcmp(argv[0], "team") == 0)
 			team_set_shared(argv[1], argv + 2, (size_t)argc - 2, 1,
 			    &why);
@@ -523,7 +523,7 @@ team_store(int is_team, const char *name, char *const *words, size_t n,
 
 	*cause = NULL;
 	if (team_dir == NULL) {
-		*cause = xstrdup("no data dir here");
+		*cause = xstrdup(_("no data dir here"));
 		return -1;
 	}
 	if (team_load(NULL, cause) != 0)
@@ -533,14 +533,14 @@ team_store(int is_team, const char *name, char *const *words, size_t n,
 	if (rc != 0)
 		return -1;
 	if (util_mkdir_p(team_dir, 0700) != 0) {
-		*cause = xasprintf("cannot create %s: %s", team_dir,
+		*cause = xasprintf(_("cannot create %s: %s"), team_dir,
 		    strerror(errno));
 		return -1;
 	}
 	text = team_text(1);
 	rc = util_write_file(team_dir, TEAM_FILE, text, strlen(text), 0660);
 	if (rc != 0)
-		*cause = xasprintf("cannot write %s/%s: %s", team_dir,
+		*cause = xasprintf(_("cannot write %s/%s: %s"), team_dir,
 		    TEAM_FILE, strerror(errno));
 	free(text);
 	return rc;

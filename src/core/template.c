@@ -98,7 +98,9 @@ template_parse(const char *file_name, const char *data, size_t len,
 
 	*cause = NULL;
 	if (!utf8_valid(data, len, &bad) || memchr(data, '\0', len) != NULL) {
-		*cause = xasprintf("%s: not UTF-8 text", file_name);
+		/* TRANSLATORS: keep "%s:" glued, the file and a colon: the
+		 * search for a template's error reads it. */
+		*cause = xasprintf(_("%s: not UTF-8 text"), file_name);
 		return NULL;
 	}
 	t = xcalloc(1, sizeof *t);
@@ -106,15 +108,15 @@ template_parse(const char *file_name, const char *data, size_t len,
 		line++;
 		nl = memchr(p, '\n', (size_t)(end - p));
 		if (nl == NULL) {
-			*cause = xasprintf("%s:%d: no empty line before the "
-			    "text", file_name, line);
+			*cause = xasprintf(_("%s:%d: no empty line before the "
+			    "text"), file_name, line);
 			goto bad;
 		}
 		if (nl == p || (nl == p + 1 && *p == '\r'))
 			break;
 		colon = memchr(p, ':', (size_t)(nl - p));
 		if (colon == NULL) {
-			*cause = xasprintf("%s:%d: not \"key: value\"",
+			*cause = xasprintf(_("%s:%d: not \"key: value\""),
 			    file_name, line);
 			goto bad;
 		}
@@ -147,8 +149,8 @@ template_parse(const char *file_name, const char *data, size_t len,
 			free(t->approved);
 			t->approved = value;
 		} else {
-			*cause = xasprintf("%s:%d: unknown key or bad value "
-			    "\"%s\"", file_name, line, key);
+			*cause = xasprintf(_("%s:%d: unknown key or bad value "
+			    "\"%s\""), file_name, line, key);
 			free(key);
 			free(value);
 			goto bad;
@@ -161,7 +163,9 @@ template_parse(const char *file_name, const char *data, size_t len,
 	while (*t->body != '\0' && t->body[strlen(t->body) - 1] == '\n')
 		t->body[strlen(t->body) - 1] = '\0';
 	if (*t->body == '\0') {
-		*cause = xasprintf("%s: the text is empty", file_name);
+		/* TRANSLATORS: keep "%s:" glued, the file and a colon: the
+		 * search for a template's error reads it. */
+		*cause = xasprintf(_("%s: the text is empty"), file_name);
 		goto bad;
 	}
 	/* A holding statement by its name too: holding-fr, holding_delay. */
@@ -169,8 +173,11 @@ template_parse(const char *file_name, const char *data, size_t len,
 		t->holding = 1;
 	if (t->name == NULL) {
 		if (!template_name_ok(file_name)) {
-			*cause = xasprintf("%s: not a template name (letters, "
-			    "digits, - _ .)", file_name);
+			/* TRANSLATORS: keep "%s:" glued, the file and a
+			 * colon: the search for a template's error reads
+			 * it. */
+			*cause = xasprintf(_("%s: not a template name (letters, "
+			    "digits, - _ .)"), file_name);
 			goto bad;
 		}
 		t->name = xstrdup(file_name);
@@ -246,8 +253,8 @@ template_find(const char *name, int (*match)(const struct template *,
 
 	*cause = NULL;
 	if ((dir = template_dir()) == NULL || (dirp = opendir(dir)) == NULL) {
-		*cause = xasprintf("no template %s (no directory %s)", name,
-		    dir != NULL ? dir : "of templates");
+		*cause = xasprintf(_("no template %s (no directory %s)"), name,
+		    dir != NULL ? dir : _("of templates"));
 		free(dir);
 		return NULL;
 	}
@@ -269,7 +276,7 @@ template_find(const char *name, int (*match)(const struct template *,
 	}
 	closedir(dirp);
 	if (found == NULL && *cause == NULL)
-		*cause = xasprintf("no template %s in %s", name, dir);
+		*cause = xasprintf(_("no template %s in %s"), name, dir);
 	free(dir);
 	return found;
 }
@@ -454,7 +461,7 @@ template_var_parse(const char *in, size_t len, char **name, char **fallback,
 		q--;
 	n = (size_t)(q - in);
 	if (n == 0 || strcspn(in, " \t\"{}") < n) {
-		*cause = xasprintf("bad variable {{%.*s}}", (int)len, in);
+		*cause = xasprintf(_("bad variable {{%.*s}}"), (int)len, in);
 		return -1;
 	}
 	*name = xstrndup(in, n);
@@ -466,8 +473,8 @@ template_var_parse(const char *in, size_t len, char **name, char **fallback,
 		end--;
 	if (end - q < 2 || *q != '"' || end[-1] != '"' ||
 	    memchr(q + 1, '"', (size_t)(end - q - 2)) != NULL) {
-		*cause = xasprintf("bad fallback for {{%s}}: write {{%s | "
-		    "\"text\"}}", *name, *name);
+		*cause = xasprintf(_("bad fallback for {{%s}}: write {{%s | "
+		    "\"text\"}}"), *name, *name);
 		free(*name);
 		*name = NULL;
 		return -1;
@@ -501,13 +508,13 @@ template_render(const struct template *t, const struct template_vars *v,
 		buf_add(&b, p, (size_t)(close - p));
 		p = close + 2;
 		if ((close = strstr(p, "}}")) == NULL) {
-			*cause = xasprintf("template %s: {{ without }}", t->name);
+			*cause = xasprintf(_("template %s: {{ without }}"), t->name);
 			buf_free(&b);
 			return NULL;
 		}
 		if (template_var_parse(p, (size_t)(close - p), &name,
 		    &fallback, &why) != 0) {
-			*cause = xasprintf("template %s: %s", t->name, why);
+			*cause = xasprintf(_("template %s: %s"), t->name, why);
 			free(why);
 			buf_free(&b);
 			return NULL;
@@ -531,8 +538,8 @@ template_render(const struct template *t, const struct template_vars *v,
 		else if (strcmp(name, "channel") == 0)
 			value = v->channel;
 		else {
-			*cause = xasprintf("template %s: unknown variable "
-			    "{{%s}}", t->name, name);
+			*cause = xasprintf(_("template %s: unknown variable "
+			    "{{%s}}"), t->name, name);
 			free(name);
 			free(fallback);
 			buf_free(&b);
@@ -548,13 +555,13 @@ template_render(const struct template *t, const struct template_vars *v,
 				shown = sanitize(v->customer_name,
 				    strlen(v->customer_name), SANITIZE_LINE,
 				    32);
-				*cause = xasprintf("template %s: no {{%s}} "
+				*cause = xasprintf(_("template %s: no {{%s}} "
 				    "here (\"%s\" is not a name) and no "
-				    "fallback", t->name, name, shown);
+				    "fallback"), t->name, name, shown);
 				free(shown);
 			} else
-				*cause = xasprintf("template %s: no {{%s}} "
-				    "here and no fallback", t->name, name);
+				*cause = xasprintf(_("template %s: no {{%s}} "
+				    "here and no fallback"), t->name, name);
 			free(name);
 			free(fallback);
 			buf_free(&b);
@@ -748,8 +755,8 @@ template_resolve(const char *name, const char *lang, char **cause)
 				*cause = xstrdup(errors[i]);
 		if (*cause == NULL) {
 			dir = template_dir();
-			*cause = xasprintf("no template %s in %s", name,
-			    dir != NULL ? dir : "the templates directory");
+			*cause = xasprintf(_("no template %s in %s"), name,
+			    dir != NULL ? dir : _("the templates directory"));
 			free(dir);
 		}
 	} else {
@@ -804,7 +811,7 @@ template_check(struct template *const *all, size_t n, char ***problems)
 				line += *p == '\n';
 			if ((close = strstr(open + 2, "}}")) == NULL) {
 				template_problem(problems, &np, file, line,
-				    "{{ without }}");
+				    _("{{ without }}"));
 				break;
 			}
 			if (template_var_parse(open + 2, (size_t)(close -
@@ -816,8 +823,8 @@ template_check(struct template *const *all, size_t n, char ***problems)
 			}
 			if (!template_var_known(name))
 				template_problem(problems, &np, file, line,
-				    "unknown variable {{%s}} (customer.name, "
-				    "customer.first_name, agent.name, channel)",
+				    _("unknown variable {{%s}} (customer.name, "
+				    "customer.first_name, agent.name, channel)"),
 				    name);
 			free(name);
 			free(fallback);
@@ -830,7 +837,7 @@ template_check(struct template *const *all, size_t n, char ***problems)
 			word = xstrndup(w, wl);
 			if (channel_info_find(word) == NULL)
 				template_problem(problems, &np, file,
-				    t->channels_line, "unknown channel %s",
+				    t->channels_line, _("unknown channel %s"),
 				    word);
 			free(word);
 		}
@@ -839,7 +846,7 @@ template_check(struct template *const *all, size_t n, char ***problems)
 			o = all[j];
 			if (strcmp(o->name, t->name) == 0)
 				template_problem(problems, &np, file, 1,
-				    "name %s is also %s's", t->name, o->file != NULL ?
+				    _("name %s is also %s's"), t->name, o->file != NULL ?
 				    o->file : o->name);
 			if (t->shortcut == NULL || o->shortcut == NULL ||
 			    strcmp(t->shortcut, o->shortcut) != 0)
@@ -849,8 +856,8 @@ template_check(struct template *const *all, size_t n, char ***problems)
 			j = strcmp(st, so) != 0 ? i : j;	/* said once */
 			if (j == i)
 				template_problem(problems, &np, file,
-				    t->shortcut_line, "shortcut %s is also "
-				    "%s's", t->shortcut, o->file != NULL ?
+				    t->shortcut_line, _("shortcut %s is also "
+				    "%s's"), t->shortcut, o->file != NULL ?
 				    o->file : o->name);
 			free(st);
 			free(so);
@@ -872,7 +879,7 @@ template_fill(const struct template *t, const char *channel,
 
 	memset(&v, 0, sizeof v);
 	if (!template_allows(t, channel)) {
-		*cause = xasprintf("template %s is not for %s (channels: %s)",
+		*cause = xasprintf(_("template %s is not for %s (channels: %s)"),
 		    t->name, channel, t->channels);
 		return NULL;
 	}

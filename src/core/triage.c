@@ -418,6 +418,8 @@ triage_ops_team(char *const *ops)
 	return NULL;
 }
 
+/* not translated: the text is stored in the event's message (store-event.c,
+ * store-bot.c) and reads the same for every agent. */
 char *
 triage_event_text(const char *event, const char *agent, const char *reason,
     char *const *ops, int64_t until)

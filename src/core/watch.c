@@ -76,20 +76,20 @@ watch_fold(const char *term, char **cause)
 
 	if (len == 0 || len > WATCH_TERM_MAX) {
 		if (cause != NULL)
-			*cause = xasprintf("watch: a term has 1 to %d bytes",
+			*cause = xasprintf(_("watch: a term has 1 to %d bytes"),
 			    WATCH_TERM_MAX);
 		return NULL;
 	}
 	if (!utf8_valid(term, len, NULL)) {
 		if (cause != NULL)
-			*cause = xasprintf("watch: a term must be UTF-8");
+			*cause = xasprintf(_("watch: a term must be UTF-8"));
 		return NULL;
 	}
 	for (i = 0; i < len; i++) {
 		if ((unsigned char)term[i] < 0x20 || term[i] == 0x7f) {
 			if (cause != NULL)
-				*cause = xasprintf("watch: a term has no "
-				    "control characters");
+				*cause = xasprintf(_("watch: a term has no "
+				    "control characters"));
 			return NULL;
 		}
 	}
@@ -104,8 +104,8 @@ watch_fold(const char *term, char **cause)
 	folded[j] = '\0';
 	if (j == 0) {
 		if (cause != NULL)
-			*cause = xasprintf("watch: a term cannot be only "
-			    "spaces");
+			*cause = xasprintf(_("watch: a term cannot be only "
+			    "spaces"));
 		free(folded);
 		return NULL;
 	}
