@@ -305,6 +305,7 @@ ui_claim_child(void *arg)
 
 		buf_init(&out);
 		buf_init(&err);
+		/* not translated: a query */
 		cause = xasprintf("thread:%s", cl->thread_id);
 		status = sync_authority_run(&cl->store, "claim", cause, NULL,
 		    cl->agent, NULL, 0, &out, &err);
@@ -342,6 +343,7 @@ ui_claim_child(void *arg)
 		printf(_("already yours\n"));
 	else if (claim.since > 0) {
 		ago = util_now() - claim.since;
+		/* not translated: the units, the same in French */
 		printf(_("%s took it %lld %s ago\n"), claim.by,
 		    (long long)(ago < 120 ? ago : ago < 7200 ? ago / 60 :
 		    ago / 3600), ago < 120 ? "s" : ago < 7200 ? "min" : "h");

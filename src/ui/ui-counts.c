@@ -129,8 +129,7 @@ ui_counter_lane(struct store *st, struct ui_counter *c)
 			left = sla.left;
 		}
 	}
-	/* not translated: lines the console parses (ui_counter_line) */
-	if (best != NULL)
+	if (best != NULL)	/* not translated: the console parses it */
 		printf("sla %d %lld %s %s\n", best->first_wait,
 		    (long long)best->waiting_since, best->channel,
 		    sla_team(best->tags) != NULL ? sla_team(best->tags) : "-");

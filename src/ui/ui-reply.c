@@ -889,8 +889,9 @@ ui_reply_header(struct ui *ui, enum ui_role *role)
 		*role = UI_ROLE_ERROR;
 	} else
 		buf_add_printf(&b, "%ld %s", m.used, m.unit);
-	if (m.segments > 0)
+	if (m.segments > 0)	/* not translated: names, the same in French */
 		buf_add_printf(&b, ", %d SMS%s", m.segments,
+		    /* not translated: a name */
 		    m.sms_unicode ? " (Unicode)" : "");
 	switch (limit_window(rp->ctx->channel, rp->ctx->last_customer,
 	    util_now(), &secs)) {
@@ -919,9 +920,10 @@ ui_reply_header(struct ui *ui, enum ui_role *role)
 		*role = UI_ROLE_ERROR;
 	} else if ((state = sync_channel_state(ui->opts->store.data_dir,
 	    cc->name)) != NULL) {
+		/* not translated: "via" is French too */
 		buf_add_printf(&b, "  via %s: %s", cc->name, state);
 		free(state);
-	} else
+	} else	/* not translated: "via" is French too */
 		buf_add_printf(&b, "  via %s", cc->name);
 	buf_add_str(&b, rp->sending ? _("  sending...") :
 	    _("  C-s send  Esc keep  M-e editor  C-t template"));

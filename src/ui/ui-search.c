@@ -56,7 +56,7 @@ ui_search_by_activity(const char *query)
 	if (strchr(query, '{') != NULL || strchr(query, '}') != NULL)
 		return xstrdup(query);
 	buf_init(&b);
-	buf_add_str(&b, "thread:\"{");
+	buf_add_str(&b, "thread:\"{");	/* not translated: a query */
 	for (p = query; *p != '\0'; p++) {
 		if (*p == '"')
 			buf_add_char(&b, '"');

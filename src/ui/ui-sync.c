@@ -136,7 +136,7 @@ ui_sync_read(struct ui *ui)
 		    strftime(today, sizeof today, " until %Y-%m-%d ", &tm) > 0 &&
 		    (at = strstr(line, today)) != NULL) {
 			buf_add(&b, line, (size_t)(at - line));
-			buf_add_str(&b, " until ");
+			buf_add_str(&b, " until ");	/* not translated */
 			line = at + strlen(today);
 		}
 		buf_add_str(&b, line);
