@@ -335,7 +335,8 @@ ui_list_draw(struct ui_list *l, int top, int left, int rows, int cols,
 		    mode_role, mode);
 		x += 12;
 		if (c->unread > 0)
-			/* TRANSLATORS: 7 cells at most with the count. */
+			/* TRANSLATORS: 6 cells at most with the count (a
+			 * blank follows). */
 			snprintf(cell, sizeof cell, _("%d new"), c->unread);
 		else
 			cell[0] = '\0';
