@@ -176,11 +176,11 @@ ui_alert_notify(struct ui *ui, const struct ui_alert_item *it)
 	} else
 		free(cause);
 	if (m != NULL && m->event != NULL && strcmp(m->event, "alert") == 0)
-		title = xasprintf("alert: %s", who != NULL ? who :
-		    "a customer");
+		title = xasprintf(_("alert: %s"), who != NULL ? who :
+		    _("a customer"));
 	else
-		title = xasprintf("%s needs a human", who != NULL ? who :
-		    "a customer");
+		title = xasprintf(_("%s needs a human"), who != NULL ? who :
+		    _("a customer"));
 	ui_surface_notify(title, why);
 	free(title);
 	msg_free(m);

@@ -33,10 +33,10 @@ static int	ui_cmd_toggle_quotes_exec(void *, int, char **, char **);
 /* The sidebar's keys once Tab gave it them (the bound commands act on
  * it there), for the help screen. */
 const struct ui_key_help ui_cmd_sidebar_keys_help[] = {
-	{ "j k Up Down", "the next view, the previous" },
-	{ "g G", "the first view, the last" },
-	{ "Enter", "show the view under the cursor; the list has the keys" },
-	{ "Escape Tab", "give the keys back to the list" },
+	{ "j k Up Down", N_("the next view, the previous") },
+	{ "g G", N_("the first view, the last") },
+	{ "Enter", N_("show the view under the cursor; the list has the keys") },
+	{ "Escape Tab", N_("give the keys back to the list") },
 	{ NULL, NULL }
 };
 
@@ -331,7 +331,7 @@ ui_cmd_next_pane_exec(void *data, int argc, char **argv, char **cause)
 				ui->sidebar_cursor = i;
 		}
 	} else
-		ui_set_message(ui, 0, "the sidebar shows from %d columns",
+		ui_set_message(ui, 0, _("the sidebar shows from %d columns"),
 		    UI_SIDEBAR_FROM);
 	return UI_REDRAW;
 }
@@ -367,8 +367,9 @@ ui_cmd_unread(struct ui *ui, int step)
 			return UI_REDRAW;
 		}
 	}
-	ui_set_message(ui, 0, "no %s unread conversation", step > 0 ?
-	    "later" : "earlier");
+	ui_set_message(ui, 0, "%s", step > 0 ?
+	    _("no later unread conversation") :
+	    _("no earlier unread conversation"));
 	return UI_REDRAW;
 }
 
@@ -413,7 +414,7 @@ ui_cmd_show_view_exec(void *data, int argc, char **argv, char **cause)
 				break;
 		}
 		if (i == n) {
-			*cause = xasprintf("no view %s", argv[1]);
+			*cause = xasprintf(_("no view %s"), argv[1]);
 			return -1;
 		}
 	}
@@ -441,7 +442,7 @@ ui_cmd_select_oldest_handoff_exec(void *data, int argc, char **argv,
 	(void)argc;
 	(void)argv;
 	if ((index = ui_counts_lane_view()) == -1) {
-		*cause = xstrdup("no view is called Needs human");
+		*cause = xstrdup(_("no view is called Needs human"));
 		return -1;
 	}
 	if (ui->pager != NULL) {
@@ -461,7 +462,7 @@ ui_cmd_select_oldest_handoff_exec(void *data, int argc, char **argv,
 	}
 	ui_list_move_to(ui->list, (long)best);
 	if (ui_list_count(ui->list) == 0)
-		ui_set_message(ui, 0, "nobody needs a human");
+		ui_set_message(ui, 0, _("nobody needs a human"));
 	return UI_REDRAW;
 }
 
@@ -477,10 +478,10 @@ ui_cmd_toggle_quotes_exec(void *data, int argc, char **argv, char **cause)
 	if (ui->pager != NULL)
 		return ui_cmd_screen_in_help(ui);
 	if (ui->thread == NULL) {
-		ui_set_message(ui, 1, "toggle-quotes: no conversation open");
+		ui_set_message(ui, 1, _("toggle-quotes: no conversation open"));
 		return UI_REDRAW;
 	}
-	ui_set_message(ui, 0, ui_thread_toggle_quotes(ui->thread) ?
-	    "quotes shown" : "quotes folded");
+	ui_set_message(ui, 0, "%s", ui_thread_toggle_quotes(ui->thread) ?
+	    _("quotes shown") : _("quotes folded"));
 	return UI_REDRAW;
 }

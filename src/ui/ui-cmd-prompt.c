@@ -72,11 +72,11 @@ static enum ui_cmd_prompting	 ui_cmd_prompting;
 /* What each prompt shows before the line. */
 static const char *const ui_cmd_prompt_leads[] = {
 	"", ":", "/",
-	"snooze until (1: 1h, 2: 4h, 3: tomorrow 9:00, 4: next week, or a "
-	    "time): ",
-	"label: ",
-	"assign to: ",
-	"search this screen: "
+	N_("snooze until (1: 1h, 2: 4h, 3: tomorrow 9:00, 4: next week, or a "
+	    "time): "),
+	N_("label: "),
+	N_("assign to: "),
+	N_("search this screen: ")
 };
 
 /* Snooze presets, by the digit typed at the snooze prompt. */
@@ -222,7 +222,7 @@ ui_cmd_prompt_done(struct ui *ui, enum ui_cmd_prompting kind,
 		line = ui_cmd_prompt_presets[line[0] - '1'];
 	/* The typed words become one quoted argument of the command. */
 	if (strchr(line, '\'') != NULL) {
-		ui_set_message(ui, 1, "no quote here, please");
+		ui_set_message(ui, 1, _("no quote here, please"));
 		return;
 	}
 	command = xasprintf("%s '%s'", kind == UI_CMD_PROMPTING_SNOOZE ? "snooze" :
@@ -269,7 +269,10 @@ ui_cmd_prompt_draw(int row, int cols)
 {
 	if (ui_cmd_prompting == UI_CMD_PROMPTING_NONE)
 		return 0;
+	/* The ':' and '/' leads are no words (and "" is gettext's header). */
 	ui_prompt_draw(ui_cmd_prompt, row, cols,
+	    ui_cmd_prompting >= UI_CMD_PROMPTING_SNOOZE ?
+	    _(ui_cmd_prompt_leads[ui_cmd_prompting]) :
 	    ui_cmd_prompt_leads[ui_cmd_prompting]);
 	return 1;
 }

@@ -139,7 +139,7 @@ ui_cmd_outbox(struct ui *ui, enum store_outbox_action action)
 	if (ui->pager != NULL)
 		return ui_cmd_screen_in_help(ui);
 	if (ui->thread == NULL)
-		ui_set_message(ui, 0, "open the conversation first");
+		ui_set_message(ui, 0, _("open the conversation first"));
 	else
 		ui_reply_decide(ui, action);
 	return UI_REDRAW;
@@ -207,10 +207,11 @@ ui_cmd_fetch_attachments_exec(void *data, int argc, char **argv,
 	}
 	store_msgs_free(msgs, n);
 	if (asked > 0)
-		ui_set_message(ui, 0, "%d attachment%s asked for: the syncer "
-		    "fetches them into %s/attachments", asked, asked == 1 ?
-		    "" : "s", ui->opts->store.data_dir);
+		ui_set_message(ui, 0, ngettext("%d attachment asked for: the "
+		    "syncer fetches them into %s/attachments", "%d attachments "
+		    "asked for: the syncer fetches them into %s/attachments",
+		    asked), asked, ui->opts->store.data_dir);
 	else
-		ui_set_message(ui, 0, "no attachment to fetch");
+		ui_set_message(ui, 0, _("no attachment to fetch"));
 	return UI_REDRAW;
 }

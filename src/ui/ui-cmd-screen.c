@@ -67,7 +67,7 @@ struct ui_cmd_help_lines {
 int
 ui_cmd_screen_in_help(struct ui *ui)
 {
-	ui_set_message(ui, 0, "Escape closes the help");
+	ui_set_message(ui, 0, _("Escape closes the help"));
 	return UI_REDRAW;
 }
 
@@ -150,7 +150,7 @@ ui_cmd_help_table(struct ui_cmd_help_lines *h, const char *title,
 
 	for (; keys->key != NULL; keys++) {
 		lead = xasprintf("  %-20s ", keys->key);
-		ui_cmd_help_line(h, lead, keys->help);
+		ui_cmd_help_line(h, lead, _(keys->help));
 		free(lead);
 	}
 }
@@ -165,7 +165,7 @@ ui_cmd_help_legend(struct ui_cmd_help_lines *h)
 
 	ui_cmd_help_add(h, "%s", "");
 	buf_init(&b);
-	buf_add_str(&b, "Badges:");
+	buf_add_str(&b, _("Badges:"));
 	for (i = 0; all[i] != NULL; i++)
 		buf_add_printf(&b, " %s %s%s", all[i]->badge, all[i]->name,
 		    all[i + 1] != NULL ? "," : "");
@@ -191,27 +191,27 @@ ui_cmd_help_exec(void *data, int argc, char **argv, char **cause)
 	(void)argv;
 	(void)cause;
 	ui_surface_size(&rows, &h.cols);
-	ui_cmd_help_add(&h, "%s", "List and conversation (bind -T root)");
+	ui_cmd_help_add(&h, "%s", _("List and conversation (bind -T root)"));
 	keys_each("root", ui_cmd_help_binding, &h);
 	ui_cmd_help_add(&h, "%s", "");
-	ui_cmd_help_add(&h, "%s", "Conversation list (bind -T list)");
+	ui_cmd_help_add(&h, "%s", _("Conversation list (bind -T list)"));
 	keys_each("list", ui_cmd_help_binding, &h);
 	ui_cmd_help_add(&h, "%s", "");
-	ui_cmd_help_add(&h, "%s", "Conversation (bind -T thread)");
+	ui_cmd_help_add(&h, "%s", _("Conversation (bind -T thread)"));
 	keys_each("thread", ui_cmd_help_binding, &h);
-	ui_cmd_help_table(&h, "Sidebar (Tab gives it the keys)",
+	ui_cmd_help_table(&h, _("Sidebar (Tab gives it the keys)"),
 	    ui_cmd_sidebar_keys_help);
-	ui_cmd_help_table(&h, "Composer (r reply, p note)",
+	ui_cmd_help_table(&h, _("Composer (r reply, p note)"),
 	    ui_compose_keys_help);
-	ui_cmd_help_table(&h, "A held reply (the conversation moved since you "
-	    "began)", ui_reply_guard_keys_help);
-	ui_cmd_help_table(&h, "Prompts (: command, / search, s l A, C-t)",
+	ui_cmd_help_table(&h, _("A held reply (the conversation moved since "
+	    "you began)"), ui_reply_guard_keys_help);
+	ui_cmd_help_table(&h, _("Prompts (: command, / search, s l A, C-t)"),
 	    ui_prompt_keys_help);
-	ui_cmd_help_table(&h, "This screen and every pager (:messages, "
-	    "list-keys...)", ui_pager_keys_help);
+	ui_cmd_help_table(&h, _("This screen and every pager (:messages, "
+	    "list-keys...)"), ui_pager_keys_help);
 	ui_cmd_help_legend(&h);
-	ui_show_lines(ui, "Keys by pane (/ searches, n N, Escape closes; "
-	    "bind changes them)", h.lines, h.n);
+	ui_show_lines(ui, _("Keys by pane (/ searches, n N, Escape closes; "
+	    "bind changes them)"), h.lines, h.n);
 	return UI_REDRAW;
 }
 
@@ -247,10 +247,10 @@ ui_cmd_messages_exec(void *data, int argc, char **argv, char **cause)
 		ui_cmd_help_add(&h, "%s %-5s %s", stamp, names[level], text);
 	}
 	if (h.n == 0)
-		ui_cmd_help_add(&h, "%s", "(nothing logged since the console "
-		    "started)");
-	ui_show_lines(ui, "Messages of this run, oldest first (Escape "
-	    "closes)", h.lines, h.n);
+		ui_cmd_help_add(&h, "%s", _("(nothing logged since the "
+		    "console started)"));
+	ui_show_lines(ui, _("Messages of this run, oldest first (Escape "
+	    "closes)"), h.lines, h.n);
 	return UI_REDRAW;
 }
 
@@ -272,7 +272,7 @@ ui_cmd_screen_pager_key(struct ui *ui, const char *key)
 	ui_surface_size(&rows, &cols);
 	if (ui_pager_search(ui->pager, NULL, key[0] == 'n' ? 1 : -1,
 	    rows - 2) != 0)
-		ui_set_message(ui, 0, "no match (/ searches)");
+		ui_set_message(ui, 0, _("no match (/ searches)"));
 	ui->react |= UI_REDRAW;
 	return 1;
 }
@@ -286,7 +286,7 @@ ui_cmd_screen_pager_search(struct ui *ui, const char *words)
 		return;
 	ui_surface_size(&rows, &cols);
 	if (ui_pager_search(ui->pager, words, 1, rows - 2) != 0)
-		ui_set_message(ui, 0, "not found: %s", words);
+		ui_set_message(ui, 0, _("not found: %s"), words);
 	ui->react |= UI_REDRAW;
 }
 

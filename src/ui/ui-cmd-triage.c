@@ -118,19 +118,19 @@ ui_cmd_triage(struct ui *ui, enum triage_action action, const char *what)
 	if (ui->pager != NULL)
 		return ui_cmd_screen_in_help(ui);
 	if (c == NULL) {
-		ui_set_message(ui, 1, "no conversation here");
+		ui_set_message(ui, 1, _("no conversation here"));
 		return UI_REDRAW;
 	}
 	switch (action) {
 	case TRIAGE_READ:
 	case TRIAGE_UNREAD:
 		if (c->unread > 0)
-			ui_triage(ui, TRIAGE_READ, NULL, "marked read");
+			ui_triage(ui, TRIAGE_READ, NULL, _("marked read"));
 		else
-			ui_triage(ui, TRIAGE_UNREAD, NULL, "marked unread");
+			ui_triage(ui, TRIAGE_UNREAD, NULL, _("marked unread"));
 		break;
 	case TRIAGE_CYCLE_PRIORITY:
-		text = xasprintf("priority %s",
+		text = xasprintf(_("priority %s"),
 		    triage_priority_next(c->tags, c->n_tags));
 		ui_triage(ui, action, NULL, text);
 		free(text);
@@ -152,7 +152,7 @@ ui_cmd_done_exec(void *data, int argc, char **argv, char **cause)
 	(void)argc;
 	(void)argv;
 	(void)cause;
-	return ui_cmd_triage(data, TRIAGE_DONE, "done");
+	return ui_cmd_triage(data, TRIAGE_DONE, _("done"));
 }
 
 static int
@@ -179,7 +179,7 @@ ui_cmd_assign_me_exec(void *data, int argc, char **argv, char **cause)
 	(void)argc;
 	(void)argv;
 	(void)cause;
-	return ui_cmd_triage(data, TRIAGE_ASSIGN, "assigned to you");
+	return ui_cmd_triage(data, TRIAGE_ASSIGN, _("assigned to you"));
 }
 
 static int
@@ -188,7 +188,8 @@ ui_cmd_take_over_exec(void *data, int argc, char **argv, char **cause)
 	(void)argc;
 	(void)argv;
 	(void)cause;
-	return ui_cmd_triage(data, TRIAGE_TAKE_OVER, "taken over from the bot");
+	return ui_cmd_triage(data, TRIAGE_TAKE_OVER,
+	    _("taken over from the bot"));
 }
 
 static int
@@ -197,7 +198,8 @@ ui_cmd_hand_back_exec(void *data, int argc, char **argv, char **cause)
 	(void)argc;
 	(void)argv;
 	(void)cause;
-	return ui_cmd_triage(data, TRIAGE_HAND_BACK, "handed back to the bot");
+	return ui_cmd_triage(data, TRIAGE_HAND_BACK,
+	    _("handed back to the bot"));
 }
 
 /* A label or an agent's name: one tag name, no space. */
@@ -206,7 +208,7 @@ ui_cmd_name_valid(const char *name, const char *what, char **cause)
 {
 	if (tag_valid(name) && strchr(name, ' ') == NULL)
 		return 1;
-	*cause = xasprintf("not %s name (letters, digits, . _ - /)", what);
+	*cause = xasprintf(_("not %s (letters, digits, . _ - /)"), what);
 	return 0;
 }
 
@@ -214,9 +216,9 @@ static int
 ui_cmd_label_exec(void *data, int argc, char **argv, char **cause)
 {
 	(void)argc;
-	if (!ui_cmd_name_valid(argv[1], "a label", cause))
+	if (!ui_cmd_name_valid(argv[1], _("a label name"), cause))
 		return -1;
-	ui_triage(data, TRIAGE_LABEL, argv[1], "labelled");
+	ui_triage(data, TRIAGE_LABEL, argv[1], _("labelled"));
 	return UI_REDRAW;
 }
 
@@ -249,7 +251,7 @@ ui_cmd_assign_exec(void *data, int argc, char **argv, char **cause)
 
 	(void)argc;
 	if (strncmp(argv[1], "team:", 5) != 0 &&
-	    !ui_cmd_name_valid(argv[1], "an agent", cause))
+	    !ui_cmd_name_valid(argv[1], _("an agent name"), cause))
 		return -1;
 	if (ui->store != NULL && store_assignees(ui->store, &seen, &n_seen,
 	    &why) != STORE_OK) {
@@ -263,12 +265,12 @@ ui_cmd_assign_exec(void *data, int argc, char **argv, char **cause)
 		return -1;
 	if (ui_list_selected(ui->list) != NULL) {
 		if (team != NULL) {
-			char *what = xasprintf("assigned to team %s", team);
+			char *what = xasprintf(_("assigned to team %s"), team);
 
 			ui_triage(ui, TRIAGE_ASSIGN_TEAM, team, what);
 			free(what);
 		} else
-			ui_triage(ui, TRIAGE_ASSIGN, agent, "assigned");
+			ui_triage(ui, TRIAGE_ASSIGN, agent, _("assigned"));
 	}
 	free(agent);
 	free(team);
@@ -303,13 +305,14 @@ ui_claim_child(void *arg)
 
 		buf_init(&out);
 		buf_init(&err);
+		/* not translated: a query */
 		cause = xasprintf("thread:%s", cl->thread_id);
 		status = sync_authority_run(&cl->store, "claim", cause, NULL,
 		    cl->agent, NULL, 0, &out, &err);
 		free(cause);
 		if (status == SYNC_AUTHORITY_UNREACHABLE) {
-			fprintf(stderr, "the central server could not be "
-			    "reached (store.authority)\n");
+			fprintf(stderr, _("the central server could not be "
+			    "reached (store.authority)\n"));
 			status = 3;
 		} else if (status == 0 || status == 1)
 			fputs(out.len > 0 ? out.data : err.data, stdout);
@@ -326,7 +329,7 @@ ui_claim_child(void *arg)
 		rc = store_claim_queued(st, cl->thread_id, cl->agent, &claim,
 		    &cause);
 		if (store_close(st) != STORE_OK && rc == STORE_OK) {
-			cause = xstrdup("closing the database failed");
+			cause = xstrdup(_("closing the database failed"));
 			rc = STORE_DB_ERROR;
 		}
 	}
@@ -335,16 +338,17 @@ ui_claim_child(void *arg)
 		return rc == STORE_LOCKED ? 75 : 3;
 	}
 	if (claim.outcome == STORE_CLAIM_CLAIMED)
-		printf("claimed\n");
+		printf(_("claimed\n"));
 	else if (claim.outcome == STORE_CLAIM_MINE)
-		printf("already yours\n");
+		printf(_("already yours\n"));
 	else if (claim.since > 0) {
 		ago = util_now() - claim.since;
-		printf("%s took it %lld %s ago\n", claim.by,
+		/* not translated: the units, the same in French */
+		printf(_("%s took it %lld %s ago\n"), claim.by,
 		    (long long)(ago < 120 ? ago : ago < 7200 ? ago / 60 :
 		    ago / 3600), ago < 120 ? "s" : ago < 7200 ? "min" : "h");
 	} else
-		printf("%s has it\n", claim.by);
+		printf(_("%s has it\n"), claim.by);
 	fflush(stdout);
 	store_claim_clear(&claim);
 	return claim.outcome == STORE_CLAIM_TAKEN ? 1 : 0;
@@ -365,8 +369,8 @@ ui_claim_done(struct job *job, int status, const char *output, void *data)
 		if (status == 0 || status == 1)
 			ui_set_message(ui, status == 1, "%s", line);
 		else
-			ui_job_failed(ui, "claim failed", output,
-			    "the database could not be written");
+			ui_job_failed(ui, _("claim failed"), output,
+			    _("the database could not be written"));
 		free(line);
 		if (store_refresh(ui->store) == 1)
 			ui_load(ui);
@@ -389,7 +393,7 @@ ui_cmd_claim_exec(void *data, int argc, char **argv, char **cause)
 	if (ui->pager != NULL)
 		return ui_cmd_screen_in_help(ui);
 	if ((c = ui_list_selected(ui->list)) == NULL) {
-		ui_set_message(ui, 1, "no conversation here");
+		ui_set_message(ui, 1, _("no conversation here"));
 		return UI_REDRAW;
 	}
 	cl = xcalloc(1, sizeof *cl);
@@ -398,7 +402,7 @@ ui_cmd_claim_exec(void *data, int argc, char **argv, char **cause)
 	cl->thread_id = xstrdup(c->thread_id);
 	cl->agent = xstrdup(core_agent_name());
 	if (job_run(ui->loop, ui_claim_child, cl, ui_claim_done, cl) == NULL) {
-		ui_set_message(ui, 1, "claim failed: cannot start a process");
+		ui_set_message(ui, 1, _("claim failed: cannot start a process"));
 		free(cl->thread_id);
 		free(cl->agent);
 		free(cl);

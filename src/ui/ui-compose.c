@@ -25,16 +25,17 @@
 
 /* The composer's keys, for the help screen (its own, never bound). */
 const struct ui_key_help ui_compose_keys_help[] = {
-	{ "C-s M-Enter", "send the reply (add the note)" },
-	{ "Escape C-g", "close the composer; the draft is kept (r continues it)" },
-	{ "M-e C-o", "edit the text in $EDITOR" },
-	{ "C-t", "insert a template (Tab completes its name)" },
-	{ "Enter C-j", "a new line" },
-	{ "Left Right Up Down", "move (C-b, C-f, C-p, C-n)" },
-	{ "Home End", "the line's start, its end (C-a, C-e)" },
-	{ "Backspace Delete", "delete before, under the cursor (C-h, C-d)" },
-	{ "C-w", "delete the word before the cursor" },
-	{ "C-u C-k", "delete to the line's start, to its end" },
+	{ "C-s M-Enter", N_("send the reply (add the note)") },
+	{ "Escape C-g", N_("close the composer; the draft is kept "
+	    "(r continues it)") },
+	{ "M-e C-o", N_("edit the text in $EDITOR") },
+	{ "C-t", N_("insert a template (Tab completes its name)") },
+	{ "Enter C-j", N_("a new line") },
+	{ "Left Right Up Down", N_("move (C-b, C-f, C-p, C-n)") },
+	{ "Home End", N_("the line's start, its end (C-a, C-e)") },
+	{ "Backspace Delete", N_("delete before, under the cursor (C-h, C-d)") },
+	{ "C-w", N_("delete the word before the cursor") },
+	{ "C-u C-k", N_("delete to the line's start, to its end") },
 	{ NULL, NULL }
 };
 

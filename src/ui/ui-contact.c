@@ -94,24 +94,28 @@ ui_contact_open_exec(void *data, int argc, char **argv, char **cause)
 		k = strtoll(argv[1], &end, 10);
 	if (argc > 1 && (*argv[1] == '\0' || *end != '\0' || k < 1 ||
 	    k > 1000)) {
-		*cause = xasprintf("open-other: '%s' is no number", argv[1]);
+		*cause = xasprintf(_("open-other: '%s' is no number"), argv[1]);
 		return -1;
 	}
 	if (ui->thread == NULL) {
-		ui_set_message(ui, 1, "open-other: no conversation open");
+		ui_set_message(ui, 1, _("open-other: no conversation open"));
 		return UI_REDRAW;
 	}
 	if ((tid = ui_thread_other(ui->thread, (size_t)k - 1)) == NULL) {
-		ui_set_message(ui, 1, k == 1 ? "open-other: no other "
-		    "conversation of this customer" : "open-other: no "
-		    "conversation %lld", k);
+		if (k == 1)
+			ui_set_message(ui, 1, "%s", _("open-other: no other "
+			    "conversation of this customer"));
+		else
+			ui_set_message(ui, 1, _("open-other: no "
+			    "conversation %lld"), k);
 		return UI_REDRAW;
 	}
 	rc = store_conv_of_thread(ui->store, tid, &c, cause);
 	if (rc == STORE_NOT_FOUND) {
 		free(*cause);
 		*cause = NULL;
-		ui_set_message(ui, 1, "open-other: the conversation is gone");
+		ui_set_message(ui, 1, _("open-other: the conversation is "
+		    "gone"));
 		return UI_REDRAW;
 	}
 	if (rc != STORE_OK)
@@ -204,10 +208,10 @@ ui_contact_done(struct job *job, int status, const char *output, void *data)
 		return;
 	}
 	if (status != 0)
-		ui_job_failed(ui, "contact-link failed", output,
-		    "the database could not be written");
+		ui_job_failed(ui, _("contact-link failed"), output,
+		    _("the database could not be written"));
 	else
-		ui_set_message(ui, 0, "contact-link: one person now");
+		ui_set_message(ui, 0, _("contact-link: one person now"));
 	ui_contact_job_free(j);
 	if (store_refresh(ui->store) == 1)
 		ui_load(ui);
@@ -246,8 +250,8 @@ ui_contact_link_exec(void *data, int argc, char **argv, char **cause)
 	}
 	if (j->n == 0) {
 		ui_contact_job_free(j);
-		ui_set_message(ui, 1, "contact-link: name the other "
-		    "conversation (contact-link CONV) or mark it");
+		ui_set_message(ui, 1, _("contact-link: name the other "
+		    "conversation (contact-link CONV) or mark it"));
 		return UI_REDRAW;
 	}
 	(void)cause;
@@ -256,8 +260,8 @@ ui_contact_link_exec(void *data, int argc, char **argv, char **cause)
 	if (job_run(ui->loop, ui_contact_child, j, ui_contact_done, j) ==
 	    NULL) {
 		ui_contact_job_free(j);
-		ui_set_message(ui, 1, "contact-link failed: cannot start a "
-		    "process");
+		ui_set_message(ui, 1, _("contact-link failed: cannot start a "
+		    "process"));
 		return UI_REDRAW;
 	}
 	ui->jobs++;

@@ -117,6 +117,7 @@ ui_counter_lane(struct store *st, struct ui_counter *c)
 		free(cause);
 		return;
 	}
+	/* not translated: the line the console parses (ui_counter_line) */
 	printf("lane %lld\n", n > 0 ? (long long)convs[0]->waiting_since : 0LL);
 	/* The nearest its target is not always the oldest: targets differ
 	 * by channel and team, and so do business hours. */
@@ -128,11 +129,11 @@ ui_counter_lane(struct store *st, struct ui_counter *c)
 			left = sla.left;
 		}
 	}
-	if (best != NULL)
+	if (best != NULL)	/* not translated: the console parses it */
 		printf("sla %d %lld %s %s\n", best->first_wait,
 		    (long long)best->waiting_since, best->channel,
 		    sla_team(best->tags) != NULL ? sla_team(best->tags) : "-");
-	else
+	else	/* not translated: parsed */
 		printf("sla 0 0 - -\n");
 	store_convs_free(convs, n);
 }
@@ -223,8 +224,8 @@ ui_counter_done(struct job *job, int status, const char *output, void *data)
 	if (c->ui != NULL && ui_counter == c) {
 		ui_counter = NULL;
 		if (status != JOB_CANCELLED && status != 0) {
-			snprintf(lead, sizeof lead, "view counts stopped "
-			    "(status %d)", status);
+			snprintf(lead, sizeof lead, _("view counts stopped "
+			    "(status %d)"), status);
 			ui_job_failed(c->ui, lead, output, NULL);
 		}
 	}
@@ -362,11 +363,11 @@ ui_counts_lane(char *out, size_t size, int64_t now, int short_form)
 	else if (short_form)
 		snprintf(out, size, "[%ld]", total);
 	else if (ui_lane_oldest > 0)
-		snprintf(out, size, "%ld %s a human, oldest %s", total,
-		    total == 1 ? "needs" : "need", age);
+		snprintf(out, size, ngettext("%ld needs a human, oldest %s",
+		    "%ld need a human, oldest %s", total), total, age);
 	else
-		snprintf(out, size, "%ld %s a human", total, total == 1 ?
-		    "needs" : "need");
+		snprintf(out, size, ngettext("%ld needs a human",
+		    "%ld need a human", total), total);
 	return 1;
 }
 
@@ -432,7 +433,7 @@ ui_sidebar_count(size_t i, char *out, size_t size)
 	if (i >= ui_n_view_counts || ui_view_total[i] < 0) {
 		/* No child counts any more: say so, not "counting". */
 		snprintf(out, size, "%s", ui_counter == NULL &&
-		    ui_n_view_counts > 0 ? "-" : "counting…");
+		    ui_n_view_counts > 0 ? "-" : _("counting…"));
 		return;
 	}
 	snprintf(out, size, "%ld/%ld", ui_view_unread[i], ui_view_total[i]);

@@ -62,8 +62,8 @@ ui_crisis_done(struct job *job, int status, const char *output, void *data)
 	(void)job;
 	ui->jobs--;
 	if (status != 0 && status != JOB_CANCELLED)
-		ui_job_failed(ui, "recording the crisis's events failed",
-		    output, "the database could not be written");
+		ui_job_failed(ui, _("recording the crisis's events failed"),
+		    output, _("the database could not be written"));
 	ui_crisis_write_free(w);
 	if (status != JOB_CANCELLED && store_refresh(ui->store) == 1)
 		ui_load(ui);
@@ -92,8 +92,8 @@ ui_host_crisis(void *data, int set, const struct crisis *c,
 		if (job_run(ui->loop, ui_crisis_child, w, ui_crisis_done,
 		    w) == NULL) {
 			ui_crisis_write_free(w);
-			*cause = xstrdup("the crisis's events: cannot start a "
-			    "process");
+			*cause = xstrdup(_("the crisis's events: cannot start "
+			    "a process"));
 			return -1;
 		}
 		ui->jobs++;

@@ -200,8 +200,9 @@ ui_list_presence(struct ui_list *l, const struct store_conv *c, char *out,
 		 * stops a second answer. */
 		if (found && (typing || !l->presence[i]->typing))
 			continue;
-		snprintf(out, size, "%s is %s", l->presence[i]->agent,
-		    l->presence[i]->typing ? "typing" : "viewing");
+		snprintf(out, size, l->presence[i]->typing ?
+		    _("%s is typing") : _("%s is viewing"),
+		    l->presence[i]->agent);
 		typing = l->presence[i]->typing;
 		found = 1;
 	}
@@ -219,10 +220,11 @@ ui_list_mode(const struct store_conv *c, enum ui_role *role)
 		return triage_assignee(c->tags, c->n_tags);
 	case TRIAGE_MODE_HANDOFF:
 		*role = UI_ROLE_MARKER_HANDOFF;
-		return "needs human";
+		/* TRANSLATORS: the mode column, 12 cells at most. */
+		return _("needs human");
 	case TRIAGE_MODE_BOT:
 		*role = UI_ROLE_MARKER_BOT;
-		return "bot";
+		return _("bot");
 	case TRIAGE_MODE_NONE:
 		break;
 	}
@@ -333,7 +335,9 @@ ui_list_draw(struct ui_list *l, int top, int left, int rows, int cols,
 		    mode_role, mode);
 		x += 12;
 		if (c->unread > 0)
-			snprintf(cell, sizeof cell, "%d new", c->unread);
+			/* TRANSLATORS: 6 cells at most with the count (a
+			 * blank follows). */
+			snprintf(cell, sizeof cell, _("%d new"), c->unread);
 		else
 			cell[0] = '\0';
 		ui_surface_text(top + r, left + x, 7, role, cell);

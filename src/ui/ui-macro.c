@@ -103,13 +103,13 @@ ui_cmd_macro_record_exec(void *data, int argc, char **argv, char **cause)
 {
 	(void)argc;
 	if (!macro_name_valid(argv[1])) {
-		*cause = xstrdup("bad name (letters, digits, - _)");
+		*cause = xstrdup(_("bad name (letters, digits, - _)"));
 		return -1;
 	}
 	ui_macro_free();
 	ui_macro_name = xstrdup(argv[1]);
 	buf_init(&ui_macro_text);
-	ui_set_message(data, 0, "recording macro %s (macro-stop ends it)",
+	ui_set_message(data, 0, _("recording macro %s (macro-stop ends it)"),
 	    argv[1]);
 	return UI_REDRAW;
 }
@@ -149,11 +149,11 @@ ui_cmd_macro_stop_exec(void *data, int argc, char **argv, char **cause)
 	(void)argc;
 	(void)argv;
 	if (ui_macro_name == NULL) {
-		*cause = xstrdup("no macro is being recorded");
+		*cause = xstrdup(_("no macro is being recorded"));
 		return -1;
 	}
 	if (ui_macro_text.len == 0) {
-		ui_set_message(ui, 0, "macro %s: nothing recorded",
+		ui_set_message(ui, 0, _("macro %s: nothing recorded"),
 		    ui_macro_name);
 		ui_macro_free();
 		return UI_REDRAW;
@@ -161,16 +161,18 @@ ui_cmd_macro_stop_exec(void *data, int argc, char **argv, char **cause)
 	macro_define(ui_macro_name, ui_macro_text.data);
 	/* Kept for next time: a line of the macros file. */
 	buf_init(&b);
+	/* not translated: a line of the macros file (the config language) */
 	buf_add_printf(&b, "macro %s ", ui_macro_name);
 	cmd_quote_word(&b, ui_macro_text.data);
 	buf_add_char(&b, '\n');
 	path = config_macros_path();
 	if (path != NULL && ui_macro_keep(path, b.data) == 0)
-		ui_set_message(ui, 0, "macro %s recorded, kept in %s",
+		ui_set_message(ui, 0, _("macro %s recorded, kept in %s"),
 		    ui_macro_name, path);
 	else
-		ui_set_message(ui, 1, "macro %s recorded, but not kept: %s",
-		    ui_macro_name, path != NULL ? path : "no config directory");
+		ui_set_message(ui, 1, _("macro %s recorded, but not kept: %s"),
+		    ui_macro_name, path != NULL ? path :
+		    _("no config directory"));
 	free(path);
 	buf_free(&b);
 	ui_macro_free();

@@ -29,12 +29,12 @@ struct ui_pager {
 
 /* The pager's own keys, for the help screen. */
 const struct ui_key_help ui_pager_keys_help[] = {
-	{ "j k Up Down", "scroll a line" },
-	{ "PageDown PageUp", "scroll a page (C-f, C-b)" },
-	{ "g G", "the first line, the last" },
-	{ "/", "search the text (case and accents ignored)" },
-	{ "n N", "next match, previous match" },
-	{ "Escape", "close" },
+	{ "j k Up Down", N_("scroll a line") },
+	{ "PageDown PageUp", N_("scroll a page (C-f, C-b)") },
+	{ "g G", N_("the first line, the last") },
+	{ "/", N_("search the text (case and accents ignored)") },
+	{ "n N", N_("next match, previous match") },
+	{ "Escape", N_("close") },
 	{ NULL, NULL }
 };
 

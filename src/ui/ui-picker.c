@@ -167,8 +167,8 @@ ui_picker_open(struct ui *ui)
 		return;
 	picker.all = template_load_all(&picker.n_all, &errors, &n_errors);
 	if (n_errors > 0)
-		ui_set_message(ui, 1, "%s%s (ombre templates check)",
-		    errors[0], n_errors > 1 ? " and more" : "");
+		ui_set_message(ui, 1, _("%s%s (ombre templates check)"),
+		    errors[0], n_errors > 1 ? _(" and more") : "");
 	for (i = 0; i < n_errors; i++)
 		free(errors[i]);
 	free(errors);
@@ -244,10 +244,10 @@ ui_picker_key(struct ui *ui, const char *key, const char *text)
 		if (ui_reply_template(ui, name, &cause) != 0) {
 			/* The reason where it is seen; the picker stays for
 			 * another choice. */
-			ui_set_message(ui, 1, "%s: nothing inserted", cause);
+			ui_set_message(ui, 1, _("%s: nothing inserted"), cause);
 			free(cause);
 		} else {
-			ui_set_message(ui, 0, "template %s inserted", name);
+			ui_set_message(ui, 0, _("template %s inserted"), name);
 			ui_picker_close();
 		}
 		free(name);
@@ -303,7 +303,7 @@ ui_picker_badges(const struct template *t, char *out, size_t size)
 	char		*word, badge[3];
 	size_t		 wl, used = 0;
 
-	snprintf(out, size, "all");
+	snprintf(out, size, "%s", _("all"));
 	if (t->channels == NULL || *t->channels == '\0')
 		return;
 	*out = '\0';
@@ -339,26 +339,28 @@ ui_picker_draw(struct ui *ui)
 		end = rows - 1;
 	if (end < 4) {
 		ui_picker_close();	/* no room: the composer keeps it */
-		ui_set_message(ui, 1, "the templates' picker needs more rows");
+		ui_set_message(ui, 1, _("the templates' picker needs more "
+		    "rows"));
 		return 0;
 	}
 	buf_init(&b);
-	buf_add_printf(&b, " Template: %s_  %zu of %zu  Up/Down  Enter insert "
-	    " Esc cancel", picker.filter.data != NULL ? picker.filter.data :
+	buf_add_printf(&b, _(" Template: %s_  %zu of %zu  Up/Down  Enter "
+	    "insert  Esc cancel"), picker.filter.data != NULL ?
+	    picker.filter.data :
 	    "", picker.n_shown, picker.n);
 	ui_surface_text(0, 0, cols, UI_ROLE_THREAD_TITLE, b.data);
 	buf_free(&b);
 	row = 1;
 	if (picker.n == 0) {
 		dir = template_dir();
-		text = xasprintf(" no templates in %s: see man "
-		    "ombre-templates", dir != NULL ? dir : "?");
+		text = xasprintf(_(" no templates in %s: see man "
+		    "ombre-templates"), dir != NULL ? dir : "?");
 		ui_surface_text(row++, 0, cols, UI_ROLE_NORMAL, text);
 		free(text);
 		free(dir);
 	} else if (picker.n_shown == 0)
 		ui_surface_text(row++, 0, cols, UI_ROLE_NORMAL,
-		    " no template matches");
+		    _(" no template matches"));
 	/* The list: half the room, the preview the rest. */
 	list_rows = (size_t)(end - 2) / 2;
 	if (list_rows < 2)
@@ -375,7 +377,8 @@ ui_picker_draw(struct ui *ui)
 		buf_add_printf(&b, " %-18s %-10s %-6s %-8s %s", e->stem,
 		    e->t->shortcut != NULL ? e->t->shortcut : "",
 		    e->langs.len > 0 ? e->langs.data : "", badges,
-		    template_allows(e->t, picker.channel) ? "" : "(not for ");
+		    template_allows(e->t, picker.channel) ? "" :
+		    _("(not for "));
 		if (!template_allows(e->t, picker.channel))
 			buf_add_printf(&b, "%s) ", picker.channel);
 		buf_add_printf(&b, "%.*s", (int)strcspn(e->t->body, "\n"),
@@ -390,9 +393,10 @@ ui_picker_draw(struct ui *ui)
 	if (picker.n_shown > 0 && row < end) {
 		e = &picker.e[picker.shown[picker.cursor]];
 		buf_init(&b);
-		buf_add_printf(&b, " Preview: %s%s%s  channels: %s", e->t->name,
-		    *picker.who != '\0' ? " for " : "", picker.who,
-		    e->t->channels != NULL ? e->t->channels : "all");
+		buf_add_printf(&b, _(" Preview: %s%s%s  channels: %s"),
+		    e->t->name, *picker.who != '\0' ? _(" for ") : "",
+		    picker.who, e->t->channels != NULL ? e->t->channels :
+		    _("all"));
 		ui_surface_text(row++, 0, cols, UI_ROLE_THREAD_DAY, b.data);
 		buf_free(&b);
 		text = template_fill(e->t, picker.channel, picker.who, &cause);
@@ -400,7 +404,7 @@ ui_picker_draw(struct ui *ui)
 			row = ui_picker_wrap(row, end, cols, UI_ROLE_NORMAL,
 			    text);
 		else {
-			text = xasprintf("refused: %s", cause);
+			text = xasprintf(_("refused: %s"), cause);
 			row = ui_picker_wrap(row, end, cols, UI_ROLE_ERROR,
 			    text);
 		}

@@ -23,13 +23,13 @@
 
 /* The prompts' keys, for the help screen. */
 const struct ui_key_help ui_prompt_keys_help[] = {
-	{ "Enter", "run what is typed" },
-	{ "Escape C-g C-c", "close the prompt" },
-	{ "Tab", "complete: a command, an option, a view, an agent, a label" },
-	{ "Up Down", "the lines typed before (C-p, C-n)" },
-	{ "Left Right Home End", "move (C-b, C-f, C-a, C-e)" },
-	{ "Backspace Delete", "delete (C-h, C-d); Backspace on nothing closes" },
-	{ "C-w C-u C-k", "delete a word, to the start, to the end" },
+	{ "Enter", N_("run what is typed") },
+	{ "Escape C-g C-c", N_("close the prompt") },
+	{ "Tab", N_("complete: a command, an option, a view, an agent, a label") },
+	{ "Up Down", N_("the lines typed before (C-p, C-n)") },
+	{ "Left Right Home End", N_("move (C-b, C-f, C-a, C-e)") },
+	{ "Backspace Delete", N_("delete (C-h, C-d); Backspace on nothing closes") },
+	{ "C-w C-u C-k", N_("delete a word, to the start, to the end") },
 	{ NULL, NULL }
 };
 

@@ -42,9 +42,9 @@
 
 /* The guard's keys, while a reply is held, for the help screen. */
 const struct ui_key_help ui_reply_guard_keys_help[] = {
-	{ "y", "send the held reply anyway" },
-	{ "e", "edit it: what changed is now seen, the guard starts again" },
-	{ "d", "discard the reply and its draft" },
+	{ "y", N_("send the held reply anyway") },
+	{ "e", N_("edit it: what changed is now seen, the guard starts again") },
+	{ "d", N_("discard the reply and its draft") },
 	{ NULL, NULL }
 };
 
@@ -144,7 +144,7 @@ ui_reply_template_at(struct ui *ui, const char *name, size_t from,
 	char			*text, *lang;
 
 	if (rp == NULL || ui_reply_hidden) {
-		*cause = xstrdup("template: open the composer first (r)");
+		*cause = xstrdup(_("template: open the composer first (r)"));
 		return -1;
 	}
 	/* The variant in the customer's language (issue 16), else
@@ -193,7 +193,7 @@ ui_reply_shortcut(struct ui *ui)
 		return 0;
 	word = xstrndup(text + start, at - start);
 	if (ui_reply_template_at(ui, word, start - 1, at, &cause) != 0) {
-		ui_set_message(ui, 1, "%s: nothing inserted", cause);
+		ui_set_message(ui, 1, _("%s: nothing inserted"), cause);
 		free(cause);
 	}
 	free(word);
@@ -253,7 +253,7 @@ ui_reply_save_one(struct ui *ui, struct ui_reply *rp)
 		store_draft_remove(ui_reply_data_dir(ui), core_agent_name(),
 		    rp->ctx->conv_key, rp->note);
 	} else if (store_draft_save(ui_reply_data_dir(ui), &d, &cause) != 0) {
-		ui_set_message(ui, 1, "the draft was not saved: %s", cause);
+		ui_set_message(ui, 1, _("the draft was not saved: %s"), cause);
 		free(cause);
 		return -1;
 	}
@@ -301,8 +301,8 @@ ui_reply_unsaved_report(struct ui *ui, FILE *out)
 		LIST_REMOVE(rp, entry);
 		text = ui_compose_text(rp->editor, &len);
 		clean = sanitize(text, len, SANITIZE_BODY, 0);
-		fprintf(out, "ombre: the draft for %s could not be saved; its "
-		    "text:\n%s\n", rp->who != NULL ? rp->who : "?", clean);
+		fprintf(out, _("ombre: the draft for %s could not be saved; "
+		    "its text:\n%s\n"), rp->who != NULL ? rp->who : "?", clean);
 		free(clean);
 		ui_reply_free(rp);
 		n++;
@@ -410,7 +410,7 @@ ui_reply_open(struct ui *ui, int note)
 	conv = xasprintf("thread:%s", ui->thread_id);
 	if (store_reply_context(ui->store, conv, &rp->ctx, &cause) !=
 	    STORE_OK) {
-		ui_set_message(ui, 1, "cannot answer here: %s", cause);
+		ui_set_message(ui, 1, _("cannot answer here: %s"), cause);
 		free(cause);
 		free(conv);
 		free(rp);
@@ -434,7 +434,7 @@ ui_reply_open(struct ui *ui, int note)
 	d = store_draft_load(ui_reply_data_dir(ui), core_agent_name(),
 	    rp->ctx->conv_key, note, &cause);
 	if (d == NULL && cause != NULL) {
-		ui_set_message(ui, 1, "the draft was not read: %s", cause);
+		ui_set_message(ui, 1, _("the draft was not read: %s"), cause);
 		free(cause);
 	}
 	if (d != NULL && d->outbound != NULL) {
@@ -453,7 +453,7 @@ ui_reply_open(struct ui *ui, int note)
 		rp->seen = d->seen != NULL ? xstrdup(d->seen) : NULL;
 		rp->began = d->began;
 		rp->outbound = d->outbound != NULL ? xstrdup(d->outbound) : NULL;
-		ui_set_message(ui, 0, "draft restored");
+		ui_set_message(ui, 0, _("draft restored"));
 		store_draft_free(d);
 	} else {
 		rp->editor = ui_compose_new(NULL, 0);
@@ -502,16 +502,17 @@ ui_send_remote(struct ui_send *s)
 		printf("%s\n", s->r.outbound);
 		break;
 	case 3:		/* held: what changed, on the server's stderr */
-		fputs(err.len > 0 ? err.data : "the conversation moved", stdout);
+		fputs(err.len > 0 ? err.data : _("the conversation moved"),
+		    stdout);
 		break;
 	case SYNC_AUTHORITY_UNREACHABLE:
-		fprintf(stderr, "the central server could not be reached "
-		    "(store.authority): nothing sent\n");
+		fprintf(stderr, _("the central server could not be reached "
+		    "(store.authority): nothing sent\n"));
 		rc = 1;
 		break;
 	default:
-		fputs(err.len > 0 ? err.data : "refused by the central server\n",
-		    stderr);
+		fputs(err.len > 0 ? err.data : _("refused by the central "
+		    "server\n"), stderr);
 		rc = rc == 1 ? 4 : 1;
 		break;
 	}
@@ -538,7 +539,7 @@ ui_send_child(void *arg)
 	rc = store_reply_add(st, &s->r, &id, &changes, &cause);
 	if (store_close(st) != STORE_OK && (rc == STORE_OK ||
 	    rc == STORE_DUPLICATE)) {
-		fprintf(stderr, "closing the database failed\n");
+		fprintf(stderr, _("closing the database failed\n"));
 		return 1;
 	}
 	switch (rc) {
@@ -592,8 +593,8 @@ ui_send_done(struct job *job, int status, const char *output, void *data)
 	if (rp != NULL)
 		rp->sending = 0;
 	if (status == 0) {
-		ui_set_message(ui, 0, "%s", s->r.note ? "note added (never "
-		    "sent)" : "reply queued: the syncer sends it");
+		ui_set_message(ui, 0, "%s", s->r.note ? _("note added (never "
+		    "sent)") : _("reply queued: the syncer sends it"));
 		if (rp != NULL) {
 			ui_reply_free(rp);
 			ui_reply_pane = NULL;
@@ -602,9 +603,9 @@ ui_send_done(struct job *job, int status, const char *output, void *data)
 		free(rp->held);
 		rp->held = xstrdup(output);
 	} else
-		ui_job_failed(ui, s->r.note ? "note not sent" :
-		    "reply not sent", output, "the database could not be "
-		    "written");
+		ui_job_failed(ui, s->r.note ? _("note not sent") :
+		    _("reply not sent"), output, _("the database could not be "
+		    "written"));
 	ui_send_free(s);
 	if (store_refresh(ui->store) == 1)
 		ui_load(ui);
@@ -626,14 +627,14 @@ ui_reply_send(struct ui *ui, int force)
 		return;
 	text = ui_compose_text(rp->editor, &len);
 	if (len == 0 || strspn(text, " \n") == len) {
-		ui_set_message(ui, 1, "nothing to send");
+		ui_set_message(ui, 1, _("nothing to send"));
 		return;
 	}
 	/* The checks the child makes again, here to answer at once. */
 	approved = ui_reply_approved(rp, text, len);
 	if ((why = store_reply_refusal(rp->ctx, text, len, rp->note, approved,
 	    util_now())) != NULL) {
-		ui_set_message(ui, 1, "not sent: %s", why);
+		ui_set_message(ui, 1, _("not sent: %s"), why);
 		free(why);
 		return;
 	}
@@ -679,7 +680,7 @@ ui_reply_send(struct ui *ui, int force)
 	s->r.now = util_now();
 	s->ui = ui;
 	if (job_run(ui->loop, ui_send_child, s, ui_send_done, s) == NULL) {
-		ui_set_message(ui, 1, "not sent: cannot start a process");
+		ui_set_message(ui, 1, _("not sent: cannot start a process"));
 		ui_send_free(s);
 		return;
 	}
@@ -687,8 +688,8 @@ ui_reply_send(struct ui *ui, int force)
 	rp->sending = 1;
 	free(rp->held);
 	rp->held = NULL;
-	ui_set_message(ui, 0, "%s", rp->note ? "adding the note..." :
-	    "queueing the reply...");
+	ui_set_message(ui, 0, "%s", rp->note ? _("adding the note...") :
+	    _("queueing the reply..."));
 }
 
 /*
@@ -716,7 +717,7 @@ ui_reply_editor(struct ui *ui)
 	text = ui_compose_text(rp->editor, &len);
 	if (util_write_file(dir, strrchr(path, '/') + 1, text, len,
 	    util_share_mode(ui_reply_data_dir(ui), 0600)) != 0) {
-		ui_set_message(ui, 1, "cannot write %s: %s", path,
+		ui_set_message(ui, 1, _("cannot write %s: %s"), path,
 		    strerror(errno));
 		free(path);
 		free(dir);
@@ -753,19 +754,19 @@ ui_reply_editor(struct ui *ui)
 		/* Name the command that failed and why, as a shell would:
 		 * a misspelt $EDITOR is the usual cause. */
 		if (pid < 0)
-			why = xasprintf("cannot fork: %s", strerror(errno));
+			why = xasprintf(_("cannot fork: %s"), strerror(errno));
 		else if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
-			why = xstrdup("command not found");
+			why = xstrdup(_("command not found"));
 		else if (WIFEXITED(status) && WEXITSTATUS(status) == 126)
-			why = xstrdup("not executable");
+			why = xstrdup(_("not executable"));
 		else if (WIFEXITED(status))
-			why = xasprintf("exit status %d", WEXITSTATUS(status));
+			why = xasprintf(_("exit status %d"), WEXITSTATUS(status));
 		else
-			why = xasprintf("killed by signal %d",
+			why = xasprintf(_("killed by signal %d"),
 			    WIFSIGNALED(status) ? WTERMSIG(status) : 0);
 		clean = sanitize(editor, strlen(editor), SANITIZE_LINE, 60);
-		ui_set_message(ui, 1, "the editor %s%s%s failed (%s): the "
-		    "text is as it was", clean, var != NULL ? " from $" : "",
+		ui_set_message(ui, 1, _("the editor %s%s%s failed (%s): the "
+		    "text is as it was"), clean, var != NULL ? _(" from $") : "",
 		    var != NULL ? var : "", why);
 		free(clean);
 		free(why);
@@ -784,8 +785,8 @@ ui_reply_editor(struct ui *ui)
 		b.data[--b.len] = '\0';
 	if (fd == -1 || !utf8_valid(b.data != NULL ? b.data : "", b.len,
 	    NULL) || (b.len > 0 && memchr(b.data, '\0', b.len) != NULL))
-		ui_set_message(ui, 1, "the edited text is not UTF-8: the text "
-		    "is as it was");
+		ui_set_message(ui, 1, _("the edited text is not UTF-8: the "
+		    "text is as it was"));
 	else {
 		ui_compose_set_text(rp->editor, b.data != NULL ? b.data : "",
 		    b.len);
@@ -825,7 +826,7 @@ ui_reply_key(struct ui *ui, const char *key, const char *text)
 			    core_agent_name(), rp->ctx->conv_key, rp->note);
 			ui_reply_free(rp);
 			ui_reply_pane = NULL;
-			ui_set_message(ui, 0, "reply discarded");
+			ui_set_message(ui, 0, _("reply discarded"));
 		}
 		return 1;
 	}
@@ -842,7 +843,7 @@ ui_reply_key(struct ui *ui, const char *key, const char *text)
 		ui_reply_hidden = 1;
 		ui_compose_text(rp->editor, &len);
 		if (len > 0)
-			ui_set_message(ui, 0, "draft kept: r continues it");
+			ui_set_message(ui, 0, _("draft kept: r continues it"));
 		break;
 	case UI_COMPOSE_EDITOR:
 		ui_reply_editor(ui);
@@ -873,35 +874,38 @@ ui_reply_header(struct ui *ui, enum ui_role *role)
 	*role = UI_ROLE_THREAD_TITLE;
 	buf_init(&b);
 	if (rp->note) {
-		buf_add_str(&b, "Internal note, never sent  C-s add  Esc keep");
+		buf_add_str(&b, _("Internal note, never sent  C-s add  Esc "
+		    "keep"));
 		goto others;
 	}
 	text = ui_compose_text(rp->editor, &len);
 	limit_measure(rp->ctx->channel, text, len, &m);
-	buf_add_printf(&b, "Reply on %s  ", rp->ctx->channel);
+	buf_add_printf(&b, _("Reply on %s  "), rp->ctx->channel);
 	if (m.limit > 0 && m.left >= 0)
-		buf_add_printf(&b, "%ld left", m.left);
+		buf_add_printf(&b, ngettext("%ld left", "%ld left", m.left),
+		    m.left);
 	else if (m.limit > 0) {
-		buf_add_printf(&b, "%ld %s over", -m.left, m.unit);
+		buf_add_printf(&b, _("%ld %s over"), -m.left, m.unit);
 		*role = UI_ROLE_ERROR;
 	} else
 		buf_add_printf(&b, "%ld %s", m.used, m.unit);
-	if (m.segments > 0)
+	if (m.segments > 0)	/* not translated: names, the same in French */
 		buf_add_printf(&b, ", %d SMS%s", m.segments,
+		    /* not translated: a name */
 		    m.sms_unicode ? " (Unicode)" : "");
 	switch (limit_window(rp->ctx->channel, rp->ctx->last_customer,
 	    util_now(), &secs)) {
 	case LIMIT_WINDOW_OPEN:
 		util_format_age(secs, age, sizeof age);
-		buf_add_printf(&b, "  window %s left", age);
+		buf_add_printf(&b, _("  window %s left"), age);
 		break;
 	case LIMIT_WINDOW_CLOSED:
 		if (ui_reply_approved(rp, text, len) != NULL)
-			buf_add_printf(&b, "  window closed: approved template "
-			    "%s", rp->approved);
+			buf_add_printf(&b, _("  window closed: approved "
+			    "template %s"), rp->approved);
 		else {
-			buf_add_str(&b, "  WINDOW CLOSED: approved templates "
-			    "only (:template NAME)");
+			buf_add_str(&b, _("  WINDOW CLOSED: approved templates "
+			    "only (:template NAME)"));
 			*role = UI_ROLE_ERROR;
 		}
 		break;
@@ -912,16 +916,17 @@ ui_reply_header(struct ui *ui, enum ui_role *role)
 	 * window, which a narrow terminal must still show. */
 	cc = channel_config_sender(rp->ctx->channel, rp->ctx->account);
 	if (cc == NULL) {
-		buf_add_str(&b, "  NO CHANNEL SENDS IT");
+		buf_add_str(&b, _("  NO CHANNEL SENDS IT"));
 		*role = UI_ROLE_ERROR;
 	} else if ((state = sync_channel_state(ui->opts->store.data_dir,
 	    cc->name)) != NULL) {
+		/* not translated: "via" is French too */
 		buf_add_printf(&b, "  via %s: %s", cc->name, state);
 		free(state);
-	} else
+	} else	/* not translated: "via" is French too */
 		buf_add_printf(&b, "  via %s", cc->name);
-	buf_add_str(&b, rp->sending ? "  sending..." :
-	    "  C-s send  Esc keep  M-e editor  C-t template");
+	buf_add_str(&b, rp->sending ? _("  sending...") :
+	    _("  C-s send  Esc keep  M-e editor  C-t template"));
 others:
 	if ((here = ui_presence_here(ui)) != NULL) {
 		buf_add_printf(&b, "  %s", here);
@@ -968,8 +973,8 @@ ui_reply_draw(struct ui *ui, int top, int rows, int cols)
 
 	ui_reply_top = top;
 	if (rp->held != NULL) {
-		ui_surface_text(top, 0, cols, UI_ROLE_ERROR, "Held: the "
-		    "conversation moved since you began:");
+		ui_surface_text(top, 0, cols, UI_ROLE_ERROR, _("Held: the "
+		    "conversation moved since you began:"));
 		for (p = rp->held, r = 1; r < rows - 1 && *p != '\0'; r++) {
 			nl = strchr(p, '\n');
 			line = xstrndup(p, nl != NULL ? (size_t)(nl - p) :
@@ -981,7 +986,7 @@ ui_reply_draw(struct ui *ui, int top, int rows, int cols)
 		for (; r < rows - 1; r++)
 			ui_surface_text(top + r, 0, cols, UI_ROLE_NORMAL, "");
 		ui_surface_text(top + rows - 1, 0, cols, UI_ROLE_STATUS,
-		    "y send anyway  e edit  d discard");
+		    _("y send anyway  e edit  d discard"));
 		return;
 	}
 	header = ui_reply_header(ui, &role);
@@ -1032,12 +1037,12 @@ ui_decide_done(struct job *job, int status, const char *output, void *data)
 	if (status != JOB_CANCELLED) {
 		if (status == 0)
 			ui_set_message(ui, 0, "%s", d->action ==
-			    STORE_OUTBOX_RESEND ? "queued again: the syncer "
-			    "sends it" : d->action == STORE_OUTBOX_MARK_SENT ?
-			    "marked sent" : "discarded: never sent");
+			    STORE_OUTBOX_RESEND ? _("queued again: the syncer "
+			    "sends it") : d->action == STORE_OUTBOX_MARK_SENT ?
+			    _("marked sent") : _("discarded: never sent"));
 		else
-			ui_job_failed(ui, NULL, output, "the database could "
-			    "not be written");
+			ui_job_failed(ui, NULL, output, _("the database could "
+			    "not be written"));
 		if (store_refresh(ui->store) == 1)
 			ui_load(ui);
 		ui_thread_reload(ui);
@@ -1054,7 +1059,7 @@ ui_reply_decide(struct ui *ui, enum store_outbox_action action)
 
 	m = ui_thread_undelivered(ui->thread);
 	if (m == NULL) {
-		ui_set_message(ui, 0, "no reply here is unknown or failed");
+		ui_set_message(ui, 0, _("no reply here is unknown or failed"));
 		return;
 	}
 	d = xcalloc(1, sizeof *d);
@@ -1065,7 +1070,7 @@ ui_reply_decide(struct ui *ui, enum store_outbox_action action)
 	if (job_run(ui->loop, ui_decide_child, d, ui_decide_done, d) == NULL) {
 		free(d->msgid);
 		free(d);
-		ui_set_message(ui, 1, "cannot start a process");
+		ui_set_message(ui, 1, _("cannot start a process"));
 		return;
 	}
 	ui->jobs++;
@@ -1093,9 +1098,10 @@ ui_presence_here(struct ui *ui)
 		if (ui_presence_others[i]->conv == NULL ||
 		    strcmp(ui_presence_others[i]->conv, ui->thread_key) != 0)
 			continue;
-		buf_add_printf(&b, "%s%s is %s", b.len > 0 ? ", " : "",
-		    ui_presence_others[i]->agent, ui_presence_others[i]->typing ?
-		    "typing" : "viewing");
+		buf_add_printf(&b, "%s", b.len > 0 ? ", " : "");
+		buf_add_printf(&b, ui_presence_others[i]->typing ?
+		    _("%s is typing") : _("%s is viewing"),
+		    ui_presence_others[i]->agent);
 	}
 	if (b.len == 0) {
 		buf_free(&b);
@@ -1171,24 +1177,27 @@ ui_reply_recover(struct ui *ui)
 	free(cause);
 	buf_init(&b);
 	if (n > 0) {
-		buf_add_printf(&b, "draft%s recovered:", n == 1 ? "" : "s");
+		buf_add_str(&b, ngettext("draft recovered:",
+		    "drafts recovered:", n));
 		for (i = 0; i < n && i < 3; i++)
 			buf_add_printf(&b, "%s %s%s", i > 0 ? "," : "",
 			    drafts[i]->title != NULL && *drafts[i]->title !=
-			    '\0' ? drafts[i]->title : "a conversation",
-			    drafts[i]->note ? " (note)" : "");
+			    '\0' ? drafts[i]->title : _("a conversation"),
+			    drafts[i]->note ? _(" (note)") : "");
 		if (n > 3)
-			buf_add_printf(&b, " and %zu more", n - 3);
-		buf_add_str(&b, " (r there continues)");
+			buf_add_printf(&b, _(" and %zu more"), n - 3);
+		buf_add_str(&b, _(" (r there continues)"));
 	}
 	if (n_errors > 0)
-		buf_add_printf(&b, "%s%zu draft%s unreadable (see %s/drafts)",
-		    b.len > 0 ? "; " : "", n_errors, n_errors == 1 ? "" : "s",
+		buf_add_printf(&b, ngettext("%s%zu draft unreadable (see "
+		    "%s/drafts)", "%s%zu drafts unreadable (see %s/drafts)",
+		    n_errors), b.len > 0 ? "; " : "", n_errors,
 		    ui_reply_data_dir(ui));
 	if (unknown > 0)
-		buf_add_printf(&b, "%s%zu repl%s of unknown delivery: R resend, "
-		    "M mark sent, D discard", b.len > 0 ? "; " : "", unknown,
-		    unknown == 1 ? "y" : "ies");
+		buf_add_printf(&b, ngettext("%s%zu reply of unknown delivery: "
+		    "R resend, M mark sent, D discard", "%s%zu replies of "
+		    "unknown delivery: R resend, M mark sent, D discard",
+		    unknown), b.len > 0 ? "; " : "", unknown);
 	if (b.len > 0)
 		ui_set_message(ui, n_errors > 0 || unknown > 0, "%s", b.data);
 	buf_free(&b);

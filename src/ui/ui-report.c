@@ -61,7 +61,7 @@ ui_report_sample(struct buf *b, struct store_report_durations *d)
 	}
 	store_report_format(med, sizeof med, store_report_percentile(d, 50));
 	store_report_format(p90, sizeof p90, store_report_percentile(d, 90));
-	buf_add_printf(b, "median %s  p90 %s", med, p90);
+	buf_add_printf(b, _("median %s  p90 %s"), med, p90);
 }
 
 /* Customer messages per hour of the day, as columns of blocks. */
@@ -76,7 +76,7 @@ ui_report_hours(struct ui_report_lines *l, struct buf *b,
 		if (r->hours[h] > max)
 			max = r->hours[h];
 	}
-	buf_add_printf(b, "Customer messages per hour (most: %ld)", max);
+	buf_add_printf(b, _("Customer messages per hour (most: %ld)"), max);
 	ui_report_add(l, b);
 	for (row = UI_REPORT_CHART_ROWS; row > 0; row--) {
 		buf_add_str(b, "  ");
@@ -123,8 +123,8 @@ ui_report_bars(struct ui_report_lines *l, struct buf *b, const char *title,
 		    max - 1) / max) : 0;
 		while (w-- > 0)
 			buf_add_str(b, "█");
-		buf_add_printf(b, " %ld handled, %ld closed", rows[i].handled,
-		    rows[i].closed);
+		buf_add_printf(b, _(" %ld handled, %ld closed"),
+		    rows[i].handled, rows[i].closed);
 		ui_report_add(l, b);
 	}
 }
@@ -137,38 +137,43 @@ ui_report_lines(struct ui_report_lines *l, struct store_report *r)
 	struct buf		 b;
 
 	buf_init(&b);
-	buf_add_printf(&b, "handled %ld  closed %ld  bot-only %ld", t->handled,
-	    t->closed, t->bot_only);
+	buf_add_printf(&b, _("handled %ld  closed %ld  bot-only %ld"),
+	    t->handled, t->closed, t->bot_only);
 	if (t->closed > 0)
 		buf_add_printf(&b, " (%ld%%)", t->bot_only * 100 / t->closed);
-	buf_add_printf(&b, "  handoffs %ld (%ld waiting)", t->handoffs,
+	buf_add_printf(&b, _("  handoffs %ld (%ld waiting)"), t->handoffs,
 	    t->handoffs_waiting);
 	ui_report_add(l, &b);
-	buf_add_str(&b, "first response  ");
+	/* TRANSLATORS: the labels of these four lines are 16 columns. */
+	buf_add_str(&b, _("first response  "));
 	ui_report_sample(&b, &t->first_response);
 	ui_report_add(l, &b);
-	buf_add_str(&b, "resolution      ");
+	buf_add_str(&b, _("resolution      "));
 	ui_report_sample(&b, &t->resolution);
 	ui_report_add(l, &b);
-	buf_add_str(&b, "handoff wait    ");
+	buf_add_str(&b, _("handoff wait    "));
 	ui_report_sample(&b, &t->handoff_wait);
 	ui_report_add(l, &b);
-	if (t->csat_n > 0)
-		buf_add_printf(&b, "csat            mean %.1f, %ld answer%s to "
-		    "%ld survey%s", (double)t->csat_sum / t->csat_n, t->csat_n,
-		    t->csat_n == 1 ? "" : "s", t->surveys,
-		    t->surveys == 1 ? "" : "s");
-	else
-		buf_add_printf(&b, "csat            no answer to %ld survey%s",
-		    t->surveys, t->surveys == 1 ? "" : "s");
+	if (t->csat_n > 0) {
+		buf_add_str(&b, _("csat            "));
+		buf_add_printf(&b, ngettext("mean %.1f, %ld answer",
+		    "mean %.1f, %ld answers", t->csat_n),
+		    (double)t->csat_sum / t->csat_n, t->csat_n);
+		buf_add_printf(&b, ngettext(" to %ld survey",
+		    " to %ld surveys", t->surveys), t->surveys);
+	} else {
+		buf_add_str(&b, _("csat            "));
+		buf_add_printf(&b, ngettext("no answer to %ld survey",
+		    "no answer to %ld surveys", t->surveys), t->surveys);
+	}
 	ui_report_add(l, &b);
 	ui_report_add(l, &b);
 	ui_report_hours(l, &b, r);
 	ui_report_add(l, &b);
-	ui_report_bars(l, &b, "Conversations per channel", r->channels,
+	ui_report_bars(l, &b, _("Conversations per channel"), r->channels,
 	    r->n_channels);
 	ui_report_add(l, &b);
-	ui_report_bars(l, &b, "Conversations per agent", r->agents,
+	ui_report_bars(l, &b, _("Conversations per agent"), r->agents,
 	    r->n_agents);
 	buf_free(&b);
 }
@@ -193,7 +198,7 @@ ui_report_exec(void *data, int argc, char **argv, char **cause)
 	} else if (argc > 1) {
 		if (rules_parse_duration(argv[1], &seconds) != 0 ||
 		    seconds <= 0) {
-			*cause = xasprintf("bad duration '%s'", argv[1]);
+			*cause = xasprintf(_("bad duration '%s'"), argv[1]);
 			return -1;
 		}
 		f.since = now - seconds;
@@ -205,9 +210,10 @@ ui_report_exec(void *data, int argc, char **argv, char **cause)
 	util_format_rfc3339(now, 0, to, sizeof to);
 	if (f.since != 0) {
 		util_format_rfc3339(f.since, 0, from, sizeof from);
-		title = xasprintf("Report %s to %s (Escape closes)", from, to);
+		title = xasprintf(_("Report %s to %s (Escape closes)"), from,
+		    to);
 	} else
-		title = xasprintf("Report to %s (Escape closes)", to);
+		title = xasprintf(_("Report to %s (Escape closes)"), to);
 	store_report_free(r);
 	ui_pager_free(ui->pager);
 	ui->pager = ui_pager_new(title, l.lines, l.n);

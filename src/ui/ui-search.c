@@ -56,7 +56,7 @@ ui_search_by_activity(const char *query)
 	if (strchr(query, '{') != NULL || strchr(query, '}') != NULL)
 		return xstrdup(query);
 	buf_init(&b);
-	buf_add_str(&b, "thread:\"{");
+	buf_add_str(&b, "thread:\"{");	/* not translated: a query */
 	for (p = query; *p != '\0'; p++) {
 		if (*p == '"')
 			buf_add_char(&b, '"');
@@ -84,7 +84,7 @@ ui_search(struct ui *ui, const char *query)
 	ui_load(ui);
 	ui_list_move_to(ui->list, 0);
 	if (ui_list_count(ui->list) == 0 && !ui->message_error)
-		ui_set_message(ui, 0, "no conversation matches");
+		ui_set_message(ui, 0, _("no conversation matches"));
 }
 
 /* search QUERY...: the words joined by spaces. */
@@ -110,7 +110,7 @@ ui_search_step(struct ui *ui, int step)
 	int	reopen = ui->thread != NULL;
 
 	if (ui->view_name[0] != '/') {
-		ui_set_message(ui, 0, "no search: / starts one");
+		ui_set_message(ui, 0, _("no search: / starts one"));
 		return UI_REDRAW;
 	}
 	if (reopen)

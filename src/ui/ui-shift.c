@@ -104,7 +104,7 @@ ui_shift_end_child(struct store *st, struct ui_shift_job *j, int64_t now,
 	if (rc == STORE_OK && (j->only == NULL || n_take == n))
 		rc = store_shift_end(st, j->agent, now, cause);
 	else if (rc == STORE_OK)
-		printf("%zu handed over, %zu still yours\n", n_take,
+		printf(_("%zu handed over, %zu still yours\n"), n_take,
 		    n - n_take);
 	free(take);
 	store_convs_free(convs, n);
@@ -145,10 +145,10 @@ ui_shift_done(struct job *job, int status, const char *output, void *data)
 		return;
 	}
 	if (status != 0) {
-		lead = xasprintf("%s failed", j->end ? "shift-end" :
+		lead = xasprintf(_("%s failed"), j->end ? "shift-end" :
 		    "shift-start");
 		ui_job_failed(ui, lead, output,
-		    "the database could not be written");
+		    _("the database could not be written"));
 		free(lead);
 	} else if (output != NULL && *output != '\0')	/* some left */
 		ui_set_message(ui, 0, "%.*s", (int)strcspn(output, "\n"),
@@ -166,7 +166,7 @@ ui_shift_run(struct ui *ui, struct ui_shift_job *j, char **cause)
 	j->store = ui->opts->store;
 	j->ui = ui;
 	if (job_run(ui->loop, ui_shift_child, j, ui_shift_done, j) == NULL) {
-		*cause = xstrdup("cannot start a process");
+		*cause = xstrdup(_("cannot start a process"));
 		ui_shift_job_free(j);
 		return -1;
 	}
@@ -193,16 +193,16 @@ ui_shift_start_exec(void *data, int argc, char **argv, char **cause)
 	store_agent_read(ui->opts->store.data_dir, agent, &a);
 	if (a.ended > 0) {
 		since = a.ended;
-		what = "your last shift end";
+		what = _("your last shift end");
 	} else {
 		if (store_report_shift_start(ui->store, agent, &event,
 		    cause) != STORE_OK)
 			return -1;
 		since = a.started > event ? a.started : event;
-		what = "your last shift start";
+		what = _("your last shift start");
 		if (since == 0) {
 			since = now - 24 * 3600;
-			what = "no shift before: the last 24 hours";
+			what = _("no shift before: the last 24 hours");
 		}
 	}
 	if (store_shift_summary(ui->store, agent, since, now, &rows, &n,
@@ -212,12 +212,12 @@ ui_shift_start_exec(void *data, int argc, char **argv, char **cause)
 	    &n_lines);
 	store_shift_rows_free(rows, n);
 	ui_pager_free(ui->pager);
-	ui->pager = ui_pager_new("Shift start (Escape closes)", lines,
+	ui->pager = ui_pager_new(_("Shift start (Escape closes)"), lines,
 	    n_lines);
 	j = xcalloc(1, sizeof *j);
 	j->agent = xstrdup(agent);
 	shift_format_when(now, now, when, sizeof when);
-	j->what = xasprintf("%s is available since %s", agent, when);
+	j->what = xasprintf(_("%s is available since %s"), agent, when);
 	if (ui_shift_run(ui, j, cause) != 0)
 		return -1;
 	return UI_REDRAW;
@@ -236,7 +236,7 @@ ui_shift_end_list(struct ui *ui, const char *agent, char **cause)
 		return -1;
 	buf_init(&b);
 	lines = xcalloc(n + 6, sizeof *lines);
-	lines[n_lines++] = xasprintf("Open conversations: %zu", n);
+	lines[n_lines++] = xasprintf(_("Open conversations: %zu"), n);
 	for (i = 0; i < n; i++) {
 		buf_reset(&b);
 		channel_badge(convs[i]->channel != NULL ? convs[i]->channel :
@@ -255,12 +255,13 @@ ui_shift_end_list(struct ui *ui, const char *agent, char **cause)
 	buf_free(&b);
 	store_convs_free(convs, n);
 	lines[n_lines++] = xstrdup("");
-	lines[n_lines++] = xstrdup("Hand them over: :shift-end NAME|team:NAME|"
-	    "queue|keep [NOTE]");
-	lines[n_lines++] = xstrdup("The marked ones only when some are marked; "
-	    "then away.");
+	lines[n_lines++] = xstrdup(_("Hand them over: :shift-end "
+	    "NAME|team:NAME|queue|keep [NOTE]"));
+	lines[n_lines++] = xstrdup(_("The marked ones only when some are "
+	    "marked; then away."));
 	ui_pager_free(ui->pager);
-	ui->pager = ui_pager_new("Shift end (Escape closes)", lines, n_lines);
+	ui->pager = ui_pager_new(_("Shift end (Escape closes)"), lines,
+	    n_lines);
 	return UI_REDRAW;
 }
 
@@ -277,8 +278,8 @@ ui_shift_end_exec(void *data, int argc, char **argv, char **cause)
 	if (argc < 2)
 		return ui_shift_end_list(ui, agent, cause);
 	if (shift_parse_target(argv[1], &kind, &name) != 0) {
-		*cause = xstrdup("shift-end takes NAME, team:NAME, queue or "
-		    "keep");
+		*cause = xstrdup(_("shift-end takes NAME, team:NAME, queue or "
+		    "keep"));
 		return -1;
 	}
 	j = xcalloc(1, sizeof *j);

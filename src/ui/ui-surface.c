@@ -140,6 +140,7 @@ ui_surface_notify_seq(const char *mode, const char *title, const char *body,
 	*len = 0;
 	buf_init(&seq);
 	if (strcmp(mode, "osc777") == 0) {
+		/* not translated: the terminal's escape sequence */
 		buf_add_str(&seq, "\033]777;notify;");
 		ui_surface_notify_field(&seq, title, UI_SURFACE_TITLE_MAX);
 		buf_add_char(&seq, ';');
@@ -161,7 +162,7 @@ ui_surface_notify_seq(const char *mode, const char *title, const char *body,
 		return buf_steal(&seq);
 	}
 	buf_init(&out);
-	buf_add_str(&out, "\033Ptmux;");
+	buf_add_str(&out, "\033Ptmux;");	/* not translated: tmux's */
 	for (i = 0; i < seq.len; i++) {
 		if (seq.data[i] == '\033')
 			buf_add_char(&out, '\033');

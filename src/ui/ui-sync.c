@@ -79,7 +79,7 @@ ui_syncer_done(struct job *job, int status, const char *output, void *data)
 		output = ui_sync_said;	/* its last line came as a line */
 	/* 75: another process took the lock first; it syncs. */
 	if (status != 0 && status != 75 && status != 128 + SIGTERM) {
-		snprintf(lead, sizeof lead, "the syncer stopped (status %d)",
+		snprintf(lead, sizeof lead, _("the syncer stopped (status %d)"),
 		    status);
 		ui_job_failed(ui, lead, output, NULL);
 	}
@@ -129,24 +129,26 @@ ui_sync_read(struct ui *ui)
 				first = line;
 			continue;
 		}
-		buf_add_str(&b, b.len > 0 ? "; " : "sync: ");
-		/* "until 2026-11-20 10:00:00": the time alone, today. */
+		buf_add_str(&b, b.len > 0 ? "; " : _("sync: "));
+		/* "until 2026-11-20 10:00:00": the time alone, today (not
+		 * translated: sync_status_print's words, which it matches). */
 		if (localtime_r(&now, &tm) != NULL &&
 		    strftime(today, sizeof today, " until %Y-%m-%d ", &tm) > 0 &&
 		    (at = strstr(line, today)) != NULL) {
 			buf_add(&b, line, (size_t)(at - line));
-			buf_add_str(&b, " until ");
+			buf_add_str(&b, " until ");	/* not translated */
 			line = at + strlen(today);
 		}
 		buf_add_str(&b, line);
 	}
 	if (connected == 1 && b.len == 0)
-		buf_add_printf(&b, "sync: %s", first);
+		buf_add_printf(&b, _("sync: %s"), first);
 	else if (connected > 0 && b.len == 0)
-		buf_add_printf(&b, "sync: %d channel%s connected", connected,
-		    connected == 1 ? "" : "s");
+		buf_add_printf(&b, ngettext("sync: %d channel connected",
+		    "sync: %d channels connected", connected), connected);
 	else if (connected > 0)
-		buf_add_printf(&b, "; %d more connected", connected);
+		buf_add_printf(&b, ngettext("; %d more connected",
+		    "; %d more connected", connected), connected);
 	free(text);
 	free(ui_sync_line);
 	ui_sync_line = b.len > 0 ? buf_steal(&b) : NULL;

@@ -74,7 +74,7 @@ ui_thread_new(struct msg **msgs, size_t n, const char *title)
 	t->n_msgs = n;
 	t->title = xstrdup(title);
 	if ((owner = msg_thread_owner(msgs, n)) != NULL)
-		t->header = xasprintf("%s  [thread: %s]", title, owner);
+		t->header = xasprintf(_("%s  [thread: %s]"), title, owner);
 	else
 		t->header = xstrdup(title);
 	return t;
@@ -265,7 +265,8 @@ ui_thread_quote_run(struct ui_thread *t, const char *p, size_t len,
 	keys_each("thread", ui_thread_key_cb, &k);
 	if (k.key[0] == '\0')
 		keys_each("root", ui_thread_key_cb, &k);
-	line = xasprintf("[\xe2\x80\xa6 %zu quoted lines: %s%s to show]", n,
+	line = xasprintf(ngettext("[\xe2\x80\xa6 %zu quoted line: %s%s to "
+	    "show]", "[\xe2\x80\xa6 %zu quoted lines: %s%s to show]", n), n,
 	    k.key[0] != '\0' ? k.key : ":", k.key[0] != '\0' ? "" :
 	    "toggle-quotes");
 	ui_thread_wrap(t, UI_ROLE_THREAD_DAY, line, 2, width);
@@ -327,8 +328,8 @@ ui_thread_layout(struct ui_thread *t, int width)
 		name = sanitize(p, strlen(p), SANITIZE_LINE, 40);
 		state = ui_thread_state(m);
 		ui_thread_add(t, ui_thread_role(m->kind), xasprintf("%s  %s (%s)%s%s",
-		    clock, name, m->kind == MSG_NOTE ? "internal note" :
-		    msg_kind_name(m->kind), m->edit_of != NULL ? " [edited]" : "",
+		    clock, name, m->kind == MSG_NOTE ? _("internal note") :
+		    msg_kind_name(m->kind), m->edit_of != NULL ? _(" [edited]") : "",
 		    state));
 		free(state);
 		free(name);
@@ -337,8 +338,8 @@ ui_thread_layout(struct ui_thread *t, int width)
 			p = m->outbox_error != NULL ? m->outbox_error : "";
 			safe = sanitize(p, strlen(p), SANITIZE_LINE, 200);
 			line = xasprintf("  %s%s%s", strcmp(m->outbox,
-			    "unknown") == 0 ? "it may have gone out: R resend, "
-			    "M mark sent, D discard" : "R resend, D discard",
+			    "unknown") == 0 ? _("it may have gone out: R resend, "
+			    "M mark sent, D discard") : _("R resend, D discard"),
 			    *safe != '\0' ? "  -- " : "", safe);
 			ui_thread_wrap(t, UI_ROLE_ERROR, line, 2, width);
 			free(line);
@@ -370,9 +371,9 @@ ui_thread_layout(struct ui_thread *t, int width)
 		}
 		for (j = 0; j < m->n_attachments; j++) {
 			p = m->attachments[j].name != NULL ?
-			    m->attachments[j].name : "(unnamed)";
+			    m->attachments[j].name : _("(unnamed)");
 			safe = sanitize(p, strlen(p), SANITIZE_LINE, 0);
-			line = xasprintf("[attachment] %s", safe);
+			line = xasprintf(_("[attachment] %s"), safe);
 			ui_thread_wrap(t, UI_ROLE_THREAD_ATTACHMENT, line, 2,
 			    width);
 			free(line);
@@ -388,12 +389,12 @@ ui_thread_set_contact(struct ui_thread *t, const struct contact *c,
 {
 	struct buf	 b;
 	char		 badge[3], age[16];
-	const char	*p;
+	const char	*p, *also;
 	size_t		 i;
 
 	if (c != NULL && c->n_notes > 0) {
 		buf_init(&b);
-		buf_add_str(&b, "notes: ");
+		buf_add_str(&b, _("notes: "));
 		for (i = c->n_notes; i-- > 0;) {	/* newest first */
 			sanitize_buf(&b, c->notes[i], strlen(c->notes[i]),
 			    SANITIZE_LINE, 200);
@@ -414,8 +415,9 @@ ui_thread_set_contact(struct ui_thread *t, const struct contact *c,
 		buf_init(&b);
 		channel_badge(others[i]->channel, badge);
 		util_format_age(now - others[i]->newest, age, sizeof age);
-		buf_add_printf(&b, "%s %zu %s %4s ", i == 0 ? "also:" : "     ",
-		    i + 1, badge, age);
+		also = _("also:");
+		buf_add_printf(&b, "%-*s %zu %s %4s ", (int)strlen(also),
+		    i == 0 ? also : "", i + 1, badge, age);
 		p = others[i]->customer_name != NULL ?
 		    others[i]->customer_name : "";
 		sanitize_buf(&b, p, strlen(p), SANITIZE_LINE, 18);
@@ -423,7 +425,7 @@ ui_thread_set_contact(struct ui_thread *t, const struct contact *c,
 		p = others[i]->snippet != NULL ? others[i]->snippet : "";
 		sanitize_buf(&b, p, strlen(p), SANITIZE_LINE, 200);
 		if (i == 0)
-			buf_add_str(&b, "  (o: open)");
+			buf_add_str(&b, _("  (o: open)"));
 		t->head = xreallocarray(t->head, t->n_head + 1,
 		    sizeof *t->head);
 		t->head[t->n_head].role = UI_ROLE_THREAD_DAY;
@@ -433,8 +435,8 @@ ui_thread_set_contact(struct ui_thread *t, const struct contact *c,
 		t->head = xreallocarray(t->head, t->n_head + 1,
 		    sizeof *t->head);
 		t->head[t->n_head].role = UI_ROLE_THREAD_DAY;
-		t->head[t->n_head++].text = xasprintf("      and %zu more "
-		    "(ombre contact show)", n - UI_THREAD_OTHERS_MAX);
+		t->head[t->n_head++].text = xasprintf(_("      and %zu more "
+		    "(ombre contact show)"), n - UI_THREAD_OTHERS_MAX);
 	}
 }
 

@@ -247,11 +247,11 @@ ui_write_remote(struct ui_write *w)
 		    NULL, 0, &out, &err);
 		free(conv);
 		if (rc == SYNC_AUTHORITY_UNREACHABLE)
-			fprintf(stderr, "the central server could not be "
-			    "reached (store.authority)\n");
+			fprintf(stderr, _("the central server could not be "
+			    "reached (store.authority)\n"));
 		else if (rc != 0)
-			fputs(err.len > 0 ? err.data : "refused by the central "
-			    "server\n", stderr);
+			fputs(err.len > 0 ? err.data : _("refused by the "
+			    "central server\n"), stderr);
 		buf_free(&out);
 		buf_free(&err);
 		if (rc != 0)
@@ -313,9 +313,9 @@ ui_write_done(struct job *job, int status, const char *output, void *data)
 		if (!w->quiet)
 			ui_set_message(ui, 0, "%s", w->what);
 	} else {
-		lead = xasprintf("%s failed", w->what);
+		lead = xasprintf(_("%s failed"), w->what);
 		ui_job_failed(ui, lead, output,
-		    "the database could not be written");
+		    _("the database could not be written"));
 		free(lead);
 	}
 	ui_write_free(w);
@@ -339,7 +339,8 @@ ui_write_kind(struct ui *ui, int kind,
 	w->what = xstrdup(what);
 	w->ui = ui;
 	if (job_run(ui->loop, ui_write_child, w, ui_write_done, w) == NULL) {
-		ui_set_message(ui, 1, "%s failed: cannot start a process", what);
+		ui_set_message(ui, 1, _("%s failed: cannot start a process"),
+		    what);
 		ui_write_free(w);
 		return NULL;
 	}
@@ -366,7 +367,7 @@ ui_mark_read_shown(struct ui *ui, char *const *msgids)
 	ui_groups_add_messages(&groups, &n_groups, msgids, ops);
 	/* The child has its copy: quiet is read only when it is done. */
 	if ((w = ui_write_kind(ui, UI_WRITE_TAG, groups, n_groups,
-	    "marking read")) != NULL)
+	    _("marking read"))) != NULL)
 		w->quiet = 1;
 }
 
@@ -384,7 +385,7 @@ ui_host_tag(void *data, const char *target, char **ops, int n_ops,
 	g->ops = xcalloc((size_t)n_ops + 1, sizeof *g->ops);
 	for (i = 0; i < n_ops; i++)
 		g->ops[i] = xstrdup(ops[i]);
-	ui_write_kind(data, UI_WRITE_TAG, g, 1, "tagged");
+	ui_write_kind(data, UI_WRITE_TAG, g, 1, _("tagged"));
 	return 0;
 }
 
@@ -417,7 +418,7 @@ ui_undo_push(struct ui_tag_group *groups, size_t n_groups, const char *what)
 	u = &ui_undo[ui_n_undo++];
 	u->groups = groups;
 	u->n_groups = kept;
-	u->what = xasprintf("undo %s", what);
+	u->what = xasprintf(_("undo %s"), what);
 }
 
 void
@@ -520,7 +521,7 @@ ui_triage(struct ui *ui, enum triage_action action, const char *arg,
 	convs = ui_selection(ui, &n);
 	if (n == 0) {
 		free(convs);
-		ui_set_message(ui, 1, "no conversation to %s", what);
+		ui_set_message(ui, 1, _("no conversation to %s"), what);
 		return;
 	}
 	for (i = 0; i < n; i++) {
@@ -533,8 +534,8 @@ ui_triage(struct ui *ui, enum triage_action action, const char *arg,
 		ui_triage_add(&groups, &n_groups, &undo, &n_undo, action, c,
 		    ops);
 	}
-	label = n == 1 ? xstrdup(what) : xasprintf("%s (%zu conversations)",
-	    what, n);
+	label = n == 1 ? xstrdup(what) : xasprintf(ngettext("%s (%zu "
+	    "conversation)", "%s (%zu conversations)", n), what, n);
 	ui_write_kind(ui, UI_WRITE_TAG, groups, n_groups, label);
 	ui_undo_push(undo, n_undo, label);
 	if (ui->ctx.macro_depth == 0)	/* a macro acts on the whole set */
@@ -549,7 +550,7 @@ ui_undo_last(struct ui *ui)
 	struct ui_undo	*u;
 
 	if (ui_n_undo == 0) {
-		ui_set_message(ui, 0, "nothing to undo");
+		ui_set_message(ui, 0, _("nothing to undo"));
 		return;
 	}
 	u = &ui_undo[--ui_n_undo];
@@ -609,8 +610,8 @@ ui_snooze(struct ui *ui, const char *text, char **cause)
 	time_t			  t;
 
 	if (util_parse_when(text, util_now(), &when) != 0) {
-		*cause = xstrdup("say when: 1h, 4h, tomorrow, next week, 17:30, "
-		    "2026-12-01 9:00");
+		*cause = xstrdup(_("say when: 1h, 4h, tomorrow, next week, "
+		    "17:30, 2026-12-01 9:00"));
 		return -1;
 	}
 	convs = ui_selection(ui, &n);
@@ -618,7 +619,7 @@ ui_snooze(struct ui *ui, const char *text, char **cause)
 		convs[n++] = c;
 	if (n == 0) {
 		free(convs);
-		*cause = xstrdup("no conversation here");
+		*cause = xstrdup(_("no conversation here"));
 		return -1;
 	}
 	for (i = 0; i < n; i++) {
@@ -631,8 +632,8 @@ ui_snooze(struct ui *ui, const char *text, char **cause)
 	t = (time_t)when;
 	localtime_r(&t, &tm);
 	strftime(when_text, sizeof when_text, "%a %d %b %H:%M", &tm);
-	what = xasprintf("snoozed until %s%s", when_text, n > 1 ?
-	    " (several conversations)" : "");
+	what = xasprintf(_("snoozed until %s%s"), when_text, n > 1 ?
+	    _(" (several conversations)") : "");
 	ui_write_kind(ui, UI_WRITE_TAG, groups, n_groups, what);
 	ui_undo_push(undo, n_undo, what);
 	if (ui->ctx.macro_depth == 0)
@@ -659,7 +660,7 @@ ui_wake_now(struct ui *ui)
 		w = xcalloc(1, sizeof *w);
 		w->store = ui->opts->store;
 		w->kind = UI_WRITE_WAKE;
-		w->what = xstrdup("a snoozed conversation is back");
+		w->what = xstrdup(_("a snoozed conversation is back"));
 		w->ui = ui;
 		if (job_run(ui->loop, ui_write_child, w, ui_wake_done, w) ==
 		    NULL)

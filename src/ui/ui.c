@@ -62,11 +62,11 @@ ui_set_message(struct ui *ui, int error, const char *fmt, ...)
 	if (cols > 48 && utf8_width(ui->message, strlen(ui->message)) >
 	    (size_t)(2 * cols - 48)) {
 		lines = ui_pager_wrap(ui->message, cols, &n);
-		ui_show_lines(ui, error ? "Error (Escape closes)" :
-		    "Message (Escape closes)", lines, n);
+		ui_show_lines(ui, error ? _("Error (Escape closes)") :
+		    _("Message (Escape closes)"), lines, n);
 		free(ui->message);
-		ui->message = xstrdup(error ? "the error above, whole" :
-		    "the message above, whole");
+		ui->message = xstrdup(error ? _("the error above, whole") :
+		    _("the message above, whole"));
 	}
 }
 
@@ -103,7 +103,7 @@ ui_child_exit(struct store *st, enum store_status rc, char *cause)
 {
 	if (st != NULL && store_close(st) != STORE_OK && rc == STORE_OK) {
 		free(cause);
-		cause = xstrdup("closing the database failed");
+		cause = xstrdup(_("closing the database failed"));
 		rc = STORE_DB_ERROR;
 	}
 	if (rc != STORE_OK) {
@@ -143,8 +143,8 @@ ui_empty_hint(struct ui *ui)
 		store_convs_free(convs, n);
 	}
 	free(cause);
-	ui_list_set_hint(ui->list, empty ? "No conversations yet: declare "
-	    "a channel (man ombre.conf, CHANNELS), or try ombre --demo" :
+	ui_list_set_hint(ui->list, empty ? _("No conversations yet: declare "
+	    "a channel (man ombre.conf, CHANNELS), or try ombre --demo") :
 	    NULL);
 }
 
@@ -283,7 +283,8 @@ ui_draw(struct ui *ui)
 	int			 sla_w = 0;
 
 	if (ui->marked.n > 0)
-		snprintf(marked, sizeof marked, "  %zu marked", ui->marked.n);
+		snprintf(marked, sizeof marked, ngettext("  %zu marked",
+		    "  %zu marked", ui->marked.n), ui->marked.n);
 	if (ui->react & UI_RELAYOUT)
 		ui_surface_resize();
 	ui_surface_size(&rows, &cols);
@@ -292,12 +293,12 @@ ui_draw(struct ui *ui)
 	if (ui_crisis_text() != NULL)
 		snprintf(crisis, sizeof crisis, " %s ", ui_crisis_text());
 	if (ui->pager != NULL)
-		snprintf(status, sizeof status, " Help  Esc back%s%s",
+		snprintf(status, sizeof status, _(" Help  Esc back%s%s"),
 		    ui->message != NULL ? "  " : "",
 		    ui->message != NULL ? ui->message : "");
 	else if (ui->thread != NULL) {
 		here = ui_presence_here(ui);
-		snprintf(status, sizeof status, " %s > conversation  Esc back%s%s%s%s",
+		snprintf(status, sizeof status, _(" %s > conversation  Esc back%s%s%s%s"),
 		    ui->view_name, here != NULL ? "  " : "",
 		    here != NULL ? here : "", ui->message != NULL ? "  " : "",
 		    ui->message != NULL ? ui->message : "");
@@ -311,12 +312,13 @@ ui_draw(struct ui *ui)
 		if (ui->message == NULL && sel != NULL &&
 		    sel->handoff_reason != NULL && triage_mode(sel->tags,
 		    sel->n_tags) == TRIAGE_MODE_HANDOFF)
-			why = xasprintf("needs a human: %s",
+			why = xasprintf(_("needs a human: %s"),
 			    sel->handoff_reason);
-		snprintf(status, sizeof status, " %s  %zu%s conversation%s%s%s%s%s%s%s",
+		snprintf(status, sizeof status, " %s  %zu%s %s%s%s%s%s%s%s",
 		    ui->view_name, ui_list_count(ui->list), ui->more ? "+" : "",
-		    ui_list_count(ui->list) == 1 && !ui->more ? "" : "s",
-		    marked, ui->waiting ? "  waiting for database" : "",
+		    ngettext("conversation", "conversations", ui->more ? 2 :
+		    ui_list_count(ui->list)),
+		    marked, ui->waiting ? _("  waiting for database") : "",
 		    ui->message != NULL || why != NULL ? "  " : "",
 		    ui->message != NULL ? ui->message : why != NULL ? why : "",
 		    ui_sync_text() != NULL ? "  " : "",
@@ -429,7 +431,7 @@ ui_open_conv(struct ui *ui, const struct store_conv *c)
 	store_conv_risk(c, util_now(), &risk);
 	if (*risk.why != '\0') {
 		free(title);
-		title = xasprintf("risk %d: %s", risk.score, risk.why);
+		title = xasprintf(_("risk %d: %s"), risk.score, risk.why);
 		ui_thread_set_risk(ui->thread, title);
 	}
 	risk_free(&risk);
@@ -560,8 +562,8 @@ ui_run_command_shown(struct ui *ui, const char *command)
 	if (ui->n_out == 1)
 		ui_set_message(ui, 0, "%s", ui->out[0]);
 	else if (ui->n_out > 1) {
-		title = xasprintf(":%s  (%zu lines; / searches, Escape "
-		    "closes)", command, ui->n_out);
+		title = xasprintf(_(":%s  (%zu lines; / searches, Escape "
+		    "closes)"), command, ui->n_out);
 		ui_show_lines(ui, title, ui->out, ui->n_out);
 		free(title);
 		ui->out = NULL;
@@ -600,7 +602,7 @@ ui_key(const char *key, const char *text, void *data)
 	command = keys_lookup(ui->thread != NULL || ui->pager != NULL ?
 	    "thread" : "list", key);
 	if (command == NULL) {
-		ui_set_message(ui, 0, "%s is not bound", key);
+		ui_set_message(ui, 0, _("%s is not bound"), key);
 		return;
 	}
 	copy = xstrdup(command);	/* a command may rebind this key */
@@ -649,8 +651,8 @@ ui_watch_now(struct ui *ui)
 	/* One failure happens when a writer commits at that instant; a
 	 * few in a row mean the screen shows an old state: say so. */
 	if (rc == -1 && ++ui->refresh_failed == 4)
-		ui_set_message(ui, 1, "the database cannot be read again: the "
-		    "screen may be out of date (retrying)");
+		ui_set_message(ui, 1, _("the database cannot be read again: the "
+		    "screen may be out of date (retrying)"));
 	if (rc != -1)
 		ui->refresh_failed = 0;
 	if (rc == 1) {
@@ -799,8 +801,9 @@ ui_start(const struct ui_options *opts, struct store *store,
 	 * console only: later ones (tests) would count its own errors. */
 	if (!ui_started && ui->message == NULL &&
 	    (errors = log_ring_total(LOG_WARN)) > 0) {
-		ui->message = xasprintf("%zu error%s in config: see :messages",
-		    errors, errors == 1 ? "" : "s");
+		ui->message = xasprintf(ngettext("%zu error in config: see "
+		    ":messages", "%zu errors in config: see :messages", errors),
+		    errors);
 		ui->message_error = 1;
 	}
 	ui_started = 1;
@@ -899,7 +902,7 @@ ui_run(const struct ui_options *opts)
 		return 1;
 	}
 	if ((screen = ui_screen_init()) == NULL) {
-		log_warn("the console needs a terminal (try `ombre list`)");
+		log_warn(_("the console needs a terminal (try `ombre list`)"));
 		store_close(store);
 		return 1;
 	}
@@ -909,7 +912,7 @@ ui_run(const struct ui_options *opts)
 	if ((input = ui_input_new(STDIN_FILENO)) == NULL) {
 		log_set_quiet(0);
 		ui_screen_end();
-		log_warn("cannot read keys from this terminal");
+		log_warn(_("cannot read keys from this terminal"));
 		store_close(store);
 		return 1;
 	}
