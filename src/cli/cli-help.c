@@ -35,146 +35,157 @@ struct cli_help {
 	struct cli_help_opt	 opts[CLI_HELP_OPTS];
 };
 
-#define H_AGENT	{ "--agent", "NAME", \
-	"act as agent NAME (default: the agent option)" }
-#define H_JSON	{ "--json", NULL, "one JSON object a line" }
+#define H_AGENT	{ "--agent", N_("NAME"), \
+	N_("act as agent NAME (default: the agent option)") }
+#define H_JSON	{ "--json", NULL, N_("one JSON object a line") }
 
 static const struct cli_help cli_helps[] = {
-	{ "assign", "CONV NAME [--agent NAME]",
-	  "make agent NAME the one who has it (team:NAME: the team's queue)",
+	{ "assign", N_("CONV NAME [--agent NAME]"),
+	  N_("make agent NAME the one who has it (team:NAME: the team's "
+	  "queue)"),
 	  NULL, { H_AGENT } },
-	{ "claim", "CONV [--agent NAME] [--json]",
-	  "take it if nobody has it; exit 1: another agent has it",
+	{ "claim", N_("CONV [--agent NAME] [--json]"),
+	  N_("take it if nobody has it; exit 1: another agent has it"),
 	  NULL, { H_AGENT, H_JSON } },
 	{ "completion", "bash|zsh",
-	  "print the shell completion script, built from the program's tables",
+	  N_("print the shell completion script, built from the program's "
+	  "tables"),
 	  "bash zsh", { { NULL, NULL, NULL } } },
-	{ "contact", "show CONV|ID | list [--suggest] | link CONV CONV | "
-	  "unlink CONV | note CONV|ID TEXT | set CONV|ID KEY=VALUE... [--json]",
-	  "one customer across channels: identities, language, notes",
+	{ "contact", N_("show CONV|ID | list [--suggest] | link CONV CONV | "
+	  "unlink CONV | note CONV|ID TEXT | set CONV|ID KEY=VALUE... [--json]"),
+	  N_("one customer across channels: identities, language, notes"),
 	  "show list link unlink note set",
-	  { H_JSON, { "--suggest", NULL, "list: the merges a shared phone or "
-	  "e-mail address points at" } } },
-	{ "crisis", "on TOPIC [channel=TYPE...] [scenario=NAME] | off | "
-	  "status [--json]",
-	  "crisis mode for every console and the bot", "on off status",
+	  { H_JSON, { "--suggest", NULL, N_("list: the merges a shared "
+	  "phone or e-mail address points at") } } },
+	{ "crisis", N_("on TOPIC [channel=TYPE...] [scenario=NAME] | off | "
+	  "status [--json]"),
+	  N_("crisis mode for every console and the bot"), "on off status",
 	  { H_JSON } },
-	{ "demo", "[--seed N] [--conversations N] "
-	  "[--messages-per-conversation N] [--out DIR]",
-	  "generate demo conversations (JSON lines, or a store)", NULL,
-	  { { "--seed", "N", "the generator's seed" },
-	    { "--conversations", "N", "how many conversations" },
-	    { "--messages-per-conversation", "N", "messages in each" },
-	    { "--out", "DIR", "make a store in DIR instead of printing "
-	    "JSON lines" } } },
+	{ "demo", N_("[--seed N] [--conversations N] "
+	  "[--messages-per-conversation N] [--out DIR]"),
+	  N_("generate demo conversations (JSON lines, or a store)"), NULL,
+	  { { "--seed", "N", N_("the generator's seed") },
+	    { "--conversations", "N", N_("how many conversations") },
+	    { "--messages-per-conversation", "N", N_("messages in each") },
+	    { "--out", N_("DIR"), N_("make a store in DIR instead of printing "
+	    "JSON lines") } } },
 	{ "doctor", "[--fix | --dump]",
-	  "check the store (exit 1 on a problem)", NULL,
-	  { { "--fix", NULL, "repair: rebuild a damaged index, restore the "
-	  "tags from the last dump" },
-	    { "--dump", NULL, "take a dump of the tags" } } },
-	{ "done", "CONV [--agent NAME]", "close it (out of the Inbox)", NULL,
-	  { H_AGENT } },
-	{ "fetch", "CONV", "ask the syncer for the conversation's "
-	  "attachments", NULL, { { NULL, NULL, NULL } } },
-	{ "hand-back", "CONV [--agent NAME]",
-	  "give it back to the bot, nobody assigned", NULL, { H_AGENT } },
+	  N_("check the store (exit 1 on a problem)"), NULL,
+	  { { "--fix", NULL, N_("repair: rebuild a damaged index, restore the "
+	  "tags from the last dump") },
+	    { "--dump", NULL, N_("take a dump of the tags") } } },
+	{ "done", N_("CONV [--agent NAME]"),
+	  N_("close it (out of the Inbox)"), NULL, { H_AGENT } },
+	{ "fetch", N_("CONV"), N_("ask the syncer for the conversation's "
+	  "attachments"), NULL, { { NULL, NULL, NULL } } },
+	{ "hand-back", N_("CONV [--agent NAME]"),
+	  N_("give it back to the bot, nobody assigned"), NULL, { H_AGENT } },
 	{ "handoffs", "[--json]",
-	  "conversations waiting for a human, oldest first", NULL,
+	  N_("conversations waiting for a human, oldest first"), NULL,
 	  { H_JSON } },
-	{ "help", "[COMMAND]", "the usage and options of COMMAND, else of "
-	  "ombre", NULL, { { NULL, NULL, NULL } } },
-	{ "hook", "test EVENT CONV", "run the hooks of EVENT on the "
-	  "conversation, as the syncer would", "test",
+	{ "help", N_("[COMMAND]"), N_("the usage and options of COMMAND, "
+	  "else of ombre"), NULL, { { NULL, NULL, NULL } } },
+	{ "hook", N_("test EVENT CONV"), N_("run the hooks of EVENT on the "
+	  "conversation, as the syncer would"), "test",
 	  { { NULL, NULL, NULL } } },
-	{ "ingest", "[--format json] [-v] < FILE",
-	  "store canonical JSON messages, one per line", NULL,
-	  { { "--format", "json", "the input's format (only json)" },
-	    { "-v, --verbose", NULL, "say what was stored" } } },
-	{ "insights", "[--since DURATION] [--limit N] [--json | --csv]",
-	  "what customers wrote (default the last 30 days)", NULL,
-	  { { "--since", "DURATION", "the window (default 30d)" },
-	    { "--limit", "N", "lines in each section" },
-	    H_JSON, { "--csv", NULL, "CSV rows section,key,count,share" } } },
-	{ "list", "[--json] [--limit N] [--view NAME | QUERY]",
-	  "conversations, newest activity first (default: Inbox)", NULL,
-	  { H_JSON, { "--limit", "N", "at most N conversations" },
-	    { "--view", "NAME", "the conversations of view NAME" } } },
-	{ "outbox", "[--json] [resend|mark-sent|discard ID]",
-	  "replies not delivered yet, and refused ones; the agent's decision "
-	  "on one", "resend mark-sent discard", { H_JSON } },
-	{ "reopen", "CONV [--agent NAME]",
-	  "back in the Inbox, neither done nor snoozed", NULL, { H_AGENT } },
-	{ "reply", "CONV [--note] [--base ID [--force]] [--reply-to ID] "
-	  "[--text TEXT | --template NAME]",
-	  "store a reply (TEXT, else standard input) in the outbox", NULL,
-	  { { "--text", "TEXT", "the reply's text (else standard input)" },
-	    { "--template", "NAME", "the text of template NAME, filled for "
-	    "the conversation" },
-	    { "--note", NULL, "an internal note, never sent" },
-	    { "--base", "ID", "held (exit 3) when the conversation moved since "
-	    "message ID (a message_id of show --json)" },
-	    { "--force", NULL, "with --base: store it although it moved" },
-	    { "--reply-to", "ID", "quoting the customer's message ID" },
-	    { "--id", "out.UUID", "store it under this id (a retry stores it "
-	    "once)" },
-	    { "--seen", "IDS", "the guard's view: the ids the agent saw" },
-	    H_AGENT } },
-	{ "report", "[--since DURATION | --shift] [--agent NAME] "
-	  "[--team NAME] [--json | --csv]",
-	  "conversations handled and closed, response times, handoffs, csat",
-	  NULL,
-	  { { "--since", "DURATION", "the window (default 24h)" },
-	    { "--shift", NULL, "since the agent's shift started" },
-	    { "--agent", "NAME", "only agent NAME's" },
-	    { "--team", "NAME", "only team NAME's" },
-	    H_JSON, { "--csv", NULL, "CSV with a header" } } },
-	{ "shift", "start|end|status [--agent NAME] "
-	  "[--to NAME|team:NAME|queue|keep] [--note TEXT] [--force] [--json]",
-	  "what changed since my last shift, my conversations handed over at "
-	  "its end", "start end status",
-	  { H_AGENT, { "--to", "NAME", "end: whom my conversations go to "
-	  "(team:NAME, queue, keep)" },
-	    { "--note", "TEXT", "end: the handover note" },
-	    { "--force", NULL, "end: hand over to an agent who is away" },
-	    H_JSON } },
-	{ "show", "[--json] CONV",
-	  "the messages of one conversation: each one's id, a reply's "
-	  "delivery", NULL, { H_JSON } },
-	{ "snooze", "CONV WHEN [--agent NAME]",
-	  "out of the Inbox until WHEN (1h, tomorrow, 17:30)", NULL,
+	{ "ingest", N_("[--format json] [-v] < FILE"),
+	  N_("store canonical JSON messages, one per line"), NULL,
+	  { { "--format", "json", N_("the input's format (only json)") },
+	    { "-v, --verbose", NULL, N_("say what was stored") } } },
+	{ "insights", N_("[--since DURATION] [--limit N] [--json | --csv]"),
+	  N_("what customers wrote (default the last 30 days)"), NULL,
+	  { { "--since", N_("DURATION"), N_("the window (default 30d)") },
+	    { "--limit", "N", N_("lines in each section") },
+	    H_JSON,
+	    { "--csv", NULL, N_("CSV rows section,key,count,share") } } },
+	{ "list", N_("[--json] [--limit N] [--view NAME | QUERY]"),
+	  N_("conversations, newest activity first (default: Inbox)"), NULL,
+	  { H_JSON, { "--limit", "N", N_("at most N conversations") },
+	    { "--view", N_("NAME"), N_("the conversations of view NAME") } } },
+	{ "outbox", N_("[--json] [resend|mark-sent|discard ID]"),
+	  N_("replies not delivered yet, and refused ones; the agent's "
+	  "decision on one"), "resend mark-sent discard", { H_JSON } },
+	{ "reopen", N_("CONV [--agent NAME]"),
+	  N_("back in the Inbox, neither done nor snoozed"), NULL,
 	  { H_AGENT } },
-	{ "sync", "[--once] [--status [--json]] [--quarantine] "
-	  "[--channel NAME]",
-	  "fetch from the channels and deliver replies", NULL,
-	  { { "--once", NULL, "until nothing is pending, then exit" },
-	    { "--status", NULL, "the syncer's state (exit 1: not running)" },
-	    { "--json", NULL, "with --status: one JSON object" },
-	    { "--quarantine", NULL, "what could not be taken" },
-	    { "--channel", "NAME", "only channel NAME" } } },
-	{ "tag", "CONV|QUERY +TAG|-TAG...",
-	  "change the tags of conversations", NULL, { { NULL, NULL, NULL } } },
-	{ "take-over", "CONV [--agent NAME]",
-	  "take a conversation from the bot or the queue", NULL, { H_AGENT } },
-	{ "templates", "list [--json] | show NAME [--conversation CONV] "
-	  "[--lang LANG] | check [DIR]",
-	  "canned replies: list them, one filled in for a conversation, "
-	  "check a directory of them (exit 1 on a problem)",
+	{ "reply", N_("CONV [--note] [--base ID [--force]] [--reply-to ID] "
+	  "[--text TEXT | --template NAME]"),
+	  N_("store a reply (TEXT, else standard input) in the outbox"), NULL,
+	  { { "--text", N_("TEXT"), N_("the reply's text (else standard "
+	    "input)") },
+	    { "--template", N_("NAME"), N_("the text of template NAME, "
+	    "filled for the conversation") },
+	    { "--note", NULL, N_("an internal note, never sent") },
+	    { "--base", N_("ID"), N_("held (exit 3) when the conversation "
+	    "moved since message ID (a message_id of show --json)") },
+	    { "--force", NULL, N_("with --base: store it although it moved") },
+	    { "--reply-to", N_("ID"), N_("quoting the customer's message ID") },
+	    { "--id", "out.UUID", N_("store it under this id (a retry "
+	    "stores it once)") },
+	    { "--seen", N_("IDS"), N_("the guard's view: the ids the agent "
+	    "saw") },
+	    H_AGENT } },
+	{ "report", N_("[--since DURATION | --shift] [--agent NAME] "
+	  "[--team NAME] [--json | --csv]"),
+	  N_("conversations handled and closed, response times, handoffs, "
+	  "csat"),
+	  NULL,
+	  { { "--since", N_("DURATION"), N_("the window (default 24h)") },
+	    { "--shift", NULL, N_("since the agent's shift started") },
+	    { "--agent", N_("NAME"), N_("only agent NAME's") },
+	    { "--team", N_("NAME"), N_("only team NAME's") },
+	    H_JSON, { "--csv", NULL, N_("CSV with a header") } } },
+	{ "shift", N_("start|end|status [--agent NAME] "
+	  "[--to NAME|team:NAME|queue|keep] [--note TEXT] [--force] [--json]"),
+	  N_("what changed since my last shift, my conversations handed "
+	  "over at its end"), "start end status",
+	  { H_AGENT, { "--to", N_("NAME"), N_("end: whom my conversations "
+	  "go to (team:NAME, queue, keep)") },
+	    { "--note", N_("TEXT"), N_("end: the handover note") },
+	    { "--force", NULL, N_("end: hand over to an agent who is away") },
+	    H_JSON } },
+	{ "show", N_("[--json] CONV"),
+	  N_("the messages of one conversation: each one's id, a reply's "
+	  "delivery"), NULL, { H_JSON } },
+	{ "snooze", N_("CONV WHEN [--agent NAME]"),
+	  N_("out of the Inbox until WHEN (1h, tomorrow, 17:30)"), NULL,
+	  { H_AGENT } },
+	{ "sync", N_("[--once] [--status [--json]] [--quarantine] "
+	  "[--channel NAME]"),
+	  N_("fetch from the channels and deliver replies"), NULL,
+	  { { "--once", NULL, N_("until nothing is pending, then exit") },
+	    { "--status", NULL, N_("the syncer's state (exit 1: not "
+	    "running)") },
+	    { "--json", NULL, N_("with --status: one JSON object") },
+	    { "--quarantine", NULL, N_("what could not be taken") },
+	    { "--channel", N_("NAME"), N_("only channel NAME") } } },
+	{ "tag", N_("CONV|QUERY +TAG|-TAG..."),
+	  N_("change the tags of conversations"), NULL,
+	  { { NULL, NULL, NULL } } },
+	{ "take-over", N_("CONV [--agent NAME]"),
+	  N_("take a conversation from the bot or the queue"), NULL,
+	  { H_AGENT } },
+	{ "templates", N_("list [--json] | show NAME [--conversation CONV] "
+	  "[--lang LANG] | check [DIR]"),
+	  N_("canned replies: list them, one filled in for a conversation, "
+	  "check a directory of them (exit 1 on a problem)"),
 	  "list show check",
 	  { H_JSON,
-	    { "--conversation", "CONV", "show: filled in for this "
-	    "conversation (its customer, channel and language)" },
-	    { "--lang", "LANG", "show: this language's variant" } } },
-	{ "trends", "[--since DURATION] [--json]",
-	  "channels and watched terms rising and falling", NULL,
-	  { { "--since", "DURATION", "the period (default 24h)" }, H_JSON } },
-	{ "webhook", "[--listen ADDR:PORT | --cgi | --quarantine [FILE]]",
-	  "receive the webhooks of WhatsApp, Messenger, LINE and Twilio",
+	    { "--conversation", N_("CONV"), N_("show: filled in for this "
+	    "conversation (its customer, channel and language)") },
+	    { "--lang", N_("LANG"), N_("show: this language's variant") } } },
+	{ "trends", N_("[--since DURATION] [--json]"),
+	  N_("channels and watched terms rising and falling"), NULL,
+	  { { "--since", N_("DURATION"), N_("the period (default 24h)") },
+	    H_JSON } },
+	{ "webhook", N_("[--listen ADDR:PORT | --cgi | --quarantine [FILE]]"),
+	  N_("receive the webhooks of WhatsApp, Messenger, LINE and Twilio"),
 	  NULL,
-	  { { "--listen", "ADDR:PORT", "where to listen (default "
-	  "127.0.0.1:8765)" },
-	    { "--cgi", NULL, "answer one CGI request" },
+	  { { "--listen", N_("ADDR:PORT"), N_("where to listen (default "
+	  "127.0.0.1:8765)") },
+	    { "--cgi", NULL, N_("answer one CGI request") },
 	    { "--quarantine", NULL,
-	    "list the refused bodies, or show one" } } },
+	    N_("list the refused bodies, or show one") } } },
 };
 
 /* The global options, as the option parser names them after a command
@@ -232,8 +243,8 @@ cli_help_args(const char *cmd, int argc, char **argv)
 		    cli_help_is_global(argv[i])) {
 			clean = sanitize(argv[i], strcspn(argv[i], "="),
 			    SANITIZE_LINE, 40);
-			log_warn("%s: %s is a global option: put it before the "
-			    "command", cmd, clean);
+			log_warn(_("%s: %s is a global option: put it before "
+			    "the command"), cmd, clean);
 			free(clean);
 			return -1;
 		}
@@ -244,16 +255,18 @@ cli_help_args(const char *cmd, int argc, char **argv)
 /*
  * Print text from column col (where the caller left the cursor) on lines
  * of at most 79 columns, continuation lines indented by indent. The
- * table's text is ASCII, so a byte is a column.
+ * table's text is ASCII, its translation may not be: words are measured
+ * in columns.
  */
 static void
 cli_help_wrap(const char *text, size_t col, size_t indent, int space)
 {
-	size_t	len;
+	size_t	len, w;
 
 	while (*text != '\0') {
 		len = strcspn(text, " ");
-		if (col > indent && col + 1 + len > 79) {
+		w = utf8_width(text, len);
+		if (col > indent && col + 1 + w > 79) {
 			printf("\n%*s", (int)indent, "");
 			col = indent;
 		} else if (space) {
@@ -262,7 +275,7 @@ cli_help_wrap(const char *text, size_t col, size_t indent, int space)
 		}
 		space = 1;
 		printf("%.*s", (int)len, text);
-		col += len;
+		col += w;
 		text += len;
 		text += strspn(text, " ");
 	}
@@ -295,32 +308,34 @@ cli_help_print(const char *name)
 	const struct cli_help_opt	*o;
 	char				 left[64];
 	char				*clean;
-	size_t				 n;
+	size_t				 n, w;
 
 	if ((h = cli_help_find(name)) == NULL) {
 		clean = sanitize(name, strlen(name), SANITIZE_LINE, 40);
-		log_warn("help: unknown command '%s' (see ombre --help)",
+		log_warn(_("help: unknown command '%s' (see ombre --help)"),
 		    clean);
 		free(clean);
 		return EXIT_USAGE;
 	}
-	n = (size_t)printf("usage: ombre %s", h->name);
-	cli_help_wrap(h->usage, n, n + 1, 1);
+	n = (size_t)printf(_("usage: ombre %s"), h->name);
+	cli_help_wrap(_(h->usage), n, n + 1, 1);
 	putchar('\n');
-	cli_help_sentence(h->summary);
+	cli_help_sentence(_(h->summary));
 	if (h->opts[0].name != NULL)
-		printf("\nOptions:\n");
+		printf(_("\nOptions:\n"));
 	for (o = h->opts; o < h->opts + CLI_HELP_OPTS && o->name != NULL; o++) {
 		snprintf(left, sizeof left, "%s%s%s", o->name,
-		    o->arg != NULL ? " " : "", o->arg != NULL ? o->arg : "");
-		if (strlen(left) > 20)
+		    o->arg != NULL ? " " : "", o->arg != NULL ? _(o->arg) : "");
+		/* Padded in columns: a translated argument may be
+		 * accented ("DURÉE"). */
+		if ((w = utf8_width(left, strlen(left))) > 20)
 			printf("  %s\n%22s", left, "");
 		else
-			printf("  %-20s", left);
-		cli_help_wrap(o->help, 22, 22, 0);
+			printf("  %s%*s", left, (int)(20 - w), "");
+		cli_help_wrap(_(o->help), 22, 22, 0);
 	}
-	printf("\nGlobal options (-c, --data-dir, --demo...) go before the "
-	    "command.\nSee ombre(1).\n");
+	printf(_("\nGlobal options (-c, --data-dir, --demo...) go before the "
+	    "command.\nSee ombre(1).\n"));
 	return fflush(stdout) == 0 ? 0 : 1;
 }
 
@@ -336,18 +351,18 @@ cli_help(struct cli *cli, int argc, char **argv)
 
 	(void)cli;
 	if (argc != 1) {
-		log_warn("usage: ombre help [COMMAND]");
+		log_warn("%s", _("usage: ombre help [COMMAND]"));
 		return EXIT_USAGE;
 	}
 	if (cli_help_find(argv[0]) == NULL && (e = cmd_find(argv[0])) != NULL) {
-		printf("usage: %s\n", _(e->usage));
+		printf(_("usage: %s\n"), _(e->usage));
 		if (e->help != NULL && *e->help != '\0') {
 			putchar('\n');
 			cli_help_sentence(_(e->help));
 		}
-		printf("\nA command of the command language: ombre -e, the "
+		printf(_("\nA command of the command language: ombre -e, the "
 		    "config file, the console's\n: prompt. See "
-		    "ombre.conf(5).\n");
+		    "ombre.conf(5).\n"));
 		return fflush(stdout) == 0 ? 0 : 1;
 	}
 	return cli_help_print(argv[0]);
@@ -419,12 +434,14 @@ cli_help_list_arms(const char *indent)
 
 	for (i = 0; i < nitems(cli_helps); i++) {
 		h = &cli_helps[i];
+		/* not translated: shell code */
 		printf("%s(%s) opts='--help", indent, h->name);
 		for (o = h->opts; o < h->opts + CLI_HELP_OPTS &&
 		    o->name != NULL; o++) {
 			putchar(' ');
 			cli_help_words(o->name);
 		}
+		/* not translated: shell code */
 		printf("'; verbs='");
 		if (strcmp(h->name, "help") == 0)
 			cli_help_list_commands();
@@ -460,18 +477,23 @@ cli_help_list_valued(void)
 static void
 cli_help_bash(void)
 {
+	/* not translated: shell code */
 	printf("# bash completion for ombre, printed by `ombre completion "
 	    "bash` from its tables.\n"
 	    "_ombre()\n{\n"
 	    "\tlocal cur=${COMP_WORDS[COMP_CWORD]} prev= cmd= i opts= verbs= q\n"
 	    "\tlocal cmds='");
 	cli_help_list_commands();
+	/* not translated: shell code */
 	printf("'\n\tlocal globals='");
 	cli_help_list_globals();
+	/* not translated: shell code */
 	printf("'\n\tlocal language='");
 	cli_help_list_language();
+	/* not translated: shell code */
 	printf("'\n\tlocal options='");
 	cli_help_list_options();
+	/* not translated: shell code */
 	printf("'\n"
 	    "\t[ \"$COMP_CWORD\" -gt 0 ] && prev=${COMP_WORDS[COMP_CWORD-1]}\n"
 	    "\tfor ((i = 1; i < COMP_CWORD; i++)); do\n"
@@ -501,6 +523,7 @@ cli_help_bash(void)
 	    "\t\treturn ;;\n"
 	    "\t");
 	cli_help_list_valued();
+	/* not translated: shell code */
 	printf(") [ -n \"$cmd\" ] && return ;;\n"
 	    "\tesac\n"
 	    "\tif [ -z \"$cmd\" ]; then\n"
@@ -512,6 +535,7 @@ cli_help_bash(void)
 	    "\tfi\n"
 	    "\tcase $cmd in\n");
 	cli_help_list_arms("\t");
+	/* not translated: shell code */
 	printf("\t*) return ;;\n"
 	    "\tesac\n"
 	    "\tcase $cur in\n"
@@ -530,6 +554,7 @@ cli_help_zsh(void)
 	const char		*p;
 	size_t			 i;
 
+	/* not translated: shell code */
 	printf("#compdef ombre\n"
 	    "# zsh completion for ombre, printed by `ombre completion zsh` "
 	    "from its tables.\n"
@@ -537,6 +562,7 @@ cli_help_zsh(void)
 	    "\tlocal cmd= i opts= verbs= prev=${words[CURRENT-1]}\n"
 	    "\tlocal cmds='");
 	cli_help_list_commands();
+	/* not translated: shell code */
 	printf("'\n\tlocal -a described\n\tdescribed=(\n");
 	for (i = 0; i < nitems(cli_helps); i++) {
 		h = &cli_helps[i];
@@ -552,12 +578,16 @@ cli_help_zsh(void)
 		}
 		printf("'\n");
 	}
+	/* not translated: shell code */
 	printf("\t)\n\tlocal -a globals language options\n\tglobals=(");
 	cli_help_list_globals();
+	/* not translated: shell code */
 	printf(")\n\tlanguage=(");
 	cli_help_list_language();
+	/* not translated: shell code */
 	printf(")\n\toptions=(");
 	cli_help_list_options();
+	/* not translated: shell code */
 	printf(")\n"
 	    "\tfor ((i = 2; i < CURRENT; i++)); do\n"
 	    "\t\tcase $words[i] in\n"
@@ -581,6 +611,7 @@ cli_help_zsh(void)
 	    "\t\treturn ;;\n"
 	    "\t(");
 	cli_help_list_valued();
+	/* not translated: shell code */
 	printf(") [[ -n $cmd ]] && return ;;\n"
 	    "\tesac\n"
 	    "\tif [[ -z $cmd ]]; then\n"
@@ -593,6 +624,7 @@ cli_help_zsh(void)
 	    "\tfi\n"
 	    "\tcase $cmd in\n");
 	cli_help_list_arms("\t");
+	/* not translated: shell code */
 	printf("\t(*) return ;;\n"
 	    "\tesac\n"
 	    "\tif [[ $PREFIX == -* ]]; then\n"
@@ -622,7 +654,7 @@ cli_completion(struct cli *cli, int argc, char **argv)
 	else if (argc == 1 && strcmp(argv[0], "zsh") == 0)
 		cli_help_zsh();
 	else {
-		log_warn("usage: ombre completion bash|zsh");
+		log_warn("%s", _("usage: ombre completion bash|zsh"));
 		return EXIT_USAGE;
 	}
 	return fflush(stdout) == 0 ? 0 : 1;

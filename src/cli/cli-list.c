@@ -21,9 +21,9 @@ cli_conv_mode(const struct store_conv *c)
 	case TRIAGE_MODE_HUMAN:
 		return xasprintf("@%s", triage_assignee(c->tags, c->n_tags));
 	case TRIAGE_MODE_HANDOFF:
-		return xstrdup("needs human");
+		return xstrdup(_("needs human"));
 	case TRIAGE_MODE_BOT:
-		return xstrdup("bot");
+		return xstrdup(_("bot"));
 	case TRIAGE_MODE_NONE:
 		break;
 	}
@@ -92,7 +92,7 @@ cli_list_row(struct buf *b, const struct store_conv *c, int64_t now, int width)
 	cli_add_cell(b, mode, 12);
 	free(mode);
 	if (c->unread > 0)
-		snprintf(unread, sizeof unread, "%d new", c->unread);
+		snprintf(unread, sizeof unread, _("%d new"), c->unread);
 	else
 		unread[0] = '\0';
 	buf_add_printf(b, " %-6s ", unread);
@@ -218,12 +218,12 @@ cli_list(struct cli *cli, int argc, char **argv)
 	limit = limit_s != NULL ? cli_number(limit_s) :
 	    options_get_number("list.limit");
 	if (limit <= 0) {
-		log_warn("list: --limit takes a positive number");
+		log_warn(_("list: --limit takes a positive number"));
 		free(rest);
 		return EXIT_USAGE;
 	}
 	if (view_s != NULL && n_rest > 0) {
-		log_warn("list: give a view or a query, not both");
+		log_warn(_("list: give a view or a query, not both"));
 		free(rest);
 		return EXIT_USAGE;
 	}
@@ -235,7 +235,7 @@ cli_list(struct cli *cli, int argc, char **argv)
 		v = view_find(view_s != NULL ? view_s : "Inbox");
 		if (v == NULL) {
 			char *clean = sanitize(view_s, strlen(view_s), SANITIZE_LINE, 60);
-			log_warn("list: no view '%s' (see: ombre -e view)", clean);
+			log_warn(_("list: no view '%s' (see: ombre -e view)"), clean);
 			free(clean);
 			free(rest);
 			return 1;

@@ -31,14 +31,14 @@ cli_outbox_decide(struct cli *cli, const char *verb, const char *id)
 	else if (strcmp(verb, "discard") == 0)
 		action = STORE_OUTBOX_DISCARD;
 	else {
-		log_warn("usage: ombre outbox [resend|mark-sent|discard ID]");
+		log_warn("%s", _("usage: ombre outbox [resend|mark-sent|discard ID]"));
 		return EXIT_USAGE;
 	}
 	if (!msgid_is_outbound(id) && !(strncmp(id, "out.", 4) == 0 &&
 	    strlen(id) == 46 && strcmp(id + 40, "@ombre") == 0)) {
-		log_warn("outbox: %s is not a reply's id (out.<uuid>, as "
-		    "ombre outbox prints it)", msgid_is_outbound(id) ? id :
-		    "the argument");
+		log_warn(_("outbox: %s is not a reply's id (out.<uuid>, as "
+		    "ombre outbox prints it)"), msgid_is_outbound(id) ? id :
+		    _("the argument"));
 		return EXIT_USAGE;
 	}
 	if ((rc = cli_open(cli, STORE_READ_WRITE, &st)) != 0)
@@ -51,8 +51,8 @@ cli_outbox_decide(struct cli *cli, const char *verb, const char *id)
 		rc = 1;
 	} else
 		printf("%.40s %s\n", id, action == STORE_OUTBOX_RESEND ?
-		    "queued again" : action == STORE_OUTBOX_MARK_SENT ?
-		    "marked sent" : "discarded");
+		    _("queued again") : action == STORE_OUTBOX_MARK_SENT ?
+		    _("marked sent") : _("discarded"));
 	if (store_close(st) != STORE_OK && rc == 0)
 		rc = 1;
 	free(msgid);
@@ -135,8 +135,8 @@ cli_outbox(struct cli *cli, int argc, char **argv)
 	}
 	free(rest);
 	if (n_rest != 0) {
-		log_warn("usage: ombre outbox [--json | resend|mark-sent|discard "
-		    "ID]");
+		log_warn("%s", _("usage: ombre outbox [--json | "
+		    "resend|mark-sent|discard ID]"));
 		return EXIT_USAGE;
 	}
 	if ((rc = cli_open(cli, STORE_READ_ONLY, &st)) != 0)

@@ -96,16 +96,16 @@ cli_reply(struct cli *cli, int argc, char **argv)
 	if (cli_parse_args("reply", opts, argc, argv, &rest, &n_rest) != 0)
 		return EXIT_USAGE;
 	if (n_rest != 1 || (tname != NULL && (text_opt != NULL || note))) {
-		log_warn("usage: ombre reply CONV [--note] [--base ID [--force]] "
-		    "[--reply-to ID] [--id out.UUID] [--agent NAME] [--seen IDS] "
-		    "[--text TEXT "
-		    "| --template NAME] (else the text on standard input)");
+		log_warn("%s", _("usage: ombre reply CONV [--note] [--base ID "
+		    "[--force]] [--reply-to ID] [--id out.UUID] [--agent NAME] "
+		    "[--seen IDS] [--text TEXT "
+		    "| --template NAME] (else the text on standard input)"));
 		free(rest);
 		return EXIT_USAGE;
 	}
 	if (outbound != NULL && !msgid_is_outbound(outbound)) {
-		log_warn("reply: --id must be out.UUID, as ombre makes them: "
-		    "nothing stored");
+		log_warn(_("reply: --id must be out.UUID, as ombre makes them: "
+		    "nothing stored"));
 		free(rest);
 		return EXIT_USAGE;
 	}
@@ -114,7 +114,7 @@ cli_reply(struct cli *cli, int argc, char **argv)
 		/* Known before the store opens; its variant once the
 		 * customer's language is. */
 		if ((t = template_resolve(tname, NULL, &cause)) == NULL) {
-			log_warn("reply: %s: nothing stored", cause);
+			log_warn(_("reply: %s: nothing stored"), cause);
 			free(cause);
 			free(rest);
 			return 1;
@@ -131,8 +131,8 @@ cli_reply(struct cli *cli, int argc, char **argv)
 		}
 		if (text.len == 0 || !utf8_valid(text.data, text.len, NULL) ||
 		    memchr(text.data, '\0', text.len) != NULL) {
-			log_warn("reply: the text is empty or not UTF-8: nothing "
-			    "stored");
+			log_warn(_("reply: the text is empty or not UTF-8: nothing "
+			    "stored"));
 			buf_free(&text);
 			free(rest);
 			return EXIT_USAGE;
@@ -155,7 +155,7 @@ cli_reply(struct cli *cli, int argc, char **argv)
 	if (t != NULL) {
 		/* The template's variables need the conversation. */
 		if (store_reply_context(st, rest[0], &ctx, &cause) != STORE_OK) {
-			log_warn("reply: %s: nothing stored", cause);
+			log_warn(_("reply: %s: nothing stored"), cause);
 			rc = 1;
 			goto out;
 		}
@@ -170,7 +170,7 @@ cli_reply(struct cli *cli, int argc, char **argv)
 		rendered = template_fill(t, ctx->channel, ctx->customer_name,
 		    &cause);
 		if (rendered == NULL) {
-			log_warn("reply: %s: nothing stored", cause);
+			log_warn(_("reply: %s: nothing stored"), cause);
 			rc = 1;
 			goto out;
 		}
@@ -208,30 +208,31 @@ cli_reply(struct cli *cli, int argc, char **argv)
 	status = store_reply_add(st, &r, &id, &changes, &cause);
 	switch (status) {
 	case STORE_OK:
-		printf("%s %s\n", id, note ? "noted" : "queued");
+		printf("%s %s\n", id, note ? _("noted") : _("queued"));
 		rc = 0;
 		break;
 	case STORE_DUPLICATE:
 		/* The same --id again (a replica's retry after a cut
 		 * connection): stored once, already. */
-		printf("%s %s already\n", id, note ? "noted" : "queued");
+		printf("%s %s\n", id, note ? _("noted already") :
+		    _("queued already"));
 		rc = 0;
 		break;
 	case STORE_HELD:
-		log_warn("reply: held, the conversation moved since %s:\n%s\n"
-		    "(--force sends it anyway)", base != NULL ? base :
-		    "what the agent saw", changes);
+		log_warn(_("reply: held, the conversation moved since %s:\n%s\n"
+		    "(--force sends it anyway)"), base != NULL ? base :
+		    _("what the agent saw"), changes);
 		rc = 3;
 		break;
 	default:
-		log_warn("reply: %s: nothing stored", cause != NULL ? cause :
+		log_warn(_("reply: %s: nothing stored"), cause != NULL ? cause :
 		    store_status_str(status));
 		rc = 1;
 		break;
 	}
 out:
 	if (store_close(st) != STORE_OK && rc == 0) {
-		log_warn("reply: closing the database failed");
+		log_warn(_("reply: closing the database failed"));
 		rc = 1;
 	}
 	store_reply_context_free(ctx);

@@ -47,10 +47,10 @@ cli_show_message(struct buf *b, const struct msg *m, char *day, size_t day_size)
 	sanitize_buf(b, m->from_name != NULL ? m->from_name : m->from_id,
 	    strlen(m->from_name != NULL ? m->from_name : m->from_id),
 	    SANITIZE_LINE, 64);
-	buf_add_printf(b, " (%s)", m->kind == MSG_NOTE ? "internal note" :
+	buf_add_printf(b, " (%s)", m->kind == MSG_NOTE ? _("internal note") :
 	    msg_kind_name(m->kind));
 	if (m->edit_of != NULL)
-		buf_add_str(b, " [edited]");
+		buf_add_str(b, _(" [edited]"));
 	/* A reply's delivery: "[read 14:05]", "[FAILED: the reason]". */
 	if ((state = msg_delivery_text(m)) != NULL) {
 		buf_add_printf(b, "  [%s", state);
@@ -88,18 +88,19 @@ cli_show_message(struct buf *b, const struct msg *m, char *day, size_t day_size)
 	}
 	for (i = 0; i < m->n_attachments; i++) {
 		const struct msg_attachment *a = &m->attachments[i];
-		buf_add_str(b, "  [attachment] ");
-		sanitize_buf(b, a->name != NULL ? a->name : "(unnamed)",
-		    strlen(a->name != NULL ? a->name : "(unnamed)"),
+		buf_add_str(b, _("  [attachment] "));
+		sanitize_buf(b, a->name != NULL ? a->name : _("(unnamed)"),
+		    strlen(a->name != NULL ? a->name : _("(unnamed)")),
 		    SANITIZE_LINE, 80);
 		if (a->mime != NULL) {
 			buf_add_str(b, " ");
 			sanitize_buf(b, a->mime, strlen(a->mime), SANITIZE_LINE, 40);
 		}
 		if (a->size >= 0)
-			buf_add_printf(b, " %" PRId64 " bytes", a->size);
+			buf_add_printf(b, ngettext(" %" PRId64 " byte",
+			    " %" PRId64 " bytes", (unsigned long)a->size), a->size);
 		if (a->local != NULL) {
-			buf_add_str(b, " saved: ");
+			buf_add_str(b, _(" saved: "));
 			sanitize_buf(b, a->local, strlen(a->local),
 			    SANITIZE_LINE, 300);
 		}
@@ -131,7 +132,7 @@ cli_show(struct cli *cli, int argc, char **argv)
 	if (cli_parse_args("show", opts, argc, argv, &rest, &n_rest) != 0)
 		return EXIT_USAGE;
 	if (n_rest == 0) {
-		log_warn("usage: ombre show [--json] CONV");
+		log_warn("%s", _("usage: ombre show [--json] CONV"));
 		free(rest);
 		return EXIT_USAGE;
 	}
@@ -167,13 +168,13 @@ cli_show(struct cli *cli, int argc, char **argv)
 		while (*short_id == '0' && short_id[1] != '\0')
 			short_id++;
 		channel_badge(msgs[0]->channel, badge);
-		buf_add_printf(&out, "Conversation %s  %s  ", short_id, badge);
+		buf_add_printf(&out, _("Conversation %s  %s  "), short_id, badge);
 		sanitize_buf(&out, msgs[n - 1]->conv_title != NULL ?
 		    msgs[n - 1]->conv_title : msgs[n - 1]->conv_id,
 		    strlen(msgs[n - 1]->conv_title != NULL ?
 		    msgs[n - 1]->conv_title : msgs[n - 1]->conv_id),
 		    SANITIZE_LINE, 64);
-		buf_add_str(&out, "\nTags:");
+		buf_add_str(&out, _("\nTags:"));
 		for (j = 0; msgs[n - 1]->tags != NULL && msgs[n - 1]->tags[j] != NULL;
 		    j++) {
 			buf_add_char(&out, ' ');
@@ -182,7 +183,7 @@ cli_show(struct cli *cli, int argc, char **argv)
 		}
 		buf_add_char(&out, '\n');
 		if ((owner = msg_thread_owner(msgs, n)) != NULL) {
-			buf_add_str(&out, "Thread control: ");
+			buf_add_str(&out, _("Thread control: "));
 			sanitize_buf(&out, owner, strlen(owner), SANITIZE_LINE,
 			    64);
 			buf_add_char(&out, '\n');

@@ -115,11 +115,11 @@ cli_sync(struct cli *cli, int argc, char **argv)
 		return EXIT_USAGE;
 	free(rest);
 	if (n_rest > 0) {
-		log_warn("sync: unexpected argument (see ombre --help)");
+		log_warn(_("sync: unexpected argument (see ombre --help)"));
 		return EXIT_USAGE;
 	}
 	if (json && !status) {
-		log_warn("sync: --json goes with --status");
+		log_warn(_("sync: --json goes with --status"));
 		return EXIT_USAGE;
 	}
 	if (status)

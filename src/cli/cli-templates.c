@@ -17,9 +17,9 @@
 #include <unistd.h>
 
 #define CLI_TEMPLATES_USAGE \
-	"usage: ombre templates list [--json]\n" \
+	N_("usage: ombre templates list [--json]\n" \
 	"       ombre templates show NAME [--conversation CONV] [--lang LANG]\n" \
-	"       ombre templates check [DIR]"
+	"       ombre templates check [DIR]")
 
 static void
 cli_templates_warn(const char *cause)
@@ -57,7 +57,7 @@ cli_templates_list(int argc, char **argv)
 		return EXIT_USAGE;
 	free(rest);
 	if (n_rest != 0) {
-		log_warn("%s", CLI_TEMPLATES_USAGE);
+		log_warn("%s", _(CLI_TEMPLATES_USAGE));
 		return EXIT_USAGE;
 	}
 	all = template_load_all(&n, &errors, &n_errors);
@@ -95,7 +95,7 @@ cli_templates_list(int argc, char **argv)
 			    NULL ? template_variant_lang(all[i]) : "-", 3);
 			buf_add_char(&b, ' ');
 			cli_add_cell(&b, all[i]->channels != NULL ?
-			    all[i]->channels : "all", 18);
+			    all[i]->channels : _("all"), 18);
 			buf_add_char(&b, ' ');
 			cli_add_cell(&b, line, text_w);
 			while (b.len > 0 && b.data[b.len - 1] == ' ')
@@ -115,8 +115,8 @@ cli_templates_list(int argc, char **argv)
 	template_all_free(all, n);
 	if (n == 0 && n_errors == 0 && !json_out) {
 		line = template_dir();
-		log_warn("templates: none in %s (see ombre-templates(5))",
-		    line != NULL ? line : "the templates directory");
+		log_warn(_("templates: none in %s (see ombre-templates(5))"),
+		    line != NULL ? line : _("the templates directory"));
 		free(line);
 	}
 	return fflush(stdout) == 0 ? 0 : 1;
@@ -149,7 +149,7 @@ cli_templates_show(struct cli *cli, int argc, char **argv)
 		return EXIT_USAGE;
 	if (n_rest != 1) {
 		free(rest);
-		log_warn("%s", CLI_TEMPLATES_USAGE);
+		log_warn("%s", _(CLI_TEMPLATES_USAGE));
 		return EXIT_USAGE;
 	}
 	if (conv != NULL) {
@@ -177,6 +177,7 @@ cli_templates_show(struct cli *cli, int argc, char **argv)
 	    ctx->customer_name, &cause)) == NULL)
 		goto out;
 	buf_init(&b);
+	/* not translated: the fields of a template file (ombre-templates(5)) */
 	buf_add_printf(&b, "name: %s\n", t->name);
 	if (t->file != NULL)
 		buf_add_printf(&b, "file: %s\n", t->file);
@@ -185,11 +186,11 @@ cli_templates_show(struct cli *cli, int argc, char **argv)
 	if (t->shortcut != NULL)
 		buf_add_printf(&b, "shortcut: %s\n", t->shortcut);
 	buf_add_printf(&b, "channels: %s\n", t->channels != NULL ?
-	    t->channels : "all");
+	    t->channels : _("all"));
 	if (t->approved != NULL)
 		buf_add_printf(&b, "approved: %s\n", t->approved);
 	if (ctx != NULL)
-		buf_add_printf(&b, "for: %s, %s\n", ctx->channel,
+		buf_add_printf(&b, _("for: %s, %s\n"), ctx->channel,
 		    ctx->customer_name != NULL ? ctx->customer_name : "?");
 	buf_add_char(&b, '\n');
 	text = text != NULL ? text : xstrdup(t->body);
@@ -249,18 +250,18 @@ cli_templates_check(int argc, char **argv)
 		return EXIT_USAGE;
 	if (n_rest > 1) {
 		free(rest);
-		log_warn("%s", CLI_TEMPLATES_USAGE);
+		log_warn("%s", _(CLI_TEMPLATES_USAGE));
 		return EXIT_USAGE;
 	}
 	dir = n_rest == 1 ? xstrdup(rest[0]) : template_dir();
 	free(rest);
 	if (dir == NULL) {
-		log_warn("templates: no templates directory");
+		log_warn(_("templates: no templates directory"));
 		return 1;
 	}
 	all = template_load_dir(dir, &n, &errors, &n_errors);
 	if (all == NULL && n_errors == 0 && access(dir, R_OK | X_OK) != 0) {
-		log_warn("templates: cannot read %s", dir);
+		log_warn(_("templates: cannot read %s"), dir);
 		free(dir);
 		return 1;
 	}
@@ -285,11 +286,13 @@ cli_templates_check(int argc, char **argv)
 	}
 	free(errors);
 	if (n_errors + n_problems > 0)
-		log_warn("templates: %zu problem%s in %s", n_errors +
-		    n_problems, n_errors + n_problems == 1 ? "" : "s", dir);
+		log_warn(ngettext("templates: %zu problem in %s",
+		    "templates: %zu problems in %s", (unsigned long)(n_errors +
+		    n_problems)), n_errors + n_problems, dir);
 	else
-		printf("%zu template%s in %s: no problem\n", n, n == 1 ? "" :
-		    "s", dir);
+		printf(ngettext("%zu template in %s: no problem\n",
+		    "%zu templates in %s: no problem\n", (unsigned long)n), n,
+		    dir);
 	template_all_free(all, n);
 	free(dir);
 	if (fflush(stdout) != 0)
@@ -305,7 +308,7 @@ cli_templates(struct cli *cli, int argc, char **argv)
 	/* templates --help, templates show --help: the usage. */
 	for (i = 0; i < argc && strcmp(argv[i], "--") != 0; i++)
 		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-			printf("%s\n", CLI_TEMPLATES_USAGE);
+			printf("%s\n", _(CLI_TEMPLATES_USAGE));
 			return 0;
 		}
 	if (argc >= 1 && strcmp(argv[0], "list") == 0)
@@ -314,6 +317,6 @@ cli_templates(struct cli *cli, int argc, char **argv)
 		return cli_templates_show(cli, argc - 1, argv + 1);
 	if (argc >= 1 && strcmp(argv[0], "check") == 0)
 		return cli_templates_check(argc - 1, argv + 1);
-	log_warn("%s", CLI_TEMPLATES_USAGE);
+	log_warn("%s", _(CLI_TEMPLATES_USAGE));
 	return EXIT_USAGE;
 }

@@ -65,15 +65,15 @@ cli_parse_args(const char *cmd, const struct cli_opt *opts, int argc,
 			 * them (config, data dir) before the command runs. */
 			char *clean = sanitize(arg, strcspn(arg, "="),
 			    SANITIZE_LINE, 40);
-			log_warn("%s: %s is a global option: put it before the "
-			    "command", cmd, clean);
+			log_warn(_("%s: %s is a global option: put it before "
+			    "the command"), cmd, clean);
 			free(clean);
 			free(*rest);
 			return -1;
 		}
 		if (o == NULL || o->name == NULL) {
 			char *clean = sanitize(arg, strlen(arg), SANITIZE_LINE, 40);
-			log_warn("%s: unknown option %s (see ombre --help)", cmd, clean);
+			log_warn(_("%s: unknown option %s (see ombre --help)"), cmd, clean);
 			free(clean);
 			free(*rest);
 			return -1;
@@ -85,7 +85,7 @@ cli_parse_args(const char *cmd, const struct cli_opt *opts, int argc,
 			else if (i + 1 < argc)
 				*o->value = argv[++i];
 			else {
-				log_warn("%s: option --%s needs a value", cmd, o->name);
+				log_warn(_("%s: option --%s needs a value"), cmd, o->name);
 				free(*rest);
 				return -1;
 			}
@@ -142,7 +142,8 @@ void
 cli_on_wait(void *data)
 {
 	(void)data;
-	log_warn("waiting for database (another process holds its write lock)");
+	log_warn(_("waiting for database (another process holds its "
+	    "write lock)"));
 }
 
 void

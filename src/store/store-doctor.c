@@ -121,8 +121,9 @@ doctor_list_end(struct doctor *d, const char *what)
 {
 	if (d->listed > DOCTOR_LIST_MAX) {
 		d->listed -= DOCTOR_LIST_MAX;
-		doctor_say(d, STORE_DOCTOR_NOTE, "... and %zu more %s",
-		    d->listed, what);
+		doctor_say(d, STORE_DOCTOR_NOTE, ngettext("... and %zu more %s",
+		    "... and %zu more %s", (unsigned long)d->listed), d->listed,
+		    what);
 	}
 	d->listed = 0;
 }
@@ -176,11 +177,11 @@ doctor_check_database(struct doctor *d)
 		doctor_files_free(list, files);
 		if (files == 0) {
 			/* Nothing stored yet: the first write creates it. */
-			doctor_say(d, STORE_DOCTOR_NOTE, "no database yet, "
-			    "nothing stored");
+			doctor_say(d, STORE_DOCTOR_NOTE, _("no database yet, "
+			    "nothing stored"));
 		} else {
-			doctor_say(d, STORE_DOCTOR_PROBLEM, "the database %s "
-			    "is missing", doctor_short(d, path));
+			doctor_say(d, STORE_DOCTOR_PROBLEM, _("the database %s "
+			    "is missing"), doctor_short(d, path));
 			d->db_broken = 1;
 		}
 		free(path);
@@ -200,8 +201,8 @@ doctor_check_database(struct doctor *d)
 	if (q != NULL)
 		notmuch_query_destroy(q);
 	if (status != NOTMUCH_STATUS_SUCCESS) {
-		doctor_say(d, STORE_DOCTOR_PROBLEM, "the database does not "
-		    "count its messages: %s", notmuch_status_to_string(status));
+		doctor_say(d, STORE_DOCTOR_PROBLEM, _("the database does not "
+		    "count its messages: %s"), notmuch_status_to_string(status));
 		d->db_broken = 1;
 		store_read_end(st);
 		store_close(st);
@@ -209,8 +210,8 @@ doctor_check_database(struct doctor *d)
 	}
 	status = store_query_messages(st, "*", NOTMUCH_SORT_UNSORTED, &q, &msgs);
 	if (status != NOTMUCH_STATUS_SUCCESS) {
-		doctor_say(d, STORE_DOCTOR_PROBLEM, "a query of the database "
-		    "fails: %s", notmuch_status_to_string(status));
+		doctor_say(d, STORE_DOCTOR_PROBLEM, _("a query of the database "
+		    "fails: %s"), notmuch_status_to_string(status));
 		d->db_broken = 1;
 		store_read_end(st);
 		store_close(st);
@@ -242,17 +243,18 @@ doctor_check_database(struct doctor *d)
 	store_read_end(st);
 	store_close(st);
 	if (n != count || no_file > 0) {
-		doctor_say(d, STORE_DOCTOR_PROBLEM, "the database counts %u "
-		    "messages but %u read whole: the index is damaged", count,
+		doctor_say(d, STORE_DOCTOR_PROBLEM, _("the database counts %u "
+		    "messages but %u read whole: the index is damaged"), count,
 		    n - no_file);
 		d->db_broken = 1;
 		return;
 	}
-	doctor_say(d, STORE_DOCTOR_OK, "the database opens read-only and "
-	    "reads its %u message%s", count, count == 1 ? "" : "s");
+	doctor_say(d, STORE_DOCTOR_OK, ngettext("the database opens read-only "
+	    "and reads its %u message", "the database opens read-only and "
+	    "reads its %u messages", count), count);
 	if (bare > 0) {
-		doctor_say(d, STORE_DOCTOR_PROBLEM, "%u of ombre's files are "
-		    "indexed without ombre's tags and properties", bare);
+		doctor_say(d, STORE_DOCTOR_PROBLEM, _("%u of ombre's files are "
+		    "indexed without ombre's tags and properties"), bare);
 	}
 }
 
@@ -346,8 +348,8 @@ doctor_check_maildir(struct doctor *d)
 
 	files = doctor_maildir_files(d, &n);
 	if (d->db_broken) {
-		doctor_say(d, STORE_DOCTOR_NOTE, "the Maildir holds %zu "
-		    "messages, which a rebuilt index would hold", n);
+		doctor_say(d, STORE_DOCTOR_NOTE, _("the Maildir holds %zu "
+		    "messages, which a rebuilt index would hold"), n);
 		doctor_files_free(files, n);
 		return;
 	}
@@ -357,16 +359,16 @@ doctor_check_maildir(struct doctor *d)
 		if (doctor_is_ours(files[i].path)) {
 			missing++;
 			strset_add(&d->unindexed, files[i].path);
-			doctor_item(d, STORE_DOCTOR_PROBLEM, "not indexed: %s",
+			doctor_item(d, STORE_DOCTOR_PROBLEM, _("not indexed: %s"),
 			    doctor_short(d, files[i].path));
 		} else {
 			foreign++;
-			doctor_item(d, STORE_DOCTOR_NOTE, "not indexed, not "
-			    "written by ombre: %s", doctor_short(d,
+			doctor_item(d, STORE_DOCTOR_NOTE, _("not indexed, not "
+			    "written by ombre: %s"), doctor_short(d,
 			    files[i].path));
 		}
 	}
-	doctor_list_end(d, "files not indexed");
+	doctor_list_end(d, _("files not indexed"));
 	for (i = 0; i < d->indexed.n; i++) {
 		const char *file = d->indexed.items[i];
 
@@ -375,14 +377,15 @@ doctor_check_maildir(struct doctor *d)
 			continue;
 		gone++;
 		strset_add(&d->gone, file);
-		doctor_item(d, STORE_DOCTOR_PROBLEM, "indexed, but the file is "
-		    "gone: %s", doctor_short(d, file));
+		doctor_item(d, STORE_DOCTOR_PROBLEM, _("indexed, but the file is "
+		    "gone: %s"), doctor_short(d, file));
 	}
-	doctor_list_end(d, "files gone");
+	doctor_list_end(d, _("files gone"));
 	if (missing == 0 && gone == 0) {
-		doctor_say(d, STORE_DOCTOR_OK, n - foreign == 1 ?
-		    "the Maildir's %zu message is indexed" :
-		    "the Maildir's %zu messages are indexed", n - foreign);
+		doctor_say(d, STORE_DOCTOR_OK, ngettext(
+		    "the Maildir's %zu message is indexed",
+		    "the Maildir's %zu messages are indexed",
+		    (unsigned long)(n - foreign)), n - foreign);
 	}
 	doctor_files_free(files, n);
 }
@@ -410,8 +413,8 @@ doctor_check_strays(struct doctor *d)
 			    now)) {
 				n++;
 				strset_add(&d->strays, path);
-				doctor_item(d, STORE_DOCTOR_PROBLEM, "stray file "
-				    "of a writer that is gone: %s",
+				doctor_item(d, STORE_DOCTOR_PROBLEM, _("stray file "
+				    "of a writer that is gone: %s"),
 				    doctor_short(d, path));
 			}
 			free(path);
@@ -419,7 +422,7 @@ doctor_check_strays(struct doctor *d)
 		closedir(dir);
 	}
 	free(tmpdir);
-	doctor_list_end(d, "stray files");
+	doctor_list_end(d, _("stray files"));
 
 	tmpdir = xasprintf("%s/journal", d->data_dir);
 	if ((dir = opendir(tmpdir)) != NULL) {
@@ -435,15 +438,15 @@ doctor_check_strays(struct doctor *d)
 			} else if (now - sb.st_mtime < 60) {
 				/* The syncer lets go of what it delivered
 				 * for its indexer: not a problem yet. */
-				doctor_say(d, STORE_DOCTOR_NOTE, "messages "
-				    "delivered, waiting for the indexer: %s",
+				doctor_say(d, STORE_DOCTOR_NOTE, _("messages "
+				    "delivered, waiting for the indexer: %s"),
 				    doctor_short(d, path));
 			} else {
 				n++;
 				d->dead_journals++;
-				doctor_item(d, STORE_DOCTOR_PROBLEM, "journal of "
+				doctor_item(d, STORE_DOCTOR_PROBLEM, _("journal of "
 				    "a writer that is gone, its messages maybe "
-				    "not indexed: %s", doctor_short(d, path));
+				    "not indexed: %s"), doctor_short(d, path));
 			}
 			if (fd != -1)
 				close(fd);
@@ -452,7 +455,7 @@ doctor_check_strays(struct doctor *d)
 		closedir(dir);
 	}
 	free(tmpdir);
-	doctor_list_end(d, "journals");
+	doctor_list_end(d, _("journals"));
 
 	tmpdir = xasprintf("%s/dumps", d->data_dir);
 	if ((dir = opendir(tmpdir)) != NULL) {
@@ -473,16 +476,16 @@ doctor_check_strays(struct doctor *d)
 			path = xasprintf("%s/%s", tmpdir, de->d_name);
 			n++;
 			strset_add(&d->strays, path);
-			doctor_item(d, STORE_DOCTOR_PROBLEM, "stray file of a "
-			    "dump that did not finish: %s", doctor_short(d, path));
+			doctor_item(d, STORE_DOCTOR_PROBLEM, _("stray file of a "
+			    "dump that did not finish: %s"), doctor_short(d, path));
 			free(path);
 		}
 		closedir(dir);
 	}
 	free(tmpdir);
-	doctor_list_end(d, "stray dumps");
+	doctor_list_end(d, _("stray dumps"));
 	if (n == 0)
-		doctor_say(d, STORE_DOCTOR_OK, "no stray files, no journal left");
+		doctor_say(d, STORE_DOCTOR_OK, _("no stray files, no journal left"));
 }
 
 /* One entry of the permissions walk. */
@@ -507,22 +510,22 @@ doctor_walk_one(const char *path, const struct stat *sb, int flag,
 	want.uid = (uid_t)-1;
 	if ((sb->st_mode & need) != need) {
 		want.mode |= need;
-		doctor_item(d, STORE_DOCTOR_PROBLEM, "%s: mode %04o, needs "
-		    "%04o (%s)", doctor_short(d, path), (unsigned)(sb->st_mode &
-		    07777), (unsigned)want.mode, d->group_dir ? "the team's "
-		    "group must write what ombre writes" : "ombre must write "
-		    "what it owns");
+		doctor_item(d, STORE_DOCTOR_PROBLEM, _("%s: mode %04o, needs "
+		    "%04o (%s)"), doctor_short(d, path), (unsigned)(sb->st_mode &
+		    07777), (unsigned)want.mode, d->group_dir ? _("the team's "
+		    "group must write what ombre writes") : _("ombre must write "
+		    "what it owns"));
 	}
 	if (d->group_dir && sb->st_gid != d->group) {
 		want.gid = d->group;
-		doctor_item(d, STORE_DOCTOR_PROBLEM, "%s: group %ld, not the "
-		    "data dir's group %ld", doctor_short(d, path),
+		doctor_item(d, STORE_DOCTOR_PROBLEM, _("%s: group %ld, not the "
+		    "data dir's group %ld"), doctor_short(d, path),
 		    (long)sb->st_gid, (long)d->group);
 	}
 	if (!d->group_dir && sb->st_uid != d->owner) {
 		want.uid = d->owner;
-		doctor_item(d, STORE_DOCTOR_PROBLEM, "%s: owned by user %ld, "
-		    "not the data dir's owner %ld", doctor_short(d, path),
+		doctor_item(d, STORE_DOCTOR_PROBLEM, _("%s: owned by user %ld, "
+		    "not the data dir's owner %ld"), doctor_short(d, path),
 		    (long)sb->st_uid, (long)d->owner);
 	}
 	if (want.mode != (sb->st_mode & 07777) || want.gid != (gid_t)-1 ||
@@ -558,11 +561,11 @@ doctor_check_modes(struct doctor *d)
 	if (d->external)
 		nftw(d->maildir, doctor_walk_one, 16, FTW_PHYS);
 	doctor_walking = NULL;
-	doctor_list_end(d, "permission problems");
+	doctor_list_end(d, _("permission problems"));
 	if (d->n_modes == 0) {
-		doctor_say(d, STORE_DOCTOR_OK, "permissions: %s",
-		    d->group_dir ? "the team's group writes everything" :
-		    "the owner writes everything");
+		doctor_say(d, STORE_DOCTOR_OK, _("permissions: %s"),
+		    d->group_dir ? _("the team's group writes everything") :
+		    _("the owner writes everything"));
 	}
 }
 
@@ -621,8 +624,8 @@ doctor_index_file(struct doctor *d, struct store *st, const char *path,
 	}
 	if (other != NULL) {
 		notmuch_message_destroy(other);
-		doctor_say(d, STORE_DOCTOR_NOTE, "a second file of message "
-		    "<%s>, left out of the index: %s", msgid,
+		doctor_say(d, STORE_DOCTOR_NOTE, _("a second file of message "
+		    "<%s>, left out of the index: %s"), msgid,
 		    doctor_short(d, path));
 		free(msgid);
 		msg_free(m);
@@ -632,8 +635,8 @@ doctor_index_file(struct doctor *d, struct store *st, const char *path,
 		notmuch_message_destroy(nm);
 	for (i = 0; i < st->n_pending; i++) {
 		if (strcmp(st->pending[i].msgid, msgid) == 0) {
-			doctor_say(d, STORE_DOCTOR_NOTE, "a second file of "
-			    "message <%s>, left out of the index: %s", msgid,
+			doctor_say(d, STORE_DOCTOR_NOTE, _("a second file of "
+			    "message <%s>, left out of the index: %s"), msgid,
 			    doctor_short(d, path));
 			free(msgid);
 			msg_free(m);
@@ -685,9 +688,10 @@ doctor_index_foreign(struct doctor *d, struct store *st, struct strset *foreign)
 		free(what);
 	} else if (store_commit(st, "committing mail ombre did not write",
 	    &cause) == STORE_OK) {
-		doctor_say(d, STORE_DOCTOR_NOTE, "indexed %zu file%s ombre did "
-		    "not write, without tags", foreign->n,
-		    foreign->n == 1 ? "" : "s");
+		doctor_say(d, STORE_DOCTOR_NOTE, ngettext("indexed %zu file "
+		    "ombre did not write, without tags", "indexed %zu files "
+		    "ombre did not write, without tags",
+		    (unsigned long)foreign->n), foreign->n);
 		return;
 	}
 	doctor_say(d, STORE_DOCTOR_PROBLEM, "%s", cause);
@@ -723,9 +727,10 @@ doctor_forget_gone(struct doctor *d, struct store *st)
 		free(what);
 	} else if (store_commit(st, "committing the files that are gone",
 	    &cause) == STORE_OK) {
-		doctor_say(d, STORE_DOCTOR_FIXED, d->gone.n == 1 ?
-		    "forgot %zu file that is gone" :
-		    "forgot %zu files that are gone", d->gone.n);
+		doctor_say(d, STORE_DOCTOR_FIXED, ngettext(
+		    "forgot %zu file that is gone",
+		    "forgot %zu files that are gone",
+		    (unsigned long)d->gone.n), d->gone.n);
 		return;
 	}
 	doctor_say(d, STORE_DOCTOR_PROBLEM, "%s", cause);
@@ -740,21 +745,22 @@ doctor_restore(struct doctor *d, struct store *st)
 	long	 restored, missing;
 
 	if ((dump = store_dump_latest(d->data_dir)) == NULL) {
-		doctor_say(d, STORE_DOCTOR_NOTE, "no dump in %s/dumps: the "
-		    "messages have the tags ingest gives, not the agents'",
+		doctor_say(d, STORE_DOCTOR_NOTE, _("no dump in %s/dumps: the "
+		    "messages have the tags ingest gives, not the agents'"),
 		    d->data_dir);
 		return;
 	}
 	if (store_restore(st, dump, &restored, &missing, &cause) != STORE_OK) {
-		doctor_say(d, STORE_DOCTOR_PROBLEM, "restoring the tags: %s",
+		doctor_say(d, STORE_DOCTOR_PROBLEM, _("restoring the tags: %s"),
 		    cause);
 		free(cause);
 	} else {
-		doctor_say(d, STORE_DOCTOR_FIXED, "restored the tags and "
-		    "properties of %ld message%s from %s%s", restored,
-		    restored == 1 ? "" : "s",
-		    doctor_short(d, dump), missing > 0 ? " (some of the "
-		    "dump's messages are not in the Maildir)" : "");
+		doctor_say(d, STORE_DOCTOR_FIXED, ngettext("restored the tags "
+		    "and properties of %ld message from %s%s", "restored the "
+		    "tags and properties of %ld messages from %s%s",
+		    (unsigned long)restored), restored,
+		    doctor_short(d, dump), missing > 0 ? _(" (some of the "
+		    "dump's messages are not in the Maildir)") : "");
 	}
 	free(dump);
 }
@@ -779,16 +785,16 @@ doctor_rebuild(struct doctor *d)
 	int			 failed = 0;
 
 	if (d->external) {
-		doctor_say(d, STORE_DOCTOR_PROBLEM, "the database is your own "
+		doctor_say(d, STORE_DOCTOR_PROBLEM, _("the database is your own "
 		    "(store.database %s): rebuild it with notmuch new, then "
 		    "run ombre doctor --fix again to give ombre's files their "
-		    "tags", d->db_path);
+		    "tags"), d->db_path);
 		return;
 	}
 	if (store_is_locked(d->data_dir, NULL)) {
-		doctor_say(d, STORE_DOCTOR_PROBLEM, "another process holds the "
+		doctor_say(d, STORE_DOCTOR_PROBLEM, _("another process holds the "
 		    "database's write lock: stop it (the syncer, a console), "
-		    "then run ombre doctor --fix again");
+		    "then run ombre doctor --fix again"));
 		return;
 	}
 	old = xasprintf("%s/.notmuch", d->db_path);
@@ -802,20 +808,20 @@ doctor_rebuild(struct doctor *d)
 			    d->data_dir, stamp, (long)getpid());
 		}
 		if (rename(old, aside) != 0) {
-			doctor_say(d, STORE_DOCTOR_PROBLEM, "moving %s aside: %s",
+			doctor_say(d, STORE_DOCTOR_PROBLEM, _("moving %s aside: %s"),
 			    old, strerror(errno));
 			free(aside);
 			free(old);
 			return;
 		}
-		doctor_say(d, STORE_DOCTOR_FIXED, "moved the damaged database "
-		    "aside, kept as %s", doctor_short(d, aside));
+		doctor_say(d, STORE_DOCTOR_FIXED, _("moved the damaged database "
+		    "aside, kept as %s"), doctor_short(d, aside));
 		free(aside);
 	}
 	free(old);
 	if (store_open(d->opts, STORE_READ_WRITE, &st, &cause) != STORE_OK) {
-		doctor_say(d, STORE_DOCTOR_PROBLEM, "creating a new database: "
-		    "%s", cause);
+		doctor_say(d, STORE_DOCTOR_PROBLEM, _("creating a new database: "
+		    "%s"), cause);
 		free(cause);
 		return;
 	}
@@ -829,20 +835,21 @@ doctor_rebuild(struct doctor *d)
 	if (!failed && store_flush(st, &cause) != STORE_OK)
 		failed = 1;
 	if (failed) {
-		doctor_say(d, STORE_DOCTOR_PROBLEM, "indexing the Maildir: %s",
+		doctor_say(d, STORE_DOCTOR_PROBLEM, _("indexing the Maildir: %s"),
 		    cause);
 		free(cause);
 		strset_free(&foreign);
 		store_close(st);
 		return;
 	}
-	doctor_say(d, STORE_DOCTOR_FIXED, "rebuilt the index from the "
-	    "Maildir: %ld message%s", queued, queued == 1 ? "" : "s");
+	doctor_say(d, STORE_DOCTOR_FIXED, ngettext("rebuilt the index from "
+	    "the Maildir: %ld message", "rebuilt the index from the "
+	    "Maildir: %ld messages", (unsigned long)queued), queued);
 	doctor_index_foreign(d, st, &foreign);
 	strset_free(&foreign);
 	doctor_restore(d, st);
 	if (store_close(st) != STORE_OK)
-		doctor_say(d, STORE_DOCTOR_PROBLEM, "closing the new database");
+		doctor_say(d, STORE_DOCTOR_PROBLEM, _("closing the new database"));
 }
 
 /* Index what the Maildir check found missing, forget files gone. */
@@ -863,9 +870,10 @@ doctor_reindex(struct doctor *d)
 		return;
 	}
 	if (d->dead_journals > 0) {
-		doctor_say(d, STORE_DOCTOR_FIXED, "indexed what %d "
-		    "journal%s of writers that are gone listed", d->dead_journals,
-		    d->dead_journals == 1 ? "" : "s");
+		doctor_say(d, STORE_DOCTOR_FIXED, ngettext("indexed what %d "
+		    "journal of writers that are gone listed", "indexed what %d "
+		    "journals of writers that are gone listed",
+		    (unsigned long)d->dead_journals), d->dead_journals);
 	}
 	for (i = 0; i < d->unindexed.n && !failed; i++) {
 		if (doctor_index_file(d, st, d->unindexed.items[i], &foreign,
@@ -875,11 +883,11 @@ doctor_reindex(struct doctor *d)
 	if (!failed && store_flush(st, &cause) != STORE_OK)
 		failed = 1;
 	if (failed) {
-		doctor_say(d, STORE_DOCTOR_PROBLEM, "indexing: %s", cause);
+		doctor_say(d, STORE_DOCTOR_PROBLEM, _("indexing: %s"), cause);
 		free(cause);
 	} else if (queued > 0) {
-		doctor_say(d, STORE_DOCTOR_FIXED, "indexed %ld of ombre's "
-		    "files with their tags and properties", queued);
+		doctor_say(d, STORE_DOCTOR_FIXED, _("indexed %ld of ombre's "
+		    "files with their tags and properties"), queued);
 	}
 	strset_free(&foreign);
 	if (d->gone.n > 0)
@@ -911,21 +919,21 @@ doctor_fix_modes(struct doctor *d)
 		else if (errno == EPERM && lstat(w->path, &sb) == 0) {
 			/* Only its owner or root may: say who. */
 			pw = getpwuid(sb.st_uid);
-			doctor_item(d, STORE_DOCTOR_PROBLEM, "%s: only its owner "
-			    "may change it: run ombre doctor --fix as %s or root",
+			doctor_item(d, STORE_DOCTOR_PROBLEM, _("%s: only its owner "
+			    "may change it: run ombre doctor --fix as %s or root"),
 			    doctor_short(d, w->path), pw != NULL ? pw->pw_name :
-			    "its owner");
+			    _("its owner"));
 		} else {
 			doctor_item(d, STORE_DOCTOR_PROBLEM, "%s: %s",
 			    doctor_short(d, w->path), strerror(errno));
 		}
 	}
-	doctor_list_end(d, "permission fixes failed");
+	doctor_list_end(d, _("permission fixes failed"));
 	if (fixed > 0)
-		doctor_say(d, STORE_DOCTOR_FIXED, fixed == 1 ?
-		    "corrected the permissions of %zu file or folder" :
+		doctor_say(d, STORE_DOCTOR_FIXED, ngettext(
+		    "corrected the permissions of %zu file or folder",
 		    "corrected the permissions of %zu files and folders",
-		    fixed);
+		    (unsigned long)fixed), fixed);
 }
 
 /* Remove stray files. */
@@ -939,7 +947,8 @@ doctor_fix_strays(struct doctor *d)
 			removed++;
 	}
 	if (removed > 0) {
-		doctor_say(d, STORE_DOCTOR_FIXED, "removed %zu stray files",
+		doctor_say(d, STORE_DOCTOR_FIXED, ngettext("removed %zu stray "
+		    "file", "removed %zu stray files", (unsigned long)removed),
 		    removed);
 	}
 }
@@ -1010,8 +1019,8 @@ store_doctor(const struct store_options *opts, int fix, store_doctor_cb cb,
 
 	doctor_init(&d, opts, cb, data);
 	if (access(d.data_dir, F_OK) != 0 && errno == ENOENT) {
-		doctor_say(&d, STORE_DOCTOR_NOTE, "no data dir %s yet: nothing "
-		    "stored", d.data_dir);
+		doctor_say(&d, STORE_DOCTOR_NOTE, _("no data dir %s yet: nothing "
+		    "stored"), d.data_dir);
 		doctor_free(&d);
 		return 0;
 	}

@@ -129,14 +129,14 @@ store_draft_save(const char *data_dir, const struct store_draft *d,
 	    (d->seen != NULL && !draft_value_ok(d->seen)) ||
 	    (d->outbound != NULL && !draft_value_ok(d->outbound)) ||
 	    (d->title != NULL && !draft_value_ok(d->title))) {
-		*cause = xstrdup("a draft's header has a control character");
+		*cause = xstrdup(_("a draft's header has a control character"));
 		return -1;
 	}
 	dir = draft_dir(data_dir, d->agent);
 	if (util_mkdir_p(dir, util_share_mode(data_dir, 0700)) != 0) {
 		*cause = draft_share_cause(data_dir, dir);
 		if (*cause == NULL)
-			*cause = xasprintf("cannot create %s: %s", dir,
+			*cause = xasprintf(_("cannot create %s: %s"), dir,
 			    strerror(errno));
 		free(dir);
 		return -1;
@@ -158,7 +158,7 @@ store_draft_save(const char *data_dir, const struct store_draft *d,
 	    util_share_mode(data_dir, 0600)) != 0) {
 		*cause = draft_share_cause(data_dir, dir);
 		if (*cause == NULL)
-			*cause = xasprintf("%s (in %s)", strerror(errno), dir);
+			*cause = xasprintf(_("%s (in %s)"), strerror(errno), dir);
 		rc = -1;
 	}
 	free(name);
@@ -182,7 +182,7 @@ draft_parse(const char *data, size_t len, char **cause)
 	for (;;) {
 		nl = memchr(p, '\n', (size_t)(end - p));
 		if (nl == NULL) {
-			*cause = xstrdup("no end to the header");
+			*cause = xstrdup(_("no end to the header"));
 			goto bad;
 		}
 		if (nl == p)
@@ -192,7 +192,7 @@ draft_parse(const char *data, size_t len, char **cause)
 		    !utf8_valid(line, strlen(line), &bad) ||
 		    !draft_value_ok(line)) {
 			free(line);
-			*cause = xstrdup("a header line is not text");
+			*cause = xstrdup(_("a header line is not text"));
 			goto bad;
 		}
 		p = nl + 1;
@@ -200,7 +200,7 @@ draft_parse(const char *data, size_t len, char **cause)
 			first = 0;
 			if (strcmp(line, DRAFT_MAGIC) != 0) {
 				free(line);
-				*cause = xstrdup("not an ombre draft");
+				*cause = xstrdup(_("not an ombre draft"));
 				goto bad;
 			}
 			free(line);
@@ -234,14 +234,14 @@ draft_parse(const char *data, size_t len, char **cause)
 		free(line);
 	}
 	if (first || d->conv == NULL || d->agent == NULL || d->began < 0) {
-		*cause = xstrdup("the header lacks conv, agent or began");
+		*cause = xstrdup(_("the header lacks conv, agent or began"));
 		goto bad;
 	}
 	p++;	/* the empty line */
 	d->text_len = (size_t)(end - p);
 	if (!utf8_valid(p, d->text_len, &bad) ||
 	    memchr(p, '\0', d->text_len) != NULL) {
-		*cause = xasprintf("the text is not UTF-8 (byte %zu)", bad);
+		*cause = xasprintf(_("the text is not UTF-8 (byte %zu)"), bad);
 		goto bad;
 	}
 	d->text = xstrndup(p, d->text_len);
@@ -266,14 +266,14 @@ draft_read(const char *path, char **cause)
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd == -1) {
 		if (errno != ENOENT)
-			*cause = xasprintf("cannot read %s: %s", path,
+			*cause = xasprintf(_("cannot read %s: %s"), path,
 			    strerror(errno));
 		return NULL;
 	}
 	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) ||
 	    sb.st_size > DRAFT_MAX) {
 		close(fd);
-		*cause = xasprintf("%s is not a draft file", path);
+		*cause = xasprintf(_("%s is not a draft file"), path);
 		return NULL;
 	}
 	buf_init(&b);
@@ -282,7 +282,7 @@ draft_read(const char *path, char **cause)
 		buf_add(&b, chunk, (size_t)got);
 	close(fd);
 	if (got < 0) {
-		*cause = xasprintf("cannot read %s: %s", path, strerror(errno));
+		*cause = xasprintf(_("cannot read %s: %s"), path, strerror(errno));
 		buf_free(&b);
 		return NULL;
 	}

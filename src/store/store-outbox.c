@@ -36,7 +36,7 @@ outbox_set_property(struct store *st, const char *msgid,
 
 	if (notmuch_database_find_message(st->db, msgid, &nm) !=
 	    NOTMUCH_STATUS_SUCCESS || nm == NULL) {
-		*cause = xasprintf("no message <%s>", msgid);
+		*cause = xasprintf(_("no message <%s>"), msgid);
 		return STORE_NOT_FOUND;
 	}
 	if ((rc = store_begin(st, what, cause)) != STORE_OK) {
@@ -119,7 +119,7 @@ store_message_get(struct store *st, const char *msgid, struct msg **out,
 	if (notmuch_database_find_message(st->db, msgid, &nm) !=
 	    NOTMUCH_STATUS_SUCCESS || nm == NULL) {
 		store_read_end(st);
-		*cause = xasprintf("no message <%s>", msgid);
+		*cause = xasprintf(_("no message <%s>"), msgid);
 		return STORE_NOT_FOUND;
 	}
 	path = notmuch_message_get_filename(nm);
@@ -130,7 +130,7 @@ store_message_get(struct store *st, const char *msgid, struct msg **out,
 	store_read_end(st);
 	if (*out == NULL) {
 		if (*cause == NULL)
-			*cause = xasprintf("<%s> has no file", msgid);
+			*cause = xasprintf(_("<%s> has no file"), msgid);
 		return STORE_DB_ERROR;
 	}
 	return STORE_OK;
@@ -162,7 +162,7 @@ store_outbox_add(struct store *st, const struct msg *m, const char *approved,
 	char			*msgid;
 
 	if (!msgid_is_outbound(m->id)) {
-		*cause = xstrdup("a reply needs an outbound id");
+		*cause = xstrdup(_("a reply needs an outbound id"));
 		return STORE_BAD_INPUT;
 	}
 	rc = store_ingest(st, m, cause);
@@ -203,7 +203,7 @@ store_outbox_list(struct store *st, int with_failed,
 	    "tag:ombre/failed" : "tag:ombre/outbox", NOTMUCH_SORT_OLDEST_FIRST,
 	    &q, &msgs) != NOTMUCH_STATUS_SUCCESS) {
 		store_read_end(st);
-		*cause = xstrdup("searching the outbox failed");
+		*cause = xstrdup(_("searching the outbox failed"));
 		return STORE_DB_ERROR;
 	}
 	for (; notmuch_messages_valid(msgs); notmuch_messages_move_to_next(msgs)) {
@@ -287,18 +287,19 @@ store_outbox_move(struct store *st, const char *msgid, const char *expect,
 
 	*cause = NULL;
 	if (st->mode != STORE_READ_WRITE)
+		/* not translated: a broken invariant, for the programmer */
 		fatalx("store_outbox_move on a read-only store");
 	if (notmuch_database_find_message(st->db, msgid, &nm) !=
 	    NOTMUCH_STATUS_SUCCESS || nm == NULL) {
-		*cause = xasprintf("no reply <%s>", msgid);
+		*cause = xasprintf(_("no reply <%s>"), msgid);
 		return STORE_NOT_FOUND;
 	}
 	if (expect != NULL) {
 		now = NULL;
 		notmuch_message_get_property(nm, OUTBOX_STATE, &now);
 		if (now == NULL || !outbox_state_in(now, expect)) {
-			*cause = xasprintf("the reply is %s", now != NULL ?
-			    now : "not in the outbox");
+			*cause = xasprintf(_("the reply is %s"), now != NULL ?
+			    now : _("not in the outbox"));
 			notmuch_message_destroy(nm);
 			return STORE_REFUSED;
 		}
@@ -369,7 +370,7 @@ store_outbox_decide(struct store *st, const char *msgid,
 		free(agent_error);
 		return rc;
 	}
-	*cause = xstrdup("no such action");
+	*cause = xstrdup(_("no such action"));
 	return STORE_BAD_INPUT;
 }
 
@@ -532,11 +533,11 @@ store_outbox_find_remote(struct store *st, const char *channel,
 			notmuch_query_destroy(q);
 		store_read_end(st);
 		if (status != NOTMUCH_STATUS_SUCCESS) {
-			*cause = xasprintf("searching the replies: %s",
+			*cause = xasprintf(_("searching the replies: %s"),
 			    notmuch_status_to_string(status));
 			return STORE_DB_ERROR;
 		}
-		*cause = xasprintf("no reply sent on %s account %s as %s",
+		*cause = xasprintf(_("no reply sent on %s account %s as %s"),
 		    channel, account, remote_id);
 		return STORE_NOT_FOUND;
 	}
@@ -565,9 +566,10 @@ store_outbox_status(struct store *st, const char *channel, const char *account,
 
 	*cause = NULL;
 	if (st->mode != STORE_READ_WRITE)
+		/* not translated: a broken invariant, for the programmer */
 		fatalx("store_outbox_status on a read-only store");
 	if (!outbox_status_valid(status)) {
-		*cause = xasprintf("no such delivery status: %s", status);
+		*cause = xasprintf(_("no such delivery status: %s"), status);
 		return STORE_BAD_INPUT;
 	}
 	nm = outbox_find_remote(st, channel, account, remote_id, &q, &nst);
@@ -575,11 +577,11 @@ store_outbox_status(struct store *st, const char *channel, const char *account,
 		if (q != NULL)
 			notmuch_query_destroy(q);
 		if (nst != NOTMUCH_STATUS_SUCCESS) {
-			*cause = xasprintf("searching the replies: %s",
+			*cause = xasprintf(_("searching the replies: %s"),
 			    notmuch_status_to_string(nst));
 			return STORE_DB_ERROR;
 		}
-		*cause = xasprintf("no reply sent on %s account %s as %s",
+		*cause = xasprintf(_("no reply sent on %s account %s as %s"),
 		    channel, account, remote_id);
 		return STORE_NOT_FOUND;
 	}
@@ -614,9 +616,10 @@ store_outbox_status_until(struct store *st, const char *channel,
 	*changed = 0;
 	*cause = NULL;
 	if (st->mode != STORE_READ_WRITE)
+		/* not translated: a broken invariant, for the programmer */
 		fatalx("store_outbox_status_until on a read-only store");
 	if (!outbox_status_valid(status)) {
-		*cause = xasprintf("no such delivery status: %s", status);
+		*cause = xasprintf(_("no such delivery status: %s"), status);
 		return STORE_BAD_INPUT;
 	}
 	buf_init(&query);
@@ -629,7 +632,7 @@ store_outbox_status_until(struct store *st, const char *channel,
 	    &q, &msgs);
 	buf_free(&query);
 	if (nst != NOTMUCH_STATUS_SUCCESS) {
-		*cause = xasprintf("searching the replies: %s",
+		*cause = xasprintf(_("searching the replies: %s"),
 		    notmuch_status_to_string(nst));
 		return STORE_DB_ERROR;
 	}

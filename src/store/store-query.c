@@ -563,7 +563,7 @@ store_collect_threads(struct store *st, const char *query, notmuch_sort_t sort,
 		/* A bad query or an overtaken snapshot: one more try says. */
 		if (status == NOTMUCH_STATUS_XAPIAN_EXCEPTION)
 			*overtaken = STORE_SEARCH_FAILED;
-		*cause = xasprintf("bad query '%s': %s", query,
+		*cause = xasprintf(_("bad query '%s': %s"), query,
 		    notmuch_status_to_string(status));
 		notmuch_query_destroy(q);
 		return STORE_BAD_INPUT;
@@ -581,7 +581,7 @@ store_collect_threads(struct store *st, const char *query, notmuch_sort_t sort,
 	}
 	notmuch_query_destroy(q);
 	if (*overtaken != 0) {
-		*cause = xstrdup("the database kept changing while it was read");
+		*cause = xstrdup(_("the database kept changing while it was read"));
 		return STORE_DB_ERROR;
 	}
 	return STORE_OK;
@@ -647,7 +647,7 @@ store_query_convs_once(struct store *st, const char *query, long offset,
 		if (rc != STORE_OK) {
 			if (*overtaken == STORE_SEARCH_FAILED) {
 				free(*cause);
-				*cause = xasprintf("bad query '%s'", query);
+				*cause = xasprintf(_("bad query '%s'"), query);
 			}
 			break;
 		}
@@ -657,8 +657,8 @@ store_query_convs_once(struct store *st, const char *query, long offset,
 		c = store_conv_build(st, seen.items[i]);
 		if (c == NULL) {
 			*overtaken = STORE_OVERTAKEN;
-			*cause = xstrdup("the database kept changing while it "
-			    "was read");
+			*cause = xstrdup(_("the database kept changing while it "
+			    "was read"));
 			rc = STORE_DB_ERROR;
 			break;
 		}
@@ -748,7 +748,7 @@ store_conv_of_thread(struct store *st, const char *thread_id,
 		return rc;
 	if (n == 0) {
 		store_convs_free(convs, n);
-		*cause = xasprintf("no conversation %s", thread_id);
+		*cause = xasprintf(_("no conversation %s"), thread_id);
 		return STORE_NOT_FOUND;
 	}
 	*out = convs[0];
@@ -829,7 +829,7 @@ store_query_waiting_once(struct store *st, const char *query,
 	if (rc != STORE_OK) {
 		if (*overtaken == STORE_SEARCH_FAILED) {
 			free(*cause);
-			*cause = xasprintf("bad query '%s'", query);
+			*cause = xasprintf(_("bad query '%s'"), query);
 		}
 		strset_free(&seen);
 		return rc;
@@ -838,8 +838,8 @@ store_query_waiting_once(struct store *st, const char *query,
 	for (i = 0; i < seen.n; i++) {
 		if ((c = store_conv_build(st, seen.items[i])) == NULL) {
 			*overtaken = STORE_OVERTAKEN;
-			*cause = xstrdup("the database kept changing while it "
-			    "was read");
+			*cause = xstrdup(_("the database kept changing while it "
+			    "was read"));
 			store_convs_free(convs, count);
 			strset_free(&seen);
 			return STORE_DB_ERROR;
@@ -922,7 +922,7 @@ store_count_convs_unguarded(struct store *st, const char *query, long *total,
 			fatalx("notmuch_query_create");
 		notmuch_query_set_omit_excluded(q, NOTMUCH_EXCLUDE_FALSE);
 		if (notmuch_query_count_threads(q, &count) != NOTMUCH_STATUS_SUCCESS) {
-			*cause = xasprintf("bad query '%s'", query);
+			*cause = xasprintf(_("bad query '%s'"), query);
 			notmuch_query_destroy(q);
 			return STORE_BAD_INPUT;
 		}
@@ -1031,7 +1031,7 @@ store_resolve_conv_unguarded(struct store *st, const char *conv, char **thread_i
 			return STORE_OK;
 		}
 		if (len == 16 || strncmp(conv, "thread:", 7) == 0) {
-			*cause = xasprintf("no conversation %s", id);
+			*cause = xasprintf(_("no conversation %s"), id);
 			return STORE_NOT_FOUND;
 		}
 	}
@@ -1039,13 +1039,13 @@ store_resolve_conv_unguarded(struct store *st, const char *conv, char **thread_i
 	if (rc != STORE_OK)
 		return rc;
 	if (count == 0) {
-		*cause = xasprintf("no conversation matches '%s'", conv);
+		*cause = xasprintf(_("no conversation matches '%s'"), conv);
 		return STORE_NOT_FOUND;
 	}
 	if (count > 1) {
 		free(first);
-		*cause = xasprintf("'%s' matches several conversations; name one "
-		    "by the id `ombre list` shows", conv);
+		*cause = xasprintf(_("'%s' matches several conversations; name one "
+		    "by the id `ombre list` shows"), conv);
 		return STORE_AMBIGUOUS;
 	}
 	*thread_id = first;
@@ -1097,8 +1097,8 @@ store_conv_portable(struct store *st, const char *conv, char **query,
 	store_read_end(st);
 	free(tq);
 	if (*query == NULL) {
-		*cause = xasprintf("conversation %s has no message another "
-		    "store can find", conv);
+		*cause = xasprintf(_("conversation %s has no message another "
+		    "store can find"), conv);
 		return STORE_NOT_FOUND;
 	}
 	return STORE_OK;
@@ -1156,7 +1156,7 @@ store_thread_messages_once(struct store *st, const char *thread_id,
 	query = xasprintf("thread:%s", thread_id);
 	if (store_query_messages(st, query, NOTMUCH_SORT_OLDEST_FIRST, &q,
 	    &msgs) != NOTMUCH_STATUS_SUCCESS) {
-		*cause = xasprintf("searching %s failed", query);
+		*cause = xasprintf(_("searching %s failed"), query);
 		free(query);
 		return STORE_DB_ERROR;
 	}
@@ -1191,7 +1191,7 @@ store_thread_messages_once(struct store *st, const char *thread_id,
 	notmuch_query_destroy(q);
 	if (*overtaken) {
 		store_msgs_free(list, count);
-		*cause = xstrdup("the database kept changing while it was read");
+		*cause = xstrdup(_("the database kept changing while it was read"));
 		return STORE_DB_ERROR;
 	}
 	*out = list;

@@ -192,6 +192,7 @@ store_write_config(struct store *st, char **cause)
 		free(tmp);
 		return -1;
 	}
+	/* not translated: a file for notmuch, read by any agent */
 	fprintf(f, "# notmuch config of ombre's store, written by ombre.\n"
 	    "# Use it with: notmuch --config=%s search ...\n"
 	    "[database]\npath=%s\n"
@@ -266,7 +267,7 @@ store_make_dirs(struct store *st, char **cause)
 		}
 	}
 	if (!S_ISDIR(sb.st_mode)) {
-		*cause = xasprintf("%s: not a directory", st->data_dir);
+		*cause = xasprintf(_("%s: not a directory"), st->data_dir);
 		return -1;
 	}
 	dir_mode = sb.st_mode & 07777;
@@ -346,8 +347,8 @@ store_share_fix_one(const char *path, gid_t gid)
 		snprintf(owner, sizeof owner, "%s", pw->pw_name);
 	else
 		snprintf(owner, sizeof owner, "%ld", (long)sb.st_uid);
-	cause = xasprintf("%s: run ombre doctor --fix as %s (its owner) or "
-	    "root", problem, owner);
+	cause = xasprintf(_("%s: run ombre doctor --fix as %s (its owner) or "
+	    "root"), problem, owner);
 	free(problem);
 	return cause;
 }
@@ -404,10 +405,10 @@ store_share_member(const char *data_dir)
 	if (in)
 		return NULL;
 	gr = getgrgid(sb.st_gid);
-	return xasprintf("%s: this session is not in its group %s: be added "
-	    "to it (usermod -a -G %s USER), then log in again", data_dir,
+	return xasprintf(_("%s: this session is not in its group %s: be added "
+	    "to it (usermod -a -G %s USER), then log in again"), data_dir,
 	    gr != NULL ? gr->gr_name : "?", gr != NULL ? gr->gr_name :
-	    "GROUP");
+	    _("GROUP"));
 }
 
 /*
@@ -495,7 +496,7 @@ store_create_database(struct store *st, char **cause)
 	}
 	status = notmuch_database_create_with_config(tmp, "", NULL, &db, &nm_msg);
 	if (status != NOTMUCH_STATUS_SUCCESS) {
-		*cause = store_nm_cause("creating the database", status, nm_msg);
+		*cause = store_nm_cause(_("creating the database"), status, nm_msg);
 		free(tmp);
 		return -1;
 	}
@@ -553,7 +554,7 @@ store_set_headers(notmuch_database_t *db, char **cause)
 		status = notmuch_database_set_config(db, store_index_headers[i][0],
 		    store_index_headers[i][1]);
 		if (status != NOTMUCH_STATUS_SUCCESS) {
-			*cause = xasprintf("setting %s: %s", store_index_headers[i][0],
+			*cause = xasprintf(_("setting %s: %s"), store_index_headers[i][0],
 			    notmuch_status_to_string(status));
 			return -1;
 		}
@@ -711,13 +712,13 @@ store_begin(struct store *st, const char *what, char **cause)
 	notmuch_status_t	status;
 
 	if (st->db == NULL) {
-		*cause = xasprintf("%s: the database is closed since a failed "
-		    "write", what);
+		*cause = xasprintf(_("%s: the database is closed since a failed "
+		    "write"), what);
 		return STORE_DB_ERROR;
 	}
 	status = notmuch_database_begin_atomic(st->db);
 	if (status != NOTMUCH_STATUS_SUCCESS) {
-		*cause = xasprintf("%s: starting a transaction: %s", what,
+		*cause = xasprintf(_("%s: starting a transaction: %s"), what,
 		    notmuch_status_to_string(status));
 		return store_db_status(st);
 	}
@@ -740,9 +741,9 @@ store_abort(struct store *st, const char *what, notmuch_status_t status,
 	char			*nm_msg = NULL, *failed, *why;
 
 	rc = store_db_status(st);
-	failed = xasprintf("%s: %s%s; nothing was changed", what,
+	failed = xasprintf(_("%s: %s%s; nothing was changed"), what,
 	    notmuch_status_to_string(status), rc == STORE_FULL ?
-	    " (no space left on the device)" : "");
+	    _(" (no space left on the device)") : "");
 	if (st->db == NULL) {
 		*cause = failed;
 		return rc;
@@ -755,8 +756,8 @@ store_abort(struct store *st, const char *what, notmuch_status_t status,
 	/* When it cannot be opened again, store_begin refuses from now on
 	 * and store_close copes. */
 	if (st->mode == STORE_READ_WRITE && store_wait_lock(st) != 0) {
-		*cause = xasprintf("%s; the database is locked by another "
-		    "process since", failed);
+		*cause = xasprintf(_("%s; the database is locked by another "
+		    "process since"), failed);
 		free(failed);
 		return rc;
 	}
@@ -765,7 +766,7 @@ store_abort(struct store *st, const char *what, notmuch_status_t status,
 	    &nm_msg);
 	if (reopened != NOTMUCH_STATUS_SUCCESS) {
 		st->db = NULL;
-		why = store_nm_cause("re-opening the database", reopened,
+		why = store_nm_cause(_("re-opening the database"), reopened,
 		    nm_msg);
 		*cause = xasprintf("%s; %s", failed, why);
 		free(why);
@@ -904,12 +905,12 @@ store_open_cause(struct store *st, notmuch_status_t status, char *nm_msg)
 	    R_OK) == -1 && (errno == EACCES || errno == EPERM ||
 	    errno == EROFS);
 	if (denied && errno == EROFS) {
-		cause = xasprintf("the database is on a read-only file system "
-		    "(%s): nothing was changed", st->db_path);
+		cause = xasprintf(_("the database is on a read-only file system "
+		    "(%s): nothing was changed"), st->db_path);
 	} else if (denied) {
-		cause = xasprintf("the database is %s for you: check the group "
-		    "and mode of %s (ls -ld %s)", st->mode == STORE_READ_WRITE ?
-		    "read-only" : "not readable", st->data_dir, xapian);
+		cause = xasprintf(_("the database is %s for you: check the group "
+		    "and mode of %s (ls -ld %s)"), st->mode == STORE_READ_WRITE ?
+		    _("read-only") : _("not readable"), st->data_dir, xapian);
 	}
 	free(xapian);
 	if (denied) {
@@ -918,15 +919,15 @@ store_open_cause(struct store *st, notmuch_status_t status, char *nm_msg)
 	}
 	damaged = status == NOTMUCH_STATUS_XAPIAN_EXCEPTION &&
 	    (nm_msg == NULL || strstr(nm_msg, "write lock") == NULL);
-	cause = store_nm_cause("opening the database", status, nm_msg);
+	cause = store_nm_cause(_("opening the database"), status, nm_msg);
 	if (!damaged)
 		return cause;
 	if (st->external) {
-		hint = xasprintf("%s; the index may be damaged: `ombre doctor` "
-		    "says how to rebuild it", cause);
+		hint = xasprintf(_("%s; the index may be damaged: `ombre doctor` "
+		    "says how to rebuild it"), cause);
 	} else {
-		hint = xasprintf("%s; the index may be damaged: `ombre doctor "
-		    "--fix` rebuilds it from the Maildir", cause);
+		hint = xasprintf(_("%s; the index may be damaged: `ombre doctor "
+		    "--fix` rebuilds it from the Maildir"), cause);
 	}
 	free(cause);
 	return hint;
@@ -986,7 +987,7 @@ store_open(const struct store_options *opts, enum store_mode mode,
 	if (opts->database != NULL && *opts->database != '\0') {
 		struct stat sb;
 		if (stat(st->db_path, &sb) != 0) {
-			*cause = xasprintf("store.database %s: %s", st->db_path,
+			*cause = xasprintf(_("store.database %s: %s"), st->db_path,
 			    strerror(errno));
 			store_free(st);
 			return STORE_IO_ERROR;
@@ -1014,7 +1015,7 @@ store_open(const struct store_options *opts, enum store_mode mode,
 	if ((share = store_share_check(st)) != NULL) {
 		if (mode != STORE_READ_ONLY ||
 		    strstr(share, "cannot read") != NULL) {
-			*cause = xasprintf("%s: nothing was changed", share);
+			*cause = xasprintf(_("%s: nothing was changed"), share);
 			free(share);
 			store_free(st);
 			return STORE_IO_ERROR;
@@ -1041,8 +1042,8 @@ store_open(const struct store_options *opts, enum store_mode mode,
 	    NOTMUCH_DATABASE_MODE_READ_ONLY;
 	for (attempt = 0; attempt < 2; attempt++) {
 		if (mode == STORE_READ_WRITE && store_wait_lock(st) != 0) {
-			*cause = xasprintf("the database is locked by another "
-			    "process (waited %g s): nothing was changed",
+			*cause = xasprintf(_("the database is locked by another "
+			    "process (waited %g s): nothing was changed"),
 			    st->opts.lock_timeout);
 			store_free(st);
 			return STORE_LOCKED;
