@@ -160,14 +160,14 @@ sync_status_print(const char *data_dir, FILE *out)
 		if (i < 5)
 			continue;
 		/* The state is stored in C (N_() in sync.c): shown here. */
-		fprintf(out, "%s (%s): %s", f[0], f[1], _(f[2]));
+		fprintf(out, _("%s (%s): %s"), f[0], f[1], _(f[2]));
 		t = (time_t)strtoll(f[3], NULL, 10);
 		if (t > 0 && localtime_r(&t, &tm) != NULL) {
 			strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
 			fprintf(out, _(" until %s"), when);
 		}
 		if (f[4] != NULL && *f[4] != '\0')
-			fprintf(out, ": %s", f[4]);
+			fprintf(out, _(": %s"), f[4]);
 		fputc('\n', out);
 	}
 	fclose(in);
@@ -185,7 +185,7 @@ sync_status_print(const char *data_dir, FILE *out)
 		    "indexed yet%s%s\n", "index: %s messages delivered, not "
 		    "indexed yet%s%s\n", strtoul(f[0], NULL, 10)),
 		    f[0], f[1] != NULL &&
-		    *f[1] != '\0' ? ": " : "", f[1] != NULL ? f[1] : "");
+		    *f[1] != '\0' ? _(": ") : "", f[1] != NULL ? f[1] : "");
 	}
 	if (hooks_line[0] != '\0')
 		sync_status_print_hooks(hooks_line, out);
