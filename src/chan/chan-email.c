@@ -62,12 +62,12 @@ email_start(struct chan_link *l, char **cause)
 	const char	*v;
 
 	if (l->opts->store == NULL) {
-		*cause = xstrdup("no store to read the mail answered");
+		*cause = xstrdup(_("no store to read the mail answered"));
 		return NULL;
 	}
 	if ((v = channel_config_get(l->cc, "from")) == NULL || *v == '\0') {
-		*cause = xstrdup("from= is missing (the address replies "
-		    "come from)");
+		*cause = xstrdup(_("from= is missing (the address replies "
+		    "come from)"));
 		return NULL;
 	}
 	em = xcalloc(1, sizeof *em);
@@ -75,7 +75,7 @@ email_start(struct chan_link *l, char **cause)
 	em->from = xstrdup(v);
 	if ((v = channel_config_get(l->cc, "sendmail-command")) == NULL ||
 	    *v == '\0') {
-		*cause = xstrdup("sendmail-command= is missing");
+		*cause = xstrdup(_("sendmail-command= is missing"));
 		email_stop(em);
 		return NULL;
 	}
@@ -103,12 +103,14 @@ email_child(void *arg)
 
 	if (lseek(es->fd, 0, SEEK_SET) == -1 ||
 	    dup2(es->fd, STDIN_FILENO) == -1) {
+		/* the reply's error, stored with it: not translated */
 		fprintf(stderr, "cannot give the message to the command: %s\n",
 		    strerror(errno));
 		return 1;
 	}
 	close(es->fd);
 	execl("/bin/sh", "sh", "-c", es->em->command, (char *)NULL);
+	/* the shell's name and strerror: not translated */
 	fprintf(stderr, "/bin/sh: %s\n", strerror(errno));
 	return 127;
 }
@@ -133,7 +135,7 @@ email_tag_replied(struct email *em, const char *msgid)
 
 	if (store_open(em->link->opts->store, STORE_READ_WRITE, &st,
 	    &cause) != STORE_OK) {
-		log_warn("%s: cannot tag the mail answered: %s",
+		log_warn(_("%s: cannot tag the mail answered: %s"),
 		    em->link->name, cause);
 		free(cause);
 		return;
@@ -144,7 +146,7 @@ email_tag_replied(struct email *em, const char *msgid)
 	ops[1] = NULL;
 	if (store_tag_messages(st, ids, 1, ops, &changed, &cause) !=
 	    STORE_OK) {
-		log_warn("%s: cannot tag the mail answered: %s",
+		log_warn(_("%s: cannot tag the mail answered: %s"),
 		    em->link->name, cause);
 		free(cause);
 	}
@@ -245,6 +247,7 @@ email_original(struct email *em, struct store_outgoing *o,
 		}
 	}
 	if (m == NULL) {
+		/* stored with the reply (its error): not translated */
 		*cause = xstrdup("no e-mail of the customer's to answer in "
 		    "this conversation");
 		store_msgs_free(msgs, n);
@@ -318,6 +321,7 @@ email_send(void *adapter, struct store_outgoing *o)
 		tmp = "/tmp";
 	snprintf(path, sizeof path, "%s/ombre-mail.XXXXXX", tmp);
 	if ((fd = mkstemp(path)) == -1) {
+		/* stored with the reply (its error): not translated */
 		cause = xasprintf("cannot write the message: %s",
 		    strerror(errno));
 		l->host->send_done(l, o, CHAN_SEND_RETRY, NULL, cause, -1);
@@ -337,6 +341,7 @@ email_send(void *adapter, struct store_outgoing *o)
 	}
 	free(msg);
 	if (off < len) {
+		/* stored with the reply (its error): not translated */
 		cause = xasprintf("cannot write the message: %s",
 		    strerror(errno));
 		close(fd);

@@ -222,14 +222,14 @@ exec_spawn(void *data)
 	}
 	in[0] = in[1] = out[0] = out[1] = err[0] = err[1] = -1;
 	if (pipe(in) != 0 || pipe(out) != 0 || pipe(err) != 0) {
-		cause = xasprintf("cannot start the bridge: pipe: %s",
+		cause = xasprintf(_("cannot start the bridge: pipe: %s"),
 		    strerror(errno));
 		goto fail;
 	}
 	fflush(stdout);
 	fflush(stderr);
 	if ((pid = fork()) == -1) {
-		cause = xasprintf("cannot start the bridge: fork: %s",
+		cause = xasprintf(_("cannot start the bridge: fork: %s"),
 		    strerror(errno));
 		goto fail;
 	}
@@ -294,8 +294,8 @@ exec_err_line(struct exec *ex, const char *line, size_t len)
 
 	if (now - ex->err_window >= EXEC_ERR_WINDOW_MS) {
 		if (ex->err_dropped > 0)
-			log_warn("%s: bridge: %ld more lines of its stderr not "
-			    "shown", ex->link->name, ex->err_dropped);
+			log_warn(_("%s: bridge: %ld more lines of its stderr not "
+			    "shown"), ex->link->name, ex->err_dropped);
 		ex->err_window = now;
 		ex->err_lines = 0;
 		ex->err_dropped = 0;
@@ -306,7 +306,7 @@ exec_err_line(struct exec *ex, const char *line, size_t len)
 	}
 	ex->err_lines++;
 	clean = sanitize(line, len, SANITIZE_LINE, 200);
-	log_warn("%s: bridge: %s", ex->link->name, clean);
+	log_warn(_("%s: bridge: %s"), ex->link->name, clean);
 	free(clean);
 }
 
@@ -621,8 +621,8 @@ exec_reap(void *data)
 		ex->err_w = NULL;
 		ex->err_fd = -1;
 	}
-	why = ex->status > 128 ? xasprintf("the bridge was killed by signal "
-	    "%d", ex->status - 128) : xasprintf("the bridge exited (status %d)",
+	why = ex->status > 128 ? xasprintf(_("the bridge was killed by signal "
+	    "%d"), ex->status - 128) : xasprintf(_("the bridge exited (status %d)"),
 	    ex->status);
 	log_debug("%s: %s", l->name, why);
 	while ((s = TAILQ_FIRST(&ex->sends)) != NULL) {
@@ -674,7 +674,7 @@ exec_start(struct chan_link *l, char **cause)
 	*cause = NULL;
 	if ((command = channel_config_get(l->cc, "command")) == NULL ||
 	    *command == '\0') {
-		*cause = xstrdup("no command= (the bridge to run)");
+		*cause = xstrdup(_("no command= (the bridge to run)"));
 		return NULL;
 	}
 	if (!sigpipe_ignored) {

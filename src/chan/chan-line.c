@@ -326,7 +326,7 @@ line_read_answer(const struct net_response *r, void *data)
 	if (r->class != NET_OK) {
 		root = json_loadb(r->body, r->len, JSON_ALLOW_NUL, NULL);
 		error = line_error_of(r, root);
-		log_warn("%s: mark as read: %s", ln->link->name, error);
+		log_warn(_("%s: mark as read: %s"), ln->link->name, error);
 		free(error);
 		json_decref(root);
 	}
@@ -362,7 +362,7 @@ line_mark_read(void *data, const char *account, const char *conv_id,
 	c = line_call_new(ln);
 	if (line_request(c, ln->api, "/v2/bot/chat/markAsRead", body, NULL,
 	    line_read_answer, &cause) != 0) {
-		log_warn("%s: mark as read: %s", l->name, cause);
+		log_warn(_("%s: mark as read: %s"), l->name, cause);
 		free(cause);
 		line_call_free(c);
 	}

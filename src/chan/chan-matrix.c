@@ -159,7 +159,7 @@ mx_error(struct mx *mx, const struct net_response *r)
 	if (r->status == 0 || r->too_large ||
 	    (r->status >= 300 && r->status < 400)) {
 		mx_failed(mx, CHAN_BACKOFF, -1, r->error != NULL ? r->error :
-		    "no answer");
+		    _("no answer"));
 		return 0;
 	}
 	root = json_loadb(r->body, r->len, JSON_ALLOW_NUL, NULL);
@@ -554,7 +554,7 @@ mx_backfill_answer(const struct net_response *r, void *data)
 		/* A side call: the gap stays, the sync goes on. */
 		room = sanitize(mx->fill_room, strlen(mx->fill_room),
 		    SANITIZE_LINE, 80);
-		log_warn("%s: back-filling %s failed: HTTP %ld", mx->link->name,
+		log_warn(_("%s: back-filling %s failed: HTTP %ld"), mx->link->name,
 		    room, r->status);
 		free(room);
 		mx_backfill_next(mx);
@@ -656,7 +656,7 @@ mx_sync_finish(struct mx *mx)
 	 * delivered stays, and the next start asks again from the last
 	 * saved one (duplicates are dropped). */
 	if (rooms == NULL)
-		log_warn("%s: cannot save what is known of the rooms", l->name);
+		log_warn(_("%s: cannot save what is known of the rooms"), l->name);
 	else
 		l->host->cursor_save(l, "rooms", rooms);
 	free(rooms);
@@ -702,8 +702,8 @@ mx_bad_answer(struct mx *mx, const char *body, size_t len,
 	}
 	if (l->host->quarantine(l, "answer", body, len, error) != CHAN_OK) {
 		l->quarantine_failed = 0;
-		mx_failed(mx, CHAN_BACKOFF, -1, "cannot write the quarantine: "
-		    "not fetching");
+		mx_failed(mx, CHAN_BACKOFF, -1, _("cannot write the "
+		    "quarantine: not fetching"));
 		return;
 	}
 	mx->bad_count = 0;
@@ -965,7 +965,7 @@ mx_start(struct chan_link *l, char **cause)
 		base = channel_config_get(l->cc, "homeserver");
 	user = channel_config_get(l->cc, "user");
 	if (base == NULL || user == NULL) {
-		*cause = xstrdup("a matrix channel needs homeserver= and user=");
+		*cause = xstrdup(_("a matrix channel needs homeserver= and user="));
 		mx_stop(mx);
 		return NULL;
 	}
@@ -987,7 +987,7 @@ mx_start(struct chan_link *l, char **cause)
 			return NULL;
 		}
 	} else if ((mx->token = l->host->secret(l, "token", &why)) == NULL) {
-		*cause = xasprintf("%s (or password, password-command)", why);
+		*cause = xasprintf(_("%s (or password, password-command)"), why);
 		free(why);
 		mx_stop(mx);
 		return NULL;

@@ -478,7 +478,7 @@ meta_control_step(struct meta_call *c, const char *event)
 	}
 	rc = meta_request(c, path, body, meta_control_answer, &cause);
 	if (rc != 0) {
-		log_warn("%s: thread control: %s", mt->link->name, cause);
+		log_warn(_("%s: thread control: %s"), mt->link->name, cause);
 		free(cause);
 	}
 	free(path);
@@ -510,7 +510,7 @@ meta_control_answer(const struct net_response *r, void *data)
 		free(e.text);
 		return;
 	}
-	log_warn("%s: thread control (%s) refused: %s", mt->link->name,
+	log_warn(_("%s: thread control (%s) refused: %s"), mt->link->name,
 	    event, e.text);
 	free(e.text);
 	meta_call_free(c);
@@ -551,7 +551,7 @@ meta_read_answer(const struct net_response *r, void *data)
 		root = json_loadb(r->body, r->len, JSON_ALLOW_NUL, NULL);
 		meta_error_of(r, root, &e);
 		json_decref(root);
-		log_warn("%s: mark as read: %s", c->mt->link->name, e.text);
+		log_warn(_("%s: mark as read: %s"), c->mt->link->name, e.text);
 		free(e.text);
 	}
 	meta_call_free(c);
@@ -577,7 +577,7 @@ meta_mark_read(void *data, const char *account, const char *conv_id,
 	c = meta_call_new(mt);
 	path = xasprintf("%s/messages", mt->account);
 	if (meta_request(c, path, body, meta_read_answer, &cause) != 0) {
-		log_warn("%s: mark as read: %s", mt->link->name, cause);
+		log_warn(_("%s: mark as read: %s"), mt->link->name, cause);
 		free(cause);
 		meta_call_free(c);
 	}
@@ -634,7 +634,7 @@ meta_fetch_url(const struct net_response *r, void *data)
 	url = json_string_value(json_object_get(root, "url"));
 	if (r->status != 200 || url == NULL) {
 		meta_error_of(r, root, &e);
-		cause = xasprintf("the media's URL: %s", e.text);
+		cause = xasprintf(_("the media's URL: %s"), e.text);
 		meta_fetch_end(c, NULL, 0, cause);
 		free(cause);
 		free(e.text);
@@ -986,7 +986,7 @@ meta_start(struct chan_link *l, enum meta_platform platform, char **cause)
 	    "page-id";
 	v = channel_config_get(l->cc, account_key);
 	if (!meta_id_ok(v)) {
-		*cause = xasprintf("%s= is missing or not an id",
+		*cause = xasprintf(_("%s= is missing or not an id"),
 		    account_key);
 		meta_stop(mt);
 		return NULL;
@@ -994,7 +994,7 @@ meta_start(struct chan_link *l, enum meta_platform platform, char **cause)
 	mt->account = xstrdup(v);
 	if ((v = channel_config_get(l->cc, "app-id")) != NULL) {
 		if (!meta_id_ok(v)) {
-			*cause = xstrdup("app-id= is not an id");
+			*cause = xstrdup(_("app-id= is not an id"));
 			meta_stop(mt);
 			return NULL;
 		}
@@ -1002,7 +1002,7 @@ meta_start(struct chan_link *l, enum meta_platform platform, char **cause)
 	}
 	if ((v = channel_config_get(l->cc, "bot-app-id")) != NULL) {
 		if (!meta_id_ok(v)) {
-			*cause = xstrdup("bot-app-id= is not an id");
+			*cause = xstrdup(_("bot-app-id= is not an id"));
 			meta_stop(mt);
 			return NULL;
 		}
@@ -1015,7 +1015,7 @@ meta_start(struct chan_link *l, enum meta_platform platform, char **cause)
 	if (api == NULL)
 		api = META_API_URL;
 	if (net_url_allowed(api, &why) != 0) {
-		*cause = xasprintf("api-url=: %s", why);
+		*cause = xasprintf(_("api-url=: %s"), why);
 		free(why);
 		meta_stop(mt);
 		return NULL;

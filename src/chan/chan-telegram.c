@@ -131,7 +131,7 @@ tg_migrations_save(struct tg *tg)
 	text = json_dumps(tg->migrated, JSON_COMPACT);
 	/* A save that fails is said by the host. */
 	if (text == NULL)
-		log_warn("%s: cannot save a group's migration", tg->link->name);
+		log_warn(_("%s: cannot save a group's migration"), tg->link->name);
 	else
 		tg->link->host->cursor_save(tg->link, "migrations", text);
 	free(text);
@@ -551,7 +551,7 @@ tg_answer(const struct net_response *r, void *data)
 	if (r->status == 0 || r->too_large ||
 	    (r->status >= 300 && r->status < 400)) {
 		tg_failed(tg, CHAN_BACKOFF, -1, r->error != NULL ? r->error :
-		    "no answer");
+		    _("no answer"));
 		return;
 	}
 	root = chan_json_load(tg->link, "update", r->body, r->len,
@@ -606,11 +606,11 @@ tg_answer(const struct net_response *r, void *data)
 	if (code == 429 || r->status == 429)
 		tg_failed(tg, CHAN_RATE_LIMITED, wait >= 0 ? wait : -1, error);
 	else if (code == 409)
-		tg_failed(tg, CHAN_CONFLICT, -1, "409 another client polls this "
-		    "bot (getUpdates or a webhook): backing off");
+		tg_failed(tg, CHAN_CONFLICT, -1, _("409 another client polls "
+		    "this bot (getUpdates or a webhook): backing off"));
 	else if (code == 401 || code == 404)
-		tg_failed(tg, CHAN_AUTH_FAILED, -1, code == 404 ? "404 the "
-		    "token is not a bot's (Not Found)" : error);
+		tg_failed(tg, CHAN_AUTH_FAILED, -1, code == 404 ? _("404 the "
+		    "token is not a bot's (Not Found)") : error);
 	else
 		tg_failed(tg, CHAN_BACKOFF, -1, error);
 	free(error);
@@ -938,8 +938,8 @@ tg_start(struct chan_link *l, char **cause)
 	if (digits == 0 || tg->token[digits] != ':' ||
 	    tg->token[digits + 1] == '\0' ||
 	    strcspn(tg->token, "/?#% \t") != strlen(tg->token)) {
-		*cause = xstrdup("the token is not a bot token "
-		    "(<digits>:<secret>)");
+		*cause = xstrdup(_("the token is not a bot token "
+		    "(<digits>:<secret>)"));
 		tg_stop(tg);
 		return NULL;
 	}

@@ -422,6 +422,7 @@ twilio_page_parse(const char *account, const char *body, size_t len,
 		dir = json_string_value(json_object_get(row, "direction"));
 		status = json_string_value(json_object_get(row, "status"));
 		if (!json_is_object(row) || dir == NULL) {
+			/* a quarantine reason, as the parsers' others: not translated */
 			cause = xstrdup(json_is_object(row) ? "a message without "
 			    "direction" : "a message that is not an object");
 			goto bad;

@@ -734,15 +734,15 @@ twilio_poll_config(struct twilio *tw, const char *poll, char **cause)
 	int64_t		 s;
 
 	if (rules_parse_duration(poll, &s) != 0 || s <= 0) {
-		*cause = xasprintf("poll=%.32s is not a duration such as 60s",
+		*cause = xasprintf(_("poll=%.32s is not a duration such as 60s"),
 		    poll);
 		return -1;
 	}
 	if ((to = channel_config_get(tw->link->cc, "poll-to")) == NULL)
 		to = tw->from;
 	if (to == NULL || *to == '\0' || strlen(to) > 64) {
-		*cause = xstrdup("poll= needs the number polled: from= or "
-		    "poll-to=");
+		*cause = xstrdup(_("poll= needs the number polled: from= or "
+		    "poll-to="));
 		return -1;
 	}
 	tw->poll_ms = s * 1000;
@@ -778,7 +778,7 @@ twilio_start(struct chan_link *l, char **cause)
 	tw->link = l;
 	v = channel_config_get(l->cc, "account-sid");
 	if (!twilio_id_ok(v)) {
-		*cause = xstrdup("account-sid= is missing or not an id");
+		*cause = xstrdup(_("account-sid= is missing or not an id"));
 		twilio_stop(tw);
 		return NULL;
 	}
@@ -789,7 +789,7 @@ twilio_start(struct chan_link *l, char **cause)
 	    NULL && twilio_id_ok(v))
 		tw->service = xstrdup(v);
 	else {
-		*cause = xstrdup("from= or messaging-service-sid= is needed");
+		*cause = xstrdup(_("from= or messaging-service-sid= is needed"));
 		twilio_stop(tw);
 		return NULL;
 	}
@@ -804,7 +804,7 @@ twilio_start(struct chan_link *l, char **cause)
 	if ((v = channel_config_get(l->cc, "api-url")) == NULL)
 		v = TWILIO_API_URL;
 	if (net_url_allowed(v, &why) != 0) {
-		*cause = xasprintf("api-url=: %s", why);
+		*cause = xasprintf(_("api-url=: %s"), why);
 		free(why);
 		twilio_stop(tw);
 		return NULL;

@@ -139,6 +139,7 @@ chan_json_load(struct chan_link *l, const char *what, const char *body,
 		    json_repair_element(b.data, b.len, pos, &start, &end) != 0) {
 			text = sanitize(jerr.text, strlen(jerr.text),
 			    SANITIZE_LINE, 200);
+			/* a quarantine reason, as the parsers': not translated */
 			*cause = xasprintf("the answer is not JSON (byte %d: %s)",
 			    jerr.position, text);
 			free(text);
@@ -146,6 +147,7 @@ chan_json_load(struct chan_link *l, const char *what, const char *body,
 		}
 		if (end >= b.len) {
 			/* Cut short: the rest cannot be whole either. */
+			/* a quarantine reason: not translated */
 			*cause = xstrdup("the answer is not JSON (cut short)");
 			break;
 		}

@@ -824,6 +824,7 @@ demo_deal_block(struct demo_gen *g, long block)
 			g->deck[n++] = deck[i];
 	}
 	if (n != DEMO_BLOCK)
+		/* a broken invariant, for the programmer: not translated */
 		fatalx("demo: a deck of cases does not hold %d", DEMO_BLOCK);
 	n = 0;
 	for (i = 0; i < nitems(demo_channels); i++) {
@@ -831,6 +832,7 @@ demo_deal_block(struct demo_gen *g, long block)
 			g->chan_deck[n++] = &demo_channels[i];
 	}
 	if (n != DEMO_BLOCK)
+		/* a broken invariant, for the programmer: not translated */
 		fatalx("demo: the deck of channels holds not %d", DEMO_BLOCK);
 
 	demo_rng_seed(&r, p->seed, 2, (uint64_t)block);
@@ -1162,6 +1164,7 @@ demo_conv_script(struct demo_gen *g, struct demo_conv *c)
 			break;
 	}
 	if (fill == g->n_beats)
+		/* a broken invariant, for the programmer: not translated */
 		fatalx("demo: a script without a fill mark");
 	if (g->beats[fill].role == DEMO_FILL_BOT) {
 		owner = DEMO_B_FILL;

@@ -150,6 +150,7 @@ net_new(struct ev_loop *loop, const struct net_options *opts)
 
 	if (!net_global_ready) {
 		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+			/* a broken invariant, for the programmer: not translated */
 			fatalx("curl_global_init failed");
 		net_global_ready = 1;
 	}
@@ -165,6 +166,7 @@ net_new(struct ev_loop *loop, const struct net_options *opts)
 		n->opts.max_response = 16 * 1024 * 1024;
 	n->multi = curl_multi_init();
 	if (n->multi == NULL)
+		/* a broken invariant, for the programmer: not translated */
 		fatalx("curl_multi_init failed");
 	curl_multi_setopt(n->multi, CURLMOPT_SOCKETFUNCTION, net_socket_cb);
 	curl_multi_setopt(n->multi, CURLMOPT_SOCKETDATA, n);
@@ -316,6 +318,7 @@ net_req_setup(struct net_req *r, char **cause)
 
 	e = r->easy = curl_easy_init();
 	if (e == NULL)
+		/* a broken invariant, for the programmer: not translated */
 		fatalx("curl_easy_init failed");
 	curl_easy_setopt(e, CURLOPT_URL, r->url);
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -380,6 +383,7 @@ net_req_setup(struct net_req *r, char **cause)
 	}
 	r->retry_after_ms = -1;
 	if (curl_multi_add_handle(n->multi, e) != CURLM_OK) {
+		/* a reply's error, stored with it: not translated */
 		*cause = xstrdup("cannot start the request");
 		return -1;
 	}
@@ -586,6 +590,7 @@ net_escape(const char *s)
 
 	e = curl_easy_escape(NULL, s, (int)strlen(s));
 	if (e == NULL)
+		/* a broken invariant, for the programmer: not translated */
 		fatalx("curl_easy_escape failed");
 	out = xstrdup(e);
 	curl_free(e);

@@ -50,6 +50,7 @@ net_url_allowed(const char *url, char **cause)
 	*cause = NULL;
 	for (p = url; *p != '\0'; p++) {
 		if ((unsigned char)*p <= 0x20 || *p == 0x7f) {
+			/* with a reply's error, stored: not translated */
 			*cause = xstrdup("a URL with a space or a control "
 			    "character");
 			return -1;
@@ -62,12 +63,14 @@ net_url_allowed(const char *url, char **cause)
 		https = 0;
 		host = url + 7;
 	} else {
+		/* with a reply's error, stored: not translated */
 		*cause = xstrdup("only https:// URLs (and http:// to this "
 		    "machine)");
 		return -1;
 	}
 	end = host + strcspn(host, "/?#");
 	if (memchr(host, '@', (size_t)(end - host)) != NULL) {
+		/* with a reply's error, stored: not translated */
 		*cause = xstrdup("no user or password in a URL: use the "
 		    "channel's token-command");
 		return -1;
@@ -81,10 +84,12 @@ net_url_allowed(const char *url, char **cause)
 		len = (size_t)((p != NULL ? p : end) - host);
 	}
 	if (len == 0) {
+		/* with a reply's error, stored: not translated */
 		*cause = xstrdup("a URL without a host");
 		return -1;
 	}
 	if (!https && !net_host_is_loopback(host, len)) {
+		/* with a reply's error, stored: not translated */
 		*cause = xstrdup("plain http:// is allowed to this machine "
 		    "only (127.0.0.1, ::1, localhost): use https://");
 		return -1;

@@ -70,16 +70,16 @@ sync_status_print_hooks(char *line, FILE *out)
 			return;
 		*f[i]++ = '\0';
 	}
-	fprintf(out, "hooks: %s run, %s failed", f[0], f[1]);
+	fprintf(out, _("hooks: %s run, %s failed"), f[0], f[1]);
 	t = (time_t)strtoll(f[3], NULL, 10);
 	if (t > 0 && localtime_r(&t, &tm) != NULL)
 		strftime(when, sizeof when, "%H:%M", &tm);
 	if (*f[4] != '\0')
-		fprintf(out, " (last: %s%s%s)", f[4], *when != '\0' ? ", " :
+		fprintf(out, _(" (last: %s%s%s)"), f[4], *when != '\0' ? ", " :
 		    "", when);
 	dropped = strtol(f[2], NULL, 10);
 	if (dropped > 0)
-		fprintf(out, ", %ld dropped (too many waiting)", dropped);
+		fprintf(out, _(", %ld dropped (too many waiting)"), dropped);
 	fputc('\n', out);
 }
 
@@ -127,9 +127,9 @@ sync_status_print(const char *data_dir, FILE *out)
 
 	holder = sync_lock_holder(data_dir);
 	if (holder > 0)
-		fprintf(out, "syncer: running (pid %ld)\n", holder);
+		fprintf(out, _("syncer: running (pid %ld)\n"), holder);
 	else
-		fprintf(out, "syncer: not running\n");
+		fprintf(out, _("syncer: not running\n"));
 	path = xasprintf("%s/sync/status", data_dir);
 	in = fopen(path, "re");
 	free(path);
@@ -159,28 +159,33 @@ sync_status_print(const char *data_dir, FILE *out)
 		}
 		if (i < 5)
 			continue;
-		fprintf(out, "%s (%s): %s", f[0], f[1], f[2]);
+		/* The state is stored in C (N_() in sync.c): shown here. */
+		fprintf(out, _("%s (%s): %s"), f[0], f[1], _(f[2]));
 		t = (time_t)strtoll(f[3], NULL, 10);
 		if (t > 0 && localtime_r(&t, &tm) != NULL) {
 			strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
-			fprintf(out, " until %s", when);
+			fprintf(out, _(" until %s"), when);
 		}
 		if (f[4] != NULL && *f[4] != '\0')
-			fprintf(out, ": %s", f[4]);
+			fprintf(out, _(": %s"), f[4]);
 		fputc('\n', out);
 	}
 	fclose(in);
 	if (quarantined > 0)
-		fprintf(out, "%ld update%s quarantined: see `ombre sync "
-		    "--quarantine`\n", quarantined, quarantined == 1 ? "" : "s");
+		fprintf(out, ngettext("%ld update quarantined: see `ombre "
+		    "sync --quarantine`\n", "%ld updates quarantined: see "
+		    "`ombre sync --quarantine`\n", (unsigned long)quarantined),
+		    quarantined);
 	if (index_line[0] != '\0') {
 		f[0] = index_line;
 		f[1] = strchr(f[0], '\t');
 		if (f[1] != NULL)
 			*f[1]++ = '\0';
-		fprintf(out, "index: %s message%s delivered, not indexed yet%s%s\n",
-		    f[0], strcmp(f[0], "1") == 0 ? "" : "s", f[1] != NULL &&
-		    *f[1] != '\0' ? ": " : "", f[1] != NULL ? f[1] : "");
+		fprintf(out, ngettext("index: %s message delivered, not "
+		    "indexed yet%s%s\n", "index: %s messages delivered, not "
+		    "indexed yet%s%s\n", strtoul(f[0], NULL, 10)),
+		    f[0], f[1] != NULL &&
+		    *f[1] != '\0' ? _(": ") : "", f[1] != NULL ? f[1] : "");
 	}
 	if (hooks_line[0] != '\0')
 		sync_status_print_hooks(hooks_line, out);
@@ -443,35 +448,36 @@ sync_webhook_print(const struct sync_webhook *ws, int declared,
 		    strlen(ws->listen != NULL ? ws->listen : "?"),
 		    SANITIZE_LINE, 80);
 		sync_webhook_when(ws->started, now, when, sizeof when);
-		fprintf(out, "webhook receiver: listening on %s since %s "
-		    "(pid %ld)\n", clean, when, ws->pid);
+		fprintf(out, _("webhook receiver: listening on %s since %s "
+		    "(pid %ld)\n"), clean, when, ws->pid);
 		free(clean);
 	} else if (ws->stopped > 0) {
 		sync_webhook_when(ws->stopped, now, when, sizeof when);
-		fprintf(out, "webhook receiver: not running (stopped %s)\n",
+		fprintf(out, _("webhook receiver: not running (stopped %s)\n"),
 		    when);
 	} else
-		fprintf(out, "webhook receiver: not running\n");
+		fprintf(out, _("webhook receiver: not running\n"));
 	for (i = 0; i < ws->n; i++) {
 		c = &ws->channels[i];
 		clean = sanitize(c->name, strlen(c->name), SANITIZE_LINE, 40);
-		fprintf(out, "%s: %ld payload%s", clean, c->received,
-		    c->received == 1 ? "" : "s");
+		fprintf(out, ngettext("%s: %ld payload", "%s: %ld payloads",
+		    (unsigned long)c->received), clean, c->received);
 		free(clean);
 		if (c->last_received > 0) {
 			sync_webhook_when(c->last_received, now, when,
 			    sizeof when);
-			fprintf(out, ", last %s", when);
+			fprintf(out, _(", last %s"), when);
 		}
 		if (c->bad_signatures > 0) {
 			sync_webhook_when(c->last_bad_signature, now, when,
 			    sizeof when);
-			fprintf(out, ", %ld bad signature%s (last %s)",
-			    c->bad_signatures, c->bad_signatures == 1 ? "" :
-			    "s", when);
+			fprintf(out, ngettext(", %ld bad signature (last %s)",
+			    ", %ld bad signatures (last %s)",
+			    (unsigned long)c->bad_signatures),
+			    c->bad_signatures, when);
 		}
 		if (c->refused > 0)
-			fprintf(out, ", %ld refused", c->refused);
+			fprintf(out, _(", %ld refused"), c->refused);
 		/* A failure other than a signature's: said whole. */
 		if (*c->last_failure != '\0' &&
 		    strncmp(c->last_failure, "401 ", 4) != 0) {
@@ -479,7 +485,7 @@ sync_webhook_print(const struct sync_webhook *ws, int declared,
 			    sizeof when);
 			clean = sanitize(c->last_failure,
 			    strlen(c->last_failure), SANITIZE_LINE, 80);
-			fprintf(out, "; last failure %s: %s", when, clean);
+			fprintf(out, _("; last failure %s: %s"), when, clean);
 			free(clean);
 		}
 		fputc('\n', out);
@@ -495,7 +501,7 @@ sync_webhook_phrase(const struct sync_webhook *ws, int declared,
 	size_t	i;
 
 	if (declared && !ws->running)
-		return xstrdup("webhook receiver not running");
+		return xstrdup(_("webhook receiver not running"));
 	for (i = 0; i < ws->n; i++) {
 		if (ws->channels[i].bad_signatures > 0 &&
 		    ws->channels[i].last_bad_signature > now - 3600)
@@ -503,8 +509,8 @@ sync_webhook_phrase(const struct sync_webhook *ws, int declared,
 	}
 	if (bad == 0)
 		return NULL;
-	return xasprintf("webhook: %ld bad signature%s", bad,
-	    bad == 1 ? "" : "s");
+	return xasprintf(ngettext("webhook: %ld bad signature",
+	    "webhook: %ld bad signatures", (unsigned long)bad), bad);
 }
 
 static int
@@ -582,7 +588,7 @@ sync_quarantine_show(const char *dir, const char *name, FILE *out)
 	fprintf(out, "%s  %s  ", clean, when);
 	free(clean);
 	clean = sanitize(what, strlen(what), SANITIZE_LINE, 20);
-	fprintf(out, "%s, %zu bytes: ", clean, size);
+	fprintf(out, _("%s, %zu bytes: "), clean, size);
 	free(clean);
 	clean = sanitize(reason, strlen(reason), SANITIZE_LINE, 200);
 	fprintf(out, "%s\n", clean);
@@ -603,13 +609,14 @@ sync_quarantine_print(const char *data_dir, FILE *out)
 	dir = xasprintf("%s/sync/%s", data_dir, SYNC_QUARANTINE_DIR);
 	n = scandir(dir, &list, sync_quarantine_select, alphasort);
 	if (n <= 0) {
-		fprintf(out, "nothing quarantined\n");
+		fprintf(out, _("nothing quarantined\n"));
 		free(dir);
 		return;
 	}
-	fprintf(out, "%d item%s quarantined (what the channels sent that "
-	    "could not be taken; remove a file once read):\n", n,
-	    n == 1 ? "" : "s");
+	fprintf(out, ngettext("%d item quarantined (what the channels sent "
+	    "that could not be taken; remove a file once read):\n",
+	    "%d items quarantined (what the channels sent that could not be "
+	    "taken; remove a file once read):\n", (unsigned long)n), n);
 	for (i = 0; i < n; i++) {
 		sync_quarantine_show(dir, list[i]->d_name, out);
 		free(list[i]);
@@ -628,7 +635,7 @@ sync_fetch_request(const char *data_dir, const char *msgid, size_t index,
 	*cause = NULL;
 	dir = xasprintf("%s/sync/fetch", data_dir);
 	if (util_mkdir_p(dir, util_share_mode(data_dir, 0700)) != 0) {
-		*cause = xasprintf("cannot create %s", dir);
+		*cause = xasprintf(_("cannot create %s"), dir);
 		free(dir);
 		return -1;
 	}
@@ -645,7 +652,7 @@ sync_fetch_request(const char *data_dir, const char *msgid, size_t index,
 		if (fd != -1)
 			close(fd);
 		unlink(tmp);
-		*cause = xasprintf("cannot write %s: %s", path, strerror(errno));
+		*cause = xasprintf(_("cannot write %s: %s"), path, strerror(errno));
 	}
 	free(text);
 	free(tmp);

@@ -95,7 +95,7 @@ sync_hooks_done(struct sync_hook_run *run, const struct sync_hook_result *res,
 			    res->output[len - 1] == '\r'))
 				len--;
 			out = sanitize(res->output, len, SANITIZE_LINE, 200);
-			log_warn("hook %s said: %s", it->event, out);
+			log_warn(_("hook %s said: %s"), it->event, out);
 			free(out);
 		}
 		sync_write_status(s);
@@ -149,8 +149,8 @@ sync_hooks_add(struct sync *s, const char *event, const char *command,
 
 	if (s->hooks_queued >= SYNC_HOOKS_QUEUED) {
 		if (s->hooks_dropped++ % 100 == 0)
-			log_warn("hook %s: %zu hooks wait already: dropped "
-			    "(%ld so far)", event, s->hooks_queued,
+			log_warn(_("hook %s: %zu hooks wait already: dropped "
+			    "(%ld so far)"), event, s->hooks_queued,
 			    s->hooks_dropped);
 		return;
 	}
@@ -208,7 +208,7 @@ sync_hooks_item(struct sync *s, struct store **st, const char *event,
 	}
 	if (*st == NULL && store_open(&s->opts->store, STORE_READ_ONLY, st,
 	    &cause) != STORE_OK) {
-		log_warn("hook %s: %s", event, cause);
+		log_warn(_("hook %s: %s"), event, cause);
 		free(cause);
 		*st = NULL;
 		return;
@@ -225,7 +225,7 @@ sync_hooks_item(struct sync *s, struct store **st, const char *event,
 		return;
 	if ((json = sync_hook_json(*st, event, thread_id, msgid, &cause)) ==
 	    NULL) {
-		log_warn("hook %s: %s", event, cause);
+		log_warn(_("hook %s: %s"), event, cause);
 		free(cause);
 		return;
 	}
@@ -389,8 +389,9 @@ sync_hooks_stop(struct sync *s)
 	}
 	s->hooks_status_timer = NULL;
 	if (s->hooks_queued > 0)
-		log_warn("%zu hook%s not run: the syncer stops",
-		    s->hooks_queued, s->hooks_queued == 1 ? "" : "s");
+		log_warn(ngettext("%zu hook not run: the syncer stops",
+		    "%zu hooks not run: the syncer stops", s->hooks_queued),
+		    s->hooks_queued);
 	while ((it = TAILQ_FIRST(&s->hooks_queue)) != NULL) {
 		TAILQ_REMOVE(&s->hooks_queue, it, entry);
 		sync_hook_item_free(it);

@@ -167,7 +167,7 @@ sync_fetch_scan(struct sync *s)
 		    m->attachments[index].local != NULL || l == NULL) {
 			/* Nothing to fetch, or no channel here to fetch it. */
 			if (m != NULL && l == NULL)
-				log_warn("fetch: no channel here serves %s",
+				log_warn(_("fetch: no channel here serves %s"),
 				    m->channel);
 			unlink(path);
 		} else if (l->state == CHAN_CONNECTED) {
@@ -209,7 +209,7 @@ sync_fetch_done(struct chan_fetch *f, const char *body, size_t len,
 
 	if (error != NULL) {
 		clean = sanitize(error, strlen(error), SANITIZE_LINE, 200);
-		log_warn("%s: fetching an attachment failed: %s", f->link->link.name,
+		log_warn(_("%s: fetching an attachment failed: %s"), f->link->link.name,
 		    clean);
 		free(clean);
 		unlink(f->req);
@@ -229,7 +229,7 @@ sync_fetch_done(struct chan_fetch *f, const char *body, size_t len,
 			unlink(tmp);
 	}
 	if (!ok)
-		log_warn("%s: cannot write %s", f->link->link.name, f->dest);
+		log_warn(_("%s: cannot write %s"), f->link->link.name, f->dest);
 	else if (store_open(&s->opts->store, STORE_READ_WRITE, &st, &cause) !=
 	    STORE_OK) {
 		log_warn("fetch: %s", cause);

@@ -191,7 +191,7 @@ sync_hook_json(struct store *st, const char *event, const char *thread_id,
 	out = json_obj_finish(o);
 out:
 	if (out == NULL && *cause == NULL)
-		*cause = xasprintf("message %s not found", msgid);
+		*cause = xasprintf(_("message %s not found"), msgid);
 	msg_free(m);
 	store_msgs_free(msgs, n);
 	free(tid);
@@ -456,11 +456,11 @@ char *
 sync_hook_outcome(const struct sync_hook_result *res)
 {
 	if (res->killed)
-		return xasprintf("killed after %lld s",
+		return xasprintf(_("killed after %lld s"),
 		    (long long)((res->ms + 500) / 1000));
 	if (res->status > 128)
-		return xasprintf("killed by signal %d", res->status - 128);
-	return xasprintf("exit %d", res->status);
+		return xasprintf(_("killed by signal %d"), res->status - 128);
+	return xasprintf(_("exit %d"), res->status);
 }
 
 char *
@@ -471,7 +471,7 @@ sync_hook_describe(const char *event, const char *command,
 
 	cmd = sanitize(command, strlen(command), SANITIZE_LINE, 60);
 	what = sync_hook_outcome(res);
-	line = xasprintf("hook %s (%s) %s", event, cmd, what);
+	line = xasprintf(_("hook %s (%s) %s"), event, cmd, what);
 	free(what);
 	free(cmd);
 	return line;

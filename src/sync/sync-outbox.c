@@ -123,7 +123,7 @@ sync_outbox_move(struct sync *s, const char *msgid, const char *expect,
 	}
 	/* Closing commits: a state not written lets no request leave. */
 	if (store_close(st) != STORE_OK && rc == STORE_OK) {
-		log_warn("outbox: the reply's state could not be committed");
+		log_warn(_("outbox: the reply's state could not be committed"));
 		rc = STORE_DB_ERROR;
 	}
 	if (rc == STORE_OK)
@@ -288,13 +288,13 @@ sync_send_done(struct chan_link *l, struct store_outgoing *o,
 	case CHAN_SEND_FAILED:
 		if (sync_outbox_set(s, o->msgid, "failed", NULL, error) == 0)
 			sync_hooks_queue(s, "failed", NULL, o->msgid);
-		log_warn("%s: reply %s refused: %s", l->name, o->native_id,
+		log_warn(_("%s: reply %s refused: %s"), l->name, o->native_id,
 		    error != NULL ? error : "?");
 		break;
 	case CHAN_SEND_UNKNOWN:
 		sync_outbox_set(s, o->msgid, "unknown", NULL, error);
-		log_warn("%s: reply %s: delivery unknown (%s): not sent again",
-		    l->name, o->native_id, error != NULL ? error : "no answer");
+		log_warn(_("%s: reply %s: delivery unknown (%s): not sent again"),
+		    l->name, o->native_id, error != NULL ? error : _("no answer"));
 		break;
 	case CHAN_SEND_RETRY:
 		sync_outbox_set(s, o->msgid, "queued", NULL, error);
@@ -307,7 +307,7 @@ sync_send_done(struct chan_link *l, struct store_outgoing *o,
 		if (s->opts->chan.once && d->attempts >= s->opts->chan.attempts) {
 			d->given_up = 1;
 			s->outbox_given_up++;
-			log_warn("%s: reply %s still queued after %d tries: %s",
+			log_warn(_("%s: reply %s still queued after %d tries: %s"),
 			    l->name, o->native_id, d->attempts,
 			    error != NULL ? error : "?");
 		}
@@ -413,7 +413,7 @@ sync_delivery_status(struct chan_link *l, struct chan_delivery *d, size_t n)
 		return CHAN_OK;
 	if ((rc = store_open(&s->opts->store, STORE_READ_WRITE, &st,
 	    &cause)) != STORE_OK) {
-		log_warn("%s: delivery statuses: %s", l->name, cause);
+		log_warn(_("%s: delivery statuses: %s"), l->name, cause);
 		free(cause);
 		return rc == STORE_FULL ?
 		    CHAN_NO_SPACE : CHAN_WRITE_FAILED;
@@ -457,7 +457,7 @@ sync_delivery_status(struct chan_link *l, struct chan_delivery *d, size_t n)
 			d[i].found = changed > 0;
 			if (strcmp(d[i].status, "failed") == 0 &&
 			    d[i].remote_id != NULL)
-				log_warn("%s: a sent reply failed: %s",
+				log_warn(_("%s: a sent reply failed: %s"),
 				    l->name, d[i].error != NULL ?
 				    d[i].error : "?");
 			continue;
@@ -471,7 +471,7 @@ sync_delivery_status(struct chan_link *l, struct chan_delivery *d, size_t n)
 		break;
 	}
 	if (rc != STORE_OK) {
-		log_warn("%s: delivery statuses: %s", l->name,
+		log_warn(_("%s: delivery statuses: %s"), l->name,
 		    cause != NULL ? cause : store_status_str(rc));
 		free(cause);
 		store_close(st);
@@ -481,7 +481,7 @@ sync_delivery_status(struct chan_link *l, struct chan_delivery *d, size_t n)
 		return rc == STORE_FULL ? CHAN_NO_SPACE : CHAN_WRITE_FAILED;
 	}
 	if (store_close(st) != STORE_OK) {
-		log_warn("%s: delivery statuses could not be committed",
+		log_warn(_("%s: delivery statuses could not be committed"),
 		    l->name);
 		rc = STORE_DB_ERROR;
 	}

@@ -71,7 +71,7 @@ sync_quarantine(struct chan_link *l, const char *what, const char *raw,
 	dir = xasprintf("%s/%s", sl->sync->dir, SYNC_QUARANTINE_DIR);
 	if (util_mkdir_p(dir, sl->sync->dir_mode) != 0) {
 		saved = errno;
-		log_warn("%s: cannot create %s: %s", l->name, dir,
+		log_warn(_("%s: cannot create %s: %s"), l->name, dir,
 		    strerror(saved));
 		free(dir);
 		/* Not kept: the cursor must not pass it (sync_deliver). */
@@ -95,7 +95,7 @@ sync_quarantine(struct chan_link *l, const char *what, const char *raw,
 	if (util_write_file(dir, name, b.data, b.len,
 	    sl->sync->file_mode) != 0) {
 		saved = errno;
-		log_warn("%s: cannot write %s/%s: %s", l->name, dir, name,
+		log_warn(_("%s: cannot write %s/%s: %s"), l->name, dir, name,
 		    strerror(saved));
 		l->quarantine_failed = 1;
 		rc = sync_write_status_of(saved);
@@ -105,8 +105,8 @@ sync_quarantine(struct chan_link *l, const char *what, const char *raw,
 		sl->quarantine_seen[sl->quarantine_next++ %
 		    nitems(sl->quarantine_seen)] = h;
 		sl->quarantined++;
-		log_warn("%s: %s quarantined (%s): see `ombre sync "
-		    "--quarantine`", l->name, what, clean);
+		log_warn(_("%s: %s quarantined (%s): see `ombre sync "
+		    "--quarantine`"), l->name, what, clean);
 		sync_write_status(sl->sync);
 	}
 	buf_free(&b);

@@ -35,7 +35,7 @@ sync_replicate_done(struct sync *s, int status, const char *line)
 {
 	(void)s;
 	if (status != 0)
-		log_warn("store.replicate failed%s%s", *line != '\0' ? ": " :
+		log_warn(_("store.replicate failed%s%s"), *line != '\0' ? ": " :
 		    "", line);
 }
 

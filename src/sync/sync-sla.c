@@ -64,7 +64,7 @@ sync_sla_done(struct sync *s, int status, const char *line)
 	(void)s;
 	if (status != 0)
 		log_warn("sla: %s", *line != '\0' ? line :
-		    "the search failed");
+		    _("the search failed"));
 	else if (*line != '\0')
 		log_debug("sla: %s breaches recorded", line);
 }

@@ -82,7 +82,7 @@ sync_spike_save(const char *data_dir, struct spike *v, size_t n)
 	if ((util_mkdir_p(dir, util_share_mode(data_dir, 0700)) != 0 &&
 	    errno != EEXIST) || util_write_file(dir, "spikes", b.data, b.len,
 	    util_share_mode(data_dir, 0600)) != 0)
-		log_warn("spike: %s/spikes: %s", dir, strerror(errno));
+		log_warn(_("spike: %s/spikes: %s"), dir, strerror(errno));
 	free(dir);
 	buf_free(&b);
 }
@@ -229,7 +229,7 @@ sync_spike_child(void *arg)
 	/* A store younger than the baseline has none: its first busy hour
 	 * would look like a spike of every channel. */
 	if (!store_trends_history(st, first + 3600)) {
-		printf("no baseline yet: nothing older than %d days\n",
+		printf(_("no baseline yet: nothing older than %d days\n"),
 		    SPIKE_DAYS);
 		store_close(st);
 		return 0;
@@ -285,6 +285,7 @@ sync_spike_child(void *arg)
 	if (n_new > 0)
 		sync_spike_save(s->opts->store.data_dir, seen, n_seen);
 	/* What it cost, for ombre -v sync (bench/trends.py reads it). */
+	/* bench/trends.py reads it: not translated */
 	printf("%zu told of %zu series, %zu hours counted, %lld ms\n", n_new,
 	    tr->n, tr->counted, (long long)(util_clock_ms() - t0));
 	for (j = 0; j < n_seen; j++)
@@ -329,7 +330,7 @@ sync_spike_log(const char *token)
 	if (spike_token_parse(token, &sp) != 0)
 		return;
 	text = spike_text(&sp);
-	log_warn("%s, %.2f usually", text, sp.baseline);
+	log_warn(_("%s, %.2f usually"), text, sp.baseline);
 	free(text);
 	spike_clear(&sp);
 }
@@ -340,7 +341,7 @@ sync_spike_done(struct sync *s, int status, const char *line)
 	(void)s;
 	if (status != 0)
 		log_warn("spike: %s", *line != '\0' ? line :
-		    "the counts failed");
+		    _("the counts failed"));
 	else
 		log_debug("spike: %s", line);
 }

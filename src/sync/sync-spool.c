@@ -134,7 +134,7 @@ sync_spool_give(struct sync *s, struct sync_link *sl, char **names, size_t n)
 			/* Gone (another syncer took it?) or unreadable: it
 			 * stays, said once a round. */
 			if (errno != ENOENT)
-				log_warn("%s: cannot read %s: %s",
+				log_warn(_("%s: cannot read %s: %s"),
 				    sl->link.name, paths[got],
 				    strerror(errno));
 			free(paths[got]);
@@ -150,7 +150,7 @@ sync_spool_give(struct sync *s, struct sync_link *sl, char **names, size_t n)
 			ret = -1;
 		for (i = 0; i < got && rc == CHAN_OK; i++) {
 			if (unlink(paths[i]) != 0 && errno != ENOENT)
-				log_warn("%s: cannot remove %s: %s",
+				log_warn(_("%s: cannot remove %s: %s"),
 				    sl->link.name, paths[i], strerror(errno));
 		}
 		if (rc == CHAN_OK)
@@ -254,7 +254,7 @@ sync_spool_tick(void *data)
 	if (s->opts->chan.once && s->spool_failures >= s->opts->chan.attempts) {
 		/* --once: the store kept refusing; the files wait for the
 		 * next run, said, and the run fails. */
-		log_warn("webhook spool: %zu payloads not taken after %d tries",
+		log_warn(_("webhook spool: %zu payloads not taken after %d tries"),
 		    left, s->spool_failures);
 		s->spool_given_up = s->spool_drained = 1;
 		return;

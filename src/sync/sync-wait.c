@@ -71,8 +71,8 @@ sync_wait_done(struct sync *s, int status, const char *line)
 {
 	(void)s;
 	if (status != 0)
-		log_warn("handoff-rule wait: %s", *line != '\0' ? line :
-		    "the search failed");
+		log_warn(_("handoff-rule wait: %s"), *line != '\0' ? line :
+		    _("the search failed"));
 	else if (*line != '\0')
 		log_debug("handoff-rule wait: %s conversations handed off",
 		    line);

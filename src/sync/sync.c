@@ -37,10 +37,13 @@
 /* The longest error kept for a channel, in columns. */
 #define SYNC_ERROR_WIDTH	300
 
+/* Stored in DATA/sync/status and read back as they are: C here,
+ * translated where shown (sync_status_print). */
 static const char *const sync_state_names[] = {
-	"starting", "connected", "backing off", "rate-limited",
-	"conflict", "auth failed", "failed", "disk full: not fetching",
-	"cannot write the store: not fetching"
+	N_("starting"), N_("connected"), N_("backing off"),
+	N_("rate-limited"), N_("conflict"), N_("auth failed"), N_("failed"),
+	N_("disk full: not fetching"),
+	N_("cannot write the store: not fetching")
 };
 
 static const char *
@@ -141,7 +144,7 @@ sync_write_status(struct sync *s)
 		buf_add_char(&b, '\n');
 	if (util_write_file(s->dir, "status", b.data, b.len, s->file_mode) != 0 &&
 	    sync_status_overwrite(s, &b) != 0)
-		log_warn("cannot write %s/status", s->dir);
+		log_warn(_("cannot write %s/status"), s->dir);
 	buf_free(&b);
 }
 
@@ -224,9 +227,9 @@ sync_index_child(void *arg)
 
 	rc = store_open(&s->opts->store, STORE_READ_WRITE, &st, &cause);
 	if (rc == STORE_OK && (rc = store_close(st)) != STORE_OK)
-		cause = xstrdup("closing the database failed");
+		cause = xstrdup(_("closing the database failed"));
 	if (rc != STORE_OK) {
-		fprintf(stderr, "%s%s\n", rc == STORE_FULL ? "disk full: " : "",
+		fprintf(stderr, "%s%s\n", rc == STORE_FULL ? _("disk full: ") : "",
 		    cause != NULL ? cause : store_status_str(rc));
 		free(cause);
 		return rc == STORE_FULL ? 2 : 1;
@@ -291,12 +294,13 @@ sync_index_done(struct job *job, int status, const char *output, void *data)
 		free(line);
 		if (*s->index_error == '\0') {
 			free(s->index_error);
-			s->index_error = xasprintf("the indexer exited with "
-			    "status %d", status);
+			s->index_error = xasprintf(_("the indexer exited with "
+			    "status %d"), status);
 		}
 		s->index_attempt++;
-		log_warn("indexing: %s (%zu message%s delivered, waiting)",
-		    s->index_error, s->unindexed, s->unindexed == 1 ? "" : "s");
+		log_warn(ngettext("indexing: %s (%zu message delivered, "
+		    "waiting)", "indexing: %s (%zu messages delivered, "
+		    "waiting)", s->unindexed), s->index_error, s->unindexed);
 		if (s->opts->chan.once &&
 		    s->index_attempt >= s->opts->chan.attempts)
 			s->index_given_up = 1;
@@ -373,7 +377,7 @@ sync_deliver_refused(struct chan_link *l, const struct msg *m,
 	    strlen(m->id) : 1, SANITIZE_LINE, 80);
 	reason = sanitize(why != NULL ? why : "?", why != NULL ? strlen(why) :
 	    1, SANITIZE_LINE, 200);
-	log_warn("%s: message %s not stored: %s", l->name, clean, reason);
+	log_warn(_("%s: message %s not stored: %s"), l->name, clean, reason);
 	free(reason);
 	free(clean);
 }
@@ -405,11 +409,11 @@ sync_deliver(struct chan_link *l, struct msg **msgs, size_t n,
 		/* What the page held that could not be taken could not be
 		 * kept either: the cursor must not pass it. */
 		l->quarantine_failed = 0;
-		*cause = xstrdup("cannot write the store: not fetching (the "
-		    "quarantine)");
+		*cause = xstrdup(_("cannot write the store: not fetching (the "
+		    "quarantine)"));
 		sl->store_blocked = CHAN_STORE_FAILED;
 		free(sl->store_error);
-		sl->store_error = xstrdup("the quarantine cannot be written");
+		sl->store_error = xstrdup(_("the quarantine cannot be written"));
 		return CHAN_WRITE_FAILED;
 	}
 	sl->store_blocked = 0;
@@ -450,8 +454,8 @@ sync_deliver(struct chan_link *l, struct msg **msgs, size_t n,
 	if (rc != STORE_OK) {
 		/* A store that cannot write: nothing of the batch counts, and
 		 * the adapter keeps its cursor where it was. */
-		*cause = xasprintf("%s: not fetching (%s)", rc == STORE_FULL ?
-		    "disk full" : "cannot write the store", why != NULL ? why :
+		*cause = xasprintf(_("%s: not fetching (%s)"), rc == STORE_FULL ?
+		    _("disk full") : _("cannot write the store"), why != NULL ? why :
 		    store_status_str(rc));
 		sl->store_blocked = rc == STORE_FULL ? CHAN_DISK_FULL :
 		    CHAN_STORE_FAILED;
@@ -570,7 +574,7 @@ sync_cursor_save(struct chan_link *l, const char *key, const char *value)
 	if (util_write_file(sync_link_of(l)->sync->dir, name, data,
 	    strlen(data), sync_link_of(l)->sync->file_mode) != 0) {
 		saved = errno;
-		log_warn("%s: cannot save its %s: %s", l->name, key,
+		log_warn(_("%s: cannot save its %s: %s"), l->name, key,
 		    strerror(saved));
 		rc = sync_write_status_of(saved);
 	}
@@ -625,7 +629,7 @@ sync_lock_take(const char *data_dir, int *fd_out)
 	snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
 	if (pwrite(fd, pid, strlen(pid), 0) != (ssize_t)strlen(pid) ||
 	    ftruncate(fd, (off_t)strlen(pid)) != 0)
-		log_warn("cannot write the syncer's pid");
+		log_warn(_("cannot write the syncer's pid"));
 	*fd_out = fd;
 	return 0;
 }
@@ -668,7 +672,7 @@ sync_store_open(struct sync *s)
 	if (rc == STORE_OK)
 		rc = store_close(st);
 	else {
-		log_warn("%s: delivering all the same; indexed later", cause);
+		log_warn(_("%s: delivering all the same; indexed later"), cause);
 		free(cause);
 		s->index_error = xstrdup(store_status_str(rc));
 	}
@@ -704,7 +708,7 @@ sync_share_check(struct sync *s)
 	}
 	if (cause == NULL)
 		return 0;
-	log_warn("%s: not starting", cause);
+	log_warn(_("%s: not starting"), cause);
 	free(cause);
 	return -1;
 }
@@ -739,25 +743,25 @@ sync_run(const struct sync_options *opts)
 	LIST_INIT(&s.fetches);
 	s.opts = opts;
 	if (util_mkdir_p(opts->store.data_dir, 0700) != 0) {
-		log_warn("cannot create %s", opts->store.data_dir);
+		log_warn(_("cannot create %s"), opts->store.data_dir);
 		return SYNC_FAILED;
 	}
 	switch (sync_lock_take(opts->store.data_dir, &lock_fd)) {
 	case 0:
 		break;
 	case 1:
-		log_warn("another syncer runs (pid %ld): not starting",
+		log_warn(_("another syncer runs (pid %ld): not starting"),
 		    sync_lock_holder(opts->store.data_dir));
 		return SYNC_LOCKED;
 	default:
-		log_warn("cannot open %s/sync.lock", opts->store.data_dir);
+		log_warn(_("cannot open %s/sync.lock"), opts->store.data_dir);
 		return SYNC_FAILED;
 	}
 	s.dir = xasprintf("%s/sync", opts->store.data_dir);
 	s.dir_mode = util_share_mode(opts->store.data_dir, 0700);
 	s.file_mode = util_share_mode(opts->store.data_dir, 0600);
 	if (util_mkdir_p(s.dir, s.dir_mode) != 0) {
-		log_warn("cannot create %s", s.dir);
+		log_warn(_("cannot create %s"), s.dir);
 		close(lock_fd);
 		free(s.dir);
 		return SYNC_FAILED;
@@ -790,7 +794,7 @@ sync_run(const struct sync_options *opts)
 		    (uint64_t)time(NULL) + i;
 	}
 	if (opts->only != NULL && s.n_links == 0) {
-		log_warn("no channel called %s", opts->only);
+		log_warn(_("no channel called %s"), opts->only);
 		rc = SYNC_FAILED;
 		goto out;
 	}
@@ -807,8 +811,8 @@ sync_run(const struct sync_options *opts)
 		l->loop = s.loop;
 		l->net = s.net;
 		if (sl->type == NULL) {
-			cause = xasprintf("type %s is not synced (its messages "
-			    "come with `ombre ingest`)", l->cc->type);
+			cause = xasprintf(_("type %s is not synced (its messages "
+			    "come with `ombre ingest`)"), l->cc->type);
 		} else if ((sl->adapter = sl->type->start(l, &cause)) != NULL)
 			continue;
 		sync_set_state(l, CHAN_FAILED, 0, cause);
@@ -837,11 +841,11 @@ sync_run(const struct sync_options *opts)
 	if (s.outbox_given_up > 0 || s.spool_given_up)
 		rc = SYNC_FAILED;
 	if (s.index_given_up) {
-		fprintf(stderr, "ombre: %zu message%s delivered to the Maildir "
-		    "but not indexed: %s; the next start indexes %s\n",
-		    s.unindexed, s.unindexed == 1 ? "" : "s",
-		    s.index_error != NULL ? s.index_error : "?",
-		    s.unindexed == 1 ? "it" : "them");
+		fprintf(stderr, ngettext("ombre: %zu message delivered to the "
+		    "Maildir but not indexed: %s; the next start indexes it\n",
+		    "ombre: %zu messages delivered to the Maildir but not "
+		    "indexed: %s; the next start indexes them\n", s.unindexed),
+		    s.unindexed, s.index_error != NULL ? s.index_error : "?");
 		rc = SYNC_FAILED;
 	}
 	sync_outbox_stop(&s);
@@ -855,8 +859,9 @@ sync_run(const struct sync_options *opts)
 			sl->type->stop(sl->adapter);
 		sl->adapter = NULL;
 		if (sl->failed) {
+			/* the program's name and a message: not translated */
 			fprintf(stderr, "ombre: %s: %s%s%s\n", sl->link.name,
-			    sync_state_name(sl->state), sl->error != NULL ?
+			    _(sync_state_name(sl->state)), sl->error != NULL ?
 			    ": " : "", sl->error != NULL ? sl->error : "");
 			rc = SYNC_FAILED;
 		}

@@ -180,7 +180,7 @@ web_http_timed_out(struct web_http *h, struct web_http_req *r)
 	char	*path, *why;
 
 	path = sanitize(r->path, strlen(r->path), SANITIZE_LINE, 200);
-	log_warn("webhook: %s timed out after %zu bytes of body, closed",
+	log_warn(_("webhook: %s timed out after %zu bytes of body, closed"),
 	    path, r->received);
 	free(path);
 	why = xasprintf("timed out after %zu bytes of body", r->received);
@@ -327,7 +327,7 @@ web_http_start(struct ev_loop *loop, const char *addr, struct web *w,
 
 	*cause = NULL;
 	if (web_http_address(addr, &ss, &len, &v6) != 0) {
-		*cause = xstrdup("bad address (ADDR:PORT or [ADDR6]:PORT)");
+		*cause = xstrdup(_("bad address (ADDR:PORT or [ADDR6]:PORT)"));
 		return NULL;
 	}
 	if (v6)
@@ -346,8 +346,8 @@ web_http_start(struct ev_loop *loop, const char *addr, struct web *w,
 	    MHD_OPTION_EXTERNAL_LOGGER, web_http_log, h,
 	    MHD_OPTION_END);
 	if (h->daemon == NULL) {
-		*cause = xstrdup("cannot listen there (address in use or "
-		    "not ours?)");
+		*cause = xstrdup(_("cannot listen there (address in use or "
+		    "not ours?)"));
 		free(h);
 		return NULL;
 	}
@@ -355,7 +355,7 @@ web_http_start(struct ev_loop *loop, const char *addr, struct web *w,
 	if (info == NULL) {
 		MHD_stop_daemon(h->daemon);
 		free(h);
-		*cause = xstrdup("libmicrohttpd has no epoll");
+		*cause = xstrdup(_("libmicrohttpd has no epoll"));
 		return NULL;
 	}
 	h->fd = ev_fd_add(loop, info->epoll_fd, POLLIN, web_http_readable, h);

@@ -27,6 +27,7 @@ web_sign_hmac(const void *key, size_t key_len, const void *data,
 	if (HMAC(EVP_sha256(), key, (int)key_len,
 	    len == 0 ? &empty : data, len, out, &out_len) == NULL ||
 	    out_len != WEB_SHA256_LEN)
+		/* a broken invariant, for the programmer: not translated */
 		fatalx("HMAC-SHA256 failed");
 }
 
@@ -111,6 +112,7 @@ web_sign_check_twilio(const char *token, const char *url,
 	free(pairs);
 	if (HMAC(EVP_sha1(), token, (int)strlen(token),
 	    (const unsigned char *)data, off, want, &want_len) == NULL)
+		/* a broken invariant, for the programmer: not translated */
 		fatalx("HMAC-SHA1 failed");
 	free(data);
 	b64 = web_sign_base64(want, want_len);
@@ -130,6 +132,7 @@ web_sign_base64(const void *data, size_t len)
 	out = xmalloc(4 * ((len + 2) / 3) + 1);
 	n = EVP_EncodeBlock((unsigned char *)out, data, (int)len);
 	if (n < 0)
+		/* a broken invariant, for the programmer: not translated */
 		fatalx("Base64 failed");
 	out[n] = '\0';
 	return out;

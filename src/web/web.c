@@ -99,7 +99,7 @@ web_secret(const struct channel_config *cc, const char *key, char **out,
 	if (!has)
 		return 0;
 	if ((*out = channel_config_secret(cc, key, &why)) == NULL) {
-		*cause = xasprintf("channel %s: %s", cc->name, why);
+		*cause = xasprintf(_("channel %s: %s"), cc->name, why);
 		free(why);
 		return -1;
 	}
@@ -279,7 +279,7 @@ web_log_request(const struct web_request *req, int status)
 
 	method = sanitize(req->method, strlen(req->method), SANITIZE_LINE, 16);
 	path = sanitize(req->path, strlen(req->path), SANITIZE_LINE, 200);
-	log_warn("webhook: %s %s %d %zu bytes", method, path, status, req->len);
+	log_warn(_("webhook: %s %s %d %zu bytes"), method, path, status, req->len);
 	free(method);
 	free(path);
 }
@@ -386,7 +386,7 @@ web_keep_why(struct web *w, const char *path, const char *why)
 	name = xasprintf("%s.why", slash);
 	free(slash);
 	if (util_write_file(dir, name, line, strlen(line), file_mode) != 0)
-		log_warn("webhook: cannot write %s/%s: %s", dir, name,
+		log_warn(_("webhook: cannot write %s/%s: %s"), dir, name,
 		    strerror(errno));
 	free(line);
 	free(name);
@@ -419,7 +419,7 @@ web_status_write(struct web *w, int64_t stopped)
 	web_modes(w, &dir_mode, &file_mode);
 	dir = xasprintf("%s/webhook", w->data_dir);
 	if (util_mkdir_p(dir, dir_mode) != 0) {
-		log_warn("webhook: cannot create %s: %s", dir, strerror(errno));
+		log_warn(_("webhook: cannot create %s: %s"), dir, strerror(errno));
 		free(dir);
 		return;
 	}
@@ -441,7 +441,7 @@ web_status_write(struct web *w, int64_t stopped)
 		buf_add_char(&b, '\n');
 	}
 	if (util_write_file(dir, "status", b.data, b.len, file_mode) != 0)
-		log_warn("webhook: cannot write %s/status: %s", dir,
+		log_warn(_("webhook: cannot write %s/status: %s"), dir,
 		    strerror(errno));
 	buf_free(&b);
 	free(dir);
@@ -601,7 +601,7 @@ web_twilio(struct web *w, struct web_channel *wc,
 		return;
 	}
 	if (web_keep(w, "spool", wc->name, req->body, req->len, NULL) != 0) {
-		log_warn("webhook: %s: cannot spool: %s", wc->name,
+		log_warn(_("webhook: %s: cannot spool: %s"), wc->name,
 		    strerror(errno));
 		web_answer(resp, 503, NULL);
 		web_count(w, wc, 503, "cannot spool (disk)");
@@ -714,7 +714,7 @@ web_handle(struct web *w, const struct web_request *req,
 	if (refusal != NULL) {
 		if (web_keep(w, "quarantine", wc->name, req->body, req->len,
 		    &path) != 0) {
-			log_warn("webhook: %s: cannot keep a refused body: %s",
+			log_warn(_("webhook: %s: cannot keep a refused body: %s"),
 			    wc->name, strerror(errno));
 			web_answer(resp, 503, NULL);
 			web_count(w, wc, 503, "cannot keep a refused body");
@@ -723,7 +723,7 @@ web_handle(struct web *w, const struct web_request *req,
 		why = xasprintf("400 %s", refusal);
 		web_keep_why(w, path, why);
 		free(why);
-		log_warn("webhook: %s: %s, kept in %s", wc->name, refusal,
+		log_warn(_("webhook: %s: %s, kept in %s"), wc->name, refusal,
 		    path);
 		free(path);
 		web_answer(resp, 400, refusal);
@@ -731,7 +731,7 @@ web_handle(struct web *w, const struct web_request *req,
 		return;
 	}
 	if (web_keep(w, "spool", wc->name, req->body, req->len, NULL) != 0) {
-		log_warn("webhook: %s: cannot spool: %s", wc->name,
+		log_warn(_("webhook: %s: cannot spool: %s"), wc->name,
 		    strerror(errno));
 		web_answer(resp, 503, NULL);
 		web_count(w, wc, 503, "cannot spool (disk)");
