@@ -29,17 +29,17 @@ const struct cmd_entry ui_contact_entries[] = {
 	{ .name = "contact-link",
 	  .args_min = 0,
 	  .args_max = 1,
-	  .usage = "contact-link [CONV]",
-	  .help = "console: the conversation open (or under the cursor) and "
+	  .usage = N_("contact-link [CONV]"),
+	  .help = N_("console: the conversation open (or under the cursor) and "
 	      "CONV, else the marked ones, are one person (their contacts "
-	      "merged)",
+	      "merged)"),
 	  .host_exec = ui_contact_link_exec },
 	{ .name = "open-other",
 	  .args_min = 0,
 	  .args_max = 1,
-	  .usage = "open-other [N]",
-	  .help = "console: open the customer's N-th other conversation the "
-	      "thread's header lists (default 1, the newest)",
+	  .usage = N_("open-other [N]"),
+	  .help = N_("console: open the customer's N-th other conversation the "
+	      "thread's header lists (default 1, the newest)"),
 	  .host_exec = ui_contact_open_exec },
 	{ .name = NULL }
 };

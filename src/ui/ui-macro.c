@@ -25,14 +25,14 @@ const struct cmd_entry ui_macro_entries[] = {
 	{ .name = "macro-record",
 	  .args_min = 1,
 	  .args_max = 1,
-	  .usage = "macro-record NAME",
-	  .help = "console: record the commands run by keys into a macro",
+	  .usage = N_("macro-record NAME"),
+	  .help = N_("console: record the commands run by keys into a macro"),
 	  .host_exec = ui_cmd_macro_record_exec },
 	{ .name = "macro-stop",
 	  .args_min = 0,
 	  .args_max = 0,
 	  .usage = "macro-stop",
-	  .help = "console: end the recording, keep the macro",
+	  .help = N_("console: end the recording, keep the macro"),
 	  .host_exec = ui_cmd_macro_stop_exec },
 	{ .name = NULL }
 };

@@ -921,7 +921,7 @@ ui_reply_header(struct ui *ui, enum ui_role *role)
 	} else if ((state = sync_channel_state(ui->opts->store.data_dir,
 	    cc->name)) != NULL) {
 		/* not translated: "via" is French too */
-		buf_add_printf(&b, "  via %s: %s", cc->name, state);
+		buf_add_printf(&b, "  via %s: %s", cc->name, _(state));
 		free(state);
 	} else	/* not translated: "via" is French too */
 		buf_add_printf(&b, "  via %s", cc->name);

@@ -22,9 +22,9 @@ const struct cmd_entry ui_report_entries[] = {
 	{ .name = "report",
 	  .args_min = 0,
 	  .args_max = 1,
-	  .usage = "report [DURATION|shift]",
-	  .help = "console: the figures of ombre report over DURATION (default: "
-	      "everything), or since my shift started, with bar charts",
+	  .usage = N_("report [DURATION|shift]"),
+	  .help = N_("console: the figures of ombre report over DURATION (default: "
+	      "everything), or since my shift started, with bar charts"),
 	  .host_exec = ui_report_exec },
 	{ .name = NULL }
 };

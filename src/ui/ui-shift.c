@@ -34,16 +34,16 @@ const struct cmd_entry ui_shift_entries[] = {
 	{ .name = "shift-end",
 	  .args_min = 0,
 	  .args_max = -1,
-	  .usage = "shift-end [NAME|team:NAME|queue|keep [NOTE...]]",
-	  .help = "console: my open conversations; with a target, the marked "
-	      "ones (else all) handed over with the note, then I am away",
+	  .usage = N_("shift-end [NAME|team:NAME|queue|keep [NOTE...]]"),
+	  .help = N_("console: my open conversations; with a target, the marked "
+	      "ones (else all) handed over with the note, then I am away"),
 	  .host_exec = ui_shift_end_exec },
 	{ .name = "shift-start",
 	  .args_min = 0,
 	  .args_max = 0,
 	  .usage = "shift-start",
-	  .help = "console: what changed since my last shift on one screen; "
-	      "I am available",
+	  .help = N_("console: what changed since my last shift on one screen; "
+	      "I am available"),
 	  .host_exec = ui_shift_start_exec },
 	{ .name = NULL }
 };

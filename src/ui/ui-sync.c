@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 
 #include <signal.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,6 +102,7 @@ ui_sync_read(struct ui *ui)
 	time_t		 now = time(NULL);
 	int		 connected = 0;
 	const char	*first = NULL;
+	char		*locale;
 
 	path = xasprintf("%s/sync/status", ui->opts->store.data_dir);
 	if (stat(path, &sb) != 0 || (int64_t)sb.st_mtime * 1000000000 +
@@ -112,7 +114,13 @@ ui_sync_read(struct ui *ui)
 	ui_sync_mtime = (int64_t)sb.st_mtime * 1000000000 + sb.st_mtim.tv_nsec;
 	if ((mem = open_memstream(&text, &len)) == NULL)
 		return;
+	/* In C: the lines are matched below by their words (": connected",
+	 * " until "), which a translation would change. */
+	locale = xstrdup(setlocale(LC_MESSAGES, NULL));
+	setlocale(LC_MESSAGES, "C");
 	sync_status_print(ui->opts->store.data_dir, mem);
+	setlocale(LC_MESSAGES, locale);
+	free(locale);
 	fclose(mem);
 	buf_init(&b);
 	for (line = text; line != NULL && *line != '\0'; line = next) {

@@ -431,7 +431,7 @@ ui_open_conv(struct ui *ui, const struct store_conv *c)
 	store_conv_risk(c, util_now(), &risk);
 	if (*risk.why != '\0') {
 		free(title);
-		title = xasprintf(_("risk %d: %s"), risk.score, risk.why);
+		title = xasprintf(_("risk %d: %s"), risk.score, risk.shown);
 		ui_thread_set_risk(ui->thread, title);
 	}
 	risk_free(&risk);
