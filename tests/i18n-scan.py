@@ -32,6 +32,12 @@ USER_FUNCS = {
     "log_warn", "fatal", "fatalx", "printf", "fprintf", "puts", "fputs",
     "cmd_error", "cmd_print", "cli_usage", "cli_error",
     "buf_add_printf", "buf_add_str",
+    # The console's: the status line, a child's failure, the pager's and
+    # the help screen's titles, the list's hint.
+    "ui_set_message", "ui_job_failed", "ui_show_lines", "ui_pager_new",
+    "ui_cmd_help_table", "ui_list_set_hint",
+    # doctor's findings, templates' problems.
+    "doctor_say", "doctor_item", "cli_templates_warn", "template_problem",
 }
 # A buffer is text for the screen in cli and ui; below, a file's or a
 # query's.
