@@ -26,10 +26,15 @@ src=$top_srcdir/src
 
 # A page without roff escapes (as T110 reads it): fonts, quotes, the
 # rest of the backslashes.
+# Kept in a file a page: the checks below read the pages hundreds of times.
 roff_text() {
-	sed -e 's/\\f\[[^]]*\]//g' -e 's/\\f([A-Za-z0-9][A-Za-z0-9]//g' \
+	local cache=$TEST_DIR/roff-text.${1##*/}
+
+	[ -s "$cache" ] ||
+	    sed -e 's/\\f\[[^]]*\]//g' -e 's/\\f([A-Za-z0-9][A-Za-z0-9]//g' \
 	    -e 's/\\f[A-Za-z0-9]//g' -e 's/\\(aq/'"'"'/g' -e 's/\\(dq/"/g' \
-	    -e 's/\\&//g' -e 's/\\//g' "$1"
+	    -e 's/\\&//g' -e 's/\\//g' "$1" >"$cache"
+	cat "$cache"
 }
 
 # The tag lines of the .TP entries of section $2 (all with no $2), as
@@ -91,7 +96,8 @@ missing() {
 	local name
 	while IFS= read -r name; do
 		[ -n "$name" ] || continue
-		grep -qxF -- "$name" <<<"$2" || printf '%s\n' "$name"
+		# (A whole line of $2, without a grep a name.)
+		[[ $'\n'$2$'\n' == *$'\n'"$name"$'\n'* ]] || printf '%s\n' "$name"
 	done <<<"$1"
 }
 
@@ -179,7 +185,7 @@ missing_any() {
 		[ -n "$line" ] || continue
 		found=0
 		for o in $line; do
-			grep -qxF -- "$o" <<<"$2" && found=1
+			[[ $'\n'$2$'\n' == *$'\n'"$o"$'\n'* ]] && found=1
 		done
 		[ "$found" = 1 ] || printf '%s\n' "${line%% *}"
 	done <<<"$1"
