@@ -321,7 +321,9 @@ shift_conv_state(const struct store_conv *c, int64_t now,
 	    &s);
 	if (s.state != SLA_WARN && s.state != SLA_BREACH)
 		return;
-	sla_format(&s, 1, left, sizeof left);
+	/* In C: the row is also shift --json's (its text shown as the
+	 * handoff's reason is, in the words it was stored in). */
+	sla_format_c(&s, 1, left, sizeof left);
 	shift_add(r, SHIFT_SLA, c, c->customer_name, c->waiting_since, left);
 }
 
