@@ -312,6 +312,8 @@ char *util_form_unescape(const char *s, size_t len, size_t max,
     const char *nul);
 /* A short age such as "45s", "12m", "3h", "5d", "8w" for a duration. */
 void util_format_age(int64_t seconds, char *out, size_t size);
+/* The same in C whatever the locale ("3d"): JSON, stored text. */
+void util_format_age_c(int64_t seconds, char *out, size_t size);
 /* A count in at most 4 columns: "999", "1.2k", "25k", "475k", "3M". */
 void util_format_count(long n, char *out, size_t size);
 /* "2 s", "3 min", "2 h", "4 d" for a sentence, in the user's language. */

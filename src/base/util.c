@@ -461,8 +461,23 @@ util_pid_alive(pid_t pid)
  * (a clock that stepped back) is "0s". The unit is the user's language's
  * (French "3j"), in at most the 4 columns of list's age.
  */
+static void util_format_age_in(int64_t, char *, size_t, int);
+
+/* The same in C, whatever the locale: for JSON and stored text. */
+void
+util_format_age_c(int64_t seconds, char *out, size_t size)
+{
+	util_format_age_in(seconds, out, size, 0);
+}
+
 void
 util_format_age(int64_t seconds, char *out, size_t size)
+{
+	util_format_age_in(seconds, out, size, 1);
+}
+
+static void
+util_format_age_in(int64_t seconds, char *out, size_t size, int translated)
 {
 	long long	value;
 
@@ -471,23 +486,23 @@ util_format_age(int64_t seconds, char *out, size_t size)
 	if (seconds < 60) {
 		value = seconds;
 		/* TRANSLATORS: an age in seconds, 4 columns at most. */
-		snprintf(out, size, _("%llds"), value);
+		snprintf(out, size, translated ? _("%llds") : "%llds", value);
 	} else if (seconds < 3600) {
 		value = seconds / 60;
 		/* TRANSLATORS: an age in minutes, 4 columns at most. */
-		snprintf(out, size, _("%lldm"), value);
+		snprintf(out, size, translated ? _("%lldm") : "%lldm", value);
 	} else if (seconds < UTIL_DAY) {
 		value = seconds / 3600;
 		/* TRANSLATORS: an age in hours, 4 columns at most. */
-		snprintf(out, size, _("%lldh"), value);
+		snprintf(out, size, translated ? _("%lldh") : "%lldh", value);
 	} else if (seconds < 2 * UTIL_WEEK) {
 		value = seconds / UTIL_DAY;
 		/* TRANSLATORS: an age in days, 4 columns at most. */
-		snprintf(out, size, _("%lldd"), value);
+		snprintf(out, size, translated ? _("%lldd") : "%lldd", value);
 	} else {
 		value = seconds / UTIL_WEEK;
 		/* TRANSLATORS: an age in weeks (2 to 52 and more). */
-		snprintf(out, size, _("%lldw"), value);
+		snprintf(out, size, translated ? _("%lldw") : "%lldw", value);
 	}
 }
 

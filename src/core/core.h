@@ -583,9 +583,6 @@ void sla_format(const struct sla_status *st, int full, char *out,
 /* The same in English whatever the locale, for JSON and stored text. */
 void sla_format_c(const struct sla_status *st, int full, char *out,
     size_t len);
-/* An age as util_format_age() writes it in C ("45s", "3m", "2h", "4d",
- * "3w"), whatever the locale: for JSON and stored text. */
-void sla_format_age_c(int64_t seconds, char *out, size_t size);
 /* The event's reason: "first response 15m breached". Allocated. */
 char *sla_breach_reason(const struct sla_status *st);
 /* Call cb with the commands that would make every target and business

@@ -171,7 +171,7 @@ risk_eval(const struct risk_input *in, struct risk *out)
 		else if (sla.state == SLA_BREACH)
 			wait = sla.elapsed >= 2 * sla.target ? 30 : 20;
 		if (wait != 0) {
-			sla_format_age_c(in->now - in->waiting_since, age,
+			util_format_age_c(in->now - in->waiting_since, age,
 			    sizeof age);
 			risk_part(&b);
 			buf_add_printf(&b, "waiting %s", age);

@@ -236,23 +236,6 @@ sla_format(const struct sla_status *st, int full, char *out, size_t len)
 }
 
 void
-sla_format_age_c(int64_t seconds, char *out, size_t size)
-{
-	if (seconds < 0)
-		seconds = 0;
-	if (seconds < 60)
-		snprintf(out, size, "%llds", (long long)seconds);
-	else if (seconds < 3600)
-		snprintf(out, size, "%lldm", (long long)(seconds / 60));
-	else if (seconds < 86400)
-		snprintf(out, size, "%lldh", (long long)(seconds / 3600));
-	else if (seconds < 14 * 86400)
-		snprintf(out, size, "%lldd", (long long)(seconds / 86400));
-	else
-		snprintf(out, size, "%lldw", (long long)(seconds / (7 * 86400)));
-}
-
-void
 sla_format_c(const struct sla_status *st, int full, char *out, size_t len)
 {
 	char	age[16];
@@ -262,7 +245,7 @@ sla_format_c(const struct sla_status *st, int full, char *out, size_t len)
 			*out = '\0';
 		return;
 	}
-	sla_format_age_c(st->left > 0 ? st->left : -st->left, age, sizeof age);
+	util_format_age_c(st->left > 0 ? st->left : -st->left, age, sizeof age);
 	if (st->state != SLA_BREACH)
 		snprintf(out, len, "%s left", age);
 	else if (full)
