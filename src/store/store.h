@@ -120,7 +120,9 @@ char *store_share_fix(const char *data_dir, const char *path, int flags);
 /* Return 1 when another process holds the write lock (never waits). */
 int store_is_locked(const char *data_dir, const char *database);
 /* Re-open a read-only handle when the database changed; return 1 when the
- * revision moved since the last call, 0 when not, -1 on error. */
+ * revision moved since the last call, 0 when not, -1 on error. The last
+ * call may have been anyone's: a reader with several things to refresh
+ * keeps its own store_revision (the console's ui_refresh). */
 int store_refresh(struct store *st);
 /* The database's revision (lastmod). */
 uint64_t store_revision(struct store *st);

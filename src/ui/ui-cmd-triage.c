@@ -372,8 +372,7 @@ ui_claim_done(struct job *job, int status, const char *output, void *data)
 			ui_job_failed(ui, _("claim failed"), output,
 			    _("the database could not be written"));
 		free(line);
-		if (store_refresh(ui->store) == 1)
-			ui_load(ui);
+		ui_refresh(ui);
 	}
 	free(cl->thread_id);
 	free(cl->agent);

@@ -213,9 +213,7 @@ ui_contact_done(struct job *job, int status, const char *output, void *data)
 	else
 		ui_set_message(ui, 0, _("contact-link: one person now"));
 	ui_contact_job_free(j);
-	if (store_refresh(ui->store) == 1)
-		ui_load(ui);
-	ui_thread_reload(ui);
+	ui_refresh(ui);
 }
 
 static int

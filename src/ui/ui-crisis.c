@@ -65,8 +65,8 @@ ui_crisis_done(struct job *job, int status, const char *output, void *data)
 		ui_job_failed(ui, _("recording the crisis's events failed"),
 		    output, _("the database could not be written"));
 	ui_crisis_write_free(w);
-	if (status != JOB_CANCELLED && store_refresh(ui->store) == 1)
-		ui_load(ui);
+	if (status != JOB_CANCELLED)
+		ui_refresh(ui);
 }
 
 int

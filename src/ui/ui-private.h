@@ -55,6 +55,7 @@ struct ui {
 	int			 jobs;		/* writes still running */
 	int			 waiting;	/* one waits for the lock */
 	int			 refresh_failed; /* re-reads that failed in a row */
+	uint64_t		 revision;	/* the database's, as shown */
 	struct cmd_ctx		 ctx;		/* commands run by keys, prompts */
 	struct cmd_host		 host;
 	int			 sidebar_focus;	/* Tab: keys move in the sidebar */
@@ -89,7 +90,16 @@ void ui_job_failed(struct ui *ui, const char *lead, const char *output,
  * 1.
  */
 int ui_child_exit(struct store *st, enum store_status rc, char *cause);
-void ui_load(struct ui *ui);
+/* Read the first page of the view again: 0, or -1 (said on the status
+ * line). */
+int ui_load(struct ui *ui);
+/*
+ * Re-open the store and, when its revision moved since this console last
+ * showed it, read again all that shows it: the list, the open
+ * conversation, the snoozed ones due. -1 when the database cannot be
+ * read again, else 0.
+ */
+int ui_refresh(struct ui *ui);
 /* ui-cmd-triage.c: the names assign accepts (team.c's, the store's
  * assignees as the agents seen); free with triage_tags_free. */
 char **ui_known_targets(struct ui *ui);
@@ -102,8 +112,9 @@ void ui_open(struct ui *ui);
 void ui_open_conv(struct ui *ui, const struct store_conv *c);
 /* Close the open conversation, and its composer (the draft is saved). */
 void ui_close_thread(struct ui *ui);
-/* Read the open conversation again (after a change in the database). */
-void ui_thread_reload(struct ui *ui);
+/* Read the open conversation again (after a change in the database):
+ * 0, or -1 when it could not be read (it shows as it was). */
+int ui_thread_reload(struct ui *ui);
 /* Show the view at this index of the view table. */
 void ui_view(struct ui *ui, int index);
 /* Run a string of commands from a key or a prompt. */

@@ -607,9 +607,7 @@ ui_send_done(struct job *job, int status, const char *output, void *data)
 		    _("reply not sent"), output, _("the database could not be "
 		    "written"));
 	ui_send_free(s);
-	if (store_refresh(ui->store) == 1)
-		ui_load(ui);
-	ui_thread_reload(ui);
+	ui_refresh(ui);
 	ui->react |= UI_REDRAW;
 }
 
@@ -638,6 +636,8 @@ ui_reply_send(struct ui *ui, int force)
 		free(why);
 		return;
 	}
+	/* The guard reads the newest state; what the screen shows follows
+	 * at the watch (ui_refresh keeps its own revision: nothing taken). */
 	store_refresh(ui->store);
 	if (!rp->note && !force && rp->seen != NULL &&
 	    store_reply_guard(ui->store, rp->ctx->thread_id, rp->seen, NULL,
@@ -1043,9 +1043,7 @@ ui_decide_done(struct job *job, int status, const char *output, void *data)
 		else
 			ui_job_failed(ui, NULL, output, _("the database could "
 			    "not be written"));
-		if (store_refresh(ui->store) == 1)
-			ui_load(ui);
-		ui_thread_reload(ui);
+		ui_refresh(ui);
 	}
 	free(d->msgid);
 	free(d);

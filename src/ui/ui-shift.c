@@ -156,8 +156,7 @@ ui_shift_done(struct job *job, int status, const char *output, void *data)
 	else
 		ui_set_message(ui, 0, "%s", j->what);
 	ui_shift_job_free(j);
-	if (store_refresh(ui->store) == 1)
-		ui_load(ui);
+	ui_refresh(ui);
 }
 
 static int

@@ -320,8 +320,7 @@ ui_write_done(struct job *job, int status, const char *output, void *data)
 	}
 	ui_write_free(w);
 	/* Show the result now rather than at the next revision check. */
-	if (store_refresh(ui->store) == 1)
-		ui_load(ui);
+	ui_refresh(ui);
 }
 
 /* Hand a write to a child job; it takes the groups over. */

@@ -148,8 +148,8 @@ ui_empty_hint(struct ui *ui)
 	    NULL);
 }
 
-/* Read the first page of the view again. */
-static void
+/* Read the first page of the view again: 0, or -1 (said). */
+static int
 ui_load_limit(struct ui *ui, size_t want)
 {
 	struct store_conv	**convs;
@@ -159,15 +159,16 @@ ui_load_limit(struct ui *ui, size_t want)
 	if (ui_query(ui, 0, (long)want, &convs, &n, &cause) != STORE_OK) {
 		ui_set_message(ui, 1, "%s", cause);
 		free(cause);
-		return;
+		return -1;
 	}
 	ui_list_set(ui->list, convs, n);
 	ui->more = n == want;
 	ui_empty_hint(ui);
 	ui->react |= UI_REDRAW;
+	return 0;
 }
 
-void
+int
 ui_load(struct ui *ui)
 {
 	size_t	want;
@@ -175,7 +176,7 @@ ui_load(struct ui *ui)
 	/* As many as were loaded (the user may have scrolled far). */
 	want = ui_list_count(ui->list);
 	want = want < UI_PAGE ? UI_PAGE : (want + UI_PAGE - 1) / UI_PAGE * UI_PAGE;
-	ui_load_limit(ui, want);
+	return ui_load_limit(ui, want);
 }
 
 /*
@@ -463,7 +464,7 @@ ui_close_thread(struct ui *ui)
 }
 
 /* The open conversation read again, at its end if it was there. */
-void
+int
 ui_thread_reload(struct ui *ui)
 {
 	struct msg	**msgs;
@@ -472,11 +473,11 @@ ui_thread_reload(struct ui *ui)
 	int		  rows, cols, at_end, quotes;
 
 	if (ui->thread == NULL || ui->thread_id == NULL)
-		return;
+		return 0;
 	if (store_thread_messages(ui->store, ui->thread_id, &msgs, &n,
 	    &cause) != STORE_OK) {
 		free(cause);
-		return;
+		return -1;
 	}
 	ui_reply_refresh(ui, msgs, n);	/* before the thread takes them */
 	ui_surface_size(&rows, &cols);
@@ -495,6 +496,7 @@ ui_thread_reload(struct ui *ui)
 	if (at_end)
 		ui_thread_scroll_end(ui->thread, rows - 2, cols);
 	ui->react |= UI_REDRAW;
+	return 0;
 }
 
 void
@@ -641,12 +643,41 @@ ui_input_ready(int fd, short revents, void *data)
 		    ui);
 }
 
+/*
+ * The revision compared is the console's own, not the one store_refresh
+ * keeps: store_refresh answers "moved since my last call" to whoever calls
+ * it, and the end of each write job called it and read the list again,
+ * but not the open conversation. When another process had committed just
+ * before such a job ended (a mark-read child slowed down by a loaded
+ * machine), the change was taken and the thread, its header included,
+ * stayed as it was until the next change: t-ui failed now and then with
+ * the header missing "[thread: ...]" or a reply missing "[read 14:05]".
+ * Now every caller comes here, and the revision counts as shown only once
+ * what shows it was read: a read that fails is tried at the next watch.
+ */
+int
+ui_refresh(struct ui *ui)
+{
+	uint64_t	revision;
+
+	if (store_refresh(ui->store) == -1)
+		return -1;
+	revision = store_revision(ui->store);
+	if (revision == ui->revision)
+		return 0;
+	if (ui_load(ui) == 0 && ui_thread_reload(ui) == 0)
+		ui->revision = revision;
+	/* Someone may have snoozed something that is due. */
+	ui_wake_now(ui);
+	return 0;
+}
+
 /* Read the database again if its revision moved, then ring for what
  * the feed's lines collected so far ask. */
 static void
 ui_watch_now(struct ui *ui)
 {
-	int	rc = store_refresh(ui->store);
+	int	rc = ui_refresh(ui);
 
 	/* One failure happens when a writer commits at that instant; a
 	 * few in a row mean the screen shows an old state: say so. */
@@ -655,12 +686,6 @@ ui_watch_now(struct ui *ui)
 		    "screen may be out of date (retrying)"));
 	if (rc != -1)
 		ui->refresh_failed = 0;
-	if (rc == 1) {
-		ui_load(ui);
-		ui_thread_reload(ui);
-		/* Someone may have snoozed something that is due. */
-		ui_wake_now(ui);
-	}
 	ui_alert_ring(ui);
 }
 
@@ -795,6 +820,8 @@ ui_start(const struct ui_options *opts, struct store *store,
 	/* The first paint reads what fills the screen, then the page. */
 	ui_crisis_check(ui);
 	ui_surface_size(&rows, &cols);
+	/* Read before the first page: a change meanwhile is shown again. */
+	ui->revision = store_revision(store);
 	ui_load_limit(ui, rows > 1 ? (size_t)rows - 1 : 1);
 	/* What went wrong before the screen: the config file's errors went
 	 * to the log, which :messages lists. Those of the process's first
