@@ -455,25 +455,25 @@ util_pid_alive(pid_t pid)
 	return kill(pid, 0) == 0 || errno == EPERM;
 }
 
+static void util_format_age_in(int64_t, char *, size_t, int);
+
 /*
  * Write a short age, one unit, rounded down: seconds under a minute, then
  * minutes, hours, days under two weeks, then weeks. A negative duration
  * (a clock that stepped back) is "0s". The unit is the user's language's
  * (French "3j"), in at most the 4 columns of list's age.
  */
-static void util_format_age_in(int64_t, char *, size_t, int);
+void
+util_format_age(int64_t seconds, char *out, size_t size)
+{
+	util_format_age_in(seconds, out, size, 1);
+}
 
 /* The same in C, whatever the locale: for JSON and stored text. */
 void
 util_format_age_c(int64_t seconds, char *out, size_t size)
 {
 	util_format_age_in(seconds, out, size, 0);
-}
-
-void
-util_format_age(int64_t seconds, char *out, size_t size)
-{
-	util_format_age_in(seconds, out, size, 1);
 }
 
 static void
