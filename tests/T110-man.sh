@@ -13,17 +13,7 @@
 
 . "$top_srcdir/tests/lib.sh"
 test_init
-
-man1=$top_srcdir/man/ombre.1
-man5=$top_srcdir/man/ombre.conf.5
-
-# Print a page without roff escapes: font changes (\fB, \f(CW, \f[B]),
-# then named characters for quotes, then every other backslash.
-roff_text() {
-	sed -e 's/\\f\[[^]]*\]//g' -e 's/\\f([A-Za-z0-9][A-Za-z0-9]//g' \
-	    -e 's/\\f[A-Za-z0-9]//g' -e 's/\\(aq/'"'"'/g' -e 's/\\(dq/"/g' \
-	    -e 's/\\//g' "$1"
-}
+. "$top_srcdir/tests/man-lib.sh"
 
 # Print the tag line of every .TP entry of a page (the line after .TP),
 # without its macro (.B, .BR, .BI...) and without double quotes. With a
@@ -49,15 +39,6 @@ tp_entries() {
 # The first word of each line.
 first_words() {
 	awk 'NF > 0 { print $1 }'
-}
-
-# Print the names of list $1 (one a line) missing from list $2.
-missing() {
-	local name
-	while IFS= read -r name; do
-		[ -n "$name" ] || continue
-		grep -qxF -- "$name" <<<"$2" || printf '%s\n' "$name"
-	done <<<"$1"
 }
 
 # Print the options of list $1 (one a line) that no line of $2 has as a
@@ -109,15 +90,6 @@ entries1=$(tp_entries "$man1")
 
 help=$("$OMBRE" --help 2>stderr)
 test_result $? "ombre --help runs" || diag "$(cat stderr)"
-
-# The lines of one section of the help: from the line "$1" to the next
-# blank line.
-help_section() {
-	awk -v title="$1" '
-		$0 == title { inside = 1; next }
-		inside && NF == 0 { exit }
-		inside { print }' <<<"$help"
-}
 
 # Subcommands: the lines of "Commands:" indented by two spaces and
 # starting with a name (continuation lines are indented further).

@@ -19,23 +19,8 @@
 
 . "$top_srcdir/tests/lib.sh"
 test_init
-
-man1=$top_srcdir/man/ombre.1
-man5=$top_srcdir/man/ombre.conf.5
+. "$top_srcdir/tests/man-lib.sh"
 src=$top_srcdir/src
-
-# A page without roff escapes (as T110 reads it): fonts, quotes, the
-# rest of the backslashes.
-# Kept in a file a page: the checks below read the pages hundreds of times.
-roff_text() {
-	local cache=$TEST_DIR/roff-text.${1##*/}
-
-	[ -s "$cache" ] ||
-	    sed -e 's/\\f\[[^]]*\]//g' -e 's/\\f([A-Za-z0-9][A-Za-z0-9]//g' \
-	    -e 's/\\f[A-Za-z0-9]//g' -e 's/\\(aq/'"'"'/g' -e 's/\\(dq/"/g' \
-	    -e 's/\\&//g' -e 's/\\//g' "$1" >"$cache"
-	cat "$cache"
-}
 
 # The tag lines of the .TP entries of section $2 (all with no $2), as
 # "LINENO<TAB>TEXT", macro and double quotes removed. A tag continued
@@ -91,16 +76,6 @@ options_of() {
 	    sort -u
 }
 
-# Print the lines of list $1 missing from list $2 (whole lines).
-missing() {
-	local name
-	while IFS= read -r name; do
-		[ -n "$name" ] || continue
-		# (A whole line of $2, without a grep a name.)
-		[[ $'\n'$2$'\n' == *$'\n'"$name"$'\n'* ]] || printf '%s\n' "$name"
-	done <<<"$1"
-}
-
 # A result that passes when the list $2 of what is wrong is empty.
 none() {
 	test_result "$([ -z "$2" ]; echo $?)" "$1" ||
@@ -109,15 +84,6 @@ none() {
 
 help=$("$OMBRE" --help 2>stderr)
 test_result $? "ombre --help runs" || diag "$(cat stderr)"
-
-# The lines of one section of the help: from the line "$1" to the next
-# blank line.
-help_section() {
-	awk -v title="$1" '
-		$0 == title { inside = 1; next }
-		inside && NF == 0 { exit }
-		inside { print }' <<<"$help"
-}
 
 # ------------------------------------------------------------ subcommands
 subcommands=$(help_section "Commands:" | grep -E '^  [a-z]' |
