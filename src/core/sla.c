@@ -214,8 +214,10 @@ sla_eval(const char *channel, char *const *tags, int first, int64_t since,
 		out->state = SLA_OK;
 }
 
-void
-sla_format(const struct sla_status *st, int full, char *out, size_t len)
+/* The cell in the user's language (translated) or in C. */
+static void
+sla_format_in(const struct sla_status *st, int full, char *out, size_t len,
+    int translated)
 {
 	char	age[16];
 
@@ -224,34 +226,33 @@ sla_format(const struct sla_status *st, int full, char *out, size_t len)
 			*out = '\0';
 		return;
 	}
-	util_format_age(st->left > 0 ? st->left : -st->left, age, sizeof age);
+	if (translated)
+		util_format_age(st->left > 0 ? st->left : -st->left, age,
+		    sizeof age);
+	else
+		util_format_age_c(st->left > 0 ? st->left : -st->left, age,
+		    sizeof age);
 	/* TRANSLATORS: %s is an age ("3m", "2h"); "over" fits a list's
 	 * column of 8. */
 	if (st->state != SLA_BREACH)
-		snprintf(out, len, _("%s left"), age);
+		snprintf(out, len, translated ? _("%s left") : "%s left", age);
 	else if (full)
-		snprintf(out, len, _("breached %s"), age);
+		snprintf(out, len, translated ? _("breached %s") :
+		    "breached %s", age);
 	else
-		snprintf(out, len, _("%s over"), age);
+		snprintf(out, len, translated ? _("%s over") : "%s over", age);
+}
+
+void
+sla_format(const struct sla_status *st, int full, char *out, size_t len)
+{
+	sla_format_in(st, full, out, len, 1);
 }
 
 void
 sla_format_c(const struct sla_status *st, int full, char *out, size_t len)
 {
-	char	age[16];
-
-	if (st->state == SLA_NONE) {
-		if (len > 0)
-			*out = '\0';
-		return;
-	}
-	util_format_age_c(st->left > 0 ? st->left : -st->left, age, sizeof age);
-	if (st->state != SLA_BREACH)
-		snprintf(out, len, "%s left", age);
-	else if (full)
-		snprintf(out, len, "breached %s", age);
-	else
-		snprintf(out, len, "%s over", age);
+	sla_format_in(st, full, out, len, 0);
 }
 
 /* The shortest duration that reads back the same: 90s, 10m, 1h, 2d. */
