@@ -23,9 +23,11 @@
 #include <string.h>
 #include <unistd.h>
 
+/* ombre --help: this, the subcommands from cli-help.c's table (the one
+ * `ombre help COMMAND` and completion read), then main_usage_end. */
 static const char main_usage[] = N_(
-"usage: ombre [-c FILE] [--data-dir DIR] [--demo] [-v] [-e COMMANDS]\n"
-"             [COMMAND [ARGS]]\n"
+"usage: ombre [-c FILE] [--data-dir DIR] [--demo [--no-traffic]] [-v]\n"
+"             [-e COMMANDS] [COMMAND [ARGS]]\n"
 "\n"
 "A unified inbox for the private conversations customers start on\n"
 "Telegram, WhatsApp, Messenger, LINE, SMS, Matrix and e-mail.\n"
@@ -34,101 +36,22 @@ static const char main_usage[] = N_(
 "  -c, --config FILE   run FILE instead of $XDG_CONFIG_HOME/ombre/config\n"
 "  --data-dir DIR      the store (default $OMBRE_DATA_DIR, else\n"
 "                      $XDG_DATA_HOME/ombre)\n"
-"  --demo              use the demo store of generated conversations\n""  --no-traffic        with --demo: no simulated new messages in the console\n"
-
+"  --demo              use the demo store of generated conversations\n"
+"  --no-traffic        with --demo: no simulated new messages in the console\n"
 "  -e, --eval COMMANDS\n"
 "                      run commands (';' between them) without a screen\n"
 "  -v, --verbose       say more on stderr\n"
 "  -h, --help          show this help (after a command: the command's)\n"
 "  -V, --version       show the version\n"
 "\n"
-"Commands:\n"
-"  list [--json] [--limit N] [--view NAME | QUERY]\n"
-"                      conversations, newest activity first (default: Inbox)\n"
-"  show [--json] CONV  the messages of one conversation\n"
-"  tag CONV|QUERY +TAG|-TAG...\n"
-"                      change the tags of conversations\n"
-"  take-over CONV [--agent NAME]\n"
-"                      take a conversation from the bot or the queue\n"
-"  hand-back CONV [--agent NAME]\n"
-"                      give it back to the bot, nobody assigned\n"
-"  assign CONV NAME [--agent NAME]\n"
-"                      make agent NAME the one who has it (team:NAME: the\n"
-"                      team's queue)\n"
-"  claim CONV [--agent NAME] [--json]\n"
-"                      take it if nobody has it; exit 1: another agent has\n"
-"                      it (\"bob took it 2 s ago\")\n"
-"  done CONV [--agent NAME]\n"
-"                      close it (out of the Inbox)\n"
-"  reopen CONV [--agent NAME]\n"
-"                      back in the Inbox, neither done nor snoozed\n"
-"  snooze CONV WHEN [--agent NAME]\n"
-"                      out of the Inbox until WHEN (1h, tomorrow, 17:30)\n"
-"  handoffs [--json]   conversations waiting for a human, oldest first\n"
-"  report [--since DURATION | --shift] [--agent NAME] [--team NAME]\n"
-"         [--json | --csv]\n"
-"                      conversations handled and closed, response and\n"
-"                      resolution times, handoffs, the bot's share, csat\n"
-"  insights [--since DURATION] [--limit N] [--json | --csv]\n"
-"                      what customers wrote (default the last 30 days):\n"
-"                      topics, links, watched terms, channels, hours, the\n"
-"                      bot's share\n"
-"  shift start|end|status [--agent NAME] [--to NAME|team:NAME|queue|keep]\n"
-"         [--note TEXT] [--force] [--json]\n"
-"                      what changed since my last shift, my conversations\n"
-"                      handed over at its end, who is available\n"
-"  crisis on TOPIC [channel=TYPE...] [scenario=NAME] | off | status [--json]\n"
-"                      crisis mode for every console and the bot: the\n"
-"                      topic's view, the crisis bot on the channels\n"
-"  contact show CONV|ID | list [--suggest] | link CONV CONV | unlink CONV\n"
-"          | note CONV|ID TEXT | set CONV|ID KEY=VALUE... [--json]\n"
-"                      one customer across channels: identities, language,\n"
-"                      notes; merges suggested by shared phone or e-mail\n"
-"  templates list [--json] | show NAME [--conversation CONV] [--lang LANG]\n"
-"          | check [DIR]\n"
-"                      canned replies: what there is, one filled in for a\n"
-"                      conversation, every problem as file:line (exit 1)\n"
-"  trends [--since DURATION] [--json]\n"
-"                      channels and watched terms rising and falling, with\n"
-"                      sparklines\n"
-"  ingest [--format json] [-v] < FILE\n"
-"                      store canonical JSON messages, one per line\n"
-"  fetch CONV          ask the syncer for the conversation's attachments\n"
-"  hook test EVENT CONV\n"
-"                      run the hooks of EVENT on the conversation, as the\n"
-"                      syncer would (exit status: the first failing hook's)\n"
-"  outbox [--json] [resend|mark-sent|discard ID]\n"
-"                      replies not delivered yet, and refused ones; the\n"
-"                      agent's decision on one of unknown delivery\n"
-"  reply CONV [--note] [--base ID [--force]] [--reply-to ID]\n"
-"        [--text TEXT | --template NAME]\n"
-"                      store a reply (TEXT, else standard input) in the\n"
-"                      outbox, the syncer delivers it; --note: an internal\n"
-"                      note, never sent; --base: held (exit 3) when the\n"
-"                      conversation moved since message ID; --reply-to:\n"
-"                      quoting the customer's message ID\n"
-"  sync [--once] [--status [--json]] [--quarantine] [--channel NAME]\n"
-"                      fetch from the channels and deliver replies (one\n"
-"                      process at a time); --once until nothing is pending;\n"
-"                      --quarantine lists what could not be taken\n"
-"  demo [--seed N] [--conversations N] [--messages-per-conversation N]\n"
-"       [--out DIR]     generate demo conversations (JSON lines, or a store)\n"
-"  webhook [--listen ADDR:PORT | --cgi | --quarantine [FILE]]\n"
-"                      receive the webhooks of WhatsApp, Messenger...\n"
-"                      (default 127.0.0.1:8765) until SIGTERM, or answer\n"
-"                      one CGI request; payloads spooled under DATA/webhook;\n"
-"                      --quarantine lists the refused bodies, or shows one\n"
-"  help [COMMAND]      the usage and options of COMMAND\n"
-"  completion bash|zsh the shell completion script, from ombre's tables\n"
-"  doctor [--fix | --dump]\n"
-"                      check the store (exit 1 on a problem); --fix repairs\n"
-"                      it: a damaged index rebuilt from the Maildir and the\n"
-"                      tags restored from the last dump; --dump takes a dump\n"
+"Commands:\n");
+
+static const char main_usage_end[] = N_(
 "\n"
 "With no command, ombre opens the console when run on a terminal, and\n"
-"prints the Inbox list otherwise.\n"
-"CONV is the id `list` shows, a notmuch thread id, or a query matching one\n"
-"conversation. See ombre(1) and ombre.conf(5).\n");
+"prints the Inbox list otherwise. `ombre help COMMAND` gives a command's\n"
+"options. CONV is the id `list` shows, a notmuch thread id, or a query\n"
+"matching one conversation. See ombre(1) and ombre.conf(5).\n");
 
 static int main_help(struct cli *, int, char **);
 
@@ -197,14 +120,23 @@ main_error(struct cmd_ctx *ctx, const char *text)
 	free(clean);
 }
 
+/* ombre --help, ombre help: the usage; exit status 0, or 1 when stdout
+ * could not be written. */
+static int
+main_usage_print(void)
+{
+	fputs(_(main_usage), stdout);
+	cli_help_print_commands();
+	fputs(_(main_usage_end), stdout);
+	return fflush(stdout) == 0 ? 0 : 1;
+}
+
 /* ombre help [COMMAND]: ombre's usage, or the command's (cli-help.c). */
 static int
 main_help(struct cli *cli, int argc, char **argv)
 {
-	if (argc == 0) {
-		fputs(_(main_usage), stdout);
-		return fflush(stdout) == 0 ? 0 : 1;
-	}
+	if (argc == 0)
+		return main_usage_print();
 	return cli_help(cli, argc, argv);
 }
 
@@ -317,8 +249,7 @@ main(int argc, char **argv)
 	memset(&cli, 0, sizeof cli);
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		if (main_option(argc, argv, &i, "--help", "-h", NULL)) {
-			fputs(_(main_usage), stdout);
-			return 0;
+			return main_usage_print();
 		} else if (main_option(argc, argv, &i, "--version", "-V", NULL)) {
 			/* The program's name: not translated. */
 			printf("ombre %s\n", PACKAGE_VERSION);

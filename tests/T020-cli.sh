@@ -5,7 +5,7 @@ test_init
 
 out=$("$OMBRE" --help)
 ok "--help exits 0" test $? -eq 0
-like "--help shows the synopsis" "$out" "usage: ombre \[-c FILE\] \[--data-dir DIR\] \[--demo\]"
+like "--help shows the synopsis" "$out" "usage: ombre \[-c FILE\] \[--data-dir DIR\] \[--demo \[--no-traffic\]\]"
 like "--help lists the commands" "$out" "ingest \[--format json\]"
 like "--version prints the version" "$("$OMBRE" --version)" "^ombre [0-9]+\.[0-9]+"
 

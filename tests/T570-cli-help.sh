@@ -51,8 +51,9 @@ is "nothing on stdout" "$(cat out)" ""
 # stops at the unknown one. A subcommand with verbs parses after its verb.
 bad=""
 for c in $commands; do
-	verbs=$("$OMBRE" help "$c" | sed -n '1s/^usage: ombre [^ ]* //p' |
-	    sed 's/ | /\n/g' | grep -oE '^[a-z]+(\|[a-z]+)*' | tr '|\n' '  ')
+	verbs=$("$OMBRE" help "$c" | sed -n '1,/^$/p' | tr -s '\n ' '  ' |
+	    sed -e 's/^usage: ombre [^ ]* //' -e 's/ | /\n/g' |
+	    grep -oE '^[a-z]+(\|[a-z]+)*' | tr '|\n' '  ')
 	case $c in contact | shift | templates) ;; *) verbs="" ;; esac
 	while read -r names arg; do
 		for o in ${names//,/ }; do

@@ -179,21 +179,14 @@ static int
 cli_contact_args(const char *name, int argc, char **argv, int min, int max,
     int *json, int *suggest, char ***rest, int *n_rest)
 {
-	int			 help = 0;
 	const struct cli_opt	 opts[] = {
 		{ "json", 0, 0, NULL, json },
 		{ "suggest", 0, 0, NULL, suggest },
-		{ "help", 'h', 0, NULL, &help },
 		{ NULL, 0, 0, NULL, NULL }
 	};
 
 	if (cli_parse_args(name, opts, argc, argv, rest, n_rest) != 0)
 		return EXIT_USAGE;
-	if (help) {
-		free(*rest);
-		printf("%s\n", _(CLI_CONTACT_USAGE));
-		return 0;
-	}
 	if (*n_rest < min || (max >= 0 && *n_rest > max)) {
 		free(*rest);
 		log_warn("%s", _(CLI_CONTACT_USAGE));
@@ -581,10 +574,8 @@ cli_contact(struct cli *cli, int argc, char **argv)
 	if (argc >= 1 && strcmp(argv[0], "set") == 0)
 		return cli_contact_change(cli, argc - 1, argv + 1, 0);
 	if (argc >= 1 && (strcmp(argv[0], "--help") == 0 ||
-	    strcmp(argv[0], "-h") == 0)) {
-		printf("%s\n", _(CLI_CONTACT_USAGE));
-		return 0;
-	}
+	    strcmp(argv[0], "-h") == 0))
+		return cli_help_print("contact");
 	log_warn("%s", _(CLI_CONTACT_USAGE));
 	return EXIT_USAGE;
 }

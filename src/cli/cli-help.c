@@ -39,78 +39,100 @@ struct cli_help {
 	N_("act as agent NAME (default: the agent option)") }
 #define H_JSON	{ "--json", NULL, N_("one JSON object a line") }
 
+/* In the order ombre --help lists them: reading, triage, reports,
+ * replying, the syncer's, the rest. */
 static const struct cli_help cli_helps[] = {
-	{ "assign", N_("CONV NAME [--agent NAME]"),
-	  N_("make agent NAME the one who has it (team:NAME: the team's "
-	  "queue)"),
-	  NULL, { H_AGENT } },
-	{ "claim", N_("CONV [--agent NAME] [--json]"),
-	  N_("take it if nobody has it; exit 1: another agent has it"),
-	  NULL, { H_AGENT, H_JSON } },
-	{ "completion", "bash|zsh",
-	  N_("print the shell completion script, built from the program's "
-	  "tables"),
-	  "bash zsh", { { NULL, NULL, NULL } } },
-	{ "contact", N_("show CONV|ID | list [--suggest] | link CONV CONV | "
-	  "unlink CONV | note CONV|ID TEXT | set CONV|ID KEY=VALUE... [--json]"),
-	  N_("one customer across channels: identities, language, notes"),
-	  "show list link unlink note set",
-	  { H_JSON, { "--suggest", NULL, N_("list: the merges a shared "
-	  "phone or e-mail address points at") } } },
-	{ "crisis", N_("on TOPIC [channel=TYPE...] [scenario=NAME] | off | "
-	  "status [--json]"),
-	  N_("crisis mode for every console and the bot"), "on off status",
-	  { H_JSON } },
-	{ "demo", N_("[--seed N] [--conversations N] "
-	  "[--messages-per-conversation N] [--out DIR]"),
-	  N_("generate demo conversations (JSON lines, or a store)"), NULL,
-	  { { "--seed", "N", N_("the generator's seed") },
-	    { "--conversations", "N", N_("how many conversations") },
-	    { "--messages-per-conversation", "N", N_("messages in each") },
-	    { "--out", N_("DIR"), N_("make a store in DIR instead of printing "
-	    "JSON lines") } } },
-	{ "doctor", "[--fix | --dump]",
-	  N_("check the store (exit 1 on a problem)"), NULL,
-	  { { "--fix", NULL, N_("repair: rebuild a damaged index, restore the "
-	  "tags from the last dump") },
-	    { "--dump", NULL, N_("take a dump of the tags") } } },
-	{ "done", N_("CONV [--agent NAME]"),
-	  N_("close it (out of the Inbox)"), NULL, { H_AGENT } },
-	{ "fetch", N_("CONV"), N_("ask the syncer for the conversation's "
-	  "attachments"), NULL, { { NULL, NULL, NULL } } },
-	{ "hand-back", N_("CONV [--agent NAME]"),
-	  N_("give it back to the bot, nobody assigned"), NULL, { H_AGENT } },
-	{ "handoffs", "[--json]",
-	  N_("conversations waiting for a human, oldest first"), NULL,
-	  { H_JSON } },
-	{ "help", N_("[COMMAND]"), N_("the usage and options of COMMAND, "
-	  "else of ombre"), NULL, { { NULL, NULL, NULL } } },
-	{ "hook", N_("test EVENT CONV"), N_("run the hooks of EVENT on the "
-	  "conversation, as the syncer would"), "test",
-	  { { NULL, NULL, NULL } } },
-	{ "ingest", N_("[--format json] [-v] < FILE"),
-	  N_("store canonical JSON messages, one per line"), NULL,
-	  { { "--format", "json", N_("the input's format (only json)") },
-	    { "-v, --verbose", NULL, N_("say what was stored") } } },
-	{ "insights", N_("[--since DURATION] [--limit N] [--json | --csv]"),
-	  N_("what customers wrote (default the last 30 days)"), NULL,
-	  { { "--since", N_("DURATION"), N_("the window (default 30d)") },
-	    { "--limit", "N", N_("lines in each section") },
-	    H_JSON,
-	    { "--csv", NULL, N_("CSV rows section,key,count,share") } } },
 	{ "list", N_("[--json] [--limit N] [--view NAME | QUERY]"),
 	  N_("conversations, newest activity first (default: Inbox)"), NULL,
 	  { H_JSON, { "--limit", "N", N_("at most N conversations") },
 	    { "--view", N_("NAME"), N_("the conversations of view NAME") } } },
-	{ "outbox", N_("[--json] [resend|mark-sent|discard ID]"),
-	  N_("replies not delivered yet, and refused ones; the agent's "
-	  "decision on one"), "resend mark-sent discard", { H_JSON } },
+	{ "show", N_("[--json] CONV"),
+	  N_("the messages of one conversation: each one's id, a reply's "
+	  "delivery"), NULL, { H_JSON } },
+	{ "tag", N_("CONV|QUERY +TAG|-TAG..."),
+	  N_("change the tags of conversations"), NULL,
+	  { { NULL, NULL, NULL } } },
+	{ "take-over", N_("CONV [--agent NAME]"),
+	  N_("take a conversation from the bot or the queue"), NULL,
+	  { H_AGENT } },
+	{ "hand-back", N_("CONV [--agent NAME]"),
+	  N_("give it back to the bot, nobody assigned"), NULL, { H_AGENT } },
+	{ "assign", N_("CONV NAME [--agent NAME] [--force]"),
+	  N_("make agent NAME the one who has it (team:NAME: the team's "
+	  "queue)"),
+	  NULL, { H_AGENT, { "--force", NULL, N_("assign it to an agent who "
+	  "is away") } } },
+	{ "claim", N_("CONV [--agent NAME] [--json]"),
+	  N_("take it if nobody has it; exit 1: another agent has it"),
+	  NULL, { H_AGENT, H_JSON } },
+	{ "done", N_("CONV [--agent NAME]"),
+	  N_("close it (out of the Inbox)"), NULL, { H_AGENT } },
 	{ "reopen", N_("CONV [--agent NAME]"),
 	  N_("back in the Inbox, neither done nor snoozed"), NULL,
 	  { H_AGENT } },
+	{ "snooze", N_("CONV WHEN [--agent NAME]"),
+	  N_("out of the Inbox until WHEN (1h, tomorrow, 17:30)"), NULL,
+	  { H_AGENT } },
+	{ "handoffs", "[--json]",
+	  N_("conversations waiting for a human, oldest first"), NULL,
+	  { H_JSON } },
+	{ "report", N_("[--since DURATION | --shift] [--agent NAME] "
+	  "[--team NAME] [--json | --csv]"),
+	  N_("conversations handled and closed, response and resolution "
+	  "times, handoffs, the bot's share, csat"),
+	  NULL,
+	  { { "--since", N_("DURATION"), N_("the window (default 24h)") },
+	    { "--shift", NULL, N_("since the agent's shift started") },
+	    { "--agent", N_("NAME"), N_("only agent NAME's") },
+	    { "--team", N_("NAME"), N_("only team NAME's") },
+	    H_JSON, { "--csv", NULL, N_("CSV with a header") } } },
+	{ "insights", N_("[--since DURATION] [--limit N] [--json | --csv]"),
+	  N_("what customers wrote (default the last 30 days): topics, "
+	  "links, watched terms, channels, hours, the bot's share"), NULL,
+	  { { "--since", N_("DURATION"), N_("the window (default 30d)") },
+	    { "--limit", "N", N_("lines in each section") },
+	    H_JSON,
+	    { "--csv", NULL, N_("CSV rows section,key,count,share") } } },
+	{ "shift", N_("start|end|status [--agent NAME] "
+	  "[--to NAME|team:NAME|queue|keep] [--note TEXT] [--force] [--json]"),
+	  N_("what changed since my last shift, my conversations handed "
+	  "over at its end, who is available"), "start end status",
+	  { H_AGENT, { "--to", N_("NAME"), N_("end: whom my conversations "
+	  "go to (team:NAME, queue, keep)") },
+	    { "--note", N_("TEXT"), N_("end: the handover note") },
+	    { "--force", NULL, N_("end: hand over to an agent who is away") },
+	    H_JSON } },
+	{ "crisis", N_("on TOPIC [channel=TYPE...] [scenario=NAME] | off | "
+	  "status [--json]"),
+	  N_("crisis mode for every console and the bot: the topic's view, "
+	  "the crisis bot on the channels"), "on off status",
+	  { H_JSON } },
+	{ "contact", N_("show CONV|ID | list [--suggest] | link CONV CONV | "
+	  "unlink CONV | note CONV|ID TEXT | set CONV|ID KEY=VALUE... [--json]"),
+	  N_("one customer across channels: identities, language, notes; "
+	  "merges suggested by shared phone or e-mail"),
+	  "show list link unlink note set",
+	  { H_JSON, { "--suggest", NULL, N_("list: the merges a shared "
+	  "phone or e-mail address points at") } } },
+	{ "templates", N_("list [--json] | show NAME [--conversation CONV] "
+	  "[--lang LANG] | check [DIR]"),
+	  N_("canned replies: list them, one filled in for a conversation, "
+	  "check a directory of them (exit 1 on a problem)"),
+	  "list show check",
+	  { H_JSON,
+	    { "--conversation", N_("CONV"), N_("show: filled in for this "
+	    "conversation (its customer, channel and language)") },
+	    { "--lang", N_("LANG"), N_("show: this language's variant") } } },
+	{ "trends", N_("[--since DURATION] [--json]"),
+	  N_("channels and watched terms rising and falling, with "
+	  "sparklines"), NULL,
+	  { { "--since", N_("DURATION"), N_("the period (default 24h)") },
+	    H_JSON } },
 	{ "reply", N_("CONV [--note] [--base ID [--force]] [--reply-to ID] "
-	  "[--text TEXT | --template NAME]"),
-	  N_("store a reply (TEXT, else standard input) in the outbox"), NULL,
+	  "[--text TEXT | --template NAME] [--id out.UUID] [--seen IDS] "
+	  "[--agent NAME]"),
+	  N_("store a reply (TEXT, else standard input) in the outbox, the "
+	  "syncer delivers it"), NULL,
 	  { { "--text", N_("TEXT"), N_("the reply's text (else standard "
 	    "input)") },
 	    { "--template", N_("NAME"), N_("the text of template NAME, "
@@ -125,67 +147,58 @@ static const struct cli_help cli_helps[] = {
 	    { "--seen", N_("IDS"), N_("the guard's view: the ids the agent "
 	    "saw") },
 	    H_AGENT } },
-	{ "report", N_("[--since DURATION | --shift] [--agent NAME] "
-	  "[--team NAME] [--json | --csv]"),
-	  N_("conversations handled and closed, response times, handoffs, "
-	  "csat"),
-	  NULL,
-	  { { "--since", N_("DURATION"), N_("the window (default 24h)") },
-	    { "--shift", NULL, N_("since the agent's shift started") },
-	    { "--agent", N_("NAME"), N_("only agent NAME's") },
-	    { "--team", N_("NAME"), N_("only team NAME's") },
-	    H_JSON, { "--csv", NULL, N_("CSV with a header") } } },
-	{ "shift", N_("start|end|status [--agent NAME] "
-	  "[--to NAME|team:NAME|queue|keep] [--note TEXT] [--force] [--json]"),
-	  N_("what changed since my last shift, my conversations handed "
-	  "over at its end"), "start end status",
-	  { H_AGENT, { "--to", N_("NAME"), N_("end: whom my conversations "
-	  "go to (team:NAME, queue, keep)") },
-	    { "--note", N_("TEXT"), N_("end: the handover note") },
-	    { "--force", NULL, N_("end: hand over to an agent who is away") },
-	    H_JSON } },
-	{ "show", N_("[--json] CONV"),
-	  N_("the messages of one conversation: each one's id, a reply's "
-	  "delivery"), NULL, { H_JSON } },
-	{ "snooze", N_("CONV WHEN [--agent NAME]"),
-	  N_("out of the Inbox until WHEN (1h, tomorrow, 17:30)"), NULL,
-	  { H_AGENT } },
+	{ "outbox", N_("[--json] [resend|mark-sent|discard ID]"),
+	  N_("replies not delivered yet, and refused ones; the agent's "
+	  "decision on one of unknown delivery"), "resend mark-sent discard", { H_JSON } },
+	{ "ingest", N_("[--format json] [-v] < FILE"),
+	  N_("store canonical JSON messages, one per line"), NULL,
+	  { { "--format", "json", N_("the input's format (only json)") },
+	    { "-v, --verbose", NULL, N_("say what was stored") } } },
+	{ "fetch", N_("CONV"), N_("ask the syncer for the conversation's "
+	  "attachments"), NULL, { { NULL, NULL, NULL } } },
+	{ "hook", N_("test EVENT CONV"), N_("run the hooks of EVENT on the "
+	  "conversation, as the syncer would (exit status: the first failing "
+	  "hook's)"), "test",
+	  { { NULL, NULL, NULL } } },
 	{ "sync", N_("[--once] [--status [--json]] [--quarantine] "
 	  "[--channel NAME]"),
-	  N_("fetch from the channels and deliver replies"), NULL,
+	  N_("fetch from the channels and deliver replies (one process at a "
+	  "time)"), NULL,
 	  { { "--once", NULL, N_("until nothing is pending, then exit") },
 	    { "--status", NULL, N_("the syncer's state (exit 1: not "
 	    "running)") },
 	    { "--json", NULL, N_("with --status: one JSON object") },
 	    { "--quarantine", NULL, N_("what could not be taken") },
 	    { "--channel", N_("NAME"), N_("only channel NAME") } } },
-	{ "tag", N_("CONV|QUERY +TAG|-TAG..."),
-	  N_("change the tags of conversations"), NULL,
-	  { { NULL, NULL, NULL } } },
-	{ "take-over", N_("CONV [--agent NAME]"),
-	  N_("take a conversation from the bot or the queue"), NULL,
-	  { H_AGENT } },
-	{ "templates", N_("list [--json] | show NAME [--conversation CONV] "
-	  "[--lang LANG] | check [DIR]"),
-	  N_("canned replies: list them, one filled in for a conversation, "
-	  "check a directory of them (exit 1 on a problem)"),
-	  "list show check",
-	  { H_JSON,
-	    { "--conversation", N_("CONV"), N_("show: filled in for this "
-	    "conversation (its customer, channel and language)") },
-	    { "--lang", N_("LANG"), N_("show: this language's variant") } } },
-	{ "trends", N_("[--since DURATION] [--json]"),
-	  N_("channels and watched terms rising and falling"), NULL,
-	  { { "--since", N_("DURATION"), N_("the period (default 24h)") },
-	    H_JSON } },
 	{ "webhook", N_("[--listen ADDR:PORT | --cgi | --quarantine [FILE]]"),
-	  N_("receive the webhooks of WhatsApp, Messenger, LINE and Twilio"),
+	  N_("receive the webhooks of WhatsApp, Messenger, LINE and Twilio "
+	  "until SIGTERM, or answer one CGI request; payloads spooled under "
+	  "DATA/webhook"),
 	  NULL,
 	  { { "--listen", N_("ADDR:PORT"), N_("where to listen (default "
 	  "127.0.0.1:8765)") },
 	    { "--cgi", NULL, N_("answer one CGI request") },
 	    { "--quarantine", NULL,
 	    N_("list the refused bodies, or show one") } } },
+	{ "demo", N_("[--seed N] [--conversations N] "
+	  "[--messages-per-conversation N] [--out DIR]"),
+	  N_("generate demo conversations (JSON lines, or a store)"), NULL,
+	  { { "--seed", "N", N_("the generator's seed") },
+	    { "--conversations", "N", N_("how many conversations") },
+	    { "--messages-per-conversation", "N", N_("messages in each") },
+	    { "--out", N_("DIR"), N_("make a store in DIR instead of printing "
+	    "JSON lines") } } },
+	{ "doctor", "[--fix | --dump]",
+	  N_("check the store (exit 1 on a problem)"), NULL,
+	  { { "--fix", NULL, N_("repair: rebuild a damaged index, restore the "
+	  "tags from the last dump") },
+	    { "--dump", NULL, N_("take a dump of the tags") } } },
+	{ "help", N_("[COMMAND]"), N_("the usage and options of COMMAND, "
+	  "else of ombre"), NULL, { { NULL, NULL, NULL } } },
+	{ "completion", "bash|zsh",
+	  N_("print the shell completion script, built from the program's "
+	  "tables"),
+	  "bash zsh", { { NULL, NULL, NULL } } },
 };
 
 /* The global options, as the option parser names them after a command
@@ -253,20 +266,60 @@ cli_help_args(const char *cmd, int argc, char **argv)
 }
 
 /*
+ * The length of the word at text: up to a space, or for a usage (words
+ * = 1) up to a space outside brackets, so that "[--json | --csv]" is
+ * never cut.
+ */
+static size_t
+cli_help_word(const char *text, int usage)
+{
+	size_t	len = 0;
+	int	depth = 0;
+
+	for (; text[len] != '\0'; len++) {
+		if (text[len] == ' ' && (!usage || depth == 0))
+			break;
+		if (usage && text[len] == '[')
+			depth++;
+		else if (usage && text[len] == ']' && depth > 0)
+			depth--;
+	}
+	return len;
+}
+
+/*
  * Print text from column col (where the caller left the cursor) on lines
- * of at most 79 columns, continuation lines indented by indent. The
- * table's text is ASCII, its translation may not be: words are measured
- * in columns.
+ * of at most 79 columns, continuation lines indented by indent; usage:
+ * text is a usage line (brackets kept whole, a line never ends with the
+ * "|" between two forms). The table's text is ASCII, its translation may
+ * not be: words are measured in columns.
  */
 static void
-cli_help_wrap(const char *text, size_t col, size_t indent, int space)
+cli_help_wrap(const char *text, size_t col, size_t indent, int space,
+    int usage)
 {
-	size_t	len, w;
+	const char	*next;
+	size_t		 len, w, need, form, wlen;
 
 	while (*text != '\0') {
-		len = strcspn(text, " ");
-		w = utf8_width(text, len);
-		if (col > indent && col + 1 + w > 79) {
+		len = cli_help_word(text, usage);
+		need = w = utf8_width(text, len);
+		if (usage && len == 1 && *text == '|') {
+			/* "| form": the bar goes with its form, whole when
+			 * the form fits on a line. */
+			form = 0;
+			next = text + len;
+			do {
+				next += strspn(next, " ");
+				wlen = cli_help_word(next, 1);
+				form += 1 + utf8_width(next, wlen);
+				next += wlen;
+			} while (*next != '\0' && strncmp(next, " | ", 3) != 0);
+			next = text + len + strspn(text + len, " ");
+			need += w + form <= 79 - indent ? form :
+			    1 + utf8_width(next, cli_help_word(next, 1));
+		}
+		if (col > indent && col + 1 + need > 79) {
 			printf("\n%*s", (int)indent, "");
 			col = indent;
 		} else if (space) {
@@ -293,7 +346,7 @@ cli_help_sentence(const char *text)
 	    ".");
 	if (s[0] >= 'a' && s[0] <= 'z')
 		s[0] = (char)(s[0] - 'a' + 'A');
-	cli_help_wrap(s, 0, 0, 0);
+	cli_help_wrap(s, 0, 0, 0, 0);
 	free(s);
 }
 
@@ -318,7 +371,7 @@ cli_help_print(const char *name)
 		return EXIT_USAGE;
 	}
 	n = (size_t)printf(_("usage: ombre %s"), h->name);
-	cli_help_wrap(_(h->usage), n, n + 1, 1);
+	cli_help_wrap(_(h->usage), n, n + 1, 1, 1);
 	putchar('\n');
 	cli_help_sentence(_(h->summary));
 	if (h->opts[0].name != NULL)
@@ -332,11 +385,38 @@ cli_help_print(const char *name)
 			printf("  %s\n%22s", left, "");
 		else
 			printf("  %s%*s", left, (int)(20 - w), "");
-		cli_help_wrap(_(o->help), 22, 22, 0);
+		cli_help_wrap(_(o->help), 22, 22, 0, 0);
 	}
 	printf(_("\nGlobal options (-c, --data-dir, --demo...) go before the "
 	    "command.\nSee ombre(1).\n"));
 	return fflush(stdout) == 0 ? 0 : 1;
+}
+
+/*
+ * ombre --help's list of the subcommands, in the table's order: each
+ * one's usage after its name, its summary from column 22 (on a line of
+ * its own when the usage reaches the column).
+ */
+void
+cli_help_print_commands(void)
+{
+	const struct cli_help	*h;
+	char			*line;
+	size_t			 w, col;
+
+	for (h = cli_helps; h < cli_helps + nitems(cli_helps); h++) {
+		line = xasprintf("  %s %s", h->name, _(h->usage));
+		if ((w = utf8_width(line, strlen(line))) <= 20)
+			printf("%s%*s", line, (int)(22 - w), "");
+		else {
+			col = 2 + strlen(h->name);
+			printf("  %s", h->name);
+			cli_help_wrap(_(h->usage), col, col + 1, 1, 1);
+			printf("%22s", "");
+		}
+		free(line);
+		cli_help_wrap(_(h->summary), 22, 22, 0, 0);
+	}
 }
 
 /*
@@ -378,14 +458,36 @@ cli_help_words(const char *name)
 	}
 }
 
-/* The words a completion offers, space-separated, on one line. */
+static int
+cli_help_cmp(const void *a, const void *b)
+{
+	const struct cli_help *const	*ha = a, *const *hb = b;
+
+	return strcmp((*ha)->name, (*hb)->name);
+}
+
+/* The subcommands in alphabetical order, as a shell lists them (the
+ * table is in --help's order). */
 static void
-cli_help_list_commands(void)
+cli_help_sort(const struct cli_help **sorted)
 {
 	size_t	i;
 
 	for (i = 0; i < nitems(cli_helps); i++)
-		printf("%s%s", i > 0 ? " " : "", cli_helps[i].name);
+		sorted[i] = &cli_helps[i];
+	qsort(sorted, nitems(cli_helps), sizeof sorted[0], cli_help_cmp);
+}
+
+/* The words a completion offers, space-separated, on one line. */
+static void
+cli_help_list_commands(void)
+{
+	const struct cli_help	*sorted[nitems(cli_helps)];
+	size_t			 i;
+
+	cli_help_sort(sorted);
+	for (i = 0; i < nitems(sorted); i++)
+		printf("%s%s", i > 0 ? " " : "", sorted[i]->name);
 }
 
 static void
@@ -550,7 +652,7 @@ cli_help_bash(void)
 static void
 cli_help_zsh(void)
 {
-	const struct cli_help	*h;
+	const struct cli_help	*h, *sorted[nitems(cli_helps)];
 	const char		*p;
 	size_t			 i;
 
@@ -564,8 +666,9 @@ cli_help_zsh(void)
 	cli_help_list_commands();
 	/* not translated: shell code */
 	printf("'\n\tlocal -a described\n\tdescribed=(\n");
-	for (i = 0; i < nitems(cli_helps); i++) {
-		h = &cli_helps[i];
+	cli_help_sort(sorted);
+	for (i = 0; i < nitems(sorted); i++) {
+		h = sorted[i];
 		printf("\t\t'%s:", h->name);
 		/* A colon would end the name; a quote the word. */
 		for (p = h->summary; *p != '\0'; p++) {

@@ -327,7 +327,7 @@ cli_insights(struct cli *cli, int argc, char **argv)
 	struct buf		 out;
 	const char		*since = NULL, *limit_arg = NULL;
 	char			**rest, *cause = NULL;
-	int			 json = 0, csv = 0, help = 0, n_rest, rc;
+	int			 json = 0, csv = 0, n_rest, rc;
 	int64_t			 seconds = CLI_INSIGHTS_SINCE, now;
 	long long		 limit = CLI_INSIGHTS_LIMIT;
 	const struct cli_opt	 opts[] = {
@@ -335,17 +335,12 @@ cli_insights(struct cli *cli, int argc, char **argv)
 		{ "limit", 0, 1, &limit_arg, NULL },
 		{ "json", 0, 0, NULL, &json },
 		{ "csv", 0, 0, NULL, &csv },
-		{ "help", 'h', 0, NULL, &help },
 		{ NULL, 0, 0, NULL, NULL }
 	};
 
 	if (cli_parse_args("insights", opts, argc, argv, &rest, &n_rest) != 0)
 		return EXIT_USAGE;
 	free(rest);
-	if (help) {
-		printf("%s\n", _(CLI_INSIGHTS_USAGE));
-		return 0;
-	}
 	if (n_rest != 0 || (json && csv)) {
 		log_warn("%s", _(CLI_INSIGHTS_USAGE));
 		return EXIT_USAGE;

@@ -288,7 +288,7 @@ cli_report(struct cli *cli, int argc, char **argv)
 	struct buf			 out;
 	const char			*since = NULL, *agent = NULL, *team = NULL;
 	char				**rest, *cause = NULL;
-	int				 json = 0, csv = 0, shift = 0, help = 0;
+	int				 json = 0, csv = 0, shift = 0;
 	int				 n_rest, rc;
 	const struct cli_opt		 opts[] = {
 		{ "since", 0, 1, &since, NULL },
@@ -297,17 +297,12 @@ cli_report(struct cli *cli, int argc, char **argv)
 		{ "team", 0, 1, &team, NULL },
 		{ "json", 0, 0, NULL, &json },
 		{ "csv", 0, 0, NULL, &csv },
-		{ "help", 'h', 0, NULL, &help },
 		{ NULL, 0, 0, NULL, NULL }
 	};
 
 	if (cli_parse_args("report", opts, argc, argv, &rest, &n_rest) != 0)
 		return EXIT_USAGE;
 	free(rest);
-	if (help) {
-		printf("%s\n", _(CLI_REPORT_USAGE));
-		return 0;
-	}
 	if (n_rest != 0 || (json && csv) || (shift && since != NULL)) {
 		log_warn("%s", _(CLI_REPORT_USAGE));
 		return EXIT_USAGE;

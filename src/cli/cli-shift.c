@@ -128,12 +128,12 @@ cli_shift_json(const char *agent, int64_t since, const char *what,
 
 /*
  * A shift subcommand's options and no other argument: -1 to go on, else
- * the exit status (its usage shown: 0 for --help, EXIT_USAGE for a
- * mistake).
+ * the exit status (EXIT_USAGE for a mistake; cli_parse_args answers
+ * --help).
  */
 static int
 cli_shift_args(const char *name, const struct cli_opt *opts, int argc,
-    char **argv, const int *help)
+    char **argv)
 {
 	char	**rest;
 	int	  n_rest;
@@ -141,10 +141,6 @@ cli_shift_args(const char *name, const struct cli_opt *opts, int argc,
 	if (cli_parse_args(name, opts, argc, argv, &rest, &n_rest) != 0)
 		return EXIT_USAGE;
 	free(rest);
-	if (*help) {
-		printf("%s\n", _(CLI_SHIFT_USAGE));
-		return 0;
-	}
 	if (n_rest != 0) {
 		log_warn("%s", _(CLI_SHIFT_USAGE));
 		return EXIT_USAGE;
@@ -163,15 +159,14 @@ cli_shift_start(struct cli *cli, int argc, char **argv)
 	char			  when[64];
 	size_t			  n = 0, n_lines = 0, n_events, i;
 	int64_t			  now, since;
-	int			  json = 0, help = 0, rc;
+	int			  json = 0, rc;
 	const struct cli_opt	  opts[] = {
 		{ "agent", 0, 1, &agent_opt, NULL },
 		{ "json", 0, 0, NULL, &json },
-		{ "help", 'h', 0, NULL, &help },
 		{ NULL, 0, 0, NULL, NULL }
 	};
 
-	if ((rc = cli_shift_args("shift start", opts, argc, argv, &help)) >= 0)
+	if ((rc = cli_shift_args("shift start", opts, argc, argv)) >= 0)
 		return rc;
 	if ((agent = cli_shift_agent(agent_opt)) == NULL)
 		return EXIT_USAGE;
@@ -251,17 +246,16 @@ cli_shift_end(struct cli *cli, int argc, char **argv)
 	char			 *cause = NULL, *text;
 	size_t			  n = 0, i;
 	int64_t			  now;
-	int			  force = 0, help = 0, rc;
+	int			  force = 0, rc;
 	const struct cli_opt	  opts[] = {
 		{ "agent", 0, 1, &agent_opt, NULL },
 		{ "to", 0, 1, &to, NULL },
 		{ "note", 0, 1, &note, NULL },
 		{ "force", 0, 0, NULL, &force },
-		{ "help", 'h', 0, NULL, &help },
 		{ NULL, 0, 0, NULL, NULL }
 	};
 
-	if ((rc = cli_shift_args("shift end", opts, argc, argv, &help)) >= 0)
+	if ((rc = cli_shift_args("shift end", opts, argc, argv)) >= 0)
 		return rc;
 	if ((agent = cli_shift_agent(agent_opt)) == NULL)
 		return EXIT_USAGE;
@@ -334,14 +328,13 @@ cli_shift_status(struct cli *cli, int argc, char **argv)
 	char			  when[64], date[64], *json;
 	size_t			  n, i;
 	int64_t			  now = util_now();
-	int			  json_out = 0, help = 0, rc;
+	int			  json_out = 0, rc;
 	const struct cli_opt	  opts[] = {
 		{ "json", 0, 0, NULL, &json_out },
-		{ "help", 'h', 0, NULL, &help },
 		{ NULL, 0, 0, NULL, NULL }
 	};
 
-	if ((rc = cli_shift_args("shift status", opts, argc, argv, &help)) >= 0)
+	if ((rc = cli_shift_args("shift status", opts, argc, argv)) >= 0)
 		return rc;
 	n = store_agents_list(cli->data_dir, &agents);
 	buf_init(&out);
@@ -381,10 +374,8 @@ cli_shift(struct cli *cli, int argc, char **argv)
 	if (argc >= 1 && strcmp(argv[0], "status") == 0)
 		return cli_shift_status(cli, argc - 1, argv + 1);
 	if (argc >= 1 && (strcmp(argv[0], "--help") == 0 ||
-	    strcmp(argv[0], "-h") == 0)) {
-		printf("%s\n", _(CLI_SHIFT_USAGE));
-		return 0;
-	}
+	    strcmp(argv[0], "-h") == 0))
+		return cli_help_print("shift");
 	log_warn("%s", _(CLI_SHIFT_USAGE));
 	return EXIT_USAGE;
 }

@@ -163,24 +163,19 @@ cli_trends(struct cli *cli, int argc, char **argv)
 	struct buf		 out;
 	const char		*since = NULL;
 	char			**rest, *cause = NULL;
-	int			 json = 0, help = 0, n_rest, rc;
+	int			 json = 0, n_rest, rc;
 	int64_t			 seconds = CLI_TRENDS_DEFAULT, now, hour;
 	size_t			 period, bar_hours, i, j, h, n = 0;
 	const struct store_trend *t;
 	const struct cli_opt	 opts[] = {
 		{ "since", 0, 1, &since, NULL },
 		{ "json", 0, 0, NULL, &json },
-		{ "help", 'h', 0, NULL, &help },
 		{ NULL, 0, 0, NULL, NULL }
 	};
 
 	if (cli_parse_args("trends", opts, argc, argv, &rest, &n_rest) != 0)
 		return EXIT_USAGE;
 	free(rest);
-	if (help) {
-		printf("%s\n", _(CLI_TRENDS_USAGE));
-		return 0;
-	}
 	if (n_rest != 0) {
 		log_warn("%s", _(CLI_TRENDS_USAGE));
 		return EXIT_USAGE;

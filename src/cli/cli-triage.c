@@ -125,14 +125,13 @@ cli_triage_run(struct cli *cli, const char *cmd, int argc, char **argv)
 	char				*thread_id = NULL, *cause = NULL, *text;
 	int64_t				 until = 0;
 	size_t				 i;
-	int				 n_rest, rc, help = 0, want, force = 0;
+	int				 n_rest, rc, want, force = 0;
 	const char			*agent;
 	enum triage_action		 action;
 	char				*to_agent = NULL, *to_team = NULL;
 	const struct cli_opt		 opts[] = {
 		{ "agent", 0, 1, &agent_opt, NULL },
 		{ "force", 0, 0, NULL, &force },
-		{ "help", 'h', 0, NULL, &help },
 		{ NULL, 0, 0, NULL, NULL }
 	};
 
@@ -144,11 +143,6 @@ cli_triage_run(struct cli *cli, const char *cmd, int argc, char **argv)
 		fatalx(_("no triage command %s"), cmd);
 	if (cli_parse_args(cmd, opts, argc, argv, &rest, &n_rest) != 0)
 		return EXIT_USAGE;
-	if (help) {
-		printf(_("usage: %s\n"), e->usage);
-		free(rest);
-		return 0;
-	}
 	want = e->arg == CLI_TRIAGE_NO_ARG ? 1 : 2;
 	if (n_rest != want || *rest[0] == '\0') {
 		log_warn(_("usage: %s"), e->usage);
@@ -353,21 +347,15 @@ cli_claim(struct cli *cli, int argc, char **argv)
 	struct json_obj		*o;
 	char			**rest, *thread_id = NULL, *cause = NULL;
 	char			 ago[32], date[64], *json;
-	int			 n_rest, rc, help = 0, as_json = 0;
+	int			 n_rest, rc, as_json = 0;
 	const struct cli_opt	 opts[] = {
 		{ "agent", 0, 1, &agent_opt, NULL },
 		{ "json", 0, 0, NULL, &as_json },
-		{ "help", 'h', 0, NULL, &help },
 		{ NULL, 0, 0, NULL, NULL }
 	};
 
 	if (cli_parse_args("claim", opts, argc, argv, &rest, &n_rest) != 0)
 		return EXIT_USAGE;
-	if (help) {
-		printf(_("usage: %s\n"), usage);
-		free(rest);
-		return 0;
-	}
 	if (n_rest != 1 || *rest[0] == '\0') {
 		log_warn(_("usage: %s"), usage);
 		free(rest);
@@ -576,20 +564,15 @@ cli_handoffs(struct cli *cli, int argc, char **argv)
 	size_t			  n, i, n_hs = 0;
 	long			  offset = 0;
 	int64_t			  now;
-	int			  json = 0, help = 0, n_rest, rc;
+	int			  json = 0, n_rest, rc;
 	const struct cli_opt	  opts[] = {
 		{ "json", 0, 0, NULL, &json },
-		{ "help", 'h', 0, NULL, &help },
 		{ NULL, 0, 0, NULL, NULL }
 	};
 
 	if (cli_parse_args("handoffs", opts, argc, argv, &rest, &n_rest) != 0)
 		return EXIT_USAGE;
 	free(rest);
-	if (help) {
-		printf(_("usage: ombre handoffs [--json]\n"));
-		return 0;
-	}
 	if (n_rest != 0) {
 		log_warn(_("usage: ombre handoffs [--json]"));
 		return EXIT_USAGE;

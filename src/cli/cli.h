@@ -115,6 +115,7 @@ int cli_webhook(struct cli *cli, int argc, char **argv);
 /* Print NAME's usage and options (NAME may be "shift end"); 0, or
  * EXIT_USAGE for an unknown command. */
 int cli_help_print(const char *name);
+void cli_help_print_commands(void);
 /* Is arg (--name or --name=VALUE) one of ombre's global options? */
 int cli_help_is_global(const char *arg);
 /* For a subcommand with no option parser: --help answered (exit 0), a
