@@ -37,6 +37,26 @@ is "-h too" "$("$OMBRE" list -h)" "$("$OMBRE" help list)"
 is "--help after other options" "$("$OMBRE" list --json --limit 3 --help)" \
     "$("$OMBRE" help list)"
 is "ombre help is ombre --help" "$("$OMBRE" help)" "$("$OMBRE" --help)"
+# Whatever the subcommand's parser, --help after an option is the help.
+bad=""
+for args in "report --json" "insights --csv" "trends --json" \
+    "shift status --json" "shift end --force" "contact list --json" \
+    "done c1 --agent bob" "claim c1 --json" "handoffs --json"; do
+	c=${args%% *}
+	[ "$("$OMBRE" $args --help)" = "$("$OMBRE" help "$c")" ] ||
+	    bad+=" [$args --help]"
+done
+is "--help after an option, for every kind of parser" "$bad" ""
+# --help lists the subcommands from the same table as help COMMAND.
+bad=""
+for c in $commands; do
+	summary=$("$OMBRE" help "$c" | awk 'blank && NF { print; exit } !NF { blank = 1 }')
+	first=$(awk '{ print tolower(substr($0, 1, 1)) substr($0, 2, 20) }' \
+	    <<<"$summary")
+	[[ $("$OMBRE" --help | tr -s '\n ' '  ') == *"${first}"* ]] ||
+	    bad+=" $c"
+done
+is "--help's summary of each subcommand is help COMMAND's" "$bad" ""
 out=$("$OMBRE" help bind)
 is "help of a command of the language: exit 0" "$?" 0
 like "its row's usage and help" "$out" \
