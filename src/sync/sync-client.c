@@ -1,8 +1,10 @@
 /*
  * sync-client.c: what any process reads of the syncer and asks of it,
  * through files in the data dir: who holds the sync lock, the channels'
- * states in DATA/sync/status, the items kept in DATA/sync/quarantine,
- * and requests for attachments dropped in DATA/sync/fetch; and the
+ * states in DATA/sync/status (read once into a struct sync_state, said
+ * by sync --status and the console alike, in the user's language), the
+ * items kept in DATA/sync/quarantine, and requests for attachments
+ * dropped in DATA/sync/fetch; and the
  * webhook receiver's DATA/webhook/status, for the same readers. Nothing here
  * links the adapters or the network: the console and the one-shot
  * commands call it from the program ombre.
@@ -51,145 +53,213 @@ sync_lock_holder(const char *data_dir)
 	return pid > 0 ? pid : 1;
 }
 
-/*
- * The hooks line of the status file (run, failed, dropped, when, last
- * failure) as "hooks: 12 run, 1 failed (last: handoff: exit 3, 14:02)".
- */
-static void
-sync_status_print_hooks(char *line, FILE *out)
+/* Split line at tabs into at most n fields; return how many. */
+static size_t
+sync_status_fields(char *line, char **f, size_t n)
 {
-	char		*f[5], when[32] = "";
-	size_t		 i;
-	time_t		 t;
-	struct tm	 tm;
-	long		 dropped;
+	size_t	i;
 
 	f[0] = line;
-	for (i = 1; i < 5; i++) {
+	for (i = 1; i < n; i++) {
 		if ((f[i] = strchr(f[i - 1], '\t')) == NULL)
-			return;
+			break;
 		*f[i]++ = '\0';
 	}
-	fprintf(out, _("hooks: %s run, %s failed"), f[0], f[1]);
-	t = (time_t)strtoll(f[3], NULL, 10);
-	if (t > 0 && localtime_r(&t, &tm) != NULL)
-		strftime(when, sizeof when, "%H:%M", &tm);
-	if (*f[4] != '\0')
-		fprintf(out, _(" (last: %s%s%s)"), f[4], *when != '\0' ? ", " :
-		    "", when);
-	dropped = strtol(f[2], NULL, 10);
-	if (dropped > 0)
-		fprintf(out, _(", %ld dropped (too many waiting)"), dropped);
-	fputc('\n', out);
+	return i;
+}
+
+/*
+ * The file is one line a fact, fields split by tabs (sync.c's
+ * sync_write_status): a line too short is torn (the file is overwritten
+ * in place on a full disk) and skipped; of index, hooks and quarantined
+ * the last line wins.
+ */
+int
+sync_state_read(const char *data_dir, struct sync_state *st)
+{
+	struct sync_state_channel	*c;
+	char				*path, line[8192], *f[5];
+	FILE				*in;
+	size_t				 n;
+
+	memset(st, 0, sizeof *st);
+	st->holder = sync_lock_holder(data_dir);
+	path = xasprintf("%s/sync/status", data_dir);
+	in = fopen(path, "re");
+	free(path);
+	if (in == NULL)
+		return st->holder > 0 ? 0 : -1;
+	st->found = 1;
+	while (fgets(line, sizeof line, in) != NULL) {
+		line[strcspn(line, "\n")] = '\0';
+		if (strncmp(line, "index\t", 6) == 0) {
+			n = sync_status_fields(line + 6, f, 2);
+			st->has_index = 1;
+			st->index_pending = strtol(f[0], NULL, 10);
+			free(st->index_error);
+			st->index_error = xstrdup(n == 2 ? f[1] : "");
+		} else if (strncmp(line, "hooks\t", 6) == 0) {
+			/* run, failed, dropped, when, last failure */
+			if (sync_status_fields(line + 6, f, 5) < 5)
+				continue;
+			st->has_hooks = 1;
+			st->hooks_run = strtol(f[0], NULL, 10);
+			st->hooks_failed = strtol(f[1], NULL, 10);
+			st->hooks_dropped = strtol(f[2], NULL, 10);
+			st->hooks_last_when = strtoll(f[3], NULL, 10);
+			free(st->hooks_last);
+			st->hooks_last = xstrdup(f[4]);
+		} else if (strncmp(line, "quarantined\t", 12) == 0)
+			st->quarantined = strtol(line + 12, NULL, 10);
+		else if (strncmp(line, "channel\t", 8) == 0) {
+			/* name, type, state, until, error */
+			if (sync_status_fields(line + 8, f, 5) < 5)
+				continue;
+			st->channels = xreallocarray(st->channels, st->n + 1,
+			    sizeof *st->channels);
+			c = &st->channels[st->n++];
+			c->name = xstrdup(f[0]);
+			c->type = xstrdup(f[1]);
+			c->state = xstrdup(f[2]);
+			c->until = strtoll(f[3], NULL, 10);
+			c->error = xstrdup(f[4]);
+		}
+	}
+	fclose(in);
+	return 0;
+}
+
+void
+sync_state_free(struct sync_state *st)
+{
+	size_t	i;
+
+	for (i = 0; i < st->n; i++) {
+		free(st->channels[i].name);
+		free(st->channels[i].type);
+		free(st->channels[i].state);
+		free(st->channels[i].error);
+	}
+	free(st->channels);
+	free(st->index_error);
+	free(st->hooks_last);
+	memset(st, 0, sizeof *st);
+}
+
+char *
+sync_state_channel_phrase(const struct sync_state_channel *c, int64_t now)
+{
+	struct buf	 b;
+	char		 when[32];
+	time_t		 t = (time_t)c->until, tn = (time_t)now;
+	struct tm	 tm, tm_now;
+
+	buf_init(&b);
+	/* The state is stored in C (N_() in sync.c): shown here; "" is
+	 * not looked up (gettext's answer to it is the catalog's header). */
+	buf_add_printf(&b, _("%s (%s): %s"), c->name, c->type,
+	    *c->state != '\0' ? _(c->state) : "");
+	if (c->until > 0 && localtime_r(&t, &tm) != NULL) {
+		if (now > 0 && localtime_r(&tn, &tm_now) != NULL &&
+		    tm.tm_year == tm_now.tm_year && tm.tm_yday == tm_now.tm_yday)
+			strftime(when, sizeof when, "%H:%M:%S", &tm);
+		else
+			strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
+		buf_add_printf(&b, _(" until %s"), when);
+	}
+	if (*c->error != '\0')
+		buf_add_printf(&b, _(": %s"), c->error);
+	return buf_steal(&b);
+}
+
+int
+sync_state_notes(const struct sync_state *st, struct buf *b,
+    const char *sep)
+{
+	char		 when[32] = "";
+	time_t		 t = (time_t)st->hooks_last_when;
+	struct tm	 tm;
+	int		 n = 0;
+
+	if (st->quarantined > 0) {
+		if (b->len > 0)
+			buf_add_str(b, sep);
+		buf_add_printf(b, ngettext("%ld update quarantined: see `ombre "
+		    "sync --quarantine`", "%ld updates quarantined: see `ombre "
+		    "sync --quarantine`", (unsigned long)st->quarantined),
+		    st->quarantined);
+		n++;
+	}
+	if (st->has_index) {
+		if (b->len > 0)
+			buf_add_str(b, sep);
+		buf_add_printf(b, ngettext("index: %ld message delivered, not "
+		    "indexed yet%s%s", "index: %ld messages delivered, not "
+		    "indexed yet%s%s", (unsigned long)st->index_pending),
+		    st->index_pending, *st->index_error != '\0' ? _(": ") : "",
+		    st->index_error);
+		n++;
+	}
+	/* "hooks: 12 run, 1 failed (last: handoff: exit 3, 14:02)" */
+	if (st->has_hooks) {
+		if (b->len > 0)
+			buf_add_str(b, sep);
+		buf_add_printf(b, _("hooks: %ld run, %ld failed"),
+		    st->hooks_run, st->hooks_failed);
+		if (t > 0 && localtime_r(&t, &tm) != NULL)
+			strftime(when, sizeof when, "%H:%M", &tm);
+		if (*st->hooks_last != '\0')
+			buf_add_printf(b, _(" (last: %s%s%s)"), st->hooks_last,
+			    *when != '\0' ? ", " : "", when);
+		if (st->hooks_dropped > 0)
+			buf_add_printf(b, _(", %ld dropped (too many waiting)"),
+			    st->hooks_dropped);
+		n++;
+	}
+	return n;
 }
 
 char *
 sync_channel_state(const char *data_dir, const char *name)
 {
-	char	*path, line[8192], *state = NULL, *f, *end;
-	size_t	 len = strlen(name);
-	FILE	*in;
+	struct sync_state	 st;
+	char			*state = NULL;
+	size_t			 i;
 
-	if (sync_lock_holder(data_dir) <= 0)
-		return NULL;	/* what the file says is stale */
-	path = xasprintf("%s/sync/status", data_dir);
-	in = fopen(path, "re");
-	free(path);
-	if (in == NULL)
-		return NULL;
-	/* channel NAME TYPE STATE UNTIL ERROR */
-	while (state == NULL && fgets(line, sizeof line, in) != NULL) {
-		if (strncmp(line, "channel\t", 8) != 0 ||
-		    strncmp(line + 8, name, len) != 0 || line[8 + len] != '\t')
-			continue;
-		if ((f = strchr(line + 9 + len, '\t')) == NULL)
-			continue;
-		f++;
-		end = f + strcspn(f, "\t\n");
-		state = xstrndup(f, (size_t)(end - f));
-	}
-	fclose(in);
+	sync_state_read(data_dir, &st);
+	/* With no syncer, what the file says is stale. */
+	for (i = 0; st.holder > 0 && state == NULL && i < st.n; i++)
+		if (strcmp(st.channels[i].name, name) == 0)
+			state = xstrdup(st.channels[i].state);
+	sync_state_free(&st);
 	return state;
 }
 
 int
 sync_status_print(const char *data_dir, FILE *out)
 {
-	char		*path, line[8192], *f[5], index_line[8192] = "";
-	char		 hooks_line[8192] = "";
-	FILE		*in;
-	long		 holder;
-	size_t		 i;
-	char		 when[32];
-	time_t		 t;
-	struct tm	 tm;
-	long		 quarantined = 0;
+	struct sync_state	 st;
+	struct buf		 notes;
+	char			*phrase;
+	size_t			 i;
+	int			 rc;
 
-	holder = sync_lock_holder(data_dir);
-	if (holder > 0)
-		fprintf(out, _("syncer: running (pid %ld)\n"), holder);
+	rc = sync_state_read(data_dir, &st);
+	if (st.holder > 0)
+		fprintf(out, _("syncer: running (pid %ld)\n"), st.holder);
 	else
 		fprintf(out, _("syncer: not running\n"));
-	path = xasprintf("%s/sync/status", data_dir);
-	in = fopen(path, "re");
-	free(path);
-	if (in == NULL)
-		return holder > 0 ? 0 : -1;
-	while (fgets(line, sizeof line, in) != NULL) {
-		line[strcspn(line, "\n")] = '\0';
-		if (strncmp(line, "index\t", 6) == 0) {
-			memcpy(index_line, line + 6, strlen(line + 6) + 1);
-			continue;
-		}
-		if (strncmp(line, "hooks\t", 6) == 0) {
-			memcpy(hooks_line, line + 6, strlen(line + 6) + 1);
-			continue;
-		}
-		if (strncmp(line, "quarantined\t", 12) == 0)
-			quarantined = strtol(line + 12, NULL, 10);
-		if (strncmp(line, "channel\t", 8) != 0)
-			continue;
-		f[0] = line + 8;
-		/* name, type, state, until, error */
-		for (i = 1; i < 5; i++) {
-			f[i] = strchr(f[i - 1], '\t');
-			if (f[i] == NULL)
-				break;
-			*f[i]++ = '\0';
-		}
-		if (i < 5)
-			continue;
-		/* The state is stored in C (N_() in sync.c): shown here. */
-		fprintf(out, _("%s (%s): %s"), f[0], f[1], _(f[2]));
-		t = (time_t)strtoll(f[3], NULL, 10);
-		if (t > 0 && localtime_r(&t, &tm) != NULL) {
-			strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
-			fprintf(out, _(" until %s"), when);
-		}
-		if (f[4] != NULL && *f[4] != '\0')
-			fprintf(out, _(": %s"), f[4]);
-		fputc('\n', out);
+	for (i = 0; i < st.n; i++) {
+		phrase = sync_state_channel_phrase(&st.channels[i], 0);
+		fprintf(out, "%s\n", phrase);
+		free(phrase);
 	}
-	fclose(in);
-	if (quarantined > 0)
-		fprintf(out, ngettext("%ld update quarantined: see `ombre "
-		    "sync --quarantine`\n", "%ld updates quarantined: see "
-		    "`ombre sync --quarantine`\n", (unsigned long)quarantined),
-		    quarantined);
-	if (index_line[0] != '\0') {
-		f[0] = index_line;
-		f[1] = strchr(f[0], '\t');
-		if (f[1] != NULL)
-			*f[1]++ = '\0';
-		fprintf(out, ngettext("index: %s message delivered, not "
-		    "indexed yet%s%s\n", "index: %s messages delivered, not "
-		    "indexed yet%s%s\n", strtoul(f[0], NULL, 10)),
-		    f[0], f[1] != NULL &&
-		    *f[1] != '\0' ? _(": ") : "", f[1] != NULL ? f[1] : "");
-	}
-	if (hooks_line[0] != '\0')
-		sync_status_print_hooks(hooks_line, out);
-	return 0;
+	buf_init(&notes);
+	if (sync_state_notes(&st, &notes, "\n") > 0)
+		fprintf(out, "%.*s\n", (int)notes.len, notes.data);
+	buf_free(&notes);
+	sync_state_free(&st);
+	return rc;
 }
 
 int
@@ -218,93 +288,60 @@ sync_has_webhook_channels(void)
 	return 0;
 }
 
-/* Split line at tabs into at most n fields; return how many. */
-static size_t
-sync_status_fields(char *line, char **f, size_t n)
-{
-	size_t	i;
-
-	f[0] = line;
-	for (i = 1; i < n; i++) {
-		if ((f[i] = strchr(f[i - 1], '\t')) == NULL)
-			break;
-		*f[i]++ = '\0';
-	}
-	return i;
-}
-
 int
 sync_status_json(const char *data_dir, struct json_obj *root)
 {
-	struct json_obj	*o, *c;
-	char		*path, line[8192], *f[5];
-	FILE		*in;
-	long		 holder;
-	int64_t		 until;
+	struct sync_state		 st;
+	const struct sync_state_channel *c;
+	struct json_obj			*o;
+	size_t				 i;
+	int				 rc;
 
-	holder = sync_lock_holder(data_dir);
+	rc = sync_state_read(data_dir, &st);
 	o = json_obj_new();
-	json_obj_set_bool(o, "running", holder > 0);
-	if (holder > 0)
-		json_obj_set_int(o, "pid", holder);
+	json_obj_set_bool(o, "running", st.holder > 0);
+	if (st.holder > 0)
+		json_obj_set_int(o, "pid", st.holder);
 	else
 		json_obj_set_str(o, "pid", NULL);
 	json_obj_set_obj(root, "syncer", o);
-	json_obj_set_int(root, "quarantined", 0);
-	json_obj_set_str(root, "index", NULL);
-	json_obj_set_str(root, "hooks", NULL);
+	json_obj_set_int(root, "quarantined", st.quarantined);
+	if (st.has_index) {
+		o = json_obj_new();
+		json_obj_set_int(o, "pending", st.index_pending);
+		json_obj_set_str(o, "error", *st.index_error != '\0' ?
+		    st.index_error : NULL);
+		json_obj_set_obj(root, "index", o);
+	} else
+		json_obj_set_str(root, "index", NULL);
+	if (st.has_hooks) {
+		o = json_obj_new();
+		json_obj_set_int(o, "run", st.hooks_run);
+		json_obj_set_int(o, "failed", st.hooks_failed);
+		json_obj_set_int(o, "dropped", st.hooks_dropped);
+		json_obj_set_int(o, "last_failure_date", st.hooks_last_when);
+		json_obj_set_str(o, "last_failure", *st.hooks_last != '\0' ?
+		    st.hooks_last : NULL);
+		json_obj_set_obj(root, "hooks", o);
+	} else
+		json_obj_set_str(root, "hooks", NULL);
 	json_obj_set_strv(root, "channels", NULL, 0);
-	path = xasprintf("%s/sync/status", data_dir);
-	in = fopen(path, "re");
-	free(path);
-	if (in == NULL)
-		return holder > 0 ? 0 : -1;
-	while (fgets(line, sizeof line, in) != NULL) {
-		line[strcspn(line, "\n")] = '\0';
-		if (strncmp(line, "index\t", 6) == 0) {
-			o = json_obj_new();
-			if (sync_status_fields(line + 6, f, 2) < 2)
-				f[1] = NULL;
-			json_obj_set_int(o, "pending", strtoll(f[0], NULL, 10));
-			json_obj_set_str(o, "error", f[1] != NULL &&
-			    *f[1] != '\0' ? f[1] : NULL);
-			json_obj_set_obj(root, "index", o);
-		} else if (strncmp(line, "hooks\t", 6) == 0) {
-			/* run, failed, dropped, when, last failure */
-			if (sync_status_fields(line + 6, f, 5) < 5)
-				continue;
-			o = json_obj_new();
-			json_obj_set_int(o, "run", strtoll(f[0], NULL, 10));
-			json_obj_set_int(o, "failed", strtoll(f[1], NULL, 10));
-			json_obj_set_int(o, "dropped", strtoll(f[2], NULL, 10));
-			json_obj_set_int(o, "last_failure_date",
-			    strtoll(f[3], NULL, 10));
-			json_obj_set_str(o, "last_failure", *f[4] != '\0' ?
-			    f[4] : NULL);
-			json_obj_set_obj(root, "hooks", o);
-		} else if (strncmp(line, "quarantined\t", 12) == 0)
-			json_obj_set_int(root, "quarantined",
-			    strtoll(line + 12, NULL, 10));
-		else if (strncmp(line, "channel\t", 8) == 0) {
-			/* name, type, state, until, error */
-			if (sync_status_fields(line + 8, f, 5) < 5)
-				continue;
-			c = json_obj_new();
-			json_obj_set_str(c, "name", f[0]);
-			json_obj_set_str(c, "type", f[1]);
-			json_obj_set_str(c, "state", f[2]);
-			until = strtoll(f[3], NULL, 10);
-			if (until > 0)
-				json_obj_set_int(c, "until", until);
-			else
-				json_obj_set_str(c, "until", NULL);
-			json_obj_set_str(c, "error", *f[4] != '\0' ? f[4] :
-			    NULL);
-			json_obj_append_obj(root, "channels", c);
-		}
+	for (i = 0; i < st.n; i++) {
+		c = &st.channels[i];
+		o = json_obj_new();
+		json_obj_set_str(o, "name", c->name);
+		json_obj_set_str(o, "type", c->type);
+		json_obj_set_str(o, "state", c->state);
+		if (c->until > 0)
+			json_obj_set_int(o, "until", c->until);
+		else
+			json_obj_set_str(o, "until", NULL);
+		json_obj_set_str(o, "error", *c->error != '\0' ? c->error :
+		    NULL);
+		json_obj_append_obj(root, "channels", o);
 	}
-	fclose(in);
-	return 0;
+	sync_state_free(&st);
+	return rc;
 }
 
 void

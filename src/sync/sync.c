@@ -38,7 +38,7 @@
 #define SYNC_ERROR_WIDTH	300
 
 /* Stored in DATA/sync/status and read back as they are: C here,
- * translated where shown (sync_status_print). */
+ * translated where shown (sync_state_channel_phrase). */
 static const char *const sync_state_names[] = {
 	N_("starting"), N_("connected"), N_("backing off"),
 	N_("rate-limited"), N_("conflict"), N_("auth failed"), N_("failed"),

@@ -57,6 +57,52 @@ int sync_authority_run(const struct store_options *so, const char *command,
 long sync_lock_holder(const char *data_dir);
 /* Does the config declare a channel the syncer polls? */
 int sync_has_channels(void);
+/*
+ * DATA/sync/status as the running (or last) syncer left it, read once
+ * for every reader (sync --status, its JSON, the console's status line,
+ * the reply pane's channel state): the fields as stored, the states in C
+ * (sync.c's N_() names: _() shows them).
+ */
+struct sync_state_channel {
+	char	*name;
+	char	*type;
+	char	*state;		/* "connected", "backing off", ... */
+	int64_t	 until;		/* when it tries again, 0 when not waiting */
+	char	*error;		/* "" when none */
+};
+struct sync_state {
+	long				 holder; /* sync_lock_holder */
+	int				 found;	/* a status file read */
+	struct sync_state_channel	*channels;
+	size_t				 n;
+	long				 quarantined; /* items waiting */
+	int				 has_index;
+	long				 index_pending; /* delivered, unindexed */
+	char				*index_error;	/* "" when none */
+	int				 has_hooks;
+	long				 hooks_run;
+	long				 hooks_failed;
+	long				 hooks_dropped;
+	int64_t				 hooks_last_when;
+	char				*hooks_last;	/* "" when none */
+};
+/* Read the lock's holder and the status file into st (zeroed first).
+ * Strings are st's until sync_state_free. Return 0, or -1 when nothing
+ * is known (no syncer and no file). */
+int sync_state_read(const char *data_dir, struct sync_state *st);
+void sync_state_free(struct sync_state *st);
+/*
+ * A channel in the user's language, allocated: "support (telegram):
+ * backing off until 2026-11-20 10:00:00: HTTP 502"; the time of day
+ * alone when it is on now's day (now 0: always the date).
+ */
+char *sync_state_channel_phrase(const struct sync_state_channel *c,
+    int64_t now);
+/* The rest of the status in the user's language, each phrase appended to
+ * b, after sep when b is not empty: the quarantined updates, the
+ * unindexed messages, the hooks. Return how many were appended. */
+int sync_state_notes(const struct sync_state *st, struct buf *b,
+    const char *sep);
 /* Print each channel's state as the running (or last) syncer left it,
  * and whether a syncer runs. Return 0, or -1 when nothing is known. */
 int sync_status_print(const char *data_dir, FILE *out);

@@ -19,7 +19,6 @@
 #include <sys/stat.h>
 
 #include <signal.h>
-#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,21 +87,22 @@ ui_syncer_done(struct job *job, int status, const char *output, void *data)
 	ui_sync_said = NULL;
 }
 
-/* The channels' states, one phrase each, from the status file. */
+/*
+ * The channels' states, one phrase each, from the status file: the
+ * connected ones counted, the others said in the user's language, then
+ * the quarantine, the index and the hooks as sync --status says them.
+ */
 static void
 ui_sync_read(struct ui *ui)
 {
-	struct stat	 sb;
-	char		*path, *text = NULL, *line, *next, *at;
-	char		 today[32];
-	size_t		 len = 0;
-	FILE		*mem;
-	struct buf	 b;
-	struct tm	 tm;
-	time_t		 now = time(NULL);
-	int		 connected = 0;
-	const char	*first = NULL;
-	char		*locale;
+	struct stat			 sb;
+	struct sync_state		 st;
+	const struct sync_state_channel *c, *first = NULL;
+	char				*path, *phrase;
+	struct buf			 b, notes;
+	int64_t				 now = (int64_t)time(NULL);
+	int				 connected = 0;
+	size_t				 i;
 
 	path = xasprintf("%s/sync/status", ui->opts->store.data_dir);
 	if (stat(path, &sb) != 0 || (int64_t)sb.st_mtime * 1000000000 +
@@ -112,52 +112,41 @@ ui_sync_read(struct ui *ui)
 	}
 	free(path);
 	ui_sync_mtime = (int64_t)sb.st_mtime * 1000000000 + sb.st_mtim.tv_nsec;
-	if ((mem = open_memstream(&text, &len)) == NULL)
-		return;
-	/* In C: the lines are matched below by their words (": connected",
-	 * " until "), which a translation would change. */
-	locale = xstrdup(setlocale(LC_MESSAGES, NULL));
-	setlocale(LC_MESSAGES, "C");
-	sync_status_print(ui->opts->store.data_dir, mem);
-	setlocale(LC_MESSAGES, locale);
-	free(locale);
-	fclose(mem);
+	sync_state_read(ui->opts->store.data_dir, &st);
 	buf_init(&b);
-	for (line = text; line != NULL && *line != '\0'; line = next) {
-		next = strchr(line, '\n');
-		if (next != NULL)
-			*next++ = '\0';
-		if (strncmp(line, "syncer:", 7) == 0)
-			continue;
+	for (i = 0; i < st.n; i++) {
+		c = &st.channels[i];
 		/* A connected channel is the normal case: counted, only
-		 * the others named (the line has 80 columns). */
-		if ((at = strstr(line, ": connected")) != NULL &&
-		    at[11] == '\0') {
+		 * the others named (the line has 80 columns). The state
+		 * is compared as sync.c stores it, in C. */
+		if (strcmp(c->state, "connected") == 0) {
 			if (connected++ == 0)
-				first = line;
+				first = c;
 			continue;
 		}
+		/* "until 10:00:00" today, the date too otherwise. */
+		phrase = sync_state_channel_phrase(c, now);
 		buf_add_str(&b, b.len > 0 ? "; " : _("sync: "));
-		/* "until 2026-11-20 10:00:00": the time alone, today (not
-		 * translated: sync_status_print's words, which it matches). */
-		if (localtime_r(&now, &tm) != NULL &&
-		    strftime(today, sizeof today, " until %Y-%m-%d ", &tm) > 0 &&
-		    (at = strstr(line, today)) != NULL) {
-			buf_add(&b, line, (size_t)(at - line));
-			buf_add_str(&b, " until ");	/* not translated */
-			line = at + strlen(today);
-		}
-		buf_add_str(&b, line);
+		buf_add_str(&b, phrase);
+		free(phrase);
 	}
-	if (connected == 1 && b.len == 0)
-		buf_add_printf(&b, _("sync: %s"), first);
-	else if (connected > 0 && b.len == 0)
+	buf_init(&notes);
+	if (sync_state_notes(&st, &notes, "; ") > 0) {
+		buf_add_str(&b, b.len > 0 ? "; " : _("sync: "));
+		buf_add(&b, notes.data, notes.len);
+	}
+	buf_free(&notes);
+	if (connected == 1 && b.len == 0) {
+		phrase = sync_state_channel_phrase(first, now);
+		buf_add_printf(&b, _("sync: %s"), phrase);
+		free(phrase);
+	} else if (connected > 0 && b.len == 0)
 		buf_add_printf(&b, ngettext("sync: %d channel connected",
 		    "sync: %d channels connected", connected), connected);
 	else if (connected > 0)
 		buf_add_printf(&b, ngettext("; %d more connected",
 		    "; %d more connected", connected), connected);
-	free(text);
+	sync_state_free(&st);
 	free(ui_sync_line);
 	ui_sync_line = b.len > 0 ? buf_steal(&b) : NULL;
 	buf_free(&b);

@@ -2,8 +2,9 @@
  * t-sync.c: the link test of src/sync, linked with libsync and the layers
  * under it only (chan, net, store, core, base). It checks what any
  * process reads of a data dir where no syncer ever ran, and a syncer
- * that has no channel to run; the webhook receiver's status file as
- * `ombre sync --status` and the console's status line say it.
+ * that has no channel to run; the syncer's and the webhook receiver's
+ * status files as `ombre sync --status` and the console's status line
+ * say them.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -11,6 +12,9 @@
 
 #include "sync/sync.h"
 
+#include <sys/file.h>
+
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +32,10 @@ main(void)
 	size_t			 len = 0;
 	FILE			*out;
 	struct sync_webhook	 ws;
+	struct sync_state	 st;
+	struct buf		 b;
+	char			*state;
+	int			 fd;
 
 	is_str(sync_status_str(SYNC_LOCKED), "another syncer runs",
 	    "a status has a phrase");
@@ -139,6 +147,73 @@ main(void)
 	    "stopped, whatever the pid");
 	free(text);
 	sync_webhook_free(&ws);
+	free(path);
+
+	/* The syncer's status file, as sync.c writes it, read once for
+	 * sync --status and the console (TZ=UTC, 1000000 is 13:46:40). */
+	path = xasprintf("%s/sync", dir);
+	ok(util_mkdir_p(path, 0700) == 0, "DATA/sync");
+	status = xstrdup("pid\t1\nupdated\t1000000\n"
+	    "channel\tsupport\ttelegram\tconnected\t0\t\n"
+	    "channel\tmx\tmatrix\tbacking off\t1000030\tHTTP 502\n"
+	    "channel\ttorn\tsms\n"
+	    "quarantine\tmx\t2\nquarantined\t2\n"
+	    "index\t12\tdisk full\n"
+	    "hooks\t12\t1\t0\t1000000\thandoff: exit 3\n\n\n");
+	ok(util_write_file(path, "status", status, strlen(status), 0600) == 0,
+	    "a syncer's status file written");
+	free(status);
+	is_int(sync_state_read(dir, &st), 0, "read: something known");
+	ok(st.found && st.holder == 0, "a file, no syncer");
+	is_int((long long)st.n, 2, "two channels (a torn line skipped)");
+	is_str(st.channels[1].state, "backing off",
+	    "the state as stored, in C");
+	ok(st.channels[1].until == 1000030 &&
+	    strcmp(st.channels[1].error, "HTTP 502") == 0,
+	    "its time and error");
+	phrase = sync_state_channel_phrase(&st.channels[1], 1000000);
+	is_str(phrase, "mx (matrix): backing off until 13:47:10: "
+	    "HTTP 502", "the console's phrase: the time alone today");
+	free(phrase);
+	phrase = sync_state_channel_phrase(&st.channels[1],
+	    1000000 + 86400);
+	is_str(phrase, "mx (matrix): backing off until 1970-01-12 "
+	    "13:47:10: HTTP 502", "the date too on another day");
+	free(phrase);
+	buf_init(&b);
+	is_int(sync_state_notes(&st, &b, "; "), 3,
+	    "quarantine, index, hooks");
+	is_str(b.data, "2 updates quarantined: see `ombre sync "
+	    "--quarantine`; index: 12 messages delivered, not indexed "
+	    "yet: disk full; hooks: 12 run, 1 failed (last: handoff: "
+	    "exit 3, 13:46)", "each a phrase");
+	buf_free(&b);
+	sync_state_free(&st);
+	out = open_memstream(&text, &len);
+	is_int(sync_status_print(dir, out), 0, "sync --status: known");
+	fclose(out);
+	is_str(text, "syncer: not running\n"
+	    "support (telegram): connected\n"
+	    "mx (matrix): backing off until 1970-01-12 13:47:10: HTTP 502\n"
+	    "2 updates quarantined: see `ombre sync --quarantine`\n"
+	    "index: 12 messages delivered, not indexed yet: disk full\n"
+	    "hooks: 12 run, 1 failed (last: handoff: exit 3, 13:46)\n",
+	    "and what it prints");
+	free(text);
+	ok(sync_channel_state(dir, "mx") == NULL,
+	    "no syncer holds the lock: no channel's state");
+	free(path);
+	/* The lock held as a syncer holds it: the state is current. */
+	path = xasprintf("%s/sync.lock", dir);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	ok(fd != -1 && flock(fd, LOCK_EX | LOCK_NB) == 0 &&
+	    write(fd, "4242\n", 5) == 5, "the sync lock held");
+	state = sync_channel_state(dir, "mx");
+	is_str(state, "backing off", "a channel's state, as stored");
+	free(state);
+	ok(sync_channel_state(dir, "torn") == NULL, "a torn line: none");
+	close(fd);
+	unlink(path);
 	free(path);
 
 	memset(&so, 0, sizeof so);
