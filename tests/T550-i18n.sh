@@ -76,6 +76,24 @@ out=$(in_french "$OMBRE" list)
 like "an age in days is French (3j) in list" "$out" " 3j "
 out=$("$OMBRE" list)
 like "and English in C (3d)" "$out" " 3d "
+
+# The list's fixed columns keep their width in French: 12 unread
+# messages of 11 weeks ago are "12 nv" and "11S" (not "12 nouv",
+# "11sem", which pushed the snippet right).
+for i in 10 11 12 13 14 15 16 17 18 19 20 21; do
+	json_line telegram bot1 c2 "m$i" "2026-09-01T10:$i:00Z" u2 customer "Colis perdu $i"
+done | "$OMBRE" ingest >/dev/null 2>&1
+snippet_col() {
+	"$PYTHON" -c 'import sys
+for l in sys.stdin:
+    if "Colis perdu" in l: print(l.index("Colis perdu"))'
+}
+fr=$(in_french "$OMBRE" list)
+like "an age in weeks and a count of new messages are French" "$fr" \
+    " 11S [^ ]+ +12 nv +11S Colis perdu"
+is "the French list's columns line up with the English" \
+    "$(snippet_col <<<"$fr")" "$("$OMBRE" list | snippet_col)"
+
 out=$(in_french "$OMBRE" show "$id")
 like "the day separator's names are French" "$out" "mar\. 17 nov\. 2026"
 out=$("$OMBRE" show "$id")

@@ -20,9 +20,9 @@ tmux_start 80 24 "env -u LC_ALL ${FRENCH_LOCPATH:+LOCPATH='$FRENCH_LOCPATH'} \
 ok "the console starts in French" \
     wait_screen " Inbox +[0-9]+ conversations" 10 || diag "$(screen)"
 ok "the list's columns are French and keep their blanks" \
-    wait_screen "pour humain +[0-9] nouv " 5 || diag "$(screen)"
+    wait_screen "à reprendre +[0-9] nv " 5 || diag "$(screen)"
 ok "the lane of those who need a human is French, on 80 columns" \
-    wait_screen "attend(ent)? un humain|\[[0-9]+(, [0-9]+[a-z]+)?\]" 5 ||
+    wait_screen "[0-9]+ à reprendre[ ,]|\[[0-9]+(, [0-9]+[a-zA-Z]+)?\]" 5 ||
     diag "$(screen)"
 tm send-keys -t t F12
 ok "a status message is French" wait_screen "F12 n'est liée à rien" 3 ||

@@ -36,7 +36,7 @@ console_french() {
 config 1
 console_french refused
 ok "the French console says the channel backs off, in French, until a time of day" \
-    wait_screen "synchro : support \\(telegram\\) : en pause avant un nouvel essai jusqu.à [0-9]{2}:[0-9]{2}:[0-9]{2} : " 10 ||
+    wait_screen "synchro : support \\(telegram\\) : attente avant un nouvel essai jusqu.à [0-9]{2}:[0-9]{2}:[0-9]{2} : " 10 ||
     diag "$(screen | tail -n 1)"
 unlike "no English word of the state is left" "$(screen | tail -n 1)" \
     "backing off| until "
