@@ -885,10 +885,19 @@ ui_reply_header(struct ui *ui, enum ui_role *role)
 		buf_add_printf(&b, ngettext("%ld left", "%ld left", m.left),
 		    m.left);
 	else if (m.limit > 0) {
-		buf_add_printf(&b, _("%ld %s over"), -m.left, m.unit);
+		if (strcmp(m.unit, "bytes") == 0)
+			buf_add_printf(&b, ngettext("%ld byte over",
+			    "%ld bytes over", -m.left), -m.left);
+		else
+			buf_add_printf(&b, ngettext("%ld character over",
+			    "%ld characters over", -m.left), -m.left);
 		*role = UI_ROLE_ERROR;
-	} else
-		buf_add_printf(&b, "%ld %s", m.used, m.unit);
+	} else if (strcmp(m.unit, "bytes") == 0)
+		buf_add_printf(&b, ngettext("%ld byte", "%ld bytes", m.used),
+		    m.used);
+	else
+		buf_add_printf(&b, ngettext("%ld character", "%ld characters",
+		    m.used), m.used);
 	if (m.segments > 0)	/* not translated: names, the same in French */
 		buf_add_printf(&b, ", %d SMS%s", m.segments,
 		    /* not translated: a name */
