@@ -121,8 +121,17 @@ enum store_status
 ui_query(struct ui *ui, long offset, long limit, struct store_conv ***out,
     size_t *n, char **cause)
 {
-	return store_query_convs_sorted(ui->store, ui->query, ui->sort, offset,
+	enum store_status	rc;
+
+	rc = store_query_convs_sorted(ui->store, ui->query, ui->sort, offset,
 	    limit, out, n, cause);
+	/* A search runs inside the thread:"{...}" that sorts it by activity
+	 * (ui-search.c): a bad one is named as typed, after its '/'. */
+	if (rc == STORE_BAD_INPUT && ui->view_name[0] == '/') {
+		free(*cause);
+		*cause = xasprintf(_("bad query '%s'"), ui->view_name + 1);
+	}
+	return rc;
 }
 
 /*
