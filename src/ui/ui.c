@@ -152,9 +152,10 @@ ui_empty_hint(struct ui *ui)
 		store_convs_free(convs, n);
 	}
 	free(cause);
+	/* The page's section and the command in it (T533 checks both). */
 	ui_list_set_hint(ui->list, empty ? _("No conversations yet: declare "
-	    "a channel (man ombre.conf, CHANNELS), or try ombre --demo") :
-	    NULL);
+	    "a channel (man ombre.conf, COMMANDS: channel), or try ombre "
+	    "--demo") : NULL);
 }
 
 /* Read the first page of the view again: 0, or -1 (said). */
