@@ -234,10 +234,18 @@ wait "$PID" 2>/dev/null
 like "SIGKILL: not running" "$("$OMBRE" sync --status)" \
     $'webhook receiver: not running\n'
 
+"$OMBRE" sync --status >/dev/null
+is "a receiver that ran is known, no syncer ever ran: exit 0" "$?" 0
+
 # No status file and webhook channels declared: not running.
 rm "$STATUS"
 is "no status file: not running" "$("$OMBRE" sync --status | grep webhook)" \
     "webhook receiver: not running"
+ok "no syncer ever ran here" test ! -e "$DATA/sync/status"
+"$OMBRE" sync --status >/dev/null
+is "neither known, only a webhook channel declared: exit 1 (EXIT STATUS)" "$?" 1
+"$OMBRE" sync --status --json >/dev/null
+is "the same with --json" "$?" 1
 printf 'channel tg telegram token=1:x\n' >tg.conf
 chmod 600 tg.conf
 unlike "no webhook channel and no file: no block" \
