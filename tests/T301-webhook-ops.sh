@@ -184,6 +184,8 @@ ok "the times of the last payload and bad signature" \
 
 out=$("$OMBRE" sync --status)
 is "ombre sync --status: exit 0" "$?" 0
+is "--json: the running receiver's pid" \
+    "$("$OMBRE" sync --status --json | jq_py 'j["webhook"]["pid"]')" "$PID"
 like "the receiver's block" "$out" \
     "webhook receiver: listening on 127.0.0.1:$PORT since [-0-9]+ [0-9:]+ \\(pid $PID\\)"
 like "shop's payloads and bad signatures" "$out" \
@@ -224,6 +226,10 @@ out=$("$OMBRE" sync --status)
 like "ombre sync --status: not running" "$out" \
     'webhook receiver: not running \(stopped [-0-9]+ [0-9:]+\)'
 like "the counts of its run kept" "$out" 'shop: 2 payloads'
+is "--json: a receiver not running has no pid (null), as the syncer" \
+    "$("$OMBRE" sync --status --json |
+    jq_py '[j["webhook"]["running"], j["webhook"]["pid"], j["syncer"]["pid"]]')" \
+    '[false, null, null]'
 
 # Killed: the file still says listening, the pid says otherwise.
 start_receiver webhook2.log
