@@ -693,7 +693,7 @@ ui_reply_send(struct ui *ui, int force)
 }
 
 /*
- * The text in $EDITOR (else $VISUAL, else vi), on a file beside the
+ * The text in $VISUAL (else $EDITOR, else vi), on a file beside the
  * drafts so the editor's own swap file is kept with them.
  */
 void
