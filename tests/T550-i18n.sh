@@ -76,6 +76,16 @@ out=$(in_french "$OMBRE" list)
 like "an age in days is French (3j) in list" "$out" " 3j "
 out=$("$OMBRE" list)
 like "and English in C (3d)" "$out" " 3d "
+# A conversation of 11 weeks ago: its French age keeps list's 4 columns
+# ("11sem" would push the name and all that follows one column right).
+json_line telegram bot1 c2 2 2026-09-01T09:00:00Z u2 customer "Rebonjour" |
+    "$OMBRE" ingest >/dev/null 2>&1
+en=$("$OMBRE" list)
+fr=$(in_french "$OMBRE" list)
+like "11 weeks: 11w in English" "$en" $'\n[ 0-9a-f]{6} TG  11w '
+like "and 11S in French, in the same 4 columns" "$fr" $'\n[ 0-9a-f]{6} TG  11S '
+is "the names start in the same column in both languages" \
+    "$(cut -c 16-33 <<<"$fr")" "$(cut -c 16-33 <<<"$en")"
 out=$(in_french "$OMBRE" show "$id")
 like "the day separator's names are French" "$out" "mar\. 17 nov\. 2026"
 out=$("$OMBRE" show "$id")
