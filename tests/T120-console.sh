@@ -348,6 +348,12 @@ tm send-keys -t t Escape
 sleep 0.2
 tm send-keys -t t 1
 ok "1 leaves the search for the Inbox" wait_screen " Inbox +[0-9]+ conversations" 3
+tm send-keys -t t / 'date:foo..(' Enter
+ok "a bad search names the query as typed, not the thread:\"{...}\" around it" \
+    wait_screen "bad query 'date:foo\.\.\('" 3 ||
+    diag "$(tm capture-pane -p -t t | tail -n 1)"
+tm send-keys -t t 1
+wait_screen " Inbox +[0-9]+ conversations" 3
 
 # The help screen is generated from the key tables.
 tm send-keys -t t '?'

@@ -147,6 +147,9 @@ tm send-keys -t t C-s
 ok "and C-s refuses it, saying why" \
     wait_screen "not sent: the reply is 4 characters over telegram's li" 3 ||
     diag "$(screen | tail -n 1)"
+tm send-keys -t t BSpace BSpace BSpace
+ok "one over is one character, in the singular" \
+    wait_screen "Reply on telegram  1 character over" 3 || diag "$(screen | grep Reply)"
 tm send-keys -t t C-u
 wait_screen "4096 left" 3
 

@@ -311,9 +311,21 @@ a4094=${a4094// /a}
 before=$(count "$BRUNO")
 reply "$BRUNO" --text "a${a4094}😀"
 is "4,097 UTF-16 units to Telegram: exit 1" "$RC" 1
-like "with the number over" "$ERR" "the reply is 1 characters? over telegram's limit of 4096"
+like "with the number over, one character in the singular" "$ERR" \
+    "the reply is 1 character over telegram's limit of 4096"
 reply "$BRUNO" --text "aaaaa${a4094}😀"
-like "5 over" "$ERR" "the reply is 5 characters? over telegram's limit of 4096"
+like "5 over, in the plural" "$ERR" "the reply is 5 characters over telegram's limit of 4096"
+if [ -e "$top_builddir/po/fr/LC_MESSAGES/ombre.mo" ] && french_init; then
+	err=$(in_french "$OMBRE" reply "$BRUNO" --text "a${a4094}😀" 2>&1)
+	like "in French too, one is singular" "$err" \
+	    "la réponse a 1 caractère de trop pour telegram, limité à 4096"
+	err=$(in_french "$OMBRE" reply "$BRUNO" --text "aaaaa${a4094}😀" 2>&1)
+	like "and five plural" "$err" \
+	    "la réponse a 5 caractères de trop pour telegram, limité à 4096"
+else
+	skip "one and five over in French" "no French catalog or locale"
+	skip "one and five over in French" "no French catalog or locale"
+fi
 is "nothing stored" "$(count "$BRUNO")" "$before"
 reply "$BRUNO" --text "${a4094}😀"
 like "exactly 4,096 units is taken" "$OUT" ' queued$'

@@ -184,6 +184,8 @@ ok "the times of the last payload and bad signature" \
 
 out=$("$OMBRE" sync --status)
 is "ombre sync --status: exit 0" "$?" 0
+is "--json: the running receiver's pid" \
+    "$("$OMBRE" sync --status --json | jq_py 'j["webhook"]["pid"]')" "$PID"
 like "the receiver's block" "$out" \
     "webhook receiver: listening on 127.0.0.1:$PORT since [-0-9]+ [0-9:]+ \\(pid $PID\\)"
 like "shop's payloads and bad signatures" "$out" \
@@ -224,6 +226,10 @@ out=$("$OMBRE" sync --status)
 like "ombre sync --status: not running" "$out" \
     'webhook receiver: not running \(stopped [-0-9]+ [0-9:]+\)'
 like "the counts of its run kept" "$out" 'shop: 2 payloads'
+is "--json: a receiver not running has no pid (null), as the syncer" \
+    "$("$OMBRE" sync --status --json |
+    jq_py '[j["webhook"]["running"], j["webhook"]["pid"], j["syncer"]["pid"]]')" \
+    '[false, null, null]'
 
 # Killed: the file still says listening, the pid says otherwise.
 start_receiver webhook2.log
@@ -234,10 +240,18 @@ wait "$PID" 2>/dev/null
 like "SIGKILL: not running" "$("$OMBRE" sync --status)" \
     $'webhook receiver: not running\n'
 
+"$OMBRE" sync --status >/dev/null
+is "a receiver that ran is known, no syncer ever ran: exit 0" "$?" 0
+
 # No status file and webhook channels declared: not running.
 rm "$STATUS"
 is "no status file: not running" "$("$OMBRE" sync --status | grep webhook)" \
     "webhook receiver: not running"
+ok "no syncer ever ran here" test ! -e "$DATA/sync/status"
+"$OMBRE" sync --status >/dev/null
+is "neither known, only a webhook channel declared: exit 1 (EXIT STATUS)" "$?" 1
+"$OMBRE" sync --status --json >/dev/null
+is "the same with --json" "$?" 1
 printf 'channel tg telegram token=1:x\n' >tg.conf
 chmod 600 tg.conf
 unlike "no webhook channel and no file: no block" \

@@ -501,7 +501,8 @@ util_format_age_in(int64_t seconds, char *out, size_t size, int translated)
 		snprintf(out, size, translated ? _("%lldd") : "%lldd", value);
 	} else {
 		value = seconds / UTIL_WEEK;
-		/* TRANSLATORS: an age in weeks (2 to 52 and more). */
+		/* TRANSLATORS: an age in weeks, 4 columns at most from 2
+		 * to 999 weeks: one letter after the number. */
 		snprintf(out, size, translated ? _("%lldw") : "%lldw", value);
 	}
 }

@@ -53,7 +53,9 @@ cli_sync_options(struct cli *cli, struct sync_options *so)
 
 /*
  * ombre sync --status: the syncer's channels, then the webhook receiver's
- * block. 1 when neither is known.
+ * block. 1 when neither is known: no syncer holds the lock or left its
+ * status, no receiver left its status. A webhook channel only declared
+ * has its block ("not running") but knows nothing: 1 all the same.
  */
 static int
 cli_sync_status(struct cli *cli, int json)
@@ -63,25 +65,22 @@ cli_sync_status(struct cli *cli, int json)
 	char			*text;
 	int			 rc, declared;
 
+	declared = sync_has_webhook_channels();
 	if (json) {
 		/* The same, as one JSON object. */
 		root = json_obj_new();
 		rc = sync_status_json(cli->data_dir, root);
 		sync_webhook_read(cli->data_dir, &ws);
-		declared = sync_has_webhook_channels();
-		if (ws.found || declared)
-			rc = 0;
 		sync_webhook_json(&ws, declared, root);
-		sync_webhook_free(&ws);
 		text = json_obj_finish(root);
 		printf("%s\n", text);
 		free(text);
-		return rc == 0 ? 0 : 1;
+	} else {
+		rc = sync_status_print(cli->data_dir, stdout);
+		sync_webhook_read(cli->data_dir, &ws);
+		sync_webhook_print(&ws, declared, util_now(), stdout);
 	}
-	rc = sync_status_print(cli->data_dir, stdout);
-	sync_webhook_read(cli->data_dir, &ws);
-	if (sync_webhook_print(&ws, sync_has_webhook_channels(), util_now(),
-	    stdout))
+	if (ws.found)
 		rc = 0;
 	sync_webhook_free(&ws);
 	return rc == 0 ? 0 : 1;

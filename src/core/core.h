@@ -850,7 +850,9 @@ struct limit_measure {
 	long		 used;
 	long		 limit;		/* 0: the channel has none */
 	long		 left;		/* limit - used; negative when over */
-	const char	*unit;		/* "characters" or "bytes" (static) */
+	const char	*unit;		/* "characters" or "bytes" (static), to
+				   compare: shown, a number and its unit
+				   are one ngettext phrase */
 	int		 segments;	/* SMS: the parts it is sent as, else 0 */
 	int		 sms_unicode;	/* SMS: a character outside GSM-7 */
 };

@@ -319,30 +319,38 @@ store_reply_refusal(const struct store_reply_context *c, const char *text,
 		    64);
 		account = sanitize(c->account, strlen(c->account),
 		    SANITIZE_LINE, 64);
-		why = xasprintf("no channel sends on %s account %s: declare "
-		    "one with `channel`", type, account);
+		why = xasprintf(_("no channel sends on %s account %s: declare "
+		    "one with `channel`"), type, account);
 		free(type);
 		free(account);
 		return why;
 	}
 	limit_measure(c->channel, text, len, &m);
-	if (m.limit > 0 && m.left < 0)
-		return xasprintf("the reply is %ld %.*s over %s's limit of %ld",
-		    -m.left, (int)strlen(m.unit) - (m.left == -1), m.unit,
-		    c->channel, m.limit);
+	if (m.limit > 0 && m.left < 0) {
+		/* Whole phrases: a unit cut to its singular is English only. */
+		if (strcmp(m.unit, "bytes") == 0)
+			return xasprintf(ngettext("the reply is %ld byte over "
+			    "%s's limit of %ld", "the reply is %ld bytes over "
+			    "%s's limit of %ld", -m.left), -m.left, c->channel,
+			    m.limit);
+		return xasprintf(ngettext("the reply is %ld character over "
+		    "%s's limit of %ld", "the reply is %ld characters over "
+		    "%s's limit of %ld", -m.left), -m.left, c->channel,
+		    m.limit);
+	}
 	if (limit_window(c->channel, c->last_customer, now, &secs) ==
 	    LIMIT_WINDOW_CLOSED && approved == NULL &&
 	    !store_reply_human_agent(c, now)) {
 		if (c->last_customer == 0)
-			return xasprintf("%s takes free text only within 24 "
+			return xasprintf(_("%s takes free text only within 24 "
 			    "hours of a customer's message, and this customer "
-			    "never wrote: only an approved template can be sent",
-			    c->channel);
+			    "never wrote: only an approved template can be "
+			    "sent"), c->channel);
 		util_format_age(secs, age, sizeof age);
 		util_format_rfc3339(c->last_customer, 0, when, sizeof when);
-		return xasprintf("the 24-hour reply window of %s closed %s ago "
-		    "(the customer last wrote %s): only an approved template "
-		    "can be sent", c->channel, age, when);
+		return xasprintf(_("the 24-hour reply window of %s closed %s "
+		    "ago (the customer last wrote %s): only an approved "
+		    "template can be sent"), c->channel, age, when);
 	}
 	return NULL;
 }

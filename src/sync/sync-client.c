@@ -358,7 +358,12 @@ sync_webhook_json(const struct sync_webhook *ws, int declared,
 	}
 	o = json_obj_new();
 	json_obj_set_bool(o, "running", ws->running);
-	json_obj_set_int(o, "pid", ws->pid);
+	/* As the syncer's: a pid only while it runs (a stopped one's is
+	 * another process's by now, or none). */
+	if (ws->running)
+		json_obj_set_int(o, "pid", ws->pid);
+	else
+		json_obj_set_str(o, "pid", NULL);
 	json_obj_set_str(o, "listen", ws->listen);
 	json_obj_set_int(o, "started", ws->started);
 	json_obj_set_int(o, "stopped", ws->stopped);

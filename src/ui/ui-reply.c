@@ -693,7 +693,7 @@ ui_reply_send(struct ui *ui, int force)
 }
 
 /*
- * The text in $EDITOR (else $VISUAL, else vi), on a file beside the
+ * The text in $VISUAL (else $EDITOR, else vi), on a file beside the
  * drafts so the editor's own swap file is kept with them.
  */
 void
@@ -885,10 +885,19 @@ ui_reply_header(struct ui *ui, enum ui_role *role)
 		buf_add_printf(&b, ngettext("%ld left", "%ld left", m.left),
 		    m.left);
 	else if (m.limit > 0) {
-		buf_add_printf(&b, _("%ld %s over"), -m.left, m.unit);
+		if (strcmp(m.unit, "bytes") == 0)
+			buf_add_printf(&b, ngettext("%ld byte over",
+			    "%ld bytes over", -m.left), -m.left);
+		else
+			buf_add_printf(&b, ngettext("%ld character over",
+			    "%ld characters over", -m.left), -m.left);
 		*role = UI_ROLE_ERROR;
-	} else
-		buf_add_printf(&b, "%ld %s", m.used, m.unit);
+	} else if (strcmp(m.unit, "bytes") == 0)
+		buf_add_printf(&b, ngettext("%ld byte", "%ld bytes", m.used),
+		    m.used);
+	else
+		buf_add_printf(&b, ngettext("%ld character", "%ld characters",
+		    m.used), m.used);
 	if (m.segments > 0)	/* not translated: names, the same in French */
 		buf_add_printf(&b, ", %d SMS%s", m.segments,
 		    /* not translated: a name */

@@ -121,8 +121,17 @@ enum store_status
 ui_query(struct ui *ui, long offset, long limit, struct store_conv ***out,
     size_t *n, char **cause)
 {
-	return store_query_convs_sorted(ui->store, ui->query, ui->sort, offset,
+	enum store_status	rc;
+
+	rc = store_query_convs_sorted(ui->store, ui->query, ui->sort, offset,
 	    limit, out, n, cause);
+	/* A search runs inside the thread:"{...}" that sorts it by activity
+	 * (ui-search.c): a bad one is named as typed, after its '/'. */
+	if (rc == STORE_BAD_INPUT && ui->view_name[0] == '/') {
+		free(*cause);
+		*cause = xasprintf(_("bad query '%s'"), ui->view_name + 1);
+	}
+	return rc;
 }
 
 /*
@@ -143,9 +152,10 @@ ui_empty_hint(struct ui *ui)
 		store_convs_free(convs, n);
 	}
 	free(cause);
+	/* The page's section and the command in it (T533 checks both). */
 	ui_list_set_hint(ui->list, empty ? _("No conversations yet: declare "
-	    "a channel (man ombre.conf, CHANNELS), or try ombre --demo") :
-	    NULL);
+	    "a channel (man ombre.conf, COMMANDS: channel), or try ombre "
+	    "--demo") : NULL);
 }
 
 /* Read the first page of the view again: 0, or -1 (said). */
