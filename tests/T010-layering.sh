@@ -207,11 +207,17 @@ archives() {
 	done
 	grep -oE 'src/[a-z]+/lib[a-z]+\.a' <<<"$value" | sed 's|.*/lib||; s|\.a$||'
 }
+# Each test program's archives, read once (NAME<tab>"lib lib...").
+declare -A libs_of
+unit_vars=$(awk -F'\t' '$1 ~ /^tests_unit_.*_LDADD$/ { print $1 }' make.vars)
+for var in $unit_vars; do
+	libs_of[$var]=$(archives "$var" | tr '\n' ' ')
+done
 for layer in base core store net demo chan web sync ui; do
 	found=""
-	for var in $(awk -F'\t' '$1 ~ /^tests_unit_.*_LDADD$/ { print $1 }' make.vars); do
-		libs=$(archives "$var")
-		grep -qx "$layer" <<<"$libs" || continue
+	for var in $unit_vars; do
+		libs=${libs_of[$var]}
+		[[ " $libs" == *" $layer "* ]] || continue
 		above=0
 		for lib in $libs; do
 			[ "$lib" = "$layer" ] ||

@@ -8,7 +8,7 @@
 # starts first: its recovery alone must index every file the dead
 # process had delivered into new/ (a delivered file is never lost).
 #
-#	OMBRE_KILL_RUNS		number of runs (default 20; 200 in make check-soak)
+#	OMBRE_KILL_RUNS		number of runs (default 12; 200 in make check-soak)
 #	OMBRE_SEED		seed of the random choices (default 1; a new one
 #				in make check-soak); printed, so that a failure
 #				can be replayed
@@ -26,7 +26,7 @@
 . "$top_srcdir/tests/lib.sh"
 test_init
 
-runs=${OMBRE_KILL_RUNS:-$([ -n "${OMBRE_SOAK:-}" ] && echo 200 || echo 20)}
+runs=${OMBRE_KILL_RUNS:-$([ -n "${OMBRE_SOAK:-}" ] && echo 200 || echo 12)}
 seed=${OMBRE_SEED:-$([ -n "${OMBRE_SOAK:-}" ] && echo $RANDOM || echo 1)}
 jobs_max=${OMBRE_KILL_JOBS:-2}
 per_run=50

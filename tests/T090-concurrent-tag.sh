@@ -110,6 +110,9 @@ reader_loop() {
 		{ "$OMBRE" show "${thread[1]}" >/dev/null 2>>reader.err; } \
 		    2>/dev/null
 		echo "$? show" >>reader.log
+		# An agent's pace, not a spin: the readers must meet
+		# the writers, not take a processor from them.
+		nap 0.05
 	done
 }
 

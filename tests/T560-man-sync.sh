@@ -172,8 +172,8 @@ block_options() {
 	start=$(awk -F '\t' -v n="$1" '$2 == n { print $1; exit }' <<<"$entries")
 	[ -n "$start" ] || return 0
 	end=$(awk -F '\t' -v s="$start" '$1 > s { print $1; exit }' <<<"$entries")
-	tp_tags "$man1" COMMANDS | awk -F '\t' -v s="$start" -v e="${end:-999999}" \
-	    '$1 >= s && $1 < e { print $2 }' | options_of
+	awk -F '\t' -v s="$start" -v e="${end:-999999}" \
+	    '$1 >= s && $1 < e { print $2 }' <<<"$commands_tags" | options_of
 }
 
 # The options of subcommand $1's SYNOPSIS lines: from ".B ombre NAME" to
@@ -188,36 +188,49 @@ synopsis_options() {
 globals=$(help_section "Global options:" | sed -e 's/^ *//' -e 's/  .*//' |
     grep -E '^-' | options_of)
 
+# Each file's and each subcommand's lists, read once.
+commands_tags=$(tp_tags "$man1" COMMANDS)
+declare -A names_of table_of block_of syn_of
+for file in "$src"/cli/cli-*.c; do
+	names_of[$file]=$(file_subcommands "$file")
+	[ -n "${names_of[$file]}" ] || continue
+	table_of[$file]=$(table_options "$file")
+	for name in ${names_of[$file]}; do
+		block_of[$name]=$(block_options "$name")
+		syn_of[$name]=$(synopsis_options "$name")
+	done
+done
+
 bad_block=""
 bad_synopsis=""
 n_tables=0
 for file in "$src"/cli/cli-*.c; do
-	names=$(file_subcommands "$file")
+	names=${names_of[$file]}
 	[ -n "$names" ] || continue
-	table=$(table_options "$file")
+	table=${table_of[$file]}
 	table_spellings=$(table_entries "$file")
 	[ -n "$table" ] && n_tables=$((n_tables + 1))
 	# Documented: the union over the subcommands of the file (one
 	# table may serve several, such as cli-triage.c's).
 	documented=""
 	for name in $names; do
-		documented+=$(block_options "$name")$'\n'
+		documented+=${block_of[$name]}$'\n'
 	done
 	for o in $(missing_any "$table_spellings" "$documented"); do
 		bad_block+="${file##*/}:$o missing "
 	done
 	for name in $names; do
-		for o in $(missing "$(block_options "$name")" "$table"$'\n'"$globals"); do
+		for o in $(missing "${block_of[$name]}" "$table"$'\n'"$globals"); do
 			bad_block+="$name:$o extra "
 		done
-		syn=$(synopsis_options "$name")
+		syn=${syn_of[$name]}
 		for o in $(missing "$syn" "$table"); do
 			bad_synopsis+="$name:$o extra "
 		done
 	done
 	syn_all=""
 	for name in $names; do
-		syn_all+=$(synopsis_options "$name")$'\n'
+		syn_all+=${syn_of[$name]}$'\n'
 	done
 	for o in $(missing_any "$table_spellings" "$syn_all"); do
 		bad_synopsis+="${file##*/}:$o missing "
@@ -232,9 +245,8 @@ help_options() {
 }
 bad_help=""
 for file in "$src"/cli/cli-*.c; do
-	for name in $(file_subcommands "$file"); do
-		for o in $(missing "$(help_options "$name")" \
-		    "$(table_options "$file")"); do
+	for name in ${names_of[$file]}; do
+		for o in $(missing "$(help_options "$name")" "${table_of[$file]}"); do
 			bad_help+="$name:$o "
 		done
 	done
