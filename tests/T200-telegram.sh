@@ -74,7 +74,7 @@ ctl "$TG" updates '[
 ]' >/dev/null
 "$OMBRE" sync --once 2>err
 ok "updates of every kind are taken" test $? = 0 || diag "$(cat err)"
-zoe=$("$OMBRE" list --json --limit 2000 '*' | "$PYTHON" -c '
+zoe=$("$OMBRE" list --json --limit 2000 '*' | "$PYTHON" -S -c '
 import json, sys
 for line in sys.stdin:
     c = json.loads(line)
@@ -106,7 +106,7 @@ like "ombre fetch asks the syncer for the attachments" "$out" '^2 attachments as
 ctl "$TG" reset '{}' >/dev/null
 "$OMBRE" sync --once 2>err
 json=$("$OMBRE" show --json "$zoe")
-local_path=$("$PYTHON" -c '
+local_path=$("$PYTHON" -S -c '
 import json, sys
 for line in sys.stdin:
     for a in json.loads(line).get("attachments", []):
@@ -134,7 +134,7 @@ ctl "$TG" updates '[
    "from": {"id": 77, "is_bot": false, "first_name": "Karim"}, "text": "après"}}
 ]' >/dev/null
 "$OMBRE" sync --once 2>err
-group=$("$OMBRE" list --json --limit 2000 '*' | "$PYTHON" -c '
+group=$("$OMBRE" list --json --limit 2000 '*' | "$PYTHON" -S -c '
 import json, sys
 for line in sys.stdin:
     c = json.loads(line)
@@ -211,7 +211,7 @@ ctl "$TG" faults '[{"match": "getUpdates", "kind": "rate_limit", "retry_after": 
 "$OMBRE" sync --once 2>err
 ok "after a 429 the run goes on and ends well" test $? = 0 || diag "$(cat err)"
 gap=$(ctl "$TG" log | jq_py '[round(b["t"] - a["t"], 2) for a, b in zip(j, j[1:]) if a["fault"] == "rate_limit"][0]')
-ok "no request before retry_after (2 s) passed: ${gap}s" "$PYTHON" -c "import sys; sys.exit(0 if $gap >= 2.0 else 1)"
+ok "no request before retry_after (2 s) passed: ${gap}s" "$PYTHON" -S -c "import sys; sys.exit(0 if $gap >= 2.0 else 1)"
 is "the new messages are stored" "$(nm count '*')" $((before + want))
 
 # --- a 500 storm stays within the backoff bound ----------------------
@@ -224,7 +224,7 @@ config "set sync.attempts 10"
 ok "after eight 500s the run ends well" test $? = 0 || diag "$(cat err)"
 gaps=$(ctl "$TG" log | jq_py '[round(b["t"] - a["t"], 3) for a, b in zip(j, j[1:]) if a["fault"] == "status"]')
 ok "each retry waited at most the cap (0.4 s), plus the request itself: $gaps" \
-    "$PYTHON" -c "import sys; g = $gaps; sys.exit(0 if len(g) == 8 and max(g) <= 0.4 + 0.6 else 1)"
+    "$PYTHON" -S -c "import sys; g = $gaps; sys.exit(0 if len(g) == 8 and max(g) <= 0.4 + 0.6 else 1)"
 n=$(ctl "$TG" log | jq_py 'len(j)')
 ok "and no more requests than the storm needed ($n)" test "$n" -le 11
 ctl "$TG" reset "{}" >/dev/null
@@ -326,7 +326,7 @@ chmod 600 "$CONFIG"
 syncer=$!
 # Watch the argv of the syncer and of every process under it (the shell
 # running token-command, cat) while it starts.
-SECRET=$SECRET "$PYTHON" - "$syncer" >argv.seen <<'PY'
+SECRET=$SECRET "$PYTHON" -S - "$syncer" >argv.seen <<'PY'
 import os, sys, time
 root, secret, seen = int(sys.argv[1]), os.environ["SECRET"].encode(), 0
 def parent(pid):

@@ -60,7 +60,7 @@ check_since() {
 	local since stored_mx delivered
 	since=$(cat "$DATA/sync/team.since" 2>/dev/null) || return 0
 	stored_mx=$(delivered_ids 'mx\.')
-	delivered=$("$PYTHON" -c '
+	delivered=$("$PYTHON" -S -c '
 import json, sys, urllib.request
 since = int(sys.argv[2].lstrip("s"))
 with urllib.request.urlopen("http://127.0.0.1:%s/_control/events" % sys.argv[1]) as r:

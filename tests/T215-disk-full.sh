@@ -135,7 +135,7 @@ is "all 3 messages are there" "$(nm count 'Channel:whatsapp')" 3
 
 # --- 4. the disk fills after N writes, on every write path ----------------
 conv_of() {
-	"$OMBRE" list --json --limit 1000 '*' | "$PYTHON" -c '
+	"$OMBRE" list --json --limit 1000 '*' | "$PYTHON" -S -c '
 import json, sys
 for line in sys.stdin:
     c = json.loads(line)

@@ -67,7 +67,7 @@ ctl "$MX" events '{"room_id": "!enc:localhost", "events": [
 "$OMBRE" sync --once 2>err
 ok "rooms of every kind are taken" test $? = 0 || diag "$(cat err)"
 conv() {
-	"$OMBRE" list --json --limit 1000 '*' | "$PYTHON" -c '
+	"$OMBRE" list --json --limit 1000 '*' | "$PYTHON" -S -c '
 import json, sys
 for line in sys.stdin:
     c = json.loads(line)
@@ -134,7 +134,7 @@ before=$(nm count '*')
 "$OMBRE" sync --once 2>err
 ok "after a 429 the run goes on and ends well" test $? = 0 || diag "$(cat err)"
 gap=$(ctl "$MX" log | jq_py '[round(b["t"] - a["t"], 2) for a, b in zip(j, j[1:]) if a["fault"] == "rate_limit"][0]')
-ok "no request before Retry-After (2 s) passed: ${gap}s" "$PYTHON" -c "import sys; sys.exit(0 if $gap >= 2.0 else 1)"
+ok "no request before Retry-After (2 s) passed: ${gap}s" "$PYTHON" -S -c "import sys; sys.exit(0 if $gap >= 2.0 else 1)"
 is "the 3 new events are stored" "$(nm count '*')" $((before + 3))
 
 # --- a refused token -----------------------------------------------------

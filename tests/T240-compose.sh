@@ -50,7 +50,7 @@ wait_pane() {
 esc() { tm send-keys -t t Escape; sleep 0.3; }
 # The Message-Id's state of a reply by its text, from show --json.
 state_of() {
-	"$OMBRE" show --json "$1" | "$PYTHON" -c '
+	"$OMBRE" show --json "$1" | "$PYTHON" -S -c '
 import json, sys
 for line in sys.stdin:
     m = json.loads(line)

@@ -56,7 +56,7 @@ wait_for() {
 
 # The conversation (CONV, as list prints it) whose channel's id is $1.
 conv_of() {
-	"$OMBRE" list --json --limit 1000 '*' | "$PYTHON" -c '
+	"$OMBRE" list --json --limit 1000 '*' | "$PYTHON" -S -c '
 import json, sys
 for line in sys.stdin:
     c = json.loads(line)
@@ -67,7 +67,7 @@ for line in sys.stdin:
 # state CONV RID: the outbox state of reply RID in CONV ("-" if it has
 # none, "absent" if the conversation does not hold it).
 state() {
-	"$OMBRE" show --json "$1" | "$PYTHON" -c '
+	"$OMBRE" show --json "$1" | "$PYTHON" -S -c '
 import json, sys
 s = "absent"
 for line in sys.stdin:
@@ -86,7 +86,7 @@ count() { "$OMBRE" show --json "$1" | grep -vc '"kind":"event"'; }
 # newest CONV: the Message-Id (no brackets) of the conversation's newest
 # message that is not a note, derived as msgid_message does.
 newest() {
-	"$OMBRE" show --json "$1" | "$PYTHON" -c '
+	"$OMBRE" show --json "$1" | "$PYTHON" -S -c '
 import json, sys
 prefix = {"telegram": "tg", "whatsapp": "wa", "messenger": "fb", "matrix": "mx"}
 def part(s):

@@ -39,7 +39,7 @@ config
 
 # clean FILE: no ESC, BEL, CR or C1 control (raw or as UTF-8) in FILE.
 clean() {
-	"$PYTHON" - "$1" <<'PY'
+	"$PYTHON" -S - "$1" <<'PY'
 import re, sys
 d = open(sys.argv[1], "rb").read()
 bad = re.search(rb"[\x1b\x07\r]|\xc2[\x80-\x9f]", d)
@@ -50,14 +50,14 @@ PY
 }
 # texts CONV: the texts of a conversation's messages, one a line.
 texts() {
-	"$OMBRE" show --json "$1" | "$PYTHON" -c '
+	"$OMBRE" show --json "$1" | "$PYTHON" -S -c '
 import json, sys
 for line in sys.stdin:
     print(json.loads(line).get("text", ""))'
 }
 # conv ID: the CONV of the conversation whose channel id is ID.
 conv() {
-	"$OMBRE" list --json --limit 1000 '*' | "$PYTHON" -c '
+	"$OMBRE" list --json --limit 1000 '*' | "$PYTHON" -S -c '
 import json, sys
 for line in sys.stdin:
     c = json.loads(line)
@@ -67,7 +67,7 @@ for line in sys.stdin:
 
 # --- A: one getUpdates page, good and hostile updates ------------------
 now=$(date +%s)
-"$PYTHON" - "$now" >page.json <<'PY'
+"$PYTHON" -S - "$now" >page.json <<'PY'
 import base64, json, sys
 now = int(sys.argv[1])
 who = (b'"chat":{"id":900,"type":"private","first_name":"Hostile"},'
@@ -125,7 +125,7 @@ like "sync --status shows the count" "$("$OMBRE" sync --status)" \
 is "a second run takes nothing twice" "$("$OMBRE" sync --once --channel support 2>&1; ls "$DATA/sync/quarantine" | wc -l)" 6
 
 # --- A: an answer cut short every time, at the same byte ---------------
-"$PYTHON" - "$now" >page.json <<'PY'
+"$PYTHON" -S - "$now" >page.json <<'PY'
 import base64, json, sys
 now = int(sys.argv[1])
 who = (b'"chat":{"id":901,"type":"private","first_name":"Cut"},'
@@ -158,7 +158,7 @@ ok "the quarantine keeps the raw bytes" grep -qa $'\e\\[2J' "$DATA"/sync/quarant
 ctl "$MX" rooms '{"room_id": "!h:localhost", "name": "Hostile room",
   "members": [{"user_id": "@eve:localhost", "displayname": "Eve"}]}' >/dev/null
 ms=$((now * 1000))
-"$PYTHON" - "$ms" >events.json <<'PY'
+"$PYTHON" -S - "$ms" >events.json <<'PY'
 import base64, json, sys
 ms = int(sys.argv[1])
 def raw(body):

@@ -7,7 +7,7 @@ test_init
 
 # A line of the canonical JSON with extra fields (tags, event) spliced in.
 with() { local l; l=$(json_line "${@:2}"); printf '%s,%s}\n' "${l%\}}" "$1"; }
-field() { "$PYTHON" -c 'import json,sys; [print(o[sys.argv[1]]) for o in map(json.loads, sys.stdin) if o["conversation"] == sys.argv[2]]' "$@"; }
+field() { "$PYTHON" -S -c 'import json,sys; [print(o[sys.argv[1]]) for o in map(json.loads, sys.stdin) if o["conversation"] == sys.argv[2]]' "$@"; }
 # The number of messages of thread $1 matching the query $2.
 count() { nm count --output=messages "thread:$1 and ($2)"; }
 
@@ -33,7 +33,7 @@ total=$(nm count --output=messages "thread:$thread")
 is "every message carries ombre/assigned/ana" "$(count "$thread" tag:ombre/assigned/ana)" "$total"
 is "none carries ombre/bot" "$(count "$thread" tag:ombre/bot)" 0
 show_json() {
-	"$OMBRE" show --json "$id" | "$PYTHON" -c '
+	"$OMBRE" show --json "$id" | "$PYTHON" -S -c '
 import json, sys
 objs = [json.loads(l) for l in sys.stdin]
 assert all("kind" in o for o in objs), "a message without kind"
@@ -117,7 +117,7 @@ like "then the next, with no reason" "$(sed -n 2p <<<"$out")" "MX u3@matrix.ombr
 like "those not waiting last" "$(sed -n 3p <<<"$out")" "TG u4@telegram.ombre +- —$"
 like "cut to the terminal's width" "$(COLUMNS=40 "$OMBRE" handoffs | head -n1)" "^.{1,40}$"
 json=$("$OMBRE" handoffs --json)
-ok "every --json line parses with its fields" "$PYTHON" -c '
+ok "every --json line parses with its fields" "$PYTHON" -S -c '
 import json, sys
 rows = [json.loads(l) for l in sys.stdin]
 keys = ["id", "thread", "channel", "customer", "waiting_since", "wait_seconds", "reason"]

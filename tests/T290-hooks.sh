@@ -45,7 +45,7 @@ wait_for() {
 
 # jfield FILE EXPR: a Python expression on the JSON object of FILE (j).
 jfield() {
-	"$PYTHON" -c '
+	"$PYTHON" -S -c '
 import json, sys
 j = json.load(open(sys.argv[1]))
 print(eval(sys.argv[2]))' "$1" "$2"
@@ -53,7 +53,7 @@ print(eval(sys.argv[2]))' "$1" "$2"
 
 # The conversation (CONV, as list prints it) whose channel's id is $1.
 conv_of() {
-	"$OMBRE" list --json --limit 1000 '*' | "$PYTHON" -c '
+	"$OMBRE" list --json --limit 1000 '*' | "$PYTHON" -S -c '
 import json, sys
 for line in sys.stdin:
     c = json.loads(line)
@@ -112,7 +112,7 @@ customer_line 5001 1 "Zoé Martin" "je veux parler à quelqu'un" '["+ombre/hando
     "$OMBRE" ingest
 ZOE=$(conv_of 5001)
 ok "the handoff hook runs" wait_for 10 test -s handoff.json
-ok "it reads valid JSON" "$PYTHON" -c 'import json; json.load(open("handoff.json"))'
+ok "it reads valid JSON" "$PYTHON" -S -c 'import json; json.load(open("handoff.json"))'
 is "event" "$(jfield handoff.json 'j["event"]')" handoff
 is "conversation id: the short id list shows" "$(jfield handoff.json 'j["conversation"]["id"]')" "$ZOE"
 like "and the thread id" "$(jfield handoff.json 'j["conversation"]["thread"]')" '^[0-9a-f]{16}$'

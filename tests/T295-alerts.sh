@@ -53,7 +53,7 @@ ok "the notification came in tmux's DCS passthrough" \
 # The bell itself, not the BEL ending the notification's OSC: BEL in what
 # the pane received once the passthrough sequences are taken out.
 bell_rang() {
-	"$PYTHON" -c 'import re, sys
+	"$PYTHON" -S -c 'import re, sys
 d = open("terminal.raw", "rb").read()
 d = re.sub(rb"\x1bPtmux;.*?\x1b\\", b"", d, flags=re.S)
 sys.exit(0 if b"\a" in d else 1)'

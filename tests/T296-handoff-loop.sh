@@ -102,7 +102,7 @@ sent_at_least() { [ "$(n_sent "$1" "$2")" -ge "$3" ]; }
 
 # The conversation (CONV, as list prints it) of the channel's id $1.
 conv_of() {
-	"$OMBRE" list --json --limit 1000 '*' | "$PYTHON" -c '
+	"$OMBRE" list --json --limit 1000 '*' | "$PYTHON" -S -c '
 import json, sys
 for line in sys.stdin:
     c = json.loads(line)
@@ -113,7 +113,7 @@ has_conv() { [ -n "$(conv_of "$1")" ]; }
 # mode CHAT: the mode list --json gives the conversation (bot, handoff,
 # human).
 mode() {
-	"$OMBRE" list --json --limit 1000 '*' | "$PYTHON" -c '
+	"$OMBRE" list --json --limit 1000 '*' | "$PYTHON" -S -c '
 import json, sys
 for line in sys.stdin:
     c = json.loads(line)
@@ -126,7 +126,7 @@ row() { "$OMBRE" list --limit 1000 '*' | awk -v id="$(conv_of "$1")" '$1 == id';
 shows() { "$OMBRE" show --json "$1" 2>/dev/null | grep -qF "\"text\":\"$2\""; }
 # kinds CONV: the kinds of the conversation's messages, in order.
 kinds() {
-	"$OMBRE" show --json "$1" | "$PYTHON" -c '
+	"$OMBRE" show --json "$1" | "$PYTHON" -S -c '
 import json, sys
 print(" ".join(json.loads(l)["kind"] for l in sys.stdin if l.strip()))'
 }
@@ -169,7 +169,7 @@ like "list says it needs a human" "$(row 1001)" 'needs human'
 ok "notmuch: tagged ombre/handoff, no longer ombre/bot" \
     test "$(nm count "property:ombre.conv-id=1001 and tag:ombre/handoff and not tag:ombre/bot")" -ge 4
 json=$("$OMBRE" show --json "$ZOE")
-event=$("$PYTHON" -c '
+event=$("$PYTHON" -S -c '
 import json, sys
 for l in sys.stdin:
     o = json.loads(l)

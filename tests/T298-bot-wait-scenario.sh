@@ -24,7 +24,7 @@ config() {
 	} >"$CONFIG"
 	chmod 600 "$CONFIG"
 }
-field() { "$PYTHON" -c 'import json,sys; [print(o[sys.argv[1]]) for o in map(json.loads, sys.stdin) if o["conversation"] == sys.argv[2]]' "$@"; }
+field() { "$PYTHON" -S -c 'import json,sys; [print(o[sys.argv[1]]) for o in map(json.loads, sys.stdin) if o["conversation"] == sys.argv[2]]' "$@"; }
 # The texts of the bot's answers in conversation $1, oldest first.
 answers() {
 	nm search --output=files "property:ombre.kind=bot and property:ombre.conv-id=$1" |

@@ -50,13 +50,13 @@ print(r.status, r.read().decode().strip())
 PY
 # sig SECRET FILE: Meta's header for the file's bytes.
 sig() {
-	"$PYTHON" -c 'import hashlib, hmac, sys
+	"$PYTHON" -S -c 'import hashlib, hmac, sys
 print("sha256=" + hmac.new(sys.argv[1].encode(), open(sys.argv[2], "rb").read(), hashlib.sha256).hexdigest())' "$1" "$2"
 }
 
 # The server, on a port free a moment ago (tried again if taken since).
 for try in 1 2 3 4 5; do
-	PORT=$("$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	PORT=$("$PYTHON" -S -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 	"$OMBRE" webhook --listen "127.0.0.1:$PORT" 2>webhook.log &
 	PID=$!
 	for ((i = 0; i < 50; i++)); do
@@ -68,7 +68,7 @@ for try in 1 2 3 4 5; do
 	wait "$PID" 2>/dev/null
 done
 ok "ombre webhook listens on 127.0.0.1:$PORT" grep -q "listening on 127.0.0.1:$PORT" webhook.log
-req() { "$PYTHON" client.py "$PORT" "$@"; }
+req() { "$PYTHON" -S client.py "$PORT" "$@"; }
 
 is "verification with the verify-token: 200 and the challenge" \
     "$(req GET '/webhook/shop?hub.mode=subscribe&hub.verify_token=vt-T0KEN&hub.challenge=1158201444')" \
@@ -94,7 +94,7 @@ is "a channel without app-secret takes an unsigned POST: 200" \
 is "spooled" "$(count "$SPOOL")" 2
 is "an unknown channel: 404" "$(req POST /webhook/nope '{}' | cut -d' ' -f1)" 404
 is "another path: 404" "$(req GET /etc/passwd | cut -d' ' -f1)" 404
-"$PYTHON" -c 'import sys; sys.stdout.write("[" + "1," * 600 + "1]")' >big.json
+"$PYTHON" -S -c 'import sys; sys.stdout.write("[" + "1," * 600 + "1]")' >big.json
 is "a body over webhook.max-body (1024): 413" "$(req POST /webhook/page @ - big.json | cut -d' ' -f1)" 413
 is "not JSON: 400" "$(req POST /webhook/page 'not {json' | cut -d' ' -f1)" 400
 is "one file in quarantine" "$(find "$QUAR" -name '*.json' | wc -l)" 1
@@ -117,14 +117,14 @@ is "SIGTERM stops it with exit status 0" "$?" 0
 ok "said in the log" grep -q 'webhook: stopped' webhook.log
 
 # IPv6: [ADDR]:PORT, when the loopback has ::1.
-if PORT6=$("$PYTHON" -c 'import socket; s = socket.socket(socket.AF_INET6); s.bind(("::1", 0)); print(s.getsockname()[1])' 2>/dev/null); then
+if PORT6=$("$PYTHON" -S -c 'import socket; s = socket.socket(socket.AF_INET6); s.bind(("::1", 0)); print(s.getsockname()[1])' 2>/dev/null); then
 	"$OMBRE" webhook --listen "[::1]:$PORT6" 2>webhook6.log &
 	PID6=$!
 	for ((i = 0; i < 50; i++)); do
 		grep -q 'listening on' webhook6.log && break
 		sleep 0.1
 	done
-	out=$("$PYTHON" -c 'import http.client, sys
+	out=$("$PYTHON" -S -c 'import http.client, sys
 c = http.client.HTTPConnection("::1", int(sys.argv[1]), timeout=10)
 c.request("POST", "/webhook/page", body=b"{\"object\":\"page\",\"entry\":[]}")
 print(c.getresponse().status)' "$PORT6")

@@ -92,7 +92,7 @@ PY
 start_receiver() {
 	local try i
 	for try in 1 2 3 4 5; do
-		PORT=$("$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+		PORT=$("$PYTHON" -S -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 		"$OMBRE" webhook --listen "127.0.0.1:$PORT" 2>"$1" &
 		PID=$!
 		for ((i = 0; i < 50; i++)); do
@@ -105,7 +105,7 @@ start_receiver() {
 	done
 	return 1
 }
-req() { "$PYTHON" client.py "$PORT" "$@"; }
+req() { "$PYTHON" -S client.py "$PORT" "$@"; }
 
 start_receiver webhook.log
 ok "ombre webhook listens" grep -q "listening on 127.0.0.1:$PORT" webhook.log
@@ -117,7 +117,7 @@ started	[0-9]+
 "
 
 # webhook.timeout: a stalled body is cut off, others are answered.
-"$PYTHON" stall.py "$PORT" 1 >stall.out &
+"$PYTHON" -S stall.py "$PORT" 1 >stall.out &
 STALL=$!
 sleep 0.5
 is "meanwhile another client is answered" \
@@ -154,12 +154,12 @@ except (BrokenPipeError, ConnectionResetError):
     print("closed %.1f" % (time.time() - start))
 PY
 like "a trickled body is cut off once the request took webhook.timeout" \
-    "$("$PYTHON" trickle.py "$PORT")" '^closed [2-6]\.[0-9]$'
+    "$("$PYTHON" -S trickle.py "$PORT")" '^closed [2-6]\.[0-9]$'
 is "nothing spooled of it" "$(count "$SPOOL")" 1
 
 # webhook.max-connections (3): a fourth client waits, and is served
 # once the others go.
-"$PYTHON" stall.py "$PORT" 3 release >cap.out
+"$PYTHON" -S stall.py "$PORT" 3 release >cap.out
 is "past the cap a client waits, and is served when the others close" \
     "$(cat cap.out)" "waiting
 200"

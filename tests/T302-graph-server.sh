@@ -31,7 +31,7 @@ c.request(method, path, body=body, headers=headers)
 r = c.getresponse()
 print(r.status, r.read().decode("utf-8", "replace"))
 PY
-api() { "$PYTHON" api.py "$GP" "$@"; }
+api() { "$PYTHON" -S api.py "$GP" "$@"; }
 status() { cut -d' ' -f1; }
 body() { cut -d' ' -f2-; }
 
@@ -123,7 +123,7 @@ chmod 600 "$XDG_CONFIG_HOME/ombre/config"
 printf 's3cr3t\n' >secret
 chmod 600 secret
 for try in 1 2 3 4 5; do
-	PORT=$("$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	PORT=$("$PYTHON" -S -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 	"$OMBRE" webhook --listen "127.0.0.1:$PORT" 2>webhook.log &
 	PID=$!
 	for ((i = 0; i < 50; i++)); do
@@ -135,7 +135,7 @@ for try in 1 2 3 4 5; do
 	wait "$PID" 2>/dev/null
 done
 ok "ombre webhook listens" grep -q "listening on 127.0.0.1:$PORT" webhook.log
-post() { "$PYTHON" "$SERVERS/meta_post.py" --url "http://127.0.0.1:$PORT/webhook/shop" "$@"; }
+post() { "$PYTHON" -S "$SERVERS/meta_post.py" --url "http://127.0.0.1:$PORT/webhook/shop" "$@"; }
 
 out=$(post --app-secret-file secret "$CORPUS/wa-text.json")
 like "meta_post.py's signature taken: STATUS MS" "$out" '^200 [0-9]+\.[0-9]'

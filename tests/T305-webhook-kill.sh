@@ -121,7 +121,7 @@ with open("expected", "w") as f:
     f.write("\n".join(sorted(expected)) + "\n")
 PY
 
-out=$("$PYTHON" kill.py "$OMBRE" "$SHIM" "$DATA" "$SEED" "$RUNS")
+out=$("$PYTHON" -S kill.py "$OMBRE" "$SHIM" "$DATA" "$SEED" "$RUNS")
 read -r kills posts <<<"$out"
 ok "killed after storing a payload in every one of $RUNS runs ($kills kills, $posts POSTs)" \
     test "${kills:-0}" -eq "$RUNS"
@@ -135,7 +135,7 @@ is "the spool is empty afterwards" "$(find "$DATA/webhook/spool" -type f | wc -l
 nm search --output=messages 'property:ombre.kind=customer' >ids
 is "72 messages stored, no duplicate" "$(wc -l <ids) $(sort -u ids | wc -l)" "72 72"
 # id:wa.ACCOUNT.CONV.ID@ombre, ID's dots written =2E: the wamid back.
-"$PYTHON" -c '
+"$PYTHON" -S -c '
 import re, sys
 for line in sys.stdin:
     native = line.strip().rsplit("@", 1)[0].split(".")[-1]

@@ -37,13 +37,13 @@ Bonjour {{customer.first_name}}, votre commande est partie.
 TPL
 
 webhook_start
-post() { "$PYTHON" "$top_srcdir/tests/servers/meta_post.py" \
+post() { "$PYTHON" -S "$top_srcdir/tests/servers/meta_post.py" \
     --url "http://127.0.0.1:$WEBHOOK_PORT/webhook/shop" --app-secret s3cr3t "$@"; }
 spool() { find "$DATA/webhook/spool" -type f 2>/dev/null | wc -l; }
 sync_once() { "$OMBRE" sync --once >sync.out 2>sync.err; }
 # conv KEY: the conversation whose channel id (the customer) is KEY.
 conv() {
-	"$OMBRE" list --json --limit 1000 '*' | "$PYTHON" -c '
+	"$OMBRE" list --json --limit 1000 '*' | "$PYTHON" -S -c '
 import json, sys
 for line in sys.stdin:
     c = json.loads(line)
@@ -54,7 +54,7 @@ for line in sys.stdin:
 sent() { ctl "$GRAPH" "sent?endpoint=${1:-wa_messages}"; }
 # status_body WAMID STATUS [ERROR-CODE]: a statuses[] webhook.
 status_body() {
-	"$PYTHON" - "$@" <<'PY'
+	"$PYTHON" -S - "$@" <<'PY'
 import json, sys, time
 wamid, status = sys.argv[1], sys.argv[2]
 st = {"id": wamid, "status": status, "timestamp": str(int(time.time())),
@@ -71,7 +71,7 @@ PY
 }
 
 # --- every public sample payload -------------------------------------
-expected=$("$PYTHON" - "$SAMPLES" <<'PY'
+expected=$("$PYTHON" -S - "$SAMPLES" <<'PY'
 import glob, json, sys
 n = 0
 for f in glob.glob(sys.argv[1] + "/wa-*.json"):
@@ -142,7 +142,7 @@ is "statuses never become messages" \
     "$("$OMBRE" show --json "$c1" | grep -c '"kind":"\(customer\|agent\)"')" 2
 
 # --- a reply quoting the customer's message (WhatsApp's context) ----------
-said=$("$OMBRE" show --json "$c1" | "$PYTHON" -c '
+said=$("$OMBRE" show --json "$c1" | "$PYTHON" -S -c '
 import json, sys
 print([m["id"] for m in map(json.loads, sys.stdin) if m.get("kind") == "customer"][-1])')
 "$OMBRE" reply "$c1" --reply-to "$said" --text "Oui, il est en stock." >/dev/null
@@ -222,7 +222,7 @@ printf 'JPEG bytes of the photo' >photo.jpg
 ctl "$GRAPH" media "{\"id\": \"$media\", \"mime_type\": \"image/jpeg\", \"content_base64\": \"$(base64 -w0 photo.jpg)\"}" >/dev/null
 "$OMBRE" fetch "$kerry" >/dev/null
 sync_once
-path=$("$OMBRE" show --json "$kerry" | "$PYTHON" -c '
+path=$("$OMBRE" show --json "$kerry" | "$PYTHON" -S -c '
 import json, sys
 for line in sys.stdin:
     for a in json.loads(line).get("attachments", []):
@@ -248,7 +248,7 @@ done
 is "reading the customer marks their newest message read on WhatsApp" \
     "$(sent wa_read | jq_py '[r["request"]["status"] for r in j]')" '["read"]'
 is "that message" "$(sent wa_read | jq_py '[r["request"]["message_id"] for r in j][0]')" \
-    "$("$OMBRE" show --json "$c1" | "$PYTHON" -c '
+    "$("$OMBRE" show --json "$c1" | "$PYTHON" -S -c '
 import json, sys
 print([m["id"] for m in map(json.loads, sys.stdin) if m.get("kind") == "customer"][-1])')"
 kill "$SYNC_PID"; wait "$SYNC_PID" 2>/dev/null

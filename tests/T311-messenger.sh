@@ -34,11 +34,11 @@ config() {
 config human-agent-tag=yes
 
 webhook_start
-post() { "$PYTHON" "$top_srcdir/tests/servers/meta_post.py" \
+post() { "$PYTHON" -S "$top_srcdir/tests/servers/meta_post.py" \
     --url "http://127.0.0.1:$WEBHOOK_PORT/webhook/page" --app-secret s3cr3t "$@"; }
 sync_once() { "$OMBRE" sync --once >sync.out 2>sync.err; }
 conv() {
-	"$OMBRE" list --json --limit 1000 '*' | "$PYTHON" -c '
+	"$OMBRE" list --json --limit 1000 '*' | "$PYTHON" -S -c '
 import json, sys
 for line in sys.stdin:
     c = json.loads(line)
@@ -51,18 +51,22 @@ sent() { ctl "$GRAPH" "sent?endpoint=${1:-fb_messages}"; }
 syncer_start() {
 	"$OMBRE" sync >syncd.out 2>>syncd.err &
 	SYNC_PID=$!
-	for ((i = 0; i < 100; i++)); do
+	for ((i = 0; i < 400; i++)); do
 		"$OMBRE" sync --status | grep -q '^syncer: running' && return
 		sleep 0.05
 	done
+	diag "the syncer is not running after 20 s: $(tail -n 5 syncd.err)"
 }
 syncer_stop() { kill "$SYNC_PID"; wait "$SYNC_PID" 2>/dev/null; }
-# wait_sent ENDPOINT N: until the server performed N requests there.
+# wait_sent ENDPOINT N: until the server performed N requests there (30 s
+# at most: a loaded machine), else what the syncer said.
 wait_sent() {
-	for ((i = 0; i < 100; i++)); do
+	local end=$((SECONDS + 30))
+	while ((SECONDS < end)); do
 		[ "$(sent "$1" | jq_py 'len(j)')" -ge "$2" ] && return 0
-		sleep 0.1
+		sleep 0.2
 	done
+	diag "no $1 call; the syncer said: $(tail -n 5 syncd.err)"
 	return 1
 }
 
@@ -107,7 +111,7 @@ is "RESPONSE inside the window, to the PSID, with the outbound id as metadata" \
 mid=$(sent | jq_py '[r["id"] for r in j][-1]')
 meta=$(jq_py 'j["message"]["metadata"]' <<<"$req")
 n1=$(nm count '*')
-"$PYTHON" - "$PAGE" "$cust" "$mid" "$meta" >echo.json <<'PY'
+"$PYTHON" -S - "$PAGE" "$cust" "$mid" "$meta" >echo.json <<'PY'
 import json, sys, time
 page, psid, mid, meta = sys.argv[1:5]
 t = int(time.time() * 1000)

@@ -31,12 +31,12 @@ CONF
 chmod 600 "$CONFIG"
 
 webhook_start
-post() { "$PYTHON" "$top_srcdir/tests/servers/meta_post.py" --line \
+post() { "$PYTHON" -S "$top_srcdir/tests/servers/meta_post.py" --line \
     --url "http://127.0.0.1:$WEBHOOK_PORT/webhook/line" --app-secret ch4nn3l "$@"; }
 spool() { find "$DATA/webhook/spool" -type f 2>/dev/null | wc -l; }
 sync_once() { "$OMBRE" sync --once >sync.out 2>sync.err; }
 conv() {
-	"$OMBRE" list --json --limit 1000 '*' | "$PYTHON" -c '
+	"$OMBRE" list --json --limit 1000 '*' | "$PYTHON" -S -c '
 import json, sys
 for line in sys.stdin:
     c = json.loads(line)
@@ -46,7 +46,7 @@ for line in sys.stdin:
 sent() { ctl "$LINE" sent; }
 # event_body ID TOKEN [AGO-SECONDS]: a text message event from USER.
 event_body() {
-	"$PYTHON" - "$@" <<'PY'
+	"$PYTHON" -S - "$@" <<'PY'
 import json, sys, time
 mid, token = sys.argv[1], sys.argv[2]
 ago = int(sys.argv[3]) if len(sys.argv) > 3 else 0
@@ -79,7 +79,7 @@ ok "every LINE sample is answered 200" test $? = 0
 sync_once
 ok "ombre sync --once takes the spool" test $? = 0 || diag "$(cat sync.err)"
 is "the spool is empty" "$(spool)" 0
-expected=$("$PYTHON" - "$SAMPLES" <<'PY'
+expected=$("$PYTHON" -S - "$SAMPLES" <<'PY'
 import glob, json, sys
 print(sum(len(json.load(open(f))["events"]) for f in glob.glob(sys.argv[1] + "/line-*.json")))
 PY
@@ -114,7 +114,7 @@ printf 'JPEG bytes of the photo' >photo.jpg
 ctl "$LINE" content "{\"id\": \"354718705033693859\", \"mime_type\": \"image/jpeg\", \"content_base64\": \"$(base64 -w0 photo.jpg)\"}" >/dev/null
 "$OMBRE" fetch "$user" >/dev/null
 sync_once
-path=$("$OMBRE" show --json "$user" | "$PYTHON" -c '
+path=$("$OMBRE" show --json "$user" | "$PYTHON" -S -c '
 import json, sys
 for line in sys.stdin:
     for a in json.loads(line).get("attachments", []):

@@ -31,7 +31,7 @@ CONF
 chmod 600 "$CONFIG"
 
 webhook_start
-post() { "$PYTHON" "$top_srcdir/tests/servers/twilio_post.py" \
+post() { "$PYTHON" -S "$top_srcdir/tests/servers/twilio_post.py" \
     --url "http://127.0.0.1:$WEBHOOK_PORT/webhook/sms" --public-url "$PUBLIC" \
     --token "$TOKEN" "$@"; }
 spool() { find "$DATA/webhook/spool" -type f 2>/dev/null | wc -l; }

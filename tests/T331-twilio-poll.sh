@@ -76,7 +76,7 @@ is "a message arriving later is taken at the next poll" "$(nm count 'tard')" 1
 
 # --- the same message by webhook and by poll ---------------------------------------
 webhook_start
-"$PYTHON" "$top_srcdir/tests/servers/twilio_post.py" \
+"$PYTHON" -S "$top_srcdir/tests/servers/twilio_post.py" \
     --url "http://127.0.0.1:$WEBHOOK_PORT/webhook/sms" --public-url "$PUBLIC" \
     --token "$TOKEN" AccountSid="$SID" From=+33600000006 To="$FROM" \
     SmsStatus=received MessageSid=SM0000000000000000000000000000b0b0 \

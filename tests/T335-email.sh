@@ -28,7 +28,7 @@ CONFIG=$XDG_CONFIG_HOME/ombre/config
 {
 	printf 'set store.database %s\n' "$TEST_DIR/mail"
 	printf 'channel mail email from="Support <support@example.com>" sendmail-command="%s %s --port %s" query="tag:inbox and not tag:spam"\n' \
-	    "$PYTHON" "$top_srcdir/tests/helpers/smtp-send.py" "$SMTP_PORT"
+	    "$PYTHON -S" "$top_srcdir/tests/helpers/smtp-send.py" "$SMTP_PORT"
 } >"$CONFIG"
 chmod 600 "$CONFIG"
 
@@ -52,7 +52,7 @@ is "sent to the customer" "$(sed -n 2p smtp-out/1.env)" "lea@example.net"
 is "from the channel's address" "$(sed -n 1p smtp-out/1.env)" "support@example.com"
 
 hdr() {
-	"$PYTHON" -c 'import email, sys
+	"$PYTHON" -S -c 'import email, sys
 m = email.message_from_binary_file(open(sys.argv[1], "rb"))
 v = m.get(sys.argv[2])
 print("" if v is None else " ".join(str(v).split()))' smtp-out/1.eml "$1"
@@ -66,7 +66,7 @@ like "a Message-Id ombre made" "$(hdr Message-Id)" "^<out\..*@ombre>$"
 is "UTF-8" "$(hdr Content-Type)" "text/plain; charset=UTF-8"
 is "quoted-printable" "$(hdr Content-Transfer-Encoding)" "quoted-printable"
 like "the body in quoted-printable" "$(cat smtp-out/1.eml)" "Bonjour L=C3=A9a"
-body=$("$PYTHON" -c 'import email, sys
+body=$("$PYTHON" -S -c 'import email, sys
 m = email.message_from_binary_file(open(sys.argv[1], "rb"))
 sys.stdout.write(m.get_payload(decode=True).decode("utf-8"))' smtp-out/1.eml)
 like "the reply decodes" "$body" "Bonjour Léa, nous le retrouvons. Désolés !"

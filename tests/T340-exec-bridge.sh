@@ -61,14 +61,14 @@ until_ok() {
 	return 1
 }
 texts() {
-	"$OMBRE" show --json "$1" 2>/dev/null | "$PYTHON" -c '
+	"$OMBRE" show --json "$1" 2>/dev/null | "$PYTHON" -S -c '
 import json, sys
 for line in sys.stdin:
     m = json.loads(line)
     print(m.get("text", ""))'
 }
 conv_of() {
-	"$OMBRE" list --json --limit 100 '*' | "$PYTHON" -c '
+	"$OMBRE" list --json --limit 100 '*' | "$PYTHON" -S -c '
 import json, sys
 for line in sys.stdin:
     c = json.loads(line)
@@ -80,7 +80,7 @@ sent_count() { [ -f "$SIG/sent.log" ] && grep -c -- "$1" "$SIG/sent.log" || echo
 # state RID: the outbox state of reply RID in Alice's conversation (or
 # in $CONV).
 state() {
-	"$OMBRE" show --json "${CONV:-$ALICE}" 2>/dev/null | "$PYTHON" -c '
+	"$OMBRE" show --json "${CONV:-$ALICE}" 2>/dev/null | "$PYTHON" -S -c '
 import json, sys
 s = "absent"
 for line in sys.stdin:
@@ -119,7 +119,7 @@ like "a reply queued" "$RID" '^out\.'
 ok "the reply reached signal-cli once" until_ok 300 \
     'test "$(sent_count "Elle part demain.")" = 1'
 ok "acknowledged: sent" until_ok 150 'test "$(state "$RID")" = sent'
-is "it went to Alice's number" "$("$PYTHON" -c '
+is "it went to Alice's number" "$("$PYTHON" -S -c '
 import json, sys
 for l in open(sys.argv[1]):
     print(json.loads(l)["recipient"][0])' "$SIG/sent.log")" "+33611111111"
@@ -147,7 +147,7 @@ is "the unknown reply was not sent again" "$(sent_count "Cut off")" 1
 # ombre outbox --json: one object a line, for scripts and bridges.
 "$OMBRE" outbox --json >outbox.json 2>outbox.err
 is "outbox --json: the unknown reply, its conversation, channel, account, state and reason" \
-    "$("$PYTHON" -c '
+    "$("$PYTHON" -S -c '
 import json, sys
 for line in open("outbox.json"):
     o = json.loads(line)
@@ -177,7 +177,7 @@ like "with a clear reason (invalid JSON)" "$reasons" "not a canonical message: i
 like "and the field missing named" "$reasons" "not a canonical message: field 'conversation' is missing"
 "$OMBRE" sync --status --json >status.json 2>&1
 is "sync --status --json: the syncer, the channel's state, the quarantine" \
-    "$("$PYTHON" -c '
+    "$("$PYTHON" -S -c '
 import json
 s = json.load(open("status.json"))
 c = [c for c in s["channels"] if c["name"] == "junk"][0]
@@ -200,7 +200,7 @@ syncer_stop
 # --- the skeleton --------------------------------------------------------
 printf 'visitor-7\tHello from the widget\n' >inbox.txt
 printf 'channel web exec channel=webchat account=site env-api-token-command="echo tok" command="SKELETON_INBOX=%s/inbox.txt SKELETON_OUTBOX=%s/outbox.jsonl %s %s/contrib/bridge-skeleton.py"\n' \
-    "$TEST_DIR" "$TEST_DIR" "$PYTHON" "$top_srcdir" >"$CONFIG"
+    "$TEST_DIR" "$TEST_DIR" "$PYTHON -S" "$top_srcdir" >"$CONFIG"
 syncer_start
 ok "skeleton: the widget's message stored" until_ok 300 'stored visitor-7 "Hello from the widget"'
 CONV=$(conv_of visitor-7)

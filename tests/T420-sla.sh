@@ -12,7 +12,7 @@ export TZ=UTC
 
 # A line of the canonical JSON with extra fields (tags) spliced in.
 with() { local l; l=$(json_line "${@:2}"); printf '%s,%s}\n' "${l%\}}" "$1"; }
-field() { "$PYTHON" -c 'import json,sys; [print(o.get(sys.argv[1], "")) for o in map(json.loads, sys.stdin) if o["conversation"] == sys.argv[2]]' "$@"; }
+field() { "$PYTHON" -S -c 'import json,sys; [print(o.get(sys.argv[1], "")) for o in map(json.loads, sys.stdin) if o["conversation"] == sys.argv[2]]' "$@"; }
 # The sla-breach events of conversation $1.
 events() { nm count "property:ombre.event=sla-breach and property:ombre.conv-id=$1"; }
 # One round of the syncer at the time $1.

@@ -86,7 +86,7 @@ is "and is no csat" "$(nm count "$(conv c2) and property:ombre.event=csat")" 0
 # resolutions: E 600, C 1200, A 1800, B 3600 -> median 1200, p90 3600
 # (nearest rank: median the 2nd of 3 and of 4, p90 the 3rd of 3, 4th of 4)
 json=$(at 20T13:00:00Z report --json)
-j() { "$PYTHON" -c 'import json,sys; j=json.loads(sys.argv[1]); print(eval(sys.argv[2]))' "$json" "$1"; }
+j() { "$PYTHON" -S -c 'import json,sys; j=json.loads(sys.argv[1]); print(eval(sys.argv[2]))' "$json" "$1"; }
 is "total handled" "$(j 'j["total"]["handled"]')" 4
 is "total closed" "$(j 'j["total"]["closed"]')" 5
 is "bot-only closes" "$(j 'j["total"]["bot_only"]')" 1
@@ -147,12 +147,12 @@ is "a bad team name: exit 2" "$?" 2
 
 # --shift with no shift-start event: the last 8 hours.
 is "--shift without a shift: the last 8 h" \
-    "$(at 20T13:00:00Z report --json --shift | "$PYTHON" -c 'import json,sys; print(json.load(sys.stdin)["since"])')" \
+    "$(at 20T13:00:00Z report --json --shift | "$PYTHON" -S -c 'import json,sys; print(json.load(sys.stdin)["since"])')" \
     "2026-11-20T05:00:00Z"
 # ana's shift started at 12:00 (the event the shift commands record).
 printf '%s\n' '{"channel":"telegram","account":"bot1","conversation":{"id":"c1"},"id":"shift1","date":"2026-11-20T12:00:00Z","from":{"id":"ana","name":"ana","kind":"event"},"text":"shift started","event":{"type":"shift-start","agent":"ana"}}' |
     at 20T12:00:00Z ingest >/dev/null
-shift_since() { at 20T13:00:00Z report --json --shift "$@" | "$PYTHON" -c 'import json,sys; print(json.load(sys.stdin)["since"])'; }
+shift_since() { at 20T13:00:00Z report --json --shift "$@" | "$PYTHON" -S -c 'import json,sys; print(json.load(sys.stdin)["since"])'; }
 is "--shift: since ana's shift-start event" "$(shift_since --agent ana)" "2026-11-20T12:00:00Z"
 is "--shift: bob has none, the last 8 h" "$(shift_since --agent bob)" "2026-11-20T05:00:00Z"
 at 20T13:00:00Z report --since nonsense >/dev/null 2>&1
@@ -175,7 +175,7 @@ if command -v tmux >/dev/null; then
 		like ":report draws the hours" "$screen" "per hour \\(most: 4\\)"
 		like ":report draws the hours' columns" "$screen" " 09 10 11 12 "
 		like ":report's first screen shows telegram's bar" "$screen" "telegram   █+ 3 handled"
-		is ":report fits 80 columns" "$("$PYTHON" -c 'import sys; print(max(len(l) for l in sys.stdin.read().split("\n")) <= 80)' <<<"$screen")" True
+		is ":report fits 80 columns" "$("$PYTHON" -S -c 'import sys; print(max(len(l) for l in sys.stdin.read().split("\n")) <= 80)' <<<"$screen")" True
 	else
 		ok ":report opened" false
 	fi

@@ -118,12 +118,12 @@ is "the summary fits 80x24" "$(wc -l <<<"$out"):$(awk '{ if (length($0) > m) m =
 is "a shift-start event in each of her open conversations" \
     "$(nm count "property:ombre.event=shift-start and tag:ombre/assigned/ana")" 2
 like "shown in the conversation's history" "$("$OMBRE" show "$(conv c1)")" "09:00 — shift started by ana"
-shift_since() { at 20T13:00:00Z report --json --shift --agent ana | "$PYTHON" -c 'import json,sys; print(json.load(sys.stdin)["since"])'; }
+shift_since() { at 20T13:00:00Z report --json --shift --agent ana | "$PYTHON" -S -c 'import json,sys; print(json.load(sys.stdin)["since"])'; }
 is "report --shift reads the shift-start" "$(shift_since)" "2026-11-20T09:00:00Z"
 is "... and counts no conversation handled by the start alone" \
-    "$(at 20T09:00:30Z report --json --shift --agent ana | "$PYTHON" -c 'import json,sys; print(json.load(sys.stdin)["total"]["handled"])')" 0
+    "$(at 20T09:00:30Z report --json --shift --agent ana | "$PYTHON" -S -c 'import json,sys; print(json.load(sys.stdin)["total"]["handled"])')" 0
 json=$(at 20T09:00:00Z shift start --agent ana --json)
-is "--json: the sections, the note in full" "$("$PYTHON" -c '
+is "--json: the sections, the note in full" "$("$PYTHON" -S -c '
 import json, sys
 j = json.loads(sys.argv[1])
 print(j["since"], [len(j[k]) for k in ("new", "handoffs", "sla", "wrote_again", "notes")])
@@ -166,7 +166,7 @@ if command -v tmux >/dev/null; then
 		like ":shift-start: since her shift end" "$screen" "Since Thu 19 Nov 18:00 \\(your last shift end\\), for ana"
 		like ":shift-start: the customer back, on the first screen" "$screen" "Customers who wrote again: 1"
 		like ":shift-start: the notes, on the first screen" "$screen" "Notes for you: 2"
-		is ":shift-start fits 80 columns" "$("$PYTHON" -c 'import sys; print(max(len(l) for l in sys.stdin.read().split("\n")) <= 80)' <<<"$screen")" True
+		is ":shift-start fits 80 columns" "$("$PYTHON" -S -c 'import sys; print(max(len(l) for l in sys.stdin.read().split("\n")) <= 80)' <<<"$screen")" True
 		for ((i = 0; i < 100; i++)); do
 			[[ $(at 20T09:30:00Z shift status) == *"ana              available since 09:30"* ]] && break
 			sleep 0.05
@@ -219,7 +219,7 @@ fi
 # bob starts a shift with nothing open: report --shift still knows when.
 quiet at 20T09:40:00Z shift start --agent bob
 is "no open conversation: report --shift reads the start from the file" \
-    "$(at 20T10:00:00Z report --json --shift --agent bob | "$PYTHON" -c 'import json,sys; print(json.load(sys.stdin)["since"])')" \
+    "$(at 20T10:00:00Z report --json --shift --agent bob | "$PYTHON" -S -c 'import json,sys; print(json.load(sys.stdin)["since"])')" \
     "2026-11-20T09:40:00Z"
 
 test_done

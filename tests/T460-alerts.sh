@@ -92,7 +92,7 @@ like "the hook reads the rule and the words" "$(cat hook.json)" \
 
 # The Risk view: c1 (public, legal, 1h, 4th message) before c2 (public,
 # 45m) before c4 (churn); c3 not in it.
-order=$("$OMBRE" list --view Risk --json | "$PYTHON" -c '
+order=$("$OMBRE" list --view Risk --json | "$PYTHON" -S -c '
 import json, sys
 for l in sys.stdin:
     o = json.loads(l)
@@ -118,7 +118,7 @@ ok "the thread: the score's parts under the title" wait_screen \
 ok "and the events in the thread" wait_screen "alert legal: 'Et mon avocat"
 settle
 bell_rang() {
-	"$PYTHON" -c 'import re, sys
+	"$PYTHON" -S -c 'import re, sys
 d = open("terminal.raw", "rb").read()
 d = re.sub(rb"\x1bPtmux;.*?\x1b\\", b"", d, flags=re.S)
 sys.exit(0 if b"\a" in d else 1)'

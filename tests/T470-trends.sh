@@ -48,14 +48,14 @@ like "the last 24 h: one bar an hour, the burst the last one" \
 like "ASCII bars outside UTF-8" "$(LC_ALL=C "$OMBRE" trends | grep livraison)" \
     "livraison +18 +7 +\+157%  \.\.\.\.\.\.#$"
 "$OMBRE" trends --json >trends.json
-is "--json: livraison's numbers" "$("$PYTHON" -c '
+is "--json: livraison's numbers" "$("$PYTHON" -S -c '
 import json, sys
 d = json.load(open("trends.json"))
 s = [x for x in d["series"] if x["name"] == "livraison"][0]
 print(d["period_hours"], d["bar_hours"], s["kind"], s["count"], s["previous"],
     s["trend"], round(s["change"], 4), s["counts"])')" \
     "168 24 term 18 7 rising 1.5714 [1, 1, 1, 1, 1, 1, 12]"
-is "--json: the channels' new conversations" "$("$PYTHON" -c '
+is "--json: the channels' new conversations" "$("$PYTHON" -S -c '
 import json
 d = json.load(open("trends.json"))
 print(sorted((x["name"], x["count"], x["previous"], x["trend"]) for x in d["series"] if x["kind"] == "channel"))')" \
@@ -96,7 +96,7 @@ fi
 "$OMBRE" sync --once 2>sync.err
 is "sync --once exits 0" "$?" 0
 like "the syncer says it" "$(cat sync.err)" "spike: 'livraison' x11 in the last hour \(12\), 1.05 usually"
-is "the hook ran for the term and for the channel (at once: in any order)" "$("$PYTHON" -c '
+is "the hook ran for the term and for the channel (at once: in any order)" "$("$PYTHON" -S -c '
 import json
 for l in open("hook.out"):
     if l.strip():

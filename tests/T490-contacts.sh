@@ -44,7 +44,7 @@ TG=$(id 424242)
 EM=$(id amelie@example.com)
 BOB=$(id 555)
 ok "five conversations" test -n "$WA" -a -n "$SMS" -a -n "$TG" -a -n "$EM" -a -n "$BOB"
-before_report=$("$OMBRE" report --json --since 1d | "$PYTHON" -c 'import json,sys; print(json.load(sys.stdin)["messages"])')
+before_report=$("$OMBRE" report --json --since 1d | "$PYTHON" -S -c 'import json,sys; print(json.load(sys.stdin)["messages"])')
 
 # --- suggestions, never applied ---------------------------------------------
 out=$("$OMBRE" contact list --suggest)
@@ -60,7 +60,7 @@ is "--suggest --json" "$("$OMBRE" contact list --suggest --json)" \
 # Telegram gives no address: an agent adds it to her contact by hand.
 out=$("$OMBRE" contact set "$TG" identity=email:Amelie@Example.COM 2>&1)
 like "set identity= makes her Telegram conversation's contact" "$out" "identity: mail:amelie@example.com"
-TGC=$("$OMBRE" contact show "$TG" --json | "$PYTHON" -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+TGC=$("$OMBRE" contact show "$TG" --json | "$PYTHON" -S -c 'import json,sys; print(json.load(sys.stdin)["id"])')
 like "... with a stable id" "$TGC" "^c-[0-9a-f]{16}$"
 like "the same e-mail is suggested" "$("$OMBRE" contact list --suggest)" \
 "same e-mail amelie@example.com
@@ -75,20 +75,20 @@ like "... one contact with both identities" "$out" $'linked: contact c-[0-9a-f]{
 out=$("$OMBRE" contact link "$SMS" "$WA" 2>&1)
 is "linking them again: exit 1, said" "$?:$out" "1:ombre: contact: both are already Amélie Martin's"
 "$OMBRE" contact note "$WA" "VIP" >/dev/null
-CID=$("$OMBRE" contact show "$SMS" --json | "$PYTHON" -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+CID=$("$OMBRE" contact show "$SMS" --json | "$PYTHON" -S -c 'import json,sys; print(json.load(sys.stdin)["id"])')
 "$OMBRE" contact note "$CID" "refunded once in March" >/dev/null
 out=$("$OMBRE" contact show "$SMS")
 like "the notes show from the SMS conversation" "$out" $'note: VIP\nnote: refunded once in March'
 like "... with both conversations, newest first" "$out" \
     "conversations: 2"$'\n'" +$SMS SM +[0-9a-z]+ \\+33612345678 +Toujours pas de colis"$'\n'" +$WA WA"
-is "show --json" "$("$OMBRE" contact show "$WA" --json | "$PYTHON" -c '
+is "show --json" "$("$OMBRE" contact show "$WA" --json | "$PYTHON" -S -c '
 import json, sys
 c = json.load(sys.stdin)
 print(c["id"] == sys.argv[1], c["identities"], c["notes"], [x["channel"] for x in c["conversations"]])' "$CID")" \
     "True ['whatsapp:33612345678', 'sms:+33612345678'] ['VIP', 'refunded once in March'] ['sms', 'whatsapp']"
 is "the merge left no suggestion of the phone" "$("$OMBRE" contact list --suggest | grep -c phone)" 0
 riskwhy() {
-	"$OMBRE" list "property:\"ombre.conv-id=$1\"" --json | "$PYTHON" -c 'import json,sys
+	"$OMBRE" list "property:\"ombre.conv-id=$1\"" --json | "$PYTHON" -S -c 'import json,sys
 print(json.loads(sys.stdin.readline()).get("risk_why", ""))'
 }
 like "the public risk counts the other channel the person wrote on" \
@@ -106,13 +106,13 @@ cthread=$(nm search --output=threads tag:ombre/contact and VIP)
 out=$("$OMBRE" show "$cthread" 2>&1)
 is "a contact's thread id names no conversation" "$?:$out" "1:ombre: show: no conversation ${cthread#thread:}"
 is "report: the same messages" \
-    "$("$OMBRE" report --json --since 1d | "$PYTHON" -c 'import json,sys; print(json.load(sys.stdin)["messages"])')" "$before_report"
+    "$("$OMBRE" report --json --since 1d | "$PYTHON" -S -c 'import json,sys; print(json.load(sys.stdin)["messages"])')" "$before_report"
 "$OMBRE" doctor >/dev/null
 is "doctor: the contact files are the store's" "$?" 0
 
 # --- unlink ------------------------------------------------------------------
 out=$("$OMBRE" contact unlink "$SMS" --json)
-is "unlink: the contact keeps WhatsApp and the notes" "$("$PYTHON" -c '
+is "unlink: the contact keeps WhatsApp and the notes" "$("$PYTHON" -S -c '
 import json, sys
 c = json.loads(sys.argv[1]); print(c["identities"], c["notes"])' "$out")" \
     "['whatsapp:33612345678'] ['VIP', 'refunded once in March']"
@@ -130,10 +130,10 @@ is "unlinking it twice: exit 1" "$?" 1
 
 # --- language -----------------------------------------------------------------
 is "the language Telegram gave (fr-FR)" \
-    "$("$OMBRE" contact show "$TG" --json | "$PYTHON" -c 'import json,sys; print(json.load(sys.stdin)["lang"])')" fr
+    "$("$OMBRE" contact show "$TG" --json | "$PYTHON" -S -c 'import json,sys; print(json.load(sys.stdin)["lang"])')" fr
 "$OMBRE" contact set "$TG" lang=en >/dev/null
 is "set lang=en: the contact's language wins" \
-    "$("$OMBRE" contact show "$TG" --json | "$PYTHON" -c 'import json,sys; print(json.load(sys.stdin)["lang"])')" en
+    "$("$OMBRE" contact show "$TG" --json | "$PYTHON" -S -c 'import json,sys; print(json.load(sys.stdin)["lang"])')" en
 msg telegram bot1 424242 t3 2026-11-20T09:55:00Z "Amélie M" "et mon colis ?" fr | "$OMBRE" ingest >/dev/null
 like "the bot shop-fr answers her as shop-en" "$("$OMBRE" show "$TG")" "Your parcel arrives tomorrow\\."
 msg telegram bot1 555 t4 2026-11-20T09:56:00Z "Bob" "colis ?" | "$OMBRE" ingest >/dev/null

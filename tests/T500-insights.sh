@@ -60,7 +60,7 @@ cust 20T12:45:00Z telegram bot1 c4 1 2026-11-20T12:45:00Z u7 customer $'https://
 # whatsapp 2. Hours 08:1 09:2 10:1 11:1 12:3. Closes: c1 (ana replied)
 # and w1 (bot alone): 1 of 2.
 json=$(at 20T13:00:00Z insights --json)
-j() { "$PYTHON" -c 'import json,sys; j=json.loads(sys.argv[1]); print(eval(sys.argv[2]))' "$json" "$1"; }
+j() { "$PYTHON" -S -c 'import json,sys; j=json.loads(sys.argv[1]); print(eval(sys.argv[2]))' "$json" "$1"; }
 is "the window: 30 days" "$(j '[j["since"], j["until"]]')" "['2026-10-21T13:00:00Z', '2026-11-20T13:00:00Z']"
 is "customer messages only" "$(j 'j["messages"]')" 8
 is "in seven conversations" "$(j 'j["conversations"]')" 7
@@ -82,7 +82,7 @@ is "hours" "$(j '[(h, n) for h, n in enumerate(j["hours"]) if n]')" \
     "[(8, 1), (9, 2), (10, 1), (11, 1), (12, 3)]"
 is "the bot's share" "$(j 'j["bot"]')" "{'closed': 2, 'bot_only': 1, 'share': 0.5}"
 is "the same as ombre report's" \
-    "$(at 20T13:00:00Z report --json --since 30d | "$PYTHON" -c 'import json,sys; t=json.load(sys.stdin)["total"]; print([t["closed"], t["bot_only"]])')" \
+    "$(at 20T13:00:00Z report --json --since 30d | "$PYTHON" -S -c 'import json,sys; t=json.load(sys.stdin)["total"]; print([t["closed"], t["bot_only"]])')" \
     "[2, 1]"
 is "nothing forgotten" "$(j 'j["pruned"]')" False
 unlike "no escape byte in the JSON" "$json" $'\e'
@@ -122,7 +122,7 @@ like "an empty hour" "$text" $'\n  13h {25} +0   0%\n'
 like "the bot's share" "$text" $'\nResolved by the bot alone\n  1 of 2 closes \\(50%\\) had no agent reply'
 unlike "no escape byte in the text" "$text" $'\e'
 is "never wider than 80 columns" \
-    "$(printf '%s\n' "$text" | "$PYTHON" -c 'import sys; print(sum(len(l.rstrip("\n")) > 80 for l in sys.stdin))')" 0
+    "$(printf '%s\n' "$text" | "$PYTHON" -S -c 'import sys; print(sum(len(l.rstrip("\n")) > 80 for l in sys.stdin))')" 0
 
 # --- CSV -----------------------------------------------------------------
 csv=$(at 20T13:00:00Z insights --csv)
@@ -137,7 +137,7 @@ is "CSV hour" "$(grep '^hour,09,' <<<"$csv")" "hour,09,2,0.2500"
 is "CSV hours: 24 rows" "$(grep -c '^hour,' <<<"$csv")" 24
 is "CSV bot" "$(grep '^bot,' <<<"$csv")" $'bot,closed,2,\nbot,bot_only,1,0.5000'
 is "CSV rows have four cells" \
-    "$("$PYTHON" -c 'import csv,sys; print(set(len(r) for r in csv.reader(sys.stdin)))' <<<"$csv")" "{4}"
+    "$("$PYTHON" -S -c 'import csv,sys; print(set(len(r) for r in csv.reader(sys.stdin)))' <<<"$csv")" "{4}"
 unlike "no escape byte in the CSV" "$csv" $'\e'
 
 # --- usage ---------------------------------------------------------------

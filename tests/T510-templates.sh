@@ -57,7 +57,7 @@ like "list --json: one object a line, with the shortcut and language" \
     "$("$OMBRE" templates list --json | grep '"refund-policy.en"')" \
     '"shortcut":"refund","language":"en","channels":null'
 is "list --json: sixteen lines of JSON" \
-    "$("$OMBRE" templates list --json | "$PYTHON" -c 'import json,sys; print(sum(1 for l in sys.stdin if json.loads(l)["name"]))')" 16
+    "$("$OMBRE" templates list --json | "$PYTHON" -S -c 'import json,sys; print(sum(1 for l in sys.stdin if json.loads(l)["name"]))')" 16
 
 like "templates --help" "$("$OMBRE" templates --help)" \
     '^usage: ombre templates list \[--json\]'

@@ -82,7 +82,7 @@ like "... at the cursor: the first snippet and the rest stay" "$(screen)" '"CMD-
 unlike "... ;order is gone" "$(screen)" ';order'
 tm send-keys -t t C-s
 ok "sent" wait_screen "reply queued" 5 || shot
-text=$("$OMBRE" show --json "$BOB" | "$PYTHON" -c '
+text=$("$OMBRE" show --json "$BOB" | "$PYTHON" -S -c '
 import json, sys
 for line in sys.stdin:
     m = json.loads(line)

@@ -38,7 +38,7 @@ printf '%s\n' '{"channel":"email","account":"support@example.com","conversation"
 # --- ombre list --------------------------------------------------------------
 json=$("$OMBRE" list --json)
 field() {
-	"$PYTHON" -c 'import json, sys
+	"$PYTHON" -S -c 'import json, sys
 for line in sys.stdin:
     o = json.loads(line)
     if sys.argv[1] in json.dumps(o, ensure_ascii=False):

@@ -18,7 +18,7 @@ command -v msgfmt >/dev/null && command -v xgettext >/dev/null &&
 potfiles=$(grep -v '^#' "$top_srcdir/po/POTFILES" | grep .)
 
 # --- the check: every user-visible string marked...
-out=$(cd "$top_srcdir" && "$PYTHON" tests/i18n-scan.py $potfiles 2>&1)
+out=$(cd "$top_srcdir" && "$PYTHON" -S tests/i18n-scan.py $potfiles 2>&1)
 is "no unmarked user-visible string in po/POTFILES's files" "$?:$out" "0:"
 # ...the scanner sees one (it would pass anything if it were broken)...
 cat >unmarked.c <<'EOF'
@@ -31,7 +31,7 @@ f(void)
 	log_warn("%s: %s", a, b);
 }
 EOF
-out=$("$PYTHON" "$top_srcdir/tests/i18n-scan.py" unmarked.c)
+out=$("$PYTHON" -S "$top_srcdir/tests/i18n-scan.py" unmarked.c)
 is "the scanner names an unmarked message, not JSON or a bare format" "$?:$out" \
     '1:unmarked.c:4: "cannot open the store: %s"'
 # ...and translated into French, nothing missing, nothing fuzzy.
@@ -66,7 +66,7 @@ is "a subcommand's usage is French" "$?:$out" \
 	json_line telegram bot1 c1 1 2026-11-17T09:10:00Z u1 customer "Bonjour, ma commande ?"
 } >corpus.jsonl
 "$OMBRE" ingest <corpus.jsonl >/dev/null 2>&1 || { echo "Bail out! ingest failed"; exit 1; }
-id=$("$OMBRE" list --json | "$PYTHON" -c 'import json,sys; print(json.loads(sys.stdin.readline())["id"])')
+id=$("$OMBRE" list --json | "$PYTHON" -S -c 'import json,sys; print(json.loads(sys.stdin.readline())["id"])')
 OMBRE_NOW=2026-11-20T09:55:00Z "$OMBRE" claim "$id" --agent bob >/dev/null
 out=$(in_french "$OMBRE" claim "$id" --agent ana)
 is "a duration is French: il y a 5 min" "$?:$out" "1:bob l'a prise il y a 5 min"
@@ -84,7 +84,7 @@ for i in 10 11 12 13 14 15 16 17 18 19 20 21; do
 	json_line telegram bot1 c2 "m$i" "2026-09-01T10:$i:00Z" u2 customer "Colis perdu $i"
 done | "$OMBRE" ingest >/dev/null 2>&1
 snippet_col() {
-	"$PYTHON" -c 'import sys
+	"$PYTHON" -S -c 'import sys
 for l in sys.stdin:
     if "Colis perdu" in l: print(l.index("Colis perdu"))'
 }

@@ -47,7 +47,9 @@
 : "${OMBRE:=$top_builddir/src/ombre}"
 : "${NOTMUCH:=notmuch}"
 # Debian's python3 when there is one: a version manager's shim (pyenv)
-# costs most of a second at each start, and the tests start many.
+# costs most of a second at each start, and the tests start many. The
+# tests run it with -S: they need only its standard library, and site's
+# imports (.pth files: certifi on some machines) doubled each start.
 if [ -z "${PYTHON:-}" ]; then
 	if [ -x /usr/bin/python3 ]; then PYTHON=/usr/bin/python3; else PYTHON=python3; fi
 fi
@@ -320,7 +322,7 @@ server_start() {
 webhook_start() {
 	local try i
 	for try in 1 2 3 4 5; do
-		WEBHOOK_PORT=$("$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+		WEBHOOK_PORT=$("$PYTHON" -S -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 		"$OMBRE" webhook --listen "127.0.0.1:$WEBHOOK_PORT" \
 		    2>>"$TEST_DIR/webhook.log" &
 		WEBHOOK_PID=$!
@@ -343,24 +345,18 @@ webhook_stop() {
 }
 
 # ctl PORT PATH [JSON]: a test server's control API (GET, or POST JSON);
-# prints the answer.
+# prints the answer, fails on an HTTP error. curl: a python with urllib
+# costs 100 ms of processor at each start, and tests poll with this.
 ctl() {
-	"$PYTHON" - "$@" <<'PY'
-import sys, urllib.request
-port, path = sys.argv[1], sys.argv[2]
-data = sys.argv[3].encode() if len(sys.argv) > 3 else None
-req = urllib.request.Request("http://127.0.0.1:%s/_control/%s" % (port, path),
-                             data=data, method="POST" if data else "GET",
-                             headers={"Content-Type": "application/json"})
-with urllib.request.urlopen(req, timeout=30) as r:
-    sys.stdout.write(r.read().decode())
-PY
+	curl -sS --fail --max-time 30 ${3+--data-binary "$3"} \
+	    -H 'Content-Type: application/json' \
+	    "http://127.0.0.1:$1/_control/$2"
 }
 
 # jq_py EXPR: evaluate a Python expression on the JSON read from stdin
 # (bound to j); prints the result (jq is not a dependency).
 jq_py() {
-	"$PYTHON" -c 'import json, sys; j = json.load(sys.stdin); r = eval(sys.argv[1]); print(r if not isinstance(r, (dict, list)) else json.dumps(r))' "$1"
+	"$PYTHON" -S -c 'import json, sys; j = json.load(sys.stdin); r = eval(sys.argv[1]); print(r if not isinstance(r, (dict, list)) else json.dumps(r))' "$1"
 }
 
 # French for the tests of the translation (T550): OMBRE_LOCALEDIR names
