@@ -726,9 +726,13 @@ util_run_shell(const char *cmd, const char *input, size_t input_len,
 		    dup2(e[1], 2) == -1)
 			_exit(127);
 		signal(SIGPIPE, SIG_DFL);
+		setpgid(0, 0);
 		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
 		_exit(127);
 	}
+	/* A group of its own, killed whole past the timeout: the shell's
+	 * own children (sh -c 'sleep 30') hold the pipes open too. */
+	setpgid(pid, pid);
 	close(in[0]);
 	close(o[1]);
 	close(e[1]);
@@ -757,7 +761,9 @@ util_run_shell(const char *cmd, const char *input, size_t input_len,
 		    util_clock_ms() : 0)) == -1 && errno != EINTR)
 			break;
 		if (deadline >= 0 && util_clock_ms() >= deadline) {
-			kill(pid, killed++ == 0 ? SIGTERM : SIGKILL);
+			if (killed == 2)
+				break;	/* a process that left the group */
+			kill(-pid, killed++ == 0 ? SIGTERM : SIGKILL);
 			deadline = util_clock_ms() + 2000;
 		}
 		for (i = 0; i < 2; i++) {
@@ -781,6 +787,10 @@ util_run_shell(const char *cmd, const char *input, size_t input_len,
 	}
 	if (in[1] != -1)
 		close(in[1]);
+	if (o[0] != -1)
+		close(o[0]);
+	if (e[0] != -1)
+		close(e[0]);
 	sigaction(SIGPIPE, &old, NULL);
 	while (waitpid(pid, &status, 0) == -1)
 		if (errno != EINTR)

@@ -1734,6 +1734,35 @@ test_strset(void)
  * Words quoted for /bin/sh come back as they were, whatever they hold;
  * a shell command's output, error output, input and exit status.
  */
+/* Whether process pid is gone (or a zombie left to init), within 5 s:
+ * a killed process's parent reaps it when it gets to it. */
+static int
+util_run_gone(pid_t pid)
+{
+	char	path[64], stat[256], *p;
+	int	i, fd;
+	ssize_t	n;
+
+	if (pid <= 1)
+		return 0;
+	snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
+	for (i = 0; i < 500; i++) {
+		if ((fd = open(path, O_RDONLY)) == -1)
+			return errno == ENOENT;
+		n = read(fd, stat, sizeof stat - 1);
+		close(fd);
+		/* "PID (COMM) STATE ...": a zombie is Z */
+		if (n > 0) {
+			stat[n] = '\0';
+			if ((p = strrchr(stat, ')')) != NULL && p[1] == ' ' &&
+			    p[2] == 'Z')
+				return 1;
+		}
+		poll(NULL, 0, 10);
+	}
+	return 0;
+}
+
 static void
 test_run_shell(void)
 {
@@ -1767,8 +1796,14 @@ test_run_shell(void)
 	is_int(rc, 0, "a command that never reads its input: no SIGPIPE");
 	rc = util_run_shell("kill -TERM $$", NULL, 0, &out, &err, 10);
 	is_int(rc, 128 + 15, "killed by a signal: 128 + N");
-	rc = util_run_shell("sleep 30", NULL, 0, &out, &err, 1);
+	buf_reset(&out);
+	/* A child that does not hold the output open (the one that does
+	 * kept util_run_shell waiting for it, 30 s) is killed too. */
+	rc = util_run_shell("(exec >/dev/null 2>&1; exec sleep 30) & echo $!; "
+	    "wait", NULL, 0, &out, &err, 1);
 	ok(rc == 128 + 15 || rc == 128 + 9, "past its timeout it is killed");
+	ok(util_run_gone((pid_t)strtol(out.data, NULL, 10)),
+	    "with its children (its whole process group)");
 	buf_free(&cmd);
 	buf_free(&out);
 	buf_free(&err);
