@@ -96,8 +96,10 @@ is "the French list's columns line up with the English" \
 
 out=$(in_french "$OMBRE" show "$id")
 like "the day separator's names are French" "$out" "mar\. 17 nov\. 2026"
+like "who wrote, in French: (client)" "$out" " \(client\)"
 out=$("$OMBRE" show "$id")
 like "and English in C" "$out" "Tue 17 Nov 2026"
+like "and (customer)" "$out" " \(customer\)"
 
 # Text stored in the Maildir stays in English whoever wrote it: an
 # event's date is not "sam. 21 nov.".

@@ -47,8 +47,7 @@ cli_show_message(struct buf *b, const struct msg *m, char *day, size_t day_size)
 	sanitize_buf(b, m->from_name != NULL ? m->from_name : m->from_id,
 	    strlen(m->from_name != NULL ? m->from_name : m->from_id),
 	    SANITIZE_LINE, 64);
-	buf_add_printf(b, " (%s)", m->kind == MSG_NOTE ? _("internal note") :
-	    msg_kind_name(m->kind));
+	buf_add_printf(b, " (%s)", msg_kind_shown(m->kind));
 	if (m->edit_of != NULL)
 		buf_add_str(b, _(" [edited]"));
 	/* A reply's delivery: "[read 14:05]", "[FAILED: the reason]". */

@@ -97,7 +97,10 @@ void msg_free(struct msg *m);
  * handover event says ("the Page Inbox", "the bot app", "ombre"; a
  * pointer into that event), or NULL when none says. */
 const char *msg_thread_owner(struct msg *const *msgs, size_t n);
+/* The kind as the formats write it ("customer"), never translated. */
 const char *msg_kind_name(enum msg_kind kind);
+/* The kind as a person reads it, in the user's language ("client"). */
+const char *msg_kind_shown(enum msg_kind kind);
 /* Return 0 and set *kind, or -1 when name is not a kind. */
 int msg_kind_parse(const char *name, enum msg_kind *kind);
 void msg_add_tag(struct msg *m, const char *tag);

@@ -83,6 +83,22 @@ msg_kind_name(enum msg_kind kind)
 	return msg_kind_names[kind];
 }
 
+const char *
+msg_kind_shown(enum msg_kind kind)
+{
+	static const char *const shown[] = {
+		[MSG_CUSTOMER] = N_("customer"),
+		[MSG_BOT] = N_("bot"),
+		[MSG_AGENT] = N_("agent"),
+		[MSG_NOTE] = N_("internal note"),
+		[MSG_EVENT] = N_("event")
+	};
+
+	if ((size_t)kind >= nitems(shown))
+		kind = MSG_CUSTOMER;
+	return _(shown[kind]);
+}
+
 int
 msg_kind_parse(const char *name, enum msg_kind *kind)
 {
