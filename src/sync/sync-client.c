@@ -240,7 +240,7 @@ sync_status_print(const char *data_dir, FILE *out)
 {
 	struct sync_state	 st;
 	struct buf		 notes;
-	char			*phrase;
+	char			*phrase, *clean;
 	size_t			 i;
 	int			 rc;
 
@@ -249,14 +249,21 @@ sync_status_print(const char *data_dir, FILE *out)
 		fprintf(out, _("syncer: running (pid %ld)\n"), st.holder);
 	else
 		fprintf(out, _("syncer: not running\n"));
+	/* Names and errors come from the config and the channels' servers:
+	 * no control character of theirs reaches the terminal. */
 	for (i = 0; i < st.n; i++) {
 		phrase = sync_state_channel_phrase(&st.channels[i], 0);
-		fprintf(out, "%s\n", phrase);
+		clean = sanitize(phrase, strlen(phrase), SANITIZE_LINE, 0);
+		fprintf(out, "%s\n", clean);
+		free(clean);
 		free(phrase);
 	}
 	buf_init(&notes);
-	if (sync_state_notes(&st, &notes, "\n") > 0)
-		fprintf(out, "%.*s\n", (int)notes.len, notes.data);
+	if (sync_state_notes(&st, &notes, "\n") > 0) {
+		clean = sanitize(notes.data, notes.len, SANITIZE_BODY, 0);
+		fprintf(out, "%s\n", clean);
+		free(clean);
+	}
 	buf_free(&notes);
 	sync_state_free(&st);
 	return rc;

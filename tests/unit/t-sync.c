@@ -158,7 +158,7 @@ main(void)
 	    "channel\tmx\tmatrix\tbacking off\t1000030\tHTTP 502\n"
 	    "channel\ttorn\tsms\n"
 	    "quarantine\tmx\t2\nquarantined\t2\n"
-	    "index\t12\tdisk full\n"
+	    "index\t12\tdisk \033[2Jfull\n"
 	    "hooks\t12\t1\t0\t1000000\thandoff: exit 3\n\n\n");
 	ok(util_write_file(path, "status", status, strlen(status), 0600) == 0,
 	    "a syncer's status file written");
@@ -185,7 +185,7 @@ main(void)
 	    "quarantine, index, hooks");
 	is_str(b.data, "2 updates quarantined: see `ombre sync "
 	    "--quarantine`; index: 12 messages delivered, not indexed "
-	    "yet: disk full; hooks: 12 run, 1 failed (last: handoff: "
+	    "yet: disk \033[2Jfull; hooks: 12 run, 1 failed (last: handoff: "
 	    "exit 3, 13:46)", "each a phrase");
 	buf_free(&b);
 	sync_state_free(&st);
@@ -196,9 +196,9 @@ main(void)
 	    "support (telegram): connected\n"
 	    "mx (matrix): backing off until 1970-01-12 13:47:10: HTTP 502\n"
 	    "2 updates quarantined: see `ombre sync --quarantine`\n"
-	    "index: 12 messages delivered, not indexed yet: disk full\n"
+	    "index: 12 messages delivered, not indexed yet: disk ^[[2Jfull\n"
 	    "hooks: 12 run, 1 failed (last: handoff: exit 3, 13:46)\n",
-	    "and what it prints");
+	    "and what it prints, no control character of a server's raw");
 	free(text);
 	ok(sync_channel_state(dir, "mx") == NULL,
 	    "no syncer holds the lock: no channel's state");
