@@ -250,8 +250,11 @@ is "no status file: not running" "$("$OMBRE" sync --status | grep webhook)" \
 ok "no syncer ever ran here" test ! -e "$DATA/sync/status"
 "$OMBRE" sync --status >/dev/null
 is "neither known, only a webhook channel declared: exit 1 (EXIT STATUS)" "$?" 1
-"$OMBRE" sync --status --json >/dev/null
+json=$("$OMBRE" sync --status --json)
 is "the same with --json" "$?" 1
+is "--json: never started, its times unknown (null), not 0" \
+    "$(jq_py '[j["webhook"]["started"], j["webhook"]["stopped"]]' <<<"$json")" \
+    '[null, null]'
 printf 'channel tg telegram token=1:x\n' >tg.conf
 chmod 600 tg.conf
 unlike "no webhook channel and no file: no block" \

@@ -372,8 +372,15 @@ sync_webhook_json(const struct sync_webhook *ws, int declared,
 	else
 		json_obj_set_str(o, "pid", NULL);
 	json_obj_set_str(o, "listen", ws->listen);
-	json_obj_set_int(o, "started", ws->started);
-	json_obj_set_int(o, "stopped", ws->stopped);
+	/* Seconds, or null when not known (as until is). */
+	if (ws->started > 0)
+		json_obj_set_int(o, "started", ws->started);
+	else
+		json_obj_set_str(o, "started", NULL);
+	if (ws->stopped > 0)
+		json_obj_set_int(o, "stopped", ws->stopped);
+	else
+		json_obj_set_str(o, "stopped", NULL);
 	json_obj_set_strv(o, "channels", NULL, 0);
 	for (i = 0; i < ws->n; i++) {
 		ch = &ws->channels[i];
