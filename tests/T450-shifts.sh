@@ -94,6 +94,20 @@ is "assign to an away agent: refused with why" "$?:$out" \
     "1:ombre: assign: ana is away since Thu 19 Nov 18:00 (shift ended)"
 
 # --- ana's shift starts at 09:00 -------------------------------------------
+# In French first, on a copy of the store (a start writes events): the
+# service levels in French words, not the JSON's English.
+if french_init; then
+	cp -a "$DATA" fr-data
+	out=$(in_french env OMBRE_NOW=2026-11-20T09:00:00Z "$OMBRE" \
+	    --data-dir fr-data shift start --agent ana)
+	like "in French: since what, in French" "$out" \
+	    "^Depuis .* \\(la fin de votre dernier service\\)"
+	like "in French: a service level's time left, in French" "$out" \
+	    "6 TG hugo +45m dans 15m"
+	unlike "no English left in the summary" "$out" " left|breached"
+else
+	skip "no French locale can be built here" 3
+fi
 out=$(at 20T09:00:00Z shift start --agent ana)
 is "shift start: what changed since her shift end, on one screen" "$out" \
 "Since Thu 19 Nov 18:00 (your last shift end), for ana

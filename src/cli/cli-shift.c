@@ -73,7 +73,7 @@ cli_shift_since(struct store *st, struct cli *cli, const char *agent,
 	store_agent_read(cli->data_dir, agent, &a);
 	if (a.ended > 0) {
 		*since = a.ended;
-		*what = "your last shift end";
+		*what = N_("your last shift end");
 		return STORE_OK;
 	}
 	if ((rc = store_report_shift_start(st, agent, &event, cause)) !=
@@ -83,10 +83,10 @@ cli_shift_since(struct store *st, struct cli *cli, const char *agent,
 		event = a.started;
 	if (event > 0) {
 		*since = event;
-		*what = "your last shift start";
+		*what = N_("your last shift start");
 	} else {
 		*since = now - CLI_SHIFT_DEFAULT;
-		*what = "no shift before: the last 24 hours";
+		*what = N_("no shift before: the last 24 hours");
 	}
 	return STORE_OK;
 }
@@ -190,8 +190,8 @@ cli_shift_start(struct cli *cli, int argc, char **argv)
 	if (json)
 		cli_shift_json(agent, since, what, rows, n);
 	else {
-		shift_summary_lines(agent, since, what, rows, n, now, &lines,
-		    &n_lines);
+		shift_summary_lines(agent, since, _(what), rows, n, now,
+		    &lines, &n_lines);
 		for (i = 0; i < n_lines; i++)
 			printf("%s\n", lines[i]);
 		shift_format_when(now, now, when, sizeof when);

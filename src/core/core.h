@@ -713,6 +713,9 @@ struct shift_row {
 	char			*who;		/* customer, or the note's author */
 	int64_t			 when;		/* its moment, 0: none */
 	char			*text;		/* snippet, reason, SLA, note */
+	/* SHIFT_SLA: where it stands, for the summary in the user's
+	 * language (text says it in C, for the JSON). */
+	struct sla_status	 sla;
 };
 #define SHIFT_WIDTH	78	/* no summary line is wider */
 const char *shift_section_title(enum shift_section s);

@@ -89,7 +89,8 @@ shift_summary_lines(const char *agent, int64_t since, const char *since_what,
     size_t *n_lines)
 {
 	struct buf	 b;
-	char		 when[64], age[16], badge[3];
+	char		 when[64], age[16], badge[3], sla[32];
+	const char	*text;
 	size_t		 i, count, start, used;
 	int		 s;
 
@@ -123,12 +124,15 @@ shift_summary_lines(const char *agent, int64_t since, const char *since_what,
 				buf_add_printf(&b, " %4s ", age);
 			} else
 				buf_add_str(&b, "      ");
+			text = rows[i].text != NULL ? rows[i].text : "";
+			if (rows[i].section == SHIFT_SLA) {
+				sla_format(&rows[i].sla, 1, sla, sizeof sla);
+				text = sla;
+			}
 			used = utf8_width(b.data + start, b.len - start);
 			if (used < SHIFT_WIDTH)
-				sanitize_buf(&b, rows[i].text != NULL ?
-				    rows[i].text : "", rows[i].text != NULL ?
-				    strlen(rows[i].text) : 0, SANITIZE_LINE,
-				    SHIFT_WIDTH - used);
+				sanitize_buf(&b, text, strlen(text),
+				    SANITIZE_LINE, SHIFT_WIDTH - used);
 			while (b.len > start && b.data[b.len - 1] == ' ')
 				b.data[--b.len] = '\0';
 			shift_line(lines, n_lines, &b);

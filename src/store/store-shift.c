@@ -325,6 +325,7 @@ shift_conv_state(const struct store_conv *c, int64_t now,
 	 * handoff's reason is, in the words it was stored in). */
 	sla_format_c(&s, 1, left, sizeof left);
 	shift_add(r, SHIFT_SLA, c, c->customer_name, c->waiting_since, left);
+	r->v[r->n - 1].sla = s;
 }
 
 /* Each conversation of query, a page at a time, given to fn. */
