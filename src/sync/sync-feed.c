@@ -346,13 +346,14 @@ sync_feed_timer(void *data)
 		    sync_feed_timer, s);
 }
 
+/* feed: opened at its end before the lock was taken (sync_run): what
+ * happened before we ran fires nothing. */
 void
-sync_hooks_start(struct sync *s)
+sync_hooks_start(struct sync *s, struct store_feed *feed)
 {
 	TAILQ_INIT(&s->hooks_queue);
 	TAILQ_INIT(&s->hooks_running);
-	/* From its end: what happened before we ran fires nothing. */
-	s->feed = store_feed_open(s->opts->store.data_dir, 0);
+	s->feed = feed;
 }
 
 /* Once the loop runs: follow the feed. */

@@ -152,7 +152,7 @@ enum chan_status sync_quarantine(struct chan_link *l, const char *what,
 /* Files under DATA/sync/quarantine, or -1 when it cannot be read. */
 int	sync_quarantine_count(const char *sync_dir);
 /* sync-feed.c */
-void	sync_hooks_start(struct sync *s);
+void	sync_hooks_start(struct sync *s, struct store_feed *feed);
 /* Once the loop runs: read the feed every SYNC_FEED_MS. */
 void	sync_hooks_follow(struct sync *s);
 void	sync_hooks_stop(struct sync *s);

@@ -733,6 +733,7 @@ sync_run(const struct sync_options *opts)
 	const struct channel_config	*ccs;
 	struct sync_link		*sl;
 	struct chan_link		*l;
+	struct store_feed		*feed;
 	size_t				 n, i;
 	char				*cause;
 	int				 lock_fd = -1;
@@ -746,15 +747,24 @@ sync_run(const struct sync_options *opts)
 		log_warn(_("cannot create %s"), opts->store.data_dir);
 		return SYNC_FAILED;
 	}
+	/*
+	 * The feed's end before the lock: once the lock says a syncer runs
+	 * (sync --status, the console), whatever is written must reach the
+	 * hooks and the channels (a take-over's thread control), even
+	 * while the store still opens.
+	 */
+	feed = store_feed_open(opts->store.data_dir, 0);
 	switch (sync_lock_take(opts->store.data_dir, &lock_fd)) {
 	case 0:
 		break;
 	case 1:
 		log_warn(_("another syncer runs (pid %ld): not starting"),
 		    sync_lock_holder(opts->store.data_dir));
+		store_feed_close(feed);
 		return SYNC_LOCKED;
 	default:
 		log_warn(_("cannot open %s/sync.lock"), opts->store.data_dir);
+		store_feed_close(feed);
 		return SYNC_FAILED;
 	}
 	s.dir = xasprintf("%s/sync", opts->store.data_dir);
@@ -764,15 +774,17 @@ sync_run(const struct sync_options *opts)
 		log_warn(_("cannot create %s"), s.dir);
 		close(lock_fd);
 		free(s.dir);
+		store_feed_close(feed);
 		return SYNC_FAILED;
 	}
 
 	if (sync_share_check(&s) != 0 || sync_store_open(&s) != 0) {
 		close(lock_fd);
 		free(s.dir);
+		store_feed_close(feed);
 		return SYNC_FAILED;
 	}
-	sync_hooks_start(&s);
+	sync_hooks_start(&s, feed);
 
 	ccs = channel_config_all(&n);
 	s.links = xcalloc(n + 1, sizeof *s.links);
