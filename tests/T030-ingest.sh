@@ -92,4 +92,18 @@ like "a 300-byte conversation id is listed whole" \
 "$OMBRE" ingest --format xml </dev/null 2>err
 ok "an unknown format is a usage error" test $? -eq 2
 like "saying which formats exist" "$(cat err)" "known: json"
+
+# The windows a list searches start from the newest message, not from
+# an agent's triage of today (an event): else the first page of an old
+# store read every message, ten times the memory.
+export DATA=$TEST_DIR/windows
+json_line telegram bot1 w1 w1m 2026-11-01T08:00:00Z u1 customer "old" |
+    "$OMBRE" --data-dir "$DATA" ingest >/dev/null
+id=$("$OMBRE" --data-dir "$DATA" list --json | sed -n 's/^{"id":"\([^"]*\)".*/\1/p')
+"$OMBRE" --data-dir "$DATA" done "$id" >/dev/null
+is "a triage event today leaves the windows' start at the newest message" \
+    "$(nm config get ombre.newest-message)" \
+    "$(date -u -d 2026-11-01T08:00:00Z +%s)"
+is "the event is there all the same" \
+    "$(nm count 'property:ombre.kind=event')" 1
 test_done

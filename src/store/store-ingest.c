@@ -1050,7 +1050,9 @@ store_index_one(struct store *st, struct store_pending *p,
 	}
 	triage_tags_free(tags);
 	notmuch_message_destroy(nm);
-	if (m->date > st->newest_date)
+	/* Events are left out, as the windows' queries leave them out: an
+	 * agent's triage today must not start them past the messages. */
+	if (m->kind != MSG_EVENT && m->date > st->newest_date)
 		st->newest_date = m->date;
 	st->stats.stored++;
 	return STORE_OK;
@@ -1159,21 +1161,28 @@ store_generated_deliver(struct store *st, size_t pos, int *err, char **cause)
 	return 0;
 }
 
-/* Record the newest message date, where queries start their windows. */
+/*
+ * Record the newest message date, where queries start their windows
+ * (store_newest_date). ombre.newest-message, not ombre.newest: that one
+ * counted events too, and only ever grows.
+ */
 static notmuch_status_t
 store_save_newest(struct store *st)
 {
 	char	*value = NULL, text[32];
 
-	if (notmuch_database_get_config(st->db, "ombre.newest", &value) ==
-	    NOTMUCH_STATUS_SUCCESS && value != NULL &&
+	if (st->newest_date <= 0)
+		return NOTMUCH_STATUS_SUCCESS;	/* events only */
+	if (notmuch_database_get_config(st->db, "ombre.newest-message",
+	    &value) == NOTMUCH_STATUS_SUCCESS && value != NULL &&
 	    strtoll(value, NULL, 10) >= st->newest_date) {
 		free(value);
 		return NOTMUCH_STATUS_SUCCESS;
 	}
 	free(value);
 	snprintf(text, sizeof text, "%lld", (long long)st->newest_date);
-	return notmuch_database_set_config(st->db, "ombre.newest", text);
+	return notmuch_database_set_config(st->db, "ombre.newest-message",
+	    text);
 }
 
 enum store_status

@@ -56,7 +56,7 @@ struct store {
 	size_t			 n_tmp_open;	/* tmp/ files waiting for fsync */
 	size_t			 pending_size;
 	int64_t			 batch_start_ms;
-	int64_t			 newest_date;	/* newest date ingested */
+	int64_t			 newest_date;	/* newest message ingested, events left out */
 	int			 journal_fd;
 	char			*journal_path;
 	int			 journal_dirty;	/* lists files not indexed yet */

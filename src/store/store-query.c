@@ -507,13 +507,20 @@ store_conv_build(struct store *st, const char *thread_id)
 static int64_t
 store_newest_date(struct store *st)
 {
-	char	*value = NULL;
-	int64_t	 newest = 0;
+	const char *const	 keys[] = { "ombre.newest-message", "ombre.newest" };
+	char			*value;
+	int64_t			 newest = 0;
+	size_t			 i;
 
-	if (notmuch_database_get_config(st->db, "ombre.newest", &value) ==
-	    NOTMUCH_STATUS_SUCCESS && value != NULL)
-		newest = strtoll(value, NULL, 10);
-	free(value);
+	/* A store from before ombre.newest-message has ombre.newest, events
+	 * counted, until its next message. */
+	for (i = 0; i < nitems(keys) && newest <= 0; i++) {
+		value = NULL;
+		if (notmuch_database_get_config(st->db, keys[i], &value) ==
+		    NOTMUCH_STATUS_SUCCESS && value != NULL)
+			newest = strtoll(value, NULL, 10);
+		free(value);
+	}
 	if (newest <= 0)
 		newest = util_now();
 	return newest;
